@@ -160,21 +160,6 @@ func reachable(ctx context.Context, addr string, d time.Duration) error {
 	return c.Close()
 }
 
-// hostPort extracts host:port from a URL, using def for a missing port.
-func hostPort(raw, defPort string) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "", err
-	}
-	if u.Host == "" {
-		return "", fmt.Errorf("no host in %q", redactURL(raw))
-	}
-	if u.Port() == "" {
-		return net.JoinHostPort(u.Hostname(), defPort), nil
-	}
-	return u.Host, nil
-}
-
 // redactURL hides a password in a URL for messages.
 func redactURL(raw string) string {
 	u, err := url.Parse(raw)

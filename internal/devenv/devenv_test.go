@@ -44,8 +44,7 @@ func TestPostgresDroppedAtCleanup(t *testing.T) {
 func TestRedisPrefixCleanup(t *testing.T) {
 	ctx := context.Background()
 	var prefix string
-	var other *devenv.RedisNS
-	other = devenv.Redis(t)
+	other := devenv.Redis(t)
 	require.NoError(t, other.Client.Do(ctx, other.Client.B().Set().Key(other.Key("keep")).Value("1").Build()).Error())
 	t.Run("inner", func(t *testing.T) {
 		r := devenv.Redis(t)

@@ -31,7 +31,7 @@ func ResolveMongo(ctx context.Context, opts *Options) (*Server, error) {
 		return nil, &UnavailableError{Store: StoreMongo, Tried: []string{"embedded FerretDB"}, Hint: hintMongo, Err: err}
 	}
 	return &Server{Store: StoreMongo, URL: srv.URI(), Source: SourceEmbedded,
-		Detail: fmt.Sprintf("FerretDB %s backend in %s", srv.Backend(), srv.Dir()),
+		Detail: fmt.Sprintf("FerretDB %s, %s backend in %s", embedded.Version(), srv.Backend(), srv.Dir()),
 		stop:   srv.Close}, nil
 }
 

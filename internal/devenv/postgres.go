@@ -26,7 +26,7 @@ func ResolvePostgres(ctx context.Context, opts *Options) (*Server, error) {
 	if raw := os.Getenv(EnvPostgresURL); raw != "" {
 		if err := pingPostgres(ctx, raw, opts.dialTimeout()); err != nil {
 			return nil, &UnavailableError{Store: StorePostgres, Tried: []string{EnvPostgresURL + "=" + redactURL(raw)},
-				Hint: "check that the server named by " + EnvPostgresURL + " is running", Err: err}
+				Hint: "check that the server named by " + EnvPostgresURL + " is running; " + hintPostgres, Err: err}
 		}
 		return &Server{Store: StorePostgres, URL: raw, Source: SourceEnv}, nil
 	}

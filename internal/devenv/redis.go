@@ -20,7 +20,7 @@ func ResolveRedis(ctx context.Context, opts *Options) (*Server, error) {
 		u := NormalizeRedisURL(raw)
 		if err := pingRedis(ctx, u, opts.dialTimeout()); err != nil {
 			return nil, &UnavailableError{Store: StoreRedis, Tried: []string{EnvRedisURL + "=" + redactURL(raw)},
-				Hint: "check that the server named by " + EnvRedisURL + " is running", Err: err}
+				Hint: "check that the server named by " + EnvRedisURL + " is running; " + hintRedis, Err: err}
 		}
 		return &Server{Store: StoreRedis, URL: u, Source: SourceEnv}, nil
 	}

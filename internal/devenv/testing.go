@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"net/url"
 	"os"
 	"strings"
@@ -312,6 +311,6 @@ func RealMongo() bool { return os.Getenv(EnvMongoURL) != "" }
 func RequireRealMongo(t testing.TB, feature string) {
 	t.Helper()
 	if !RealMongo() {
-		t.Skip(fmt.Sprintf("needs a real MongoDB (%s is missing from the embedded FerretDB); set %s", feature, EnvMongoURL))
+		t.Skipf("needs a real MongoDB (%s is missing from the embedded FerretDB); set %s", feature, EnvMongoURL)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -112,6 +113,19 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	s.uri = f.MongoDBURI()
 	s.addr = s.uri[len("mongodb://") : len(s.uri)-1]
 	return s, nil
+}
+
+// Version returns the FerretDB module version linked into this binary,
+// e.g. "v1.24.2", or "unknown".
+func Version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == "github.com/FerretDB/FerretDB" {
+				return d.Version
+			}
+		}
+	}
+	return "unknown"
 }
 
 // URI returns the mongodb:// connection string of the server.

@@ -1,0 +1,45 @@
+# polystore — developer tasks. `make test` is what CI runs.
+GO            ?= go
+STATICCHECK   ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+BENCHSTAT     ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+BENCH         ?= .
+BENCHCOUNT    ?= 6
+
+.PHONY: test lint fmt fmt-check vet staticcheck unit bench demo doctor serve
+
+## test: everything CI checks — formatting, vet, staticcheck, and all tests with -race
+test: lint unit
+
+## lint: gofmt check, go vet and staticcheck on the main module and the bench module
+lint: fmt-check vet staticcheck
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needs to format:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+	@if [ -f bench/go.mod ]; then cd bench && $(GO) vet ./...; fi
+
+staticcheck:
+	$(STATICCHECK) ./...
+	@if [ -f bench/go.mod ]; then cd bench && $(STATICCHECK) ./...; fi
+
+## unit: all tests of the main module against the real servers, with the race detector
+unit:
+	$(GO) test -race -count=1 -timeout 30m ./...
+
+## fmt: format the code
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+## bench: benchmarks against the baselines (BENCH=regexp, BENCHCOUNT=n); compare runs with benchstat
+bench:
+	cd bench && $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count $(BENCHCOUNT) ./... | tee ../bench.out
+	$(BENCHSTAT) bench.out
+
+doctor:
+	$(GO) run ./cmd/polystore doctor
+
+serve:
+	$(GO) run ./cmd/polystore serve
