@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -108,4 +109,33 @@ func TestUnavailableErrorNamesStoreAndHint(t *testing.T) {
 	require.Equal(t, devenv.StoreRedis, ue.Store)
 	require.Contains(t, err.Error(), "redis")
 	require.Contains(t, err.Error(), devenv.EnvRedisURL)
+}
+
+// TestPrivatePostgresCluster exercises the fallback used when no PostgreSQL
+// answers: initdb in a temp dir, a postmaster on a free port, removed on Close.
+func TestPrivatePostgresCluster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a PostgreSQL cluster")
+	}
+	t.Setenv(devenv.EnvPostgresURL, "")
+	t.Setenv(devenv.EnvPostgresPrivate, "1")
+	ctx := context.Background()
+	s, err := devenv.ResolvePostgres(ctx, &devenv.Options{StartServers: true})
+	if errors.Is(err, devenv.ErrUnavailable) && !devenv.InCI() {
+		t.Skipf("no PostgreSQL binaries: %v", err)
+	}
+	require.NoError(t, err)
+	require.Equal(t, devenv.SourceStarted, s.Source)
+	require.NotEqual(t, devenv.DefaultPostgresURL, s.URL)
+
+	conn, err := pgx.Connect(ctx, s.URL)
+	require.NoError(t, err)
+	var one int
+	require.NoError(t, conn.QueryRow(ctx, "SELECT $1::int", 1).Scan(&one))
+	require.Equal(t, 1, one)
+	require.NoError(t, conn.Close(ctx))
+
+	require.NoError(t, s.Close(ctx))
+	_, err = pgx.Connect(ctx, s.URL)
+	require.Error(t, err, "the private cluster is stopped on Close")
 }
