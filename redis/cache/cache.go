@@ -1,0 +1,283 @@
+package cache
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/rueidis"
+	"golang.org/x/sync/singleflight"
+)
+
+// Codec turns values into bytes and back.
+type Codec interface {
+	Marshal(v any) ([]byte, error)
+	Unmarshal(data []byte, v any) error
+}
+
+// JSON is the default codec.
+type JSON struct{}
+
+// Marshal encodes v as JSON.
+func (JSON) Marshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+// Unmarshal decodes JSON into v.
+func (JSON) Unmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
+
+// Config configures a Cache. Zero fields take the documented defaults.
+type Config struct {
+	// Prefix starts every key (default "cache:").
+	Prefix string
+	// Namespace groups keys for Clear, e.g. a tenant (default "default").
+	// It may not contain ':', '{', '}', '*', '?', '[' or ']'.
+	Namespace string
+	// TTL of cached values (default 1h).
+	TTL time.Duration
+	// Jitter spreads expiries: each TTL is multiplied by a random factor in
+	// [1-Jitter, 1+Jitter] so keys written together do not expire together
+	// (default 0.1; negative disables).
+	Jitter float64
+	// NegativeTTL is how long a "not found" (ErrNotFound from the loader) is
+	// cached (default 1m; negative disables negative caching).
+	NegativeTTL time.Duration
+	// LockTTL bounds how long one loader holds the cross-process fill lock;
+	// if it dies, another caller takes over after this (default 10s).
+	LockTTL time.Duration
+	// WaitTimeout bounds how long a caller waits for another process's
+	// loader before failing with *WaitTimeoutError (default 5s).
+	WaitTimeout time.Duration
+	// Codec encodes values (default JSON).
+	Codec Codec
+	// L1 enables client-side caching (RESP3 CLIENT TRACKING through
+	// rueidis DoCache): hits are served from process memory and Redis
+	// invalidates them when any client writes the key. L1TTL bounds how
+	// long a hit may be kept (default 1m).
+	L1    bool
+	L1TTL time.Duration
+	// FallbackToLoader makes Get call the loader directly while Redis is
+	// unreachable (nothing is cached meanwhile). Without it, Get returns a
+	// *RedisError.
+	FallbackToLoader bool
+	// ProbeInterval: after Redis was found unreachable, Get skips Redis
+	// (loader fallback or an immediate *RedisError) and lets one call per
+	// ProbeInterval try it again (default 1s). Give the client
+	// DisableRetry (or a short RetryDelay) so that try fails fast: rueidis
+	// retries read-only commands until the context ends otherwise.
+	ProbeInterval time.Duration
+	// OnEvent receives degraded/recovered and decode-error events. It is
+	// called synchronously: keep it fast.
+	OnEvent func(Event)
+	// Logger receives the same events (default slog.Default()).
+	Logger *slog.Logger
+}
+
+// Cache is a Redis cache with stampede protection. Safe for concurrent use.
+type Cache struct {
+	client rueidis.Client
+	cfg    Config
+	shared *shared
+}
+
+// shared is the state namespaces of one Cache have in common.
+type shared struct {
+	flight   singleflight.Group
+	degraded atomic.Bool
+	probeAt  atomic.Int64 // unix nanos: while degraded, the next call that may try Redis
+	stats    counters
+}
+
+type counters struct {
+	hits, misses, loads, fallbacks, waits atomic.Int64
+}
+
+// Stats are counters since New.
+type Stats struct {
+	// Hits: values served from Redis or L1. Misses: Gets that found nothing.
+	Hits, Misses int64
+	// Loads: loader calls made by this process.
+	Loads int64
+	// Fallbacks: loader calls made because Redis was unreachable.
+	Fallbacks int64
+	// Waits: Gets that waited for another process's loader.
+	Waits int64
+}
+
+// New returns a Cache. It does no I/O.
+func New(client rueidis.Client, cfg Config) (*Cache, error) {
+	if client == nil {
+		return nil, &ConfigError{Field: "client", Reason: "must not be nil"}
+	}
+	if cfg.Prefix == "" {
+		cfg.Prefix = "cache:"
+	}
+	if cfg.Namespace == "" {
+		cfg.Namespace = "default"
+	}
+	if err := checkNamespace(cfg.Namespace); err != nil {
+		return nil, err
+	}
+	for _, d := range []struct {
+		name string
+		v    *time.Duration
+		def  time.Duration
+	}{{"TTL", &cfg.TTL, time.Hour}, {"LockTTL", &cfg.LockTTL, 10 * time.Second},
+		{"WaitTimeout", &cfg.WaitTimeout, 5 * time.Second}, {"L1TTL", &cfg.L1TTL, time.Minute},
+		{"ProbeInterval", &cfg.ProbeInterval, time.Second}} {
+		if *d.v < 0 {
+			return nil, &ConfigError{Field: d.name, Reason: "must not be negative, got " + d.v.String()}
+		}
+		if *d.v == 0 {
+			*d.v = d.def
+		}
+	}
+	if cfg.NegativeTTL == 0 {
+		cfg.NegativeTTL = time.Minute
+	}
+	if cfg.Jitter == 0 {
+		cfg.Jitter = 0.1
+	}
+	if cfg.Jitter >= 1 {
+		return nil, &ConfigError{Field: "Jitter", Reason: fmt.Sprintf("must be below 1, got %v", cfg.Jitter)}
+	}
+	if cfg.Codec == nil {
+		cfg.Codec = JSON{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &Cache{client: client, cfg: cfg, shared: &shared{}}, nil
+}
+
+func checkNamespace(ns string) error {
+	if ns == "" {
+		return fmt.Errorf("%w: empty namespace", ErrInvalid)
+	}
+	if strings.ContainsAny(ns, ":{}*?[]\\") {
+		return &ConfigError{Field: "Namespace", Reason: fmt.Sprintf("%q may not contain : { } * ? [ ] \\", ns)}
+	}
+	return nil
+}
+
+// Namespace returns a Cache for another namespace (say, a tenant) sharing
+// this one's client, settings and in-process state.
+func (c *Cache) Namespace(ns string) (*Cache, error) {
+	if err := checkNamespace(ns); err != nil {
+		return nil, err
+	}
+	cfg := c.cfg
+	cfg.Namespace = ns
+	return &Cache{client: c.client, cfg: cfg, shared: c.shared}, nil
+}
+
+// Stats returns counters since New (shared by namespaces).
+func (c *Cache) Stats() Stats {
+	s := &c.shared.stats
+	return Stats{Hits: s.hits.Load(), Misses: s.misses.Load(), Loads: s.loads.Load(),
+		Fallbacks: s.fallbacks.Load(), Waits: s.waits.Load()}
+}
+
+// Degraded reports whether the last Redis call failed to reach Redis.
+func (c *Cache) Degraded() bool { return c.shared.degraded.Load() }
+
+// Key returns the Redis key of a cache key: Prefix + Namespace + ":{" + key + "}".
+func (c *Cache) Key(key string) string { return c.nsPrefix() + "{" + key + "}" }
+
+func (c *Cache) nsPrefix() string { return c.cfg.Prefix + c.cfg.Namespace + ":" }
+
+type keys struct{ val, lock, wake string }
+
+func (c *Cache) keys(key string) keys {
+	v := c.Key(key)
+	return keys{val: v, lock: v + ":lock", wake: v + ":wake"}
+}
+
+// ttl applies jitter to d.
+func (c *Cache) ttl(d time.Duration) time.Duration {
+	if c.cfg.Jitter <= 0 {
+		return d
+	}
+	f := 1 + c.cfg.Jitter*(2*rand.Float64()-1)
+	return max(time.Duration(float64(d)*f), time.Millisecond)
+}
+
+// EventKind says what happened.
+type EventKind uint8
+
+const (
+	// EventDegraded: Redis could not be reached; Get falls back to the
+	// loader (FallbackToLoader) or fails with *RedisError.
+	EventDegraded EventKind = iota + 1
+	// EventRecovered: Redis answered again after EventDegraded.
+	EventRecovered
+	// EventDecodeError: a cached value could not be decoded; it was treated
+	// as a miss and overwritten.
+	EventDecodeError
+)
+
+func (k EventKind) String() string {
+	switch k {
+	case EventDegraded:
+		return "degraded"
+	case EventRecovered:
+		return "recovered"
+	case EventDecodeError:
+		return "decode_error"
+	}
+	return fmt.Sprintf("EventKind(%d)", uint8(k))
+}
+
+// Event is passed to Config.OnEvent.
+type Event struct {
+	Kind EventKind
+	Key  string
+	Err  error
+}
+
+func (c *Cache) emit(e Event) {
+	lvl := slog.LevelWarn
+	if e.Kind == EventRecovered {
+		lvl = slog.LevelInfo
+	}
+	c.cfg.Logger.Log(context.Background(), lvl, "cache "+e.Kind.String(), "key", e.Key, "err", e.Err)
+	if c.cfg.OnEvent != nil {
+		c.cfg.OnEvent(e)
+	}
+}
+
+// errSkipped is the cause of *RedisError while Get skips Redis between probes.
+var errSkipped = errors.New("redis was unreachable; waiting for the next probe")
+
+// skipRedis reports whether this call should not try Redis: Redis was
+// unreachable and it is not yet time (or not this caller's turn) to probe.
+func (c *Cache) skipRedis() bool {
+	if !c.shared.degraded.Load() {
+		return false
+	}
+	at := c.shared.probeAt.Load()
+	now := time.Now().UnixNano()
+	return now < at || !c.shared.probeAt.CompareAndSwap(at, now+int64(c.cfg.ProbeInterval))
+}
+
+// observe tracks Redis reachability from the error of a Redis call and
+// returns err wrapped as *RedisError (nil stays nil).
+func (c *Cache) observe(op, key string, err error) error {
+	if err == nil || rueidis.IsRedisNil(err) {
+		if c.shared.degraded.CompareAndSwap(true, false) {
+			c.emit(Event{Kind: EventRecovered, Key: key})
+		}
+		return err
+	}
+	if _, isReply := rueidis.IsRedisErr(err); !isReply && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		c.shared.probeAt.Store(time.Now().Add(c.cfg.ProbeInterval).UnixNano())
+		if c.shared.degraded.CompareAndSwap(false, true) {
+			c.emit(Event{Kind: EventDegraded, Key: key, Err: err})
+		}
+	}
+	return &RedisError{Op: op, Key: key, Err: err}
+}

@@ -1,0 +1,77 @@
+package cache
+
+import "github.com/redis/rueidis"
+
+// Every entry has three keys sharing one hash tag, so the scripts work in
+// Redis Cluster:
+//
+//	<prefix><ns>:{<key>}        the value (an encoded entry, see entry.go)
+//	<prefix><ns>:{<key>}:lock   the fill lock: a random token, with a TTL
+//	<prefix><ns>:{<key>}:wake   a one-entry stream; the loader appends the
+//	                            value (or its error) when it lands, and
+//	                            waiters block on XREAD until it does
+
+// getOrLockScript is the miss path, atomically: read the value, or take the
+// fill lock, or report who holds it.
+//
+//	KEYS[1] value, KEYS[2] lock, KEYS[3] wake
+//	ARGV[1] lock token, ARGV[2] lock TTL in ms
+//	returns {1, value}     the value is there (filled meanwhile)
+//	        {2}            the caller holds the lock and must load; the wake
+//	                       stream was emptied so waiters block until the fill
+//	        {3, lock_pttl} another caller holds the lock: wait on the stream
+var getOrLockScript = rueidis.NewLuaScript(`
+local v = redis.call('GET', KEYS[1])
+if v then return {1, v} end
+if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  redis.call('DEL', KEYS[3])
+  return {2}
+end
+return {3, redis.call('PTTL', KEYS[2])}
+`)
+
+// fillScript stores a loaded value, releases the lock if still held by the
+// caller, and wakes the waiters with the value itself.
+//
+//	KEYS[1] value, KEYS[2] lock, KEYS[3] wake
+//	ARGV[1] lock token, ARGV[2] encoded entry, ARGV[3] TTL in ms,
+//	ARGV[4] wake stream TTL in ms
+//	returns 1 if the caller still held the lock, 0 if it had expired
+var fillScript = rueidis.NewLuaScript(`
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+local held = 0
+if redis.call('GET', KEYS[2]) == ARGV[1] then
+  redis.call('DEL', KEYS[2])
+  held = 1
+end
+redis.call('XADD', KEYS[3], 'MAXLEN', '1', '*', 'v', ARGV[2])
+redis.call('PEXPIRE', KEYS[3], ARGV[4])
+return held
+`)
+
+// abortScript releases the lock after a failed load and wakes the waiters
+// with the error text.
+//
+//	KEYS[1] lock, KEYS[2] wake
+//	ARGV[1] lock token, ARGV[2] error text, ARGV[3] wake stream TTL in ms
+//	returns 1 if the caller still held the lock
+var abortScript = rueidis.NewLuaScript(`
+local held = 0
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  held = 1
+end
+redis.call('XADD', KEYS[2], 'MAXLEN', '1', '*', 'e', ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+return held
+`)
+
+// lockScript is getOrLockScript without the read: used to overwrite a value
+// that could not be decoded. Same KEYS, ARGV and returns (never {1, v}).
+var lockScript = rueidis.NewLuaScript(`
+if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  redis.call('DEL', KEYS[3])
+  return {2}
+end
+return {3, redis.call('PTTL', KEYS[2])}
+`)

@@ -1,0 +1,29 @@
+// Package ratelimit limits request rates with Redis: fixed window, sliding
+// window log, sliding window counter, token bucket and GCRA.
+//
+// Every check is one Lua script call (one round trip, atomic), so many
+// processes sharing one Redis share one limit with no read-then-write race.
+// Time comes from the Redis server (TIME inside the script), so clients with
+// skewed clocks agree; tests inject a clock with Config.Now. Keys are
+// "<prefix>{<key>}", hash-tagged for Redis Cluster. A request may cost more
+// than one unit (AllowOpts.Cost).
+//
+//	l, err := ratelimit.New(client, ratelimit.Config{
+//		Algorithm: ratelimit.GCRA,
+//		Limit:     ratelimit.Limit{Rate: 100, Period: time.Minute, Burst: 20},
+//	})
+//	res, err := l.Allow(ctx, "user:42", nil)
+//	if !res.Allowed { /* wait res.RetryAfter */ }
+//
+// Middleware wraps a net/http handler: it keys requests (KeyByIP,
+// KeyByHeader, or your KeyFunc), sets RateLimit-Limit, RateLimit-Remaining
+// and RateLimit-Reset, and answers 429 with Retry-After. When Redis cannot be
+// reached it follows MiddlewareOpts.OnUnavailable: FailOpen (let requests
+// through), FailClosed (answer 503), or FailLocal (check an in-process Local
+// limiter, which counts per process, until Redis answers again).
+//
+// Bad input is refused with typed errors: *ConfigError (zero or negative
+// rate, period or burst), ErrEmptyKey, ErrInvalidCost, *CostError (a cost
+// above the capacity could never pass); all match errors.Is(err,
+// ErrInvalid). Redis failures are *RedisError, matching ErrUnavailable.
+package ratelimit

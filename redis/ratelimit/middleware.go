@@ -1,0 +1,169 @@
+package ratelimit
+
+import (
+	"errors"
+	"log/slog"
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Policy says what Middleware does when Redis cannot be reached.
+type Policy uint8
+
+const (
+	// FailOpen lets requests through unchecked (availability first).
+	FailOpen Policy = iota
+	// FailClosed answers 503 Service Unavailable (protection first).
+	FailClosed
+	// FailLocal checks requests against MiddlewareOpts.Local, an in-process
+	// limiter, until Redis answers again.
+	FailLocal
+)
+
+// KeyFunc derives the limiter key from a request. An error answers 400.
+type KeyFunc func(r *http.Request) (string, error)
+
+// ErrNoKey is returned by key functions when the request has no key.
+var ErrNoKey = errors.New("ratelimit: request has no rate-limit key")
+
+// KeyByIP keys requests by the client IP (RemoteAddr without the port).
+// Behind a proxy, write a KeyFunc that trusts your proxy's header.
+func KeyByIP(r *http.Request) (string, error) {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if host == "" {
+		return "", ErrNoKey
+	}
+	return "ip:" + host, nil
+}
+
+// KeyByHeader keys requests by a header such as "X-API-Key" or a user id set
+// by an authentication middleware; requests without it get 400.
+func KeyByHeader(name string) KeyFunc {
+	return func(r *http.Request) (string, error) {
+		v := r.Header.Get(name)
+		if v == "" {
+			return "", ErrNoKey
+		}
+		return name + ":" + v, nil
+	}
+}
+
+// MiddlewareOpts configures Middleware; nil means KeyByIP and FailOpen.
+type MiddlewareOpts struct {
+	Key KeyFunc
+	// Cost of a request (default 1).
+	Cost func(r *http.Request) int64
+	// OnUnavailable is the policy when Redis cannot be reached.
+	OnUnavailable Policy
+	// Local is the in-process limiter used by FailLocal (required then).
+	Local Checker
+	// Logger receives failures to reach Redis (default slog.Default()).
+	Logger *slog.Logger
+	// Denied writes the 429 body; default a plain-text message.
+	Denied http.Handler
+}
+
+// Middleware limits requests with c, sets RateLimit-Limit,
+// RateLimit-Remaining and RateLimit-Reset on every checked response, and
+// answers 429 Too Many Requests with Retry-After when the limit is reached.
+func Middleware(c Checker, opts *MiddlewareOpts) func(http.Handler) http.Handler {
+	var o MiddlewareOpts
+	if opts != nil {
+		o = *opts
+	}
+	if o.Key == nil {
+		o.Key = KeyByIP
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.OnUnavailable == FailLocal && o.Local == nil {
+		panic("ratelimit: FailLocal needs MiddlewareOpts.Local")
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			key, err := o.Key(r)
+			if err != nil {
+				http.Error(w, "rate limit key: "+err.Error(), http.StatusBadRequest)
+				return
+			}
+			ao := &AllowOpts{Cost: 1}
+			if o.Cost != nil {
+				ao.Cost = o.Cost(r)
+			}
+			res, err := c.Allow(r.Context(), key, ao)
+			if err != nil && IsUnavailable(err) {
+				o.Logger.WarnContext(r.Context(), "rate limiter unavailable", "policy", o.OnUnavailable, "err", err)
+				switch o.OnUnavailable {
+				case FailOpen:
+					next.ServeHTTP(w, r)
+					return
+				case FailClosed:
+					w.Header().Set("Retry-After", "1")
+					http.Error(w, "rate limiter unavailable", http.StatusServiceUnavailable)
+					return
+				case FailLocal:
+					res, err = o.Local.Allow(r.Context(), key, ao)
+				}
+			}
+			if err != nil {
+				status := http.StatusInternalServerError
+				if IsInvalid(err) {
+					status = http.StatusBadRequest
+				}
+				http.Error(w, err.Error(), status)
+				return
+			}
+			SetHeaders(w.Header(), res)
+			if !res.Allowed {
+				if o.Denied != nil {
+					w.WriteHeader(http.StatusTooManyRequests)
+					o.Denied.ServeHTTP(w, r)
+					return
+				}
+				http.Error(w, "rate limit exceeded", http.StatusTooManyRequests)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// SetHeaders sets RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset (in
+// whole seconds, rounded up) and, when denied, Retry-After.
+func SetHeaders(h http.Header, res Result) {
+	h.Set("RateLimit-Limit", strconv.FormatInt(res.Limit, 10))
+	h.Set("RateLimit-Remaining", strconv.FormatInt(res.Remaining, 10))
+	h.Set("RateLimit-Reset", strconv.FormatInt(ceilSeconds(res.Reset), 10))
+	if !res.Allowed {
+		h.Set("Retry-After", strconv.FormatInt(ceilSeconds(res.RetryAfter), 10))
+	}
+}
+
+func ceilSeconds(d time.Duration) int64 {
+	if d <= 0 {
+		return 0
+	}
+	if d == time.Duration(math.MaxInt64) {
+		return math.MaxInt32
+	}
+	return int64((d + time.Second - 1) / time.Second)
+}
+
+func (p Policy) String() string {
+	switch p {
+	case FailOpen:
+		return "fail_open"
+	case FailClosed:
+		return "fail_closed"
+	case FailLocal:
+		return "fail_local"
+	}
+	return "Policy(" + strconv.Itoa(int(p)) + ")"
+}
