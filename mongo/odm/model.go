@@ -34,11 +34,11 @@ type Model[T any] struct {
 	virts   []virtual[T]
 	tracker *tracker[T]
 
-	isMap                      bool
-	idIdx, verIdx              []int
-	createdIdx, updatedIdx     []int
-	hiddenProj                 bson.D
-	now                        func() time.Time
+	isMap                  bool
+	idIdx, verIdx          []int
+	createdIdx, updatedIdx []int
+	hiddenProj             bson.D
+	now                    func() time.Time
 }
 
 // NewModel builds a model. A nil schema is derived from T with SchemaFor.
@@ -188,15 +188,21 @@ func (m *Model[T]) docValue(doc *T) reflect.Value {
 // validator and the schema-level validators, with the validate hooks. It
 // returns a *ValidationError listing every failing path.
 func (m *Model[T]) Validate(ctx context.Context, doc *T) error {
+	return m.validate(ctx, doc, true)
+}
+
+func (m *Model[T]) validate(ctx context.Context, doc *T, paths bool) error {
 	op := &Op[T]{Event: EventValidate, Doc: doc}
 	if err := m.hooks.run(ctx, true, op); err != nil {
 		return err
 	}
 	v := m.docValue(doc)
-	m.schema.prepare(v)
 	ve := &ValidationError{Model: m.name}
-	if err := m.schema.validateDoc(ctx, v, "", ve); err != nil {
-		return err
+	if paths {
+		m.schema.prepare(v)
+		if err := m.schema.validateDoc(ctx, v, "", ve); err != nil {
+			return err
+		}
 	}
 	var whole any = doc
 	if m.isMap {
@@ -242,7 +248,7 @@ func (m *Model[T]) Cast(ctx context.Context, input map[string]any) (*T, error) {
 	if err := bson.Unmarshal(raw, doc); err != nil {
 		return nil, errorf("decode cast document into %T: %w", doc, err)
 	}
-	if err := m.Validate(ctx, doc); err != nil { // schema-level validators and hooks
+	if err := m.validate(ctx, doc, false); err != nil { // schema-level validators and hooks
 		return nil, err
 	}
 	return doc, nil

@@ -376,14 +376,14 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 			return nil
 		}
 		if uc.validate {
-			if err := p.validate(ctx, deref(reflect.ValueOf(c)), path, ve); err != nil {
+			if err := p.validate(ctx, deref(reflect.ValueOf(c)), path, path, ve); err != nil {
 				return err
 			}
 		}
 		add(op, bson.E{Key: stored, Value: c})
 	case "$unset":
 		if uc.validate && p.required {
-			ve.add(p.fail(validator{kind: KindRequired, message: p.requiredMsg}, path, nil))
+			ve.add(p.fail(validator{kind: KindRequired, message: p.requiredMsg}, path, path, nil))
 			return nil
 		}
 		add(op, bson.E{Key: stored, Value: ""})
@@ -460,7 +460,7 @@ func (s *Schema) castElem(ctx context.Context, p *Path, path string, v any, uc u
 	}
 	if uc.validate {
 		n := len(ve.Errors)
-		if err := p.Elem.validate(ctx, deref(reflect.ValueOf(c)), path, ve); err != nil {
+		if err := p.Elem.validate(ctx, deref(reflect.ValueOf(c)), path, path, ve); err != nil {
 			return nil, false, err
 		}
 		if len(ve.Errors) > n {

@@ -141,7 +141,7 @@ func jsLen(s string) int { return len(utf16.Encode([]rune(s))) }
 // failures under prefix to ve.
 func (s *Schema) validateDoc(ctx context.Context, v reflect.Value, prefix string, ve *ValidationError) error {
 	for _, p := range s.paths {
-		if err := p.validate(ctx, field(v, p), prefix+p.Name, ve); err != nil {
+		if err := p.validate(ctx, field(v, p), prefix+p.Name, p.Name, ve); err != nil {
 			return err
 		}
 	}
@@ -149,11 +149,13 @@ func (s *Schema) validateDoc(ctx context.Context, v reflect.Value, prefix string
 }
 
 // validate checks one path; f is invalid when the value is missing/null.
+// path is the full dotted path (the error's key); name is the path within
+// its own schema, used in messages as Mongoose does for subdocuments.
 // It returns only context errors; validation failures go to ve.
-func (p *Path) validate(ctx context.Context, f reflect.Value, path string, ve *ValidationError) error {
+func (p *Path) validate(ctx context.Context, f reflect.Value, path, name string, ve *ValidationError) error {
 	if !f.IsValid() {
 		if p.required {
-			ve.add(p.fail(validator{kind: KindRequired, message: p.requiredMsg}, path, nil))
+			ve.add(p.fail(validator{kind: KindRequired, message: p.requiredMsg}, path, name, nil))
 		} else if p.Type == TypeSubdoc && p.goType != nil && !p.ptr {
 			// A non-pointer struct always exists in Go (a nested path in
 			// Mongoose terms): validate its paths against an empty document.
@@ -168,11 +170,13 @@ func (p *Path) validate(ctx context.Context, f reflect.Value, path string, ve *V
 	default:
 		val = canonical(p, f)
 	}
-	if p.required {
-		if sv, ok := val.(string); ok && sv == "" {
-			ve.add(p.fail(validator{kind: KindRequired, message: p.requiredMsg}, path, val))
-			return nil
+	if sv, ok := val.(string); ok && sv == "" {
+		// An empty string fails required (as in Mongoose); otherwise it is
+		// Go's zero value, i.e. unset, and other validators do not apply.
+		if p.required {
+			ve.add(p.fail(validator{kind: KindRequired, message: p.requiredMsg}, path, name, val))
 		}
+		return nil
 	}
 	for _, vd := range p.validators {
 		ok, err := vd.check(ctx, val)
@@ -180,7 +184,7 @@ func (p *Path) validate(ctx context.Context, f reflect.Value, path string, ve *V
 			return ctx.Err()
 		}
 		if !ok || err != nil {
-			fe := p.fail(vd, path, val)
+			fe := p.fail(vd, path, name, val)
 			if err != nil {
 				fe.Reason = err
 				if vd.message == "" {
@@ -201,7 +205,8 @@ func (p *Path) validate(ctx context.Context, f reflect.Value, path string, ve *V
 			return nil
 		}
 		for i := 0; i < f.Len(); i++ {
-			if err := p.Elem.validate(ctx, deref(f.Index(i)), path+"."+strconv.Itoa(i), ve); err != nil {
+			ep := path + "." + strconv.Itoa(i)
+			if err := p.Elem.validate(ctx, deref(f.Index(i)), ep, ep, ve); err != nil {
 				return err
 			}
 		}
@@ -211,7 +216,8 @@ func (p *Path) validate(ctx context.Context, f reflect.Value, path string, ve *V
 		}
 		iter := f.MapRange()
 		for iter.Next() {
-			if err := p.Elem.validate(ctx, deref(iter.Value()), path+"."+iter.Key().String(), ve); err != nil {
+			ep := path + "." + iter.Key().String()
+			if err := p.Elem.validate(ctx, deref(iter.Value()), ep, ep, ve); err != nil {
 				return err
 			}
 		}
@@ -219,8 +225,8 @@ func (p *Path) validate(ctx context.Context, f reflect.Value, path string, ve *V
 	return nil
 }
 
-func (p *Path) fail(vd validator, path string, val any) *FieldError {
-	vars := map[string]string{"PATH": path, "VALUE": inspect(val), "KIND": vd.kind}
+func (p *Path) fail(vd validator, path, name string, val any) *FieldError {
+	vars := map[string]string{"PATH": name, "VALUE": inspect(val), "KIND": vd.kind}
 	tmpl := vd.message
 	switch vd.kind {
 	case KindRequired:
