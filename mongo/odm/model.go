@@ -693,15 +693,17 @@ func (m *Model[T]) FindOneAndUpdate(ctx context.Context, filter, update any, o *
 	if o.Sort != nil {
 		fo.SetSort(o.Sort)
 	}
-	if len(m.hiddenProj) > 0 {
-		fo.SetProjection(m.hiddenProj)
-	}
 	res := m.coll.FindOneAndUpdate(ctx, op.Filter, op.Update, fo)
 	raw, err := res.Raw()
 	if err != nil {
 		if err == mongo.ErrNoDocuments {
 			return nil, ErrNotFound
 		}
+		return nil, err
+	}
+	// select:false paths are removed here rather than by a projection,
+	// which not every server supports on findAndModify.
+	if raw, err = m.stripHidden(raw); err != nil {
 		return nil, err
 	}
 	doc := new(T)
@@ -789,4 +791,26 @@ func (m *Model[T]) Distinct(ctx context.Context, field string, filter any) ([]an
 // string), or ErrNotFound.
 func (m *Model[T]) FindByID(ctx context.Context, id any) (*T, error) {
 	return m.FindOne(bson.D{{Key: "_id", Value: id}}).One(ctx)
+}
+
+// stripHidden removes select:false paths from a document.
+func (m *Model[T]) stripHidden(raw bson.Raw) (bson.Raw, error) {
+	if len(m.hiddenProj) == 0 {
+		return raw, nil
+	}
+	hidden := make(map[string]bool, len(m.hiddenProj))
+	for _, e := range m.hiddenProj {
+		hidden[e.Key] = true
+	}
+	elems, err := raw.Elements()
+	if err != nil {
+		return nil, err
+	}
+	d := make(bson.D, 0, len(elems))
+	for _, e := range elems {
+		if !hidden[e.Key()] {
+			d = append(d, bson.E{Key: e.Key(), Value: e.Value()})
+		}
+	}
+	return bson.Marshal(d)
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/mongo/odm"
@@ -79,4 +81,8 @@ func TestCreateFindSave(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "active", final.Status)
 	require.Equal(t, int64(2), final.V)
+}
+
+func mongoIndex(name string) mongo.IndexModel {
+	return mongo.IndexModel{Keys: bson.D{{Key: "legacy", Value: 1}}, Options: options.Index().SetName(name)}
 }

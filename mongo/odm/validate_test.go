@@ -150,7 +150,7 @@ type Order struct {
 	Paid     bool             `bson:"paid"`
 	Note     string           `bson:"note,omitempty" odm:"minlength=3"`
 	Meta     map[string]int   `bson:"meta,omitempty"`
-	Total    bson.Decimal128  `bson:"total"`
+	Total    *bson.Decimal128 `bson:"total,omitempty"` // Decimal128 is kept off FerretDB
 	Extra    map[string]any   `bson:"extra,omitempty"`
 	Lines    map[string]*Item `bson:"lines,omitempty"`
 }
