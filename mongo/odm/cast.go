@@ -412,7 +412,12 @@ func (s *Schema) castValue(p *Path, path string, v any, ve *ValidationError, cc 
 				ve.add(castError(p.Elem, ep, "["+p.Elem.Type.String()+"]", e, err))
 				return nil
 			}
-			out[i] = applyTransforms(p.Elem, c)
+			g, ok := toGoType(p.Elem, applyTransforms(p.Elem, c))
+			if !ok {
+				ve.add(castError(p.Elem, ep, "["+p.Elem.Type.String()+"]", e, errCast))
+				return nil
+			}
+			out[i] = g
 		}
 		return out
 	case TypeMap:
@@ -442,7 +447,55 @@ func (s *Schema) castValue(p *Path, path string, v any, ve *ValidationError, cc 
 		ve.add(castError(p, path, p.Type.String(), v, err))
 		return nil
 	}
-	return applyTransforms(p, c)
+	c = applyTransforms(p, c)
+	g, ok := toGoType(p, c)
+	if !ok {
+		ve.add(castError(p, path, p.Type.String(), v, fmt.Errorf("%w: %v overflows %s", errCast, c, p.goType)))
+		return nil
+	}
+	return g
+}
+
+// toGoType converts a cast scalar to the Go type of the struct field, so
+// that it is stored with the same BSON type the struct would produce (an
+// int field as int32 when it fits, ...).
+func toGoType(p *Path, v any) (any, bool) {
+	if p.goType == nil || v == nil {
+		return v, true
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Type() == p.goType {
+		return v, true
+	}
+	switch p.goType.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if i, ok := v.(int64); ok {
+			n := reflect.New(p.goType).Elem()
+			if n.OverflowInt(i) {
+				return nil, false
+			}
+			n.SetInt(i)
+			return n.Interface(), true
+		}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		if i, ok := v.(int64); ok {
+			n := reflect.New(p.goType).Elem()
+			if i < 0 || n.OverflowUint(uint64(i)) {
+				return nil, false
+			}
+			n.SetUint(uint64(i))
+			return n.Interface(), true
+		}
+	case reflect.Float32:
+		if f, ok := v.(float64); ok {
+			return float32(f), true
+		}
+	case reflect.String:
+		if s, ok := v.(string); ok {
+			return reflect.ValueOf(s).Convert(p.goType).Interface(), true
+		}
+	}
+	return v, true
 }
 
 func applyTransforms(p *Path, v any) any {

@@ -21,6 +21,9 @@ type ModelOpts struct {
 	// SkipUpdateValidators turns off casting and validation of updates
 	// (they are on by default).
 	SkipUpdateValidators bool
+	// Clock returns the time for timestamps (default time.Now, UTC,
+	// millisecond precision as stored).
+	Clock func() time.Time
 }
 
 // Model binds a schema and a Go type T (a struct, or map[string]any /
@@ -55,6 +58,9 @@ func NewModel[T any](db *mongo.Database, name string, schema *Schema, opts *Mode
 	m := &Model[T]{name: name, schema: schema, tracker: newTracker[T](), now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }}
 	if opts != nil {
 		m.opts = *opts
+	}
+	if m.opts.Clock != nil {
+		m.now = m.opts.Clock
 	}
 	if m.opts.Collection == "" {
 		m.opts.Collection = strings.ToLower(name) + "s"
