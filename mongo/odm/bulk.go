@@ -1,0 +1,148 @@
+package odm
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+type writeKind int
+
+const (
+	writeInsert writeKind = iota
+	writeUpdateOne
+	writeUpdateMany
+	writeReplaceOne
+	writeDeleteOne
+	writeDeleteMany
+)
+
+// Write is one operation of a BulkWrite; build it with InsertWrite,
+// UpdateOneWrite, and so on. Documents must be *T of the model.
+type Write struct {
+	kind   writeKind
+	doc    any
+	filter any
+	update any
+	upsert bool
+}
+
+// InsertWrite inserts doc (a *T), validated like Create.
+func InsertWrite(doc any) Write { return Write{kind: writeInsert, doc: doc} }
+
+// UpdateOneWrite updates the first match, with update validators.
+func UpdateOneWrite(filter, update any, upsert bool) Write {
+	return Write{kind: writeUpdateOne, filter: filter, update: update, upsert: upsert}
+}
+
+// UpdateManyWrite updates every match, with update validators.
+func UpdateManyWrite(filter, update any, upsert bool) Write {
+	return Write{kind: writeUpdateMany, filter: filter, update: update, upsert: upsert}
+}
+
+// ReplaceOneWrite replaces the first match with doc (a *T), validated.
+func ReplaceOneWrite(filter, doc any, upsert bool) Write {
+	return Write{kind: writeReplaceOne, filter: filter, doc: doc, upsert: upsert}
+}
+
+// DeleteOneWrite deletes the first match.
+func DeleteOneWrite(filter any) Write { return Write{kind: writeDeleteOne, filter: filter} }
+
+// DeleteManyWrite deletes every match.
+func DeleteManyWrite(filter any) Write { return Write{kind: writeDeleteMany, filter: filter} }
+
+// BulkOpts tunes BulkWrite.
+type BulkOpts struct {
+	// Unordered lets the server continue after a failed write.
+	Unordered bool
+}
+
+// BulkWrite validates every operation first (documents, filters, updates)
+// and sends nothing unless all are valid; the error is an *IndexedError.
+func (m *Model[T]) BulkWrite(ctx context.Context, writes []Write, o *BulkOpts) (*mongo.BulkWriteResult, error) {
+	models := make([]mongo.WriteModel, len(writes))
+	for i, w := range writes {
+		wm, err := m.writeModel(ctx, w)
+		if err != nil {
+			return nil, &IndexedError{Index: i, Err: err}
+		}
+		models[i] = wm
+	}
+	bo := options.BulkWrite().SetOrdered(o == nil || !o.Unordered)
+	return m.coll.BulkWrite(ctx, models, bo)
+}
+
+func (m *Model[T]) docOf(v any) (*T, error) {
+	d, ok := v.(*T)
+	if !ok || d == nil {
+		return nil, errorf("bulk write document must be a non-nil %T, got %T", d, v)
+	}
+	return d, nil
+}
+
+func (m *Model[T]) writeModel(ctx context.Context, w Write) (mongo.WriteModel, error) {
+	var f bson.D
+	if w.kind != writeInsert {
+		var err error
+		if f, err = m.filter(w.filter); err != nil {
+			return nil, err
+		}
+	}
+	switch w.kind {
+	case writeInsert, writeReplaceOne:
+		doc, err := m.docOf(w.doc)
+		if err != nil {
+			return nil, err
+		}
+		raw, err := m.prepareInsert(ctx, doc)
+		if err != nil {
+			return nil, err
+		}
+		if w.kind == writeInsert {
+			return mongo.NewInsertOneModel().SetDocument(raw), nil
+		}
+		return mongo.NewReplaceOneModel().SetFilter(f).SetReplacement(raw).SetUpsert(w.upsert), nil
+	case writeUpdateOne, writeUpdateMany:
+		u, err := m.update(ctx, w.update, w.upsert)
+		if err != nil {
+			return nil, err
+		}
+		if w.kind == writeUpdateOne {
+			return mongo.NewUpdateOneModel().SetFilter(f).SetUpdate(u).SetUpsert(w.upsert), nil
+		}
+		return mongo.NewUpdateManyModel().SetFilter(f).SetUpdate(u).SetUpsert(w.upsert), nil
+	case writeDeleteOne:
+		return mongo.NewDeleteOneModel().SetFilter(f), nil
+	default:
+		return mongo.NewDeleteManyModel().SetFilter(f), nil
+	}
+}
+
+// Aggregate runs a pipeline over the collection and decodes the results
+// into out (a pointer to a slice), with the aggregate hooks. Server-side
+// JavaScript ($function, $accumulator, $where) is rejected unless the
+// model allows it.
+func (m *Model[T]) Aggregate(ctx context.Context, pipeline []bson.D, out any) error {
+	if !m.opts.AllowJSFilters {
+		for _, st := range pipeline {
+			if err := checkFilter(st, ""); err != nil {
+				return err
+			}
+		}
+	}
+	op := &Op[T]{Event: EventAggregate, Pipeline: pipeline}
+	if err := m.hooks.run(ctx, true, op); err != nil {
+		return err
+	}
+	cur, err := m.coll.Aggregate(ctx, op.Pipeline)
+	if err != nil {
+		return err
+	}
+	if err := cur.All(ctx, out); err != nil {
+		return err
+	}
+	op.Result = out
+	return m.hooks.run(ctx, false, op)
+}

@@ -1,0 +1,562 @@
+package odm
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+var errCast = errors.New("cast failed")
+
+// castTo casts v to the canonical Go value of p's scalar type, following
+// Mongoose's casting rules: '42' -> 42, 'true'/'yes'/1 -> true, 24-hex
+// string -> ObjectID, ISO string or epoch milliseconds -> Date. nil stays nil.
+func castTo(p *Path, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return nil, nil
+		}
+		v = rv.Elem().Interface()
+	}
+	switch p.Type {
+	case TypeString:
+		return castString(v)
+	case TypeNumber:
+		f, err := castNumber(v)
+		if err != nil || f == nil {
+			return f, err
+		}
+		if p.isInt {
+			x := f.(float64)
+			if x != math.Trunc(x) || math.IsInf(x, 0) || math.Abs(x) > 1<<63 {
+				return nil, fmt.Errorf("%w: %v is not an integer", errCast, x)
+			}
+			return int64(x), nil
+		}
+		return f, nil
+	case TypeBoolean:
+		return castBool(v)
+	case TypeDate:
+		return castDate(v)
+	case TypeObjectID:
+		return castObjectID(v)
+	case TypeDecimal128:
+		return castDecimal(v)
+	case TypeBuffer:
+		switch x := v.(type) {
+		case []byte:
+			return x, nil
+		case string:
+			return []byte(x), nil
+		}
+		return nil, errCast
+	}
+	return v, nil
+}
+
+func castString(v any) (any, error) {
+	switch x := v.(type) {
+	case string:
+		return x, nil
+	case bool:
+		return strconv.FormatBool(x), nil
+	case json.Number:
+		return x.String(), nil
+	case time.Time:
+		return x.UTC().Format(time.RFC3339Nano), nil
+	case bson.ObjectID:
+		return x.Hex(), nil
+	case bson.Decimal128:
+		return x.String(), nil
+	case fmt.Stringer:
+		return x.String(), nil
+	}
+	if f, ok := toFloat(v); ok {
+		return jsNumberString(f), nil
+	}
+	return nil, errCast
+}
+
+// jsNumberString formats like JavaScript's String(number).
+func jsNumberString(f float64) string {
+	if math.Abs(f) >= 1e21 {
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+func toFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case float32:
+		return float64(x), true
+	case int:
+		return float64(x), true
+	case int8:
+		return float64(x), true
+	case int16:
+		return float64(x), true
+	case int32:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case uint:
+		return float64(x), true
+	case uint8:
+		return float64(x), true
+	case uint16:
+		return float64(x), true
+	case uint32:
+		return float64(x), true
+	case uint64:
+		return float64(x), true
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return float64(rv.Int()), true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return float64(rv.Uint()), true
+	case reflect.Float32, reflect.Float64:
+		return rv.Float(), true
+	}
+	return 0, false
+}
+
+// jsNumber parses a string as JavaScript's Number(string) does.
+func jsNumber(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, true
+	}
+	switch s {
+	case "Infinity", "+Infinity":
+		return math.Inf(1), true
+	case "-Infinity":
+		return math.Inf(-1), true
+	}
+	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X' || s[1] == 'o' || s[1] == 'O' || s[1] == 'b' || s[1] == 'B') {
+		n, err := strconv.ParseUint(s, 0, 64)
+		return float64(n), err == nil
+	}
+	low := strings.ToLower(s)
+	if strings.Contains(low, "inf") || strings.Contains(low, "nan") || strings.Contains(s, "_") || strings.ContainsAny(low, "xp") {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, false
+	}
+	return f, true
+}
+
+func castNumber(v any) (any, error) {
+	switch x := v.(type) {
+	case string:
+		if x == "" {
+			return nil, nil // Mongoose: '' casts to null
+		}
+		f, ok := jsNumber(x)
+		if !ok {
+			return nil, errCast
+		}
+		return f, nil
+	case bool:
+		if x {
+			return 1.0, nil
+		}
+		return 0.0, nil
+	case json.Number:
+		f, ok := jsNumber(x.String())
+		if !ok {
+			return nil, errCast
+		}
+		return f, nil
+	case bson.Decimal128:
+		f, ok := jsNumber(x.String())
+		if !ok {
+			return nil, errCast
+		}
+		return f, nil
+	}
+	if f, ok := toFloat(v); ok {
+		if math.IsNaN(f) {
+			return nil, errCast
+		}
+		return f, nil
+	}
+	return nil, errCast
+}
+
+func castBool(v any) (any, error) {
+	switch x := v.(type) {
+	case bool:
+		return x, nil
+	case string:
+		switch x {
+		case "true", "1", "yes":
+			return true, nil
+		case "false", "0", "no":
+			return false, nil
+		}
+		return nil, errCast
+	}
+	if f, ok := toFloat(v); ok {
+		switch f {
+		case 1:
+			return true, nil
+		case 0:
+			return false, nil
+		}
+	}
+	return nil, errCast
+}
+
+var dateLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02T15:04",
+	"2006-01-02 15:04:05",
+	"2006-01-02",
+	"2006-01",
+	"2006",
+	time.RFC1123,
+	time.RFC1123Z,
+}
+
+// parseDate parses the ISO 8601 forms JavaScript's Date accepts. Forms
+// without a zone are taken as UTC (JavaScript would use the local zone for
+// date-times; a server has no meaningful local zone).
+func parseDate(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, l := range dateLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%w: %q is not a date", errCast, s)
+}
+
+func castDate(v any) (any, error) {
+	switch x := v.(type) {
+	case time.Time:
+		return x.UTC(), nil
+	case bson.DateTime:
+		return x.Time().UTC(), nil
+	case string:
+		if x == "" {
+			return nil, nil
+		}
+		// Numeric strings outside the range of years are epoch milliseconds.
+		if f, ok := jsNumber(x); ok && (f >= 275761 || f < -271820) {
+			return time.UnixMilli(int64(f)).UTC(), nil
+		}
+		return parseDate(x)
+	case bool:
+		return nil, errCast
+	}
+	if f, ok := toFloat(v); ok {
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, errCast
+		}
+		return time.UnixMilli(int64(f)).UTC(), nil
+	}
+	return nil, errCast
+}
+
+func castObjectID(v any) (any, error) {
+	switch x := v.(type) {
+	case bson.ObjectID:
+		return x, nil
+	case string:
+		id, err := bson.ObjectIDFromHex(x)
+		if err != nil {
+			return nil, errCast
+		}
+		return id, nil
+	case map[string]any: // a populated document: use its _id
+		if id, ok := x["_id"]; ok {
+			return castObjectID(id)
+		}
+	}
+	return nil, errCast
+}
+
+func castDecimal(v any) (any, error) {
+	switch x := v.(type) {
+	case bson.Decimal128:
+		return x, nil
+	case string:
+		d, err := bson.ParseDecimal128(strings.TrimSpace(x))
+		if err != nil {
+			return nil, errCast
+		}
+		return d, nil
+	case json.Number:
+		return castDecimal(x.String())
+	}
+	if f, ok := toFloat(v); ok {
+		d, err := bson.ParseDecimal128(jsNumberString(f))
+		if err != nil {
+			return nil, errCast
+		}
+		return d, nil
+	}
+	return nil, errCast
+}
+
+// jsType names a value's type as Mongoose's CastError does.
+func jsType(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case []any:
+		return "Array"
+	case map[string]any:
+		return "Object"
+	case time.Time:
+		return "Date"
+	case bson.ObjectID:
+		return "ObjectId"
+	}
+	if _, ok := toFloat(v); ok {
+		return "number"
+	}
+	return reflect.TypeOf(v).String()
+}
+
+// inspect renders a value roughly as Node's util.inspect does in Mongoose
+// messages.
+func inspect(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return x
+	case time.Time:
+		return x.UTC().Format(time.RFC3339Nano)
+	case bson.ObjectID:
+		return x.Hex()
+	case float64:
+		return jsNumberString(x)
+	}
+	if f, ok := toFloat(v); ok {
+		return jsNumberString(f)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+func castError(p *Path, path string, kind string, v any, reason error) *FieldError {
+	return &FieldError{
+		Name:    NameCastError,
+		Path:    path,
+		Kind:    kind,
+		Value:   v,
+		Reason:  reason,
+		Message: fmt.Sprintf("Cast to %s failed for value %q (type %s) at path %q", kind, inspect(v), jsType(v), path),
+	}
+}
+
+// castValue casts any value (scalar, array, map, subdocument) for path p at
+// the dotted position path. Errors are added to ve; the casted value is
+// returned (nil on error).
+func (s *Schema) castValue(p *Path, path string, v any, ve *ValidationError, cc *castCtx) any {
+	if v == nil {
+		return nil
+	}
+	switch p.Type {
+	case TypeSubdoc:
+		m, ok := v.(map[string]any)
+		if !ok {
+			ve.add(castError(p, path, "Embedded", v, nil))
+			return nil
+		}
+		return p.Schema.castMap(m, path+".", ve, cc)
+	case TypeArray:
+		arr, ok := v.([]any)
+		if !ok {
+			arr = []any{v} // Mongoose wraps a single value
+		}
+		out := make([]any, len(arr))
+		for i, e := range arr {
+			ep := fmt.Sprintf("%s.%d", path, i)
+			if p.Elem == nil || p.Elem.Type == TypeMixed {
+				out[i] = e
+				continue
+			}
+			if p.Elem.Type == TypeSubdoc || p.Elem.Type == TypeArray || p.Elem.Type == TypeMap {
+				out[i] = s.castValue(p.Elem, ep, e, ve, cc)
+				continue
+			}
+			c, err := castTo(p.Elem, e)
+			if err != nil {
+				ve.add(castError(p.Elem, ep, "["+p.Elem.Type.String()+"]", e, err))
+				return nil
+			}
+			g, ok := toGoType(p.Elem, applyTransforms(p.Elem, c))
+			if !ok {
+				ve.add(castError(p.Elem, ep, "["+p.Elem.Type.String()+"]", e, errCast))
+				return nil
+			}
+			out[i] = g
+		}
+		return out
+	case TypeMap:
+		m, ok := v.(map[string]any)
+		if !ok {
+			ve.add(castError(p, path, "Map", v, nil))
+			return nil
+		}
+		out := make(map[string]any, len(m))
+		for k, e := range m {
+			if strings.HasPrefix(k, "$") || strings.Contains(k, ".") {
+				ve.add(castError(p, path+"."+k, "Map", m, fmt.Errorf("map keys may not start with '$' or contain '.'")))
+				continue
+			}
+			if p.Elem == nil {
+				out[k] = e
+				continue
+			}
+			out[k] = s.castValue(p.Elem, path+"."+k, e, ve, cc)
+		}
+		return out
+	case TypeMixed:
+		return v
+	}
+	c, err := castTo(p, v)
+	if err != nil {
+		ve.add(castError(p, path, p.Type.String(), v, err))
+		return nil
+	}
+	c = applyTransforms(p, c)
+	g, ok := toGoType(p, c)
+	if !ok {
+		ve.add(castError(p, path, p.Type.String(), v, fmt.Errorf("%w: %v overflows %s", errCast, c, p.goType)))
+		return nil
+	}
+	return g
+}
+
+// toGoType converts a cast scalar to the Go type of the struct field, so
+// that it is stored with the same BSON type the struct would produce (an
+// int field as int32 when it fits, ...).
+func toGoType(p *Path, v any) (any, bool) {
+	if p.goType == nil || v == nil {
+		return v, true
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Type() == p.goType {
+		return v, true
+	}
+	switch p.goType.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if i, ok := v.(int64); ok {
+			n := reflect.New(p.goType).Elem()
+			if n.OverflowInt(i) {
+				return nil, false
+			}
+			n.SetInt(i)
+			return n.Interface(), true
+		}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		if i, ok := v.(int64); ok {
+			n := reflect.New(p.goType).Elem()
+			if i < 0 || n.OverflowUint(uint64(i)) {
+				return nil, false
+			}
+			n.SetUint(uint64(i))
+			return n.Interface(), true
+		}
+	case reflect.Float32:
+		if f, ok := v.(float64); ok {
+			return float32(f), true
+		}
+	case reflect.String:
+		if s, ok := v.(string); ok {
+			return reflect.ValueOf(s).Convert(p.goType).Interface(), true
+		}
+	}
+	return v, true
+}
+
+func applyTransforms(p *Path, v any) any {
+	s, ok := v.(string)
+	if !ok {
+		return v
+	}
+	return transformString(p, s)
+}
+
+func transformString(p *Path, s string) string {
+	if p.trim {
+		s = strings.TrimSpace(s)
+	}
+	if p.lower {
+		s = strings.ToLower(s)
+	}
+	if p.upper {
+		s = strings.ToUpper(s)
+	}
+	return s
+}
+
+// castMap casts loosely typed input (decoded JSON) into a map keyed by
+// stored field names. Aliases are resolved; unknown keys follow the strict
+// mode; "_id" is cast to an ObjectID when the schema does not declare it.
+func (s *Schema) castMap(in map[string]any, prefix string, ve *ValidationError, cc *castCtx) map[string]any {
+	out := make(map[string]any, len(in))
+	for k, v := range in {
+		p := s.byName[k]
+		if p == nil {
+			p = s.byAlias[k]
+		}
+		if p == nil {
+			if k == "_id" && prefix == "" {
+				p = ObjectID("_id")
+			} else {
+				switch cc.strict {
+				case StrictThrow:
+					if cc.err == nil {
+						cc.err = &StrictError{Path: prefix + k}
+					}
+					continue
+				case StrictOff:
+					if !strings.HasPrefix(k, "$") {
+						out[k] = v
+					}
+					continue
+				default:
+					continue
+				}
+			}
+		}
+		out[p.Name] = s.castValue(p, prefix+p.Name, v, ve, cc)
+	}
+	return out
+}
+
+// castCtx carries the root schema's strict mode through nested casts and
+// records the first strict violation.
+type castCtx struct {
+	strict StrictMode
+	err    error
+}

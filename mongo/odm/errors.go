@@ -1,0 +1,221 @@
+package odm
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+// Sentinel errors. Typed errors below wrap them so callers can branch with
+// errors.Is as well as errors.As.
+var (
+	// ErrNotFound is returned when a query that must match a document
+	// matched none. It wraps mongo.ErrNoDocuments.
+	ErrNotFound = fmt.Errorf("odm: document not found: %w", mongo.ErrNoDocuments)
+	// ErrValidation is wrapped by every *ValidationError.
+	ErrValidation = errors.New("odm: validation failed")
+	// ErrStaleDocument is wrapped by *StaleDocumentError.
+	ErrStaleDocument = errors.New("odm: stale document")
+	// ErrForbiddenOperator is wrapped by *FilterError for server-side
+	// JavaScript operators ($where, $function, $accumulator).
+	ErrForbiddenOperator = errors.New("odm: forbidden query operator")
+	// ErrStrict is wrapped by *StrictError: a path that is not in the schema
+	// under StrictThrow.
+	ErrStrict = errors.New("odm: path not in schema")
+	// ErrDocumentTooLarge is returned for documents over MaxDocumentSize.
+	ErrDocumentTooLarge = errors.New("odm: document exceeds 16 MiB")
+	// ErrSchema is wrapped by errors in schema declarations (bad tags, bad
+	// options): these are programming errors found when a schema is built.
+	ErrSchema = errors.New("odm: invalid schema")
+)
+
+// MaxDocumentSize is MongoDB's BSON document limit.
+const MaxDocumentSize = 16 * 1024 * 1024
+
+// Names of FieldError.Name, as in Mongoose.
+const (
+	NameValidatorError = "ValidatorError"
+	NameCastError      = "CastError"
+)
+
+// Kinds of validator errors, as reported by Mongoose. A cast error's kind
+// is the name of the target type instead ("Number", "ObjectId", ...).
+const (
+	KindRequired    = "required"
+	KindMin         = "min"
+	KindMax         = "max"
+	KindEnum        = "enum"
+	KindRegexp      = "regexp"
+	KindMinLength   = "minlength"
+	KindMaxLength   = "maxlength"
+	KindUserDefined = "user defined"
+	KindImmutable   = "immutable"
+)
+
+// FieldError is the failure of one path: a validator that said no, or a
+// value that could not be cast to the path's type.
+type FieldError struct {
+	// Name is "ValidatorError" or "CastError".
+	Name string
+	// Path is the dotted path ("items.0.qty").
+	Path string
+	// Kind is the validator kind ("required", "min", "enum", "user defined",
+	// ...) or, for a cast error, the target type ("Number", "ObjectId").
+	Kind string
+	// Message is the rendered message.
+	Message string
+	// Value is the offending value (nil for a missing required value).
+	Value any
+	// Reason is the underlying error, if any (a validator's own error or a
+	// parse error).
+	Reason error
+}
+
+func (e *FieldError) Error() string { return e.Message }
+func (e *FieldError) Unwrap() error { return e.Reason }
+
+// IsCast reports whether this is a cast error.
+func (e *FieldError) IsCast() bool { return e.Name == NameCastError }
+
+// ValidationError holds every failing path of one document.
+type ValidationError struct {
+	// Model is the model name, used in the message as Mongoose does.
+	Model string
+	// Errors maps each failing path to its error.
+	Errors map[string]*FieldError
+	order  []string
+}
+
+func (e *ValidationError) add(fe *FieldError) {
+	if e.Errors == nil {
+		e.Errors = make(map[string]*FieldError)
+	}
+	if _, ok := e.Errors[fe.Path]; ok {
+		return // first failure of a path wins, as in Mongoose
+	}
+	e.Errors[fe.Path] = fe
+	e.order = append(e.order, fe.Path)
+}
+
+func (e *ValidationError) merge(o *ValidationError) {
+	if o == nil {
+		return
+	}
+	for _, p := range o.order {
+		e.add(o.Errors[p])
+	}
+}
+
+func (e *ValidationError) orNil() error {
+	if e == nil || len(e.Errors) == 0 {
+		return nil
+	}
+	return e
+}
+
+// Paths returns the failing paths in the order they were found.
+func (e *ValidationError) Paths() []string { return append([]string(nil), e.order...) }
+
+// Kinds returns path -> kind, handy for table tests.
+func (e *ValidationError) Kinds() map[string]string {
+	m := make(map[string]string, len(e.Errors))
+	for p, fe := range e.Errors {
+		m[p] = fe.Kind
+	}
+	return m
+}
+
+// Error renders "<Model> validation failed: path: message, ..." like Mongoose.
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	if e.Model != "" {
+		b.WriteString(e.Model)
+		b.WriteString(" validation failed")
+	} else {
+		b.WriteString("Validation failed")
+	}
+	paths := e.order
+	if len(paths) != len(e.Errors) { // built by hand
+		paths = make([]string, 0, len(e.Errors))
+		for p := range e.Errors {
+			paths = append(paths, p)
+		}
+		sort.Strings(paths)
+	}
+	for i, p := range paths {
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString(", ")
+		}
+		b.WriteString(p)
+		b.WriteString(": ")
+		b.WriteString(e.Errors[p].Message)
+	}
+	return b.String()
+}
+
+func (e *ValidationError) Unwrap() error { return ErrValidation }
+
+// StaleDocumentError reports a Save of a document whose version (__v) no
+// longer matches the stored one: someone else saved it in between.
+type StaleDocumentError struct {
+	Model   string
+	ID      any
+	Version int64
+}
+
+func (e *StaleDocumentError) Error() string {
+	return fmt.Sprintf("odm: no matching document found for id %v version %d in %s (stale document)", e.ID, e.Version, e.Model)
+}
+func (e *StaleDocumentError) Unwrap() error { return ErrStaleDocument }
+
+// FilterError reports a forbidden operator in a filter.
+type FilterError struct {
+	Operator string
+	Path     string
+}
+
+func (e *FilterError) Error() string {
+	if e.Path == "" {
+		return fmt.Sprintf("odm: operator %s is not allowed in filters", e.Operator)
+	}
+	return fmt.Sprintf("odm: operator %s is not allowed in filters (at %s)", e.Operator, e.Path)
+}
+func (e *FilterError) Unwrap() error { return ErrForbiddenOperator }
+
+// StrictError reports a path that is not in the schema under StrictThrow.
+type StrictError struct {
+	Model string
+	Path  string
+}
+
+func (e *StrictError) Error() string {
+	return fmt.Sprintf("odm: field %q is not in schema and strict mode is set to throw", e.Path)
+}
+func (e *StrictError) Unwrap() error { return ErrStrict }
+
+// IsValidation reports whether err is (or wraps) a *ValidationError.
+func IsValidation(err error) bool {
+	var ve *ValidationError
+	return errors.As(err, &ve)
+}
+
+// IsStale reports whether err is (or wraps) a *StaleDocumentError.
+func IsStale(err error) bool {
+	var se *StaleDocumentError
+	return errors.As(err, &se)
+}
+
+// IsNotFound reports whether err means no document matched.
+func IsNotFound(err error) bool { return errors.Is(err, mongo.ErrNoDocuments) }
+
+// IsDuplicateKey reports whether err is a unique index violation.
+func IsDuplicateKey(err error) bool { return mongo.IsDuplicateKeyError(err) }
+
+func schemaErr(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrSchema}, args...)...)
+}

@@ -1,0 +1,822 @@
+package odm
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// ModelOpts are per-model options.
+type ModelOpts struct {
+	// Collection defaults to the lowercased model name plus "s".
+	Collection string
+	// AllowJSFilters lets filters use $where, $function and $accumulator.
+	AllowJSFilters bool
+	// SkipUpdateValidators turns off casting and validation of updates
+	// (they are on by default).
+	SkipUpdateValidators bool
+	// Clock returns the time for timestamps (default time.Now, UTC,
+	// millisecond precision as stored).
+	Clock func() time.Time
+}
+
+// Model binds a schema and a Go type T (a struct, or map[string]any /
+// bson.M for schema-only models) to a collection.
+type Model[T any] struct {
+	name    string
+	coll    *mongo.Collection
+	schema  *Schema
+	opts    ModelOpts
+	hooks   hooks[T]
+	virts   []virtual[T]
+	tracker *tracker[T]
+
+	isMap                  bool
+	idIdx, verIdx          []int
+	createdIdx, updatedIdx []int
+	hiddenProj             bson.D
+	now                    func() time.Time
+}
+
+// NewModel builds a model. A nil schema is derived from T with SchemaFor.
+// A programmatic schema is bound to T's fields by their bson names.
+func NewModel[T any](db *mongo.Database, name string, schema *Schema, opts *ModelOpts) (*Model[T], error) {
+	t := reflect.TypeFor[T]()
+	if schema == nil {
+		s, err := SchemaFor[T](nil)
+		if err != nil {
+			return nil, err
+		}
+		schema = s
+	}
+	m := &Model[T]{name: name, schema: schema, tracker: newTracker[T](), now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }}
+	if opts != nil {
+		m.opts = *opts
+	}
+	if m.opts.Clock != nil {
+		m.now = m.opts.Clock
+	}
+	if m.opts.Collection == "" {
+		m.opts.Collection = strings.ToLower(name) + "s"
+	}
+	switch {
+	case t.Kind() == reflect.Map && t.Key().Kind() == reflect.String:
+		m.isMap = true
+	case t.Kind() == reflect.Struct:
+		if schema.goType == nil {
+			if err := bindSchema(schema, t); err != nil {
+				return nil, err
+			}
+		} else if schema.goType != t {
+			return nil, schemaErr("schema was derived from %s, model type is %s", schema.goType, t)
+		}
+		m.idIdx = fieldIndex(t, "_id")
+		if vk := schema.versionKey(); vk != "" {
+			m.verIdx = fieldIndex(t, vk)
+		}
+		if ts := schema.opts.Timestamps; ts != nil {
+			m.createdIdx = fieldIndex(t, ts.CreatedAt)
+			m.updatedIdx = fieldIndex(t, ts.UpdatedAt)
+		}
+	default:
+		return nil, schemaErr("model type must be a struct or a map with string keys, got %s", t)
+	}
+	for _, p := range schema.paths {
+		if p.Hidden {
+			m.hiddenProj = append(m.hiddenProj, bson.E{Key: p.Name, Value: 0})
+		}
+	}
+	if db != nil {
+		m.coll = db.Collection(m.opts.Collection)
+	}
+	return m, nil
+}
+
+// MustModel is NewModel that panics on error.
+func MustModel[T any](db *mongo.Database, name string, schema *Schema, opts *ModelOpts) *Model[T] {
+	m, err := NewModel[T](db, name, schema, opts)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+// bindSchema attaches a programmatic schema to the fields of struct t.
+func bindSchema(s *Schema, t reflect.Type) error {
+	for _, p := range s.paths {
+		idx := fieldIndex(t, p.Name)
+		if idx == nil {
+			return schemaErr("path %q has no field in %s", p.Name, t)
+		}
+		f := t.FieldByIndex(idx)
+		p.goIndex = idx
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			p.ptr = true
+			ft = ft.Elem()
+		}
+		p.goType = ft
+		if p.Type == TypeSubdoc && ft.Kind() == reflect.Struct && p.Schema.goType == nil {
+			if err := bindSchema(p.Schema, ft); err != nil {
+				return err
+			}
+		}
+		if p.Type == TypeArray && p.Elem != nil && p.Elem.Type == TypeSubdoc && ft.Kind() == reflect.Slice {
+			et := ft.Elem()
+			if et.Kind() == reflect.Pointer {
+				et = et.Elem()
+			}
+			if et.Kind() == reflect.Struct && p.Elem.Schema.goType == nil {
+				if err := bindSchema(p.Elem.Schema, et); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	s.goType = t
+	return nil
+}
+
+// fieldIndex finds the struct field stored under name.
+func fieldIndex(t reflect.Type, name string) []int {
+	if name == "" {
+		return nil
+	}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		n, inline, skip := bsonName(f)
+		if skip {
+			continue
+		}
+		if inline && f.Type.Kind() == reflect.Struct {
+			if sub := fieldIndex(f.Type, name); sub != nil {
+				return append([]int{i}, sub...)
+			}
+			continue
+		}
+		if n == name {
+			return []int{i}
+		}
+	}
+	return nil
+}
+
+// Name returns the model name.
+func (m *Model[T]) Name() string { return m.name }
+
+// Schema returns the model's schema.
+func (m *Model[T]) Schema() *Schema { return m.schema }
+
+// Collection returns the underlying collection.
+func (m *Model[T]) Collection() *mongo.Collection { return m.coll }
+
+// docValue returns the reflect view of doc for prepare/validate.
+func (m *Model[T]) docValue(doc *T) reflect.Value {
+	v := reflect.ValueOf(doc).Elem()
+	if m.isMap {
+		if v.IsNil() {
+			v.Set(reflect.MakeMap(v.Type()))
+		}
+	}
+	return v
+}
+
+// Validate applies defaults and transforms to doc, then runs every path
+// validator and the schema-level validators, with the validate hooks. It
+// returns a *ValidationError listing every failing path.
+func (m *Model[T]) Validate(ctx context.Context, doc *T) error {
+	return m.validate(ctx, doc, true)
+}
+
+func (m *Model[T]) validate(ctx context.Context, doc *T, paths bool) error {
+	op := &Op[T]{Event: EventValidate, Doc: doc}
+	if err := m.hooks.run(ctx, true, op); err != nil {
+		return err
+	}
+	v := m.docValue(doc)
+	ve := &ValidationError{Model: m.name}
+	if paths {
+		m.schema.prepare(v)
+		if err := m.schema.validateDoc(ctx, v, "", ve); err != nil {
+			return err
+		}
+	}
+	var whole any = doc
+	if m.isMap {
+		whole = v.Interface()
+	}
+	if err := m.schema.runSchemaValidators(ctx, whole, ve); err != nil {
+		return err
+	}
+	if err := ve.orNil(); err != nil {
+		return err
+	}
+	return m.hooks.run(ctx, false, op)
+}
+
+// Cast builds a document from loosely typed input (decoded JSON, form
+// values) by Mongoose's casting rules, applies defaults and transforms and
+// validates it. Cast failures and validation failures come back together in
+// one *ValidationError; unknown fields follow the schema's strict mode.
+func (m *Model[T]) Cast(ctx context.Context, input map[string]any) (*T, error) {
+	ve := &ValidationError{Model: m.name}
+	cc := &castCtx{strict: m.schema.opts.Strict}
+	casted := m.schema.castMap(input, "", ve, cc)
+	if cc.err != nil {
+		se := cc.err.(*StrictError)
+		se.Model = m.name
+		return nil, se
+	}
+	cv := reflect.ValueOf(casted)
+	m.schema.prepare(cv)
+	// Validate the cast map: it knows which paths were absent, which a Go
+	// struct cannot tell for non-pointer fields.
+	if err := m.schema.validateDoc(ctx, cv, "", ve); err != nil {
+		return nil, err
+	}
+	if err := ve.orNil(); err != nil {
+		return nil, err
+	}
+	raw, err := bson.Marshal(casted)
+	if err != nil {
+		return nil, errorf("encode cast document: %w", err)
+	}
+	doc := new(T)
+	if err := bson.Unmarshal(raw, doc); err != nil {
+		return nil, errorf("decode cast document into %T: %w", doc, err)
+	}
+	if err := m.validate(ctx, doc, false); err != nil { // schema-level validators and hooks
+		return nil, err
+	}
+	return doc, nil
+}
+
+// setField sets a top-level field of doc by index (struct) or name (map).
+func (m *Model[T]) setField(doc *T, idx []int, name string, val any) {
+	v := reflect.ValueOf(doc).Elem()
+	if m.isMap {
+		if name != "" {
+			v.SetMapIndex(reflect.ValueOf(name), reflect.ValueOf(val))
+		}
+		return
+	}
+	if idx == nil {
+		return
+	}
+	f := v.FieldByIndex(idx)
+	if f.Kind() == reflect.Pointer {
+		n := reflect.New(f.Type().Elem())
+		if setValue(n.Elem(), val) {
+			f.Set(n)
+		}
+		return
+	}
+	setValue(f, val)
+}
+
+func (m *Model[T]) getField(doc *T, idx []int, name string) reflect.Value {
+	v := reflect.ValueOf(doc).Elem()
+	if m.isMap {
+		return deref(v.MapIndex(reflect.ValueOf(name)))
+	}
+	if idx == nil {
+		return reflect.Value{}
+	}
+	return deref(v.FieldByIndex(idx))
+}
+
+// ensureID gives doc an ObjectID when its _id is unset, and returns the id.
+func (m *Model[T]) ensureID(doc *T) any {
+	if f := m.getField(doc, m.idIdx, "_id"); f.IsValid() && !f.IsZero() {
+		return f.Interface()
+	}
+	if !m.isMap && m.idIdx != nil {
+		ft := reflect.TypeFor[T]().FieldByIndex(m.idIdx).Type
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if ft != typeObjectID {
+			return nil // caller-chosen ids (strings, ints) are the caller's job
+		}
+	}
+	id := bson.NewObjectID()
+	m.setField(doc, m.idIdx, "_id", id)
+	return id
+}
+
+func (m *Model[T]) stampInsert(doc *T) {
+	now := m.now()
+	if ts := m.schema.opts.Timestamps; ts != nil {
+		if ts.CreatedAt != "" {
+			if f := m.getField(doc, m.createdIdx, ts.CreatedAt); !f.IsValid() {
+				m.setField(doc, m.createdIdx, ts.CreatedAt, now)
+			}
+		}
+		if ts.UpdatedAt != "" {
+			m.setField(doc, m.updatedIdx, ts.UpdatedAt, now)
+		}
+	}
+	if vk := m.schema.versionKey(); vk != "" {
+		if f := m.getField(doc, m.verIdx, vk); !f.IsValid() || f.IsZero() {
+			m.setField(doc, m.verIdx, vk, int64(0))
+		}
+	}
+}
+
+// encode marshals doc, enforcing the 16 MiB limit. For struct types without
+// a version or timestamp field, those keys are added to the BSON.
+func (m *Model[T]) encode(doc *T) (bson.Raw, error) {
+	raw, err := bson.Marshal(doc)
+	if err != nil {
+		return nil, errorf("encode %s: %w", m.name, err)
+	}
+	if !m.isMap {
+		var extra bson.D
+		if vk := m.schema.versionKey(); vk != "" && m.verIdx == nil {
+			extra = append(extra, bson.E{Key: vk, Value: int64(0)})
+		}
+		if ts := m.schema.opts.Timestamps; ts != nil {
+			now := m.now()
+			if ts.CreatedAt != "" && m.createdIdx == nil {
+				extra = append(extra, bson.E{Key: ts.CreatedAt, Value: now})
+			}
+			if ts.UpdatedAt != "" && m.updatedIdx == nil {
+				extra = append(extra, bson.E{Key: ts.UpdatedAt, Value: now})
+			}
+		}
+		if len(extra) > 0 {
+			var d bson.D
+			if err := bson.Unmarshal(raw, &d); err != nil {
+				return nil, err
+			}
+			if raw, err = bson.Marshal(append(d, extra...)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(raw) > MaxDocumentSize {
+		return nil, fmt.Errorf("%w: %s document is %d bytes", ErrDocumentTooLarge, m.name, len(raw))
+	}
+	return raw, nil
+}
+
+// prepareInsert validates doc and returns its BSON, ready to insert.
+func (m *Model[T]) prepareInsert(ctx context.Context, doc *T) (bson.Raw, error) {
+	if err := m.Validate(ctx, doc); err != nil {
+		return nil, err
+	}
+	m.ensureID(doc)
+	m.stampInsert(doc)
+	return m.encode(doc)
+}
+
+// Create validates and inserts doc (assigning _id, timestamps and __v),
+// with the save hooks. On success doc is tracked for Save.
+func (m *Model[T]) Create(ctx context.Context, doc *T) error {
+	op := &Op[T]{Event: EventSave, Doc: doc}
+	if err := m.hooks.run(ctx, true, op); err != nil {
+		return err
+	}
+	raw, err := m.prepareInsert(ctx, doc)
+	if err != nil {
+		return err
+	}
+	if _, err := m.coll.InsertOne(ctx, raw); err != nil {
+		return err
+	}
+	m.tracker.set(doc, raw)
+	return m.hooks.run(ctx, false, op)
+}
+
+// IndexedError says which document of a batch failed.
+type IndexedError struct {
+	Index int
+	Err   error
+}
+
+func (e *IndexedError) Error() string { return fmt.Sprintf("odm: document %d: %v", e.Index, e.Err) }
+func (e *IndexedError) Unwrap() error { return e.Err }
+
+// InsertMany validates every document first and inserts nothing unless all
+// are valid (the error is an *IndexedError wrapping the first failure).
+func (m *Model[T]) InsertMany(ctx context.Context, docs []*T) error {
+	op := &Op[T]{Event: EventInsertMany, Docs: docs}
+	if err := m.hooks.run(ctx, true, op); err != nil {
+		return err
+	}
+	raws := make([]any, len(docs))
+	for i, d := range docs {
+		raw, err := m.prepareInsert(ctx, d)
+		if err != nil {
+			return &IndexedError{Index: i, Err: err}
+		}
+		raws[i] = raw
+	}
+	if _, err := m.coll.InsertMany(ctx, raws); err != nil {
+		return err
+	}
+	for i, d := range docs {
+		m.tracker.set(d, raws[i].(bson.Raw))
+	}
+	return m.hooks.run(ctx, false, op)
+}
+
+// Save inserts doc if it was not loaded or created through this model;
+// otherwise it validates it and sends only the changed paths ($set/$unset)
+// guarded by its version: if another writer saved the document in between,
+// it returns a *StaleDocumentError and writes nothing.
+func (m *Model[T]) Save(ctx context.Context, doc *T) error {
+	old, tracked := m.tracker.get(doc)
+	if !tracked {
+		return m.Create(ctx, doc)
+	}
+	op := &Op[T]{Event: EventSave, Doc: doc}
+	if err := m.hooks.run(ctx, true, op); err != nil {
+		return err
+	}
+	if err := m.Validate(ctx, doc); err != nil {
+		return err
+	}
+	cur, err := m.encode(doc)
+	if err != nil {
+		return err
+	}
+	// encode adds __v/timestamps for types without those fields: keep the
+	// stored values for the comparison.
+	var set, unset bson.D
+	if err := diff(old, cur, "", &set, &unset); err != nil {
+		return err
+	}
+	vk := m.schema.versionKey()
+	var ts *Timestamps = m.schema.opts.Timestamps
+	set = m.dropManaged(set, vk, ts)
+	unset = m.dropManaged(unset, vk, ts)
+	if len(set) == 0 && len(unset) == 0 {
+		return m.hooks.run(ctx, false, op)
+	}
+	ve := &ValidationError{Model: m.name}
+	for _, e := range append(append(bson.D(nil), set...), unset...) {
+		if p, _, _ := m.schema.resolve(e.Key); p != nil && p.Immutable {
+			ve.add(&FieldError{Name: NameValidatorError, Path: e.Key, Kind: KindImmutable,
+				Message: fmt.Sprintf("Path `%s` is immutable and cannot be modified.", e.Key)})
+		}
+	}
+	if err := ve.orNil(); err != nil {
+		return err
+	}
+	id := old.Lookup("_id")
+	filter := bson.D{{Key: "_id", Value: id}}
+	var version int64
+	if vk != "" {
+		if v, ok := old.Lookup(vk).AsInt64OK(); ok {
+			version = v
+		}
+		filter = append(filter, bson.E{Key: vk, Value: version})
+	}
+	if ts != nil && ts.UpdatedAt != "" {
+		now := m.now()
+		m.setField(doc, m.updatedIdx, ts.UpdatedAt, now)
+		set = append(set, bson.E{Key: ts.UpdatedAt, Value: now})
+	}
+	update := bson.D{}
+	if len(set) > 0 {
+		update = append(update, bson.E{Key: "$set", Value: set})
+	}
+	if len(unset) > 0 {
+		update = append(update, bson.E{Key: "$unset", Value: unset})
+	}
+	if vk != "" {
+		update = append(update, bson.E{Key: "$inc", Value: bson.D{{Key: vk, Value: int64(1)}}})
+	}
+	res, err := m.coll.UpdateOne(ctx, filter, update)
+	if err != nil {
+		return err
+	}
+	if res.MatchedCount == 0 {
+		return &StaleDocumentError{Model: m.name, ID: id, Version: version}
+	}
+	if vk != "" {
+		m.setField(doc, m.verIdx, vk, version+1)
+	}
+	if cur, err = m.encode(doc); err == nil && vk != "" && m.verIdx == nil && !m.isMap {
+		cur, err = replaceKey(cur, vk, version+1)
+	}
+	if err != nil {
+		return err
+	}
+	m.tracker.set(doc, cur)
+	return m.hooks.run(ctx, false, op)
+}
+
+func replaceKey(raw bson.Raw, key string, val any) (bson.Raw, error) {
+	var d bson.D
+	if err := bson.Unmarshal(raw, &d); err != nil {
+		return nil, err
+	}
+	for i := range d {
+		if d[i].Key == key {
+			d[i].Value = val
+		}
+	}
+	return bson.Marshal(d)
+}
+
+func (m *Model[T]) dropManaged(d bson.D, vk string, ts *Timestamps) bson.D {
+	out := d[:0:0]
+	for _, e := range d {
+		if e.Key == vk {
+			continue
+		}
+		if ts != nil && (e.Key == ts.CreatedAt || e.Key == ts.UpdatedAt) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// filter converts, checks and casts a filter.
+func (m *Model[T]) filter(f any) (bson.D, error) {
+	d, err := toD(f)
+	if err != nil {
+		return nil, err
+	}
+	if !m.opts.AllowJSFilters {
+		if err := checkFilter(d, ""); err != nil {
+			return nil, err
+		}
+	}
+	return m.schema.castFilter(d)
+}
+
+// update casts and validates an update, and adds timestamps and the
+// version increment.
+func (m *Model[T]) update(ctx context.Context, u any, upsert bool) (bson.D, error) {
+	d, err := toD(u)
+	if err != nil {
+		return nil, err
+	}
+	if len(d) == 0 {
+		return nil, errorf("empty update")
+	}
+	uc := updateCtx{strict: m.schema.opts.Strict, validate: !m.opts.SkipUpdateValidators, upsert: upsert}
+	out, err := m.schema.castUpdate(ctx, d, uc)
+	if err != nil {
+		if ve, ok := err.(*ValidationError); ok {
+			ve.Model = m.name
+		}
+		return nil, err
+	}
+	now := m.now()
+	if ts := m.schema.opts.Timestamps; ts != nil {
+		if ts.UpdatedAt != "" {
+			out = addTo(out, "$set", bson.E{Key: ts.UpdatedAt, Value: now})
+		}
+		if ts.CreatedAt != "" && upsert {
+			out = addTo(out, "$setOnInsert", bson.E{Key: ts.CreatedAt, Value: now})
+		}
+	}
+	if vk := m.schema.versionKey(); vk != "" && !hasPath(out, vk) {
+		out = addTo(out, "$inc", bson.E{Key: vk, Value: int64(1)})
+	}
+	if len(out) == 0 {
+		return nil, errorf("update has nothing left to do after removing immutable and unknown paths")
+	}
+	return out, nil
+}
+
+func hasPath(upd bson.D, key string) bool {
+	for _, e := range upd {
+		if d, ok := e.Value.(bson.D); ok {
+			for _, f := range d {
+				if f.Key == key {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func addTo(upd bson.D, op string, e bson.E) bson.D {
+	for i := range upd {
+		if upd[i].Key == op {
+			d := upd[i].Value.(bson.D)
+			for _, f := range d {
+				if f.Key == e.Key {
+					return upd
+				}
+			}
+			upd[i].Value = append(d, e)
+			return upd
+		}
+	}
+	return append(upd, bson.E{Key: op, Value: bson.D{e}})
+}
+
+// UpdateOpts are options of UpdateOne and UpdateMany.
+type UpdateOpts struct {
+	Upsert bool
+}
+
+func (m *Model[T]) updateX(ctx context.Context, many bool, filter, update any, o *UpdateOpts) (*mongo.UpdateResult, error) {
+	upsert := o != nil && o.Upsert
+	f, err := m.filter(filter)
+	if err != nil {
+		return nil, err
+	}
+	u, err := m.update(ctx, update, upsert)
+	if err != nil {
+		return nil, err
+	}
+	op := &Op[T]{Event: EventUpdate, Filter: f, Update: u}
+	if err := m.hooks.run(ctx, true, op); err != nil {
+		return nil, err
+	}
+	var res *mongo.UpdateResult
+	if many {
+		res, err = m.coll.UpdateMany(ctx, op.Filter, op.Update, options.UpdateMany().SetUpsert(upsert))
+	} else {
+		res, err = m.coll.UpdateOne(ctx, op.Filter, op.Update, options.UpdateOne().SetUpsert(upsert))
+	}
+	if err != nil {
+		return nil, err
+	}
+	op.Result = res
+	return res, m.hooks.run(ctx, false, op)
+}
+
+// UpdateOne casts and validates update, then applies it to the first
+// document matching filter.
+func (m *Model[T]) UpdateOne(ctx context.Context, filter, update any, o *UpdateOpts) (*mongo.UpdateResult, error) {
+	return m.updateX(ctx, false, filter, update, o)
+}
+
+// UpdateMany is UpdateOne for every matching document.
+func (m *Model[T]) UpdateMany(ctx context.Context, filter, update any, o *UpdateOpts) (*mongo.UpdateResult, error) {
+	return m.updateX(ctx, true, filter, update, o)
+}
+
+// FindOneAndUpdateOpts are options of FindOneAndUpdate.
+type FindOneAndUpdateOpts struct {
+	// ReturnAfter returns the updated document instead of the original.
+	ReturnAfter bool
+	Upsert      bool
+	Sort        bson.D
+}
+
+// FindOneAndUpdate atomically updates one document and returns it (before
+// or after the update). It returns ErrNotFound when nothing matched.
+func (m *Model[T]) FindOneAndUpdate(ctx context.Context, filter, update any, o *FindOneAndUpdateOpts) (*T, error) {
+	if o == nil {
+		o = &FindOneAndUpdateOpts{}
+	}
+	f, err := m.filter(filter)
+	if err != nil {
+		return nil, err
+	}
+	u, err := m.update(ctx, update, o.Upsert)
+	if err != nil {
+		return nil, err
+	}
+	op := &Op[T]{Event: EventUpdate, Filter: f, Update: u}
+	if err := m.hooks.run(ctx, true, op); err != nil {
+		return nil, err
+	}
+	fo := options.FindOneAndUpdate().SetUpsert(o.Upsert)
+	if o.ReturnAfter {
+		fo.SetReturnDocument(options.After)
+	}
+	if o.Sort != nil {
+		fo.SetSort(o.Sort)
+	}
+	res := m.coll.FindOneAndUpdate(ctx, op.Filter, op.Update, fo)
+	raw, err := res.Raw()
+	if err != nil {
+		if err == mongo.ErrNoDocuments {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	// select:false paths are removed here rather than by a projection,
+	// which not every server supports on findAndModify.
+	if raw, err = m.stripHidden(raw); err != nil {
+		return nil, err
+	}
+	doc := new(T)
+	if err := bson.Unmarshal(raw, doc); err != nil {
+		return nil, err
+	}
+	m.tracker.set(doc, append(bson.Raw(nil), raw...))
+	op.Doc = doc
+	return doc, m.hooks.run(ctx, false, op)
+}
+
+func (m *Model[T]) deleteX(ctx context.Context, many bool, filter any) (int64, error) {
+	f, err := m.filter(filter)
+	if err != nil {
+		return 0, err
+	}
+	op := &Op[T]{Event: EventDelete, Filter: f}
+	if err := m.hooks.run(ctx, true, op); err != nil {
+		return 0, err
+	}
+	var res *mongo.DeleteResult
+	if many {
+		res, err = m.coll.DeleteMany(ctx, op.Filter)
+	} else {
+		res, err = m.coll.DeleteOne(ctx, op.Filter)
+	}
+	if err != nil {
+		return 0, err
+	}
+	op.Result = res
+	return res.DeletedCount, m.hooks.run(ctx, false, op)
+}
+
+// DeleteOne deletes the first document matching filter and returns the
+// number deleted (0 or 1).
+func (m *Model[T]) DeleteOne(ctx context.Context, filter any) (int64, error) {
+	return m.deleteX(ctx, false, filter)
+}
+
+// DeleteMany deletes every document matching filter.
+func (m *Model[T]) DeleteMany(ctx context.Context, filter any) (int64, error) {
+	return m.deleteX(ctx, true, filter)
+}
+
+// Count counts the documents matching filter.
+func (m *Model[T]) Count(ctx context.Context, filter any) (int64, error) {
+	f, err := m.filter(filter)
+	if err != nil {
+		return 0, err
+	}
+	return m.coll.CountDocuments(ctx, f)
+}
+
+// Exists reports whether a document matches filter.
+func (m *Model[T]) Exists(ctx context.Context, filter any) (bool, error) {
+	f, err := m.filter(filter)
+	if err != nil {
+		return false, err
+	}
+	err = m.coll.FindOne(ctx, f, options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
+	if err == mongo.ErrNoDocuments {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Distinct returns the distinct values of field among matching documents.
+func (m *Model[T]) Distinct(ctx context.Context, field string, filter any) ([]any, error) {
+	f, err := m.filter(filter)
+	if err != nil {
+		return nil, err
+	}
+	res := m.coll.Distinct(ctx, field, f)
+	if err := res.Err(); err != nil {
+		return nil, err
+	}
+	var out bson.A
+	if err := res.Decode(&out); err != nil {
+		return nil, err
+	}
+	return []any(out), nil
+}
+
+// FindByID returns the document with the given _id (an ObjectID, or its hex
+// string), or ErrNotFound.
+func (m *Model[T]) FindByID(ctx context.Context, id any) (*T, error) {
+	return m.FindOne(bson.D{{Key: "_id", Value: id}}).One(ctx)
+}
+
+// stripHidden removes select:false paths from a document.
+func (m *Model[T]) stripHidden(raw bson.Raw) (bson.Raw, error) {
+	if len(m.hiddenProj) == 0 {
+		return raw, nil
+	}
+	hidden := make(map[string]bool, len(m.hiddenProj))
+	for _, e := range m.hiddenProj {
+		hidden[e.Key] = true
+	}
+	elems, err := raw.Elements()
+	if err != nil {
+		return nil, err
+	}
+	d := make(bson.D, 0, len(elems))
+	for _, e := range elems {
+		if !hidden[e.Key()] {
+			d = append(d, bson.E{Key: e.Key(), Value: e.Value()})
+		}
+	}
+	return bson.Marshal(d)
+}

@@ -1,0 +1,411 @@
+package odm_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/polystore/polystore/internal/devenv"
+	"github.com/polystore/polystore/mongo/odm"
+)
+
+func seedUsers(t *testing.T, users *odm.Model[User], n int) []*User {
+	t.Helper()
+	docs := make([]*User, n)
+	for i := range docs {
+		docs[i] = &User{Username: fmt.Sprintf("user%02d", i), Email: fmt.Sprintf("u%d@x.io", i), Age: ptr(20 + i%5), Tags: []string{"t" + fmt.Sprint(i%3)}}
+	}
+	require.NoError(t, users.InsertMany(context.Background(), docs))
+	return docs
+}
+
+func TestQueries(t *testing.T) {
+	ctx := context.Background()
+	users := userModel(t)
+	seedUsers(t, users, 12)
+
+	all, err := users.Find(bson.D{{Key: "age", Value: bson.D{{Key: "$gte", Value: "23"}}}}).Sort("-age username").Limit(3).All(ctx)
+	require.NoError(t, err)
+	require.Len(t, all, 3)
+	require.Equal(t, []string{"user04", "user09", "user03"}, []string{all[0].Username, all[1].Username, all[2].Username})
+
+	n, err := users.Count(ctx, bson.M{"tags": "t0"})
+	require.NoError(t, err)
+	require.Equal(t, int64(4), n)
+
+	ok, err := users.Exists(ctx, bson.M{"username": "user11"})
+	require.NoError(t, err)
+	require.True(t, ok)
+	ok, err = users.Exists(ctx, bson.M{"username": "nobody"})
+	require.NoError(t, err)
+	require.False(t, ok)
+
+	vals, err := users.Distinct(ctx, "tags", nil)
+	require.NoError(t, err)
+	got := make([]string, len(vals))
+	for i, v := range vals {
+		got[i] = v.(string)
+	}
+	sort.Strings(got)
+	require.Equal(t, []string{"t0", "t1", "t2"}, got)
+
+	only, err := users.Find(bson.M{"username": "user01"}).Select("username").Lean().All(ctx)
+	require.NoError(t, err)
+	require.Len(t, only, 1)
+	require.Equal(t, "user01", only[0].Username)
+	require.Empty(t, only[0].Email, "not selected")
+
+	_, err = users.FindOne(bson.M{"username": "nobody"}).One(ctx)
+	require.ErrorIs(t, err, odm.ErrNotFound)
+	require.True(t, odm.IsNotFound(err))
+
+	plan, err := users.Find(bson.M{"username": "user01"}).Explain(ctx, "")
+	require.NoError(t, err)
+	require.NotEmpty(t, plan)
+
+	deleted, err := users.DeleteMany(ctx, bson.M{"tags": "t1"})
+	require.NoError(t, err)
+	require.Equal(t, int64(4), deleted)
+	n, err = users.Count(ctx, nil)
+	require.NoError(t, err)
+	require.Equal(t, int64(8), n)
+}
+
+func TestFiltersRejectServerJS(t *testing.T) {
+	ctx := context.Background()
+	users := userModel(t)
+	for _, f := range []any{
+		bson.M{"$where": "sleep(1000)"},
+		bson.D{{Key: "$or", Value: bson.A{bson.D{{Key: "$where", Value: "1"}}}}},
+		map[string]any{"age": map[string]any{"$function": bson.M{"body": "x"}}},
+		bson.M{"$expr": bson.M{"$accumulator": bson.M{}}},
+	} {
+		_, err := users.Find(f).All(ctx)
+		var fe *odm.FilterError
+		require.ErrorAs(t, err, &fe)
+		require.ErrorIs(t, err, odm.ErrForbiddenOperator)
+		_, err = users.DeleteMany(ctx, f)
+		require.ErrorIs(t, err, odm.ErrForbiddenOperator)
+	}
+	var out []bson.M
+	err := users.Aggregate(ctx, []bson.D{{{Key: "$match", Value: bson.M{"$where": "1"}}}}, &out)
+	require.ErrorIs(t, err, odm.ErrForbiddenOperator)
+
+	_, err = users.FindByID(ctx, "not-an-id")
+	var ce *odm.FieldError
+	require.ErrorAs(t, err, &ce)
+	require.True(t, ce.IsCast())
+	require.Equal(t, "ObjectId", ce.Kind)
+}
+
+func TestUpdateValidators(t *testing.T) {
+	ctx := context.Background()
+	users := userModel(t)
+	docs := seedUsers(t, users, 2)
+	id := docs[0].ID
+	cases := []struct {
+		name   string
+		update any
+		kinds  map[string]string
+	}{
+		{"enum in $set", bson.M{"$set": bson.M{"status": "gone"}}, map[string]string{"status": "enum"}},
+		{"min after cast", bson.M{"$set": bson.M{"age": "12"}}, map[string]string{"age": "min"}},
+		{"cast error in $inc", bson.M{"$inc": bson.M{"age": "lots"}}, map[string]string{"age": "Number"}},
+		{"unset required", bson.M{"$unset": bson.M{"email": ""}}, map[string]string{"email": "required"}},
+		{"null for required", bson.M{"$set": bson.M{"email": nil}}, map[string]string{"email": "required"}},
+		{"nested required", bson.M{"$set": bson.M{"address": bson.M{"street": "x"}}}, map[string]string{"address.city": "required"}},
+		{"plain document is $set", bson.M{"email": "no-at-sign"}, map[string]string{"email": "regexp"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := users.UpdateOne(ctx, bson.M{"_id": id}, tc.update, nil)
+			var ve *odm.ValidationError
+			require.ErrorAs(t, err, &ve)
+			require.Equal(t, tc.kinds, ve.Kinds())
+		})
+	}
+	// Nothing was written by the rejected updates.
+	got, err := users.FindByID(ctx, id)
+	require.NoError(t, err)
+	require.Equal(t, "active", got.Status)
+	require.Equal(t, 20, *got.Age)
+	require.Equal(t, int64(0), got.V)
+
+	// Valid updates are cast: "25" becomes a number, $push casts elements,
+	// the trim/lowercase transforms apply, __v and updatedAt move.
+	res, err := users.UpdateOne(ctx, bson.M{"_id": id.Hex()}, bson.M{"$set": bson.M{"age": "25", "username": "  MiXed "}, "$push": bson.M{"tags": 7}}, nil)
+	require.NoError(t, err)
+	require.Equal(t, int64(1), res.ModifiedCount)
+	got, err = users.FindByID(ctx, id)
+	require.NoError(t, err)
+	require.Equal(t, 25, *got.Age)
+	require.Equal(t, "mixed", got.Username)
+	require.Equal(t, []string{"t0", "7"}, got.Tags)
+	require.Equal(t, int64(1), got.V)
+	require.True(t, got.UpdatedAt.After(got.CreatedAt) || got.UpdatedAt.Equal(got.CreatedAt))
+
+	after, err := users.FindOneAndUpdate(ctx, bson.M{"_id": id}, bson.M{"$inc": bson.M{"age": 1}}, &odm.FindOneAndUpdateOpts{ReturnAfter: true})
+	require.NoError(t, err)
+	require.Equal(t, 26, *after.Age)
+	before, err := users.FindOneAndUpdate(ctx, bson.M{"_id": id}, bson.M{"$inc": bson.M{"age": 1}}, nil)
+	require.NoError(t, err)
+	require.Equal(t, 26, *before.Age)
+	_, err = users.FindOneAndUpdate(ctx, bson.M{"username": "ghost"}, bson.M{"$set": bson.M{"status": "inactive"}}, nil)
+	require.ErrorIs(t, err, odm.ErrNotFound)
+	up, err := users.FindOneAndUpdate(ctx, bson.M{"username": "ghost"}, bson.M{"$set": bson.M{"email": "g@x.io"}}, &odm.FindOneAndUpdateOpts{ReturnAfter: true, Upsert: true})
+	require.NoError(t, err)
+	require.Equal(t, "ghost", up.Username)
+	require.False(t, up.CreatedAt.IsZero(), "createdAt set on insert")
+}
+
+type Account struct {
+	ID      string `bson:"_id"`
+	Owner   string `bson:"owner" odm:"required,immutable"`
+	Balance int64  `bson:"balance" odm:"min=0"`
+}
+
+func TestImmutableAndStrictUpdates(t *testing.T) {
+	ctx := context.Background()
+	m, err := odm.NewModel[Account](devenv.Mongo(t), "Account", nil, nil)
+	require.NoError(t, err)
+	a := &Account{ID: "a1", Owner: "ann", Balance: 10}
+	require.NoError(t, m.Create(ctx, a))
+	// Immutable paths and unknown paths are dropped from updates.
+	_, err = m.UpdateOne(ctx, bson.M{"_id": "a1"}, bson.M{"$set": bson.M{"owner": "bob", "nope": 1, "balance": 5}}, nil)
+	require.NoError(t, err)
+	got, err := m.FindByID(ctx, "a1")
+	require.NoError(t, err)
+	require.Equal(t, "ann", got.Owner)
+	require.Equal(t, int64(5), got.Balance)
+	// Save refuses to change an immutable path.
+	got.Owner = "bob"
+	err = m.Save(ctx, got)
+	var ve *odm.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, map[string]string{"owner": odm.KindImmutable}, ve.Kinds())
+
+	strict, err := odm.SchemaFor[Account](&odm.SchemaOpts{Strict: odm.StrictThrow})
+	require.NoError(t, err)
+	sm, err := odm.NewModel[Account](m.Collection().Database(), "Account", strict, nil)
+	require.NoError(t, err)
+	_, err = sm.UpdateOne(ctx, bson.M{"_id": "a1"}, bson.M{"$set": bson.M{"nope": 1}}, nil)
+	require.ErrorIs(t, err, odm.ErrStrict)
+	_, err = sm.UpdateOne(ctx, bson.M{"_id": "a1"}, bson.M{"$set": bson.M{"owner": "eve"}}, nil)
+	require.ErrorIs(t, err, odm.ErrStrict)
+}
+
+func TestSaveSendsOnlyChangedPaths(t *testing.T) {
+	ctx := context.Background()
+	users := userModel(t)
+	docs := seedUsers(t, users, 1)
+	a, err := users.FindByID(ctx, docs[0].ID)
+	require.NoError(t, err)
+	b, err := users.FindByID(ctx, docs[0].ID)
+	require.NoError(t, err)
+	// Two copies change different paths; a raw write bypassing versioning
+	// changes a third. Each Save sends only its own paths, so the raw
+	// write survives; the second Save is stale.
+	_, err = users.Collection().UpdateOne(ctx, bson.M{"_id": docs[0].ID}, bson.M{"$set": bson.M{"tags": bson.A{"raw"}}})
+	require.NoError(t, err)
+	a.Email = "new@x.io"
+	a.Address = &Address{Street: " 1 Main ", City: "Paris"}
+	require.NoError(t, users.Save(ctx, a))
+	b.Status = "inactive"
+	require.True(t, odm.IsStale(users.Save(ctx, b)))
+	got, err := users.FindByID(ctx, docs[0].ID)
+	require.NoError(t, err)
+	require.Equal(t, "new@x.io", got.Email)
+	require.Equal(t, []string{"raw"}, got.Tags)
+	require.Equal(t, "1 Main", got.Address.Street)
+	require.Equal(t, "active", got.Status)
+	// No change, no write, no version bump.
+	require.NoError(t, users.Save(ctx, got))
+	again, err := users.FindByID(ctx, docs[0].ID)
+	require.NoError(t, err)
+	require.Equal(t, got.V, again.V)
+	// Unsetting a path.
+	again.Address = nil
+	require.NoError(t, users.Save(ctx, again))
+	raw, err := users.Collection().FindOne(ctx, bson.M{"_id": docs[0].ID}).Raw()
+	require.NoError(t, err)
+	_, err = raw.LookupErr("address")
+	require.Error(t, err, "address must be unset")
+}
+
+func TestInsertManyAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	users := userModel(t)
+	docs := []*User{{Username: "a", Email: "a@x"}, {Username: "b", Email: "bad"}, {Username: "c", Email: "c@x"}}
+	err := users.InsertMany(ctx, docs)
+	var ie *odm.IndexedError
+	require.ErrorAs(t, err, &ie)
+	require.Equal(t, 1, ie.Index)
+	require.True(t, odm.IsValidation(err))
+	n, err := users.Count(ctx, nil)
+	require.NoError(t, err)
+	require.Zero(t, n, "nothing half-written")
+}
+
+func TestBulkWrite(t *testing.T) {
+	ctx := context.Background()
+	users := userModel(t)
+	seedUsers(t, users, 3)
+	res, err := users.BulkWrite(ctx, []odm.Write{
+		odm.InsertWrite(&User{Username: "new", Email: "n@x"}),
+		odm.UpdateOneWrite(bson.M{"username": "user00"}, bson.M{"$set": bson.M{"status": "inactive"}}, false),
+		odm.DeleteOneWrite(bson.M{"username": "user01"}),
+	}, nil)
+	require.NoError(t, err)
+	require.Equal(t, int64(1), res.InsertedCount)
+	require.Equal(t, int64(1), res.ModifiedCount)
+	require.Equal(t, int64(1), res.DeletedCount)
+
+	_, err = users.BulkWrite(ctx, []odm.Write{
+		odm.DeleteManyWrite(bson.M{}),
+		odm.UpdateManyWrite(nil, bson.M{"$set": bson.M{"status": "nope"}}, false),
+	}, nil)
+	var ie *odm.IndexedError
+	require.ErrorAs(t, err, &ie)
+	require.Equal(t, 1, ie.Index)
+	n, err := users.Count(ctx, nil)
+	require.NoError(t, err)
+	require.Equal(t, int64(3), n, "the delete of the rejected batch never ran")
+}
+
+func TestHooksAndVirtuals(t *testing.T) {
+	ctx := context.Background()
+	users := userModel(t)
+	var log []string
+	users.Pre(odm.EventSave, func(ctx context.Context, op *odm.Op[User]) error {
+		log = append(log, "pre save "+op.Doc.Username)
+		if op.Doc.Username == "forbidden" {
+			return errors.New("name forbidden")
+		}
+		return nil
+	})
+	users.Post(odm.EventSave, func(ctx context.Context, op *odm.Op[User]) error {
+		log = append(log, "post save "+op.Doc.ID.Hex()[:0]+op.Doc.Username)
+		return nil
+	})
+	users.Pre(odm.EventFind, func(ctx context.Context, op *odm.Op[User]) error {
+		// Soft-delete style scoping added by a hook.
+		op.Filter = append(op.Filter, bson.E{Key: "status", Value: bson.D{{Key: "$ne", Value: "suspended"}}})
+		return nil
+	})
+	users.Pre(odm.EventDelete, func(ctx context.Context, op *odm.Op[User]) error {
+		return errors.New("deletes are disabled")
+	})
+	users.Virtual("display", func(u *User) any { return strings.ToUpper(u.Username) + " <" + u.Email + ">" })
+
+	require.NoError(t, users.Create(ctx, &User{Username: "ann", Email: "a@x"}))
+	require.NoError(t, users.Create(ctx, &User{Username: "sus", Email: "s@x", Status: "suspended"}))
+	err := users.Create(ctx, &User{Username: "forbidden", Email: "f@x"})
+	require.EqualError(t, err, "name forbidden")
+	require.Equal(t, []string{"pre save ann", "post save ann", "pre save sus", "post save sus", "pre save forbidden"}, log)
+
+	found, err := users.Find(nil).All(ctx)
+	require.NoError(t, err)
+	require.Len(t, found, 1, "pre-find hook hides suspended users")
+	lean, err := users.Find(nil).Lean().All(ctx)
+	require.NoError(t, err)
+	require.Len(t, lean, 2, "lean queries skip hooks")
+
+	_, err = users.DeleteMany(ctx, nil)
+	require.EqualError(t, err, "deletes are disabled")
+	n, err := users.Count(ctx, nil)
+	require.NoError(t, err)
+	require.Equal(t, int64(2), n)
+
+	b, err := users.JSON(found[0], &odm.JSONOpts{Virtuals: true})
+	require.NoError(t, err)
+	require.Contains(t, string(b), `"display":"ANN \u003ca@x\u003e"`)
+	b, err = users.JSON(found[0], nil)
+	require.NoError(t, err)
+	require.NotContains(t, string(b), "display")
+}
+
+func TestPagination(t *testing.T) {
+	ctx := context.Background()
+	users := userModel(t)
+	seedUsers(t, users, 11)
+	p, err := users.Find(nil).Sort("username").Page(ctx, 2, 4)
+	require.NoError(t, err)
+	require.Equal(t, int64(11), p.Total)
+	require.Equal(t, int64(3), p.Pages)
+	require.Equal(t, "user04", p.Items[0].Username)
+	require.Len(t, p.Items, 4)
+
+	// Keyset over a sort with duplicates (age) plus _id: every document is
+	// seen exactly once even when documents are inserted mid-way.
+	seen := map[string]int{}
+	cursor := ""
+	pages := 0
+	for {
+		kp, err := users.Find(nil).Sort("-age").Keyset(ctx, cursor, 3)
+		require.NoError(t, err)
+		for _, u := range kp.Items {
+			seen[u.Username]++
+		}
+		pages++
+		if pages == 1 {
+			// Sorts before the cursor: must not appear.
+			require.NoError(t, users.Create(ctx, &User{Username: "late", Email: "l@x", Age: ptr(99)}))
+		}
+		if kp.Next == "" {
+			break
+		}
+		cursor = kp.Next
+	}
+	require.Len(t, seen, 11)
+	for name, c := range seen {
+		require.Equal(t, 1, c, name)
+	}
+	_, err = users.Find(nil).Sort("-age").Keyset(ctx, "garbage!", 3)
+	require.ErrorIs(t, err, odm.ErrBadCursor)
+	first, err := users.Find(nil).Sort("-age").Keyset(ctx, "", 3)
+	require.NoError(t, err)
+	_, err = users.Find(nil).Sort("username").Keyset(ctx, first.Next, 3)
+	require.ErrorIs(t, err, odm.ErrBadCursor, "cursor bound to its sort")
+}
+
+func TestSyncIndexesOnServer(t *testing.T) {
+	ctx := context.Background()
+	s, err := odm.SchemaFor[Order](nil)
+	require.NoError(t, err)
+	s.AddIndex(odm.Index{Keys: bson.D{{Key: "customer", Value: 1}, {Key: "placedAt", Value: -1}}})
+	// (FerretDB drops "sparse" from compound indexes: sparse is pinned by
+	// the golden tests.)
+	s.AddIndex(odm.Index{Keys: bson.D{{Key: "note", Value: 1}, {Key: "paid", Value: 1}}, Unique: true})
+	db := devenv.Mongo(t)
+	m, err := odm.NewModel[Order](db, "Order", s, nil)
+	require.NoError(t, err)
+	_, err = m.Collection().Indexes().CreateOne(ctx, mongoIndex("legacy_1"))
+	require.NoError(t, err)
+
+	dry, err := m.SyncIndexes(ctx, &odm.SyncIndexesOpts{DryRun: true})
+	require.NoError(t, err)
+	require.Equal(t, []string{"customer_1", "customer_1_placedAt_-1", "note_1_paid_1"}, dry.Created)
+	require.Equal(t, []string{"legacy_1"}, dry.Dropped)
+
+	diff, err := m.SyncIndexes(ctx, nil)
+	require.NoError(t, err)
+	require.Equal(t, dry, diff)
+	again, err := m.SyncIndexes(ctx, nil)
+	require.NoError(t, err)
+	require.Empty(t, again.Created)
+	require.Empty(t, again.Dropped)
+	require.Empty(t, again.Changed)
+	require.Len(t, again.Kept, 3)
+
+	// The unique compound index is enforced.
+	cust := bson.NewObjectID()
+	require.NoError(t, m.Create(ctx, &Order{Customer: cust, Note: "abc", Paid: true}))
+	err = m.Create(ctx, &Order{Customer: cust, Note: "abc", Paid: true})
+	require.True(t, odm.IsDuplicateKey(err), "got %v", err)
+}

@@ -1,0 +1,471 @@
+package odm
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// forbiddenOps run JavaScript on the server; filters reject them unless
+// the model allows it.
+var forbiddenOps = map[string]bool{"$where": true, "$function": true, "$accumulator": true}
+
+// toD converts a filter or update given as bson.D, bson.M, map, struct or
+// nil into a bson.D.
+func toD(v any) (bson.D, error) {
+	switch x := v.(type) {
+	case nil:
+		return bson.D{}, nil
+	case bson.D:
+		return x, nil
+	}
+	raw, err := bson.Marshal(v)
+	if err != nil {
+		return nil, errorf("filter/update must be a document: %w", err)
+	}
+	var d bson.D
+	if err := bson.Unmarshal(raw, &d); err != nil {
+		return nil, errorf("filter/update must be a document: %w", err)
+	}
+	return d, nil
+}
+
+// checkFilter rejects server-side JavaScript anywhere in a filter.
+func checkFilter(v any, path string) error {
+	switch x := v.(type) {
+	case bson.D:
+		for _, e := range x {
+			if forbiddenOps[e.Key] {
+				return &FilterError{Operator: e.Key, Path: path}
+			}
+			if err := checkFilter(e.Value, joinPath(path, e.Key)); err != nil {
+				return err
+			}
+		}
+	case bson.M:
+		for k, e := range x {
+			if forbiddenOps[k] {
+				return &FilterError{Operator: k, Path: path}
+			}
+			if err := checkFilter(e, joinPath(path, k)); err != nil {
+				return err
+			}
+		}
+	case map[string]any:
+		return checkFilter(bson.M(x), path)
+	case bson.A:
+		for i, e := range x {
+			if err := checkFilter(e, joinPath(path, strconv.Itoa(i))); err != nil {
+				return err
+			}
+		}
+	case []any:
+		return checkFilter(bson.A(x), path)
+	case bson.JavaScript, bson.CodeWithScope:
+		return &FilterError{Operator: "JavaScript code", Path: path}
+	}
+	return nil
+}
+
+func joinPath(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "." + b
+}
+
+// resolve finds the schema path of a dotted update or filter key, skipping
+// array indexes and positional operators ($, $[], $[id]). elem reports that
+// the key addresses an element of an Array or Map path. A nil path with a
+// nil error means "under a Mixed path": anything goes.
+func (s *Schema) resolve(key string) (p *Path, elem bool, known bool) {
+	parts := strings.Split(key, ".")
+	cur := s
+	for i := 0; i < len(parts); i++ {
+		if cur == nil {
+			return nil, false, false
+		}
+		part := parts[i]
+		q := cur.byName[part]
+		if q == nil {
+			q = cur.byAlias[part]
+		}
+		if q == nil {
+			if part == "_id" && cur == s && i == len(parts)-1 {
+				return ObjectID("_id"), false, true
+			}
+			return nil, false, false
+		}
+		if i == len(parts)-1 {
+			return q, false, true
+		}
+		switch q.Type {
+		case TypeMixed:
+			return nil, false, true
+		case TypeSubdoc:
+			cur = q.Schema
+		case TypeArray, TypeMap:
+			i++ // index, positional operator or map key
+			if q.Elem == nil {
+				return nil, false, true
+			}
+			if i == len(parts)-1 {
+				return q.Elem, true, true
+			}
+			if q.Elem.Type != TypeSubdoc {
+				return nil, false, q.Elem.Type == TypeMixed
+			}
+			cur = q.Elem.Schema
+		default:
+			return nil, false, false
+		}
+	}
+	return nil, false, false
+}
+
+// plain converts decoded BSON (bson.D, bson.A, bson.M) into map[string]any
+// and []any so that the casting code sees JSON-like input.
+func plain(v any) any {
+	switch x := v.(type) {
+	case bson.D:
+		m := make(map[string]any, len(x))
+		for _, e := range x {
+			m[e.Key] = plain(e.Value)
+		}
+		return m
+	case bson.M:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = plain(e)
+		}
+		return m
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = plain(e)
+		}
+		return m
+	case bson.A:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = plain(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = plain(e)
+		}
+		return out
+	case bson.DateTime:
+		return x.Time().UTC()
+	case int32:
+		return int64(x)
+	}
+	return v
+}
+
+// castFilter casts the values of known paths in a filter to their schema
+// types (e.g. a hex string compared with an ObjectID path).
+func (s *Schema) castFilter(d bson.D) (bson.D, error) {
+	out := make(bson.D, 0, len(d))
+	for _, e := range d {
+		switch e.Key {
+		case "$and", "$or", "$nor":
+			arr, ok := e.Value.(bson.A)
+			if !ok {
+				out = append(out, e)
+				continue
+			}
+			na := make(bson.A, len(arr))
+			for i, sub := range arr {
+				sd, ok := sub.(bson.D)
+				if !ok {
+					na[i] = sub
+					continue
+				}
+				c, err := s.castFilter(sd)
+				if err != nil {
+					return nil, err
+				}
+				na[i] = c
+			}
+			out = append(out, bson.E{Key: e.Key, Value: na})
+			continue
+		}
+		if strings.HasPrefix(e.Key, "$") {
+			out = append(out, e)
+			continue
+		}
+		p, isElem, known := s.resolve(e.Key)
+		if !known || p == nil {
+			out = append(out, e)
+			continue
+		}
+		target := p
+		if p.Type == TypeArray && p.Elem != nil && !isElem {
+			target = p.Elem // {tags: "a"} matches elements
+		}
+		v, err := castFilterValue(target, e.Key, e.Value)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, bson.E{Key: p.storedKey(e.Key), Value: v})
+	}
+	return out, nil
+}
+
+// storedKey maps an alias at the top level to the stored name.
+func (p *Path) storedKey(key string) string {
+	if p.Alias != "" && key == p.Alias {
+		return p.Name
+	}
+	return key
+}
+
+func castableScalar(v any) bool {
+	switch v.(type) {
+	case string, bool, json.Number, float64, float32, int, int8, int16, int32, int64,
+		uint, uint8, uint16, uint32, uint64, time.Time, bson.ObjectID, bson.Decimal128:
+		return true
+	}
+	return false
+}
+
+func castFilterValue(p *Path, key string, v any) (any, error) {
+	switch p.Type {
+	case TypeSubdoc, TypeArray, TypeMap, TypeMixed:
+		return v, nil
+	}
+	if d, ok := v.(bson.D); ok && len(d) > 0 && strings.HasPrefix(d[0].Key, "$") {
+		out := make(bson.D, len(d))
+		for i, e := range d {
+			out[i] = e
+			switch e.Key {
+			case "$eq", "$ne", "$gt", "$gte", "$lt", "$lte":
+				c, err := castFilterValue(p, key, e.Value)
+				if err != nil {
+					return nil, err
+				}
+				out[i].Value = c
+			case "$in", "$nin", "$all":
+				arr, ok := e.Value.(bson.A)
+				if !ok {
+					continue
+				}
+				na := make(bson.A, len(arr))
+				for j, x := range arr {
+					c, err := castFilterValue(p, key, x)
+					if err != nil {
+						return nil, err
+					}
+					na[j] = c
+				}
+				out[i].Value = na
+			case "$not":
+				c, err := castFilterValue(p, key, e.Value)
+				if err != nil {
+					return nil, err
+				}
+				out[i].Value = c
+			}
+		}
+		return out, nil
+	}
+	if !castableScalar(v) {
+		return v, nil
+	}
+	c, err := castTo(p, v)
+	if err != nil {
+		return nil, castError(p, key, p.Type.String(), v, err)
+	}
+	return c, nil
+}
+
+// updateCtx is what update validation needs from the model.
+type updateCtx struct {
+	strict   StrictMode
+	validate bool
+	now      time.Time
+	upsert   bool
+}
+
+// castUpdate turns an update (operators, or a plain document taken as
+// $set) into a cast and validated bson.D. Immutable paths are dropped (or
+// rejected under StrictThrow); unknown paths follow the strict mode.
+func (s *Schema) castUpdate(ctx context.Context, upd bson.D, uc updateCtx) (bson.D, error) {
+	ve := &ValidationError{}
+	var strictErr error
+	ops := map[string]bson.D{}
+	var order []string
+	addOp := func(op string, e bson.E) {
+		if _, ok := ops[op]; !ok {
+			order = append(order, op)
+		}
+		ops[op] = append(ops[op], e)
+	}
+	for _, e := range upd {
+		if !strings.HasPrefix(e.Key, "$") {
+			if err := s.castUpdatePath(ctx, "$set", e.Key, e.Value, uc, ve, &strictErr, addOp); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		fields, ok := e.Value.(bson.D)
+		if !ok {
+			return nil, errorf("update operator %s needs a document", e.Key)
+		}
+		for _, f := range fields {
+			if err := s.castUpdatePath(ctx, e.Key, f.Key, f.Value, uc, ve, &strictErr, addOp); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if strictErr != nil {
+		return nil, strictErr
+	}
+	if err := ve.orNil(); err != nil {
+		return nil, err
+	}
+	out := make(bson.D, 0, len(order)+2)
+	for _, op := range order {
+		out = append(out, bson.E{Key: op, Value: ops[op]})
+	}
+	return out, nil
+}
+
+func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc updateCtx, ve *ValidationError, strictErr *error, add func(string, bson.E)) error {
+	if key == s.versionKey() && key != "" {
+		add(op, bson.E{Key: key, Value: val})
+		return nil
+	}
+	p, isElem, known := s.resolve(key)
+	if !known {
+		switch uc.strict {
+		case StrictThrow:
+			if *strictErr == nil {
+				*strictErr = &StrictError{Path: key}
+			}
+			return nil
+		case StrictOff:
+			add(op, bson.E{Key: key, Value: val})
+		}
+		return nil
+	}
+	if p == nil || p.Type == TypeMixed { // under Mixed
+		add(op, bson.E{Key: key, Value: val})
+		return nil
+	}
+	if p.Immutable && op != "$setOnInsert" {
+		if uc.strict == StrictThrow && *strictErr == nil {
+			*strictErr = &StrictError{Path: key}
+		}
+		return nil
+	}
+	stored := p.storedKey(key)
+	path := stored
+	switch op {
+	case "$set", "$setOnInsert", "$min", "$max":
+		c := s.castValue(p, path, plain(val), ve, &castCtx{strict: uc.strict})
+		if _, failed := ve.Errors[path]; failed {
+			return nil
+		}
+		if uc.validate {
+			if err := p.validate(ctx, deref(reflect.ValueOf(c)), path, path, ve); err != nil {
+				return err
+			}
+		}
+		add(op, bson.E{Key: stored, Value: c})
+	case "$unset":
+		if uc.validate && p.required {
+			ve.add(p.fail(validator{kind: KindRequired, message: p.requiredMsg}, path, path, nil))
+			return nil
+		}
+		add(op, bson.E{Key: stored, Value: ""})
+	case "$inc", "$mul":
+		c, err := castNumber(val)
+		if err != nil || c == nil || p.Type != TypeNumber {
+			ve.add(castError(p, path, "Number", val, err))
+			return nil
+		}
+		if p.isInt {
+			c2, err := castTo(p, c)
+			if err != nil {
+				ve.add(castError(p, path, "Number", val, err))
+				return nil
+			}
+			c = c2
+		}
+		add(op, bson.E{Key: stored, Value: c})
+	case "$push", "$addToSet":
+		if p.Type != TypeArray || p.Elem == nil || isElem {
+			ve.add(castError(p, path, "Array", val, nil))
+			return nil
+		}
+		if d, ok := val.(bson.D); ok && len(d) > 0 && d[0].Key == "$each" || isEachDoc(val) {
+			d, _ := toD(val)
+			out := make(bson.D, 0, len(d))
+			for _, m := range d {
+				if m.Key == "$each" {
+					arr, _ := m.Value.(bson.A)
+					na := make(bson.A, 0, len(arr))
+					for i, x := range arr {
+						c, ok, err := s.castElem(ctx, p, path+"."+strconv.Itoa(i), x, uc, ve)
+						if err != nil || !ok {
+							return err
+						}
+						na = append(na, c)
+					}
+					m.Value = na
+				}
+				out = append(out, m)
+			}
+			add(op, bson.E{Key: stored, Value: out})
+			return nil
+		}
+		c, ok, err := s.castElem(ctx, p, path, val, uc, ve)
+		if err != nil || !ok {
+			return err
+		}
+		add(op, bson.E{Key: stored, Value: c})
+	case "$pull", "$pullAll", "$pop", "$rename", "$currentDate", "$bit":
+		add(op, bson.E{Key: stored, Value: val})
+	default:
+		return errorf("unsupported update operator %s", op)
+	}
+	return nil
+}
+
+func isEachDoc(v any) bool {
+	switch x := v.(type) {
+	case bson.M:
+		_, ok := x["$each"]
+		return ok
+	case map[string]any:
+		_, ok := x["$each"]
+		return ok
+	}
+	return false
+}
+
+func (s *Schema) castElem(ctx context.Context, p *Path, path string, v any, uc updateCtx, ve *ValidationError) (any, bool, error) {
+	c := s.castValue(p.Elem, path, plain(v), ve, &castCtx{strict: uc.strict})
+	if _, failed := ve.Errors[path]; failed {
+		return nil, false, nil
+	}
+	if uc.validate {
+		n := len(ve.Errors)
+		if err := p.Elem.validate(ctx, deref(reflect.ValueOf(c)), path, path, ve); err != nil {
+			return nil, false, err
+		}
+		if len(ve.Errors) > n {
+			return nil, false, nil
+		}
+	}
+	return c, true, nil
+}

@@ -1,0 +1,513 @@
+package odm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf16"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// Default messages, Mongoose 9's wording.
+const (
+	msgRequired  = "Path `{PATH}` is required."
+	msgMin       = "Path `{PATH}` ({VALUE}) is less than minimum allowed value ({MIN})."
+	msgMax       = "Path `{PATH}` ({VALUE}) is more than maximum allowed value ({MAX})."
+	msgMinDate   = "Path `{PATH}` ({VALUE}) is before minimum allowed value ({MIN})."
+	msgMaxDate   = "Path `{PATH}` ({VALUE}) is after maximum allowed value ({MAX})."
+	msgEnum      = "`{VALUE}` is not a valid enum value for path `{PATH}`."
+	msgRegexp    = "Path `{PATH}` is invalid ({VALUE})."
+	msgMinLength = "Path `{PATH}` (`{VALUE}`, length {LENGTH}) is shorter than the minimum allowed length ({MINLENGTH})."
+	msgMaxLength = "Path `{PATH}` (`{VALUE}`, length {LENGTH}) is longer than the maximum allowed length ({MAXLENGTH})."
+	msgUser      = "Validator failed for path `{PATH}` with value `{VALUE}`"
+)
+
+// fill renders a message template.
+func fill(tmpl string, vars map[string]string) string {
+	if !strings.Contains(tmpl, "{") {
+		return tmpl
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(tmpl, '{')
+		if i < 0 {
+			b.WriteString(tmpl)
+			return b.String()
+		}
+		j := strings.IndexByte(tmpl[i:], '}')
+		if j < 0 {
+			b.WriteString(tmpl)
+			return b.String()
+		}
+		key := tmpl[i+1 : i+j]
+		b.WriteString(tmpl[:i])
+		if v, ok := vars[key]; ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString(tmpl[i : i+j+1])
+		}
+		tmpl = tmpl[i+j+1:]
+	}
+}
+
+// field returns the value of p inside v (a struct or a map), dereferenced,
+// or an invalid Value when it is missing or null.
+func field(v reflect.Value, p *Path) reflect.Value {
+	var f reflect.Value
+	switch v.Kind() {
+	case reflect.Struct:
+		if p.goIndex == nil {
+			return reflect.Value{}
+		}
+		f = v.FieldByIndex(p.goIndex)
+	case reflect.Map:
+		f = v.MapIndex(reflect.ValueOf(p.Name))
+	default:
+		return reflect.Value{}
+	}
+	return deref(f)
+}
+
+func deref(f reflect.Value) reflect.Value {
+	for f.IsValid() && (f.Kind() == reflect.Interface || f.Kind() == reflect.Pointer) {
+		if f.IsNil() {
+			return reflect.Value{}
+		}
+		f = f.Elem()
+	}
+	if !f.IsValid() {
+		return f
+	}
+	switch f.Kind() {
+	case reflect.Map:
+		if f.IsNil() {
+			return reflect.Value{}
+		}
+	case reflect.Struct:
+		switch f.Type() {
+		case typeTime:
+			if f.Interface().(time.Time).IsZero() {
+				return reflect.Value{}
+			}
+		case typeObjectID:
+			if f.Interface().(bson.ObjectID).IsZero() {
+				return reflect.Value{}
+			}
+		}
+	}
+	return f
+}
+
+// canonical converts a present scalar to the value validators see: string,
+// float64 (int64 for integer paths), bool, time.Time, bson.ObjectID,
+// bson.Decimal128; anything else as stored.
+func canonical(p *Path, f reflect.Value) any {
+	switch f.Kind() {
+	case reflect.String:
+		return f.String()
+	case reflect.Bool:
+		return f.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if p.isInt {
+			return f.Int()
+		}
+		return float64(f.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		if p.isInt {
+			return int64(f.Uint())
+		}
+		return float64(f.Uint())
+	case reflect.Float32, reflect.Float64:
+		if p.isInt && f.Float() == math.Trunc(f.Float()) {
+			return int64(f.Float())
+		}
+		return f.Float()
+	}
+	if f.Type() == typeDateTime {
+		return f.Interface().(bson.DateTime).Time().UTC()
+	}
+	return f.Interface()
+}
+
+func jsLen(s string) int { return len(utf16.Encode([]rune(s))) }
+
+// validateDoc validates v (struct or map[string]any) against s, adding
+// failures under prefix to ve.
+func (s *Schema) validateDoc(ctx context.Context, v reflect.Value, prefix string, ve *ValidationError) error {
+	for _, p := range s.paths {
+		if err := p.validate(ctx, field(v, p), prefix+p.Name, p.Name, ve); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validate checks one path; f is invalid when the value is missing/null.
+// path is the full dotted path (the error's key); name is the path within
+// its own schema, used in messages as Mongoose does for subdocuments.
+// It returns only context errors; validation failures go to ve.
+func (p *Path) validate(ctx context.Context, f reflect.Value, path, name string, ve *ValidationError) error {
+	if !f.IsValid() {
+		if p.required {
+			ve.add(p.fail(validator{kind: KindRequired, message: p.requiredMsg}, path, name, nil))
+		} else if p.Type == TypeSubdoc && p.goType != nil && !p.ptr {
+			// A non-pointer struct always exists in Go (a nested path in
+			// Mongoose terms): validate its paths against an empty document.
+			return p.Schema.validateDoc(ctx, reflect.ValueOf(map[string]any{}), path+".", ve)
+		}
+		return nil
+	}
+	var val any
+	switch p.Type {
+	case TypeSubdoc, TypeArray, TypeMap, TypeMixed:
+		val = f.Interface()
+	default:
+		val = canonical(p, f)
+	}
+	if sv, ok := val.(string); ok && sv == "" {
+		// An empty string fails required (as in Mongoose); otherwise it is
+		// Go's zero value, i.e. unset, and other validators do not apply.
+		if p.required {
+			ve.add(p.fail(validator{kind: KindRequired, message: p.requiredMsg}, path, name, val))
+		}
+		return nil
+	}
+	for _, vd := range p.validators {
+		ok, err := vd.check(ctx, val)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if !ok || err != nil {
+			fe := p.fail(vd, path, name, val)
+			if err != nil {
+				fe.Reason = err
+				if vd.message == "" {
+					fe.Message = err.Error()
+				}
+			}
+			ve.add(fe)
+			return nil
+		}
+	}
+	switch p.Type {
+	case TypeSubdoc:
+		if f.Kind() == reflect.Struct || f.Kind() == reflect.Map {
+			return p.Schema.validateDoc(ctx, f, path+".", ve)
+		}
+	case TypeArray:
+		if p.Elem == nil || (f.Kind() != reflect.Slice && f.Kind() != reflect.Array) {
+			return nil
+		}
+		for i := 0; i < f.Len(); i++ {
+			ep := path + "." + strconv.Itoa(i)
+			if err := p.Elem.validate(ctx, deref(f.Index(i)), ep, ep, ve); err != nil {
+				return err
+			}
+		}
+	case TypeMap:
+		if p.Elem == nil || f.Kind() != reflect.Map {
+			return nil
+		}
+		iter := f.MapRange()
+		for iter.Next() {
+			ep := path + "." + iter.Key().String()
+			if err := p.Elem.validate(ctx, deref(iter.Value()), ep, ep, ve); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (p *Path) fail(vd validator, path, name string, val any) *FieldError {
+	vars := map[string]string{"PATH": name, "VALUE": inspect(val), "KIND": vd.kind}
+	tmpl := vd.message
+	switch vd.kind {
+	case KindRequired:
+		if tmpl == "" {
+			tmpl = msgRequired
+		}
+	case KindMin:
+		if vd.isTime {
+			vars["MIN"] = vd.minTime.UTC().Format(time.RFC3339Nano)
+			if tmpl == "" {
+				tmpl = msgMinDate
+			}
+		} else {
+			vars["MIN"] = jsNumberString(vd.min)
+			if tmpl == "" {
+				tmpl = msgMin
+			}
+		}
+	case KindMax:
+		if vd.isTime {
+			vars["MAX"] = vd.maxTime.UTC().Format(time.RFC3339Nano)
+			if tmpl == "" {
+				tmpl = msgMaxDate
+			}
+		} else {
+			vars["MAX"] = jsNumberString(vd.max)
+			if tmpl == "" {
+				tmpl = msgMax
+			}
+		}
+	case KindEnum:
+		if tmpl == "" {
+			tmpl = msgEnum
+		}
+	case KindRegexp:
+		if tmpl == "" {
+			tmpl = msgRegexp
+		}
+	case KindMinLength, KindMaxLength:
+		if sv, ok := val.(string); ok {
+			vars["LENGTH"] = strconv.Itoa(jsLen(sv))
+		}
+		vars["MINLENGTH"] = strconv.Itoa(vd.length)
+		vars["MAXLENGTH"] = strconv.Itoa(vd.length)
+		if tmpl == "" {
+			if vd.kind == KindMinLength {
+				tmpl = msgMinLength
+			} else {
+				tmpl = msgMaxLength
+			}
+		}
+	default:
+		if tmpl == "" {
+			tmpl = msgUser
+		}
+	}
+	return &FieldError{Name: NameValidatorError, Path: path, Kind: vd.kind, Value: val, Message: fill(tmpl, vars)}
+}
+
+func (vd validator) check(ctx context.Context, v any) (bool, error) {
+	switch vd.kind {
+	case KindMin, KindMax:
+		if vd.isTime {
+			t, ok := v.(time.Time)
+			if !ok {
+				return true, nil
+			}
+			if vd.kind == KindMin {
+				return !t.Before(vd.minTime), nil
+			}
+			return !t.After(vd.maxTime), nil
+		}
+		f, ok := toFloat(v)
+		if !ok {
+			return true, nil
+		}
+		if vd.kind == KindMin {
+			return f >= vd.min, nil
+		}
+		return f <= vd.max, nil
+	case KindMinLength, KindMaxLength:
+		s, ok := v.(string)
+		if !ok {
+			return true, nil
+		}
+		if vd.kind == KindMinLength {
+			return jsLen(s) >= vd.length, nil
+		}
+		return jsLen(s) <= vd.length, nil
+	case KindEnum:
+		for _, e := range vd.enum {
+			if equalScalar(e, v) {
+				return true, nil
+			}
+		}
+		return false, nil
+	case KindRegexp:
+		s, ok := v.(string)
+		if !ok || s == "" {
+			return true, nil
+		}
+		return vd.re.MatchString(s), nil
+	}
+	if vd.fn != nil {
+		return vd.fn(ctx, v)
+	}
+	return true, nil
+}
+
+func equalScalar(a, b any) bool {
+	if fa, ok := toFloat(a); ok {
+		fb, ok := toFloat(b)
+		return ok && fa == fb
+	}
+	if ta, ok := a.(time.Time); ok {
+		tb, ok := b.(time.Time)
+		return ok && ta.Equal(tb)
+	}
+	return a == b
+}
+
+// runSchemaValidators runs schema-level validators on doc.
+func (s *Schema) runSchemaValidators(ctx context.Context, doc any, ve *ValidationError) error {
+	for _, fn := range s.validators {
+		err := fn(ctx, doc)
+		if err == nil {
+			continue
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		var fe *FieldError
+		var sub *ValidationError
+		switch {
+		case errors.As(err, &sub):
+			ve.merge(sub)
+		case errors.As(err, &fe):
+			ve.add(fe)
+		default:
+			ve.add(&FieldError{Name: NameValidatorError, Path: "", Kind: KindUserDefined, Message: err.Error(), Reason: err})
+		}
+	}
+	return nil
+}
+
+// prepare applies defaults and string transforms to v in place: v is an
+// addressable struct or a map[string]any.
+func (s *Schema) prepare(v reflect.Value) {
+	for _, p := range s.paths {
+		switch v.Kind() {
+		case reflect.Struct:
+			if p.goIndex != nil {
+				p.prepareField(v.FieldByIndex(p.goIndex))
+			}
+		case reflect.Map:
+			p.prepareMapEntry(v)
+		}
+	}
+}
+
+func (p *Path) hasDefault() bool { return p.defFunc != nil || p.defVal != nil }
+
+func (p *Path) defaultValue() any {
+	if p.defFunc != nil {
+		return p.defFunc()
+	}
+	return p.defVal
+}
+
+// prepareField works on a settable struct field.
+func (p *Path) prepareField(f reflect.Value) {
+	if f.Kind() == reflect.Pointer {
+		if f.IsNil() {
+			if !p.hasDefault() {
+				return
+			}
+			n := reflect.New(f.Type().Elem())
+			if setValue(n.Elem(), p.defaultValue()) {
+				f.Set(n)
+			}
+			return
+		}
+		f = f.Elem()
+	}
+	if f.IsZero() && p.hasDefault() {
+		setValue(f, p.defaultValue())
+	}
+	p.transformField(f)
+}
+
+func (p *Path) transformField(f reflect.Value) {
+	switch {
+	case f.Kind() == reflect.String && (p.trim || p.lower || p.upper):
+		f.SetString(transformString(p, f.String()))
+	case p.Type == TypeSubdoc && f.Kind() == reflect.Struct:
+		p.Schema.prepare(f)
+	case p.Type == TypeArray && p.Elem != nil && f.Kind() == reflect.Slice:
+		for i := 0; i < f.Len(); i++ {
+			e := f.Index(i)
+			if e.Kind() == reflect.Pointer {
+				if e.IsNil() {
+					continue
+				}
+				e = e.Elem()
+			}
+			p.Elem.transformField(e)
+		}
+	case p.Type == TypeMap && p.Elem != nil && f.Kind() == reflect.Map:
+		iter := f.MapRange()
+		for iter.Next() {
+			e := reflect.New(iter.Value().Type()).Elem()
+			e.Set(iter.Value())
+			t := e
+			if t.Kind() == reflect.Pointer && !t.IsNil() {
+				t = t.Elem()
+			}
+			p.Elem.transformField(t)
+			f.SetMapIndex(iter.Key(), e)
+		}
+	}
+}
+
+// setValue assigns v to f, converting between compatible types. It reports
+// whether it could.
+func setValue(f reflect.Value, v any) bool {
+	if v == nil {
+		return false
+	}
+	rv := reflect.ValueOf(v)
+	switch {
+	case rv.Type().AssignableTo(f.Type()):
+		f.Set(rv)
+	case f.Type() == typeDateTime && rv.Type() == typeTime:
+		f.Set(reflect.ValueOf(bson.NewDateTimeFromTime(v.(time.Time))))
+	case rv.Type().ConvertibleTo(f.Type()) && rv.Kind() != reflect.String || (rv.Kind() == reflect.String && f.Kind() == reflect.String):
+		f.Set(rv.Convert(f.Type()))
+	default:
+		return false
+	}
+	return true
+}
+
+// prepareMapEntry applies defaults and transforms to a cast input map.
+func (p *Path) prepareMapEntry(m reflect.Value) {
+	key := reflect.ValueOf(p.Name)
+	cur := m.MapIndex(key)
+	missing := !cur.IsValid() || (cur.Kind() == reflect.Interface && cur.IsNil())
+	if !cur.IsValid() {
+		switch {
+		case p.hasDefault():
+			m.SetMapIndex(key, reflect.ValueOf(p.defaultValue()))
+		case p.Type == TypeArray:
+			m.SetMapIndex(key, reflect.ValueOf([]any{})) // Mongoose arrays default to []
+		case p.Type == TypeSubdoc && p.goType != nil && !p.ptr:
+			sub := map[string]any{}
+			p.Schema.prepare(reflect.ValueOf(sub))
+			if len(sub) > 0 {
+				m.SetMapIndex(key, reflect.ValueOf(sub))
+			}
+		}
+		return
+	}
+	if missing {
+		return
+	}
+	inner := cur.Elem()
+	switch p.Type {
+	case TypeSubdoc:
+		if sub, ok := inner.Interface().(map[string]any); ok {
+			p.Schema.prepare(reflect.ValueOf(sub))
+		}
+	case TypeArray:
+		if arr, ok := inner.Interface().([]any); ok && p.Elem != nil && p.Elem.Type == TypeSubdoc {
+			for _, e := range arr {
+				if sub, ok := e.(map[string]any); ok {
+					p.Elem.Schema.prepare(reflect.ValueOf(sub))
+				}
+			}
+		}
+	}
+}
+
+// errorf is fmt.Errorf with the package prefix.
+func errorf(format string, args ...any) error { return fmt.Errorf("odm: "+format, args...) }

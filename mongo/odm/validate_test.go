@@ -1,0 +1,240 @@
+package odm_test
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/polystore/polystore/mongo/odm"
+)
+
+type Product struct {
+	ID       bson.ObjectID `bson:"_id,omitempty"`
+	Name     string        `bson:"name"`
+	Price    float64       `bson:"price"`
+	Category string        `bson:"category,omitempty"`
+}
+
+// productSchema is the guide's product schema, built programmatically.
+// The guide's two-decimals check (v % 0.01 === 0) rejects most prices
+// because of binary floating point; this one compares in cents.
+func productSchema() *odm.Schema {
+	return odm.NewSchema(nil,
+		odm.String("name").Required("Product name is required").Trim().MaxLength(100, "Name cannot exceed 100 characters"),
+		odm.Number("price").Required().Min(0, "Price cannot be negative").Validate(func(v any) bool {
+			f := v.(float64)
+			return math.Abs(f*100-math.Round(f*100)) < 1e-6
+		}, "Price must have at most two decimal places"),
+		odm.String("category").EnumStrings([]string{"electronics", "clothing", "books"}, "{VALUE} is not a valid category"),
+	)
+}
+
+type fieldWant struct{ kind, message string }
+
+// The expected paths, kinds and messages are what Mongoose 9 reports for
+// the same schema and input (ValidationError.errors[path].kind/.message).
+func TestCastValidateMatchesMongoose(t *testing.T) {
+	products := odm.MustModel[Product](nil, "Product", productSchema(), nil)
+	users := odm.MustModel[User](nil, "User", nil, nil)
+	orders := odm.MustModel[Order](nil, "Order", nil, nil)
+	long := strings.Repeat("x", 101)
+	cases := []struct {
+		name  string
+		model func(map[string]any) error
+		input map[string]any
+		want  map[string]fieldWant
+	}{
+		{"product empty", cast(products), map[string]any{}, map[string]fieldWant{
+			"name":  {"required", "Product name is required"},
+			"price": {"required", "Path `price` is required."},
+		}},
+		{"product blank name negative price", cast(products), map[string]any{"name": "   ", "price": -1}, map[string]fieldWant{
+			"name":  {"required", "Product name is required"},
+			"price": {"min", "Price cannot be negative"},
+		}},
+		{"product price not a number", cast(products), map[string]any{"name": "x", "price": "abc"}, map[string]fieldWant{
+			"price": {"Number", `Cast to Number failed for value "abc" (type string) at path "price"`},
+		}},
+		{"product three decimals", cast(products), map[string]any{"name": "x", "price": 10.005}, map[string]fieldWant{
+			"price": {"user defined", "Price must have at most two decimal places"},
+		}},
+		{"product enum template", cast(products), map[string]any{"name": "x", "price": 5, "category": "toys"}, map[string]fieldWant{
+			"category": {"enum", "toys is not a valid category"},
+		}},
+		{"product maxlength", cast(products), map[string]any{"name": long, "price": 1}, map[string]fieldWant{
+			"name": {"maxlength", "Name cannot exceed 100 characters"},
+		}},
+		{"product valid with string price", cast(products), map[string]any{"name": " Book ", "price": "12.50", "category": "books"}, nil},
+		{"user defaults messages", cast(users), map[string]any{"username": "ann", "email": "bad", "age": "17", "status": "gone"}, map[string]fieldWant{
+			"email":  {"regexp", "Path `email` is invalid (bad)."},
+			"age":    {"min", "Path `age` (17) is less than minimum allowed value (18)."},
+			"status": {"enum", "`gone` is not a valid enum value for path `status`."},
+		}},
+		{"user max", cast(users), map[string]any{"username": "ann", "email": "a@b", "age": 101}, map[string]fieldWant{
+			"age": {"max", "Path `age` (101) is more than maximum allowed value (100)."},
+		}},
+		{"user boolean casts to number", cast(users), map[string]any{"username": "ann", "email": "a@b", "age": true}, map[string]fieldWant{
+			"age": {"min", "Path `age` (1) is less than minimum allowed value (18)."},
+		}},
+		{"user nested required", cast(users), map[string]any{"username": "ann", "email": "a@b", "address": map[string]any{"street": "Main"}}, map[string]fieldWant{
+			"address.city": {"required", "Path `city` is required."},
+		}},
+		{"user subdocument not an object", cast(users), map[string]any{"username": "ann", "email": "a@b", "address": "Main St"}, map[string]fieldWant{
+			"address": {"Embedded", `Cast to Embedded failed for value "Main St" (type string) at path "address"`},
+		}},
+		{"order array element cast", cast(orders), map[string]any{"customer": "64b7f0c2a1b2c3d4e5f60718", "nums": []any{1, "x"}}, map[string]fieldWant{
+			"nums.1": {"[Number]", `Cast to [Number] failed for value "x" (type string) at path "nums.1"`},
+		}},
+		{"order subdocument array", cast(orders), map[string]any{"customer": "64b7f0c2a1b2c3d4e5f60718", "items": []any{map[string]any{"sku": "a", "qty": 1}, map[string]any{"qty": 0}}}, map[string]fieldWant{
+			"items.1.sku": {"required", "Path `sku` is required."},
+			"items.1.qty": {"min", "Path `qty` (0) is less than minimum allowed value (1)."},
+		}},
+		{"order bad object id and date", cast(orders), map[string]any{"customer": "nope", "placedAt": "yesterday"}, map[string]fieldWant{
+			"customer": {"ObjectId", `Cast to ObjectId failed for value "nope" (type string) at path "customer"`},
+			"placedAt": {"Date", `Cast to Date failed for value "yesterday" (type string) at path "placedAt"`},
+		}},
+		{"order bool cast", cast(orders), map[string]any{"customer": "64b7f0c2a1b2c3d4e5f60718", "paid": "maybe"}, map[string]fieldWant{
+			"paid": {"Boolean", `Cast to Boolean failed for value "maybe" (type string) at path "paid"`},
+		}},
+		{"order minlength and map values", cast(orders), map[string]any{"customer": "64b7f0c2a1b2c3d4e5f60718", "note": "ab", "meta": map[string]any{"a": "x"}}, map[string]fieldWant{
+			"note":   {"minlength", "Path `note` (`ab`, length 2) is shorter than the minimum allowed length (3)."},
+			"meta.a": {"Number", `Cast to Number failed for value "x" (type string) at path "meta.a"`},
+		}},
+		{"order date before min", cast(orders), map[string]any{"customer": "64b7f0c2a1b2c3d4e5f60718", "placedAt": "1999-12-31"}, map[string]fieldWant{
+			"placedAt": {"min", "Path `placedAt` (1999-12-31T00:00:00Z) is before minimum allowed value (2000-01-01T00:00:00Z)."},
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.model(tc.input)
+			if tc.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			var ve *odm.ValidationError
+			require.True(t, errors.As(err, &ve), "want *ValidationError, got %v", err)
+			got := map[string]fieldWant{}
+			for p, fe := range ve.Errors {
+				got[p] = fieldWant{fe.Kind, fe.Message}
+			}
+			require.Equal(t, tc.want, got)
+			require.ErrorIs(t, err, odm.ErrValidation)
+		})
+	}
+}
+
+func cast[T any](m *odm.Model[T]) func(map[string]any) error {
+	return func(in map[string]any) error {
+		_, err := m.Cast(context.Background(), in)
+		return err
+	}
+}
+
+type Item struct {
+	SKU string `bson:"sku" odm:"required"`
+	Qty int    `bson:"qty" odm:"min=1"`
+}
+
+type Order struct {
+	ID       bson.ObjectID    `bson:"_id,omitempty"`
+	Customer bson.ObjectID    `bson:"customer" odm:"required,ref=User,index"`
+	Items    []Item           `bson:"items"`
+	Nums     []int            `bson:"nums"`
+	PlacedAt time.Time        `bson:"placedAt" odm:"default=now,min=2000-01-01T00:00:00Z"`
+	Paid     bool             `bson:"paid"`
+	Note     string           `bson:"note,omitempty" odm:"minlength=3"`
+	Meta     map[string]int   `bson:"meta,omitempty"`
+	Total    *bson.Decimal128 `bson:"total,omitempty"` // Decimal128 is kept off FerretDB
+	Extra    map[string]any   `bson:"extra,omitempty"`
+	Lines    map[string]*Item `bson:"lines,omitempty"`
+}
+
+func TestCastResult(t *testing.T) {
+	orders := odm.MustModel[Order](nil, "Order", nil, nil)
+	before := time.Now().UTC().Add(-time.Second)
+	o, err := orders.Cast(context.Background(), map[string]any{
+		"customer": "64b7f0c2a1b2c3d4e5f60718",
+		"items":    map[string]any{"sku": "a", "qty": "2"}, // a single value becomes an array
+		"nums":     []any{"1", 2.0, true},
+		"paid":     "yes",
+		"total":    "12.34",
+		"unknown":  "dropped",
+	})
+	require.NoError(t, err)
+	require.Equal(t, "64b7f0c2a1b2c3d4e5f60718", o.Customer.Hex())
+	require.Equal(t, []Item{{SKU: "a", Qty: 2}}, o.Items)
+	require.Equal(t, []int{1, 2, 1}, o.Nums)
+	require.True(t, o.Paid)
+	require.Equal(t, "12.34", o.Total.String())
+	require.True(t, o.PlacedAt.After(before), "default=now applied")
+}
+
+func TestStrictThrow(t *testing.T) {
+	s := productSchema()
+	strict := odm.NewSchema(&odm.SchemaOpts{Strict: odm.StrictThrow}, s.Paths()...)
+	m := odm.MustModel[Product](nil, "Product", strict, nil)
+	_, err := m.Cast(context.Background(), map[string]any{"name": "x", "price": 1, "color": "red"})
+	var se *odm.StrictError
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, "color", se.Path)
+	require.ErrorIs(t, err, odm.ErrStrict)
+}
+
+func TestAsyncValidatorAndSchemaValidator(t *testing.T) {
+	s := productSchema()
+	taken := map[string]bool{"dup": true}
+	s.Path("name").ValidateCtx(func(ctx context.Context, v any) (bool, error) {
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+		return !taken[v.(string)], nil
+	}, "name {VALUE} is taken")
+	s.Validate(func(ctx context.Context, doc any) error {
+		p := doc.(*Product)
+		if p.Category == "books" && p.Price > 500 {
+			return odm.Invalid("price", "books cost at most 500")
+		}
+		return nil
+	})
+	m := odm.MustModel[Product](nil, "Product", s, nil)
+	ctx := context.Background()
+	err := m.Validate(ctx, &Product{Name: "dup", Price: 1})
+	var ve *odm.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "name is taken", "name "+strings.TrimPrefix(ve.Errors["name"].Message, "name dup "))
+	require.Equal(t, "name dup is taken", ve.Errors["name"].Message)
+	require.Equal(t, odm.KindUserDefined, ve.Errors["name"].Kind)
+
+	err = m.Validate(ctx, &Product{Name: "ok", Price: 600, Category: "books"})
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "books cost at most 500", ve.Errors["price"].Message)
+	require.Equal(t, "Product validation failed: price: books cost at most 500", err.Error())
+
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	require.ErrorIs(t, m.Validate(cctx, &Product{Name: "x", Price: 1}), context.Canceled)
+}
+
+func TestSchemaTagErrors(t *testing.T) {
+	type bad1 struct {
+		A int `odm:"min=abc"`
+	}
+	type bad2 struct {
+		A string `odm:"bogus"`
+	}
+	type bad3 struct {
+		A string `odm:"match=("`
+	}
+	_, err := odm.SchemaFor[bad1](nil)
+	require.ErrorIs(t, err, odm.ErrSchema)
+	_, err = odm.SchemaFor[bad2](nil)
+	require.ErrorIs(t, err, odm.ErrSchema)
+	_, err = odm.SchemaFor[bad3](nil)
+	require.ErrorIs(t, err, odm.ErrSchema)
+}
