@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 )
 
 // Parse parses schema source. It always returns a File, holding everything
@@ -147,6 +148,10 @@ func (p *parser) endOfLine() string {
 		trailing = t.text
 		if t.kind == tokDocComment {
 			trailing = "/" + trailing
+		}
+		// An empty trailing comment carries nothing; drop it.
+		if strings.TrimSpace(trailing) == "" {
+			trailing = ""
 		}
 		p.next()
 		t = p.peek()
