@@ -1,0 +1,651 @@
+package migrate
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// StepKind names a migration step the way Prisma's migration comments do.
+type StepKind string
+
+// Step kinds, in the order a plan applies them.
+const (
+	CreateSchema   StepKind = "CreateSchema"
+	CreateEnum     StepKind = "CreateEnum"
+	AlterEnum      StepKind = "AlterEnum"
+	DropForeignKey StepKind = "DropForeignKey"
+	DropIndex      StepKind = "DropIndex"
+	AlterTable     StepKind = "AlterTable"
+	DropTable      StepKind = "DropTable"
+	CreateTable    StepKind = "CreateTable"
+	DropEnum       StepKind = "DropEnum"
+	CreateIndex    StepKind = "CreateIndex"
+	AddForeignKey  StepKind = "AddForeignKey"
+)
+
+var stepOrder = []StepKind{CreateSchema, CreateEnum, AlterEnum, DropForeignKey, DropIndex, AlterTable,
+	DropTable, CreateTable, DropEnum, CreateIndex, AddForeignKey}
+
+// Step is one reviewable change: its kind, the object it touches, its SQL
+// and what it may cost.
+type Step struct {
+	Kind StepKind
+	// Object is the table, enum or schema the step changes.
+	Object string
+	SQL    string
+	// Destructive marks steps that can lose data (dropping a table, a
+	// column, an enum or enum value, narrowing a type). They are refused
+	// unless the caller allows them.
+	Destructive bool
+	// Warnings explain the risk in words, one per change.
+	Warnings []string
+	// RequiresEmpty names (as SQL) a table that must have no rows for the
+	// step to succeed: adding a required column without a default.
+	RequiresEmpty string
+	// Table is the table the step alters, for row checks.
+	Table *Table
+}
+
+// Plan is an ordered list of steps turning one database into another.
+type Plan struct {
+	Steps []Step
+}
+
+// Empty reports whether the plan has no steps.
+func (p *Plan) Empty() bool { return len(p.Steps) == 0 }
+
+// Destructive returns the destructive steps.
+func (p *Plan) Destructive() []Step {
+	var out []Step
+	for _, s := range p.Steps {
+		if s.Destructive {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// SQL renders the plan as a migration script in Prisma's layout: each
+// step under a "-- Kind" comment, warnings as comments, steps separated by
+// a blank line. An empty plan renders as "-- This is an empty migration.".
+func (p *Plan) SQL() string {
+	if p.Empty() {
+		return "-- This is an empty migration.\n"
+	}
+	var b strings.Builder
+	if ws := p.Warnings(); len(ws) > 0 {
+		b.WriteString("/*\n  Warnings:\n\n")
+		for _, w := range ws {
+			b.WriteString("  - " + w + "\n")
+		}
+		b.WriteString("\n*/\n")
+	}
+	for i, s := range p.Steps {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString("-- " + string(s.Kind) + "\n" + s.SQL + "\n")
+	}
+	return b.String()
+}
+
+// Warnings returns every warning of the plan, in step order.
+func (p *Plan) Warnings() []string {
+	var out []string
+	for _, s := range p.Steps {
+		out = append(out, s.Warnings...)
+	}
+	return out
+}
+
+// Diff computes the steps that turn from into to. It never guesses
+// renames: a renamed table or column (for example a changed @map) shows up
+// as a drop and a create, flagged destructive, with a warning that says how
+// to turn it into a rename by hand.
+func Diff(from, to *Database) *Plan {
+	if from == nil {
+		from = &Database{}
+	}
+	if to == nil {
+		to = &Database{}
+	}
+	d := &differ{steps: map[StepKind][]Step{}}
+	d.schemas(from, to)
+	d.enums(from, to)
+	for _, t := range to.Tables {
+		old := from.Table(t.Schema, t.Name)
+		if old == nil {
+			d.createTable(t)
+			continue
+		}
+		d.alterTable(old, t, to)
+	}
+	for _, t := range from.Tables {
+		if to.Table(t.Schema, t.Name) == nil {
+			d.dropTable(t, to)
+		}
+	}
+	d.renameHints(from, to)
+	p := &Plan{}
+	for _, k := range stepOrder {
+		p.Steps = append(p.Steps, d.steps[k]...)
+	}
+	return p
+}
+
+type differ struct {
+	steps map[StepKind][]Step
+}
+
+func (d *differ) add(s Step) { d.steps[s.Kind] = append(d.steps[s.Kind], s) }
+
+func displayName(schema, name string) string {
+	if schema == "" {
+		return name
+	}
+	return schema + "." + name
+}
+
+func (d *differ) schemas(from, to *Database) {
+	have := map[string]bool{"": true}
+	for _, t := range from.Tables {
+		have[t.Schema] = true
+	}
+	for _, e := range from.Enums {
+		have[e.Schema] = true
+	}
+	want := func(s string) {
+		if !have[s] {
+			have[s] = true
+			d.add(Step{Kind: CreateSchema, Object: s, SQL: "CREATE SCHEMA IF NOT EXISTS " + quoteIdent(s) + ";"})
+		}
+	}
+	for _, e := range to.Enums {
+		want(e.Schema)
+	}
+	for _, t := range to.Tables {
+		want(t.Schema)
+	}
+}
+
+func (d *differ) enums(from, to *Database) {
+	for _, e := range to.Enums {
+		old := from.Enum(e.Schema, e.Name)
+		if old == nil {
+			d.add(Step{Kind: CreateEnum, Object: displayName(e.Schema, e.Name), SQL: createEnumSQL(e)})
+			continue
+		}
+		oldSet := map[string]bool{}
+		for _, v := range old.Values {
+			oldSet[v] = true
+		}
+		newSet := map[string]bool{}
+		var added, removed []string
+		for _, v := range e.Values {
+			newSet[v] = true
+			if !oldSet[v] {
+				added = append(added, v)
+			}
+		}
+		for _, v := range old.Values {
+			if !newSet[v] {
+				removed = append(removed, v)
+			}
+		}
+		if len(removed) > 0 {
+			d.recreateEnum(old, e, removed, to)
+			continue
+		}
+		if len(added) > 0 {
+			var sqls []string
+			for _, v := range added {
+				sqls = append(sqls, "ALTER TYPE "+qualified(e.Schema, e.Name)+" ADD VALUE "+quoteLiteral(v)+";")
+			}
+			d.add(Step{Kind: AlterEnum, Object: displayName(e.Schema, e.Name), SQL: strings.Join(sqls, "\n")})
+		}
+	}
+	for _, e := range from.Enums {
+		if to.Enum(e.Schema, e.Name) == nil {
+			d.add(Step{Kind: DropEnum, Object: displayName(e.Schema, e.Name), SQL: "DROP TYPE " + qualified(e.Schema, e.Name) + ";",
+				Destructive: true, Warnings: []string{fmt.Sprintf("The enum `%s` will be dropped.", e.Name)}})
+		}
+	}
+}
+
+// recreateEnum removes enum values the way Prisma does: a new type, the
+// columns converted, the old type dropped.
+func (d *differ) recreateEnum(old, e *Enum, removed []string, to *Database) {
+	typ := qualified(e.Schema, e.Name)
+	tmp := qualified(e.Schema, e.Name+"_new")
+	newEnum := &Enum{Schema: e.Schema, Name: e.Name + "_new", Values: e.Values}
+	sqls := []string{createEnumSQL(newEnum)}
+	for _, t := range to.Tables {
+		for _, c := range t.Columns {
+			base := strings.TrimSuffix(c.Type, "[]")
+			if base != typ {
+				continue
+			}
+			arr := strings.TrimPrefix(c.Type, base)
+			col := qualified(t.Schema, t.Name)
+			if c.Default != "" {
+				sqls = append(sqls, "ALTER TABLE "+col+" ALTER COLUMN "+quoteIdent(c.Name)+" DROP DEFAULT;")
+			}
+			sqls = append(sqls, "ALTER TABLE "+col+" ALTER COLUMN "+quoteIdent(c.Name)+" TYPE "+tmp+arr+
+				" USING ("+quoteIdent(c.Name)+"::text"+arr+"::"+tmp+arr+");")
+			if c.Default != "" {
+				sqls = append(sqls, "ALTER TABLE "+col+" ALTER COLUMN "+quoteIdent(c.Name)+" SET DEFAULT "+c.Default+";")
+			}
+		}
+	}
+	sqls = append(sqls,
+		"ALTER TYPE "+typ+" RENAME TO "+quoteIdent(e.Name+"_old")+";",
+		"ALTER TYPE "+tmp+" RENAME TO "+quoteIdent(e.Name)+";",
+		"DROP TYPE "+qualified(e.Schema, e.Name+"_old")+";")
+	d.add(Step{Kind: AlterEnum, Object: displayName(e.Schema, e.Name), SQL: strings.Join(sqls, "\n"), Destructive: true,
+		Warnings: []string{fmt.Sprintf("The values [%s] on the enum `%s` will be removed. If these variants are still used in the database, this will fail.",
+			strings.Join(removed, ","), e.Name)}})
+}
+
+func (d *differ) createTable(t *Table) {
+	d.add(Step{Kind: CreateTable, Object: displayName(t.Schema, t.Name), SQL: createTableSQL(t), Table: t})
+	for _, ix := range t.Indexes {
+		d.add(Step{Kind: CreateIndex, Object: displayName(t.Schema, t.Name), SQL: createIndexSQL(t, ix), Table: t})
+	}
+	for _, fk := range t.ForeignKeys {
+		d.add(Step{Kind: AddForeignKey, Object: displayName(t.Schema, t.Name), SQL: addForeignKeySQL(t, fk), Table: t})
+	}
+}
+
+func (d *differ) dropTable(t *Table, to *Database) {
+	_ = to
+	d.add(Step{Kind: DropTable, Object: displayName(t.Schema, t.Name), SQL: "DROP TABLE " + qualified(t.Schema, t.Name) + ";",
+		Destructive: true, Table: t,
+		Warnings: []string{fmt.Sprintf("You are about to drop the `%s` table. All the data in the table will be lost.", t.Name)}})
+	// Foreign keys of other tables pointing at t are dropped by alterTable
+	// (they no longer exist in the target). Its own keys go with the table.
+}
+
+func sameStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func sameFK(a, b *ForeignKey) bool {
+	return a.Name == b.Name && sameStrings(a.Columns, b.Columns) && a.RefSchema == b.RefSchema && a.RefTable == b.RefTable &&
+		sameStrings(a.RefColumns, b.RefColumns) && a.OnDelete == b.OnDelete && a.OnUpdate == b.OnUpdate
+}
+
+func sameIndex(a, b *Index) bool {
+	if a.Name != b.Name || a.Unique != b.Unique || normMethod(a.Method) != normMethod(b.Method) || len(a.Columns) != len(b.Columns) {
+		return false
+	}
+	for i := range a.Columns {
+		if a.Columns[i] != b.Columns[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func normMethod(m string) string {
+	if m == "" {
+		return "BTREE"
+	}
+	return strings.ToUpper(m)
+}
+
+func (d *differ) alterTable(old, t *Table, to *Database) {
+	name := displayName(t.Schema, t.Name)
+	// Foreign keys.
+	for _, fk := range old.ForeignKeys {
+		var match *ForeignKey
+		for _, n := range t.ForeignKeys {
+			if n.Name == fk.Name {
+				match = n
+			}
+		}
+		if match == nil || !sameFK(fk, match) {
+			d.add(Step{Kind: DropForeignKey, Object: name, SQL: dropForeignKeySQL(old, fk), Table: t})
+		}
+	}
+	for _, fk := range t.ForeignKeys {
+		var match *ForeignKey
+		for _, o := range old.ForeignKeys {
+			if o.Name == fk.Name {
+				match = o
+			}
+		}
+		if match == nil || !sameFK(fk, match) {
+			d.add(Step{Kind: AddForeignKey, Object: name, SQL: addForeignKeySQL(t, fk), Table: t})
+		}
+	}
+	// Indexes.
+	for _, ix := range old.Indexes {
+		var match *Index
+		for _, n := range t.Indexes {
+			if n.Name == ix.Name {
+				match = n
+			}
+		}
+		if match == nil || !sameIndex(ix, match) {
+			d.add(Step{Kind: DropIndex, Object: name, SQL: dropIndexSQL(old, ix), Table: t})
+		}
+	}
+	for _, ix := range t.Indexes {
+		var match *Index
+		for _, o := range old.Indexes {
+			if o.Name == ix.Name {
+				match = o
+			}
+		}
+		if match == nil || !sameIndex(ix, match) {
+			s := Step{Kind: CreateIndex, Object: name, SQL: createIndexSQL(t, ix), Table: t}
+			if ix.Unique {
+				s.Warnings = []string{fmt.Sprintf("A unique constraint covering the columns `[%s]` on the table `%s` will be added. If there are existing duplicate values, this will fail.",
+					strings.Join(indexColumnNames(ix), ","), t.Name)}
+			}
+			d.add(s)
+		}
+	}
+	// Columns and primary key, as one ALTER TABLE.
+	var clauses, warnings, pre, post []string
+	destructive, requiresEmpty := false, false
+	pkChanged := (old.PrimaryKey == nil) != (t.PrimaryKey == nil) ||
+		(old.PrimaryKey != nil && t.PrimaryKey != nil && (old.PrimaryKey.Name != t.PrimaryKey.Name || !sameStrings(old.PrimaryKey.Columns, t.PrimaryKey.Columns)))
+	if pkChanged && old.PrimaryKey != nil {
+		clauses = append(clauses, "DROP CONSTRAINT "+quoteIdent(old.PrimaryKey.Name))
+	}
+	for _, c := range old.Columns {
+		if t.Column(c.Name) == nil {
+			clauses = append(clauses, "DROP COLUMN "+quoteIdent(c.Name))
+			destructive = true
+			warnings = append(warnings, fmt.Sprintf("You are about to drop the column `%s` on the `%s` table, which still contains data. All the data in the column will be lost.", c.Name, t.Name))
+		}
+	}
+	for _, c := range t.Columns {
+		if old.Column(c.Name) == nil {
+			clauses = append(clauses, "ADD COLUMN     "+columnDef(c))
+			if c.NotNull && c.Default == "" && !c.AutoIncrement {
+				requiresEmpty = true
+				warnings = append(warnings, fmt.Sprintf("Added the required column `%s` to the `%s` table without a default value. This is not possible if the table is not empty.", c.Name, t.Name))
+			}
+		}
+	}
+	for _, c := range t.Columns {
+		o := old.Column(c.Name)
+		if o == nil {
+			continue
+		}
+		col := "ALTER COLUMN " + quoteIdent(c.Name)
+		if canonType(o.Type) != canonType(c.Type) {
+			clauses = append(clauses, col+" SET DATA TYPE "+c.Type)
+			if !widening(canonType(o.Type), canonType(c.Type)) {
+				destructive = true
+				warnings = append(warnings, fmt.Sprintf("You are about to alter the column `%s` on the `%s` table, which contains data. The data in that column could be lost: %s becomes %s.", c.Name, t.Name, o.Type, c.Type))
+			}
+		}
+		switch {
+		case c.NotNull && !o.NotNull:
+			clauses = append(clauses, col+" SET NOT NULL")
+			warnings = append(warnings, fmt.Sprintf("Made the column `%s` on table `%s` required. If there are existing NULL values, the migration will fail.", c.Name, t.Name))
+		case !c.NotNull && o.NotNull:
+			clauses = append(clauses, col+" DROP NOT NULL")
+		}
+		switch {
+		case c.AutoIncrement && !o.AutoIncrement:
+			seq := t.Name + "_" + c.Name + "_seq"
+			pre = append(pre, "CREATE SEQUENCE "+qualified(t.Schema, seq)+";")
+			clauses = append(clauses, col+" SET DEFAULT nextval("+quoteLiteral(qualified(t.Schema, seq))+")")
+			post = append(post, "ALTER SEQUENCE "+qualified(t.Schema, seq)+" OWNED BY "+qualified(t.Schema, t.Name)+"."+quoteIdent(c.Name)+";")
+		case !c.AutoIncrement && o.AutoIncrement:
+			if c.Default != "" {
+				clauses = append(clauses, col+" SET DEFAULT "+c.Default)
+			} else {
+				clauses = append(clauses, col+" DROP DEFAULT")
+			}
+			post = append(post, "DROP SEQUENCE IF EXISTS "+qualified(t.Schema, t.Name+"_"+c.Name+"_seq")+";")
+		case c.AutoIncrement:
+		case !sameDefault(o, c):
+			if c.Default == "" {
+				clauses = append(clauses, col+" DROP DEFAULT")
+			} else {
+				clauses = append(clauses, col+" SET DEFAULT "+c.Default)
+			}
+		}
+	}
+	if pkChanged && t.PrimaryKey != nil {
+		clauses = append(clauses, "ADD "+pkClause(t.PrimaryKey))
+	}
+	if len(clauses) == 0 {
+		return
+	}
+	s := strings.Join(pre, "\n")
+	if s != "" {
+		s += "\n"
+	}
+	s += "ALTER TABLE " + qualified(t.Schema, t.Name) + " " + strings.Join(clauses, ",\n") + ";"
+	if len(post) > 0 {
+		s += "\n" + strings.Join(post, "\n")
+	}
+	st := Step{Kind: AlterTable, Object: name, SQL: s, Destructive: destructive, Warnings: warnings, Table: t}
+	if requiresEmpty {
+		st.RequiresEmpty = qualified(t.Schema, t.Name)
+	}
+	d.add(st)
+}
+
+func indexColumnNames(ix *Index) []string {
+	out := make([]string, len(ix.Columns))
+	for i, c := range ix.Columns {
+		out[i] = c.Name
+	}
+	return out
+}
+
+// renameHints adds a warning where a dropped table or column sits next to
+// a created one of the same shape: a likely rename, which Diff never
+// assumes.
+func (d *differ) renameHints(from, to *Database) {
+	var dropped, created []*Table
+	for _, t := range from.Tables {
+		if to.Table(t.Schema, t.Name) == nil {
+			dropped = append(dropped, t)
+		}
+	}
+	for _, t := range to.Tables {
+		if from.Table(t.Schema, t.Name) == nil {
+			created = append(created, t)
+		}
+	}
+	for _, o := range dropped {
+		for _, n := range created {
+			if len(o.Columns) == len(n.Columns) {
+				d.hint(DropTable, displayName(o.Schema, o.Name), fmt.Sprintf("The table `%s` is dropped and `%s` is created with the same number of columns. If this is a rename, replace both steps with: ALTER TABLE %s RENAME TO %s;",
+					o.Name, n.Name, qualified(o.Schema, o.Name), quoteIdent(n.Name)))
+			}
+		}
+	}
+	for _, n := range to.Tables {
+		o := from.Table(n.Schema, n.Name)
+		if o == nil {
+			continue
+		}
+		for _, oc := range o.Columns {
+			if n.Column(oc.Name) != nil {
+				continue
+			}
+			for _, nc := range n.Columns {
+				if o.Column(nc.Name) == nil && canonType(nc.Type) == canonType(oc.Type) {
+					d.hint(AlterTable, displayName(n.Schema, n.Name), fmt.Sprintf("The column `%s` is dropped and `%s` is added with the same type on `%s`. If this is a rename, replace both with: ALTER TABLE %s RENAME COLUMN %s TO %s;",
+						oc.Name, nc.Name, n.Name, qualified(n.Schema, n.Name), quoteIdent(oc.Name), quoteIdent(nc.Name)))
+				}
+			}
+		}
+	}
+}
+
+func (d *differ) hint(kind StepKind, object, msg string) {
+	steps := d.steps[kind]
+	for i := range steps {
+		if steps[i].Object == object {
+			steps[i].Warnings = append(steps[i].Warnings, msg)
+			return
+		}
+	}
+}
+
+var (
+	castRE   = regexp.MustCompile(`(?i)::(?:"[^"]+"|[a-z_][a-z0-9_]*(?: [a-z_][a-z0-9_]*)*)(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])*`)
+	numStrRE = regexp.MustCompile(`^'(-?\d+(?:\.\d+)?)'$`)
+	spaceRE  = regexp.MustCompile(`\s+`)
+)
+
+// normDefault canonicalises a default expression for comparison: casts
+// removed, quoted numbers unquoted, spaces collapsed, keywords lower-cased.
+func normDefault(s string) string {
+	s = strings.TrimSpace(s)
+	s = castRE.ReplaceAllString(s, "")
+	for strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") && balanced(s[1:len(s)-1]) {
+		s = strings.TrimSpace(s[1 : len(s)-1])
+	}
+	if m := numStrRE.FindStringSubmatch(s); m != nil {
+		s = m[1]
+	}
+	s = spaceRE.ReplaceAllString(s, " ")
+	switch strings.ToLower(s) {
+	case "current_timestamp", "now()", "current_timestamp(3)":
+		return "current_timestamp"
+	case "true", "false", "null":
+		return strings.ToLower(s)
+	}
+	if strings.HasPrefix(strings.ToUpper(s), "ARRAY[") {
+		s = "ARRAY[" + s[6:]
+	}
+	return s
+}
+
+func balanced(s string) bool {
+	depth := 0
+	for _, r := range s {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth < 0 {
+				return false
+			}
+		}
+	}
+	return depth == 0
+}
+
+func sameDefault(o, n *Column) bool {
+	if n.DefaultOpaque || o.DefaultOpaque {
+		return (o.Default == "") == (n.Default == "")
+	}
+	if o.Default == "" || n.Default == "" {
+		return o.Default == n.Default
+	}
+	return normDefault(o.Default) == normDefault(n.Default)
+}
+
+var typeArgsRE = regexp.MustCompile(`^([A-Z ]+)(?:\((\d+)(?:,(\d+))?\))?(\[\])?$`)
+
+// canonType normalises a SQL type for comparison.
+func canonType(t string) string {
+	if strings.HasPrefix(t, `"`) {
+		return t
+	}
+	u := strings.ToUpper(strings.ReplaceAll(t, ", ", ","))
+	m := typeArgsRE.FindStringSubmatch(u)
+	if m == nil {
+		return u
+	}
+	name, arr := m[1], m[4]
+	alias := map[string]string{"INT": "INTEGER", "INT4": "INTEGER", "INT8": "BIGINT", "INT2": "SMALLINT",
+		"NUMERIC": "DECIMAL", "FLOAT8": "DOUBLE PRECISION", "FLOAT4": "REAL", "BOOL": "BOOLEAN",
+		"CHARACTER VARYING": "VARCHAR", "CHARACTER": "CHAR", "BIT VARYING": "VARBIT"}
+	if a, ok := alias[name]; ok {
+		name = a
+	}
+	args := m[2]
+	if m[3] != "" {
+		args += "," + m[3]
+	}
+	switch name {
+	case "TIMESTAMP", "TIMESTAMPTZ", "TIME", "TIMETZ":
+		if args == "" {
+			args = "6"
+		}
+	case "CHAR", "BIT":
+		if args == "" {
+			args = "1"
+		}
+	}
+	if args != "" {
+		return name + "(" + args + ")" + arr
+	}
+	return name + arr
+}
+
+// widening reports whether changing from -> to keeps every value.
+func widening(from, to string) bool {
+	if strings.HasSuffix(from, "[]") != strings.HasSuffix(to, "[]") {
+		return false
+	}
+	from, to = strings.TrimSuffix(from, "[]"), strings.TrimSuffix(to, "[]")
+	base := func(t string) (string, []int) {
+		m := typeArgsRE.FindStringSubmatch(t)
+		if m == nil {
+			return t, nil
+		}
+		var args []int
+		for _, a := range []string{m[2], m[3]} {
+			if a != "" {
+				n, _ := strconv.Atoi(a)
+				args = append(args, n)
+			}
+		}
+		return m[1], args
+	}
+	fb, fa := base(from)
+	tb, ta := base(to)
+	rank := map[string]int{"SMALLINT": 1, "INTEGER": 2, "BIGINT": 3}
+	switch {
+	case rank[fb] > 0 && rank[tb] > 0:
+		return rank[tb] >= rank[fb]
+	case fb == "REAL" && tb == "DOUBLE PRECISION":
+		return true
+	case (fb == "VARCHAR" || fb == "CHAR" || fb == "CITEXT") && tb == "TEXT":
+		return true
+	case fb == "TEXT" && tb == "VARCHAR" && len(ta) == 0:
+		return true
+	case (fb == "VARCHAR" || fb == "CHAR") && tb == "VARCHAR":
+		return len(ta) == 0 || (len(fa) == 1 && ta[0] >= fa[0])
+	case fb == "DECIMAL" && tb == "DECIMAL":
+		if len(ta) == 0 {
+			return true
+		}
+		if len(fa) != 2 || len(ta) != 2 {
+			return false
+		}
+		return ta[1] >= fa[1] && ta[0]-ta[1] >= fa[0]-fa[1]
+	case fb == tb && (fb == "TIMESTAMP" || fb == "TIMESTAMPTZ" || fb == "TIME" || fb == "TIMETZ"):
+		return len(fa) == 1 && len(ta) == 1 && ta[0] >= fa[0]
+	case fb == "TIMESTAMP" && tb == "TIMESTAMPTZ":
+		return true
+	case fb == "JSON" && tb == "JSONB":
+		return true
+	}
+	return false
+}

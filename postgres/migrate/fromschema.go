@@ -1,0 +1,227 @@
+package migrate
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/polystore/polystore/postgres/psl"
+)
+
+// FromSchema computes the database a validated schema describes, following
+// Prisma Migrate's conventions: names after @map/@@map, SERIAL for
+// autoincrement, TIMESTAMP(3), DECIMAL(65,30), JSONB, enum types, default
+// constraint names (User_pkey, User_email_key, Post_authorId_fkey,
+// User_email_idx) and implicit many-to-many join tables.
+func FromSchema(s *psl.Schema) *Database {
+	db := &Database{}
+	for _, e := range s.Enums {
+		en := &Enum{Schema: e.Schema, Name: e.DBName}
+		for _, v := range e.Values {
+			en.Values = append(en.Values, v.DBName)
+		}
+		db.Enums = append(db.Enums, en)
+	}
+	for _, m := range s.Models {
+		if m.IsView || m.Ignored {
+			continue
+		}
+		db.Tables = append(db.Tables, modelTable(s, m))
+	}
+	for _, jt := range s.JoinTables {
+		db.Tables = append(db.Tables, joinTable(s, jt))
+	}
+	return db
+}
+
+func dbNames(m *psl.Model, fields []string) []string {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		out[i] = m.Field(f).DBName
+	}
+	return out
+}
+
+func modelTable(s *psl.Schema, m *psl.Model) *Table {
+	t := &Table{Schema: m.Schema, Name: m.DBName}
+	for _, f := range m.ScalarFields() {
+		if f.Ignored && f.Kind == psl.KindUnsupported {
+			continue
+		}
+		t.Columns = append(t.Columns, fieldColumn(s, f))
+	}
+	if pk := m.PrimaryKey; pk != nil {
+		cols := dbNames(m, pk.Fields)
+		name := pk.Map
+		if name == "" {
+			name = constraintName(t.Name, nil, "pkey")
+		}
+		t.PrimaryKey = &PrimaryKey{Name: name, Columns: cols}
+	}
+	for _, u := range m.Uniques {
+		t.Indexes = append(t.Indexes, modelIndex(m, t.Name, u, "key"))
+	}
+	for _, ix := range m.Indexes {
+		t.Indexes = append(t.Indexes, modelIndex(m, t.Name, ix, "idx"))
+	}
+	for _, f := range m.RelationFields() {
+		r := f.Relation
+		if r == nil || !r.Owner || r.To.IsView || r.To.Ignored || f.Ignored {
+			continue
+		}
+		cols := dbNames(m, r.Fields)
+		name := r.Map
+		if name == "" {
+			name = constraintName(t.Name, cols, "fkey")
+		}
+		t.ForeignKeys = append(t.ForeignKeys, &ForeignKey{Name: name, Columns: cols, RefSchema: r.To.Schema,
+			RefTable: r.To.DBName, RefColumns: dbNames(r.To, r.References),
+			OnDelete: sqlAction(r.OnDelete), OnUpdate: sqlAction(r.OnUpdate)})
+	}
+	return t
+}
+
+func modelIndex(m *psl.Model, table string, ix *psl.Index, suffix string) *Index {
+	out := &Index{Unique: ix.Unique, Name: ix.Map}
+	var cols []string
+	for _, f := range ix.Fields {
+		col := m.Field(f.Name).DBName
+		cols = append(cols, col)
+		ic := IndexColumn{Name: col, Desc: f.Sort == "Desc"}
+		if f.Ops != "" {
+			ic.OpClass = f.Ops
+			if !f.RawOps {
+				ic.OpClass = snake(f.Ops)
+			}
+		}
+		out.Columns = append(out.Columns, ic)
+	}
+	if out.Name == "" {
+		out.Name = constraintName(table, cols, suffix)
+	}
+	if ix.Type != "" && ix.Type != "BTree" {
+		out.Method = strings.ToUpper(ix.Type)
+	}
+	return out
+}
+
+// snake turns an operator class name like JsonbPathOps into jsonb_path_ops.
+func snake(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if unicode.IsUpper(r) {
+			if i > 0 {
+				b.WriteByte('_')
+			}
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func sqlAction(a string) string {
+	switch a {
+	case psl.Cascade:
+		return "CASCADE"
+	case psl.SetNull:
+		return "SET NULL"
+	case psl.NoAction:
+		return "NO ACTION"
+	case psl.SetDefault:
+		return "SET DEFAULT"
+	}
+	return "RESTRICT"
+}
+
+var scalarSQL = map[string]string{
+	psl.String: "TEXT", psl.Int: "INTEGER", psl.BigInt: "BIGINT", psl.Float: "DOUBLE PRECISION",
+	psl.Decimal: "DECIMAL(65,30)", psl.Boolean: "BOOLEAN", psl.DateTime: "TIMESTAMP(3)",
+	psl.Json: "JSONB", psl.Bytes: "BYTEA",
+}
+
+// columnType returns the SQL type of a scalar, enum or unsupported field
+// (without list brackets).
+func columnType(s *psl.Schema, f *psl.Field) string {
+	switch {
+	case f.Kind == psl.KindEnum:
+		e := s.Enum(f.Type)
+		return qualified(e.Schema, e.DBName)
+	case f.Kind == psl.KindUnsupported:
+		return f.Unsupported
+	case f.NativeType != nil:
+		return f.NativeType.SQL()
+	}
+	return scalarSQL[f.Type]
+}
+
+func fieldColumn(s *psl.Schema, f *psl.Field) *Column {
+	c := &Column{Name: f.DBName, Type: columnType(s, f), NotNull: f.Required()}
+	if f.List {
+		c.Type += "[]"
+	}
+	d := f.Default
+	if d == nil {
+		return c
+	}
+	switch d.Kind {
+	case psl.DefaultAutoincrement:
+		c.AutoIncrement = true
+	case psl.DefaultNow:
+		c.Default = "CURRENT_TIMESTAMP"
+	case psl.DefaultDBGenerated:
+		c.Default, c.DefaultOpaque = d.Value, true
+	case psl.DefaultEnum:
+		c.Default = quoteLiteral(enumDBValue(s, f.Type, d.Value))
+	case psl.DefaultLiteral:
+		c.Default = literalSQL(f, d.Value, d.IsString)
+	case psl.DefaultList:
+		elems := make([]string, len(d.Values))
+		for i, v := range d.Values {
+			if f.Kind == psl.KindEnum {
+				elems[i] = quoteLiteral(enumDBValue(s, f.Type, v))
+			} else {
+				elems[i] = literalSQL(f, v, d.IsString)
+			}
+		}
+		c.Default = "ARRAY[" + strings.Join(elems, ", ") + "]::" + c.Type
+	}
+	return c
+}
+
+func enumDBValue(s *psl.Schema, enum, value string) string {
+	for _, v := range s.Enum(enum).Values {
+		if v.Name == value {
+			return v.DBName
+		}
+	}
+	return value
+}
+
+func literalSQL(f *psl.Field, v string, isString bool) string {
+	if isString {
+		if f.Type == psl.Bytes {
+			return quoteLiteral(v) // base64 text as written
+		}
+		return quoteLiteral(v)
+	}
+	return v
+}
+
+// joinTable builds the table of an implicit many-to-many relation:
+// columns A and B, primary key _X_AB_pkey, index _X_B_index and cascading
+// foreign keys _X_A_fkey and _X_B_fkey.
+func joinTable(s *psl.Schema, jt *psl.JoinTable) *Table {
+	t := &Table{Schema: jt.Schema, Name: jt.Name}
+	side := func(col string, m *psl.Model) {
+		id := m.Field(m.PrimaryKey.Fields[0])
+		typ := columnType(s, id)
+		t.Columns = append(t.Columns, &Column{Name: col, Type: typ, NotNull: true})
+		t.ForeignKeys = append(t.ForeignKeys, &ForeignKey{Name: jt.Name + "_" + col + "_fkey", Columns: []string{col},
+			RefSchema: m.Schema, RefTable: m.DBName, RefColumns: []string{id.DBName}, OnDelete: "CASCADE", OnUpdate: "CASCADE"})
+	}
+	side("A", jt.A)
+	side("B", jt.B)
+	t.PrimaryKey = &PrimaryKey{Name: jt.Name + "_AB_pkey", Columns: []string{"A", "B"}}
+	t.Indexes = []*Index{{Name: jt.Name + "_B_index", Columns: []IndexColumn{{Name: "B"}}}}
+	return t
+}

@@ -1,0 +1,61 @@
+package psl_test
+
+import (
+	"fmt"
+
+	"github.com/polystore/polystore/postgres/psl"
+)
+
+func ExampleLoad() {
+	src := []byte(`
+model User {
+  id    Int    @id @default(autoincrement())
+  email String @unique @map("email_address")
+  posts Post[]
+  @@map("users")
+}
+
+model Post {
+  id       Int  @id @default(autoincrement())
+  author   User @relation(fields: [authorId], references: [id])
+  authorId Int
+}
+`)
+	s, err := psl.Load("schema.prisma", src)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	user := s.Model("User")
+	fmt.Println(user.Name, "->", user.DBName)
+	fmt.Println(user.Field("email").DBName)
+	author := s.Model("Post").Field("author").Relation
+	fmt.Println(author.Name, author.Kind, author.Fields, author.References, author.OnDelete, author.OnUpdate)
+	fmt.Println(author.Back.Name, author.Back.Relation.Kind)
+	// Output:
+	// User -> users
+	// email_address
+	// PostToUser n:1 [authorId] [id] Restrict Cascade
+	// posts 1:n
+}
+
+func ExampleFormat() {
+	f, err := psl.Parse("schema.prisma", []byte("model A {\n  id Int @id\n  longName String?   @unique\n}\n"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(string(psl.Format(f)))
+	// Output:
+	// model A {
+	//   id       Int     @id
+	//   longName String? @unique
+	// }
+}
+
+func ExampleError() {
+	_, err := psl.Load("schema.prisma", []byte("model A {\n  id Int @id\n  b  Strng\n}\n"))
+	fmt.Println(err)
+	// Output:
+	// schema.prisma:3:6: type "Strng" is neither a built-in type nor defined in this schema (near "Strng")
+}

@@ -1,0 +1,276 @@
+package psl
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Pos is a position in a schema file. Line and Col are 1-based; Col counts
+// runes. Offset is the 0-based byte offset.
+type Pos struct {
+	Filename string `json:"-"`
+	Line     int    `json:"line"`
+	Col      int    `json:"col"`
+	Offset   int    `json:"-"`
+}
+
+// String renders the position as file:line:col (or line:col without a file).
+func (p Pos) String() string {
+	if p.Filename == "" {
+		return fmt.Sprintf("%d:%d", p.Line, p.Col)
+	}
+	return fmt.Sprintf("%s:%d:%d", p.Filename, p.Line, p.Col)
+}
+
+// tokenKind classifies lexical tokens.
+type tokenKind int
+
+const (
+	tokEOF tokenKind = iota
+	tokNewline
+	tokIdent
+	tokString
+	tokNumber
+	tokComment    // "// ..." (text excludes the slashes)
+	tokDocComment // "/// ..." (text excludes the slashes)
+	tokLBrace
+	tokRBrace
+	tokLParen
+	tokRParen
+	tokLBrack
+	tokRBrack
+	tokComma
+	tokColon
+	tokEquals
+	tokQuestion
+	tokAt
+	tokAtAt
+	tokDot
+	tokIllegal
+)
+
+var tokenNames = [...]string{
+	tokEOF: "end of file", tokNewline: "end of line", tokIdent: "identifier", tokString: "string",
+	tokNumber: "number", tokComment: "comment", tokDocComment: "doc comment", tokLBrace: "'{'",
+	tokRBrace: "'}'", tokLParen: "'('", tokRParen: "')'", tokLBrack: "'['", tokRBrack: "']'",
+	tokComma: "','", tokColon: "':'", tokEquals: "'='", tokQuestion: "'?'", tokAt: "'@'",
+	tokAtAt: "'@@'", tokDot: "'.'", tokIllegal: "illegal character",
+}
+
+func (k tokenKind) String() string {
+	if int(k) < len(tokenNames) {
+		return tokenNames[k]
+	}
+	return "token"
+}
+
+type token struct {
+	kind tokenKind
+	text string // raw text; for strings the decoded value
+	raw  string // raw source text of the token
+	pos  Pos
+	end  Pos
+}
+
+// lexer turns schema source into tokens. It never fails: bad input becomes
+// tokIllegal tokens and diagnostics.
+type lexer struct {
+	src   string
+	file  string
+	off   int
+	line  int
+	col   int
+	diags []*Diagnostic
+}
+
+func newLexer(file, src string) *lexer {
+	return &lexer{src: src, file: file, line: 1, col: 1}
+}
+
+func (l *lexer) pos() Pos { return Pos{Filename: l.file, Line: l.line, Col: l.col, Offset: l.off} }
+
+func (l *lexer) peekByte(n int) byte {
+	if l.off+n < len(l.src) {
+		return l.src[l.off+n]
+	}
+	return 0
+}
+
+func (l *lexer) advance() rune {
+	r, size := utf8.DecodeRuneInString(l.src[l.off:])
+	l.off += size
+	if r == '\n' {
+		l.line++
+		l.col = 1
+	} else {
+		l.col++
+	}
+	return r
+}
+
+func isIdentStart(c byte) bool {
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+}
+
+func isIdentPart(c byte) bool { return isIdentStart(c) || (c >= '0' && c <= '9') || c == '-' }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// all lexes the whole source.
+func (l *lexer) all() []token {
+	var toks []token
+	for {
+		t := l.next()
+		toks = append(toks, t)
+		if t.kind == tokEOF {
+			return toks
+		}
+	}
+}
+
+func (l *lexer) next() token {
+	for l.off < len(l.src) {
+		c := l.src[l.off]
+		if c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' {
+			l.advance()
+			continue
+		}
+		break
+	}
+	start := l.pos()
+	mk := func(k tokenKind) token {
+		return token{kind: k, text: l.src[start.Offset:l.off], raw: l.src[start.Offset:l.off], pos: start, end: l.pos()}
+	}
+	if l.off >= len(l.src) {
+		return mk(tokEOF)
+	}
+	c := l.src[l.off]
+	switch {
+	case c == '\n':
+		l.advance()
+		return mk(tokNewline)
+	case c == '/' && l.peekByte(1) == '/':
+		doc := l.peekByte(2) == '/'
+		for l.off < len(l.src) && l.src[l.off] != '\n' {
+			l.advance()
+		}
+		t := mk(tokComment)
+		t.text = strings.TrimRight(t.raw[2:], "\r")
+		if doc {
+			t.kind = tokDocComment
+			t.text = t.text[1:]
+		}
+		return t
+	case c == '"':
+		return l.lexString(start)
+	case isIdentStart(c):
+		for l.off < len(l.src) && isIdentPart(l.src[l.off]) {
+			l.advance()
+		}
+		return mk(tokIdent)
+	case isDigit(c) || (c == '-' && isDigit(l.peekByte(1))):
+		l.advance()
+		for l.off < len(l.src) && (isDigit(l.src[l.off]) || (l.src[l.off] == '.' && isDigit(l.peekByte(1)))) {
+			l.advance()
+		}
+		if l.off < len(l.src) && (l.src[l.off] == 'e' || l.src[l.off] == 'E') {
+			l.advance()
+			if l.off < len(l.src) && (l.src[l.off] == '-' || l.src[l.off] == '+') {
+				l.advance()
+			}
+			for l.off < len(l.src) && isDigit(l.src[l.off]) {
+				l.advance()
+			}
+		}
+		return mk(tokNumber)
+	case c == '@':
+		l.advance()
+		if l.peekByte(0) == '@' {
+			l.advance()
+			return mk(tokAtAt)
+		}
+		return mk(tokAt)
+	}
+	punct := map[byte]tokenKind{'{': tokLBrace, '}': tokRBrace, '(': tokLParen, ')': tokRParen, '[': tokLBrack,
+		']': tokRBrack, ',': tokComma, ':': tokColon, '=': tokEquals, '?': tokQuestion, '.': tokDot}
+	if k, ok := punct[c]; ok {
+		l.advance()
+		return mk(k)
+	}
+	r := l.advance()
+	t := mk(tokIllegal)
+	l.diags = append(l.diags, &Diagnostic{Pos: start, End: t.end, Text: t.raw,
+		Message: fmt.Sprintf("unexpected character %q", r)})
+	return t
+}
+
+func (l *lexer) lexString(start Pos) token {
+	l.advance() // opening quote
+	var b strings.Builder
+	for {
+		if l.off >= len(l.src) || l.src[l.off] == '\n' {
+			end := l.pos()
+			l.diags = append(l.diags, &Diagnostic{Pos: start, End: end, Text: l.src[start.Offset:l.off],
+				Message: "unterminated string literal"})
+			return token{kind: tokString, text: b.String(), raw: l.src[start.Offset:l.off], pos: start, end: end}
+		}
+		c := l.src[l.off]
+		if c == '"' {
+			l.advance()
+			break
+		}
+		if c == '\\' {
+			escPos := l.pos()
+			l.advance()
+			if l.off >= len(l.src) {
+				continue
+			}
+			e := l.advance()
+			switch e {
+			case '"', '\\', '/':
+				b.WriteRune(e)
+			case 'n':
+				b.WriteByte('\n')
+			case 't':
+				b.WriteByte('\t')
+			case 'r':
+				b.WriteByte('\r')
+			case 'u':
+				var v rune
+				ok := true
+				for i := 0; i < 4; i++ {
+					h := l.peekByte(0)
+					var d byte
+					switch {
+					case h >= '0' && h <= '9':
+						d = h - '0'
+					case h >= 'a' && h <= 'f':
+						d = h - 'a' + 10
+					case h >= 'A' && h <= 'F':
+						d = h - 'A' + 10
+					default:
+						ok = false
+					}
+					if !ok {
+						break
+					}
+					l.advance()
+					v = v*16 + rune(d)
+				}
+				if ok {
+					b.WriteRune(v)
+				} else {
+					l.diags = append(l.diags, &Diagnostic{Pos: escPos, End: l.pos(), Text: l.src[escPos.Offset:l.off],
+						Message: "invalid unicode escape in string literal"})
+				}
+			default:
+				l.diags = append(l.diags, &Diagnostic{Pos: escPos, End: l.pos(), Text: l.src[escPos.Offset:l.off],
+					Message: fmt.Sprintf("unknown escape sequence \\%c in string literal", e)})
+			}
+			continue
+		}
+		b.WriteRune(l.advance())
+	}
+	return token{kind: tokString, text: b.String(), raw: l.src[start.Offset:l.off], pos: start, end: l.pos()}
+}

@@ -1,0 +1,562 @@
+package psl
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+)
+
+// Parse parses schema source. It always returns a File, holding everything
+// it could read; syntax problems come back as an *Error listing each
+// diagnostic with its position. Parse never panics.
+func Parse(filename string, src []byte) (*File, error) {
+	p := &parser{file: &File{Name: filename}}
+	lx := newLexer(filename, string(src))
+	p.toks = lx.all()
+	p.diags = lx.diags
+	p.parseFile()
+	sort.SliceStable(p.diags, func(i, j int) bool { return p.diags[i].Pos.Offset < p.diags[j].Pos.Offset })
+	return p.file, errorOf(p.diags)
+}
+
+// ParseFile reads and parses a schema file.
+func ParseFile(path string) (*File, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, src)
+}
+
+type parser struct {
+	toks  []token
+	i     int
+	file  *File
+	diags []*Diagnostic
+}
+
+func (p *parser) peek() token { return p.toks[p.i] }
+
+func (p *parser) peekAt(n int) token {
+	if p.i+n < len(p.toks) {
+		return p.toks[p.i+n]
+	}
+	return p.toks[len(p.toks)-1]
+}
+
+func (p *parser) next() token {
+	t := p.toks[p.i]
+	if t.kind != tokEOF {
+		p.i++
+	}
+	return t
+}
+
+func (p *parser) errorf(t token, format string, args ...any) {
+	p.diags = append(p.diags, &Diagnostic{Pos: t.pos, End: t.end, Text: t.raw, Message: fmt.Sprintf(format, args...)})
+}
+
+func (p *parser) expect(k tokenKind, what string) (token, bool) {
+	t := p.peek()
+	if t.kind != k {
+		p.errorf(t, "expected %s, found %s", what, describe(t))
+		return t, false
+	}
+	return p.next(), true
+}
+
+func describe(t token) string {
+	switch t.kind {
+	case tokIdent, tokNumber:
+		return fmt.Sprintf("%s %q", t.kind, t.raw)
+	case tokString:
+		return "string " + t.raw
+	}
+	return t.kind.String()
+}
+
+// skipLine skips to the end of the current line (consuming the newline).
+// Braces opened on the way are skipped up to their match.
+func (p *parser) skipLine() {
+	depth := 0
+	for {
+		t := p.peek()
+		switch t.kind {
+		case tokEOF:
+			return
+		case tokNewline:
+			if depth == 0 {
+				p.next()
+				return
+			}
+		case tokLBrace:
+			depth++
+		case tokRBrace:
+			if depth == 0 {
+				return
+			}
+			depth--
+		}
+		p.next()
+	}
+}
+
+// leading collects blank lines and comments before an item.
+func (p *parser) leading() Leading {
+	var l Leading
+	lineStart := true
+	for {
+		t := p.peek()
+		switch t.kind {
+		case tokNewline:
+			if lineStart {
+				if len(l.Comments) > 0 {
+					l.BlankAfterComments = true
+				} else {
+					l.BlankBefore = true
+				}
+			}
+			lineStart = true
+			p.next()
+		case tokComment:
+			if len(l.DocLines) > 0 {
+				// Doc lines followed by a plain comment: keep them as comments.
+				for _, d := range l.DocLines {
+					l.Comments = append(l.Comments, "/"+d)
+				}
+				l.DocLines = nil
+			}
+			l.Comments = append(l.Comments, t.text)
+			lineStart = false
+			p.next()
+		case tokDocComment:
+			l.DocLines = append(l.DocLines, t.text)
+			lineStart = false
+			p.next()
+		default:
+			return l
+		}
+	}
+}
+
+// endOfLine consumes an optional trailing comment and the newline.
+func (p *parser) endOfLine() string {
+	trailing := ""
+	t := p.peek()
+	if t.kind == tokComment || t.kind == tokDocComment {
+		trailing = t.text
+		if t.kind == tokDocComment {
+			trailing = "/" + trailing
+		}
+		// An empty trailing comment carries nothing; drop it.
+		if strings.TrimSpace(trailing) == "" {
+			trailing = ""
+		}
+		p.next()
+		t = p.peek()
+	}
+	switch t.kind {
+	case tokNewline:
+		p.next()
+	case tokEOF, tokRBrace:
+	default:
+		p.errorf(t, "expected end of line, found %s", describe(t))
+		p.skipLine()
+	}
+	return trailing
+}
+
+func (p *parser) parseFile() {
+	for {
+		lead := p.leading()
+		t := p.peek()
+		if t.kind == tokEOF {
+			p.file.Comments = lead.Comments
+			for _, d := range lead.DocLines {
+				p.file.Comments = append(p.file.Comments, "/"+d)
+			}
+			return
+		}
+		if t.kind != tokIdent {
+			p.errorf(t, "expected a block (model, enum, view, datasource, generator), found %s", describe(t))
+			p.skipLine()
+			if p.peek().kind == tokRBrace {
+				p.next()
+			}
+			continue
+		}
+		var d Decl
+		switch t.text {
+		case "model", "view":
+			d = p.parseModel(lead)
+		case "enum":
+			d = p.parseEnum(lead)
+		case "datasource", "generator":
+			d = p.parseConfig(lead)
+		case "type":
+			p.errorf(t, "composite types are not supported by the postgresql provider")
+			p.skipBlock()
+			continue
+		default:
+			p.errorf(t, "unknown block type %q (expected model, enum, view, datasource or generator)", t.text)
+			p.skipBlock()
+			continue
+		}
+		if d != nil {
+			p.file.Decls = append(p.file.Decls, d)
+		}
+	}
+}
+
+// skipBlock skips a malformed top-level block: to the matching '}' when a
+// '{' follows on the first line, else to the end of the line.
+func (p *parser) skipBlock() {
+	for {
+		t := p.peek()
+		switch t.kind {
+		case tokEOF:
+			return
+		case tokNewline:
+			p.next()
+			return
+		case tokLBrace:
+			depth := 0
+			for {
+				t := p.next()
+				switch t.kind {
+				case tokEOF:
+					return
+				case tokLBrace:
+					depth++
+				case tokRBrace:
+					depth--
+					if depth == 0 {
+						return
+					}
+				}
+			}
+		}
+		p.next()
+	}
+}
+
+// blockHeader parses "keyword Name {" and the end of that line.
+func (p *parser) blockHeader() (kw, name token, ok bool) {
+	kw = p.next()
+	name, ok = p.expect(tokIdent, "a name after "+kw.text)
+	if !ok {
+		p.skipBlock()
+		return kw, name, false
+	}
+	if _, ok = p.expect(tokLBrace, "'{'"); !ok {
+		p.skipBlock()
+		return kw, name, false
+	}
+	p.endOfLine()
+	return kw, name, true
+}
+
+func (p *parser) closeBlock(kw token) bool {
+	if p.peek().kind == tokRBrace {
+		p.next()
+		p.endOfLine()
+		return true
+	}
+	p.errorf(p.peek(), "expected '}' to close the %s block opened at %s", kw.text, kw.pos)
+	return false
+}
+
+func (p *parser) parseModel(lead Leading) Decl {
+	kw, name, ok := p.blockHeader()
+	if !ok {
+		return nil
+	}
+	m := &ModelDecl{Leading: lead, Pos: kw.pos, Keyword: kw.text, Name: name.text, NamePos: name.pos}
+	for {
+		l := p.leading()
+		t := p.peek()
+		switch t.kind {
+		case tokRBrace, tokEOF:
+			m.Comments = append(l.Comments, prefixed(l.DocLines)...)
+			p.closeBlock(kw)
+			return m
+		case tokAtAt:
+			a := p.parseAttribute()
+			if a != nil {
+				m.Attributes = append(m.Attributes, a)
+			}
+			p.endOfLine()
+		case tokIdent:
+			if f := p.parseField(l); f != nil {
+				m.Fields = append(m.Fields, f)
+			}
+		default:
+			p.errorf(t, "expected a field or a block attribute, found %s", describe(t))
+			p.skipLine()
+		}
+	}
+}
+
+func prefixed(doc []string) []string {
+	out := make([]string, len(doc))
+	for i, d := range doc {
+		out[i] = "/" + d
+	}
+	return out
+}
+
+func (p *parser) parseField(lead Leading) *FieldDecl {
+	name := p.next()
+	f := &FieldDecl{Leading: lead, Pos: name.pos, Name: name.text}
+	t := p.peek()
+	if t.kind != tokIdent {
+		p.errorf(t, "expected a type for field %q, found %s", name.text, describe(t))
+		p.skipLine()
+		return nil
+	}
+	p.next()
+	f.Type = TypeRef{Pos: t.pos, Name: t.text}
+	if t.text == "Unsupported" && p.peek().kind == tokLParen {
+		p.next()
+		if s, ok := p.expect(tokString, "a string in Unsupported(...)"); ok {
+			f.Type.Unsupported = s.text
+		}
+		if _, ok := p.expect(tokRParen, "')'"); !ok {
+			p.skipLine()
+			return nil
+		}
+	}
+	switch p.peek().kind {
+	case tokQuestion:
+		p.next()
+		f.Type.Optional = true
+	case tokLBrack:
+		p.next()
+		if _, ok := p.expect(tokRBrack, "']'"); !ok {
+			p.skipLine()
+			return nil
+		}
+		f.Type.List = true
+		if p.peek().kind == tokQuestion {
+			q := p.next()
+			f.Type.Legacy = true
+			p.errorf(q, "optional lists are not supported; use %s[]", f.Type.Name)
+		}
+	}
+	for p.peek().kind == tokAt {
+		if a := p.parseAttribute(); a != nil {
+			f.Attributes = append(f.Attributes, a)
+		} else {
+			p.skipLine()
+			return f
+		}
+	}
+	if p.peek().kind == tokAtAt {
+		p.errorf(p.peek(), "block attributes (@@) belong on their own line")
+		p.skipLine()
+		return f
+	}
+	f.Trailing = p.endOfLine()
+	return f
+}
+
+// parseAttribute parses @name, @ns.name, @name(args) (or @@...).
+func (p *parser) parseAttribute() *Attribute {
+	at := p.next()
+	a := &Attribute{Pos: at.pos, Block: at.kind == tokAtAt}
+	t := p.peek()
+	if t.kind != tokIdent {
+		p.errorf(t, "expected an attribute name after %s, found %s", at.raw, describe(t))
+		return nil
+	}
+	p.next()
+	a.Name = t.text
+	for p.peek().kind == tokDot && p.peekAt(1).kind == tokIdent {
+		p.next()
+		a.Name += "." + p.next().text
+	}
+	a.End = p.toks[p.i-1].end
+	if p.peek().kind == tokLParen {
+		args, end, ok := p.parseArgs()
+		if !ok {
+			return nil
+		}
+		a.Args, a.End, a.HasParens = args, end, true
+	}
+	return a
+}
+
+// skipSpace is where multi-line argument lists would be allowed; the
+// language keeps attributes on one line, so it skips nothing and a missing
+// ')' is reported at the end of that line.
+func (p *parser) skipSpace() {}
+
+// parseArgs parses "(a, name: b, ...)" starting at '('.
+func (p *parser) parseArgs() ([]*Arg, Pos, bool) {
+	p.next() // (
+	var args []*Arg
+	for {
+		p.skipSpace()
+		t := p.peek()
+		if t.kind == tokRParen {
+			p.next()
+			return args, t.end, true
+		}
+		arg := &Arg{Pos: t.pos}
+		if t.kind == tokIdent && p.peekAt(1).kind == tokColon {
+			arg.Name = t.text
+			p.next()
+			p.next()
+			p.skipSpace()
+		}
+		v := p.parseExpr()
+		if v == nil {
+			return nil, t.pos, false
+		}
+		arg.Value = v
+		args = append(args, arg)
+		p.skipSpace()
+		switch t := p.peek(); t.kind {
+		case tokComma:
+			p.next()
+		case tokRParen:
+		default:
+			p.errorf(t, "expected ',' or ')' in argument list, found %s", describe(t))
+			return nil, t.pos, false
+		}
+	}
+}
+
+func (p *parser) parseExpr() Expr {
+	t := p.peek()
+	switch t.kind {
+	case tokString:
+		p.next()
+		return &StringLit{Pos: t.pos, Value: t.text}
+	case tokNumber:
+		p.next()
+		return &NumberLit{Pos: t.pos, Text: t.text}
+	case tokIdent:
+		p.next()
+		name := t.text
+		for p.peek().kind == tokDot && p.peekAt(1).kind == tokIdent {
+			p.next()
+			name += "." + p.next().text
+		}
+		if p.peek().kind == tokLParen {
+			args, _, ok := p.parseArgs()
+			if !ok {
+				return nil
+			}
+			return &FuncCall{Pos: t.pos, Name: name, Args: args}
+		}
+		return &Ident{Pos: t.pos, Name: name}
+	case tokLBrack:
+		p.next()
+		arr := &ArrayExpr{Pos: t.pos}
+		for {
+			p.skipSpace()
+			if p.peek().kind == tokRBrack {
+				p.next()
+				return arr
+			}
+			e := p.parseExpr()
+			if e == nil {
+				return nil
+			}
+			arr.Elems = append(arr.Elems, e)
+			p.skipSpace()
+			switch t := p.peek(); t.kind {
+			case tokComma:
+				p.next()
+			case tokRBrack:
+			default:
+				p.errorf(t, "expected ',' or ']' in list, found %s", describe(t))
+				return nil
+			}
+		}
+	}
+	p.errorf(t, "expected a value, found %s", describe(t))
+	return nil
+}
+
+func (p *parser) parseEnum(lead Leading) Decl {
+	kw, name, ok := p.blockHeader()
+	if !ok {
+		return nil
+	}
+	e := &EnumDecl{Leading: lead, Pos: kw.pos, Name: name.text, NamePos: name.pos}
+	for {
+		l := p.leading()
+		t := p.peek()
+		switch t.kind {
+		case tokRBrace, tokEOF:
+			e.Comments = append(l.Comments, prefixed(l.DocLines)...)
+			p.closeBlock(kw)
+			return e
+		case tokAtAt:
+			if a := p.parseAttribute(); a != nil {
+				e.Attributes = append(e.Attributes, a)
+			}
+			p.endOfLine()
+		case tokIdent:
+			p.next()
+			v := &EnumValueDecl{Leading: l, Pos: t.pos, Name: t.text}
+			bad := false
+			for p.peek().kind == tokAt {
+				a := p.parseAttribute()
+				if a == nil {
+					bad = true
+					break
+				}
+				v.Attributes = append(v.Attributes, a)
+			}
+			e.Values = append(e.Values, v)
+			if bad {
+				p.skipLine()
+				continue
+			}
+			v.Trailing = p.endOfLine()
+		default:
+			p.errorf(t, "expected an enum value, found %s", describe(t))
+			p.skipLine()
+		}
+	}
+}
+
+func (p *parser) parseConfig(lead Leading) Decl {
+	kw, name, ok := p.blockHeader()
+	if !ok {
+		return nil
+	}
+	c := &ConfigBlock{Leading: lead, Pos: kw.pos, Kind: kw.text, Name: name.text, NamePos: name.pos}
+	for {
+		l := p.leading()
+		t := p.peek()
+		switch t.kind {
+		case tokRBrace, tokEOF:
+			c.Comments = append(l.Comments, prefixed(l.DocLines)...)
+			p.closeBlock(kw)
+			return c
+		case tokIdent:
+			p.next()
+			prop := &Property{Leading: l, Pos: t.pos, Key: t.text}
+			if _, ok := p.expect(tokEquals, "'='"); !ok {
+				p.skipLine()
+				continue
+			}
+			v := p.parseExpr()
+			if v == nil {
+				p.skipLine()
+				continue
+			}
+			prop.Value = v
+			prop.Trailing = p.endOfLine()
+			c.Properties = append(c.Properties, prop)
+		default:
+			p.errorf(t, "expected a property (key = value), found %s", describe(t))
+			p.skipLine()
+		}
+	}
+}

@@ -1,0 +1,377 @@
+package psl
+
+import (
+	"sort"
+	"strings"
+)
+
+var referentialActions = map[string]bool{Cascade: true, Restrict: true, NoAction: true, SetNull: true, SetDefault: true}
+
+// relationAttr reads @relation on a relation field into a relInfo.
+func (v *validator) relationAttr(m *Model, f *Field, a *Attribute) {
+	r := &relInfo{model: m, field: f, pos: f.Pos}
+	v.rels = append(v.rels, r)
+	if a == nil {
+		return
+	}
+	r.pos = a.Pos
+	v.checkArgs(a, []string{"name"}, "fields", "references", "onDelete", "onUpdate", "map")
+	if arg := a.Arg("name", 0); arg != nil {
+		if s, ok := v.stringArg(a, arg, "a relation name"); ok {
+			r.name, r.named = s, true
+		}
+	}
+	list := func(name string) ([]string, bool) {
+		arg := a.Arg(name, -1)
+		if arg == nil {
+			return nil, false
+		}
+		arr, ok := arg.Value.(*ArrayExpr)
+		if !ok {
+			v.errAt(arg.Pos, name, "%s of @relation must be a list of field names", name)
+			return nil, true
+		}
+		var out []string
+		for _, e := range arr.Elems {
+			id, ok := e.(*Ident)
+			if !ok {
+				v.errAt(e.At(), exprText(e), "%s of @relation must be a list of field names", name)
+				continue
+			}
+			out = append(out, id.Name)
+		}
+		return out, true
+	}
+	r.fields, r.hasFld = list("fields")
+	r.refs, r.hasRef = list("references")
+	action := func(name string) string {
+		arg := a.Arg(name, -1)
+		if arg == nil {
+			return ""
+		}
+		id, ok := arg.Value.(*Ident)
+		if !ok || !referentialActions[id.Name] {
+			v.errAt(arg.Pos, exprText(arg.Value), "%s must be one of Cascade, Restrict, NoAction, SetNull, SetDefault", name)
+			return ""
+		}
+		return id.Name
+	}
+	r.onDel, r.onUpd = action("onDelete"), action("onUpdate")
+	r.fkMap = v.optString(a, "map")
+}
+
+// relationName is Prisma's generated name: both model names sorted and
+// joined by "To".
+func relationName(a, b string) string {
+	if b < a {
+		a, b = b, a
+	}
+	return a + "To" + b
+}
+
+// relations pairs the two sides of every relation and checks them.
+func (v *validator) relations() {
+	for _, r := range v.rels {
+		if r.paired {
+			continue
+		}
+		target := v.s.modelByName[r.field.Type]
+		var same, opposite []*relInfo
+		for _, o := range v.rels {
+			if o.paired || o.model != target || o.field.Type != r.model.Name || o.name != r.name {
+				continue
+			}
+			if o == r {
+				continue
+			}
+			opposite = append(opposite, o)
+		}
+		if target != r.model {
+			for _, o := range v.rels {
+				if o.model == r.model && o.field.Type == r.field.Type && o.name == r.name {
+					same = append(same, o)
+				}
+			}
+			if len(same) > 1 {
+				names := make([]string, len(same))
+				for i, o := range same {
+					names[i] = o.field.Name
+					o.paired = true
+				}
+				v.errAt(r.field.Pos, r.field.Name, "ambiguous relation: fields %s in model %q all refer to %q; give each relation a different name with @relation(\"...\")",
+					strings.Join(names, ", "), r.model.Name, target.Name)
+				continue
+			}
+		}
+		switch {
+		case len(opposite) == 0:
+			r.paired = true
+			v.errAt(r.field.Pos, r.field.Name, "relation field %q on model %q is missing an opposite relation field on model %q",
+				r.field.Name, r.model.Name, target.Name)
+			continue
+		case len(opposite) > 1:
+			r.paired = true
+			names := []string{r.field.Name}
+			for _, o := range opposite {
+				o.paired = true
+				names = append(names, o.field.Name)
+			}
+			v.errAt(r.field.Pos, r.field.Name, "ambiguous relation: fields %s in model %q refer to each other; give each relation a different name with @relation(\"...\")",
+				strings.Join(names, ", "), target.Name)
+			continue
+		}
+		o := opposite[0]
+		r.paired, o.paired = true, true
+		v.pair(r, o)
+	}
+}
+
+func (v *validator) pair(a, b *relInfo) {
+	name := a.name
+	if !a.named {
+		name = relationName(a.model.Name, b.model.Name)
+	}
+	ra := &Relation{Name: name, Explicit: a.named, To: b.model, Back: b.field}
+	rb := &Relation{Name: name, Explicit: a.named, To: a.model, Back: a.field}
+	a.field.Relation, b.field.Relation = ra, rb
+	fa, fb := a.field, b.field
+	switch {
+	case fa.List && fb.List:
+		ra.Kind, rb.Kind = ManyToMany, ManyToMany
+		for _, r := range []*relInfo{a, b} {
+			if r.hasFld || r.hasRef || r.onDel != "" || r.onUpd != "" {
+				v.errAt(r.pos, r.field.Name, "implicit many-to-many relation field %q must not set fields, references, onDelete or onUpdate; use an explicit join model for that", r.field.Name)
+			}
+		}
+		for _, m := range []*Model{a.model, b.model} {
+			if m.PrimaryKey == nil || len(m.PrimaryKey.Fields) != 1 {
+				v.errAt(a.field.Pos, a.field.Name, "implicit many-to-many relation %q needs model %q to have a single-field @id", name, m.Name)
+				return
+			}
+		}
+		return
+	case fa.List || fb.List:
+		owner, list := a, b
+		if fa.List {
+			owner, list = b, a
+		}
+		owner.field.Relation.Kind, list.field.Relation.Kind = ManyToOne, OneToMany
+		if list.hasFld || list.hasRef {
+			v.errAt(list.pos, list.field.Name, "relation field %q is a list and cannot define fields/references; define them on %q in model %q",
+				list.field.Name, owner.field.Name, owner.model.Name)
+		}
+		if list.onDel != "" || list.onUpd != "" {
+			v.errAt(list.pos, list.field.Name, "onDelete and onUpdate belong on the side that defines fields/references (%q in model %q)", owner.field.Name, owner.model.Name)
+		}
+		if !owner.hasFld || !owner.hasRef {
+			v.errAt(owner.pos, owner.field.Name, "relation field %q on model %q must specify fields and references in @relation", owner.field.Name, owner.model.Name)
+			return
+		}
+		v.owner(owner)
+	default:
+		ra.Kind, rb.Kind = OneToOne, OneToOne
+		aDef, bDef := a.hasFld || a.hasRef, b.hasFld || b.hasRef
+		switch {
+		case aDef && bDef:
+			v.errAt(b.pos, b.field.Name, "one-to-one relation %q defines fields/references on both sides; keep them only on the side that holds the foreign key", name)
+			return
+		case !aDef && !bDef:
+			v.errAt(a.pos, a.field.Name, "one-to-one relation %q between %q and %q needs fields and references on the side that holds the foreign key",
+				name, a.model.Name, b.model.Name)
+			return
+		}
+		owner, other := a, b
+		if bDef {
+			owner, other = b, a
+		}
+		if other.onDel != "" || other.onUpd != "" {
+			v.errAt(other.pos, other.field.Name, "onDelete and onUpdate belong on the side that defines fields/references (%q in model %q)", owner.field.Name, owner.model.Name)
+		}
+		if !other.field.Optional {
+			v.errAt(other.field.Pos, other.field.Name, "relation field %q must be optional: the side of a one-to-one relation without the foreign key is optional", other.field.Name)
+		}
+		if !v.owner(owner) {
+			return
+		}
+		if !isUniqueSet(owner.model, owner.fields) {
+			v.errAt(owner.pos, owner.field.Name, "one-to-one relation %q must use unique fields: add @unique to %s or @@unique([%s]) in model %q, or make the relation one-to-many",
+				name, strings.Join(owner.fields, ", "), strings.Join(owner.fields, ", "), owner.model.Name)
+		}
+	}
+}
+
+// owner checks the fields/references of the owning side and fills in the
+// effective referential actions. It reports whether they were valid.
+func (v *validator) owner(r *relInfo) bool {
+	f, target := r.field, v.s.modelByName[r.field.Type]
+	rel := f.Relation
+	rel.Owner = true
+	rel.Fields, rel.References, rel.Map = r.fields, r.refs, r.fkMap
+	ok := true
+	if !r.hasFld || !r.hasRef {
+		v.errAt(r.pos, f.Name, "@relation on %q needs both fields and references", f.Name)
+		return false
+	}
+	if len(r.fields) == 0 || len(r.fields) != len(r.refs) {
+		v.errAt(r.pos, f.Name, "@relation on %q has %d field(s) and %d reference(s); they must match one to one", f.Name, len(r.fields), len(r.refs))
+		return false
+	}
+	anyOptional := false
+	for i, name := range r.fields {
+		fld := r.model.byName[name]
+		ref := target.byName[r.refs[i]]
+		switch {
+		case fld == nil:
+			v.errAt(r.pos, name, "@relation on %q refers to unknown field %q in model %q", f.Name, name, r.model.Name)
+			ok = false
+			continue
+		case fld.Kind == KindRelation:
+			v.errAt(r.pos, name, "fields of @relation on %q must be scalar fields; %q is a relation", f.Name, name)
+			ok = false
+			continue
+		case ref == nil:
+			v.errAt(r.pos, r.refs[i], "@relation on %q references unknown field %q in model %q", f.Name, r.refs[i], target.Name)
+			ok = false
+			continue
+		case ref.Kind == KindRelation:
+			v.errAt(r.pos, r.refs[i], "references of @relation on %q must be scalar fields; %q is a relation", f.Name, r.refs[i])
+			ok = false
+			continue
+		case fld.Type != ref.Type || fld.List || ref.List:
+			v.errAt(r.pos, name, "field %q (%s) and referenced field %s.%s (%s) must have the same type", name, fld.Type, target.Name, ref.Name, ref.Type)
+			ok = false
+		}
+		if fld.Optional {
+			anyOptional = true
+		}
+	}
+	if !ok {
+		return false
+	}
+	if !isUniqueSet(target, r.refs) {
+		v.errAt(r.pos, f.Name, "references of @relation on %q must be the primary key or a unique field set of model %q", f.Name, target.Name)
+		ok = false
+	}
+	if anyOptional && !f.Optional {
+		v.errAt(f.Pos, f.Name, "relation field %q must be optional because its scalar field(s) %s are optional", f.Name, strings.Join(r.fields, ", "))
+		ok = false
+	}
+	rel.OnDelete, rel.OnDeleteExplicit = r.onDel, r.onDel != ""
+	rel.OnUpdate, rel.OnUpdateExplicit = r.onUpd, r.onUpd != ""
+	if rel.OnDelete == "" {
+		rel.OnDelete = Restrict
+		if f.Optional {
+			rel.OnDelete = SetNull
+		}
+	}
+	if rel.OnUpdate == "" {
+		rel.OnUpdate = Cascade
+	}
+	for _, act := range []string{r.onDel, r.onUpd} {
+		if act != SetNull {
+			continue
+		}
+		for _, name := range r.fields {
+			if fld := r.model.byName[name]; fld != nil && !fld.Optional {
+				v.errAt(r.pos, name, "SetNull cannot be used because field %q is required; make it optional or choose another action", name)
+				ok = false
+			}
+		}
+	}
+	return ok
+}
+
+// isUniqueSet reports whether names are exactly the primary key or one unique of m.
+func isUniqueSet(m *Model, names []string) bool {
+	eq := func(a []string) bool {
+		if len(a) != len(names) {
+			return false
+		}
+		x, y := append([]string(nil), a...), append([]string(nil), names...)
+		sort.Strings(x)
+		sort.Strings(y)
+		for i := range x {
+			if x[i] != y[i] {
+				return false
+			}
+		}
+		return true
+	}
+	if m.PrimaryKey != nil && eq(m.PrimaryKey.Fields) {
+		return true
+	}
+	for _, u := range m.Uniques {
+		if eq(u.FieldNames()) {
+			return true
+		}
+	}
+	return false
+}
+
+// joinTables creates the implicit many-to-many join tables.
+func (v *validator) joinTables() {
+	if len(v.diags) > 0 {
+		return
+	}
+	done := map[*Relation]bool{}
+	for _, m := range v.s.Models {
+		for _, f := range m.Fields {
+			r := f.Relation
+			if r == nil || r.Kind != ManyToMany || done[r] {
+				continue
+			}
+			back := r.Back
+			done[r], done[back.Relation] = true, true
+			a, b := f, back
+			am, bm := m, r.To
+			// Column A references the model whose name sorts first; for a
+			// self-relation, the field whose name sorts first.
+			if bm.Name < am.Name || (am == bm && b.Name < a.Name) {
+				a, b, am, bm = b, a, bm, am
+			}
+			jt := &JoinTable{Name: "_" + r.Name, RelationName: r.Name, A: am, B: bm, AField: a, BField: b, Schema: am.Schema}
+			r.JoinTable, back.Relation.JoinTable = jt, jt
+			v.s.JoinTables = append(v.s.JoinTables, jt)
+		}
+	}
+}
+
+// dbNames checks that database names do not collide.
+func (v *validator) dbNames() {
+	tables := map[string]string{}
+	for _, m := range v.s.Models {
+		if m.IsView {
+			continue
+		}
+		key := m.Schema + "." + m.DBName
+		if prev, ok := tables[key]; ok {
+			v.errAt(m.Decl.NamePos, m.Name, "models %q and %q both map to table %q", prev, m.Name, m.DBName)
+		}
+		tables[key] = m.Name
+		cols := map[string]string{}
+		for _, f := range m.Fields {
+			if f.Kind == KindRelation {
+				continue
+			}
+			if prev, ok := cols[f.DBName]; ok {
+				v.errAt(f.Pos, f.Name, "fields %q and %q of model %q both map to column %q", prev, f.Name, m.Name, f.DBName)
+			}
+			cols[f.DBName] = f.Name
+		}
+	}
+	for _, jt := range v.s.JoinTables {
+		key := jt.Schema + "." + jt.Name
+		if prev, ok := tables[key]; ok {
+			v.errAt(jt.AField.Pos, jt.AField.Name, "the join table %q of relation %q collides with model %q", jt.Name, jt.RelationName, prev)
+		}
+		tables[key] = jt.Name
+	}
+	enums := map[string]string{}
+	for _, e := range v.s.Enums {
+		key := e.Schema + "." + e.DBName
+		if prev, ok := enums[key]; ok {
+			v.errAt(e.Decl.NamePos, e.Name, "enums %q and %q both map to type %q", prev, e.Name, e.DBName)
+		}
+		enums[key] = e.Name
+	}
+}

@@ -1,0 +1,839 @@
+package psl
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Load parses and validates schema source in one step.
+func Load(filename string, src []byte) (*Schema, error) {
+	f, err := Parse(filename, src)
+	if err != nil {
+		return nil, err
+	}
+	return Validate(f)
+}
+
+// LoadFile reads, parses and validates a schema file.
+func LoadFile(path string) (*Schema, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Load(path, src)
+}
+
+// Validate checks a parsed file and resolves it into a Schema: types,
+// database names, defaults, keys, indexes and both sides of every relation.
+// Problems come back as an *Error with one diagnostic per problem; the
+// Schema is returned only when there are none.
+func Validate(f *File) (*Schema, error) {
+	v := &validator{s: &Schema{File: f, modelByName: map[string]*Model{}, enumByName: map[string]*Enum{}}}
+	v.run()
+	if len(v.diags) > 0 {
+		sort.SliceStable(v.diags, func(i, j int) bool { return v.diags[i].Pos.Offset < v.diags[j].Pos.Offset })
+		return nil, &Error{Diagnostics: v.diags}
+	}
+	return v.s, nil
+}
+
+type validator struct {
+	s     *Schema
+	diags []*Diagnostic
+	rels  []*relInfo
+}
+
+// relInfo is the raw @relation data of one relation field, paired later.
+type relInfo struct {
+	model  *Model
+	field  *Field
+	name   string
+	named  bool
+	fields []string
+	refs   []string
+	hasFld bool
+	hasRef bool
+	onDel  string
+	onUpd  string
+	fkMap  string
+	pos    Pos
+	paired bool
+}
+
+func (v *validator) errAt(pos Pos, text, format string, args ...any) {
+	v.diags = append(v.diags, &Diagnostic{Pos: pos, End: pos, Text: text, Message: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) errAttr(a *Attribute, format string, args ...any) {
+	prefix := "@"
+	if a.Block {
+		prefix = "@@"
+	}
+	v.diags = append(v.diags, &Diagnostic{Pos: a.Pos, End: a.End, Text: prefix + a.Name, Message: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) run() {
+	f := v.s.File
+	// Pass 1: declare names.
+	seen := map[string]Pos{}
+	declare := func(name string, pos Pos, kind string) bool {
+		if prev, ok := seen[name]; ok {
+			v.errAt(pos, name, "%s %q is already defined at %s", kind, name, prev)
+			return false
+		}
+		if IsScalarType(name) || name == "Unsupported" {
+			v.errAt(pos, name, "%s name %q is reserved for a built-in type", kind, name)
+			return false
+		}
+		seen[name] = pos
+		return true
+	}
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ModelDecl:
+			if !declare(d.Name, d.NamePos, d.Keyword) {
+				continue
+			}
+			m := &Model{Name: d.Name, DBName: d.Name, Doc: d.Doc(), IsView: d.Keyword == "view", Decl: d, byName: map[string]*Field{}}
+			v.s.Models = append(v.s.Models, m)
+			v.s.modelByName[m.Name] = m
+		case *EnumDecl:
+			if !declare(d.Name, d.NamePos, "enum") {
+				continue
+			}
+			e := &Enum{Name: d.Name, DBName: d.Name, Doc: d.Doc(), Decl: d}
+			v.s.Enums = append(v.s.Enums, e)
+			v.s.enumByName[e.Name] = e
+		case *ConfigBlock:
+			v.config(d)
+		}
+	}
+	for _, e := range v.s.Enums {
+		v.enum(e)
+	}
+	for _, m := range v.s.Models {
+		v.model(m)
+	}
+	v.relations()
+	v.joinTables()
+	v.dbNames()
+}
+
+func (v *validator) config(c *ConfigBlock) {
+	props := map[string]*Property{}
+	for _, p := range c.Properties {
+		if _, dup := props[p.Key]; dup {
+			v.errAt(p.Pos, p.Key, "property %q is defined twice in %s %q", p.Key, c.Kind, c.Name)
+		}
+		props[p.Key] = p
+	}
+	str := func(key string) (ConfigValue, bool) {
+		p := props[key]
+		if p == nil {
+			return ConfigValue{}, false
+		}
+		switch e := p.Value.(type) {
+		case *StringLit:
+			return ConfigValue{Value: e.Value}, true
+		case *FuncCall:
+			if e.Name == "env" && len(e.Args) == 1 {
+				if s, ok := e.Args[0].Value.(*StringLit); ok {
+					return ConfigValue{EnvVar: s.Value}, true
+				}
+			}
+		}
+		v.errAt(p.Pos, p.Key, "property %q must be a string or env(\"VAR\")", key)
+		return ConfigValue{}, false
+	}
+	if c.Kind == "generator" {
+		g := &Generator{Name: c.Name, Config: map[string]string{}}
+		for _, p := range c.Properties {
+			switch e := p.Value.(type) {
+			case *StringLit:
+				g.Config[p.Key] = e.Value
+			case *ArrayExpr:
+				for _, x := range e.Elems {
+					if s, ok := x.(*StringLit); ok && p.Key == "previewFeatures" {
+						g.PreviewFeatures = append(g.PreviewFeatures, s.Value)
+					}
+				}
+				g.Config[p.Key] = exprText(e)
+			default:
+				if cv, ok := str(p.Key); ok {
+					g.Config[p.Key] = cv.Value
+				}
+			}
+		}
+		g.Provider, g.Output = g.Config["provider"], g.Config["output"]
+		if _, ok := props["provider"]; !ok {
+			v.errAt(c.NamePos, c.Name, "generator %q needs a provider", c.Name)
+		}
+		v.s.Generators = append(v.s.Generators, g)
+		return
+	}
+	if v.s.Datasource != nil {
+		v.errAt(c.Pos, "datasource", "only one datasource block is allowed")
+		return
+	}
+	ds := &Datasource{Name: c.Name}
+	v.s.Datasource = ds
+	prov, ok := str("provider")
+	switch {
+	case !ok && props["provider"] == nil:
+		v.errAt(c.NamePos, c.Name, "datasource %q needs a provider", c.Name)
+	case ok && prov.Value != "postgresql" && prov.Value != "postgres":
+		v.errAt(props["provider"].Pos, prov.Value, "provider %q is not supported: polystore targets \"postgresql\"", prov.Value)
+	}
+	ds.Provider = prov.Value
+	ds.URL, _ = str("url")
+	ds.DirectURL, _ = str("directUrl")
+	if p := props["schemas"]; p != nil {
+		arr, ok := p.Value.(*ArrayExpr)
+		if !ok {
+			v.errAt(p.Pos, p.Key, "schemas must be a list of strings")
+		} else {
+			for _, e := range arr.Elems {
+				s, ok := e.(*StringLit)
+				if !ok {
+					v.errAt(e.At(), "", "schemas must be a list of strings")
+					continue
+				}
+				ds.Schemas = append(ds.Schemas, s.Value)
+			}
+		}
+	}
+}
+
+// stringArg returns the string value of an argument or reports an error.
+func (v *validator) stringArg(a *Attribute, arg *Arg, what string) (string, bool) {
+	if arg == nil {
+		v.errAttr(a, "@%s needs %s", a.Name, what)
+		return "", false
+	}
+	s, ok := arg.Value.(*StringLit)
+	if !ok {
+		v.errAt(arg.Pos, "", "%s of @%s must be a string", what, a.Name)
+		return "", false
+	}
+	if s.Value == "" {
+		v.errAt(arg.Pos, "", "%s of @%s must not be empty", what, a.Name)
+		return "", false
+	}
+	return s.Value, true
+}
+
+// checkArgs reports arguments that are not in allowed (positional arguments
+// count as the name at their index in positional).
+func (v *validator) checkArgs(a *Attribute, positional []string, named ...string) {
+	ok := map[string]bool{}
+	for _, n := range append(positional, named...) {
+		ok[n] = true
+	}
+	seen := map[string]bool{}
+	pos := 0
+	for _, arg := range a.Args {
+		name := arg.Name
+		if name == "" {
+			if pos >= len(positional) {
+				v.errAt(arg.Pos, "", "@%s takes no more than %d positional argument(s)", a.Name, len(positional))
+				continue
+			}
+			name = positional[pos]
+			pos++
+		} else if !ok[name] {
+			v.errAt(arg.Pos, name, "unknown argument %q for @%s", name, a.Name)
+			continue
+		}
+		if seen[name] {
+			v.errAt(arg.Pos, name, "argument %q is given twice to @%s", name, a.Name)
+		}
+		seen[name] = true
+	}
+}
+
+func (v *validator) enum(e *Enum) {
+	d := e.Decl
+	e.Values = nil
+	seen := map[string]bool{}
+	for _, val := range d.Values {
+		if seen[val.Name] {
+			v.errAt(val.Pos, val.Name, "value %q is defined twice in enum %q", val.Name, e.Name)
+			continue
+		}
+		seen[val.Name] = true
+		ev := &EnumValue{Name: val.Name, DBName: val.Name, Doc: val.Doc()}
+		for _, a := range val.Attributes {
+			switch a.Name {
+			case "map":
+				v.checkArgs(a, []string{"name"})
+				if s, ok := v.stringArg(a, a.Arg("name", 0), "a name"); ok {
+					ev.DBName = s
+				}
+			default:
+				v.errAttr(a, "unknown attribute @%s on an enum value", a.Name)
+			}
+		}
+		e.Values = append(e.Values, ev)
+	}
+	if len(d.Values) == 0 {
+		v.errAt(d.NamePos, e.Name, "enum %q must have at least one value", e.Name)
+	}
+	for _, a := range d.Attributes {
+		switch a.Name {
+		case "map":
+			v.checkArgs(a, []string{"name"})
+			if s, ok := v.stringArg(a, a.Arg("name", 0), "a name"); ok {
+				e.DBName = s
+			}
+		case "schema":
+			v.checkArgs(a, []string{"name"})
+			if s, ok := v.stringArg(a, a.Arg("name", 0), "a schema name"); ok {
+				e.Schema = s
+				v.checkSchemaName(a, s)
+			}
+		default:
+			v.errAttr(a, "unknown attribute @@%s on enum %q", a.Name, e.Name)
+		}
+	}
+}
+
+func (v *validator) checkSchemaName(a *Attribute, s string) {
+	ds := v.s.Datasource
+	if ds == nil || len(ds.Schemas) == 0 {
+		v.errAttr(a, "@@schema needs the datasource to list its schemas (schemas = [...])")
+		return
+	}
+	for _, x := range ds.Schemas {
+		if x == s {
+			return
+		}
+	}
+	v.errAttr(a, "schema %q is not listed in the datasource schemas", s)
+}
+
+func (v *validator) model(m *Model) {
+	d := m.Decl
+	for _, fd := range d.Fields {
+		if m.byName[fd.Name] != nil {
+			v.errAt(fd.Pos, fd.Name, "field %q is already defined in %s %q", fd.Name, d.Keyword, m.Name)
+			continue
+		}
+		f := v.field(m, fd)
+		if f == nil {
+			continue
+		}
+		m.Fields = append(m.Fields, f)
+		m.byName[f.Name] = f
+	}
+	for _, a := range d.Attributes {
+		switch a.Name {
+		case "map":
+			v.checkArgs(a, []string{"name"})
+			if s, ok := v.stringArg(a, a.Arg("name", 0), "a name"); ok {
+				m.DBName = s
+			}
+		case "schema":
+			v.checkArgs(a, []string{"name"})
+			if s, ok := v.stringArg(a, a.Arg("name", 0), "a schema name"); ok {
+				m.Schema = s
+				v.checkSchemaName(a, s)
+			}
+		case "ignore":
+			v.checkArgs(a, nil)
+			m.Ignored = true
+		case "id":
+			v.checkArgs(a, []string{"fields"}, "name", "map", "clustered")
+			ix, ok := v.indexFields(m, a)
+			if !ok {
+				continue
+			}
+			if m.PrimaryKey != nil {
+				v.errAttr(a, "model %q has more than one primary key (@id and @@id)", m.Name)
+				continue
+			}
+			pk := &PrimaryKey{Name: ix.Name, Map: ix.Map}
+			for _, f := range ix.Fields {
+				pk.Fields = append(pk.Fields, f.Name)
+				if fld := m.byName[f.Name]; fld != nil && !fld.Required() {
+					v.errAttr(a, "field %q in @@id must be required", f.Name)
+				}
+			}
+			m.PrimaryKey = pk
+		case "unique", "index":
+			v.checkArgs(a, []string{"fields"}, "name", "map", "type", "clustered", "where")
+			ix, ok := v.indexFields(m, a)
+			if !ok {
+				continue
+			}
+			ix.Unique = a.Name == "unique"
+			if ix.Unique {
+				m.Uniques = append(m.Uniques, ix)
+			} else {
+				m.Indexes = append(m.Indexes, ix)
+			}
+		case "fulltext":
+			v.errAttr(a, "@@fulltext is not supported by the postgresql provider")
+		default:
+			v.errAttr(a, "unknown block attribute @@%s", a.Name)
+		}
+	}
+	if !m.IsView && !m.Ignored && !v.hasUniqueCriterion(m) {
+		v.errAt(d.NamePos, m.Name, "model %q needs a unique criterion with only required fields: mark a field with @id or @unique, or add @@id([...]) or @@unique([...])", m.Name)
+	}
+}
+
+func (v *validator) hasUniqueCriterion(m *Model) bool {
+	if m.PrimaryKey != nil {
+		return true
+	}
+	for _, u := range m.Uniques {
+		all := true
+		for _, f := range u.Fields {
+			if fld := m.byName[f.Name]; fld == nil || !fld.Required() {
+				all = false
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+var indexTypes = map[string]bool{"BTree": true, "Hash": true, "Gin": true, "Gist": true, "SpGist": true, "Brin": true}
+
+// indexFields resolves the common arguments of @@id, @@unique and @@index.
+func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
+	ix := &Index{Pos: a.Pos}
+	arg := a.Arg("fields", 0)
+	if arg == nil {
+		v.errAttr(a, "@@%s needs a list of fields", a.Name)
+		return nil, false
+	}
+	arr, ok := arg.Value.(*ArrayExpr)
+	if !ok || len(arr.Elems) == 0 {
+		v.errAt(arg.Pos, "", "the fields of @@%s must be a non-empty list of field names", a.Name)
+		return nil, false
+	}
+	good := true
+	seen := map[string]bool{}
+	for _, e := range arr.Elems {
+		var fld IndexField
+		switch e := e.(type) {
+		case *Ident:
+			fld.Name = e.Name
+		case *FuncCall:
+			fld.Name = e.Name
+			for _, fa := range e.Args {
+				switch fa.Name {
+				case "sort":
+					id, ok := fa.Value.(*Ident)
+					if !ok || (id.Name != "Asc" && id.Name != "Desc") {
+						v.errAt(fa.Pos, "", "sort must be Asc or Desc")
+						good = false
+						continue
+					}
+					fld.Sort = id.Name
+				case "ops":
+					switch o := fa.Value.(type) {
+					case *Ident:
+						fld.Ops = o.Name
+					case *FuncCall:
+						if o.Name == "raw" && len(o.Args) == 1 {
+							if s, ok := o.Args[0].Value.(*StringLit); ok {
+								fld.Ops, fld.RawOps = s.Value, true
+								continue
+							}
+						}
+						v.errAt(fa.Pos, "", "ops must be an operator class name or raw(\"...\")")
+						good = false
+					default:
+						v.errAt(fa.Pos, "", "ops must be an operator class name or raw(\"...\")")
+						good = false
+					}
+				case "length":
+					v.errAt(fa.Pos, "length", "length is not supported by the postgresql provider")
+					good = false
+				default:
+					v.errAt(fa.Pos, fa.Name, "unknown field option %q in @@%s", fa.Name, a.Name)
+					good = false
+				}
+			}
+		default:
+			v.errAt(e.At(), "", "the fields of @@%s must be field names", a.Name)
+			good = false
+			continue
+		}
+		f := m.byName[fld.Name]
+		switch {
+		case f == nil:
+			v.errAt(e.At(), fld.Name, "@@%s refers to unknown field %q in model %q", a.Name, fld.Name, m.Name)
+			good = false
+		case f.Kind == KindRelation:
+			v.errAt(e.At(), fld.Name, "@@%s cannot use relation field %q; use its scalar fields", a.Name, fld.Name)
+			good = false
+		case seen[fld.Name]:
+			v.errAt(e.At(), fld.Name, "field %q appears twice in @@%s", fld.Name, a.Name)
+			good = false
+		}
+		seen[fld.Name] = true
+		ix.Fields = append(ix.Fields, fld)
+	}
+	if arg := a.Arg("name", -1); arg != nil {
+		if s, ok := v.stringArg(a, arg, "name"); ok {
+			ix.Name = s
+		}
+	}
+	if arg := a.Arg("map", -1); arg != nil {
+		if s, ok := v.stringArg(a, arg, "map"); ok {
+			ix.Map = s
+		}
+	}
+	if arg := a.Arg("type", -1); arg != nil {
+		id, ok := arg.Value.(*Ident)
+		switch {
+		case a.Name != "index":
+			v.errAt(arg.Pos, "type", "type is only allowed on @@index")
+		case !ok || !indexTypes[id.Name]:
+			v.errAt(arg.Pos, "type", "index type must be one of BTree, Hash, Gin, Gist, SpGist, Brin")
+		default:
+			ix.Type = id.Name
+		}
+	}
+	if arg := a.Arg("clustered", -1); arg != nil {
+		v.errAt(arg.Pos, "clustered", "clustered is only supported on SQL Server")
+	}
+	if arg := a.Arg("where", -1); arg != nil {
+		v.errAt(arg.Pos, "where", "partial indexes (where) are not supported")
+	}
+	return ix, good
+}
+
+func (v *validator) field(m *Model, d *FieldDecl) *Field {
+	f := &Field{Name: d.Name, DBName: d.Name, Doc: d.Doc(), Type: d.Type.Name, Optional: d.Type.Optional,
+		List: d.Type.List, Pos: d.Pos, Decl: d}
+	switch {
+	case d.Type.Name == "Unsupported":
+		f.Kind = KindUnsupported
+		f.Unsupported = d.Type.Unsupported
+		if f.Unsupported == "" {
+			v.errAt(d.Type.Pos, "Unsupported", "Unsupported needs the database type as a string, e.g. Unsupported(\"circle\")")
+		}
+	case IsScalarType(d.Type.Name):
+		f.Kind = KindScalar
+	case v.s.enumByName[d.Type.Name] != nil:
+		f.Kind = KindEnum
+	case v.s.modelByName[d.Type.Name] != nil:
+		f.Kind = KindRelation
+		f.DBName = ""
+	default:
+		v.errAt(d.Type.Pos, d.Type.Name, "type %q is neither a built-in type nor defined in this schema", d.Type.Name)
+		return nil
+	}
+	seen := map[string]bool{}
+	var rel *Attribute
+	for _, a := range d.Attributes {
+		key := a.Name
+		if strings.HasPrefix(key, "db.") {
+			key = "db"
+		}
+		if seen[key] {
+			v.errAttr(a, "attribute @%s is given twice on field %q", a.Name, f.Name)
+			continue
+		}
+		seen[key] = true
+		if f.Kind == KindRelation {
+			switch a.Name {
+			case "relation":
+				rel = a
+			case "ignore":
+				v.checkArgs(a, nil)
+				f.Ignored = true
+			default:
+				v.errAttr(a, "attribute @%s is not allowed on relation field %q", a.Name, f.Name)
+			}
+			continue
+		}
+		switch {
+		case a.Name == "id":
+			v.checkArgs(a, nil, "map", "sort", "length", "clustered")
+			if !f.Required() {
+				v.errAttr(a, "@id field %q must be required (not optional or a list)", f.Name)
+			}
+			if m.PrimaryKey != nil {
+				v.errAttr(a, "model %q has more than one @id field", m.Name)
+				continue
+			}
+			f.ID = true
+			m.PrimaryKey = &PrimaryKey{Fields: []string{f.Name}, Map: v.optString(a, "map")}
+		case a.Name == "unique":
+			v.checkArgs(a, nil, "map", "sort", "length", "clustered")
+			f.Unique = true
+			ix := &Index{Unique: true, Fields: []IndexField{{Name: f.Name}}, Map: v.optString(a, "map"), Pos: a.Pos}
+			if s := a.Arg("sort", -1); s != nil {
+				if id, ok := s.Value.(*Ident); ok && (id.Name == "Asc" || id.Name == "Desc") {
+					ix.Fields[0].Sort = id.Name
+				} else {
+					v.errAt(s.Pos, "", "sort must be Asc or Desc")
+				}
+			}
+			m.Uniques = append(m.Uniques, ix)
+		case a.Name == "default":
+			v.checkArgs(a, []string{"value"}, "map")
+			f.Default = v.defaultValue(f, a)
+		case a.Name == "updatedAt":
+			v.checkArgs(a, nil)
+			if f.Type != DateTime || f.List {
+				v.errAttr(a, "@updatedAt is only allowed on DateTime fields, not on %q", f.Type)
+			}
+			f.UpdatedAt = true
+		case a.Name == "map":
+			v.checkArgs(a, []string{"name"})
+			if s, ok := v.stringArg(a, a.Arg("name", 0), "a name"); ok {
+				f.DBName = s
+			}
+		case a.Name == "ignore":
+			v.checkArgs(a, nil)
+			f.Ignored = true
+		case a.Name == "relation":
+			v.errAttr(a, "@relation is only allowed on relation fields; %q has type %s", f.Name, f.Type)
+		case strings.HasPrefix(a.Name, "db."):
+			f.NativeType = v.nativeType(f, a)
+		default:
+			v.errAttr(a, "unknown attribute @%s", a.Name)
+		}
+	}
+	if f.Kind == KindRelation {
+		v.relationAttr(m, f, rel)
+	}
+	return f
+}
+
+func (v *validator) optString(a *Attribute, name string) string {
+	arg := a.Arg(name, -1)
+	if arg == nil {
+		return ""
+	}
+	s, _ := v.stringArg(a, arg, name)
+	return s
+}
+
+func (v *validator) nativeType(f *Field, a *Attribute) *NativeType {
+	name := strings.TrimPrefix(a.Name, "db.")
+	spec, ok := nativeTypes[name]
+	if !ok {
+		v.errAttr(a, "unknown native type @%s for the postgresql provider", a.Name)
+		return nil
+	}
+	if f.Kind != KindScalar || !contains(spec.scalars, f.Type) {
+		v.errAttr(a, "native type %s is not compatible with %s fields (it fits %s)", name, f.Type, strings.Join(spec.scalars, ", "))
+		return nil
+	}
+	n := &NativeType{Name: name}
+	for _, arg := range a.Args {
+		num, ok := arg.Value.(*NumberLit)
+		if !ok || arg.Name != "" {
+			v.errAt(arg.Pos, "", "arguments of @%s must be numbers", a.Name)
+			return nil
+		}
+		if x, err := strconv.Atoi(num.Text); err != nil || x < 0 {
+			v.errAt(arg.Pos, num.Text, "argument of @%s must be a non-negative integer", a.Name)
+			return nil
+		}
+		n.Args = append(n.Args, num.Text)
+	}
+	if len(n.Args) < spec.minArgs || len(n.Args) > spec.maxArgs {
+		if spec.maxArgs == 0 {
+			v.errAttr(a, "native type %s takes no arguments", name)
+		} else {
+			v.errAttr(a, "native type %s takes at most %d argument(s), got %d", name, spec.maxArgs, len(n.Args))
+		}
+		return nil
+	}
+	if name == "Decimal" && len(n.Args) == 2 {
+		p, _ := strconv.Atoi(n.Args[0])
+		s, _ := strconv.Atoi(n.Args[1])
+		if p < 1 || p > 1000 || s > p {
+			v.errAttr(a, "Decimal(%d,%d) is invalid: precision must be 1..1000 and scale at most the precision", p, s)
+			return nil
+		}
+	}
+	return n
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (v *validator) defaultValue(f *Field, a *Attribute) *Default {
+	arg := a.Arg("value", 0)
+	if arg == nil {
+		v.errAttr(a, "@default needs a value")
+		return nil
+	}
+	d := &Default{Map: v.optString(a, "map")}
+	bad := func(format string, args ...any) *Default {
+		v.errAt(arg.Pos, exprText(arg.Value), format, args...)
+		return nil
+	}
+	if f.List {
+		arr, ok := arg.Value.(*ArrayExpr)
+		if !ok {
+			if fc, ok := arg.Value.(*FuncCall); ok && fc.Name == "dbgenerated" {
+				return v.dbgenerated(d, fc, arg)
+			}
+			return bad("the default of list field %q must be a list", f.Name)
+		}
+		d.Kind = DefaultList
+		for _, e := range arr.Elems {
+			lit, ok := v.literal(f, e)
+			if !ok {
+				return nil
+			}
+			d.Values = append(d.Values, lit.Value)
+			d.IsString = lit.IsString
+		}
+		return d
+	}
+	switch e := arg.Value.(type) {
+	case *FuncCall:
+		d.Value = ""
+		if len(e.Args) > 0 && e.Name != "dbgenerated" && e.Name != "uuid" && e.Name != "cuid" && e.Name != "nanoid" {
+			return bad("%s() takes no arguments", e.Name)
+		}
+		switch e.Name {
+		case "autoincrement":
+			if f.Type != Int && f.Type != BigInt {
+				return bad("autoincrement() needs an Int or BigInt field, not %s", f.Type)
+			}
+			d.Kind = DefaultAutoincrement
+		case "now":
+			if f.Type != DateTime {
+				return bad("now() needs a DateTime field, not %s", f.Type)
+			}
+			d.Kind = DefaultNow
+		case "uuid", "cuid", "nanoid", "ulid":
+			if f.Type != String {
+				return bad("%s() needs a String field, not %s", e.Name, f.Type)
+			}
+			d.Kind = map[string]DefaultKind{"uuid": DefaultUUID, "cuid": DefaultCUID, "nanoid": DefaultNanoID, "ulid": DefaultULID}[e.Name]
+			if len(e.Args) > 1 {
+				return bad("%s() takes at most one argument", e.Name)
+			}
+			if len(e.Args) == 1 {
+				n, ok := e.Args[0].Value.(*NumberLit)
+				if !ok {
+					return bad("the argument of %s() must be a number", e.Name)
+				}
+				valid := map[string][]string{"uuid": {"4", "7"}, "cuid": {"1", "2"}}[e.Name]
+				if valid != nil && !contains(valid, n.Text) {
+					return bad("%s(%s) is not supported (use %s)", e.Name, n.Text, strings.Join(valid, " or "))
+				}
+				d.Version = n.Text
+			}
+		case "dbgenerated":
+			return v.dbgenerated(d, e, arg)
+		case "sequence":
+			return bad("sequence() is only supported on CockroachDB")
+		default:
+			return bad("unknown default function %s()", e.Name)
+		}
+		return d
+	case *ArrayExpr:
+		return bad("field %q is not a list; its default cannot be a list", f.Name)
+	}
+	lit, ok := v.literal(f, arg.Value)
+	if !ok {
+		return nil
+	}
+	return lit
+}
+
+func (v *validator) dbgenerated(d *Default, fc *FuncCall, arg *Arg) *Default {
+	d.Kind = DefaultDBGenerated
+	if len(fc.Args) > 1 {
+		v.errAt(arg.Pos, "dbgenerated", "dbgenerated() takes at most one string")
+		return nil
+	}
+	if len(fc.Args) == 1 {
+		s, ok := fc.Args[0].Value.(*StringLit)
+		if !ok || s.Value == "" {
+			v.errAt(arg.Pos, "dbgenerated", "dbgenerated() takes a non-empty SQL expression string")
+			return nil
+		}
+		d.Value = s.Value
+	}
+	return d
+}
+
+// literal checks a literal default against the field type.
+func (v *validator) literal(f *Field, e Expr) (*Default, bool) {
+	bad := func(format string, args ...any) (*Default, bool) {
+		v.errAt(e.At(), exprText(e), format, args...)
+		return nil, false
+	}
+	if f.Kind == KindEnum {
+		id, ok := e.(*Ident)
+		if !ok {
+			return bad("the default of enum field %q must be one of the values of %s", f.Name, f.Type)
+		}
+		en := v.s.enumByName[f.Type]
+		for _, val := range en.Values {
+			if val.Name == id.Name {
+				return &Default{Kind: DefaultEnum, Value: id.Name}, true
+			}
+		}
+		return bad("%q is not a value of enum %s", id.Name, f.Type)
+	}
+	if f.Kind == KindUnsupported {
+		return bad("Unsupported fields only accept dbgenerated() defaults")
+	}
+	switch f.Type {
+	case String, DateTime, Json, Bytes:
+		s, ok := e.(*StringLit)
+		if !ok {
+			return bad("the default of %s field %q must be a string", f.Type, f.Name)
+		}
+		return &Default{Kind: DefaultLiteral, Value: s.Value, IsString: true}, true
+	case Int, BigInt:
+		n, ok := e.(*NumberLit)
+		if !ok {
+			return bad("the default of %s field %q must be an integer", f.Type, f.Name)
+		}
+		if _, err := strconv.ParseInt(n.Text, 10, 64); err != nil {
+			return bad("%s is not a valid %s", n.Text, f.Type)
+		}
+		return &Default{Kind: DefaultLiteral, Value: n.Text}, true
+	case Float, Decimal:
+		n, ok := e.(*NumberLit)
+		if !ok {
+			return bad("the default of %s field %q must be a number", f.Type, f.Name)
+		}
+		if _, err := strconv.ParseFloat(n.Text, 64); err != nil {
+			return bad("%s is not a valid %s", n.Text, f.Type)
+		}
+		return &Default{Kind: DefaultLiteral, Value: n.Text}, true
+	case Boolean:
+		id, ok := e.(*Ident)
+		if !ok || (id.Name != "true" && id.Name != "false") {
+			return bad("the default of Boolean field %q must be true or false", f.Name)
+		}
+		return &Default{Kind: DefaultLiteral, Value: id.Name}, true
+	}
+	return bad("invalid default")
+}
+
+// exprText renders an expression compactly for diagnostics and the formatter.
+func exprText(e Expr) string {
+	var b strings.Builder
+	writeExpr(&b, e)
+	return b.String()
+}
