@@ -1,0 +1,309 @@
+package orm
+
+import (
+	"context"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Count returns the number of rows matching args (nil: all rows).
+func Count(ctx context.Context, db DB, m *Model, args *CountArgs) (int64, error) {
+	if args == nil {
+		args = &CountArgs{}
+	}
+	return countOp(ctx, db, m, ActionCount, args)
+}
+
+// Aggregate computes _count, _sum, _avg, _min and _max over the matching rows.
+func Aggregate(ctx context.Context, db DB, m *Model, args *AggregateArgs) (*AggregateResult, error) {
+	if args == nil {
+		return nil, validationErr(m, "", "aggregate needs arguments")
+	}
+	res, err := run(ctx, db, &Operation{Model: m, Action: ActionAggregate, Args: args})
+	if err != nil {
+		return nil, err
+	}
+	return asResult[*AggregateResult](ActionAggregate, res)
+}
+
+// GroupBy groups the matching rows by args.By and computes aggregates per
+// group, filtered by Having.
+func GroupBy(ctx context.Context, db DB, m *Model, args *GroupByArgs) ([]Group, error) {
+	if args == nil {
+		return nil, validationErr(m, "", "groupBy needs arguments")
+	}
+	res, err := run(ctx, db, &Operation{Model: m, Action: ActionGroupBy, Args: args})
+	if err != nil {
+		return nil, err
+	}
+	return asResult[[]Group](ActionGroupBy, res)
+}
+
+func (h *handle) count(ctx context.Context, m *Model, a *CountArgs) (any, error) {
+	if a.Take < 0 || a.Skip < 0 {
+		return nil, validationErr(m, "", "skip and take must not be negative")
+	}
+	var c compiler
+	w, err := c.where(m, "t0", a.Where, "where")
+	if err != nil {
+		return nil, err
+	}
+	sql := "SELECT count(*) FROM " + m.qtable + " t0 WHERE " + w
+	if a.Take > 0 || a.Skip > 0 {
+		sql = "SELECT count(*) FROM (SELECT 1 FROM " + m.qtable + " t0 WHERE " + w + limitOffset(a.Take, a.Skip) + ") s"
+	}
+	var n int64
+	err = h.do(ctx, func(q querier) error {
+		return h.query(ctx, q, m, ActionCount, sql, c.args, func(rows pgx.Rows) error { return rows.Scan(&n) })
+	})
+	return n, err
+}
+
+type aggCol struct {
+	fn    AggFunc
+	field string // "" for count(*)
+}
+
+// aggExpr compiles an aggregate of a field over alias a.
+func aggExpr(m *Model, a string, fn AggFunc, field, path string) (string, error) {
+	if fn == AggCount && (field == "" || field == "_all") {
+		return "count(*)", nil
+	}
+	f := m.fields[field]
+	if f == nil {
+		return "", validationErr(m, path, "unknown field %q", field)
+	}
+	cl := col(a, f)
+	switch fn {
+	case AggCount:
+		return "count(" + cl + ")", nil
+	case AggSum, AggAvg:
+		if !f.Type.numeric() || f.List {
+			return "", validationErr(m, path, "%s needs a number field, %s is %s", fn, field, f.Type)
+		}
+		if fn == AggAvg {
+			if f.Type == Decimal {
+				return "avg(" + cl + ")", nil
+			}
+			return "avg(" + cl + ")::float8", nil
+		}
+		switch f.Type {
+		case Int, BigInt:
+			return "sum(" + cl + ")::bigint", nil
+		case Float:
+			return "sum(" + cl + ")::float8", nil
+		}
+		return "sum(" + cl + ")", nil
+	case AggMin, AggMax:
+		if f.List || f.Type == JSON {
+			return "", validationErr(m, path, "%s does not apply to %s", fn, field)
+		}
+		return strings.TrimPrefix(fn.String(), "_") + "(" + cl + ")", nil
+	}
+	return "", validationErr(m, path, "unknown aggregate %d", fn)
+}
+
+// aggSelect compiles the aggregate columns requested by the common fields
+// of AggregateArgs and GroupByArgs.
+func aggSelect(m *Model, a string, count bool, countFields, sum, avg, mn, mx []string) ([]string, []aggCol, error) {
+	var exprs []string
+	var cols []aggCol
+	add := func(fn AggFunc, field string) error {
+		e, err := aggExpr(m, a, fn, field, fn.String()+"."+field)
+		if err != nil {
+			return err
+		}
+		exprs = append(exprs, e)
+		cols = append(cols, aggCol{fn, field})
+		return nil
+	}
+	if count {
+		_ = add(AggCount, "")
+	}
+	for _, g := range []struct {
+		fn     AggFunc
+		fields []string
+	}{{AggCount, countFields}, {AggSum, sum}, {AggAvg, avg}, {AggMin, mn}, {AggMax, mx}} {
+		for _, f := range g.fields {
+			if err := add(g.fn, f); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	return exprs, cols, nil
+}
+
+func fillAgg(r *AggregateResult, cols []aggCol, vals []any) {
+	put := func(mp *map[string]any, k string, v any) {
+		if *mp == nil {
+			*mp = map[string]any{}
+		}
+		(*mp)[k] = v
+	}
+	for i, ac := range cols {
+		v := vals[i]
+		switch ac.fn {
+		case AggCount:
+			n, _ := v.(int64)
+			if ac.field == "" {
+				r.Count = n
+			} else {
+				if r.CountFields == nil {
+					r.CountFields = map[string]int64{}
+				}
+				r.CountFields[ac.field] = n
+			}
+		case AggSum:
+			put(&r.Sum, ac.field, v)
+		case AggAvg:
+			put(&r.Avg, ac.field, v)
+		case AggMin:
+			put(&r.Min, ac.field, v)
+		case AggMax:
+			put(&r.Max, ac.field, v)
+		}
+	}
+}
+
+func (h *handle) aggregate(ctx context.Context, m *Model, a *AggregateArgs) (any, error) {
+	fa := &FindArgs{Where: a.Where, OrderBy: a.OrderBy, Skip: a.Skip, Take: a.Take}
+	if err := checkPaging(m, fa, ""); err != nil {
+		return nil, err
+	}
+	exprs, cols, err := aggSelect(m, "t0", a.Count, a.CountFields, a.Sum, a.Avg, a.Min, a.Max)
+	if err != nil {
+		return nil, err
+	}
+	if len(exprs) == 0 {
+		return nil, validationErr(m, "", "aggregate needs at least one of _count, _sum, _avg, _min, _max")
+	}
+	var c compiler
+	w, err := c.where(m, "t0", a.Where, "where")
+	if err != nil {
+		return nil, err
+	}
+	ob, err := c.orderBy(m, "t0", a.OrderBy, "orderBy")
+	if err != nil {
+		return nil, err
+	}
+	from := m.qtable + " t0 WHERE " + w
+	if a.Take > 0 || a.Skip > 0 {
+		inner := "SELECT t0.* FROM " + from
+		if ob != "" {
+			inner += " ORDER BY " + ob
+		}
+		from = "(" + inner + limitOffset(a.Take, a.Skip) + ") t0"
+	}
+	sql := "SELECT " + strings.Join(exprs, ", ") + " FROM " + from
+	res := &AggregateResult{}
+	err = h.do(ctx, func(q querier) error {
+		return h.query(ctx, q, m, ActionAggregate, sql, c.args, func(rows pgx.Rows) error {
+			vals, err := rows.Values()
+			if err != nil {
+				return err
+			}
+			fillAgg(res, cols, vals)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, error) {
+	if len(a.By) == 0 {
+		return nil, validationErr(m, "by", "groupBy needs at least one field")
+	}
+	if a.Take < 0 || a.Skip < 0 {
+		return nil, validationErr(m, "", "skip and take must not be negative")
+	}
+	const t = "t0"
+	byCols := make([]string, len(a.By))
+	inBy := map[string]bool{}
+	for i, n := range a.By {
+		f := m.fields[n]
+		if f == nil {
+			return nil, validationErr(m, "by", "unknown field %q", n)
+		}
+		byCols[i] = col(t, f)
+		inBy[n] = true
+	}
+	exprs, cols, err := aggSelect(m, t, a.Count, a.CountFields, a.Sum, a.Avg, a.Min, a.Max)
+	if err != nil {
+		return nil, err
+	}
+	var c compiler
+	w, err := c.where(m, t, a.Where, "where")
+	if err != nil {
+		return nil, err
+	}
+	sql := "SELECT " + strings.Join(append(append([]string{}, byCols...), exprs...), ", ") +
+		" FROM " + m.qtable + " " + t + " WHERE " + w + " GROUP BY " + strings.Join(byCols, ", ")
+	if len(a.Having) > 0 {
+		parts := make([]string, len(a.Having))
+		for i, hc := range a.Having {
+			p := "having[" + itoa(i) + "]"
+			e, err := aggExpr(m, t, hc.Agg, hc.Field, p)
+			if err != nil {
+				return nil, err
+			}
+			if hc.Agg == AggCount {
+				e = "(" + e + ")::bigint"
+			}
+			f := &Field{Name: hc.Field, Type: Float}
+			if hc.Agg == AggCount {
+				f.Type = BigInt
+			} else if mf := m.fields[hc.Field]; mf != nil && hc.Agg != AggAvg {
+				f = mf
+			}
+			s, err := c.fieldCond(&Model{Name: m.Name, fields: map[string]*Field{f.Name: f}}, "", &FieldCond{Field: f.Name, Op: hc.Op, Value: hc.Value}, p)
+			if err != nil {
+				return nil, err
+			}
+			// fieldCond rendered `."col" op $n`; put the aggregate in place.
+			parts[i] = e + strings.TrimPrefix(s, "."+f.qcol)
+		}
+		sql += " HAVING " + strings.Join(parts, " AND ")
+	}
+	if len(a.OrderBy) > 0 {
+		parts := make([]string, len(a.OrderBy))
+		for i, o := range a.OrderBy {
+			p := "orderBy[" + itoa(i) + "]"
+			var e string
+			if o.Agg == 0 {
+				if !inBy[o.Field] {
+					return nil, validationErr(m, p, "order by %q needs it in by", o.Field)
+				}
+				e = col(t, m.fields[o.Field])
+			} else if e, err = aggExpr(m, t, o.Agg, o.Field, p); err != nil {
+				return nil, err
+			}
+			if o.Desc {
+				e += " DESC"
+			}
+			parts[i] = e
+		}
+		sql += " ORDER BY " + strings.Join(parts, ", ")
+	}
+	sql += limitOffset(a.Take, a.Skip)
+	var out []Group
+	err = h.do(ctx, func(q querier) error {
+		return h.query(ctx, q, m, ActionGroupBy, sql, c.args, func(rows pgx.Rows) error {
+			vals, err := rows.Values()
+			if err != nil {
+				return err
+			}
+			g := Group{Key: make(map[string]any, len(a.By))}
+			for i, n := range a.By {
+				g.Key[n] = vals[i]
+			}
+			fillAgg(&g.AggregateResult, cols, vals[len(a.By):])
+			out = append(out, g)
+			return nil
+		})
+	})
+	return out, err
+}

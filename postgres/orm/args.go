@@ -1,0 +1,244 @@
+package orm
+
+// FindArgs are the arguments of FindMany, FindFirst and FindUnique, and of
+// each included relation level.
+type FindArgs struct {
+	Where   Where
+	OrderBy []Order
+	// Cursor is a unique selector; the result starts at that row in the
+	// OrderBy order (the primary key is appended as a tie-breaker).
+	Cursor Where
+	// Skip rows; Take at most this many rows (0: no limit).
+	Skip, Take int
+	// Distinct keeps the first row (in OrderBy order) of each distinct
+	// combination of these fields.
+	Distinct []string
+	// Select lists the scalar fields to load; nil loads them all. Fields
+	// needed to link included relations are always loaded.
+	Select []string
+	// Include loads relations, each with its own arguments.
+	Include []Include
+	// Count loads the number of related rows per relation into the result's
+	// "_count" field.
+	Count []CountOf
+	// Strategy overrides the client's relation load strategy (top level
+	// only).
+	Strategy Strategy
+}
+
+// Include loads one relation. Args may be nil.
+type Include struct {
+	Relation string
+	Args     *FindArgs
+}
+
+// CountOf counts the related rows of a to-many relation, optionally only
+// those matching Where.
+type CountOf struct {
+	Relation string
+	Where    Where
+}
+
+// Inc is a shorthand for an Include without arguments.
+func Inc(relation string, nested ...Include) Include {
+	if len(nested) == 0 {
+		return Include{Relation: relation}
+	}
+	return Include{Relation: relation, Args: &FindArgs{Include: nested}}
+}
+
+// Data holds the values of a create or update, keyed by field name. Values
+// are plain values (nil for NULL), an *Atomic for number updates, or a
+// *Nested for relation fields.
+type Data map[string]any
+
+// AtomicOp is an atomic number update.
+type AtomicOp uint8
+
+// Atomic number update operators.
+const (
+	AtomicSet AtomicOp = iota + 1
+	AtomicIncrement
+	AtomicDecrement
+	AtomicMultiply
+	AtomicDivide
+)
+
+// Atomic updates a number field in place (col = col + $1...), so
+// concurrent updates never lose each other.
+type Atomic struct {
+	Op    AtomicOp
+	Value any
+}
+
+// Increment adds v.
+func Increment(v any) *Atomic { return &Atomic{AtomicIncrement, v} }
+
+// Decrement subtracts v.
+func Decrement(v any) *Atomic { return &Atomic{AtomicDecrement, v} }
+
+// Multiply multiplies by v.
+func Multiply(v any) *Atomic { return &Atomic{AtomicMultiply, v} }
+
+// Divide divides by v.
+func Divide(v any) *Atomic { return &Atomic{AtomicDivide, v} }
+
+// Set sets the value (same as a plain value).
+func Set(v any) *Atomic { return &Atomic{AtomicSet, v} }
+
+// Nested is a nested write on a relation field of Data. Each list is
+// applied in the order of the fields below; all of it runs in the
+// transaction of the parent write.
+type Nested struct {
+	Create          []Data
+	Connect         []Where // unique selectors
+	ConnectOrCreate []ConnectOrCreate
+	// Disconnect unlinks related rows (to-one: set Disconnect to a nil
+	// entry, e.g. []Where{nil}).
+	Disconnect []Where
+	// Set replaces every link of a to-many relation with the given rows
+	// (SetNone clears it).
+	Set     []Where
+	SetNone bool
+	Update  []NestedUpdate
+	// Delete removes related rows (to-one: a nil entry deletes the linked row).
+	Delete []Where
+}
+
+// ConnectOrCreate connects the row matching Where or creates it.
+type ConnectOrCreate struct {
+	Where  Where
+	Create Data
+}
+
+// NestedUpdate updates the related rows matching Where (to-one: nil Where).
+type NestedUpdate struct {
+	Where Where
+	Data  Data
+}
+
+// CreateArgs are the arguments of Create.
+type CreateArgs struct {
+	Data    Data
+	Select  []string
+	Include []Include
+}
+
+// CreateManyArgs are the arguments of CreateMany. Rows may set different
+// fields; omitted fields take their database default.
+type CreateManyArgs struct {
+	Data []Data
+	// SkipDuplicates adds ON CONFLICT DO NOTHING.
+	SkipDuplicates bool
+}
+
+// UpdateArgs are the arguments of Update (Where must contain a unique
+// selector; other conditions may be added) and UpdateMany.
+type UpdateArgs struct {
+	Where   Where
+	Data    Data
+	Select  []string
+	Include []Include
+}
+
+// UpsertArgs are the arguments of Upsert: Where is a unique selector.
+type UpsertArgs struct {
+	Where   Where
+	Create  Data
+	Update  Data
+	Select  []string
+	Include []Include
+}
+
+// DeleteArgs are the arguments of Delete (unique Where) and DeleteMany.
+type DeleteArgs struct {
+	Where   Where
+	Select  []string
+	Include []Include
+}
+
+// CountArgs are the arguments of Count.
+type CountArgs struct {
+	Where Where
+	Skip  int
+	Take  int
+}
+
+// AggregateArgs are the arguments of Aggregate.
+type AggregateArgs struct {
+	Where   Where
+	OrderBy []Order
+	Skip    int
+	Take    int
+	// Count counts rows (_count: {_all: true}); CountFields counts non-null
+	// values per field.
+	Count              bool
+	CountFields        []string
+	Sum, Avg, Min, Max []string
+}
+
+// AggregateResult holds aggregate values keyed by field name.
+type AggregateResult struct {
+	Count       int64
+	CountFields map[string]int64
+	Sum         map[string]any
+	Avg         map[string]any
+	Min         map[string]any
+	Max         map[string]any
+}
+
+// Aggregate functions usable in Having and GroupBy ordering.
+type AggFunc uint8
+
+// Aggregate functions.
+const (
+	AggCount AggFunc = iota + 1
+	AggSum
+	AggAvg
+	AggMin
+	AggMax
+)
+
+var aggNames = [...]string{"", "_count", "_sum", "_avg", "_min", "_max"}
+
+func (a AggFunc) String() string {
+	if int(a) < len(aggNames) {
+		return aggNames[a]
+	}
+	return "agg?"
+}
+
+// HavingCond compares an aggregate of a field (Field "" with AggCount:
+// count(*)) with a value.
+type HavingCond struct {
+	Agg   AggFunc
+	Field string
+	Op    Op // OpEquals, OpNot, OpLt, OpLte, OpGt, OpGte, OpIn, OpNotIn
+	Value any
+}
+
+// GroupOrder orders groups by a By field (Agg 0) or an aggregate.
+type GroupOrder struct {
+	Agg   AggFunc
+	Field string
+	Desc  bool
+}
+
+// GroupByArgs are the arguments of GroupBy.
+type GroupByArgs struct {
+	By                 []string
+	Where              Where
+	Having             []HavingCond
+	OrderBy            []GroupOrder
+	Skip               int
+	Take               int
+	Count              bool
+	CountFields        []string
+	Sum, Avg, Min, Max []string
+}
+
+// Group is one GroupBy row: Key holds the By fields.
+type Group struct {
+	Key map[string]any
+	AggregateResult
+}

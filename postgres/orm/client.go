@@ -1,0 +1,273 @@
+package orm
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Strategy is how included relations are loaded.
+type Strategy uint8
+
+// Relation load strategies. Neither issues one query per parent row.
+const (
+	// StrategyDefault uses the client's Config.RelationLoadStrategy.
+	StrategyDefault Strategy = iota
+	// StrategyJoin loads the whole tree in one statement: every included
+	// relation is a LEFT JOIN LATERAL subquery aggregated with json_agg.
+	StrategyJoin
+	// StrategyQuery runs one statement per relation level, fetching the
+	// children of all parents at once with "= ANY($1)".
+	StrategyQuery
+)
+
+// DefaultPoolTimeout is Prisma's default pool_timeout.
+const DefaultPoolTimeout = 10 * time.Second
+
+// Config configures a Client.
+type Config struct {
+	// Pool is the pgxpool configuration (required).
+	Pool *pgxpool.Config
+	// PoolTimeout bounds the wait for a free connection; on expiry the
+	// operation fails with P2024 (ErrPoolTimeout). Zero waits as long as
+	// the context allows.
+	PoolTimeout time.Duration
+	// RelationLoadStrategy is the default for queries that include
+	// relations; StrategyDefault means StrategyJoin.
+	RelationLoadStrategy Strategy
+	// OnQuery, when set, receives an event after every statement (see
+	// SlogHandler and the otel subpackage).
+	OnQuery func(context.Context, QueryEvent)
+}
+
+// ParseConfig parses a PostgreSQL URL or keyword/value string. Besides
+// pgxpool's own parameters (pool_max_conns, pool_min_conns,
+// pool_max_conn_lifetime, pool_max_conn_idle_time,
+// pool_health_check_period...), URLs accept Prisma's:
+//
+//   - connection_limit: maximum open connections (pool_max_conns);
+//   - pool_timeout: seconds to wait for a free connection (default 10, 0
+//     waits without limit).
+//
+// Unknown Prisma-only parameters (schema, connect_timeout is pgx's own)
+// are passed to the driver unchanged.
+func ParseConfig(connString string) (*Config, error) {
+	cfg := &Config{PoolTimeout: DefaultPoolTimeout}
+	limit := -1
+	if strings.Contains(connString, "://") {
+		u, err := url.Parse(connString)
+		if err != nil {
+			return nil, fmt.Errorf("orm: parse config: %w", err)
+		}
+		q := u.Query()
+		if v := q.Get("connection_limit"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return nil, fmt.Errorf("orm: parse config: connection_limit must be a positive integer, got %q", v)
+			}
+			limit = n
+			q.Del("connection_limit")
+		}
+		if v := q.Get("pool_timeout"); v != "" {
+			secs, err := strconv.ParseFloat(v, 64)
+			if err != nil || secs < 0 {
+				return nil, fmt.Errorf("orm: parse config: pool_timeout must be a number of seconds, got %q", v)
+			}
+			cfg.PoolTimeout = time.Duration(secs * float64(time.Second))
+			q.Del("pool_timeout")
+		}
+		u.RawQuery = q.Encode()
+		connString = u.String()
+	}
+	pc, err := pgxpool.ParseConfig(connString)
+	if err != nil {
+		return nil, fmt.Errorf("orm: parse config: %w", err)
+	}
+	if limit > 0 {
+		pc.MaxConns = int32(limit)
+		if pc.MinConns > pc.MaxConns {
+			pc.MinConns = pc.MaxConns
+		}
+	}
+	cfg.Pool = pc
+	return cfg, nil
+}
+
+// Client runs queries over a pgxpool. It is safe for concurrent use. With
+// derives clients that share the pool and add extensions.
+type Client struct {
+	pool     *pgxpool.Pool
+	cfg      Config
+	exts     []*Extension
+	hasSetup bool
+	life     *lifecycle
+}
+
+type lifecycle struct {
+	mu     sync.RWMutex
+	closed bool
+	wg     sync.WaitGroup
+	owned  bool
+}
+
+// New connects a pool from cfg. It does not wait for a connection; use
+// Ping to check the server.
+func New(ctx context.Context, cfg *Config) (*Client, error) {
+	if cfg == nil || cfg.Pool == nil {
+		return nil, fmt.Errorf("orm: New needs a Config with Pool (see ParseConfig)")
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg.Pool)
+	if err != nil {
+		return nil, fmt.Errorf("orm: %w", err)
+	}
+	c := NewWithPool(pool, cfg)
+	c.life.owned = true
+	return c, nil
+}
+
+// Open is ParseConfig followed by New.
+func Open(ctx context.Context, connString string) (*Client, error) {
+	cfg, err := ParseConfig(connString)
+	if err != nil {
+		return nil, err
+	}
+	return New(ctx, cfg)
+}
+
+// NewWithPool wraps an existing pool; Close then leaves the pool open.
+// cfg may be nil (its Pool field is ignored).
+func NewWithPool(pool *pgxpool.Pool, cfg *Config) *Client {
+	c := &Client{pool: pool, life: &lifecycle{}}
+	if cfg != nil {
+		c.cfg = *cfg
+	}
+	c.cfg.Pool = nil
+	return c
+}
+
+// Pool returns the underlying pool.
+func (c *Client) Pool() *pgxpool.Pool { return c.pool }
+
+// Ping checks that a connection can be acquired and answers.
+func (c *Client) Ping(ctx context.Context) error {
+	return c.withConn(ctx, func(q querier) error {
+		_, err := q.Exec(ctx, ";")
+		return err
+	})
+}
+
+// Close stops accepting operations, waits for running ones (including
+// open transactions) to finish, then closes the pool if New created it.
+// Operations started after Close fail with ErrClosed. Safe to call twice.
+func (c *Client) Close() {
+	c.life.mu.Lock()
+	already := c.life.closed
+	c.life.closed = true
+	c.life.mu.Unlock()
+	if already {
+		return
+	}
+	c.life.wg.Wait()
+	if c.life.owned {
+		c.pool.Close()
+	}
+}
+
+func (c *Client) enter() error {
+	c.life.mu.RLock()
+	defer c.life.mu.RUnlock()
+	if c.life.closed {
+		return ErrClosed
+	}
+	c.life.wg.Add(1)
+	return nil
+}
+
+func (c *Client) leave() { c.life.wg.Done() }
+
+func (c *Client) strategy(s Strategy) Strategy {
+	if s != StrategyDefault {
+		return s
+	}
+	if c.cfg.RelationLoadStrategy != StrategyDefault {
+		return c.cfg.RelationLoadStrategy
+	}
+	return StrategyJoin
+}
+
+// querier is what both a pooled connection and a transaction offer.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	CopyFrom(ctx context.Context, tableName pgx.Identifier, columnNames []string, rowSrc pgx.CopyFromSource) (int64, error)
+	Begin(ctx context.Context) (pgx.Tx, error)
+}
+
+func (c *Client) acquire(ctx context.Context) (*pgxpool.Conn, error) {
+	actx := ctx
+	if c.cfg.PoolTimeout > 0 {
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeout(ctx, c.cfg.PoolTimeout)
+		defer cancel()
+	}
+	conn, err := c.pool.Acquire(actx)
+	if err != nil {
+		if ctx.Err() == nil {
+			return nil, poolTimeoutErr(err)
+		}
+		return nil, err
+	}
+	return conn, nil
+}
+
+// withConn runs f on one pooled connection. When extensions need a
+// transaction setup (tenant scoping), f runs in a short transaction.
+func (c *Client) withConn(ctx context.Context, f func(q querier) error) error {
+	if err := c.enter(); err != nil {
+		return err
+	}
+	defer c.leave()
+	conn, err := c.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	if c.hasSetup {
+		return c.runTx(ctx, conn, pgx.TxOptions{}, func(tx pgx.Tx) error { return f(tx) })
+	}
+	return f(conn)
+}
+
+// runTx begins a transaction on conn, runs the extensions' setup and f,
+// and commits (or rolls back on error).
+func (c *Client) runTx(ctx context.Context, conn *pgxpool.Conn, opts pgx.TxOptions, f func(pgx.Tx) error) (err error) {
+	tx, err := conn.BeginTx(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+		}
+	}()
+	for _, e := range c.exts {
+		if e.TxSetup != nil {
+			if err = e.TxSetup(ctx, tx); err != nil {
+				return err
+			}
+		}
+	}
+	if err = f(tx); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}

@@ -1,0 +1,876 @@
+package orm
+
+import (
+	"strconv"
+	"strings"
+)
+
+// compiler turns structured queries into SQL text and bind arguments.
+// Identifiers come only from the Model; every value becomes $n.
+type compiler struct {
+	args []any
+	n    int
+}
+
+func (c *compiler) arg(v any) string {
+	c.args = append(c.args, v)
+	return "$" + strconv.Itoa(len(c.args))
+}
+
+func (c *compiler) alias(prefix string) string {
+	c.n++
+	return prefix + strconv.Itoa(c.n)
+}
+
+func col(a string, f *Field) string { return a + "." + f.qcol }
+
+func joinPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+// where compiles w against m's alias a into a boolean SQL expression.
+func (c *compiler) where(m *Model, a string, w Where, path string) (string, error) {
+	if len(w) == 0 {
+		return "TRUE", nil
+	}
+	parts := make([]string, 0, len(w))
+	for _, cond := range w {
+		s, err := c.cond(m, a, cond, path)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, s)
+	}
+	if len(parts) == 1 {
+		return parts[0], nil
+	}
+	return "(" + strings.Join(parts, " AND ") + ")", nil
+}
+
+func (c *compiler) cond(m *Model, a string, cond Cond, path string) (string, error) {
+	switch x := cond.(type) {
+	case *FieldCond:
+		if x == nil {
+			return "", validationErr(m, path, "nil condition")
+		}
+		return c.fieldCond(m, a, x, joinPath(path, x.Field))
+	case *RelCond:
+		if x == nil {
+			return "", validationErr(m, path, "nil condition")
+		}
+		return c.relCond(m, a, x, joinPath(path, x.Relation))
+	case And:
+		return c.group(m, a, []Where(x), " AND ", "", joinPath(path, "AND"))
+	case Or:
+		if len(x) == 0 {
+			return "FALSE", nil
+		}
+		return c.group(m, a, []Where(x), " OR ", "", joinPath(path, "OR"))
+	case Not:
+		return c.group(m, a, []Where(x), " AND ", "NOT ", joinPath(path, "NOT"))
+	case *joinedTo:
+		jt := c.alias("jt")
+		return "EXISTS (SELECT 1 FROM " + quoteIdent(x.r.JoinTable.Table) + " " + jt + " WHERE " + jt + "." +
+			quoteIdent(x.r.JoinTable.Column) + " = " + c.arg(x.key) + " AND " + jt + "." +
+			quoteIdent(x.r.JoinTable.TargetColumn) + " = " + col(a, x.r.foreign[0]) + ")", nil
+	case nil:
+		return "", validationErr(m, path, "nil condition")
+	}
+	return "", validationErr(m, path, "unsupported condition %T", cond)
+}
+
+func (c *compiler) group(m *Model, a string, ws []Where, sep, neg, path string) (string, error) {
+	if len(ws) == 0 {
+		return "TRUE", nil
+	}
+	parts := make([]string, len(ws))
+	for i, w := range ws {
+		s, err := c.where(m, a, w, path+"["+strconv.Itoa(i)+"]")
+		if err != nil {
+			return "", err
+		}
+		if neg != "" {
+			s = "NOT COALESCE(" + s + ", FALSE)"
+		}
+		parts[i] = s
+	}
+	return "(" + strings.Join(parts, sep) + ")", nil
+}
+
+// likeEscape escapes LIKE wildcards in s.
+func likeEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+func (c *compiler) fieldCond(m *Model, a string, fc *FieldCond, path string) (string, error) {
+	f := m.fields[fc.Field]
+	if f == nil {
+		if m.relations[fc.Field] != nil {
+			return "", validationErr(m, path, "%s is a relation; use a relation filter", fc.Field)
+		}
+		return "", validationErr(m, path, "unknown field %s", fc.Field)
+	}
+	cl := col(a, f)
+	bad := func(format string, args ...any) (string, error) {
+		return "", validationErr(m, path, format, args...)
+	}
+	if fc.Insensitive && f.Type != String {
+		return bad("mode insensitive applies to String fields only")
+	}
+	value := func() (string, error) {
+		if f.List {
+			v, err := coerceList(f, fc.Value)
+			if err != nil {
+				return "", validationErr(m, path, "%v", err)
+			}
+			return c.arg(v), nil
+		}
+		v, err := coerce(f, fc.Value)
+		if err != nil {
+			return "", validationErr(m, path, "%v", err)
+		}
+		if v == nil {
+			return "", validationErr(m, path, "%s does not accept null", fc.Op)
+		}
+		return c.arg(v), nil
+	}
+	pattern := func(pre, post string) (string, error) {
+		s, ok := fc.Value.(string)
+		if !ok {
+			return "", validationErr(m, path, "%s expects a string, got %T", fc.Op, fc.Value)
+		}
+		return c.arg(pre + likeEscape(s) + post), nil
+	}
+	like := " LIKE "
+	if fc.Insensitive {
+		like = " ILIKE "
+	}
+	switch fc.Op {
+	case OpEquals, OpNot:
+		if isNil(fc.Value) {
+			if fc.Op == OpEquals {
+				return cl + " IS NULL", nil
+			}
+			return cl + " IS NOT NULL", nil
+		}
+		if fc.Insensitive {
+			p, err := pattern("", "")
+			if err != nil {
+				return "", err
+			}
+			if fc.Op == OpNot {
+				return cl + " NOT ILIKE " + p, nil
+			}
+			return cl + " ILIKE " + p, nil
+		}
+		p, err := value()
+		if err != nil {
+			return "", err
+		}
+		if fc.Op == OpNot {
+			return cl + " <> " + p, nil
+		}
+		return cl + " = " + p, nil
+	case OpIn, OpNotIn:
+		if f.List {
+			return bad("%s does not apply to list fields", fc.Op)
+		}
+		v, err := coerceList(f, fc.Value)
+		if err != nil {
+			return bad("%v", err)
+		}
+		if fc.Insensitive {
+			return bad("mode insensitive does not apply to %s", fc.Op)
+		}
+		if fc.Op == OpIn {
+			return cl + " = ANY(" + c.arg(v) + ")", nil
+		}
+		return cl + " <> ALL(" + c.arg(v) + ")", nil
+	case OpLt, OpLte, OpGt, OpGte:
+		if f.List || f.Type == JSON || f.Type == Bytes || f.Type == Boolean {
+			return bad("%s does not apply to %s fields", fc.Op, f.Type)
+		}
+		p, err := value()
+		if err != nil {
+			return "", err
+		}
+		return cl + [...]string{OpLt: " < ", OpLte: " <= ", OpGt: " > ", OpGte: " >= "}[fc.Op] + p, nil
+	case OpContains, OpStartsWith, OpEndsWith:
+		if f.Type != String || f.List {
+			return bad("%s applies to String fields only", fc.Op)
+		}
+		pre, post := "%", "%"
+		if fc.Op == OpStartsWith {
+			pre = ""
+		} else if fc.Op == OpEndsWith {
+			post = ""
+		}
+		p, err := pattern(pre, post)
+		if err != nil {
+			return "", err
+		}
+		return cl + like + p, nil
+	case OpHas, OpHasEvery, OpHasSome, OpIsEmpty:
+		if !f.List {
+			return bad("%s applies to list fields only", fc.Op)
+		}
+		switch fc.Op {
+		case OpHas:
+			if isNil(fc.Value) {
+				return bad("has does not accept null")
+			}
+			v, err := coerce(f, fc.Value)
+			if err != nil {
+				return bad("%v", err)
+			}
+			return c.arg(v) + " = ANY(" + cl + ")", nil
+		case OpIsEmpty:
+			b, ok := fc.Value.(bool)
+			if !ok {
+				return bad("isEmpty expects a bool, got %T", fc.Value)
+			}
+			if b {
+				return "COALESCE(cardinality(" + cl + "), 0) = 0", nil
+			}
+			return "cardinality(" + cl + ") > 0", nil
+		}
+		p, err := value()
+		if err != nil {
+			return "", err
+		}
+		if fc.Op == OpHasEvery {
+			return cl + " @> " + p, nil
+		}
+		return cl + " && " + p, nil
+	}
+	return bad("unknown operator %d", fc.Op)
+}
+
+// relSource returns the FROM clause for relation r's target under alias ch
+// and the condition linking it to the parent alias p.
+func (c *compiler) relSource(r *Relation, p, ch string) (from, on string) {
+	t := r.target
+	if r.Kind == ManyToMany {
+		jt := c.alias("jt")
+		from = t.qtable + " " + ch + " JOIN " + quoteIdent(r.JoinTable.Table) + " " + jt +
+			" ON " + jt + "." + quoteIdent(r.JoinTable.TargetColumn) + " = " + col(ch, r.foreign[0])
+		on = jt + "." + quoteIdent(r.JoinTable.Column) + " = " + col(p, r.local[0])
+		return from, on
+	}
+	parts := make([]string, len(r.local))
+	for i := range r.local {
+		parts[i] = col(ch, r.foreign[i]) + " = " + col(p, r.local[i])
+	}
+	return t.qtable + " " + ch, strings.Join(parts, " AND ")
+}
+
+// parentKeyExpr is the child-side expression equal to the parent's
+// r.local[0] (single-column links).
+func (c *compiler) relSourceKeyed(r *Relation, ch string) (from, key string) {
+	t := r.target
+	if r.Kind == ManyToMany {
+		jt := c.alias("jt")
+		from = t.qtable + " " + ch + " JOIN " + quoteIdent(r.JoinTable.Table) + " " + jt +
+			" ON " + jt + "." + quoteIdent(r.JoinTable.TargetColumn) + " = " + col(ch, r.foreign[0])
+		return from, jt + "." + quoteIdent(r.JoinTable.Column)
+	}
+	return t.qtable + " " + ch, col(ch, r.foreign[0])
+}
+
+func (c *compiler) relCond(m *Model, a string, rc *RelCond, path string) (string, error) {
+	r := m.relations[rc.Relation]
+	if r == nil {
+		if m.fields[rc.Relation] != nil {
+			return "", validationErr(m, path, "%s is a scalar field, not a relation", rc.Relation)
+		}
+		return "", validationErr(m, path, "unknown relation %s", rc.Relation)
+	}
+	switch rc.Op {
+	case Some, Every, None:
+		if !r.ToMany() {
+			return "", validationErr(m, path, "%s applies to to-many relations; use is/isNot", rc.Op)
+		}
+	case Is, IsNot:
+		if r.ToMany() {
+			return "", validationErr(m, path, "%s applies to to-one relations; use some/every/none", rc.Op)
+		}
+	default:
+		return "", validationErr(m, path, "unknown relation operator %d", rc.Op)
+	}
+	ch := c.alias("r")
+	from, on := c.relSource(r, a, ch)
+	if rc.Where == nil && (rc.Op == Is || rc.Op == IsNot) {
+		ex := "EXISTS (SELECT 1 FROM " + from + " WHERE " + on + ")"
+		if rc.Op == Is {
+			return "NOT " + ex, nil
+		}
+		return ex, nil
+	}
+	w, err := c.where(r.target, ch, rc.Where, joinPath(path, rc.Op.String()))
+	if err != nil {
+		return "", err
+	}
+	switch rc.Op {
+	case Some, Is:
+		return "EXISTS (SELECT 1 FROM " + from + " WHERE " + on + " AND " + w + ")", nil
+	case None, IsNot:
+		return "NOT EXISTS (SELECT 1 FROM " + from + " WHERE " + on + " AND " + w + ")", nil
+	default: // Every
+		return "NOT EXISTS (SELECT 1 FROM " + from + " WHERE " + on + " AND NOT COALESCE(" + w + ", FALSE))", nil
+	}
+}
+
+// orderBy compiles orders into "expr ASC NULLS LAST, ..." ("" if none).
+func (c *compiler) orderBy(m *Model, a string, orders []Order, path string) (string, error) {
+	if len(orders) == 0 {
+		return "", nil
+	}
+	parts := make([]string, len(orders))
+	for i, o := range orders {
+		p := path + "[" + strconv.Itoa(i) + "]"
+		expr, err := c.orderExpr(m, a, o, p)
+		if err != nil {
+			return "", err
+		}
+		if o.Desc {
+			expr += " DESC"
+		} else {
+			expr += " ASC"
+		}
+		switch o.Nulls {
+		case NullsFirst:
+			expr += " NULLS FIRST"
+		case NullsLast:
+			expr += " NULLS LAST"
+		case NullsDefault:
+		default:
+			return "", validationErr(m, p, "unknown nulls placement %d", o.Nulls)
+		}
+		parts[i] = expr
+	}
+	return strings.Join(parts, ", "), nil
+}
+
+func (c *compiler) orderExpr(m *Model, a string, o Order, path string) (string, error) {
+	if o.Relation == "" {
+		if o.Count {
+			return "", validationErr(m, path, "_count ordering needs a relation")
+		}
+		f := m.fields[o.Field]
+		if f == nil {
+			return "", validationErr(m, path, "unknown field %q", o.Field)
+		}
+		if f.Type == JSON {
+			return "", validationErr(m, path, "cannot order by Json field %s", f.Name)
+		}
+		return col(a, f), nil
+	}
+	r := m.relations[o.Relation]
+	if r == nil {
+		return "", validationErr(m, path, "unknown relation %q", o.Relation)
+	}
+	ch := c.alias("o")
+	from, on := c.relSource(r, a, ch)
+	if o.Count {
+		if !r.ToMany() {
+			return "", validationErr(m, path, "_count ordering needs a to-many relation")
+		}
+		return "(SELECT count(*) FROM " + from + " WHERE " + on + ")", nil
+	}
+	if r.ToMany() {
+		return "", validationErr(m, path, "order by a to-many relation needs _count")
+	}
+	f := r.target.fields[o.Field]
+	if f == nil || f.Type == JSON {
+		return "", validationErr(m, path, "unknown or unorderable field %q of %s", o.Field, r.target.Name)
+	}
+	return "(SELECT " + col(ch, f) + " FROM " + from + " WHERE " + on + " LIMIT 1)", nil
+}
+
+// cursorCond builds the condition "row is at or after the cursor row" in
+// the given field orders (primary key appended as tie-breaker).
+func (c *compiler) cursorCond(m *Model, a string, cursor Where, orders []Order, path string) (string, error) {
+	type key struct {
+		f    *Field
+		desc bool
+	}
+	var keys []key
+	seen := map[*Field]bool{}
+	for i, o := range orders {
+		if o.Relation != "" || o.Count {
+			return "", validationErr(m, path+".orderBy["+strconv.Itoa(i)+"]", "cursor pagination needs scalar field orderings")
+		}
+		f := m.fields[o.Field]
+		if f == nil {
+			return "", validationErr(m, path, "unknown field %q", o.Field)
+		}
+		if !seen[f] {
+			seen[f] = true
+			keys = append(keys, key{f, o.Desc})
+		}
+	}
+	for _, f := range m.pk {
+		if !seen[f] {
+			keys = append(keys, key{f, false})
+		}
+	}
+	if err := checkUnique(m, cursor, path+".cursor"); err != nil {
+		return "", err
+	}
+	ca := c.alias("cur")
+	cw, err := c.where(m, ca, cursor, path+".cursor")
+	if err != nil {
+		return "", err
+	}
+	sub := func(f *Field) string {
+		return "(SELECT " + col(ca, f) + " FROM " + m.qtable + " " + ca + " WHERE " + cw + ")"
+	}
+	// The cursor row must exist: Prisma returns nothing otherwise.
+	var ors []string
+	for i := range keys {
+		var ands []string
+		for j := 0; j < i; j++ {
+			ands = append(ands, col(a, keys[j].f)+" = "+sub(keys[j].f))
+		}
+		op := " > "
+		if keys[i].desc {
+			op = " < "
+		}
+		ands = append(ands, col(a, keys[i].f)+op+sub(keys[i].f))
+		ors = append(ors, "("+strings.Join(ands, " AND ")+")")
+	}
+	var eq []string
+	for _, k := range keys {
+		eq = append(eq, col(a, k.f)+" = "+sub(k.f))
+	}
+	ors = append(ors, "("+strings.Join(eq, " AND ")+")")
+	return "(" + strings.Join(ors, " OR ") + ")", nil
+}
+
+// checkUnique verifies that w contains, at its top level, equality
+// conditions covering the primary key or a unique set.
+func checkUnique(m *Model, w Where, path string) error {
+	eq := map[string]bool{}
+	for _, c := range w {
+		if fc, ok := c.(*FieldCond); ok && fc != nil && fc.Op == OpEquals && !isNil(fc.Value) && !fc.Insensitive {
+			eq[fc.Field] = true
+		}
+	}
+	covers := func(fields []string) bool {
+		for _, f := range fields {
+			if !eq[f] {
+				return false
+			}
+		}
+		return len(fields) > 0
+	}
+	if covers(m.PrimaryKey) {
+		return nil
+	}
+	for _, u := range m.Uniques {
+		if covers(u.Fields) {
+			return nil
+		}
+	}
+	return validationErr(m, path, "needs equality on the primary key or a unique field set of %s", m.Name)
+}
+
+func limitOffset(take, skip int) string {
+	s := ""
+	if take > 0 {
+		s += " LIMIT " + strconv.Itoa(take)
+	}
+	if skip > 0 {
+		s += " OFFSET " + strconv.Itoa(skip)
+	}
+	return s
+}
+
+func checkPaging(m *Model, a *FindArgs, path string) error {
+	if a.Take < 0 {
+		return validationErr(m, joinPath(path, "take"), "negative take is not supported")
+	}
+	if a.Skip < 0 {
+		return validationErr(m, joinPath(path, "skip"), "skip must not be negative")
+	}
+	return nil
+}
+
+// filterClause compiles where, cursor and distinct of one level into a
+// single boolean expression over alias a.
+func (c *compiler) filterClause(m *Model, a string, fa *FindArgs, path string) (string, error) {
+	w, err := c.where(m, a, fa.Where, joinPath(path, "where"))
+	if err != nil {
+		return "", err
+	}
+	if fa.Cursor != nil {
+		cc, err := c.cursorCond(m, a, fa.Cursor, fa.OrderBy, path)
+		if err != nil {
+			return "", err
+		}
+		w += " AND " + cc
+	}
+	if len(fa.Distinct) > 0 {
+		if len(m.pk) != 1 {
+			return "", validationErr(m, joinPath(path, "distinct"), "distinct needs a single-field primary key")
+		}
+		da := c.alias("d")
+		var dcols []string
+		for _, n := range fa.Distinct {
+			f := m.fields[n]
+			if f == nil {
+				return "", validationErr(m, joinPath(path, "distinct"), "unknown field %q", n)
+			}
+			dcols = append(dcols, col(da, f))
+		}
+		dw, err := c.where(m, da, fa.Where, joinPath(path, "where"))
+		if err != nil {
+			return "", err
+		}
+		ob, err := c.orderBy(m, da, fa.OrderBy, joinPath(path, "orderBy"))
+		if err != nil {
+			return "", err
+		}
+		order := strings.Join(dcols, ", ")
+		if ob != "" {
+			order += ", " + ob
+		}
+		w += " AND " + col(a, m.pk[0]) + " IN (SELECT DISTINCT ON (" + strings.Join(dcols, ", ") + ") " +
+			col(da, m.pk[0]) + " FROM " + m.qtable + " " + da + " WHERE " + dw + " ORDER BY " + order + ")"
+	}
+	return w, nil
+}
+
+// jsonValue is the expression of a field inside json_build_object, chosen
+// so that encoding/json decodes it into the generated Go type.
+func jsonValue(a string, f *Field) string {
+	cl := col(a, f)
+	switch f.Type {
+	case DateTime:
+		if f.List {
+			return cl
+		}
+		// RFC 3339 in UTC with a Z, as pgx returns timestamps at the top level.
+		db := strings.ToLower(f.DBType)
+		if strings.Contains(db, "tz") || strings.Contains(db, "with time zone") {
+			cl = "(" + cl + " AT TIME ZONE 'UTC')"
+		}
+		return "to_char(" + cl + `, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+	case Bytes:
+		if f.List {
+			return cl
+		}
+		return "encode(" + cl + ", 'base64')"
+	}
+	return cl
+}
+
+// buildObject assembles json_build_object from name/expr pairs, chunked
+// under PostgreSQL's 100-argument limit.
+func buildObject(pairs []string) string {
+	const maxPairs = 50
+	if len(pairs)/2 <= maxPairs {
+		return "json_build_object(" + strings.Join(pairs, ", ") + ")"
+	}
+	var chunks []string
+	for i := 0; i < len(pairs); i += 2 * maxPairs {
+		j := min(i+2*maxPairs, len(pairs))
+		chunks = append(chunks, "jsonb_build_object("+strings.Join(pairs[i:j], ", ")+")")
+	}
+	return "(" + strings.Join(chunks, " || ") + ")::json"
+}
+
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// selectedFields resolves Select (nil: all scalar fields) plus extra
+// fields that must be loaded.
+func selectedFields(m *Model, sel []string, extra []*Field, path string) ([]*Field, error) {
+	if sel == nil {
+		return m.Fields, nil
+	}
+	out := make([]*Field, 0, len(sel)+len(extra))
+	seen := make(map[*Field]bool, len(sel))
+	for _, n := range sel {
+		f := m.fields[n]
+		if f == nil {
+			return nil, validationErr(m, joinPath(path, "select"), "unknown field %q", n)
+		}
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	for _, f := range extra {
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// countObject compiles the _count selection of alias a ("" if none).
+func (c *compiler) countObject(m *Model, a string, counts []CountOf, path string) (string, error) {
+	if len(counts) == 0 {
+		return "", nil
+	}
+	pairs := make([]string, 0, 2*len(counts))
+	for _, co := range counts {
+		r := m.relations[co.Relation]
+		if r == nil || !r.ToMany() {
+			return "", validationErr(m, joinPath(path, "_count"), "%q is not a to-many relation", co.Relation)
+		}
+		ch := c.alias("c")
+		from, on := c.relSource(r, a, ch)
+		w, err := c.where(r.target, ch, co.Where, joinPath(path, "_count."+co.Relation))
+		if err != nil {
+			return "", err
+		}
+		pairs = append(pairs, sqlString(r.Name), "(SELECT count(*) FROM "+from+" WHERE "+on+" AND "+w+")")
+	}
+	return buildObject(pairs), nil
+}
+
+// linkFields are the fields of m that included relations need.
+func linkFields(m *Model, incs []Include) []*Field {
+	var out []*Field
+	for _, in := range incs {
+		if r := m.relations[in.Relation]; r != nil {
+			out = append(out, r.local...)
+		}
+	}
+	return out
+}
+
+// jsonRelation compiles an included relation of parent alias p as a
+// LATERAL join (join strategy) and returns the join clause and the alias
+// holding column r.
+func (c *compiler) jsonRelation(m *Model, p string, in Include, path string) (join, alias string, err error) {
+	r := m.relations[in.Relation]
+	if r == nil {
+		return "", "", validationErr(m, path, "unknown relation %q", in.Relation)
+	}
+	fa := in.Args
+	if fa == nil {
+		fa = &FindArgs{}
+	}
+	if err := checkPaging(r.target, fa, path); err != nil {
+		return "", "", err
+	}
+	ch := c.alias("t")
+	from, on := c.relSource(r, p, ch)
+	obj, laterals, err := c.jsonLevel(r.target, ch, fa, path)
+	if err != nil {
+		return "", "", err
+	}
+	filter, err := c.filterClause(r.target, ch, fa, path)
+	if err != nil {
+		return "", "", err
+	}
+	ob, err := c.orderBy(r.target, ch, fa.OrderBy, joinPath(path, "orderBy"))
+	if err != nil {
+		return "", "", err
+	}
+	j := c.alias("j")
+	var inner string
+	if r.ToMany() {
+		agg := "json_agg(" + obj
+		if ob != "" {
+			agg += " ORDER BY " + ob
+		}
+		agg += ")"
+		if fa.Take > 0 || fa.Skip > 0 {
+			sub := "SELECT " + ch + ".* FROM " + from + " WHERE " + on + " AND " + filter
+			if ob != "" {
+				sub += " ORDER BY " + ob
+			}
+			sub += limitOffset(fa.Take, fa.Skip)
+			inner = "SELECT COALESCE(" + agg + ", '[]'::json) AS r FROM (" + sub + ") " + ch + laterals
+		} else {
+			inner = "SELECT COALESCE(" + agg + ", '[]'::json) AS r FROM " + from + laterals + " WHERE " + on + " AND " + filter
+		}
+	} else {
+		inner = "SELECT " + obj + " AS r FROM " + from + laterals + " WHERE " + on + " AND " + filter + " LIMIT 1"
+	}
+	return " LEFT JOIN LATERAL (" + inner + ") " + j + " ON TRUE", j, nil
+}
+
+// jsonLevel compiles the JSON object of one nested level and the LATERAL
+// joins its includes need.
+func (c *compiler) jsonLevel(m *Model, a string, fa *FindArgs, path string) (obj, laterals string, err error) {
+	fields, err := selectedFields(m, fa.Select, nil, path)
+	if err != nil {
+		return "", "", err
+	}
+	pairs := make([]string, 0, 2*(len(fields)+len(fa.Include)+1))
+	for _, f := range fields {
+		pairs = append(pairs, sqlString(f.Name), jsonValue(a, f))
+	}
+	var lb strings.Builder
+	for _, in := range fa.Include {
+		join, j, err := c.jsonRelation(m, a, in, joinPath(path, "include."+in.Relation))
+		if err != nil {
+			return "", "", err
+		}
+		lb.WriteString(join)
+		pairs = append(pairs, sqlString(in.Relation), j+".r")
+	}
+	cnt, err := c.countObject(m, a, fa.Count, path)
+	if err != nil {
+		return "", "", err
+	}
+	if cnt != "" {
+		pairs = append(pairs, "'_count'", cnt)
+	}
+	return buildObject(pairs), lb.String(), nil
+}
+
+// topSelect compiles a top-level find. With join set, included relations
+// are LATERAL json columns; otherwise only link fields are added and the
+// caller loads relations level by level. It returns the SQL and the
+// column names (field names, relation names, "_count").
+func (c *compiler) topSelect(m *Model, fa *FindArgs, join bool) (string, []string, error) {
+	if err := checkPaging(m, fa, ""); err != nil {
+		return "", nil, err
+	}
+	const a = "t0"
+	fields, err := selectedFields(m, fa.Select, linkFields(m, fa.Include), "")
+	if err != nil {
+		return "", nil, err
+	}
+	cols := make([]string, 0, len(fields)+len(fa.Include)+1)
+	var sb strings.Builder
+	sb.WriteString("SELECT ")
+	for i, f := range fields {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(col(a, f))
+		cols = append(cols, f.Name)
+	}
+	filter, err := c.filterClause(m, a, fa, "")
+	if err != nil {
+		return "", nil, err
+	}
+	ob, err := c.orderBy(m, a, fa.OrderBy, "orderBy")
+	if err != nil {
+		return "", nil, err
+	}
+	var laterals strings.Builder
+	if join {
+		for _, in := range fa.Include {
+			jn, j, err := c.jsonRelation(m, a, in, "include."+in.Relation)
+			if err != nil {
+				return "", nil, err
+			}
+			laterals.WriteString(jn)
+			sb.WriteString(", " + j + ".r")
+			cols = append(cols, in.Relation)
+		}
+	} else {
+		for _, in := range fa.Include {
+			if m.relations[in.Relation] == nil {
+				return "", nil, validationErr(m, "include."+in.Relation, "unknown relation %q", in.Relation)
+			}
+		}
+	}
+	cnt, err := c.countObject(m, a, fa.Count, "")
+	if err != nil {
+		return "", nil, err
+	}
+	if cnt != "" {
+		sb.WriteString(", " + cnt)
+		cols = append(cols, "_count")
+	}
+	sb.WriteString(" FROM ")
+	if laterals.Len() > 0 && (fa.Take > 0 || fa.Skip > 0) {
+		// Limit first, then join the relations of the remaining rows only.
+		sb.WriteString("(SELECT " + a + ".* FROM " + m.qtable + " " + a + " WHERE " + filter)
+		if ob != "" {
+			sb.WriteString(" ORDER BY " + ob)
+		}
+		sb.WriteString(limitOffset(fa.Take, fa.Skip) + ") " + a + laterals.String())
+		if ob != "" {
+			sb.WriteString(" ORDER BY " + ob)
+		}
+		return sb.String(), cols, nil
+	}
+	sb.WriteString(m.qtable + " " + a + laterals.String() + " WHERE " + filter)
+	if ob != "" {
+		sb.WriteString(" ORDER BY " + ob)
+	}
+	sb.WriteString(limitOffset(fa.Take, fa.Skip))
+	return sb.String(), cols, nil
+}
+
+// childSelect compiles one relation level of the query strategy: the rows
+// of r's target linked to any of the parent keys ($1), each with a
+// "__parent" column, per-parent skip/take applied with row_number().
+func (c *compiler) childSelect(r *Relation, fa *FindArgs, keys any, path string) (string, []string, error) {
+	t := r.target
+	if len(r.local) != 1 {
+		return "", nil, validationErr(r.model, path, "composite relation keys need StrategyJoin")
+	}
+	if err := checkPaging(t, fa, path); err != nil {
+		return "", nil, err
+	}
+	if len(fa.Distinct) > 0 || fa.Cursor != nil {
+		return "", nil, validationErr(r.model, path, "distinct and cursor in nested includes need StrategyJoin")
+	}
+	kp := c.arg(keys)
+	ch := c.alias("t")
+	from, key := c.relSourceKeyed(r, ch)
+	fields, err := selectedFields(t, fa.Select, linkFields(t, fa.Include), path)
+	if err != nil {
+		return "", nil, err
+	}
+	cols := make([]string, 0, len(fields)+2)
+	var sel strings.Builder
+	for _, f := range fields {
+		sel.WriteString(col(ch, f) + " AS " + quoteIdent(f.Name) + ", ")
+		cols = append(cols, f.Name)
+	}
+	cnt, err := c.countObject(t, ch, fa.Count, path)
+	if err != nil {
+		return "", nil, err
+	}
+	if cnt != "" {
+		sel.WriteString(cnt + ` AS "_count", `)
+		cols = append(cols, "_count")
+	}
+	sel.WriteString(key + ` AS "__parent"`)
+	cols = append(cols, "__parent")
+	w, err := c.where(t, ch, fa.Where, joinPath(path, "where"))
+	if err != nil {
+		return "", nil, err
+	}
+	ob, err := c.orderBy(t, ch, fa.OrderBy, joinPath(path, "orderBy"))
+	if err != nil {
+		return "", nil, err
+	}
+	base := " FROM " + from + " WHERE " + key + " = ANY(" + kp + ") AND " + w
+	if fa.Take == 0 && fa.Skip == 0 {
+		q := "SELECT " + sel.String() + base
+		if ob != "" {
+			q += " ORDER BY " + ob
+		}
+		return q, cols, nil
+	}
+	win := "row_number() OVER (PARTITION BY " + key
+	if ob != "" {
+		win += " ORDER BY " + ob
+	}
+	win += `) AS "__rn"`
+	cond := `s."__rn" > ` + strconv.Itoa(fa.Skip)
+	if fa.Take > 0 {
+		cond += ` AND s."__rn" <= ` + strconv.Itoa(fa.Skip+fa.Take)
+	}
+	q := "SELECT s.* FROM (SELECT " + sel.String() + ", " + win + base + `) s WHERE ` + cond + ` ORDER BY s."__parent", s."__rn"`
+	return q, append(cols, "__rn"), nil
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -1,0 +1,102 @@
+package orm
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// DB is where operations run: a *Client (each operation on a pooled
+// connection) or a *Tx (inside an interactive transaction).
+type DB interface {
+	handle() *handle
+}
+
+type handle struct {
+	c  *Client
+	tx pgx.Tx
+}
+
+func (c *Client) handle() *handle { return &handle{c: c} }
+
+// do runs f on the transaction, or on a pooled connection.
+func (h *handle) do(ctx context.Context, f func(q querier) error) error {
+	if h.tx != nil {
+		return f(h.tx)
+	}
+	return h.c.withConn(ctx, f)
+}
+
+// atomic runs f inside a transaction: the current one, or a new one.
+func (h *handle) atomic(ctx context.Context, f func(h *handle) error) error {
+	if h.tx != nil {
+		return f(h)
+	}
+	c := h.c
+	if err := c.enter(); err != nil {
+		return err
+	}
+	defer c.leave()
+	conn, err := c.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	return c.runTx(ctx, conn, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		return f(&handle{c: c, tx: tx})
+	})
+}
+
+// QueryEvent describes one statement, sent to Config.OnQuery after it ran.
+type QueryEvent struct {
+	Model    string // "" for raw SQL
+	Action   Action
+	SQL      string
+	Args     int // number of bind arguments (values are never logged)
+	Start    time.Time
+	Duration time.Duration
+	Rows     int64 // rows returned or affected
+	Err      error
+}
+
+func (h *handle) emit(ctx context.Context, m *Model, act Action, sql string, nargs int, start time.Time, rows int64, err error) {
+	if h.c.cfg.OnQuery == nil {
+		return
+	}
+	name := ""
+	if m != nil {
+		name = m.Name
+	}
+	h.c.cfg.OnQuery(ctx, QueryEvent{Model: name, Action: act, SQL: sql, Args: nargs, Start: start,
+		Duration: time.Since(start), Rows: rows, Err: err})
+}
+
+// query runs sql and calls each for every row.
+func (h *handle) query(ctx context.Context, q querier, m *Model, act Action, sql string, args []any, each func(pgx.Rows) error) error {
+	start := time.Now()
+	rows, err := q.Query(ctx, sql, args...)
+	var n int64
+	if err == nil {
+		for rows.Next() {
+			n++
+			if err = each(rows); err != nil {
+				break
+			}
+		}
+		rows.Close()
+		if err == nil {
+			err = rows.Err()
+		}
+	}
+	h.emit(ctx, m, act, sql, len(args), start, n, err)
+	return classify(m, err)
+}
+
+// exec runs a statement and returns the rows affected.
+func (h *handle) exec(ctx context.Context, q querier, m *Model, act Action, sql string, args []any) (int64, error) {
+	start := time.Now()
+	tag, err := q.Exec(ctx, sql, args...)
+	h.emit(ctx, m, act, sql, len(args), start, tag.RowsAffected(), err)
+	return tag.RowsAffected(), classify(m, err)
+}

@@ -1,0 +1,309 @@
+package orm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Prisma error codes carried by *Error.
+const (
+	CodeUniqueViolation     = "P2002" // unique constraint failed on Target
+	CodeForeignKeyViolation = "P2003" // foreign key constraint failed
+	CodeNullViolation       = "P2011" // null constraint violation
+	CodeInvalidValue        = "P2007" // data validation error from the database
+	CodePoolTimeout         = "P2024" // timed out fetching a connection from the pool
+	CodeNotFound            = "P2025" // a required record was not found
+	CodeTransactionConflict = "P2034" // write conflict or deadlock; retry the transaction
+	CodeTransactionClosed   = "P2028" // transaction API error (expired, closed)
+)
+
+// Sentinel errors. *Error values match them with errors.Is according to
+// their code.
+var (
+	// ErrNotFound: a record required by FindUniqueOrThrow, Update, Delete or
+	// a nested connect was not found (P2025). It wraps pgx.ErrNoRows, which
+	// itself matches database/sql's sql.ErrNoRows, so
+	// errors.Is(err, sql.ErrNoRows) holds too.
+	ErrNotFound = fmt.Errorf("orm: record not found: %w", pgx.ErrNoRows)
+	// ErrUniqueViolation: P2002.
+	ErrUniqueViolation = errors.New("orm: unique constraint failed")
+	// ErrForeignKeyViolation: P2003.
+	ErrForeignKeyViolation = errors.New("orm: foreign key constraint failed")
+	// ErrTransactionConflict: P2034 (SQLSTATE 40001 or 40P01).
+	ErrTransactionConflict = errors.New("orm: transaction failed due to a write conflict or a deadlock")
+	// ErrPoolTimeout: P2024.
+	ErrPoolTimeout = errors.New("orm: timed out fetching a connection from the pool")
+	// ErrClosed: the client was closed.
+	ErrClosed = errors.New("orm: client is closed")
+	// ErrValidation: the query is invalid (unknown field, wrong value type,
+	// unsupported operator). Matched by every *ValidationError.
+	ErrValidation = errors.New("orm: invalid query")
+	// ErrTransactionTimeout: the interactive transaction ran past TxOpts.Timeout.
+	ErrTransactionTimeout = errors.New("orm: transaction timed out")
+)
+
+// Error is a database error classified with a Prisma error code.
+type Error struct {
+	Code     string // Prisma code, e.g. P2002
+	SQLState string // PostgreSQL SQLSTATE, e.g. 23505; empty for P2025
+	Model    string // model of the operation, when known
+	// Target lists the fields of the violated unique constraint (P2002) or
+	// the foreign key fields (P2003), when they can be mapped.
+	Target     []string
+	Constraint string // database constraint name, when reported
+	Message    string
+	Err        error // the underlying error (*pgconn.PgError, pgx.ErrNoRows...)
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("orm: ")
+	b.WriteString(e.Code)
+	if e.SQLState != "" {
+		b.WriteString(" (SQLSTATE " + e.SQLState + ")")
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Message)
+	if e.Model != "" {
+		b.WriteString(" on " + e.Model)
+	}
+	if len(e.Target) > 0 {
+		b.WriteString(" (" + strings.Join(e.Target, ", ") + ")")
+	} else if e.Constraint != "" {
+		b.WriteString(" (" + e.Constraint + ")")
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is matches the sentinel of the error's code.
+func (e *Error) Is(target error) bool {
+	switch target {
+	case ErrNotFound:
+		return e.Code == CodeNotFound
+	case ErrUniqueViolation:
+		return e.Code == CodeUniqueViolation
+	case ErrForeignKeyViolation:
+		return e.Code == CodeForeignKeyViolation
+	case ErrTransactionConflict:
+		return e.Code == CodeTransactionConflict
+	case ErrPoolTimeout:
+		return e.Code == CodePoolTimeout
+	}
+	return false
+}
+
+// Issue is one problem found while validating a query.
+type Issue struct {
+	Path    string // e.g. "where.posts.some.title.contains"
+	Message string
+}
+
+// ValidationError reports an invalid query before anything is sent to the
+// database.
+type ValidationError struct {
+	Model  string
+	Issues []Issue
+}
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Issues))
+	for i, is := range e.Issues {
+		parts[i] = is.Path + ": " + is.Message
+	}
+	return "orm: invalid query on " + e.Model + ": " + strings.Join(parts, "; ")
+}
+
+// Is matches ErrValidation.
+func (e *ValidationError) Is(target error) bool { return target == ErrValidation }
+
+func validationErr(m *Model, path, format string, a ...any) *ValidationError {
+	name := ""
+	if m != nil {
+		name = m.Name
+	}
+	return &ValidationError{Model: name, Issues: []Issue{{Path: path, Message: fmt.Sprintf(format, a...)}}}
+}
+
+// IsNotFound reports whether err is a P2025 not-found error.
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// IsUniqueViolation reports whether err is a P2002 unique violation.
+func IsUniqueViolation(err error) bool { return errors.Is(err, ErrUniqueViolation) }
+
+// IsForeignKeyViolation reports whether err is a P2003 foreign key violation.
+func IsForeignKeyViolation(err error) bool { return errors.Is(err, ErrForeignKeyViolation) }
+
+// IsSerializationFailure reports whether err is a P2034 transaction
+// conflict (serialization failure 40001 or deadlock 40P01), i.e. whether
+// retrying the whole transaction may succeed.
+func IsSerializationFailure(err error) bool {
+	if errors.Is(err, ErrTransactionConflict) {
+		return true
+	}
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && (pg.Code == "40001" || pg.Code == "40P01")
+}
+
+// IsValidation reports whether err is a *ValidationError.
+func IsValidation(err error) bool { return errors.Is(err, ErrValidation) }
+
+// AsError returns the *Error in err's chain.
+func AsError(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+var keyDetail = regexp.MustCompile(`^Key \((.+?)\)=`)
+
+// classify turns a driver error into an *Error where a Prisma code applies;
+// other errors are returned unchanged.
+func classify(m *Model, err error) error {
+	if err == nil {
+		return nil
+	}
+	var oe *Error
+	if errors.As(err, &oe) {
+		return err
+	}
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return err
+	}
+	name := ""
+	if m != nil {
+		name = m.Name
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return &Error{Code: CodeNotFound, Model: name, Message: "record not found", Err: err}
+	}
+	var pg *pgconn.PgError
+	if !errors.As(err, &pg) {
+		return err
+	}
+	e := &Error{SQLState: pg.Code, Model: name, Constraint: pg.ConstraintName, Message: pg.Message, Err: err}
+	switch pg.Code {
+	case "23505":
+		e.Code = CodeUniqueViolation
+		e.Message = "unique constraint failed"
+		e.Target = uniqueTarget(m, pg)
+	case "23503":
+		e.Code = CodeForeignKeyViolation
+		e.Message = "foreign key constraint failed"
+		e.Target = fkTarget(m, pg)
+	case "23502":
+		e.Code = CodeNullViolation
+		if f := fieldByColumn(m, pg.TableName, pg.ColumnName); f != "" {
+			e.Target = []string{f}
+		}
+	case "40001", "40P01":
+		e.Code = CodeTransactionConflict
+		e.Message = "transaction failed due to a write conflict or a deadlock, please retry"
+	case "22P02", "22003", "22001", "22007", "22008":
+		e.Code = CodeInvalidValue
+	default:
+		return err
+	}
+	return e
+}
+
+// modelByTable finds the model of a table in m's schema (m itself first).
+func modelByTable(m *Model, table string) *Model {
+	if m == nil {
+		return nil
+	}
+	if table == "" || m.Table == table {
+		return m
+	}
+	if m.schema != nil {
+		for _, o := range m.schema.Models {
+			if o.Table == table {
+				return o
+			}
+		}
+	}
+	return nil
+}
+
+func fieldByColumn(m *Model, table, col string) string {
+	if mm := modelByTable(m, table); mm != nil {
+		if f := mm.byColumn[col]; f != nil {
+			return f.Name
+		}
+	}
+	return ""
+}
+
+func uniqueTarget(m *Model, pg *pgconn.PgError) []string {
+	mm := modelByTable(m, pg.TableName)
+	if mm == nil {
+		return nil
+	}
+	for _, u := range mm.Uniques {
+		if u.Name != "" && u.Name == pg.ConstraintName {
+			return u.Fields
+		}
+	}
+	if len(mm.PrimaryKey) > 0 && pg.ConstraintName == mm.Table+"_pkey" {
+		return mm.PrimaryKey
+	}
+	// Fall back on the detail: Key (col1, col2)=(...) already exists.
+	if sm := keyDetail.FindStringSubmatch(pg.Detail); sm != nil {
+		var out []string
+		for _, c := range strings.Split(sm[1], ", ") {
+			c = strings.Trim(c, `"`)
+			if f := mm.byColumn[c]; f != nil {
+				out = append(out, f.Name)
+			} else {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func fkTarget(m *Model, pg *pgconn.PgError) []string {
+	if m == nil || m.schema == nil {
+		return nil
+	}
+	for _, mm := range m.schema.Models {
+		for _, r := range mm.Relations {
+			if r.owner && r.ForeignKey != "" && r.ForeignKey == pg.ConstraintName {
+				return r.Fields
+			}
+		}
+	}
+	if mm := modelByTable(m, pg.TableName); mm != nil {
+		if sm := keyDetail.FindStringSubmatch(pg.Detail); sm != nil {
+			var out []string
+			for _, c := range strings.Split(sm[1], ", ") {
+				if f := mm.byColumn[strings.Trim(c, `"`)]; f != nil {
+					out = append(out, f.Name)
+				}
+			}
+			return out
+		}
+	}
+	return nil
+}
+
+func notFound(m *Model, what string) error {
+	return &Error{Code: CodeNotFound, Model: m.Name, Message: what, Err: pgx.ErrNoRows}
+}
+
+// ctxErr turns a pool-acquire deadline into P2024.
+func poolTimeoutErr(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &Error{Code: CodePoolTimeout, Message: "timed out fetching a new connection from the connection pool", Err: err}
+	}
+	return err
+}

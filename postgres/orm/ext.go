@@ -1,0 +1,230 @@
+package orm
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Action names an operation (Prisma's names).
+type Action string
+
+// Actions.
+const (
+	ActionFindUnique        Action = "findUnique"
+	ActionFindUniqueOrThrow Action = "findUniqueOrThrow"
+	ActionFindFirst         Action = "findFirst"
+	ActionFindFirstOrThrow  Action = "findFirstOrThrow"
+	ActionFindMany          Action = "findMany"
+	ActionCreate            Action = "create"
+	ActionCreateMany        Action = "createMany"
+	ActionUpdate            Action = "update"
+	ActionUpdateMany        Action = "updateMany"
+	ActionUpsert            Action = "upsert"
+	ActionDelete            Action = "delete"
+	ActionDeleteMany        Action = "deleteMany"
+	ActionCount             Action = "count"
+	ActionAggregate         Action = "aggregate"
+	ActionGroupBy           Action = "groupBy"
+	ActionQueryRaw          Action = "queryRaw"
+	ActionExecuteRaw        Action = "executeRaw"
+)
+
+// Operation is one model operation as seen by query hooks. Hooks may
+// replace Args (same type as the action expects, see below) or change
+// Action to another with the same result type (delete -> update,
+// deleteMany -> updateMany: that is how soft delete works).
+//
+// Args by action: find* -> *FindArgs; create -> *CreateArgs; createMany ->
+// *CreateManyArgs; update, updateMany -> *UpdateArgs; upsert ->
+// *UpsertArgs; delete, deleteMany -> *DeleteArgs; count -> *CountArgs;
+// aggregate -> *AggregateArgs; groupBy -> *GroupByArgs.
+//
+// Results: findMany -> []T; findUnique/findFirst -> *T (nil if none);
+// create/update/upsert/delete and the OrThrow finds -> *T; createMany,
+// updateMany, deleteMany, count -> int64; aggregate -> *AggregateResult;
+// groupBy -> []Group.
+type Operation struct {
+	Model  *Model
+	Action Action
+	Args   any
+
+	typ reflect.Type // result row type
+}
+
+// Next runs the rest of the hook chain and the operation.
+type Next func(ctx context.Context, op *Operation) (any, error)
+
+// QueryHook intercepts operations: it may inspect or rewrite op, call next
+// (or not), and inspect or replace the result.
+type QueryHook func(ctx context.Context, op *Operation, next Next) (any, error)
+
+// Extension extends a client (Prisma's $extends). All fields are optional.
+type Extension struct {
+	Name string
+	// Models restricts Query and Result to these models (nil: all models).
+	Models []string
+	// Actions restricts Query to these actions (nil: all actions).
+	Actions []Action
+	// Query wraps matching operations.
+	Query QueryHook
+	// Result is called with a pointer to each row returned by a matching
+	// operation (computed fields: fill a field the struct declares).
+	Result func(m *Model, row any)
+	// TxSetup runs at the start of every transaction the client opens; when
+	// any extension sets it, single operations also run in a transaction so
+	// the setup applies to them (tenant scoping with set_config).
+	TxSetup func(ctx context.Context, tx pgx.Tx) error
+}
+
+func (e *Extension) matches(op *Operation) bool {
+	if e.Models != nil && !slices.Contains(e.Models, op.Model.Name) {
+		return false
+	}
+	return e.Actions == nil || slices.Contains(e.Actions, op.Action)
+}
+
+// With returns a client that shares c's pool and lifecycle and runs the
+// given extensions after c's own. The first extension is the outermost hook.
+func (c *Client) With(exts ...*Extension) *Client {
+	cp := *c
+	cp.exts = append(slices.Clip(c.exts), exts...)
+	for _, e := range cp.exts {
+		if e.TxSetup != nil {
+			cp.hasSetup = true
+		}
+	}
+	return &cp
+}
+
+// run executes op through the extension chain.
+func run(ctx context.Context, db DB, op *Operation) (any, error) {
+	h := db.handle()
+	exts := h.c.exts
+	var call func(i int) Next
+	call = func(i int) Next {
+		return func(ctx context.Context, op *Operation) (any, error) {
+			for ; i < len(exts); i++ {
+				e := exts[i]
+				if e.Query != nil && e.matches(op) {
+					return e.Query(ctx, op, call(i+1))
+				}
+			}
+			return h.execute(ctx, op)
+		}
+	}
+	var res any
+	var err error
+	if len(exts) == 0 {
+		res, err = h.execute(ctx, op)
+	} else {
+		res, err = call(0)(ctx, op)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range exts {
+		if e.Result != nil && (e.Models == nil || slices.Contains(e.Models, op.Model.Name)) {
+			applyResult(e, op.Model, res)
+		}
+	}
+	return res, nil
+}
+
+func applyResult(e *Extension, m *Model, res any) {
+	rv := reflect.ValueOf(res)
+	switch rv.Kind() {
+	case reflect.Slice:
+		if rv.Type().Elem().Kind() == reflect.Struct {
+			for i := range rv.Len() {
+				e.Result(m, rv.Index(i).Addr().Interface())
+			}
+		}
+	case reflect.Pointer:
+		if !rv.IsNil() && rv.Elem().Kind() == reflect.Struct {
+			e.Result(m, res)
+		}
+	}
+}
+
+func (h *handle) execute(ctx context.Context, op *Operation) (any, error) {
+	m := op.Model
+	if m == nil || m.schema == nil {
+		return nil, fmt.Errorf("orm: model is nil or not part of a schema (see NewSchema)")
+	}
+	bad := func() (any, error) {
+		return nil, fmt.Errorf("orm: %s: arguments of type %T do not suit the action", op.Action, op.Args)
+	}
+	switch op.Action {
+	case ActionFindMany, ActionFindFirst, ActionFindFirstOrThrow, ActionFindUnique, ActionFindUniqueOrThrow:
+		fa, ok := op.Args.(*FindArgs)
+		if !ok {
+			return bad()
+		}
+		return h.find(ctx, m, op.Action, fa, op.typ)
+	case ActionCreate:
+		a, ok := op.Args.(*CreateArgs)
+		if !ok {
+			return bad()
+		}
+		return h.create(ctx, m, a, op.typ)
+	case ActionCreateMany:
+		a, ok := op.Args.(*CreateManyArgs)
+		if !ok {
+			return bad()
+		}
+		return h.createMany(ctx, m, a)
+	case ActionUpdate:
+		a, ok := op.Args.(*UpdateArgs)
+		if !ok {
+			return bad()
+		}
+		return h.update(ctx, m, a, op.typ)
+	case ActionUpdateMany:
+		a, ok := op.Args.(*UpdateArgs)
+		if !ok {
+			return bad()
+		}
+		return h.updateMany(ctx, m, a)
+	case ActionUpsert:
+		a, ok := op.Args.(*UpsertArgs)
+		if !ok {
+			return bad()
+		}
+		return h.upsert(ctx, m, a, op.typ)
+	case ActionDelete:
+		a, ok := op.Args.(*DeleteArgs)
+		if !ok {
+			return bad()
+		}
+		return h.delete(ctx, m, a, op.typ)
+	case ActionDeleteMany:
+		a, ok := op.Args.(*DeleteArgs)
+		if !ok {
+			return bad()
+		}
+		return h.deleteMany(ctx, m, a)
+	case ActionCount:
+		a, ok := op.Args.(*CountArgs)
+		if !ok {
+			return bad()
+		}
+		return h.count(ctx, m, a)
+	case ActionAggregate:
+		a, ok := op.Args.(*AggregateArgs)
+		if !ok {
+			return bad()
+		}
+		return h.aggregate(ctx, m, a)
+	case ActionGroupBy:
+		a, ok := op.Args.(*GroupByArgs)
+		if !ok {
+			return bad()
+		}
+		return h.groupBy(ctx, m, a)
+	}
+	return nil, fmt.Errorf("orm: unknown action %q", op.Action)
+}

@@ -1,0 +1,237 @@
+package orm
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+
+	"github.com/jackc/pgx/v5"
+)
+
+func typeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
+
+func findOp[T any](ctx context.Context, db DB, m *Model, act Action, args *FindArgs) (any, error) {
+	if args == nil {
+		args = &FindArgs{}
+	}
+	return run(ctx, db, &Operation{Model: m, Action: act, Args: args, typ: typeOf[T]()})
+}
+
+func asResult[R any](act Action, res any) (R, error) {
+	r, ok := res.(R)
+	if !ok {
+		var zero R
+		return zero, fmt.Errorf("orm: %s returned %T, want %T", act, res, zero)
+	}
+	return r, nil
+}
+
+// FindMany returns the rows of m matching args, as values of T: a struct
+// whose fields carry the schema names as JSON names (generated models).
+// Included relations fill the fields named after them; "_count" fills a
+// field named _count.
+func FindMany[T any](ctx context.Context, db DB, m *Model, args *FindArgs) ([]T, error) {
+	res, err := findOp[T](ctx, db, m, ActionFindMany, args)
+	if err != nil {
+		return nil, err
+	}
+	return asResult[[]T](ActionFindMany, res)
+}
+
+// FindFirst returns the first matching row, or nil.
+func FindFirst[T any](ctx context.Context, db DB, m *Model, args *FindArgs) (*T, error) {
+	res, err := findOp[T](ctx, db, m, ActionFindFirst, args)
+	if err != nil {
+		return nil, err
+	}
+	return asResult[*T](ActionFindFirst, res)
+}
+
+// FindFirstOrThrow is FindFirst that fails with P2025 (ErrNotFound).
+func FindFirstOrThrow[T any](ctx context.Context, db DB, m *Model, args *FindArgs) (*T, error) {
+	res, err := findOp[T](ctx, db, m, ActionFindFirstOrThrow, args)
+	if err != nil {
+		return nil, err
+	}
+	return asResult[*T](ActionFindFirstOrThrow, res)
+}
+
+// FindUnique returns the row selected by a unique Where (primary key or a
+// unique field set, checked), or nil.
+func FindUnique[T any](ctx context.Context, db DB, m *Model, args *FindArgs) (*T, error) {
+	res, err := findOp[T](ctx, db, m, ActionFindUnique, args)
+	if err != nil {
+		return nil, err
+	}
+	return asResult[*T](ActionFindUnique, res)
+}
+
+// FindUniqueOrThrow is FindUnique that fails with P2025 (ErrNotFound).
+func FindUniqueOrThrow[T any](ctx context.Context, db DB, m *Model, args *FindArgs) (*T, error) {
+	res, err := findOp[T](ctx, db, m, ActionFindUniqueOrThrow, args)
+	if err != nil {
+		return nil, err
+	}
+	return asResult[*T](ActionFindUniqueOrThrow, res)
+}
+
+func (h *handle) find(ctx context.Context, m *Model, act Action, fa *FindArgs, typ reflect.Type) (any, error) {
+	if act == ActionFindUnique || act == ActionFindUniqueOrThrow {
+		if err := checkUnique(m, fa.Where, "where"); err != nil {
+			return nil, err
+		}
+	}
+	if act != ActionFindMany && fa.Take != 1 {
+		cp := *fa
+		cp.Take = 1
+		fa = &cp
+	}
+	rows, err := h.findRows(ctx, m, act, fa, typ)
+	if err != nil {
+		return nil, err
+	}
+	if act == ActionFindMany {
+		return rows.Interface(), nil
+	}
+	if rows.Len() == 0 {
+		if act == ActionFindFirstOrThrow || act == ActionFindUniqueOrThrow {
+			return nil, notFound(m, "no "+m.Name+" matches the query")
+		}
+		return reflect.Zero(reflect.PointerTo(typ)).Interface(), nil
+	}
+	return rows.Index(0).Addr().Interface(), nil
+}
+
+// findRows loads rows and their included relations into a []typ.
+func (h *handle) findRows(ctx context.Context, m *Model, act Action, fa *FindArgs, typ reflect.Type) (reflect.Value, error) {
+	join := len(fa.Include) == 0 || h.c.strategy(fa.Strategy) == StrategyJoin
+	var c compiler
+	sql, cols, err := c.topSelect(m, fa, join)
+	if err != nil {
+		return reflect.Value{}, err
+	}
+	plan, err := planFor(typ, cols)
+	if err != nil {
+		return reflect.Value{}, err
+	}
+	s := newSink(plan, nil)
+	err = h.do(ctx, func(q querier) error {
+		if err := h.query(ctx, q, m, act, sql, c.args, s.scan); err != nil {
+			return err
+		}
+		if !join {
+			return h.loadIncludes(ctx, q, m, act, fa.Include, s.rows, plan.ti, "include")
+		}
+		return nil
+	})
+	if err != nil {
+		return reflect.Value{}, err
+	}
+	return s.rows, nil
+}
+
+// loadIncludes is the query strategy: one statement per relation level,
+// for all parent rows at once.
+func (h *handle) loadIncludes(ctx context.Context, q querier, m *Model, act Action, incs []Include, parents reflect.Value, ti *typeInfo, path string) error {
+	for _, in := range incs {
+		p := joinPath(path, in.Relation)
+		r := m.relations[in.Relation]
+		if r == nil {
+			return validationErr(m, p, "unknown relation %q", in.Relation)
+		}
+		if len(r.local) != 1 {
+			return validationErr(m, p, "composite relation keys need StrategyJoin")
+		}
+		keyIdx, ok := ti.byName[r.local[0].Name]
+		if !ok {
+			return fmt.Errorf("orm: %s has no field for %s.%s, needed to load %s", ti.t, m.Name, r.local[0].Name, r.Name)
+		}
+		relIdx, ok := ti.byName[r.Name]
+		if !ok {
+			return fmt.Errorf("orm: %s has no field for relation %s", ti.t, r.Name)
+		}
+		relType := ti.t.FieldByIndex(relIdx).Type
+		childType := baseType(relType)
+		if r.ToMany() {
+			if relType.Kind() != reflect.Slice {
+				return fmt.Errorf("orm: field %s of %s must be a slice", r.Name, ti.t)
+			}
+			childType = baseType(relType.Elem())
+		}
+		keyType := baseType(ti.t.FieldByIndex(keyIdx).Type)
+		keys := reflect.MakeSlice(reflect.SliceOf(keyType), 0, parents.Len())
+		seen := make(map[any]bool, parents.Len())
+		for i := range parents.Len() {
+			kv := parents.Index(i).FieldByIndex(keyIdx)
+			k := keyOf(kv)
+			if k == nil || seen[k] {
+				continue
+			}
+			seen[k] = true
+			for kv.Kind() == reflect.Pointer {
+				kv = kv.Elem()
+			}
+			keys = reflect.Append(keys, kv)
+		}
+		fa := in.Args
+		if fa == nil {
+			fa = &FindArgs{}
+		}
+		children := reflect.MakeSlice(reflect.SliceOf(childType), 0, 0)
+		var childParents []reflect.Value
+		if keys.Len() > 0 {
+			var c compiler
+			sql, cols, err := c.childSelect(r, fa, keys.Interface(), p)
+			if err != nil {
+				return err
+			}
+			plan, err := planFor(childType, cols)
+			if err != nil {
+				return err
+			}
+			s := newSink(plan, keyType)
+			if err := h.query(ctx, q, r.target, act, sql, c.args, s.scan); err != nil {
+				return err
+			}
+			if len(fa.Include) > 0 {
+				if err := h.loadIncludes(ctx, q, r.target, act, fa.Include, s.rows, plan.ti, p); err != nil {
+					return err
+				}
+			}
+			children, childParents = s.rows, s.parents
+		}
+		byParent := make(map[any][]int, keys.Len())
+		for i, pv := range childParents {
+			k := keyOf(pv)
+			byParent[k] = append(byParent[k], i)
+		}
+		for i := range parents.Len() {
+			pr := parents.Index(i)
+			idxs := byParent[keyOf(pr.FieldByIndex(keyIdx))]
+			dst := pr.FieldByIndex(relIdx)
+			if r.ToMany() {
+				list := reflect.MakeSlice(relType, len(idxs), len(idxs))
+				for j, ci := range idxs {
+					setElem(list.Index(j), children.Index(ci))
+				}
+				dst.Set(list)
+			} else if len(idxs) > 0 {
+				setElem(dst, children.Index(idxs[0]))
+			}
+		}
+	}
+	return nil
+}
+
+// setElem stores the struct value v into dst (a struct or pointer to one).
+func setElem(dst, v reflect.Value) {
+	if dst.Kind() == reflect.Pointer {
+		p := reflect.New(v.Type())
+		p.Elem().Set(v)
+		dst.Set(p)
+		return
+	}
+	dst.Set(v)
+}
+
+var _ = pgx.ErrNoRows

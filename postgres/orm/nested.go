@@ -1,0 +1,427 @@
+package orm
+
+import (
+	"context"
+	"strconv"
+	"time"
+)
+
+func timeNow() time.Time { return time.Now() }
+func nowUTC() time.Time  { return time.Now().UTC() }
+
+// createNested inserts a row of m with its nested writes (inside a
+// transaction) and returns the inserted record.
+func (h *handle) createNested(ctx context.Context, m *Model, d Data, path string) (record, error) {
+	as, rels, err := splitData(m, d, path, true)
+	if err != nil {
+		return nil, err
+	}
+	// Owner side first: the related row's key goes into this row.
+	for _, rw := range rels {
+		if !rw.r.owner {
+			continue
+		}
+		p := joinPath(path, rw.r.Name)
+		if err := checkNestedForCreate(m, rw, p); err != nil {
+			return nil, err
+		}
+		rec, err := h.resolveOwned(ctx, rw, p)
+		if err != nil {
+			return nil, err
+		}
+		if rec != nil {
+			for i, f := range rw.r.local {
+				as = append(as, assign{f, rec[rw.r.foreign[i].Name]})
+			}
+		}
+	}
+	var c compiler
+	cols, vals := c.insertParts(m, as)
+	rec, err := h.doRecord(ctx, m, ActionCreate, &c, insertSQL(m, cols, vals)+" RETURNING *")
+	if err != nil {
+		return nil, err
+	}
+	for _, rw := range rels {
+		if rw.r.owner {
+			continue
+		}
+		if err := checkNestedForCreate(m, rw, joinPath(path, rw.r.Name)); err != nil {
+			return nil, err
+		}
+		if err := h.writeChildren(ctx, rw, rec, joinPath(path, rw.r.Name)); err != nil {
+			return nil, err
+		}
+	}
+	return rec, nil
+}
+
+func checkNestedForCreate(m *Model, rw relWrite, p string) error {
+	n := rw.n
+	if len(n.Disconnect) > 0 || len(n.Set) > 0 || n.SetNone || len(n.Update) > 0 || len(n.Delete) > 0 {
+		return validationErr(m, p, "a create may only create, connect or connectOrCreate related rows")
+	}
+	return nil
+}
+
+// resolveOwned creates or finds the row an owner-side relation points to
+// and returns it (nil when the nested write sets nothing).
+func (h *handle) resolveOwned(ctx context.Context, rw relWrite, p string) (record, error) {
+	r, n := rw.r, rw.n
+	if len(n.Create)+len(n.Connect)+len(n.ConnectOrCreate) > 1 {
+		return nil, validationErr(r.model, p, "a to-one relation takes one of create, connect, connectOrCreate")
+	}
+	switch {
+	case len(n.Create) == 1:
+		return h.createNested(ctx, r.target, n.Create[0], joinPath(p, "create"))
+	case len(n.Connect) == 1:
+		return h.findRecord(ctx, r.target, n.Connect[0], joinPath(p, "connect"))
+	case len(n.ConnectOrCreate) == 1:
+		coc := n.ConnectOrCreate[0]
+		rec, err := h.findRecord(ctx, r.target, coc.Where, joinPath(p, "connectOrCreate.where"))
+		if IsNotFound(err) {
+			return h.createNested(ctx, r.target, coc.Create, joinPath(p, "connectOrCreate.create"))
+		}
+		return rec, err
+	}
+	return nil, nil
+}
+
+// findRecord reads the row of m selected by the unique w; none is P2025.
+func (h *handle) findRecord(ctx context.Context, m *Model, w Where, p string) (record, error) {
+	if err := checkUnique(m, w, p); err != nil {
+		return nil, err
+	}
+	var c compiler
+	cond, err := c.where(m, m.qtable, w, p)
+	if err != nil {
+		return nil, err
+	}
+	var rec record
+	err = h.do(ctx, func(q querier) error {
+		rec, err = h.scanRecord(ctx, q, m, ActionFindUnique, "SELECT * FROM "+m.qtable+" WHERE "+cond+" FOR UPDATE", c.args)
+		return err
+	})
+	if err == nil && rec == nil {
+		return nil, notFound(m, "no "+m.Name+" matches "+p)
+	}
+	return rec, err
+}
+
+// linkData is the data that points a child of r at the parent record.
+func linkData(r *Relation, parent record) Data {
+	d := make(Data, len(r.foreign))
+	for i, f := range r.foreign {
+		d[f.Name] = parent[r.local[i].Name]
+	}
+	return d
+}
+
+func mergeData(a, b Data) Data {
+	out := make(Data, len(a)+len(b))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
+
+// linkCond restricts the target rows of r to those linked to parent.
+func linkCond(r *Relation, parent record) Where {
+	if r.Kind == ManyToMany {
+		// Rows joined to the parent through the join table.
+		return Where{&joinedTo{r: r, key: parent[r.local[0].Name]}}
+	}
+	w := make(Where, len(r.foreign))
+	for i, f := range r.foreign {
+		w[i] = Eq(f.Name, parent[r.local[i].Name])
+	}
+	return w
+}
+
+// joinedTo is an internal condition: the row is linked to key through a
+// many-to-many join table.
+type joinedTo struct {
+	r   *Relation
+	key any
+}
+
+func (*joinedTo) isCond() {}
+
+// writeChildren applies a nested write on a non-owner relation of parent.
+func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, p string) error {
+	r, n := rw.r, rw.n
+	t := r.target
+	m2m := r.Kind == ManyToMany
+	link := func(child record) error {
+		if !m2m {
+			return nil
+		}
+		var c compiler
+		sql := "INSERT INTO " + quoteIdent(r.JoinTable.Table) + " (" + quoteIdent(r.JoinTable.Column) + ", " +
+			quoteIdent(r.JoinTable.TargetColumn) + ") VALUES (" + c.arg(parent[r.local[0].Name]) + ", " +
+			c.arg(child[r.foreign[0].Name]) + ") ON CONFLICT DO NOTHING"
+		return h.do(ctx, func(q querier) error {
+			_, err := h.exec(ctx, q, t, ActionCreate, sql, c.args)
+			return err
+		})
+	}
+	connect := func(w Where, pp string) error {
+		if m2m {
+			child, err := h.findRecord(ctx, t, w, pp)
+			if err != nil {
+				return err
+			}
+			return link(child)
+		}
+		if err := checkUnique(t, w, pp); err != nil {
+			return err
+		}
+		n, err := h.updateWhere(ctx, t, w, linkData(r, parent), pp)
+		if err == nil && n == 0 {
+			return notFound(t, "no "+t.Name+" matches "+pp)
+		}
+		return err
+	}
+	disconnectAll := func(w Where, pp string) error {
+		if m2m {
+			var c compiler
+			cond, err := c.where(t, "dt", w, pp)
+			if err != nil {
+				return err
+			}
+			sql := "DELETE FROM " + quoteIdent(r.JoinTable.Table) + " WHERE " + quoteIdent(r.JoinTable.Column) + " = " +
+				c.arg(parent[r.local[0].Name]) + " AND " + quoteIdent(r.JoinTable.TargetColumn) + " IN (SELECT " +
+				col("dt", r.foreign[0]) + " FROM " + t.qtable + " dt WHERE " + cond + ")"
+			return h.do(ctx, func(q querier) error {
+				_, err := h.exec(ctx, q, t, ActionUpdate, sql, c.args)
+				return err
+			})
+		}
+		null := make(Data, len(r.foreign))
+		for _, f := range r.foreign {
+			if !f.Nullable {
+				return validationErr(r.model, pp, "cannot disconnect: %s.%s is required", t.Name, f.Name)
+			}
+			null[f.Name] = nil
+		}
+		_, err := h.updateWhere(ctx, t, append(linkCond(r, parent), w...), null, pp)
+		return err
+	}
+	for i, d := range n.Create {
+		pp := p + ".create[" + strconv.Itoa(i) + "]"
+		if m2m {
+			child, err := h.createNested(ctx, t, d, pp)
+			if err != nil {
+				return err
+			}
+			if err := link(child); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := h.createNested(ctx, t, mergeData(d, linkData(r, parent)), pp); err != nil {
+			return err
+		}
+	}
+	for i, w := range n.Connect {
+		if err := connect(w, p+".connect["+strconv.Itoa(i)+"]"); err != nil {
+			return err
+		}
+	}
+	for i, coc := range n.ConnectOrCreate {
+		pp := p + ".connectOrCreate[" + strconv.Itoa(i) + "]"
+		err := connect(coc.Where, pp)
+		if IsNotFound(err) {
+			if m2m {
+				var child record
+				if child, err = h.createNested(ctx, t, coc.Create, pp); err == nil {
+					err = link(child)
+				}
+			} else {
+				_, err = h.createNested(ctx, t, mergeData(coc.Create, linkData(r, parent)), pp)
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for i, w := range n.Disconnect {
+		if err := disconnectAll(w, p+".disconnect["+strconv.Itoa(i)+"]"); err != nil {
+			return err
+		}
+	}
+	if n.Set != nil || n.SetNone {
+		if !r.ToMany() {
+			return validationErr(r.model, p+".set", "set applies to to-many relations")
+		}
+		if err := disconnectAll(nil, p+".set"); err != nil {
+			return err
+		}
+		for i, w := range n.Set {
+			if err := connect(w, p+".set["+strconv.Itoa(i)+"]"); err != nil {
+				return err
+			}
+		}
+	}
+	for i, u := range n.Update {
+		pp := p + ".update[" + strconv.Itoa(i) + "]"
+		if r.ToMany() {
+			if err := checkUnique(t, u.Where, pp+".where"); err != nil {
+				return err
+			}
+		}
+		cnt, err := h.updateWhere(ctx, t, append(linkCond(r, parent), u.Where...), u.Data, pp)
+		if err != nil {
+			return err
+		}
+		if cnt == 0 {
+			return notFound(t, "no related "+t.Name+" matches "+pp)
+		}
+	}
+	for i, w := range n.Delete {
+		pp := p + ".delete[" + strconv.Itoa(i) + "]"
+		if r.ToMany() {
+			if err := checkUnique(t, w, pp); err != nil {
+				return err
+			}
+		}
+		var c compiler
+		cond, err := c.where(t, t.qtable, append(linkCond(r, parent), w...), pp)
+		if err != nil {
+			return err
+		}
+		var cnt int64
+		err = h.do(ctx, func(q querier) error {
+			cnt, err = h.exec(ctx, q, t, ActionDelete, "DELETE FROM "+t.qtable+" WHERE "+cond, c.args)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if cnt == 0 {
+			return notFound(t, "no related "+t.Name+" matches "+pp)
+		}
+	}
+	return nil
+}
+
+// updateWhere applies plain data (no nested writes) to the rows matching w.
+func (h *handle) updateWhere(ctx context.Context, m *Model, w Where, d Data, p string) (int64, error) {
+	as, rels, err := splitData(m, d, p, false)
+	if err != nil {
+		return 0, err
+	}
+	if len(rels) > 0 {
+		return 0, validationErr(m, p, "nested writes below a nested update are not supported")
+	}
+	if len(as) == 0 {
+		return 0, nil
+	}
+	var c compiler
+	sql, err := c.updateSQL(m, as, w)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = h.do(ctx, func(q querier) error {
+		n, err = h.exec(ctx, q, m, ActionUpdate, sql, c.args)
+		return err
+	})
+	return n, err
+}
+
+// updateNested updates the row selected by w (unique) with nested writes.
+func (h *handle) updateNested(ctx context.Context, m *Model, w Where, d Data, path string) (record, error) {
+	as, rels, err := splitData(m, d, path, false)
+	if err != nil {
+		return nil, err
+	}
+	// Owner-side connects/creates/disconnects become assignments.
+	var ownerLater []relWrite
+	for _, rw := range rels {
+		if !rw.r.owner {
+			continue
+		}
+		p := joinPath(path, rw.r.Name)
+		n := rw.n
+		if len(n.Disconnect) > 0 {
+			for i, f := range rw.r.local {
+				if !f.Nullable {
+					return nil, validationErr(m, p, "cannot disconnect: %s is required", rw.r.Fields[i])
+				}
+				as = append(as, assign{f, nil})
+			}
+		}
+		rec, err := h.resolveOwned(ctx, rw, p)
+		if err != nil {
+			return nil, err
+		}
+		if rec != nil {
+			for i, f := range rw.r.local {
+				as = append(as, assign{f, rec[rw.r.foreign[i].Name]})
+			}
+		}
+		if len(n.Update) > 0 || len(n.Delete) > 0 {
+			ownerLater = append(ownerLater, rw)
+		}
+	}
+	var rec record
+	if len(as) > 0 {
+		var c compiler
+		sql, err := c.updateSQL(m, as, w)
+		if err != nil {
+			return nil, err
+		}
+		rec, err = h.doRecord(ctx, m, ActionUpdate, &c, sql+" RETURNING *")
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		var c compiler
+		cond, err := c.where(m, m.qtable, w, "where")
+		if err != nil {
+			return nil, err
+		}
+		rec, err = h.doRecord(ctx, m, ActionUpdate, &c, "SELECT * FROM "+m.qtable+" WHERE "+cond+" FOR UPDATE")
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, rw := range ownerLater {
+		p := joinPath(path, rw.r.Name)
+		target := make(Where, len(rw.r.foreign))
+		for i, f := range rw.r.foreign {
+			target[i] = Eq(f.Name, rec[rw.r.local[i].Name])
+		}
+		for _, u := range rw.n.Update {
+			if _, err := h.updateWhere(ctx, rw.r.target, append(target, u.Where...), u.Data, p+".update"); err != nil {
+				return nil, err
+			}
+		}
+		if len(rw.n.Delete) > 0 {
+			var c compiler
+			cond, err := c.where(rw.r.target, rw.r.target.qtable, target, p)
+			if err != nil {
+				return nil, err
+			}
+			err = h.do(ctx, func(q querier) error {
+				_, err := h.exec(ctx, q, rw.r.target, ActionDelete, "DELETE FROM "+rw.r.target.qtable+" WHERE "+cond, c.args)
+				return err
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, rw := range rels {
+		if rw.r.owner {
+			continue
+		}
+		if err := h.writeChildren(ctx, rw, rec, joinPath(path, rw.r.Name)); err != nil {
+			return nil, err
+		}
+	}
+	return rec, nil
+}

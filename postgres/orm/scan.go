@@ -1,0 +1,160 @@
+package orm
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// typeInfo maps schema names (JSON names) to struct fields of a result type.
+type typeInfo struct {
+	t      reflect.Type
+	byName map[string][]int
+}
+
+var typeInfos sync.Map // reflect.Type -> *typeInfo
+
+// fieldName is the schema name a struct field stands for: its JSON name,
+// or its Go name with a lower-case first letter.
+func fieldName(sf reflect.StructField) string {
+	if tag, ok := sf.Tag.Lookup("json"); ok {
+		name, _, _ := strings.Cut(tag, ",")
+		if name == "-" {
+			return ""
+		}
+		if name != "" {
+			return name
+		}
+	}
+	r, n := utf8.DecodeRuneInString(sf.Name)
+	return string(unicode.ToLower(r)) + sf.Name[n:]
+}
+
+func infoOf(t reflect.Type) (*typeInfo, error) {
+	if v, ok := typeInfos.Load(t); ok {
+		return v.(*typeInfo), nil
+	}
+	if t.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("orm: result type %s must be a struct", t)
+	}
+	ti := &typeInfo{t: t, byName: map[string][]int{}}
+	for _, sf := range reflect.VisibleFields(t) {
+		if !sf.IsExported() || sf.Anonymous {
+			continue
+		}
+		if n := fieldName(sf); n != "" {
+			if _, dup := ti.byName[n]; !dup {
+				ti.byName[n] = sf.Index
+			}
+		}
+	}
+	v, _ := typeInfos.LoadOrStore(t, ti)
+	return v.(*typeInfo), nil
+}
+
+// rowPlan scans the columns of a statement into a struct type.
+type rowPlan struct {
+	ti     *typeInfo
+	idx    [][]int // per column; nil: skip (or __parent)
+	parent int     // column index of __parent, -1 if none
+}
+
+type planKey struct {
+	t    reflect.Type
+	cols string
+}
+
+var rowPlans sync.Map
+
+func planFor(t reflect.Type, cols []string) (*rowPlan, error) {
+	key := planKey{t, strings.Join(cols, "\x00")}
+	if v, ok := rowPlans.Load(key); ok {
+		return v.(*rowPlan), nil
+	}
+	ti, err := infoOf(t)
+	if err != nil {
+		return nil, err
+	}
+	p := &rowPlan{ti: ti, idx: make([][]int, len(cols)), parent: -1}
+	for i, c := range cols {
+		if c == "__parent" {
+			p.parent = i
+			continue
+		}
+		p.idx[i] = ti.byName[c]
+	}
+	rowPlans.Store(key, p)
+	return p, nil
+}
+
+// sink collects scanned rows into a growing reflect slice.
+type sink struct {
+	plan    *rowPlan
+	rows    reflect.Value // []T
+	n       int
+	dest    []any
+	parents []reflect.Value // __parent values (pointers), when planned
+	ptype   reflect.Type
+}
+
+func newSink(plan *rowPlan, ptype reflect.Type) *sink {
+	return &sink{plan: plan, rows: reflect.MakeSlice(reflect.SliceOf(plan.ti.t), 0, 8),
+		dest: make([]any, len(plan.idx)), ptype: ptype}
+}
+
+func (s *sink) scan(rows pgx.Rows) error {
+	if s.n == s.rows.Cap() {
+		grown := reflect.MakeSlice(s.rows.Type(), s.n, 2*s.n+8)
+		reflect.Copy(grown, s.rows)
+		s.rows = grown
+	}
+	s.rows = s.rows.Slice(0, s.n+1)
+	elem := s.rows.Index(s.n)
+	s.n++
+	for i, idx := range s.plan.idx {
+		switch {
+		case i == s.plan.parent:
+			pv := reflect.New(s.ptype)
+			s.parents = append(s.parents, pv)
+			s.dest[i] = pv.Interface()
+		case idx == nil:
+			s.dest[i] = nil
+		case len(idx) == 1:
+			s.dest[i] = elem.Field(idx[0]).Addr().Interface()
+		default:
+			s.dest[i] = elem.FieldByIndex(idx).Addr().Interface()
+		}
+	}
+	return rows.Scan(s.dest...)
+}
+
+// keyOf normalizes a key value for map lookups (nil for NULL).
+func keyOf(v reflect.Value) any {
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return nil
+		}
+		v = v.Elem()
+	}
+	switch v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return v.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return int64(v.Uint())
+	case reflect.String:
+		return v.String()
+	}
+	return v.Interface()
+}
+
+func baseType(t reflect.Type) reflect.Type {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
+}

@@ -1,0 +1,203 @@
+package orm
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+// isNil reports whether v is nil or a nil pointer, slice or map.
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Interface:
+		return rv.IsNil()
+	}
+	return false
+}
+
+// coerce checks that v suits field f (one element when elem is true for
+// list fields) and converts it to the value bound as a parameter.
+func coerce(f *Field, v any) (any, error) {
+	// Fast paths.
+	switch x := v.(type) {
+	case string:
+		switch f.Type {
+		case String, Enum:
+			return x, nil
+		case DateTime:
+			t, err := time.Parse(time.RFC3339Nano, x)
+			if err != nil {
+				return nil, fmt.Errorf("%s expects a DateTime (RFC 3339), got %q", f.Name, x)
+			}
+			return t, nil
+		case Decimal:
+			var n pgtype.Numeric
+			if err := n.Scan(x); err != nil || !n.Valid {
+				return nil, fmt.Errorf("%s expects a Decimal, got %q", f.Name, x)
+			}
+			return n, nil
+		case JSON:
+			return x, nil
+		}
+	case int:
+		return coerceInt(f, int64(x))
+	case int64:
+		return coerceInt(f, x)
+	case int32:
+		return coerceInt(f, int64(x))
+	case bool:
+		if f.Type == Boolean || f.Type == JSON {
+			return x, nil
+		}
+	case time.Time:
+		if f.Type == DateTime {
+			return x, nil
+		}
+	case json.Number:
+		switch f.Type {
+		case Int, BigInt:
+			n, err := strconv.ParseInt(string(x), 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("%s expects an integer, got %s", f.Name, x)
+			}
+			return coerceInt(f, n)
+		case Float:
+			n, err := strconv.ParseFloat(string(x), 64)
+			if err != nil {
+				return nil, fmt.Errorf("%s expects a number, got %s", f.Name, x)
+			}
+			return n, nil
+		case Decimal:
+			var n pgtype.Numeric
+			if err := n.Scan(string(x)); err != nil || !n.Valid {
+				return nil, fmt.Errorf("%s expects a Decimal, got %s", f.Name, x)
+			}
+			return n, nil
+		case JSON:
+			return x, nil
+		}
+	}
+	if f.Type == JSON {
+		return v, nil
+	}
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return nil, nil
+		}
+		rv = rv.Elem()
+	}
+	switch rv.Kind() {
+	case reflect.String:
+		if rv.Type() != reflect.TypeFor[string]() {
+			return coerce(f, rv.String())
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return coerceInt(f, rv.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		u := rv.Uint()
+		if u > math.MaxInt64 {
+			return nil, fmt.Errorf("%s: %d out of range", f.Name, u)
+		}
+		return coerceInt(f, int64(u))
+	case reflect.Float32, reflect.Float64:
+		x := rv.Float()
+		switch f.Type {
+		case Float, Decimal:
+			return x, nil
+		case Int, BigInt:
+			if x == math.Trunc(x) && !math.IsInf(x, 0) {
+				return coerceInt(f, int64(x))
+			}
+			return nil, fmt.Errorf("%s expects an integer, got %v", f.Name, x)
+		}
+	case reflect.Bool:
+		if f.Type == Boolean {
+			return rv.Bool(), nil
+		}
+	case reflect.Slice:
+		if f.Type == Bytes && rv.Type().Elem().Kind() == reflect.Uint8 {
+			return rv.Bytes(), nil
+		}
+	case reflect.Struct:
+		// time.Time and driver types (decimals, pgtype values).
+		if f.Type == DateTime || f.Type == Decimal || f.Type == Bytes {
+			return rv.Interface(), nil
+		}
+	}
+	return nil, fmt.Errorf("%s (%s) cannot take a %T", f.Name, f.Type, v)
+}
+
+func coerceInt(f *Field, n int64) (any, error) {
+	switch f.Type {
+	case Int:
+		if n < math.MinInt32 || n > math.MaxInt32 {
+			return nil, fmt.Errorf("%s (Int) out of range: %d", f.Name, n)
+		}
+		return n, nil
+	case BigInt:
+		return n, nil
+	case Float:
+		return float64(n), nil
+	case Decimal, JSON:
+		return n, nil
+	}
+	return nil, fmt.Errorf("%s (%s) cannot take an integer", f.Name, f.Type)
+}
+
+// coerceList converts a slice of values for field f (its elements) into a
+// typed slice suitable for an array parameter.
+func coerceList(f *Field, v any) (any, error) {
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		rv = rv.Elem()
+	}
+	if rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array {
+		return nil, fmt.Errorf("%s expects a list, got %T", f.Name, v)
+	}
+	n := rv.Len()
+	var out reflect.Value
+	switch f.Type {
+	case String, Enum:
+		out = reflect.ValueOf(make([]string, 0, n))
+	case Int, BigInt:
+		out = reflect.ValueOf(make([]int64, 0, n))
+	case Float:
+		out = reflect.ValueOf(make([]float64, 0, n))
+	case Boolean:
+		out = reflect.ValueOf(make([]bool, 0, n))
+	case DateTime:
+		out = reflect.ValueOf(make([]time.Time, 0, n))
+	default:
+		out = reflect.ValueOf(make([]any, 0, n))
+	}
+	et := out.Type().Elem()
+	for i := range n {
+		e := rv.Index(i).Interface()
+		if isNil(e) {
+			return nil, fmt.Errorf("%s: a list may not contain null", f.Name)
+		}
+		c, err := coerce(f, e)
+		if err != nil {
+			return nil, err
+		}
+		cv := reflect.ValueOf(c)
+		if !cv.Type().AssignableTo(et) {
+			if !cv.Type().ConvertibleTo(et) {
+				return nil, fmt.Errorf("%s: %T in a list of %s", f.Name, e, f.Type)
+			}
+			cv = cv.Convert(et)
+		}
+		out = reflect.Append(out, cv)
+	}
+	return out.Interface(), nil
+}

@@ -1,0 +1,649 @@
+package orm
+
+import (
+	"context"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Create inserts a row (and runs the nested writes of its Data in the same
+// transaction) and returns it with the requested select/include.
+func Create[T any](ctx context.Context, db DB, m *Model, args *CreateArgs) (*T, error) {
+	return rowOp[T](ctx, db, m, ActionCreate, args)
+}
+
+// CreateMany inserts many rows in one statement per batch (COPY when every
+// row sets the same fields and SkipDuplicates is off) and returns the number
+// of rows inserted. Nested writes are not allowed.
+func CreateMany(ctx context.Context, db DB, m *Model, args *CreateManyArgs) (int64, error) {
+	return countOp(ctx, db, m, ActionCreateMany, args)
+}
+
+// Update updates the row selected by args.Where, which must hold a unique
+// selector and may add other conditions (balance >= amount). No match
+// fails with P2025.
+func Update[T any](ctx context.Context, db DB, m *Model, args *UpdateArgs) (*T, error) {
+	return rowOp[T](ctx, db, m, ActionUpdate, args)
+}
+
+// UpdateMany updates every matching row and returns how many changed.
+func UpdateMany(ctx context.Context, db DB, m *Model, args *UpdateArgs) (int64, error) {
+	return countOp(ctx, db, m, ActionUpdateMany, args)
+}
+
+// Upsert inserts args.Create, or updates with args.Update the row that
+// conflicts on the unique selector args.Where (INSERT ... ON CONFLICT).
+func Upsert[T any](ctx context.Context, db DB, m *Model, args *UpsertArgs) (*T, error) {
+	return rowOp[T](ctx, db, m, ActionUpsert, args)
+}
+
+// Delete deletes the row selected by a unique Where and returns it; no
+// match fails with P2025.
+func Delete[T any](ctx context.Context, db DB, m *Model, args *DeleteArgs) (*T, error) {
+	return rowOp[T](ctx, db, m, ActionDelete, args)
+}
+
+// DeleteMany deletes every matching row and returns how many.
+func DeleteMany(ctx context.Context, db DB, m *Model, args *DeleteArgs) (int64, error) {
+	return countOp(ctx, db, m, ActionDeleteMany, args)
+}
+
+func rowOp[T any](ctx context.Context, db DB, m *Model, act Action, args any) (*T, error) {
+	if reflect.ValueOf(args).IsNil() {
+		return nil, validationErr(m, "", "%s needs arguments", act)
+	}
+	res, err := run(ctx, db, &Operation{Model: m, Action: act, Args: args, typ: typeOf[T]()})
+	if err != nil {
+		return nil, err
+	}
+	return asResult[*T](act, res)
+}
+
+func countOp(ctx context.Context, db DB, m *Model, act Action, args any) (int64, error) {
+	if reflect.ValueOf(args).IsNil() {
+		return 0, validationErr(m, "", "%s needs arguments", act)
+	}
+	res, err := run(ctx, db, &Operation{Model: m, Action: act, Args: args})
+	if err != nil {
+		return 0, err
+	}
+	return asResult[int64](act, res)
+}
+
+// assign is one scalar assignment of a Data.
+type assign struct {
+	f *Field
+	v any
+}
+
+type relWrite struct {
+	r *Relation
+	n *Nested
+}
+
+// splitData validates d and splits it into scalar assignments (in model
+// field order) and nested relation writes.
+func splitData(m *Model, d Data, path string, forCreate bool) ([]assign, []relWrite, error) {
+	as := make([]assign, 0, len(d))
+	var rels []relWrite
+	for k, v := range d {
+		if m.fields[k] == nil {
+			r := m.relations[k]
+			if r == nil {
+				return nil, nil, validationErr(m, joinPath(path, k), "unknown field %q", k)
+			}
+			var n *Nested
+			switch x := v.(type) {
+			case *Nested:
+				n = x
+			case Nested:
+				n = &x
+			}
+			if n == nil {
+				return nil, nil, validationErr(m, joinPath(path, k), "relation fields take a *Nested write, got %T", v)
+			}
+			rels = append(rels, relWrite{r, n})
+		}
+	}
+	for _, f := range m.Fields {
+		v, ok := d[f.Name]
+		if !ok {
+			continue
+		}
+		p := joinPath(path, f.Name)
+		if a, isAtomic := v.(*Atomic); isAtomic {
+			if a == nil {
+				return nil, nil, validationErr(m, p, "nil atomic update")
+			}
+			if a.Op == AtomicSet {
+				v = a.Value
+			} else {
+				if forCreate {
+					return nil, nil, validationErr(m, p, "atomic %s is only allowed in updates", atomicNames[a.Op])
+				}
+				if !f.Type.numeric() || f.List {
+					return nil, nil, validationErr(m, p, "atomic number updates need a number field")
+				}
+				cv, err := coerce(f, a.Value)
+				if err != nil || cv == nil {
+					return nil, nil, validationErr(m, p, "invalid operand: %v", err)
+				}
+				as = append(as, assign{f, &Atomic{a.Op, cv}})
+				continue
+			}
+		}
+		if isNil(v) {
+			if !f.Nullable {
+				return nil, nil, validationErr(m, p, "%s is required and cannot be null", f.Name)
+			}
+			as = append(as, assign{f, nil})
+			continue
+		}
+		var cv any
+		var err error
+		if f.List {
+			cv, err = coerceList(f, v)
+		} else {
+			cv, err = coerce(f, v)
+		}
+		if err != nil {
+			return nil, nil, validationErr(m, p, "%v", err)
+		}
+		as = append(as, assign{f, cv})
+	}
+	return as, rels, nil
+}
+
+var atomicNames = [...]string{"", "set", "increment", "decrement", "multiply", "divide"}
+
+// setClause compiles assignments for UPDATE (UpdatedAt fields get now()).
+func (c *compiler) setClause(m *Model, as []assign) string {
+	var sb strings.Builder
+	set := make(map[*Field]bool, len(as))
+	for i, a := range as {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		set[a.f] = true
+		sb.WriteString(a.f.qcol + " = ")
+		if at, ok := a.v.(*Atomic); ok {
+			op := [...]string{AtomicIncrement: " + ", AtomicDecrement: " - ", AtomicMultiply: " * ", AtomicDivide: " / "}[at.Op]
+			sb.WriteString(m.qtable + "." + a.f.qcol + op + c.arg(at.Value))
+			continue
+		}
+		sb.WriteString(c.arg(a.v))
+	}
+	for _, f := range m.Fields {
+		if f.UpdatedAt && !set[f] && len(as) > 0 {
+			sb.WriteString(", " + f.qcol + " = now()")
+		}
+	}
+	return sb.String()
+}
+
+// insertParts compiles the column list and values of one INSERT row.
+func (c *compiler) insertParts(m *Model, as []assign) (cols, vals string) {
+	var cb, vb strings.Builder
+	set := make(map[*Field]bool, len(as))
+	for i, a := range as {
+		if i > 0 {
+			cb.WriteString(", ")
+			vb.WriteString(", ")
+		}
+		set[a.f] = true
+		cb.WriteString(a.f.qcol)
+		vb.WriteString(c.arg(a.v))
+	}
+	for _, f := range m.Fields {
+		if f.UpdatedAt && !set[f] {
+			if cb.Len() > 0 {
+				cb.WriteString(", ")
+				vb.WriteString(", ")
+			}
+			cb.WriteString(f.qcol)
+			vb.WriteString("now()")
+		}
+	}
+	return cb.String(), vb.String()
+}
+
+func returningList(fields []*Field) string {
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = f.qcol
+	}
+	return strings.Join(parts, ", ")
+}
+
+func fieldNames(fields []*Field) []string {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		out[i] = f.Name
+	}
+	return out
+}
+
+// record is a row read generically (field name -> value) for nested writes.
+type record map[string]any
+
+func (h *handle) scanRecord(ctx context.Context, q querier, m *Model, act Action, sql string, args []any) (record, error) {
+	var rec record
+	err := h.query(ctx, q, m, act, sql, args, func(rows pgx.Rows) error {
+		vals, err := rows.Values()
+		if err != nil {
+			return err
+		}
+		rec = make(record, len(vals))
+		for i, fd := range rows.FieldDescriptions() {
+			if f := m.byColumn[fd.Name]; f != nil {
+				rec[f.Name] = vals[i]
+			}
+		}
+		return nil
+	})
+	return rec, err
+}
+
+func pkWhere(m *Model, rec record) Where {
+	w := make(Where, len(m.pk))
+	for i, f := range m.pk {
+		w[i] = Eq(f.Name, rec[f.Name])
+	}
+	return w
+}
+
+// readBack loads the row with the given primary key into a *typ with the
+// requested select/include.
+func (h *handle) readBack(ctx context.Context, m *Model, act Action, rec record, sel []string, inc []Include, typ reflect.Type) (any, error) {
+	rows, err := h.findRows(ctx, m, act, &FindArgs{Where: pkWhere(m, rec), Select: sel, Include: inc, Take: 1}, typ)
+	if err != nil {
+		return nil, err
+	}
+	if rows.Len() == 0 {
+		return nil, notFound(m, "the written "+m.Name+" is not visible")
+	}
+	return rows.Index(0).Addr().Interface(), nil
+}
+
+// returnRow runs a single write statement returning the selected fields
+// into a *typ; no row means P2025.
+func (h *handle) returnRow(ctx context.Context, m *Model, act Action, c *compiler, sql string, sel []string, typ reflect.Type, what string) (any, error) {
+	fields, err := selectedFields(m, sel, nil, "")
+	if err != nil {
+		return nil, err
+	}
+	sql += " RETURNING " + returningList(fields)
+	plan, err := planFor(typ, fieldNames(fields))
+	if err != nil {
+		return nil, err
+	}
+	s := newSink(plan, nil)
+	err = h.do(ctx, func(q querier) error { return h.query(ctx, q, m, act, sql, c.args, s.scan) })
+	if err != nil {
+		return nil, err
+	}
+	if s.n == 0 {
+		return nil, notFound(m, what)
+	}
+	return s.rows.Index(0).Addr().Interface(), nil
+}
+
+func (h *handle) create(ctx context.Context, m *Model, a *CreateArgs, typ reflect.Type) (any, error) {
+	as, rels, err := splitData(m, a.Data, "data", true)
+	if err != nil {
+		return nil, err
+	}
+	if len(rels) == 0 && len(a.Include) == 0 {
+		var c compiler
+		cols, vals := c.insertParts(m, as)
+		return h.returnRow(ctx, m, ActionCreate, &c, insertSQL(m, cols, vals), a.Select, typ, "insert returned no row")
+	}
+	var out any
+	err = h.atomic(ctx, func(h *handle) error {
+		rec, err := h.createNested(ctx, m, a.Data, "data")
+		if err != nil {
+			return err
+		}
+		out, err = h.readBack(ctx, m, ActionCreate, rec, a.Select, a.Include, typ)
+		return err
+	})
+	return out, err
+}
+
+func insertSQL(m *Model, cols, vals string) string {
+	if cols == "" {
+		return "INSERT INTO " + m.qtable + " DEFAULT VALUES"
+	}
+	return "INSERT INTO " + m.qtable + " (" + cols + ") VALUES (" + vals + ")"
+}
+
+func (h *handle) update(ctx context.Context, m *Model, a *UpdateArgs, typ reflect.Type) (any, error) {
+	if err := checkUnique(m, a.Where, "where"); err != nil {
+		return nil, err
+	}
+	as, rels, err := splitData(m, a.Data, "data", false)
+	if err != nil {
+		return nil, err
+	}
+	if len(rels) == 0 && len(a.Include) == 0 && len(as) > 0 {
+		var c compiler
+		sql, err := c.updateSQL(m, as, a.Where)
+		if err != nil {
+			return nil, err
+		}
+		return h.returnRow(ctx, m, ActionUpdate, &c, sql, a.Select, typ, "no "+m.Name+" matches the update's where")
+	}
+	var out any
+	err = h.atomic(ctx, func(h *handle) error {
+		rec, err := h.updateNested(ctx, m, a.Where, a.Data, "data")
+		if err != nil {
+			return err
+		}
+		out, err = h.readBack(ctx, m, ActionUpdate, rec, a.Select, a.Include, typ)
+		return err
+	})
+	return out, err
+}
+
+func (c *compiler) updateSQL(m *Model, as []assign, w Where) (string, error) {
+	set := c.setClause(m, as)
+	cond, err := c.where(m, m.qtable, w, "where")
+	if err != nil {
+		return "", err
+	}
+	return "UPDATE " + m.qtable + " SET " + set + " WHERE " + cond, nil
+}
+
+func (h *handle) updateMany(ctx context.Context, m *Model, a *UpdateArgs) (any, error) {
+	as, rels, err := splitData(m, a.Data, "data", false)
+	if err != nil {
+		return nil, err
+	}
+	if len(rels) > 0 {
+		return nil, validationErr(m, "data", "updateMany does not take nested writes")
+	}
+	if len(as) == 0 {
+		return int64(0), nil
+	}
+	var c compiler
+	sql, err := c.updateSQL(m, as, a.Where)
+	if err != nil {
+		return nil, err
+	}
+	var n int64
+	err = h.do(ctx, func(q querier) error {
+		n, err = h.exec(ctx, q, m, ActionUpdateMany, sql, c.args)
+		return err
+	})
+	return n, err
+}
+
+func (h *handle) upsert(ctx context.Context, m *Model, a *UpsertArgs, typ reflect.Type) (any, error) {
+	if err := checkUnique(m, a.Where, "where"); err != nil {
+		return nil, err
+	}
+	cas, crels, err := splitData(m, a.Create, "create", true)
+	if err != nil {
+		return nil, err
+	}
+	uas, urels, err := splitData(m, a.Update, "update", false)
+	if err != nil {
+		return nil, err
+	}
+	if len(crels) > 0 || len(urels) > 0 {
+		return nil, validationErr(m, "", "upsert does not take nested writes")
+	}
+	// The conflict target: the unique set the where covers.
+	target := conflictTarget(m, a.Where)
+	var c compiler
+	cols, vals := c.insertParts(m, cas)
+	sql := insertSQL(m, cols, vals) + " ON CONFLICT (" + target + ") DO UPDATE SET "
+	if len(uas) == 0 {
+		// Still return the existing row: a no-op update of the first key column.
+		sql += m.pk[0].qcol + " = " + m.qtable + "." + m.pk[0].qcol
+	} else {
+		sql += c.setClause(m, uas)
+	}
+	cond, err := c.where(m, m.qtable, a.Where, "where")
+	if err != nil {
+		return nil, err
+	}
+	sql += " WHERE " + cond
+	if len(a.Include) == 0 {
+		return h.returnRow(ctx, m, ActionUpsert, &c, sql, a.Select, typ, "upsert matched a conflicting row outside its where")
+	}
+	var out any
+	err = h.atomic(ctx, func(h *handle) error {
+		rec, err := h.doRecord(ctx, m, ActionUpsert, &c, sql+" RETURNING *")
+		if err != nil {
+			return err
+		}
+		out, err = h.readBack(ctx, m, ActionUpsert, rec, a.Select, a.Include, typ)
+		return err
+	})
+	return out, err
+}
+
+func conflictTarget(m *Model, w Where) string {
+	eq := map[string]bool{}
+	for _, c := range w {
+		if fc, ok := c.(*FieldCond); ok && fc.Op == OpEquals {
+			eq[fc.Field] = true
+		}
+	}
+	cols := func(names []string) string {
+		parts := make([]string, len(names))
+		for i, n := range names {
+			parts[i] = m.fields[n].qcol
+		}
+		return strings.Join(parts, ", ")
+	}
+	all := func(names []string) bool {
+		for _, n := range names {
+			if !eq[n] {
+				return false
+			}
+		}
+		return true
+	}
+	if all(m.PrimaryKey) {
+		return cols(m.PrimaryKey)
+	}
+	for _, u := range m.Uniques {
+		if all(u.Fields) {
+			return cols(u.Fields)
+		}
+	}
+	return cols(m.PrimaryKey)
+}
+
+// doRecord runs a statement returning every column (RETURNING * or
+// SELECT *) as a record; no row: P2025.
+func (h *handle) doRecord(ctx context.Context, m *Model, act Action, c *compiler, sql string) (record, error) {
+	var rec record
+	err := h.do(ctx, func(q querier) error {
+		var err error
+		rec, err = h.scanRecord(ctx, q, m, act, sql, c.args)
+		return err
+	})
+	if err == nil && rec == nil {
+		return nil, notFound(m, "no "+m.Name+" matches the where")
+	}
+	return rec, err
+}
+
+func (h *handle) delete(ctx context.Context, m *Model, a *DeleteArgs, typ reflect.Type) (any, error) {
+	if err := checkUnique(m, a.Where, "where"); err != nil {
+		return nil, err
+	}
+	var c compiler
+	cond, err := c.where(m, m.qtable, a.Where, "where")
+	if err != nil {
+		return nil, err
+	}
+	sql := "DELETE FROM " + m.qtable + " WHERE " + cond
+	if len(a.Include) == 0 {
+		return h.returnRow(ctx, m, ActionDelete, &c, sql, a.Select, typ, "no "+m.Name+" matches the delete's where")
+	}
+	var out any
+	err = h.atomic(ctx, func(h *handle) error {
+		rows, err := h.findRows(ctx, m, ActionDelete, &FindArgs{Where: a.Where, Select: a.Select, Include: a.Include, Take: 1}, typ)
+		if err != nil {
+			return err
+		}
+		if rows.Len() == 0 {
+			return notFound(m, "no "+m.Name+" matches the delete's where")
+		}
+		if _, err := h.doRecord(ctx, m, ActionDelete, &c, sql+" RETURNING *"); err != nil {
+			return err
+		}
+		out = rows.Index(0).Addr().Interface()
+		return nil
+	})
+	return out, err
+}
+
+func (h *handle) deleteMany(ctx context.Context, m *Model, a *DeleteArgs) (any, error) {
+	var c compiler
+	cond, err := c.where(m, m.qtable, a.Where, "where")
+	if err != nil {
+		return nil, err
+	}
+	sql := "DELETE FROM " + m.qtable + " WHERE " + cond
+	var n int64
+	err = h.do(ctx, func(q querier) error {
+		n, err = h.exec(ctx, q, m, ActionDeleteMany, sql, c.args)
+		return err
+	})
+	return n, err
+}
+
+// maxParams is PostgreSQL's limit on bind parameters per statement.
+const maxParams = 65535
+
+func (h *handle) createMany(ctx context.Context, m *Model, a *CreateManyArgs) (any, error) {
+	if len(a.Data) == 0 {
+		return int64(0), nil
+	}
+	rows := make([][]assign, len(a.Data))
+	used := map[*Field]bool{}
+	uniform := true
+	for i, d := range a.Data {
+		as, rels, err := splitData(m, d, "data["+strconv.Itoa(i)+"]", true)
+		if err != nil {
+			return nil, err
+		}
+		if len(rels) > 0 {
+			return nil, validationErr(m, "data["+strconv.Itoa(i)+"]", "createMany does not take nested writes")
+		}
+		rows[i] = as
+		if i > 0 && len(as) != len(rows[0]) {
+			uniform = false
+		}
+		for _, x := range as {
+			used[x.f] = true
+		}
+	}
+	var fields []*Field
+	for _, f := range m.Fields {
+		if used[f] || f.UpdatedAt {
+			fields = append(fields, f)
+		}
+	}
+	if uniform && len(used) == len(rows[0]) && !a.SkipDuplicates && len(rows) > 1 {
+		return h.copyRows(ctx, m, fields, rows)
+	}
+	var total int64
+	err := h.atomic(ctx, func(h *handle) error {
+		per := max(1, maxParams/max(1, len(fields)))
+		for start := 0; start < len(rows); start += per {
+			end := min(start+per, len(rows))
+			var c compiler
+			var sb strings.Builder
+			sb.WriteString("INSERT INTO " + m.qtable + " (" + returningList(fields) + ") VALUES ")
+			for i, as := range rows[start:end] {
+				if i > 0 {
+					sb.WriteString(", ")
+				}
+				sb.WriteString("(")
+				for j, f := range fields {
+					if j > 0 {
+						sb.WriteString(", ")
+					}
+					sb.WriteString(valueFor(&c, f, as))
+				}
+				sb.WriteString(")")
+			}
+			if a.SkipDuplicates {
+				sb.WriteString(" ON CONFLICT DO NOTHING")
+			}
+			err := h.do(ctx, func(q querier) error {
+				n, err := h.exec(ctx, q, m, ActionCreateMany, sb.String(), c.args)
+				total += n
+				return err
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return total, err
+}
+
+func valueFor(c *compiler, f *Field, as []assign) string {
+	for _, a := range as {
+		if a.f == f {
+			return c.arg(a.v)
+		}
+	}
+	if f.UpdatedAt {
+		return "now()"
+	}
+	return "DEFAULT"
+}
+
+// copyRows inserts uniform rows with COPY.
+func (h *handle) copyRows(ctx context.Context, m *Model, fields []*Field, rows [][]assign) (any, error) {
+	cols := make([]string, len(fields))
+	for i, f := range fields {
+		cols[i] = f.Column
+	}
+	pos := make(map[*Field]int, len(fields))
+	for i, f := range fields {
+		pos[f] = i
+	}
+	now := []any(nil)
+	src := make([][]any, len(rows))
+	for i, as := range rows {
+		vals := make([]any, len(fields))
+		for _, a := range as {
+			vals[pos[a.f]] = a.v
+		}
+		for j, f := range fields {
+			if f.UpdatedAt && vals[j] == nil {
+				if now == nil {
+					now = []any{nowUTC()}
+				}
+				vals[j] = now[0]
+			}
+		}
+		src[i] = vals
+	}
+	table := pgx.Identifier{m.Table}
+	if m.DBSchema != "" {
+		table = pgx.Identifier{m.DBSchema, m.Table}
+	}
+	var n int64
+	err := h.do(ctx, func(q querier) error {
+		start := timeNow()
+		var err error
+		n, err = q.CopyFrom(ctx, table, cols, pgx.CopyFromRows(src))
+		h.emit(ctx, m, ActionCreateMany, "COPY "+m.qtable+" ("+returningList(fields)+") FROM STDIN", len(rows)*len(fields), start, n, err)
+		return classify(m, err)
+	})
+	return n, err
+}
