@@ -291,7 +291,6 @@ func castFilterValue(p *Path, key string, v any) (any, error) {
 type updateCtx struct {
 	strict   StrictMode
 	validate bool
-	now      time.Time
 	upsert   bool
 }
 

@@ -296,4 +296,3 @@ func (e *env) count(f func()) int64 {
 	return e.stmts.Load() - before
 }
 
-func ptr[T any](v T) *T { return &v }
