@@ -60,6 +60,11 @@ type Config struct {
 	// long a hit may be kept (default 1m).
 	L1    bool
 	L1TTL time.Duration
+	// L1Decoded (with L1) also keeps the decoded value beside the L1 copy,
+	// so a hit skips the codec. Every caller then receives the same value
+	// until the key changes: treat values from Get as read-only (do not
+	// modify their maps, slices or pointees).
+	L1Decoded bool
 	// FallbackToLoader makes Get call the loader directly while Redis is
 	// unreachable (nothing is cached meanwhile). Without it, Get returns a
 	// *RedisError.
@@ -87,6 +92,7 @@ type Cache struct {
 // shared is the state namespaces of one Cache have in common.
 type shared struct {
 	flight   singleflight.Group
+	memo     *memo // decoded L1 values, with Config.L1Decoded
 	degraded atomic.Bool
 	probeAt  atomic.Int64 // unix nanos: while degraded, the next call that may try Redis
 	stats    counters
@@ -151,7 +157,11 @@ func New(client rueidis.Client, cfg Config) (*Cache, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Cache{client: client, cfg: cfg, shared: &shared{}}, nil
+	sh := &shared{}
+	if cfg.L1 && cfg.L1Decoded {
+		sh.memo = newMemo()
+	}
+	return &Cache{client: client, cfg: cfg, shared: sh}, nil
 }
 
 func checkNamespace(ns string) error {
@@ -268,7 +278,7 @@ func (c *Cache) skipRedis() bool {
 // returns err wrapped as *RedisError (nil stays nil).
 func (c *Cache) observe(op, key string, err error) error {
 	if err == nil || rueidis.IsRedisNil(err) {
-		if c.shared.degraded.CompareAndSwap(true, false) {
+		if c.shared.degraded.Load() && c.shared.degraded.CompareAndSwap(true, false) {
 			c.emit(Event{Kind: EventRecovered, Key: key})
 		}
 		return err

@@ -344,6 +344,31 @@ func TestL1Invalidation(t *testing.T) {
 	}, 2*time.Second, time.Millisecond, "B's L1 copy was invalidated")
 }
 
+// TestL1Decoded: decoded values are kept beside the L1 copy and still
+// follow invalidations.
+func TestL1Decoded(t *testing.T) {
+	ns := devenv.Redis(t)
+	ctx := context.Background()
+	a := newCache(t, ns.NewClient(nil), ns.Prefix, nil)
+	b := newCache(t, ns.NewClient(nil), ns.Prefix, func(c *cache.Config) { c.L1 = true; c.L1Decoded = true })
+	require.NoError(t, a.Set(ctx, "u", user{1, "v1"}, nil))
+	never := func(context.Context) (user, error) { return user{}, errors.New("must not load") }
+	for i := 0; i < 3; i++ {
+		u, err := cache.Get(ctx, b, "u", never, nil)
+		require.NoError(t, err)
+		require.Equal(t, user{1, "v1"}, u)
+	}
+	// Another type for the same key decodes on its own.
+	m, err := cache.Get(ctx, b, "u", func(context.Context) (map[string]any, error) { return nil, errors.New("no") }, nil)
+	require.NoError(t, err)
+	require.Equal(t, "v1", m["name"])
+	require.NoError(t, a.Set(ctx, "u", user{1, "v2"}, nil))
+	require.Eventually(t, func() bool {
+		u, err := cache.Get(ctx, b, "u", never, nil)
+		return err == nil && u.Name == "v2"
+	}, 2*time.Second, time.Millisecond)
+}
+
 func TestRefreshAhead(t *testing.T) {
 	ns := devenv.Redis(t)
 	ctx := context.Background()

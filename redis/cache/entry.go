@@ -3,6 +3,7 @@ package cache
 import (
 	"encoding/binary"
 	"errors"
+	"math"
 	"time"
 )
 
@@ -36,10 +37,7 @@ func (e entry) encode() []byte {
 		b[0] = kindNegative
 	}
 	binary.BigEndian.PutUint64(b[1:9], uint64(e.expiry.UnixMilli()))
-	d := e.delta.Milliseconds()
-	if d > 1<<31 {
-		d = 1 << 31
-	}
+	d := min(max(e.delta.Milliseconds(), 0), math.MaxUint32)
 	binary.BigEndian.PutUint32(b[9:13], uint32(d))
 	return append(b, e.payload...)
 }

@@ -67,6 +67,78 @@ func Get[T any](ctx context.Context, c *Cache, key string, load Loader[T], opts 
 	if opts == nil {
 		opts = &GetOpts{}
 	}
+	valKey := c.Key(key)
+	var raw []byte
+	var found bool
+	if c.skipRedis() {
+		err = &RedisError{Op: "get", Key: valKey, Err: errSkipped}
+	} else {
+		raw, found, err = c.lookup(ctx, valKey)
+	}
+	if err != nil {
+		if c.cfg.FallbackToLoader && IsUnavailable(err) {
+			return fallback(ctx, c, key, load)
+		}
+		return zero, err
+	}
+	force := false
+	if found {
+		c.shared.stats.hits.Add(1)
+		if m := c.shared.memo; m != nil {
+			if v, ok := m.get(valKey, raw); ok {
+				if tv, ok := v.(T); ok {
+					return tv, nil
+				}
+			}
+		}
+		e, derr := decodeEntry(raw)
+		refreshed := false
+		if derr == nil {
+			if e.negative {
+				return zero, ErrNotFound
+			}
+			if early := earlyRefresh(e, opts); early != noRefresh {
+				if b, ok := newFiller(c, key, load, opts).early(ctx, early); ok {
+					e.payload, refreshed = b, true
+				}
+			}
+			var v T
+			if derr = c.cfg.Codec.Unmarshal(e.payload, &v); derr == nil {
+				if m := c.shared.memo; m != nil && !refreshed {
+					m.put(valKey, raw, v)
+				}
+				return v, nil
+			}
+		}
+		c.emit(Event{Kind: EventDecodeError, Key: key, Err: derr})
+		force = true // overwrite the bad value
+	} else {
+		c.shared.stats.misses.Add(1)
+	}
+
+	b, err := newFiller(c, key, load, opts).fill(ctx, force)
+	if err != nil {
+		if c.cfg.FallbackToLoader && IsUnavailable(err) {
+			return fallback(ctx, c, key, load)
+		}
+		return zero, err
+	}
+	e, err := decodeEntry(b)
+	if err != nil {
+		return zero, &CodecError{Key: key, Err: err}
+	}
+	if e.negative {
+		return zero, ErrNotFound
+	}
+	var v T
+	if err := c.cfg.Codec.Unmarshal(e.payload, &v); err != nil {
+		return zero, &CodecError{Key: key, Err: err}
+	}
+	return v, nil
+}
+
+// newFiller binds the typed loader to the type-erased fill protocol.
+func newFiller[T any](c *Cache, key string, load Loader[T], opts *GetOpts) *filler {
 	ttl := c.cfg.TTL
 	if opts.TTL > 0 {
 		ttl = opts.TTL
@@ -87,62 +159,7 @@ func Get[T any](ctx context.Context, c *Cache, key string, load Loader[T], opts 
 		}
 		return entry{payload: b, delta: delta}, nil
 	}
-	f := &filler{c: c, key: key, ks: c.keys(key), load: loadEntry, ttl: ttl, tags: opts.Tags}
-
-	var raw []byte
-	var found bool
-	if c.skipRedis() {
-		err = &RedisError{Op: "get", Key: f.ks.val, Err: errSkipped}
-	} else {
-		raw, found, err = c.lookup(ctx, f.ks.val)
-	}
-	if err != nil {
-		if c.cfg.FallbackToLoader && IsUnavailable(err) {
-			return fallback(ctx, c, key, load)
-		}
-		return zero, err
-	}
-	force := false
-	if found {
-		c.shared.stats.hits.Add(1)
-		e, derr := decodeEntry(raw)
-		if derr == nil {
-			if e.negative {
-				return zero, ErrNotFound
-			}
-			if b, refreshed := f.early(ctx, e, opts); refreshed {
-				e.payload = b
-			}
-			var v T
-			if derr = c.cfg.Codec.Unmarshal(e.payload, &v); derr == nil {
-				return v, nil
-			}
-		}
-		c.emit(Event{Kind: EventDecodeError, Key: key, Err: derr})
-		force = true // overwrite the bad value
-	} else {
-		c.shared.stats.misses.Add(1)
-	}
-
-	b, err := f.fill(ctx, force)
-	if err != nil {
-		if c.cfg.FallbackToLoader && IsUnavailable(err) {
-			return fallback(ctx, c, key, load)
-		}
-		return zero, err
-	}
-	e, err := decodeEntry(b)
-	if err != nil {
-		return zero, &CodecError{Key: key, Err: err}
-	}
-	if e.negative {
-		return zero, ErrNotFound
-	}
-	var v T
-	if err := c.cfg.Codec.Unmarshal(e.payload, &v); err != nil {
-		return zero, &CodecError{Key: key, Err: err}
-	}
-	return v, nil
+	return &filler{c: c, key: key, ks: c.keys(key), load: loadEntry, ttl: ttl, tags: opts.Tags}
 }
 
 // fallback calls the loader while Redis is unreachable (in-process
@@ -327,25 +344,46 @@ func (f *filler) loadAndStore(ctx context.Context, token string) ([]byte, error)
 	return b, nil
 }
 
-// early implements refresh-ahead (background) and XFetch (synchronous, for
-// the one caller that wins the lock). It returns a fresh encoded entry when
-// it refreshed synchronously.
-func (f *filler) early(ctx context.Context, e entry, opts *GetOpts) ([]byte, bool) {
+type refreshKind uint8
+
+const (
+	noRefresh refreshKind = iota
+	refreshAhead
+	refreshXFetch
+)
+
+// earlyRefresh decides whether a hit refreshes before expiry: in the
+// background (refresh-ahead) or in this caller (XFetch).
+func earlyRefresh(e entry, opts *GetOpts) refreshKind {
+	if opts.RefreshAhead <= 0 && opts.XFetchBeta <= 0 {
+		return noRefresh
+	}
 	remaining := time.Until(e.expiry)
 	switch {
 	case opts.RefreshAhead > 0 && remaining < opts.RefreshAhead:
-		c := f.c
+		return refreshAhead
+	case opts.XFetchBeta > 0 && xfetch(e.delta, opts.XFetchBeta, remaining):
+		return refreshXFetch
+	}
+	return noRefresh
+}
+
+// early refreshes a hit. For XFetch it returns the fresh payload when this
+// caller won the lock and reloaded.
+func (f *filler) early(ctx context.Context, kind refreshKind) ([]byte, bool) {
+	c := f.c
+	if kind == refreshAhead {
 		c.shared.flight.DoChan("refresh\x00"+f.ks.val, func() (any, error) {
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.LockTTL)
 			defer cancel()
 			_, _, err := f.refresh(rctx)
 			return nil, err
 		})
-	case opts.XFetchBeta > 0 && xfetch(e.delta, opts.XFetchBeta, remaining):
-		if b, ok, err := f.refresh(ctx); err == nil && ok {
-			if fe, err := decodeEntry(b); err == nil && !fe.negative {
-				return fe.payload, true
-			}
+		return nil, false
+	}
+	if b, ok, err := f.refresh(ctx); err == nil && ok {
+		if fe, err := decodeEntry(b); err == nil && !fe.negative {
+			return fe.payload, true
 		}
 	}
 	return nil, false

@@ -1,0 +1,139 @@
+// Package ratelimit_test compares polystore's rate limiters with a raw
+// rueidis INCR round trip (the floor) and with go-redis/redis_rate (GCRA),
+// on the same Redis server, at parallelism 1 and 64.
+package ratelimit_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/go-redis/redis_rate/v10"
+	"github.com/polystore/polystore/internal/devenv"
+	"github.com/polystore/polystore/redis/ratelimit"
+	goredis "github.com/redis/go-redis/v9"
+	"github.com/redis/rueidis"
+)
+
+var (
+	serverURL string
+	prefix    = devenv.UniqueName("bench:rl:") + ":"
+)
+
+func TestMain(m *testing.M) {
+	ctx := context.Background()
+	srv, err := devenv.ResolveRedis(ctx, &devenv.Options{StartServers: true})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	serverURL = srv.URL
+	code := m.Run()
+	if c, err := newRueidis(); err == nil {
+		_, _ = devenv.DeleteRedisPrefix(ctx, c, prefix)
+		c.Close()
+	}
+	_ = srv.Close(ctx)
+	os.Exit(code)
+}
+
+func newRueidis() (rueidis.Client, error) {
+	opt, err := devenv.RedisOption(serverURL)
+	if err != nil {
+		return nil, err
+	}
+	return rueidis.NewClient(opt)
+}
+
+const nkeys = 1024
+
+var keys = func() []string {
+	k := make([]string, nkeys)
+	for i := range k {
+		k[i] = "user:" + strconv.Itoa(i)
+	}
+	return k
+}()
+
+// run calls check with rotating keys, sequentially (p=1) or from 64
+// goroutines (p=64).
+func run(b *testing.B, par int, check func(ctx context.Context, key string) error) {
+	ctx := context.Background()
+	var n atomic.Uint64
+	b.ReportAllocs()
+	b.ResetTimer()
+	if par == 1 {
+		for i := 0; b.Loop(); i++ {
+			if err := check(ctx, keys[i%nkeys]); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return
+	}
+	b.SetParallelism(max(par/runtime.GOMAXPROCS(0), 1))
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := check(ctx, keys[n.Add(1)%nkeys]); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+// A limit high enough that every check is admitted: the benchmark measures
+// the check itself.
+var limit = ratelimit.Limit{Rate: 1_000_000_000, Period: time.Second, Burst: 1_000_000_000}
+
+func BenchmarkCheck(b *testing.B) {
+	rc, err := newRueidis()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rc.Close()
+	opt, err := goredis.ParseURL(serverURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	gr := goredis.NewClient(opt)
+	defer gr.Close()
+	rr := redis_rate.NewLimiter(gr)
+
+	for _, par := range []int{1, 64} {
+		b.Run(fmt.Sprintf("impl=floor_incr/p=%d", par), func(b *testing.B) {
+			run(b, par, func(ctx context.Context, key string) error {
+				return rc.Do(ctx, rc.B().Incr().Key(prefix+"incr:{"+key+"}").Build()).Error()
+			})
+		})
+		for _, alg := range ratelimit.Algorithms {
+			l, err := ratelimit.New(rc, ratelimit.Config{Algorithm: alg, Limit: limit, Prefix: prefix + alg.String() + ":"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Run(fmt.Sprintf("impl=%s/p=%d", alg, par), func(b *testing.B) {
+				run(b, par, func(ctx context.Context, key string) error {
+					res, err := l.Allow(ctx, key, nil)
+					if err == nil && !res.Allowed {
+						err = fmt.Errorf("denied")
+					}
+					return err
+				})
+			})
+		}
+		b.Run(fmt.Sprintf("impl=redis_rate_gcra/p=%d", par), func(b *testing.B) {
+			rl := redis_rate.Limit{Rate: 1_000_000_000, Period: time.Second, Burst: 1_000_000_000}
+			run(b, par, func(ctx context.Context, key string) error {
+				res, err := rr.Allow(ctx, prefix+"rr:"+key, rl)
+				if err == nil && res.Allowed == 0 {
+					err = fmt.Errorf("denied")
+				}
+				return err
+			})
+		})
+	}
+}
