@@ -820,3 +820,8 @@ func (m *Model[T]) stripHidden(raw bson.Raw) (bson.Raw, error) {
 	}
 	return bson.Marshal(d)
 }
+
+// CastFilter returns filter as it would be sent: checked for server-side
+// JavaScript and with the values of schema paths cast to their types. Use
+// it to vet filters built from user input.
+func (m *Model[T]) CastFilter(filter any) (bson.D, error) { return m.filter(filter) }
