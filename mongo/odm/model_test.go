@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -408,4 +409,56 @@ func TestSyncIndexesOnServer(t *testing.T) {
 	require.NoError(t, m.Create(ctx, &Order{Customer: cust, Note: "abc", Paid: true}))
 	err = m.Create(ctx, &Order{Customer: cust, Note: "abc", Paid: true})
 	require.True(t, odm.IsDuplicateKey(err), "got %v", err)
+}
+
+func TestOversizedDocumentWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	users := userModel(t)
+	big := &User{Username: "big", Email: "b@x", Tags: []string{strings.Repeat("x", odm.MaxDocumentSize)}}
+	require.ErrorIs(t, users.Create(ctx, big), odm.ErrDocumentTooLarge)
+	err := users.InsertMany(ctx, []*User{{Username: "ok1", Email: "o@x"}, big})
+	require.ErrorIs(t, err, odm.ErrDocumentTooLarge)
+	n, err := users.Count(ctx, nil)
+	require.NoError(t, err)
+	require.Zero(t, n)
+}
+
+func TestHintMaxTimeEach(t *testing.T) {
+	ctx := context.Background()
+	users := userModel(t)
+	seedUsers(t, users, 5)
+	got, err := users.Find(bson.M{"age": bson.M{"$gte": 21}}).Hint("_id_").MaxTime(10 * time.Second).Sort("username").All(ctx)
+	require.NoError(t, err)
+	require.Len(t, got, 4)
+	var names []string
+	require.NoError(t, users.Find(nil).Sort("-username").Skip(3).Each(ctx, func(u *User) error {
+		names = append(names, u.Username)
+		return nil
+	}))
+	require.Equal(t, []string{"user01", "user00"}, names)
+}
+
+// A schema-only model over bson.M documents.
+func TestMapModel(t *testing.T) {
+	ctx := context.Background()
+	s := odm.NewSchema(&odm.SchemaOpts{VersionKey: "-"},
+		odm.String("sku").Required().Uppercase(),
+		odm.Int("qty").Min(0).Default(int64(1)),
+		odm.Array("tags", odm.String("")),
+	)
+	m, err := odm.NewModel[bson.M](devenv.Mongo(t), "Stock", s, nil)
+	require.NoError(t, err)
+	doc := bson.M{"sku": "ab-1"}
+	require.NoError(t, m.Create(ctx, &doc))
+	got, err := m.FindOne(bson.M{"sku": "AB-1"}).One(ctx)
+	require.NoError(t, err)
+	require.Equal(t, int64(1), (*got)["qty"])
+	require.NotContains(t, *got, "__v")
+	_, err = m.UpdateOne(ctx, bson.M{"sku": "AB-1"}, bson.M{"$set": bson.M{"qty": -1}}, nil)
+	require.True(t, odm.IsValidation(err))
+	bad := bson.M{"qty": 3}
+	err = m.Create(ctx, &bad)
+	var ve *odm.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, map[string]string{"sku": "required"}, ve.Kinds())
 }

@@ -492,8 +492,15 @@ func (p *Path) prepareMapEntry(m reflect.Value) {
 	if missing {
 		return
 	}
-	inner := cur.Elem()
+	inner := cur
+	if inner.Kind() == reflect.Interface {
+		inner = inner.Elem()
+	}
 	switch p.Type {
+	case TypeString:
+		if str, ok := inner.Interface().(string); ok && (p.trim || p.lower || p.upper) {
+			m.SetMapIndex(key, reflect.ValueOf(transformString(p, str)))
+		}
 	case TypeSubdoc:
 		if sub, ok := inner.Interface().(map[string]any); ok {
 			p.Schema.prepare(reflect.ValueOf(sub))
