@@ -87,6 +87,7 @@ func NewModel[T any](db *mongo.Database, name string, schema *Schema, opts *Mode
 	default:
 		return nil, schemaErr("model type must be a struct or a map with string keys, got %s", t)
 	}
+	schema.finalize()
 	for _, p := range schema.paths {
 		if p.Hidden {
 			m.hiddenProj = append(m.hiddenProj, bson.E{Key: p.Name, Value: 0})
