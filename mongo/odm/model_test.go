@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/mongo/odm"
@@ -461,4 +462,44 @@ func TestMapModel(t *testing.T) {
 	var ve *odm.ValidationError
 	require.ErrorAs(t, err, &ve)
 	require.Equal(t, map[string]string{"sku": "required"}, ve.Kinds())
+}
+
+func TestSyncIndexesRecreatesChanged(t *testing.T) {
+	ctx := context.Background()
+	type Doc struct {
+		ID   bson.ObjectID `bson:"_id,omitempty"`
+		Code string        `bson:"code" odm:"unique"`
+	}
+	m, err := odm.NewModel[Doc](devenv.Mongo(t), "Doc", nil, nil)
+	require.NoError(t, err)
+	_, err = m.Collection().Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "code", Value: 1}}})
+	require.NoError(t, err)
+	diff, err := m.SyncIndexes(ctx, nil)
+	require.NoError(t, err)
+	require.Equal(t, []string{"code_1"}, diff.Changed)
+	require.NoError(t, m.Create(ctx, &Doc{Code: "x"}))
+	require.True(t, odm.IsDuplicateKey(m.Create(ctx, &Doc{Code: "x"})), "now unique")
+}
+
+func TestAggregateHooks(t *testing.T) {
+	ctx := context.Background()
+	users := userModel(t)
+	seedUsers(t, users, 6)
+	users.Pre(odm.EventAggregate, func(ctx context.Context, op *odm.Op[User]) error {
+		op.Pipeline = append([]bson.D{{{Key: "$match", Value: bson.M{"tags": bson.M{"$ne": "t2"}}}}}, op.Pipeline...)
+		return nil
+	})
+	var out []struct {
+		ID    string `bson:"_id"`
+		Count int    `bson:"n"`
+	}
+	err := users.Aggregate(ctx, []bson.D{
+		{{Key: "$unwind", Value: "$tags"}},
+		{{Key: "$group", Value: bson.M{"_id": "$tags", "n": bson.M{"$sum": 1}}}},
+		{{Key: "$sort", Value: bson.M{"_id": 1}}},
+	}, &out)
+	require.NoError(t, err)
+	require.Len(t, out, 2)
+	require.Equal(t, "t0", out[0].ID)
+	require.Equal(t, 2, out[0].Count)
 }
