@@ -1,7 +1,9 @@
 package odm
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
@@ -259,6 +261,21 @@ func (m *Model[T]) Cast(ctx context.Context, input map[string]any) (*T, error) {
 		return nil, err
 	}
 	return doc, nil
+}
+
+// CastJSON is Cast for a JSON object (an HTTP request body). Numbers are
+// read exactly, so int64 values beyond 2^53 survive.
+func (m *Model[T]) CastJSON(ctx context.Context, data []byte) (*T, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var in map[string]any
+	if err := dec.Decode(&in); err != nil {
+		return nil, errorf("%s input must be a JSON object: %w", m.name, err)
+	}
+	if dec.More() {
+		return nil, errorf("%s input has data after the JSON object", m.name)
+	}
+	return m.Cast(ctx, in)
 }
 
 // setField sets a top-level field of doc by index (struct) or name (map).

@@ -272,3 +272,28 @@ func TestDecimal128Encode(t *testing.T) {
 	require.Equal(t, bson.TypeDecimal128, v.Type)
 	require.Equal(t, "19.99", v.Decimal128().String())
 }
+
+func TestCastJSON(t *testing.T) {
+	type Big struct {
+		N     int64            `bson:"n" odm:"required"`
+		F     float64          `bson:"f"`
+		S     string           `bson:"s"`
+		OK    bool             `bson:"ok"`
+		Price *bson.Decimal128 `bson:"price,omitempty"`
+	}
+	m := odm.MustModel[Big](nil, "Big", nil, nil)
+	ctx := context.Background()
+	b, err := m.CastJSON(ctx, []byte(`{"n": 9007199254740993, "f": "1.5", "s": 12345678901234567890, "ok": 1, "price": 0.10}`))
+	require.NoError(t, err)
+	require.Equal(t, int64(9007199254740993), b.N, "exact beyond 2^53")
+	require.Equal(t, 1.5, b.F)
+	require.Equal(t, "12345678901234567890", b.S, "digits kept as written")
+	require.True(t, b.OK)
+	require.Equal(t, "0.10", b.Price.String())
+	_, err = m.CastJSON(ctx, []byte(`[1,2]`))
+	require.Error(t, err)
+	_, err = m.CastJSON(ctx, []byte(`{"n":1} {"n":2}`))
+	require.Error(t, err)
+	_, err = m.CastJSON(ctx, []byte(`{"n": 1.5}`))
+	require.True(t, odm.IsValidation(err), "1.5 is not an int64: %v", err)
+}
