@@ -2,11 +2,14 @@ module github.com/polystore/polystore/bench
 
 go 1.26.0
 
+replace github.com/polystore/polystore => ../
+
 require (
 	github.com/go-redis/redis_rate/v10 v10.0.1
-	github.com/polystore/polystore v0.0.0
+	github.com/polystore/polystore v0.0.0-00010101000000-000000000000
 	github.com/redis/go-redis/v9 v9.23.0
 	github.com/redis/rueidis v1.0.79
+	go.mongodb.org/mongo-driver/v2 v2.10.0
 )
 
 require (
@@ -48,7 +51,6 @@ require (
 	github.com/youmark/pkcs8 v0.0.0-20240726163527-a2c0da244d78 // indirect
 	github.com/yuin/gopher-lua v1.1.1 // indirect
 	go.mongodb.org/mongo-driver v1.17.3 // indirect
-	go.mongodb.org/mongo-driver/v2 v2.10.0 // indirect
 	go.opentelemetry.io/auto/sdk v1.1.0 // indirect
 	go.opentelemetry.io/otel v1.36.0 // indirect
 	go.opentelemetry.io/otel/exporters/otlp/otlptrace v1.36.0 // indirect
@@ -76,5 +78,3 @@ require (
 	modernc.org/strutil v1.2.0 // indirect
 	modernc.org/token v1.1.0 // indirect
 )
-
-replace github.com/polystore/polystore => ../

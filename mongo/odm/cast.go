@@ -28,6 +28,27 @@ func castTo(p *Path, v any) (any, error) {
 		}
 		v = rv.Elem().Interface()
 	}
+	if n, ok := v.(json.Number); ok {
+		switch {
+		case p.Type == TypeString || p.Type == TypeDecimal128:
+			v = n.String() // keep the digits as written
+		case p.isInt:
+			if i, err := n.Int64(); err == nil {
+				return i, nil // exact, even beyond 2^53
+			}
+			f, err := n.Float64()
+			if err != nil {
+				return nil, errCast
+			}
+			v = f
+		default:
+			f, err := n.Float64()
+			if err != nil {
+				return nil, errCast
+			}
+			v = f
+		}
+	}
 	switch p.Type {
 	case TypeString:
 		return castString(v)

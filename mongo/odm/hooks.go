@@ -110,8 +110,9 @@ type JSONOpts struct {
 	Virtuals bool
 }
 
-// JSON renders doc with encoding/json, adding the virtuals on request and
-// leaving out select:false paths.
+// JSON renders doc with encoding/json, adding the virtuals on request.
+// For map documents select:false paths are left out; struct fields that
+// must never reach JSON take a `json:"-"` tag.
 func (m *Model[T]) JSON(doc *T, o *JSONOpts) ([]byte, error) {
 	b, err := json.Marshal(doc)
 	if err != nil {

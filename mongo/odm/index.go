@@ -103,6 +103,42 @@ func (ix Index) spec() bson.D {
 	return d
 }
 
+// serverForm is the spec as the server lists it: text keys become
+// {_fts: "text", _ftsx: 1} with every text field weighted (1 by default)
+// and the language defaulting to English.
+func (ix Index) serverForm() bson.D {
+	var keys bson.D
+	weights := bson.D{}
+	text := false
+	for _, k := range ix.Keys {
+		if k.Value == "text" {
+			if !text {
+				keys = append(keys, bson.E{Key: "_fts", Value: "text"}, bson.E{Key: "_ftsx", Value: 1})
+				text = true
+			}
+			w := any(1)
+			for _, e := range ix.Weights {
+				if e.Key == k.Key {
+					w = e.Value
+				}
+			}
+			weights = append(weights, bson.E{Key: k.Key, Value: w})
+			continue
+		}
+		keys = append(keys, k)
+	}
+	if !text {
+		return ix.spec()
+	}
+	sort.Slice(weights, func(i, j int) bool { return weights[i].Key < weights[j].Key })
+	out := ix
+	out.Keys, out.Weights = keys, weights
+	if out.DefaultLanguage == "" {
+		out.DefaultLanguage = "english"
+	}
+	return out.spec()
+}
+
 // CreateIndexesCommand is the exact createIndexes command SyncIndexes sends
 // for the given indexes.
 func CreateIndexesCommand(collection string, ixs []Index) bson.D {
@@ -156,6 +192,13 @@ func indexSignature(d bson.D) string {
 		}
 		if k == "collation" {
 			v = collationCore(v)
+		}
+		if k == "weights" {
+			if d, ok := v.(bson.D); ok {
+				d = append(bson.D(nil), d...)
+				sort.Slice(d, func(i, j int) bool { return d[i].Key < d[j].Key })
+				v = d
+			}
 		}
 		fmt.Fprintf(&b, "%s=%s;", k, normString(v))
 	}
@@ -227,7 +270,7 @@ func (m *Model[T]) SyncIndexes(ctx context.Context, opts *SyncIndexesOpts) (*Ind
 		case !ok:
 			diff.Created = append(diff.Created, ix.Name)
 			create = append(create, ix)
-		case indexSignature(cur) != indexSignature(ix.spec()):
+		case indexSignature(cur) != indexSignature(ix.serverForm()):
 			diff.Changed = append(diff.Changed, ix.Name)
 			create = append(create, ix)
 		default:

@@ -1,7 +1,9 @@
 package odm
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
@@ -87,6 +89,7 @@ func NewModel[T any](db *mongo.Database, name string, schema *Schema, opts *Mode
 	default:
 		return nil, schemaErr("model type must be a struct or a map with string keys, got %s", t)
 	}
+	schema.finalize()
 	for _, p := range schema.paths {
 		if p.Hidden {
 			m.hiddenProj = append(m.hiddenProj, bson.E{Key: p.Name, Value: 0})
@@ -258,6 +261,21 @@ func (m *Model[T]) Cast(ctx context.Context, input map[string]any) (*T, error) {
 		return nil, err
 	}
 	return doc, nil
+}
+
+// CastJSON is Cast for a JSON object (an HTTP request body). Numbers are
+// read exactly, so int64 values beyond 2^53 survive.
+func (m *Model[T]) CastJSON(ctx context.Context, data []byte) (*T, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var in map[string]any
+	if err := dec.Decode(&in); err != nil {
+		return nil, errorf("%s input must be a JSON object: %w", m.name, err)
+	}
+	if dec.More() {
+		return nil, errorf("%s input has data after the JSON object", m.name)
+	}
+	return m.Cast(ctx, in)
 }
 
 // setField sets a top-level field of doc by index (struct) or name (map).
@@ -820,3 +838,8 @@ func (m *Model[T]) stripHidden(raw bson.Raw) (bson.Raw, error) {
 	}
 	return bson.Marshal(d)
 }
+
+// CastFilter returns filter as it would be sent: checked for server-side
+// JavaScript and with the values of schema paths cast to their types. Use
+// it to vet filters built from user input.
+func (m *Model[T]) CastFilter(filter any) (bson.D, error) { return m.filter(filter) }

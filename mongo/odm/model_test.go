@@ -7,9 +7,11 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/mongo/odm"
@@ -408,4 +410,96 @@ func TestSyncIndexesOnServer(t *testing.T) {
 	require.NoError(t, m.Create(ctx, &Order{Customer: cust, Note: "abc", Paid: true}))
 	err = m.Create(ctx, &Order{Customer: cust, Note: "abc", Paid: true})
 	require.True(t, odm.IsDuplicateKey(err), "got %v", err)
+}
+
+func TestOversizedDocumentWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	users := userModel(t)
+	big := &User{Username: "big", Email: "b@x", Tags: []string{strings.Repeat("x", odm.MaxDocumentSize)}}
+	require.ErrorIs(t, users.Create(ctx, big), odm.ErrDocumentTooLarge)
+	err := users.InsertMany(ctx, []*User{{Username: "ok1", Email: "o@x"}, big})
+	require.ErrorIs(t, err, odm.ErrDocumentTooLarge)
+	n, err := users.Count(ctx, nil)
+	require.NoError(t, err)
+	require.Zero(t, n)
+}
+
+func TestHintMaxTimeEach(t *testing.T) {
+	ctx := context.Background()
+	users := userModel(t)
+	seedUsers(t, users, 5)
+	got, err := users.Find(bson.M{"age": bson.M{"$gte": 21}}).Hint("_id_").MaxTime(10 * time.Second).Sort("username").All(ctx)
+	require.NoError(t, err)
+	require.Len(t, got, 4)
+	var names []string
+	require.NoError(t, users.Find(nil).Sort("-username").Skip(3).Each(ctx, func(u *User) error {
+		names = append(names, u.Username)
+		return nil
+	}))
+	require.Equal(t, []string{"user01", "user00"}, names)
+}
+
+// A schema-only model over bson.M documents.
+func TestMapModel(t *testing.T) {
+	ctx := context.Background()
+	s := odm.NewSchema(&odm.SchemaOpts{VersionKey: "-"},
+		odm.String("sku").Required().Uppercase(),
+		odm.Int("qty").Min(0).Default(int64(1)),
+		odm.Array("tags", odm.String("")),
+	)
+	m, err := odm.NewModel[bson.M](devenv.Mongo(t), "Stock", s, nil)
+	require.NoError(t, err)
+	doc := bson.M{"sku": "ab-1"}
+	require.NoError(t, m.Create(ctx, &doc))
+	got, err := m.FindOne(bson.M{"sku": "AB-1"}).One(ctx)
+	require.NoError(t, err)
+	require.Equal(t, int64(1), (*got)["qty"])
+	require.NotContains(t, *got, "__v")
+	_, err = m.UpdateOne(ctx, bson.M{"sku": "AB-1"}, bson.M{"$set": bson.M{"qty": -1}}, nil)
+	require.True(t, odm.IsValidation(err))
+	bad := bson.M{"qty": 3}
+	err = m.Create(ctx, &bad)
+	var ve *odm.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, map[string]string{"sku": "required"}, ve.Kinds())
+}
+
+func TestSyncIndexesRecreatesChanged(t *testing.T) {
+	ctx := context.Background()
+	type Doc struct {
+		ID   bson.ObjectID `bson:"_id,omitempty"`
+		Code string        `bson:"code" odm:"unique"`
+	}
+	m, err := odm.NewModel[Doc](devenv.Mongo(t), "Doc", nil, nil)
+	require.NoError(t, err)
+	_, err = m.Collection().Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "code", Value: 1}}})
+	require.NoError(t, err)
+	diff, err := m.SyncIndexes(ctx, nil)
+	require.NoError(t, err)
+	require.Equal(t, []string{"code_1"}, diff.Changed)
+	require.NoError(t, m.Create(ctx, &Doc{Code: "x"}))
+	require.True(t, odm.IsDuplicateKey(m.Create(ctx, &Doc{Code: "x"})), "now unique")
+}
+
+func TestAggregateHooks(t *testing.T) {
+	ctx := context.Background()
+	users := userModel(t)
+	seedUsers(t, users, 6)
+	users.Pre(odm.EventAggregate, func(ctx context.Context, op *odm.Op[User]) error {
+		op.Pipeline = append([]bson.D{{{Key: "$match", Value: bson.M{"tags": bson.M{"$ne": "t2"}}}}}, op.Pipeline...)
+		return nil
+	})
+	var out []struct {
+		ID    string `bson:"_id"`
+		Count int    `bson:"n"`
+	}
+	err := users.Aggregate(ctx, []bson.D{
+		{{Key: "$unwind", Value: "$tags"}},
+		{{Key: "$group", Value: bson.M{"_id": "$tags", "n": bson.M{"$sum": 1}}}},
+		{{Key: "$sort", Value: bson.M{"_id": 1}}},
+	}, &out)
+	require.NoError(t, err)
+	require.Len(t, out, 2)
+	require.Equal(t, "t0", out[0].ID)
+	require.Equal(t, 2, out[0].Count)
 }

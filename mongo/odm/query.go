@@ -169,14 +169,17 @@ func (q *Query[T]) One(ctx context.Context) (*T, error) {
 		}
 		return nil, err
 	}
-	doc := new(T)
-	if err := bson.Unmarshal(raw, doc); err != nil {
-		return nil, errorf("decode %s: %w", q.m.name, err)
-	}
 	if q.lean {
+		doc := new(T)
+		if err := bson.Unmarshal(raw, doc); err != nil {
+			return nil, errorf("decode %s: %w", q.m.name, err)
+		}
 		return doc, nil
 	}
-	q.m.tracker.set(doc, append(bson.Raw(nil), raw...))
+	doc, err := q.m.Hydrate(raw)
+	if err != nil {
+		return nil, err
+	}
 	op.Doc = doc
 	return doc, q.m.hooks.run(ctx, false, op)
 }
@@ -302,4 +305,15 @@ func (q *Query[T]) explainCommand(f bson.D, verbosity string) bson.D {
 		find = append(find, bson.E{Key: "hint", Value: q.hint})
 	}
 	return bson.D{{Key: "explain", Value: find}, {Key: "verbosity", Value: verbosity}}
+}
+
+// Hydrate decodes a document read elsewhere (an aggregation, a change
+// stream) and tracks it, so that Save sends only what changes afterwards.
+func (m *Model[T]) Hydrate(raw bson.Raw) (*T, error) {
+	doc := new(T)
+	if err := bson.Unmarshal(raw, doc); err != nil {
+		return nil, errorf("decode %s: %w", m.name, err)
+	}
+	m.tracker.set(doc, append(bson.Raw(nil), raw...))
+	return doc, nil
 }

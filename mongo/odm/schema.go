@@ -219,6 +219,7 @@ type Path struct {
 	goIndex []int        // struct field index
 	goType  reflect.Type // Go type of the field (pointer stripped)
 	isInt   bool         // Number backed by an integer Go type
+	needs   bool         // validation has something to check (see finalize)
 	ptr     bool         // Go field is a pointer
 }
 

@@ -2,7 +2,6 @@ package odm
 
 import (
 	"bytes"
-	"runtime"
 	"sync"
 	"weak"
 
@@ -10,32 +9,38 @@ import (
 )
 
 // tracker remembers, for every hydrated document, the BSON it was loaded
-// (or last saved) as, so that Save can send only the changed paths. Entries
-// die with the document: keys are weak pointers removed by a cleanup.
+// (or last saved) as, so that Save can send only the changed paths. Keys
+// are weak pointers: entries whose document was collected are swept when
+// the map has doubled since the last sweep, so the cost is amortized O(1)
+// per tracked document and memory follows the live documents.
 type tracker[T any] struct {
-	mu   sync.Mutex
-	snap map[weak.Pointer[T]]bson.Raw
+	mu        sync.Mutex
+	snap      map[weak.Pointer[T]]bson.Raw
+	sweepSize int
 }
 
 func newTracker[T any]() *tracker[T] {
-	return &tracker[T]{snap: make(map[weak.Pointer[T]]bson.Raw)}
+	return &tracker[T]{snap: make(map[weak.Pointer[T]]bson.Raw), sweepSize: 1024}
 }
 
 func (t *tracker[T]) set(doc *T, raw bson.Raw) {
 	wp := weak.Make(doc)
 	t.mu.Lock()
-	_, existed := t.snap[wp]
 	t.snap[wp] = raw
-	t.mu.Unlock()
-	if !existed {
-		runtime.AddCleanup(doc, t.forget, wp)
+	if len(t.snap) >= t.sweepSize {
+		t.sweepLocked()
 	}
+	t.mu.Unlock()
 }
 
-func (t *tracker[T]) forget(wp weak.Pointer[T]) {
-	t.mu.Lock()
-	delete(t.snap, wp)
-	t.mu.Unlock()
+// sweepLocked drops the entries of collected documents.
+func (t *tracker[T]) sweepLocked() {
+	for k := range t.snap {
+		if k.Value() == nil {
+			delete(t.snap, k)
+		}
+	}
+	t.sweepSize = max(1024, 2*len(t.snap))
 }
 
 func (t *tracker[T]) get(doc *T) (bson.Raw, bool) {
@@ -43,6 +48,13 @@ func (t *tracker[T]) get(doc *T) (bson.Raw, bool) {
 	defer t.mu.Unlock()
 	raw, ok := t.snap[weak.Make(doc)]
 	return raw, ok
+}
+
+// size returns the number of entries (for tests).
+func (t *tracker[T]) size() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.snap)
 }
 
 // diff compares two documents and returns the $set and $unset of dotted

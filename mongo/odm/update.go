@@ -284,7 +284,10 @@ func castFilterValue(p *Path, key string, v any) (any, error) {
 	if err != nil {
 		return nil, castError(p, key, p.Type.String(), v, err)
 	}
-	return c, nil
+	if g, ok := toGoType(p, c); ok {
+		return g, nil
+	}
+	return c, nil // out of the field's range: compare as is
 }
 
 // updateCtx is what update validation needs from the model.

@@ -89,16 +89,9 @@ func deref(f reflect.Value) reflect.Value {
 		if f.IsNil() {
 			return reflect.Value{}
 		}
-	case reflect.Struct:
-		switch f.Type() {
-		case typeTime:
-			if f.Interface().(time.Time).IsZero() {
-				return reflect.Value{}
-			}
-		case typeObjectID:
-			if f.Interface().(bson.ObjectID).IsZero() {
-				return reflect.Value{}
-			}
+	case reflect.Struct, reflect.Array:
+		if t := f.Type(); (t == typeTime || t == typeObjectID) && f.IsZero() {
+			return reflect.Value{}
 		}
 	}
 	return f
@@ -135,12 +128,22 @@ func canonical(p *Path, f reflect.Value) any {
 	return f.Interface()
 }
 
-func jsLen(s string) int { return len(utf16.Encode([]rune(s))) }
+// jsLen is the length of s in UTF-16 code units, as JavaScript counts.
+func jsLen(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
 
 // validateDoc validates v (struct or map[string]any) against s, adding
 // failures under prefix to ve.
 func (s *Schema) validateDoc(ctx context.Context, v reflect.Value, prefix string, ve *ValidationError) error {
 	for _, p := range s.paths {
+		if !p.needs {
+			continue
+		}
 		if err := p.validate(ctx, field(v, p), prefix+p.Name, p.Name, ve); err != nil {
 			return err
 		}
@@ -163,28 +166,39 @@ func (p *Path) validate(ctx context.Context, f reflect.Value, path, name string,
 		}
 		return nil
 	}
-	var val any
-	switch p.Type {
-	case TypeSubdoc, TypeArray, TypeMap, TypeMixed:
-		val = f.Interface()
-	default:
-		val = canonical(p, f)
-	}
-	if sv, ok := val.(string); ok && sv == "" {
+	if f.Kind() == reflect.String && f.Len() == 0 {
 		// An empty string fails required (as in Mongoose); otherwise it is
 		// Go's zero value, i.e. unset, and other validators do not apply.
 		if p.required {
-			ve.add(p.fail(validator{kind: KindRequired, message: p.requiredMsg}, path, name, val))
+			ve.add(p.fail(validator{kind: KindRequired, message: p.requiredMsg}, path, name, ""))
 		}
 		return nil
 	}
+	var val any
+	boxed := false
+	box := func() any { // boxing allocates: only when a validator needs it
+		if !boxed {
+			boxed = true
+			switch p.Type {
+			case TypeSubdoc, TypeArray, TypeMap, TypeMixed:
+				val = f.Interface()
+			default:
+				val = canonical(p, f)
+			}
+		}
+		return val
+	}
 	for _, vd := range p.validators {
-		ok, err := vd.check(ctx, val)
-		if ctx.Err() != nil {
-			return ctx.Err()
+		ok, handled := vd.checkFast(f)
+		var err error
+		if !handled {
+			ok, err = vd.check(ctx, box())
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
 		}
 		if !ok || err != nil {
-			fe := p.fail(vd, path, name, val)
+			fe := p.fail(vd, path, name, box())
 			if err != nil {
 				fe.Reason = err
 				if vd.message == "" {
@@ -201,7 +215,7 @@ func (p *Path) validate(ctx context.Context, f reflect.Value, path, name string,
 			return p.Schema.validateDoc(ctx, f, path+".", ve)
 		}
 	case TypeArray:
-		if p.Elem == nil || (f.Kind() != reflect.Slice && f.Kind() != reflect.Array) {
+		if p.Elem == nil || !p.Elem.needs || (f.Kind() != reflect.Slice && f.Kind() != reflect.Array) {
 			return nil
 		}
 		for i := 0; i < f.Len(); i++ {
@@ -211,7 +225,7 @@ func (p *Path) validate(ctx context.Context, f reflect.Value, path, name string,
 			}
 		}
 	case TypeMap:
-		if p.Elem == nil || f.Kind() != reflect.Map {
+		if p.Elem == nil || !p.Elem.needs || f.Kind() != reflect.Map {
 			return nil
 		}
 		iter := f.MapRange()
@@ -284,6 +298,50 @@ func (p *Path) fail(vd validator, path, name string, val any) *FieldError {
 		}
 	}
 	return &FieldError{Name: NameValidatorError, Path: path, Kind: vd.kind, Value: val, Message: fill(tmpl, vars)}
+}
+
+// checkFast runs built-in validators on strings and numbers without
+// boxing the value; handled is false when check must run instead.
+func (vd validator) checkFast(f reflect.Value) (ok, handled bool) {
+	switch f.Kind() {
+	case reflect.String:
+		s := f.String()
+		switch vd.kind {
+		case KindMinLength:
+			return jsLen(s) >= vd.length, true
+		case KindMaxLength:
+			return jsLen(s) <= vd.length, true
+		case KindRegexp:
+			return s == "" || vd.re.MatchString(s), true
+		case KindEnum:
+			for _, e := range vd.enum {
+				if es, isStr := e.(string); isStr && es == s {
+					return true, true
+				}
+			}
+			return false, true
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		if vd.isTime || (vd.kind != KindMin && vd.kind != KindMax) {
+			return false, false
+		}
+		var x float64
+		switch f.Kind() {
+		case reflect.Float32, reflect.Float64:
+			x = f.Float()
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			x = float64(f.Uint())
+		default:
+			x = float64(f.Int())
+		}
+		if vd.kind == KindMin {
+			return x >= vd.min, true
+		}
+		return x <= vd.max, true
+	}
+	return false, false
 }
 
 func (vd validator) check(ctx context.Context, v any) (bool, error) {
@@ -492,8 +550,15 @@ func (p *Path) prepareMapEntry(m reflect.Value) {
 	if missing {
 		return
 	}
-	inner := cur.Elem()
+	inner := cur
+	if inner.Kind() == reflect.Interface {
+		inner = inner.Elem()
+	}
 	switch p.Type {
+	case TypeString:
+		if str, ok := inner.Interface().(string); ok && (p.trim || p.lower || p.upper) {
+			m.SetMapIndex(key, reflect.ValueOf(transformString(p, str)))
+		}
 	case TypeSubdoc:
 		if sub, ok := inner.Interface().(map[string]any); ok {
 			p.Schema.prepare(reflect.ValueOf(sub))
@@ -511,3 +576,30 @@ func (p *Path) prepareMapEntry(m reflect.Value) {
 
 // errorf is fmt.Errorf with the package prefix.
 func errorf(format string, args ...any) error { return fmt.Errorf("odm: "+format, args...) }
+
+// finalize computes, for every path, whether validation has anything to
+// check there, so that validateDoc can skip the rest cheaply.
+func (s *Schema) finalize() {
+	for _, p := range s.paths {
+		p.finalize()
+	}
+}
+
+func (p *Path) finalize() bool {
+	p.needs = p.required || len(p.validators) > 0
+	switch p.Type {
+	case TypeSubdoc:
+		if p.Schema != nil {
+			for _, q := range p.Schema.paths {
+				if q.finalize() {
+					p.needs = true
+				}
+			}
+		}
+	case TypeArray, TypeMap:
+		if p.Elem != nil && p.Elem.finalize() {
+			p.needs = true
+		}
+	}
+	return p.needs
+}

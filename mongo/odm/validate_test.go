@@ -43,6 +43,10 @@ func TestCastValidateMatchesMongoose(t *testing.T) {
 	products := odm.MustModel[Product](nil, "Product", productSchema(), nil)
 	users := odm.MustModel[User](nil, "User", nil, nil)
 	orders := odm.MustModel[Order](nil, "Order", nil, nil)
+	taggedSchema := odm.MustSchemaFor[Tagged](nil)
+	taggedSchema.Path("code").Validate(func(v any) bool { return strings.HasPrefix(v.(string), "C-") }, "{VALUE} is not a code for {PATH}")
+	taggedSchema.Path("level").Max(10, "{PATH} {VALUE} above {MAX}")
+	tagged := odm.MustModel[Tagged](nil, "Tagged", taggedSchema, nil)
 	long := strings.Repeat("x", 101)
 	cases := []struct {
 		name  string
@@ -108,6 +112,16 @@ func TestCastValidateMatchesMongoose(t *testing.T) {
 		}},
 		{"order date before min", cast(orders), map[string]any{"customer": "64b7f0c2a1b2c3d4e5f60718", "placedAt": "1999-12-31"}, map[string]fieldWant{
 			"placedAt": {"min", "Path `placedAt` (1999-12-31T00:00:00Z) is before minimum allowed value (2000-01-01T00:00:00Z)."},
+		}},
+		{"order epoch millis date and array enum", cast(tagged), map[string]any{"at": 1.7e12, "tags": []any{"go", "rust", "cobol"}}, map[string]fieldWant{
+			"tags.2": {"enum", "`cobol` is not a valid enum value for path `tags.2`."},
+		}},
+		{"custom messages with templates", cast(tagged), map[string]any{"at": "2024-05-01T10:00:00Z", "code": "abc", "level": 11}, map[string]fieldWant{
+			"code":  {"user defined", "abc is not a code for code"},
+			"level": {"max", "level 11 above 10"},
+		}},
+		{"required with message and empty array", cast(tagged), map[string]any{"tags": []any{}}, map[string]fieldWant{
+			"at": {"required", "when is required"},
 		}},
 	}
 	for _, tc := range cases {
@@ -237,4 +251,49 @@ func TestSchemaTagErrors(t *testing.T) {
 	require.ErrorIs(t, err, odm.ErrSchema)
 	_, err = odm.SchemaFor[bad3](nil)
 	require.ErrorIs(t, err, odm.ErrSchema)
+}
+
+type Tagged struct {
+	At    time.Time `bson:"at" odm:"required=when is required"`
+	Tags  []string  `bson:"tags" odm:"enum=go|rust"`
+	Code  string    `bson:"code,omitempty"`
+	Level int       `bson:"level"`
+}
+
+// Decimal128 values are encoded as BSON decimals (and kept off FerretDB,
+// which drops the connection on them).
+func TestDecimal128Encode(t *testing.T) {
+	orders := odm.MustModel[Order](nil, "Order", nil, nil)
+	o, err := orders.Cast(context.Background(), map[string]any{"customer": "64b7f0c2a1b2c3d4e5f60718", "total": 19.99})
+	require.NoError(t, err)
+	raw, err := bson.Marshal(o)
+	require.NoError(t, err)
+	v := bson.Raw(raw).Lookup("total")
+	require.Equal(t, bson.TypeDecimal128, v.Type)
+	require.Equal(t, "19.99", v.Decimal128().String())
+}
+
+func TestCastJSON(t *testing.T) {
+	type Big struct {
+		N     int64            `bson:"n" odm:"required"`
+		F     float64          `bson:"f"`
+		S     string           `bson:"s"`
+		OK    bool             `bson:"ok"`
+		Price *bson.Decimal128 `bson:"price,omitempty"`
+	}
+	m := odm.MustModel[Big](nil, "Big", nil, nil)
+	ctx := context.Background()
+	b, err := m.CastJSON(ctx, []byte(`{"n": 9007199254740993, "f": "1.5", "s": 12345678901234567890, "ok": 1, "price": 0.10}`))
+	require.NoError(t, err)
+	require.Equal(t, int64(9007199254740993), b.N, "exact beyond 2^53")
+	require.Equal(t, 1.5, b.F)
+	require.Equal(t, "12345678901234567890", b.S, "digits kept as written")
+	require.True(t, b.OK)
+	require.Equal(t, "0.10", b.Price.String())
+	_, err = m.CastJSON(ctx, []byte(`[1,2]`))
+	require.Error(t, err)
+	_, err = m.CastJSON(ctx, []byte(`{"n":1} {"n":2}`))
+	require.Error(t, err)
+	_, err = m.CastJSON(ctx, []byte(`{"n": 1.5}`))
+	require.True(t, odm.IsValidation(err), "1.5 is not an int64: %v", err)
 }

@@ -1,0 +1,62 @@
+// Package odm is a Mongoose-style object-document mapper on the official
+// MongoDB Go driver (v2): schemas, casting, validation, typed models,
+// hooks, indexes, pagination and transactions.
+//
+// # Schemas
+//
+// A schema comes from a struct's `bson` and `odm` tags (SchemaFor), from
+// path builders (NewSchema with String, Number, Date, Array, Subdoc...), or
+// both: tags declare the common options and Schema.Path adds what needs
+// code (custom validators, messages):
+//
+//	type Product struct {
+//		ID       bson.ObjectID `bson:"_id,omitempty"`
+//		Name     string        `bson:"name" odm:"required=Product name is required,trim,maxlength=100"`
+//		Price    float64       `bson:"price" odm:"required,min=0"`
+//		Category string        `bson:"category" odm:"enum=electronics|clothing|books"`
+//	}
+//
+// Validation reports every failing path at once in a *ValidationError with
+// the paths, kinds ("required", "min", "enum", "regexp", "user defined",
+// or the type name for a cast error) and default messages Mongoose 9
+// reports. Go has no "undefined": a nil pointer, nil map, empty string,
+// zero time.Time or zero ObjectID counts as missing; use pointer fields to
+// tell 0 or false from missing. Defaults apply to missing (zero) fields.
+//
+// Model.Cast builds a document from loosely typed input (decoded JSON) by
+// Mongoose's casting rules ("42" -> 42, "yes" -> true, hex -> ObjectID, ISO
+// string -> Date, a single value -> one-element array) and validates it
+// with exact "missing" semantics.
+//
+// # Models
+//
+// Model[T] offers Create, InsertMany, Save, Find/FindOne/FindByID with a
+// chainable Query (Select, Sort, Skip, Limit, Lean, Hint, MaxTime, Page,
+// Keyset), Count, Exists, Distinct, UpdateOne/UpdateMany, FindOneAndUpdate,
+// DeleteOne/DeleteMany, BulkWrite, Aggregate and Explain.
+//
+//   - Updates are cast and validated against the schema by default
+//     ($set, $setOnInsert, $min, $max, $unset of required paths, $inc and
+//     $mul casts, $push and $addToSet elements); immutable and unknown paths
+//     are dropped, or rejected with StrictThrow.
+//   - Filters are cast too, and $where, $function and $accumulator are
+//     rejected unless ModelOpts.AllowJSFilters is set.
+//   - Documents read by hydrated (non-lean) queries are tracked: Save sends
+//     only the changed paths, guarded by the version key (__v), and returns
+//     a *StaleDocumentError if someone else saved the document in between.
+//   - Timestamps (createdAt/updatedAt, names configurable) are maintained.
+//
+// Hooks (Model.Pre, Model.Post) run around validate, save, find, update,
+// delete, insertMany and aggregate; a pre-hook error aborts the operation.
+// Virtuals are computed fields included by Model.JSON on request.
+//
+// SyncIndexes creates the indexes the schema declares (field options and
+// Schema.AddIndex: compound, unique, sparse, text with weights, 2dsphere,
+// hashed, TTL, partial, collation), drops and recreates changed ones,
+// drops the others, and reports the diff.
+//
+// WithTransaction runs a function in a transaction, retrying on
+// TransientTransactionError and UnknownTransactionCommitResult with
+// jittered backoff under an overall deadline; model calls inside use the
+// session carried by ctx.
+package odm
