@@ -1,0 +1,237 @@
+package migrate_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+
+	"github.com/polystore/polystore/internal/devenv"
+	"github.com/polystore/polystore/postgres/migrate"
+)
+
+func TestMain(m *testing.M) { devenv.Main(m) }
+
+func stepKinds(p *migrate.Plan) []string {
+	var out []string
+	for _, s := range p.Steps {
+		out = append(out, string(s.Kind)+" "+s.Object)
+	}
+	return out
+}
+
+func requireInSync(t *testing.T, ctx context.Context, pool *pgxpool.Pool, want *migrate.Database, opts *migrate.Options) {
+	t.Helper()
+	plan, err := migrate.PlanChanges(ctx, pool, want, opts)
+	require.NoError(t, err)
+	require.True(t, plan.Empty(), "diff after apply is not empty:\n%s", plan.SQL())
+}
+
+// TestApplyIntrospectRoundTrip: every DDL case applied to a real database
+// introspects back to the same shape (the diff is empty).
+func TestApplyIntrospectRoundTrip(t *testing.T) {
+	entries, err := os.ReadDir("testdata/ddl")
+	require.NoError(t, err)
+	for _, e := range entries {
+		t.Run(e.Name(), func(t *testing.T) {
+			ctx := context.Background()
+			pool := devenv.Postgres(t)
+			want := migrate.FromSchema(loadSchema(t, filepath.Join("testdata", "ddl", e.Name(), "schema.prisma")))
+			var opts *migrate.Options
+			if e.Name() == "multischema" {
+				opts = &migrate.Options{Schemas: []string{"public", "audit"}}
+			}
+			plan, err := migrate.PlanChanges(ctx, pool, want, opts)
+			require.NoError(t, err)
+			require.False(t, plan.Empty())
+			require.NoError(t, migrate.Apply(ctx, pool, plan, opts))
+			requireInSync(t, ctx, pool, want, opts)
+		})
+	}
+}
+
+// TestChangeSet: from the guide schema with data, a change set (a field,
+// an index, an enum value, a @map rename, a relation) gives the expected
+// steps; the rename is a drop plus an add (never guessed) and is refused
+// until destructive changes are allowed; afterwards the diff is empty.
+func TestChangeSet(t *testing.T) {
+	ctx := context.Background()
+	pool := devenv.Postgres(t)
+	v1 := migrate.FromSchema(loadSchema(t, "testdata/ddl/guide/schema.prisma"))
+	require.NoError(t, migrate.Apply(ctx, pool, migrate.Diff(nil, v1), nil))
+	_, err := pool.Exec(ctx, `INSERT INTO "users" (email, "updatedAt") VALUES ($1, now())`, "a@example.com")
+	require.NoError(t, err)
+	_, err = pool.Exec(ctx, `INSERT INTO "Post" (title, content, "authorId") VALUES ($1, $2, 1)`, "hello", "first post")
+	require.NoError(t, err)
+
+	v2 := migrate.FromSchema(loadSchema(t, "testdata/changes/v2.prisma"))
+	plan, err := migrate.PlanChanges(ctx, pool, v2, nil)
+	require.NoError(t, err)
+	require.Equal(t, []string{
+		"AlterEnum UserRole",
+		"AlterTable users",
+		"AlterTable Post",
+		"CreateIndex Post",
+		"AddForeignKey Post",
+	}, stepKinds(plan))
+	golden(t, "testdata/changes/v1_to_v2.sql", plan.SQL())
+	require.Len(t, plan.Destructive(), 1)
+	require.Contains(t, strings.Join(plan.Warnings(), "\n"), `RENAME COLUMN "content" TO "body"`)
+
+	err = migrate.Apply(ctx, pool, plan, nil)
+	require.ErrorIs(t, err, migrate.ErrDestructive)
+	require.True(t, migrate.IsDestructive(err))
+	requireSameDB(t, ctx, pool, v1) // nothing applied
+
+	require.NoError(t, migrate.Apply(ctx, pool, plan, &migrate.Options{AllowDestructive: true}))
+	requireInSync(t, ctx, pool, v2, nil)
+	var n int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM "Post" WHERE title = 'hello'`).Scan(&n))
+	require.Equal(t, 1, n, "rows survive the change")
+}
+
+func requireSameDB(t *testing.T, ctx context.Context, pool *pgxpool.Pool, want *migrate.Database) {
+	t.Helper()
+	requireInSync(t, ctx, pool, want, nil)
+}
+
+// TestRequiredColumnOnNonEmptyTable: adding a required column without a
+// default to a table with rows is refused before anything runs.
+func TestRequiredColumnOnNonEmptyTable(t *testing.T) {
+	ctx := context.Background()
+	pool := devenv.Postgres(t)
+	v1 := migrate.FromSchema(loadSchema(t, "testdata/ddl/guide/schema.prisma"))
+	require.NoError(t, migrate.Apply(ctx, pool, migrate.Diff(nil, v1), nil))
+	v2 := migrate.FromSchema(loadSchema(t, "testdata/ddl/guide/schema.prisma"))
+	tbl := v2.Table("", "Category")
+	tbl.Columns = append(tbl.Columns, &migrate.Column{Name: "slug", Type: "TEXT", NotNull: true})
+	plan := migrate.Diff(v1, v2)
+	// Empty table: fine.
+	require.NoError(t, migrate.Check(ctx, pool, plan, nil))
+	_, err := pool.Exec(ctx, `INSERT INTO "Category" (name) VALUES ($1)`, "go")
+	require.NoError(t, err)
+	err = migrate.Apply(ctx, pool, plan, &migrate.Options{AllowDestructive: true})
+	require.ErrorIs(t, err, migrate.ErrUnexecutable)
+	requireSameDB(t, ctx, pool, v1)
+}
+
+func writeMigrations(t *testing.T, dir string, scripts ...string) {
+	t.Helper()
+	base := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for i, s := range scripts {
+		_, err := migrate.WriteMigration(dir, "step "+string(rune('a'+i)), s, base.Add(time.Duration(i)*time.Second))
+		require.NoError(t, err)
+	}
+}
+
+// TestConcurrentDeploy: several deployers on separate sessions race over
+// the same folder; each migration is applied exactly once.
+func TestConcurrentDeploy(t *testing.T) {
+	ctx := context.Background()
+	url := devenv.PostgresURL(t)
+	dir := t.TempDir()
+	v1 := migrate.FromSchema(loadSchema(t, "testdata/ddl/guide/schema.prisma"))
+	writeMigrations(t, dir,
+		migrate.Diff(nil, v1).SQL(),
+		`CREATE TABLE "deploy_log" ("id" SERIAL PRIMARY KEY, "note" TEXT NOT NULL);`,
+		`INSERT INTO "deploy_log" ("note") VALUES ('ran');`,
+		`ALTER TABLE "Category" ADD COLUMN "slug" TEXT;`,
+	)
+	const deployers = 6
+	var wg sync.WaitGroup
+	results := make([]*migrate.DeployResult, deployers)
+	errs := make([]error, deployers)
+	for i := 0; i < deployers; i++ {
+		pool, err := pgxpool.New(ctx, url)
+		require.NoError(t, err)
+		t.Cleanup(pool.Close)
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			results[i], errs[i] = migrate.Deploy(ctx, pool, dir, nil)
+		}(i)
+	}
+	wg.Wait()
+	total := 0
+	for i := range errs {
+		require.NoError(t, errs[i])
+		total += len(results[i].Applied)
+	}
+	require.Equal(t, 4, total, "each migration applied by exactly one deployer")
+
+	pool, err := pgxpool.New(ctx, url)
+	require.NoError(t, err)
+	defer pool.Close()
+	var ran int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM "deploy_log"`).Scan(&ran))
+	require.Equal(t, 1, ran)
+	hist, err := migrate.History(ctx, pool)
+	require.NoError(t, err)
+	require.Len(t, hist, 4)
+	local, err := migrate.ReadMigrations(dir)
+	require.NoError(t, err)
+	for i, h := range hist {
+		require.Equal(t, local[i].Name, h.Name)
+		require.Equal(t, local[i].Checksum, h.Checksum)
+		require.NotNil(t, h.FinishedAt)
+		require.Equal(t, 1, h.AppliedStepsCount)
+	}
+	st, err := migrate.GetStatus(ctx, pool, dir)
+	require.NoError(t, err)
+	require.True(t, st.UpToDate())
+}
+
+// TestDevStatusAndFailure: dev writes and applies a migration, then has
+// nothing to do; a modified file shows in status; a failing migration is
+// rolled back entirely and retried after it is fixed.
+func TestDevStatusAndFailure(t *testing.T) {
+	ctx := context.Background()
+	pool := devenv.Postgres(t)
+	dir := t.TempDir()
+	target := migrate.FromSchema(loadSchema(t, "testdata/ddl/guide/schema.prisma"))
+	now := func() time.Time { return time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC) }
+	res, err := migrate.Dev(ctx, pool, target, dir, "init", false, &migrate.Options{Now: now})
+	require.NoError(t, err)
+	require.NotNil(t, res.Migration)
+	require.Equal(t, "20260304050607_init", res.Migration.Name)
+	lock, err := os.ReadFile(filepath.Join(dir, migrate.LockFile))
+	require.NoError(t, err)
+	require.Contains(t, string(lock), `provider = "postgresql"`)
+	requireInSync(t, ctx, pool, target, nil)
+
+	res, err = migrate.Dev(ctx, pool, target, dir, "again", false, nil)
+	require.NoError(t, err)
+	require.Nil(t, res.Migration)
+
+	st, err := migrate.GetStatus(ctx, pool, dir)
+	require.NoError(t, err)
+	require.True(t, st.UpToDate())
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "20260304050607_init", "migration.sql"), []byte("-- changed\n"), 0o644))
+	st, err = migrate.GetStatus(ctx, pool, dir)
+	require.NoError(t, err)
+	require.Equal(t, []string{"20260304050607_init"}, st.Modified)
+
+	bad := filepath.Join(dir, "20260305000000_bad", "migration.sql")
+	require.NoError(t, os.MkdirAll(filepath.Dir(bad), 0o755))
+	require.NoError(t, os.WriteFile(bad, []byte(`CREATE TABLE "half" (id INT);\nSELECT no_such_function();`), 0o644))
+	_, err = migrate.Deploy(ctx, pool, dir, nil)
+	require.ErrorIs(t, err, migrate.ErrFailedMigration)
+	var exists bool
+	require.NoError(t, pool.QueryRow(ctx, `SELECT to_regclass('"half"') IS NOT NULL`).Scan(&exists))
+	require.False(t, exists, "a failed migration leaves nothing behind")
+	st, err = migrate.GetStatus(ctx, pool, dir)
+	require.NoError(t, err)
+	require.Equal(t, []string{"20260305000000_bad"}, st.Pending)
+
+	require.NoError(t, os.WriteFile(bad, []byte(`CREATE TABLE "half" (id INT);`), 0o644))
+	dr, err := migrate.Deploy(ctx, pool, dir, nil)
+	require.NoError(t, err)
+	require.Equal(t, []string{"20260305000000_bad"}, dr.Applied)
+	require.NotEmpty(t, dr.Warnings, "the modified init migration is reported")
+}
