@@ -63,7 +63,7 @@ func TestFormatAndValidateCommands(t *testing.T) {
 	require.ErrorContains(t, err, "schema.prisma:3:6: type \"Nope\"")
 	broken := writeSchema(t, filepath.Dir(bad), "model A {\n  id Int @id(\n}\n")
 	_, _, err = run(ctx, "format", "--schema", broken)
-	require.ErrorContains(t, err, "schema.prisma:2:13")
+	require.ErrorContains(t, err, "schema.prisma:2:14: expected a value")
 	after, err := os.ReadFile(broken)
 	require.NoError(t, err)
 	require.Equal(t, "model A {\n  id Int @id(\n}\n", string(after), "a schema with errors is left untouched")
