@@ -90,6 +90,20 @@ func (f *migrateFlags) pool(ctx context.Context, s *psl.Schema) (*pgxpool.Pool, 
 	return pool, nil
 }
 
+// connect loads the schema (required when need is set) and opens a pool on
+// the database it resolves to.
+func (f *migrateFlags) connect(ctx context.Context, need bool) (*psl.Schema, *pgxpool.Pool, error) {
+	s, err := f.loadSchema(need)
+	if err != nil {
+		return nil, nil, err
+	}
+	pool, err := f.pool(ctx, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, pool, nil
+}
+
 func (f *migrateFlags) options(cmd *cobra.Command, allowDestructive bool) *migrate.Options {
 	return &migrate.Options{
 		AllowDestructive: allowDestructive,
@@ -125,11 +139,7 @@ func newMigrateDevCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			s, err := f.loadSchema(true)
-			if err != nil {
-				return err
-			}
-			pool, err := f.pool(ctx, s)
+			s, pool, err := f.connect(ctx, true)
 			if err != nil {
 				return err
 			}
@@ -172,11 +182,7 @@ func newMigrateDeployCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			s, err := f.loadSchema(false)
-			if err != nil {
-				return err
-			}
-			pool, err := f.pool(ctx, s)
+			_, pool, err := f.connect(ctx, false)
 			if err != nil {
 				return err
 			}
@@ -213,11 +219,7 @@ func newMigrateStatusCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			s, err := f.loadSchema(false)
-			if err != nil {
-				return err
-			}
-			pool, err := f.pool(ctx, s)
+			_, pool, err := f.connect(ctx, false)
 			if err != nil {
 				return err
 			}

@@ -436,7 +436,7 @@ func Dev(ctx context.Context, pool *pgxpool.Pool, target *Database, dir, name st
 	return res, err
 }
 
-// Plan introspects the database and diffs it against target.
+// PlanChanges introspects the database and diffs it against target.
 func PlanChanges(ctx context.Context, q Querier, target *Database, opts *Options) (*Plan, error) {
 	live, err := Introspect(ctx, q, opts.introspectOpts())
 	if err != nil {
