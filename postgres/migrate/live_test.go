@@ -235,3 +235,40 @@ func TestDevStatusAndFailure(t *testing.T) {
 	require.Equal(t, []string{"20260305000000_bad"}, dr.Applied)
 	require.NotEmpty(t, dr.Warnings, "the modified init migration is reported")
 }
+
+// TestTakeOverPrismaProject: a database migrated by Prisma (its history
+// table created with Prisma's own DDL and rows) is taken over as is:
+// nothing is pending, status is clean and dev finds no change.
+func TestTakeOverPrismaProject(t *testing.T) {
+	ctx := context.Background()
+	pool := devenv.Postgres(t)
+	dir := "testdata/prisma_project/migrations"
+	local, err := migrate.ReadMigrations(dir)
+	require.NoError(t, err)
+	require.Len(t, local, 1)
+	_, err = pool.Exec(ctx, `CREATE TABLE _prisma_migrations (
+    id                      VARCHAR(36) PRIMARY KEY NOT NULL,
+    checksum                VARCHAR(64) NOT NULL,
+    finished_at             TIMESTAMPTZ,
+    migration_name          VARCHAR(255) NOT NULL,
+    logs                    TEXT,
+    rolled_back_at          TIMESTAMPTZ,
+    started_at              TIMESTAMPTZ NOT NULL DEFAULT now(),
+    applied_steps_count     INTEGER NOT NULL DEFAULT 0
+)`)
+	require.NoError(t, err)
+	_, err = pool.Exec(ctx, local[0].SQL)
+	require.NoError(t, err)
+	_, err = pool.Exec(ctx, `INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, applied_steps_count)
+VALUES ('0b6f6b5e-2f7c-4c43-9d2a-5c1f1f3b9f10', $1, now(), $2, 1)`, local[0].Checksum, local[0].Name)
+	require.NoError(t, err)
+
+	st, err := migrate.GetStatus(ctx, pool, dir)
+	require.NoError(t, err)
+	require.True(t, st.UpToDate(), "%+v", st)
+	res, err := migrate.Deploy(ctx, pool, dir, nil)
+	require.NoError(t, err)
+	require.Empty(t, res.Applied)
+	require.Empty(t, res.Warnings)
+	requireInSync(t, ctx, pool, migrate.FromSchema(loadSchema(t, "testdata/prisma_project/schema.prisma")), nil)
+}

@@ -514,7 +514,7 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 
 func (v *validator) field(m *Model, d *FieldDecl) *Field {
 	f := &Field{Name: d.Name, DBName: d.Name, Doc: d.Doc(), Type: d.Type.Name, Optional: d.Type.Optional,
-		List: d.Type.List, Pos: d.Pos, Decl: d}
+		List: d.Type.List, Pos: d.Pos, Decl: d, Model: m}
 	switch {
 	case d.Type.Name == "Unsupported":
 		f.Kind = KindUnsupported
