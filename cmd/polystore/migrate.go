@@ -125,7 +125,7 @@ Destructive changes (dropping a table or column, narrowing a type, removing
 an enum value) are refused unless --allow-destructive is given. Renames are
 never guessed: a renamed column shows as a drop and an add, with a hint.`,
 	}
-	cmd.AddCommand(newMigrateDevCmd(), newMigrateDeployCmd(), newMigrateStatusCmd(), newMigrateDiffCmd(), newMigrateResetCmd())
+	cmd.AddCommand(newMigrateDevCmd(), newMigrateDeployCmd(), newMigrateStatusCmd(), newMigrateDiffCmd(), newMigrateResetCmd(), newMigrateResolveCmd())
 	return cmd
 }
 
@@ -417,4 +417,38 @@ func redact(u string) string {
 		return u[:scheme+3] + cred[:i] + ":***" + u[at:]
 	}
 	return u
+}
+
+func newMigrateResolveCmd() *cobra.Command {
+	var f migrateFlags
+	var rolledBack, applied string
+	cmd := &cobra.Command{
+		Use:   "resolve",
+		Short: "Mark a failed migration as rolled back (to retry it) or as applied (to skip it)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if (rolledBack == "") == (applied == "") {
+				return errors.New("give exactly one of --rolled-back NAME or --applied NAME")
+			}
+			ctx := cmd.Context()
+			_, pool, err := f.connect(ctx, false)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			name, asApplied := rolledBack, false
+			if applied != "" {
+				name, asApplied = applied, true
+			}
+			if err := migrate.Resolve(ctx, pool, f.migrationsDir(), name, asApplied); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Migration %s resolved\n", name)
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&rolledBack, "rolled-back", "", "migration to mark rolled back")
+	cmd.Flags().StringVar(&applied, "applied", "", "migration to mark applied")
+	return cmd
 }

@@ -55,14 +55,21 @@ func (e *UnexecutableError) Error() string {
 // Is matches ErrUnexecutable.
 func (e *UnexecutableError) Is(target error) bool { return target == ErrUnexecutable }
 
-// MigrationError is a migration script that failed; its transaction was
-// rolled back, so none of it is applied.
+// MigrationError is a migration script that failed. Normally its
+// transaction was rolled back, so none of it is applied; Partial is set for
+// scripts that run outside a transaction (see InTransaction), where the
+// statements before the failing one stay applied and the history row is
+// left unfinished.
 type MigrationError struct {
-	Name string
-	Err  error
+	Name    string
+	Err     error
+	Partial bool
 }
 
 func (e *MigrationError) Error() string {
+	if e.Partial {
+		return fmt.Sprintf("migrate: migration %s failed part-way (it runs outside a transaction); fix the database by hand, then mark it rolled back: %v", e.Name, e.Err)
+	}
 	return fmt.Sprintf("migrate: migration %s failed and was rolled back: %v", e.Name, e.Err)
 }
 

@@ -280,11 +280,45 @@ func deployLocked(ctx context.Context, conn *pgx.Conn, local []Migration, res *D
 	return nil
 }
 
+// outsideTx matches scripts that cannot run inside one transaction: they
+// manage their own (BEGIN/COMMIT, as Prisma writes for enum changes), build
+// indexes CONCURRENTLY, or add enum values that later statements use.
+var outsideTx = regexp.MustCompile(`(?im)^\s*(BEGIN|COMMIT|START\s+TRANSACTION)\s*;|\bCONCURRENTLY\b|\bADD\s+VALUE\b`)
+
+// InTransaction reports whether a migration script runs inside one
+// transaction with its history row. Scripts matched by outsideTx run the
+// way Prisma runs every script: a history row first, then the script, then
+// finished_at; if such a script fails halfway the row stays unfinished and
+// later deploys stop until someone looks.
+func InTransaction(script string) bool { return !outsideTx.MatchString(script) }
+
 func applyMigration(ctx context.Context, conn *pgx.Conn, m Migration) error {
 	id := newID()
+	insert := `INSERT INTO "` + HistoryTable + `" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())`
+	finish := `UPDATE "` + HistoryTable + `" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`
+	if !InTransaction(m.SQL) {
+		if _, err := conn.Exec(ctx, insert, id, m.Checksum, m.Name); err != nil {
+			return fmt.Errorf("migrate: record %s: %w", m.Name, err)
+		}
+		// One statement at a time: a multi-statement query string would run
+		// as one implicit transaction.
+		for _, stmt := range SplitStatements(m.SQL) {
+			if _, err := conn.Exec(ctx, stmt); err != nil {
+				if ctx.Err() == nil {
+					// End a transaction the script opened itself (a no-op warning otherwise).
+					_, _ = conn.Exec(ctx, "ROLLBACK")
+					_, _ = conn.Exec(ctx, `UPDATE "`+HistoryTable+`" SET logs = $2 WHERE id = $1`, id, err.Error())
+				}
+				return &MigrationError{Name: m.Name, Err: err, Partial: true}
+			}
+		}
+		if _, err := conn.Exec(ctx, finish, id); err != nil {
+			return fmt.Errorf("migrate: record %s: %w", m.Name, err)
+		}
+		return nil
+	}
 	err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO "`+HistoryTable+`" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())`,
-			id, m.Checksum, m.Name); err != nil {
+		if _, err := tx.Exec(ctx, insert, id, m.Checksum, m.Name); err != nil {
 			return err
 		}
 		if strings.TrimSpace(m.SQL) != "" {
@@ -293,7 +327,7 @@ func applyMigration(ctx context.Context, conn *pgx.Conn, m Migration) error {
 				return err
 			}
 		}
-		_, err := tx.Exec(ctx, `UPDATE "`+HistoryTable+`" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, id)
+		_, err := tx.Exec(ctx, finish, id)
 		return err
 	})
 	if err == nil {
@@ -305,6 +339,43 @@ func applyMigration(ctx context.Context, conn *pgx.Conn, m Migration) error {
 			id, m.Checksum, m.Name, err.Error())
 	}
 	return merr
+}
+
+// Resolve settles a failed migration the way "prisma migrate resolve"
+// does: applied=false marks it rolled back (deploy will run it again),
+// applied=true records it as applied (deploy will skip it).
+func Resolve(ctx context.Context, pool *pgxpool.Pool, dir, name string, applied bool) error {
+	local, err := ReadMigrations(dir)
+	if err != nil {
+		return err
+	}
+	var m *Migration
+	for i := range local {
+		if local[i].Name == name {
+			m = &local[i]
+		}
+	}
+	if m == nil {
+		return fmt.Errorf("migrate: resolve: no migration %s in %s", name, dir)
+	}
+	return withLock(ctx, pool, func(conn *pgx.Conn) error {
+		tag, err := conn.Exec(ctx, `UPDATE "`+HistoryTable+`" SET rolled_back_at = now() WHERE migration_name = $1 AND finished_at IS NULL AND rolled_back_at IS NULL`, name)
+		if err != nil {
+			return fmt.Errorf("migrate: resolve: %w", err)
+		}
+		if !applied {
+			if tag.RowsAffected() == 0 {
+				return fmt.Errorf("migrate: resolve: %s is not a failed migration", name)
+			}
+			return nil
+		}
+		_, err = conn.Exec(ctx, `INSERT INTO "`+HistoryTable+`" (id, checksum, migration_name, started_at, finished_at, applied_steps_count, logs)
+VALUES ($1, $2, $3, now(), now(), 0, 'marked applied by resolve')`, newID(), m.Checksum, name)
+		if err != nil {
+			return fmt.Errorf("migrate: resolve: %w", err)
+		}
+		return nil
+	})
 }
 
 // Status compares a migrations folder with the history table.
@@ -419,7 +490,13 @@ func Dev(ctx context.Context, pool *pgxpool.Pool, target *Database, dir, name st
 		if res.Plan.Empty() {
 			return nil
 		}
-		if err := Check(ctx, conn, res.Plan, opts); err != nil {
+		checkOpts := opts
+		if createOnly {
+			// Nothing runs now: write the steps so they can be edited (for
+			// example into a RENAME); deploy applies the edited file.
+			checkOpts = &Options{AllowDestructive: true}
+		}
+		if err := Check(ctx, conn, res.Plan, checkOpts); err != nil {
 			return err
 		}
 		m, err := WriteMigration(dir, name, res.Plan.SQL(), opts.now())
@@ -453,9 +530,22 @@ func Apply(ctx context.Context, pool *pgxpool.Pool, plan *Plan, opts *Options) e
 		if err := Check(ctx, conn, plan, opts); err != nil {
 			return err
 		}
+		// New enum values must be committed before other statements use
+		// them, so additions run first, each on its own.
+		var rest []Step
+		for _, s := range plan.Steps {
+			if s.Kind != AlterEnum || s.Destructive {
+				rest = append(rest, s)
+				continue
+			}
+			opts.progress("%s %s", s.Kind, s.Object)
+			if _, err := conn.Exec(ctx, s.SQL); err != nil {
+				return fmt.Errorf("migrate: %s %s: %w", s.Kind, s.Object, err)
+			}
+		}
 		return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-			for i, s := range plan.Steps {
-				opts.progress("%s %s (%d/%d)", s.Kind, s.Object, i+1, len(plan.Steps))
+			for i, s := range rest {
+				opts.progress("%s %s (%d/%d)", s.Kind, s.Object, i+1, len(rest))
 				if _, err := tx.Exec(ctx, s.SQL); err != nil {
 					return fmt.Errorf("migrate: %s %s: %w", s.Kind, s.Object, err)
 				}

@@ -272,3 +272,62 @@ VALUES ('0b6f6b5e-2f7c-4c43-9d2a-5c1f1f3b9f10', $1, now(), $2, 1)`, local[0].Che
 	require.Empty(t, res.Warnings)
 	requireInSync(t, ctx, pool, migrate.FromSchema(loadSchema(t, "testdata/prisma_project/schema.prisma")), nil)
 }
+
+// TestDeployOutsideTransaction: scripts that add an enum value and use it,
+// or manage their own transaction as Prisma writes them, deploy cleanly.
+func TestDeployOutsideTransaction(t *testing.T) {
+	ctx := context.Background()
+	pool := devenv.Postgres(t)
+	dir := t.TempDir()
+	scripts := []string{
+		"CREATE TYPE \"Role\" AS ENUM ('USER');\nCREATE TABLE \"U\" (\"id\" SERIAL NOT NULL, \"role\" \"Role\" NOT NULL DEFAULT 'USER', CONSTRAINT \"U_pkey\" PRIMARY KEY (\"id\"));",
+		"-- AlterEnum\nALTER TYPE \"Role\" ADD VALUE 'ADMIN';\n\n-- AlterTable\nALTER TABLE \"U\" ALTER COLUMN \"role\" SET DEFAULT 'ADMIN';",
+		"-- AlterEnum\nBEGIN;\nCREATE TYPE \"Role_new\" AS ENUM ('ADMIN');\nALTER TABLE \"U\" ALTER COLUMN \"role\" DROP DEFAULT;\nALTER TABLE \"U\" ALTER COLUMN \"role\" TYPE \"Role_new\" USING (\"role\"::text::\"Role_new\");\nALTER TYPE \"Role\" RENAME TO \"Role_old\";\nALTER TYPE \"Role_new\" RENAME TO \"Role\";\nDROP TYPE \"Role_old\";\nALTER TABLE \"U\" ALTER COLUMN \"role\" SET DEFAULT 'ADMIN';\nCOMMIT;",
+	}
+	require.True(t, migrate.InTransaction(scripts[0]))
+	require.False(t, migrate.InTransaction(scripts[1]))
+	require.False(t, migrate.InTransaction(scripts[2]))
+	writeMigrations(t, dir, scripts...)
+	res, err := migrate.Deploy(ctx, pool, dir, nil)
+	require.NoError(t, err)
+	require.Len(t, res.Applied, 3)
+	live, err := migrate.Introspect(ctx, pool, nil)
+	require.NoError(t, err)
+	require.Equal(t, []string{"ADMIN"}, live.Enum("", "Role").Values)
+	st, err := migrate.GetStatus(ctx, pool, dir)
+	require.NoError(t, err)
+	require.True(t, st.UpToDate())
+}
+
+// TestPartialFailureAndResolve: a script outside a transaction that fails
+// part-way blocks later deploys until it is resolved; resolving it as
+// rolled back lets the fixed script run.
+func TestPartialFailureAndResolve(t *testing.T) {
+	ctx := context.Background()
+	pool := devenv.Postgres(t)
+	dir := t.TempDir()
+	writeMigrations(t, dir, "CREATE TYPE \"E\" AS ENUM ('A');\nALTER TYPE \"E\" ADD VALUE 'B';\nSELECT no_such_function();")
+	local, err := migrate.ReadMigrations(dir)
+	require.NoError(t, err)
+	name := local[0].Name
+	_, err = migrate.Deploy(ctx, pool, dir, nil)
+	var merr *migrate.MigrationError
+	require.ErrorAs(t, err, &merr)
+	require.True(t, merr.Partial)
+	_, err = migrate.Deploy(ctx, pool, dir, nil)
+	require.ErrorIs(t, err, migrate.ErrFailedMigration, "an unfinished migration blocks deploy")
+	st, err := migrate.GetStatus(ctx, pool, dir)
+	require.NoError(t, err)
+	require.Equal(t, []string{name}, st.Failed)
+
+	_, err = pool.Exec(ctx, `DROP TYPE "E"`)
+	require.NoError(t, err)
+	require.NoError(t, migrate.Resolve(ctx, pool, dir, name, false))
+	require.NoError(t, os.WriteFile(local[0].Path, []byte("CREATE TYPE \"E\" AS ENUM ('A');\nALTER TYPE \"E\" ADD VALUE 'B';"), 0o644))
+	res, err := migrate.Deploy(ctx, pool, dir, nil)
+	require.NoError(t, err)
+	require.Equal(t, []string{name}, res.Applied)
+	st, err = migrate.GetStatus(ctx, pool, dir)
+	require.NoError(t, err)
+	require.True(t, st.UpToDate(), "%+v", st)
+}

@@ -483,7 +483,9 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 		ix.Fields = append(ix.Fields, fld)
 	}
 	if arg := a.Arg("name", -1); arg != nil {
-		if s, ok := v.stringArg(a, arg, "name"); ok {
+		if a.Name == "index" {
+			v.errAt(arg.Pos, "name", "@@index takes map: for the index name, not name:")
+		} else if s, ok := v.stringArg(a, arg, "name"); ok {
 			ix.Name = s
 		}
 	}
