@@ -85,10 +85,24 @@ func ReadMigrations(dir string) ([]Migration, error) {
 var nameRE = regexp.MustCompile(`[^A-Za-z0-9_]+`)
 
 // WriteMigration writes dir/<UTC timestamp>_<name>/migration.sql and the
-// lock file, and returns the new migration.
+// lock file, and returns the new migration. The timestamp is moved past
+// the newest existing migration if needed, so the new one applies last.
 func WriteMigration(dir, name, script string, now time.Time) (Migration, error) {
 	slug := strings.Trim(nameRE.ReplaceAllString(strings.ToLower(strings.ReplaceAll(name, " ", "_")), "_"), "_")
-	folder := now.UTC().Format("20060102150405")
+	// Folders apply in name order: keep the new one after every existing
+	// one even when two are written within the same second.
+	ts := now.UTC().Truncate(time.Second)
+	if entries, err := os.ReadDir(dir); err == nil {
+		for _, e := range entries {
+			if len(e.Name()) < 14 {
+				continue
+			}
+			if t, err := time.Parse("20060102150405", e.Name()[:14]); err == nil && !t.Before(ts) {
+				ts = t.Add(time.Second)
+			}
+		}
+	}
+	folder := ts.Format("20060102150405")
 	if slug != "" {
 		folder += "_" + slug
 	}

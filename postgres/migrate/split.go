@@ -57,8 +57,8 @@ func SplitStatements(script string) []string {
 	return out
 }
 
-// skipQuoted returns the index of the quote closing the one at i ('' and
-// "" are escapes).
+// skipQuoted returns the index of the quote closing the one at i; a
+// doubled quote inside is an escape.
 func skipQuoted(s string, i int, q byte) int {
 	for j := i + 1; j < len(s); j++ {
 		if s[j] == q {
