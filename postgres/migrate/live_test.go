@@ -331,3 +331,20 @@ func TestPartialFailureAndResolve(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, st.UpToDate(), "%+v", st)
 }
+
+// TestDropEverything: dropping tables that reference each other works in
+// one plan, and is refused until allowed.
+func TestDropEverything(t *testing.T) {
+	ctx := context.Background()
+	pool := devenv.Postgres(t)
+	v1 := migrate.FromSchema(loadSchema(t, "testdata/ddl/relations/schema.prisma"))
+	require.NoError(t, migrate.Apply(ctx, pool, migrate.Diff(nil, v1), nil))
+	plan, err := migrate.PlanChanges(ctx, pool, &migrate.Database{}, nil)
+	require.NoError(t, err)
+	require.ErrorIs(t, migrate.Apply(ctx, pool, plan, nil), migrate.ErrDestructive)
+	require.NoError(t, migrate.Apply(ctx, pool, plan, &migrate.Options{AllowDestructive: true}))
+	live, err := migrate.Introspect(ctx, pool, nil)
+	require.NoError(t, err)
+	require.Empty(t, live.Tables)
+	require.Empty(t, live.Enums)
+}

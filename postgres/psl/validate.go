@@ -31,6 +31,9 @@ func LoadFile(path string) (*Schema, error) {
 // Problems come back as an *Error with one diagnostic per problem; the
 // Schema is returned only when there are none.
 func Validate(f *File) (*Schema, error) {
+	if f == nil {
+		f = &File{}
+	}
 	v := &validator{s: &Schema{File: f, modelByName: map[string]*Model{}, enumByName: map[string]*Enum{}}}
 	v.run()
 	if len(v.diags) > 0 {
