@@ -40,6 +40,9 @@ and an embedded MongoDB-compatible server.`,
 		newVersionCmd(),
 		newDoctorCmd(),
 		newServeCmd(),
+		newFormatCmd(),
+		newValidateCmd(),
+		newMigrateCmd(),
 	)
 	return root
 }

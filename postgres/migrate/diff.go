@@ -124,7 +124,7 @@ func Diff(from, to *Database) *Plan {
 	}
 	for _, t := range from.Tables {
 		if to.Table(t.Schema, t.Name) == nil {
-			d.dropTable(t, to)
+			d.dropTable(t)
 		}
 	}
 	d.renameHints(from, to)
@@ -258,13 +258,17 @@ func (d *differ) createTable(t *Table) {
 	}
 }
 
-func (d *differ) dropTable(t *Table, to *Database) {
-	_ = to
+func (d *differ) dropTable(t *Table) {
+	// Its foreign keys go first, so dropped tables that reference each
+	// other can be dropped in any order.
+	for _, fk := range t.ForeignKeys {
+		d.add(Step{Kind: DropForeignKey, Object: displayName(t.Schema, t.Name), SQL: dropForeignKeySQL(t, fk), Table: t})
+	}
 	d.add(Step{Kind: DropTable, Object: displayName(t.Schema, t.Name), SQL: "DROP TABLE " + qualified(t.Schema, t.Name) + ";",
 		Destructive: true, Table: t,
 		Warnings: []string{fmt.Sprintf("You are about to drop the `%s` table. All the data in the table will be lost.", t.Name)}})
-	// Foreign keys of other tables pointing at t are dropped by alterTable
-	// (they no longer exist in the target). Its own keys go with the table.
+	// Foreign keys of kept tables pointing at t are dropped by alterTable
+	// (they no longer exist in the target).
 }
 
 func sameStrings(a, b []string) bool {

@@ -15,7 +15,7 @@ import (
 func FromSchema(s *psl.Schema) *Database {
 	db := &Database{}
 	for _, e := range s.Enums {
-		en := &Enum{Schema: e.Schema, Name: e.DBName}
+		en := &Enum{Schema: localSchema(e.Schema), Name: e.DBName}
 		for _, v := range e.Values {
 			en.Values = append(en.Values, v.DBName)
 		}
@@ -33,6 +33,17 @@ func FromSchema(s *psl.Schema) *Database {
 	return db
 }
 
+// DefaultSchema is the database schema that unqualified names live in;
+// @@schema("public") is the same as no @@schema.
+const DefaultSchema = "public"
+
+func localSchema(s string) string {
+	if s == DefaultSchema {
+		return ""
+	}
+	return s
+}
+
 func dbNames(m *psl.Model, fields []string) []string {
 	out := make([]string, len(fields))
 	for i, f := range fields {
@@ -42,7 +53,7 @@ func dbNames(m *psl.Model, fields []string) []string {
 }
 
 func modelTable(s *psl.Schema, m *psl.Model) *Table {
-	t := &Table{Schema: m.Schema, Name: m.DBName}
+	t := &Table{Schema: localSchema(m.Schema), Name: m.DBName}
 	for _, f := range m.ScalarFields() {
 		if f.Ignored && f.Kind == psl.KindUnsupported {
 			continue
@@ -73,7 +84,7 @@ func modelTable(s *psl.Schema, m *psl.Model) *Table {
 		if name == "" {
 			name = constraintName(t.Name, cols, "fkey")
 		}
-		t.ForeignKeys = append(t.ForeignKeys, &ForeignKey{Name: name, Columns: cols, RefSchema: r.To.Schema,
+		t.ForeignKeys = append(t.ForeignKeys, &ForeignKey{Name: name, Columns: cols, RefSchema: localSchema(r.To.Schema),
 			RefTable: r.To.DBName, RefColumns: dbNames(r.To, r.References),
 			OnDelete: sqlAction(r.OnDelete), OnUpdate: sqlAction(r.OnUpdate)})
 	}
@@ -145,7 +156,7 @@ func columnType(s *psl.Schema, f *psl.Field) string {
 	switch {
 	case f.Kind == psl.KindEnum:
 		e := s.Enum(f.Type)
-		return qualified(e.Schema, e.DBName)
+		return qualified(localSchema(e.Schema), e.DBName)
 	case f.Kind == psl.KindUnsupported:
 		return f.Unsupported
 	case f.NativeType != nil:
@@ -211,13 +222,13 @@ func literalSQL(f *psl.Field, v string, isString bool) string {
 // columns A and B, primary key _X_AB_pkey, index _X_B_index and cascading
 // foreign keys _X_A_fkey and _X_B_fkey.
 func joinTable(s *psl.Schema, jt *psl.JoinTable) *Table {
-	t := &Table{Schema: jt.Schema, Name: jt.Name}
+	t := &Table{Schema: localSchema(jt.Schema), Name: jt.Name}
 	side := func(col string, m *psl.Model) {
 		id := m.Field(m.PrimaryKey.Fields[0])
 		typ := columnType(s, id)
 		t.Columns = append(t.Columns, &Column{Name: col, Type: typ, NotNull: true})
 		t.ForeignKeys = append(t.ForeignKeys, &ForeignKey{Name: jt.Name + "_" + col + "_fkey", Columns: []string{col},
-			RefSchema: m.Schema, RefTable: m.DBName, RefColumns: []string{id.DBName}, OnDelete: "CASCADE", OnUpdate: "CASCADE"})
+			RefSchema: localSchema(m.Schema), RefTable: m.DBName, RefColumns: []string{id.DBName}, OnDelete: "CASCADE", OnUpdate: "CASCADE"})
 	}
 	side("A", jt.A)
 	side("B", jt.B)

@@ -257,9 +257,9 @@ func (a *Attribute) Arg(name string, pos int) *Arg {
 func (f *FieldDecl) FieldAttr(name string) *Attribute { return findAttr(f.Attributes, name) }
 
 // BlockAttrs returns the block attributes with the given name.
-func (m *ModelDecl) BlockAttrs(name string) []*Attribute {
+func (d *ModelDecl) BlockAttrs(name string) []*Attribute {
 	var out []*Attribute
-	for _, a := range m.Attributes {
+	for _, a := range d.Attributes {
 		if a.Name == name {
 			out = append(out, a)
 		}

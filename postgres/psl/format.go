@@ -12,6 +12,9 @@ import (
 // properties aligned on "=". Comments and doc comments are kept.
 func Format(f *File) []byte {
 	var b bytes.Buffer
+	if f == nil {
+		return nil
+	}
 	for i, d := range f.Decls {
 		if i > 0 {
 			b.WriteByte('\n')

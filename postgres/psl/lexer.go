@@ -73,6 +73,10 @@ type token struct {
 	end  Pos
 }
 
+// punct maps single-byte punctuation to its token kind (tokEOF: none).
+var punct = [256]tokenKind{'{': tokLBrace, '}': tokRBrace, '(': tokLParen, ')': tokRParen, '[': tokLBrack,
+	']': tokRBrack, ',': tokComma, ':': tokColon, '=': tokEquals, '?': tokQuestion, '.': tokDot}
+
 // lexer turns schema source into tokens. It never fails: bad input becomes
 // tokIllegal tokens and diagnostics.
 type lexer struct {
@@ -116,18 +120,6 @@ func isIdentStart(c byte) bool {
 func isIdentPart(c byte) bool { return isIdentStart(c) || (c >= '0' && c <= '9') || c == '-' }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-// all lexes the whole source.
-func (l *lexer) all() []token {
-	var toks []token
-	for {
-		t := l.next()
-		toks = append(toks, t)
-		if t.kind == tokEOF {
-			return toks
-		}
-	}
-}
 
 func (l *lexer) next() token {
 	for l.off < len(l.src) {
@@ -192,9 +184,7 @@ func (l *lexer) next() token {
 		}
 		return mk(tokAt)
 	}
-	punct := map[byte]tokenKind{'{': tokLBrace, '}': tokRBrace, '(': tokLParen, ')': tokRParen, '[': tokLBrack,
-		']': tokRBrack, ',': tokComma, ':': tokColon, '=': tokEquals, '?': tokQuestion, '.': tokDot}
-	if k, ok := punct[c]; ok {
+	if k := punct[c]; k != tokEOF {
 		l.advance()
 		return mk(k)
 	}

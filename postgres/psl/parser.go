@@ -11,11 +11,9 @@ import (
 // it could read; syntax problems come back as an *Error listing each
 // diagnostic with its position. Parse never panics.
 func Parse(filename string, src []byte) (*File, error) {
-	p := &parser{file: &File{Name: filename}}
-	lx := newLexer(filename, string(src))
-	p.toks = lx.all()
-	p.diags = lx.diags
+	p := &parser{file: &File{Name: filename}, lx: newLexer(filename, string(src))}
 	p.parseFile()
+	p.diags = append(p.lx.diags, p.diags...)
 	sort.SliceStable(p.diags, func(i, j int) bool { return p.diags[i].Pos.Offset < p.diags[j].Pos.Offset })
 	return p.file, errorOf(p.diags)
 }
@@ -29,31 +27,53 @@ func ParseFile(path string) (*File, error) {
 	return Parse(path, src)
 }
 
+// parser reads tokens from the lexer on demand through a small lookahead
+// buffer, so memory stays flat whatever the file size.
 type parser struct {
-	toks  []token
+	lx    *lexer
+	buf   []token // lookahead; buf[i] is the current token
 	i     int
+	last  token // the most recently consumed token
 	file  *File
 	diags []*Diagnostic
 }
 
-func (p *parser) peek() token { return p.toks[p.i] }
+// fill makes sure buf holds the current token and n more (or ends at EOF).
+func (p *parser) fill(n int) {
+	for len(p.buf)-p.i <= n {
+		if len(p.buf) > 0 && p.buf[len(p.buf)-1].kind == tokEOF {
+			return
+		}
+		p.buf = append(p.buf, p.lx.next())
+	}
+}
+
+func (p *parser) peek() token { return p.peekAt(0) }
 
 func (p *parser) peekAt(n int) token {
-	if p.i+n < len(p.toks) {
-		return p.toks[p.i+n]
+	p.fill(n)
+	if p.i+n < len(p.buf) {
+		return p.buf[p.i+n]
 	}
-	return p.toks[len(p.toks)-1]
+	return p.buf[len(p.buf)-1]
 }
 
 func (p *parser) next() token {
-	t := p.toks[p.i]
+	t := p.peek()
 	if t.kind != tokEOF {
+		p.last = t
 		p.i++
+		if p.i == len(p.buf) {
+			p.buf, p.i = p.buf[:0], 0
+		}
 	}
 	return t
 }
 
 func (p *parser) errorf(t token, format string, args ...any) {
+	if t.kind == tokIllegal {
+		return // the lexer reported it already
+	}
 	p.diags = append(p.diags, &Diagnostic{Pos: t.pos, End: t.end, Text: t.raw, Message: fmt.Sprintf(format, args...)})
 }
 
@@ -376,7 +396,7 @@ func (p *parser) parseAttribute() *Attribute {
 		p.next()
 		a.Name += "." + p.next().text
 	}
-	a.End = p.toks[p.i-1].end
+	a.End = p.last.end
 	if p.peek().kind == tokLParen {
 		args, end, ok := p.parseArgs()
 		if !ok {

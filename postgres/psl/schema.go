@@ -88,6 +88,18 @@ type Model struct {
 // Field returns the field with the given schema name, or nil.
 func (m *Model) Field(name string) *Field { return m.byName[name] }
 
+// IDFields returns the primary key fields in key order (nil without a key).
+func (m *Model) IDFields() []*Field {
+	if m.PrimaryKey == nil {
+		return nil
+	}
+	out := make([]*Field, len(m.PrimaryKey.Fields))
+	for i, name := range m.PrimaryKey.Fields {
+		out[i] = m.byName[name]
+	}
+	return out
+}
+
 // ScalarFields returns the fields stored as columns (scalars, enums and
 // unsupported types), in order, skipping relation fields.
 func (m *Model) ScalarFields() []*Field {
@@ -162,8 +174,10 @@ type Field struct {
 	Ignored    bool
 	// Relation is set on relation fields.
 	Relation *Relation
-	Pos      Pos
-	Decl     *FieldDecl
+	// Model is the model the field belongs to.
+	Model *Model `json:"-"`
+	Pos   Pos
+	Decl  *FieldDecl
 }
 
 // Required reports whether the field is neither optional nor a list.

@@ -31,6 +31,9 @@ func LoadFile(path string) (*Schema, error) {
 // Problems come back as an *Error with one diagnostic per problem; the
 // Schema is returned only when there are none.
 func Validate(f *File) (*Schema, error) {
+	if f == nil {
+		f = &File{}
+	}
 	v := &validator{s: &Schema{File: f, modelByName: map[string]*Model{}, enumByName: map[string]*Enum{}}}
 	v.run()
 	if len(v.diags) > 0 {
@@ -483,7 +486,9 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 		ix.Fields = append(ix.Fields, fld)
 	}
 	if arg := a.Arg("name", -1); arg != nil {
-		if s, ok := v.stringArg(a, arg, "name"); ok {
+		if a.Name == "index" {
+			v.errAt(arg.Pos, "name", "@@index takes map: for the index name, not name:")
+		} else if s, ok := v.stringArg(a, arg, "name"); ok {
 			ix.Name = s
 		}
 	}
@@ -514,7 +519,7 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 
 func (v *validator) field(m *Model, d *FieldDecl) *Field {
 	f := &Field{Name: d.Name, DBName: d.Name, Doc: d.Doc(), Type: d.Type.Name, Optional: d.Type.Optional,
-		List: d.Type.List, Pos: d.Pos, Decl: d}
+		List: d.Type.List, Pos: d.Pos, Decl: d, Model: m}
 	switch {
 	case d.Type.Name == "Unsupported":
 		f.Kind = KindUnsupported

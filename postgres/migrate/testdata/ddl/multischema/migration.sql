@@ -1,14 +1,11 @@
 -- CreateSchema
 CREATE SCHEMA IF NOT EXISTS "audit";
 
--- CreateSchema
-CREATE SCHEMA IF NOT EXISTS "public";
-
 -- CreateEnum
 CREATE TYPE "audit"."Kind" AS ENUM ('LOGIN', 'LOGOUT');
 
 -- CreateTable
-CREATE TABLE "public"."Account" (
+CREATE TABLE "Account" (
     "id" INTEGER NOT NULL,
     "email" TEXT NOT NULL,
 

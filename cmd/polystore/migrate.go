@@ -1,0 +1,454 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/spf13/cobra"
+
+	"github.com/polystore/polystore/postgres/migrate"
+	"github.com/polystore/polystore/postgres/psl"
+)
+
+// migrateFlags are shared by the migrate subcommands.
+type migrateFlags struct {
+	schema  string
+	dir     string
+	url     string
+	schemas []string
+}
+
+func (f *migrateFlags) register(cmd *cobra.Command) {
+	schemaFlag(cmd, &f.schema)
+	cmd.Flags().StringVar(&f.dir, "dir", "", "migrations folder (default: migrations/ beside the schema)")
+	cmd.Flags().StringVar(&f.url, "url", "", "database URL (default: the schema's datasource url, DATABASE_URL, POLYSTORE_PG_URL)")
+	cmd.Flags().StringSliceVar(&f.schemas, "db-schema", nil, "database schemas to manage (default: the current schema)")
+}
+
+func (f *migrateFlags) schemaPath() string { return schemaPath(f.schema) }
+
+func (f *migrateFlags) migrationsDir() string {
+	if f.dir != "" {
+		return f.dir
+	}
+	return filepath.Join(filepath.Dir(f.schemaPath()), "migrations")
+}
+
+// loadSchema loads the schema file, or returns nil when it does not exist
+// and need is false.
+func (f *migrateFlags) loadSchema(need bool) (*psl.Schema, error) {
+	p := f.schemaPath()
+	if _, err := os.Stat(p); err != nil && !need {
+		return nil, nil
+	}
+	return psl.LoadFile(p)
+}
+
+// databaseURL picks the URL: --url, the schema's datasource, DATABASE_URL,
+// POLYSTORE_PG_URL.
+func (f *migrateFlags) databaseURL(s *psl.Schema) (string, error) {
+	if f.url != "" {
+		return f.url, nil
+	}
+	if s != nil && s.Datasource != nil {
+		u := s.Datasource.URL
+		if u.EnvVar != "" {
+			if v := os.Getenv(u.EnvVar); v != "" {
+				return v, nil
+			}
+		} else if u.Value != "" {
+			return u.Value, nil
+		}
+	}
+	for _, env := range []string{"DATABASE_URL", "POLYSTORE_PG_URL"} {
+		if v := os.Getenv(env); v != "" {
+			return v, nil
+		}
+	}
+	return "", errors.New("no database URL: pass --url or set DATABASE_URL")
+}
+
+func (f *migrateFlags) pool(ctx context.Context, s *psl.Schema) (*pgxpool.Pool, error) {
+	u, err := f.databaseURL(s)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := pgxpool.New(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to the database: %w", err)
+	}
+	return pool, nil
+}
+
+// connect loads the schema (required when need is set) and opens a pool on
+// the database it resolves to.
+func (f *migrateFlags) connect(ctx context.Context, need bool) (*psl.Schema, *pgxpool.Pool, error) {
+	s, err := f.loadSchema(need)
+	if err != nil {
+		return nil, nil, err
+	}
+	pool, err := f.pool(ctx, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, pool, nil
+}
+
+func (f *migrateFlags) options(cmd *cobra.Command, allowDestructive bool) *migrate.Options {
+	return &migrate.Options{
+		AllowDestructive: allowDestructive,
+		Schemas:          f.schemas,
+		Progress:         func(msg string) { fmt.Fprintln(cmd.ErrOrStderr(), msg) },
+	}
+}
+
+func newMigrateCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "migrate",
+		Short: "Prisma-Migrate-compatible migrations for PostgreSQL",
+		Long: `migrate keeps a PostgreSQL database in line with schema.prisma through a
+folder of SQL migrations (migrations/<timestamp>_<name>/migration.sql) and
+the _prisma_migrations history table, in the same format as Prisma Migrate:
+a database and folder managed by Prisma can be taken over as they are.
+
+Destructive changes (dropping a table or column, narrowing a type, removing
+an enum value) are refused unless --allow-destructive is given. Renames are
+never guessed: a renamed column shows as a drop and an add, with a hint.`,
+	}
+	cmd.AddCommand(newMigrateDevCmd(), newMigrateDeployCmd(), newMigrateStatusCmd(), newMigrateDiffCmd(), newMigrateResetCmd(), newMigrateResolveCmd())
+	return cmd
+}
+
+func newMigrateDevCmd() *cobra.Command {
+	var f migrateFlags
+	var name string
+	var createOnly, allow bool
+	cmd := &cobra.Command{
+		Use:   "dev",
+		Short: "Apply pending migrations, then write and apply a migration for the schema's changes",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			s, pool, err := f.connect(ctx, true)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			res, err := migrate.Dev(ctx, pool, migrate.FromSchema(s), f.migrationsDir(), name, createOnly, f.options(cmd, allow))
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			for _, m := range res.Deployed {
+				fmt.Fprintf(out, "Applied pending migration %s\n", m)
+			}
+			if res.Migration == nil {
+				fmt.Fprintln(out, "Already in sync, no schema change or pending migration was found.")
+				return nil
+			}
+			verb := "Applied"
+			if createOnly {
+				verb = "Created (not applied)"
+			}
+			fmt.Fprintf(out, "%s migration %s\n", verb, res.Migration.Path)
+			for _, w := range res.Plan.Warnings() {
+				fmt.Fprintf(out, "  warning: %s\n", w)
+			}
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVarP(&name, "name", "n", "", "name of the new migration")
+	cmd.Flags().BoolVar(&createOnly, "create-only", false, "write the migration without applying it")
+	cmd.Flags().BoolVar(&allow, "allow-destructive", false, "allow steps that can lose data")
+	return cmd
+}
+
+func newMigrateDeployCmd() *cobra.Command {
+	var f migrateFlags
+	cmd := &cobra.Command{
+		Use:   "deploy",
+		Short: "Apply pending migrations in order, each in a transaction, under an advisory lock",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			_, pool, err := f.connect(ctx, false)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			res, err := migrate.Deploy(ctx, pool, f.migrationsDir(), f.options(cmd, false))
+			if res != nil {
+				for _, w := range res.Warnings {
+					fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", w)
+				}
+			}
+			if err != nil {
+				return err
+			}
+			if len(res.Applied) == 0 {
+				fmt.Fprintln(cmd.OutOrStdout(), "No pending migrations to apply.")
+				return nil
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Applied %d migration(s):\n", len(res.Applied))
+			for _, m := range res.Applied {
+				fmt.Fprintf(cmd.OutOrStdout(), "  %s\n", m)
+			}
+			return nil
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+func newMigrateStatusCmd() *cobra.Command {
+	var f migrateFlags
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Compare the migrations folder with the database history (exit 1 when not up to date)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			_, pool, err := f.connect(ctx, false)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			st, err := migrate.GetStatus(ctx, pool, f.migrationsDir())
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "%d migration(s) found in %s\n", len(st.Local), f.migrationsDir())
+			list := func(title string, names []string) {
+				if len(names) == 0 {
+					return
+				}
+				fmt.Fprintln(out, title)
+				for _, n := range names {
+					fmt.Fprintf(out, "  %s\n", n)
+				}
+			}
+			list("Not yet applied:", st.Pending)
+			list("Failed:", st.Failed)
+			list("Modified after they were applied:", st.Modified)
+			list("Applied but missing from the folder:", st.Missing)
+			if st.UpToDate() {
+				fmt.Fprintln(out, "Database schema is up to date!")
+				return nil
+			}
+			return &exitError{code: 1, err: errors.New("the database is not up to date with the migrations folder")}
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+// diffSource is one side of migrate diff.
+type diffSource struct {
+	empty      bool
+	schema     string
+	migrations string
+	url        string
+}
+
+func (d *diffSource) register(cmd *cobra.Command, side string) {
+	cmd.Flags().BoolVar(&d.empty, side+"-empty", false, "an empty database")
+	cmd.Flags().StringVar(&d.schema, side+"-schema-datamodel", "", "a schema.prisma file")
+	cmd.Flags().StringVar(&d.migrations, side+"-migrations", "", "a migrations folder (needs --shadow-database-url)")
+	cmd.Flags().StringVar(&d.url, side+"-url", "", "a live database URL")
+}
+
+func (d *diffSource) load(ctx context.Context, side, shadow string, schemas []string) (*migrate.Database, error) {
+	n := 0
+	for _, set := range []bool{d.empty, d.schema != "", d.migrations != "", d.url != ""} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		return nil, fmt.Errorf("give exactly one of --%[1]s-empty, --%[1]s-schema-datamodel, --%[1]s-migrations, --%[1]s-url", side)
+	}
+	switch {
+	case d.empty:
+		return &migrate.Database{}, nil
+	case d.schema != "":
+		s, err := psl.LoadFile(d.schema)
+		if err != nil {
+			return nil, err
+		}
+		return migrate.FromSchema(s), nil
+	}
+	u := d.url
+	if d.migrations != "" {
+		if shadow == "" {
+			return nil, errors.New("--" + side + "-migrations needs --shadow-database-url (a scratch database that will be wiped)")
+		}
+		u = shadow
+	}
+	pool, err := pgxpool.New(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	defer pool.Close()
+	opts := &migrate.Options{Schemas: schemas}
+	if d.migrations != "" {
+		if _, err := migrate.Reset(ctx, pool, d.migrations, opts); err != nil {
+			return nil, err
+		}
+	}
+	return migrate.Introspect(ctx, pool, &migrate.IntrospectOpts{Schemas: schemas})
+}
+
+func newMigrateDiffCmd() *cobra.Command {
+	var from, to diffSource
+	var script, exitCodeFlag bool
+	var shadow string
+	var schemas []string
+	cmd := &cobra.Command{
+		Use:   "diff",
+		Short: "Show the steps between two states (empty, schema file, migrations folder, live database)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			a, err := from.load(ctx, "from", shadow, schemas)
+			if err != nil {
+				return err
+			}
+			b, err := to.load(ctx, "to", shadow, schemas)
+			if err != nil {
+				return err
+			}
+			plan := migrate.Diff(a, b)
+			out := cmd.OutOrStdout()
+			switch {
+			case script:
+				fmt.Fprint(out, plan.SQL())
+			case plan.Empty():
+				fmt.Fprintln(out, "No difference detected.")
+			default:
+				for _, s := range plan.Steps {
+					mark := ""
+					if s.Destructive {
+						mark = "  [destructive]"
+					}
+					fmt.Fprintf(out, "[%s] %s%s\n", s.Kind, s.Object, mark)
+					for _, w := range s.Warnings {
+						fmt.Fprintf(out, "    %s\n", w)
+					}
+				}
+			}
+			if exitCodeFlag && !plan.Empty() {
+				return &exitError{code: 2, err: errors.New("the states differ")}
+			}
+			return nil
+		},
+	}
+	from.register(cmd, "from")
+	to.register(cmd, "to")
+	cmd.Flags().BoolVar(&script, "script", false, "print the SQL script")
+	cmd.Flags().BoolVar(&exitCodeFlag, "exit-code", false, "exit 2 when the states differ")
+	cmd.Flags().StringVar(&shadow, "shadow-database-url", "", "scratch database used to replay a migrations folder (wiped)")
+	cmd.Flags().StringSliceVar(&schemas, "db-schema", nil, "database schemas to compare (default: the current schema)")
+	return cmd
+}
+
+func newMigrateResetCmd() *cobra.Command {
+	var f migrateFlags
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "reset",
+		Short: "Drop the database schema with all data, then apply every migration (asks first)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			s, err := f.loadSchema(false)
+			if err != nil {
+				return err
+			}
+			u, err := f.databaseURL(s)
+			if err != nil {
+				return err
+			}
+			if !force {
+				fmt.Fprintf(cmd.OutOrStdout(), "All data in %s will be lost. Continue? [y/N] ", redact(u))
+				line, _ := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
+				if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+					return &exitError{code: 1, err: errors.New("reset cancelled")}
+				}
+			}
+			pool, err := f.pool(ctx, s)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			res, err := migrate.Reset(ctx, pool, f.migrationsDir(), f.options(cmd, true))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Database reset; applied %d migration(s).\n", len(res.Applied))
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
+	return cmd
+}
+
+// redact hides a password in a URL for display.
+func redact(u string) string {
+	at := strings.LastIndex(u, "@")
+	scheme := strings.Index(u, "://")
+	if at < 0 || scheme < 0 || at < scheme {
+		return u
+	}
+	cred := u[scheme+3 : at]
+	if i := strings.Index(cred, ":"); i >= 0 {
+		return u[:scheme+3] + cred[:i] + ":***" + u[at:]
+	}
+	return u
+}
+
+func newMigrateResolveCmd() *cobra.Command {
+	var f migrateFlags
+	var rolledBack, applied string
+	cmd := &cobra.Command{
+		Use:   "resolve",
+		Short: "Mark a failed migration as rolled back (to retry it) or as applied (to skip it)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if (rolledBack == "") == (applied == "") {
+				return errors.New("give exactly one of --rolled-back NAME or --applied NAME")
+			}
+			ctx := cmd.Context()
+			_, pool, err := f.connect(ctx, false)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			name, asApplied := rolledBack, false
+			if applied != "" {
+				name, asApplied = applied, true
+			}
+			if err := migrate.Resolve(ctx, pool, f.migrationsDir(), name, asApplied); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Migration %s resolved\n", name)
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&rolledBack, "rolled-back", "", "migration to mark rolled back")
+	cmd.Flags().StringVar(&applied, "applied", "", "migration to mark applied")
+	return cmd
+}

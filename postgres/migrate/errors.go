@@ -1,0 +1,86 @@
+package migrate
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+var (
+	// ErrDestructive is matched by *DestructiveError.
+	ErrDestructive = errors.New("migrate: destructive change refused")
+	// ErrUnexecutable is matched by *UnexecutableError.
+	ErrUnexecutable = errors.New("migrate: change cannot run on the current data")
+	// ErrFailedMigration is matched by *MigrationError.
+	ErrFailedMigration = errors.New("migrate: migration failed")
+	// ErrNoMigrations is returned when a migrations folder holds none.
+	ErrNoMigrations = errors.New("migrate: no migrations found")
+)
+
+// DestructiveError lists the steps that could lose data; nothing was
+// applied or written. Pass AllowDestructive to go ahead.
+type DestructiveError struct {
+	Steps []Step
+}
+
+func (e *DestructiveError) Error() string {
+	var b strings.Builder
+	b.WriteString("migrate: refusing destructive changes (allow them explicitly to proceed):")
+	for _, s := range e.Steps {
+		for _, w := range s.Warnings {
+			b.WriteString("\n  - " + w)
+		}
+		if len(s.Warnings) == 0 {
+			b.WriteString("\n  - " + string(s.Kind) + " " + s.Object)
+		}
+	}
+	return b.String()
+}
+
+// Is matches ErrDestructive.
+func (e *DestructiveError) Is(target error) bool { return target == ErrDestructive }
+
+// UnexecutableError reports a step that would fail on the rows present,
+// such as a required column without a default on a non-empty table.
+type UnexecutableError struct {
+	Step Step
+	Rows int64
+}
+
+func (e *UnexecutableError) Error() string {
+	return fmt.Sprintf("migrate: %s on %s cannot run: the table has %d row(s). %s Add a default, make the field optional, or migrate in steps (expand, backfill, contract).",
+		e.Step.Kind, e.Step.Object, e.Rows, strings.Join(e.Step.Warnings, " "))
+}
+
+// Is matches ErrUnexecutable.
+func (e *UnexecutableError) Is(target error) bool { return target == ErrUnexecutable }
+
+// MigrationError is a migration script that failed. Normally its
+// transaction was rolled back, so none of it is applied; Partial is set for
+// scripts that run outside a transaction (see InTransaction), where the
+// statements before the failing one stay applied and the history row is
+// left unfinished.
+type MigrationError struct {
+	Name    string
+	Err     error
+	Partial bool
+}
+
+func (e *MigrationError) Error() string {
+	if e.Partial {
+		return fmt.Sprintf("migrate: migration %s failed part-way (it runs outside a transaction); fix the database by hand, then mark it rolled back: %v", e.Name, e.Err)
+	}
+	return fmt.Sprintf("migrate: migration %s failed and was rolled back: %v", e.Name, e.Err)
+}
+
+// Unwrap returns the database error.
+func (e *MigrationError) Unwrap() error { return e.Err }
+
+// Is matches ErrFailedMigration.
+func (e *MigrationError) Is(target error) bool { return target == ErrFailedMigration }
+
+// IsDestructive reports whether err refuses destructive changes.
+func IsDestructive(err error) bool {
+	var e *DestructiveError
+	return errors.As(err, &e)
+}
