@@ -143,6 +143,9 @@ func (c *compiler) fieldCond(m *Model, a string, fc *FieldCond, path string) (st
 		if !ok {
 			return "", validationErr(m, path, "%s expects a string, got %T", fc.Op, fc.Value)
 		}
+		if strings.IndexByte(s, 0) >= 0 {
+			return "", validationErr(m, path, "strings may not contain NUL bytes")
+		}
 		return c.arg(pre + likeEscape(s) + post), nil
 	}
 	like := " LIKE "

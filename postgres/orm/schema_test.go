@@ -22,7 +22,7 @@ var (
 			{Name: "id", Type: orm.Int, HasDefault: true},
 			{Name: "email", Type: orm.String},
 			{Name: "name", Type: orm.String, Nullable: true},
-			{Name: "role", Type: orm.Enum, EnumName: "UserRole", HasDefault: true},
+			{Name: "role", Type: orm.Enum, EnumName: "UserRole", EnumValues: []string{"USER", "ADMIN", "MODERATOR"}, HasDefault: true},
 			{Name: "createdAt", Type: orm.DateTime, HasDefault: true},
 			{Name: "updatedAt", Type: orm.DateTime, UpdatedAt: true},
 			{Name: "deletedAt", Type: orm.DateTime, Nullable: true},
