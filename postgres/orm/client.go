@@ -110,6 +110,7 @@ type Client struct {
 	exts     []*Extension
 	hasSetup bool
 	life     *lifecycle
+	h        *handle // the handle of operations outside transactions
 }
 
 type lifecycle struct {
@@ -151,6 +152,7 @@ func NewWithPool(pool *pgxpool.Pool, cfg *Config) *Client {
 		c.cfg = *cfg
 	}
 	c.cfg.Pool = nil
+	c.h = &handle{c: c}
 	return c
 }
 
@@ -215,7 +217,8 @@ type querier interface {
 
 func (c *Client) acquire(ctx context.Context) (*pgxpool.Conn, error) {
 	actx := ctx
-	if c.cfg.PoolTimeout > 0 {
+	// The timer only matters when the pool may make us wait.
+	if c.cfg.PoolTimeout > 0 && c.pool.Stat().IdleConns() == 0 {
 		var cancel context.CancelFunc
 		actx, cancel = context.WithTimeout(ctx, c.cfg.PoolTimeout)
 		defer cancel()
