@@ -102,7 +102,7 @@ type Nested struct {
 	// (SetNone clears it).
 	Set     []Where
 	SetNone bool
-	Update []NestedUpdate
+	Update  []NestedUpdate
 	// Upsert updates the linked row matching Where, or creates a linked row.
 	Upsert []NestedUpsert
 	// Delete removes related rows (to-one: a nil entry deletes the linked row).
