@@ -148,7 +148,7 @@ func scanUser(r pgx.Rows, u *ormtest.User) error {
 
 func BenchmarkFindUnique(b *testing.B) {
 	ctx := context.Background()
-	b.Run("pgx", func(b *testing.B) {
+	b.Run("impl=pgx", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			rows, err := pool.Query(ctx, "SELECT "+userCols+" FROM users WHERE id = $1", userID)
@@ -166,7 +166,7 @@ func BenchmarkFindUnique(b *testing.B) {
 			}
 		}
 	})
-	b.Run("orm", func(b *testing.B) {
+	b.Run("impl=orm", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			u, err := orm.FindUnique[ormtest.User](ctx, client, ormtest.UserModel, &orm.FindArgs{Where: orm.Where{orm.Eq("id", userID)}})
@@ -175,7 +175,7 @@ func BenchmarkFindUnique(b *testing.B) {
 			}
 		}
 	})
-	b.Run("gorm", func(b *testing.B) {
+	b.Run("impl=gorm", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var u gUser
@@ -188,7 +188,7 @@ func BenchmarkFindUnique(b *testing.B) {
 
 func BenchmarkFindMany100(b *testing.B) {
 	ctx := context.Background()
-	b.Run("pgx", func(b *testing.B) {
+	b.Run("impl=pgx", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			rows, err := pool.Query(ctx, "SELECT "+userCols+" FROM users ORDER BY id LIMIT 100")
@@ -208,7 +208,7 @@ func BenchmarkFindMany100(b *testing.B) {
 			}
 		}
 	})
-	b.Run("orm", func(b *testing.B) {
+	b.Run("impl=orm", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			us, err := orm.FindMany[ormtest.User](ctx, client, ormtest.UserModel, &orm.FindArgs{OrderBy: []orm.Order{orm.Asc("id")}, Take: 100})
@@ -217,7 +217,7 @@ func BenchmarkFindMany100(b *testing.B) {
 			}
 		}
 	})
-	b.Run("gorm", func(b *testing.B) {
+	b.Run("impl=gorm", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var us []gUser
@@ -236,7 +236,7 @@ func BenchmarkIncludePostsComments(b *testing.B) {
 			b.Fatalf("loaded %d users, %d posts, %d comments", users, posts, comments)
 		}
 	}
-	b.Run("pgx", func(b *testing.B) {
+	b.Run("impl=pgx", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			users := loadRaw(b, ctx)
@@ -247,7 +247,7 @@ func BenchmarkIncludePostsComments(b *testing.B) {
 	for _, s := range []struct {
 		name string
 		s    orm.Strategy
-	}{{"orm-join", orm.StrategyJoin}, {"orm-query", orm.StrategyQuery}} {
+	}{{"impl=orm-join", orm.StrategyJoin}, {"impl=orm-query", orm.StrategyQuery}} {
 		b.Run(s.name, func(b *testing.B) {
 			b.ReportAllocs()
 			args := &orm.FindArgs{Take: 100, OrderBy: []orm.Order{orm.Asc("id")}, Strategy: s.s, Include: []orm.Include{
@@ -263,7 +263,7 @@ func BenchmarkIncludePostsComments(b *testing.B) {
 			}
 		})
 	}
-	b.Run("gorm", func(b *testing.B) {
+	b.Run("impl=gorm", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var users []gUser
@@ -349,7 +349,7 @@ func loadRaw(b *testing.B, ctx context.Context) []ormtest.User {
 func BenchmarkCreateMany1000(b *testing.B) {
 	ctx := context.Background()
 	const n = 1000
-	b.Run("pgx", func(b *testing.B) {
+	b.Run("impl=pgx", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			rows := make([][]any, n)
@@ -361,7 +361,7 @@ func BenchmarkCreateMany1000(b *testing.B) {
 			}
 		}
 	})
-	b.Run("orm", func(b *testing.B) {
+	b.Run("impl=orm", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			data := make([]orm.Data, n)
@@ -373,7 +373,7 @@ func BenchmarkCreateMany1000(b *testing.B) {
 			}
 		}
 	})
-	b.Run("gorm", func(b *testing.B) {
+	b.Run("impl=gorm", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			accs := make([]gAccount, n)
