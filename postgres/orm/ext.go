@@ -124,6 +124,9 @@ func run(ctx context.Context, db DB, op *Operation) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if op.typ == nil {
+		return res, nil // counts, aggregates and groups are not model rows
+	}
 	for _, e := range exts {
 		if e.Result != nil && (e.Models == nil || slices.Contains(e.Models, op.Model.Name)) {
 			applyResult(e, op.Model, res)
