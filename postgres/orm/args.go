@@ -90,7 +90,9 @@ func Set(v any) *Atomic { return &Atomic{AtomicSet, v} }
 // applied in the order of the fields below; all of it runs in the
 // transaction of the parent write.
 type Nested struct {
-	Create          []Data
+	Create []Data
+	// CreateMany creates rows like Create; the rows may not hold nested writes.
+	CreateMany      []Data
 	Connect         []Where // unique selectors
 	ConnectOrCreate []ConnectOrCreate
 	// Disconnect unlinks related rows (to-one: set Disconnect to a nil
@@ -101,6 +103,8 @@ type Nested struct {
 	Set     []Where
 	SetNone bool
 	Update  []NestedUpdate
+	// Upsert updates the linked row matching Where, or creates a linked row.
+	Upsert []NestedUpsert
 	// Delete removes related rows (to-one: a nil entry deletes the linked row).
 	Delete []Where
 }
@@ -109,6 +113,13 @@ type Nested struct {
 type ConnectOrCreate struct {
 	Where  Where
 	Create Data
+}
+
+// NestedUpsert updates the related row matching Where, or creates it.
+type NestedUpsert struct {
+	Where  Where
+	Create Data
+	Update Data
 }
 
 // NestedUpdate updates the related rows matching Where (to-one: nil Where).

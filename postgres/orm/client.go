@@ -41,7 +41,8 @@ type Config struct {
 	// the context allows.
 	PoolTimeout time.Duration
 	// RelationLoadStrategy is the default for queries that include
-	// relations; StrategyDefault means StrategyJoin.
+	// relations; StrategyDefault means StrategyQuery, measured faster than
+	// StrategyJoin for wide trees (see bench/orm).
 	RelationLoadStrategy Strategy
 	// OnQuery, when set, receives an event after every statement (see
 	// SlogHandler and the otel subpackage).
@@ -109,6 +110,7 @@ type Client struct {
 	exts     []*Extension
 	hasSetup bool
 	life     *lifecycle
+	h        *handle // the handle of operations outside transactions
 }
 
 type lifecycle struct {
@@ -150,6 +152,7 @@ func NewWithPool(pool *pgxpool.Pool, cfg *Config) *Client {
 		c.cfg = *cfg
 	}
 	c.cfg.Pool = nil
+	c.h = &handle{c: c}
 	return c
 }
 
@@ -200,7 +203,7 @@ func (c *Client) strategy(s Strategy) Strategy {
 	if c.cfg.RelationLoadStrategy != StrategyDefault {
 		return c.cfg.RelationLoadStrategy
 	}
-	return StrategyJoin
+	return StrategyQuery
 }
 
 // querier is what both a pooled connection and a transaction offer.
@@ -214,7 +217,8 @@ type querier interface {
 
 func (c *Client) acquire(ctx context.Context) (*pgxpool.Conn, error) {
 	actx := ctx
-	if c.cfg.PoolTimeout > 0 {
+	// The timer only matters when the pool may make us wait.
+	if c.cfg.PoolTimeout > 0 && c.pool.Stat().IdleConns() == 0 {
 		var cancel context.CancelFunc
 		actx, cancel = context.WithTimeout(ctx, c.cfg.PoolTimeout)
 		defer cancel()

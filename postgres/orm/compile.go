@@ -13,8 +13,26 @@ type compiler struct {
 }
 
 func (c *compiler) arg(v any) string {
+	if c.args == nil {
+		c.args = make([]any, 0, 4)
+	}
 	c.args = append(c.args, v)
-	return "$" + strconv.Itoa(len(c.args))
+	return placeholder(len(c.args))
+}
+
+var placeholders = func() []string {
+	p := make([]string, 65)
+	for i := range p {
+		p[i] = "$" + strconv.Itoa(i)
+	}
+	return p
+}()
+
+func placeholder(n int) string {
+	if n < len(placeholders) {
+		return placeholders[n]
+	}
+	return "$" + strconv.Itoa(n)
 }
 
 func (c *compiler) alias(prefix string) string {
@@ -142,6 +160,9 @@ func (c *compiler) fieldCond(m *Model, a string, fc *FieldCond, path string) (st
 		s, ok := fc.Value.(string)
 		if !ok {
 			return "", validationErr(m, path, "%s expects a string, got %T", fc.Op, fc.Value)
+		}
+		if strings.IndexByte(s, 0) >= 0 {
+			return "", validationErr(m, path, "strings may not contain NUL bytes")
 		}
 		return c.arg(pre + likeEscape(s) + post), nil
 	}
@@ -454,15 +475,17 @@ func (c *compiler) cursorCond(m *Model, a string, cursor Where, orders []Order, 
 // checkUnique verifies that w contains, at its top level, equality
 // conditions covering the primary key or a unique set.
 func checkUnique(m *Model, w Where, path string) error {
-	eq := map[string]bool{}
-	for _, c := range w {
-		if fc, ok := c.(*FieldCond); ok && fc != nil && fc.Op == OpEquals && !isNil(fc.Value) && !fc.Insensitive {
-			eq[fc.Field] = true
+	has := func(name string) bool {
+		for _, c := range w {
+			if fc, ok := c.(*FieldCond); ok && fc != nil && fc.Field == name && fc.Op == OpEquals && !fc.Insensitive && !isNil(fc.Value) {
+				return true
+			}
 		}
+		return false
 	}
 	covers := func(fields []string) bool {
 		for _, f := range fields {
-			if !eq[f] {
+			if !has(f) {
 				return false
 			}
 		}
@@ -744,6 +767,7 @@ func (c *compiler) topSelect(m *Model, fa *FindArgs, join bool) (string, []strin
 	}
 	cols := make([]string, 0, len(fields)+len(fa.Include)+1)
 	var sb strings.Builder
+	sb.Grow(256)
 	sb.WriteString("SELECT ")
 	for i, f := range fields {
 		if i > 0 {
@@ -799,11 +823,23 @@ func (c *compiler) topSelect(m *Model, fa *FindArgs, join bool) (string, []strin
 		}
 		return sb.String(), cols, nil
 	}
-	sb.WriteString(m.qtable + " " + a + laterals.String() + " WHERE " + filter)
+	sb.WriteString(m.qtable)
+	sb.WriteString(" " + a)
+	sb.WriteString(laterals.String())
+	sb.WriteString(" WHERE ")
+	sb.WriteString(filter)
 	if ob != "" {
-		sb.WriteString(" ORDER BY " + ob)
+		sb.WriteString(" ORDER BY ")
+		sb.WriteString(ob)
 	}
-	sb.WriteString(limitOffset(fa.Take, fa.Skip))
+	if fa.Take > 0 {
+		sb.WriteString(" LIMIT ")
+		sb.WriteString(strconv.Itoa(fa.Take))
+	}
+	if fa.Skip > 0 {
+		sb.WriteString(" OFFSET ")
+		sb.WriteString(strconv.Itoa(fa.Skip))
+	}
 	return sb.String(), cols, nil
 }
 

@@ -18,7 +18,7 @@ type handle struct {
 	tx pgx.Tx
 }
 
-func (c *Client) handle() *handle { return &handle{c: c} }
+func (c *Client) handle() *handle { return c.h }
 
 // do runs f on the transaction, or on a pooled connection.
 func (h *handle) do(ctx context.Context, f func(q querier) error) error {

@@ -97,6 +97,7 @@ func (c *Client) With(exts ...*Extension) *Client {
 			cp.hasSetup = true
 		}
 	}
+	cp.h = &handle{c: &cp}
 	return &cp
 }
 
@@ -104,6 +105,9 @@ func (c *Client) With(exts ...*Extension) *Client {
 func run(ctx context.Context, db DB, op *Operation) (any, error) {
 	h := db.handle()
 	exts := h.c.exts
+	if len(exts) == 0 {
+		return h.execute(ctx, op)
+	}
 	var call func(i int) Next
 	call = func(i int) Next {
 		return func(ctx context.Context, op *Operation) (any, error) {
@@ -116,15 +120,12 @@ func run(ctx context.Context, db DB, op *Operation) (any, error) {
 			return h.execute(ctx, op)
 		}
 	}
-	var res any
-	var err error
-	if len(exts) == 0 {
-		res, err = h.execute(ctx, op)
-	} else {
-		res, err = call(0)(ctx, op)
-	}
+	res, err := call(0)(ctx, op)
 	if err != nil {
 		return nil, err
+	}
+	if op.typ == nil {
+		return res, nil // counts, aggregates and groups are not model rows
 	}
 	for _, e := range exts {
 		if e.Result != nil && (e.Models == nil || slices.Contains(e.Models, op.Model.Name)) {

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/postgres/orm"
 	"github.com/stretchr/testify/require"
 )
@@ -80,6 +82,9 @@ func TestQueryAndResultExtensions(t *testing.T) {
 	all, err := orm.FindMany[User](ctx, c, UserModel, nil)
 	require.NoError(t, err)
 	require.Equal(t, "Dan <dan@example.com>", all[0].Display)
+	groups, err := orm.GroupBy(ctx, c, UserModel, &orm.GroupByArgs{By: []string{"role"}, Count: true})
+	require.NoError(t, err, "result hooks only see model rows, not groups")
+	require.EqualValues(t, 1, groups[0].Count)
 	plain, err := orm.FindMany[User](ctx, e.c, UserModel, nil)
 	require.NoError(t, err)
 	require.Empty(t, plain[0].Display, "the base client is unchanged")
@@ -216,4 +221,51 @@ func TestBuilderReport(t *testing.T) {
 	require.EqualValues(t, 3, rows[0].CommentCount)
 	_, _, err = orm.Select("a").From("t").WhereOp("a", "; DROP", 1).Sql().Build()
 	require.ErrorIs(t, err, orm.ErrRawSQL)
+}
+
+// Tenant's set_config makes PostgreSQL row-level security policies apply:
+// even a raw query, which the Where scoping does not touch, sees only the
+// tenant's rows when the client runs as a non-superuser role.
+func TestTenantRowLevelSecurity(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	role := devenv.UniqueName("polystore_rls_")
+	q := pgx.Identifier{role}.Sanitize()
+	_, err := e.c.Pool().Exec(ctx, `CREATE ROLE `+q+` NOLOGIN;
+		GRANT SELECT, INSERT, UPDATE, DELETE ON "Account" TO `+q+`;
+		GRANT USAGE ON SEQUENCE "Account_id_seq" TO `+q+`;
+		ALTER TABLE "Account" ENABLE ROW LEVEL SECURITY;
+		CREATE POLICY tenant_isolation ON "Account"
+		  USING ("tenantId" = current_setting('app.current_tenant', true))
+		  WITH CHECK ("tenantId" = current_setting('app.current_tenant', true));`)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_, err := e.c.Pool().Exec(context.Background(), "DROP OWNED BY "+q+"; DROP ROLE "+q)
+		require.NoError(t, err)
+	})
+	_, err = orm.CreateMany(ctx, e.c, AccountModel, &orm.CreateManyArgs{Data: []orm.Data{
+		{"owner": "a", "balance": 1, "tenantId": "acme"}, {"owner": "b", "balance": 2, "tenantId": "globex"}, {"owner": "c", "balance": 3, "tenantId": "globex"}}})
+	require.NoError(t, err)
+
+	cfg, err := orm.ParseConfig(e.url)
+	require.NoError(t, err)
+	cfg.Pool.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
+		_, err := conn.Exec(ctx, "SET ROLE "+q)
+		return err
+	}
+	app, err := orm.New(ctx, cfg)
+	require.NoError(t, err)
+	t.Cleanup(app.Close)
+
+	count := func(c *orm.Client) int64 {
+		n, err := orm.QueryRaw[int64](ctx, c, orm.SQL(`SELECT count(*) FROM "Account"`))
+		require.NoError(t, err)
+		return n[0]
+	}
+	require.EqualValues(t, 0, count(app), "no tenant: the policy hides every row")
+	require.EqualValues(t, 1, count(app.With(orm.Tenant("tenantId", "acme"))))
+	require.EqualValues(t, 2, count(app.With(orm.Tenant("tenantId", "globex"))))
+	// Writing another tenant's row is refused by the policy, not only by the Where.
+	_, err = orm.ExecRaw(ctx, app.With(orm.Tenant("tenantId", "acme")), orm.SQL(`INSERT INTO "Account" (owner, balance, "tenantId") VALUES (?, ?, ?)`, "x", 1, "globex"))
+	require.Error(t, err)
 }

@@ -110,11 +110,11 @@ func (h *handle) findRows(ctx context.Context, m *Model, act Action, fa *FindArg
 	if err != nil {
 		return reflect.Value{}, err
 	}
-	plan, err := planFor(typ, cols)
+	plan, err := planFor(typ, sql, cols)
 	if err != nil {
 		return reflect.Value{}, err
 	}
-	s := newSink(plan, nil)
+	s := newSink(plan, nil, fa.Take)
 	err = h.do(ctx, func(q querier) error {
 		if err := h.query(ctx, q, m, act, sql, c.args, s.scan); err != nil {
 			return err
@@ -185,11 +185,11 @@ func (h *handle) loadIncludes(ctx context.Context, q querier, m *Model, act Acti
 			if err != nil {
 				return err
 			}
-			plan, err := planFor(childType, cols)
+			plan, err := planFor(childType, sql, cols)
 			if err != nil {
 				return err
 			}
-			s := newSink(plan, keyType)
+			s := newSink(plan, keyType, 0)
 			if err := h.query(ctx, q, r.target, act, sql, c.args, s.scan); err != nil {
 				return err
 			}

@@ -72,6 +72,9 @@ type Field struct {
 	// Type is the scalar type; Enum fields also set EnumName.
 	Type     ScalarType
 	EnumName string
+	// EnumValues lists the values of an Enum field; when set, other values
+	// are rejected before reaching the database.
+	EnumValues []string
 	// DBType is the native column type (e.g. "timestamp(3)", "text[]"),
 	// informative only.
 	DBType string

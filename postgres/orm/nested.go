@@ -57,7 +57,7 @@ func (h *handle) createNested(ctx context.Context, m *Model, d Data, path string
 
 func checkNestedForCreate(m *Model, rw relWrite, p string) error {
 	n := rw.n
-	if len(n.Disconnect) > 0 || len(n.Set) > 0 || n.SetNone || len(n.Update) > 0 || len(n.Delete) > 0 {
+	if len(n.Disconnect) > 0 || len(n.Set) > 0 || n.SetNone || len(n.Update) > 0 || len(n.Delete) > 0 || len(n.Upsert) > 0 {
 		return validationErr(m, p, "a create may only create, connect or connectOrCreate related rows")
 	}
 	return nil
@@ -209,7 +209,18 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 		_, err := h.updateWhere(ctx, t, append(linkCond(r, parent), w...), null, pp)
 		return err
 	}
-	for i, d := range n.Create {
+	for i, d := range n.CreateMany {
+		if _, rels, err := splitData(t, d, p+".createMany["+strconv.Itoa(i)+"]", true); err != nil {
+			return err
+		} else if len(rels) > 0 {
+			return validationErr(t, p+".createMany["+strconv.Itoa(i)+"]", "createMany rows may not hold nested writes")
+		}
+	}
+	creates := n.Create
+	if len(n.CreateMany) > 0 {
+		creates = append(append([]Data{}, n.Create...), n.CreateMany...)
+	}
+	for i, d := range creates {
 		pp := p + ".create[" + strconv.Itoa(i) + "]"
 		if m2m {
 			child, err := h.createNested(ctx, t, d, pp)
@@ -280,6 +291,35 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 			return notFound(t, "no related "+t.Name+" matches "+pp)
 		}
 	}
+	for i, u := range n.Upsert {
+		pp := p + ".upsert[" + strconv.Itoa(i) + "]"
+		if len(u.Update) == 0 {
+			return validationErr(t, pp+".update", "upsert needs update data")
+		}
+		if r.ToMany() {
+			if err := checkUnique(t, u.Where, pp+".where"); err != nil {
+				return err
+			}
+		}
+		cnt, err := h.updateWhere(ctx, t, append(linkCond(r, parent), u.Where...), u.Update, pp+".update")
+		if err != nil {
+			return err
+		}
+		if cnt > 0 {
+			continue
+		}
+		if m2m {
+			child, err := h.createNested(ctx, t, u.Create, pp+".create")
+			if err == nil {
+				err = link(child)
+			}
+			if err != nil {
+				return err
+			}
+		} else if _, err := h.createNested(ctx, t, mergeData(u.Create, linkData(r, parent)), pp+".create"); err != nil {
+			return err
+		}
+	}
 	for i, w := range n.Delete {
 		pp := p + ".delete[" + strconv.Itoa(i) + "]"
 		if r.ToMany() {
@@ -346,6 +386,9 @@ func (h *handle) updateNested(ctx context.Context, m *Model, w Where, d Data, pa
 		}
 		p := joinPath(path, rw.r.Name)
 		n := rw.n
+		if len(n.Upsert) > 0 || len(n.CreateMany) > 0 || len(n.Set) > 0 {
+			return nil, validationErr(m, p, "upsert, createMany and set do not apply to %s, which holds the foreign key", rw.r.Name)
+		}
 		if len(n.Disconnect) > 0 {
 			for i, f := range rw.r.local {
 				if !f.Nullable {

@@ -65,22 +65,30 @@ type rowPlan struct {
 }
 
 type planKey struct {
-	t    reflect.Type
-	cols string
+	t   reflect.Type
+	sql string // the statement determines its columns
 }
 
-var rowPlans sync.Map
+var (
+	plansMu sync.RWMutex
+	plans   = map[planKey]*rowPlan{}
+)
 
-func planFor(t reflect.Type, cols []string) (*rowPlan, error) {
-	key := planKey{t, strings.Join(cols, "\x00")}
-	if v, ok := rowPlans.Load(key); ok {
-		return v.(*rowPlan), nil
+// planFor returns the scan plan of a statement's columns into t, cached
+// by statement text.
+func planFor(t reflect.Type, sql string, cols []string) (*rowPlan, error) {
+	key := planKey{t, sql}
+	plansMu.RLock()
+	p := plans[key]
+	plansMu.RUnlock()
+	if p != nil {
+		return p, nil
 	}
 	ti, err := infoOf(t)
 	if err != nil {
 		return nil, err
 	}
-	p := &rowPlan{ti: ti, idx: make([][]int, len(cols)), parent: -1}
+	p = &rowPlan{ti: ti, idx: make([][]int, len(cols)), parent: -1}
 	for i, c := range cols {
 		if c == "__parent" {
 			p.parent = i
@@ -88,7 +96,12 @@ func planFor(t reflect.Type, cols []string) (*rowPlan, error) {
 		}
 		p.idx[i] = ti.byName[c]
 	}
-	rowPlans.Store(key, p)
+	plansMu.Lock()
+	if len(plans) > 10000 {
+		clear(plans) // statements built from unbounded shapes: start over
+	}
+	plans[key] = p
+	plansMu.Unlock()
 	return p, nil
 }
 
@@ -102,18 +115,23 @@ type sink struct {
 	ptype   reflect.Type
 }
 
-func newSink(plan *rowPlan, ptype reflect.Type) *sink {
-	return &sink{plan: plan, rows: reflect.MakeSlice(reflect.SliceOf(plan.ti.t), 0, 8),
-		dest: make([]any, len(plan.idx)), ptype: ptype}
+func newSink(plan *rowPlan, ptype reflect.Type, capHint int) *sink {
+	if capHint <= 0 || capHint > 64 {
+		capHint = 8
+	}
+	st := reflect.SliceOf(plan.ti.t)
+	rows := reflect.New(st).Elem() // addressable: SetLen does not allocate
+	rows.Set(reflect.MakeSlice(st, 0, capHint))
+	return &sink{plan: plan, rows: rows, dest: make([]any, len(plan.idx)), ptype: ptype}
 }
 
 func (s *sink) scan(rows pgx.Rows) error {
 	if s.n == s.rows.Cap() {
 		grown := reflect.MakeSlice(s.rows.Type(), s.n, 2*s.n+8)
 		reflect.Copy(grown, s.rows)
-		s.rows = grown
+		s.rows.Set(grown)
 	}
-	s.rows = s.rows.Slice(0, s.n+1)
+	s.rows.SetLen(s.n + 1)
 	elem := s.rows.Index(s.n)
 	s.n++
 	for i, idx := range s.plan.idx {

@@ -159,7 +159,7 @@ func TestSerializationFailureWithoutRetry(t *testing.T) {
 }
 
 func TestTransactionTimeoutAndMaxWait(t *testing.T) {
-	e := newEnv(t, func(c *orm.Config) { c.Pool.MaxConns = 1 })
+	e := newEnv(t, func(c *orm.Config) { c.Pool.MaxConns = 1; c.PoolTimeout = 50 * time.Millisecond })
 	ctx := context.Background()
 	err := e.c.Transaction(ctx, func(ctx context.Context, tx *orm.Tx) error {
 		_, err := orm.ExecRaw(ctx, tx, orm.SQL("SELECT pg_sleep(5)"))
@@ -179,6 +179,11 @@ func TestTransactionTimeoutAndMaxWait(t *testing.T) {
 	<-held
 	err = e.c.Transaction(ctx, func(ctx context.Context, tx *orm.Tx) error { return nil }, &orm.TxOpts{MaxWait: 50 * time.Millisecond})
 	require.ErrorIs(t, err, orm.ErrPoolTimeout)
+	_, err = orm.Count(ctx, e.c, UserModel, nil)
+	require.ErrorIs(t, err, orm.ErrPoolTimeout, "pool_timeout bounds single operations too")
+	oe, ok := orm.AsError(err)
+	require.True(t, ok)
+	require.Equal(t, orm.CodePoolTimeout, oe.Code)
 	close(hold)
 }
 

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
@@ -32,6 +34,12 @@ func coerce(f *Field, v any) (any, error) {
 	case string:
 		switch f.Type {
 		case String, Enum:
+			if strings.IndexByte(x, 0) >= 0 {
+				return nil, fmt.Errorf("%s: strings may not contain NUL bytes", f.Name)
+			}
+			if f.Type == Enum && len(f.EnumValues) > 0 && !slices.Contains(f.EnumValues, x) {
+				return nil, fmt.Errorf("%s: %q is not a value of enum %s", f.Name, x, f.EnumName)
+			}
 			return x, nil
 		case DateTime:
 			t, err := time.Parse(time.RFC3339Nano, x)

@@ -276,11 +276,11 @@ func (h *handle) returnRow(ctx context.Context, m *Model, act Action, c *compile
 		return nil, err
 	}
 	sql += " RETURNING " + returningList(fields)
-	plan, err := planFor(typ, fieldNames(fields))
+	plan, err := planFor(typ, sql, fieldNames(fields))
 	if err != nil {
 		return nil, err
 	}
-	s := newSink(plan, nil)
+	s := newSink(plan, nil, 1)
 	err = h.do(ctx, func(q querier) error { return h.query(ctx, q, m, act, sql, c.args, s.scan) })
 	if err != nil {
 		return nil, err

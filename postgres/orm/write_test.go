@@ -211,6 +211,24 @@ func TestNestedWrites(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{"life", "new"}, names(p.Categories))
 
+	// Nested createMany and upsert (update when linked, else create).
+	u, err = orm.Update[User](ctx, e.c, UserModel, &orm.UpdateArgs{
+		Where: orm.Where{orm.Eq("id", carol.ID)},
+		Data: orm.Data{"posts": &orm.Nested{
+			CreateMany: []orm.Data{{"title": "c1"}, {"title": "c2"}},
+			Upsert: []orm.NestedUpsert{
+				{Where: orm.Where{orm.Eq("title", "c1"), orm.Eq("authorId", carol.ID)}, Create: orm.Data{"title": "c1"}, Update: orm.Data{"views": 5}},
+				{Where: orm.Where{orm.Eq("title", "c3"), orm.Eq("authorId", carol.ID)}, Create: orm.Data{"title": "c3"}, Update: orm.Data{"views": 5}},
+			},
+		}},
+		Include: inc,
+	})
+	require.NoError(t, err)
+	require.Len(t, u.Posts, 3)
+	require.Equal(t, 5, u.Posts[0].Views, "c1 existed: updated")
+	require.Equal(t, "c3", u.Posts[2].Title, "c3 did not: created")
+	require.Zero(t, u.Posts[2].Views)
+
 	// Owner side: change a comment's author by connect.
 	cm, err := orm.FindFirstOrThrow[Comment](ctx, e.c, CommentModel, &orm.FindArgs{Where: orm.Where{orm.Eq("body", "spam")}})
 	require.NoError(t, err)

@@ -1,0 +1,43 @@
+package orm_test
+
+import (
+	"fmt"
+
+	"github.com/polystore/polystore/postgres/orm"
+)
+
+func ExampleSQL() {
+	search := "john'; DROP TABLE users; --"
+	q := orm.SQL("SELECT * FROM ? WHERE ? LIKE ? AND ? = ANY(?)",
+		UserModel.TableSql(), UserModel.Col("name"), "%"+search+"%", orm.Ident("role"), []string{"ADMIN", "USER"})
+	text, args, err := q.Build()
+	fmt.Println(text)
+	fmt.Println(len(args), err)
+	// Output:
+	// SELECT * FROM "users" WHERE "name" LIKE $1 AND "role" = ANY($2)
+	// 2 <nil>
+}
+
+func ExampleSelect() {
+	q := orm.Select("users.name", orm.As(orm.SQL("count(?)", orm.Ident("p", "id")), "posts")).
+		From("users").
+		LeftJoin(orm.As("Post", "p"), orm.On("p.authorId", "users.id")).
+		WhereOp("users.role", "=", "ADMIN").
+		GroupBy("users.id").
+		Having(orm.SQL("count(?) > ?", orm.Ident("p", "id"), 5))
+	text, args, _ := q.Sql().Build()
+	fmt.Println(text)
+	fmt.Println(args)
+	// Output:
+	// SELECT "users"."name", count("p"."id") AS "posts" FROM "users" LEFT JOIN "Post" AS "p" ON "p"."authorId" = "users"."id" WHERE ("users"."role" = $1) GROUP BY "users"."id" HAVING (count("p"."id") > $2)
+	// [ADMIN 5]
+}
+
+func ExampleParseWhere() {
+	_, err := orm.ParseWhere(UserModel, []byte(`{"email": {"contains": "x"}, "password": "hunter2"}`))
+	fmt.Println(err)
+	fmt.Println(orm.IsValidation(err))
+	// Output:
+	// orm: invalid query on User: where.password: unknown field "password"
+	// true
+}

@@ -1,0 +1,429 @@
+package orm
+
+import (
+	"bytes"
+	"encoding/json"
+	"sort"
+	"strconv"
+)
+
+// maxJSONDepth bounds the nesting of JSON queries.
+const maxJSONDepth = 24
+
+// ParseWhere decodes a Prisma-style where object ({"email": {"contains":
+// "x", "mode": "insensitive"}, "posts": {"some": {...}}, "OR": [...]}) for
+// model m. Every problem is reported as a *ValidationError; nothing of the
+// input ever reaches SQL except as bind parameters.
+func ParseWhere(m *Model, data []byte) (Where, error) {
+	v, err := decodeJSON(m, data)
+	if err != nil {
+		return nil, err
+	}
+	return whereFromJSON(m, v, "where", 0)
+}
+
+// ParseOrderBy decodes a Prisma-style orderBy: an object or a list of
+// objects such as {"createdAt": "desc"}, {"name": {"sort": "asc", "nulls":
+// "last"}}, {"posts": {"_count": "desc"}} or {"author": {"name": "asc"}}.
+func ParseOrderBy(m *Model, data []byte) ([]Order, error) {
+	v, err := decodeJSON(m, data)
+	if err != nil {
+		return nil, err
+	}
+	return orderFromJSON(m, v, "orderBy")
+}
+
+// ParseFindArgs decodes {"where", "orderBy", "skip", "take", "distinct",
+// "select", "include", "cursor"}; include maps relation names to true or to
+// nested find arguments, select lists scalar fields as {"name": true}.
+func ParseFindArgs(m *Model, data []byte) (*FindArgs, error) {
+	v, err := decodeJSON(m, data)
+	if err != nil {
+		return nil, err
+	}
+	return findArgsFromJSON(m, v, "", 0)
+}
+
+func decodeJSON(m *Model, data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, validationErr(m, "", "invalid JSON: %v", err)
+	}
+	if dec.More() {
+		return nil, validationErr(m, "", "invalid JSON: trailing data")
+	}
+	return v, nil
+}
+
+func sortedKeys(o map[string]any) []string {
+	keys := make([]string, 0, len(o))
+	for k := range o {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func whereList(m *Model, v any, path string, depth int) ([]Where, error) {
+	switch x := v.(type) {
+	case map[string]any:
+		w, err := whereFromJSON(m, x, path, depth)
+		return []Where{w}, err
+	case []any:
+		out := make([]Where, len(x))
+		for i, e := range x {
+			w, err := whereFromJSON(m, e, path+"["+strconv.Itoa(i)+"]", depth)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = w
+		}
+		return out, nil
+	}
+	return nil, validationErr(m, path, "expects an object or a list of objects")
+}
+
+func whereFromJSON(m *Model, v any, path string, depth int) (Where, error) {
+	if depth > maxJSONDepth {
+		return nil, validationErr(m, path, "nested too deeply")
+	}
+	o, ok := v.(map[string]any)
+	if !ok {
+		return nil, validationErr(m, path, "expects an object")
+	}
+	var w Where
+	for _, k := range sortedKeys(o) {
+		val := o[k]
+		p := joinPath(path, k)
+		switch k {
+		case "AND", "OR", "NOT":
+			ws, err := whereList(m, val, p, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			switch k {
+			case "AND":
+				w = append(w, And(ws))
+			case "OR":
+				if _, isObj := val.(map[string]any); isObj {
+					return nil, validationErr(m, p, "OR expects a list")
+				}
+				w = append(w, Or(ws))
+			default:
+				w = append(w, Not(ws))
+			}
+			continue
+		}
+		if f := m.fields[k]; f != nil {
+			conds, err := fieldFromJSON(m, f, val, p, depth)
+			if err != nil {
+				return nil, err
+			}
+			w = append(w, conds...)
+			continue
+		}
+		if r := m.relations[k]; r != nil {
+			c, err := relFromJSON(m, r, val, p, depth)
+			if err != nil {
+				return nil, err
+			}
+			w = append(w, c...)
+			continue
+		}
+		return nil, validationErr(m, p, "unknown field %q", k)
+	}
+	return w, nil
+}
+
+var jsonOps = map[string]Op{
+	"equals": OpEquals, "not": OpNot, "in": OpIn, "notIn": OpNotIn, "lt": OpLt, "lte": OpLte,
+	"gt": OpGt, "gte": OpGte, "contains": OpContains, "startsWith": OpStartsWith, "endsWith": OpEndsWith,
+	"has": OpHas, "hasEvery": OpHasEvery, "hasSome": OpHasSome, "isEmpty": OpIsEmpty,
+}
+
+func fieldFromJSON(m *Model, f *Field, v any, path string, depth int) ([]Cond, error) {
+	o, isObj := v.(map[string]any)
+	if !isObj || f.Type == JSON {
+		return []Cond{&FieldCond{Field: f.Name, Op: OpEquals, Value: v}}, nil
+	}
+	insensitive := false
+	if mode, ok := o["mode"]; ok {
+		switch mode {
+		case "insensitive":
+			insensitive = true
+		case "default":
+		default:
+			return nil, validationErr(m, joinPath(path, "mode"), `mode is "default" or "insensitive"`)
+		}
+	}
+	var out []Cond
+	for _, k := range sortedKeys(o) {
+		if k == "mode" {
+			continue
+		}
+		p := joinPath(path, k)
+		op, ok := jsonOps[k]
+		if !ok {
+			return nil, validationErr(m, p, "unknown operator %q", k)
+		}
+		val := o[k]
+		if op == OpNot {
+			if inner, ok := val.(map[string]any); ok {
+				if depth > maxJSONDepth {
+					return nil, validationErr(m, p, "nested too deeply")
+				}
+				if insensitive {
+					if _, has := inner["mode"]; !has {
+						inner["mode"] = "insensitive"
+					}
+				}
+				conds, err := fieldFromJSON(m, f, inner, p, depth+1)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, Not{Where(conds)})
+				continue
+			}
+		}
+		out = append(out, &FieldCond{Field: f.Name, Op: op, Value: val, Insensitive: insensitive})
+	}
+	return out, nil
+}
+
+func relFromJSON(m *Model, r *Relation, v any, path string, depth int) ([]Cond, error) {
+	if v == nil {
+		if r.ToMany() {
+			return nil, validationErr(m, path, "a to-many relation filter cannot be null")
+		}
+		return []Cond{&RelCond{Relation: r.Name, Op: Is}}, nil
+	}
+	o, ok := v.(map[string]any)
+	if !ok {
+		return nil, validationErr(m, path, "expects an object")
+	}
+	ops := map[string]RelOp{"some": Some, "every": Every, "none": None, "is": Is, "isNot": IsNot}
+	var out []Cond
+	direct := !r.ToMany()
+	for k := range o {
+		if _, isOp := ops[k]; isOp {
+			direct = false
+		}
+	}
+	if direct {
+		w, err := whereFromJSON(r.target, o, path, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		return []Cond{&RelCond{Relation: r.Name, Op: Is, Where: w}}, nil
+	}
+	for _, k := range sortedKeys(o) {
+		p := joinPath(path, k)
+		op, ok := ops[k]
+		if !ok {
+			return nil, validationErr(m, p, "unknown relation filter %q", k)
+		}
+		if o[k] == nil && (op == Is || op == IsNot) {
+			out = append(out, &RelCond{Relation: r.Name, Op: op})
+			continue
+		}
+		w, err := whereFromJSON(r.target, o[k], p, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &RelCond{Relation: r.Name, Op: op, Where: w})
+	}
+	return out, nil
+}
+
+func direction(m *Model, v any, path string) (bool, error) {
+	switch v {
+	case "asc":
+		return false, nil
+	case "desc":
+		return true, nil
+	}
+	return false, validationErr(m, path, `expects "asc" or "desc"`)
+}
+
+func orderFromJSON(m *Model, v any, path string) ([]Order, error) {
+	var items []any
+	switch x := v.(type) {
+	case []any:
+		items = x
+	case map[string]any:
+		items = []any{x}
+	default:
+		return nil, validationErr(m, path, "expects an object or a list of objects")
+	}
+	var out []Order
+	for i, it := range items {
+		p := path + "[" + strconv.Itoa(i) + "]"
+		o, ok := it.(map[string]any)
+		if !ok {
+			return nil, validationErr(m, p, "expects an object")
+		}
+		for _, k := range sortedKeys(o) {
+			kp := joinPath(p, k)
+			val := o[k]
+			if r := m.relations[k]; r != nil {
+				ro, ok := val.(map[string]any)
+				if !ok || len(ro) != 1 {
+					return nil, validationErr(m, kp, "expects {\"_count\": dir} or {\"field\": dir}")
+				}
+				for rk, rv := range ro {
+					desc, err := direction(m, rv, joinPath(kp, rk))
+					if err != nil {
+						return nil, err
+					}
+					if rk == "_count" {
+						out = append(out, Order{Relation: k, Count: true, Desc: desc})
+					} else {
+						out = append(out, Order{Relation: k, Field: rk, Desc: desc})
+					}
+				}
+				continue
+			}
+			if m.fields[k] == nil {
+				return nil, validationErr(m, kp, "unknown field %q", k)
+			}
+			if so, ok := val.(map[string]any); ok {
+				desc, err := direction(m, so["sort"], joinPath(kp, "sort"))
+				if err != nil {
+					return nil, err
+				}
+				ord := Order{Field: k, Desc: desc}
+				switch so["nulls"] {
+				case nil:
+				case "first":
+					ord.Nulls = NullsFirst
+				case "last":
+					ord.Nulls = NullsLast
+				default:
+					return nil, validationErr(m, joinPath(kp, "nulls"), `expects "first" or "last"`)
+				}
+				for sk := range so {
+					if sk != "sort" && sk != "nulls" {
+						return nil, validationErr(m, joinPath(kp, sk), "unknown key")
+					}
+				}
+				out = append(out, ord)
+				continue
+			}
+			desc, err := direction(m, val, kp)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, Order{Field: k, Desc: desc})
+		}
+	}
+	return out, nil
+}
+
+func intFromJSON(m *Model, v any, path string) (int, error) {
+	n, ok := v.(json.Number)
+	if !ok {
+		return 0, validationErr(m, path, "expects an integer")
+	}
+	i, err := strconv.Atoi(string(n))
+	if err != nil || i < 0 || i > 1<<31 {
+		return 0, validationErr(m, path, "expects a non-negative integer")
+	}
+	return i, nil
+}
+
+func findArgsFromJSON(m *Model, v any, path string, depth int) (*FindArgs, error) {
+	if depth > maxJSONDepth {
+		return nil, validationErr(m, path, "nested too deeply")
+	}
+	o, ok := v.(map[string]any)
+	if !ok {
+		return nil, validationErr(m, path, "expects an object")
+	}
+	fa := &FindArgs{}
+	var err error
+	for _, k := range sortedKeys(o) {
+		p := joinPath(path, k)
+		val := o[k]
+		switch k {
+		case "where":
+			fa.Where, err = whereFromJSON(m, val, p, depth+1)
+		case "cursor":
+			fa.Cursor, err = whereFromJSON(m, val, p, depth+1)
+		case "orderBy":
+			fa.OrderBy, err = orderFromJSON(m, val, p)
+		case "skip":
+			fa.Skip, err = intFromJSON(m, val, p)
+		case "take":
+			fa.Take, err = intFromJSON(m, val, p)
+		case "distinct":
+			list, ok := val.([]any)
+			if !ok {
+				return nil, validationErr(m, p, "expects a list of field names")
+			}
+			for _, e := range list {
+				s, ok := e.(string)
+				if !ok {
+					return nil, validationErr(m, p, "expects a list of field names")
+				}
+				fa.Distinct = append(fa.Distinct, s)
+			}
+		case "select":
+			so, ok := val.(map[string]any)
+			if !ok {
+				return nil, validationErr(m, p, "expects an object")
+			}
+			fa.Select = []string{}
+			for _, f := range sortedKeys(so) {
+				if so[f] == true {
+					fa.Select = append(fa.Select, f)
+				}
+			}
+		case "include":
+			io, ok := val.(map[string]any)
+			if !ok {
+				return nil, validationErr(m, p, "expects an object")
+			}
+			for _, rel := range sortedKeys(io) {
+				rp := joinPath(p, rel)
+				if rel == "_count" {
+					co, ok := io[rel].(map[string]any)
+					if ok {
+						if sel, ok := co["select"].(map[string]any); ok {
+							for _, cr := range sortedKeys(sel) {
+								if sel[cr] == true {
+									fa.Count = append(fa.Count, CountOf{Relation: cr})
+								}
+							}
+							continue
+						}
+					}
+					return nil, validationErr(m, rp, `expects {"select": {"relation": true}}`)
+				}
+				r := m.relations[rel]
+				if r == nil {
+					return nil, validationErr(m, rp, "unknown relation %q", rel)
+				}
+				switch x := io[rel].(type) {
+				case bool:
+					if x {
+						fa.Include = append(fa.Include, Include{Relation: rel})
+					}
+				default:
+					sub, err := findArgsFromJSON(r.target, x, rp, depth+1)
+					if err != nil {
+						return nil, err
+					}
+					fa.Include = append(fa.Include, Include{Relation: rel, Args: sub})
+				}
+			}
+		default:
+			return nil, validationErr(m, p, "unknown argument %q", k)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return fa, nil
+}
