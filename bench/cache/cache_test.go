@@ -141,9 +141,10 @@ func BenchmarkStampede(b *testing.B) {
 	}
 	var waits []time.Duration
 	iter := 0
+	run := devenv.UniqueName("hot")
 	for b.Loop() {
 		iter++
-		key := fmt.Sprint("hot", iter)
+		key := fmt.Sprint(run, ":", iter)
 		lat := make([]time.Duration, goroutines)
 		var wg sync.WaitGroup
 		start := make(chan struct{})
