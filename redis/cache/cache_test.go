@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -17,6 +18,8 @@ import (
 
 func TestMain(m *testing.M) { devenv.Main(m) }
 
+var quiet = slog.New(slog.DiscardHandler)
+
 type user struct {
 	ID   int    `json:"id"`
 	Name string `json:"name"`
@@ -24,7 +27,7 @@ type user struct {
 
 func newCache(t *testing.T, c rueidis.Client, prefix string, mod func(*cache.Config)) *cache.Cache {
 	t.Helper()
-	cfg := cache.Config{Prefix: prefix}
+	cfg := cache.Config{Prefix: prefix, Logger: quiet}
 	if mod != nil {
 		mod(&cfg)
 	}

@@ -29,9 +29,9 @@ func TestRedisDown(t *testing.T) {
 	var mu sync.Mutex
 	var kinds []cache.EventKind
 	onEvent := func(e cache.Event) { mu.Lock(); kinds = append(kinds, e.Kind); mu.Unlock() }
-	fb, err := cache.New(cl, cache.Config{FallbackToLoader: true, OnEvent: onEvent, ProbeInterval: 50 * time.Millisecond})
+	fb, err := cache.New(cl, cache.Config{Logger: quiet, FallbackToLoader: true, OnEvent: onEvent, ProbeInterval: 50 * time.Millisecond})
 	require.NoError(t, err)
-	strict, err := cache.New(cl, cache.Config{Prefix: "strict:", ProbeInterval: 50 * time.Millisecond})
+	strict, err := cache.New(cl, cache.Config{Logger: quiet, Prefix: "strict:", ProbeInterval: 50 * time.Millisecond})
 	require.NoError(t, err)
 
 	ctx := context.Background()

@@ -2,6 +2,7 @@ package ratelimit_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -12,6 +13,8 @@ import (
 	"github.com/redis/rueidis"
 	"github.com/stretchr/testify/require"
 )
+
+var quiet = slog.New(slog.DiscardHandler)
 
 func okHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok")) })
@@ -36,7 +39,7 @@ func TestMiddlewareHeaders(t *testing.T) {
 	l, err := ratelimit.New(ns.Client, ratelimit.Config{Algorithm: ratelimit.FixedWindow, Limit: ratelimit.PerMinute(2),
 		Prefix: ns.Key("mw") + ":", Now: clock.Now})
 	require.NoError(t, err)
-	h := ratelimit.Middleware(l, &ratelimit.MiddlewareOpts{Key: ratelimit.KeyByHeader("X-API-Key")})(okHandler())
+	h := ratelimit.Middleware(l, &ratelimit.MiddlewareOpts{Logger: quiet, Key: ratelimit.KeyByHeader("X-API-Key")})(okHandler())
 
 	rec := get(t, h, "")
 	require.Equal(t, http.StatusBadRequest, rec.Code, "no key")
@@ -87,9 +90,9 @@ func TestMiddlewareRedisDown(t *testing.T) {
 	require.NoError(t, err)
 	local, err := ratelimit.NewLocal(cfg)
 	require.NoError(t, err)
-	open := ratelimit.Middleware(l, &ratelimit.MiddlewareOpts{Key: ratelimit.KeyByHeader("X-API-Key"), OnUnavailable: ratelimit.FailOpen})(okHandler())
-	closed := ratelimit.Middleware(l, &ratelimit.MiddlewareOpts{Key: ratelimit.KeyByHeader("X-API-Key"), OnUnavailable: ratelimit.FailClosed})(okHandler())
-	fallback := ratelimit.Middleware(l, &ratelimit.MiddlewareOpts{Key: ratelimit.KeyByHeader("X-API-Key"), OnUnavailable: ratelimit.FailLocal, Local: local})(okHandler())
+	open := ratelimit.Middleware(l, &ratelimit.MiddlewareOpts{Logger: quiet, Key: ratelimit.KeyByHeader("X-API-Key"), OnUnavailable: ratelimit.FailOpen})(okHandler())
+	closed := ratelimit.Middleware(l, &ratelimit.MiddlewareOpts{Logger: quiet, Key: ratelimit.KeyByHeader("X-API-Key"), OnUnavailable: ratelimit.FailClosed})(okHandler())
+	fallback := ratelimit.Middleware(l, &ratelimit.MiddlewareOpts{Logger: quiet, Key: ratelimit.KeyByHeader("X-API-Key"), OnUnavailable: ratelimit.FailLocal, Local: local})(okHandler())
 
 	// Redis up: the limit is shared by every middleware (one Redis key).
 	require.Equal(t, 200, get(t, open, "k").Code)
