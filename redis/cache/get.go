@@ -169,6 +169,11 @@ func fallback[T any](ctx context.Context, c *Cache, key string, load Loader[T]) 
 		c.shared.stats.fallbacks.Add(1)
 		return load(ctx)
 	})
+	tv, ok := v.(T)
+	if err == nil && !ok { // the flight was shared with a caller of another type
+		c.shared.stats.fallbacks.Add(1)
+		tv, err = load(ctx)
+	}
 	if err != nil {
 		var zero T
 		if errors.Is(err, ErrNotFound) {
@@ -176,7 +181,7 @@ func fallback[T any](ctx context.Context, c *Cache, key string, load Loader[T]) 
 		}
 		return zero, &LoadError{Key: key, Err: err}
 	}
-	return v.(T), nil
+	return tv, nil
 }
 
 func (c *Cache) lookup(ctx context.Context, k string) ([]byte, bool, error) {
