@@ -262,6 +262,9 @@ func TestAgreesWithLocal(t *testing.T) {
 			}
 			require.Positive(t, allowed)
 			require.Positive(t, denied)
+			ttl, err := ns.Client.Do(ctx, ns.Client.B().Pttl().Key(l.Key("k")).Build()).AsInt64()
+			require.NoError(t, err)
+			require.Positive(t, ttl, "state always carries a TTL")
 		})
 	}
 }

@@ -51,9 +51,10 @@ if c + cost > limit then
   if cost > limit then retry = -1 end
   return {0, math.max(0, limit - c), retry, reset}
 end
+local fresh = c == 0
 c = c + cost
 redis.call('HSET', KEYS[1], 'w', w, 'c', c)
-redis.call('PEXPIRE', KEYS[1], ttl_ms(reset))
+if fresh then redis.call('PEXPIRE', KEYS[1], ttl_ms(reset)) end -- once per window
 return {1, limit - c, 0, reset}
 `)
 
@@ -120,7 +121,7 @@ if est + cost > limit then
 end
 c = c + cost
 redis.call('HSET', KEYS[1], 'w', w, 'c', c, 'p', p)
-redis.call('PEXPIRE', KEYS[1], ttl_ms(2 * period - elapsed))
+if sw ~= w then redis.call('PEXPIRE', KEYS[1], ttl_ms(2 * period - elapsed)) end -- once per window
 return {1, math.max(0, math.floor(limit - est - cost)), 0, 2 * period - elapsed}
 `)
 
