@@ -23,19 +23,20 @@ import "github.com/redis/rueidis"
 //
 // Numbers are doubles in Lua; microsecond timestamps (~1.8e15) are exact.
 // The same arithmetic, in the same order, is in local.go.
+//
+// TTLs in milliseconds are math.floor(us / 1000) + 1: never zero, never
+// shorter than the state's life. Written inline rather than as Lua helper
+// functions, so a call creates no closures.
 const preamble = `
-local function now_us()
-  local n = tonumber(ARGV[1])
-  if n and n > 0 then return n end
+local now = tonumber(ARGV[1])
+if now == 0 then
   local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000000 + tonumber(t[2])
+  now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 end
-local now = now_us()
 local limit = tonumber(ARGV[2])
 local period = tonumber(ARGV[3])
 local burst = tonumber(ARGV[4])
 local cost = tonumber(ARGV[5])
-local function ttl_ms(us) return math.floor(us / 1000) + 1 end
 `
 
 // fixedWindowScript: KEYS[1] is a hash {w = window index, c = count}.
@@ -54,7 +55,7 @@ end
 local fresh = c == 0
 c = c + cost
 redis.call('HSET', KEYS[1], 'w', w, 'c', c)
-if fresh then redis.call('PEXPIRE', KEYS[1], ttl_ms(reset)) end -- once per window
+if fresh then redis.call('PEXPIRE', KEYS[1], math.floor(reset / 1000) + 1) end -- once per window
 return {1, limit - c, 0, reset}
 `)
 
@@ -82,7 +83,7 @@ for i = 1, cost do
   args[#args + 1] = ARGV[6] .. ':' .. i
 end
 redis.call('ZADD', KEYS[1], unpack(args))
-redis.call('PEXPIRE', KEYS[1], ttl_ms(period))
+redis.call('PEXPIRE', KEYS[1], math.floor(period / 1000) + 1)
 return {1, limit - n - cost, 0, period}
 `)
 
@@ -121,7 +122,7 @@ if est + cost > limit then
 end
 c = c + cost
 redis.call('HSET', KEYS[1], 'w', w, 'c', c, 'p', p)
-if sw ~= w then redis.call('PEXPIRE', KEYS[1], ttl_ms(2 * period - elapsed)) end -- once per window
+if sw ~= w then redis.call('PEXPIRE', KEYS[1], math.floor((2 * period - elapsed) / 1000) + 1) end -- once per window
 return {1, math.max(0, math.floor(limit - est - cost)), 0, 2 * period - elapsed}
 `)
 
@@ -148,7 +149,7 @@ tokens = tokens - cost
 if ts < now then ts = now end
 local reset = math.ceil((burst - tokens) / rate)
 redis.call('HSET', KEYS[1], 't', tokens, 'ts', ts)
-redis.call('PEXPIRE', KEYS[1], ttl_ms(reset))
+redis.call('PEXPIRE', KEYS[1], math.floor(reset / 1000) + 1)
 return {1, math.floor(tokens + 1e-9), 0, reset}
 `)
 
@@ -169,6 +170,6 @@ if diff < -1e-3 then
   return {0, math.max(0, math.floor((now - (tat - tolerance)) / emission + 1e-9)), retry, math.ceil(tat - now)}
 end
 local new_tat = tat + increment
-redis.call('SET', KEYS[1], new_tat, 'PX', ttl_ms(new_tat - now))
+redis.call('SET', KEYS[1], new_tat, 'PX', math.floor((new_tat - now) / 1000) + 1)
 return {1, math.max(0, math.floor(diff / emission + 1e-9)), 0, math.ceil(new_tat - now)}
 `)
