@@ -81,9 +81,7 @@ func TestWriteBehindSIGKILL(t *testing.T) {
 	w, err := cache.NewWriteBehind(c, wcfg)
 	require.NoError(t, err)
 	const n = 300
-	for i := 0; i < n; i++ {
-		require.NoError(t, w.Write(ctx, fmt.Sprint("row", i), i, nil))
-	}
+	writeRows(t, w, n)
 
 	cmd := exec.Command(os.Args[0], "-test.run=^TestWriteBehindHelperProcess$", "-test.count=1")
 	cmd.Env = append(os.Environ(), helperEnv+"=1", helperEnv+"_URL="+ns.URL, helperEnv+"_PREFIX="+ns.Prefix)
@@ -108,15 +106,7 @@ func TestWriteBehindSIGKILL(t *testing.T) {
 	require.NoError(t, err)
 	require.EqualValues(t, 2*50+25, written, "two batches and half of the third")
 
-	rctx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- w.Run(rctx, hashStore(ns.Client, storeKey, w)) }()
-	require.Eventually(t, func() bool {
-		p, err := w.Pending(ctx)
-		return err == nil && p == 0
-	}, 10*time.Second, 10*time.Millisecond)
-	stop()
-	require.ErrorIs(t, <-done, context.Canceled)
+	drain(t, w, hashStore(ns.Client, storeKey, w))
 
 	rows, err := ns.Client.Do(ctx, ns.Client.B().Hgetall().Key(storeKey).Build()).AsStrMap()
 	require.NoError(t, err)

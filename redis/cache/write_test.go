@@ -37,6 +37,28 @@ func TestWriteThrough(t *testing.T) {
 	require.ErrorIs(t, cache.WriteThrough(ctx, c, "", user{}, store, nil), cache.ErrEmptyKey)
 }
 
+// writeRows writes "row<i>" = i for i < n through w.
+func writeRows(t *testing.T, w *cache.WriteBehind, n int) {
+	t.Helper()
+	for i := 0; i < n; i++ {
+		require.NoError(t, w.Write(context.Background(), fmt.Sprint("row", i), i, nil))
+	}
+}
+
+// drain runs a flusher until the stream is empty, then stops it.
+func drain(t *testing.T, w *cache.WriteBehind, flush cache.FlushFunc) {
+	t.Helper()
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx, flush) }()
+	require.Eventually(t, func() bool {
+		p, err := w.Pending(context.Background())
+		return err == nil && p == 0
+	}, 10*time.Second, 10*time.Millisecond)
+	stop()
+	require.ErrorIs(t, <-done, context.Canceled)
+}
+
 // idempotentStore is a source of truth keyed by cache key.
 type idempotentStore struct {
 	mu      sync.Mutex
@@ -70,9 +92,7 @@ func TestWriteBehindKillMidBatch(t *testing.T) {
 	w, err := cache.NewWriteBehind(c, wcfg)
 	require.NoError(t, err)
 	const n = 500
-	for i := 0; i < n; i++ {
-		require.NoError(t, w.Write(ctx, fmt.Sprint("row", i), i, nil))
-	}
+	writeRows(t, w, n)
 	v, err := cache.Get(ctx, c, "row7", func(context.Context) (int, error) { return -1, nil }, nil)
 	require.NoError(t, err)
 	require.Equal(t, 7, v, "the write is readable from the cache at once")
@@ -107,17 +127,7 @@ func TestWriteBehindKillMidBatch(t *testing.T) {
 	wcfg.Consumer = "f2"
 	w2, err := cache.NewWriteBehind(c, wcfg)
 	require.NoError(t, err)
-	ctx2, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() {
-		done <- w2.Run(ctx2, func(ctx context.Context, batch []cache.Write) error { return store.apply(w2, batch) })
-	}()
-	require.Eventually(t, func() bool {
-		p, err := w.Pending(ctx)
-		return err == nil && p == 0
-	}, 10*time.Second, 10*time.Millisecond)
-	stop()
-	require.ErrorIs(t, <-done, context.Canceled)
+	drain(t, w2, func(ctx context.Context, batch []cache.Write) error { return store.apply(w2, batch) })
 
 	store.mu.Lock()
 	defer store.mu.Unlock()
