@@ -392,19 +392,29 @@ func (m *Model[T]) prepareInsert(ctx context.Context, doc *T) (bson.Raw, error) 
 	if err := m.Validate(ctx, doc); err != nil {
 		return nil, err
 	}
+	return m.finishInsert(doc)
+}
+
+// finishInsert assigns _id, timestamps and version and encodes doc.
+func (m *Model[T]) finishInsert(doc *T) (bson.Raw, error) {
 	m.ensureID(doc)
 	m.stampInsert(doc)
 	return m.encode(doc)
 }
 
-// Create validates and inserts doc (assigning _id, timestamps and __v),
-// with the save hooks. On success doc is tracked for Save.
+// Create validates and inserts doc (assigning _id, timestamps and __v).
+// Hooks run in Mongoose's order: validate, then pre-save (which may still
+// change the document, e.g. hash a password), insert, post-save. On
+// success doc is tracked for Save.
 func (m *Model[T]) Create(ctx context.Context, doc *T) error {
+	if err := m.Validate(ctx, doc); err != nil {
+		return err
+	}
 	op := &Op[T]{Event: EventSave, Doc: doc}
 	if err := m.hooks.run(ctx, true, op); err != nil {
 		return err
 	}
-	raw, err := m.prepareInsert(ctx, doc)
+	raw, err := m.finishInsert(doc)
 	if err != nil {
 		return err
 	}
@@ -457,11 +467,11 @@ func (m *Model[T]) Save(ctx context.Context, doc *T) error {
 	if !tracked {
 		return m.Create(ctx, doc)
 	}
-	op := &Op[T]{Event: EventSave, Doc: doc}
-	if err := m.hooks.run(ctx, true, op); err != nil {
+	if err := m.Validate(ctx, doc); err != nil {
 		return err
 	}
-	if err := m.Validate(ctx, doc); err != nil {
+	op := &Op[T]{Event: EventSave, Doc: doc}
+	if err := m.hooks.run(ctx, true, op); err != nil {
 		return err
 	}
 	cur, err := m.encode(doc)

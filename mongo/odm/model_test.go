@@ -284,6 +284,10 @@ func TestHooksAndVirtuals(t *testing.T) {
 	ctx := context.Background()
 	users := userModel(t)
 	var log []string
+	users.Pre(odm.EventValidate, func(ctx context.Context, op *odm.Op[User]) error {
+		log = append(log, "validate "+op.Doc.Username)
+		return nil
+	})
 	users.Pre(odm.EventSave, func(ctx context.Context, op *odm.Op[User]) error {
 		log = append(log, "pre save "+op.Doc.Username)
 		if op.Doc.Username == "forbidden" {
@@ -292,7 +296,7 @@ func TestHooksAndVirtuals(t *testing.T) {
 		return nil
 	})
 	users.Post(odm.EventSave, func(ctx context.Context, op *odm.Op[User]) error {
-		log = append(log, "post save "+op.Doc.ID.Hex()[:0]+op.Doc.Username)
+		log = append(log, "post save "+op.Doc.Username)
 		return nil
 	})
 	users.Pre(odm.EventFind, func(ctx context.Context, op *odm.Op[User]) error {
@@ -309,7 +313,8 @@ func TestHooksAndVirtuals(t *testing.T) {
 	require.NoError(t, users.Create(ctx, &User{Username: "sus", Email: "s@x", Status: "suspended"}))
 	err := users.Create(ctx, &User{Username: "forbidden", Email: "f@x"})
 	require.EqualError(t, err, "name forbidden")
-	require.Equal(t, []string{"pre save ann", "post save ann", "pre save sus", "post save sus", "pre save forbidden"}, log)
+	// Mongoose's order: validate, pre save, write, post save.
+	require.Equal(t, []string{"validate ann", "pre save ann", "post save ann", "validate sus", "pre save sus", "post save sus", "validate forbidden", "pre save forbidden"}, log)
 
 	found, err := users.Find(nil).All(ctx)
 	require.NoError(t, err)
