@@ -508,3 +508,37 @@ func TestAggregateHooks(t *testing.T) {
 	require.Equal(t, "t0", out[0].ID)
 	require.Equal(t, 2, out[0].Count)
 }
+
+// Timestamps and the version key are stored even when the Go type has no
+// fields for them; aliases work in input and filters.
+func TestManagedFieldsWithoutStructFields(t *testing.T) {
+	ctx := context.Background()
+	type Note struct {
+		ID   bson.ObjectID `bson:"_id,omitempty"`
+		Body string        `bson:"body" odm:"required,alias=text"`
+	}
+	s, err := odm.SchemaFor[Note](&odm.SchemaOpts{Timestamps: &odm.Timestamps{CreatedAt: "created"}, VersionKey: "rev"})
+	require.NoError(t, err)
+	notes, err := odm.NewModel[Note](devenv.Mongo(t), "Note", s, &odm.ModelOpts{Clock: clock})
+	require.NoError(t, err)
+	n, err := notes.Cast(ctx, map[string]any{"text": "hello"})
+	require.NoError(t, err)
+	require.Equal(t, "hello", n.Body)
+	require.NoError(t, notes.Create(ctx, n))
+	raw, err := notes.Collection().FindOne(ctx, bson.M{"_id": n.ID}).Raw()
+	require.NoError(t, err)
+	require.Equal(t, fixedNow, raw.Lookup("created").Time().UTC())
+	require.Equal(t, int64(0), raw.Lookup("rev").AsInt64())
+	_, err = raw.LookupErr("updatedAt")
+	require.Error(t, err, "disabled timestamp is not written")
+
+	got, err := notes.FindOne(bson.M{"text": "hello"}).One(ctx)
+	require.NoError(t, err)
+	got.Body = "bye"
+	require.NoError(t, notes.Save(ctx, got))
+	raw, err = notes.Collection().FindOne(ctx, bson.M{"_id": n.ID}).Raw()
+	require.NoError(t, err)
+	require.Equal(t, "bye", raw.Lookup("body").StringValue())
+	require.Equal(t, int64(1), raw.Lookup("rev").AsInt64(), "version bumped without a struct field")
+	require.Equal(t, fixedNow, raw.Lookup("created").Time().UTC(), "createdAt kept by Save")
+}

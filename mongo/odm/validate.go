@@ -358,6 +358,9 @@ func (vd validator) check(ctx context.Context, v any) (bool, error) {
 			return !t.After(vd.maxTime), nil
 		}
 		f, ok := toFloat(v)
+		if d, isDec := v.(bson.Decimal128); isDec {
+			f, ok = jsNumber(d.String())
+		}
 		if !ok {
 			return true, nil
 		}
