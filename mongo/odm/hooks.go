@@ -59,6 +59,13 @@ func (h *hooks[T]) add(pre bool, e Event, fn HookFunc[T]) {
 	}
 }
 
+// has reports whether any hook is registered for e.
+func (h *hooks[T]) has(e Event) bool {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.pre[e]) > 0 || len(h.post[e]) > 0
+}
+
 func (h *hooks[T]) run(ctx context.Context, pre bool, op *Op[T]) error {
 	h.mu.RLock()
 	var fns []HookFunc[T]

@@ -201,29 +201,40 @@ func (m *Model[T]) Validate(ctx context.Context, doc *T) error {
 }
 
 func (m *Model[T]) validate(ctx context.Context, doc *T, paths bool) error {
-	op := &Op[T]{Event: EventValidate, Doc: doc}
-	if err := m.hooks.run(ctx, true, op); err != nil {
-		return err
-	}
-	v := m.docValue(doc)
-	ve := &ValidationError{Model: m.name}
-	if paths {
-		m.schema.prepare(v)
-		if err := m.schema.validateDoc(ctx, v, "", ve); err != nil {
+	hooked := m.hooks.has(EventValidate)
+	var op *Op[T]
+	if hooked {
+		op = &Op[T]{Event: EventValidate, Doc: doc}
+		if err := m.hooks.run(ctx, true, op); err != nil {
 			return err
 		}
 	}
-	var whole any = doc
-	if m.isMap {
-		whole = v.Interface()
+	v := m.docValue(doc)
+	var ve ValidationError // stays on the stack unless something fails
+	if paths {
+		m.schema.prepare(v)
+		if err := m.schema.validateDoc(ctx, v, "", &ve); err != nil {
+			return err
+		}
 	}
-	if err := m.schema.runSchemaValidators(ctx, whole, ve); err != nil {
-		return err
+	if len(m.schema.validators) > 0 {
+		var whole any = doc
+		if m.isMap {
+			whole = v.Interface()
+		}
+		if err := m.schema.runSchemaValidators(ctx, whole, &ve); err != nil {
+			return err
+		}
 	}
-	if err := ve.orNil(); err != nil {
-		return err
+	if len(ve.Errors) > 0 {
+		out := ve
+		out.Model = m.name
+		return &out
 	}
-	return m.hooks.run(ctx, false, op)
+	if hooked {
+		return m.hooks.run(ctx, false, op)
+	}
+	return nil
 }
 
 // Cast builds a document from loosely typed input (decoded JSON, form
