@@ -53,7 +53,8 @@
 // SyncIndexes creates the indexes the schema declares (field options and
 // Schema.AddIndex: compound, unique, sparse, text with weights, 2dsphere,
 // hashed, TTL, partial, collation), drops and recreates changed ones,
-// drops the others, and reports the diff.
+// drops those it created earlier and the schema no longer declares (and
+// the others only on request), and reports the diff.
 //
 // WithTransaction runs a function in a transaction, retrying on
 // TransientTransactionError and UnknownTransactionCommitResult with

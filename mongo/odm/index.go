@@ -11,6 +11,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Index declares an index on the schema. Key values are 1, -1, "text",
@@ -152,19 +153,29 @@ func CreateIndexesCommand(collection string, ixs []Index) bson.D {
 // IndexDiff reports what SyncIndexes did (or would do, in a dry run).
 type IndexDiff struct {
 	Created []string
+	// Dropped were created by SyncIndexes earlier and are no longer declared.
 	Dropped []string
 	// Changed were dropped and created again with new options.
 	Changed []string
 	Kept    []string
+	// Unowned exist on the collection but were not created by SyncIndexes
+	// (nor declared): they are left alone unless DropUnowned is set.
+	Unowned []string
 }
 
 // SyncIndexesOpts tunes SyncIndexes.
 type SyncIndexesOpts struct {
 	// DryRun computes the diff without changing anything.
 	DryRun bool
-	// Keep names indexes the schema does not own and must never drop.
-	Keep []string
+	// DropUnowned also drops indexes SyncIndexes did not create (except
+	// _id_), as Mongoose's syncIndexes does.
+	DropUnowned bool
 }
+
+// IndexRegistry is the collection where SyncIndexes records, per
+// collection, the names of the indexes it created: those are the indexes
+// it owns and may drop later.
+const IndexRegistry = "odm_indexes"
 
 // comparable form of an index as listed by the server.
 func indexSignature(d bson.D) string {
@@ -246,8 +257,11 @@ func normString(v any) string {
 }
 
 // SyncIndexes makes the collection's indexes match the schema: it creates
-// the missing ones, drops and recreates those whose options changed, and
-// drops the others (except _id_ and opts.Keep), then reports the diff.
+// the missing ones, drops and recreates those whose options changed, drops
+// the ones it created earlier that the schema no longer declares, and
+// reports the diff. Indexes it did not create are reported as Unowned and
+// kept (opts.DropUnowned drops them too). Ownership is recorded in the
+// IndexRegistry collection of the same database.
 func (m *Model[T]) SyncIndexes(ctx context.Context, opts *SyncIndexesOpts) (*IndexDiff, error) {
 	if opts == nil {
 		opts = &SyncIndexesOpts{}
@@ -256,15 +270,17 @@ func (m *Model[T]) SyncIndexes(ctx context.Context, opts *SyncIndexesOpts) (*Ind
 	if err != nil {
 		return nil, err
 	}
-	keep := map[string]bool{"_id_": true}
-	for _, k := range opts.Keep {
-		keep[k] = true
+	owned, err := m.ownedIndexes(ctx)
+	if err != nil {
+		return nil, err
 	}
 	diff := &IndexDiff{}
 	var create []Index
 	want := map[string]bool{}
+	var wantNames []string
 	for _, ix := range m.schema.Indexes() {
 		want[ix.Name] = true
+		wantNames = append(wantNames, ix.Name)
 		cur, ok := existing[ix.Name]
 		switch {
 		case !ok:
@@ -277,18 +293,25 @@ func (m *Model[T]) SyncIndexes(ctx context.Context, opts *SyncIndexesOpts) (*Ind
 			diff.Kept = append(diff.Kept, ix.Name)
 		}
 	}
-	var drop []string
 	for name := range existing {
-		if !want[name] && !keep[name] {
-			drop = append(drop, name)
+		switch {
+		case want[name] || name == "_id_":
+		case owned[name]:
+			diff.Dropped = append(diff.Dropped, name)
+		default:
+			diff.Unowned = append(diff.Unowned, name)
 		}
 	}
-	sort.Strings(drop)
-	diff.Dropped = drop
+	sort.Strings(diff.Dropped)
+	sort.Strings(diff.Unowned)
 	if opts.DryRun {
 		return diff, nil
 	}
-	for _, name := range append(append([]string(nil), drop...), diff.Changed...) {
+	drop := append(append([]string(nil), diff.Dropped...), diff.Changed...)
+	if opts.DropUnowned {
+		drop = append(drop, diff.Unowned...)
+	}
+	for _, name := range drop {
 		if err := m.coll.Indexes().DropOne(ctx, name); err != nil {
 			return diff, errorf("drop index %s: %w", name, err)
 		}
@@ -298,7 +321,30 @@ func (m *Model[T]) SyncIndexes(ctx context.Context, opts *SyncIndexesOpts) (*Ind
 			return diff, errorf("create indexes: %w", err)
 		}
 	}
+	// Own what is declared now (an index that predates the registry but
+	// matches the schema becomes owned too).
+	if _, err := m.coll.Database().Collection(IndexRegistry).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: m.coll.Name()}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "names", Value: wantNames}}}},
+		options.UpdateOne().SetUpsert(true)); err != nil {
+		return diff, errorf("record owned indexes: %w", err)
+	}
 	return diff, nil
+}
+
+func (m *Model[T]) ownedIndexes(ctx context.Context) (map[string]bool, error) {
+	var rec struct {
+		Names []string `bson:"names"`
+	}
+	err := m.coll.Database().Collection(IndexRegistry).FindOne(ctx, bson.D{{Key: "_id", Value: m.coll.Name()}}).Decode(&rec)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, errorf("read owned indexes: %w", err)
+	}
+	owned := make(map[string]bool, len(rec.Names))
+	for _, n := range rec.Names {
+		owned[n] = true
+	}
+	return owned, nil
 }
 
 func (m *Model[T]) listIndexes(ctx context.Context) (map[string]bson.D, error) {

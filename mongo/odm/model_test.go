@@ -398,7 +398,8 @@ func TestSyncIndexesOnServer(t *testing.T) {
 	dry, err := m.SyncIndexes(ctx, &odm.SyncIndexesOpts{DryRun: true})
 	require.NoError(t, err)
 	require.Equal(t, []string{"customer_1", "customer_1_placedAt_-1", "note_1_paid_1"}, dry.Created)
-	require.Equal(t, []string{"legacy_1"}, dry.Dropped)
+	require.Equal(t, []string{"legacy_1"}, dry.Unowned, "not created by SyncIndexes: reported, kept")
+	require.Empty(t, dry.Dropped)
 
 	diff, err := m.SyncIndexes(ctx, nil)
 	require.NoError(t, err)
@@ -409,6 +410,30 @@ func TestSyncIndexesOnServer(t *testing.T) {
 	require.Empty(t, again.Dropped)
 	require.Empty(t, again.Changed)
 	require.Len(t, again.Kept, 3)
+	require.Equal(t, []string{"legacy_1"}, again.Unowned)
+
+	// An owned index the schema no longer declares is dropped; unowned
+	// ones only on request.
+	s2, err := odm.SchemaFor[Order](nil)
+	require.NoError(t, err)
+	s2.AddIndex(odm.Index{Keys: bson.D{{Key: "note", Value: 1}, {Key: "paid", Value: 1}}, Unique: true})
+	m2, err := odm.NewModel[Order](db, "Order", s2, nil)
+	require.NoError(t, err)
+	d2, err := m2.SyncIndexes(ctx, nil)
+	require.NoError(t, err)
+	require.Equal(t, []string{"customer_1_placedAt_-1"}, d2.Dropped)
+	require.Equal(t, []string{"legacy_1"}, d2.Unowned)
+	d3, err := m2.SyncIndexes(ctx, &odm.SyncIndexesOpts{DropUnowned: true})
+	require.NoError(t, err)
+	require.Equal(t, []string{"legacy_1"}, d3.Unowned)
+	specs, err := m2.Collection().Indexes().ListSpecifications(ctx)
+	require.NoError(t, err)
+	var names []string
+	for _, sp := range specs {
+		names = append(names, sp.Name)
+	}
+	sort.Strings(names)
+	require.Equal(t, []string{"_id_", "customer_1", "note_1_paid_1"}, names)
 
 	// The unique compound index is enforced.
 	cust := bson.NewObjectID()
