@@ -27,6 +27,9 @@ var (
 	ErrStrict = errors.New("odm: path not in schema")
 	// ErrDocumentTooLarge is returned for documents over MaxDocumentSize.
 	ErrDocumentTooLarge = errors.New("odm: document exceeds 16 MiB")
+	// ErrEmptyUpdate is returned for an update with nothing to change
+	// (empty, or only immutable or unknown paths, which are dropped).
+	ErrEmptyUpdate = errors.New("odm: empty update")
 	// ErrSchema is wrapped by errors in schema declarations (bad tags, bad
 	// options): these are programming errors found when a schema is built.
 	ErrSchema = errors.New("odm: invalid schema")

@@ -605,7 +605,7 @@ func (m *Model[T]) update(ctx context.Context, u any, upsert bool) (bson.D, erro
 		return nil, err
 	}
 	if len(d) == 0 {
-		return nil, errorf("empty update")
+		return nil, ErrEmptyUpdate
 	}
 	uc := updateCtx{strict: m.schema.opts.Strict, validate: !m.opts.SkipUpdateValidators, upsert: upsert}
 	out, err := m.schema.castUpdate(ctx, d, uc)
@@ -614,6 +614,9 @@ func (m *Model[T]) update(ctx context.Context, u any, upsert bool) (bson.D, erro
 			ve.Model = m.name
 		}
 		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%w: nothing left after dropping immutable and unknown paths", ErrEmptyUpdate)
 	}
 	now := m.now()
 	if ts := m.schema.opts.Timestamps; ts != nil {
@@ -626,9 +629,6 @@ func (m *Model[T]) update(ctx context.Context, u any, upsert bool) (bson.D, erro
 	}
 	if vk := m.schema.versionKey(); vk != "" && !hasPath(out, vk) {
 		out = addTo(out, "$inc", bson.E{Key: vk, Value: int64(1)})
-	}
-	if len(out) == 0 {
-		return nil, errorf("update has nothing left to do after removing immutable and unknown paths")
 	}
 	return out, nil
 }

@@ -192,6 +192,11 @@ func TestImmutableAndStrictUpdates(t *testing.T) {
 	require.ErrorAs(t, err, &ve)
 	require.Equal(t, map[string]string{"owner": odm.KindImmutable}, ve.Kinds())
 
+	_, err = m.UpdateOne(ctx, bson.M{"_id": "a1"}, bson.M{"$set": bson.M{"owner": "bob"}}, nil)
+	require.ErrorIs(t, err, odm.ErrEmptyUpdate, "nothing but an immutable path: no write")
+	_, err = m.UpdateOne(ctx, bson.M{"_id": "a1"}, bson.M{}, nil)
+	require.ErrorIs(t, err, odm.ErrEmptyUpdate)
+
 	strict, err := odm.SchemaFor[Account](&odm.SchemaOpts{Strict: odm.StrictThrow})
 	require.NoError(t, err)
 	sm, err := odm.NewModel[Account](m.Collection().Database(), "Account", strict, nil)
