@@ -327,6 +327,10 @@ func TestHooksAndVirtuals(t *testing.T) {
 	lean, err := users.Find(nil).Lean().All(ctx)
 	require.NoError(t, err)
 	require.Len(t, lean, 2, "lean queries skip hooks")
+	page, err := users.Find(nil).Page(ctx, 1, 10)
+	require.NoError(t, err)
+	require.Equal(t, int64(1), page.Total, "the total agrees with the hooked items")
+	require.Len(t, page.Items, 1)
 
 	_, err = users.DeleteMany(ctx, nil)
 	require.EqualError(t, err, "deletes are disabled")

@@ -264,12 +264,15 @@ func (q *Query[T]) Each(ctx context.Context, fn func(*T) error) error {
 	return cur.Err()
 }
 
-// Count counts the matching documents (ignoring skip and limit).
+// Count counts the matching documents (ignoring skip and limit), with
+// the filter as the pre-find hooks leave it, so that a page's total agrees
+// with its items.
 func (q *Query[T]) Count(ctx context.Context) (int64, error) {
-	if q.err != nil {
-		return 0, q.err
+	op, err := q.prepare(ctx)
+	if err != nil {
+		return 0, err
 	}
-	return q.m.Count(ctx, q.filter)
+	return q.m.coll.CountDocuments(ctx, op.Filter)
 }
 
 // Explain returns the server's plan for the query.
