@@ -80,74 +80,86 @@ func seeded(b *testing.B, n int) (*odm.Model[User], []bson.ObjectID) {
 	return m, ids
 }
 
+// readOps are the end-to-end reads compared, shared by the plain and the
+// paired benchmarks: FindOne by _id into a struct (i picks the id) and a
+// Find of every document, raw driver vs. ODM (lean and hydrated).
+type readOps struct {
+	findOne map[string]func(i int)
+	findAll map[string]func(i int)
+}
+
+func newReadOps(b *testing.B, m *odm.Model[User], ids []bson.ObjectID, n int) readOps {
+	coll := m.Collection()
+	ctx := context.Background()
+	must := func(err error) {
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	check := func(err error, got int) {
+		if err != nil || got != n {
+			b.Fatal(err, got)
+		}
+	}
+	return readOps{
+		findOne: map[string]func(int){
+			"raw": func(i int) {
+				var u User
+				must(coll.FindOne(ctx, bson.D{{Key: "_id", Value: ids[i%len(ids)]}}).Decode(&u))
+			},
+			"odm-lean": func(i int) {
+				_, err := m.FindOne(bson.D{{Key: "_id", Value: ids[i%len(ids)]}}).Lean().One(ctx)
+				must(err)
+			},
+			"odm-hydrated": func(i int) {
+				_, err := m.FindByID(ctx, ids[i%len(ids)])
+				must(err)
+			},
+		},
+		findAll: map[string]func(int){
+			"raw": func(int) {
+				cur, err := coll.Find(ctx, bson.D{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				var out []User
+				check(cur.All(ctx, &out), len(out))
+			},
+			"odm-lean": func(int) {
+				out, err := m.Find(nil).Lean().All(ctx)
+				check(err, len(out))
+			},
+			"odm-hydrated": func(int) {
+				out, err := m.Find(nil).All(ctx)
+				check(err, len(out))
+			},
+		},
+	}
+}
+
+var impls = []string{"raw", "odm-lean", "odm-hydrated"}
+
+func runImpls(b *testing.B, ops map[string]func(int)) {
+	for _, impl := range impls {
+		b.Run("impl="+impl, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				ops[impl](i)
+			}
+		})
+	}
+}
+
 // FindOne by _id into a struct, end to end on the test server.
 func BenchmarkFindOneByID(b *testing.B) {
 	m, ids := seeded(b, 1000)
-	coll := m.Collection()
-	ctx := context.Background()
-	b.Run("impl=raw", func(b *testing.B) {
-		b.ReportAllocs()
-		for i := 0; b.Loop(); i++ {
-			var u User
-			if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: ids[i%len(ids)]}}).Decode(&u); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("impl=odm-lean", func(b *testing.B) {
-		b.ReportAllocs()
-		for i := 0; b.Loop(); i++ {
-			if _, err := m.FindOne(bson.D{{Key: "_id", Value: ids[i%len(ids)]}}).Lean().One(ctx); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("impl=odm-hydrated", func(b *testing.B) {
-		b.ReportAllocs()
-		for i := 0; b.Loop(); i++ {
-			if _, err := m.FindByID(ctx, ids[i%len(ids)]); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	runImpls(b, newReadOps(b, m, ids, 1000).findOne)
 }
 
 // Find of 1,000 documents decoded into structs, end to end.
 func BenchmarkFind1000(b *testing.B) {
-	m, _ := seeded(b, 1000)
-	coll := m.Collection()
-	ctx := context.Background()
-	b.Run("impl=raw", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			cur, err := coll.Find(ctx, bson.D{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			var out []User
-			if err := cur.All(ctx, &out); err != nil || len(out) != 1000 {
-				b.Fatal(err, len(out))
-			}
-		}
-	})
-	b.Run("impl=odm-lean", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			out, err := m.Find(nil).Lean().All(ctx)
-			if err != nil || len(out) != 1000 {
-				b.Fatal(err, len(out))
-			}
-		}
-	})
-	b.Run("impl=odm-hydrated", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			out, err := m.Find(nil).All(ctx)
-			if err != nil || len(out) != 1000 {
-				b.Fatal(err, len(out))
-			}
-		}
-	})
+	m, ids := seeded(b, 1000)
+	runImpls(b, newReadOps(b, m, ids, 1000).findAll)
 }
 
 // Create with validation, end to end (report only).

@@ -35,58 +35,18 @@ func paired(b *testing.B, batch int, base, cand func(i int)) {
 
 func BenchmarkRatioFindOneByID(b *testing.B) {
 	m, ids := seeded(b, 1000)
-	coll := m.Collection()
-	ctx := context.Background()
-	raw := func(i int) {
-		var u User
-		if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: ids[i%len(ids)]}}).Decode(&u); err != nil {
-			b.Fatal(err)
-		}
+	ops := newReadOps(b, m, ids, 1000).findOne
+	for _, impl := range impls[1:] {
+		b.Run("cand="+impl, func(b *testing.B) { paired(b, 10, ops["raw"], ops[impl]) })
 	}
-	b.Run("cand=odm-lean", func(b *testing.B) {
-		paired(b, 10, raw, func(i int) {
-			if _, err := m.FindOne(bson.D{{Key: "_id", Value: ids[i%len(ids)]}}).Lean().One(ctx); err != nil {
-				b.Fatal(err)
-			}
-		})
-	})
-	b.Run("cand=odm-hydrated", func(b *testing.B) {
-		paired(b, 10, raw, func(i int) {
-			if _, err := m.FindByID(ctx, ids[i%len(ids)]); err != nil {
-				b.Fatal(err)
-			}
-		})
-	})
 }
 
 func BenchmarkRatioFind1000(b *testing.B) {
-	m, _ := seeded(b, 1000)
-	coll := m.Collection()
-	ctx := context.Background()
-	raw := func(int) {
-		cur, err := coll.Find(ctx, bson.D{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		var out []User
-		if err := cur.All(ctx, &out); err != nil || len(out) != 1000 {
-			b.Fatal(err, len(out))
-		}
+	m, ids := seeded(b, 1000)
+	ops := newReadOps(b, m, ids, 1000).findAll
+	for _, impl := range impls[1:] {
+		b.Run("cand="+impl, func(b *testing.B) { paired(b, 1, ops["raw"], ops[impl]) })
 	}
-	b.Run("cand=odm-lean", func(b *testing.B) {
-		paired(b, 1, raw, func(int) {
-			if out, err := m.Find(nil).Lean().All(ctx); err != nil || len(out) != 1000 {
-				b.Fatal(err, len(out))
-			}
-		})
-	})
-	b.Run("cand=odm-hydrated", func(b *testing.B) {
-		paired(b, 1, raw, func(int) {
-			if out, err := m.Find(nil).All(ctx); err != nil || len(out) != 1000 {
-				b.Fatal(err, len(out))
-			}
-		})
-	})
 }
 
 func BenchmarkRatioClient(b *testing.B) {
