@@ -256,6 +256,9 @@ func (f *filler) fillOnce(ctx context.Context, force bool) ([]byte, error) {
 	deadline := start.Add(c.cfg.WaitTimeout)
 	ks := []string{f.ks.val, f.ks.lock, f.ks.wake}
 	waited := false
+	// holder is the token of the fill being waited for; from is the wake
+	// stream id to read after.
+	holder, from := "", "0-0"
 	for {
 		script := getOrLockScript
 		if force {
@@ -274,6 +277,11 @@ func (f *filler) fillOnce(ctx context.Context, force bool) ([]byte, error) {
 			return f.loadAndStore(ctx, token)
 		}
 		pttl, _ := vals[1].AsInt64()
+		if len(vals) > 2 {
+			if h, _ := vals[2].ToString(); h != holder {
+				holder, from = h, "0-0"
+			}
+		}
 		if !waited {
 			c.shared.stats.waits.Add(1)
 			waited = true
@@ -284,11 +292,12 @@ func (f *filler) fillOnce(ctx context.Context, force bool) ([]byte, error) {
 		}
 		block := remaining
 		if pttl > 0 {
-			// Wake up when the lock would expire: its holder may have died.
+			// Wake up when the lock would expire: its holder may have died
+			// (a live holder extends it).
 			block = min(block, time.Duration(pttl+5)*time.Millisecond)
 		}
 		msgs, err := c.client.Do(ctx, c.client.B().Xread().Count(1).Block(max(block.Milliseconds(), 1)).
-			Streams().Key(f.ks.wake).Id("0-0").Build()).AsXRead()
+			Streams().Key(f.ks.wake).Id(from).Build()).AsXRead()
 		if rueidis.IsRedisNil(err) {
 			continue // no value yet: retake the lock if its holder died
 		}
@@ -297,6 +306,12 @@ func (f *filler) fillOnce(ctx context.Context, force bool) ([]byte, error) {
 		}
 		for _, es := range msgs {
 			for _, e := range es {
+				if e.FieldValues["t"] != holder {
+					// A fill that lost its lock to a write woke its own
+					// waiters; wait for entries after it.
+					from = e.ID
+					continue
+				}
 				if v, ok := e.FieldValues["v"]; ok {
 					return []byte(v), nil
 				}
@@ -313,7 +328,9 @@ func (f *filler) fillOnce(ctx context.Context, force bool) ([]byte, error) {
 func (f *filler) loadAndStore(ctx context.Context, token string) ([]byte, error) {
 	c := f.c
 	c.shared.stats.loads.Add(1)
+	stopExtend := f.keepLock(ctx, token)
 	e, err := f.load(ctx)
+	stopExtend()
 	wakeTTL := ms(c.cfg.LockTTL + c.cfg.WaitTimeout)
 	if err != nil {
 		// Best effort: waiters time out if this fails.
@@ -347,6 +364,35 @@ func (f *filler) loadAndStore(ctx context.Context, token string) ([]byte, error)
 		}
 	}
 	return b, nil
+}
+
+// keepLock renews the fill lock every third of LockTTL while a slow loader
+// runs, so no other process starts a second load of the same key. It stops
+// when the returned function is called or the lock is lost (to a write or
+// to expiry while Redis was unreachable).
+func (f *filler) keepLock(ctx context.Context, token string) (stop func()) {
+	c := f.c
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(c.cfg.LockTTL / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				held, err := extendScript.Exec(ctx, c.client, []string{f.ks.lock}, []string{token, ms(c.cfg.LockTTL)}).AsInt64()
+				if err == nil && held == 0 {
+					return
+				}
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 type refreshKind uint8

@@ -57,10 +57,15 @@ func (c *Cache) Set(ctx context.Context, key string, v any, opts *SetOpts) error
 		return &CodecError{Key: key, Err: err}
 	}
 	ttl = c.ttl(ttl)
-	k := c.Key(key)
+	ks := c.keys(key)
+	k := ks.val
 	e := entry{payload: b, expiry: time.Now().Add(ttl)}
-	err = c.client.Do(ctx, c.client.B().Set().Key(k).Value(rueidis.BinaryString(e.encode())).PxMilliseconds(max(ttl.Milliseconds(), 1)).Build()).Error()
-	if err = c.observe("set", k, err); err != nil {
+	// Removing the fill lock stops a fill that started before this write
+	// from storing its older value over it.
+	if err := c.doMulti(ctx, "set", rueidis.Commands{
+		c.client.B().Set().Key(k).Value(rueidis.BinaryString(e.encode())).PxMilliseconds(max(ttl.Milliseconds(), 1)).Build(),
+		c.client.B().Unlink().Key(ks.lock).Build(),
+	}); err != nil {
 		return err
 	}
 	if opts != nil && len(opts.Tags) > 0 {
@@ -69,15 +74,18 @@ func (c *Cache) Set(ctx context.Context, key string, v any, opts *SetOpts) error
 	return nil
 }
 
-// Delete removes keys from the cache.
+// Delete removes keys from the cache. A fill of one of these keys that is
+// in flight (its loader read the store before the write that led to this
+// Delete) does not store its value afterwards.
 func (c *Cache) Delete(ctx context.Context, keys ...string) error {
-	cmds := make(rueidis.Commands, 0, 2*len(keys))
+	cmds := make(rueidis.Commands, 0, 3*len(keys))
 	for _, key := range keys {
 		if key == "" {
 			return ErrEmptyKey
 		}
 		ks := c.keys(key)
-		cmds = append(cmds, c.client.B().Unlink().Key(ks.val).Build(), c.client.B().Unlink().Key(ks.wake).Build())
+		cmds = append(cmds, c.client.B().Unlink().Key(ks.val).Build(), c.client.B().Unlink().Key(ks.wake).Build(),
+			c.client.B().Unlink().Key(ks.lock).Build())
 	}
 	return c.doMulti(ctx, "delete", cmds)
 }

@@ -19,7 +19,9 @@ import "github.com/redis/rueidis"
 //	returns {1, value}     the value is there (filled meanwhile)
 //	        {2}            the caller holds the lock and must load; the wake
 //	                       stream was emptied so waiters block until the fill
-//	        {3, lock_pttl} another caller holds the lock: wait on the stream
+//	        {3, lock_pttl, holder_token}
+//	                       another caller holds the lock: wait on the stream
+//	                       for an entry carrying holder_token
 var getOrLockScript = rueidis.NewLuaScript(`
 local v = redis.call('GET', KEYS[1])
 if v then return {1, v} end
@@ -27,26 +29,42 @@ if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
   redis.call('DEL', KEYS[3])
   return {2}
 end
-return {3, redis.call('PTTL', KEYS[2])}
+return {3, redis.call('PTTL', KEYS[2]), redis.call('GET', KEYS[2]) or ''}
 `)
 
-// fillScript stores a loaded value, releases the lock if still held by the
-// caller, and wakes the waiters with the value itself.
+// fillScript stores a loaded value and releases the lock, but only while
+// the caller still holds the lock: Set and Delete remove the lock, so a
+// fill that started before a write never stores its older value over it.
+// Either way it wakes the caller's own waiters with the value itself; the
+// entry carries the token so waiters of a later fill ignore it.
 //
 //	KEYS[1] value, KEYS[2] lock, KEYS[3] wake
 //	ARGV[1] lock token, ARGV[2] encoded entry, ARGV[3] TTL in ms,
 //	ARGV[4] wake stream TTL in ms
-//	returns 1 if the caller still held the lock, 0 if it had expired
+//	returns 1 if the value was stored, 0 if the lock was gone (expired,
+//	or removed by a write)
 var fillScript = rueidis.NewLuaScript(`
-redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 local held = 0
 if redis.call('GET', KEYS[2]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
   redis.call('DEL', KEYS[2])
   held = 1
 end
-redis.call('XADD', KEYS[3], 'MAXLEN', '1', '*', 'v', ARGV[2])
+redis.call('XADD', KEYS[3], 'MAXLEN', '1', '*', 't', ARGV[1], 'v', ARGV[2])
 redis.call('PEXPIRE', KEYS[3], ARGV[4])
 return held
+`)
+
+// extendScript renews the fill lock while a slow loader runs.
+//
+//	KEYS[1] lock
+//	ARGV[1] lock token, ARGV[2] lock TTL in ms
+//	returns 1 if the caller still held the lock, 0 otherwise
+var extendScript = rueidis.NewLuaScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
 `)
 
 // abortScript releases the lock after a failed load and wakes the waiters
@@ -61,7 +79,7 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('DEL', KEYS[1])
   held = 1
 end
-redis.call('XADD', KEYS[2], 'MAXLEN', '1', '*', 'e', ARGV[2])
+redis.call('XADD', KEYS[2], 'MAXLEN', '1', '*', 't', ARGV[1], 'e', ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return held
 `)
@@ -73,5 +91,5 @@ if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
   redis.call('DEL', KEYS[3])
   return {2}
 end
-return {3, redis.call('PTTL', KEYS[2])}
+return {3, redis.call('PTTL', KEYS[2]), redis.call('GET', KEYS[2]) or ''}
 `)
