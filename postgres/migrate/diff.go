@@ -111,11 +111,11 @@ func Diff(from, to *Database) *Plan {
 	if to == nil {
 		to = &Database{}
 	}
-	d := &differ{steps: map[StepKind][]Step{}}
+	d := &differ{steps: map[StepKind][]Step{}, oldTables: tableIndex(from), newTables: tableIndex(to)}
 	d.schemas(from, to)
 	d.enums(from, to)
 	for _, t := range to.Tables {
-		old := from.Table(t.Schema, t.Name)
+		old := d.oldTable(t.Schema, t.Name)
 		if old == nil {
 			d.createTable(t)
 			continue
@@ -123,7 +123,7 @@ func Diff(from, to *Database) *Plan {
 		d.alterTable(old, t, to)
 	}
 	for _, t := range from.Tables {
-		if to.Table(t.Schema, t.Name) == nil {
+		if d.newTable(t.Schema, t.Name) == nil {
 			d.dropTable(t)
 		}
 	}
@@ -136,8 +136,20 @@ func Diff(from, to *Database) *Plan {
 }
 
 type differ struct {
-	steps map[StepKind][]Step
+	steps                map[StepKind][]Step
+	oldTables, newTables map[string]*Table
 }
+
+func tableIndex(db *Database) map[string]*Table {
+	m := make(map[string]*Table, len(db.Tables))
+	for _, t := range db.Tables {
+		m[t.Schema+"\x00"+t.Name] = t
+	}
+	return m
+}
+
+func (d *differ) oldTable(schema, name string) *Table { return d.oldTables[schema+"\x00"+name] }
+func (d *differ) newTable(schema, name string) *Table { return d.newTables[schema+"\x00"+name] }
 
 func (d *differ) add(s Step) { d.steps[s.Kind] = append(d.steps[s.Kind], s) }
 
@@ -390,7 +402,7 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 			continue
 		}
 		col := "ALTER COLUMN " + quoteIdent(c.Name)
-		if canonType(o.Type) != canonType(c.Type) {
+		if o.Type != c.Type && canonType(o.Type) != canonType(c.Type) {
 			clauses = append(clauses, col+" SET DATA TYPE "+c.Type)
 			if !widening(canonType(o.Type), canonType(c.Type)) {
 				destructive = true
@@ -461,12 +473,12 @@ func indexColumnNames(ix *Index) []string {
 func (d *differ) renameHints(from, to *Database) {
 	var dropped, created []*Table
 	for _, t := range from.Tables {
-		if to.Table(t.Schema, t.Name) == nil {
+		if d.newTable(t.Schema, t.Name) == nil {
 			dropped = append(dropped, t)
 		}
 	}
 	for _, t := range to.Tables {
-		if from.Table(t.Schema, t.Name) == nil {
+		if d.oldTable(t.Schema, t.Name) == nil {
 			created = append(created, t)
 		}
 	}
@@ -479,7 +491,7 @@ func (d *differ) renameHints(from, to *Database) {
 		}
 	}
 	for _, n := range to.Tables {
-		o := from.Table(n.Schema, n.Name)
+		o := d.oldTable(n.Schema, n.Name)
 		if o == nil {
 			continue
 		}
@@ -557,11 +569,15 @@ func sameDefault(o, n *Column) bool {
 	if n.DefaultOpaque || o.DefaultOpaque {
 		return (o.Default == "") == (n.Default == "")
 	}
-	if o.Default == "" || n.Default == "" {
+	if o.Default == "" || n.Default == "" || o.Default == n.Default {
 		return o.Default == n.Default
 	}
 	return normDefault(o.Default) == normDefault(n.Default)
 }
+
+var typeAliases = map[string]string{"INT": "INTEGER", "INT4": "INTEGER", "INT8": "BIGINT", "INT2": "SMALLINT",
+	"NUMERIC": "DECIMAL", "FLOAT8": "DOUBLE PRECISION", "FLOAT4": "REAL", "BOOL": "BOOLEAN",
+	"CHARACTER VARYING": "VARCHAR", "CHARACTER": "CHAR", "BIT VARYING": "VARBIT"}
 
 var typeArgsRE = regexp.MustCompile(`^([A-Z ]+)(?:\((\d+)(?:,(\d+))?\))?(\[\])?$`)
 
@@ -576,10 +592,7 @@ func canonType(t string) string {
 		return u
 	}
 	name, arr := m[1], m[4]
-	alias := map[string]string{"INT": "INTEGER", "INT4": "INTEGER", "INT8": "BIGINT", "INT2": "SMALLINT",
-		"NUMERIC": "DECIMAL", "FLOAT8": "DOUBLE PRECISION", "FLOAT4": "REAL", "BOOL": "BOOLEAN",
-		"CHARACTER VARYING": "VARCHAR", "CHARACTER": "CHAR", "BIT VARYING": "VARBIT"}
-	if a, ok := alias[name]; ok {
+	if a, ok := typeAliases[name]; ok {
 		name = a
 	}
 	args := m[2]
