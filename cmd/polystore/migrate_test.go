@@ -91,6 +91,11 @@ func TestMigrateCommands(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, out, "No difference")
 
+	shadow := devenv.PostgresURL(t)
+	out, _, err = run(ctx, "migrate", "diff", "--from-migrations", migrations, "--to-url", url, "--shadow-database-url", shadow, "--exit-code")
+	require.NoError(t, err)
+	require.Contains(t, out, "No difference")
+
 	out, _, err = run(ctx, "migrate", "diff", "--from-empty", "--to-schema-datamodel", p, "--script")
 	require.NoError(t, err)
 	require.Contains(t, out, `CREATE UNIQUE INDEX "User_email_key" ON "User"("email");`)

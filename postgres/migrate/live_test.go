@@ -14,6 +14,7 @@ import (
 
 	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/postgres/migrate"
+	"github.com/polystore/polystore/postgres/psl"
 )
 
 func TestMain(m *testing.M) { devenv.Main(m) }
@@ -347,4 +348,29 @@ func TestDropEverything(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, live.Tables)
 	require.Empty(t, live.Enums)
+}
+
+// TestRemoveEnumValue: removing an enum value recreates the type, keeps
+// the column's default and data, and is refused until allowed.
+func TestRemoveEnumValue(t *testing.T) {
+	ctx := context.Background()
+	pool := devenv.Postgres(t)
+	load := func(values string) *migrate.Database {
+		s, err := psl.Load("schema.prisma", []byte("enum Role {\n"+values+"}\n\nmodel U {\n  id   Int    @id\n  role Role   @default(USER)\n  all  Role[]\n}\n"))
+		require.NoError(t, err)
+		return migrate.FromSchema(s)
+	}
+	v1, v2 := load("  USER\n  ADMIN\n  GONE\n"), load("  USER\n  ADMIN\n")
+	require.NoError(t, migrate.Apply(ctx, pool, migrate.Diff(nil, v1), nil))
+	_, err := pool.Exec(ctx, `INSERT INTO "U" (id, role, "all") VALUES (1, 'ADMIN', '{USER,ADMIN}')`)
+	require.NoError(t, err)
+	plan, err := migrate.PlanChanges(ctx, pool, v2, nil)
+	require.NoError(t, err)
+	require.Equal(t, []string{"AlterEnum Role"}, stepKinds(plan))
+	require.ErrorIs(t, migrate.Apply(ctx, pool, plan, nil), migrate.ErrDestructive)
+	require.NoError(t, migrate.Apply(ctx, pool, plan, &migrate.Options{AllowDestructive: true}))
+	requireInSync(t, ctx, pool, v2, nil)
+	var role string
+	require.NoError(t, pool.QueryRow(ctx, `SELECT role::text FROM "U" WHERE id = 1`).Scan(&role))
+	require.Equal(t, "ADMIN", role)
 }
