@@ -486,9 +486,7 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 		ix.Fields = append(ix.Fields, fld)
 	}
 	if arg := a.Arg("name", -1); arg != nil {
-		if a.Name == "index" {
-			v.errAt(arg.Pos, "name", "@@index takes map: for the index name, not name:")
-		} else if s, ok := v.stringArg(a, arg, "name"); ok {
+		if s, ok := v.stringArg(a, arg, "name"); ok {
 			ix.Name = s
 		}
 	}
@@ -507,6 +505,10 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 		default:
 			ix.Type = id.Name
 		}
+	}
+	if a.Name == "index" && ix.Map == "" && ix.Name != "" {
+		// Before Prisma 3, @@index(name: ...) named the database index.
+		ix.Map = ix.Name
 	}
 	if arg := a.Arg("clustered", -1); arg != nil {
 		v.errAt(arg.Pos, "clustered", "clustered is only supported on SQL Server")
