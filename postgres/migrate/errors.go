@@ -44,12 +44,11 @@ func (e *DestructiveError) Is(target error) bool { return target == ErrDestructi
 // such as a required column without a default on a non-empty table.
 type UnexecutableError struct {
 	Step Step
-	Rows int64
 }
 
 func (e *UnexecutableError) Error() string {
-	return fmt.Sprintf("migrate: %s on %s cannot run: the table has %d row(s). %s Add a default, make the field optional, or migrate in steps (expand, backfill, contract).",
-		e.Step.Kind, e.Step.Object, e.Rows, strings.Join(e.Step.Warnings, " "))
+	return fmt.Sprintf("migrate: %s on %s cannot run: the table is not empty. %s Add a default, make the field optional, or migrate in steps (expand, backfill, contract).",
+		e.Step.Kind, e.Step.Object, strings.Join(e.Step.Warnings, " "))
 }
 
 // Is matches ErrUnexecutable.

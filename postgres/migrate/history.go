@@ -460,12 +460,12 @@ func Check(ctx context.Context, q Querier, plan *Plan, opts *Options) error {
 		if s.RequiresEmpty == "" {
 			continue
 		}
-		var n int64
-		if err := queryRow(ctx, q, "SELECT count(*) FROM (SELECT 1 FROM "+s.RequiresEmpty+" LIMIT 1) AS x", nil, &n); err != nil {
-			return fmt.Errorf("migrate: count rows of %s: %w", s.RequiresEmpty, err)
+		var nonEmpty bool
+		if err := queryRow(ctx, q, "SELECT EXISTS (SELECT 1 FROM "+s.RequiresEmpty+")", nil, &nonEmpty); err != nil {
+			return fmt.Errorf("migrate: check rows of %s: %w", s.RequiresEmpty, err)
 		}
-		if n > 0 {
-			return &UnexecutableError{Step: s, Rows: n}
+		if nonEmpty {
+			return &UnexecutableError{Step: s}
 		}
 	}
 	return nil
