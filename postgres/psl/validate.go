@@ -383,8 +383,36 @@ func (v *validator) model(m *Model) {
 			v.errAttr(a, "unknown block attribute @@%s", a.Name)
 		}
 	}
+	v.duplicateIndexes(m)
 	if !m.IsView && !m.Ignored && !v.hasUniqueCriterion(m) {
 		v.errAt(d.NamePos, m.Name, "model %q needs a unique criterion with only required fields: mark a field with @id or @unique, or add @@id([...]) or @@unique([...])", m.Name)
+	}
+}
+
+// duplicateIndexes reports two uniques or two indexes over the same fields
+// (they would get the same database name) and two with the same map name.
+func (v *validator) duplicateIndexes(m *Model) {
+	seen := map[string]*Index{}
+	names := map[string]bool{}
+	check := func(ix *Index, kind string) {
+		key := kind + "\x00" + strings.Join(ix.FieldNames(), "\x00")
+		if prev, ok := seen[key]; ok && ix.Map == "" && prev.Map == "" {
+			v.errAt(ix.Pos, "", "model %q already has %s on [%s] (at %s)", m.Name, kind, strings.Join(ix.FieldNames(), ", "), prev.Pos)
+			return
+		}
+		seen[key] = ix
+		if ix.Map != "" {
+			if names[ix.Map] {
+				v.errAt(ix.Pos, ix.Map, "the name %q is used by another index or constraint of model %q", ix.Map, m.Name)
+			}
+			names[ix.Map] = true
+		}
+	}
+	for _, u := range m.Uniques {
+		check(u, "a unique constraint")
+	}
+	for _, ix := range m.Indexes {
+		check(ix, "an index")
 	}
 }
 
