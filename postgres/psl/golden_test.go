@@ -193,3 +193,14 @@ func dumpSchema(s *psl.Schema) string {
 	}
 	return b.String()
 }
+
+// TestCRLFAndBOM: Windows line endings and a byte order mark parse like
+// plain text and format to LF.
+func TestCRLFAndBOM(t *testing.T) {
+	src := "\ufeffmodel A {\r\n  id Int @id // key\r\n}\r\n"
+	f, err := psl.Parse("schema.prisma", []byte(src))
+	require.NoError(t, err)
+	require.Equal(t, "model A {\n  id Int @id // key\n}\n", string(psl.Format(f)))
+	_, err = psl.Validate(f)
+	require.NoError(t, err)
+}
