@@ -28,6 +28,9 @@ func FromSchema(s *psl.Schema) *Database {
 		db.Tables = append(db.Tables, modelTable(s, m))
 	}
 	for _, jt := range s.JoinTables {
+		if jt.A.Ignored || jt.B.Ignored || jt.AField.Ignored || jt.BField.Ignored {
+			continue
+		}
 		db.Tables = append(db.Tables, joinTable(s, jt))
 	}
 	return db
