@@ -147,6 +147,10 @@ type Options struct {
 	Progress func(msg string)
 	// Now overrides the clock used for migration folder names.
 	Now func() time.Time
+	// Shadow, when set, is a scratch database Dev wipes and replays the
+	// migrations on, to detect drift: changes made to the development
+	// database outside the migrations.
+	Shadow *pgxpool.Pool
 }
 
 func (o *Options) progress(format string, args ...any) {
@@ -500,6 +504,11 @@ func Dev(ctx context.Context, pool *pgxpool.Pool, target *Database, dir, name st
 		if err != nil {
 			return err
 		}
+		if opts != nil && opts.Shadow != nil {
+			if err := checkDrift(ctx, opts.Shadow, dir, live, opts); err != nil {
+				return err
+			}
+		}
 		res.Plan = Diff(live, target)
 		if res.Plan.Empty() {
 			return nil
@@ -525,6 +534,23 @@ func Dev(ctx context.Context, pool *pgxpool.Pool, target *Database, dir, name st
 		return applyMigration(ctx, conn, m)
 	})
 	return res, err
+}
+
+// checkDrift replays the migrations on the shadow database and compares
+// the result with the live one.
+func checkDrift(ctx context.Context, shadow *pgxpool.Pool, dir string, live *Database, opts *Options) error {
+	quiet := &Options{Schemas: opts.Schemas}
+	if _, err := Reset(ctx, shadow, dir, quiet); err != nil {
+		return fmt.Errorf("migrate: replay migrations on the shadow database: %w", err)
+	}
+	replayed, err := Introspect(ctx, shadow, quiet.introspectOpts())
+	if err != nil {
+		return err
+	}
+	if plan := Diff(replayed, live); !plan.Empty() {
+		return &DriftError{Plan: plan}
+	}
+	return nil
 }
 
 // PlanChanges introspects the database and diffs it against target.

@@ -374,3 +374,29 @@ func TestRemoveEnumValue(t *testing.T) {
 	require.NoError(t, pool.QueryRow(ctx, `SELECT role::text FROM "U" WHERE id = 1`).Scan(&role))
 	require.Equal(t, "ADMIN", role)
 }
+
+// TestDevDetectsDrift: with a shadow database, dev refuses to go on when
+// the database was changed outside the migrations.
+func TestDevDetectsDrift(t *testing.T) {
+	ctx := context.Background()
+	pool := devenv.Postgres(t)
+	shadow := devenv.Postgres(t)
+	dir := t.TempDir()
+	target := migrate.FromSchema(loadSchema(t, "testdata/ddl/guide/schema.prisma"))
+	opts := &migrate.Options{Shadow: shadow}
+	res, err := migrate.Dev(ctx, pool, target, dir, "init", false, opts)
+	require.NoError(t, err)
+	require.NotNil(t, res.Migration)
+	res, err = migrate.Dev(ctx, pool, target, dir, "noop", false, opts)
+	require.NoError(t, err)
+	require.Nil(t, res.Migration, "no drift, no change")
+
+	_, err = pool.Exec(ctx, `ALTER TABLE "Category" ADD COLUMN "hand_made" TEXT`)
+	require.NoError(t, err)
+	_, err = migrate.Dev(ctx, pool, target, dir, "after", false, opts)
+	require.ErrorIs(t, err, migrate.ErrDrift)
+	require.ErrorContains(t, err, "[AlterTable] Category")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 2, "nothing written")
+}
