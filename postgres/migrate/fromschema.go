@@ -12,8 +12,18 @@ import (
 // autoincrement, TIMESTAMP(3), DECIMAL(65,30), JSONB, enum types, default
 // constraint names (User_pkey, User_email_key, Post_authorId_fkey,
 // User_email_idx) and implicit many-to-many join tables.
+//
+// With relationMode = "prisma" in the datasource no foreign keys are
+// created, as Prisma does.
 func FromSchema(s *psl.Schema) *Database {
 	db := &Database{}
+	defer func() {
+		if s.Datasource != nil && s.Datasource.RelationMode == "prisma" {
+			for _, t := range db.Tables {
+				t.ForeignKeys = nil
+			}
+		}
+	}()
 	for _, e := range s.Enums {
 		en := &Enum{Schema: localSchema(e.Schema), Name: e.DBName}
 		for _, v := range e.Values {

@@ -191,6 +191,18 @@ func (v *validator) config(c *ConfigBlock) {
 		v.errAt(props["provider"].Pos, prov.Value, "provider %q is not supported: polystore targets \"postgresql\"", prov.Value)
 	}
 	ds.Provider = prov.Value
+	ds.RelationMode = "foreignKeys"
+	for _, key := range []string{"relationMode", "referentialIntegrity"} {
+		if _, ok := props[key]; !ok {
+			continue
+		}
+		if cv, ok := str(key); ok {
+			if cv.Value != "foreignKeys" && cv.Value != "prisma" {
+				v.errAt(props[key].Pos, cv.Value, "%s must be \"foreignKeys\" or \"prisma\"", key)
+			}
+			ds.RelationMode = cv.Value
+		}
+	}
 	ds.URL, _ = str("url")
 	ds.DirectURL, _ = str("directUrl")
 	if p := props["schemas"]; p != nil {
