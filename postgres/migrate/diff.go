@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // StepKind names a migration step the way Prisma's migration comments do.
@@ -536,6 +537,9 @@ func normDefault(s string) string {
 	if m := numStrRE.FindStringSubmatch(s); m != nil {
 		s = m[1]
 	}
+	if t, ok := timestampLiteral(s); ok {
+		return t
+	}
 	s = spaceRE.ReplaceAllString(s, " ")
 	switch strings.ToLower(s) {
 	case "current_timestamp", "now()", "current_timestamp(3)":
@@ -547,6 +551,23 @@ func normDefault(s string) string {
 		s = "ARRAY[" + s[6:]
 	}
 	return s
+}
+
+var timestampLayouts = []string{"2006-01-02 15:04:05.999999999 -07:00", "2006-01-02 15:04:05.999999999-07",
+	"2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999", time.RFC3339Nano}
+
+// timestampLiteral canonicalises a quoted timestamp literal to UTC.
+func timestampLiteral(s string) (string, bool) {
+	if len(s) < 12 || s[0] != '\'' || s[len(s)-1] != '\'' {
+		return "", false
+	}
+	v := s[1 : len(s)-1]
+	for _, layout := range timestampLayouts {
+		if t, err := time.Parse(layout, v); err == nil {
+			return "'" + t.UTC().Format(time.RFC3339Nano) + "'", true
+		}
+	}
+	return "", false
 }
 
 func balanced(s string) bool {

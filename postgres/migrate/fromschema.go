@@ -1,7 +1,10 @@
 package migrate
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/polystore/polystore/postgres/psl"
@@ -221,14 +224,24 @@ func enumDBValue(s *psl.Schema, enum, value string) string {
 	return value
 }
 
+// literalSQL renders a literal default the way Prisma does: Bytes (base64
+// in the schema) as a hex bytea literal, DateTime as an ISO timestamp with
+// offset, everything else as written.
 func literalSQL(f *psl.Field, v string, isString bool) string {
-	if isString {
-		if f.Type == psl.Bytes {
-			return quoteLiteral(v) // base64 text as written
-		}
-		return quoteLiteral(v)
+	if !isString {
+		return v
 	}
-	return v
+	switch f.Type {
+	case psl.Bytes:
+		if raw, err := base64.StdEncoding.DecodeString(v); err == nil {
+			return quoteLiteral(`\x` + hex.EncodeToString(raw))
+		}
+	case psl.DateTime:
+		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			return quoteLiteral(t.UTC().Format("2006-01-02 15:04:05.999 -07:00"))
+		}
+	}
+	return quoteLiteral(v)
 }
 
 // joinTable builds the table of an implicit many-to-many relation:
