@@ -1,11 +1,14 @@
 package psl
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"os"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Load parses and validates schema source in one step.
@@ -848,6 +851,20 @@ func (v *validator) literal(f *Field, e Expr) (*Default, bool) {
 		s, ok := e.(*StringLit)
 		if !ok {
 			return bad("the default of %s field %q must be a string", f.Type, f.Name)
+		}
+		switch f.Type {
+		case DateTime:
+			if _, err := time.Parse(time.RFC3339Nano, s.Value); err != nil {
+				return bad("%q is not an RFC 3339 date-time (like \"2024-01-02T03:04:05Z\")", s.Value)
+			}
+		case Json:
+			if !json.Valid([]byte(s.Value)) {
+				return bad("the default of Json field %q is not valid JSON", f.Name)
+			}
+		case Bytes:
+			if _, err := base64.StdEncoding.DecodeString(s.Value); err != nil {
+				return bad("the default of Bytes field %q must be base64", f.Name)
+			}
 		}
 		return &Default{Kind: DefaultLiteral, Value: s.Value, IsString: true}, true
 	case Int, BigInt:
