@@ -279,7 +279,7 @@ func (d *differ) dropTable(t *Table) {
 	}
 	d.add(Step{Kind: DropTable, Object: displayName(t.Schema, t.Name), SQL: "DROP TABLE " + qualified(t.Schema, t.Name) + ";",
 		Destructive: true, Table: t,
-		Warnings: []string{fmt.Sprintf("You are about to drop the `%s` table. All the data in the table will be lost.", t.Name)}})
+		Warnings: []string{fmt.Sprintf("You are about to drop the `%s` table. If the table is not empty, all the data it contains will be lost.", t.Name)}})
 	// Foreign keys of kept tables pointing at t are dropped by alterTable
 	// (they no longer exist in the target).
 }
@@ -385,7 +385,7 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 		if t.Column(c.Name) == nil {
 			clauses = append(clauses, "DROP COLUMN "+quoteIdent(c.Name))
 			destructive = true
-			warnings = append(warnings, fmt.Sprintf("You are about to drop the column `%s` on the `%s` table, which still contains data. All the data in the column will be lost.", c.Name, t.Name))
+			warnings = append(warnings, fmt.Sprintf("You are about to drop the column `%s` on the `%s` table. All the data in the column will be lost.", c.Name, t.Name))
 		}
 	}
 	for _, c := range t.Columns {
@@ -407,7 +407,7 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 			clauses = append(clauses, col+" SET DATA TYPE "+c.Type)
 			if !widening(canonType(o.Type), canonType(c.Type)) {
 				destructive = true
-				warnings = append(warnings, fmt.Sprintf("You are about to alter the column `%s` on the `%s` table, which contains data. The data in that column could be lost: %s becomes %s.", c.Name, t.Name, o.Type, c.Type))
+				warnings = append(warnings, fmt.Sprintf("You are about to alter the column `%s` on the `%s` table. The data in that column could be lost. The data in that column will be cast from `%s` to `%s`.", c.Name, t.Name, o.Type, c.Type))
 			}
 		}
 		switch {
