@@ -102,9 +102,11 @@ func deployLocked(ctx context.Context, conn *pgx.Conn, local []Migration, res *D
 	}
 	for i, m := range pending {
 		opts.progress("Applying migration %s (%d/%d)", m.Name, i+1, len(pending))
+		start := time.Now()
 		if err := applyMigration(ctx, conn, m); err != nil {
 			return err
 		}
+		opts.progress("Applied %s in %s", m.Name, time.Since(start).Round(time.Millisecond))
 		res.Applied = append(res.Applied, m.Name)
 	}
 	return nil
