@@ -131,7 +131,7 @@ never guessed: a renamed column shows as a drop and an add, with a hint.`,
 
 func newMigrateDevCmd() *cobra.Command {
 	var f migrateFlags
-	var name string
+	var name, shadow string
 	var createOnly, allow bool
 	cmd := &cobra.Command{
 		Use:   "dev",
@@ -144,7 +144,16 @@ func newMigrateDevCmd() *cobra.Command {
 				return err
 			}
 			defer pool.Close()
-			res, err := migrate.Dev(ctx, pool, migrate.FromSchema(s), f.migrationsDir(), name, createOnly, f.options(cmd, allow))
+			opts := f.options(cmd, allow)
+			if shadow != "" {
+				sp, err := pgxpool.New(ctx, shadow)
+				if err != nil {
+					return err
+				}
+				defer sp.Close()
+				opts.Shadow = sp
+			}
+			res, err := migrate.Dev(ctx, pool, migrate.FromSchema(s), f.migrationsDir(), name, createOnly, opts)
 			if err != nil {
 				return err
 			}
@@ -171,6 +180,7 @@ func newMigrateDevCmd() *cobra.Command {
 	cmd.Flags().StringVarP(&name, "name", "n", "", "name of the new migration")
 	cmd.Flags().BoolVar(&createOnly, "create-only", false, "write the migration without applying it")
 	cmd.Flags().BoolVar(&allow, "allow-destructive", false, "allow steps that can lose data")
+	cmd.Flags().StringVar(&shadow, "shadow-database-url", "", "scratch database to replay migrations on and detect drift (wiped)")
 	return cmd
 }
 

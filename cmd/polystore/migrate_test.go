@@ -1,15 +1,21 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/polystore/polystore/internal/devenv"
+	"github.com/polystore/polystore/postgres/migrate"
 )
 
 func writeSchema(t *testing.T, dir, src string) string {
@@ -91,6 +97,11 @@ func TestMigrateCommands(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, out, "No difference")
 
+	shadow := devenv.PostgresURL(t)
+	out, _, err = run(ctx, "migrate", "diff", "--from-migrations", migrations, "--to-url", url, "--shadow-database-url", shadow, "--exit-code")
+	require.NoError(t, err)
+	require.Contains(t, out, "No difference")
+
 	out, _, err = run(ctx, "migrate", "diff", "--from-empty", "--to-schema-datamodel", p, "--script")
 	require.NoError(t, err)
 	require.Contains(t, out, `CREATE UNIQUE INDEX "User_email_key" ON "User"("email");`)
@@ -122,4 +133,64 @@ func TestMigrateCommands(t *testing.T) {
 	out, _, err = run(ctx, "migrate", "reset", "--force", "--schema", p, "--url", url)
 	require.NoError(t, err)
 	require.Contains(t, out, "applied 2 migration(s)")
+}
+
+// TestConcurrentDeployProcesses: several "polystore migrate deploy"
+// processes start together on one folder; each migration is applied
+// exactly once (the advisory lock serialises them).
+func TestConcurrentDeployProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	ctx := context.Background()
+	url := devenv.PostgresURL(t)
+	bin := filepath.Join(t.TempDir(), "polystore")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Stderr = os.Stderr
+	require.NoError(t, build.Run())
+
+	dir := t.TempDir()
+	for i, script := range []string{
+		`CREATE TABLE "runs" ("id" SERIAL PRIMARY KEY, "migration" TEXT NOT NULL);`,
+		`INSERT INTO "runs" ("migration") VALUES ('b'); SELECT pg_sleep(0.2);`,
+		`INSERT INTO "runs" ("migration") VALUES ('c');`,
+	} {
+		_, err := migrate.WriteMigration(dir, fmt.Sprintf("m%d", i), script, time.Date(2026, 1, 1, 0, 0, i, 0, time.UTC))
+		require.NoError(t, err)
+	}
+	const procs = 4
+	cmds := make([]*exec.Cmd, procs)
+	outs := make([]*bytes.Buffer, procs)
+	for i := range cmds {
+		outs[i] = new(bytes.Buffer)
+		cmds[i] = exec.Command(bin, "migrate", "deploy", "--dir", dir, "--url", url)
+		cmds[i].Stdout, cmds[i].Stderr = outs[i], outs[i]
+		require.NoError(t, cmds[i].Start())
+	}
+	for i, c := range cmds {
+		require.NoError(t, c.Wait(), outs[i].String())
+	}
+	pool, err := pgxpool.New(ctx, url)
+	require.NoError(t, err)
+	defer pool.Close()
+	var runs []string
+	rows, err := pool.Query(ctx, `SELECT migration FROM "runs" ORDER BY id`)
+	require.NoError(t, err)
+	for rows.Next() {
+		var m string
+		require.NoError(t, rows.Scan(&m))
+		runs = append(runs, m)
+	}
+	require.NoError(t, rows.Err())
+	require.Equal(t, []string{"b", "c"}, runs, "each migration ran exactly once, in order")
+	var n int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM _prisma_migrations WHERE finished_at IS NOT NULL`).Scan(&n))
+	require.Equal(t, 3, n)
+	applied := 0
+	for _, o := range outs {
+		if strings.Contains(o.String(), "Applied 3 migration(s)") {
+			applied++
+		}
+	}
+	require.Equal(t, 1, applied, "exactly one process applied the migrations")
 }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // StepKind names a migration step the way Prisma's migration comments do.
@@ -111,11 +112,11 @@ func Diff(from, to *Database) *Plan {
 	if to == nil {
 		to = &Database{}
 	}
-	d := &differ{steps: map[StepKind][]Step{}}
+	d := &differ{steps: map[StepKind][]Step{}, oldTables: tableIndex(from), newTables: tableIndex(to)}
 	d.schemas(from, to)
 	d.enums(from, to)
 	for _, t := range to.Tables {
-		old := from.Table(t.Schema, t.Name)
+		old := d.oldTable(t.Schema, t.Name)
 		if old == nil {
 			d.createTable(t)
 			continue
@@ -123,7 +124,7 @@ func Diff(from, to *Database) *Plan {
 		d.alterTable(old, t, to)
 	}
 	for _, t := range from.Tables {
-		if to.Table(t.Schema, t.Name) == nil {
+		if d.newTable(t.Schema, t.Name) == nil {
 			d.dropTable(t)
 		}
 	}
@@ -136,8 +137,20 @@ func Diff(from, to *Database) *Plan {
 }
 
 type differ struct {
-	steps map[StepKind][]Step
+	steps                map[StepKind][]Step
+	oldTables, newTables map[string]*Table
 }
+
+func tableIndex(db *Database) map[string]*Table {
+	m := make(map[string]*Table, len(db.Tables))
+	for _, t := range db.Tables {
+		m[t.Schema+"\x00"+t.Name] = t
+	}
+	return m
+}
+
+func (d *differ) oldTable(schema, name string) *Table { return d.oldTables[schema+"\x00"+name] }
+func (d *differ) newTable(schema, name string) *Table { return d.newTables[schema+"\x00"+name] }
 
 func (d *differ) add(s Step) { d.steps[s.Kind] = append(d.steps[s.Kind], s) }
 
@@ -266,7 +279,7 @@ func (d *differ) dropTable(t *Table) {
 	}
 	d.add(Step{Kind: DropTable, Object: displayName(t.Schema, t.Name), SQL: "DROP TABLE " + qualified(t.Schema, t.Name) + ";",
 		Destructive: true, Table: t,
-		Warnings: []string{fmt.Sprintf("You are about to drop the `%s` table. All the data in the table will be lost.", t.Name)}})
+		Warnings: []string{fmt.Sprintf("You are about to drop the `%s` table. If the table is not empty, all the data it contains will be lost.", t.Name)}})
 	// Foreign keys of kept tables pointing at t are dropped by alterTable
 	// (they no longer exist in the target).
 }
@@ -372,7 +385,7 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 		if t.Column(c.Name) == nil {
 			clauses = append(clauses, "DROP COLUMN "+quoteIdent(c.Name))
 			destructive = true
-			warnings = append(warnings, fmt.Sprintf("You are about to drop the column `%s` on the `%s` table, which still contains data. All the data in the column will be lost.", c.Name, t.Name))
+			warnings = append(warnings, fmt.Sprintf("You are about to drop the column `%s` on the `%s` table. All the data in the column will be lost.", c.Name, t.Name))
 		}
 	}
 	for _, c := range t.Columns {
@@ -390,11 +403,11 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 			continue
 		}
 		col := "ALTER COLUMN " + quoteIdent(c.Name)
-		if canonType(o.Type) != canonType(c.Type) {
+		if o.Type != c.Type && canonType(o.Type) != canonType(c.Type) {
 			clauses = append(clauses, col+" SET DATA TYPE "+c.Type)
 			if !widening(canonType(o.Type), canonType(c.Type)) {
 				destructive = true
-				warnings = append(warnings, fmt.Sprintf("You are about to alter the column `%s` on the `%s` table, which contains data. The data in that column could be lost: %s becomes %s.", c.Name, t.Name, o.Type, c.Type))
+				warnings = append(warnings, fmt.Sprintf("You are about to alter the column `%s` on the `%s` table. The data in that column could be lost. The data in that column will be cast from `%s` to `%s`.", c.Name, t.Name, o.Type, c.Type))
 			}
 		}
 		switch {
@@ -461,12 +474,12 @@ func indexColumnNames(ix *Index) []string {
 func (d *differ) renameHints(from, to *Database) {
 	var dropped, created []*Table
 	for _, t := range from.Tables {
-		if to.Table(t.Schema, t.Name) == nil {
+		if d.newTable(t.Schema, t.Name) == nil {
 			dropped = append(dropped, t)
 		}
 	}
 	for _, t := range to.Tables {
-		if from.Table(t.Schema, t.Name) == nil {
+		if d.oldTable(t.Schema, t.Name) == nil {
 			created = append(created, t)
 		}
 	}
@@ -479,7 +492,7 @@ func (d *differ) renameHints(from, to *Database) {
 		}
 	}
 	for _, n := range to.Tables {
-		o := from.Table(n.Schema, n.Name)
+		o := d.oldTable(n.Schema, n.Name)
 		if o == nil {
 			continue
 		}
@@ -524,6 +537,9 @@ func normDefault(s string) string {
 	if m := numStrRE.FindStringSubmatch(s); m != nil {
 		s = m[1]
 	}
+	if t, ok := timestampLiteral(s); ok {
+		return t
+	}
 	s = spaceRE.ReplaceAllString(s, " ")
 	switch strings.ToLower(s) {
 	case "current_timestamp", "now()", "current_timestamp(3)":
@@ -535,6 +551,23 @@ func normDefault(s string) string {
 		s = "ARRAY[" + s[6:]
 	}
 	return s
+}
+
+var timestampLayouts = []string{"2006-01-02 15:04:05.999999999 -07:00", "2006-01-02 15:04:05.999999999-07",
+	"2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999", time.RFC3339Nano}
+
+// timestampLiteral canonicalises a quoted timestamp literal to UTC.
+func timestampLiteral(s string) (string, bool) {
+	if len(s) < 12 || s[0] != '\'' || s[len(s)-1] != '\'' {
+		return "", false
+	}
+	v := s[1 : len(s)-1]
+	for _, layout := range timestampLayouts {
+		if t, err := time.Parse(layout, v); err == nil {
+			return "'" + t.UTC().Format(time.RFC3339Nano) + "'", true
+		}
+	}
+	return "", false
 }
 
 func balanced(s string) bool {
@@ -557,11 +590,15 @@ func sameDefault(o, n *Column) bool {
 	if n.DefaultOpaque || o.DefaultOpaque {
 		return (o.Default == "") == (n.Default == "")
 	}
-	if o.Default == "" || n.Default == "" {
+	if o.Default == "" || n.Default == "" || o.Default == n.Default {
 		return o.Default == n.Default
 	}
 	return normDefault(o.Default) == normDefault(n.Default)
 }
+
+var typeAliases = map[string]string{"INT": "INTEGER", "INT4": "INTEGER", "INT8": "BIGINT", "INT2": "SMALLINT",
+	"NUMERIC": "DECIMAL", "FLOAT8": "DOUBLE PRECISION", "FLOAT4": "REAL", "BOOL": "BOOLEAN",
+	"CHARACTER VARYING": "VARCHAR", "CHARACTER": "CHAR", "BIT VARYING": "VARBIT"}
 
 var typeArgsRE = regexp.MustCompile(`^([A-Z ]+)(?:\((\d+)(?:,(\d+))?\))?(\[\])?$`)
 
@@ -576,10 +613,7 @@ func canonType(t string) string {
 		return u
 	}
 	name, arr := m[1], m[4]
-	alias := map[string]string{"INT": "INTEGER", "INT4": "INTEGER", "INT8": "BIGINT", "INT2": "SMALLINT",
-		"NUMERIC": "DECIMAL", "FLOAT8": "DOUBLE PRECISION", "FLOAT4": "REAL", "BOOL": "BOOLEAN",
-		"CHARACTER VARYING": "VARCHAR", "CHARACTER": "CHAR", "BIT VARYING": "VARBIT"}
-	if a, ok := alias[name]; ok {
+	if a, ok := typeAliases[name]; ok {
 		name = a
 	}
 	args := m[2]

@@ -13,9 +13,29 @@ var (
 	ErrUnexecutable = errors.New("migrate: change cannot run on the current data")
 	// ErrFailedMigration is matched by *MigrationError.
 	ErrFailedMigration = errors.New("migrate: migration failed")
-	// ErrNoMigrations is returned when a migrations folder holds none.
-	ErrNoMigrations = errors.New("migrate: no migrations found")
+	// ErrDrift is matched by *DriftError.
+	ErrDrift = errors.New("migrate: database drifted from the migrations")
 )
+
+// DriftError reports changes made to the database outside the migrations
+// folder: Plan holds the steps from the replayed migrations to the live
+// database. Reset the development database, or fold the changes into a
+// migration by hand.
+type DriftError struct {
+	Plan *Plan
+}
+
+func (e *DriftError) Error() string {
+	var b strings.Builder
+	b.WriteString("migrate: the database schema is not in sync with the migration history; changes made outside the migrations:")
+	for _, s := range e.Plan.Steps {
+		b.WriteString("\n  [" + string(s.Kind) + "] " + s.Object)
+	}
+	return b.String()
+}
+
+// Is matches ErrDrift.
+func (e *DriftError) Is(target error) bool { return target == ErrDrift }
 
 // DestructiveError lists the steps that could lose data; nothing was
 // applied or written. Pass AllowDestructive to go ahead.
@@ -44,12 +64,11 @@ func (e *DestructiveError) Is(target error) bool { return target == ErrDestructi
 // such as a required column without a default on a non-empty table.
 type UnexecutableError struct {
 	Step Step
-	Rows int64
 }
 
 func (e *UnexecutableError) Error() string {
-	return fmt.Sprintf("migrate: %s on %s cannot run: the table has %d row(s). %s Add a default, make the field optional, or migrate in steps (expand, backfill, contract).",
-		e.Step.Kind, e.Step.Object, e.Rows, strings.Join(e.Step.Warnings, " "))
+	return fmt.Sprintf("migrate: %s on %s cannot run: the table is not empty. %s Add a default, make the field optional, or migrate in steps (expand, backfill, contract).",
+		e.Step.Kind, e.Step.Object, strings.Join(e.Step.Warnings, " "))
 }
 
 // Is matches ErrUnexecutable.

@@ -1,7 +1,10 @@
 package migrate
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/polystore/polystore/postgres/psl"
@@ -12,8 +15,18 @@ import (
 // autoincrement, TIMESTAMP(3), DECIMAL(65,30), JSONB, enum types, default
 // constraint names (User_pkey, User_email_key, Post_authorId_fkey,
 // User_email_idx) and implicit many-to-many join tables.
+//
+// With relationMode = "prisma" in the datasource no foreign keys are
+// created, as Prisma does.
 func FromSchema(s *psl.Schema) *Database {
 	db := &Database{}
+	defer func() {
+		if s.Datasource != nil && s.Datasource.RelationMode == "prisma" {
+			for _, t := range db.Tables {
+				t.ForeignKeys = nil
+			}
+		}
+	}()
 	for _, e := range s.Enums {
 		en := &Enum{Schema: localSchema(e.Schema), Name: e.DBName}
 		for _, v := range e.Values {
@@ -28,6 +41,9 @@ func FromSchema(s *psl.Schema) *Database {
 		db.Tables = append(db.Tables, modelTable(s, m))
 	}
 	for _, jt := range s.JoinTables {
+		if jt.A.Ignored || jt.B.Ignored || jt.AField.Ignored || jt.BField.Ignored {
+			continue
+		}
 		db.Tables = append(db.Tables, joinTable(s, jt))
 	}
 	return db
@@ -208,14 +224,24 @@ func enumDBValue(s *psl.Schema, enum, value string) string {
 	return value
 }
 
+// literalSQL renders a literal default the way Prisma does: Bytes (base64
+// in the schema) as a hex bytea literal, DateTime as an ISO timestamp with
+// offset, everything else as written.
 func literalSQL(f *psl.Field, v string, isString bool) string {
-	if isString {
-		if f.Type == psl.Bytes {
-			return quoteLiteral(v) // base64 text as written
-		}
-		return quoteLiteral(v)
+	if !isString {
+		return v
 	}
-	return v
+	switch f.Type {
+	case psl.Bytes:
+		if raw, err := base64.StdEncoding.DecodeString(v); err == nil {
+			return quoteLiteral(`\x` + hex.EncodeToString(raw))
+		}
+	case psl.DateTime:
+		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			return quoteLiteral(t.UTC().Format("2006-01-02 15:04:05.999 -07:00"))
+		}
+	}
+	return quoteLiteral(v)
 }
 
 // joinTable builds the table of an implicit many-to-many relation:

@@ -14,6 +14,7 @@ import (
 
 	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/postgres/migrate"
+	"github.com/polystore/polystore/postgres/psl"
 )
 
 func TestMain(m *testing.M) { devenv.Main(m) }
@@ -347,4 +348,55 @@ func TestDropEverything(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, live.Tables)
 	require.Empty(t, live.Enums)
+}
+
+// TestRemoveEnumValue: removing an enum value recreates the type, keeps
+// the column's default and data, and is refused until allowed.
+func TestRemoveEnumValue(t *testing.T) {
+	ctx := context.Background()
+	pool := devenv.Postgres(t)
+	load := func(values string) *migrate.Database {
+		s, err := psl.Load("schema.prisma", []byte("enum Role {\n"+values+"}\n\nmodel U {\n  id   Int    @id\n  role Role   @default(USER)\n  all  Role[]\n}\n"))
+		require.NoError(t, err)
+		return migrate.FromSchema(s)
+	}
+	v1, v2 := load("  USER\n  ADMIN\n  GONE\n"), load("  USER\n  ADMIN\n")
+	require.NoError(t, migrate.Apply(ctx, pool, migrate.Diff(nil, v1), nil))
+	_, err := pool.Exec(ctx, `INSERT INTO "U" (id, role, "all") VALUES (1, 'ADMIN', '{USER,ADMIN}')`)
+	require.NoError(t, err)
+	plan, err := migrate.PlanChanges(ctx, pool, v2, nil)
+	require.NoError(t, err)
+	require.Equal(t, []string{"AlterEnum Role"}, stepKinds(plan))
+	require.ErrorIs(t, migrate.Apply(ctx, pool, plan, nil), migrate.ErrDestructive)
+	require.NoError(t, migrate.Apply(ctx, pool, plan, &migrate.Options{AllowDestructive: true}))
+	requireInSync(t, ctx, pool, v2, nil)
+	var role string
+	require.NoError(t, pool.QueryRow(ctx, `SELECT role::text FROM "U" WHERE id = 1`).Scan(&role))
+	require.Equal(t, "ADMIN", role)
+}
+
+// TestDevDetectsDrift: with a shadow database, dev refuses to go on when
+// the database was changed outside the migrations.
+func TestDevDetectsDrift(t *testing.T) {
+	ctx := context.Background()
+	pool := devenv.Postgres(t)
+	shadow := devenv.Postgres(t)
+	dir := t.TempDir()
+	target := migrate.FromSchema(loadSchema(t, "testdata/ddl/guide/schema.prisma"))
+	opts := &migrate.Options{Shadow: shadow}
+	res, err := migrate.Dev(ctx, pool, target, dir, "init", false, opts)
+	require.NoError(t, err)
+	require.NotNil(t, res.Migration)
+	res, err = migrate.Dev(ctx, pool, target, dir, "noop", false, opts)
+	require.NoError(t, err)
+	require.Nil(t, res.Migration, "no drift, no change")
+
+	_, err = pool.Exec(ctx, `ALTER TABLE "Category" ADD COLUMN "hand_made" TEXT`)
+	require.NoError(t, err)
+	_, err = migrate.Dev(ctx, pool, target, dir, "after", false, opts)
+	require.ErrorIs(t, err, migrate.ErrDrift)
+	require.ErrorContains(t, err, "[AlterTable] Category")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 2, "nothing written")
 }

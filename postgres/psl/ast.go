@@ -58,11 +58,14 @@ func (l *Leading) Doc() string {
 // ConfigBlock is a datasource or generator block.
 type ConfigBlock struct {
 	Leading
-	Pos        Pos
-	Kind       string // "datasource" or "generator"
-	Name       string
-	NamePos    Pos
-	Properties []*Property
+	// HeaderComment and EndComment are comments after "{" and "}".
+	HeaderComment string
+	EndComment    string
+	Pos           Pos
+	Kind          string // "datasource" or "generator"
+	Name          string
+	NamePos       Pos
+	Properties    []*Property
 	// Comments are free comment lines before the closing brace.
 	Comments []string
 }
@@ -79,12 +82,15 @@ type Property struct {
 // ModelDecl is a model or view block.
 type ModelDecl struct {
 	Leading
-	Pos        Pos
-	Keyword    string // "model" or "view"
-	Name       string
-	NamePos    Pos
-	Fields     []*FieldDecl
-	Attributes []*Attribute // block attributes (@@...)
+	// HeaderComment and EndComment are comments after "{" and "}".
+	HeaderComment string
+	EndComment    string
+	Pos           Pos
+	Keyword       string // "model" or "view"
+	Name          string
+	NamePos       Pos
+	Fields        []*FieldDecl
+	Attributes    []*Attribute // block attributes (@@...)
 	// Comments are free comment lines before the closing brace.
 	Comments []string
 }
@@ -92,12 +98,15 @@ type ModelDecl struct {
 // EnumDecl is an enum block.
 type EnumDecl struct {
 	Leading
-	Pos        Pos
-	Name       string
-	NamePos    Pos
-	Values     []*EnumValueDecl
-	Attributes []*Attribute
-	Comments   []string
+	// HeaderComment and EndComment are comments after "{" and "}".
+	HeaderComment string
+	EndComment    string
+	Pos           Pos
+	Name          string
+	NamePos       Pos
+	Values        []*EnumValueDecl
+	Attributes    []*Attribute
+	Comments      []string
 }
 
 // EnumValueDecl is one value of an enum, with its attributes (@map).
@@ -133,11 +142,14 @@ type TypeRef struct {
 // Attribute is a field attribute (@name(args)) or a block attribute (@@name(args)).
 // Name excludes the at-signs and includes any namespace ("db.VarChar").
 type Attribute struct {
-	Pos   Pos
-	End   Pos
-	Block bool
-	Name  string
-	Args  []*Arg
+	// Leading and Trailing hold the comments around a block attribute line.
+	Leading
+	Trailing string
+	Pos      Pos
+	End      Pos
+	Block    bool
+	Name     string
+	Args     []*Arg
 	// HasParens records "@x()" versus "@x" for faithful formatting.
 	HasParens bool
 }

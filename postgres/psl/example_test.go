@@ -59,3 +59,29 @@ func ExampleError() {
 	// Output:
 	// schema.prisma:3:6: type "Strng" is neither a built-in type nor defined in this schema (near "Strng")
 }
+
+func ExampleSchema_joinTables() {
+	s, err := psl.Load("schema.prisma", []byte(`
+model Post {
+  id         Int        @id
+  categories Category[]
+}
+
+model Category {
+  id    String @id @default(cuid())
+  posts Post[]
+}
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, jt := range s.JoinTables {
+		fmt.Println(jt.Name, "A ->", jt.A.Name+"."+jt.AField.Name, "B ->", jt.B.Name+"."+jt.BField.Name)
+	}
+	r := s.Model("Post").Field("categories").Relation
+	fmt.Println(r.Kind, r.JoinTable.Name, s.Model("Category").Field("id").Default.ClientGenerated())
+	// Output:
+	// _CategoryToPost A -> Category.posts B -> Post.categories
+	// m:n _CategoryToPost true
+}

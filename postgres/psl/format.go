@@ -135,7 +135,7 @@ func trailing(s string) string {
 }
 
 func formatConfig(b *bytes.Buffer, c *ConfigBlock) {
-	b.WriteString(c.Kind + " " + c.Name + " {\n")
+	b.WriteString(c.Kind + " " + c.Name + " {" + spaced(c.HeaderComment) + "\n")
 	var t table
 	for i, p := range c.Properties {
 		if p.BlankBefore && i > 0 {
@@ -145,18 +145,26 @@ func formatConfig(b *bytes.Buffer, c *ConfigBlock) {
 		t.add(leadLines(&p.Leading), p.Key, "= "+exprText(p.Value), trailing(p.Trailing))
 	}
 	t.write(b, "  ")
-	writeBlockEnd(b, c.Comments)
+	writeBlockEnd(b, c.Comments, c.EndComment)
 }
 
-func writeBlockEnd(b *bytes.Buffer, comments []string) {
+func writeBlockEnd(b *bytes.Buffer, comments []string, end string) {
 	for _, c := range comments {
 		b.WriteString("  //" + strings.TrimRight(c, " \t") + "\n")
 	}
-	b.WriteString("}\n")
+	b.WriteString("}" + spaced(end) + "\n")
+}
+
+// spaced renders an optional trailing comment after one space.
+func spaced(comment string) string {
+	if comment == "" {
+		return ""
+	}
+	return " " + trailing(comment)
 }
 
 func formatModel(b *bytes.Buffer, m *ModelDecl) {
-	b.WriteString(m.Keyword + " " + m.Name + " {\n")
+	b.WriteString(m.Keyword + " " + m.Name + " {" + spaced(m.HeaderComment) + "\n")
 	var t table
 	for i, f := range m.Fields {
 		if f.BlankBefore && i > 0 {
@@ -167,7 +175,7 @@ func formatModel(b *bytes.Buffer, m *ModelDecl) {
 	}
 	t.write(b, "  ")
 	writeBlockAttrs(b, m.Attributes, len(m.Fields) > 0)
-	writeBlockEnd(b, m.Comments)
+	writeBlockEnd(b, m.Comments, m.EndComment)
 }
 
 func writeBlockAttrs(b *bytes.Buffer, attrs []*Attribute, gap bool) {
@@ -177,13 +185,19 @@ func writeBlockAttrs(b *bytes.Buffer, attrs []*Attribute, gap bool) {
 	if gap {
 		b.WriteByte('\n')
 	}
-	for _, a := range attrs {
-		b.WriteString("  " + attrText(a) + "\n")
+	var t table
+	for i, a := range attrs {
+		if a.BlankBefore && i > 0 {
+			t.write(b, "  ")
+			b.WriteByte('\n')
+		}
+		t.add(leadLines(&a.Leading), attrText(a), trailing(a.Trailing))
 	}
+	t.write(b, "  ")
 }
 
 func formatEnum(b *bytes.Buffer, e *EnumDecl) {
-	b.WriteString("enum " + e.Name + " {\n")
+	b.WriteString("enum " + e.Name + " {" + spaced(e.HeaderComment) + "\n")
 	var t table
 	for i, v := range e.Values {
 		if v.BlankBefore && i > 0 {
@@ -194,7 +208,7 @@ func formatEnum(b *bytes.Buffer, e *EnumDecl) {
 	}
 	t.write(b, "  ")
 	writeBlockAttrs(b, e.Attributes, len(e.Values) > 0)
-	writeBlockEnd(b, e.Comments)
+	writeBlockEnd(b, e.Comments, e.EndComment)
 }
 
 func typeText(t TypeRef) string {

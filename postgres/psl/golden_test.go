@@ -193,3 +193,52 @@ func dumpSchema(s *psl.Schema) string {
 	}
 	return b.String()
 }
+
+// TestCRLFAndBOM: Windows line endings and a byte order mark parse like
+// plain text and format to LF.
+func TestCRLFAndBOM(t *testing.T) {
+	src := "\ufeffmodel A {\r\n  id Int @id // key\r\n}\r\n"
+	f, err := psl.Parse("schema.prisma", []byte(src))
+	require.NoError(t, err)
+	require.Equal(t, "model A {\n  id Int @id // key\n}\n", string(psl.Format(f)))
+	_, err = psl.Validate(f)
+	require.NoError(t, err)
+}
+
+// TestFormatKeepsEveryComment: comments in every position survive formatting.
+func TestFormatKeepsEveryComment(t *testing.T) {
+	src := `// c1 file
+datasource db { // c2 header
+  // c3 before property
+  provider = "postgresql" // c4 property
+  // c5 block end
+} // c6 after brace
+
+/// c7 doc
+model A { // c8
+  /// c9 field doc
+  id Int @id // c10
+  // c11 before block attribute
+
+  // c12 after blank
+  @@map("a") // c13
+  // c14 end
+} // c15
+
+enum E { // c16
+  // c17
+  X // c18
+  @@map("e") // c19
+} // c20
+// c21 end of file
+`
+	f, err := psl.Parse("schema.prisma", []byte(src))
+	require.NoError(t, err)
+	out := string(psl.Format(f))
+	for i := 1; i <= 21; i++ {
+		require.Contains(t, out, fmt.Sprintf("c%d", i), "comment c%d lost:\n%s", i, out)
+	}
+	again, err := psl.FormatSource("schema.prisma", []byte(out))
+	require.NoError(t, err)
+	require.Equal(t, out, string(again))
+}

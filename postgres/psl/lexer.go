@@ -89,7 +89,11 @@ type lexer struct {
 }
 
 func newLexer(file, src string) *lexer {
-	return &lexer{src: src, file: file, line: 1, col: 1}
+	l := &lexer{src: src, file: file, line: 1, col: 1}
+	if strings.HasPrefix(src, "\ufeff") {
+		l.off = len("\ufeff") // a byte order mark is not content
+	}
+	return l
 }
 
 func (l *lexer) pos() Pos { return Pos{Filename: l.file, Line: l.line, Col: l.col, Offset: l.off} }

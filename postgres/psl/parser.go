@@ -262,51 +262,51 @@ func (p *parser) skipBlock() {
 }
 
 // blockHeader parses "keyword Name {" and the end of that line.
-func (p *parser) blockHeader() (kw, name token, ok bool) {
+func (p *parser) blockHeader() (kw, name token, comment string, ok bool) {
 	kw = p.next()
 	name, ok = p.expect(tokIdent, "a name after "+kw.text)
 	if !ok {
 		p.skipBlock()
-		return kw, name, false
+		return kw, name, "", false
 	}
 	if _, ok = p.expect(tokLBrace, "'{'"); !ok {
 		p.skipBlock()
-		return kw, name, false
+		return kw, name, "", false
 	}
-	p.endOfLine()
-	return kw, name, true
+	return kw, name, p.endOfLine(), true
 }
 
-func (p *parser) closeBlock(kw token) bool {
+// closeBlock consumes '}' and returns the comment after it.
+func (p *parser) closeBlock(kw token) string {
 	if p.peek().kind == tokRBrace {
 		p.next()
-		p.endOfLine()
-		return true
+		return p.endOfLine()
 	}
 	p.errorf(p.peek(), "expected '}' to close the %s block opened at %s", kw.text, kw.pos)
-	return false
+	return ""
 }
 
 func (p *parser) parseModel(lead Leading) Decl {
-	kw, name, ok := p.blockHeader()
+	kw, name, header, ok := p.blockHeader()
 	if !ok {
 		return nil
 	}
-	m := &ModelDecl{Leading: lead, Pos: kw.pos, Keyword: kw.text, Name: name.text, NamePos: name.pos}
+	m := &ModelDecl{Leading: lead, Pos: kw.pos, Keyword: kw.text, Name: name.text, NamePos: name.pos, HeaderComment: header}
 	for {
 		l := p.leading()
 		t := p.peek()
 		switch t.kind {
 		case tokRBrace, tokEOF:
 			m.Comments = append(l.Comments, prefixed(l.DocLines)...)
-			p.closeBlock(kw)
+			m.EndComment = p.closeBlock(kw)
 			return m
 		case tokAtAt:
 			a := p.parseAttribute()
+			trailing := p.endOfLine()
 			if a != nil {
+				a.Leading, a.Trailing = l, trailing
 				m.Attributes = append(m.Attributes, a)
 			}
-			p.endOfLine()
 		case tokIdent:
 			if f := p.parseField(l); f != nil {
 				m.Fields = append(m.Fields, f)
@@ -502,24 +502,26 @@ func (p *parser) parseExpr() Expr {
 }
 
 func (p *parser) parseEnum(lead Leading) Decl {
-	kw, name, ok := p.blockHeader()
+	kw, name, header, ok := p.blockHeader()
 	if !ok {
 		return nil
 	}
-	e := &EnumDecl{Leading: lead, Pos: kw.pos, Name: name.text, NamePos: name.pos}
+	e := &EnumDecl{Leading: lead, Pos: kw.pos, Name: name.text, NamePos: name.pos, HeaderComment: header}
 	for {
 		l := p.leading()
 		t := p.peek()
 		switch t.kind {
 		case tokRBrace, tokEOF:
 			e.Comments = append(l.Comments, prefixed(l.DocLines)...)
-			p.closeBlock(kw)
+			e.EndComment = p.closeBlock(kw)
 			return e
 		case tokAtAt:
-			if a := p.parseAttribute(); a != nil {
+			a := p.parseAttribute()
+			trailing := p.endOfLine()
+			if a != nil {
+				a.Leading, a.Trailing = l, trailing
 				e.Attributes = append(e.Attributes, a)
 			}
-			p.endOfLine()
 		case tokIdent:
 			p.next()
 			v := &EnumValueDecl{Leading: l, Pos: t.pos, Name: t.text}
@@ -546,18 +548,18 @@ func (p *parser) parseEnum(lead Leading) Decl {
 }
 
 func (p *parser) parseConfig(lead Leading) Decl {
-	kw, name, ok := p.blockHeader()
+	kw, name, header, ok := p.blockHeader()
 	if !ok {
 		return nil
 	}
-	c := &ConfigBlock{Leading: lead, Pos: kw.pos, Kind: kw.text, Name: name.text, NamePos: name.pos}
+	c := &ConfigBlock{Leading: lead, Pos: kw.pos, Kind: kw.text, Name: name.text, NamePos: name.pos, HeaderComment: header}
 	for {
 		l := p.leading()
 		t := p.peek()
 		switch t.kind {
 		case tokRBrace, tokEOF:
 			c.Comments = append(l.Comments, prefixed(l.DocLines)...)
-			p.closeBlock(kw)
+			c.EndComment = p.closeBlock(kw)
 			return c
 		case tokIdent:
 			p.next()

@@ -29,6 +29,9 @@ type Datasource struct {
 	DirectURL ConfigValue
 	// Schemas lists the database schemas of a multi-schema datasource.
 	Schemas []string
+	// RelationMode is "foreignKeys" (the default) or "prisma" (relations
+	// are kept by the client; the database gets no foreign keys).
+	RelationMode string
 }
 
 // ConfigValue is a config property value: a literal or env("VAR").

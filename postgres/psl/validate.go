@@ -1,11 +1,14 @@
 package psl
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"os"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Load parses and validates schema source in one step.
@@ -191,6 +194,18 @@ func (v *validator) config(c *ConfigBlock) {
 		v.errAt(props["provider"].Pos, prov.Value, "provider %q is not supported: polystore targets \"postgresql\"", prov.Value)
 	}
 	ds.Provider = prov.Value
+	ds.RelationMode = "foreignKeys"
+	for _, key := range []string{"relationMode", "referentialIntegrity"} {
+		if _, ok := props[key]; !ok {
+			continue
+		}
+		if cv, ok := str(key); ok {
+			if cv.Value != "foreignKeys" && cv.Value != "prisma" {
+				v.errAt(props[key].Pos, cv.Value, "%s must be \"foreignKeys\" or \"prisma\"", key)
+			}
+			ds.RelationMode = cv.Value
+		}
+	}
 	ds.URL, _ = str("url")
 	ds.DirectURL, _ = str("directUrl")
 	if p := props["schemas"]; p != nil {
@@ -383,8 +398,36 @@ func (v *validator) model(m *Model) {
 			v.errAttr(a, "unknown block attribute @@%s", a.Name)
 		}
 	}
+	v.duplicateIndexes(m)
 	if !m.IsView && !m.Ignored && !v.hasUniqueCriterion(m) {
 		v.errAt(d.NamePos, m.Name, "model %q needs a unique criterion with only required fields: mark a field with @id or @unique, or add @@id([...]) or @@unique([...])", m.Name)
+	}
+}
+
+// duplicateIndexes reports two uniques or two indexes over the same fields
+// (they would get the same database name) and two with the same map name.
+func (v *validator) duplicateIndexes(m *Model) {
+	seen := map[string]*Index{}
+	names := map[string]bool{}
+	check := func(ix *Index, kind string) {
+		key := kind + "\x00" + strings.Join(ix.FieldNames(), "\x00")
+		if prev, ok := seen[key]; ok && ix.Map == "" && prev.Map == "" {
+			v.errAt(ix.Pos, "", "model %q already has %s on [%s] (at %s)", m.Name, kind, strings.Join(ix.FieldNames(), ", "), prev.Pos)
+			return
+		}
+		seen[key] = ix
+		if ix.Map != "" {
+			if names[ix.Map] {
+				v.errAt(ix.Pos, ix.Map, "the name %q is used by another index or constraint of model %q", ix.Map, m.Name)
+			}
+			names[ix.Map] = true
+		}
+	}
+	for _, u := range m.Uniques {
+		check(u, "a unique constraint")
+	}
+	for _, ix := range m.Indexes {
+		check(ix, "an index")
 	}
 }
 
@@ -486,9 +529,7 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 		ix.Fields = append(ix.Fields, fld)
 	}
 	if arg := a.Arg("name", -1); arg != nil {
-		if a.Name == "index" {
-			v.errAt(arg.Pos, "name", "@@index takes map: for the index name, not name:")
-		} else if s, ok := v.stringArg(a, arg, "name"); ok {
+		if s, ok := v.stringArg(a, arg, "name"); ok {
 			ix.Name = s
 		}
 	}
@@ -507,6 +548,10 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 		default:
 			ix.Type = id.Name
 		}
+	}
+	if a.Name == "index" && ix.Map == "" && ix.Name != "" {
+		// Before Prisma 3, @@index(name: ...) named the database index.
+		ix.Map = ix.Name
 	}
 	if arg := a.Arg("clustered", -1); arg != nil {
 		v.errAt(arg.Pos, "clustered", "clustered is only supported on SQL Server")
@@ -806,6 +851,20 @@ func (v *validator) literal(f *Field, e Expr) (*Default, bool) {
 		s, ok := e.(*StringLit)
 		if !ok {
 			return bad("the default of %s field %q must be a string", f.Type, f.Name)
+		}
+		switch f.Type {
+		case DateTime:
+			if _, err := time.Parse(time.RFC3339Nano, s.Value); err != nil {
+				return bad("%q is not an RFC 3339 date-time (like \"2024-01-02T03:04:05Z\")", s.Value)
+			}
+		case Json:
+			if !json.Valid([]byte(s.Value)) {
+				return bad("the default of Json field %q is not valid JSON", f.Name)
+			}
+		case Bytes:
+			if _, err := base64.StdEncoding.DecodeString(s.Value); err != nil {
+				return bad("the default of Bytes field %q must be base64", f.Name)
+			}
 		}
 		return &Default{Kind: DefaultLiteral, Value: s.Value, IsString: true}, true
 	case Int, BigInt:

@@ -1,7 +1,7 @@
 /*
   Warnings:
 
-  - You are about to drop the column `content` on the `Post` table, which still contains data. All the data in the column will be lost.
+  - You are about to drop the column `content` on the `Post` table. All the data in the column will be lost.
   - The column `content` is dropped and `body` is added with the same type on `Post`. If this is a rename, replace both with: ALTER TABLE "Post" RENAME COLUMN "content" TO "body";
 
 */

@@ -27,3 +27,6 @@ CREATE INDEX "articles_body_idx" ON "articles" USING GIN ("body" jsonb_path_ops)
 
 -- CreateIndex
 CREATE INDEX "article_lang" ON "articles" USING HASH ("lang");
+
+-- CreateIndex
+CREATE INDEX "legacy_created_idx" ON "articles"("created_at");

@@ -30,6 +30,9 @@ CREATE TABLE "Everything" (
     "computed" INTEGER NOT NULL DEFAULT floor(random() * 100)::int,
     "location" point,
     "ip" INET,
+    "born" TIMESTAMP(3) NOT NULL DEFAULT '2020-01-02 03:04:05.678 +00:00',
+    "since" TIMESTAMPTZ(3) NOT NULL DEFAULT '2021-05-31 22:00:00 +00:00',
+    "magic" BYTEA NOT NULL DEFAULT '\x68656c6c6f',
     "ignoredIt" TEXT,
 
     CONSTRAINT "Everything_pkey" PRIMARY KEY ("id")

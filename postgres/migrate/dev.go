@@ -1,0 +1,184 @@
+package migrate
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Check refuses a plan with destructive steps (unless allowed) and steps
+// that cannot run on the rows present.
+func Check(ctx context.Context, q Querier, plan *Plan, opts *Options) error {
+	if d := plan.Destructive(); len(d) > 0 && (opts == nil || !opts.AllowDestructive) {
+		return &DestructiveError{Steps: d}
+	}
+	for _, s := range plan.Steps {
+		if s.RequiresEmpty == "" {
+			continue
+		}
+		var nonEmpty bool
+		if err := queryRow(ctx, q, "SELECT EXISTS (SELECT 1 FROM "+s.RequiresEmpty+")", nil, &nonEmpty); err != nil {
+			return fmt.Errorf("migrate: check rows of %s: %w", s.RequiresEmpty, err)
+		}
+		if nonEmpty {
+			return &UnexecutableError{Step: s}
+		}
+	}
+	return nil
+}
+
+// DevResult says what Dev did.
+type DevResult struct {
+	Deployed  []string   // pending migrations applied first
+	Migration *Migration // the new migration, nil when the database already matched
+	Plan      *Plan
+}
+
+// Dev brings a development database in line with the schema the way
+// "prisma migrate dev" does: it applies pending migrations, compares the
+// database with the target, writes the difference as a new migration
+// named name and applies it. Destructive or unexecutable changes are
+// refused before anything is written. With createOnly the migration is
+// written but not applied.
+func Dev(ctx context.Context, pool *pgxpool.Pool, target *Database, dir, name string, createOnly bool, opts *Options) (*DevResult, error) {
+	res := &DevResult{}
+	err := withLock(ctx, pool, func(conn *pgx.Conn) error {
+		local, err := ReadMigrations(dir)
+		if err != nil {
+			return err
+		}
+		dr := &DeployResult{}
+		if err := deployLocked(ctx, conn, local, dr, opts); err != nil {
+			return err
+		}
+		res.Deployed = dr.Applied
+		live, err := Introspect(ctx, conn, opts.introspectOpts())
+		if err != nil {
+			return err
+		}
+		if opts != nil && opts.Shadow != nil {
+			if err := checkDrift(ctx, opts.Shadow, dir, live, opts); err != nil {
+				return err
+			}
+		}
+		res.Plan = Diff(live, target)
+		if res.Plan.Empty() {
+			return nil
+		}
+		checkOpts := opts
+		if createOnly {
+			// Nothing runs now: write the steps so they can be edited (for
+			// example into a RENAME); deploy applies the edited file.
+			checkOpts = &Options{AllowDestructive: true}
+		}
+		if err := Check(ctx, conn, res.Plan, checkOpts); err != nil {
+			return err
+		}
+		m, err := WriteMigration(dir, name, res.Plan.SQL(), opts.now())
+		if err != nil {
+			return err
+		}
+		res.Migration = &m
+		if createOnly {
+			return nil
+		}
+		opts.progress("Applying migration %s", m.Name)
+		return applyMigration(ctx, conn, m)
+	})
+	return res, err
+}
+
+// checkDrift replays the migrations on the shadow database and compares
+// the result with the live one.
+func checkDrift(ctx context.Context, shadow *pgxpool.Pool, dir string, live *Database, opts *Options) error {
+	quiet := &Options{Schemas: opts.Schemas}
+	if _, err := Reset(ctx, shadow, dir, quiet); err != nil {
+		return fmt.Errorf("migrate: replay migrations on the shadow database: %w", err)
+	}
+	replayed, err := Introspect(ctx, shadow, quiet.introspectOpts())
+	if err != nil {
+		return err
+	}
+	if plan := Diff(replayed, live); !plan.Empty() {
+		return &DriftError{Plan: plan}
+	}
+	return nil
+}
+
+// PlanChanges introspects the database and diffs it against target.
+func PlanChanges(ctx context.Context, q Querier, target *Database, opts *Options) (*Plan, error) {
+	live, err := Introspect(ctx, q, opts.introspectOpts())
+	if err != nil {
+		return nil, err
+	}
+	return Diff(live, target), nil
+}
+
+// Apply runs a plan in one transaction under the migration lock, without
+// writing history (like "db push"). Destructive and unexecutable steps are
+// refused first.
+func Apply(ctx context.Context, pool *pgxpool.Pool, plan *Plan, opts *Options) error {
+	return withLock(ctx, pool, func(conn *pgx.Conn) error {
+		if err := Check(ctx, conn, plan, opts); err != nil {
+			return err
+		}
+		// New enum values must be committed before other statements use
+		// them, so additions run first, each on its own.
+		var rest []Step
+		for _, s := range plan.Steps {
+			if s.Kind != AlterEnum || s.Destructive {
+				rest = append(rest, s)
+				continue
+			}
+			opts.progress("%s %s", s.Kind, s.Object)
+			if _, err := conn.Exec(ctx, s.SQL); err != nil {
+				return fmt.Errorf("migrate: %s %s: %w", s.Kind, s.Object, err)
+			}
+		}
+		return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			for i, s := range rest {
+				opts.progress("%s %s (%d/%d)", s.Kind, s.Object, i+1, len(rest))
+				if _, err := tx.Exec(ctx, s.SQL); err != nil {
+					return fmt.Errorf("migrate: %s %s: %w", s.Kind, s.Object, err)
+				}
+			}
+			return nil
+		})
+	})
+}
+
+// Reset drops every managed schema (with all data), recreates it and
+// applies all migrations of dir. Callers must confirm with the user first.
+func Reset(ctx context.Context, pool *pgxpool.Pool, dir string, opts *Options) (*DeployResult, error) {
+	schemas := []string(nil)
+	if opts != nil {
+		schemas = opts.Schemas
+	}
+	if len(schemas) == 0 {
+		var cur string
+		if err := pool.QueryRow(ctx, "SELECT current_schema()").Scan(&cur); err != nil {
+			return nil, fmt.Errorf("migrate: %w", err)
+		}
+		schemas = []string{cur}
+	}
+	err := withLock(ctx, pool, func(conn *pgx.Conn) error {
+		return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			for _, s := range schemas {
+				opts.progress("Dropping schema %s", s)
+				if _, err := tx.Exec(ctx, "DROP SCHEMA IF EXISTS "+quoteIdent(s)+" CASCADE"); err != nil {
+					return fmt.Errorf("migrate: reset: %w", err)
+				}
+				if _, err := tx.Exec(ctx, "CREATE SCHEMA "+quoteIdent(s)); err != nil {
+					return fmt.Errorf("migrate: reset: %w", err)
+				}
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return Deploy(ctx, pool, dir, opts)
+}
