@@ -274,3 +274,20 @@ func TestFindUniqueValidation(t *testing.T) {
 	require.ErrorAs(t, err, &ve)
 	require.Equal(t, "where.nope", ve.Issues[0].Path)
 }
+
+func TestDelegateAndColumns(t *testing.T) {
+	e := newEnv(t, nil)
+	seed(t, e)
+	ctx := context.Background()
+	posts := orm.Delegate[Post]{Model: PostModel}
+	views := orm.Column[int]{Name: "views"}
+	tags := orm.ListColumn[string]{Name: "tags"}
+	ps, err := posts.FindMany(ctx, e.c, &orm.FindArgs{Where: orm.Where{views.Gte(3), tags.Has("go")}, OrderBy: []orm.Order{views.Desc()}})
+	require.NoError(t, err)
+	require.Len(t, ps, 2)
+	require.Equal(t, "Hello", ps[0].Title)
+	require.Equal(t, "Second", ps[1].Title)
+	n, err := posts.Count(ctx, e.c, &orm.CountArgs{Where: orm.Where{orm.Text("title").StartsWith("Bob")}})
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n)
+}
