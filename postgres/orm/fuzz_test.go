@@ -111,3 +111,38 @@ func requireValidation(t *testing.T, err error) {
 	var ve *orm.ValidationError
 	require.ErrorAs(t, err, &ve, "%v", err)
 }
+
+// FuzzFindArgsJSON runs whole Prisma-style find arguments (includes at any
+// depth, paging, cursor, distinct, _count) with both load strategies: only
+// *ValidationError may come back.
+func FuzzFindArgsJSON(f *testing.F) {
+	for _, seed := range []string{
+		`{"where": {"id": 1}, "include": {"posts": {"include": {"comments": {"include": {"author": true}}}}, "profile": true}}`,
+		`{"include": {"posts": {"where": {"published": true}, "orderBy": {"views": "desc"}, "take": 1, "skip": 1}, "_count": {"select": {"posts": true}}}}`,
+		`{"orderBy": [{"email": "asc"}], "cursor": {"email": "bob@example.com"}, "take": 2, "skip": 1}`,
+		`{"distinct": ["role"], "orderBy": {"createdAt": "desc"}, "select": {"role": true, "id": true}}`,
+		`{"include": {"posts": {"distinct": ["published"], "cursor": {"id": 2}}}}`,
+		`{"include": {"comments": {"include": {"post": {"include": {"categories": {"take": 1}}}}}}}`,
+		`{"take": 99999999999}`,
+	} {
+		f.Add(seed)
+	}
+	fuzzOnce.Do(func() {
+		fuzzEnv = newEnv(f, nil)
+		seed(f, fuzzEnv)
+	})
+	e := fuzzEnv
+	f.Fuzz(func(t *testing.T, input string) {
+		args, err := orm.ParseFindArgs(UserModel, []byte(input))
+		if err != nil {
+			requireValidation(t, err)
+			return
+		}
+		for _, s := range strategies() {
+			args.Strategy = s
+			if _, err := orm.FindMany[User](context.Background(), e.c, UserModel, args); err != nil {
+				requireValidation(t, err)
+			}
+		}
+	})
+}
