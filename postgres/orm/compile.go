@@ -517,7 +517,7 @@ func (c *compiler) limitOffset(take, skip int) string {
 
 func checkPaging(m *Model, a *FindArgs, path string) error {
 	if a.Take < 0 {
-		return validationErr(m, joinPath(path, "take"), "negative take is not supported")
+		return validationErr(m, joinPath(path, "take"), "negative take is only supported at the top level")
 	}
 	if a.Skip < 0 {
 		return validationErr(m, joinPath(path, "skip"), "skip must not be negative")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -37,11 +36,6 @@ func TestParseFindArgs(t *testing.T) {
 	}
 }
 
-var (
-	fuzzOnce sync.Once
-	fuzzEnv  *env
-)
-
 // FuzzWhereJSON builds where/orderBy from arbitrary JSON and runs the
 // query: the only errors allowed are *ValidationError — never a SQL syntax
 // error or any other database error, and injected text never runs.
@@ -64,11 +58,8 @@ func FuzzWhereJSON(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	fuzzOnce.Do(func() {
-		fuzzEnv = newEnv(f, nil)
-		seed(f, fuzzEnv)
-	})
-	e := fuzzEnv
+	e := newEnv(f, nil)
+	seed(f, e)
 	f.Fuzz(func(t *testing.T, input string) {
 		var top map[string]json.RawMessage
 		if json.Unmarshal([]byte(input), &top) != nil {
@@ -127,11 +118,8 @@ func FuzzFindArgsJSON(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	fuzzOnce.Do(func() {
-		fuzzEnv = newEnv(f, nil)
-		seed(f, fuzzEnv)
-	})
-	e := fuzzEnv
+	e := newEnv(f, nil)
+	seed(f, e)
 	f.Fuzz(func(t *testing.T, input string) {
 		args, err := orm.ParseFindArgs(UserModel, []byte(input))
 		if err != nil {
