@@ -39,7 +39,9 @@ type Config struct {
 	Pool *pgxpool.Config
 	// PoolTimeout bounds the wait for a free connection; on expiry the
 	// operation fails with P2024 (ErrPoolTimeout). Zero waits as long as
-	// the context allows.
+	// the context allows. The bound applies once the client's own
+	// connections run short; connections other code takes from a shared
+	// pool (NewWithPool) are not counted.
 	PoolTimeout time.Duration
 	// RelationLoadStrategy is the default for queries that include
 	// relations; StrategyDefault means StrategyQuery, measured faster than
