@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"syscall"
 	"testing"
 	"time"
 
@@ -93,6 +94,19 @@ func run(m *testing.M, dsn string) int {
 	return m.Run()
 }
 
+// cpuTime is the CPU time used by the process so far: the client-side
+// cost, less sensitive than wall time to the load of a shared machine.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU adds a cpu-ns/op metric since start.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+}
+
 // GORM models mapped onto the same tables.
 type gUser struct {
 	ID        int
@@ -150,6 +164,7 @@ func BenchmarkFindUnique(b *testing.B) {
 	ctx := context.Background()
 	b.Run("impl=pgx", func(b *testing.B) {
 		b.ReportAllocs()
+		start := cpuTime()
 		for b.Loop() {
 			rows, err := pool.Query(ctx, "SELECT "+userCols+" FROM users WHERE id = $1", userID)
 			if err != nil {
@@ -165,24 +180,29 @@ func BenchmarkFindUnique(b *testing.B) {
 				b.Fatal(rows.Err())
 			}
 		}
+		reportCPU(b, start)
 	})
 	b.Run("impl=orm", func(b *testing.B) {
 		b.ReportAllocs()
+		start := cpuTime()
 		for b.Loop() {
 			u, err := orm.FindUnique[ormtest.User](ctx, client, ormtest.UserModel, &orm.FindArgs{Where: orm.Where{orm.Eq("id", userID)}})
 			if err != nil || u.ID != userID {
 				b.Fatal(err)
 			}
 		}
+		reportCPU(b, start)
 	})
 	b.Run("impl=gorm", func(b *testing.B) {
 		b.ReportAllocs()
+		start := cpuTime()
 		for b.Loop() {
 			var u gUser
 			if err := gdb.WithContext(ctx).First(&u, userID).Error; err != nil || u.ID != userID {
 				b.Fatal(err)
 			}
 		}
+		reportCPU(b, start)
 	})
 }
 
@@ -190,6 +210,7 @@ func BenchmarkFindMany100(b *testing.B) {
 	ctx := context.Background()
 	b.Run("impl=pgx", func(b *testing.B) {
 		b.ReportAllocs()
+		start := cpuTime()
 		for b.Loop() {
 			rows, err := pool.Query(ctx, "SELECT "+userCols+" FROM users ORDER BY id LIMIT 100")
 			if err != nil {
@@ -207,24 +228,29 @@ func BenchmarkFindMany100(b *testing.B) {
 				b.Fatal(rows.Err())
 			}
 		}
+		reportCPU(b, start)
 	})
 	b.Run("impl=orm", func(b *testing.B) {
 		b.ReportAllocs()
+		start := cpuTime()
 		for b.Loop() {
 			us, err := orm.FindMany[ormtest.User](ctx, client, ormtest.UserModel, &orm.FindArgs{OrderBy: []orm.Order{orm.Asc("id")}, Take: 100})
 			if err != nil || len(us) != 100 {
 				b.Fatal(err)
 			}
 		}
+		reportCPU(b, start)
 	})
 	b.Run("impl=gorm", func(b *testing.B) {
 		b.ReportAllocs()
+		start := cpuTime()
 		for b.Loop() {
 			var us []gUser
 			if err := gdb.WithContext(ctx).Order("id").Limit(100).Find(&us).Error; err != nil || len(us) != 100 {
 				b.Fatal(err)
 			}
 		}
+		reportCPU(b, start)
 	})
 }
 
@@ -238,11 +264,13 @@ func BenchmarkIncludePostsComments(b *testing.B) {
 	}
 	b.Run("impl=pgx", func(b *testing.B) {
 		b.ReportAllocs()
+		start := cpuTime()
 		for b.Loop() {
 			users := loadRaw(b, ctx)
 			p, c := treeSize(users)
 			check(b, len(users), p, c)
 		}
+		reportCPU(b, start)
 	})
 	for _, s := range []struct {
 		name string
@@ -253,6 +281,7 @@ func BenchmarkIncludePostsComments(b *testing.B) {
 			args := &orm.FindArgs{Take: 100, OrderBy: []orm.Order{orm.Asc("id")}, Strategy: s.s, Include: []orm.Include{
 				{Relation: "posts", Args: &orm.FindArgs{Include: []orm.Include{orm.Inc("comments")}}},
 			}}
+			start := cpuTime()
 			for b.Loop() {
 				users, err := orm.FindMany[ormtest.User](ctx, client, ormtest.UserModel, args)
 				if err != nil {
@@ -261,10 +290,12 @@ func BenchmarkIncludePostsComments(b *testing.B) {
 				p, c := treeSize(users)
 				check(b, len(users), p, c)
 			}
+			reportCPU(b, start)
 		})
 	}
 	b.Run("impl=gorm", func(b *testing.B) {
 		b.ReportAllocs()
+		start := cpuTime()
 		for b.Loop() {
 			var users []gUser
 			if err := gdb.WithContext(ctx).Preload("Posts.Comments").Order("id").Limit(100).Find(&users).Error; err != nil {
@@ -279,6 +310,7 @@ func BenchmarkIncludePostsComments(b *testing.B) {
 			}
 			check(b, len(users), p, c)
 		}
+		reportCPU(b, start)
 	})
 }
 
@@ -351,6 +383,7 @@ func BenchmarkCreateMany1000(b *testing.B) {
 	const n = 1000
 	b.Run("impl=pgx", func(b *testing.B) {
 		b.ReportAllocs()
+		start := cpuTime()
 		for b.Loop() {
 			rows := make([][]any, n)
 			for i := range rows {
@@ -360,9 +393,11 @@ func BenchmarkCreateMany1000(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		reportCPU(b, start)
 	})
 	b.Run("impl=orm", func(b *testing.B) {
 		b.ReportAllocs()
+		start := cpuTime()
 		for b.Loop() {
 			data := make([]orm.Data, n)
 			for i := range data {
@@ -372,9 +407,11 @@ func BenchmarkCreateMany1000(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		reportCPU(b, start)
 	})
 	b.Run("impl=gorm", func(b *testing.B) {
 		b.ReportAllocs()
+		start := cpuTime()
 		for b.Loop() {
 			accs := make([]gAccount, n)
 			for i := range accs {
@@ -384,5 +421,6 @@ func BenchmarkCreateMany1000(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		reportCPU(b, start)
 	})
 }

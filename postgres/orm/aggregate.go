@@ -51,7 +51,7 @@ func (h *handle) count(ctx context.Context, m *Model, a *CountArgs) (any, error)
 	}
 	sql := "SELECT count(*) FROM " + m.qtable + " t0 WHERE " + w
 	if a.Take > 0 || a.Skip > 0 {
-		sql = "SELECT count(*) FROM (SELECT 1 FROM " + m.qtable + " t0 WHERE " + w + limitOffset(a.Take, a.Skip) + ") s"
+		sql = "SELECT count(*) FROM (SELECT 1 FROM " + m.qtable + " t0 WHERE " + w + c.limitOffset(a.Take, a.Skip) + ") s"
 	}
 	var n int64
 	err = h.do(ctx, func(q querier) error {
@@ -193,7 +193,7 @@ func (h *handle) aggregate(ctx context.Context, m *Model, a *AggregateArgs) (any
 		if ob != "" {
 			inner += " ORDER BY " + ob
 		}
-		from = "(" + inner + limitOffset(a.Take, a.Skip) + ") t0"
+		from = "(" + inner + c.limitOffset(a.Take, a.Skip) + ") t0"
 	}
 	sql := "SELECT " + strings.Join(exprs, ", ") + " FROM " + from
 	res := &AggregateResult{}
@@ -288,7 +288,7 @@ func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, er
 		}
 		sql += " ORDER BY " + strings.Join(parts, ", ")
 	}
-	sql += limitOffset(a.Take, a.Skip)
+	sql += c.limitOffset(a.Take, a.Skip)
 	var out []Group
 	err = h.do(ctx, func(q querier) error {
 		return h.query(ctx, q, m, ActionGroupBy, sql, c.args, func(rows pgx.Rows) error {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -38,7 +39,9 @@ type Config struct {
 	Pool *pgxpool.Config
 	// PoolTimeout bounds the wait for a free connection; on expiry the
 	// operation fails with P2024 (ErrPoolTimeout). Zero waits as long as
-	// the context allows.
+	// the context allows. The bound applies once the client's own
+	// connections run short; connections other code takes from a shared
+	// pool (NewWithPool) are not counted.
 	PoolTimeout time.Duration
 	// RelationLoadStrategy is the default for queries that include
 	// relations; StrategyDefault means StrategyQuery, measured faster than
@@ -118,6 +121,10 @@ type lifecycle struct {
 	closed bool
 	wg     sync.WaitGroup
 	owned  bool
+	// busy counts the connections this client holds; while it is below
+	// maxConns an Acquire does not wait, so no pool_timeout timer is needed.
+	busy     atomic.Int32
+	maxConns int32
 }
 
 // New connects a pool from cfg. It does not wait for a connection; use
@@ -147,7 +154,7 @@ func Open(ctx context.Context, connString string) (*Client, error) {
 // NewWithPool wraps an existing pool; Close then leaves the pool open.
 // cfg may be nil (its Pool field is ignored).
 func NewWithPool(pool *pgxpool.Pool, cfg *Config) *Client {
-	c := &Client{pool: pool, life: &lifecycle{}}
+	c := &Client{pool: pool, life: &lifecycle{maxConns: pool.Config().MaxConns}}
 	if cfg != nil {
 		c.cfg = *cfg
 	}
@@ -217,8 +224,9 @@ type querier interface {
 
 func (c *Client) acquire(ctx context.Context) (*pgxpool.Conn, error) {
 	actx := ctx
-	// The timer only matters when the pool may make us wait.
-	if c.cfg.PoolTimeout > 0 && c.pool.Stat().IdleConns() == 0 {
+	// The timer only matters when the pool may make us wait (connections
+	// taken by other users of a shared pool are not counted).
+	if c.cfg.PoolTimeout > 0 && c.life.busy.Load() >= c.life.maxConns-1 {
 		var cancel context.CancelFunc
 		actx, cancel = context.WithTimeout(ctx, c.cfg.PoolTimeout)
 		defer cancel()
@@ -230,7 +238,14 @@ func (c *Client) acquire(ctx context.Context) (*pgxpool.Conn, error) {
 		}
 		return nil, err
 	}
+	c.life.busy.Add(1)
 	return conn, nil
+}
+
+// release returns a connection taken with acquire.
+func (c *Client) release(conn *pgxpool.Conn) {
+	c.life.busy.Add(-1)
+	conn.Release()
 }
 
 // withConn runs f on one pooled connection. When extensions need a
@@ -244,7 +259,7 @@ func (c *Client) withConn(ctx context.Context, f func(q querier) error) error {
 	if err != nil {
 		return err
 	}
-	defer conn.Release()
+	defer c.release(conn)
 	if c.hasSetup {
 		return c.runTx(ctx, conn, pgx.TxOptions{}, func(tx pgx.Tx) error { return f(tx) })
 	}

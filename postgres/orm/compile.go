@@ -502,20 +502,22 @@ func checkUnique(m *Model, w Where, path string) error {
 	return validationErr(m, path, "needs equality on the primary key or a unique field set of %s", m.Name)
 }
 
-func limitOffset(take, skip int) string {
+// limitOffset renders LIMIT/OFFSET with bind parameters, so statements
+// differing only in paging share one prepared statement.
+func (c *compiler) limitOffset(take, skip int) string {
 	s := ""
 	if take > 0 {
-		s += " LIMIT " + strconv.Itoa(take)
+		s += " LIMIT " + c.arg(int64(take))
 	}
 	if skip > 0 {
-		s += " OFFSET " + strconv.Itoa(skip)
+		s += " OFFSET " + c.arg(int64(skip))
 	}
 	return s
 }
 
 func checkPaging(m *Model, a *FindArgs, path string) error {
 	if a.Take < 0 {
-		return validationErr(m, joinPath(path, "take"), "negative take is not supported")
+		return validationErr(m, joinPath(path, "take"), "negative take is only supported at the top level")
 	}
 	if a.Skip < 0 {
 		return validationErr(m, joinPath(path, "skip"), "skip must not be negative")
@@ -711,7 +713,7 @@ func (c *compiler) jsonRelation(m *Model, p string, in Include, path string) (jo
 			if ob != "" {
 				sub += " ORDER BY " + ob
 			}
-			sub += limitOffset(fa.Take, fa.Skip)
+			sub += c.limitOffset(fa.Take, fa.Skip)
 			inner = "SELECT COALESCE(" + agg + ", '[]'::json) AS r FROM (" + sub + ") " + ch + laterals
 		} else {
 			inner = "SELECT COALESCE(" + agg + ", '[]'::json) AS r FROM " + from + laterals + " WHERE " + on + " AND " + filter
@@ -817,7 +819,7 @@ func (c *compiler) topSelect(m *Model, fa *FindArgs, join bool) (string, []strin
 		if ob != "" {
 			sb.WriteString(" ORDER BY " + ob)
 		}
-		sb.WriteString(limitOffset(fa.Take, fa.Skip) + ") " + a + laterals.String())
+		sb.WriteString(c.limitOffset(fa.Take, fa.Skip) + ") " + a + laterals.String())
 		if ob != "" {
 			sb.WriteString(" ORDER BY " + ob)
 		}
@@ -832,13 +834,8 @@ func (c *compiler) topSelect(m *Model, fa *FindArgs, join bool) (string, []strin
 		sb.WriteString(" ORDER BY ")
 		sb.WriteString(ob)
 	}
-	if fa.Take > 0 {
-		sb.WriteString(" LIMIT ")
-		sb.WriteString(strconv.Itoa(fa.Take))
-	}
-	if fa.Skip > 0 {
-		sb.WriteString(" OFFSET ")
-		sb.WriteString(strconv.Itoa(fa.Skip))
+	if fa.Take > 0 || fa.Skip > 0 {
+		sb.WriteString(c.limitOffset(fa.Take, fa.Skip))
 	}
 	return sb.String(), cols, nil
 }
@@ -901,9 +898,9 @@ func (c *compiler) childSelect(r *Relation, fa *FindArgs, keys any, path string)
 		win += " ORDER BY " + ob
 	}
 	win += `) AS "__rn"`
-	cond := `s."__rn" > ` + strconv.Itoa(fa.Skip)
+	cond := `s."__rn" > ` + c.arg(int64(fa.Skip))
 	if fa.Take > 0 {
-		cond += ` AND s."__rn" <= ` + strconv.Itoa(fa.Skip+fa.Take)
+		cond += ` AND s."__rn" <= ` + c.arg(int64(fa.Skip+fa.Take))
 	}
 	q := "SELECT s.* FROM (SELECT " + sel.String() + ", " + win + base + `) s WHERE ` + cond + ` ORDER BY s."__parent", s."__rn"`
 	return q, append(cols, "__rn"), nil

@@ -42,7 +42,7 @@ func (h *handle) atomic(ctx context.Context, f func(h *handle) error) error {
 	if err != nil {
 		return err
 	}
-	defer conn.Release()
+	defer c.release(conn)
 	return c.runTx(ctx, conn, pgx.TxOptions{}, func(tx pgx.Tx) error {
 		return f(&handle{c: c, tx: tx})
 	})

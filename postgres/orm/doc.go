@@ -18,9 +18,10 @@
 // database. ParseWhere, ParseOrderBy and ParseFindArgs accept the same
 // structures as Prisma-style JSON.
 //
-// Included relations load with StrategyJoin (one statement: LATERAL joins
-// aggregated with json_agg) or StrategyQuery (one "= ANY($1)" statement per
-// relation level); neither issues a query per parent row.
+// Included relations load with StrategyQuery (the default: one
+// "= ANY($1)" statement per relation level) or StrategyJoin (one statement:
+// LATERAL joins aggregated with json_agg); neither issues a query per
+// parent row.
 //
 // Writes cover Create (with nested create, connect, connectOrCreate),
 // CreateMany (COPY or multi-row INSERT), Update (atomic Increment,

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"regexp"
 	"strings"
 
@@ -21,6 +23,7 @@ const (
 	CodeNotFound            = "P2025" // a required record was not found
 	CodeTransactionConflict = "P2034" // write conflict or deadlock; retry the transaction
 	CodeTransactionClosed   = "P2028" // transaction API error (expired, closed)
+	CodeConnectionClosed    = "P1017" // the server closed the connection
 )
 
 // Sentinel errors. *Error values match them with errors.Is according to
@@ -39,6 +42,10 @@ var (
 	ErrTransactionConflict = errors.New("orm: transaction failed due to a write conflict or a deadlock")
 	// ErrPoolTimeout: P2024.
 	ErrPoolTimeout = errors.New("orm: timed out fetching a connection from the pool")
+	// ErrConnectionClosed: the server closed the connection or it broke
+	// (P1017; SQLSTATE class 08, 57P01-57P03, or a network error). A
+	// transaction in progress was not committed.
+	ErrConnectionClosed = errors.New("orm: the server closed the connection")
 	// ErrClosed: the client was closed.
 	ErrClosed = errors.New("orm: client is closed")
 	// ErrValidation: the query is invalid (unknown field, wrong value type,
@@ -96,6 +103,8 @@ func (e *Error) Is(target error) bool {
 		return e.Code == CodeTransactionConflict
 	case ErrPoolTimeout:
 		return e.Code == CodePoolTimeout
+	case ErrConnectionClosed:
+		return e.Code == CodeConnectionClosed
 	}
 	return false
 }
@@ -152,6 +161,9 @@ func IsSerializationFailure(err error) bool {
 	return errors.As(err, &pg) && (pg.Code == "40001" || pg.Code == "40P01")
 }
 
+// IsConnectionClosed reports whether err is a P1017 lost connection.
+func IsConnectionClosed(err error) bool { return errors.Is(err, ErrConnectionClosed) }
+
 // IsValidation reports whether err is a *ValidationError.
 func IsValidation(err error) bool { return errors.Is(err, ErrValidation) }
 
@@ -187,6 +199,10 @@ func classify(m *Model, err error) error {
 	}
 	var pg *pgconn.PgError
 	if !errors.As(err, &pg) {
+		var ne net.Error
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || (errors.As(err, &ne) && !ne.Timeout()) {
+			return &Error{Code: CodeConnectionClosed, Model: name, Message: "the connection to the server was lost", Err: err}
+		}
 		return err
 	}
 	e := &Error{SQLState: pg.Code, Model: name, Constraint: pg.ConstraintName, Message: pg.Message, Err: err}
@@ -207,9 +223,15 @@ func classify(m *Model, err error) error {
 	case "40001", "40P01":
 		e.Code = CodeTransactionConflict
 		e.Message = "transaction failed due to a write conflict or a deadlock, please retry"
+	case "57P01", "57P02", "57P03":
+		e.Code = CodeConnectionClosed
 	case "22P02", "22003", "22001", "22007", "22008":
 		e.Code = CodeInvalidValue
 	default:
+		if strings.HasPrefix(pg.Code, "08") {
+			e.Code = CodeConnectionClosed
+			break
+		}
 		return err
 	}
 	return e

@@ -41,3 +41,15 @@ func ExampleParseWhere() {
 	// orm: invalid query on User: where.password: unknown field "password"
 	// true
 }
+
+func ExampleColumn() {
+	views := orm.Column[int]{Name: "views"}
+	title := orm.Text("title")
+	tags := orm.ListColumn[string]{Name: "tags"}
+	args := &orm.FindArgs{
+		Where:   orm.Where{views.Gte(10), orm.Fold(title.Contains("go")), tags.Has("sql")},
+		OrderBy: []orm.Order{views.Desc()},
+	}
+	fmt.Println(len(args.Where), args.OrderBy[0].Field, args.OrderBy[0].Desc)
+	// Output: 3 views true
+}

@@ -269,3 +269,34 @@ func TestTenantRowLevelSecurity(t *testing.T) {
 	_, err = orm.ExecRaw(ctx, app.With(orm.Tenant("tenantId", "acme")), orm.SQL(`INSERT INTO "Account" (owner, balance, "tenantId") VALUES (?, ?, ?)`, "x", 1, "globex"))
 	require.Error(t, err)
 }
+
+// The guide's $queryRaw (users with more than N posts since a date) and
+// $executeRaw of a stored procedure, with every value a parameter.
+func TestGuideRawQueries(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	seed(t, e)
+	type row struct {
+		Email     string `db:"email"`
+		PostCount int64  `db:"post_count"`
+	}
+	rows, err := orm.QueryRaw[row](ctx, e.c, orm.SQL(`
+		SELECT u.email, COUNT(p.id) AS post_count
+		FROM users u
+		LEFT JOIN "Post" p ON u.id = p."authorId"
+		WHERE u."createdAt" > ?
+		GROUP BY u.id
+		HAVING COUNT(p.id) > ?
+		ORDER BY post_count DESC`, time.Now().Add(-time.Hour), 0))
+	require.NoError(t, err)
+	require.Equal(t, []row{{"alice@example.com", 3}, {"bob@example.com", 1}}, rows)
+
+	_, err = orm.ExecRaw(ctx, e.c, orm.SQL(`CREATE PROCEDURE cleanup_old_records(days int) LANGUAGE sql AS $$
+		DELETE FROM "Comment" WHERE "createdAt" < now() - make_interval(days => days) $$`))
+	require.NoError(t, err)
+	_, err = orm.ExecRaw(ctx, e.c, orm.SQL("CALL cleanup_old_records(?)", 0))
+	require.NoError(t, err)
+	n, err := orm.Count(ctx, e.c, CommentModel, nil)
+	require.NoError(t, err)
+	require.Zero(t, n, "every comment is older than zero days")
+}

@@ -86,9 +86,23 @@ func (h *handle) find(ctx context.Context, m *Model, act Action, fa *FindArgs, t
 		cp.Take = 1
 		fa = &cp
 	}
+	reversed := false
+	if fa.Take < 0 {
+		fa = reverseArgs(m, fa)
+		reversed = true
+	}
 	rows, err := h.findRows(ctx, m, act, fa, typ)
 	if err != nil {
 		return nil, err
+	}
+	if reversed {
+		for i, j := 0, rows.Len()-1; i < j; i, j = i+1, j-1 {
+			a, b := rows.Index(i), rows.Index(j)
+			tmp := reflect.New(typ).Elem()
+			tmp.Set(a)
+			a.Set(b)
+			b.Set(tmp)
+		}
 	}
 	if act == ActionFindMany {
 		return rows.Interface(), nil
@@ -100,6 +114,38 @@ func (h *handle) find(ctx context.Context, m *Model, act Action, fa *FindArgs, t
 		return reflect.Zero(reflect.PointerTo(typ)).Interface(), nil
 	}
 	return rows.Index(0).Addr().Interface(), nil
+}
+
+// reverseArgs turns a negative Take (the last rows in OrderBy order, as in
+// Prisma) into a positive one over the reversed order; the caller reverses
+// the rows back. With a Cursor it yields the rows up to the cursor.
+func reverseArgs(m *Model, fa *FindArgs) *FindArgs {
+	cp := *fa
+	cp.Take = -fa.Take
+	cp.OrderBy = make([]Order, 0, len(fa.OrderBy)+len(m.pk))
+	seen := map[string]bool{}
+	flip := func(o Order) Order {
+		o.Desc = !o.Desc
+		switch o.Nulls {
+		case NullsFirst:
+			o.Nulls = NullsLast
+		case NullsLast:
+			o.Nulls = NullsFirst
+		}
+		return o
+	}
+	for _, o := range fa.OrderBy {
+		if o.Relation == "" {
+			seen[o.Field] = true
+		}
+		cp.OrderBy = append(cp.OrderBy, flip(o))
+	}
+	for _, f := range m.pk {
+		if !seen[f.Name] {
+			cp.OrderBy = append(cp.OrderBy, flip(Asc(f.Name)))
+		}
+	}
+	return &cp
 }
 
 // findRows loads rows and their included relations into a []typ.
@@ -142,6 +188,17 @@ func (h *handle) loadIncludes(ctx context.Context, q querier, m *Model, act Acti
 		if len(r.local) != 1 {
 			return validationErr(m, p, "composite relation keys need StrategyJoin")
 		}
+		fa := in.Args
+		if fa == nil {
+			fa = &FindArgs{}
+		}
+		// Validate before looking at the data, so errors do not depend on it.
+		if err := checkPaging(r.target, fa, p); err != nil {
+			return err
+		}
+		if len(fa.Distinct) > 0 || fa.Cursor != nil {
+			return validationErr(m, p, "distinct and cursor in nested includes need StrategyJoin")
+		}
 		keyIdx, ok := ti.byName[r.local[0].Name]
 		if !ok {
 			return fmt.Errorf("orm: %s has no field for %s.%s, needed to load %s", ti.t, m.Name, r.local[0].Name, r.Name)
@@ -173,33 +230,29 @@ func (h *handle) loadIncludes(ctx context.Context, q querier, m *Model, act Acti
 			}
 			keys = reflect.Append(keys, kv)
 		}
-		fa := in.Args
-		if fa == nil {
-			fa = &FindArgs{}
+		// Compiled even without parents, so an invalid nested query fails
+		// the same way whatever the data.
+		var c compiler
+		sql, cols, err := c.childSelect(r, fa, keys.Interface(), p)
+		if err != nil {
+			return err
 		}
-		children := reflect.MakeSlice(reflect.SliceOf(childType), 0, 0)
-		var childParents []reflect.Value
+		plan, err := planFor(childType, sql, cols)
+		if err != nil {
+			return err
+		}
+		s := newSink(plan, keyType, 0)
 		if keys.Len() > 0 {
-			var c compiler
-			sql, cols, err := c.childSelect(r, fa, keys.Interface(), p)
-			if err != nil {
-				return err
-			}
-			plan, err := planFor(childType, sql, cols)
-			if err != nil {
-				return err
-			}
-			s := newSink(plan, keyType, 0)
 			if err := h.query(ctx, q, r.target, act, sql, c.args, s.scan); err != nil {
 				return err
 			}
-			if len(fa.Include) > 0 {
-				if err := h.loadIncludes(ctx, q, r.target, act, fa.Include, s.rows, plan.ti, p); err != nil {
-					return err
-				}
-			}
-			children, childParents = s.rows, s.parents
 		}
+		if len(fa.Include) > 0 {
+			if err := h.loadIncludes(ctx, q, r.target, act, fa.Include, s.rows, plan.ti, p); err != nil {
+				return err
+			}
+		}
+		children, childParents := s.rows, s.parents
 		byParent := make(map[any][]int, keys.Len())
 		for i, pv := range childParents {
 			k := keyOf(pv)

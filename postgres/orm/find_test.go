@@ -144,7 +144,7 @@ func TestFindManyIncludeSelectCount(t *testing.T) {
 						Take:    1,
 					}},
 				},
-				Count: []orm.CountOf{{Relation: "comments"}, {Relation: "categories"}},
+				Count: []orm.CountOf{{Relation: "comments", Where: orm.Where{orm.Eq("approved", true)}}, {Relation: "categories"}},
 			})
 			require.NoError(t, err)
 			require.Len(t, posts, 4)
@@ -155,7 +155,7 @@ func TestFindManyIncludeSelectCount(t *testing.T) {
 			require.Zero(t, top.Author.ID, "author select excluded id")
 			require.Len(t, top.Comments, 1)
 			require.Equal(t, "again", top.Comments[0].Body)
-			require.Equal(t, PostCount{Comments: 3, Categories: 2}, *top.Count)
+			require.Equal(t, PostCount{Comments: 2, Categories: 2}, *top.Count, "only approved comments counted")
 			for _, p := range posts[1:] {
 				require.Empty(t, p.Comments)
 				require.NotNil(t, p.Comments, "to-many relations load as empty lists")
@@ -231,6 +231,15 @@ func TestPagination(t *testing.T) {
 		OrderBy: []orm.Order{orm.Desc("name")}, Cursor: orm.Where{orm.Eq("id", page[2].ID)}, Skip: 1, Take: 3})
 	require.NoError(t, err)
 	require.Equal(t, []string{"e", "d", "c"}, names(next))
+	last, err := orm.FindMany[Category](ctx, e.c, CategoryModel, &orm.FindArgs{OrderBy: []orm.Order{orm.Asc("name")}, Take: -3})
+	require.NoError(t, err)
+	require.Equal(t, []string{"h", "i", "j"}, names(last), "negative take: the last rows, in order")
+	before, err := orm.FindMany[Category](ctx, e.c, CategoryModel, &orm.FindArgs{
+		OrderBy: []orm.Order{orm.Asc("name")}, Cursor: orm.Where{orm.Eq("name", "e")}, Skip: 1, Take: -2})
+	require.NoError(t, err)
+	require.Equal(t, []string{"c", "d"}, names(before), "negative take with a cursor pages backwards")
+	_, err = orm.FindMany[User](ctx, e.c, UserModel, &orm.FindArgs{Include: []orm.Include{{Relation: "posts", Args: &orm.FindArgs{Take: -1}}}})
+	require.ErrorIs(t, err, orm.ErrValidation)
 	d, err := orm.FindMany[Post](ctx, e.c, PostModel, &orm.FindArgs{Distinct: []string{"authorId"}})
 	require.NoError(t, err)
 	require.Empty(t, d)
@@ -273,4 +282,21 @@ func TestFindUniqueValidation(t *testing.T) {
 	var ve *orm.ValidationError
 	require.ErrorAs(t, err, &ve)
 	require.Equal(t, "where.nope", ve.Issues[0].Path)
+}
+
+func TestDelegateAndColumns(t *testing.T) {
+	e := newEnv(t, nil)
+	seed(t, e)
+	ctx := context.Background()
+	posts := orm.Delegate[Post]{Model: PostModel}
+	views := orm.Column[int]{Name: "views"}
+	tags := orm.ListColumn[string]{Name: "tags"}
+	ps, err := posts.FindMany(ctx, e.c, &orm.FindArgs{Where: orm.Where{views.Gte(3), tags.Has("go")}, OrderBy: []orm.Order{views.Desc()}})
+	require.NoError(t, err)
+	require.Len(t, ps, 2)
+	require.Equal(t, "Hello", ps[0].Title)
+	require.Equal(t, "Second", ps[1].Title)
+	n, err := posts.Count(ctx, e.c, &orm.CountArgs{Where: orm.Where{orm.Text("title").StartsWith("Bob")}})
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n)
 }

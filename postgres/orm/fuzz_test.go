@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -37,11 +36,6 @@ func TestParseFindArgs(t *testing.T) {
 	}
 }
 
-var (
-	fuzzOnce sync.Once
-	fuzzEnv  *env
-)
-
 // FuzzWhereJSON builds where/orderBy from arbitrary JSON and runs the
 // query: the only errors allowed are *ValidationError — never a SQL syntax
 // error or any other database error, and injected text never runs.
@@ -64,11 +58,8 @@ func FuzzWhereJSON(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	fuzzOnce.Do(func() {
-		fuzzEnv = newEnv(f, nil)
-		seed(f, fuzzEnv)
-	})
-	e := fuzzEnv
+	e := newEnv(f, nil)
+	seed(f, e)
 	f.Fuzz(func(t *testing.T, input string) {
 		var top map[string]json.RawMessage
 		if json.Unmarshal([]byte(input), &top) != nil {
@@ -110,4 +101,36 @@ func requireValidation(t *testing.T, err error) {
 	}
 	var ve *orm.ValidationError
 	require.ErrorAs(t, err, &ve, "%v", err)
+}
+
+// FuzzFindArgsJSON runs whole Prisma-style find arguments (includes at any
+// depth, paging, cursor, distinct, _count) with both load strategies: only
+// *ValidationError may come back.
+func FuzzFindArgsJSON(f *testing.F) {
+	for _, seed := range []string{
+		`{"where": {"id": 1}, "include": {"posts": {"include": {"comments": {"include": {"author": true}}}}, "profile": true}}`,
+		`{"include": {"posts": {"where": {"published": true}, "orderBy": {"views": "desc"}, "take": 1, "skip": 1}, "_count": {"select": {"posts": true}}}}`,
+		`{"orderBy": [{"email": "asc"}], "cursor": {"email": "bob@example.com"}, "take": 2, "skip": 1}`,
+		`{"distinct": ["role"], "orderBy": {"createdAt": "desc"}, "select": {"role": true, "id": true}}`,
+		`{"include": {"posts": {"distinct": ["published"], "cursor": {"id": 2}}}}`,
+		`{"include": {"comments": {"include": {"post": {"include": {"categories": {"take": 1}}}}}}}`,
+		`{"take": 99999999999}`,
+	} {
+		f.Add(seed)
+	}
+	e := newEnv(f, nil)
+	seed(f, e)
+	f.Fuzz(func(t *testing.T, input string) {
+		args, err := orm.ParseFindArgs(UserModel, []byte(input))
+		if err != nil {
+			requireValidation(t, err)
+			return
+		}
+		for _, s := range strategies() {
+			args.Strategy = s
+			if _, err := orm.FindMany[User](context.Background(), e.c, UserModel, args); err != nil {
+				requireValidation(t, err)
+			}
+		}
+	})
 }

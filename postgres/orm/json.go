@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // maxJSONDepth bounds the nesting of JSON queries.
@@ -356,7 +357,12 @@ func findArgsFromJSON(m *Model, v any, path string, depth int) (*FindArgs, error
 		case "skip":
 			fa.Skip, err = intFromJSON(m, val, p)
 		case "take":
-			fa.Take, err = intFromJSON(m, val, p)
+			if n, ok := val.(json.Number); ok && strings.HasPrefix(string(n), "-") {
+				fa.Take, err = intFromJSON(m, json.Number(string(n)[1:]), p)
+				fa.Take = -fa.Take
+			} else {
+				fa.Take, err = intFromJSON(m, val, p)
+			}
 		case "distinct":
 			list, ok := val.([]any)
 			if !ok {

@@ -110,7 +110,8 @@ func (c *Client) txOnce(ctx context.Context, f func(ctx context.Context, tx *Tx)
 		}
 		return err
 	}
-	defer conn.Release()
+	c.life.busy.Add(1)
+	defer c.release(conn)
 	tctx, cancelT := context.WithTimeoutCause(ctx, o.Timeout, ErrTransactionTimeout)
 	defer cancelT()
 	mode := pgx.ReadWrite

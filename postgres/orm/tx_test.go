@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/polystore/polystore/postgres/orm"
 	"github.com/stretchr/testify/require"
 )
@@ -251,4 +252,42 @@ func TestCloseWaitsForRunningOperations(t *testing.T) {
 	require.NoError(t, <-done, "the running transaction finished before the pool closed")
 	_, err := orm.Count(ctx, e.c, UserModel, nil)
 	require.True(t, errors.Is(err, orm.ErrClosed))
+}
+
+// The server drops the connection in the middle of a transaction: the
+// caller gets an error, nothing of the transaction is committed, and the
+// client recovers on fresh connections.
+func TestConnectionKilledMidTransaction(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	ids := accounts(t, e, 2, 100)
+	admin, err := pgx.Connect(ctx, e.url)
+	require.NoError(t, err)
+	defer admin.Close(ctx)
+	err = e.c.Transaction(ctx, func(ctx context.Context, tx *orm.Tx) error {
+		if _, err := orm.Update[Account](ctx, tx, AccountModel, &orm.UpdateArgs{
+			Where: orm.Where{orm.Eq("id", ids[0])}, Data: orm.Data{"balance": orm.Decrement(50)}}); err != nil {
+			return err
+		}
+		pid, err := orm.QueryRaw[int32](ctx, tx, orm.SQL("SELECT pg_backend_pid()"))
+		if err != nil {
+			return err
+		}
+		if _, err := admin.Exec(ctx, "SELECT pg_terminate_backend($1)", pid[0]); err != nil {
+			return err
+		}
+		_, err = orm.Update[Account](ctx, tx, AccountModel, &orm.UpdateArgs{
+			Where: orm.Where{orm.Eq("id", ids[1])}, Data: orm.Data{"balance": orm.Increment(50)}})
+		return err
+	}, &orm.TxOpts{MaxRetries: 3})
+	require.Error(t, err)
+	require.True(t, orm.IsConnectionClosed(err), "%v", err)
+	oe, ok := orm.AsError(err)
+	require.True(t, ok)
+	require.Equal(t, "57P01", oe.SQLState)
+	require.False(t, orm.IsSerializationFailure(err), "a lost connection is not retried as a conflict")
+	all, err := orm.FindMany[Account](ctx, e.c, AccountModel, &orm.FindArgs{OrderBy: []orm.Order{orm.Asc("id")}})
+	require.NoError(t, err, "the client recovers on a fresh connection")
+	require.EqualValues(t, 100, all[0].Balance, "the debit was never committed")
+	require.EqualValues(t, 100, all[1].Balance)
 }
