@@ -1,0 +1,508 @@
+package lock
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	mrand "math/rand/v2"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/redis/rueidis"
+)
+
+// Defaults for Options.
+const (
+	DefaultPrefix          = "lock:"
+	DefaultTTL             = 10 * time.Second
+	DefaultRetryDelay      = 50 * time.Millisecond
+	DefaultDriftFactor     = 0.01
+	DefaultInstanceTimeout = 50 * time.Millisecond
+)
+
+// Options configure a Locker. The zero value (or nil) gives the defaults.
+type Options struct {
+	// Prefix starts every key; default "lock:". A lock named n uses the
+	// keys Prefix+"{n}" and Prefix+"{n}:fence" (same cluster slot).
+	Prefix string
+	// TTL is the default lease; default 10s.
+	TTL time.Duration
+	// RetryDelay is the upper bound of the jittered pause between attempts
+	// of Acquire; default 50ms.
+	RetryDelay time.Duration
+	// DriftFactor is the share of the TTL set aside for clock drift between
+	// this process and the servers (plus 2ms); default 0.01.
+	DriftFactor float64
+	// InstanceTimeout bounds each call to one instance of a Redlock (N>1),
+	// so a dead instance costs little; default 50ms. Unused for N=1.
+	InstanceTimeout time.Duration
+}
+
+// AcquireOpts are per-call options; nil takes the Locker's defaults.
+type AcquireOpts struct {
+	// TTL overrides Options.TTL for this lock.
+	TTL time.Duration
+	// AutoExtend renews the lease every TTL/3 until Release. Without it
+	// the holder context ends when the lease runs out.
+	AutoExtend bool
+}
+
+// Locker hands out locks on one Redis (New) or on N independent Redis
+// servers with the Redlock algorithm (NewRedlock).
+//
+// Goroutines of one Locker queue locally for a name, so only one of them
+// polls the servers at a time and a local release wakes the next local
+// waiter at once.
+type Locker struct {
+	clients []rueidis.Client
+	quorum  int
+	o       Options
+
+	mu    sync.Mutex
+	gates map[string]*gate
+}
+
+// gate serializes the local contenders for one name.
+type gate struct {
+	ch   chan struct{}
+	refs int
+}
+
+func (l *Locker) enter(name string) *gate {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	g := l.gates[name]
+	if g == nil {
+		g = &gate{ch: make(chan struct{}, 1)}
+		l.gates[name] = g
+	}
+	g.refs++
+	return g
+}
+
+func (l *Locker) leave(name string, g *gate, held bool) {
+	if held {
+		<-g.ch
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if g.refs--; g.refs == 0 {
+		delete(l.gates, name)
+	}
+}
+
+// New returns a Locker on a single Redis server.
+func New(c rueidis.Client, o *Options) *Locker {
+	l, _ := NewRedlock([]rueidis.Client{c}, o)
+	return l
+}
+
+// NewRedlock returns a Locker over N independent Redis servers (not
+// replicas of each other). A lock is held when a majority (N/2+1) granted it
+// within the lease minus the drift allowance. See the package documentation
+// for the safety limits of Redlock.
+func NewRedlock(clients []rueidis.Client, o *Options) (*Locker, error) {
+	if len(clients) == 0 {
+		return nil, errors.New("lock: NewRedlock needs at least one client")
+	}
+	var opt Options
+	if o != nil {
+		opt = *o
+	}
+	if opt.Prefix == "" {
+		opt.Prefix = DefaultPrefix
+	}
+	if opt.TTL <= 0 {
+		opt.TTL = DefaultTTL
+	}
+	if opt.RetryDelay <= 0 {
+		opt.RetryDelay = DefaultRetryDelay
+	}
+	if opt.DriftFactor <= 0 {
+		opt.DriftFactor = DefaultDriftFactor
+	}
+	if opt.InstanceTimeout <= 0 {
+		opt.InstanceTimeout = DefaultInstanceTimeout
+	}
+	return &Locker{clients: clients, quorum: len(clients)/2 + 1, o: opt, gates: map[string]*gate{}}, nil
+}
+
+// Lock is a held lock. Its Context is cancelled, with cause ErrLockLost,
+// as soon as the lease can no longer be trusted (expired, taken over, or
+// auto-extension failed); work done under the lock should use it and write
+// to the protected resource with the Fence token.
+type Lock struct {
+	l      *Locker
+	name   string
+	keys   []string
+	token  string
+	fence  int64
+	ttl    time.Duration
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	// freeGate lets the next local contender in, once.
+	freeGate func()
+
+	mu       sync.Mutex
+	timer    *time.Timer
+	released bool
+	stop     chan struct{}
+	done     chan struct{}
+}
+
+// Name returns the lock name.
+func (lk *Lock) Name() string { return lk.name }
+
+// Fence returns the fencing token: strictly greater than the token of every
+// earlier acquisition of the same name.
+func (lk *Lock) Fence() int64 { return lk.fence }
+
+// Context returns the holder context. It is done when the lock is lost
+// (context.Cause is ErrLockLost), released, or when the context given to
+// Acquire ends.
+func (lk *Lock) Context() context.Context { return lk.ctx }
+
+func (l *Locker) keys(name string) []string {
+	k := l.o.Prefix + "{" + name + "}"
+	return []string{k, k + ":fence"}
+}
+
+func newToken() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func ms(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) }
+
+func (l *Locker) ttl(o *AcquireOpts) time.Duration {
+	if o != nil && o.TTL > 0 {
+		return o.TTL
+	}
+	return l.o.TTL
+}
+
+func (l *Locker) drift(ttl time.Duration) time.Duration {
+	return time.Duration(float64(ttl)*l.o.DriftFactor) + 2*time.Millisecond
+}
+
+// each runs f on every instance, in parallel when there are several, each
+// call bounded by InstanceTimeout.
+func (l *Locker) each(ctx context.Context, f func(ctx context.Context, c rueidis.Client) rueidis.RedisResult) []rueidis.RedisResult {
+	if len(l.clients) == 1 {
+		return []rueidis.RedisResult{f(ctx, l.clients[0])}
+	}
+	out := make([]rueidis.RedisResult, len(l.clients))
+	var wg sync.WaitGroup
+	for i, c := range l.clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ictx, cancel := context.WithTimeout(ctx, l.o.InstanceTimeout)
+			defer cancel()
+			out[i] = f(ictx, c)
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// TryAcquire makes one attempt. It returns ErrNotAcquired (or a
+// *QuorumError for a Redlock) when the lock is held elsewhere.
+// A lock held or awaited by another goroutine of this Locker counts as held.
+func (l *Locker) TryAcquire(ctx context.Context, name string, o *AcquireOpts) (*Lock, error) {
+	if name == "" {
+		return nil, ErrInvalidName
+	}
+	g := l.enter(name)
+	select {
+	case g.ch <- struct{}{}:
+	default:
+		l.leave(name, g, false)
+		return nil, fmt.Errorf("%w: %q is held", ErrNotAcquired, name)
+	}
+	lk, _, err := l.attempt(ctx, name, g, o)
+	if err != nil {
+		l.leave(name, g, true)
+	}
+	return lk, err
+}
+
+// Acquire waits until the lock is free or ctx ends. A transport error
+// (server unreachable) is returned at once.
+func (l *Locker) Acquire(ctx context.Context, name string, o *AcquireOpts) (*Lock, error) {
+	if name == "" {
+		return nil, ErrInvalidName
+	}
+	g := l.enter(name)
+	select {
+	case g.ch <- struct{}{}:
+	case <-ctx.Done():
+		l.leave(name, g, false)
+		return nil, fmt.Errorf("%w: %q: %w", ErrNotAcquired, name, context.Cause(ctx))
+	}
+	for {
+		lk, wait, err := l.attempt(ctx, name, g, o)
+		if err == nil || !errors.Is(err, ErrNotAcquired) {
+			if err != nil {
+				l.leave(name, g, true)
+			}
+			return lk, err
+		}
+		d := time.Duration(mrand.Int64N(int64(l.o.RetryDelay)) + 1)
+		if wait > 0 && wait < d {
+			d = wait
+		}
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			l.leave(name, g, true)
+			return nil, fmt.Errorf("%w: %q: %w", ErrNotAcquired, name, context.Cause(ctx))
+		case <-t.C:
+		}
+	}
+}
+
+// WithLock acquires the lock with auto-extension, runs fn with the holder
+// context and the fencing token, and releases the lock. If the lock is lost
+// while fn runs, fn's context is cancelled and WithLock returns an error
+// matching ErrLockLost (joined with fn's error).
+func (l *Locker) WithLock(ctx context.Context, name string, o *AcquireOpts, fn func(ctx context.Context, fence int64) error) error {
+	opts := AcquireOpts{AutoExtend: true}
+	if o != nil {
+		opts.TTL = o.TTL
+	}
+	lk, err := l.Acquire(ctx, name, &opts)
+	if err != nil {
+		return err
+	}
+	ferr := fn(lk.Context(), lk.Fence())
+	rerr := lk.Release(context.WithoutCancel(ctx))
+	return errors.Join(ferr, rerr)
+}
+
+func (l *Locker) attempt(ctx context.Context, name string, g *gate, o *AcquireOpts) (*Lock, time.Duration, error) {
+	ttl := l.ttl(o)
+	keys := l.keys(name)
+	token := newToken()
+	start := time.Now()
+	res := l.each(ctx, func(ctx context.Context, c rueidis.Client) rueidis.RedisResult {
+		return acquireScript.Exec(ctx, c, keys, []string{token, ms(ttl)})
+	})
+	var (
+		granted []int
+		fence   int64
+		wait    time.Duration
+		errs    []error
+	)
+	for i, r := range res {
+		arr, err := r.ToArray()
+		if err == nil && len(arr) != 2 {
+			err = fmt.Errorf("lock: unexpected reply %v", arr)
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		f, _ := arr[0].AsInt64()
+		if f > 0 {
+			granted = append(granted, i)
+			fence = max(fence, f)
+			continue
+		}
+		if p, _ := arr[1].AsInt64(); p > 0 && (wait == 0 || time.Duration(p)*time.Millisecond < wait) {
+			wait = time.Duration(p) * time.Millisecond
+		}
+	}
+	validity := ttl - time.Since(start) - l.drift(ttl)
+	if len(granted) >= l.quorum && validity > 0 && len(l.clients) > 1 {
+		granted = l.raiseFence(ctx, keys, token, fence, granted)
+	}
+	if len(granted) >= l.quorum && validity > 0 {
+		validity = ttl - time.Since(start) - l.drift(ttl)
+		if validity > 0 {
+			return l.hold(ctx, name, g, keys, token, fence, ttl, validity, o), 0, nil
+		}
+	}
+	if len(granted) > 0 {
+		l.releaseAll(context.WithoutCancel(ctx), keys, token)
+	}
+	switch {
+	case len(l.clients) == 1 && len(errs) == 1:
+		return nil, 0, fmt.Errorf("lock %q: %w", name, errs[0])
+	case len(l.clients) == 1:
+		return nil, wait, fmt.Errorf("%w: %q is held", ErrNotAcquired, name)
+	case len(errs) > len(l.clients)-l.quorum:
+		// Too many instances did not answer: an outage, not contention.
+		return nil, 0, &QuorumError{Name: name, Acquired: len(granted), Need: l.quorum, Errs: errs, Unavailable: true}
+	}
+	return nil, wait, &QuorumError{Name: name, Acquired: len(granted), Need: l.quorum, Errs: errs}
+}
+
+// raiseFence lifts the fencing counter of every granting instance to fence
+// and returns the instances where that succeeded.
+func (l *Locker) raiseFence(ctx context.Context, keys []string, token string, fence int64, granted []int) []int {
+	f := strconv.FormatInt(fence, 10)
+	ok := make([]bool, len(granted))
+	var wg sync.WaitGroup
+	for j, i := range granted {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ictx, cancel := context.WithTimeout(ctx, l.o.InstanceTimeout)
+			defer cancel()
+			n, err := raiseFenceScript.Exec(ictx, l.clients[i], keys, []string{token, f}).AsInt64()
+			ok[j] = err == nil && n == 1
+		}()
+	}
+	wg.Wait()
+	out := granted[:0:0]
+	for j, i := range granted {
+		if ok[j] {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func (l *Locker) releaseAll(ctx context.Context, keys []string, token string) (released, notOwner int, errs []error) {
+	for _, r := range l.each(ctx, func(ctx context.Context, c rueidis.Client) rueidis.RedisResult {
+		return releaseScript.Exec(ctx, c, keys[:1], []string{token})
+	}) {
+		n, err := r.AsInt64()
+		switch {
+		case err != nil:
+			errs = append(errs, err)
+		case n == 1:
+			released++
+		default:
+			notOwner++
+		}
+	}
+	return released, notOwner, errs
+}
+
+func (l *Locker) hold(ctx context.Context, name string, g *gate, keys []string, token string, fence int64, ttl, validity time.Duration, o *AcquireOpts) *Lock {
+	hctx, cancel := context.WithCancelCause(ctx)
+	lk := &Lock{l: l, name: name, keys: keys, token: token, fence: fence, ttl: ttl, ctx: hctx, cancel: cancel}
+	lk.timer = time.AfterFunc(validity, func() { cancel(ErrLockLost) })
+	// Once the holder context ends (lost, released, or the caller's context
+	// ended), the next local contender may poll the servers.
+	lk.freeGate = sync.OnceFunc(func() { l.leave(name, g, true) })
+	context.AfterFunc(hctx, lk.freeGate)
+	if o != nil && o.AutoExtend {
+		lk.stop, lk.done = make(chan struct{}), make(chan struct{})
+		go lk.autoExtend()
+	}
+	return lk
+}
+
+func (lk *Lock) autoExtend() {
+	defer close(lk.done)
+	every := lk.ttl / 3
+	t := time.NewTimer(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-lk.stop:
+			return
+		case <-lk.ctx.Done():
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(lk.ctx, every)
+		err := lk.Extend(ctx, lk.ttl)
+		cancel()
+		switch {
+		case err == nil:
+			t.Reset(every)
+		case errors.Is(err, ErrLockLost):
+			return
+		default:
+			// Transient failure: try again soon; the lease timer cancels
+			// the holder if the lease runs out first.
+			t.Reset(every / 4)
+		}
+	}
+}
+
+// Extend renews the lease to ttl (0 keeps the lock's TTL). It returns
+// ErrLockLost, and cancels the holder context, when this owner no longer
+// holds the lock.
+func (lk *Lock) Extend(ctx context.Context, ttl time.Duration) error {
+	if ttl <= 0 {
+		ttl = lk.ttl
+	}
+	if lk.ctx.Err() != nil {
+		if errors.Is(context.Cause(lk.ctx), ErrLockLost) {
+			return fmt.Errorf("lock %q: %w", lk.name, ErrLockLost)
+		}
+		return fmt.Errorf("lock %q: extend after release: %w", lk.name, ErrLockLost)
+	}
+	l := lk.l
+	start := time.Now()
+	var ok, notOwner int
+	var errs []error
+	for _, r := range l.each(ctx, func(ctx context.Context, c rueidis.Client) rueidis.RedisResult {
+		return extendScript.Exec(ctx, c, lk.keys[:1], []string{lk.token, ms(ttl)})
+	}) {
+		n, err := r.AsInt64()
+		switch {
+		case err != nil:
+			errs = append(errs, err)
+		case n == 1:
+			ok++
+		default:
+			notOwner++
+		}
+	}
+	validity := ttl - time.Since(start) - l.drift(ttl)
+	if ok >= l.quorum && validity > 0 {
+		lk.mu.Lock()
+		defer lk.mu.Unlock()
+		if lk.released || lk.ctx.Err() != nil {
+			return fmt.Errorf("lock %q: %w", lk.name, ErrLockLost)
+		}
+		lk.timer.Stop()
+		lk.timer.Reset(validity)
+		return nil
+	}
+	if notOwner > len(l.clients)-l.quorum {
+		lk.cancel(ErrLockLost)
+		return fmt.Errorf("lock %q: %w", lk.name, ErrLockLost)
+	}
+	return fmt.Errorf("lock %q: extend: %w", lk.name, errors.Join(errs...))
+}
+
+// Release gives the lock up on every instance and ends the holder context.
+// It returns ErrLockLost when the lease had already been lost (the work
+// done under it may have overlapped with another holder).
+func (lk *Lock) Release(ctx context.Context) error {
+	lk.mu.Lock()
+	if lk.released {
+		lk.mu.Unlock()
+		return nil
+	}
+	lk.released = true
+	lk.timer.Stop()
+	lk.mu.Unlock()
+	if lk.stop != nil {
+		close(lk.stop)
+		<-lk.done
+	}
+	lost := errors.Is(context.Cause(lk.ctx), ErrLockLost)
+	released, _, errs := lk.l.releaseAll(ctx, lk.keys, lk.token)
+	lk.freeGate()
+	lk.cancel(context.Canceled)
+	switch {
+	case lost || released < lk.l.quorum && len(errs) == 0:
+		return fmt.Errorf("lock %q: %w", lk.name, ErrLockLost)
+	case released < lk.l.quorum:
+		return fmt.Errorf("lock %q: release: %w", lk.name, errors.Join(errs...))
+	}
+	return nil
+}

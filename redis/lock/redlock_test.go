@@ -1,0 +1,158 @@
+package lock_test
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/rueidis"
+	"github.com/stretchr/testify/require"
+
+	"github.com/polystore/polystore/internal/devenv"
+	"github.com/polystore/polystore/redis/lock"
+)
+
+type cluster struct {
+	procs   []*devenv.RedisProcess
+	clients []rueidis.Client
+}
+
+func startThree(t *testing.T) cluster {
+	t.Helper()
+	var c cluster
+	for range 3 {
+		p := devenv.StartRedis(t)
+		c.procs = append(c.procs, p)
+		c.clients = append(c.clients, clientFor(t, p.Addr()))
+	}
+	return c
+}
+
+func (c cluster) exists(t *testing.T, key string) []bool {
+	t.Helper()
+	out := make([]bool, len(c.clients))
+	for i, cl := range c.clients {
+		n, err := cl.Do(context.Background(), cl.B().Exists().Key(key).Build()).AsInt64()
+		if err == nil && n == 1 {
+			out[i] = true
+		}
+	}
+	return out
+}
+
+func TestRedlockQuorumAndReleaseOnAll(t *testing.T) {
+	ctx := context.Background()
+	c := startThree(t)
+	l, err := lock.NewRedlock(c.clients, &lock.Options{InstanceTimeout: 200 * time.Millisecond})
+	require.NoError(t, err)
+
+	a, err := l.TryAcquire(ctx, "r", nil)
+	require.NoError(t, err)
+	require.Equal(t, []bool{true, true, true}, c.exists(t, "lock:{r}"))
+	_, err = l.TryAcquire(ctx, "r", nil)
+	require.ErrorIs(t, err, lock.ErrNotAcquired)
+	require.NoError(t, a.Release(ctx))
+	require.Equal(t, []bool{false, false, false}, c.exists(t, "lock:{r}"), "released on all")
+
+	// A foreign holder on one instance only: a majority still grants.
+	require.NoError(t, c.clients[0].Do(ctx, c.clients[0].B().Set().Key("lock:{r}").Value("x").Build()).Error())
+	b, err := l.TryAcquire(ctx, "r", nil)
+	require.NoError(t, err)
+	require.NoError(t, b.Release(ctx))
+
+	// Foreign holders on two instances: no quorum, and the one instance that
+	// granted is released again.
+	require.NoError(t, c.clients[1].Do(ctx, c.clients[1].B().Set().Key("lock:{r}").Value("x").Build()).Error())
+	_, err = l.TryAcquire(ctx, "r", nil)
+	var q *lock.QuorumError
+	require.ErrorAs(t, err, &q)
+	require.Equal(t, 1, q.Acquired)
+	require.Equal(t, 2, q.Need)
+	require.True(t, lock.IsNotAcquired(err))
+	require.Equal(t, []bool{true, true, false}, c.exists(t, "lock:{r}"))
+}
+
+// Fencing tokens keep increasing while instances die and come back empty:
+// the counter of every granting instance is raised to the token handed out,
+// and any two majorities overlap.
+func TestRedlockFencesSurviveInstanceLoss(t *testing.T) {
+	ctx := context.Background()
+	c := startThree(t)
+	l, err := lock.NewRedlock(c.clients, &lock.Options{InstanceTimeout: 200 * time.Millisecond})
+	require.NoError(t, err)
+	// Counters start out of step.
+	require.NoError(t, c.clients[0].Do(ctx, c.clients[0].B().Set().Key("lock:{f}:fence").Value("100").Build()).Error())
+
+	var last int64
+	take := func() {
+		t.Helper()
+		lk, err := l.Acquire(ctx, "f", nil)
+		require.NoError(t, err)
+		require.Greater(t, lk.Fence(), last)
+		last = lk.Fence()
+		require.NoError(t, lk.Release(ctx))
+	}
+	take()
+	require.NoError(t, c.procs[0].Stop())
+	take() // instances 1 and 2
+	require.NoError(t, c.procs[0].Restart(ctx))
+	require.NoError(t, c.procs[1].Stop())
+	take() // instances 0 (empty after restart) and 2
+	require.NoError(t, c.procs[1].Restart(ctx))
+	require.NoError(t, c.procs[2].Stop())
+	take() // instances 0 and 1 (empty after restart)
+	require.NoError(t, c.procs[2].Restart(ctx))
+
+	// Two instances down: no quorum possible, reported as an outage.
+	require.NoError(t, c.procs[0].Stop())
+	require.NoError(t, c.procs[1].Stop())
+	_, err = l.TryAcquire(ctx, "f", nil)
+	var q *lock.QuorumError
+	require.ErrorAs(t, err, &q)
+	require.True(t, q.Unavailable)
+	require.False(t, lock.IsNotAcquired(err))
+}
+
+func TestRedlockNeverTwoHolders(t *testing.T) {
+	ctx := context.Background()
+	c := startThree(t)
+	const lockers, workers, total = 5, 20, 500
+	ls := make([]*lock.Locker, lockers)
+	for i := range ls {
+		var err error
+		ls[i], err = lock.NewRedlock(c.clients, &lock.Options{RetryDelay: 2 * time.Millisecond, InstanceTimeout: time.Second})
+		require.NoError(t, err)
+	}
+	var taken, holders, lastFence, violations atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for taken.Load() < total {
+				lk, err := ls[w%lockers].Acquire(ctx, "hot", nil)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if holders.Add(1) != 1 {
+					violations.Add(1)
+				}
+				if lastFence.Swap(lk.Fence()) >= lk.Fence() {
+					violations.Add(1)
+				}
+				taken.Add(1)
+				holders.Add(-1)
+				if err := lk.Release(ctx); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	require.Zero(t, violations.Load())
+	require.GreaterOrEqual(t, taken.Load(), int64(total))
+}

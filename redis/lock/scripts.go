@@ -1,0 +1,74 @@
+package lock
+
+import "github.com/redis/rueidis"
+
+// acquireScript takes the lock and draws the next fencing token in one step,
+// so no two acquisitions can ever see the same token.
+//
+//	KEYS[1] lock key       KEYS[2] fencing counter
+//	ARGV[1] owner token    ARGV[2] TTL in milliseconds
+//	returns {fence, 0} when acquired, {0, pttl} when held by another owner
+var acquireScript = rueidis.NewLuaScript(`
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return {redis.call('INCR', KEYS[2]), 0}
+end
+return {0, redis.call('PTTL', KEYS[1])}
+`)
+
+// releaseScript deletes the lock only when it still holds the owner's token.
+//
+//	KEYS[1] lock key   ARGV[1] owner token
+//	returns 1 when released, 0 when not the owner
+var releaseScript = rueidis.NewLuaScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+`)
+
+// extendScript resets the TTL only when the lock still holds the owner's token.
+//
+//	KEYS[1] lock key   ARGV[1] owner token   ARGV[2] TTL in milliseconds
+//	returns 1 when extended, 0 when not the owner
+var extendScript = rueidis.NewLuaScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+`)
+
+// raiseFenceScript lifts the fencing counter to at least ARGV[2], only while
+// the caller owns the lock. Redlock uses it so that every instance of the
+// quorum holds a counter at least as high as the token handed out; any later
+// quorum overlaps this one and therefore draws a higher token.
+//
+//	KEYS[1] lock key   KEYS[2] fencing counter
+//	ARGV[1] owner token   ARGV[2] fence
+//	returns 1 when raised (or already high enough), 0 when not the owner
+var raiseFenceScript = rueidis.NewLuaScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return 0
+end
+local cur = tonumber(redis.call('GET', KEYS[2]) or '0')
+if cur < tonumber(ARGV[2]) then
+  redis.call('SET', KEYS[2], ARGV[2])
+end
+return 1
+`)
+
+// fencedSetScript writes a value only when the writer's fencing token is at
+// least the highest one seen for the resource.
+//
+//	KEYS[1] value key   KEYS[2] highest-fence key
+//	ARGV[1] fence       ARGV[2] value
+//	returns {1, fence} when written, {0, highest} when the token is stale
+var fencedSetScript = rueidis.NewLuaScript(`
+local hi = tonumber(redis.call('GET', KEYS[2]) or '0')
+local f = tonumber(ARGV[1])
+if f < hi then
+  return {0, hi}
+end
+redis.call('SET', KEYS[2], ARGV[1])
+redis.call('SET', KEYS[1], ARGV[2])
+return {1, f}
+`)
