@@ -1,0 +1,99 @@
+package stream
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/redis/rueidis"
+)
+
+// DefaultMaxLen is the approximate length a Stream is trimmed to.
+const DefaultMaxLen = 100_000
+
+// ErrInvalidOptions is returned for unusable options (empty group, ...).
+var ErrInvalidOptions = errors.New("stream: invalid options")
+
+// Options configure a Stream; nil gives the defaults.
+type Options struct {
+	// MaxLen bounds the stream: every append trims it with
+	// XADD MAXLEN ~ MaxLen (approximate, cheap; the stream may hold a
+	// little more). Default 100,000; negative disables trimming.
+	MaxLen int64
+}
+
+// Stream is a bounded Redis stream.
+type Stream struct {
+	c      rueidis.Client
+	key    string
+	maxLen int64
+}
+
+// New returns the Stream at key. It does no I/O.
+func New(c rueidis.Client, key string, o *Options) *Stream {
+	s := &Stream{c: c, key: key, maxLen: DefaultMaxLen}
+	if o != nil && o.MaxLen != 0 {
+		s.maxLen = o.MaxLen
+	}
+	return s
+}
+
+// Key returns the stream key.
+func (s *Stream) Key() string { return s.key }
+
+// Append adds an entry with the given fields (name, value pairs) and
+// returns its id.
+func (s *Stream) Append(ctx context.Context, fields ...string) (string, error) {
+	if len(fields) == 0 || len(fields)%2 != 0 {
+		return "", fmt.Errorf("%w: fields must be name, value pairs", ErrInvalidOptions)
+	}
+	return s.c.Do(ctx, s.xadd(fields)).ToString()
+}
+
+func (s *Stream) xadd(fields []string) rueidis.Completed {
+	b := s.c.B().Arbitrary("XADD").Keys(s.key)
+	if s.maxLen > 0 {
+		b = b.Args("MAXLEN", "~", fmt.Sprint(s.maxLen))
+	}
+	return b.Args("*").Args(fields...).Build()
+}
+
+// DataField is the field that holds the JSON value of typed entries.
+const DataField = "data"
+
+// Publish appends v, encoded as JSON in the "data" field, and returns the
+// entry id.
+func Publish[T any](ctx context.Context, s *Stream, v T) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("stream: encode %T: %w", v, err)
+	}
+	return s.Append(ctx, DataField, string(b))
+}
+
+// PublishMany appends many values in one pipelined round trip.
+func PublishMany[T any](ctx context.Context, s *Stream, vs []T) ([]string, error) {
+	cmds := make(rueidis.Commands, 0, len(vs))
+	for _, v := range vs {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("stream: encode %T: %w", v, err)
+		}
+		cmds = append(cmds, s.xadd([]string{DataField, string(b)}))
+	}
+	ids := make([]string, 0, len(vs))
+	for _, r := range s.c.DoMulti(ctx, cmds...) {
+		id, err := r.ToString()
+		if err != nil {
+			return ids, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// Len returns the number of entries (XLEN).
+func (s *Stream) Len(ctx context.Context) (int64, error) {
+	return s.c.Do(ctx, s.c.B().Xlen().Key(s.key).Build()).AsInt64()
+}

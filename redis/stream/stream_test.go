@@ -1,0 +1,223 @@
+package stream_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/rueidis"
+	"github.com/stretchr/testify/require"
+
+	"github.com/polystore/polystore/internal/devenv"
+	"github.com/polystore/polystore/redis/stream"
+)
+
+func TestMain(m *testing.M) { devenv.Main(m) }
+
+type job struct {
+	N int `json:"n"`
+}
+
+func runWorker[T any](t *testing.T, w *stream.Worker[T]) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			require.NoError(t, <-done)
+		})
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+func TestAppendIsBounded(t *testing.T) {
+	ctx := context.Background()
+	ns := devenv.Redis(t)
+	s := stream.New(ns.Client, ns.Key("s"), &stream.Options{MaxLen: 100})
+	vs := make([]job, 5000)
+	for i := range vs {
+		vs[i] = job{N: i}
+	}
+	ids, err := stream.PublishMany(ctx, s, vs)
+	require.NoError(t, err)
+	require.Len(t, ids, 5000)
+	n, err := s.Len(ctx)
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, n, int64(100))
+	require.Less(t, n, int64(1000), "approximate trimming keeps the stream near MaxLen")
+
+	_, err = s.Append(ctx, "odd")
+	require.ErrorIs(t, err, stream.ErrInvalidOptions)
+}
+
+func TestWorkerProcessesAndAcks(t *testing.T) {
+	ctx := context.Background()
+	ns := devenv.Redis(t)
+	s := stream.New(ns.Client, ns.Key("s"), nil)
+	const total = 300
+	var seen sync.Map
+	var count atomic.Int64
+	w, err := stream.NewWorker(s, stream.WorkerOpts{Group: "g", Consumer: "c1", Concurrency: 4},
+		func(ctx context.Context, m stream.Message[job]) error {
+			if _, dup := seen.LoadOrStore(m.Value.N, true); !dup {
+				count.Add(1)
+			}
+			return nil
+		})
+	require.NoError(t, err)
+	for i := range total {
+		_, err := stream.Publish(ctx, s, job{N: i})
+		require.NoError(t, err)
+	}
+	stop := runWorker(t, w)
+	require.Eventually(t, func() bool { return count.Load() == total }, 30*time.Second, 10*time.Millisecond)
+	stop()
+	pending := ns.Client.Do(ctx, ns.Client.B().Xpending().Key(s.Key()).Group("g").Build())
+	arr, err := pending.ToArray()
+	require.NoError(t, err)
+	n, _ := arr[0].AsInt64()
+	require.Zero(t, n, "every entry acknowledged")
+}
+
+func TestRetryThenDeadLetter(t *testing.T) {
+	ctx := context.Background()
+	ns := devenv.Redis(t)
+	s := stream.New(ns.Client, ns.Key("s"), nil)
+	var mu sync.Mutex
+	attempts := map[int][]int{}
+	w, err := stream.NewWorker(s, stream.WorkerOpts{Group: "g", Consumer: "c1", MaxAttempts: 3,
+		Backoff: func(int) time.Duration { return 10 * time.Millisecond }},
+		func(ctx context.Context, m stream.Message[job]) error {
+			mu.Lock()
+			attempts[m.Value.N] = append(attempts[m.Value.N], m.Attempt)
+			mu.Unlock()
+			switch {
+			case m.Value.N == 1 && m.Attempt < 2: // flaky: succeeds on the 2nd attempt
+				return errors.New("flaky")
+			case m.Value.N == 2: // always fails
+				return errors.New("boom")
+			case m.Value.N == 3:
+				panic("handler panic")
+			}
+			return nil
+		})
+	require.NoError(t, err)
+	for _, n := range []int{1, 2, 3} {
+		_, err := stream.Publish(ctx, s, job{N: n})
+		require.NoError(t, err)
+	}
+	_, err = s.Append(ctx, stream.DataField, "{not json")
+	require.NoError(t, err)
+	runWorker(t, w)
+
+	dead := stream.New(ns.Client, s.Key()+":dead", nil)
+	require.Eventually(t, func() bool { n, _ := dead.Len(ctx); return n == 3 }, 30*time.Second, 10*time.Millisecond)
+	mu.Lock()
+	require.Equal(t, []int{1, 2}, attempts[1])
+	require.Equal(t, []int{1, 2, 3}, attempts[2])
+	require.Equal(t, []int{1, 2, 3}, attempts[3])
+	mu.Unlock()
+
+	xs, err := ns.Client.Do(ctx, ns.Client.B().Xrange().Key(dead.Key()).Start("-").End("+").Build()).AsXRange()
+	require.NoError(t, err)
+	errs := map[string]string{}
+	for _, x := range xs {
+		errs[x.FieldValues[stream.DataField]] = x.FieldValues["error"]
+		require.NotEmpty(t, x.FieldValues["source_id"])
+	}
+	require.Equal(t, "boom", errs[`{"n":2}`])
+	require.Contains(t, errs[`{"n":3}`], "panic")
+	require.Contains(t, errs[`{not json`], "decode")
+}
+
+// At-least-once: consumer A dies in the middle of an entry (its connection
+// is gone, it never acks); consumer B reclaims the entry and processes it.
+func TestAtLeastOnceAfterConsumerDies(t *testing.T) {
+	ctx := context.Background()
+	ns := devenv.Redis(t)
+	clientA := ns.NewClient(&rueidis.ClientOption{DisableCache: true})
+	started := make(chan string, 1)
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	wa, err := stream.NewWorker(stream.New(clientA, ns.Key("s"), nil),
+		stream.WorkerOpts{Group: "g", Consumer: "a", Block: 100 * time.Millisecond},
+		func(ctx context.Context, m stream.Message[job]) error {
+			started <- m.ID
+			<-release
+			return nil
+		})
+	require.NoError(t, err)
+	s := stream.New(ns.Client, ns.Key("s"), nil)
+	id, err := stream.Publish(ctx, s, job{N: 7})
+	require.NoError(t, err)
+	go func() { _ = wa.Run(ctx) }()
+	require.Equal(t, id, <-started)
+	clientA.Close() // A is gone mid-message
+
+	done := make(chan stream.Message[job], 1)
+	wb, err := stream.NewWorker(s, stream.WorkerOpts{Group: "g", Consumer: "b", ClaimIdle: 200 * time.Millisecond, Block: 100 * time.Millisecond},
+		func(ctx context.Context, m stream.Message[job]) error {
+			done <- m
+			return nil
+		})
+	require.NoError(t, err)
+	runWorker(t, wb)
+	select {
+	case m := <-done:
+		require.Equal(t, id, m.ID)
+		require.Equal(t, 7, m.Value.N)
+		require.Equal(t, 2, m.Attempt, "the lost delivery counts as an attempt")
+	case <-time.After(30 * time.Second):
+		t.Fatal("entry of the dead consumer never reprocessed")
+	}
+	require.Eventually(t, func() bool {
+		arr, err := ns.Client.Do(ctx, ns.Client.B().Xpending().Key(s.Key()).Group("g").Build()).ToArray()
+		if err != nil {
+			return false
+		}
+		n, _ := arr[0].AsInt64()
+		return n == 0
+	}, 10*time.Second, 10*time.Millisecond)
+}
+
+func TestGracefulShutdownFinishesInFlight(t *testing.T) {
+	ctx := context.Background()
+	ns := devenv.Redis(t)
+	s := stream.New(ns.Client, ns.Key("s"), nil)
+	started := make(chan struct{})
+	var finished atomic.Bool
+	w, err := stream.NewWorker(s, stream.WorkerOpts{Group: "g", Consumer: "c", Block: 100 * time.Millisecond},
+		func(ctx context.Context, m stream.Message[job]) error {
+			close(started)
+			time.Sleep(200 * time.Millisecond)
+			if ctx.Err() != nil {
+				return fmt.Errorf("handler context cancelled during shutdown: %w", ctx.Err())
+			}
+			finished.Store(true)
+			return nil
+		})
+	require.NoError(t, err)
+	_, err = stream.Publish(ctx, s, job{N: 1})
+	require.NoError(t, err)
+	stop := runWorker(t, w)
+	<-started
+	stop() // returns only after the handler finished
+	require.True(t, finished.Load())
+	arr, err := ns.Client.Do(ctx, ns.Client.B().Xpending().Key(s.Key()).Group("g").Build()).ToArray()
+	require.NoError(t, err)
+	n, _ := arr[0].AsInt64()
+	require.Zero(t, n, "the in-flight entry was acknowledged")
+}
+
+func TestNewWorkerValidates(t *testing.T) {
+	_, err := stream.NewWorker(stream.New(nil, "k", nil), stream.WorkerOpts{}, func(context.Context, stream.Message[job]) error { return nil })
+	require.ErrorIs(t, err, stream.ErrInvalidOptions)
+}

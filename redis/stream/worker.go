@@ -1,0 +1,302 @@
+package stream
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/redis/rueidis"
+)
+
+// WorkerOpts configure a Worker. Group and Consumer are required.
+type WorkerOpts struct {
+	Group    string // consumer group, created (from StartID) when missing
+	Consumer string // this consumer's name, unique per process
+	// StartID is where a new group starts: "0" (default) processes what
+	// the stream already holds, "$" only new entries.
+	StartID string
+	// Concurrency is the number of handlers running at once; default 1.
+	Concurrency int
+	// Batch is the COUNT of each read; default 10.
+	Batch int64
+	// Block is how long one read waits for entries; default 1s.
+	Block time.Duration
+	// MaxAttempts is how many times an entry is handled before it goes to
+	// the dead-letter stream; default 5.
+	MaxAttempts int
+	// Backoff returns the pause before attempt n+1 after attempt n failed;
+	// default 100ms * 2^(n-1), at most 10s.
+	Backoff func(attempt int) time.Duration
+	// ClaimIdle is how long an entry stays unacknowledged by a consumer
+	// before another consumer takes it over (XAUTOCLAIM); default 30s.
+	// Keep it well above the longest handler run.
+	ClaimIdle time.Duration
+	// DeadLetter is the stream that receives entries that failed
+	// MaxAttempts times (or cannot be decoded); default key+":dead".
+	DeadLetter string
+	// Logger receives handler failures; default slog.Default().
+	Logger *slog.Logger
+}
+
+// Message is one entry handed to a handler.
+type Message[T any] struct {
+	ID      string
+	Value   T
+	Attempt int // 1 for the first delivery
+}
+
+// Handler processes a message; a nil error acknowledges it.
+type Handler[T any] func(ctx context.Context, m Message[T]) error
+
+// Worker consumes a Stream in a consumer group with at-least-once delivery:
+// an entry is acknowledged only after its handler succeeded; failures are
+// retried with backoff, entries left by dead consumers are reclaimed with
+// XAUTOCLAIM, and entries failing MaxAttempts times are moved to a
+// dead-letter stream.
+type Worker[T any] struct {
+	s        *Stream
+	o        WorkerOpts
+	h        Handler[T]
+	attempts string // hash: entry id -> deliveries beyond the first
+}
+
+// NewWorker returns a Worker; it does no I/O.
+func NewWorker[T any](s *Stream, o WorkerOpts, h Handler[T]) (*Worker[T], error) {
+	if o.Group == "" || o.Consumer == "" || h == nil {
+		return nil, fmt.Errorf("%w: Group, Consumer and a handler are required", ErrInvalidOptions)
+	}
+	if o.StartID == "" {
+		o.StartID = "0"
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 1
+	}
+	if o.Batch <= 0 {
+		o.Batch = 10
+	}
+	if o.Block <= 0 {
+		o.Block = time.Second
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 5
+	}
+	if o.Backoff == nil {
+		o.Backoff = func(n int) time.Duration {
+			return min(100*time.Millisecond<<min(n-1, 20), 10*time.Second)
+		}
+	}
+	if o.ClaimIdle <= 0 {
+		o.ClaimIdle = 30 * time.Second
+	}
+	if o.DeadLetter == "" {
+		o.DeadLetter = s.key + ":dead"
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return &Worker[T]{s: s, o: o, h: h, attempts: s.key + ":attempts:" + o.Group}, nil
+}
+
+// deadLetterScript moves an entry to the dead-letter stream and acks it.
+//
+//	KEYS[1] stream  KEYS[2] dead-letter stream  KEYS[3] attempts hash
+//	ARGV[1] group  ARGV[2] entry id  ARGV[3] attempts  ARGV[4] error
+//	ARGV[5..] the entry's fields
+//	returns the dead-letter entry id
+var deadLetterScript = rueidis.NewLuaScript(`
+local fields = {'source_id', ARGV[2], 'attempts', ARGV[3], 'error', ARGV[4]}
+for i = 5, #ARGV do fields[#fields + 1] = ARGV[i] end
+local id = redis.call('XADD', KEYS[2], '*', unpack(fields))
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HDEL', KEYS[3], ARGV[2])
+return id
+`)
+
+func (w *Worker[T]) ensureGroup(ctx context.Context) error {
+	c := w.s.c
+	err := c.Do(ctx, c.B().XgroupCreate().Key(w.s.key).Group(w.o.Group).Id(w.o.StartID).Mkstream().Build()).Error()
+	if re, ok := rueidis.IsRedisErr(err); ok && len(re.Error()) >= 9 && re.Error()[:9] == "BUSYGROUP" {
+		return nil
+	}
+	return err
+}
+
+type entry struct {
+	id     string
+	fields map[string]string
+	fresh  bool // first delivery (read with ">")
+}
+
+// Run consumes until ctx ends, then stops reading, lets running handlers
+// finish (their context is not cancelled by ctx) and returns nil. Entries
+// waiting for a retry at shutdown stay pending and are reclaimed later.
+func (w *Worker[T]) Run(ctx context.Context) error {
+	if err := w.ensureGroup(ctx); err != nil {
+		return fmt.Errorf("stream: create group %q: %w", w.o.Group, err)
+	}
+	hctx := context.WithoutCancel(ctx)
+	sem := make(chan struct{}, w.o.Concurrency)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	dispatch := func(es []entry) {
+		for _, e := range es {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return // not started: stays pending for a reclaim
+			}
+			wg.Add(1)
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				w.process(ctx, hctx, e)
+			}()
+		}
+	}
+	var nextClaim time.Time
+	for ctx.Err() == nil {
+		if time.Now().After(nextClaim) {
+			es, err := w.reclaim(ctx)
+			if err != nil && ctx.Err() == nil {
+				w.o.Logger.Warn("stream: reclaim", "stream", w.s.key, "err", err)
+			}
+			dispatch(es)
+			nextClaim = time.Now().Add(w.o.ClaimIdle / 2)
+		}
+		es, err := w.read(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			w.o.Logger.Warn("stream: read", "stream", w.s.key, "err", err)
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
+			continue
+		}
+		dispatch(es)
+	}
+	return nil
+}
+
+func (w *Worker[T]) read(ctx context.Context) ([]entry, error) {
+	c := w.s.c
+	res, err := c.Do(ctx, c.B().Xreadgroup().Group(w.o.Group, w.o.Consumer).Count(w.o.Batch).
+		Block(w.o.Block.Milliseconds()).Streams().Key(w.s.key).Id(">").Build()).AsXRead()
+	if rueidis.IsRedisNil(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []entry
+	for _, e := range res[w.s.key] {
+		out = append(out, entry{id: e.ID, fields: e.FieldValues, fresh: true})
+	}
+	return out, nil
+}
+
+func (w *Worker[T]) reclaim(ctx context.Context) ([]entry, error) {
+	c := w.s.c
+	arr, err := c.Do(ctx, c.B().Xautoclaim().Key(w.s.key).Group(w.o.Group).Consumer(w.o.Consumer).
+		MinIdleTime(strconv.FormatInt(w.o.ClaimIdle.Milliseconds(), 10)).Start("0-0").Count(w.o.Batch).Build()).ToArray()
+	if err != nil || len(arr) < 2 {
+		return nil, err
+	}
+	xs, err := arr[1].AsXRange()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]entry, 0, len(xs))
+	for _, e := range xs {
+		if e.FieldValues == nil {
+			continue // deleted (trimmed) while pending
+		}
+		out = append(out, entry{id: e.ID, fields: e.FieldValues})
+	}
+	return out, nil
+}
+
+// process handles one entry, retrying with backoff, then acks or dead-letters it.
+func (w *Worker[T]) process(ctx, hctx context.Context, e entry) {
+	var v T
+	if err := json.Unmarshal([]byte(e.fields[DataField]), &v); err != nil {
+		w.deadLetter(hctx, e, 1, fmt.Errorf("decode: %w", err))
+		return
+	}
+	attempt := 1
+	for {
+		if !e.fresh || attempt > 1 {
+			// Count the delivery and reset the entry's idle time, so no
+			// other consumer reclaims it while this one retries.
+			c := w.s.c
+			res := c.DoMulti(hctx,
+				c.B().Hincrby().Key(w.attempts).Field(e.id).Increment(1).Build(),
+				c.B().Xclaim().Key(w.s.key).Group(w.o.Group).Consumer(w.o.Consumer).MinIdleTime("0").Id(e.id).Justid().Build())
+			n, err := res[0].AsInt64()
+			if err != nil {
+				w.o.Logger.Warn("stream: count attempt", "id", e.id, "err", err)
+				return // stays pending
+			}
+			attempt = int(n) + 1
+		}
+		if attempt > w.o.MaxAttempts {
+			w.deadLetter(hctx, e, attempt-1, errors.New("too many attempts"))
+			return
+		}
+		err := w.call(hctx, Message[T]{ID: e.id, Value: v, Attempt: attempt})
+		if err == nil {
+			w.ack(hctx, e.id, attempt > 1)
+			return
+		}
+		w.o.Logger.Warn("stream: handler failed", "stream", w.s.key, "id", e.id, "attempt", attempt, "err", err)
+		if attempt >= w.o.MaxAttempts {
+			w.deadLetter(hctx, e, attempt, err)
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return // shutting down: stays pending for a reclaim
+		case <-time.After(w.o.Backoff(attempt)):
+		}
+		e.fresh = false
+	}
+}
+
+func (w *Worker[T]) call(ctx context.Context, m Message[T]) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("stream: handler panic: %v", r)
+		}
+	}()
+	return w.h(ctx, m)
+}
+
+func (w *Worker[T]) ack(ctx context.Context, id string, counted bool) {
+	c := w.s.c
+	cmds := rueidis.Commands{c.B().Xack().Key(w.s.key).Group(w.o.Group).Id(id).Build()}
+	if counted {
+		cmds = append(cmds, c.B().Hdel().Key(w.attempts).Field(id).Build())
+	}
+	for _, r := range c.DoMulti(ctx, cmds...) {
+		if err := r.Error(); err != nil {
+			w.o.Logger.Warn("stream: ack", "id", id, "err", err) // redelivered later
+		}
+	}
+}
+
+func (w *Worker[T]) deadLetter(ctx context.Context, e entry, attempts int, cause error) {
+	args := []string{w.o.Group, e.id, strconv.Itoa(attempts), cause.Error()}
+	for k, v := range e.fields {
+		args = append(args, k, v)
+	}
+	err := deadLetterScript.Exec(ctx, w.s.c, []string{w.s.key, w.o.DeadLetter, w.attempts}, args).Error()
+	if err != nil {
+		w.o.Logger.Warn("stream: dead-letter", "id", e.id, "err", err)
+	}
+}
