@@ -1,0 +1,447 @@
+package notify
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/redis/rueidis"
+)
+
+// Defaults for Options.
+const (
+	DefaultPrefix      = "notify:"
+	DefaultInboxMaxLen = 1000
+)
+
+var (
+	// ErrClosed is returned by calls on a closed Hub.
+	ErrClosed = errors.New("notify: hub closed")
+	// ErrInvalid is returned for an empty user id, type or pattern.
+	ErrInvalid = errors.New("notify: invalid argument")
+)
+
+// Notification is the JSON message on the wire:
+// {"id": ..., "type": ..., "data": ..., "timestamp": ...}.
+type Notification struct {
+	ID        string          `json:"id"`
+	Type      string          `json:"type"`
+	Data      json.RawMessage `json:"data"`
+	Timestamp time.Time       `json:"timestamp"`
+}
+
+// Options configure a Hub; nil gives the defaults.
+type Options struct {
+	// Prefix starts every channel and key; default "notify:". A user's
+	// channel is Prefix+"user:"+id, a topic's Prefix+"topic:"+name, a
+	// user's durable inbox Prefix+"inbox:"+id.
+	Prefix string
+	// InboxMaxLen caps each durable inbox (XADD MAXLEN ~); default 1000.
+	InboxMaxLen int64
+	// Logger receives connection and decoding problems; default slog.Default().
+	Logger *slog.Logger
+}
+
+// Handler receives a notification and the channel it came on. Handlers run
+// one at a time on the subscriber's goroutine: they must not block.
+type Handler func(channel string, n Notification)
+
+// Hub publishes notifications and multiplexes every local subscription over
+// one shared subscriber connection, which it re-establishes (and
+// resubscribes) after the connection drops or the server restarts.
+type Hub struct {
+	c rueidis.Client
+	o Options
+
+	mu       sync.Mutex
+	dc       rueidis.DedicatedClient // nil while disconnected
+	channels map[string][]*sub       // SUBSCRIBE channel -> handlers
+	patterns map[string][]*sub       // PSUBSCRIBE pattern -> handlers
+	closed   bool
+	stop     chan struct{}
+	done     chan struct{}
+	connects int           // subscriber connections established so far
+	ready    chan struct{} // closed on each (re)connection, then replaced
+}
+
+type sub struct{ h Handler }
+
+// New returns a Hub and starts its subscriber connection in the background.
+func New(c rueidis.Client, o *Options) *Hub {
+	var opt Options
+	if o != nil {
+		opt = *o
+	}
+	if opt.Prefix == "" {
+		opt.Prefix = DefaultPrefix
+	}
+	if opt.InboxMaxLen <= 0 {
+		opt.InboxMaxLen = DefaultInboxMaxLen
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	h := &Hub{c: c, o: opt, channels: map[string][]*sub{}, patterns: map[string][]*sub{},
+		stop: make(chan struct{}), done: make(chan struct{}), ready: make(chan struct{})}
+	go h.loop()
+	return h
+}
+
+// UserChannel returns the pub/sub channel of a user.
+func (h *Hub) UserChannel(userID string) string { return h.o.Prefix + "user:" + userID }
+
+// TopicChannel returns the pub/sub channel of a topic.
+func (h *Hub) TopicChannel(topic string) string { return h.o.Prefix + "topic:" + topic }
+
+func (h *Hub) inboxKey(userID string) string { return h.o.Prefix + "inbox:" + userID }
+
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// newNotification builds a Notification with a fresh id and the current time.
+func newNotification(typ string, data any) (Notification, error) {
+	if typ == "" {
+		return Notification{}, fmt.Errorf("%w: empty type", ErrInvalid)
+	}
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return Notification{}, fmt.Errorf("notify: encode data: %w", err)
+	}
+	return Notification{ID: newID(), Type: typ, Data: raw, Timestamp: time.Now().UTC()}, nil
+}
+
+// Publish sends a notification to one user and returns it and the number
+// of subscriber connections that received it (pub/sub is fire-and-forget:
+// 0 means nobody was listening; use Deliver for a durable copy).
+func (h *Hub) Publish(ctx context.Context, userID, typ string, data any) (Notification, int64, error) {
+	if userID == "" {
+		return Notification{}, 0, fmt.Errorf("%w: empty user id", ErrInvalid)
+	}
+	return h.publish(ctx, h.UserChannel(userID), typ, data)
+}
+
+// PublishTopic sends a notification on a topic channel; pattern
+// subscribers (SubscribePattern("topic:team-*", ...)) receive it.
+func (h *Hub) PublishTopic(ctx context.Context, topic, typ string, data any) (Notification, int64, error) {
+	if topic == "" {
+		return Notification{}, 0, fmt.Errorf("%w: empty topic", ErrInvalid)
+	}
+	return h.publish(ctx, h.TopicChannel(topic), typ, data)
+}
+
+func (h *Hub) publish(ctx context.Context, channel, typ string, data any) (Notification, int64, error) {
+	n, err := newNotification(typ, data)
+	if err != nil {
+		return n, 0, err
+	}
+	b, _ := json.Marshal(n)
+	recv, err := h.c.Do(ctx, h.c.B().Publish().Channel(channel).Message(string(b)).Build()).AsInt64()
+	if err != nil {
+		return n, 0, fmt.Errorf("notify: publish to %s: %w", channel, err)
+	}
+	return n, recv, nil
+}
+
+// PublishMany sends the same notification (one id per user) to many users
+// in one pipelined round trip.
+func (h *Hub) PublishMany(ctx context.Context, userIDs []string, typ string, data any) error {
+	n, err := newNotification(typ, data)
+	if err != nil {
+		return err
+	}
+	cmds := make(rueidis.Commands, 0, len(userIDs))
+	for _, u := range userIDs {
+		if u == "" {
+			return fmt.Errorf("%w: empty user id", ErrInvalid)
+		}
+		n.ID = newID()
+		b, _ := json.Marshal(n)
+		cmds = append(cmds, h.c.B().Publish().Channel(h.UserChannel(u)).Message(string(b)).Build())
+	}
+	var errs []error
+	for _, r := range h.c.DoMulti(ctx, cmds...) {
+		if err := r.Error(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("notify: %d of %d publishes failed: %w", len(errs), len(cmds), errors.Join(errs...))
+	}
+	return nil
+}
+
+// Subscribe calls handler for every notification to userID until the
+// returned function is called.
+func (h *Hub) Subscribe(ctx context.Context, userID string, handler Handler) (unsubscribe func(), err error) {
+	if userID == "" || handler == nil {
+		return nil, fmt.Errorf("%w: empty user id or nil handler", ErrInvalid)
+	}
+	return h.add(ctx, false, h.UserChannel(userID), handler)
+}
+
+// SubscribePattern calls handler for every notification on a channel
+// matching Prefix+pattern (glob syntax), e.g. "user:*" or "topic:team-*".
+func (h *Hub) SubscribePattern(ctx context.Context, pattern string, handler Handler) (unsubscribe func(), err error) {
+	if pattern == "" || handler == nil {
+		return nil, fmt.Errorf("%w: empty pattern or nil handler", ErrInvalid)
+	}
+	return h.add(ctx, true, h.o.Prefix+pattern, handler)
+}
+
+func (h *Hub) add(ctx context.Context, pattern bool, name string, handler Handler) (func(), error) {
+	s := &sub{h: handler}
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return nil, ErrClosed
+	}
+	m := h.channels
+	if pattern {
+		m = h.patterns
+	}
+	first := len(m[name]) == 0
+	m[name] = append(m[name], s)
+	dc := h.dc
+	h.mu.Unlock()
+	if first && dc != nil {
+		// If the connection just died, the reconnect loop resubscribes.
+		if err := dc.Do(ctx, subscribeCmd(dc, pattern, []string{name})).Error(); err != nil {
+			h.o.Logger.Warn("notify: subscribe (will retry on reconnect)", "channel", name, "err", err)
+		}
+	}
+	var once sync.Once
+	return func() { once.Do(func() { h.remove(pattern, name, s) }) }, nil
+}
+
+func (h *Hub) remove(pattern bool, name string, s *sub) {
+	h.mu.Lock()
+	m := h.channels
+	if pattern {
+		m = h.patterns
+	}
+	subs := m[name]
+	for i, x := range subs {
+		if x == s {
+			subs = append(subs[:i:i], subs[i+1:]...)
+			break
+		}
+	}
+	if len(subs) == 0 {
+		delete(m, name)
+	} else {
+		m[name] = subs
+	}
+	dc := h.dc
+	h.mu.Unlock()
+	if len(subs) == 0 && dc != nil {
+		var cmd rueidis.Completed
+		if pattern {
+			cmd = dc.B().Punsubscribe().Pattern(name).Build()
+		} else {
+			cmd = dc.B().Unsubscribe().Channel(name).Build()
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = dc.Do(ctx, cmd).Error()
+	}
+}
+
+func subscribeCmd(dc rueidis.DedicatedClient, pattern bool, names []string) rueidis.Completed {
+	if pattern {
+		return dc.B().Psubscribe().Pattern(names...).Build()
+	}
+	return dc.B().Subscribe().Channel(names...).Build()
+}
+
+func (h *Hub) dispatch(m rueidis.PubSubMessage) {
+	var n Notification
+	if err := json.Unmarshal([]byte(m.Message), &n); err != nil {
+		h.o.Logger.Warn("notify: undecodable message", "channel", m.Channel, "err", err)
+		return
+	}
+	h.mu.Lock()
+	var subs []*sub
+	if m.Pattern != "" {
+		subs = append(subs, h.patterns[m.Pattern]...)
+	} else {
+		subs = append(subs, h.channels[m.Channel]...)
+	}
+	h.mu.Unlock()
+	for _, s := range subs {
+		s.h(m.Channel, n)
+	}
+}
+
+// loop keeps one subscriber connection alive and subscribed.
+func (h *Hub) loop() {
+	defer close(h.done)
+	backoff := 50 * time.Millisecond
+	for {
+		dc, cancel := h.c.Dedicate()
+		errc := dc.SetPubSubHooks(rueidis.PubSubHooks{OnMessage: h.dispatch})
+		ctx, stop := context.WithTimeout(context.Background(), 5*time.Second)
+		err := dc.Do(ctx, dc.B().Ping().Build()).Error()
+		if err == nil {
+			// Publish the connection and snapshot the subscriptions in one
+			// step: later ones subscribe themselves on dc.
+			h.mu.Lock()
+			h.dc = dc
+			chans, pats := keys(h.channels), keys(h.patterns)
+			h.mu.Unlock()
+			if len(chans) > 0 {
+				err = dc.Do(ctx, subscribeCmd(dc, false, chans)).Error()
+			}
+			if err == nil && len(pats) > 0 {
+				err = dc.Do(ctx, subscribeCmd(dc, true, pats)).Error()
+			}
+		}
+		stop()
+		if err == nil {
+			h.mu.Lock()
+			h.connects++
+			close(h.ready)
+			h.ready = make(chan struct{})
+			h.mu.Unlock()
+			backoff = 50 * time.Millisecond
+			select {
+			case err = <-errc:
+			case <-h.stop:
+			}
+		}
+		h.mu.Lock()
+		h.dc = nil
+		h.mu.Unlock()
+		cancel()
+		select {
+		case <-h.stop:
+			return
+		default:
+		}
+		h.o.Logger.Warn("notify: subscriber connection lost; reconnecting", "err", err, "in", backoff)
+		select {
+		case <-h.stop:
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 2*time.Second)
+	}
+}
+
+func keys(m map[string][]*sub) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// WaitConnected blocks until the subscriber connection has been
+// established (or re-established) at least n times in total, or ctx ends.
+// Every subscription registered before that connection is active on it.
+func (h *Hub) WaitConnected(ctx context.Context, n int) error {
+	for {
+		h.mu.Lock()
+		if h.connects >= n {
+			h.mu.Unlock()
+			return nil
+		}
+		ready := h.ready
+		h.mu.Unlock()
+		select {
+		case <-ready:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// Close stops the subscriber connection. Handlers are not called after
+// Close returns.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return
+	}
+	h.closed = true
+	h.mu.Unlock()
+	close(h.stop)
+	<-h.done
+}
+
+// deliverScript appends a notification to a user's capped inbox stream and
+// publishes it with the stream id as its id, in one step.
+//
+//	KEYS[1] inbox stream   ARGV[1] channel   ARGV[2] MAXLEN
+//	ARGV[3] the JSON object without its id, starting after '{'
+//	returns the stream id
+var deliverScript = rueidis.NewLuaScript(`
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'body', ARGV[3])
+redis.call('PUBLISH', ARGV[1], '{"id":"' .. id .. '",' .. ARGV[3])
+return id
+`)
+
+// Deliver is the durable variant of Publish: the notification is appended
+// to the user's capped inbox stream and published live, in one script.
+// Its ID is the stream id, so a client that goes offline resumes with
+// CatchUp from the last ID it saw.
+func (h *Hub) Deliver(ctx context.Context, userID, typ string, data any) (Notification, error) {
+	if userID == "" {
+		return Notification{}, fmt.Errorf("%w: empty user id", ErrInvalid)
+	}
+	n, err := newNotification(typ, data)
+	if err != nil {
+		return n, err
+	}
+	n.ID = ""
+	b, _ := json.Marshal(struct {
+		Type      string          `json:"type"`
+		Data      json.RawMessage `json:"data"`
+		Timestamp time.Time       `json:"timestamp"`
+	}{n.Type, n.Data, n.Timestamp})
+	id, err := deliverScript.Exec(ctx, h.c, []string{h.inboxKey(userID)},
+		[]string{h.UserChannel(userID), strconv.FormatInt(h.o.InboxMaxLen, 10), string(b[1:])}).ToString()
+	if err != nil {
+		return n, fmt.Errorf("notify: deliver to %q: %w", userID, err)
+	}
+	n.ID = id
+	return n, nil
+}
+
+// CatchUp returns up to count notifications of the user's inbox after
+// lastSeenID ("" or "0" for the oldest kept), oldest first.
+func (h *Hub) CatchUp(ctx context.Context, userID, lastSeenID string, count int64) ([]Notification, error) {
+	if userID == "" {
+		return nil, fmt.Errorf("%w: empty user id", ErrInvalid)
+	}
+	start := "-"
+	if lastSeenID != "" && lastSeenID != "0" {
+		start = "(" + lastSeenID
+	}
+	if count <= 0 {
+		count = h.o.InboxMaxLen
+	}
+	xs, err := h.c.Do(ctx, h.c.B().Xrange().Key(h.inboxKey(userID)).Start(start).End("+").Count(count).Build()).AsXRange()
+	if err != nil {
+		return nil, fmt.Errorf("notify: catch up %q from %q: %w", userID, lastSeenID, err)
+	}
+	out := make([]Notification, 0, len(xs))
+	for _, x := range xs {
+		var n Notification
+		if err := json.Unmarshal([]byte(`{"id":"`+x.ID+`",`+x.FieldValues["body"]), &n); err != nil {
+			return out, fmt.Errorf("notify: inbox entry %s: %w", x.ID, err)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
