@@ -1,0 +1,227 @@
+package leaderboard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/rueidis"
+)
+
+// DefaultPrefix starts every board key.
+const DefaultPrefix = "lb:"
+
+var (
+	// ErrNotFound is returned for a member that is not on the board.
+	ErrNotFound = errors.New("leaderboard: member not found")
+	// ErrInvalid is returned for an empty name or member, or a bad page.
+	ErrInvalid = errors.New("leaderboard: invalid argument")
+)
+
+// Options configure a Board; nil gives the defaults.
+type Options struct {
+	// Prefix starts the key; default "lb:".
+	Prefix string
+	// Ascending ranks the lowest score first (race times); the default
+	// ranks the highest first (points).
+	Ascending bool
+	// ExpireAt makes the board key expire at that time (set on every
+	// write). Periodic sets it for its boards.
+	ExpireAt time.Time
+}
+
+// Entry is a member with its score and 1-based rank.
+type Entry struct {
+	Member string
+	Score  float64
+	Rank   int64
+}
+
+// Board is a leaderboard in one sorted set. Ties are ordered by member,
+// ascending, in both directions, so every read is deterministic: the set
+// stores the score negated for descending boards and is always read in
+// ascending order, where Redis orders equal scores lexicographically.
+type Board struct {
+	c   rueidis.Client
+	key string
+	o   Options
+}
+
+// New returns the board called name. It does no I/O.
+func New(c rueidis.Client, name string, o *Options) *Board {
+	var opt Options
+	if o != nil {
+		opt = *o
+	}
+	if opt.Prefix == "" {
+		opt.Prefix = DefaultPrefix
+	}
+	return &Board{c: c, key: opt.Prefix + name, o: opt}
+}
+
+// Key returns the sorted-set key.
+func (b *Board) Key() string { return b.key }
+
+func (b *Board) sign() float64 {
+	if b.o.Ascending {
+		return 1
+	}
+	return -1
+}
+
+func fmtf(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// writeScript sets or increments a member and refreshes the board expiry.
+//
+//	KEYS[1] board   ARGV[1] "set" or "incr"   ARGV[2] member
+//	ARGV[3] stored value (already negated for descending boards)
+//	ARGV[4] expiry as unix milliseconds, "0" for none
+//	returns the stored score
+var writeScript = rueidis.NewLuaScript(`
+local v
+if ARGV[1] == 'incr' then
+  v = redis.call('ZINCRBY', KEYS[1], ARGV[3], ARGV[2])
+else
+  redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
+  v = ARGV[3]
+end
+if ARGV[4] ~= '0' then
+  redis.call('PEXPIREAT', KEYS[1], ARGV[4])
+end
+return v
+`)
+
+func (b *Board) write(ctx context.Context, mode, member string, v float64) (float64, error) {
+	if member == "" {
+		return 0, fmt.Errorf("%w: empty member", ErrInvalid)
+	}
+	exp := "0"
+	if !b.o.ExpireAt.IsZero() {
+		exp = strconv.FormatInt(b.o.ExpireAt.UnixMilli(), 10)
+	}
+	s, err := writeScript.Exec(ctx, b.c, []string{b.key}, []string{mode, member, fmtf(v * b.sign()), exp}).ToString()
+	if err != nil {
+		return 0, fmt.Errorf("leaderboard %s: %s %q: %w", b.key, mode, member, err)
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return f * b.sign(), err
+}
+
+// Set sets a member's score.
+func (b *Board) Set(ctx context.Context, member string, score float64) error {
+	_, err := b.write(ctx, "set", member, score)
+	return err
+}
+
+// Incr adds delta to a member's score (creating it at 0) and returns the new score.
+func (b *Board) Incr(ctx context.Context, member string, delta float64) (float64, error) {
+	return b.write(ctx, "incr", member, delta)
+}
+
+// Remove takes members off the board.
+func (b *Board) Remove(ctx context.Context, members ...string) error {
+	return b.c.Do(ctx, b.c.B().Zrem().Key(b.key).Member(members...).Build()).Error()
+}
+
+// Count returns the number of members.
+func (b *Board) Count(ctx context.Context) (int64, error) {
+	return b.c.Do(ctx, b.c.B().Zcard().Key(b.key).Build()).AsInt64()
+}
+
+// Top returns the first n entries.
+func (b *Board) Top(ctx context.Context, n int64) ([]Entry, error) {
+	return b.rangeAt(ctx, 0, n-1)
+}
+
+// Page returns page (1-based) of size entries.
+func (b *Board) Page(ctx context.Context, page, size int64) ([]Entry, error) {
+	if page < 1 || size < 1 {
+		return nil, fmt.Errorf("%w: page %d, size %d", ErrInvalid, page, size)
+	}
+	return b.rangeAt(ctx, (page-1)*size, page*size-1)
+}
+
+func (b *Board) rangeAt(ctx context.Context, start, stop int64) ([]Entry, error) {
+	if stop < start {
+		return nil, nil
+	}
+	zs, err := b.c.Do(ctx, b.c.B().Zrange().Key(b.key).Min(strconv.FormatInt(start, 10)).
+		Max(strconv.FormatInt(stop, 10)).Withscores().Build()).AsZScores()
+	if err != nil {
+		return nil, fmt.Errorf("leaderboard %s: range: %w", b.key, err)
+	}
+	return b.entries(zs, start), nil
+}
+
+func (b *Board) entries(zs []rueidis.ZScore, start int64) []Entry {
+	out := make([]Entry, len(zs))
+	for i, z := range zs {
+		out[i] = Entry{Member: z.Member, Score: z.Score * b.sign(), Rank: start + int64(i) + 1}
+	}
+	return out
+}
+
+// Rank returns a member's entry, or ErrNotFound. One round trip.
+func (b *Board) Rank(ctx context.Context, member string) (Entry, error) {
+	res := b.c.DoMulti(ctx,
+		b.c.B().Zrank().Key(b.key).Member(member).Build(),
+		b.c.B().Zscore().Key(b.key).Member(member).Build())
+	r, err := res[0].AsInt64()
+	if rueidis.IsRedisNil(err) {
+		return Entry{}, fmt.Errorf("%w: %q", ErrNotFound, member)
+	}
+	if err != nil {
+		return Entry{}, err
+	}
+	s, err := res[1].AsFloat64()
+	if rueidis.IsRedisNil(err) { // removed between the two commands
+		return Entry{}, fmt.Errorf("%w: %q", ErrNotFound, member)
+	}
+	if err != nil {
+		return Entry{}, err
+	}
+	return Entry{Member: member, Score: s * b.sign(), Rank: r + 1}, nil
+}
+
+// aroundScript returns the entries within n places of a member.
+//
+//	KEYS[1] board   ARGV[1] member   ARGV[2] n
+//	returns {start, {member, score, ...}} or nil when the member is absent
+var aroundScript = rueidis.NewLuaScript(`
+local r = redis.call('ZRANK', KEYS[1], ARGV[1])
+if not r then return nil end
+local n = tonumber(ARGV[2])
+local s = math.max(0, r - n)
+return {s, redis.call('ZRANGE', KEYS[1], s, r + n, 'WITHSCORES')}
+`)
+
+// Around returns the member and up to n entries above and below it, in
+// one consistent read.
+func (b *Board) Around(ctx context.Context, member string, n int64) ([]Entry, error) {
+	if n < 0 {
+		return nil, fmt.Errorf("%w: negative n", ErrInvalid)
+	}
+	arr, err := aroundScript.Exec(ctx, b.c, []string{b.key}, []string{member, strconv.FormatInt(n, 10)}).ToArray()
+	if rueidis.IsRedisNil(err) {
+		return nil, fmt.Errorf("%w: %q", ErrNotFound, member)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("leaderboard %s: around %q: %w", b.key, member, err)
+	}
+	start, _ := arr[0].AsInt64()
+	flat, err := arr[1].AsStrSlice()
+	if err != nil {
+		return nil, err
+	}
+	zs := make([]rueidis.ZScore, 0, len(flat)/2)
+	for i := 0; i+1 < len(flat); i += 2 {
+		f, err := strconv.ParseFloat(flat[i+1], 64)
+		if err != nil {
+			return nil, err
+		}
+		zs = append(zs, rueidis.ZScore{Member: flat[i], Score: f})
+	}
+	return b.entries(zs, start), nil
+}
