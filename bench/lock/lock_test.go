@@ -1,0 +1,159 @@
+// Package lock_test compares polystore's redis/lock acquire+release with a
+// raw rueidis SET NX PX + owner-checked DEL script (the floor),
+// go-redsync/redsync (on go-redis and on rueidis) and bsm/redislock, on
+// the same Redis server. Each op is one uncontended acquire and release.
+// polystore also draws a fencing token in the acquire script.
+package lock_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/bsm/redislock"
+	"github.com/go-redsync/redsync/v4"
+	rsgoredis "github.com/go-redsync/redsync/v4/redis/goredis/v9"
+	rsrueidis "github.com/go-redsync/redsync/v4/redis/rueidis"
+	goredis "github.com/redis/go-redis/v9"
+	"github.com/redis/rueidis"
+	"github.com/redis/rueidis/rueidiscompat"
+
+	"github.com/polystore/polystore/internal/devenv"
+	"github.com/polystore/polystore/redis/lock"
+)
+
+var (
+	serverURL string
+	prefix    = devenv.UniqueName("bench:lock:") + ":"
+)
+
+func TestMain(m *testing.M) {
+	ctx := context.Background()
+	srv, err := devenv.ResolveRedis(ctx, &devenv.Options{StartServers: true})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	serverURL = srv.URL
+	code := m.Run()
+	if c, err := newRueidis(); err == nil {
+		_, _ = devenv.DeleteRedisPrefix(ctx, c, prefix)
+		c.Close()
+	}
+	_ = srv.Close(ctx)
+	os.Exit(code)
+}
+
+func newRueidis() (rueidis.Client, error) {
+	opt, err := devenv.RedisOption(serverURL)
+	if err != nil {
+		return nil, err
+	}
+	opt.DisableCache = true
+	return rueidis.NewClient(opt)
+}
+
+func newGoRedis(b *testing.B) *goredis.Client {
+	opt, err := goredis.ParseURL(serverURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := goredis.NewClient(opt)
+	b.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+const ttl = 10 * time.Second
+
+var rawRelease = rueidis.NewLuaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`)
+
+type lockFn func(ctx context.Context, name string) error
+
+func run(b *testing.B, f lockFn) {
+	ctx := context.Background()
+	b.Run("serial", func(b *testing.B) {
+		for b.Loop() {
+			if err := f(ctx, prefix+"serial"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("parallel", func(b *testing.B) {
+		var g atomic.Int64
+		b.RunParallel(func(pb *testing.PB) {
+			name := prefix + "p" + strconv.FormatInt(g.Add(1), 10)
+			for pb.Next() {
+				if err := f(ctx, name); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+}
+
+func BenchmarkLock(b *testing.B) {
+	c, err := newRueidis()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(c.Close)
+
+	b.Run("impl=raw-rueidis", func(b *testing.B) {
+		var n atomic.Int64
+		run(b, func(ctx context.Context, name string) error {
+			tok := strconv.FormatInt(n.Add(1), 10)
+			ok, err := c.Do(ctx, c.B().Set().Key(name).Value(tok).Nx().PxMilliseconds(ttl.Milliseconds()).Build()).ToString()
+			if err != nil || ok != "OK" {
+				return fmt.Errorf("raw acquire: %v %v", ok, err)
+			}
+			return rawRelease.Exec(ctx, c, []string{name}, []string{tok}).Error()
+		})
+	})
+	b.Run("impl=polystore", func(b *testing.B) {
+		l := lock.New(c, &lock.Options{Prefix: prefix, TTL: ttl})
+		run(b, func(ctx context.Context, name string) error {
+			lk, err := l.TryAcquire(ctx, name, nil)
+			if err != nil {
+				return err
+			}
+			return lk.Release(ctx)
+		})
+	})
+	b.Run("impl=redsync-goredis", func(b *testing.B) {
+		rs := redsync.New(rsgoredis.NewPool(newGoRedis(b)))
+		run(b, func(ctx context.Context, name string) error {
+			m := rs.NewMutex(name, redsync.WithExpiry(ttl), redsync.WithTries(1))
+			if err := m.LockContext(ctx); err != nil {
+				return err
+			}
+			_, err := m.UnlockContext(ctx)
+			return err
+		})
+	})
+	b.Run("impl=redsync-rueidis", func(b *testing.B) {
+		rs := redsync.New(rsrueidis.NewPool(rueidiscompat.NewAdapter(c)))
+		run(b, func(ctx context.Context, name string) error {
+			m := rs.NewMutex(name, redsync.WithExpiry(ttl), redsync.WithTries(1))
+			if err := m.LockContext(ctx); err != nil {
+				return err
+			}
+			_, err := m.UnlockContext(ctx)
+			return err
+		})
+	})
+	b.Run("impl=redislock", func(b *testing.B) {
+		rl := redislock.New(newGoRedis(b))
+		run(b, func(ctx context.Context, name string) error {
+			lk, err := rl.Obtain(ctx, name, ttl, nil)
+			if err != nil {
+				return err
+			}
+			return lk.Release(ctx)
+		})
+	})
+}
