@@ -140,9 +140,16 @@ func (w *Worker[T]) Run(ctx context.Context) error {
 		return fmt.Errorf("stream: create group %q: %w", w.o.Group, err)
 	}
 	hctx := context.WithoutCancel(ctx)
+	acks := make(chan ackReq, 4*w.o.Batch)
+	ackerDone := make(chan struct{})
+	go func() { w.acker(hctx, acks); close(ackerDone) }()
 	sem := make(chan struct{}, w.o.Concurrency)
 	var wg sync.WaitGroup
-	defer wg.Wait()
+	defer func() {
+		wg.Wait()
+		close(acks)
+		<-ackerDone
+	}()
 	dispatch := func(es []entry) {
 		for _, e := range es {
 			select {
@@ -153,7 +160,7 @@ func (w *Worker[T]) Run(ctx context.Context) error {
 			wg.Add(1)
 			go func() {
 				defer func() { <-sem; wg.Done() }()
-				w.process(ctx, hctx, e)
+				w.process(ctx, hctx, e, acks)
 			}()
 		}
 	}
@@ -223,7 +230,7 @@ func (w *Worker[T]) reclaim(ctx context.Context) ([]entry, error) {
 }
 
 // process handles one entry, retrying with backoff, then acks or dead-letters it.
-func (w *Worker[T]) process(ctx, hctx context.Context, e entry) {
+func (w *Worker[T]) process(ctx, hctx context.Context, e entry, acks chan<- ackReq) {
 	var v T
 	if err := json.Unmarshal([]byte(e.fields[DataField]), &v); err != nil {
 		w.deadLetter(hctx, e, 1, fmt.Errorf("decode: %w", err))
@@ -251,7 +258,7 @@ func (w *Worker[T]) process(ctx, hctx context.Context, e entry) {
 		}
 		err := w.call(hctx, Message[T]{ID: e.id, Value: v, Attempt: attempt})
 		if err == nil {
-			w.ack(hctx, e.id, attempt > 1)
+			acks <- ackReq{id: e.id, counted: attempt > 1}
 			return
 		}
 		w.o.Logger.Warn("stream: handler failed", "stream", w.s.key, "id", e.id, "attempt", attempt, "err", err)
@@ -277,15 +284,44 @@ func (w *Worker[T]) call(ctx context.Context, m Message[T]) (err error) {
 	return w.h(ctx, m)
 }
 
-func (w *Worker[T]) ack(ctx context.Context, id string, counted bool) {
+type ackReq struct {
+	id      string
+	counted bool // has an attempts entry to delete
+}
+
+// acker acknowledges entries in batches: whatever is queued goes out as one
+// XACK (and one HDEL) in a single pipelined round trip. A failed ack is
+// logged; the entry is redelivered later (at-least-once).
+func (w *Worker[T]) acker(ctx context.Context, acks <-chan ackReq) {
 	c := w.s.c
-	cmds := rueidis.Commands{c.B().Xack().Key(w.s.key).Group(w.o.Group).Id(id).Build()}
-	if counted {
-		cmds = append(cmds, c.B().Hdel().Key(w.attempts).Field(id).Build())
-	}
-	for _, r := range c.DoMulti(ctx, cmds...) {
-		if err := r.Error(); err != nil {
-			w.o.Logger.Warn("stream: ack", "id", id, "err", err) // redelivered later
+	for first := range acks {
+		ids, counted := []string{first.id}, []string(nil)
+		if first.counted {
+			counted = append(counted, first.id)
+		}
+	more:
+		for len(ids) < 1000 {
+			select {
+			case a, ok := <-acks:
+				if !ok {
+					break more
+				}
+				ids = append(ids, a.id)
+				if a.counted {
+					counted = append(counted, a.id)
+				}
+			default:
+				break more
+			}
+		}
+		cmds := rueidis.Commands{c.B().Xack().Key(w.s.key).Group(w.o.Group).Id(ids...).Build()}
+		if len(counted) > 0 {
+			cmds = append(cmds, c.B().Hdel().Key(w.attempts).Field(counted...).Build())
+		}
+		for _, r := range c.DoMulti(ctx, cmds...) {
+			if err := r.Error(); err != nil {
+				w.o.Logger.Warn("stream: ack", "ids", len(ids), "err", err)
+			}
 		}
 	}
 }
