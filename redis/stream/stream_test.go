@@ -221,3 +221,36 @@ func TestNewWorkerValidates(t *testing.T) {
 	_, err := stream.NewWorker(stream.New(nil, "k", nil), stream.WorkerOpts{}, func(context.Context, stream.Message[job]) error { return nil })
 	require.ErrorIs(t, err, stream.ErrInvalidOptions)
 }
+
+// Many entries stranded by a dead consumer are all reclaimed, in several
+// XAUTOCLAIM pages.
+func TestReclaimPagesThroughPending(t *testing.T) {
+	ctx := context.Background()
+	ns := devenv.Redis(t)
+	s := stream.New(ns.Client, ns.Key("s"), nil)
+	c := ns.Client
+	require.NoError(t, c.Do(ctx, c.B().XgroupCreate().Key(s.Key()).Group("g").Id("0").Mkstream().Build()).Error())
+	const total = 25
+	for i := range total {
+		_, err := stream.Publish(ctx, s, job{N: i})
+		require.NoError(t, err)
+	}
+	// A dead consumer read everything and never acked.
+	res, err := c.Do(ctx, c.B().Xreadgroup().Group("g", "dead").Count(total).Streams().Key(s.Key()).Id(">").Build()).AsXRead()
+	require.NoError(t, err)
+	require.Len(t, res[s.Key()], total)
+
+	var seen sync.Map
+	var count atomic.Int64
+	w, err := stream.NewWorker(s, stream.WorkerOpts{Group: "g", Consumer: "live", Batch: 5,
+		ClaimIdle: 100 * time.Millisecond, Block: 50 * time.Millisecond},
+		func(ctx context.Context, m stream.Message[job]) error {
+			if _, dup := seen.LoadOrStore(m.Value.N, true); !dup {
+				count.Add(1)
+			}
+			return nil
+		})
+	require.NoError(t, err)
+	runWorker(t, w)
+	require.Eventually(t, func() bool { return count.Load() == total }, 30*time.Second, 10*time.Millisecond)
+}

@@ -165,14 +165,19 @@ func (w *Worker[T]) Run(ctx context.Context) error {
 		}
 	}
 	var nextClaim time.Time
+	cursor := "0-0"
 	for ctx.Err() == nil {
 		if time.Now().After(nextClaim) {
-			es, err := w.reclaim(ctx)
+			es, next, err := w.reclaim(ctx, cursor)
 			if err != nil && ctx.Err() == nil {
 				w.o.Logger.Warn("stream: reclaim", "stream", w.s.key, "err", err)
 			}
 			dispatch(es)
-			nextClaim = time.Now().Add(w.o.ClaimIdle / 2)
+			if cursor = next; cursor == "0-0" || err != nil {
+				// A full pass is done: wait before the next one.
+				cursor = "0-0"
+				nextClaim = time.Now().Add(w.o.ClaimIdle / 2)
+			}
 		}
 		es, err := w.read(ctx)
 		if err != nil {
@@ -208,16 +213,25 @@ func (w *Worker[T]) read(ctx context.Context) ([]entry, error) {
 	return out, nil
 }
 
-func (w *Worker[T]) reclaim(ctx context.Context) ([]entry, error) {
+// reclaim takes over up to Batch entries idle for ClaimIdle, scanning the
+// pending list from cursor; it returns the next cursor ("0-0" at the end).
+func (w *Worker[T]) reclaim(ctx context.Context, cursor string) ([]entry, string, error) {
 	c := w.s.c
 	arr, err := c.Do(ctx, c.B().Xautoclaim().Key(w.s.key).Group(w.o.Group).Consumer(w.o.Consumer).
-		MinIdleTime(strconv.FormatInt(w.o.ClaimIdle.Milliseconds(), 10)).Start("0-0").Count(w.o.Batch).Build()).ToArray()
-	if err != nil || len(arr) < 2 {
-		return nil, err
+		MinIdleTime(strconv.FormatInt(w.o.ClaimIdle.Milliseconds(), 10)).Start(cursor).Count(w.o.Batch).Build()).ToArray()
+	if err == nil && len(arr) < 2 {
+		err = fmt.Errorf("stream: unexpected XAUTOCLAIM reply of %d elements", len(arr))
+	}
+	if err != nil {
+		return nil, "0-0", err
+	}
+	next, err := arr[0].ToString()
+	if err != nil {
+		return nil, "0-0", err
 	}
 	xs, err := arr[1].AsXRange()
 	if err != nil {
-		return nil, err
+		return nil, "0-0", err
 	}
 	out := make([]entry, 0, len(xs))
 	for _, e := range xs {
@@ -226,7 +240,7 @@ func (w *Worker[T]) reclaim(ctx context.Context) ([]entry, error) {
 		}
 		out = append(out, entry{id: e.ID, fields: e.FieldValues})
 	}
-	return out, nil
+	return out, next, nil
 }
 
 // process handles one entry, retrying with backoff, then acks or dead-letters it.
