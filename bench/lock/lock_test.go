@@ -8,7 +8,6 @@ package lock_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -22,43 +21,17 @@ import (
 	"github.com/redis/rueidis"
 	"github.com/redis/rueidis/rueidiscompat"
 
+	"github.com/polystore/polystore/bench/internal/redisbench"
 	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/redis/lock"
 )
 
-var (
-	serverURL string
-	prefix    = devenv.UniqueName("bench:lock:") + ":"
-)
+var prefix = devenv.UniqueName("bench:lock:") + ":"
 
-func TestMain(m *testing.M) {
-	ctx := context.Background()
-	srv, err := devenv.ResolveRedis(ctx, &devenv.Options{StartServers: true})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	serverURL = srv.URL
-	code := m.Run()
-	if c, err := newRueidis(); err == nil {
-		_, _ = devenv.DeleteRedisPrefix(ctx, c, prefix)
-		c.Close()
-	}
-	_ = srv.Close(ctx)
-	os.Exit(code)
-}
-
-func newRueidis() (rueidis.Client, error) {
-	opt, err := devenv.RedisOption(serverURL)
-	if err != nil {
-		return nil, err
-	}
-	opt.DisableCache = true
-	return rueidis.NewClient(opt)
-}
+func TestMain(m *testing.M) { redisbench.Main(m, prefix) }
 
 func newGoRedis(b *testing.B) *goredis.Client {
-	opt, err := goredis.ParseURL(serverURL)
+	opt, err := goredis.ParseURL(redisbench.URL)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -97,11 +70,7 @@ func run(b *testing.B, f lockFn) {
 }
 
 func BenchmarkLock(b *testing.B) {
-	c, err := newRueidis()
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(c.Close)
+	c := redisbench.Client(b)
 
 	b.Run("impl=raw-rueidis", func(b *testing.B) {
 		var n atomic.Int64
@@ -125,26 +94,10 @@ func BenchmarkLock(b *testing.B) {
 		})
 	})
 	b.Run("impl=redsync-goredis", func(b *testing.B) {
-		rs := redsync.New(rsgoredis.NewPool(newGoRedis(b)))
-		run(b, func(ctx context.Context, name string) error {
-			m := rs.NewMutex(name, redsync.WithExpiry(ttl), redsync.WithTries(1))
-			if err := m.LockContext(ctx); err != nil {
-				return err
-			}
-			_, err := m.UnlockContext(ctx)
-			return err
-		})
+		run(b, redsyncFn(redsync.New(rsgoredis.NewPool(newGoRedis(b)))))
 	})
 	b.Run("impl=redsync-rueidis", func(b *testing.B) {
-		rs := redsync.New(rsrueidis.NewPool(rueidiscompat.NewAdapter(c)))
-		run(b, func(ctx context.Context, name string) error {
-			m := rs.NewMutex(name, redsync.WithExpiry(ttl), redsync.WithTries(1))
-			if err := m.LockContext(ctx); err != nil {
-				return err
-			}
-			_, err := m.UnlockContext(ctx)
-			return err
-		})
+		run(b, redsyncFn(redsync.New(rsrueidis.NewPool(rueidiscompat.NewAdapter(c)))))
 	})
 	b.Run("impl=redislock", func(b *testing.B) {
 		rl := redislock.New(newGoRedis(b))
@@ -156,4 +109,15 @@ func BenchmarkLock(b *testing.B) {
 			return lk.Release(ctx)
 		})
 	})
+}
+
+func redsyncFn(rs *redsync.Redsync) lockFn {
+	return func(ctx context.Context, name string) error {
+		m := rs.NewMutex(name, redsync.WithExpiry(ttl), redsync.WithTries(1))
+		if err := m.LockContext(ctx); err != nil {
+			return err
+		}
+		_, err := m.UnlockContext(ctx)
+		return err
+	}
 }

@@ -7,46 +7,20 @@ package notify_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"os"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/redis/rueidis"
 
+	"github.com/polystore/polystore/bench/internal/redisbench"
 	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/redis/notify"
 )
 
-var serverURL string
+var prefix = devenv.UniqueName("bench:notify:") + ":"
 
-func TestMain(m *testing.M) {
-	ctx := context.Background()
-	srv, err := devenv.ResolveRedis(ctx, &devenv.Options{StartServers: true})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	serverURL = srv.URL
-	code := m.Run()
-	_ = srv.Close(ctx)
-	os.Exit(code)
-}
-
-func newRueidis(b *testing.B) rueidis.Client {
-	opt, err := devenv.RedisOption(serverURL)
-	if err != nil {
-		b.Fatal(err)
-	}
-	opt.DisableCache = true
-	c, err := rueidis.NewClient(opt)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(c.Close)
-	return c
-}
+func TestMain(m *testing.M) { redisbench.Main(m, prefix) }
 
 const fanout = 10_000
 
@@ -67,9 +41,8 @@ type payload struct {
 var data = payload{Sale: "flash-42", Ends: 1_800_000_000, Count: 3}
 
 func BenchmarkFanout10k(b *testing.B) {
-	c := newRueidis(b)
+	c := redisbench.Client(b)
 	ctx := context.Background()
-	prefix := devenv.UniqueName("bench:notify:") + ":"
 	b.Run("impl=raw-pipeline", func(b *testing.B) {
 		raw, _ := json.Marshal(data)
 		for b.Loop() {

@@ -6,50 +6,21 @@ package revoke_test
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
-	"github.com/redis/rueidis"
 
+	"github.com/polystore/polystore/bench/internal/redisbench"
 	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/redis/revoke"
 )
 
-var (
-	serverURL string
-	prefix    = devenv.UniqueName("bench:revoke:") + ":"
-)
+var prefix = devenv.UniqueName("bench:revoke:") + ":"
 
-func TestMain(m *testing.M) {
-	ctx := context.Background()
-	srv, err := devenv.ResolveRedis(ctx, &devenv.Options{StartServers: true})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	serverURL = srv.URL
-	code := m.Run()
-	if c, err := newRueidis(); err == nil {
-		_, _ = devenv.DeleteRedisPrefix(ctx, c, prefix)
-		c.Close()
-	}
-	_ = srv.Close(ctx)
-	os.Exit(code)
-}
-
-func newRueidis() (rueidis.Client, error) {
-	opt, err := devenv.RedisOption(serverURL)
-	if err != nil {
-		return nil, err
-	}
-	opt.DisableCache = true
-	return rueidis.NewClient(opt)
-}
+func TestMain(m *testing.M) { redisbench.Main(m, prefix) }
 
 func both(b *testing.B, f func(ctx context.Context, i int64) error) {
 	ctx := context.Background()
@@ -76,11 +47,7 @@ func both(b *testing.B, f func(ctx context.Context, i int64) error) {
 }
 
 func BenchmarkCheck(b *testing.B) {
-	c, err := newRueidis()
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(c.Close)
+	c := redisbench.Client(b)
 	s := revoke.New(c, &revoke.Options{Prefix: prefix})
 	exp := time.Now().Add(time.Hour)
 	iat := time.Now()
@@ -97,11 +64,7 @@ func BenchmarkCheck(b *testing.B) {
 }
 
 func BenchmarkVerify(b *testing.B) {
-	c, err := newRueidis()
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(c.Close)
+	c := redisbench.Client(b)
 	secret := []byte("bench-secret")
 	kf := func(*jwt.Token) (any, error) { return secret, nil }
 	now := time.Now()

@@ -7,55 +7,20 @@ package stream_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/redis/rueidis"
 
+	"github.com/polystore/polystore/bench/internal/redisbench"
 	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/redis/stream"
 )
 
-var (
-	serverURL string
-	prefix    = devenv.UniqueName("bench:stream:") + ":"
-)
+var prefix = devenv.UniqueName("bench:stream:") + ":"
 
-func TestMain(m *testing.M) {
-	ctx := context.Background()
-	srv, err := devenv.ResolveRedis(ctx, &devenv.Options{StartServers: true})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	serverURL = srv.URL
-	code := m.Run()
-	opt, err := devenv.RedisOption(serverURL)
-	if err == nil {
-		if c, err := rueidis.NewClient(opt); err == nil {
-			_, _ = devenv.DeleteRedisPrefix(ctx, c, prefix)
-			c.Close()
-		}
-	}
-	_ = srv.Close(ctx)
-	os.Exit(code)
-}
-
-func newRueidis(b *testing.B) rueidis.Client {
-	opt, err := devenv.RedisOption(serverURL)
-	if err != nil {
-		b.Fatal(err)
-	}
-	opt.DisableCache = true
-	c, err := rueidis.NewClient(opt)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(c.Close)
-	return c
-}
+func TestMain(m *testing.M) { redisbench.Main(m, prefix) }
 
 type event struct {
 	User  string  `json:"user"`
@@ -83,7 +48,7 @@ func fill(b *testing.B, c rueidis.Client, n int) *stream.Stream {
 }
 
 func BenchmarkWorkerThroughput(b *testing.B) {
-	c := newRueidis(b)
+	c := redisbench.Client(b)
 	ctx := context.Background()
 	b.Run("impl=raw-xreadgroup-xack", func(b *testing.B) {
 		s := fill(b, c, b.N)

@@ -133,15 +133,22 @@ func publishUntil(t *testing.T, h *notify.Hub, user string, box *inbox) {
 	t.Fatal("subscriber never came back")
 }
 
-func TestResubscribeAfterClientKill(t *testing.T) {
-	ctx := context.Background()
+// privateHub returns a hub on a private redis-server that the test may
+// kill clients of, stop and restart.
+func privateHub(t *testing.T) (*devenv.RedisProcess, rueidis.Client, *notify.Hub) {
+	t.Helper()
 	srv := devenv.StartRedis(t)
 	c, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{srv.Addr()}, DisableCache: true})
 	require.NoError(t, err)
 	t.Cleanup(c.Close)
-	h := newHub(t, c, "n:")
+	return srv, c, newHub(t, c, "n:")
+}
+
+func TestResubscribeAfterClientKill(t *testing.T) {
+	ctx := context.Background()
+	_, c, h := privateHub(t)
 	box, pats := newInbox(), newInbox()
-	_, err = h.Subscribe(ctx, "u1", box.handle)
+	_, err := h.Subscribe(ctx, "u1", box.handle)
 	require.NoError(t, err)
 	_, err = h.SubscribePattern(ctx, "user:*", pats.handle)
 	require.NoError(t, err)
@@ -162,13 +169,9 @@ func TestResubscribeAfterClientKill(t *testing.T) {
 
 func TestResubscribeAfterServerRestart(t *testing.T) {
 	ctx := context.Background()
-	srv := devenv.StartRedis(t)
-	c, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{srv.Addr()}, DisableCache: true})
-	require.NoError(t, err)
-	t.Cleanup(c.Close)
-	h := newHub(t, c, "n:")
+	srv, _, h := privateHub(t)
 	box := newInbox()
-	_, err = h.Subscribe(ctx, "u1", box.handle)
+	_, err := h.Subscribe(ctx, "u1", box.handle)
 	require.NoError(t, err)
 	publishUntil(t, h, "u1", box)
 
