@@ -464,10 +464,11 @@ func (lk *Lock) Extend(ctx context.Context, ttl time.Duration) error {
 	if ok >= l.quorum && validity > 0 {
 		lk.mu.Lock()
 		defer lk.mu.Unlock()
-		if lk.released || lk.ctx.Err() != nil {
+		// Stop reports false when the lease timer already fired: the holder
+		// was told the lock is lost, and that stands.
+		if lk.released || !lk.timer.Stop() {
 			return fmt.Errorf("lock %q: %w", lk.name, ErrLockLost)
 		}
-		lk.timer.Stop()
 		lk.timer.Reset(validity)
 		return nil
 	}

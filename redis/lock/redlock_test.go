@@ -42,6 +42,17 @@ func (c cluster) exists(t *testing.T, key string) []bool {
 	return out
 }
 
+// restart brings instance i back (empty) and waits until its client has
+// replaced the connection the restart closed.
+func (c cluster) restart(t *testing.T, i int) {
+	t.Helper()
+	ctx := context.Background()
+	require.NoError(t, c.procs[i].Restart(ctx))
+	require.Eventually(t, func() bool {
+		return c.clients[i].Do(ctx, c.clients[i].B().Ping().Build()).Error() == nil
+	}, 10*time.Second, 10*time.Millisecond)
+}
+
 func TestRedlockQuorumAndReleaseOnAll(t *testing.T) {
 	ctx := context.Background()
 	c := startThree(t)
@@ -97,13 +108,13 @@ func TestRedlockFencesSurviveInstanceLoss(t *testing.T) {
 	take()
 	require.NoError(t, c.procs[0].Stop())
 	take() // instances 1 and 2
-	require.NoError(t, c.procs[0].Restart(ctx))
+	c.restart(t, 0)
 	require.NoError(t, c.procs[1].Stop())
 	take() // instances 0 (empty after restart) and 2
-	require.NoError(t, c.procs[1].Restart(ctx))
+	c.restart(t, 1)
 	require.NoError(t, c.procs[2].Stop())
 	take() // instances 0 and 1 (empty after restart)
-	require.NoError(t, c.procs[2].Restart(ctx))
+	c.restart(t, 2)
 
 	// Two instances down: no quorum possible, reported as an outage.
 	require.NoError(t, c.procs[0].Stop())

@@ -3,23 +3,34 @@ package lock
 import "github.com/redis/rueidis"
 
 // acquireScript takes the lock and draws the next fencing token in one step,
-// so no two acquisitions can ever see the same token.
+// so no two acquisitions can ever see the same token. It is idempotent, so
+// the client may resend it after a dropped connection: a lock already held
+// with this owner token returns its fencing token again (nobody else can
+// draw one while the lock is held).
 //
 //	KEYS[1] lock key       KEYS[2] fencing counter
 //	ARGV[1] owner token    ARGV[2] TTL in milliseconds
 //	returns {fence, 0} when acquired, {0, pttl} when held by another owner
-var acquireScript = rueidis.NewLuaScript(`
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  return {redis.call('INCR', KEYS[2]), 0}
+var acquireScript = rueidis.NewLuaScriptRetryable(`
+local cur = redis.call('GET', KEYS[1])
+if cur == ARGV[1] then
+  return {tonumber(redis.call('GET', KEYS[2])), 0}
 end
-return {0, redis.call('PTTL', KEYS[1])}
+if cur then
+  return {0, redis.call('PTTL', KEYS[1])}
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return {redis.call('INCR', KEYS[2]), 0}
 `)
+
+// The scripts below are idempotent and resent by the client after a
+// dropped connection.
 
 // releaseScript deletes the lock only when it still holds the owner's token.
 //
 //	KEYS[1] lock key   ARGV[1] owner token
 //	returns 1 when released, 0 when not the owner
-var releaseScript = rueidis.NewLuaScript(`
+var releaseScript = rueidis.NewLuaScriptRetryable(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
@@ -30,7 +41,7 @@ return 0
 //
 //	KEYS[1] lock key   ARGV[1] owner token   ARGV[2] TTL in milliseconds
 //	returns 1 when extended, 0 when not the owner
-var extendScript = rueidis.NewLuaScript(`
+var extendScript = rueidis.NewLuaScriptRetryable(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
@@ -45,7 +56,7 @@ return 0
 //	KEYS[1] lock key   KEYS[2] fencing counter
 //	ARGV[1] owner token   ARGV[2] fence
 //	returns 1 when raised (or already high enough), 0 when not the owner
-var raiseFenceScript = rueidis.NewLuaScript(`
+var raiseFenceScript = rueidis.NewLuaScriptRetryable(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return 0
 end

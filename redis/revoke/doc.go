@@ -6,7 +6,7 @@
 // a per-user "not before" second; tokens whose iat is at or before it are
 // refused, without enumerating the user's tokens.
 //
-// Check costs one round trip (the jti and user lookups are pipelined). When
+// Check costs one round trip (one MGET of the jti and user keys). When
 // Redis cannot be asked within Options.Timeout it fails closed by default
 // (ErrUnavailable); Options.FailOpen accepts the token instead and logs.
 // Fail open only when availability matters more than a revoked token
