@@ -60,6 +60,9 @@ type Hub struct {
 	c rueidis.Client
 	o Options
 
+	// opMu orders subscribe and unsubscribe of the same name on the wire
+	// with the changes to the handler maps; it is taken before mu.
+	opMu     sync.Mutex
 	mu       sync.Mutex
 	dc       rueidis.DedicatedClient // nil while disconnected
 	channels map[string][]*sub       // SUBSCRIBE channel -> handlers
@@ -200,6 +203,8 @@ func (h *Hub) SubscribePattern(ctx context.Context, pattern string, handler Hand
 
 func (h *Hub) add(ctx context.Context, pattern bool, name string, handler Handler) (func(), error) {
 	s := &sub{h: handler}
+	h.opMu.Lock()
+	defer h.opMu.Unlock()
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
@@ -224,6 +229,8 @@ func (h *Hub) add(ctx context.Context, pattern bool, name string, handler Handle
 }
 
 func (h *Hub) remove(pattern bool, name string, s *sub) {
+	h.opMu.Lock()
+	defer h.opMu.Unlock()
 	h.mu.Lock()
 	m := h.channels
 	if pattern {

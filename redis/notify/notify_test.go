@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -227,4 +228,41 @@ func TestInboxIsCapped(t *testing.T) {
 	n, err := ns.Client.Do(ctx, ns.Client.B().Xlen().Key(ns.Prefix+"inbox:eve").Build()).AsInt64()
 	require.NoError(t, err)
 	require.Less(t, n, int64(200))
+}
+
+// Many handlers subscribed concurrently share one connection and each gets
+// exactly the notifications of its own user.
+func TestManyHandlersOneConnection(t *testing.T) {
+	ctx := context.Background()
+	ns := devenv.Redis(t)
+	h := newHub(t, ns.Client, ns.Prefix)
+	const users = 100
+	boxes := make([]*inbox, users)
+	ids := make([]string, users)
+	var wg sync.WaitGroup
+	for i := range users {
+		boxes[i], ids[i] = newInbox(), fmt.Sprint("u", i)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := h.Subscribe(ctx, ids[i], boxes[i].handle)
+			require.NoError(t, err)
+		}()
+	}
+	wg.Wait()
+	for _, u := range []string{"u0", "u50", "u99"} {
+		_, recv, err := h.Publish(ctx, u, "probe", nil)
+		require.NoError(t, err)
+		require.Equal(t, int64(1), recv, "one subscriber connection")
+	}
+	require.NoError(t, h.PublishMany(ctx, ids, "all", nil))
+	for i, b := range boxes {
+		got := []string{b.next(t).Type}
+		if i == 0 || i == 50 || i == 99 {
+			got = append(got, b.next(t).Type)
+			require.Equal(t, []string{"probe", "all"}, got, "user %d", i)
+		} else {
+			require.Equal(t, []string{"all"}, got, "user %d", i)
+		}
+	}
 }
