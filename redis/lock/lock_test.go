@@ -141,10 +141,10 @@ func TestPausedHolderLateWriteRejected(t *testing.T) {
 
 func TestAutoExtendKeepsLock(t *testing.T) {
 	ctx := context.Background()
-	l, _ := newLocker(t, &lock.Options{TTL: 300 * time.Millisecond})
+	l, _ := newLocker(t, &lock.Options{TTL: time.Second})
 	a, err := l.Acquire(ctx, "long", &lock.AcquireOpts{AutoExtend: true})
 	require.NoError(t, err)
-	time.Sleep(time.Second) // more than three leases
+	time.Sleep(3500 * time.Millisecond) // more than three leases
 	require.NoError(t, a.Context().Err())
 	_, err = l.TryAcquire(ctx, "long", nil)
 	require.ErrorIs(t, err, lock.ErrNotAcquired)

@@ -56,7 +56,7 @@ func (c cluster) restart(t *testing.T, i int) {
 func TestRedlockQuorumAndReleaseOnAll(t *testing.T) {
 	ctx := context.Background()
 	c := startThree(t)
-	l, err := lock.NewRedlock(c.clients, &lock.Options{InstanceTimeout: 200 * time.Millisecond})
+	l, err := lock.NewRedlock(c.clients, &lock.Options{InstanceTimeout: time.Second})
 	require.NoError(t, err)
 
 	a, err := l.TryAcquire(ctx, "r", nil)
@@ -91,7 +91,7 @@ func TestRedlockQuorumAndReleaseOnAll(t *testing.T) {
 func TestRedlockFencesSurviveInstanceLoss(t *testing.T) {
 	ctx := context.Background()
 	c := startThree(t)
-	l, err := lock.NewRedlock(c.clients, &lock.Options{InstanceTimeout: 200 * time.Millisecond})
+	l, err := lock.NewRedlock(c.clients, &lock.Options{InstanceTimeout: time.Second})
 	require.NoError(t, err)
 	// Counters start out of step.
 	require.NoError(t, c.clients[0].Do(ctx, c.clients[0].B().Set().Key("lock:{f}:fence").Value("100").Build()).Error())
