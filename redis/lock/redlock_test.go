@@ -167,3 +167,24 @@ func TestRedlockNeverTwoHolders(t *testing.T) {
 	require.Zero(t, violations.Load())
 	require.GreaterOrEqual(t, taken.Load(), int64(total))
 }
+
+// When a majority of instances goes away, auto-extension cannot renew the
+// lease and the holder context is cancelled with ErrLockLost by the time
+// the lease runs out.
+func TestRedlockHolderToldWhenQuorumLost(t *testing.T) {
+	ctx := context.Background()
+	c := startThree(t)
+	l, err := lock.NewRedlock(c.clients, &lock.Options{TTL: time.Second, InstanceTimeout: 200 * time.Millisecond})
+	require.NoError(t, err)
+	lk, err := l.Acquire(ctx, "q", &lock.AcquireOpts{AutoExtend: true})
+	require.NoError(t, err)
+	require.NoError(t, c.procs[0].Kill())
+	require.NoError(t, c.procs[1].Kill())
+	select {
+	case <-lk.Context().Done():
+		require.ErrorIs(t, context.Cause(lk.Context()), lock.ErrLockLost)
+	case <-time.After(30 * time.Second):
+		t.Fatal("holder context alive after the quorum was lost")
+	}
+	require.True(t, lock.IsLockLost(lk.Release(ctx)))
+}
