@@ -5,7 +5,7 @@ BENCHSTAT     ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009
 BENCH         ?= .
 BENCHCOUNT    ?= 6
 
-.PHONY: test lint fmt fmt-check vet staticcheck unit bench demo doctor serve
+.PHONY: test lint fmt fmt-check vet staticcheck unit bench demo doctor serve mongoose-fixtures
 
 ## test: everything CI checks — formatting, vet, staticcheck, and all tests with -race
 test: lint unit
@@ -37,6 +37,11 @@ fmt:
 bench:
 	cd bench && $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count $(BENCHCOUNT) ./... | tee ../bench.out
 	$(BENCHSTAT) bench.out
+
+## mongoose-fixtures: rerun mongo/odm's parity cases through Mongoose (needs Node >= 20.19 and npm);
+## TestMongooseParity compares odm with the committed fixtures.json, so tests never need Node
+mongoose-fixtures:
+	cd mongo/odm/testdata/mongoose && npm ci --no-audit --no-fund && TZ=UTC node generate.js
 
 doctor:
 	$(GO) run ./cmd/polystore doctor

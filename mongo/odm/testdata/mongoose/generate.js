@@ -1,0 +1,197 @@
+'use strict';
+
+// Runs every case of cases.js through Mongoose (new Model(input) and
+// doc.validate(), which reports what the deprecated validateSync() does and
+// needs no server) and writes fixtures.json: per case the
+// schema and input, and what Mongoose reported: each error's path, name,
+// kind and message, the whole error message, and the cast document.
+//
+//   npm ci && node generate.js     (or: make mongoose-fixtures)
+//
+// Run with TZ=UTC: Mongoose renders Dates in messages with Date#toString.
+
+const fs = require('fs');
+const path = require('path');
+const mongoose = require('mongoose');
+
+const cases = require('./cases.js');
+
+// Custom validators by name; parity_test.go has the same functions.
+const validators = {
+  twoDecimals: (v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6,
+  codePrefix: (v) => typeof v === 'string' && v.startsWith('C-'),
+  even: (v) => v % 2 === 0,
+};
+
+const types = {
+  String: String,
+  Number: Number,
+  Boolean: Boolean,
+  Date: Date,
+  ObjectId: mongoose.Schema.Types.ObjectId,
+  Decimal128: mongoose.Schema.Types.Decimal128,
+  Mixed: mongoose.Schema.Types.Mixed,
+};
+
+function specValue(v) {
+  if (v && typeof v === 'object' && '$date' in v) {
+    return new Date(v.$date);
+  }
+  return v;
+}
+
+// withMessage turns {value, message} into Mongoose's [value, message].
+function withMessage(v) {
+  if (v && typeof v === 'object' && 'value' in v) {
+    return [specValue(v.value), v.message];
+  }
+  return specValue(v);
+}
+
+function toSchema(spec, strict) {
+  const def = {};
+  for (const [name, p] of Object.entries(spec)) {
+    def[name] = toPath(p, strict);
+  }
+  const opts = { _id: false, versionKey: false };
+  if (strict !== undefined) {
+    opts.strict = strict;
+  }
+  return new mongoose.Schema(def, opts);
+}
+
+function toPath(p, strict) {
+  const o = {};
+  switch (p.type) {
+    case 'Subdoc':
+      o.type = toSchema(p.schema, strict);
+      break;
+    case 'Array':
+      o.type = [toPath(p.of, strict)];
+      break;
+    case 'Map':
+      o.type = Map;
+      o.of = toPath(p.of, strict);
+      break;
+    default:
+      if (!(p.type in types)) {
+        throw new Error(`unknown type ${p.type}`);
+      }
+      o.type = types[p.type];
+  }
+  if (p.required !== undefined) {
+    o.required = typeof p.required === 'string' ? [true, p.required] : p.required;
+  }
+  for (const k of ['min', 'max', 'minlength', 'maxlength']) {
+    if (p[k] !== undefined) {
+      o[k] = withMessage(p[k]);
+    }
+  }
+  if (p.enum !== undefined) {
+    o.enum = Array.isArray(p.enum) ? p.enum : { values: p.enum.values, message: p.enum.message };
+  }
+  if (p.match !== undefined) {
+    o.match = typeof p.match === 'string' ? new RegExp(p.match) : [new RegExp(p.match.value), p.match.message];
+  }
+  if (p.validate !== undefined) {
+    const fn = validators[p.validate.fn];
+    if (!fn) {
+      throw new Error(`unknown validator ${p.validate.fn}`);
+    }
+    o.validate = p.validate.message === undefined ? fn : { validator: fn, message: p.validate.message };
+  }
+  if (p.default !== undefined) {
+    o.default = specValue(p.default);
+  }
+  for (const k of ['trim', 'lowercase', 'uppercase']) {
+    if (p[k]) {
+      o[k] = true;
+    }
+  }
+  return o;
+}
+
+// plain renders a cast value as typed JSON: numbers, strings, booleans and
+// null as themselves, {$date: iso}, {$oid: hex}, {$numberDecimal: s},
+// arrays and objects (Maps too) recursively.
+function plain(v) {
+  if (v === null || v === undefined) {
+    return null;
+  }
+  if (v instanceof Date) {
+    return isNaN(v.getTime()) ? { $date: 'Invalid Date' } : { $date: v.toISOString() };
+  }
+  if (v instanceof mongoose.Types.ObjectId) {
+    return { $oid: v.toHexString() };
+  }
+  if (v instanceof mongoose.Types.Decimal128) {
+    return { $numberDecimal: v.toString() };
+  }
+  if (v instanceof Map) {
+    return plain(Object.fromEntries(v));
+  }
+  if (Array.isArray(v)) {
+    return v.map(plain);
+  }
+  if (typeof v === 'object') {
+    const out = {};
+    for (const [k, x] of Object.entries(v)) {
+      out[k] = plain(x);
+    }
+    return out;
+  }
+  return v;
+}
+
+function describe(err) {
+  const errors = {};
+  for (const [p, e] of Object.entries(err.errors)) {
+    errors[p] = { name: e.name, kind: e.kind, message: e.message };
+  }
+  return { message: err.message, paths: Object.keys(err.errors), errors };
+}
+
+async function run(c) {
+  const schema = toSchema(c.schema, c.strict);
+  if (mongoose.models.Parity) {
+    mongoose.deleteModel('Parity');
+  }
+  const Model = mongoose.model('Parity', schema);
+  const out = { name: c.name, schema: c.schema, input: c.input };
+  if (c.strict !== undefined) {
+    out.strict = c.strict;
+  }
+  let doc;
+  try {
+    doc = new Model(c.input);
+  } catch (e) {
+    out.throws = { name: e.name, path: e.path, message: e.message };
+    return out;
+  }
+  try {
+    await doc.validate();
+  } catch (err) {
+    if (err.name !== 'ValidationError') {
+      throw err;
+    }
+    out.validation = describe(err);
+  }
+  out.doc = plain(doc.toObject({ flattenMaps: true, depopulate: true }));
+  return out;
+}
+
+async function main() {
+  const out = [];
+  for (const c of cases) {
+    out.push(await run(c));
+  }
+  const fixtures = { mongoose: mongoose.version, cases: out };
+  const file = path.join(__dirname, 'fixtures.json');
+  fs.writeFileSync(file, JSON.stringify(fixtures, null, 2) + '\n');
+  console.log(`wrote ${out.length} cases to ${file}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
