@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -337,7 +339,8 @@ func castDecimal(v any) (any, error) {
 	return nil, errCast
 }
 
-// jsType names a value's type as Mongoose's CastError does.
+// jsType names a value's type as Mongoose's CastError does (typeof, or
+// the constructor's name for objects).
 func jsType(v any) string {
 	switch v.(type) {
 	case nil:
@@ -346,14 +349,18 @@ func jsType(v any) string {
 		return "string"
 	case bool:
 		return "boolean"
-	case []any:
+	case json.Number:
+		return "number"
+	case []any, bson.A:
 		return "Array"
-	case map[string]any:
+	case map[string]any, bson.M, bson.D:
 		return "Object"
-	case time.Time:
+	case time.Time, bson.DateTime:
 		return "Date"
 	case bson.ObjectID:
 		return "ObjectId"
+	case bson.Decimal128:
+		return "Decimal128"
 	}
 	if _, ok := toFloat(v); ok {
 		return "number"
@@ -361,46 +368,215 @@ func jsType(v any) string {
 	return reflect.TypeOf(v).String()
 }
 
-// inspect renders a value roughly as Node's util.inspect does in Mongoose
-// messages.
+// jsDate renders a time as JavaScript's Date#toString does in UTC, which is
+// how Mongoose shows dates in validator messages.
+func jsDate(t time.Time) string {
+	return t.UTC().Format("Mon Jan 02 2006 15:04:05 GMT+0000") + " (Coordinated Universal Time)"
+}
+
+// inspect renders a value as JavaScript's String(value) does, which is what
+// Mongoose puts in validator messages ({VALUE}).
 func inspect(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "null"
 	case string:
 		return x
+	case bool:
+		return strconv.FormatBool(x)
 	case time.Time:
-		return x.UTC().Format(time.RFC3339Nano)
+		return jsDate(x)
+	case bson.DateTime:
+		return jsDate(x.Time())
 	case bson.ObjectID:
 		return x.Hex()
+	case bson.Decimal128:
+		return x.String()
 	case float64:
 		return jsNumberString(x)
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			if e != nil {
+				parts[i] = inspect(e)
+			}
+		}
+		return strings.Join(parts, ",")
+	case map[string]any, bson.M, bson.D:
+		return "[object Object]"
 	}
 	if f, ok := toFloat(v); ok {
 		return jsNumberString(f)
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
+	if s, ok := v.(fmt.Stringer); ok {
+		return s.String()
 	}
-	return string(b)
+	return fmt.Sprint(v)
 }
 
-func castError(p *Path, path string, kind string, v any, reason error) *FieldError {
-	return &FieldError{
-		Name:    NameCastError,
-		Path:    path,
-		Kind:    kind,
-		Value:   v,
-		Reason:  reason,
-		Message: fmt.Sprintf("Cast to %s failed for value %q (type %s) at path %q", kind, inspect(v), jsType(v), path),
+// nodeInspect renders a value roughly as Node's util.inspect does (strings
+// single-quoted, arrays as [ 1, 'x' ], objects as { a: 1 } with sorted
+// keys), which is how Mongoose shows values in cast errors.
+func nodeInspect(v any) string {
+	switch x := v.(type) {
+	case string:
+		q := byte('\'')
+		if strings.IndexByte(x, '\'') >= 0 {
+			q = '"'
+			if strings.IndexByte(x, '"') >= 0 {
+				q = '`'
+			}
+		}
+		var b strings.Builder
+		b.WriteByte(q)
+		for _, r := range x {
+			switch {
+			case r == '\\':
+				b.WriteString(`\\`)
+			case r == '\n':
+				b.WriteString(`\n`)
+			case r == '\t':
+				b.WriteString(`\t`)
+			case r == '\r':
+				b.WriteString(`\r`)
+			case r == rune(q):
+				b.WriteByte('\\')
+				b.WriteRune(r)
+			case r < 0x20 || r == 0x7f:
+				fmt.Fprintf(&b, `\x%02X`, r)
+			default:
+				b.WriteRune(r)
+			}
+		}
+		b.WriteByte(q)
+		return b.String()
+	case []any:
+		if len(x) == 0 {
+			return "[]"
+		}
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = nodeInspect(e)
+		}
+		return "[ " + strings.Join(parts, ", ") + " ]"
+	case map[string]any:
+		if len(x) == 0 {
+			return "{}"
+		}
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			name := k
+			if !jsIdent.MatchString(k) {
+				name = nodeInspect(k)
+			}
+			parts[i] = name + ": " + nodeInspect(x[k])
+		}
+		return "{ " + strings.Join(parts, ", ") + " }"
+	case time.Time:
+		return x.UTC().Format("2006-01-02T15:04:05.000Z")
+	case float64:
+		if math.IsNaN(x) {
+			return "NaN"
+		}
 	}
+	return inspect(v)
+}
+
+var jsIdent = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`)
+
+// castKind is the kind Mongoose gives a cast error for a scalar type
+// (its SchemaType's cast name: "date" and "string" are lowercase).
+func castKind(t Type) string {
+	switch t {
+	case TypeDate:
+		return "date"
+	case TypeString:
+		return "string"
+	}
+	return t.String()
+}
+
+// castBecause is the reason Mongoose names at the end of a cast error
+// message for a scalar type, if any.
+func castBecause(t Type) string {
+	if t == TypeBoolean {
+		return "CastError"
+	}
+	return ""
+}
+
+// castFailure describes a failed cast the way Mongoose's CastError does.
+type castFailure struct {
+	path    string // the error's key: the full dotted path
+	msgPath string // the path named in the message (relative inside subdocuments)
+	kind    string
+	shown   any    // the value shown in the message
+	typeOf  any    // the value whose type is shown (defaults to shown)
+	because string // the reason's constructor name, if Mongoose shows one
+	model   string
+	value   any
+	reason  error
+}
+
+// err renders the failure: Cast to <kind> failed for value "<v>" (type
+// <t>) at path "<path>" [for model "<Model>"] [because of "<Reason>"].
+func (c castFailure) err() *FieldError {
+	shown := nodeInspect(c.shown)
+	if strings.HasPrefix(shown, "'") {
+		shown = `"` + shown[1:]
+	}
+	if strings.HasSuffix(shown, "'") {
+		shown = shown[:len(shown)-1] + `"`
+	}
+	if !strings.HasPrefix(shown, `"`) {
+		shown = `"` + shown + `"`
+	}
+	typeOf := c.typeOf
+	if typeOf == nil {
+		typeOf = c.shown
+	}
+	var b strings.Builder
+	b.WriteString("Cast to ")
+	b.WriteString(c.kind)
+	b.WriteString(" failed for value ")
+	b.WriteString(shown)
+	b.WriteString(" (type ")
+	b.WriteString(jsType(typeOf))
+	b.WriteString(`) at path "`)
+	b.WriteString(c.msgPath)
+	b.WriteByte('"')
+	if c.model != "" {
+		b.WriteString(` for model "`)
+		b.WriteString(c.model)
+		b.WriteByte('"')
+	}
+	if c.because != "" {
+		b.WriteString(` because of "`)
+		b.WriteString(c.because)
+		b.WriteByte('"')
+	}
+	value := c.value
+	if value == nil {
+		value = c.shown
+	}
+	return &FieldError{Name: NameCastError, Path: c.path, Kind: c.kind, Value: value, Reason: c.reason, Message: b.String()}
+}
+
+// castError is the cast error of a scalar value v of p's type at path.
+func castError(p *Path, path string, v any, reason error) *FieldError {
+	return castFailure{path: path, msgPath: path, kind: castKind(p.Type), shown: v, because: castBecause(p.Type), reason: reason}.err()
 }
 
 // castValue casts any value (scalar, array, map, subdocument) for path p at
-// the dotted position path. Errors are added to ve; the casted value is
-// returned (nil on error).
-func (s *Schema) castValue(p *Path, path string, v any, ve *ValidationError, cc *castCtx) any {
+// the dotted position path; name is the path as Mongoose names it in cast
+// messages (relative to the enclosing subdocument). Errors are added to
+// ve; the casted value is returned (nil on error).
+func (s *Schema) castValue(p *Path, path, name string, v any, ve *ValidationError, cc *castCtx) any {
 	if v == nil {
 		return nil
 	}
@@ -408,7 +584,7 @@ func (s *Schema) castValue(p *Path, path string, v any, ve *ValidationError, cc 
 	case TypeSubdoc:
 		m, ok := v.(map[string]any)
 		if !ok {
-			ve.add(castError(p, path, "Embedded", v, nil))
+			ve.add(castFailure{path: path, msgPath: name, kind: "Embedded", shown: v, because: "ObjectExpectedError", model: ve.Model}.err())
 			return nil
 		}
 		return p.Schema.castMap(m, path+".", ve, cc)
@@ -419,23 +595,34 @@ func (s *Schema) castValue(p *Path, path string, v any, ve *ValidationError, cc 
 		}
 		out := make([]any, len(arr))
 		for i, e := range arr {
-			ep := fmt.Sprintf("%s.%d", path, i)
-			if p.Elem == nil || p.Elem.Type == TypeMixed {
+			ep := path + "." + strconv.Itoa(i)
+			switch {
+			case p.Elem == nil || p.Elem.Type == TypeMixed:
 				out[i] = e
 				continue
-			}
-			if p.Elem.Type == TypeSubdoc || p.Elem.Type == TypeArray || p.Elem.Type == TypeMap {
-				out[i] = s.castValue(p.Elem, ep, e, ve, cc)
+			case p.Elem.Type == TypeSubdoc:
+				if _, isDoc := e.(map[string]any); !isDoc && e != nil {
+					// Reported on the array itself, as Mongoose does.
+					ve.add(castFailure{path: path, msgPath: name, kind: "embedded", shown: e, because: "ObjectParameterError", model: ve.Model}.err())
+					continue
+				}
+				out[i] = s.castValue(p.Elem, ep, ep, e, ve, cc)
+				continue
+			case p.Elem.Type == TypeArray || p.Elem.Type == TypeMap:
+				out[i] = s.castValue(p.Elem, ep, name+"."+strconv.Itoa(i), e, ve, cc)
 				continue
 			}
 			c, err := castTo(p.Elem, e)
-			if err != nil {
-				ve.add(castError(p.Elem, ep, "["+p.Elem.Type.String()+"]", e, err))
-				return nil
+			var g any
+			if err == nil {
+				if g, ok = toGoType(p.Elem, applyTransforms(p.Elem, c)); !ok {
+					err = errCast
+				}
 			}
-			g, ok := toGoType(p.Elem, applyTransforms(p.Elem, c))
-			if !ok {
-				ve.add(castError(p.Elem, ep, "["+p.Elem.Type.String()+"]", e, errCast))
+			if err != nil {
+				// Mongoose shows the whole array and the element's type.
+				ve.add(castFailure{path: ep, msgPath: name + "." + strconv.Itoa(i), kind: "[" + castKind(p.Elem.Type) + "]",
+					shown: arr, typeOf: "", because: "CastError", model: ve.Model, value: e, reason: err}.err())
 				return nil
 			}
 			out[i] = g
@@ -444,20 +631,21 @@ func (s *Schema) castValue(p *Path, path string, v any, ve *ValidationError, cc 
 	case TypeMap:
 		m, ok := v.(map[string]any)
 		if !ok {
-			ve.add(castError(p, path, "Map", v, nil))
+			ve.add(castFailure{path: path, msgPath: name, kind: "Map", shown: v, model: ve.Model}.err())
 			return nil
 		}
 		out := make(map[string]any, len(m))
 		for k, e := range m {
 			if strings.HasPrefix(k, "$") || strings.Contains(k, ".") {
-				ve.add(castError(p, path+"."+k, "Map", m, fmt.Errorf("map keys may not start with '$' or contain '.'")))
+				ve.add(castFailure{path: path + "." + k, msgPath: name, kind: "Map", shown: m, model: ve.Model,
+					reason: fmt.Errorf("map keys may not start with '$' or contain '.'")}.err())
 				continue
 			}
 			if p.Elem == nil {
 				out[k] = e
 				continue
 			}
-			out[k] = s.castValue(p.Elem, path+"."+k, e, ve, cc)
+			out[k] = s.castValue(p.Elem, path+"."+k, name+".$*", e, ve, cc)
 		}
 		return out
 	case TypeMixed:
@@ -465,13 +653,14 @@ func (s *Schema) castValue(p *Path, path string, v any, ve *ValidationError, cc 
 	}
 	c, err := castTo(p, v)
 	if err != nil {
-		ve.add(castError(p, path, p.Type.String(), v, err))
+		ve.add(castFailure{path: path, msgPath: name, kind: castKind(p.Type), shown: v, because: castBecause(p.Type), model: ve.Model, reason: err}.err())
 		return nil
 	}
 	c = applyTransforms(p, c)
 	g, ok := toGoType(p, c)
 	if !ok {
-		ve.add(castError(p, path, p.Type.String(), v, fmt.Errorf("%w: %v overflows %s", errCast, c, p.goType)))
+		ve.add(castFailure{path: path, msgPath: name, kind: castKind(p.Type), shown: v, model: ve.Model,
+			reason: fmt.Errorf("%w: %v overflows %s", errCast, c, p.goType)}.err())
 		return nil
 	}
 	return g
@@ -570,7 +759,7 @@ func (s *Schema) castMap(in map[string]any, prefix string, ve *ValidationError, 
 				}
 			}
 		}
-		out[p.Name] = s.castValue(p, prefix+p.Name, v, ve, cc)
+		out[p.Name] = s.castValue(p, prefix+p.Name, p.Name, v, ve, cc)
 	}
 	return out
 }

@@ -282,7 +282,7 @@ func castFilterValue(p *Path, key string, v any) (any, error) {
 	}
 	c, err := castTo(p, v)
 	if err != nil {
-		return nil, castError(p, key, p.Type.String(), v, err)
+		return nil, castError(p, key, v, err)
 	}
 	if g, ok := toGoType(p, c); ok {
 		return g, nil
@@ -373,7 +373,7 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 	path := stored
 	switch op {
 	case "$set", "$setOnInsert", "$min", "$max":
-		c := s.castValue(p, path, plain(val), ve, &castCtx{strict: uc.strict})
+		c := s.castValue(p, path, path, plain(val), ve, &castCtx{strict: uc.strict})
 		if _, failed := ve.Errors[path]; failed {
 			return nil
 		}
@@ -392,13 +392,13 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 	case "$inc", "$mul":
 		c, err := castNumber(val)
 		if err != nil || c == nil || p.Type != TypeNumber {
-			ve.add(castError(p, path, "Number", val, err))
+			ve.add(castFailure{path: path, msgPath: path, kind: "Number", shown: val, model: ve.Model, reason: err}.err())
 			return nil
 		}
 		if p.isInt {
 			c2, err := castTo(p, c)
 			if err != nil {
-				ve.add(castError(p, path, "Number", val, err))
+				ve.add(castFailure{path: path, msgPath: path, kind: "Number", shown: val, model: ve.Model, reason: err}.err())
 				return nil
 			}
 			c = c2
@@ -406,7 +406,7 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 		add(op, bson.E{Key: stored, Value: c})
 	case "$push", "$addToSet":
 		if p.Type != TypeArray || p.Elem == nil || isElem {
-			ve.add(castError(p, path, "Array", val, nil))
+			ve.add(castFailure{path: path, msgPath: path, kind: "Array", shown: val, model: ve.Model}.err())
 			return nil
 		}
 		if d, ok := val.(bson.D); ok && len(d) > 0 && d[0].Key == "$each" || isEachDoc(val) {
@@ -456,7 +456,7 @@ func isEachDoc(v any) bool {
 }
 
 func (s *Schema) castElem(ctx context.Context, p *Path, path string, v any, uc updateCtx, ve *ValidationError) (any, bool, error) {
-	c := s.castValue(p.Elem, path, plain(v), ve, &castCtx{strict: uc.strict})
+	c := s.castValue(p.Elem, path, path, plain(v), ve, &castCtx{strict: uc.strict})
 	if _, failed := ve.Errors[path]; failed {
 		return nil, false, nil
 	}

@@ -249,7 +249,7 @@ func (p *Path) fail(vd validator, path, name string, val any) *FieldError {
 		}
 	case KindMin:
 		if vd.isTime {
-			vars["MIN"] = vd.minTime.UTC().Format(time.RFC3339Nano)
+			vars["MIN"] = jsDate(vd.minTime)
 			if tmpl == "" {
 				tmpl = msgMinDate
 			}
@@ -261,7 +261,7 @@ func (p *Path) fail(vd validator, path, name string, val any) *FieldError {
 		}
 	case KindMax:
 		if vd.isTime {
-			vars["MAX"] = vd.maxTime.UTC().Format(time.RFC3339Nano)
+			vars["MAX"] = jsDate(vd.maxTime)
 			if tmpl == "" {
 				tmpl = msgMaxDate
 			}
