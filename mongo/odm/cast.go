@@ -249,8 +249,12 @@ func castBool(v any) (any, error) {
 var dateLayouts = []string{
 	time.RFC3339Nano,
 	"2006-01-02T15:04:05.999999999",
+	"2006-01-02T15:04Z07:00",
 	"2006-01-02T15:04",
-	"2006-01-02 15:04:05",
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02 15:04Z07:00",
+	"2006-01-02 15:04",
 	"2006-01-02",
 	"2006-01",
 	"2006",
@@ -479,6 +483,12 @@ func nodeInspect(v any) string {
 		return "{ " + strings.Join(parts, ", ") + " }"
 	case time.Time:
 		return x.UTC().Format("2006-01-02T15:04:05.000Z")
+	case bson.DateTime:
+		return nodeInspect(x.Time())
+	case bson.ObjectID:
+		return "new ObjectId('" + x.Hex() + "')"
+	case bson.Decimal128:
+		return "new Decimal128('" + x.String() + "')"
 	case float64:
 		if math.IsNaN(x) {
 			return "NaN"
@@ -587,6 +597,13 @@ func (s *Schema) castValue(p *Path, path, name string, v any, ve *ValidationErro
 			ve.add(castFailure{path: path, msgPath: name, kind: "Embedded", shown: v, because: "ObjectExpectedError", model: ve.Model}.err())
 			return nil
 		}
+		if k := p.Schema.unknownKey(m, cc); k != "" {
+			// Mongoose reports an unknown path of a subdocument under
+			// strict "throw" as a cast error of the subdocument.
+			ve.add(castFailure{path: path, msgPath: name, kind: "Embedded", shown: v, because: "StrictModeError", model: ve.Model,
+				reason: &StrictError{Model: ve.Model, Path: path + "." + k}}.err())
+			return nil
+		}
 		return p.Schema.castMap(m, path+".", ve, cc)
 	case TypeArray:
 		arr, ok := v.([]any)
@@ -601,9 +618,16 @@ func (s *Schema) castValue(p *Path, path, name string, v any, ve *ValidationErro
 				out[i] = e
 				continue
 			case p.Elem.Type == TypeSubdoc:
-				if _, isDoc := e.(map[string]any); !isDoc && e != nil {
-					// Reported on the array itself, as Mongoose does.
+				// Mongoose reports elements that are not documents, or that
+				// have unknown paths under strict "throw", on the array.
+				doc, isDoc := e.(map[string]any)
+				if !isDoc && e != nil {
 					ve.add(castFailure{path: path, msgPath: name, kind: "embedded", shown: e, because: "ObjectParameterError", model: ve.Model}.err())
+					continue
+				}
+				if k := p.Elem.Schema.unknownKey(doc, cc); k != "" {
+					ve.add(castFailure{path: path, msgPath: name, kind: "embedded", shown: e, because: "StrictModeError", model: ve.Model,
+						reason: &StrictError{Model: ve.Model, Path: ep + "." + k}}.err())
 					continue
 				}
 				out[i] = s.castValue(p.Elem, ep, ep, e, ve, cc)
@@ -613,19 +637,22 @@ func (s *Schema) castValue(p *Path, path, name string, v any, ve *ValidationErro
 				continue
 			}
 			c, err := castTo(p.Elem, e)
-			var g any
 			if err == nil {
-				if g, ok = toGoType(p.Elem, applyTransforms(p.Elem, c)); !ok {
+				c = applyTransforms(p.Elem, c)
+				out[i] = c
+				if out[i], ok = toGoType(p.Elem, c); !ok {
 					err = errCast
 				}
 			}
 			if err != nil {
-				// Mongoose shows the whole array and the element's type.
+				// Mongoose shows the array as cast so far (the elements
+				// before this one cast, the rest as given) and the type
+				// "string".
+				shown := append(out[:i:i], arr[i:]...)
 				ve.add(castFailure{path: ep, msgPath: name + "." + strconv.Itoa(i), kind: "[" + castKind(p.Elem.Type) + "]",
-					shown: arr, typeOf: "", because: "CastError", model: ve.Model, value: e, reason: err}.err())
+					shown: shown, typeOf: "", because: "CastError", model: ve.Model, value: e, reason: err}.err())
 				return nil
 			}
-			out[i] = g
 		}
 		return out
 	case TypeMap:
@@ -762,6 +789,21 @@ func (s *Schema) castMap(in map[string]any, prefix string, ve *ValidationError, 
 		out[p.Name] = s.castValue(p, prefix+p.Name, p.Name, v, ve, cc)
 	}
 	return out
+}
+
+// unknownKey returns the first (sorted) key of m that is not in s when
+// the strict mode is StrictThrow, else "".
+func (s *Schema) unknownKey(m map[string]any, cc *castCtx) string {
+	if cc.strict != StrictThrow {
+		return ""
+	}
+	first := ""
+	for k := range m {
+		if s.byName[k] == nil && s.byAlias[k] == nil && (first == "" || k < first) {
+			first = k
+		}
+	}
+	return first
 }
 
 // castCtx carries the root schema's strict mode through nested casts and
