@@ -90,6 +90,18 @@ type ValidationError struct {
 	// Errors maps each failing path to its error.
 	Errors map[string]*FieldError
 	order  []string
+	// update is set while validating an update: Mongoose's update
+	// validators name array and map elements by their container's path.
+	update bool
+}
+
+// elemName is the name messages use for the element at path ep of the
+// array or map named name.
+func (e *ValidationError) elemName(ep, name string) string {
+	if e.update {
+		return name
+	}
+	return ep
 }
 
 func (e *ValidationError) add(fe *FieldError) {

@@ -607,12 +607,9 @@ func (m *Model[T]) update(ctx context.Context, u any, upsert bool) (bson.D, erro
 	if len(d) == 0 {
 		return nil, ErrEmptyUpdate
 	}
-	uc := updateCtx{strict: m.schema.opts.Strict, validate: !m.opts.SkipUpdateValidators, upsert: upsert}
+	uc := updateCtx{model: m.name, strict: m.schema.opts.Strict, validate: !m.opts.SkipUpdateValidators, upsert: upsert}
 	out, err := m.schema.castUpdate(ctx, d, uc)
 	if err != nil {
-		if ve, ok := err.(*ValidationError); ok {
-			ve.Model = m.name
-		}
 		return nil, err
 	}
 	if len(out) == 0 {

@@ -35,6 +35,8 @@ type parityCase struct {
 	Schema     map[string]pathSpec `json:"schema"`
 	Strict     any                 `json:"strict"`
 	Input      map[string]any      `json:"input"`
+	Update     map[string]any      `json:"update"`
+	UpdateRes  *parityUpdate       `json:"updateResult"`
 	Throws     *parityThrow        `json:"throws"`
 	Validation *parityValidation   `json:"validation"`
 	Doc        any                 `json:"doc"`
@@ -49,6 +51,18 @@ type parityValidation struct {
 }
 
 type parityError struct{ Name, Kind, Message string }
+
+// parityUpdate is what updateOne with runValidators made of an update
+// before sending it: one thrown CastError, a ValidationError, or the cast
+// update.
+type parityUpdate struct {
+	CastError *struct {
+		Path string
+		parityError
+	} `json:"castError"`
+	Validation *parityValidation `json:"validation"`
+	Casted     any               `json:"casted"`
+}
 
 // pathSpec is the JSON notation of cases.js for one path.
 type pathSpec struct {
@@ -228,7 +242,9 @@ func plainBSON(v any) any {
 		}
 		return out
 	case bson.DateTime:
-		return map[string]any{"$date": x.Time().UTC().Format("2006-01-02T15:04:05.000Z")}
+		return plainBSON(x.Time())
+	case time.Time:
+		return map[string]any{"$date": x.UTC().Format("2006-01-02T15:04:05.000Z")}
 	case bson.ObjectID:
 		return map[string]any{"$oid": x.Hex()}
 	case bson.Decimal128:
@@ -260,6 +276,10 @@ func TestMongooseParity(t *testing.T) {
 				opts.Strict = odm.StrictThrow
 			}
 			m := odm.MustModel[map[string]any](nil, "Parity", buildSchema(t, tc.Schema, opts), nil)
+			if tc.Update != nil {
+				checkUpdateParity(t, m, tc)
+				return
+			}
 			doc, err := m.Cast(ctx, tc.Input)
 			switch {
 			case tc.Throws != nil:
@@ -267,13 +287,7 @@ func TestMongooseParity(t *testing.T) {
 				require.ErrorAs(t, err, &se)
 				require.Equal(t, tc.Throws.Path, se.Path)
 			case tc.Validation != nil:
-				var ve *odm.ValidationError
-				require.ErrorAs(t, err, &ve)
-				got := map[string]parityError{}
-				for p, fe := range ve.Errors {
-					got[p] = parityError{Name: fe.Name, Kind: fe.Kind, Message: fe.Message}
-				}
-				if d := cmp.Diff(tc.Validation.Errors, got); d != "" {
+				if d := cmp.Diff(tc.Validation.Errors, fieldErrors(t, err)); d != "" {
 					t.Errorf("errors differ from Mongoose (-mongoose +odm):\n%s", d)
 				}
 				// Same whole message, up to the order of the paths.
@@ -289,5 +303,39 @@ func TestMongooseParity(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func fieldErrors(t *testing.T, err error) map[string]parityError {
+	t.Helper()
+	var ve *odm.ValidationError
+	require.ErrorAs(t, err, &ve)
+	got := map[string]parityError{}
+	for p, fe := range ve.Errors {
+		got[p] = parityError{Name: fe.Name, Kind: fe.Kind, Message: fe.Message}
+	}
+	return got
+}
+
+// checkUpdateParity casts and validates tc.Update as UpdateOne would.
+func checkUpdateParity(t *testing.T, m *odm.Model[map[string]any], tc parityCase) {
+	upd, err := odm.CastUpdate(context.Background(), m, tc.Update)
+	res := tc.UpdateRes
+	switch {
+	case res.CastError != nil:
+		// Mongoose throws the first cast error; odm reports them all.
+		got := fieldErrors(t, err)
+		if d := cmp.Diff(res.CastError.parityError, got[res.CastError.Path]); d != "" {
+			t.Errorf("cast error differs from Mongoose (-mongoose +odm):\n%s", d)
+		}
+	case res.Validation != nil:
+		if d := cmp.Diff(res.Validation.Errors, fieldErrors(t, err)); d != "" {
+			t.Errorf("update errors differ from Mongoose (-mongoose +odm):\n%s", d)
+		}
+	default:
+		require.NoError(t, err)
+		if d := cmp.Diff(res.Casted, plainBSON(upd)); d != "" {
+			t.Errorf("cast update differs from Mongoose (-mongoose +odm):\n%s", d)
+		}
 	}
 }

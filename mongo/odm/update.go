@@ -292,6 +292,7 @@ func castFilterValue(p *Path, key string, v any) (any, error) {
 
 // updateCtx is what update validation needs from the model.
 type updateCtx struct {
+	model    string // for messages
 	strict   StrictMode
 	validate bool
 	upsert   bool
@@ -301,7 +302,7 @@ type updateCtx struct {
 // $set) into a cast and validated bson.D. Immutable paths are dropped (or
 // rejected under StrictThrow); unknown paths follow the strict mode.
 func (s *Schema) castUpdate(ctx context.Context, upd bson.D, uc updateCtx) (bson.D, error) {
-	ve := &ValidationError{}
+	ve := &ValidationError{Model: uc.model}
 	var strictErr error
 	ops := map[string]bson.D{}
 	var order []string
@@ -371,6 +372,8 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 	}
 	stored := p.storedKey(key)
 	path := stored
+	name := updateMsgName(stored, isElem)
+	ve.update = true
 	switch op {
 	case "$set", "$setOnInsert", "$min", "$max":
 		c := s.castValue(p, path, path, plain(val), ve, &castCtx{strict: uc.strict})
@@ -378,14 +381,14 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 			return nil
 		}
 		if uc.validate {
-			if err := p.validate(ctx, deref(reflect.ValueOf(c)), path, path, ve); err != nil {
+			if err := p.validate(ctx, deref(reflect.ValueOf(c)), path, name, ve); err != nil {
 				return err
 			}
 		}
 		add(op, bson.E{Key: stored, Value: c})
 	case "$unset":
 		if uc.validate && p.required {
-			ve.add(p.fail(validator{kind: KindRequired, message: p.requiredMsg}, path, path, nil))
+			ve.add(p.fail(validator{kind: KindRequired, message: p.requiredMsg}, path, name, nil))
 			return nil
 		}
 		add(op, bson.E{Key: stored, Value: ""})
@@ -416,8 +419,9 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 				if m.Key == "$each" {
 					arr, _ := m.Value.(bson.A)
 					na := make(bson.A, 0, len(arr))
-					for i, x := range arr {
-						c, ok, err := s.castElem(ctx, p, path+"."+strconv.Itoa(i), x, uc, ve)
+					for _, x := range arr {
+						// Mongoose reports a bad element on the array's path.
+						c, ok, err := s.castElem(ctx, p, path, name, x, uc, ve)
 						if err != nil || !ok {
 							return err
 						}
@@ -430,7 +434,7 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 			add(op, bson.E{Key: stored, Value: out})
 			return nil
 		}
-		c, ok, err := s.castElem(ctx, p, path, val, uc, ve)
+		c, ok, err := s.castElem(ctx, p, path, name, val, uc, ve)
 		if err != nil || !ok {
 			return err
 		}
@@ -455,14 +459,23 @@ func isEachDoc(v any) bool {
 	return false
 }
 
-func (s *Schema) castElem(ctx context.Context, p *Path, path string, v any, uc updateCtx, ve *ValidationError) (any, bool, error) {
+// updateMsgName is the path Mongoose's update validators name in messages
+// for an update key: its last segment (the array's, for an element).
+func updateMsgName(key string, isElem bool) string {
+	if isElem {
+		key = key[:max(strings.LastIndexByte(key, '.'), 0)]
+	}
+	return key[strings.LastIndexByte(key, '.')+1:]
+}
+
+func (s *Schema) castElem(ctx context.Context, p *Path, path, name string, v any, uc updateCtx, ve *ValidationError) (any, bool, error) {
 	c := s.castValue(p.Elem, path, path, plain(v), ve, &castCtx{strict: uc.strict})
 	if _, failed := ve.Errors[path]; failed {
 		return nil, false, nil
 	}
 	if uc.validate {
 		n := len(ve.Errors)
-		if err := p.Elem.validate(ctx, deref(reflect.ValueOf(c)), path, path, ve); err != nil {
+		if err := p.Elem.validate(ctx, deref(reflect.ValueOf(c)), path, name, ve); err != nil {
 			return nil, false, err
 		}
 		if len(ve.Errors) > n {

@@ -14,6 +14,7 @@
 //   default: value ({$date: iso} for dates)
 //   trim, lowercase, uppercase: true
 // Case: {name, schema: {path: spec}, strict: true | false | "throw", input}
+// or, for update validators, {name, schema, update} instead of input.
 
 const product = {
   name: { type: 'String', required: 'Product name is required', trim: true, maxlength: { value: 100, message: 'Name cannot exceed 100 characters' } },
@@ -59,6 +60,17 @@ const tagged = {
   level: { type: 'Number', max: { value: 10, message: '{PATH} {VALUE} above {MAX}' } },
   even: { type: 'Number', validate: { fn: 'even' } },
   from: { type: 'Date', min: { value: { $date: '2020-01-01T00:00:00.000Z' }, message: '{PATH} must be after {MIN}, got {VALUE}' } },
+};
+
+const profile = {
+  name: { type: 'String', required: 'Name is required', trim: true, maxlength: 5 },
+  age: { type: 'Number', min: 18, max: 100 },
+  status: { type: 'String', enum: ['a', 'b'] },
+  tags: { type: 'Array', of: { type: 'String', enum: ['go', 'rust'] } },
+  nums: { type: 'Array', of: { type: 'Number' } },
+  address: { type: 'Subdoc', schema: { city: { type: 'String', required: true }, zip: { type: 'String', match: '^[0-9]{5}$' } } },
+  items: { type: 'Array', of: { type: 'Subdoc', schema: item } },
+  at: { type: 'Date', min: { $date: '2000-01-01T00:00:00.000Z' } },
 };
 
 const oid = '64b7f0c2a1b2c3d4e5f60718';
@@ -190,6 +202,29 @@ module.exports = [
   { name: 'strict throw on unknown field of an array subdocument', schema: order, strict: 'throw', input: { customer: oid, items: [{ sku: 'a', qty: 1 }, { color: 'red', sku: 'b' }] } },
   { name: 'strict drops unknown field of an array subdocument', schema: order, input: { customer: oid, items: [{ sku: 'a', qty: 1, color: 'red' }] } },
   { name: 'strict throw on nested unknown field', schema: user, strict: 'throw', input: { username: 'ann', email: 'a@b', address: { city: 'Paris', planet: 'Earth' } } },
+
+  // update validators: Model.updateOne({}, update, {runValidators: true}),
+  // cast (Query#_castUpdate) and validated (Query#validate) without a server
+  { name: 'update $set validators', schema: profile, update: { $set: { age: 10, status: 'x', name: 'toolongname' } } },
+  { name: 'update plain document is $set', schema: profile, update: { age: '17' } },
+  { name: 'update cast error', schema: profile, update: { $set: { age: 'abc' } } },
+  { name: 'update $unset of a required path', schema: profile, update: { $unset: { name: 1 } } },
+  { name: 'update $set of a required path to empty string', schema: profile, update: { $set: { name: '' } } },
+  { name: 'update $set of a required path to null', schema: profile, update: { $set: { name: null } } },
+  { name: 'update $inc cast error', schema: profile, update: { $inc: { age: 'x' } } },
+  { name: 'update $inc passes', schema: profile, update: { $inc: { age: -500 } } },
+  { name: 'update $push enum element', schema: profile, update: { $push: { tags: 'cobol' } } },
+  { name: 'update $push $each enum element', schema: profile, update: { $push: { tags: { $each: ['go', 'cobol'] } } } },
+  { name: 'update $addToSet cast error', schema: profile, update: { $addToSet: { nums: 'x' } } },
+  { name: 'update dotted subdocument path', schema: profile, update: { $set: { 'address.zip': '12' } } },
+  { name: 'update whole subdocument', schema: profile, update: { $set: { address: { zip: '12345' } } } },
+  { name: 'update array subdocument path', schema: profile, update: { $set: { 'items.0.qty': 0 } } },
+  { name: 'update $push subdocument', schema: profile, update: { $push: { items: { qty: 0 } } } },
+  { name: 'update date min', schema: profile, update: { $set: { at: '1999-01-01' } } },
+  { name: 'update unknown path dropped', schema: profile, update: { $set: { unknown: 1, age: 20 } } },
+  { name: 'update whole array with bad element', schema: profile, update: { $set: { tags: ['go', 'x'] } } },
+  { name: 'update array element by index', schema: profile, update: { $set: { 'tags.1': 'x' } } },
+  { name: 'update trims and casts', schema: profile, update: { $set: { name: '  ann ', at: '2024-05-01T10:00:00Z', nums: ['1', 2] } } },
 
   // many errors at once
   { name: 'every failure reported at once', schema: order, input: { customer: 'bad', items: [{ qty: 0 }], nums: ['x'], placedAt: 'never', paid: 'maybe', note: 'a' } },

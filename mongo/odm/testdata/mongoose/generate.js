@@ -157,10 +157,16 @@ async function run(c) {
     mongoose.deleteModel('Parity');
   }
   const Model = mongoose.model('Parity', schema);
-  const out = { name: c.name, schema: c.schema, input: c.input };
+  const out = { name: c.name, schema: c.schema };
   if (c.strict !== undefined) {
     out.strict = c.strict;
   }
+  if (c.update !== undefined) {
+    out.update = c.update;
+    out.updateResult = await runUpdate(Model, c.update);
+    return out;
+  }
+  out.input = c.input;
   let doc;
   try {
     doc = new Model(c.input);
@@ -178,6 +184,31 @@ async function run(c) {
   }
   out.doc = plain(doc.toObject({ flattenMaps: true, depopulate: true }));
   return out;
+}
+
+// runUpdate casts and validates an update as updateOne with runValidators
+// does before it sends anything: a cast failure is thrown as one CastError,
+// validator failures come back as a ValidationError.
+async function runUpdate(Model, update) {
+  const q = Model.updateOne({}, update, { runValidators: true });
+  let casted;
+  try {
+    casted = q._castUpdate(q._update);
+  } catch (e) {
+    if (e.name !== 'CastError') {
+      throw e;
+    }
+    return { castError: { path: e.path, name: e.name, kind: e.kind, message: e.message } };
+  }
+  try {
+    await q.validate(casted, q.options, false);
+  } catch (e) {
+    if (e.name !== 'ValidationError') {
+      throw e;
+    }
+    return { validation: describe(e) };
+  }
+  return { casted: plain(casted) };
 }
 
 async function main() {
