@@ -611,6 +611,7 @@ func (s *Schema) castValue(p *Path, path, name string, v any, ve *ValidationErro
 			arr = []any{v} // Mongoose wraps a single value
 		}
 		out := make([]any, len(arr))
+		dropped := false
 		for i, e := range arr {
 			ep := path + "." + strconv.Itoa(i)
 			switch {
@@ -623,11 +624,13 @@ func (s *Schema) castValue(p *Path, path, name string, v any, ve *ValidationErro
 				doc, isDoc := e.(map[string]any)
 				if !isDoc && e != nil {
 					ve.add(castFailure{path: path, msgPath: name, kind: "embedded", shown: e, because: "ObjectParameterError", model: ve.Model}.err())
+					dropped = true
 					continue
 				}
 				if k := p.Elem.Schema.unknownKey(doc, cc); k != "" {
 					ve.add(castFailure{path: path, msgPath: name, kind: "embedded", shown: e, because: "StrictModeError", model: ve.Model,
 						reason: &StrictError{Model: ve.Model, Path: ep + "." + k}}.err())
+					dropped = true
 					continue
 				}
 				out[i] = s.castValue(p.Elem, ep, ep, e, ve, cc)
@@ -653,6 +656,9 @@ func (s *Schema) castValue(p *Path, path, name string, v any, ve *ValidationErro
 					shown: shown, typeOf: "", because: "CastError", model: ve.Model, value: e, reason: err}.err())
 				return nil
 			}
+		}
+		if dropped {
+			return []any{} // the other elements were checked; the array is left empty, as in Mongoose
 		}
 		return out
 	case TypeMap:

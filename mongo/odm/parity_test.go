@@ -33,6 +33,7 @@ type parityFixtures struct {
 type parityCase struct {
 	Name       string              `json:"name"`
 	Schema     map[string]pathSpec `json:"schema"`
+	SchemaName string              `json:"schemaName"`
 	Strict     any                 `json:"strict"`
 	Input      map[string]any      `json:"input"`
 	Update     map[string]any      `json:"update"`
@@ -265,7 +266,7 @@ func TestMongooseParity(t *testing.T) {
 	var fx parityFixtures
 	require.NoError(t, json.Unmarshal(raw, &fx))
 	require.NotEmpty(t, fx.Cases)
-	ctx := context.Background()
+	structs := 0
 	for _, tc := range fx.Cases {
 		t.Run(tc.Name, func(t *testing.T) {
 			opts := &odm.SchemaOpts{VersionKey: "-"}
@@ -275,34 +276,70 @@ func TestMongooseParity(t *testing.T) {
 			case "throw":
 				opts.Strict = odm.StrictThrow
 			}
-			m := odm.MustModel[map[string]any](nil, "Parity", buildSchema(t, tc.Schema, opts), nil)
-			if tc.Update != nil {
-				checkUpdateParity(t, m, tc)
-				return
-			}
-			doc, err := m.Cast(ctx, tc.Input)
-			switch {
-			case tc.Throws != nil:
-				var se *odm.StrictError
-				require.ErrorAs(t, err, &se)
-				require.Equal(t, tc.Throws.Path, se.Path)
-			case tc.Validation != nil:
-				if d := cmp.Diff(tc.Validation.Errors, fieldErrors(t, err)); d != "" {
-					t.Errorf("errors differ from Mongoose (-mongoose +odm):\n%s", d)
-				}
-				// Same whole message, up to the order of the paths.
-				require.True(t, strings.HasPrefix(err.Error(), "Parity validation failed: "), err.Error())
-				for _, p := range tc.Validation.Paths {
-					require.Contains(t, err.Error(), p+": "+tc.Validation.Errors[p].Message)
-				}
-				require.Len(t, err.Error(), len(tc.Validation.Message))
-			default:
-				require.NoError(t, err)
-				if d := cmp.Diff(tc.Doc, plainBSON(*doc)); d != "" {
-					t.Errorf("cast document differs from Mongoose (-mongoose +odm):\n%s", d)
-				}
+			t.Run("builder", func(t *testing.T) {
+				schema := buildSchema(t, tc.Schema, opts)
+				checkParity(t, tc, modelRunner(odm.MustModel[map[string]any](nil, "Parity", schema, nil)))
+			})
+			if tc.SchemaName != "" {
+				structs++
+				mk := parityStructs[tc.SchemaName]
+				require.NotNil(t, mk, "no Go struct for schema %q", tc.SchemaName)
+				t.Run("struct", func(t *testing.T) { checkParity(t, tc, mk(opts)) })
 			}
 		})
+	}
+	require.NotZero(t, structs, "cases run through tagged structs")
+}
+
+// parityRunner casts input documents and updates with one odm model.
+type parityRunner struct {
+	cast   func(ctx context.Context, in map[string]any) (any, error)
+	update func(ctx context.Context, u map[string]any) (bson.D, error)
+}
+
+func modelRunner[T any](m *odm.Model[T]) parityRunner {
+	return parityRunner{
+		cast: func(ctx context.Context, in map[string]any) (any, error) {
+			doc, err := m.Cast(ctx, in)
+			if err != nil {
+				return nil, err
+			}
+			return *doc, nil
+		},
+		update: func(ctx context.Context, u map[string]any) (bson.D, error) { return odm.CastUpdate(ctx, m, u) },
+	}
+}
+
+func checkParity(t *testing.T, tc parityCase, run parityRunner) {
+	ctx := context.Background()
+	if tc.Update != nil {
+		checkUpdateParity(t, run, tc)
+		return
+	}
+	doc, err := run.cast(ctx, tc.Input)
+	switch {
+	case tc.Throws != nil:
+		var se *odm.StrictError
+		require.ErrorAs(t, err, &se)
+		require.Equal(t, tc.Throws.Path, se.Path)
+	case tc.Validation != nil:
+		if d := cmp.Diff(tc.Validation.Errors, fieldErrors(t, err)); d != "" {
+			t.Errorf("errors differ from Mongoose (-mongoose +odm):\n%s", d)
+		}
+		// Same whole message, up to the order of the paths.
+		require.True(t, strings.HasPrefix(err.Error(), "Parity validation failed: "), err.Error())
+		for _, p := range tc.Validation.Paths {
+			require.Contains(t, err.Error(), p+": "+tc.Validation.Errors[p].Message)
+		}
+		require.Len(t, err.Error(), len(tc.Validation.Message))
+	default:
+		require.NoError(t, err)
+		if m, isMap := doc.(map[string]any); isMap {
+			// A struct has every field; only a map tells what was set.
+			if d := cmp.Diff(tc.Doc, plainBSON(m)); d != "" {
+				t.Errorf("cast document differs from Mongoose (-mongoose +odm):\n%s", d)
+			}
+		}
 	}
 }
 
@@ -318,8 +355,8 @@ func fieldErrors(t *testing.T, err error) map[string]parityError {
 }
 
 // checkUpdateParity casts and validates tc.Update as UpdateOne would.
-func checkUpdateParity(t *testing.T, m *odm.Model[map[string]any], tc parityCase) {
-	upd, err := odm.CastUpdate(context.Background(), m, tc.Update)
+func checkUpdateParity(t *testing.T, run parityRunner, tc parityCase) {
+	upd, err := run.update(context.Background(), tc.Update)
 	res := tc.UpdateRes
 	switch {
 	case res.CastError != nil:
@@ -338,4 +375,96 @@ func checkUpdateParity(t *testing.T, m *odm.Model[map[string]any], tc parityCase
 			t.Errorf("cast update differs from Mongoose (-mongoose +odm):\n%s", d)
 		}
 	}
+}
+
+// The named schemas of cases.js as tagged structs; what tags cannot say
+// (custom messages, custom validators) is added with Schema.Path.
+type parityProduct struct {
+	Name     string   `bson:"name,omitempty" odm:"required=Product name is required,trim"`
+	Price    *float64 `bson:"price,omitempty" odm:"required"`
+	Category string   `bson:"category,omitempty"`
+}
+
+type parityAddress struct {
+	Street string `bson:"street,omitempty"`
+	City   string `bson:"city,omitempty" odm:"required"`
+	Zip    string `bson:"zip,omitempty"`
+}
+
+type parityUser struct {
+	Username string         `bson:"username,omitempty" odm:"required,trim,lowercase"`
+	Email    string         `bson:"email,omitempty" odm:"required=Email is required,match=^[^@]+@[^@]+$"`
+	Age      *float64       `bson:"age,omitempty" odm:"min=18,max=100"`
+	Status   string         `bson:"status,omitempty" odm:"enum=active|inactive|suspended,default=active"`
+	Address  *parityAddress `bson:"address,omitempty"`
+}
+
+type parityItem struct {
+	SKU string   `bson:"sku,omitempty" odm:"required,uppercase"`
+	Qty *float64 `bson:"qty,omitempty" odm:"min=1"`
+}
+
+type parityOrder struct {
+	Customer bson.ObjectID      `bson:"customer,omitempty" odm:"required"`
+	Items    []parityItem       `bson:"items"`
+	Nums     []float64          `bson:"nums"`
+	PlacedAt *time.Time         `bson:"placedAt,omitempty" odm:"min=2000-01-01T00:00:00Z,max=2100-01-01T00:00:00Z"`
+	Paid     *bool              `bson:"paid,omitempty" odm:"default=false"`
+	Note     string             `bson:"note,omitempty" odm:"minlength=3"`
+	Total    *bson.Decimal128   `bson:"total,omitempty"`
+	Meta     map[string]float64 `bson:"meta,omitempty"`
+}
+
+type parityTagged struct {
+	At    *time.Time `bson:"at,omitempty" odm:"required=when is required"`
+	Tags  []string   `bson:"tags" odm:"enum=go|rust"`
+	Code  string     `bson:"code,omitempty"`
+	Level *float64   `bson:"level,omitempty"`
+	Even  *float64   `bson:"even,omitempty"`
+	From  *time.Time `bson:"from,omitempty"`
+}
+
+type parityProfileAddress struct {
+	City string `bson:"city,omitempty" odm:"required"`
+	Zip  string `bson:"zip,omitempty" odm:"match=^[0-9]{5}$"`
+}
+
+type parityProfile struct {
+	Name    string                `bson:"name,omitempty" odm:"required=Name is required,trim,maxlength=5"`
+	Age     *float64              `bson:"age,omitempty" odm:"min=18,max=100"`
+	Status  string                `bson:"status,omitempty" odm:"enum=a|b"`
+	Tags    []string              `bson:"tags" odm:"enum=go|rust"`
+	Nums    []float64             `bson:"nums"`
+	Address *parityProfileAddress `bson:"address,omitempty"`
+	Items   []parityItem          `bson:"items"`
+	At      *time.Time            `bson:"at,omitempty" odm:"min=2000-01-01T00:00:00Z"`
+}
+
+var parityStructs = map[string]func(opts *odm.SchemaOpts) parityRunner{
+	"product": func(opts *odm.SchemaOpts) parityRunner {
+		s := odm.MustSchemaFor[parityProduct](opts)
+		s.Path("name").MaxLength(100, "Name cannot exceed 100 characters")
+		s.Path("price").Min(0, "Price cannot be negative").Validate(parityValidators["twoDecimals"], "Price must have at most two decimal places")
+		s.Path("category").EnumStrings([]string{"electronics", "clothing", "books"}, "{VALUE} is not a valid category")
+		return modelRunner(odm.MustModel[parityProduct](nil, "Parity", s, nil))
+	},
+	"user": func(opts *odm.SchemaOpts) parityRunner {
+		s := odm.MustSchemaFor[parityUser](opts)
+		s.Path("address.zip").Match(regexp.MustCompile(`^[0-9]{5}$`), "{PATH} must be 5 digits, got {VALUE}")
+		return modelRunner(odm.MustModel[parityUser](nil, "Parity", s, nil))
+	},
+	"order": func(opts *odm.SchemaOpts) parityRunner {
+		return modelRunner(odm.MustModel[parityOrder](nil, "Parity", odm.MustSchemaFor[parityOrder](opts), nil))
+	},
+	"tagged": func(opts *odm.SchemaOpts) parityRunner {
+		s := odm.MustSchemaFor[parityTagged](opts)
+		s.Path("code").Validate(parityValidators["codePrefix"], "{VALUE} is not a code for {PATH}")
+		s.Path("level").Max(10, "{PATH} {VALUE} above {MAX}")
+		s.Path("even").Validate(parityValidators["even"], "")
+		s.Path("from").MinDate(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), "{PATH} must be after {MIN}, got {VALUE}")
+		return modelRunner(odm.MustModel[parityTagged](nil, "Parity", s, nil))
+	},
+	"profile": func(opts *odm.SchemaOpts) parityRunner {
+		return modelRunner(odm.MustModel[parityProfile](nil, "Parity", odm.MustSchemaFor[parityProfile](opts), nil))
+	},
 }

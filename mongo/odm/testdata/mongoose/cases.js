@@ -76,7 +76,7 @@ const profile = {
 const oid = '64b7f0c2a1b2c3d4e5f60718';
 const long = 'x'.repeat(101);
 
-module.exports = [
+const cases = [
   // required
   { name: 'required default and custom message', schema: product, input: {} },
   { name: 'required blank string after trim', schema: product, input: { name: '   ', price: -1 } },
@@ -229,3 +229,7 @@ module.exports = [
   // many errors at once
   { name: 'every failure reported at once', schema: order, input: { customer: 'bad', items: [{ qty: 0 }], nums: ['x'], placedAt: 'never', paid: 'maybe', note: 'a' } },
 ];
+
+// The named schemas: parity_test.go also declares each as a tagged Go
+// struct and runs their cases through it.
+module.exports = { cases, schemas: { product, user, order, tagged, profile } };

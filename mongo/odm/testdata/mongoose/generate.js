@@ -14,7 +14,7 @@ const fs = require('fs');
 const path = require('path');
 const mongoose = require('mongoose');
 
-const cases = require('./cases.js');
+const { cases, schemas } = require('./cases.js');
 
 // Custom validators by name; parity_test.go has the same functions.
 const validators = {
@@ -158,6 +158,10 @@ async function run(c) {
   }
   const Model = mongoose.model('Parity', schema);
   const out = { name: c.name, schema: c.schema };
+  const named = Object.keys(schemas).find((k) => schemas[k] === c.schema);
+  if (named) {
+    out.schemaName = named;
+  }
   if (c.strict !== undefined) {
     out.strict = c.strict;
   }
