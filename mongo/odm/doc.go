@@ -18,8 +18,10 @@
 //
 // Validation reports every failing path at once in a *ValidationError with
 // the paths, kinds ("required", "min", "enum", "regexp", "user defined",
-// or the type name for a cast error) and default messages Mongoose 9
-// reports. Go has no "undefined": a nil pointer, nil map, empty string,
+// or Mongoose's cast kind such as "Number" or "date" for a cast error) and
+// default messages Mongoose 9 reports; TestMongooseParity checks them
+// against fixtures recorded from Mongoose 9.12.1 (testdata/mongoose,
+// make mongoose-fixtures). Go has no "undefined": a nil pointer, nil map, empty string,
 // zero time.Time or zero ObjectID counts as missing; use pointer fields to
 // tell 0 or false from missing. Defaults apply to missing (zero) fields.
 //

@@ -45,7 +45,8 @@ const (
 )
 
 // Kinds of validator errors, as reported by Mongoose. A cast error's kind
-// is the name of the target type instead ("Number", "ObjectId", ...).
+// is Mongoose's cast kind instead ("Number", "ObjectId", "Boolean", "date",
+// "string", "Embedded", "embedded", "[Number]" for an array element...).
 const (
 	KindRequired    = "required"
 	KindMin         = "min"
@@ -66,7 +67,7 @@ type FieldError struct {
 	// Path is the dotted path ("items.0.qty").
 	Path string
 	// Kind is the validator kind ("required", "min", "enum", "user defined",
-	// ...) or, for a cast error, the target type ("Number", "ObjectId").
+	// ...) or, for a cast error, Mongoose's cast kind ("Number", "date").
 	Kind string
 	// Message is the rendered message.
 	Message string

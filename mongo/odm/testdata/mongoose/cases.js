@@ -203,6 +203,18 @@ const cases = [
   { name: 'strict drops unknown field of an array subdocument', schema: order, input: { customer: oid, items: [{ sku: 'a', qty: 1, color: 'red' }] } },
   { name: 'strict throw on nested unknown field', schema: user, strict: 'throw', input: { username: 'ann', email: 'a@b', address: { city: 'Paris', planet: 'Earth' } } },
 
+  // more edges
+  { name: 'required date from empty string', schema: tagged, input: { at: '' } },
+  { name: 'required string of spaces without trim', schema: { s: { type: 'String', required: true } }, input: { s: '   ' } },
+  { name: 'required boolean from string false', schema: { b: { type: 'Boolean', required: true } }, input: { b: 'false' } },
+  { name: 'number from blank string', schema: { n: { type: 'Number' } }, input: { n: '  ' } },
+  { name: 'null array and subdocument', schema: order, input: { customer: oid, items: null, nums: null } },
+  { name: 'map of subdocuments', schema: { m: { type: 'Map', of: { type: 'Subdoc', schema: { f: { type: 'String', required: true }, n: { type: 'Number', min: 0 } } } } }, input: { m: { a: { f: 'x', n: -1 }, b: { n: 1 } } } },
+  { name: 'mixed keeps anything', schema: { x: { type: 'Mixed' } }, input: { x: { a: [1, 'b', { c: true }] } } },
+  { name: 'enum on numbers with template', schema: { n: { type: 'Number', enum: { values: [1, 2], message: '{VALUE} is not allowed for {PATH}' } } }, input: { n: 3 } },
+  { name: 'a path appearing twice in a template', schema: { s: { type: 'String', enum: { values: ['a'], message: '{PATH}: {VALUE} ({VALUE})' } } }, input: { s: 'b' } },
+  { name: 'free-form date string', schema: { d: { type: 'Date' } }, input: { d: 'May 1, 2024' } },
+
   // update validators: Model.updateOne({}, update, {runValidators: true}),
   // cast (Query#_castUpdate) and validated (Query#validate) without a server
   { name: 'update $set validators', schema: profile, update: { $set: { age: 10, status: 'x', name: 'toolongname' } } },
