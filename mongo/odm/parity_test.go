@@ -280,23 +280,22 @@ func TestMongooseParity(t *testing.T) {
 				schema := buildSchema(t, tc.Schema, opts)
 				checkParity(t, tc, modelRunner(odm.MustModel[map[string]any](nil, "Parity", schema, nil)))
 			})
-			t.Run("json", func(t *testing.T) { // CastJSON reads numbers as json.Number
-				if tc.Update != nil {
-					t.Skip("updates are not read from JSON")
-				}
-				m := odm.MustModel[map[string]any](nil, "Parity", buildSchema(t, tc.Schema, opts), nil)
-				run := modelRunner(m)
-				run.cast = func(ctx context.Context, in map[string]any) (any, error) {
-					body, err := json.Marshal(in)
-					require.NoError(t, err)
-					doc, err := m.CastJSON(ctx, body)
-					if err != nil {
-						return nil, err
+			if tc.Update == nil {
+				t.Run("json", func(t *testing.T) { // CastJSON reads numbers as json.Number
+					m := odm.MustModel[map[string]any](nil, "Parity", buildSchema(t, tc.Schema, opts), nil)
+					run := modelRunner(m)
+					run.cast = func(ctx context.Context, in map[string]any) (any, error) {
+						body, err := json.Marshal(in)
+						require.NoError(t, err)
+						doc, err := m.CastJSON(ctx, body)
+						if err != nil {
+							return nil, err
+						}
+						return *doc, nil
 					}
-					return *doc, nil
-				}
-				checkParity(t, tc, run)
-			})
+					checkParity(t, tc, run)
+				})
+			}
 			if tc.SchemaName != "" {
 				structs++
 				mk := parityStructs[tc.SchemaName]
