@@ -125,23 +125,16 @@ func buildSchema(t *testing.T, spec map[string]pathSpec, opts *odm.SchemaOpts) *
 	return odm.NewSchema(opts, paths...)
 }
 
+var scalarPaths = map[string]func(string) *odm.Path{
+	"String": odm.String, "Number": odm.Number, "Boolean": odm.Bool, "Date": odm.Date,
+	"ObjectId": odm.ObjectID, "Decimal128": odm.Decimal, "Mixed": odm.Mixed,
+}
+
 func buildPath(t *testing.T, name string, s pathSpec) *odm.Path {
 	var p *odm.Path
 	switch s.Type {
-	case "String":
-		p = odm.String(name)
-	case "Number":
-		p = odm.Number(name)
-	case "Boolean":
-		p = odm.Bool(name)
-	case "Date":
-		p = odm.Date(name)
-	case "ObjectId":
-		p = odm.ObjectID(name)
-	case "Decimal128":
-		p = odm.Decimal(name)
-	case "Mixed":
-		p = odm.Mixed(name)
+	case "String", "Number", "Boolean", "Date", "ObjectId", "Decimal128", "Mixed":
+		p = scalarPaths[s.Type](name)
 	case "Subdoc":
 		p = odm.Subdoc(name, buildSchema(t, s.Schema, nil))
 	case "Array":
@@ -159,30 +152,27 @@ func buildPath(t *testing.T, name string, s pathSpec) *odm.Path {
 	case string:
 		p.Required(r)
 	}
-	if s.Min != nil {
-		v, m := withMessage(s.Min)
+	bound := func(spec any, num func(float64, ...string) *odm.Path, date func(time.Time, ...string) *odm.Path) {
+		if spec == nil {
+			return
+		}
+		v, m := withMessage(spec)
 		if s.Type == "Date" {
-			p.MinDate(specDate(t, v), m...)
+			date(specDate(t, v), m...)
 		} else {
-			p.Min(v.(float64), m...)
+			num(v.(float64), m...)
 		}
 	}
-	if s.Max != nil {
-		v, m := withMessage(s.Max)
-		if s.Type == "Date" {
-			p.MaxDate(specDate(t, v), m...)
-		} else {
-			p.Max(v.(float64), m...)
+	bound(s.Min, p.Min, p.MinDate)
+	bound(s.Max, p.Max, p.MaxDate)
+	length := func(spec any, set func(int, ...string) *odm.Path) {
+		if spec != nil {
+			v, m := withMessage(spec)
+			set(int(v.(float64)), m...)
 		}
 	}
-	if s.MinLength != nil {
-		v, m := withMessage(s.MinLength)
-		p.MinLength(int(v.(float64)), m...)
-	}
-	if s.MaxLength != nil {
-		v, m := withMessage(s.MaxLength)
-		p.MaxLength(int(v.(float64)), m...)
-	}
+	length(s.MinLength, p.MinLength)
+	length(s.MaxLength, p.MaxLength)
 	switch e := s.Enum.(type) {
 	case []any:
 		p.Enum(e)
