@@ -78,10 +78,11 @@ type pathSpec struct {
 	Enum      any                 `json:"enum"`
 	Match     any                 `json:"match"`
 	Validate  *struct{ Fn, Message string }
-	Default   any  `json:"default"`
-	Trim      bool `json:"trim"`
-	Lowercase bool `json:"lowercase"`
-	Uppercase bool `json:"uppercase"`
+	Default   any    `json:"default"`
+	Trim      bool   `json:"trim"`
+	Lowercase bool   `json:"lowercase"`
+	Uppercase bool   `json:"uppercase"`
+	Alias     string `json:"alias"`
 }
 
 // parityValidators are the custom validators of generate.js.
@@ -203,6 +204,9 @@ func buildPath(t *testing.T, name string, s pathSpec) *odm.Path {
 	}
 	if s.Uppercase {
 		p.Uppercase()
+	}
+	if s.Alias != "" {
+		p.SetAlias(s.Alias)
 	}
 	return p
 }

@@ -13,6 +13,7 @@
 //   validate: {fn: name in validators.js, message}
 //   default: value ({$date: iso} for dates)
 //   trim, lowercase, uppercase: true
+//   alias: another input name
 // Case: {name, schema: {path: spec}, strict: true | false | "throw", input}
 // or, for update validators, {name, schema, update} instead of input.
 
@@ -214,6 +215,8 @@ const cases = [
   { name: 'enum on numbers with template', schema: { n: { type: 'Number', enum: { values: [1, 2], message: '{VALUE} is not allowed for {PATH}' } } }, input: { n: 3 } },
   { name: 'a path appearing twice in a template', schema: { s: { type: 'String', enum: { values: ['a'], message: '{PATH}: {VALUE} ({VALUE})' } } }, input: { s: 'b' } },
   { name: 'free-form date string', schema: { d: { type: 'Date' } }, input: { d: 'May 1, 2024' } },
+
+  { name: 'alias sets the path', schema: { a: { type: 'String', alias: 'nick', required: true } }, input: { nick: 'x' } },
 
   // update validators: Model.updateOne({}, update, {runValidators: true}),
   // cast (Query#_castUpdate) and validated (Query#validate) without a server

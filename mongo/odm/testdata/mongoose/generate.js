@@ -8,7 +8,9 @@
 //
 //   npm ci && node generate.js     (or: make mongoose-fixtures)
 //
-// Run with TZ=UTC: Mongoose renders Dates in messages with Date#toString.
+// Mongoose renders Dates in messages with Date#toString, in the process's
+// time zone: always UTC here.
+process.env.TZ = 'UTC';
 
 const fs = require('fs');
 const path = require('path');
@@ -102,6 +104,9 @@ function toPath(p, strict) {
   }
   if (p.default !== undefined) {
     o.default = specValue(p.default);
+  }
+  if (p.alias !== undefined) {
+    o.alias = p.alias;
   }
   for (const k of ['trim', 'lowercase', 'uppercase']) {
     if (p[k]) {
