@@ -96,13 +96,13 @@ type ValidationError struct {
 	update bool
 }
 
-// elemName is the name messages use for the element at path ep of the
-// array or map named name.
-func (e *ValidationError) elemName(ep, name string) string {
+// elemName is the name messages use for the element key of the array or
+// map named name (relative to its subdocument, as Mongoose names it).
+func (e *ValidationError) elemName(name, key string) string {
 	if e.update {
 		return name
 	}
-	return ep
+	return name + "." + key
 }
 
 func (e *ValidationError) add(fe *FieldError) {

@@ -220,7 +220,7 @@ func (p *Path) validate(ctx context.Context, f reflect.Value, path, name string,
 		}
 		for i := 0; i < f.Len(); i++ {
 			ep := path + "." + strconv.Itoa(i)
-			if err := p.Elem.validate(ctx, deref(f.Index(i)), ep, ve.elemName(ep, name), ve); err != nil {
+			if err := p.Elem.validate(ctx, deref(f.Index(i)), ep, ve.elemName(name, strconv.Itoa(i)), ve); err != nil {
 				return err
 			}
 		}
@@ -231,7 +231,7 @@ func (p *Path) validate(ctx context.Context, f reflect.Value, path, name string,
 		iter := f.MapRange()
 		for iter.Next() {
 			ep := path + "." + iter.Key().String()
-			if err := p.Elem.validate(ctx, deref(iter.Value()), ep, ve.elemName(ep, name), ve); err != nil {
+			if err := p.Elem.validate(ctx, deref(iter.Value()), ep, ve.elemName(name, iter.Key().String()), ve); err != nil {
 				return err
 			}
 		}

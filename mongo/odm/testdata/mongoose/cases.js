@@ -218,6 +218,9 @@ const cases = [
 
   { name: 'alias sets the path', schema: { a: { type: 'String', alias: 'nick', required: true } }, input: { nick: 'x' } },
 
+  { name: 'enum on array elements inside array subdocuments', schema: { items: { type: 'Array', of: { type: 'Subdoc', schema: { tags: { type: 'Array', of: { type: 'String', enum: ['go'] } }, nums: { type: 'Array', of: { type: 'Number' } } } } } }, input: { items: [{ tags: ['go', 'x'] }, { nums: [1, 'y'] }] } },
+  { name: 'map values inside subdocuments', schema: { s: { type: 'Subdoc', schema: { m: { type: 'Map', of: { type: 'Number', min: 0 } } } } }, input: { s: { m: { a: -1, b: 'z' } } } },
+
   // update validators: Model.updateOne({}, update, {runValidators: true}),
   // cast (Query#_castUpdate) and validated (Query#validate) without a server
   { name: 'update $set validators', schema: profile, update: { $set: { age: 10, status: 'x', name: 'toolongname' } } },
