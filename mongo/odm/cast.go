@@ -594,7 +594,11 @@ func (s *Schema) castValue(p *Path, path, name string, v any, ve *ValidationErro
 	case TypeSubdoc:
 		m, ok := v.(map[string]any)
 		if !ok {
-			ve.add(castFailure{path: path, msgPath: name, kind: "Embedded", shown: v, because: "ObjectExpectedError", model: ve.Model}.err())
+			because := "ObjectExpectedError"
+			if ve.update {
+				because = "ObjectParameterError" // as Mongoose's update casting names it
+			}
+			ve.add(castFailure{path: path, msgPath: name, kind: "Embedded", shown: v, because: because, model: ve.Model}.err())
 			return nil
 		}
 		if k := p.Schema.unknownKey(m, cc); k != "" {

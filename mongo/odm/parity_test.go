@@ -61,6 +61,7 @@ type parityUpdate struct {
 		Path string
 		parityError
 	} `json:"castError"`
+	Throws     *parityThrow      `json:"throws"`
 	Validation *parityValidation `json:"validation"`
 	Casted     any               `json:"casted"`
 }
@@ -331,6 +332,14 @@ var parityDifferences = map[string]func(t *testing.T, tc parityCase, err error){
 		require.Equal(t, "s: b (b)", got)
 		require.NotEqual(t, tc.Validation.Errors["s"].Message, got)
 	},
+	// Mongoose validates items.$.qty as items.0.qty; odm does not guess
+	// which element the positional operator will match.
+	"update positional subdocument path": func(t *testing.T, tc parityCase, err error) {
+		got := fieldErrors(t, err)
+		require.Contains(t, got, "items.$.qty")
+		require.Contains(t, tc.UpdateRes.Validation.Errors, "items.0.qty")
+		require.Equal(t, tc.UpdateRes.Validation.Errors["items.0.qty"], got["items.$.qty"])
+	},
 	// JavaScript's Date also parses free-form strings (engine-specific);
 	// odm accepts ISO 8601 and RFC 1123 forms only.
 	"free-form date string": func(t *testing.T, tc parityCase, err error) {
@@ -342,7 +351,12 @@ var parityDifferences = map[string]func(t *testing.T, tc parityCase, err error){
 func checkParity(t *testing.T, tc parityCase, run parityRunner) {
 	ctx := context.Background()
 	if differs := parityDifferences[tc.Name]; differs != nil {
-		_, err := run.cast(ctx, tc.Input)
+		var err error
+		if tc.Update != nil {
+			_, err = run.update(ctx, tc.Update)
+		} else {
+			_, err = run.cast(ctx, tc.Input)
+		}
 		differs(t, tc, err)
 		return
 	}
@@ -393,6 +407,10 @@ func checkUpdateParity(t *testing.T, run parityRunner, tc parityCase) {
 	upd, err := run.update(context.Background(), tc.Update)
 	res := tc.UpdateRes
 	switch {
+	case res.Throws != nil:
+		var se *odm.StrictError
+		require.ErrorAs(t, err, &se)
+		require.Equal(t, res.Throws.Path, se.Path)
 	case res.CastError != nil:
 		// Mongoose throws the first cast error; odm reports them all.
 		got := fieldErrors(t, err)

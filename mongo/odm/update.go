@@ -391,7 +391,7 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 			ve.add(p.fail(validator{kind: KindRequired, message: p.requiredMsg}, path, name, nil))
 			return nil
 		}
-		add(op, bson.E{Key: stored, Value: ""})
+		add(op, bson.E{Key: stored, Value: val}) // the server ignores the operand; kept as given
 	case "$inc", "$mul":
 		c, err := castNumber(val)
 		if err != nil || c == nil || p.Type != TypeNumber {

@@ -244,6 +244,16 @@ const cases = [
   { name: 'update array element by index', schema: profile, update: { $set: { 'tags.1': 'x' } } },
   { name: 'update trims and casts', schema: profile, update: { $set: { name: '  ann ', at: '2024-05-01T10:00:00Z', nums: ['1', 2] } } },
 
+  { name: 'update $set whole array of subdocuments', schema: profile, update: { $set: { items: [{ sku: 'a', qty: 0 }, { qty: 2 }] } } },
+  { name: 'update positional subdocument path', schema: profile, update: { $set: { 'items.$.qty': 0 } } },
+  { name: 'update $unset of an optional path', schema: profile, update: { $unset: { age: 1 } } },
+  { name: 'update single value into array', schema: profile, update: { $set: { nums: '5' } } },
+  { name: 'update subdocument from a string', schema: profile, update: { $set: { address: 'x' } } },
+  { name: 'update map value', schema: order, update: { $set: { 'meta.a': 'x' } } },
+  { name: 'update map value passes', schema: order, update: { $set: { 'meta.a': '4' } } },
+  { name: 'update strict throw on unknown path', schema: profile, strict: 'throw', update: { $set: { unknown: 1 } } },
+  { name: 'update $max and $min cast', schema: profile, update: { $max: { age: '30' }, $min: { at: '2024-01-01' } } },
+
   // many errors at once
   { name: 'every failure reported at once', schema: order, input: { customer: 'bad', items: [{ qty: 0 }], nums: ['x'], placedAt: 'never', paid: 'maybe', note: 'a' } },
 ];

@@ -204,6 +204,9 @@ async function runUpdate(Model, update) {
   try {
     casted = q._castUpdate(q._update);
   } catch (e) {
+    if (e.name === 'StrictModeError') {
+      return { throws: { name: e.name, path: e.path, message: e.message } };
+    }
     if (e.name !== 'CastError') {
       throw e;
     }
