@@ -110,10 +110,22 @@ func castString(v any) (any, error) {
 	return nil, errCast
 }
 
-// jsNumberString formats like JavaScript's String(number).
+// jsNumberString formats like JavaScript's String(number): exponent
+// notation below 1e-6 and from 1e21 on ("1e-7", "1.5e+22").
 func jsNumberString(f float64) string {
-	if math.Abs(f) >= 1e21 {
-		return strconv.FormatFloat(f, 'g', -1, 64)
+	switch {
+	case f == 0:
+		return "0" // also -0
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	}
+	if a := math.Abs(f); a >= 1e21 || a < 1e-6 {
+		mant, exp, _ := strings.Cut(strconv.FormatFloat(f, 'e', -1, 64), "e")
+		return mant + "e" + exp[:1] + strings.TrimLeft(exp[1:], "0")
 	}
 	return strconv.FormatFloat(f, 'f', -1, 64)
 }
@@ -489,10 +501,6 @@ func nodeInspect(v any) string {
 		return "new ObjectId('" + x.Hex() + "')"
 	case bson.Decimal128:
 		return "new Decimal128('" + x.String() + "')"
-	case float64:
-		if math.IsNaN(x) {
-			return "NaN"
-		}
 	}
 	return inspect(v)
 }

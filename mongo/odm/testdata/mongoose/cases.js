@@ -221,6 +221,9 @@ const cases = [
   { name: 'enum on array elements inside array subdocuments', schema: { items: { type: 'Array', of: { type: 'Subdoc', schema: { tags: { type: 'Array', of: { type: 'String', enum: ['go'] } }, nums: { type: 'Array', of: { type: 'Number' } } } } } }, input: { items: [{ tags: ['go', 'x'] }, { nums: [1, 'y'] }] } },
   { name: 'map values inside subdocuments', schema: { s: { type: 'Subdoc', schema: { m: { type: 'Map', of: { type: 'Number', min: 0 } } } } }, input: { s: { m: { a: -1, b: 'z' } } } },
 
+  { name: 'numbers in messages as JavaScript prints them', schema: { a: { type: 'Number', min: 1 }, b: { type: 'Number', max: 1 }, c: { type: 'Number', max: -1 }, d: { type: 'Number', min: 0.5 } }, input: { a: 1e-7, b: 1.5e22, c: -0, d: 0.1 } },
+  { name: 'numbers cast into strings as JavaScript prints them', schema: { a: { type: 'String' }, b: { type: 'String' }, c: { type: 'String' } }, input: { a: 1e-7, b: 1.5e22, c: 123456789012 } },
+
   // update validators: Model.updateOne({}, update, {runValidators: true}),
   // cast (Query#_castUpdate) and validated (Query#validate) without a server
   { name: 'update $set validators', schema: profile, update: { $set: { age: 10, status: 'x', name: 'toolongname' } } },
