@@ -213,10 +213,7 @@ type refType interface {
 	refElem() reflect.Type
 }
 
-var (
-	typeRefType   = reflect.TypeFor[refType]()
-	typeRefHolder = reflect.TypeFor[refHolder]()
-)
+var typeRefType = reflect.TypeFor[refType]()
 
 // refPath returns the schema path of a Ref[T] (ObjectId) or Refs[T]
 // ([ObjectId]) field, or nil for other types.

@@ -80,7 +80,9 @@ func TestGeoHelpersRejectBadInput(t *testing.T) {
 		{"negative distance", func() (bson.E, error) { return odm.Near("loc", paris, &odm.NearOpts{MaxDistance: -1}) }, "MaxDistance"},
 		{"max below min", func() (bson.E, error) { return odm.Near("loc", paris, &odm.NearOpts{MinDistance: 10, MaxDistance: 5}) }, "below"},
 		{"infinite radius", func() (bson.E, error) { return odm.WithinRadius("loc", paris, math.Inf(1)) }, "radius"},
-		{"two vertices", func() (bson.E, error) { return odm.WithinPolygon("loc", [2]float64{0, 0}, [2]float64{1, 1}, [2]float64{0, 0}) }, "3 distinct"},
+		{"two vertices", func() (bson.E, error) {
+			return odm.WithinPolygon("loc", [2]float64{0, 0}, [2]float64{1, 1}, [2]float64{0, 0})
+		}, "3 distinct"},
 		{"upside-down box", func() (bson.E, error) { return odm.WithinBox("loc", odm.NewPoint(3, 52), odm.NewPoint(-1, 48)) }, "southWest"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
