@@ -67,6 +67,21 @@ type PopulateOpts struct {
 	ForeignField string
 	// Count stores the number of matching documents instead of them.
 	Count bool
+
+	// Lean decodes the populated documents without change tracking or
+	// find hooks (Query.Lean). A lean query's populate is lean throughout.
+	Lean bool
+}
+
+// leanPaths returns copies of paths with Lean set, nested paths included.
+func leanPaths(paths []PopulateOpts) []PopulateOpts {
+	out := make([]PopulateOpts, len(paths))
+	for i, p := range paths {
+		p.Lean = true
+		p.Populate = leanPaths(p.Populate)
+		out[i] = p
+	}
+	return out
 }
 
 func (o *PopulateOpts) virtual() bool { return o.ForeignField != "" }
@@ -89,7 +104,7 @@ type popSource struct {
 	// populate runs nested populate over documents (*U).
 	populate func(ctx context.Context, docs []any, paths []PopulateOpts) error
 	// hydrate decodes one document read by a $lookup.
-	hydrate func(raw bson.Raw) (any, error)
+	hydrate func(raw bson.Raw, lean bool) (any, error)
 	// castFilter checks and casts a filter against U's schema.
 	castFilter func(f any) (bson.D, error)
 	// project is the projection of Select plus select:false paths.
@@ -102,6 +117,7 @@ func (m *Model[T]) populateSource() popSource {
 		find: func(ctx context.Context, filter bson.D, o *PopulateOpts, keep []string) ([]any, error) {
 			q := m.Find(filter).Sort(o.Sort)
 			q.sel = selectWith(o.Select, keep)
+			q.lean = o.Lean
 			if o.Limit > 0 {
 				q.Limit(o.Limit)
 			}
@@ -125,7 +141,16 @@ func (m *Model[T]) populateSource() popSource {
 			}
 			return m.Populate(ctx, typed, paths...)
 		},
-		hydrate:    func(raw bson.Raw) (any, error) { return m.Hydrate(raw) },
+		hydrate: func(raw bson.Raw, lean bool) (any, error) {
+			if lean {
+				doc := new(T)
+				if err := bson.Unmarshal(raw, doc); err != nil {
+					return nil, errorf("decode %s: %w", m.name, err)
+				}
+				return doc, nil
+			}
+			return m.Hydrate(raw)
+		},
 		castFilter: m.filter,
 		project: func(sel string, keep []string) bson.D {
 			q := &Query[T]{m: m, sel: selectWith(sel, keep)}

@@ -50,8 +50,16 @@ func (p *PopulatedQuery[T]) Strategy(s PopulateStrategy) *PopulatedQuery[T] {
 	return p
 }
 
+// lean makes populate lean when the query is.
+func (p *PopulatedQuery[T]) lean() {
+	if p.q.lean {
+		p.paths = leanPaths(p.paths)
+	}
+}
+
 // All runs the query and populates the results.
 func (p *PopulatedQuery[T]) All(ctx context.Context) ([]*T, error) {
+	p.lean()
 	if p.strategy == Lookup {
 		return p.lookupAll(ctx)
 	}
@@ -65,6 +73,7 @@ func (p *PopulatedQuery[T]) All(ctx context.Context) ([]*T, error) {
 // One runs the query for one document and populates it; ErrNotFound when
 // nothing matches.
 func (p *PopulatedQuery[T]) One(ctx context.Context) (*T, error) {
+	p.lean()
 	if p.strategy == Lookup {
 		p.q.Limit(1)
 		docs, err := p.lookupAll(ctx)
@@ -255,7 +264,7 @@ func (p *PopulatedQuery[T]) lookupAll(ctx context.Context) ([]*T, error) {
 						n, _ = sub.Lookup("n").AsInt64OK()
 						continue
 					}
-					d, err := srcs[i].hydrate(sub)
+					d, err := srcs[i].hydrate(sub, p.paths[i].Lean)
 					if err != nil {
 						return nil, err
 					}

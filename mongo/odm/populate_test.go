@@ -352,3 +352,27 @@ func TestPopulateErrors(t *testing.T) {
 		})
 	}
 }
+
+// Populate queries run the referenced model's find hooks, except under a
+// lean query, whose populate is lean throughout.
+func TestPopulateHooksAndLean(t *testing.T) {
+	ctx := context.Background()
+	b := newBlog(t)
+	b.seed(t, 2, 2)
+	var finds int
+	b.users.Pre(odm.EventFind, func(ctx context.Context, op *odm.Op[BlogUser]) error {
+		finds++
+		op.Filter = append(op.Filter, bson.E{Key: "name", Value: bson.D{{Key: "$ne", Value: "user0"}}})
+		return nil
+	})
+	posts, err := b.posts.Find(nil).Sort("title").Populate(odm.PopulateOpts{Path: "author", From: b.users}).All(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, finds)
+	require.Nil(t, posts[0].Author.Doc(), "the hook filtered user0 out")
+	require.NotNil(t, posts[1].Author.Doc())
+
+	posts, err = b.posts.Find(nil).Sort("title").Lean().Populate(odm.PopulateOpts{Path: "author", From: b.users}).All(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, finds, "lean populate skips hooks")
+	require.NotNil(t, posts[0].Author.Doc())
+}
