@@ -162,4 +162,3 @@ func ExampleSummarizeExplain() {
 	// classic plan FETCH > IXSCAN, index email_1, examined 1 docs / 1 keys for 1 returned <nil>
 	// uses an index: true
 }
-
