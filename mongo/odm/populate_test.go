@@ -153,7 +153,9 @@ func (b *blog) seed(t *testing.T, nPosts, nComments int) []*BlogPost {
 			require.NoError(t, b.likes.Create(ctx, &BlogLike{Post: p.ID}))
 		}
 	}
-	require.NoError(t, b.posts.InsertMany(ctx, posts))
+	if len(posts) > 0 {
+		require.NoError(t, b.posts.InsertMany(ctx, posts))
+	}
 	b.cmds.take()
 	return posts
 }
@@ -375,4 +377,70 @@ func TestPopulateHooksAndLean(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 1, finds, "lean populate skips hooks")
 	require.NotNil(t, posts[0].Author.Doc())
+}
+
+type OrderLine struct {
+	Tag odm.Ref[BlogTag] `bson:"tag" odm:"ref=Tag"`
+	Qty int              `bson:"qty"`
+}
+
+type TagOrder struct {
+	ID        bson.ObjectID       `bson:"_id,omitempty"`
+	Lines     []OrderLine         `bson:"lines"`
+	Reviewers []odm.Ref[BlogUser] `bson:"reviewers"`
+	Owner     *odm.Ref[BlogUser]  `bson:"owner,omitempty"`
+}
+
+// References inside arrays of subdocuments, plain slices of Ref and
+// pointers to Ref populate too, in one query per path.
+func TestPopulateNestedPaths(t *testing.T) {
+	ctx := context.Background()
+	b := newBlog(t)
+	b.seed(t, 0, 0)
+	users, err := b.users.Find(nil).Sort("name").All(ctx)
+	require.NoError(t, err)
+	tags, err := b.tags.Find(nil).Sort("name").All(ctx)
+	require.NoError(t, err)
+	orders := odm.MustModel[TagOrder](b.posts.Collection().Database(), "TagOrder", nil, nil)
+	o := &TagOrder{
+		Lines:     []OrderLine{{Tag: odm.RefTo[BlogTag](tags[0].ID), Qty: 1}, {Tag: odm.RefTo[BlogTag](tags[1].ID), Qty: 2}, {Tag: odm.RefTo[BlogTag](bson.NewObjectID()), Qty: 3}},
+		Reviewers: []odm.Ref[BlogUser]{odm.RefTo[BlogUser](users[2].ID), odm.RefTo[BlogUser](users[0].ID)},
+		Owner:     ptr(odm.RefTo[BlogUser](users[1].ID)),
+	}
+	require.NoError(t, orders.Create(ctx, o))
+	b.cmds.take()
+	got, err := orders.Find(nil).Populate(
+		odm.PopulateOpts{Path: "lines.tag", From: b.tags},
+		odm.PopulateOpts{Path: "reviewers", From: b.users},
+		odm.PopulateOpts{Path: "owner", From: b.users},
+	).One(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 4, b.cmds.take()["find"], "the order, then one query per path")
+	require.Equal(t, "go", got.Lines[0].Tag.Doc().Name)
+	require.Equal(t, "mongodb", got.Lines[1].Tag.Doc().Name)
+	require.Nil(t, got.Lines[2].Tag.Doc())
+	require.Equal(t, "user2", got.Reviewers[0].Doc().Name)
+	require.Equal(t, "user0", got.Reviewers[1].Doc().Name)
+	require.Equal(t, "user1", got.Owner.Doc().Name)
+}
+
+// Ref fields cast from JSON input like ObjectIDs and count as missing
+// when zero.
+func TestRefCastAndRequired(t *testing.T) {
+	ctx := context.Background()
+	b := newBlog(t)
+	id := bson.NewObjectID()
+	p, err := b.posts.Cast(ctx, map[string]any{"title": "t", "author": id.Hex(), "comments": []any{id.Hex()}})
+	require.NoError(t, err)
+	require.Equal(t, id, p.Author.ID)
+	require.Equal(t, []bson.ObjectID{id}, p.Comments.IDs)
+
+	_, err = b.posts.Cast(ctx, map[string]any{"title": "t", "author": "nope"})
+	var ve *odm.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "ObjectId", ve.Errors["author"].Kind)
+
+	err = b.posts.Create(ctx, &BlogPost{Title: "no author"})
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "required", ve.Errors["author"].Kind)
 }
