@@ -93,22 +93,14 @@ func (m *Model[T]) Watch(ctx context.Context, o *WatchOpts) (*ChangeStream[T], e
 
 // Next waits for the next event and decodes it; false at the end of the
 // stream, on error (see Err) or when ctx is done.
-func (s *ChangeStream[T]) Next(ctx context.Context) bool {
-	if s.err != nil || !s.cs.Next(ctx) {
-		return false
-	}
-	s.ev = ChangeEvent[T]{}
-	if err := s.cs.Decode(&s.ev); err != nil {
-		s.err = errorf("decode change event: %w", err)
-		return false
-	}
-	return true
-}
+func (s *ChangeStream[T]) Next(ctx context.Context) bool { return s.advance(s.cs.Next(ctx)) }
 
 // TryNext returns the next event if one is ready, without waiting for
 // the server beyond one getMore.
-func (s *ChangeStream[T]) TryNext(ctx context.Context) bool {
-	if s.err != nil || !s.cs.TryNext(ctx) {
+func (s *ChangeStream[T]) TryNext(ctx context.Context) bool { return s.advance(s.cs.TryNext(ctx)) }
+
+func (s *ChangeStream[T]) advance(ok bool) bool {
+	if s.err != nil || !ok {
 		return false
 	}
 	s.ev = ChangeEvent[T]{}
