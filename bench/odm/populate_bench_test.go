@@ -187,55 +187,17 @@ func handWritten(ctx context.Context, db *mongo.Database) ([]rawView, error) {
 	return out, nil
 }
 
-// BenchmarkPopulate1000Posts populates 1,000 posts with their authors and
-// comments. cmds/op counts the commands sent (find and getMore batches):
-// both sides must send the same number. Each implementation gets its own
-// freshly seeded database and one untimed warm-up run: the embedded
-// server slows down as it digests recent writes, which otherwise favours
-// whichever implementation runs first.
-func BenchmarkPopulate1000Posts(b *testing.B) {
+// populateOps returns the three ways of loading 1,000 posts with their
+// authors and comments, each checking its first result.
+func populateOps(b *testing.B, bb *blogBench) map[string]func() {
 	ctx := context.Background()
-	var bb *blogBench
-	warm := func(b *testing.B) {
-		bb = seedBlog(b)
-		if _, err := handWritten(ctx, bb.db); err != nil {
-			b.Fatal(err)
-		}
-		b.ResetTimer()
-	}
-	check := func(b *testing.B, posts, withAuthor, comments int) {
+	check := func(posts, withAuthor, comments int) {
 		if posts != benchPosts || withAuthor != benchPosts || comments != benchPosts*commentsPerPost {
 			b.Fatalf("got %d posts, %d authors, %d comments", posts, withAuthor, comments)
 		}
 	}
-	report := func(b *testing.B, start int64) {
-		b.ReportMetric(float64(bb.cmds.Load()-start)/float64(b.N), "cmds/op")
-	}
-	b.Run("impl=raw", func(b *testing.B) {
-		warm(b)
-		start := bb.cmds.Load()
-		for i := 0; i < b.N; i++ {
-			views, err := handWritten(ctx, bb.db)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if i == 0 {
-				na, nc := 0, 0
-				for _, v := range views {
-					if v.Author != nil {
-						na++
-					}
-					nc += len(v.Comments)
-				}
-				check(b, len(views), na, nc)
-			}
-		}
-		report(b, start)
-	})
-	run := func(b *testing.B, lean bool) {
-		warm(b)
-		start := bb.cmds.Load()
-		for i := 0; i < b.N; i++ {
+	odmOp := func(lean bool) func() {
+		return func() {
 			q := bb.posts.Find(nil)
 			if lean {
 				q.Lean()
@@ -247,19 +209,83 @@ func BenchmarkPopulate1000Posts(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if i == 0 {
-				na, nc := 0, 0
-				for _, p := range posts {
-					if p.Author.Doc() != nil {
-						na++
-					}
-					nc += len(p.Comments.Docs())
+			na, nc := 0, 0
+			for _, p := range posts {
+				if p.Author.Doc() != nil {
+					na++
 				}
-				check(b, len(posts), na, nc)
+				nc += len(p.Comments.Docs())
 			}
+			check(len(posts), na, nc)
 		}
-		report(b, start)
 	}
-	b.Run("impl=odm-lean", func(b *testing.B) { run(b, true) })
-	b.Run("impl=odm-hydrated", func(b *testing.B) { run(b, false) })
+	return map[string]func(){
+		"raw": func() {
+			views, err := handWritten(ctx, bb.db)
+			if err != nil {
+				b.Fatal(err)
+			}
+			na, nc := 0, 0
+			for _, v := range views {
+				if v.Author != nil {
+					na++
+				}
+				nc += len(v.Comments)
+			}
+			check(len(views), na, nc)
+		},
+		"odm-lean":     odmOp(true),
+		"odm-hydrated": odmOp(false),
+	}
+}
+
+var populateImpls = []string{"raw", "odm-lean", "odm-hydrated"}
+
+// BenchmarkPopulate1000Posts populates 1,000 posts with their authors and
+// comments. cmds/op counts the commands sent (find and getMore batches):
+// every implementation must send the same number.
+func BenchmarkPopulate1000Posts(b *testing.B) {
+	bb := seedBlog(b)
+	ops := populateOps(b, bb)
+	for _, impl := range populateImpls {
+		b.Run("impl="+impl, func(b *testing.B) {
+			ops[impl]() // warm-up
+			start := bb.cmds.Load()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				ops[impl]()
+			}
+			b.ReportMetric(float64(bb.cmds.Load()-start)/float64(b.N), "cmds/op")
+		})
+	}
+}
+
+// BenchmarkRatioPopulate1000Posts alternates the hand-written baseline and
+// the ODM one operation at a time and reports candidate/baseline time as
+// "ratio": the embedded server's drift and the machine's load then hit
+// both sides alike, which separate runs cannot ensure.
+func BenchmarkRatioPopulate1000Posts(b *testing.B) {
+	bb := seedBlog(b)
+	ops := populateOps(b, bb)
+	for _, impl := range populateImpls[1:] {
+		b.Run("cand="+impl, func(b *testing.B) {
+			base, cand := ops["raw"], ops[impl]
+			base()
+			cand()
+			var tb, tc time.Duration
+			n := 0
+			for b.Loop() {
+				t0 := time.Now()
+				base()
+				t1 := time.Now()
+				cand()
+				tc += time.Since(t1)
+				tb += t1.Sub(t0)
+				n++
+			}
+			b.ReportMetric(float64(tc)/float64(tb), "ratio")
+			b.ReportMetric(float64(tb.Nanoseconds())/float64(n), "base-ns/op")
+			b.ReportMetric(float64(tc.Nanoseconds())/float64(n), "cand-ns/op")
+		})
+	}
 }
