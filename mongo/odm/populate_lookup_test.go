@@ -84,3 +84,31 @@ func TestPopulateLookupMatchesBatched(t *testing.T) {
 	_, err = raw.LookupErr("__populate0")
 	require.Error(t, err)
 }
+
+// The batched strategy's commands are pinned: one find per path with the
+// IDs in $in, the selection, and the aggregate counting likes.
+func TestGoldenPopulateBatched(t *testing.T) {
+	ctx := context.Background()
+	db, rec := goldenClient(t)
+	users := odm.MustModel[BlogUser](db, "User", nil, nil)
+	comments := odm.MustModel[BlogComment](db, "Comment", nil, nil)
+	likes := odm.MustModel[BlogLike](db, "Like", nil, nil)
+	posts := odm.MustModel[BlogPost](db, "Post", nil, nil)
+	oid := func(n int) bson.ObjectID {
+		id, err := bson.ObjectIDFromHex(fmt.Sprintf("64b7f0c2a1b2c3d4e5f6%04x", n))
+		require.NoError(t, err)
+		return id
+	}
+	require.NoError(t, users.Create(ctx, &BlogUser{ID: oid(1), Name: "ann"}))
+	require.NoError(t, comments.Create(ctx, &BlogComment{ID: oid(2), Body: "hi", Author: odm.RefTo[BlogUser](oid(1))}))
+	require.NoError(t, posts.Create(ctx, &BlogPost{ID: oid(3), Title: "t", Author: odm.RefTo[BlogUser](oid(1)), Comments: odm.RefsTo[BlogComment](oid(2), oid(4))}))
+	rec.reset()
+	_, err := posts.Find(nil).Populate(
+		odm.PopulateOpts{Path: "author", From: users, Select: "name"},
+		odm.PopulateOpts{Path: "comments", From: comments, Sort: "-createdAt", Match: bson.M{"approved": false},
+			Populate: []odm.PopulateOpts{{Path: "author", From: users, Select: "-email"}}},
+		odm.PopulateOpts{Path: "likes", From: likes, ForeignField: "postId", Count: true},
+	).All(ctx)
+	require.NoError(t, err)
+	checkGolden(t, "populate_batched", rec.normalized(t))
+}
