@@ -62,4 +62,37 @@
 // TransientTransactionError and UnknownTransactionCommitResult with
 // jittered backoff under an overall deadline; model calls inside use the
 // session carried by ctx.
+//
+// # Populate
+//
+// Reference fields are odm.Ref[U] (one) and odm.Refs[U] (an array); they
+// store ObjectIDs and marshal back to them. Model.Populate and
+// Query.Populate fill them from another model with one {_id: {$in}}
+// query per path and nesting level, never one per document:
+//
+//	posts.Find(nil).Populate(
+//		odm.PopulateOpts{Path: "author", From: users, Select: "name email"},
+//		odm.PopulateOpts{Path: "comments", From: comments, Sort: "-createdAt", PerDocumentLimit: 10,
+//			Populate: []odm.PopulateOpts{{Path: "author", From: users}}},
+//		odm.PopulateOpts{Path: "likes", From: likes, ForeignField: "postId", Count: true},
+//	).All(ctx)
+//
+// Missing references populate as empty. Limit is global, as in Mongoose;
+// PerDocumentLimit caps each document. Virtual populate (ForeignField)
+// fills a `bson:"-" odm:"virtual=name"` field from a reverse relation,
+// or counts it. The Lookup strategy sends one aggregate with $lookup
+// stages instead (MongoDB 5.0+).
+//
+// # Query tooling
+//
+// Text builds $text filters and Model.TextSearch returns documents with
+// their scores, best first; Near, WithinRadius, WithinPolygon and
+// WithinBox build checked geospatial filters on GeoJSON Points.
+// Query.ExplainSummary and SummarizeExplain reduce explain replies
+// (classic and slot-based engines, sharded, FerretDB) to the winning
+// plan, the indexes used and documents examined vs. returned;
+// RequireIndexed fails a test whose query scans the collection.
+// Model.Watch opens a change stream with resume tokens; servers without
+// change streams give an *UnsupportedError. AggregatePipeline runs a
+// pipeline of package agg with the aggregate hooks.
 package odm

@@ -136,6 +136,8 @@ func pathForType(name string, t reflect.Type, seen map[reflect.Type]bool) (*Path
 	}
 	var p *Path
 	switch {
+	case refPath(name, t) != nil: // odm.Ref[T], odm.Refs[T]
+		p = refPath(name, t)
 	case t == typeTime || t == typeDateTime:
 		p = Date(name)
 	case t == typeObjectID:

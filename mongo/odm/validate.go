@@ -90,7 +90,7 @@ func deref(f reflect.Value) reflect.Value {
 			return reflect.Value{}
 		}
 	case reflect.Struct, reflect.Array:
-		if t := f.Type(); (t == typeTime || t == typeObjectID) && f.IsZero() {
+		if t := f.Type(); (t == typeTime || t == typeObjectID || t.Implements(typeRefType)) && f.IsZero() {
 			return reflect.Value{}
 		}
 	}
