@@ -7,47 +7,20 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/polystore/polystore/bench/internal/redisbench"
 	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/redis/cache"
-	"github.com/redis/rueidis"
 )
 
-var (
-	serverURL string
-	prefix    = devenv.UniqueName("bench:cache:") + ":"
-)
+var prefix = devenv.UniqueName("bench:cache:") + ":"
 
-func TestMain(m *testing.M) {
-	ctx := context.Background()
-	srv, err := devenv.ResolveRedis(ctx, &devenv.Options{StartServers: true})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	serverURL = srv.URL
-	code := m.Run()
-	if c, err := newClient(); err == nil {
-		_, _ = devenv.DeleteRedisPrefix(ctx, c, prefix)
-		c.Close()
-	}
-	_ = srv.Close(ctx)
-	os.Exit(code)
-}
-
-func newClient() (rueidis.Client, error) {
-	opt, err := devenv.RedisOption(serverURL)
-	if err != nil {
-		return nil, err
-	}
-	return rueidis.NewClient(opt)
-}
+func TestMain(m *testing.M) { redisbench.Main(m, prefix) }
 
 type product struct {
 	ID    int      `json:"id"`
@@ -61,11 +34,7 @@ var sample = product{ID: 42, Name: "Trail running shoe, size 43", Price: 129.9, 
 
 func BenchmarkHit(b *testing.B) {
 	ctx := context.Background()
-	rc, err := newClient()
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer rc.Close()
+	rc := redisbench.CachingClient(b)
 	plain, err := cache.New(rc, cache.Config{Prefix: prefix})
 	if err != nil {
 		b.Fatal(err)
@@ -123,12 +92,8 @@ func BenchmarkStampede(b *testing.B) {
 	const clients, goroutines = 4, 1000
 	caches := make([]*cache.Cache, clients)
 	for i := range caches {
-		rc, err := newClient()
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer rc.Close()
-		caches[i], err = cache.New(rc, cache.Config{Prefix: prefix + "stampede:"})
+		var err error
+		caches[i], err = cache.New(redisbench.CachingClient(b), cache.Config{Prefix: prefix + "stampede:"})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -38,19 +38,33 @@ func Main(m *testing.M, prefix string) {
 	os.Exit(code)
 }
 
-func newClient() (rueidis.Client, error) {
+func newClient() (rueidis.Client, error) { return dial(false) }
+
+func dial(caching bool) (rueidis.Client, error) {
 	opt, err := devenv.RedisOption(URL)
 	if err != nil {
 		return nil, err
 	}
-	opt.DisableCache = true
+	opt.DisableCache = !caching
 	return rueidis.NewClient(opt)
 }
 
 // Client returns a rueidis client to the server, closed at cleanup.
 func Client(tb testing.TB) rueidis.Client {
 	tb.Helper()
-	c, err := newClient()
+	return open(tb, false)
+}
+
+// CachingClient returns a client with RESP3 client-side caching enabled
+// (for L1 benchmarks), closed at cleanup.
+func CachingClient(tb testing.TB) rueidis.Client {
+	tb.Helper()
+	return open(tb, true)
+}
+
+func open(tb testing.TB, caching bool) rueidis.Client {
+	tb.Helper()
+	c, err := dial(caching)
 	if err != nil {
 		tb.Fatal(err)
 	}
