@@ -43,6 +43,7 @@ and an embedded MongoDB-compatible server.`,
 		newFormatCmd(),
 		newValidateCmd(),
 		newMigrateCmd(),
+		newGenerateCmd(),
 	)
 	return root
 }

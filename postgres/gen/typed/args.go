@@ -1,0 +1,166 @@
+package typed
+
+import "github.com/polystore/polystore/postgres/orm"
+
+// FindArgs are the arguments of the find operations on model M and of each
+// included relation level. A nil *FindArgs means no arguments.
+type FindArgs[M any] struct {
+	Where   []Cond[M]
+	OrderBy []Order[M]
+	// Cursor starts the result at the selected row (in OrderBy order).
+	Cursor Unique[M]
+	// Skip rows; Take at most this many (0: no limit).
+	Skip, Take int
+	// Distinct keeps the first row of each distinct combination of fields.
+	Distinct []FieldRef[M]
+	// Select loads only these scalar fields (nil: all of them).
+	Select []FieldRef[M]
+	// Include loads relations, each with its own arguments.
+	Include []Include[M]
+	// Count loads _count of to-many relations.
+	Count []CountOf[M]
+	// Strategy overrides the relation load strategy (top level only).
+	Strategy orm.Strategy
+}
+
+// Orm converts the arguments for the runtime.
+func (a *FindArgs[M]) Orm() *orm.FindArgs {
+	if a == nil {
+		return nil
+	}
+	out := &orm.FindArgs{
+		Where: Where(a.Where), OrderBy: orders(a.OrderBy), Cursor: a.Cursor.w,
+		Skip: a.Skip, Take: a.Take, Distinct: names(a.Distinct), Select: names(a.Select),
+		Strategy: a.Strategy,
+	}
+	if len(a.Include) > 0 {
+		out.Include = make([]orm.Include, len(a.Include))
+		for i, inc := range a.Include {
+			out.Include[i] = inc.inc
+		}
+	}
+	if len(a.Count) > 0 {
+		out.Count = make([]orm.CountOf, len(a.Count))
+		for i, c := range a.Count {
+			out.Count[i] = c.c
+		}
+	}
+	return out
+}
+
+// Returning shapes the row returned by a write: scalar fields to load and
+// relations to include.
+type Returning[M any] struct {
+	Select  []FieldRef[M]
+	Include []Include[M]
+}
+
+func (r *Returning[M]) orm() ([]string, []orm.Include) {
+	if r == nil {
+		return nil, nil
+	}
+	var incs []orm.Include
+	if len(r.Include) > 0 {
+		incs = make([]orm.Include, len(r.Include))
+		for i, inc := range r.Include {
+			incs[i] = inc.inc
+		}
+	}
+	return names(r.Select), incs
+}
+
+// CreateArgs are the arguments of Create.
+type CreateArgs[M any] struct {
+	Data []Set[M]
+	Returning[M]
+}
+
+// CreateManyArgs are the arguments of CreateMany: one []Set per row.
+type CreateManyArgs[M any] struct {
+	Data           [][]Set[M]
+	SkipDuplicates bool
+}
+
+// UpdateArgs are the arguments of Update: Where selects one row (extra
+// conditions allowed with Unique.And; a miss is P2025).
+type UpdateArgs[M any] struct {
+	Where Unique[M]
+	Data  []Set[M]
+	Returning[M]
+}
+
+// UpdateManyArgs are the arguments of UpdateMany.
+type UpdateManyArgs[M any] struct {
+	Where []Cond[M]
+	Data  []Set[M]
+}
+
+// UpsertArgs are the arguments of Upsert.
+type UpsertArgs[M any] struct {
+	Where  Unique[M]
+	Create []Set[M]
+	Update []Set[M]
+	Returning[M]
+}
+
+// DeleteArgs are the arguments of Delete.
+type DeleteArgs[M any] struct {
+	Where Unique[M]
+	Returning[M]
+}
+
+// CountArgs are the arguments of Count.
+type CountArgs[M any] struct {
+	Where      []Cond[M]
+	Skip, Take int
+}
+
+// AggregateArgs are the arguments of Aggregate: Count counts rows,
+// CountFields non-null values; Sum, Avg, Min and Max name number (or, for
+// Min and Max, any comparable) fields.
+type AggregateArgs[M any] struct {
+	Where              []Cond[M]
+	OrderBy            []Order[M]
+	Skip, Take         int
+	Count              bool
+	CountFields        []FieldRef[M]
+	Sum, Avg, Min, Max []FieldRef[M]
+}
+
+// GroupOrder orders groups by a By field or an aggregate.
+type GroupOrder[M any] struct {
+	Agg   orm.AggFunc // 0: the field itself
+	Field FieldRef[M] // nil with AggCount: count(*)
+	Desc  bool
+}
+
+// GroupByArgs are the arguments of GroupBy.
+type GroupByArgs[M any] struct {
+	By                 []FieldRef[M]
+	Where              []Cond[M]
+	Having             []Having[M]
+	OrderBy            []GroupOrder[M]
+	Skip, Take         int
+	Count              bool
+	CountFields        []FieldRef[M]
+	Sum, Avg, Min, Max []FieldRef[M]
+}
+
+func (a *GroupByArgs[M]) orm() *orm.GroupByArgs {
+	out := &orm.GroupByArgs{
+		By: names(a.By), Where: Where(a.Where), Skip: a.Skip, Take: a.Take,
+		Count: a.Count, CountFields: names(a.CountFields),
+		Sum: names(a.Sum), Avg: names(a.Avg), Min: names(a.Min), Max: names(a.Max),
+	}
+	for _, h := range a.Having {
+		out.Having = append(out.Having, h.h)
+	}
+	for _, o := range a.OrderBy {
+		g := orm.GroupOrder{Agg: o.Agg, Desc: o.Desc}
+		if o.Field != nil {
+			g.Field = o.Field.FieldName()
+		}
+		out.OrderBy = append(out.OrderBy, g)
+	}
+	return out
+}

@@ -1,0 +1,224 @@
+package typed
+
+import "github.com/polystore/polystore/postgres/orm"
+
+// Field is a scalar field of model M holding values of type V: equality,
+// comparison and ordering, and plain assignment in writes.
+type Field[M, V any] struct{ name string }
+
+// NewField is used by generated code.
+func NewField[M, V any](name string) Field[M, V] { return Field[M, V]{name} }
+
+// FieldName returns the schema name of the field.
+func (f Field[M, V]) FieldName() string { return f.name }
+
+func (Field[M, V]) fieldOf(*M) {}
+
+func (f Field[M, V]) cond(op orm.Op, v any) Cond[M] {
+	return Cond[M]{&orm.FieldCond{Field: f.name, Op: op, Value: v}}
+}
+
+// Equals matches rows where the field equals v.
+func (f Field[M, V]) Equals(v V) Cond[M] { return f.cond(orm.OpEquals, v) }
+
+// Not matches rows where the field differs from v (Prisma's not).
+func (f Field[M, V]) Not(v V) Cond[M] { return f.cond(orm.OpNot, v) }
+
+// In matches rows where the field is one of vs.
+func (f Field[M, V]) In(vs ...V) Cond[M] { return f.cond(orm.OpIn, vs) }
+
+// NotIn matches rows where the field is none of vs.
+func (f Field[M, V]) NotIn(vs ...V) Cond[M] { return f.cond(orm.OpNotIn, vs) }
+
+// Lt matches field < v.
+func (f Field[M, V]) Lt(v V) Cond[M] { return f.cond(orm.OpLt, v) }
+
+// Lte matches field <= v.
+func (f Field[M, V]) Lte(v V) Cond[M] { return f.cond(orm.OpLte, v) }
+
+// Gt matches field > v.
+func (f Field[M, V]) Gt(v V) Cond[M] { return f.cond(orm.OpGt, v) }
+
+// Gte matches field >= v.
+func (f Field[M, V]) Gte(v V) Cond[M] { return f.cond(orm.OpGte, v) }
+
+// Asc orders by the field, ascending.
+func (f Field[M, V]) Asc() Order[M] { return Order[M]{orm.Asc(f.name)} }
+
+// Desc orders by the field, descending.
+func (f Field[M, V]) Desc() Order[M] { return Order[M]{orm.Desc(f.name)} }
+
+// Set assigns v in a create or update.
+func (f Field[M, V]) Set(v V) Set[M] { return Set[M]{f.name, v} }
+
+// Having compares an aggregate of the field in GroupBy (e.g. _sum > 100).
+func (f Field[M, V]) Having(agg orm.AggFunc, op orm.Op, v V) Having[M] {
+	return Having[M]{orm.HavingCond{Agg: agg, Field: f.name, Op: op, Value: v}}
+}
+
+// NullableField is an optional scalar field (String?, Int?...): Field plus
+// null tests and assignment.
+type NullableField[M, V any] struct{ Field[M, V] }
+
+// NewNullableField is used by generated code.
+func NewNullableField[M, V any](name string) NullableField[M, V] {
+	return NullableField[M, V]{Field[M, V]{name}}
+}
+
+// IsNull matches rows where the field is NULL.
+func (f NullableField[M, V]) IsNull() Cond[M] { return f.cond(orm.OpEquals, nil) }
+
+// IsNotNull matches rows where the field is not NULL.
+func (f NullableField[M, V]) IsNotNull() Cond[M] { return f.cond(orm.OpNot, nil) }
+
+// SetNull assigns NULL in a create or update.
+func (f NullableField[M, V]) SetNull() Set[M] { return Set[M]{f.name, nil} }
+
+// SetPtr assigns *v, or NULL when v is nil.
+func (f NullableField[M, V]) SetPtr(v *V) Set[M] {
+	if v == nil {
+		return f.SetNull()
+	}
+	return Set[M]{f.name, *v}
+}
+
+func contains[M any](f string, op orm.Op, s string) Cond[M] {
+	return Cond[M]{&orm.FieldCond{Field: f, Op: op, Value: s}}
+}
+
+// StringField is a String field: Field plus substring filters. Chain
+// Insensitive() on a condition for mode: "insensitive".
+type StringField[M any] struct{ Field[M, string] }
+
+// NewStringField is used by generated code.
+func NewStringField[M any](name string) StringField[M] { return StringField[M]{Field[M, string]{name}} }
+
+// Contains matches strings containing s (s is escaped: % and _ are literal).
+func (f StringField[M]) Contains(s string) Cond[M] { return contains[M](f.name, orm.OpContains, s) }
+
+// StartsWith matches strings starting with s.
+func (f StringField[M]) StartsWith(s string) Cond[M] { return contains[M](f.name, orm.OpStartsWith, s) }
+
+// EndsWith matches strings ending with s.
+func (f StringField[M]) EndsWith(s string) Cond[M] { return contains[M](f.name, orm.OpEndsWith, s) }
+
+// NullableStringField is a String? field.
+type NullableStringField[M any] struct{ NullableField[M, string] }
+
+// NewNullableStringField is used by generated code.
+func NewNullableStringField[M any](name string) NullableStringField[M] {
+	return NullableStringField[M]{NewNullableField[M, string](name)}
+}
+
+// Contains matches strings containing s.
+func (f NullableStringField[M]) Contains(s string) Cond[M] {
+	return contains[M](f.name, orm.OpContains, s)
+}
+
+// StartsWith matches strings starting with s.
+func (f NullableStringField[M]) StartsWith(s string) Cond[M] {
+	return contains[M](f.name, orm.OpStartsWith, s)
+}
+
+// EndsWith matches strings ending with s.
+func (f NullableStringField[M]) EndsWith(s string) Cond[M] {
+	return contains[M](f.name, orm.OpEndsWith, s)
+}
+
+func atomic[M any](f string, a *orm.Atomic) Set[M] { return Set[M]{f, a} }
+
+// NumberField is an Int, BigInt, Float or Decimal field: Field plus atomic
+// updates (col = col + $1 in SQL, so concurrent updates never lose each
+// other).
+type NumberField[M, V any] struct{ Field[M, V] }
+
+// NewNumberField is used by generated code.
+func NewNumberField[M, V any](name string) NumberField[M, V] {
+	return NumberField[M, V]{Field[M, V]{name}}
+}
+
+// Increment adds v.
+func (f NumberField[M, V]) Increment(v V) Set[M] { return atomic[M](f.name, orm.Increment(v)) }
+
+// Decrement subtracts v.
+func (f NumberField[M, V]) Decrement(v V) Set[M] { return atomic[M](f.name, orm.Decrement(v)) }
+
+// Multiply multiplies by v.
+func (f NumberField[M, V]) Multiply(v V) Set[M] { return atomic[M](f.name, orm.Multiply(v)) }
+
+// Divide divides by v.
+func (f NumberField[M, V]) Divide(v V) Set[M] { return atomic[M](f.name, orm.Divide(v)) }
+
+// NullableNumberField is an optional number field.
+type NullableNumberField[M, V any] struct{ NullableField[M, V] }
+
+// NewNullableNumberField is used by generated code.
+func NewNullableNumberField[M, V any](name string) NullableNumberField[M, V] {
+	return NullableNumberField[M, V]{NewNullableField[M, V](name)}
+}
+
+// Increment adds v.
+func (f NullableNumberField[M, V]) Increment(v V) Set[M] {
+	return atomic[M](f.name, orm.Increment(v))
+}
+
+// Decrement subtracts v.
+func (f NullableNumberField[M, V]) Decrement(v V) Set[M] {
+	return atomic[M](f.name, orm.Decrement(v))
+}
+
+// Multiply multiplies by v.
+func (f NullableNumberField[M, V]) Multiply(v V) Set[M] {
+	return atomic[M](f.name, orm.Multiply(v))
+}
+
+// Divide divides by v.
+func (f NullableNumberField[M, V]) Divide(v V) Set[M] {
+	return atomic[M](f.name, orm.Divide(v))
+}
+
+// ListField is a scalar list (String[], Int[]...) stored as an array.
+type ListField[M, V any] struct{ name string }
+
+// NewListField is used by generated code.
+func NewListField[M, V any](name string) ListField[M, V] { return ListField[M, V]{name} }
+
+// FieldName returns the schema name of the field.
+func (f ListField[M, V]) FieldName() string { return f.name }
+
+func (ListField[M, V]) fieldOf(*M) {}
+
+func (f ListField[M, V]) cond(op orm.Op, v any) Cond[M] {
+	return Cond[M]{&orm.FieldCond{Field: f.name, Op: op, Value: v}}
+}
+
+// Equals matches lists equal to vs.
+func (f ListField[M, V]) Equals(vs ...V) Cond[M] { return f.cond(orm.OpEquals, vs) }
+
+// Has matches lists containing v.
+func (f ListField[M, V]) Has(v V) Cond[M] { return f.cond(orm.OpHas, v) }
+
+// HasEvery matches lists containing every element of vs.
+func (f ListField[M, V]) HasEvery(vs ...V) Cond[M] { return f.cond(orm.OpHasEvery, vs) }
+
+// HasSome matches lists containing at least one element of vs.
+func (f ListField[M, V]) HasSome(vs ...V) Cond[M] { return f.cond(orm.OpHasSome, vs) }
+
+// IsEmpty matches empty lists (true) or non-empty ones (false).
+func (f ListField[M, V]) IsEmpty(empty bool) Cond[M] { return f.cond(orm.OpIsEmpty, empty) }
+
+// Set assigns the list in a create or update.
+func (f ListField[M, V]) Set(vs ...V) Set[M] {
+	if vs == nil {
+		vs = []V{}
+	}
+	return Set[M]{f.name, vs}
+}
+
+// Having is a GroupBy having condition on model M.
+type Having[M any] struct{ h orm.HavingCond }
+
+// HavingCount compares count(*) of each group with v.
+func HavingCount[M any](op orm.Op, v int64) Having[M] {
+	return Having[M]{orm.HavingCond{Agg: orm.AggCount, Op: op, Value: v}}
+}
