@@ -150,7 +150,9 @@ type builder struct {
 	models   map[string]*psl.Model
 }
 
-func (b *builder) bad(format string, a ...any) { b.problems = append(b.problems, fmt.Sprintf(format, a...)) }
+func (b *builder) bad(format string, a ...any) {
+	b.problems = append(b.problems, fmt.Sprintf(format, a...))
+}
 
 func (b *builder) declare(name, what string) {
 	if prev, ok := b.global[name]; ok {
@@ -519,4 +521,3 @@ func ormKind(k psl.RelationKind) string {
 	}
 	return "orm.ManyToMany"
 }
-

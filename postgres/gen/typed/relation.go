@@ -63,7 +63,6 @@ type CountOf[M any] struct{ c orm.CountOf }
 
 type relation struct{ name string }
 
-
 // ToMany is a list relation of model M to model R (User.posts,
 // Post.categories).
 type ToMany[M, R any] struct{ relation }

@@ -1,0 +1,98 @@
+package gen_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/polystore/polystore/postgres/gen"
+	"github.com/polystore/polystore/postgres/psl"
+)
+
+func load(t *testing.T, src string) *psl.Schema {
+	t.Helper()
+	s, err := psl.Load("schema.prisma", []byte(src))
+	require.NoError(t, err)
+	return s
+}
+
+func TestGenerateErrors(t *testing.T) {
+	tests := []struct {
+		name, schema, pkg string
+		want              []string
+	}{
+		{
+			name:   "package keyword",
+			schema: "model A {\n id Int @id\n}\n",
+			pkg:    "func",
+			want:   []string{`package name "func" is not a Go identifier`},
+		},
+		{
+			name:   "model named like generated Client",
+			schema: "model Client {\n id Int @id\n}\n",
+			pkg:    "db",
+			want:   []string{"the generated Client and model Client both become the Go name Client"},
+		},
+		{
+			name:   "fields colliding in Go",
+			schema: "model A {\n id Int @id\n user_id Int\n userId Int\n}\n",
+			pkg:    "db",
+			want:   []string{"model A: field user_id and field userId both become the Go field UserID"},
+		},
+		{
+			name:   "model colliding with another model's helper",
+			schema: "model A {\n id Int @id\n}\nmodel AFields {\n id Int @id\n}\n",
+			pkg:    "db",
+			want:   []string{"model A's Fields and model AFields both become the Go name AFields"},
+		},
+		{
+			name:   "enum values colliding",
+			schema: "enum E {\n A_B\n a_b\n}\nmodel A {\n id Int @id\n e E\n}\n",
+			pkg:    "db",
+			want:   []string{"enum value E.A_B and enum value E.a_b both become the Go name EAB"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := gen.Generate(load(t, tt.schema), &gen.Options{Package: tt.pkg})
+			require.Error(t, err)
+			require.True(t, errors.Is(err, gen.ErrGenerate))
+			var ge *gen.Error
+			require.True(t, errors.As(err, &ge))
+			require.Equal(t, tt.want, ge.Problems)
+		})
+	}
+}
+
+func TestGenerateSkipsWhatTheRuntimeCannotServe(t *testing.T) {
+	src, err := gen.Generate(load(t, `
+model Kept {
+  id   Int @id
+  junk Unsupported("circle")?
+  gone String @ignore
+}
+model Ignored {
+  id Int @id
+  @@ignore
+}
+model NoKey {
+  a Int
+  @@unique([a])
+}
+`), nil)
+	require.NoError(t, err)
+	code := string(src)
+	require.Contains(t, code, "type Kept struct")
+	for _, absent := range []string{"Ignored", "NoKey", "Junk", "Gone"} {
+		require.NotContains(t, code, absent)
+	}
+	require.True(t, strings.HasPrefix(code, gen.Header+"\n"))
+	require.Contains(t, code, "package db\n")
+}
+
+func TestGenerateNilSchema(t *testing.T) {
+	_, err := gen.Generate(nil, nil)
+	require.ErrorIs(t, err, gen.ErrGenerate)
+}
