@@ -243,7 +243,7 @@ func clientField(f *psl.Field) bool {
 func (b *builder) model(m *psl.Model, db *migrate.Database) *modelView {
 	mv := &modelView{GoName: goName(m.Name), Name: m.Name, Table: m.DBName, Doc: m.Doc}
 	b.declare(mv.GoName, "model "+m.Name)
-	for _, suffix := range []string{"Model", "Fields", "Delegate", "Cond", "Order", "Include", "Set", "Unique",
+	for _, suffix := range []string{"Model", "Fields", "Delegate", "Cond", "Order", "Include", "CountOf", "Returning", "Having", "GroupOrder", "Set", "Unique",
 		"Field", "FindArgs", "CreateArgs", "CreateManyArgs", "UpdateArgs", "UpdateManyArgs", "UpsertArgs",
 		"DeleteArgs", "CountArgs", "AggregateArgs", "GroupByArgs"} {
 		b.declare(mv.GoName+suffix, "model "+m.Name+"'s "+suffix)
