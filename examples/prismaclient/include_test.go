@@ -12,7 +12,7 @@ import (
 )
 
 type seeded struct {
-	alice, bob, carol *db.User
+	alice, bob, carol    *db.User
 	hello, draft, second *db.Post
 }
 
