@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/polystore/polystore/postgres/gen"
+)
+
+func TestGenerate(t *testing.T) {
+	dir := t.TempDir()
+	schema := filepath.Join(dir, "schema.prisma")
+	require.NoError(t, os.WriteFile(schema, []byte("model Item {\n  id Int @id\n  name String\n}\n"), 0o644))
+
+	out, _, err := run(context.Background(), "generate", "--schema", schema, "--out", filepath.Join(dir, "store"))
+	require.NoError(t, err)
+	require.Contains(t, out, "Generated the client of")
+	src, err := os.ReadFile(filepath.Join(dir, "store", gen.FileName))
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(string(src), gen.Header+"\n"))
+	require.Contains(t, string(src), "\npackage store\n", "the package defaults to the folder name")
+
+	_, _, err = run(context.Background(), "generate", "--schema", schema, "--out", filepath.Join(dir, "x"), "--package", "items")
+	require.NoError(t, err)
+	src, err = os.ReadFile(filepath.Join(dir, "x", gen.FileName))
+	require.NoError(t, err)
+	require.Contains(t, string(src), "\npackage items\n")
+
+	// The default output folder is db/ beside the schema.
+	_, _, err = run(context.Background(), "generate", "--schema", schema)
+	require.NoError(t, err)
+	require.FileExists(t, filepath.Join(dir, "db", gen.FileName))
+}
+
+func TestGenerateErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.prisma")
+	require.NoError(t, os.WriteFile(bad, []byte("model Item {\n  id Int @id\n  other Missing\n}\n"), 0o644))
+	_, _, err := run(context.Background(), "generate", "--schema", bad, "--out", filepath.Join(dir, "out"))
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "bad.prisma:3")
+	require.NoDirExists(t, filepath.Join(dir, "out"), "nothing is written for an invalid schema")
+
+	good := filepath.Join(dir, "schema.prisma")
+	require.NoError(t, os.WriteFile(good, []byte("model Item {\n  id Int @id\n}\n"), 0o644))
+	_, _, err = run(context.Background(), "generate", "--schema", good, "--out", filepath.Join(dir, "out"), "--package", "type")
+	require.ErrorIs(t, err, gen.ErrGenerate)
+	require.NoDirExists(t, filepath.Join(dir, "out"))
+}

@@ -1,0 +1,47 @@
+package typed_test
+
+import (
+	"fmt"
+
+	"github.com/polystore/polystore/postgres/gen/typed"
+	"github.com/polystore/polystore/postgres/orm"
+)
+
+// User stands for a generated model struct.
+type User struct {
+	ID    int    `json:"id"`
+	Email string `json:"email"`
+}
+
+// Handles as the generator declares them.
+var (
+	userID    = typed.NewNumberField[User, int]("id")
+	userEmail = typed.NewStringField[User]("email")
+)
+
+func ExampleFindArgs() {
+	args := &typed.FindArgs[User]{
+		Where: []typed.Cond[User]{
+			typed.Or(userEmail.EndsWith("@example.com").Insensitive(), userID.In(1, 2)),
+		},
+		OrderBy: []typed.Order[User]{userEmail.Desc().NullsLast()},
+		Take:    10,
+	}
+	fa := args.Orm() // what the delegate passes to orm.FindMany
+	or := fa.Where[0].(orm.Or)
+	c := or[0][0].(*orm.FieldCond)
+	fmt.Println(c.Field, c.Op, c.Value, c.Insensitive)
+	fmt.Println(or[1][0].(*orm.FieldCond).Value)
+	fmt.Println(fa.OrderBy[0].Field, fa.OrderBy[0].Desc, fa.Take)
+	// Output:
+	// email endsWith @example.com true
+	// [1 2]
+	// email true 10
+}
+
+func ExampleUnique_And() {
+	byID := typed.NewUnique[User](userID.Equals(7))
+	guarded := byID.And(userEmail.Contains("@"))
+	fmt.Println(len(byID.Where()), len(guarded.Where()))
+	// Output: 1 2
+}
