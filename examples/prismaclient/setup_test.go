@@ -48,5 +48,3 @@ func decText(t testing.TB, v any) string {
 	t.Fatalf("not a decimal: %T %v", v, v)
 	return ""
 }
-
-func ptr[T any](v T) *T { return &v }
