@@ -160,3 +160,36 @@ func indexOf(ids []int, id int) int {
 	}
 	return -1
 }
+
+// Decimals stay exact when loaded as nested JSON (join strategy) and as
+// top-level columns (query strategy).
+func TestDecimalInIncludes(t *testing.T) {
+	c, _ := setup(t)
+	ctx := context.Background()
+	a, err := c.Account.Create(ctx, &db.AccountCreateArgs{Data: []db.AccountSet{
+		db.AccountFields.Owner.Set("a"), db.AccountFields.Balance.Set(dec("99999999.99"))}})
+	require.NoError(t, err)
+	b, err := c.Account.Create(ctx, &db.AccountCreateArgs{Data: []db.AccountSet{
+		db.AccountFields.Owner.Set("b"), db.AccountFields.Balance.Set(dec("0.10"))}})
+	require.NoError(t, err)
+	_, err = transfer(ctx, c, a.ID, b.ID, dec("0.20"))
+	require.NoError(t, err)
+	for _, st := range strategies {
+		t.Run(st.name, func(t *testing.T) {
+			got, err := c.Account.FindUniqueOrThrow(ctx, db.AccountByID(b.ID), &db.AccountFindArgs{
+				Strategy: st.s,
+				Include: []db.AccountInclude{db.AccountFields.Received.Include(&db.TransferFindArgs{
+					Include: []db.TransferInclude{db.TransferFields.From.Include(nil)},
+				})},
+				Count: []db.AccountCountOf{db.AccountFields.Sent.Count(), db.AccountFields.Received.Count()},
+			})
+			require.NoError(t, err)
+			require.Equal(t, "0.30", decText(t, got.Balance))
+			require.Len(t, got.Received, 1)
+			require.Equal(t, "0.20", decText(t, got.Received[0].Amount))
+			require.Equal(t, "99999999.79", decText(t, got.Received[0].From.Balance), "no float rounding on the way")
+			require.Equal(t, int64(0), got.Count.Sent)
+			require.Equal(t, int64(1), got.Count.Received)
+		})
+	}
+}
