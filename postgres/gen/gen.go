@@ -472,7 +472,7 @@ func (b *builder) meta(m *psl.Model, db *migrate.Database) string {
 			parts = append(parts, fmt.Sprintf("JoinTable: &orm.JoinTable{Table: %s, Column: %s, TargetColumn: %s}", q(jt.Name), q(col), q(target)))
 		case r.Owner:
 			parts = append(parts, "Fields: []string{"+quoteAll(r.Fields)+"}", "References: []string{"+quoteAll(r.References)+"}")
-			if fk := fks[strings.Join(dbNames(m, r.Fields), ",")]; fk != "" {
+			if fk := fks[columnsKey(m, r.Fields)]; fk != "" {
 				parts = append(parts, "ForeignKey: "+q(fk))
 			}
 		default:
@@ -494,12 +494,17 @@ func schemaOf(s string) string {
 	return s
 }
 
-func dbNames(m *psl.Model, fields []string) []string {
-	out := make([]string, len(fields))
+// columnsKey joins the column names of fields with commas, the key of
+// a foreign key in meta.
+func columnsKey(m *psl.Model, fields []string) string {
+	var b strings.Builder
 	for i, f := range fields {
-		out[i] = m.Field(f).DBName
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(m.Field(f).DBName)
 	}
-	return out
+	return b.String()
 }
 
 func quoteAll(ss []string) string {

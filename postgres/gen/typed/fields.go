@@ -2,21 +2,24 @@ package typed
 
 import "github.com/polystore/polystore/postgres/orm"
 
-// Field is a scalar field of model M holding values of type V: equality,
-// comparison and ordering, and plain assignment in writes.
-type Field[M, V any] struct{ name string }
-
-// NewField is used by generated code.
-func NewField[M, V any](name string) Field[M, V] { return Field[M, V]{name} }
+// named is what every scalar field handle of model M has: its schema name.
+type named[M any] struct{ name string }
 
 // FieldName returns the schema name of the field.
-func (f Field[M, V]) FieldName() string { return f.name }
+func (f named[M]) FieldName() string { return f.name }
 
-func (Field[M, V]) fieldOf(*M) {}
+func (named[M]) fieldOf(*M) {}
 
-func (f Field[M, V]) cond(op orm.Op, v any) Cond[M] {
+func (f named[M]) cond(op orm.Op, v any) Cond[M] {
 	return Cond[M]{&orm.FieldCond{Field: f.name, Op: op, Value: v}}
 }
+
+// Field is a scalar field of model M holding values of type V: equality,
+// comparison and ordering, and plain assignment in writes.
+type Field[M, V any] struct{ named[M] }
+
+// NewField is used by generated code.
+func NewField[M, V any](name string) Field[M, V] { return Field[M, V]{named[M]{name}} }
 
 // Equals matches rows where the field equals v.
 func (f Field[M, V]) Equals(v V) Cond[M] { return f.cond(orm.OpEquals, v) }
@@ -62,7 +65,7 @@ type NullableField[M, V any] struct{ Field[M, V] }
 
 // NewNullableField is used by generated code.
 func NewNullableField[M, V any](name string) NullableField[M, V] {
-	return NullableField[M, V]{Field[M, V]{name}}
+	return NullableField[M, V]{NewField[M, V](name)}
 }
 
 // IsNull matches rows where the field is NULL.
@@ -91,7 +94,9 @@ func contains[M any](f string, op orm.Op, s string) Cond[M] {
 type StringField[M any] struct{ Field[M, string] }
 
 // NewStringField is used by generated code.
-func NewStringField[M any](name string) StringField[M] { return StringField[M]{Field[M, string]{name}} }
+func NewStringField[M any](name string) StringField[M] {
+	return StringField[M]{NewField[M, string](name)}
+}
 
 // Contains matches strings containing s (s is escaped: % and _ are literal).
 func (f StringField[M]) Contains(s string) Cond[M] { return contains[M](f.name, orm.OpContains, s) }
@@ -134,7 +139,7 @@ type NumberField[M, V any] struct{ Field[M, V] }
 
 // NewNumberField is used by generated code.
 func NewNumberField[M, V any](name string) NumberField[M, V] {
-	return NumberField[M, V]{Field[M, V]{name}}
+	return NumberField[M, V]{NewField[M, V](name)}
 }
 
 // Increment adds v.
@@ -178,19 +183,10 @@ func (f NullableNumberField[M, V]) Divide(v V) Set[M] {
 }
 
 // ListField is a scalar list (String[], Int[]...) stored as an array.
-type ListField[M, V any] struct{ name string }
+type ListField[M, V any] struct{ named[M] }
 
 // NewListField is used by generated code.
-func NewListField[M, V any](name string) ListField[M, V] { return ListField[M, V]{name} }
-
-// FieldName returns the schema name of the field.
-func (f ListField[M, V]) FieldName() string { return f.name }
-
-func (ListField[M, V]) fieldOf(*M) {}
-
-func (f ListField[M, V]) cond(op orm.Op, v any) Cond[M] {
-	return Cond[M]{&orm.FieldCond{Field: f.name, Op: op, Value: v}}
-}
+func NewListField[M, V any](name string) ListField[M, V] { return ListField[M, V]{named[M]{name}} }
 
 // Equals matches lists equal to vs.
 func (f ListField[M, V]) Equals(vs ...V) Cond[M] { return f.cond(orm.OpEquals, vs) }
