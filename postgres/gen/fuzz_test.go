@@ -16,7 +16,7 @@ import (
 // either Go code that parses (and starts with the header) or an *Error;
 // never a template failure or unparsable output.
 func FuzzGenerate(f *testing.F) {
-	paths, _ := filepath.Glob(filepath.Join("testdata", "*", "schema.prisma"))
+	paths, _ := filepath.Glob(filepath.Join("internal", "cases", "*", "schema.prisma"))
 	paths = append(paths, filepath.Join("..", "..", "examples", "prismaclient", "schema.prisma"))
 	for _, p := range paths {
 		src, err := os.ReadFile(p)

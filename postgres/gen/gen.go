@@ -94,6 +94,9 @@ type view struct {
 	ExtImports []string // other modules (besides orm and typed)
 	Enums      []*enumView
 	Models     []*modelView
+	// EnumTypes are the database enum types and their array types,
+	// loaded into each connection's type map by RegisterTypes.
+	EnumTypes []string
 }
 
 type enumView struct {
@@ -140,7 +143,7 @@ type param struct {
 var clientMethods = map[string]bool{"ORM": true, "DB": true, "Close": true, "With": true, "Transaction": true, "Batch": true}
 
 // generatedNames are package-level names of the template itself.
-var generatedNames = []string{"Client", "New", "Open", "Step", "Schema"}
+var generatedNames = []string{"Client", "New", "Open", "Step", "Schema", "RegisterTypes"}
 
 type builder struct {
 	s        *psl.Schema
@@ -177,6 +180,16 @@ func build(s *psl.Schema, o *Options) (*view, error) {
 	v := &view{Package: o.Package, SchemaPath: o.SchemaPath}
 	for _, e := range s.Enums {
 		v.Enums = append(v.Enums, b.enum(e))
+		// pgx matches pg_type.typname, optionally prefixed with the schema;
+		// an array type is named after its element with a leading "_".
+		prefix := ""
+		if sc := schemaOf(e.Schema); sc != "" {
+			prefix = sc + "."
+		}
+		v.EnumTypes = append(v.EnumTypes, prefix+e.DBName, prefix+"_"+e.DBName)
+	}
+	if len(v.EnumTypes) > 0 {
+		b.imports["github.com/jackc/pgx/v5"] = true
 	}
 	db := migrate.FromSchema(s)
 	for _, m := range s.Models {
@@ -198,8 +211,10 @@ func build(s *psl.Schema, o *Options) (*view, error) {
 			v.Imports = append(v.Imports, imp)
 		}
 	}
-	if b.imports["github.com/jackc/pgx/v5/pgtype"] {
-		v.ExtImports = append(v.ExtImports, "github.com/jackc/pgx/v5/pgtype")
+	for _, imp := range []string{"github.com/jackc/pgx/v5", "github.com/jackc/pgx/v5/pgtype"} {
+		if b.imports[imp] {
+			v.ExtImports = append(v.ExtImports, imp)
+		}
 	}
 	return v, nil
 }
@@ -428,7 +443,9 @@ func (b *builder) meta(m *psl.Model, db *migrate.Database) string {
 		if f.Optional {
 			parts = append(parts, "Nullable: true")
 		}
-		if f.Default != nil {
+		if f.Default != nil && !f.Default.ClientGenerated() {
+			// uuid(), cuid(), nanoid() and ulid() have no database
+			// default: the caller supplies the value.
 			parts = append(parts, "HasDefault: true")
 		}
 		if f.UpdatedAt {
