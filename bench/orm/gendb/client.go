@@ -10,6 +10,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/polystore/polystore/postgres/gen/typed"
 	"github.com/polystore/polystore/postgres/orm"
 )
@@ -592,10 +593,39 @@ func bind(c *orm.Client, db orm.DB) *Client {
 // New wraps an orm client.
 func New(c *orm.Client) *Client { return bind(c, c) }
 
+// enumTypes are the schema's enum types and their array types.
+var enumTypes = []string{"UserRole", "_UserRole"}
+
+// RegisterTypes loads the schema's enum types and their array types into
+// the connection's type map, so that enum lists scan into Go slices. Open
+// installs it as the pool's AfterConnect; set it yourself on pools given to
+// New (after the schema exists).
+func RegisterTypes(ctx context.Context, conn *pgx.Conn) error {
+	types, err := conn.LoadTypes(ctx, enumTypes)
+	if err != nil {
+		return err
+	}
+	conn.TypeMap().RegisterTypes(types)
+	return nil
+}
+
 // Open connects to the database at url (pool settings such as
 // connection_limit and pool_timeout are read from it).
 func Open(ctx context.Context, url string) (*Client, error) {
-	c, err := orm.Open(ctx, url)
+	cfg, err := orm.ParseConfig(url)
+	if err != nil {
+		return nil, err
+	}
+	after := cfg.Pool.AfterConnect
+	cfg.Pool.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
+		if after != nil {
+			if err := after(ctx, conn); err != nil {
+				return err
+			}
+		}
+		return RegisterTypes(ctx, conn)
+	}
+	c, err := orm.New(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}

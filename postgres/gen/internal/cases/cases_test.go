@@ -154,7 +154,7 @@ func TestCompositeIDs(t *testing.T) {
 
 	line, err := c.OrderLine.FindUniqueOrThrow(ctx, compositeid.OrderLineByLineKey("t1", 7, 1), &compositeid.OrderLineFindArgs{
 		Strategy: orm.StrategyJoin,
-		Include: []compositeid.OrderLineInclude{compositeid.OrderLineFields.Order.Include(nil), compositeid.OrderLineFields.Gift.Include(nil)}})
+		Include:  []compositeid.OrderLineInclude{compositeid.OrderLineFields.Order.Include(nil), compositeid.OrderLineFields.Gift.Include(nil)}})
 	require.NoError(t, err)
 	require.Equal(t, 7, line.Order.Number)
 	require.Equal(t, gift.ID, line.Gift.ID)
