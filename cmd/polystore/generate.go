@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/polystore/polystore/postgres/gen"
+	"github.com/polystore/polystore/postgres/psl"
 )
 
 func newGenerateCmd() *cobra.Command {
@@ -26,7 +27,7 @@ GroupBy...), running on postgres/orm. The file is gofmt'ed and starts with
 			p := schemaPath(path)
 			dir := out
 			if dir == "" {
-				dir = filepath.Join(filepath.Dir(p), "db")
+				dir = defaultOut(p)
 			}
 			written, err := gen.GenerateFile(p, dir, pkg)
 			if err != nil {
@@ -37,7 +38,25 @@ GroupBy...), running on postgres/orm. The file is gofmt'ed and starts with
 		},
 	}
 	schemaFlag(cmd, &path)
-	cmd.Flags().StringVar(&out, "out", "", "output folder of the client package (default: db/ beside the schema)")
+	cmd.Flags().StringVar(&out, "out", "", `output folder of the client package (default: the output of a generator with provider "polystore", else db/ beside the schema)`)
 	cmd.Flags().StringVar(&pkg, "package", "", "Go package name (default: the output folder's name)")
 	return cmd
+}
+
+// defaultOut is the output of the schema's generator whose provider is
+// "polystore" (relative to the schema), else db/ beside the schema. An
+// unreadable schema falls through to the default: generating reports it.
+func defaultOut(schemaPath string) string {
+	base := filepath.Dir(schemaPath)
+	if s, err := psl.LoadFile(schemaPath); err == nil {
+		for _, g := range s.Generators {
+			if g.Provider == "polystore" && g.Output != "" {
+				if filepath.IsAbs(g.Output) {
+					return g.Output
+				}
+				return filepath.Join(base, g.Output)
+			}
+		}
+	}
+	return filepath.Join(base, "db")
 }

@@ -35,6 +35,15 @@ func TestGenerate(t *testing.T) {
 	_, _, err = run(context.Background(), "generate", "--schema", schema)
 	require.NoError(t, err)
 	require.FileExists(t, filepath.Join(dir, "db", gen.FileName))
+
+	// A generator block with provider "polystore" names the output folder.
+	withGen := filepath.Join(dir, "gen.prisma")
+	require.NoError(t, os.WriteFile(withGen, []byte("generator client {\n  provider = \"polystore\"\n  output   = \"./internal/store\"\n}\n\nmodel Item {\n  id Int @id\n}\n"), 0o644))
+	_, _, err = run(context.Background(), "generate", "--schema", withGen)
+	require.NoError(t, err)
+	src, err = os.ReadFile(filepath.Join(dir, "internal", "store", gen.FileName))
+	require.NoError(t, err)
+	require.Contains(t, string(src), "\npackage store\n")
 }
 
 func TestGenerateErrors(t *testing.T) {

@@ -72,4 +72,9 @@ func TestGoldenGuideClient(t *testing.T) {
 	dir := filepath.Join("..", "..", "examples", "prismaclient")
 	src := generate(t, filepath.Join(dir, "schema.prisma"), "db")
 	compareGolden(t, filepath.Join(dir, "db", gen.FileName), src)
+
+	// The benchmark module's client, generated the same way.
+	dir = filepath.Join("..", "..", "bench", "orm", "gendb")
+	src = generate(t, filepath.Join(dir, "schema.prisma"), "gendb")
+	compareGolden(t, filepath.Join(dir, gen.FileName), src)
 }
