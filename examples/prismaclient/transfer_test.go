@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/polystore/polystore/examples/prismaclient/db"
+	"github.com/polystore/polystore/postgres/gen/typed"
 	"github.com/polystore/polystore/postgres/orm"
 )
 
@@ -133,7 +134,10 @@ func TestConcurrentTransfersConserveTotal(t *testing.T) {
 		Count: true, Sum: []db.AccountField{db.AccountFields.Balance}, Min: []db.AccountField{db.AccountFields.Balance}})
 	require.NoError(t, err)
 	require.Equal(t, int64(accounts), agg.Count)
-	require.Equal(t, "800.00", decText(t, agg.Sum["balance"]), "the total is conserved exactly")
+	total, ok2, err := typed.AggOf[pgtype.Numeric](agg.Sum, db.AccountFields.Balance)
+	require.NoError(t, err)
+	require.True(t, ok2)
+	require.Equal(t, "800.00", decText(t, total), "the total is conserved exactly")
 	negative, err := c.Account.Count(ctx, &db.AccountCountArgs{Where: []db.AccountCond{db.AccountFields.Balance.Lt(dec("0"))}})
 	require.NoError(t, err)
 	require.Zero(t, negative)

@@ -45,3 +45,16 @@ func ExampleUnique_And() {
 	fmt.Println(len(byID.Where()), len(guarded.Where()))
 	// Output: 1 2
 }
+
+func ExampleAggOf() {
+	views := typed.NewNumberField[User, int]("id")
+	// What orm.Aggregate returns for max(id) on an Int column.
+	res := orm.AggregateResult{Max: map[string]any{"id": int32(42)}}
+	v, ok, err := typed.AggOf[int](res.Max, views)
+	fmt.Println(v, ok, err)
+	_, ok, _ = typed.AggOf[int](res.Min, views)
+	fmt.Println(ok)
+	// Output:
+	// 42 true <nil>
+	// false
+}
