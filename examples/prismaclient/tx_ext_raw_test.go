@@ -190,3 +190,26 @@ ORDER BY m.month, rank`,
 		"2024-03 alice@example.com posts=1 views=3 rank=2",
 	}, got)
 }
+
+// A client bound to a transaction never leaves it: nested Transaction runs
+// in the same transaction, Batch and With refuse.
+func TestTransactionBoundClient(t *testing.T) {
+	c, _ := setup(t)
+	ctx := context.Background()
+	errRollback := errors.New("rollback")
+	err := c.Transaction(ctx, func(ctx context.Context, tx *db.Client) error {
+		err := tx.Transaction(ctx, func(ctx context.Context, inner *db.Client) error {
+			_, err := inner.Category.Create(ctx, &db.CategoryCreateArgs{Data: []db.CategorySet{db.CategoryFields.Name.Set("x")}})
+			return err
+		}, nil)
+		require.NoError(t, err)
+		_, err = tx.Batch(ctx, nil, nil)
+		require.ErrorIs(t, err, db.ErrNestedBatch)
+		require.Panics(t, func() { tx.With(orm.SoftDelete("deletedAt")) })
+		return errRollback
+	}, nil)
+	require.ErrorIs(t, err, errRollback)
+	n, err := c.Category.Count(ctx, nil)
+	require.NoError(t, err)
+	require.Zero(t, n, "the nested transaction's write rolled back with the outer one")
+}

@@ -143,7 +143,7 @@ type param struct {
 var clientMethods = map[string]bool{"ORM": true, "DB": true, "Close": true, "With": true, "Transaction": true, "Batch": true}
 
 // generatedNames are package-level names of the template itself.
-var generatedNames = []string{"Client", "New", "Open", "Step", "Schema", "RegisterTypes"}
+var generatedNames = []string{"Client", "New", "Open", "Step", "Schema", "RegisterTypes", "ErrNestedBatch"}
 
 type builder struct {
 	s        *psl.Schema
@@ -206,8 +206,8 @@ func build(s *psl.Schema, o *Options) (*view, error) {
 	if len(b.problems) > 0 {
 		return nil, &Error{Problems: b.problems}
 	}
-	for _, imp := range []string{"context", "encoding/json", "time"} {
-		if b.imports[imp] || imp == "context" {
+	for _, imp := range []string{"context", "encoding/json", "errors", "time"} {
+		if b.imports[imp] || imp == "context" || imp == "errors" {
 			v.Imports = append(v.Imports, imp)
 		}
 	}

@@ -77,7 +77,7 @@ var reservedParams = map[string]bool{
 	"complex": true, "copy": true, "delete": true, "imag": true, "len": true, "make": true,
 	"max": true, "min": true, "new": true, "panic": true, "print": true, "println": true,
 	"real": true, "recover": true,
-	"context": true, "json": true, "orm": true, "pgtype": true, "pgx": true, "time": true, "typed": true,
+	"context": true, "errors": true, "json": true, "orm": true, "pgtype": true, "pgx": true, "time": true, "typed": true,
 }
 
 // paramName turns a Go name into a parameter name: the first word lower

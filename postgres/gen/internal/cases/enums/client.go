@@ -8,12 +8,15 @@ package enums
 
 import (
 	"context"
+	"errors"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/polystore/polystore/postgres/gen/typed"
 	"github.com/polystore/polystore/postgres/orm"
 )
 
+// Status is the enum Status.
+//
 // Status has values whose database names are not Go identifiers.
 type Status string
 
@@ -198,8 +201,15 @@ func (c *Client) Close() {
 }
 
 // With returns a client with extensions (query hooks, result hooks,
-// transaction setup) sharing the pool.
-func (c *Client) With(exts ...*orm.Extension) *Client { return New(c.orm.With(exts...)) }
+// transaction setup) sharing the pool. Call it outside transactions: the
+// extensions of a client apply inside its transactions; on a client bound
+// to a transaction With panics rather than leave the transaction.
+func (c *Client) With(exts ...*orm.Extension) *Client {
+	if c.tx {
+		panic("enums: With on a client bound to a transaction")
+	}
+	return New(c.orm.With(exts...))
+}
 
 // Transaction runs fn in an interactive transaction (see orm.TxOpts for
 // isolation, timeouts and retries); fn must use tx, not c. Inside a
@@ -213,9 +223,15 @@ func (c *Client) Transaction(ctx context.Context, fn func(ctx context.Context, t
 	}, opts)
 }
 
+// ErrNestedBatch is returned by Batch on a client bound to a transaction.
+var ErrNestedBatch = errors.New("enums: Batch inside a transaction; run the operations directly")
+
 // Batch runs the operations (built with Step) in order in one transaction
 // and returns their results in order.
 func (c *Client) Batch(ctx context.Context, ops []orm.BatchOp, opts *orm.TxOpts) ([]any, error) {
+	if c.tx {
+		return nil, ErrNestedBatch
+	}
 	return c.orm.Batch(ctx, ops, opts)
 }
 
