@@ -27,7 +27,7 @@ func (d Delegate[M]) DB() orm.DB { return d.db }
 func uniqueArgs[M any](where Unique[M], args *FindArgs[M]) *orm.FindArgs {
 	fa := args.Orm()
 	if fa == nil {
-		fa = &orm.FindArgs{}
+		return &orm.FindArgs{Where: where.w}
 	}
 	w := make(orm.Where, 0, len(where.w)+len(fa.Where))
 	fa.Where = append(append(w, where.w...), fa.Where...)
