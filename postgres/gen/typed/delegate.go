@@ -8,18 +8,20 @@ import (
 
 // Delegate runs the operations of model M (User) against a client or a
 // transaction; generated clients hold one per model (client.User). Every
-// method converts its typed arguments and calls the orm function of the
-// same name.
+// method converts its typed arguments and calls the orm.Delegate method of
+// the same name.
 type Delegate[M any] struct {
 	db orm.DB
-	m  *orm.Model
+	od orm.Delegate[M]
 }
 
 // NewDelegate is used by generated code.
-func NewDelegate[M any](db orm.DB, m *orm.Model) Delegate[M] { return Delegate[M]{db, m} }
+func NewDelegate[M any](db orm.DB, m *orm.Model) Delegate[M] {
+	return Delegate[M]{db, orm.Delegate[M]{Model: m}}
+}
 
 // Model returns the model's metadata.
-func (d Delegate[M]) Model() *orm.Model { return d.m }
+func (d Delegate[M]) Model() *orm.Model { return d.od.Model }
 
 // DB returns the client or transaction the delegate runs on.
 func (d Delegate[M]) DB() orm.DB { return d.db }
@@ -37,83 +39,83 @@ func uniqueArgs[M any](where Unique[M], args *FindArgs[M]) *orm.FindArgs {
 // FindUnique returns the row selected by where, or nil. args.Where may add
 // conditions; Select, Include and Count shape the result.
 func (d Delegate[M]) FindUnique(ctx context.Context, where Unique[M], args *FindArgs[M]) (*M, error) {
-	return orm.FindUnique[M](ctx, d.db, d.m, uniqueArgs(where, args))
+	return d.od.FindUnique(ctx, d.db, uniqueArgs(where, args))
 }
 
 // FindUniqueOrThrow is FindUnique failing with P2025 (orm.ErrNotFound).
 func (d Delegate[M]) FindUniqueOrThrow(ctx context.Context, where Unique[M], args *FindArgs[M]) (*M, error) {
-	return orm.FindUniqueOrThrow[M](ctx, d.db, d.m, uniqueArgs(where, args))
+	return d.od.FindUniqueOrThrow(ctx, d.db, uniqueArgs(where, args))
 }
 
 // FindFirst returns the first matching row, or nil.
 func (d Delegate[M]) FindFirst(ctx context.Context, args *FindArgs[M]) (*M, error) {
-	return orm.FindFirst[M](ctx, d.db, d.m, args.Orm())
+	return d.od.FindFirst(ctx, d.db, args.Orm())
 }
 
 // FindFirstOrThrow is FindFirst failing with P2025 (orm.ErrNotFound).
 func (d Delegate[M]) FindFirstOrThrow(ctx context.Context, args *FindArgs[M]) (*M, error) {
-	return orm.FindFirstOrThrow[M](ctx, d.db, d.m, args.Orm())
+	return d.od.FindFirstOrThrow(ctx, d.db, args.Orm())
 }
 
 // FindMany returns the matching rows.
 func (d Delegate[M]) FindMany(ctx context.Context, args *FindArgs[M]) ([]M, error) {
-	return orm.FindMany[M](ctx, d.db, d.m, args.Orm())
+	return d.od.FindMany(ctx, d.db, args.Orm())
 }
 
 // Create inserts a row (with nested writes, in one transaction) and
 // returns it.
 func (d Delegate[M]) Create(ctx context.Context, args *CreateArgs[M]) (*M, error) {
 	sel, inc := args.Returning.orm()
-	return orm.Create[M](ctx, d.db, d.m, &orm.CreateArgs{Data: Data(args.Data), Select: sel, Include: inc})
+	return d.od.Create(ctx, d.db, &orm.CreateArgs{Data: Data(args.Data), Select: sel, Include: inc})
 }
 
 // CreateMany inserts rows (COPY or multi-row INSERT) and returns how many.
 func (d Delegate[M]) CreateMany(ctx context.Context, args *CreateManyArgs[M]) (int64, error) {
-	return orm.CreateMany(ctx, d.db, d.m, &orm.CreateManyArgs{Data: rows(args.Data), SkipDuplicates: args.SkipDuplicates})
+	return d.od.CreateMany(ctx, d.db, &orm.CreateManyArgs{Data: rows(args.Data), SkipDuplicates: args.SkipDuplicates})
 }
 
 // Update updates the selected row and returns it; a miss is P2025.
 func (d Delegate[M]) Update(ctx context.Context, args *UpdateArgs[M]) (*M, error) {
 	sel, inc := args.Returning.orm()
-	return orm.Update[M](ctx, d.db, d.m, &orm.UpdateArgs{Where: args.Where.w, Data: Data(args.Data), Select: sel, Include: inc})
+	return d.od.Update(ctx, d.db, &orm.UpdateArgs{Where: args.Where.w, Data: Data(args.Data), Select: sel, Include: inc})
 }
 
 // UpdateMany updates the matching rows and returns how many.
 func (d Delegate[M]) UpdateMany(ctx context.Context, args *UpdateManyArgs[M]) (int64, error) {
-	return orm.UpdateMany(ctx, d.db, d.m, &orm.UpdateArgs{Where: Where(args.Where), Data: Data(args.Data)})
+	return d.od.UpdateMany(ctx, d.db, &orm.UpdateArgs{Where: Where(args.Where), Data: Data(args.Data)})
 }
 
 // Upsert updates the selected row or creates it, and returns it.
 func (d Delegate[M]) Upsert(ctx context.Context, args *UpsertArgs[M]) (*M, error) {
 	sel, inc := args.Returning.orm()
-	return orm.Upsert[M](ctx, d.db, d.m, &orm.UpsertArgs{Where: args.Where.w, Create: Data(args.Create),
+	return d.od.Upsert(ctx, d.db, &orm.UpsertArgs{Where: args.Where.w, Create: Data(args.Create),
 		Update: Data(args.Update), Select: sel, Include: inc})
 }
 
 // Delete deletes the selected row and returns it; a miss is P2025.
 func (d Delegate[M]) Delete(ctx context.Context, args *DeleteArgs[M]) (*M, error) {
 	sel, inc := args.Returning.orm()
-	return orm.Delete[M](ctx, d.db, d.m, &orm.DeleteArgs{Where: args.Where.w, Select: sel, Include: inc})
+	return d.od.Delete(ctx, d.db, &orm.DeleteArgs{Where: args.Where.w, Select: sel, Include: inc})
 }
 
 // DeleteMany deletes the rows matching every condition and returns how
 // many (no condition: every row).
 func (d Delegate[M]) DeleteMany(ctx context.Context, where ...Cond[M]) (int64, error) {
-	return orm.DeleteMany(ctx, d.db, d.m, &orm.DeleteArgs{Where: Where(where)})
+	return d.od.DeleteMany(ctx, d.db, &orm.DeleteArgs{Where: Where(where)})
 }
 
 // Count counts the matching rows.
 func (d Delegate[M]) Count(ctx context.Context, args *CountArgs[M]) (int64, error) {
 	if args == nil {
-		return orm.Count(ctx, d.db, d.m, nil)
+		return d.od.Count(ctx, d.db, nil)
 	}
-	return orm.Count(ctx, d.db, d.m, &orm.CountArgs{Where: Where(args.Where), Skip: args.Skip, Take: args.Take})
+	return d.od.Count(ctx, d.db, &orm.CountArgs{Where: Where(args.Where), Skip: args.Skip, Take: args.Take})
 }
 
 // Aggregate computes _count, _sum, _avg, _min and _max over the matching
 // rows; the result maps field names to values.
 func (d Delegate[M]) Aggregate(ctx context.Context, args *AggregateArgs[M]) (*orm.AggregateResult, error) {
-	return orm.Aggregate(ctx, d.db, d.m, &orm.AggregateArgs{
+	return d.od.Aggregate(ctx, d.db, &orm.AggregateArgs{
 		Where: Where(args.Where), OrderBy: orders(args.OrderBy), Skip: args.Skip, Take: args.Take,
 		Count: args.Count, CountFields: names(args.CountFields),
 		Sum: names(args.Sum), Avg: names(args.Avg), Min: names(args.Min), Max: names(args.Max),
@@ -123,5 +125,5 @@ func (d Delegate[M]) Aggregate(ctx context.Context, args *AggregateArgs[M]) (*or
 // GroupBy groups the matching rows by the By fields, with aggregates per
 // group, Having conditions and ordering.
 func (d Delegate[M]) GroupBy(ctx context.Context, args *GroupByArgs[M]) ([]orm.Group, error) {
-	return orm.GroupBy(ctx, d.db, d.m, args.orm())
+	return d.od.GroupBy(ctx, d.db, args.orm())
 }
