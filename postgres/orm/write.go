@@ -396,8 +396,10 @@ func (h *handle) upsert(ctx context.Context, m *Model, a *UpsertArgs, typ reflec
 	if len(crels) > 0 || len(urels) > 0 {
 		return nil, validationErr(m, "", "upsert does not take nested writes")
 	}
-	// The conflict target: the unique set the where covers.
-	target := conflictTarget(m, a.Where)
+	target, native := conflictTarget(m, a.Where, a.Create)
+	if !native {
+		return h.upsertByLookup(ctx, m, a, typ)
+	}
 	var c compiler
 	cols, vals := c.insertParts(m, cas)
 	sql := insertSQL(m, cols, vals) + " ON CONFLICT (" + target + ") DO UPDATE SET "
@@ -427,12 +429,57 @@ func (h *handle) upsert(ctx context.Context, m *Model, a *UpsertArgs, typ reflec
 	return out, err
 }
 
-func conflictTarget(m *Model, w Where) string {
-	eq := map[string]bool{}
-	for _, c := range w {
-		if fc, ok := c.(*FieldCond); ok && fc.Op == OpEquals {
-			eq[fc.Field] = true
+// upsertByLookup is the upsert for a where that INSERT ... ON CONFLICT
+// cannot express: in one transaction it locks the row the where selects
+// and updates it, or creates the row when there is none. Two such upserts
+// racing on a missing row can both create (as in Prisma); a unique
+// constraint on the created values turns the loser into P2002.
+func (h *handle) upsertByLookup(ctx context.Context, m *Model, a *UpsertArgs, typ reflect.Type) (any, error) {
+	var out any
+	err := h.atomic(ctx, func(h *handle) error {
+		_, err := h.findRecord(ctx, m, a.Where, "where")
+		switch {
+		case IsNotFound(err):
+			out, err = h.create(ctx, m, &CreateArgs{Data: a.Create, Select: a.Select, Include: a.Include}, typ)
+		case err != nil:
+		case len(a.Update) == 0:
+			out, err = h.find(ctx, m, ActionFindUnique, &FindArgs{Where: a.Where, Select: a.Select, Include: a.Include}, typ)
+		default:
+			out, err = h.update(ctx, m, &UpdateArgs{Where: a.Where, Data: a.Update, Select: a.Select, Include: a.Include}, typ)
 		}
+		return err
+	})
+	return out, err
+}
+
+// conflictTarget returns the ON CONFLICT target for an upsert, and whether
+// the native INSERT ... ON CONFLICT form applies: the where is equality on
+// exactly one unique set (primary key or @@unique) and the create data
+// carries those fields with the same values, so a conflict on the target
+// is a conflict with the row the where selects. Otherwise the insert could
+// succeed with other key values while the selected row exists.
+func conflictTarget(m *Model, w Where, create Data) (string, bool) {
+	eq := map[string]any{}
+	native := true
+	for _, c := range w {
+		fc, ok := c.(*FieldCond)
+		if !ok || fc.Op != OpEquals || fc.Insensitive {
+			native = false
+			continue
+		}
+		eq[fc.Field] = fc.Value
+	}
+	same := func(names []string) bool {
+		if len(names) != len(eq) {
+			return false
+		}
+		for _, n := range names {
+			v, ok := create[n]
+			if !ok || !reflect.DeepEqual(v, eq[n]) {
+				return false
+			}
+		}
+		return true
 	}
 	cols := func(names []string) string {
 		parts := make([]string, len(names))
@@ -443,21 +490,21 @@ func conflictTarget(m *Model, w Where) string {
 	}
 	all := func(names []string) bool {
 		for _, n := range names {
-			if !eq[n] {
+			if _, ok := eq[n]; !ok {
 				return false
 			}
 		}
 		return true
 	}
 	if all(m.PrimaryKey) {
-		return cols(m.PrimaryKey)
+		return cols(m.PrimaryKey), native && same(m.PrimaryKey)
 	}
 	for _, u := range m.Uniques {
 		if all(u.Fields) {
-			return cols(u.Fields)
+			return cols(u.Fields), native && same(u.Fields)
 		}
 	}
-	return cols(m.PrimaryKey)
+	return cols(m.PrimaryKey), false
 }
 
 // doRecord runs a statement returning every column (RETURNING * or

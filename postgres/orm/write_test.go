@@ -264,3 +264,61 @@ func itoa(i int) string {
 	}
 	return string(b)
 }
+
+// An upsert whose create data does not carry the where's key (an
+// autoincrement id) must update the row the where selects, never insert a
+// second one; with the key in both, the native ON CONFLICT form is used.
+func TestUpsertSelectsByWhere(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	acc, err := orm.Create[Account](ctx, e.c, AccountModel, &orm.CreateArgs{Data: orm.Data{"owner": "ann", "balance": int64(10)}})
+	require.NoError(t, err)
+	byID := orm.Eq("id", acc.ID)
+
+	var got *Account
+	stmts := e.count(func() {
+		got, err = orm.Upsert[Account](ctx, e.c, AccountModel, &orm.UpsertArgs{
+			Where:  orm.Where{byID},
+			Create: orm.Data{"owner": "ann", "balance": int64(0)},
+			Update: orm.Data{"balance": orm.Increment(5)},
+		})
+	})
+	require.NoError(t, err)
+	require.Equal(t, acc.ID, got.ID)
+	require.EqualValues(t, 15, got.Balance)
+	require.Greater(t, stmts, int64(1), "looked up, then updated")
+	n, err := orm.Count(ctx, e.c, AccountModel, &orm.CountArgs{})
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n, "no second row")
+
+	// Empty update: the existing row comes back unchanged.
+	got, err = orm.Upsert[Account](ctx, e.c, AccountModel, &orm.UpsertArgs{
+		Where: orm.Where{byID}, Create: orm.Data{"owner": "x", "balance": int64(0)}})
+	require.NoError(t, err)
+	require.EqualValues(t, 15, got.Balance)
+
+	// The where selects nothing: the create data is inserted.
+	got, err = orm.Upsert[Account](ctx, e.c, AccountModel, &orm.UpsertArgs{
+		Where:  orm.Where{orm.Eq("id", acc.ID+1000)},
+		Create: orm.Data{"owner": "bob", "balance": int64(3)},
+		Update: orm.Data{"balance": orm.Increment(5)},
+	})
+	require.NoError(t, err)
+	require.Equal(t, "bob", got.Owner)
+	require.EqualValues(t, 3, got.Balance)
+
+	// Key in both where and create: one INSERT ... ON CONFLICT statement.
+	stmts = e.count(func() {
+		got, err = orm.Upsert[Account](ctx, e.c, AccountModel, &orm.UpsertArgs{
+			Where:  orm.Where{byID},
+			Create: orm.Data{"id": acc.ID, "owner": "ann", "balance": int64(0)},
+			Update: orm.Data{"balance": orm.Increment(1)},
+		})
+	})
+	require.NoError(t, err)
+	require.EqualValues(t, 16, got.Balance)
+	require.EqualValues(t, 1, stmts)
+	n, err = orm.Count(ctx, e.c, AccountModel, &orm.CountArgs{})
+	require.NoError(t, err)
+	require.EqualValues(t, 2, n)
+}
