@@ -44,7 +44,7 @@ func (h *handle) count(ctx context.Context, m *Model, a *CountArgs) (any, error)
 	if a.Take < 0 || a.Skip < 0 {
 		return nil, validationErr(m, "", "skip and take must not be negative")
 	}
-	var c compiler
+	c := h.compiler()
 	w, err := c.where(m, "t0", a.Where, "where")
 	if err != nil {
 		return nil, err
@@ -178,7 +178,7 @@ func (h *handle) aggregate(ctx context.Context, m *Model, a *AggregateArgs) (any
 	if len(exprs) == 0 {
 		return nil, validationErr(m, "", "aggregate needs at least one of _count, _sum, _avg, _min, _max")
 	}
-	var c compiler
+	c := h.compiler()
 	w, err := c.where(m, "t0", a.Where, "where")
 	if err != nil {
 		return nil, err
@@ -235,7 +235,7 @@ func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, er
 	if err != nil {
 		return nil, err
 	}
-	var c compiler
+	c := h.compiler()
 	w, err := c.where(m, t, a.Where, "where")
 	if err != nil {
 		return nil, err

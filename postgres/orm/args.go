@@ -109,6 +109,9 @@ type Nested struct {
 	Upsert []NestedUpsert
 	// Delete removes related rows (to-one: a nil entry deletes the linked row).
 	Delete []Where
+	// DeleteMany removes every related row matching each Where (a to-many
+	// relation; none matching is not an error).
+	DeleteMany []Where
 }
 
 // ConnectOrCreate connects the row matching Where or creates it.

@@ -10,6 +10,25 @@ import (
 type compiler struct {
 	args []any
 	n    int
+	// scope gives the extensions' conditions on rows reached through a
+	// relation (nil: none).
+	scope func(m *Model) Where
+}
+
+// scopeCond compiles the scope of m over alias a (" AND ..." or "").
+func (c *compiler) scopeCond(m *Model, a, path string) (string, error) {
+	if c.scope == nil {
+		return "", nil
+	}
+	w := c.scope(m)
+	if len(w) == 0 {
+		return "", nil
+	}
+	s, err := c.where(m, a, w, path)
+	if err != nil {
+		return "", err
+	}
+	return " AND " + s, nil
 }
 
 func (c *compiler) arg(v any) string {
@@ -272,21 +291,26 @@ func (c *compiler) fieldCond(m *Model, a string, fc *FieldCond, path string) (st
 }
 
 // relSource returns the FROM clause for relation r's target under alias ch
-// and the condition linking it to the parent alias p.
-func (c *compiler) relSource(r *Relation, p, ch string) (from, on string) {
+// and the condition linking it to the parent alias p (scope included).
+func (c *compiler) relSource(r *Relation, p, ch, path string) (from, on string, err error) {
 	t := r.target
 	if r.Kind == ManyToMany {
 		jt := c.alias("jt")
 		from = t.qtable + " " + ch + " JOIN " + quoteIdent(r.JoinTable.Table) + " " + jt +
 			" ON " + jt + "." + quoteIdent(r.JoinTable.TargetColumn) + " = " + col(ch, r.foreign[0])
 		on = jt + "." + quoteIdent(r.JoinTable.Column) + " = " + col(p, r.local[0])
-		return from, on
+	} else {
+		parts := make([]string, len(r.local))
+		for i := range r.local {
+			parts[i] = col(ch, r.foreign[i]) + " = " + col(p, r.local[i])
+		}
+		from, on = t.qtable+" "+ch, strings.Join(parts, " AND ")
 	}
-	parts := make([]string, len(r.local))
-	for i := range r.local {
-		parts[i] = col(ch, r.foreign[i]) + " = " + col(p, r.local[i])
+	sc, err := c.scopeCond(t, ch, path)
+	if err != nil {
+		return "", "", err
 	}
-	return t.qtable + " " + ch, strings.Join(parts, " AND ")
+	return from, on + sc, nil
 }
 
 // parentKeyExpr is the child-side expression equal to the parent's
@@ -323,7 +347,10 @@ func (c *compiler) relCond(m *Model, a string, rc *RelCond, path string) (string
 		return "", validationErr(m, path, "unknown relation operator %d", rc.Op)
 	}
 	ch := c.alias("r")
-	from, on := c.relSource(r, a, ch)
+	from, on, err := c.relSource(r, a, ch, path)
+	if err != nil {
+		return "", err
+	}
 	if rc.Where == nil && (rc.Op == Is || rc.Op == IsNot) {
 		ex := "EXISTS (SELECT 1 FROM " + from + " WHERE " + on + ")"
 		if rc.Op == Is {
@@ -395,7 +422,10 @@ func (c *compiler) orderExpr(m *Model, a string, o Order, path string) (string, 
 		return "", validationErr(m, path, "unknown relation %q", o.Relation)
 	}
 	ch := c.alias("o")
-	from, on := c.relSource(r, a, ch)
+	from, on, err := c.relSource(r, a, ch, path)
+	if err != nil {
+		return "", err
+	}
 	if o.Count {
 		if !r.ToMany() {
 			return "", validationErr(m, path, "_count ordering needs a to-many relation")
@@ -650,7 +680,10 @@ func (c *compiler) countObject(m *Model, a string, counts []CountOf, path string
 			return "", validationErr(m, joinPath(path, "_count"), "%q is not a to-many relation", co.Relation)
 		}
 		ch := c.alias("c")
-		from, on := c.relSource(r, a, ch)
+		from, on, err := c.relSource(r, a, ch, joinPath(path, "_count."+co.Relation))
+		if err != nil {
+			return "", err
+		}
 		w, err := c.where(r.target, ch, co.Where, joinPath(path, "_count."+co.Relation))
 		if err != nil {
 			return "", err
@@ -686,8 +719,19 @@ func (c *compiler) jsonRelation(m *Model, p string, in Include, path string) (jo
 	if err := checkPaging(r.target, fa, path); err != nil {
 		return "", "", err
 	}
+	if c.scope != nil && len(fa.Distinct) > 0 {
+		// DISTINCT ON must pick its rows among the scoped ones.
+		if sc := c.scope(r.target); len(sc) > 0 {
+			cp := *fa
+			cp.Where = append(append(Where{}, fa.Where...), sc...)
+			fa = &cp
+		}
+	}
 	ch := c.alias("t")
-	from, on := c.relSource(r, p, ch)
+	from, on, err := c.relSource(r, p, ch, path)
+	if err != nil {
+		return "", "", err
+	}
 	obj, laterals, err := c.jsonLevel(r.target, ch, fa, path)
 	if err != nil {
 		return "", "", err
@@ -881,6 +925,11 @@ func (c *compiler) childSelect(r *Relation, fa *FindArgs, keys any, path string)
 	if err != nil {
 		return "", nil, err
 	}
+	sc, err := c.scopeCond(t, ch, path)
+	if err != nil {
+		return "", nil, err
+	}
+	w += sc
 	ob, err := c.orderBy(t, ch, fa.OrderBy, joinPath(path, "orderBy"))
 	if err != nil {
 		return "", nil, err

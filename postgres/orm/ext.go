@@ -78,10 +78,28 @@ type Extension struct {
 	// any extension sets it, single operations also run in a transaction so
 	// the setup applies to them (tenant scoping with set_config).
 	TxSetup func(ctx context.Context, tx pgx.Tx) error
+	// Scope returns conditions every row of m must meet wherever m is
+	// reached through a relation of another operation: included relations
+	// (both strategies), relation filters (some/every/none/is/isNot),
+	// relation counts and relation orderings, and the rows nested writes
+	// find, connect, update or delete. nil or an empty Where: no condition.
+	// The operation's own model is scoped by Query.
+	Scope func(m *Model) Where
+	// NestedDelete returns the data that replaces deleting a row of m in a
+	// nested write (soft delete: the row is updated instead); nil deletes.
+	NestedDelete func(m *Model) Data
+	// NestedCreate returns data added to each row of m created by a nested
+	// write (tenant id); nil adds nothing.
+	NestedCreate func(m *Model) Data
+}
+
+// covers reports whether e applies to model m.
+func (e *Extension) covers(m *Model) bool {
+	return e.Models == nil || slices.Contains(e.Models, m.Name)
 }
 
 func (e *Extension) matches(op *Operation) bool {
-	if e.Models != nil && !slices.Contains(e.Models, op.Model.Name) {
+	if !e.covers(op.Model) {
 		return false
 	}
 	return e.Actions == nil || slices.Contains(e.Actions, op.Action)
@@ -99,6 +117,60 @@ func (c *Client) With(exts ...*Extension) *Client {
 	}
 	cp.h = &handle{c: &cp}
 	return &cp
+}
+
+// scope returns the conditions the client's extensions put on rows of m
+// reached through relations (nil: none).
+func (c *Client) scope(m *Model) Where {
+	var w Where
+	for _, e := range c.exts {
+		if e.Scope != nil && e.covers(m) {
+			w = append(w, e.Scope(m)...)
+		}
+	}
+	return w
+}
+
+// nestedDelete returns the data replacing a nested delete of m (nil: delete).
+func (c *Client) nestedDelete(m *Model) Data {
+	for _, e := range c.exts {
+		if e.NestedDelete != nil && e.covers(m) {
+			if d := e.NestedDelete(m); d != nil {
+				return d
+			}
+		}
+	}
+	return nil
+}
+
+// nestedCreate adds the extensions' data to a row of m created by a nested write.
+func (c *Client) nestedCreate(m *Model, d Data) Data {
+	for _, e := range c.exts {
+		if e.NestedCreate != nil && e.covers(m) {
+			if add := e.NestedCreate(m); add != nil {
+				d = mergeData(d, add)
+			}
+		}
+	}
+	return d
+}
+
+// scoped returns w with the scope of m appended (w itself when none).
+func (c *Client) scoped(m *Model, w Where) Where {
+	sc := c.scope(m)
+	if len(sc) == 0 {
+		return w
+	}
+	out := make(Where, 0, len(w)+len(sc))
+	return append(append(out, w...), sc...)
+}
+
+// compiler returns a compiler applying the client's relation scopes.
+func (h *handle) compiler() compiler {
+	if len(h.c.exts) == 0 {
+		return compiler{}
+	}
+	return compiler{scope: h.c.scope}
 }
 
 // run executes op through the extension chain.
@@ -128,7 +200,7 @@ func run(ctx context.Context, db DB, op *Operation) (any, error) {
 		return res, nil // counts, aggregates and groups are not model rows
 	}
 	for _, e := range exts {
-		if e.Result != nil && (e.Models == nil || slices.Contains(e.Models, op.Model.Name)) {
+		if e.Result != nil && e.covers(op.Model) {
 			applyResult(e, op.Model, res)
 		}
 	}

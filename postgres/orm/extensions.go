@@ -81,13 +81,27 @@ func SetData(op *Operation, field string, value any) {
 // SoftDelete turns delete into an update setting field (a nullable
 // DateTime such as "deletedAt") to now, deleteMany into updateMany, and
 // makes every read, count, aggregate and update of the models that have the
-// field skip rows where it is set. Included relations are not filtered:
-// filter them in their own Where. Models restricts it (nil: every model
-// that has the field).
+// field skip rows where it is set. The same holds wherever such a model is
+// reached through a relation: included relations, relation filters,
+// relation counts and orderings, and nested writes, whose deletes become
+// updates of field. Models restricts it (nil: every model that has the
+// field).
 func SoftDelete(field string, models ...string) *Extension {
 	return &Extension{
 		Name:   "softDelete",
 		Models: models,
+		Scope: func(m *Model) Where {
+			if m.Field(field) == nil {
+				return nil
+			}
+			return Where{Eq(field, nil)}
+		},
+		NestedDelete: func(m *Model) Data {
+			if m.Field(field) == nil {
+				return nil
+			}
+			return Data{field: time.Now().UTC()}
+		},
 		Query: func(ctx context.Context, op *Operation, next Next) (any, error) {
 			if op.Model.Field(field) == nil {
 				return next(ctx, op)
@@ -121,10 +135,26 @@ const TenantSetting = "app.current_tenant"
 // has field gets field = tenantID in its Where, every created row gets it
 // in its Data, and every transaction (single operations included) first
 // runs set_config('app.current_tenant', tenantID, true) so PostgreSQL
-// row-level security policies apply as a second line of defence.
+// row-level security policies apply as a second line of defence. Rows
+// reached through relations (includes, relation filters, counts and
+// orderings, nested writes) are scoped the same way, and rows created by
+// nested writes get field = tenantID, so a tenant never sees or touches
+// another tenant's rows even without row-level security.
 func Tenant(field, tenantID string) *Extension {
 	return &Extension{
 		Name: "tenant",
+		Scope: func(m *Model) Where {
+			if m.Field(field) == nil {
+				return nil
+			}
+			return Where{Eq(field, tenantID)}
+		},
+		NestedCreate: func(m *Model) Data {
+			if m.Field(field) == nil {
+				return nil
+			}
+			return Data{field: tenantID}
+		},
 		Query: func(ctx context.Context, op *Operation, next Next) (any, error) {
 			if op.Model.Field(field) == nil {
 				return next(ctx, op)

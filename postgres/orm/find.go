@@ -151,7 +151,7 @@ func reverseArgs(m *Model, fa *FindArgs) *FindArgs {
 // findRows loads rows and their included relations into a []typ.
 func (h *handle) findRows(ctx context.Context, m *Model, act Action, fa *FindArgs, typ reflect.Type) (reflect.Value, error) {
 	join := len(fa.Include) == 0 || h.c.strategy(fa.Strategy) == StrategyJoin
-	var c compiler
+	c := h.compiler()
 	sql, cols, err := c.topSelect(m, fa, join)
 	if err != nil {
 		return reflect.Value{}, err
@@ -232,7 +232,7 @@ func (h *handle) loadIncludes(ctx context.Context, q querier, m *Model, act Acti
 		}
 		// Compiled even without parents, so an invalid nested query fails
 		// the same way whatever the data.
-		var c compiler
+		c := h.compiler()
 		sql, cols, err := c.childSelect(r, fa, keys.Interface(), p)
 		if err != nil {
 			return err

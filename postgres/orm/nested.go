@@ -2,6 +2,8 @@ package orm
 
 import (
 	"context"
+
+	"github.com/jackc/pgx/v5"
 	"strconv"
 	"time"
 )
@@ -12,6 +14,7 @@ func nowUTC() time.Time  { return time.Now().UTC() }
 // createNested inserts a row of m with its nested writes (inside a
 // transaction) and returns the inserted record.
 func (h *handle) createNested(ctx context.Context, m *Model, d Data, path string) (record, error) {
+	d = h.c.nestedCreate(m, d)
 	as, rels, err := splitData(m, d, path, true)
 	if err != nil {
 		return nil, err
@@ -35,7 +38,7 @@ func (h *handle) createNested(ctx context.Context, m *Model, d Data, path string
 			}
 		}
 	}
-	var c compiler
+	c := h.compiler()
 	cols, vals := c.insertParts(m, as)
 	rec, err := h.doRecord(ctx, m, ActionCreate, &c, insertSQL(m, cols, vals)+" RETURNING *")
 	if err != nil {
@@ -57,7 +60,7 @@ func (h *handle) createNested(ctx context.Context, m *Model, d Data, path string
 
 func checkNestedForCreate(m *Model, rw relWrite, p string) error {
 	n := rw.n
-	if len(n.Disconnect) > 0 || len(n.Set) > 0 || n.SetNone || len(n.Update) > 0 || len(n.Delete) > 0 || len(n.Upsert) > 0 {
+	if len(n.Disconnect) > 0 || len(n.Set) > 0 || n.SetNone || len(n.Update) > 0 || len(n.Delete) > 0 || len(n.DeleteMany) > 0 || len(n.Upsert) > 0 {
 		return validationErr(m, p, "a create may only create, connect or connectOrCreate related rows")
 	}
 	return nil
@@ -91,8 +94,8 @@ func (h *handle) findRecord(ctx context.Context, m *Model, w Where, p string) (r
 	if err := checkUnique(m, w, p); err != nil {
 		return nil, err
 	}
-	var c compiler
-	cond, err := c.where(m, m.qtable, w, p)
+	c := h.compiler()
+	cond, err := c.where(m, m.qtable, h.c.scoped(m, w), p)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +161,7 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 		if !m2m {
 			return nil
 		}
-		var c compiler
+		c := h.compiler()
 		sql := "INSERT INTO " + quoteIdent(r.JoinTable.Table) + " (" + quoteIdent(r.JoinTable.Column) + ", " +
 			quoteIdent(r.JoinTable.TargetColumn) + ") VALUES (" + c.arg(parent[r.local[0].Name]) + ", " +
 			c.arg(child[r.foreign[0].Name]) + ") ON CONFLICT DO NOTHING"
@@ -186,8 +189,8 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 	}
 	disconnectAll := func(w Where, pp string) error {
 		if m2m {
-			var c compiler
-			cond, err := c.where(t, "dt", w, pp)
+			c := h.compiler()
+			cond, err := c.where(t, "dt", h.c.scoped(t, w), pp)
 			if err != nil {
 				return err
 			}
@@ -327,16 +330,7 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 				return err
 			}
 		}
-		var c compiler
-		cond, err := c.where(t, t.qtable, append(linkCond(r, parent), w...), pp)
-		if err != nil {
-			return err
-		}
-		var cnt int64
-		err = h.do(ctx, func(q querier) error {
-			cnt, err = h.exec(ctx, q, t, ActionDelete, "DELETE FROM "+t.qtable+" WHERE "+cond, c.args)
-			return err
-		})
+		cnt, err := h.deleteWhere(ctx, t, append(linkCond(r, parent), w...), pp)
 		if err != nil {
 			return err
 		}
@@ -344,22 +338,53 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 			return notFound(t, "no related "+t.Name+" matches "+pp)
 		}
 	}
+	for i, w := range n.DeleteMany {
+		pp := p + ".deleteMany[" + strconv.Itoa(i) + "]"
+		if !r.ToMany() {
+			return validationErr(r.model, pp, "deleteMany applies to to-many relations")
+		}
+		if _, err := h.deleteWhere(ctx, t, append(linkCond(r, parent), w...), pp); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
-// updateWhere applies plain data (no nested writes) to the rows matching w.
+// deleteWhere deletes the rows of m matching w (within the client's scope);
+// where an extension turns deletes of m into updates (soft delete), it
+// applies that update instead. It returns the number of rows affected.
+func (h *handle) deleteWhere(ctx context.Context, m *Model, w Where, p string) (int64, error) {
+	if d := h.c.nestedDelete(m); d != nil {
+		return h.updateWhere(ctx, m, w, d, p)
+	}
+	c := h.compiler()
+	cond, err := c.where(m, m.qtable, h.c.scoped(m, w), p)
+	if err != nil {
+		return 0, err
+	}
+	var cnt int64
+	err = h.do(ctx, func(q querier) error {
+		cnt, err = h.exec(ctx, q, m, ActionDelete, "DELETE FROM "+m.qtable+" WHERE "+cond, c.args)
+		return err
+	})
+	return cnt, err
+}
+
+// updateWhere applies d to the rows of m matching w (within the client's
+// scope); rows whose data holds nested writes are updated one by one.
 func (h *handle) updateWhere(ctx context.Context, m *Model, w Where, d Data, p string) (int64, error) {
 	as, rels, err := splitData(m, d, p, false)
 	if err != nil {
 		return 0, err
 	}
+	w = h.c.scoped(m, w)
 	if len(rels) > 0 {
-		return 0, validationErr(m, p, "nested writes below a nested update are not supported")
+		return h.updateEach(ctx, m, w, d, p)
 	}
 	if len(as) == 0 {
 		return 0, nil
 	}
-	var c compiler
+	c := h.compiler()
 	sql, err := c.updateSQL(m, as, w)
 	if err != nil {
 		return 0, err
@@ -372,8 +397,41 @@ func (h *handle) updateWhere(ctx context.Context, m *Model, w Where, d Data, p s
 	return n, err
 }
 
+// updateEach locks the rows of m matching w and applies d, nested writes
+// included, to each of them.
+func (h *handle) updateEach(ctx context.Context, m *Model, w Where, d Data, p string) (int64, error) {
+	if len(m.pk) == 0 {
+		return 0, validationErr(m, p, "nested writes below a nested update need a primary key on %s", m.Name)
+	}
+	c := h.compiler()
+	cond, err := c.where(m, m.qtable, w, p)
+	if err != nil {
+		return 0, err
+	}
+	var recs []record
+	err = h.do(ctx, func(q querier) error {
+		return h.query(ctx, q, m, ActionUpdate, "SELECT * FROM "+m.qtable+" WHERE "+cond+" FOR UPDATE", c.args, func(rows pgx.Rows) error {
+			rec, err := recordOf(m, rows)
+			if err == nil {
+				recs = append(recs, rec)
+			}
+			return err
+		})
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, rec := range recs {
+		if _, err := h.updateNested(ctx, m, pkWhere(m, rec), d, p); err != nil {
+			return 0, err
+		}
+	}
+	return int64(len(recs)), nil
+}
+
 // updateNested updates the row selected by w (unique) with nested writes.
 func (h *handle) updateNested(ctx context.Context, m *Model, w Where, d Data, path string) (record, error) {
+	w = h.c.scoped(m, w)
 	as, rels, err := splitData(m, d, path, false)
 	if err != nil {
 		return nil, err
@@ -406,13 +464,16 @@ func (h *handle) updateNested(ctx context.Context, m *Model, w Where, d Data, pa
 				as = append(as, assign{f, rec[rw.r.foreign[i].Name]})
 			}
 		}
+		if len(n.DeleteMany) > 0 {
+			return nil, validationErr(m, p, "deleteMany applies to to-many relations")
+		}
 		if len(n.Update) > 0 || len(n.Delete) > 0 {
 			ownerLater = append(ownerLater, rw)
 		}
 	}
 	var rec record
 	if len(as) > 0 {
-		var c compiler
+		c := h.compiler()
 		sql, err := c.updateSQL(m, as, w)
 		if err != nil {
 			return nil, err
@@ -422,7 +483,7 @@ func (h *handle) updateNested(ctx context.Context, m *Model, w Where, d Data, pa
 			return nil, err
 		}
 	} else {
-		var c compiler
+		c := h.compiler()
 		cond, err := c.where(m, m.qtable, w, "where")
 		if err != nil {
 			return nil, err
@@ -444,16 +505,7 @@ func (h *handle) updateNested(ctx context.Context, m *Model, w Where, d Data, pa
 			}
 		}
 		if len(rw.n.Delete) > 0 {
-			var c compiler
-			cond, err := c.where(rw.r.target, rw.r.target.qtable, target, p)
-			if err != nil {
-				return nil, err
-			}
-			err = h.do(ctx, func(q querier) error {
-				_, err := h.exec(ctx, q, rw.r.target, ActionDelete, "DELETE FROM "+rw.r.target.qtable+" WHERE "+cond, c.args)
-				return err
-			})
-			if err != nil {
+			if _, err := h.deleteWhere(ctx, rw.r.target, target, p+".delete"); err != nil {
 				return nil, err
 			}
 		}

@@ -232,19 +232,26 @@ type record map[string]any
 func (h *handle) scanRecord(ctx context.Context, q querier, m *Model, act Action, sql string, args []any) (record, error) {
 	var rec record
 	err := h.query(ctx, q, m, act, sql, args, func(rows pgx.Rows) error {
-		vals, err := rows.Values()
-		if err != nil {
-			return err
-		}
-		rec = make(record, len(vals))
-		for i, fd := range rows.FieldDescriptions() {
-			if f := m.byColumn[fd.Name]; f != nil {
-				rec[f.Name] = vals[i]
-			}
-		}
-		return nil
+		var err error
+		rec, err = recordOf(m, rows)
+		return err
 	})
 	return rec, err
+}
+
+// recordOf reads the current row (every column of m) as a record.
+func recordOf(m *Model, rows pgx.Rows) (record, error) {
+	vals, err := rows.Values()
+	if err != nil {
+		return nil, err
+	}
+	rec := make(record, len(vals))
+	for i, fd := range rows.FieldDescriptions() {
+		if f := m.byColumn[fd.Name]; f != nil {
+			rec[f.Name] = vals[i]
+		}
+	}
+	return rec, nil
 }
 
 func pkWhere(m *Model, rec record) Where {
@@ -297,7 +304,7 @@ func (h *handle) create(ctx context.Context, m *Model, a *CreateArgs, typ reflec
 		return nil, err
 	}
 	if len(rels) == 0 && len(a.Include) == 0 {
-		var c compiler
+		c := h.compiler()
 		cols, vals := c.insertParts(m, as)
 		return h.returnRow(ctx, m, ActionCreate, &c, insertSQL(m, cols, vals), a.Select, typ, "insert returned no row")
 	}
@@ -329,7 +336,7 @@ func (h *handle) update(ctx context.Context, m *Model, a *UpdateArgs, typ reflec
 		return nil, err
 	}
 	if len(rels) == 0 && len(a.Include) == 0 && len(as) > 0 {
-		var c compiler
+		c := h.compiler()
 		sql, err := c.updateSQL(m, as, a.Where)
 		if err != nil {
 			return nil, err
@@ -368,7 +375,7 @@ func (h *handle) updateMany(ctx context.Context, m *Model, a *UpdateArgs) (any, 
 	if len(as) == 0 {
 		return int64(0), nil
 	}
-	var c compiler
+	c := h.compiler()
 	sql, err := c.updateSQL(m, as, a.Where)
 	if err != nil {
 		return nil, err
@@ -400,7 +407,7 @@ func (h *handle) upsert(ctx context.Context, m *Model, a *UpsertArgs, typ reflec
 	if !native {
 		return h.upsertByLookup(ctx, m, a, typ)
 	}
-	var c compiler
+	c := h.compiler()
 	cols, vals := c.insertParts(m, cas)
 	sql := insertSQL(m, cols, vals) + " ON CONFLICT (" + target + ") DO UPDATE SET "
 	if len(uas) == 0 {
@@ -526,7 +533,7 @@ func (h *handle) delete(ctx context.Context, m *Model, a *DeleteArgs, typ reflec
 	if err := checkUnique(m, a.Where, "where"); err != nil {
 		return nil, err
 	}
-	var c compiler
+	c := h.compiler()
 	cond, err := c.where(m, m.qtable, a.Where, "where")
 	if err != nil {
 		return nil, err
@@ -554,7 +561,7 @@ func (h *handle) delete(ctx context.Context, m *Model, a *DeleteArgs, typ reflec
 }
 
 func (h *handle) deleteMany(ctx context.Context, m *Model, a *DeleteArgs) (any, error) {
-	var c compiler
+	c := h.compiler()
 	cond, err := c.where(m, m.qtable, a.Where, "where")
 	if err != nil {
 		return nil, err
@@ -608,7 +615,7 @@ func (h *handle) createMany(ctx context.Context, m *Model, a *CreateManyArgs) (a
 		per := max(1, maxParams/max(1, len(fields)))
 		for start := 0; start < len(rows); start += per {
 			end := min(start+per, len(rows))
-			var c compiler
+			c := h.compiler()
 			var sb strings.Builder
 			sb.WriteString("INSERT INTO " + m.qtable + " (" + returningList(fields) + ") VALUES ")
 			for i, as := range rows[start:end] {
