@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Isolation is a transaction isolation level.
@@ -63,7 +65,24 @@ func (t *Tx) PgxTx() pgx.Tx { return t.h.tx }
 // rolling back otherwise. With opts.MaxRetries, transaction conflicts
 // (P2034) rerun f after a backoff. f must use tx, not the client, for its
 // operations.
+//
+// Called with the context of a running transaction of a client sharing
+// the same pool (the ctx given to an enclosing Transaction's function),
+// Transaction joins that transaction instead of taking a second
+// connection: f runs on the same connection inside a SAVEPOINT, which is
+// released when f returns nil and rolled back to otherwise. The inner work
+// thus commits or rolls back with the outer transaction, and a failing
+// inner function undoes only its own work, leaving the outer function free
+// to handle the error. opts are then ignored (isolation, access mode and
+// the timeout are the outer transaction's; a conflict is retried by the
+// outer call only), and TxSetup hooks are not run again. Inner
+// transactions must not run concurrently with each other or with the
+// outer function's own statements (one connection runs one statement at a
+// time).
 func (c *Client) Transaction(ctx context.Context, f func(ctx context.Context, tx *Tx) error, opts *TxOpts) error {
+	if at, ok := ctx.Value(txKey{}).(*activeTx); ok && at.pool == c.pool && !at.done.Load() {
+		return c.joinTx(ctx, at, f)
+	}
 	var o TxOpts
 	if opts != nil {
 		o = *opts
@@ -119,12 +138,41 @@ func (c *Client) txOnce(ctx context.Context, f func(ctx context.Context, tx *Tx)
 		mode = pgx.ReadOnly
 	}
 	err = c.runTx(tctx, conn, pgx.TxOptions{IsoLevel: o.Isolation, AccessMode: mode}, func(ptx pgx.Tx) error {
-		return f(tctx, &Tx{h: &handle{c: c, tx: ptx}})
+		at := &activeTx{pool: c.pool, tx: ptx}
+		defer at.done.Store(true)
+		return f(context.WithValue(tctx, txKey{}, at), &Tx{h: &handle{c: c, tx: ptx}})
 	})
 	if err != nil && errors.Is(context.Cause(tctx), ErrTransactionTimeout) && ctx.Err() == nil {
 		return &Error{Code: CodeTransactionClosed, Message: fmt.Sprintf("transaction exceeded its timeout of %s", o.Timeout),
 			Err: errors.Join(ErrTransactionTimeout, err)}
 	}
+	if err != nil {
+		return classify(nil, err)
+	}
+	return nil
+}
+
+// txKey is the context key of the running transaction.
+type txKey struct{}
+
+// activeTx is the transaction a Transaction function runs in.
+type activeTx struct {
+	pool *pgxpool.Pool
+	tx   pgx.Tx      // the transaction or the innermost savepoint
+	done atomic.Bool // set when the function has returned
+}
+
+// joinTx runs f inside a savepoint of the running transaction at.
+func (c *Client) joinTx(ctx context.Context, at *activeTx, f func(ctx context.Context, tx *Tx) error) error {
+	if err := c.enter(); err != nil {
+		return err
+	}
+	defer c.leave()
+	err := pgx.BeginFunc(ctx, at.tx, func(sp pgx.Tx) error {
+		inner := &activeTx{pool: c.pool, tx: sp}
+		defer inner.done.Store(true)
+		return f(context.WithValue(ctx, txKey{}, inner), &Tx{h: &handle{c: c, tx: sp}})
+	})
 	if err != nil {
 		return classify(nil, err)
 	}
