@@ -27,14 +27,16 @@
 // CreateMany (COPY or multi-row INSERT), Update (atomic Increment,
 // Decrement, Multiply, Divide; a unique selector plus extra conditions, a
 // miss being P2025), Upsert, Delete, the *Many variants, Count, Aggregate
-// and GroupBy. Nested writes run in one transaction.
+// and GroupBy. Nested writes run in one transaction, to any depth.
 //
 // Client wraps a pgxpool (Config, ParseConfig with connection_limit and
 // pool_timeout); Client.Transaction runs interactive transactions with
 // isolation, timeout, max wait and opt-in retry of serialization failures;
-// Client.Batch runs operations in one transaction. Client.With adds
-// extensions: query hooks (SoftDelete, Tenant ship ready), result hooks and
-// transaction setup. Sql fragments, QueryRaw, ExecRaw and the Select
+// Client.Batch runs operations in one transaction; called inside a
+// transaction, both join it through a SAVEPOINT. Client.With adds
+// extensions: query hooks (SoftDelete, Tenant ship ready), relation scopes
+// that also filter included relations, relation filters and nested writes,
+// result hooks and transaction setup. Sql fragments, QueryRaw, ExecRaw and the Select
 // builder cover hand-written SQL. Errors are *Error values with Prisma codes
 // (P2002, P2003, P2025, P2034...) matching the Err* sentinels.
 package orm
