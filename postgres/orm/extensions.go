@@ -88,20 +88,10 @@ func SetData(op *Operation, field string, value any) {
 // field).
 func SoftDelete(field string, models ...string) *Extension {
 	return &Extension{
-		Name:   "softDelete",
-		Models: models,
-		Scope: func(m *Model) Where {
-			if m.Field(field) == nil {
-				return nil
-			}
-			return Where{Eq(field, nil)}
-		},
-		NestedDelete: func(m *Model) Data {
-			if m.Field(field) == nil {
-				return nil
-			}
-			return Data{field: time.Now().UTC()}
-		},
+		Name:         "softDelete",
+		Models:       models,
+		Scope:        withField(field, func() Where { return Where{Eq(field, nil)} }),
+		NestedDelete: withField(field, func() Data { return Data{field: time.Now().UTC()} }),
 		Query: func(ctx context.Context, op *Operation, next Next) (any, error) {
 			if op.Model.Field(field) == nil {
 				return next(ctx, op)
@@ -127,6 +117,17 @@ func SoftDelete(field string, models ...string) *Extension {
 	}
 }
 
+// withField returns a per-model hook giving v() for models that have field
+// and nil for the others.
+func withField[T Where | Data](field string, v func() T) func(m *Model) T {
+	return func(m *Model) T {
+		if m.Field(field) == nil {
+			return nil
+		}
+		return v()
+	}
+}
+
 // TenantSetting is the setting Tenant sets for row-level security policies:
 // current_setting('app.current_tenant').
 const TenantSetting = "app.current_tenant"
@@ -142,19 +143,9 @@ const TenantSetting = "app.current_tenant"
 // another tenant's rows even without row-level security.
 func Tenant(field, tenantID string) *Extension {
 	return &Extension{
-		Name: "tenant",
-		Scope: func(m *Model) Where {
-			if m.Field(field) == nil {
-				return nil
-			}
-			return Where{Eq(field, tenantID)}
-		},
-		NestedCreate: func(m *Model) Data {
-			if m.Field(field) == nil {
-				return nil
-			}
-			return Data{field: tenantID}
-		},
+		Name:         "tenant",
+		Scope:        withField(field, func() Where { return Where{Eq(field, tenantID)} }),
+		NestedCreate: withField(field, func() Data { return Data{field: tenantID} }),
 		Query: func(ctx context.Context, op *Operation, next Next) (any, error) {
 			if op.Model.Field(field) == nil {
 				return next(ctx, op)

@@ -105,7 +105,8 @@ func requireValidation(t *testing.T, err error) {
 
 // FuzzFindArgsJSON runs whole Prisma-style find arguments (includes at any
 // depth, paging, cursor, distinct, _count) with both load strategies: only
-// *ValidationError may come back.
+// *ValidationError may come back, with or without a relation scope
+// (SoftDelete).
 func FuzzFindArgsJSON(f *testing.F) {
 	for _, seed := range []string{
 		`{"where": {"id": 1}, "include": {"posts": {"include": {"comments": {"include": {"author": true}}}}, "profile": true}}`,
@@ -120,16 +121,19 @@ func FuzzFindArgsJSON(f *testing.F) {
 	}
 	e := newEnv(f, nil)
 	seed(f, e)
+	clients := []*orm.Client{e.c, e.c.With(orm.SoftDelete("deletedAt"))}
 	f.Fuzz(func(t *testing.T, input string) {
 		args, err := orm.ParseFindArgs(UserModel, []byte(input))
 		if err != nil {
 			requireValidation(t, err)
 			return
 		}
-		for _, s := range strategies() {
-			args.Strategy = s
-			if _, err := orm.FindMany[User](context.Background(), e.c, UserModel, args); err != nil {
-				requireValidation(t, err)
+		for _, c := range clients {
+			for _, s := range strategies() {
+				args.Strategy = s
+				if _, err := orm.FindMany[User](context.Background(), c, UserModel, args); err != nil {
+					requireValidation(t, err)
+				}
 			}
 		}
 	})
