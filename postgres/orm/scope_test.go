@@ -336,6 +336,25 @@ func TestSoftDeleteNestedWrites(t *testing.T) {
 	require.NoError(t, e.c.Pool().QueryRow(ctx, `SELECT count(*) FROM "Article" WHERE "writerId" = 1 AND "deletedAt" IS NULL`).Scan(&alive))
 	require.Zero(t, alive)
 
+	// Many-to-many: the label is soft-deleted, its link kept.
+	_, err = orm.Update[article](ctx, c, articleModel, &orm.UpdateArgs{
+		Where: orm.Where{orm.Eq("id", 2)}, Data: orm.Data{"labels": &orm.Nested{Delete: []orm.Where{{orm.Eq("id", 1)}}}},
+	})
+	require.True(t, orm.IsNotFound(err), "article 2 is deleted: %v", err)
+	_, err = e.c.Pool().Exec(ctx, `UPDATE "Article" SET "deletedAt" = NULL WHERE id = 2`)
+	require.NoError(t, err)
+	_, err = orm.Update[article](ctx, c, articleModel, &orm.UpdateArgs{
+		Where: orm.Where{orm.Eq("id", 2)}, Data: orm.Data{"labels": &orm.Nested{Delete: []orm.Where{{orm.Eq("id", 1)}}}},
+	})
+	require.NoError(t, err)
+	var labelDeleted bool
+	var links int
+	require.NoError(t, e.c.Pool().QueryRow(ctx, `SELECT (SELECT "deletedAt" IS NOT NULL FROM "Label" WHERE id = 1), (SELECT count(*) FROM "_ArticleToLabel")`).Scan(&labelDeleted, &links))
+	require.True(t, labelDeleted)
+	require.Equal(t, 3, links)
+	_, err = e.c.Pool().Exec(ctx, `UPDATE "Article" SET "deletedAt" = now() WHERE id = 2`)
+	require.NoError(t, err)
+
 	// Without the extension, deleteMany deletes.
 	_, err = orm.Update[writer](ctx, e.c, writerModel, &orm.UpdateArgs{
 		Where: orm.Where{orm.Eq("id", 1)},
