@@ -9,31 +9,28 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// scopedFields is id, the given fields, tenantId and deletedAt.
+func scopedFields(fs ...*orm.Field) []*orm.Field {
+	out := []*orm.Field{{Name: "id", Type: orm.Int, HasDefault: true}}
+	out = append(out, fs...)
+	return append(out, &orm.Field{Name: "tenantId", Type: orm.String, HasDefault: true},
+		&orm.Field{Name: "deletedAt", Type: orm.DateTime, Nullable: true})
+}
+
 // A schema where every model carries deletedAt and tenantId, so the scope
 // of SoftDelete and Tenant can be checked through every kind of relation.
 var (
 	writerModel = &orm.Model{
-		Name: "Writer",
-		Fields: []*orm.Field{
-			{Name: "id", Type: orm.Int, HasDefault: true},
-			{Name: "name", Type: orm.String},
-			{Name: "tenantId", Type: orm.String, HasDefault: true},
-			{Name: "deletedAt", Type: orm.DateTime, Nullable: true},
-		},
+		Name:       "Writer",
+		Fields:     scopedFields(&orm.Field{Name: "name", Type: orm.String}),
 		PrimaryKey: []string{"id"},
 		Relations: []*orm.Relation{
 			{Name: "articles", Kind: orm.OneToMany, Model: "Article", Inverse: "writer"},
 		},
 	}
 	articleModel = &orm.Model{
-		Name: "Article",
-		Fields: []*orm.Field{
-			{Name: "id", Type: orm.Int, HasDefault: true},
-			{Name: "title", Type: orm.String},
-			{Name: "writerId", Type: orm.Int},
-			{Name: "tenantId", Type: orm.String, HasDefault: true},
-			{Name: "deletedAt", Type: orm.DateTime, Nullable: true},
-		},
+		Name:       "Article",
+		Fields:     scopedFields(&orm.Field{Name: "title", Type: orm.String}, &orm.Field{Name: "writerId", Type: orm.Int}),
 		PrimaryKey: []string{"id"},
 		Relations: []*orm.Relation{
 			{Name: "writer", Kind: orm.ManyToOne, Model: "Writer", Fields: []string{"writerId"}, References: []string{"id"}},
@@ -43,27 +40,16 @@ var (
 		},
 	}
 	noteModel = &orm.Model{
-		Name: "Note",
-		Fields: []*orm.Field{
-			{Name: "id", Type: orm.Int, HasDefault: true},
-			{Name: "body", Type: orm.String},
-			{Name: "articleId", Type: orm.Int},
-			{Name: "tenantId", Type: orm.String, HasDefault: true},
-			{Name: "deletedAt", Type: orm.DateTime, Nullable: true},
-		},
+		Name:       "Note",
+		Fields:     scopedFields(&orm.Field{Name: "body", Type: orm.String}, &orm.Field{Name: "articleId", Type: orm.Int}),
 		PrimaryKey: []string{"id"},
 		Relations: []*orm.Relation{
 			{Name: "article", Kind: orm.ManyToOne, Model: "Article", Fields: []string{"articleId"}, References: []string{"id"}},
 		},
 	}
 	labelModel = &orm.Model{
-		Name: "Label",
-		Fields: []*orm.Field{
-			{Name: "id", Type: orm.Int, HasDefault: true},
-			{Name: "name", Type: orm.String},
-			{Name: "tenantId", Type: orm.String, HasDefault: true},
-			{Name: "deletedAt", Type: orm.DateTime, Nullable: true},
-		},
+		Name:       "Label",
+		Fields:     scopedFields(&orm.Field{Name: "name", Type: orm.String}),
 		PrimaryKey: []string{"id"},
 		Relations: []*orm.Relation{
 			{Name: "articles", Kind: orm.ManyToMany, Model: "Article",
