@@ -424,3 +424,46 @@ func BenchmarkCreateMany1000(b *testing.B) {
 		reportCPU(b, start)
 	})
 }
+
+// Posts with their comments and the comments' authors, through a plain
+// client and a SoftDelete client (whose scope filters the authors, a model
+// with deletedAt): the cost of relation scoping.
+func BenchmarkIncludeScoped(b *testing.B) {
+	ctx := context.Background()
+	soft := client.With(orm.SoftDelete("deletedAt"))
+	for _, s := range []struct {
+		name string
+		s    orm.Strategy
+	}{{"strategy=join", orm.StrategyJoin}, {"strategy=query", orm.StrategyQuery}} {
+		for _, c := range []struct {
+			name string
+			c    *orm.Client
+		}{{"ext=none", client}, {"ext=softDelete", soft}} {
+			b.Run(s.name+"/"+c.name, func(b *testing.B) {
+				b.ReportAllocs()
+				args := &orm.FindArgs{Take: 100, OrderBy: []orm.Order{orm.Asc("id")}, Strategy: s.s, Include: []orm.Include{
+					orm.Inc("comments", orm.Inc("author")),
+				}}
+				start := cpuTime()
+				for b.Loop() {
+					posts, err := orm.FindMany[ormtest.Post](ctx, c.c, ormtest.PostModel, args)
+					if err != nil {
+						b.Fatal(err)
+					}
+					n := 0
+					for _, p := range posts {
+						for _, cm := range p.Comments {
+							if cm.Author != nil {
+								n++
+							}
+						}
+					}
+					if len(posts) != 100 || n != 100*commentsPerPost {
+						b.Fatalf("loaded %d posts, %d comments with authors", len(posts), n)
+					}
+				}
+				reportCPU(b, start)
+			})
+		}
+	}
+}
