@@ -191,25 +191,38 @@ ORDER BY m.month, rank`,
 	}, got)
 }
 
-// A client bound to a transaction never leaves it: nested Transaction runs
-// in the same transaction, Batch and With refuse.
+// A client bound to a transaction never leaves it: a nested Transaction or
+// Batch joins it through a savepoint (a failing one undoes only its own
+// work), and With refuses.
 func TestTransactionBoundClient(t *testing.T) {
 	c, _ := setup(t)
 	ctx := context.Background()
-	errRollback := errors.New("rollback")
+	errRollback, errInner := errors.New("rollback"), errors.New("inner fails")
+	createCategory := func(ctx context.Context, cl *db.Client, name string) error {
+		_, err := cl.Category.Create(ctx, &db.CategoryCreateArgs{Data: []db.CategorySet{db.CategoryFields.Name.Set(name)}})
+		return err
+	}
 	err := c.Transaction(ctx, func(ctx context.Context, tx *db.Client) error {
+		require.NoError(t, tx.Transaction(ctx, func(ctx context.Context, inner *db.Client) error {
+			return createCategory(ctx, inner, "x")
+		}, nil))
 		err := tx.Transaction(ctx, func(ctx context.Context, inner *db.Client) error {
-			_, err := inner.Category.Create(ctx, &db.CategoryCreateArgs{Data: []db.CategorySet{db.CategoryFields.Name.Set("x")}})
-			return err
+			require.NoError(t, createCategory(ctx, inner, "undone"))
+			return errInner
 		}, nil)
+		require.ErrorIs(t, err, errInner)
+		_, err = tx.Batch(ctx, []orm.BatchOp{db.Step(func(ctx context.Context, b *db.Client) (any, error) {
+			return nil, createCategory(ctx, b, "y")
+		})}, nil)
 		require.NoError(t, err)
-		_, err = tx.Batch(ctx, nil, nil)
-		require.ErrorIs(t, err, db.ErrNestedBatch)
+		n, err := tx.Category.Count(ctx, nil)
+		require.NoError(t, err)
+		require.EqualValues(t, 2, n, "x and y are in the outer transaction; the failed inner call left nothing")
 		require.Panics(t, func() { tx.With(orm.SoftDelete("deletedAt")) })
 		return errRollback
 	}, nil)
 	require.ErrorIs(t, err, errRollback)
 	n, err := c.Category.Count(ctx, nil)
 	require.NoError(t, err)
-	require.Zero(t, n, "the nested transaction's write rolled back with the outer one")
+	require.Zero(t, n, "the nested transactions' writes rolled back with the outer one")
 }

@@ -318,10 +318,13 @@ func (c *Client) With(exts ...*orm.Extension) *Client {
 }
 
 // Transaction runs fn in an interactive transaction (see orm.TxOpts for
-// isolation, timeouts and retries); fn must use tx, not c. Inside a
-// transaction it runs fn in the current one.
+// isolation, timeouts and retries); fn must use tx, not c. Called on a
+// client bound to a transaction, with the ctx that transaction handed out,
+// it joins the transaction through a savepoint, exactly as
+// orm.Client.Transaction does: a failing fn undoes only its own work.
 func (c *Client) Transaction(ctx context.Context, fn func(ctx context.Context, tx *Client) error, opts *orm.TxOpts) error {
-	if c.tx {
+	if c.tx && c.orm == nil {
+		// Bound by Step: no client to open a savepoint through.
 		return fn(ctx, c)
 	}
 	return c.orm.Transaction(ctx, func(ctx context.Context, tx *orm.Tx) error {
@@ -329,13 +332,13 @@ func (c *Client) Transaction(ctx context.Context, fn func(ctx context.Context, t
 	}, opts)
 }
 
-// ErrNestedBatch is returned by Batch on a client bound to a transaction.
+// ErrNestedBatch is returned by Batch on a client bound to a batch step.
 var ErrNestedBatch = errors.New("keywords: Batch inside a transaction; run the operations directly")
 
 // Batch runs the operations (built with Step) in order in one transaction
 // and returns their results in order.
 func (c *Client) Batch(ctx context.Context, ops []orm.BatchOp, opts *orm.TxOpts) ([]any, error) {
-	if c.tx {
+	if c.tx && c.orm == nil {
 		return nil, ErrNestedBatch
 	}
 	return c.orm.Batch(ctx, ops, opts)
