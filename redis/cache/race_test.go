@@ -111,7 +111,7 @@ func TestWaitersIgnoreAnOlderFillsWakeup(t *testing.T) {
 func TestSlowLoaderKeepsTheLock(t *testing.T) {
 	ns := devenv.Redis(t)
 	slowCfg := func(cfg *cache.Config) {
-		cfg.LockTTL = 150 * time.Millisecond
+		cfg.LockTTL = 300 * time.Millisecond
 		cfg.WaitTimeout = 10 * time.Second
 	}
 	a := newCache(t, ns.Client, ns.Prefix, slowCfg)
@@ -119,7 +119,7 @@ func TestSlowLoaderKeepsTheLock(t *testing.T) {
 	var loads atomic.Int64
 	slow := func(context.Context) (string, error) {
 		loads.Add(1)
-		time.Sleep(700 * time.Millisecond) // several LockTTLs
+		time.Sleep(1200 * time.Millisecond) // four LockTTLs
 		return "v", nil
 	}
 	gotA := getAsync(a, "k", slow)
