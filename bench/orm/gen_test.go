@@ -5,8 +5,6 @@ import (
 	"testing"
 
 	"github.com/polystore/polystore/bench/orm/gendb"
-	"github.com/polystore/polystore/postgres/orm"
-	"github.com/polystore/polystore/postgres/orm/ormtest"
 )
 
 // The generated client (bench/orm/gendb, from schema.prisma) against raw
@@ -17,28 +15,13 @@ func BenchmarkGeneratedFindUnique(b *testing.B) {
 	b.Run("impl=pgx", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			rows, err := pool.Query(ctx, "SELECT "+userCols+" FROM users WHERE id = $1", userID)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var u ormtest.User
-			for rows.Next() {
-				if err := scanUser(rows, &u); err != nil {
-					b.Fatal(err)
-				}
-			}
-			if rows.Err() != nil || u.ID != userID {
-				b.Fatal(rows.Err())
-			}
+			pgxFindUnique(ctx, b)
 		}
 	})
 	b.Run("impl=orm", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			u, err := orm.FindUnique[ormtest.User](ctx, client, ormtest.UserModel, &orm.FindArgs{Where: orm.Where{orm.Eq("id", userID)}})
-			if err != nil || u.ID != userID {
-				b.Fatal(err)
-			}
+			ormFindUnique(ctx, b)
 		}
 	})
 	b.Run("impl=gen", func(b *testing.B) {
@@ -58,30 +41,13 @@ func BenchmarkGeneratedFindMany100(b *testing.B) {
 	b.Run("impl=pgx", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			rows, err := pool.Query(ctx, "SELECT "+userCols+" FROM users ORDER BY id LIMIT 100")
-			if err != nil {
-				b.Fatal(err)
-			}
-			out := make([]ormtest.User, 0, 8)
-			for rows.Next() {
-				var u ormtest.User
-				if err := scanUser(rows, &u); err != nil {
-					b.Fatal(err)
-				}
-				out = append(out, u)
-			}
-			if rows.Err() != nil || len(out) != 100 {
-				b.Fatal(rows.Err(), len(out))
-			}
+			pgxFindMany100(ctx, b)
 		}
 	})
 	b.Run("impl=orm", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			us, err := orm.FindMany[ormtest.User](ctx, client, ormtest.UserModel, &orm.FindArgs{OrderBy: []orm.Order{orm.Asc("id")}, Take: 100})
-			if err != nil || len(us) != 100 {
-				b.Fatal(err, len(us))
-			}
+			ormFindMany100(ctx, b)
 		}
 	})
 	b.Run("impl=gen", func(b *testing.B) {

@@ -166,19 +166,7 @@ func BenchmarkFindUnique(b *testing.B) {
 		b.ReportAllocs()
 		start := cpuTime()
 		for b.Loop() {
-			rows, err := pool.Query(ctx, "SELECT "+userCols+" FROM users WHERE id = $1", userID)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var u ormtest.User
-			for rows.Next() {
-				if err := scanUser(rows, &u); err != nil {
-					b.Fatal(err)
-				}
-			}
-			if rows.Err() != nil || u.ID != userID {
-				b.Fatal(rows.Err())
-			}
+			pgxFindUnique(ctx, b)
 		}
 		reportCPU(b, start)
 	})
@@ -186,10 +174,7 @@ func BenchmarkFindUnique(b *testing.B) {
 		b.ReportAllocs()
 		start := cpuTime()
 		for b.Loop() {
-			u, err := orm.FindUnique[ormtest.User](ctx, client, ormtest.UserModel, &orm.FindArgs{Where: orm.Where{orm.Eq("id", userID)}})
-			if err != nil || u.ID != userID {
-				b.Fatal(err)
-			}
+			ormFindUnique(ctx, b)
 		}
 		reportCPU(b, start)
 	})
@@ -212,21 +197,7 @@ func BenchmarkFindMany100(b *testing.B) {
 		b.ReportAllocs()
 		start := cpuTime()
 		for b.Loop() {
-			rows, err := pool.Query(ctx, "SELECT "+userCols+" FROM users ORDER BY id LIMIT 100")
-			if err != nil {
-				b.Fatal(err)
-			}
-			out := make([]ormtest.User, 0, 8)
-			for rows.Next() {
-				var u ormtest.User
-				if err := scanUser(rows, &u); err != nil {
-					b.Fatal(err)
-				}
-				out = append(out, u)
-			}
-			if rows.Err() != nil || len(out) != 100 {
-				b.Fatal(rows.Err())
-			}
+			pgxFindMany100(ctx, b)
 		}
 		reportCPU(b, start)
 	})
@@ -234,10 +205,7 @@ func BenchmarkFindMany100(b *testing.B) {
 		b.ReportAllocs()
 		start := cpuTime()
 		for b.Loop() {
-			us, err := orm.FindMany[ormtest.User](ctx, client, ormtest.UserModel, &orm.FindArgs{OrderBy: []orm.Order{orm.Asc("id")}, Take: 100})
-			if err != nil || len(us) != 100 {
-				b.Fatal(err)
-			}
+			ormFindMany100(ctx, b)
 		}
 		reportCPU(b, start)
 	})
@@ -465,5 +433,56 @@ func BenchmarkIncludeScoped(b *testing.B) {
 				reportCPU(b, start)
 			})
 		}
+	}
+}
+
+// One operation of each baseline, shared by the benchmarks in this package
+// so every comparison runs the same code.
+
+func pgxFindUnique(ctx context.Context, b *testing.B) {
+	rows, err := pool.Query(ctx, "SELECT "+userCols+" FROM users WHERE id = $1", userID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var u ormtest.User
+	for rows.Next() {
+		if err := scanUser(rows, &u); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if rows.Err() != nil || u.ID != userID {
+		b.Fatal(rows.Err())
+	}
+}
+
+func ormFindUnique(ctx context.Context, b *testing.B) {
+	u, err := orm.FindUnique[ormtest.User](ctx, client, ormtest.UserModel, &orm.FindArgs{Where: orm.Where{orm.Eq("id", userID)}})
+	if err != nil || u.ID != userID {
+		b.Fatal(err)
+	}
+}
+
+func pgxFindMany100(ctx context.Context, b *testing.B) {
+	rows, err := pool.Query(ctx, "SELECT "+userCols+" FROM users ORDER BY id LIMIT 100")
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := make([]ormtest.User, 0, 8)
+	for rows.Next() {
+		var u ormtest.User
+		if err := scanUser(rows, &u); err != nil {
+			b.Fatal(err)
+		}
+		out = append(out, u)
+	}
+	if rows.Err() != nil || len(out) != 100 {
+		b.Fatal(rows.Err(), len(out))
+	}
+}
+
+func ormFindMany100(ctx context.Context, b *testing.B) {
+	us, err := orm.FindMany[ormtest.User](ctx, client, ormtest.UserModel, &orm.FindArgs{OrderBy: []orm.Order{orm.Asc("id")}, Take: 100})
+	if err != nil || len(us) != 100 {
+		b.Fatal(err, len(us))
 	}
 }
