@@ -15,6 +15,7 @@ import (
 // apply in the order they were written, and checksums are sha256 of the file.
 func TestWriteMigrationOrder(t *testing.T) {
 	dir := t.TempDir()
+	// clock-free: the date only names the migration folder.
 	now := time.Date(2026, 5, 6, 7, 8, 9, 500, time.UTC)
 	a, err := migrate.WriteMigration(dir, "Zeta Step", "SELECT 1;\n", now)
 	require.NoError(t, err)

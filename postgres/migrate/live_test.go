@@ -196,6 +196,7 @@ func TestDevStatusAndFailure(t *testing.T) {
 	pool := devenv.Postgres(t)
 	dir := t.TempDir()
 	target := migrate.FromSchema(loadSchema(t, "testdata/ddl/guide/schema.prisma"))
+	// clock-free: the injected clock only names the migration folder.
 	now := func() time.Time { return time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC) }
 	res, err := migrate.Dev(ctx, pool, target, dir, "init", false, &migrate.Options{Now: now})
 	require.NoError(t, err)

@@ -30,6 +30,10 @@ type Options struct {
 	// ExpireAt makes the board key expire at that time (set on every
 	// write). Periodic sets it for its boards.
 	ExpireAt time.Time
+	// Now is the clock Periodic.Current reads; default time.Now. Board
+	// expiry is enforced by the Redis server's clock, so a Now far from
+	// the server's makes boards expire early or late.
+	Now func() time.Time
 }
 
 // Entry is a member with its score and 1-based rank.

@@ -3,6 +3,7 @@ package leaderboard_test
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
@@ -126,36 +127,76 @@ func TestConcurrentIncrements(t *testing.T) {
 	require.Equal(t, float64(workers*each), r.Score, "no increment lost")
 }
 
+// TestPeriodicBounds is calendar arithmetic only: the dates below are
+// never compared with a clock (clock-free: pure function of its input).
+func TestPeriodicBounds(t *testing.T) {
+	at := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 15, 0, 0, 0, time.UTC) }
+	for _, tc := range []struct {
+		period     leaderboard.Period
+		t          time.Time
+		id         string
+		start, end time.Time
+	}{
+		{leaderboard.Daily, at(2026, 11, 25), "2026-11-25", at(2026, 11, 25), at(2026, 11, 26)},
+		{leaderboard.Daily, at(2024, 2, 29), "2024-02-29", at(2024, 2, 29), at(2024, 3, 1)},
+		{leaderboard.Weekly, at(2026, 11, 25), "2026-W48", at(2026, 11, 23), at(2026, 11, 30)},
+		{leaderboard.Weekly, at(2027, 1, 1), "2026-W53", at(2026, 12, 28), at(2027, 1, 4)},
+		{leaderboard.Weekly, at(2024, 12, 31), "2025-W01", at(2024, 12, 30), at(2025, 1, 6)},
+		{leaderboard.Monthly, at(2026, 11, 25), "2026-11", at(2026, 11, 1), at(2026, 12, 1)},
+		{leaderboard.Monthly, at(2026, 12, 31), "2026-12", at(2026, 12, 1), at(2027, 1, 1)},
+	} {
+		t.Run(tc.id, func(t *testing.T) {
+			p := leaderboard.NewPeriodic(nil, "score", tc.period, time.Hour, nil)
+			id, start, end := p.Bounds(tc.t)
+			require.Equal(t, tc.id, id)
+			require.Equal(t, tc.start.Truncate(24*time.Hour), start)
+			require.Equal(t, tc.end.Truncate(24*time.Hour), end)
+		})
+	}
+}
+
+// TestPeriodicBoardsExpire checks expiry against the clock Redis expires
+// keys by: the current period is read from the server's TIME, so the test
+// passes on any date.
 func TestPeriodicBoardsExpire(t *testing.T) {
 	ctx := context.Background()
 	ns := devenv.Redis(t)
-	day := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC) // a Wednesday
+	tm, err := ns.Client.Do(ctx, ns.Client.B().Time().Build()).AsStrSlice()
+	require.NoError(t, err)
+	sec, err := strconv.ParseInt(tm[0], 10, 64)
+	require.NoError(t, err)
+	now := time.Unix(sec, 0).UTC()
 	for _, tc := range []struct {
 		period leaderboard.Period
-		id     string
-		end    time.Time
+		name   string
+		length func(start time.Time) time.Duration
 	}{
-		{leaderboard.Daily, "2026-11-25", time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)},
-		{leaderboard.Weekly, "2026-W48", time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)},
-		{leaderboard.Monthly, "2026-11", time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)},
+		{leaderboard.Daily, "daily", func(time.Time) time.Duration { return 24 * time.Hour }},
+		{leaderboard.Weekly, "weekly", func(time.Time) time.Duration { return 7 * 24 * time.Hour }},
+		{leaderboard.Monthly, "monthly", func(s time.Time) time.Duration { return s.AddDate(0, 1, 0).Sub(s) }},
 	} {
-		t.Run(tc.id, func(t *testing.T) {
-			p := leaderboard.NewPeriodic(ns.Client, "score", tc.period, time.Hour, &leaderboard.Options{Prefix: ns.Prefix})
-			id, _, end := p.Bounds(day)
-			require.Equal(t, tc.id, id)
-			require.Equal(t, tc.end, end)
-			b := p.At(day)
-			require.Equal(t, ns.Prefix+"score:"+tc.id, b.Key())
+		t.Run(tc.name, func(t *testing.T) {
+			p := leaderboard.NewPeriodic(ns.Client, "score", tc.period, time.Hour,
+				&leaderboard.Options{Prefix: ns.Prefix, Now: func() time.Time { return now }})
+			id, start, end := p.Bounds(now)
+			require.False(t, now.Before(start), "the period contains now")
+			require.True(t, now.Before(end), "the period contains now")
+			require.Equal(t, tc.length(start), end.Sub(start))
+			b := p.Current()
+			require.Equal(t, ns.Prefix+"score:"+id, b.Key())
 			_, err := b.Incr(ctx, "ann", 5)
 			require.NoError(t, err)
 			at, err := ns.Client.Do(ctx, ns.Client.B().Pexpiretime().Key(b.Key()).Build()).AsInt64()
 			require.NoError(t, err)
-			require.Equal(t, tc.end.Add(time.Hour).UnixMilli(), at)
+			require.Equal(t, end.Add(time.Hour).UnixMilli(), at, "expires one hour (Keep) after its period ends")
+			n, err := b.Count(ctx)
+			require.NoError(t, err)
+			require.EqualValues(t, 1, n)
 		})
 	}
 	// A board whose period (plus retention) is over is gone at once.
-	old := leaderboard.NewPeriodic(ns.Client, "old", leaderboard.Daily, time.Hour, &leaderboard.Options{Prefix: ns.Prefix}).At(day.AddDate(0, 0, -400))
-	_, err := old.Incr(ctx, "x", 1)
+	old := leaderboard.NewPeriodic(ns.Client, "old", leaderboard.Daily, time.Hour, &leaderboard.Options{Prefix: ns.Prefix}).At(now.AddDate(0, 0, -2))
+	_, err = old.Incr(ctx, "x", 1)
 	require.NoError(t, err)
 	n, err := old.Count(ctx)
 	require.NoError(t, err)

@@ -64,5 +64,11 @@ func (p *Periodic) At(t time.Time) *Board {
 	return New(p.c, p.name+":"+id, &o)
 }
 
-// Current returns the board of the current period.
-func (p *Periodic) Current() *Board { return p.At(time.Now()) }
+// Current returns the board of the current period, read from Options.Now
+// (default time.Now).
+func (p *Periodic) Current() *Board {
+	if p.o.Now != nil {
+		return p.At(p.o.Now())
+	}
+	return p.At(time.Now())
+}

@@ -9,9 +9,9 @@ import (
 )
 
 // Local has the same algorithms and results as the Redis Limiter; here with
-// a fixed clock so the output is deterministic.
+// a clock stopped at one instant so the output is deterministic.
 func ExampleNewLocal() {
-	now := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
+	now := time.Now()
 	l, err := ratelimit.NewLocal(ratelimit.Config{
 		Algorithm: ratelimit.TokenBucket,
 		Limit:     ratelimit.Limit{Rate: 10, Period: time.Second, Burst: 3},

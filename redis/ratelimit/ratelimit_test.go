@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/polystore/polystore/internal/devenv"
+	"github.com/polystore/polystore/internal/testclock"
 	"github.com/polystore/polystore/redis/ratelimit"
 	"github.com/redis/rueidis"
 	"github.com/stretchr/testify/require"
@@ -18,19 +19,12 @@ import (
 
 func TestMain(m *testing.M) { devenv.Main(m) }
 
-// testClock is an injected clock the test moves by hand.
-type testClock struct{ us atomic.Int64 }
-
-func newClock() *testClock {
-	c := &testClock{}
-	// 2030-01-01 plus an odd offset, so windows start mid-test.
-	c.us.Store(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC).UnixMicro() + 1_234_567)
-	return c
+// newClock returns an injected clock the test moves by hand. It starts
+// from testclock.Now (never a calendar date written here) plus an odd
+// offset, so windows start mid-test.
+func newClock() *testclock.Fake {
+	return testclock.NewFake(testclock.Now().Truncate(time.Hour).Add(1_234_567 * time.Microsecond))
 }
-func (c *testClock) Now() time.Time         { return time.UnixMicro(c.us.Load()) }
-func (c *testClock) Add(d time.Duration)    { c.us.Add(d.Microseconds()) }
-func (c *testClock) Micro() int64           { return c.us.Load() }
-func (c *testClock) Since(t0 int64) float64 { return float64(c.us.Load() - t0) }
 
 func limitFor(alg ratelimit.Algorithm) ratelimit.Limit {
 	l := ratelimit.Limit{Rate: 20, Period: time.Hour}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/polystore/polystore/internal/devenv"
+	"github.com/polystore/polystore/internal/testclock"
 	"github.com/polystore/polystore/redis/revoke"
 )
 
@@ -80,10 +81,12 @@ func TestRevocationExpiresWithTheToken(t *testing.T) {
 func TestRevokeUser(t *testing.T) {
 	ctx := context.Background()
 	ns := devenv.Redis(t)
-	clock := time.Unix(1_800_000_000, 0)
+	// An injected clock stopped at testclock.Now, so "issued at the same
+	// second" is exact; expiry is relative to it.
+	clock := testclock.Now().Truncate(time.Second)
 	s := revoke.New(ns.Client, &revoke.Options{Prefix: ns.Prefix, MaxTokenLifetime: time.Hour,
 		Now: func() time.Time { return clock }})
-	exp := time.Now().Add(time.Hour)
+	exp := clock.Add(time.Hour)
 	before := revoke.Claims{ID: "a", Subject: "alice", IssuedAt: clock.Add(-time.Minute), ExpiresAt: exp}
 	same := revoke.Claims{ID: "b", Subject: "alice", IssuedAt: clock, ExpiresAt: exp}
 	after := revoke.Claims{ID: "c", Subject: "alice", IssuedAt: clock.Add(time.Second), ExpiresAt: exp}
