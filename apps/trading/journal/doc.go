@@ -1,0 +1,20 @@
+// Package journal is the matching engine's write-ahead log: every input is
+// written to an append-only file and fsynced before it is acknowledged or
+// reaches a book, so a crash loses nothing that was acknowledged, and
+// replaying the file rebuilds exactly the books the crashed process had.
+//
+// Records are fixed-size (80 bytes) with a CRC-32C each and consecutive
+// sequence numbers. Concurrent Appends are grouped: one writer goroutine
+// writes everything queued since its last write and fsyncs once, then
+// hands the batch to Options.Apply in sequence order and wakes the
+// appenders. A partial or damaged last record is a write cut short by a
+// crash and is removed on Open; damage followed by intact records is
+// reported as a CorruptError.
+//
+// Why a file and not PostgreSQL: the journal sits on the engine's hot path
+// and fixes the order in which books see their inputs. A local file gives
+// one fsync per group and no network round trip, and a single writer gives
+// the order for free; PostgreSQL would add a round trip and a commit
+// (itself a WAL fsync) per group and compete with order placement for the
+// same server. Redis here persists nothing, so it is not a candidate.
+package journal

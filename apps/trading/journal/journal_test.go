@@ -1,0 +1,265 @@
+package journal
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/polystore/polystore/apps/trading/engine"
+)
+
+func place(id uint64) engine.Command {
+	return engine.Command{Op: engine.OpPlace, Side: engine.Buy, Type: engine.Limit, TIF: engine.GTC, OrderID: id, Account: 7, Price: 100, Qty: 3}
+}
+
+// Concurrent appends are applied in sequence order without gaps, each
+// exactly once, and a reopened journal replays the same entries.
+func TestGroupCommitOrderAndReplay(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j")
+	var applied []Entry
+	var batches atomic.Int64
+	j, err := Open(path, nil, &Options{Apply: func(b []Entry) {
+		batches.Add(1)
+		applied = append(applied, b...)
+	}})
+	require.NoError(t, err)
+	const writers, each = 8, 50
+	var wg sync.WaitGroup
+	seqs := make(chan uint64, writers*each)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				seq, err := j.Append(context.Background(), Entry{Ref: uint64(w*each + i + 1), Symbol: "BTC-USD", Cmd: place(uint64(w*each + i + 1))})
+				require.NoError(t, err)
+				seqs <- seq
+			}
+		}()
+	}
+	wg.Wait()
+	close(seqs)
+	require.NoError(t, j.Close())
+	require.Len(t, applied, writers*each)
+	refs := map[uint64]bool{}
+	for i, e := range applied {
+		require.Equal(t, uint64(i+1), e.Seq, "applied in sequence order")
+		require.False(t, refs[e.Ref], "applied once")
+		refs[e.Ref] = true
+	}
+	require.Less(t, batches.Load(), int64(writers*each), "appends shared fsyncs")
+	require.Len(t, seqs, writers*each)
+
+	var replayed []Entry
+	j2, err := Open(path, func(e Entry) error { replayed = append(replayed, e); return nil }, nil)
+	require.NoError(t, err)
+	require.Equal(t, applied, replayed)
+	require.Equal(t, uint64(writers*each), j2.LastSeq())
+	require.Equal(t, uint64(writers*each), j2.LastRef())
+	seq, err := j2.Append(context.Background(), Entry{Symbol: "X", Cmd: place(9999)})
+	require.NoError(t, err)
+	require.Equal(t, uint64(writers*each+1), seq, "numbering continues")
+	require.NoError(t, j2.Close())
+	_, err = j2.Append(context.Background(), Entry{Symbol: "X"})
+	require.ErrorIs(t, err, ErrClosed)
+}
+
+func TestTornTailAndCorruption(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j")
+	j, err := Open(path, nil, nil)
+	require.NoError(t, err)
+	for i := range 3 {
+		_, err := j.Append(context.Background(), Entry{Symbol: "S", Cmd: place(uint64(i + 1))})
+		require.NoError(t, err)
+	}
+	require.NoError(t, j.Close())
+
+	// A crash in the middle of a write leaves part of a record.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	require.NoError(t, err)
+	_, err = f.Write(make([]byte, RecordSize/2))
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	n := 0
+	j, err = Open(path, func(Entry) error { n++; return nil }, nil)
+	require.NoError(t, err)
+	require.Equal(t, 3, n)
+	require.NoError(t, j.Close())
+	st, err := os.Stat(path)
+	require.NoError(t, err)
+	require.Equal(t, int64(3*RecordSize), st.Size(), "the torn tail is cut off")
+
+	// A flipped byte in the middle is damage, not a crash.
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	data[RecordSize+50] ^= 0xff
+	require.NoError(t, os.WriteFile(path, data, 0o644))
+	_, err = Open(path, nil, nil)
+	var ce *CorruptError
+	require.ErrorAs(t, err, &ce)
+	require.Equal(t, int64(RecordSize), ce.Offset)
+}
+
+func TestBadSymbol(t *testing.T) {
+	j, err := Open(filepath.Join(t.TempDir(), "j"), nil, nil)
+	require.NoError(t, err)
+	defer j.Close()
+	var se *SymbolError
+	_, err = j.Append(context.Background(), Entry{Symbol: ""})
+	require.ErrorAs(t, err, &se)
+	_, err = j.Append(context.Background(), Entry{Symbol: strings.Repeat("x", MaxSymbol+1)})
+	require.ErrorAs(t, err, &se)
+}
+
+// A book rebuilt from the journal has the state hash of the book that was
+// fed live.
+func TestReplayRebuildsSameBook(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j")
+	live := engine.NewBook(nil, nil)
+	j, err := Open(path, nil, &Options{Apply: func(b []Entry) {
+		for i := range b {
+			live.Apply(&b[i].Cmd)
+		}
+	}})
+	require.NoError(t, err)
+	mix := engine.GenerateMix(5, 2000, nil)
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(len(mix)) {
+					return
+				}
+				_, err := j.Append(context.Background(), Entry{Symbol: "S", Cmd: mix[i]})
+				require.NoError(t, err)
+			}
+		}()
+	}
+	wg.Wait()
+	require.NoError(t, j.Close())
+	rebuilt := engine.NewBook(nil, nil)
+	j, err = Open(path, func(e Entry) error { rebuilt.Apply(&e.Cmd); return nil }, nil)
+	require.NoError(t, err)
+	require.NoError(t, j.Close())
+	require.Greater(t, live.TradeSeq(), uint64(0))
+	require.Equal(t, live.StateHash(), rebuilt.StateHash())
+	require.Equal(t, live.Seq(), rebuilt.Seq())
+}
+
+const childEnv = "POLYSTORE_JOURNAL_CHILD"
+
+// TestJournalChild is the process TestSurvivesSIGKILL kills: it appends
+// the mix from four goroutines and prints, after each durable batch is
+// applied, the sequence number and the book's state hash, and after each
+// acknowledged append "ack <seq>".
+func TestJournalChild(t *testing.T) {
+	path := os.Getenv(childEnv)
+	if path == "" {
+		t.Skip("run by TestSurvivesSIGKILL")
+	}
+	out := bufio.NewWriter(os.Stdout)
+	var mu sync.Mutex
+	say := func(format string, a ...any) {
+		mu.Lock()
+		fmt.Fprintf(out, format+"\n", a...)
+		out.Flush()
+		mu.Unlock()
+	}
+	book := engine.NewBook(nil, nil)
+	j, err := Open(path, func(e Entry) error { book.Apply(&e.Cmd); return nil }, &Options{Apply: func(b []Entry) {
+		for i := range b {
+			book.Apply(&b[i].Cmd)
+		}
+		say("state %d %d", b[len(b)-1].Seq, book.StateHash())
+	}})
+	require.NoError(t, err)
+	mix := engine.GenerateMix(11, 50_000, nil)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(len(mix)) {
+					return
+				}
+				seq, err := j.Append(context.Background(), Entry{Symbol: "S", Ref: uint64(i + 1), Cmd: mix[i]})
+				if err != nil {
+					return
+				}
+				say("ack %d", seq)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// SIGKILL in the middle of a run loses no acknowledged entry, and the
+// replayed book has the hash the live book reported at that sequence.
+func TestSurvivesSIGKILL(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestJournalChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), childEnv+"="+path)
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	var maxAck uint64
+	states := map[uint64]uint64{}
+	sc := bufio.NewScanner(stdout)
+	deadline := time.AfterFunc(60*time.Second, func() { _ = cmd.Process.Kill() })
+	defer deadline.Stop()
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		switch {
+		case len(f) == 2 && f[0] == "ack":
+			seq, _ := strconv.ParseUint(f[1], 10, 64)
+			maxAck = max(maxAck, seq)
+		case len(f) == 3 && f[0] == "state":
+			seq, _ := strconv.ParseUint(f[1], 10, 64)
+			h, _ := strconv.ParseUint(f[2], 10, 64)
+			states[seq] = h
+		}
+		if maxAck >= 3000 {
+			require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
+			break
+		}
+	}
+	_ = cmd.Wait()
+	require.GreaterOrEqual(t, maxAck, uint64(3000), "the child acknowledged appends before it was killed")
+
+	book := engine.NewBook(nil, nil)
+	checked := 0
+	var n uint64
+	j, err := Open(path, func(e Entry) error {
+		book.Apply(&e.Cmd)
+		n = e.Seq
+		if h, ok := states[e.Seq]; ok {
+			require.Equal(t, h, book.StateHash(), "state at sequence %d", e.Seq)
+			checked++
+		}
+		return nil
+	}, nil)
+	require.NoError(t, err)
+	require.NoError(t, j.Close())
+	require.GreaterOrEqual(t, n, maxAck, "every acknowledged entry survived")
+	require.Greater(t, checked, 0)
+	t.Logf("acked %d, journaled %d, compared %d state hashes", maxAck, n, checked)
+}
