@@ -176,8 +176,22 @@ func (j *Journal) LastSeq() uint64 {
 // applied. If ctx ends first Append returns ctx's error, but the entry
 // may still be journaled and applied.
 func (j *Journal) Append(ctx context.Context, e Entry) (uint64, error) {
-	if len(e.Symbol) == 0 || len(e.Symbol) > MaxSymbol {
-		return 0, &SymbolError{Symbol: e.Symbol}
+	one := [1]Entry{e}
+	return j.AppendBatch(ctx, one[:])
+}
+
+// AppendBatch journals entries as one group, consecutive and in order, and
+// returns the sequence number of the last once all are durable and
+// applied. It assigns each entry's Seq. Like Append, a cancelled ctx
+// does not withdraw the entries.
+func (j *Journal) AppendBatch(ctx context.Context, entries []Entry) (uint64, error) {
+	if len(entries) == 0 {
+		return 0, nil
+	}
+	for i := range entries {
+		if len(entries[i].Symbol) == 0 || len(entries[i].Symbol) > MaxSymbol {
+			return 0, &SymbolError{Symbol: entries[i].Symbol}
+		}
 	}
 	j.mu.Lock()
 	if j.closed {
@@ -189,13 +203,14 @@ func (j *Journal) Append(ctx context.Context, e Entry) (uint64, error) {
 		j.mu.Unlock()
 		return 0, err
 	}
-	e.Seq = j.next
-	j.next++
-	if e.Ref > j.lastRef {
-		j.lastRef = e.Ref
-	}
 	b := j.cur
-	b.entries = append(b.entries, e)
+	for i := range entries {
+		entries[i].Seq = j.next
+		j.next++
+		j.lastRef = max(j.lastRef, entries[i].Ref)
+		b.entries = append(b.entries, entries[i])
+	}
+	last := entries[len(entries)-1].Seq
 	j.mu.Unlock()
 	select {
 	case j.kick <- struct{}{}:
@@ -203,9 +218,9 @@ func (j *Journal) Append(ctx context.Context, e Entry) (uint64, error) {
 	}
 	select {
 	case <-b.done:
-		return e.Seq, b.err
+		return last, b.err
 	case <-ctx.Done():
-		return e.Seq, ctx.Err()
+		return last, ctx.Err()
 	}
 }
 

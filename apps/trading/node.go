@@ -1,0 +1,585 @@
+package trading
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/redis/rueidis"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/polystore/polystore/apps/trading/engine"
+	"github.com/polystore/polystore/apps/trading/journal"
+	"github.com/polystore/polystore/mongo/odm"
+)
+
+// NodeConfig configures the engine process.
+type NodeConfig struct {
+	Store       *Store          // required: the PostgreSQL side
+	JournalPath string          // required: the engine's input log
+	Redis       rueidis.Client  // market data; nil disables it
+	Mongo       *mongo.Database // audit log; nil disables it
+	KeyPrefix   string          // prefix of every Redis key
+	// StreamMaxLen bounds each market-data stream (XADD MAXLEN ~; default 100000).
+	StreamMaxLen int64
+	// Poll is the outbox poll interval when nothing wakes the relay (default 20ms).
+	Poll   time.Duration
+	Logger *slog.Logger
+}
+
+// Node is the engine process: it relays committed orders from the outbox
+// into the journal, runs one book per symbol on the journaled inputs, and
+// settles each book's events in PostgreSQL exactly once, then writes
+// trades to the audit log and trades and quotes to the market-data
+// streams. After a crash a new Node replays the journal: the books come
+// back identical, settlement skips what it had committed, and the audit
+// log and streams keep each trade once.
+type Node struct {
+	cfg     NodeConfig
+	store   *Store
+	eng     *engine.Engine
+	jr      *journal.Journal
+	audit   *odm.Model[AuditLog]
+	log     *slog.Logger
+	markets map[string]Market
+
+	events    map[string]chan engine.Event
+	tops      map[string]*top
+	settled   map[string]*atomic.Uint64
+	journaled map[uint64]bool // outbox ids in the journal
+
+	wake     chan struct{}
+	cancel   context.CancelFunc
+	relayWG  sync.WaitGroup
+	settleWG sync.WaitGroup
+
+	subMu sync.Mutex
+	subs  map[chan Update]struct{}
+
+	trades atomic.Int64
+}
+
+// Trade is one settled trade.
+type Trade struct {
+	Symbol      string    `json:"symbol"`
+	Seq         uint64    `json:"seq"`
+	Ticks       int64     `json:"-"`
+	Lots        int64     `json:"-"`
+	Price       string    `json:"price"`
+	Quantity    string    `json:"quantity"`
+	BuyOrder    uint64    `json:"buyOrderId"`
+	SellOrder   uint64    `json:"sellOrderId"`
+	BuyAccount  uint64    `json:"buyAccount"`
+	SellAccount uint64    `json:"sellAccount"`
+	TakerSide   string    `json:"takerSide"`
+	Time        time.Time `json:"time"`
+}
+
+// ID is the trade's identity: "<symbol>:<seq>".
+func (t *Trade) ID() string { return t.Symbol + ":" + strconv.FormatUint(t.Seq, 10) }
+
+// TakerAccountText is the account that sent the aggressing order.
+func (t *Trade) TakerAccountText() string {
+	if t.TakerSide == "buy" {
+		return strconv.FormatUint(t.BuyAccount, 10)
+	}
+	return strconv.FormatUint(t.SellAccount, 10)
+}
+
+// Quote is the top of a book after a batch of events.
+type Quote struct {
+	Symbol string `json:"symbol"`
+	Bid    string `json:"bid,omitempty"`
+	Ask    string `json:"ask,omitempty"`
+	Volume string `json:"volume"` // traded in the batch
+	Time   int64  `json:"time"`   // unix milliseconds
+}
+
+// Update is what live subscribers receive: the trades and the quote of
+// one settled batch of one symbol.
+type Update struct {
+	Symbol string  `json:"symbol"`
+	Trades []Trade `json:"trades"`
+	Quote  Quote   `json:"quote"`
+}
+
+// StartNode replays the journal, then starts relaying and settling.
+func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
+	if cfg.Store == nil || cfg.JournalPath == "" {
+		return nil, errors.New("trading: node needs a Store and a JournalPath")
+	}
+	if cfg.StreamMaxLen <= 0 {
+		cfg.StreamMaxLen = 100_000
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = 20 * time.Millisecond
+	}
+	n := &Node{
+		cfg: cfg, store: cfg.Store, log: cfg.Logger, markets: cfg.Store.markets,
+		events: map[string]chan engine.Event{}, tops: map[string]*top{}, settled: map[string]*atomic.Uint64{},
+		journaled: map[uint64]bool{}, wake: make(chan struct{}, 1), subs: map[chan Update]struct{}{},
+	}
+	if n.log == nil {
+		n.log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Mongo != nil {
+		m, err := NewAuditModel(ctx, cfg.Mongo)
+		if err != nil {
+			return nil, err
+		}
+		n.audit = m
+	}
+	symbols := make([]string, 0, len(n.markets))
+	for _, m := range cfg.Store.list {
+		symbols = append(symbols, m.Symbol)
+		n.events[m.Symbol] = make(chan engine.Event, 1<<16)
+		n.tops[m.Symbol] = &top{}
+		n.settled[m.Symbol] = &atomic.Uint64{}
+		if _, err := cfg.Store.pool.Exec(ctx, `INSERT INTO settlement_cursors (symbol, "lastSeq") VALUES ($1, 0) ON CONFLICT DO NOTHING`, m.Symbol); err != nil {
+			return nil, err
+		}
+	}
+	eng, err := engine.New(symbols, func(sym string) engine.Sink {
+		ch, t := n.events[sym], n.tops[sym]
+		return engine.SinkFunc(func(e *engine.Event) {
+			t.update()
+			ch <- *e
+		})
+	}, nil)
+	if err != nil {
+		return nil, err
+	}
+	n.eng = eng
+	for _, sym := range symbols {
+		t := n.tops[sym]
+		if err := eng.Do(ctx, sym, func(b *engine.Book) { t.book = b }); err != nil {
+			eng.Close()
+			return nil, err
+		}
+	}
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	n.cancel = cancel
+	for _, sym := range symbols {
+		n.settleWG.Add(1)
+		go n.settler(runCtx, sym)
+	}
+	submit := func(e *journal.Entry) {
+		if err := eng.Submit(runCtx, e.Symbol, e.Cmd); err != nil {
+			n.log.Error("trading: journaled command not applied", "symbol", e.Symbol, "err", err)
+		}
+	}
+	jr, err := journal.Open(cfg.JournalPath, func(e journal.Entry) error {
+		n.journaled[e.Ref] = true
+		submit(&e)
+		return nil
+	}, &journal.Options{Apply: func(batch []journal.Entry) {
+		for i := range batch {
+			submit(&batch[i])
+		}
+	}})
+	if err != nil {
+		eng.Close()
+		cancel()
+		return nil, err
+	}
+	n.jr = jr
+	cfg.Store.OnCommit(n.Wake)
+	n.relayWG.Add(1)
+	go n.relay(runCtx)
+	return n, nil
+}
+
+// Wake makes the relay look at the outbox now.
+func (n *Node) Wake() {
+	select {
+	case n.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Engine returns the running engine (read books with Engine().Do).
+func (n *Node) Engine() *engine.Engine { return n.eng }
+
+// Settled returns the last event sequence of symbol settled in PostgreSQL
+// and published by this node.
+func (n *Node) Settled(symbol string) uint64 {
+	if s, ok := n.settled[symbol]; ok {
+		return s.Load()
+	}
+	return 0
+}
+
+// Trades returns the number of trades this node published since it started
+// (replayed ones included).
+func (n *Node) Trades() int64 { return n.trades.Load() }
+
+// Close stops the relay, lets the journal and the books finish what they
+// hold, settles the remaining events and stops.
+func (n *Node) Close() error {
+	n.cancel()
+	n.relayWG.Wait()
+	err := n.jr.Close()
+	n.eng.Close()
+	for _, ch := range n.events {
+		close(ch)
+	}
+	n.settleWG.Wait()
+	return err
+}
+
+// relay moves committed outbox rows into the journal, in outbox order,
+// then marks them relayed. Rows already in the journal (a crash between
+// the journal's fsync and the mark) are only marked.
+func (n *Node) relay(ctx context.Context) {
+	defer n.relayWG.Done()
+	t := time.NewTicker(n.cfg.Poll)
+	defer t.Stop()
+	for {
+		moved, err := n.relayOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			n.log.Warn("trading: relay", "err", err)
+		}
+		if moved > 0 && err == nil {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-n.wake:
+		case <-t.C:
+		}
+	}
+}
+
+func (n *Node) relayOnce(ctx context.Context) (int, error) {
+	rows, err := n.store.pool.Query(ctx, `SELECT x.id, x.op, x.symbol, o.id, o."accountId", o.side, o.type, o.tif, o.price, o.quantity
+		FROM order_outbox x JOIN orders o ON o.id = x."orderId"
+		WHERE NOT x.relayed ORDER BY x.id LIMIT 2000`)
+	if err != nil {
+		return 0, err
+	}
+	var entries []journal.Entry
+	var ids []int64
+	for rows.Next() {
+		var (
+			ref, orderID            int64
+			op, sym, side, typ, tif string
+			account                 int64
+			price, qty              decimalScan
+		)
+		if err := rows.Scan(&ref, &op, &sym, &orderID, &account, &side, &typ, &tif, &price, &qty); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ids = append(ids, ref)
+		if n.journaled[uint64(ref)] {
+			continue
+		}
+		m := n.markets[sym]
+		e := journal.Entry{Ref: uint64(ref), Symbol: sym, Cmd: engine.Command{OrderID: uint64(orderID), Account: uint64(account)}}
+		if op == "cancel" {
+			e.Cmd.Op = engine.OpCancel
+		} else {
+			e.Cmd.Op = engine.OpPlace
+			e.Cmd.Side = map[string]engine.Side{"BUY": engine.Buy, "SELL": engine.Sell}[side]
+			e.Cmd.Type = map[string]engine.Type{"LIMIT": engine.Limit, "MARKET": engine.Market}[typ]
+			e.Cmd.TIF = map[string]engine.TIF{"GTC": engine.GTC, "IOC": engine.IOC, "FOK": engine.FOK}[tif]
+			e.Cmd.Price = price.d.Shift(m.PriceDecimals).IntPart()
+			e.Cmd.Qty = qty.d.Shift(m.QtyDecimals).IntPart()
+		}
+		entries = append(entries, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if len(entries) > 0 {
+		if _, err := n.jr.AppendBatch(ctx, entries); err != nil {
+			return 0, err
+		}
+		for _, e := range entries {
+			n.journaled[e.Ref] = true
+		}
+	}
+	if len(ids) > 0 {
+		if _, err := n.store.pool.Exec(ctx, `UPDATE order_outbox SET relayed = true WHERE id = ANY($1)`, ids); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
+}
+
+// settler applies one symbol's events in batches.
+func (n *Node) settler(ctx context.Context, sym string) {
+	defer n.settleWG.Done()
+	ch := n.events[sym]
+	m := n.markets[sym]
+	batch := make([]engine.Event, 0, 1024)
+	for {
+		e, ok := <-ch
+		if !ok {
+			return
+		}
+		batch = append(batch[:0], e)
+	drain:
+		for len(batch) < cap(batch) {
+			select {
+			case e, ok := <-ch:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, e)
+			default:
+				break drain
+			}
+		}
+		for attempt := 0; ; attempt++ {
+			err := n.settle(ctx, m, batch)
+			if err == nil {
+				break
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			n.log.Warn("trading: settlement retry", "symbol", sym, "err", err)
+			time.Sleep(min(time.Duration(attempt+1)*50*time.Millisecond, 2*time.Second))
+		}
+		n.publish(ctx, m, batch)
+		n.settled[sym].Store(batch[len(batch)-1].Seq)
+	}
+}
+
+var doneStatus = map[engine.Reason]string{
+	engine.ReasonFilled: "FILLED", engine.ReasonCancelled: "CANCELLED",
+	engine.ReasonExpired: "EXPIRED", engine.ReasonKilled: "KILLED",
+}
+
+const (
+	sqlRelease = `UPDATE balances b SET available = b.available + o.hold, reserved = b.reserved - o.hold
+		FROM orders o WHERE o.id = $1 AND o.status IN ('PENDING', 'OPEN')
+		AND b."accountId" = o."accountId" AND b.currency = o."holdCurrency"`
+	sqlClose   = `UPDATE orders SET status = $2::text::"OrderStatus", hold = 0, reason = $3 WHERE id = $1 AND status IN ('PENDING', 'OPEN')`
+	sqlBuyHold = `UPDATE balances b SET reserved = b.reserved - o.price * $2, available = b.available + o.price * $2 - $3
+		FROM orders o WHERE o.id = $1 AND b."accountId" = o."accountId" AND b.currency = o."holdCurrency"`
+	sqlBuyOrder = `UPDATE orders SET filled = filled + $2, hold = hold - price * $2 WHERE id = $1`
+	sqlCredit   = `UPDATE balances b SET available = b.available + $2
+		FROM orders o WHERE o.id = $1 AND b."accountId" = o."accountId" AND b.currency = $3`
+	sqlSellHold  = `UPDATE balances b SET reserved = b.reserved - $2 FROM orders o WHERE o.id = $1 AND b."accountId" = o."accountId" AND b.currency = o."holdCurrency"`
+	sqlSellOrder = `UPDATE orders SET filled = filled + $2, hold = hold - $2 WHERE id = $1`
+	sqlTrade     = `INSERT INTO trades (symbol, seq, price, quantity, "buyOrderId", "sellOrderId", "takerSide") VALUES ($1, $2, $3, $4, $5, $6, $7::text::"Side")`
+)
+
+// settle applies the events after the symbol's cursor in one transaction
+// and moves the cursor: each event changes PostgreSQL exactly once.
+func (n *Node) settle(ctx context.Context, m Market, events []engine.Event) error {
+	return pgx.BeginFunc(ctx, n.store.pool, func(tx pgx.Tx) error {
+		var last int64
+		if err := tx.QueryRow(ctx, `SELECT "lastSeq" FROM settlement_cursors WHERE symbol = $1 FOR UPDATE`, m.Symbol).Scan(&last); err != nil {
+			return err
+		}
+		b := &pgx.Batch{}
+		for i := range events {
+			e := &events[i]
+			if e.Seq <= uint64(last) {
+				continue
+			}
+			id := int64(e.OrderID)
+			switch e.Kind {
+			case engine.EvAccepted:
+				b.Queue(`UPDATE orders SET status = 'OPEN' WHERE id = $1 AND status = 'PENDING'`, id)
+			case engine.EvTrade:
+				buy, sell := int64(e.OrderID), int64(e.Maker)
+				taker := "BUY"
+				if e.Side == engine.Sell {
+					buy, sell, taker = sell, buy, "SELL"
+				}
+				qty := numeric(e.Qty, m.QtyDecimals)
+				cost := numeric(e.Price*e.Qty, m.PriceDecimals+m.QtyDecimals)
+				b.Queue(sqlBuyHold, buy, qty, cost)
+				b.Queue(sqlBuyOrder, buy, qty)
+				b.Queue(sqlCredit, buy, qty, m.Base)
+				b.Queue(sqlSellHold, sell, qty)
+				b.Queue(sqlSellOrder, sell, qty)
+				b.Queue(sqlCredit, sell, cost, m.Quote)
+				b.Queue(sqlTrade, m.Symbol, int64(e.TradeSeq), numeric(e.Price, m.PriceDecimals), qty, buy, sell, taker)
+			case engine.EvDone:
+				b.Queue(sqlRelease, id)
+				b.Queue(sqlClose, id, doneStatus[e.Reason], nil)
+			case engine.EvRejected:
+				// Only a rejected placement leaves a pending order behind;
+				// a rejected cancel names an order already closed.
+				b.Queue(sqlRelease, id)
+				b.Queue(`UPDATE orders SET status = 'REJECTED', hold = 0, reason = $2 WHERE id = $1 AND status = 'PENDING'`, id, e.Reason.String())
+			}
+		}
+		b.Queue(`UPDATE settlement_cursors SET "lastSeq" = $2 WHERE symbol = $1 AND "lastSeq" < $2`, m.Symbol, int64(events[len(events)-1].Seq))
+		return tx.SendBatch(ctx, b).Close()
+	})
+}
+
+// publish writes the batch's trades to the audit log and the trade stream
+// (each once, whatever was written before a crash), the quote to the quote
+// stream, and the update to live subscribers.
+func (n *Node) publish(ctx context.Context, m Market, events []engine.Event) {
+	now := time.Now().UTC()
+	var trades []Trade
+	var volume int64
+	for i := range events {
+		e := &events[i]
+		if e.Kind != engine.EvTrade {
+			continue
+		}
+		t := Trade{Symbol: m.Symbol, Seq: e.TradeSeq, Ticks: e.Price, Lots: e.Qty, Price: m.PriceText(e.Price), Quantity: m.QtyText(e.Qty),
+			BuyOrder: e.OrderID, SellOrder: e.Maker, BuyAccount: e.Account, SellAccount: e.MakerAcc, TakerSide: "buy", Time: now}
+		if e.Side == engine.Sell {
+			t.BuyOrder, t.SellOrder, t.BuyAccount, t.SellAccount, t.TakerSide = e.Maker, e.OrderID, e.MakerAcc, e.Account, "sell"
+		}
+		trades = append(trades, t)
+		volume += e.Qty
+	}
+	if n.audit != nil && len(trades) > 0 {
+		docs := make([]any, len(trades))
+		for i := range trades {
+			docs[i] = auditDoc(m, &trades[i])
+		}
+		for attempt := 0; ; attempt++ {
+			err := insertAudit(ctx, n.audit, docs)
+			if err == nil || ctx.Err() != nil || attempt == 20 {
+				if err != nil {
+					n.log.Error("trading: audit log", "symbol", m.Symbol, "err", err)
+				}
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	q := Quote{Symbol: m.Symbol, Volume: m.QtyText(volume), Time: now.UnixMilli()}
+	t := n.tops[m.Symbol]
+	if p := t.bid.Load(); p > 0 {
+		q.Bid = m.PriceText(p)
+	}
+	if p := t.ask.Load(); p > 0 {
+		q.Ask = m.PriceText(p)
+	}
+	if n.cfg.Redis != nil {
+		n.publishRedis(ctx, m, trades, q)
+	}
+	n.trades.Add(int64(len(trades)))
+	u := Update{Symbol: m.Symbol, Trades: trades, Quote: q}
+	n.subMu.Lock()
+	for ch := range n.subs {
+		select {
+		case ch <- u:
+		default: // a slow subscriber misses updates rather than stall settlement
+		}
+	}
+	n.subMu.Unlock()
+}
+
+// TradesKey is the Redis stream of symbol's trades; entry ids are
+// "<trade seq>-0".
+func (n *Node) TradesKey(symbol string) string {
+	return n.cfg.KeyPrefix + "marketdata:{" + symbol + "}:trades"
+}
+
+// QuotesKey is the Redis stream of symbol's quotes.
+func (n *Node) QuotesKey(symbol string) string {
+	return n.cfg.KeyPrefix + "marketdata:{" + symbol + "}:quotes"
+}
+
+// LiveChannel is the Redis channel of symbol's live updates.
+func (n *Node) LiveChannel(symbol string) string {
+	return n.cfg.KeyPrefix + "marketdata:{" + symbol + "}:live"
+}
+
+func (n *Node) publishRedis(ctx context.Context, m Market, trades []Trade, q Quote) {
+	r := n.cfg.Redis
+	maxLen := strconv.FormatInt(n.cfg.StreamMaxLen, 10)
+	cmds := make(rueidis.Commands, 0, len(trades)+2)
+	for i := range trades {
+		t := &trades[i]
+		cmds = append(cmds, r.B().Xadd().Key(n.TradesKey(m.Symbol)).Maxlen().Almost().Threshold(maxLen).
+			Id(strconv.FormatUint(t.Seq, 10)+"-0").FieldValue().
+			FieldValue("price", t.Price).FieldValue("quantity", t.Quantity).
+			FieldValue("buyOrderId", strconv.FormatUint(t.BuyOrder, 10)).FieldValue("sellOrderId", strconv.FormatUint(t.SellOrder, 10)).
+			FieldValue("takerSide", t.TakerSide).FieldValue("timestamp", strconv.FormatInt(t.Time.UnixMilli(), 10)).Build())
+	}
+	cmds = append(cmds, r.B().Xadd().Key(n.QuotesKey(m.Symbol)).Maxlen().Almost().Threshold(maxLen).Id("*").FieldValue().
+		FieldValue("bid", q.Bid).FieldValue("ask", q.Ask).FieldValue("volume", q.Volume).FieldValue("timestamp", strconv.FormatInt(q.Time, 10)).Build())
+	payload, _ := json.Marshal(Update{Symbol: m.Symbol, Trades: trades, Quote: q})
+	cmds = append(cmds, r.B().Publish().Channel(n.LiveChannel(m.Symbol)).Message(string(payload)).Build())
+	for i, res := range r.DoMulti(ctx, cmds...) {
+		err := res.Error()
+		if err == nil || (i < len(trades) && strings.Contains(err.Error(), "equal or smaller")) {
+			continue // a trade already in the stream before a crash
+		}
+		n.log.Warn("trading: market data", "symbol", m.Symbol, "err", err)
+	}
+}
+
+// Subscribe returns a channel of live updates (dropped when the reader is
+// slow) and a function that ends the subscription.
+func (n *Node) Subscribe(buffer int) (<-chan Update, func()) {
+	ch := make(chan Update, max(buffer, 1))
+	n.subMu.Lock()
+	n.subs[ch] = struct{}{}
+	n.subMu.Unlock()
+	return ch, func() {
+		n.subMu.Lock()
+		delete(n.subs, ch)
+		n.subMu.Unlock()
+	}
+}
+
+// HistoricalTrades reads symbol's trade stream between two trade sequence
+// numbers (inclusive; 0 = open end) with XRANGE.
+func (n *Node) HistoricalTrades(ctx context.Context, symbol string, from, to uint64, limit int64) ([]map[string]string, error) {
+	if n.cfg.Redis == nil {
+		return nil, errors.New("trading: no market-data store")
+	}
+	start, end := "-", "+"
+	if from > 0 {
+		start = fmt.Sprintf("%d-0", from)
+	}
+	if to > 0 {
+		end = fmt.Sprintf("%d-0", to)
+	}
+	entries, err := n.cfg.Redis.Do(ctx, n.cfg.Redis.B().Xrange().Key(n.TradesKey(symbol)).Start(start).End(end).Count(max(limit, 1)).Build()).AsXRange()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]map[string]string, len(entries))
+	for i, e := range entries {
+		row := map[string]string{"id": e.ID}
+		for k, v := range e.FieldValues {
+			row[k] = v
+		}
+		out[i] = row
+	}
+	return out, nil
+}
+
+// top is the best bid and ask of a book, kept by its sink on the book's
+// goroutine and read by the settler.
+type top struct {
+	book     *engine.Book
+	bid, ask atomic.Int64
+}
+
+func (t *top) update() {
+	if t.book == nil {
+		return
+	}
+	bid, _ := t.book.BestBid()
+	ask, _ := t.book.BestAsk()
+	t.bid.Store(bid)
+	t.ask.Store(ask)
+}
