@@ -110,6 +110,7 @@ func (p *RedisProcess) halt(sig syscall.Signal) error {
 	if p.cmd == nil {
 		return nil
 	}
+	_ = p.cmd.Process.Signal(syscall.SIGCONT) // in case it was paused
 	_ = p.cmd.Process.Signal(sig)
 	select {
 	case <-p.exited:
@@ -119,6 +120,23 @@ func (p *RedisProcess) halt(sig syscall.Signal) error {
 	}
 	p.cmd = nil
 	return nil
+}
+
+// Pause freezes the server (SIGSTOP): connections stay open but nothing
+// answers, as with a hung server or a network partition. Resume undoes it;
+// Stop and Close resume a paused server first.
+func (p *RedisProcess) Pause() error { return p.signal(syscall.SIGSTOP) }
+
+// Resume lets a paused server run again (SIGCONT).
+func (p *RedisProcess) Resume() error { return p.signal(syscall.SIGCONT) }
+
+func (p *RedisProcess) signal(sig syscall.Signal) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cmd == nil {
+		return errors.New("redis-server is not running")
+	}
+	return p.cmd.Process.Signal(sig)
 }
 
 // Restart starts the server again on the same port (empty: nothing was saved).

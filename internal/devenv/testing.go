@@ -314,3 +314,34 @@ func RequireRealMongo(t testing.TB, feature string) {
 		t.Skipf("needs a real MongoDB (%s is missing from the embedded FerretDB); set %s", feature, EnvMongoURL)
 	}
 }
+
+// RedisOutages runs f once per kind of outage ("paused": SIGSTOP, the
+// server keeps its connections but answers nothing, like a hang or a
+// partition; "stopped": connections refused) on a private redis-server and
+// a client with rueidis defaults. f sets up its state, then calls fail to
+// cause the outage.
+func RedisOutages(t *testing.T, f func(t *testing.T, c rueidis.Client, fail func())) {
+	for _, how := range []string{"paused", "stopped"} {
+		t.Run(how, func(t *testing.T) {
+			srv := StartRedis(t)
+			c, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{srv.Addr()}})
+			if err != nil {
+				t.Fatalf("devenv: redis client: %v", err)
+			}
+			t.Cleanup(c.Close)
+			f(t, c, func() {
+				t.Helper()
+				var err error
+				if how == "paused" {
+					err = srv.Pause()
+					t.Cleanup(func() { _ = srv.Resume() })
+				} else {
+					err = srv.Stop()
+				}
+				if err != nil {
+					t.Fatalf("devenv: %s redis-server: %v", how, err)
+				}
+			})
+		})
+	}
+}

@@ -1,0 +1,155 @@
+package redisconn_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/polystore/polystore/internal/devenv"
+	"github.com/polystore/polystore/redis/redisconn"
+	"github.com/redis/rueidis"
+	"github.com/stretchr/testify/require"
+)
+
+func TestMain(m *testing.M) { devenv.Main(m) }
+
+// slack covers scheduling on a busy machine; the bounds asserted below are
+// the documented ones plus slack, far below what unbounded calls take (a
+// GET with rueidis defaults and context.Background never returns).
+const slack = 1500 * time.Millisecond
+
+func timed(f func() error) (time.Duration, error) {
+	start := time.Now()
+	err := f()
+	return time.Since(start), err
+}
+
+// TestStoppedServer: with the server stopped, calls on a client with
+// rueidis defaults and on the fail-fast client return within the wrapper's
+// timeout as unreachable errors. Both recover after a restart.
+func TestStoppedServer(t *testing.T) {
+	srv := devenv.StartRedis(t)
+	def, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{srv.Addr()}})
+	require.NoError(t, err)
+	t.Cleanup(def.Close)
+	opt, err := redisconn.ParseURL(srv.Addr())
+	require.NoError(t, err)
+	fast, err := redisconn.NewClient(opt)
+	require.NoError(t, err)
+	t.Cleanup(fast.Close)
+
+	const timeout = 300 * time.Millisecond
+	wrapped := redisconn.WithTimeout(def, timeout)
+	fastWrapped := redisconn.WithTimeout(fast, redisconn.DefaultTimeout)
+	ctx := context.Background()
+	get := func(c rueidis.Client) error { return c.Do(ctx, c.B().Get().Key("k").Build()).Error() }
+	require.True(t, rueidis.IsRedisNil(get(wrapped)))
+	require.True(t, rueidis.IsRedisNil(get(fastWrapped)))
+
+	require.NoError(t, srv.Stop())
+	for i := 0; i < 3; i++ {
+		took, err := timed(func() error { return get(wrapped) })
+		require.True(t, redisconn.IsUnreachable(err), "%v", err)
+		require.Less(t, took, timeout+slack)
+
+		took, err = timed(func() error { return get(fastWrapped) })
+		require.Error(t, err)
+		require.True(t, redisconn.IsUnreachable(err), "%v", err)
+		require.Less(t, took, 500*time.Millisecond, "connection refused is not retried for long")
+
+		took, err = timed(func() error {
+			rs := wrapped.DoMulti(ctx, def.B().Set().Key("a").Value("1").Build(), def.B().Get().Key("a").Build())
+			return rs[1].Error()
+		})
+		require.True(t, redisconn.IsUnreachable(err), "%v", err)
+		require.Less(t, took, timeout+slack)
+	}
+
+	require.NoError(t, srv.Restart(ctx))
+	require.Eventually(t, func() bool { return rueidis.IsRedisNil(get(wrapped)) && rueidis.IsRedisNil(get(fastWrapped)) },
+		10*time.Second, 20*time.Millisecond)
+}
+
+// TestPausedServer: a server that accepts nothing but keeps its
+// connections open (SIGSTOP, like a partition or a hung server) is where a
+// client with rueidis defaults hangs: a read-only command is retried until
+// the context ends. The wrapper bounds it with *TimeoutError, also for a
+// caller whose own deadline is much later.
+func TestPausedServer(t *testing.T) {
+	srv := devenv.StartRedis(t)
+	c, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{srv.Addr()}})
+	require.NoError(t, err)
+	t.Cleanup(c.Close)
+	const timeout = 300 * time.Millisecond
+	w := redisconn.WithTimeout(c, timeout)
+	ctx := context.Background()
+	require.NoError(t, w.Do(ctx, w.B().Ping().Build()).Error())
+
+	require.NoError(t, srv.Pause())
+	t.Cleanup(func() { _ = srv.Resume() })
+	late, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	for i, call := range []func() error{
+		func() error { return w.Do(late, w.B().Get().Key("k").Build()).Error() },
+		func() error { return w.Do(ctx, w.B().Set().Key("k").Value("v").Build()).Error() },
+		func() error { return w.DoCache(ctx, w.B().Get().Key("k").Cache(), time.Minute).Error() },
+		func() error { return w.DoMulti(ctx, w.B().Get().Key("k").Build())[0].Error() },
+	} {
+		took, err := timed(call)
+		var te *redisconn.TimeoutError
+		require.ErrorAs(t, err, &te, "call %d: %v", i, err)
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		require.True(t, redisconn.IsUnreachable(err))
+		require.Less(t, took, timeout+slack)
+	}
+
+	// The caller's own shorter deadline stays the caller's: not a
+	// *TimeoutError, and not "unreachable".
+	short, cancel2 := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel2()
+	err = w.Do(short, w.B().Get().Key("k").Build()).Error()
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	var te *redisconn.TimeoutError
+	require.False(t, errors.As(err, &te))
+	require.False(t, redisconn.IsUnreachable(err))
+
+	require.NoError(t, srv.Resume())
+	require.Eventually(t, func() bool { return w.Do(ctx, w.B().Ping().Build()).Error() == nil }, 10*time.Second, 20*time.Millisecond)
+}
+
+func TestBlockingCommandsKeepCallerContext(t *testing.T) {
+	ns := devenv.Redis(t)
+	w := redisconn.WithTimeout(ns.Client, 100*time.Millisecond)
+	ctx := context.Background()
+	took, err := timed(func() error {
+		return w.Do(ctx, w.B().Blpop().Key(ns.Key("list")).Timeout(0.4).Build()).Error()
+	})
+	require.True(t, rueidis.IsRedisNil(err), "BLPOP waits its own timeout: %v", err)
+	require.GreaterOrEqual(t, took, 400*time.Millisecond)
+}
+
+func TestIsUnreachable(t *testing.T) {
+	require.False(t, redisconn.IsUnreachable(nil))
+	require.False(t, redisconn.IsUnreachable(context.Canceled))
+	require.False(t, redisconn.IsUnreachable(context.DeadlineExceeded))
+	require.True(t, redisconn.IsUnreachable(&redisconn.TimeoutError{Timeout: time.Second, Err: context.DeadlineExceeded}))
+	require.True(t, redisconn.IsUnreachable(errors.New("dial tcp: connection refused")))
+}
+
+func TestArguments(t *testing.T) {
+	require.Nil(t, redisconn.WithTimeout(nil, time.Second))
+	_, err := redisconn.NewClient(rueidis.ClientOption{})
+	require.Error(t, err)
+	_, err = redisconn.ParseURL("")
+	require.Error(t, err)
+	_, err = redisconn.ParseURL("redis://[::1")
+	require.Error(t, err)
+	opt := redisconn.FailFast(rueidis.ClientOption{})
+	require.Equal(t, redisconn.DialTimeout, opt.Dialer.Timeout)
+	require.Equal(t, redisconn.ConnTimeout, opt.ConnWriteTimeout)
+	require.NotNil(t, opt.RetryDelay)
+	require.Equal(t, 5*time.Second, redisconn.FailFast(rueidis.ClientOption{Dialer: net.Dialer{Timeout: 5 * time.Second}}).Dialer.Timeout,
+		"explicit settings are kept")
+}
