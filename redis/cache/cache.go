@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/polystore/polystore/redis/redisconn"
 	"github.com/redis/rueidis"
 	"golang.org/x/sync/singleflight"
 )
@@ -65,15 +66,18 @@ type Config struct {
 	// until the key changes: treat values from Get as read-only (do not
 	// modify their maps, slices or pointees).
 	L1Decoded bool
+	// Timeout bounds each Redis call (default redisconn.DefaultTimeout,
+	// 1s; negative: only the caller's context bounds calls). Together with
+	// a client from redisconn.NewClient, a Get against a stopped server
+	// fails (or falls back to the loader) in milliseconds.
+	Timeout time.Duration
 	// FallbackToLoader makes Get call the loader directly while Redis is
 	// unreachable (nothing is cached meanwhile). Without it, Get returns a
 	// *RedisError.
 	FallbackToLoader bool
 	// ProbeInterval: after Redis was found unreachable, Get skips Redis
 	// (loader fallback or an immediate *RedisError) and lets one call per
-	// ProbeInterval try it again (default 1s). Give the client
-	// DisableRetry (or a short RetryDelay) so that try fails fast: rueidis
-	// retries read-only commands until the context ends otherwise.
+	// ProbeInterval try it again (default 1s).
 	ProbeInterval time.Duration
 	// OnEvent receives degraded/recovered and decode-error events. It is
 	// called synchronously: keep it fast.
@@ -91,11 +95,10 @@ type Cache struct {
 
 // shared is the state namespaces of one Cache have in common.
 type shared struct {
-	flight   singleflight.Group
-	memo     *memo // decoded L1 values, with Config.L1Decoded
-	degraded atomic.Bool
-	probeAt  atomic.Int64 // unix nanos: while degraded, the next call that may try Redis
-	stats    counters
+	flight  singleflight.Group
+	memo    *memo // decoded L1 values, with Config.L1Decoded
+	breaker redisconn.Breaker
+	stats   counters
 }
 
 type counters struct {
@@ -142,6 +145,10 @@ func New(client rueidis.Client, cfg Config) (*Cache, error) {
 			*d.v = d.def
 		}
 	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = redisconn.DefaultTimeout
+	}
+	client = redisconn.WithTimeout(client, cfg.Timeout)
 	if cfg.NegativeTTL == 0 {
 		cfg.NegativeTTL = time.Minute
 	}
@@ -158,6 +165,7 @@ func New(client rueidis.Client, cfg Config) (*Cache, error) {
 		cfg.Logger = slog.Default()
 	}
 	sh := &shared{}
+	sh.breaker.Interval = cfg.ProbeInterval
 	if cfg.L1 && cfg.L1Decoded {
 		sh.memo = newMemo()
 	}
@@ -193,7 +201,7 @@ func (c *Cache) Stats() Stats {
 }
 
 // Degraded reports whether the last Redis call failed to reach Redis.
-func (c *Cache) Degraded() bool { return c.shared.degraded.Load() }
+func (c *Cache) Degraded() bool { return c.shared.breaker.Down() }
 
 // Key returns the Redis key of a cache key: Prefix + Namespace + ":{" + key + "}".
 func (c *Cache) Key(key string) string { return c.nsPrefix() + "{" + key + "}" }
@@ -265,29 +273,19 @@ var errSkipped = errors.New("redis was unreachable; waiting for the next probe")
 
 // skipRedis reports whether this call should not try Redis: Redis was
 // unreachable and it is not yet time (or not this caller's turn) to probe.
-func (c *Cache) skipRedis() bool {
-	if !c.shared.degraded.Load() {
-		return false
-	}
-	at := c.shared.probeAt.Load()
-	now := time.Now().UnixNano()
-	return now < at || !c.shared.probeAt.CompareAndSwap(at, now+int64(c.cfg.ProbeInterval))
-}
+func (c *Cache) skipRedis() bool { return c.shared.breaker.Skip() }
 
 // observe tracks Redis reachability from the error of a Redis call and
-// returns err wrapped as *RedisError (nil stays nil).
+// returns err wrapped as *RedisError (nil and nil replies stay as they are).
 func (c *Cache) observe(op, key string, err error) error {
-	if err == nil || rueidis.IsRedisNil(err) {
-		if c.shared.degraded.Load() && c.shared.degraded.CompareAndSwap(true, false) {
-			c.emit(Event{Kind: EventRecovered, Key: key})
-		}
-		return err
+	switch c.shared.breaker.Observe(err) {
+	case redisconn.WentDown:
+		c.emit(Event{Kind: EventDegraded, Key: key, Err: err})
+	case redisconn.CameBack:
+		c.emit(Event{Kind: EventRecovered, Key: key})
 	}
-	if _, isReply := rueidis.IsRedisErr(err); !isReply && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
-		c.shared.probeAt.Store(time.Now().Add(c.cfg.ProbeInterval).UnixNano())
-		if c.shared.degraded.CompareAndSwap(false, true) {
-			c.emit(Event{Kind: EventDegraded, Key: key, Err: err})
-		}
+	if err == nil || rueidis.IsRedisNil(err) {
+		return err
 	}
 	return &RedisError{Op: op, Key: key, Err: err}
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/polystore/polystore/redis/redisconn"
 	"github.com/redis/rueidis"
 )
 
@@ -34,6 +35,9 @@ type Options struct {
 	// expiry is enforced by the Redis server's clock, so a Now far from
 	// the server's makes boards expire early or late.
 	Now func() time.Time
+	// Timeout bounds each Redis call (default redisconn.DefaultTimeout,
+	// 1s; negative: only the caller's context bounds calls).
+	Timeout time.Duration
 }
 
 // Entry is a member with its score and 1-based rank.
@@ -62,7 +66,10 @@ func New(c rueidis.Client, name string, o *Options) *Board {
 	if opt.Prefix == "" {
 		opt.Prefix = DefaultPrefix
 	}
-	return &Board{c: c, key: opt.Prefix + name, o: opt}
+	if opt.Timeout == 0 {
+		opt.Timeout = redisconn.DefaultTimeout
+	}
+	return &Board{c: redisconn.WithTimeout(c, opt.Timeout), key: opt.Prefix + name, o: opt}
 }
 
 // Key returns the sorted-set key.

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/polystore/polystore/redis/redisconn"
 	"github.com/redis/rueidis"
 )
 
@@ -39,6 +40,9 @@ type Options struct {
 	// InstanceTimeout bounds each call to one instance of a Redlock (N>1),
 	// so a dead instance costs little; default 50ms. Unused for N=1.
 	InstanceTimeout time.Duration
+	// Timeout bounds each Redis call (default redisconn.DefaultTimeout,
+	// 1s; negative: only the caller's context bounds calls).
+	Timeout time.Duration
 }
 
 // AcquireOpts are per-call options; nil takes the Locker's defaults.
@@ -127,6 +131,17 @@ func NewRedlock(clients []rueidis.Client, o *Options) (*Locker, error) {
 	if opt.InstanceTimeout <= 0 {
 		opt.InstanceTimeout = DefaultInstanceTimeout
 	}
+	if opt.Timeout == 0 {
+		opt.Timeout = redisconn.DefaultTimeout
+	}
+	bounded := make([]rueidis.Client, len(clients))
+	for i, c := range clients {
+		if c == nil {
+			return nil, errors.New("lock: nil client")
+		}
+		bounded[i] = redisconn.WithTimeout(c, opt.Timeout)
+	}
+	clients = bounded
 	return &Locker{clients: clients, quorum: len(clients)/2 + 1, o: opt, gates: map[string]*gate{}}, nil
 }
 

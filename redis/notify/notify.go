@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/polystore/polystore/redis/redisconn"
 	"github.com/redis/rueidis"
 )
 
@@ -47,6 +48,9 @@ type Options struct {
 	InboxMaxLen int64
 	// Logger receives connection and decoding problems; default slog.Default().
 	Logger *slog.Logger
+	// Timeout bounds each Redis call but the subscriber connection (default redisconn.DefaultTimeout,
+	// 1s; negative: only the caller's context bounds calls).
+	Timeout time.Duration
 }
 
 // Handler receives a notification and the channel it came on. Handlers run
@@ -91,6 +95,10 @@ func New(c rueidis.Client, o *Options) *Hub {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
+	if opt.Timeout == 0 {
+		opt.Timeout = redisconn.DefaultTimeout
+	}
+	c = redisconn.WithTimeout(c, opt.Timeout)
 	h := &Hub{c: c, o: opt, channels: map[string][]*sub{}, patterns: map[string][]*sub{},
 		stop: make(chan struct{}), done: make(chan struct{}), ready: make(chan struct{})}
 	go h.loop()

@@ -1,14 +1,23 @@
 package ratelimit
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"math"
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/polystore/polystore/redis/redisconn"
 )
+
+// errSkipped is the cause of the *RedisError the middleware acts on while
+// it skips an unreachable Redis between probes.
+var errSkipped = errors.New("redis was unreachable; waiting for the next probe")
 
 // Policy says what Middleware does when Redis cannot be reached.
 type Policy uint8
@@ -63,10 +72,94 @@ type MiddlewareOpts struct {
 	OnUnavailable Policy
 	// Local is the in-process limiter used by FailLocal (required then).
 	Local Checker
-	// Logger receives failures to reach Redis (default slog.Default()).
+	// Logger receives outages (default slog.Default()): one warning when
+	// Redis becomes unreachable, at most one summary per LogInterval while
+	// it stays so, one message when it answers again — never one line per
+	// request.
 	Logger *slog.Logger
+	// LogInterval spaces the outage summaries (default 10s).
+	LogInterval time.Duration
+	// ProbeInterval: while Redis is unreachable, requests skip it and go
+	// straight to the OnUnavailable policy; one request per ProbeInterval
+	// tries Redis again (default 1s).
+	ProbeInterval time.Duration
+	// Stats, if set, receives counters of outages and of requests handled
+	// by the OnUnavailable policy (export them as metrics).
+	Stats *MiddlewareStats
 	// Denied writes the 429 body; default a plain-text message.
 	Denied http.Handler
+}
+
+// MiddlewareStats counts what Middleware did while Redis was unreachable.
+// Read the fields with their Load methods; safe for concurrent use.
+type MiddlewareStats struct {
+	// Outages counts transitions from reachable to unreachable.
+	Outages atomic.Int64
+	// Unavailable counts requests handled by the OnUnavailable policy.
+	Unavailable atomic.Int64
+	// Skipped counts the requests among them that did not try Redis
+	// because it was known to be down (between probes).
+	Skipped atomic.Int64
+}
+
+// outageLog logs outages rate-limited.
+type outageLog struct {
+	logger   *slog.Logger
+	every    time.Duration
+	policy   Policy
+	mu       sync.Mutex
+	lastLog  time.Time
+	since    time.Time
+	count    int64 // requests under the policy since lastLog
+	total    int64 // requests under the policy in this outage
+	breaker  *redisconn.Breaker
+	active   atomic.Bool // an outage is being reported
+	stats    *MiddlewareStats
+	internal MiddlewareStats
+}
+
+func (o *outageLog) unavailable(ctx context.Context, err error, skipped bool) {
+	o.stats.Unavailable.Add(1)
+	if skipped {
+		o.stats.Skipped.Add(1)
+	}
+	tr := redisconn.Unchanged
+	if !skipped {
+		tr = o.breaker.Observe(err)
+	}
+	now := time.Now()
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.count++
+	o.total++
+	switch {
+	case tr == redisconn.WentDown || o.since.IsZero():
+		o.stats.Outages.Add(1)
+		o.since, o.lastLog, o.count, o.total = now, now, 0, 1
+		o.active.Store(true)
+		o.logger.WarnContext(ctx, "rate limiter unavailable; applying policy until it answers",
+			"policy", o.policy, "err", err)
+	case now.Sub(o.lastLog) >= o.every:
+		o.logger.WarnContext(ctx, "rate limiter still unavailable", "policy", o.policy,
+			"for", now.Sub(o.since).Round(time.Millisecond), "requests", o.count, "err", err)
+		o.lastLog, o.count = now, 0
+	}
+}
+
+func (o *outageLog) answered(ctx context.Context) {
+	o.breaker.Observe(nil)
+	if !o.active.Load() {
+		return
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.since.IsZero() {
+		return
+	}
+	o.logger.InfoContext(ctx, "rate limiter recovered", "policy", o.policy,
+		"after", time.Since(o.since).Round(time.Millisecond), "requests", o.total)
+	o.since = time.Time{}
+	o.active.Store(false)
 }
 
 // Middleware limits requests with c, sets RateLimit-Limit,
@@ -86,6 +179,14 @@ func Middleware(c Checker, opts *MiddlewareOpts) func(http.Handler) http.Handler
 	if o.OnUnavailable == FailLocal && o.Local == nil {
 		panic("ratelimit: FailLocal needs MiddlewareOpts.Local")
 	}
+	if o.LogInterval <= 0 {
+		o.LogInterval = 10 * time.Second
+	}
+	out := &outageLog{logger: o.Logger, every: o.LogInterval, policy: o.OnUnavailable,
+		breaker: &redisconn.Breaker{Interval: o.ProbeInterval}, stats: o.Stats}
+	if out.stats == nil {
+		out.stats = &out.internal
+	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			key, err := o.Key(r)
@@ -97,9 +198,18 @@ func Middleware(c Checker, opts *MiddlewareOpts) func(http.Handler) http.Handler
 			if o.Cost != nil {
 				ao.Cost = o.Cost(r)
 			}
-			res, err := c.Allow(r.Context(), key, ao)
+			var res Result
+			skipped := out.breaker.Skip()
+			if skipped {
+				err = &RedisError{Op: "allow", Err: errSkipped}
+			} else {
+				res, err = c.Allow(r.Context(), key, ao)
+			}
+			if err == nil {
+				out.answered(r.Context())
+			}
 			if err != nil && IsUnavailable(err) {
-				o.Logger.WarnContext(r.Context(), "rate limiter unavailable", "policy", o.OnUnavailable, "err", err)
+				out.unavailable(r.Context(), err, skipped)
 				switch o.OnUnavailable {
 				case FailOpen:
 					next.ServeHTTP(w, r)

@@ -91,7 +91,7 @@ func TestMiddlewareRedisDown(t *testing.T) {
 	local, err := ratelimit.NewLocal(cfg)
 	require.NoError(t, err)
 	open := ratelimit.Middleware(l, &ratelimit.MiddlewareOpts{Logger: quiet, Key: ratelimit.KeyByHeader("X-API-Key"), OnUnavailable: ratelimit.FailOpen})(okHandler())
-	closed := ratelimit.Middleware(l, &ratelimit.MiddlewareOpts{Logger: quiet, Key: ratelimit.KeyByHeader("X-API-Key"), OnUnavailable: ratelimit.FailClosed})(okHandler())
+	closed := ratelimit.Middleware(l, &ratelimit.MiddlewareOpts{Logger: quiet, Key: ratelimit.KeyByHeader("X-API-Key"), OnUnavailable: ratelimit.FailClosed, ProbeInterval: 20 * time.Millisecond})(okHandler())
 	fallback := ratelimit.Middleware(l, &ratelimit.MiddlewareOpts{Logger: quiet, Key: ratelimit.KeyByHeader("X-API-Key"), OnUnavailable: ratelimit.FailLocal, Local: local})(okHandler())
 
 	// Redis up: the limit is shared by every middleware (one Redis key).
@@ -129,7 +129,12 @@ func TestMiddlewareRedisDown(t *testing.T) {
 		_, err := l.Allow(context.Background(), "probe", nil)
 		return err == nil
 	}, 10*time.Second, 50*time.Millisecond)
-	rec := get(t, closed, "k")
+	// The middleware probes Redis again after ProbeInterval.
+	var rec *httptest.ResponseRecorder
+	require.Eventually(t, func() bool {
+		rec = get(t, closed, "k")
+		return rec.Code != http.StatusServiceUnavailable
+	}, 10*time.Second, 30*time.Millisecond)
 	require.Equal(t, 200, rec.Code, "Redis is used again")
 	require.Equal(t, "1", rec.Header().Get("RateLimit-Remaining"))
 }

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/polystore/polystore/redis/redisconn"
 	"github.com/redis/rueidis"
 )
 
@@ -102,6 +103,9 @@ type Config struct {
 	// Now overrides the clock (tests). Nil: the Redis server's clock, read
 	// inside the script, so every client agrees on time.
 	Now func() time.Time
+	// Timeout bounds each Redis call (default redisconn.DefaultTimeout,
+	// 1s; negative: only the caller's context bounds calls).
+	Timeout time.Duration
 }
 
 func (c *Config) validate() error {
@@ -168,6 +172,10 @@ func New(client rueidis.Client, cfg Config) (*Limiter, error) {
 	if cfg.Prefix == "" {
 		cfg.Prefix = "ratelimit:"
 	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = redisconn.DefaultTimeout
+	}
+	client = redisconn.WithTimeout(client, cfg.Timeout)
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	l := &Limiter{client: client, cfg: cfg, script: cfg.Algorithm.script(), idBase: hex.EncodeToString(b[:])}

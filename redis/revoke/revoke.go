@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/polystore/polystore/redis/redisconn"
 	"github.com/redis/rueidis"
 )
 
@@ -29,9 +30,9 @@ type Options struct {
 	// kept: no token issued before it can still be valid after that long.
 	// Zero keeps the mark forever (one small key per user).
 	MaxTokenLifetime time.Duration
-	// Timeout bounds each Check (the client otherwise retries a dead
-	// server until the context ends); default 500ms. Past it the check
-	// fails closed (or open, with FailOpen).
+	// Timeout bounds each Redis call, Check included (the client otherwise
+	// retries a dead server until the context ends); default 500ms. Past
+	// it the check fails closed (or open, with FailOpen).
 	Timeout time.Duration
 	// Logger receives fail-open errors; default slog.Default().
 	Logger *slog.Logger
@@ -63,7 +64,7 @@ func New(c rueidis.Client, o *Options) *Store {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	return &Store{c: c, o: opt}
+	return &Store{c: redisconn.WithTimeout(c, opt.Timeout), o: opt}
 }
 
 // Claims are the registered claims a revocation check needs.

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
+	"github.com/polystore/polystore/redis/redisconn"
 	"github.com/redis/rueidis"
 )
 
@@ -21,6 +23,9 @@ type Options struct {
 	// XADD MAXLEN ~ MaxLen (approximate, cheap; the stream may hold a
 	// little more). Default 100,000; negative disables trimming.
 	MaxLen int64
+	// Timeout bounds each Redis call (blocking reads wait for their BLOCK time) (default redisconn.DefaultTimeout,
+	// 1s; negative: only the caller's context bounds calls).
+	Timeout time.Duration
 }
 
 // Stream is a bounded Redis stream.
@@ -32,10 +37,15 @@ type Stream struct {
 
 // New returns the Stream at key. It does no I/O.
 func New(c rueidis.Client, key string, o *Options) *Stream {
-	s := &Stream{c: c, key: key, maxLen: DefaultMaxLen}
+	s := &Stream{key: key, maxLen: DefaultMaxLen}
+	timeout := redisconn.DefaultTimeout
 	if o != nil && o.MaxLen != 0 {
 		s.maxLen = o.MaxLen
 	}
+	if o != nil && o.Timeout != 0 {
+		timeout = o.Timeout
+	}
+	s.c = redisconn.WithTimeout(c, timeout)
 	return s
 }
 
