@@ -13,7 +13,7 @@ const PolicyName = "tenant_isolation"
 
 // currentTenant is the policies' expression: the transaction's tenant, or
 // NULL when none is set. A connection that ran a tenant transaction keeps
-// the setting defined with the value '' afterwards, so NULLIF maps both
+// the setting defined with the value ” afterwards, so NULLIF maps both
 // "never set" and "set by an earlier transaction" to NULL, which matches
 // no row. It is a stable expression, evaluated once per statement, so the
 // planner uses the (tenant_id, ...) indexes.

@@ -39,15 +39,17 @@ type StoreConfig struct {
 	// PerTenantConns caps the connections one tenant holds at once
 	// (default MaxConns/4, at least 1).
 	PerTenantConns int
-	// MaxWait bounds the wait for a tenant slot (default 2s): past it
-	// the operation fails with ErrTenantBusy.
+	// MaxWait bounds the wait for a tenant slot (default 2s; past it the
+	// operation fails with ErrTenantBusy), and then for a pooled
+	// connection (past it: orm's P2024 pool timeout).
 	MaxWait time.Duration
 }
 
 // Store runs tenant work on one shared pool as the app role.
 type Store struct {
-	client *db.Client
-	gate   *Gate
+	client  *db.Client
+	gate    *Gate
+	maxWait time.Duration
 }
 
 // OpenStore connects and runs CheckRole: it refuses (with an
@@ -77,7 +79,7 @@ func OpenStore(ctx context.Context, cfg StoreConfig) (*Store, error) {
 		return nil, err
 	}
 	c := db.New(orm.NewWithPool(pool, &orm.Config{PoolTimeout: cfg.MaxWait}))
-	return &Store{client: c, gate: NewGate(cfg.PerTenantConns, cfg.MaxWait)}, nil
+	return &Store{client: c, gate: NewGate(cfg.PerTenantConns, cfg.MaxWait), maxWait: cfg.MaxWait}, nil
 }
 
 // Close closes the pool.
@@ -112,6 +114,13 @@ func (s *Store) InTenant(ctx context.Context, tenant string, fn func(ctx context
 		return err
 	}
 	defer release()
+	if opts == nil {
+		opts = &orm.TxOpts{MaxWait: s.maxWait}
+	} else if opts.MaxWait == 0 {
+		o := *opts
+		o.MaxWait = s.maxWait
+		opts = &o
+	}
 	return s.client.With(orm.Tenant(TenantField, tenant)).Transaction(ctx, fn, opts)
 }
 
