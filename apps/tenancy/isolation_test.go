@@ -94,11 +94,11 @@ func isLongRun() bool { return os.Getenv("POLYSTORE_LONG") == "1" }
 // no tenant ever reads a row of another tenant (foreign rows = 0), raw SQL
 // without any tenant filter run through the client returns exactly the
 // tenant's own rows, and every tenant's rows match its model. Writes aimed
-// at another tenant's rows affect nothing. CI runs 20,000 operations;
+// at another tenant's rows affect nothing. CI runs 10,000 operations;
 // POLYSTORE_LONG=1 runs 100,000.
 func TestIsolationInvariant(t *testing.T) {
 	const tenants = 64
-	ops := 20_000
+	ops := 10_000
 	if isLongRun() {
 		ops = 100_000
 	}
@@ -130,7 +130,7 @@ func TestIsolationInvariant(t *testing.T) {
 			select {
 			case <-done:
 				return
-			case <-time.After(time.Duration(50+rng.IntN(100)) * time.Millisecond):
+			case <-time.After(time.Duration(100+rng.IntN(150)) * time.Millisecond):
 			}
 			var n int64
 			err := e.admin.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM (

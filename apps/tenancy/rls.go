@@ -66,7 +66,7 @@ func securityStatements(r Roles) []string {
 			tenants integer
 		)`,
 		"REVOKE ALL ON "+AuditSchema+".admin_reports FROM PUBLIC",
-		"GRANT INSERT, UPDATE ON "+AuditSchema+".admin_reports TO "+report,
+		"GRANT SELECT, INSERT, UPDATE ON "+AuditSchema+".admin_reports TO "+report,
 		"GRANT USAGE ON ALL SEQUENCES IN SCHEMA "+AuditSchema+" TO "+report,
 		// The one cross-tenant path: a fixed, reviewed query returning
 		// per-tenant aggregates (never rows), each call recorded with its

@@ -149,3 +149,6 @@ func (s *Store) CreateTenant(ctx context.Context, name string, plan db.Plan, adm
 	}
 	return t, u, nil
 }
+
+// readOnly runs a tenant transaction READ ONLY.
+var readOnly = orm.TxOpts{ReadOnly: true}
