@@ -9,6 +9,9 @@ require (
 	github.com/google/go-cmp v0.7.0
 	github.com/google/uuid v1.6.0
 	github.com/jackc/pgx/v5 v5.12.0
+	github.com/lucsky/cuid v1.2.1
+	github.com/matoous/go-nanoid/v2 v2.1.0
+	github.com/oklog/ulid/v2 v2.1.2
 	github.com/redis/rueidis v1.0.79
 	github.com/shopspring/decimal v1.4.0
 	github.com/spf13/cobra v1.10.2

@@ -211,7 +211,7 @@ func build(s *psl.Schema, o *Options) (*view, error) {
 			v.Imports = append(v.Imports, imp)
 		}
 	}
-	for _, imp := range []string{"github.com/jackc/pgx/v5", "github.com/jackc/pgx/v5/pgtype"} {
+	for _, imp := range []string{"github.com/jackc/pgx/v5", "github.com/jackc/pgx/v5/pgtype", idgenImport} {
 		if b.imports[imp] {
 			v.ExtImports = append(v.ExtImports, imp)
 		}
@@ -444,9 +444,13 @@ func (b *builder) meta(m *psl.Model, db *migrate.Database) string {
 			parts = append(parts, "Nullable: true")
 		}
 		if f.Default != nil && !f.Default.ClientGenerated() {
-			// uuid(), cuid(), nanoid() and ulid() have no database
-			// default: the caller supplies the value.
 			parts = append(parts, "HasDefault: true")
+		}
+		if f.Default != nil && f.Default.ClientGenerated() {
+			// uuid(), cuid(), nanoid() and ulid() have no database
+			// default: the client generates the value, as Prisma's does.
+			parts = append(parts, "Generate: "+b.generator(m, f))
+			b.imports[idgenImport] = true
 		}
 		if f.UpdatedAt {
 			parts = append(parts, "UpdatedAt: true")
@@ -502,6 +506,36 @@ func (b *builder) meta(m *psl.Model, db *migrate.Database) string {
 	}
 	w.WriteString("}")
 	return w.String()
+}
+
+const idgenImport = "github.com/polystore/polystore/postgres/orm/idgen"
+
+// generator returns the idgen function producing f's client-side default.
+func (b *builder) generator(m *psl.Model, f *psl.Field) string {
+	d := f.Default
+	switch d.Kind {
+	case psl.DefaultUUID:
+		if d.Version == "7" {
+			return "idgen.UUIDv7"
+		}
+		return "idgen.UUID"
+	case psl.DefaultCUID:
+		if d.Version == "2" {
+			return "idgen.CUID2"
+		}
+		return "idgen.CUID"
+	case psl.DefaultNanoID:
+		if d.Version == "" {
+			return "idgen.NanoID"
+		}
+		n, err := strconv.Atoi(d.Version)
+		if err != nil || n < 2 || n > 255 {
+			b.bad("%s.%s: nanoid(%s) needs a length from 2 to 255", m.Name, f.Name, d.Version)
+			return "nil"
+		}
+		return "idgen.NanoIDOf(" + strconv.Itoa(n) + ")"
+	}
+	return "idgen.ULID"
 }
 
 func schemaOf(s string) string {

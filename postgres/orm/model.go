@@ -88,6 +88,12 @@ type Field struct {
 	// UpdatedAt marks @updatedAt fields: set to now() on create and update
 	// unless the data sets them.
 	UpdatedAt bool
+	// Generate produces the value of a client-side default — Prisma's
+	// @default(uuid()), uuid(7), cuid(), cuid(2), nanoid(), nanoid(n),
+	// ulid(); see package idgen — for every row a create leaves the field
+	// out of (create, createMany, nested and upsert creates). A value the
+	// data gives, even null, is kept.
+	Generate func() string
 
 	qcol string // quoted column
 }

@@ -34,7 +34,7 @@ func (h *handle) createNested(ctx context.Context, m *Model, d Data, path string
 		}
 		if rec != nil {
 			for i, f := range rw.r.local {
-				as = append(as, assign{f, rec[rw.r.foreign[i].Name]})
+				as = setAssign(as, f, rec[rw.r.foreign[i].Name])
 			}
 		}
 	}
@@ -56,6 +56,17 @@ func (h *handle) createNested(ctx context.Context, m *Model, d Data, path string
 		}
 	}
 	return rec, nil
+}
+
+// setAssign sets f to v in as, replacing a generated value of f.
+func setAssign(as []assign, f *Field, v any) []assign {
+	for i := range as {
+		if as[i].f == f {
+			as[i].v = v
+			return as
+		}
+	}
+	return append(as, assign{f, v})
 }
 
 func checkNestedForCreate(m *Model, rw relWrite, p string) error {
@@ -461,7 +472,7 @@ func (h *handle) updateNested(ctx context.Context, m *Model, w Where, d Data, pa
 		}
 		if rec != nil {
 			for i, f := range rw.r.local {
-				as = append(as, assign{f, rec[rw.r.foreign[i].Name]})
+				as = setAssign(as, f, rec[rw.r.foreign[i].Name])
 			}
 		}
 		if len(n.DeleteMany) > 0 {

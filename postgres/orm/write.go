@@ -111,6 +111,9 @@ func splitData(m *Model, d Data, path string, forCreate bool) ([]assign, []relWr
 	for _, f := range m.Fields {
 		v, ok := d[f.Name]
 		if !ok {
+			if forCreate && f.Generate != nil {
+				as = append(as, assign{f, f.Generate()})
+			}
 			continue
 		}
 		p := joinPath(path, f.Name)

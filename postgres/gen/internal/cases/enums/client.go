@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/polystore/polystore/postgres/gen/typed"
 	"github.com/polystore/polystore/postgres/orm"
+	"github.com/polystore/polystore/postgres/orm/idgen"
 )
 
 // Status is the enum Status.
@@ -56,7 +57,7 @@ var TaskModel = &orm.Model{
 		{Name: "prev", Type: orm.Enum, EnumName: "Status", EnumValues: []string{"active", "in-progress", "done ok", "default", "HTTP error"}, Nullable: true},
 		{Name: "data", Type: orm.Bytes, Nullable: true},
 		{Name: "score", Type: orm.Float, Nullable: true},
-		{Name: "uuid", Type: orm.String, DBType: "uuid"},
+		{Name: "uuid", Type: orm.String, DBType: "uuid", Generate: idgen.UUID},
 	},
 	PrimaryKey: []string{"id"},
 	Uniques: []orm.Unique{
