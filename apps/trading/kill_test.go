@@ -35,7 +35,10 @@ func TestNodeChild(t *testing.T) {
 	var c childConfig
 	require.NoError(t, json.Unmarshal([]byte(raw), &c))
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, c.PG)
+	pcfg, err := pgxpool.ParseConfig(c.PG)
+	require.NoError(t, err)
+	pcfg.MaxConns = 8 // relay and one settler per symbol
+	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	require.NoError(t, err)
 	defer pool.Close()
 	store, err := NewStore(pool, nil)

@@ -28,7 +28,10 @@ type env struct {
 func setup(t testing.TB) *env {
 	t.Helper()
 	u := devenv.PostgresURL(t)
-	pool, err := pgxpool.New(context.Background(), u)
+	cfg, err := pgxpool.ParseConfig(u)
+	require.NoError(t, err)
+	cfg.MaxConns = 16 // traders, the conservation watcher, relay and settlers
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
 	require.NoError(t, ApplySchema(context.Background(), pool))

@@ -298,7 +298,7 @@ func (s *Store) Place(ctx context.Context, r *OrderRequest, opts *PlaceOpts) (*d
 		_, err = tx.Outbox.Create(ctx, &db.OutboxCreateArgs{Data: []db.OutboxSet{
 			db.OutboxFields.OrderID.Set(out.ID), db.OutboxFields.Op.Set("place"), db.OutboxFields.Symbol.Set(o.m.Symbol)}})
 		return err
-	}, &orm.TxOpts{Isolation: orm.Serializable, MaxRetries: retries, RetryBackoff: time.Millisecond, Timeout: 10 * time.Second})
+	}, &orm.TxOpts{Isolation: orm.Serializable, MaxRetries: retries, RetryBackoff: time.Millisecond, MaxWait: 10 * time.Second, Timeout: 10 * time.Second})
 	if err != nil {
 		return nil, err
 	}
@@ -326,7 +326,7 @@ func (s *Store) Cancel(ctx context.Context, account int, orderID int64) error {
 		_, err = tx.Outbox.Create(ctx, &db.OutboxCreateArgs{Data: []db.OutboxSet{
 			db.OutboxFields.OrderID.Set(orderID), db.OutboxFields.Op.Set("cancel"), db.OutboxFields.Symbol.Set(o.Symbol)}})
 		return err
-	}, &orm.TxOpts{Isolation: orm.Serializable, MaxRetries: 50, RetryBackoff: time.Millisecond})
+	}, &orm.TxOpts{Isolation: orm.Serializable, MaxRetries: 50, RetryBackoff: time.Millisecond, MaxWait: 10 * time.Second, Timeout: 10 * time.Second})
 	if err == nil && s.wake != nil {
 		s.wake()
 	}
