@@ -254,3 +254,64 @@ func TestReclaimPagesThroughPending(t *testing.T) {
 	runWorker(t, w)
 	require.Eventually(t, func() bool { return count.Load() == total }, 30*time.Second, 10*time.Millisecond)
 }
+
+// TestTrimAckedKeepsUnfinishedWork checks that trimming removes exactly
+// the entries every group acknowledged: pending (delivered, not acked) and
+// undelivered entries of the slowest group survive.
+func TestTrimAckedKeepsUnfinishedWork(t *testing.T) {
+	ctx := context.Background()
+	ns := devenv.Redis(t)
+	c := ns.Client
+	s := stream.New(c, ns.Key("s"), &stream.Options{MaxLen: -1})
+
+	n, err := s.TrimAcked(ctx)
+	require.NoError(t, err, "a missing stream is not an error")
+	require.Zero(t, n)
+
+	var ids []string
+	for i := range 10 {
+		id, err := s.Append(ctx, "n", fmt.Sprint(i))
+		require.NoError(t, err)
+		ids = append(ids, id)
+	}
+	n, err = s.TrimAcked(ctx)
+	require.NoError(t, err)
+	require.Zero(t, n, "without groups nothing is acknowledged")
+
+	for _, g := range []string{"fast", "slow"} {
+		require.NoError(t, c.Do(ctx, c.B().XgroupCreate().Key(s.Key()).Group(g).Id("0").Build()).Error())
+	}
+	read := func(group string, count int64) {
+		require.NoError(t, c.Do(ctx, c.B().Xreadgroup().Group(group, "c").Count(count).Streams().Key(s.Key()).Id(">").Build()).Error())
+	}
+	ack := func(group string, ids ...string) {
+		require.NoError(t, c.Do(ctx, c.B().Xack().Key(s.Key()).Group(group).Id(ids...).Build()).Error())
+	}
+	// fast: everything read and acked. slow: 6 read, entries 0-2 and 4-5
+	// acked, entry 3 pending, 6-9 never delivered.
+	read("fast", 10)
+	ack("fast", ids...)
+	read("slow", 6)
+	ack("slow", ids[0], ids[1], ids[2], ids[4], ids[5])
+
+	n, err = s.TrimAcked(ctx)
+	require.NoError(t, err)
+	require.Equal(t, int64(3), n, "only entries below the oldest pending one go")
+	left, err := c.Do(ctx, c.B().Xrange().Key(s.Key()).Start("-").End("+").Build()).AsXRange()
+	require.NoError(t, err)
+	require.Equal(t, ids[3], left[0].ID)
+	require.Len(t, left, 7)
+
+	ack("slow", ids[3])
+	n, err = s.TrimAcked(ctx)
+	require.NoError(t, err)
+	require.Equal(t, int64(3), n, "entries 3-5 acked, 6-9 not yet delivered")
+	read("slow", 10)
+	ack("slow", ids[6:]...)
+	n, err = s.TrimAcked(ctx)
+	require.NoError(t, err)
+	require.Equal(t, int64(4), n)
+	l, err := s.Len(ctx)
+	require.NoError(t, err)
+	require.Zero(t, l)
+}
