@@ -22,11 +22,14 @@ type RedisProcess struct {
 	dir    string
 	cmd    *exec.Cmd
 	exited chan error
+	extra  []string
 }
 
 // StartRedisProcess starts redis-server from PATH on 127.0.0.1:port (0 picks
-// a free port), keeping nothing on disk. Stop it with Stop.
-func StartRedisProcess(ctx context.Context, port int) (*RedisProcess, error) {
+// a free port), keeping nothing on disk unless extra arguments say so
+// (e.g. "--appendonly", "yes", "--appendfsync", "always": they come last
+// and win, and a restart then reloads what was written). Stop it with Stop.
+func StartRedisProcess(ctx context.Context, port int, extra ...string) (*RedisProcess, error) {
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		return nil, errors.New("redis-server is not on PATH (install with `apt-get install redis-server`)")
 	}
@@ -41,7 +44,7 @@ func StartRedisProcess(ctx context.Context, port int) (*RedisProcess, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &RedisProcess{port: port, dir: dir}
+	p := &RedisProcess{port: port, dir: dir, extra: extra}
 	if err := p.start(ctx); err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, err
@@ -71,8 +74,9 @@ func (p *RedisProcess) start(ctx context.Context) error {
 	if p.cmd != nil {
 		return errors.New("redis-server already running")
 	}
-	cmd := exec.Command("redis-server", "--bind", "127.0.0.1", "--port", strconv.Itoa(p.port),
-		"--save", "", "--appendonly", "no", "--dir", p.dir, "--protected-mode", "no")
+	args := append([]string{"--bind", "127.0.0.1", "--port", strconv.Itoa(p.port),
+		"--save", "", "--appendonly", "no", "--dir", p.dir, "--protected-mode", "no"}, p.extra...)
+	cmd := exec.Command("redis-server", args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start redis-server: %w", err)
@@ -139,7 +143,8 @@ func (p *RedisProcess) signal(sig syscall.Signal) error {
 	return p.cmd.Process.Signal(sig)
 }
 
-// Restart starts the server again on the same port (empty: nothing was saved).
+// Restart starts the server again on the same port: empty, unless the
+// extra arguments turned persistence on.
 func (p *RedisProcess) Restart(ctx context.Context) error { return p.start(ctx) }
 
 // Close stops the server and removes its directory.

@@ -253,12 +253,13 @@ func escapeGlob(s string) string {
 
 // StartRedis starts a private redis-server for the test (for fault tests
 // that stop and restart it), stopped at cleanup. It skips, or fails in CI,
-// when redis-server is not installed.
-func StartRedis(t testing.TB) *RedisProcess {
+// when redis-server is not installed. Extra arguments go to redis-server
+// (see StartRedisProcess).
+func StartRedis(t testing.TB, extra ...string) *RedisProcess {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	p, err := StartRedisProcess(ctx, 0)
+	p, err := StartRedisProcess(ctx, 0, extra...)
 	if err != nil {
 		missing(t, &UnavailableError{Store: StoreRedis, Tried: []string{"redis-server from PATH"}, Hint: hintRedis, Err: err})
 	}
