@@ -1,0 +1,134 @@
+package analytics
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+)
+
+// Paths of the HTTP API.
+const (
+	PathEvents   = "/analytics/events"
+	PathSeries   = "/api/analytics/series"
+	PathSegments = "/api/analytics/segments"
+)
+
+// apiError is the JSON body of every error: a stable code and a message.
+type apiError struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	var e apiError
+	e.Error.Code, e.Error.Message = code, msg
+	writeJSON(w, status, e)
+}
+
+// IngestResponse is the body of POST /analytics/events.
+type IngestResponse struct {
+	Accepted int         `json:"accepted"`
+	Rejected []Rejection `json:"rejected"`
+}
+
+// Handler serves the API:
+//
+//	POST /analytics/events          JSON array or NDJSON batch -> 200
+//	                                {accepted, rejected: [{index, code, reason}]};
+//	                                400 when nothing is valid, 413 too large,
+//	                                503 backlog_full or store unavailable
+//	GET  /api/analytics/series      ?minutes=60 -> Series
+//	GET  /api/analytics/segments    ?min_orders&min_ltv&recency_days&limit -> Segment
+func (a *App) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST "+PathEvents, a.serveIngest)
+	mux.HandleFunc("GET "+PathSeries, a.serveSeries)
+	mux.HandleFunc("GET "+PathSegments, a.serveSegments)
+	return mux
+}
+
+func (a *App) serveIngest(w http.ResponseWriter, r *http.Request) {
+	max := a.validator.Limits().MaxBodyBytes
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeError(w, http.StatusRequestEntityTooLarge, "batch_too_large", "the body exceeds "+strconv.FormatInt(max, 10)+" bytes")
+			return
+		}
+		writeError(w, http.StatusBadRequest, "unreadable_body", err.Error())
+		return
+	}
+	n, bad, err := a.Ingest(r.Context(), body)
+	var be *BatchError
+	switch {
+	case errors.As(err, &be):
+		writeError(w, http.StatusBadRequest, be.Code, be.Reason)
+		return
+	case errors.Is(err, ErrBacklogFull):
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusServiceUnavailable, "backlog_full", err.Error())
+		return
+	case err != nil:
+		a.log.Warn("analytics: ingest", "err", err)
+		writeError(w, http.StatusServiceUnavailable, "store_unavailable", "the events could not be recorded; retry")
+		return
+	}
+	if bad == nil {
+		bad = []Rejection{}
+	}
+	status := http.StatusOK
+	if n == 0 {
+		status = http.StatusBadRequest
+	}
+	writeJSON(w, status, IngestResponse{Accepted: n, Rejected: bad})
+}
+
+func (a *App) serveSeries(w http.ResponseWriter, r *http.Request) {
+	minutes := 60
+	if v := r.URL.Query().Get("minutes"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "invalid_parameter", "minutes must be an integer")
+			return
+		}
+		minutes = n
+	}
+	s, err := a.Series(r.Context(), minutes)
+	a.reply(w, s, err)
+}
+
+func (a *App) serveSegments(w http.ResponseWriter, r *http.Request) {
+	rules, err := ParseSegmentRules(r.URL.Query())
+	if err != nil {
+		a.reply(w, nil, err)
+		return
+	}
+	s, err := a.QuerySegment(r.Context(), rules)
+	a.reply(w, s, err)
+}
+
+func (a *App) reply(w http.ResponseWriter, v any, err error) {
+	var pe *ParamError
+	switch {
+	case errors.As(err, &pe):
+		writeError(w, http.StatusBadRequest, "invalid_parameter", pe.Error())
+	case errors.Is(err, ErrInvalidConfig):
+		writeError(w, http.StatusNotImplemented, "not_configured", err.Error())
+	case err != nil:
+		a.log.Warn("analytics: query", "err", err)
+		writeError(w, http.StatusServiceUnavailable, "store_unavailable", "the query failed; retry")
+	default:
+		writeJSON(w, http.StatusOK, v)
+	}
+}

@@ -1,0 +1,26 @@
+package analytics
+
+import (
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestSegmentQueryShape: whatever the rules, the SQL text is the same and
+// the rules travel as bind parameters (the guide spliced recencyDays into
+// INTERVAL '${days} days').
+func TestSegmentQueryShape(t *testing.T) {
+	want, _, err := segmentWhere(SegmentRules{MinOrders: 1, RecencyDays: 30}).Build()
+	require.NoError(t, err)
+	require.Contains(t, want, "make_interval(days => $3)")
+	for _, r := range []SegmentRules{
+		{MinOrders: math.MaxInt64, MinLTV: 1e12, RecencyDays: 3650},
+		{MinOrders: 0, MinLTV: 0.5, RecencyDays: 1},
+	} {
+		text, args, err := segmentWhere(r).Build()
+		require.NoError(t, err)
+		require.Equal(t, want, text)
+		require.Equal(t, []any{r.MinOrders, r.MinLTV, r.RecencyDays}, args)
+	}
+}
