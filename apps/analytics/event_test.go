@@ -9,9 +9,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/polystore/polystore/apps/analytics"
+	"github.com/polystore/polystore/internal/testclock"
 )
 
-var fixedNow = time.Date(2030, 5, 6, 7, 8, 9, 0, time.UTC)
+var fixedNow = testclock.Now().UTC().Truncate(time.Millisecond)
 
 func validator() *analytics.Validator {
 	return analytics.NewValidator(analytics.Limits{}, nil, func() time.Time { return fixedNow })

@@ -10,12 +10,12 @@ import (
 // A batch is validated event by event: good events are kept, bad ones
 // come back with their index, a stable code and a reason.
 func ExampleValidator_Parse() {
-	now := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
-	v := analytics.NewValidator(analytics.Limits{}, nil, func() time.Time { return now })
+	v := analytics.NewValidator(analytics.Limits{}, nil, nil)
+	anHourAgo := time.Now().Add(-time.Hour).Format(time.RFC3339)
 	good, bad, err := v.Parse([]byte(`[
 		{"eventType": "page_view", "userId": "u1", "value": 42.5},
 		{"eventType": "page_view"},
-		{"eventType": "purchase", "userId": "u2", "timestamp": "2030-01-01T00:00:00Z"}
+		{"eventType": "purchase", "userId": "u2", "timestamp": "` + anHourAgo + `"}
 	]`))
 	fmt.Println(len(good), good[0].Type, *good[0].Value, err)
 	for _, r := range bad {
