@@ -47,9 +47,6 @@ type Config struct {
 	// MaxBacklog bounds the stream: past this many unacknowledged entries
 	// ingest answers 503 (default 100,000 entries of up to 1,000 events).
 	MaxBacklog int64
-	// TimeSeries creates the rollup collection as a time-series collection
-	// (a real MongoDB only; see docs/analytics.md).
-	TimeSeries bool
 	Limits     Limits
 	// Clock is the time source (default time.Now).
 	Clock  func() time.Time
@@ -133,7 +130,7 @@ func New(cfg Config) (*App, error) {
 		a.pg = orm.NewWithPool(cfg.Postgres, nil)
 	}
 	if cfg.Mongo != nil {
-		s, err := RollupSchema(cfg.TimeSeries)
+		s, err := RollupSchema(false)
 		if err != nil {
 			return nil, err
 		}

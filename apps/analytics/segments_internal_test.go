@@ -5,6 +5,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/polystore/polystore/mongo/odm"
 )
 
 // TestSegmentQueryShape: whatever the rules, the SQL text is the same and
@@ -23,4 +26,17 @@ func TestSegmentQueryShape(t *testing.T) {
 		require.Equal(t, want, text)
 		require.Equal(t, []any{r.MinOrders, r.MinLTV, r.RecencyDays}, args)
 	}
+}
+
+// TestRollupTimeSeriesCommand pins the create command of the time-series
+// form of the rollup collection (MongoDB only; FerretDB has none).
+func TestRollupTimeSeriesCommand(t *testing.T) {
+	s, err := RollupSchema(true)
+	require.NoError(t, err)
+	cmd := odm.CreateCollectionCommand("analytics_rollups", s.Options())
+	require.Equal(t, bson.D{{Key: "create", Value: "analytics_rollups"}, {Key: "timeseries", Value: bson.D{
+		{Key: "timeField", Value: "date"}, {Key: "metaField", Value: "metric"}, {Key: "granularity", Value: "minutes"}}}}, cmd)
+	plain, err := RollupSchema(false)
+	require.NoError(t, err)
+	require.Nil(t, odm.CreateCollectionCommand("analytics_rollups", plain.Options()))
 }
