@@ -1,0 +1,234 @@
+package tenancy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/polystore/polystore/mongo/odm"
+)
+
+// Record is a tenant's flexible document (the guide's tenantSchema):
+// free-form data and user-defined custom fields.
+type Record struct {
+	ID             bson.ObjectID  `bson:"_id,omitempty" json:"id"`
+	TenantID       string         `bson:"tenantId" json:"tenantId"`
+	CollectionName string         `bson:"collectionName,omitempty" json:"collectionName"`
+	Data           bson.M         `bson:"data,omitempty" json:"data"`
+	CustomFields   map[string]any `bson:"customFields,omitempty" json:"customFields"`
+	CreatedAt      time.Time      `bson:"createdAt" json:"createdAt"`
+	UpdatedAt      time.Time      `bson:"updatedAt" json:"updatedAt"`
+}
+
+// RecordSchema is the guide's tenantSchema: tenantId (required, indexed),
+// collectionName, data (Mixed), customFields (a Map of Mixed), strict
+// off, and the two compound indexes {tenantId, data.status} and
+// {tenantId, data.createdAt: -1}.
+func RecordSchema() *odm.Schema {
+	s := odm.NewSchema(&odm.SchemaOpts{Strict: odm.StrictOff, Timestamps: odm.DefaultTimestamps},
+		odm.String("tenantId").Required().Indexed().SetImmutable(),
+		odm.String("collectionName"),
+		odm.Mixed("data"),
+		odm.MapOf("customFields", odm.Mixed("")),
+	)
+	s.AddIndex(odm.Index{Keys: bson.D{{Key: "tenantId", Value: 1}, {Key: "data.status", Value: 1}}})
+	s.AddIndex(odm.Index{Keys: bson.D{{Key: "tenantId", Value: 1}, {Key: "data.createdAt", Value: -1}}})
+	return s
+}
+
+// FieldNameError reports a custom field name that cannot be used (HTTP 400).
+type FieldNameError struct {
+	Name   string
+	Reason string
+}
+
+func (e *FieldNameError) Error() string {
+	return fmt.Sprintf("tenancy: custom field name %.40q: %s", e.Name, e.Reason)
+}
+
+// MaxFieldNameLen bounds custom field names (bytes).
+const MaxFieldNameLen = 64
+
+// MaxCustomFields bounds the custom fields of one record.
+const MaxCustomFields = 50
+
+// ValidateFieldName accepts names of 1 to MaxFieldNameLen bytes of valid
+// UTF-8 without "$" (operators), "." (paths), NUL or control characters,
+// so a user's field name can never change the shape of a query or update.
+func ValidateFieldName(name string) error {
+	bad := func(r string) error { return &FieldNameError{Name: name, Reason: r} }
+	switch {
+	case name == "":
+		return bad("empty")
+	case len(name) > MaxFieldNameLen:
+		return bad(fmt.Sprintf("longer than %d bytes", MaxFieldNameLen))
+	case !utf8.ValidString(name):
+		return bad("not UTF-8")
+	}
+	for _, r := range name {
+		switch {
+		case r == '$':
+			return bad(`contains "$"`)
+		case r == '.':
+			return bad(`contains "."`)
+		case r < 0x20 || r == 0x7f:
+			return bad("contains a control character")
+		}
+	}
+	return nil
+}
+
+// ErrFieldValue reports a custom field value that is not a scalar.
+var ErrFieldValue = errors.New("tenancy: custom field values must be strings, numbers, booleans or null")
+
+func checkFields(fields map[string]any) error {
+	if len(fields) > MaxCustomFields {
+		return fmt.Errorf("tenancy: at most %d custom fields", MaxCustomFields)
+	}
+	for k, v := range fields {
+		if err := ValidateFieldName(k); err != nil {
+			return err
+		}
+		if !scalar(v) {
+			return fmt.Errorf("%w (field %q)", ErrFieldValue, k)
+		}
+	}
+	return nil
+}
+
+func scalar(v any) bool {
+	switch v.(type) {
+	case nil, string, bool, float64, float32, int, int32, int64:
+		return true
+	}
+	return false
+}
+
+// Records stores tenants' flexible documents through mongo/odm. Every
+// method takes the tenant and puts it in the filter of each read, count,
+// update and delete, and in each document written: there is no unscoped
+// path.
+type Records struct {
+	m *odm.Model[Record]
+}
+
+// NewRecords binds the model to db's "records" collection and creates its
+// indexes.
+func NewRecords(ctx context.Context, db *mongo.Database) (*Records, error) {
+	m, err := odm.NewModel[Record](db, "Record", RecordSchema(), &odm.ModelOpts{Collection: "records"})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := m.SyncIndexes(ctx, nil); err != nil {
+		return nil, fmt.Errorf("tenancy: record indexes: %w", err)
+	}
+	return &Records{m: m}, nil
+}
+
+// Model is the underlying odm model.
+func (r *Records) Model() *odm.Model[Record] { return r.m }
+
+// Create stores rec for tenant (rec.TenantID is overwritten).
+func (r *Records) Create(ctx context.Context, tenant string, rec *Record) error {
+	if _, err := ParseTenantID(tenant); err != nil {
+		return err
+	}
+	if rec == nil {
+		return errors.New("tenancy: nil record")
+	}
+	if err := checkFields(rec.CustomFields); err != nil {
+		return err
+	}
+	rec.TenantID = tenant
+	return r.m.Create(ctx, rec)
+}
+
+// RecordQuery selects a tenant's records: by collection and, optionally,
+// one custom field's value.
+type RecordQuery struct {
+	Collection string
+	Field      string // validated custom field name; "" for none
+	Value      any    // a scalar
+	Limit      int64  // default 100
+}
+
+func (r *Records) filter(tenant string, q *RecordQuery) (bson.D, error) {
+	if _, err := ParseTenantID(tenant); err != nil {
+		return nil, err
+	}
+	f := bson.D{{Key: "tenantId", Value: tenant}}
+	if q == nil {
+		return f, nil
+	}
+	if q.Collection != "" {
+		f = append(f, bson.E{Key: "collectionName", Value: q.Collection})
+	}
+	if q.Field != "" {
+		if err := ValidateFieldName(q.Field); err != nil {
+			return nil, err
+		}
+		if !scalar(q.Value) {
+			return nil, ErrFieldValue
+		}
+		f = append(f, bson.E{Key: "customFields." + q.Field, Value: q.Value})
+	}
+	return f, nil
+}
+
+// Find returns tenant's records matching q, newest first.
+func (r *Records) Find(ctx context.Context, tenant string, q *RecordQuery) ([]*Record, error) {
+	f, err := r.filter(tenant, q)
+	if err != nil {
+		return nil, err
+	}
+	limit := int64(100)
+	if q != nil && q.Limit > 0 && q.Limit < limit {
+		limit = q.Limit
+	}
+	return r.m.Find(f).Sort("-createdAt").Limit(limit).Lean().All(ctx)
+}
+
+// Count counts tenant's records matching q.
+func (r *Records) Count(ctx context.Context, tenant string, q *RecordQuery) (int64, error) {
+	f, err := r.filter(tenant, q)
+	if err != nil {
+		return 0, err
+	}
+	return r.m.Count(ctx, f)
+}
+
+// SetField sets one custom field of one of tenant's records; matched is
+// false when tenant has no record with that id.
+func (r *Records) SetField(ctx context.Context, tenant string, id bson.ObjectID, name string, value any) (matched bool, err error) {
+	f, err := r.filter(tenant, nil)
+	if err != nil {
+		return false, err
+	}
+	if err := ValidateFieldName(name); err != nil {
+		return false, err
+	}
+	if !scalar(value) {
+		return false, ErrFieldValue
+	}
+	f = append(f, bson.E{Key: "_id", Value: id})
+	res, err := r.m.UpdateOne(ctx, f, bson.D{{Key: "$set", Value: bson.D{{Key: "customFields." + name, Value: value}}}}, nil)
+	if err != nil {
+		return false, err
+	}
+	return res.MatchedCount == 1, nil
+}
+
+// Delete removes one of tenant's records.
+func (r *Records) Delete(ctx context.Context, tenant string, id bson.ObjectID) (bool, error) {
+	f, err := r.filter(tenant, nil)
+	if err != nil {
+		return false, err
+	}
+	n, err := r.m.DeleteOne(ctx, append(f, bson.E{Key: "_id", Value: id}))
+	return n == 1, err
+}
