@@ -83,12 +83,16 @@ func ValidateFieldName(name string) error {
 	return nil
 }
 
+// ErrRecordShape reports a record with too many custom fields or data
+// nested too deep.
+var ErrRecordShape = errors.New("tenancy: record too large")
+
 // ErrFieldValue reports a custom field value that is not a scalar.
 var ErrFieldValue = errors.New("tenancy: custom field values must be strings, numbers, booleans or null")
 
 func checkFields(fields map[string]any) error {
 	if len(fields) > MaxCustomFields {
-		return fmt.Errorf("tenancy: at most %d custom fields", MaxCustomFields)
+		return fmt.Errorf("%w: at most %d custom fields", ErrRecordShape, MaxCustomFields)
 	}
 	for k, v := range fields {
 		if err := ValidateFieldName(k); err != nil {
@@ -96,6 +100,34 @@ func checkFields(fields map[string]any) error {
 		}
 		if !scalar(v) {
 			return fmt.Errorf("%w (field %q)", ErrFieldValue, k)
+		}
+	}
+	return nil
+}
+
+// checkData validates every key of free-form data, at any depth (at most
+// 8 levels), with ValidateFieldName.
+func checkData(v any, depth int) error {
+	if depth > 8 {
+		return fmt.Errorf("%w: data nested deeper than 8 levels", ErrRecordShape)
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if err := ValidateFieldName(k); err != nil {
+				return err
+			}
+			if err := checkData(e, depth+1); err != nil {
+				return err
+			}
+		}
+	case bson.M:
+		return checkData(map[string]any(x), depth)
+	case []any:
+		for _, e := range x {
+			if err := checkData(e, depth+1); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -142,6 +174,9 @@ func (r *Records) Create(ctx context.Context, tenant string, rec *Record) error 
 		return errors.New("tenancy: nil record")
 	}
 	if err := checkFields(rec.CustomFields); err != nil {
+		return err
+	}
+	if err := checkData(rec.Data, 0); err != nil {
 		return err
 	}
 	rec.TenantID = tenant

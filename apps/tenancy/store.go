@@ -43,6 +43,8 @@ type StoreConfig struct {
 	// operation fails with ErrTenantBusy), and then for a pooled
 	// connection (past it: orm's P2024 pool timeout).
 	MaxWait time.Duration
+	// OnQuery, when set, receives every statement (orm.Config.OnQuery).
+	OnQuery func(context.Context, orm.QueryEvent)
 }
 
 // Store runs tenant work on one shared pool as the app role.
@@ -78,7 +80,7 @@ func OpenStore(ctx context.Context, cfg StoreConfig) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	c := db.New(orm.NewWithPool(pool, &orm.Config{PoolTimeout: cfg.MaxWait}))
+	c := db.New(orm.NewWithPool(pool, &orm.Config{PoolTimeout: cfg.MaxWait, OnQuery: cfg.OnQuery}))
 	return &Store{client: c, gate: NewGate(cfg.PerTenantConns, cfg.MaxWait), maxWait: cfg.MaxWait}, nil
 }
 
