@@ -5,7 +5,7 @@ BENCHSTAT     ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009
 BENCH         ?= .
 BENCHCOUNT    ?= 6
 
-.PHONY: test lint fmt fmt-check vet staticcheck unit clock-check bench demo doctor serve mongoose-fixtures
+.PHONY: test lint fmt fmt-check vet staticcheck unit clock-check bench demo doctor serve mongoose-fixtures prisma-fixtures
 
 ## test: everything CI checks — formatting, vet, staticcheck, all tests with -race, and the
 ## clock-sensitive packages again with their clocks ten years ahead and behind
@@ -50,6 +50,14 @@ bench:
 ## TestMongooseParity compares odm with the committed fixtures.json, so tests never need Node
 mongoose-fixtures:
 	cd mongo/odm/testdata/mongoose && npm ci --no-audit --no-fund && TZ=UTC node generate.js
+
+## prisma-fixtures: record Prisma 7's format, DMMF and migration DDL (its WebAssembly engines, run by
+## Node >= 20 with npm) next to every golden schema of postgres/psl and postgres/migrate; the Go tests
+## compare with the committed prisma.* files, so tests never need Node
+PRISMA_FIXTURE_DIRS ?= $(wildcard postgres/psl/testdata/valid/*) $(wildcard postgres/migrate/testdata/ddl/*)
+prisma-fixtures:
+	cd postgres/migrate/testdata/prisma && npm ci --no-audit --no-fund
+	node --experimental-wasm-modules --no-warnings postgres/migrate/testdata/prisma/record.mjs $(PRISMA_FIXTURE_DIRS)
 
 doctor:
 	$(GO) run ./cmd/polystore doctor

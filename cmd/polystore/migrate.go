@@ -291,7 +291,7 @@ func (d *diffSource) load(ctx context.Context, side, shadow string, schemas []st
 	}
 	switch {
 	case d.empty:
-		return &migrate.Database{}, nil
+		return nil, nil // the empty database: not even the default schema
 	case d.schema != "":
 		s, err := psl.LoadFile(d.schema)
 		if err != nil {

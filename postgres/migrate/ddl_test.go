@@ -35,19 +35,43 @@ func loadSchema(t testing.TB, path string) *psl.Schema {
 	return s
 }
 
-// TestDDLGolden: the migration from an empty database to each
-// testdata/ddl/<case>/schema.prisma matches migration.sql, Prisma's layout.
+// goldenSchemas lists every golden schema of postgres/psl and
+// postgres/migrate: testdata/ddl/<case> here and psl's
+// testdata/valid/<case>, each a folder with schema.prisma.
+func goldenSchemas(t testing.TB) []string {
+	t.Helper()
+	var dirs []string
+	for _, glob := range []string{"testdata/ddl/*/schema.prisma", "../psl/testdata/valid/*/schema.prisma"} {
+		m, err := filepath.Glob(glob)
+		require.NoError(t, err)
+		for _, p := range m {
+			dirs = append(dirs, filepath.Dir(p))
+		}
+	}
+	require.NotEmpty(t, dirs)
+	return dirs
+}
+
+// TestDDLGolden: for every golden schema that Prisma 7 accepted (make
+// prisma-fixtures recorded prisma.sql beside it), the migration from an
+// empty database is byte for byte what Prisma's schema engine writes;
+// a testdata/ddl case without a reference matches its migration.sql.
 func TestDDLGolden(t *testing.T) {
-	entries, err := os.ReadDir("testdata/ddl")
-	require.NoError(t, err)
-	require.NotEmpty(t, entries)
-	for _, e := range entries {
-		t.Run(e.Name(), func(t *testing.T) {
-			dir := filepath.Join("testdata", "ddl", e.Name())
+	for _, dir := range goldenSchemas(t) {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
 			s := loadSchema(t, filepath.Join(dir, "schema.prisma"))
 			plan := migrate.Diff(nil, migrate.FromSchema(s))
 			require.Empty(t, plan.Destructive())
-			golden(t, filepath.Join(dir, "migration.sql"), plan.SQL())
+			want, err := os.ReadFile(filepath.Join(dir, "prisma.sql"))
+			switch {
+			case err == nil:
+				if diff := cmp.Diff(string(want), plan.SQL()); diff != "" {
+					t.Fatalf("differs from Prisma 7's migration (-prisma +polystore):\n%s", diff)
+				}
+			case filepath.Base(filepath.Dir(dir)) == "ddl":
+				// No reference recorded: polystore's own golden file.
+				golden(t, filepath.Join(dir, "migration.sql"), plan.SQL())
+			}
 			// The target compared with itself needs nothing.
 			require.True(t, migrate.Diff(migrate.FromSchema(s), migrate.FromSchema(s)).Empty())
 		})

@@ -1,8 +1,11 @@
 package migrate
 
 import (
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -13,20 +16,21 @@ type StepKind string
 
 // Step kinds, in the order a plan applies them.
 const (
-	CreateSchema   StepKind = "CreateSchema"
-	CreateEnum     StepKind = "CreateEnum"
-	AlterEnum      StepKind = "AlterEnum"
-	DropForeignKey StepKind = "DropForeignKey"
-	DropIndex      StepKind = "DropIndex"
-	AlterTable     StepKind = "AlterTable"
-	DropTable      StepKind = "DropTable"
-	CreateTable    StepKind = "CreateTable"
-	DropEnum       StepKind = "DropEnum"
-	CreateIndex    StepKind = "CreateIndex"
-	AddForeignKey  StepKind = "AddForeignKey"
+	CreateSchema    StepKind = "CreateSchema"
+	CreateExtension StepKind = "CreateExtension"
+	CreateEnum      StepKind = "CreateEnum"
+	AlterEnum       StepKind = "AlterEnum"
+	DropForeignKey  StepKind = "DropForeignKey"
+	DropIndex       StepKind = "DropIndex"
+	AlterTable      StepKind = "AlterTable"
+	DropTable       StepKind = "DropTable"
+	CreateTable     StepKind = "CreateTable"
+	DropEnum        StepKind = "DropEnum"
+	CreateIndex     StepKind = "CreateIndex"
+	AddForeignKey   StepKind = "AddForeignKey"
 )
 
-var stepOrder = []StepKind{CreateSchema, CreateEnum, AlterEnum, DropForeignKey, DropIndex, AlterTable,
+var stepOrder = []StepKind{CreateSchema, CreateExtension, CreateEnum, AlterEnum, DropForeignKey, DropIndex, AlterTable,
 	DropTable, CreateTable, DropEnum, CreateIndex, AddForeignKey}
 
 // Step is one reviewable change: its kind, the object it touches, its SQL
@@ -101,11 +105,14 @@ func (p *Plan) Warnings() []string {
 	return out
 }
 
-// Diff computes the steps that turn from into to. It never guesses
+// Diff computes the steps that turn from into to. A nil from is the empty
+// database, without even the default schema (Prisma's --from-empty): the
+// plan then starts with CREATE SCHEMA IF NOT EXISTS "public". It never guesses
 // renames: a renamed table or column (for example a changed @map) shows up
 // as a drop and a create, flagged destructive, with a warning that says how
 // to turn it into a rename by hand.
 func Diff(from, to *Database) *Plan {
+	empty := from == nil
 	if from == nil {
 		from = &Database{}
 	}
@@ -113,7 +120,8 @@ func Diff(from, to *Database) *Plan {
 		to = &Database{}
 	}
 	d := &differ{steps: map[StepKind][]Step{}, oldTables: tableIndex(from), newTables: tableIndex(to)}
-	d.schemas(from, to)
+	d.schemas(from, to, empty)
+	d.extensions(from, to)
 	d.enums(from, to)
 	for _, t := range to.Tables {
 		old := d.oldTable(t.Schema, t.Name)
@@ -161,18 +169,40 @@ func displayName(schema, name string) string {
 	return schema + "." + name
 }
 
-func (d *differ) schemas(from, to *Database) {
-	have := map[string]bool{"": true}
+// extensions creates the extensions to needs that from lacks. Extensions
+// are never dropped: other schemas or objects may use them.
+func (d *differ) extensions(from, to *Database) {
+	have := map[string]bool{}
+	for _, x := range from.Extensions {
+		have[x.Name] = true
+	}
+	for _, x := range to.Extensions {
+		if !have[x.Name] {
+			have[x.Name] = true
+			d.add(Step{Kind: CreateExtension, Object: x.Name, SQL: createExtensionSQL(x)})
+		}
+	}
+}
+
+// schemas creates the database schemas to uses that from lacks, in name
+// order as Prisma writes them; the default schema only when from is the
+// empty database.
+func (d *differ) schemas(from, to *Database, empty bool) {
+	have := map[string]bool{"": !empty}
 	for _, t := range from.Tables {
 		have[t.Schema] = true
 	}
 	for _, e := range from.Enums {
 		have[e.Schema] = true
 	}
+	var need []string
 	want := func(s string) {
 		if !have[s] {
 			have[s] = true
-			d.add(Step{Kind: CreateSchema, Object: s, SQL: "CREATE SCHEMA IF NOT EXISTS " + quoteIdent(s) + ";"})
+			if s == "" {
+				s = DefaultSchema
+			}
+			need = append(need, s)
 		}
 	}
 	for _, e := range to.Enums {
@@ -180,6 +210,10 @@ func (d *differ) schemas(from, to *Database) {
 	}
 	for _, t := range to.Tables {
 		want(t.Schema)
+	}
+	sort.Strings(need)
+	for _, s := range need {
+		d.add(Step{Kind: CreateSchema, Object: s, SQL: "CREATE SCHEMA IF NOT EXISTS " + quoteIdent(s) + ";"})
 	}
 }
 
@@ -263,12 +297,29 @@ func (d *differ) recreateEnum(old, e *Enum, removed []string, to *Database) {
 
 func (d *differ) createTable(t *Table) {
 	d.add(Step{Kind: CreateTable, Object: displayName(t.Schema, t.Name), SQL: createTableSQL(t), Table: t})
-	for _, ix := range t.Indexes {
+	for _, ix := range createIndexOrder(t.Indexes) {
 		d.add(Step{Kind: CreateIndex, Object: displayName(t.Schema, t.Name), SQL: createIndexSQL(t, ix), Table: t})
 	}
 	for _, fk := range t.ForeignKeys {
 		d.add(Step{Kind: AddForeignKey, Object: displayName(t.Schema, t.Name), SQL: addForeignKeySQL(t, fk), Table: t})
 	}
+}
+
+// createIndexOrder returns the indexes of a new table in the order Prisma
+// creates them: @unique fields, then @@index, then @@unique.
+func createIndexOrder(ixs []*Index) []*Index {
+	rank := func(ix *Index) int {
+		switch {
+		case ix.Unique && ix.FieldLevel:
+			return 0
+		case !ix.Unique:
+			return 1
+		}
+		return 2
+	}
+	out := append([]*Index(nil), ixs...)
+	sort.SliceStable(out, func(i, j int) bool { return rank(out[i]) < rank(out[j]) })
+	return out
 }
 
 func (d *differ) dropTable(t *Table) {
@@ -306,11 +357,27 @@ func sameIndex(a, b *Index) bool {
 		return false
 	}
 	for i := range a.Columns {
-		if a.Columns[i] != b.Columns[i] {
+		x, y := a.Columns[i], b.Columns[i]
+		if x.Name != y.Name || x.Desc != y.Desc || !sameOpClass(x, y) {
 			return false
 		}
 	}
 	return true
+}
+
+// sameOpClass compares operator classes; an explicit one that is the
+// default in use on the other side (ops: JsonbOps on a jsonb GIN index)
+// is the same, as PostgreSQL does not record the difference.
+func sameOpClass(x, y IndexColumn) bool {
+	switch {
+	case x.OpClass == y.OpClass:
+		return true
+	case x.OpClass == "":
+		return y.OpClass == x.DefaultOpClass
+	case y.OpClass == "":
+		return x.OpClass == y.DefaultOpClass
+	}
+	return false
 }
 
 func normMethod(m string) string {
@@ -593,7 +660,32 @@ func sameDefault(o, n *Column) bool {
 	if o.Default == "" || n.Default == "" || o.Default == n.Default {
 		return o.Default == n.Default
 	}
-	return normDefault(o.Default) == normDefault(n.Default)
+	a, b := normDefault(o.Default), normDefault(n.Default)
+	if a == b {
+		return true
+	}
+	if base := strings.TrimSuffix(canonType(n.Type), "[]"); base == "JSONB" || base == "JSON" {
+		return sameJSONLiteral(a, b)
+	}
+	return false
+}
+
+// sameJSONLiteral compares two quoted JSON literals by value: PostgreSQL
+// stores jsonb defaults normalised (key order, spacing).
+func sameJSONLiteral(a, b string) bool {
+	unq := func(s string) (any, bool) {
+		if len(s) < 2 || s[0] != '\'' || s[len(s)-1] != '\'' {
+			return nil, false
+		}
+		var v any
+		if err := json.Unmarshal([]byte(strings.ReplaceAll(s[1:len(s)-1], "''", "'")), &v); err != nil {
+			return nil, false
+		}
+		return v, true
+	}
+	x, ok1 := unq(a)
+	y, ok2 := unq(b)
+	return ok1 && ok2 && reflect.DeepEqual(x, y)
 }
 
 var typeAliases = map[string]string{"INT": "INTEGER", "INT4": "INTEGER", "INT8": "BIGINT", "INT2": "SMALLINT",

@@ -27,6 +27,9 @@ model User {
 	plan := migrate.Diff(nil, migrate.FromSchema(s))
 	fmt.Print(plan.SQL())
 	// Output:
+	// -- CreateSchema
+	// CREATE SCHEMA IF NOT EXISTS "public";
+	//
 	// -- CreateEnum
 	// CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');
 	//

@@ -20,6 +20,11 @@ import (
 // created, as Prisma does.
 func FromSchema(s *psl.Schema) *Database {
 	db := &Database{}
+	if ds := s.Datasource; ds != nil {
+		for _, x := range ds.Extensions {
+			db.Extensions = append(db.Extensions, &Extension{Name: x.DBName, Schema: x.Schema, Version: x.Version})
+		}
+	}
 	defer func() {
 		if s.Datasource != nil && s.Datasource.RelationMode == "prisma" {
 			for _, t := range db.Tables {
@@ -35,15 +40,14 @@ func FromSchema(s *psl.Schema) *Database {
 		db.Enums = append(db.Enums, en)
 	}
 	for _, m := range s.Models {
-		if m.IsView || m.Ignored {
-			continue
+		if m.IsView {
+			continue // views are not created
 		}
+		// @@ignore leaves a model out of the client, not out of the
+		// database: Prisma creates its table, keys and indexes.
 		db.Tables = append(db.Tables, modelTable(s, m))
 	}
 	for _, jt := range s.JoinTables {
-		if jt.A.Ignored || jt.B.Ignored || jt.AField.Ignored || jt.BField.Ignored {
-			continue
-		}
 		db.Tables = append(db.Tables, joinTable(s, jt))
 	}
 	return db
@@ -71,9 +75,6 @@ func dbNames(m *psl.Model, fields []string) []string {
 func modelTable(s *psl.Schema, m *psl.Model) *Table {
 	t := &Table{Schema: localSchema(m.Schema), Name: m.DBName}
 	for _, f := range m.ScalarFields() {
-		if f.Ignored && f.Kind == psl.KindUnsupported {
-			continue
-		}
 		t.Columns = append(t.Columns, fieldColumn(s, f))
 	}
 	if pk := m.PrimaryKey; pk != nil {
@@ -84,15 +85,20 @@ func modelTable(s *psl.Schema, m *psl.Model) *Table {
 		}
 		t.PrimaryKey = &PrimaryKey{Name: name, Columns: cols}
 	}
+	// Indexes follow m.Uniques then m.Indexes, position for position (the
+	// client generator pairs them so); the migration writes them in
+	// Prisma's order (see createIndexOrder).
 	for _, u := range m.Uniques {
-		t.Indexes = append(t.Indexes, modelIndex(m, t.Name, u, "key"))
+		ix := modelIndex(m, t.Name, u, "key")
+		ix.FieldLevel = fieldLevel(m, u)
+		t.Indexes = append(t.Indexes, ix)
 	}
 	for _, ix := range m.Indexes {
 		t.Indexes = append(t.Indexes, modelIndex(m, t.Name, ix, "idx"))
 	}
 	for _, f := range m.RelationFields() {
 		r := f.Relation
-		if r == nil || !r.Owner || r.To.IsView || r.To.Ignored || f.Ignored {
+		if r == nil || !r.Owner || r.To.IsView {
 			continue
 		}
 		cols := dbNames(m, r.Fields)
@@ -107,13 +113,27 @@ func modelTable(s *psl.Schema, m *psl.Model) *Table {
 	return t
 }
 
+// fieldLevel reports whether a unique comes from @unique on a field
+// rather than from @@unique.
+func fieldLevel(m *psl.Model, u *psl.Index) bool {
+	if len(u.Fields) != 1 {
+		return false
+	}
+	f := m.Field(u.Fields[0].Name)
+	if f == nil || f.Decl == nil {
+		return false
+	}
+	a := f.Decl.FieldAttr("unique")
+	return a != nil && a.Pos == u.Pos
+}
+
 func modelIndex(m *psl.Model, table string, ix *psl.Index, suffix string) *Index {
 	out := &Index{Unique: ix.Unique, Name: ix.Map}
 	var cols []string
 	for _, f := range ix.Fields {
 		col := m.Field(f.Name).DBName
 		cols = append(cols, col)
-		ic := IndexColumn{Name: col, Desc: f.Sort == "Desc"}
+		ic := IndexColumn{Name: col, Desc: f.Sort == "Desc", Asc: f.Sort == "Asc"}
 		if f.Ops != "" {
 			ic.OpClass = f.Ops
 			if !f.RawOps {
@@ -238,7 +258,8 @@ func literalSQL(f *psl.Field, v string, isString bool) string {
 		}
 	case psl.DateTime:
 		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
-			return quoteLiteral(t.UTC().Format("2006-01-02 15:04:05.999 -07:00"))
+			// Prisma keeps the offset as written.
+			return quoteLiteral(t.Format("2006-01-02 15:04:05.999 -07:00"))
 		}
 	}
 	return quoteLiteral(v)

@@ -46,7 +46,7 @@ func Introspect(ctx context.Context, q Querier, opts *IntrospectOpts) (*Database
 	}
 	db := &Database{}
 	in := &introspector{q: q, schemas: schemas, local: local, db: db, tables: map[string]*Table{}}
-	for _, step := range []func(context.Context) error{in.enums, in.tablesAndColumns, in.indexes, in.foreignKeys} {
+	for _, step := range []func(context.Context) error{in.extensions, in.enums, in.tablesAndColumns, in.indexes, in.foreignKeys} {
 		if err := step(ctx); err != nil {
 			return nil, fmt.Errorf("migrate: introspect: %w", err)
 		}
@@ -226,6 +226,8 @@ SELECT n.nspname, t.relname, i.relname, ix.indisunique, ix.indisprimary, upper(a
        ARRAY(SELECT (o.opt & 1) = 1 FROM unnest(ix.indoption::int2[]) WITH ORDINALITY o(opt, ord) ORDER BY o.ord),
        ARRAY(SELECT CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END
              FROM unnest(ix.indclass::oid[]) WITH ORDINALITY c(cls, ord) JOIN pg_opclass oc ON oc.oid = c.cls ORDER BY c.ord),
+       ARRAY(SELECT CASE WHEN oc.opcdefault THEN oc.opcname::text ELSE '' END
+             FROM unnest(ix.indclass::oid[]) WITH ORDINALITY c(cls, ord) JOIN pg_opclass oc ON oc.oid = c.cls ORDER BY c.ord),
        EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = ix.indexrelid AND con.contype = 'u'),
        (ix.indexprs IS NOT NULL OR ix.indpred IS NOT NULL OR 0 = ANY(ix.indkey::int2[]))
 FROM pg_index ix
@@ -237,9 +239,9 @@ WHERE n.nspname = ANY($1) AND t.relkind IN ('r', 'p')
 ORDER BY n.nspname, t.relname, i.relname`, func(r pgx.Rows) error {
 		var schema, table, name, method string
 		var unique, primary, constraint, skip bool
-		var cols, ops []string
+		var cols, ops, defaultOps []string
 		var desc []bool
-		if err := r.Scan(&schema, &table, &name, &unique, &primary, &method, &cols, &desc, &ops, &constraint, &skip); err != nil {
+		if err := r.Scan(&schema, &table, &name, &unique, &primary, &method, &cols, &desc, &ops, &defaultOps, &constraint, &skip); err != nil {
 			return err
 		}
 		t := in.tables[schema+"."+table]
@@ -261,6 +263,9 @@ ORDER BY n.nspname, t.relname, i.relname`, func(r pgx.Rows) error {
 			}
 			if i < len(ops) {
 				ic.OpClass = ops[i]
+			}
+			if i < len(defaultOps) {
+				ic.DefaultOpClass = defaultOps[i]
 			}
 			ix.Columns = append(ix.Columns, ic)
 		}
@@ -298,6 +303,21 @@ ORDER BY n.nspname, t.relname, con.conname`, func(r pgx.Rows) error {
 		}
 		t.ForeignKeys = append(t.ForeignKeys, &ForeignKey{Name: name, Columns: cols, RefSchema: in.local(refSchema),
 			RefTable: refTable, RefColumns: refCols, OnDelete: fkActions[del], OnUpdate: fkActions[upd]})
+		return nil
+	})
+}
+
+func (in *introspector) extensions(ctx context.Context) error {
+	return in.each(ctx, `
+SELECT e.extname::text, n.nspname::text, e.extversion
+FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+WHERE cardinality($1::text[]) >= 0 -- every extension, whatever schemas are read
+ORDER BY e.extname`, func(r pgx.Rows) error {
+		x := &Extension{}
+		if err := r.Scan(&x.Name, &x.Schema, &x.Version); err != nil {
+			return err
+		}
+		in.db.Extensions = append(in.db.Extensions, x)
 		return nil
 	})
 }

@@ -9,6 +9,16 @@ import "strings"
 type Database struct {
 	Enums  []*Enum
 	Tables []*Table
+	// Extensions are the PostgreSQL extensions the database has (read
+	// from pg_extension) or needs (the datasource's extensions list).
+	Extensions []*Extension
+}
+
+// Extension is a PostgreSQL extension.
+type Extension struct {
+	Name    string
+	Schema  string // WITH SCHEMA, empty for the default
+	Version string // VERSION, empty for the default
 }
 
 // Enum is a PostgreSQL enum type.
@@ -62,6 +72,9 @@ type Index struct {
 	// Constraint marks a unique index owned by a UNIQUE constraint (made
 	// outside polystore); it is dropped with ALTER TABLE ... DROP CONSTRAINT.
 	Constraint bool
+	// FieldLevel marks a unique index from @unique on a field (rather
+	// than @@unique); Prisma creates those first.
+	FieldLevel bool `json:",omitempty"`
 }
 
 // IndexColumn is one column of an index.
@@ -69,6 +82,13 @@ type IndexColumn struct {
 	Name    string
 	Desc    bool
 	OpClass string // operator class, empty for the default
+	// Asc marks an explicit ASC (sort: Asc), written out as Prisma does;
+	// it orders like no sort at all.
+	Asc bool `json:",omitempty"`
+	// DefaultOpClass is, on an introspected index, the name of the
+	// default operator class in use (OpClass is then empty), so that an
+	// explicit ops: naming the default compares equal.
+	DefaultOpClass string `json:",omitempty"`
 }
 
 // ForeignKey is a foreign key constraint.

@@ -82,8 +82,11 @@ func createIndexSQL(t *Table, ix *Index) string {
 		if c.OpClass != "" {
 			b.WriteString(" " + c.OpClass)
 		}
-		if c.Desc {
+		switch {
+		case c.Desc:
 			b.WriteString(" DESC")
+		case c.Asc:
+			b.WriteString(" ASC")
 		}
 	}
 	b.WriteString(");")
@@ -105,4 +108,18 @@ func addForeignKeySQL(t *Table, fk *ForeignKey) string {
 
 func dropForeignKeySQL(t *Table, fk *ForeignKey) string {
 	return "ALTER TABLE " + qualified(t.Schema, t.Name) + " DROP CONSTRAINT " + quoteIdent(fk.Name) + ";"
+}
+
+func createExtensionSQL(x *Extension) string {
+	s := "CREATE EXTENSION IF NOT EXISTS " + quoteIdent(x.Name)
+	if x.Schema != "" || x.Version != "" {
+		s += " WITH"
+	}
+	if x.Schema != "" {
+		s += " SCHEMA " + quoteIdent(x.Schema)
+	}
+	if x.Version != "" {
+		s += " VERSION " + quoteLiteral(x.Version)
+	}
+	return s + ";"
 }

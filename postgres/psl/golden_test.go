@@ -104,6 +104,9 @@ func dumpSchema(s *psl.Schema) string {
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	if ds := s.Datasource; ds != nil {
 		p("datasource %s provider=%s url=%+v schemas=%v\n", ds.Name, ds.Provider, ds.URL, ds.Schemas)
+		for _, x := range ds.Extensions {
+			p("  extension %+v\n", *x)
+		}
 	}
 	for _, g := range s.Generators {
 		keys := make([]string, 0, len(g.Config))

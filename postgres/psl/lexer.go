@@ -69,8 +69,10 @@ type token struct {
 	kind tokenKind
 	text string // raw text; for strings the decoded value
 	raw  string // raw source text of the token
-	pos  Pos
-	end  Pos
+	// block marks a "/* */" comment; its text may hold several lines.
+	block bool
+	pos   Pos
+	end   Pos
 }
 
 // punct maps single-byte punctuation to its token kind (tokEOF: none).
@@ -158,6 +160,11 @@ func (l *lexer) next() token {
 			t.text = t.text[1:]
 		}
 		return t
+	case c == '/' && l.peekByte(1) == '*':
+		if t, ok := l.blockComment(start); ok {
+			return t
+		}
+		return l.next() // a comment inside a line is spacing
 	case c == '"':
 		return l.lexString(start)
 	case isIdentStart(c):
@@ -267,4 +274,59 @@ func (l *lexer) lexString(start Pos) token {
 		b.WriteRune(l.advance())
 	}
 	return token{kind: tokString, text: b.String(), raw: l.src[start.Offset:l.off], pos: start, end: l.pos()}
+}
+
+// blockComment reads a "/* ... */" comment. One that ends its line (only
+// spaces or a line comment follow) becomes a comment token whose text holds
+// its lines, "/** ... */" a doc comment: the parser keeps them as "//" and
+// "///" lines. One followed by more on its line is spacing (ok is false).
+func (l *lexer) blockComment(start Pos) (token, bool) {
+	doc := strings.HasPrefix(l.src[l.off:], "/**") && !strings.HasPrefix(l.src[l.off:], "/**/")
+	l.advance()
+	l.advance()
+	for l.off < len(l.src) && !strings.HasPrefix(l.src[l.off:], "*/") {
+		l.advance()
+	}
+	if l.off >= len(l.src) {
+		l.diags = append(l.diags, &Diagnostic{Pos: start, End: l.pos(), Text: "/*", Message: "unterminated block comment"})
+	} else {
+		l.advance()
+		l.advance()
+	}
+	raw := l.src[start.Offset:l.off]
+	rest := l.off
+	for rest < len(l.src) && (l.src[rest] == ' ' || l.src[rest] == '\t' || l.src[rest] == '\r') {
+		rest++
+	}
+	if rest < len(l.src) && l.src[rest] != '\n' {
+		return token{}, false
+	}
+	body := strings.TrimSuffix(strings.TrimPrefix(raw, "/*"), "*/")
+	if doc {
+		body = strings.TrimPrefix(body, "*")
+	}
+	var lines []string
+	for _, ln := range strings.Split(body, "\n") {
+		ln = strings.TrimRight(ln, " \t\r")
+		trimmed := strings.TrimLeft(ln, " \t")
+		if strings.HasPrefix(trimmed, "*") {
+			ln = trimmed[1:]
+		} else if trimmed != "" {
+			ln = " " + trimmed
+		} else {
+			ln = ""
+		}
+		lines = append(lines, ln)
+	}
+	for len(lines) > 0 && strings.TrimSpace(lines[0]) == "" {
+		lines = lines[1:]
+	}
+	for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) == "" {
+		lines = lines[:len(lines)-1]
+	}
+	kind := tokComment
+	if doc {
+		kind = tokDocComment
+	}
+	return token{kind: kind, text: strings.Join(lines, "\n"), raw: raw, pos: start, end: l.pos(), block: true}, true
 }

@@ -140,6 +140,12 @@ func (p *parser) leading() Leading {
 			lineStart = true
 			p.next()
 		case tokComment:
+			if t.block {
+				p.next()
+				l.Comments = append(l.Comments, splitBlock(t.text)...)
+				lineStart = false
+				continue
+			}
 			if len(l.DocLines) > 0 {
 				// Doc lines followed by a plain comment: keep them as comments.
 				for _, d := range l.DocLines {
@@ -151,7 +157,11 @@ func (p *parser) leading() Leading {
 			lineStart = false
 			p.next()
 		case tokDocComment:
-			l.DocLines = append(l.DocLines, t.text)
+			if t.block {
+				l.DocLines = append(l.DocLines, splitBlock(t.text)...)
+			} else {
+				l.DocLines = append(l.DocLines, t.text)
+			}
 			lineStart = false
 			p.next()
 		default:
@@ -166,7 +176,9 @@ func (p *parser) endOfLine() string {
 	t := p.peek()
 	if t.kind == tokComment || t.kind == tokDocComment {
 		trailing = t.text
-		if t.kind == tokDocComment {
+		if t.block {
+			trailing = " " + strings.Join(strings.Fields(t.text), " ")
+		} else if t.kind == tokDocComment {
 			trailing = "/" + trailing
 		}
 		// An empty trailing comment carries nothing; drop it.
@@ -581,4 +593,10 @@ func (p *parser) parseConfig(lead Leading) Decl {
 			p.skipLine()
 		}
 	}
+}
+
+// splitBlock returns the lines of a block comment's text; an empty block
+// comment keeps one empty line.
+func splitBlock(text string) []string {
+	return strings.Split(text, "\n")
 }

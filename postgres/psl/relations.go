@@ -26,7 +26,7 @@ func (v *validator) relationAttr(m *Model, f *Field, a *Attribute) {
 		if arg == nil {
 			return nil, false
 		}
-		arr, ok := arg.Value.(*ArrayExpr)
+		arr, ok := asList(arg.Value)
 		if !ok {
 			v.errAt(arg.Pos, name, "%s of @relation must be a list of field names", name)
 			return nil, true
@@ -259,8 +259,10 @@ func (v *validator) owner(r *relInfo) bool {
 	rel.OnDelete, rel.OnDeleteExplicit = r.onDel, r.onDel != ""
 	rel.OnUpdate, rel.OnUpdateExplicit = r.onUpd, r.onUpd != ""
 	if rel.OnDelete == "" {
+		// Prisma's default: SetNull when every foreign key column may be
+		// NULL, Restrict otherwise (whatever the relation field says).
 		rel.OnDelete = Restrict
-		if f.Optional {
+		if len(r.fields) > 0 && allOptional(r.model, r.fields) {
 			rel.OnDelete = SetNull
 		}
 	}
@@ -374,4 +376,26 @@ func (v *validator) dbNames() {
 		}
 		enums[key] = e.Name
 	}
+}
+
+// allOptional reports whether every named scalar field of m is optional.
+func allOptional(m *Model, names []string) bool {
+	for _, n := range names {
+		if f := m.byName[n]; f == nil || !f.Optional {
+			return false
+		}
+	}
+	return true
+}
+
+// asList returns e as a list: a bare value (a field name, a call such as
+// email(sort: Desc)) is a list of one, as in Prisma ("@@index(userId)").
+func asList(e Expr) (*ArrayExpr, bool) {
+	switch e := e.(type) {
+	case *ArrayExpr:
+		return e, true
+	case *Ident, *FuncCall:
+		return &ArrayExpr{Pos: e.At(), Elems: []Expr{e}}, true
+	}
+	return nil, false
 }

@@ -32,6 +32,18 @@ type Datasource struct {
 	// RelationMode is "foreignKeys" (the default) or "prisma" (relations
 	// are kept by the client; the database gets no foreign keys).
 	RelationMode string
+	// Extensions lists the PostgreSQL extensions the schema needs
+	// (extensions = [citext, pg_trgm(schema: "ext")]); migrations create
+	// them before anything that uses them.
+	Extensions []*Extension
+}
+
+// Extension is one entry of the datasource's extensions list.
+type Extension struct {
+	Name    string // name in the schema
+	DBName  string // map: argument or Name: the extension's database name
+	Schema  string // schema: argument, empty for the default
+	Version string // version: argument, empty for the default
 }
 
 // ConfigValue is a config property value: a literal or env("VAR").
@@ -40,7 +52,7 @@ type ConfigValue struct {
 	EnvVar string // set when the value is env("VAR")
 }
 
-// Generator is a generator block; Config holds its string properties.
+// Generator is a generator block; Config holds its properties.
 type Generator struct {
 	Name     string
 	Provider string
@@ -171,10 +183,13 @@ type Field struct {
 	// NativeType is the @db.* attribute, nil when absent.
 	NativeType *NativeType
 	Default    *Default
-	ID         bool // @id on this field
-	Unique     bool // @unique on this field
-	UpdatedAt  bool
-	Ignored    bool
+	// ID is Prisma's isId: @id on the field, or @@id over it alone.
+	ID bool
+	// Unique is Prisma's isUnique: @unique on the field or a single-field
+	// @@unique; false on the primary key field even with @unique.
+	Unique    bool
+	UpdatedAt bool
+	Ignored   bool
 	// Relation is set on relation fields.
 	Relation *Relation
 	// Model is the model the field belongs to.

@@ -5,11 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 )
+
+// decimalRE matches a decimal number written as a string default.
+var decimalRE = regexp.MustCompile(`^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$`)
 
 // Load parses and validates schema source in one step.
 func Load(filename string, src []byte) (*Schema, error) {
@@ -119,9 +123,11 @@ func (v *validator) run() {
 	}
 	for _, e := range v.s.Enums {
 		v.enum(e)
+		v.needSchema(e.Schema, e.Decl.NamePos, "enum", e.Name)
 	}
 	for _, m := range v.s.Models {
 		v.model(m)
+		v.needSchema(m.Schema, m.Decl.NamePos, m.Decl.Keyword, m.Name)
 	}
 	v.relations()
 	v.joinTables()
@@ -167,10 +173,13 @@ func (v *validator) config(c *ConfigBlock) {
 					}
 				}
 				g.Config[p.Key] = exprText(e)
-			default:
+			case *FuncCall:
 				if cv, ok := str(p.Key); ok {
 					g.Config[p.Key] = cv.Value
 				}
+			default:
+				// Booleans, numbers and names: generators read them as written.
+				g.Config[p.Key] = exprText(e)
 			}
 		}
 		g.Provider, g.Output = g.Config["provider"], g.Config["output"]
@@ -208,6 +217,9 @@ func (v *validator) config(c *ConfigBlock) {
 	}
 	ds.URL, _ = str("url")
 	ds.DirectURL, _ = str("directUrl")
+	if p := props["extensions"]; p != nil {
+		ds.Extensions = v.extensions(p)
+	}
 	if p := props["schemas"]; p != nil {
 		arr, ok := p.Value.(*ArrayExpr)
 		if !ok {
@@ -398,6 +410,25 @@ func (v *validator) model(m *Model) {
 			v.errAttr(a, "unknown block attribute @@%s", a.Name)
 		}
 	}
+	for _, u := range m.Uniques {
+		if len(u.Fields) == 1 {
+			if f := m.byName[u.Fields[0].Name]; f != nil {
+				f.Unique = true
+			}
+		}
+	}
+	if pk := m.PrimaryKey; pk != nil && len(pk.Fields) == 1 {
+		if f := m.byName[pk.Fields[0]]; f != nil {
+			f.ID = true // @@id([f]) too, as Prisma's DMMF says isId
+		}
+	}
+	for _, f := range m.Fields {
+		if f.ID && f.Unique {
+			// Prisma's DMMF: a single-field primary key is not reported
+			// unique, even with @unique (the unique index is still made).
+			f.Unique = false
+		}
+	}
 	v.duplicateIndexes(m)
 	if !m.IsView && !m.Ignored && !v.hasUniqueCriterion(m) {
 		v.errAt(d.NamePos, m.Name, "model %q needs a unique criterion with only required fields: mark a field with @id or @unique, or add @@id([...]) or @@unique([...])", m.Name)
@@ -459,7 +490,7 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 		v.errAttr(a, "@@%s needs a list of fields", a.Name)
 		return nil, false
 	}
-	arr, ok := arg.Value.(*ArrayExpr)
+	arr, ok := asList(arg.Value)
 	if !ok || len(arr.Elems) == 0 {
 		v.errAt(arg.Pos, "", "the fields of @@%s must be a non-empty list of field names", a.Name)
 		return nil, false
@@ -549,9 +580,13 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 			ix.Type = id.Name
 		}
 	}
-	if a.Name == "index" && ix.Map == "" && ix.Name != "" {
-		// Before Prisma 3, @@index(name: ...) named the database index.
-		ix.Map = ix.Name
+	if a.Name == "index" && ix.Name != "" {
+		// Before Prisma 3, @@index(name: ...) named the database index; it
+		// still sets that name only (indexes have no client name).
+		if ix.Map == "" {
+			ix.Map = ix.Name
+		}
+		ix.Name = ""
 	}
 	if arg := a.Arg("clustered", -1); arg != nil {
 		v.errAt(arg.Pos, "clustered", "clustered is only supported on SQL Server")
@@ -878,6 +913,13 @@ func (v *validator) literal(f *Field, e Expr) (*Default, bool) {
 		return &Default{Kind: DefaultLiteral, Value: n.Text}, true
 	case Float, Decimal:
 		n, ok := e.(*NumberLit)
+		if s, isStr := e.(*StringLit); isStr && f.Type == Decimal {
+			// Prisma takes a Decimal default as a string too: "2.00".
+			n, ok = &NumberLit{Pos: s.Pos, Text: s.Value}, decimalRE.MatchString(s.Value)
+			if !ok {
+				return bad("%q is not a valid Decimal", s.Value)
+			}
+		}
 		if !ok {
 			return bad("the default of %s field %q must be a number", f.Type, f.Name)
 		}
@@ -900,4 +942,51 @@ func exprText(e Expr) string {
 	var b strings.Builder
 	writeExpr(&b, e)
 	return b.String()
+}
+
+// extensions reads the datasource's extensions list (Prisma's
+// postgresqlExtensions): names, or calls such as
+// pg_trgm(schema: "ext", version: "1.6", map: "pg_trgm").
+func (v *validator) extensions(p *Property) []*Extension {
+	arr, ok := p.Value.(*ArrayExpr)
+	if !ok {
+		v.errAt(p.Pos, p.Key, "extensions must be a list such as [citext, pg_trgm(schema: \"public\")]")
+		return nil
+	}
+	var out []*Extension
+	for _, e := range arr.Elems {
+		switch e := e.(type) {
+		case *Ident:
+			out = append(out, &Extension{Name: e.Name, DBName: e.Name})
+		case *FuncCall:
+			x := &Extension{Name: e.Name, DBName: e.Name}
+			for _, a := range e.Args {
+				s, isStr := a.Value.(*StringLit)
+				if !isStr || (a.Name != "schema" && a.Name != "version" && a.Name != "map") {
+					v.errAt(a.Pos, a.Name, "extension arguments are schema, version and map, each a string")
+					continue
+				}
+				switch a.Name {
+				case "schema":
+					x.Schema = s.Value
+				case "version":
+					x.Version = s.Value
+				case "map":
+					x.DBName = s.Value
+				}
+			}
+			out = append(out, x)
+		default:
+			v.errAt(e.At(), exprText(e), "an extension is a name or name(schema: ..., version: ..., map: ...)")
+		}
+	}
+	return out
+}
+
+// needSchema reports a model, view or enum without @@schema in a
+// datasource that lists its schemas, as Prisma does.
+func (v *validator) needSchema(schema string, pos Pos, kind, name string) {
+	if ds := v.s.Datasource; ds != nil && len(ds.Schemas) > 0 && schema == "" {
+		v.errAt(pos, name, "%s %q needs @@schema(\"...\"): the datasource lists its schemas", kind, name)
+	}
 }

@@ -1,3 +1,6 @@
+-- CreateSchema
+CREATE SCHEMA IF NOT EXISTS "public";
+
 -- CreateEnum
 CREATE TYPE "color" AS ENUM ('red', 'green');
 
@@ -31,7 +34,7 @@ CREATE TABLE "Everything" (
     "location" point,
     "ip" INET,
     "born" TIMESTAMP(3) NOT NULL DEFAULT '2020-01-02 03:04:05.678 +00:00',
-    "since" TIMESTAMPTZ(3) NOT NULL DEFAULT '2021-05-31 22:00:00 +00:00',
+    "since" TIMESTAMPTZ(3) NOT NULL DEFAULT '2021-06-01 00:00:00 +02:00',
     "magic" BYTEA NOT NULL DEFAULT '\x68656c6c6f',
     "ignoredIt" TEXT,
 

@@ -1,3 +1,6 @@
+-- CreateSchema
+CREATE SCHEMA IF NOT EXISTS "public";
+
 -- CreateTable
 CREATE TABLE "articles" (
     "id" SERIAL NOT NULL,
@@ -14,12 +17,6 @@ CREATE TABLE "articles" (
 CREATE UNIQUE INDEX "article_slug_uq" ON "articles"("slug");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "articles_lang_slug_key" ON "articles"("lang", "slug");
-
--- CreateIndex
-CREATE UNIQUE INDEX "title_lang_unique" ON "articles"("title", "lang");
-
--- CreateIndex
 CREATE INDEX "articles_title_created_at_idx" ON "articles"("title" DESC, "created_at");
 
 -- CreateIndex
@@ -30,3 +27,9 @@ CREATE INDEX "article_lang" ON "articles" USING HASH ("lang");
 
 -- CreateIndex
 CREATE INDEX "legacy_created_idx" ON "articles"("created_at");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "articles_lang_slug_key" ON "articles"("lang", "slug");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "title_lang_unique" ON "articles"("title", "lang");

@@ -1,6 +1,9 @@
 -- CreateSchema
 CREATE SCHEMA IF NOT EXISTS "audit";
 
+-- CreateSchema
+CREATE SCHEMA IF NOT EXISTS "public";
+
 -- CreateEnum
 CREATE TYPE "audit"."Kind" AS ENUM ('LOGIN', 'LOGOUT');
 
@@ -18,4 +21,9 @@ CREATE TABLE "audit"."Event" (
     "kind" "audit"."Kind" NOT NULL,
 
     CONSTRAINT "Event_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Legacy" (
+    "raw" TEXT NOT NULL
 );

@@ -1,0 +1,113 @@
+package psl_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/polystore/polystore/postgres/psl"
+)
+
+// dmmfField is the part of a field in Prisma's DMMF that the resolved
+// schema must agree with (recorded by make prisma-fixtures).
+type dmmfField struct {
+	Name               string   `json:"name"`
+	DBName             *string  `json:"dbName"`
+	Kind               string   `json:"kind"`
+	Type               string   `json:"type"`
+	IsRequired         bool     `json:"isRequired"`
+	IsList             bool     `json:"isList"`
+	IsUnique           bool     `json:"isUnique"`
+	IsID               bool     `json:"isId"`
+	HasDefaultValue    bool     `json:"hasDefaultValue"`
+	IsUpdatedAt        bool     `json:"isUpdatedAt"`
+	RelationName       string   `json:"relationName"`
+	RelationFromFields []string `json:"relationFromFields"`
+	RelationToFields   []string `json:"relationToFields"`
+	RelationOnDelete   string   `json:"relationOnDelete"`
+}
+
+type dmmfModel struct {
+	Name       string  `json:"name"`
+	DBName     *string `json:"dbName"`
+	PrimaryKey *struct {
+		Fields []string `json:"fields"`
+	} `json:"primaryKey"`
+	Fields []dmmfField `json:"fields"`
+}
+
+// TestPrismaDMMF: for every golden schema Prisma 7 accepted, the resolved
+// schema says what Prisma's DMMF says about each model and field: database
+// names, kinds, optionality, isId, isUnique, defaults, relation names,
+// foreign key fields and explicit referential actions.
+func TestPrismaDMMF(t *testing.T) {
+	for _, name := range cases(t, "valid") {
+		dir := filepath.Join("testdata", "valid", name)
+		raw, err := os.ReadFile(filepath.Join(dir, "prisma.dmmf.json"))
+		if os.IsNotExist(err) {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			require.NoError(t, err)
+			var dmmf struct {
+				Models []dmmfModel `json:"models"`
+			}
+			require.NoError(t, json.Unmarshal(raw, &dmmf))
+			s, err := psl.LoadFile(filepath.Join(dir, "schema.prisma"))
+			require.NoError(t, err)
+			for _, want := range dmmf.Models {
+				m := s.Model(want.Name)
+				require.NotNil(t, m, "model %s", want.Name)
+				require.Equal(t, want.DBName, dbName(m.DBName, m.Name), "model %s dbName", m.Name)
+				if want.PrimaryKey != nil {
+					require.NotNil(t, m.PrimaryKey, "model %s primary key", m.Name)
+					require.Equal(t, want.PrimaryKey.Fields, m.PrimaryKey.Fields, "model %s primary key", m.Name)
+				}
+				n := 0
+				for _, f := range m.Fields {
+					if f.Kind != psl.KindUnsupported && !f.Ignored {
+						n++ // the DMMF leaves out what the client cannot use
+					}
+				}
+				require.Equal(t, len(want.Fields), n, "model %s fields", m.Name)
+				for _, wf := range want.Fields {
+					f := m.Field(wf.Name)
+					require.NotNil(t, f, "field %s.%s", m.Name, wf.Name)
+					require.Equal(t, wf, gotField(f), "field %s.%s", m.Name, f.Name)
+				}
+			}
+		})
+	}
+}
+
+func dbName(db, name string) *string {
+	if db == name || db == "" {
+		return nil
+	}
+	return &db
+}
+
+// gotField renders a resolved field the way the DMMF does.
+func gotField(f *psl.Field) dmmfField {
+	kind := map[psl.FieldKind]string{psl.KindScalar: "scalar", psl.KindEnum: "enum", psl.KindRelation: "object",
+		psl.KindUnsupported: "unsupported"}[f.Kind]
+	out := dmmfField{Name: f.Name, Kind: kind, Type: f.Type, IsRequired: !f.Optional, IsList: f.List,
+		IsUnique: f.Unique, IsID: f.ID, HasDefaultValue: f.Default != nil, IsUpdatedAt: f.UpdatedAt}
+	if f.Kind != psl.KindRelation {
+		out.DBName = dbName(f.DBName, f.Name)
+	}
+	if r := f.Relation; r != nil {
+		out.RelationName = r.Name
+		out.RelationFromFields, out.RelationToFields = []string{}, []string{}
+		if r.Owner {
+			out.RelationFromFields, out.RelationToFields = r.Fields, r.References
+		}
+		if r.OnDeleteExplicit {
+			out.RelationOnDelete = r.OnDelete
+		}
+	}
+	return out
+}
