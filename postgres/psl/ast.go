@@ -32,6 +32,9 @@ type Leading struct {
 	// BlankAfterComments is true when an empty line separates Comments
 	// from the item.
 	BlankAfterComments bool `json:",omitempty"`
+	// CommentGaps lists the indexes i of Comments that an empty line
+	// follows before Comments[i+1] (the formatter keeps those lines).
+	CommentGaps []int `json:",omitempty"`
 	// DocLines are "///" lines (without the slashes) directly before the item.
 	DocLines []string `json:",omitempty"`
 }

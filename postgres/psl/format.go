@@ -2,6 +2,7 @@ package psl
 
 import (
 	"bytes"
+	"sort"
 	"strings"
 )
 
@@ -51,26 +52,27 @@ func FormatSource(filename string, src []byte) ([]byte, error) {
 }
 
 func writeLeading(b *bytes.Buffer, l *Leading, indent string) {
-	for _, c := range l.Comments {
-		b.WriteString(indent + "//" + strings.TrimRight(c, " \t") + "\n")
-	}
-	if l.BlankAfterComments {
-		b.WriteByte('\n')
-	}
-	for _, d := range l.DocLines {
-		b.WriteString(indent + "///" + strings.TrimRight(d, " \t") + "\n")
+	for _, line := range leadLines(l) {
+		if line != "" {
+			line = indent + line
+		}
+		b.WriteString(line + "\n")
 	}
 }
 
-// table accumulates aligned rows; a row may be preceded by raw lines.
+// table accumulates aligned rows; a row may be preceded by raw lines and
+// followed by a comment. The comment is no column: it comes one space after
+// the row's last cell, as Prisma writes it.
 type table struct {
-	rows [][]string
-	pre  [][]string // comment lines before each row
+	rows     [][]string
+	pre      [][]string // comment lines before each row
+	comments []string
 }
 
-func (t *table) add(pre []string, cells ...string) {
+func (t *table) add(pre []string, comment string, cells ...string) {
 	t.rows = append(t.rows, cells)
 	t.pre = append(t.pre, pre)
+	t.comments = append(t.comments, comment)
 }
 
 func (t *table) write(b *bytes.Buffer, indent string) {
@@ -108,21 +110,34 @@ func (t *table) write(b *bytes.Buffer, indent string) {
 				line.WriteString(strings.Repeat(" ", widths[i]-len([]rune(r[i]))+1))
 			}
 		}
-		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
+		text := strings.TrimRight(line.String(), " ")
+		if c := t.comments[ri]; c != "" {
+			text += " " + c
+		}
+		b.WriteString(text + "\n")
 	}
-	t.rows, t.pre = nil, nil
+	t.rows, t.pre, t.comments = nil, nil, nil
 }
 
+// leadLines renders comments and doc lines as written (trailing spaces
+// kept, as Prisma keeps them), with the empty lines between them.
 func leadLines(l *Leading) []string {
 	var out []string
-	for _, c := range l.Comments {
-		out = append(out, "//"+strings.TrimRight(c, " \t"))
+	gap := map[int]bool{}
+	for _, i := range l.CommentGaps {
+		gap[i] = true
+	}
+	for i, c := range l.Comments {
+		out = append(out, "//"+c)
+		if gap[i] {
+			out = append(out, "")
+		}
 	}
 	if l.BlankAfterComments {
 		out = append(out, "")
 	}
 	for _, d := range l.DocLines {
-		out = append(out, "///"+strings.TrimRight(d, " \t"))
+		out = append(out, "///"+d)
 	}
 	return out
 }
@@ -131,28 +146,38 @@ func trailing(s string) string {
 	if s == "" {
 		return ""
 	}
-	return "//" + strings.TrimRight(s, " \t")
+	return "//" + s
 }
+
+// breaksGroup reports whether an item starts a new alignment group: an
+// empty line before it or between its comments and it.
+func breaksGroup(l *Leading) bool { return l.BlankBefore || l.BlankAfterComments }
 
 func formatConfig(b *bytes.Buffer, c *ConfigBlock) {
 	b.WriteString(c.Kind + " " + c.Name + " {" + spaced(c.HeaderComment) + "\n")
 	var t table
 	for i, p := range c.Properties {
-		if p.BlankBefore && i > 0 {
+		if breaksGroup(&p.Leading) && i > 0 {
 			t.write(b, "  ")
-			b.WriteByte('\n')
+			if p.BlankBefore {
+				b.WriteByte('\n')
+			}
 		}
-		t.add(leadLines(&p.Leading), p.Key, "= "+exprText(p.Value), trailing(p.Trailing))
+		t.add(leadLines(&p.Leading), trailing(p.Trailing), p.Key, "= "+exprText(p.Value))
 	}
 	t.write(b, "  ")
-	writeBlockEnd(b, c.Comments, c.EndComment)
+	writeBlockEnd(b, c.Comments, "}"+c.EndComment)
 }
 
+// writeBlockEnd writes a block's free end comments and, unless end is
+// empty, the closing brace with its comment.
 func writeBlockEnd(b *bytes.Buffer, comments []string, end string) {
 	for _, c := range comments {
-		b.WriteString("  //" + strings.TrimRight(c, " \t") + "\n")
+		b.WriteString("  //" + c + "\n")
 	}
-	b.WriteString("}" + spaced(end) + "\n")
+	if end != "" {
+		b.WriteString("}" + spaced(end[1:]) + "\n")
+	}
 }
 
 // spaced renders an optional trailing comment after one space.
@@ -167,15 +192,20 @@ func formatModel(b *bytes.Buffer, m *ModelDecl) {
 	b.WriteString(m.Keyword + " " + m.Name + " {" + spaced(m.HeaderComment) + "\n")
 	var t table
 	for i, f := range m.Fields {
-		if f.BlankBefore && i > 0 {
+		if breaksGroup(&f.Leading) && i > 0 {
 			t.write(b, "  ")
-			b.WriteByte('\n')
+			if f.BlankBefore {
+				b.WriteByte('\n')
+			}
 		}
-		t.add(leadLines(&f.Leading), f.Name, typeText(f.Type), attrsText(f.Attributes), trailing(f.Trailing))
+		t.add(leadLines(&f.Leading), trailing(f.Trailing), f.Name, typeText(f.Type), attrsText(sortedAttrs(f.Attributes)))
 	}
 	t.write(b, "  ")
-	writeBlockAttrs(b, m.Attributes, len(m.Fields) > 0)
-	writeBlockEnd(b, m.Comments, m.EndComment)
+	// Free comments at the end of the block stay after the fields, before
+	// the block attributes, where Prisma's formatter puts them.
+	writeBlockEnd(b, m.Comments, "")
+	writeBlockAttrs(b, m.Attributes, len(m.Fields) > 0 || len(m.Comments) > 0)
+	b.WriteString("}" + spaced(m.EndComment) + "\n")
 }
 
 func writeBlockAttrs(b *bytes.Buffer, attrs []*Attribute, gap bool) {
@@ -183,15 +213,18 @@ func writeBlockAttrs(b *bytes.Buffer, attrs []*Attribute, gap bool) {
 		return
 	}
 	if gap {
-		b.WriteByte('\n')
+		attrs = append([]*Attribute(nil), attrs...)
+		attrs[0] = splitFieldComments(b, attrs[0])
 	}
 	var t table
-	for i, a := range attrs {
-		if a.BlankBefore && i > 0 {
+	for i, a := range sortedAttrs(attrs) {
+		if breaksGroup(&a.Leading) && i > 0 {
 			t.write(b, "  ")
-			b.WriteByte('\n')
+			if a.BlankBefore {
+				b.WriteByte('\n')
+			}
 		}
-		t.add(leadLines(&a.Leading), attrText(a), trailing(a.Trailing))
+		t.add(leadLines(&a.Leading), trailing(a.Trailing), attrText(a))
 	}
 	t.write(b, "  ")
 }
@@ -200,15 +233,17 @@ func formatEnum(b *bytes.Buffer, e *EnumDecl) {
 	b.WriteString("enum " + e.Name + " {" + spaced(e.HeaderComment) + "\n")
 	var t table
 	for i, v := range e.Values {
-		if v.BlankBefore && i > 0 {
+		if breaksGroup(&v.Leading) && i > 0 {
 			t.write(b, "  ")
-			b.WriteByte('\n')
+			if v.BlankBefore {
+				b.WriteByte('\n')
+			}
 		}
-		t.add(leadLines(&v.Leading), v.Name, attrsText(v.Attributes), trailing(v.Trailing))
+		t.add(leadLines(&v.Leading), trailing(v.Trailing), v.Name, attrsText(v.Attributes))
 	}
 	t.write(b, "  ")
 	writeBlockAttrs(b, e.Attributes, len(e.Values) > 0)
-	writeBlockEnd(b, e.Comments, e.EndComment)
+	writeBlockEnd(b, e.Comments, "}"+e.EndComment)
 }
 
 func typeText(t TypeRef) string {
@@ -312,4 +347,60 @@ func quote(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// attrRank is the order Prisma's formatter gives attributes: field
+// attributes @id, @unique, @default, @updatedAt, @map, @relation, @ignore,
+// then native types; block attributes @@id, @@unique, @@index, @@fulltext,
+// @@map, @@ignore, @@schema. Others keep their place after those.
+var attrRank = map[string]int{"id": 1, "unique": 2, "default": 3, "updatedAt": 4, "map": 5, "relation": 6,
+	"ignore": 7, "index": 3, "fulltext": 4, "schema": 8}
+
+func rankOf(a *Attribute) int {
+	if r, ok := attrRank[a.Name]; ok {
+		return r
+	}
+	if strings.HasPrefix(a.Name, "db.") {
+		return 8
+	}
+	return 9
+}
+
+// sortedAttrs returns attrs in Prisma's order (stable; attrs unchanged).
+func sortedAttrs(attrs []*Attribute) []*Attribute {
+	out := append([]*Attribute(nil), attrs...)
+	sort.SliceStable(out, func(i, j int) bool { return rankOf(out[i]) < rankOf(out[j]) })
+	return out
+}
+
+// splitFieldComments writes what precedes the block attributes: the empty
+// line after the fields and the comments of the first attribute up to its
+// last empty line, which stay in place however the attributes are ordered
+// (Prisma keeps them there); it returns the first attribute without them.
+func splitFieldComments(b *bytes.Buffer, a *Attribute) *Attribute {
+	l := a.Leading
+	cut := -1
+	switch {
+	case l.BlankAfterComments:
+		cut = len(l.Comments) - 1
+	case len(l.CommentGaps) > 0:
+		cut = l.CommentGaps[len(l.CommentGaps)-1]
+	}
+	if l.BlankBefore || cut < 0 {
+		b.WriteByte('\n')
+	}
+	if cut < 0 {
+		return a
+	}
+	pre := Leading{Comments: l.Comments[:cut+1], BlankAfterComments: true}
+	rest := Leading{Comments: l.Comments[cut+1:], DocLines: l.DocLines}
+	for _, g := range l.CommentGaps {
+		if g < cut {
+			pre.CommentGaps = append(pre.CommentGaps, g)
+		}
+	}
+	writeLeading(b, &pre, "  ")
+	cp := *a
+	cp.Leading = rest
+	return &cp
 }

@@ -140,6 +140,10 @@ func (p *parser) leading() Leading {
 			lineStart = true
 			p.next()
 		case tokComment:
+			if l.BlankAfterComments && len(l.DocLines) == 0 {
+				l.CommentGaps = append(l.CommentGaps, len(l.Comments)-1)
+				l.BlankAfterComments = false
+			}
 			if t.block {
 				p.next()
 				l.Comments = append(l.Comments, splitBlock(t.text)...)
