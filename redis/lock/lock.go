@@ -22,6 +22,8 @@ const (
 	DefaultRetryDelay      = 50 * time.Millisecond
 	DefaultDriftFactor     = 0.01
 	DefaultInstanceTimeout = 50 * time.Millisecond
+	// DefaultFenceTTL is the default Options.FenceTTL.
+	DefaultFenceTTL = 24 * time.Hour
 )
 
 // Options configure a Locker. The zero value (or nil) gives the defaults.
@@ -37,6 +39,11 @@ type Options struct {
 	// DriftFactor is the share of the TTL set aside for clock drift between
 	// this process and the servers (plus 2ms); default 0.01.
 	DriftFactor float64
+	// FenceTTL is how long a lock's fencing counter (Prefix+"{n}:fence")
+	// outlives its last acquisition; default 24h, negative keeps counters
+	// forever. Tokens stay strictly increasing either way (see
+	// acquireScript): they are drawn as max(last+1, server time in µs).
+	FenceTTL time.Duration
 	// InstanceTimeout bounds each call to one instance of a Redlock (N>1),
 	// so a dead instance costs little; default 50ms. Unused for N=1.
 	InstanceTimeout time.Duration
@@ -61,9 +68,10 @@ type AcquireOpts struct {
 // polls the servers at a time and a local release wakes the next local
 // waiter at once.
 type Locker struct {
-	clients []rueidis.Client
-	quorum  int
-	o       Options
+	clients  []rueidis.Client
+	quorum   int
+	fenceTTL string // ARGV of acquireScript
+	o        Options
 
 	mu    sync.Mutex
 	gates map[string]*gate
@@ -134,6 +142,9 @@ func NewRedlock(clients []rueidis.Client, o *Options) (*Locker, error) {
 	if opt.Timeout == 0 {
 		opt.Timeout = redisconn.DefaultTimeout
 	}
+	if opt.FenceTTL == 0 {
+		opt.FenceTTL = DefaultFenceTTL
+	}
 	bounded := make([]rueidis.Client, len(clients))
 	for i, c := range clients {
 		if c == nil {
@@ -142,7 +153,11 @@ func NewRedlock(clients []rueidis.Client, o *Options) (*Locker, error) {
 		bounded[i] = redisconn.WithTimeout(c, opt.Timeout)
 	}
 	clients = bounded
-	return &Locker{clients: clients, quorum: len(clients)/2 + 1, o: opt, gates: map[string]*gate{}}, nil
+	fenceTTL := "0"
+	if opt.FenceTTL > 0 {
+		fenceTTL = ms(opt.FenceTTL)
+	}
+	return &Locker{fenceTTL: fenceTTL, clients: clients, quorum: len(clients)/2 + 1, o: opt, gates: map[string]*gate{}}, nil
 }
 
 // Lock is a held lock. Its Context is cancelled, with cause ErrLockLost,
@@ -306,7 +321,7 @@ func (l *Locker) attempt(ctx context.Context, name string, g *gate, o *AcquireOp
 	token := newToken()
 	start := time.Now()
 	res := l.each(ctx, func(ctx context.Context, c rueidis.Client) rueidis.RedisResult {
-		return acquireScript.Exec(ctx, c, keys, []string{token, ms(ttl)})
+		return acquireScript.Exec(ctx, c, keys, []string{token, ms(ttl), l.fenceTTL})
 	})
 	var (
 		granted []int

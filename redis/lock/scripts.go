@@ -8,8 +8,16 @@ import "github.com/redis/rueidis"
 // with this owner token returns its fencing token again (nobody else can
 // draw one while the lock is held).
 //
+// The token is max(last token + 1, server time in µs), and the counter
+// expires ARGV[3] ms after the last acquisition, so per-entity locks leave
+// no permanent key. It stays strictly increasing: while the counter lives,
+// by the +1; once it expired, the server clock has moved on by at least
+// the counter's TTL past every token drawn. Only a server clock set back
+// by more than that TTL could repeat a token.
+//
 //	KEYS[1] lock key       KEYS[2] fencing counter
 //	ARGV[1] owner token    ARGV[2] TTL in milliseconds
+//	ARGV[3] counter TTL in milliseconds (0: never expires)
 //	returns {fence, 0} when acquired, {0, pttl} when held by another owner
 var acquireScript = rueidis.NewLuaScriptRetryable(`
 local cur = redis.call('GET', KEYS[1])
@@ -20,7 +28,19 @@ if cur then
   return {0, redis.call('PTTL', KEYS[1])}
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return {redis.call('INCR', KEYS[2]), 0}
+local t = redis.call('TIME')
+local f = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local last = tonumber(redis.call('GET', KEYS[2]) or '0')
+if last >= f then
+  f = last + 1
+end
+local keep = tonumber(ARGV[3])
+if keep > 0 then
+  redis.call('SET', KEYS[2], string.format('%d', f), 'PX', math.max(keep, tonumber(ARGV[2])))
+else
+  redis.call('SET', KEYS[2], string.format('%d', f))
+end
+return {f, 0}
 `)
 
 // The scripts below are idempotent and resent by the client after a
@@ -62,7 +82,7 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then
 end
 local cur = tonumber(redis.call('GET', KEYS[2]) or '0')
 if cur < tonumber(ARGV[2]) then
-  redis.call('SET', KEYS[2], ARGV[2])
+  redis.call('SET', KEYS[2], ARGV[2], 'KEEPTTL')
 end
 return 1
 `)
