@@ -121,3 +121,82 @@ func redsyncFn(rs *redsync.Redsync) lockFn {
 		return err
 	}
 }
+
+// BenchmarkHandoff measures acquisition latency after release: a waiter
+// blocks in Acquire, the holder releases, and the time from the release
+// call to the waiter holding the lock is reported as handoff-µs (mean).
+// polystore's waiter is woken by the release (BLPOP on the lock's wake
+// list); redislock's polls with a 10ms linear backoff (its retry
+// strategy; the default does not retry at all).
+func BenchmarkHandoff(b *testing.B) {
+	c := redisbench.Client(b)
+	type impl struct {
+		hold, wait func(ctx context.Context, name string) (release func() error, err error)
+	}
+	handoff := func(b *testing.B, im impl) {
+		ctx := context.Background()
+		var total time.Duration
+		i := 0
+		for b.Loop() {
+			i++
+			name := prefix + "handoff" + strconv.Itoa(i)
+			release, err := im.hold(ctx, name)
+			if err != nil {
+				b.Fatal(err)
+			}
+			got := make(chan time.Time, 1)
+			errc := make(chan error, 1)
+			go func() {
+				rel, err := im.wait(ctx, name)
+				got <- time.Now()
+				if err == nil {
+					err = rel()
+				}
+				errc <- err
+			}()
+			time.Sleep(5 * time.Millisecond) // the waiter is blocked by now
+			start := time.Now()
+			if err := release(); err != nil {
+				b.Fatal(err)
+			}
+			total += (<-got).Sub(start)
+			if err := <-errc; err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(total.Microseconds())/float64(i), "handoff-µs")
+	}
+	b.Run("impl=polystore", func(b *testing.B) {
+		holder := lock.New(c, &lock.Options{Prefix: prefix, TTL: ttl})
+		waiter := lock.New(redisbench.Client(b), &lock.Options{Prefix: prefix, TTL: ttl})
+		acquire := func(l *lock.Locker, wait bool) func(ctx context.Context, name string) (func() error, error) {
+			return func(ctx context.Context, name string) (func() error, error) {
+				var lk *lock.Lock
+				var err error
+				if wait {
+					lk, err = l.Acquire(ctx, name, nil)
+				} else {
+					lk, err = l.TryAcquire(ctx, name, nil)
+				}
+				if err != nil {
+					return nil, err
+				}
+				return func() error { return lk.Release(ctx) }, nil
+			}
+		}
+		handoff(b, impl{hold: acquire(holder, false), wait: acquire(waiter, true)})
+	})
+	b.Run("impl=redislock", func(b *testing.B) {
+		rl := redislock.New(newGoRedis(b))
+		acquire := func(retry redislock.RetryStrategy) func(ctx context.Context, name string) (func() error, error) {
+			return func(ctx context.Context, name string) (func() error, error) {
+				lk, err := rl.Obtain(ctx, name, ttl, &redislock.Options{RetryStrategy: retry})
+				if err != nil {
+					return nil, err
+				}
+				return func() error { return lk.Release(ctx) }, nil
+			}
+		}
+		handoff(b, impl{hold: acquire(nil), wait: acquire(redislock.LinearBackoff(10 * time.Millisecond))})
+	})
+}

@@ -197,7 +197,7 @@ func (lk *Lock) Context() context.Context { return lk.ctx }
 
 func (l *Locker) keys(name string) []string {
 	k := l.o.Prefix + "{" + name + "}"
-	return []string{k, k + ":fence"}
+	return []string{k, k + ":fence", k + ":awaited", k + ":wake"}
 }
 
 func newToken() string {
@@ -254,7 +254,7 @@ func (l *Locker) TryAcquire(ctx context.Context, name string, o *AcquireOpts) (*
 		l.leave(name, g, false)
 		return nil, fmt.Errorf("%w: %q is held", ErrNotAcquired, name)
 	}
-	lk, _, err := l.attempt(ctx, name, g, o)
+	lk, _, err := l.attempt(ctx, name, g, o, false)
 	if err != nil {
 		l.leave(name, g, true)
 	}
@@ -275,12 +275,21 @@ func (l *Locker) Acquire(ctx context.Context, name string, o *AcquireOpts) (*Loc
 		return nil, fmt.Errorf("%w: %q: %w", ErrNotAcquired, name, context.Cause(ctx))
 	}
 	for {
-		lk, wait, err := l.attempt(ctx, name, g, o)
+		lk, wait, err := l.attempt(ctx, name, g, o, true)
 		if err == nil || !errors.Is(err, ErrNotAcquired) {
 			if err != nil {
 				l.leave(name, g, true)
 			}
 			return lk, err
+		}
+		if len(l.clients) == 1 && wait > 0 {
+			// Block until the holder's release pushes a wake-up, or its
+			// lease runs out (it may have died).
+			if err := l.awaitRelease(ctx, name, wait); err != nil {
+				l.leave(name, g, true)
+				return nil, err
+			}
+			continue
 		}
 		d := time.Duration(mrand.Int64N(int64(l.o.RetryDelay)) + 1)
 		if wait > 0 && wait < d {
@@ -295,6 +304,21 @@ func (l *Locker) Acquire(ctx context.Context, name string, o *AcquireOpts) (*Loc
 		case <-t.C:
 		}
 	}
+}
+
+// awaitRelease blocks on the lock's wake list for at most d. It returns
+// nil on a wake-up or timeout, and an error when ctx ends or Redis fails.
+func (l *Locker) awaitRelease(ctx context.Context, name string, d time.Duration) error {
+	c := l.clients[0]
+	wake := l.keys(name)[3]
+	err := c.Do(ctx, c.B().Blpop().Key(wake).Timeout(max(d.Seconds(), 0.001)).Build()).Error()
+	switch {
+	case err == nil || rueidis.IsRedisNil(err):
+		return nil
+	case ctx.Err() != nil:
+		return fmt.Errorf("%w: %q: %w", ErrNotAcquired, name, context.Cause(ctx))
+	}
+	return fmt.Errorf("lock %q: %w", name, err)
 }
 
 // WithLock acquires the lock with auto-extension, runs fn with the holder
@@ -315,13 +339,17 @@ func (l *Locker) WithLock(ctx context.Context, name string, o *AcquireOpts, fn f
 	return errors.Join(ferr, rerr)
 }
 
-func (l *Locker) attempt(ctx context.Context, name string, g *gate, o *AcquireOpts) (*Lock, time.Duration, error) {
+func (l *Locker) attempt(ctx context.Context, name string, g *gate, o *AcquireOpts, waiting bool) (*Lock, time.Duration, error) {
+	waits := "0"
+	if waiting && len(l.clients) == 1 {
+		waits = "1"
+	}
 	ttl := l.ttl(o)
 	keys := l.keys(name)
 	token := newToken()
 	start := time.Now()
 	res := l.each(ctx, func(ctx context.Context, c rueidis.Client) rueidis.RedisResult {
-		return acquireScript.Exec(ctx, c, keys, []string{token, ms(ttl), l.fenceTTL})
+		return acquireScript.Exec(ctx, c, keys[:3], []string{token, ms(ttl), l.fenceTTL, waits})
 	})
 	var (
 		granted []int
@@ -385,7 +413,7 @@ func (l *Locker) raiseFence(ctx context.Context, keys []string, token string, fe
 			defer wg.Done()
 			ictx, cancel := context.WithTimeout(ctx, l.o.InstanceTimeout)
 			defer cancel()
-			n, err := raiseFenceScript.Exec(ictx, l.clients[i], keys, []string{token, f}).AsInt64()
+			n, err := raiseFenceScript.Exec(ictx, l.clients[i], keys[:2], []string{token, f}).AsInt64()
 			ok[j] = err == nil && n == 1
 		}()
 	}
@@ -401,7 +429,7 @@ func (l *Locker) raiseFence(ctx context.Context, keys []string, token string, fe
 
 func (l *Locker) releaseAll(ctx context.Context, keys []string, token string) (released, notOwner int, errs []error) {
 	for _, r := range l.each(ctx, func(ctx context.Context, c rueidis.Client) rueidis.RedisResult {
-		return releaseScript.Exec(ctx, c, keys[:1], []string{token})
+		return releaseScript.Exec(ctx, c, []string{keys[0], keys[2], keys[3]}, []string{token})
 	}) {
 		n, err := r.AsInt64()
 		switch {

@@ -310,3 +310,43 @@ func TestFenceCounterExpires(t *testing.T) {
 	require.NoError(t, err)
 	require.EqualValues(t, -1, pttl)
 }
+
+// TestWaiterWokenByRelease: a waiter in another process (its own Locker and
+// client) takes the lock as soon as the holder releases it, long before the
+// holder's lease (20s) or its poll delay (1h) would let it retry; a waiter
+// whose context ends stops waiting at once.
+func TestWaiterWokenByRelease(t *testing.T) {
+	ctx := context.Background()
+	holderL, ns := newLocker(t, &lock.Options{TTL: 20 * time.Second})
+	waiterL := lock.New(ns.NewClient(nil), &lock.Options{Prefix: ns.Prefix, RetryDelay: time.Hour})
+	held, err := holderL.TryAcquire(ctx, "job", nil)
+	require.NoError(t, err)
+
+	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = waiterL.Acquire(short, "job", nil)
+	require.ErrorIs(t, err, lock.ErrNotAcquired)
+	require.Less(t, time.Since(start), 5*time.Second, "a cancelled waiter stops waiting")
+
+	got := make(chan *lock.Lock, 1)
+	errc := make(chan error, 1)
+	go func() {
+		lk, err := waiterL.Acquire(ctx, "job", nil)
+		errc <- err
+		got <- lk
+	}()
+	time.Sleep(100 * time.Millisecond) // let it block
+	released := time.Now()
+	require.NoError(t, held.Release(ctx))
+	select {
+	case err := <-errc:
+		require.NoError(t, err)
+		lk := <-got
+		require.Greater(t, lk.Fence(), held.Fence())
+		require.Less(t, time.Since(released), 10*time.Second)
+		require.NoError(t, lk.Release(ctx))
+	case <-time.After(10 * time.Second):
+		t.Fatal("the waiter was not woken by the release (the lease had 20s left)")
+	}
+}

@@ -15,9 +15,14 @@ import "github.com/redis/rueidis"
 // the counter's TTL past every token drawn. Only a server clock set back
 // by more than that TTL could repeat a token.
 //
-//	KEYS[1] lock key       KEYS[2] fencing counter
+// A caller that will wait (ARGV[4] = "1") marks the lock as awaited in the
+// same step when it is held, so the holder's release wakes it (see
+// releaseScript): no wake-up can fall between the check and the wait.
+//
+//	KEYS[1] lock key       KEYS[2] fencing counter   KEYS[3] awaited marker
 //	ARGV[1] owner token    ARGV[2] TTL in milliseconds
 //	ARGV[3] counter TTL in milliseconds (0: never expires)
+//	ARGV[4] "1" when the caller waits for a release
 //	returns {fence, 0} when acquired, {0, pttl} when held by another owner
 var acquireScript = rueidis.NewLuaScriptRetryable(`
 local cur = redis.call('GET', KEYS[1])
@@ -25,7 +30,11 @@ if cur == ARGV[1] then
   return {tonumber(redis.call('GET', KEYS[2])), 0}
 end
 if cur then
-  return {0, redis.call('PTTL', KEYS[1])}
+  local pttl = redis.call('PTTL', KEYS[1])
+  if ARGV[4] == '1' then
+    redis.call('SET', KEYS[3], '1', 'PX', math.max(pttl, 1) + 1000)
+  end
+  return {0, pttl}
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 local t = redis.call('TIME')
@@ -46,15 +55,27 @@ return {f, 0}
 // The scripts below are idempotent and resent by the client after a
 // dropped connection.
 
-// releaseScript deletes the lock only when it still holds the owner's token.
+// releaseScript deletes the lock only when it still holds the owner's token
+// and, when someone waits for it (the awaited marker, which waiters renew
+// and which expires a second after the lease they waited for), pushes one
+// wake-up onto the wake list that waiters block on (BLPOP): one waiter
+// takes the lock one round trip after the release instead of at its next
+// poll; the others stay blocked for the next release.
 //
-//	KEYS[1] lock key   ARGV[1] owner token
+//	KEYS[1] lock key   KEYS[2] awaited marker   KEYS[3] wake list
+//	ARGV[1] owner token
 //	returns 1 when released, 0 when not the owner
 var releaseScript = rueidis.NewLuaScriptRetryable(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return 0
 end
-return 0
+redis.call('DEL', KEYS[1])
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  redis.call('RPUSH', KEYS[3], '1')
+  redis.call('LTRIM', KEYS[3], -1, -1)
+  redis.call('PEXPIRE', KEYS[3], 5000)
+end
+return 1
 `)
 
 // extendScript resets the TTL only when the lock still holds the owner's token.
