@@ -276,6 +276,10 @@ func (l *Locker) Acquire(ctx context.Context, name string, o *AcquireOpts) (*Loc
 	}
 	for {
 		lk, wait, err := l.attempt(ctx, name, g, o, true)
+		if callerDone(ctx, err) {
+			l.leave(name, g, true)
+			return nil, fmt.Errorf("%w: %q: %w", ErrNotAcquired, name, err)
+		}
 		if err == nil || !errors.Is(err, ErrNotAcquired) {
 			if err != nil {
 				l.leave(name, g, true)
@@ -315,10 +319,20 @@ func (l *Locker) awaitRelease(ctx context.Context, name string, d time.Duration)
 	switch {
 	case err == nil || rueidis.IsRedisNil(err):
 		return nil
-	case ctx.Err() != nil:
-		return fmt.Errorf("%w: %q: %w", ErrNotAcquired, name, context.Cause(ctx))
+	case callerDone(ctx, err):
+		return fmt.Errorf("%w: %q: %w", ErrNotAcquired, name, err)
 	}
 	return fmt.Errorf("lock %q: %w", name, err)
+}
+
+// callerDone reports whether err comes from the caller's context ending
+// (rueidis may report a deadline a moment before ctx.Err is set), not from
+// Redis or from the per-call Timeout.
+func callerDone(ctx context.Context, err error) bool {
+	if err == nil || redisconn.IsUnreachable(err) {
+		return false
+	}
+	return ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
 }
 
 // WithLock acquires the lock with auto-extension, runs fn with the holder
