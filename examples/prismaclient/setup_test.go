@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
 	"github.com/polystore/polystore/examples/prismaclient/db"
@@ -25,25 +26,20 @@ func setup(t testing.TB) (*db.Client, *pgxpool.Pool) {
 	return c, pool
 }
 
-func dec(s string) pgtype.Numeric {
-	var n pgtype.Numeric
-	if err := n.Scan(s); err != nil {
-		panic(err)
-	}
-	return n
-}
+func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
-// decText renders an exact decimal (a pgtype.Numeric or what an aggregate
-// returns) as text.
+// decText renders an exact decimal (a field, or the pgtype.Numeric an
+// aggregate returns) with the two places of the example's Decimal(10, 2)
+// columns.
 func decText(t testing.TB, v any) string {
 	t.Helper()
 	switch n := v.(type) {
-	case pgtype.Numeric:
-		b, err := n.MarshalJSON()
-		require.NoError(t, err)
-		return string(b)
-	case *pgtype.Numeric:
+	case decimal.Decimal:
+		return n.StringFixed(2)
+	case *decimal.Decimal:
 		return decText(t, *n)
+	case pgtype.Numeric:
+		return decText(t, decimal.NewFromBigInt(n.Int, n.Exp))
 	}
 	t.Fatalf("not a decimal: %T %v", v, v)
 	return ""

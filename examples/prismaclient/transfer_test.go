@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
 	"github.com/polystore/polystore/examples/prismaclient/db"
@@ -23,7 +23,7 @@ var errInsufficientFunds = errors.New("insufficient funds")
 // where carries balance >= amount, so a short account is a P2025 miss
 // instead of a negative balance, and the whole function is retried on
 // serialization failures.
-func transfer(ctx context.Context, c *db.Client, from, to int, amount pgtype.Numeric) (*db.Transfer, error) {
+func transfer(ctx context.Context, c *db.Client, from, to int, amount decimal.Decimal) (*db.Transfer, error) {
 	var out *db.Transfer
 	err := c.Transaction(ctx, func(ctx context.Context, tx *db.Client) error {
 		_, err := tx.Account.Update(ctx, &db.AccountUpdateArgs{
@@ -134,7 +134,7 @@ func TestConcurrentTransfersConserveTotal(t *testing.T) {
 		Count: true, Sum: []db.AccountField{db.AccountFields.Balance}, Min: []db.AccountField{db.AccountFields.Balance}})
 	require.NoError(t, err)
 	require.Equal(t, int64(accounts), agg.Count)
-	total, ok2, err := typed.AggOf[pgtype.Numeric](agg.Sum, db.AccountFields.Balance)
+	total, ok2, err := typed.AggOf[decimal.Decimal](agg.Sum, db.AccountFields.Balance)
 	require.NoError(t, err)
 	require.True(t, ok2)
 	require.Equal(t, "800.00", decText(t, total), "the total is conserved exactly")

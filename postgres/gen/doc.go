@@ -6,7 +6,9 @@
 // declares
 //
 //   - a result struct with the schema names as JSON tags: optional fields
-//     are pointers, lists are slices, Decimal is pgtype.Numeric (exact),
+//     are pointers, lists are slices, Decimal is pgtype.Numeric, or
+//     decimal.Decimal (shopspring) with decimal = "shopspring" in the
+//     generator block (both exact),
 //     enums are Go string types with one constant per value, and relation
 //     fields (plus a _count struct) are filled only when included;
 //   - the model's metadata for the runtime (UserModel, an *orm.Model with

@@ -151,6 +151,7 @@ type builder struct {
 	imports  map[string]bool
 	global   map[string]string // Go name -> what declared it
 	models   map[string]*psl.Model
+	decimal  string // DecimalPgtype or DecimalShopspring
 }
 
 func (b *builder) bad(format string, a ...any) {
@@ -177,6 +178,7 @@ func build(s *psl.Schema, o *Options) (*view, error) {
 	for _, n := range generatedNames {
 		b.global[n] = "the generated " + n
 	}
+	b.decimal = b.decimalType()
 	v := &view{Package: o.Package, SchemaPath: o.SchemaPath}
 	for _, e := range s.Enums {
 		v.Enums = append(v.Enums, b.enum(e))
@@ -211,7 +213,7 @@ func build(s *psl.Schema, o *Options) (*view, error) {
 			v.Imports = append(v.Imports, imp)
 		}
 	}
-	for _, imp := range []string{"github.com/jackc/pgx/v5", "github.com/jackc/pgx/v5/pgtype", idgenImport} {
+	for _, imp := range []string{"github.com/jackc/pgx/v5", "github.com/jackc/pgx/v5/pgtype", decimalImport, idgenImport} {
 		if b.imports[imp] {
 			v.ExtImports = append(v.ExtImports, imp)
 		}
@@ -234,6 +236,35 @@ var scalarGo = map[string]string{
 	psl.String: "string", psl.Int: "int", psl.BigInt: "int64", psl.Float: "float64",
 	psl.Decimal: "pgtype.Numeric", psl.Boolean: "bool", psl.DateTime: "time.Time",
 	psl.Json: "json.RawMessage", psl.Bytes: "[]byte",
+}
+
+// decimalImport provides decimal.Decimal, the type of Decimal fields
+// when the generator block says decimal = "shopspring".
+const decimalImport = "github.com/shopspring/decimal"
+
+// Decimal types of Decimal fields, chosen in the generator block.
+const (
+	DecimalPgtype     = "pgtype"     // pgtype.Numeric (the default)
+	DecimalShopspring = "shopspring" // decimal.Decimal from shopspring/decimal
+)
+
+// decimalType returns the decimal setting of the schema's polystore
+// generator block.
+func (b *builder) decimalType() string {
+	for _, g := range b.s.Generators {
+		if g.Provider != "polystore" {
+			continue
+		}
+		switch d := g.Config["decimal"]; d {
+		case "", DecimalPgtype:
+			return DecimalPgtype
+		case DecimalShopspring:
+			return DecimalShopspring
+		default:
+			b.bad("generator %s: decimal = %q: use %q or %q", g.Name, d, DecimalShopspring, DecimalPgtype)
+		}
+	}
+	return DecimalPgtype
 }
 
 var scalarImport = map[string]string{
@@ -281,11 +312,14 @@ func (b *builder) model(m *psl.Model, db *migrate.Database) *modelView {
 		}
 		fv := &fieldView{GoName: goName(f.Name), Name: f.Name, Doc: f.Doc}
 		member(fv.GoName, "field "+f.Name)
-		base := scalarGo[f.Type]
+		base, imp := scalarGo[f.Type], scalarImport[f.Type]
 		if f.Kind == psl.KindEnum {
 			base = goName(f.Type)
 		}
-		if imp := scalarImport[f.Type]; imp != "" {
+		if f.Type == psl.Decimal && b.decimal == DecimalShopspring {
+			base, imp = "decimal.Decimal", decimalImport
+		}
+		if imp != "" {
 			b.imports[imp] = true
 		}
 		switch {

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/polystore/polystore/postgres/gen/typed"
 	"github.com/polystore/polystore/postgres/orm"
+	"github.com/shopspring/decimal"
 )
 
 // UserRole is the enum UserRole.
@@ -517,12 +517,12 @@ type (
 //
 // A money account; balance is exact (numeric(10,2)).
 type Account struct {
-	ID       int            `json:"id"`
-	Owner    string         `json:"owner"`
-	Balance  pgtype.Numeric `json:"balance"`
-	Sent     []Transfer     `json:"sent,omitempty"`
-	Received []Transfer     `json:"received,omitempty"`
-	Count    *AccountCount  `json:"_count,omitempty"`
+	ID       int             `json:"id"`
+	Owner    string          `json:"owner"`
+	Balance  decimal.Decimal `json:"balance"`
+	Sent     []Transfer      `json:"sent,omitempty"`
+	Received []Transfer      `json:"received,omitempty"`
+	Count    *AccountCount   `json:"_count,omitempty"`
 }
 
 // AccountCount holds the _count of Account's list relations that
@@ -553,13 +553,13 @@ var AccountModel = &orm.Model{
 var AccountFields = struct {
 	ID       typed.NumberField[Account, int]
 	Owner    typed.StringField[Account]
-	Balance  typed.NumberField[Account, pgtype.Numeric]
+	Balance  typed.NumberField[Account, decimal.Decimal]
 	Sent     typed.ToMany[Account, Transfer]
 	Received typed.ToMany[Account, Transfer]
 }{
 	ID:       typed.NewNumberField[Account, int]("id"),
 	Owner:    typed.NewStringField[Account]("owner"),
-	Balance:  typed.NewNumberField[Account, pgtype.Numeric]("balance"),
+	Balance:  typed.NewNumberField[Account, decimal.Decimal]("balance"),
 	Sent:     typed.NewToMany[Account, Transfer]("sent"),
 	Received: typed.NewToMany[Account, Transfer]("received"),
 }
@@ -597,14 +597,14 @@ type (
 // Transfer is a row of Transfer (table transfers). Relation fields are
 // filled only when included.
 type Transfer struct {
-	ID        int            `json:"id"`
-	FromID    int            `json:"fromId"`
-	ToID      int            `json:"toId"`
-	Amount    pgtype.Numeric `json:"amount"`
-	Type      string         `json:"type"`
-	CreatedAt time.Time      `json:"createdAt"`
-	From      *Account       `json:"from,omitempty"`
-	To        *Account       `json:"to,omitempty"`
+	ID        int             `json:"id"`
+	FromID    int             `json:"fromId"`
+	ToID      int             `json:"toId"`
+	Amount    decimal.Decimal `json:"amount"`
+	Type      string          `json:"type"`
+	CreatedAt time.Time       `json:"createdAt"`
+	From      *Account        `json:"from,omitempty"`
+	To        *Account        `json:"to,omitempty"`
 }
 
 // TransferModel is the metadata of Transfer for the orm runtime.
@@ -633,7 +633,7 @@ var TransferFields = struct {
 	ID        typed.NumberField[Transfer, int]
 	FromID    typed.NumberField[Transfer, int]
 	ToID      typed.NumberField[Transfer, int]
-	Amount    typed.NumberField[Transfer, pgtype.Numeric]
+	Amount    typed.NumberField[Transfer, decimal.Decimal]
 	Type      typed.StringField[Transfer]
 	CreatedAt typed.Field[Transfer, time.Time]
 	From      typed.ToOne[Transfer, Account]
@@ -642,7 +642,7 @@ var TransferFields = struct {
 	ID:        typed.NewNumberField[Transfer, int]("id"),
 	FromID:    typed.NewNumberField[Transfer, int]("fromId"),
 	ToID:      typed.NewNumberField[Transfer, int]("toId"),
-	Amount:    typed.NewNumberField[Transfer, pgtype.Numeric]("amount"),
+	Amount:    typed.NewNumberField[Transfer, decimal.Decimal]("amount"),
 	Type:      typed.NewStringField[Transfer]("type"),
 	CreatedAt: typed.NewField[Transfer, time.Time]("createdAt"),
 	From:      typed.NewToOne[Transfer, Account]("from"),

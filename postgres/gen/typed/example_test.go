@@ -58,3 +58,16 @@ func ExampleAggOf() {
 	// 42 true <nil>
 	// false
 }
+
+// Decimal fields are exact. With decimal = "shopspring" in the generator
+// block they are decimal.Decimal (decimal.RequireFromString("19.99"),
+// arithmetic included); otherwise pgtype.Numeric, built and printed with
+// these helpers.
+func ExampleNumeric() {
+	price, err := typed.Numeric("19.90")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(typed.NumericString(price), typed.NumericString(typed.MustNumeric("-0.005")))
+	// Output: 19.90 -0.005
+}

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
@@ -131,11 +130,7 @@ func TestCompositeIDs(t *testing.T) {
 	ctx := context.Background()
 	gift, err := c.Gift.Create(ctx, &compositeid.GiftCreateArgs{})
 	require.NoError(t, err)
-	qty := func(s string) pgtype.Numeric {
-		var n pgtype.Numeric
-		require.NoError(t, n.Scan(s))
-		return n
-	}
+	qty := typed.MustNumeric
 	o, err := c.Order.Create(ctx, &compositeid.OrderCreateArgs{Data: []compositeid.OrderSet{
 		compositeid.OrderFields.Tenant.Set("t1"), compositeid.OrderFields.Number.Set(7),
 		compositeid.OrderFields.Lines.Create(
@@ -158,16 +153,13 @@ func TestCompositeIDs(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 7, line.Order.Number)
 	require.Equal(t, gift.ID, line.Gift.ID)
-	b, err := line.Qty.MarshalJSON()
-	require.NoError(t, err)
-	require.Equal(t, "1.250", string(b))
+	require.Equal(t, "1.250", typed.NumericString(line.Qty), "exact, with the column's scale")
 
 	line, err = c.OrderLine.Update(ctx, &compositeid.OrderLineUpdateArgs{Where: compositeid.OrderLineByTenantSku("t1", "A"),
 		Data: []compositeid.OrderLineSet{compositeid.OrderLineFields.Gift.Disconnect(), compositeid.OrderLineFields.Qty.Increment(qty("0.5"))}})
 	require.NoError(t, err)
 	require.Nil(t, line.GiftOf)
-	b, _ = line.Qty.MarshalJSON()
-	require.Equal(t, "1.750", string(b))
+	require.Equal(t, "1.750", typed.NumericString(line.Qty))
 
 	_, err = c.Order.Create(ctx, &compositeid.OrderCreateArgs{Data: []compositeid.OrderSet{
 		compositeid.OrderFields.Tenant.Set("t1"), compositeid.OrderFields.Number.Set(7)}})
