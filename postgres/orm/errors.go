@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -158,7 +159,7 @@ func IsSerializationFailure(err error) bool {
 		return true
 	}
 	var pg *pgconn.PgError
-	return errors.As(err, &pg) && (pg.Code == "40001" || pg.Code == "40P01")
+	return errors.As(err, &pg) && (pg.Code == pgerrcode.SerializationFailure || pg.Code == pgerrcode.DeadlockDetected)
 }
 
 // IsConnectionClosed reports whether err is a P1017 lost connection.
@@ -207,28 +208,29 @@ func classify(m *Model, err error) error {
 	}
 	e := &Error{SQLState: pg.Code, Model: name, Constraint: pg.ConstraintName, Message: pg.Message, Err: err}
 	switch pg.Code {
-	case "23505":
+	case pgerrcode.UniqueViolation:
 		e.Code = CodeUniqueViolation
 		e.Message = "unique constraint failed"
 		e.Target = uniqueTarget(m, pg)
-	case "23503":
+	case pgerrcode.ForeignKeyViolation:
 		e.Code = CodeForeignKeyViolation
 		e.Message = "foreign key constraint failed"
 		e.Target = fkTarget(m, pg)
-	case "23502":
+	case pgerrcode.NotNullViolation:
 		e.Code = CodeNullViolation
 		if f := fieldByColumn(m, pg.TableName, pg.ColumnName); f != "" {
 			e.Target = []string{f}
 		}
-	case "40001", "40P01":
+	case pgerrcode.SerializationFailure, pgerrcode.DeadlockDetected:
 		e.Code = CodeTransactionConflict
 		e.Message = "transaction failed due to a write conflict or a deadlock, please retry"
-	case "57P01", "57P02", "57P03":
+	case pgerrcode.AdminShutdown, pgerrcode.CrashShutdown, pgerrcode.CannotConnectNow:
 		e.Code = CodeConnectionClosed
-	case "22P02", "22003", "22001", "22007", "22008":
+	case pgerrcode.InvalidTextRepresentation, pgerrcode.NumericValueOutOfRange,
+		pgerrcode.StringDataRightTruncationDataException, pgerrcode.InvalidDatetimeFormat, pgerrcode.DatetimeFieldOverflow:
 		e.Code = CodeInvalidValue
 	default:
-		if strings.HasPrefix(pg.Code, "08") {
+		if pgerrcode.IsConnectionException(pg.Code) {
 			e.Code = CodeConnectionClosed
 			break
 		}
