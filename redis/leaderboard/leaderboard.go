@@ -236,3 +236,70 @@ func (b *Board) Around(ctx context.Context, member string, n int64) ([]Entry, er
 	}
 	return b.entries(zs, start), nil
 }
+
+// Ranks are a member's places under the usual ranking conventions.
+type Ranks struct {
+	// Ordinal: 1-based position, ties ordered by member ("1234").
+	Ordinal int64
+	// Competition: 1 + the number of members with a better score, so tied
+	// members share a place and the next one is skipped ("1224").
+	Competition int64
+	// Dense: 1 + the number of distinct better scores ("1223").
+	Dense int64
+	Score float64
+}
+
+// ranksScript computes a member's ranks in one consistent read. Dense
+// walks the members ahead of it (O(rank)); the others are O(log n).
+//
+//	KEYS[1] board   ARGV[1] member
+//	returns {ordinal0, competition0, dense0, score} or nil when absent
+var ranksScript = rueidis.NewLuaScript(`
+local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not s then return nil end
+local r = redis.call('ZRANK', KEYS[1], ARGV[1])
+local better = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. s)
+local dense, last = 0, nil
+if better > 0 then
+  local ahead = redis.call('ZRANGE', KEYS[1], 0, better - 1, 'WITHSCORES')
+  for i = 2, #ahead, 2 do
+    if ahead[i] ~= last then
+      dense = dense + 1
+      last = ahead[i]
+    end
+  end
+end
+return {r, better, dense, s}
+`)
+
+// Ranks returns a member's ordinal, competition and dense ranks, or
+// ErrNotFound.
+func (b *Board) Ranks(ctx context.Context, member string) (Ranks, error) {
+	if member == "" {
+		return Ranks{}, fmt.Errorf("%w: empty member", ErrInvalid)
+	}
+	arr, err := ranksScript.Exec(ctx, b.c, []string{b.key}, []string{member}).ToArray()
+	if rueidis.IsRedisNil(err) {
+		return Ranks{}, fmt.Errorf("%w: %q", ErrNotFound, member)
+	}
+	if err == nil && len(arr) != 4 {
+		err = fmt.Errorf("unexpected reply %v", arr)
+	}
+	if err != nil {
+		return Ranks{}, fmt.Errorf("leaderboard %s: ranks %q: %w", b.key, member, err)
+	}
+	var r Ranks
+	ord, _ := arr[0].AsInt64()
+	comp, _ := arr[1].AsInt64()
+	dense, _ := arr[2].AsInt64()
+	s, err := arr[3].ToString()
+	if err != nil {
+		return Ranks{}, err
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return Ranks{}, err
+	}
+	r.Ordinal, r.Competition, r.Dense, r.Score = ord+1, comp+1, dense+1, f*b.sign()
+	return r, nil
+}

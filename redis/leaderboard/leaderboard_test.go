@@ -202,3 +202,31 @@ func TestPeriodicBoardsExpire(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, n)
 }
+
+func TestRanks(t *testing.T) {
+	ctx := context.Background()
+	ns := devenv.Redis(t)
+	for _, tc := range []struct {
+		ascending bool
+		want      map[string][3]int64 // ordinal, competition, dense
+	}{
+		{false, map[string][3]int64{"cat": {1, 1, 1}, "ann": {2, 2, 2}, "bob": {3, 2, 2}, "fay": {4, 2, 2}, "dan": {5, 5, 3}, "eve": {6, 6, 4}}},
+		{true, map[string][3]int64{"eve": {1, 1, 1}, "dan": {2, 2, 2}, "ann": {3, 3, 3}, "bob": {4, 3, 3}, "fay": {5, 3, 3}, "cat": {6, 6, 4}}},
+	} {
+		b := leaderboard.New(ns.Client, fmt.Sprint("ranks-", tc.ascending), &leaderboard.Options{Prefix: ns.Prefix, Ascending: tc.ascending})
+		seed(t, b)
+		for m, w := range tc.want {
+			r, err := b.Ranks(ctx, m)
+			require.NoError(t, err)
+			require.Equal(t, w, [3]int64{r.Ordinal, r.Competition, r.Dense}, "%s ascending=%v", m, tc.ascending)
+			e, err := b.Rank(ctx, m)
+			require.NoError(t, err)
+			require.Equal(t, e.Score, r.Score)
+			require.Equal(t, e.Rank, r.Ordinal)
+		}
+		_, err := b.Ranks(ctx, "nobody")
+		require.ErrorIs(t, err, leaderboard.ErrNotFound)
+		_, err = b.Ranks(ctx, "")
+		require.ErrorIs(t, err, leaderboard.ErrInvalid)
+	}
+}
