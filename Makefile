@@ -5,11 +5,11 @@ BENCHSTAT     ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009
 BENCH         ?= .
 BENCHCOUNT    ?= 6
 
-.PHONY: test lint fmt fmt-check vet staticcheck unit clock-check bench demo doctor serve mongoose-fixtures prisma-fixtures
+.PHONY: test lint fmt fmt-check vet staticcheck unit clock-check cluster-check bench demo doctor serve mongoose-fixtures prisma-fixtures
 
 ## test: everything CI checks — formatting, vet, staticcheck, all tests with -race, and the
 ## clock-sensitive packages again with their clocks ten years ahead and behind
-test: lint unit clock-check
+test: lint unit clock-check cluster-check
 
 ## lint: gofmt check, go vet and staticcheck on the main module and the bench module
 lint: fmt-check vet staticcheck
@@ -36,6 +36,12 @@ CLOCK_PKGS ?= ./internal/testclock ./redis/ratelimit ./redis/revoke ./redis/lead
 clock-check:
 	POLYSTORE_CLOCK_SHIFT=87600h $(GO) test -count=1 $(CLOCK_PKGS)
 	POLYSTORE_CLOCK_SHIFT=-87600h $(GO) test -count=1 $(CLOCK_PKGS)
+
+## cluster-check: every redis/* suite again on a private Redis Cluster (three masters, three
+## replicas on loopback, started and stopped by internal/devenv); without -race, which the
+## single-server run already covers
+cluster-check:
+	POLYSTORE_REDIS_CLUSTER=1 $(GO) test -count=1 ./redis/... ./internal/rediskey
 
 ## fmt: format the code
 fmt:

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/polystore/polystore/internal/rediskey"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/rueidis"
@@ -153,7 +155,11 @@ func Postgres(t testing.TB) *pgxpool.Pool {
 // RedisServer returns the Redis server for this test process.
 func RedisServer(t testing.TB) *Server {
 	t.Helper()
-	s, err := sharedRedis.get(ResolveRedis)
+	resolve := ResolveRedis
+	if ClusterRequested() {
+		resolve = startClusterServer
+	}
+	s, err := sharedRedis.get(resolve)
 	if err != nil {
 		missing(t, err)
 	}
@@ -218,37 +224,20 @@ func Redis(t testing.TB) *RedisNS {
 	return ns
 }
 
-// DeleteRedisPrefix removes every key that starts with prefix, by SCAN and
-// UNLINK in batches (never KEYS). It returns the number of keys removed.
+// DeleteRedisPrefix removes every key that starts with prefix, by SCAN on
+// every node (one on a single server, each one on a cluster) and UNLINK
+// (never KEYS). It returns the number of keys removed.
 func DeleteRedisPrefix(ctx context.Context, c rueidis.Client, prefix string) (int64, error) {
 	if prefix == "" {
 		return 0, errors.New("devenv: refusing to delete an empty prefix (every key)")
 	}
-	pattern := escapeGlob(prefix) + "*"
-	var cursor uint64
 	var n int64
-	for {
-		e, err := c.Do(ctx, c.B().Scan().Cursor(cursor).Match(pattern).Count(1000).Build()).AsScanEntry()
-		if err != nil {
-			return n, err
-		}
-		if len(e.Elements) > 0 {
-			m, err := c.Do(ctx, c.B().Unlink().Key(e.Elements...).Build()).AsInt64()
-			if err != nil {
-				return n, err
-			}
-			n += m
-		}
-		cursor = e.Cursor
-		if cursor == 0 {
-			return n, nil
-		}
-	}
-}
-
-func escapeGlob(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`, `]`, `\]`)
-	return r.Replace(s)
+	err := rediskey.Scan(ctx, c, rediskey.EscapeGlob(prefix)+"*", 1000, func(keys []string) error {
+		m, err := rediskey.Unlink(ctx, c, keys)
+		n += m
+		return err
+	})
+	return n, err
 }
 
 // StartRedis starts a private redis-server for the test (for fault tests

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/redis/rueidis"
+
+	"github.com/polystore/polystore/internal/rediskey"
 )
 
 // SetOpts are per-call options for Set; nil means the Config defaults.
@@ -154,45 +156,29 @@ func (c *Cache) InvalidateTag(ctx context.Context, tag string) (int64, error) {
 // unlink removes keys one UNLINK each, pipelined (cluster-safe), and
 // returns how many existed.
 func (c *Cache) unlink(ctx context.Context, keys []string) (int64, error) {
-	if len(keys) == 0 {
-		return 0, nil
-	}
-	cmds := make(rueidis.Commands, len(keys))
-	for i, k := range keys {
-		cmds[i] = c.client.B().Unlink().Key(k).Build()
-	}
-	var n int64
-	for _, r := range c.client.DoMulti(ctx, cmds...) {
-		m, err := r.AsInt64()
-		if err != nil {
-			return n, c.observe("unlink", "", err)
-		}
-		n += m
+	n, err := rediskey.Unlink(ctx, c.client, keys)
+	if err != nil {
+		return n, c.observe("unlink", "", err)
 	}
 	return n, nil
 }
 
 // Clear removes every key of namespace ns (values, locks, tags) by SCAN and
-// UNLINK in batches, never KEYS, and returns how many were removed.
+// UNLINK in batches, never KEYS, and returns how many were removed. On
+// Redis Cluster it scans every node.
 func (c *Cache) Clear(ctx context.Context, ns string) (int64, error) {
 	if err := checkNamespace(ns); err != nil {
 		return 0, err
 	}
-	pattern := strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`, `]`, `\]`).Replace(c.cfg.Prefix+ns+":") + "*"
+	pattern := rediskey.EscapeGlob(c.cfg.Prefix+ns+":") + "*"
 	var n int64
-	var cursor uint64
-	for {
-		e, err := c.client.Do(ctx, c.client.B().Scan().Cursor(cursor).Match(pattern).Count(500).Build()).AsScanEntry()
-		if err != nil {
-			return n, c.observe("clear", pattern, err)
-		}
-		m, err := c.unlink(ctx, e.Elements)
+	err := rediskey.Scan(ctx, c.client, pattern, 500, func(keys []string) error {
+		m, err := c.unlink(ctx, keys)
 		n += m
-		if err != nil {
-			return n, err
-		}
-		if cursor = e.Cursor; cursor == 0 {
-			return n, nil
-		}
+		return err
+	})
+	if err != nil {
+		return n, c.observe("clear", pattern, err)
 	}
+	return n, nil
 }

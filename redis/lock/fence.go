@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"github.com/redis/rueidis"
+
+	"github.com/polystore/polystore/internal/rediskey"
 )
 
 // Guard sits in front of a protected resource held in this process and
@@ -46,10 +48,12 @@ func (g *Guard) Do(resource string, fence int64, write func() error) error {
 }
 
 // FencedSet writes value to key in Redis only when fence is at least the
-// highest token used on key before (kept in key+":fence"), in one script.
+// highest token used on key before, in one script. The high-water mark is
+// kept beside key in its hash slot: key+":fence" when key has a hash tag,
+// "{key}:fence" otherwise, so FencedSet runs unchanged on Redis Cluster.
 // A stale token gets *StaleFenceError and writes nothing.
 func FencedSet(ctx context.Context, c rueidis.Client, key string, fence int64, value string) error {
-	arr, err := fencedSetScript.Exec(ctx, c, []string{key, key + ":fence"},
+	arr, err := fencedSetScript.Exec(ctx, c, []string{key, rediskey.Sibling(key, ":fence")},
 		[]string{strconv.FormatInt(fence, 10), value}).ToArray()
 	if err != nil {
 		return fmt.Errorf("lock: fenced set %q: %w", key, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -69,7 +70,7 @@ func TestPublishSubscribe(t *testing.T) {
 
 	sent, recv, err := h.Publish(ctx, "alice", "order.shipped", map[string]int{"order": 7})
 	require.NoError(t, err)
-	require.Equal(t, int64(1), recv, "one shared subscriber connection for all local handlers")
+	requireReceivers(t, recv, "one shared subscriber connection for all local handlers")
 	for _, box := range []*inbox{a1, a2} {
 		n := box.next(t)
 		require.Equal(t, sent.ID, n.ID)
@@ -108,8 +109,13 @@ func TestPatternSubscription(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = h.PublishTopic(ctx, "team-blue", "alert", 3)
 	require.NoError(t, err)
-	require.JSONEq(t, "1", string(teams.next(t).Data))
-	require.JSONEq(t, "3", string(teams.next(t).Data))
+	// On Redis Cluster a PUBLISH may enter through any node and travels the
+	// cluster bus, so two publishes can arrive in either order.
+	got := []string{string(teams.next(t).Data), string(teams.next(t).Data)}
+	if devenv.ClusterRequested() {
+		slices.Sort(got)
+	}
+	require.Equal(t, []string{"1", "3"}, got)
 }
 
 // publishUntil publishes until box receives one of the new messages: the
@@ -253,7 +259,7 @@ func TestManyHandlersOneConnection(t *testing.T) {
 	for _, u := range []string{"u0", "u50", "u99"} {
 		_, recv, err := h.Publish(ctx, u, "probe", nil)
 		require.NoError(t, err)
-		require.Equal(t, int64(1), recv, "one subscriber connection")
+		requireReceivers(t, recv, "one subscriber connection")
 	}
 	require.NoError(t, h.PublishMany(ctx, ids, "all", nil))
 	for i, b := range boxes {
@@ -265,4 +271,17 @@ func TestManyHandlersOneConnection(t *testing.T) {
 			require.Equal(t, []string{"all"}, got, "user %d", i)
 		}
 	}
+}
+
+// requireReceivers checks PUBLISH's receiver count: exactly one subscriber
+// connection on a single server. On Redis Cluster PUBLISH counts only the
+// subscribers of the node that took it, so the count is 0 or 1 there and
+// the tests check delivery itself.
+func requireReceivers(t *testing.T, recv int64, msg string) {
+	t.Helper()
+	if devenv.ClusterRequested() {
+		require.LessOrEqual(t, recv, int64(1), msg)
+		return
+	}
+	require.Equal(t, int64(1), recv, msg)
 }

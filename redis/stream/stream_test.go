@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/polystore/polystore/internal/devenv"
+	"github.com/polystore/polystore/internal/rediskey"
 	"github.com/polystore/polystore/redis/stream"
 )
 
@@ -118,7 +119,7 @@ func TestRetryThenDeadLetter(t *testing.T) {
 	require.NoError(t, err)
 	runWorker(t, w)
 
-	dead := stream.New(ns.Client, s.Key()+":dead", nil)
+	dead := stream.New(ns.Client, rediskey.Sibling(s.Key(), ":dead"), nil)
 	require.Eventually(t, func() bool { n, _ := dead.Len(ctx); return n == 3 }, 30*time.Second, 10*time.Millisecond)
 	mu.Lock()
 	require.Equal(t, []int{1, 2}, attempts[1])

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/redis/rueidis"
+
+	"github.com/polystore/polystore/internal/rediskey"
 )
 
 // WorkerOpts configure a Worker. Group and Consumer are required.
@@ -37,7 +39,9 @@ type WorkerOpts struct {
 	// Keep it well above the longest handler run.
 	ClaimIdle time.Duration
 	// DeadLetter is the stream that receives entries that failed
-	// MaxAttempts times (or cannot be decoded); default key+":dead".
+	// MaxAttempts times (or cannot be decoded); default key+":dead" in the
+	// stream's hash slot ("{key}:dead" for an untagged key). A dead-letter
+	// stream of your own must share the stream's hash tag on Redis Cluster.
 	DeadLetter string
 	// Logger receives handler failures; default slog.Default().
 	Logger *slog.Logger
@@ -94,12 +98,12 @@ func NewWorker[T any](s *Stream, o WorkerOpts, h Handler[T]) (*Worker[T], error)
 		o.ClaimIdle = 30 * time.Second
 	}
 	if o.DeadLetter == "" {
-		o.DeadLetter = s.key + ":dead"
+		o.DeadLetter = rediskey.Sibling(s.key, ":dead")
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Worker[T]{s: s, o: o, h: h, attempts: s.key + ":attempts:" + o.Group}, nil
+	return &Worker[T]{s: s, o: o, h: h, attempts: rediskey.Sibling(s.key, ":attempts:"+o.Group)}, nil
 }
 
 // deadLetterScript moves an entry to the dead-letter stream and acks it.
