@@ -98,7 +98,6 @@ func (b *GuideBook) MatchOrders(ctx context.Context) error {
 	return nil
 }
 
-
 // AddOrderNoMatch stores an order without matching (to set up a book).
 func (b *GuideBook) AddOrderNoMatch(ctx context.Context, o GuideOrder) error {
 	value, err := json.Marshal(o)
