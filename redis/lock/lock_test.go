@@ -219,7 +219,9 @@ func TestNeverTwoHolders(t *testing.T) {
 	}
 	lockers := make([]*lock.Locker, lockerCount)
 	for i := range lockers {
-		lockers[i] = lock.New(conns[i%clients], &lock.Options{Prefix: ns.Prefix, TTL: 10 * time.Second, RetryDelay: time.Millisecond})
+		// A generous per-call Timeout: this test is about exclusion under load,
+		// not outages, and a loaded CI machine can stall a call past 1s.
+		lockers[i] = lock.New(conns[i%clients], &lock.Options{Prefix: ns.Prefix, TTL: 10 * time.Second, RetryDelay: time.Millisecond, Timeout: 10 * time.Second})
 	}
 	var (
 		taken, holders, lastFence, violations atomic.Int64
