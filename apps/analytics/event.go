@@ -23,7 +23,7 @@ type Event struct {
 	// User identifies who did it; unique users are counted over it.
 	User string `json:"userId"`
 	// Time is when it happened; zero means "when received".
-	Time time.Time `json:"timestamp"`
+	Time time.Time `json:"timestamp,omitzero"`
 	// Value is an optional measurement (a duration in ms, an amount): it
 	// feeds count/sum/min/max and the percentile sketch of its type.
 	Value *float64 `json:"value,omitempty"`

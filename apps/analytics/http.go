@@ -8,11 +8,13 @@ import (
 	"strconv"
 )
 
-// Paths of the HTTP API.
+// Paths of the HTTP API, relative to where the handler is mounted
+// (`polystore serve` and `demo` mount it under /analytics/, so the ingest
+// endpoint is POST /analytics/events).
 const (
-	PathEvents   = "/analytics/events"
-	PathSeries   = "/api/analytics/series"
-	PathSegments = "/api/analytics/segments"
+	PathEvents   = "/events"
+	PathSeries   = "/series"
+	PathSegments = "/segments"
 )
 
 // apiError is the JSON body of every error: a stable code and a message.
@@ -41,14 +43,15 @@ type IngestResponse struct {
 	Rejected []Rejection `json:"rejected"`
 }
 
-// Handler serves the API:
+// Handler serves the API (paths relative to the mount point, /analytics/
+// under serve and demo):
 //
-//	POST /analytics/events          JSON array or NDJSON batch -> 200
-//	                                {accepted, rejected: [{index, code, reason}]};
-//	                                400 when nothing is valid, 413 too large,
-//	                                503 backlog_full or store unavailable
-//	GET  /api/analytics/series      ?minutes=60 -> Series
-//	GET  /api/analytics/segments    ?min_orders&min_ltv&recency_days&limit -> Segment
+//	POST /events     JSON array or NDJSON batch -> 200
+//	                 {accepted, rejected: [{index, code, reason}]};
+//	                 400 when nothing is valid, 413 too large,
+//	                 503 backlog_full or store unavailable
+//	GET  /series     ?minutes=60 -> Series
+//	GET  /segments   ?min_orders&min_ltv&recency_days&limit -> Segment
 func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+PathEvents, a.serveIngest)

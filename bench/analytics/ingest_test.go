@@ -1,0 +1,151 @@
+// Package analytics_test measures the analytics ingest path against the
+// guide's per-event pipeline, ported as the baseline (impl=guide): for
+// every event one pipeline of INCR total, INCR minute, SADD + EXPIRE of the
+// user's event set, ZADD of the event's JSON into a per-type sorted set and
+// ZREMRANGEBYSCORE, then a second round trip that queues the event for the
+// rollups (RPUSH, the cheapest stand-in for the guide's job queue).
+// impl=polystore records the same events through Counters.Record, batches
+// of 500 in one MULTI/EXEC (stream append, HyperLogLogs, sketches,
+// min/max, sums), and impl=polystore-http adds JSON parsing and validation
+// of an NDJSON body (App.Ingest). Both sides run with 16 concurrent callers
+// on the same Redis; the figure to compare is ns/event.
+package analytics_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/rueidis"
+
+	"github.com/polystore/polystore/apps/analytics"
+	"github.com/polystore/polystore/bench/internal/redisbench"
+	"github.com/polystore/polystore/internal/devenv"
+)
+
+var prefix = devenv.UniqueName("bench:analytics:") + ":"
+
+func TestMain(m *testing.M) { redisbench.Main(m, prefix) }
+
+var types = []string{"page_view", "page_view", "page_view", "click", "click", "signup", "purchase"}
+
+func events(r *rand.Rand, n int, now time.Time) []analytics.Event {
+	out := make([]analytics.Event, n)
+	for i := range out {
+		v := 20 + r.ExpFloat64()*80
+		out[i] = analytics.Event{Type: types[r.IntN(len(types))], User: "u" + strconv.Itoa(r.IntN(100_000)),
+			Time: now, Value: &v, Metadata: map[string]string{"country": "DE", "device": "mobile"}}
+	}
+	return out
+}
+
+// guideTrack is the guide's RealTimeMetrics.trackEvent, ported as is.
+func guideTrack(ctx context.Context, c rueidis.Client, p string, e analytics.Event) error {
+	ts := e.Time.UnixMilli()
+	minute := strconv.FormatInt(e.Time.Unix()/60, 10)
+	meta, _ := json.Marshal(map[string]any{"userId": e.User, "value": e.Value, "metadata": e.Metadata})
+	b := c.B()
+	for _, r := range c.DoMulti(ctx,
+		b.Incr().Key(p+"stats:"+e.Type+":total").Build(),
+		b.Incr().Key(p+"stats:"+e.Type+":"+minute).Build(),
+		b.Sadd().Key(p+"user:"+e.User+":events").Member(strconv.FormatInt(ts, 10)+":"+e.Type).Build(),
+		b.Expire().Key(p+"user:"+e.User+":events").Seconds(86400).Build(),
+		b.Zadd().Key(p+"timeseries:"+e.Type).ScoreMember().ScoreMember(float64(ts), string(meta)).Build(),
+		b.Zremrangebyscore().Key(p+"timeseries:"+e.Type).Min("0").Max(strconv.FormatInt(ts-7*24*3600*1000, 10)).Build(),
+	) {
+		if err := r.Error(); err != nil {
+			return err
+		}
+	}
+	job, _ := json.Marshal(map[string]any{"userId": e.User, "eventType": e.Type, "timestamp": ts, "metadata": e.Metadata})
+	return c.Do(ctx, b.Rpush().Key(p+"analyticsQueue").Element(string(job)).Build()).Error()
+}
+
+const batchSize = 500
+
+func BenchmarkIngest(b *testing.B) {
+	c := redisbench.Client(b)
+	ctx := context.Background()
+	now := time.Now()
+	b.Run("impl=guide", func(b *testing.B) {
+		p := devenv.UniqueName(prefix) + ":"
+		var seed atomic.Uint64
+		b.SetParallelism(8) // 16 callers on 2 cores
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			evs := events(rand.New(rand.NewPCG(seed.Add(1), 1)), 4096, now)
+			for i := 0; pb.Next(); i++ {
+				if err := guideTrack(ctx, c, p, evs[i%len(evs)]); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/event")
+	})
+	app := func(b *testing.B) *analytics.App {
+		a, err := analytics.New(analytics.Config{Redis: c, Prefix: devenv.UniqueName(prefix) + ":{an}:", MaxBacklog: 1 << 40})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return a
+	}
+	b.Run("impl=polystore", func(b *testing.B) {
+		a := app(b)
+		var seed atomic.Uint64
+		var total atomic.Int64
+		b.SetParallelism(8)
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			r := rand.New(rand.NewPCG(seed.Add(1), 2))
+			batches := make([][]analytics.Event, 8)
+			for i := range batches {
+				batches[i] = events(r, batchSize, now)
+			}
+			for i := 0; pb.Next(); i++ { // one op = one batch
+				if _, err := a.Counters().Record(ctx, batches[i%len(batches)]); err != nil {
+					b.Error(err)
+					return
+				}
+				total.Add(batchSize)
+			}
+		})
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(total.Load()), "ns/event")
+	})
+	b.Run("impl=polystore-http", func(b *testing.B) {
+		a := app(b)
+		var seed atomic.Uint64
+		var total atomic.Int64
+		b.SetParallelism(8)
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			r := rand.New(rand.NewPCG(seed.Add(1), 3))
+			bodies := make([][]byte, 8)
+			for i := range bodies {
+				var body bytes.Buffer
+				for _, e := range events(r, batchSize, time.Now()) {
+					e.Time = time.Time{} // stamped on receipt, so the bodies stay valid
+					line, _ := json.Marshal(e)
+					body.Write(line)
+					body.WriteByte('\n')
+				}
+				bodies[i] = body.Bytes()
+			}
+			for i := 0; pb.Next(); i++ {
+				n, bad, err := a.Ingest(ctx, bodies[i%len(bodies)])
+				if err != nil || len(bad) > 0 {
+					b.Error(fmt.Errorf("ingest: %v %v", err, bad))
+					return
+				}
+				total.Add(int64(n))
+			}
+		})
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(total.Load()), "ns/event")
+	})
+}
