@@ -61,7 +61,18 @@ type BulkOpts struct {
 
 // BulkWrite validates every operation first (documents, filters, updates)
 // and sends nothing unless all are valid; the error is an *IndexedError.
+// The bulkWrite hooks run around the whole batch, and each operation's
+// pre hooks run on it as if it were sent alone (updateOne, deleteMany,
+// replaceOne...; inserts run the validate hooks), so scopes such as Tenant
+// and SoftDelete cover bulk writes too.
 func (m *Model[T]) BulkWrite(ctx context.Context, writes []Write, o *BulkOpts) (*mongo.BulkWriteResult, error) {
+	if len(writes) == 0 {
+		return nil, errorf("BulkWrite needs at least one write")
+	}
+	op := m.newOp(EventBulkWrite)
+	if err := m.run(ctx, true, op); err != nil {
+		return nil, err
+	}
 	models := make([]mongo.WriteModel, len(writes))
 	for i, w := range writes {
 		wm, err := m.writeModel(ctx, w)
@@ -71,7 +82,12 @@ func (m *Model[T]) BulkWrite(ctx context.Context, writes []Write, o *BulkOpts) (
 		models[i] = wm
 	}
 	bo := options.BulkWrite().SetOrdered(o == nil || !o.Unordered)
-	return m.coll.BulkWrite(ctx, models, bo)
+	res, err := m.coll.BulkWrite(ctx, models, bo)
+	if err != nil {
+		return res, err
+	}
+	op.Result = res
+	return res, m.run(ctx, false, op)
 }
 
 func (m *Model[T]) docOf(v any) (*T, error) {
@@ -82,16 +98,13 @@ func (m *Model[T]) docOf(v any) (*T, error) {
 	return d, nil
 }
 
+var writeEvents = [...]Event{
+	writeUpdateOne: EventUpdateOne, writeUpdateMany: EventUpdateMany, writeReplaceOne: EventReplaceOne,
+	writeDeleteOne: EventDeleteOne, writeDeleteMany: EventDeleteMany,
+}
+
 func (m *Model[T]) writeModel(ctx context.Context, w Write) (mongo.WriteModel, error) {
-	var f bson.D
-	if w.kind != writeInsert {
-		var err error
-		if f, err = m.filter(w.filter); err != nil {
-			return nil, err
-		}
-	}
-	switch w.kind {
-	case writeInsert, writeReplaceOne:
+	if w.kind == writeInsert {
 		doc, err := m.docOf(w.doc)
 		if err != nil {
 			return nil, err
@@ -100,28 +113,58 @@ func (m *Model[T]) writeModel(ctx context.Context, w Write) (mongo.WriteModel, e
 		if err != nil {
 			return nil, err
 		}
-		if w.kind == writeInsert {
-			return mongo.NewInsertOneModel().SetDocument(raw), nil
+		return mongo.NewInsertOneModel().SetDocument(raw), nil
+	}
+	f, err := m.filter(w.filter)
+	if err != nil {
+		return nil, err
+	}
+	op := m.newOp(writeEvents[w.kind])
+	op.Filter = f
+	switch w.kind {
+	case writeReplaceOne:
+		if op.Doc, err = m.docOf(w.doc); err != nil {
+			return nil, err
 		}
-		return mongo.NewReplaceOneModel().SetFilter(f).SetReplacement(raw).SetUpsert(w.upsert), nil
 	case writeUpdateOne, writeUpdateMany:
-		u, err := m.update(ctx, w.update, w.upsert)
+		if op.Update, err = m.update(ctx, w.update, w.upsert); err != nil {
+			return nil, err
+		}
+	}
+	if err := m.run(ctx, true, op); err != nil {
+		return nil, err
+	}
+	switch w.kind {
+	case writeReplaceOne:
+		raw, err := m.prepareReplacement(ctx, op.Doc)
 		if err != nil {
 			return nil, err
 		}
-		if w.kind == writeUpdateOne {
-			return mongo.NewUpdateOneModel().SetFilter(f).SetUpdate(u).SetUpsert(w.upsert), nil
-		}
-		return mongo.NewUpdateManyModel().SetFilter(f).SetUpdate(u).SetUpsert(w.upsert), nil
-	case writeDeleteOne:
-		return mongo.NewDeleteOneModel().SetFilter(f), nil
-	default:
-		return mongo.NewDeleteManyModel().SetFilter(f), nil
+		return mongo.NewReplaceOneModel().SetFilter(op.Filter).SetReplacement(raw).SetUpsert(w.upsert), nil
+	case writeUpdateOne:
+		return mongo.NewUpdateOneModel().SetFilter(op.Filter).SetUpdate(op.Update).SetUpsert(w.upsert), nil
+	case writeUpdateMany:
+		return mongo.NewUpdateManyModel().SetFilter(op.Filter).SetUpdate(op.Update).SetUpsert(w.upsert), nil
 	}
+	if op.Update != nil { // soft deletion
+		u, err := m.update(ctx, op.Update, false)
+		if err != nil {
+			return nil, err
+		}
+		if w.kind == writeDeleteOne {
+			return mongo.NewUpdateOneModel().SetFilter(op.Filter).SetUpdate(u), nil
+		}
+		return mongo.NewUpdateManyModel().SetFilter(op.Filter).SetUpdate(u), nil
+	}
+	if w.kind == writeDeleteOne {
+		return mongo.NewDeleteOneModel().SetFilter(op.Filter), nil
+	}
+	return mongo.NewDeleteManyModel().SetFilter(op.Filter), nil
 }
 
 // Aggregate runs a pipeline over the collection and decodes the results
-// into out (a pointer to a slice), with the aggregate hooks. Server-side
+// into out (a pointer to a slice), with the aggregate hooks (a pre hook may
+// prepend a $match with Op.PrependMatch). Server-side
 // JavaScript ($function, $accumulator, $where) is rejected unless the
 // model allows it.
 func (m *Model[T]) Aggregate(ctx context.Context, pipeline []bson.D, out any) error {
@@ -132,8 +175,9 @@ func (m *Model[T]) Aggregate(ctx context.Context, pipeline []bson.D, out any) er
 			}
 		}
 	}
-	op := &Op[T]{Event: EventAggregate, Pipeline: pipeline}
-	if err := m.hooks.run(ctx, true, op); err != nil {
+	op := m.newOp(EventAggregate)
+	op.Pipeline = pipeline
+	if err := m.run(ctx, true, op); err != nil {
 		return err
 	}
 	cur, err := m.coll.Aggregate(ctx, op.Pipeline)
@@ -144,5 +188,5 @@ func (m *Model[T]) Aggregate(ctx context.Context, pipeline []bson.D, out any) er
 		return err
 	}
 	op.Result = out
-	return m.hooks.run(ctx, false, op)
+	return m.run(ctx, false, op)
 }

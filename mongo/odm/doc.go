@@ -48,8 +48,14 @@
 //     a *StaleDocumentError if someone else saved the document in between.
 //   - Timestamps (createdAt/updatedAt, names configurable) are maintained.
 //
-// Hooks (Model.Pre, Model.Post) run around validate, save, find, update,
-// delete, insertMany and aggregate; a pre-hook error aborts the operation.
+// Hooks (Model.Pre, Model.Post, Schema.Pre for plugins) run around every
+// operation under Mongoose's middleware names (find, findOne,
+// countDocuments, updateOne, deleteMany, aggregate, bulkWrite, ...), lean
+// queries and populate included; a pre-hook error aborts the operation.
+// Plugins (Schema.Plugin, GlobalPlugin) bundle paths, hooks and indexes;
+// Tenant and SoftDelete ship with the package. Filters decoded from
+// untrusted maps are sanitized against operator injection (SanitizeMode)
+// and unknown filter paths follow SchemaOpts.StrictQuery.
 // Virtuals are computed fields included by Model.JSON on request.
 //
 // SyncIndexes creates the indexes the schema declares (field options and

@@ -193,9 +193,18 @@ func (e *StaleDocumentError) Unwrap() error { return ErrStaleDocument }
 type FilterError struct {
 	Operator string
 	Path     string
+	// Sanitized is set when the operator is refused because the filter
+	// came from untrusted input (see SanitizeMode).
+	Sanitized bool
 }
 
 func (e *FilterError) Error() string {
+	if e.Sanitized {
+		if e.Path == "" {
+			return fmt.Sprintf("odm: operator %s is not allowed in a sanitized filter", e.Operator)
+		}
+		return fmt.Sprintf("odm: operator %s is not allowed in a sanitized filter (at %s)", e.Operator, e.Path)
+	}
 	if e.Path == "" {
 		return fmt.Sprintf("odm: operator %s is not allowed in filters", e.Operator)
 	}
@@ -207,9 +216,14 @@ func (e *FilterError) Unwrap() error { return ErrForbiddenOperator }
 type StrictError struct {
 	Model string
 	Path  string
+	// Query is set for a filter path under StrictQueryThrow.
+	Query bool
 }
 
 func (e *StrictError) Error() string {
+	if e.Query {
+		return fmt.Sprintf("odm: filter path %q is not in schema and strictQuery is set to throw", e.Path)
+	}
 	return fmt.Sprintf("odm: field %q is not in schema and strict mode is set to throw", e.Path)
 }
 func (e *StrictError) Unwrap() error { return ErrStrict }

@@ -43,8 +43,9 @@ func ExampleModel_Cast() {
 	// "Go book" 39.90 books <nil>
 }
 
-// Filters from user input are checked: server-side JavaScript is refused
-// and values are cast to the schema's types.
+// Filters are checked (server-side JavaScript is refused) and cast to the
+// schema's types; filters decoded from a request body (map[string]any) are
+// sanitized, so an operator where a value belongs is compared literally.
 func ExampleModel_CastFilter() {
 	type Post struct {
 		ID     bson.ObjectID `bson:"_id"`
@@ -52,12 +53,15 @@ func ExampleModel_CastFilter() {
 		Likes  int           `bson:"likes"`
 	}
 	posts := odm.MustModel[Post](nil, "Post", nil, nil)
-	f, err := posts.CastFilter(map[string]any{"likes": map[string]any{"$gte": "10"}})
+	f, err := posts.CastFilter(bson.M{"likes": bson.M{"$gte": "10"}}) // written in code
 	fmt.Println(f, err)
-	_, err = posts.CastFilter(map[string]any{"$where": "sleep(1000)"})
+	_, err = posts.CastFilter(map[string]any{"likes": map[string]any{"$gte": 0}}) // from a body
+	fmt.Println(err)
+	_, err = posts.CastFilter(bson.M{"$where": "sleep(1000)"})
 	fmt.Println(err)
 	// Output:
 	// {"likes":{"$gte":{"$numberInt":"10"}}} <nil>
+	// Cast to Number failed for value "{ $gte: 0 }" (type Object) at path "likes"
 	// odm: operator $where is not allowed in filters
 }
 

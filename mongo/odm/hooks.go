@@ -3,79 +3,265 @@ package odm
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// Event names an operation hooks attach to.
+// Event names an operation hooks attach to. The names are Mongoose's
+// middleware names; see docs/odm.md for which operations run which.
 type Event string
 
-// Hook events.
+// Document and model events.
 const (
 	EventValidate   Event = "validate"
-	EventSave       Event = "save"
-	EventFind       Event = "find"
-	EventUpdate     Event = "update"
-	EventDelete     Event = "delete"
+	EventSave       Event = "save" // Create and Save
 	EventInsertMany Event = "insertMany"
+	EventBulkWrite  Event = "bulkWrite"
 	EventAggregate  Event = "aggregate"
 )
 
-// Op is what a hook sees of an operation. Pre hooks may change Filter,
-// Update and Pipeline; post hooks see Result, Doc or Docs.
+// Query events, one per operation as in Mongoose.
+const (
+	EventFind                   Event = "find"
+	EventFindOne                Event = "findOne" // also FindByID and Exists
+	EventCountDocuments         Event = "countDocuments"
+	EventEstimatedDocumentCount Event = "estimatedDocumentCount"
+	EventDistinct               Event = "distinct"
+	EventFindOneAndUpdate       Event = "findOneAndUpdate"
+	EventFindOneAndReplace      Event = "findOneAndReplace"
+	EventFindOneAndDelete       Event = "findOneAndDelete"
+	EventUpdateOne              Event = "updateOne"
+	EventUpdateMany             Event = "updateMany"
+	EventReplaceOne             Event = "replaceOne"
+	EventDeleteOne              Event = "deleteOne"
+	EventDeleteMany             Event = "deleteMany"
+)
+
+// Groups: registering a hook on a group registers it on every event of the
+// group (Mongoose registers one hook on several names with an array).
+const (
+	// EventRead is every read query: find, findOne, countDocuments,
+	// estimatedDocumentCount, distinct.
+	EventRead Event = "read"
+	// EventUpdate is every query that updates or replaces: updateOne,
+	// updateMany, replaceOne, findOneAndUpdate, findOneAndReplace.
+	EventUpdate Event = "update"
+	// EventDelete is every query that deletes: deleteOne, deleteMany,
+	// findOneAndDelete.
+	EventDelete Event = "delete"
+	// EventQuery is every query event (read, update and delete).
+	EventQuery Event = "query"
+	// EventWrite is every event that changes documents: save, insertMany,
+	// bulkWrite and the update and delete queries. A post hook on it sees
+	// every acknowledged write (cache invalidation, outboxes).
+	EventWrite Event = "write"
+)
+
+var (
+	readEvents   = []Event{EventFind, EventFindOne, EventCountDocuments, EventEstimatedDocumentCount, EventDistinct}
+	updateEvents = []Event{EventUpdateOne, EventUpdateMany, EventReplaceOne, EventFindOneAndUpdate, EventFindOneAndReplace}
+	deleteEvents = []Event{EventDeleteOne, EventDeleteMany, EventFindOneAndDelete}
+)
+
+// eventGroups expands group events into the events they stand for.
+var eventGroups = map[Event][]Event{
+	EventRead:   readEvents,
+	EventUpdate: updateEvents,
+	EventDelete: deleteEvents,
+	EventQuery:  concatEvents(readEvents, updateEvents, deleteEvents),
+	EventWrite:  concatEvents([]Event{EventSave, EventInsertMany, EventBulkWrite}, updateEvents, deleteEvents),
+}
+
+func concatEvents(lists ...[]Event) []Event {
+	var out []Event
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
+
+func expand(e Event) []Event {
+	if g, ok := eventGroups[e]; ok {
+		return g
+	}
+	return []Event{e}
+}
+
+// Op is what a typed hook sees of an operation. Pre hooks may change
+// Filter, Update and Pipeline (and the documents); post hooks see Result,
+// Doc or Docs.
 type Op[T any] struct {
-	Event    Event
-	Doc      *T
-	Docs     []*T
-	Filter   bson.D
-	Update   bson.D
+	Event      Event
+	Model      string
+	Collection string
+	// Doc is the document of save and validate, the replacement of
+	// replaceOne and findOneAndReplace, and the document found by
+	// findOne and the findOneAnd* queries (post hooks).
+	Doc  *T
+	Docs []*T
+	// Filter is the cast filter of a query. On estimatedDocumentCount it
+	// is empty; a pre hook that sets it turns the estimate into an exact
+	// countDocuments of that filter (metadata counts cannot be scoped).
+	Filter bson.D
+	// Update is the cast update of an update query (timestamps and version
+	// included). A pre hook of a delete query that sets it turns the
+	// deletion into that update of the same filter (soft deletion).
+	Update bson.D
+	// Pipeline is an aggregate's pipeline.
 	Pipeline []bson.D
-	// Result is the driver's result (*mongo.UpdateResult, ...) in post hooks.
+	// Field is the field of distinct.
+	Field string
+	// Result is the driver's result (*mongo.UpdateResult, ...) or the
+	// operation's value (a count, distinct values) in post hooks.
 	Result any
 }
 
-// HookFunc is a pre or post hook. An error from a pre hook aborts the
-// operation; an error from a post hook is returned to the caller (the
-// operation has happened).
-type HookFunc[T any] func(ctx context.Context, op *Op[T]) error
-
-type hooks[T any] struct {
-	mu   sync.RWMutex
-	pre  map[Event][]HookFunc[T]
-	post map[Event][]HookFunc[T]
+// PrependMatch puts a $match stage first in an aggregate's pipeline.
+func (op *Op[T]) PrependMatch(filter bson.D) {
+	op.Pipeline = append([]bson.D{{{Key: "$match", Value: filter}}}, op.Pipeline...)
 }
 
-func (h *hooks[T]) add(pre bool, e Event, fn HookFunc[T]) {
+// HookFunc is a typed pre or post hook of a model. An error from a pre
+// hook aborts the operation; an error from a post hook is returned to the
+// caller (the operation has happened).
+type HookFunc[T any] func(ctx context.Context, op *Op[T]) error
+
+// Hook is what a schema hook (one a plugin registers, for any document
+// type) sees of an operation: Op without the document type. Doc and Docs
+// hold *T values; Get and Set reach their fields by BSON path.
+type Hook struct {
+	Event      Event
+	Model      string
+	Collection string
+	Doc        any
+	Docs       []any
+	Filter     bson.D
+	Update     bson.D
+	Pipeline   []bson.D
+	Field      string
+	Result     any
+
+	access docAccess
+}
+
+// PrependMatch puts a $match stage first in an aggregate's pipeline.
+func (h *Hook) PrependMatch(filter bson.D) {
+	h.Pipeline = append([]bson.D{{{Key: "$match", Value: filter}}}, h.Pipeline...)
+}
+
+// Get returns the value of a top-level field of doc (a *T of the model),
+// or false when it is missing or zero.
+func (h *Hook) Get(doc any, field string) (any, bool) {
+	if h.access == nil {
+		return nil, false
+	}
+	return h.access.get(doc, field)
+}
+
+// Set sets a top-level field of doc (a *T of the model). It fails when
+// the document type has no such field.
+func (h *Hook) Set(doc any, field string, v any) error {
+	if h.access == nil {
+		return errorf("hook has no document access")
+	}
+	return h.access.set(doc, field, v)
+}
+
+// SchemaHookFunc is a hook registered on a schema: it runs for every
+// model built from the schema, whatever its document type.
+type SchemaHookFunc func(ctx context.Context, h *Hook) error
+
+// docAccess reads and writes fields of a model's documents for schema hooks.
+type docAccess interface {
+	get(doc any, field string) (any, bool)
+	set(doc any, field string, v any) error
+}
+
+type hookList[F any] struct {
+	mu   sync.RWMutex
+	pre  map[Event][]F
+	post map[Event][]F
+}
+
+func (h *hookList[F]) add(pre bool, e Event, fn F) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.pre == nil {
-		h.pre, h.post = map[Event][]HookFunc[T]{}, map[Event][]HookFunc[T]{}
+		h.pre, h.post = map[Event][]F{}, map[Event][]F{}
 	}
-	if pre {
-		h.pre[e] = append(h.pre[e], fn)
-	} else {
-		h.post[e] = append(h.post[e], fn)
+	for _, x := range expand(e) {
+		if pre {
+			h.pre[x] = append(h.pre[x], fn)
+		} else {
+			h.post[x] = append(h.post[x], fn)
+		}
 	}
 }
 
+func (h *hookList[F]) get(pre bool, e Event) []F {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	if pre {
+		return h.pre[e]
+	}
+	return h.post[e]
+}
+
 // has reports whether any hook is registered for e.
-func (h *hooks[T]) has(e Event) bool {
+func (h *hookList[F]) has(e Event) bool {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	return len(h.pre[e]) > 0 || len(h.post[e]) > 0
 }
 
-func (h *hooks[T]) run(ctx context.Context, pre bool, op *Op[T]) error {
-	h.mu.RLock()
-	var fns []HookFunc[T]
-	if pre {
-		fns = h.pre[op.Event]
-	} else {
-		fns = h.post[op.Event]
+// Pre registers a hook that runs before the event's operations (or every
+// event of a group such as EventQuery), after the schema's hooks, in
+// registration order.
+func (m *Model[T]) Pre(e Event, fn HookFunc[T]) { m.hooks.add(true, e, fn) }
+
+// Post registers a hook that runs after the event's operations succeed.
+func (m *Model[T]) Post(e Event, fn HookFunc[T]) { m.hooks.add(false, e, fn) }
+
+// Pre registers a hook on every model built from the schema (how plugins
+// add middleware). Schema hooks run before the model's own hooks.
+func (s *Schema) Pre(e Event, fn SchemaHookFunc) *Schema { s.hooks.add(true, e, fn); return s }
+
+// Post registers a post hook on every model built from the schema.
+func (s *Schema) Post(e Event, fn SchemaHookFunc) *Schema { s.hooks.add(false, e, fn); return s }
+
+// hasHooks reports whether op's event has any hook.
+func (m *Model[T]) hasHooks(e Event) bool { return m.hooks.has(e) || m.schema.hooks.has(e) }
+
+// newOp starts an Op for an event of this model.
+func (m *Model[T]) newOp(e Event) *Op[T] {
+	return &Op[T]{Event: e, Model: m.name, Collection: m.opts.Collection}
+}
+
+// run runs the schema's hooks, then the model's, for op.Event.
+func (m *Model[T]) run(ctx context.Context, pre bool, op *Op[T]) error {
+	if sh := m.schema.hooks.get(pre, op.Event); len(sh) > 0 {
+		h := &Hook{Event: op.Event, Model: op.Model, Collection: op.Collection, Filter: op.Filter,
+			Update: op.Update, Pipeline: op.Pipeline, Field: op.Field, Result: op.Result, access: m}
+		if op.Doc != nil {
+			h.Doc = op.Doc
+		}
+		if op.Docs != nil {
+			h.Docs = make([]any, len(op.Docs))
+			for i, d := range op.Docs {
+				h.Docs[i] = d
+			}
+		}
+		for _, fn := range sh {
+			err := fn(ctx, h)
+			op.Filter, op.Update, op.Pipeline, op.Result = h.Filter, h.Update, h.Pipeline, h.Result
+			if err != nil {
+				return err
+			}
+		}
 	}
-	h.mu.RUnlock()
-	for _, fn := range fns {
+	for _, fn := range m.hooks.get(pre, op.Event) {
 		if err := fn(ctx, op); err != nil {
 			return err
 		}
@@ -83,12 +269,58 @@ func (h *hooks[T]) run(ctx context.Context, pre bool, op *Op[T]) error {
 	return nil
 }
 
-// Pre registers a hook that runs before the event's operations, in
-// registration order.
-func (m *Model[T]) Pre(e Event, fn HookFunc[T]) { m.hooks.add(true, e, fn) }
+// get implements docAccess for schema hooks.
+func (m *Model[T]) get(doc any, name string) (any, bool) {
+	d, ok := doc.(*T)
+	if !ok || d == nil {
+		return nil, false
+	}
+	f := m.getField(d, m.fieldIdx(name), name)
+	if !f.IsValid() || f.IsZero() {
+		return nil, false
+	}
+	return f.Interface(), true
+}
 
-// Post registers a hook that runs after the event's operations succeed.
-func (m *Model[T]) Post(e Event, fn HookFunc[T]) { m.hooks.add(false, e, fn) }
+// set implements docAccess for schema hooks.
+func (m *Model[T]) set(doc any, name string, v any) error {
+	d, ok := doc.(*T)
+	if !ok || d == nil {
+		return errorf("%s hook: document is %T, not *%s", m.name, doc, reflect.TypeFor[T]())
+	}
+	if m.isMap {
+		m.docValue(d)
+		m.setField(d, nil, name, v)
+		return nil
+	}
+	idx := m.fieldIdx(name)
+	if idx == nil {
+		return errorf("%s has no field stored as %q", reflect.TypeFor[T](), name)
+	}
+	f := reflect.ValueOf(d).Elem().FieldByIndex(idx)
+	target := f
+	if f.Kind() == reflect.Pointer {
+		target = reflect.New(f.Type().Elem()).Elem()
+	}
+	if !setValue(target, v) {
+		return errorf("%s.%s: cannot store %T", m.name, name, v)
+	}
+	if f.Kind() == reflect.Pointer {
+		f.Set(target.Addr())
+	}
+	return nil
+}
+
+// fieldIdx is the struct field index of a top-level path (nil for maps).
+func (m *Model[T]) fieldIdx(name string) []int {
+	if m.isMap {
+		return nil
+	}
+	if p := m.schema.byName[name]; p != nil && p.goIndex != nil {
+		return p.goIndex
+	}
+	return fieldIndex(reflect.TypeFor[T](), name)
+}
 
 type virtual[T any] struct {
 	name string

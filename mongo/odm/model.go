@@ -23,6 +23,9 @@ type ModelOpts struct {
 	// SkipUpdateValidators turns off casting and validation of updates
 	// (they are on by default).
 	SkipUpdateValidators bool
+	// SanitizeFilter chooses which filters are sanitized against operator
+	// injection (default: untrusted maps; see SanitizeMode).
+	SanitizeFilter SanitizeMode
 	// Clock returns the time for timestamps (default time.Now, UTC,
 	// millisecond precision as stored).
 	Clock func() time.Time
@@ -35,7 +38,7 @@ type Model[T any] struct {
 	coll    *mongo.Collection
 	schema  *Schema
 	opts    ModelOpts
-	hooks   hooks[T]
+	hooks   hookList[HookFunc[T]]
 	virts   []virtual[T]
 	tracker *tracker[T]
 
@@ -89,6 +92,12 @@ func NewModel[T any](db *mongo.Database, name string, schema *Schema, opts *Mode
 	default:
 		return nil, schemaErr("model type must be a struct or a map with string keys, got %s", t)
 	}
+	if err := schema.applyGlobalPlugins(); err != nil {
+		return nil, err
+	}
+	if schema.goType != nil {
+		bindAdded(schema, schema.goType)
+	}
 	schema.finalize()
 	for _, p := range schema.paths {
 		if p.Hidden {
@@ -114,6 +123,9 @@ func MustModel[T any](db *mongo.Database, name string, schema *Schema, opts *Mod
 func bindSchema(s *Schema, t reflect.Type) error {
 	for _, p := range s.paths {
 		idx := fieldIndex(t, p.Name)
+		if idx == nil && p.byPlugin {
+			continue // stored without a Go field
+		}
 		if idx == nil {
 			return schemaErr("path %q has no field in %s", p.Name, t)
 		}
@@ -144,6 +156,23 @@ func bindSchema(s *Schema, t reflect.Type) error {
 	}
 	s.goType = t
 	return nil
+}
+
+// bindAdded binds paths added after the schema was bound (by plugins) to
+// the struct fields of the same name, when there are some.
+func bindAdded(s *Schema, t reflect.Type) {
+	for _, p := range s.paths {
+		if p.goIndex != nil {
+			continue
+		}
+		if idx := fieldIndex(t, p.Name); idx != nil {
+			ft := t.FieldByIndex(idx).Type
+			if ft.Kind() == reflect.Pointer {
+				p.ptr, ft = true, ft.Elem()
+			}
+			p.goIndex, p.goType = idx, ft
+		}
+	}
 }
 
 // fieldIndex finds the struct field stored under name.
@@ -201,11 +230,12 @@ func (m *Model[T]) Validate(ctx context.Context, doc *T) error {
 }
 
 func (m *Model[T]) validate(ctx context.Context, doc *T, paths bool) error {
-	hooked := m.hooks.has(EventValidate)
+	hooked := m.hasHooks(EventValidate)
 	var op *Op[T]
 	if hooked {
-		op = &Op[T]{Event: EventValidate, Doc: doc}
-		if err := m.hooks.run(ctx, true, op); err != nil {
+		op = m.newOp(EventValidate)
+		op.Doc = doc
+		if err := m.run(ctx, true, op); err != nil {
 			return err
 		}
 	}
@@ -232,7 +262,7 @@ func (m *Model[T]) validate(ctx context.Context, doc *T, paths bool) error {
 		return &out
 	}
 	if hooked {
-		return m.hooks.run(ctx, false, op)
+		return m.run(ctx, false, op)
 	}
 	return nil
 }
@@ -421,8 +451,9 @@ func (m *Model[T]) Create(ctx context.Context, doc *T) error {
 	if err := m.Validate(ctx, doc); err != nil {
 		return err
 	}
-	op := &Op[T]{Event: EventSave, Doc: doc}
-	if err := m.hooks.run(ctx, true, op); err != nil {
+	op := m.newOp(EventSave)
+	op.Doc = doc
+	if err := m.run(ctx, true, op); err != nil {
 		return err
 	}
 	raw, err := m.finishInsert(doc)
@@ -433,7 +464,7 @@ func (m *Model[T]) Create(ctx context.Context, doc *T) error {
 		return err
 	}
 	m.tracker.set(doc, raw)
-	return m.hooks.run(ctx, false, op)
+	return m.run(ctx, false, op)
 }
 
 // IndexedError says which document of a batch failed.
@@ -448,8 +479,9 @@ func (e *IndexedError) Unwrap() error { return e.Err }
 // InsertMany validates every document first and inserts nothing unless all
 // are valid (the error is an *IndexedError wrapping the first failure).
 func (m *Model[T]) InsertMany(ctx context.Context, docs []*T) error {
-	op := &Op[T]{Event: EventInsertMany, Docs: docs}
-	if err := m.hooks.run(ctx, true, op); err != nil {
+	op := m.newOp(EventInsertMany)
+	op.Docs = docs
+	if err := m.run(ctx, true, op); err != nil {
 		return err
 	}
 	raws := make([]any, len(docs))
@@ -466,7 +498,7 @@ func (m *Model[T]) InsertMany(ctx context.Context, docs []*T) error {
 	for i, d := range docs {
 		m.tracker.set(d, raws[i].(bson.Raw))
 	}
-	return m.hooks.run(ctx, false, op)
+	return m.run(ctx, false, op)
 }
 
 // Save inserts doc if it was not loaded or created through this model;
@@ -481,8 +513,9 @@ func (m *Model[T]) Save(ctx context.Context, doc *T) error {
 	if err := m.Validate(ctx, doc); err != nil {
 		return err
 	}
-	op := &Op[T]{Event: EventSave, Doc: doc}
-	if err := m.hooks.run(ctx, true, op); err != nil {
+	op := m.newOp(EventSave)
+	op.Doc = doc
+	if err := m.run(ctx, true, op); err != nil {
 		return err
 	}
 	cur, err := m.encode(doc)
@@ -500,7 +533,7 @@ func (m *Model[T]) Save(ctx context.Context, doc *T) error {
 	set = m.dropManaged(set, vk, ts)
 	unset = m.dropManaged(unset, vk, ts)
 	if len(set) == 0 && len(unset) == 0 {
-		return m.hooks.run(ctx, false, op)
+		return m.run(ctx, false, op)
 	}
 	ve := &ValidationError{Model: m.name}
 	for _, e := range append(append(bson.D(nil), set...), unset...) {
@@ -553,7 +586,7 @@ func (m *Model[T]) Save(ctx context.Context, doc *T) error {
 		return err
 	}
 	m.tracker.set(doc, cur)
-	return m.hooks.run(ctx, false, op)
+	return m.run(ctx, false, op)
 }
 
 func replaceKey(raw bson.Raw, key string, val any) (bson.Raw, error) {
@@ -581,20 +614,6 @@ func (m *Model[T]) dropManaged(d bson.D, vk string, ts *Timestamps) bson.D {
 		out = append(out, e)
 	}
 	return out
-}
-
-// filter converts, checks and casts a filter.
-func (m *Model[T]) filter(f any) (bson.D, error) {
-	d, err := toD(f)
-	if err != nil {
-		return nil, err
-	}
-	if !m.opts.AllowJSFilters {
-		if err := checkFilter(d, ""); err != nil {
-			return nil, err
-		}
-	}
-	return m.schema.castFilter(d)
 }
 
 // update casts and validates an update, and adds timestamps and the
@@ -659,12 +678,12 @@ func addTo(upd bson.D, op string, e bson.E) bson.D {
 	return append(upd, bson.E{Key: op, Value: bson.D{e}})
 }
 
-// UpdateOpts are options of UpdateOne and UpdateMany.
+// UpdateOpts are options of UpdateOne, UpdateMany and ReplaceOne.
 type UpdateOpts struct {
 	Upsert bool
 }
 
-func (m *Model[T]) updateX(ctx context.Context, many bool, filter, update any, o *UpdateOpts) (*mongo.UpdateResult, error) {
+func (m *Model[T]) updateX(ctx context.Context, e Event, filter, update any, o *UpdateOpts) (*mongo.UpdateResult, error) {
 	upsert := o != nil && o.Upsert
 	f, err := m.filter(filter)
 	if err != nil {
@@ -674,12 +693,13 @@ func (m *Model[T]) updateX(ctx context.Context, many bool, filter, update any, o
 	if err != nil {
 		return nil, err
 	}
-	op := &Op[T]{Event: EventUpdate, Filter: f, Update: u}
-	if err := m.hooks.run(ctx, true, op); err != nil {
+	op := m.newOp(e)
+	op.Filter, op.Update = f, u
+	if err := m.run(ctx, true, op); err != nil {
 		return nil, err
 	}
 	var res *mongo.UpdateResult
-	if many {
+	if e == EventUpdateMany {
 		res, err = m.coll.UpdateMany(ctx, op.Filter, op.Update, options.UpdateMany().SetUpsert(upsert))
 	} else {
 		res, err = m.coll.UpdateOne(ctx, op.Filter, op.Update, options.UpdateOne().SetUpsert(upsert))
@@ -688,26 +708,125 @@ func (m *Model[T]) updateX(ctx context.Context, many bool, filter, update any, o
 		return nil, err
 	}
 	op.Result = res
-	return res, m.hooks.run(ctx, false, op)
+	return res, m.run(ctx, false, op)
 }
 
 // UpdateOne casts and validates update, then applies it to the first
-// document matching filter.
+// document matching filter (updateOne hooks).
 func (m *Model[T]) UpdateOne(ctx context.Context, filter, update any, o *UpdateOpts) (*mongo.UpdateResult, error) {
-	return m.updateX(ctx, false, filter, update, o)
+	return m.updateX(ctx, EventUpdateOne, filter, update, o)
 }
 
-// UpdateMany is UpdateOne for every matching document.
+// UpdateMany is UpdateOne for every matching document (updateMany hooks).
 func (m *Model[T]) UpdateMany(ctx context.Context, filter, update any, o *UpdateOpts) (*mongo.UpdateResult, error) {
-	return m.updateX(ctx, true, filter, update, o)
+	return m.updateX(ctx, EventUpdateMany, filter, update, o)
 }
 
-// FindOneAndUpdateOpts are options of FindOneAndUpdate.
+// prepareReplacement validates a replacement document and encodes it with
+// timestamps and version; its _id is kept only when set.
+func (m *Model[T]) prepareReplacement(ctx context.Context, doc *T) (bson.Raw, error) {
+	if doc == nil {
+		return nil, errorf("%s replacement must not be nil", m.name)
+	}
+	if err := m.Validate(ctx, doc); err != nil {
+		return nil, err
+	}
+	m.stampInsert(doc)
+	return m.encode(doc)
+}
+
+// preQuery casts filter and runs the pre hooks of query event e.
+func (m *Model[T]) preQuery(ctx context.Context, e Event, filter any) (*Op[T], error) {
+	f, err := m.filter(filter)
+	if err != nil {
+		return nil, err
+	}
+	op := m.newOp(e)
+	op.Filter = f
+	if err := m.run(ctx, true, op); err != nil {
+		return nil, err
+	}
+	return op, nil
+}
+
+// preReplace runs the pre hooks of a replacement (op.Doc is doc), then
+// validates and encodes doc.
+func (m *Model[T]) preReplace(ctx context.Context, e Event, filter any, doc *T) (*Op[T], bson.Raw, error) {
+	f, err := m.filter(filter)
+	if err != nil {
+		return nil, nil, err
+	}
+	op := m.newOp(e)
+	op.Filter, op.Doc = f, doc
+	if err := m.run(ctx, true, op); err != nil {
+		return nil, nil, err
+	}
+	raw, err := m.prepareReplacement(ctx, doc)
+	return op, raw, err
+}
+
+// ReplaceOne validates doc and replaces the first document matching filter
+// with it (replaceOne hooks; op.Doc is the replacement).
+func (m *Model[T]) ReplaceOne(ctx context.Context, filter any, doc *T, o *UpdateOpts) (*mongo.UpdateResult, error) {
+	op, raw, err := m.preReplace(ctx, EventReplaceOne, filter, doc)
+	if err != nil {
+		return nil, err
+	}
+	res, err := m.coll.ReplaceOne(ctx, op.Filter, raw, options.Replace().SetUpsert(o != nil && o.Upsert))
+	if err != nil {
+		return nil, err
+	}
+	op.Result = res
+	return res, m.run(ctx, false, op)
+}
+
+// FindOneAndUpdateOpts are options of FindOneAndUpdate and
+// FindOneAndReplace.
 type FindOneAndUpdateOpts struct {
 	// ReturnAfter returns the updated document instead of the original.
 	ReturnAfter bool
 	Upsert      bool
 	Sort        bson.D
+}
+
+// FindOneAndDeleteOpts are options of FindOneAndDelete.
+type FindOneAndDeleteOpts struct {
+	Sort bson.D
+}
+
+// found decodes the document a findAndModify returned, tracks it and runs
+// the post hooks.
+func (m *Model[T]) found(ctx context.Context, res *mongo.SingleResult, op *Op[T]) (*T, error) {
+	raw, err := res.Raw()
+	if err != nil {
+		if err == mongo.ErrNoDocuments {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	// select:false paths are removed here rather than by a projection,
+	// which not every server supports on findAndModify.
+	if raw, err = m.stripHidden(raw); err != nil {
+		return nil, err
+	}
+	doc := new(T)
+	if err := bson.Unmarshal(raw, doc); err != nil {
+		return nil, errorf("decode %s: %w", m.name, err)
+	}
+	m.tracker.set(doc, append(bson.Raw(nil), raw...))
+	op.Doc, op.Result = doc, doc
+	return doc, m.run(ctx, false, op)
+}
+
+func (m *Model[T]) findOneAndUpdate(ctx context.Context, op *Op[T], o *FindOneAndUpdateOpts) *mongo.SingleResult {
+	fo := options.FindOneAndUpdate().SetUpsert(o.Upsert)
+	if o.ReturnAfter {
+		fo.SetReturnDocument(options.After)
+	}
+	if o.Sort != nil {
+		fo.SetSort(o.Sort)
+	}
+	return m.coll.FindOneAndUpdate(ctx, op.Filter, op.Update, fo)
 }
 
 // FindOneAndUpdate atomically updates one document and returns it (before
@@ -724,101 +843,173 @@ func (m *Model[T]) FindOneAndUpdate(ctx context.Context, filter, update any, o *
 	if err != nil {
 		return nil, err
 	}
-	op := &Op[T]{Event: EventUpdate, Filter: f, Update: u}
-	if err := m.hooks.run(ctx, true, op); err != nil {
+	op := m.newOp(EventFindOneAndUpdate)
+	op.Filter, op.Update = f, u
+	if err := m.run(ctx, true, op); err != nil {
 		return nil, err
 	}
-	fo := options.FindOneAndUpdate().SetUpsert(o.Upsert)
+	return m.found(ctx, m.findOneAndUpdate(ctx, op, o), op)
+}
+
+// FindOneAndReplace atomically replaces one document with doc (validated)
+// and returns the original, or the replacement with ReturnAfter.
+func (m *Model[T]) FindOneAndReplace(ctx context.Context, filter any, doc *T, o *FindOneAndUpdateOpts) (*T, error) {
+	if o == nil {
+		o = &FindOneAndUpdateOpts{}
+	}
+	op, raw, err := m.preReplace(ctx, EventFindOneAndReplace, filter, doc)
+	if err != nil {
+		return nil, err
+	}
+	fo := options.FindOneAndReplace().SetUpsert(o.Upsert)
 	if o.ReturnAfter {
 		fo.SetReturnDocument(options.After)
 	}
 	if o.Sort != nil {
 		fo.SetSort(o.Sort)
 	}
-	res := m.coll.FindOneAndUpdate(ctx, op.Filter, op.Update, fo)
-	raw, err := res.Raw()
-	if err != nil {
-		if err == mongo.ErrNoDocuments {
-			return nil, ErrNotFound
-		}
-		return nil, err
-	}
-	// select:false paths are removed here rather than by a projection,
-	// which not every server supports on findAndModify.
-	if raw, err = m.stripHidden(raw); err != nil {
-		return nil, err
-	}
-	doc := new(T)
-	if err := bson.Unmarshal(raw, doc); err != nil {
-		return nil, err
-	}
-	m.tracker.set(doc, append(bson.Raw(nil), raw...))
-	op.Doc = doc
-	return doc, m.hooks.run(ctx, false, op)
+	return m.found(ctx, m.coll.FindOneAndReplace(ctx, op.Filter, raw, fo), op)
 }
 
-func (m *Model[T]) deleteX(ctx context.Context, many bool, filter any) (int64, error) {
-	f, err := m.filter(filter)
+// FindOneAndDelete atomically deletes one document and returns it. A pre
+// hook that sets op.Update (soft deletion) makes it an update returning
+// the document as it was.
+func (m *Model[T]) FindOneAndDelete(ctx context.Context, filter any, o *FindOneAndDeleteOpts) (*T, error) {
+	op, err := m.preQuery(ctx, EventFindOneAndDelete, filter)
+	if err != nil {
+		return nil, err
+	}
+	var sort bson.D
+	if o != nil {
+		sort = o.Sort
+	}
+	if op.Update != nil {
+		if op.Update, err = m.update(ctx, op.Update, false); err != nil {
+			return nil, err
+		}
+		return m.found(ctx, m.findOneAndUpdate(ctx, op, &FindOneAndUpdateOpts{Sort: sort}), op)
+	}
+	fo := options.FindOneAndDelete()
+	if sort != nil {
+		fo.SetSort(sort)
+	}
+	return m.found(ctx, m.coll.FindOneAndDelete(ctx, op.Filter, fo), op)
+}
+
+func (m *Model[T]) deleteX(ctx context.Context, e Event, filter any) (int64, error) {
+	op, err := m.preQuery(ctx, e, filter)
 	if err != nil {
 		return 0, err
 	}
-	op := &Op[T]{Event: EventDelete, Filter: f}
-	if err := m.hooks.run(ctx, true, op); err != nil {
-		return 0, err
-	}
-	var res *mongo.DeleteResult
-	if many {
-		res, err = m.coll.DeleteMany(ctx, op.Filter)
+	var n int64
+	if op.Update != nil { // a hook turned the deletion into an update
+		if op.Update, err = m.update(ctx, op.Update, false); err != nil {
+			return 0, err
+		}
+		var res *mongo.UpdateResult
+		if e == EventDeleteMany {
+			res, err = m.coll.UpdateMany(ctx, op.Filter, op.Update)
+		} else {
+			res, err = m.coll.UpdateOne(ctx, op.Filter, op.Update)
+		}
+		if err != nil {
+			return 0, err
+		}
+		op.Result, n = res, res.MatchedCount
 	} else {
-		res, err = m.coll.DeleteOne(ctx, op.Filter)
+		var res *mongo.DeleteResult
+		if e == EventDeleteMany {
+			res, err = m.coll.DeleteMany(ctx, op.Filter)
+		} else {
+			res, err = m.coll.DeleteOne(ctx, op.Filter)
+		}
+		if err != nil {
+			return 0, err
+		}
+		op.Result, n = res, res.DeletedCount
 	}
-	if err != nil {
-		return 0, err
-	}
-	op.Result = res
-	return res.DeletedCount, m.hooks.run(ctx, false, op)
+	return n, m.run(ctx, false, op)
 }
 
 // DeleteOne deletes the first document matching filter and returns the
 // number deleted (0 or 1).
 func (m *Model[T]) DeleteOne(ctx context.Context, filter any) (int64, error) {
-	return m.deleteX(ctx, false, filter)
+	return m.deleteX(ctx, EventDeleteOne, filter)
 }
 
 // DeleteMany deletes every document matching filter.
 func (m *Model[T]) DeleteMany(ctx context.Context, filter any) (int64, error) {
-	return m.deleteX(ctx, true, filter)
+	return m.deleteX(ctx, EventDeleteMany, filter)
 }
 
-// Count counts the documents matching filter.
+// Count counts the documents matching filter (countDocuments hooks).
 func (m *Model[T]) Count(ctx context.Context, filter any) (int64, error) {
-	f, err := m.filter(filter)
+	return m.Find(filter).Count(ctx)
+}
+
+// CountDocuments is Count, under Mongoose's name.
+func (m *Model[T]) CountDocuments(ctx context.Context, filter any) (int64, error) {
+	return m.Count(ctx, filter)
+}
+
+// EstimatedDocumentCount returns the collection's document count from its
+// metadata (estimatedDocumentCount hooks). When a pre hook sets a filter
+// (a tenant or soft-delete scope), it counts that filter exactly instead:
+// metadata cannot be scoped.
+func (m *Model[T]) EstimatedDocumentCount(ctx context.Context) (int64, error) {
+	op := m.newOp(EventEstimatedDocumentCount)
+	if err := m.run(ctx, true, op); err != nil {
+		return 0, err
+	}
+	var n int64
+	var err error
+	if len(op.Filter) > 0 {
+		n, err = m.coll.CountDocuments(ctx, op.Filter)
+	} else {
+		n, err = m.coll.EstimatedDocumentCount(ctx)
+	}
 	if err != nil {
 		return 0, err
 	}
-	return m.coll.CountDocuments(ctx, f)
+	op.Result = n
+	return n, m.run(ctx, false, op)
 }
 
-// Exists reports whether a document matches filter.
+// Exists reports whether a document matches filter (findOne hooks, as
+// Mongoose's exists is a findOne).
 func (m *Model[T]) Exists(ctx context.Context, filter any) (bool, error) {
-	f, err := m.filter(filter)
+	op, err := m.preQuery(ctx, EventFindOne, filter)
 	if err != nil {
 		return false, err
 	}
-	err = m.coll.FindOne(ctx, f, options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
+	err = m.coll.FindOne(ctx, op.Filter, options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
 	if err == mongo.ErrNoDocuments {
-		return false, nil
+		op.Result = false
+		return false, m.run(ctx, false, op)
 	}
-	return err == nil, err
+	if err != nil {
+		return false, err
+	}
+	op.Result = true
+	return true, m.run(ctx, false, op)
 }
 
-// Distinct returns the distinct values of field among matching documents.
+// Distinct returns the distinct values of field among matching documents
+// (distinct hooks).
 func (m *Model[T]) Distinct(ctx context.Context, field string, filter any) ([]any, error) {
+	if field == "" {
+		return nil, errorf("Distinct needs a field")
+	}
 	f, err := m.filter(filter)
 	if err != nil {
 		return nil, err
 	}
-	res := m.coll.Distinct(ctx, field, f)
+	op := m.newOp(EventDistinct)
+	op.Filter, op.Field = f, field
+	if err := m.run(ctx, true, op); err != nil {
+		return nil, err
+	}
+	res := m.coll.Distinct(ctx, op.Field, op.Filter)
 	if err := res.Err(); err != nil {
 		return nil, err
 	}
@@ -826,7 +1017,8 @@ func (m *Model[T]) Distinct(ctx context.Context, field string, filter any) ([]an
 	if err := res.Decode(&out); err != nil {
 		return nil, err
 	}
-	return []any(out), nil
+	op.Result = []any(out)
+	return []any(out), m.run(ctx, false, op)
 }
 
 // FindByID returns the document with the given _id (an ObjectID, or its hex
@@ -856,8 +1048,3 @@ func (m *Model[T]) stripHidden(raw bson.Raw) (bson.Raw, error) {
 	}
 	return bson.Marshal(d)
 }
-
-// CastFilter returns filter as it would be sent: checked for server-side
-// JavaScript and with the values of schema paths cast to their types. Use
-// it to vet filters built from user input.
-func (m *Model[T]) CastFilter(filter any) (bson.D, error) { return m.filter(filter) }

@@ -90,7 +90,7 @@ func (q *Query[T]) Keyset(ctx context.Context, after string, limit int64) (*Keys
 		if err != nil {
 			return nil, err
 		}
-		base, err := toD(q.filter)
+		base, err := q.m.filter(q.filter)
 		if err != nil {
 			return nil, err
 		}

@@ -68,8 +68,9 @@ type PopulateOpts struct {
 	// Count stores the number of matching documents instead of them.
 	Count bool
 
-	// Lean decodes the populated documents without change tracking or
-	// find hooks (Query.Lean). A lean query's populate is lean throughout.
+	// Lean decodes the populated documents without change tracking
+	// (Query.Lean); hooks still run. A lean query's populate is lean
+	// throughout.
 	Lean bool
 }
 
@@ -107,6 +108,9 @@ type popSource struct {
 	hydrate func(raw bson.Raw, lean bool) (any, error)
 	// castFilter checks and casts a filter against U's schema.
 	castFilter func(f any) (bson.D, error)
+	// scope runs U's pre hooks of event e on a filter (the $lookup
+	// strategy, which sends no query of U's own).
+	scope func(ctx context.Context, e Event, f bson.D) (bson.D, error)
 	// project is the projection of Select plus select:false paths.
 	project func(sel string, keep []string) bson.D
 }
@@ -152,6 +156,12 @@ func (m *Model[T]) populateSource() popSource {
 			return m.Hydrate(raw)
 		},
 		castFilter: m.filter,
+		scope: func(ctx context.Context, e Event, f bson.D) (bson.D, error) {
+			op := m.newOp(e)
+			op.Filter = f
+			err := m.run(ctx, true, op)
+			return op.Filter, err
+		},
 		project: func(sel string, keep []string) bson.D {
 			q := &Query[T]{m: m, sel: selectWith(sel, keep)}
 			return q.projection()

@@ -104,7 +104,7 @@ func (p *PopulatedQuery[T]) LookupPipeline(ctx context.Context) (mongo.Pipeline,
 
 func (p *PopulatedQuery[T]) lookupPipeline(ctx context.Context) (mongo.Pipeline, *Op[T], error) {
 	q := p.q
-	op, err := q.prepare(ctx)
+	op, err := q.prepare(ctx, EventFind)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -146,14 +146,21 @@ func (p *PopulatedQuery[T]) lookupPipeline(ctx context.Context) (mongo.Pipeline,
 			return nil, nil, &PopulateError{Path: o.Path, Msg: "Limit caps the whole batched query; with the Lookup strategy use PerDocumentLimit"}
 		}
 		sub := agg.New()
+		var mf bson.D
 		if o.Match != nil {
-			mf, err := toD(o.Match)
-			if err != nil {
+			if mf, err = src.castFilter(o.Match); err != nil {
 				return nil, nil, err
 			}
-			if mf, err = src.castFilter(mf); err != nil {
-				return nil, nil, err
-			}
+		}
+		// The referenced model's pre hooks scope the joined documents.
+		ev := EventFind
+		if o.Count {
+			ev = EventCountDocuments
+		}
+		if mf, err = src.scope(ctx, ev, mf); err != nil {
+			return nil, nil, err
+		}
+		if len(mf) > 0 {
 			sub.Match(mf)
 		}
 		if o.Count {
@@ -287,9 +294,6 @@ func (p *PopulatedQuery[T]) lookupAll(ctx context.Context) ([]*T, error) {
 			return nil, err
 		}
 	}
-	if q.lean {
-		return docs, nil
-	}
-	op.Docs = docs
-	return docs, m.hooks.run(ctx, false, op)
+	op.Docs, op.Result = docs, docs
+	return docs, m.run(ctx, false, op)
 }

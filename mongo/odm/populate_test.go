@@ -355,8 +355,7 @@ func TestPopulateErrors(t *testing.T) {
 	}
 }
 
-// Populate queries run the referenced model's find hooks, except under a
-// lean query, whose populate is lean throughout.
+// Populate queries run the referenced model's find hooks, lean or not.
 func TestPopulateHooksAndLean(t *testing.T) {
 	ctx := context.Background()
 	b := newBlog(t)
@@ -375,8 +374,9 @@ func TestPopulateHooksAndLean(t *testing.T) {
 
 	posts, err = b.posts.Find(nil).Sort("title").Lean().Populate(odm.PopulateOpts{Path: "author", From: b.users}).All(ctx)
 	require.NoError(t, err)
-	require.Equal(t, 1, finds, "lean populate skips hooks")
-	require.NotNil(t, posts[0].Author.Doc())
+	require.Equal(t, 2, finds, "lean populate runs the hooks too")
+	require.Nil(t, posts[0].Author.Doc())
+	require.NotNil(t, posts[1].Author.Doc())
 }
 
 type OrderLine struct {

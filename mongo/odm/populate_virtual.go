@@ -279,7 +279,12 @@ func (m *Model[T]) countBy(ctx context.Context, filter bson.D, field string, isA
 		{Key: "_id", Value: "$" + field},
 		{Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}},
 	}}})
-	cur, err := m.coll.Aggregate(ctx, pipeline)
+	op := m.newOp(EventAggregate) // the referenced model's aggregate hooks scope the count
+	op.Pipeline = pipeline
+	if err := m.run(ctx, true, op); err != nil {
+		return nil, err
+	}
+	cur, err := m.coll.Aggregate(ctx, op.Pipeline)
 	if err != nil {
 		return nil, err
 	}

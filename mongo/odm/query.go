@@ -61,8 +61,8 @@ func (q *Query[T]) Skip(n int64) *Query[T] { q.skip = n; return q }
 // Limit returns at most n documents.
 func (q *Query[T]) Limit(n int64) *Query[T] { q.limit = n; return q }
 
-// Lean returns plain decoded documents: no find hooks, no change tracking
-// (Save then inserts them). It is the fastest read.
+// Lean returns plain decoded documents without change tracking (Save then
+// inserts them). It is the fastest read. Hooks run as for any query.
 func (q *Query[T]) Lean() *Query[T] { q.lean = true; return q }
 
 // Hint forces an index (a name or a key document).
@@ -116,21 +116,11 @@ func (q *Query[T]) findOptions() *options.FindOptionsBuilder {
 	return fo
 }
 
-func (q *Query[T]) prepare(ctx context.Context) (*Op[T], error) {
+func (q *Query[T]) prepare(ctx context.Context, e Event) (*Op[T], error) {
 	if q.err != nil {
 		return nil, q.err
 	}
-	f, err := q.m.filter(q.filter)
-	if err != nil {
-		return nil, err
-	}
-	op := &Op[T]{Event: EventFind, Filter: f}
-	if !q.lean {
-		if err := q.m.hooks.run(ctx, true, op); err != nil {
-			return nil, err
-		}
-	}
-	return op, nil
+	return q.m.preQuery(ctx, e, q.filter)
 }
 
 func (q *Query[T]) withMaxTime(ctx context.Context) (context.Context, context.CancelFunc) {
@@ -142,7 +132,7 @@ func (q *Query[T]) withMaxTime(ctx context.Context) (context.Context, context.Ca
 
 // One returns the first matching document, or ErrNotFound.
 func (q *Query[T]) One(ctx context.Context) (*T, error) {
-	op, err := q.prepare(ctx)
+	op, err := q.prepare(ctx, EventFindOne)
 	if err != nil {
 		return nil, err
 	}
@@ -169,19 +159,17 @@ func (q *Query[T]) One(ctx context.Context) (*T, error) {
 		}
 		return nil, err
 	}
+	var doc *T
 	if q.lean {
-		doc := new(T)
+		doc = new(T)
 		if err := bson.Unmarshal(raw, doc); err != nil {
 			return nil, errorf("decode %s: %w", q.m.name, err)
 		}
-		return doc, nil
-	}
-	doc, err := q.m.Hydrate(raw)
-	if err != nil {
+	} else if doc, err = q.m.Hydrate(raw); err != nil {
 		return nil, err
 	}
-	op.Doc = doc
-	return doc, q.m.hooks.run(ctx, false, op)
+	op.Doc, op.Result = doc, doc
+	return doc, q.m.run(ctx, false, op)
 }
 
 // All returns every matching document.
@@ -196,7 +184,7 @@ func (q *Query[T]) All(ctx context.Context) ([]*T, error) {
 		}
 		return []*T{d}, nil
 	}
-	op, err := q.prepare(ctx)
+	op, err := q.prepare(ctx, EventFind)
 	if err != nil {
 		return nil, err
 	}
@@ -231,17 +219,19 @@ func (q *Query[T]) All(ctx context.Context) ([]*T, error) {
 			q.m.tracker.set(out[i], raws[i])
 		}
 	}
-	if q.lean {
-		return out, nil
-	}
-	op.Docs = out
-	return out, q.m.hooks.run(ctx, false, op)
+	op.Docs, op.Result = out, out
+	return out, q.m.run(ctx, false, op)
 }
 
-// Each streams matching documents to fn without holding them all; lean
-// semantics (no tracking). fn returning an error stops the iteration.
+// Each streams matching documents to fn through a cursor without holding
+// them all; lean semantics (no tracking). The pre-find hooks run (a
+// cursor has no post hooks, as in Mongoose). fn returning an error stops
+// the iteration.
 func (q *Query[T]) Each(ctx context.Context, fn func(*T) error) error {
-	op, err := q.prepare(ctx)
+	if fn == nil {
+		return errorf("Each needs a function")
+	}
+	op, err := q.prepare(ctx, EventFind)
 	if err != nil {
 		return err
 	}
@@ -264,23 +254,30 @@ func (q *Query[T]) Each(ctx context.Context, fn func(*T) error) error {
 	return cur.Err()
 }
 
-// Count counts the matching documents (ignoring skip and limit), with
-// the filter as the pre-find hooks leave it, so that a page's total agrees
-// with its items.
+// Count counts the matching documents, ignoring skip and limit
+// (countDocuments hooks: register scopes on EventRead or EventQuery so that
+// a page's total agrees with its items).
 func (q *Query[T]) Count(ctx context.Context) (int64, error) {
-	op, err := q.prepare(ctx)
+	op, err := q.prepare(ctx, EventCountDocuments)
 	if err != nil {
 		return 0, err
 	}
-	return q.m.coll.CountDocuments(ctx, op.Filter)
+	n, err := q.m.coll.CountDocuments(ctx, op.Filter)
+	if err != nil {
+		return 0, err
+	}
+	op.Result = n
+	return n, q.m.run(ctx, false, op)
 }
 
-// Explain returns the server's plan for the query.
+// Explain returns the server's plan for the query, with the filter as the
+// pre-find hooks leave it.
 func (q *Query[T]) Explain(ctx context.Context, verbosity string) (bson.M, error) {
-	f, err := q.m.filter(q.filter)
+	op, err := q.prepare(ctx, EventFind)
 	if err != nil {
 		return nil, err
 	}
+	f := op.Filter
 	if verbosity == "" {
 		verbosity = "queryPlanner"
 	}

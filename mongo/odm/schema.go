@@ -65,6 +65,9 @@ type SchemaOpts struct {
 	VersionKey string
 	// Strict controls unknown input paths.
 	Strict StrictMode
+	// StrictQuery controls unknown filter paths (default StrictQueryOff,
+	// Mongoose's default).
+	StrictQuery StrictQueryMode
 	// Capped makes the collection capped (bytes, and optional max docs).
 	Capped *Capped
 	// TimeSeries makes the collection a time-series collection.
@@ -97,6 +100,10 @@ type Schema struct {
 	indexes    []Index
 	validators []SchemaValidator
 	goType     reflect.Type // struct type, nil for map-backed schemas
+	hooks      hookList[SchemaHookFunc]
+	methods    map[string]any
+	plugins    pluginState
+	softDelete *SoftDeleteOpts
 }
 
 // SchemaValidator is a schema-level validator: it sees the whole document
@@ -221,6 +228,8 @@ type Path struct {
 	isInt   bool         // Number backed by an integer Go type
 	needs   bool         // validation has something to check (see finalize)
 	ptr     bool         // Go field is a pointer
+	// byPlugin marks a path a plugin added: a struct need not declare it.
+	byPlugin bool
 }
 
 // Kinds of built-in validators.

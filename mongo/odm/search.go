@@ -78,7 +78,7 @@ func (m *Model[T]) TextSearch(ctx context.Context, search string, o *TextSearchO
 		return nil, err
 	}
 	q := m.Find(append(bson.D{Text(search, &o.TextOpts)}, extra...))
-	op, err := q.prepare(ctx)
+	op, err := q.prepare(ctx, EventFind)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +113,7 @@ func (m *Model[T]) TextSearch(ctx context.Context, search string, o *TextSearchO
 	if err := cur.Err(); err != nil {
 		return nil, unsupported("text search", err)
 	}
-	return out, m.hooks.run(ctx, false, op)
+	return out, m.run(ctx, false, op)
 }
 
 // without returns raw minus the top-level key.

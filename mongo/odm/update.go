@@ -68,6 +68,10 @@ func checkFilter(v any, path string) error {
 		return checkFilter(bson.A(x), path)
 	case bson.JavaScript, bson.CodeWithScope:
 		return &FilterError{Operator: "JavaScript code", Path: path}
+	case trustedValue:
+		return checkFilter(x.v, path)
+	case literal:
+		return nil // compared as a value, never run
 	}
 	return nil
 }
@@ -171,8 +175,9 @@ func plain(v any) any {
 }
 
 // castFilter casts the values of known paths in a filter to their schema
-// types (e.g. a hex string compared with an ObjectID path).
-func (s *Schema) castFilter(d bson.D) (bson.D, error) {
+// types (e.g. a hex string compared with an ObjectID path); unknown paths
+// are kept, dropped or rejected by strict.
+func (s *Schema) castFilter(d bson.D, strict StrictQueryMode) (bson.D, error) {
 	out := make(bson.D, 0, len(d))
 	for _, e := range d {
 		switch e.Key {
@@ -189,7 +194,7 @@ func (s *Schema) castFilter(d bson.D) (bson.D, error) {
 					na[i] = sub
 					continue
 				}
-				c, err := s.castFilter(sd)
+				c, err := s.castFilter(sd, strict)
 				if err != nil {
 					return nil, err
 				}
@@ -203,6 +208,12 @@ func (s *Schema) castFilter(d bson.D) (bson.D, error) {
 			continue
 		}
 		p, isElem, known := s.resolve(e.Key)
+		if !known && strict != StrictQueryOff && !s.managedKey(e.Key) {
+			if strict == StrictQueryThrow {
+				return nil, &StrictError{Path: e.Key, Query: true}
+			}
+			continue
+		}
 		if !known || p == nil {
 			out = append(out, e)
 			continue
@@ -218,6 +229,18 @@ func (s *Schema) castFilter(d bson.D) (bson.D, error) {
 		out = append(out, bson.E{Key: p.storedKey(e.Key), Value: v})
 	}
 	return out, nil
+}
+
+// managedKey reports whether key is a field the model maintains without
+// a schema path: the version key and the timestamps.
+func (s *Schema) managedKey(key string) bool {
+	if vk := s.versionKey(); vk != "" && key == vk {
+		return true
+	}
+	if ts := s.opts.Timestamps; ts != nil && (key == ts.CreatedAt || key == ts.UpdatedAt) && key != "" {
+		return true
+	}
+	return false
 }
 
 // storedKey maps an alias at the top level to the stored name.
@@ -276,6 +299,14 @@ func castFilterValue(p *Path, key string, v any) (any, error) {
 			}
 		}
 		return out, nil
+	}
+	if l, ok := v.(literal); ok {
+		// A sanitized value: a document where a scalar is expected is a
+		// cast error, as in Mongoose.
+		if _, isDoc := l.v.(bson.D); isDoc {
+			return nil, castError(p, key, plain(l.v), errCast)
+		}
+		v = l.v
 	}
 	if !castableScalar(v) {
 		return v, nil
