@@ -66,9 +66,6 @@ type BulkOpts struct {
 // replaceOne...; inserts run the validate hooks), so scopes such as Tenant
 // and SoftDelete cover bulk writes too.
 func (m *Model[T]) BulkWrite(ctx context.Context, writes []Write, o *BulkOpts) (*mongo.BulkWriteResult, error) {
-	if len(writes) == 0 {
-		return nil, errorf("BulkWrite needs at least one write")
-	}
 	op := m.newOp(EventBulkWrite)
 	if err := m.run(ctx, true, op); err != nil {
 		return nil, err
