@@ -1,0 +1,252 @@
+// Package tenancy_test measures the isolation of apps/tenancy against its
+// baselines, in the same run:
+//
+//   - BenchmarkTenantRead: one tenant's page of tasks from a table of
+//     Rows rows spread over Tenants tenants, each read a transaction
+//     BEGIN; set_config; SELECT; COMMIT. impl=where-rls-off is the
+//     baseline: a role that bypasses row-level security with an explicit
+//     WHERE tenant_id = $1. impl=rls is the app role with no WHERE (the
+//     policy alone), impl=rls+where the app role with the WHERE orm.Tenant
+//     adds, impl=naive-policy a copy of the table without indexes under a
+//     policy calling a plpgsql function per row (the slow way to do it).
+//     Reported: p50 and p99 latency per op.
+//   - BenchmarkCacheClear: clearing one tenant's cache holding Keys keys.
+//     impl=scan-del is the guide's SCAN MATCH tenant:* COUNT 100 + DEL,
+//     impl=generation is Cache.Clear (one INCR).
+//
+// POLYSTORE_BENCH_ROWS (default 1,000,000) and POLYSTORE_BENCH_KEYS
+// (default 200,000) size the data.
+package tenancy_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/rueidis"
+
+	"github.com/polystore/polystore/apps/tenancy"
+	"github.com/polystore/polystore/bench/internal/redisbench"
+	"github.com/polystore/polystore/internal/devenv"
+)
+
+const tenants = 1000
+
+var (
+	rows     = envInt("POLYSTORE_BENCH_ROWS", 1_000_000)
+	keys     = envInt("POLYSTORE_BENCH_KEYS", 200_000)
+	prefix   = devenv.UniqueName("bench:tenancy:") + ":"
+	admin    *pgxpool.Pool // superuser: row-level security bypassed
+	app      *pgxpool.Pool // the app role
+	appURL   string
+	tenantID []string
+)
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
+func TestMain(m *testing.M) { redisbench.Main(m, prefix) }
+
+// setupPG prepares the database once per binary (sync by b.Run order).
+func setupPG(b *testing.B) {
+	b.Helper()
+	if admin != nil {
+		return
+	}
+	ctx := context.Background()
+	srv, err := devenv.ResolvePostgres(ctx, &devenv.Options{StartServers: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	root, err := pgx.Connect(ctx, srv.URL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	name := devenv.UniqueName("polystore_bench_tenancy_")
+	roles := tenancy.RolesWithPrefix(devenv.UniqueName("bt_"))
+	if _, err := root.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		b.Fatal(err)
+	}
+	u, _ := url.Parse(srv.URL)
+	u.Path = "/" + name
+	b.Cleanup(func() {
+		app.Close()
+		admin.Close()
+		_, _ = root.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+		_ = tenancy.DropRoles(ctx, srv.URL, roles)
+		_ = root.Close(ctx)
+	})
+	start := time.Now()
+	creds, err := tenancy.Setup(ctx, u.String(), roles)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if admin, err = pgxpool.New(ctx, u.String()); err != nil {
+		b.Fatal(err)
+	}
+	appURL = creds.AppURL
+	if app, err = pgxpool.New(ctx, creds.AppURL); err != nil {
+		b.Fatal(err)
+	}
+	for range tenants {
+		tenantID = append(tenantID, uuid.NewString())
+	}
+	must := func(sql string, args ...any) {
+		if _, err := admin.Exec(ctx, sql, args...); err != nil {
+			b.Fatalf("%v\n%s", err, sql)
+		}
+	}
+	must(`INSERT INTO tenants (id, name) SELECT t::uuid, 'tenant' FROM unnest($1::text[]) t`, tenantID)
+	must(`INSERT INTO projects (tenant_id, name) SELECT id, 'p' FROM tenants`)
+	must(`INSERT INTO tasks (tenant_id, project_id, title, status)
+		SELECT p.tenant_id, p.id, 'task ' || i, (ARRAY['TODO','DOING','DONE']::"TaskStatus"[])[1 + i % 3]
+		FROM generate_series(1, $1) i JOIN (SELECT row_number() OVER () - 1 AS n, tenant_id, id FROM projects) p ON p.n = i % $2`, rows, tenants)
+	// The naive baseline: same rows, no index, a per-row function policy.
+	must(`CREATE TABLE tasks_naive AS SELECT * FROM tasks`)
+	must(`CREATE FUNCTION naive_is_tenant(t uuid) RETURNS boolean LANGUAGE plpgsql VOLATILE AS
+		$$ BEGIN RETURN t::text = current_setting('app.current_tenant', true); END $$`)
+	must(`ALTER TABLE tasks_naive ENABLE ROW LEVEL SECURITY`)
+	must(`ALTER TABLE tasks_naive FORCE ROW LEVEL SECURITY`)
+	must(`CREATE POLICY naive ON tasks_naive USING (naive_is_tenant(tenant_id))`)
+	must(`GRANT SELECT ON tasks_naive TO ` + pgx.Identifier{roles.App}.Sanitize())
+	must(`ANALYZE`)
+	b.Logf("setup: %d rows over %d tenants in %s", rows, tenants, time.Since(start).Round(time.Second))
+}
+
+// latencies records per-op durations and reports p50 and p99.
+type latencies []time.Duration
+
+func (l latencies) report(b *testing.B) {
+	if len(l) == 0 {
+		return
+	}
+	slices.Sort(l)
+	q := func(p float64) float64 { return float64(l[min(int(p*float64(len(l))), len(l)-1)].Microseconds()) }
+	b.ReportMetric(q(0.50), "p50-µs")
+	b.ReportMetric(q(0.99), "p99-µs")
+}
+
+func BenchmarkTenantRead(b *testing.B) {
+	setupPG(b)
+	ctx := context.Background()
+	read := func(pool *pgxpool.Pool, query string, where bool) func(i int) error {
+		return func(i int) error {
+			t := tenantID[i%tenants]
+			return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+				if _, err := tx.Exec(ctx, "SELECT set_config($1, $2, true)", tenancy.TenantSetting, t); err != nil {
+					return err
+				}
+				var args []any
+				if where {
+					args = append(args, t)
+				}
+				r, err := tx.Query(ctx, query, args...)
+				if err != nil {
+					return err
+				}
+				n := 0
+				for r.Next() {
+					n++
+				}
+				r.Close()
+				if err := r.Err(); err != nil {
+					return err
+				}
+				if n == 0 {
+					return fmt.Errorf("tenant %s: no rows", t)
+				}
+				return nil
+			})
+		}
+	}
+	const cols = `SELECT id, title, status FROM `
+	const page = ` ORDER BY id DESC LIMIT 50`
+	for _, c := range []struct {
+		name string
+		op   func(i int) error
+	}{
+		{"impl=where-rls-off", read(admin, cols+`tasks WHERE tenant_id = $1`+page, true)},
+		{"impl=rls", read(app, cols+`tasks`+page, false)},
+		{"impl=rls+where", read(app, cols+`tasks WHERE tenant_id = $1`+page, true)},
+		{"impl=naive-policy", read(app, cols+`tasks_naive`+page, false)},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var lat latencies
+			i := 0
+			for b.Loop() {
+				start := time.Now()
+				if err := c.op(i); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(start))
+				i++
+			}
+			lat.report(b)
+		})
+	}
+}
+
+func BenchmarkCacheClear(b *testing.B) {
+	c := redisbench.Client(b)
+	ctx := context.Background()
+	cache := tenancy.NewCache(c, prefix+"gen:")
+	tenant := uuid.NewString()
+	fill := func(keyOf func(i int) string) {
+		const batch = 1000
+		for i := 0; i < keys; i += batch {
+			cmds := make(rueidis.Commands, 0, batch)
+			for j := i; j < min(i+batch, keys); j++ {
+				cmds = append(cmds, c.B().Set().Key(keyOf(j)).Value("0\nv").Ex(time.Hour).Build())
+			}
+			for _, r := range c.DoMulti(ctx, cmds...) {
+				if err := r.Error(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+	guidePrefix := prefix + "tenant:" + tenant + ":"
+	b.Run("impl=scan-del", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			fill(func(i int) string { return guidePrefix + strconv.Itoa(i) })
+			b.StartTimer()
+			// The guide's TenantAwareCache.clear.
+			var cursor uint64
+			for {
+				e, err := c.Do(ctx, c.B().Scan().Cursor(cursor).Match(guidePrefix+"*").Count(100).Build()).AsScanEntry()
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(e.Elements) > 0 {
+					if err := c.Do(ctx, c.B().Del().Key(e.Elements...).Build()).Error(); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if cursor = e.Cursor; cursor == 0 {
+					break
+				}
+			}
+		}
+	})
+	b.Run("impl=generation", func(b *testing.B) {
+		fill(func(i int) string { return prefix + "gen:{" + tenant + "}:k:" + strconv.Itoa(i) })
+		for b.Loop() {
+			if err := cache.Clear(ctx, tenant); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
