@@ -57,7 +57,31 @@ func envInt(name string, def int) int {
 	return def
 }
 
-func TestMain(m *testing.M) { redisbench.Main(m, prefix) }
+// TestMain is redisbench.Main plus the removal of the PostgreSQL database
+// and roles the benchmarks share (set up once, by the first of them).
+func TestMain(m *testing.M) {
+	ctx := context.Background()
+	srv, err := devenv.ResolveRedis(ctx, &devenv.Options{StartServers: true})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	redisbench.URL = srv.URL
+	code := m.Run()
+	if cleanupPG != nil {
+		cleanupPG()
+	}
+	if opt, err := devenv.RedisOption(srv.URL); err == nil {
+		if c, err := rueidis.NewClient(opt); err == nil {
+			_, _ = devenv.DeleteRedisPrefix(ctx, c, prefix)
+			c.Close()
+		}
+	}
+	_ = srv.Close(ctx)
+	os.Exit(code)
+}
+
+var cleanupPG func()
 
 // setupPG prepares the database once per binary (sync by b.Run order).
 func setupPG(b *testing.B) {
@@ -81,13 +105,18 @@ func setupPG(b *testing.B) {
 	}
 	u, _ := url.Parse(srv.URL)
 	u.Path = "/" + name
-	b.Cleanup(func() {
-		app.Close()
-		admin.Close()
+	cleanupPG = func() {
+		if app != nil {
+			app.Close()
+		}
+		if admin != nil {
+			admin.Close()
+		}
 		_, _ = root.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
 		_ = tenancy.DropRoles(ctx, srv.URL, roles)
 		_ = root.Close(ctx)
-	})
+		_ = srv.Close(ctx)
+	}
 	start := time.Now()
 	creds, err := tenancy.Setup(ctx, u.String(), roles)
 	if err != nil {
