@@ -1,0 +1,100 @@
+package loadgen_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/polystore/polystore/internal/loadgen"
+)
+
+func TestConstantRateInProcess(t *testing.T) {
+	var calls atomic.Int64
+	h := loadgen.FuncHandler(func(context.Context) error { calls.Add(1); return nil })
+	var snaps []loadgen.Snapshot
+	rep, err := loadgen.Run(context.Background(), loadgen.Config{
+		Rate: 400, Duration: time.Second, Interval: 250 * time.Millisecond,
+		Client:     loadgen.HandlerClient(h),
+		Targeter:   loadgen.Static(http.MethodGet, "http://in-process/", nil, nil),
+		OnSnapshot: func(s loadgen.Snapshot) { snaps = append(snaps, s) },
+	})
+	require.NoError(t, err)
+	require.InDelta(t, 400, rep.Requests, 80, "a constant rate of 400/s for 1s")
+	require.Equal(t, uint64(calls.Load()), rep.Requests)
+	require.Equal(t, rep.Requests, rep.Codes[200])
+	require.Zero(t, rep.Errors)
+	require.GreaterOrEqual(t, len(snaps), 4, "a snapshot every 250ms and one at the end")
+	require.LessOrEqual(t, rep.Total.P50, rep.Total.P99)
+	require.LessOrEqual(t, rep.Total.P99, rep.Total.Max)
+}
+
+// A slow server must not slow the generator down: at 100/s for 1s against
+// a 200ms handler a closed loop of one worker would send 5 requests.
+func TestOpenLoopAgainstSlowServer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(200 * time.Millisecond)
+		w.WriteHeader(http.StatusTeapot)
+	}))
+	defer srv.Close()
+	rep, err := loadgen.Run(context.Background(), loadgen.Config{
+		Rate: 100, Duration: time.Second,
+		Targeter: loadgen.Static(http.MethodGet, srv.URL, nil, nil),
+	})
+	require.NoError(t, err)
+	// A closed loop of one worker would manage 5; allow for a loaded machine.
+	require.Greater(t, rep.Requests, uint64(50))
+	require.LessOrEqual(t, rep.Requests, uint64(105))
+	require.Equal(t, rep.Requests, rep.Codes[http.StatusTeapot])
+	require.Equal(t, rep.Requests, rep.Errors, "4xx answers count as errors")
+	require.GreaterOrEqual(t, rep.Total.P50, 200*time.Millisecond)
+	require.GreaterOrEqual(t, rep.Total.Max, rep.Total.P999)
+}
+
+func TestStopsWithContext(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	var seen atomic.Int64
+	rep, err := loadgen.Run(ctx, loadgen.Config{
+		Rate:     200,
+		Client:   loadgen.HandlerClient(loadgen.FuncHandler(func(context.Context) error { return nil })),
+		Targeter: loadgen.Static(http.MethodPost, "http://in-process/x", []byte("{}"), nil),
+		OnResult: func(*loadgen.Result) { seen.Add(1) },
+	})
+	require.NoError(t, err)
+	require.Less(t, time.Since(start), 3*time.Second)
+	require.Positive(t, rep.Requests)
+	require.Equal(t, uint64(seen.Load()), rep.Requests)
+}
+
+func TestConfigErrors(t *testing.T) {
+	for name, cfg := range map[string]loadgen.Config{
+		"zero rate":       {Targeter: loadgen.Static("GET", "http://x/", nil, nil), Duration: time.Second},
+		"no targeter":     {Rate: 1, Duration: time.Second},
+		"negative":        {Rate: 1, Duration: -1, Targeter: loadgen.Static("GET", "http://x/", nil, nil)},
+		"forever, no ctx": {Rate: 1, Targeter: loadgen.Static("GET", "http://x/", nil, nil)},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := loadgen.Run(context.Background(), cfg)
+			require.ErrorIs(t, err, loadgen.ErrConfig)
+		})
+	}
+}
+
+func TestFuncHandlerError(t *testing.T) {
+	h := loadgen.FuncHandler(func(context.Context) error { return context.DeadlineExceeded })
+	rep, err := loadgen.Run(context.Background(), loadgen.Config{
+		Rate: 50, Duration: 200 * time.Millisecond,
+		Client: loadgen.HandlerClient(h), Targeter: loadgen.Static("GET", "http://in-process/", nil, nil),
+	})
+	require.NoError(t, err)
+	require.Equal(t, rep.Requests, rep.Codes[500])
+	require.Equal(t, "500:"+itoa(rep.Requests), loadgen.CodeString(rep.Codes))
+}
+
+func itoa(n uint64) string { return fmtUint(n) }
