@@ -1,0 +1,190 @@
+package sse
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Message is one event on a topic; Data is JSON.
+type Message struct {
+	Topic string
+	Event string
+	Data  []byte
+}
+
+// Hub fans messages out to subscribers by topic. The zero value is not
+// usable; call NewHub.
+type Hub struct {
+	mu     sync.Mutex
+	subs   map[string]map[chan Message]struct{}
+	last   map[string]map[string]Message // topic -> event -> last message
+	order  map[string][]string           // topic -> events in first-publish order
+	closed bool
+	done   chan struct{}
+	// Heartbeat is the interval of keep-alive comments. Zero means 15 seconds.
+	Heartbeat time.Duration
+	// Buffer is the number of messages queued per subscriber before new ones
+	// are dropped. Zero means 256.
+	Buffer int
+}
+
+// NewHub returns an empty hub.
+func NewHub() *Hub {
+	return &Hub{
+		subs:  map[string]map[chan Message]struct{}{},
+		last:  map[string]map[string]Message{},
+		order: map[string][]string{},
+		done:  make(chan struct{}),
+	}
+}
+
+// Publish sends data, encoded as JSON, as event on topic. It never blocks.
+func (h *Hub) Publish(topic, event string, data any) error {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return fmt.Errorf("sse: encode %s/%s: %w", topic, event, err)
+	}
+	if event == "" || strings.ContainsAny(event, "\r\n") {
+		return fmt.Errorf("sse: invalid event name %q", event)
+	}
+	m := Message{Topic: topic, Event: event, Data: b}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return nil
+	}
+	if h.last[topic] == nil {
+		h.last[topic] = map[string]Message{}
+	}
+	if _, seen := h.last[topic][event]; !seen {
+		h.order[topic] = append(h.order[topic], event)
+	}
+	h.last[topic][event] = m
+	for c := range h.subs[topic] {
+		select {
+		case c <- m:
+		default: // slow subscriber: drop rather than block the publisher
+		}
+	}
+	return nil
+}
+
+// Last returns the last message of event on topic.
+func (h *Hub) Last(topic, event string) (Message, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	m, ok := h.last[topic][event]
+	return m, ok
+}
+
+// Subscribe returns a channel of the topic's messages, starting with the
+// last message of each event, and a function that ends the subscription.
+func (h *Hub) Subscribe(topic string) (<-chan Message, func()) {
+	buf := h.Buffer
+	if buf <= 0 {
+		buf = 256
+	}
+	c := make(chan Message, buf)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		close(c)
+		return c, func() {}
+	}
+	for _, ev := range h.order[topic] {
+		select {
+		case c <- h.last[topic][ev]:
+		default:
+		}
+	}
+	if h.subs[topic] == nil {
+		h.subs[topic] = map[chan Message]struct{}{}
+	}
+	h.subs[topic][c] = struct{}{}
+	var once sync.Once
+	return c, func() {
+		once.Do(func() {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			if _, ok := h.subs[topic][c]; ok {
+				delete(h.subs[topic], c)
+				close(c)
+			}
+		})
+	}
+}
+
+// Close ends every subscription; open streams finish.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return
+	}
+	h.closed = true
+	close(h.done)
+	for _, subs := range h.subs {
+		for c := range subs {
+			close(c)
+		}
+	}
+	h.subs = map[string]map[chan Message]struct{}{}
+}
+
+// ServeHTTP streams a topic as text/event-stream. The topic is the path
+// value "topic" (a route like "GET /events/{topic}"), else the query
+// parameter "topic".
+func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	topic := r.PathValue("topic")
+	if topic == "" {
+		topic = r.URL.Query().Get("topic")
+	}
+	if topic == "" {
+		http.Error(w, `{"error":{"code":"missing_topic","field":"topic"}}`, http.StatusBadRequest)
+		return
+	}
+	rc := http.NewResponseController(w)
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	// Tell the browser to reconnect after one second when the stream ends.
+	if _, err := fmt.Fprint(w, "retry: 1000\n\n"); err != nil {
+		return
+	}
+	_ = rc.Flush()
+	c, cancel := h.Subscribe(topic)
+	defer cancel()
+	hb := h.Heartbeat
+	if hb <= 0 {
+		hb = 15 * time.Second
+	}
+	ticker := time.NewTicker(hb)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-h.done:
+			return
+		case <-ticker.C:
+			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
+				return
+			}
+		case m, ok := <-c:
+			if !ok {
+				return
+			}
+			if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", m.Event, m.Data); err != nil {
+				return
+			}
+		}
+		if err := rc.Flush(); err != nil {
+			return
+		}
+	}
+}
