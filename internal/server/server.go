@@ -26,6 +26,10 @@ type Config struct {
 	Unresolved map[devenv.Store]error
 	// ShutdownTimeout bounds graceful shutdown. Zero means 5 seconds.
 	ShutdownTimeout time.Duration
+	// Routes, when set, serves every request instead of Handler(cfg); build
+	// it around Handler(cfg) to keep /healthz (cmd/polystore adds the
+	// dashboard and the reference systems this way).
+	Routes http.Handler
 }
 
 // Health is the JSON body of /healthz.
@@ -63,7 +67,11 @@ func Run(ctx context.Context, cfg Config, ready func(addr string)) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: Handler(cfg), ReadHeaderTimeout: 10 * time.Second}
+	h := cfg.Routes
+	if h == nil {
+		h = Handler(cfg)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	if ready != nil {
 		ready(l.Addr().String())
 	}
