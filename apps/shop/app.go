@@ -1,0 +1,323 @@
+package shop
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/redis/rueidis"
+
+	"github.com/polystore/polystore/redis/ratelimit"
+)
+
+// Product is an item of the catalog.
+type Product struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Price string `json:"price"` // exact decimal, e.g. "19.99"
+	// Available is the stock on sale now (from Redis).
+	Available int64 `json:"available"`
+}
+
+// AppConfig configures an App.
+type AppConfig struct {
+	Config
+	// UserLimit bounds each user's requests (default 50/s, burst 100).
+	UserLimit ratelimit.Limit
+}
+
+// App is the shop's HTTP API over a Shop.
+type App struct {
+	*Shop
+	limiter *ratelimit.Limiter
+
+	mu       sync.RWMutex
+	products map[string]Product
+	order    []string
+}
+
+// NewApp returns the shop on a Redis client. It does no I/O.
+func NewApp(client rueidis.Client, cfg AppConfig) (*App, error) {
+	if client == nil {
+		return nil, errors.New("shop: nil Redis client")
+	}
+	cfg.defaults()
+	if cfg.UserLimit.Rate == 0 {
+		cfg.UserLimit = ratelimit.Limit{Rate: 50, Period: time.Second, Burst: 100}
+	}
+	lim, err := ratelimit.New(client, ratelimit.Config{Algorithm: ratelimit.GCRA, Limit: cfg.UserLimit, Prefix: cfg.Prefix + "rl:"})
+	if err != nil {
+		return nil, err
+	}
+	return &App{Shop: &Shop{cfg: cfg.Config, redis: client}, limiter: lim, products: map[string]Product{}}, nil
+}
+
+// AddProduct adds a product to the catalog and opens its sale with units.
+func (a *App) AddProduct(ctx context.Context, p Product, units int64) error {
+	if err := validID("id", p.ID); err != nil {
+		return err
+	}
+	if _, err := a.OpenSale(ctx, p.ID, units); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if _, ok := a.products[p.ID]; !ok {
+		a.order = append(a.order, p.ID)
+	}
+	a.products[p.ID] = p
+	return nil
+}
+
+// ProductIDs returns the catalog's ids in order.
+func (a *App) ProductIDs() []string {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return append([]string(nil), a.order...)
+}
+
+func (a *App) product(id string) (Product, bool) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	p, ok := a.products[id]
+	return p, ok
+}
+
+// Handler serves the API (routes relative to where it is mounted):
+//
+//	GET  /products                  the catalog with live availability
+//	GET  /products/{id}
+//	POST /reservations              {"productId","quantity"} + Idempotency-Key
+//	POST /orders                    {"productId","reservationId"}
+//	GET  /stats                     stock counters of every product
+//
+// The caller is named by the X-User-Id header; each user is rate limited.
+func (a *App) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /products", a.listProducts)
+	mux.HandleFunc("GET /products/{id}", a.getProduct)
+	mux.Handle("POST /reservations", a.limited(a.postReservation))
+	mux.Handle("POST /orders", a.limited(a.postOrder))
+	mux.HandleFunc("GET /stats", a.getStats)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, &Error{Status: http.StatusNotFound, Code: CodeNotFound, Message: "no route " + r.Method + " " + r.URL.Path})
+	})
+	return mux
+}
+
+// limited checks the caller's rate limit before h; Redis unreachable
+// answers 503 with Retry-After.
+func (a *App) limited(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, err := userOf(r)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		res, err := a.limiter.Allow(r.Context(), "user:"+user, nil)
+		if err != nil {
+			writeError(w, storeError("rate limit", err))
+			return
+		}
+		ratelimit.SetHeaders(w.Header(), res)
+		if !res.Allowed {
+			writeError(w, &Error{Status: http.StatusTooManyRequests, Code: CodeRateLimited,
+				Message: "too many requests for this user", RetryAfter: int(max(1, (res.RetryAfter+time.Second-1)/time.Second))})
+			return
+		}
+		h(w, r)
+	})
+}
+
+func (a *App) withAvailability(ctx context.Context, p Product) (Product, error) {
+	c, err := a.Counts(ctx, p.ID)
+	if err != nil {
+		return p, err
+	}
+	p.Available = c.Stock
+	return p, nil
+}
+
+func (a *App) listProducts(w http.ResponseWriter, r *http.Request) {
+	out := []Product{}
+	for _, id := range a.ProductIDs() {
+		p, _ := a.product(id)
+		p, err := a.withAvailability(r.Context(), p)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		out = append(out, p)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (a *App) getProduct(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if err := validID("id", id); err != nil {
+		writeError(w, err)
+		return
+	}
+	p, ok := a.product(id)
+	if !ok {
+		writeError(w, &Error{Status: http.StatusNotFound, Code: CodeUnknownProduct, Field: "id", Message: "no such product"})
+		return
+	}
+	p, err := a.withAvailability(r.Context(), p)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+type reserveBody struct {
+	ProductID string `json:"productId"`
+	Quantity  int    `json:"quantity"`
+}
+
+func (a *App) postReservation(w http.ResponseWriter, r *http.Request) {
+	user, _ := userOf(r)
+	var b reserveBody
+	if err := decode(r, &b); err != nil {
+		writeError(w, err)
+		return
+	}
+	req := ReserveRequest{UserID: user, ProductID: b.ProductID, Quantity: b.Quantity, IdempotencyKey: r.Header.Get(HeaderIdempotency)}
+	if err := req.Validate(); err != nil {
+		writeError(w, err)
+		return
+	}
+	p, ok := a.product(req.ProductID)
+	if !ok {
+		writeError(w, &Error{Status: http.StatusBadRequest, Code: CodeUnknownProduct, Field: "productId", Message: "no such product"})
+		return
+	}
+	res, err := a.Reserve(r.Context(), req, p.Price)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	status := http.StatusCreated
+	if res.Replayed {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, res)
+}
+
+type orderBody struct {
+	ProductID     string `json:"productId"`
+	ReservationID string `json:"reservationId"`
+}
+
+// OrderResult is the answer to a confirmed reservation.
+type OrderResult struct {
+	OrderID   string `json:"orderId"`
+	ProductID string `json:"productId"`
+	Quantity  int    `json:"quantity"`
+	UnitPrice string `json:"unitPrice"`
+	Replayed  bool   `json:"replayed"`
+}
+
+func (a *App) postOrder(w http.ResponseWriter, r *http.Request) {
+	user, _ := userOf(r)
+	var b orderBody
+	if err := decode(r, &b); err != nil {
+		writeError(w, err)
+		return
+	}
+	if err := validID("productId", b.ProductID); err != nil {
+		writeError(w, err)
+		return
+	}
+	if err := validID("reservationId", b.ReservationID); err != nil {
+		writeError(w, err)
+		return
+	}
+	c, err := a.Confirm(r.Context(), user, b.ProductID, b.ReservationID)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	status := http.StatusCreated
+	if c.Replayed {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, OrderResult{OrderID: c.OrderID, ProductID: b.ProductID, Quantity: c.Quantity, UnitPrice: c.UnitPrice, Replayed: c.Replayed})
+}
+
+// Stats are the sale's counters summed over the catalog.
+type Stats struct {
+	Initial   int64 `json:"initial"`
+	Remaining int64 `json:"remaining"`
+	Held      int64 `json:"held"`
+	Sold      int64 `json:"sold"`
+	Oversold  int64 `json:"oversold"`
+	// Unbalanced counts products whose initial != stock + held + sold.
+	Unbalanced int `json:"unbalanced"`
+	// History counts order-history documents (when known).
+	History int64 `json:"history"`
+}
+
+// Stats sums the counters of every product.
+func (a *App) Stats(ctx context.Context) (Stats, error) { return a.StatsOf(ctx, a.ProductIDs()) }
+
+// StatsOf sums the counters of the given products.
+func (a *App) StatsOf(ctx context.Context, ids []string) (Stats, error) {
+	var s Stats
+	for _, id := range ids {
+		c, err := a.Counts(ctx, id)
+		if err != nil {
+			return s, err
+		}
+		s.Initial += c.Initial
+		s.Remaining += c.Stock
+		s.Held += c.Held
+		s.Sold += c.Sold
+		s.Oversold += c.Oversold()
+		if !c.Balanced() {
+			s.Unbalanced++
+		}
+	}
+	return s, nil
+}
+
+func (a *App) getStats(w http.ResponseWriter, r *http.Request) {
+	s, err := a.Stats(r.Context())
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s)
+}
+
+// ReapAll reaps every product once and returns the units returned.
+func (a *App) ReapAll(ctx context.Context) (int64, error) {
+	var total int64
+	for _, id := range a.ProductIDs() {
+		n, err := a.Reap(ctx, id)
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// RunReaper reaps every ReapInterval until ctx is done.
+func (a *App) RunReaper(ctx context.Context) {
+	t := time.NewTicker(a.cfg.ReapInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := a.ReapAll(ctx); err != nil && ctx.Err() == nil {
+				a.cfg.Logger.Warn("reaper", "err", err)
+			}
+		}
+	}
+}

@@ -1,0 +1,140 @@
+package shop
+
+import "github.com/redis/rueidis"
+
+// Every key of a product shares the hash tag {<productID>}, so each script
+// below touches one cluster slot and runs unchanged on Redis Cluster.
+// Times are the server's (TIME), in milliseconds.
+
+// reserveScript checks the stock, decrements it, records the reservation
+// with its expiry and stores the answer under the idempotency key — one
+// atomic step.
+//
+//	KEYS[1] stock   (string, units available)
+//	KEYS[2] held    (string, units held by live reservations)
+//	KEYS[3] expiry  (sorted set: reservation id by expiry time)
+//	KEYS[4] idem    (string: payload hash "|" the stored answer)
+//	KEYS[5] reservation (hash: user qty exp state price order)
+//	ARGV[1] quantity, ARGV[2] reservation id, ARGV[3] user id,
+//	ARGV[4] reservation TTL ms, ARGV[5] payload hash,
+//	ARGV[6] idempotency TTL ms, ARGV[7] unit price
+//
+// Returns {status, reservation id, expires at ms, remaining, replay}, status
+// one of reserved, sold_out, unknown (no sale for the product), conflict
+// (the key was used with another payload); replay is "1" when the answer
+// comes from the idempotency key.
+var reserveScript = rueidis.NewLuaScript(`
+local idem = redis.call('GET', KEYS[4])
+if idem then
+  local p, i = {}, 1
+  while true do
+    local j = string.find(idem, '|', i, true)
+    if not j then table.insert(p, string.sub(idem, i)) break end
+    table.insert(p, string.sub(idem, i, j - 1))
+    i = j + 1
+  end
+  if p[1] ~= ARGV[5] then return {'conflict', '', '0', '0', '1'} end
+  return {p[2], p[3], p[4], p[5], '1'}
+end
+local stock = redis.call('GET', KEYS[1])
+if not stock then return {'unknown', '', '0', '0', '0'} end
+stock = tonumber(stock)
+local qty = tonumber(ARGV[1])
+local res
+if stock < qty then
+  res = {'sold_out', '', '0', tostring(stock)}
+else
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local exp = now + tonumber(ARGV[4])
+  redis.call('DECRBY', KEYS[1], qty)
+  redis.call('INCRBY', KEYS[2], qty)
+  redis.call('HSET', KEYS[5], 'user', ARGV[3], 'qty', qty, 'exp', exp, 'state', 'held', 'price', ARGV[7])
+  redis.call('PEXPIRE', KEYS[5], tonumber(ARGV[4]) + 86400000)
+  redis.call('ZADD', KEYS[3], exp, ARGV[2])
+  res = {'reserved', ARGV[2], tostring(exp), tostring(stock - qty)}
+end
+redis.call('SET', KEYS[4], ARGV[5] .. '|' .. table.concat(res, '|'), 'PX', ARGV[6])
+table.insert(res, '0')
+return res
+`)
+
+// confirmScript turns a live reservation into a sale: held -> sold, and
+// queues it for the order writer (the pending set). A reservation whose
+// time is up is expired here instead, returning its stock exactly once —
+// the reaper runs the same state check, so a late confirm racing the reaper
+// cannot both sell and return the units.
+//
+//	KEYS[1] stock, KEYS[2] held, KEYS[3] sold, KEYS[4] expiry,
+//	KEYS[5] reservation, KEYS[6] pending (sorted set: id by confirm time)
+//	ARGV[1] reservation id, ARGV[2] order id, ARGV[3] user id
+//
+// Returns {status, order id, quantity, unit price, replay}, status one of
+// confirmed, expired, not_found (unknown id or another user's).
+var confirmScript = rueidis.NewLuaScript(`
+local r = redis.call('HMGET', KEYS[5], 'state', 'qty', 'exp', 'user', 'order', 'price')
+if not r[1] or r[4] ~= ARGV[3] then return {'not_found', '', '0', '0', '0'} end
+if r[1] == 'confirmed' then return {'confirmed', r[5], r[2], r[6], '1'} end
+if r[1] == 'expired' then return {'expired', '', r[2], r[6], '1'} end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local qty = tonumber(r[2])
+redis.call('ZREM', KEYS[4], ARGV[1])
+redis.call('DECRBY', KEYS[2], qty)
+if tonumber(r[3]) <= now then
+  redis.call('HSET', KEYS[5], 'state', 'expired')
+  redis.call('INCRBY', KEYS[1], qty)
+  return {'expired', '', r[2], r[6], '0'}
+end
+redis.call('HSET', KEYS[5], 'state', 'confirmed', 'order', ARGV[2], 'confirmed', now)
+redis.call('INCRBY', KEYS[3], qty)
+redis.call('ZADD', KEYS[6], now, ARGV[1])
+return {'confirmed', ARGV[2], r[2], r[6], '0'}
+`)
+
+// expireScript returns the stock of one reservation whose time is up,
+// exactly once (only a held reservation past its expiry changes state).
+//
+//	KEYS[1] stock, KEYS[2] held, KEYS[3] expiry, KEYS[4] reservation
+//	ARGV[1] reservation id
+//
+// Returns the units returned (0 when the reservation was not due or not held).
+var expireScript = rueidis.NewLuaScript(`
+local r = redis.call('HMGET', KEYS[4], 'state', 'qty', 'exp')
+if not r[1] then redis.call('ZREM', KEYS[3], ARGV[1]) return 0 end
+if r[1] ~= 'held' then redis.call('ZREM', KEYS[3], ARGV[1]) return 0 end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if tonumber(r[3]) > now then return 0 end
+local qty = tonumber(r[2])
+redis.call('HSET', KEYS[4], 'state', 'expired')
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('INCRBY', KEYS[1], qty)
+redis.call('DECRBY', KEYS[2], qty)
+return qty
+`)
+
+// openScript opens a product's sale: the stock and the initial units are
+// set once (NX), so restarting a process never refills a running sale.
+//
+//	KEYS[1] stock, KEYS[2] held, KEYS[3] sold, KEYS[4] initial
+//	ARGV[1] units
+//
+// Returns 1 when the sale was opened now, 0 when it already was.
+var openScript = rueidis.NewLuaScript(`
+if redis.call('SET', KEYS[4], ARGV[1], 'NX') then
+  redis.call('SET', KEYS[1], ARGV[1])
+  redis.call('SET', KEYS[2], 0)
+  redis.call('SET', KEYS[3], 0)
+  return 1
+end
+return 0
+`)
+
+// countsScript reads a product's counters in one step, so the invariant
+// initial = stock + held + sold can be checked at any moment.
+//
+//	KEYS[1] stock, KEYS[2] held, KEYS[3] sold, KEYS[4] initial
+var countsScript = rueidis.NewLuaScript(`
+return redis.call('MGET', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+`)

@@ -1,0 +1,306 @@
+package shop
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/redis/rueidis"
+)
+
+// Limits on user input.
+const (
+	MaxQuantity = 100
+	MaxIDLength = 64
+)
+
+// Config configures a Shop. Zero fields take the defaults.
+type Config struct {
+	// Prefix starts every Redis key (default "shop:").
+	Prefix string
+	// ReservationTTL is how long a reservation holds stock (default 10m).
+	ReservationTTL time.Duration
+	// IdempotencyTTL is how long an Idempotency-Key's answer is kept (default 24h).
+	IdempotencyTTL time.Duration
+	// ReapInterval is how often the reaper returns expired reservations'
+	// stock (default 250ms).
+	ReapInterval time.Duration
+	// Logger receives worker errors (default: discard).
+	Logger *slog.Logger
+}
+
+func (c *Config) defaults() {
+	if c.Prefix == "" {
+		c.Prefix = "shop:"
+	}
+	if c.ReservationTTL <= 0 {
+		c.ReservationTTL = 10 * time.Minute
+	}
+	if c.IdempotencyTTL <= 0 {
+		c.IdempotencyTTL = 24 * time.Hour
+	}
+	if c.ReapInterval <= 0 {
+		c.ReapInterval = 250 * time.Millisecond
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Shop is the flash-sale core: stock in Redis, reservations, confirmation.
+type Shop struct {
+	cfg   Config
+	redis rueidis.Client
+}
+
+// ReserveRequest asks to hold Quantity units of ProductID for UserID.
+type ReserveRequest struct {
+	UserID         string
+	ProductID      string
+	Quantity       int
+	IdempotencyKey string
+}
+
+// Reservation is a hold on stock until ExpiresAt.
+type Reservation struct {
+	ID        string    `json:"id"`
+	UserID    string    `json:"userId"`
+	ProductID string    `json:"productId"`
+	Quantity  int       `json:"quantity"`
+	ExpiresAt time.Time `json:"expiresAt"`
+	// Remaining is the product's stock left after this reservation.
+	Remaining int64 `json:"remaining"`
+	// Replayed is true when the answer was stored under the idempotency key
+	// by an earlier request.
+	Replayed bool `json:"replayed"`
+}
+
+func validID(field, v string) error {
+	if v == "" {
+		return invalid(field, "is required")
+	}
+	if len(v) > MaxIDLength {
+		return invalid(field, "is longer than %d characters", MaxIDLength)
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return invalid(field, "may contain only letters, digits, '-', '_' and '.'")
+		}
+	}
+	return nil
+}
+
+// Validate checks the request's fields; the error names the first bad one.
+func (r ReserveRequest) Validate() error {
+	if err := validID("userId", r.UserID); err != nil {
+		return err
+	}
+	if err := validID("productId", r.ProductID); err != nil {
+		return err
+	}
+	if r.Quantity < 1 || r.Quantity > MaxQuantity {
+		return invalid("quantity", "must be between 1 and %d, got %d", MaxQuantity, r.Quantity)
+	}
+	if r.IdempotencyKey == "" {
+		return &Error{Status: http.StatusBadRequest, Code: CodeMissingIdempotency, Field: "Idempotency-Key", Message: "the Idempotency-Key header is required"}
+	}
+	return validID("Idempotency-Key", r.IdempotencyKey)
+}
+
+func payloadHash(r ReserveRequest) string {
+	h := sha256.Sum256([]byte(r.ProductID + "\x00" + strconv.Itoa(r.Quantity)))
+	return hex.EncodeToString(h[:12])
+}
+
+// Reserve holds stock: one script checks and decrements it, records the
+// reservation and stores the answer under the idempotency key. The same
+// key returns the same answer; the same key with another payload is a
+// conflict. A sold-out answer returns at once.
+//
+// The key is first claimed for its payload in a slot of its own (SET NX
+// GET), so a key reused for another product is caught although each
+// product lives in its own cluster slot; the product's script then
+// deduplicates concurrent retries atomically.
+func (s *Shop) Reserve(ctx context.Context, req ReserveRequest, unitPrice string) (*Reservation, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	hash := payloadHash(req)
+	claim := s.claimKey(req.UserID, req.IdempotencyKey)
+	prev, err := s.redis.Do(ctx, s.redis.B().Set().Key(claim).Value(hash).Nx().Get().
+		PxMilliseconds(s.cfg.IdempotencyTTL.Milliseconds()).Build()).ToString()
+	if err != nil && !rueidis.IsRedisNil(err) {
+		return nil, storeError("reserve", err)
+	}
+	if err == nil && prev != hash {
+		return nil, &Error{Status: http.StatusConflict, Code: CodeIdempotencyConflict, Field: "Idempotency-Key",
+			Message: "this Idempotency-Key was used with another payload"}
+	}
+	k := s.keys(req.ProductID)
+	id := newID()
+	out, err := reserveScript.Exec(ctx, s.redis,
+		[]string{k.stock, k.held, k.expiry, k.idempotency(req.UserID, req.IdempotencyKey), k.reservation(id)},
+		[]string{strconv.Itoa(req.Quantity), id, req.UserID, ms(s.cfg.ReservationTTL), hash, ms(s.cfg.IdempotencyTTL), unitPrice},
+	).ToArray()
+	if err != nil {
+		return nil, storeError("reserve", err)
+	}
+	f, err := fields(out, 5)
+	if err != nil {
+		return nil, storeError("reserve", err)
+	}
+	exp, _ := strconv.ParseInt(f[2], 10, 64)
+	remaining, _ := strconv.ParseInt(f[3], 10, 64)
+	replay := f[4] == "1"
+	switch f[0] {
+	case "reserved":
+		return &Reservation{ID: f[1], UserID: req.UserID, ProductID: req.ProductID, Quantity: req.Quantity,
+			ExpiresAt: time.UnixMilli(exp).UTC(), Remaining: remaining, Replayed: replay}, nil
+	case "sold_out":
+		return nil, &Error{Status: http.StatusConflict, Code: CodeSoldOut, Field: "quantity",
+			Message: fmt.Sprintf("%d left, %d asked", remaining, req.Quantity)}
+	case "unknown":
+		return nil, &Error{Status: http.StatusBadRequest, Code: CodeUnknownProduct, Field: "productId", Message: "no sale for this product"}
+	case "conflict":
+		return nil, &Error{Status: http.StatusConflict, Code: CodeIdempotencyConflict, Field: "Idempotency-Key",
+			Message: "this Idempotency-Key was used with another payload"}
+	}
+	return nil, storeError("reserve", fmt.Errorf("unexpected script answer %q", f[0]))
+}
+
+// Confirmation is the outcome of confirming a reservation in Redis.
+type Confirmation struct {
+	OrderID   string
+	Quantity  int
+	UnitPrice string
+	// Replayed is true when the reservation had been confirmed before.
+	Replayed bool
+}
+
+// Confirm moves a live reservation from held to sold (or expires it, when
+// its time is up) and queues it for the order writer. Confirming again
+// returns the same order id.
+func (s *Shop) Confirm(ctx context.Context, userID, productID, reservationID string) (*Confirmation, error) {
+	k := s.keys(productID)
+	out, err := confirmScript.Exec(ctx, s.redis,
+		[]string{k.stock, k.held, k.sold, k.expiry, k.reservation(reservationID), k.pending},
+		[]string{reservationID, newID(), userID}).ToArray()
+	if err != nil {
+		return nil, storeError("confirm", err)
+	}
+	f, err := fields(out, 5)
+	if err != nil {
+		return nil, storeError("confirm", err)
+	}
+	qty, _ := strconv.Atoi(f[2])
+	switch f[0] {
+	case "confirmed":
+		return &Confirmation{OrderID: f[1], Quantity: qty, UnitPrice: f[3], Replayed: f[4] == "1"}, nil
+	case "expired":
+		return nil, &Error{Status: http.StatusConflict, Code: CodeReservationExpired, Field: "reservationId", Message: "the reservation expired; its stock went back on sale"}
+	case "not_found":
+		return nil, &Error{Status: http.StatusNotFound, Code: CodeReservationNotFound, Field: "reservationId", Message: "no such reservation for this user"}
+	}
+	return nil, storeError("confirm", fmt.Errorf("unexpected script answer %q", f[0]))
+}
+
+// Counts are a product's stock counters, read atomically.
+type Counts struct {
+	Initial, Stock, Held, Sold int64
+}
+
+// Oversold is the number of units sold beyond the initial stock.
+func (c Counts) Oversold() int64 { return max(0, c.Sold-c.Initial) }
+
+// Balanced reports the invariant initial = stock + held + sold, and stock >= 0.
+func (c Counts) Balanced() bool {
+	return c.Initial == c.Stock+c.Held+c.Sold && c.Stock >= 0 && c.Held >= 0
+}
+
+// Counts reads a product's counters in one step.
+func (s *Shop) Counts(ctx context.Context, productID string) (Counts, error) {
+	k := s.keys(productID)
+	out, err := countsScript.Exec(ctx, s.redis, []string{k.stock, k.held, k.sold, k.initial}, nil).ToArray()
+	if err != nil {
+		return Counts{}, storeError("counts", err)
+	}
+	var n [4]int64
+	for i := range n {
+		if i < len(out) {
+			if v, err := out[i].AsInt64(); err == nil {
+				n[i] = v
+			}
+		}
+	}
+	return Counts{Stock: n[0], Held: n[1], Sold: n[2], Initial: n[3]}, nil
+}
+
+// OpenSale puts units of a product on sale, once: a sale already open is
+// left as it is (a restarted process does not refill it). It reports
+// whether it opened the sale now.
+func (s *Shop) OpenSale(ctx context.Context, productID string, units int64) (bool, error) {
+	if err := validID("productId", productID); err != nil {
+		return false, err
+	}
+	if units < 0 {
+		return false, invalid("units", "must not be negative")
+	}
+	k := s.keys(productID)
+	n, err := openScript.Exec(ctx, s.redis, []string{k.stock, k.held, k.sold, k.initial}, []string{strconv.FormatInt(units, 10)}).AsInt64()
+	if err != nil {
+		return false, storeError("open sale", err)
+	}
+	return n == 1, nil
+}
+
+// Reap returns the stock of the product's expired reservations, each
+// exactly once, and reports the units returned.
+func (s *Shop) Reap(ctx context.Context, productID string) (int64, error) {
+	k := s.keys(productID)
+	ids, err := s.redis.Do(ctx, s.redis.B().Zrangebyscore().Key(k.expiry).Min("-inf").
+		Max(strconv.FormatInt(time.Now().UnixMilli(), 10)).Limit(0, 1000).Build()).AsStrSlice()
+	if err != nil || len(ids) == 0 {
+		return 0, storeError("reap", err)
+	}
+	execs := make([]rueidis.LuaExec, len(ids))
+	for i, id := range ids {
+		execs[i] = rueidis.LuaExec{Keys: []string{k.stock, k.held, k.expiry, k.reservation(id)}, Args: []string{id}}
+	}
+	var total int64
+	for _, r := range expireScript.ExecMulti(ctx, s.redis, execs...) {
+		n, err := r.AsInt64()
+		if err != nil {
+			return total, storeError("reap", err)
+		}
+		total += n
+	}
+	return total, nil
+}
+
+func ms(d time.Duration) string { return strconv.FormatInt(max(d.Milliseconds(), 1), 10) }
+
+func fields(out []rueidis.RedisMessage, n int) ([]string, error) {
+	if len(out) < n {
+		return nil, errors.New("short script answer")
+	}
+	f := make([]string, n)
+	for i := range f {
+		v, err := out[i].ToString()
+		if err != nil {
+			if v2, err2 := out[i].AsInt64(); err2 == nil {
+				v = strconv.FormatInt(v2, 10)
+			} else {
+				return nil, err
+			}
+		}
+		f[i] = v
+	}
+	return f, nil
+}
