@@ -88,7 +88,7 @@ func startServe(t *testing.T) (string, func() error) {
 	t.Cleanup(cancel)
 	done := make(chan error, 1)
 	cmd := newRootCmd()
-	cmd.SetArgs([]string{"serve", "--addr", "127.0.0.1:0"})
+	cmd.SetArgs([]string{"serve", "--addr", "127.0.0.1:0", "--ephemeral"})
 	pr, pw := io.Pipe()
 	cmd.SetErr(pw)
 	go func() { done <- cmd.ExecuteContext(ctx); pw.Close() }()
@@ -201,7 +201,7 @@ func TestServeSIGTERM(t *testing.T) {
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0")
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--ephemeral")
 	cmd.Env = append(os.Environ(),
 		devenv.EnvPostgresURL+"="+devenv.PostgresServer(t).URL,
 		devenv.EnvRedisURL+"="+devenv.RedisServer(t).URL)

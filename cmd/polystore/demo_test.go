@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// `polystore demo` runs the shop's sale end to end on the real servers,
+// prints live rows and the summary, and exits 0.
+func TestDemoShop(t *testing.T) {
+	requireStores(t)
+	t.Setenv(envAddr, "")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	out, _, err := run(ctx, "demo", "--duration", "3s", "--rate", "200", "--addr", "127.0.0.1:0")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "dashboard: http://127.0.0.1:")
+	require.Regexp(t, `(?m)^\s+\d+s  req/s \d+/s  p50 [\d.]+ms  p99 [\d.]+ms  sold \d+  remaining \d+  held \d+  oversold 0$`, out)
+	require.Contains(t, out, "ok     no oversell")
+	require.Contains(t, out, "all invariants hold")
+	require.Contains(t, out, "removed the demo's databases and keys")
+}
+
+func TestDemoUnknownSystem(t *testing.T) {
+	_, _, err := run(context.Background(), "demo", "nosuch")
+	require.ErrorContains(t, err, `unknown system "nosuch"`)
+	_, _, err = run(context.Background(), "demo", "--duration", "0s")
+	require.Error(t, err)
+}
+
+func TestServeHelpNamesTheSystems(t *testing.T) {
+	out, _, err := run(context.Background(), "serve", "--help")
+	require.NoError(t, err)
+	require.Contains(t, out, "/shop/")
+	require.Contains(t, out, "Flash-sale shop")
+	require.Contains(t, out, "GET /healthz")
+}
