@@ -65,6 +65,9 @@ prisma-fixtures:
 	cd postgres/migrate/testdata/prisma && npm ci --no-audit --no-fund
 	node --experimental-wasm-modules --no-warnings postgres/migrate/testdata/prisma/record.mjs $(PRISMA_FIXTURE_DIRS)
 
+demo:
+	$(GO) run ./cmd/polystore demo
+
 doctor:
 	$(GO) run ./cmd/polystore doctor
 
