@@ -26,7 +26,7 @@ import (
 	"strings"
 )
 
-//go:embed index.html app.js app.css */*.html */*.js */*.css
+//go:embed index.html app.js app.css vendor */*.html */*.js */*.css
 var files embed.FS
 
 // FS returns the embedded files.

@@ -21,7 +21,8 @@
 //     Close (stop workers; data removal is the runner's job). Export a
 //     constructor of type Factory, e.g. func NewSystem() demo.System.
 //
-//  2. web/<name>/index.html (plus .js/.css files directly in that folder) —
+//  2. web/<name>/index.html (plus .js and .css files directly in that
+//     folder; the embed patterns are */*.html */*.js */*.css) —
 //     the page, served at /<name>/; its files are at /web/<name>/...
 //     Load /web/vendor/uPlot.min.css, /web/vendor/uPlot.iife.min.js (with
 //     onerror="this.remove()") and /web/app.js, then your script. app.js
