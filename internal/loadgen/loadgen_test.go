@@ -24,7 +24,9 @@ func TestConstantRateInProcess(t *testing.T) {
 		OnSnapshot: func(s loadgen.Snapshot) { snaps = append(snaps, s) },
 	})
 	require.NoError(t, err)
-	require.InDelta(t, 400, rep.Requests, 80, "a constant rate of 400/s for 1s")
+	// The pacer never runs ahead of 400/s; a loaded CI machine may lag behind.
+	require.LessOrEqual(t, rep.Requests, uint64(401))
+	require.GreaterOrEqual(t, rep.Requests, uint64(200))
 	require.Equal(t, uint64(calls.Load()), rep.Requests)
 	require.Equal(t, rep.Requests, rep.Codes[200])
 	require.Zero(t, rep.Errors)
