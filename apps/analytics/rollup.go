@@ -446,3 +446,75 @@ func (a *App) RollupFor(ctx context.Context, granularity string, start time.Time
 var ErrNoRollup = errors.New("analytics: no rollup document")
 
 var _ = slog.Default
+
+// waitDrained waits until the rollup group has read and acknowledged
+// every entry of the stream, or within passes.
+func (a *App) waitDrained(ctx context.Context, within time.Duration) error {
+	deadline := time.Now().Add(within)
+	for {
+		pending, lag, err := a.rollupLag(ctx)
+		if err == nil && pending == 0 && lag == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("analytics: rollups still %d pending, %d unread after %s (%v)", pending, lag, within, err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// rollupLag returns the entries the rollup group holds pending and those
+// it has not read yet.
+func (a *App) rollupLag(ctx context.Context) (pending, unread int64, err error) {
+	c := a.redis
+	info, err := c.Do(ctx, c.B().XinfoStream().Key(a.k.stream()).Build()).AsMap()
+	if err != nil {
+		return 0, 0, err
+	}
+	lastMsg := info["last-generated-id"]
+	last, _ := lastMsg.ToString()
+	groups, err := c.Do(ctx, c.B().XinfoGroups().Key(a.k.stream()).Build()).ToArray()
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, g := range groups {
+		m, err := g.AsMap()
+		if err != nil {
+			return 0, 0, err
+		}
+		nameMsg, pendMsg, delMsg := m["name"], m["pending"], m["last-delivered-id"]
+		if name, _ := nameMsg.ToString(); name != group {
+			continue
+		}
+		pending, _ = pendMsg.AsInt64()
+		if delivered, _ := delMsg.ToString(); delivered != last {
+			unread = 1 // at least one; XINFO's lag may be unknown
+		}
+		return pending, unread, nil
+	}
+	return 0, 1, fmt.Errorf("analytics: no rollup group yet")
+}
+
+// rollupTotals sums the counts of the all-types minute and hour documents.
+func (a *App) rollupTotals(ctx context.Context) (minutes, hours int64, err error) {
+	cur, err := a.rollups.Collection().Find(ctx, bson.D{{Key: "dimensions", Value: bson.D{}}})
+	if err != nil {
+		return 0, 0, err
+	}
+	var docs []Rollup
+	if err := cur.All(ctx, &docs); err != nil {
+		return 0, 0, err
+	}
+	for _, d := range docs {
+		if d.Granularity == "minute" {
+			minutes += d.Values.Count
+		} else {
+			hours += d.Values.Count
+		}
+	}
+	return minutes, hours, nil
+}

@@ -243,3 +243,11 @@ func (a *App) QuerySegment(ctx context.Context, r SegmentRules) (*Segment, error
 	}
 	return &Segment{Rules: r, Count: n[0], Users: users}, nil
 }
+
+func (a *App) orderCount(ctx context.Context) (int64, error) {
+	n, err := orm.QueryRaw[int64](ctx, a.pg, orm.Raw(`SELECT count(*) FROM analytics.orders`))
+	if err != nil {
+		return 0, err
+	}
+	return n[0], nil
+}

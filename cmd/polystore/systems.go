@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/polystore/polystore/apps/analytics"
 	"github.com/polystore/polystore/apps/shop"
 	"github.com/polystore/polystore/internal/demo"
 )
@@ -11,5 +12,6 @@ import (
 func systems() *demo.Registry {
 	return demo.NewRegistry(
 		shop.NewSystem,
+		analytics.NewSystem,
 	)
 }
