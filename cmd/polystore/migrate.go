@@ -145,6 +145,9 @@ func newMigrateDevCmd() *cobra.Command {
 			}
 			defer pool.Close()
 			opts := f.options(cmd, allow)
+			if err := devPreflight(ctx, cmd, pool, f.migrationsDir(), s, opts, &name); err != nil {
+				return err
+			}
 			if shadow != "" {
 				sp, err := pgxpool.New(ctx, shadow)
 				if err != nil {
@@ -154,6 +157,9 @@ func newMigrateDevCmd() *cobra.Command {
 				opts.Shadow = sp
 			}
 			res, err := migrate.Dev(ctx, pool, migrate.FromSchema(s), f.migrationsDir(), name, createOnly, opts)
+			if migrate.IsDestructive(err) {
+				return fmt.Errorf("%w\nRe-run with --allow-destructive to apply them, or with --create-only to write the migration, edit it (for example into a RENAME) and apply it with migrate deploy", err)
+			}
 			if err != nil {
 				return err
 			}
@@ -461,4 +467,53 @@ func newMigrateResolveCmd() *cobra.Command {
 	cmd.Flags().StringVar(&rolledBack, "rolled-back", "", "migration to mark rolled back")
 	cmd.Flags().StringVar(&applied, "applied", "", "migration to mark applied")
 	return cmd
+}
+
+// devPreflight stops migrate dev where migrate status would fail: an
+// applied migration edited or removed since, or a failed one; and asks
+// for (or requires) a name when a new migration is due, as Prisma does.
+func devPreflight(ctx context.Context, cmd *cobra.Command, pool *pgxpool.Pool, dir string, s *psl.Schema, opts *migrate.Options, name *string) error {
+	st, err := migrate.GetStatus(ctx, pool, dir)
+	if err != nil {
+		return err
+	}
+	var problems []string
+	for _, n := range st.Modified {
+		problems = append(problems, "migration "+n+" was modified after it was applied")
+	}
+	for _, n := range st.Missing {
+		problems = append(problems, "migration "+n+" was applied but is missing from "+dir)
+	}
+	for _, n := range st.Failed {
+		problems = append(problems, "migration "+n+" failed")
+	}
+	if len(problems) > 0 {
+		return &exitError{code: 1, err: fmt.Errorf("%s\nNext: restore the applied files as they were (the history keeps their checksums), "+
+			"settle failed ones with polystore migrate resolve, or in development start over with polystore migrate reset (its data is lost)",
+			strings.Join(problems, "\n"))}
+	}
+	if *name != "" {
+		return nil
+	}
+	plan, err := migrate.PlanChanges(ctx, pool, migrate.FromSchema(s), opts)
+	if err != nil {
+		return err
+	}
+	if plan.Empty() && len(st.Pending) == 0 {
+		return nil
+	}
+	if f, ok := cmd.InOrStdin().(*os.File); ok && isTerminal(f) {
+		fmt.Fprint(cmd.OutOrStdout(), "Enter a name for the new migration: ")
+		line, _ := bufio.NewReader(f).ReadString('\n')
+		if *name = strings.TrimSpace(line); *name != "" {
+			return nil
+		}
+	}
+	return &exitError{code: 1, err: errors.New("migrate dev writes a new migration: name it with --name (for example --name add_posts)")}
+}
+
+// isTerminal reports whether f is a character device (an interactive terminal).
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

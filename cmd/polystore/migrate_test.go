@@ -194,3 +194,54 @@ func TestConcurrentDeployProcesses(t *testing.T) {
 	}
 	require.Equal(t, 1, applied, "exactly one process applied the migrations")
 }
+
+// TestMigrateDevConsistency: migrate dev and migrate status agree on an
+// applied migration edited afterwards (both exit 1 and say what to do);
+// dev needs a name for a new migration; a destructive refusal names the
+// flag that allows it.
+func TestMigrateDevConsistency(t *testing.T) {
+	ctx := context.Background()
+	url := devenv.PostgresURL(t)
+	dir := t.TempDir()
+	p := writeSchema(t, dir, cliSchema)
+
+	_, _, err := run(ctx, "migrate", "dev", "--schema", p, "--url", url)
+	require.Equal(t, 1, exitCode(err))
+	require.ErrorContains(t, err, "name it with --name")
+	_, err = os.Stat(filepath.Join(dir, "migrations"))
+	require.True(t, os.IsNotExist(err), "nothing written without a name")
+
+	_, _, err = run(ctx, "migrate", "dev", "--name", "init", "--schema", p, "--url", url)
+	require.NoError(t, err)
+	out, _, err := run(ctx, "migrate", "dev", "--schema", p, "--url", url)
+	require.NoError(t, err, "in sync: no name needed")
+	require.Contains(t, out, "Already in sync")
+
+	writeSchema(t, dir, strings.Replace(cliSchema, "  email String @unique\n", "", 1))
+	_, _, err = run(ctx, "migrate", "dev", "--name", "drop_email", "--schema", p, "--url", url)
+	require.ErrorContains(t, err, "Re-run with --allow-destructive")
+	writeSchema(t, dir, cliSchema)
+
+	entries, err := os.ReadDir(filepath.Join(dir, "migrations"))
+	require.NoError(t, err)
+	var applied string
+	for _, e := range entries {
+		if e.IsDir() {
+			applied = filepath.Join(dir, "migrations", e.Name(), "migration.sql")
+		}
+	}
+	f, err := os.OpenFile(applied, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString("-- edited after it was applied\n")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+
+	out, _, err = run(ctx, "migrate", "status", "--schema", p, "--url", url)
+	require.Equal(t, 1, exitCode(err))
+	require.Contains(t, out, "Modified after they were applied")
+	out, _, err = run(ctx, "migrate", "dev", "--name", "next", "--schema", p, "--url", url)
+	require.Equal(t, 1, exitCode(err))
+	require.ErrorContains(t, err, "was modified after it was applied")
+	require.ErrorContains(t, err, "Next: restore the applied files")
+	require.NotContains(t, out, "Already in sync")
+}

@@ -36,6 +36,7 @@ and an embedded MongoDB-compatible server.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.SetFlagErrorFunc(suggestFlag)
 	root.AddCommand(
 		newVersionCmd(),
 		newDoctorCmd(),

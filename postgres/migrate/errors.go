@@ -31,6 +31,10 @@ func (e *DriftError) Error() string {
 	for _, s := range e.Plan.Steps {
 		b.WriteString("\n  [" + string(s.Kind) + "] " + s.Object)
 	}
+	b.WriteString("\nNext: in development, reset the database (polystore migrate reset; its data is lost);" +
+		" to keep the changes, write them into a migration (polystore migrate diff --from-migrations DIR" +
+		" --to-url URL --shadow-database-url SHADOW --script), add it to the folder and mark it applied" +
+		" (polystore migrate resolve --applied NAME)")
 	return b.String()
 }
 
