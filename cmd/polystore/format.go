@@ -24,7 +24,7 @@ func defaultSchemaPath() string {
 }
 
 func schemaFlag(cmd *cobra.Command, path *string) {
-	cmd.Flags().StringVar(path, "schema", "", "path to schema.prisma (default prisma/schema.prisma or ./schema.prisma)")
+	cmd.Flags().StringVar(path, "schema", "", "path to schema.prisma, or a folder of .prisma files (default prisma/schema.prisma or ./schema.prisma)")
 }
 
 func schemaPath(p string) string {
@@ -50,30 +50,43 @@ file:line:col. With --check nothing is written and the exit status is 1
 when the file is not formatted.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			p := schemaPath(path)
-			src, err := os.ReadFile(p)
+			files, err := psl.SchemaFiles(schemaPath(path))
 			if err != nil {
 				return err
 			}
-			out, err := psl.FormatSource(p, src)
-			if err != nil {
-				return err
+			for _, p := range files {
+				if err := formatFile(cmd, p, check); err != nil {
+					return err
+				}
 			}
-			if bytes.Equal(src, out) {
-				fmt.Fprintf(cmd.OutOrStdout(), "%s is formatted\n", p)
-				return nil
-			}
-			if check {
-				return &exitError{code: 1, err: fmt.Errorf("%s: %w (run polystore format)", p, errNotFormatted)}
-			}
-			if err := os.WriteFile(p, out, 0o644); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Formatted %s\n", p)
 			return nil
 		},
 	}
 	schemaFlag(cmd, &path)
 	cmd.Flags().BoolVar(&check, "check", false, "only report whether the file is formatted")
 	return cmd
+}
+
+// formatFile formats one schema file in place (or only checks it).
+func formatFile(cmd *cobra.Command, p string, check bool) error {
+	src, err := os.ReadFile(p)
+	if err != nil {
+		return err
+	}
+	out, err := psl.FormatSource(p, src)
+	if err != nil {
+		return err
+	}
+	if bytes.Equal(src, out) {
+		fmt.Fprintf(cmd.OutOrStdout(), "%s is formatted\n", p)
+		return nil
+	}
+	if check {
+		return &exitError{code: 1, err: fmt.Errorf("%s: %w (run polystore format)", p, errNotFormatted)}
+	}
+	if err := os.WriteFile(p, out, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "Formatted %s\n", p)
+	return nil
 }

@@ -245,3 +245,40 @@ func TestMigrateDevConsistency(t *testing.T) {
 	require.ErrorContains(t, err, "Next: restore the applied files")
 	require.NotContains(t, out, "Already in sync")
 }
+
+// TestMultiFileSchema: --schema takes a folder of .prisma files (Prisma's
+// multi-file schemas) in validate, format and migrate; each file is
+// formatted as prisma format formats it.
+func TestMultiFileSchema(t *testing.T) {
+	ctx := context.Background()
+	src := filepath.Join("..", "..", "postgres", "migrate", "testdata", "ddl", "multifile")
+	dir := filepath.Join(t.TempDir(), "schema")
+	require.NoError(t, os.CopyFS(dir, os.DirFS(filepath.Join(src, "schema"))))
+
+	out, _, err := run(ctx, "validate", "--schema", dir)
+	require.NoError(t, err)
+	require.Contains(t, out, "is valid: 2 models, 1 enums")
+
+	messy := filepath.Join(dir, "models", "post.prisma")
+	require.NoError(t, os.WriteFile(messy, []byte("model Post {\n id Int @id @default(autoincrement())\n  authorId Int?\n author User? @relation(fields: [authorId], references: [id])\n @@index(authorId)\n}\n"), 0o644))
+	_, _, err = run(ctx, "format", "--check", "--schema", dir)
+	require.Equal(t, 1, exitCode(err))
+	_, _, err = run(ctx, "format", "--schema", dir)
+	require.NoError(t, err)
+	for _, name := range []string{"main", "models/post", "models/user"} {
+		got, err := os.ReadFile(filepath.Join(dir, name+".prisma"))
+		require.NoError(t, err)
+		want, err := os.ReadFile(filepath.Join(src, "prisma."+strings.ReplaceAll(name, "/", ".")+".formatted.prisma"))
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got), name)
+	}
+
+	url := devenv.PostgresURL(t)
+	_, _, err = run(ctx, "migrate", "dev", "--name", "init", "--schema", dir, "--url", url)
+	require.NoError(t, err)
+	out, _, err = run(ctx, "migrate", "diff", "--from-url", url, "--to-schema-datamodel", dir, "--exit-code")
+	require.NoError(t, err)
+	require.Contains(t, out, "No difference")
+	_, err = os.Stat(filepath.Join(filepath.Dir(dir), "migrations"))
+	require.NoError(t, err, "migrations sit beside the schema folder")
+}

@@ -37,11 +37,12 @@ func loadSchema(t testing.TB, path string) *psl.Schema {
 
 // goldenSchemas lists every golden schema of postgres/psl and
 // postgres/migrate: testdata/ddl/<case> here and psl's
-// testdata/valid/<case>, each a folder with schema.prisma.
+// testdata/valid/<case>, each a folder with schema.prisma or, for a
+// multi-file schema, a schema/ folder of .prisma files.
 func goldenSchemas(t testing.TB) []string {
 	t.Helper()
 	var dirs []string
-	for _, glob := range []string{"testdata/ddl/*/schema.prisma", "../psl/testdata/valid/*/schema.prisma"} {
+	for _, glob := range []string{"testdata/ddl/*/schema.prisma", "testdata/ddl/*/schema", "../psl/testdata/valid/*/schema.prisma"} {
 		m, err := filepath.Glob(glob)
 		require.NoError(t, err)
 		for _, p := range m {
@@ -59,7 +60,7 @@ func goldenSchemas(t testing.TB) []string {
 func TestDDLGolden(t *testing.T) {
 	for _, dir := range goldenSchemas(t) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
-			s := loadSchema(t, filepath.Join(dir, "schema.prisma"))
+			s := loadSchema(t, schemaIn(dir))
 			plan := migrate.Diff(nil, migrate.FromSchema(s))
 			require.Empty(t, plan.Destructive())
 			want, err := os.ReadFile(filepath.Join(dir, "prisma.sql"))
@@ -76,4 +77,18 @@ func TestDDLGolden(t *testing.T) {
 			require.True(t, migrate.Diff(migrate.FromSchema(s), migrate.FromSchema(s)).Empty())
 		})
 	}
+}
+
+// schemaIn returns the schema of a golden case folder: its schema.prisma,
+// else its schema/ folder.
+func schemaIn(dir string) string {
+	if p := filepath.Join(dir, "schema.prisma"); fileExists(p) {
+		return p
+	}
+	return filepath.Join(dir, "schema")
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }

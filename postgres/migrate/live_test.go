@@ -44,7 +44,7 @@ func TestApplyIntrospectRoundTrip(t *testing.T) {
 		t.Run(filepath.Base(filepath.Dir(dir))+"/"+filepath.Base(dir), func(t *testing.T) {
 			ctx := context.Background()
 			pool := devenv.Postgres(t)
-			s := loadSchema(t, filepath.Join(dir, "schema.prisma"))
+			s := loadSchema(t, schemaIn(dir))
 			want := migrate.FromSchema(s)
 			var opts *migrate.Options
 			if s.Datasource != nil && len(s.Datasource.Schemas) > 0 {

@@ -24,8 +24,12 @@ func Load(filename string, src []byte) (*Schema, error) {
 	return Validate(f)
 }
 
-// LoadFile reads, parses and validates a schema file.
+// LoadFile reads, parses and validates a schema file; given a folder, it
+// loads its .prisma files as one schema (see LoadPath).
 func LoadFile(path string) (*Schema, error) {
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return LoadPath(path)
+	}
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err

@@ -22,7 +22,7 @@ function schemaFiles(dir) {
   if (fs.existsSync(single)) return [['schema.prisma', fs.readFileSync(single, 'utf8')]]
   const folder = path.join(dir, 'schema')
   if (!fs.existsSync(folder)) return null
-  return fs.readdirSync(folder).filter((f) => f.endsWith('.prisma')).sort()
+  return fs.readdirSync(folder, { recursive: true }).filter((f) => f.endsWith('.prisma')).sort()
     .map((f) => [path.join('schema', f), fs.readFileSync(path.join(folder, f), 'utf8')])
 }
 
@@ -56,7 +56,7 @@ for (const dir of process.argv.slice(2)) {
   const errFile = path.join(dir, 'prisma.error.txt')
   const formatted = JSON.parse(psw.format(JSON.stringify(files), fmtParams))
   if (files.length === 1) out('prisma.formatted.prisma', formatted[0][1])
-  else for (const [p, text] of formatted) out(p.replace(/\.prisma$/, '.formatted.prisma').replace(/^schema\//, 'prisma.'), text)
+  else for (const [p, text] of formatted) out('prisma.' + p.replace(/^schema\//, '').replaceAll('/', '.').replace(/\.prisma$/, '.formatted.prisma'), text)
   try {
     psw.validate(JSON.stringify({ prismaSchema: engineFiles, noColor: true }))
   } catch (e) {
