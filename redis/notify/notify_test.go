@@ -266,6 +266,12 @@ func TestManyHandlersOneConnection(t *testing.T) {
 		got := []string{b.next(t).Type}
 		if i == 0 || i == 50 || i == 99 {
 			got = append(got, b.next(t).Type)
+			if devenv.ClusterRequested() {
+				// Publishes entering through different nodes may cross.
+				slices.Sort(got)
+				require.Equal(t, []string{"all", "probe"}, got, "user %d", i)
+				continue
+			}
 			require.Equal(t, []string{"probe", "all"}, got, "user %d", i)
 		} else {
 			require.Equal(t, []string{"all"}, got, "user %d", i)
