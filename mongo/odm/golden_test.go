@@ -106,6 +106,8 @@ func checkGolden(t *testing.T, name string, got string) {
 	}
 }
 
+// fixedNow stamps the golden command documents; clock-free: the documents
+// are compared as text, never run against a clock (TTL indexes included).
 var fixedNow = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 func clock() time.Time { return fixedNow }
