@@ -5,10 +5,14 @@ import (
 	"errors"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/rueidis"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/polystore/polystore/redis/cache"
 	"github.com/polystore/polystore/redis/ratelimit"
 )
 
@@ -26,12 +30,30 @@ type AppConfig struct {
 	Config
 	// UserLimit bounds each user's requests (default 50/s, burst 100).
 	UserLimit ratelimit.Limit
+
+	// PG, when set, holds the catalog, orders and outbox (see Migrate,
+	// Prepare): products are read through the Redis cache, confirmed
+	// orders written with their outbox row. Without it the catalog lives
+	// in memory and Confirm stops at Redis.
+	PG *pgxpool.Pool
+	// Mongo, with PG, receives the order history written by the outbox
+	// worker.
+	Mongo *mongo.Database
+	// CatalogTTL is how long a product read is cached (default 5m, the
+	// guide's); SaleCatalogTTL replaces it while a sale runs (default 30s).
+	CatalogTTL, SaleCatalogTTL time.Duration
 }
 
 // App is the shop's HTTP API over a Shop.
 type App struct {
 	*Shop
 	limiter *ratelimit.Limiter
+
+	acfg    AppConfig
+	store   *Store
+	catalog *cache.Cache
+
+	saleRunning atomic.Bool
 
 	mu       sync.RWMutex
 	products map[string]Product
@@ -51,13 +73,93 @@ func NewApp(client rueidis.Client, cfg AppConfig) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &App{Shop: &Shop{cfg: cfg.Config, redis: client}, limiter: lim, products: map[string]Product{}}, nil
+	if cfg.CatalogTTL <= 0 {
+		cfg.CatalogTTL = 5 * time.Minute
+	}
+	if cfg.SaleCatalogTTL <= 0 {
+		cfg.SaleCatalogTTL = 30 * time.Second
+	}
+	a := &App{Shop: &Shop{cfg: cfg.Config, redis: client}, limiter: lim, products: map[string]Product{}, acfg: cfg}
+	if cfg.PG != nil {
+		if a.store, err = NewStore(cfg.PG); err != nil {
+			return nil, err
+		}
+		// Cached "not found" answers are short-lived: a product added
+		// later shows up within a second. Redis calls may take up to 5s
+		// under a stampede of a loaded machine before they count as an outage.
+		if a.catalog, err = cache.New(client, cache.Config{Prefix: cfg.Prefix + "cache:", Namespace: "catalog",
+			TTL: cfg.CatalogTTL, NegativeTTL: time.Second, Timeout: 5 * time.Second, Logger: cfg.Logger}); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
 }
 
-// AddProduct adds a product to the catalog and opens its sale with units.
+// Store returns the PostgreSQL side (nil without AppConfig.PG).
+func (a *App) Store() *Store { return a.store }
+
+// Prepare migrates the PostgreSQL schema (with AppConfig.PG) and creates
+// the order history's indexes (with AppConfig.Mongo). Idempotent.
+func (a *App) Prepare(ctx context.Context) error {
+	if a.store == nil {
+		return nil
+	}
+	return Migrate(ctx, a.acfg.PG)
+}
+
+// SetSaleRunning switches product reads to the sale's shorter cache TTL
+// (on) or back to the normal one (off).
+func (a *App) SetSaleRunning(on bool) { a.saleRunning.Store(on) }
+
+// catalogTTL is the TTL of a product read now.
+func (a *App) catalogTTL() time.Duration {
+	if a.saleRunning.Load() {
+		return a.acfg.SaleCatalogTTL
+	}
+	return a.acfg.CatalogTTL
+}
+
+// Product returns a product of the catalog: from the Redis cache, or
+// PostgreSQL on a miss (one loader per product across concurrent callers
+// and processes, see redis/cache). Without PostgreSQL, from memory.
+func (a *App) Product(ctx context.Context, id string) (Product, error) {
+	if err := validID("productId", id); err != nil {
+		return Product{}, err
+	}
+	if a.store == nil {
+		p, ok := a.product(id)
+		if !ok {
+			return Product{}, &Error{Status: http.StatusBadRequest, Code: CodeUnknownProduct, Field: "productId", Message: "no such product"}
+		}
+		return p, nil
+	}
+	p, err := cache.Get(ctx, a.catalog, id, func(ctx context.Context) (Product, error) {
+		p, err := a.store.LoadProduct(ctx, id)
+		if errors.Is(err, ErrUnknownProduct) {
+			return p, cache.ErrNotFound
+		}
+		return p, err
+	}, &cache.GetOpts{TTL: a.catalogTTL()})
+	if errors.Is(err, cache.ErrNotFound) {
+		return Product{}, &Error{Status: http.StatusBadRequest, Code: CodeUnknownProduct, Field: "productId", Message: "no such product"}
+	}
+	if err != nil {
+		return Product{}, storeError("catalog", err)
+	}
+	p.Available = 0
+	return p, nil
+}
+
+// AddProduct adds a product to the catalog (and, with PostgreSQL, its
+// row and inventory) and opens its sale with units.
 func (a *App) AddProduct(ctx context.Context, p Product, units int64) error {
 	if err := validID("id", p.ID); err != nil {
 		return err
+	}
+	if a.store != nil {
+		if err := a.store.PutProduct(ctx, p, units); err != nil {
+			return err
+		}
 	}
 	if _, err := a.OpenSale(ctx, p.ID, units); err != nil {
 		return err
@@ -143,8 +245,12 @@ func (a *App) withAvailability(ctx context.Context, p Product) (Product, error) 
 func (a *App) listProducts(w http.ResponseWriter, r *http.Request) {
 	out := []Product{}
 	for _, id := range a.ProductIDs() {
-		p, _ := a.product(id)
-		p, err := a.withAvailability(r.Context(), p)
+		p, err := a.Product(r.Context(), id)
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		p, err = a.withAvailability(r.Context(), p)
 		if err != nil {
 			writeError(w, err)
 			return
@@ -160,12 +266,16 @@ func (a *App) getProduct(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	p, ok := a.product(id)
-	if !ok {
+	p, err := a.Product(r.Context(), id)
+	if errors.Is(err, ErrUnknownProduct) {
 		writeError(w, &Error{Status: http.StatusNotFound, Code: CodeUnknownProduct, Field: "id", Message: "no such product"})
 		return
 	}
-	p, err := a.withAvailability(r.Context(), p)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	p, err = a.withAvailability(r.Context(), p)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -190,9 +300,9 @@ func (a *App) postReservation(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	p, ok := a.product(req.ProductID)
-	if !ok {
-		writeError(w, &Error{Status: http.StatusBadRequest, Code: CodeUnknownProduct, Field: "productId", Message: "no such product"})
+	p, err := a.Product(r.Context(), req.ProductID)
+	if err != nil {
+		writeError(w, err)
 		return
 	}
 	res, err := a.Reserve(r.Context(), req, p.Price)

@@ -59,8 +59,12 @@ func (s *System) Setup(ctx context.Context, env *demo.Env) error {
 	if s.ConfirmRatio <= 0 {
 		s.ConfirmRatio = 0.8
 	}
-	app, err := NewApp(env.Redis, AppConfig{Config: Config{Prefix: env.RedisPrefix, ReservationTTL: s.ReservationTTL, Logger: env.Logger}})
+	app, err := NewApp(env.Redis, AppConfig{Config: Config{Prefix: env.RedisPrefix, ReservationTTL: s.ReservationTTL, Logger: env.Logger},
+		PG: env.PG, Mongo: env.Mongo})
 	if err != nil {
+		return err
+	}
+	if err := app.Prepare(ctx); err != nil {
 		return err
 	}
 	s.app, s.env = app, env
@@ -151,6 +155,8 @@ func (s *System) Run(ctx context.Context, opts demo.RunOptions, progress func(de
 		return nil, err
 	}
 	s.setSale(ids)
+	s.app.SetSaleRunning(true)
+	defer s.app.SetSaleRunning(false)
 
 	client := loadgen.HandlerClient(s.Handler())
 	base := "http://in-process"
