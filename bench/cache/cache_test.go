@@ -16,6 +16,7 @@ import (
 	"github.com/polystore/polystore/bench/internal/redisbench"
 	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/redis/cache"
+	"github.com/redis/rueidis"
 )
 
 var prefix = devenv.UniqueName("bench:cache:") + ":"
@@ -135,4 +136,105 @@ func BenchmarkStampede(b *testing.B) {
 	if loads.Load() != int64(iter) {
 		b.Fatalf("%d loads for %d stampedes", loads.Load(), iter)
 	}
+}
+
+// BenchmarkBatch reads 100 products per op. Hits: 100 sequential cache.Get
+// calls vs one cache.GetMany vs a raw rueidis MGET of the same JSON (no
+// cache envelope). Misses (fresh keys every op, loader instant): 100 Gets,
+// each taking its fill lock and loading one key, vs one GetMany, which
+// takes the 100 locks in one round trip and loads them in one call.
+func BenchmarkBatch(b *testing.B) {
+	const n = 100
+	ctx := context.Background()
+	rc := redisbench.CachingClient(b)
+	c, err := cache.New(rc, cache.Config{Prefix: prefix + "batch:", TTL: time.Minute})
+	if err != nil {
+		b.Fatal(err)
+	}
+	keys := make([]string, n)
+	rawKeys := make([]string, n)
+	raw, _ := json.Marshal(sample)
+	for i := range keys {
+		keys[i] = fmt.Sprint("p", i)
+		rawKeys[i] = prefix + "batchraw:{" + keys[i] + "}"
+		if err := c.Set(ctx, keys[i], sample, nil); err != nil {
+			b.Fatal(err)
+		}
+		if err := rc.Do(ctx, rc.B().Set().Key(rawKeys[i]).Value(string(raw)).Build()).Error(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	one := func(context.Context) (product, error) { return sample, nil }
+	batch := func(_ context.Context, ks []string) (map[string]product, error) {
+		out := make(map[string]product, len(ks))
+		for _, k := range ks {
+			out[k] = sample
+		}
+		return out, nil
+	}
+	b.Run("hits/impl=get_loop", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, k := range keys {
+				if _, err := cache.Get(ctx, c, k, one, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("hits/impl=get_many", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if m, err := cache.GetMany(ctx, c, keys, batch, nil); err != nil || len(m) != n {
+				b.Fatal(err, len(m))
+			}
+		}
+	})
+	b.Run("hits/impl=raw_pipelined_get_decode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			cmds := make(rueidis.Commands, n)
+			for i, k := range rawKeys {
+				cmds[i] = rc.B().Get().Key(k).Build()
+			}
+			for _, r := range rc.DoMulti(ctx, cmds...) {
+				bs, err := r.AsBytes()
+				if err != nil {
+					b.Fatal(err)
+				}
+				var p product
+				if err := json.Unmarshal(bs, &p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	run := devenv.UniqueName("miss")
+	iter := 0
+	fresh := func() []string {
+		iter++
+		ks := make([]string, n)
+		for i := range ks {
+			ks[i] = fmt.Sprint(run, ":", iter, ":", i)
+		}
+		return ks
+	}
+	b.Run("misses/impl=get_loop", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, k := range fresh() {
+				if _, err := cache.Get(ctx, c, k, one, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("misses/impl=get_many", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if m, err := cache.GetMany(ctx, c, fresh(), batch, nil); err != nil || len(m) != n {
+				b.Fatal(err, len(m))
+			}
+		}
+	})
 }

@@ -71,6 +71,15 @@ type Config struct {
 	// a client from redisconn.NewClient, a Get against a stopped server
 	// fails (or falls back to the loader) in milliseconds.
 	Timeout time.Duration
+	// StaleFor keeps each value in Redis this long past its TTL so it can be
+	// served stale: a Get (or GetMany) that finds a value past its TTL
+	// reloads it, and if that reload fails — the loader returns an error,
+	// another process's loader failed, the wait for it timed out, or Redis
+	// failed mid-fill — it returns the old value instead of the error, as
+	// long as the value expired at most StaleFor ago (EventStale reports
+	// each time). 0 (the default) serves nothing stale; "not found"
+	// entries are never served stale.
+	StaleFor time.Duration
 	// FallbackToLoader makes Get call the loader directly while Redis is
 	// unreachable (nothing is cached meanwhile). Without it, Get returns a
 	// *RedisError.
@@ -102,7 +111,7 @@ type shared struct {
 }
 
 type counters struct {
-	hits, misses, loads, fallbacks, waits atomic.Int64
+	hits, misses, loads, fallbacks, waits, stale atomic.Int64
 }
 
 // Stats are counters since New.
@@ -115,6 +124,9 @@ type Stats struct {
 	Fallbacks int64
 	// Waits: Gets that waited for another process's loader.
 	Waits int64
+	// Stale: expired values served because their reload failed
+	// (Config.StaleFor).
+	Stale int64
 }
 
 // New returns a Cache. It does no I/O.
@@ -137,7 +149,7 @@ func New(client rueidis.Client, cfg Config) (*Cache, error) {
 		def  time.Duration
 	}{{"TTL", &cfg.TTL, time.Hour}, {"LockTTL", &cfg.LockTTL, 10 * time.Second},
 		{"WaitTimeout", &cfg.WaitTimeout, 5 * time.Second}, {"L1TTL", &cfg.L1TTL, time.Minute},
-		{"ProbeInterval", &cfg.ProbeInterval, time.Second}} {
+		{"ProbeInterval", &cfg.ProbeInterval, time.Second}, {"StaleFor", &cfg.StaleFor, 0}} {
 		if *d.v < 0 {
 			return nil, &ConfigError{Field: d.name, Reason: "must not be negative, got " + d.v.String()}
 		}
@@ -197,7 +209,7 @@ func (c *Cache) Namespace(ns string) (*Cache, error) {
 func (c *Cache) Stats() Stats {
 	s := &c.shared.stats
 	return Stats{Hits: s.hits.Load(), Misses: s.misses.Load(), Loads: s.loads.Load(),
-		Fallbacks: s.fallbacks.Load(), Waits: s.waits.Load()}
+		Fallbacks: s.fallbacks.Load(), Waits: s.waits.Load(), Stale: s.stale.Load()}
 }
 
 // Degraded reports whether the last Redis call failed to reach Redis.
@@ -224,6 +236,10 @@ func (c *Cache) ttl(d time.Duration) time.Duration {
 	return max(time.Duration(float64(d)*f), time.Millisecond)
 }
 
+// keepFor is how long Redis keeps a value whose (jittered) TTL is ttl:
+// Config.StaleFor longer, so it can be served stale.
+func (c *Cache) keepFor(ttl time.Duration) time.Duration { return ttl + c.cfg.StaleFor }
+
 // EventKind says what happened.
 type EventKind uint8
 
@@ -236,6 +252,9 @@ const (
 	// EventDecodeError: a cached value could not be decoded; it was treated
 	// as a miss and overwritten.
 	EventDecodeError
+	// EventStale: a value past its TTL was served because its reload
+	// failed (Config.StaleFor); Err is the reload's error.
+	EventStale
 )
 
 func (k EventKind) String() string {
@@ -246,6 +265,8 @@ func (k EventKind) String() string {
 		return "recovered"
 	case EventDecodeError:
 		return "decode_error"
+	case EventStale:
+		return "stale"
 	}
 	return fmt.Sprintf("EventKind(%d)", uint8(k))
 }

@@ -20,6 +20,11 @@
 // takes over. The miss path is one script call (getOrLockScript) and the
 // fill another (fillScript); see scripts.go for their KEYS/ARGV/returns.
 //
+// GetMany reads many keys in one round trip and loads the missing ones
+// with one call of a BatchLoader, with the same per-key stampede
+// protection. Config.StaleFor serves a value past its TTL, for a bounded
+// time, when its reload fails (EventStale).
+//
 // Keys are Prefix + Namespace + ":{" + key + "}", hash-tagged so a value,
 // its lock and its wake stream share a Redis Cluster slot. Clear(ctx, ns)
 // removes a namespace by SCAN and UNLINK in batches; InvalidateTag removes

@@ -11,19 +11,8 @@ import (
 
 func ExampleGet() {
 	ctx := context.Background()
-	srv, err := devenv.ResolveRedis(ctx, nil)
-	if err != nil {
-		fmt.Println("no redis:", err)
-		return
-	}
-	opt, _ := devenv.RedisOption(srv.URL)
-	client, err := rueidis.NewClient(opt)
-	if err != nil {
-		panic(err)
-	}
-	defer client.Close()
-	prefix := devenv.UniqueName("example:") + ":"
-	defer func() { _, _ = devenv.DeleteRedisPrefix(ctx, client, prefix) }()
+	client, prefix, done := exampleRedis(ctx)
+	defer done()
 
 	c, err := cache.New(client, cache.Config{Prefix: prefix})
 	if err != nil {
@@ -44,4 +33,53 @@ func ExampleGet() {
 	// Ada Lovelace <nil>
 	// Ada Lovelace <nil>
 	// loads: 1
+}
+
+func ExampleGetMany() {
+	ctx := context.Background()
+	client, prefix, done := exampleRedis(ctx)
+	defer done()
+
+	c, err := cache.New(client, cache.Config{Prefix: prefix})
+	if err != nil {
+		panic(err)
+	}
+	names := map[string]string{"user:1": "Ada", "user:2": "Grace"} // the database
+	load := func(_ context.Context, missing []string) (map[string]string, error) {
+		fmt.Println("loading", missing)
+		out := map[string]string{}
+		for _, k := range missing {
+			if n, ok := names[k]; ok {
+				out[k] = n
+			}
+		}
+		return out, nil // user:3 is absent: cached as not found
+	}
+	for range 2 {
+		got, err := cache.GetMany(ctx, c, []string{"user:1", "user:2", "user:3"}, load, nil)
+		fmt.Println(got, err)
+	}
+	// Output:
+	// loading [user:1 user:2 user:3]
+	// map[user:1:Ada user:2:Grace] <nil>
+	// map[user:1:Ada user:2:Grace] <nil>
+}
+
+// exampleRedis connects to the test Redis and gives a key prefix that is
+// removed by done.
+func exampleRedis(ctx context.Context) (rueidis.Client, string, func()) {
+	srv, err := devenv.ResolveRedis(ctx, nil)
+	if err != nil {
+		panic(err)
+	}
+	opt, _ := devenv.RedisOption(srv.URL)
+	client, err := rueidis.NewClient(opt)
+	if err != nil {
+		panic(err)
+	}
+	prefix := devenv.UniqueName("example:") + ":"
+	return client, prefix, func() {
+		_, _ = devenv.DeleteRedisPrefix(ctx, client, prefix)
+		client.Close()
+	}
 }

@@ -83,6 +83,10 @@ func Get[T any](ctx context.Context, c *Cache, key string, load Loader[T], opts 
 	}
 	force := false
 	if found {
+		if stale, ok := c.expired(raw); ok {
+			c.shared.stats.misses.Add(1)
+			return reloadStale[T](ctx, c, key, newFiller(c, key, load, opts), stale)
+		}
 		c.shared.stats.hits.Add(1)
 		if m := c.shared.memo; m != nil {
 			if v, ok := m.get(valKey, raw); ok {
@@ -123,18 +127,70 @@ func Get[T any](ctx context.Context, c *Cache, key string, load Loader[T], opts 
 		}
 		return zero, err
 	}
+	return decodeFilled[T](c, key, b)
+}
+
+// decodeFilled decodes an entry a fill produced: ErrNotFound for a
+// negative one.
+func decodeFilled[T any](c *Cache, key string, b []byte) (T, error) {
+	var v T
 	e, err := decodeEntry(b)
 	if err != nil {
-		return zero, &CodecError{Key: key, Err: err}
+		return v, &CodecError{Key: key, Err: err}
 	}
 	if e.negative {
-		return zero, ErrNotFound
+		return v, ErrNotFound
 	}
-	var v T
 	if err := c.cfg.Codec.Unmarshal(e.payload, &v); err != nil {
-		return zero, &CodecError{Key: key, Err: err}
+		return v, &CodecError{Key: key, Err: err}
 	}
 	return v, nil
+}
+
+// expired reports whether raw is a value past its TTL that Redis keeps
+// only to serve it stale (Config.StaleFor), and returns it decoded.
+func (c *Cache) expired(raw []byte) (entry, bool) {
+	if c.cfg.StaleFor <= 0 {
+		return entry{}, false
+	}
+	e, err := decodeEntry(raw)
+	if err != nil || e.negative || time.Now().Before(e.expiry) {
+		return entry{}, false
+	}
+	return e, true
+}
+
+// reloadStale reloads a value found past its TTL; if the reload fails in a
+// way serving stale is meant for, it returns the old value, provided it
+// expired at most Config.StaleFor ago.
+func reloadStale[T any](ctx context.Context, c *Cache, key string, f *filler, stale entry) (T, error) {
+	var zero T
+	b, err := f.fill(ctx, true)
+	if err == nil {
+		return decodeFilled[T](c, key, b)
+	}
+	if !c.servesStale(ctx, stale, err) {
+		return zero, err
+	}
+	var v T
+	if derr := c.cfg.Codec.Unmarshal(stale.payload, &v); derr != nil {
+		return zero, err
+	}
+	c.shared.stats.stale.Add(1)
+	c.emit(Event{Kind: EventStale, Key: key, Err: err})
+	return v, nil
+}
+
+// servesStale reports whether a reload that failed with err may be
+// answered with the expired value stale: the failure is the loader's, a
+// wait's or Redis's (not the caller's own context), and the value expired
+// at most Config.StaleFor ago.
+func (c *Cache) servesStale(ctx context.Context, stale entry, err error) bool {
+	if ctx.Err() != nil || time.Since(stale.expiry) > c.cfg.StaleFor {
+		return false
+	}
+	var le *LoadError
+	return errors.As(err, &le) || errors.Is(err, ErrWaitTimeout) || IsUnavailable(err)
 }
 
 // newFiller binds the typed loader to the type-erased fill protocol.
@@ -328,56 +384,108 @@ func (f *filler) fillOnce(ctx context.Context, force bool) ([]byte, error) {
 func (f *filler) loadAndStore(ctx context.Context, token string) ([]byte, error) {
 	c := f.c
 	c.shared.stats.loads.Add(1)
-	stopExtend := f.keepLock(ctx, token)
+	stopExtend := c.keepLocks(ctx, []string{f.ks.lock}, token)
 	e, err := f.load(ctx)
 	stopExtend()
-	wakeTTL := ms(c.cfg.LockTTL + c.cfg.WaitTimeout)
 	if err != nil {
-		// Best effort: waiters time out if this fails.
-		abortScript.Exec(ctx, c.client, []string{f.ks.lock, f.ks.wake}, []string{token, err.Error(), wakeTTL})
+		c.abort(ctx, []keys{f.ks}, token, err.Error())
 		var ce *CodecError
 		if errors.As(err, &ce) {
 			return nil, err
 		}
 		return nil, &LoadError{Key: f.key, Err: err}
 	}
-	ttl := f.ttl
-	if e.negative {
-		if c.cfg.NegativeTTL < 0 {
-			abortScript.Exec(ctx, c.client, []string{f.ks.lock, f.ks.wake}, []string{token, ErrNotFound.Error(), wakeTTL})
-			return entry{negative: true}.encode(), nil
-		}
-		ttl = c.cfg.NegativeTTL
-	}
-	ttl = c.ttl(ttl)
-	e.expiry = time.Now().Add(ttl)
-	b := e.encode()
-	err = fillScript.Exec(ctx, c.client, []string{f.ks.val, f.ks.lock, f.ks.wake}, []string{token, string(b), ms(ttl), wakeTTL}).Error()
-	if err = c.observe("fill", f.ks.val, err); err != nil {
-		// The value was loaded: hand it out even though caching failed.
-		c.cfg.Logger.Warn("cache: store loaded value", "key", f.key, "err", err)
-		return b, nil
-	}
-	if len(f.tags) > 0 && !e.negative {
-		if err := c.tag(ctx, f.ks.val, ttl, f.tags); err != nil {
-			c.cfg.Logger.Warn("cache: tag value", "key", f.key, "err", err)
-		}
-	}
-	return b, nil
+	return c.store(ctx, token, []loaded{{key: f.key, ks: f.ks, e: e, ttl: f.ttl, tags: f.tags}})[0], nil
 }
 
-// keepLock renews the fill lock every third of LockTTL while a slow loader
-// runs, so no other process starts a second load of the same key. It stops
-// when the returned function is called or the lock is lost (to a write or
-// to expiry while Redis was unreachable).
-func (f *filler) keepLock(ctx context.Context, token string) (stop func()) {
-	c := f.c
+// loaded is a loader's result for one key, ready to be stored.
+type loaded struct {
+	key  string
+	ks   keys
+	e    entry
+	ttl  time.Duration // before jitter; negatives use NegativeTTL
+	tags []string
+}
+
+// store writes loaded entries whose fill locks the caller holds under
+// token (one round trip for the values, one more for their tags), wakes
+// their waiters, and returns each entry encoded, in order. Storing is best
+// effort: a value that could not be cached is still handed out.
+func (c *Cache) store(ctx context.Context, token string, ls []loaded) [][]byte {
+	wakeTTL := ms(c.cfg.LockTTL + c.cfg.WaitTimeout)
+	out := make([][]byte, len(ls))
+	var fills []rueidis.LuaExec
+	var filled []int
+	var uncached []keys
+	for i := range ls {
+		l := &ls[i]
+		ttl := l.ttl
+		if l.e.negative {
+			if c.cfg.NegativeTTL < 0 {
+				out[i] = entry{negative: true}.encode()
+				uncached = append(uncached, l.ks)
+				continue
+			}
+			ttl = c.cfg.NegativeTTL
+		}
+		ttl = c.ttl(ttl)
+		l.e.expiry = time.Now().Add(ttl)
+		keep := ttl
+		if !l.e.negative {
+			keep = c.keepFor(ttl)
+		}
+		l.ttl = keep
+		out[i] = l.e.encode()
+		fills = append(fills, rueidis.LuaExec{Keys: []string{l.ks.val, l.ks.lock, l.ks.wake},
+			Args: []string{token, string(out[i]), ms(keep), wakeTTL}})
+		filled = append(filled, i)
+	}
+	if len(uncached) > 0 {
+		c.abort(ctx, uncached, token, ErrNotFound.Error())
+	}
+	for j, r := range fillScript.execMulti(ctx, c.client, fills) {
+		l := &ls[filled[j]]
+		if err := c.observe("fill", l.ks.val, r.Error()); err != nil {
+			c.cfg.Logger.Warn("cache: store loaded value", "key", l.key, "err", err)
+			continue
+		}
+		if len(l.tags) > 0 && !l.e.negative {
+			if err := c.tag(ctx, l.ks.val, l.ttl, l.tags); err != nil {
+				c.cfg.Logger.Warn("cache: tag value", "key", l.key, "err", err)
+			}
+		}
+	}
+	return out
+}
+
+// abort releases fill locks the caller holds under token without storing
+// anything, and wakes their waiters with msg as the error (best effort:
+// waiters time out if this fails).
+func (c *Cache) abort(ctx context.Context, ks []keys, token, msg string) {
+	wakeTTL := ms(c.cfg.LockTTL + c.cfg.WaitTimeout)
+	execs := make([]rueidis.LuaExec, len(ks))
+	for i, k := range ks {
+		execs[i] = rueidis.LuaExec{Keys: []string{k.lock, k.wake}, Args: []string{token, msg, wakeTTL}}
+	}
+	abortScript.execMulti(ctx, c.client, execs)
+}
+
+// keepLocks renews fill locks held under token every third of LockTTL
+// while a slow loader runs, so no other process starts a second load of
+// the same keys. It stops when the returned function is called, or when
+// every lock is lost (to a write, or to expiry while Redis was
+// unreachable).
+func (c *Cache) keepLocks(ctx context.Context, locks []string, token string) (stop func()) {
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
 		t := time.NewTicker(c.cfg.LockTTL / 3)
 		defer t.Stop()
+		execs := make([]rueidis.LuaExec, len(locks))
+		for i, l := range locks {
+			execs[i] = rueidis.LuaExec{Keys: []string{l}, Args: []string{token, ms(c.cfg.LockTTL)}}
+		}
 		for {
 			select {
 			case <-done:
@@ -385,8 +493,13 @@ func (f *filler) keepLock(ctx context.Context, token string) (stop func()) {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				held, err := extendScript.Exec(ctx, c.client, []string{f.ks.lock}, []string{token, ms(c.cfg.LockTTL)}).AsInt64()
-				if err == nil && held == 0 {
+				held := false
+				for _, r := range extendScript.execMulti(ctx, c.client, execs) {
+					if n, err := r.AsInt64(); err != nil || n == 1 {
+						held = true // keep trying while Redis does not answer
+					}
+				}
+				if !held {
 					return
 				}
 			}

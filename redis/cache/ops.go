@@ -65,13 +65,13 @@ func (c *Cache) Set(ctx context.Context, key string, v any, opts *SetOpts) error
 	// Removing the fill lock stops a fill that started before this write
 	// from storing its older value over it.
 	if err := c.doMulti(ctx, "set", rueidis.Commands{
-		c.client.B().Set().Key(k).Value(rueidis.BinaryString(e.encode())).PxMilliseconds(max(ttl.Milliseconds(), 1)).Build(),
+		c.client.B().Set().Key(k).Value(rueidis.BinaryString(e.encode())).PxMilliseconds(max(c.keepFor(ttl).Milliseconds(), 1)).Build(),
 		c.client.B().Unlink().Key(ks.lock).Build(),
 	}); err != nil {
 		return err
 	}
 	if opts != nil && len(opts.Tags) > 0 {
-		return c.tag(ctx, k, ttl, opts.Tags)
+		return c.tag(ctx, k, c.keepFor(ttl), opts.Tags)
 	}
 	return nil
 }

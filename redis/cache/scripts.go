@@ -1,6 +1,55 @@
 package cache
 
-import "github.com/redis/rueidis"
+import (
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+
+	"github.com/redis/rueidis"
+)
+
+// script is a Lua script that can also run many times in one round trip
+// (execMulti). rueidis' own ExecMulti loads the script on every node first,
+// one more round trip per call; execMulti sends EVALSHA with the locally
+// computed digest and repeats with EVAL only what the server does not know.
+type script struct {
+	*rueidis.Lua
+	src, sha string
+}
+
+func newScript(src string) script {
+	sum := sha1.Sum([]byte(src))
+	return script{Lua: rueidis.NewLuaScript(src), src: src, sha: hex.EncodeToString(sum[:])}
+}
+
+func (s script) execMulti(ctx context.Context, c rueidis.Client, execs []rueidis.LuaExec) []rueidis.RedisResult {
+	if len(execs) == 0 {
+		return nil
+	}
+	cmds := make(rueidis.Commands, len(execs))
+	for i, e := range execs {
+		cmds[i] = c.B().Evalsha().Sha1(s.sha).Numkeys(int64(len(e.Keys))).Key(e.Keys...).Arg(e.Args...).Build()
+	}
+	res := c.DoMulti(ctx, cmds...)
+	var retry []int
+	for i, r := range res {
+		if re, ok := rueidis.IsRedisErr(r.Error()); ok && re.IsNoScript() {
+			retry = append(retry, i)
+		}
+	}
+	if len(retry) == 0 {
+		return res
+	}
+	cmds = cmds[:0]
+	for _, i := range retry {
+		e := execs[i]
+		cmds = append(cmds, c.B().Eval().Script(s.src).Numkeys(int64(len(e.Keys))).Key(e.Keys...).Arg(e.Args...).Build())
+	}
+	for j, r := range c.DoMulti(ctx, cmds...) {
+		res[retry[j]] = r
+	}
+	return res
+}
 
 // Every entry has three keys sharing one hash tag, so the scripts work in
 // Redis Cluster:
@@ -22,7 +71,7 @@ import "github.com/redis/rueidis"
 //	        {3, lock_pttl, holder_token}
 //	                       another caller holds the lock: wait on the stream
 //	                       for an entry carrying holder_token
-var getOrLockScript = rueidis.NewLuaScript(`
+var getOrLockScript = newScript(`
 local v = redis.call('GET', KEYS[1])
 if v then return {1, v} end
 if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
@@ -43,7 +92,7 @@ return {3, redis.call('PTTL', KEYS[2]), redis.call('GET', KEYS[2]) or ''}
 //	ARGV[4] wake stream TTL in ms
 //	returns 1 if the value was stored, 0 if the lock was gone (expired,
 //	or removed by a write)
-var fillScript = rueidis.NewLuaScript(`
+var fillScript = newScript(`
 local held = 0
 if redis.call('GET', KEYS[2]) == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
@@ -60,7 +109,7 @@ return held
 //	KEYS[1] lock
 //	ARGV[1] lock token, ARGV[2] lock TTL in ms
 //	returns 1 if the caller still held the lock, 0 otherwise
-var extendScript = rueidis.NewLuaScript(`
+var extendScript = newScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
@@ -73,7 +122,7 @@ return 0
 //	KEYS[1] lock, KEYS[2] wake
 //	ARGV[1] lock token, ARGV[2] error text, ARGV[3] wake stream TTL in ms
 //	returns 1 if the caller still held the lock
-var abortScript = rueidis.NewLuaScript(`
+var abortScript = newScript(`
 local held = 0
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('DEL', KEYS[1])
@@ -86,7 +135,7 @@ return held
 
 // lockScript is getOrLockScript without the read: used to overwrite a value
 // that could not be decoded. Same KEYS, ARGV and returns (never {1, v}).
-var lockScript = rueidis.NewLuaScript(`
+var lockScript = newScript(`
 if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
   redis.call('DEL', KEYS[3])
   return {2}
