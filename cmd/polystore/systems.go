@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/polystore/polystore/apps/analytics"
 	"github.com/polystore/polystore/apps/shop"
+	"github.com/polystore/polystore/apps/tenancy"
 	"github.com/polystore/polystore/internal/demo"
 )
 
@@ -13,5 +14,6 @@ func systems() *demo.Registry {
 	return demo.NewRegistry(
 		shop.NewSystem,
 		analytics.NewSystem,
+		tenancy.NewSystem,
 	)
 }
