@@ -5,7 +5,7 @@ BENCHSTAT     ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009
 BENCH         ?= .
 BENCHCOUNT    ?= 6
 
-.PHONY: test lint fmt fmt-check vet staticcheck unit clock-check cluster-check bench demo doctor serve mongoose-fixtures prisma-fixtures
+.PHONY: bin/polystore test lint fmt fmt-check vet staticcheck unit clock-check cluster-check bench demo doctor serve mongoose-fixtures prisma-fixtures
 
 ## test: everything CI checks — formatting, vet, staticcheck, all tests with -race, and the
 ## clock-sensitive packages again with their clocks ten years ahead and behind
@@ -65,11 +65,16 @@ prisma-fixtures:
 	cd postgres/migrate/testdata/prisma && npm ci --no-audit --no-fund
 	node --experimental-wasm-modules --no-warnings postgres/migrate/testdata/prisma/record.mjs $(PRISMA_FIXTURE_DIRS)
 
-demo:
-	$(GO) run ./cmd/polystore demo
+## demo, doctor, serve: build bin/polystore, then run it. A built binary exits 0 after Ctrl-C; under
+## `go run` the go command, interrupted too, would report exit status 1 whatever the program returned
+bin/polystore:
+	$(GO) build -o bin/polystore ./cmd/polystore
 
-doctor:
-	$(GO) run ./cmd/polystore doctor
+demo: bin/polystore
+	./bin/polystore demo
 
-serve:
-	$(GO) run ./cmd/polystore serve
+doctor: bin/polystore
+	./bin/polystore doctor
+
+serve: bin/polystore
+	./bin/polystore serve

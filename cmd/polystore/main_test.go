@@ -190,8 +190,17 @@ func waitForAddr(t *testing.T, r io.Reader) string {
 	}
 }
 
-// TestServeSIGTERM runs the real binary and stops it with SIGTERM.
-func TestServeSIGTERM(t *testing.T) {
+// TestServeSignals runs the real binary and stops it as a service manager
+// does (SIGTERM to the process) and as a terminal's Ctrl-C does (SIGINT to
+// the whole foreground process group, here a group of its own made with
+// Setpgid, the equivalent of setsid + kill -INT -PGID). Either way it exits
+// 0. While it runs, every route that `serve --help` promises answers.
+//
+// (`go run ./cmd/polystore serve` still reports exit status 1 after Ctrl-C:
+// the go command is in the same process group, receives the SIGINT too and
+// exits 1 on its own although polystore exited 0, golang/go#40467 — the
+// README documents the built binary for serve.)
+func TestServeSignals(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
@@ -200,30 +209,55 @@ func TestServeSIGTERM(t *testing.T) {
 	build := exec.Command("go", "build", "-o", bin, ".")
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "%s", out)
-
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--ephemeral")
-	cmd.Env = append(os.Environ(),
-		devenv.EnvPostgresURL+"="+devenv.PostgresServer(t).URL,
-		devenv.EnvRedisURL+"="+devenv.RedisServer(t).URL)
-	stderr, err := cmd.StderrPipe()
+	help, _, err := run(context.Background(), "serve", "--help")
 	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	addr := waitForAddr(t, stderr)
-	go func() { _, _ = io.Copy(io.Discard, stderr) }()
-	resp, err := http.Get("http://" + addr + "/healthz")
-	require.NoError(t, err)
-	resp.Body.Close()
-	require.Equal(t, http.StatusOK, resp.StatusCode)
+	routes := helpRouteRe.FindAllStringSubmatch(help, -1)
+	require.NotEmpty(t, routes, "serve --help names the reference systems' routes")
 
-	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
-	waited := make(chan error, 1)
-	go func() { waited <- cmd.Wait() }()
-	select {
-	case err := <-waited:
-		require.NoError(t, err, "serve exits 0 on SIGTERM")
-	case <-time.After(10 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatal("serve did not exit after SIGTERM")
+	for _, tc := range []struct {
+		name string
+		stop func(p *os.Process) error
+	}{
+		{"SIGTERM", func(p *os.Process) error { return p.Signal(syscall.SIGTERM) }},
+		{"SIGINT to the process group", func(p *os.Process) error { return syscall.Kill(-p.Pid, syscall.SIGINT) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--ephemeral")
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+			cmd.Env = append(os.Environ(),
+				devenv.EnvPostgresURL+"="+devenv.PostgresServer(t).URL,
+				devenv.EnvRedisURL+"="+devenv.RedisServer(t).URL)
+			stderr, err := cmd.StderrPipe()
+			require.NoError(t, err)
+			require.NoError(t, cmd.Start())
+			t.Cleanup(func() { _ = cmd.Process.Kill() })
+			addr := waitForAddr(t, stderr)
+			go func() { _, _ = io.Copy(io.Discard, stderr) }()
+			resp, err := http.Get("http://" + addr + "/healthz")
+			require.NoError(t, err)
+			resp.Body.Close()
+			require.Equal(t, http.StatusOK, resp.StatusCode)
+			for _, r := range routes {
+				resp, err := http.Get("http://" + addr + r[1])
+				require.NoError(t, err)
+				resp.Body.Close()
+				require.Equal(t, http.StatusOK, resp.StatusCode, "GET %s, promised by serve --help", r[1])
+			}
+
+			require.NoError(t, tc.stop(cmd.Process))
+			waited := make(chan error, 1)
+			go func() { waited <- cmd.Wait() }()
+			select {
+			case err := <-waited:
+				require.NoError(t, err, "serve exits 0")
+			case <-time.After(15 * time.Second):
+				_ = cmd.Process.Kill()
+				t.Fatal("serve did not exit after the signal")
+			}
+			require.Equal(t, 0, cmd.ProcessState.ExitCode(), fmt.Sprint(cmd.ProcessState))
+		})
 	}
-	require.Equal(t, 0, cmd.ProcessState.ExitCode(), fmt.Sprint(cmd.ProcessState))
 }
+
+// helpRouteRe finds the reference systems' pages in `serve --help`.
+var helpRouteRe = regexp.MustCompile(`(?m)^\s+(/[a-z]+/)\s`)
