@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -231,8 +232,14 @@ func TestServeSignals(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, cmd.Start())
 			t.Cleanup(func() { _ = cmd.Process.Kill() })
-			addr := waitForAddr(t, stderr)
-			go func() { _, _ = io.Copy(io.Discard, stderr) }()
+			var logs syncBuffer
+			addr := waitForAddr(t, io.TeeReader(stderr, &logs))
+			go func() { _, _ = io.Copy(&logs, stderr) }()
+			t.Cleanup(func() {
+				if t.Failed() {
+					t.Logf("serve's log:\n%s", logs.String())
+				}
+			})
 			resp, err := http.Get("http://" + addr + "/healthz")
 			require.NoError(t, err)
 			resp.Body.Close()
@@ -261,3 +268,21 @@ func TestServeSignals(t *testing.T) {
 
 // helpRouteRe finds the reference systems' pages in `serve --help`.
 var helpRouteRe = regexp.MustCompile(`(?m)^\s+(/[a-z]+/)\s`)
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
