@@ -56,6 +56,7 @@ type Node struct {
 	settled   map[string]*atomic.Uint64
 	journaled map[uint64]bool // outbox ids in the journal
 
+	relayMu  sync.Mutex // held while a batch goes into the journal
 	wake     chan struct{}
 	cancel   context.CancelFunc
 	relayWG  sync.WaitGroup
@@ -151,6 +152,7 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 		ch, t := n.events[sym], n.tops[sym]
 		return engine.SinkFunc(func(e *engine.Event) {
 			t.update()
+			t.seq.Store(e.Seq)
 			ch <- *e
 		})
 	}, nil)
@@ -260,7 +262,10 @@ func (n *Node) relay(ctx context.Context) {
 }
 
 func (n *Node) relayOnce(ctx context.Context) (int, error) {
-	rows, err := n.store.pool.Query(ctx, `SELECT x.id, x.op, x.symbol, o.id, o."accountId", o.side, o.type, o.tif, o.price, o.quantity
+	n.relayMu.Lock()
+	defer n.relayMu.Unlock()
+	rows, err := n.store.pool.Query(ctx, `SELECT x.id, x.op, x.symbol, o.id, o."accountId", o.side, o.type, o.tif,
+			coalesce(x.price, o.price), coalesce(x.quantity, o.quantity)
 		FROM order_outbox x JOIN orders o ON o.id = x."orderId"
 		WHERE NOT x.relayed ORDER BY x.id LIMIT 2000`)
 	if err != nil {
@@ -285,9 +290,14 @@ func (n *Node) relayOnce(ctx context.Context) (int, error) {
 		}
 		m := n.markets[sym]
 		e := journal.Entry{Ref: uint64(ref), Symbol: sym, Cmd: engine.Command{OrderID: uint64(orderID), Account: uint64(account)}}
-		if op == "cancel" {
+		switch op {
+		case "cancel":
 			e.Cmd.Op = engine.OpCancel
-		} else {
+		case "modify":
+			e.Cmd.Op = engine.OpModify
+			e.Cmd.Price = price.d.Shift(m.PriceDecimals).IntPart()
+			e.Cmd.Qty = qty.d.Shift(m.QtyDecimals).IntPart()
+		default:
 			e.Cmd.Op = engine.OpPlace
 			e.Cmd.Side = map[string]engine.Side{"BUY": engine.Buy, "SELL": engine.Sell}[side]
 			e.Cmd.Type = map[string]engine.Type{"LIMIT": engine.Limit, "MARKET": engine.Market}[typ]
@@ -372,9 +382,12 @@ const (
 	sqlBuyOrder = `UPDATE orders SET filled = filled + $2, hold = hold - price * $2 WHERE id = $1`
 	sqlCredit   = `UPDATE balances b SET available = b.available + $2
 		FROM orders o WHERE o.id = $1 AND b."accountId" = o."accountId" AND b.currency = $3`
-	sqlSellHold  = `UPDATE balances b SET reserved = b.reserved - $2 FROM orders o WHERE o.id = $1 AND b."accountId" = o."accountId" AND b.currency = o."holdCurrency"`
-	sqlSellOrder = `UPDATE orders SET filled = filled + $2, hold = hold - $2 WHERE id = $1`
-	sqlTrade     = `INSERT INTO trades (symbol, seq, price, quantity, "buyOrderId", "sellOrderId", "takerSide") VALUES ($1, $2, $3, $4, $5, $6, $7::text::"Side")`
+	sqlSellHold      = `UPDATE balances b SET reserved = b.reserved - $2 FROM orders o WHERE o.id = $1 AND b."accountId" = o."accountId" AND b.currency = o."holdCurrency"`
+	sqlSellOrder     = `UPDATE orders SET filled = filled + $2, hold = hold - $2 WHERE id = $1`
+	sqlModifyRelease = `UPDATE balances b SET available = b.available + (o.hold - $2), reserved = b.reserved - (o.hold - $2)
+		FROM orders o WHERE o.id = $1 AND o.status IN ('PENDING', 'OPEN') AND b."accountId" = o."accountId" AND b.currency = o."holdCurrency"`
+	sqlModifyOrder = `UPDATE orders SET price = $2, quantity = filled + $3, hold = $4, reason = NULL WHERE id = $1 AND status IN ('PENDING', 'OPEN')`
+	sqlTrade       = `INSERT INTO trades (symbol, seq, price, quantity, "buyOrderId", "sellOrderId", "takerSide") VALUES ($1, $2, $3, $4, $5, $6, $7::text::"Side")`
 )
 
 // settle applies the events after the symbol's cursor in one transaction
@@ -413,10 +426,25 @@ func (n *Node) settle(ctx context.Context, m Market, events []engine.Event) erro
 			case engine.EvDone:
 				b.Queue(sqlRelease, id)
 				b.Queue(sqlClose, id, doneStatus[e.Reason], nil)
+			case engine.EvModified:
+				// The order now holds its old hold, less what fills took,
+				// plus the full hold of the modified order reserved by
+				// Store.Modify: keep exactly the new order's hold.
+				price, qty := numeric(e.Price, m.PriceDecimals), numeric(e.Qty, m.QtyDecimals)
+				target := qty
+				if e.Side == engine.Buy {
+					target = numeric(e.Price*e.Qty, m.PriceDecimals+m.QtyDecimals)
+				}
+				b.Queue(sqlModifyRelease, id, target)
+				b.Queue(sqlModifyOrder, id, price, qty, target)
 			case engine.EvRejected:
-				// Only a rejected placement leaves a pending order behind;
-				// a rejected cancel names an order already closed.
-				b.Queue(sqlRelease, id)
+				if e.Reason == engine.ReasonUnknownOrder {
+					// A cancel or modify of an order the engine had
+					// already closed: its EvDone released everything.
+					continue
+				}
+				// A rejected placement leaves a pending order behind.
+				b.Queue(sqlRelease+` AND o.status = 'PENDING'`, id)
 				b.Queue(`UPDATE orders SET status = 'REJECTED', hold = 0, reason = $2 WHERE id = $1 AND status = 'PENDING'`, id, e.Reason.String())
 			}
 		}
@@ -552,7 +580,11 @@ func (n *Node) HistoricalTrades(ctx context.Context, symbol string, from, to uin
 	if to > 0 {
 		end = fmt.Sprintf("%d-0", to)
 	}
-	entries, err := n.cfg.Redis.Do(ctx, n.cfg.Redis.B().Xrange().Key(n.TradesKey(symbol)).Start(start).End(end).Count(max(limit, 1)).Build()).AsXRange()
+	return streamRows(n.cfg.Redis.Do(ctx, n.cfg.Redis.B().Xrange().Key(n.TradesKey(symbol)).Start(start).End(end).Count(max(limit, 1)).Build()).AsXRange())
+}
+
+// streamRows turns stream entries into rows: "id" and the fields.
+func streamRows(entries []rueidis.XRangeEntry, err error) ([]map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -572,6 +604,7 @@ func (n *Node) HistoricalTrades(ctx context.Context, symbol string, from, to uin
 type top struct {
 	book     *engine.Book
 	bid, ask atomic.Int64
+	seq      atomic.Uint64 // the book's last event
 }
 
 func (t *top) update() {

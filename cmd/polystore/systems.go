@@ -4,6 +4,7 @@ import (
 	"github.com/polystore/polystore/apps/analytics"
 	"github.com/polystore/polystore/apps/shop"
 	"github.com/polystore/polystore/apps/tenancy"
+	"github.com/polystore/polystore/apps/trading"
 	"github.com/polystore/polystore/internal/demo"
 )
 
@@ -15,5 +16,6 @@ func systems() *demo.Registry {
 		shop.NewSystem,
 		analytics.NewSystem,
 		tenancy.NewSystem,
+		trading.NewSystem,
 	)
 }

@@ -266,7 +266,10 @@ type (
 // Order is a row of Order (table orders). Relation fields are
 // filled only when included.
 //
-// An order; hold is what it still reserves in holdCurrency.
+// An order; hold is what it still reserves in holdCurrency. quantity is
+// the total it may fill (a modify sets it to filled + the new remaining
+// quantity); reason says why it closed, or "modify pending" while a
+// modify waits for the engine.
 type Order struct {
 	ID           int64          `json:"id"`
 	AccountID    int            `json:"accountId"`
@@ -382,14 +385,17 @@ type (
 // filled only when included.
 //
 // Commands committed with their order, relayed to the engine's journal
-// after commit.
+// after commit: op is place, cancel or modify; a modify carries the new
+// price and remaining quantity.
 type Outbox struct {
-	ID        int64     `json:"id"`
-	OrderID   int64     `json:"orderId"`
-	Op        string    `json:"op"`
-	Symbol    string    `json:"symbol"`
-	Relayed   bool      `json:"relayed"`
-	CreatedAt time.Time `json:"createdAt"`
+	ID        int64           `json:"id"`
+	OrderID   int64           `json:"orderId"`
+	Op        string          `json:"op"`
+	Symbol    string          `json:"symbol"`
+	Price     *pgtype.Numeric `json:"price"`
+	Quantity  *pgtype.Numeric `json:"quantity"`
+	Relayed   bool            `json:"relayed"`
+	CreatedAt time.Time       `json:"createdAt"`
 }
 
 // OutboxModel is the metadata of Outbox for the orm runtime.
@@ -401,6 +407,8 @@ var OutboxModel = &orm.Model{
 		{Name: "orderId", Type: orm.BigInt},
 		{Name: "op", Type: orm.String},
 		{Name: "symbol", Type: orm.String},
+		{Name: "price", Type: orm.Decimal, DBType: "decimal(30,8)", Nullable: true},
+		{Name: "quantity", Type: orm.Decimal, DBType: "decimal(30,8)", Nullable: true},
 		{Name: "relayed", Type: orm.Boolean, HasDefault: true},
 		{Name: "createdAt", Type: orm.DateTime, HasDefault: true},
 	},
@@ -415,6 +423,8 @@ var OutboxFields = struct {
 	OrderID   typed.NumberField[Outbox, int64]
 	Op        typed.StringField[Outbox]
 	Symbol    typed.StringField[Outbox]
+	Price     typed.NullableNumberField[Outbox, pgtype.Numeric]
+	Quantity  typed.NullableNumberField[Outbox, pgtype.Numeric]
 	Relayed   typed.Field[Outbox, bool]
 	CreatedAt typed.Field[Outbox, time.Time]
 }{
@@ -422,6 +432,8 @@ var OutboxFields = struct {
 	OrderID:   typed.NewNumberField[Outbox, int64]("orderId"),
 	Op:        typed.NewStringField[Outbox]("op"),
 	Symbol:    typed.NewStringField[Outbox]("symbol"),
+	Price:     typed.NewNullableNumberField[Outbox, pgtype.Numeric]("price"),
+	Quantity:  typed.NewNullableNumberField[Outbox, pgtype.Numeric]("quantity"),
 	Relayed:   typed.NewField[Outbox, bool]("relayed"),
 	CreatedAt: typed.NewField[Outbox, time.Time]("createdAt"),
 }
