@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"strings"
@@ -107,36 +108,49 @@ func PostgresURL(t testing.TB) string {
 	s := PostgresServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	admin, err := pgx.Connect(ctx, s.URL)
+	u, drop, err := ScratchDatabase(ctx, s.URL, UniqueName("polystore_test_"))
 	if err != nil {
-		t.Fatalf("devenv: connect to %s: %v", redactURL(s.URL), err)
+		t.Fatalf("devenv: %v", err)
 	}
-	defer admin.Close(ctx)
-	name := UniqueName("polystore_test_")
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
-		t.Fatalf("devenv: create database %s: %v", name, err)
-	}
-	t.Cleanup(func() { dropDatabase(t, s.URL, name) })
-	u, err := url.Parse(s.URL)
-	if err != nil {
-		t.Fatalf("devenv: %s must be a URL: %v", EnvPostgresURL, err)
-	}
-	u.Path = "/" + name
-	return u.String()
+	t.Cleanup(func() {
+		if err := drop(); err != nil {
+			t.Errorf("devenv: %v", err)
+		}
+	})
+	return u
 }
 
-func dropDatabase(t testing.TB, adminURL, name string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
+// ScratchDatabase creates the database name on the server of adminURL and
+// returns its URL and a function that drops it (for examples and programs;
+// tests use PostgresURL).
+func ScratchDatabase(ctx context.Context, adminURL, name string) (string, func() error, error) {
+	u, err := url.Parse(adminURL)
+	if err != nil {
+		return "", nil, fmt.Errorf("%s must be a URL: %w", EnvPostgresURL, err)
+	}
 	admin, err := pgx.Connect(ctx, adminURL)
 	if err != nil {
-		t.Errorf("devenv: drop database %s: %v", name, err)
-		return
+		return "", nil, fmt.Errorf("connect to %s: %w", redactURL(adminURL), err)
 	}
 	defer admin.Close(ctx)
-	if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
-		t.Errorf("devenv: drop database %s: %v", name, err)
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		return "", nil, fmt.Errorf("create database %s: %w", name, err)
 	}
+	u.Path = "/" + name
+	drop := func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		admin, err := pgx.Connect(ctx, adminURL)
+		if err != nil {
+			return fmt.Errorf("drop database %s: %w", name, err)
+		}
+		defer admin.Close(ctx)
+		if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+			return fmt.Errorf("drop database %s: %w", name, err)
+		}
+		return nil
+	}
+	return u.String(), drop, nil
 }
 
 // Postgres returns a pool on a fresh database that is dropped at cleanup.

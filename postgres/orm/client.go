@@ -50,6 +50,14 @@ type Config struct {
 	// OnQuery, when set, receives an event after every statement (see
 	// SlogHandler and the otel subpackage).
 	OnQuery func(context.Context, QueryEvent)
+	// AfterWrite, when set, receives the names of the models an operation
+	// or a Transaction wrote (created, updated, upserted or deleted rows
+	// of, nested writes included), once that work has committed and
+	// before the operation or Transaction returns. It is never called for
+	// work that rolled back, nor for a savepoint rolled back to; raw SQL
+	// (ExecRaw, QueryRaw) is not reported. postgres/orm/ormcache uses
+	// it to invalidate cached queries.
+	AfterWrite func(ctx context.Context, models []string)
 }
 
 // ParseConfig parses a PostgreSQL URL or keyword/value string. Besides

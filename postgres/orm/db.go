@@ -16,6 +16,7 @@ type DB interface {
 type handle struct {
 	c  *Client
 	tx pgx.Tx
+	ws *writeSet // the models written in tx, for Config.AfterWrite (nil: not reported)
 }
 
 func (c *Client) handle() *handle { return c.h }
@@ -25,7 +26,15 @@ func (h *handle) do(ctx context.Context, f func(q querier) error) error {
 	if h.tx != nil {
 		return f(h.tx)
 	}
-	return h.c.withConn(ctx, f)
+	ws := h.c.newWriteSet()
+	if ws == nil {
+		return h.c.withConn(ctx, f)
+	}
+	err := h.c.withConn(ctx, func(q querier) error { return f(&recorder{querier: q, ws: ws}) })
+	if err == nil {
+		h.c.flush(ctx, ws)
+	}
+	return err
 }
 
 // atomic runs f inside a transaction: the current one, or a new one.
@@ -43,9 +52,14 @@ func (h *handle) atomic(ctx context.Context, f func(h *handle) error) error {
 		return err
 	}
 	defer c.release(conn)
-	return c.runTx(ctx, conn, pgx.TxOptions{}, func(tx pgx.Tx) error {
-		return f(&handle{c: c, tx: tx})
+	ws := c.newWriteSet()
+	err = c.runTx(ctx, conn, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		return f(&handle{c: c, tx: tx, ws: ws})
 	})
+	if err == nil {
+		c.flush(ctx, ws)
+	}
+	return err
 }
 
 // QueryEvent describes one statement, sent to Config.OnQuery after it ran.
@@ -75,6 +89,7 @@ func (h *handle) emit(ctx context.Context, m *Model, act Action, sql string, nar
 // query runs sql and calls each for every row.
 func (h *handle) query(ctx context.Context, q querier, m *Model, act Action, sql string, args []any, each func(pgx.Rows) error) error {
 	start := time.Now()
+	h.record(q, m, act)
 	rows, err := q.Query(ctx, sql, args...)
 	var n int64
 	if err == nil {
@@ -96,6 +111,7 @@ func (h *handle) query(ctx context.Context, q querier, m *Model, act Action, sql
 // exec runs a statement and returns the rows affected.
 func (h *handle) exec(ctx context.Context, q querier, m *Model, act Action, sql string, args []any) (int64, error) {
 	start := time.Now()
+	h.record(q, m, act)
 	tag, err := q.Exec(ctx, sql, args...)
 	h.emit(ctx, m, act, sql, len(args), start, tag.RowsAffected(), err)
 	return tag.RowsAffected(), classify(m, err)

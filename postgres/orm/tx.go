@@ -137,10 +137,11 @@ func (c *Client) txOnce(ctx context.Context, f func(ctx context.Context, tx *Tx)
 	if o.ReadOnly {
 		mode = pgx.ReadOnly
 	}
+	ws := c.newWriteSet()
 	err = c.runTx(tctx, conn, pgx.TxOptions{IsoLevel: o.Isolation, AccessMode: mode}, func(ptx pgx.Tx) error {
-		at := &activeTx{pool: c.pool, tx: ptx}
+		at := &activeTx{pool: c.pool, tx: ptx, ws: ws}
 		defer at.done.Store(true)
-		return f(context.WithValue(tctx, txKey{}, at), &Tx{h: &handle{c: c, tx: ptx}})
+		return f(context.WithValue(tctx, txKey{}, at), &Tx{h: &handle{c: c, tx: ptx, ws: ws}})
 	})
 	if err != nil && errors.Is(context.Cause(tctx), ErrTransactionTimeout) && ctx.Err() == nil {
 		return &Error{Code: CodeTransactionClosed, Message: fmt.Sprintf("transaction exceeded its timeout of %s", o.Timeout),
@@ -149,6 +150,7 @@ func (c *Client) txOnce(ctx context.Context, f func(ctx context.Context, tx *Tx)
 	if err != nil {
 		return classify(nil, err)
 	}
+	c.flush(ctx, ws)
 	return nil
 }
 
@@ -160,6 +162,7 @@ type activeTx struct {
 	pool *pgxpool.Pool
 	tx   pgx.Tx      // the transaction or the innermost savepoint
 	done atomic.Bool // set when the function has returned
+	ws   *writeSet   // the models written in tx (nil: not reported)
 }
 
 // joinTx runs f inside a savepoint of the running transaction at.
@@ -168,13 +171,20 @@ func (c *Client) joinTx(ctx context.Context, at *activeTx, f func(ctx context.Co
 		return err
 	}
 	defer c.leave()
+	var ws *writeSet
+	if at.ws != nil {
+		ws = &writeSet{}
+	}
 	err := pgx.BeginFunc(ctx, at.tx, func(sp pgx.Tx) error {
-		inner := &activeTx{pool: c.pool, tx: sp}
+		inner := &activeTx{pool: c.pool, tx: sp, ws: ws}
 		defer inner.done.Store(true)
-		return f(context.WithValue(ctx, txKey{}, inner), &Tx{h: &handle{c: c, tx: sp}})
+		return f(context.WithValue(ctx, txKey{}, inner), &Tx{h: &handle{c: c, tx: sp, ws: ws}})
 	})
 	if err != nil {
-		return classify(nil, err)
+		return classify(nil, err) // the savepoint was rolled back to: its writes are gone
+	}
+	if ws != nil {
+		at.ws.add(ws.list()...) // reported when the outer transaction commits
 	}
 	return nil
 }

@@ -698,6 +698,7 @@ func (h *handle) copyRows(ctx context.Context, m *Model, fields []*Field, rows [
 	err := h.do(ctx, func(q querier) error {
 		start := timeNow()
 		var err error
+		h.record(q, m, ActionCreateMany)
 		n, err = q.CopyFrom(ctx, table, cols, pgx.CopyFromRows(src))
 		h.emit(ctx, m, ActionCreateMany, "COPY "+m.qtable+" ("+returningList(fields)+") FROM STDIN", len(rows)*len(fields), start, n, err)
 		return classify(m, err)
