@@ -486,10 +486,9 @@ func (s *System) Run(ctx context.Context, opts demo.RunOptions, progress func(de
 	}
 	var prevElapsed time.Duration
 	onSnapshot := func(snap loadgen.Snapshot) {
-		dt := (snap.Elapsed - prevElapsed).Seconds()
-		if dt <= 0 {
-			dt = 1
-		}
+		// The last snapshot may follow the previous one closely: rates
+		// over less than a second would overstate it.
+		dt := max((snap.Elapsed - prevElapsed).Seconds(), 1)
 		prevElapsed = snap.Elapsed
 		live := st.live(s.tenants, dt)
 		live.Elapsed, live.Foreign, live.Quota = snap.Elapsed.Seconds(), st.foreign+s.svc.ForeignRows.Load()-foreignBefore, plan.quota
