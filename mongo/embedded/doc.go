@@ -2,10 +2,21 @@
 // so that polystore works on machines without a MongoDB.
 //
 // It is the embedded default for tests, `polystore serve` and `polystore
-// demo`. It is a stand-in, not a MongoDB: it has no transactions, no change
-// streams, no $lookup and no computed expressions, and concurrent updates to
-// one document can lose writes. Code that needs those runs against a real
-// MongoDB (POLYSTORE_MONGO_URL). Package odm never imports this package; only
+// demo`. It is a stand-in, not a MongoDB: it has no transactions (a
+// transaction's first command fails with FailedToParse), no change streams,
+// no $lookup and no computed expressions. Code that needs those runs against
+// a real MongoDB (POLYSTORE_MONGO_URL).
+//
+// FerretDB applies an update as an unisolated read-modify-write, so on its
+// own it loses concurrent updates of one document (8 writers × 100 $inc end
+// near 100). Clients therefore talk to a write gate: a proxy in front of
+// FerretDB's listener that reads the command name and database of each
+// OP_MSG and lets one write command (insert, update, delete, findAndModify,
+// and catalog changes) per database run at a time, holding the database
+// until FerretDB has replied. Reads pass through concurrently; they may see
+// a multi-document write half done, as on MongoDB. Unacknowledged writes
+// (w:0) are gated too (the gate asks for the reply and drops it).
+// Config.DisableWriteGate exists only to measure the gate. Package odm never imports this package; only
 // the wiring (internal/devenv, cmd/polystore) does.
 //
 // Data lives in a directory as SQLite files (the in-memory SQLite variant of

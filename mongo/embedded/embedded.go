@@ -33,6 +33,11 @@ type Config struct {
 	PostgreSQLURL string
 	// Logger receives FerretDB's logs. Nil discards them.
 	Logger *slog.Logger
+	// DisableWriteGate lets clients talk to FerretDB directly, without the
+	// write gate that serializes write commands per database. Concurrent
+	// updates of one document then lose writes; it exists to measure what
+	// the gate costs.
+	DisableWriteGate bool
 }
 
 // Server is a running embedded FerretDB listener.
@@ -43,6 +48,7 @@ type Server struct {
 	tempDir bool
 	backend string
 
+	gate   *gate
 	cancel context.CancelFunc
 	done   chan struct{}
 	once   sync.Once
@@ -66,8 +72,19 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	}
 
 	s := &Server{done: make(chan struct{})}
+	ferretAddr := cfg.Addr
+	var ln net.Listener
+	if !cfg.DisableWriteGate {
+		// Clients connect to the gate on cfg.Addr; FerretDB listens on a
+		// free loopback port behind it.
+		var err error
+		if ln, err = net.Listen("tcp", cfg.Addr); err != nil {
+			return nil, fmt.Errorf("embedded: listen on %s: %w", cfg.Addr, err)
+		}
+		ferretAddr = "127.0.0.1:0"
+	}
 	fc := &ferretdb.Config{
-		Listener: ferretdb.ListenerConfig{TCP: cfg.Addr},
+		Listener: ferretdb.ListenerConfig{TCP: ferretAddr},
 		Logger:   logger,
 	}
 	if cfg.PostgreSQLURL != "" {
@@ -80,14 +97,18 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		if dir == "" {
 			d, err := os.MkdirTemp("", "polystore-ferretdb-")
 			if err != nil {
+				closeListener(ln)
 				return nil, fmt.Errorf("embedded: create data directory: %w", err)
 			}
 			dir, s.tempDir = d, true
 		} else if err := os.MkdirAll(dir, 0o700); err != nil {
+			closeListener(ln)
 			return nil, fmt.Errorf("embedded: create data directory: %w", err)
 		}
 		abs, err := filepath.Abs(dir)
 		if err != nil {
+			closeListener(ln)
+			s.removeTemp()
 			return nil, fmt.Errorf("embedded: data directory: %w", err)
 		}
 		s.dir = abs
@@ -98,6 +119,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 
 	f, err := ferretdb.New(fc)
 	if err != nil {
+		closeListener(ln)
 		s.removeTemp()
 		return nil, fmt.Errorf("embedded: start FerretDB (%s backend): %w", s.backend, err)
 	}
@@ -112,6 +134,12 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	// New has already bound the listener, so the URI is available at once.
 	s.uri = f.MongoDBURI()
 	s.addr = s.uri[len("mongodb://") : len(s.uri)-1]
+	if ln != nil {
+		s.gate = newGate(ln, s.addr)
+		go s.gate.serve()
+		s.addr = ln.Addr().String()
+		s.uri = "mongodb://" + s.addr + "/"
+	}
 	return s, nil
 }
 
@@ -148,20 +176,32 @@ func (s *Server) Close(ctx context.Context) error {
 	err := ErrClosed
 	s.once.Do(func() {
 		err = nil
-		s.cancel()
 		if _, ok := ctx.Deadline(); !ok {
 			var cancel context.CancelFunc
 			ctx, cancel = context.WithTimeout(ctx, 5*time.Second)
 			defer cancel()
 		}
+		if s.gate != nil && !s.gate.close(ctx) {
+			err = fmt.Errorf("embedded: waiting for connections to close: %w", ctx.Err())
+		}
+		// Behind the gate FerretDB's own connections are closed by now.
+		s.cancel()
 		select {
 		case <-s.done:
 		case <-ctx.Done():
-			err = fmt.Errorf("embedded: waiting for connections to close: %w", ctx.Err())
+			if err == nil {
+				err = fmt.Errorf("embedded: waiting for connections to close: %w", ctx.Err())
+			}
 		}
 		s.removeTemp()
 	})
 	return err
+}
+
+func closeListener(ln net.Listener) {
+	if ln != nil {
+		_ = ln.Close()
+	}
 }
 
 func (s *Server) removeTemp() {

@@ -1,0 +1,179 @@
+package embedded_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
+
+	"github.com/polystore/polystore/mongo/embedded"
+)
+
+const (
+	writers   = 8
+	perWriter = 100
+)
+
+// hammer runs op perWriter times in each of writers goroutines, each on
+// its own client (so on its own connections), and fails on any error.
+func hammer(t *testing.T, s *embedded.Server, op func(ctx context.Context, c *mongo.Collection, w, i int) error) {
+	t.Helper()
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for w := range writers {
+		coll := connect(t, s).Database("gate").Collection("counters")
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range perWriter {
+				if err := op(ctx, coll, w, i); err != nil {
+					errs <- fmt.Errorf("writer %d op %d: %w", w, i, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+}
+
+func counter(t *testing.T, s *embedded.Server, filter bson.D) (n int64, docs int64) {
+	t.Helper()
+	ctx := context.Background()
+	coll := connect(t, s).Database("gate").Collection("counters")
+	docs, err := coll.CountDocuments(ctx, filter)
+	require.NoError(t, err)
+	var got struct {
+		N int64 `bson:"n"`
+	}
+	require.NoError(t, coll.FindOne(ctx, filter).Decode(&got))
+	return got.N, docs
+}
+
+var inc = bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}}}}
+
+// Invariant for every test below: each acknowledged $inc of 1 shows in
+// the final value, so 8 writers × 100 increments end at exactly 800, in
+// exactly one document.
+
+func TestConcurrentIncNoLostUpdate(t *testing.T) {
+	s := start(t, embedded.Config{Dir: t.TempDir()})
+	_, err := connect(t, s).Database("gate").Collection("counters").InsertOne(context.Background(), bson.D{{Key: "_id", Value: "c"}, {Key: "n", Value: 0}})
+	require.NoError(t, err)
+	hammer(t, s, func(ctx context.Context, c *mongo.Collection, _, _ int) error {
+		res, err := c.UpdateOne(ctx, bson.D{{Key: "_id", Value: "c"}}, inc)
+		if err == nil && res.ModifiedCount != 1 {
+			err = fmt.Errorf("modified %d documents", res.ModifiedCount)
+		}
+		return err
+	})
+	n, docs := counter(t, s, bson.D{{Key: "_id", Value: "c"}})
+	require.EqualValues(t, writers*perWriter, n)
+	require.EqualValues(t, 1, docs)
+}
+
+func TestConcurrentUpsertNoLostUpdate(t *testing.T) {
+	s := start(t, embedded.Config{Dir: t.TempDir()})
+	// No document and no unique index: the first upsert inserts, the
+	// others must find it rather than insert a second one.
+	hammer(t, s, func(ctx context.Context, c *mongo.Collection, _, _ int) error {
+		_, err := c.UpdateOne(ctx, bson.D{{Key: "k", Value: "u"}}, inc, options.UpdateOne().SetUpsert(true))
+		return err
+	})
+	n, docs := counter(t, s, bson.D{{Key: "k", Value: "u"}})
+	require.EqualValues(t, writers*perWriter, n)
+	require.EqualValues(t, 1, docs)
+}
+
+func TestConcurrentFindAndModifyNoLostUpdate(t *testing.T) {
+	s := start(t, embedded.Config{Dir: t.TempDir()})
+	seen := make([]map[int64]bool, writers)
+	hammer(t, s, func(ctx context.Context, c *mongo.Collection, w, _ int) error {
+		var got struct {
+			N int64 `bson:"n"`
+		}
+		err := c.FindOneAndUpdate(ctx, bson.D{{Key: "k", Value: "f"}}, inc,
+			options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&got)
+		if seen[w] == nil {
+			seen[w] = map[int64]bool{}
+		}
+		seen[w][got.N] = true
+		return err
+	})
+	n, docs := counter(t, s, bson.D{{Key: "k", Value: "f"}})
+	require.EqualValues(t, writers*perWriter, n)
+	require.EqualValues(t, 1, docs)
+	// Each returned value was seen by exactly one writer: 1..800 once each.
+	all := map[int64]bool{}
+	for _, m := range seen {
+		for v := range m {
+			require.False(t, all[v], "value %d returned twice", v)
+			all[v] = true
+		}
+	}
+	require.Len(t, all, writers*perWriter)
+}
+
+func TestConcurrentUnacknowledgedWrites(t *testing.T) {
+	s := start(t, embedded.Config{Dir: t.TempDir()})
+	_, err := connect(t, s).Database("gate").Collection("counters").InsertOne(context.Background(), bson.D{{Key: "_id", Value: "w0"}, {Key: "n", Value: 0}})
+	require.NoError(t, err)
+	w0 := options.Collection().SetWriteConcern(writeconcern.Unacknowledged())
+	hammer(t, s, func(ctx context.Context, c *mongo.Collection, _, _ int) error {
+		_, err := c.Database().Collection(c.Name(), w0).UpdateOne(ctx, bson.D{{Key: "_id", Value: "w0"}}, inc)
+		return err
+	})
+	// The driver returns before the server read an unacknowledged write,
+	// so wait (bounded) until all have been applied; none may be lost.
+	coll := connect(t, s).Database("gate").Collection("counters")
+	var n int64
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		var got struct {
+			N int64 `bson:"n"`
+		}
+		require.NoError(t, coll.FindOne(context.Background(), bson.D{{Key: "_id", Value: "w0"}}).Decode(&got))
+		if n = got.N; n >= writers*perWriter {
+			break
+		}
+	}
+	require.EqualValues(t, writers*perWriter, n)
+}
+
+// TestUngatedLosesWrites documents why the gate exists; it is informative
+// only (FerretDB might one day be fixed), so it logs instead of failing.
+func TestUngatedLosesWrites(t *testing.T) {
+	s := start(t, embedded.Config{Dir: t.TempDir(), DisableWriteGate: true})
+	_, err := connect(t, s).Database("gate").Collection("counters").InsertOne(context.Background(), bson.D{{Key: "_id", Value: "c"}, {Key: "n", Value: 0}})
+	require.NoError(t, err)
+	hammer(t, s, func(ctx context.Context, c *mongo.Collection, _, _ int) error {
+		_, err := c.UpdateOne(ctx, bson.D{{Key: "_id", Value: "c"}}, inc)
+		return err
+	})
+	n, _ := counter(t, s, bson.D{{Key: "_id", Value: "c"}})
+	t.Logf("without the gate: %d of %d increments kept", n, writers*perWriter)
+}
+
+func TestTransactionsUnsupported(t *testing.T) {
+	ctx := context.Background()
+	s := start(t, embedded.Config{Dir: t.TempDir()})
+	c := connect(t, s)
+	sess, err := c.StartSession()
+	require.NoError(t, err)
+	defer sess.EndSession(ctx)
+	_, err = sess.WithTransaction(ctx, func(ctx context.Context) (any, error) {
+		return c.Database("gate").Collection("tx").InsertOne(ctx, bson.D{{Key: "x", Value: 1}})
+	})
+	t.Logf("transaction on the embedded server: %v", err)
+	require.Error(t, err, "FerretDB 1.x has no transactions; docs/odm.md says so")
+}
