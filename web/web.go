@@ -110,6 +110,16 @@ func Handler(webDir string) http.Handler {
 	})
 }
 
+// HasPage reports whether web/<name>/index.html exists, i.e. whether Page
+// serves a page for the system rather than 404.
+func HasPage(name string) bool {
+	if name == "" || strings.ContainsAny(name, "/.") {
+		return false
+	}
+	_, err := fs.Stat(files, name+"/index.html")
+	return err == nil
+}
+
 // Page serves web/<name>/index.html, or 404 when the system has no page.
 func Page(name string) http.Handler {
 	if name == "" || strings.ContainsAny(name, "/.") {

@@ -23,6 +23,10 @@ func TestPagesAndAssets(t *testing.T) {
 	require.Equal(t, http.StatusOK, code)
 	require.Contains(t, body, "/api/systems")
 
+	require.True(t, web.HasPage("shop"))
+	require.False(t, web.HasPage("nosuch"))
+	require.False(t, web.HasPage("../web"))
+	require.False(t, web.HasPage(""))
 	code, body = get(t, web.Page("shop"), "/shop/")
 	require.Equal(t, http.StatusOK, code)
 	require.Contains(t, body, "/web/shop/shop.js")

@@ -267,7 +267,7 @@ func TestServeSignals(t *testing.T) {
 }
 
 // helpRouteRe finds the reference systems' pages in `serve --help`.
-var helpRouteRe = regexp.MustCompile(`(?m)^\s+(/[a-z]+/)\s`)
+var helpRouteRe = regexp.MustCompile(`(?m)^\s+(/[a-z]+/)\s.*: its page`)
 
 // syncBuffer is a bytes.Buffer safe for one writer and one reader.
 type syncBuffer struct {

@@ -14,6 +14,7 @@ import (
 	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/internal/server"
 	"github.com/polystore/polystore/internal/sse"
+	"github.com/polystore/polystore/web"
 )
 
 // envAddr overrides the default listen address of serve.
@@ -25,7 +26,11 @@ func newServeCmd() *cobra.Command {
 	reg := systems()
 	var routes strings.Builder
 	for _, info := range reg.Infos() {
-		fmt.Fprintf(&routes, "  /%s/%s%s: its page, and its API under /%s/\n", info.Name, strings.Repeat(" ", max(1, 12-len(info.Name))), info.Title, info.Name)
+		what := "its API under /" + info.Name + "/"
+		if web.HasPage(info.Name) {
+			what = "its page, and " + what
+		}
+		fmt.Fprintf(&routes, "  /%s/%s%s: %s\n", info.Name, strings.Repeat(" ", max(1, 12-len(info.Name))), info.Title, what)
 	}
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -39,7 +44,7 @@ ones removed at exit), then serves HTTP until
 SIGINT or SIGTERM, and exits 0.
 
 Routes:
-  GET /          the dashboard: one page per reference system
+  GET /          the dashboard: the reference systems, and the pages of those that have one
   GET /healthz   per-store status as JSON (503 when a store is down)
 ` + routes.String() + `
 serve generates no load: call the APIs yourself, or run ` + "`polystore demo`" + ` for a
