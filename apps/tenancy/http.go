@@ -18,6 +18,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/polystore/polystore/apps/tenancy/db"
+	"github.com/polystore/polystore/mongo/odm"
 	"github.com/polystore/polystore/postgres/orm"
 	"github.com/polystore/polystore/redis/ratelimit"
 	"github.com/polystore/polystore/redis/revoke"
@@ -158,7 +159,7 @@ func (s *Service) fail(w http.ResponseWriter, err error) {
 		writeError(w, http.StatusNotFound, CodeNotFound, "not found")
 	case orm.IsUniqueViolation(err), orm.IsForeignKeyViolation(err):
 		writeError(w, http.StatusConflict, CodeConflict, "conflicts with existing data")
-	case IsPolicyViolation(err):
+	case IsPolicyViolation(err), errors.Is(err, odm.ErrTenantMismatch):
 		writeError(w, http.StatusForbidden, CodeForbidden, "row belongs to another tenant")
 	default:
 		if s.Logger != nil {

@@ -25,19 +25,27 @@ type Record struct {
 	UpdatedAt      time.Time      `bson:"updatedAt" json:"updatedAt"`
 }
 
-// RecordSchema is the guide's tenantSchema: tenantId (required, indexed),
-// collectionName, data (Mixed), customFields (a Map of Mixed), strict
-// off, and the two compound indexes {tenantId, data.status} and
-// {tenantId, data.createdAt: -1}.
+// RecordSchema is the guide's tenantSchema: tenantId (required, indexed,
+// immutable), collectionName, data (Mixed), customFields (a Map of Mixed),
+// strict off, and the two compound indexes {tenantId, data.status} and
+// {tenantId, data.createdAt: -1}; with mongo/odm's Tenant plugin, which
+// scopes every operation of the model to the tenant in the context
+// (odm.WithTenant) and fails closed without one.
 func RecordSchema() *odm.Schema {
 	s := odm.NewSchema(&odm.SchemaOpts{Strict: odm.StrictOff, Timestamps: odm.DefaultTimestamps},
-		odm.String("tenantId").Required().Indexed().SetImmutable(),
+		odm.String(TenantField).Required(),
 		odm.String("collectionName"),
 		odm.Mixed("data"),
 		odm.MapOf("customFields", odm.Mixed("")),
 	)
-	s.AddIndex(odm.Index{Keys: bson.D{{Key: "tenantId", Value: 1}, {Key: "data.status", Value: 1}}})
-	s.AddIndex(odm.Index{Keys: bson.D{{Key: "tenantId", Value: 1}, {Key: "data.createdAt", Value: -1}}})
+	s.AddIndex(odm.Index{Keys: bson.D{{Key: TenantField, Value: 1}, {Key: "data.status", Value: 1}}})
+	s.AddIndex(odm.Index{Keys: bson.D{{Key: TenantField, Value: 1}, {Key: "data.createdAt", Value: -1}}})
+	// The plugin makes the tenant path immutable, indexes it, and adds the
+	// tenant to every filter, aggregate and written document. It has no
+	// failure of its own.
+	if err := s.Plugin(odm.Tenant(&odm.TenantOpts{Field: TenantField})); err != nil {
+		panic(err)
+	}
 	return s
 }
 
@@ -141,10 +149,13 @@ func scalar(v any) bool {
 	return false
 }
 
-// Records stores tenants' flexible documents through mongo/odm. Every
-// method takes the tenant and puts it in the filter of each read, count,
-// update and delete, and in each document written: there is no unscoped
-// path.
+// Records stores tenants' flexible documents through mongo/odm. The model
+// carries the odm Tenant plugin: every method scopes its context to the
+// tenant (Scope), and the plugin adds the tenant to the filter of each
+// read, count, distinct, update, delete and populate, to each aggregate
+// and to each document written. Code that uses Model directly gets the
+// same scope, and without a tenant in the context every operation fails
+// with odm.ErrNoTenant: there is no unscoped path.
 type Records struct {
 	m *odm.Model[Record]
 }
@@ -162,12 +173,23 @@ func NewRecords(ctx context.Context, db *mongo.Database) (*Records, error) {
 	return &Records{m: m}, nil
 }
 
-// Model is the underlying odm model.
+// Model is the underlying odm model; its operations need a context from
+// Scope.
 func (r *Records) Model() *odm.Model[Record] { return r.m }
 
-// Create stores rec for tenant (rec.TenantID is overwritten).
-func (r *Records) Create(ctx context.Context, tenant string, rec *Record) error {
+// Scope returns ctx scoped to tenant for the model's operations.
+func Scope(ctx context.Context, tenant string) (context.Context, error) {
 	if _, err := ParseTenantID(tenant); err != nil {
+		return nil, err
+	}
+	return odm.WithTenant(ctx, tenant), nil
+}
+
+// Create stores rec for tenant; rec.TenantID is set to tenant, and a
+// record naming another tenant is refused (odm.ErrTenantMismatch).
+func (r *Records) Create(ctx context.Context, tenant string, rec *Record) error {
+	ctx, err := Scope(ctx, tenant)
+	if err != nil {
 		return err
 	}
 	if rec == nil {
@@ -179,7 +201,6 @@ func (r *Records) Create(ctx context.Context, tenant string, rec *Record) error 
 	if err := checkData(rec.Data, 0); err != nil {
 		return err
 	}
-	rec.TenantID = tenant
 	return r.m.Create(ctx, rec)
 }
 
@@ -192,11 +213,9 @@ type RecordQuery struct {
 	Limit      int64  // default 100
 }
 
-func (r *Records) filter(tenant string, q *RecordQuery) (bson.D, error) {
-	if _, err := ParseTenantID(tenant); err != nil {
-		return nil, err
-	}
-	f := bson.D{{Key: "tenantId", Value: tenant}}
+// filter builds q's conditions; the plugin adds the tenant.
+func (r *Records) filter(q *RecordQuery) (bson.D, error) {
+	f := bson.D{}
 	if q == nil {
 		return f, nil
 	}
@@ -217,7 +236,11 @@ func (r *Records) filter(tenant string, q *RecordQuery) (bson.D, error) {
 
 // Find returns tenant's records matching q, newest first.
 func (r *Records) Find(ctx context.Context, tenant string, q *RecordQuery) ([]*Record, error) {
-	f, err := r.filter(tenant, q)
+	ctx, err := Scope(ctx, tenant)
+	if err != nil {
+		return nil, err
+	}
+	f, err := r.filter(q)
 	if err != nil {
 		return nil, err
 	}
@@ -230,7 +253,11 @@ func (r *Records) Find(ctx context.Context, tenant string, q *RecordQuery) ([]*R
 
 // Count counts tenant's records matching q.
 func (r *Records) Count(ctx context.Context, tenant string, q *RecordQuery) (int64, error) {
-	f, err := r.filter(tenant, q)
+	ctx, err := Scope(ctx, tenant)
+	if err != nil {
+		return 0, err
+	}
+	f, err := r.filter(q)
 	if err != nil {
 		return 0, err
 	}
@@ -240,7 +267,7 @@ func (r *Records) Count(ctx context.Context, tenant string, q *RecordQuery) (int
 // SetField sets one custom field of one of tenant's records; matched is
 // false when tenant has no record with that id.
 func (r *Records) SetField(ctx context.Context, tenant string, id bson.ObjectID, name string, value any) (matched bool, err error) {
-	f, err := r.filter(tenant, nil)
+	ctx, err = Scope(ctx, tenant)
 	if err != nil {
 		return false, err
 	}
@@ -250,8 +277,7 @@ func (r *Records) SetField(ctx context.Context, tenant string, id bson.ObjectID,
 	if !scalar(value) {
 		return false, ErrFieldValue
 	}
-	f = append(f, bson.E{Key: "_id", Value: id})
-	res, err := r.m.UpdateOne(ctx, f, bson.D{{Key: "$set", Value: bson.D{{Key: "customFields." + name, Value: value}}}}, nil)
+	res, err := r.m.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{{Key: "customFields." + name, Value: value}}}}, nil)
 	if err != nil {
 		return false, err
 	}
@@ -260,10 +286,10 @@ func (r *Records) SetField(ctx context.Context, tenant string, id bson.ObjectID,
 
 // Delete removes one of tenant's records.
 func (r *Records) Delete(ctx context.Context, tenant string, id bson.ObjectID) (bool, error) {
-	f, err := r.filter(tenant, nil)
+	ctx, err := Scope(ctx, tenant)
 	if err != nil {
 		return false, err
 	}
-	n, err := r.m.DeleteOne(ctx, append(f, bson.E{Key: "_id", Value: id}))
+	n, err := r.m.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
 	return n == 1, err
 }
