@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -89,34 +90,55 @@ func postgresBinDir() (string, error) {
 // postmaster on a free port. PostgreSQL refuses to run as root, so as root
 // it runs as the "postgres" user.
 func startPrivatePostgres(ctx context.Context, bin string, opts *Options) (*Server, error) {
-	dir, err := os.MkdirTemp("", "polystore-pg-")
+	dir, cred, err := postgresDir()
 	if err != nil {
 		return nil, err
-	}
-	cleanupDir := func() { _ = os.RemoveAll(dir) }
-	var cred *syscall.Credential
-	if os.Geteuid() == 0 {
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			cleanupDir()
-			return nil, fmt.Errorf("running as root and no postgres user to run the cluster as: %w", err)
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
-		if err := os.Chown(dir, uid, gid); err != nil {
-			cleanupDir()
-			return nil, err
-		}
 	}
 	data := filepath.Join(dir, "data")
 	initdb := exec.CommandContext(ctx, filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres",
 		"--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C")
 	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 	if out, err := initdb.CombinedOutput(); err != nil {
-		cleanupDir()
+		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("initdb: %w: %s", err, out)
 	}
+	srv, err := startPostmaster(ctx, bin, dir, cred)
+	if err != nil {
+		return nil, err
+	}
+	opts.logger().Info("started a private PostgreSQL cluster", "url", srv.URL, "dir", dir)
+	return srv, nil
+}
+
+// postgresDir makes a temporary directory for a cluster, owned by the user
+// the cluster runs as (cred; nil: this process's user).
+func postgresDir() (string, *syscall.Credential, error) {
+	dir, err := os.MkdirTemp("", "polystore-pg-")
+	if err != nil {
+		return "", nil, err
+	}
+	if os.Geteuid() != 0 {
+		return dir, nil, nil
+	}
+	u, err := user.Lookup("postgres")
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return "", nil, fmt.Errorf("running as root and no postgres user to run the cluster as: %w", err)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	if err := os.Chown(dir, uid, gid); err != nil {
+		_ = os.RemoveAll(dir)
+		return "", nil, err
+	}
+	return dir, &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+}
+
+// startPostmaster starts the cluster in dir/data on a free loopback port and
+// waits until it answers; stopping it removes dir.
+func startPostmaster(ctx context.Context, bin, dir string, cred *syscall.Credential) (*Server, error) {
+	cleanupDir := func() { _ = os.RemoveAll(dir) }
+	data := filepath.Join(dir, "data")
 	port, err := freePort()
 	if err != nil {
 		cleanupDir()
@@ -137,19 +159,22 @@ func startPrivatePostgres(ctx context.Context, bin string, opts *Options) (*Serv
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	url := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres", port)
+	var once sync.Once
 	stop := func(context.Context) error {
-		// SIGINT is PostgreSQL's "fast shutdown".
-		_ = cmd.Process.Signal(syscall.SIGINT)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-		if logFile != nil {
-			_ = logFile.Close()
-		}
-		cleanupDir()
+		once.Do(func() {
+			// SIGINT is PostgreSQL's "fast shutdown".
+			_ = cmd.Process.Signal(syscall.SIGINT)
+			select {
+			case <-exited:
+			case <-time.After(10 * time.Second):
+				_ = cmd.Process.Kill()
+				<-exited
+			}
+			if logFile != nil {
+				_ = logFile.Close()
+			}
+			cleanupDir()
+		})
 		return nil
 	}
 	err = waitFor(ctx, 30*time.Second, func() error {
@@ -165,6 +190,5 @@ func startPrivatePostgres(ctx context.Context, bin string, opts *Options) (*Serv
 		_ = stop(ctx)
 		return nil, err
 	}
-	opts.logger().Info("started a private PostgreSQL cluster", "url", url, "dir", dir)
 	return &Server{Store: StorePostgres, URL: url, Source: SourceStarted, Detail: "private cluster in " + dir, stop: stop}, nil
 }
