@@ -54,7 +54,7 @@ func (h *handle) count(ctx context.Context, m *Model, a *CountArgs) (any, error)
 		sql = "SELECT count(*) FROM (SELECT 1 FROM " + m.qtable + " t0 WHERE " + w + c.limitOffset(a.Take, a.Skip) + ") s"
 	}
 	var n int64
-	err = h.do(ctx, func(q querier) error {
+	err = h.read(ctx, func(q querier) error {
 		return h.query(ctx, q, m, ActionCount, sql, c.args, func(rows pgx.Rows) error { return rows.Scan(&n) })
 	})
 	return n, err
@@ -197,7 +197,7 @@ func (h *handle) aggregate(ctx context.Context, m *Model, a *AggregateArgs) (any
 	}
 	sql := "SELECT " + strings.Join(exprs, ", ") + " FROM " + from
 	res := &AggregateResult{}
-	err = h.do(ctx, func(q querier) error {
+	err = h.read(ctx, func(q querier) error {
 		return h.query(ctx, q, m, ActionAggregate, sql, c.args, func(rows pgx.Rows) error {
 			vals, err := rows.Values()
 			if err != nil {
@@ -290,7 +290,7 @@ func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, er
 	}
 	sql += c.limitOffset(a.Take, a.Skip)
 	var out []Group
-	err = h.do(ctx, func(q querier) error {
+	err = h.read(ctx, func(q querier) error {
 		return h.query(ctx, q, m, ActionGroupBy, sql, c.args, func(rows pgx.Rows) error {
 			vals, err := rows.Values()
 			if err != nil {

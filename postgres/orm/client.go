@@ -1,6 +1,7 @@
 package orm
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
@@ -58,6 +59,24 @@ type Config struct {
 	// (ExecRaw, QueryRaw) is not reported. postgres/orm/ormcache uses
 	// it to invalidate cached queries.
 	AfterWrite func(ctx context.Context, models []string)
+
+	// Replicas are read replicas: streaming standbys of the primary that
+	// Pool connects to. Reads asked to — every read outside a transaction
+	// with ReadFromReplicas, a single call with OnReplica(ctx) — go to one
+	// of them, round robin among those in recovery, streaming and within
+	// ReplicaMaxLag at the last check; with none such they go to the
+	// primary. Writes, transactions and reads after a write in the same
+	// Session always use the primary. See docs/orm.md, "Read replicas".
+	Replicas []*pgxpool.Config
+	// ReadFromReplicas sends every read outside a transaction to a replica
+	// (OnPrimary(ctx) overrides per call).
+	ReadFromReplicas bool
+	// ReplicaMaxLag: a replica whose replay lag exceeds this is skipped
+	// (default DefaultReplicaMaxLag, 1s).
+	ReplicaMaxLag time.Duration
+	// ReplicaCheckInterval is how often each replica's lag and health are
+	// measured (default DefaultReplicaCheckInterval, 250ms).
+	ReplicaCheckInterval time.Duration
 }
 
 // ParseConfig parses a PostgreSQL URL or keyword/value string. Besides
@@ -117,6 +136,7 @@ func ParseConfig(connString string) (*Config, error) {
 // derives clients that share the pool and add extensions.
 type Client struct {
 	pool     *pgxpool.Pool
+	replicas *replicas // nil without Config.Replicas; shared by extended clients
 	cfg      Config
 	exts     []*Extension
 	hasSetup bool
@@ -147,6 +167,13 @@ func New(ctx context.Context, cfg *Config) (*Client, error) {
 	}
 	c := NewWithPool(pool, cfg)
 	c.life.owned = true
+	if len(cfg.Replicas) > 0 {
+		if c.replicas, err = newReplicas(cfg.Replicas, cmp.Or(cfg.ReplicaMaxLag, DefaultReplicaMaxLag),
+			cmp.Or(cfg.ReplicaCheckInterval, DefaultReplicaCheckInterval)); err != nil {
+			pool.Close()
+			return nil, err
+		}
+	}
 	return c, nil
 }
 
@@ -194,6 +221,9 @@ func (c *Client) Close() {
 		return
 	}
 	c.life.wg.Wait()
+	if c.replicas != nil {
+		c.replicas.close()
+	}
 	if c.life.owned {
 		c.pool.Close()
 	}

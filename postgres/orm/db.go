@@ -72,9 +72,12 @@ type QueryEvent struct {
 	Duration time.Duration
 	Rows     int64 // rows returned or affected
 	Err      error
+	// Server is "primary", or "replica <i>" (Config.Replicas[i]) for a
+	// read routed to a replica.
+	Server string
 }
 
-func (h *handle) emit(ctx context.Context, m *Model, act Action, sql string, nargs int, start time.Time, rows int64, err error) {
+func (h *handle) emit(ctx context.Context, q querier, m *Model, act Action, sql string, nargs int, start time.Time, rows int64, err error) {
 	if h.c.cfg.OnQuery == nil {
 		return
 	}
@@ -83,7 +86,7 @@ func (h *handle) emit(ctx context.Context, m *Model, act Action, sql string, nar
 		name = m.Name
 	}
 	h.c.cfg.OnQuery(ctx, QueryEvent{Model: name, Action: act, SQL: sql, Args: nargs, Start: start,
-		Duration: time.Since(start), Rows: rows, Err: err})
+		Duration: time.Since(start), Rows: rows, Err: err, Server: servedBy(q)})
 }
 
 // query runs sql and calls each for every row.
@@ -104,7 +107,7 @@ func (h *handle) query(ctx context.Context, q querier, m *Model, act Action, sql
 			err = rows.Err()
 		}
 	}
-	h.emit(ctx, m, act, sql, len(args), start, n, err)
+	h.emit(ctx, q, m, act, sql, len(args), start, n, err)
 	return classify(m, err)
 }
 
@@ -113,6 +116,6 @@ func (h *handle) exec(ctx context.Context, q querier, m *Model, act Action, sql 
 	start := time.Now()
 	h.record(q, m, act)
 	tag, err := q.Exec(ctx, sql, args...)
-	h.emit(ctx, m, act, sql, len(args), start, tag.RowsAffected(), err)
+	h.emit(ctx, q, m, act, sql, len(args), start, tag.RowsAffected(), err)
 	return tag.RowsAffected(), classify(m, err)
 }

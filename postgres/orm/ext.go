@@ -178,7 +178,11 @@ func run(ctx context.Context, db DB, op *Operation) (any, error) {
 	h := db.handle()
 	exts := h.c.exts
 	if len(exts) == 0 {
-		return h.execute(ctx, op)
+		res, err := h.execute(ctx, op)
+		if err == nil && op.Action.writes() {
+			noteWrite(ctx)
+		}
+		return res, err
 	}
 	var call func(i int) Next
 	call = func(i int) Next {
@@ -195,6 +199,9 @@ func run(ctx context.Context, db DB, op *Operation) (any, error) {
 	res, err := call(0)(ctx, op)
 	if err != nil {
 		return nil, err
+	}
+	if op.Action.writes() {
+		noteWrite(ctx)
 	}
 	if op.typ == nil {
 		return res, nil // counts, aggregates and groups are not model rows

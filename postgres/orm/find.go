@@ -161,7 +161,7 @@ func (h *handle) findRows(ctx context.Context, m *Model, act Action, fa *FindArg
 		return reflect.Value{}, err
 	}
 	s := newSink(plan, nil, fa.Take)
-	err = h.do(ctx, func(q querier) error {
+	err = h.read(ctx, func(q querier) error {
 		if err := h.query(ctx, q, m, act, sql, c.args, s.scan); err != nil {
 			return err
 		}

@@ -151,11 +151,15 @@ func QueryRaw[T any](ctx context.Context, db DB, q Sql) ([]T, error) {
 	h := db.handle()
 	var out []T
 	t := reflect.TypeFor[T]()
-	err = h.do(ctx, func(qr querier) error {
+	run := h.do
+	if rt, _ := ctx.Value(routeKey{}).(route); rt == routeReplica {
+		run = h.read // raw SQL may write: only an explicit OnReplica sends it to a replica
+	}
+	err = run(ctx, func(qr querier) error {
 		start := time.Now()
 		rows, err := qr.Query(ctx, text, args...)
 		if err != nil {
-			h.emit(ctx, nil, ActionQueryRaw, text, len(args), start, 0, err)
+			h.emit(ctx, qr, nil, ActionQueryRaw, text, len(args), start, 0, err)
 			return classify(nil, err)
 		}
 		switch {
@@ -169,7 +173,7 @@ func QueryRaw[T any](ctx context.Context, db DB, q Sql) ([]T, error) {
 		default:
 			out, err = pgx.CollectRows(rows, pgx.RowTo[T])
 		}
-		h.emit(ctx, nil, ActionQueryRaw, text, len(args), start, int64(len(out)), err)
+		h.emit(ctx, qr, nil, ActionQueryRaw, text, len(args), start, int64(len(out)), err)
 		return classify(nil, err)
 	})
 	return out, err
@@ -187,6 +191,9 @@ func ExecRaw(ctx context.Context, db DB, q Sql) (int64, error) {
 		n, err = h.exec(ctx, qr, nil, ActionExecuteRaw, text, args)
 		return err
 	})
+	if err == nil {
+		noteWrite(ctx)
+	}
 	return n, err
 }
 

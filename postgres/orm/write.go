@@ -700,7 +700,7 @@ func (h *handle) copyRows(ctx context.Context, m *Model, fields []*Field, rows [
 		var err error
 		h.record(q, m, ActionCreateMany)
 		n, err = q.CopyFrom(ctx, table, cols, pgx.CopyFromRows(src))
-		h.emit(ctx, m, ActionCreateMany, "COPY "+m.qtable+" ("+returningList(fields)+") FROM STDIN", len(rows)*len(fields), start, n, err)
+		h.emit(ctx, q, m, ActionCreateMany, "COPY "+m.qtable+" ("+returningList(fields)+") FROM STDIN", len(rows)*len(fields), start, n, err)
 		return classify(m, err)
 	})
 	return n, err
