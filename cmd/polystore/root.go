@@ -45,6 +45,7 @@ and an embedded MongoDB-compatible server.`,
 		newFormatCmd(),
 		newValidateCmd(),
 		newMigrateCmd(),
+		newDBCmd(),
 		newGenerateCmd(),
 	)
 	return root

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/polystore/polystore/postgres/migrate"
+)
+
+func newDBCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "db",
+		Short: "Work on the database without migration files: push, execute, seed",
+		Long: `db changes the database directly, like Prisma's "prisma db" commands:
+
+  push     make the database match schema.prisma without writing a migration
+           (prototyping; refuses to lose data unless --accept-data-loss)
+  execute  run a SQL script (a file or stdin) against the datasource
+  seed     run the project's seed command with DATABASE_URL set
+
+The database is the schema's datasource url, DATABASE_URL or POLYSTORE_PG_URL,
+or --url.`,
+	}
+	cmd.AddCommand(newDBPushCmd(), newDBExecuteCmd(), newDBSeedCmd())
+	return cmd
+}
+
+func newDBPushCmd() *cobra.Command {
+	var f migrateFlags
+	var acceptDataLoss bool
+	cmd := &cobra.Command{
+		Use:   "push",
+		Short: "Make the database match schema.prisma without a migration file",
+		Long: `push compares the live database with schema.prisma and applies the difference
+in one transaction, without writing a migration or touching the migration
+history (prisma db push). Changes that lose data (dropping a table or column,
+narrowing a type, removing an enum value) are listed and refused unless
+--accept-data-loss is given.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			s, pool, err := f.connect(ctx, true)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			opts := f.options(cmd, acceptDataLoss)
+			plan, err := migrate.PlanChanges(ctx, pool, migrate.FromSchema(s), opts)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if len(plan.Steps) == 0 {
+				fmt.Fprintln(out, "The database is already in sync with the schema.")
+				return nil
+			}
+			if err := migrate.Apply(ctx, pool, plan, opts); err != nil {
+				if migrate.IsDestructive(err) {
+					return &exitError{code: 1, err: fmt.Errorf("%w\nnothing was changed; rerun with --accept-data-loss to apply anyway", err)}
+				}
+				return err
+			}
+			fmt.Fprintf(out, "The database is now in sync with the schema (%d change(s)).\n", len(plan.Steps))
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().BoolVar(&acceptDataLoss, "accept-data-loss", false, "apply changes that lose data")
+	return cmd
+}
+
+func newDBExecuteCmd() *cobra.Command {
+	var f migrateFlags
+	var file string
+	var stdin bool
+	cmd := &cobra.Command{
+		Use:   "execute",
+		Short: "Run a SQL script (--file or --stdin) against the database",
+		Long: `execute runs a SQL script against the database, without touching the
+migration history (prisma db execute). The script runs as one transaction:
+all of it or none. A script with statements that cannot run in a transaction
+(CREATE INDEX CONCURRENTLY, VACUUM...) runs statement by statement instead,
+stopping at the first failure.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if (file == "") == !stdin {
+				return &exitError{code: 2, err: errors.New("give the script with exactly one of --file and --stdin")}
+			}
+			var script []byte
+			var err error
+			if stdin {
+				script, err = io.ReadAll(cmd.InOrStdin())
+			} else {
+				script, err = os.ReadFile(file)
+			}
+			if err != nil {
+				return err
+			}
+			if strings.TrimSpace(string(script)) == "" {
+				return &exitError{code: 2, err: errors.New("the script is empty")}
+			}
+			_, pool, err := f.connect(ctx, false)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			if migrate.InTransaction(string(script)) {
+				// The simple query protocol runs a multi-statement string as
+				// one implicit transaction.
+				if _, err := pool.Exec(ctx, string(script)); err != nil {
+					return fmt.Errorf("the script failed; nothing was applied: %w", err)
+				}
+			} else {
+				for i, stmt := range migrate.SplitStatements(string(script)) {
+					if _, err := pool.Exec(ctx, stmt); err != nil {
+						return fmt.Errorf("statement %d failed (the ones before it were applied): %w", i+1, err)
+					}
+				}
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), "Script executed successfully.")
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&file, "file", "", "the SQL script")
+	cmd.Flags().BoolVar(&stdin, "stdin", false, "read the SQL script from standard input")
+	return cmd
+}
+
+// EnvSeed names the seed command when --command is not given.
+const EnvSeed = "POLYSTORE_SEED"
+
+func newDBSeedCmd() *cobra.Command {
+	var f migrateFlags
+	var command string
+	cmd := &cobra.Command{
+		Use:   "seed",
+		Short: "Run the project's seed command with DATABASE_URL set",
+		Long: `seed runs the command that fills the database with seed data (prisma db seed),
+with DATABASE_URL set to the database polystore resolves, in the current
+directory. The command is --command, else $POLYSTORE_SEED, else
+"go run ./<schema dir>/seed" when that folder holds a Go main package. It is
+run by /bin/sh -c, so it may hold arguments; its output is passed through and
+its exit code is seed's.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := f.loadSchema(false)
+			if err != nil {
+				return err
+			}
+			u, err := f.databaseURL(s)
+			if err != nil {
+				return err
+			}
+			if command == "" {
+				command = os.Getenv(EnvSeed)
+			}
+			if command == "" {
+				dir := filepath.Join(filepath.Dir(f.schemaPath()), "seed")
+				if m, _ := filepath.Glob(filepath.Join(dir, "*.go")); len(m) > 0 {
+					command = "go run ./" + filepath.ToSlash(filepath.Clean(dir))
+				}
+			}
+			if command == "" {
+				return &exitError{code: 2, err: fmt.Errorf("no seed command: pass --command, set %s, or put a Go main package in %s",
+					EnvSeed, filepath.Join(filepath.Dir(f.schemaPath()), "seed"))}
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "Running seed command `%s` ...\n", command)
+			c := exec.CommandContext(cmd.Context(), "/bin/sh", "-c", command)
+			c.Stdout, c.Stderr, c.Stdin = cmd.OutOrStdout(), cmd.ErrOrStderr(), cmd.InOrStdin()
+			c.Env = append(os.Environ(), "DATABASE_URL="+u)
+			if err := c.Run(); err != nil {
+				var ee *exec.ExitError
+				if errors.As(err, &ee) {
+					return &exitError{code: max(ee.ExitCode(), 1), err: fmt.Errorf("the seed command failed: %w", err)}
+				}
+				return err
+			}
+			fmt.Fprintln(cmd.ErrOrStderr(), "The seed command has been executed.")
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&command, "command", "", "the seed command (default $"+EnvSeed+", else go run ./<schema dir>/seed)")
+	return cmd
+}

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/polystore/polystore/internal/devenv"
+)
+
+func TestDBPush(t *testing.T) {
+	ctx := context.Background()
+	url := devenv.PostgresURL(t)
+	dir := t.TempDir()
+	p := writeSchema(t, dir, cliSchema)
+
+	out, _, err := run(ctx, "db", "push", "--schema", p, "--url", url)
+	require.NoError(t, err)
+	require.Contains(t, out, "now in sync")
+	out, _, err = run(ctx, "db", "push", "--schema", p, "--url", url)
+	require.NoError(t, err)
+	require.Contains(t, out, "already in sync")
+
+	conn, err := pgx.Connect(ctx, url)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, `INSERT INTO "User" (email) VALUES ('a@x')`)
+	require.NoError(t, err)
+	var recorded int
+	require.NoError(t, conn.QueryRow(ctx, `SELECT count(*) FROM _prisma_migrations`).Scan(&recorded))
+	require.Zero(t, recorded, "push records no migration")
+
+	// Dropping a column with data is refused, and nothing changes.
+	noEmail := strings.Replace(cliSchema, "  email String @unique\n", "", 1)
+	writeSchema(t, dir, noEmail)
+	_, _, err = run(ctx, "db", "push", "--schema", p, "--url", url)
+	require.ErrorContains(t, err, "--accept-data-loss")
+	var email string
+	require.NoError(t, conn.QueryRow(ctx, `SELECT email FROM "User"`).Scan(&email))
+	require.Equal(t, "a@x", email)
+	_, _, err = run(ctx, "db", "push", "--schema", p, "--url", url, "--accept-data-loss")
+	require.NoError(t, err)
+	require.Error(t, conn.QueryRow(ctx, `SELECT email FROM "User"`).Scan(&email), "the column is gone")
+}
+
+func TestDBExecute(t *testing.T) {
+	ctx := context.Background()
+	url := devenv.PostgresURL(t)
+	dir := t.TempDir()
+	script := filepath.Join(dir, "s.sql")
+	require.NoError(t, os.WriteFile(script, []byte("CREATE TABLE t (v int);\nINSERT INTO t VALUES (1), (2);\n"), 0o644))
+	out, _, err := run(ctx, "db", "execute", "--url", url, "--file", script)
+	require.NoError(t, err)
+	require.Contains(t, out, "executed successfully")
+
+	conn, err := pgx.Connect(ctx, url)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	var n int
+	require.NoError(t, conn.QueryRow(ctx, `SELECT count(*) FROM t`).Scan(&n))
+	require.Equal(t, 2, n)
+
+	// A failing script applies nothing.
+	cmd := newRootCmd()
+	cmd.SetArgs([]string{"db", "execute", "--url", url, "--stdin"})
+	cmd.SetIn(strings.NewReader("INSERT INTO t VALUES (3); INSERT INTO nope VALUES (1);"))
+	cmd.SetOut(os.Stderr)
+	cmd.SetErr(os.Stderr)
+	require.ErrorContains(t, cmd.ExecuteContext(ctx), "nothing was applied")
+	require.NoError(t, conn.QueryRow(ctx, `SELECT count(*) FROM t`).Scan(&n))
+	require.Equal(t, 2, n, "all or nothing")
+
+	// Statements that cannot run in a transaction run one by one.
+	require.NoError(t, os.WriteFile(script, []byte("CREATE INDEX CONCURRENTLY t_v ON t (v);\nINSERT INTO t VALUES (3);\n"), 0o644))
+	_, _, err = run(ctx, "db", "execute", "--url", url, "--file", script)
+	require.NoError(t, err)
+	require.NoError(t, conn.QueryRow(ctx, `SELECT count(*) FROM t`).Scan(&n))
+	require.Equal(t, 3, n)
+
+	_, _, err = run(ctx, "db", "execute", "--url", url)
+	require.ErrorContains(t, err, "exactly one of --file and --stdin")
+	require.NoError(t, os.WriteFile(script, []byte("  \n"), 0o644))
+	_, _, err = run(ctx, "db", "execute", "--url", url, "--file", script)
+	require.ErrorContains(t, err, "empty")
+}
+
+func TestDBSeed(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	p := writeSchema(t, dir, cliSchema)
+	const url = "postgres://seed@127.0.0.1:1/seeded"
+	out, _, err := run(ctx, "db", "seed", "--schema", p, "--url", url, "--command", `echo "seeding $DATABASE_URL"`)
+	require.NoError(t, err)
+	require.Equal(t, "seeding "+url+"\n", out)
+
+	_, _, err = run(ctx, "db", "seed", "--schema", p, "--url", url, "--command", "exit 7")
+	require.Error(t, err)
+	require.Equal(t, 7, exitCode(err), "the seed command's exit code is seed's")
+
+	t.Setenv(EnvSeed, "")
+	_, _, err = run(ctx, "db", "seed", "--schema", p, "--url", url)
+	require.ErrorContains(t, err, "no seed command")
+	require.Equal(t, 2, exitCode(err))
+}
