@@ -1,11 +1,13 @@
 package trading
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/redis/rueidis"
+	"github.com/shopspring/decimal"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/polystore/polystore/apps/trading/engine"
@@ -372,31 +375,78 @@ var doneStatus = map[engine.Reason]string{
 	engine.ReasonExpired: "EXPIRED", engine.ReasonKilled: "KILLED",
 }
 
+// The order-side statements of settlement. Each returns what the balance
+// of the order's account must change by; the balances themselves are
+// updated once per batch (see settle).
 const (
-	sqlRelease = `UPDATE balances b SET available = b.available + o.hold, reserved = b.reserved - o.hold
-		FROM orders o WHERE o.id = $1 AND o.status IN ('PENDING', 'OPEN')
-		AND b."accountId" = o."accountId" AND b.currency = o."holdCurrency"`
-	sqlClose   = `UPDATE orders SET status = $2::text::"OrderStatus", hold = 0, reason = $3 WHERE id = $1 AND status IN ('PENDING', 'OPEN')`
-	sqlBuyHold = `UPDATE balances b SET reserved = b.reserved - o.price * $2, available = b.available + o.price * $2 - $3
-		FROM orders o WHERE o.id = $1 AND b."accountId" = o."accountId" AND b.currency = o."holdCurrency"`
-	sqlBuyOrder = `UPDATE orders SET filled = filled + $2, hold = hold - price * $2 WHERE id = $1`
-	sqlCredit   = `UPDATE balances b SET available = b.available + $2
-		FROM orders o WHERE o.id = $1 AND b."accountId" = o."accountId" AND b.currency = $3`
-	sqlSellHold      = `UPDATE balances b SET reserved = b.reserved - $2 FROM orders o WHERE o.id = $1 AND b."accountId" = o."accountId" AND b.currency = o."holdCurrency"`
-	sqlSellOrder     = `UPDATE orders SET filled = filled + $2, hold = hold - $2 WHERE id = $1`
-	sqlModifyRelease = `UPDATE balances b SET available = b.available + (o.hold - $2), reserved = b.reserved - (o.hold - $2)
-		FROM orders o WHERE o.id = $1 AND o.status IN ('PENDING', 'OPEN') AND b."accountId" = o."accountId" AND b.currency = o."holdCurrency"`
-	sqlModifyOrder = `UPDATE orders SET price = $2, quantity = filled + $3, hold = $4, reason = NULL WHERE id = $1 AND status IN ('PENDING', 'OPEN')`
-	sqlTrade       = `INSERT INTO trades (symbol, seq, price, quantity, "buyOrderId", "sellOrderId", "takerSide") VALUES ($1, $2, $3, $4, $5, $6, $7::text::"Side")`
+	sqlAccept   = `UPDATE orders SET status = 'OPEN' WHERE id = $1 AND status = 'PENDING'`
+	sqlBuyFill  = `UPDATE orders SET filled = filled + $2, hold = hold - price * $2 WHERE id = $1 RETURNING "accountId", price * $2`
+	sqlSellFill = `UPDATE orders SET filled = filled + $2, hold = hold - $2 WHERE id = $1 RETURNING "accountId"`
+	sqlTrade    = `INSERT INTO trades (symbol, seq, price, quantity, "buyOrderId", "sellOrderId", "takerSide") VALUES ($1, $2, $3, $4, $5, $6, $7::text::"Side")`
+	// sqlClose closes an order still open and returns the hold it gave up.
+	sqlClose = `WITH o AS (SELECT id, "accountId", "holdCurrency", hold FROM orders WHERE id = $1 AND status = ANY($4::text[]::"OrderStatus"[]) FOR UPDATE)
+		UPDATE orders x SET status = $2::text::"OrderStatus", hold = 0, reason = $3 FROM o WHERE x.id = o.id
+		RETURNING o."accountId", o."holdCurrency", o.hold`
+	// sqlModify applies a modify: the order keeps exactly the new order's
+	// hold ($4) and returns what it gave up (see Store.Modify).
+	sqlModify = `WITH o AS (SELECT id, "accountId", "holdCurrency", hold FROM orders WHERE id = $1 AND status IN ('PENDING', 'OPEN') FOR UPDATE)
+		UPDATE orders x SET price = $2, quantity = x.filled + $3, hold = $4, reason = NULL FROM o WHERE x.id = o.id
+		RETURNING o."accountId", o."holdCurrency", o.hold - $4`
+	// sqlLockBalances locks a batch's balances in one global order, so
+	// the settlers of different symbols never deadlock on shared accounts.
+	sqlLockBalances = `SELECT 1 FROM balances b JOIN unnest($1::int[], $2::text[]) AS k(a, c) ON b."accountId" = k.a AND b.currency = k.c
+		ORDER BY b."accountId", b.currency FOR UPDATE OF b`
+	sqlMoveBalances = `UPDATE balances b SET available = b.available + d.da, reserved = b.reserved + d.dr
+		FROM unnest($1::int[], $2::text[], $3::numeric[], $4::numeric[]) AS d(a, c, da, dr)
+		WHERE b."accountId" = d.a AND b.currency = d.c`
 )
 
+var (
+	openStatuses    = []string{"PENDING", "OPEN"}
+	pendingStatuses = []string{"PENDING"}
+)
+
+// balanceKey is one balance row; balanceDelta what a batch changes in it.
+type balanceKey struct {
+	account int
+	ccy     string
+}
+
+type balanceDelta struct{ available, reserved decimal.Decimal }
+
 // settle applies the events after the symbol's cursor in one transaction
-// and moves the cursor: each event changes PostgreSQL exactly once.
+// and moves the cursor: each event changes PostgreSQL exactly once. The
+// order rows change event by event; their effects on balances are summed
+// and applied at the end, one UPDATE for the batch, after locking the
+// balance rows in (account, currency) order: short locks on the hot rows
+// placement also writes, and no deadlock between settlers.
 func (n *Node) settle(ctx context.Context, m Market, events []engine.Event) error {
 	return pgx.BeginFunc(ctx, n.store.pool, func(tx pgx.Tx) error {
 		var last int64
 		if err := tx.QueryRow(ctx, `SELECT "lastSeq" FROM settlement_cursors WHERE symbol = $1 FOR UPDATE`, m.Symbol).Scan(&last); err != nil {
 			return err
+		}
+		deltas := map[balanceKey]*balanceDelta{}
+		move := func(account int, ccy string, available, reserved decimal.Decimal) {
+			k := balanceKey{account, ccy}
+			d := deltas[k]
+			if d == nil {
+				d = &balanceDelta{}
+				deltas[k] = d
+			}
+			d.available, d.reserved = d.available.Add(available), d.reserved.Add(reserved)
+		}
+		release := func(rows pgx.Rows) error {
+			for rows.Next() {
+				var account int
+				var ccy string
+				var freed decimalScan
+				if err := rows.Scan(&account, &ccy, &freed); err != nil {
+					return err
+				}
+				move(account, ccy, freed.d, freed.d.Neg())
+			}
+			return rows.Err()
 		}
 		b := &pgx.Batch{}
 		for i := range events {
@@ -407,36 +457,50 @@ func (n *Node) settle(ctx context.Context, m Market, events []engine.Event) erro
 			id := int64(e.OrderID)
 			switch e.Kind {
 			case engine.EvAccepted:
-				b.Queue(`UPDATE orders SET status = 'OPEN' WHERE id = $1 AND status = 'PENDING'`, id)
+				b.Queue(sqlAccept, id)
 			case engine.EvTrade:
 				buy, sell := int64(e.OrderID), int64(e.Maker)
 				taker := "BUY"
 				if e.Side == engine.Sell {
 					buy, sell, taker = sell, buy, "SELL"
 				}
-				qty := numeric(e.Qty, m.QtyDecimals)
-				cost := numeric(e.Price*e.Qty, m.PriceDecimals+m.QtyDecimals)
-				b.Queue(sqlBuyHold, buy, qty, cost)
-				b.Queue(sqlBuyOrder, buy, qty)
-				b.Queue(sqlCredit, buy, qty, m.Base)
-				b.Queue(sqlSellHold, sell, qty)
-				b.Queue(sqlSellOrder, sell, qty)
-				b.Queue(sqlCredit, sell, cost, m.Quote)
-				b.Queue(sqlTrade, m.Symbol, int64(e.TradeSeq), numeric(e.Price, m.PriceDecimals), qty, buy, sell, taker)
+				qty := decimal.New(e.Qty, -m.QtyDecimals)
+				cost := decimal.New(e.Price*e.Qty, -(m.PriceDecimals + m.QtyDecimals))
+				qtyN := numeric(e.Qty, m.QtyDecimals)
+				// The buyer pays cost from what its order held at its limit
+				// (price × qty) and gets the difference back; the seller's
+				// reserved base goes to the buyer.
+				b.Queue(sqlBuyFill, buy, qtyN).QueryRow(func(row pgx.Row) error {
+					var account int
+					var held decimalScan
+					if err := row.Scan(&account, &held); err != nil {
+						return fmt.Errorf("trading: settle trade %d buy order %d: %w", e.TradeSeq, buy, err)
+					}
+					move(account, m.Quote, held.d.Sub(cost), held.d.Neg())
+					move(account, m.Base, qty, decimal.Zero)
+					return nil
+				})
+				b.Queue(sqlSellFill, sell, qtyN).QueryRow(func(row pgx.Row) error {
+					var account int
+					if err := row.Scan(&account); err != nil {
+						return fmt.Errorf("trading: settle trade %d sell order %d: %w", e.TradeSeq, sell, err)
+					}
+					move(account, m.Base, decimal.Zero, qty.Neg())
+					move(account, m.Quote, cost, decimal.Zero)
+					return nil
+				})
+				b.Queue(sqlTrade, m.Symbol, int64(e.TradeSeq), numeric(e.Price, m.PriceDecimals), qtyN, buy, sell, taker)
 			case engine.EvDone:
-				b.Queue(sqlRelease, id)
-				b.Queue(sqlClose, id, doneStatus[e.Reason], nil)
+				b.Queue(sqlClose, id, doneStatus[e.Reason], nil, openStatuses).Query(release)
 			case engine.EvModified:
 				// The order now holds its old hold, less what fills took,
 				// plus the full hold of the modified order reserved by
 				// Store.Modify: keep exactly the new order's hold.
-				price, qty := numeric(e.Price, m.PriceDecimals), numeric(e.Qty, m.QtyDecimals)
-				target := qty
+				target := numeric(e.Qty, m.QtyDecimals)
 				if e.Side == engine.Buy {
 					target = numeric(e.Price*e.Qty, m.PriceDecimals+m.QtyDecimals)
 				}
-				b.Queue(sqlModifyRelease, id, target)
-				b.Queue(sqlModifyOrder, id, price, qty, target)
+				b.Queue(sqlModify, id, numeric(e.Price, m.PriceDecimals), numeric(e.Qty, m.QtyDecimals), target).Query(release)
 			case engine.EvRejected:
 				if e.Reason == engine.ReasonUnknownOrder {
 					// A cancel or modify of an order the engine had
@@ -444,12 +508,36 @@ func (n *Node) settle(ctx context.Context, m Market, events []engine.Event) erro
 					continue
 				}
 				// A rejected placement leaves a pending order behind.
-				b.Queue(sqlRelease+` AND o.status = 'PENDING'`, id)
-				b.Queue(`UPDATE orders SET status = 'REJECTED', hold = 0, reason = $2 WHERE id = $1 AND status = 'PENDING'`, id, e.Reason.String())
+				b.Queue(sqlClose, id, "REJECTED", e.Reason.String(), pendingStatuses).Query(release)
 			}
 		}
 		b.Queue(`UPDATE settlement_cursors SET "lastSeq" = $2 WHERE symbol = $1 AND "lastSeq" < $2`, m.Symbol, int64(events[len(events)-1].Seq))
-		return tx.SendBatch(ctx, b).Close()
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return err
+		}
+		if len(deltas) == 0 {
+			return nil
+		}
+		keys := make([]balanceKey, 0, len(deltas))
+		for k, d := range deltas {
+			if !d.available.IsZero() || !d.reserved.IsZero() {
+				keys = append(keys, k)
+			}
+		}
+		slices.SortFunc(keys, func(a, b balanceKey) int {
+			return cmp.Or(cmp.Compare(a.account, b.account), cmp.Compare(a.ccy, b.ccy))
+		})
+		accounts, ccys := make([]int, len(keys)), make([]string, len(keys))
+		avail, reserved := make([]string, len(keys)), make([]string, len(keys))
+		for i, k := range keys {
+			accounts[i], ccys[i] = k.account, k.ccy
+			avail[i], reserved[i] = deltas[k].available.String(), deltas[k].reserved.String()
+		}
+		if _, err := tx.Exec(ctx, sqlLockBalances, accounts, ccys); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, sqlMoveBalances, accounts, ccys, avail, reserved)
+		return err
 	})
 }
 

@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/polystore/polystore/apps/trading/engine"
@@ -131,16 +132,8 @@ func (s *System) setup(ctx context.Context, env *demo.Env) error {
 			return err
 		}
 	}
-	for i := range s.Accounts {
-		owner := "trader-" + strconv.Itoa(i+1)
-		var id int
-		err := s.pool.QueryRow(ctx, `SELECT id FROM accounts WHERE owner = $1`, owner).Scan(&id)
-		if err != nil {
-			if id, err = store.CreateAccount(ctx, owner, demoFunds); err != nil {
-				return err
-			}
-		}
-		s.accounts = append(s.accounts, id)
+	if s.accounts, err = seedAccounts(ctx, s.pool, s.Accounts, store.Markets()); err != nil {
+		return err
 	}
 	var redisPrefix string
 	if env.Redis != nil {
@@ -154,6 +147,42 @@ func (s *System) setup(ctx context.Context, env *demo.Env) error {
 	s.node = node
 	s.api, err = NewAPI(store, node)
 	return err
+}
+
+// seedAccounts creates the demo accounts trader-1..n with demoFunds as
+// their deposits, in one transaction; accounts that exist are kept as
+// they are. It returns their ids in order.
+func seedAccounts(ctx context.Context, pool *pgxpool.Pool, n int, markets []Market) ([]int, error) {
+	owners := make([]string, n)
+	for i := range owners {
+		owners[i] = "trader-" + strconv.Itoa(i+1)
+	}
+	var ccys, amounts []string
+	for _, c := range Currencies(markets) {
+		amount := demoFunds[c]
+		if amount == "" {
+			amount = "0"
+		}
+		ccys, amounts = append(ccys, c), append(amounts, amount)
+	}
+	var ids []int
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO accounts (owner) SELECT unnest($1::text[]) ON CONFLICT (owner) DO NOTHING`, owners); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO balances ("accountId", currency, available, deposited)
+			SELECT a.id, c.ccy, c.amount, c.amount FROM accounts a, unnest($2::text[], $3::numeric[]) AS c(ccy, amount)
+			WHERE a.owner = ANY($1) ON CONFLICT ("accountId", currency) DO NOTHING`, owners, ccys, amounts); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT id FROM accounts WHERE owner = ANY($1) ORDER BY id`, owners)
+		if err != nil {
+			return err
+		}
+		ids, err = pgx.CollectRows(rows, pgx.RowTo[int])
+		return err
+	})
+	return ids, err
 }
 
 // Handler implements demo.System: the order API.
