@@ -34,7 +34,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	env := demo.TestEnv(t, "tenancy")
 	hub := sse.NewHub()
 	env.Publish = func(event string, data any) { _ = hub.Publish("tenancy", event, data) }
-	sys := &tenancy.System{Tenants: 4, FloodFactor: 3}
+	sys := &tenancy.System{Tenants: 4, FloodFactor: 5}
 	require.NoError(t, sys.Setup(context.Background(), env))
 	t.Cleanup(func() { _ = sys.Close(context.Background()) })
 	srv := httptest.NewServer(demo.Handler([]demo.Info{sys.Info()}, []demo.System{sys}, hub, nil))

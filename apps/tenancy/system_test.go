@@ -25,7 +25,7 @@ func TestSystemRunsTheDemo(t *testing.T) {
 		events = map[string]int{}
 	)
 	env.Publish = func(event string, _ any) { mu.Lock(); events[event]++; mu.Unlock() }
-	sys := &tenancy.System{Tenants: 4, FloodFactor: 3}
+	sys := &tenancy.System{Tenants: 4, FloodFactor: 5}
 	require.NoError(t, sys.Setup(ctx, env))
 	t.Cleanup(func() { _ = sys.Close(context.Background()) })
 	roles := sys.Roles()
