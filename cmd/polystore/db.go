@@ -12,14 +12,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/polystore/polystore/postgres/migrate"
+	"github.com/polystore/polystore/postgres/psl"
 )
 
 func newDBCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "db",
-		Short: "Work on the database without migration files: push, execute, seed",
-		Long: `db changes the database directly, like Prisma's "prisma db" commands:
+		Short: "Work on the database without migration files: pull, push, execute, seed",
+		Long: `db works on the database directly, like Prisma's "prisma db" commands:
 
+  pull     write the live database's tables and enums into schema.prisma
   push     make the database match schema.prisma without writing a migration
            (prototyping; refuses to lose data unless --accept-data-loss)
   execute  run a SQL script (a file or stdin) against the datasource
@@ -28,7 +30,88 @@ func newDBCmd() *cobra.Command {
 The database is the schema's datasource url, DATABASE_URL or POLYSTORE_PG_URL,
 or --url.`,
 	}
-	cmd.AddCommand(newDBPushCmd(), newDBExecuteCmd(), newDBSeedCmd())
+	cmd.AddCommand(newDBPullCmd(), newDBPushCmd(), newDBExecuteCmd(), newDBSeedCmd())
+	return cmd
+}
+
+// pullHead is the datasource a pulled schema starts with when there is no
+// schema file yet.
+const pullHead = `datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+`
+
+func newDBPullCmd() *cobra.Command {
+	var f migrateFlags
+	var print bool
+	cmd := &cobra.Command{
+		Use:   "pull",
+		Short: "Write the live database's tables and enums into schema.prisma",
+		Long: `pull introspects the database and writes its tables and enums as models and
+enums into schema.prisma (prisma db pull): types with their native types,
+keys, indexes, defaults, relations from foreign keys with their back-relation
+fields, and @map/@@map where a name is not a valid identifier. The schema's
+datasource and generator blocks are kept; its models and enums are replaced.
+Without a schema file, one is created with a PostgreSQL datasource. The result
+round-trips: migrate diff between it and the database is empty.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			path := f.schemaPath()
+			head := []byte(pullHead)
+			st, statErr := os.Stat(path)
+			if statErr == nil && st.IsDir() {
+				return &exitError{code: 2, err: fmt.Errorf("%s is a folder: pull writes one file; pass --schema path/to/schema.prisma", path)}
+			}
+			var s *psl.Schema
+			if statErr == nil {
+				file, err := psl.ParseFile(path)
+				if err != nil {
+					return err
+				}
+				var configs []psl.Decl
+				for _, d := range file.Decls {
+					if _, ok := d.(*psl.ConfigBlock); ok {
+						configs = append(configs, d)
+					}
+				}
+				head = psl.Format(&psl.File{Name: file.Name, Decls: configs})
+				s, _ = psl.LoadFile(path) // for the datasource url; models may be stale
+			}
+			pool, err := f.pool(ctx, s)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			live, err := migrate.Introspect(ctx, pool, &migrate.IntrospectOpts{Schemas: f.schemas})
+			if err != nil {
+				return err
+			}
+			body := migrate.PullSchema(live)
+			if len(strings.TrimSpace(string(body))) == 0 {
+				return &exitError{code: 1, err: errors.New("the database has no tables or enums to pull; the schema was left as it is")}
+			}
+			out, err := psl.FormatSource(path, append(append(head, '\n'), body...))
+			if err != nil {
+				return fmt.Errorf("the pulled schema does not parse (please report this): %w", err)
+			}
+			if print {
+				_, err := cmd.OutOrStdout().Write(out)
+				return err
+			}
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return err
+			}
+			if err := os.WriteFile(path, out, 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Introspected %d table(s) and %d enum(s) into %s.\n", len(live.Tables), len(live.Enums), path)
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().BoolVar(&print, "print", false, "print the schema instead of writing it")
 	return cmd
 }
 

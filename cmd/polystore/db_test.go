@@ -107,3 +107,42 @@ func TestDBSeed(t *testing.T) {
 	require.ErrorContains(t, err, "no seed command")
 	require.Equal(t, 2, exitCode(err))
 }
+
+func TestDBPull(t *testing.T) {
+	ctx := context.Background()
+	url := devenv.PostgresURL(t)
+	_, _, err := run(ctx, "db", "push", "--schema", writeSchema(t, t.TempDir(), cliSchema), "--url", url)
+	require.NoError(t, err)
+
+	// An existing schema keeps its datasource and generator; its models are replaced.
+	dir := t.TempDir()
+	p := writeSchema(t, dir, "generator client {\n  provider = \"polystore\"\n}\n\ndatasource db {\n  provider = \"postgresql\"\n  url = env(\"DATABASE_URL\")\n}\n\nmodel Stale {\n  id Int @id\n}\n")
+	out, _, err := run(ctx, "db", "pull", "--schema", p, "--url", url)
+	require.NoError(t, err)
+	require.Contains(t, out, "Introspected 2 table(s)")
+	src, err := os.ReadFile(p)
+	require.NoError(t, err)
+	require.Contains(t, string(src), "generator client {")
+	require.Contains(t, string(src), "model User {")
+	require.Contains(t, string(src), "@relation(fields: [authorId], references: [id]")
+	require.NotContains(t, string(src), "Stale")
+	out, _, err = run(ctx, "db", "push", "--schema", p, "--url", url)
+	require.NoError(t, err)
+	require.Contains(t, out, "already in sync", "the pulled schema round-trips")
+
+	// Without a schema file one is written; --print writes nothing.
+	fresh := filepath.Join(t.TempDir(), "prisma", "schema.prisma")
+	out, _, err = run(ctx, "db", "pull", "--schema", fresh, "--url", url, "--print")
+	require.NoError(t, err)
+	require.Contains(t, out, "datasource db {")
+	_, err = os.Stat(fresh)
+	require.True(t, os.IsNotExist(err))
+	_, _, err = run(ctx, "db", "pull", "--schema", fresh, "--url", url)
+	require.NoError(t, err)
+	_, err = os.Stat(fresh)
+	require.NoError(t, err)
+
+	empty := devenv.PostgresURL(t)
+	_, _, err = run(ctx, "db", "pull", "--schema", filepath.Join(t.TempDir(), "s.prisma"), "--url", empty)
+	require.ErrorContains(t, err, "no tables")
+}

@@ -52,3 +52,29 @@ func (n *NativeType) SQL() string {
 	}
 	return name + "(" + strings.Join(n.Args, ",") + ")"
 }
+
+// NativeFromSQL maps a PostgreSQL type as migrate introspects it
+// (VARCHAR(255), DECIMAL(10,2), TIMESTAMPTZ(6), SMALLINT...) to the scalar
+// type and the native type attribute that produce it: ("String",
+// "VarChar(255)"). ok is false for types without a native type attribute.
+// The attribute is returned even when it is the scalar's default type; the
+// caller leaves it out then.
+func NativeFromSQL(sql string) (scalar, attr string, ok bool) {
+	name, args := sql, ""
+	if i := strings.IndexByte(sql, '('); i >= 0 && strings.HasSuffix(sql, ")") {
+		name, args = sql[:i], sql[i:]
+	}
+	best := ""
+	for attrName, spec := range nativeTypes {
+		if spec.sql != name || (args != "" && spec.maxArgs == 0) {
+			continue
+		}
+		if best == "" || attrName < best { // deterministic (JsonB vs Json never share a SQL name)
+			best = attrName
+		}
+	}
+	if best == "" {
+		return "", "", false
+	}
+	return nativeTypes[best].scalars[0], best + strings.ReplaceAll(args, ",", ", "), true
+}
