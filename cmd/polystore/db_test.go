@@ -124,7 +124,7 @@ func TestDBPull(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(src), "generator client {")
 	require.Contains(t, string(src), "model User {")
-	require.Contains(t, string(src), "@relation(fields: [authorId], references: [id]")
+	require.Contains(t, string(src), "User     User @relation(fields: [authorId], references: [id])")
 	require.NotContains(t, string(src), "Stale")
 	out, _, err = run(ctx, "db", "push", "--schema", p, "--url", url)
 	require.NoError(t, err)

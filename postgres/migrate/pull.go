@@ -285,15 +285,9 @@ func pullEnumNames(p *puller) []string {
 var pslAction = map[string]string{"CASCADE": "Cascade", "RESTRICT": "Restrict", "NO ACTION": "NoAction",
 	"SET NULL": "SetNull", "SET DEFAULT": "SetDefault"}
 
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
-}
-
 // relations adds, for each foreign key of m, the relation field on m and
-// its back-relation field on the referenced model.
+// its back-relation field on the referenced model, named as prisma db pull
+// names them.
 func (p *puller) relations(m *pullModel) {
 	t := m.t
 	pairs := map[string]int{}
@@ -326,13 +320,23 @@ func (p *puller) relations(m *pullModel) {
 			args = append(args, strconv.Quote(relName))
 		}
 		args = append(args, "fields: ["+strings.Join(fields, ", ")+"]", "references: ["+strings.Join(refs, ", ")+"]")
-		args = append(args, "onDelete: "+pslAction[cmpOr(fk.OnDelete, "NO ACTION")], "onUpdate: "+pslAction[cmpOr(fk.OnUpdate, "NO ACTION")])
+		// Prisma's defaults are left out: onDelete SetNull when a foreign key
+		// column is optional, else Restrict; onUpdate Cascade.
+		onDelete, onUpdate := cmpOr(fk.OnDelete, "NO ACTION"), cmpOr(fk.OnUpdate, "NO ACTION")
+		if defDelete := map[bool]string{true: "SET NULL", false: "RESTRICT"}[optional]; onDelete != defDelete {
+			args = append(args, "onDelete: "+pslAction[onDelete])
+		}
+		if onUpdate != "CASCADE" {
+			args = append(args, "onUpdate: "+pslAction[onUpdate])
+		}
 		if fk.Name != constraintName(t.Name, fk.Columns, "fkey") {
 			args = append(args, "map: "+strconv.Quote(fk.Name))
 		}
-		fname := lowerFirst(to.name)
+		// Prisma's names: the target model's name, or with a relation name
+		// <Target>_<relation>.
+		fname := to.name
 		if relName != "" {
-			fname = lowerFirst(to.name) + "_" + strings.Join(fields, "_")
+			fname = to.name + "_" + relName
 		}
 		fname = m.unique(fname)
 		typ := to.name
@@ -347,9 +351,9 @@ func (p *puller) relations(m *pullModel) {
 		if uniqueOn(t, fk.Columns) {
 			back = m.name + "?"
 		}
-		bname := lowerFirst(m.name)
+		bname := m.name
 		if relName != "" {
-			bname = lowerFirst(m.name) + "_" + strings.Join(fields, "_")
+			bname = m.name + "_" + relName
 		}
 		bname = to.unique(bname)
 		line := bname + " " + back
@@ -421,11 +425,11 @@ func (p *puller) manyToMany(jt *Table) {
 	}
 	if a == b { // a self relation needs both ends on the one model
 		attr = " @relation(" + strconv.Quote(rel) + ")"
-		a.fields = append(a.fields, a.unique(ident("A_"+rel))+" "+a.name+"[]"+attr, a.unique(ident("B_"+rel))+" "+a.name+"[]"+attr)
+		a.fields = append(a.fields, a.unique(a.name+"_A")+" "+a.name+"[]"+attr, a.unique(a.name+"_B")+" "+a.name+"[]"+attr)
 		return
 	}
-	a.fields = append(a.fields, a.unique(lowerFirst(b.name))+" "+b.name+"[]"+attr)
-	b.fields = append(b.fields, b.unique(lowerFirst(a.name))+" "+a.name+"[]"+attr)
+	a.fields = append(a.fields, a.unique(b.name)+" "+b.name+"[]"+attr)
+	b.fields = append(b.fields, b.unique(a.name)+" "+a.name+"[]"+attr)
 }
 
 // blockAttrs adds @@id, @@unique, @@index and @@map.
