@@ -5,7 +5,7 @@ BENCHSTAT     ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009
 BENCH         ?= .
 BENCHCOUNT    ?= 6
 
-.PHONY: bin/polystore test lint fmt fmt-check vet staticcheck unit clock-check cluster-check bench demo doctor serve mongoose-fixtures prisma-fixtures
+.PHONY: bin/polystore test lint fmt fmt-check vet staticcheck unit clock-check cluster-check bench bench-shop demo doctor serve mongoose-fixtures prisma-fixtures
 
 ## test: everything CI checks — formatting, vet, staticcheck, all tests with -race, and the
 ## clock-sensitive packages again with their clocks ten years ahead and behind
@@ -51,6 +51,12 @@ fmt:
 bench:
 	cd bench && $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count $(BENCHCOUNT) ./... | tee ../bench.out
 	$(BENCHSTAT) bench.out
+
+## bench-shop: the flash-sale shop's table — reservation decisions/s on one hot SKU against the
+## guide's Redlock + GET/SET in the same run, then POST /shop/reservations at constant rates over
+## HTTP with all stores up to the knee (docs/benchmarks.md); about two minutes
+bench-shop:
+	cd bench && POLYSTORE_BENCH=1 $(GO) test -count=1 -run TestShopBenchTable -v -timeout 20m ./shop/
 
 ## mongoose-fixtures: rerun mongo/odm's parity cases through Mongoose (needs Node >= 20.19 and npm);
 ## TestMongooseParity compares odm with the committed fixtures.json, so tests never need Node

@@ -1,0 +1,215 @@
+package shop
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	polyshop "github.com/polystore/polystore/apps/shop"
+	"github.com/polystore/polystore/bench/internal/redisbench"
+	"github.com/polystore/polystore/internal/demo"
+	"github.com/polystore/polystore/internal/loadgen"
+)
+
+// Goals of the end-to-end run (issue "Reference system 1").
+const (
+	goalP99        = 20 * time.Millisecond
+	goalSoldOutP99 = 5 * time.Millisecond
+)
+
+// envRates reads POLYSTORE_BENCH_RATES ("1000,2000,5000"), else def.
+func envRates(def []int) []int {
+	v := os.Getenv("POLYSTORE_BENCH_RATES")
+	if v == "" {
+		return def
+	}
+	var out []int
+	for _, f := range strings.Split(v, ",") {
+		if n, err := strconv.Atoi(strings.TrimSpace(f)); err == nil && n > 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(name)); err == nil && d > 0 {
+		return d
+	}
+	return def
+}
+
+func loadAvg() string {
+	out, err := exec.Command("uptime").Output()
+	if err != nil {
+		return "?"
+	}
+	s := strings.TrimSpace(string(out))
+	if i := strings.Index(s, "load average"); i >= 0 {
+		return s[i:]
+	}
+	return s
+}
+
+// TestShopBenchTable prints the shop's benchmark table: reservation
+// decisions/s on one hot SKU, polystore vs the guide in the same run, and
+// `POST /shop/reservations` at constant rates (open loop, internal/loadgen)
+// against the shop served over real HTTP on loopback with all its stores
+// (PostgreSQL catalog, Redis, MongoDB history), up to the knee: the highest
+// rate whose p99 stays within 20 ms with every request answered 201. Then
+// sold-out answers at the knee's rate (goal p99 <= 5 ms). It asserts no
+// speed: it reports. Run it with
+//
+//	make bench-shop        # or: cd bench && POLYSTORE_BENCH=1 go test -run TestShopBenchTable -v ./shop/
+//
+// POLYSTORE_BENCH_RATES (default 1000,2000,5000,7500,10000,15000),
+// POLYSTORE_BENCH_STEP (default 5s per rate and side) and
+// POLYSTORE_BENCH_PART (decisions or http; default both) tune the run.
+func TestShopBenchTable(t *testing.T) {
+	if os.Getenv("POLYSTORE_BENCH") != "1" {
+		t.Skip("set POLYSTORE_BENCH=1 to run the shop's benchmark table (about two minutes)")
+	}
+	ctx := context.Background()
+	step := envDuration("POLYSTORE_BENCH_STEP", 5*time.Second)
+	t.Logf("machine load before: %s", loadAvg())
+
+	part := os.Getenv("POLYSTORE_BENCH_PART") // "decisions", "http" or both
+	var sb strings.Builder
+
+	// 1. Decisions/s on one hot SKU, both sides in this run.
+	c := redisbench.Client(t)
+	type row struct {
+		name      string
+		n         int
+		poly, gd  float64
+		gdFailPct float64
+	}
+	var rows []row
+	for _, n := range []int{callers, manyCallers, 1} {
+		if part == "http" {
+			break
+		}
+		// Rounds alternate between the two sides so that a burst of load
+		// on the shared machine hits both alike.
+		polyFn, guideFn := polystoreReserve(t, c), guideReserve(t, c)
+		var polyN, guideN, guideFail, polyT, guideT float64
+		const rounds = 5
+		for range rounds {
+			for _, side := range []int{0, 1} {
+				fn := polyFn
+				if side == 1 {
+					fn = guideFn
+				}
+				t0 := time.Now()
+				rate, fail, err := decisionRate(ctx, fn, n, step/rounds)
+				if err != nil {
+					t.Fatal(err)
+				}
+				el := time.Since(t0).Seconds()
+				if side == 0 {
+					polyN, polyT = polyN+rate*el, polyT+el
+				} else {
+					guideN, guideT, guideFail = guideN+rate*el, guideT+el, guideFail+fail/rounds
+				}
+			}
+		}
+		rows = append(rows, row{fmt.Sprintf("%d callers", n), n, polyN / polyT, guideN / guideT, guideFail})
+	}
+	fmt.Fprintf(&sb, "\nreservation decisions/s, one hot SKU, Redis (%s per side, in alternating rounds)\n", step)
+	fmt.Fprintf(&sb, "%-12s %14s %14s %8s %16s\n", "callers", "polystore", "guide", "ratio", "guide lock fails")
+	for _, r := range rows {
+		fmt.Fprintf(&sb, "%-12s %14.0f %14.0f %7.1fx %15.1f%%\n", r.name, r.poly, r.gd, r.poly/max(r.gd, 1e-9), r.gdFailPct)
+	}
+	t.Log(sb.String())
+	t.Logf("machine load after decisions: %s", loadAvg())
+
+	if part == "decisions" {
+		return
+	}
+
+	// 2. End to end over HTTP with all stores.
+	env := demo.TestEnv(t, "shop")
+	sys := polyshop.NewSystem().(*polyshop.System)
+	if err := sys.Setup(ctx, env); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sys.Close(context.Background()) })
+	app := sys.App()
+	mux := http.NewServeMux()
+	mux.Handle("/shop/", http.StripPrefix("/shop", sys.Handler()))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	base := "http://" + ln.Addr().String()
+
+	var seq atomic.Int64
+	run := func(productID string, rate int) (*loadgen.Report, error) {
+		body := []byte(`{"productId":"` + productID + `","quantity":1}`)
+		return loadgen.Run(ctx, loadgen.Config{
+			Rate: rate, Duration: step, Timeout: 5 * time.Second,
+			Targeter: func(tg *loadgen.Target) error {
+				n := seq.Add(1)
+				tg.Method, tg.URL, tg.Body = http.MethodPost, base+"/shop/reservations", body
+				tg.Header = http.Header{
+					"Content-Type":             {"application/json"},
+					polyshop.HeaderUser:        {"u" + strconv.FormatInt(n%200_000, 10)},
+					polyshop.HeaderIdempotency: {"k" + strconv.FormatInt(n, 10)},
+				}
+				return nil
+			},
+		})
+	}
+
+	sb.Reset()
+	fmt.Fprintf(&sb, "\nPOST /shop/reservations, in stock, open loop, %s per rate, HTTP on loopback\n", step)
+	fmt.Fprintf(&sb, "%8s %10s %9s %9s %9s %9s  %s\n", "rate/s", "answered/s", "p50", "p99", "p99.9", "max", "codes")
+	knee := 0
+	for i, rate := range envRates([]int{1000, 2000, 5000, 7500, 10000, 15000}) {
+		id := "bench" + strconv.Itoa(i)
+		if err := app.AddProduct(ctx, polyshop.Product{ID: id, Name: "Bench item", Price: "9.99"}, int64(rate)*int64(step/time.Second+1)*2); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := run(id, rate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all201 := rep.Codes[http.StatusCreated] == rep.Requests
+		fmt.Fprintf(&sb, "%8d %10.0f %9s %9s %9s %9s  %s\n", rate, rep.Throughput, loadgen.Round(rep.Total.P50), loadgen.Round(rep.Total.P99),
+			loadgen.Round(rep.Total.P999), loadgen.Round(rep.Total.Max), loadgen.CodeString(rep.Codes))
+		if rep.Total.P99 <= goalP99 && all201 {
+			knee = rate
+		} else if knee > 0 || i >= 2 {
+			break // past the knee: higher rates only queue
+		}
+	}
+	fmt.Fprintf(&sb, "knee (highest rate with p99 <= %s and every answer 201): %d/s (goal >= 10000/s; p99 <= 20 ms at 5000/s)\n", goalP99, knee)
+
+	// 3. Sold-out answers.
+	if err := app.AddProduct(ctx, polyshop.Product{ID: "soldout", Name: "Gone", Price: "9.99"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	soldRate := max(knee, 1000)
+	rep, err := run("soldout", soldRate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(&sb, "sold out at %d/s: answered %.0f/s, p50 %s, p99 %s (goal <= %s), p99.9 %s, max %s, codes %s\n", soldRate, rep.Throughput,
+		loadgen.Round(rep.Total.P50), loadgen.Round(rep.Total.P99), goalSoldOutP99, loadgen.Round(rep.Total.P999), loadgen.Round(rep.Total.Max), loadgen.CodeString(rep.Codes))
+	t.Log(sb.String())
+	t.Logf("machine load after: %s", loadAvg())
+	if rep.Codes[http.StatusConflict] != rep.Requests {
+		t.Errorf("sold-out run: want every answer 409, got %s", loadgen.CodeString(rep.Codes))
+	}
+}
