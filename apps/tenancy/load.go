@@ -138,6 +138,8 @@ type runState struct {
 	firstErr string
 	revoked  int64 // requests with a revoked token
 	revOK    int64 // of which refused with 401
+	// latencies of served tenant requests: the quiet tenants', the flooding tenant's
+	quietLat, floodLat []time.Duration
 }
 
 // TenantLive is one tenant's row of the page's "tenants" event.
@@ -524,6 +526,15 @@ func (s *System) Run(ctx context.Context, opts demo.RunOptions, progress func(de
 
 func msf(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
+// pct returns the p-th percentile of ds in milliseconds (0 when empty); it sorts ds.
+func pct(ds []time.Duration, p int) float64 {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	return msf(ds[min(len(ds)-1, len(ds)*p/100)])
+}
+
 type tenantRow struct {
 	TenantID string `json:"tenantId"`
 }
@@ -613,6 +624,11 @@ func (st *runState) observe(tenants []*demoTenant, p pending, r *loadgen.Result)
 		return
 	}
 	ts.ok++
+	if p.tenant == flood {
+		st.floodLat = append(st.floodLat, r.Latency)
+	} else {
+		st.quietLat = append(st.quietLat, r.Latency)
+	}
 	switch p.op {
 	case opListProjects, opListTasks, opListRecords:
 		decodeRows()
@@ -691,6 +707,9 @@ func (s *System) summarize(rep *loadgen.Report, st *runState, plan loadPlan, bef
 		{Key: "attacks", Label: "attacks", Value: float64(attacks)},
 		{Key: "rows", Label: "tenant rows checked", Value: float64(st.rows)},
 		{Key: "quota", Label: "quota per tenant", Value: float64(plan.quota), Unit: "/s"},
+		{Key: "quietp50", Label: "quiet tenants p50 (served)", Value: pct(st.quietLat, 50), Unit: "ms"},
+		{Key: "quietp99", Label: "quiet tenants p99 (served)", Value: pct(st.quietLat, 99), Unit: "ms"},
+		{Key: "floodp99", Label: s.tenants[flood].Name + " p99 (served)", Value: pct(st.floodLat, 99), Unit: "ms"},
 	}}
 	add := func(name string, ok bool, format string, a ...any) {
 		sum.Checks = append(sum.Checks, demo.Check{Name: name, OK: ok, Detail: fmt.Sprintf(format, a...)})
