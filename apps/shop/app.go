@@ -52,6 +52,8 @@ type App struct {
 	acfg    AppConfig
 	store   *Store
 	catalog *cache.Cache
+	history *History
+	wake    chan struct{}
 
 	saleRunning atomic.Bool
 
@@ -79,7 +81,7 @@ func NewApp(client rueidis.Client, cfg AppConfig) (*App, error) {
 	if cfg.SaleCatalogTTL <= 0 {
 		cfg.SaleCatalogTTL = 30 * time.Second
 	}
-	a := &App{Shop: &Shop{cfg: cfg.Config, redis: client}, limiter: lim, products: map[string]Product{}, acfg: cfg}
+	a := &App{Shop: &Shop{cfg: cfg.Config, redis: client}, limiter: lim, products: map[string]Product{}, acfg: cfg, wake: make(chan struct{}, 1)}
 	if cfg.PG != nil {
 		if a.store, err = NewStore(cfg.PG); err != nil {
 			return nil, err
@@ -104,7 +106,17 @@ func (a *App) Prepare(ctx context.Context) error {
 	if a.store == nil {
 		return nil
 	}
-	return Migrate(ctx, a.acfg.PG)
+	if err := Migrate(ctx, a.acfg.PG); err != nil {
+		return err
+	}
+	if a.acfg.Mongo != nil && a.history == nil {
+		h, err := NewHistory(ctx, a.acfg.Mongo)
+		if err != nil {
+			return err
+		}
+		a.history = h
+	}
+	return nil
 }
 
 // SetSaleRunning switches product reads to the sale's shorter cache TTL
@@ -193,6 +205,7 @@ func (a *App) product(id string) (Product, bool) {
 //	GET  /products/{id}
 //	POST /reservations              {"productId","quantity"} + Idempotency-Key
 //	POST /orders                    {"productId","reservationId"}
+//	GET  /orders                    the caller's orders, newest first (?limit=, default 50)
 //	GET  /stats                     stock counters of every product
 //
 // The caller is named by the X-User-Id header; each user is rate limited.
@@ -202,6 +215,7 @@ func (a *App) Handler() http.Handler {
 	mux.HandleFunc("GET /products/{id}", a.getProduct)
 	mux.Handle("POST /reservations", a.limited(a.postReservation))
 	mux.Handle("POST /orders", a.limited(a.postOrder))
+	mux.Handle("GET /orders", a.limited(a.getOrders))
 	mux.HandleFunc("GET /stats", a.getStats)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &Error{Status: http.StatusNotFound, Code: CodeNotFound, Message: "no route " + r.Method + " " + r.URL.Path})
@@ -346,7 +360,11 @@ func (a *App) postOrder(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	c, err := a.Confirm(r.Context(), user, b.ProductID, b.ReservationID)
+	if _, err := a.Product(r.Context(), b.ProductID); err != nil {
+		writeError(w, err)
+		return
+	}
+	c, err := a.ConfirmOrder(r.Context(), user, b.ProductID, b.ReservationID)
 	if err != nil {
 		writeError(w, err)
 		return

@@ -60,9 +60,12 @@ func TestDashboardInBrowser(t *testing.T) {
 	b.WaitText("#rps", 60*time.Second, func(s string) bool { return s != "–" })
 	sum := <-done
 	require.NotNil(t, sum)
+	_ = hub.Publish("shop", "summary", sum) // as the demo runner does
 	require.True(t, sum.OK(), "%+v", sum.Checks)
 	b.WaitText("#sold", 10*time.Second, func(s string) bool { return number(s) > 0 })
 	require.Equal(t, "0", b.Text("#oversold"))
+	b.WaitText("#orders", 10*time.Second, func(s string) bool { return number(s) > 0 })
+	b.WaitText("#history", 10*time.Second, func(s string) bool { return number(s) > 0 })
 	for _, c := range []string{"stock", "rate", "latency"} {
 		require.Greater(t, b.ChartPoints(c), 1, "chart %s has points", c)
 	}

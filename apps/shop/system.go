@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -75,8 +76,9 @@ func (s *System) Setup(ctx context.Context, env *demo.Env) error {
 	s.setSale(ids)
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel = cancel
-	s.wg.Add(2)
+	s.wg.Add(3)
 	go func() { defer s.wg.Done(); app.RunReaper(wctx) }()
+	go func() { defer s.wg.Done(); app.RunWorker(wctx) }()
 	go func() { defer s.wg.Done(); s.publishStats(wctx) }()
 	return nil
 }
@@ -186,6 +188,8 @@ func (s *System) Run(ctx context.Context, opts demo.RunOptions, progress func(de
 	// Buyers pay for most reservations; the rest expire and go back on sale.
 	confirms := make(chan *loadgen.Result, 4096)
 	var confirmed, confirmErrors atomic.Int64
+	var omu sync.Mutex
+	var observed []string // order ids the buyers were given
 	var cwg sync.WaitGroup
 	for range 8 {
 		cwg.Add(1)
@@ -209,9 +213,18 @@ func (s *System) Run(ctx context.Context, opts demo.RunOptions, progress func(de
 					confirmErrors.Add(1)
 					continue
 				}
+				var order OrderResult
+				derr := json.NewDecoder(resp.Body).Decode(&order)
 				_ = resp.Body.Close()
 				if resp.StatusCode == http.StatusCreated || resp.StatusCode == http.StatusOK {
+					if derr != nil || order.OrderID == "" {
+						confirmErrors.Add(1)
+						continue
+					}
 					confirmed.Add(1)
+					omu.Lock()
+					observed = append(observed, order.OrderID)
+					omu.Unlock()
 				} else if resp.StatusCode != http.StatusConflict && resp.StatusCode != http.StatusServiceUnavailable {
 					// 409: the reservation expired (a slow buyer); 503: retry later
 					confirmErrors.Add(1)
@@ -252,6 +265,7 @@ func (s *System) Run(ctx context.Context, opts demo.RunOptions, progress func(de
 			{Key: "remaining", Label: "remaining", Value: float64(st.Remaining)},
 			{Key: "held", Label: "held", Value: float64(st.Held)},
 			{Key: "oversold", Label: "oversold", Value: float64(st.Oversold)},
+			{Key: "orders", Value: float64(confirmed.Load())},
 			{Key: "reserved_rate", Value: delta(http.StatusCreated)},
 			{Key: "sold_out_rate", Value: delta(http.StatusConflict)},
 			{Key: "sold_out", Value: float64(snap.Codes[http.StatusConflict])},
@@ -290,12 +304,26 @@ func (s *System) Run(ctx context.Context, opts demo.RunOptions, progress func(de
 	}
 	s.env.Emit("stats", st)
 
+	// The worker writes every confirmed order's inventory change and
+	// history; wait for it, then check the three stores agree.
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 60*time.Second)
+	drainErr := s.app.Drain(dctx)
+	cancel()
+	omu.Lock()
+	v, verr := s.app.Verify(context.WithoutCancel(ctx), ids, observed)
+	omu.Unlock()
+	if verr != nil {
+		return nil, verr
+	}
+
 	sum := &demo.Summary{Metrics: []demo.Metric{
 		{Key: "requests", Label: "reservation requests", Value: float64(rep.Requests)},
 		{Key: "throughput", Label: "answered", Value: rep.Throughput, Unit: "/s"},
 		{Key: "reserved", Label: "reservations", Value: float64(rep.Codes[http.StatusCreated])},
 		{Key: "sold_out", Label: "sold-out answers", Value: float64(rep.Codes[http.StatusConflict])},
 		{Key: "confirmed", Label: "orders confirmed", Value: float64(confirmed.Load())},
+		{Key: "orders", Label: "orders in PostgreSQL", Value: float64(v.Orders)},
+		{Key: "history", Label: "order history documents", Value: float64(v.HistoryDocs)},
 		{Key: "sold", Label: "units sold", Value: float64(st.Sold)},
 		{Key: "initial", Label: "units on sale", Value: float64(st.Initial)},
 		{Key: "p50", Label: "p50", Value: ms2(rep.Total.P50), Unit: "ms"},
@@ -311,11 +339,24 @@ func (s *System) Run(ctx context.Context, opts demo.RunOptions, progress func(de
 				samples.Load()-imbalances.Load(), samples.Load(), st.Initial, st.Remaining, st.Held, st.Sold)},
 		demo.Check{Name: "expired reservations returned", OK: st.Held == 0,
 			Detail: fmt.Sprintf("%d units still held after the reservations' TTL", st.Held)},
+		demo.Check{Name: "every confirmed order stored once in each store", OK: drainErr == nil && v.OK() && v.Orders == v.Changes && v.HistoryDocs >= v.Orders && int64(v.Observed) <= v.Orders,
+			Detail: verifyDetail(v, drainErr)},
 		demo.Check{Name: "no wrong answers", OK: rep.Codes[http.StatusInternalServerError] == 0 && rep.Codes[0] == 0 && confirmErrors.Load() == 0,
 			Detail: fmt.Sprintf("answers %s (503 = a store was unreachable or overloaded, with Retry-After); %d failed confirmations",
 				loadgen.CodeString(rep.Codes), confirmErrors.Load())},
 	)
 	return sum, nil
+}
+
+func verifyDetail(v *Verification, drainErr error) string {
+	if drainErr != nil {
+		return "the worker did not drain: " + drainErr.Error()
+	}
+	if !v.OK() {
+		return strings.Join(v.Problems, "; ")
+	}
+	return fmt.Sprintf("%d orders (%d units = units sold in Redis = inventory sold in PostgreSQL), %d inventory changes, %d history documents; totals exact decimals; %d confirmations seen by buyers all stored",
+		v.Orders, v.OrderedUnits, v.Changes, v.HistoryDocs, v.Observed)
 }
 
 func ms2(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

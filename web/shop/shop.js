@@ -25,7 +25,7 @@
       ps.set("held", ps.fmt(s.held));
       ps.set("sold", ps.fmt(s.sold));
       ps.set("oversold", ps.fmt(s.oversold));
-      ps.set("history", ps.fmt(s.history));
+      if (s.history) ps.set("history", ps.fmt(s.history));
       document.getElementById("oversold-card").className = "card " + (s.oversold > 0 ? "bad" : "good");
       stock.push(now(), s.remaining, s.held, s.sold, s.oversold);
     },
@@ -36,6 +36,7 @@
       ps.set("soldout", ps.fmt(m.sold_out));
       ps.set("p50", ps.fmt(m.p50, "ms"));
       ps.set("p99", ps.fmt(m.p99, "ms"));
+      if (m.orders !== undefined) ps.set("orders", ps.fmt(m.orders));
       rate.push(now(), m.reserved_rate, m.sold_out_rate, m.error_rate);
       latency.push(now(), m.p50, m.p99, m.p999);
     },
@@ -48,6 +49,10 @@
       }
     },
     summary(s) {
+      for (const m of s.metrics || []) {
+        if (m.key === "history") ps.set("history", ps.fmt(m.value));
+        if (m.key === "confirmed") ps.set("orders", ps.fmt(m.value));
+      }
       const box = document.getElementById("summary");
       box.textContent = "";
       const h = document.createElement("h2");
