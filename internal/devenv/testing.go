@@ -349,3 +349,27 @@ func RedisOutages(t *testing.T, f func(t *testing.T, c rueidis.Client, fail func
 		})
 	}
 }
+
+// ExampleRedis connects to the Redis the tests use (resolving it as they
+// do) for Example functions, which have no testing.T. It returns a client,
+// a unique key prefix, and done, which removes the prefix's keys and
+// closes the client. It panics when no Redis can be found.
+func ExampleRedis(ctx context.Context) (rueidis.Client, string, func()) {
+	srv, err := ResolveRedis(ctx, nil)
+	if err != nil {
+		panic(err)
+	}
+	opt, err := RedisOption(srv.URL)
+	if err != nil {
+		panic(err)
+	}
+	client, err := rueidis.NewClient(opt)
+	if err != nil {
+		panic(err)
+	}
+	prefix := UniqueName("example:") + ":"
+	return client, prefix, func() {
+		_, _ = DeleteRedisPrefix(ctx, client, prefix)
+		client.Close()
+	}
+}

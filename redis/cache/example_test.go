@@ -6,12 +6,11 @@ import (
 
 	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/redis/cache"
-	"github.com/redis/rueidis"
 )
 
 func ExampleGet() {
 	ctx := context.Background()
-	client, prefix, done := exampleRedis(ctx)
+	client, prefix, done := devenv.ExampleRedis(ctx)
 	defer done()
 
 	c, err := cache.New(client, cache.Config{Prefix: prefix})
@@ -37,7 +36,7 @@ func ExampleGet() {
 
 func ExampleGetMany() {
 	ctx := context.Background()
-	client, prefix, done := exampleRedis(ctx)
+	client, prefix, done := devenv.ExampleRedis(ctx)
 	defer done()
 
 	c, err := cache.New(client, cache.Config{Prefix: prefix})
@@ -63,23 +62,4 @@ func ExampleGetMany() {
 	// loading [user:1 user:2 user:3]
 	// map[user:1:Ada user:2:Grace] <nil>
 	// map[user:1:Ada user:2:Grace] <nil>
-}
-
-// exampleRedis connects to the test Redis and gives a key prefix that is
-// removed by done.
-func exampleRedis(ctx context.Context) (rueidis.Client, string, func()) {
-	srv, err := devenv.ResolveRedis(ctx, nil)
-	if err != nil {
-		panic(err)
-	}
-	opt, _ := devenv.RedisOption(srv.URL)
-	client, err := rueidis.NewClient(opt)
-	if err != nil {
-		panic(err)
-	}
-	prefix := devenv.UniqueName("example:") + ":"
-	return client, prefix, func() {
-		_, _ = devenv.DeleteRedisPrefix(ctx, client, prefix)
-		client.Close()
-	}
 }

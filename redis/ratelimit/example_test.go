@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/redis/ratelimit"
 )
 
@@ -29,4 +30,45 @@ func ExampleNewLocal() {
 	// true 1 0s
 	// true 0 0s
 	// false 0 100ms
+}
+
+func ExampleMulti() {
+	ctx := context.Background()
+	client, prefix, done := devenv.ExampleRedis(ctx)
+	defer done()
+	// 2 per second and 100 per day, checked and consumed together.
+	m, err := ratelimit.NewMulti(client, ratelimit.MultiConfig{Prefix: prefix,
+		Limits: []ratelimit.Limit{ratelimit.PerSecond(2), {Rate: 100, Period: 24 * time.Hour}}})
+	if err != nil {
+		panic(err)
+	}
+	for range 3 {
+		r, err := m.Allow(ctx, "user:42", nil)
+		fmt.Println(r.Allowed, r.Denied, err)
+	}
+	// Output:
+	// true -1 <nil>
+	// true -1 <nil>
+	// false 0 <nil>
+}
+
+func ExampleConcurrency() {
+	ctx := context.Background()
+	client, prefix, done := devenv.ExampleRedis(ctx)
+	defer done()
+	// At most one export per tenant at a time; a crashed worker's slot is
+	// freed after 10 seconds.
+	c, err := ratelimit.NewConcurrency(client, ratelimit.ConcurrencyConfig{Prefix: prefix, Limit: 1, LeaseTTL: 10 * time.Second})
+	if err != nil {
+		panic(err)
+	}
+	first, _ := c.Acquire(ctx, "tenant:7:export")
+	second, _ := c.Acquire(ctx, "tenant:7:export")
+	fmt.Println(first.Lease != nil, second.Lease != nil)
+	_ = first.Lease.Release(ctx)
+	third, _ := c.Acquire(ctx, "tenant:7:export")
+	fmt.Println(third.Lease != nil)
+	// Output:
+	// true false
+	// true
 }
