@@ -41,7 +41,9 @@ last resort, and the embedded MongoDB-compatible server unless
 POLYSTORE_MONGO_URL is set), sets up each reference system in databases of its
 own that are kept between runs (polystore_<name>; --ephemeral: throwaway
 ones removed at exit), then serves HTTP until
-SIGINT or SIGTERM, and exits 0.
+SIGINT or SIGTERM, and exits 0. (Under ` + "`go run`" + ` the go command, interrupted
+by the same Ctrl-C, reports exit status 1 of its own: run a built binary,
+` + "`go build -o bin/polystore ./cmd/polystore`" + `, or ` + "`make serve`" + `.)
 
 Routes:
   GET /          the dashboard: the reference systems, and the pages of those that have one
