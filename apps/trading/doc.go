@@ -30,4 +30,9 @@
 // its cursor says was committed, and the audit log and streams refuse
 // duplicates by their ids, so each trade is stored once everywhere.
 // Store.Check verifies conservation per currency in one snapshot.
+//
+// API serves the HTTP order API (place, cancel, modify, orders, balances,
+// book depth, recent trades; 400s naming the field), and System plugs the
+// platform into `polystore demo trading` and `polystore serve` with its
+// page at /trading/ (see docs/trading.md).
 package trading

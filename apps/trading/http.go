@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -76,6 +77,9 @@ type AccountView struct {
 // API serves the order API over a Store and the Node that runs its
 // engine.
 type API struct {
+	// Logger receives the errors answered with a 500 (nil: none).
+	Logger *slog.Logger
+
 	store *Store
 	node  *Node
 }
@@ -128,8 +132,9 @@ func writeError(w http.ResponseWriter, status int, code, field, msg string) {
 	writeJSON(w, status, e)
 }
 
-// fail maps an error of the Store or the Node to its answer.
-func fail(w http.ResponseWriter, err error) {
+// fail maps an error of the Store or the Node to its answer; unexpected
+// errors go to log (when not nil).
+func fail(w http.ResponseWriter, log *slog.Logger, err error) {
 	var re *RejectError
 	var ue *engine.UnknownSymbolError
 	switch {
@@ -147,6 +152,9 @@ func fail(w http.ResponseWriter, err error) {
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
 		writeError(w, http.StatusServiceUnavailable, "timeout", "", "the store did not answer in time")
 	default:
+		if log != nil {
+			log.Error("trading: request failed", "err", err)
+		}
 		writeError(w, http.StatusInternalServerError, "internal", "", "internal error")
 	}
 }
@@ -198,7 +206,7 @@ func (a *API) place(w http.ResponseWriter, r *http.Request) {
 	}
 	o, err := a.store.Place(r.Context(), &req, nil)
 	if err != nil {
-		fail(w, err)
+		fail(w, a.Logger, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, ViewOf(o))
@@ -211,7 +219,7 @@ func (a *API) getOrder(w http.ResponseWriter, r *http.Request) {
 	}
 	o, err := a.store.Order(r.Context(), id)
 	if err != nil {
-		fail(w, err)
+		fail(w, a.Logger, err)
 		return
 	}
 	if o == nil {
@@ -232,7 +240,7 @@ func (a *API) modify(w http.ResponseWriter, r *http.Request) {
 	}
 	o, err := a.store.Modify(r.Context(), id, &req)
 	if err != nil {
-		fail(w, err)
+		fail(w, a.Logger, err)
 		return
 	}
 	writeJSON(w, http.StatusAccepted, ViewOf(o))
@@ -261,7 +269,7 @@ func (a *API) cancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := a.store.Cancel(r.Context(), req.AccountID, id); err != nil {
-		fail(w, err)
+		fail(w, a.Logger, err)
 		return
 	}
 	writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "status": "cancel queued"})
@@ -275,7 +283,7 @@ func (a *API) account(w http.ResponseWriter, r *http.Request) {
 	}
 	bs, err := a.store.Balances(r.Context(), id)
 	if err != nil {
-		fail(w, err)
+		fail(w, a.Logger, err)
 		return
 	}
 	if len(bs) == 0 {
@@ -306,7 +314,7 @@ func (a *API) book(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := a.node.Depth(r.Context(), r.PathValue("symbol"), levels)
 	if err != nil {
-		fail(w, err)
+		fail(w, a.Logger, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, d)
@@ -319,7 +327,7 @@ func (a *API) trades(w http.ResponseWriter, r *http.Request) {
 	}
 	ts, err := a.node.RecentTrades(r.Context(), r.PathValue("symbol"), int64(limit))
 	if err != nil {
-		fail(w, err)
+		fail(w, a.Logger, err)
 		return
 	}
 	if ts == nil {

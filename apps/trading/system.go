@@ -145,8 +145,11 @@ func (s *System) setup(ctx context.Context, env *demo.Env) error {
 		return err
 	}
 	s.node = node
-	s.api, err = NewAPI(store, node)
-	return err
+	if s.api, err = NewAPI(store, node); err != nil {
+		return err
+	}
+	s.api.Logger = env.Logger
+	return nil
 }
 
 // seedAccounts creates the demo accounts trader-1..n with demoFunds as

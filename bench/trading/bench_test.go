@@ -2,16 +2,10 @@ package trading
 
 import (
 	"context"
-	"fmt"
-	"math/rand/v2"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/polystore/polystore/apps/trading"
 	"github.com/polystore/polystore/apps/trading/engine"
 	"github.com/polystore/polystore/bench/internal/redisbench"
 	"github.com/polystore/polystore/internal/devenv"
@@ -97,70 +91,4 @@ func BenchmarkEngineConstantRate(b *testing.B) {
 	b.ReportMetric(float64(lat[n*99/100].Nanoseconds()), "p99-ns")
 	b.ReportMetric(float64(lat[n*999/1000].Nanoseconds()), "p99.9-ns")
 	b.ReportMetric(float64(lat[n-1].Nanoseconds()), "max-ns")
-}
-
-// BenchmarkPlacement: Serializable placement in PostgreSQL (reserve funds,
-// insert the order and its outbox row, retry on 40001/40P01) from 16
-// goroutines over 200 accounts; reports orders/s, p99 and the retry rate.
-func BenchmarkPlacement(b *testing.B) {
-	ctx := context.Background()
-	cfg, err := pgxpool.ParseConfig(devenv.PostgresURL(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	cfg.MaxConns = 16
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer pool.Close()
-	if err := trading.ApplySchema(ctx, pool); err != nil {
-		b.Fatal(err)
-	}
-	store, err := trading.NewStore(pool, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	accounts := make([]int, 200)
-	for i := range accounts {
-		if accounts[i], err = store.CreateAccount(ctx, fmt.Sprintf("acc%d", i), map[string]string{"USD": "100000000", "BTC": "100000"}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	var mu sync.Mutex
-	var lat []time.Duration
-	b.SetParallelism(8) // 16 goroutines on 2 cores
-	b.ResetTimer()
-	start := time.Now()
-	b.RunParallel(func(pb *testing.PB) {
-		rng := rand.New(rand.NewPCG(rand.Uint64(), 0))
-		var mine []time.Duration
-		for pb.Next() {
-			side := "buy"
-			if rng.IntN(2) == 0 {
-				side = "sell"
-			}
-			req := &trading.OrderRequest{AccountID: accounts[rng.IntN(len(accounts))], Symbol: "BTC-USD", Side: side,
-				Price: fmt.Sprintf("%d.%02d", 20000+rng.IntN(100), rng.IntN(100)), Quantity: "0.01"}
-			t0 := time.Now()
-			if _, err := store.Place(ctx, req, nil); err != nil {
-				b.Error(err)
-				return
-			}
-			mine = append(mine, time.Since(t0))
-		}
-		mu.Lock()
-		lat = append(lat, mine...)
-		mu.Unlock()
-	})
-	elapsed := time.Since(start)
-	b.StopTimer()
-	if len(lat) == 0 {
-		return
-	}
-	slices.Sort(lat)
-	placed, attempts := store.RetryStats()
-	b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "orders/s")
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
-	b.ReportMetric(100*float64(attempts-placed)/float64(placed), "retry-%")
 }
