@@ -156,12 +156,24 @@ type lifecycle struct {
 }
 
 // New connects a pool from cfg. It does not wait for a connection; use
-// Ping to check the server.
+// Ping to check the server. Unless the configuration names a time zone
+// (timezone runtime parameter), sessions run in UTC, as Prisma's do.
 func New(ctx context.Context, cfg *Config) (*Client, error) {
 	if cfg == nil || cfg.Pool == nil {
 		return nil, fmt.Errorf("orm: New needs a Config with Pool (see ParseConfig)")
 	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg.Pool)
+	pc := cfg.Pool
+	if !hasTimeZone(pc.ConnConfig.RuntimeParams) {
+		// Like Prisma, store and default instants in UTC: now() and
+		// CURRENT_TIMESTAMP defaults of timestamp columns follow the session
+		// time zone.
+		pc = pc.Copy()
+		if pc.ConnConfig.RuntimeParams == nil {
+			pc.ConnConfig.RuntimeParams = map[string]string{}
+		}
+		pc.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
 		return nil, fmt.Errorf("orm: %w", err)
 	}
@@ -175,6 +187,15 @@ func New(ctx context.Context, cfg *Config) (*Client, error) {
 		}
 	}
 	return c, nil
+}
+
+func hasTimeZone(params map[string]string) bool {
+	for k := range params {
+		if strings.EqualFold(k, "timezone") {
+			return true
+		}
+	}
+	return false
 }
 
 // Open is ParseConfig followed by New.

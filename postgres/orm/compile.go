@@ -61,6 +61,27 @@ func (c *compiler) alias(prefix string) string {
 
 func col(a string, f *Field) string { return a + "." + f.qcol }
 
+// selCol is the expression a query selects for f: the column, except for
+// @db.Time columns, read as a DateTime on 1970-01-01 in UTC as Prisma
+// returns them.
+func selCol(a string, f *Field) string {
+	cl := f.qcol
+	if a != "" {
+		cl = a + "." + cl
+	}
+	switch f.clock {
+	case clockTime:
+		if !f.List {
+			return "('1970-01-01'::date + " + cl + ")"
+		}
+	case clockTimeTZ:
+		if !f.List {
+			return "('1970-01-01'::date + (" + cl + " AT TIME ZONE 'UTC')::time)"
+		}
+	}
+	return cl
+}
+
 func joinPath(path, name string) string {
 	if path == "" {
 		return name
@@ -611,7 +632,9 @@ func jsonValue(a string, f *Field) string {
 		}
 		// RFC 3339 in UTC with a Z, as pgx returns timestamps at the top level.
 		db := strings.ToLower(f.DBType)
-		if strings.Contains(db, "tz") || strings.Contains(db, "with time zone") {
+		if f.clock != 0 {
+			cl = selCol(a, f)
+		} else if strings.Contains(db, "tz") || strings.Contains(db, "with time zone") {
 			cl = "(" + cl + " AT TIME ZONE 'UTC')"
 		}
 		return "to_char(" + cl + `, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
@@ -819,7 +842,7 @@ func (c *compiler) topSelect(m *Model, fa *FindArgs, join bool) (string, []strin
 		if i > 0 {
 			sb.WriteString(", ")
 		}
-		sb.WriteString(col(a, f))
+		sb.WriteString(selCol(a, f))
 		cols = append(cols, f.Name)
 	}
 	filter, err := c.filterClause(m, a, fa, "")
@@ -908,7 +931,7 @@ func (c *compiler) childSelect(r *Relation, fa *FindArgs, keys any, path string)
 	cols := make([]string, 0, len(fields)+2)
 	var sel strings.Builder
 	for _, f := range fields {
-		sel.WriteString(col(ch, f) + " AS " + quoteIdent(f.Name) + ", ")
+		sel.WriteString(selCol(ch, f) + " AS " + quoteIdent(f.Name) + ", ")
 		cols = append(cols, f.Name)
 	}
 	cnt, err := c.countObject(t, ch, fa.Count, path)

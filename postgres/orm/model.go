@@ -96,6 +96,34 @@ type Field struct {
 	Generate func() string
 
 	qcol string // quoted column
+	// clock is the kind of a DateTime column's native type: clockTime for
+	// @db.Time / @db.Timetz, clockDate for @db.Date, 0 otherwise.
+	clock uint8
+}
+
+const (
+	clockDate uint8 = iota + 1
+	clockTime
+	clockTimeTZ
+)
+
+// clockOf classifies a DateTime field's native type.
+func clockOf(f *Field) uint8 {
+	if f.Type != DateTime {
+		return 0
+	}
+	db := strings.ToLower(strings.TrimSpace(f.DBType))
+	switch {
+	case db == "date":
+		return clockDate
+	case strings.HasPrefix(db, "timestamp"):
+		return 0
+	case strings.HasPrefix(db, "timetz") || strings.HasPrefix(db, "time") && strings.Contains(db, "with time zone"):
+		return clockTimeTZ
+	case strings.HasPrefix(db, "time"):
+		return clockTime
+	}
+	return 0
 }
 
 // Unique is a unique constraint: @unique on one field or @@unique on several.
@@ -228,6 +256,7 @@ func NewSchema(models ...*Model) (*Schema, error) {
 				f.Column = f.Name
 			}
 			f.qcol = quoteIdent(f.Column)
+			f.clock = clockOf(f)
 			if f.Type == 0 || int(f.Type) >= len(scalarNames) {
 				bad("%s.%s: missing or unknown type", m.Name, f.Name)
 			}

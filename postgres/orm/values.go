@@ -46,7 +46,7 @@ func coerce(f *Field, v any) (any, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s expects a DateTime (RFC 3339), got %q", f.Name, x)
 			}
-			return t, nil
+			return t.UTC(), nil
 		case Decimal:
 			var n pgtype.Numeric
 			if err := n.Scan(x); err != nil || !n.Valid {
@@ -68,7 +68,9 @@ func coerce(f *Field, v any) (any, error) {
 		}
 	case time.Time:
 		if f.Type == DateTime {
-			return x, nil
+			// Prisma stores instants: a DateTime column (timestamp(3) without
+			// time zone, @db.Date, @db.Time) holds the UTC wall clock.
+			return x.UTC(), nil
 		}
 	case json.Number:
 		switch f.Type {
@@ -138,6 +140,9 @@ func coerce(f *Field, v any) (any, error) {
 		}
 	case reflect.Struct:
 		// time.Time and driver types (decimals, pgtype values).
+		if f.Type == DateTime && rv.Type().ConvertibleTo(reflect.TypeFor[time.Time]()) {
+			return rv.Convert(reflect.TypeFor[time.Time]()).Interface().(time.Time).UTC(), nil
+		}
 		if f.Type == DateTime || f.Type == Decimal || f.Type == Bytes {
 			return rv.Interface(), nil
 		}

@@ -181,7 +181,7 @@ func (c *compiler) setClause(m *Model, as []assign) string {
 	}
 	for _, f := range m.Fields {
 		if f.UpdatedAt && !set[f] && len(as) > 0 {
-			sb.WriteString(", " + f.qcol + " = now()")
+			sb.WriteString(", " + f.qcol + " = " + c.arg(nowUTC()))
 		}
 	}
 	return sb.String()
@@ -207,7 +207,7 @@ func (c *compiler) insertParts(m *Model, as []assign) (cols, vals string) {
 				vb.WriteString(", ")
 			}
 			cb.WriteString(f.qcol)
-			vb.WriteString("now()")
+			vb.WriteString(c.arg(nowUTC()))
 		}
 	}
 	return cb.String(), vb.String()
@@ -217,6 +217,15 @@ func returningList(fields []*Field) string {
 	parts := make([]string, len(fields))
 	for i, f := range fields {
 		parts[i] = f.qcol
+	}
+	return strings.Join(parts, ", ")
+}
+
+// returningExprs is the RETURNING list of fields (see selCol).
+func returningExprs(fields []*Field) string {
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = selCol("", f)
 	}
 	return strings.Join(parts, ", ")
 }
@@ -285,7 +294,7 @@ func (h *handle) returnRow(ctx context.Context, m *Model, act Action, c *compile
 	if err != nil {
 		return nil, err
 	}
-	sql += " RETURNING " + returningList(fields)
+	sql += " RETURNING " + returningExprs(fields)
 	plan, err := planFor(typ, sql, fieldNames(fields))
 	if err != nil {
 		return nil, err
@@ -658,7 +667,7 @@ func valueFor(c *compiler, f *Field, as []assign) string {
 		}
 	}
 	if f.UpdatedAt {
-		return "now()"
+		return c.arg(nowUTC())
 	}
 	return "DEFAULT"
 }
