@@ -13,6 +13,20 @@ type compiler struct {
 	// scope gives the extensions' conditions on rows reached through a
 	// relation (nil: none).
 	scope func(m *Model) Where
+	// exact is set while compiling an expression whose NULL and FALSE
+	// results differ (under NOT, every or isNot, before a WHERE or an EXISTS
+	// folds NULL into FALSE): there to-one relation filters give Prisma's
+	// three-valued result instead of an EXISTS.
+	exact bool
+}
+
+// under compiles f with the exact state set to v.
+func (c *compiler) under(v bool, f func() (string, error)) (string, error) {
+	saved := c.exact
+	c.exact = v
+	s, err := f()
+	c.exact = saved
+	return s, err
 }
 
 // scopeCond compiles the scope of m over alias a (" AND ..." or "").
@@ -146,12 +160,19 @@ func (c *compiler) group(m *Model, a string, ws []Where, sep, neg, path string) 
 	}
 	parts := make([]string, len(ws))
 	for i, w := range ws {
-		s, err := c.where(m, a, w, path+"["+strconv.Itoa(i)+"]")
+		p := path + "[" + strconv.Itoa(i) + "]"
+		var s string
+		var err error
+		if neg != "" {
+			// Three-valued, as Prisma's SQL: NOT NULL is NULL, so NOT
+			// {name: "Bob"} leaves out rows whose name is NULL.
+			s, err = c.under(true, func() (string, error) { return c.where(m, a, w, p) })
+			s = "NOT (" + s + ")"
+		} else {
+			s, err = c.where(m, a, w, p)
+		}
 		if err != nil {
 			return "", err
-		}
-		if neg != "" {
-			s = "NOT COALESCE(" + s + ", FALSE)"
 		}
 		parts[i] = s
 	}
@@ -183,13 +204,13 @@ func (c *compiler) fieldCond(m *Model, a string, fc *FieldCond, path string) (st
 		if f.List {
 			v, err := coerceList(f, fc.Value)
 			if err != nil {
-				return "", validationErr(m, path, "%v", err)
+				return "", valueErr(m, path, err)
 			}
 			return c.arg(v), nil
 		}
 		v, err := coerce(f, fc.Value)
 		if err != nil {
-			return "", validationErr(m, path, "%v", err)
+			return "", valueErr(m, path, err)
 		}
 		if v == nil {
 			return "", validationErr(m, path, "%s does not accept null", fc.Op)
@@ -242,7 +263,7 @@ func (c *compiler) fieldCond(m *Model, a string, fc *FieldCond, path string) (st
 		}
 		v, err := coerceList(f, fc.Value)
 		if err != nil {
-			return bad("%v", err)
+			return "", valueErr(m, path, err)
 		}
 		if fc.Insensitive {
 			return bad("mode insensitive does not apply to %s", fc.Op)
@@ -284,20 +305,23 @@ func (c *compiler) fieldCond(m *Model, a string, fc *FieldCond, path string) (st
 			if isNil(fc.Value) {
 				return bad("has does not accept null")
 			}
-			v, err := coerce(f, fc.Value)
+			// Prisma's list @> ARRAY[v]: NULL for a NULL list.
+			v, err := coerceList(f, []any{fc.Value})
 			if err != nil {
-				return bad("%v", err)
+				return "", valueErr(m, path, err)
 			}
-			return c.arg(v) + " = ANY(" + cl + ")", nil
+			return cl + " @> " + c.arg(v), nil
 		case OpIsEmpty:
 			b, ok := fc.Value.(bool)
 			if !ok {
 				return bad("isEmpty expects a bool, got %T", fc.Value)
 			}
+			// Prisma compares with '{}': a NULL list is neither empty nor
+			// non-empty.
 			if b {
-				return "COALESCE(cardinality(" + cl + "), 0) = 0", nil
+				return "cardinality(" + cl + ") = 0", nil
 			}
-			return "cardinality(" + cl + ") > 0", nil
+			return "cardinality(" + cl + ") <> 0", nil
 		}
 		p, err := value()
 		if err != nil {
@@ -379,17 +403,45 @@ func (c *compiler) relCond(m *Model, a string, rc *RelCond, path string) (string
 		}
 		return ex, nil
 	}
-	w, err := c.where(r.target, ch, rc.Where, joinPath(path, rc.Op.String()))
+	wpath := joinPath(path, rc.Op.String())
+	if (rc.Op == Is || rc.Op == IsNot) && c.exact {
+		// Where NULL and FALSE differ, Prisma joins the related row and
+		// tests (w AND it exists) for is, (NOT w OR it is absent) for isNot.
+		// Exactly one row comes out of the LEFT JOIN.
+		inner, err := c.where(r.target, ch, rc.Where, wpath)
+		if err != nil {
+			return "", err
+		}
+		pkNull := make([]string, len(r.target.pk))
+		for i, f := range r.target.pk {
+			pkNull[i] = col(ch, f) + " IS NULL"
+		}
+		var test string
+		if rc.Op == Is {
+			test = "(" + inner + ") AND NOT (" + strings.Join(pkNull, " OR ") + ")"
+		} else {
+			test = "NOT (" + inner + ") OR (" + strings.Join(pkNull, " AND ") + ")"
+		}
+		return "(SELECT " + test + " FROM (SELECT 1) " + c.alias("one") + " LEFT JOIN " + from + " ON " + on + ")", nil
+	}
+	// Every (NOT w) and isNot (w IS NOT FALSE) tell NULL from FALSE in w;
+	// some, none and is only keep rows where w is TRUE.
+	w, err := c.under(rc.Op == Every || rc.Op == IsNot, func() (string, error) {
+		return c.where(r.target, ch, rc.Where, wpath)
+	})
 	if err != nil {
 		return "", err
 	}
 	switch rc.Op {
 	case Some, Is:
 		return "EXISTS (SELECT 1 FROM " + from + " WHERE " + on + " AND " + w + ")", nil
-	case None, IsNot:
+	case None:
 		return "NOT EXISTS (SELECT 1 FROM " + from + " WHERE " + on + " AND " + w + ")", nil
+	case IsNot:
+		// Not negated: true when the related row is absent or w is FALSE.
+		return "NOT EXISTS (SELECT 1 FROM " + from + " WHERE " + on + " AND (" + w + ") IS NOT FALSE)", nil
 	default: // Every
-		return "NOT EXISTS (SELECT 1 FROM " + from + " WHERE " + on + " AND NOT COALESCE(" + w + ", FALSE))", nil
+		return "NOT EXISTS (SELECT 1 FROM " + from + " WHERE " + on + " AND NOT (" + w + "))", nil
 	}
 }
 

@@ -20,6 +20,8 @@ const (
 	CodeForeignKeyViolation = "P2003" // foreign key constraint failed
 	CodeNullViolation       = "P2011" // null constraint violation
 	CodeInvalidValue        = "P2007" // data validation error from the database
+	CodeValueTooLong        = "P2000" // the value is too long for the column's type
+	CodeValueOutOfRange     = "P2020" // the value is out of range for the column's type
 	CodePoolTimeout         = "P2024" // timed out fetching a connection from the pool
 	CodeNotFound            = "P2025" // a required record was not found
 	CodeTransactionConflict = "P2034" // write conflict or deadlock; retry the transaction
@@ -66,7 +68,10 @@ type Error struct {
 	Target     []string
 	Constraint string // database constraint name, when reported
 	Message    string
-	Err        error // the underlying error (*pgconn.PgError, pgx.ErrNoRows...)
+	// Cause is Prisma's meta.cause of a P2025 (e.g. "No record was found
+	// for an update."); Message starts with Prisma's message and ends with it.
+	Cause string
+	Err   error // the underlying error (*pgconn.PgError, pgx.ErrNoRows...)
 }
 
 func (e *Error) Error() string {
@@ -226,8 +231,20 @@ func classify(m *Model, err error) error {
 		e.Message = "transaction failed due to a write conflict or a deadlock, please retry"
 	case pgerrcode.AdminShutdown, pgerrcode.CrashShutdown, pgerrcode.CannotConnectNow:
 		e.Code = CodeConnectionClosed
-	case pgerrcode.InvalidTextRepresentation, pgerrcode.NumericValueOutOfRange,
-		pgerrcode.StringDataRightTruncationDataException, pgerrcode.InvalidDatetimeFormat, pgerrcode.DatetimeFieldOverflow:
+	case pgerrcode.StringDataRightTruncationDataException:
+		e.Code = CodeValueTooLong
+		column := pg.ColumnName
+		if column == "" {
+			column = "(not available)"
+		}
+		e.Message = "The provided value for the column is too long for the column's type. Column: " + column
+	case pgerrcode.NumericValueOutOfRange:
+		e.Code = CodeValueOutOfRange
+		e.Message = "Value out of range for the type: " + pg.Message
+	case pgerrcode.InvalidTextRepresentation:
+		e.Code = CodeInvalidValue
+		e.Message = "Invalid input value: " + pg.Message
+	case pgerrcode.InvalidDatetimeFormat, pgerrcode.DatetimeFieldOverflow:
 		e.Code = CodeInvalidValue
 	default:
 		if pgerrcode.IsConnectionException(pg.Code) {
@@ -320,8 +337,76 @@ func fkTarget(m *Model, pg *pgconn.PgError) []string {
 	return nil
 }
 
-func notFound(m *Model, what string) error {
-	return &Error{Code: CodeNotFound, Model: m.Name, Message: what, Err: pgx.ErrNoRows}
+// valueErr reports a value coerce rejected at path: a P2020 *Error for
+// numbers out of the column type's range (as PostgreSQL would reject them),
+// otherwise a *ValidationError.
+func valueErr(m *Model, path string, err error) error {
+	var oe *Error
+	if errors.As(err, &oe) {
+		cp := *oe
+		if m != nil {
+			cp.Model = m.Name
+		}
+		return &cp
+	}
+	return validationErr(m, path, "%v", err)
+}
+
+// notFoundPrefix starts Prisma's P2025 message; the cause follows.
+const notFoundPrefix = "An operation failed because it depends on one or more records that were required but not found. "
+
+// notFound is a P2025 on model m with Prisma's cause text.
+func notFound(m *Model, cause string) error {
+	return &Error{Code: CodeNotFound, Model: m.Name, Message: notFoundPrefix + cause, Cause: cause, Err: pgx.ErrNoRows}
+}
+
+// outOfRange is the P2020 Prisma reports when PostgreSQL rejects a number
+// for a column type (the message is PostgreSQL's).
+func outOfRange(v any, pgType string) error {
+	msg := fmt.Sprintf("value \"%v\" is out of range for type %s", v, pgType)
+	return &Error{Code: CodeValueOutOfRange, SQLState: pgerrcode.NumericValueOutOfRange,
+		Message: "Value out of range for the type: " + msg}
+}
+
+type opModelKey struct{}
+
+// withOpModel records the model of the operation a nested write belongs to
+// (Prisma names it in the P2025 of a nested connect, update or delete).
+func withOpModel(ctx context.Context, m *Model) context.Context {
+	if ctx.Value(opModelKey{}) != nil {
+		return ctx
+	}
+	return context.WithValue(ctx, opModelKey{}, m)
+}
+
+// nestedNotFound is a P2025 of a nested write under relation r, on the
+// operation's model.
+func nestedNotFound(ctx context.Context, r *Relation, cause string) error {
+	m := r.model
+	if om, ok := ctx.Value(opModelKey{}).(*Model); ok && om != nil {
+		m = om
+	}
+	return notFound(m, cause)
+}
+
+// relationName is Prisma's default name of r: the two model names in
+// order, joined by "To" (PostToUser).
+func relationName(r *Relation) string {
+	a, b := r.model.Name, r.target.Name
+	if b < a {
+		a, b = b, a
+	}
+	return a + "To" + b
+}
+
+func relationKind(r *Relation) string {
+	switch r.Kind {
+	case OneToOne:
+		return "one-to-one"
+	case ManyToMany:
+		return "many-to-many"
+	}
+	return "one-to-many"
 }
 
 // ctxErr turns a pool-acquire deadline into P2024.

@@ -109,7 +109,7 @@ func (h *handle) find(ctx context.Context, m *Model, act Action, fa *FindArgs, t
 	}
 	if rows.Len() == 0 {
 		if act == ActionFindFirstOrThrow || act == ActionFindUniqueOrThrow {
-			return nil, notFound(m, "no "+m.Name+" matches the query")
+			return nil, notFound(m, "No record was found for a query.")
 		}
 		return reflect.Zero(reflect.PointerTo(typ)).Interface(), nil
 	}

@@ -144,13 +144,71 @@ var jsonOps = map[string]Op{
 	"has": OpHas, "hasEvery": OpHasEvery, "hasSome": OpHasSome, "isEmpty": OpIsEmpty,
 }
 
+// jsonFilterKeys are the keys of Prisma's Json filter this package does not
+// support yet: rejected rather than compared as a literal object.
+var jsonFilterKeys = map[string]bool{"path": true, "string_contains": true, "string_starts_with": true,
+	"string_ends_with": true, "array_contains": true, "array_starts_with": true, "array_ends_with": true,
+	"lt": true, "lte": true, "gt": true, "gte": true, "mode": true}
+
+// opAllowed reports whether Prisma's filter type for f has operator op.
+func opAllowed(f *Field, op Op) bool {
+	if f.List {
+		switch op {
+		case OpEquals, OpHas, OpHasEvery, OpHasSome, OpIsEmpty:
+			return true
+		}
+		return false
+	}
+	switch op {
+	case OpEquals, OpNot:
+		return true
+	case OpIn, OpNotIn:
+		return f.Type != Boolean && f.Type != JSON
+	case OpLt, OpLte, OpGt, OpGte:
+		switch f.Type {
+		case Boolean, Enum, Bytes, JSON:
+			return false
+		}
+		return true
+	case OpContains, OpStartsWith, OpEndsWith:
+		return f.Type == String
+	}
+	return false
+}
+
 func fieldFromJSON(m *Model, f *Field, v any, path string, depth int) ([]Cond, error) {
 	o, isObj := v.(map[string]any)
-	if !isObj || f.Type == JSON {
+	if f.Type == JSON && !f.List {
+		// Prisma's Json filter is an object: {equals: v}, {not: v}.
+		if !isObj {
+			return nil, validationErr(m, path, `a Json field takes a filter object such as {"equals": value}`)
+		}
+		var out []Cond
+		for _, k := range sortedKeys(o) {
+			p := joinPath(path, k)
+			switch k {
+			case "equals", "not":
+				if o[k] == nil {
+					return nil, validationErr(m, p, "Json null filters (JsonNull, DbNull, AnyNull) are not supported")
+				}
+				out = append(out, &FieldCond{Field: f.Name, Op: jsonOps[k], Value: o[k]})
+			default:
+				if jsonFilterKeys[k] {
+					return nil, validationErr(m, p, "the Json filter %q is not supported", k)
+				}
+				return nil, validationErr(m, p, "unknown Json filter %q", k)
+			}
+		}
+		return out, nil
+	}
+	if !isObj {
 		return []Cond{&FieldCond{Field: f.Name, Op: OpEquals, Value: v}}, nil
 	}
 	insensitive := false
 	if mode, ok := o["mode"]; ok {
+		if f.Type != String || f.List {
+			return nil, validationErr(m, joinPath(path, "mode"), "mode applies to String fields only")
+		}
 		switch mode {
 		case "insensitive":
 			insensitive = true
@@ -168,6 +226,13 @@ func fieldFromJSON(m *Model, f *Field, v any, path string, depth int) ([]Cond, e
 		op, ok := jsonOps[k]
 		if !ok {
 			return nil, validationErr(m, p, "unknown operator %q", k)
+		}
+		if !opAllowed(f, op) {
+			kind := f.Type.String()
+			if f.List {
+				kind += "[]"
+			}
+			return nil, validationErr(m, p, "operator %q does not apply to %s field %s", k, kind, f.Name)
 		}
 		val := o[k]
 		if op == OpNot {

@@ -88,7 +88,12 @@ func (h *handle) resolveOwned(ctx context.Context, rw relWrite, p string) (recor
 	case len(n.Create) == 1:
 		return h.createNested(ctx, r.target, n.Create[0], joinPath(p, "create"))
 	case len(n.Connect) == 1:
-		return h.findRecord(ctx, r.target, n.Connect[0], joinPath(p, "connect"))
+		rec, err := h.findRecord(ctx, r.target, n.Connect[0], joinPath(p, "connect"))
+		if IsNotFound(err) {
+			return nil, nestedNotFound(ctx, r, "No '"+r.target.Name+"' record(s) (needed to inline the relation on '"+r.model.Name+
+				"' record(s)) was found for a nested connect on "+relationKind(r)+" relation '"+relationName(r)+"'.")
+		}
+		return rec, err
 	case len(n.ConnectOrCreate) == 1:
 		coc := n.ConnectOrCreate[0]
 		rec, err := h.findRecord(ctx, r.target, coc.Where, joinPath(p, "connectOrCreate.where"))
@@ -116,7 +121,7 @@ func (h *handle) findRecord(ctx context.Context, m *Model, w Where, p string) (r
 		return err
 	})
 	if err == nil && rec == nil {
-		return nil, notFound(m, "no "+m.Name+" matches "+p)
+		return nil, notFound(m, "No record was found for a query.")
 	}
 	return rec, err
 }
@@ -184,6 +189,9 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 	connect := func(w Where, pp string) error {
 		if m2m {
 			child, err := h.findRecord(ctx, t, w, pp)
+			if IsNotFound(err) {
+				return nestedNotFound(ctx, r, "Expected 1 records to be connected, found only 0.")
+			}
 			if err != nil {
 				return err
 			}
@@ -194,7 +202,7 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 		}
 		n, err := h.updateWhere(ctx, t, w, linkData(r, parent), pp)
 		if err == nil && n == 0 {
-			return notFound(t, "no "+t.Name+" matches "+pp)
+			return nestedNotFound(ctx, r, "Expected 1 records to be connected, found only 0.")
 		}
 		return err
 	}
@@ -302,7 +310,7 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 			return err
 		}
 		if cnt == 0 {
-			return notFound(t, "no related "+t.Name+" matches "+pp)
+			return nestedNotFound(ctx, r, "No '"+t.Name+"' record was found for a nested update on relation '"+relationName(r)+"'.")
 		}
 	}
 	for i, u := range n.Upsert {
@@ -346,7 +354,7 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 			return err
 		}
 		if cnt == 0 {
-			return notFound(t, "no related "+t.Name+" matches "+pp)
+			return nestedNotFound(ctx, r, "No '"+t.Name+"' record was found for a nested delete on relation '"+relationName(r)+"'.")
 		}
 	}
 	for i, w := range n.DeleteMany {

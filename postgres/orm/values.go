@@ -2,6 +2,7 @@ package orm
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -77,6 +78,9 @@ func coerce(f *Field, v any) (any, error) {
 		case Int, BigInt:
 			n, err := strconv.ParseInt(string(x), 10, 64)
 			if err != nil {
+				if errors.Is(err, strconv.ErrRange) {
+					return nil, outOfRange(x, pgIntType(f))
+				}
 				return nil, fmt.Errorf("%s expects an integer, got %s", f.Name, x)
 			}
 			return coerceInt(f, n)
@@ -116,6 +120,9 @@ func coerce(f *Field, v any) (any, error) {
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 		u := rv.Uint()
 		if u > math.MaxInt64 {
+			if f.Type == Int || f.Type == BigInt {
+				return nil, outOfRange(u, pgIntType(f))
+			}
 			return nil, fmt.Errorf("%s: %d out of range", f.Name, u)
 		}
 		return coerceInt(f, int64(u))
@@ -154,7 +161,7 @@ func coerceInt(f *Field, n int64) (any, error) {
 	switch f.Type {
 	case Int:
 		if n < math.MinInt32 || n > math.MaxInt32 {
-			return nil, fmt.Errorf("%s (Int) out of range: %d", f.Name, n)
+			return nil, outOfRange(n, "integer")
 		}
 		return n, nil
 	case BigInt:
@@ -165,6 +172,14 @@ func coerceInt(f *Field, n int64) (any, error) {
 		return n, nil
 	}
 	return nil, fmt.Errorf("%s (%s) cannot take an integer", f.Name, f.Type)
+}
+
+// pgIntType is PostgreSQL's name of an integer field's column type.
+func pgIntType(f *Field) string {
+	if f.Type == Int {
+		return "integer"
+	}
+	return "bigint"
 }
 
 // coerceList converts a slice of values for field f (its elements) into a

@@ -153,7 +153,7 @@ func splitData(m *Model, d Data, path string, forCreate bool) ([]assign, []relWr
 			cv, err = coerce(f, v)
 		}
 		if err != nil {
-			return nil, nil, validationErr(m, p, "%v", err)
+			return nil, nil, valueErr(m, p, err)
 		}
 		as = append(as, assign{f, cv})
 	}
@@ -321,6 +321,7 @@ func (h *handle) create(ctx context.Context, m *Model, a *CreateArgs, typ reflec
 		return h.returnRow(ctx, m, ActionCreate, &c, insertSQL(m, cols, vals), a.Select, typ, "insert returned no row")
 	}
 	var out any
+	ctx = withOpModel(ctx, m)
 	err = h.atomic(ctx, func(h *handle) error {
 		rec, err := h.createNested(ctx, m, a.Data, "data")
 		if err != nil {
@@ -353,9 +354,10 @@ func (h *handle) update(ctx context.Context, m *Model, a *UpdateArgs, typ reflec
 		if err != nil {
 			return nil, err
 		}
-		return h.returnRow(ctx, m, ActionUpdate, &c, sql, a.Select, typ, "no "+m.Name+" matches the update's where")
+		return h.returnRow(ctx, m, ActionUpdate, &c, sql, a.Select, typ, "No record was found for an update.")
 	}
 	var out any
+	ctx = withOpModel(ctx, m)
 	err = h.atomic(ctx, func(h *handle) error {
 		rec, err := h.updateNested(ctx, m, a.Where, a.Data, "data")
 		if err != nil {
@@ -455,6 +457,7 @@ func (h *handle) upsert(ctx context.Context, m *Model, a *UpsertArgs, typ reflec
 // constraint on the created values turns the loser into P2002.
 func (h *handle) upsertByLookup(ctx context.Context, m *Model, a *UpsertArgs, typ reflect.Type) (any, error) {
 	var out any
+	ctx = withOpModel(ctx, m)
 	err := h.atomic(ctx, func(h *handle) error {
 		_, err := h.findRecord(ctx, m, a.Where, "where")
 		switch {
@@ -536,7 +539,7 @@ func (h *handle) doRecord(ctx context.Context, m *Model, act Action, c *compiler
 		return err
 	})
 	if err == nil && rec == nil {
-		return nil, notFound(m, "no "+m.Name+" matches the where")
+		return nil, notFound(m, "No record was found for an update.")
 	}
 	return rec, err
 }
@@ -552,7 +555,7 @@ func (h *handle) delete(ctx context.Context, m *Model, a *DeleteArgs, typ reflec
 	}
 	sql := "DELETE FROM " + m.qtable + " WHERE " + cond
 	if len(a.Include) == 0 {
-		return h.returnRow(ctx, m, ActionDelete, &c, sql, a.Select, typ, "no "+m.Name+" matches the delete's where")
+		return h.returnRow(ctx, m, ActionDelete, &c, sql, a.Select, typ, "No record was found for a delete.")
 	}
 	var out any
 	err = h.atomic(ctx, func(h *handle) error {
@@ -561,7 +564,7 @@ func (h *handle) delete(ctx context.Context, m *Model, a *DeleteArgs, typ reflec
 			return err
 		}
 		if rows.Len() == 0 {
-			return notFound(m, "no "+m.Name+" matches the delete's where")
+			return notFound(m, "No record was found for a delete.")
 		}
 		if _, err := h.doRecord(ctx, m, ActionDelete, &c, sql+" RETURNING *"); err != nil {
 			return err
