@@ -224,6 +224,9 @@ func (c *Client) Pool() *pgxpool.Pool { return c.pool }
 
 // Ping checks that a connection can be acquired and answers.
 func (c *Client) Ping(ctx context.Context) error {
+	if c == nil || c.h == nil {
+		return validationErr(nil, "", errNoDB)
+	}
 	return c.withConn(ctx, func(q querier) error {
 		_, err := q.Exec(ctx, ";")
 		return err
@@ -234,6 +237,9 @@ func (c *Client) Ping(ctx context.Context) error {
 // open transactions) to finish, then closes the pool if New created it.
 // Operations started after Close fail with ErrClosed. Safe to call twice.
 func (c *Client) Close() {
+	if c == nil || c.life == nil {
+		return
+	}
 	c.life.mu.Lock()
 	already := c.life.closed
 	c.life.closed = true

@@ -19,7 +19,24 @@ type handle struct {
 	ws *writeSet // the models written in tx, for Config.AfterWrite (nil: not reported)
 }
 
-func (c *Client) handle() *handle { return c.h }
+func (c *Client) handle() *handle {
+	if c == nil {
+		return nil
+	}
+	return c.h
+}
+
+// errNoDB is the *ValidationError message of operations given a nil DB, a
+// nil *Client or a nil *Tx.
+const errNoDB = "no database: the DB argument is nil"
+
+// handleOf returns db's handle, or nil for a nil DB, *Client or *Tx.
+func handleOf(db DB) *handle {
+	if db == nil {
+		return nil
+	}
+	return db.handle()
+}
 
 // do runs f on the transaction, or on a pooled connection.
 func (h *handle) do(ctx context.Context, f func(q querier) error) error {

@@ -108,7 +108,11 @@ func (e *Extension) matches(op *Operation) bool {
 // With returns a client that shares c's pool and lifecycle and runs the
 // given extensions after c's own. The first extension is the outermost hook.
 func (c *Client) With(exts ...*Extension) *Client {
+	if c == nil {
+		return nil
+	}
 	cp := *c
+	exts = slices.DeleteFunc(slices.Clone(exts), func(e *Extension) bool { return e == nil })
 	cp.exts = append(slices.Clip(c.exts), exts...)
 	for _, e := range cp.exts {
 		if e.TxSetup != nil {
@@ -175,7 +179,10 @@ func (h *handle) compiler() compiler {
 
 // run executes op through the extension chain.
 func run(ctx context.Context, db DB, op *Operation) (any, error) {
-	h := db.handle()
+	h := handleOf(db)
+	if h == nil {
+		return nil, validationErr(op.Model, "", errNoDB)
+	}
 	exts := h.c.exts
 	if len(exts) == 0 {
 		res, err := h.execute(ctx, op)
@@ -233,7 +240,7 @@ func applyResult(e *Extension, m *Model, res any) {
 func (h *handle) execute(ctx context.Context, op *Operation) (any, error) {
 	m := op.Model
 	if m == nil || m.schema == nil {
-		return nil, fmt.Errorf("orm: model is nil or not part of a schema (see NewSchema)")
+		return nil, validationErr(m, "", "model is nil or not part of a schema (see NewSchema)")
 	}
 	bad := func() (any, error) {
 		return nil, fmt.Errorf("orm: %s: arguments of type %T do not suit the action", op.Action, op.Args)

@@ -46,6 +46,9 @@ func ParseFindArgs(m *Model, data []byte) (*FindArgs, error) {
 }
 
 func decodeJSON(m *Model, data []byte) (any, error) {
+	if m == nil || m.schema == nil {
+		return nil, validationErr(m, "", "model is nil or not part of a schema (see NewSchema)")
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any

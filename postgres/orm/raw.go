@@ -148,7 +148,13 @@ func QueryRaw[T any](ctx context.Context, db DB, q Sql) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := db.handle()
+	h := handleOf(db)
+	if h == nil {
+		return nil, validationErr(nil, "", errNoDB)
+	}
+	if strings.TrimSpace(text) == "" {
+		return nil, validationErr(nil, "", "empty statement")
+	}
 	var out []T
 	t := reflect.TypeFor[T]()
 	run := h.do
@@ -185,7 +191,13 @@ func ExecRaw(ctx context.Context, db DB, q Sql) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	h := db.handle()
+	h := handleOf(db)
+	if h == nil {
+		return 0, validationErr(nil, "", errNoDB)
+	}
+	if strings.TrimSpace(text) == "" {
+		return 0, validationErr(nil, "", "empty statement")
+	}
 	var n int64
 	err = h.do(ctx, func(qr querier) error {
 		n, err = h.exec(ctx, qr, nil, ActionExecuteRaw, text, args)

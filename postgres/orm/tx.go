@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -56,7 +57,12 @@ type Tx struct {
 	h *handle
 }
 
-func (t *Tx) handle() *handle { return t.h }
+func (t *Tx) handle() *handle {
+	if t == nil {
+		return nil
+	}
+	return t.h
+}
 
 // PgxTx returns the underlying pgx transaction (for raw pgx calls).
 func (t *Tx) PgxTx() pgx.Tx { return t.h.tx }
@@ -80,6 +86,12 @@ func (t *Tx) PgxTx() pgx.Tx { return t.h.tx }
 // outer function's own statements (one connection runs one statement at a
 // time).
 func (c *Client) Transaction(ctx context.Context, f func(ctx context.Context, tx *Tx) error, opts *TxOpts) error {
+	if c == nil || c.h == nil {
+		return validationErr(nil, "", errNoDB)
+	}
+	if f == nil {
+		return validationErr(nil, "", "Transaction needs a function")
+	}
 	if at, ok := ctx.Value(txKey{}).(*activeTx); ok && at.pool == c.pool && !at.done.Load() {
 		return c.joinTx(ctx, at, f)
 	}
@@ -205,6 +217,11 @@ func Step[R any](f func(ctx context.Context, db DB) (R, error)) BatchOp {
 // $transaction([...])) and returns their results in the same order; any
 // failure rolls back all of them.
 func (c *Client) Batch(ctx context.Context, ops []BatchOp, opts *TxOpts) ([]any, error) {
+	for i, op := range ops {
+		if op == nil {
+			return nil, validationErr(nil, "["+strconv.Itoa(i)+"]", "Batch operation is nil")
+		}
+	}
 	var out []any
 	err := c.Transaction(ctx, func(ctx context.Context, tx *Tx) error {
 		out = make([]any, len(ops))

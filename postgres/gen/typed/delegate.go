@@ -26,6 +26,15 @@ func (d Delegate[M]) Model() *orm.Model { return d.od.Model }
 // DB returns the client or transaction the delegate runs on.
 func (d Delegate[M]) DB() orm.DB { return d.db }
 
+// nilArgs is the *orm.ValidationError of a write called without arguments.
+func (d Delegate[M]) nilArgs(op string) error {
+	name := ""
+	if d.od.Model != nil {
+		name = d.od.Model.Name
+	}
+	return &orm.ValidationError{Model: name, Issues: []orm.Issue{{Message: op + " needs arguments"}}}
+}
+
 func uniqueArgs[M any](where Unique[M], args *FindArgs[M]) *orm.FindArgs {
 	fa := args.Orm()
 	if fa == nil {
@@ -65,28 +74,43 @@ func (d Delegate[M]) FindMany(ctx context.Context, args *FindArgs[M]) ([]M, erro
 // Create inserts a row (with nested writes, in one transaction) and
 // returns it.
 func (d Delegate[M]) Create(ctx context.Context, args *CreateArgs[M]) (*M, error) {
+	if args == nil {
+		return nil, d.nilArgs("Create")
+	}
 	sel, inc := args.Returning.orm()
 	return d.od.Create(ctx, d.db, &orm.CreateArgs{Data: Data(args.Data), Select: sel, Include: inc})
 }
 
 // CreateMany inserts rows (COPY or multi-row INSERT) and returns how many.
 func (d Delegate[M]) CreateMany(ctx context.Context, args *CreateManyArgs[M]) (int64, error) {
+	if args == nil {
+		return 0, d.nilArgs("CreateMany")
+	}
 	return d.od.CreateMany(ctx, d.db, &orm.CreateManyArgs{Data: rows(args.Data), SkipDuplicates: args.SkipDuplicates})
 }
 
 // Update updates the selected row and returns it; a miss is P2025.
 func (d Delegate[M]) Update(ctx context.Context, args *UpdateArgs[M]) (*M, error) {
+	if args == nil {
+		return nil, d.nilArgs("Update")
+	}
 	sel, inc := args.Returning.orm()
 	return d.od.Update(ctx, d.db, &orm.UpdateArgs{Where: args.Where.w, Data: Data(args.Data), Select: sel, Include: inc})
 }
 
 // UpdateMany updates the matching rows and returns how many.
 func (d Delegate[M]) UpdateMany(ctx context.Context, args *UpdateManyArgs[M]) (int64, error) {
+	if args == nil {
+		return 0, d.nilArgs("UpdateMany")
+	}
 	return d.od.UpdateMany(ctx, d.db, &orm.UpdateArgs{Where: Where(args.Where), Data: Data(args.Data)})
 }
 
 // Upsert updates the selected row or creates it, and returns it.
 func (d Delegate[M]) Upsert(ctx context.Context, args *UpsertArgs[M]) (*M, error) {
+	if args == nil {
+		return nil, d.nilArgs("Upsert")
+	}
 	sel, inc := args.Returning.orm()
 	return d.od.Upsert(ctx, d.db, &orm.UpsertArgs{Where: args.Where.w, Create: Data(args.Create),
 		Update: Data(args.Update), Select: sel, Include: inc})
@@ -94,6 +118,9 @@ func (d Delegate[M]) Upsert(ctx context.Context, args *UpsertArgs[M]) (*M, error
 
 // Delete deletes the selected row and returns it; a miss is P2025.
 func (d Delegate[M]) Delete(ctx context.Context, args *DeleteArgs[M]) (*M, error) {
+	if args == nil {
+		return nil, d.nilArgs("Delete")
+	}
 	sel, inc := args.Returning.orm()
 	return d.od.Delete(ctx, d.db, &orm.DeleteArgs{Where: args.Where.w, Select: sel, Include: inc})
 }
@@ -115,6 +142,9 @@ func (d Delegate[M]) Count(ctx context.Context, args *CountArgs[M]) (int64, erro
 // Aggregate computes _count, _sum, _avg, _min and _max over the matching
 // rows; the result maps field names to values.
 func (d Delegate[M]) Aggregate(ctx context.Context, args *AggregateArgs[M]) (*orm.AggregateResult, error) {
+	if args == nil {
+		return nil, d.nilArgs("Aggregate")
+	}
 	return d.od.Aggregate(ctx, d.db, &orm.AggregateArgs{
 		Where: Where(args.Where), OrderBy: orders(args.OrderBy), Skip: args.Skip, Take: args.Take,
 		Count: args.Count, CountFields: names(args.CountFields),
@@ -125,5 +155,8 @@ func (d Delegate[M]) Aggregate(ctx context.Context, args *AggregateArgs[M]) (*or
 // GroupBy groups the matching rows by the By fields, with aggregates per
 // group, Having conditions and ordering.
 func (d Delegate[M]) GroupBy(ctx context.Context, args *GroupByArgs[M]) ([]orm.Group, error) {
+	if args == nil {
+		return nil, d.nilArgs("GroupBy")
+	}
 	return d.od.GroupBy(ctx, d.db, args.orm())
 }
