@@ -149,7 +149,9 @@ func TestShopBenchTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	// Idle connections of an earlier step's generator are closed soon, so
+	// the steps do not pile up file descriptors.
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
 	base := "http://" + ln.Addr().String()
@@ -158,7 +160,9 @@ func TestShopBenchTable(t *testing.T) {
 	run := func(productID string, rate int) (*loadgen.Report, error) {
 		body := []byte(`{"productId":"` + productID + `","quantity":1}`)
 		return loadgen.Run(ctx, loadgen.Config{
-			Rate: rate, Duration: step, Timeout: 5 * time.Second,
+			// At most 4,000 requests in flight (8,000 descriptors with the
+			// server's ends): past that the server is long past its knee.
+			Rate: rate, Duration: step, Timeout: 5 * time.Second, MaxWorkers: 4000,
 			Targeter: func(tg *loadgen.Target) error {
 				n := seq.Add(1)
 				tg.Method, tg.URL, tg.Body = http.MethodPost, base+"/shop/reservations", body
@@ -172,6 +176,21 @@ func TestShopBenchTable(t *testing.T) {
 		})
 	}
 
+	// Warm up (connections, the catalog cache, the scripts) at a low rate;
+	// not reported.
+	if err := app.AddProduct(ctx, polyshop.Product{ID: "warmup", Name: "Warm-up item", Price: "9.99"}, 1_000_000); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadgen.Run(ctx, loadgen.Config{Rate: 200, Duration: 2 * time.Second, Timeout: 5 * time.Second,
+		Targeter: func(tg *loadgen.Target) error {
+			n := seq.Add(1)
+			tg.Method, tg.URL, tg.Body = http.MethodPost, base+"/shop/reservations", []byte(`{"productId":"warmup","quantity":1}`)
+			tg.Header = http.Header{polyshop.HeaderUser: {"w" + strconv.FormatInt(n%1000, 10)}, polyshop.HeaderIdempotency: {"w" + strconv.FormatInt(n, 10)}}
+			return nil
+		}}); err != nil {
+		t.Fatal(err)
+	}
+
 	sb.Reset()
 	fmt.Fprintf(&sb, "\nPOST /shop/reservations, in stock, open loop, %s per rate, HTTP on loopback\n", step)
 	fmt.Fprintf(&sb, "%8s %10s %9s %9s %9s %9s  %s\n", "rate/s", "answered/s", "p50", "p99", "p99.9", "max", "codes")
@@ -181,6 +200,7 @@ func TestShopBenchTable(t *testing.T) {
 		if err := app.AddProduct(ctx, polyshop.Product{ID: id, Name: "Bench item", Price: "9.99"}, int64(rate)*int64(step/time.Second+1)*2); err != nil {
 			t.Fatal(err)
 		}
+		time.Sleep(2 * time.Second) // let the previous step's connections close
 		rep, err := run(id, rate)
 		if err != nil {
 			t.Fatal(err)
@@ -201,6 +221,7 @@ func TestShopBenchTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	soldRate := max(knee, 1000)
+	time.Sleep(2 * time.Second)
 	rep, err := run("soldout", soldRate)
 	if err != nil {
 		t.Fatal(err)
@@ -209,7 +230,11 @@ func TestShopBenchTable(t *testing.T) {
 		loadgen.Round(rep.Total.P50), loadgen.Round(rep.Total.P99), goalSoldOutP99, loadgen.Round(rep.Total.P999), loadgen.Round(rep.Total.Max), loadgen.CodeString(rep.Codes))
 	t.Log(sb.String())
 	t.Logf("machine load after: %s", loadAvg())
-	if rep.Codes[http.StatusConflict] != rep.Requests {
-		t.Errorf("sold-out run: want every answer 409, got %s", loadgen.CodeString(rep.Codes))
+	// A wrong answer fails the run; an overloaded one (503 with Retry-After,
+	// or a timeout: code 0) is only reported above.
+	for code, n := range rep.Codes {
+		if code != http.StatusConflict && code != http.StatusServiceUnavailable && code != 0 {
+			t.Errorf("sold-out run: %d answers %d, want 409 (or 503/timeouts under overload)", n, code)
+		}
 	}
 }
