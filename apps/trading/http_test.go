@@ -95,6 +95,21 @@ func TestOrderAPI(t *testing.T) {
 	require.Equal(t, "20000.50", tape[0]["price"])
 	require.Equal(t, "0.5000", tape[0]["quantity"])
 
+	// A bad modify is a 400 naming the field; it reserves nothing.
+	for _, tc := range []struct{ body, code, field string }{
+		{`"quantity":"0.00001"`, "off_lot", "quantity"},
+		{`"quantity":"0"`, "bad_quantity", "quantity"},
+		{`"price":"1.001","quantity":"1"`, "off_tick", "price"},
+		{`"price":"-1","quantity":"1"`, "bad_price", "price"},
+		{`"quantity":"1","side":"sell"`, "unknown_field", "side"},
+	} {
+		var ae APIError
+		api.json("PATCH", fmt.Sprintf("/orders/%d", bid.ID), fmt.Sprintf(`{"accountId":%d,%s}`, buyer, tc.body), 400, &ae)
+		require.Equal(t, []string{tc.code, tc.field}, []string{ae.Error.Code, ae.Error.Field}, tc.body)
+	}
+	api.json("PATCH", fmt.Sprintf("/orders/%d", bid.ID), fmt.Sprintf(`{"accountId":%d,"quantity":"1"}`, seller), 409, nil)
+	noViolations(t, e)
+
 	// Modify the bid up through the ask: it trades 1 at 20000.50 at once.
 	var mod OrderView
 	api.json("PATCH", fmt.Sprintf("/orders/%d", bid.ID), fmt.Sprintf(`{"accountId":%d,"price":"20000.50","quantity":"1"}`, buyer), 202, &mod)
