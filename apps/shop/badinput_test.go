@@ -18,9 +18,9 @@ import (
 // storeState is what the shop has written: its Redis keys (besides the
 // rate limiter's) and its PostgreSQL rows.
 type storeState struct {
-	keys                   []string
-	orders, items, outbox  int64
-	stock, held, sold, max int64
+	keys                  []string
+	orders, items, outbox int64
+	stock, held, sold     int64
 }
 
 func snapshot(t testing.TB, a *shop.App, ns *devenv.RedisNS, productID string) storeState {
