@@ -38,6 +38,14 @@ type Options struct {
 	// Timeout bounds each Redis call (default redisconn.DefaultTimeout,
 	// 1s; negative: only the caller's context bounds calls).
 	Timeout time.Duration
+	// FirstReached orders tied members by who reached the score first
+	// (on the Redis server's clock) instead of by member name. The board
+	// then lives in two keys sharing a hash tag, <prefix>{<name>} and
+	// <prefix>{<name>}:members, and each member is stored as
+	// "<µs when its score last changed>:<member>"; reads return the
+	// member as given. A write that leaves the score unchanged keeps the
+	// member's place.
+	FirstReached bool
 }
 
 // Entry is a member with its score and 1-based rank.
@@ -51,10 +59,13 @@ type Entry struct {
 // ascending, in both directions, so every read is deterministic: the set
 // stores the score negated for descending boards and is always read in
 // ascending order, where Redis orders equal scores lexicographically.
+// With Options.FirstReached ties are ordered by who reached the score
+// first instead.
 type Board struct {
-	c   rueidis.Client
-	key string
-	o   Options
+	c    rueidis.Client
+	key  string
+	keys []string // the sorted set, and with FirstReached the member map
+	o    Options
 }
 
 // New returns the board called name. It does no I/O.
@@ -69,7 +80,25 @@ func New(c rueidis.Client, name string, o *Options) *Board {
 	if opt.Timeout == 0 {
 		opt.Timeout = redisconn.DefaultTimeout
 	}
-	return &Board{c: redisconn.WithTimeout(c, opt.Timeout), key: opt.Prefix + name, o: opt}
+	b := &Board{c: redisconn.WithTimeout(c, opt.Timeout), key: opt.Prefix + name, o: opt}
+	b.keys = []string{b.key}
+	if opt.FirstReached {
+		b.key = opt.Prefix + "{" + name + "}"
+		b.keys = []string{b.key, b.key + ":members"}
+	}
+	return b
+}
+
+// stampLen is the length of the "<16 hex digits>:" a FirstReached board
+// puts before each member.
+const stampLen = 17
+
+// member returns the member a stored set member stands for.
+func (b *Board) member(stored string) string {
+	if b.o.FirstReached && len(stored) >= stampLen {
+		return stored[stampLen:]
+	}
+	return stored
 }
 
 // Key returns the sorted-set key.
@@ -90,16 +119,38 @@ func fmtf(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 //	ARGV[3] stored value (already negated for descending boards)
 //	ARGV[4] expiry as unix milliseconds, "0" for none
 //	returns the stored score
+//
+// With FirstReached (KEYS[2], the member map, is given) the set member is
+// "<16 hex digits of the server's µs clock>:<member>", renamed whenever
+// the score changes, so equal scores order by who reached them first.
 var writeScript = rueidis.NewLuaScript(`
 local v
-if ARGV[1] == 'incr' then
-  v = redis.call('ZINCRBY', KEYS[1], ARGV[3], ARGV[2])
+if #KEYS == 1 then
+  if ARGV[1] == 'incr' then
+    v = redis.call('ZINCRBY', KEYS[1], ARGV[3], ARGV[2])
+  else
+    redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
+    v = ARGV[3]
+  end
 else
-  redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
-  v = ARGV[3]
+  local old = redis.call('HGET', KEYS[2], ARGV[2])
+  local cur = nil
+  if old then cur = redis.call('ZSCORE', KEYS[1], old) end
+  local nv
+  if ARGV[1] == 'incr' then nv = (tonumber(cur) or 0) + tonumber(ARGV[3]) else nv = tonumber(ARGV[3]) end
+  if cur and tonumber(cur) == nv then
+    v = cur
+  else
+    local t = redis.call('TIME')
+    local stored = string.format('%08x%08x', tonumber(t[1]), tonumber(t[2])) .. ':' .. ARGV[2]
+    if old then redis.call('ZREM', KEYS[1], old) end
+    redis.call('ZADD', KEYS[1], nv, stored)
+    redis.call('HSET', KEYS[2], ARGV[2], stored)
+    v = redis.call('ZSCORE', KEYS[1], stored)
+  end
 end
 if ARGV[4] ~= '0' then
-  redis.call('PEXPIREAT', KEYS[1], ARGV[4])
+  for i = 1, #KEYS do redis.call('PEXPIREAT', KEYS[i], ARGV[4]) end
 end
 return v
 `)
@@ -112,7 +163,7 @@ func (b *Board) write(ctx context.Context, mode, member string, v float64) (floa
 	if !b.o.ExpireAt.IsZero() {
 		exp = strconv.FormatInt(b.o.ExpireAt.UnixMilli(), 10)
 	}
-	s, err := writeScript.Exec(ctx, b.c, []string{b.key}, []string{mode, member, fmtf(v * b.sign()), exp}).ToString()
+	s, err := writeScript.Exec(ctx, b.c, b.keys, []string{mode, member, fmtf(v * b.sign()), exp}).ToString()
 	if err != nil {
 		return 0, fmt.Errorf("leaderboard %s: %s %q: %w", b.key, mode, member, err)
 	}
@@ -133,8 +184,28 @@ func (b *Board) Incr(ctx context.Context, member string, delta float64) (float64
 
 // Remove takes members off the board.
 func (b *Board) Remove(ctx context.Context, members ...string) error {
-	return b.c.Do(ctx, b.c.B().Zrem().Key(b.key).Member(members...).Build()).Error()
+	if len(members) == 0 {
+		return nil
+	}
+	if !b.o.FirstReached {
+		return b.c.Do(ctx, b.c.B().Zrem().Key(b.key).Member(members...).Build()).Error()
+	}
+	return removeScript.Exec(ctx, b.c, b.keys, members).Error()
 }
+
+// removeScript removes members of a FirstReached board.
+//
+//	KEYS[1] board, KEYS[2] member map   ARGV members
+var removeScript = rueidis.NewLuaScript(`
+for _, m in ipairs(ARGV) do
+  local stored = redis.call('HGET', KEYS[2], m)
+  if stored then
+    redis.call('ZREM', KEYS[1], stored)
+    redis.call('HDEL', KEYS[2], m)
+  end
+end
+return 0
+`)
 
 // Count returns the number of members.
 func (b *Board) Count(ctx context.Context) (int64, error) {
@@ -169,13 +240,20 @@ func (b *Board) rangeAt(ctx context.Context, start, stop int64) ([]Entry, error)
 func (b *Board) entries(zs []rueidis.ZScore, start int64) []Entry {
 	out := make([]Entry, len(zs))
 	for i, z := range zs {
-		out[i] = Entry{Member: z.Member, Score: z.Score * b.sign(), Rank: start + int64(i) + 1}
+		out[i] = Entry{Member: b.member(z.Member), Score: z.Score * b.sign(), Rank: start + int64(i) + 1}
 	}
 	return out
 }
 
 // Rank returns a member's entry, or ErrNotFound. One round trip.
 func (b *Board) Rank(ctx context.Context, member string) (Entry, error) {
+	if b.o.FirstReached {
+		r, err := b.Ranks(ctx, member)
+		if err != nil {
+			return Entry{}, err
+		}
+		return Entry{Member: member, Score: r.Score, Rank: r.Ordinal}, nil
+	}
 	res := b.c.DoMulti(ctx,
 		b.c.B().Zrank().Key(b.key).Member(member).Build(),
 		b.c.B().Zscore().Key(b.key).Member(member).Build())
@@ -201,7 +279,12 @@ func (b *Board) Rank(ctx context.Context, member string) (Entry, error) {
 //	KEYS[1] board   ARGV[1] member   ARGV[2] n
 //	returns {start, {member, score, ...}} or nil when the member is absent
 var aroundScript = rueidis.NewLuaScript(`
-local r = redis.call('ZRANK', KEYS[1], ARGV[1])
+local m = ARGV[1]
+if #KEYS > 1 then
+  m = redis.call('HGET', KEYS[2], m)
+  if not m then return nil end
+end
+local r = redis.call('ZRANK', KEYS[1], m)
 if not r then return nil end
 local n = tonumber(ARGV[2])
 local s = math.max(0, r - n)
@@ -214,7 +297,7 @@ func (b *Board) Around(ctx context.Context, member string, n int64) ([]Entry, er
 	if n < 0 {
 		return nil, fmt.Errorf("%w: negative n", ErrInvalid)
 	}
-	arr, err := aroundScript.Exec(ctx, b.c, []string{b.key}, []string{member, strconv.FormatInt(n, 10)}).ToArray()
+	arr, err := aroundScript.Exec(ctx, b.c, b.keys, []string{member, strconv.FormatInt(n, 10)}).ToArray()
 	if rueidis.IsRedisNil(err) {
 		return nil, fmt.Errorf("%w: %q", ErrNotFound, member)
 	}
@@ -239,7 +322,8 @@ func (b *Board) Around(ctx context.Context, member string, n int64) ([]Entry, er
 
 // Ranks are a member's places under the usual ranking conventions.
 type Ranks struct {
-	// Ordinal: 1-based position, ties ordered by member ("1234").
+	// Ordinal: 1-based position, ties ordered by member ("1234"), or with
+	// Options.FirstReached by who reached the score first.
 	Ordinal int64
 	// Competition: 1 + the number of members with a better score, so tied
 	// members share a place and the next one is skipped ("1224").
@@ -255,9 +339,14 @@ type Ranks struct {
 //	KEYS[1] board   ARGV[1] member
 //	returns {ordinal0, competition0, dense0, score} or nil when absent
 var ranksScript = rueidis.NewLuaScript(`
-local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
+local m = ARGV[1]
+if #KEYS > 1 then
+  m = redis.call('HGET', KEYS[2], m)
+  if not m then return nil end
+end
+local s = redis.call('ZSCORE', KEYS[1], m)
 if not s then return nil end
-local r = redis.call('ZRANK', KEYS[1], ARGV[1])
+local r = redis.call('ZRANK', KEYS[1], m)
 local better = redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. s)
 local dense, last = 0, nil
 if better > 0 then
@@ -278,7 +367,7 @@ func (b *Board) Ranks(ctx context.Context, member string) (Ranks, error) {
 	if member == "" {
 		return Ranks{}, fmt.Errorf("%w: empty member", ErrInvalid)
 	}
-	arr, err := ranksScript.Exec(ctx, b.c, []string{b.key}, []string{member}).ToArray()
+	arr, err := ranksScript.Exec(ctx, b.c, b.keys, []string{member}).ToArray()
 	if rueidis.IsRedisNil(err) {
 		return Ranks{}, fmt.Errorf("%w: %q", ErrNotFound, member)
 	}
