@@ -33,6 +33,8 @@ func TestTypedFilters(t *testing.T) {
 		{"not", []db.PostCond{db.PostFields.Published.Not(true)}, []string{"Draft"}},
 		{"in", []db.PostCond{db.PostFields.Title.In("Draft", "Second", "nope")}, []string{"Draft", "Second"}},
 		{"notIn", []db.PostCond{db.PostFields.Title.NotIn("Draft", "Second")}, []string{"Bob's post", "Hello"}},
+		{"in insensitive", []db.PostCond{db.PostFields.Title.In("hello", "DRAFT").Insensitive()}, []string{"Hello", "Draft"}},
+		{"notIn insensitive", []db.PostCond{db.PostFields.Title.NotIn("draft", "SECOND", "bob's POST").Insensitive()}, []string{"Hello"}},
 		{"gt lte", []db.PostCond{db.PostFields.Views.Gt(0), db.PostFields.Views.Lte(3)}, []string{"Second"}},
 		{"contains insensitive", []db.PostCond{db.PostFields.Title.Contains("ELL").Insensitive()}, []string{"Hello"}},
 		{"contains escapes wildcards", []db.PostCond{db.PostFields.Title.Contains("%")}, nil},

@@ -266,7 +266,12 @@ func (c *compiler) fieldCond(m *Model, a string, fc *FieldCond, path string) (st
 			return "", valueErr(m, path, err)
 		}
 		if fc.Insensitive {
-			return bad("mode insensitive does not apply to %s", fc.Op)
+			// Prisma: LOWER(col) IN (LOWER($1), ...).
+			lowered := "ARRAY(SELECT lower(x) FROM unnest(" + c.arg(v) + "::text[]) x)"
+			if fc.Op == OpIn {
+				return "lower(" + cl + ") = ANY(" + lowered + ")", nil
+			}
+			return "lower(" + cl + ") <> ALL(" + lowered + ")", nil
 		}
 		if fc.Op == OpIn {
 			return cl + " = ANY(" + c.arg(v) + ")", nil

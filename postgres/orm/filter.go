@@ -46,8 +46,8 @@ type FieldCond struct {
 	Field string
 	Op    Op
 	Value any
-	// Insensitive is Prisma's mode: "insensitive" (equals, contains,
-	// startsWith, endsWith on strings).
+	// Insensitive is Prisma's mode: "insensitive" (equals, not, in, notIn,
+	// contains, startsWith, endsWith on strings).
 	Insensitive bool
 }
 

@@ -202,3 +202,39 @@ func TestNullLogicMatchesPrisma(t *testing.T) {
 		})
 	}
 }
+
+// TestInsensitiveInMatchesPrisma: in/notIn with mode insensitive compare
+// lower-cased values, as Prisma's LOWER(col) IN (LOWER($1), ...); NULLs
+// match neither.
+func TestInsensitiveInMatchesPrisma(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, nil)
+	_, err := e.c.Pool().Exec(ctx, nlDDL)
+	require.NoError(t, err)
+	for in, sql := range map[string]string{
+		`{"name": {"in": ["bob", "ANN"], "mode": "insensitive"}}`:   `lower(name) IN (lower('bob'), lower('ANN'))`,
+		`{"name": {"notIn": ["bob"], "mode": "insensitive"}}`:       `lower(name) NOT IN (lower('bob'))`,
+		`{"NOT": {"name": {"in": ["BOB"], "mode": "insensitive"}}}`: `NOT (lower(name) IN (lower('BOB')))`,
+		`{"name": {"not": {"in": ["cY"]}, "mode": "insensitive"}}`:  `lower(name) NOT IN (lower('cY'))`,
+		`{"name": {"in": [], "mode": "insensitive"}}`:               `FALSE`,
+		`{"name": {"notIn": [], "mode": "insensitive"}}`:            `TRUE`,
+	} {
+		var want []int
+		rows, err := e.c.Pool().Query(ctx, `SELECT id FROM "NlAuthor" WHERE `+sql+` ORDER BY id`)
+		require.NoError(t, err)
+		for rows.Next() {
+			var id int
+			require.NoError(t, rows.Scan(&id))
+			want = append(want, id)
+		}
+		w, err := orm.ParseWhere(nlAuthor, []byte(in))
+		require.NoError(t, err)
+		got, err := orm.FindMany[nlRow](ctx, e.c, nlAuthor, &orm.FindArgs{Where: w, OrderBy: []orm.Order{orm.Asc("id")}})
+		require.NoError(t, err, in)
+		ids := []int{}
+		for _, r := range got {
+			ids = append(ids, r.ID)
+		}
+		require.Equal(t, fmt.Sprint(want), fmt.Sprint(ids), in)
+	}
+}
