@@ -9,7 +9,14 @@ BENCHCOUNT    ?= 6
 
 ## test: everything CI checks — formatting, vet, staticcheck, all tests with -race, and the
 ## clock-sensitive packages again with their clocks ten years ahead and behind
-test: lint unit clock-check cluster-check
+test: web-deps lint unit clock-check cluster-check
+
+## web-deps: the dashboard's chart library (uPlot, from npm with web/package-lock.json) copied
+## into web/vendor/, which the build embeds and the browser tests load; skipped when already there
+web-deps:
+	@if [ -f web/vendor/uPlot.iife.min.js ]; then echo "web/vendor: uPlot present"; \
+	elif command -v npm >/dev/null; then cd web && npm ci --no-audit --no-fund; \
+	else echo "npm not found: the browser tests need uPlot (install Node.js and npm, or run .ci/run)"; exit 1; fi
 
 ## lint: gofmt check, go vet and staticcheck on the main module and the bench module
 lint: fmt-check vet staticcheck
