@@ -171,7 +171,7 @@ func toFloat(v any) (float64, bool) {
 
 // jsNumber parses a string as JavaScript's Number(string) does.
 func jsNumber(s string) (float64, bool) {
-	s = strings.TrimSpace(s)
+	s = jsTrim(s)
 	if s == "" {
 		return 0, true
 	}
@@ -190,7 +190,7 @@ func jsNumber(s string) (float64, bool) {
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
+	if err != nil && !errors.Is(err, strconv.ErrRange) { // out of range is ±Infinity, as in JavaScript
 		return 0, false
 	}
 	return f, true
@@ -299,19 +299,28 @@ func castDate(v any) (any, error) {
 		}
 		// Numeric strings outside the range of years are epoch milliseconds.
 		if f, ok := jsNumber(x); ok && (f >= 275761 || f < -271820) {
-			return time.UnixMilli(int64(f)).UTC(), nil
+			return epochMillis(f)
 		}
 		return parseDate(x)
 	case bool:
 		return nil, errCast
 	}
 	if f, ok := toFloat(v); ok {
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, errCast
-		}
-		return time.UnixMilli(int64(f)).UTC(), nil
+		return epochMillis(f)
 	}
 	return nil, errCast
+}
+
+// maxEpochMillis bounds JavaScript's Date: ±8.64e15 ms (±100,000,000 days).
+const maxEpochMillis = 8.64e15
+
+// epochMillis casts epoch milliseconds; beyond JavaScript's Date range (or
+// NaN) it is a cast error, as in Mongoose.
+func epochMillis(f float64) (any, error) {
+	if math.IsNaN(f) || math.Abs(f) > maxEpochMillis {
+		return nil, errCast
+	}
+	return time.UnixMilli(int64(f)).UTC(), nil
 }
 
 func castObjectID(v any) (any, error) {
@@ -505,7 +514,8 @@ func nodeInspect(v any) string {
 	return inspect(v)
 }
 
-var jsIdent = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`)
+// jsIdent is the keys Node's util.inspect leaves unquoted (its keyStrRegExp).
+var jsIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // castKind is the kind Mongoose gives a cast error for a scalar type
 // (its SchemaType's cast name: "date" and "string" are lowercase).
@@ -662,10 +672,10 @@ func (s *Schema) castValue(p *Path, path, name string, v any, ve *ValidationErro
 			if err != nil {
 				// Mongoose shows the array as cast so far (the elements
 				// before this one cast, the rest as given) and the type
-				// "string".
+				// "string"; the error's value is the whole array as given.
 				shown := append(out[:i:i], arr[i:]...)
 				ve.add(castFailure{path: ep, msgPath: name + "." + strconv.Itoa(i), kind: "[" + castKind(p.Elem.Type) + "]",
-					shown: shown, typeOf: "", because: "CastError", model: ve.Model, value: e, reason: err}.err())
+					shown: shown, typeOf: "", because: "CastError", model: ve.Model, value: arr, reason: err}.err())
 				return nil
 			}
 		}
@@ -676,16 +686,20 @@ func (s *Schema) castValue(p *Path, path, name string, v any, ve *ValidationErro
 	case TypeMap:
 		m, ok := v.(map[string]any)
 		if !ok {
-			ve.add(castFailure{path: path, msgPath: name, kind: "Map", shown: v, model: ve.Model}.err())
+			// JavaScript's new Map(v) throws a TypeError.
+			ve.add(castFailure{path: path, msgPath: name, kind: "Map", shown: v, because: "TypeError", model: ve.Model}.err())
 			return nil
+		}
+		for k := range m {
+			if strings.HasPrefix(k, "$") || strings.Contains(k, ".") {
+				// The whole map fails at its own path, as in Mongoose.
+				ve.add(castFailure{path: path, msgPath: name, kind: "Map", shown: m, model: ve.Model,
+					reason: fmt.Errorf("map key %q may not start with '$' or contain '.'", k)}.err())
+				return nil
+			}
 		}
 		out := make(map[string]any, len(m))
 		for k, e := range m {
-			if strings.HasPrefix(k, "$") || strings.Contains(k, ".") {
-				ve.add(castFailure{path: path + "." + k, msgPath: name, kind: "Map", shown: m, model: ve.Model,
-					reason: fmt.Errorf("map keys may not start with '$' or contain '.'")}.err())
-				continue
-			}
 			if p.Elem == nil {
 				out[k] = e
 				continue
@@ -763,24 +777,30 @@ func applyTransforms(p *Path, v any) any {
 
 func transformString(p *Path, s string) string {
 	if p.trim {
-		s = strings.TrimSpace(s)
+		s = jsTrim(s)
 	}
 	if p.lower {
-		s = strings.ToLower(s)
+		s = jsLower(s)
 	}
 	if p.upper {
-		s = strings.ToUpper(s)
+		s = jsUpper(s)
 	}
 	return s
 }
 
 // castMap casts loosely typed input (decoded JSON) into a map keyed by
-// stored field names. Aliases are resolved; unknown keys follow the strict
+// stored field names. Aliases are resolved (given both, the alias wins, in
+// any key order, as in Mongoose 9); unknown keys follow the strict
 // mode; "_id" is cast to an ObjectID when the schema does not declare it.
 func (s *Schema) castMap(in map[string]any, prefix string, ve *ValidationError, cc *castCtx) map[string]any {
 	out := make(map[string]any, len(in))
 	for k, v := range in {
 		p := s.byName[k]
+		if p != nil && p.Alias != "" {
+			if _, both := in[p.Alias]; both {
+				continue // the alias wins over the path's own name, as in Mongoose
+			}
+		}
 		if p == nil {
 			p = s.byAlias[k]
 		}

@@ -27,9 +27,13 @@ var (
 	ErrStrict = errors.New("odm: path not in schema")
 	// ErrDocumentTooLarge is returned for documents over MaxDocumentSize.
 	ErrDocumentTooLarge = errors.New("odm: document exceeds 16 MiB")
-	// ErrEmptyUpdate is returned for an update with nothing to change
-	// (empty, or only immutable or unknown paths, which are dropped).
+	// ErrEmptyUpdate is returned for an empty update, and by BulkWrite and
+	// a soft-deleting hook's update when nothing is left of it after
+	// dropping immutable and unknown paths. (UpdateOne, UpdateMany and
+	// FindOneAndUpdate then write nothing, as Mongoose does.)
 	ErrEmptyUpdate = errors.New("odm: empty update")
+
+	errAllDropped = fmt.Errorf("%w: nothing left after dropping immutable and unknown paths", ErrEmptyUpdate)
 	// ErrSchema is wrapped by errors in schema declarations (bad tags, bad
 	// options): these are programming errors found when a schema is built.
 	ErrSchema = errors.New("odm: invalid schema")

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -535,15 +537,30 @@ func (m *Model[T]) Save(ctx context.Context, doc *T) error {
 	if len(set) == 0 && len(unset) == 0 {
 		return m.run(ctx, false, op)
 	}
-	ve := &ValidationError{Model: m.name}
-	for _, e := range append(append(bson.D(nil), set...), unset...) {
-		if p, _, _ := m.schema.resolve(e.Key); p != nil && p.Immutable {
-			ve.add(&FieldError{Name: NameValidatorError, Path: e.Key, Kind: KindImmutable,
-				Message: fmt.Sprintf("Path `%s` is immutable and cannot be modified.", e.Key)})
+	if m.schema.opts.Strict == StrictThrow {
+		ve := &ValidationError{Model: m.name}
+		for _, e := range append(append(bson.D(nil), set...), unset...) {
+			if m.isImmutable(e.Key) {
+				ve.add(&FieldError{Name: NameValidatorError, Path: e.Key, Kind: KindImmutable,
+					Message: fmt.Sprintf("Path `%s` is immutable and cannot be modified.", e.Key)})
+			}
+		}
+		if err := ve.orNil(); err != nil {
+			return err
 		}
 	}
-	if err := ve.orNil(); err != nil {
-		return err
+	// As in Mongoose, a change of an immutable path is ignored: the stored
+	// value stays, the document gets it back, the other changes are saved.
+	var restore []string
+	set, restore = m.dropImmutable(set, restore)
+	unset, restore = m.dropImmutable(unset, restore)
+	if len(restore) > 0 {
+		if err := m.restoreFields(doc, old, restore); err != nil {
+			return err
+		}
+		if len(set) == 0 && len(unset) == 0 {
+			return m.run(ctx, false, op)
+		}
 	}
 	id := old.Lookup("_id")
 	filter := bson.D{{Key: "_id", Value: id}}
@@ -589,6 +606,54 @@ func (m *Model[T]) Save(ctx context.Context, doc *T) error {
 	return m.run(ctx, false, op)
 }
 
+func (m *Model[T]) isImmutable(key string) bool {
+	p, _, _ := m.schema.resolve(key)
+	return p != nil && p.Immutable
+}
+
+// dropImmutable removes the immutable paths from d and adds their
+// top-level field names to restore.
+func (m *Model[T]) dropImmutable(d bson.D, restore []string) (bson.D, []string) {
+	out := d[:0:0]
+	for _, e := range d {
+		if m.isImmutable(e.Key) {
+			top, _, _ := strings.Cut(e.Key, ".")
+			if !slices.Contains(restore, top) {
+				restore = append(restore, top)
+			}
+			continue
+		}
+		out = append(out, e)
+	}
+	return out, restore
+}
+
+// restoreFields puts the stored values of the top-level fields named in
+// tops back into doc (a field absent from old becomes its zero value).
+func (m *Model[T]) restoreFields(doc *T, old bson.Raw, tops []string) error {
+	stored := new(T)
+	if err := bson.Unmarshal(old, stored); err != nil {
+		return errorf("decode stored document: %w", err)
+	}
+	dv, sv := reflect.ValueOf(doc).Elem(), reflect.ValueOf(stored).Elem()
+	for _, top := range tops {
+		if m.isMap {
+			if v := sv.MapIndex(reflect.ValueOf(top)); v.IsValid() {
+				dv.SetMapIndex(reflect.ValueOf(top), v)
+			} else {
+				dv.SetMapIndex(reflect.ValueOf(top), reflect.Value{})
+			}
+			continue
+		}
+		p := m.schema.byName[top]
+		if p == nil || p.goIndex == nil {
+			continue
+		}
+		dv.FieldByIndex(p.goIndex).Set(sv.FieldByIndex(p.goIndex))
+	}
+	return nil
+}
+
 func replaceKey(raw bson.Raw, key string, val any) (bson.Raw, error) {
 	var d bson.D
 	if err := bson.Unmarshal(raw, &d); err != nil {
@@ -631,8 +696,10 @@ func (m *Model[T]) update(ctx context.Context, u any, upsert bool) (bson.D, erro
 	if err != nil {
 		return nil, err
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%w: nothing left after dropping immutable and unknown paths", ErrEmptyUpdate)
+	if len(out) == 0 && (m.schema.opts.Timestamps == nil || m.schema.opts.Timestamps.UpdatedAt == "") {
+		// Mongoose sends nothing then: UpdateOne/Many and FindOneAndUpdate
+		// catch errAllDropped and write nothing.
+		return nil, errAllDropped
 	}
 	now := m.now()
 	if ts := m.schema.opts.Timestamps; ts != nil {
@@ -690,7 +757,8 @@ func (m *Model[T]) updateX(ctx context.Context, e Event, filter, update any, o *
 		return nil, err
 	}
 	u, err := m.update(ctx, update, upsert)
-	if err != nil {
+	dropped := errors.Is(err, errAllDropped)
+	if err != nil && !dropped {
 		return nil, err
 	}
 	op := m.newOp(e)
@@ -699,7 +767,11 @@ func (m *Model[T]) updateX(ctx context.Context, e Event, filter, update any, o *
 		return nil, err
 	}
 	var res *mongo.UpdateResult
-	if e == EventUpdateMany {
+	if dropped && len(op.Update) == 0 {
+		// Only immutable or unknown paths: as in Mongoose, nothing is sent
+		// and nothing matched or changed.
+		res, err = &mongo.UpdateResult{}, nil
+	} else if e == EventUpdateMany {
 		res, err = m.coll.UpdateMany(ctx, op.Filter, op.Update, options.UpdateMany().SetUpsert(upsert))
 	} else {
 		res, err = m.coll.UpdateOne(ctx, op.Filter, op.Update, options.UpdateOne().SetUpsert(upsert))
@@ -840,13 +912,23 @@ func (m *Model[T]) FindOneAndUpdate(ctx context.Context, filter, update any, o *
 		return nil, err
 	}
 	u, err := m.update(ctx, update, o.Upsert)
-	if err != nil {
+	dropped := errors.Is(err, errAllDropped)
+	if err != nil && !dropped {
 		return nil, err
 	}
 	op := m.newOp(EventFindOneAndUpdate)
 	op.Filter, op.Update = f, u
 	if err := m.run(ctx, true, op); err != nil {
 		return nil, err
+	}
+	if dropped && len(op.Update) == 0 {
+		// Only immutable or unknown paths: Mongoose finds the document
+		// without changing it.
+		fo := options.FindOne()
+		if o.Sort != nil {
+			fo.SetSort(o.Sort)
+		}
+		return m.found(ctx, m.coll.FindOne(ctx, op.Filter, fo), op)
 	}
 	return m.found(ctx, m.findOneAndUpdate(ctx, op, o), op)
 }

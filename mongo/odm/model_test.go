@@ -185,17 +185,34 @@ func TestImmutableAndStrictUpdates(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "ann", got.Owner)
 	require.Equal(t, int64(5), got.Balance)
-	// Save refuses to change an immutable path.
+	// As in Mongoose, Save ignores a change of an immutable path: the
+	// stored value stays and comes back into the document, the other
+	// changes are saved.
 	got.Owner = "bob"
-	err = m.Save(ctx, got)
-	var ve *odm.ValidationError
-	require.ErrorAs(t, err, &ve)
-	require.Equal(t, map[string]string{"owner": odm.KindImmutable}, ve.Kinds())
+	got.Balance = 7
+	require.NoError(t, m.Save(ctx, got))
+	require.Equal(t, "ann", got.Owner, "the document gets the stored value back")
+	again, err := m.FindByID(ctx, "a1")
+	require.NoError(t, err)
+	require.Equal(t, "ann", again.Owner)
+	require.Equal(t, int64(7), again.Balance)
+	again.Owner = "eve" // nothing else changed: nothing is written
+	require.NoError(t, m.Save(ctx, again))
+	require.Equal(t, "ann", again.Owner)
+	require.NoError(t, m.Save(ctx, again), "the document is clean again")
 
-	_, err = m.UpdateOne(ctx, bson.M{"_id": "a1"}, bson.M{"$set": bson.M{"owner": "bob"}}, nil)
-	require.ErrorIs(t, err, odm.ErrEmptyUpdate, "nothing but an immutable path: no write")
+	// An update of nothing but an immutable path writes nothing and fails
+	// nothing; FindOneAndUpdate returns the document unchanged.
+	res, err := m.UpdateOne(ctx, bson.M{"_id": "a1"}, bson.M{"$set": bson.M{"owner": "bob"}}, nil)
+	require.NoError(t, err)
+	require.Zero(t, res.MatchedCount)
+	require.Zero(t, res.ModifiedCount)
+	fa, err := m.FindOneAndUpdate(ctx, bson.M{"_id": "a1"}, bson.M{"$set": bson.M{"owner": "bob"}}, &odm.FindOneAndUpdateOpts{ReturnAfter: true})
+	require.NoError(t, err)
+	require.Equal(t, "ann", fa.Owner)
+	require.Equal(t, int64(7), fa.Balance)
 	_, err = m.UpdateOne(ctx, bson.M{"_id": "a1"}, bson.M{}, nil)
-	require.ErrorIs(t, err, odm.ErrEmptyUpdate)
+	require.ErrorIs(t, err, odm.ErrEmptyUpdate, "an empty update is still refused")
 
 	strict, err := odm.SchemaFor[Account](&odm.SchemaOpts{Strict: odm.StrictThrow})
 	require.NoError(t, err)
@@ -205,6 +222,13 @@ func TestImmutableAndStrictUpdates(t *testing.T) {
 	require.ErrorIs(t, err, odm.ErrStrict)
 	_, err = sm.UpdateOne(ctx, bson.M{"_id": "a1"}, bson.M{"$set": bson.M{"owner": "eve"}}, nil)
 	require.ErrorIs(t, err, odm.ErrStrict)
+	// Under StrictThrow Save refuses an immutable change (Mongoose throws).
+	sdoc, err := sm.FindByID(ctx, "a1")
+	require.NoError(t, err)
+	sdoc.Owner = "eve"
+	var ve *odm.ValidationError
+	require.ErrorAs(t, sm.Save(ctx, sdoc), &ve)
+	require.Equal(t, map[string]string{"owner": odm.KindImmutable}, ve.Kinds())
 }
 
 func TestSaveSendsOnlyChangedPaths(t *testing.T) {

@@ -88,12 +88,13 @@ type pathSpec struct {
 
 // parityValidators are the custom validators of generate.js.
 var parityValidators = map[string]func(any) bool{
+	// null is 0 in JavaScript's arithmetic: twoDecimals and even pass it.
 	"twoDecimals": func(v any) bool {
-		f := v.(float64)
+		f, _ := v.(float64)
 		return math.Abs(f*100-math.Round(f*100)) < 1e-6
 	},
 	"codePrefix": func(v any) bool { s, ok := v.(string); return ok && strings.HasPrefix(s, "C-") },
-	"even":       func(v any) bool { return math.Mod(v.(float64), 2) == 0 },
+	"even":       func(v any) bool { f, _ := v.(float64); return math.Mod(f, 2) == 0 },
 }
 
 // withMessage splits {value, message} (or a bare value) into its parts.
@@ -240,7 +241,15 @@ func plainBSON(v any) any {
 	case bson.DateTime:
 		return plainBSON(x.Time())
 	case time.Time:
-		return map[string]any{"$date": x.UTC().Format("2006-01-02T15:04:05.000Z")}
+		x = x.UTC()
+		if y := x.Year(); y < 0 || y > 9999 { // JavaScript's extended years: ±YYYYYY
+			sign := "+"
+			if y < 0 {
+				sign, y = "-", -y
+			}
+			return map[string]any{"$date": fmt.Sprintf("%s%06d%s", sign, y, x.Format("-01-02T15:04:05.000Z"))}
+		}
+		return map[string]any{"$date": x.Format("2006-01-02T15:04:05.000Z")}
 	case bson.ObjectID:
 		return map[string]any{"$oid": x.Hex()}
 	case bson.Decimal128:
@@ -249,7 +258,12 @@ func plainBSON(v any) any {
 		return float64(x)
 	case int64:
 		return float64(x)
-	case string, bool, float64:
+	case float64:
+		if math.IsInf(x, 0) {
+			return map[string]any{"$numberDouble": map[bool]string{true: "Infinity", false: "-Infinity"}[x > 0]}
+		}
+		return x
+	case string, bool:
 		return x
 	}
 	return fmt.Sprintf("unexpected %T %v", v, v)
@@ -492,7 +506,19 @@ type parityProfile struct {
 	At      *time.Time            `bson:"at,omitempty" odm:"min=2000-01-01T00:00:00Z"`
 }
 
+type parityShipment struct {
+	Tags []string `bson:"tags" odm:"trim,lowercase,enum=fragile|cold"`
+	Kind *string  `bson:"kind,omitempty" odm:"trim,enum=box|crate"`
+	Ref  *string  `bson:"ref,omitempty" odm:"minlength=3"`
+	Code *string  `bson:"code,omitempty"`
+}
+
 var parityStructs = map[string]func(opts *odm.SchemaOpts) parityRunner{
+	"shipment": func(opts *odm.SchemaOpts) parityRunner {
+		s := odm.MustSchemaFor[parityShipment](opts)
+		s.Path("code").Validate(parityValidators["codePrefix"], "{PATH} must start with C-")
+		return modelRunner(odm.MustModel[parityShipment](nil, "Parity", s, nil))
+	},
 	"product": func(opts *odm.SchemaOpts) parityRunner {
 		s := odm.MustSchemaFor[parityProduct](opts)
 		s.Path("name").MaxLength(100, "Name cannot exceed 100 characters")

@@ -33,7 +33,9 @@ var (
 // default=new for ObjectIDs), enum=a|b, min=, max= (numbers; RFC 3339 for
 // dates), minlength=, maxlength=, match=regexp, trim, lowercase, uppercase,
 // immutable, select=false, index, unique, sparse, ref=Model, alias=name.
-// A comma inside a value is written "\,". Validators that need code (and
+// On a []string field, enum, trim, lowercase, uppercase, match, minlength
+// and maxlength apply to each element. A comma inside a value is written
+// "\,". Validators that need code (and
 // messages for min, max, enum...) are added with Schema.Path(...).
 func SchemaFor[T any](opts *SchemaOpts) (*Schema, error) {
 	t := reflect.TypeFor[T]()
@@ -217,6 +219,12 @@ func applyTag(p *Path, tag string) error {
 	if tag == "" {
 		return nil
 	}
+	// String options on an array of strings apply to each element, as
+	// they do in Mongoose's [{type: String, trim: true, ...}].
+	elem := p
+	if p.Type == TypeArray && p.Elem != nil && p.Elem.Type == TypeString {
+		elem = p.Elem
+	}
 	for _, opt := range splitTag(tag) {
 		key, val, hasVal := strings.Cut(strings.TrimSpace(opt), "=")
 		if key == "" {
@@ -230,11 +238,11 @@ func applyTag(p *Path, tag string) error {
 				p.Required()
 			}
 		case "trim":
-			p.Trim()
+			elem.Trim()
 		case "lowercase":
-			p.Lowercase()
+			elem.Lowercase()
 		case "uppercase":
-			p.Uppercase()
+			elem.Uppercase()
 		case "immutable":
 			p.SetImmutable()
 		case "index":
@@ -263,16 +271,16 @@ func applyTag(p *Path, tag string) error {
 				return schemaErr("%s=%q: want a non-negative integer", key, val)
 			}
 			if key == "minlength" {
-				p.MinLength(n)
+				elem.MinLength(n)
 			} else {
-				p.MaxLength(n)
+				elem.MaxLength(n)
 			}
 		case "match":
 			re, err := regexp.Compile(val)
 			if err != nil {
 				return schemaErr("match=%q: %v", val, err)
 			}
-			p.Match(re)
+			elem.Match(re)
 		case "enum":
 			target := p
 			if p.Type == TypeArray && p.Elem != nil {

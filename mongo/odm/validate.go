@@ -140,15 +140,91 @@ func jsLen(s string) int {
 // validateDoc validates v (struct or map[string]any) against s, adding
 // failures under prefix to ve.
 func (s *Schema) validateDoc(ctx context.Context, v reflect.Value, prefix string, ve *ValidationError) error {
+	isStruct := deref(v).Kind() == reflect.Struct
 	for _, p := range s.paths {
 		if !p.needs {
 			continue
 		}
-		if err := p.validate(ctx, field(v, p), prefix+p.Name, p.Name, ve); err != nil {
+		f := field(v, p)
+		if isStruct && f.Kind() == reflect.String && f.Len() == 0 && !viaPointer(v, p) {
+			// An empty string field of a Go struct is its zero value, i.e.
+			// unset: it fails required (as '' does in Mongoose) and no
+			// other validator applies. (In a map, an array or Cast's input
+			// '' is a value, and every validator runs on it.)
+			if p.required {
+				ve.add(p.fail(validator{kind: KindRequired, message: p.requiredMsg}, prefix+p.Name, p.Name, ""))
+			}
+			continue
+		}
+		if !f.IsValid() && !isStruct && isExplicitNull(v, p.Name) {
+			if err := p.validateNull(ctx, prefix+p.Name, p.Name, ve); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := p.validate(ctx, f, prefix+p.Name, p.Name, ve); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// viaPointer reports whether p's field of struct v is a pointer (so a
+// pointer to "" is a value, not the zero value).
+func viaPointer(v reflect.Value, p *Path) bool {
+	v = deref(v)
+	if p.goIndex == nil || v.Kind() != reflect.Struct {
+		return false
+	}
+	k := v.FieldByIndex(p.goIndex).Kind()
+	return k == reflect.Pointer || k == reflect.Interface
+}
+
+// isExplicitNull reports whether map v holds key name with a nil value.
+func isExplicitNull(v reflect.Value, name string) bool {
+	v = deref(v)
+	if !v.IsValid() || v.Kind() != reflect.Map || v.Type().Key().Kind() != reflect.String {
+		return false
+	}
+	e := v.MapIndex(reflect.ValueOf(name).Convert(v.Type().Key()))
+	return e.IsValid() && !deref(e).IsValid()
+}
+
+// validateNull checks an explicit null as Mongoose does: required fails;
+// otherwise custom validators run (with a nil value) and the built-in
+// ones let null pass.
+func (p *Path) validateNull(ctx context.Context, path, name string, ve *ValidationError) error {
+	if p.required {
+		ve.add(p.fail(validator{kind: KindRequired, message: p.requiredMsg}, path, name, nil))
+		return nil
+	}
+	for _, vd := range p.validators {
+		if vd.fn == nil {
+			continue
+		}
+		ok, err := vd.check(ctx, nil)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if !ok || err != nil {
+			ve.add(p.failWith(vd, path, name, nil, err))
+			return nil
+		}
+	}
+	return nil
+}
+
+// failWith is fail with the validator's own error, if any, as reason
+// (and message, when the validator has none).
+func (p *Path) failWith(vd validator, path, name string, val any, err error) *FieldError {
+	fe := p.fail(vd, path, name, val)
+	if err != nil {
+		fe.Reason = err
+		if vd.message == "" {
+			fe.Message = err.Error()
+		}
+	}
+	return fe
 }
 
 // validate checks one path; f is invalid when the value is missing/null.
@@ -166,12 +242,9 @@ func (p *Path) validate(ctx context.Context, f reflect.Value, path, name string,
 		}
 		return nil
 	}
-	if f.Kind() == reflect.String && f.Len() == 0 {
-		// An empty string fails required (as in Mongoose); otherwise it is
-		// Go's zero value, i.e. unset, and other validators do not apply.
-		if p.required {
-			ve.add(p.fail(validator{kind: KindRequired, message: p.requiredMsg}, path, name, ""))
-		}
+	if f.Kind() == reflect.String && f.Len() == 0 && p.required {
+		// '' fails required, as in Mongoose.
+		ve.add(p.fail(validator{kind: KindRequired, message: p.requiredMsg}, path, name, ""))
 		return nil
 	}
 	var val any
@@ -198,14 +271,7 @@ func (p *Path) validate(ctx context.Context, f reflect.Value, path, name string,
 			}
 		}
 		if !ok || err != nil {
-			fe := p.fail(vd, path, name, box())
-			if err != nil {
-				fe.Reason = err
-				if vd.message == "" {
-					fe.Message = err.Error()
-				}
-			}
-			ve.add(fe)
+			ve.add(p.failWith(vd, path, name, box(), err))
 			return nil
 		}
 	}
@@ -220,7 +286,7 @@ func (p *Path) validate(ctx context.Context, f reflect.Value, path, name string,
 		}
 		for i := 0; i < f.Len(); i++ {
 			ep := path + "." + strconv.Itoa(i)
-			if err := p.Elem.validate(ctx, deref(f.Index(i)), ep, ve.elemName(name, strconv.Itoa(i)), ve); err != nil {
+			if err := p.Elem.validateElem(ctx, deref(f.Index(i)), ep, ve.elemName(name, strconv.Itoa(i)), ve); err != nil {
 				return err
 			}
 		}
@@ -231,12 +297,21 @@ func (p *Path) validate(ctx context.Context, f reflect.Value, path, name string,
 		iter := f.MapRange()
 		for iter.Next() {
 			ep := path + "." + iter.Key().String()
-			if err := p.Elem.validate(ctx, deref(iter.Value()), ep, ve.elemName(name, iter.Key().String()), ve); err != nil {
+			if err := p.Elem.validateElem(ctx, deref(iter.Value()), ep, ve.elemName(name, iter.Key().String()), ve); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// validateElem validates an array element or map value; a nil one is an
+// explicit null.
+func (p *Path) validateElem(ctx context.Context, f reflect.Value, path, name string, ve *ValidationError) error {
+	if !f.IsValid() {
+		return p.validateNull(ctx, path, name, ve)
+	}
+	return p.validate(ctx, f, path, name, ve)
 }
 
 func (p *Path) fail(vd validator, path, name string, val any) *FieldError {
@@ -392,9 +467,21 @@ func (vd validator) check(ctx context.Context, v any) (bool, error) {
 		return vd.re.MatchString(s), nil
 	}
 	if vd.fn != nil {
-		return vd.fn(ctx, v)
+		return vd.call(ctx, v)
 	}
 	return true, nil
+}
+
+// call runs a custom validator. One that panics (say, on the nil of an
+// explicit null) fails the path with the panic as reason, as a validator
+// that throws does in Mongoose.
+func (vd validator) call(ctx context.Context, v any) (ok bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ok, err = false, fmt.Errorf("odm: validator panicked: %v", r)
+		}
+	}()
+	return vd.fn(ctx, v)
 }
 
 func equalScalar(a, b any) bool {

@@ -299,3 +299,59 @@ func TestCastJSON(t *testing.T) {
 	_, err = m.CastJSON(ctx, []byte(`{"n": 1.5}`))
 	require.True(t, odm.IsValidation(err), "1.5 is not an int64: %v", err)
 }
+
+// An empty string is a value for Cast (Mongoose runs enum, minlength and
+// custom validators on it), but a Go struct's empty string field is its
+// zero value, i.e. unset; a pointer to "" is a value.
+func TestEmptyStringStructVersusCast(t *testing.T) {
+	ctx := context.Background()
+	type Box struct {
+		Kind  string   `bson:"kind,omitempty" odm:"enum=box|crate"`
+		Label *string  `bson:"label,omitempty" odm:"minlength=2"`
+		Tags  []string `bson:"tags" odm:"trim,lowercase,enum=fragile|cold"`
+	}
+	m := odm.MustModel[Box](nil, "Box", nil, nil)
+	require.NoError(t, m.Validate(ctx, &Box{}), "zero values are unset")
+	empty := ""
+	var ve *odm.ValidationError
+	require.ErrorAs(t, m.Validate(ctx, &Box{Label: &empty}), &ve)
+	require.Equal(t, map[string]string{"label": odm.KindMinLength}, ve.Kinds())
+	_, err := m.Cast(ctx, map[string]any{"kind": "", "tags": []any{" Fragile ", ""}})
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, map[string]string{"kind": odm.KindEnum, "tags.1": odm.KindEnum}, ve.Kinds())
+	b, err := m.Cast(ctx, map[string]any{"tags": []any{" Fragile ", "COLD"}})
+	require.NoError(t, err)
+	require.Equal(t, []string{"fragile", "cold"}, b.Tags)
+}
+
+// Custom validators run on an explicit null (not on a missing path); one
+// that panics on the nil fails the path instead of crashing.
+func TestCustomValidatorOnNull(t *testing.T) {
+	ctx := context.Background()
+	calls := 0
+	s := odm.NewSchema(nil, odm.String("code").Validate(func(v any) bool {
+		calls++
+		return strings.HasPrefix(v.(string), "C-") // panics on nil
+	}, "{PATH} must start with C-"))
+	m := odm.MustModel[map[string]any](nil, "Code", s, nil)
+	_, err := m.Cast(ctx, map[string]any{})
+	require.NoError(t, err)
+	require.Zero(t, calls, "a missing path runs no custom validator")
+	_, err = m.Cast(ctx, map[string]any{"code": nil})
+	var ve *odm.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, 1, calls)
+	fe := ve.Errors["code"]
+	require.Equal(t, "code must start with C-", fe.Message)
+	require.ErrorContains(t, fe.Reason, "validator panicked")
+}
+
+// As in Mongoose, a bad array element's CastError carries the whole
+// array as given as its value.
+func TestBadArrayElementValueIsTheArray(t *testing.T) {
+	m := odm.MustModel[map[string]any](nil, "P", odm.NewSchema(nil, odm.Array("nums", odm.Number(""))), nil)
+	_, err := m.Cast(context.Background(), map[string]any{"nums": []any{1.0, "x", 3.0}})
+	var ve *odm.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, []any{1.0, "x", 3.0}, ve.Errors["nums.1"].Value)
+}

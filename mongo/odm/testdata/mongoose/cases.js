@@ -74,6 +74,13 @@ const profile = {
   at: { type: 'Date', min: { $date: '2000-01-01T00:00:00.000Z' } },
 };
 
+const shipment = {
+  tags: { type: 'Array', of: { type: 'String', trim: true, lowercase: true, enum: ['fragile', 'cold'] } },
+  kind: { type: 'String', trim: true, enum: ['box', 'crate'] },
+  ref: { type: 'String', minlength: 3 },
+  code: { type: 'String', validate: { fn: 'codePrefix', message: '{PATH} must start with C-' } },
+};
+
 const oid = '64b7f0c2a1b2c3d4e5f60718';
 const long = 'x'.repeat(101);
 
@@ -257,10 +264,52 @@ const cases = [
   { name: 'update strict throw on unknown path', schema: profile, strict: 'throw', update: { $set: { unknown: 1 } } },
   { name: 'update $max and $min cast', schema: profile, update: { $max: { age: '30' }, $min: { at: '2024-01-01' } } },
 
+  // empty strings are values: enum, minlength and custom validators run (match does not)
+  { name: 'empty string fails enum', schema: { s: { type: 'String', enum: ['a', 'b'] } }, input: { s: '' } },
+  { name: 'empty string fails minlength', schema: { s: { type: 'String', minlength: 3 } }, input: { s: '' } },
+  { name: 'empty string fails custom validator', schema: { s: { type: 'String', validate: { fn: 'codePrefix' } } }, input: { s: '' } },
+  { name: 'spaces trimmed to empty fail enum and minlength', schema: { s: { type: 'String', trim: true, enum: ['a'] }, t: { type: 'String', trim: true, minlength: 2 } }, input: { s: '   ', t: ' ' } },
+  { name: 'empty string passes maxlength and match', schema: { s: { type: 'String', maxlength: 2, match: '^a$' } }, input: { s: '' } },
+  { name: 'empty string element fails enum', schema: { ss: { type: 'Array', of: { type: 'String', enum: ['a'] } } }, input: { ss: ['a', ''] } },
+  { name: 'empty string map value fails minlength', schema: { m: { type: 'Map', of: { type: 'String', minlength: 1 } } }, input: { m: { k: '' } } },
+  { name: 'empty string in subdocument fails enum', schema: { sub: { type: 'Subdoc', schema: { s: { type: 'String', enum: ['a'] } } } }, input: { sub: { s: '' } } },
+  { name: 'empty strings in the shipment schema', schema: shipment, input: { tags: ['fragile'], kind: '', ref: '', code: '' } },
+
+  // custom validators run on an explicit null (not on a missing path); built-ins let null pass
+  { name: 'custom validator on explicit null', schema: { s: { type: 'String', validate: { fn: 'codePrefix', message: 'null is not a code' } } }, input: { s: null } },
+  { name: 'custom validator on explicit null that passes', schema: { n: { type: 'Number', validate: { fn: 'even' } } }, input: { n: null } },
+  { name: 'custom validator skips a missing path', schema: { s: { type: 'String', validate: { fn: 'codePrefix' } } }, input: {} },
+  { name: 'null passes enum minlength min and match', schema: { s: { type: 'String', enum: ['a'], minlength: 2, match: '^a$' }, n: { type: 'Number', min: 1, enum: [1] } }, input: { s: null, n: null } },
+  { name: 'required null with a custom validator', schema: { s: { type: 'String', required: true, validate: { fn: 'codePrefix' } } }, input: { s: null } },
+  { name: 'custom validator on null in subdocument and array', schema: { sub: { type: 'Subdoc', schema: { c: { type: 'String', validate: { fn: 'codePrefix' } } } }, cs: { type: 'Array', of: { type: 'String', validate: { fn: 'codePrefix' } } } }, input: { sub: { c: null }, cs: ['C-1', null] } },
+  { name: 'custom validator on null in the shipment schema', schema: shipment, input: { code: null } },
+
+  // epoch milliseconds beyond JavaScript's Date range are cast errors
+  { name: 'epoch millis beyond the Date range', schema: { d: { type: 'Date' }, e: { type: 'Date' } }, input: { d: 1e20, e: -8640000000000001 } },
+  { name: 'epoch millis at the Date range limits', schema: { d: { type: 'Date' }, e: { type: 'Date' } }, input: { d: 8640000000000000, e: -8640000000000000 } },
+  { name: 'epoch millis string beyond the Date range', schema: { d: { type: 'Date' } }, input: { d: '1e20' } },
+  { name: 'epoch millis beyond the Date range in an array', schema: { ds: { type: 'Array', of: { type: 'Date' } } }, input: { ds: [0, 9e15] } },
+
+  // trim and lowercase apply to each array element before enum
+  { name: 'trim and lowercase on array elements before enum', schema: shipment, input: { tags: [' Fragile ', 'COLD'], kind: ' box ' } },
+  { name: 'array element still outside enum after trim', schema: shipment, input: { tags: [' Hot '] } },
+
+  // an alias and its path in one input: the alias wins in either order
+  { name: 'alias then path: the alias wins', schema: { a: { type: 'String', alias: 'nick' } }, input: { nick: 'x', a: 'y' } },
+  { name: 'path then alias: the alias wins', schema: { a: { type: 'String', alias: 'nick' } }, input: { a: 'y', nick: 'x' } },
+
+  // smaller casting details
+  { name: 'map keys with a dot or a dollar', schema: { m: { type: 'Map', of: { type: 'Number' } } }, input: { m: { 'a.b': 1 } } },
+  { name: 'map key starting with a dollar', schema: { m: { type: 'Map', of: { type: 'Number' } } }, input: { m: { $x: 1 } } },
+  { name: 'cast string into Map', schema: { m: { type: 'Map', of: { type: 'Number' } } }, input: { m: 'x' } },
+  { name: 'number overflowing to Infinity', schema: { n: { type: 'Number' }, m: { type: 'Number' } }, input: { n: '1e400', m: '-1e400' } },
+  { name: 'JavaScript case mapping', schema: { u: { type: 'String', uppercase: true }, l: { type: 'String', lowercase: true } }, input: { u: 'straße', l: 'İSTANBUL' } },
+  { name: 'trim removes a BOM and Unicode spaces', schema: { s: { type: 'String', trim: true } }, input: { s: '\uFEFF\u00A0 x \u2003\u3000' } },
+
   // many errors at once
   { name: 'every failure reported at once', schema: order, input: { customer: 'bad', items: [{ qty: 0 }], nums: ['x'], placedAt: 'never', paid: 'maybe', note: 'a' } },
 ];
 
 // The named schemas: parity_test.go also declares each as a tagged Go
 // struct and runs their cases through it.
-module.exports = { cases, schemas: { product, user, order, tagged, profile } };
+module.exports = { cases, schemas: { product, user, order, tagged, profile, shipment } };

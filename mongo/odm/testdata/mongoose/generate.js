@@ -132,6 +132,9 @@ function plain(v) {
   if (v instanceof mongoose.Types.Decimal128) {
     return { $numberDecimal: v.toString() };
   }
+  if (typeof v === 'number' && !Number.isFinite(v)) {
+    return { $numberDouble: String(v) };
+  }
   if (v instanceof Map) {
     return plain(Object.fromEntries(v));
   }
