@@ -1,6 +1,8 @@
 package odm
 
 import (
+	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,7 +36,7 @@ func castTo(p *Path, v any) (any, error) {
 		switch {
 		case p.Type == TypeString || p.Type == TypeDecimal128:
 			v = n.String() // keep the digits as written
-		case p.isInt:
+		case p.isInt || p.Type == TypeBigInt:
 			if i, err := n.Int64(); err == nil {
 				return i, nil // exact, even beyond 2^53
 			}
@@ -75,6 +77,14 @@ func castTo(p *Path, v any) (any, error) {
 		return castObjectID(v)
 	case TypeDecimal128:
 		return castDecimal(v)
+	case TypeInt32:
+		return castInt32(v)
+	case TypeDouble:
+		return castNumber(v)
+	case TypeBigInt:
+		return castBigInt(v)
+	case TypeUUID:
+		return castUUID(v)
 	case TypeBuffer:
 		switch x := v.(type) {
 		case []byte:
@@ -341,6 +351,108 @@ func castObjectID(v any) (any, error) {
 	return nil, errCast
 }
 
+// castInt32 casts as Mongoose's Int32: Number(v), which must be an
+// integer within 32 bits.
+func castInt32(v any) (any, error) {
+	f, err := castNumber(v)
+	if f == nil {
+		return nil, err
+	}
+	if x := f.(float64); x == math.Trunc(x) && x >= math.MinInt32 && x <= math.MaxInt32 {
+		return int32(x), nil
+	}
+	return nil, errCast
+}
+
+// becauseError is a cast failure whose message names a JavaScript error
+// (` because of "RangeError"`), as Mongoose's does.
+type becauseError struct{ name string }
+
+func (e *becauseError) Error() string { return "odm: cast failed: " + e.name }
+func (e *becauseError) Unwrap() error { return errCast }
+
+// castBigInt casts as JavaScript's BigInt(v): integral numbers, integer
+// strings (decimal, 0x, 0o, 0b); ” is null.
+func castBigInt(v any) (any, error) {
+	switch x := v.(type) {
+	case int64:
+		return x, nil
+	case int32:
+		return int64(x), nil
+	case int:
+		return int64(x), nil
+	case string:
+		t := jsTrim(x)
+		if x == "" {
+			return nil, nil
+		}
+		if t == "" {
+			return int64(0), nil
+		}
+		base := 10
+		if len(t) > 2 && t[0] == '0' {
+			switch t[1] {
+			case 'x', 'X':
+				base = 16
+			case 'o', 'O':
+				base = 8
+			case 'b', 'B':
+				base = 2
+			}
+			if base != 10 {
+				t = t[2:]
+			}
+		}
+		if base != 10 && (t[0] == '+' || t[0] == '-') || strings.Contains(t, "_") {
+			return nil, &becauseError{"SyntaxError"}
+		}
+		i, err := strconv.ParseInt(t, base, 64)
+		if err != nil {
+			if errors.Is(err, strconv.ErrRange) {
+				return nil, &becauseError{"RangeError"}
+			}
+			return nil, &becauseError{"SyntaxError"}
+		}
+		return i, nil
+	case bool:
+		return nil, errCast
+	}
+	if f, ok := toFloat(v); ok {
+		if f != math.Trunc(f) || math.IsInf(f, 0) || math.IsNaN(f) || math.Abs(f) >= 1<<63 {
+			return nil, &becauseError{"RangeError"}
+		}
+		return int64(f), nil
+	}
+	return nil, errCast
+}
+
+var uuidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// castUUID casts a UUID string (with dashes, either case, as Mongoose
+// wants) or 16 bytes to BSON binary subtype 4.
+func castUUID(v any) (any, error) {
+	switch x := v.(type) {
+	case bson.Binary:
+		if (x.Subtype == bson.TypeBinaryUUID || x.Subtype == bson.TypeBinaryGeneric) && len(x.Data) == 16 {
+			return bson.Binary{Subtype: bson.TypeBinaryUUID, Data: x.Data}, nil
+		}
+	case []byte:
+		if len(x) == 16 {
+			return bson.Binary{Subtype: bson.TypeBinaryUUID, Data: bytes.Clone(x)}, nil
+		}
+	case [16]byte:
+		return bson.Binary{Subtype: bson.TypeBinaryUUID, Data: x[:]}, nil
+	case string:
+		if uuidRe.MatchString(x) {
+			b, err := hex.DecodeString(strings.ReplaceAll(x, "-", ""))
+			if err == nil {
+				return bson.Binary{Subtype: bson.TypeBinaryUUID, Data: b}, nil
+			}
+		}
+	}
+	return nil, errCast
+}
+
 func castDecimal(v any) (any, error) {
 	switch x := v.(type) {
 	case bson.Decimal128:
@@ -531,7 +643,10 @@ func castKind(t Type) string {
 
 // castBecause is the reason Mongoose names at the end of a cast error
 // message for a scalar type, if any.
-func castBecause(t Type) string {
+func castBecause(t Type, err error) string {
+	if be := (*becauseError)(nil); errors.As(err, &be) {
+		return be.name
+	}
 	if t == TypeBoolean {
 		return "CastError"
 	}
@@ -597,7 +712,7 @@ func (c castFailure) err() *FieldError {
 
 // castError is the cast error of a scalar value v of p's type at path.
 func castError(p *Path, path string, v any, reason error) *FieldError {
-	return castFailure{path: path, msgPath: path, kind: castKind(p.Type), shown: v, because: castBecause(p.Type), reason: reason}.err()
+	return castFailure{path: path, msgPath: path, kind: castKind(p.Type), shown: v, because: castBecause(p.Type, reason), reason: reason}.err()
 }
 
 // castValue casts any value (scalar, array, map, subdocument) for path p at
@@ -712,7 +827,7 @@ func (s *Schema) castValue(p *Path, path, name string, v any, ve *ValidationErro
 	}
 	c, err := castTo(p, v)
 	if err != nil {
-		ve.add(castFailure{path: path, msgPath: name, kind: castKind(p.Type), shown: v, because: castBecause(p.Type), model: ve.Model, reason: err}.err())
+		ve.add(castFailure{path: path, msgPath: name, kind: castKind(p.Type), shown: v, because: castBecause(p.Type, err), model: ve.Model, reason: err}.err())
 		return nil
 	}
 	c = applyTransforms(p, c)

@@ -2,6 +2,7 @@ package odm_test
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -131,12 +133,13 @@ func buildSchema(t *testing.T, spec map[string]pathSpec, opts *odm.SchemaOpts) *
 var scalarPaths = map[string]func(string) *odm.Path{
 	"String": odm.String, "Number": odm.Number, "Boolean": odm.Bool, "Date": odm.Date,
 	"ObjectId": odm.ObjectID, "Decimal128": odm.Decimal, "Mixed": odm.Mixed,
+	"Int32": odm.Int32, "Double": odm.Double, "BigInt": odm.BigInt, "UUID": odm.UUID,
 }
 
 func buildPath(t *testing.T, name string, s pathSpec) *odm.Path {
 	var p *odm.Path
 	switch s.Type {
-	case "String", "Number", "Boolean", "Date", "ObjectId", "Decimal128", "Mixed":
+	case "String", "Number", "Boolean", "Date", "ObjectId", "Decimal128", "Mixed", "Int32", "Double", "BigInt", "UUID":
 		p = scalarPaths[s.Type](name)
 	case "Subdoc":
 		p = odm.Subdoc(name, buildSchema(t, s.Schema, nil))
@@ -213,6 +216,10 @@ func buildPath(t *testing.T, name string, s pathSpec) *odm.Path {
 	return p
 }
 
+// bigIntValue marks the int64 of a BigInt path, which generate.js renders
+// as {$numberLong} (other int64s, say in Mixed, are JavaScript numbers).
+type bigIntValue int64
+
 // plainBSON renders a cast document as generate.js renders Mongoose's.
 func plainBSON(v any) any {
 	switch x := v.(type) {
@@ -258,6 +265,14 @@ func plainBSON(v any) any {
 		return float64(x)
 	case int64:
 		return float64(x)
+	case bigIntValue:
+		return map[string]any{"$numberLong": strconv.FormatInt(int64(x), 10)}
+	case bson.Binary:
+		if x.Subtype == bson.TypeBinaryUUID && len(x.Data) == 16 {
+			h := hex.EncodeToString(x.Data)
+			return map[string]any{"$uuid": h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]}
+		}
+		return fmt.Sprintf("unexpected binary %v", x)
 	case float64:
 		if math.IsInf(x, 0) {
 			return map[string]any{"$numberDouble": map[bool]string{true: "Infinity", false: "-Infinity"}[x > 0]}
@@ -397,6 +412,11 @@ func checkParity(t *testing.T, tc parityCase, run parityRunner) {
 	default:
 		require.NoError(t, err)
 		if m, isMap := doc.(map[string]any); isMap {
+			for name, spec := range tc.Schema {
+				if x, isInt := m[name].(int64); isInt && spec.Type == "BigInt" {
+					m[name] = bigIntValue(x)
+				}
+			}
 			// A struct has every field; only a map tells what was set.
 			if d := cmp.Diff(tc.Doc, plainBSON(m)); d != "" {
 				t.Errorf("cast document differs from Mongoose (-mongoose +odm):\n%s", d)

@@ -24,9 +24,14 @@ const (
 	TypeArray
 	TypeSubdoc
 	TypeMap
+	TypeInt32  // Mongoose's Int32: a BSON int32
+	TypeDouble // Mongoose's Double: a BSON double
+	TypeBigInt // Mongoose's BigInt: a BSON int64
+	TypeUUID   // Mongoose's UUID: BSON binary subtype 4
 )
 
-var typeNames = [...]string{"Mixed", "String", "Number", "Boolean", "Date", "ObjectId", "Decimal128", "Buffer", "Array", "Embedded", "Map"}
+var typeNames = [...]string{"Mixed", "String", "Number", "Boolean", "Date", "ObjectId", "Decimal128", "Buffer", "Array", "Embedded", "Map",
+	"Int32", "Double", "BigInt", "UUID"}
 
 func (t Type) String() string {
 	if int(t) < len(typeNames) {
@@ -269,6 +274,22 @@ func ObjectID(name string) *Path { return newPath(name, TypeObjectID) }
 
 // Decimal declares a Decimal128 path.
 func Decimal(name string) *Path { return newPath(name, TypeDecimal128) }
+
+// Int32 declares an Int32 path (Mongoose's Schema.Types.Int32): integers
+// within 32 bits, stored as BSON int32.
+func Int32(name string) *Path { return newPath(name, TypeInt32) }
+
+// Double declares a Double path (Mongoose's Schema.Types.Double), stored
+// as a BSON double.
+func Double(name string) *Path { return newPath(name, TypeDouble) }
+
+// BigInt declares a BigInt path (Mongoose's BigInt): 64-bit integers,
+// exact beyond 2^53, stored as BSON int64.
+func BigInt(name string) *Path { return newPath(name, TypeBigInt) }
+
+// UUID declares a UUID path (Mongoose's Schema.Types.UUID): a UUID string
+// with dashes or 16 bytes, stored as BSON binary subtype 4.
+func UUID(name string) *Path { return newPath(name, TypeUUID) }
 
 // Mixed declares a path of any type.
 func Mixed(name string) *Path { return newPath(name, TypeMixed) }

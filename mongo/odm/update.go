@@ -425,11 +425,12 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 		add(op, bson.E{Key: stored, Value: val}) // the server ignores the operand; kept as given
 	case "$inc", "$mul":
 		c, err := castNumber(val)
-		if err != nil || c == nil || p.Type != TypeNumber {
+		numeric := p.Type == TypeNumber || p.Type == TypeInt32 || p.Type == TypeDouble || p.Type == TypeBigInt
+		if err != nil || c == nil || !numeric {
 			ve.add(castFailure{path: path, msgPath: path, kind: "Number", shown: val, model: ve.Model, reason: err}.err())
 			return nil
 		}
-		if p.isInt {
+		if p.isInt || p.Type == TypeInt32 || p.Type == TypeBigInt {
 			c2, err := castTo(p, c)
 			if err != nil {
 				ve.add(castFailure{path: path, msgPath: path, kind: "Number", shown: val, model: ve.Model, reason: err}.err())

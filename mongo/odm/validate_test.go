@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/mongo/odm"
 )
 
@@ -354,4 +355,39 @@ func TestBadArrayElementValueIsTheArray(t *testing.T) {
 	var ve *odm.ValidationError
 	require.ErrorAs(t, err, &ve)
 	require.Equal(t, []any{1.0, "x", 3.0}, ve.Errors["nums.1"].Value)
+}
+
+// Int32, Double, BigInt and UUID paths cast as Mongoose does and are
+// stored as BSON int32, double, int64 and binary subtype 4: a BigInt
+// beyond 2^53 comes back exact.
+func TestInt32DoubleBigIntUUIDRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s := odm.NewSchema(&odm.SchemaOpts{VersionKey: "-"},
+		odm.Int32("i"), odm.Double("d"), odm.BigInt("b"), odm.UUID("u"))
+	m, err := odm.NewModel[map[string]any](devenv.Mongo(t), "Typed", s, nil)
+	require.NoError(t, err)
+	doc, err := m.CastJSON(ctx, []byte(`{"i":"12","d":2,"b":9007199254740993,"u":"09190f70-3d30-11e5-8814-0f4df9a59c41"}`))
+	require.NoError(t, err)
+	require.NoError(t, m.Create(ctx, doc))
+	raw, err := m.Collection().FindOne(ctx, bson.D{}).Raw()
+	require.NoError(t, err)
+	require.Equal(t, bson.TypeInt32, raw.Lookup("i").Type)
+	require.Equal(t, bson.TypeDouble, raw.Lookup("d").Type)
+	require.Equal(t, bson.TypeInt64, raw.Lookup("b").Type)
+	require.Equal(t, int64(9007199254740993), raw.Lookup("b").Int64())
+	sub, data := raw.Lookup("u").Binary()
+	require.Equal(t, bson.TypeBinaryUUID, sub)
+	require.Len(t, data, 16)
+
+	_, err = m.Cast(ctx, map[string]any{"i": 1.5, "b": "0x1G"})
+	var ve *odm.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, map[string]string{"i": "Int32", "b": "BigInt"}, ve.Kinds())
+	require.Contains(t, ve.Errors["b"].Message, `because of "SyntaxError"`)
+	// $inc on an Int32 path keeps it an integer.
+	_, err = m.UpdateOne(ctx, bson.M{}, bson.M{"$inc": bson.M{"i": "3"}}, nil)
+	require.NoError(t, err)
+	raw, err = m.Collection().FindOne(ctx, bson.D{}).Raw()
+	require.NoError(t, err)
+	require.Equal(t, int32(15), raw.Lookup("i").Int32())
 }

@@ -5,6 +5,7 @@
 //
 // Path spec: {type, ...options}
 //   type: String | Number | Boolean | Date | ObjectId | Decimal128 | Mixed
+//         | Int32 | Double | BigInt | UUID
 //         | Subdoc (schema: {...}) | Array (of: spec) | Map (of: spec)
 //   required: true | "message"
 //   min, max, minlength, maxlength: value | {value, message}; dates as {$date: iso}
@@ -305,6 +306,14 @@ const cases = [
   { name: 'number overflowing to Infinity', schema: { n: { type: 'Number' }, m: { type: 'Number' } }, input: { n: '1e400', m: '-1e400' } },
   { name: 'JavaScript case mapping', schema: { u: { type: 'String', uppercase: true }, l: { type: 'String', lowercase: true } }, input: { u: 'straße', l: 'İSTANBUL' } },
   { name: 'trim removes a BOM and Unicode spaces', schema: { s: { type: 'String', trim: true } }, input: { s: '\uFEFF\u00A0 x \u2003\u3000' } },
+
+  // Int32, Double, BigInt and UUID
+  { name: 'Int32 Double BigInt UUID cast', schema: { i: { type: 'Int32' }, d: { type: 'Double' }, b: { type: 'BigInt' }, u: { type: 'UUID' } }, input: { i: '12', d: '1.5', b: '9007199254740993', u: '09190f70-3d30-11e5-8814-0f4df9a59c41' } },
+  { name: 'Int32 Double BigInt UUID from other types', schema: { i: { type: 'Int32' }, d: { type: 'Double' }, b: { type: 'BigInt' }, u: { type: 'UUID' } }, input: { i: true, d: true, b: -42, u: '09190F703D3011E588140F4DF9A59C41' } },
+  { name: 'Int32 Double BigInt UUID cast errors', schema: { i: { type: 'Int32' }, d: { type: 'Double' }, b: { type: 'BigInt' }, u: { type: 'UUID' } }, input: { i: 1.5, d: 'x', b: 1.5, u: 'nope' } },
+  { name: 'Int32 out of range and BigInt syntax', schema: { i: { type: 'Int32' }, j: { type: 'Int32' }, b: { type: 'BigInt' }, c: { type: 'BigInt' }, u: { type: 'UUID' } }, input: { i: 2147483648, j: -2147483648, b: 'x', c: true, u: 12 } },
+  { name: 'Int32 Double BigInt UUID null and empty', schema: { i: { type: 'Int32' }, d: { type: 'Double' }, b: { type: 'BigInt' }, u: { type: 'UUID' } }, input: { i: '', d: null, b: '', u: null } },
+  { name: 'BigInt from hex and uppercase UUID', schema: { b: { type: 'BigInt' }, u: { type: 'UUID' } }, input: { b: '0x10', u: '09190F70-3D30-11E5-8814-0F4DF9A59C41' } },
 
   // many errors at once
   { name: 'every failure reported at once', schema: order, input: { customer: 'bad', items: [{ qty: 0 }], nums: ['x'], placedAt: 'never', paid: 'maybe', note: 'a' } },

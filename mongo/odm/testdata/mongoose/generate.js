@@ -33,6 +33,10 @@ const types = {
   ObjectId: mongoose.Schema.Types.ObjectId,
   Decimal128: mongoose.Schema.Types.Decimal128,
   Mixed: mongoose.Schema.Types.Mixed,
+  Int32: mongoose.Schema.Types.Int32,
+  Double: mongoose.Schema.Types.Double,
+  BigInt: BigInt,
+  UUID: mongoose.Schema.Types.UUID,
 };
 
 function specValue(v) {
@@ -118,6 +122,7 @@ function toPath(p, strict) {
 
 // plain renders a cast value as typed JSON: numbers, strings, booleans and
 // null as themselves, {$date: iso}, {$oid: hex}, {$numberDecimal: s},
+// {$numberLong: s} for BigInt, {$uuid: s}, Doubles as numbers,
 // arrays and objects (Maps too) recursively.
 function plain(v) {
   if (v === null || v === undefined) {
@@ -131,6 +136,15 @@ function plain(v) {
   }
   if (v instanceof mongoose.Types.Decimal128) {
     return { $numberDecimal: v.toString() };
+  }
+  if (typeof v === 'bigint') {
+    return { $numberLong: String(v) };
+  }
+  if (v && v._bsontype === 'Double') {
+    return v.valueOf();
+  }
+  if (v instanceof mongoose.Types.UUID) {
+    return { $uuid: v.toString() };
   }
   if (typeof v === 'number' && !Number.isFinite(v)) {
     return { $numberDouble: String(v) };
