@@ -23,7 +23,9 @@
 // against fixtures recorded from Mongoose 9.12.1 (testdata/mongoose,
 // make mongoose-fixtures). Go has no "undefined": a nil pointer, nil map, empty string,
 // zero time.Time or zero ObjectID counts as missing; use pointer fields to
-// tell 0 or false from missing. Defaults apply to missing (zero) fields.
+// tell 0 or false (or "") from missing. Defaults apply to missing (zero)
+// fields. In Cast's input '' is a value (enum, minlength and custom
+// validators run on it) and custom validators run on an explicit null.
 //
 // Model.Cast builds a document from loosely typed input (decoded JSON) by
 // Mongoose's casting rules ("42" -> 42, "yes" -> true, hex -> ObjectID, ISO
@@ -46,6 +48,8 @@
 //   - Documents read by hydrated (non-lean) queries are tracked: Save sends
 //     only the changed paths, guarded by the version key (__v), and returns
 //     a *StaleDocumentError if someone else saved the document in between.
+//     A change of an immutable path is ignored (the stored value is put
+//     back), as in Mongoose.
 //   - Timestamps (createdAt/updatedAt, names configurable) are maintained.
 //
 // Hooks (Model.Pre, Model.Post, Schema.Pre for plugins) run around every
