@@ -24,7 +24,7 @@
 // make mongoose-fixtures). Go has no "undefined": a nil pointer, nil map, empty string,
 // zero time.Time or zero ObjectID counts as missing; use pointer fields to
 // tell 0 or false (or "") from missing. Defaults apply to missing (zero)
-// fields. In Cast's input '' is a value (enum, minlength and custom
+// fields. In Cast's input an empty string is a value (enum, minlength and custom
 // validators run on it) and custom validators run on an explicit null.
 //
 // Model.Cast builds a document from loosely typed input (decoded JSON) by
