@@ -113,3 +113,19 @@ func FuzzGeneratedClient(f *testing.F) {
 		}
 	})
 }
+
+// TestGeneratedPush: the generated list handles push in updates.
+func TestGeneratedPush(t *testing.T) {
+	ctx := context.Background()
+	c, _ := setup(t)
+	u, err := c.User.Create(ctx, &db.UserCreateArgs{Data: []db.UserSet{db.UserFields.Email.Set("p@example.com")}})
+	require.NoError(t, err)
+	p, err := c.Post.Create(ctx, &db.PostCreateArgs{Data: []db.PostSet{db.PostFields.Title.Set("t"), db.PostFields.AuthorID.Set(u.ID)}})
+	require.NoError(t, err)
+	p, err = c.Post.Update(ctx, &db.PostUpdateArgs{Where: db.PostByID(p.ID), Data: []db.PostSet{db.PostFields.Tags.Push("go", "sql")}})
+	require.NoError(t, err)
+	require.Equal(t, []string{"go", "sql"}, p.Tags)
+	p, err = c.Post.Update(ctx, &db.PostUpdateArgs{Where: db.PostByID(p.ID), Data: []db.PostSet{db.PostFields.Tags.Push("pg")}})
+	require.NoError(t, err)
+	require.Equal(t, []string{"go", "sql", "pg"}, p.Tags)
+}

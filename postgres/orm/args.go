@@ -64,6 +64,7 @@ const (
 	AtomicDecrement
 	AtomicMultiply
 	AtomicDivide
+	AtomicPush // scalar lists: append a value or a list (Prisma's push)
 )
 
 // Atomic updates a number field in place (col = col + $1...), so
@@ -84,6 +85,10 @@ func Multiply(v any) *Atomic { return &Atomic{AtomicMultiply, v} }
 
 // Divide divides by v.
 func Divide(v any) *Atomic { return &Atomic{AtomicDivide, v} }
+
+// Push appends v — one element or a slice of elements — to a scalar list
+// (Prisma's push; a NULL list becomes the pushed elements).
+func Push(v any) *Atomic { return &Atomic{AtomicPush, v} }
 
 // Set sets the value (same as a plain value).
 func Set(v any) *Atomic { return &Atomic{AtomicSet, v} }

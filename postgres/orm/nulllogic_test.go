@@ -238,3 +238,32 @@ func TestInsensitiveInMatchesPrisma(t *testing.T) {
 		require.Equal(t, fmt.Sprint(want), fmt.Sprint(ids), in)
 	}
 }
+
+// TestPushAppendsToLists: push appends one element or a list, and a NULL
+// list becomes the pushed elements, as Prisma's push.
+func TestPushAppendsToLists(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, nil)
+	_, err := e.c.Pool().Exec(ctx, nlDDL)
+	require.NoError(t, err)
+	type row struct {
+		ID   int      `json:"id"`
+		Tags []string `json:"tags"`
+	}
+	for id, tc := range map[int]struct {
+		push any
+		want []string
+	}{1: {"c", []string{"a", "b", "c"}}, 2: {[]string{"x", "y"}, []string{"x", "y"}}, 3: {[]string{"z"}, []string{"z"}}} {
+		got, err := orm.Update[row](ctx, e.c, nlAuthor, &orm.UpdateArgs{Where: orm.Where{orm.Eq("id", id)}, Data: orm.Data{"tags": orm.Push(tc.push)}})
+		require.NoError(t, err)
+		require.Equal(t, tc.want, got.Tags, "id %d", id)
+	}
+	for _, bad := range []*orm.Atomic{orm.Push(nil), orm.Push(1), {Op: 99, Value: 1}} {
+		_, err := orm.Update[row](ctx, e.c, nlAuthor, &orm.UpdateArgs{Where: orm.Where{orm.Eq("id", 1)}, Data: orm.Data{"tags": bad}})
+		require.ErrorIs(t, err, orm.ErrValidation)
+	}
+	_, err = orm.Update[row](ctx, e.c, nlAuthor, &orm.UpdateArgs{Where: orm.Where{orm.Eq("id", 1)}, Data: orm.Data{"name": orm.Push("x")}})
+	require.ErrorIs(t, err, orm.ErrValidation, "push needs a list")
+	_, err = orm.Create[row](ctx, e.c, nlAuthor, &orm.CreateArgs{Data: orm.Data{"id": 9, "tags": orm.Push("x")}})
+	require.ErrorIs(t, err, orm.ErrValidation, "push is for updates")
+}

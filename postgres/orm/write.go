@@ -121,6 +121,30 @@ func splitData(m *Model, d Data, path string, forCreate bool) ([]assign, []relWr
 			if a == nil {
 				return nil, nil, validationErr(m, p, "nil atomic update")
 			}
+			if a.Op == 0 || int(a.Op) >= len(atomicNames) {
+				return nil, nil, validationErr(m, p, "unknown atomic operation %d", a.Op)
+			}
+			if a.Op == AtomicPush {
+				if forCreate {
+					return nil, nil, validationErr(m, p, "push is only allowed in updates")
+				}
+				if !f.List {
+					return nil, nil, validationErr(m, p, "push needs a list field")
+				}
+				if isNil(a.Value) {
+					return nil, nil, validationErr(m, p, "push does not accept null")
+				}
+				pv := a.Value
+				if k := reflect.ValueOf(pv).Kind(); k != reflect.Slice && k != reflect.Array {
+					pv = []any{pv}
+				}
+				cv, err := coerceList(f, pv)
+				if err != nil {
+					return nil, nil, valueErr(m, p, err)
+				}
+				as = append(as, assign{f, &Atomic{AtomicPush, cv}})
+				continue
+			}
 			if a.Op == AtomicSet {
 				v = a.Value
 			} else {
@@ -160,7 +184,7 @@ func splitData(m *Model, d Data, path string, forCreate bool) ([]assign, []relWr
 	return as, rels, nil
 }
 
-var atomicNames = [...]string{"", "set", "increment", "decrement", "multiply", "divide"}
+var atomicNames = [...]string{"", "set", "increment", "decrement", "multiply", "divide", "push"}
 
 // setClause compiles assignments for UPDATE (UpdatedAt fields get now()).
 func (c *compiler) setClause(m *Model, as []assign) string {
@@ -173,6 +197,10 @@ func (c *compiler) setClause(m *Model, as []assign) string {
 		set[a.f] = true
 		sb.WriteString(a.f.qcol + " = ")
 		if at, ok := a.v.(*Atomic); ok {
+			if at.Op == AtomicPush {
+				sb.WriteString("array_cat(" + m.qtable + "." + a.f.qcol + ", " + c.arg(at.Value) + ")")
+				continue
+			}
 			op := [...]string{AtomicIncrement: " + ", AtomicDecrement: " - ", AtomicMultiply: " * ", AtomicDivide: " / "}[at.Op]
 			sb.WriteString(m.qtable + "." + a.f.qcol + op + c.arg(at.Value))
 			continue

@@ -185,6 +185,9 @@ func (f NullableNumberField[M, V]) Divide(v V) Set[M] {
 // ListField is a scalar list (String[], Int[]...) stored as an array.
 type ListField[M, V any] struct{ named[M] }
 
+// Push appends vs to the list in an update (Prisma's push).
+func (f ListField[M, V]) Push(vs ...V) Set[M] { return atomic[M](f.name, orm.Push(vs)) }
+
 // NewListField is used by generated code.
 func NewListField[M, V any](name string) ListField[M, V] { return ListField[M, V]{named[M]{name}} }
 
