@@ -173,7 +173,12 @@ func TestHTTPTenantFlow(t *testing.T) {
 	require.Equal(t, 401, a.call(t, "GET", "/api/projects", "", nil, nil))
 	require.Equal(t, 401, a.call(t, "GET", "/api/projects", "Bearer x.y.z", nil, nil))
 	require.Equal(t, 401, a.call(t, "GET", "/api/projects", "Basic YTpi", nil, nil))
-	require.Equal(t, 401, a.call(t, "GET", "/api/projects", "ApiKey "+acme.APIKey[:len(acme.APIKey)-1]+"A", nil, nil))
+	// A key with its last character changed (to one it does not already have).
+	last := "A"
+	if strings.HasSuffix(acme.APIKey, last) {
+		last = "B"
+	}
+	require.Equal(t, 401, a.call(t, "GET", "/api/projects", "ApiKey "+acme.APIKey[:len(acme.APIKey)-1]+last, nil, nil))
 
 	// A revoked token is refused by the very next request.
 	require.Equal(t, 204, a.call(t, "POST", "/api/logout", bearer(acme), nil, nil))
