@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -34,6 +35,7 @@ func snapshot(t testing.TB, a *shop.App, ns *devenv.RedisNS, productID string) s
 			st.keys = append(st.keys, k)
 		}
 	}
+	sort.Strings(st.keys) // KEYS answers in no particular order
 	pool := a.Store().Client().ORM().Pool()
 	require.NoError(t, pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM "Order"), (SELECT count(*) FROM "OrderItem"), (SELECT count(*) FROM "OutboxEvent")`).
 		Scan(&st.orders, &st.items, &st.outbox))

@@ -3,6 +3,7 @@ package shop
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/polystore/polystore/apps/shop/db"
@@ -101,6 +102,7 @@ func (s *Store) ProcessOutbox(ctx context.Context, h *History, limit int) (int, 
 			return err
 		}
 		now := time.Now().UTC()
+		deltas := map[string]int{} // units sold per product in this batch
 		for _, r := range rows {
 			o, err := tx.Order.FindUnique(ctx, db.OrderByID(r.OrderID), &db.OrderFindArgs{Include: []db.OrderInclude{db.OrderFields.Items.Include(nil)}})
 			if err != nil {
@@ -117,14 +119,8 @@ func (s *Store) ProcessOutbox(ctx context.Context, h *History, limit int) (int, 
 				if err != nil {
 					return err
 				}
-				if applied == 0 {
-					continue // applied by an earlier attempt
-				}
-				if _, err := tx.Inventory.Update(ctx, &db.InventoryUpdateArgs{Where: db.InventoryByProductID(it.ProductID), Data: []db.InventorySet{
-					db.InventoryFields.Available.Decrement(it.Quantity), db.InventoryFields.Sold.Increment(it.Quantity),
-					db.InventoryFields.UpdatedAt.Set(now),
-				}}); err != nil {
-					return fmt.Errorf("shop: inventory of %s: %w", it.ProductID, err)
+				if applied > 0 { // 0: applied by an earlier attempt
+					deltas[it.ProductID] += it.Quantity
 				}
 			}
 			if h != nil {
@@ -141,9 +137,24 @@ func (s *Store) ProcessOutbox(ctx context.Context, h *History, limit int) (int, 
 				return err
 			}
 		}
+		// One update per product, in product order: concurrent workers
+		// lock the inventory rows in the same order and never deadlock.
+		products := make([]string, 0, len(deltas))
+		for p := range deltas {
+			products = append(products, p)
+		}
+		sort.Strings(products)
+		for _, p := range products {
+			if _, err := tx.Inventory.Update(ctx, &db.InventoryUpdateArgs{Where: db.InventoryByProductID(p), Data: []db.InventorySet{
+				db.InventoryFields.Available.Decrement(deltas[p]), db.InventoryFields.Sold.Increment(deltas[p]),
+				db.InventoryFields.UpdatedAt.Set(now),
+			}}); err != nil {
+				return fmt.Errorf("shop: inventory of %s: %w", p, err)
+			}
+		}
 		n = len(rows)
 		return nil
-	}, &orm.TxOpts{Timeout: 30 * time.Second})
+	}, &orm.TxOpts{Timeout: 30 * time.Second, MaxRetries: 3})
 	return n, err
 }
 
