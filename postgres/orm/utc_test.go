@@ -100,6 +100,8 @@ func TestDateTimesAreStoredAndFilteredInUTC(t *testing.T) {
 	c := newClockEnv(t)
 	plus2 := time.FixedZone("", 2*3600)
 	plus7 := time.FixedZone("", 7*3600)
+	// clock-free: these dates are stored and filtered, never compared with
+	// the clock; only the database defaults (made, touched) are, below.
 	noon := time.Date(2024, 6, 1, 12, 0, 0, 0, plus2) // 10:00 UTC
 	early := time.Date(2024, 6, 1, 1, 0, 0, 0, plus7) // 2024-05-31 18:00 UTC
 	_, err := orm.Create[clockOwnerRow](ctx, c, clockOwnerModel, &orm.CreateArgs{Data: orm.Data{"id": 1,
