@@ -31,6 +31,7 @@ type puller struct {
 	models map[string]*pullModel // by table name
 	order  []*pullModel
 	enums  map[string]string // SQL enum name -> schema enum name
+	isEnum map[string]bool   // schema enum names
 }
 
 type pullModel struct {
@@ -82,7 +83,7 @@ func joinTableOf(t *Table) bool {
 }
 
 func (p *puller) render() []byte {
-	p.enums = map[string]string{}
+	p.enums, p.isEnum = map[string]string{}, map[string]bool{}
 	var out strings.Builder
 	var joins []*Table
 	for _, t := range p.db.Tables {
@@ -103,6 +104,7 @@ func (p *puller) render() []byte {
 	for _, e := range p.db.Enums {
 		if e.Schema == "" {
 			p.enums[qualified("", e.Name)] = ident(e.Name)
+			p.isEnum[ident(e.Name)] = true
 		}
 	}
 	for _, m := range p.order {
@@ -259,7 +261,7 @@ func (p *puller) defaultAttr(c *Column, typ string) string {
 		v := strings.ReplaceAll(d[1:len(d)-1], "''", "'")
 		base := strings.TrimSuffix(typ, "?")
 		switch {
-		case slices.Contains(pullEnumNames(p), base):
+		case p.isEnum[base]:
 			if ident(v) == v {
 				return "@default(" + v + ")"
 			}
@@ -272,14 +274,6 @@ func (p *puller) defaultAttr(c *Column, typ string) string {
 		}
 	}
 	return "@default(dbgenerated(" + strconv.Quote(d) + "))"
-}
-
-func pullEnumNames(p *puller) []string {
-	out := make([]string, 0, len(p.enums))
-	for _, n := range p.enums {
-		out = append(out, n)
-	}
-	return out
 }
 
 var pslAction = map[string]string{"CASCADE": "Cascade", "RESTRICT": "Restrict", "NO ACTION": "NoAction",
