@@ -799,13 +799,8 @@ func (c *compiler) jsonRelation(m *Model, p string, in Include, path string) (jo
 	if err := checkPaging(r.target, fa, path); err != nil {
 		return "", "", err
 	}
-	if c.scope != nil && len(fa.Distinct) > 0 {
-		// DISTINCT ON must pick its rows among the scoped ones.
-		if sc := c.scope(r.target); len(sc) > 0 {
-			cp := *fa
-			cp.Where = append(append(Where{}, fa.Where...), sc...)
-			fa = &cp
-		}
+	if !r.ToMany() && (perParent(fa) || fa.Take != 0 || fa.Skip != 0) {
+		return "", "", validationErr(m, path, "distinct, cursor, skip and take apply to to-many relations")
 	}
 	ch := c.alias("t")
 	from, on, err := c.relSource(r, p, ch, path)
@@ -816,34 +811,50 @@ func (c *compiler) jsonRelation(m *Model, p string, in Include, path string) (jo
 	if err != nil {
 		return "", "", err
 	}
-	filter, err := c.filterClause(r.target, ch, fa, path)
-	if err != nil {
-		return "", "", err
-	}
-	ob, err := c.orderBy(r.target, ch, fa.OrderBy, joinPath(path, "orderBy"))
+	filter, err := c.where(r.target, ch, fa.Where, joinPath(path, "where"))
 	if err != nil {
 		return "", "", err
 	}
 	j := c.alias("j")
 	var inner string
-	if r.ToMany() {
+	switch {
+	case !r.ToMany():
+		inner = "SELECT " + obj + " AS r FROM " + from + laterals + " WHERE " + on + " AND " + filter + " LIMIT 1"
+	case perParent(fa):
+		// One parent's list: distinct, cursor, skip and take by position.
+		rows, err := c.pagedRows(r.target, ch, from, on+" AND "+filter, "", fa, path)
+		if err != nil {
+			return "", "", err
+		}
+		inner = "SELECT COALESCE(json_agg(" + obj + " ORDER BY " + ch + `."__rn"), '[]'::json) AS r FROM (` +
+			rows + ") " + ch + laterals
+	case fa.Take > 0 || fa.Skip > 0:
+		ob, err := c.stableOrder(r.target, ch, fa.OrderBy, joinPath(path, "orderBy"))
+		if err != nil {
+			return "", "", err
+		}
 		agg := "json_agg(" + obj
 		if ob != "" {
 			agg += " ORDER BY " + ob
 		}
 		agg += ")"
-		if fa.Take > 0 || fa.Skip > 0 {
-			sub := "SELECT " + ch + ".* FROM " + from + " WHERE " + on + " AND " + filter
-			if ob != "" {
-				sub += " ORDER BY " + ob
-			}
-			sub += c.limitOffset(fa.Take, fa.Skip)
-			inner = "SELECT COALESCE(" + agg + ", '[]'::json) AS r FROM (" + sub + ") " + ch + laterals
-		} else {
-			inner = "SELECT COALESCE(" + agg + ", '[]'::json) AS r FROM " + from + laterals + " WHERE " + on + " AND " + filter
+		sub := "SELECT " + ch + ".* FROM " + from + " WHERE " + on + " AND " + filter
+		if ob != "" {
+			sub += " ORDER BY " + ob
 		}
-	} else {
-		inner = "SELECT " + obj + " AS r FROM " + from + laterals + " WHERE " + on + " AND " + filter + " LIMIT 1"
+		sub += c.limitOffset(fa.Take, fa.Skip)
+		inner = "SELECT COALESCE(" + agg + ", '[]'::json) AS r FROM (" + sub + ") " + ch + laterals
+	default:
+		ob, err := c.nestedOrder(r.target, ch, fa.OrderBy, joinPath(path, "orderBy"))
+		if err != nil {
+			return "", "", err
+		}
+		agg := "json_agg(" + obj
+		if ob != "" {
+			agg += " ORDER BY " + ob
+		}
+		agg += ")"
+		inner = "SELECT COALESCE(" + agg + ", '[]'::json) AS r FROM " + from + laterals + " WHERE " + on + " AND " + filter
 	}
 	return " LEFT JOIN LATERAL (" + inner + ") " + j + " ON TRUE", j, nil
 }
@@ -975,8 +986,8 @@ func (c *compiler) childSelect(r *Relation, fa *FindArgs, keys any, path string)
 	if err := checkPaging(t, fa, path); err != nil {
 		return "", nil, err
 	}
-	if len(fa.Distinct) > 0 || fa.Cursor != nil {
-		return "", nil, validationErr(r.model, path, "distinct and cursor in nested includes need StrategyJoin")
+	if !r.ToMany() && (perParent(fa) || fa.Take != 0 || fa.Skip != 0) {
+		return "", nil, validationErr(r.model, path, "distinct, cursor, skip and take apply to to-many relations")
 	}
 	kp := c.arg(keys)
 	ch := c.alias("t")
@@ -999,7 +1010,6 @@ func (c *compiler) childSelect(r *Relation, fa *FindArgs, keys any, path string)
 		sel.WriteString(cnt + ` AS "_count", `)
 		cols = append(cols, "_count")
 	}
-	sel.WriteString(key + ` AS "__parent"`)
 	cols = append(cols, "__parent")
 	w, err := c.where(t, ch, fa.Where, joinPath(path, "where"))
 	if err != nil {
@@ -1009,30 +1019,27 @@ func (c *compiler) childSelect(r *Relation, fa *FindArgs, keys any, path string)
 	if err != nil {
 		return "", nil, err
 	}
-	w += sc
-	ob, err := c.orderBy(t, ch, fa.OrderBy, joinPath(path, "orderBy"))
-	if err != nil {
-		return "", nil, err
-	}
-	base := " FROM " + from + " WHERE " + key + " = ANY(" + kp + ") AND " + w
-	if fa.Take == 0 && fa.Skip == 0 {
-		q := "SELECT " + sel.String() + base
+	cond := key + " = ANY(" + kp + ") AND " + w + sc
+	if fa.Take == 0 && fa.Skip == 0 && !perParent(fa) {
+		ob, err := c.nestedOrder(t, ch, fa.OrderBy, joinPath(path, "orderBy"))
+		if err != nil {
+			return "", nil, err
+		}
+		q := "SELECT " + sel.String() + key + ` AS "__parent" FROM ` + from + " WHERE " + cond
 		if ob != "" {
 			q += " ORDER BY " + ob
 		}
 		return q, cols, nil
 	}
-	win := "row_number() OVER (PARTITION BY " + key
-	if ob != "" {
-		win += " ORDER BY " + ob
+	// Per-parent positions: distinct, cursor, skip and take apply to each
+	// parent's list, as Prisma applies them.
+	rows, err := c.pagedRows(t, ch, from, cond, key, fa, path)
+	if err != nil {
+		return "", nil, err
 	}
-	win += `) AS "__rn"`
-	cond := `s."__rn" > ` + c.arg(int64(fa.Skip))
-	if fa.Take > 0 {
-		cond += ` AND s."__rn" <= ` + c.arg(int64(fa.Skip+fa.Take))
-	}
-	q := "SELECT s.* FROM (SELECT " + sel.String() + ", " + win + base + `) s WHERE ` + cond + ` ORDER BY s."__parent", s."__rn"`
-	return q, append(cols, "__rn"), nil
+	q := "SELECT " + sel.String() + ch + `."__parent" FROM (` + rows + ") " + ch +
+		" ORDER BY " + ch + `."__parent", ` + ch + `."__rn"`
+	return q, cols, nil
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }

@@ -196,9 +196,6 @@ func (h *handle) loadIncludes(ctx context.Context, q querier, m *Model, act Acti
 		if err := checkPaging(r.target, fa, p); err != nil {
 			return err
 		}
-		if len(fa.Distinct) > 0 || fa.Cursor != nil {
-			return validationErr(m, p, "distinct and cursor in nested includes need StrategyJoin")
-		}
 		keyIdx, ok := ti.byName[r.local[0].Name]
 		if !ok {
 			return fmt.Errorf("orm: %s has no field for %s.%s, needed to load %s", ti.t, m.Name, r.local[0].Name, r.Name)
