@@ -5,7 +5,7 @@ BENCHSTAT     ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009
 BENCH         ?= .
 BENCHCOUNT    ?= 6
 
-.PHONY: bin/polystore test lint fmt fmt-check vet staticcheck unit clock-check cluster-check bench bench-shop demo doctor serve mongoose-fixtures prisma-fixtures
+.PHONY: bin/polystore test lint fmt fmt-check vet staticcheck unit clock-check cluster-check bench bench-prisma bench-shop demo doctor serve mongoose-fixtures prisma-fixtures
 
 ## test: everything CI checks — formatting, vet, staticcheck, all tests with -race, and the
 ## clock-sensitive packages again with their clocks ten years ahead and behind
@@ -58,6 +58,15 @@ fmt:
 bench:
 	cd bench && $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count $(BENCHCOUNT) ./... | tee ../bench.out
 	$(BENCHSTAT) bench.out
+
+## bench-prisma: Prisma 7 (bench/prisma, installed with npm ci; Node >= 20.19) as a peer of pgx, the
+## runtime and the generated client on the same database and rows: BenchmarkClient, one table per
+## operation (BENCHCOUNT=n). The prisma CLI's schema-engine download is skipped: generate needs none
+bench-prisma:
+	cd bench/prisma && npm ci --no-audit --no-fund && PRISMA_SCHEMA_ENGINE_BINARY=/bin/false CHECKPOINT_DISABLE=1 \
+		./node_modules/.bin/prisma generate --schema schema.prisma
+	cd bench && POLYSTORE_BENCH_PRISMA=1 $(GO) test -run '^$$' -bench '^BenchmarkClient$$' -benchmem -count $(BENCHCOUNT) ./orm/ | tee ../bench-prisma.out
+	$(BENCHSTAT) -col /impl bench-prisma.out
 
 ## bench-shop: the flash-sale shop's table — reservation decisions/s on one hot SKU against the
 ## guide's Redlock + GET/SET in the same run, then POST /shop/reservations at constant rates over

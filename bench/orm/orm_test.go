@@ -24,6 +24,8 @@ var (
 	client *orm.Client
 	gdb    *gorm.DB
 	userID int
+	// benchDSN is the URL of the benchmark database.
+	benchDSN string
 )
 
 const nUsers, postsPerUser, commentsPerPost = 100, 3, 2
@@ -62,6 +64,7 @@ func TestMain(m *testing.M) {
 
 func run(m *testing.M, dsn string) int {
 	ctx := context.Background()
+	benchDSN = dsn
 	var err error
 	must := func(err error) {
 		if err != nil {
