@@ -65,7 +65,8 @@ type BulkOpts struct {
 // pre hooks run on it as if it were sent alone (updateOne, deleteMany,
 // replaceOne...; inserts run the validate hooks), so scopes such as Tenant
 // and SoftDelete cover bulk writes too.
-func (m *Model[T]) BulkWrite(ctx context.Context, writes []Write, o *BulkOpts) (*mongo.BulkWriteResult, error) {
+func (m *Model[T]) BulkWrite(ctx context.Context, writes []Write, o *BulkOpts) (_ *mongo.BulkWriteResult, err error) {
+	defer m.handleErr(ctx, EventBulkWrite, nil, &err)
 	op := m.newOp(EventBulkWrite)
 	if err := m.run(ctx, true, op); err != nil {
 		return nil, err
@@ -164,7 +165,8 @@ func (m *Model[T]) writeModel(ctx context.Context, w Write) (mongo.WriteModel, e
 // prepend a $match with Op.PrependMatch). Server-side
 // JavaScript ($function, $accumulator, $where) is rejected unless the
 // model allows it.
-func (m *Model[T]) Aggregate(ctx context.Context, pipeline []bson.D, out any) error {
+func (m *Model[T]) Aggregate(ctx context.Context, pipeline []bson.D, out any) (err error) {
+	defer m.handleErr(ctx, EventAggregate, nil, &err)
 	if !m.opts.AllowJSFilters {
 		for _, st := range pipeline {
 			if err := checkFilter(st, ""); err != nil {

@@ -113,6 +113,16 @@ func TestHooksOnEveryPath(t *testing.T) {
 			var out []bson.M
 			return items.Aggregate(ctx, []bson.D{{{Key: "$match", Value: bson.D{}}}}, &out)
 		}, []string{"pre aggregate", "post aggregate"}},
+		{"BulkSave", func() error {
+			it, err := items.FindOne(byName("a")).One(ctx)
+			if err != nil {
+				return err
+			}
+			*log = nil
+			it.Qty = 7
+			_, err = items.BulkSave(ctx, []*Gadget{it, {Name: "bs"}}, nil)
+			return err
+		}, []string{"pre validate", "post validate", "pre save", "pre validate", "post validate", "pre save", "post save", "post save"}},
 		{"BulkWrite", func() error {
 			_, err := items.BulkWrite(ctx, []odm.Write{
 				odm.InsertWrite(&Gadget{Name: "g"}),

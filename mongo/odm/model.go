@@ -36,13 +36,14 @@ type ModelOpts struct {
 // Model binds a schema and a Go type T (a struct, or map[string]any /
 // bson.M for schema-only models) to a collection.
 type Model[T any] struct {
-	name    string
-	coll    *mongo.Collection
-	schema  *Schema
-	opts    ModelOpts
-	hooks   hookList[HookFunc[T]]
-	virts   []virtual[T]
-	tracker *tracker[T]
+	name     string
+	coll     *mongo.Collection
+	schema   *Schema
+	opts     ModelOpts
+	hooks    hookList[HookFunc[T]]
+	errHooks hookList[ErrorHookFunc[T]]
+	virts    []virtual[T]
+	tracker  *tracker[T]
 
 	isMap                  bool
 	idIdx, verIdx          []int
@@ -227,7 +228,8 @@ func (m *Model[T]) docValue(doc *T) reflect.Value {
 // Validate applies defaults and transforms to doc, then runs every path
 // validator and the schema-level validators, with the validate hooks. It
 // returns a *ValidationError listing every failing path.
-func (m *Model[T]) Validate(ctx context.Context, doc *T) error {
+func (m *Model[T]) Validate(ctx context.Context, doc *T) (err error) {
+	defer m.handleErr(ctx, EventValidate, doc, &err)
 	return m.validate(ctx, doc, true)
 }
 
@@ -449,7 +451,8 @@ func (m *Model[T]) finishInsert(doc *T) (bson.Raw, error) {
 // Hooks run in Mongoose's order: validate, then pre-save (which may still
 // change the document, e.g. hash a password), insert, post-save. On
 // success doc is tracked for Save.
-func (m *Model[T]) Create(ctx context.Context, doc *T) error {
+func (m *Model[T]) Create(ctx context.Context, doc *T) (err error) {
+	defer m.handleErr(ctx, EventSave, doc, &err)
 	if err := m.Validate(ctx, doc); err != nil {
 		return err
 	}
@@ -480,7 +483,8 @@ func (e *IndexedError) Unwrap() error { return e.Err }
 
 // InsertMany validates every document first and inserts nothing unless all
 // are valid (the error is an *IndexedError wrapping the first failure).
-func (m *Model[T]) InsertMany(ctx context.Context, docs []*T) error {
+func (m *Model[T]) InsertMany(ctx context.Context, docs []*T) (err error) {
+	defer m.handleErr(ctx, EventInsertMany, nil, &err)
 	op := m.newOp(EventInsertMany)
 	op.Docs = docs
 	if err := m.run(ctx, true, op); err != nil {
@@ -507,11 +511,12 @@ func (m *Model[T]) InsertMany(ctx context.Context, docs []*T) error {
 // otherwise it validates it and sends only the changed paths ($set/$unset)
 // guarded by its version: if another writer saved the document in between,
 // it returns a *StaleDocumentError and writes nothing.
-func (m *Model[T]) Save(ctx context.Context, doc *T) error {
+func (m *Model[T]) Save(ctx context.Context, doc *T) (err error) {
 	old, tracked := m.tracker.get(doc)
 	if !tracked {
 		return m.Create(ctx, doc)
 	}
+	defer m.handleErr(ctx, EventSave, doc, &err)
 	if err := m.Validate(ctx, doc); err != nil {
 		return err
 	}
@@ -520,22 +525,53 @@ func (m *Model[T]) Save(ctx context.Context, doc *T) error {
 	if err := m.run(ctx, true, op); err != nil {
 		return err
 	}
-	cur, err := m.encode(doc)
+	plan, err := m.planSave(doc, old)
+	if err != nil || plan == nil {
+		if err != nil {
+			return err
+		}
+		return m.run(ctx, false, op)
+	}
+	res, err := m.coll.UpdateOne(ctx, plan.filter, plan.update)
 	if err != nil {
 		return err
+	}
+	if res.MatchedCount == 0 {
+		return &StaleDocumentError{Model: m.name, ID: plan.id, Version: plan.version}
+	}
+	if err := m.savedAs(doc, plan); err != nil {
+		return err
+	}
+	return m.run(ctx, false, op)
+}
+
+// savePlan is the versioned update that saves a tracked document.
+type savePlan struct {
+	id             any
+	version        int64
+	filter, update bson.D
+}
+
+// planSave compares doc with its stored form old and returns the update
+// that saves the changed paths, or nil when nothing changed (immutable
+// paths are put back into doc).
+func (m *Model[T]) planSave(doc *T, old bson.Raw) (*savePlan, error) {
+	cur, err := m.encode(doc)
+	if err != nil {
+		return nil, err
 	}
 	// encode adds __v/timestamps for types without those fields: keep the
 	// stored values for the comparison.
 	var set, unset bson.D
 	if err := diff(old, cur, "", &set, &unset); err != nil {
-		return err
+		return nil, err
 	}
 	vk := m.schema.versionKey()
 	var ts *Timestamps = m.schema.opts.Timestamps
 	set = m.dropManaged(set, vk, ts)
 	unset = m.dropManaged(unset, vk, ts)
 	if len(set) == 0 && len(unset) == 0 {
-		return m.run(ctx, false, op)
+		return nil, nil
 	}
 	if m.schema.opts.Strict == StrictThrow {
 		ve := &ValidationError{Model: m.name}
@@ -546,7 +582,7 @@ func (m *Model[T]) Save(ctx context.Context, doc *T) error {
 			}
 		}
 		if err := ve.orNil(); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	// As in Mongoose, a change of an immutable path is ignored: the stored
@@ -556,20 +592,19 @@ func (m *Model[T]) Save(ctx context.Context, doc *T) error {
 	unset, restore = m.dropImmutable(unset, restore)
 	if len(restore) > 0 {
 		if err := m.restoreFields(doc, old, restore); err != nil {
-			return err
+			return nil, err
 		}
 		if len(set) == 0 && len(unset) == 0 {
-			return m.run(ctx, false, op)
+			return nil, nil
 		}
 	}
-	id := old.Lookup("_id")
-	filter := bson.D{{Key: "_id", Value: id}}
-	var version int64
+	plan := &savePlan{id: old.Lookup("_id")}
+	plan.filter = bson.D{{Key: "_id", Value: plan.id}}
 	if vk != "" {
 		if v, ok := old.Lookup(vk).AsInt64OK(); ok {
-			version = v
+			plan.version = v
 		}
-		filter = append(filter, bson.E{Key: vk, Value: version})
+		plan.filter = append(plan.filter, bson.E{Key: vk, Value: plan.version})
 	}
 	if ts != nil && ts.UpdatedAt != "" {
 		now := m.now()
@@ -586,24 +621,26 @@ func (m *Model[T]) Save(ctx context.Context, doc *T) error {
 	if vk != "" {
 		update = append(update, bson.E{Key: "$inc", Value: bson.D{{Key: vk, Value: int64(1)}}})
 	}
-	res, err := m.coll.UpdateOne(ctx, filter, update)
-	if err != nil {
-		return err
-	}
-	if res.MatchedCount == 0 {
-		return &StaleDocumentError{Model: m.name, ID: id, Version: version}
-	}
+	plan.update = update
+	return plan, nil
+}
+
+// savedAs records that plan was applied to doc: its version goes up and
+// its tracked form is the current one.
+func (m *Model[T]) savedAs(doc *T, plan *savePlan) error {
+	vk := m.schema.versionKey()
 	if vk != "" {
-		m.setField(doc, m.verIdx, vk, version+1)
+		m.setField(doc, m.verIdx, vk, plan.version+1)
 	}
-	if cur, err = m.encode(doc); err == nil && vk != "" && m.verIdx == nil && !m.isMap {
-		cur, err = replaceKey(cur, vk, version+1)
+	cur, err := m.encode(doc)
+	if err == nil && vk != "" && m.verIdx == nil && !m.isMap {
+		cur, err = replaceKey(cur, vk, plan.version+1)
 	}
 	if err != nil {
 		return err
 	}
 	m.tracker.set(doc, cur)
-	return m.run(ctx, false, op)
+	return nil
 }
 
 func (m *Model[T]) isImmutable(key string) bool {
@@ -750,7 +787,8 @@ type UpdateOpts struct {
 	Upsert bool
 }
 
-func (m *Model[T]) updateX(ctx context.Context, e Event, filter, update any, o *UpdateOpts) (*mongo.UpdateResult, error) {
+func (m *Model[T]) updateX(ctx context.Context, e Event, filter, update any, o *UpdateOpts) (_ *mongo.UpdateResult, err error) {
+	defer m.handleErr(ctx, e, nil, &err)
 	upsert := o != nil && o.Upsert
 	f, err := m.filter(filter)
 	if err != nil {
@@ -839,7 +877,8 @@ func (m *Model[T]) preReplace(ctx context.Context, e Event, filter any, doc *T) 
 
 // ReplaceOne validates doc and replaces the first document matching filter
 // with it (replaceOne hooks; op.Doc is the replacement).
-func (m *Model[T]) ReplaceOne(ctx context.Context, filter any, doc *T, o *UpdateOpts) (*mongo.UpdateResult, error) {
+func (m *Model[T]) ReplaceOne(ctx context.Context, filter any, doc *T, o *UpdateOpts) (_ *mongo.UpdateResult, err error) {
+	defer m.handleErr(ctx, EventReplaceOne, doc, &err)
 	op, raw, err := m.preReplace(ctx, EventReplaceOne, filter, doc)
 	if err != nil {
 		return nil, err
@@ -903,7 +942,8 @@ func (m *Model[T]) findOneAndUpdate(ctx context.Context, op *Op[T], o *FindOneAn
 
 // FindOneAndUpdate atomically updates one document and returns it (before
 // or after the update). It returns ErrNotFound when nothing matched.
-func (m *Model[T]) FindOneAndUpdate(ctx context.Context, filter, update any, o *FindOneAndUpdateOpts) (*T, error) {
+func (m *Model[T]) FindOneAndUpdate(ctx context.Context, filter, update any, o *FindOneAndUpdateOpts) (_ *T, err error) {
+	defer m.handleErr(ctx, EventFindOneAndUpdate, nil, &err)
 	if o == nil {
 		o = &FindOneAndUpdateOpts{}
 	}
@@ -935,7 +975,8 @@ func (m *Model[T]) FindOneAndUpdate(ctx context.Context, filter, update any, o *
 
 // FindOneAndReplace atomically replaces one document with doc (validated)
 // and returns the original, or the replacement with ReturnAfter.
-func (m *Model[T]) FindOneAndReplace(ctx context.Context, filter any, doc *T, o *FindOneAndUpdateOpts) (*T, error) {
+func (m *Model[T]) FindOneAndReplace(ctx context.Context, filter any, doc *T, o *FindOneAndUpdateOpts) (_ *T, err error) {
+	defer m.handleErr(ctx, EventFindOneAndReplace, doc, &err)
 	if o == nil {
 		o = &FindOneAndUpdateOpts{}
 	}
@@ -956,7 +997,8 @@ func (m *Model[T]) FindOneAndReplace(ctx context.Context, filter any, doc *T, o 
 // FindOneAndDelete atomically deletes one document and returns it. A pre
 // hook that sets op.Update (soft deletion) makes it an update returning
 // the document as it was.
-func (m *Model[T]) FindOneAndDelete(ctx context.Context, filter any, o *FindOneAndDeleteOpts) (*T, error) {
+func (m *Model[T]) FindOneAndDelete(ctx context.Context, filter any, o *FindOneAndDeleteOpts) (_ *T, err error) {
+	defer m.handleErr(ctx, EventFindOneAndDelete, nil, &err)
 	op, err := m.preQuery(ctx, EventFindOneAndDelete, filter)
 	if err != nil {
 		return nil, err
@@ -978,7 +1020,8 @@ func (m *Model[T]) FindOneAndDelete(ctx context.Context, filter any, o *FindOneA
 	return m.found(ctx, m.coll.FindOneAndDelete(ctx, op.Filter, fo), op)
 }
 
-func (m *Model[T]) deleteX(ctx context.Context, e Event, filter any) (int64, error) {
+func (m *Model[T]) deleteX(ctx context.Context, e Event, filter any) (_ int64, err error) {
+	defer m.handleErr(ctx, e, nil, &err)
 	op, err := m.preQuery(ctx, e, filter)
 	if err != nil {
 		return 0, err
@@ -1038,13 +1081,13 @@ func (m *Model[T]) CountDocuments(ctx context.Context, filter any) (int64, error
 // metadata (estimatedDocumentCount hooks). When a pre hook sets a filter
 // (a tenant or soft-delete scope), it counts that filter exactly instead:
 // metadata cannot be scoped.
-func (m *Model[T]) EstimatedDocumentCount(ctx context.Context) (int64, error) {
+func (m *Model[T]) EstimatedDocumentCount(ctx context.Context) (_ int64, err error) {
+	defer m.handleErr(ctx, EventEstimatedDocumentCount, nil, &err)
 	op := m.newOp(EventEstimatedDocumentCount)
 	if err := m.run(ctx, true, op); err != nil {
 		return 0, err
 	}
 	var n int64
-	var err error
 	if len(op.Filter) > 0 {
 		n, err = m.coll.CountDocuments(ctx, op.Filter)
 	} else {
@@ -1059,7 +1102,8 @@ func (m *Model[T]) EstimatedDocumentCount(ctx context.Context) (int64, error) {
 
 // Exists reports whether a document matches filter (findOne hooks, as
 // Mongoose's exists is a findOne).
-func (m *Model[T]) Exists(ctx context.Context, filter any) (bool, error) {
+func (m *Model[T]) Exists(ctx context.Context, filter any) (_ bool, err error) {
+	defer m.handleErr(ctx, EventFindOne, nil, &err)
 	op, err := m.preQuery(ctx, EventFindOne, filter)
 	if err != nil {
 		return false, err
@@ -1078,7 +1122,8 @@ func (m *Model[T]) Exists(ctx context.Context, filter any) (bool, error) {
 
 // Distinct returns the distinct values of field among matching documents
 // (distinct hooks).
-func (m *Model[T]) Distinct(ctx context.Context, field string, filter any) ([]any, error) {
+func (m *Model[T]) Distinct(ctx context.Context, field string, filter any) (_ []any, err error) {
+	defer m.handleErr(ctx, EventDistinct, nil, &err)
 	if field == "" {
 		return nil, errorf("Distinct needs a field")
 	}

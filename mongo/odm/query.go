@@ -131,7 +131,8 @@ func (q *Query[T]) withMaxTime(ctx context.Context) (context.Context, context.Ca
 }
 
 // One returns the first matching document, or ErrNotFound.
-func (q *Query[T]) One(ctx context.Context) (*T, error) {
+func (q *Query[T]) One(ctx context.Context) (_ *T, err error) {
+	defer q.m.handleErr(ctx, EventFindOne, nil, &err)
 	op, err := q.prepare(ctx, EventFindOne)
 	if err != nil {
 		return nil, err
@@ -173,7 +174,7 @@ func (q *Query[T]) One(ctx context.Context) (*T, error) {
 }
 
 // All returns every matching document.
-func (q *Query[T]) All(ctx context.Context) ([]*T, error) {
+func (q *Query[T]) All(ctx context.Context) (_ []*T, err error) {
 	if q.one {
 		d, err := q.One(ctx)
 		if err != nil {
@@ -184,6 +185,7 @@ func (q *Query[T]) All(ctx context.Context) ([]*T, error) {
 		}
 		return []*T{d}, nil
 	}
+	defer q.m.handleErr(ctx, EventFind, nil, &err)
 	op, err := q.prepare(ctx, EventFind)
 	if err != nil {
 		return nil, err
@@ -227,7 +229,8 @@ func (q *Query[T]) All(ctx context.Context) ([]*T, error) {
 // them all; lean semantics (no tracking). The pre-find hooks run (a
 // cursor has no post hooks, as in Mongoose). fn returning an error stops
 // the iteration.
-func (q *Query[T]) Each(ctx context.Context, fn func(*T) error) error {
+func (q *Query[T]) Each(ctx context.Context, fn func(*T) error) (err error) {
+	defer q.m.handleErr(ctx, EventFind, nil, &err)
 	if fn == nil {
 		return errorf("Each needs a function")
 	}
@@ -257,7 +260,8 @@ func (q *Query[T]) Each(ctx context.Context, fn func(*T) error) error {
 // Count counts the matching documents, ignoring skip and limit
 // (countDocuments hooks: register scopes on EventRead or EventQuery so that
 // a page's total agrees with its items).
-func (q *Query[T]) Count(ctx context.Context) (int64, error) {
+func (q *Query[T]) Count(ctx context.Context) (_ int64, err error) {
+	defer q.m.handleErr(ctx, EventCountDocuments, nil, &err)
 	op, err := q.prepare(ctx, EventCountDocuments)
 	if err != nil {
 		return 0, err

@@ -106,6 +106,7 @@ type Schema struct {
 	validators []SchemaValidator
 	goType     reflect.Type // struct type, nil for map-backed schemas
 	hooks      hookList[SchemaHookFunc]
+	errHooks   hookList[SchemaErrorHookFunc]
 	methods    map[string]any
 	plugins    pluginState
 	softDelete *SoftDeleteOpts
