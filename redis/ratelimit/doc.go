@@ -15,6 +15,12 @@
 //	res, err := l.Allow(ctx, "user:42", nil)
 //	if !res.Allowed { /* wait res.RetryAfter */ }
 //
+// Two cheaper variants of the fixed window: Config.NoScript counts with
+// plain commands (MULTI, INCRBY, PEXPIRE NX, EXEC; no Lua on the server),
+// and Leased takes permits from Redis in batches and spends them in the
+// process, one round trip per batch instead of per request, never
+// admitting more than the limit (unspent permits die with their window).
+//
 // Middleware wraps a net/http handler: it keys requests (KeyByIP,
 // KeyByHeader, or your KeyFunc), sets RateLimit-Limit, RateLimit-Remaining
 // and RateLimit-Reset, and answers 429 with Retry-After. When Redis cannot be

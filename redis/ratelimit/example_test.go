@@ -72,3 +72,24 @@ func ExampleConcurrency() {
 	// true false
 	// true
 }
+
+func ExampleLeased() {
+	ctx := context.Background()
+	client, prefix, done := devenv.ExampleRedis(ctx)
+	defer done()
+	// 1,000 per minute for the whole fleet; this process takes 50 permits
+	// per round trip and spends them locally until the minute ends.
+	l, err := ratelimit.NewLeased(client, ratelimit.LeasedConfig{Limit: ratelimit.PerMinute(1000), Batch: 50, Prefix: prefix})
+	if err != nil {
+		panic(err)
+	}
+	for range 120 {
+		if _, err := l.Allow(ctx, "tenant:7", nil); err != nil {
+			panic(err)
+		}
+	}
+	st := l.Stats()
+	fmt.Println(st.Checks, "checks,", st.RoundTrips, "round trips,", l.Held("tenant:7"), "permits held")
+	// Output:
+	// 120 checks, 3 round trips, 30 permits held
+}

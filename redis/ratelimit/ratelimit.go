@@ -106,6 +106,16 @@ type Config struct {
 	// Timeout bounds each Redis call (default redisconn.DefaultTimeout,
 	// 1s; negative: only the caller's context bounds calls).
 	Timeout time.Duration
+	// NoScript (FixedWindow only) counts with plain commands instead of a
+	// Lua script: MULTI, INCRBY, PEXPIRE NX, EXEC on the key
+	// "<prefix>{<key>}:<window>", one round trip. The transaction sets the
+	// TTL in the same atomic step as the increment, so no key is ever left
+	// without one. The window index comes from this process's clock (or
+	// Now), not the server's: clients whose clocks disagree by d disagree
+	// on window boundaries by d. Same admissions as the scripted
+	// FixedWindow otherwise; a denied request of cost > 1 gives its units
+	// back with DECRBY.
+	NoScript bool
 }
 
 func (c *Config) validate() error {
@@ -120,6 +130,9 @@ func (c *Config) validate() error {
 	}
 	if c.Limit.Burst < 0 {
 		return &ConfigError{Field: "Limit.Burst", Reason: "must not be negative"}
+	}
+	if c.NoScript && c.Algorithm != FixedWindow {
+		return &ConfigError{Field: "NoScript", Reason: "only FixedWindow counts without a script, not " + c.Algorithm.String()}
 	}
 	return nil
 }
@@ -214,6 +227,9 @@ func (l *Limiter) Allow(ctx context.Context, key string, opts *AllowOpts) (Resul
 	if err != nil {
 		return Result{}, err
 	}
+	if l.cfg.NoScript {
+		return l.allowCommands(ctx, key, cost)
+	}
 	var buf [20]byte
 	now := "0"
 	if l.cfg.Now != nil {
@@ -256,7 +272,11 @@ func (l *Limiter) Reset(ctx context.Context, key string) error {
 	if key == "" {
 		return ErrEmptyKey
 	}
-	if err := l.client.Do(ctx, l.client.B().Unlink().Key(l.Key(key)).Build()).Error(); err != nil {
+	k := l.Key(key)
+	if l.cfg.NoScript {
+		k = l.windowKey(key, l.nowMicro()/l.cfg.Limit.Period.Microseconds())
+	}
+	if err := l.client.Do(ctx, l.client.B().Unlink().Key(k).Build()).Error(); err != nil {
 		return wrapRedisErr("reset", err)
 	}
 	return nil

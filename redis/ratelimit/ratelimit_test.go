@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/polystore/polystore/internal/devenv"
+	"github.com/polystore/polystore/internal/rediskey"
 	"github.com/polystore/polystore/internal/testclock"
 	"github.com/polystore/polystore/redis/ratelimit"
 	"github.com/redis/rueidis"
@@ -24,6 +25,27 @@ func TestMain(m *testing.M) { devenv.Main(m) }
 // offset, so windows start mid-test.
 func newClock() *testclock.Fake {
 	return testclock.NewFake(testclock.Now().Truncate(time.Hour).Add(1_234_567 * time.Microsecond))
+}
+
+// variant is an algorithm, scripted or (FixedWindow only) not.
+type variant struct {
+	alg      ratelimit.Algorithm
+	noScript bool
+}
+
+func (v variant) String() string {
+	if v.noScript {
+		return v.alg.String() + "_noscript"
+	}
+	return v.alg.String()
+}
+
+func variants() []variant {
+	var vs []variant
+	for _, a := range ratelimit.Algorithms {
+		vs = append(vs, variant{alg: a})
+	}
+	return append(vs, variant{alg: ratelimit.FixedWindow, noScript: true})
 }
 
 func limitFor(alg ratelimit.Algorithm) ratelimit.Limit {
@@ -52,10 +74,11 @@ func clients(t *testing.T, ns *devenv.RedisNS, n int) []rueidis.Client {
 func TestConcurrentPhases(t *testing.T) {
 	ns := devenv.Redis(t)
 	cs := clients(t, ns, 4)
-	for _, alg := range ratelimit.Algorithms {
-		t.Run(alg.String(), func(t *testing.T) {
+	for _, v := range variants() {
+		alg := v.alg
+		t.Run(v.String(), func(t *testing.T) {
 			clock := newClock()
-			cfg := ratelimit.Config{Algorithm: alg, Limit: limitFor(alg), Prefix: ns.Key("conc", alg.String()) + ":", Now: clock.Now}
+			cfg := ratelimit.Config{Algorithm: alg, NoScript: v.noScript, Limit: limitFor(alg), Prefix: ns.Key("conc", v.String()) + ":", Now: clock.Now}
 			lims := make([]*ratelimit.Limiter, len(cs))
 			for i, c := range cs {
 				l, err := ratelimit.New(c, cfg)
@@ -175,9 +198,10 @@ func TestServerClock(t *testing.T) {
 	ns := devenv.Redis(t)
 	cs := clients(t, ns, 4)
 	ctx := context.Background()
-	for _, alg := range ratelimit.Algorithms {
-		t.Run(alg.String(), func(t *testing.T) {
-			cfg := ratelimit.Config{Algorithm: alg, Limit: limitFor(alg), Prefix: ns.Key("srv", alg.String()) + ":"}
+	for _, v := range variants() {
+		alg := v.alg
+		t.Run(v.String(), func(t *testing.T) {
+			cfg := ratelimit.Config{Algorithm: alg, NoScript: v.noScript, Limit: limitFor(alg), Prefix: ns.Key("srv", v.String()) + ":"}
 			before := serverTime(t, ns.Client)
 			var n atomic.Int64
 			var wg sync.WaitGroup
@@ -214,6 +238,29 @@ func TestServerClock(t *testing.T) {
 	}
 }
 
+// requireTTLs checks that every key under prefix has a TTL and returns
+// how many there are.
+func requireTTLs(t *testing.T, c rueidis.Client, prefix string) int {
+	t.Helper()
+	ctx := context.Background()
+	n := 0
+	err := rediskey.Scan(ctx, c, rediskey.EscapeGlob(prefix)+"*", 1000, func(keys []string) error {
+		for _, k := range keys {
+			ttl, err := c.Do(ctx, c.B().Pttl().Key(k).Build()).AsInt64()
+			if err != nil {
+				return err
+			}
+			if ttl != -2 { // -2: expired since the scan
+				require.Positive(t, ttl, "key %s has no TTL", k)
+				n++
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	return n
+}
+
 func serverTime(t *testing.T, c rueidis.Client) int64 {
 	v, err := c.Do(context.Background(), c.B().Time().Build()).AsIntSlice()
 	require.NoError(t, err)
@@ -225,11 +272,12 @@ func serverTime(t *testing.T, c rueidis.Client) int64 {
 func TestAgreesWithLocal(t *testing.T) {
 	ns := devenv.Redis(t)
 	ctx := context.Background()
-	for _, alg := range ratelimit.Algorithms {
-		t.Run(alg.String(), func(t *testing.T) {
+	for _, v := range variants() {
+		alg := v.alg
+		t.Run(v.String(), func(t *testing.T) {
 			clock := newClock()
-			cfg := ratelimit.Config{Algorithm: alg, Limit: ratelimit.Limit{Rate: 7, Period: 10 * time.Minute, Burst: 5},
-				Prefix: ns.Key("agree", alg.String()) + ":", Now: clock.Now}
+			cfg := ratelimit.Config{Algorithm: alg, NoScript: v.noScript, Limit: ratelimit.Limit{Rate: 7, Period: 10 * time.Minute, Burst: 5},
+				Prefix: ns.Key("agree", v.String()) + ":", Now: clock.Now}
 			l, err := ratelimit.New(ns.Client, cfg)
 			require.NoError(t, err)
 			local, err := ratelimit.NewLocal(cfg)
@@ -256,9 +304,7 @@ func TestAgreesWithLocal(t *testing.T) {
 			}
 			require.Positive(t, allowed)
 			require.Positive(t, denied)
-			ttl, err := ns.Client.Do(ctx, ns.Client.B().Pttl().Key(l.Key("k")).Build()).AsInt64()
-			require.NoError(t, err)
-			require.Positive(t, ttl, "state always carries a TTL")
+			require.Positive(t, requireTTLs(t, ns.Client, cfg.Prefix), "state was written")
 		})
 	}
 }
@@ -267,11 +313,12 @@ func TestAgreesWithLocal(t *testing.T) {
 func TestRetryAfterIsHonest(t *testing.T) {
 	ns := devenv.Redis(t)
 	ctx := context.Background()
-	for _, alg := range ratelimit.Algorithms {
-		t.Run(alg.String(), func(t *testing.T) {
+	for _, v := range variants() {
+		alg := v.alg
+		t.Run(v.String(), func(t *testing.T) {
 			clock := newClock()
-			cfg := ratelimit.Config{Algorithm: alg, Limit: ratelimit.Limit{Rate: 10, Period: time.Minute},
-				Prefix: ns.Key("retry", alg.String()) + ":", Now: clock.Now}
+			cfg := ratelimit.Config{Algorithm: alg, NoScript: v.noScript, Limit: ratelimit.Limit{Rate: 10, Period: time.Minute},
+				Prefix: ns.Key("retry", v.String()) + ":", Now: clock.Now}
 			l, err := ratelimit.New(ns.Client, cfg)
 			require.NoError(t, err)
 			three := &ratelimit.AllowOpts{Cost: 3}
