@@ -46,7 +46,22 @@
 //
 // # Keys
 //
-// A lock named n uses Prefix+"{n}" (owner token, with TTL) and
-// Prefix+"{n}:fence" (the counter, no TTL). Goroutines of one Locker queue
-// locally for a name, so only one of them polls the servers at a time.
+// A lock named n uses Prefix+"{n}" (owner token, with the lease's TTL),
+// Prefix+"{n}:fence" (the fencing counter, which expires FenceTTL, default
+// 24h, after the last acquisition; tokens stay strictly increasing across
+// its expiry because they are drawn as max(last+1, server time in µs)),
+// and, while someone waits, Prefix+"{n}:awaited" and Prefix+"{n}:wake"
+// (short TTLs). So per-entity locks leave no permanent keys. Goroutines of
+// one Locker queue locally for a name, so only one of them polls the
+// servers at a time; a waiter blocks on the wake list and is woken by the
+// release.
+//
+// # Semaphore
+//
+// NewSemaphore gives at most Limit holders per name. Each Permit has a
+// slot in [0, Limit), a lease that expires when its holder dies (or is
+// auto-extended), and a fencing token strictly greater than every earlier
+// acquisition's of the name. Fence writes per slot (Permit.Resource) with
+// Guard or FencedSet, so a holder whose lease ran out is refused once its
+// slot's next holder has written.
 package lock

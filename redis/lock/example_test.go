@@ -1,8 +1,11 @@
 package lock_test
 
 import (
+	"context"
 	"fmt"
+	"time"
 
+	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/redis/lock"
 )
 
@@ -18,4 +21,32 @@ func ExampleGuard() {
 	// <nil>
 	// <nil>
 	// true lock: stale fencing token 7 for "invoice:42" (already saw 8)
+}
+
+// At most two exports run at once; each permit has a slot and a fencing
+// token, and writes are fenced per slot so that a holder whose lease ran
+// out is refused once its slot's next holder has written.
+func ExampleSemaphore() {
+	ctx := context.Background()
+	client, prefix, done := devenv.ExampleRedis(ctx)
+	defer done()
+	s, err := lock.NewSemaphore(client, lock.SemaphoreOptions{Limit: 2, TTL: 30 * time.Second, Prefix: prefix})
+	if err != nil {
+		panic(err)
+	}
+	guard := lock.NewGuard()
+	a, _ := s.Acquire(ctx, "exports", nil)
+	b, _ := s.Acquire(ctx, "exports", nil)
+	_, err = s.TryAcquire(ctx, "exports", nil)
+	fmt.Println(a.Slot(), b.Slot(), lock.IsNotAcquired(err))
+	fmt.Println(guard.Admit(a.Resource("report"), a.Fence()), b.Fence() > a.Fence())
+	_ = a.Release(ctx)
+	c, _ := s.Acquire(ctx, "exports", nil)
+	fmt.Println(c.Slot(), c.Fence() > b.Fence(), c.Resource("report"))
+	_ = b.Release(ctx)
+	_ = c.Release(ctx)
+	// Output:
+	// 0 1 true
+	// <nil> true
+	// 0 true report#0
 }

@@ -9,6 +9,7 @@ import (
 	mrand "math/rand/v2"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/polystore/polystore/redis/redisconn"
@@ -75,6 +76,12 @@ type Locker struct {
 
 	mu    sync.Mutex
 	gates map[string]*gate
+
+	// Owner tokens are tokenBase (random per Locker) + a counter: unique
+	// without reading the system's random source on every acquisition.
+	tokenBase string
+	tokenSeq  atomic.Uint64
+	ttlArg    string // ms(o.TTL), the usual ARGV
 }
 
 // gate serializes the local contenders for one name.
@@ -157,7 +164,8 @@ func NewRedlock(clients []rueidis.Client, o *Options) (*Locker, error) {
 	if opt.FenceTTL > 0 {
 		fenceTTL = ms(opt.FenceTTL)
 	}
-	return &Locker{fenceTTL: fenceTTL, clients: clients, quorum: len(clients)/2 + 1, o: opt, gates: map[string]*gate{}}, nil
+	return &Locker{fenceTTL: fenceTTL, clients: clients, quorum: len(clients)/2 + 1, o: opt, gates: map[string]*gate{},
+		tokenBase: newToken(), ttlArg: ms(opt.TTL)}, nil
 }
 
 // Lock is a held lock. Its Context is cancelled, with cause ErrLockLost,
@@ -174,7 +182,8 @@ type Lock struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 	// freeGate lets the next local contender in, once.
-	freeGate func()
+	freeGate  func()
+	stopAfter func() bool
 
 	mu       sync.Mutex
 	timer    *time.Timer
@@ -198,6 +207,20 @@ func (lk *Lock) Context() context.Context { return lk.ctx }
 func (l *Locker) keys(name string) []string {
 	k := l.o.Prefix + "{" + name + "}"
 	return []string{k, k + ":fence", k + ":awaited", k + ":wake"}
+}
+
+func (l *Locker) newToken() string {
+	var buf [48]byte
+	b := append(buf[:0], l.tokenBase...)
+	b = append(b, ':')
+	return string(strconv.AppendUint(b, l.tokenSeq.Add(1), 36))
+}
+
+func (l *Locker) ttlString(ttl time.Duration) string {
+	if ttl == l.o.TTL {
+		return l.ttlArg
+	}
+	return ms(ttl)
 }
 
 func newToken() string {
@@ -360,11 +383,17 @@ func (l *Locker) attempt(ctx context.Context, name string, g *gate, o *AcquireOp
 	}
 	ttl := l.ttl(o)
 	keys := l.keys(name)
-	token := newToken()
+	token := l.newToken()
+	args := []string{token, l.ttlString(ttl), l.fenceTTL, waits}
 	start := time.Now()
-	res := l.each(ctx, func(ctx context.Context, c rueidis.Client) rueidis.RedisResult {
-		return acquireScript.Exec(ctx, c, keys[:3], []string{token, ms(ttl), l.fenceTTL, waits})
-	})
+	var res []rueidis.RedisResult
+	if len(l.clients) == 1 {
+		res = []rueidis.RedisResult{acquireScript.Exec(ctx, l.clients[0], keys[:3], args)}
+	} else {
+		res = l.each(ctx, func(ctx context.Context, c rueidis.Client) rueidis.RedisResult {
+			return acquireScript.Exec(ctx, c, keys[:3], args)
+		})
+	}
 	var (
 		granted []int
 		fence   int64
@@ -442,9 +471,16 @@ func (l *Locker) raiseFence(ctx context.Context, keys []string, token string, fe
 }
 
 func (l *Locker) releaseAll(ctx context.Context, keys []string, token string) (released, notOwner int, errs []error) {
-	for _, r := range l.each(ctx, func(ctx context.Context, c rueidis.Client) rueidis.RedisResult {
-		return releaseScript.Exec(ctx, c, []string{keys[0], keys[2], keys[3]}, []string{token})
-	}) {
+	rkeys, args := []string{keys[0], keys[2], keys[3]}, []string{token}
+	var res []rueidis.RedisResult
+	if len(l.clients) == 1 {
+		res = []rueidis.RedisResult{releaseScript.Exec(ctx, l.clients[0], rkeys, args)}
+	} else {
+		res = l.each(ctx, func(ctx context.Context, c rueidis.Client) rueidis.RedisResult {
+			return releaseScript.Exec(ctx, c, rkeys, args)
+		})
+	}
+	for _, r := range res {
 		n, err := r.AsInt64()
 		switch {
 		case err != nil:
@@ -461,11 +497,16 @@ func (l *Locker) releaseAll(ctx context.Context, keys []string, token string) (r
 func (l *Locker) hold(ctx context.Context, name string, g *gate, keys []string, token string, fence int64, ttl, validity time.Duration, o *AcquireOpts) *Lock {
 	hctx, cancel := context.WithCancelCause(ctx)
 	lk := &Lock{l: l, name: name, keys: keys, token: token, fence: fence, ttl: ttl, ctx: hctx, cancel: cancel}
-	lk.timer = time.AfterFunc(validity, func() { cancel(ErrLockLost) })
 	// Once the holder context ends (lost, released, or the caller's context
-	// ended), the next local contender may poll the servers.
+	// ended), the next local contender may poll the servers. Our own
+	// cancellations call freeGate directly; only a caller's context that
+	// can end gets an AfterFunc (which would otherwise start a goroutine on
+	// every release).
 	lk.freeGate = sync.OnceFunc(func() { l.leave(name, g, true) })
-	context.AfterFunc(hctx, lk.freeGate)
+	lk.timer = time.AfterFunc(validity, func() { lk.lose() })
+	if ctx.Done() != nil {
+		lk.stopAfter = context.AfterFunc(ctx, lk.freeGate)
+	}
 	if o != nil && o.AutoExtend {
 		lk.stop, lk.done = make(chan struct{}), make(chan struct{})
 		go lk.autoExtend()
@@ -473,21 +514,34 @@ func (l *Locker) hold(ctx context.Context, name string, g *gate, keys []string, 
 	return lk
 }
 
+// lose ends the holder context with cause ErrLockLost.
+func (lk *Lock) lose() {
+	lk.cancel(ErrLockLost)
+	lk.freeGate()
+}
+
 func (lk *Lock) autoExtend() {
-	defer close(lk.done)
-	every := lk.ttl / 3
+	autoExtend(lk.ctx, lk.stop, lk.done, lk.ttl, func(ctx context.Context) error { return lk.Extend(ctx, lk.ttl) })
+}
+
+// autoExtend calls extend every ttl/3 until stop is closed or ctx ends,
+// then closes done. A failure other than ErrLockLost is retried sooner;
+// the holder's lease timer ends ctx if the lease runs out first.
+func autoExtend(ctx context.Context, stop <-chan struct{}, done chan<- struct{}, ttl time.Duration, extend func(ctx context.Context) error) {
+	defer close(done)
+	every := ttl / 3
 	t := time.NewTimer(every)
 	defer t.Stop()
 	for {
 		select {
-		case <-lk.stop:
+		case <-stop:
 			return
-		case <-lk.ctx.Done():
+		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		ctx, cancel := context.WithTimeout(lk.ctx, every)
-		err := lk.Extend(ctx, lk.ttl)
+		cctx, cancel := context.WithTimeout(ctx, every)
+		err := extend(cctx)
 		cancel()
 		switch {
 		case err == nil:
@@ -495,8 +549,6 @@ func (lk *Lock) autoExtend() {
 		case errors.Is(err, ErrLockLost):
 			return
 		default:
-			// Transient failure: try again soon; the lease timer cancels
-			// the holder if the lease runs out first.
 			t.Reset(every / 4)
 		}
 	}
@@ -545,7 +597,7 @@ func (lk *Lock) Extend(ctx context.Context, ttl time.Duration) error {
 		return nil
 	}
 	if notOwner > len(l.clients)-l.quorum {
-		lk.cancel(ErrLockLost)
+		lk.lose()
 		return fmt.Errorf("lock %q: %w", lk.name, ErrLockLost)
 	}
 	return fmt.Errorf("lock %q: extend: %w", lk.name, errors.Join(errs...))
@@ -570,6 +622,9 @@ func (lk *Lock) Release(ctx context.Context) error {
 	lost := errors.Is(context.Cause(lk.ctx), ErrLockLost)
 	released, _, errs := lk.l.releaseAll(ctx, lk.keys, lk.token)
 	lk.freeGate()
+	if lk.stopAfter != nil {
+		lk.stopAfter()
+	}
 	lk.cancel(context.Canceled)
 	switch {
 	case lost || released < lk.l.quorum && len(errs) == 0:

@@ -24,19 +24,20 @@ import "github.com/redis/rueidis"
 //	ARGV[3] counter TTL in milliseconds (0: never expires)
 //	ARGV[4] "1" when the caller waits for a release
 //	returns {fence, 0} when acquired, {0, pttl} when held by another owner
+//
+// The uncontended path is SET NX, TIME, GET and SET: four calls, no reads
+// before the write.
 var acquireScript = rueidis.NewLuaScriptRetryable(`
-local cur = redis.call('GET', KEYS[1])
-if cur == ARGV[1] then
-  return {tonumber(redis.call('GET', KEYS[2])), 0}
-end
-if cur then
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  if redis.call('GET', KEYS[1]) == ARGV[1] then
+    return {tonumber(redis.call('GET', KEYS[2])), 0}
+  end
   local pttl = redis.call('PTTL', KEYS[1])
   if ARGV[4] == '1' then
     redis.call('SET', KEYS[3], '1', 'PX', math.max(pttl, 1) + 1000)
   end
   return {0, pttl}
 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 local t = redis.call('TIME')
 local f = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local last = tonumber(redis.call('GET', KEYS[2]) or '0')
