@@ -14,6 +14,25 @@ type Message struct {
 	Topic string
 	Event string
 	Data  []byte
+
+	frame []byte // the event as sent on the wire, built once per Publish
+}
+
+// wire returns the message as a text/event-stream event.
+func (m Message) wire() []byte {
+	if m.frame != nil {
+		return m.frame
+	}
+	return encodeFrame(m.Event, m.Data)
+}
+
+func encodeFrame(event string, data []byte) []byte {
+	f := make([]byte, 0, len("event: \ndata: \n\n")+len(event)+len(data))
+	f = append(f, "event: "...)
+	f = append(f, event...)
+	f = append(f, "\ndata: "...)
+	f = append(f, data...)
+	return append(f, "\n\n"...)
 }
 
 // Hub fans messages out to subscribers by topic. The zero value is not
@@ -51,7 +70,9 @@ func (h *Hub) Publish(topic, event string, data any) error {
 	if event == "" || strings.ContainsAny(event, "\r\n") {
 		return fmt.Errorf("sse: invalid event name %q", event)
 	}
-	m := Message{Topic: topic, Event: event, Data: b}
+	// Encoded once here, not once per subscriber: with thousands of
+	// subscribers the per-subscriber formatting dominated the fan-out.
+	m := Message{Topic: topic, Event: event, Data: b, frame: encodeFrame(event, b)}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
@@ -179,7 +200,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if !ok {
 				return
 			}
-			if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", m.Event, m.Data); err != nil {
+			if _, err := w.Write(m.wire()); err != nil {
 				return
 			}
 		}
