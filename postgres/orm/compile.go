@@ -18,6 +18,9 @@ type compiler struct {
 	// folds NULL into FALSE): there to-one relation filters give Prisma's
 	// three-valued result instead of an EXISTS.
 	exact bool
+	// neg is set under an odd number of NOTs (and in every), where Prisma
+	// writes some Json comparisons in their reversed form.
+	neg bool
 }
 
 // under compiles f with the exact state set to v.
@@ -134,6 +137,11 @@ func (c *compiler) cond(m *Model, a string, cond Cond, path string) (string, err
 			return "", validationErr(m, path, "nil condition")
 		}
 		return c.relCond(m, a, x, joinPath(path, x.Relation))
+	case *JSONCond:
+		if x == nil {
+			return "", validationErr(m, path, "nil condition")
+		}
+		return c.jsonCond(m, a, x, joinPath(path, x.Field))
 	case And:
 		return c.group(m, a, []Where(x), " AND ", "", joinPath(path, "AND"))
 	case Or:
@@ -166,7 +174,9 @@ func (c *compiler) group(m *Model, a string, ws []Where, sep, neg, path string) 
 		if neg != "" {
 			// Three-valued, as Prisma's SQL: NOT NULL is NULL, so NOT
 			// {name: "Bob"} leaves out rows whose name is NULL.
+			c.neg = !c.neg
 			s, err = c.under(true, func() (string, error) { return c.where(m, a, w, p) })
+			c.neg = !c.neg
 			s = "NOT (" + s + ")"
 		} else {
 			s, err = c.where(m, a, w, p)
@@ -230,6 +240,13 @@ func (c *compiler) fieldCond(m *Model, a string, fc *FieldCond, path string) (st
 	like := " LIKE "
 	if fc.Insensitive {
 		like = " ILIKE "
+	}
+	if f.Type == JSON && !f.List && (fc.Op == OpEquals || fc.Op == OpNot) && !isNil(fc.Value) {
+		op := JSONEquals
+		if fc.Op == OpNot {
+			op = JSONNot
+		}
+		return c.jsonCond(m, a, &JSONCond{Field: fc.Field, Op: op, Value: fc.Value}, path)
 	}
 	switch fc.Op {
 	case OpEquals, OpNot:
@@ -301,6 +318,20 @@ func (c *compiler) fieldCond(m *Model, a string, fc *FieldCond, path string) (st
 			return "", err
 		}
 		return cl + like + p, nil
+	case OpSearch:
+		if f.Type != String || f.List {
+			return bad("search applies to String fields only")
+		}
+		q, ok := fc.Value.(string)
+		if !ok {
+			return bad("search expects a string, got %T", fc.Value)
+		}
+		if strings.IndexByte(q, 0) >= 0 {
+			return bad("strings may not contain NUL bytes")
+		}
+		// Prisma's SQL. A query PostgreSQL cannot parse fails with SQLSTATE
+		// 42601, turned into a *ValidationError by classify.
+		return "to_tsvector(concat_ws(' ', " + cl + ")) @@ to_tsquery(" + c.arg(q) + ")", nil
 	case OpHas, OpHasEvery, OpHasSome, OpIsEmpty:
 		if !f.List {
 			return bad("%s applies to list fields only", fc.Op)
@@ -431,9 +462,15 @@ func (c *compiler) relCond(m *Model, a string, rc *RelCond, path string) (string
 	}
 	// Every (NOT w) and isNot (w IS NOT FALSE) tell NULL from FALSE in w;
 	// some, none and is only keep rows where w is TRUE.
+	if rc.Op == Every {
+		c.neg = !c.neg
+	}
 	w, err := c.under(rc.Op == Every || rc.Op == IsNot, func() (string, error) {
 		return c.where(r.target, ch, rc.Where, wpath)
 	})
+	if rc.Op == Every {
+		c.neg = !c.neg
+	}
 	if err != nil {
 		return "", err
 	}

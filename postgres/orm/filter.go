@@ -29,10 +29,14 @@ const (
 	OpHasEvery                 // hasEvery: a list field contains every value
 	OpHasSome                  // hasSome: a list field contains at least one value
 	OpIsEmpty                  // isEmpty: value is a bool
+	// OpSearch is Prisma's full-text search on PostgreSQL:
+	// to_tsvector(field) @@ to_tsquery(value), value a tsquery string such
+	// as "cat & !dog" or "fat <-> rat".
+	OpSearch
 )
 
 var opNames = [...]string{"", "equals", "not", "in", "notIn", "lt", "lte", "gt", "gte",
-	"contains", "startsWith", "endsWith", "has", "hasEvery", "hasSome", "isEmpty"}
+	"contains", "startsWith", "endsWith", "has", "hasEvery", "hasSome", "isEmpty", "search"}
 
 func (o Op) String() string {
 	if int(o) < len(opNames) {
@@ -130,6 +134,12 @@ func StartsWith(field, s string) *FieldCond { return fc(field, OpStartsWith, s) 
 
 // EndsWith matches strings ending with s.
 func EndsWith(field, s string) *FieldCond { return fc(field, OpEndsWith, s) }
+
+// Search matches String fields whose text matches the full-text query
+// (to_tsvector(field) @@ to_tsquery(query), Prisma's search filter). The
+// query uses PostgreSQL's tsquery syntax: & (and), | (or), ! (not), <->
+// (followed by) and parentheses; an invalid query is a *ValidationError.
+func Search(field, query string) *FieldCond { return fc(field, OpSearch, query) }
 
 // Has matches list fields containing v.
 func Has(field string, v any) *FieldCond { return fc(field, OpHas, v) }

@@ -144,14 +144,91 @@ func whereFromJSON(m *Model, v any, path string, depth int) (Where, error) {
 var jsonOps = map[string]Op{
 	"equals": OpEquals, "not": OpNot, "in": OpIn, "notIn": OpNotIn, "lt": OpLt, "lte": OpLte,
 	"gt": OpGt, "gte": OpGte, "contains": OpContains, "startsWith": OpStartsWith, "endsWith": OpEndsWith,
-	"has": OpHas, "hasEvery": OpHasEvery, "hasSome": OpHasSome, "isEmpty": OpIsEmpty,
+	"has": OpHas, "hasEvery": OpHasEvery, "hasSome": OpHasSome, "isEmpty": OpIsEmpty, "search": OpSearch,
 }
 
-// jsonFilterKeys are the keys of Prisma's Json filter this package does not
-// support yet: rejected rather than compared as a literal object.
-var jsonFilterKeys = map[string]bool{"path": true, "string_contains": true, "string_starts_with": true,
-	"string_ends_with": true, "array_contains": true, "array_starts_with": true, "array_ends_with": true,
-	"lt": true, "lte": true, "gt": true, "gte": true, "mode": true}
+// jsonFilterOps are the operators of Prisma's Json filter.
+var jsonFilterOps = map[string]JSONOp{"equals": JSONEquals, "not": JSONNot,
+	"string_contains": JSONStringContains, "string_starts_with": JSONStringStartsWith,
+	"string_ends_with": JSONStringEndsWith, "array_contains": JSONArrayContains,
+	"array_starts_with": JSONArrayStartsWith, "array_ends_with": JSONArrayEndsWith,
+	"lt": JSONLt, "lte": JSONLte, "gt": JSONGt, "gte": JSONGte}
+
+// jsonNullValue reads Prisma's JSON protocol form of a null value,
+// {"$type": "Enum", "value": "DbNull" | "JsonNull" | "AnyNull"}.
+func jsonNullValue(v any) (NullKind, bool) {
+	o, ok := v.(map[string]any)
+	if !ok || len(o) != 2 || o["$type"] != "Enum" {
+		return 0, false
+	}
+	switch o["value"] {
+	case "DbNull":
+		return DbNull, true
+	case "JsonNull":
+		return JsonNull, true
+	case "AnyNull":
+		return AnyNull, true
+	}
+	return 0, false
+}
+
+// jsonFilterFromJSON decodes a Json filter object: path, mode and any
+// number of operators (all must hold).
+func jsonFilterFromJSON(m *Model, f *Field, o map[string]any, path string) ([]Cond, error) {
+	var jpath []string
+	if pv, ok := o["path"]; ok {
+		list, ok := pv.([]any)
+		if !ok {
+			return nil, validationErr(m, joinPath(path, "path"), "expects a list of keys (strings)")
+		}
+		jpath = make([]string, len(list))
+		for i, e := range list {
+			s, ok := e.(string)
+			if !ok {
+				return nil, validationErr(m, joinPath(path, "path"), "expects a list of keys (strings)")
+			}
+			jpath[i] = s
+		}
+	}
+	insensitive := false
+	if mode, ok := o["mode"]; ok {
+		switch mode {
+		case "insensitive":
+			insensitive = true
+		case "default":
+		default:
+			return nil, validationErr(m, joinPath(path, "mode"), `mode is "default" or "insensitive"`)
+		}
+	}
+	var out []Cond
+	for _, k := range sortedKeys(o) {
+		if k == "path" || k == "mode" {
+			continue
+		}
+		p := joinPath(path, k)
+		op, ok := jsonFilterOps[k]
+		if !ok {
+			return nil, validationErr(m, p, "unknown Json filter %q", k)
+		}
+		val := o[k]
+		if val == nil {
+			return nil, validationErr(m, p, `Json filters take DbNull, JsonNull or AnyNull ({"$type": "Enum", "value": "JsonNull"}) instead of null`)
+		}
+		if kind, ok := jsonNullValue(val); ok {
+			if op != JSONEquals && op != JSONNot {
+				return nil, validationErr(m, p, "%s does not take %s", k, kind)
+			}
+			val = kind
+		} else if n, ok := val.(json.Number); ok {
+			val = json.RawMessage(n)
+		}
+		out = append(out, &JSONCond{Field: f.Name, Path: jpath, Op: op, Value: val, Insensitive: insensitive})
+	}
+	if len(out) == 0 && jpath != nil {
+		return nil, validationErr(m, joinPath(path, "path"), "path needs a filter such as equals")
+	}
+	return out, nil
+}
 
 // opAllowed reports whether Prisma's filter type for f has operator op.
 func opAllowed(f *Field, op Op) bool {
@@ -173,7 +250,7 @@ func opAllowed(f *Field, op Op) bool {
 			return false
 		}
 		return true
-	case OpContains, OpStartsWith, OpEndsWith:
+	case OpContains, OpStartsWith, OpEndsWith, OpSearch:
 		return f.Type == String
 	}
 	return false
@@ -182,27 +259,10 @@ func opAllowed(f *Field, op Op) bool {
 func fieldFromJSON(m *Model, f *Field, v any, path string, depth int) ([]Cond, error) {
 	o, isObj := v.(map[string]any)
 	if f.Type == JSON && !f.List {
-		// Prisma's Json filter is an object: {equals: v}, {not: v}.
 		if !isObj {
 			return nil, validationErr(m, path, `a Json field takes a filter object such as {"equals": value}`)
 		}
-		var out []Cond
-		for _, k := range sortedKeys(o) {
-			p := joinPath(path, k)
-			switch k {
-			case "equals", "not":
-				if o[k] == nil {
-					return nil, validationErr(m, p, "Json null filters (JsonNull, DbNull, AnyNull) are not supported")
-				}
-				out = append(out, &FieldCond{Field: f.Name, Op: jsonOps[k], Value: o[k]})
-			default:
-				if jsonFilterKeys[k] {
-					return nil, validationErr(m, p, "the Json filter %q is not supported", k)
-				}
-				return nil, validationErr(m, p, "unknown Json filter %q", k)
-			}
-		}
-		return out, nil
+		return jsonFilterFromJSON(m, f, o, path)
 	}
 	if !isObj {
 		return []Cond{&FieldCond{Field: f.Name, Op: OpEquals, Value: v}}, nil

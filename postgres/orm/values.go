@@ -30,6 +30,11 @@ func isNil(v any) bool {
 // coerce checks that v suits field f (one element when elem is true for
 // list fields) and converts it to the value bound as a parameter.
 func coerce(f *Field, v any) (any, error) {
+	if f.Type == JSON {
+		if jv, ok, err := jsonWriteValue(f, v); ok {
+			return jv, err
+		}
+	}
 	// Fast paths.
 	switch x := v.(type) {
 	case string:

@@ -179,6 +179,10 @@ func splitData(m *Model, d Data, path string, forCreate bool) ([]assign, []relWr
 		if err != nil {
 			return nil, nil, valueErr(m, p, err)
 		}
+		if cv == nil && !f.Nullable {
+			// DbNull on a required Json field.
+			return nil, nil, validationErr(m, p, "%s is required and cannot be null", f.Name)
+		}
 		as = append(as, assign{f, cv})
 	}
 	return as, rels, nil
