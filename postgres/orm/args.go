@@ -26,6 +26,10 @@ type FindArgs struct {
 	// Strategy overrides the client's relation load strategy (top level
 	// only).
 	Strategy Strategy
+	// Lock locks the returned rows until the transaction ends (SELECT ...
+	// FOR UPDATE/FOR SHARE, SKIP LOCKED or NOWAIT; top level, inside a
+	// transaction only). A polystore extension beyond Prisma.
+	Lock Lock
 }
 
 // Include loads one relation. Args may be nil.

@@ -27,6 +27,10 @@ const (
 	CodeTransactionConflict = "P2034" // write conflict or deadlock; retry the transaction
 	CodeTransactionClosed   = "P2028" // transaction API error (expired, closed)
 	CodeConnectionClosed    = "P1017" // the server closed the connection
+	// CodeLockNotAvailable: a find with LockNoWait met a row another
+	// transaction has locked (SQLSTATE 55P03). Row locking is a polystore
+	// extension, so the code is polystore's own, not Prisma's.
+	CodeLockNotAvailable = "PS001"
 )
 
 // Sentinel errors. *Error values match them with errors.Is according to
@@ -56,6 +60,9 @@ var (
 	ErrValidation = errors.New("orm: invalid query")
 	// ErrTransactionTimeout: the interactive transaction ran past TxOpts.Timeout.
 	ErrTransactionTimeout = errors.New("orm: transaction timed out")
+	// ErrLockNotAvailable: CodeLockNotAvailable (a NOWAIT lock failed; the
+	// transaction is aborted, retry it later).
+	ErrLockNotAvailable = errors.New("orm: row is locked by another transaction")
 )
 
 // Error is a database error classified with a Prisma error code.
@@ -111,6 +118,8 @@ func (e *Error) Is(target error) bool {
 		return e.Code == CodePoolTimeout
 	case ErrConnectionClosed:
 		return e.Code == CodeConnectionClosed
+	case ErrLockNotAvailable:
+		return e.Code == CodeLockNotAvailable
 	}
 	return false
 }
@@ -231,6 +240,9 @@ func classify(m *Model, err error) error {
 		if f := fieldByColumn(m, pg.TableName, pg.ColumnName); f != "" {
 			e.Target = []string{f}
 		}
+	case pgerrcode.LockNotAvailable:
+		e.Code = CodeLockNotAvailable
+		e.Message = "could not lock a row: another transaction holds its lock (NOWAIT)"
 	case pgerrcode.SerializationFailure, pgerrcode.DeadlockDetected:
 		e.Code = CodeTransactionConflict
 		e.Message = "transaction failed due to a write conflict or a deadlock, please retry"

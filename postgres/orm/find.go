@@ -152,10 +152,15 @@ func reverseArgs(m *Model, fa *FindArgs) *FindArgs {
 func (h *handle) findRows(ctx context.Context, m *Model, act Action, fa *FindArgs, typ reflect.Type) (reflect.Value, error) {
 	join := len(fa.Include) == 0 || h.c.strategy(fa.Strategy) == StrategyJoin
 	c := h.compiler()
+	lock, err := h.lockClause(m, act, fa)
+	if err != nil {
+		return reflect.Value{}, err
+	}
 	sql, cols, err := c.topSelect(m, fa, join)
 	if err != nil {
 		return reflect.Value{}, err
 	}
+	sql += lock
 	plan, err := planFor(typ, sql, cols)
 	if err != nil {
 		return reflect.Value{}, err
