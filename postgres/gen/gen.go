@@ -333,6 +333,12 @@ func (b *builder) model(m *psl.Model, db *migrate.Database) *modelView {
 				fv.GoType, fv.Handle = "*string", "typed.NullableStringField["+self+"]"
 			}
 			fv.Ctor = strings.Replace(fv.Handle, "typed.", "typed.New", 1)
+		case f.Type == psl.Json && f.Kind == psl.KindScalar:
+			fv.GoType, fv.Handle = base, "typed.JSONField["+self+"]"
+			if f.Optional {
+				fv.GoType, fv.Handle = "*"+base, "typed.NullableJSONField["+self+"]"
+			}
+			fv.Ctor = strings.Replace(fv.Handle, "typed.", "typed.New", 1)
 		default:
 			kind := "Field"
 			if isNumber(f.Type) && f.Kind == psl.KindScalar {

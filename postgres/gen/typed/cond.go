@@ -15,11 +15,15 @@ func Wrap[M any](c orm.Cond) Cond[M] { return Cond[M]{c} }
 // Orm returns the runtime condition.
 func (c Cond[M]) Orm() orm.Cond { return c.c }
 
-// Insensitive makes a string comparison case-insensitive (Prisma's
-// mode: "insensitive"); other conditions are returned unchanged.
+// Insensitive makes a string comparison, or a Json string_* filter,
+// case-insensitive (Prisma's mode: "insensitive"); other conditions are
+// returned unchanged.
 func (c Cond[M]) Insensitive() Cond[M] {
-	if fc, ok := c.c.(*orm.FieldCond); ok {
-		return Cond[M]{orm.Fold(fc)}
+	switch x := c.c.(type) {
+	case *orm.FieldCond:
+		return Cond[M]{orm.Fold(x)}
+	case *orm.JSONCond:
+		return Cond[M]{orm.FoldJSON(x)}
 	}
 	return c
 }

@@ -107,6 +107,10 @@ func (f StringField[M]) StartsWith(s string) Cond[M] { return contains[M](f.name
 // EndsWith matches strings ending with s.
 func (f StringField[M]) EndsWith(s string) Cond[M] { return contains[M](f.name, orm.OpEndsWith, s) }
 
+// Search matches text matching a full-text query (Prisma's search on
+// PostgreSQL: & | ! <-> and parentheses; see orm.Search).
+func (f StringField[M]) Search(query string) Cond[M] { return contains[M](f.name, orm.OpSearch, query) }
+
 // NullableStringField is a String? field.
 type NullableStringField[M any] struct{ NullableField[M, string] }
 
@@ -128,6 +132,11 @@ func (f NullableStringField[M]) StartsWith(s string) Cond[M] {
 // EndsWith matches strings ending with s.
 func (f NullableStringField[M]) EndsWith(s string) Cond[M] {
 	return contains[M](f.name, orm.OpEndsWith, s)
+}
+
+// Search matches text matching a full-text query (see StringField.Search).
+func (f NullableStringField[M]) Search(query string) Cond[M] {
+	return contains[M](f.name, orm.OpSearch, query)
 }
 
 func atomic[M any](f string, a *orm.Atomic) Set[M] { return Set[M]{f, a} }

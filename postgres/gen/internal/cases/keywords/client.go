@@ -67,7 +67,7 @@ var TypeFields = struct {
 	String  typed.StringField[Type]
 	Time    typed.Field[Type, time.Time]
 	Default typed.Field[Type, bool]
-	Map     typed.NullableField[Type, json.RawMessage]
+	Map     typed.NullableJSONField[Type]
 	Count   typed.NumberField[Type, int]
 	Items   typed.ToMany[Type, Select]
 }{
@@ -76,7 +76,7 @@ var TypeFields = struct {
 	String:  typed.NewStringField[Type]("string"),
 	Time:    typed.NewField[Type, time.Time]("time"),
 	Default: typed.NewField[Type, bool]("default"),
-	Map:     typed.NewNullableField[Type, json.RawMessage]("map"),
+	Map:     typed.NewNullableJSONField[Type]("map"),
 	Count:   typed.NewNumberField[Type, int]("count"),
 	Items:   typed.NewToMany[Type, Select]("items"),
 }
