@@ -21,6 +21,10 @@ type FindArgs[M any] struct {
 	Count []CountOf[M]
 	// Strategy overrides the relation load strategy (top level only).
 	Strategy orm.Strategy
+	// Lock locks the returned rows until the transaction ends (FOR UPDATE,
+	// SKIP LOCKED...; inside a transaction, top level only; a polystore
+	// extension, see orm.Lock).
+	Lock orm.Lock
 }
 
 // Orm converts the arguments for the runtime.
@@ -31,7 +35,7 @@ func (a *FindArgs[M]) Orm() *orm.FindArgs {
 	out := &orm.FindArgs{
 		Where: Where(a.Where), OrderBy: orders(a.OrderBy), Cursor: a.Cursor.w,
 		Skip: a.Skip, Take: a.Take, Distinct: names(a.Distinct), Select: names(a.Select),
-		Strategy: a.Strategy,
+		Strategy: a.Strategy, Lock: a.Lock,
 	}
 	if len(a.Include) > 0 {
 		out.Include = make([]orm.Include, len(a.Include))

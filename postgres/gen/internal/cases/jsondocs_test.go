@@ -60,4 +60,15 @@ func TestGeneratedJSONFilters(t *testing.T) {
 
 	_, err = c.Doc.FindMany(ctx, &jsondocs.DocFindArgs{Where: []jsondocs.DocCond{f.Title.Search("cat &")}})
 	require.ErrorIs(t, err, orm.ErrValidation)
+
+	// Row locks: only inside a transaction.
+	_, err = c.Doc.FindFirst(ctx, &jsondocs.DocFindArgs{Lock: orm.ForUpdate()})
+	require.ErrorIs(t, err, orm.ErrValidation)
+	err = c.Transaction(ctx, func(ctx context.Context, tx *jsondocs.Client) error {
+		d, err := tx.Doc.FindFirst(ctx, &jsondocs.DocFindArgs{OrderBy: []jsondocs.DocOrder{f.ID.Asc()}, Lock: orm.ForUpdate(orm.LockSkipLocked)})
+		require.NoError(t, err)
+		require.Equal(t, 1, d.ID)
+		return nil
+	}, nil)
+	require.NoError(t, err)
 }
