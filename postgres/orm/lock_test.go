@@ -49,7 +49,8 @@ func withLock(fa *orm.FindArgs, l orm.Lock) *orm.FindArgs {
 
 // TestSkipLockedQueue: N workers take jobs with FOR UPDATE SKIP LOCKED in
 // their own transactions. Invariant: every job is processed exactly once
-// (no job twice, none left), and the workers ran side by side.
+// (no job twice, none left), while the workers held locks on distinct jobs
+// at the same time.
 func TestSkipLockedQueue(t *testing.T) {
 	const jobs, workers = 40, 4
 	e := jobEnv(t, jobs)
@@ -59,10 +60,23 @@ func TestSkipLockedQueue(t *testing.T) {
 	perWorker := make([]int, workers)
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)
+	// Each worker holds its first job until every worker holds one: the
+	// workers lock distinct rows at the same time (a FOR UPDATE without
+	// SKIP LOCKED would block here until the timeout).
+	var holding sync.WaitGroup
+	holding.Add(workers)
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			first := true
+			defer func() {
+				if first { // failed before holding a job: do not keep the others waiting
+					holding.Done()
+				}
+			}()
 			for {
 				done := false
 				err := e.c.Transaction(ctx, func(ctx context.Context, tx *orm.Tx) error {
@@ -71,8 +85,11 @@ func TestSkipLockedQueue(t *testing.T) {
 						done = j == nil
 						return err
 					}
-					// Hold the lock a little so the workers overlap.
-					time.Sleep(2 * time.Millisecond)
+					if first {
+						first = false
+						holding.Done()
+						holding.Wait()
+					}
 					if _, err := orm.Update[job](ctx, tx, jobModel, &orm.UpdateArgs{Where: orm.Where{orm.Eq("id", j.ID)},
 						Data: orm.Data{"status": "done", "worker": w}}); err != nil {
 						return err
@@ -111,7 +128,7 @@ func TestSkipLockedQueue(t *testing.T) {
 			busy++
 		}
 	}
-	require.Greater(t, busy, 1, "jobs per worker %v", perWorker)
+	require.Equal(t, workers, busy, "jobs per worker %v", perWorker)
 }
 
 // TestRowLockModes holds a lock in one transaction and checks what a
