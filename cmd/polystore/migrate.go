@@ -125,7 +125,7 @@ Destructive changes (dropping a table or column, narrowing a type, removing
 an enum value) are refused unless --allow-destructive is given. Renames are
 never guessed: a renamed column shows as a drop and an add, with a hint.`,
 	}
-	cmd.AddCommand(newMigrateDevCmd(), newMigrateDeployCmd(), newMigrateStatusCmd(), newMigrateDiffCmd(), newMigrateResetCmd(), newMigrateResolveCmd())
+	cmd.AddCommand(newMigrateDevCmd(), newMigrateDeployCmd(), newMigrateStatusCmd(), newMigrateDiffCmd(), newMigrateResetCmd(), newMigrateResolveCmd(), newMigratePartitionsCmd())
 	return cmd
 }
 

@@ -389,6 +389,11 @@ func normMethod(m string) string {
 
 func (d *differ) alterTable(old, t *Table, to *Database) {
 	name := displayName(t.Schema, t.Name)
+	if !samePartition(old.Partition, t.Partition) {
+		d.add(Step{Kind: AlterTable, Object: name, SQL: changePartitionSQL(old, t), Destructive: true, Table: t,
+			Warnings: []string{fmt.Sprintf("The partitioning of the `%s` table changed (%s -> %s); PostgreSQL cannot change it in place: this step fails until you write the table's rebuild by hand.",
+				t.Name, old.Partition, t.Partition)}})
+	}
 	// Foreign keys.
 	for _, fk := range old.ForeignKeys {
 		var match *ForeignKey

@@ -23,4 +23,10 @@
 // advisory lock Prisma takes (AdvisoryLockKey), so concurrent deployers
 // apply each migration exactly once. Dev, GetStatus and Reset back the
 // "polystore migrate" commands.
+//
+// A model with a @@polystore.partition doc-line directive becomes a
+// partitioned table (PARTITION BY RANGE with a default partition, or
+// PARTITION BY HASH with all its partitions); introspection and Diff see
+// the parent only. MaintainPartitions creates upcoming range partitions
+// and applies the retention relative to an injectable clock.
 package migrate

@@ -77,6 +77,7 @@ func modelTable(s *psl.Schema, m *psl.Model) *Table {
 	for _, f := range m.ScalarFields() {
 		t.Columns = append(t.Columns, fieldColumn(s, f))
 	}
+	t.Partition = modelPartition(m)
 	if pk := m.PrimaryKey; pk != nil {
 		cols := dbNames(m, pk.Fields)
 		name := pk.Map

@@ -28,7 +28,8 @@ const HistoryTable = "_prisma_migrations"
 // Introspect reads enums, tables, columns (types, defaults, nullability),
 // primary keys, unique and plain indexes and foreign keys of a live
 // database. The history table, expression indexes and partial indexes are
-// left out.
+// left out. Partitioned tables are read with their partition key; their
+// partitions, and partitions that retention detached, are not tables.
 func Introspect(ctx context.Context, q Querier, opts *IntrospectOpts) (*Database, error) {
 	var current string
 	if err := queryRow(ctx, q, "SELECT current_schema()", nil, &current); err != nil {
@@ -46,7 +47,7 @@ func Introspect(ctx context.Context, q Querier, opts *IntrospectOpts) (*Database
 	}
 	db := &Database{}
 	in := &introspector{q: q, schemas: schemas, local: local, db: db, tables: map[string]*Table{}}
-	for _, step := range []func(context.Context) error{in.extensions, in.enums, in.tablesAndColumns, in.indexes, in.foreignKeys} {
+	for _, step := range []func(context.Context) error{in.extensions, in.enums, in.tablesAndColumns, in.partitions, in.indexes, in.foreignKeys} {
 		if err := step(ctx); err != nil {
 			return nil, fmt.Errorf("migrate: introspect: %w", err)
 		}
@@ -125,6 +126,7 @@ func (in *introspector) tablesAndColumns(ctx context.Context) error {
 SELECT n.nspname, c.relname
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1) AND c.relname <> '`+HistoryTable+`'
+  AND coalesce(obj_description(c.oid, 'pg_class'), '') NOT LIKE '`+DetachedComment+`%'
 ORDER BY n.nspname, c.relname`, func(r pgx.Rows) error {
 		var schema, name string
 		if err := r.Scan(&schema, &name); err != nil {
@@ -290,7 +292,7 @@ JOIN pg_class t ON t.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
 JOIN pg_class rt ON rt.oid = con.confrelid
 JOIN pg_namespace rn ON rn.oid = rt.relnamespace
-WHERE con.contype = 'f' AND n.nspname = ANY($1)
+WHERE con.contype = 'f' AND con.conparentid = 0 AND n.nspname = ANY($1)
 ORDER BY n.nspname, t.relname, con.conname`, func(r pgx.Rows) error {
 		var schema, table, name, refSchema, refTable, del, upd string
 		var cols, refCols []string

@@ -36,6 +36,9 @@ type Table struct {
 	PrimaryKey  *PrimaryKey
 	Indexes     []*Index
 	ForeignKeys []*ForeignKey
+	// Partition is set on a partitioned table (PARTITION BY); its
+	// partitions are not tables of the Database.
+	Partition *Partition `json:",omitempty"`
 }
 
 // Column is a table column.

@@ -123,6 +123,7 @@ func (p *puller) render() []byte {
 	}
 	for _, m := range p.order {
 		p.blockAttrs(m)
+		out.WriteString(pullPartition(m.t.Partition))
 		fmt.Fprintf(&out, "model %s {\n", m.name)
 		for _, f := range m.fields {
 			out.WriteString("  " + f + "\n")

@@ -55,7 +55,16 @@ func createTableSQL(t *Table) string {
 	if t.PrimaryKey != nil {
 		b.WriteString("\n    " + pkClause(t.PrimaryKey) + "\n")
 	}
-	b.WriteString(");")
+	b.WriteString(")")
+	if t.Partition != nil {
+		b.WriteString(" " + partitionClause(t.Partition))
+	}
+	b.WriteString(";")
+	if t.Partition != nil {
+		for _, c := range initialPartitionsSQL(t) {
+			b.WriteString("\n" + c)
+		}
+	}
 	return b.String()
 }
 

@@ -37,6 +37,9 @@ type Leading struct {
 	CommentGaps []int `json:",omitempty"`
 	// DocLines are "///" lines (without the slashes) directly before the item.
 	DocLines []string `json:",omitempty"`
+	// DocPos holds, for each of DocLines, where its text starts (just after
+	// the slashes), so directives written in doc lines get positions.
+	DocPos []Pos `json:"-"`
 }
 
 // Doc returns the doc comment text: the "///" lines joined by newlines,

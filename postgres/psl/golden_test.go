@@ -132,6 +132,10 @@ func dumpSchema(s *psl.Schema) string {
 			kind = "view"
 		}
 		p("%s %s db=%s schema=%q ignored=%v doc=%q\n", kind, m.Name, m.DBName, m.Schema, m.Ignored, m.Doc)
+		if pt := m.Partition; pt != nil {
+			p("  partition %s %v interval=%q premake=%d retention=%q keep=%v partitions=%d  @%s\n", pt.Strategy, pt.Fields,
+				pt.Interval, pt.Premake, pt.Retention, pt.RetentionKeepTable, pt.Partitions, pt.Pos)
+		}
 		for _, f := range m.Fields {
 			p("  %s db=%q %s %s", f.Name, f.DBName, f.Kind, f.Type)
 			if f.Optional {

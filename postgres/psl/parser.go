@@ -155,16 +155,23 @@ func (p *parser) leading() Leading {
 				for _, d := range l.DocLines {
 					l.Comments = append(l.Comments, "/"+d)
 				}
-				l.DocLines = nil
+				l.DocLines, l.DocPos = nil, nil
 			}
 			l.Comments = append(l.Comments, t.text)
 			lineStart = false
 			p.next()
 		case tokDocComment:
 			if t.block {
-				l.DocLines = append(l.DocLines, splitBlock(t.text)...)
+				lines := splitBlock(t.text)
+				l.DocLines = append(l.DocLines, lines...)
+				for range lines {
+					l.DocPos = append(l.DocPos, t.pos)
+				}
 			} else {
 				l.DocLines = append(l.DocLines, t.text)
+				at := t.pos
+				at.Col, at.Offset = at.Col+3, at.Offset+3
+				l.DocPos = append(l.DocPos, at)
 			}
 			lineStart = false
 			p.next()

@@ -96,8 +96,11 @@ type Model struct {
 	Uniques []*Index
 	// Indexes holds @@index blocks.
 	Indexes []*Index
-	Decl    *ModelDecl
-	byName  map[string]*Field
+	// Partition is the model's @@polystore.partition doc-line directive,
+	// nil when the table is not partitioned.
+	Partition *Partition `json:",omitempty"`
+	Decl      *ModelDecl
+	byName    map[string]*Field
 }
 
 // Field returns the field with the given schema name, or nil.

@@ -434,6 +434,7 @@ func (v *validator) model(m *Model) {
 		}
 	}
 	v.duplicateIndexes(m)
+	v.directives(m)
 	if !m.IsView && !m.Ignored && !v.hasUniqueCriterion(m) {
 		v.errAt(d.NamePos, m.Name, "model %q needs a unique criterion with only required fields: mark a field with @id or @unique, or add @@id([...]) or @@unique([...])", m.Name)
 	}
