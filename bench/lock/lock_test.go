@@ -2,7 +2,9 @@
 // raw rueidis SET NX PX + owner-checked DEL script (the floor),
 // go-redsync/redsync (on go-redis and on rueidis) and bsm/redislock, on
 // the same Redis server. Each op is one uncontended acquire and release.
-// polystore also draws a fencing token in the acquire script.
+// polystore also draws a fencing token in the acquire script;
+// polystore-semaphore is a Semaphore of limit 1 (slot, lease and fencing
+// token in one script).
 package lock_test
 
 import (
@@ -91,6 +93,19 @@ func BenchmarkLock(b *testing.B) {
 				return err
 			}
 			return lk.Release(ctx)
+		})
+	})
+	b.Run("impl=polystore-semaphore", func(b *testing.B) {
+		s, err := lock.NewSemaphore(c, lock.SemaphoreOptions{Limit: 1, Prefix: prefix + "sem:", TTL: ttl})
+		if err != nil {
+			b.Fatal(err)
+		}
+		run(b, func(ctx context.Context, name string) error {
+			p, err := s.TryAcquire(ctx, name, nil)
+			if err != nil {
+				return err
+			}
+			return p.Release(ctx)
 		})
 	})
 	b.Run("impl=redsync-goredis", func(b *testing.B) {

@@ -128,7 +128,14 @@ type leasedKey struct {
 	until    time.Time // the window's end on this process's clock
 	full     bool      // the server had no permits left for window
 	left     int64     // the server's remaining count at the last lease
-	fetching chan struct{}
+	fetching *fetch    // the lease in flight, if any
+}
+
+// fetch is a lease request other goroutines may wait for; err is set
+// before done is closed.
+type fetch struct {
+	done chan struct{}
+	err  error
 }
 
 // NewLeased returns a Leased limiter. It does no I/O.
@@ -222,25 +229,31 @@ func (l *Leased) Allow(ctx context.Context, key string, opts *AllowOpts) (Result
 			st.mu.Unlock()
 			return r, nil
 		}
-		if ch := st.fetching; ch != nil {
-			// Another goroutine is taking a batch for this key: wait for it.
+		if f := st.fetching; f != nil {
+			// Another goroutine is taking a batch for this key: wait for it,
+			// and share its failure (during an outage the waiters must not
+			// each try Redis in turn, one Timeout after the other).
 			st.mu.Unlock()
 			select {
-			case <-ch:
+			case <-f.done:
 			case <-ctx.Done():
 				return Result{}, wrapRedisErr("allow", context.Cause(ctx))
+			}
+			if f.err != nil {
+				return Result{}, f.err
 			}
 			st.mu.Lock()
 			continue
 		}
-		ch := make(chan struct{})
-		st.fetching = ch
+		f := &fetch{done: make(chan struct{})}
+		st.fetching = f
 		need := cost - st.have
 		st.mu.Unlock()
 		vals, sent, err := l.lease(ctx, key, need, max(need, l.cfg.Batch))
 		st.mu.Lock()
 		st.fetching = nil
-		close(ch)
+		f.err = err
+		close(f.done)
 		if err != nil {
 			st.mu.Unlock()
 			return Result{}, err
