@@ -10,7 +10,9 @@ package lock_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -30,7 +32,40 @@ import (
 
 var prefix = devenv.UniqueName("bench:lock:") + ":"
 
-func TestMain(m *testing.M) { redisbench.Main(m, prefix) }
+// TestMain starts a private redis-server, so that the server time a lock
+// costs (srv-µs/op, from INFO commandstats) counts no other traffic.
+func TestMain(m *testing.M) {
+	srv, err := devenv.StartRedisProcess(context.Background(), 0)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	redisbench.URL = srv.URL()
+	code := m.Run()
+	_ = srv.Close()
+	os.Exit(code)
+}
+
+// serverUsec is the private server's CPU time so far (INFO cpu, user +
+// system, in µs): the commands, the scripts and the network I/O they
+// cost the server. Scripts' own redis.call()s are counted once.
+func serverUsec(b *testing.B) float64 {
+	c := redisbench.Client(b)
+	info, err := c.Do(context.Background(), c.B().Info().Section("cpu").Build()).ToString()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var total float64
+	for _, line := range strings.Split(info, "\n") {
+		k, v, ok := strings.Cut(strings.TrimSpace(line), ":")
+		if ok && (k == "used_cpu_sys" || k == "used_cpu_user") {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				total += f * 1e6
+			}
+		}
+	}
+	return total
+}
 
 func newGoRedis(b *testing.B) *goredis.Client {
 	opt, err := goredis.ParseURL(redisbench.URL)
@@ -51,6 +86,8 @@ type lockFn func(ctx context.Context, name string) error
 func run(b *testing.B, f lockFn) {
 	ctx := context.Background()
 	b.Run("serial", func(b *testing.B) {
+		before := serverUsec(b)
+		defer func() { b.ReportMetric((serverUsec(b)-before)/float64(b.N), "srv-cpu-µs/op") }()
 		for b.Loop() {
 			if err := f(ctx, prefix+"serial"); err != nil {
 				b.Fatal(err)
