@@ -720,6 +720,9 @@ func castError(p *Path, path string, v any, reason error) *FieldError {
 // messages (relative to the enclosing subdocument). Errors are added to
 // ve; the casted value is returned (nil on error).
 func (s *Schema) castValue(p *Path, path, name string, v any, ve *ValidationError, cc *castCtx) any {
+	if len(p.setters) > 0 {
+		v = p.applySetters(v)
+	}
 	if v == nil {
 		return nil
 	}

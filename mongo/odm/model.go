@@ -36,14 +36,16 @@ type ModelOpts struct {
 // Model binds a schema and a Go type T (a struct, or map[string]any /
 // bson.M for schema-only models) to a collection.
 type Model[T any] struct {
-	name     string
-	coll     *mongo.Collection
-	schema   *Schema
-	opts     ModelOpts
-	hooks    hookList[HookFunc[T]]
-	errHooks hookList[ErrorHookFunc[T]]
-	virts    []virtual[T]
-	tracker  *tracker[T]
+	name        string
+	coll        *mongo.Collection
+	schema      *Schema
+	opts        ModelOpts
+	hooks       hookList[HookFunc[T]]
+	errHooks    hookList[ErrorHookFunc[T]]
+	virts       []virtual[T]
+	objDefaults objectDefaults
+	disc        *discriminator
+	tracker     *tracker[T]
 
 	isMap                  bool
 	idIdx, verIdx          []int
@@ -398,12 +400,16 @@ func (m *Model[T]) stampInsert(doc *T) {
 // encode marshals doc, enforcing the 16 MiB limit. For struct types without
 // a version or timestamp field, those keys are added to the BSON.
 func (m *Model[T]) encode(doc *T) (bson.Raw, error) {
+	discE, discExtra := m.stampDisc(doc)
 	raw, err := bson.Marshal(doc)
 	if err != nil {
 		return nil, errorf("encode %s: %w", m.name, err)
 	}
 	if !m.isMap {
 		var extra bson.D
+		if discExtra {
+			extra = append(extra, discE)
+		}
 		if vk := m.schema.versionKey(); vk != "" && m.verIdx == nil {
 			extra = append(extra, bson.E{Key: vk, Value: int64(0)})
 		}

@@ -228,6 +228,8 @@ type Path struct {
 	Alias string
 
 	validators []validator
+	getters    []Getter
+	setters    []Setter
 
 	goIndex []int        // struct field index
 	goType  reflect.Type // Go type of the field (pointer stripped)
