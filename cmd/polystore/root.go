@@ -47,6 +47,7 @@ and an embedded MongoDB-compatible server.`,
 		newMigrateCmd(),
 		newDBCmd(),
 		newGenerateCmd(),
+		newJobsCmd(),
 	)
 	return root
 }

@@ -16,6 +16,10 @@
 //     handlers finished (their context stays alive); entries waiting for a
 //     retry stay pending and are reclaimed later.
 //
+// DeadLetters lists, shows, redrives (back on the stream with attempts
+// from zero, one script per call) and purges the dead-letter stream; the
+// CLI's `polystore jobs dead` commands use it.
+//
 // Delivery is at-least-once: a handler may see an entry again after a
 // crash, so handlers must be idempotent (e.g. keyed by Message.ID).
 package stream

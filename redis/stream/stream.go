@@ -52,6 +52,9 @@ func New(c rueidis.Client, key string, o *Options) *Stream {
 // Key returns the stream key.
 func (s *Stream) Key() string { return s.key }
 
+// MaxLen returns the length appends trim the stream to (<= 0: none).
+func (s *Stream) MaxLen() int64 { return s.maxLen }
+
 // Append adds an entry with the given fields (name, value pairs) and
 // returns its id.
 func (s *Stream) Append(ctx context.Context, fields ...string) (string, error) {

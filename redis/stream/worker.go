@@ -52,6 +52,9 @@ type Message[T any] struct {
 	ID      string
 	Value   T
 	Attempt int // 1 for the first delivery
+	// Fields are the entry's raw fields (Fields[DataField] is the JSON of
+	// Value); do not modify them.
+	Fields map[string]string
 }
 
 // Handler processes a message; a nil error acknowledges it.
@@ -98,7 +101,7 @@ func NewWorker[T any](s *Stream, o WorkerOpts, h Handler[T]) (*Worker[T], error)
 		o.ClaimIdle = 30 * time.Second
 	}
 	if o.DeadLetter == "" {
-		o.DeadLetter = rediskey.Sibling(s.key, ":dead")
+		o.DeadLetter = DefaultDeadLetterKey(s.key)
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -274,7 +277,7 @@ func (w *Worker[T]) process(ctx, hctx context.Context, e entry, acks chan<- ackR
 			w.deadLetter(hctx, e, attempt-1, errors.New("too many attempts"))
 			return
 		}
-		err := w.call(hctx, Message[T]{ID: e.id, Value: v, Attempt: attempt})
+		err := w.call(hctx, Message[T]{ID: e.id, Value: v, Attempt: attempt, Fields: e.fields})
 		if err == nil {
 			acks <- ackReq{id: e.id, counted: attempt > 1}
 			return
