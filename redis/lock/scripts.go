@@ -25,8 +25,8 @@ import "github.com/redis/rueidis"
 //	ARGV[4] "1" when the caller waits for a release
 //	returns {fence, 0} when acquired, {0, pttl} when held by another owner
 //
-// The uncontended path is SET NX, TIME, GET and SET: four calls, no reads
-// before the write.
+// The uncontended path is SET NX, TIME and SET ... GET: three calls, no
+// reads before the writes.
 var acquireScript = rueidis.NewLuaScriptRetryable(`
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
   if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -40,15 +40,24 @@ if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
 end
 local t = redis.call('TIME')
 local f = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local last = tonumber(redis.call('GET', KEYS[2]) or '0')
-if last >= f then
-  f = last + 1
-end
 local keep = tonumber(ARGV[3])
+local px = math.max(keep, tonumber(ARGV[2]))
+local last
 if keep > 0 then
-  redis.call('SET', KEYS[2], string.format('%d', f), 'PX', math.max(keep, tonumber(ARGV[2])))
+  last = redis.call('SET', KEYS[2], string.format('%d', f), 'PX', px, 'GET')
 else
-  redis.call('SET', KEYS[2], string.format('%d', f))
+  last = redis.call('SET', KEYS[2], string.format('%d', f), 'GET')
+end
+last = last and tonumber(last) or 0
+if last >= f then
+  -- The clock has not moved past the last token (same µs, or set back):
+  -- rare, so the common path is one SET ... GET instead of GET then SET.
+  f = last + 1
+  if keep > 0 then
+    redis.call('SET', KEYS[2], string.format('%d', f), 'PX', px)
+  else
+    redis.call('SET', KEYS[2], string.format('%d', f))
+  end
 end
 return {f, 0}
 `)
