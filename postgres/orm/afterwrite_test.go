@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -17,26 +18,43 @@ import (
 type writeLog struct {
 	mu      sync.Mutex
 	calls   [][]string
+	writes  [][]orm.Written
 	visible []int
 	e       *env
 }
 
-func (l *writeLog) afterWrite(ctx context.Context, models []string) {
+func (l *writeLog) afterWrite(ctx context.Context, writes []orm.Written) {
 	var n int
 	_ = l.e.c.Pool().QueryRow(ctx, `SELECT count(*) FROM users`).Scan(&n)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	m := slices.Clone(models)
+	var m []string
+	for _, w := range writes {
+		m = append(m, w.Model)
+	}
 	slices.Sort(m)
 	l.calls = append(l.calls, m)
+	l.writes = append(l.writes, writes)
 	l.visible = append(l.visible, n)
+}
+
+// takeWrites returns the reports since the last take, sorted by model.
+func (l *writeLog) takeWrites() [][]orm.Written {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	w := l.writes
+	l.writes, l.calls = nil, nil
+	for _, ws := range w {
+		slices.SortFunc(ws, func(a, b orm.Written) int { return strings.Compare(a.Model, b.Model) })
+	}
+	return w
 }
 
 func (l *writeLog) take() [][]string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	c := l.calls
-	l.calls = nil
+	l.calls, l.writes = nil, nil
 	return c
 }
 
@@ -111,4 +129,45 @@ func TestAfterWrite(t *testing.T) {
 	_, err = orm.ExecRaw(ctx, e.c, orm.SQL(`UPDATE users SET name = ?`, "raw"))
 	require.NoError(t, err)
 	require.Empty(t, l.take())
+}
+
+// TestAfterWriteIDs: writes that return their rows report their primary
+// keys; writes whose rows are unknown report the whole model.
+func TestAfterWriteIDs(t *testing.T) {
+	l := &writeLog{}
+	e := newEnv(t, func(c *orm.Config) { c.AfterWrite = l.afterWrite })
+	l.e = e
+	ctx := context.Background()
+	one := func(t *testing.T) orm.Written {
+		t.Helper()
+		w := l.takeWrites()
+		require.Len(t, w, 1)
+		require.Len(t, w[0], 1)
+		return w[0][0]
+	}
+	u, err := orm.Create[User](ctx, e.c, UserModel, &orm.CreateArgs{Data: orm.Data{"email": "a@x"}})
+	require.NoError(t, err)
+	require.Equal(t, orm.Written{Model: "User", IDs: []any{int32(u.ID)}}, one(t), "a create reports the new key")
+
+	_, err = orm.Update[User](ctx, e.c, UserModel, &orm.UpdateArgs{Where: orm.Where{orm.Eq("email", "a@x")}, Data: orm.Data{"name": "A"}})
+	require.NoError(t, err)
+	require.Equal(t, orm.Written{Model: "User", IDs: []any{int32(u.ID)}}, one(t), "an update by a unique field reports the key of the row")
+
+	_, err = orm.Update[User](ctx, e.c, UserModel, &orm.UpdateArgs{Where: orm.Where{orm.Eq("id", u.ID)}, Data: orm.Data{"name": "B"}, Select: []string{"name"}})
+	require.NoError(t, err)
+	require.True(t, one(t).All, "a returned row without its key: the whole model")
+
+	_, err = orm.Update[User](ctx, e.c, UserModel, &orm.UpdateArgs{Where: orm.Where{orm.Eq("id", u.ID)}, Data: orm.Data{"id": u.ID + 100}})
+	require.NoError(t, err)
+	require.True(t, one(t).All, "an update that sets the key: the old key is unknown, the whole model")
+
+	_, err = orm.UpdateMany(ctx, e.c, UserModel, &orm.UpdateArgs{Data: orm.Data{"name": "C"}})
+	require.NoError(t, err)
+	require.True(t, one(t).All)
+
+	_, err = orm.Delete[User](ctx, e.c, UserModel, &orm.DeleteArgs{Where: orm.Where{orm.Eq("id", u.ID+100)}})
+	require.NoError(t, err)
+	w := l.takeWrites()
+	require.Len(t, w, 1)
+	require.Equal(t, orm.Written{Model: "User", IDs: []any{int32(u.ID + 100)}}, w[0][0], "a delete reports the deleted key")
 }

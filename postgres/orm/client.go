@@ -51,14 +51,15 @@ type Config struct {
 	// OnQuery, when set, receives an event after every statement (see
 	// SlogHandler and the otel subpackage).
 	OnQuery func(context.Context, QueryEvent)
-	// AfterWrite, when set, receives the names of the models an operation
-	// or a Transaction wrote (created, updated, upserted or deleted rows
-	// of, nested writes included), once that work has committed and
+	// AfterWrite, when set, receives the models an operation or a
+	// Transaction wrote (created, updated, upserted or deleted rows of,
+	// nested writes included) with the primary keys of the rows written
+	// when they are known (see Written), once that work has committed and
 	// before the operation or Transaction returns. It is never called for
 	// work that rolled back, nor for a savepoint rolled back to; raw SQL
 	// (ExecRaw, QueryRaw) is not reported. postgres/orm/ormcache uses
 	// it to invalidate cached queries.
-	AfterWrite func(ctx context.Context, models []string)
+	AfterWrite func(ctx context.Context, writes []Written)
 
 	// Replicas are read replicas: streaming standbys of the primary that
 	// Pool connects to. Reads asked to — every read outside a transaction

@@ -109,7 +109,7 @@ func (h *handle) emit(ctx context.Context, q querier, m *Model, act Action, sql 
 // query runs sql and calls each for every row.
 func (h *handle) query(ctx context.Context, q querier, m *Model, act Action, sql string, args []any, each func(pgx.Rows) error) error {
 	start := time.Now()
-	h.record(q, m, act)
+	each = h.recordRows(q, m, act, sql, each)
 	rows, err := q.Query(ctx, sql, args...)
 	var n int64
 	if err == nil {

@@ -2,22 +2,17 @@ package ormcache
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"reflect"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/redis/rueidis"
 
+	"github.com/polystore/polystore/internal/vercache"
 	"github.com/polystore/polystore/postgres/orm"
 	"github.com/polystore/polystore/redis/cache"
-	"github.com/polystore/polystore/redis/redisconn"
 )
 
 // Config configures a Cache. Zero fields take the documented defaults.
@@ -45,58 +40,32 @@ type Config struct {
 // Redis and drops them when the client writes the models they read. Plug
 // its AfterWrite into the client's orm.Config. Safe for concurrent use.
 type Cache struct {
-	rc      rueidis.Client
-	c       *cache.Cache
-	cfg     Config
+	s       *vercache.Store
 	schema  *orm.Schema
-	reaches map[string][]string // model -> models whose cached reads a write to it can change
+	reaches map[string][]string // model -> other models whose rows a write to it can change
 }
 
 // New returns a Cache for the models of schema. It does no I/O.
 func New(client rueidis.Client, schema *orm.Schema, cfg Config) (*Cache, error) {
-	if client == nil {
-		return nil, &cache.ConfigError{Field: "client", Reason: "must not be nil"}
-	}
 	if schema == nil {
 		return nil, &cache.ConfigError{Field: "schema", Reason: "must not be nil"}
 	}
 	if cfg.Prefix == "" {
 		cfg.Prefix = "ormcache:"
 	}
-	if cfg.TTL < 0 {
-		return nil, &cache.ConfigError{Field: "TTL", Reason: "must not be negative"}
-	}
-	if cfg.TTL == 0 {
-		cfg.TTL = time.Minute
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
-	cc := cfg.Cache
-	cc.Prefix, cc.Namespace, cc.TTL = cfg.Prefix, "q", cfg.TTL
-	cc.FallbackToLoader = !cfg.Strict
-	if cc.Logger == nil {
-		cc.Logger = cfg.Logger
-	}
-	if cc.Timeout == 0 {
-		cc.Timeout = redisconn.DefaultTimeout
-	}
-	c, err := cache.New(client, cc)
+	s, err := vercache.New(client, vercache.Config{Prefix: cfg.Prefix, TTL: cfg.TTL, Cache: cfg.Cache,
+		Strict: cfg.Strict, Logger: cfg.Logger, Name: "ormcache"})
 	if err != nil {
 		return nil, err
 	}
-	timeout := cc.Timeout
-	if timeout > 0 {
-		client = redisconn.WithTimeout(client, timeout)
-	}
-	oc := &Cache{rc: client, c: c, cfg: cfg, schema: schema, reaches: map[string][]string{}}
+	oc := &Cache{s: s, schema: schema, reaches: map[string][]string{}}
 	for _, m := range schema.Models {
-		// A write to m changes m's rows, and through referential actions
-		// (cascading deletes, SET NULL, cascading key updates) rows of the
-		// models related to it.
-		set := []string{m.Name}
+		// A write to m changes, through referential actions (cascading
+		// deletes, SET NULL, cascading key updates), rows of the models
+		// related to it.
+		var set []string
 		for _, r := range m.Relations {
-			if t := r.Target(); t != nil && !slices.Contains(set, t.Name) {
+			if t := r.Target(); t != nil && t.Name != m.Name && !slices.Contains(set, t.Name) {
 				set = append(set, t.Name)
 			}
 		}
@@ -106,50 +75,54 @@ func New(client rueidis.Client, schema *orm.Schema, cfg Config) (*Cache, error) 
 }
 
 // Underlying returns the redis/cache behind c (for Stats and events).
-func (c *Cache) Underlying() *cache.Cache { return c.c }
+func (c *Cache) Underlying() *cache.Cache { return c.s.Underlying() }
 
-func (c *Cache) versionKey(model string) string { return c.cfg.Prefix + "v:{" + model + "}" }
+// AfterWrite invalidates every cached result that read what writes
+// changed. Set it as the client's orm.Config.AfterWrite: the client calls
+// it after each commit, before the write returns, so a read that starts
+// after the write returned never gets a result cached from before it.
+// Writes that name the primary keys they changed end only the reads by
+// primary key of those rows (and every read of the whole model).
+func (c *Cache) AfterWrite(ctx context.Context, writes []orm.Written) {
+	c.s.Report(ctx, c.versions(writes))
+}
 
-// AfterWrite invalidates every cached result that read the written models
-// (or models their referential actions reach). Set it as the client's
-// orm.Config.AfterWrite: the client calls it after each commit, before the
-// write returns, so a read that starts after the write returned never gets
-// a result cached from before it.
-func (c *Cache) AfterWrite(ctx context.Context, models []string) {
-	if err := c.Invalidate(ctx, models...); err != nil {
-		c.cfg.Logger.Error("ormcache: invalidation failed; cached results of these models may be served until their TTL",
-			"models", models, "ttl", c.cfg.TTL, "err", err)
+// versions turns reported writes into the version bumps they need.
+func (c *Cache) versions(writes []orm.Written) []vercache.Write {
+	out := make([]vercache.Write, 0, len(writes))
+	for _, w := range writes {
+		out = append(out, vercache.NewWrite(w.Model, w.IDs, w.All))
+		// Referential actions change rows of related models that the
+		// write does not name.
+		for _, r := range c.reaches[w.Model] {
+			out = append(out, vercache.Write{Model: r, All: true})
+		}
 	}
+	return out
 }
 
 // Invalidate drops every cached result that read one of models (by model
 // name), or a model their referential actions reach. Call it after writes
 // made behind the client's back: raw SQL, other programs.
 func (c *Cache) Invalidate(ctx context.Context, models ...string) error {
-	var keys []string
+	writes := make([]orm.Written, 0, len(models))
 	for _, m := range models {
-		reach, ok := c.reaches[m]
-		if !ok {
+		if _, ok := c.reaches[m]; !ok {
 			return &cache.ConfigError{Field: "models", Reason: fmt.Sprintf("unknown model %q", m)}
 		}
-		for _, r := range reach {
-			if k := c.versionKey(r); !slices.Contains(keys, k) {
-				keys = append(keys, k)
-			}
-		}
+		writes = append(writes, orm.Written{Model: m, All: true})
 	}
-	if len(keys) == 0 {
-		return nil
+	return c.s.Bump(ctx, c.versions(writes))
+}
+
+// InvalidateIDs drops the cached results that read the rows of model with
+// the given primary keys, and every result that read the whole model.
+// Call it after raw SQL that changed those rows only (not their keys).
+func (c *Cache) InvalidateIDs(ctx context.Context, model string, ids ...any) error {
+	if _, ok := c.reaches[model]; !ok {
+		return &cache.ConfigError{Field: "model", Reason: fmt.Sprintf("unknown model %q", model)}
 	}
-	cmds := make(rueidis.Commands, len(keys))
-	for i, k := range keys {
-		cmds[i] = c.rc.B().Incr().Key(k).Build()
-	}
-	var errs []error
-	for _, r := range c.rc.DoMulti(ctx, cmds...) {
-		errs = append(errs, r.Error())
-	}
-	return errors.Join(errs...)
+	return c.s.Bump(ctx, c.versions([]orm.Written{{Model: model, IDs: ids}}))
 }
 
 // Opts are per-call options; nil means the Config defaults.
@@ -193,10 +166,10 @@ func Count(ctx context.Context, c *Cache, db orm.DB, m *orm.Model, args *orm.Cou
 }
 
 // cached runs query through the cache under a key made of the operation,
-// the result type, the arguments and the current versions of the models
-// the query reads. Inside a transaction the query runs directly: it must
-// see the transaction's own writes.
-func cached[R any](ctx context.Context, c *Cache, db orm.DB, m *orm.Model, act orm.Action, args any, reads []string, opts *Opts, query func(context.Context) (R, error)) (R, error) {
+// the result type, the arguments and the current versions of what the
+// query reads. Inside a transaction the query runs directly: it must see
+// the transaction's own writes.
+func cached[R any](ctx context.Context, c *Cache, db orm.DB, m *orm.Model, act orm.Action, args any, deps vercache.Deps, opts *Opts, query func(context.Context) (R, error)) (R, error) {
 	var zero R
 	if c == nil {
 		return zero, &cache.ConfigError{Field: "cache", Reason: "must not be nil"}
@@ -207,53 +180,24 @@ func cached[R any](ctx context.Context, c *Cache, db orm.DB, m *orm.Model, act o
 	if _, inTx := db.(*orm.Tx); inTx {
 		return query(ctx)
 	}
-	fp, err := fingerprint(act, m, reflect.TypeFor[R](), args)
+	fp, err := vercache.Fingerprint(string(act), m.Name, reflect.TypeFor[R]().String(), args)
 	if err != nil {
 		return zero, err
 	}
-	vers, err := c.versions(ctx, reads)
-	if err != nil {
-		if c.cfg.Strict {
-			return zero, err
-		}
-		return query(ctx) // Redis is unreachable: answer from PostgreSQL
+	var ttl time.Duration
+	if opts != nil {
+		ttl = opts.TTL
 	}
-	var gopts *cache.GetOpts
-	if opts != nil && opts.TTL > 0 {
-		gopts = &cache.GetOpts{TTL: opts.TTL}
-	}
-	return cache.Get(ctx, c.c, m.Name+":"+fp+":"+vers, cache.Loader[R](query), gopts)
+	return vercache.Get(ctx, c.s, m.Name+":"+fp, deps, ttl, query)
 }
 
-// versions reads the versions of models in one round trip.
-func (c *Cache) versions(ctx context.Context, models []string) (string, error) {
-	cmds := make(rueidis.Commands, len(models))
-	for i, m := range models {
-		cmds[i] = c.rc.B().Get().Key(c.versionKey(m)).Build()
-	}
-	var b strings.Builder
-	for i, r := range c.rc.DoMulti(ctx, cmds...) {
-		v, err := r.AsInt64()
-		if rueidis.IsRedisNil(err) {
-			v, err = 0, nil
-		}
-		if err != nil {
-			return "", &cache.RedisError{Op: "versions", Key: c.versionKey(models[i]), Err: err}
-		}
-		if i > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(strconv.FormatInt(v, 36))
-	}
-	return b.String(), nil
-}
-
-// readsOf lists the models a find reads: its own, and those reached by
-// relation filters, relation orderings, included relations and relation
-// counts, sorted.
-func readsOf(m *orm.Model, args *orm.FindArgs) []string {
+// readsOf says what a find reads: its own model (only the rows of the
+// primary keys it names, when its filter is exactly that) and the models
+// reached by relation filters, relation orderings, included relations and
+// relation counts.
+func readsOf(m *orm.Model, args *orm.FindArgs) vercache.Deps {
 	if m == nil {
-		return nil // cached reports the missing model
+		return vercache.Deps{} // cached reports the missing model
 	}
 	set := map[string]bool{}
 	var find func(m *orm.Model, a *orm.FindArgs)
@@ -288,7 +232,6 @@ func readsOf(m *orm.Model, args *orm.FindArgs) []string {
 		}
 	}
 	find = func(m *orm.Model, a *orm.FindArgs) {
-		set[m.Name] = true
 		if a == nil {
 			return
 		}
@@ -310,109 +253,66 @@ func readsOf(m *orm.Model, args *orm.FindArgs) []string {
 		}
 	}
 	find(m, args)
-	out := make([]string, 0, len(set))
-	for name := range set {
-		out = append(out, name)
+	var deps vercache.Deps
+	if ids, ok := idsOf(m, args); ok && !set[m.Name] {
+		deps.IDModel, deps.IDs = m.Name, ids
+	} else {
+		set[m.Name] = true
 	}
-	slices.Sort(out)
-	return out
+	for name := range set {
+		deps.Models = append(deps.Models, name)
+	}
+	slices.Sort(deps.Models)
+	return deps
 }
 
-// fingerprint hashes what determines a query's result: the action, the
-// model, the result type and every value of the arguments (with their
-// types, so different conditions holding equal values differ).
-func fingerprint(act orm.Action, m *orm.Model, typ reflect.Type, args any) (string, error) {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", act, m.Name, typ)
-	if err := writeValue(h, reflect.ValueOf(args), 0); err != nil {
-		return "", err
+// idsOf returns the canonical primary keys a filter consists of: exactly
+// one condition, the single-field primary key equal to a value or in a
+// list of values of the field's own kind (integers for Int and BigInt,
+// strings for String), so that they name the same rows the writes report.
+func idsOf(m *orm.Model, args *orm.FindArgs) ([]string, bool) {
+	if args == nil || len(args.Where) != 1 || len(m.PrimaryKey) != 1 {
+		return nil, false
 	}
-	return hex.EncodeToString(h.Sum(nil)[:16]), nil
+	fc, ok := args.Where[0].(*orm.FieldCond)
+	if !ok || fc.Field != m.PrimaryKey[0] || fc.Insensitive {
+		return nil, false
+	}
+	f := m.Field(fc.Field)
+	if f == nil {
+		return nil, false
+	}
+	var vals []reflect.Value
+	switch v := reflect.ValueOf(fc.Value); {
+	case fc.Op == orm.OpEquals && v.IsValid():
+		vals = []reflect.Value{v}
+	case fc.Op == orm.OpIn && v.IsValid() && v.Kind() == reflect.Slice:
+		for i := range v.Len() {
+			vals = append(vals, v.Index(i))
+		}
+	default:
+		return nil, false
+	}
+	ids := make([]string, 0, len(vals))
+	for _, v := range vals {
+		for v.Kind() == reflect.Interface && !v.IsNil() {
+			v = v.Elem()
+		}
+		switch k := v.Kind(); {
+		case (f.Type == orm.Int || f.Type == orm.BigInt) && (k >= reflect.Int && k <= reflect.Int64 || k >= reflect.Uint && k <= reflect.Uint64):
+		case f.Type == orm.String && k == reflect.String:
+		default:
+			return nil, false
+		}
+		id, ok := vercache.ID(v.Interface())
+		if !ok {
+			return nil, false
+		}
+		ids = append(ids, id)
+	}
+	return ids, true
 }
 
 // ErrUnkeyable: the arguments hold a value that cannot be part of a cache
 // key (a function or a channel), or are nested too deep.
-var ErrUnkeyable = errors.New("ormcache: arguments cannot be made into a cache key")
-
-type writer interface{ Write([]byte) (int, error) }
-
-func writeValue(w writer, v reflect.Value, depth int) error {
-	if depth > 64 {
-		return ErrUnkeyable
-	}
-	if !v.IsValid() {
-		_, _ = w.Write([]byte("nil;"))
-		return nil
-	}
-	fmt.Fprintf(w, "%s:", v.Type())
-	if v.CanInterface() {
-		if t, ok := v.Interface().(time.Time); ok { // an instant: its location does not matter
-			fmt.Fprintf(w, "%d;", t.UnixNano())
-			return nil
-		}
-	}
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if v.IsNil() {
-			_, _ = w.Write([]byte("nil;"))
-			return nil
-		}
-		return writeValue(w, v.Elem(), depth+1)
-	case reflect.Struct:
-		for i := range v.NumField() {
-			fmt.Fprintf(w, "%s=", v.Type().Field(i).Name)
-			if err := writeValue(w, v.Field(i), depth+1); err != nil {
-				return err
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		if v.Kind() == reflect.Slice && v.IsNil() {
-			_, _ = w.Write([]byte("nil;"))
-			return nil
-		}
-		fmt.Fprintf(w, "[%d]", v.Len())
-		for i := range v.Len() {
-			if err := writeValue(w, v.Index(i), depth+1); err != nil {
-				return err
-			}
-		}
-	case reflect.Map:
-		keys := v.MapKeys()
-		type kv struct {
-			k string
-			v reflect.Value
-		}
-		entries := make([]kv, len(keys))
-		for i, k := range keys {
-			var b strings.Builder
-			if err := writeValue(&b, k, depth+1); err != nil {
-				return err
-			}
-			entries[i] = kv{b.String(), v.MapIndex(k)}
-		}
-		slices.SortFunc(entries, func(a, b kv) int { return strings.Compare(a.k, b.k) })
-		fmt.Fprintf(w, "{%d}", len(entries))
-		for _, e := range entries {
-			_, _ = w.Write([]byte(e.k))
-			if err := writeValue(w, e.v, depth+1); err != nil {
-				return err
-			}
-		}
-	case reflect.String:
-		fmt.Fprintf(w, "%q", v.String())
-	case reflect.Bool:
-		fmt.Fprintf(w, "%t", v.Bool())
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		fmt.Fprintf(w, "%d", v.Int())
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		fmt.Fprintf(w, "%d", v.Uint())
-	case reflect.Float32, reflect.Float64:
-		fmt.Fprintf(w, "%b", v.Float())
-	case reflect.Complex64, reflect.Complex128:
-		fmt.Fprintf(w, "%v", v.Complex())
-	default: // func, chan, unsafe pointer
-		return fmt.Errorf("%w: a %s", ErrUnkeyable, v.Kind())
-	}
-	_, _ = w.Write([]byte(";"))
-	return nil
-}
+var ErrUnkeyable = vercache.ErrUnkeyable

@@ -249,3 +249,69 @@ func TestBadInput(t *testing.T) {
 	_, err = ormcache.New(devenv.Redis(t).Client, nil, ormcache.Config{})
 	require.Error(t, err)
 }
+
+// TestPerIDGranularity: a read by primary key depends on that row only; a
+// write to another row leaves it cached, a write to its row, a write whose
+// rows are unknown (updateMany) or a cascade ends it. Reads of the whole
+// model end with every write.
+func TestPerIDGranularity(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a, b := e.user(t, "a@x"), e.user(t, "b@x")
+	byID := func(id int) *User {
+		got, err := ormcache.FindUnique[User](ctx, e.oc, e.c, ormtest.UserModel, &orm.FindArgs{Where: orm.Where{orm.Eq("id", id)}}, nil)
+		require.NoError(t, err)
+		return got
+	}
+	all := func() []User {
+		got, err := ormcache.FindMany[User](ctx, e.oc, e.c, ormtest.UserModel, nil, nil)
+		require.NoError(t, err)
+		return got
+	}
+	setName := func(id int, name string) {
+		_, err := orm.Update[User](ctx, e.c, ormtest.UserModel, &orm.UpdateArgs{Where: orm.Where{orm.Eq("id", id)}, Data: orm.Data{"name": name}})
+		require.NoError(t, err)
+	}
+	byID(a.ID)
+	all()
+	setName(b.ID, "B")
+	require.Zero(t, e.queries(func() { require.Nil(t, byID(a.ID).Name) }), "a write to B leaves A's entry cached")
+	require.Equal(t, int64(1), e.queries(func() { require.Len(t, all(), 2) }), "a write to B ends the list")
+	require.Equal(t, "B", *byID(b.ID).Name)
+
+	setName(a.ID, "A")
+	require.Equal(t, int64(1), e.queries(func() { require.Equal(t, "A", *byID(a.ID).Name) }), "a write to A ends A's entry")
+
+	// A row created later: its cached absence ends with the create.
+	missing := a.ID + b.ID + 1000
+	require.Nil(t, byID(missing))
+	_, err := orm.Create[User](ctx, e.c, ormtest.UserModel, &orm.CreateArgs{Data: orm.Data{"id": missing, "email": "c@x"}})
+	require.NoError(t, err)
+	require.NotNil(t, byID(missing))
+	require.Zero(t, e.queries(func() { byID(a.ID) }), "creating another row leaves A alone")
+
+	// A write whose rows are unknown ends every entry of the model.
+	_, err = orm.UpdateMany(ctx, e.c, ormtest.UserModel, &orm.UpdateArgs{Where: orm.Where{orm.Eq("email", "a@x")}, Data: orm.Data{"name": "many"}})
+	require.NoError(t, err)
+	require.Equal(t, "many", *byID(a.ID).Name)
+
+	// Raw SQL: InvalidateIDs ends the entries of the rows it names.
+	_, err = orm.ExecRaw(ctx, e.c, orm.SQL(`UPDATE users SET name = 'raw' WHERE id = ?`, a.ID))
+	require.NoError(t, err)
+	require.Equal(t, "many", *byID(a.ID).Name, "raw SQL is invisible to the cache (documented)")
+	require.NoError(t, e.oc.InvalidateIDs(ctx, "User", a.ID))
+	require.Equal(t, "raw", *byID(a.ID).Name)
+
+	// In: depends on the listed rows only.
+	both := &orm.FindArgs{Where: orm.Where{orm.In("id", []int{a.ID, b.ID})}}
+	list := func() []User {
+		got, err := ormcache.FindMany[User](ctx, e.oc, e.c, ormtest.UserModel, both, nil)
+		require.NoError(t, err)
+		return got
+	}
+	require.Len(t, list(), 2)
+	setName(missing, "C")
+	require.Zero(t, e.queries(func() { list() }), "a write to a row outside the list")
+	setName(b.ID, "B2")
+	require.Equal(t, int64(1), e.queries(func() { list() }))
+}
