@@ -62,6 +62,8 @@ type Server struct {
 	Detail string
 
 	stop func(context.Context) error
+	// pid is the process devenv started for the server (0 otherwise).
+	pid int
 }
 
 // Close stops the server if devenv started it; otherwise it does nothing.

@@ -164,3 +164,67 @@ func portOf(u string) (int, error) {
 	}
 	return strconv.Atoi(rest)
 }
+
+// KillPrimary crashes the primary: SIGKILL to its postmaster and every
+// process it started, at once, as a power loss or kernel panic would (no
+// shutdown checkpoint, no goodbye to clients or to the replica). Close
+// still removes its directory.
+func (rs *PostgresReplicaSet) KillPrimary() error {
+	pid := rs.Primary.pid
+	if pid == 0 {
+		return errors.New("devenv: the primary was not started by devenv")
+	}
+	children := childrenOf(pid)
+	err := syscall.Kill(pid, syscall.SIGKILL)
+	for _, c := range children {
+		_ = syscall.Kill(c, syscall.SIGKILL)
+	}
+	return err
+}
+
+// childrenOf lists the processes whose parent is pid (from /proc).
+func childrenOf(pid int) []int {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	var out []int
+	for _, e := range entries {
+		child, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold spaces, so read after ')'.
+		i := strings.LastIndexByte(string(stat), ')')
+		if i < 0 {
+			continue
+		}
+		fields := strings.Fields(string(stat[i+1:]))
+		if len(fields) > 1 && fields[1] == strconv.Itoa(pid) {
+			out = append(out, child)
+		}
+	}
+	return out
+}
+
+// Promote turns the replica into a primary (pg_promote, as `pg_ctl
+// promote` does) and returns once it accepts writes.
+func (rs *PostgresReplicaSet) Promote(ctx context.Context) error {
+	conn, err := pgx.Connect(ctx, rs.Replica.URL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	var ok bool
+	if err := conn.QueryRow(ctx, `SELECT pg_promote(true, 30)`).Scan(&ok); err != nil {
+		return err
+	}
+	if !ok {
+		return errors.New("devenv: the replica did not finish promotion within 30 s")
+	}
+	return nil
+}

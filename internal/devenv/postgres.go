@@ -190,5 +190,6 @@ func startPostmaster(ctx context.Context, bin, dir string, cred *syscall.Credent
 		_ = stop(ctx)
 		return nil, err
 	}
-	return &Server{Store: StorePostgres, URL: url, Source: SourceStarted, Detail: "private cluster in " + dir, stop: stop}, nil
+	return &Server{Store: StorePostgres, URL: url, Source: SourceStarted, Detail: "private cluster in " + dir, stop: stop,
+		pid: cmd.Process.Pid}, nil
 }
