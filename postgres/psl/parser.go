@@ -165,7 +165,8 @@ func (p *parser) leading() Leading {
 				lines := splitBlock(t.text)
 				l.DocLines = append(l.DocLines, lines...)
 				for range lines {
-					l.DocPos = append(l.DocPos, t.pos)
+					// Col 0: the block's start, not the line's own position.
+					l.DocPos = append(l.DocPos, Pos{Filename: t.pos.Filename, Line: t.pos.Line, Offset: t.pos.Offset})
 				}
 			} else {
 				l.DocLines = append(l.DocLines, t.text)

@@ -100,9 +100,17 @@ func (v *validator) directives(m *Model) {
 		if !strings.HasPrefix(text, DirectivePrefix) {
 			continue
 		}
-		var at Pos
+		at := d.Pos // a hand-built File may have doc lines without positions
 		if i < len(d.DocPos) {
 			at = d.DocPos[i]
+		}
+		if at.Col == 0 {
+			at.Col = 1
+			if at.Line == 0 {
+				at.Line = d.Pos.Line
+			}
+			v.errAt(at, DirectivePrefix, "write a polystore directive on a /// line of its own, not in a /** */ block")
+			continue
 		}
 		skip := len(line) - len(text)
 		at.Col += skip
