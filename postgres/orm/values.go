@@ -65,6 +65,9 @@ func coerce(f *Field, v any) (any, error) {
 	case int:
 		return coerceInt(f, int64(x))
 	case int64:
+		if f.Type == BigInt || (f.Type == Int && x >= math.MinInt32 && x <= math.MaxInt32) {
+			return v, nil // already the value to bind: no new interface
+		}
 		return coerceInt(f, x)
 	case int32:
 		return coerceInt(f, int64(x))

@@ -87,7 +87,17 @@ type relWrite struct {
 // splitData validates d and splits it into scalar assignments (in model
 // field order) and nested relation writes.
 func splitData(m *Model, d Data, path string, forCreate bool) ([]assign, []relWrite, error) {
-	as := make([]assign, 0, len(d))
+	return splitDataInto(nil, m, d, path, forCreate)
+}
+
+// splitDataInto is splitData appending the assignments to buf (which
+// createMany carves out of one allocation for all its rows). Paths are
+// built only for errors.
+func splitDataInto(buf []assign, m *Model, d Data, path string, forCreate bool) ([]assign, []relWrite, error) {
+	as := buf
+	if as == nil {
+		as = make([]assign, 0, len(d))
+	}
 	var rels []relWrite
 	for k, v := range d {
 		if m.fields[k] == nil {
@@ -116,23 +126,22 @@ func splitData(m *Model, d Data, path string, forCreate bool) ([]assign, []relWr
 			}
 			continue
 		}
-		p := joinPath(path, f.Name)
 		if a, isAtomic := v.(*Atomic); isAtomic {
 			if a == nil {
-				return nil, nil, validationErr(m, p, "nil atomic update")
+				return nil, nil, validationErr(m, joinPath(path, f.Name), "nil atomic update")
 			}
 			if a.Op == 0 || int(a.Op) >= len(atomicNames) {
-				return nil, nil, validationErr(m, p, "unknown atomic operation %d", a.Op)
+				return nil, nil, validationErr(m, joinPath(path, f.Name), "unknown atomic operation %d", a.Op)
 			}
 			if a.Op == AtomicPush {
 				if forCreate {
-					return nil, nil, validationErr(m, p, "push is only allowed in updates")
+					return nil, nil, validationErr(m, joinPath(path, f.Name), "push is only allowed in updates")
 				}
 				if !f.List {
-					return nil, nil, validationErr(m, p, "push needs a list field")
+					return nil, nil, validationErr(m, joinPath(path, f.Name), "push needs a list field")
 				}
 				if isNil(a.Value) {
-					return nil, nil, validationErr(m, p, "push does not accept null")
+					return nil, nil, validationErr(m, joinPath(path, f.Name), "push does not accept null")
 				}
 				pv := a.Value
 				if k := reflect.ValueOf(pv).Kind(); k != reflect.Slice && k != reflect.Array {
@@ -140,7 +149,7 @@ func splitData(m *Model, d Data, path string, forCreate bool) ([]assign, []relWr
 				}
 				cv, err := coerceList(f, pv)
 				if err != nil {
-					return nil, nil, valueErr(m, p, err)
+					return nil, nil, valueErr(m, joinPath(path, f.Name), err)
 				}
 				as = append(as, assign{f, &Atomic{AtomicPush, cv}})
 				continue
@@ -149,14 +158,14 @@ func splitData(m *Model, d Data, path string, forCreate bool) ([]assign, []relWr
 				v = a.Value
 			} else {
 				if forCreate {
-					return nil, nil, validationErr(m, p, "atomic %s is only allowed in updates", atomicNames[a.Op])
+					return nil, nil, validationErr(m, joinPath(path, f.Name), "atomic %s is only allowed in updates", atomicNames[a.Op])
 				}
 				if !f.Type.numeric() || f.List {
-					return nil, nil, validationErr(m, p, "atomic number updates need a number field")
+					return nil, nil, validationErr(m, joinPath(path, f.Name), "atomic number updates need a number field")
 				}
 				cv, err := coerce(f, a.Value)
 				if err != nil || cv == nil {
-					return nil, nil, validationErr(m, p, "invalid operand: %v", err)
+					return nil, nil, validationErr(m, joinPath(path, f.Name), "invalid operand: %v", err)
 				}
 				as = append(as, assign{f, &Atomic{a.Op, cv}})
 				continue
@@ -164,7 +173,7 @@ func splitData(m *Model, d Data, path string, forCreate bool) ([]assign, []relWr
 		}
 		if isNil(v) {
 			if !f.Nullable {
-				return nil, nil, validationErr(m, p, "%s is required and cannot be null", f.Name)
+				return nil, nil, validationErr(m, joinPath(path, f.Name), "%s is required and cannot be null", f.Name)
 			}
 			as = append(as, assign{f, nil})
 			continue
@@ -177,11 +186,11 @@ func splitData(m *Model, d Data, path string, forCreate bool) ([]assign, []relWr
 			cv, err = coerce(f, v)
 		}
 		if err != nil {
-			return nil, nil, valueErr(m, p, err)
+			return nil, nil, valueErr(m, joinPath(path, f.Name), err)
 		}
 		if cv == nil && !f.Nullable {
 			// DbNull on a required Json field.
-			return nil, nil, validationErr(m, p, "%s is required and cannot be null", f.Name)
+			return nil, nil, validationErr(m, joinPath(path, f.Name), "%s is required and cannot be null", f.Name)
 		}
 		as = append(as, assign{f, cv})
 	}
@@ -632,9 +641,15 @@ func (h *handle) createMany(ctx context.Context, m *Model, a *CreateManyArgs) (a
 	rows := make([][]assign, len(a.Data))
 	used := map[*Field]bool{}
 	uniform := true
+	// One backing array for every row's assignments (a row assigns each
+	// field at most once).
+	k := len(m.Fields)
+	flat := make([]assign, 0, k*len(a.Data))
 	for i, d := range a.Data {
-		as, rels, err := splitData(m, d, "data["+strconv.Itoa(i)+"]", true)
+		as, rels, err := splitDataInto(flat[i*k:i*k:(i+1)*k], m, d, "", true)
 		if err != nil {
+			// Again with the row's path, only to name it in the error.
+			_, _, err = splitData(m, d, "data["+strconv.Itoa(i)+"]", true)
 			return nil, err
 		}
 		if len(rels) > 0 {
@@ -719,8 +734,9 @@ func (h *handle) copyRows(ctx context.Context, m *Model, fields []*Field, rows [
 	}
 	now := []any(nil)
 	src := make([][]any, len(rows))
+	all := make([]any, len(rows)*len(fields))
 	for i, as := range rows {
-		vals := make([]any, len(fields))
+		vals := all[i*len(fields) : (i+1)*len(fields) : (i+1)*len(fields)]
 		for _, a := range as {
 			vals[pos[a.f]] = a.v
 		}
