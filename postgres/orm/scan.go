@@ -7,6 +7,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -62,6 +63,46 @@ type rowPlan struct {
 	ti     *typeInfo
 	idx    [][]int // per column; nil: skip (or __parent)
 	parent int     // column index of __parent, -1 if none
+	// direct[i] is set when column i's field lies inside the struct value
+	// (no embedded pointer on the way): scan builds the *F destination
+	// from its offset, without reflect's per-call pointer type lookup.
+	direct []fieldPtr
+}
+
+// fieldPtr is a struct field reached by offset: the type word of a *F
+// interface and the field's offset from the start of the struct.
+type fieldPtr struct {
+	ok  bool
+	typ unsafe.Pointer
+	off uintptr
+}
+
+// eface is the layout of an interface value (any).
+type eface struct {
+	typ, data unsafe.Pointer
+}
+
+// fieldPtrOf resolves a field index path of t to a fieldPtr.
+func fieldPtrOf(t reflect.Type, idx []int) fieldPtr {
+	var off uintptr
+	for i, x := range idx {
+		sf := t.Field(x)
+		off += sf.Offset
+		t = sf.Type
+		if i < len(idx)-1 && t.Kind() != reflect.Struct {
+			return fieldPtr{} // through an embedded pointer
+		}
+	}
+	var zero any = reflect.Zero(reflect.PointerTo(t)).Interface()
+	return fieldPtr{ok: true, typ: (*eface)(unsafe.Pointer(&zero)).typ, off: off}
+}
+
+// at returns &field as an interface holding a *F, for the struct at base.
+func (f fieldPtr) at(base unsafe.Pointer) any {
+	var v any
+	e := (*eface)(unsafe.Pointer(&v))
+	e.typ, e.data = f.typ, unsafe.Add(base, f.off)
+	return v
 }
 
 type planKey struct {
@@ -88,13 +129,16 @@ func planFor(t reflect.Type, sql string, cols []string) (*rowPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p = &rowPlan{ti: ti, idx: make([][]int, len(cols)), parent: -1}
+	p = &rowPlan{ti: ti, idx: make([][]int, len(cols)), parent: -1, direct: make([]fieldPtr, len(cols))}
 	for i, c := range cols {
 		if c == "__parent" {
 			p.parent = i
 			continue
 		}
 		p.idx[i] = ti.byName[c]
+		if p.idx[i] != nil {
+			p.direct[i] = fieldPtrOf(t, p.idx[i])
+		}
 	}
 	plansMu.Lock()
 	if len(plans) > 10000 {
@@ -133,6 +177,7 @@ func (s *sink) scan(rows pgx.Rows) error {
 	}
 	s.rows.SetLen(s.n + 1)
 	elem := s.rows.Index(s.n)
+	base := elem.Addr().UnsafePointer()
 	s.n++
 	for i, idx := range s.plan.idx {
 		switch {
@@ -142,6 +187,8 @@ func (s *sink) scan(rows pgx.Rows) error {
 			s.dest[i] = pv.Interface()
 		case idx == nil:
 			s.dest[i] = nil
+		case s.plan.direct[i].ok:
+			s.dest[i] = s.plan.direct[i].at(base)
 		case len(idx) == 1:
 			s.dest[i] = elem.Field(idx[0]).Addr().Interface()
 		default:
