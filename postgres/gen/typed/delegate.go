@@ -35,10 +35,17 @@ func (d Delegate[M]) nilArgs(op string) error {
 	return &orm.ValidationError{Model: name, Issues: []orm.Issue{{Message: op + " needs arguments"}}}
 }
 
+// uniqueArgs builds fresh runtime arguments with Take 1, which the runtime
+// applies to a FindUnique anyway: it then has no copy of them to make.
 func uniqueArgs[M any](where Unique[M], args *FindArgs[M]) *orm.FindArgs {
 	fa := args.Orm()
 	if fa == nil {
-		return &orm.FindArgs{Where: where.w}
+		return &orm.FindArgs{Where: where.w, Take: 1}
+	}
+	fa.Take = 1
+	if len(fa.Where) == 0 {
+		fa.Where = where.w
+		return fa
 	}
 	w := make(orm.Where, 0, len(where.w)+len(fa.Where))
 	fa.Where = append(append(w, where.w...), fa.Where...)
