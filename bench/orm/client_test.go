@@ -29,8 +29,8 @@ import (
 // runtime with hand-written metadata (orm-join, orm-query: the two
 // relation strategies), impl=gen the generated client (bench/orm/gendb),
 // impl=prisma Prisma 7 through bench/prisma (with POLYSTORE_BENCH_PRISMA=1
-// after `make bench-prisma` installed it; one Node run measures its four
-// operations and each result is reported as ns/op). Compare with
+// after `make bench-prisma` installed it; a Node run per operation and
+// count, whose figures are reported as ns/op and cpu-ns/op). Compare with
 //
 //	benchstat -col /impl bench.out
 func BenchmarkClient(b *testing.B) {
@@ -161,12 +161,9 @@ func BenchmarkClient(b *testing.B) {
 		}
 		if os.Getenv("POLYSTORE_BENCH_PRISMA") != "" {
 			b.Run("op="+op.name+"/impl=prisma", func(b *testing.B) {
-				if op.name == ops[0].name {
-					// A fresh Node run per count, so repeated counts vary
-					// as the Go ones do.
-					prismaLast, prismaErr = runPrisma()
-				}
-				res, err := prismaLast, prismaErr
+				// A Node run of its own per count, so counts vary as the Go
+				// ones do.
+				res, err := runPrisma(op.name)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -195,15 +192,9 @@ type prismaResult struct {
 	HeapBytesPerOp float64 `json:"heapBytesPerOp"`
 }
 
-// prismaLast holds the latest bench/prisma run.
-var (
-	prismaLast map[string]prismaResult
-	prismaErr  error
-)
-
-// runPrisma runs bench/prisma on this package's database and rows and
-// returns its results by operation.
-func runPrisma() (map[string]prismaResult, error) {
+// runPrisma runs bench/prisma for one operation on this package's database
+// and rows and returns its results by operation.
+func runPrisma(op string) (map[string]prismaResult, error) {
 	dir, err := filepath.Abs("../prisma")
 	if err != nil {
 		return nil, err
@@ -214,7 +205,7 @@ func runPrisma() (map[string]prismaResult, error) {
 	}
 	cmd := exec.Command("node", "bench.mjs", secs)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+benchDSN, "USER_ID="+strconv.Itoa(userID))
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+benchDSN, "USER_ID="+strconv.Itoa(userID), "OPS="+op)
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = os.Stderr
