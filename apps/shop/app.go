@@ -42,6 +42,13 @@ type AppConfig struct {
 	// CatalogTTL is how long a product read is cached (default 5m, the
 	// guide's); SaleCatalogTTL replaces it while a sale runs (default 30s).
 	CatalogTTL, SaleCatalogTTL time.Duration
+	// CatalogL1 serves catalog hits from process memory (redis/cache's L1
+	// with decoded values), which saves a Redis round trip and a decode on
+	// every reservation. Redis keeps the copies correct: it invalidates
+	// them (RESP3 client tracking) when the entry is written or expires.
+	// The client must allow client-side caching (rueidis' default; not
+	// DisableCache, and not a server without CLIENT TRACKING).
+	CatalogL1 bool
 }
 
 // App is the shop's HTTP API over a Shop.
@@ -90,7 +97,8 @@ func NewApp(client rueidis.Client, cfg AppConfig) (*App, error) {
 		// later shows up within a second. Redis calls may take up to 5s
 		// under a stampede of a loaded machine before they count as an outage.
 		if a.catalog, err = cache.New(client, cache.Config{Prefix: cfg.Prefix + "cache:", Namespace: "catalog",
-			TTL: cfg.CatalogTTL, NegativeTTL: time.Second, Timeout: 5 * time.Second, Logger: cfg.Logger}); err != nil {
+			TTL: cfg.CatalogTTL, NegativeTTL: time.Second, Timeout: 5 * time.Second, Logger: cfg.Logger,
+			L1: cfg.CatalogL1, L1Decoded: cfg.CatalogL1}); err != nil {
 			return nil, err
 		}
 	}

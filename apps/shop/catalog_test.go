@@ -45,8 +45,16 @@ func TestMigrateTwice(t *testing.T) {
 // App instances (two processes sharing Redis and PostgreSQL), reach
 // PostgreSQL at most once per product within the TTL. Queries are counted
 // from the orm's query events, one per statement sent.
+//
+// Both tests below run with and without the in-process L1 (CatalogL1).
 func TestCatalogColdStartHitsPostgresOncePerProduct(t *testing.T) {
-	apps := newPGApps(t, 2, shop.AppConfig{SaleCatalogTTL: time.Minute})
+	for _, l1 := range []bool{false, true} {
+		t.Run(map[bool]string{false: "redis", true: "l1"}[l1], func(t *testing.T) { testCatalogColdStart(t, l1) })
+	}
+}
+
+func testCatalogColdStart(t *testing.T, l1 bool) {
+	apps := newPGApps(t, 2, shop.AppConfig{SaleCatalogTTL: time.Minute, CatalogL1: l1})
 	ctx := context.Background()
 	ids := []string{"cold-a", "cold-b", "cold-c"}
 	for i, id := range ids {
@@ -92,8 +100,14 @@ func TestCatalogColdStartHitsPostgresOncePerProduct(t *testing.T) {
 // loaded outside the sale outlives SaleCatalogTTL, one loaded during the
 // sale is read again from PostgreSQL once it passed.
 func TestCatalogShorterTTLDuringSale(t *testing.T) {
+	for _, l1 := range []bool{false, true} {
+		t.Run(map[bool]string{false: "redis", true: "l1"}[l1], func(t *testing.T) { testCatalogShorterTTL(t, l1) })
+	}
+}
+
+func testCatalogShorterTTL(t *testing.T, l1 bool) {
 	const saleTTL = 500 * time.Millisecond
-	a := newPGApps(t, 1, shop.AppConfig{CatalogTTL: time.Minute, SaleCatalogTTL: saleTTL})[0]
+	a := newPGApps(t, 1, shop.AppConfig{CatalogTTL: time.Minute, SaleCatalogTTL: saleTTL, CatalogL1: l1})[0]
 	ctx := context.Background()
 	require.NoError(t, a.AddProduct(ctx, shop.Product{ID: "calm", Name: "calm", Price: "1.00"}, 1))
 	require.NoError(t, a.AddProduct(ctx, shop.Product{ID: "hot", Name: "hot", Price: "2.00"}, 1))

@@ -61,7 +61,7 @@ func (s *System) Setup(ctx context.Context, env *demo.Env) error {
 		s.ConfirmRatio = 0.8
 	}
 	app, err := NewApp(env.Redis, AppConfig{Config: Config{Prefix: env.RedisPrefix, ReservationTTL: s.ReservationTTL, Logger: env.Logger},
-		PG: env.PG, Mongo: env.Mongo})
+		PG: env.PG, Mongo: env.Mongo, CatalogL1: !env.RedisEmbedded})
 	if err != nil {
 		return err
 	}
