@@ -80,6 +80,7 @@ func (m *Model[T]) BulkWrite(ctx context.Context, writes []Write, o *BulkOpts) (
 		models[i] = wm
 	}
 	bo := options.BulkWrite().SetOrdered(o == nil || !o.Unordered)
+	defer m.wroteBulk(ctx, models)
 	res, err := m.coll.BulkWrite(ctx, models, bo)
 	if err != nil {
 		return res, err

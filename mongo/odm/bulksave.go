@@ -58,6 +58,7 @@ func (m *Model[T]) BulkSave(ctx context.Context, docs []*T, o *BulkOpts) (*mongo
 	if len(models) > 0 {
 		var err error
 		bo := options.BulkWrite().SetOrdered(o == nil || !o.Unordered)
+		defer m.wroteBulk(ctx, models)
 		if res, err = m.coll.BulkWrite(ctx, models, bo); err != nil {
 			return res, err
 		}

@@ -31,6 +31,12 @@ type ModelOpts struct {
 	// Clock returns the time for timestamps (default time.Now, UTC,
 	// millisecond precision as stored).
 	Clock func() time.Time
+	// AfterWrite, when set, receives what every write through the model
+	// changed (see Written), before the write returns; inside
+	// WithTransaction, once the transaction has committed (never for an
+	// aborted attempt). mongo/odm/odmcache uses it to invalidate cached
+	// queries.
+	AfterWrite AfterWriteFunc
 }
 
 // Model binds a schema and a Go type T (a struct, or map[string]any /
@@ -471,6 +477,7 @@ func (m *Model[T]) Create(ctx context.Context, doc *T) (err error) {
 	if err != nil {
 		return err
 	}
+	defer m.wroteDocs(ctx, raw)
 	if _, err := m.coll.InsertOne(ctx, raw); err != nil {
 		return err
 	}
@@ -504,6 +511,7 @@ func (m *Model[T]) InsertMany(ctx context.Context, docs []*T) (err error) {
 		}
 		raws[i] = raw
 	}
+	defer m.wroteDocs(ctx, raws...)
 	if _, err := m.coll.InsertMany(ctx, raws); err != nil {
 		return err
 	}
@@ -538,6 +546,7 @@ func (m *Model[T]) Save(ctx context.Context, doc *T) (err error) {
 		}
 		return m.run(ctx, false, op)
 	}
+	defer m.wroteFilter(ctx, plan.filter, false)
 	res, err := m.coll.UpdateOne(ctx, plan.filter, plan.update)
 	if err != nil {
 		return err
@@ -810,6 +819,7 @@ func (m *Model[T]) updateX(ctx context.Context, e Event, filter, update any, o *
 	if err := m.run(ctx, true, op); err != nil {
 		return nil, err
 	}
+	defer m.wroteFilter(ctx, op.Filter, upsert)
 	var res *mongo.UpdateResult
 	if dropped && len(op.Update) == 0 {
 		// Only immutable or unknown paths: as in Mongoose, nothing is sent
@@ -889,6 +899,7 @@ func (m *Model[T]) ReplaceOne(ctx context.Context, filter any, doc *T, o *Update
 	if err != nil {
 		return nil, err
 	}
+	defer m.wroteFilter(ctx, op.Filter, o != nil && o.Upsert)
 	res, err := m.coll.ReplaceOne(ctx, op.Filter, raw, options.Replace().SetUpsert(o != nil && o.Upsert))
 	if err != nil {
 		return nil, err
@@ -943,6 +954,7 @@ func (m *Model[T]) findOneAndUpdate(ctx context.Context, op *Op[T], o *FindOneAn
 	if o.Sort != nil {
 		fo.SetSort(o.Sort)
 	}
+	defer m.wroteFilter(ctx, op.Filter, o.Upsert)
 	return m.coll.FindOneAndUpdate(ctx, op.Filter, op.Update, fo)
 }
 
@@ -997,6 +1009,7 @@ func (m *Model[T]) FindOneAndReplace(ctx context.Context, filter any, doc *T, o 
 	if o.Sort != nil {
 		fo.SetSort(o.Sort)
 	}
+	defer m.wroteFilter(ctx, op.Filter, o.Upsert)
 	return m.found(ctx, m.coll.FindOneAndReplace(ctx, op.Filter, raw, fo), op)
 }
 
@@ -1023,6 +1036,7 @@ func (m *Model[T]) FindOneAndDelete(ctx context.Context, filter any, o *FindOneA
 	if sort != nil {
 		fo.SetSort(sort)
 	}
+	defer m.wroteFilter(ctx, op.Filter, false)
 	return m.found(ctx, m.coll.FindOneAndDelete(ctx, op.Filter, fo), op)
 }
 
@@ -1032,6 +1046,7 @@ func (m *Model[T]) deleteX(ctx context.Context, e Event, filter any) (_ int64, e
 	if err != nil {
 		return 0, err
 	}
+	defer m.wroteFilter(ctx, op.Filter, false)
 	var n int64
 	if op.Update != nil { // a hook turned the deletion into an update
 		if op.Update, err = m.update(ctx, op.Update, false); err != nil {

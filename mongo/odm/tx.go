@@ -82,7 +82,7 @@ func WithTransaction(ctx context.Context, client *mongo.Client, fn func(ctx cont
 	if err != nil {
 		return err
 	}
-	return runTx(ctx, driverSession{sess}, fn, opts)
+	return reportTx(ctx, fn, func(fn func(ctx context.Context) error) error { return runTx(ctx, driverSession{sess}, fn, opts) })
 }
 
 func runTx(ctx context.Context, sess txSession, fn func(ctx context.Context) error, opts *TxOpts) error {
