@@ -91,7 +91,8 @@ func (c *Client) flush(ctx context.Context, ws *writeSet) {
 // writes reports whether statements of act change rows.
 func (act Action) writes() bool {
 	switch act {
-	case ActionCreate, ActionCreateMany, ActionUpdate, ActionUpdateMany, ActionUpsert, ActionDelete, ActionDeleteMany:
+	case ActionCreate, ActionCreateMany, ActionUpdate, ActionUpdateMany, ActionUpsert, ActionDelete, ActionDeleteMany,
+		ActionCreateManyAndReturn, ActionUpdateManyAndReturn:
 		return true
 	}
 	return false

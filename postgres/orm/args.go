@@ -18,6 +18,8 @@ type FindArgs struct {
 	// Select lists the scalar fields to load; nil loads them all. Fields
 	// needed to link included relations are always loaded.
 	Select []string
+	// Omit leaves fields out (not with Select; see Omit and Config.Omit).
+	Omit Omit
 	// Include loads relations, each with its own arguments.
 	Include []Include
 	// Count loads the number of related rows per relation into the result's
@@ -146,6 +148,7 @@ type NestedUpdate struct {
 type CreateArgs struct {
 	Data    Data
 	Select  []string
+	Omit    Omit
 	Include []Include
 }
 
@@ -155,6 +158,11 @@ type CreateManyArgs struct {
 	Data []Data
 	// SkipDuplicates adds ON CONFLICT DO NOTHING.
 	SkipDuplicates bool
+	// Select, Omit and Include shape the rows CreateManyAndReturn returns
+	// (CreateMany returns a count and ignores them).
+	Select  []string
+	Omit    Omit
+	Include []Include
 }
 
 // UpdateArgs are the arguments of Update (Where must contain a unique
@@ -163,6 +171,7 @@ type UpdateArgs struct {
 	Where   Where
 	Data    Data
 	Select  []string
+	Omit    Omit
 	Include []Include
 }
 
@@ -172,6 +181,7 @@ type UpsertArgs struct {
 	Create  Data
 	Update  Data
 	Select  []string
+	Omit    Omit
 	Include []Include
 }
 
@@ -179,6 +189,7 @@ type UpsertArgs struct {
 type DeleteArgs struct {
 	Where   Where
 	Select  []string
+	Omit    Omit
 	Include []Include
 }
 

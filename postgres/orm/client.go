@@ -60,6 +60,10 @@ type Config struct {
 	// (ExecRaw, QueryRaw) is not reported. postgres/orm/ormcache uses
 	// it to invalidate cached queries.
 	AfterWrite func(ctx context.Context, writes []Written)
+	// Omit lists, per model name, fields every result leaves out unless a
+	// query selects them or says Omit{field: false} (Prisma's global omit,
+	// e.g. {"User": {"password"}}).
+	Omit map[string][]string
 
 	// Replicas are read replicas: streaming standbys of the primary that
 	// Pool connects to. Reads asked to — every read outside a transaction

@@ -38,13 +38,15 @@ const (
 // Action to another with the same result type (delete -> update,
 // deleteMany -> updateMany: that is how soft delete works).
 //
-// Args by action: find* -> *FindArgs; create -> *CreateArgs; createMany ->
-// *CreateManyArgs; update, updateMany -> *UpdateArgs; upsert ->
+// Args by action: find* -> *FindArgs; create -> *CreateArgs; createMany,
+// createManyAndReturn -> *CreateManyArgs; update, updateMany,
+// updateManyAndReturn -> *UpdateArgs; upsert ->
 // *UpsertArgs; delete, deleteMany -> *DeleteArgs; count -> *CountArgs;
 // aggregate -> *AggregateArgs; groupBy -> *GroupByArgs.
 //
 // Results: findMany -> []T; findUnique/findFirst -> *T (nil if none);
-// create/update/upsert/delete and the OrThrow finds -> *T; createMany,
+// create/update/upsert/delete and the OrThrow finds -> *T;
+// createManyAndReturn, updateManyAndReturn -> []T; createMany,
 // updateMany, deleteMany, count -> int64; aggregate -> *AggregateResult;
 // groupBy -> []Group.
 type Operation struct {
@@ -245,6 +247,11 @@ func (h *handle) execute(ctx context.Context, op *Operation) (any, error) {
 	bad := func() (any, error) {
 		return nil, fmt.Errorf("orm: %s: arguments of type %T do not suit the action", op.Action, op.Args)
 	}
+	args, err := h.resolveOmit(m, op.Args)
+	if err != nil {
+		return nil, err
+	}
+	op = &Operation{Model: m, Action: op.Action, Args: args, typ: op.typ}
 	switch op.Action {
 	case ActionFindMany, ActionFindFirst, ActionFindFirstOrThrow, ActionFindUnique, ActionFindUniqueOrThrow:
 		fa, ok := op.Args.(*FindArgs)
@@ -276,6 +283,18 @@ func (h *handle) execute(ctx context.Context, op *Operation) (any, error) {
 			return bad()
 		}
 		return h.updateMany(ctx, m, a)
+	case ActionCreateManyAndReturn:
+		a, ok := op.Args.(*CreateManyArgs)
+		if !ok {
+			return bad()
+		}
+		return h.createManyAndReturn(ctx, m, a, op.typ)
+	case ActionUpdateManyAndReturn:
+		a, ok := op.Args.(*UpdateArgs)
+		if !ok {
+			return bad()
+		}
+		return h.updateManyAndReturn(ctx, m, a, op.typ)
 	case ActionUpsert:
 		a, ok := op.Args.(*UpsertArgs)
 		if !ok {

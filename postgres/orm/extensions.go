@@ -108,7 +108,7 @@ func SoftDelete(field string, models ...string) *Extension {
 					op.Action = ActionUpdateMany
 				}
 				op.Args = ua
-			case ActionCreate, ActionCreateMany:
+			case ActionCreate, ActionCreateMany, ActionCreateManyAndReturn:
 			default:
 				AddWhere(op, alive)
 			}
@@ -151,7 +151,7 @@ func Tenant(field, tenantID string) *Extension {
 				return next(ctx, op)
 			}
 			switch op.Action {
-			case ActionCreate, ActionCreateMany:
+			case ActionCreate, ActionCreateMany, ActionCreateManyAndReturn:
 				SetData(op, field, tenantID)
 			case ActionUpsert:
 				SetData(op, field, tenantID)

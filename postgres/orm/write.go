@@ -638,66 +638,22 @@ func (h *handle) createMany(ctx context.Context, m *Model, a *CreateManyArgs) (a
 	if len(a.Data) == 0 {
 		return int64(0), nil
 	}
-	rows := make([][]assign, len(a.Data))
-	used := map[*Field]bool{}
-	uniform := true
-	// One backing array for every row's assignments (a row assigns each
-	// field at most once).
-	k := len(m.Fields)
-	flat := make([]assign, 0, k*len(a.Data))
-	for i, d := range a.Data {
-		as, rels, err := splitDataInto(flat[i*k:i*k:(i+1)*k], m, d, "", true)
-		if err != nil {
-			// Again with the row's path, only to name it in the error.
-			_, _, err = splitData(m, d, "data["+strconv.Itoa(i)+"]", true)
-			return nil, err
-		}
-		if len(rels) > 0 {
-			return nil, validationErr(m, "data["+strconv.Itoa(i)+"]", "createMany does not take nested writes")
-		}
-		rows[i] = as
-		if i > 0 && len(as) != len(rows[0]) {
-			uniform = false
-		}
-		for _, x := range as {
-			used[x.f] = true
-		}
+	rows, fields, used, err := createManyRows(m, a)
+	if err != nil {
+		return nil, err
 	}
-	var fields []*Field
-	for _, f := range m.Fields {
-		if used[f] || f.UpdatedAt {
-			fields = append(fields, f)
-		}
-	}
-	if uniform && len(used) == len(rows[0]) && !a.SkipDuplicates && len(rows) > 1 {
+	if uniformRows(rows, used) && !a.SkipDuplicates && len(rows) > 1 {
 		return h.copyRows(ctx, m, fields, rows)
 	}
 	var total int64
-	err := h.atomic(ctx, func(h *handle) error {
+	err = h.atomic(ctx, func(h *handle) error {
 		per := max(1, maxParams/max(1, len(fields)))
 		for start := 0; start < len(rows); start += per {
 			end := min(start+per, len(rows))
 			c := h.compiler()
-			var sb strings.Builder
-			sb.WriteString("INSERT INTO " + m.qtable + " (" + returningList(fields) + ") VALUES ")
-			for i, as := range rows[start:end] {
-				if i > 0 {
-					sb.WriteString(", ")
-				}
-				sb.WriteString("(")
-				for j, f := range fields {
-					if j > 0 {
-						sb.WriteString(", ")
-					}
-					sb.WriteString(valueFor(&c, f, as))
-				}
-				sb.WriteString(")")
-			}
-			if a.SkipDuplicates {
-				sb.WriteString(" ON CONFLICT DO NOTHING")
-			}
+			sql := insertValues(&c, m, fields, rows[start:end], a.SkipDuplicates)
 			err := h.do(ctx, func(q querier) error {
-				n, err := h.exec(ctx, q, m, ActionCreateMany, sb.String(), c.args)
+				n, err := h.exec(ctx, q, m, ActionCreateMany, sql, c.args)
 				total += n
 				return err
 			})
@@ -708,6 +664,51 @@ func (h *handle) createMany(ctx context.Context, m *Model, a *CreateManyArgs) (a
 		return nil
 	})
 	return total, err
+}
+
+// createManyRows splits the rows of a createMany and returns the fields
+// the INSERT names (every field any row sets, and @updatedAt fields) and
+// how many fields the rows set.
+func createManyRows(m *Model, a *CreateManyArgs) ([][]assign, []*Field, int, error) {
+	rows := make([][]assign, len(a.Data))
+	used := map[*Field]bool{}
+	// One backing array for every row's assignments (a row assigns each
+	// field at most once).
+	k := len(m.Fields)
+	flat := make([]assign, 0, k*len(a.Data))
+	for i, d := range a.Data {
+		as, rels, err := splitDataInto(flat[i*k:i*k:(i+1)*k], m, d, "", true)
+		if err != nil {
+			// Again with the row's path, only to name it in the error.
+			_, _, err = splitData(m, d, "data["+strconv.Itoa(i)+"]", true)
+			return nil, nil, 0, err
+		}
+		if len(rels) > 0 {
+			return nil, nil, 0, validationErr(m, "data["+strconv.Itoa(i)+"]", "createMany does not take nested writes")
+		}
+		rows[i] = as
+		for _, x := range as {
+			used[x.f] = true
+		}
+	}
+	var fields []*Field
+	for _, f := range m.Fields {
+		if used[f] || f.UpdatedAt {
+			fields = append(fields, f)
+		}
+	}
+	return rows, fields, len(used), nil
+}
+
+// uniformRows reports whether every row sets all the used fields (COPY
+// can take them).
+func uniformRows(rows [][]assign, used int) bool {
+	for _, as := range rows {
+		if len(as) != len(rows[0]) {
+			return false
+		}
+	}
+	return len(rows) > 0 && used == len(rows[0])
 }
 
 func valueFor(c *compiler, f *Field, as []assign) string {
