@@ -291,6 +291,7 @@ func (b *builder) model(m *psl.Model, db *migrate.Database) *modelView {
 	b.declare(mv.GoName, "model "+m.Name)
 	for _, suffix := range []string{"Model", "Fields", "Delegate", "Cond", "Order", "Include", "CountOf", "Returning", "Having", "GroupOrder", "Set", "Unique",
 		"Field", "FindArgs", "CreateArgs", "CreateManyArgs", "UpdateArgs", "UpdateManyArgs", "UpsertArgs",
+		"CreateManyAndReturnArgs", "UpdateManyAndReturnArgs",
 		"DeleteArgs", "CountArgs", "AggregateArgs", "GroupByArgs"} {
 		b.declare(mv.GoName+suffix, "model "+m.Name+"'s "+suffix)
 	}

@@ -42,6 +42,16 @@ func (d Delegate[T]) CreateMany(ctx context.Context, db DB, args *CreateManyArgs
 	return CreateMany(ctx, db, d.Model, args)
 }
 
+// CreateManyAndReturn: see the package function.
+func (d Delegate[T]) CreateManyAndReturn(ctx context.Context, db DB, args *CreateManyArgs) ([]T, error) {
+	return CreateManyAndReturn[T](ctx, db, d.Model, args)
+}
+
+// UpdateManyAndReturn: see the package function.
+func (d Delegate[T]) UpdateManyAndReturn(ctx context.Context, db DB, args *UpdateArgs) ([]T, error) {
+	return UpdateManyAndReturn[T](ctx, db, d.Model, args)
+}
+
 // Update: see the package function.
 func (d Delegate[T]) Update(ctx context.Context, db DB, args *UpdateArgs) (*T, error) {
 	return Update[T](ctx, db, d.Model, args)

@@ -15,6 +15,9 @@ type FindArgs[M any] struct {
 	Distinct []FieldRef[M]
 	// Select loads only these scalar fields (nil: all of them).
 	Select []FieldRef[M]
+	// Omit leaves these fields out; Keep loads fields the client omits by
+	// default (Prisma's omit: true / false; not with Select).
+	Omit, Keep []FieldRef[M]
 	// Include loads relations, each with its own arguments.
 	Include []Include[M]
 	// Count loads _count of to-many relations.
@@ -35,7 +38,7 @@ func (a *FindArgs[M]) Orm() *orm.FindArgs {
 	out := &orm.FindArgs{
 		Where: Where(a.Where), OrderBy: orders(a.OrderBy), Cursor: a.Cursor.w,
 		Skip: a.Skip, Take: a.Take, Distinct: names(a.Distinct), Select: names(a.Select),
-		Strategy: a.Strategy, Lock: a.Lock,
+		Omit: omitOf(a.Omit, a.Keep), Strategy: a.Strategy, Lock: a.Lock,
 	}
 	if len(a.Include) > 0 {
 		out.Include = make([]orm.Include, len(a.Include))
@@ -52,16 +55,18 @@ func (a *FindArgs[M]) Orm() *orm.FindArgs {
 	return out
 }
 
-// Returning shapes the row returned by a write: scalar fields to load and
-// relations to include.
+// Returning shapes the row returned by a write: scalar fields to load (or
+// to omit, or to keep although the client omits them) and relations to
+// include.
 type Returning[M any] struct {
-	Select  []FieldRef[M]
-	Include []Include[M]
+	Select     []FieldRef[M]
+	Omit, Keep []FieldRef[M]
+	Include    []Include[M]
 }
 
-func (r *Returning[M]) orm() ([]string, []orm.Include) {
+func (r *Returning[M]) orm() ([]string, orm.Omit, []orm.Include) {
 	if r == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	var incs []orm.Include
 	if len(r.Include) > 0 {
@@ -70,7 +75,22 @@ func (r *Returning[M]) orm() ([]string, []orm.Include) {
 			incs[i] = inc.inc
 		}
 	}
-	return names(r.Select), incs
+	return names(r.Select), omitOf(r.Omit, r.Keep), incs
+}
+
+// omitOf builds Prisma's omit object: true for omit, false for keep.
+func omitOf[M any](omit, keep []FieldRef[M]) orm.Omit {
+	if len(omit) == 0 && len(keep) == 0 {
+		return nil
+	}
+	o := make(orm.Omit, len(omit)+len(keep))
+	for _, f := range omit {
+		o[f.FieldName()] = true
+	}
+	for _, f := range keep {
+		o[f.FieldName()] = false
+	}
+	return o
 }
 
 // CreateArgs are the arguments of Create.
@@ -83,6 +103,21 @@ type CreateArgs[M any] struct {
 type CreateManyArgs[M any] struct {
 	Data           [][]Set[M]
 	SkipDuplicates bool
+}
+
+// CreateManyAndReturnArgs are the arguments of CreateManyAndReturn: one
+// []Set per row; Returning shapes the returned rows.
+type CreateManyAndReturnArgs[M any] struct {
+	Data           [][]Set[M]
+	SkipDuplicates bool
+	Returning[M]
+}
+
+// UpdateManyAndReturnArgs are the arguments of UpdateManyAndReturn.
+type UpdateManyAndReturnArgs[M any] struct {
+	Where []Cond[M]
+	Data  []Set[M]
+	Returning[M]
 }
 
 // UpdateArgs are the arguments of Update: Where selects one row (extra

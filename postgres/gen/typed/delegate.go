@@ -84,8 +84,8 @@ func (d Delegate[M]) Create(ctx context.Context, args *CreateArgs[M]) (*M, error
 	if args == nil {
 		return nil, d.nilArgs("Create")
 	}
-	sel, inc := args.Returning.orm()
-	return d.od.Create(ctx, d.db, &orm.CreateArgs{Data: Data(args.Data), Select: sel, Include: inc})
+	sel, omit, inc := args.Returning.orm()
+	return d.od.Create(ctx, d.db, &orm.CreateArgs{Data: Data(args.Data), Select: sel, Omit: omit, Include: inc})
 }
 
 // CreateMany inserts rows (COPY or multi-row INSERT) and returns how many.
@@ -96,13 +96,35 @@ func (d Delegate[M]) CreateMany(ctx context.Context, args *CreateManyArgs[M]) (i
 	return d.od.CreateMany(ctx, d.db, &orm.CreateManyArgs{Data: rows(args.Data), SkipDuplicates: args.SkipDuplicates})
 }
 
+// CreateManyAndReturn inserts rows and returns them in order (Prisma's
+// createManyAndReturn).
+func (d Delegate[M]) CreateManyAndReturn(ctx context.Context, args *CreateManyAndReturnArgs[M]) ([]M, error) {
+	if args == nil {
+		return nil, d.nilArgs("CreateManyAndReturn")
+	}
+	sel, omit, inc := args.Returning.orm()
+	return d.od.CreateManyAndReturn(ctx, d.db, &orm.CreateManyArgs{Data: rows(args.Data), SkipDuplicates: args.SkipDuplicates,
+		Select: sel, Omit: omit, Include: inc})
+}
+
+// UpdateManyAndReturn updates the matching rows and returns them (Prisma's
+// updateManyAndReturn).
+func (d Delegate[M]) UpdateManyAndReturn(ctx context.Context, args *UpdateManyAndReturnArgs[M]) ([]M, error) {
+	if args == nil {
+		return nil, d.nilArgs("UpdateManyAndReturn")
+	}
+	sel, omit, inc := args.Returning.orm()
+	return d.od.UpdateManyAndReturn(ctx, d.db, &orm.UpdateArgs{Where: Where(args.Where), Data: Data(args.Data),
+		Select: sel, Omit: omit, Include: inc})
+}
+
 // Update updates the selected row and returns it; a miss is P2025.
 func (d Delegate[M]) Update(ctx context.Context, args *UpdateArgs[M]) (*M, error) {
 	if args == nil {
 		return nil, d.nilArgs("Update")
 	}
-	sel, inc := args.Returning.orm()
-	return d.od.Update(ctx, d.db, &orm.UpdateArgs{Where: args.Where.w, Data: Data(args.Data), Select: sel, Include: inc})
+	sel, omit, inc := args.Returning.orm()
+	return d.od.Update(ctx, d.db, &orm.UpdateArgs{Where: args.Where.w, Data: Data(args.Data), Select: sel, Omit: omit, Include: inc})
 }
 
 // UpdateMany updates the matching rows and returns how many.
@@ -118,9 +140,9 @@ func (d Delegate[M]) Upsert(ctx context.Context, args *UpsertArgs[M]) (*M, error
 	if args == nil {
 		return nil, d.nilArgs("Upsert")
 	}
-	sel, inc := args.Returning.orm()
+	sel, omit, inc := args.Returning.orm()
 	return d.od.Upsert(ctx, d.db, &orm.UpsertArgs{Where: args.Where.w, Create: Data(args.Create),
-		Update: Data(args.Update), Select: sel, Include: inc})
+		Update: Data(args.Update), Select: sel, Omit: omit, Include: inc})
 }
 
 // Delete deletes the selected row and returns it; a miss is P2025.
@@ -128,8 +150,8 @@ func (d Delegate[M]) Delete(ctx context.Context, args *DeleteArgs[M]) (*M, error
 	if args == nil {
 		return nil, d.nilArgs("Delete")
 	}
-	sel, inc := args.Returning.orm()
-	return d.od.Delete(ctx, d.db, &orm.DeleteArgs{Where: args.Where.w, Select: sel, Include: inc})
+	sel, omit, inc := args.Returning.orm()
+	return d.od.Delete(ctx, d.db, &orm.DeleteArgs{Where: args.Where.w, Select: sel, Omit: omit, Include: inc})
 }
 
 // DeleteMany deletes the rows matching every condition and returns how

@@ -72,3 +72,47 @@ func TestGeneratedJSONFilters(t *testing.T) {
 	}, nil)
 	require.NoError(t, err)
 }
+
+// TestGeneratedManyAndReturn: CreateManyAndReturn, UpdateManyAndReturn
+// and omit (per query, and the client's default omissions with Keep) in the
+// generated client.
+func TestGeneratedManyAndReturn(t *testing.T) {
+	oc := open(t, "jsondocs")
+	c := jsondocs.New(oc)
+	ctx := context.Background()
+	f := jsondocs.DocFields
+	docs, err := c.Doc.CreateManyAndReturn(ctx, &jsondocs.DocCreateManyAndReturnArgs{Data: [][]jsondocs.DocSet{
+		{f.ID.Set(2), f.Title.Set("two")}, {f.ID.Set(1), f.Title.Set("one"), f.Body.Set("b")},
+	}})
+	require.NoError(t, err)
+	require.Equal(t, []int{2, 1}, []int{docs[0].ID, docs[1].ID})
+	require.Equal(t, "b", *docs[1].Body)
+	require.JSONEq(t, `{}`, string(docs[0].Data), "the database default comes back")
+
+	docs, err = c.Doc.UpdateManyAndReturn(ctx, &jsondocs.DocUpdateManyAndReturnArgs{
+		Where: []jsondocs.DocCond{f.ID.Gte(1)}, Data: []jsondocs.DocSet{f.Body.Set("new")},
+		Returning: jsondocs.DocReturning{Omit: []jsondocs.DocField{f.Title}},
+	})
+	require.NoError(t, err)
+	require.Len(t, docs, 2)
+	for _, d := range docs {
+		require.Equal(t, "new", *d.Body)
+		require.Empty(t, d.Title, "omitted")
+	}
+
+	// The client's default omissions, and Keep.
+	cfgc := orm.NewWithPool(oc.Pool(), &orm.Config{Omit: map[string][]string{"Doc": {"body"}}})
+	oc2 := jsondocs.New(cfgc)
+	d, err := oc2.Doc.FindUniqueOrThrow(ctx, jsondocs.DocByID(1), nil)
+	require.NoError(t, err)
+	require.Nil(t, d.Body)
+	require.Equal(t, "one", d.Title)
+	d, err = oc2.Doc.FindUniqueOrThrow(ctx, jsondocs.DocByID(1), &jsondocs.DocFindArgs{Keep: []jsondocs.DocField{f.Body}})
+	require.NoError(t, err)
+	require.Equal(t, "new", *d.Body)
+
+	_, err = c.Doc.CreateManyAndReturn(ctx, nil)
+	require.ErrorIs(t, err, orm.ErrValidation)
+	_, err = c.Doc.UpdateManyAndReturn(ctx, nil)
+	require.ErrorIs(t, err, orm.ErrValidation)
+}
