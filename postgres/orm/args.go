@@ -116,6 +116,10 @@ type Nested struct {
 	Set     []Where
 	SetNone bool
 	Update  []NestedUpdate
+	// UpdateMany updates every related row matching each Where with Data
+	// (a to-many relation, in an update; scalar data only; none matching is
+	// not an error).
+	UpdateMany []NestedUpdate
 	// Upsert updates the linked row matching Where, or creates a linked row.
 	Upsert []NestedUpsert
 	// Delete removes related rows (to-one: a nil entry deletes the linked row).

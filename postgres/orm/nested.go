@@ -71,7 +71,7 @@ func setAssign(as []assign, f *Field, v any) []assign {
 
 func checkNestedForCreate(m *Model, rw relWrite, p string) error {
 	n := rw.n
-	if len(n.Disconnect) > 0 || len(n.Set) > 0 || n.SetNone || len(n.Update) > 0 || len(n.Delete) > 0 || len(n.DeleteMany) > 0 || len(n.Upsert) > 0 {
+	if len(n.Disconnect) > 0 || len(n.Set) > 0 || n.SetNone || len(n.Update) > 0 || len(n.UpdateMany) > 0 || len(n.Delete) > 0 || len(n.DeleteMany) > 0 || len(n.Upsert) > 0 {
 		return validationErr(m, p, "a create may only create, connect or connectOrCreate related rows")
 	}
 	return nil
@@ -313,6 +313,20 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 			return nestedNotFound(ctx, r, "No '"+t.Name+"' record was found for a nested update on relation '"+relationName(r)+"'.")
 		}
 	}
+	for i, u := range n.UpdateMany {
+		pp := p + ".updateMany[" + strconv.Itoa(i) + "]"
+		if !r.ToMany() {
+			return validationErr(r.model, pp, "updateMany applies to to-many relations")
+		}
+		if _, rels, err := splitData(t, u.Data, pp+".data", false); err != nil {
+			return err
+		} else if len(rels) > 0 {
+			return validationErr(t, pp+".data", "updateMany does not take nested writes")
+		}
+		if _, err := h.updateWhere(ctx, t, append(linkCond(r, parent), u.Where...), u.Data, pp+".data"); err != nil {
+			return err
+		}
+	}
 	for i, u := range n.Upsert {
 		pp := p + ".upsert[" + strconv.Itoa(i) + "]"
 		if len(u.Update) == 0 {
@@ -483,8 +497,8 @@ func (h *handle) updateNested(ctx context.Context, m *Model, w Where, d Data, pa
 				as = setAssign(as, f, rec[rw.r.foreign[i].Name])
 			}
 		}
-		if len(n.DeleteMany) > 0 {
-			return nil, validationErr(m, p, "deleteMany applies to to-many relations")
+		if len(n.DeleteMany) > 0 || len(n.UpdateMany) > 0 {
+			return nil, validationErr(m, p, "updateMany and deleteMany apply to to-many relations")
 		}
 		if len(n.Update) > 0 || len(n.Delete) > 0 {
 			ownerLater = append(ownerLater, rw)

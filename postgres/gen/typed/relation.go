@@ -39,6 +39,8 @@ func mergeNested(a, b *orm.Nested) *orm.Nested {
 		Set:             append(a.Set[:len(a.Set):len(a.Set)], b.Set...),
 		SetNone:         a.SetNone || b.SetNone,
 		Update:          append(a.Update[:len(a.Update):len(a.Update)], b.Update...),
+		UpdateMany:      append(a.UpdateMany[:len(a.UpdateMany):len(a.UpdateMany)], b.UpdateMany...),
+		DeleteMany:      append(a.DeleteMany[:len(a.DeleteMany):len(a.DeleteMany)], b.DeleteMany...),
 		Upsert:          append(a.Upsert[:len(a.Upsert):len(a.Upsert)], b.Upsert...),
 		Delete:          append(a.Delete[:len(a.Delete):len(a.Delete)], b.Delete...),
 	}
@@ -144,6 +146,18 @@ func (r ToMany[M, R]) SetTo(where ...Unique[R]) Set[M] {
 // Update updates the related rows matching where.
 func (r ToMany[M, R]) Update(where []Cond[R], data ...Set[R]) Set[M] {
 	return Set[M]{r.name, &orm.Nested{Update: []orm.NestedUpdate{{Where: Where(where), Data: Data(data)}}}}
+}
+
+// UpdateMany updates every related row matching where with data (scalar
+// assignments only; in an update of M).
+func (r ToMany[M, R]) UpdateMany(where []Cond[R], data ...Set[R]) Set[M] {
+	return Set[M]{r.name, &orm.Nested{UpdateMany: []orm.NestedUpdate{{Where: Where(where), Data: Data(data)}}}}
+}
+
+// DeleteMany deletes every related row matching where (no condition: all
+// of them; in an update of M).
+func (r ToMany[M, R]) DeleteMany(where ...Cond[R]) Set[M] {
+	return Set[M]{r.name, &orm.Nested{DeleteMany: []orm.Where{Where(where)}}}
 }
 
 // Upsert updates the related row matching where, or creates one.

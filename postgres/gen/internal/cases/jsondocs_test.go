@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/polystore/polystore/postgres/gen/internal/cases/jsondocs"
+	"github.com/polystore/polystore/postgres/gen/internal/cases/keywords"
 	"github.com/polystore/polystore/postgres/orm"
 )
 
@@ -115,4 +117,28 @@ func TestGeneratedManyAndReturn(t *testing.T) {
 	require.ErrorIs(t, err, orm.ErrValidation)
 	_, err = c.Doc.UpdateManyAndReturn(ctx, nil)
 	require.ErrorIs(t, err, orm.ErrValidation)
+}
+
+// TestGeneratedNestedUpdateMany: ToMany.UpdateMany and DeleteMany in an
+// update of the parent.
+func TestGeneratedNestedUpdateMany(t *testing.T) {
+	c := keywords.New(open(t, "keywords"))
+	ctx := context.Background()
+	tf, sf := keywords.TypeFields, keywords.SelectFields
+	// clock-free: a stored value that only round-trips.
+	at := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	_, err := c.Type.Create(ctx, &keywords.TypeCreateArgs{Data: []keywords.TypeSet{
+		tf.Func.Set(1), tf.Range.Set("r"), tf.String.Set("s"), tf.Time.Set(at),
+		tf.Items.Create([]keywords.SelectSet{sf.Chan.Set("a1")}, []keywords.SelectSet{sf.Chan.Set("a2")}, []keywords.SelectSet{sf.Chan.Set("b1")}),
+	}})
+	require.NoError(t, err)
+	ty, err := c.Type.Update(ctx, &keywords.TypeUpdateArgs{Where: keywords.TypeByFunc(1), Data: []keywords.TypeSet{
+		tf.Items.UpdateMany([]keywords.SelectCond{sf.Chan.StartsWith("a")}, sf.Chan.Set("x")),
+		tf.Items.DeleteMany(sf.Chan.Equals("b1")),
+	}, Returning: keywords.TypeReturning{Include: []keywords.TypeInclude{tf.Items.Include(nil)}}})
+	require.NoError(t, err)
+	require.Len(t, ty.Items, 2)
+	for _, it := range ty.Items {
+		require.Equal(t, "x", it.Chan)
+	}
 }
