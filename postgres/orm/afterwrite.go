@@ -89,7 +89,7 @@ func (c *Client) flush(ctx context.Context, ws *writeSet) {
 }
 
 // writes reports whether statements of act change rows.
-func (act Action) writes() bool {
+func writes(act Action) bool {
 	switch act {
 	case ActionCreate, ActionCreateMany, ActionUpdate, ActionUpdateMany, ActionUpsert, ActionDelete, ActionDeleteMany,
 		ActionCreateManyAndReturn, ActionUpdateManyAndReturn:
@@ -117,7 +117,7 @@ func (h *handle) writeSetOf(q querier) *writeSet {
 // write (a nested connect's lookup) are noted too: reporting a row that
 // did not change costs a cache miss, never a stale read.
 func (h *handle) record(q querier, m *Model, act Action) {
-	if m == nil || !act.writes() {
+	if m == nil || !writes(act) {
 		return
 	}
 	if ws := h.writeSetOf(q); ws != nil {
@@ -130,7 +130,7 @@ func (h *handle) record(q querier, m *Model, act Action) {
 // statement that does not return the primary key, or an update that may
 // set it (the row's old key is unknown), marks m as wholly written.
 func (h *handle) recordRows(q querier, m *Model, act Action, sql string, each func(pgx.Rows) error) func(pgx.Rows) error {
-	if m == nil || !act.writes() {
+	if m == nil || !writes(act) {
 		return each
 	}
 	ws := h.writeSetOf(q)

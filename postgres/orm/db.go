@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/polystore/polystore/internal/queryevent"
 )
 
 // DB is where operations run: a *Client (each operation on a pooled
@@ -79,20 +81,13 @@ func (h *handle) atomic(ctx context.Context, f func(h *handle) error) error {
 	return err
 }
 
-// QueryEvent describes one statement, sent to Config.OnQuery after it ran.
-type QueryEvent struct {
-	Model    string // "" for raw SQL
-	Action   Action
-	SQL      string
-	Args     int // number of bind arguments (values are never logged)
-	Start    time.Time
-	Duration time.Duration
-	Rows     int64 // rows returned or affected
-	Err      error
-	// Server is "primary", or "replica <i>" (Config.Replicas[i]) for a
-	// read routed to a replica.
-	Server string
-}
+// QueryEvent describes one statement, sent to Config.OnQuery after it ran:
+// Model ("" for raw SQL), Action, SQL, Args (the number of bind arguments;
+// values are never logged), Start, Duration, Rows (returned or affected),
+// Err, and Server ("primary", or "replica <i>" for Config.Replicas[i]).
+// It is the shape the Redis packages report too (redisotel.QueryEvent is
+// the same type), so one callback serves both.
+type QueryEvent = queryevent.Event
 
 func (h *handle) emit(ctx context.Context, q querier, m *Model, act Action, sql string, nargs int, start time.Time, rows int64, err error) {
 	if h.c.cfg.OnQuery == nil {

@@ -7,10 +7,12 @@ import (
 	"slices"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/polystore/polystore/internal/queryevent"
 )
 
 // Action names an operation (Prisma's names).
-type Action string
+type Action = queryevent.Action
 
 // Actions.
 const (
@@ -188,7 +190,7 @@ func run(ctx context.Context, db DB, op *Operation) (any, error) {
 	exts := h.c.exts
 	if len(exts) == 0 {
 		res, err := h.execute(ctx, op)
-		if err == nil && op.Action.writes() {
+		if err == nil && writes(op.Action) {
 			noteWrite(ctx)
 		}
 		return res, err
@@ -209,7 +211,7 @@ func run(ctx context.Context, db DB, op *Operation) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if op.Action.writes() {
+	if writes(op.Action) {
 		noteWrite(ctx)
 	}
 	if op.typ == nil {

@@ -1,0 +1,28 @@
+package queryevent_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/polystore/polystore/postgres/orm"
+	"github.com/polystore/polystore/redis/redisotel"
+)
+
+// The ORM's callbacks take Redis events: both packages report one type.
+func TestOneCallbackServesBothFamilies(t *testing.T) {
+	var buf bytes.Buffer
+	var onQuery func(context.Context, redisotel.QueryEvent) = orm.SlogHandler(slog.New(slog.NewTextHandler(&buf, nil)), slog.LevelInfo)
+	onQuery(context.Background(), redisotel.QueryEvent{Action: "XADD", SQL: "XADD", Args: 7, Start: time.Now(),
+		Duration: time.Millisecond, Rows: 1, Err: errors.New("WRONGTYPE"), Server: "redis"})
+	require.Contains(t, buf.String(), "action=XADD")
+	require.Contains(t, buf.String(), "args=7")
+	require.Contains(t, buf.String(), "error=WRONGTYPE")
+	var o orm.QueryEvent = redisotel.QueryEvent{Action: orm.ActionFindMany}
+	require.Equal(t, orm.ActionFindMany, o.Action)
+}
