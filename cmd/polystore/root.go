@@ -48,6 +48,7 @@ and an embedded MongoDB-compatible server.`,
 		newDBCmd(),
 		newGenerateCmd(),
 		newJobsCmd(),
+		newMongoCmd(),
 	)
 	return root
 }
