@@ -1,0 +1,39 @@
+package odmotel
+
+import (
+	"context"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/polystore/polystore/mongo/odm"
+)
+
+// OnQuery returns a callback for odm.Monitor that records spans with
+// tracer, as children of the span in the operation's context.
+func OnQuery(tracer trace.Tracer) func(context.Context, odm.QueryEvent) {
+	return func(ctx context.Context, e odm.QueryEvent) {
+		name := e.Command
+		if e.Collection != "" {
+			name = e.Collection + "." + name
+		}
+		_, span := tracer.Start(ctx, name,
+			trace.WithTimestamp(e.Start),
+			trace.WithSpanKind(trace.SpanKindClient),
+			trace.WithAttributes(
+				attribute.String("db.system", "mongodb"),
+				attribute.String("db.operation.name", e.Command),
+				attribute.String("db.namespace", e.Database),
+				attribute.Int64("db.response.returned_rows", e.Documents),
+			))
+		if e.Collection != "" {
+			span.SetAttributes(attribute.String("db.collection.name", e.Collection))
+		}
+		if e.Err != nil {
+			span.RecordError(e.Err)
+			span.SetStatus(codes.Error, e.Err.Error())
+		}
+		span.End(trace.WithTimestamp(e.Start.Add(e.Duration)))
+	}
+}
