@@ -557,12 +557,25 @@ func (c *compiler) orderExpr(m *Model, a string, o Order, path string) (string, 
 	return "(SELECT " + col(ch, f) + " FROM " + from + " WHERE " + on + " LIMIT 1)", nil
 }
 
-// cursorCond builds the condition "row is at or after the cursor row" in
-// the given field orders (primary key appended as tie-breaker).
+// cursorCond compiles the condition selecting the cursor row and the rows
+// after it in the order of orders, the primary key breaking ties (Prisma's
+// cursor: the list starts at the cursor row). NULLs sit where the ordering
+// puts them. When the cursor row does not exist the condition is false, as
+// Prisma returns nothing then.
 func (c *compiler) cursorCond(m *Model, a string, cursor Where, orders []Order, path string) (string, error) {
+	return c.cursorBound(m, a, cursor, orders, path, true)
+}
+
+// cursorBound is cursorCond with or without the primary key as the last
+// key. Without it (tieBreak false, and orders naming a field) it keeps the
+// rows whose ordering values do not come before the cursor row's, ties
+// included: the rows Prisma reads from the database before it applies
+// distinct and then starts the list at the cursor row.
+func (c *compiler) cursorBound(m *Model, a string, cursor Where, orders []Order, path string, tieBreak bool) (string, error) {
 	type key struct {
-		f    *Field
-		desc bool
+		f          *Field
+		desc       bool
+		nullsFirst bool
 	}
 	var keys []key
 	seen := map[*Field]bool{}
@@ -576,12 +589,14 @@ func (c *compiler) cursorCond(m *Model, a string, cursor Where, orders []Order, 
 		}
 		if !seen[f] {
 			seen[f] = true
-			keys = append(keys, key{f, o.Desc})
+			keys = append(keys, key{f, o.Desc, o.Nulls == NullsFirst || (o.Nulls == NullsDefault && o.Desc)})
 		}
 	}
-	for _, f := range m.pk {
-		if !seen[f] {
-			keys = append(keys, key{f, false})
+	if tieBreak || len(keys) == 0 {
+		for _, f := range m.pk {
+			if !seen[f] {
+				keys = append(keys, key{f: f})
+			}
 		}
 	}
 	if err := checkUnique(m, cursor, path+".cursor"); err != nil {
@@ -595,26 +610,43 @@ func (c *compiler) cursorCond(m *Model, a string, cursor Where, orders []Order, 
 	sub := func(f *Field) string {
 		return "(SELECT " + col(ca, f) + " FROM " + m.qtable + " " + ca + " WHERE " + cw + ")"
 	}
-	// The cursor row must exist: Prisma returns nothing otherwise.
+	eq := func(k key) string {
+		if k.f.Nullable {
+			return col(a, k.f) + " IS NOT DISTINCT FROM " + sub(k.f)
+		}
+		return col(a, k.f) + " = " + sub(k.f)
+	}
+	after := func(k key) string {
+		op := " > "
+		if k.desc {
+			op = " < "
+		}
+		cmp := col(a, k.f) + op + sub(k.f)
+		if !k.f.Nullable {
+			return cmp
+		}
+		if k.nullsFirst {
+			return "(" + col(a, k.f) + " IS NOT NULL AND (" + sub(k.f) + " IS NULL OR " + cmp + "))"
+		}
+		return "(" + sub(k.f) + " IS NOT NULL AND (" + col(a, k.f) + " IS NULL OR " + cmp + "))"
+	}
 	var ors []string
 	for i := range keys {
 		var ands []string
 		for j := 0; j < i; j++ {
-			ands = append(ands, col(a, keys[j].f)+" = "+sub(keys[j].f))
+			ands = append(ands, eq(keys[j]))
 		}
-		op := " > "
-		if keys[i].desc {
-			op = " < "
-		}
-		ands = append(ands, col(a, keys[i].f)+op+sub(keys[i].f))
+		ands = append(ands, after(keys[i]))
 		ors = append(ors, "("+strings.Join(ands, " AND ")+")")
 	}
-	var eq []string
+	var all []string
 	for _, k := range keys {
-		eq = append(eq, col(a, k.f)+" = "+sub(k.f))
+		all = append(all, eq(k))
 	}
-	ors = append(ors, "("+strings.Join(eq, " AND ")+")")
-	return "(" + strings.Join(ors, " OR ") + ")", nil
+	ors = append(ors, "("+strings.Join(all, " AND ")+")")
+	// Without a cursor row nothing is selected (IS NULL tests on its
+	// missing values would otherwise hold).
+	return "(EXISTS (SELECT 1 FROM " + m.qtable + " " + ca + " WHERE " + cw + ") AND (" + strings.Join(ors, " OR ") + "))", nil
 }
 
 // checkUnique verifies that w contains, at its top level, equality
@@ -688,29 +720,55 @@ func (c *compiler) filterClause(m *Model, a string, fa *FindArgs, path string) (
 		if len(m.pk) != 1 {
 			return "", validationErr(m, joinPath(path, "distinct"), "distinct needs a single-field primary key")
 		}
-		da := c.alias("d")
-		var dcols []string
-		for _, n := range fa.Distinct {
-			f := m.fields[n]
-			if f == nil {
-				return "", validationErr(m, joinPath(path, "distinct"), "unknown field %q", n)
+		distinct := func() (string, error) {
+			da := c.alias("d")
+			var dcols []string
+			for _, n := range fa.Distinct {
+				f := m.fields[n]
+				if f == nil {
+					return "", validationErr(m, joinPath(path, "distinct"), "unknown field %q", n)
+				}
+				dcols = append(dcols, col(da, f))
 			}
-			dcols = append(dcols, col(da, f))
+			dw, err := c.where(m, da, fa.Where, joinPath(path, "where"))
+			if err != nil {
+				return "", err
+			}
+			if fa.Cursor != nil {
+				// As Prisma: distinct applies to the rows read from the
+				// cursor's ordering values on (ties before the cursor row
+				// included); the list then starts at the cursor row.
+				cb, err := c.cursorBound(m, da, fa.Cursor, fa.OrderBy, path, false)
+				if err != nil {
+					return "", err
+				}
+				dw += " AND " + cb
+			}
+			ob, err := c.stableOrder(m, da, fa.OrderBy, joinPath(path, "orderBy"))
+			if err != nil {
+				return "", err
+			}
+			return "SELECT DISTINCT ON (" + strings.Join(dcols, ", ") + ") " + col(da, m.pk[0]) + " FROM " + m.qtable + " " + da +
+				" WHERE " + dw + " ORDER BY " + strings.Join(dcols, ", ") + ", " + ob, nil
 		}
-		dw, err := c.where(m, da, fa.Where, joinPath(path, "where"))
+		kept, err := distinct()
 		if err != nil {
 			return "", err
 		}
-		ob, err := c.orderBy(m, da, fa.OrderBy, joinPath(path, "orderBy"))
-		if err != nil {
-			return "", err
+		w += " AND " + col(a, m.pk[0]) + " IN (" + kept + ")"
+		if fa.Cursor != nil {
+			// A cursor row that distinct drops starts no list.
+			kept, err := distinct()
+			if err != nil {
+				return "", err
+			}
+			ca := c.alias("cd")
+			cw, err := c.where(m, ca, fa.Cursor, joinPath(path, "cursor"))
+			if err != nil {
+				return "", err
+			}
+			w += " AND EXISTS (SELECT 1 FROM " + m.qtable + " " + ca + " WHERE " + cw + " AND " + col(ca, m.pk[0]) + " IN (" + kept + "))"
 		}
-		order := strings.Join(dcols, ", ")
-		if ob != "" {
-			order += ", " + ob
-		}
-		w += " AND " + col(a, m.pk[0]) + " IN (SELECT DISTINCT ON (" + strings.Join(dcols, ", ") + ") " +
-			col(da, m.pk[0]) + " FROM " + m.qtable + " " + da + " WHERE " + dw + " ORDER BY " + order + ")"
 	}
 	return w, nil
 }

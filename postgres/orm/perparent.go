@@ -73,6 +73,16 @@ func (c *compiler) pagedRows(t *Model, ch, from, cond, part string, fa *FindArgs
 		parentCol = ", " + part + ` AS "__parent"`
 	}
 	src, a := from+" WHERE "+cond, ch
+	if len(fa.Distinct) > 0 && fa.Cursor != nil {
+		// As Prisma: distinct applies to the rows from the cursor's
+		// ordering values on, ties before the cursor row included; the
+		// list then starts at the cursor row.
+		cb, err := c.cursorBound(t, ch, fa.Cursor, fa.OrderBy, path, false)
+		if err != nil {
+			return "", err
+		}
+		src += " AND " + cb
+	}
 	if len(fa.Distinct) > 0 {
 		ob, err := c.stableOrder(t, ch, fa.OrderBy, joinPath(path, "orderBy"))
 		if err != nil {

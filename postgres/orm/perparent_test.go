@@ -57,37 +57,25 @@ func seedPerParent(t *testing.T, e *env) (users []int, byTitle map[string]Post) 
 func prismaNested(rows []Post, fa *orm.FindArgs, cursorID int) []string {
 	rows = slices.Clone(rows)
 	slices.SortStableFunc(rows, func(a, b Post) int {
-		for _, o := range fa.OrderBy {
-			var c int
-			switch o.Field {
-			case "views":
-				c = cmp.Compare(a.Views, b.Views)
-			case "content":
-				// NULLs sort as the largest value unless placed otherwise.
-				an, bn := a.Content == nil, b.Content == nil
-				switch {
-				case an && bn:
-				case an || bn:
-					nullsFirst := o.Nulls == orm.NullsFirst || (o.Nulls == orm.NullsDefault && o.Desc)
-					if an == nullsFirst {
-						return -1
-					}
-					return 1
-				default:
-					c = cmp.Compare(*a.Content, *b.Content)
-				}
-			default:
-				panic(o.Field)
-			}
-			if o.Desc {
-				c = -c
-			}
-			if c != 0 {
-				return c
-			}
+		if c := byOrder(a, b, fa.OrderBy); c != 0 {
+			return c
 		}
 		return cmp.Compare(a.ID, b.ID)
 	})
+	if cursorID != 0 && len(fa.Distinct) > 0 {
+		// Prisma reads the rows from the cursor's ordering values on (ties
+		// before the cursor row included) and applies distinct to those.
+		at := slices.IndexFunc(rows, func(p Post) bool { return p.ID == cursorID })
+		if at < 0 {
+			return []string{}
+		}
+		cur := rows[at]
+		if len(fa.OrderBy) == 0 {
+			rows = rows[at:]
+		} else {
+			rows = slices.DeleteFunc(rows, func(p Post) bool { return byOrder(p, cur, fa.OrderBy) < 0 })
+		}
+	}
 	if len(fa.Distinct) > 0 {
 		seen := map[string]bool{}
 		var kept []Post
@@ -310,5 +298,103 @@ func TestNestedPagingOnToOneIsValidationError(t *testing.T) {
 		_, err = orm.FindMany[User](ctx, e.c, UserModel, &orm.FindArgs{Strategy: s,
 			Include: []orm.Include{{Relation: "posts", Args: &orm.FindArgs{Cursor: orm.Where{orm.Eq("views", 1)}}}}})
 		require.ErrorIs(t, err, orm.ErrValidation, "a cursor needs a unique selector (%s)", strategyName(s))
+	}
+}
+
+// byOrder compares two posts by orders alone (no tie-break).
+func byOrder(a, b Post, orders []orm.Order) int {
+
+	for _, o := range orders {
+		var c int
+		switch o.Field {
+		case "views":
+			c = cmp.Compare(a.Views, b.Views)
+		case "content":
+			// NULLs sort as the largest value unless placed otherwise.
+			an, bn := a.Content == nil, b.Content == nil
+			switch {
+			case an && bn:
+			case an || bn:
+				nullsFirst := o.Nulls == orm.NullsFirst || (o.Nulls == orm.NullsDefault && o.Desc)
+				if an == nullsFirst {
+					return -1
+				}
+				return 1
+			default:
+				c = cmp.Compare(*a.Content, *b.Content)
+			}
+		default:
+			panic(o.Field)
+		}
+		if o.Desc {
+			c = -c
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// Distinct and cursor together, at the top level and nested, under both
+// strategies: the rows Prisma 7.10 returned on the same data (recorded with
+// its PostgreSQL adapter; cases whose order Prisma leaves to ties are left
+// out). Prisma reads the rows from the cursor's ordering values on, applies
+// distinct to them and starts the list at the cursor row.
+func TestDistinctCursorAsPrisma(t *testing.T) {
+	e := newEnv(t, nil)
+	_, posts := seedPerParent(t, e)
+	ctx := context.Background()
+	id := func(title string) orm.Where { return orm.Where{orm.Eq("id", posts[title].ID)} }
+	contentAsc := []orm.Order{orm.Asc("content")}
+	cases := []struct {
+		name   string
+		fa     func() *orm.FindArgs
+		top    []string
+		nested [][]string
+	}{
+		{"cursor then distinct", func() *orm.FindArgs {
+			return &orm.FindArgs{Cursor: id("b"), Distinct: []string{"views"}, OrderBy: []orm.Order{orm.Asc("id")}}
+		}, []string{"b", "c", "e", "f", "h"}, [][]string{{"b", "c", "e"}, {}, {}}},
+		{"cursor in the second parent", func() *orm.FindArgs { return &orm.FindArgs{Cursor: id("g"), Take: 5} },
+			[]string{"g", "h"}, [][]string{{}, {"g", "h"}, {}}},
+		{"cursor and where", func() *orm.FindArgs { return &orm.FindArgs{Cursor: id("a"), Where: orm.Where{orm.Gte("views", 3)}} },
+			[]string{"a", "b", "c", "d", "h"}, [][]string{{"a", "b", "c", "d"}, {}, {}}},
+		{"cursor filtered out by where", func() *orm.FindArgs { return &orm.FindArgs{Cursor: id("e"), Where: orm.Where{orm.Gte("views", 3)}} },
+			[]string{"h"}, [][]string{{}, {}, {}}},
+		{"skip and take without order", func() *orm.FindArgs { return &orm.FindArgs{Skip: 1, Take: 2} },
+			[]string{"b", "c"}, [][]string{{"b", "c"}, {"g", "h"}, {}}},
+		{"cursor after distinct", func() *orm.FindArgs {
+			return &orm.FindArgs{Cursor: id("b"), Distinct: []string{"content"}, OrderBy: contentAsc}
+		}, []string{"b"}, [][]string{{"b"}, {}, {}}},
+		{"cursor row removed by distinct", func() *orm.FindArgs {
+			return &orm.FindArgs{Cursor: id("c"), Distinct: []string{"content"}, OrderBy: contentAsc}
+		}, []string{}, [][]string{{}, {}, {}}},
+		{"distinct keeps the first of ties", func() *orm.FindArgs {
+			return &orm.FindArgs{Distinct: []string{"views"}, OrderBy: []orm.Order{orm.Asc("views")}}
+		}, []string{"e", "f", "c", "a", "h"}, [][]string{{"e", "c", "a"}, {"f", "h"}, {}}},
+		{"cursor on a NULL in order", func() *orm.FindArgs { return &orm.FindArgs{Cursor: id("b"), OrderBy: contentAsc} },
+			[]string{"b", "e"}, [][]string{{"b", "e"}, {}, {}}},
+	}
+	for _, s := range strategies() {
+		for _, tc := range cases {
+			t.Run(strategyName(s)+"/"+tc.name, func(t *testing.T) {
+				fa := tc.fa()
+				fa.Strategy = s
+				ps, err := orm.FindMany[Post](ctx, e.c, PostModel, fa)
+				require.NoError(t, err)
+				require.Equal(t, tc.top, postTitles(ps), "top level")
+				us, err := orm.FindMany[User](ctx, e.c, UserModel, &orm.FindArgs{
+					OrderBy: []orm.Order{orm.Asc("id")}, Strategy: s,
+					Include: []orm.Include{{Relation: "posts", Args: tc.fa()}},
+				})
+				require.NoError(t, err)
+				got := make([][]string, len(us))
+				for i, u := range us {
+					got[i] = postTitles(u.Posts)
+				}
+				require.Equal(t, tc.nested, got, "nested")
+			})
+		}
 	}
 }
