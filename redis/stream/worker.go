@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -142,9 +143,29 @@ type entry struct {
 // Run consumes until ctx ends, then stops reading, lets running handlers
 // finish (their context is not cancelled by ctx) and returns nil. Entries
 // waiting for a retry at shutdown stay pending and are reclaimed later.
+//
+// Run waits for Redis when it cannot be reached at the start (retrying the
+// group's creation every second, with a warning), and recreates the group
+// when a restarted server lost it (NOGROUP): a worker outlives an outage.
+// An error from Redis itself (the key holds another type) is returned.
 func (w *Worker[T]) Run(ctx context.Context) error {
-	if err := w.ensureGroup(ctx); err != nil {
-		return fmt.Errorf("stream: create group %q: %w", w.o.Group, err)
+	for {
+		err := w.ensureGroup(ctx)
+		if err == nil {
+			break
+		}
+		if _, fromRedis := rueidis.IsRedisErr(err); fromRedis {
+			return fmt.Errorf("stream: create group %q: %w", w.o.Group, err)
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		w.o.Logger.Warn("stream: create group, retrying", "stream", w.s.key, "group", w.o.Group, "err", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(time.Second):
+		}
 	}
 	hctx := context.WithoutCancel(ctx)
 	acks := make(chan ackReq, 4*w.o.Batch)
@@ -192,6 +213,13 @@ func (w *Worker[T]) Run(ctx context.Context) error {
 				break
 			}
 			w.o.Logger.Warn("stream: read", "stream", w.s.key, "err", err)
+			if re, ok := rueidis.IsRedisErr(err); ok && strings.HasPrefix(re.Error(), "NOGROUP") {
+				// The server lost the stream and its group (a restart
+				// without persistence): start again from what is there.
+				if err := w.ensureGroup(ctx); err != nil && ctx.Err() == nil {
+					w.o.Logger.Warn("stream: recreate group", "stream", w.s.key, "group", w.o.Group, "err", err)
+				}
+			}
 			select {
 			case <-ctx.Done():
 			case <-time.After(time.Second):
