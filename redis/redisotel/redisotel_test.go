@@ -30,7 +30,7 @@ func TestSpansAndEvents(t *testing.T) {
 		OnQuery: func(_ context.Context, e redisotel.QueryEvent) { mu.Lock(); events = append(events, e); mu.Unlock() }})
 	ctx, parent := tp.Tracer("test").Start(context.Background(), "request")
 
-	key := ns.Key("secret-key")
+	key := ns.Key("{s}secret-key") // one slot with the MGET below, on a cluster too
 	require.NoError(t, c.Do(ctx, c.B().Set().Key(key).Value("secret-value").Build()).Error())
 	_, err := c.Do(ctx, c.B().Get().Key(ns.Key("missing-secret")).Build()).ToString()
 	require.Error(t, err) // nil reply
@@ -38,7 +38,7 @@ func TestSpansAndEvents(t *testing.T) {
 	require.ErrorContains(t, err, "WRONGTYPE")
 	rs := c.DoMulti(ctx, c.B().Incr().Key(ns.Key("n")).Build(), c.B().Incr().Key(ns.Key("n")).Build())
 	require.NoError(t, rs[1].Error())
-	rs = c.DoMulti(ctx, c.B().Get().Key(key).Build(), c.B().Mget().Key(key, ns.Key("missing")).Build())
+	rs = c.DoMulti(ctx, c.B().Get().Key(key).Build(), c.B().Mget().Key(key, ns.Key("{s}missing")).Build())
 	require.NoError(t, rs[1].Error())
 	require.NoError(t, c.Dedicated(func(d rueidis.DedicatedClient) error {
 		return d.Do(ctx, d.B().Ping().Build()).Error()
