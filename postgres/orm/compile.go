@@ -757,11 +757,8 @@ func (c *compiler) filterClause(m *Model, a string, fa *FindArgs, path string) (
 		}
 		w += " AND " + col(a, m.pk[0]) + " IN (" + kept + ")"
 		if fa.Cursor != nil {
-			// A cursor row that distinct drops starts no list.
-			kept, err := distinct()
-			if err != nil {
-				return "", err
-			}
+			// A cursor row that distinct drops starts no list (the same
+			// subquery text, so the same bind parameters).
 			ca := c.alias("cd")
 			cw, err := c.where(m, ca, fa.Cursor, joinPath(path, "cursor"))
 			if err != nil {
