@@ -102,7 +102,11 @@ type call struct {
 
 func (r *recorder) begin(ctx context.Context, cmds [][]string) call {
 	c := call{ctx: ctx, start: time.Now(), batch: len(cmds)}
-	names := make([]string, len(cmds))
+	var one [1]string
+	names := one[:]
+	if len(cmds) != 1 {
+		names = make([]string, len(cmds))
+	}
 	same := true
 	for i, t := range cmds {
 		names[i] = opName(t)
@@ -119,19 +123,27 @@ func (r *recorder) begin(ctx context.Context, cmds [][]string) call {
 	default:
 		c.name = "BATCH"
 	}
-	c.sql = strings.Join(names, "; ")
+	if r.onQuery != nil {
+		c.sql = strings.Join(names, "; ")
+	}
 	if r.tracer != nil {
-		attrs := []attribute.KeyValue{
-			attribute.String("db.system", "redis"),
-			attribute.String("db.system.name", "redis"),
-			attribute.String("db.operation.name", c.name),
-			attribute.Int("db.query.args", c.args),
+		c.ctx, c.span = r.tracer.Start(ctx, c.name, trace.WithSpanKind(trace.SpanKindClient), trace.WithTimestamp(c.start))
+		// A span that records nothing (no SDK, or not sampled) gets no
+		// attributes: building them is most of the wrapper's cost.
+		if c.span.IsRecording() {
+			c.span.SetAttributes(
+				attribute.String("db.system", "redis"),
+				attribute.String("db.system.name", "redis"),
+				attribute.String("db.operation.name", c.name),
+				attribute.Int("db.query.args", c.args),
+			)
+			if len(cmds) != 1 {
+				c.span.SetAttributes(attribute.Int("db.operation.batch.size", len(cmds)))
+			}
+		} else {
+			c.span.End()
+			c.span = nil
 		}
-		if len(cmds) != 1 {
-			attrs = append(attrs, attribute.Int("db.operation.batch.size", len(cmds)))
-		}
-		c.ctx, c.span = r.tracer.Start(ctx, c.name, trace.WithSpanKind(trace.SpanKindClient),
-			trace.WithTimestamp(c.start), trace.WithAttributes(attrs...))
 	}
 	return c
 }
