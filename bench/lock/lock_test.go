@@ -11,8 +11,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -108,10 +110,35 @@ func run(b *testing.B, f lockFn) {
 	})
 }
 
-func BenchmarkLock(b *testing.B) {
+// pipelined returns a fresh client that has served concurrent calls, as a
+// client shared by a server's goroutines has: rueidis then pipelines every
+// call through its writer and reader goroutines. A fresh client used by
+// one goroutine at a time writes and reads in the caller, as go-redis
+// does.
+func pipelined(b *testing.B) rueidis.Client {
 	c := redisbench.Client(b)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 100 {
+				_ = c.Do(context.Background(), c.B().Ping().Build()).Error()
+				_ = c.Do(context.Background(), c.B().Get().Key(prefix+"warm").Build()).Error()
+			}
+		}()
+	}
+	wg.Wait()
+	return c
+}
 
+// BenchmarkLock gives every implementation a fresh client of its own
+// (rueidis or go-redis, default options but no client-side cache), so none
+// inherits a client that an earlier sub-benchmark switched to rueidis's
+// pipelining mode; impl=polystore-pipelined is polystore on such a client.
+func BenchmarkLock(b *testing.B) {
 	b.Run("impl=raw-rueidis", func(b *testing.B) {
+		c := redisbench.Client(b)
 		var n atomic.Int64
 		run(b, func(ctx context.Context, name string) error {
 			tok := strconv.FormatInt(n.Add(1), 10)
@@ -122,45 +149,93 @@ func BenchmarkLock(b *testing.B) {
 			return rawRelease.Exec(ctx, c, []string{name}, []string{tok}).Error()
 		})
 	})
-	b.Run("impl=polystore", func(b *testing.B) {
-		l := lock.New(c, &lock.Options{Prefix: prefix, TTL: ttl})
-		run(b, func(ctx context.Context, name string) error {
-			lk, err := l.TryAcquire(ctx, name, nil)
-			if err != nil {
-				return err
-			}
-			return lk.Release(ctx)
-		})
-	})
-	b.Run("impl=polystore-semaphore", func(b *testing.B) {
-		s, err := lock.NewSemaphore(c, lock.SemaphoreOptions{Limit: 1, Prefix: prefix + "sem:", TTL: ttl})
-		if err != nil {
-			b.Fatal(err)
-		}
-		run(b, func(ctx context.Context, name string) error {
-			p, err := s.TryAcquire(ctx, name, nil)
-			if err != nil {
-				return err
-			}
-			return p.Release(ctx)
-		})
-	})
+	b.Run("impl=polystore", func(b *testing.B) { run(b, polystoreFn(redisbench.Client(b))) })
+	b.Run("impl=polystore-pipelined", func(b *testing.B) { run(b, polystoreFn(pipelined(b))) })
+	b.Run("impl=polystore-semaphore", func(b *testing.B) { run(b, semaphoreFn(b, redisbench.Client(b))) })
 	b.Run("impl=redsync-goredis", func(b *testing.B) {
 		run(b, redsyncFn(redsync.New(rsgoredis.NewPool(newGoRedis(b)))))
 	})
 	b.Run("impl=redsync-rueidis", func(b *testing.B) {
-		run(b, redsyncFn(redsync.New(rsrueidis.NewPool(rueidiscompat.NewAdapter(c)))))
+		run(b, redsyncFn(redsync.New(rsrueidis.NewPool(rueidiscompat.NewAdapter(redisbench.Client(b))))))
 	})
-	b.Run("impl=redislock", func(b *testing.B) {
-		rl := redislock.New(newGoRedis(b))
-		run(b, func(ctx context.Context, name string) error {
-			lk, err := rl.Obtain(ctx, name, ttl, nil)
-			if err != nil {
-				return err
+	b.Run("impl=redislock", func(b *testing.B) { run(b, redislockFn(redislock.New(newGoRedis(b)))) })
+}
+
+func redislockFn(rl *redislock.Client) lockFn {
+	return func(ctx context.Context, name string) error {
+		lk, err := rl.Obtain(ctx, name, ttl, nil)
+		if err != nil {
+			return err
+		}
+		return lk.Release(ctx)
+	}
+}
+
+// BenchmarkLockPaired alternates the implementations within each
+// iteration (serial, uncontended, a fresh client each), so a load spike
+// on a shared machine hits them alike. It reports each one's median
+// acquire+release as <impl>-p50-µs, and the ratios of the medians:
+// ratio-redislock (polystore / redislock, fresh clients), ratio-pipelined
+// (polystore on a client in rueidis's pipelining mode / redislock) and
+// ratio-semaphore-lock (a Semaphore of limit 1 / the lock). multi and
+// script are the alternative designs in alternatives_test.go.
+func BenchmarkLockPaired(b *testing.B) {
+	ctx := context.Background()
+	impls := []struct {
+		name string
+		f    lockFn
+	}{
+		{"polystore", polystoreFn(redisbench.Client(b))},
+		{"pipelined", polystoreFn(pipelined(b))},
+		{"semaphore", semaphoreFn(b, redisbench.Client(b))},
+		{"redislock", redislockFn(redislock.New(newGoRedis(b)))},
+		{"multi", multiFn(redisbench.Client(b))},
+		{"script", scriptFn(redisbench.Client(b))},
+	}
+	took := make([][]time.Duration, len(impls))
+	for b.Loop() {
+		for i, im := range impls {
+			start := time.Now()
+			if err := im.f(ctx, prefix+"paired-"+im.name); err != nil {
+				b.Fatal(err)
 			}
-			return lk.Release(ctx)
-		})
-	})
+			took[i] = append(took[i], time.Since(start))
+		}
+	}
+	p50 := make([]float64, len(impls))
+	for i, im := range impls {
+		slices.Sort(took[i])
+		p50[i] = float64(took[i][len(took[i])/2]) / 1e3
+		b.ReportMetric(p50[i], im.name+"-p50-µs")
+	}
+	b.ReportMetric(p50[0]/p50[3], "ratio-redislock")
+	b.ReportMetric(p50[1]/p50[3], "ratio-pipelined")
+	b.ReportMetric(p50[2]/p50[0], "ratio-semaphore-lock")
+}
+
+func polystoreFn(c rueidis.Client) lockFn {
+	l := lock.New(c, &lock.Options{Prefix: prefix, TTL: ttl})
+	return func(ctx context.Context, name string) error {
+		lk, err := l.TryAcquire(ctx, name, nil)
+		if err != nil {
+			return err
+		}
+		return lk.Release(ctx)
+	}
+}
+
+func semaphoreFn(b *testing.B, c rueidis.Client) lockFn {
+	s, err := lock.NewSemaphore(c, lock.SemaphoreOptions{Limit: 1, Prefix: prefix + "sem:", TTL: ttl})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return func(ctx context.Context, name string) error {
+		p, err := s.TryAcquire(ctx, name, nil)
+		if err != nil {
+			return err
+		}
+		return p.Release(ctx)
+	}
 }
 
 func redsyncFn(rs *redsync.Redsync) lockFn {
