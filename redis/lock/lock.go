@@ -42,8 +42,8 @@ type Options struct {
 	DriftFactor float64
 	// FenceTTL is how long a lock's fencing counter (Prefix+"{n}:fence")
 	// outlives its last acquisition; default 24h, negative keeps counters
-	// forever. Tokens stay strictly increasing either way (see
-	// acquireScript): they are drawn as max(last+1, server time in µs).
+	// forever. Tokens stay strictly increasing either way (see drawFence):
+	// last+1 while the counter lives, the server time in µs when it starts.
 	FenceTTL time.Duration
 	// InstanceTimeout bounds each call to one instance of a Redlock (N>1),
 	// so a dead instance costs little; default 50ms. Unused for N=1.

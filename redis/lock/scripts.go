@@ -2,18 +2,44 @@ package lock
 
 import "github.com/redis/rueidis"
 
+// drawFence is the Lua that draws the next fencing token from the counter
+// KEYS[2] into f, given ttl (the lease in ms) and keep (the counter's TTL in
+// ms, 0: never expires). Shared by acquireScript and semAcquireScript.
+//
+// While the counter lives the token is last + 1 (INCR). A counter that does
+// not exist (new name, or expired keep ms after its last acquisition)
+// starts at the server time in µs. Tokens stay strictly increasing across
+// the expiry: the clock has moved on by at least keep ms since the last
+// token was drawn, and the counter never runs ahead of the clock by that
+// much, since it grows by one per acquisition and acquisitions of one
+// name are script runs on one single-threaded server, each taking more
+// than a µs. Counters written by an earlier version (max(last+1, µs)) are
+// continued as they are. Only a server clock set back by more than keep
+// could repeat a token.
+const drawFence = `
+local f = redis.call('INCR', KEYS[2])
+local px = math.max(keep, ttl)
+if f == 1 then
+  local t = redis.call('TIME')
+  f = tonumber(t[1]) * 1000000 + tonumber(t[2])
+  if keep > 0 then
+    redis.call('SET', KEYS[2], string.format('%d', f), 'PX', px)
+  else
+    redis.call('SET', KEYS[2], string.format('%d', f))
+  end
+elseif keep > 0 then
+  redis.call('PEXPIRE', KEYS[2], px)
+end
+`
+
 // acquireScript takes the lock and draws the next fencing token in one step,
 // so no two acquisitions can ever see the same token. It is idempotent, so
 // the client may resend it after a dropped connection: a lock already held
 // with this owner token returns its fencing token again (nobody else can
 // draw one while the lock is held).
 //
-// The token is max(last token + 1, server time in µs), and the counter
-// expires ARGV[3] ms after the last acquisition, so per-entity locks leave
-// no permanent key. It stays strictly increasing: while the counter lives,
-// by the +1; once it expired, the server clock has moved on by at least
-// the counter's TTL past every token drawn. Only a server clock set back
-// by more than that TTL could repeat a token.
+// The token comes from drawFence: the counter expires ARGV[3] ms after the
+// last acquisition, so per-entity locks leave no permanent key.
 //
 // A caller that will wait (ARGV[4] = "1") marks the lock as awaited in the
 // same step when it is held, so the holder's release wakes it (see
@@ -25,8 +51,8 @@ import "github.com/redis/rueidis"
 //	ARGV[4] "1" when the caller waits for a release
 //	returns {fence, 0} when acquired, {0, pttl} when held by another owner
 //
-// The uncontended path is SET NX, TIME and SET ... GET: three calls, no
-// reads before the writes.
+// The uncontended path is SET NX, INCR and PEXPIRE: three calls, no reads
+// before the writes, and no TIME unless the counter is new.
 var acquireScript = rueidis.NewLuaScriptRetryable(`
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
   if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -38,27 +64,8 @@ if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
   end
   return {0, pttl}
 end
-local t = redis.call('TIME')
-local f = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local keep = tonumber(ARGV[3])
-local px = math.max(keep, tonumber(ARGV[2]))
-local last
-if keep > 0 then
-  last = redis.call('SET', KEYS[2], string.format('%d', f), 'PX', px, 'GET')
-else
-  last = redis.call('SET', KEYS[2], string.format('%d', f), 'GET')
-end
-last = last and tonumber(last) or 0
-if last >= f then
-  -- The clock has not moved past the last token (same µs, or set back):
-  -- rare, so the common path is one SET ... GET instead of GET then SET.
-  f = last + 1
-  if keep > 0 then
-    redis.call('SET', KEYS[2], string.format('%d', f), 'PX', px)
-  else
-    redis.call('SET', KEYS[2], string.format('%d', f))
-  end
-end
+local ttl, keep = tonumber(ARGV[2]), tonumber(ARGV[3])
+` + drawFence + `
 return {f, 0}
 `)
 

@@ -18,9 +18,8 @@ import (
 // fencing token in one step. The semaphore is a hash of slot -> holder,
 // each holder "<expiry µs>:<fence>:<owner token>" on the server's clock; a
 // holder whose expiry passed no longer counts and its slot is reused.
-// Tokens come from the same counter scheme as acquireScript:
-// max(last + 1, server time in µs), the counter expiring ARGV[4] ms after
-// the last acquisition. The script is idempotent: a resend by the same
+// Tokens come from drawFence, as for acquireScript, the counter expiring
+// ARGV[4] ms after the last acquisition. The script is idempotent: a resend by the same
 // owner returns its slot and token again.
 //
 //	KEYS[1] slots hash   KEYS[2] fencing counter   KEYS[3] awaited marker
@@ -34,7 +33,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local limit = tonumber(ARGV[3])
 local all = redis.call('HGETALL', KEYS[1])
-local held, live, soonest = {}, 0, nil
+local held, live, soonest, latest = {}, 0, nil, 0
 for i = 1, #all, 2 do
   local exp, fence, owner = string.match(all[i + 1], '^(%d+):(%d+):(.*)$')
   exp = tonumber(exp)
@@ -45,6 +44,7 @@ for i = 1, #all, 2 do
     held[tonumber(all[i])] = true
     live = live + 1
     if soonest == nil or exp < soonest then soonest = exp end
+    if exp > latest then latest = exp end
   else
     redis.call('HDEL', KEYS[1], all[i])
   end
@@ -58,20 +58,12 @@ if live >= limit then
 end
 local slot = 0
 while held[slot] do slot = slot + 1 end
-local f = now
-local last = tonumber(redis.call('GET', KEYS[2]) or '0')
-if last >= f then f = last + 1 end
-local ttl = tonumber(ARGV[2])
-local keep = tonumber(ARGV[4])
-if keep > 0 then
-  redis.call('SET', KEYS[2], string.format('%d', f), 'PX', math.max(keep, ttl))
-else
-  redis.call('SET', KEYS[2], string.format('%d', f))
-end
-redis.call('HSET', KEYS[1], slot, string.format('%d:%d:', now + ttl * 1000, f) .. ARGV[1])
-if redis.call('PTTL', KEYS[1]) < ttl then
-  redis.call('PEXPIRE', KEYS[1], ttl)
-end
+local ttl, keep = tonumber(ARGV[2]), tonumber(ARGV[4])
+` + drawFence + `
+local exp = now + ttl * 1000
+redis.call('HSET', KEYS[1], slot, string.format('%d:%d:', exp, f) .. ARGV[1])
+-- The hash lives as long as its longest live lease (known from the scan).
+redis.call('PEXPIRE', KEYS[1], math.ceil((math.max(exp, latest) - now) / 1000))
 return {slot, f, 0}
 `)
 
