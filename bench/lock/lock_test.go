@@ -177,8 +177,10 @@ func redislockFn(rl *redislock.Client) lockFn {
 // acquire+release as <impl>-p50-µs, and the ratios of the medians:
 // ratio-redislock (polystore / redislock, fresh clients), ratio-pipelined
 // (polystore on a client in rueidis's pipelining mode / redislock) and
-// ratio-semaphore-lock (a Semaphore of limit 1 / the lock). multi and
-// script are the alternative designs in alternatives_test.go.
+// ratio-semaphore-lock (a Semaphore of limit 1 / the lock), ratio-pooled
+// (polystore on a client with DisableAutoPipelining, after concurrent use
+// / redislock). multi and script are the alternative designs in
+// alternatives_test.go.
 func BenchmarkLockPaired(b *testing.B) {
 	ctx := context.Background()
 	impls := []struct {
@@ -191,6 +193,7 @@ func BenchmarkLockPaired(b *testing.B) {
 		{"redislock", redislockFn(redislock.New(newGoRedis(b)))},
 		{"multi", multiFn(redisbench.Client(b))},
 		{"script", scriptFn(redisbench.Client(b))},
+		{"pooled", polystoreFn(pooled(b))},
 	}
 	took := make([][]time.Duration, len(impls))
 	for b.Loop() {
@@ -211,6 +214,36 @@ func BenchmarkLockPaired(b *testing.B) {
 	b.ReportMetric(p50[0]/p50[3], "ratio-redislock")
 	b.ReportMetric(p50[1]/p50[3], "ratio-pipelined")
 	b.ReportMetric(p50[2]/p50[0], "ratio-semaphore-lock")
+	b.ReportMetric(p50[6]/p50[3], "ratio-pooled")
+}
+
+// pooled returns a client with rueidis's DisableAutoPipelining: each call
+// borrows a connection from a pool and writes and reads in the caller, as
+// go-redis does, whatever the concurrency.
+func pooled(b *testing.B) rueidis.Client {
+	opt, err := devenv.RedisOption(redisbench.URL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opt.DisableCache, opt.DisableAutoPipelining = true, true
+	c, err := rueidis.NewClient(opt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(c.Close)
+	// Concurrent calls first, as pipelined does: they leave it unchanged.
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 100 {
+				_ = c.Do(context.Background(), c.B().Ping().Build()).Error()
+			}
+		}()
+	}
+	wg.Wait()
+	return c
 }
 
 func polystoreFn(c rueidis.Client) lockFn {
