@@ -115,8 +115,10 @@ func run(b *testing.B, f lockFn) {
 // call through its writer and reader goroutines. A fresh client used by
 // one goroutine at a time writes and reads in the caller, as go-redis
 // does.
-func pipelined(b *testing.B) rueidis.Client {
-	c := redisbench.Client(b)
+func pipelined(b *testing.B) rueidis.Client { return usedConcurrently(redisbench.Client(b)) }
+
+// usedConcurrently makes 800 calls on c from 8 goroutines and returns c.
+func usedConcurrently(c rueidis.Client) rueidis.Client {
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Add(1)
@@ -124,7 +126,6 @@ func pipelined(b *testing.B) rueidis.Client {
 			defer wg.Done()
 			for range 100 {
 				_ = c.Do(context.Background(), c.B().Ping().Build()).Error()
-				_ = c.Do(context.Background(), c.B().Get().Key(prefix+"warm").Build()).Error()
 			}
 		}()
 	}
@@ -232,18 +233,7 @@ func pooled(b *testing.B) rueidis.Client {
 	}
 	b.Cleanup(c.Close)
 	// Concurrent calls first, as pipelined does: they leave it unchanged.
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range 100 {
-				_ = c.Do(context.Background(), c.B().Ping().Build()).Error()
-			}
-		}()
-	}
-	wg.Wait()
-	return c
+	return usedConcurrently(c)
 }
 
 func polystoreFn(c rueidis.Client) lockFn {
