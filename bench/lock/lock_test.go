@@ -4,7 +4,9 @@
 // the same Redis server. Each op is one uncontended acquire and release.
 // polystore also draws a fencing token in the acquire script;
 // polystore-semaphore is a Semaphore of limit 1 (slot, lease and fencing
-// token in one script).
+// token in one script). Every implementation gets a fresh client of its
+// own; BenchmarkLockPaired compares medians of alternating calls, the
+// figure to quote on a loaded machine.
 package lock_test
 
 import (
