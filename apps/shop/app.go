@@ -88,7 +88,7 @@ func NewApp(client rueidis.Client, cfg AppConfig) (*App, error) {
 	if cfg.SaleCatalogTTL <= 0 {
 		cfg.SaleCatalogTTL = 30 * time.Second
 	}
-	a := &App{Shop: &Shop{cfg: cfg.Config, redis: client}, limiter: lim, products: map[string]Product{}, acfg: cfg, wake: make(chan struct{}, 1)}
+	a := &App{Shop: newShop(client, cfg.Config), limiter: lim, products: map[string]Product{}, acfg: cfg, wake: make(chan struct{}, 1)}
 	if cfg.PG != nil {
 		if a.store, err = NewStore(cfg.PG); err != nil {
 			return nil, err
@@ -313,7 +313,7 @@ type reserveBody struct {
 func (a *App) postReservation(w http.ResponseWriter, r *http.Request) {
 	user, _ := userOf(r)
 	var b reserveBody
-	if err := decode(r, &b); err != nil {
+	if err := decodeReservation(r, &b); err != nil {
 		writeError(w, err)
 		return
 	}
@@ -336,7 +336,7 @@ func (a *App) postReservation(w http.ResponseWriter, r *http.Request) {
 	if res.Replayed {
 		status = http.StatusOK
 	}
-	writeJSON(w, status, res)
+	writeReservation(w, status, res)
 }
 
 type orderBody struct {

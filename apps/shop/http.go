@@ -39,13 +39,17 @@ func writeError(w http.ResponseWriter, err error) {
 	if e.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
 	}
-	writeJSON(w, status, map[string]*Error{"error": e})
+	writeErrorBody(w, status, e)
 }
 
 // decode reads a JSON object into v, rejecting unknown fields, trailing
 // data and bodies over maxBody; the error names the offending field.
 func decode(r *http.Request, v any) error {
-	body := http.MaxBytesReader(nil, r.Body, maxBody)
+	return decodeFrom(http.MaxBytesReader(nil, r.Body, maxBody), v)
+}
+
+// decodeFrom is decode on a body already bounded.
+func decodeFrom(body io.Reader, v any) error {
 	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

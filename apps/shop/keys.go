@@ -3,13 +3,14 @@ package shop
 // keys are a product's Redis keys; all share the hash tag {<productID>}.
 type keys struct {
 	stock, held, sold, initial, expiry, pending string
-	tag                                         string
+	tag, product                                string
 }
 
 func (s *Shop) keys(productID string) keys {
 	t := s.cfg.Prefix + "{" + productID + "}:"
 	return keys{
 		tag:     t,
+		product: productID,
 		stock:   t + "stock",
 		held:    t + "held",
 		sold:    t + "sold",

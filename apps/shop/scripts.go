@@ -8,22 +8,30 @@ import "github.com/redis/rueidis"
 
 // reserveScript checks the stock, decrements it, records the reservation
 // with its expiry and stores the answer under the idempotency key — one
-// atomic step.
+// atomic step, one round trip.
 //
 //	KEYS[1] stock   (string, units available)
 //	KEYS[2] held    (string, units held by live reservations)
 //	KEYS[3] expiry  (sorted set: reservation id by expiry time)
-//	KEYS[4] idem    (string: payload hash "|" the stored answer)
+//	KEYS[4] idem    (string: payload "|" the stored answer)
 //	KEYS[5] reservation (hash: user qty exp state price order)
+//	KEYS[6] claim   (string: the payload the key was first used with,
+//	        across products; optional, see Shop.Reserve)
 //	ARGV[1] quantity, ARGV[2] reservation id, ARGV[3] user id,
-//	ARGV[4] reservation TTL ms, ARGV[5] payload hash,
+//	ARGV[4] reservation TTL ms, ARGV[5] payload,
 //	ARGV[6] idempotency TTL ms, ARGV[7] unit price
 //
 // Returns {status, reservation id, expires at ms, remaining, replay}, status
 // one of reserved, sold_out, unknown (no sale for the product), conflict
 // (the key was used with another payload); replay is "1" when the answer
-// comes from the idempotency key.
+// comes from the idempotency key. Only a reservation is stored under the
+// key (and claims it): a sold-out or unknown answer changes nothing, so a
+// retry is answered from the stock of its time.
 var reserveScript = rueidis.NewLuaScript(`
+if KEYS[6] then
+  local c = redis.call('GET', KEYS[6])
+  if c and c ~= ARGV[5] then return {'conflict', '', '0', '0', '1'} end
+end
 local idem = redis.call('GET', KEYS[4])
 if idem then
   local p, i = {}, 1
@@ -40,23 +48,19 @@ local stock = redis.call('GET', KEYS[1])
 if not stock then return {'unknown', '', '0', '0', '0'} end
 stock = tonumber(stock)
 local qty = tonumber(ARGV[1])
-local res
-if stock < qty then
-  res = {'sold_out', '', '0', tostring(stock)}
-else
-  local t = redis.call('TIME')
-  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  local exp = now + tonumber(ARGV[4])
-  redis.call('DECRBY', KEYS[1], qty)
-  redis.call('INCRBY', KEYS[2], qty)
-  redis.call('HSET', KEYS[5], 'user', ARGV[3], 'qty', qty, 'exp', exp, 'state', 'held', 'price', ARGV[7])
-  redis.call('PEXPIRE', KEYS[5], tonumber(ARGV[4]) + 86400000)
-  redis.call('ZADD', KEYS[3], exp, ARGV[2])
-  res = {'reserved', ARGV[2], tostring(exp), tostring(stock - qty)}
-end
-redis.call('SET', KEYS[4], ARGV[5] .. '|' .. table.concat(res, '|'), 'PX', ARGV[6])
-table.insert(res, '0')
-return res
+if stock < qty then return {'sold_out', '', '0', tostring(stock), '0'} end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local exp = now + tonumber(ARGV[4])
+redis.call('DECRBY', KEYS[1], qty)
+redis.call('INCRBY', KEYS[2], qty)
+redis.call('HSET', KEYS[5], 'user', ARGV[3], 'qty', qty, 'exp', exp, 'state', 'held', 'price', ARGV[7])
+redis.call('PEXPIRE', KEYS[5], tonumber(ARGV[4]) + 86400000)
+redis.call('ZADD', KEYS[3], exp, ARGV[2])
+local left = tostring(stock - qty)
+redis.call('SET', KEYS[4], ARGV[5] .. '|reserved|' .. ARGV[2] .. '|' .. exp .. '|' .. left, 'PX', ARGV[6])
+if KEYS[6] then redis.call('SET', KEYS[6], ARGV[5], 'PX', ARGV[6]) end
+return {'reserved', ARGV[2], tostring(exp), left, '0'}
 `)
 
 // confirmScript turns a live reservation into a sale: held -> sold, and

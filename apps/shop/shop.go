@@ -2,13 +2,12 @@ package shop
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/redis/rueidis"
@@ -33,6 +32,12 @@ type Config struct {
 	ReapInterval time.Duration
 	// Logger receives worker errors (default: discard).
 	Logger *slog.Logger
+	// SoldOutL1 answers requests for a product the process saw sold out
+	// from the client-side cache of its stock, without running the
+	// reservation script (see Shop.Reserve). The client must allow
+	// client-side caching (rueidis' default); without it each such
+	// request reads the stock from Redis.
+	SoldOutL1 bool
 }
 
 func (c *Config) defaults() {
@@ -57,6 +62,16 @@ func (c *Config) defaults() {
 type Shop struct {
 	cfg   Config
 	redis rueidis.Client
+
+	// reservationTTL and idempotencyTTL are the script's arguments (ms).
+	reservationTTL, idempotencyTTL string
+	// soldOut holds the ids of products the script answered sold out
+	// for (see Config.SoldOutL1).
+	soldOut sync.Map
+}
+
+func newShop(client rueidis.Client, cfg Config) *Shop {
+	return &Shop{cfg: cfg, redis: client, reservationTTL: ms(cfg.ReservationTTL), idempotencyTTL: ms(cfg.IdempotencyTTL)}
 }
 
 // ReserveRequest asks to hold Quantity units of ProductID for UserID.
@@ -114,40 +129,58 @@ func (r ReserveRequest) Validate() error {
 	return validID("Idempotency-Key", r.IdempotencyKey)
 }
 
-func payloadHash(r ReserveRequest) string {
-	h := sha256.Sum256([]byte(r.ProductID + "\x00" + strconv.Itoa(r.Quantity)))
-	return hex.EncodeToString(h[:12])
+// payload is what an Idempotency-Key is bound to: the product and the
+// quantity ('|' cannot occur in a product id).
+func payload(r ReserveRequest) string {
+	return r.ProductID + ":" + strconv.Itoa(r.Quantity)
 }
 
 // Reserve holds stock: one script checks and decrements it, records the
 // reservation and stores the answer under the idempotency key. The same
 // key returns the same answer; the same key with another payload is a
-// conflict. A sold-out answer returns at once.
+// conflict. A sold-out answer returns at once and is not stored: it
+// changes nothing, so a retry is answered from the stock of its time.
 //
-// The key is first claimed for its payload in a slot of its own (SET NX
-// GET), so a key reused for another product is caught although each
-// product lives in its own cluster slot; the product's script then
+// The key is also claimed for its payload in a slot of its own, so a key
+// reused for another product is caught although each product lives in its
+// own cluster slot. On a single server (standalone or sentinel) the claim
+// is part of the script: one round trip per request. On Redis Cluster it
+// is a SET NX GET before the script, whose idempotency key then
 // deduplicates concurrent retries atomically.
+//
+// With Config.SoldOutL1, a product the script answered sold out for is
+// remembered in the process; its next requests read the stock from the
+// client-side cache (invalidated by Redis when the stock changes) and, when
+// it is still short and the key was never used, answer sold out without
+// running the script.
 func (s *Shop) Reserve(ctx context.Context, req ReserveRequest, unitPrice string) (*Reservation, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	hash := payloadHash(req)
+	pl := payload(req)
 	claim := s.claimKey(req.UserID, req.IdempotencyKey)
-	prev, err := s.redis.Do(ctx, s.redis.B().Set().Key(claim).Value(hash).Nx().Get().
-		PxMilliseconds(s.cfg.IdempotencyTTL.Milliseconds()).Build()).ToString()
-	if err != nil && !rueidis.IsRedisNil(err) {
-		return nil, storeError("reserve", err)
-	}
-	if err == nil && prev != hash {
-		return nil, &Error{Status: http.StatusConflict, Code: CodeIdempotencyConflict, Field: "Idempotency-Key",
-			Message: "this Idempotency-Key was used with another payload"}
-	}
 	k := s.keys(req.ProductID)
+	if s.cfg.SoldOutL1 {
+		if left, ok := s.soldOutL1(ctx, k, req.Quantity, claim); ok {
+			return nil, soldOutError(left, req.Quantity)
+		}
+	}
 	id := newID()
-	out, err := reserveScript.Exec(ctx, s.redis,
-		[]string{k.stock, k.held, k.expiry, k.idempotency(req.UserID, req.IdempotencyKey), k.reservation(id)},
-		[]string{strconv.Itoa(req.Quantity), id, req.UserID, ms(s.cfg.ReservationTTL), hash, ms(s.cfg.IdempotencyTTL), unitPrice},
+	keys := []string{k.stock, k.held, k.expiry, k.idempotency(req.UserID, req.IdempotencyKey), k.reservation(id)}
+	if s.redis.Mode() == rueidis.ClientModeCluster {
+		prev, err := s.redis.Do(ctx, s.redis.B().Set().Key(claim).Value(pl).Nx().Get().
+			PxMilliseconds(s.cfg.IdempotencyTTL.Milliseconds()).Build()).ToString()
+		if err != nil && !rueidis.IsRedisNil(err) {
+			return nil, storeError("reserve", err)
+		}
+		if err == nil && prev != pl {
+			return nil, conflictError()
+		}
+	} else {
+		keys = append(keys, claim)
+	}
+	out, err := reserveScript.Exec(ctx, s.redis, keys,
+		[]string{strconv.Itoa(req.Quantity), id, req.UserID, s.reservationTTL, pl, s.idempotencyTTL, unitPrice},
 	).ToArray()
 	if err != nil {
 		return nil, storeError("reserve", err)
@@ -164,15 +197,55 @@ func (s *Shop) Reserve(ctx context.Context, req ReserveRequest, unitPrice string
 		return &Reservation{ID: f[1], UserID: req.UserID, ProductID: req.ProductID, Quantity: req.Quantity,
 			ExpiresAt: time.UnixMilli(exp).UTC(), Remaining: remaining, Replayed: replay}, nil
 	case "sold_out":
-		return nil, &Error{Status: http.StatusConflict, Code: CodeSoldOut, Field: "quantity",
-			Message: fmt.Sprintf("%d left, %d asked", remaining, req.Quantity)}
+		if s.cfg.SoldOutL1 {
+			s.soldOut.Store(req.ProductID, struct{}{})
+		}
+		return nil, soldOutError(remaining, req.Quantity)
 	case "unknown":
 		return nil, &Error{Status: http.StatusBadRequest, Code: CodeUnknownProduct, Field: "productId", Message: "no sale for this product"}
 	case "conflict":
-		return nil, &Error{Status: http.StatusConflict, Code: CodeIdempotencyConflict, Field: "Idempotency-Key",
-			Message: "this Idempotency-Key was used with another payload"}
+		return nil, conflictError()
 	}
 	return nil, storeError("reserve", fmt.Errorf("unexpected script answer %q", f[0]))
+}
+
+// soldOutTTL bounds how long the client-side cache may keep a sold-out
+// product's stock; Redis invalidates it sooner when the stock changes.
+const soldOutTTL = time.Second
+
+// soldOutL1 answers whether a request for qty units of a product known to
+// be sold out can be answered sold out without the script: the stock (from
+// the client-side cache) is still short and the request's key was never
+// used, so it has no earlier answer to replay. It reports the units left.
+// Any doubt, or error, sends the request to the script.
+func (s *Shop) soldOutL1(ctx context.Context, k keys, qty int, claim string) (int64, bool) {
+	productID := k.product
+	if _, ok := s.soldOut.Load(productID); !ok {
+		return 0, false
+	}
+	left, err := s.redis.DoCache(ctx, s.redis.B().Get().Key(k.stock).Cache(), soldOutTTL).AsInt64()
+	if err != nil {
+		return 0, false
+	}
+	if left >= int64(qty) {
+		s.soldOut.Delete(productID) // back on sale
+		return 0, false
+	}
+	n, err := s.redis.Do(ctx, s.redis.B().Exists().Key(claim).Build()).AsInt64()
+	if err != nil || n != 0 {
+		return 0, false
+	}
+	return left, true
+}
+
+func soldOutError(left int64, asked int) error {
+	return &Error{Status: http.StatusConflict, Code: CodeSoldOut, Field: "quantity",
+		Message: strconv.FormatInt(left, 10) + " left, " + strconv.Itoa(asked) + " asked"}
+}
+
+func conflictError() error {
+	return &Error{Status: http.StatusConflict, Code: CodeIdempotencyConflict, Field: "Idempotency-Key",
+		Message: "this Idempotency-Key was used with another payload"}
 }
 
 // Confirmation is the outcome of confirming a reservation in Redis.

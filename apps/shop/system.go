@@ -60,7 +60,8 @@ func (s *System) Setup(ctx context.Context, env *demo.Env) error {
 	if s.ConfirmRatio <= 0 {
 		s.ConfirmRatio = 0.8
 	}
-	app, err := NewApp(env.Redis, AppConfig{Config: Config{Prefix: env.RedisPrefix, ReservationTTL: s.ReservationTTL, Logger: env.Logger},
+	app, err := NewApp(env.Redis, AppConfig{Config: Config{Prefix: env.RedisPrefix, ReservationTTL: s.ReservationTTL, Logger: env.Logger,
+		SoldOutL1: !env.RedisEmbedded},
 		PG: env.PG, Mongo: env.Mongo, CatalogL1: !env.RedisEmbedded})
 	if err != nil {
 		return err

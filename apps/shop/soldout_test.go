@@ -1,0 +1,129 @@
+package shop_test
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/rueidis"
+	"github.com/stretchr/testify/require"
+
+	"github.com/polystore/polystore/apps/shop"
+	"github.com/polystore/polystore/internal/devenv"
+)
+
+// countingClient counts the scripts run through it and can pose as a
+// Redis Cluster client (to run the cluster path on one server).
+type countingClient struct {
+	rueidis.Client
+	scripts atomic.Int64
+	cluster bool
+}
+
+func (c *countingClient) Do(ctx context.Context, cmd rueidis.Completed) rueidis.RedisResult {
+	if name := cmd.Commands()[0]; strings.EqualFold(name, "EVALSHA") || strings.EqualFold(name, "EVAL") {
+		c.scripts.Add(1)
+	}
+	return c.Client.Do(ctx, cmd)
+}
+
+func (c *countingClient) Mode() rueidis.ClientMode {
+	if c.cluster {
+		return rueidis.ClientModeCluster
+	}
+	return c.Client.Mode()
+}
+
+func newCountingApp(t *testing.T, cluster, soldOutL1 bool, ttl time.Duration) (*shop.App, *countingClient) {
+	t.Helper()
+	ns := devenv.Redis(t)
+	c := &countingClient{Client: ns.Client, cluster: cluster}
+	a, err := shop.NewApp(c, shop.AppConfig{Config: shop.Config{Prefix: ns.Prefix, ReservationTTL: ttl, SoldOutL1: soldOutL1}})
+	require.NoError(t, err)
+	return a, c
+}
+
+// With SoldOutL1, once the script has answered sold out, the next
+// sold-out answers come without a script; a key that reserved before
+// still replays its reservation, a key used for another payload is still
+// a conflict, and stock coming back puts the product on sale again.
+func TestSoldOutL1(t *testing.T) {
+	ctx := context.Background()
+	a, c := newCountingApp(t, false, true, 300*time.Millisecond)
+	require.NoError(t, a.AddProduct(ctx, shop.Product{ID: "sku", Name: "x", Price: "1.00"}, 2))
+	req := func(key string, qty int) shop.ReserveRequest {
+		return shop.ReserveRequest{UserID: "u", ProductID: "sku", Quantity: qty, IdempotencyKey: key}
+	}
+	first, err := a.Reserve(ctx, req("k1", 2), "1.00")
+	require.NoError(t, err)
+	_, err = a.Reserve(ctx, req("k2", 1), "1.00")
+	require.ErrorIs(t, err, shop.ErrSoldOut, "the script's answer")
+
+	before := c.scripts.Load()
+	for i := range 20 {
+		_, err = a.Reserve(ctx, req("n"+string(rune('a'+i)), 1), "1.00")
+		require.ErrorIs(t, err, shop.ErrSoldOut)
+	}
+	require.Equal(t, before, c.scripts.Load(), "sold-out answers from L1 run no script")
+
+	again, err := a.Reserve(ctx, req("k1", 2), "1.00")
+	require.NoError(t, err, "a key that reserved replays its reservation")
+	require.True(t, again.Replayed)
+	require.Equal(t, first.ID, again.ID)
+	_, err = a.Reserve(ctx, req("k1", 1), "1.00")
+	require.ErrorIs(t, err, shop.ErrIdempotencyConflict)
+
+	// The reservation expires and its stock comes back: on sale again.
+	time.Sleep(350 * time.Millisecond)
+	n, err := a.Reap(ctx, "sku")
+	require.NoError(t, err)
+	require.Equal(t, int64(2), n)
+	require.Eventually(t, func() bool {
+		_, err := a.Reserve(ctx, req("k3", 1), "1.00")
+		return err == nil
+	}, 3*time.Second, 20*time.Millisecond, "restocked units sell")
+	cnt, err := a.Counts(ctx, "sku")
+	require.NoError(t, err)
+	require.Equal(t, shop.Counts{Initial: 2, Stock: 1, Held: 1}, cnt)
+}
+
+// One round trip per reservation on a single server (the claim is in the
+// script); on Redis Cluster the claim is a command of its own before it.
+// Both paths keep the idempotency rules, and a sold-out answer is not
+// stored: the key sells once stock is back.
+func TestReserveClaimPaths(t *testing.T) {
+	for _, cluster := range []bool{false, true} {
+		t.Run(map[bool]string{false: "single", true: "cluster"}[cluster], func(t *testing.T) {
+			ctx := context.Background()
+			a, c := newCountingApp(t, cluster, false, time.Minute)
+			require.NoError(t, a.AddProduct(ctx, shop.Product{ID: "a", Name: "x", Price: "1.00"}, 1))
+			require.NoError(t, a.AddProduct(ctx, shop.Product{ID: "b", Name: "y", Price: "1.00"}, 5))
+			before := c.scripts.Load()
+			r, err := a.Reserve(ctx, shop.ReserveRequest{UserID: "u", ProductID: "a", Quantity: 1, IdempotencyKey: "k"}, "1.00")
+			require.NoError(t, err)
+			require.Equal(t, before+1, c.scripts.Load())
+			// The key is bound to its payload across products.
+			_, err = a.Reserve(ctx, shop.ReserveRequest{UserID: "u", ProductID: "b", Quantity: 1, IdempotencyKey: "k"}, "1.00")
+			require.ErrorIs(t, err, shop.ErrIdempotencyConflict)
+			again, err := a.Reserve(ctx, shop.ReserveRequest{UserID: "u", ProductID: "a", Quantity: 1, IdempotencyKey: "k"}, "1.00")
+			require.NoError(t, err)
+			require.Equal(t, r.ID, again.ID)
+			// A sold-out answer is not stored under its key.
+			_, err = a.Reserve(ctx, shop.ReserveRequest{UserID: "u", ProductID: "a", Quantity: 1, IdempotencyKey: "late"}, "1.00")
+			require.ErrorIs(t, err, shop.ErrSoldOut)
+			_, err = a.Reserve(ctx, shop.ReserveRequest{UserID: "u", ProductID: "a", Quantity: 1, IdempotencyKey: "late"}, "1.00")
+			require.ErrorIs(t, err, shop.ErrSoldOut, "a retry is answered from the stock of its time")
+			if !cluster {
+				// On one server the key stays free; on a cluster its claim
+				// (made before the script) binds it to its first payload.
+				_, err = a.Reserve(ctx, shop.ReserveRequest{UserID: "u", ProductID: "b", Quantity: 1, IdempotencyKey: "late"}, "1.00")
+				require.NoError(t, err)
+			}
+			cnt, err := a.Counts(ctx, "a")
+			require.NoError(t, err)
+			require.Equal(t, shop.Counts{Initial: 1, Stock: 0, Held: 1}, cnt)
+		})
+	}
+}
