@@ -154,7 +154,7 @@ type e2e struct {
 	base   string
 	client *http.Client
 	meter  *cpuMeter
-	seq   atomic.Int64
+	seq    atomic.Int64
 }
 
 func newE2E(t *testing.T) *e2e {
