@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -138,7 +139,8 @@ func usedConcurrently(c rueidis.Client) rueidis.Client {
 // BenchmarkLock gives every implementation a fresh client of its own
 // (rueidis or go-redis, default options but no client-side cache), so none
 // inherits a client that an earlier sub-benchmark switched to rueidis's
-// pipelining mode; impl=polystore-pipelined is polystore on such a client.
+// pipelining mode; impl=polystore-pipelined is polystore on such a client,
+// impl=polystore-pooled on a client with DisableAutoPipelining.
 func BenchmarkLock(b *testing.B) {
 	b.Run("impl=raw-rueidis", func(b *testing.B) {
 		c := redisbench.Client(b)
@@ -154,6 +156,7 @@ func BenchmarkLock(b *testing.B) {
 	})
 	b.Run("impl=polystore", func(b *testing.B) { run(b, polystoreFn(redisbench.Client(b))) })
 	b.Run("impl=polystore-pipelined", func(b *testing.B) { run(b, polystoreFn(pipelined(b))) })
+	b.Run("impl=polystore-pooled", func(b *testing.B) { run(b, polystoreFn(pooled(b))) })
 	b.Run("impl=polystore-semaphore", func(b *testing.B) { run(b, semaphoreFn(b, redisbench.Client(b))) })
 	b.Run("impl=redsync-goredis", func(b *testing.B) {
 		run(b, redsyncFn(redsync.New(rsgoredis.NewPool(newGoRedis(b)))))
@@ -236,6 +239,72 @@ func pooled(b *testing.B) rueidis.Client {
 	b.Cleanup(c.Close)
 	// Concurrent calls first, as pipelined does: they leave it unchanged.
 	return usedConcurrently(c)
+}
+
+// BenchmarkLockPairedParallel is BenchmarkLockPaired under concurrency
+// (RunParallel, GOMAXPROCS goroutines, each on its own lock names, each
+// alternating the implementations): the rueidis clients are shared by the
+// goroutines, so polystore's runs in rueidis's pipelining mode, as in a
+// server. It reports medians and ratio-redislock and ratio-pooled
+// (polystore on a client with DisableAutoPipelining / redislock).
+func BenchmarkLockPairedParallel(b *testing.B) {
+	ctx := context.Background()
+	impls := []struct {
+		name string
+		f    lockFn
+	}{
+		{"polystore", polystoreFn(redisbench.Client(b))},
+		{"pooled", polystoreFn(pooled(b))},
+		{"redislock", redislockFn(redislock.New(newGoRedis(b)))},
+	}
+	// Warm up: every client dials the connections the goroutines will use.
+	var wg sync.WaitGroup
+	for w := range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, im := range impls {
+				_ = im.f(ctx, prefix+"pp-warm-"+im.name+strconv.Itoa(w))
+			}
+		}()
+	}
+	wg.Wait()
+	b.ResetTimer()
+	var (
+		mu   sync.Mutex
+		took = make([][]time.Duration, len(impls))
+		g    atomic.Int64
+	)
+	b.RunParallel(func(pb *testing.PB) {
+		id := strconv.FormatInt(g.Add(1), 10)
+		mine := make([][]time.Duration, len(impls))
+		for pb.Next() {
+			for i, im := range impls {
+				start := time.Now()
+				if err := im.f(ctx, prefix+"pp-"+im.name+id); err != nil {
+					b.Error(err)
+					return
+				}
+				mine[i] = append(mine[i], time.Since(start))
+			}
+		}
+		mu.Lock()
+		for i := range mine {
+			took[i] = append(took[i], mine[i]...)
+		}
+		mu.Unlock()
+	})
+	if len(took[0]) == 0 {
+		return
+	}
+	p50 := make([]float64, len(impls))
+	for i, im := range impls {
+		slices.Sort(took[i])
+		p50[i] = float64(took[i][len(took[i])/2]) / 1e3
+		b.ReportMetric(p50[i], im.name+"-p50-µs")
+	}
+	b.ReportMetric(p50[0]/p50[2], "ratio-redislock")
+	b.ReportMetric(p50[1]/p50[2], "ratio-pooled")
 }
 
 func polystoreFn(c rueidis.Client) lockFn {
