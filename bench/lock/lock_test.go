@@ -189,10 +189,7 @@ func redislockFn(rl *redislock.Client) lockFn {
 // alternatives_test.go.
 func BenchmarkLockPaired(b *testing.B) {
 	ctx := context.Background()
-	impls := []struct {
-		name string
-		f    lockFn
-	}{
+	impls := []namedLock{
 		{"polystore", polystoreFn(redisbench.Client(b))},
 		{"pipelined", polystoreFn(pipelined(b))},
 		{"semaphore", semaphoreFn(b, redisbench.Client(b))},
@@ -211,12 +208,7 @@ func BenchmarkLockPaired(b *testing.B) {
 			took[i] = append(took[i], time.Since(start))
 		}
 	}
-	p50 := make([]float64, len(impls))
-	for i, im := range impls {
-		slices.Sort(took[i])
-		p50[i] = float64(took[i][len(took[i])/2]) / 1e3
-		b.ReportMetric(p50[i], im.name+"-p50-µs")
-	}
+	p50 := reportMedians(b, impls, took)
 	b.ReportMetric(p50[0]/p50[3], "ratio-redislock")
 	b.ReportMetric(p50[1]/p50[3], "ratio-pipelined")
 	b.ReportMetric(p50[2]/p50[0], "ratio-semaphore-lock")
@@ -249,10 +241,7 @@ func pooled(b *testing.B) rueidis.Client {
 // (polystore on a client with DisableAutoPipelining / redislock).
 func BenchmarkLockPairedParallel(b *testing.B) {
 	ctx := context.Background()
-	impls := []struct {
-		name string
-		f    lockFn
-	}{
+	impls := []namedLock{
 		{"polystore", polystoreFn(redisbench.Client(b))},
 		{"pooled", polystoreFn(pooled(b))},
 		{"redislock", redislockFn(redislock.New(newGoRedis(b)))},
@@ -297,14 +286,26 @@ func BenchmarkLockPairedParallel(b *testing.B) {
 	if len(took[0]) == 0 {
 		return
 	}
+	p50 := reportMedians(b, impls, took)
+	b.ReportMetric(p50[0]/p50[2], "ratio-redislock")
+	b.ReportMetric(p50[1]/p50[2], "ratio-pooled")
+}
+
+type namedLock struct {
+	name string
+	f    lockFn
+}
+
+// reportMedians reports each implementation's median duration as
+// <name>-p50-µs and returns the medians in µs.
+func reportMedians(b *testing.B, impls []namedLock, took [][]time.Duration) []float64 {
 	p50 := make([]float64, len(impls))
 	for i, im := range impls {
 		slices.Sort(took[i])
 		p50[i] = float64(took[i][len(took[i])/2]) / 1e3
 		b.ReportMetric(p50[i], im.name+"-p50-µs")
 	}
-	b.ReportMetric(p50[0]/p50[2], "ratio-redislock")
-	b.ReportMetric(p50[1]/p50[2], "ratio-pooled")
+	return p50
 }
 
 func polystoreFn(c rueidis.Client) lockFn {
