@@ -1,14 +1,12 @@
 package analytics
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -113,7 +111,18 @@ var ErrInvalidBatch = errors.New("analytics: invalid batch")
 // Is makes errors.Is(err, ErrInvalidBatch) true for every *BatchError.
 func (e *BatchError) Is(target error) bool { return target == ErrInvalidBatch }
 
-var typePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
+// isIdent reports whether s is an event type: ^[a-z][a-z0-9_]{0,31}$.
+func isIdent(s string) bool {
+	if len(s) == 0 || len(s) > 32 || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
 
 // wireEvent is the JSON shape; the timestamp is RFC 3339 or epoch ms.
 type wireEvent struct {
@@ -190,19 +199,20 @@ func (v *Validator) Parse(body []byte) ([]Event, []Rejection, error) {
 		}
 		return good, bad, nil
 	}
-	sc := bufio.NewScanner(bytes.NewReader(trimmed))
-	sc.Buffer(make([]byte, 0, 64<<10), len(trimmed)+1)
+	good = make([]Event, 0, min(bytes.Count(trimmed, []byte{'\n'})+1, v.limits.MaxEvents))
 	i := 0
-	for sc.Scan() {
-		line := bytes.TrimSpace(sc.Bytes())
-		if len(line) == 0 {
+	for rest := trimmed; len(rest) > 0; {
+		line := rest
+		if nl := bytes.IndexByte(rest, '\n'); nl >= 0 {
+			line, rest = rest[:nl], rest[nl+1:]
+		} else {
+			rest = nil
+		}
+		if line = bytes.TrimSpace(line); len(line) == 0 {
 			continue
 		}
 		add(i, line)
 		i++
-	}
-	if err := sc.Err(); err != nil {
-		return nil, nil, &BatchError{Code: "malformed_batch", Reason: "unreadable NDJSON: " + err.Error()}
 	}
 	return good, bad, nil
 }
@@ -211,24 +221,42 @@ func reject(code, format string, a ...any) *Rejection {
 	return &Rejection{Code: code, Reason: fmt.Sprintf(format, a...)}
 }
 
-func (v *Validator) event(raw []byte, now time.Time) (Event, *Rejection) {
+// decodeSlow reads one event object with encoding/json: every shape
+// decodeFast leaves to it, and the wording of what is wrong.
+func decodeSlow(raw []byte) (wireEvent, *Rejection) {
 	var w wireEvent
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&w); err != nil {
 		if strings.Contains(err.Error(), "unknown field") {
-			return Event{}, reject(CodeUnknownField, "%s", strings.TrimPrefix(err.Error(), "json: "))
+			return w, reject(CodeUnknownField, "%s", strings.TrimPrefix(err.Error(), "json: "))
 		}
-		return Event{}, reject(CodeMalformed, "not a valid event object: %s", strings.TrimPrefix(err.Error(), "json: "))
+		return w, reject(CodeMalformed, "not a valid event object: %s", strings.TrimPrefix(err.Error(), "json: "))
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return Event{}, reject(CodeMalformed, "trailing data after the event object")
+		return w, reject(CodeMalformed, "trailing data after the event object")
 	}
+	return w, nil
+}
+
+func (v *Validator) event(raw []byte, now time.Time) (Event, *Rejection) {
+	w, ok := decodeFast(raw)
+	if !ok {
+		var rej *Rejection
+		if w, rej = decodeSlow(raw); rej != nil {
+			return Event{}, rej
+		}
+	}
+	return v.check(w, now)
+}
+
+// check validates a decoded event.
+func (v *Validator) check(w wireEvent, now time.Time) (Event, *Rejection) {
 	var e Event
 	switch {
 	case w.Type == nil || *w.Type == "":
 		return e, reject(CodeType, "eventType is required")
-	case !typePattern.MatchString(*w.Type):
+	case !isIdent(*w.Type):
 		return e, reject(CodeType, "eventType must be a lowercase identifier of at most 32 characters ([a-z][a-z0-9_]*)")
 	case v.types != nil && !v.types[*w.Type]:
 		return e, reject(CodeTypeNotAllowed, "eventType %q is not tracked", *w.Type)
@@ -284,7 +312,9 @@ func (v *Validator) timestamp(raw json.RawMessage, now time.Time) (time.Time, *R
 	var ts time.Time
 	if raw[0] == '"' {
 		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
+		if len(raw) >= 2 && raw[len(raw)-1] == '"' && bytes.IndexByte(raw, '\\') < 0 {
+			s = string(raw[1 : len(raw)-1]) // no escapes: the quotes are all there is to decode
+		} else if err := json.Unmarshal(raw, &s); err != nil {
 			return ts, reject(CodeTimestamp, "timestamp must be an RFC 3339 string or epoch milliseconds")
 		}
 		t, err := time.Parse(time.RFC3339Nano, s)
@@ -309,6 +339,9 @@ func (v *Validator) timestamp(raw json.RawMessage, now time.Time) (time.Time, *R
 }
 
 func printable(s string) bool {
+	if isASCIIPrintable(s) {
+		return true
+	}
 	if !utf8.ValidString(s) {
 		return false
 	}

@@ -2,10 +2,8 @@ package analytics
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"time"
 
@@ -49,35 +47,47 @@ type typeAgg struct {
 	sum         float64
 	min, max    float64
 	sketch      *Sketch
-	users       map[string]struct{}
-	breakdowns  map[string]int64 // field -> count
+	// users of the group, repeats included: PFADD ignores them, and
+	// appending costs less than a set.
+	users      []string
+	breakdowns map[breakdown]int64
 }
+
+// breakdown is a (dimension, value) pair of a typeAgg.
+type breakdown struct{ dim, val string }
 
 type minuteAgg struct {
 	types map[string]*typeAgg
-	users map[string]struct{}
+	users []string
 }
 
 func (c *Counters) aggregate(events []Event) (map[time.Time]*minuteAgg, map[string]int64) {
 	minutes := map[time.Time]*minuteAgg{}
 	totals := map[string]int64{}
+	var (
+		lastMinute time.Time
+		lastAgg    *minuteAgg
+	)
 	for i := range events {
 		e := &events[i]
 		m := e.Time.Truncate(time.Minute)
-		ma := minutes[m]
-		if ma == nil {
-			ma = &minuteAgg{types: map[string]*typeAgg{}, users: map[string]struct{}{}}
-			minutes[m] = ma
+		ma := lastAgg
+		if ma == nil || !m.Equal(lastMinute) {
+			if ma = minutes[m]; ma == nil {
+				ma = &minuteAgg{types: map[string]*typeAgg{}, users: make([]string, 0, len(events))}
+				minutes[m] = ma
+			}
+			lastMinute, lastAgg = m, ma
 		}
 		ta := ma.types[e.Type]
 		if ta == nil {
-			ta = &typeAgg{users: map[string]struct{}{}, breakdowns: map[string]int64{}}
+			ta = &typeAgg{breakdowns: map[breakdown]int64{}}
 			ma.types[e.Type] = ta
 		}
 		totals[e.Type]++
 		ta.count++
-		ma.users[e.User] = struct{}{}
-		ta.users[e.User] = struct{}{}
+		ma.users = append(ma.users, e.User)
+		ta.users = append(ta.users, e.User)
 		if e.Value != nil {
 			v := *e.Value
 			if ta.vals == 0 || v < ta.min {
@@ -95,7 +105,7 @@ func (c *Counters) aggregate(events []Event) (map[time.Time]*minuteAgg, map[stri
 		}
 		for _, dim := range c.breakdowns {
 			if val, ok := e.Metadata[dim]; ok {
-				ta.breakdowns[fBreak(e.Type, dim, breakdownValue(val))]++
+				ta.breakdowns[breakdown{dim, breakdownValue(val)}]++
 			}
 		}
 	}
@@ -108,15 +118,6 @@ func breakdownValue(v string) string {
 		return "(other)"
 	}
 	return v
-}
-
-func setOf(m map[string]struct{}) []string {
-	out := make([]string, 0, len(m))
-	for u := range m {
-		out = append(out, u)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // Record appends accepted events to the stream and updates every counter
@@ -139,11 +140,11 @@ func (c *Counters) Record(ctx context.Context, events []Event) ([]string, error)
 	nEntries := 0
 	for start := 0; start < len(events); start += maxEntryEvents {
 		chunk := events[start:min(start+maxEntryEvents, len(events))]
-		data, err := json.Marshal(Batch{Accepted: now.UnixMilli(), Events: chunk})
+		data, err := appendBatch(nil, now.UnixMilli(), chunk)
 		if err != nil {
 			return nil, fmt.Errorf("analytics: encode batch: %w", err)
 		}
-		cmds = append(cmds, b.Xadd().Key(c.k.stream()).Id("*").FieldValue().FieldValue("data", string(data)).Build())
+		cmds = append(cmds, b.Xadd().Key(c.k.stream()).Id("*").FieldValue().FieldValue("data", rueidis.BinaryString(data)).Build())
 		nEntries++
 	}
 	minutes, totals := c.aggregate(events)
@@ -164,11 +165,11 @@ func (c *Counters) Record(ctx context.Context, events []Event) ([]string, error)
 		anyVals := false
 		for t, ta := range ma.types {
 			hf = append(hf, fCount(t), strconv.FormatInt(ta.count, 10))
-			for f, n := range ta.breakdowns {
-				hf = append(hf, f, strconv.FormatInt(n, 10))
+			for bd, n := range ta.breakdowns {
+				hf = append(hf, fBreak(t, bd.dim, bd.val), strconv.FormatInt(n, 10))
 			}
 			cmds = append(cmds,
-				b.Pfadd().Key(c.k.typeUsers(m, t)).Element(setOf(ta.users)...).Build(),
+				b.Pfadd().Key(c.k.typeUsers(m, t)).Element(ta.users...).Build(),
 				b.Expireat().Key(c.k.typeUsers(m, t)).Timestamp(exp).Build())
 			if ta.vals > 0 {
 				anyVals = true
@@ -189,7 +190,7 @@ func (c *Counters) Record(ctx context.Context, events []Event) ([]string, error)
 				hi.Build(), b.Expireat().Key(c.k.hi(m)).Timestamp(exp).Build())
 		}
 		cmds = append(cmds,
-			b.Pfadd().Key(c.k.users(m)).Element(setOf(ma.users)...).Build(),
+			b.Pfadd().Key(c.k.users(m)).Element(ma.users...).Build(),
 			b.Expireat().Key(c.k.users(m)).Timestamp(exp).Build())
 	}
 	cmds = append(cmds, b.Exec().Build())

@@ -1,0 +1,224 @@
+package analytics
+
+// decodeFast reads one event object without reflection, for the common
+// shape of an ingest line: the five known keys spelled exactly, each at
+// most once, strings of printable ASCII without escapes, metadata a flat
+// object of such strings. Anything else (escapes, non-ASCII, unknown or
+// differently cased keys, nesting, bad syntax) returns ok false and the
+// caller decodes with encoding/json, which also words the rejection. Where
+// it answers, it answers as encoding/json would (FuzzDecodeFast).
+func decodeFast(raw []byte) (w wireEvent, ok bool) {
+	d := scanner{b: raw}
+	if !d.byte('{') {
+		return w, false
+	}
+	if d.byte('}') {
+		d.space()
+		return w, d.i == len(d.b)
+	}
+	var seen uint8
+	for {
+		key, ok := d.str()
+		if !ok || !d.byte(':') {
+			return w, false
+		}
+		var bit uint8
+		switch string(key) {
+		case "eventType":
+			bit = 1
+			s, ok := d.str()
+			if !ok {
+				return w, false
+			}
+			t := string(s)
+			w.Type = &t
+		case "userId":
+			bit = 2
+			s, ok := d.str()
+			if !ok {
+				return w, false
+			}
+			u := string(s)
+			w.User = &u
+		case "timestamp":
+			bit = 4
+			d.space()
+			start := d.i
+			if d.peek() == '"' {
+				if _, ok := d.str(); !ok {
+					return w, false
+				}
+			} else if !d.number() {
+				return w, false
+			}
+			w.Time = raw[start:d.i]
+		case "value":
+			bit = 8
+			d.space()
+			start := d.i
+			if !d.number() {
+				return w, false
+			}
+			w.Value = raw[start:d.i]
+		case "metadata":
+			bit = 16
+			m, ok := d.strMap()
+			if !ok {
+				return w, false
+			}
+			w.Metadata = m
+		default:
+			return w, false
+		}
+		if seen&bit != 0 {
+			return w, false
+		}
+		seen |= bit
+		if d.byte('}') {
+			break
+		}
+		if !d.byte(',') {
+			return w, false
+		}
+	}
+	d.space()
+	return w, d.i == len(d.b)
+}
+
+// scanner is decodeFast's cursor.
+type scanner struct {
+	b []byte
+	i int
+}
+
+func (d *scanner) space() {
+	for d.i < len(d.b) {
+		switch d.b[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+func (d *scanner) peek() byte {
+	if d.i < len(d.b) {
+		return d.b[d.i]
+	}
+	return 0
+}
+
+// byte consumes c after optional white space.
+func (d *scanner) byte(c byte) bool {
+	d.space()
+	if d.peek() != c {
+		return false
+	}
+	d.i++
+	return true
+}
+
+// str reads a string of printable ASCII without escapes.
+func (d *scanner) str() ([]byte, bool) {
+	if !d.byte('"') {
+		return nil, false
+	}
+	start := d.i
+	for ; d.i < len(d.b); d.i++ {
+		switch c := d.b[d.i]; {
+		case c == '"':
+			s := d.b[start:d.i]
+			d.i++
+			return s, true
+		case c < 0x20 || c > 0x7e || c == '\\':
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+// number reads a JSON number (RFC 8259 grammar).
+func (d *scanner) number() bool {
+	b, i := d.b, d.i
+	digits := func() int {
+		n := 0
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case digits() == 0:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == '.' || b[i] == 'e' || b[i] == 'E' || b[i] == '-' || b[i] == '+' || (b[i] >= '0' && b[i] <= '9')) {
+		return false
+	}
+	d.i = i
+	return true
+}
+
+// strMap reads a flat object of strings; keys seen twice are left to
+// encoding/json.
+func (d *scanner) strMap() (map[string]string, bool) {
+	if !d.byte('{') {
+		return nil, false
+	}
+	m := make(map[string]string, 4)
+	if d.byte('}') {
+		return m, true
+	}
+	for {
+		k, ok := d.str()
+		if !ok || !d.byte(':') {
+			return nil, false
+		}
+		v, ok := d.str()
+		if !ok {
+			return nil, false
+		}
+		if _, dup := m[string(k)]; dup {
+			return nil, false
+		}
+		m[string(k)] = string(v)
+		if d.byte('}') {
+			return m, true
+		}
+		if !d.byte(',') {
+			return nil, false
+		}
+	}
+}
+
+// isASCIIPrintable reports whether s is printable ASCII (no control
+// characters): such strings need no UTF-8 or control character check.
+func isASCIIPrintable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
