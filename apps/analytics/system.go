@@ -89,7 +89,11 @@ func (s *System) Close(context.Context) error {
 	return nil
 }
 
-// Live is the page's "live" event, once a second.
+// Live is the page's "live" event, once a second. The page loads the last
+// 60 minutes once (GET /analytics/series) when its event stream opens;
+// after that each Live carries only the minutes that changed since the
+// previous one (Points: usually the current minute alone), so every
+// subscriber gets about a kilobyte a second instead of the whole series.
 type Live struct {
 	T      int64              `json:"t"`      // unix seconds
 	Rates  map[string]float64 `json:"rates"`  // events/s per type over the last second
@@ -97,6 +101,36 @@ type Live struct {
 	// Uniques are the distinct users of the last 60 minutes.
 	Uniques int64 `json:"uniques"`
 	Backlog int64 `json:"backlog"` // stream entries the rollups still need
+	// From is the start of the 60-minute window (unix seconds): the page
+	// drops older minutes.
+	From int64 `json:"from"`
+	// Points are the minutes of the window whose figures changed since the
+	// previous Live, oldest first.
+	Points []SeriesPoint `json:"points"`
+}
+
+// liveDelta keeps what the page was last sent of each minute.
+type liveDelta struct{ sent map[int64]int64 } // minute -> count
+
+// changed returns the points whose count differs from what was last sent
+// (a minute's figures change only with its count) and remembers them.
+func (d *liveDelta) changed(s *Series) []SeriesPoint {
+	if d.sent == nil {
+		d.sent = map[int64]int64{}
+	}
+	out := []SeriesPoint{}
+	for _, p := range s.Points {
+		if d.sent[p.T] != p.Count {
+			out = append(out, p)
+			d.sent[p.T] = p.Count
+		}
+	}
+	for t := range d.sent {
+		if t < s.From {
+			delete(d.sent, t)
+		}
+	}
+	return out
 }
 
 // SegmentRow is one preset segment of the page's table.
@@ -118,31 +152,27 @@ var presetSegments = []struct {
 	{"whales (LTV ≥ 2,000)", SegmentRules{MinOrders: 1, MinLTV: 2000, RecencyDays: 30, Limit: 1}},
 }
 
-// publish feeds the page: "live" every second, "series" (the last 60
-// minutes) every 2 seconds, "segments" every 3 seconds.
+// publish feeds the page: "live" (rates, totals and the minutes that
+// changed) every second, "segments" every 3 seconds.
 func (s *System) publish(ctx context.Context) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	var prev map[string]int64
 	var prevT time.Time
+	var delta liveDelta
 	for i := 0; ; i++ {
 		now := time.Now()
-		if totals, err := s.app.reader.Totals(ctx); err == nil {
-			live := Live{T: now.Unix(), Totals: totals, Rates: map[string]float64{}}
+		if series, err := s.app.Series(ctx, 60); err == nil {
+			live := Live{T: now.Unix(), Totals: series.Totals, Rates: map[string]float64{},
+				Uniques: series.Uniques, From: series.From, Points: delta.changed(series)}
 			if prev != nil {
 				dt := now.Sub(prevT).Seconds()
-				for tp, n := range totals {
+				for tp, n := range series.Totals {
 					live.Rates[tp] = math.Max(0, float64(n-prev[tp])/dt)
 				}
 			}
-			prev, prevT = totals, now
+			prev, prevT = series.Totals, now
 			live.Backlog = s.app.counters.backlog.Load()
-			if i%2 == 0 {
-				if series, err := s.app.Series(ctx, 60); err == nil {
-					live.Uniques = series.Uniques
-					s.env.Emit("series", series)
-				}
-			}
 			s.env.Emit("live", live)
 		}
 		if i%3 == 0 && s.app.pg != nil {

@@ -17,13 +17,73 @@
   });
   let t0 = null;
 
+  // The last 60 minutes: loaded whole (GET /analytics/series) each time the
+  // event stream opens, then kept up to date by the minutes each "live"
+  // event carries. Until the snapshot is in, those are held back.
+  let minutesByT = null; // Map: minute start (unix s) -> point
+  let pending = [];
+  let from = 0;
+
   function cell(tr, text, cls) {
     const td = tr.insertCell();
     td.textContent = text;
     if (cls) td.className = cls;
   }
 
-  ps.stream("analytics", {
+  // merge keeps a minute's newest figures: a minute's count only grows.
+  function merge(points) {
+    for (const p of points) {
+      const old = minutesByT.get(p.t);
+      if (!old || p.count >= old.count) minutesByT.set(p.t, p);
+    }
+  }
+
+  function render() {
+    for (const t of minutesByT.keys()) if (t < from) minutesByT.delete(t);
+    const points = [...minutesByT.values()].sort((a, b) => a.t - b.t);
+    minutes.reset();
+    latency.reset();
+    if (points.length === 0) return;
+    const lastT = points[points.length - 1].t;
+    for (const p of points) {
+      const ago = (p.t - lastT) / 60;
+      minutes.push(ago, p.count, p.uniques);
+      const pv = p.types.page_view;
+      latency.push(ago, pv ? pv.p50 : null, pv ? pv.p95 : null, pv ? pv.p99 : null);
+    }
+    // The current minute may have just started: show the latest minute with values.
+    for (let i = points.length - 1; i >= 0; i--) {
+      const pv = points[i].types.page_view;
+      if (pv && pv.p50 !== null) {
+        ps.set("p50", ps.fmt(pv.p50, "ms"));
+        ps.set("p95", ps.fmt(pv.p95, "ms"));
+        ps.set("p99", ps.fmt(pv.p99, "ms"));
+        break;
+      }
+    }
+  }
+
+  function loadSnapshot() {
+    minutesByT = null;
+    pending = [];
+    fetch("/analytics/series?minutes=60")
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error("series: HTTP " + r.status))))
+      .then((s) => {
+        minutesByT = new Map();
+        from = Math.max(from, s.from);
+        merge(s.points);
+        for (const l of pending) {
+          from = Math.max(from, l.from);
+          merge(l.points);
+        }
+        pending = [];
+        ps.set("uniques", ps.fmt(s.uniques));
+        render();
+      })
+      .catch(() => setTimeout(loadSnapshot, 1000));
+  }
+
+  const es = ps.stream("analytics", {
     live(l) {
       if (t0 === null) t0 = l.t;
       let all = 0, total = 0;
@@ -34,28 +94,13 @@
       ps.set("backlog", ps.fmt(l.backlog));
       if (l.uniques) ps.set("uniques", ps.fmt(l.uniques));
       rate.push(l.t - t0, ...types.map((t) => l.rates[t] || 0));
-    },
-    series(s) {
-      ps.set("uniques", ps.fmt(s.uniques));
-      minutes.reset();
-      latency.reset();
-      const last = s.points.length - 1;
-      s.points.forEach((p, i) => {
-        const ago = i - last;
-        minutes.push(ago, p.count, p.uniques);
-        const pv = p.types.page_view;
-        latency.push(ago, pv ? pv.p50 : null, pv ? pv.p95 : null, pv ? pv.p99 : null);
-      });
-      // The current minute may have just started: show the latest minute with values.
-      for (let i = last; i >= 0; i--) {
-        const pv = s.points[i].types.page_view;
-        if (pv && pv.p50 !== null) {
-          ps.set("p50", ps.fmt(pv.p50, "ms"));
-          ps.set("p95", ps.fmt(pv.p95, "ms"));
-          ps.set("p99", ps.fmt(pv.p99, "ms"));
-          break;
-        }
+      if (minutesByT === null) {
+        pending.push(l);
+        return;
       }
+      from = Math.max(from, l.from);
+      merge(l.points || []);
+      render();
     },
     segments(rows) {
       const body = document.querySelector("#segments tbody");
@@ -94,4 +139,5 @@
       box.append(h, table);
     },
   });
+  es.addEventListener("open", loadSnapshot);
 })();
