@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -19,6 +21,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/polystore/polystore/apps/analytics"
+	"github.com/polystore/polystore/bench/internal/redisbench"
+	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/internal/sse"
 )
 
@@ -27,18 +32,60 @@ import (
 // text/event-stream connection to the demo's hub over loopback HTTP, the
 // way the page's EventSource does; they run in a child process (one
 // descriptor per connection on each side would exceed a 20,000-file limit
-// in one process). The publisher sends one update per second (payload
-// about the size of the analytics page's series, 8 KiB) for fanoutUpdates
-// seconds. Reported: delivery latency from Publish to a subscriber having
-// read the whole event, p50/p99/max, and the share of (subscriber, update)
-// pairs delivered (the hub drops for a subscriber that falls a buffer
-// behind rather than block the publisher). Server, subscribers and
-// everything else share the machine's cores.
+// in one process). The publisher sends one update per second for
+// fanoutUpdates seconds:
+//
+//   - payload=series: the whole last 60 minutes (analytics.Series, about
+//     20 KiB of real traffic), what the page was sent before;
+//   - payload=delta: the page's "live" event as the app sends it now
+//     (analytics.Live: rates, totals and the one minute that changed).
+//
+// Reported: delivery latency from Publish to a subscriber having read the
+// whole event, p50/p99/max, the share of (subscriber, update) pairs
+// delivered (the hub drops for a subscriber that falls a buffer behind
+// rather than block the publisher), the payload size, and the CPU time per
+// update of the server process (hub, HTTP, publisher) and of the
+// subscriber process, which share the machine's cores: if the second
+// dominates, the benchmark measures its own client.
 func BenchmarkFanout(b *testing.B) {
 	subscribers := 10_000
 	if n, err := strconv.Atoi(os.Getenv("POLYSTORE_BENCH_SUBSCRIBERS")); err == nil && n > 0 {
 		subscribers = n
 	}
+	series, live := fanoutPayloads(b)
+	b.Run("payload=series", func(b *testing.B) { fanout(b, subscribers, series) })
+	b.Run("payload=delta", func(b *testing.B) { fanout(b, subscribers, live) })
+}
+
+// fanoutPayloads records an hour of the demo's traffic in Redis and
+// returns the page's old update (the whole series) and its new one (the
+// live event with the current minute).
+func fanoutPayloads(b *testing.B) (series, live any) {
+	ctx := context.Background()
+	a, err := analytics.New(analytics.Config{Redis: redisbench.Client(b), Prefix: devenv.UniqueName(prefix) + ":{an}:", MaxBacklog: 1 << 40})
+	if err != nil {
+		b.Fatal(err)
+	}
+	gen := analytics.NewTraffic(1, 200_000)
+	now := time.Now()
+	for m := 59; m >= 0; m-- {
+		if _, err := a.Counters().Record(ctx, gen.Events(300, now.Add(-time.Duration(m)*time.Minute))); err != nil {
+			b.Fatal(err)
+		}
+	}
+	s, err := a.Series(ctx, 60)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rates := map[string]float64{}
+	for t, n := range s.Totals {
+		rates[t] = float64(n) / 3600
+	}
+	return s, analytics.Live{T: now.Unix(), Rates: rates, Totals: s.Totals, Uniques: s.Uniques, Backlog: 3,
+		From: s.From, Points: s.Points[len(s.Points)-1:]}
+}
+
+func fanout(b *testing.B, subscribers int, payload any) {
 	const fanoutUpdates = 5
 	hub := sse.NewHub()
 	mux := http.NewServeMux()
@@ -48,11 +95,11 @@ func BenchmarkFanout(b *testing.B) {
 	srv.Start()
 	defer srv.Close()
 	defer hub.Close()
-	payload := strings.Repeat("x", 8<<10)
 	exe, err := os.Executable()
 	if err != nil {
 		b.Fatal(err)
 	}
+	size, _ := json.Marshal(payload)
 	for b.Loop() {
 		topic := "fanout" + strconv.FormatInt(time.Now().UnixNano(), 10)
 		cmd := exec.Command(exe, "-test.run=^TestFanoutSubscribers$")
@@ -77,19 +124,25 @@ func BenchmarkFanout(b *testing.B) {
 		}
 		// Let the last subscriptions register with the hub.
 		time.Sleep(200 * time.Millisecond)
+		cpu0 := cpuTime()
 		for i := range fanoutUpdates {
 			if i > 0 {
 				time.Sleep(time.Second)
 			}
-			if err := hub.Publish(topic, "series", map[string]any{"at": time.Now().UnixNano(), "series": payload}); err != nil {
+			if err := hub.Publish(topic, "live", map[string]any{"at": time.Now().UnixNano(), "data": payload}); err != nil {
 				b.Fatal(err)
 			}
 		}
 		time.Sleep(2 * time.Second) // the last update's stragglers
+		srvCPU := cpuTime() - cpu0
 		_ = stdin.Close()
 		var lat []time.Duration
+		var subCPU time.Duration
 		for out.Scan() {
-			if us, err := strconv.ParseInt(out.Text(), 10, 64); err == nil {
+			if us, ok := strings.CutPrefix(out.Text(), "cpu "); ok {
+				n, _ := strconv.ParseInt(us, 10, 64)
+				subCPU = time.Duration(n) * time.Microsecond
+			} else if us, err := strconv.ParseInt(out.Text(), 10, 64); err == nil {
 				lat = append(lat, time.Duration(us)*time.Microsecond)
 			}
 		}
@@ -104,10 +157,13 @@ func BenchmarkFanout(b *testing.B) {
 			return float64(lat[min(int(p*float64(len(lat))), len(lat)-1)].Microseconds()) / 1000
 		}
 		b.ReportMetric(float64(connected), "subscribers")
+		b.ReportMetric(float64(len(size)), "payload-B")
 		b.ReportMetric(q(0.50), "p50-ms")
 		b.ReportMetric(q(0.99), "p99-ms")
 		b.ReportMetric(q(1), "max-ms")
 		b.ReportMetric(float64(len(lat))/float64(connected*fanoutUpdates), "delivered")
+		b.ReportMetric(float64(srvCPU.Microseconds())/1e3/fanoutUpdates, "srv-cpu-ms/update")
+		b.ReportMetric(float64(subCPU.Microseconds())/1e3/fanoutUpdates, "sub-cpu-ms/update")
 		if connected < subscribers {
 			b.Errorf("%d of %d subscribers connected", connected, subscribers)
 		}
@@ -148,15 +204,24 @@ func TestFanoutSubscribers(t *testing.T) {
 					connected.Done()
 				}
 			}()
-			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-			resp, err := client.Do(req)
-			if err != nil {
-				fmt.Fprintln(os.Stderr, "subscriber:", err)
-				return
+			// Reconnect as EventSource does: a loaded server may drop a
+			// connection while 10,000 arrive at once.
+			var resp *http.Response
+			for attempt := 0; ; attempt++ {
+				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+				var err error
+				if resp, err = client.Do(req); err == nil {
+					break
+				}
+				if attempt == 10 {
+					fmt.Fprintln(os.Stderr, "subscriber:", err)
+					return
+				}
+				time.Sleep(time.Duration(100+rand.IntN(400)) * time.Millisecond)
 			}
 			defer resp.Body.Close()
 			sc := bufio.NewScanner(resp.Body)
-			sc.Buffer(make([]byte, 0, 4<<10), 64<<10)
+			sc.Buffer(make([]byte, 0, 4<<10), 256<<10)
 			if !sc.Scan() { // the hub's retry hint: subscribed
 				return
 			}
@@ -183,10 +248,13 @@ func TestFanoutSubscribers(t *testing.T) {
 	}
 	connected.Wait()
 	fmt.Printf("connected %d\n", ok.Load())
+	cpu0 := cpuTime()
 	_, _ = io.Copy(io.Discard, os.Stdin)
+	cpu := cpuTime() - cpu0 // while the updates arrive, before the teardown
 	cancel()
 	done.Wait()
 	w := bufio.NewWriter(os.Stdout)
+	fmt.Fprintf(w, "cpu %d\n", cpu.Microseconds())
 	for _, d := range lat {
 		fmt.Fprintln(w, d.Microseconds())
 	}
