@@ -159,8 +159,8 @@ type prober struct {
 	url string
 
 	mu          sync.Mutex
-	fresh       []time.Duration // ack -> visible
-	roundTrip   []time.Duration // sent -> visible
+	fresh       []time.Duration       // ack -> visible
+	roundTrip   []time.Duration       // sent -> visible
 	acked       map[int64][]time.Time // minute -> ack time of its k-th probe
 	rollupFresh []time.Duration
 }
