@@ -93,3 +93,33 @@ func TestAppendBatchRoundTrip(t *testing.T) {
 	_, err = appendBatch(nil, 1, []Event{{Type: "a", User: "u", Value: &nan}})
 	require.Error(t, err, "NaN is no JSON number")
 }
+
+// Batch.UnmarshalJSON reads what json.Unmarshal would, by the fast path
+// for what appendBatch writes of plain events, by encoding/json otherwise.
+func TestBatchUnmarshalFast(t *testing.T) {
+	type plain Batch
+	v := 42.5
+	now := time.Now().UTC()
+	plainEvents := []Event{
+		{Type: "page_view", User: "u1", Time: now, Value: &v, Metadata: map[string]string{"country": "DE", "device": "mobile"}},
+		{Type: "click", User: "u2", Time: now.Add(time.Millisecond)},
+		{Type: "signup", User: "u3", Metadata: map[string]string{}},
+	}
+	awkward := append(append([]Event{}, plainEvents...), Event{Type: "click", User: `quote"é`, Time: now})
+	for _, events := range [][]Event{plainEvents, awkward, nil} {
+		data, err := appendBatch(nil, 99, events)
+		require.NoError(t, err)
+		var fast Batch
+		require.Equal(t, len(events) != len(awkward), decodeBatchFast(data, &fast), string(data))
+		var got Batch
+		require.NoError(t, json.Unmarshal(data, &got))
+		var want plain
+		require.NoError(t, json.Unmarshal(data, &want))
+		if len(want.Events) == 0 {
+			want.Events = []Event{}
+		}
+		require.Equal(t, Batch(want), got)
+	}
+	var b Batch
+	require.Error(t, json.Unmarshal([]byte(`{"at":"x","events":[]}`), &b))
+}

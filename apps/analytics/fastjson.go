@@ -1,5 +1,12 @@
 package analytics
 
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"time"
+)
+
 // decodeFast reads one event object without reflection, for the common
 // shape of an ingest line: the five known keys spelled exactly, each at
 // most once, strings of printable ASCII without escapes, metadata a flat
@@ -9,12 +16,21 @@ package analytics
 // it answers, it answers as encoding/json would (FuzzDecodeFast).
 func decodeFast(raw []byte) (w wireEvent, ok bool) {
 	d := scanner{b: raw}
+	if w, ok = d.event(); !ok {
+		return w, false
+	}
+	d.space()
+	return w, d.i == len(d.b)
+}
+
+// event reads one event object (see decodeFast) and stops after it.
+func (d *scanner) event() (w wireEvent, ok bool) {
+	raw := d.b
 	if !d.byte('{') {
 		return w, false
 	}
 	if d.byte('}') {
-		d.space()
-		return w, d.i == len(d.b)
+		return w, true
 	}
 	var seen uint8
 	for {
@@ -81,8 +97,88 @@ func decodeFast(raw []byte) (w wireEvent, ok bool) {
 			return w, false
 		}
 	}
+	return w, true
+}
+
+// UnmarshalJSON reads a stream entry: what appendBatch writes without
+// reflection, anything else with encoding/json (TestBatchUnmarshalFast).
+func (b *Batch) UnmarshalJSON(data []byte) error {
+	if decodeBatchFast(data, b) {
+		return nil
+	}
+	type plain Batch // without this method
+	*b = Batch{}
+	return json.Unmarshal(data, (*plain)(b))
+}
+
+// decodeBatchFast reads {"at":<int>,"events":[<event>,...]} with events
+// decodeFast reads and RFC 3339 timestamps, as encoding/json would.
+func decodeBatchFast(data []byte, b *Batch) bool {
+	d := scanner{b: data}
+	if !d.byte('{') {
+		return false
+	}
+	if k, ok := d.str(); !ok || string(k) != "at" || !d.byte(':') {
+		return false
+	}
 	d.space()
-	return w, d.i == len(d.b)
+	start := d.i
+	if !d.number() {
+		return false
+	}
+	at, err := strconv.ParseInt(string(data[start:d.i]), 10, 64)
+	if err != nil {
+		return false
+	}
+	if !d.byte(',') {
+		return false
+	}
+	if k, ok := d.str(); !ok || string(k) != "events" || !d.byte(':') || !d.byte('[') {
+		return false
+	}
+	events := make([]Event, 0, bytes.Count(data, []byte(`"eventType"`)))
+	if !d.byte(']') {
+		for {
+			w, ok := d.event()
+			if !ok || w.Type == nil || w.User == nil {
+				return false
+			}
+			e := Event{Type: *w.Type, User: *w.User, Metadata: w.Metadata}
+			if len(w.Time) > 0 {
+				if w.Time[0] != '"' {
+					return false
+				}
+				t, err := time.Parse(time.RFC3339Nano, string(w.Time[1:len(w.Time)-1]))
+				if err != nil {
+					return false
+				}
+				e.Time = t
+			}
+			if len(w.Value) > 0 {
+				f, err := strconv.ParseFloat(string(w.Value), 64)
+				if err != nil {
+					return false
+				}
+				e.Value = &f
+			}
+			events = append(events, e)
+			if d.byte(']') {
+				break
+			}
+			if !d.byte(',') {
+				return false
+			}
+		}
+	}
+	if !d.byte('}') {
+		return false
+	}
+	d.space()
+	if d.i != len(d.b) {
+		return false
+	}
+	b.Accepted, b.Events = at, events
+	return true
 }
 
 // scanner is decodeFast's cursor.
