@@ -203,12 +203,18 @@ func (c *Counters) Backlog(ctx context.Context) (int64, error) {
 }
 
 // checkBacklog refreshes the backlog at most once a second, by one caller
-// at a time; the others use the last figure.
-func (c *Counters) checkBacklog(ctx context.Context) error {
+// at a time, in the background: no batch waits for the four round trips
+// (XINFO, XPENDING, XTRIM, XLEN), and a slow or failed check leaves the
+// last figure in force until the next one — trimming less never drops work.
+func (c *Counters) checkBacklog(ctx context.Context) {
 	if c.now().UnixMilli()-c.checkedAt.Load() < 1000 || !c.checkMu.TryLock() {
-		return nil
+		return
 	}
-	defer c.checkMu.Unlock()
-	_, err := c.Backlog(ctx)
-	return err
+	c.checkedAt.Store(c.now().UnixMilli())
+	go func() {
+		defer c.checkMu.Unlock()
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		_, _ = c.Backlog(cctx)
+	}()
 }

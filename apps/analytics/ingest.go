@@ -128,9 +128,7 @@ func (c *Counters) Record(ctx context.Context, events []Event) ([]string, error)
 	if len(events) == 0 {
 		return nil, nil
 	}
-	if err := c.checkBacklog(ctx); err != nil {
-		return nil, fmt.Errorf("analytics: backlog: %w", err)
-	}
+	c.checkBacklog(ctx)
 	if c.backlog.Load() > c.maxBacklog {
 		return nil, ErrBacklogFull
 	}
