@@ -40,22 +40,17 @@ func (d *scanner) event() (w wireEvent, ok bool) {
 		}
 		var bit uint8
 		switch string(key) {
-		case "eventType":
-			bit = 1
+		case "eventType", "userId":
 			s, ok := d.str()
 			if !ok {
 				return w, false
 			}
-			t := string(s)
-			w.Type = &t
-		case "userId":
-			bit = 2
-			s, ok := d.str()
-			if !ok {
-				return w, false
+			v := string(s)
+			if bit = 1; key[0] == 'u' {
+				bit, w.User = 2, &v
+			} else {
+				w.Type = &v
 			}
-			u := string(s)
-			w.User = &u
 		case "timestamp":
 			bit = 4
 			d.space()
