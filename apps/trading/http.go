@@ -204,10 +204,21 @@ func (a *API) place(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
-	o, err := a.store.Place(r.Context(), &req, nil)
-	if err != nil {
-		fail(w, a.Logger, err)
-		return
+	var o *db.Order
+	if a.node.placer != nil {
+		// Answered once reserved in PostgreSQL and durable in the journal.
+		p, err := a.node.Place(r.Context(), &req)
+		if err != nil {
+			fail(w, a.Logger, err)
+			return
+		}
+		o = p.Order
+	} else {
+		var err error
+		if o, err = a.store.Place(r.Context(), &req, nil); err != nil {
+			fail(w, a.Logger, err)
+			return
+		}
 	}
 	writeJSON(w, http.StatusCreated, ViewOf(o))
 }

@@ -34,8 +34,11 @@ type NodeConfig struct {
 	// StreamMaxLen bounds each market-data stream (XADD MAXLEN ~; default 100000).
 	StreamMaxLen int64
 	// Poll is the outbox poll interval when nothing wakes the relay (default 20ms).
-	Poll   time.Duration
-	Logger *slog.Logger
+	Poll time.Duration
+	// PlaceShards and PlaceBatch tune the node's placer (Node.Place; see
+	// PlacerOpts.Shards and MaxBatch).
+	PlaceShards, PlaceBatch int
+	Logger                  *slog.Logger
 }
 
 // Node is the engine process: it relays committed orders from the outbox
@@ -57,9 +60,12 @@ type Node struct {
 	events    map[string]chan engine.Event
 	tops      map[string]*top
 	settled   map[string]*atomic.Uint64
-	journaled map[uint64]bool // outbox ids in the journal
+	journaled map[uint64]uint8 // outbox ids being appended to the journal (refClaimed) or in it (refDurable); under jmu
+	jmu       sync.Mutex
+	jcond     *sync.Cond // on jmu: claims settled
 
-	relayMu  sync.Mutex // held while a batch goes into the journal
+	placer   *Placer
+	relayMu  sync.Mutex // held while the relay reads the outbox and journals it
 	wake     chan struct{}
 	cancel   context.CancelFunc
 	relayWG  sync.WaitGroup
@@ -129,8 +135,9 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 	n := &Node{
 		cfg: cfg, store: cfg.Store, log: cfg.Logger, markets: cfg.Store.markets,
 		events: map[string]chan engine.Event{}, tops: map[string]*top{}, settled: map[string]*atomic.Uint64{},
-		journaled: map[uint64]bool{}, wake: make(chan struct{}, 1), subs: map[chan Update]struct{}{},
+		journaled: map[uint64]uint8{}, wake: make(chan struct{}, 1), subs: map[chan Update]struct{}{},
 	}
+	n.jcond = sync.NewCond(&n.jmu)
 	if n.log == nil {
 		n.log = slog.New(slog.DiscardHandler)
 	}
@@ -182,7 +189,7 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 		}
 	}
 	jr, err := journal.Open(cfg.JournalPath, func(e journal.Entry) error {
-		n.journaled[e.Ref] = true
+		n.journaled[e.Ref] = refDurable
 		submit(&e)
 		return nil
 	}, &journal.Options{Apply: func(batch []journal.Entry) {
@@ -197,6 +204,7 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 	}
 	n.jr = jr
 	cfg.Store.OnCommit(n.Wake)
+	n.placer = cfg.Store.NewPlacer(&PlacerOpts{Shards: cfg.PlaceShards, MaxBatch: cfg.PlaceBatch, AfterCommit: n.JournalPlaced, Logger: n.log})
 	n.relayWG.Add(1)
 	go n.relay(runCtx)
 	return n, nil
@@ -229,6 +237,7 @@ func (n *Node) Trades() int64 { return n.trades.Load() }
 // Close stops the relay, lets the journal and the books finish what they
 // hold, settles the remaining events and stops.
 func (n *Node) Close() error {
+	n.placer.Close()
 	n.cancel()
 	n.relayWG.Wait()
 	err := n.jr.Close()
@@ -287,10 +296,16 @@ func (n *Node) relayOnce(ctx context.Context) (int, error) {
 			rows.Close()
 			return 0, err
 		}
-		ids = append(ids, ref)
-		if n.journaled[uint64(ref)] {
+		switch n.claim(uint64(ref)) {
+		case refDurable:
+			ids = append(ids, ref)
+			continue
+		case refClaimed:
+			// Another caller is appending it: mark it relayed on a later
+			// pass, once it is durable, never before.
 			continue
 		}
+		ids = append(ids, ref)
 		m := n.markets[sym]
 		e := journal.Entry{Ref: uint64(ref), Symbol: sym, Cmd: engine.Command{OrderID: uint64(orderID), Account: uint64(account)}}
 		switch op {
@@ -315,11 +330,12 @@ func (n *Node) relayOnce(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	if len(entries) > 0 {
-		if _, err := n.jr.AppendBatch(ctx, entries); err != nil {
+		// Without cancel: a cancelled Append may still journal the
+		// entries, and the claims must say exactly what is durable.
+		_, err := n.jr.AppendBatch(context.WithoutCancel(ctx), entries)
+		n.settleClaims(entries, err)
+		if err != nil {
 			return 0, err
-		}
-		for _, e := range entries {
-			n.journaled[e.Ref] = true
 		}
 	}
 	if len(ids) > 0 {
@@ -328,6 +344,96 @@ func (n *Node) relayOnce(ctx context.Context) (int, error) {
 		}
 	}
 	return len(ids), nil
+}
+
+// The states of an outbox id in Node.journaled.
+const (
+	refClaimed uint8 = 1 // being appended by some caller
+	refDurable uint8 = 2 // in the journal (fsynced)
+)
+
+// claim reserves an outbox id for the journal. It returns 0 to the first
+// caller, who must append it and then call settle; otherwise the id's
+// state (refClaimed while that append runs, refDurable after).
+func (n *Node) claim(ref uint64) uint8 {
+	n.jmu.Lock()
+	defer n.jmu.Unlock()
+	if st := n.journaled[ref]; st != 0 {
+		return st
+	}
+	n.journaled[ref] = refClaimed
+	return 0
+}
+
+// settle records the outcome of appending claimed entries: durable, or
+// (when the append failed) free to be claimed again.
+func (n *Node) settleClaims(entries []journal.Entry, err error) {
+	n.jmu.Lock()
+	defer n.jmu.Unlock()
+	for i := range entries {
+		if err != nil {
+			delete(n.journaled, entries[i].Ref)
+		} else {
+			n.journaled[entries[i].Ref] = refDurable
+		}
+	}
+	n.jcond.Broadcast()
+}
+
+// JournalPlaced appends committed placements to the journal and returns
+// once they are durable there and handed to the engine: the AfterCommit
+// of a Placer (see Node.Placer), so that an order is acknowledged only
+// when it is reserved in PostgreSQL and journaled. Their outbox rows stay
+// unrelayed until the relay's next pass marks them (it skips what is
+// journaled); after a crash between the commit and the journal the relay
+// journals them instead.
+func (n *Node) JournalPlaced(ctx context.Context, placed []Placed) error {
+	entries := make([]journal.Entry, 0, len(placed))
+	for i := range placed {
+		p := &placed[i]
+		if n.claim(uint64(p.OutboxID)) != 0 {
+			continue // the relay has it: wait for it below
+		}
+		entries = append(entries, journal.Entry{Ref: uint64(p.OutboxID), Symbol: p.Order.Symbol, Cmd: p.Cmd})
+	}
+	if len(entries) > 0 {
+		_, err := n.jr.AppendBatch(context.WithoutCancel(ctx), entries)
+		n.settleClaims(entries, err)
+		if err != nil {
+			return err
+		}
+	}
+	if len(entries) == len(placed) {
+		return nil
+	}
+	// Some were claimed by the relay: acknowledge them only once durable.
+	n.jmu.Lock()
+	defer n.jmu.Unlock()
+	for i := range placed {
+		for {
+			st := n.journaled[uint64(placed[i].OutboxID)]
+			if st == refDurable {
+				break
+			}
+			if st == 0 {
+				return errors.New("trading: the relay failed to journal a placed order")
+			}
+			n.jcond.Wait()
+		}
+	}
+	return nil
+}
+
+// Place places r with the node's placer: batched with concurrent
+// placements in one Serializable transaction (group commit), then
+// journaled with them (group commit again), so it returns once the order
+// is reserved in PostgreSQL and durable in the journal, on its way to the
+// book. A *RejectError means nothing was reserved.
+func (n *Node) Place(ctx context.Context, r *OrderRequest) (*Placed, error) {
+	if n.placer == nil {
+		return nil, errors.New("trading: node not started")
+	}
+	return n.placer.Place(ctx, r)
 }
 
 // settler applies one symbol's events in batches.

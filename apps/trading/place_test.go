@@ -2,6 +2,9 @@ package trading
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -121,4 +124,109 @@ func TestPlaceMatchSettle(t *testing.T) {
 	cnt, err := e.mongo.Collection(AuditCollection).CountDocuments(ctx, map[string]any{"_id": "BTC-USD:1"})
 	require.NoError(t, err)
 	require.Equal(t, int64(1), cnt)
+}
+
+// One batch: valid orders, a refused one, two orders of one account in
+// one currency (the second finds the first's reservation), and one the
+// funds no longer cover; each gets its own outcome, and conservation holds.
+func TestPlaceBatchReservesInRequestOrder(t *testing.T) {
+	e := setup(t)
+	ctx := context.Background()
+	alice, err := e.store.CreateAccount(ctx, "alice", map[string]string{"USD": "1000", "BTC": "1"})
+	require.NoError(t, err)
+	bob, err := e.store.CreateAccount(ctx, "bob", map[string]string{"USD": "50", "BTC": "1"})
+	require.NoError(t, err)
+	reqs := []*OrderRequest{
+		{AccountID: alice, Symbol: "BTC-USD", Side: "buy", Price: "600", Quantity: "1"},  // holds 600 USD
+		{AccountID: bob, Symbol: "BTC-USD", Side: "sell", Price: "100", Quantity: "0.5"}, // holds 0.5 BTC
+		{AccountID: alice, Symbol: "BTC-USD", Side: "buy", Price: "0", Quantity: "1"},    // bad price
+		{AccountID: alice, Symbol: "BTC-USD", Side: "buy", Price: "500", Quantity: "1"},  // 400 USD left: refused
+		{AccountID: alice, Symbol: "BTC-USD", Side: "buy", Price: "400", Quantity: "1"},  // exactly the rest
+		{AccountID: bob, Symbol: "BTC-USD", Side: "buy", Price: "40", Quantity: "1"},     // 40 of bob's 50 USD
+		nil,
+	}
+	res, err := e.store.PlaceBatch(ctx, reqs, nil)
+	require.NoError(t, err)
+	require.Len(t, res, len(reqs))
+	codes := make([]string, len(res))
+	ids := map[int64]bool{}
+	for i, r := range res {
+		var re *RejectError
+		if errors.As(r.Err, &re) {
+			codes[i] = re.Code
+			continue
+		}
+		require.NoError(t, r.Err)
+		require.NotNil(t, r.Order)
+		require.Equal(t, uint64(r.Order.ID), r.Cmd.OrderID)
+		require.NotZero(t, r.OutboxID)
+		ids[r.Order.ID] = true
+		o, err := e.store.Order(ctx, r.Order.ID)
+		require.NoError(t, err)
+		require.Equal(t, Text(r.Order.Hold), Text(o.Hold), "the returned order is the recorded one")
+		require.Equal(t, db.OrderStatusPending, o.Status)
+	}
+	require.Equal(t, []string{"", "", "bad_price", "insufficient_funds", "", "", "bad_request"}, codes)
+	require.Len(t, ids, 4)
+	avail, reserved := balance(t, e, alice, "USD")
+	require.Equal(t, "0", avail)
+	require.Equal(t, "1000", reserved)
+	avail, reserved = balance(t, e, bob, "USD")
+	require.Equal(t, "10", avail)
+	require.Equal(t, "40", reserved)
+	var outbox int
+	require.NoError(t, e.pool.QueryRow(ctx, `SELECT count(*) FROM order_outbox o JOIN orders x ON x.id = o."orderId" WHERE o.op = 'place'`).Scan(&outbox))
+	require.Equal(t, 4, outbox, "one outbox row per placed order")
+	noViolations(t, e)
+}
+
+// Node.Place answers only when the order is journaled: the journal holds
+// it on return, and concurrent placements share transactions and fsyncs
+// yet each order reaches the book once.
+func TestNodePlaceAcknowledgesAfterJournal(t *testing.T) {
+	e := setup(t)
+	ctx := context.Background()
+	n := e.node(t)
+	defer n.Close()
+	var accounts []int
+	for i := range 8 {
+		a, err := e.store.CreateAccount(ctx, fmt.Sprintf("t%d", i), map[string]string{"USD": "100000", "BTC": "100"})
+		require.NoError(t, err)
+		accounts = append(accounts, a)
+	}
+	const per = 25
+	var wg sync.WaitGroup
+	errs := make(chan error, len(accounts)*per)
+	for i, a := range accounts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range per {
+				side, price := "buy", "99"
+				if (i+k)%2 == 1 {
+					side, price = "sell", "100"
+				}
+				p, err := n.Place(ctx, &OrderRequest{AccountID: a, Symbol: "BTC-USD", Side: side, Price: price, Quantity: "0.01"})
+				if err == nil && n.jr.LastRef() < uint64(p.OutboxID) {
+					err = fmt.Errorf("order %d answered before its outbox row %d was journaled", p.Order.ID, p.OutboxID)
+				}
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	batches, _ := e.store.BatchStats()
+	require.Less(t, batches, int64(len(accounts)*per), "concurrent placements share transactions")
+	waitSettled(t, e, n)
+	var open int
+	for _, m := range e.store.Markets() {
+		require.NoError(t, n.Engine().Do(ctx, m.Symbol, func(b *engineBook) { open += b.Open() }))
+	}
+	require.Equal(t, len(accounts)*per, open, "every order rests in the book once")
+	require.Equal(t, uint64(len(accounts)*per), n.jr.LastSeq(), "journaled once each, by the placer or the relay")
+	noViolations(t, e)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -60,6 +61,11 @@ type Store struct {
 	wake    func()
 
 	placed, attempts atomic.Int64
+	batches          atomic.Int64
+	batchAttempts    atomic.Int64
+
+	seqMu    sync.Mutex
+	placeSQL string // sqlPlaceBatch with the id sequences filled in
 }
 
 // NewStore returns a Store on pool (whose database holds the schema).
