@@ -35,6 +35,14 @@ type NodeConfig struct {
 	StreamMaxLen int64
 	// Poll is the outbox poll interval when nothing wakes the relay (default 20ms).
 	Poll time.Duration
+	// SnapshotPath is where snapshots go (default JournalPath + ".snap").
+	SnapshotPath string
+	// SnapshotEvery takes a snapshot (and compacts the journal) at this
+	// interval; 0 takes none unless Node.Snapshot is called.
+	SnapshotEvery time.Duration
+	// JournalSegment is the number of entries per journal segment file
+	// (journal.Options.SegmentEntries; default 1<<20).
+	JournalSegment int
 	// PlaceShards and PlaceBatch tune the node's placer (Node.Place; see
 	// PlacerOpts.Shards and MaxBatch).
 	PlaceShards, PlaceBatch int
@@ -64,12 +72,16 @@ type Node struct {
 	jmu       sync.Mutex
 	jcond     *sync.Cond // on jmu: claims settled
 
-	placer   *Placer
-	relayMu  sync.Mutex // held while the relay reads the outbox and journals it
-	wake     chan struct{}
-	cancel   context.CancelFunc
-	relayWG  sync.WaitGroup
-	settleWG sync.WaitGroup
+	placer *Placer
+	snapMu sync.Mutex // one snapshot at a time
+
+	closeOnce sync.Once
+	closeErr  error
+	relayMu   sync.Mutex // held while the relay reads the outbox and journals it
+	wake      chan struct{}
+	cancel    context.CancelFunc
+	relayWG   sync.WaitGroup
+	settleWG  sync.WaitGroup
 
 	subMu sync.Mutex
 	subs  map[chan Update]struct{}
@@ -170,11 +182,27 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 		return nil, err
 	}
 	n.eng = eng
+	snap, err := ReadSnapshot(snapshotPath(cfg))
+	if err != nil {
+		eng.Close()
+		return nil, err
+	}
 	for _, sym := range symbols {
 		t := n.tops[sym]
-		if err := eng.Do(ctx, sym, func(b *engine.Book) { t.book = b }); err != nil {
+		var rerr error
+		if err := eng.Do(ctx, sym, func(b *engine.Book) {
+			t.book = b
+			if snap != nil {
+				// Everything the snapshot holds was settled before it
+				// was written.
+				rerr = snap.restore(sym, b)
+				n.settled[sym].Store(b.Seq())
+				t.seq.Store(b.Seq())
+				t.update()
+			}
+		}); err != nil || rerr != nil {
 			eng.Close()
-			return nil, err
+			return nil, cmp.Or(err, rerr)
 		}
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -196,7 +224,7 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 		for i := range batch {
 			submit(&batch[i])
 		}
-	}})
+	}, SegmentEntries: cfg.JournalSegment, From: snapFrom(snap)})
 	if err != nil {
 		eng.Close()
 		cancel()
@@ -207,7 +235,18 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 	n.placer = cfg.Store.NewPlacer(&PlacerOpts{Shards: cfg.PlaceShards, MaxBatch: cfg.PlaceBatch, AfterCommit: n.JournalPlaced, Logger: n.log})
 	n.relayWG.Add(1)
 	go n.relay(runCtx)
+	if cfg.SnapshotEvery > 0 {
+		n.relayWG.Add(1)
+		go n.snapshotLoop(runCtx, cfg.SnapshotEvery)
+	}
 	return n, nil
+}
+
+func snapFrom(s *Snapshot) uint64 {
+	if s == nil {
+		return 0
+	}
+	return s.JournalSeq
 }
 
 // Wake makes the relay look at the outbox now.
@@ -236,17 +275,20 @@ func (n *Node) Trades() int64 { return n.trades.Load() }
 
 // Close stops the relay, lets the journal and the books finish what they
 // hold, settles the remaining events and stops.
+// Calling it again does nothing.
 func (n *Node) Close() error {
-	n.placer.Close()
-	n.cancel()
-	n.relayWG.Wait()
-	err := n.jr.Close()
-	n.eng.Close()
-	for _, ch := range n.events {
-		close(ch)
-	}
-	n.settleWG.Wait()
-	return err
+	n.closeOnce.Do(func() {
+		n.placer.Close()
+		n.cancel()
+		n.relayWG.Wait()
+		n.closeErr = n.jr.Close()
+		n.eng.Close()
+		for _, ch := range n.events {
+			close(ch)
+		}
+		n.settleWG.Wait()
+	})
+	return n.closeErr
 }
 
 // relay moves committed outbox rows into the journal, in outbox order,

@@ -62,6 +62,8 @@ const sqlPlaceBatch = `WITH r AS (
 )
 SELECT idx, id, xid, (SELECT max("createdAt") FROM o) AS created FROM ids`
 
+const sqlIndexOnly = `SELECT set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`
+
 // PlaceBatch places several orders in one Serializable transaction (one
 // commit, so one WAL flush, for all of them), retried as a whole on
 // serialization failures. Each request is validated first; a refused one
@@ -130,6 +132,14 @@ func (s *Store) placeItems(ctx context.Context, items []placeItem, opts *PlaceOp
 		s.batchAttempts.Add(1)
 		for i := range res {
 			res[i] = PlaceResult{Err: errInsufficient}
+		}
+		// Find each balance through its unique index, one row at a time
+		// (nested loop): a sequential scan, or a hash or merge join over
+		// the whole table, would take a predicate lock on every balance
+		// and make every concurrent placement and settlement a
+		// serialization conflict.
+		if _, err := orm.ExecRaw(ctx, tx.DB(), orm.Raw(sqlIndexOnly)); err != nil {
+			return err
 		}
 		for _, round := range rounds {
 			if err := s.placeRound(ctx, tx, items, round, res); err != nil {

@@ -3,13 +3,10 @@ package trading
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/polystore/polystore/apps/trading/engine"
-	"github.com/polystore/polystore/apps/trading/journal"
 )
 
 // DepthLevel is one price of a book side, as exact decimals.
@@ -112,63 +109,47 @@ type ReplayResult struct {
 }
 
 // ReplayCheck rebuilds every book from a copy of the journal, as a
-// restarted node would, and returns its state hash next to the live
-// book's at the same journal position. The relay pauses while the copy
-// is taken.
+// restarted node would — from the start when the journal still holds
+// every entry, else from the snapshot and the journal after it — and
+// returns its state hash next to the live book's at the same journal
+// position. The journal pauses while the copy is taken.
 func (n *Node) ReplayCheck(ctx context.Context) ([]ReplayResult, error) {
 	dir, err := os.MkdirTemp("", "trading-replay-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	copyPath := filepath.Join(dir, "journal")
 	live := map[string]uint64{}
-	err = func() error {
-		n.relayMu.Lock()
-		defer n.relayMu.Unlock()
-		size := int64(n.jr.LastSeq()) * journal.RecordSize
+	var copyPath string
+	var snap *Snapshot
+	n.snapMu.Lock() // the snapshot and the segments must match: no compaction meanwhile
+	compacted := n.jr.FirstSeq() > 1
+	err = n.jr.AtDurable(func(uint64) error {
 		for _, m := range n.store.list {
 			if err := n.eng.Do(ctx, m.Symbol, func(b *engine.Book) { live[m.Symbol] = b.StateHash() }); err != nil {
 				return err
 			}
 		}
-		src, err := os.Open(n.cfg.JournalPath)
-		if err != nil {
-			return err
-		}
-		defer src.Close()
-		dst, err := os.Create(copyPath)
-		if err != nil {
-			return err
-		}
-		if _, err := io.CopyN(dst, src, size); err != nil {
-			dst.Close()
+		var err error
+		if copyPath, err = copyJournal(n.cfg.JournalPath, dir); err != nil {
 			return fmt.Errorf("trading: copy the journal: %w", err)
 		}
-		return dst.Close()
-	}()
-	if err != nil {
-		return nil, err
-	}
-	books := map[string]*engine.Book{}
-	for _, m := range n.store.list {
-		books[m.Symbol] = engine.NewBook(nil, nil)
-	}
-	jr, err := journal.Open(copyPath, func(e journal.Entry) error {
-		if b, ok := books[e.Symbol]; ok {
-			b.Apply(&e.Cmd)
+		if compacted {
+			snap, err = ReadSnapshot(n.SnapshotPath())
 		}
-		return nil
-	}, &journal.Options{NoSync: true})
+		return err
+	})
+	n.snapMu.Unlock()
 	if err != nil {
 		return nil, err
 	}
-	if err := jr.Close(); err != nil {
+	replayed, err := rebuildBooks(n.store.list, snap, copyPath)
+	if err != nil {
 		return nil, err
 	}
-	out := make([]ReplayResult, 0, len(books))
+	out := make([]ReplayResult, 0, len(replayed))
 	for _, m := range n.store.list {
-		out = append(out, ReplayResult{Symbol: m.Symbol, LiveHash: live[m.Symbol], ReplayHash: books[m.Symbol].StateHash()})
+		out = append(out, ReplayResult{Symbol: m.Symbol, LiveHash: live[m.Symbol], ReplayHash: replayed[m.Symbol]})
 	}
 	return out, nil
 }

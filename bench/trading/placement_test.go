@@ -62,11 +62,15 @@ func placeBefore(ctx context.Context, client *db.Client, account int, side strin
 
 // BenchmarkPlacement: Serializable placement in PostgreSQL (reserve funds,
 // insert the order and its outbox row, retry on 40001/40P01) from 16
-// goroutines over 200 accounts, as first built ("before") and now
-// ("after"), each on a fresh database in the same run; reports orders/s,
-// p50/p99 and the retry rate (retries per committed order).
+// goroutines over 200 accounts, as first built ("before"), one order per
+// transaction through the generated client ("after": Store.Place), and
+// with group commit ("batched": Store.NewPlacer, concurrent orders share
+// one transaction of one statement per round), each on a fresh database
+// in the same run; reports orders/s, p50/p99, the retry rate (orders
+// re-run after a serialization failure, per committed order), orders per
+// transaction, and this process's CPU time per order.
 func BenchmarkPlacement(b *testing.B) {
-	for _, variant := range []string{"before", "after"} {
+	for _, variant := range []string{"before", "after", "batched"} {
 		b.Run(variant, func(b *testing.B) {
 			ctx := context.Background()
 			cfg, err := pgxpool.ParseConfig(devenv.PostgresURL(b))
@@ -97,9 +101,15 @@ func BenchmarkPlacement(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			var placer *trading.Placer
+			if variant == "batched" {
+				placer = store.NewPlacer(nil)
+				defer placer.Close()
+			}
 			var mu sync.Mutex
 			var lat []time.Duration
 			var attemptsBefore int64
+			cpu0, pg0 := processCPU(), pgCPU(ctx, pool)
 			b.SetParallelism(8) // 16 goroutines on 2 cores
 			b.ResetTimer()
 			start := time.Now()
@@ -115,11 +125,15 @@ func BenchmarkPlacement(b *testing.B) {
 					ticks := int64(2_000_000 + rng.IntN(10_000))
 					t0 := time.Now()
 					var err error
-					if variant == "before" {
+					req := &trading.OrderRequest{AccountID: account, Symbol: "BTC-USD", Side: side,
+						Price: fmt.Sprintf("%d.%02d", ticks/100, ticks%100), Quantity: "0.01"}
+					switch variant {
+					case "before":
 						err = placeBefore(ctx, store.Client(), account, side, ticks, 100, &attemptsBefore, &mu)
-					} else {
-						_, err = store.Place(ctx, &trading.OrderRequest{AccountID: account, Symbol: "BTC-USD", Side: side,
-							Price: fmt.Sprintf("%d.%02d", ticks/100, ticks%100), Quantity: "0.01"}, nil)
+					case "after":
+						_, err = store.Place(ctx, req, nil)
+					default:
+						_, err = placer.Place(ctx, req)
 					}
 					if err != nil {
 						b.Error(err)
@@ -132,6 +146,7 @@ func BenchmarkPlacement(b *testing.B) {
 				mu.Unlock()
 			})
 			elapsed := time.Since(start)
+			cpu, pgcpu := processCPU()-cpu0, pgCPU(ctx, pool)-pg0
 			b.StopTimer()
 			if len(lat) == 0 {
 				return
@@ -145,6 +160,12 @@ func BenchmarkPlacement(b *testing.B) {
 			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 			b.ReportMetric(100*float64(attempts-placed)/float64(placed), "retry-%")
+			b.ReportMetric(float64(cpu.Microseconds())/float64(len(lat)), "client-cpu-µs/order")
+			b.ReportMetric(float64(pgcpu.Microseconds())/float64(len(lat)), "pg-cpu-µs/order")
+			if variant == "batched" {
+				batches, _ := store.BatchStats()
+				b.ReportMetric(float64(len(lat))/float64(batches), "orders/tx")
+			}
 		})
 	}
 }

@@ -234,3 +234,29 @@ func TestBookMatchesReference(t *testing.T) {
 		}
 	})
 }
+
+// A book restored from a state taken mid-mix has the same hash and,
+// fed the rest of the mix, emits exactly the same events as the original.
+func TestRestoreContinuesIdentically(t *testing.T) {
+	mix := GenerateMix(5, 6000, nil)
+	a := &recorder{}
+	orig := NewBook(a, nil)
+	for i := range mix[:3000] {
+		orig.Apply(&mix[i])
+	}
+	st := orig.State()
+	require.NotEmpty(t, st.Orders, "the cut has resting orders")
+	rb := &recorder{}
+	restored := NewBook(rb, nil)
+	require.NoError(t, restored.Restore(&st))
+	require.Equal(t, orig.StateHash(), restored.StateHash())
+	require.ErrorIs(t, restored.Restore(&st), ErrNotEmpty)
+	a.events = nil
+	for i := range mix[3000:] {
+		c := mix[3000+i]
+		orig.Apply(&c)
+		restored.Apply(&c)
+	}
+	require.Equal(t, a.events, rb.events)
+	require.Equal(t, orig.StateHash(), restored.StateHash())
+}

@@ -2,6 +2,7 @@ package journal
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -9,6 +10,10 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/polystore/polystore/apps/trading/engine"
@@ -62,15 +67,30 @@ type Options struct {
 	Apply func(batch []Entry)
 	// NoSync skips fsync (benchmarks of the journal's own cost only).
 	NoSync bool
+	// SegmentEntries starts a new segment file once the current one holds
+	// this many records (default 1<<20, 80 MiB), so that Compact can drop
+	// whole old segments.
+	SegmentEntries int
+	// From skips the entries up to this sequence number at Open (they are
+	// in a snapshot): they are not passed to replay, and segments holding
+	// only such entries are not read at all.
+	From uint64
 }
 
 // Journal is an append-only file of engine inputs. Append returns once the
 // entry is on disk (fsync) and has been handed to Apply; concurrent
 // Appends share one write and one fsync (group commit).
 type Journal struct {
+	path   string
 	f      *os.File
 	apply  func([]Entry)
 	noSync bool
+
+	segMax  int
+	segMu   sync.Mutex // held by the writer while it writes, applies and rotates
+	segs    []segment  // oldest first; the last is f
+	inSeg   int        // records in the current segment
+	durable uint64     // last sequence number written, synced and applied
 
 	mu     sync.Mutex
 	cur    *batch
@@ -92,48 +112,129 @@ type batch struct {
 
 func newBatch() *batch { return &batch{done: make(chan struct{})} }
 
+// segment is one file of the journal: path holds the entries from first
+// (path itself is the first segment; later ones are path.<first seq>).
+type segment struct {
+	path  string
+	first uint64
+}
+
+// segments lists the journal's files, oldest first. The first segment,
+// path itself, starts at 1 unless compaction removed it.
+func segments(path string) ([]segment, error) {
+	var out []segment
+	if _, err := os.Stat(path); err == nil {
+		out = append(out, segment{path: path, first: 1})
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	names, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range names {
+		rest, ok := strings.CutPrefix(d.Name(), base+".")
+		if !ok || len(rest) != 20 {
+			continue
+		}
+		first, err := strconv.ParseUint(rest, 10, 64)
+		if err != nil {
+			continue
+		}
+		out = append(out, segment{path: filepath.Join(dir, d.Name()), first: first})
+	}
+	slices.SortFunc(out, func(a, b segment) int { return cmp.Compare(a.first, b.first) })
+	return out, nil
+}
+
+func segmentPath(path string, first uint64) string {
+	if first == 1 {
+		return path
+	}
+	return fmt.Sprintf("%s.%020d", path, first)
+}
+
 // Open opens (or creates) the journal at path, passes every intact entry
-// to replay in order, cuts off a torn tail left by a crash, and starts the
-// writer. A nil replay skips the entries.
+// (after opts.From) to replay in order, cuts off a torn tail left by a
+// crash, and starts the writer. A nil replay skips the entries.
 func Open(path string, replay func(Entry) error, opts *Options) (*Journal, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	j := &Journal{f: f, cur: newBatch(), next: 1, kick: make(chan struct{}, 1), done: make(chan struct{})}
+	j := &Journal{path: path, cur: newBatch(), next: 1, kick: make(chan struct{}, 1), done: make(chan struct{}), segMax: 1 << 20}
+	var from uint64
 	if opts != nil {
-		j.apply, j.noSync = opts.Apply, opts.NoSync
+		j.apply, j.noSync, from = opts.Apply, opts.NoSync, opts.From
+		if opts.SegmentEntries > 0 {
+			j.segMax = opts.SegmentEntries
+		}
 	}
-	good, err := j.replay(replay)
+	segs, err := segments(path)
 	if err != nil {
-		f.Close()
 		return nil, err
 	}
-	if err := f.Truncate(good); err != nil {
-		f.Close()
-		return nil, err
+	if len(segs) == 0 {
+		segs = []segment{{path: path, first: max(from+1, 1)}}
+		segs[0].path = segmentPath(path, segs[0].first)
 	}
-	if _, err := f.Seek(good, io.SeekStart); err != nil {
-		f.Close()
-		return nil, err
+	if segs[0].first > from+1 {
+		return nil, fmt.Errorf("journal: entries %d to %d are gone (compacted) but not in the snapshot", from+1, segs[0].first-1)
 	}
+	j.next = segs[0].first
+	for i, sg := range segs {
+		last := i == len(segs)-1
+		if !last && segs[i+1].first <= from+1 {
+			j.next = segs[i+1].first // only entries the snapshot has
+			continue
+		}
+		if j.next != sg.first {
+			return nil, &CorruptError{Offset: 0, Reason: fmt.Sprintf("segment %s starts at %d where %d was expected", sg.path, sg.first, j.next)}
+		}
+		f, err := os.OpenFile(sg.path, os.O_RDWR|os.O_CREATE, 0o644)
+		if err != nil {
+			return nil, err
+		}
+		good, n, err := j.replay(f, from, replay, last)
+		if err == nil && last {
+			if err = f.Truncate(good); err == nil {
+				_, err = f.Seek(good, io.SeekStart)
+			}
+		}
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		if last {
+			j.f, j.inSeg = f, n
+		} else {
+			f.Close()
+		}
+	}
+	j.segs = segs
+	j.durable = j.next - 1
 	go j.writer()
 	return j, nil
 }
 
-// replay reads records until the end or the first damaged one and returns
-// the length of the intact prefix.
-func (j *Journal) replay(fn func(Entry) error) (int64, error) {
-	r := bufio.NewReaderSize(j.f, 1<<16)
+// replay reads a segment's records until the end or the first damaged one
+// and returns the length of the intact prefix and its records. Damage is
+// a torn tail only at the end of the last segment.
+func (j *Journal) replay(f *os.File, from uint64, fn func(Entry) error, last bool) (int64, int, error) {
+	r := bufio.NewReaderSize(f, 1<<16)
 	var rec [RecordSize]byte
 	var off int64
+	n := 0
 	for {
 		_, err := io.ReadFull(r, rec[:])
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			return off, nil // a partial record is a torn tail
+		if err == io.EOF || (err == io.ErrUnexpectedEOF && last) {
+			return off, n, nil // a partial record is a torn tail
 		}
 		if err != nil {
-			return 0, err
+			if err == io.ErrUnexpectedEOF {
+				return 0, 0, &CorruptError{Offset: off, Reason: "partial record inside the journal"}
+			}
+			return 0, 0, err
 		}
 		e, why := decode(rec[:])
 		if why == "" && e.Seq != j.next {
@@ -142,19 +243,71 @@ func (j *Journal) replay(fn func(Entry) error) (int64, error) {
 		if why != "" {
 			// Damage at the very end is a write the crash cut short;
 			// anything after it means the file itself is damaged.
-			if _, err := io.ReadFull(r, rec[:]); err == nil {
-				return 0, &CorruptError{Offset: off, Reason: why}
+			if _, err := io.ReadFull(r, rec[:]); err == nil || !last {
+				return 0, 0, &CorruptError{Offset: off, Reason: why}
 			}
-			return off, nil
+			return off, n, nil
 		}
-		if fn != nil {
+		if fn != nil && e.Seq > from {
 			if err := fn(e); err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 		}
 		j.next++
 		j.lastRef = max(j.lastRef, e.Ref)
 		off += RecordSize
+		n++
+	}
+}
+
+// AtDurable runs fn on the writer's side of the journal, between two
+// batches: every entry up to the sequence number fn receives is durable
+// and has been handed to Apply, and no later one is handed to Apply until
+// fn returns. It is how a consistent cut (a snapshot) is taken.
+func (j *Journal) AtDurable(fn func(seq uint64) error) error {
+	j.segMu.Lock()
+	defer j.segMu.Unlock()
+	return fn(j.durable)
+}
+
+// Compact deletes the segments whose entries all have sequence numbers up
+// to upto (entries a snapshot holds). The current segment is never
+// deleted. It returns the number of entries removed.
+func (j *Journal) Compact(upto uint64) (uint64, error) {
+	j.segMu.Lock()
+	defer j.segMu.Unlock()
+	var removed uint64
+	for len(j.segs) > 1 && j.segs[1].first <= upto+1 {
+		if err := os.Remove(j.segs[0].path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return removed, err
+		}
+		removed += j.segs[1].first - j.segs[0].first
+		j.segs = j.segs[1:]
+	}
+	if removed > 0 {
+		syncDir(j.path)
+	}
+	return removed, nil
+}
+
+// Segments returns the number of segment files.
+func (j *Journal) Segments() int {
+	j.segMu.Lock()
+	defer j.segMu.Unlock()
+	return len(j.segs)
+}
+
+// FirstSeq returns the sequence number of the oldest entry still on disk.
+func (j *Journal) FirstSeq() uint64 {
+	j.segMu.Lock()
+	defer j.segMu.Unlock()
+	return j.segs[0].first
+}
+
+func syncDir(path string) {
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		_ = d.Sync()
+		d.Close()
 	}
 }
 
@@ -247,6 +400,19 @@ func (j *Journal) writer() {
 }
 
 func (j *Journal) flush(b *batch) {
+	j.segMu.Lock()
+	defer j.segMu.Unlock()
+	if j.inSeg >= j.segMax {
+		if err := j.rotate(b.entries[0].Seq); err != nil {
+			err = fmt.Errorf("%w: %w", ErrFailed, err)
+			j.mu.Lock()
+			j.err = err
+			j.mu.Unlock()
+			b.err = err
+			close(b.done)
+			return
+		}
+	}
 	j.buf = j.buf[:0]
 	for i := range b.entries {
 		j.buf = encode(j.buf, &b.entries[i])
@@ -264,10 +430,30 @@ func (j *Journal) flush(b *batch) {
 		close(b.done)
 		return
 	}
+	j.inSeg += len(b.entries)
 	if j.apply != nil {
 		j.apply(b.entries)
 	}
+	j.durable = b.entries[len(b.entries)-1].Seq
 	close(b.done)
+}
+
+// rotate starts a new segment whose first entry is first; the current one
+// is complete and synced.
+func (j *Journal) rotate(first uint64) error {
+	p := segmentPath(j.path, first)
+	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	syncDir(j.path)
+	if err := j.f.Close(); err != nil {
+		f.Close()
+		return err
+	}
+	j.f, j.inSeg = f, 0
+	j.segs = append(j.segs, segment{path: p, first: first})
+	return nil
 }
 
 // Close waits for pending appends, then closes the file.
