@@ -10,9 +10,15 @@
 //     retried on serialization failures, reserves the funds the order can
 //     use (quote currency for a buy: price × quantity; base for a sell),
 //     records the order as PENDING and queues it in the outbox. Nothing
-//     reaches the engine before the commit.
+//     reaches the engine before the commit. Node.Place (the HTTP API's
+//     path) does the same for many orders at once: its Placer groups
+//     concurrent placements into one Serializable transaction of one
+//     statement (Store.PlaceBatch), then journals the committed batch and
+//     only then answers, so an acknowledged order is reserved and durable.
 //  2. The Node's relay reads committed outbox rows in id order, appends
-//     them to the journal (one fsync per group) and marks them relayed.
+//     those not yet journaled to the journal (one fsync per group) and
+//     marks them relayed: the path of cancels and modifies, and of any
+//     placement whose process died between its commit and its journal.
 //  3. The journal hands each durable batch, in order, to the engine: one
 //     goroutine and one Book per symbol (package engine).
 //  4. A settler per symbol applies the book's events in batches, each batch
@@ -25,7 +31,12 @@
 //     (XADD MAXLEN ~ with id "<seq>-0"), the quote to the quote stream, and
 //     the batch to live subscribers (Redis PUBLISH and Node.Subscribe).
 //
-// After a crash a new Node replays the journal from the start: the books
+// Node.Snapshot (or NodeConfig.SnapshotEvery) writes every book with the
+// journal position and state hashes, once settlement has committed every
+// event before that position, and deletes the journal segments before it.
+//
+// After a crash a new Node loads the snapshot and replays the journal after
+// it (from the start without one): the books
 // come back identical (the engine is deterministic), settlement skips what
 // its cursor says was committed, and the audit log and streams refuse
 // duplicates by their ids, so each trade is stored once everywhere.

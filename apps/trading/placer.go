@@ -1,10 +1,12 @@
 package trading
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -43,9 +45,10 @@ type placeItem struct {
 // order; both INSERTs run; the result maps each kept request to its ids.
 // One round trip however many orders, and nothing read from a table but
 // the balance rows it updates. %s are the two id sequences.
-const sqlPlaceBatch = `WITH r AS (
+const sqlPlaceBatch = `WITH r AS MATERIALIZED (
 	SELECT * FROM unnest(?::int[], ?::text[], ?::numeric[], ?::text[], ?::text[], ?::text[], ?::text[], ?::numeric[], ?::numeric[], ?::int[])
 		AS r(acc, ccy, hold, symbol, side, typ, tif, price, qty, idx)
+	ORDER BY acc, ccy
 ), held AS (
 	UPDATE balances b SET available = b.available - r.hold, reserved = b.reserved + r.hold
 	FROM r WHERE b."accountId" = r.acc AND b.currency = r.ccy AND b.available >= r.hold
@@ -166,6 +169,13 @@ type placeRow struct {
 }
 
 func (s *Store) placeRound(ctx context.Context, tx *db.Client, items []placeItem, round []int, res []PlaceResult) error {
+	// Lock the balances in (account, currency) order, the order settlement
+	// locks them in: the nested loop visits them in array order, and two
+	// transactions taking rows in one global order cannot deadlock.
+	round = slices.Clone(round)
+	slices.SortFunc(round, func(a, b int) int {
+		return cmp.Or(cmp.Compare(items[a].account, items[b].account), cmp.Compare(items[a].o.holdCcy, items[b].o.holdCcy))
+	})
 	n := len(round)
 	accs, idxs := make([]int32, n), make([]int32, n)
 	ccys, holds, syms, sides, typs, tifs, prices, qtys := make([]string, n), make([]string, n), make([]string, n),

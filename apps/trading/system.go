@@ -140,7 +140,7 @@ func (s *System) setup(ctx context.Context, env *demo.Env) error {
 		redisPrefix = env.RedisPrefix
 	}
 	node, err := StartNode(ctx, NodeConfig{Store: store, JournalPath: path, Redis: env.Redis, Mongo: env.Mongo,
-		KeyPrefix: redisPrefix, Logger: env.Logger})
+		KeyPrefix: redisPrefix, Logger: env.Logger, SnapshotEvery: time.Minute})
 	if err != nil {
 		return err
 	}

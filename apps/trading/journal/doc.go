@@ -11,6 +11,14 @@
 // crash and is removed on Open; damage followed by intact records is
 // reported as a CorruptError.
 //
+// The log is a series of segment files (path, then path.<first sequence
+// number, 20 digits>), a new one every Options.SegmentEntries records.
+// Once a snapshot holds the state up to some entry, Compact deletes the
+// segments wholly before it and Open with Options.From skips them;
+// AtDurable runs a function at a cut between two groups (every entry up to
+// a known sequence number durable and applied, none after), which is how
+// a consistent snapshot is taken.
+//
 // Why a file and not PostgreSQL: the journal sits on the engine's hot path
 // and fixes the order in which books see their inputs. A local file gives
 // one fsync per group and no network round trip, and a single writer gives
