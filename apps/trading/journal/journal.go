@@ -404,12 +404,7 @@ func (j *Journal) flush(b *batch) {
 	defer j.segMu.Unlock()
 	if j.inSeg >= j.segMax {
 		if err := j.rotate(b.entries[0].Seq); err != nil {
-			err = fmt.Errorf("%w: %w", ErrFailed, err)
-			j.mu.Lock()
-			j.err = err
-			j.mu.Unlock()
-			b.err = err
-			close(b.done)
+			j.fail(b, err)
 			return
 		}
 	}
@@ -422,12 +417,7 @@ func (j *Journal) flush(b *batch) {
 		err = j.f.Sync()
 	}
 	if err != nil {
-		err = fmt.Errorf("%w: %w", ErrFailed, err)
-		j.mu.Lock()
-		j.err = err
-		j.mu.Unlock()
-		b.err = err
-		close(b.done)
+		j.fail(b, err)
 		return
 	}
 	j.inSeg += len(b.entries)
@@ -435,6 +425,17 @@ func (j *Journal) flush(b *batch) {
 		j.apply(b.entries)
 	}
 	j.durable = b.entries[len(b.entries)-1].Seq
+	close(b.done)
+}
+
+// fail stops the journal after a write, sync or rotation error: b and
+// every later Append get it.
+func (j *Journal) fail(b *batch, err error) {
+	err = fmt.Errorf("%w: %w", ErrFailed, err)
+	j.mu.Lock()
+	j.err = err
+	j.mu.Unlock()
+	b.err = err
 	close(b.done)
 }
 
