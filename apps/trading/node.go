@@ -458,7 +458,13 @@ func (n *Node) JournalPlaced(ctx context.Context, placed []Placed) error {
 				break
 			}
 			if st == 0 {
-				return errors.New("trading: the relay failed to journal a placed order")
+				// Either the relay's append failed (the journal has
+				// stopped) or the entry was durable and a snapshot has
+				// since forgotten it.
+				if err := n.jr.Err(); err != nil {
+					return err
+				}
+				break
 			}
 			n.jcond.Wait()
 		}

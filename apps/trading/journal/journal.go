@@ -318,6 +318,14 @@ func (j *Journal) LastRef() uint64 {
 	return j.lastRef
 }
 
+// Err returns the error that stopped the journal (wrapping ErrFailed), or
+// nil while it works.
+func (j *Journal) Err() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.err
+}
+
 // LastSeq returns the sequence number of the last entry appended.
 func (j *Journal) LastSeq() uint64 {
 	j.mu.Lock()

@@ -263,3 +263,42 @@ func TestSurvivesSIGKILL(t *testing.T) {
 	require.Greater(t, checked, 0)
 	t.Logf("acked %d, journaled %d, compared %d state hashes", maxAck, n, checked)
 }
+
+// Segments rotate every SegmentEntries records; Compact deletes those a
+// snapshot covers (never the current one); Open with From replays only the
+// entries after it, and without it refuses a journal whose start is gone.
+func TestSegmentsCompactAndFrom(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "j")
+	j, err := Open(path, nil, &Options{SegmentEntries: 10})
+	require.NoError(t, err)
+	for i := range 35 {
+		_, err := j.Append(ctx, Entry{Ref: uint64(i + 1), Symbol: "S", Cmd: place(uint64(i + 1))})
+		require.NoError(t, err)
+	}
+	require.Equal(t, 4, j.Segments())
+	var cut uint64
+	require.NoError(t, j.AtDurable(func(seq uint64) error { cut = seq; return nil }))
+	require.Equal(t, uint64(35), cut)
+	removed, err := j.Compact(25)
+	require.NoError(t, err)
+	require.Equal(t, uint64(20), removed, "segments 1-10 and 11-20 end before 25; 21-30 does not")
+	require.Equal(t, uint64(21), j.FirstSeq())
+	removed, err = j.Compact(1000)
+	require.NoError(t, err)
+	require.Equal(t, uint64(10), removed, "the current segment stays")
+	require.NoError(t, j.Err())
+	require.NoError(t, j.Close())
+
+	var seen []uint64
+	j, err = Open(path, func(e Entry) error { seen = append(seen, e.Seq); return nil }, &Options{From: 33, SegmentEntries: 10})
+	require.NoError(t, err)
+	require.Equal(t, []uint64{34, 35}, seen)
+	seq, err := j.Append(ctx, Entry{Symbol: "S", Cmd: place(36)})
+	require.NoError(t, err)
+	require.Equal(t, uint64(36), seq)
+	require.NoError(t, j.Close())
+
+	_, err = Open(path, nil, nil)
+	require.ErrorContains(t, err, "compacted", "entries 1-30 are gone and no snapshot covers them")
+}
