@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/polystore/polystore/internal/devenv"
 )
 
 type txDoc struct {
@@ -16,20 +17,20 @@ type txDoc struct {
 
 // TestTransactionReportsAfterCommit: writes inside a transaction are held
 // until it commits; an aborted attempt's writes are dropped, and a body
-// that fails reports nothing.
+// that fails reports nothing. (The transactions are empty, so this runs
+// on the embedded server; a commit whose outcome is unknown is reported
+// too: TestTransactionCommitRetriesOnMongoDB.)
 func TestTransactionReportsAfterCommit(t *testing.T) {
 	var got [][]Written
 	m, err := NewModel[txDoc](nil, "Doc", nil, &ModelOpts{AfterWrite: func(_ context.Context, w []Written) { got = append(got, w) }})
 	require.NoError(t, err)
-	fast := &TxOpts{BaseBackoff: time.Microsecond, MaxBackoff: time.Millisecond}
-	run := func(s *fakeSession, fn func(ctx context.Context) error) error {
-		return reportTx(context.Background(), fn, func(fn func(ctx context.Context) error) error {
-			return runTx(context.Background(), s, fn, fast)
-		})
+	client := devenv.MongoClient(t)
+	run := func(fn func(ctx context.Context) error) error {
+		return WithTransaction(context.Background(), client, fn, nil)
 	}
 
 	attempt := 0
-	err = run(&fakeSession{}, func(ctx context.Context) error {
+	err = run(func(ctx context.Context) error {
 		attempt++
 		m.wroteFilter(ctx, bson.D{{Key: "_id", Value: "attempt" + string(rune('0'+attempt))}}, false)
 		require.Empty(t, got, "nothing is reported before the commit")
@@ -45,19 +46,12 @@ func TestTransactionReportsAfterCommit(t *testing.T) {
 
 	got = nil
 	boom := errors.New("boom")
-	err = run(&fakeSession{}, func(ctx context.Context) error {
+	err = run(func(ctx context.Context) error {
 		m.wroteFilter(ctx, bson.D{{Key: "_id", Value: "a"}}, false)
 		return boom
 	})
 	require.ErrorIs(t, err, boom)
 	require.Empty(t, got, "an aborted transaction reports nothing")
-
-	err = run(&fakeSession{commitErrs: []error{labeled(50, LabelUnknownCommitResult)}}, func(ctx context.Context) error {
-		m.wroteFilter(ctx, bson.D{{Key: "_id", Value: "maybe"}}, false)
-		return nil
-	})
-	require.Error(t, err)
-	require.Equal(t, [][]Written{{{Model: "Doc", IDs: []any{"maybe"}}}}, got, "a commit whose outcome is unknown may have committed: reported")
 }
 
 func TestFilterIDs(t *testing.T) {

@@ -105,3 +105,58 @@ func TestConcurrentSavesOneWinner(t *testing.T) {
 	}
 	require.Equal(t, 1, wins)
 }
+
+// The driver's retry (which odm.WithTransaction uses) on a real MongoDB
+// whose commitTransaction is made to fail by the failCommand fail point:
+// an unknown commit result retries the commit alone (the body ran once,
+// the document is there once, AfterWrite reported it once); a transient
+// commit error reruns the body.
+func TestTransactionCommitRetriesOnMongoDB(t *testing.T) {
+	devenv.RequireRealMongo(t, "transactions and the failCommand fail point")
+	ctx := context.Background()
+	db := devenv.Mongo(t)
+	admin := db.Client().Database("admin")
+	var reported int
+	accounts := odm.MustModel[Account](db, "Account", nil, &odm.ModelOpts{AfterWrite: func(context.Context, []odm.Written) { reported++ }})
+	require.NoError(t, accounts.Create(ctx, &Account{ID: "seed", Owner: "o"}))
+	failCommit := func(times int, code int32, label string) {
+		require.NoError(t, admin.RunCommand(ctx, bson.D{
+			{Key: "configureFailPoint", Value: "failCommand"},
+			{Key: "mode", Value: bson.D{{Key: "times", Value: times}}},
+			{Key: "data", Value: bson.D{
+				{Key: "failCommands", Value: bson.A{"commitTransaction"}},
+				{Key: "errorCode", Value: code},
+				{Key: "errorLabels", Value: bson.A{label}},
+			}},
+		}).Err())
+		t.Cleanup(func() {
+			_ = admin.RunCommand(context.Background(), bson.D{{Key: "configureFailPoint", Value: "failCommand"}, {Key: "mode", Value: "off"}}).Err()
+		})
+	}
+	for _, tc := range []struct {
+		name     string
+		code     int32
+		label    string
+		wantRuns int
+	}{
+		{"unknown commit result retries the commit alone", 91, odm.LabelUnknownCommitResult, 1},
+		{"transient commit error reruns the transaction", 251, odm.LabelTransientTransaction, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			reported = 0
+			failCommit(1, tc.code, tc.label)
+			id := devenv.UniqueName("acc_")
+			runs := 0
+			err := odm.WithTransaction(ctx, db.Client(), func(ctx context.Context) error {
+				runs++
+				return accounts.Create(ctx, &Account{ID: id, Owner: "o", Balance: 5})
+			}, nil)
+			require.NoError(t, err)
+			require.Equal(t, tc.wantRuns, runs)
+			n, err := accounts.Count(ctx, bson.M{"_id": id})
+			require.NoError(t, err)
+			require.Equal(t, int64(1), n)
+			require.Equal(t, 1, reported)
+		})
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -13,12 +12,9 @@ import (
 
 // Error labels the server (or driver) puts on retryable transaction errors.
 const (
-	LabelTransientTransaction       = "TransientTransactionError"
-	LabelUnknownCommitResult        = "UnknownTransactionCommitResult"
-	defaultTxMaxDuration            = 60 * time.Second
-	defaultTxBaseBackoff            = 5 * time.Millisecond
-	defaultTxMaxBackoff             = 500 * time.Millisecond
-	maxTimeMSExpiredCode      int32 = 50
+	LabelTransientTransaction = "TransientTransactionError"
+	LabelUnknownCommitResult  = "UnknownTransactionCommitResult"
+	defaultTxMaxDuration      = 60 * time.Second
 )
 
 // ErrTxRetriesExhausted is wrapped by *TxError when the deadline ran out
@@ -28,10 +24,14 @@ var ErrTxRetriesExhausted = errors.New("odm: transaction retries exhausted")
 // TxOpts tunes WithTransaction.
 type TxOpts struct {
 	// MaxDuration bounds all attempts together (default 60s, the server's
-	// transaction lifetime); the ctx deadline applies too.
+	// transaction lifetime; the driver's own bound is 120s or the client's
+	// Timeout); the ctx deadline applies too.
 	MaxDuration time.Duration
-	// BaseBackoff and MaxBackoff shape the jittered exponential backoff
-	// between attempts (defaults 5ms and 500ms).
+	// BaseBackoff and MaxBackoff are no longer used: the driver's
+	// Session.WithTransaction backs off between attempts (jittered, 5ms
+	// growing by half up to 500ms). Kept so existing callers compile.
+	//
+	// Deprecated: ignored.
 	BaseBackoff, MaxBackoff time.Duration
 	// Transaction sets read/write concerns and read preference.
 	Transaction *options.TransactionOptionsBuilder
@@ -54,39 +54,40 @@ func HasErrorLabel(err error, label string) bool {
 	return errors.As(err, &le) && le.HasErrorLabel(label)
 }
 
-// txSession is the part of *mongo.Session a transaction needs; tests
-// substitute it to inject failures.
-type txSession interface {
-	StartTransaction(...options.Lister[options.TransactionOptions]) error
-	AbortTransaction(context.Context) error
-	CommitTransaction(context.Context) error
-	EndSession(context.Context)
-	context(parent context.Context) context.Context
-}
-
-type driverSession struct{ *mongo.Session }
-
-func (s driverSession) context(parent context.Context) context.Context {
-	return mongo.NewSessionContext(parent, s.Session)
-}
-
 // WithTransaction runs fn in a transaction on a new session of client and
 // commits it. Model calls inside fn use the session carried by the ctx fn
-// receives. It retries the whole transaction on TransientTransactionError
-// and the commit on UnknownTransactionCommitResult, with jittered
-// exponential backoff, until opts.MaxDuration (and the ctx deadline). fn
-// may run several times: it must have no effects outside the transaction.
-// An error from fn without the transient label aborts and is returned as is.
+// receives.
+//
+// The retrying is the driver's Session.WithTransaction: the whole
+// transaction again on TransientTransactionError, the commit alone on
+// UnknownTransactionCommitResult (not after MaxTimeMSExpired), with
+// jittered backoff. WithTransaction adds what the driver lacks: a bound of
+// its own (opts.MaxDuration, and the ctx deadline or cancellation checked
+// before every attempt), the count of attempts and a typed *TxError when
+// it gave up, and AfterWrite reports held until the commit. fn may run
+// several times: it must have no effects outside the transaction. An
+// error from fn without the transient label aborts and is returned as is.
 func WithTransaction(ctx context.Context, client *mongo.Client, fn func(ctx context.Context) error, opts *TxOpts) error {
+	if client == nil {
+		return errors.New("odm: WithTransaction needs a client")
+	}
+	if fn == nil {
+		return errors.New("odm: WithTransaction needs a function")
+	}
 	sess, err := client.StartSession()
 	if err != nil {
 		return err
 	}
-	return reportTx(ctx, fn, func(fn func(ctx context.Context) error) error { return runTx(ctx, driverSession{sess}, fn, opts) })
+	defer sess.EndSession(context.WithoutCancel(ctx))
+	return reportTx(ctx, fn, func(fn func(ctx context.Context) error) error { return runTx(ctx, sess, fn, opts) })
 }
 
-func runTx(ctx context.Context, sess txSession, fn func(ctx context.Context) error, opts *TxOpts) error {
-	defer sess.EndSession(context.WithoutCancel(ctx))
+// stopRetry ends the driver's retry loop: it carries no transient label.
+type stopRetry struct{ err error }
+
+func (s stopRetry) Error() string { return s.err.Error() }
+
+func runTx(ctx context.Context, sess *mongo.Session, fn func(ctx context.Context) error, opts *TxOpts) error {
 	o := TxOpts{}
 	if opts != nil {
 		o = *opts
@@ -94,89 +95,36 @@ func runTx(ctx context.Context, sess txSession, fn func(ctx context.Context) err
 	if o.MaxDuration <= 0 {
 		o.MaxDuration = defaultTxMaxDuration
 	}
-	if o.BaseBackoff <= 0 {
-		o.BaseBackoff = defaultTxBaseBackoff
-	}
-	if o.MaxBackoff <= 0 {
-		o.MaxBackoff = defaultTxMaxBackoff
-	}
 	deadline := time.Now().Add(o.MaxDuration)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
-	}
 	var txOpts []options.Lister[options.TransactionOptions]
 	if o.Transaction != nil {
 		txOpts = append(txOpts, o.Transaction)
 	}
-	attempt := 0
-	backoff := func() error {
-		d := o.BaseBackoff << min(attempt, 16)
-		if d > o.MaxBackoff || d <= 0 {
-			d = o.MaxBackoff
+	attempts := 0
+	var last error // the error that made the driver try again
+	_, err := sess.WithTransaction(ctx, func(sctx context.Context) (any, error) {
+		if attempts > 0 {
+			if cerr := ctx.Err(); cerr != nil {
+				return nil, stopRetry{errors.Join(cerr, last)}
+			}
+			if !time.Now().Before(deadline) {
+				return nil, stopRetry{&TxError{Attempts: attempts, Err: last}}
+			}
 		}
-		d = time.Duration(rand.Int64N(int64(d)) + 1) // full jitter
-		if time.Now().Add(d).After(deadline) {
-			return errDeadline
-		}
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-			return nil
-		}
-	}
-	for {
-		attempt++
-		if err := sess.StartTransaction(txOpts...); err != nil {
-			return err
-		}
-		sctx := sess.context(ctx)
+		attempts++
 		err := fn(sctx)
-		if err != nil {
-			_ = sess.AbortTransaction(context.WithoutCancel(ctx))
-			if HasErrorLabel(err, LabelTransientTransaction) && ctx.Err() == nil {
-				if berr := backoff(); berr != nil {
-					return giveUp(attempt, err, berr)
-				}
-				continue
-			}
-			return err
-		}
-		for {
-			err = sess.CommitTransaction(sctx)
-			if err == nil {
-				return nil
-			}
-			if HasErrorLabel(err, LabelUnknownCommitResult) && !isMaxTimeExpired(err) && ctx.Err() == nil {
-				if berr := backoff(); berr != nil {
-					return giveUp(attempt, err, berr)
-				}
-				continue // commit is idempotent: retry it alone
-			}
-			break
-		}
-		if HasErrorLabel(err, LabelTransientTransaction) && ctx.Err() == nil {
-			if berr := backoff(); berr != nil {
-				return giveUp(attempt, err, berr)
-			}
-			continue
-		}
-		return err
+		last = err
+		return nil, err
+	}, txOpts...)
+	var stop stopRetry
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &stop):
+		return stop.err
+	case attempts > 1 && (HasErrorLabel(err, LabelTransientTransaction) || HasErrorLabel(err, LabelUnknownCommitResult)):
+		// The driver's own time limit ran out while retrying.
+		return &TxError{Attempts: attempts, Err: err}
 	}
-}
-
-var errDeadline = errors.New("deadline")
-
-func giveUp(attempts int, last, why error) error {
-	if errors.Is(why, errDeadline) {
-		return &TxError{Attempts: attempts, Err: last}
-	}
-	return errors.Join(why, last)
-}
-
-func isMaxTimeExpired(err error) bool {
-	var ce mongo.CommandError
-	return errors.As(err, &ce) && ce.Code == maxTimeMSExpiredCode
+	return err
 }

@@ -8,144 +8,102 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/polystore/polystore/internal/devenv"
 )
-
-// fakeSession records the transaction protocol and injects commit errors.
-// It stands in for the server's transaction state machine only; the
-// commands themselves are pinned by the golden test.
-type fakeSession struct {
-	calls      []string
-	commitErrs []error
-	ended      bool
-}
-
-func (f *fakeSession) StartTransaction(...options.Lister[options.TransactionOptions]) error {
-	f.calls = append(f.calls, "start")
-	return nil
-}
-func (f *fakeSession) AbortTransaction(context.Context) error {
-	f.calls = append(f.calls, "abort")
-	return nil
-}
-func (f *fakeSession) CommitTransaction(context.Context) error {
-	f.calls = append(f.calls, "commit")
-	if len(f.commitErrs) == 0 {
-		return nil
-	}
-	err := f.commitErrs[0]
-	f.commitErrs = f.commitErrs[1:]
-	return err
-}
-func (f *fakeSession) EndSession(context.Context)                     { f.ended = true }
-func (f *fakeSession) context(parent context.Context) context.Context { return parent }
 
 func labeled(code int32, labels ...string) error {
 	return mongo.CommandError{Code: code, Name: "Injected", Message: "injected", Labels: labels}
 }
 
+// The retry loop is the driver's Session.WithTransaction on a real
+// session; errors from the body are injected (the transactions stay empty,
+// so their commit sends nothing and the embedded server, which has no
+// transactions, serves too). Commit retries need a server that fails a
+// commit: TestTransactionCommitRetriesOnMongoDB.
 func TestTransactionRetries(t *testing.T) {
-	fast := &TxOpts{BaseBackoff: time.Microsecond, MaxBackoff: time.Millisecond}
+	client := devenv.MongoClient(t)
+	transient := func(n int) []error {
+		e := make([]error, n)
+		for i := range e {
+			e[i] = labeled(112, LabelTransientTransaction)
+		}
+		return e
+	}
 	cases := []struct {
-		name       string
-		fnErrs     []error
-		commitErrs []error
-		opts       *TxOpts
-		wantCalls  []string
-		wantRuns   int
-		check      func(t *testing.T, err error)
+		name     string
+		ctx      func() (context.Context, context.CancelFunc)
+		fnErrs   []error
+		opts     *TxOpts
+		cancelAt int // cancel the ctx during this run (1-based); 0: never
+		wantRuns int // 0: more than one
+		check    func(t *testing.T, err error)
 	}{
 		{
-			name:      "transient error in body retries the whole transaction",
-			fnErrs:    []error{labeled(112, LabelTransientTransaction), labeled(251, LabelTransientTransaction)},
-			wantCalls: []string{"start", "abort", "start", "abort", "start", "commit"},
-			wantRuns:  3,
-			check:     func(t *testing.T, err error) { require.NoError(t, err) },
+			name:     "transient error in body retries the whole transaction",
+			fnErrs:   transient(2),
+			wantRuns: 3,
+			check:    func(t *testing.T, err error) { require.NoError(t, err) },
 		},
 		{
-			name:       "unknown commit result retries only the commit",
-			commitErrs: []error{labeled(91, LabelUnknownCommitResult), labeled(189, LabelUnknownCommitResult)},
-			wantCalls:  []string{"start", "commit", "commit", "commit"},
-			wantRuns:   1,
-			check:      func(t *testing.T, err error) { require.NoError(t, err) },
+			name:     "non-transient error aborts without retry",
+			fnErrs:   []error{errors.New("insufficient funds")},
+			wantRuns: 1,
+			check:    func(t *testing.T, err error) { require.EqualError(t, err, "insufficient funds") },
 		},
 		{
-			name:       "transient commit error retries the whole transaction",
-			commitErrs: []error{labeled(112, LabelTransientTransaction)},
-			wantCalls:  []string{"start", "commit", "start", "commit"},
-			wantRuns:   2,
-			check:      func(t *testing.T, err error) { require.NoError(t, err) },
-		},
-		{
-			name:       "MaxTimeMSExpired on commit is not retried",
-			commitErrs: []error{labeled(maxTimeMSExpiredCode, LabelUnknownCommitResult)},
-			wantCalls:  []string{"start", "commit"},
-			wantRuns:   1,
-			check: func(t *testing.T, err error) {
-				require.True(t, isMaxTimeExpired(err))
-			},
-		},
-		{
-			name:      "non-transient error aborts without retry",
-			fnErrs:    []error{errors.New("insufficient funds")},
-			wantCalls: []string{"start", "abort"},
-			wantRuns:  1,
-			check:     func(t *testing.T, err error) { require.EqualError(t, err, "insufficient funds") },
-		},
-		{
-			name: "deadline stops retrying with a typed error",
-			fnErrs: func() []error {
-				e := make([]error, 1000)
-				for i := range e {
-					e[i] = labeled(112, LabelTransientTransaction)
-				}
-				return e
-			}(),
-			opts: &TxOpts{MaxDuration: 30 * time.Millisecond, BaseBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond},
+			name:   "MaxDuration stops retrying with a typed error",
+			fnErrs: transient(100000),
+			opts:   &TxOpts{MaxDuration: 40 * time.Millisecond},
 			check: func(t *testing.T, err error) {
 				var te *TxError
 				require.ErrorAs(t, err, &te)
 				require.ErrorIs(t, err, ErrTxRetriesExhausted)
-				require.True(t, HasErrorLabel(err, LabelTransientTransaction))
+				require.True(t, HasErrorLabel(err, LabelTransientTransaction), "the last error is kept")
 				require.Greater(t, te.Attempts, 1)
+			},
+		},
+		{
+			name:     "a cancelled ctx stops retrying",
+			fnErrs:   transient(10),
+			cancelAt: 1,
+			wantRuns: 1,
+			check: func(t *testing.T, err error) {
+				require.ErrorIs(t, err, context.Canceled)
+				require.True(t, HasErrorLabel(err, LabelTransientTransaction))
 			},
 		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s := &fakeSession{commitErrs: tc.commitErrs}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
 			runs := 0
 			fnErrs := tc.fnErrs
-			opts := tc.opts
-			if opts == nil {
-				opts = fast
-			}
-			err := runTx(context.Background(), s, func(context.Context) error {
+			err := WithTransaction(ctx, client, func(sctx context.Context) error {
 				runs++
+				require.NotNil(t, mongo.SessionFromContext(sctx), "model calls see the session")
+				if runs == tc.cancelAt {
+					cancel()
+				}
 				if len(fnErrs) > 0 {
 					e := fnErrs[0]
 					fnErrs = fnErrs[1:]
 					return e
 				}
 				return nil
-			}, opts)
+			}, tc.opts)
 			tc.check(t, err)
-			if tc.wantCalls != nil {
-				require.Equal(t, tc.wantCalls, s.calls)
+			if tc.wantRuns > 0 {
 				require.Equal(t, tc.wantRuns, runs)
+			} else {
+				require.Greater(t, runs, 1)
 			}
-			require.True(t, s.ended, "session must be ended")
 		})
 	}
 }
 
-func TestTransactionContextCancel(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &fakeSession{}
-	err := runTx(ctx, s, func(context.Context) error {
-		cancel()
-		return labeled(112, LabelTransientTransaction)
-	}, nil)
-	require.Error(t, err)
-	require.Equal(t, []string{"start", "abort"}, s.calls)
+func TestWithTransactionNilArgs(t *testing.T) {
+	require.Error(t, WithTransaction(context.Background(), nil, func(context.Context) error { return nil }, nil))
+	require.Error(t, WithTransaction(context.Background(), devenv.MongoClient(t), nil, nil))
 }
