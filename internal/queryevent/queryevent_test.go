@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/polystore/polystore/mongo/odm"
 	"github.com/polystore/polystore/postgres/orm"
 	"github.com/polystore/polystore/redis/redisotel"
 )
@@ -25,4 +26,11 @@ func TestOneCallbackServesBothFamilies(t *testing.T) {
 	require.Contains(t, buf.String(), "error=WRONGTYPE")
 	var o orm.QueryEvent = redisotel.QueryEvent{Action: orm.ActionFindMany}
 	require.Equal(t, orm.ActionFindMany, o.Action)
+
+	// And the ODM's command monitor takes the same callbacks.
+	buf.Reset()
+	var onMongo func(context.Context, odm.QueryEvent) = onQuery
+	onMongo(context.Background(), odm.QueryEvent{Action: "find", SQL: "find", Rows: 3, Server: "mongodb", Database: "shop", Collection: "orders"})
+	require.Contains(t, buf.String(), "action=find")
+	require.Contains(t, buf.String(), "rows=3")
 }

@@ -7,24 +7,24 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/event"
+
+	"github.com/polystore/polystore/internal/queryevent"
 )
 
-// QueryEvent describes one command sent to the server, as postgres/orm's
-// QueryEvent does for SQL: what ran, on which collection, how long it
-// took and how many documents it returned or changed. It never holds
-// values (no filter, no documents).
-type QueryEvent struct {
-	Command    string // find, insert, update, delete, aggregate, getMore, ...
-	Database   string
-	Collection string // "" for commands not on a collection
-	Start      time.Time
-	Duration   time.Duration
-	// Documents is the number returned (find, aggregate, getMore:
-	// the batch; distinct: values; findAndModify: 0 or 1; count: the
-	// count) or written (insert, update, delete: the reply's n).
-	Documents int64
-	Err       error
-}
+// QueryEvent describes one command sent to the server in the shape every
+// polystore family reports (orm.QueryEvent and redisotel.QueryEvent are
+// the same type, so one callback serves all three): Action and SQL are
+// the command name (find, insert, update, delete, aggregate, getMore,
+// ...), Database and Collection where it ran (Collection "" for commands
+// not on a collection), Start and Duration, Rows the documents returned
+// (find, aggregate, getMore: the batch; distinct: values; findAndModify:
+// 0 or 1; count: the count) or written (insert, update, delete: the
+// reply's n), Args the statements a write sent, Server "mongodb", Err.
+// It never holds values (no filter, no documents).
+//
+// Before it was this shared type, odm.QueryEvent had its own fields:
+// Command is now Action (and SQL), Documents is Rows.
+type QueryEvent = queryevent.Event
 
 // Monitor returns a driver command monitor that calls onQuery once per
 // finished command, with the ctx of the operation (so tracing spans nest
@@ -40,7 +40,8 @@ func Monitor(onQuery func(context.Context, QueryEvent)) *event.CommandMonitor {
 			if skipCommand(e.CommandName) {
 				return
 			}
-			qe := &QueryEvent{Command: e.CommandName, Database: e.DatabaseName, Start: time.Now()}
+			qe := &QueryEvent{Action: queryevent.Action(e.CommandName), SQL: e.CommandName, Database: e.DatabaseName,
+				Args: sentStatements(e.CommandName, e.Command), Start: time.Now(), Server: "mongodb"}
 			if v, err := e.Command.LookupErr(e.CommandName); err == nil {
 				if s, ok := v.StringValueOK(); ok {
 					qe.Collection = s
@@ -60,7 +61,7 @@ func Monitor(onQuery func(context.Context, QueryEvent)) *event.CommandMonitor {
 			}
 			qe := v.(*QueryEvent)
 			qe.Duration = e.Duration
-			qe.Documents = replyDocuments(e.CommandName, e.Reply)
+			qe.Rows = replyDocuments(e.CommandName, e.Reply)
 			onQuery(ctx, *qe)
 		},
 		Failed: func(ctx context.Context, e *event.CommandFailedEvent) {
@@ -120,4 +121,19 @@ func arrayLen(reply bson.Raw, path ...string) int64 {
 		return 0
 	}
 	return int64(len(vals))
+}
+
+// sentStatements counts the statements a write command carries (the
+// driver sends them as a document sequence, which the started event
+// shows as an array).
+func sentStatements(cmd string, command bson.Raw) int {
+	switch cmd {
+	case "insert":
+		return int(arrayLen(command, "documents"))
+	case "update":
+		return int(arrayLen(command, "updates"))
+	case "delete":
+		return int(arrayLen(command, "deletes"))
+	}
+	return 0
 }

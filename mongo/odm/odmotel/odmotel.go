@@ -14,7 +14,7 @@ import (
 // tracer, as children of the span in the operation's context.
 func OnQuery(tracer trace.Tracer) func(context.Context, odm.QueryEvent) {
 	return func(ctx context.Context, e odm.QueryEvent) {
-		name := e.Command
+		name := string(e.Action)
 		if e.Collection != "" {
 			name = e.Collection + "." + name
 		}
@@ -23,10 +23,13 @@ func OnQuery(tracer trace.Tracer) func(context.Context, odm.QueryEvent) {
 			trace.WithSpanKind(trace.SpanKindClient),
 			trace.WithAttributes(
 				attribute.String("db.system", "mongodb"),
-				attribute.String("db.operation.name", e.Command),
+				attribute.String("db.operation.name", string(e.Action)),
 				attribute.String("db.namespace", e.Database),
-				attribute.Int64("db.response.returned_rows", e.Documents),
+				attribute.Int64("db.response.returned_rows", e.Rows),
 			))
+		if e.Args > 1 {
+			span.SetAttributes(attribute.Int("db.operation.batch.size", e.Args))
+		}
 		if e.Collection != "" {
 			span.SetAttributes(attribute.String("db.collection.name", e.Collection))
 		}

@@ -86,10 +86,20 @@ func TestSpans(t *testing.T) {
 	agg := byName["secrets.aggregate"]
 	require.NotNil(t, agg)
 	require.Equal(t, "Error", agg.Status().Code.String())
+	var insert odm.QueryEvent
 	for _, e := range events {
+		if e.Action == "insert" {
+			insert = e
+		}
+		require.Equal(t, "mongodb", e.Server)
+		require.Equal(t, string(e.Action), e.SQL, "the command name, never a filter")
 		require.GreaterOrEqual(t, e.Duration, time.Duration(0))
 		require.False(t, e.Start.IsZero())
 	}
+
+	require.Equal(t, odm.QueryEvent{Action: "insert", SQL: "insert", Args: 2, Rows: 2, Server: "mongodb", Database: db.Name(), Collection: "secrets",
+		Start: insert.Start, Duration: insert.Duration}, insert, "the shared event shape")
+	require.Equal(t, "2", attr(ins, "db.operation.batch.size"))
 }
 
 func keys(m map[string]sdktrace.ReadOnlySpan) []string {
