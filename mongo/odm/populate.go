@@ -60,6 +60,14 @@ type PopulateOpts struct {
 	// populate), again one query per path for the whole level.
 	Populate []PopulateOpts
 
+	// Models are the models a dynamic reference (an odm.DynRef field,
+	// Mongoose's refPath) may name, in place of From: one query per
+	// model named, each through that model's Find (its hooks and
+	// plugins apply). RefPath overrides the path of the model names
+	// (default: the field's refPath tag or Path.SetRefPath).
+	Models  []Populator
+	RefPath string
+
 	// LocalField and ForeignField make this a virtual populate: a reverse
 	// relation from the parent's LocalField (default "_id") to From's
 	// ForeignField.
@@ -86,6 +94,9 @@ func leanPaths(paths []PopulateOpts) []PopulateOpts {
 }
 
 func (o *PopulateOpts) virtual() bool { return o.ForeignField != "" }
+
+// dynamic reports a refPath populate (Models instead of From).
+func (o *PopulateOpts) dynamic() bool { return len(o.Models) > 0 || o.RefPath != "" }
 
 // Populator is a model that can be populated from: any *Model[U].
 type Populator interface {
@@ -262,6 +273,22 @@ func checkSource(o *PopulateOpts) (popSource, error) {
 }
 
 func populatePath(ctx context.Context, parent *Schema, docs []reflect.Value, o *PopulateOpts, lr *lookupResult) error {
+	if o.dynamic() {
+		if o.Path == "" {
+			return &PopulateError{Msg: "Path is required"}
+		}
+		if lr != nil {
+			return &PopulateError{Path: o.Path, Msg: "the Lookup strategy cannot populate a refPath reference; use Batched"}
+		}
+		rp := refPathOf(parent, o)
+		if rp == "" {
+			return &PopulateError{Path: o.Path, Msg: "Models is for a refPath reference, and the path has no refPath"}
+		}
+		return populateDynamic(ctx, docs, o, rp)
+	}
+	if rp := refPathOf(parent, o); rp != "" {
+		return &PopulateError{Path: o.Path, Msg: fmt.Sprintf("the path's model is named at %q (refPath): list the models it may name in Models", rp)}
+	}
 	src, err := checkSource(o)
 	if err != nil {
 		return err

@@ -138,6 +138,9 @@ func (p *PopulatedQuery[T]) lookupPipeline(ctx context.Context) (mongo.Pipeline,
 	}
 	for i := range p.paths {
 		o := &p.paths[i]
+		if o.dynamic() {
+			return nil, nil, &PopulateError{Path: o.Path, Msg: "the Lookup strategy cannot populate a refPath reference; use Batched"}
+		}
 		src, err := checkSource(o)
 		if err != nil {
 			return nil, nil, err

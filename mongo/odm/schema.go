@@ -224,6 +224,9 @@ type Path struct {
 	Sparse bool
 	// Ref names the model this ObjectID refers to (for populate).
 	Ref string
+	// RefPath is the path of the document that names the referenced
+	// model (Mongoose's refPath: a dynamic reference, see DynRef).
+	RefPath string
 	// Alias is another input name for the path.
 	Alias string
 
@@ -363,6 +366,11 @@ func (p *Path) SetSparse() *Path { p.Sparse = true; return p }
 
 // SetRef names the referenced model.
 func (p *Path) SetRef(model string) *Path { p.Ref = model; return p }
+
+// SetRefPath makes the reference dynamic: path (a sibling's BSON path, or
+// the full path inside an array of subdocuments) names the model of each
+// document's reference, as Mongoose's refPath.
+func (p *Path) SetRefPath(path string) *Path { p.RefPath = path; return p }
 
 // SetAlias declares another input name.
 func (p *Path) SetAlias(alias string) *Path { p.Alias = alias; return p }

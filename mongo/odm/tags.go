@@ -32,7 +32,7 @@ var (
 // Options: required[=message], default=value (default=now for dates,
 // default=new for ObjectIDs), enum=a|b, min=, max= (numbers; RFC 3339 for
 // dates), minlength=, maxlength=, match=regexp, trim, lowercase, uppercase,
-// immutable, select=false, index, unique, sparse, ref=Model, alias=name.
+// immutable, select=false, index, unique, sparse, ref=Model, refPath=path (a DynRef's model name), alias=name.
 // On a []string field, enum, trim, lowercase, uppercase, match, minlength
 // and maxlength apply to each element. A comma inside a value is written
 // "\,". Validators that need code (and
@@ -259,6 +259,11 @@ func applyTag(p *Path, tag string) error {
 			p.Select(b)
 		case "ref":
 			p.SetRef(val)
+		case "refPath":
+			p.SetRefPath(val)
+			if p.Elem != nil {
+				p.Elem.SetRefPath(val)
+			}
 		case "alias":
 			p.SetAlias(val)
 		case "min", "max":
