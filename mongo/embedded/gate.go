@@ -19,7 +19,9 @@ import (
 // command's database, forwards the message and holds the lock until
 // FerretDB's reply has come back. Reads and everything else pass through
 // concurrently. It parses no more than the message header, the OP_MSG
-// flags and the first key and "$db" of the command document.
+// flags and the first key and "$db" of the command document, and it
+// refuses (with a CodeUnsupported error reply) any message holding a
+// Decimal128, on which FerretDB would close the connection.
 
 const (
 	opMsg          = 2013
@@ -128,6 +130,7 @@ func (g *gate) close(ctx context.Context) bool {
 type gconn struct {
 	client, server net.Conn
 
+	wmu     sync.Mutex // one writer of client at a time
 	mu      sync.Mutex
 	pending map[int32]pendingReply // requestID -> waiter
 	done    chan struct{}          // closed when the reply pump stops
@@ -169,7 +172,7 @@ func (gc *gconn) pumpReplies() {
 		delete(gc.pending, responseTo)
 		gc.mu.Unlock()
 		if !ok || !p.discard {
-			if _, err := gc.client.Write(msg); err != nil {
+			if err := gc.reply(msg); err != nil {
 				if ok {
 					close(p.ch)
 				}
@@ -182,13 +185,31 @@ func (gc *gconn) pumpReplies() {
 	}
 }
 
+// reply writes one whole message to the client.
+func (gc *gconn) reply(msg []byte) error {
+	gc.wmu.Lock()
+	defer gc.wmu.Unlock()
+	_, err := gc.client.Write(msg)
+	return err
+}
+
 // pumpRequests forwards the client's messages, holding a database's write
-// lock from sending a write until its reply arrived.
+// lock from sending a write until its reply arrived. A message FerretDB
+// cannot handle (see unsupported) is answered with an error instead.
 func (gc *gconn) pumpRequests(g *gate) {
 	for {
 		msg, err := readMessage(gc.client)
 		if err != nil {
 			return
+		}
+		if why := unsupported(msg); why != "" {
+			if binary.LittleEndian.Uint32(msg[16:20])&flagMoreToCome != 0 {
+				continue // unacknowledged: the client expects no reply
+			}
+			if err := gc.reply(errorReply(int32(binary.LittleEndian.Uint32(msg[4:8])), why)); err != nil {
+				return
+			}
+			continue
 		}
 		db, write, moreToCome := classify(msg)
 		if !write {

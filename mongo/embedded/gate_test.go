@@ -183,3 +183,38 @@ func TestTransactionsUnsupported(t *testing.T) {
 	t.Logf("transaction on the embedded server: %v", err)
 	require.Error(t, err, "FerretDB 1.x has no transactions; docs/odm.md says so")
 }
+
+// FerretDB closes the connection on a Decimal128 (in a document, a
+// filter or an update), and the driver then marks the server unknown; the
+// gate answers such a command with a typed error instead, and the client
+// stays usable.
+func TestDecimal128RefusedWithATypedError(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	s := start(t, embedded.Config{Dir: t.TempDir()})
+	c := connect(t, s).Database("odm18_dec").Collection("prices")
+	d, err := bson.ParseDecimal128("19.99")
+	require.NoError(t, err)
+	_, err = c.InsertOne(ctx, bson.D{{Key: "price", Value: d}})
+	require.True(t, embedded.IsUnsupported(err), "insert: %v", err)
+	require.ErrorContains(t, err, "Decimal128 values (documents.0.price)")
+	_, err = c.InsertMany(ctx, []any{bson.D{{Key: "n", Value: 1}}, bson.D{{Key: "m", Value: bson.A{1, bson.D{{Key: "x", Value: d}}}}}})
+	require.True(t, embedded.IsUnsupported(err), "insertMany: %v", err)
+	require.ErrorContains(t, err, "documents.1.m.1.x")
+	err = c.FindOne(ctx, bson.D{{Key: "price", Value: bson.D{{Key: "$gt", Value: d}}}}).Err()
+	require.True(t, embedded.IsUnsupported(err), "find: %v", err)
+	_, err = c.UpdateOne(ctx, bson.D{}, bson.D{{Key: "$set", Value: bson.D{{Key: "price", Value: d}}}})
+	require.True(t, embedded.IsUnsupported(err), "update: %v", err)
+	// Unacknowledged: dropped, nothing stored, the connection stays.
+	unack := connect(t, s).Database("odm18_dec").Collection("prices", options.Collection().SetWriteConcern(writeconcern.Unacknowledged()))
+	_, err = unack.InsertOne(ctx, bson.D{{Key: "price", Value: d}})
+	require.NoError(t, err)
+
+	// Nothing was written, and the same client goes on working.
+	_, err = c.InsertOne(ctx, bson.D{{Key: "price", Value: "19.99"}})
+	require.NoError(t, err)
+	n, err := c.CountDocuments(ctx, bson.D{})
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n)
+	require.False(t, embedded.IsUnsupported(nil))
+}

@@ -1,0 +1,142 @@
+package embedded
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sync/atomic"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
+)
+
+// CodeUnsupported is the error code (MongoDB's NotImplemented) of the
+// reply the gate sends instead of forwarding a command FerretDB cannot
+// handle: one holding a Decimal128 value, on which FerretDB 1.x closes the
+// connection (and the driver then marks the whole server unknown).
+const CodeUnsupported = 238
+
+// IsUnsupported reports whether err is the gate's refusal of a command
+// the embedded server cannot run (a mongo.CommandError, or a write
+// exception, with CodeUnsupported).
+func IsUnsupported(err error) bool {
+	var ce mongo.CommandError
+	if errors.As(err, &ce) {
+		return ce.Code == CodeUnsupported
+	}
+	var we mongo.WriteException
+	if errors.As(err, &we) && we.WriteConcernError == nil {
+		for _, e := range we.WriteErrors {
+			if e.Code == CodeUnsupported {
+				return true
+			}
+		}
+	}
+	var se mongo.ServerError
+	return errors.As(err, &se) && se.HasErrorCode(CodeUnsupported)
+}
+
+// unsupported returns why msg cannot be forwarded ("" when it can): an
+// OP_MSG whose command or document sequences hold a Decimal128.
+func unsupported(msg []byte) string {
+	if len(msg) < headerLen+5 || binary.LittleEndian.Uint32(msg[12:16]) != opMsg {
+		return ""
+	}
+	flags := binary.LittleEndian.Uint32(msg[16:20])
+	end := len(msg)
+	if flags&flagChecksum != 0 {
+		end -= 4
+	}
+	for i := headerLen + 4; i < end; {
+		kind := msg[i]
+		i++
+		if i+4 > end {
+			return ""
+		}
+		size := int(int32(binary.LittleEndian.Uint32(msg[i : i+4])))
+		if size < 5 || i+size > end {
+			return ""
+		}
+		switch kind {
+		case 0:
+			if p, ok := findDecimal(bsoncore.Document(msg[i:i+size]), ""); ok {
+				return decimalReason(p)
+			}
+		case 1:
+			// A document sequence: int32 size, cstring identifier, documents.
+			sec := msg[i : i+size]
+			j := 4
+			k := j
+			for k < len(sec) && sec[k] != 0 {
+				k++
+			}
+			if k >= len(sec) {
+				return ""
+			}
+			ident := string(sec[j:k])
+			for j, n := k+1, 0; j+4 <= len(sec); n++ {
+				dl := int(int32(binary.LittleEndian.Uint32(sec[j : j+4])))
+				if dl < 5 || j+dl > len(sec) {
+					return ""
+				}
+				if p, ok := findDecimal(bsoncore.Document(sec[j:j+dl]), fmt.Sprintf("%s.%d", ident, n)); ok {
+					return decimalReason(p)
+				}
+				j += dl
+			}
+		default:
+			return ""
+		}
+		i += size
+	}
+	return ""
+}
+
+func decimalReason(path string) string {
+	return fmt.Sprintf("embedded: the embedded server (FerretDB) does not support Decimal128 values (%s); use a MongoDB server (POLYSTORE_MONGO_URL)", path)
+}
+
+// findDecimal returns the path of the first Decimal128 in doc.
+func findDecimal(doc bsoncore.Document, prefix string) (string, bool) {
+	elems, err := doc.Elements()
+	if err != nil {
+		return "", false
+	}
+	for _, e := range elems {
+		key := e.Key()
+		if prefix != "" {
+			key = prefix + "." + key
+		}
+		v := e.Value()
+		switch v.Type {
+		case bsoncore.TypeDecimal128:
+			return key, true
+		case bsoncore.TypeEmbeddedDocument, bsoncore.TypeArray:
+			if p, ok := findDecimal(bsoncore.Document(v.Data), key); ok {
+				return p, true
+			}
+		}
+	}
+	return "", false
+}
+
+var gateRequestID atomic.Int32
+
+// errorReply is an OP_MSG reply to requestID with {ok: 0, errmsg, code,
+// codeName}, as a server sends for a failed command.
+func errorReply(requestID int32, errmsg string) []byte {
+	doc := bsoncore.NewDocumentBuilder().
+		AppendDouble("ok", 0).
+		AppendString("errmsg", errmsg).
+		AppendInt32("code", CodeUnsupported).
+		AppendString("codeName", "NotImplemented").
+		Build()
+	n := headerLen + 4 + 1 + len(doc)
+	msg := make([]byte, headerLen+5, n)
+	binary.LittleEndian.PutUint32(msg[0:4], uint32(n))
+	binary.LittleEndian.PutUint32(msg[4:8], uint32(gateRequestID.Add(1)))
+	binary.LittleEndian.PutUint32(msg[8:12], uint32(requestID))
+	binary.LittleEndian.PutUint32(msg[12:16], opMsg)
+	// flags 0, then section kind 0
+	return append(msg, doc...)
+}
