@@ -458,7 +458,9 @@ func castDecimal(v any) (any, error) {
 	case bson.Decimal128:
 		return x, nil
 	case string:
-		d, err := bson.ParseDecimal128(strings.TrimSpace(x))
+		// Not trimmed: Mongoose (bson's Decimal128.fromString) fails on
+		// surrounding spaces.
+		d, err := bson.ParseDecimal128(x)
 		if err != nil {
 			return nil, errCast
 		}

@@ -315,6 +315,14 @@ const cases = [
   { name: 'Int32 Double BigInt UUID null and empty', schema: { i: { type: 'Int32' }, d: { type: 'Double' }, b: { type: 'BigInt' }, u: { type: 'UUID' } }, input: { i: '', d: null, b: '', u: null } },
   { name: 'BigInt from hex and uppercase UUID', schema: { b: { type: 'BigInt' }, u: { type: 'UUID' } }, input: { b: '0x10', u: '09190F70-3D30-11E5-8814-0F4DF9A59C41' } },
 
+  // Decimal128: exact decimal money
+  { name: 'Decimal128 cast from strings and numbers', schema: { a: { type: 'Decimal128' }, b: { type: 'Decimal128' }, c: { type: 'Decimal128' }, d: { type: 'Decimal128' }, e: { type: 'Decimal128' } }, input: { a: '19.99', b: 0.1, c: ' 1.50 ', d: 10, e: '-0.000001' } },
+  { name: 'Decimal128 cast errors', schema: { a: { type: 'Decimal128' }, b: { type: 'Decimal128' }, c: { type: 'Decimal128' } }, input: { a: 'abc', b: { x: 1 }, c: [1] } },
+  { name: 'Decimal128 from booleans, empty and null', schema: { a: { type: 'Decimal128' }, b: { type: 'Decimal128' }, c: { type: 'Decimal128' } }, input: { a: true, b: '', c: null } },
+  { name: 'Decimal128 required and in an array', schema: { total: { type: 'Decimal128', required: true }, lines: { type: 'Array', of: { type: 'Decimal128' } } }, input: { lines: ['1.10', 2.5, 'x'] } },
+  { name: 'Decimal128 special values and inexact digits', schema: { a: { type: 'Decimal128' }, b: { type: 'Decimal128' }, c: { type: 'Decimal128' }, d: { type: 'Decimal128' }, e: { type: 'Decimal128' } }, input: { a: 'NaN', b: '-Infinity', c: '1e6200', d: '0.12345678901234567890123456789012345678', e: '1.5e-3' } },
+  { name: 'Decimal128 beyond 34 digits and exponents', schema: { a: { type: 'Decimal128' }, b: { type: 'Decimal128' }, c: { type: 'Decimal128' } }, input: { a: '1234567890123456789012345678901234', b: '1E+10', c: 1e21 } },
+
   // many errors at once
   { name: 'every failure reported at once', schema: order, input: { customer: 'bad', items: [{ qty: 0 }], nums: ['x'], placedAt: 'never', paid: 'maybe', note: 'a' } },
 ];
