@@ -239,7 +239,7 @@ func TestTransactionRetriesWithDriverSession(t *testing.T) {
 			return mongo.CommandError{Code: 112, Name: "WriteConflict", Labels: []string{odm.LabelTransientTransaction}}
 		}
 		return nil
-	}, &odm.TxOpts{BaseBackoff: time.Millisecond})
+	}, nil)
 	require.NoError(t, err)
 	require.Equal(t, 3, runs)
 

@@ -424,6 +424,16 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 		}
 		add(op, bson.E{Key: stored, Value: val}) // the server ignores the operand; kept as given
 	case "$inc", "$mul":
+		if p.Type == TypeDecimal128 && !isElem {
+			// Mongoose casts the operand as the path's Decimal128.
+			c, err := castDecimal(val)
+			if err != nil || c == nil {
+				ve.add(castFailure{path: path, msgPath: path, kind: "Decimal128", shown: val, model: ve.Model}.err())
+				return nil
+			}
+			add(op, bson.E{Key: stored, Value: c})
+			return nil
+		}
 		c, err := castNumber(val)
 		numeric := p.Type == TypeNumber || p.Type == TypeInt32 || p.Type == TypeDouble || p.Type == TypeBigInt
 		if err != nil || c == nil || !numeric {

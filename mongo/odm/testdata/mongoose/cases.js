@@ -263,6 +263,8 @@ const cases = [
   { name: 'update map value', schema: order, update: { $set: { 'meta.a': 'x' } } },
   { name: 'update map value passes', schema: order, update: { $set: { 'meta.a': '4' } } },
   { name: 'update strict throw on unknown path', schema: profile, strict: 'throw', update: { $set: { unknown: 1 } } },
+  { name: 'update $inc and $mul on Decimal128', schema: { d: { type: 'Decimal128' }, e: { type: 'Decimal128' } }, update: { $inc: { d: '0.20' }, $mul: { e: 2 } } },
+  { name: 'update $inc Decimal128 cast error', schema: { d: { type: 'Decimal128' } }, update: { $inc: { d: 'x' } } },
   { name: 'update $max and $min cast', schema: profile, update: { $max: { age: '30' }, $min: { at: '2024-01-01' } } },
 
   // empty strings are values: enum, minlength and custom validators run (match does not)
