@@ -16,7 +16,9 @@
 // until FerretDB has replied. Reads pass through concurrently; they may see
 // a multi-document write half done, as on MongoDB. Unacknowledged writes
 // (w:0) are gated too (the gate asks for the reply and drops it).
-// Config.DisableWriteGate exists only to measure the gate. Package odm never imports this package; only
+// The gate also answers any command holding a Decimal128 with a typed
+// error (CodeUnsupported, IsUnsupported): FerretDB would close the
+// connection on it. Config.DisableWriteGate exists only to measure the gate. Package odm never imports this package; only
 // the wiring (internal/devenv, cmd/polystore) does.
 //
 // Data lives in a directory as SQLite files (the in-memory SQLite variant of

@@ -68,15 +68,19 @@
 // drops those it created earlier and the schema no longer declares (and
 // the others only on request), and reports the diff.
 //
-// WithTransaction runs a function in a transaction, retrying on
-// TransientTransactionError and UnknownTransactionCommitResult with
-// jittered backoff under an overall deadline; model calls inside use the
-// session carried by ctx.
+// WithTransaction runs a function in a transaction through the driver's
+// Session.WithTransaction (which retries on TransientTransactionError and
+// UnknownTransactionCommitResult with jittered backoff), adding its own
+// deadline, the attempt count and *TxError; model calls inside use the
+// session carried by ctx. Monitor reports every command as a QueryEvent,
+// the shape postgres/orm and redis/redisotel report too.
 //
 // # Populate
 //
 // Reference fields are odm.Ref[U] (one) and odm.Refs[U] (an array); they
-// store ObjectIDs and marshal back to them. Model.Populate and
+// store ObjectIDs and marshal back to them. odm.DynRef is a dynamic
+// reference (Mongoose's refPath) whose model another path names,
+// populated from PopulateOpts.Models. Model.Populate and
 // Query.Populate fill them from another model with one {_id: {$in}}
 // query per path and nesting level, never one per document:
 //
