@@ -289,6 +289,23 @@ func classify(msg []byte) (db string, write, moreToCome bool) {
 
 // msgBody finds the kind-0 section (the command document) of an OP_MSG.
 func msgBody(msg []byte, flags uint32) (bsoncore.Document, bool) {
+	var body bsoncore.Document
+	sections(msg, flags, func(kind byte, sec []byte) bool {
+		if kind != 0 {
+			return true
+		}
+		if doc := bsoncore.Document(sec); doc.Validate() == nil {
+			body = doc
+		}
+		return false
+	})
+	return body, body != nil
+}
+
+// sections calls fn with each section of an OP_MSG (its kind and bytes,
+// size included) until fn returns false; it stops at a malformed or
+// unknown section.
+func sections(msg []byte, flags uint32, fn func(kind byte, sec []byte) bool) {
 	end := len(msg)
 	if flags&flagChecksum != 0 {
 		end -= 4
@@ -297,25 +314,17 @@ func msgBody(msg []byte, flags uint32) (bsoncore.Document, bool) {
 		kind := msg[i]
 		i++
 		if i+4 > end {
-			return nil, false
+			return
 		}
 		size := int(int32(binary.LittleEndian.Uint32(msg[i : i+4])))
-		if size < 5 || i+size > end {
-			return nil, false
+		if size < 5 || i+size > end || kind > 1 {
+			return
 		}
-		if kind == 0 {
-			doc := bsoncore.Document(msg[i : i+size])
-			if doc.Validate() != nil {
-				return nil, false
-			}
-			return doc, true
-		}
-		if kind != 1 {
-			return nil, false
+		if !fn(kind, msg[i:i+size]) {
+			return
 		}
 		i += size // a document sequence: its size includes itself
 	}
-	return nil, false
 }
 
 // acknowledged returns msg without moreToCome (and without a checksum,

@@ -42,54 +42,37 @@ func unsupported(msg []byte) string {
 	if len(msg) < headerLen+5 || binary.LittleEndian.Uint32(msg[12:16]) != opMsg {
 		return ""
 	}
-	flags := binary.LittleEndian.Uint32(msg[16:20])
-	end := len(msg)
-	if flags&flagChecksum != 0 {
-		end -= 4
-	}
-	for i := headerLen + 4; i < end; {
-		kind := msg[i]
-		i++
-		if i+4 > end {
-			return ""
+	why := ""
+	sections(msg, binary.LittleEndian.Uint32(msg[16:20]), func(kind byte, sec []byte) bool {
+		if kind == 0 {
+			if p, ok := findDecimal(bsoncore.Document(sec), ""); ok {
+				why = decimalReason(p)
+			}
+			return why == ""
 		}
-		size := int(int32(binary.LittleEndian.Uint32(msg[i : i+4])))
-		if size < 5 || i+size > end {
-			return ""
+		// A document sequence: int32 size, cstring identifier, documents.
+		k := 4
+		for k < len(sec) && sec[k] != 0 {
+			k++
 		}
-		switch kind {
-		case 0:
-			if p, ok := findDecimal(bsoncore.Document(msg[i:i+size]), ""); ok {
-				return decimalReason(p)
-			}
-		case 1:
-			// A document sequence: int32 size, cstring identifier, documents.
-			sec := msg[i : i+size]
-			j := 4
-			k := j
-			for k < len(sec) && sec[k] != 0 {
-				k++
-			}
-			if k >= len(sec) {
-				return ""
-			}
-			ident := string(sec[j:k])
-			for j, n := k+1, 0; j+4 <= len(sec); n++ {
-				dl := int(int32(binary.LittleEndian.Uint32(sec[j : j+4])))
-				if dl < 5 || j+dl > len(sec) {
-					return ""
-				}
-				if p, ok := findDecimal(bsoncore.Document(sec[j:j+dl]), fmt.Sprintf("%s.%d", ident, n)); ok {
-					return decimalReason(p)
-				}
-				j += dl
-			}
-		default:
-			return ""
+		if k >= len(sec) {
+			return false
 		}
-		i += size
-	}
-	return ""
+		ident := string(sec[4:k])
+		for j, n := k+1, 0; j+4 <= len(sec); n++ {
+			dl := int(int32(binary.LittleEndian.Uint32(sec[j : j+4])))
+			if dl < 5 || j+dl > len(sec) {
+				return false
+			}
+			if p, ok := findDecimal(bsoncore.Document(sec[j:j+dl]), fmt.Sprintf("%s.%d", ident, n)); ok {
+				why = decimalReason(p)
+				return false
+			}
+			j += dl
+		}
+		return true
+	})
+	return why
 }
 
 func decimalReason(path string) string {

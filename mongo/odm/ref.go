@@ -37,11 +37,14 @@ func (r Ref[T]) Populated() bool { return r.populated }
 func (r *Ref[T]) Set(id bson.ObjectID, doc *T) { r.ID, r.doc, r.populated = id, doc, doc != nil }
 
 // MarshalBSONValue stores the ID only (null for a zero ID).
-func (r Ref[T]) MarshalBSONValue() (byte, []byte, error) {
-	if r.ID.IsZero() {
+func (r Ref[T]) MarshalBSONValue() (byte, []byte, error) { return marshalRefID(r.ID) }
+
+// marshalRefID stores a reference as its ObjectID, null for a zero ID.
+func marshalRefID(id bson.ObjectID) (byte, []byte, error) {
+	if id.IsZero() {
 		return byte(bson.TypeNull), nil, nil
 	}
-	return byte(bson.TypeObjectID), r.ID[:], nil
+	return byte(bson.TypeObjectID), id[:], nil
 }
 
 // UnmarshalBSONValue reads an ObjectID, null, or a whole document (as a

@@ -53,12 +53,7 @@ func DynDoc[U any](r DynRef) *U {
 }
 
 // MarshalBSONValue stores the ID only (null for a zero ID).
-func (r DynRef) MarshalBSONValue() (byte, []byte, error) {
-	if r.ID.IsZero() {
-		return byte(bson.TypeNull), nil, nil
-	}
-	return byte(bson.TypeObjectID), r.ID[:], nil
-}
+func (r DynRef) MarshalBSONValue() (byte, []byte, error) { return marshalRefID(r.ID) }
 
 // UnmarshalBSONValue reads an ObjectID or null.
 func (r *DynRef) UnmarshalBSONValue(typ byte, data []byte) error {
