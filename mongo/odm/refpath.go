@@ -96,8 +96,6 @@ func (r *DynRef) setDocs(docs []any) {
 // refElem is nil: the referenced type is known per document only.
 func (DynRef) refElem() reflect.Type { return nil }
 
-var typeDynRef = reflect.TypeFor[DynRef]()
-
 // dynSlot is one dynamic reference with the model its document names.
 type dynSlot struct {
 	ref   *DynRef
