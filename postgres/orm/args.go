@@ -160,6 +160,11 @@ type CreateArgs struct {
 // fields; omitted fields take their database default.
 type CreateManyArgs struct {
 	Data []Data
+	// Rows gives the rows as field/value pairs instead of Data, with no map
+	// per row (the generated client's form); a field set twice in a row
+	// keeps its last value, as in Data. Set Data or Rows, not both.
+	// Extensions see Rows as Data.
+	Rows [][]FieldValue
 	// SkipDuplicates adds ON CONFLICT DO NOTHING.
 	SkipDuplicates bool
 	// Select, Omit and Include shape the rows CreateManyAndReturn returns
@@ -167,6 +172,12 @@ type CreateManyArgs struct {
 	Select  []string
 	Omit    Omit
 	Include []Include
+}
+
+// FieldValue is one field of a row of CreateManyArgs.Rows.
+type FieldValue struct {
+	Field string
+	Value any
 }
 
 // UpdateArgs are the arguments of Update (Where must contain a unique

@@ -21,6 +21,11 @@ type compiler struct {
 	// neg is set under an odd number of NOTs (and in every), where Prisma
 	// writes some Json comparisons in their reversed form.
 	neg bool
+	// rec notes where each bind parameter comes from while a shape is
+	// recorded for the statement cache (nil otherwise); src is the source
+	// of the next one.
+	rec *shapeRecorder
+	src argSrc
 }
 
 // under compiles f with the exact state set to v.
@@ -53,6 +58,9 @@ func (c *compiler) arg(v any) string {
 		c.args = make([]any, 0, 4)
 	}
 	c.args = append(c.args, v)
+	if c.rec != nil {
+		c.note()
+	}
 	return placeholder(len(c.args))
 }
 
@@ -216,6 +224,7 @@ func (c *compiler) fieldCond(m *Model, a string, fc *FieldCond, path string) (st
 			if err != nil {
 				return "", valueErr(m, path, err)
 			}
+			c.from(argSrc{kind: slotList, fc: fc, f: f})
 			return c.arg(v), nil
 		}
 		v, err := coerce(f, fc.Value)
@@ -225,6 +234,7 @@ func (c *compiler) fieldCond(m *Model, a string, fc *FieldCond, path string) (st
 		if v == nil {
 			return "", validationErr(m, path, "%s does not accept null", fc.Op)
 		}
+		c.from(argSrc{kind: slotValue, fc: fc, f: f})
 		return c.arg(v), nil
 	}
 	pattern := func(pre, post string) (string, error) {
@@ -235,6 +245,7 @@ func (c *compiler) fieldCond(m *Model, a string, fc *FieldCond, path string) (st
 		if strings.IndexByte(s, 0) >= 0 {
 			return "", validationErr(m, path, "strings may not contain NUL bytes")
 		}
+		c.from(argSrc{kind: slotPattern, fc: fc, pre: pre, post: post})
 		return c.arg(pre + likeEscape(s) + post), nil
 	}
 	like := " LIKE "
@@ -282,6 +293,7 @@ func (c *compiler) fieldCond(m *Model, a string, fc *FieldCond, path string) (st
 		if err != nil {
 			return "", valueErr(m, path, err)
 		}
+		c.from(argSrc{kind: slotList, fc: fc, f: f})
 		if fc.Insensitive {
 			// Prisma: LOWER(col) IN (LOWER($1), ...).
 			lowered := "ARRAY(SELECT lower(x) FROM unnest(" + c.arg(v) + "::text[]) x)"
@@ -681,12 +693,24 @@ func checkUnique(m *Model, w Where, path string) error {
 
 // limitOffset renders LIMIT/OFFSET with bind parameters, so statements
 // differing only in paging share one prepared statement.
-func (c *compiler) limitOffset(take, skip int) string {
+func (c *compiler) limitOffset(take, skip int) string { return c.page(take, skip, nil) }
+
+// paging is limitOffset of a find level, noting fa as the source of the
+// bind parameters for the statement cache.
+func (c *compiler) paging(fa *FindArgs) string { return c.page(fa.Take, fa.Skip, fa) }
+
+func (c *compiler) page(take, skip int, fa *FindArgs) string {
 	s := ""
 	if take > 0 {
+		if fa != nil {
+			c.from(argSrc{kind: slotTake, fa: fa})
+		}
 		s += " LIMIT " + c.arg(int64(take))
 	}
 	if skip > 0 {
+		if fa != nil {
+			c.from(argSrc{kind: slotSkip, fa: fa})
+		}
 		s += " OFFSET " + c.arg(int64(skip))
 	}
 	return s
@@ -934,7 +958,7 @@ func (c *compiler) jsonRelation(m *Model, p string, in Include, path string) (jo
 		if ob != "" {
 			sub += " ORDER BY " + ob
 		}
-		sub += c.limitOffset(fa.Take, fa.Skip)
+		sub += c.paging(fa)
 		inner = "SELECT COALESCE(" + agg + ", '[]'::json) AS r FROM (" + sub + ") " + ch + laterals
 	default:
 		ob, err := c.nestedOrder(r.target, ch, fa.OrderBy, joinPath(path, "orderBy"))
@@ -1046,7 +1070,7 @@ func (c *compiler) topSelect(m *Model, fa *FindArgs, join bool) (string, []strin
 		if ob != "" {
 			sb.WriteString(" ORDER BY " + ob)
 		}
-		sb.WriteString(c.limitOffset(fa.Take, fa.Skip) + ") " + a + laterals.String())
+		sb.WriteString(c.paging(fa) + ") " + a + laterals.String())
 		if ob != "" {
 			sb.WriteString(" ORDER BY " + ob)
 		}
@@ -1062,7 +1086,7 @@ func (c *compiler) topSelect(m *Model, fa *FindArgs, join bool) (string, []strin
 		sb.WriteString(ob)
 	}
 	if fa.Take > 0 || fa.Skip > 0 {
-		sb.WriteString(c.limitOffset(fa.Take, fa.Skip))
+		sb.WriteString(c.paging(fa))
 	}
 	return sb.String(), cols, nil
 }
@@ -1081,6 +1105,7 @@ func (c *compiler) childSelect(r *Relation, fa *FindArgs, keys any, path string)
 	if !r.ToMany() && (perParent(fa) || fa.Take != 0 || fa.Skip != 0) {
 		return "", nil, validationErr(r.model, path, "distinct, cursor, skip and take apply to to-many relations")
 	}
+	c.from(argSrc{kind: slotKeys})
 	kp := c.arg(keys)
 	ch := c.alias("t")
 	from, key := c.relSourceKeyed(r, ch)

@@ -195,6 +195,18 @@ func run(ctx context.Context, db DB, op *Operation) (any, error) {
 		}
 		return res, err
 	}
+	if a, ok := op.Args.(*CreateManyArgs); ok && a != nil && a.Rows != nil && a.Data == nil {
+		// Extensions see (and may rewrite, as SetData does) Data.
+		cp := *a
+		cp.Data = make([]Data, len(a.Rows))
+		for i, r := range a.Rows {
+			cp.Data[i] = dataOf(r)
+		}
+		cp.Rows = nil
+		o := *op
+		o.Args = &cp
+		op = &o
+	}
 	var call func(i int) Next
 	call = func(i int) Next {
 		return func(ctx context.Context, op *Operation) (any, error) {

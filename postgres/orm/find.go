@@ -156,18 +156,27 @@ func (h *handle) findRows(ctx context.Context, m *Model, act Action, fa *FindArg
 	if err != nil {
 		return reflect.Value{}, err
 	}
-	sql, cols, err := c.topSelect(m, fa, join)
+	cf, err := cachedSelect(m, &c, nil, func(w *shapeWalk) bool {
+		w.key = append(w.key, 'T', flag(join))
+		return w.level(m, fa, join)
+	}, func() (string, []string, error) { return c.topSelect(m, fa, join) })
 	if err != nil {
 		return reflect.Value{}, err
 	}
-	sql += lock
-	plan, err := planFor(typ, sql, cols)
+	sql := cf.sql
+	var plan *rowPlan
+	if lock != "" {
+		sql += lock
+		plan, err = planFor(typ, sql, cf.cols)
+	} else {
+		plan, err = cf.plan(typ)
+	}
 	if err != nil {
 		return reflect.Value{}, err
 	}
 	s := newSink(plan, nil, fa.Take)
 	err = h.read(ctx, func(q querier) error {
-		if err := h.query(ctx, q, m, act, sql, c.args, s.scan); err != nil {
+		if err := h.query(ctx, q, m, act, sql, cf.args, s.scan); err != nil {
 			return err
 		}
 		if !join {
@@ -235,17 +244,23 @@ func (h *handle) loadIncludes(ctx context.Context, q querier, m *Model, act Acti
 		// Compiled even without parents, so an invalid nested query fails
 		// the same way whatever the data.
 		c := h.compiler()
-		sql, cols, err := c.childSelect(r, fa, keys.Interface(), p)
+		kv := keys.Interface()
+		cf, err := cachedSelect(r.target, &c, kv, func(w *shapeWalk) bool {
+			w.key = append(w.key, 'C')
+			w.str(m.Name)
+			w.str(r.Name)
+			return w.level(r.target, fa, false)
+		}, func() (string, []string, error) { return c.childSelect(r, fa, kv, p) })
 		if err != nil {
 			return err
 		}
-		plan, err := planFor(childType, sql, cols)
+		plan, err := cf.plan(childType)
 		if err != nil {
 			return err
 		}
 		s := newSink(plan, keyType, 0)
 		if keys.Len() > 0 {
-			if err := h.query(ctx, q, r.target, act, sql, c.args, s.scan); err != nil {
+			if err := h.query(ctx, q, r.target, act, cf.sql, cf.args, s.scan); err != nil {
 				return err
 			}
 		}

@@ -198,6 +198,7 @@ type Model struct {
 	pk        []*Field
 	byColumn  map[string]*Field
 	qtable    string
+	shapes    *shapeCache // compiled finds by query shape
 }
 
 // Field returns the scalar field with the given name, or nil.
@@ -241,6 +242,7 @@ func NewSchema(models ...*Model) (*Schema, error) {
 		}
 		s.byName[m.Name] = m
 		m.schema = s
+		m.shapes = newShapeCache()
 		if m.Table == "" {
 			m.Table = m.Name
 		}

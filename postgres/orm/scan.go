@@ -93,8 +93,38 @@ func fieldPtrOf(t reflect.Type, idx []int) fieldPtr {
 			return fieldPtr{} // through an embedded pointer
 		}
 	}
-	var zero any = reflect.Zero(reflect.PointerTo(t)).Interface()
+	var zero any = reflect.Zero(reflect.PointerTo(scanType(t))).Interface()
 	return fieldPtr{ok: true, typ: (*eface)(unsafe.Pointer(&zero)).typ, off: off}
+}
+
+// basicTypes are the unnamed types of the kinds pgx scans directly.
+var basicTypes = map[reflect.Kind]reflect.Type{
+	reflect.Int: reflect.TypeFor[int](), reflect.Int8: reflect.TypeFor[int8](), reflect.Int16: reflect.TypeFor[int16](),
+	reflect.Int32: reflect.TypeFor[int32](), reflect.Int64: reflect.TypeFor[int64](),
+	reflect.Uint: reflect.TypeFor[uint](), reflect.Uint8: reflect.TypeFor[uint8](), reflect.Uint16: reflect.TypeFor[uint16](),
+	reflect.Uint32: reflect.TypeFor[uint32](), reflect.Uint64: reflect.TypeFor[uint64](),
+	reflect.Float32: reflect.TypeFor[float32](), reflect.Float64: reflect.TypeFor[float64](),
+	reflect.String: reflect.TypeFor[string](), reflect.Bool: reflect.TypeFor[bool](),
+}
+
+// scanType is the type scan hands pgx a pointer to for a field of type t:
+// t itself, except that a named type of a basic kind without methods (a
+// generated enum such as UserRole), or a pointer to one, becomes its
+// unnamed counterpart of the same layout. pgx would otherwise convert the
+// pointer through reflect on every row, to the same effect: without
+// methods, the named type has no way to scan differently.
+func scanType(t reflect.Type) reflect.Type {
+	if t.Kind() == reflect.Pointer {
+		if e := scanType(t.Elem()); e != t.Elem() {
+			return reflect.PointerTo(e)
+		}
+		return t
+	}
+	b := basicTypes[t.Kind()]
+	if b == nil || b == t || reflect.PointerTo(t).NumMethod() > 0 {
+		return t
+	}
+	return b
 }
 
 // at returns &field as an interface holding a *F, for the struct at base.

@@ -171,30 +171,111 @@ func splitDataInto(buf []assign, m *Model, d Data, path string, forCreate bool) 
 				continue
 			}
 		}
-		if isNil(v) {
-			if !f.Nullable {
-				return nil, nil, validationErr(m, joinPath(path, f.Name), "%s is required and cannot be null", f.Name)
-			}
-			as = append(as, assign{f, nil})
-			continue
-		}
-		var cv any
-		var err error
-		if f.List {
-			cv, err = coerceList(f, v)
-		} else {
-			cv, err = coerce(f, v)
-		}
+		cv, err := scalarValue(m, f, v, path)
 		if err != nil {
-			return nil, nil, valueErr(m, joinPath(path, f.Name), err)
-		}
-		if cv == nil && !f.Nullable {
-			// DbNull on a required Json field.
-			return nil, nil, validationErr(m, joinPath(path, f.Name), "%s is required and cannot be null", f.Name)
+			return nil, nil, err
 		}
 		as = append(as, assign{f, cv})
 	}
 	return as, rels, nil
+}
+
+// scalarValue converts the value v written to the scalar field f (not an
+// atomic operation): nil for NULL, or the coerced value.
+func scalarValue(m *Model, f *Field, v any, path string) (any, error) {
+	if isNil(v) {
+		if !f.Nullable {
+			return nil, validationErr(m, joinPath(path, f.Name), "%s is required and cannot be null", f.Name)
+		}
+		return nil, nil
+	}
+	var cv any
+	var err error
+	if f.List {
+		cv, err = coerceList(f, v)
+	} else {
+		cv, err = coerce(f, v)
+	}
+	if err != nil {
+		return nil, valueErr(m, joinPath(path, f.Name), err)
+	}
+	if cv == nil && !f.Nullable {
+		// DbNull on a required Json field.
+		return nil, validationErr(m, joinPath(path, f.Name), "%s is required and cannot be null", f.Name)
+	}
+	return cv, nil
+}
+
+// rowSplitter splits createMany rows given as field/value pairs
+// (CreateManyArgs.Rows) without a map per row.
+type rowSplitter struct {
+	m    *Model
+	row  []assign // the row's fields and raw values, in the row's order
+	last []*Field // the field of each position of the previous row
+}
+
+// split is splitDataInto(buf, m, data of row, "", true) for a row of plain
+// scalar values; false when the row needs the map form (a name that is not
+// a scalar field, a field set twice, an atomic operation, a value the
+// field rejects), which then gives the result and the error.
+func (sp *rowSplitter) split(buf []assign, row []FieldValue) ([]assign, bool) {
+	m := sp.m
+	sp.row = sp.row[:0]
+	for j, fv := range row {
+		var f *Field
+		if j < len(sp.last) && sp.last[j] != nil && sp.last[j].Name == fv.Field {
+			f = sp.last[j]
+		} else {
+			if f = m.fields[fv.Field]; f == nil {
+				return nil, false
+			}
+			if j < len(sp.last) {
+				sp.last[j] = f
+			} else if j == len(sp.last) {
+				sp.last = append(sp.last, f)
+			}
+		}
+		if _, ok := fv.Value.(*Atomic); ok {
+			return nil, false
+		}
+		for _, x := range sp.row {
+			if x.f == f {
+				return nil, false
+			}
+		}
+		sp.row = append(sp.row, assign{f, fv.Value})
+	}
+	as := buf
+	for _, f := range m.Fields {
+		found := false
+		for _, x := range sp.row {
+			if x.f != f {
+				continue
+			}
+			found = true
+			cv, err := scalarValue(m, f, x.v, "")
+			if err != nil {
+				return nil, false
+			}
+			as = append(as, assign{f, cv})
+			break
+		}
+		if !found && f.Generate != nil {
+			as = append(as, assign{f, f.Generate()})
+		}
+	}
+	clear(sp.row)
+	return as, true
+}
+
+// dataOf is a row of pairs as Data (a field set twice keeps its last
+// value, as assigning a map does).
+func dataOf(row []FieldValue) Data {
+	d := make(Data, len(row))
+	for _, fv := range row {
+		d[fv.Field] = fv.Value
+	}
+	return d
 }
 
 var atomicNames = [...]string{"", "set", "increment", "decrement", "multiply", "divide", "push"}
@@ -635,7 +716,7 @@ func (h *handle) deleteMany(ctx context.Context, m *Model, a *DeleteArgs) (any, 
 const maxParams = 65535
 
 func (h *handle) createMany(ctx context.Context, m *Model, a *CreateManyArgs) (any, error) {
-	if len(a.Data) == 0 {
+	if len(a.Data) == 0 && len(a.Rows) == 0 {
 		return int64(0), nil
 	}
 	rows, fields, used, err := createManyRows(m, a)
@@ -670,26 +751,52 @@ func (h *handle) createMany(ctx context.Context, m *Model, a *CreateManyArgs) (a
 // the INSERT names (every field any row sets, and @updatedAt fields) and
 // how many fields the rows set.
 func createManyRows(m *Model, a *CreateManyArgs) ([][]assign, []*Field, int, error) {
-	rows := make([][]assign, len(a.Data))
+	if a.Data != nil && a.Rows != nil {
+		return nil, nil, 0, validationErr(m, "data", "set Data or Rows, not both")
+	}
+	n := len(a.Data) + len(a.Rows)
+	rows := make([][]assign, n)
 	used := map[*Field]bool{}
 	// One backing array for every row's assignments (a row assigns each
 	// field at most once).
 	k := len(m.Fields)
-	flat := make([]assign, 0, k*len(a.Data))
-	for i, d := range a.Data {
-		as, rels, err := splitDataInto(flat[i*k:i*k:(i+1)*k], m, d, "", true)
-		if err != nil {
-			// Again with the row's path, only to name it in the error.
-			_, _, err = splitData(m, d, "data["+strconv.Itoa(i)+"]", true)
-			return nil, nil, 0, err
+	flat := make([]assign, 0, k*n)
+	sp := rowSplitter{m: m}
+	var prev []assign // the previous row's assignments: its fields are marked used
+	for i := range n {
+		buf := flat[i*k : i*k : (i+1)*k]
+		var as []assign
+		var d Data
+		viaMap := true
+		if a.Rows != nil {
+			as, viaMap = sp.split(buf, a.Rows[i])
+			viaMap = !viaMap
+			if viaMap {
+				d = dataOf(a.Rows[i])
+			}
+		} else {
+			d = a.Data[i]
 		}
-		if len(rels) > 0 {
-			return nil, nil, 0, validationErr(m, "data["+strconv.Itoa(i)+"]", "createMany does not take nested writes")
+		if viaMap {
+			var rels []relWrite
+			var err error
+			as, rels, err = splitDataInto(buf, m, d, "", true)
+			if err != nil {
+				// Again with the row's path, only to name it in the error.
+				_, _, err = splitData(m, d, "data["+strconv.Itoa(i)+"]", true)
+				return nil, nil, 0, err
+			}
+			if len(rels) > 0 {
+				return nil, nil, 0, validationErr(m, "data["+strconv.Itoa(i)+"]", "createMany does not take nested writes")
+			}
 		}
 		rows[i] = as
-		for _, x := range as {
-			used[x.f] = true
+		if !sameFields(as, prev) {
+			for _, x := range as {
+				used[x.f] = true
+			}
 		}
+		prev = as
 	}
 	var fields []*Field
 	for _, f := range m.Fields {
@@ -698,6 +805,19 @@ func createManyRows(m *Model, a *CreateManyArgs) ([][]assign, []*Field, int, err
 		}
 	}
 	return rows, fields, len(used), nil
+}
+
+// sameFields reports whether a and b assign the same fields in order.
+func sameFields(a, b []assign) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].f != b[i].f {
+			return false
+		}
+	}
+	return true
 }
 
 // uniformRows reports whether every row sets all the used fields (COPY

@@ -93,7 +93,7 @@ func (d Delegate[M]) CreateMany(ctx context.Context, args *CreateManyArgs[M]) (i
 	if args == nil {
 		return 0, d.nilArgs("CreateMany")
 	}
-	return d.od.CreateMany(ctx, d.db, &orm.CreateManyArgs{Data: rows(args.Data), SkipDuplicates: args.SkipDuplicates})
+	return d.od.CreateMany(ctx, d.db, &orm.CreateManyArgs{Rows: pairRows(args.Data), SkipDuplicates: args.SkipDuplicates})
 }
 
 // CreateManyAndReturn inserts rows and returns them in order (Prisma's
@@ -103,7 +103,7 @@ func (d Delegate[M]) CreateManyAndReturn(ctx context.Context, args *CreateManyAn
 		return nil, d.nilArgs("CreateManyAndReturn")
 	}
 	sel, omit, inc := args.Returning.orm()
-	return d.od.CreateManyAndReturn(ctx, d.db, &orm.CreateManyArgs{Data: rows(args.Data), SkipDuplicates: args.SkipDuplicates,
+	return d.od.CreateManyAndReturn(ctx, d.db, &orm.CreateManyArgs{Rows: pairRows(args.Data), SkipDuplicates: args.SkipDuplicates,
 		Select: sel, Omit: omit, Include: inc})
 }
 

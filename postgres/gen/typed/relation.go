@@ -46,6 +46,28 @@ func mergeNested(a, b *orm.Nested) *orm.Nested {
 	}
 }
 
+// pairRows converts createMany rows to field/value pairs for the runtime
+// (orm.CreateManyArgs.Rows): one allocation for all of them, no map per
+// row.
+func pairRows[M any](rs [][]Set[M]) [][]orm.FieldValue {
+	n := 0
+	for _, r := range rs {
+		n += len(r)
+	}
+	flat := make([]orm.FieldValue, n)
+	out := make([][]orm.FieldValue, len(rs))
+	k := 0
+	for i, r := range rs {
+		row := flat[k : k+len(r) : k+len(r)]
+		for j, s := range r {
+			row[j] = orm.FieldValue{Field: s.field, Value: s.value}
+		}
+		out[i] = row
+		k += len(r)
+	}
+	return out
+}
+
 func rows[M any](rs [][]Set[M]) []orm.Data {
 	out := make([]orm.Data, len(rs))
 	for i, r := range rs {
