@@ -228,14 +228,12 @@ func (h *handle) loadIncludes(ctx context.Context, q querier, m *Model, act Acti
 		}
 		keyType := baseType(ti.t.FieldByIndex(keyIdx).Type)
 		keys := reflect.MakeSlice(reflect.SliceOf(keyType), 0, parents.Len())
-		seen := make(map[any]bool, parents.Len())
+		groups := newKeyMap(parents.Len())
 		for i := range parents.Len() {
 			kv := parents.Index(i).FieldByIndex(keyIdx)
-			k := keyOf(kv)
-			if k == nil || seen[k] {
+			if !groups.add(kv) {
 				continue
 			}
-			seen[k] = true
 			for kv.Kind() == reflect.Pointer {
 				kv = kv.Elem()
 			}
@@ -269,15 +267,37 @@ func (h *handle) loadIncludes(ctx context.Context, q querier, m *Model, act Acti
 				return err
 			}
 		}
-		children, childParents := s.rows, s.parents
-		byParent := make(map[any][]int, keys.Len())
-		for i, pv := range childParents {
-			k := keyOf(pv)
-			byParent[k] = append(byParent[k], i)
+		// The children of each key, in their order: a counting sort over
+		// the keys' group numbers.
+		children := s.rows
+		start := make([]int, groups.n+1)
+		gid := make([]int, s.n)
+		for i := range s.n {
+			g, ok := groups.lookup(s.pvals.Index(i))
+			if !ok {
+				g = -1 // not a parent's key: belongs to no list
+			} else {
+				start[g+1]++
+			}
+			gid[i] = g
+		}
+		for g := range groups.n {
+			start[g+1] += start[g]
+		}
+		order := make([]int, start[groups.n])
+		fill := append([]int(nil), start[:groups.n]...)
+		for i, g := range gid {
+			if g >= 0 {
+				order[fill[g]] = i
+				fill[g]++
+			}
 		}
 		for i := range parents.Len() {
 			pr := parents.Index(i)
-			idxs := byParent[keyOf(pr.FieldByIndex(keyIdx))]
+			var idxs []int
+			if g, ok := groups.lookup(pr.FieldByIndex(keyIdx)); ok {
+				idxs = order[start[g]:start[g+1]]
+			}
 			dst := pr.FieldByIndex(relIdx)
 			if r.ToMany() {
 				list := reflect.MakeSlice(relType, len(idxs), len(idxs))

@@ -185,8 +185,10 @@ type sink struct {
 	rows    reflect.Value // []T
 	n       int
 	dest    []any
-	parents []reflect.Value // __parent values (pointers), when planned
-	ptype   reflect.Type
+	// pvals holds the __parent value of each row ([]ptype), when planned;
+	// pptr scans into its elements.
+	pvals reflect.Value
+	pptr  fieldPtr
 }
 
 func newSink(plan *rowPlan, ptype reflect.Type, capHint int) *sink {
@@ -196,25 +198,41 @@ func newSink(plan *rowPlan, ptype reflect.Type, capHint int) *sink {
 	st := reflect.SliceOf(plan.ti.t)
 	rows := reflect.New(st).Elem() // addressable: SetLen does not allocate
 	rows.Set(reflect.MakeSlice(st, 0, capHint))
-	return &sink{plan: plan, rows: rows, dest: make([]any, len(plan.idx)), ptype: ptype}
+	s := &sink{plan: plan, rows: rows, dest: make([]any, len(plan.idx))}
+	if ptype != nil {
+		pt := reflect.SliceOf(ptype)
+		s.pvals = reflect.New(pt).Elem()
+		s.pvals.Set(reflect.MakeSlice(pt, 0, capHint))
+		var zero any = reflect.Zero(reflect.PointerTo(scanType(ptype))).Interface()
+		s.pptr = fieldPtr{ok: true, typ: (*eface)(unsafe.Pointer(&zero)).typ}
+	}
+	return s
+}
+
+// grow makes room for one more element in the addressable slice v of
+// length n.
+func grow(v reflect.Value, n int) {
+	if n == v.Cap() {
+		grown := reflect.MakeSlice(v.Type(), n, 2*n+8)
+		reflect.Copy(grown, v)
+		v.Set(grown)
+	}
+	v.SetLen(n + 1)
 }
 
 func (s *sink) scan(rows pgx.Rows) error {
-	if s.n == s.rows.Cap() {
-		grown := reflect.MakeSlice(s.rows.Type(), s.n, 2*s.n+8)
-		reflect.Copy(grown, s.rows)
-		s.rows.Set(grown)
-	}
-	s.rows.SetLen(s.n + 1)
+	grow(s.rows, s.n)
 	elem := s.rows.Index(s.n)
 	base := elem.Addr().UnsafePointer()
+	if s.pvals.IsValid() {
+		grow(s.pvals, s.n)
+	}
+	n := s.n
 	s.n++
 	for i, idx := range s.plan.idx {
 		switch {
 		case i == s.plan.parent:
-			pv := reflect.New(s.ptype)
-			s.parents = append(s.parents, pv)
-			s.dest[i] = pv.Interface()
+			s.dest[i] = s.pptr.at(s.pvals.Index(n).Addr().UnsafePointer())
 		case idx == nil:
 			s.dest[i] = nil
 		case s.plan.direct[i].ok:
@@ -226,6 +244,71 @@ func (s *sink) scan(rows pgx.Rows) error {
 		}
 	}
 	return rows.Scan(s.dest...)
+}
+
+// keyMap numbers relation key values from 0 (keys equal under keyOf get
+// one number) without boxing integer and string keys.
+type keyMap struct {
+	n     int
+	ints  map[int64]int
+	strs  map[string]int
+	other map[any]int
+}
+
+func newKeyMap(size int) *keyMap { return &keyMap{ints: make(map[int64]int, size)} }
+
+// add numbers v if it is new and reports whether it was; NULL keys get
+// no number.
+func (k *keyMap) add(v reflect.Value) bool {
+	_, ok, added := k.find(v, true)
+	return ok && added
+}
+
+// lookup returns v's number.
+func (k *keyMap) lookup(v reflect.Value) (int, bool) {
+	id, ok, _ := k.find(v, false)
+	return id, ok
+}
+
+func (k *keyMap) find(v reflect.Value, add bool) (id int, ok, added bool) {
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return -1, false, false
+		}
+		v = v.Elem()
+	}
+	var m func(int) // stores a new number for v
+	switch v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		x := v.Int()
+		id, ok = k.ints[x]
+		m = func(n int) { k.ints[x] = n }
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		x := int64(v.Uint())
+		id, ok = k.ints[x]
+		m = func(n int) { k.ints[x] = n }
+	case reflect.String:
+		if k.strs == nil {
+			k.strs = map[string]int{}
+		}
+		x := v.String()
+		id, ok = k.strs[x]
+		m = func(n int) { k.strs[x] = n }
+	default:
+		if k.other == nil {
+			k.other = map[any]int{}
+		}
+		x := v.Interface()
+		id, ok = k.other[x]
+		m = func(n int) { k.other[x] = n }
+	}
+	if ok || !add {
+		return id, ok, false
+	}
+	id = k.n
+	k.n++
+	m(id)
+	return id, true, true
 }
 
 // keyOf normalizes a key value for map lookups (nil for NULL).

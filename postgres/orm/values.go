@@ -46,7 +46,7 @@ func coerce(f *Field, v any) (any, error) {
 			if f.Type == Enum && len(f.EnumValues) > 0 && !slices.Contains(f.EnumValues, x) {
 				return nil, fmt.Errorf("%s: %q is not a value of enum %s", f.Name, x, f.EnumName)
 			}
-			return x, nil
+			return v, nil // the string itself: no new interface
 		case DateTime:
 			t, err := time.Parse(time.RFC3339Nano, x)
 			if err != nil {
