@@ -181,10 +181,10 @@ func planFor(t reflect.Type, sql string, cols []string) (*rowPlan, error) {
 
 // sink collects scanned rows into a growing reflect slice.
 type sink struct {
-	plan    *rowPlan
-	rows    reflect.Value // []T
-	n       int
-	dest    []any
+	plan *rowPlan
+	rows reflect.Value // []T
+	n    int
+	dest []any
 	// pvals holds the __parent value of each row ([]ptype), when planned;
 	// pptr scans into its elements.
 	pvals reflect.Value
