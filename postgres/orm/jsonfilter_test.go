@@ -202,3 +202,51 @@ func TestJSONFilterErrors(t *testing.T) {
 	require.Equal(t, "string_contains", orm.JSONStringContains.String())
 	require.Equal(t, "JsonNull", orm.JsonNull.String())
 }
+
+// TestJSONFiltersAsPrisma holds the rows Prisma 7.10 (prisma-client-js with
+// @prisma/adapter-pg) returned for these filters on the jdocDDL rows
+// (findMany, where as below, orderBy id): the expectations are recorded
+// from Prisma itself, not derived from its SQL.
+func TestJSONFiltersAsPrisma(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	_, err := e.c.Pool().Exec(ctx, jdocDDL)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		where string
+		want  []int
+	}{
+		{`{"meta": {"path": ["plan", "tier"], "equals": "pro"}}`, []int{1}},
+		{`{"meta": {"path": ["plan", "seats"], "equals": 5}}`, []int{1}},
+		{`{"meta": {"path": ["plan", "tier"], "not": "pro"}}`, []int{2, 3, 6}},
+		{`{"NOT": {"meta": {"path": ["plan", "tier"], "equals": "pro"}}}`, []int{2, 3, 6}},
+		{`{"meta": {"path": ["plan", "tier"], "string_contains": "r"}}`, []int{1, 2}},
+		{`{"meta": {"path": ["plan", "tier"], "string_contains": "pro", "mode": "insensitive"}}`, []int{1, 3}},
+		{`{"meta": {"path": ["plan", "tier"], "string_starts_with": "fr"}}`, []int{2}},
+		{`{"meta": {"path": ["name"], "string_ends_with": "jones"}}`, []int{2}},
+		{`{"meta": {"path": ["tags"], "array_contains": ["b"]}}`, []int{1, 2}},
+		{`{"meta": {"path": ["tags"], "array_contains": ["a", "c"]}}`, []int{1}},
+		{`{"meta": {"path": ["tags"], "array_starts_with": "a"}}`, []int{1}},
+		{`{"meta": {"path": ["tags"], "array_ends_with": "b"}}`, []int{2}},
+		{`{"meta": {"path": ["plan", "seats"], "gt": 1}}`, []int{1}},
+		{`{"meta": {"path": ["plan", "seats"], "lte": 1}}`, []int{2}},
+		{`{"meta": {"equals": [1, 2, 3]}}`, []int{7}},
+		{`{"meta": {"not": "hello world"}}`, []int{1, 2, 3, 4, 6, 7}},
+		{`{"meta": {"equals": {"$type": "Enum", "value": "JsonNull"}}}`, []int{4}},
+		{`{"meta": {"equals": {"$type": "Enum", "value": "DbNull"}}}`, []int{5}},
+		{`{"meta": {"equals": {"$type": "Enum", "value": "AnyNull"}}}`, []int{4, 5}},
+		{`{"meta": {"not": {"$type": "Enum", "value": "JsonNull"}}}`, []int{1, 2, 3, 6, 7, 8}},
+	} {
+		t.Run(tc.where, func(t *testing.T) {
+			w, err := orm.ParseWhere(jdocModel, []byte(tc.where))
+			require.NoError(t, err)
+			rows, err := orm.FindMany[jdoc](ctx, e.c, jdocModel, &orm.FindArgs{Where: w, OrderBy: []orm.Order{orm.Asc("id")}})
+			require.NoError(t, err)
+			ids := []int{}
+			for _, r := range rows {
+				ids = append(ids, r.ID)
+			}
+			require.Equal(t, tc.want, ids)
+		})
+	}
+}
