@@ -858,8 +858,12 @@ func (h *handle) copyRows(ctx context.Context, m *Model, fields []*Field, rows [
 	all := make([]any, len(rows)*len(fields))
 	for i, as := range rows {
 		vals := all[i*len(fields) : (i+1)*len(fields) : (i+1)*len(fields)]
-		for _, a := range as {
-			vals[pos[a.f]] = a.v
+		for k, a := range as {
+			j := k // rows assign fields in model order, as fields lists them
+			if j >= len(fields) || fields[j] != a.f {
+				j = pos[a.f]
+			}
+			vals[j] = a.v
 		}
 		for j, f := range fields {
 			if f.UpdatedAt && vals[j] == nil {
