@@ -18,7 +18,8 @@ import (
 
 // ModelOpts are per-model options.
 type ModelOpts struct {
-	// Collection defaults to the lowercased model name plus "s".
+	// Collection defaults to CollectionName(name), Mongoose's default:
+	// the model name lowercased and pluralized ("Person" → "people").
 	Collection string
 	// AllowJSFilters lets filters use $where, $function and $accumulator.
 	AllowJSFilters bool
@@ -63,6 +64,9 @@ type Model[T any] struct {
 // NewModel builds a model. A nil schema is derived from T with SchemaFor.
 // A programmatic schema is bound to T's fields by their bson names.
 func NewModel[T any](db *mongo.Database, name string, schema *Schema, opts *ModelOpts) (*Model[T], error) {
+	if name == "" {
+		return nil, schemaErr("a model needs a name")
+	}
 	t := reflect.TypeFor[T]()
 	if schema == nil {
 		s, err := SchemaFor[T](nil)
@@ -79,7 +83,7 @@ func NewModel[T any](db *mongo.Database, name string, schema *Schema, opts *Mode
 		m.now = m.opts.Clock
 	}
 	if m.opts.Collection == "" {
-		m.opts.Collection = strings.ToLower(name) + "s"
+		m.opts.Collection = CollectionName(name)
 	}
 	switch {
 	case t.Kind() == reflect.Map && t.Key().Kind() == reflect.String:

@@ -331,4 +331,17 @@ const cases = [
 
 // The named schemas: parity_test.go also declares each as a tagged Go
 // struct and runs their cases through it.
-module.exports = { cases, schemas: { product, user, order, tagged, profile, shipment } };
+// Model names whose default collection name (Mongoose's pluralize) the
+// fixtures record; TestDefaultCollectionNames compares odm with them.
+const modelNames = [
+  'User', 'Order', 'OrderHistory', 'AuditLog', 'Person', 'Entry', 'Status', 'Analytics',
+  'Child', 'Ox', 'Box', 'Axis', 'Testis', 'Octopus', 'Cactus', 'Focus', 'Virus', 'Alias', 'Bus',
+  'Tomato', 'Potato', 'Buffalo', 'Medium', 'Datum', 'Analysis', 'Thesis', 'Knife', 'Wife', 'Life',
+  'Leaf', 'Half', 'Wolf', 'Safe', 'Chief', 'Roof', 'Hive', 'Archive', 'Category', 'Query', 'Day',
+  'Key', 'Toy', 'Match', 'Address', 'Wish', 'Index', 'Matrix', 'Vertex', 'Apex', 'Mouse',
+  'Louse', 'Quiz', 'Goose', 'Mongoose', 'Fish', 'Sheep', 'Moose', 'Deer', 'News', 'Media',
+  'Money', 'Series', 'Species', 'Information', 'Equipment', 'Human', 'Superhuman', 'Man',
+  'Woman', 'Fireman', 'Item2', 'Item_', 'Café', 'Ünits', 'ORDER', 'LineItem', 'indexes',
+];
+
+module.exports = { cases, modelNames, schemas: { product, user, order, tagged, profile, shipment } };

@@ -16,7 +16,7 @@ const fs = require('fs');
 const path = require('path');
 const mongoose = require('mongoose');
 
-const { cases, schemas } = require('./cases.js');
+const { cases, modelNames, schemas } = require('./cases.js');
 
 // Custom validators by name; parity_test.go has the same functions.
 const validators = {
@@ -245,7 +245,12 @@ async function main() {
   for (const c of cases) {
     out.push(await run(c));
   }
-  const fixtures = { mongoose: mongoose.version, cases: out };
+  // The collection a model gets when none is given: Mongoose's pluralize.
+  const collectionNames = {};
+  for (const name of modelNames) {
+    collectionNames[name] = mongoose.model(name, new mongoose.Schema({})).collection.collectionName;
+  }
+  const fixtures = { mongoose: mongoose.version, cases: out, collectionNames };
   const file = path.join(__dirname, 'fixtures.json');
   fs.writeFileSync(file, JSON.stringify(fixtures, null, 2) + '\n');
   console.log(`wrote ${out.length} cases to ${file}`);
