@@ -737,8 +737,8 @@ func (m *Model[T]) dropManaged(d bson.D, vk string, ts *Timestamps) bson.D {
 	return out
 }
 
-// update casts and validates an update, and adds timestamps and the
-// version increment.
+// update casts and validates an update, and adds timestamps (and, for an
+// upsert, the version key of the inserted document).
 func (m *Model[T]) update(ctx context.Context, u any, upsert bool) (bson.D, error) {
 	d, err := toD(u)
 	if err != nil {
@@ -766,8 +766,10 @@ func (m *Model[T]) update(ctx context.Context, u any, upsert bool) (bson.D, erro
 			out = addTo(out, "$setOnInsert", bson.E{Key: ts.CreatedAt, Value: now})
 		}
 	}
-	if vk := m.schema.versionKey(); vk != "" && !hasPath(out, vk) {
-		out = addTo(out, "$inc", bson.E{Key: vk, Value: int64(1)})
+	// As Mongoose: an update leaves the version key alone (only Save
+	// versions a document); an upsert inserts it as 0.
+	if vk := m.schema.versionKey(); vk != "" && upsert && !hasPath(out, vk) {
+		out = addTo(out, "$setOnInsert", bson.E{Key: vk, Value: int64(0)})
 	}
 	return out, nil
 }

@@ -149,7 +149,7 @@ func TestUpdateValidators(t *testing.T) {
 	require.Equal(t, 25, *got.Age)
 	require.Equal(t, "mixed", got.Username)
 	require.Equal(t, []string{"t0", "7"}, got.Tags)
-	require.Equal(t, int64(1), got.V)
+	require.Equal(t, int64(0), got.V, "an update leaves __v alone, as in Mongoose (only Save versions)")
 	require.True(t, got.UpdatedAt.After(got.CreatedAt) || got.UpdatedAt.Equal(got.CreatedAt))
 
 	after, err := users.FindOneAndUpdate(ctx, bson.M{"_id": id}, bson.M{"$inc": bson.M{"age": 1}}, &odm.FindOneAndUpdateOpts{ReturnAfter: true})
@@ -164,6 +164,11 @@ func TestUpdateValidators(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "ghost", up.Username)
 	require.False(t, up.CreatedAt.IsZero(), "createdAt set on insert")
+	raw, err := users.Collection().FindOne(ctx, bson.M{"username": "ghost"}).Raw()
+	require.NoError(t, err)
+	v, ok := raw.Lookup("__v").AsInt64OK()
+	require.True(t, ok, "an upsert inserts __v, as Mongoose's $setOnInsert does")
+	require.Equal(t, int64(0), v)
 }
 
 type Account struct {
