@@ -63,6 +63,8 @@ func TestHandWrittenAnswersMatchEncodingJSON(t *testing.T) {
 		_ = json.NewEncoder(&buf).Encode(v)
 		return buf.String()
 	}
+	// clock-free: the fixed ExpiresAt values are only encoded both ways and
+	// compared as text, never with the clock.
 	for _, res := range []*Reservation{
 		{ID: "c123", UserID: "u1", ProductID: "p.1", Quantity: 2, ExpiresAt: time.UnixMilli(1_700_000_000_123).UTC(), Remaining: 7},
 		{ID: "c<>&\"\\\u00e9\n", UserID: "", ProductID: "p", Quantity: -1, ExpiresAt: time.UnixMilli(1_700_000_000_000).UTC(), Replayed: true},
