@@ -85,6 +85,7 @@ type pathSpec struct {
 	Trim      bool   `json:"trim"`
 	Lowercase bool   `json:"lowercase"`
 	Uppercase bool   `json:"uppercase"`
+	Immutable bool   `json:"immutable"`
 	Alias     string `json:"alias"`
 }
 
@@ -209,6 +210,9 @@ func buildPath(t *testing.T, name string, s pathSpec) *odm.Path {
 	}
 	if s.Uppercase {
 		p.Uppercase()
+	}
+	if s.Immutable {
+		p.SetImmutable()
 	}
 	if s.Alias != "" {
 		p.SetAlias(s.Alias)

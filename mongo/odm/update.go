@@ -330,8 +330,9 @@ type updateCtx struct {
 }
 
 // castUpdate turns an update (operators, or a plain document taken as
-// $set) into a cast and validated bson.D. Immutable paths are dropped (or
-// rejected under StrictThrow); unknown paths follow the strict mode.
+// $set) into a cast and validated bson.D. Immutable paths are dropped
+// (under every strict mode, as Mongoose's schema-level strict); unknown
+// paths follow the strict mode.
 func (s *Schema) castUpdate(ctx context.Context, upd bson.D, uc updateCtx) (bson.D, error) {
 	ve := &ValidationError{Model: uc.model}
 	var strictErr error
@@ -396,9 +397,8 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 		return nil
 	}
 	if p.Immutable && op != "$setOnInsert" {
-		if uc.strict == StrictThrow && *strictErr == nil {
-			*strictErr = &StrictError{Path: key}
-		}
+		// Dropped, also under StrictThrow: Mongoose throws only for a
+		// query-level strict: 'throw', never for the schema's.
 		return nil
 	}
 	stored := p.storedKey(key)

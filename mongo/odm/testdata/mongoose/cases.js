@@ -241,6 +241,14 @@ const cases = [
   { name: 'update $set of a required path to empty string', schema: profile, update: { $set: { name: '' } } },
   { name: 'update $set of a required path to null', schema: profile, update: { $set: { name: null } } },
   { name: 'update $inc cast error', schema: profile, update: { $inc: { age: 'x' } } },
+  // immutable paths in updates: dropped with the other changes kept, or the whole update refused
+  // under strict 'throw'; an update of nothing but immutable paths becomes empty
+  { name: 'update of an immutable path is dropped, the rest kept', schema: { owner: { type: 'String', immutable: true }, balance: { type: 'Number', min: 0 } }, update: { $set: { owner: 'eve', balance: '5' } } },
+  { name: 'update of only an immutable path', schema: { owner: { type: 'String', immutable: true }, balance: { type: 'Number' } }, update: { $set: { owner: 'eve' } } },
+  { name: 'update of an immutable path as a plain document', schema: { owner: { type: 'String', immutable: true }, balance: { type: 'Number' } }, update: { owner: 'eve', balance: 7 } },
+  { name: 'update of an immutable path under strict throw', schema: { owner: { type: 'String', immutable: true }, balance: { type: 'Number' } }, strict: 'throw', update: { $set: { owner: 'eve', balance: 1 } } },
+  { name: 'update $unset of an immutable path', schema: { owner: { type: 'String', immutable: true }, balance: { type: 'Number' } }, update: { $unset: { owner: 1 }, $set: { balance: 2 } } },
+  { name: 'immutable path set on a new document', schema: { owner: { type: 'String', immutable: true, required: true } }, input: { owner: 'ann' } },
   { name: 'update $inc passes', schema: profile, update: { $inc: { age: -500 } } },
   { name: 'update $push enum element', schema: profile, update: { $push: { tags: 'cobol' } } },
   { name: 'update $push $each enum element', schema: profile, update: { $push: { tags: { $each: ['go', 'cobol'] } } } },

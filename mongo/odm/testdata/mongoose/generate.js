@@ -112,7 +112,7 @@ function toPath(p, strict) {
   if (p.alias !== undefined) {
     o.alias = p.alias;
   }
-  for (const k of ['trim', 'lowercase', 'uppercase']) {
+  for (const k of ['trim', 'lowercase', 'uppercase', 'immutable']) {
     if (p[k]) {
       o[k] = true;
     }
