@@ -286,10 +286,11 @@ func httpTable(t *testing.T, sb *strings.Builder, step time.Duration) {
 	if n, err := strconv.Atoi(os.Getenv("POLYSTORE_BENCH_SOLDOUT_RATE")); err == nil && n > 0 {
 		soldRate = n
 	}
-	for _, rate := range []int{soldRate, knee} {
-		if rate < soldRate || (rate == knee && knee == soldRate) {
-			continue
-		}
+	soldRates := []int{soldRate}
+	if knee > soldRate {
+		soldRates = append(soldRates, knee)
+	}
+	for _, rate := range soldRates {
 		time.Sleep(2 * time.Second)
 		rep, cpu, err := e.step(ctx, "soldout", rate, step)
 		if err != nil {
