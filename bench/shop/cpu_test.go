@@ -57,6 +57,10 @@ func (s cpuSample) sub(o cpuSample) cpuSample {
 	return cpuSample{s.goProc - o.goProc, s.redis - o.redis, s.postgres - o.postgres}
 }
 
+func (s cpuSample) add(o cpuSample) cpuSample {
+	return cpuSample{s.goProc + o.goProc, s.redis + o.redis, s.postgres + o.postgres}
+}
+
 func (s cpuSample) total() time.Duration { return s.goProc + s.redis + s.postgres }
 
 func (m *cpuMeter) sample(ctx context.Context) cpuSample {

@@ -156,8 +156,10 @@ func TestShopBenchTable(t *testing.T) {
 type e2e struct {
 	app    *polyshop.App
 	base   string
+	addr   string
 	client *http.Client
 	meter  *cpuMeter
+	server *latencyHist // handling time of POST /shop/reservations in the server
 	seq    atomic.Int64
 }
 
@@ -187,7 +189,8 @@ func newE2E(t *testing.T) *e2e {
 	}
 	t.Cleanup(func() { _ = sys.Close(context.Background()) })
 	mux := http.NewServeMux()
-	mux.Handle("/shop/", http.StripPrefix("/shop", sys.Handler()))
+	server := &latencyHist{}
+	mux.Handle("/shop/", server.wrap(http.StripPrefix("/shop", sys.Handler())))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -200,22 +203,39 @@ func newE2E(t *testing.T) *e2e {
 	// long-running client population would).
 	tr := &http.Transport{MaxIdleConnsPerHost: 4000, IdleConnTimeout: 30 * time.Second, DisableCompression: true}
 	t.Cleanup(tr.CloseIdleConnections)
-	return &e2e{app: sys.App(), base: "http://" + ln.Addr().String(), client: &http.Client{Transport: tr},
-		meter: &cpuMeter{redisPID: rp.Pid(), pg: pool}}
+	return &e2e{app: sys.App(), base: "http://" + ln.Addr().String(), addr: ln.Addr().String(), client: &http.Client{Transport: tr},
+		meter: &cpuMeter{redisPID: rp.Pid(), pg: pool}, server: server}
 }
 
 // step is one constant-rate run of POST /shop/reservations for productID,
 // each request a new buyer (of 200,000 users) with a new Idempotency-Key,
-// and the CPU time it cost per answer.
-func (e *e2e) step(ctx context.Context, productID string, rate int, d time.Duration) (*loadgen.Report, cpuSample, error) {
+// sent by engine (loadgen.EngineRaw: prebuilt request bytes on keep-alive
+// connections; loadgen.EngineVegeta: the net/http client), the CPU time it
+// cost per answer and the server's handling time.
+func (e *e2e) step(ctx context.Context, engine loadgen.Engine, productID string, rate int, d time.Duration) (*loadgen.Report, cpuSample, Latencies, error) {
 	body := []byte(`{"productId":"` + productID + `","quantity":1}`)
 	url := e.base + "/shop/reservations"
-	before := e.meter.sample(ctx)
-	rep, err := loadgen.Run(ctx, loadgen.Config{
+	cfg := loadgen.Config{
 		// At most 4,000 requests in flight (8,000 descriptors with the
 		// server's ends): past that the server is long past its knee.
-		Rate: rate, Duration: d, Timeout: 5 * time.Second, MaxWorkers: 4000, Client: e.client,
-		Targeter: func(tg *loadgen.Target) error {
+		Rate: rate, Duration: d, Timeout: 5 * time.Second, MaxWorkers: 4000, Engine: engine,
+	}
+	if engine == loadgen.EngineRaw {
+		head := []byte("POST /shop/reservations HTTP/1.1\r\nHost: " + e.addr + "\r\nContent-Type: application/json\r\nContent-Length: " +
+			strconv.Itoa(len(body)) + "\r\n" + polyshop.HeaderUser + ": u")
+		cfg.Addr = e.addr
+		cfg.Request = func(dst []byte) ([]byte, error) {
+			n := e.seq.Add(1)
+			dst = append(dst, head...)
+			dst = strconv.AppendInt(dst, n%200_000, 10)
+			dst = append(dst, "\r\n"+polyshop.HeaderIdempotency+": k"...)
+			dst = strconv.AppendInt(dst, n, 10)
+			dst = append(dst, "\r\n\r\n"...)
+			return append(dst, body...), nil
+		}
+	} else {
+		cfg.Client = e.client
+		cfg.Targeter = func(tg *loadgen.Target) error {
 			n := e.seq.Add(1)
 			tg.Method, tg.URL, tg.Body = http.MethodPost, url, body
 			tg.Header = http.Header{
@@ -224,30 +244,59 @@ func (e *e2e) step(ctx context.Context, productID string, rate int, d time.Durat
 				polyshop.HeaderIdempotency: {"k" + strconv.FormatInt(n, 10)},
 			}
 			return nil
-		},
-	})
-	return rep, e.meter.sample(ctx).sub(before), err
+		}
+	}
+	before := e.meter.sample(ctx)
+	e.server.reset()
+	rep, err := loadgen.Run(ctx, cfg)
+	return rep, e.meter.sample(ctx).sub(before), e.server.latencies(), err
+}
+
+// benchEngine is the load generator of the table: loadgen.EngineRaw, or
+// vegeta's net/http client with POLYSTORE_BENCH_LOADGEN=vegeta.
+func benchEngine() loadgen.Engine {
+	if os.Getenv("POLYSTORE_BENCH_LOADGEN") == "vegeta" {
+		return loadgen.EngineVegeta
+	}
+	return loadgen.EngineRaw
+}
+
+func engineName(e loadgen.Engine) string {
+	if e == loadgen.EngineVegeta {
+		return "vegeta"
+	}
+	return "raw"
 }
 
 // httpTable runs POST /shop/reservations at constant rates up to the knee,
-// then sold-out answers, and writes the table to sb.
+// then sold-out answers, then the two load generators against each other,
+// and writes the table to sb.
 func httpTable(t *testing.T, sb *strings.Builder, step time.Duration) {
 	ctx := context.Background()
 	e := newE2E(t)
 	app := e.app
+	engine := benchEngine()
 
 	// Warm up (connections, the catalog cache, the scripts) at a low rate;
 	// not reported.
 	if err := app.AddProduct(ctx, polyshop.Product{ID: "warmup", Name: "Warm-up item", Price: "9.99"}, 1_000_000); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := e.step(ctx, "warmup", 500, 2*time.Second); err != nil {
-		t.Fatal(err)
+	for _, eng := range []loadgen.Engine{loadgen.EngineVegeta, loadgen.EngineRaw} {
+		if _, _, _, err := e.step(ctx, eng, "warmup", 500, 2*time.Second); err != nil {
+			t.Fatal(err)
+		}
 	}
 
-	fmt.Fprintf(sb, "\nPOST /shop/reservations, in stock, open loop, %s per rate, HTTP on loopback\n", step)
+	fmt.Fprintf(sb, "\nPOST /shop/reservations, in stock, open loop (load generator: %s), %s per rate, HTTP on loopback\n", engineName(engine), step)
 	fmt.Fprintf(sb, "CPU µs/answer: all processes (this one: shop + HTTP + load generator; redis-server; postgres backends)\n")
-	fmt.Fprintf(sb, "%8s %10s %9s %9s %9s %9s  %-22s %s\n", "rate/s", "answered/s", "p50", "p99", "p99.9", "max", "CPU µs/answer", "codes")
+	fmt.Fprintf(sb, "server: the handler's own time (p50/p99), without the network and the load generator\n")
+	fmt.Fprintf(sb, "%8s %10s %9s %9s %9s %9s  %-22s %-17s %s\n", "rate/s", "answered/s", "p50", "p99", "p99.9", "max", "CPU µs/answer", "server p50/p99", "codes")
+	row := func(rate int, rep *loadgen.Report, cpu cpuSample, srv Latencies) {
+		fmt.Fprintf(sb, "%8d %10.0f %9s %9s %9s %9s  %-22s %-17s %s\n", rate, rep.Throughput, loadgen.Round(rep.Total.P50), loadgen.Round(rep.Total.P99),
+			loadgen.Round(rep.Total.P999), loadgen.Round(rep.Total.Max), cpu.perRequest(rep.Requests),
+			loadgen.Round(srv.P50).String()+"/"+loadgen.Round(srv.P99).String(), loadgen.CodeString(rep.Codes))
+	}
 	knee := 0
 	var p99At5k time.Duration
 	for i, rate := range envRates([]int{1000, 2000, 3000, 5000, 7500, 10000, 12500, 15000}) {
@@ -256,13 +305,12 @@ func httpTable(t *testing.T, sb *strings.Builder, step time.Duration) {
 			t.Fatal(err)
 		}
 		time.Sleep(2 * time.Second) // let the previous step's connections close
-		rep, cpu, err := e.step(ctx, id, rate, step)
+		rep, cpu, srv, err := e.step(ctx, engine, id, rate, step)
 		if err != nil {
 			t.Fatal(err)
 		}
 		all201 := rep.Codes[http.StatusCreated] == rep.Requests
-		fmt.Fprintf(sb, "%8d %10.0f %9s %9s %9s %9s  %-22s %s\n", rate, rep.Throughput, loadgen.Round(rep.Total.P50), loadgen.Round(rep.Total.P99),
-			loadgen.Round(rep.Total.P999), loadgen.Round(rep.Total.Max), cpu.perRequest(rep.Requests), loadgen.CodeString(rep.Codes))
+		row(rate, rep, cpu, srv)
 		if rate == 5000 {
 			p99At5k = rep.Total.P99
 		}
@@ -290,15 +338,14 @@ func httpTable(t *testing.T, sb *strings.Builder, step time.Duration) {
 	if knee > soldRate {
 		soldRates = append(soldRates, knee)
 	}
+	fmt.Fprintf(sb, "\nsold out (goal p99 <= %s)\n", goalSoldOutP99)
 	for _, rate := range soldRates {
 		time.Sleep(2 * time.Second)
-		rep, cpu, err := e.step(ctx, "soldout", rate, step)
+		rep, cpu, srv, err := e.step(ctx, engine, "soldout", rate, step)
 		if err != nil {
 			t.Fatal(err)
 		}
-		fmt.Fprintf(sb, "sold out at %d/s: answered %.0f/s, p50 %s, p99 %s (goal <= %s), p99.9 %s, max %s, CPU µs/answer %s, codes %s\n", rate, rep.Throughput,
-			loadgen.Round(rep.Total.P50), loadgen.Round(rep.Total.P99), goalSoldOutP99, loadgen.Round(rep.Total.P999), loadgen.Round(rep.Total.Max),
-			cpu.perRequest(rep.Requests), loadgen.CodeString(rep.Codes))
+		row(rate, rep, cpu, srv)
 		// A wrong answer fails the run; an overloaded one (503 with
 		// Retry-After, or a timeout: code 0) is only reported.
 		for code, n := range rep.Codes {
@@ -306,5 +353,37 @@ func httpTable(t *testing.T, sb *strings.Builder, step time.Duration) {
 				t.Errorf("sold-out run: %d answers %d, want 409 (or 503/timeouts under overload)", n, code)
 			}
 		}
+	}
+
+	// The load generators against each other, in alternating rounds at
+	// one rate (POLYSTORE_BENCH_GEN_RATE, default 3000/s), in stock.
+	genRate := 3000
+	if n, err := strconv.Atoi(os.Getenv("POLYSTORE_BENCH_GEN_RATE")); err == nil && n > 0 {
+		genRate = n
+	}
+	if err := app.AddProduct(ctx, polyshop.Product{ID: "gen", Name: "Generator item", Price: "9.99"}, int64(genRate)*int64(2*step/time.Second+2)*2); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(sb, "\nload generators at %d/s, in stock, two alternating rounds of %s each\n", genRate, step/2)
+	fmt.Fprintf(sb, "%-8s %10s %9s %9s %9s %9s  %-22s %-17s %s\n", "engine", "answered/s", "p50", "p99", "p99.9", "max", "CPU µs/answer", "server p50/p99", "codes")
+	var sum [2]cpuSample
+	var n [2]uint64
+	for range 2 {
+		for k, eng := range []loadgen.Engine{loadgen.EngineVegeta, loadgen.EngineRaw} {
+			time.Sleep(time.Second)
+			rep, cpu, srv, err := e.step(ctx, eng, "gen", genRate, step/2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(sb, "%-8s %10.0f %9s %9s %9s %9s  %-22s %-17s %s\n", engineName(eng), rep.Throughput, loadgen.Round(rep.Total.P50), loadgen.Round(rep.Total.P99),
+				loadgen.Round(rep.Total.P999), loadgen.Round(rep.Total.Max), cpu.perRequest(rep.Requests),
+				loadgen.Round(srv.P50).String()+"/"+loadgen.Round(srv.P99).String(), loadgen.CodeString(rep.Codes))
+			sum[k], n[k] = sum[k].add(cpu), n[k]+rep.Requests
+		}
+	}
+	if n[0] > 0 && n[1] > 0 {
+		per := func(d time.Duration, n uint64) float64 { return float64(d.Microseconds()) / float64(n) }
+		fmt.Fprintf(sb, "raw/vegeta CPU per answer: this process %.2f, all processes %.2f\n",
+			per(sum[1].goProc, n[1])/per(sum[0].goProc, n[0]), per(sum[1].total(), n[1])/per(sum[0].total(), n[0]))
 	}
 }

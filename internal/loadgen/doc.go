@@ -21,6 +21,16 @@
 //		OnSnapshot: func(s loadgen.Snapshot) { fmt.Println(s.Rate, s.Window.P99) },
 //	})
 //
+// Two engines send the requests. EngineVegeta (the default) is vegeta's
+// attacker and a net/http client: any Client, including HandlerClient.
+// EngineRaw speaks HTTP/1.1 itself over keep-alive TCP connections to
+// Config.Addr with prebuilt request bytes (Config.Request, AppendRequest)
+// and parses no more of an answer than its status and framing: a few
+// times less CPU per request (BenchmarkEngines), for benchmarks whose
+// generator shares the machine with the server. Its latencies run from
+// each request's scheduled send time, so they include any lag of the
+// generator itself.
+//
 // Targeter builds each request (a unique body or Idempotency-Key per request
 // is a Targeter's job); OnResult sees every answer, e.g. to chain follow-up
 // requests.

@@ -48,8 +48,18 @@ type Config struct {
 	// OnSnapshot, when set, receives a snapshot every Interval and a last one
 	// at the end.
 	OnSnapshot func(Snapshot)
-	// OnResult, when set, sees every result, from one goroutine, in arrival order.
+	// OnResult, when set, sees every result, one at a time, in arrival
+	// order (EngineVegeta: from one goroutine; EngineRaw: from the
+	// connections' goroutines, under a lock).
 	OnResult func(*Result)
+
+	// Engine selects how requests are sent (default EngineVegeta).
+	Engine Engine
+	// Addr is the server's host:port (EngineRaw only, required there).
+	Addr string
+	// Request builds each request's bytes (EngineRaw only); when nil,
+	// EngineRaw builds them from Targeter's Target.
+	Request RequestFunc
 }
 
 // Latencies summarises a latency distribution.
@@ -153,8 +163,14 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Rate <= 0 {
 		return nil, fmt.Errorf("%w: Rate must be > 0, got %d", ErrConfig, cfg.Rate)
 	}
-	if cfg.Targeter == nil {
+	if cfg.Targeter == nil && (cfg.Engine != EngineRaw || cfg.Request == nil) {
 		return nil, fmt.Errorf("%w: Targeter is nil", ErrConfig)
+	}
+	if cfg.Engine != EngineVegeta && cfg.Engine != EngineRaw {
+		return nil, fmt.Errorf("%w: unknown Engine %d", ErrConfig, cfg.Engine)
+	}
+	if cfg.Engine != EngineRaw && (cfg.Addr != "" || cfg.Request != nil) {
+		return nil, fmt.Errorf("%w: Addr and Request are for EngineRaw", ErrConfig)
 	}
 	if cfg.Duration < 0 {
 		return nil, fmt.Errorf("%w: Duration must be >= 0, got %s", ErrConfig, cfg.Duration)
@@ -173,6 +189,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	maxWorkers := cfg.MaxWorkers
 	if maxWorkers == 0 {
 		maxWorkers = 10000
+	}
+	if cfg.Engine == EngineRaw {
+		return runRaw(ctx, cfg, interval, timeout, maxWorkers)
 	}
 	opts := []func(*vegeta.Attacker){
 		vegeta.MaxWorkers(maxWorkers),

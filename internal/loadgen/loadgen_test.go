@@ -2,8 +2,12 @@ package loadgen_test
 
 import (
 	"context"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -100,3 +104,119 @@ func TestFuncHandlerError(t *testing.T) {
 }
 
 func itoa(n uint64) string { return fmtUint(n) }
+
+// EngineRaw against a real server: every scheduled request is answered,
+// bodies (chunked or not) reach OnResult, Connection: close is honoured
+// and the pacer keeps the rate.
+func TestRawEngine(t *testing.T) {
+	var calls atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := calls.Add(1)
+		body, _ := io.ReadAll(r.Body)
+		switch r.URL.Path {
+		case "/chunked":
+			w.WriteHeader(http.StatusCreated)
+			_, _ = w.Write(body)
+			w.(http.Flusher).Flush() // forces chunked framing
+			_, _ = w.Write([]byte("!"))
+		case "/close":
+			w.Header().Set("Connection", "close")
+			_, _ = w.Write([]byte(r.Header.Get("X-Seq")))
+		default:
+			if n%2 == 0 {
+				w.WriteHeader(http.StatusConflict)
+			}
+			_, _ = w.Write(body)
+		}
+	}))
+	defer srv.Close()
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	for _, path := range []string{"/plain", "/chunked", "/close"} {
+		t.Run(path, func(t *testing.T) {
+			calls.Store(0)
+			var seq atomic.Int64
+			var bodies []string
+			rep, err := loadgen.Run(context.Background(), loadgen.Config{
+				Rate: 400, Duration: time.Second, Engine: loadgen.EngineRaw, Addr: addr,
+				Request: func(dst []byte) ([]byte, error) {
+					n := strconv.FormatInt(seq.Add(1), 10)
+					return loadgen.AppendRequest(dst, http.MethodPost, path, addr, http.Header{"X-Seq": {n}}, []byte(`{"n":`+n+`}`)), nil
+				},
+				OnResult: func(r *loadgen.Result) { bodies = append(bodies, string(r.Body)) },
+			})
+			require.NoError(t, err)
+			require.Equal(t, uint64(400), rep.Requests, "a second at 400/s is 400 requests")
+			require.Equal(t, uint64(calls.Load()), rep.Requests)
+			require.Len(t, bodies, 400)
+			switch path {
+			case "/plain":
+				require.Equal(t, rep.Requests/2, rep.Codes[409])
+				require.Equal(t, rep.Requests/2, rep.Codes[200])
+				require.Equal(t, rep.Codes[409], rep.Errors)
+				require.Regexp(t, `^\{"n":\d+\}$`, bodies[0])
+			case "/chunked":
+				require.Equal(t, rep.Requests, rep.Codes[201])
+				require.Regexp(t, `^\{"n":\d+\}!$`, bodies[0])
+			case "/close":
+				require.Equal(t, rep.Requests, rep.Codes[200])
+				require.Regexp(t, `^\d+$`, bodies[0])
+			}
+			require.LessOrEqual(t, rep.Total.P50, rep.Total.P99)
+			require.LessOrEqual(t, rep.Total.P99, rep.Total.Max)
+		})
+	}
+}
+
+// EngineRaw is open loop too, and its latency runs from the scheduled send
+// time: one connection allowed against a 50ms handler at 100/s means the
+// queue grows and the latencies with it.
+func TestRawEngineOpenLoop(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(50 * time.Millisecond)
+		w.WriteHeader(http.StatusTeapot)
+	}))
+	defer srv.Close()
+	rep, err := loadgen.Run(context.Background(), loadgen.Config{
+		Rate: 100, Duration: 500 * time.Millisecond, Engine: loadgen.EngineRaw, Addr: strings.TrimPrefix(srv.URL, "http://"),
+		Targeter: loadgen.Static(http.MethodGet, srv.URL+"/x?y=1", nil, nil), MaxWorkers: 1,
+	})
+	require.NoError(t, err)
+	require.Equal(t, uint64(50), rep.Requests)
+	require.Equal(t, rep.Requests, rep.Codes[http.StatusTeapot])
+	// The last request was due at 490ms and served after ~50×50ms.
+	require.GreaterOrEqual(t, rep.Total.Max, 2*time.Second)
+
+	rep, err = loadgen.Run(context.Background(), loadgen.Config{
+		Rate: 100, Duration: 500 * time.Millisecond, Engine: loadgen.EngineRaw, Addr: strings.TrimPrefix(srv.URL, "http://"),
+		Targeter: loadgen.Static(http.MethodGet, srv.URL, nil, nil),
+	})
+	require.NoError(t, err)
+	require.Equal(t, uint64(50), rep.Requests)
+	require.Less(t, rep.Total.P50, time.Second, "connections are added when all are busy")
+}
+
+func TestRawEngineErrors(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	rep, err := loadgen.Run(context.Background(), loadgen.Config{
+		Rate: 50, Duration: 200 * time.Millisecond, Engine: loadgen.EngineRaw, Addr: addr,
+		Targeter: loadgen.Static(http.MethodGet, "http://"+addr+"/", nil, nil),
+	})
+	require.NoError(t, err)
+	require.Equal(t, uint64(10), rep.Requests)
+	require.Equal(t, rep.Requests, rep.Codes[0], "refused connections are transport errors")
+	require.Equal(t, rep.Requests, rep.Errors)
+
+	for name, cfg := range map[string]loadgen.Config{
+		"no addr":     {Rate: 1, Duration: time.Second, Engine: loadgen.EngineRaw, Targeter: loadgen.Static("GET", "http://x/", nil, nil)},
+		"client":      {Rate: 1, Duration: time.Second, Engine: loadgen.EngineRaw, Addr: addr, Client: http.DefaultClient, Targeter: loadgen.Static("GET", "http://x/", nil, nil)},
+		"no request":  {Rate: 1, Duration: time.Second, Engine: loadgen.EngineRaw, Addr: addr},
+		"addr vegeta": {Rate: 1, Duration: time.Second, Addr: addr, Targeter: loadgen.Static("GET", "http://x/", nil, nil)},
+		"bad engine":  {Rate: 1, Duration: time.Second, Engine: 7, Targeter: loadgen.Static("GET", "http://x/", nil, nil)},
+	} {
+		_, err := loadgen.Run(context.Background(), cfg)
+		require.ErrorIs(t, err, loadgen.ErrConfig, name)
+	}
+}
