@@ -32,7 +32,7 @@ type level struct {
 // levels are recycled through free lists.
 type Book struct {
 	bids, asks *btree.BTreeG[*level] // each sorted best price first
-	orders     map[uint64]*order
+	orders     orderIndex
 	freeOrders *order
 	freeLevels []*level
 	probe      level
@@ -51,7 +51,10 @@ type Book struct {
 
 // BookOpts tunes a Book; nil means defaults.
 type BookOpts struct {
-	// Capacity preallocates room for this many resting orders.
+	// Capacity preallocates room for this many resting orders: the
+	// order slab and an id index of twice that many slots. A book that
+	// stays within it never allocates or rehashes; beyond it, orders are
+	// allocated and the index doubles once each time it would pass half full.
 	Capacity int
 }
 
@@ -68,7 +71,7 @@ func NewBook(sink Sink, opts *BookOpts) *Book {
 	b := &Book{
 		bids:   btree.NewBTreeGOptions(func(a, b *level) bool { return a.price > b.price }, bo),
 		asks:   btree.NewBTreeGOptions(func(a, b *level) bool { return a.price < b.price }, bo),
-		orders: make(map[uint64]*order, capacity),
+		orders: newOrderIndex(capacity),
 		sink:   sink,
 	}
 	slab := make([]order, capacity)
@@ -91,7 +94,7 @@ func (b *Book) Seq() uint64 { return b.seq }
 func (b *Book) TradeSeq() uint64 { return b.tradeSeq }
 
 // Open reports the number of resting orders.
-func (b *Book) Open() int { return len(b.orders) }
+func (b *Book) Open() int { return b.orders.n }
 
 // Apply executes one command and reports its events to the sink.
 func (b *Book) Apply(c *Command) {
@@ -133,7 +136,7 @@ func (b *Book) validatePlace(c *Command) Reason {
 	case c.Type == Market && (c.Price < 0 || c.Price > MaxPrice):
 		return ReasonBadPrice
 	}
-	if _, dup := b.orders[c.OrderID]; dup {
+	if b.orders.get(c.OrderID) != nil {
 		return ReasonDuplicateID
 	}
 	return ReasonNone
@@ -187,7 +190,7 @@ func (b *Book) match(side Side, id, account uint64, price int64, hasLimit bool, 
 				TradeSeq: b.tradeSeq, Maker: m.id, MakerAcc: m.account, MakerLeft: m.qty, TakerLeft: qty})
 			if m.qty == 0 {
 				b.unlink(m)
-				delete(b.orders, m.id)
+				b.orders.delete(m.id)
 				b.emit(Event{Kind: EvDone, Reason: ReasonFilled, Side: m.side, OrderID: m.id, Account: m.account, Price: m.price})
 				b.freeOrder(m)
 			}
@@ -228,7 +231,7 @@ func (b *Book) rest(side Side, id, account uint64, price, qty int64) {
 		o = &order{}
 	}
 	*o = order{id: id, account: account, side: side, price: price, qty: qty}
-	b.orders[id] = o
+	b.orders.put(id, o)
 	tree := b.bids
 	if side == Sell {
 		tree = b.asks
@@ -273,7 +276,7 @@ func (b *Book) unlink(o *order) {
 func (b *Book) remove(o *order) {
 	l := o.lvl
 	b.unlink(o)
-	delete(b.orders, o.id)
+	b.orders.delete(o.id)
 	if l.head == nil {
 		if o.side == Buy {
 			b.bids.Delete(l)
@@ -307,8 +310,8 @@ func (b *Book) freeLevel(l *level) {
 }
 
 func (b *Book) cancel(c *Command) {
-	o, ok := b.orders[c.OrderID]
-	if !ok {
+	o := b.orders.get(c.OrderID)
+	if o == nil {
 		b.reject(c, ReasonUnknownOrder)
 		return
 	}
@@ -323,8 +326,8 @@ func (b *Book) cancel(c *Command) {
 // any other change moves it to the back of its (new) price, where it may
 // trade at once like a new order.
 func (b *Book) modify(c *Command) {
-	o, ok := b.orders[c.OrderID]
-	if !ok {
+	o := b.orders.get(c.OrderID)
+	if o == nil {
 		b.reject(c, ReasonUnknownOrder)
 		return
 	}
@@ -470,7 +473,7 @@ func (b *Book) Restore(s *State) error {
 	if s == nil {
 		return errors.New("engine: nil state")
 	}
-	if b.seq != 0 || b.tradeSeq != 0 || len(b.orders) != 0 {
+	if b.seq != 0 || b.tradeSeq != 0 || b.orders.n != 0 {
 		return ErrNotEmpty
 	}
 	for _, o := range s.Orders {
@@ -478,7 +481,7 @@ func (b *Book) Restore(s *State) error {
 		case o.Side != Buy && o.Side != Sell, o.Qty <= 0, o.Price <= 0:
 			return fmt.Errorf("engine: bad resting order %d in state", o.ID)
 		}
-		if _, dup := b.orders[o.ID]; dup {
+		if b.orders.get(o.ID) != nil {
 			return fmt.Errorf("engine: order %d twice in state", o.ID)
 		}
 		b.rest(o.Side, o.ID, o.Account, o.Price, o.Qty)

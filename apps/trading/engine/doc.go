@@ -13,8 +13,10 @@
 // other change sends it to the back, where it may trade at once).
 //
 // A Book is single-threaded and allocates nothing per command once warm:
-// orders and price levels are recycled through free lists and events are
-// handed to the Sink in one reused Event. Engine runs one Book per symbol,
+// orders and price levels are recycled through free lists, orders are found
+// by id in an open-addressing index that deletes without tombstones (so it
+// never stops to clean or rehash itself), and events are handed to the Sink
+// in one reused Event. Engine runs one Book per symbol,
 // each on its own goroutine, the single writer of that book.
 //
 // Every command produces events with a per-book sequence number without
