@@ -55,21 +55,31 @@ func TestMain(m *testing.M) {
 // system, in µs): the commands, the scripts and the network I/O they
 // cost the server. Scripts' own redis.call()s are counted once.
 func serverUsec(b *testing.B) float64 {
-	c := redisbench.Client(b)
-	info, err := c.Do(context.Background(), c.B().Info().Section("cpu").Build()).ToString()
-	if err != nil {
-		b.Fatal(err)
-	}
 	var total float64
-	for _, line := range strings.Split(info, "\n") {
-		k, v, ok := strings.Cut(strings.TrimSpace(line), ":")
-		if ok && (k == "used_cpu_sys" || k == "used_cpu_user") {
+	for k, v := range serverInfo(b, "cpu") {
+		if k == "used_cpu_sys" || k == "used_cpu_user" {
 			if f, err := strconv.ParseFloat(v, 64); err == nil {
 				total += f * 1e6
 			}
 		}
 	}
 	return total
+}
+
+// serverInfo returns the private server's INFO section as key: value.
+func serverInfo(b *testing.B, section string) map[string]string {
+	c := redisbench.Client(b)
+	info, err := c.Do(context.Background(), c.B().Info().Section(section).Build()).ToString()
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := map[string]string{}
+	for _, line := range strings.Split(info, "\n") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(line), ":"); ok {
+			m[k] = v
+		}
+	}
+	return m
 }
 
 func newGoRedis(b *testing.B) *goredis.Client {

@@ -84,33 +84,123 @@ type Locker struct {
 	ttlArg    string // ms(o.TTL), the usual ARGV
 }
 
-// gate serializes the local contenders for one name.
+// gate serializes the local contenders for one name. Its fields other
+// than ch are guarded by Locker.mu.
 type gate struct {
 	ch   chan struct{}
 	refs int
+	// holder is the lock that holds ch, once acquired: local waiters end
+	// its turn when its lease runs out or its Acquire context ends, so the
+	// holder itself arms no timer unless asked for its Context.
+	holder *Lock
 }
+
+// gates are reused: an uncontended acquisition would otherwise allocate a
+// gate and its channel every time.
+var gatePool = sync.Pool{New: func() any { return &gate{ch: make(chan struct{}, 1)} }}
 
 func (l *Locker) enter(name string) *gate {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	g := l.gates[name]
 	if g == nil {
-		g = &gate{ch: make(chan struct{}, 1)}
+		g = gatePool.Get().(*gate)
 		l.gates[name] = g
 	}
 	g.refs++
 	return g
 }
 
-func (l *Locker) leave(name string, g *gate, held bool) {
+// leave drops a contender's reference to g; held says it holds g.ch, and
+// lk (if any) is the lock that held it.
+func (l *Locker) leave(name string, g *gate, held bool, lk *Lock) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if lk != nil && g.holder == lk {
+		g.holder = nil
+	}
 	if held {
-		<-g.ch
+		<-g.ch // never blocks: this contender's token is in it
+	}
+	if g.refs--; g.refs == 0 {
+		delete(l.gates, name)
+		gatePool.Put(g)
+	}
+}
+
+// take takes g.ch if it is free; otherwise it returns g's holder (nil
+// while a contender is still trying to acquire).
+func (l *Locker) take(g *gate) (bool, *Lock) {
+	select {
+	case g.ch <- struct{}{}:
+		return true, nil
+	default:
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if g.refs--; g.refs == 0 {
-		delete(l.gates, name)
+	return false, g.holder
+}
+
+// waitGate blocks until this contender holds g.ch or ctx ends. While
+// another local contender holds it, the wait also ends that holder's turn
+// when its lease runs out or its Acquire context ends (what its lease
+// timer and context.AfterFunc would otherwise do on every acquisition).
+func (l *Locker) waitGate(ctx context.Context, g *gate) error {
+	for {
+		taken, h := l.take(g)
+		if taken {
+			return nil
+		}
+		// Between a contender's turn and its hold (one round trip), or
+		// when it fails, there is no holder yet: look again shortly.
+		d, parentDone := l.o.RetryDelay, (<-chan struct{})(nil)
+		if h != nil {
+			var over bool
+			if d, over = h.turn(l.o.RetryDelay); over {
+				h.expire()
+				continue
+			}
+			parentDone = h.parent.Done()
+		}
+		t := time.NewTimer(d)
+		select {
+		case g.ch <- struct{}{}:
+			t.Stop()
+			return nil
+		case <-ctx.Done():
+			t.Stop()
+			return context.Cause(ctx)
+		case <-parentDone:
+			t.Stop()
+			h.freeGate()
+		case <-t.C:
+			if h != nil {
+				h.expire()
+			}
+		}
 	}
+}
+
+// tryGate takes g.ch if it is free, or if its local holder's turn is over
+// (lease run out, Acquire context ended).
+func (l *Locker) tryGate(g *gate) bool {
+	for range 2 {
+		taken, h := l.take(g)
+		switch {
+		case taken:
+			return true
+		case h == nil:
+			return false
+		case h.parent.Err() != nil:
+			h.freeGate()
+		default:
+			if _, over := h.turn(0); !over {
+				return false
+			}
+			h.expire()
+		}
+	}
+	return false
 }
 
 // New returns a Locker on a single Redis server.
@@ -172,24 +262,36 @@ func NewRedlock(clients []rueidis.Client, o *Options) (*Locker, error) {
 // as soon as the lease can no longer be trusted (expired, taken over, or
 // auto-extension failed); work done under the lock should use it and write
 // to the protected resource with the Fence token.
+//
+// The uncontended path is lazy: a Lock starts no goroutine and arms no
+// timer, and makes its holder context on the first call to Context (or
+// for AutoExtend).
 type Lock struct {
-	l      *Locker
-	name   string
-	keys   []string
-	token  string
-	fence  int64
-	ttl    time.Duration
+	l     *Locker
+	name  string
+	g     *gate
+	keys  []string
+	token string
+	fence int64
+	ttl   time.Duration
+	// parent is the context given to Acquire.
+	parent context.Context
+	// gateFreed is set once the next local contender may go.
+	gateFreed atomic.Bool
+
+	mu sync.Mutex
+	// expiry is the local lease deadline (TTL minus elapsed time minus
+	// drift); lost is set once the lease is known lost.
+	expiry   time.Time
+	lost     bool
+	released bool
+	// ctx, cancel and timer (which ends ctx at expiry) exist once Context
+	// was called.
 	ctx    context.Context
 	cancel context.CancelCauseFunc
-	// freeGate lets the next local contender in, once.
-	freeGate  func()
-	stopAfter func() bool
-
-	mu       sync.Mutex
-	timer    *time.Timer
-	released bool
-	stop     chan struct{}
-	done     chan struct{}
+	timer  *time.Timer
+	stop   chan struct{}
+	done   chan struct{}
 }
 
 // Name returns the lock name.
@@ -202,11 +304,73 @@ func (lk *Lock) Fence() int64 { return lk.fence }
 // Context returns the holder context. It is done when the lock is lost
 // (context.Cause is ErrLockLost), released, or when the context given to
 // Acquire ends.
-func (lk *Lock) Context() context.Context { return lk.ctx }
+func (lk *Lock) Context() context.Context {
+	lk.mu.Lock()
+	defer lk.mu.Unlock()
+	if lk.ctx != nil {
+		return lk.ctx
+	}
+	lk.ctx, lk.cancel = context.WithCancelCause(lk.parent)
+	switch d := time.Until(lk.expiry); {
+	case lk.lost:
+		lk.cancel(ErrLockLost)
+	case lk.released:
+		lk.cancel(context.Canceled)
+	case d <= 0:
+		lk.lost = true
+		lk.cancel(ErrLockLost)
+		lk.freeGate() // takes Locker.mu, never held while taking lk.mu
+	default:
+		lk.timer = time.AfterFunc(d, lk.expire)
+	}
+	return lk.ctx
+}
 
+// turn reports how long the holder's turn may still last (the local
+// lease), and over when it is lost or has run out. A released lock's turn
+// ends in Release (one round trip): wait says look again after that.
+func (lk *Lock) turn(wait time.Duration) (time.Duration, bool) {
+	lk.mu.Lock()
+	defer lk.mu.Unlock()
+	switch d := time.Until(lk.expiry); {
+	case lk.released:
+		return wait, false
+	case lk.lost || d <= 0:
+		return 0, true
+	default:
+		return d, false
+	}
+}
+
+// expire marks the lock lost if its local lease has run out (an Extend
+// may have moved it on since the caller looked).
+func (lk *Lock) expire() {
+	lk.mu.Lock()
+	over := !lk.released && (lk.lost || !time.Now().Before(lk.expiry))
+	lk.mu.Unlock()
+	if over {
+		lk.lose()
+	}
+}
+
+// freeGate lets the next local contender in, once.
+func (lk *Lock) freeGate() {
+	if !lk.gateFreed.Swap(true) {
+		lk.l.leave(lk.name, lk.g, true, lk)
+	}
+}
+
+// keys returns the lock key, the fencing counter, the awaited marker and
+// the wake list of name, cut from one string.
 func (l *Locker) keys(name string) []string {
-	k := l.o.Prefix + "{" + name + "}"
-	return []string{k, k + ":fence", k + ":awaited", k + ":wake"}
+	n := len(l.o.Prefix) + len(name) + 2
+	all := make([]byte, 0, 4*n+len(":fence:awaited:wake"))
+	for _, suffix := range []string{"", ":fence", ":awaited", ":wake"} {
+		all = append(append(append(append(all, l.o.Prefix...), '{'), name...), '}')
+		all = append(all, suffix...)
+	}
+	s := string(all)
+	return []string{s[:n], s[n : 2*n+6], s[2*n+6 : 3*n+14], s[3*n+14:]}
 }
 
 func (l *Locker) newToken() string {
@@ -271,15 +435,13 @@ func (l *Locker) TryAcquire(ctx context.Context, name string, o *AcquireOpts) (*
 		return nil, ErrInvalidName
 	}
 	g := l.enter(name)
-	select {
-	case g.ch <- struct{}{}:
-	default:
-		l.leave(name, g, false)
+	if !l.tryGate(g) {
+		l.leave(name, g, false, nil)
 		return nil, fmt.Errorf("%w: %q is held", ErrNotAcquired, name)
 	}
 	lk, _, err := l.attempt(ctx, name, g, o, false)
 	if err != nil {
-		l.leave(name, g, true)
+		l.leave(name, g, true, nil)
 	}
 	return lk, err
 }
@@ -291,21 +453,19 @@ func (l *Locker) Acquire(ctx context.Context, name string, o *AcquireOpts) (*Loc
 		return nil, ErrInvalidName
 	}
 	g := l.enter(name)
-	select {
-	case g.ch <- struct{}{}:
-	case <-ctx.Done():
-		l.leave(name, g, false)
-		return nil, fmt.Errorf("%w: %q: %w", ErrNotAcquired, name, context.Cause(ctx))
+	if err := l.waitGate(ctx, g); err != nil {
+		l.leave(name, g, false, nil)
+		return nil, fmt.Errorf("%w: %q: %w", ErrNotAcquired, name, err)
 	}
 	for {
 		lk, wait, err := l.attempt(ctx, name, g, o, true)
 		if callerDone(ctx, err) {
-			l.leave(name, g, true)
+			l.leave(name, g, true, nil)
 			return nil, fmt.Errorf("%w: %q: %w", ErrNotAcquired, name, err)
 		}
 		if err == nil || !errors.Is(err, ErrNotAcquired) {
 			if err != nil {
-				l.leave(name, g, true)
+				l.leave(name, g, true, nil)
 			}
 			return lk, err
 		}
@@ -313,7 +473,7 @@ func (l *Locker) Acquire(ctx context.Context, name string, o *AcquireOpts) (*Loc
 			// Block until the holder's release pushes a wake-up, or its
 			// lease runs out (it may have died).
 			if err := l.awaitRelease(ctx, name, wait); err != nil {
-				l.leave(name, g, true)
+				l.leave(name, g, true, nil)
 				return nil, err
 			}
 			continue
@@ -326,7 +486,7 @@ func (l *Locker) Acquire(ctx context.Context, name string, o *AcquireOpts) (*Loc
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			l.leave(name, g, true)
+			l.leave(name, g, true, nil)
 			return nil, fmt.Errorf("%w: %q: %w", ErrNotAcquired, name, context.Cause(ctx))
 		case <-t.C:
 		}
@@ -494,34 +654,38 @@ func (l *Locker) releaseAll(ctx context.Context, keys []string, token string) (r
 	return released, notOwner, errs
 }
 
+// hold returns the held lock. Once its turn ends (lost, released, or the
+// caller's context ended), the next local contender may poll the servers:
+// Release and lose free the gate themselves, and waiting local contenders
+// watch the lease and the caller's context (waitGate, tryGate), so the
+// uncontended path needs no timer, context or goroutine.
 func (l *Locker) hold(ctx context.Context, name string, g *gate, keys []string, token string, fence int64, ttl, validity time.Duration, o *AcquireOpts) *Lock {
-	hctx, cancel := context.WithCancelCause(ctx)
-	lk := &Lock{l: l, name: name, keys: keys, token: token, fence: fence, ttl: ttl, ctx: hctx, cancel: cancel}
-	// Once the holder context ends (lost, released, or the caller's context
-	// ended), the next local contender may poll the servers. Our own
-	// cancellations call freeGate directly; only a caller's context that
-	// can end gets an AfterFunc (which would otherwise start a goroutine on
-	// every release).
-	lk.freeGate = sync.OnceFunc(func() { l.leave(name, g, true) })
-	lk.timer = time.AfterFunc(validity, func() { lk.lose() })
-	if ctx.Done() != nil {
-		lk.stopAfter = context.AfterFunc(ctx, lk.freeGate)
-	}
+	lk := &Lock{l: l, name: name, g: g, keys: keys, token: token, fence: fence, ttl: ttl, parent: ctx,
+		expiry: time.Now().Add(validity)}
+	l.mu.Lock()
+	g.holder = lk
+	l.mu.Unlock()
 	if o != nil && o.AutoExtend {
+		hctx := lk.Context()
 		lk.stop, lk.done = make(chan struct{}), make(chan struct{})
-		go lk.autoExtend()
+		go autoExtend(hctx, lk.stop, lk.done, lk.ttl, func(ctx context.Context) error { return lk.Extend(ctx, lk.ttl) })
 	}
 	return lk
 }
 
-// lose ends the holder context with cause ErrLockLost.
+// lose marks the lock lost, ends the holder context (if made) with cause
+// ErrLockLost and lets the next local contender in.
 func (lk *Lock) lose() {
-	lk.cancel(ErrLockLost)
+	lk.mu.Lock()
+	if !lk.released {
+		lk.lost = true
+	}
+	cancel := lk.cancel
+	lk.mu.Unlock()
+	if cancel != nil {
+		cancel(ErrLockLost)
+	}
 	lk.freeGate()
-}
-
-func (lk *Lock) autoExtend() {
-	autoExtend(lk.ctx, lk.stop, lk.done, lk.ttl, func(ctx context.Context) error { return lk.Extend(ctx, lk.ttl) })
 }
 
 // autoExtend calls extend every ttl/3 until stop is closed or ctx ends,
@@ -561,11 +725,15 @@ func (lk *Lock) Extend(ctx context.Context, ttl time.Duration) error {
 	if ttl <= 0 {
 		ttl = lk.ttl
 	}
-	if lk.ctx.Err() != nil {
-		if errors.Is(context.Cause(lk.ctx), ErrLockLost) {
-			return fmt.Errorf("lock %q: %w", lk.name, ErrLockLost)
-		}
+	lk.mu.Lock()
+	released, lost := lk.released || lk.parent.Err() != nil, lk.lost || !time.Now().Before(lk.expiry)
+	lk.mu.Unlock()
+	switch {
+	case released:
 		return fmt.Errorf("lock %q: extend after release: %w", lk.name, ErrLockLost)
+	case lost:
+		lk.lose()
+		return fmt.Errorf("lock %q: %w", lk.name, ErrLockLost)
 	}
 	l := lk.l
 	start := time.Now()
@@ -587,13 +755,18 @@ func (lk *Lock) Extend(ctx context.Context, ttl time.Duration) error {
 	validity := ttl - time.Since(start) - l.drift(ttl)
 	if ok >= l.quorum && validity > 0 {
 		lk.mu.Lock()
-		defer lk.mu.Unlock()
-		// Stop reports false when the lease timer already fired: the holder
-		// was told the lock is lost, and that stands.
-		if lk.released || !lk.timer.Stop() {
+		// A lease that ran out locally in the meantime stays lost: the
+		// holder may have been told (its context, a waiting contender).
+		if lk.released || lk.lost || !time.Now().Before(lk.expiry) {
+			lk.mu.Unlock()
+			lk.lose()
 			return fmt.Errorf("lock %q: %w", lk.name, ErrLockLost)
 		}
-		lk.timer.Reset(validity)
+		lk.expiry = time.Now().Add(validity)
+		if lk.timer != nil {
+			lk.timer.Reset(validity)
+		}
+		lk.mu.Unlock()
 		return nil
 	}
 	if notOwner > len(l.clients)-l.quorum {
@@ -613,19 +786,27 @@ func (lk *Lock) Release(ctx context.Context) error {
 		return nil
 	}
 	lk.released = true
-	lk.timer.Stop()
+	if lk.timer != nil {
+		lk.timer.Stop()
+	}
 	lk.mu.Unlock()
 	if lk.stop != nil {
 		close(lk.stop)
 		<-lk.done
 	}
-	lost := errors.Is(context.Cause(lk.ctx), ErrLockLost)
+	lk.mu.Lock()
+	lost := lk.lost || !time.Now().Before(lk.expiry)
+	lk.lost = lost
+	cancel := lk.cancel
+	lk.mu.Unlock()
 	released, _, errs := lk.l.releaseAll(ctx, lk.keys, lk.token)
 	lk.freeGate()
-	if lk.stopAfter != nil {
-		lk.stopAfter()
+	if cancel != nil {
+		if lost {
+			cancel(ErrLockLost)
+		}
+		cancel(context.Canceled)
 	}
-	lk.cancel(context.Canceled)
 	switch {
 	case lost || released < lk.l.quorum && len(errs) == 0:
 		return fmt.Errorf("lock %q: %w", lk.name, ErrLockLost)
