@@ -221,7 +221,7 @@ func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /products", a.listProducts)
 	mux.HandleFunc("GET /products/{id}", a.getProduct)
-	mux.Handle("POST /reservations", a.limited(a.postReservation))
+	mux.HandleFunc("POST /reservations", a.postReservation)
 	mux.Handle("POST /orders", a.limited(a.postOrder))
 	mux.Handle("GET /orders", a.limited(a.getOrders))
 	mux.HandleFunc("GET /stats", a.getStats)
@@ -240,19 +240,27 @@ func (a *App) limited(h http.HandlerFunc) http.Handler {
 			writeError(w, err)
 			return
 		}
-		res, err := a.limiter.Allow(r.Context(), "user:"+user, nil)
-		if err != nil {
-			writeError(w, storeError("rate limit", err))
-			return
+		if a.allow(w, r, user) {
+			h(w, r)
 		}
-		ratelimit.SetHeaders(w.Header(), res)
-		if !res.Allowed {
-			writeError(w, &Error{Status: http.StatusTooManyRequests, Code: CodeRateLimited,
-				Message: "too many requests for this user", RetryAfter: int(max(1, (res.RetryAfter+time.Second-1)/time.Second))})
-			return
-		}
-		h(w, r)
 	})
+}
+
+// allow spends one of user's requests; when the limit (or Redis) says no
+// it answers 429 (or 503) and returns false.
+func (a *App) allow(w http.ResponseWriter, r *http.Request, user string) bool {
+	res, err := a.limiter.Allow(r.Context(), "user:"+user, nil)
+	if err != nil {
+		writeError(w, storeError("rate limit", err))
+		return false
+	}
+	ratelimit.SetHeaders(w.Header(), res)
+	if !res.Allowed {
+		writeError(w, &Error{Status: http.StatusTooManyRequests, Code: CodeRateLimited,
+			Message: "too many requests for this user", RetryAfter: int(max(1, (res.RetryAfter+time.Second-1)/time.Second))})
+		return false
+	}
+	return true
 }
 
 func (a *App) withAvailability(ctx context.Context, p Product) (Product, error) {
@@ -310,8 +318,18 @@ type reserveBody struct {
 	Quantity  int    `json:"quantity"`
 }
 
+// postReservation answers POST /reservations. The body is checked first
+// (bad input writes nothing, not even the rate limit's count); a sold-out
+// answer from L1 (Config.SoldOutL1) comes next, before the rate limit: it
+// changes nothing and costs one EXISTS, less than the limit's own script,
+// so a sale's flood of late buyers costs Redis one command each. Every
+// other request passes the caller's rate limit before the reservation.
 func (a *App) postReservation(w http.ResponseWriter, r *http.Request) {
-	user, _ := userOf(r)
+	user, err := userOf(r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
 	var b reserveBody
 	if err := decodeReservation(r, &b); err != nil {
 		writeError(w, err)
@@ -322,12 +340,19 @@ func (a *App) postReservation(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	if left, ok := a.soldOutEarly(r.Context(), req); ok {
+		writeError(w, soldOutError(left, req.Quantity))
+		return
+	}
+	if !a.allow(w, r, user) {
+		return
+	}
 	p, err := a.Product(r.Context(), req.ProductID)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	res, err := a.Reserve(r.Context(), req, p.Price)
+	res, err := a.reserve(r.Context(), req, p.Price, false)
 	if err != nil {
 		writeError(w, err)
 		return

@@ -154,13 +154,19 @@ func payload(r ReserveRequest) string {
 // it is still short and the key was never used, answer sold out without
 // running the script.
 func (s *Shop) Reserve(ctx context.Context, req ReserveRequest, unitPrice string) (*Reservation, error) {
+	return s.reserve(ctx, req, unitPrice, s.cfg.SoldOutL1)
+}
+
+// reserve is Reserve; l1 asks for the sold-out check from L1 (the HTTP
+// handler makes it itself, before the rate limit).
+func (s *Shop) reserve(ctx context.Context, req ReserveRequest, unitPrice string, l1 bool) (*Reservation, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
 	pl := payload(req)
 	claim := s.claimKey(req.UserID, req.IdempotencyKey)
 	k := s.keys(req.ProductID)
-	if s.cfg.SoldOutL1 {
+	if l1 {
 		if left, ok := s.soldOutL1(ctx, k, req.Quantity, claim); ok {
 			return nil, soldOutError(left, req.Quantity)
 		}
@@ -207,6 +213,18 @@ func (s *Shop) Reserve(ctx context.Context, req ReserveRequest, unitPrice string
 		return nil, conflictError()
 	}
 	return nil, storeError("reserve", fmt.Errorf("unexpected script answer %q", f[0]))
+}
+
+// soldOutEarly is soldOutL1 for a request not yet checked: it costs a map
+// lookup unless the product was seen sold out.
+func (s *Shop) soldOutEarly(ctx context.Context, req ReserveRequest) (int64, bool) {
+	if !s.cfg.SoldOutL1 {
+		return 0, false
+	}
+	if _, ok := s.soldOut.Load(req.ProductID); !ok {
+		return 0, false
+	}
+	return s.soldOutL1(ctx, s.keys(req.ProductID), req.Quantity, s.claimKey(req.UserID, req.IdempotencyKey))
 }
 
 // soldOutTTL bounds how long the client-side cache may keep a sold-out

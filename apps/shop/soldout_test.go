@@ -2,6 +2,9 @@ package shop_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -12,6 +15,7 @@ import (
 
 	"github.com/polystore/polystore/apps/shop"
 	"github.com/polystore/polystore/internal/devenv"
+	"github.com/polystore/polystore/redis/ratelimit"
 )
 
 // countingClient counts the scripts run through it and can pose as a
@@ -126,4 +130,35 @@ func TestReserveClaimPaths(t *testing.T) {
 			require.Equal(t, shop.Counts{Initial: 1, Stock: 0, Held: 1}, cnt)
 		})
 	}
+}
+
+// Over HTTP, a sold-out answer from L1 comes before the rate limit: a user
+// whose limit is spent still gets 409 sold_out (not 429), with no script
+// run (neither the limit's nor the reservation's); a request that may sell
+// (a key that reserved before) still passes the limit.
+func TestSoldOutL1BeforeRateLimit(t *testing.T) {
+	ctx := context.Background()
+	ns := devenv.Redis(t)
+	c := &countingClient{Client: ns.Client}
+	a, err := shop.NewApp(c, shop.AppConfig{Config: shop.Config{Prefix: ns.Prefix, ReservationTTL: time.Minute, SoldOutL1: true},
+		UserLimit: ratelimit.Limit{Rate: 2, Period: time.Hour, Burst: 2}})
+	require.NoError(t, err)
+	require.NoError(t, a.AddProduct(ctx, shop.Product{ID: "sku", Name: "x", Price: "1.00"}, 1))
+	h := a.Handler()
+	post := func(key string) *httptest.ResponseRecorder {
+		return do(h, http.MethodPost, "/reservations", `{"productId":"sku","quantity":1}`,
+			map[string]string{shop.HeaderUser: "u1", shop.HeaderIdempotency: key})
+	}
+	require.Equal(t, http.StatusCreated, post("k1").Code)
+	w := post("k2") // the script's sold-out answer flags the product
+	require.Equal(t, http.StatusConflict, w.Code)
+	require.Contains(t, w.Body.String(), `"code":"sold_out"`)
+	before := c.scripts.Load()
+	for i := range 10 {
+		w := post("late" + strconv.Itoa(i))
+		require.Equal(t, http.StatusConflict, w.Code, "sold out, not rate limited, although the limit (2) is spent")
+		require.Contains(t, w.Body.String(), `"code":"sold_out"`)
+	}
+	require.Equal(t, before, c.scripts.Load(), "no script for sold-out answers from L1, not even the rate limit's")
+	require.Equal(t, http.StatusTooManyRequests, post("k1").Code, "a replay may sell: it passes the limit, which is spent")
 }
