@@ -48,6 +48,11 @@ type Options struct {
 	// InstanceTimeout bounds each call to one instance of a Redlock (N>1),
 	// so a dead instance costs little; default 50ms. Unused for N=1.
 	InstanceTimeout time.Duration
+	// RedlockPoll makes the waiters of a Redlock (N>1) retry after a random
+	// pause of up to RetryDelay instead of blocking until a release wakes
+	// them (a blocked waiter holds one connection per instance). Unused
+	// for N=1, whose waiters are always woken.
+	RedlockPoll bool
 	// Timeout bounds each Redis call (default redisconn.DefaultTimeout,
 	// 1s; negative: only the caller's context bounds calls).
 	Timeout time.Duration
@@ -469,9 +474,9 @@ func (l *Locker) Acquire(ctx context.Context, name string, o *AcquireOpts) (*Loc
 			}
 			return lk, err
 		}
-		if len(l.clients) == 1 && wait > 0 {
+		if wait > 0 && l.awaitsRelease(err) {
 			// Block until the holder's release pushes a wake-up, or its
-			// lease runs out (it may have died).
+			// lease runs out (it may have died); see redlock.go for N > 1.
 			if err := l.awaitRelease(ctx, name, wait); err != nil {
 				l.leave(name, g, true, nil)
 				return nil, err
@@ -496,6 +501,9 @@ func (l *Locker) Acquire(ctx context.Context, name string, o *AcquireOpts) (*Loc
 // awaitRelease blocks on the lock's wake list for at most d. It returns
 // nil on a wake-up or timeout, and an error when ctx ends or Redis fails.
 func (l *Locker) awaitRelease(ctx context.Context, name string, d time.Duration) error {
+	if len(l.clients) > 1 {
+		return l.awaitReleaseAny(ctx, name, d)
+	}
 	c := l.clients[0]
 	wake := l.keys(name)[3]
 	err := c.Do(ctx, c.B().Blpop().Key(wake).Timeout(max(d.Seconds(), 0.001)).Build()).Error()
@@ -538,7 +546,7 @@ func (l *Locker) WithLock(ctx context.Context, name string, o *AcquireOpts, fn f
 
 func (l *Locker) attempt(ctx context.Context, name string, g *gate, o *AcquireOpts, waiting bool) (*Lock, time.Duration, error) {
 	waits := "0"
-	if waiting && len(l.clients) == 1 {
+	if waiting && l.wakes() {
 		waits = "1"
 	}
 	ttl := l.ttl(o)

@@ -2,12 +2,14 @@ package lock_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/redis/rueidis"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/polystore/polystore/internal/devenv"
@@ -187,4 +189,56 @@ func TestRedlockHolderToldWhenQuorumLost(t *testing.T) {
 		t.Fatal("holder context alive after the quorum was lost")
 	}
 	require.True(t, lock.IsLockLost(lk.Release(ctx)))
+}
+
+// A Redlock waiter blocks until the holder's release wakes it, also with
+// one instance down: with a RetryDelay and a lease of ten minutes, only a
+// wake-up can hand it the lock within the test's 30 s. Its fence is above
+// the holder's. With RedlockPoll the waiter polls instead and still gets
+// the lock.
+func TestRedlockWaiterWokenByRelease(t *testing.T) {
+	c := startThree(t)
+	require.NoError(t, c.procs[0].Stop())
+	for _, poll := range []bool{false, true} {
+		retry := 10 * time.Minute
+		if poll {
+			retry = 20 * time.Millisecond
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		o := &lock.Options{TTL: 10 * time.Minute, RetryDelay: retry, InstanceTimeout: time.Second, RedlockPoll: poll}
+		holder, err := lock.NewRedlock(c.clients, o)
+		require.NoError(t, err)
+		waiter, err := lock.NewRedlock(c.clients, o)
+		require.NoError(t, err)
+		name := fmt.Sprintf("woken-%v", poll)
+		held, err := holder.TryAcquire(ctx, name, nil)
+		require.NoError(t, err)
+
+		got := make(chan *lock.Lock, 1)
+		go func() {
+			lk, err := waiter.Acquire(ctx, name, nil)
+			assert.NoError(t, err)
+			got <- lk
+		}()
+		if !poll {
+			// The waiter's attempt marked the lock as awaited on the live
+			// instances before it blocked.
+			require.Eventually(t, func() bool {
+				for _, cl := range c.clients[1:] {
+					n, err := cl.Do(ctx, cl.B().Exists().Key("lock:{"+name+"}:awaited").Build()).AsInt64()
+					if err != nil || n != 1 {
+						return false
+					}
+				}
+				return true
+			}, 10*time.Second, time.Millisecond)
+		}
+		time.Sleep(20 * time.Millisecond)
+		require.NoError(t, held.Release(ctx))
+		lk := <-got
+		require.NotNil(t, lk, "poll=%v", poll)
+		require.Greater(t, lk.Fence(), held.Fence())
+		require.NoError(t, lk.Release(ctx))
+	}
 }
