@@ -23,6 +23,7 @@ const (
 	PathBook     = "/book"     // GET /book/{symbol}?depth=N
 	PathTrades   = "/trades"   // GET /trades/{symbol}?limit=N
 	PathMarkets  = "/markets"  // GET: the traded markets
+	PathStream   = "/ws"       // WebSocket order stream (see API.Handler)
 )
 
 // maxBody bounds a request body of the API.
@@ -102,6 +103,7 @@ func NewAPI(store *Store, node *Node) (*API, error) {
 //	GET    /book/{symbol}       ?depth=10 -> Depth
 //	GET    /trades/{symbol}     ?limit=50 -> recent trades, newest first
 //	GET    /markets             -> []Market
+//	GET    /ws                  WebSocket order stream: StreamOrder messages in, StreamAck out
 //
 // Errors are APIError bodies: 400 for bad input (naming the field), 404
 // unknown order or account, 409 an order in the wrong state, 422
@@ -116,6 +118,7 @@ func (a *API) Handler() http.Handler {
 	mux.HandleFunc("GET "+PathAccounts+"/{id}", a.account)
 	mux.HandleFunc("GET "+PathBook+"/{symbol}", a.book)
 	mux.HandleFunc("GET "+PathTrades+"/{symbol}", a.trades)
+	mux.HandleFunc("GET "+PathStream, a.stream)
 	mux.HandleFunc("GET "+PathMarkets, func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, a.store.Markets()) })
 	return mux
 }
@@ -135,6 +138,14 @@ func writeError(w http.ResponseWriter, status int, code, field, msg string) {
 // fail maps an error of the Store or the Node to its answer; unexpected
 // errors go to log (when not nil).
 func fail(w http.ResponseWriter, log *slog.Logger, err error) {
+	e := answerOf(log, err)
+	writeError(w, e.status, e.code, e.field, e.msg)
+}
+
+// answerOf maps an error of the Store or the Node to the status, code,
+// field and message it is answered with; unexpected errors go to log (when
+// not nil).
+func answerOf(log *slog.Logger, err error) *badInput {
 	var re *RejectError
 	var ue *engine.UnknownSymbolError
 	switch {
@@ -146,47 +157,63 @@ func fail(w http.ResponseWriter, log *slog.Logger, err error) {
 		case "not_open", "not_modifiable", "modify_pending":
 			status = http.StatusConflict
 		}
-		writeError(w, status, re.Code, re.Field, re.Reason)
+		return &badInput{status, re.Code, re.Field, re.Reason}
 	case errors.As(err, &ue):
-		writeError(w, http.StatusNotFound, "unknown_symbol", "symbol", ue.Error())
+		return &badInput{http.StatusNotFound, "unknown_symbol", "symbol", ue.Error()}
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
-		writeError(w, http.StatusServiceUnavailable, "timeout", "", "the store did not answer in time")
+		return &badInput{http.StatusServiceUnavailable, "timeout", "", "the store did not answer in time"}
 	default:
 		if log != nil {
 			log.Error("trading: request failed", "err", err)
 		}
-		writeError(w, http.StatusInternalServerError, "internal", "", "internal error")
+		return &badInput{http.StatusInternalServerError, "internal", "", "internal error"}
 	}
 }
 
 // decode reads a JSON object strictly: unknown fields, wrong types and
 // trailing data are 400s that name the field.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	if e := decodeStrict(http.MaxBytesReader(w, r.Body, maxBody), v); e != nil {
+		writeError(w, e.status, e.code, e.field, e.msg)
+		return false
+	}
+	return true
+}
+
+// badInput is a rejected request body: the HTTP status, the code, the
+// field at fault and the message.
+type badInput struct {
+	status           int
+	code, field, msg string
+}
+
+// decodeStrict reads one JSON object from r into v: unknown fields, wrong
+// types and trailing data are refused, naming the field.
+func decodeStrict(r io.Reader, v any) *badInput {
+	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
 	if err == nil && dec.More() {
 		err = errors.New("trailing data after the JSON object")
 	}
 	if err == nil {
-		return true
+		return nil
 	}
 	var mbe *http.MaxBytesError
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &mbe):
-		writeError(w, http.StatusRequestEntityTooLarge, "body_too_large", "", "the body exceeds "+strconv.Itoa(maxBody)+" bytes")
+		return &badInput{http.StatusRequestEntityTooLarge, "body_too_large", "", "the body exceeds " + strconv.Itoa(maxBody) + " bytes"}
 	case errors.As(err, &te):
-		writeError(w, http.StatusBadRequest, "bad_field", te.Field, te.Field+" must be a JSON "+te.Type.String())
+		return &badInput{http.StatusBadRequest, "bad_field", te.Field, te.Field + " must be a JSON " + te.Type.String()}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		writeError(w, http.StatusBadRequest, "unknown_field", field, "unknown field "+strconv.Quote(field))
+		return &badInput{http.StatusBadRequest, "unknown_field", field, "unknown field " + strconv.Quote(field)}
 	case errors.Is(err, io.EOF):
-		writeError(w, http.StatusBadRequest, "bad_json", "", "empty body: a JSON object is required")
+		return &badInput{http.StatusBadRequest, "bad_json", "", "empty body: a JSON object is required"}
 	default:
-		writeError(w, http.StatusBadRequest, "bad_json", "", "the body is not a JSON object: "+err.Error())
+		return &badInput{http.StatusBadRequest, "bad_json", "", "the body is not a JSON object: " + err.Error()}
 	}
-	return false
 }
 
 // pathID parses the {id} of the path.

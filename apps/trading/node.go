@@ -484,6 +484,10 @@ func (n *Node) Place(ctx context.Context, r *OrderRequest) (*Placed, error) {
 	return n.placer.Place(ctx, r)
 }
 
+// PlacerStats returns the counters of the node's placer: batches, orders,
+// and the time spent in placement transactions and in journaling them.
+func (n *Node) PlacerStats() PlacerStats { return n.placer.Stats() }
+
 // settler applies one symbol's events in batches.
 func (n *Node) settler(ctx context.Context, sym string) {
 	defer n.settleWG.Done()

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -257,6 +258,23 @@ type Placer struct {
 	wg     sync.WaitGroup
 	mu     sync.RWMutex
 	closed bool
+
+	batches, orders    atomic.Int64
+	txNanos, afterNano atomic.Int64
+}
+
+// PlacerStats says where a placer's time went: the batches it committed
+// (or failed), their orders, and the wall time spent in their transactions
+// and in AfterCommit (the journal's group commit for a Node).
+type PlacerStats struct {
+	Batches, Orders     int64
+	Transaction, Commit time.Duration // sums over the batches: Commit is AfterCommit's share
+}
+
+// Stats returns the placer's counters so far.
+func (p *Placer) Stats() PlacerStats {
+	return PlacerStats{Batches: p.batches.Load(), Orders: p.orders.Load(),
+		Transaction: time.Duration(p.txNanos.Load()), Commit: time.Duration(p.afterNano.Load())}
 }
 
 type placeCall struct {
@@ -325,13 +343,29 @@ func (p *Placer) Place(ctx context.Context, r *OrderRequest) (*Placed, error) {
 	return &c.res.Placed, nil
 }
 
+// committed is a batch whose transaction has ended: its calls and their
+// results, or the batch's error.
+type committed struct {
+	calls []*placeCall
+	res   []PlaceResult
+	err   error
+}
+
+// run commits a shard's batches one after another and hands each to
+// finish, so that the journal's fsync of one batch overlaps the
+// transaction of the next.
 func (p *Placer) run(ch chan *placeCall) {
 	defer p.wg.Done()
-	calls := make([]*placeCall, 0, p.opts.MaxBatch)
+	done := make(chan committed, 1)
+	finished := make(chan struct{})
+	go p.finish(done, finished)
+	defer func() {
+		close(done)
+		<-finished
+	}()
 	items := make([]placeItem, 0, p.opts.MaxBatch)
-	placed := make([]Placed, 0, p.opts.MaxBatch)
 	for c := range ch {
-		calls = append(calls[:0], c)
+		calls := append(make([]*placeCall, 0, min(len(ch)+1, p.opts.MaxBatch)), c)
 	drain:
 		for len(calls) < p.opts.MaxBatch {
 			select {
@@ -349,28 +383,46 @@ func (p *Placer) run(ch chan *placeCall) {
 			items = append(items, c.item)
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		t0 := time.Now()
 		res, err := p.s.placeItems(ctx, items, nil)
-		if err == nil {
+		p.txNanos.Add(int64(time.Since(t0)))
+		p.batches.Add(1)
+		p.orders.Add(int64(len(items)))
+		cancel()
+		done <- committed{calls: calls, res: res, err: err}
+	}
+}
+
+// finish runs AfterCommit on each committed batch of a shard, in commit
+// order, then answers its calls.
+func (p *Placer) finish(done <-chan committed, finished chan<- struct{}) {
+	defer close(finished)
+	var placed []Placed
+	for b := range done {
+		if b.err == nil {
 			placed = placed[:0]
-			for i := range res {
-				if res[i].Err == nil {
-					placed = append(placed, res[i].Placed)
+			for i := range b.res {
+				if b.res[i].Err == nil {
+					placed = append(placed, b.res[i].Placed)
 				}
 			}
 			if p.opts.AfterCommit != nil && len(placed) > 0 {
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				t0 := time.Now()
 				if aerr := p.opts.AfterCommit(ctx, placed); aerr != nil {
 					p.opts.Logger.Error("trading: after placement commit", "orders", len(placed), "err", aerr)
 				}
+				p.afterNano.Add(int64(time.Since(t0)))
+				cancel()
 			} else if len(placed) > 0 && p.s.wake != nil {
 				p.s.wake()
 			}
 		}
-		cancel()
-		for i, c := range calls {
-			if err != nil {
-				c.res.Err = err
+		for i, c := range b.calls {
+			if b.err != nil {
+				c.res.Err = b.err
 			} else {
-				c.res = res[i]
+				c.res = b.res[i]
 			}
 			close(c.done)
 		}

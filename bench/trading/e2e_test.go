@@ -10,7 +10,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -21,31 +24,97 @@ import (
 	"github.com/polystore/polystore/internal/loadgen"
 )
 
-// BenchmarkEndToEnd: orders over HTTP at a constant rate against the
-// whole platform on the real stores — Serializable placement batched by
-// the node's placer (group commit), fsynced journal (group commit),
-// engine, settlement in PostgreSQL, audit log in MongoDB, market data in
-// Redis. Every second order crosses the one before it, so half the orders
+// BenchmarkEndToEnd: orders at a constant rate against the whole platform
+// on the real stores — Serializable placement batched by the node's placer
+// (group commit), fsynced journal (group commit), engine, settlement in
+// PostgreSQL, audit log in MongoDB, market data in Redis — once over the
+// WebSocket order stream (a few connections, orders pipelined) and once
+// over HTTP (POST /orders, one request each: the baseline), in the same
+// run. Every second order crosses the one before it, so half the orders
 // trade. Reports the orders/s and trades/s achieved; the acknowledgement
-// latency (request → 201, answered once the order is reserved in
-// PostgreSQL and durable in the journal: the issue's "order in →
-// journaled → acknowledged") and the latency from a taker's request to its
-// trade being settled and published, each as p50/p99; the CPU time per
-// order of this process (load generator, HTTP both ways, node) and of the
-// PostgreSQL backends, which do not depend on what else the machine runs;
-// and the failed requests. One run per rate, whatever b.N; set
-// POLYSTORE_TRADING_E2E_RATE to run one rate (e.g. 10000).
+// latency (answered once the order is reserved in PostgreSQL and durable
+// in the journal: the issue's "order in → journaled → acknowledged"),
+// measured from each order's scheduled send time (open loop, so a stall
+// counts against every order it delays) as p50/p99; the latency from a
+// taker's send to its trade being settled and published; the CPU time per
+// order of this process (load generator, transport both ways, node) and of
+// the PostgreSQL backends, which do not depend much on what else the
+// machine runs; orders per placement transaction and the mean time of a
+// batch's transaction (tx-ms) and of its journal group commit
+// (journal-ms), the two steps of the acknowledgement; and the failed
+// orders.
+// One run per rate and transport, whatever b.N; set
+// POLYSTORE_TRADING_E2E_RATE to run one rate (e.g. 10000) and
+// POLYSTORE_TRADING_E2E_CONNS for the WebSocket connections (default 4).
 func BenchmarkEndToEnd(b *testing.B) {
-	rates := []int{500, 2000}
+	raiseFileLimit(b)
+	rates := []int{2000, 10000}
 	if r, err := strconv.Atoi(os.Getenv("POLYSTORE_TRADING_E2E_RATE")); err == nil && r > 0 {
 		rates = []int{r}
 	}
+	conns := 4
+	if c, err := strconv.Atoi(os.Getenv("POLYSTORE_TRADING_E2E_CONNS")); err == nil && c > 0 {
+		conns = c
+	}
 	for _, rate := range rates {
-		b.Run(fmt.Sprintf("rate=%d", rate), func(b *testing.B) { endToEnd(b, rate, 5*time.Second) })
+		b.Run(fmt.Sprintf("rate=%d/ws", rate), func(b *testing.B) { endToEnd(b, rate, 5*time.Second, conns) })
+		b.Run(fmt.Sprintf("rate=%d/http", rate), func(b *testing.B) { endToEnd(b, rate, 5*time.Second, 0) })
 	}
 }
 
-func endToEnd(b *testing.B, rate int, duration time.Duration) {
+// raiseFileLimit lifts the soft limit on open files to the hard one: the
+// HTTP baseline opens a connection per request in flight.
+func raiseFileLimit(b *testing.B) {
+	var l syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
+		b.Logf("open files limit: %v", err)
+		return
+	}
+	if l.Cur < l.Max {
+		l.Cur = l.Max
+		if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
+			b.Logf("open files limit: %v", err)
+		}
+	}
+}
+
+// e2eRun is what one transport's run measured.
+type e2eRun struct {
+	mu      sync.Mutex
+	started map[int64]time.Time // order id → its scheduled send (ws) or its request's start (http)
+	ack     []time.Duration
+	failed  int
+	codes   map[string]int // failures by cause
+}
+
+func (r *e2eRun) acked(orderID int64, sent time.Time, lat time.Duration) {
+	r.mu.Lock()
+	r.started[orderID] = sent
+	r.ack = append(r.ack, lat)
+	r.mu.Unlock()
+}
+
+func (r *e2eRun) fail(cause string) {
+	r.mu.Lock()
+	r.failed++
+	r.codes[cause]++
+	r.mu.Unlock()
+}
+
+// e2eOrder is the i-th order of the load: alternately a sell and a buy of
+// 0.01 BTC at 30,000 by the accounts in turn.
+func e2eOrder(accounts []int, i int64) trading.OrderRequest {
+	side := "sell"
+	if i%2 == 1 {
+		side = "buy"
+	}
+	return trading.OrderRequest{AccountID: accounts[int(i)%len(accounts)], Symbol: "BTC-USD", Side: side,
+		Price: "30000.00", Quantity: "0.0100"}
+}
+
+// endToEnd runs one rate over the WebSocket stream (conns > 0
+// connections) or over HTTP (conns == 0).
+func endToEnd(b *testing.B, rate int, duration time.Duration, conns int) {
 	ctx := context.Background()
 	cfg, err := pgxpool.ParseConfig(devenv.PostgresURL(b))
 	if err != nil {
@@ -84,8 +153,8 @@ func endToEnd(b *testing.B, rate int, duration time.Duration) {
 	srv := httptest.NewServer(api.Handler())
 	defer srv.Close()
 
+	run := &e2eRun{started: map[int64]time.Time{}, codes: map[string]int{}}
 	var mu sync.Mutex
-	started := map[int64]time.Time{} // order id → its request's start
 	settled := map[int64]time.Time{} // taker order id → its first trade published
 	updates, stop := node.Subscribe(1 << 16)
 	subDone := make(chan struct{})
@@ -106,82 +175,85 @@ func endToEnd(b *testing.B, rate int, duration time.Duration) {
 			mu.Unlock()
 		}
 	}()
-	var seq int64
-	var seqMu sync.Mutex
-	targeter := func(t *loadgen.Target) error {
-		seqMu.Lock()
-		i := seq
-		seq++
-		seqMu.Unlock()
-		side := "sell"
-		if i%2 == 1 {
-			side = "buy"
-		}
-		body, _ := json.Marshal(trading.OrderRequest{AccountID: accounts[int(i)%len(accounts)], Symbol: "BTC-USD", Side: side,
-			Price: "30000.00", Quantity: "0.0100"})
-		t.Method, t.URL, t.Body = http.MethodPost, srv.URL+trading.PathOrders, body
-		t.Header = http.Header{"Content-Type": {"application/json"}}
-		return nil
-	}
-	var placeLat []time.Duration
-	var failed int
-	onResult := func(r *loadgen.Result) {
-		if r.Code != http.StatusCreated {
-			failed++
-			return
-		}
-		var v trading.OrderView
-		if json.Unmarshal(r.Body, &v) != nil {
-			failed++
-			return
-		}
-		placeLat = append(placeLat, r.Latency)
-		mu.Lock()
-		started[v.ID] = r.Timestamp
-		mu.Unlock()
-	}
 	trades0 := node.Trades()
+	ps0 := node.PlacerStats()
 	cpu0, pg0 := processCPU(), pgCPU(ctx, pool)
 	b.ResetTimer()
-	rep, err := loadgen.Run(ctx, loadgen.Config{Rate: rate, Duration: duration, Targeter: targeter, OnResult: onResult})
-	if err != nil {
-		b.Fatal(err)
+	var elapsed time.Duration
+	if conns > 0 {
+		elapsed = wsLoad(ctx, b, "ws"+strings.TrimPrefix(srv.URL, "http")+trading.PathStream, rate, duration, conns, accounts, run)
+	} else {
+		elapsed = httpLoad(ctx, b, srv.URL+trading.PathOrders, rate, duration, accounts, run)
 	}
 	// Wait for the last trades to be settled and published.
-	want := int64(len(placeLat) / 2)
+	want := int64(len(run.ack) / 2)
 	deadline := time.Now().Add(30 * time.Second)
 	for node.Trades()-trades0 < want && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	elapsed := rep.Duration
 	cpu, pgcpu := processCPU()-cpu0, pgCPU(ctx, pool)-pg0
+	ps := node.PlacerStats()
 	b.StopTimer()
 	stop()
 	trades := node.Trades() - trades0
 	mu.Lock()
 	var e2e []time.Duration
 	for id, at := range settled {
-		if t0, ok := started[id]; ok {
+		if t0, ok := run.started[id]; ok {
 			e2e = append(e2e, at.Sub(t0))
 		}
 	}
 	mu.Unlock()
-	if failed > 0 {
-		b.Logf("%d requests failed (%s)", failed, loadgen.CodeString(rep.Codes))
+	if run.failed > 0 {
+		b.Logf("%d orders failed (%v)", run.failed, run.codes)
 	}
-	if len(placeLat) == 0 || len(e2e) == 0 {
-		b.Fatalf("nothing placed or settled: %d placed, %d matched", len(placeLat), len(e2e))
+	placed := len(run.ack)
+	if placed == 0 || len(e2e) == 0 {
+		b.Fatalf("nothing placed or settled: %d placed, %d matched", placed, len(e2e))
 	}
-	slices.Sort(placeLat)
+	slices.Sort(run.ack)
 	slices.Sort(e2e)
 	pct := func(l []time.Duration, p int) float64 { return float64(l[len(l)*p/100].Microseconds()) / 1000 }
-	b.ReportMetric(float64(len(placeLat))/elapsed.Seconds(), "orders/s")
+	b.ReportMetric(float64(placed)/elapsed.Seconds(), "orders/s")
 	b.ReportMetric(float64(trades)/elapsed.Seconds(), "trades/s")
-	b.ReportMetric(pct(placeLat, 50), "ack-p50-ms")
-	b.ReportMetric(pct(placeLat, 99), "ack-p99-ms")
-	b.ReportMetric(float64(cpu.Microseconds())/float64(len(placeLat)), "proc-cpu-µs/order")
-	b.ReportMetric(float64(pgcpu.Microseconds())/float64(len(placeLat)), "pg-cpu-µs/order")
+	b.ReportMetric(pct(run.ack, 50), "ack-p50-ms")
+	b.ReportMetric(pct(run.ack, 99), "ack-p99-ms")
+	b.ReportMetric(float64(cpu.Microseconds())/float64(placed), "proc-cpu-µs/order")
+	b.ReportMetric(float64(pgcpu.Microseconds())/float64(placed), "pg-cpu-µs/order")
+	nb := float64(max(ps.Batches-ps0.Batches, 1))
+	b.ReportMetric(float64(ps.Orders-ps0.Orders)/nb, "orders/tx")
+	b.ReportMetric(float64((ps.Transaction-ps0.Transaction).Microseconds())/1000/nb, "tx-ms")
+	b.ReportMetric(float64((ps.Commit-ps0.Commit).Microseconds())/1000/nb, "journal-ms")
 	b.ReportMetric(pct(e2e, 50), "settled-p50-ms")
 	b.ReportMetric(pct(e2e, 99), "settled-p99-ms")
-	b.ReportMetric(float64(failed), "failed")
+	b.ReportMetric(float64(run.failed), "failed")
+}
+
+// httpLoad posts the orders with the load generator (open loop, one
+// request per order) and returns the run's duration.
+func httpLoad(ctx context.Context, b *testing.B, url string, rate int, duration time.Duration, accounts []int, run *e2eRun) time.Duration {
+	var seq atomic.Int64
+	targeter := func(t *loadgen.Target) error {
+		body, _ := json.Marshal(e2eOrder(accounts, seq.Add(1)-1))
+		t.Method, t.URL, t.Body = http.MethodPost, url, body
+		t.Header = http.Header{"Content-Type": {"application/json"}}
+		return nil
+	}
+	onResult := func(r *loadgen.Result) {
+		if r.Code != http.StatusCreated {
+			run.fail(strconv.Itoa(int(r.Code)) + " " + r.Error)
+			return
+		}
+		var v trading.OrderView
+		if json.Unmarshal(r.Body, &v) != nil {
+			run.fail("bad body")
+			return
+		}
+		run.acked(v.ID, r.Timestamp, r.Latency)
+	}
+	rep, err := loadgen.Run(ctx, loadgen.Config{Rate: rate, Duration: duration, Targeter: targeter, OnResult: onResult})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return rep.Duration
 }

@@ -1,0 +1,149 @@
+package trading
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/stretchr/testify/require"
+)
+
+// The WebSocket order stream on the real stores: many orders pipelined
+// over one connection, each acknowledged once with its clientOrderId
+// after it is reserved and journaled; bad messages refused with a code
+// and nothing reserved; afterwards every acknowledged order reached the
+// engine (relayed, settled) and conservation holds.
+func TestOrderStream(t *testing.T) {
+	e := setup(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	n := e.node(t)
+	defer n.Close()
+	a, err := NewAPI(e.store, n)
+	require.NoError(t, err)
+	srv := httptest.NewServer(a.Handler())
+	defer srv.Close()
+	seller, err := e.store.CreateAccount(ctx, "ws-seller", map[string]string{"BTC": "10"})
+	require.NoError(t, err)
+	buyer, err := e.store.CreateAccount(ctx, "ws-buyer", map[string]string{"USD": "1000000"})
+	require.NoError(t, err)
+	poor, err := e.store.CreateAccount(ctx, "ws-poor", map[string]string{"USD": "1"})
+	require.NoError(t, err)
+
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+PathStream, nil)
+	require.NoError(t, err)
+	defer c.CloseNow()
+
+	const orders = 200
+	want := map[string]string{} // clientOrderId -> "" (acknowledged) or the rejection code
+	for i := range orders {
+		acc, side := seller, "sell"
+		if i%2 == 1 {
+			acc, side = buyer, "buy"
+		}
+		id := fmt.Sprintf("c-%d", i)
+		want[id] = ""
+		msg := fmt.Sprintf(`{"clientOrderId":%q,"accountId":%d,"symbol":"BTC-USD","side":%q,"price":"20000","quantity":"0.01"}`, id, acc, side)
+		require.NoError(t, c.Write(ctx, websocket.MessageText, []byte(msg)))
+	}
+	bad := map[string]string{
+		`{"clientOrderId":"b-tick","accountId":1,"symbol":"BTC-USD","side":"buy","price":"1.001","quantity":"1"}`:                            "off_tick",
+		`{"clientOrderId":"b-sym","accountId":1,"symbol":"NOPE","side":"buy","price":"1","quantity":"1"}`:                                    "unknown_symbol",
+		`{"clientOrderId":"b-qty","accountId":1,"symbol":"BTC-USD","side":"buy","price":"1","quantity":"0"}`:                                 "bad_quantity",
+		`{"clientOrderId":"b-field","accountId":1,"symbol":"BTC-USD","side":"buy","price":"1","quantity":"1","extra":1}`:                     "unknown_field",
+		`{"clientOrderId":"b-type","accountId":"1"}`:                                                                                         "bad_field",
+		fmt.Sprintf(`{"clientOrderId":"b-funds","accountId":%d,"symbol":"BTC-USD","side":"buy","price":"20000","quantity":"1"}`, poor):       "insufficient_funds",
+		`{"clientOrderId":"b-huge","accountId":1,"symbol":"BTC-USD","side":"buy","price":"1","quantity":"99999999999999999999999999999999"}`: "bad_quantity",
+	}
+	for msg, code := range bad {
+		var so struct {
+			ClientOrderID string `json:"clientOrderId"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(msg), &so))
+		want[so.ClientOrderID] = code
+		require.NoError(t, c.Write(ctx, websocket.MessageText, []byte(msg)))
+	}
+	// Not orders at all: answered without a clientOrderId (none could be read).
+	anonymous := map[string]int{}
+	require.NoError(t, c.Write(ctx, websocket.MessageText, []byte(`{"accountId":1`)))
+	anonymous["bad_json"]++
+	require.NoError(t, c.Write(ctx, websocket.MessageBinary, []byte(`{}`)))
+	anonymous["bad_json"]++
+	require.NoError(t, c.Write(ctx, websocket.MessageText, []byte(`{"accountId":1,"symbol":"BTC-USD","side":"buy","price":"1","quantity":"1"}`)))
+	anonymous["bad_client_order_id"]++
+
+	got := map[string]string{}
+	gotAnon := map[string]int{}
+	var ids []int64
+	for range len(want) + 3 {
+		_, b, err := c.Read(ctx)
+		require.NoError(t, err)
+		var ack StreamAck
+		require.NoError(t, json.Unmarshal(b, &ack), "%s", b)
+		if ack.ClientOrderID == "" {
+			require.NotNil(t, ack.Error, "%s", b)
+			gotAnon[ack.Error.Code]++
+			continue
+		}
+		_, dup := got[ack.ClientOrderID]
+		require.False(t, dup, "acknowledged twice: %s", b)
+		if ack.Error != nil {
+			require.NotEmpty(t, ack.Error.Message)
+			got[ack.ClientOrderID] = ack.Error.Code
+			continue
+		}
+		require.Positive(t, ack.OrderID, "%s", b)
+		require.Equal(t, "pending", ack.Status)
+		got[ack.ClientOrderID] = ""
+		ids = append(ids, ack.OrderID)
+	}
+	require.Equal(t, want, got)
+	require.Equal(t, anonymous, gotAnon)
+	require.NoError(t, c.Close(websocket.StatusNormalClosure, ""))
+
+	// Every acknowledged order reached the book and was settled: 100
+	// crossing pairs at one price make 100 trades.
+	waitSettled(t, e, n)
+	noViolations(t, e)
+	var filled int
+	require.NoError(t, e.pool.QueryRow(ctx, `SELECT count(*) FROM orders WHERE id = ANY($1) AND status = 'FILLED'`, ids).Scan(&filled))
+	require.Equal(t, orders, filled)
+	avail, reserved := balance(t, e, poor, "USD")
+	require.Equal(t, []string{"1", "0"}, []string{avail, reserved}, "a refused order reserves nothing")
+}
+
+// FuzzStreamDecoder feeds arbitrary messages to the stream's decoder: it
+// never panics; an accepted message is a JSON object with a valid
+// clientOrderId that decodes to itself again; a refused one has a code and
+// a message, and echoes only a valid clientOrderId or none.
+func FuzzStreamDecoder(f *testing.F) {
+	for _, s := range orderSeeds {
+		f.Add([]byte(s))
+	}
+	f.Add([]byte(`{"clientOrderId":"x","accountId":1,"symbol":"BTC-USD","side":"buy","price":"1","quantity":"1"}`))
+	f.Add([]byte(`{"clientOrderId":"\u0001","accountId":1}`))
+	f.Add([]byte(`{"clientOrderId":"` + strings.Repeat("a", 65) + `"}`))
+	f.Add([]byte(`{"clientOrderId":"ok","bogus":true}`))
+	f.Fuzz(func(t *testing.T, msg []byte) {
+		so, err := DecodeStreamOrder(msg)
+		if so.ClientOrderID != "" {
+			require.True(t, validClientID(so.ClientOrderID), "%q", so.ClientOrderID)
+		}
+		if err != nil {
+			require.NotEmpty(t, err.Code)
+			require.NotEmpty(t, err.Message)
+			return
+		}
+		require.True(t, json.Valid(msg), "%q", msg)
+		b, merr := json.Marshal(so)
+		require.NoError(t, merr)
+		again, err2 := DecodeStreamOrder(b)
+		require.Nil(t, err2)
+		require.Equal(t, so, again)
+	})
+}

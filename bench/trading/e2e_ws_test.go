@@ -1,0 +1,90 @@
+package trading
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/polystore/polystore/apps/trading"
+)
+
+// wsLoad sends the orders over conns WebSocket connections to the order
+// stream at rate orders/s for duration, open loop: order i is due at
+// start + i/rate and goes on connection i mod conns, whose pacer sends it
+// when due (late if the connection's write blocks, and the lateness counts
+// against it). Each acknowledgement's latency runs from its order's due
+// time. It waits up to 30 s for the last acknowledgements (the missing are
+// failures) and returns the sending period.
+func wsLoad(ctx context.Context, b *testing.B, url string, rate int, duration time.Duration, conns int, accounts []int, run *e2eRun) time.Duration {
+	total := int64(duration.Seconds() * float64(rate))
+	interval := time.Second / time.Duration(rate)
+	cs := make([]*websocket.Conn, conns)
+	for k := range cs {
+		c, _, err := websocket.Dial(ctx, url, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c.SetReadLimit(1 << 20)
+		cs[k] = c
+	}
+	var sent, answered atomic.Int64
+	start := time.Now().Add(10 * time.Millisecond)
+	due := func(i int64) time.Time { return start.Add(time.Duration(i) * interval) }
+	var pacers, readers sync.WaitGroup
+	for k, c := range cs {
+		pacers.Go(func() {
+			for i := int64(k); i < total; i += int64(conns) {
+				if d := time.Until(due(i)); d > 0 {
+					time.Sleep(d)
+				}
+				msg, _ := json.Marshal(trading.StreamOrder{ClientOrderID: strconv.FormatInt(i, 10), OrderRequest: e2eOrder(accounts, i)})
+				if err := c.Write(ctx, websocket.MessageText, msg); err != nil {
+					run.fail("write: " + err.Error())
+					return
+				}
+				sent.Add(1)
+			}
+		})
+		readers.Go(func() {
+			for {
+				_, msg, err := c.Read(ctx)
+				if err != nil {
+					return // closed at the end
+				}
+				now := time.Now()
+				answered.Add(1)
+				var ack trading.StreamAck
+				if err := json.Unmarshal(msg, &ack); err != nil {
+					run.fail("bad ack")
+					continue
+				}
+				i, err := strconv.ParseInt(ack.ClientOrderID, 10, 64)
+				if err != nil || ack.Error != nil || ack.OrderID <= 0 {
+					run.fail("rejected: " + string(msg))
+					continue
+				}
+				run.acked(ack.OrderID, due(i), now.Sub(due(i)))
+			}
+		})
+	}
+	pacers.Wait()
+	elapsed := time.Since(start)
+	deadline := time.Now().Add(30 * time.Second)
+	for answered.Load() < sent.Load() && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	for k := int64(0); k < sent.Load()-answered.Load(); k++ {
+		run.fail("no ack")
+	}
+	for _, c := range cs {
+		c.Close(websocket.StatusNormalClosure, "")
+	}
+	readers.Wait()
+	return elapsed
+}
