@@ -48,9 +48,9 @@
 //
 // A lock named n uses Prefix+"{n}" (owner token, with the lease's TTL),
 // Prefix+"{n}:fence" (the fencing counter, which expires FenceTTL, default
-// 24h, after the last acquisition; tokens stay strictly increasing across
-// its expiry because a counter counts up by one per acquisition and starts
-// from the server time in µs),
+// 24h, after it started, or after the last acquisition for a Redlock;
+// tokens stay strictly increasing across its expiry because a counter
+// counts up by one per acquisition and starts from the server time in µs),
 // and, while someone waits, Prefix+"{n}:awaited" and Prefix+"{n}:wake"
 // (short TTLs). So per-entity locks leave no permanent keys. Goroutines of
 // one Locker queue locally for a name, so only one of them polls the

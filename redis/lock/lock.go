@@ -41,9 +41,10 @@ type Options struct {
 	// this process and the servers (plus 2ms); default 0.01.
 	DriftFactor float64
 	// FenceTTL is how long a lock's fencing counter (Prefix+"{n}:fence")
-	// outlives its last acquisition; default 24h, negative keeps counters
-	// forever. Tokens stay strictly increasing either way (see drawFence):
-	// last+1 while the counter lives, the server time in µs when it starts.
+	// lives after it starts (for a Redlock: after its last acquisition);
+	// default 24h, negative keeps counters forever. Tokens stay strictly
+	// increasing either way (see drawFence): last+1 while the counter
+	// lives, the server time in µs when it starts.
 	FenceTTL time.Duration
 	// InstanceTimeout bounds each call to one instance of a Redlock (N>1),
 	// so a dead instance costs little; default 50ms. Unused for N=1.
@@ -553,6 +554,9 @@ func (l *Locker) attempt(ctx context.Context, name string, g *gate, o *AcquireOp
 	keys := l.keys(name)
 	token := l.newToken()
 	args := []string{token, l.ttlString(ttl), l.fenceTTL, waits}
+	if len(l.clients) > 1 {
+		args = append(args, "1") // renew the counter's TTL (see drawFence)
+	}
 	start := time.Now()
 	var res []rueidis.RedisResult
 	if len(l.clients) == 1 {

@@ -270,8 +270,9 @@ func TestNeverTwoHolders(t *testing.T) {
 }
 
 // TestFenceCounterExpires: a lock's fencing counter expires FenceTTL after
-// the last acquisition, so locks on many entities leave no permanent keys,
-// and tokens keep increasing across the counter's expiry and deletion.
+// it started, so locks on many entities leave no permanent keys, and
+// tokens keep increasing across the counter's expiry and deletion. A
+// counter without a TTL gets one by its next 1024th token.
 func TestFenceCounterExpires(t *testing.T) {
 	ctx := context.Background()
 	// A 1s lease, not shorter: a loaded machine can stall the PTTL check
@@ -304,13 +305,26 @@ func TestFenceCounterExpires(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, ahead+1, lk.Fence())
 	require.NoError(t, lk.Release(ctx))
+	pttl, err := ns.Client.Do(ctx, ns.Client.B().Pttl().Key(fenceKey).Build()).AsInt64()
+	require.NoError(t, err)
+	require.EqualValues(t, -1, pttl, "a counter without a TTL keeps none on an ordinary token")
+	next := (ahead/1024+2)*1024 - 1 // the next token is a multiple of 1024
+	require.NoError(t, ns.Client.Do(ctx, ns.Client.B().Set().Key(fenceKey).Value(strconv.FormatInt(next, 10)).Build()).Error())
+	lk, err = l.TryAcquire(ctx, "order-1", nil)
+	require.NoError(t, err)
+	require.Equal(t, next+1, lk.Fence())
+	require.NoError(t, lk.Release(ctx))
+	pttl, err = ns.Client.Do(ctx, ns.Client.B().Pttl().Key(fenceKey).Build()).AsInt64()
+	require.NoError(t, err)
+	require.Greater(t, pttl, int64(0), "the 1024th token gives the counter its TTL")
+	require.LessOrEqual(t, pttl, int64(1000))
 
 	// With a negative FenceTTL the counter is kept.
 	keep, ns2 := newLocker(t, &lock.Options{FenceTTL: -1})
 	lk, err = keep.TryAcquire(ctx, "x", nil)
 	require.NoError(t, err)
 	require.NoError(t, lk.Release(ctx))
-	pttl, err := ns.Client.Do(ctx, ns.Client.B().Pttl().Key(ns2.Prefix+"{x}:fence").Build()).AsInt64()
+	pttl, err = ns.Client.Do(ctx, ns.Client.B().Pttl().Key(ns2.Prefix+"{x}:fence").Build()).AsInt64()
 	require.NoError(t, err)
 	require.EqualValues(t, -1, pttl)
 }

@@ -3,19 +3,27 @@ package lock
 import "github.com/redis/rueidis"
 
 // drawFence is the Lua that draws the next fencing token from the counter
-// KEYS[2] into f, given ttl (the lease in ms) and keep (the counter's TTL in
-// ms, 0: never expires). Shared by acquireScript and semAcquireScript.
+// KEYS[2] into f, given ttl (the lease in ms), keep (the counter's TTL in
+// ms, 0: never expires) and refresh. Shared by acquireScript and
+// semAcquireScript.
 //
 // While the counter lives the token is last + 1 (INCR). A counter that does
-// not exist (new name, or expired keep ms after its last acquisition)
-// starts at the server time in µs. Tokens stay strictly increasing across
-// the expiry: the clock has moved on by at least keep ms since the last
-// token was drawn, and the counter never runs ahead of the clock by that
-// much, since it grows by one per acquisition and acquisitions of one
-// name are script runs on one single-threaded server, each taking more
-// than a µs. Counters written by an earlier version (max(last+1, µs)) are
-// continued as they are. Only a server clock set back by more than keep
-// could repeat a token.
+// not exist (new name, or expired) starts at the server time in µs, with a
+// TTL of keep ms. On one server the counter therefore never runs ahead of
+// the server's clock: it starts at the clock and grows by one per
+// acquisition, and acquisitions of one name are script runs on one
+// single-threaded server, each taking more than a µs. So a counter that
+// expires, whenever it does, restarts above every token it gave, and the
+// TTL need not be renewed on every acquisition (a PEXPIRE in the script
+// costs the server about as much as the rest of the fence): it is set
+// when the counter starts, and on every 1024th token only if the counter
+// has none (a counter kept by FenceTTL < 0 earlier, or written by hand).
+// Tokens repeat only if the server clock is set back by more than about
+// keep. A Redlock (refresh) raises counters to tokens drawn on other
+// servers, whose clocks may be ahead: there the TTL is renewed on every
+// acquisition, so a counter expires only keep ms after its last
+// acquisition, by which time every clock has passed it. Counters written
+// by an earlier version (max(last+1, µs)) are continued as they are.
 const drawFence = `
 local f = redis.call('INCR', KEYS[2])
 local px = math.max(keep, ttl)
@@ -27,7 +35,7 @@ if f == 1 then
   else
     redis.call('SET', KEYS[2], string.format('%d', f))
   end
-elseif keep > 0 then
+elseif keep > 0 and (refresh or (f % 1024 == 0 and redis.call('PTTL', KEYS[2]) == -1)) then
   redis.call('PEXPIRE', KEYS[2], px)
 end
 `
@@ -38,8 +46,10 @@ end
 // with this owner token returns its fencing token again (nobody else can
 // draw one while the lock is held).
 //
-// The token comes from drawFence: the counter expires ARGV[3] ms after the
-// last acquisition, so per-entity locks leave no permanent key.
+// The token comes from drawFence: the counter expires ARGV[3] ms after it
+// started (after the last acquisition for a Redlock, ARGV[5] = "1"), so
+// per-entity locks leave no permanent key. A resend that finds the
+// counter gone (it expired in between) draws a new token.
 //
 // A caller that will wait (ARGV[4] = "1") marks the lock as awaited in the
 // same step when it is held, so the holder's release wakes it (see
@@ -49,22 +59,26 @@ end
 //	ARGV[1] owner token    ARGV[2] TTL in milliseconds
 //	ARGV[3] counter TTL in milliseconds (0: never expires)
 //	ARGV[4] "1" when the caller waits for a release
+//	ARGV[5] "1" to renew the counter's TTL on every acquisition (Redlock)
 //	returns {fence, 0} when acquired, {0, pttl} when held by another owner
 //
-// The uncontended path is SET NX, INCR and PEXPIRE: three calls, no reads
-// before the writes, and no TIME unless the counter is new.
+// The uncontended path is SET NX and INCR: two calls, no reads before the
+// writes, and no TIME unless the counter is new.
 var acquireScript = rueidis.NewLuaScriptRetryable(`
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  if redis.call('GET', KEYS[1]) == ARGV[1] then
-    return {tonumber(redis.call('GET', KEYS[2])), 0}
+  if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+    local pttl = redis.call('PTTL', KEYS[1])
+    if ARGV[4] == '1' then
+      redis.call('SET', KEYS[3], '1', 'PX', math.max(pttl, 1) + 1000)
+    end
+    return {0, pttl}
   end
-  local pttl = redis.call('PTTL', KEYS[1])
-  if ARGV[4] == '1' then
-    redis.call('SET', KEYS[3], '1', 'PX', math.max(pttl, 1) + 1000)
+  local last = tonumber(redis.call('GET', KEYS[2]))
+  if last then
+    return {last, 0}
   end
-  return {0, pttl}
 end
-local ttl, keep = tonumber(ARGV[2]), tonumber(ARGV[3])
+local ttl, keep, refresh = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[5] == '1'
 ` + drawFence + `
 return {f, 0}
 `)

@@ -19,7 +19,7 @@ import (
 // each holder "<expiry µs>:<fence>:<owner token>" on the server's clock; a
 // holder whose expiry passed no longer counts and its slot is reused.
 // Tokens come from drawFence, as for acquireScript, the counter expiring
-// ARGV[4] ms after the last acquisition. The script is idempotent: a resend by the same
+// ARGV[4] ms after it started. The script is idempotent: a resend by the same
 // owner returns its slot and token again.
 //
 //	KEYS[1] slots hash   KEYS[2] fencing counter   KEYS[3] awaited marker
@@ -58,7 +58,7 @@ if live >= limit then
 end
 local slot = 0
 while held[slot] do slot = slot + 1 end
-local ttl, keep = tonumber(ARGV[2]), tonumber(ARGV[4])
+local ttl, keep, refresh = tonumber(ARGV[2]), tonumber(ARGV[4]), false
 ` + drawFence + `
 local exp = now + ttl * 1000
 redis.call('HSET', KEYS[1], slot, string.format('%d:%d:', exp, f) .. ARGV[1])
@@ -120,8 +120,8 @@ type SemaphoreOptions struct {
 	// TTL is the default lease; a holder that dies frees its slot after
 	// it. Default 10s.
 	TTL time.Duration
-	// FenceTTL is how long the fencing counter outlives the last
-	// acquisition (default 24h, negative: forever), as Options.FenceTTL.
+	// FenceTTL is how long the fencing counter lives after it starts
+	// (default 24h, negative: forever), as Options.FenceTTL.
 	FenceTTL time.Duration
 	// DriftFactor is the share of the TTL set aside for clock drift (plus
 	// 2ms) when this process decides its lease has run out; default 0.01.
