@@ -268,19 +268,25 @@ func literalSQL(f *psl.Field, v string, isString bool) string {
 
 // joinTable builds the table of an implicit many-to-many relation:
 // columns A and B, primary key _X_AB_pkey, index _X_B_index and cascading
-// foreign keys _X_A_fkey and _X_B_fkey.
+// foreign keys _X_A_fkey and _X_B_fkey. As in Prisma, a name past 63 bytes
+// is cut to 63 (what PostgreSQL does to the name in queries) and the
+// constraint names cut the table name to fit.
 func joinTable(s *psl.Schema, jt *psl.JoinTable) *Table {
-	t := &Table{Schema: localSchema(jt.Schema), Name: jt.Name}
+	name := jt.Name
+	if len(name) > maxIdent {
+		name = name[:maxIdent]
+	}
+	t := &Table{Schema: localSchema(jt.Schema), Name: name}
 	side := func(col string, m *psl.Model) {
 		id := m.Field(m.PrimaryKey.Fields[0])
 		typ := columnType(s, id)
 		t.Columns = append(t.Columns, &Column{Name: col, Type: typ, NotNull: true})
-		t.ForeignKeys = append(t.ForeignKeys, &ForeignKey{Name: jt.Name + "_" + col + "_fkey", Columns: []string{col},
+		t.ForeignKeys = append(t.ForeignKeys, &ForeignKey{Name: constraintName(name, nil, col+"_fkey"), Columns: []string{col},
 			RefSchema: localSchema(m.Schema), RefTable: m.DBName, RefColumns: []string{id.DBName}, OnDelete: "CASCADE", OnUpdate: "CASCADE"})
 	}
 	side("A", jt.A)
 	side("B", jt.B)
-	t.PrimaryKey = &PrimaryKey{Name: jt.Name + "_AB_pkey", Columns: []string{"A", "B"}}
-	t.Indexes = []*Index{{Name: jt.Name + "_B_index", Columns: []IndexColumn{{Name: "B"}}}}
+	t.PrimaryKey = &PrimaryKey{Name: constraintName(name, nil, "AB_pkey"), Columns: []string{"A", "B"}}
+	t.Indexes = []*Index{{Name: constraintName(name, nil, "B_index"), Columns: []IndexColumn{{Name: "B"}}}}
 	return t
 }

@@ -390,7 +390,11 @@ func splitFieldComments(b *bytes.Buffer, a *Attribute) *Attribute {
 		b.WriteByte('\n')
 	}
 	if cut < 0 {
-		return a
+		// The empty line is written: it does not follow the attribute
+		// to wherever the ordering puts it.
+		cp := *a
+		cp.Leading.BlankBefore = false
+		return &cp
 	}
 	pre := Leading{Comments: l.Comments[:cut+1], BlankAfterComments: true}
 	rest := Leading{Comments: l.Comments[cut+1:], DocLines: l.DocLines}

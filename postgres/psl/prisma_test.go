@@ -45,8 +45,8 @@ type dmmfModel struct {
 // names, kinds, optionality, isId, isUnique, defaults, relation names,
 // foreign key fields and explicit referential actions.
 func TestPrismaDMMF(t *testing.T) {
-	for _, name := range cases(t, "valid") {
-		dir := filepath.Join("testdata", "valid", name)
+	for _, dir := range prismaCases(t) {
+		name := filepath.Base(dir)
 		raw, err := os.ReadFile(filepath.Join(dir, "prisma.dmmf.json"))
 		if os.IsNotExist(err) {
 			continue
@@ -117,8 +117,8 @@ func gotField(f *psl.Field) dmmfField {
 // does (prisma.formatted.prisma, recorded by make prisma-fixtures), and
 // Prisma's output is a fixed point of polystore's formatter.
 func TestPrismaFormat(t *testing.T) {
-	for _, name := range cases(t, "valid") {
-		dir := filepath.Join("testdata", "valid", name)
+	for _, dir := range prismaCases(t) {
+		name := filepath.Base(dir)
 		want, err := os.ReadFile(filepath.Join(dir, "prisma.formatted.prisma"))
 		if os.IsNotExist(err) {
 			continue
@@ -141,6 +141,23 @@ func TestPrismaFormat(t *testing.T) {
 			require.Equal(t, string(want), string(dropCommentsIf(name == blockCommentCase, again)))
 		})
 	}
+}
+
+// prismaCases lists the folders with a single-file schema and Prisma's
+// recorded outputs: testdata/valid/<case> here and postgres/migrate's
+// testdata/ddl/<case>.
+func prismaCases(t *testing.T) []string {
+	t.Helper()
+	var dirs []string
+	for _, name := range cases(t, "valid") {
+		dirs = append(dirs, filepath.Join("testdata", "valid", name))
+	}
+	more, err := filepath.Glob(filepath.Join("..", "migrate", "testdata", "ddl", "*", "schema.prisma"))
+	require.NoError(t, err)
+	for _, p := range more {
+		dirs = append(dirs, filepath.Dir(p))
+	}
+	return dirs
 }
 
 const blockCommentCase = "prisma_compat"
