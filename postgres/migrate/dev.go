@@ -3,6 +3,7 @@ package migrate
 import (
 	"context"
 	"fmt"
+	"regexp"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -140,7 +141,9 @@ func Apply(ctx context.Context, pool *pgxpool.Pool, plan *Plan, opts *Options) e
 		return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 			for i, s := range rest {
 				opts.progress("%s %s (%d/%d)", s.Kind, s.Object, i+1, len(rest))
-				if _, err := tx.Exec(ctx, s.SQL); err != nil {
+				// A step's own BEGIN/COMMIT (Prisma's enum rebuild) would end
+				// this transaction early: here the whole plan is one.
+				if _, err := tx.Exec(ctx, txControlRE.ReplaceAllString(s.SQL, "")); err != nil {
 					return fmt.Errorf("migrate: %s %s: %w", s.Kind, s.Object, err)
 				}
 			}
@@ -148,6 +151,8 @@ func Apply(ctx context.Context, pool *pgxpool.Pool, plan *Plan, opts *Options) e
 		})
 	})
 }
+
+var txControlRE = regexp.MustCompile(`(?m)^(BEGIN|COMMIT);\n?`)
 
 // Reset drops every managed schema (with all data), recreates it and
 // applies all migrations of dir. Callers must confirm with the user first.

@@ -27,11 +27,13 @@ const (
 	CreateTable     StepKind = "CreateTable"
 	DropEnum        StepKind = "DropEnum"
 	CreateIndex     StepKind = "CreateIndex"
+	RenameIndex     StepKind = "RenameIndex"
+	RenameFK        StepKind = "RenameForeignKey"
 	AddForeignKey   StepKind = "AddForeignKey"
 )
 
 var stepOrder = []StepKind{CreateSchema, CreateExtension, CreateEnum, AlterEnum, DropForeignKey, DropIndex, AlterTable,
-	DropTable, CreateTable, DropEnum, CreateIndex, AddForeignKey}
+	DropTable, DropEnum, CreateTable, CreateIndex, RenameFK, AddForeignKey, RenameIndex}
 
 // Step is one reviewable change: its kind, the object it touches, its SQL
 // and what it may cost.
@@ -261,13 +263,15 @@ func (d *differ) enums(from, to *Database) {
 	}
 }
 
-// recreateEnum removes enum values the way Prisma does: a new type, the
-// columns converted, the old type dropped.
+// recreateEnum removes enum values the way Prisma does, in a transaction
+// of its own: a new type, the columns converted, the old type dropped, the
+// columns' defaults set again.
 func (d *differ) recreateEnum(old, e *Enum, removed []string, to *Database) {
 	typ := qualified(e.Schema, e.Name)
 	tmp := qualified(e.Schema, e.Name+"_new")
 	newEnum := &Enum{Schema: e.Schema, Name: e.Name + "_new", Values: e.Values}
-	sqls := []string{createEnumSQL(newEnum)}
+	sqls := []string{"BEGIN;", createEnumSQL(newEnum)}
+	var defaults []string
 	for _, t := range to.Tables {
 		for _, c := range t.Columns {
 			base := strings.TrimSuffix(c.Type, "[]")
@@ -282,7 +286,7 @@ func (d *differ) recreateEnum(old, e *Enum, removed []string, to *Database) {
 			sqls = append(sqls, "ALTER TABLE "+col+" ALTER COLUMN "+quoteIdent(c.Name)+" TYPE "+tmp+arr+
 				" USING ("+quoteIdent(c.Name)+"::text"+arr+"::"+tmp+arr+");")
 			if c.Default != "" {
-				sqls = append(sqls, "ALTER TABLE "+col+" ALTER COLUMN "+quoteIdent(c.Name)+" SET DEFAULT "+c.Default+";")
+				defaults = append(defaults, "ALTER TABLE "+col+" ALTER COLUMN "+quoteIdent(c.Name)+" SET DEFAULT "+c.Default+";")
 			}
 		}
 	}
@@ -290,6 +294,7 @@ func (d *differ) recreateEnum(old, e *Enum, removed []string, to *Database) {
 		"ALTER TYPE "+typ+" RENAME TO "+quoteIdent(e.Name+"_old")+";",
 		"ALTER TYPE "+tmp+" RENAME TO "+quoteIdent(e.Name)+";",
 		"DROP TYPE "+qualified(e.Schema, e.Name+"_old")+";")
+	sqls = append(append(sqls, defaults...), "COMMIT;")
 	d.add(Step{Kind: AlterEnum, Object: displayName(e.Schema, e.Name), SQL: strings.Join(sqls, "\n"), Destructive: true,
 		Warnings: []string{fmt.Sprintf("The values [%s] on the enum `%s` will be removed. If these variants are still used in the database, this will fail.",
 			strings.Join(removed, ","), e.Name)}})
@@ -347,13 +352,66 @@ func sameStrings(a, b []string) bool {
 	return true
 }
 
-func sameFK(a, b *ForeignKey) bool {
-	return a.Name == b.Name && sameStrings(a.Columns, b.Columns) && a.RefSchema == b.RefSchema && a.RefTable == b.RefTable &&
+func (t *Table) foreignKey(name string) *ForeignKey {
+	for _, fk := range t.ForeignKeys {
+		if fk.Name == name {
+			return fk
+		}
+	}
+	return nil
+}
+
+func sameFK(a, b *ForeignKey) bool { return a.Name == b.Name && sameFKShape(a, b) }
+
+// sameFKShape compares two foreign keys but for their names.
+func sameFKShape(a, b *ForeignKey) bool {
+	return sameStrings(a.Columns, b.Columns) && a.RefSchema == b.RefSchema && a.RefTable == b.RefTable &&
 		sameStrings(a.RefColumns, b.RefColumns) && a.OnDelete == b.OnDelete && a.OnUpdate == b.OnUpdate
 }
 
-func sameIndex(a, b *Index) bool {
-	if a.Name != b.Name || a.Unique != b.Unique || normMethod(a.Method) != normMethod(b.Method) || len(a.Columns) != len(b.Columns) {
+// indexRenames pairs the indexes of old that t keeps under another name:
+// same shape, the old name gone, and no other index of old on the same
+// columns with the same uniqueness.
+func indexRenames(old, t *Table) map[*Index]*Index {
+	out := map[*Index]*Index{}
+	taken := map[*Index]bool{}
+	for _, ix := range old.Indexes {
+		if t.index(ix.Name) != nil {
+			continue
+		}
+		twins := 0
+		for _, o := range old.Indexes {
+			if o.Unique == ix.Unique && sameStrings(indexColumnNames(o), indexColumnNames(ix)) {
+				twins++
+			}
+		}
+		if twins != 1 {
+			continue
+		}
+		for _, n := range t.Indexes {
+			if !taken[n] && old.index(n.Name) == nil && sameShape(ix, n) {
+				out[ix], taken[n] = n, true
+				break
+			}
+		}
+	}
+	return out
+}
+
+func (t *Table) index(name string) *Index {
+	for _, ix := range t.Indexes {
+		if ix.Name == name {
+			return ix
+		}
+	}
+	return nil
+}
+
+func sameIndex(a, b *Index) bool { return a.Name == b.Name && sameShape(a, b) }
+
+// sameShape compares two indexes but for their names.
+func sameShape(a, b *Index) bool {
+	if a.Unique != b.Unique || normMethod(a.Method) != normMethod(b.Method) || len(a.Columns) != len(b.Columns) {
 		return false
 	}
 	for i := range a.Columns {
@@ -394,49 +452,62 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 			Warnings: []string{fmt.Sprintf("The partitioning of the `%s` table changed (%s -> %s); PostgreSQL cannot change it in place: this step fails until you write the table's rebuild by hand.",
 				t.Name, old.Partition, t.Partition)}})
 	}
-	// Foreign keys.
+	// Foreign keys: one kept under another name is renamed, as Prisma does.
+	fkRenamed := map[*ForeignKey]*ForeignKey{}
+	fkIsRenamed := map[*ForeignKey]bool{}
 	for _, fk := range old.ForeignKeys {
-		var match *ForeignKey
+		if t.foreignKey(fk.Name) != nil {
+			continue
+		}
 		for _, n := range t.ForeignKeys {
-			if n.Name == fk.Name {
-				match = n
+			if !fkIsRenamed[n] && old.foreignKey(n.Name) == nil && sameFKShape(fk, n) {
+				fkRenamed[fk], fkIsRenamed[n] = n, true
+				break
 			}
 		}
-		if match == nil || !sameFK(fk, match) {
+	}
+	for _, fk := range old.ForeignKeys {
+		match := t.foreignKey(fk.Name)
+		if fkRenamed[fk] == nil && (match == nil || !sameFK(fk, match)) {
 			d.add(Step{Kind: DropForeignKey, Object: name, SQL: dropForeignKeySQL(old, fk), Table: t})
+		}
+		if n := fkRenamed[fk]; n != nil {
+			d.add(Step{Kind: RenameFK, Object: name, SQL: "ALTER TABLE " + qualified(t.Schema, t.Name) + " RENAME CONSTRAINT " +
+				quoteIdent(fk.Name) + " TO " + quoteIdent(n.Name) + ";", Table: t})
 		}
 	}
 	for _, fk := range t.ForeignKeys {
-		var match *ForeignKey
-		for _, o := range old.ForeignKeys {
-			if o.Name == fk.Name {
-				match = o
-			}
-		}
-		if match == nil || !sameFK(fk, match) {
+		match := old.foreignKey(fk.Name)
+		if !fkIsRenamed[fk] && (match == nil || !sameFK(fk, match)) {
 			d.add(Step{Kind: AddForeignKey, Object: name, SQL: addForeignKeySQL(t, fk), Table: t})
 		}
 	}
-	// Indexes.
-	for _, ix := range old.Indexes {
+	// Indexes: one of the same shape under another name is renamed, as
+	// Prisma does, unless the old table has several of that shape.
+	renamed := indexRenames(old, t)
+	for _, ix := range createIndexOrder(old.Indexes) {
 		var match *Index
 		for _, n := range t.Indexes {
 			if n.Name == ix.Name {
 				match = n
 			}
 		}
-		if match == nil || !sameIndex(ix, match) {
+		if renamed[ix] == nil && (match == nil || !sameIndex(ix, match)) {
 			d.add(Step{Kind: DropIndex, Object: name, SQL: dropIndexSQL(old, ix), Table: t})
 		}
 	}
-	for _, ix := range t.Indexes {
+	isRenamed := map[*Index]bool{}
+	for _, n := range renamed {
+		isRenamed[n] = true
+	}
+	for _, ix := range createIndexOrder(t.Indexes) {
 		var match *Index
 		for _, o := range old.Indexes {
 			if o.Name == ix.Name {
 				match = o
 			}
 		}
-		if match == nil || !sameIndex(ix, match) {
+		if !isRenamed[ix] && (match == nil || !sameIndex(ix, match)) {
 			s := Step{Kind: CreateIndex, Object: name, SQL: createIndexSQL(t, ix), Table: t}
 			if ix.Unique {
 				s.Warnings = []string{fmt.Sprintf("A unique constraint covering the columns `[%s]` on the table `%s` will be added. If there are existing duplicate values, this will fail.",
@@ -445,22 +516,34 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 			d.add(s)
 		}
 	}
+	for _, ix := range createIndexOrder(old.Indexes) {
+		if n := renamed[ix]; n != nil {
+			d.add(Step{Kind: RenameIndex, Object: name, SQL: "ALTER INDEX " + qualified(t.Schema, ix.Name) + " RENAME TO " + quoteIdent(n.Name) + ";", Table: t})
+		}
+	}
 	// Columns and primary key, as one ALTER TABLE.
 	var clauses, warnings, pre, post []string
 	destructive, requiresEmpty := false, false
 	pkChanged := (old.PrimaryKey == nil) != (t.PrimaryKey == nil) ||
-		(old.PrimaryKey != nil && t.PrimaryKey != nil && (old.PrimaryKey.Name != t.PrimaryKey.Name || !sameStrings(old.PrimaryKey.Columns, t.PrimaryKey.Columns)))
+		(old.PrimaryKey != nil && t.PrimaryKey != nil && !sameStrings(old.PrimaryKey.Columns, t.PrimaryKey.Columns))
+	if !pkChanged && old.PrimaryKey != nil && old.PrimaryKey.Name != t.PrimaryKey.Name {
+		// Prisma renames the constraint in a statement of its own.
+		post = append(post, "ALTER TABLE "+qualified(t.Schema, t.Name)+" RENAME CONSTRAINT "+quoteIdent(old.PrimaryKey.Name)+
+			" TO "+quoteIdent(t.PrimaryKey.Name)+";")
+	}
 	if pkChanged && old.PrimaryKey != nil {
 		clauses = append(clauses, "DROP CONSTRAINT "+quoteIdent(old.PrimaryKey.Name))
 	}
-	for _, c := range old.Columns {
+	// Prisma pairs columns by name: the dropped and the added ones come in
+	// the order of their names.
+	for _, c := range byName(old.Columns) {
 		if t.Column(c.Name) == nil {
 			clauses = append(clauses, "DROP COLUMN "+quoteIdent(c.Name))
 			destructive = true
 			warnings = append(warnings, fmt.Sprintf("You are about to drop the column `%s` on the `%s` table. All the data in the column will be lost.", c.Name, t.Name))
 		}
 	}
-	for _, c := range t.Columns {
+	for _, c := range byName(t.Columns) {
 		if old.Column(c.Name) == nil {
 			clauses = append(clauses, "ADD COLUMN     "+columnDef(c))
 			if c.NotNull && c.Default == "" && !c.AutoIncrement {
@@ -475,6 +558,17 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 			continue
 		}
 		col := "ALTER COLUMN " + quoteIdent(c.Name)
+		if o.Type != c.Type && !castable(o.Type, c.Type) {
+			// As Prisma: a column PostgreSQL cannot convert is dropped and
+			// added again.
+			clauses = append(clauses, "DROP COLUMN "+quoteIdent(c.Name), "ADD COLUMN     "+columnDef(c))
+			destructive = true
+			warnings = append(warnings, fmt.Sprintf("The `%s` column on the `%s` table would be dropped and recreated. This will lead to data loss.", c.Name, t.Name))
+			if c.NotNull && c.Default == "" && !c.AutoIncrement {
+				requiresEmpty = true
+			}
+			continue
+		}
 		if o.Type != c.Type && canonType(o.Type) != canonType(c.Type) {
 			clauses = append(clauses, col+" SET DATA TYPE "+c.Type)
 			if !widening(canonType(o.Type), canonType(c.Type)) {
@@ -491,10 +585,15 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 		}
 		switch {
 		case c.AutoIncrement && !o.AutoIncrement:
-			seq := t.Name + "_" + c.Name + "_seq"
-			pre = append(pre, "CREATE SEQUENCE "+qualified(t.Schema, seq)+";")
-			clauses = append(clauses, col+" SET DEFAULT nextval("+quoteLiteral(qualified(t.Schema, seq))+")")
-			post = append(post, "ALTER SEQUENCE "+qualified(t.Schema, seq)+" OWNED BY "+qualified(t.Schema, t.Name)+"."+quoteIdent(c.Name)+";")
+			// Prisma's name: what SERIAL would create, lower-cased and
+			// unquoted.
+			seq := strings.ToLower(t.Name + "_" + c.Name + "_seq")
+			if t.Schema != "" {
+				seq = quoteIdent(t.Schema) + "." + seq
+			}
+			pre = append(pre, "CREATE SEQUENCE "+seq+";")
+			clauses = append(clauses, col+" SET DEFAULT nextval("+quoteLiteral(seq)+")")
+			post = append(post, "ALTER SEQUENCE "+seq+" OWNED BY "+qualified(t.Schema, t.Name)+"."+quoteIdent(c.Name)+";")
 		case !c.AutoIncrement && o.AutoIncrement:
 			if c.Default != "" {
 				clauses = append(clauses, col+" SET DEFAULT "+c.Default)
@@ -512,24 +611,31 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 		}
 	}
 	if pkChanged && t.PrimaryKey != nil {
-		clauses = append(clauses, "ADD "+pkClause(t.PrimaryKey))
+		// Prisma spaces the columns here, not in CREATE TABLE.
+		clauses = append(clauses, "ADD CONSTRAINT "+quoteIdent(t.PrimaryKey.Name)+" PRIMARY KEY ("+quoteList(t.PrimaryKey.Columns, ", ")+")")
 	}
-	if len(clauses) == 0 {
+	if len(clauses) == 0 && len(post) == 0 {
 		return
 	}
-	s := strings.Join(pre, "\n")
-	if s != "" {
-		s += "\n"
+	var stmts []string
+	stmts = append(stmts, pre...)
+	if len(clauses) > 0 {
+		stmts = append(stmts, "ALTER TABLE "+qualified(t.Schema, t.Name)+" "+strings.Join(clauses, ",\n")+";")
 	}
-	s += "ALTER TABLE " + qualified(t.Schema, t.Name) + " " + strings.Join(clauses, ",\n") + ";"
-	if len(post) > 0 {
-		s += "\n" + strings.Join(post, "\n")
-	}
+	s := strings.Join(append(stmts, post...), "\n")
 	st := Step{Kind: AlterTable, Object: name, SQL: s, Destructive: destructive, Warnings: warnings, Table: t}
 	if requiresEmpty {
 		st.RequiresEmpty = qualified(t.Schema, t.Name)
 	}
 	d.add(st)
+}
+
+// byName returns the columns sorted by name (bytewise, as Prisma's
+// column pairing).
+func byName(cols []*Column) []*Column {
+	out := append([]*Column(nil), cols...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
 }
 
 func indexColumnNames(ix *Index) []string {
@@ -731,6 +837,91 @@ func canonType(t string) string {
 		return name + "(" + args + ")" + arr
 	}
 	return name + arr
+}
+
+// castable reports whether PostgreSQL's ALTER COLUMN ... SET DATA TYPE
+// can turn a column of type from into one of type to, as Prisma's schema
+// engine decides it (its PostgreSQL cast table): never to or from another
+// enum, from a list only to a string, and between native types only where
+// PostgreSQL has an assignment cast. Prisma drops and adds the column
+// otherwise.
+func castable(from, to string) bool {
+	enum := func(t string) bool { return strings.HasPrefix(t, `"`) }
+	if enum(from) || enum(to) {
+		return from == to
+	}
+	fromList, toList := strings.HasSuffix(from, "[]"), strings.HasSuffix(to, "[]")
+	nb, na := pgType(canonType(strings.TrimSuffix(to, "[]")))
+	switch {
+	case fromList && !toList:
+		return nb == "TEXT" || nb == "VARCHAR" || nb == "CHAR"
+	case fromList != toList:
+		return false
+	}
+	ob, oa := pgType(canonType(strings.TrimSuffix(from, "[]")))
+	if ob == nb && oa == na {
+		return true
+	}
+	text := nb == "TEXT" || (nb == "VARCHAR" && na < 0)
+	str := nb == "TEXT" || nb == "VARCHAR" || nb == "CHAR"
+	switch ob {
+	case "INET":
+		return nb == "CITEXT" || nb == "TEXT" || nb == "VARCHAR"
+	case "MONEY", "CITEXT":
+		return true
+	case "OID":
+		return nb == "TEXT" || nb == "VARCHAR" || nb == "BIGINT" || nb == "INTEGER"
+	case "SMALLINT", "INTEGER", "BIGINT", "DECIMAL", "REAL", "DOUBLE PRECISION":
+		switch nb {
+		case "SMALLINT", "INTEGER", "BIGINT", "DECIMAL", "REAL", "DOUBLE PRECISION":
+			return true
+		}
+		return str
+	case "VARCHAR", "CHAR":
+		return str
+	case "TEXT":
+		return str || nb == "CITEXT"
+	case "BYTEA":
+		return text || ((nb == "VARCHAR" || nb == "CHAR") && na > 2)
+	case "TIMESTAMP", "TIMESTAMPTZ", "DATE", "TIME", "TIMETZ":
+		switch nb {
+		case "TIMESTAMP", "TIMESTAMPTZ":
+			return ob != "TIME" && ob != "TIMETZ"
+		case "DATE":
+			return ob == "TIMESTAMP" || ob == "TIMESTAMPTZ"
+		case "TIME", "TIMETZ":
+			return ob != "DATE" && !(ob == "TIME" && nb == "TIME")
+		}
+		minLen := map[string]int{"TIMESTAMP": 22, "TIMESTAMPTZ": 27, "DATE": 27, "TIME": 13, "TIMETZ": 18}[ob]
+		return text || ((nb == "VARCHAR" || nb == "CHAR") && na > minLen)
+	case "BOOLEAN":
+		return nb == "TEXT" || nb == "VARCHAR" || (nb == "CHAR" && na > 3)
+	case "BIT":
+		return text || nb == "VARBIT" || ((nb == "VARCHAR" || nb == "CHAR") && na >= oa)
+	case "VARBIT":
+		return str || nb == "BIT" || nb == "VARBIT"
+	case "UUID":
+		return text || ((nb == "VARCHAR" || nb == "CHAR") && na > 31)
+	case "XML":
+		return str
+	case "JSON", "JSONB":
+		return str || nb == "JSON" || nb == "JSONB"
+	}
+	return true
+}
+
+// pgType splits a canonical type into its name and first argument (-1
+// when it has none).
+func pgType(t string) (string, int) {
+	m := typeArgsRE.FindStringSubmatch(t)
+	if m == nil {
+		return t, -1
+	}
+	if m[2] == "" {
+		return m[1], -1
+	}
+	n, _ := strconv.Atoi(m[2])
+	return m[1], n
 }
 
 // widening reports whether changing from -> to keeps every value.

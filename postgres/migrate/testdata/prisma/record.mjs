@@ -7,6 +7,10 @@
 //                            --to-schema <schema> --script` writes
 //   prisma.error.txt         Prisma's validation error, when it rejects the schema
 //
+// A DIR holding from.prisma and to.prisma instead is a migration between
+// two schemas: prisma.sql is then what `prisma migrate diff --from-schema
+// from.prisma --to-schema to.prisma --script` writes.
+//
 // Usage (from the repository root): make prisma-fixtures, or
 //   node --experimental-wasm-modules record.mjs DIR...
 // where each DIR holds schema.prisma or a schema/ folder of .prisma files.
@@ -45,13 +49,32 @@ const url = process.env.DATABASE_URL || process.env.POLYSTORE_PG_URL || 'postgre
 const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString: url }))
 const fmtParams = JSON.stringify({ textDocument: { uri: 'file:/dev/null' }, options: { tabSize: 2, insertSpaces: true } })
 
+const withoutURLs = (text) => text.replace(/^[ \t]*(url|directUrl|shadowDatabaseUrl)[ \t]*=.*\n/gm, '')
+
+async function recordDiff(dir) {
+  const side = (name) => {
+    const content = withoutURLs(fs.readFileSync(path.join(dir, name), 'utf8'))
+    psw.validate(JSON.stringify({ prismaSchema: [[name, content]], noColor: true }))
+    return { tag: 'schemaDatamodel', files: [{ path: name, content }] }
+  }
+  const from = side('from.prisma'), to = side('to.prisma')
+  const engine = await SchemaEngine.new({ datamodels: [['to.prisma', to.files[0].content]] }, () => {}, adapter)
+  const res = await engine.diff({ from, to, script: true, exitCode: null, filters: { externalTables: [], externalEnums: [] } })
+  fs.writeFileSync(path.join(dir, 'prisma.sql'), res.stdout ?? '')
+  console.log(`${dir}: recorded (diff)`)
+}
+
 for (const dir of process.argv.slice(2)) {
+  if (fs.existsSync(path.join(dir, 'from.prisma'))) {
+    await recordDiff(dir)
+    continue
+  }
   const files = schemaFiles(dir)
   if (!files) continue
   // Prisma 7 takes connection URLs from prisma.config.ts and rejects them in
   // the schema; polystore still reads them there, so they are left out of
   // what the engines validate (the formatter sees the file as it is).
-  const engineFiles = files.map(([p, text]) => [p, text.replace(/^[ \t]*(url|directUrl|shadowDatabaseUrl)[ \t]*=.*\n/gm, '')])
+  const engineFiles = files.map(([p, text]) => [p, withoutURLs(text)])
   const out = (name, text) => fs.writeFileSync(path.join(dir, name), text)
   const errFile = path.join(dir, 'prisma.error.txt')
   const formatted = JSON.parse(psw.format(JSON.stringify(files), fmtParams))
