@@ -699,7 +699,7 @@ func (d *differ) hint(kind StepKind, object, msg string) {
 }
 
 var (
-	castRE   = regexp.MustCompile(`(?i)::(?:"[^"]+"|[a-z_][a-z0-9_]*(?: [a-z_][a-z0-9_]*)*)(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])*`)
+	castRE   = regexp.MustCompile(`(?i)::(?:"[^"]+"|[a-z_][a-z0-9_]*(?: [a-z_][a-z0-9_]*)*)(?:\(\d+(?:,\s*\d+)?\))?(?: (?:with|without) time zone)?(?:\[\])*`)
 	numStrRE = regexp.MustCompile(`^'(-?\d+(?:\.\d+)?)'$`)
 	spaceRE  = regexp.MustCompile(`\s+`)
 )
@@ -725,11 +725,41 @@ func normDefault(s string) string {
 	case "true", "false", "null":
 		return strings.ToLower(s)
 	}
-	if strings.HasPrefix(strings.ToUpper(s), "ARRAY[") {
-		s = "ARRAY[" + s[6:]
+	if strings.HasPrefix(strings.ToUpper(s), "ARRAY[") && strings.HasSuffix(s, "]") {
+		// PostgreSQL records ARRAY[(1.5)::double precision, ('-2'::integer)::double precision]:
+		// each element is compared on its own.
+		elems := splitTopLevel(s[6 : len(s)-1])
+		for i, e := range elems {
+			elems[i] = normDefault(e)
+		}
+		s = "ARRAY[" + strings.Join(elems, ", ") + "]"
 	}
 	return s
 }
+
+// splitTopLevel splits s at the commas outside parentheses, brackets and
+// quotes.
+func splitTopLevel(s string) []string {
+	var out []string
+	depth, start, quoted := 0, 0, false
+	for i, r := range s {
+		switch {
+		case r == '\'':
+			quoted = !quoted
+		case quoted:
+		case r == '(' || r == '[':
+			depth++
+		case r == ')' || r == ']':
+			depth--
+		case r == ',' && depth == 0:
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
+}
+
+var timeOfDayRE = regexp.MustCompile(`\d{2}:\d{2}:\d{2}(?:\.\d+)?`)
 
 var timestampLayouts = []string{"2006-01-02 15:04:05.999999999 -07:00", "2006-01-02 15:04:05.999999999-07",
 	"2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999", time.RFC3339Nano}
@@ -774,6 +804,11 @@ func sameDefault(o, n *Column) bool {
 	a, b := normDefault(o.Default), normDefault(n.Default)
 	if a == b {
 		return true
+	}
+	if base := canonType(n.Type); strings.HasPrefix(base, "TIME(") || strings.HasPrefix(base, "TIMETZ(") {
+		// Prisma writes a whole timestamp; PostgreSQL keeps the time of day.
+		x, y := timeOfDayRE.FindString(o.Default), timeOfDayRE.FindString(n.Default)
+		return x != "" && x == y
 	}
 	if base := strings.TrimSuffix(canonType(n.Type), "[]"); base == "JSONB" || base == "JSON" {
 		return sameJSONLiteral(a, b)

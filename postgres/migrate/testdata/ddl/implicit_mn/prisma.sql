@@ -9,10 +9,10 @@ CREATE TABLE "Zebra" (
 );
 
 -- CreateTable
-CREATE TABLE "apples" (
+CREATE TABLE "Apples" (
     "id" BIGINT NOT NULL,
 
-    CONSTRAINT "apples_pkey" PRIMARY KEY ("id")
+    CONSTRAINT "Apples_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
@@ -56,19 +56,19 @@ CREATE INDEX "_Likes_B_index" ON "_Likes"("B");
 CREATE INDEX "_AppleToTag_B_index" ON "_AppleToTag"("B");
 
 -- AddForeignKey
-ALTER TABLE "_AppleToZebra" ADD CONSTRAINT "_AppleToZebra_A_fkey" FOREIGN KEY ("A") REFERENCES "apples"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "_AppleToZebra" ADD CONSTRAINT "_AppleToZebra_A_fkey" FOREIGN KEY ("A") REFERENCES "Apples"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "_AppleToZebra" ADD CONSTRAINT "_AppleToZebra_B_fkey" FOREIGN KEY ("B") REFERENCES "Zebra"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "_Likes" ADD CONSTRAINT "_Likes_A_fkey" FOREIGN KEY ("A") REFERENCES "apples"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "_Likes" ADD CONSTRAINT "_Likes_A_fkey" FOREIGN KEY ("A") REFERENCES "Apples"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "_Likes" ADD CONSTRAINT "_Likes_B_fkey" FOREIGN KEY ("B") REFERENCES "Zebra"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "_AppleToTag" ADD CONSTRAINT "_AppleToTag_A_fkey" FOREIGN KEY ("A") REFERENCES "apples"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "_AppleToTag" ADD CONSTRAINT "_AppleToTag_A_fkey" FOREIGN KEY ("A") REFERENCES "Apples"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "_AppleToTag" ADD CONSTRAINT "_AppleToTag_B_fkey" FOREIGN KEY ("B") REFERENCES "tags"("key") ON DELETE CASCADE ON UPDATE CASCADE;

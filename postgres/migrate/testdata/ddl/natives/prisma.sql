@@ -16,7 +16,6 @@ CREATE TABLE "Native" (
     "bit8" BIT(8) NOT NULL,
     "vbit" VARBIT NOT NULL,
     "vbit4" VARBIT(4) NOT NULL,
-    "cit" CITEXT NOT NULL,
     "small" SMALLINT NOT NULL,
     "oid" OID NOT NULL,
     "big" BIGINT NOT NULL,
