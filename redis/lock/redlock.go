@@ -12,8 +12,8 @@ import (
 // instance where another owner holds it (acquireScript, ARGV[4]), the
 // holder's release pushes a wake-up on each instance where it deletes the
 // lock and finds the marker (releaseScript, run on all instances), and the
-// waiter blocks on the wake lists of all instances at once, retrying at the
-// first wake-up from any of them. A wake-up can be lost here (an instance
+// waiter blocks on the wake lists of all instances at once, retrying once a
+// majority of them has delivered one. A wake-up can be lost here (an instance
 // down, or a waiter's leftover BLPOP taking the next release's wake-up on
 // one instance), so a wait never lasts longer than RetryDelay: the worst
 // case is the polling of Options.RedlockPoll.
@@ -41,9 +41,12 @@ func (l *Locker) awaitsRelease(err error) bool {
 
 // awaitReleaseAny blocks on the lock's wake list on every instance at once
 // for at most min(d, RetryDelay) (plus InstanceTimeout for an instance that
-// does not answer) and returns at the first wake-up. Errors of single
-// instances are ignored (the others, or the bound, end the wait); it
-// returns an error only when ctx ends. The BLPOPs still blocked when it
+// does not answer) and returns once a quorum of instances has delivered a
+// wake-up, that is once the release has reached a majority: retrying at the
+// first wake-up would often find the other instances not yet released, a
+// split vote that backs off by a random pause. Errors of single instances
+// are ignored (the others, or the bound, end the wait); it returns an error
+// only when ctx ends. The BLPOPs still blocked when it
 // returns end by themselves within the bound.
 func (l *Locker) awaitReleaseAny(ctx context.Context, name string, d time.Duration) error {
 	d = min(d, l.o.RetryDelay)
@@ -59,10 +62,14 @@ func (l *Locker) awaitReleaseAny(ctx context.Context, name string, d time.Durati
 	// must not hold the waiter past the bound.
 	t := time.NewTimer(d + l.o.InstanceTimeout)
 	defer t.Stop()
+	wakes := 0
 	for range l.clients {
 		select {
 		case ok := <-woke:
 			if ok {
+				wakes++
+			}
+			if wakes >= l.quorum {
 				return nil
 			}
 		case <-t.C:
