@@ -373,6 +373,13 @@ var parityDifferences = map[string]func(t *testing.T, tc parityCase, err error){
 		require.Contains(t, tc.UpdateRes.Validation.Errors, "items.0.qty")
 		require.Equal(t, tc.UpdateRes.Validation.Errors["items.0.qty"], got["items.$.qty"])
 	},
+	// Mongoose casts an $inc operand with the path's own type, so $inc of
+	// a String path sends {$inc: {name: "1"}}, which the server refuses;
+	// odm refuses it before sending, as a cast error.
+	"update $inc on a String path": func(t *testing.T, tc parityCase, err error) {
+		require.Equal(t, map[string]any{"$inc": map[string]any{"name": "1"}}, tc.UpdateRes.Casted, "Mongoose cast it")
+		require.Equal(t, "Number", fieldErrors(t, err)["name"].Kind)
+	},
 	// JavaScript's Date also parses free-form strings (engine-specific);
 	// odm accepts ISO 8601 and RFC 1123 forms only.
 	"free-form date string": func(t *testing.T, tc parityCase, err error) {

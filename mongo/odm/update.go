@@ -454,12 +454,19 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 			ve.add(castFailure{path: path, msgPath: path, kind: "Array", shown: val, model: ve.Model}.err())
 			return nil
 		}
-		if d, ok := val.(bson.D); ok && len(d) > 0 && d[0].Key == "$each" || isEachDoc(val) {
+		if isEachDoc(val) {
 			d, _ := toD(val)
 			out := make(bson.D, 0, len(d))
 			for _, m := range d {
 				if m.Key == "$each" {
-					arr, _ := m.Value.(bson.A)
+					// Mongoose casts $each as the whole array: a bad element
+					// is reported at its index (nums.1), as for a document.
+					n := len(ve.Errors)
+					s.castValue(p, path, path, plain(m.Value), ve, &castCtx{strict: uc.strict})
+					if len(ve.Errors) > n {
+						return nil
+					}
+					arr, _ := toA(m.Value)
 					na := make(bson.A, 0, len(arr))
 					for _, x := range arr {
 						// Mongoose reports a bad element on the array's path.
@@ -481,7 +488,35 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 			return err
 		}
 		add(op, bson.E{Key: stored, Value: c})
-	case "$pull", "$pullAll", "$pop", "$rename", "$currentDate", "$bit":
+	case "$pull", "$pullAll":
+		// Mongoose casts the values to remove as the array's elements; a
+		// condition document ($pull: {qty: {$lt: 1}}) is left as given.
+		if p.Type == TypeArray && p.Elem != nil && !isElem && p.Elem.Type != TypeSubdoc {
+			if arr, ok := toA(val); ok && op == "$pullAll" {
+				na := make(bson.A, len(arr))
+				for i, x := range arr {
+					c, err := castTo(p.Elem, plain(x))
+					if err != nil {
+						ve.add(castFailure{path: path, msgPath: path, kind: castKind(p.Elem.Type), shown: x, model: ve.Model, reason: err}.err())
+						return nil
+					}
+					na[i] = c
+				}
+				add(op, bson.E{Key: stored, Value: na})
+				return nil
+			}
+			if _, err := toD(val); err != nil && op == "$pull" {
+				c, err := castTo(p.Elem, plain(val))
+				if err != nil {
+					ve.add(castFailure{path: path, msgPath: path, kind: castKind(p.Elem.Type), shown: val, model: ve.Model, reason: err}.err())
+					return nil
+				}
+				add(op, bson.E{Key: stored, Value: c})
+				return nil
+			}
+		}
+		add(op, bson.E{Key: stored, Value: val})
+	case "$pop", "$rename", "$currentDate", "$bit":
 		add(op, bson.E{Key: stored, Value: val})
 	default:
 		return errorf("unsupported update operator %s", op)
@@ -489,16 +524,45 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 	return nil
 }
 
-func isEachDoc(v any) bool {
+// toA returns v as a list when it is one.
+func toA(v any) (bson.A, bool) {
 	switch x := v.(type) {
-	case bson.M:
-		_, ok := x["$each"]
-		return ok
-	case map[string]any:
-		_, ok := x["$each"]
-		return ok
+	case bson.A:
+		return x, true
+	case []any:
+		return bson.A(x), true
 	}
-	return false
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Slice || rv.Type().Elem().Kind() == reflect.Uint8 {
+		return nil, false
+	}
+	out := make(bson.A, rv.Len())
+	for i := range out {
+		out[i] = rv.Index(i).Interface()
+	}
+	return out, true
+}
+
+// isEachDoc reports whether a $push/$addToSet operand is a modifier
+// document: $each with $slice, $sort or $position, in any order.
+func isEachDoc(v any) bool {
+	switch v.(type) {
+	case bson.D, bson.M, map[string]any:
+	default:
+		return false
+	}
+	d, err := toD(v)
+	if err != nil {
+		return false
+	}
+	each := false
+	for _, e := range d {
+		if !strings.HasPrefix(e.Key, "$") {
+			return false
+		}
+		each = each || e.Key == "$each"
+	}
+	return each
 }
 
 // updateMsgName is the path Mongoose's update validators name in messages

@@ -537,11 +537,21 @@ func (s *Schema) prepare(v reflect.Value) {
 
 func (p *Path) hasDefault() bool { return p.defFunc != nil || p.defVal != nil }
 
+// defaultValue is the path's default, cast to its type as Mongoose casts
+// defaults (a "5" default of a Number path is 5); left as given when it
+// does not cast, for the validators to report.
 func (p *Path) defaultValue() any {
+	v := p.defVal
 	if p.defFunc != nil {
-		return p.defFunc()
+		v = p.defFunc()
 	}
-	return p.defVal
+	switch p.Type {
+	case TypeString, TypeNumber, TypeBoolean, TypeInt32, TypeDouble:
+		if c, err := castTo(p, v); err == nil && c != nil {
+			return c
+		}
+	}
+	return v
 }
 
 // prepareField works on a settable struct field.
