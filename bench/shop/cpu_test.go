@@ -61,6 +61,19 @@ func (s cpuSample) add(o cpuSample) cpuSample {
 	return cpuSample{s.goProc + o.goProc, s.redis + o.redis, s.postgres + o.postgres}
 }
 
+// scale multiplies every part by f.
+func (s cpuSample) scale(f float64) cpuSample {
+	m := func(d time.Duration) time.Duration { return time.Duration(float64(d) * f) }
+	return cpuSample{m(s.goProc), m(s.redis), m(s.postgres)}
+}
+
+// perSecond formats a delta taken over span as CPU ms per second:
+// "total (go+redis+pg)".
+func (s cpuSample) perSecond(span time.Duration) string {
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / span.Seconds() }
+	return fmt.Sprintf("%.0f (%.0f+%.0f+%.0f)", ms(s.total()), ms(s.goProc), ms(s.redis), ms(s.postgres))
+}
+
 func (s cpuSample) total() time.Duration { return s.goProc + s.redis + s.postgres }
 
 func (m *cpuMeter) sample(ctx context.Context) cpuSample {

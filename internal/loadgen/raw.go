@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -99,6 +100,11 @@ type rawRun struct {
 	stopped  chan struct{}  // closed when a request cannot be built
 	stopOnce sync.Once
 	wg       sync.WaitGroup
+
+	// idle counts the connections waiting for (or about to wait for) a
+	// request: the pacer dials another only when none is, so a connection
+	// that is late to pick up does not make the run open a new one.
+	idle atomic.Int64
 
 	mu sync.Mutex // guards c and the OnResult calls
 	c  *collector
@@ -191,7 +197,7 @@ func (rr *rawRun) pace(ctx context.Context, maxWorkers uint64) {
 				continue
 			default:
 			}
-			if workers < maxWorkers {
+			if workers < maxWorkers && rr.idle.Load() <= 0 {
 				workers++
 				rr.wg.Add(1)
 				go rr.conn()
@@ -238,9 +244,14 @@ func (rr *rawRun) conn() {
 	defer rr.wg.Done()
 	c := &rawConn{}
 	defer c.close()
-	for sched := range rr.due {
-		r := rr.do(c, sched)
-		rr.record(r)
+	for {
+		rr.idle.Add(1)
+		sched, ok := <-rr.due
+		rr.idle.Add(-1)
+		if !ok {
+			return
+		}
+		rr.record(rr.do(c, sched))
 	}
 }
 
