@@ -1,23 +1,27 @@
+//go:build linux
+
 package analytics_test
 
 import (
 	"bufio"
 	"bytes"
+
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
-	"net"
+
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
+	"syscall"
+
 	"testing"
 	"time"
 
@@ -29,33 +33,53 @@ import (
 
 // BenchmarkFanout: live dashboard updates to many subscribers. Subscribers
 // (POLYSTORE_BENCH_SUBSCRIBERS, default 10,000) each hold one
-// text/event-stream connection to the demo's hub over loopback HTTP, the
+// text/event-stream connection to the demo's hub over loopback TCP, the
 // way the page's EventSource does; they run in a child process (one
 // descriptor per connection on each side would exceed a 20,000-file limit
-// in one process). The publisher sends one update per second for
+// in one process) whose raw-socket readers parse every byte
+// (fanout_reader_test.go). The publisher sends one update per second for
 // fanoutUpdates seconds:
 //
+//   - payload=delta: the page's "live" event as the app sends it
+//     (analytics.Live: rates, totals and the one minute that changed);
 //   - payload=series: the whole last 60 minutes (analytics.Series, about
-//     20 KiB of real traffic), what the page was sent before;
-//   - payload=delta: the page's "live" event as the app sends it now
-//     (analytics.Live: rates, totals and the one minute that changed).
+//     60 KB of the demo's traffic), what the page was sent before.
+//
+// and two ways of writing them:
+//
+//   - hub=shared: internal/sse as the demo serves it: the hub takes over
+//     each HTTP/1.1 connection and a few shard goroutines write every
+//     update to all of them;
+//   - hub=per-subscriber: the baseline, the same hub behind a
+//     ResponseWriter that cannot be taken over, so that each stream has a
+//     goroutine of its own that wakes up, writes a chunk and flushes per
+//     update (the hub's path for HTTP/2, and what it did for every
+//     stream before).
 //
 // Reported: delivery latency from Publish to a subscriber having read the
 // whole event, p50/p99/max, the share of (subscriber, update) pairs
-// delivered (the hub drops for a subscriber that falls a buffer behind
-// rather than block the publisher), the payload size, and the CPU time per
-// update of the server process (hub, HTTP, publisher) and of the
-// subscriber process, which share the machine's cores: if the second
-// dominates, the benchmark measures its own client.
+// delivered, the payload size, and the CPU time of the server process
+// (hub, HTTP, publisher) and of the subscriber process, which share the
+// machine's cores, per update and per delivered message.
 func BenchmarkFanout(b *testing.B) {
 	subscribers := 10_000
 	if n, err := strconv.Atoi(os.Getenv("POLYSTORE_BENCH_SUBSCRIBERS")); err == nil && n > 0 {
 		subscribers = n
 	}
 	series, live := fanoutPayloads(b)
-	b.Run("payload=series", func(b *testing.B) { fanout(b, subscribers, series) })
-	b.Run("payload=delta", func(b *testing.B) { fanout(b, subscribers, live) })
+	b.Run("payload=delta/hub=per-subscriber", func(b *testing.B) { fanout(b, subscribers, live, false) })
+	b.Run("payload=delta/hub=shared", func(b *testing.B) { fanout(b, subscribers, live, true) })
+	b.Run("payload=series/hub=shared", func(b *testing.B) { fanout(b, subscribers, series, true) })
 }
+
+// perSubscriber hides the connection from the hub (no Hijack, no
+// Unwrap): the hub serves the stream from the handler's goroutine.
+type perSubscriber struct{ w http.ResponseWriter }
+
+func (p perSubscriber) Header() http.Header         { return p.w.Header() }
+func (p perSubscriber) Write(b []byte) (int, error) { return p.w.Write(b) }
+func (p perSubscriber) WriteHeader(code int)        { p.w.WriteHeader(code) }
+func (p perSubscriber) Flush()                      { p.w.(http.Flusher).Flush() }
 
 // fanoutPayloads records an hour of the demo's traffic in Redis and
 // returns the page's old update (the whole series) and its new one (the
@@ -85,11 +109,20 @@ func fanoutPayloads(b *testing.B) (series, live any) {
 		From: s.From, Points: s.Points[len(s.Points)-1:]}
 }
 
-func fanout(b *testing.B, subscribers int, payload any) {
+func fanout(b *testing.B, subscribers int, payload any, shared bool) {
 	const fanoutUpdates = 5
+	if err := raiseFileLimit(subscribers); err != nil {
+		b.Fatal(err)
+	}
 	hub := sse.NewHub()
 	mux := http.NewServeMux()
-	mux.Handle("GET /events/{topic}", hub)
+	if shared {
+		mux.Handle("GET /events/{topic}", hub)
+	} else {
+		mux.HandleFunc("GET /events/{topic}", func(w http.ResponseWriter, r *http.Request) {
+			hub.ServeHTTP(perSubscriber{w}, r)
+		})
+	}
 	srv := httptest.NewUnstartedServer(mux)
 	srv.Config.ReadHeaderTimeout = 10 * time.Second
 	srv.Start()
@@ -103,7 +136,8 @@ func fanout(b *testing.B, subscribers int, payload any) {
 	for b.Loop() {
 		topic := "fanout" + strconv.FormatInt(time.Now().UnixNano(), 10)
 		cmd := exec.Command(exe, "-test.run=^TestFanoutSubscribers$")
-		cmd.Env = append(os.Environ(), "POLYSTORE_FANOUT_URL="+srv.URL+"/events/"+topic, "POLYSTORE_FANOUT_N="+strconv.Itoa(subscribers))
+		cmd.Env = append(os.Environ(), "POLYSTORE_FANOUT_ADDR="+srv.Listener.Addr().String(),
+			"POLYSTORE_FANOUT_PATH=/events/"+topic, "POLYSTORE_FANOUT_N="+strconv.Itoa(subscribers))
 		cmd.Stderr = os.Stderr
 		stdin, _ := cmd.StdinPipe()
 		stdout, _ := cmd.StdoutPipe()
@@ -164,6 +198,8 @@ func fanout(b *testing.B, subscribers int, payload any) {
 		b.ReportMetric(float64(len(lat))/float64(connected*fanoutUpdates), "delivered")
 		b.ReportMetric(float64(srvCPU.Microseconds())/1e3/fanoutUpdates, "srv-cpu-ms/update")
 		b.ReportMetric(float64(subCPU.Microseconds())/1e3/fanoutUpdates, "sub-cpu-ms/update")
+		b.ReportMetric(float64(srvCPU.Microseconds())/float64(connected*fanoutUpdates), "srv-cpu-µs/msg")
+		b.ReportMetric(float64(subCPU.Microseconds())/float64(max(len(lat), 1)), "sub-cpu-µs/msg")
 		if connected < subscribers {
 			b.Errorf("%d of %d subscribers connected", connected, subscribers)
 		}
@@ -171,94 +207,73 @@ func fanout(b *testing.B, subscribers int, payload any) {
 }
 
 // TestFanoutSubscribers is BenchmarkFanout's child process: it does
-// nothing unless POLYSTORE_FANOUT_URL is set. It opens POLYSTORE_FANOUT_N
-// event streams, prints "connected <n>", records each update's delivery
-// latency until its standard input closes, then prints one latency in
-// microseconds per line.
+// nothing unless POLYSTORE_FANOUT_ADDR is set. It opens POLYSTORE_FANOUT_N
+// event streams of POLYSTORE_FANOUT_PATH (raw sockets, fanout_reader_test.go),
+// prints "connected <n>" once each has read the hub's first event, records
+// each update's delivery latency until its standard input closes, then
+// prints its CPU time over that span and one latency in microseconds per
+// line.
 func TestFanoutSubscribers(t *testing.T) {
-	url := os.Getenv("POLYSTORE_FANOUT_URL")
-	if url == "" {
+	addr := os.Getenv("POLYSTORE_FANOUT_ADDR")
+	if addr == "" {
 		t.Skip("BenchmarkFanout's subscriber process")
 	}
 	n, _ := strconv.Atoi(os.Getenv("POLYSTORE_FANOUT_N"))
-	ctx, cancel := context.WithCancel(context.Background())
-	tr := &http.Transport{
-		MaxIdleConnsPerHost: n,
-		DialContext:         (&net.Dialer{Timeout: 30 * time.Second}).DialContext,
+	if err := raiseFileLimit(n); err != nil {
+		t.Fatal(err)
 	}
-	client := &http.Client{Transport: tr}
-	var (
-		connected, done sync.WaitGroup
-		mu              sync.Mutex
-		lat             []time.Duration
-		ok              atomic.Int64
-	)
-	connected.Add(n)
-	for range n {
-		done.Add(1)
-		go func() {
-			defer done.Done()
-			signalled := false
-			defer func() {
-				if !signalled {
-					connected.Done()
-				}
-			}()
-			// Reconnect as EventSource does: a loaded server may drop a
-			// connection while 10,000 arrive at once.
-			var resp *http.Response
-			for attempt := 0; ; attempt++ {
-				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-				var err error
-				if resp, err = client.Do(req); err == nil {
-					break
-				}
-				if attempt == 10 {
-					fmt.Fprintln(os.Stderr, "subscriber:", err)
-					return
-				}
-				time.Sleep(time.Duration(100+rand.IntN(400)) * time.Millisecond)
-			}
-			defer resp.Body.Close()
-			sc := bufio.NewScanner(resp.Body)
-			sc.Buffer(make([]byte, 0, 4<<10), 256<<10)
-			if !sc.Scan() { // the hub's retry hint: subscribed
-				return
-			}
-			ok.Add(1)
-			signalled = true
-			connected.Done()
-			var local []time.Duration
-			for sc.Scan() {
-				line, found := bytes.CutPrefix(sc.Bytes(), []byte("data: "))
-				if !found {
-					continue
-				}
-				// The publisher's JSON starts {"at":<unix ns>,: read just
-				// that, as cheaply as possible, so the subscribers' own
-				// CPU use takes little from the server they share cores with.
-				if at, ok := publishedAt(line); ok {
-					local = append(local, time.Since(time.Unix(0, at)))
-				}
-			}
-			mu.Lock()
-			lat = append(lat, local...)
-			mu.Unlock()
-		}()
+	ap, err := netip.ParseAddrPort(addr)
+	if err != nil {
+		t.Fatal(err)
 	}
-	connected.Wait()
-	fmt.Printf("connected %d\n", ok.Load())
+	pollers, subscribed, failed, err := dialRaw(ap, os.Getenv("POLYSTORE_FANOUT_PATH"), n)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "subscribers:", err)
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for _, p := range pollers {
+		wg.Add(1)
+		go func() { defer wg.Done(); p.run(stop) }()
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for subscribed.Load()+failed.Load() < int64(n) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	fmt.Printf("connected %d\n", subscribed.Load())
 	cpu0 := cpuTime()
 	_, _ = io.Copy(io.Discard, os.Stdin)
 	cpu := cpuTime() - cpu0 // while the updates arrive, before the teardown
-	cancel()
-	done.Wait()
+	close(stop)
+	wg.Wait()
 	w := bufio.NewWriter(os.Stdout)
 	fmt.Fprintf(w, "cpu %d\n", cpu.Microseconds())
-	for _, d := range lat {
-		fmt.Fprintln(w, d.Microseconds())
+	for _, p := range pollers {
+		p.close()
+		for _, d := range p.lat {
+			fmt.Fprintln(w, d.Microseconds())
+		}
 	}
 	_ = w.Flush()
+}
+
+// raiseFileLimit raises the soft limit of open files to the hard one when
+// n connections and some slack need more (Go does this at start-up since
+// 1.19; checked here so that a low hard limit fails clearly).
+func raiseFileLimit(n int) error {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return err
+	}
+	need := uint64(n) + 256
+	if lim.Cur < need && lim.Cur < lim.Max {
+		lim.Cur = lim.Max
+		_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
+	}
+	if lim.Cur < need {
+		return fmt.Errorf("open files limited to %d, %d needed: raise ulimit -n", lim.Cur, need)
+	}
+	return nil
 }
 
 // publishedAt reads the leading "at" field of {"at":<n>,...}.

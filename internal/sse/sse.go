@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -16,6 +17,7 @@ type Message struct {
 	Data  []byte
 
 	frame []byte // the event as sent on the wire, built once per Publish
+	seq   uint64 // the topic's publish count when it was published
 }
 
 // wire returns the message as a text/event-stream event.
@@ -42,8 +44,17 @@ type Hub struct {
 	subs   map[string]map[chan Message]struct{}
 	last   map[string]map[string]Message // topic -> event -> last message
 	order  map[string][]string           // topic -> events in first-publish order
+	seq    map[string]uint64             // topic -> messages published
 	closed bool
 	done   chan struct{}
+
+	// The shared fan-out (fanout.go).
+	nshards int
+	shards  []*shard
+	next    int
+	conns   map[*conn]struct{}
+	wg      sync.WaitGroup
+
 	// Heartbeat is the interval of keep-alive comments. Zero means 15 seconds.
 	Heartbeat time.Duration
 	// Buffer is the number of messages queued per subscriber before new ones
@@ -57,8 +68,20 @@ func NewHub() *Hub {
 		subs:  map[string]map[chan Message]struct{}{},
 		last:  map[string]map[string]Message{},
 		order: map[string][]string{},
+		seq:   map[string]uint64{},
 		done:  make(chan struct{}),
+		conns: map[*conn]struct{}{},
+		// One writer per core: each loops over its share of the
+		// connections.
+		nshards: runtime.GOMAXPROCS(0),
 	}
+}
+
+func (h *Hub) heartbeat() time.Duration {
+	if h.Heartbeat > 0 {
+		return h.Heartbeat
+	}
+	return 15 * time.Second
 }
 
 // Publish sends data, encoded as JSON, as event on topic. It never blocks.
@@ -84,7 +107,10 @@ func (h *Hub) Publish(topic, event string, data any) error {
 	if _, seen := h.last[topic][event]; !seen {
 		h.order[topic] = append(h.order[topic], event)
 	}
+	h.seq[topic]++
+	m.seq = h.seq[topic]
 	h.last[topic][event] = m
+	h.enqueue(m)
 	for c := range h.subs[topic] {
 		select {
 		case c <- m:
@@ -142,8 +168,8 @@ func (h *Hub) Subscribe(topic string) (<-chan Message, func()) {
 // Close ends every subscription; open streams finish.
 func (h *Hub) Close() {
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	if h.closed {
+		h.mu.Unlock()
 		return
 	}
 	h.closed = true
@@ -154,6 +180,11 @@ func (h *Hub) Close() {
 		}
 	}
 	h.subs = map[string]map[chan Message]struct{}{}
+	for c := range h.conns {
+		_ = c.nc.Close()
+	}
+	h.mu.Unlock()
+	h.wg.Wait()
 }
 
 // ServeHTTP streams a topic as text/event-stream. The topic is the path
@@ -168,6 +199,11 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"error":{"code":"missing_topic","field":"topic"}}`, http.StatusBadRequest)
 		return
 	}
+	if h.serveShared(w, r, topic) != errNoTakeover {
+		return
+	}
+	// HTTP/2, TLS or a writer that cannot be taken over: a goroutine of
+	// this stream's own writes what the hub sends it.
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")
@@ -180,11 +216,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = rc.Flush()
 	c, cancel := h.Subscribe(topic)
 	defer cancel()
-	hb := h.Heartbeat
-	if hb <= 0 {
-		hb = 15 * time.Second
-	}
-	ticker := time.NewTicker(hb)
+	ticker := time.NewTicker(h.heartbeat())
 	defer ticker.Stop()
 	for {
 		select {
