@@ -95,6 +95,10 @@ func (s *System) Close(context.Context) error {
 // previous one (Points: usually the current minute alone), so every
 // subscriber gets about a kilobyte a second instead of the whole series.
 type Live struct {
+	// Seq counts the live events from 1. The hub sends a subscriber that
+	// fell behind only the latest event, so a gap means skipped deltas:
+	// the page then loads the whole window again.
+	Seq    int64              `json:"seq"`
 	T      int64              `json:"t"`      // unix seconds
 	Rates  map[string]float64 `json:"rates"`  // events/s per type over the last second
 	Totals map[string]int64   `json:"totals"` // events ever per type
@@ -160,10 +164,12 @@ func (s *System) publish(ctx context.Context) {
 	var prev map[string]int64
 	var prevT time.Time
 	var delta liveDelta
+	var seq int64
 	for i := 0; ; i++ {
 		now := time.Now()
 		if series, err := s.app.Series(ctx, 60); err == nil {
-			live := Live{T: now.Unix(), Totals: series.Totals, Rates: map[string]float64{},
+			seq++
+			live := Live{Seq: seq, T: now.Unix(), Totals: series.Totals, Rates: map[string]float64{},
 				Uniques: series.Uniques, From: series.From, Points: delta.changed(series)}
 			if prev != nil {
 				dt := now.Sub(prevT).Seconds()

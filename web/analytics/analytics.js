@@ -23,6 +23,9 @@
   let minutesByT = null; // Map: minute start (unix s) -> point
   let pending = [];
   let from = 0;
+  // The last live event's seq: a gap means the hub skipped deltas for this
+  // page (it sends a subscriber that fell behind only the latest event).
+  let lastSeq = null;
 
   function cell(tr, text, cls) {
     const td = tr.insertCell();
@@ -94,6 +97,9 @@
       ps.set("backlog", ps.fmt(l.backlog));
       if (l.uniques) ps.set("uniques", ps.fmt(l.uniques));
       rate.push(l.t - t0, ...types.map((t) => l.rates[t] || 0));
+      const gap = lastSeq !== null && l.seq !== lastSeq + 1;
+      lastSeq = l.seq;
+      if (gap && minutesByT !== null) loadSnapshot();
       if (minutesByT === null) {
         pending.push(l);
         return;
@@ -139,5 +145,8 @@
       box.append(h, table);
     },
   });
-  es.addEventListener("open", loadSnapshot);
+  es.addEventListener("open", () => {
+    lastSeq = null;
+    loadSnapshot();
+  });
 })();
