@@ -80,21 +80,7 @@ func TestEverySubscriberGetsEveryUpdateInOrder(t *testing.T) {
 			time.Sleep(time.Millisecond) // some alone, some batched
 		}
 	}
-	var wg sync.WaitGroup
-	for i, c := range subs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for want := range updates {
-				u, ok := <-c
-				if !assertf(t, ok, "subscriber %d: stream ended before update %d", i, want) ||
-					!assertf(t, u.N == want, "subscriber %d: got update %d, want %d", i, u.N, want) {
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	receiveAll(t, subs, updates, time.Hour).Wait()
 }
 
 // parseUpdate reads n and at from a data line without decoding the
@@ -109,6 +95,27 @@ func parseUpdate(line []byte) (update, bool) {
 	}
 	var u update
 	return u, json.Unmarshal(data, &u) == nil
+}
+
+// receiveAll checks, in the background, that each subscriber receives
+// updates 0..n-1 in order, each within bound of its publication.
+func receiveAll(t *testing.T, subs []<-chan update, n int, bound time.Duration) *sync.WaitGroup {
+	var wg sync.WaitGroup
+	for i, c := range subs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for want := range n {
+				u, ok := <-c
+				if !assertf(t, ok, "subscriber %d: stream ended before update %d", i, want) ||
+					!assertf(t, u.N == want, "subscriber %d: got update %d, want %d", i, u.N, want) {
+					return
+				}
+				assertf(t, time.Duration(u.At) < bound, "subscriber %d: update %d took %v", i, want, time.Duration(u.At))
+			}
+		}()
+	}
+	return &wg
 }
 
 func assertf(t *testing.T, ok bool, format string, args ...any) bool {
@@ -146,21 +153,7 @@ func TestStalledSubscriberDoesNotDelayOthers(t *testing.T) {
 	// hold (4 MiB and 128 KiB here).
 	pad := strings.Repeat("x", 128<<10)
 	const bound = 5 * time.Second // generous: the machine is shared
-	var wg sync.WaitGroup
-	for i, c := range subs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for want := range updates {
-				u, ok := <-c
-				if !assertf(t, ok, "reader %d: stream ended before update %d", i, want) ||
-					!assertf(t, u.N == want, "reader %d: got update %d, want %d", i, u.N, want) {
-					return
-				}
-				assertf(t, time.Duration(u.At) < bound, "reader %d: update %d took %v", i, want, time.Duration(u.At))
-			}
-		}()
-	}
+	wg := receiveAll(t, subs, updates, bound)
 	for i := range updates {
 		require.NoError(t, hub.Publish("t", "u", update{N: i, At: time.Now().UnixNano(), Pad: pad}))
 		time.Sleep(5 * time.Millisecond)
