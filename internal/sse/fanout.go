@@ -255,11 +255,46 @@ func (h *Hub) serveShared(w http.ResponseWriter, r *http.Request, topic string) 
 	s.conns[topic] = append(s.conns[topic], c)
 	s.mu.Unlock()
 	defer h.remove(s, c)
-	// Headers, then the last message of each event; then the shard writes.
-	h.catchUp(c)
+	h.start(c)
 	// Read until the client leaves (or the hub closes the connection).
 	_, _ = io.Copy(io.Discard, brw.Reader)
 	return nil
+}
+
+// start writes the response head and the last message of each event,
+// then hands c to its shard, which writes every message published after
+// that snapshot. Should the socket not take it all at once, c starts
+// lagging instead.
+func (h *Hub) start(c *conn) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	h.mu.Lock()
+	var snap []Message
+	for _, ev := range h.order[c.topic] {
+		snap = append(snap, h.last[c.topic][ev])
+	}
+	c.sent = h.seq[c.topic]
+	h.mu.Unlock()
+	b := c.rest // in first-publish order, as for Subscribe
+	for _, m := range snap {
+		b = append(b, m.frame...)
+	}
+	n := 0
+	if c.try != nil {
+		var err error
+		if n, err = c.try(b); err != nil {
+			c.dead = true
+			_ = c.nc.Close()
+			return
+		}
+	}
+	c.rest = b[n:]
+	if len(c.rest) > 0 {
+		go h.catchUp(c)
+		return
+	}
+	c.rest = nil
+	c.lagging = false
 }
 
 func (h *Hub) remove(s *shard, c *conn) {
