@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -80,8 +81,11 @@ func loadAvg() string {
 //
 // POLYSTORE_BENCH_RATES (default 1000,2000,3000,5000,7500,10000,12500,15000),
 // POLYSTORE_BENCH_STEP (default 5s per rate and side),
-// POLYSTORE_BENCH_SOLDOUT_RATE (default 5000) and
-// POLYSTORE_BENCH_PART (decisions or http; default both) tune the run.
+// POLYSTORE_BENCH_SOLDOUT_RATE (default 5000),
+// POLYSTORE_BENCH_GEN_RATE (the generators' comparison, default 3000),
+// POLYSTORE_BENCH_LOADGEN (vegeta: the net/http generator instead of
+// loadgen.EngineRaw) and POLYSTORE_BENCH_PART (decisions or http; default
+// both) tune the run.
 func TestShopBenchTable(t *testing.T) {
 	if os.Getenv("POLYSTORE_BENCH") != "1" {
 		t.Skip("set POLYSTORE_BENCH=1 to run the shop's benchmark table (about two minutes)")
@@ -89,6 +93,7 @@ func TestShopBenchTable(t *testing.T) {
 	ctx := context.Background()
 	step := envDuration("POLYSTORE_BENCH_STEP", 5*time.Second)
 	t.Logf("machine load before: %s", loadAvg())
+	t.Logf("Go runtime: GOMAXPROCS=%d GOGC=%q GOMEMLIMIT=%q (empty: the defaults)", runtime.GOMAXPROCS(0), os.Getenv("GOGC"), os.Getenv("GOMEMLIMIT"))
 
 	part := os.Getenv("POLYSTORE_BENCH_PART") // "decisions", "http" or both
 	var sb strings.Builder
