@@ -57,8 +57,11 @@ type Hub struct {
 
 	// Heartbeat is the interval of keep-alive comments. Zero means 15 seconds.
 	Heartbeat time.Duration
-	// Buffer is the number of messages queued per subscriber before new ones
-	// are dropped. Zero means 256.
+	// Buffer is the number of messages queued per Subscribe channel (and
+	// per stream that cannot be taken over, e.g. HTTP/2) before new ones
+	// are dropped. Zero means 256. Taken-over HTTP/1.x streams have no
+	// queue: a lagging one catches up with the latest message of each
+	// event (package doc).
 	Buffer int
 }
 
