@@ -33,11 +33,30 @@ func readEvents(t *testing.T, sc *bufio.Scanner, n int) []string {
 	return out
 }
 
+// noTakeover hides the connection (no Hijack, no Unwrap), as HTTP/2 does:
+// the hub serves such a stream from its handler's goroutine.
+type noTakeover struct{ w http.ResponseWriter }
+
+func (n noTakeover) Header() http.Header         { return n.w.Header() }
+func (n noTakeover) Write(b []byte) (int, error) { return n.w.Write(b) }
+func (n noTakeover) WriteHeader(code int)        { n.w.WriteHeader(code) }
+func (n noTakeover) Flush()                      { n.w.(http.Flusher).Flush() }
+
 func TestStreamReplaysLastAndFollows(t *testing.T) {
+	t.Run("shared", func(t *testing.T) { testReplaysLastAndFollows(t, false) })
+	t.Run("per-stream", func(t *testing.T) { testReplaysLastAndFollows(t, true) })
+}
+
+func testReplaysLastAndFollows(t *testing.T, perStream bool) {
 	hub := sse.NewHub()
 	defer hub.Close()
 	mux := http.NewServeMux()
-	mux.Handle("GET /events/{topic}", hub)
+	mux.HandleFunc("GET /events/{topic}", func(w http.ResponseWriter, r *http.Request) {
+		if perStream {
+			w = noTakeover{w}
+		}
+		hub.ServeHTTP(w, r)
+	})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
