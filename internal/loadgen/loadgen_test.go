@@ -220,3 +220,24 @@ func TestRawEngineErrors(t *testing.T) {
 		require.ErrorIs(t, err, loadgen.ErrConfig, name)
 	}
 }
+
+// EngineRaw without a Duration runs until the context ends, then returns
+// with every request it sent answered.
+func TestRawEngineStopsWithContext(t *testing.T) {
+	var served atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { served.Add(1) }))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	rep, err := loadgen.Run(ctx, loadgen.Config{
+		Rate: 200, Engine: loadgen.EngineRaw, Addr: strings.TrimPrefix(srv.URL, "http://"),
+		Targeter: loadgen.Static(http.MethodGet, srv.URL, nil, nil),
+	})
+	require.NoError(t, err)
+	require.Less(t, time.Since(start), 3*time.Second)
+	require.Positive(t, rep.Requests)
+	require.LessOrEqual(t, rep.Requests, uint64(62), "200/s for 300ms")
+	require.Equal(t, uint64(served.Load()), rep.Requests)
+	require.Equal(t, rep.Requests, rep.Codes[200])
+}
