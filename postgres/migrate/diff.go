@@ -249,6 +249,9 @@ func (d *differ) enums(from, to *Database) {
 		}
 		if len(added) > 0 {
 			var sqls []string
+			if len(added) > 1 {
+				sqls = append(sqls, multiValueNote)
+			}
 			for _, v := range added {
 				sqls = append(sqls, "ALTER TYPE "+qualified(e.Schema, e.Name)+" ADD VALUE "+quoteLiteral(v)+";")
 			}
@@ -263,6 +266,16 @@ func (d *differ) enums(from, to *Database) {
 	}
 }
 
+// multiValueNote is what Prisma writes above the statements adding more
+// than one value to an enum.
+const multiValueNote = `-- This migration adds more than one value to an enum.
+-- With PostgreSQL versions 11 and earlier, this is not possible
+-- in a single migration. This can be worked around by creating
+-- multiple migrations, each migration adding only one value to
+-- the enum.
+
+`
+
 // recreateEnum removes enum values the way Prisma does, in a transaction
 // of its own: a new type, the columns converted, the old type dropped, the
 // columns' defaults set again.
@@ -271,7 +284,10 @@ func (d *differ) recreateEnum(old, e *Enum, removed []string, to *Database) {
 	tmp := qualified(e.Schema, e.Name+"_new")
 	newEnum := &Enum{Schema: e.Schema, Name: e.Name + "_new", Values: e.Values}
 	sqls := []string{"BEGIN;", createEnumSQL(newEnum)}
-	var defaults []string
+	// As Prisma: every default using the type is dropped first, then the
+	// columns converted (an array through text too), then the defaults set
+	// again after the swap.
+	var drops, alters, defaults []string
 	for _, t := range to.Tables {
 		for _, c := range t.Columns {
 			base := strings.TrimSuffix(c.Type, "[]")
@@ -280,16 +296,23 @@ func (d *differ) recreateEnum(old, e *Enum, removed []string, to *Database) {
 			}
 			arr := strings.TrimPrefix(c.Type, base)
 			col := qualified(t.Schema, t.Name)
-			if c.Default != "" {
-				sqls = append(sqls, "ALTER TABLE "+col+" ALTER COLUMN "+quoteIdent(c.Name)+" DROP DEFAULT;")
+			hadDefault := c.Default != ""
+			if ot := d.oldTable(t.Schema, t.Name); ot != nil {
+				if oc := ot.Column(c.Name); oc != nil {
+					hadDefault = oc.Default != ""
+				}
 			}
-			sqls = append(sqls, "ALTER TABLE "+col+" ALTER COLUMN "+quoteIdent(c.Name)+" TYPE "+tmp+arr+
-				" USING ("+quoteIdent(c.Name)+"::text"+arr+"::"+tmp+arr+");")
+			if hadDefault {
+				drops = append(drops, "ALTER TABLE "+col+" ALTER COLUMN "+quoteIdent(c.Name)+" DROP DEFAULT;")
+			}
+			alters = append(alters, "ALTER TABLE "+col+" ALTER COLUMN "+quoteIdent(c.Name)+" TYPE "+tmp+arr+
+				" USING ("+quoteIdent(c.Name)+"::text::"+tmp+arr+");")
 			if c.Default != "" {
 				defaults = append(defaults, "ALTER TABLE "+col+" ALTER COLUMN "+quoteIdent(c.Name)+" SET DEFAULT "+c.Default+";")
 			}
 		}
 	}
+	sqls = append(append(sqls, drops...), alters...)
 	sqls = append(sqls,
 		"ALTER TYPE "+typ+" RENAME TO "+quoteIdent(e.Name+"_old")+";",
 		"ALTER TYPE "+tmp+" RENAME TO "+quoteIdent(e.Name)+";",
@@ -350,6 +373,17 @@ func sameStrings(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// colTypeChanged reports whether a column kept from the old database
+// changes type.
+func (d *differ) colTypeChanged(schema, table, col string) bool {
+	o, n := d.oldTable(schema, table), d.newTable(schema, table)
+	if o == nil || n == nil {
+		return false
+	}
+	oc, nc := o.Column(col), n.Column(col)
+	return oc != nil && nc != nil && oc.Type != nc.Type && canonType(oc.Type) != canonType(nc.Type)
 }
 
 func (t *Table) foreignKey(name string) *ForeignKey {
@@ -466,8 +500,26 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 			}
 		}
 	}
+	// As Prisma, a foreign key whose columns or referenced columns change
+	// type is dropped and added again around the change.
+	retyped := func(fk *ForeignKey) bool {
+		for _, c := range fk.Columns {
+			if d.colTypeChanged(t.Schema, t.Name, c) {
+				return true
+			}
+		}
+		for _, c := range fk.RefColumns {
+			if d.colTypeChanged(fk.RefSchema, fk.RefTable, c) {
+				return true
+			}
+		}
+		return false
+	}
 	for _, fk := range old.ForeignKeys {
 		match := t.foreignKey(fk.Name)
+		if match != nil && retyped(match) {
+			match = nil
+		}
 		if fkRenamed[fk] == nil && (match == nil || !sameFK(fk, match)) {
 			d.add(Step{Kind: DropForeignKey, Object: name, SQL: dropForeignKeySQL(old, fk), Table: t})
 		}
@@ -478,6 +530,9 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 	}
 	for _, fk := range t.ForeignKeys {
 		match := old.foreignKey(fk.Name)
+		if retyped(fk) {
+			match = nil
+		}
 		if !fkIsRenamed[fk] && (match == nil || !sameFK(fk, match)) {
 			d.add(Step{Kind: AddForeignKey, Object: name, SQL: addForeignKeySQL(t, fk), Table: t})
 		}
@@ -526,6 +581,12 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 	destructive, requiresEmpty := false, false
 	pkChanged := (old.PrimaryKey == nil) != (t.PrimaryKey == nil) ||
 		(old.PrimaryKey != nil && t.PrimaryKey != nil && !sameStrings(old.PrimaryKey.Columns, t.PrimaryKey.Columns))
+	if !pkChanged && t.PrimaryKey != nil {
+		// A key column changing type: Prisma drops and adds the key.
+		for _, c := range t.PrimaryKey.Columns {
+			pkChanged = pkChanged || d.colTypeChanged(t.Schema, t.Name, c)
+		}
+	}
 	if !pkChanged && old.PrimaryKey != nil && old.PrimaryKey.Name != t.PrimaryKey.Name {
 		// Prisma renames the constraint in a statement of its own.
 		post = append(post, "ALTER TABLE "+qualified(t.Schema, t.Name)+" RENAME CONSTRAINT "+quoteIdent(old.PrimaryKey.Name)+
@@ -558,6 +619,12 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 			continue
 		}
 		col := "ALTER COLUMN " + quoteIdent(c.Name)
+		if o.Type != c.Type && unsupportedType(o.Type) && unsupportedType(c.Type) {
+			// Prisma never changes a column from one Unsupported("...")
+			// type to another (its schema engine sees no native type on
+			// either side and reports no change).
+			o = &Column{Name: o.Name, Type: c.Type, NotNull: o.NotNull, Default: o.Default, DefaultOpaque: o.DefaultOpaque, AutoIncrement: o.AutoIncrement}
+		}
 		if o.Type != c.Type && !castable(o.Type, c.Type) {
 			// As Prisma: a column PostgreSQL cannot convert is dropped and
 			// added again.
@@ -805,6 +872,11 @@ func sameDefault(o, n *Column) bool {
 	if a == b {
 		return true
 	}
+	if dateTimeType(n.Type) && (strings.HasPrefix(a, "'") || strings.HasPrefix(b, "'")) {
+		// Prisma does not compare a DateTime literal default with another
+		// default: changing it, or between it and now(), needs no step.
+		return true
+	}
 	if base := canonType(n.Type); strings.HasPrefix(base, "TIME(") || strings.HasPrefix(base, "TIMETZ(") {
 		// Prisma writes a whole timestamp; PostgreSQL keeps the time of day.
 		x, y := timeOfDayRE.FindString(o.Default), timeOfDayRE.FindString(n.Default)
@@ -812,6 +884,16 @@ func sameDefault(o, n *Column) bool {
 	}
 	if base := strings.TrimSuffix(canonType(n.Type), "[]"); base == "JSONB" || base == "JSON" {
 		return sameJSONLiteral(a, b)
+	}
+	return false
+}
+
+// dateTimeType reports whether a column type holds a Prisma DateTime.
+func dateTimeType(t string) bool {
+	base, _ := pgType(canonType(t))
+	switch base {
+	case "TIMESTAMP", "TIMESTAMPTZ", "DATE", "TIME", "TIMETZ":
+		return true
 	}
 	return false
 }
@@ -941,6 +1023,23 @@ func castable(from, to string) bool {
 		return str
 	case "JSON", "JSONB":
 		return str || nb == "JSON" || nb == "JSONB"
+	}
+	return true
+}
+
+// unsupportedType reports whether a column type is none of the types
+// Prisma's scalars and native types map to, nor an enum: an
+// Unsupported("...") field's.
+func unsupportedType(t string) bool {
+	if strings.HasPrefix(t, `"`) {
+		return false
+	}
+	base, _ := pgType(canonType(strings.TrimSuffix(t, "[]")))
+	switch base {
+	case "SMALLINT", "INTEGER", "BIGINT", "DECIMAL", "REAL", "DOUBLE PRECISION", "TEXT", "VARCHAR", "CHAR", "CITEXT",
+		"UUID", "INET", "XML", "BIT", "VARBIT", "OID", "MONEY", "TIMESTAMP", "TIMESTAMPTZ", "DATE", "TIME", "TIMETZ",
+		"BOOLEAN", "JSON", "JSONB", "BYTEA":
+		return false
 	}
 	return true
 }

@@ -138,7 +138,7 @@ func modelIndex(m *psl.Model, table string, ix *psl.Index, suffix string) *Index
 		if f.Ops != "" {
 			ic.OpClass = f.Ops
 			if !f.RawOps {
-				ic.OpClass = snake(f.Ops)
+				ic.OpClass = opClass(f.Ops)
 			}
 		}
 		out.Columns = append(out.Columns, ic)
@@ -152,7 +152,15 @@ func modelIndex(m *psl.Model, table string, ix *psl.Index, suffix string) *Index
 	return out
 }
 
-// snake turns an operator class name like JsonbPathOps into jsonb_path_ops.
+// opClassWords are the parts of Prisma's operator class names that
+// PostgreSQL writes as one word (timestamptz_minmax_multi_ops).
+var opClassWords = strings.NewReplacer("min_max", "minmax", "timestamp_tz", "timestamptz", "time_tz", "timetz", "var_bit", "varbit")
+
+// opClass turns Prisma's operator class name into PostgreSQL's:
+// JsonbPathOps is jsonb_path_ops, TimestampTzMinMaxOps timestamptz_minmax_ops.
+func opClass(s string) string { return opClassWords.Replace(snake(s)) }
+
+// snake turns a name like JsonbPathOps into jsonb_path_ops.
 func snake(s string) string {
 	var b strings.Builder
 	for i, r := range s {
