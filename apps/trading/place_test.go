@@ -230,3 +230,35 @@ func TestNodePlaceAcknowledgesAfterJournal(t *testing.T) {
 	require.Equal(t, uint64(len(accounts)*per), n.jr.LastSeq(), "journaled once each, by the placer or the relay")
 	noViolations(t, e)
 }
+
+// Several orders of one account and currency in one batch, all covered:
+// one reservation of their total (the grouped statement), every order
+// recorded with its own hold, exactly as if reserved one by one.
+func TestPlaceBatchGroupsCoveredPairs(t *testing.T) {
+	e := setup(t)
+	ctx := context.Background()
+	carol, err := e.store.CreateAccount(ctx, "carol", map[string]string{"USD": "1000", "BTC": "2"})
+	require.NoError(t, err)
+	reqs := []*OrderRequest{
+		{AccountID: carol, Symbol: "BTC-USD", Side: "buy", Price: "100", Quantity: "1"},
+		{AccountID: carol, Symbol: "BTC-USD", Side: "sell", Price: "900", Quantity: "0.5"},
+		{AccountID: carol, Symbol: "BTC-USD", Side: "buy", Price: "250", Quantity: "2"},
+		{AccountID: carol, Symbol: "BTC-USD", Side: "sell", Price: "950", Quantity: "1.5"},
+		{AccountID: carol, Symbol: "BTC-USD", Side: "buy", Price: "400", Quantity: "1"},
+	}
+	res, err := e.store.PlaceBatch(ctx, reqs, nil)
+	require.NoError(t, err)
+	holds := make([]string, len(res))
+	for i, r := range res {
+		require.NoError(t, r.Err)
+		o, err := e.store.Order(ctx, r.Order.ID)
+		require.NoError(t, err)
+		holds[i] = o.HoldCurrency + " " + Text(o.Hold)
+	}
+	require.Equal(t, []string{"USD 100", "BTC 0.5", "USD 500", "BTC 1.5", "USD 400"}, holds)
+	avail, reserved := balance(t, e, carol, "USD")
+	require.Equal(t, []string{"0", "1000"}, []string{avail, reserved})
+	avail, reserved = balance(t, e, carol, "BTC")
+	require.Equal(t, []string{"0", "2"}, []string{avail, reserved})
+	noViolations(t, e)
+}

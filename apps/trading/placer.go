@@ -46,9 +46,7 @@ type placeItem struct {
 // order; both INSERTs run; the result maps each kept request to its ids.
 // One round trip however many orders, and nothing read from a table but
 // the balance rows it updates. %s are the two id sequences.
-const sqlPlaceBatch = `WITH r AS MATERIALIZED (
-	SELECT * FROM unnest(?::int[], ?::text[], ?::numeric[], ?::text[], ?::text[], ?::text[], ?::text[], ?::numeric[], ?::numeric[], ?::int[])
-		AS r(acc, ccy, hold, symbol, side, typ, tif, price, qty, idx)
+const sqlPlaceBatch = sqlPlaceArgs + `
 	ORDER BY acc, ccy
 ), held AS (
 	UPDATE balances b SET available = b.available - r.hold, reserved = b.reserved + r.hold
@@ -57,7 +55,35 @@ const sqlPlaceBatch = `WITH r AS MATERIALIZED (
 ), ids AS (
 	SELECT k.*, nextval('%s') AS id, nextval('%s') AS xid
 	FROM (SELECT r.* FROM r JOIN held USING (idx) ORDER BY r.idx) k
-), o AS (
+` + sqlPlaceRecord
+
+// sqlPlaceGrouped is sqlPlaceBatch for orders whose (account, hold
+// currency) pairs repeat: it reserves each pair's total in one UPDATE when
+// the available balance covers it, and records all of that pair's orders;
+// a pair it cannot cover is left untouched (its orders are absent from the
+// result) for sqlPlaceBatch's rounds. Covering the total is covering each
+// order in turn, so the outcome is the rounds' outcome, with one balance
+// update per pair instead of one per order.
+const sqlPlaceGrouped = sqlPlaceArgs + `
+), tot AS MATERIALIZED (
+	SELECT acc, ccy, sum(hold) AS hold FROM r GROUP BY acc, ccy ORDER BY acc, ccy
+), held AS (
+	UPDATE balances b SET available = b.available - tot.hold, reserved = b.reserved + tot.hold
+	FROM tot WHERE b."accountId" = tot.acc AND b.currency = tot.ccy AND b.available >= tot.hold
+	RETURNING tot.acc, tot.ccy
+), ids AS (
+	SELECT k.*, nextval('%s') AS id, nextval('%s') AS xid
+	FROM (SELECT r.* FROM r JOIN held ON held.acc = r.acc AND held.ccy = r.ccy ORDER BY r.idx) k
+` + sqlPlaceRecord
+
+// sqlPlaceArgs and sqlPlaceRecord open and close both placement
+// statements: the requests as rows, and the order and outbox rows written
+// for those whose reservation was made (ids).
+const sqlPlaceArgs = `WITH r AS MATERIALIZED (
+	SELECT * FROM unnest(?::int[], ?::text[], ?::numeric[], ?::text[], ?::text[], ?::text[], ?::text[], ?::numeric[], ?::numeric[], ?::int[])
+		AS r(acc, ccy, hold, symbol, side, typ, tif, price, qty, idx)`
+
+const sqlPlaceRecord = `), o AS (
 	INSERT INTO orders (id, "accountId", symbol, side, type, tif, price, quantity, "holdCurrency", hold)
 	SELECT id, acc, symbol, side::"Side", typ::"OrderType", tif::"TimeInForce", price, qty, ccy, hold FROM ids
 	RETURNING "createdAt"
@@ -113,23 +139,11 @@ func (s *Store) placeItems(ctx context.Context, items []placeItem, opts *PlaceOp
 	if opts != nil && opts.MaxRetries > 0 {
 		retries = opts.MaxRetries
 	}
-	// Round k holds the k-th order of each (account, currency): within a
-	// round the pairs are distinct, as the UPDATE ... FROM needs.
-	type key struct {
-		account int
-		ccy     string
+	all := make([]int, len(items))
+	for i := range all {
+		all[i] = i
 	}
-	seen := make(map[key]int, len(items))
-	var rounds [][]int
-	for i, it := range items {
-		k := key{it.account, it.o.holdCcy}
-		n := seen[k]
-		seen[k] = n + 1
-		if n == len(rounds) {
-			rounds = append(rounds, nil)
-		}
-		rounds[n] = append(rounds[n], i)
-	}
+	rounds := placeRounds(items, all)
 	res := make([]PlaceResult, len(items))
 	err := s.client.Transaction(ctx, func(ctx context.Context, tx *db.Client) error {
 		s.attempts.Add(int64(len(items)))
@@ -145,8 +159,25 @@ func (s *Store) placeItems(ctx context.Context, items []placeItem, opts *PlaceOp
 		if _, err := orm.ExecRaw(ctx, tx.DB(), orm.Raw(sqlIndexOnly)); err != nil {
 			return err
 		}
-		for _, round := range rounds {
-			if err := s.placeRound(ctx, tx, items, round, res); err != nil {
+		todo := rounds
+		if len(rounds) > 1 {
+			// Some (account, currency) has several orders: first reserve
+			// each pair's total at once, then go round by round only
+			// through the pairs whose total is not covered (there each
+			// order must see the reservation of the one before it).
+			if err := s.placeRound(ctx, tx, s.groupSQL, items, all, res); err != nil {
+				return err
+			}
+			var left []int
+			for i := range res {
+				if res[i].Err != nil {
+					left = append(left, i)
+				}
+			}
+			todo = placeRounds(items, left)
+		}
+		for _, round := range todo {
+			if err := s.placeRound(ctx, tx, s.placeSQL, items, round, res); err != nil {
 				return err
 			}
 		}
@@ -169,7 +200,30 @@ type placeRow struct {
 	Created time.Time `db:"created"`
 }
 
-func (s *Store) placeRound(ctx context.Context, tx *db.Client, items []placeItem, round []int, res []PlaceResult) error {
+// placeRounds splits the items at idx into rounds: round k holds the k-th
+// order of each (account, hold currency), so that within a round the
+// pairs are distinct, as sqlPlaceBatch's UPDATE ... FROM needs.
+func placeRounds(items []placeItem, idx []int) [][]int {
+	type key struct {
+		account int
+		ccy     string
+	}
+	seen := make(map[key]int, len(idx))
+	var rounds [][]int
+	for _, i := range idx {
+		k := key{items[i].account, items[i].o.holdCcy}
+		n := seen[k]
+		seen[k] = n + 1
+		if n == len(rounds) {
+			rounds = append(rounds, nil)
+		}
+		rounds[n] = append(rounds[n], i)
+	}
+	return rounds
+}
+
+// placeRound runs query (s.placeSQL or s.groupSQL) on the items at round.
+func (s *Store) placeRound(ctx context.Context, tx *db.Client, query string, items []placeItem, round []int, res []PlaceResult) error {
 	// Lock the balances in (account, currency) order, the order settlement
 	// locks them in: the nested loop visits them in array order, and two
 	// transactions taking rows in one global order cannot deadlock.
@@ -189,7 +243,7 @@ func (s *Store) placeRound(ctx context.Context, tx *db.Client, items []placeItem
 		sides[k], typs[k], tifs[k] = string(sideDB[o.side]), string(typeDB[o.typ]), string(tifDB[o.tif])
 		prices[k], qtys[k] = decimal.New(o.ticks, -o.m.PriceDecimals).String(), decimal.New(o.lots, -o.m.QtyDecimals).String()
 	}
-	rows, err := orm.QueryRaw[placeRow](ctx, tx.DB(), orm.SQL(s.placeSQL, accs, ccys, holds, syms, sides, typs, tifs, prices, qtys, idxs))
+	rows, err := orm.QueryRaw[placeRow](ctx, tx.DB(), orm.SQL(query, accs, ccys, holds, syms, sides, typs, tifs, prices, qtys, idxs))
 	if err != nil {
 		return err
 	}
@@ -221,6 +275,7 @@ func (s *Store) loadSequences(ctx context.Context) error {
 		return err
 	}
 	s.placeSQL = fmt.Sprintf(sqlPlaceBatch, orders, outbox)
+	s.groupSQL = fmt.Sprintf(sqlPlaceGrouped, orders, outbox)
 	return nil
 }
 

@@ -66,6 +66,7 @@ type Store struct {
 
 	seqMu    sync.Mutex
 	placeSQL string // sqlPlaceBatch with the id sequences filled in
+	groupSQL string // sqlPlaceGrouped with the id sequences filled in
 }
 
 // NewStore returns a Store on pool (whose database holds the schema).

@@ -46,7 +46,8 @@ import (
 // orders.
 // One run per rate and transport, whatever b.N; set
 // POLYSTORE_TRADING_E2E_RATE to run one rate (e.g. 10000) and
-// POLYSTORE_TRADING_E2E_CONNS for the WebSocket connections (default 4).
+// POLYSTORE_TRADING_E2E_CONNS for the WebSocket connections (default 4),
+// POLYSTORE_TRADING_E2E_SHARDS for the placer's shards (default the node's).
 func BenchmarkEndToEnd(b *testing.B) {
 	raiseFileLimit(b)
 	rates := []int{2000, 10000}
@@ -149,8 +150,9 @@ func endToEnd(b *testing.B, rate int, duration time.Duration, conns int) {
 		}
 	}
 	rns := devenv.Redis(b)
+	shards, _ := strconv.Atoi(os.Getenv("POLYSTORE_TRADING_E2E_SHARDS")) // 0: the node's default
 	node, err := trading.StartNode(ctx, trading.NodeConfig{Store: store, JournalPath: filepath.Join(b.TempDir(), "journal"),
-		Redis: rns.Client, KeyPrefix: rns.Prefix, Mongo: devenv.Mongo(b)})
+		Redis: rns.Client, KeyPrefix: rns.Prefix, Mongo: devenv.Mongo(b), PlaceShards: shards})
 	if err != nil {
 		b.Fatal(err)
 	}
