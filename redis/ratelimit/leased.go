@@ -100,9 +100,8 @@ type Leased struct {
 	args   [3]string // limit, period
 	period time.Duration
 
-	mu    sync.Mutex
-	keys  map[string]*leasedKey
-	calls int
+	mu   sync.Mutex
+	keys map[string]*leasedKey
 
 	checks, trips atomic.Int64
 }
@@ -181,19 +180,14 @@ func (l *Leased) now() time.Time {
 }
 
 func (l *Leased) state(key string) *leasedKey {
+	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.calls++; l.calls%1024 == 0 {
-		now := l.now()
-		for k, st := range l.keys {
-			st.mu.Lock()
-			idle := st.fetching == nil && now.After(st.until)
-			st.mu.Unlock()
-			if idle {
-				delete(l.keys, k)
-			}
-		}
-	}
+	sweepSome(l.keys, sweepPerCall, func(st *leasedKey) bool {
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		return st.fetching == nil && now.After(st.until)
+	})
 	st := l.keys[key]
 	if st == nil {
 		st = &leasedKey{}

@@ -15,7 +15,6 @@ type Local struct {
 	cfg   Config
 	mu    sync.Mutex
 	state map[string]*localState
-	calls int
 }
 
 type localState struct {
@@ -57,18 +56,10 @@ func (l *Local) Allow(_ context.Context, key string, opts *AllowOpts) (Result, e
 	return makeResult(lim.capacity(l.cfg.Algorithm), r[0] == 1, r[1], r[2], r[3]), nil
 }
 
-// sweep drops expired state every 1024 calls, so memory stays bounded by
-// the keys seen recently.
+// sweep drops some expired state on every call (sweepSome), so memory
+// stays bounded by the keys seen recently.
 func (l *Local) sweep(now float64) {
-	l.calls++
-	if l.calls%1024 != 0 {
-		return
-	}
-	for k, st := range l.state {
-		if st.expires < now {
-			delete(l.state, k)
-		}
-	}
+	sweepSome(l.state, sweepPerCall, func(st *localState) bool { return st.expires < now })
 }
 
 // step mirrors the Lua scripts in scripts.go line by line.
