@@ -404,6 +404,14 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 	stored := p.storedKey(key)
 	path := stored
 	name := updateMsgName(stored, isElem)
+	if isElem {
+		// A Map's value is named after the map's schema path: m.$*.
+		if i := strings.LastIndexByte(key, '.'); i > 0 {
+			if mp, _, _ := s.resolve(key[:i]); mp != nil && mp.Type == TypeMap {
+				name += ".$*"
+			}
+		}
+	}
 	ve.update = true
 	switch op {
 	case "$set", "$setOnInsert", "$min", "$max":
@@ -411,7 +419,9 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 		if _, failed := ve.Errors[path]; failed {
 			return nil
 		}
-		if uc.validate {
+		// A whole Map is validated as a path (required), not value by value:
+		// Mongoose's update validators do not reach into it.
+		if uc.validate && !(p.Type == TypeMap && c != nil) {
 			if err := p.validate(ctx, deref(reflect.ValueOf(c)), path, name, ve); err != nil {
 				return err
 			}
@@ -450,7 +460,7 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 		}
 		add(op, bson.E{Key: stored, Value: c})
 	case "$push", "$addToSet":
-		if p.Type != TypeArray || p.Elem == nil || isElem {
+		if p.Type != TypeArray || p.Elem == nil { // also a Map's value or an array's element that is an array
 			ve.add(castFailure{path: path, msgPath: path, kind: "Array", shown: val, model: ve.Model}.err())
 			return nil
 		}

@@ -390,6 +390,23 @@ const cases = [
   { name: 'update $set subdocument with a missing required field', schema: profile, update: { $set: { address: { zip: '1' } } } },
   { name: 'update $set trims before maxlength', schema: profile, update: { $set: { name: '  abcde  ' } } },
 
+  // maps, arrays and subdocuments: more shapes
+  { name: 'map values with enum and a bad key value', schema: { m: { type: 'Map', of: { type: 'String', enum: ['a', 'b'] } } }, input: { m: { x: 'a', y: 'c' } } },
+  { name: 'map of arrays of numbers', schema: { m: { type: 'Map', of: { type: 'Array', of: { type: 'Number' } } } }, input: { m: { x: ['1', 2], y: '3' } } },
+  { name: 'map from an array', schema: { m: { type: 'Map', of: { type: 'Number' } } }, input: { m: [1, 2] } },
+  { name: 'array of subdocuments with defaults and trims', schema: { items: { type: 'Array', of: { type: 'Subdoc', schema: { s: { type: 'String', trim: true, default: 'd' }, n: { type: 'Number', default: 1 } } } } }, input: { items: [{ s: ' a ' }, { n: '2' }] } },
+  { name: 'subdocument array element with a nested subdocument', schema: { items: { type: 'Array', of: { type: 'Subdoc', schema: { dim: { type: 'Subdoc', schema: { w: { type: 'Number', min: 1 } } } } } } }, input: { items: [{ dim: { w: 0 } }, { dim: { w: 'x' } }] } },
+  { name: 'subdocument given an array', schema: { s: { type: 'Subdoc', schema: { k: { type: 'String' } } } }, input: { s: [{ k: 'a' }] } },
+  { name: 'array of numbers given an object', schema: { ns: { type: 'Array', of: { type: 'Number' } } }, input: { ns: { a: 1 } } },
+  { name: 'strict false inside subdocuments', schema: { s: { type: 'Subdoc', schema: { k: { type: 'String' } } } }, strict: false, input: { s: { k: 'a', extra: 1 }, top: true } },
+  { name: 'enum and match on the same path', schema: { s: { type: 'String', enum: ['abc', 'x'], match: '^a' } }, input: { s: 'x' } },
+  { name: 'maxlength on a subdocument string and min on array numbers', schema: { s: { type: 'Subdoc', schema: { t: { type: 'String', maxlength: 1 } } }, ns: { type: 'Array', of: { type: 'Number', min: 0, max: 9 } } }, input: { s: { t: 'ab' }, ns: [-1, 5, 10] } },
+  { name: 'update $set map value in subdocument', schema: { s: { type: 'Subdoc', schema: { m: { type: 'Map', of: { type: 'Number', min: 0 } } } } }, update: { $set: { 's.m.k': -1 } } },
+  { name: 'update $set top-level map value below min', schema: { m: { type: 'Map', of: { type: 'Number', min: 0 } } }, update: { $set: { 'm.k': -1 } } },
+  { name: 'update $set whole map', schema: { m: { type: 'Map', of: { type: 'Number', min: 0 } } }, update: { $set: { m: { a: '1', b: -2 } } } },
+  { name: 'update $push onto a map value array', schema: { m: { type: 'Map', of: { type: 'Array', of: { type: 'Number' } } } }, update: { $push: { 'm.k': '4' } } },
+  { name: 'update $set nested subdocument in array element', schema: { items: { type: 'Array', of: { type: 'Subdoc', schema: { dim: { type: 'Subdoc', schema: { w: { type: 'Number', min: 1 } } } } } } }, update: { $set: { 'items.0.dim.w': '0' } } },
+
   // many errors at once
   { name: 'every failure reported at once', schema: order, input: { customer: 'bad', items: [{ qty: 0 }], nums: ['x'], placedAt: 'never', paid: 'maybe', note: 'a' } },
 ];
