@@ -3,6 +3,7 @@ package migrate
 import (
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"reflect"
 	"regexp"
 	"sort"
@@ -636,8 +637,10 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 			}
 			continue
 		}
+		// Prisma's order for one column: nullability, default, then type.
+		setType := ""
 		if o.Type != c.Type && canonType(o.Type) != canonType(c.Type) {
-			clauses = append(clauses, col+" SET DATA TYPE "+c.Type)
+			setType = col + " SET DATA TYPE " + c.Type
 			if !widening(canonType(o.Type), canonType(c.Type)) {
 				destructive = true
 				warnings = append(warnings, fmt.Sprintf("You are about to alter the column `%s` on the `%s` table. The data in that column could be lost. The data in that column will be cast from `%s` to `%s`.", c.Name, t.Name, o.Type, c.Type))
@@ -675,6 +678,9 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 			} else {
 				clauses = append(clauses, col+" SET DEFAULT "+c.Default)
 			}
+		}
+		if setType != "" {
+			clauses = append(clauses, setType)
 		}
 	}
 	if pkChanged && t.PrimaryKey != nil {
@@ -871,6 +877,12 @@ func sameDefault(o, n *Column) bool {
 	a, b := normDefault(o.Default), normDefault(n.Default)
 	if a == b {
 		return true
+	}
+	if x, ok := new(big.Rat).SetString(a); ok {
+		// 1.5 and 1.50, 1 and 1.0: Prisma compares numbers by value.
+		if y, ok := new(big.Rat).SetString(b); ok {
+			return x.Cmp(y) == 0
+		}
 	}
 	if dateTimeType(n.Type) && (strings.HasPrefix(a, "'") || strings.HasPrefix(b, "'")) {
 		// Prisma does not compare a DateTime literal default with another
