@@ -540,13 +540,38 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 	}
 	// Indexes: one of the same shape under another name is renamed, as
 	// Prisma does, unless the old table has several of that shape.
+	// An index on a column that is dropped and added again goes with the
+	// column and is created again, with no DROP INDEX (as Prisma).
+	recreated := map[string]bool{}
+	for _, c := range t.Columns {
+		if o := old.Column(c.Name); o != nil && o.Type != c.Type && !castable(o.Type, c.Type) &&
+			!(unsupportedType(o.Type) && unsupportedType(c.Type)) {
+			recreated[c.Name] = true
+		}
+	}
+	onRecreated := func(ix *Index) bool {
+		for _, c := range ix.Columns {
+			if recreated[c.Name] {
+				return true
+			}
+		}
+		return false
+	}
 	renamed := indexRenames(old, t)
+	for ix := range renamed {
+		if onRecreated(ix) {
+			delete(renamed, ix)
+		}
+	}
 	for _, ix := range createIndexOrder(old.Indexes) {
 		var match *Index
 		for _, n := range t.Indexes {
 			if n.Name == ix.Name {
 				match = n
 			}
+		}
+		if onRecreated(ix) {
+			continue
 		}
 		if renamed[ix] == nil && (match == nil || !sameIndex(ix, match)) {
 			d.add(Step{Kind: DropIndex, Object: name, SQL: dropIndexSQL(old, ix), Table: t})
@@ -563,7 +588,7 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 				match = o
 			}
 		}
-		if !isRenamed[ix] && (match == nil || !sameIndex(ix, match)) {
+		if !isRenamed[ix] && (match == nil || !sameIndex(ix, match) || onRecreated(ix)) {
 			s := Step{Kind: CreateIndex, Object: name, SQL: createIndexSQL(t, ix), Table: t}
 			if ix.Unique {
 				s.Warnings = []string{fmt.Sprintf("A unique constraint covering the columns `[%s]` on the table `%s` will be added. If there are existing duplicate values, this will fail.",
