@@ -407,6 +407,18 @@ const cases = [
   { name: 'update $push onto a map value array', schema: { m: { type: 'Map', of: { type: 'Array', of: { type: 'Number' } } } }, update: { $push: { 'm.k': '4' } } },
   { name: 'update $set nested subdocument in array element', schema: { items: { type: 'Array', of: { type: 'Subdoc', schema: { dim: { type: 'Subdoc', schema: { w: { type: 'Number', min: 1 } } } } } } }, update: { $set: { 'items.0.dim.w': '0' } } },
 
+  // templates and kinds on more validators
+  { name: 'minlength and maxlength templated with VALUE', schema: { s: { type: 'String', minlength: { value: 4, message: '{VALUE} too short for {PATH} ({MINLENGTH})' } } }, input: { s: 'ab' } },
+  { name: 'match templated with REGEXP-free message', schema: { s: { type: 'String', match: { value: '^x', message: '{PATH} bad: {VALUE}' } } }, input: { s: 'y' } },
+  { name: 'required custom message with PATH', schema: { s: { type: 'String', required: '{PATH} is needed' } }, input: {} },
+  { name: 'enum message with values array', schema: { s: { type: 'String', enum: { values: ['a', 'b'], message: 'pick {VALUE}' } } }, input: { s: 'c' } },
+  { name: 'max Date default message', schema: { d: { type: 'Date', max: { $date: '2020-01-01T00:00:00.000Z' } } }, input: { d: '2020-01-01T00:00:00.001Z' } },
+  { name: 'min Number with negative zero and decimals', schema: { n: { type: 'Number', min: 0.1 } }, input: { n: '0.09' } },
+  { name: 'cast error inside a map inside an array subdocument', schema: { items: { type: 'Array', of: { type: 'Subdoc', schema: { m: { type: 'Map', of: { type: 'Date' } } } } } }, input: { items: [{ m: { a: 'never' } }] } },
+  { name: 'update $set array element subdocument whole', schema: profile, update: { $set: { 'items.1': { qty: '0' } } } },
+  { name: 'update $set with alias-free unknown nested path', schema: profile, update: { $set: { 'address.planet': 'x', 'address.city': 'P' } } },
+  { name: 'update $min on a string path casts', schema: profile, update: { $min: { name: 5 } } },
+
   // many errors at once
   { name: 'every failure reported at once', schema: order, input: { customer: 'bad', items: [{ qty: 0 }], nums: ['x'], placedAt: 'never', paid: 'maybe', note: 'a' } },
 ];
