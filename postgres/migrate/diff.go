@@ -140,6 +140,15 @@ func Diff(from, to *Database) *Plan {
 		}
 	}
 	d.renameHints(from, to)
+	// Prisma sorts index creations by the table they had before: those of
+	// new tables (none before) come first.
+	created := map[*Table]bool{}
+	for _, st := range d.steps[CreateTable] {
+		created[st.Table] = true
+	}
+	sort.SliceStable(d.steps[CreateIndex], func(i, j int) bool {
+		return created[d.steps[CreateIndex][i].Table] && !created[d.steps[CreateIndex][j].Table]
+	})
 	p := &Plan{}
 	for _, k := range stepOrder {
 		p.Steps = append(p.Steps, d.steps[k]...)
