@@ -21,7 +21,9 @@ const (
 
 // Defaults used when the environment variables are unset.
 const (
-	DefaultPostgresURL = "postgres://postgres@127.0.0.1:5432/postgres"
+	// DefaultPostgresURL turns TLS off: on loopback it only costs (a
+	// handshake per new connection, encryption of every message).
+	DefaultPostgresURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 	DefaultRedisAddr   = "127.0.0.1:6379"
 )
 

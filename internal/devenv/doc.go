@@ -3,7 +3,8 @@
 //
 // Resolution, per store:
 //
-//   - PostgreSQL: POLYSTORE_PG_URL, else postgres://postgres@127.0.0.1:5432/postgres;
+//   - PostgreSQL: POLYSTORE_PG_URL, else postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
+//     (no TLS on loopback);
 //     if nothing answers and Debian's PostgreSQL binaries are installed (and
 //     starting is allowed), a private cluster in a temporary directory on a
 //     free port, stopped on Close.

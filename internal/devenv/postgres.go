@@ -158,7 +158,7 @@ func startPostmaster(ctx context.Context, bin, dir string, cred *syscall.Credent
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	url := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres", port)
+	url := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
 	var once sync.Once
 	stop := func(context.Context) error {
 		once.Do(func() {
