@@ -187,6 +187,21 @@ type badInput struct {
 	code, field, msg string
 }
 
+// jsonField is the JSON name of an UnmarshalTypeError's field: encoding/json
+// puts the Go names of embedded structs in the path (a StreamOrder's
+// "OrderRequest.accountId"), which the API's JSON names (lower camel case)
+// never are.
+func jsonField(path string) string {
+	parts := strings.Split(path, ".")
+	kept := parts[:0]
+	for _, p := range parts {
+		if p != "" && (p[0] < 'A' || p[0] > 'Z') {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, ".")
+}
+
 // decodeStrict reads one JSON object from r into v: unknown fields, wrong
 // types and trailing data are refused, naming the field.
 func decodeStrict(r io.Reader, v any) *badInput {
@@ -205,7 +220,8 @@ func decodeStrict(r io.Reader, v any) *badInput {
 	case errors.As(err, &mbe):
 		return &badInput{http.StatusRequestEntityTooLarge, "body_too_large", "", "the body exceeds " + strconv.Itoa(maxBody) + " bytes"}
 	case errors.As(err, &te):
-		return &badInput{http.StatusBadRequest, "bad_field", te.Field, te.Field + " must be a JSON " + te.Type.String()}
+		field := jsonField(te.Field)
+		return &badInput{http.StatusBadRequest, "bad_field", field, field + " must be a JSON " + te.Type.String()}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return &badInput{http.StatusBadRequest, "unknown_field", field, "unknown field " + strconv.Quote(field)}

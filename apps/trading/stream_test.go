@@ -147,3 +147,20 @@ func FuzzStreamDecoder(f *testing.F) {
 		require.Equal(t, so, again)
 	})
 }
+
+// A wrong type is refused naming the field as the client wrote it, not the
+// Go path of the embedded OrderRequest ("OrderRequest.accountId").
+func TestDecodeStreamOrderNamesTheJSONField(t *testing.T) {
+	for msg, field := range map[string]string{
+		`{"clientOrderId":"a","accountId":"1"}`:               "accountId",
+		`{"clientOrderId":"a","accountId":1,"price":20000}`:   "price",
+		`{"clientOrderId":"a","accountId":1,"quantity":true}`: "quantity",
+		`{"clientOrderId":7}`:                                 "clientOrderId",
+	} {
+		_, err := DecodeStreamOrder([]byte(msg))
+		require.NotNil(t, err, msg)
+		require.Equal(t, "bad_field", err.Code, msg)
+		require.Equal(t, field, err.Field, msg)
+		require.True(t, strings.HasPrefix(err.Message, field+" must be"), err.Message)
+	}
+}
