@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -63,6 +64,12 @@ type App struct {
 	wake    chan struct{}
 
 	saleRunning atomic.Bool
+	// catalogSeen holds the ids of products read from the catalog (see
+	// scriptLimit); limitArgs and limitCapacity are the user limit's
+	// script arguments (rate, period µs, burst) and its capacity.
+	catalogSeen   sync.Map
+	limitArgs     [3]string
+	limitCapacity int64
 
 	mu       sync.RWMutex
 	products map[string]Product
@@ -89,6 +96,14 @@ func NewApp(client rueidis.Client, cfg AppConfig) (*App, error) {
 		cfg.SaleCatalogTTL = 30 * time.Second
 	}
 	a := &App{Shop: newShop(client, cfg.Config), limiter: lim, products: map[string]Product{}, acfg: cfg, wake: make(chan struct{}, 1)}
+	// The limiter's own arguments for GCRA (see ratelimit.New): a burst
+	// of 0 means the rate.
+	a.limitCapacity = cfg.UserLimit.Burst
+	if a.limitCapacity == 0 {
+		a.limitCapacity = cfg.UserLimit.Rate
+	}
+	a.limitArgs = [3]string{strconv.FormatInt(cfg.UserLimit.Rate, 10), strconv.FormatInt(cfg.UserLimit.Period.Microseconds(), 10),
+		strconv.FormatInt(a.limitCapacity, 10)}
 	if cfg.PG != nil {
 		if a.store, err = NewStore(cfg.PG); err != nil {
 			return nil, err
@@ -256,11 +271,16 @@ func (a *App) allow(w http.ResponseWriter, r *http.Request, user string) bool {
 	}
 	ratelimit.SetHeaders(w.Header(), res)
 	if !res.Allowed {
-		writeError(w, &Error{Status: http.StatusTooManyRequests, Code: CodeRateLimited,
-			Message: "too many requests for this user", RetryAfter: int(max(1, (res.RetryAfter+time.Second-1)/time.Second))})
+		writeError(w, rateLimitedError(res))
 		return false
 	}
 	return true
+}
+
+// rateLimitedError is the 429 answer to a request the limit refused.
+func rateLimitedError(res ratelimit.Result) *Error {
+	return &Error{Status: http.StatusTooManyRequests, Code: CodeRateLimited,
+		Message: "too many requests for this user", RetryAfter: int(max(1, (res.RetryAfter+time.Second-1)/time.Second))}
 }
 
 func (a *App) withAvailability(ctx context.Context, p Product) (Product, error) {
@@ -318,12 +338,35 @@ type reserveBody struct {
 	Quantity  int    `json:"quantity"`
 }
 
+// scriptLimit returns the caller's rate limit for the reservation script
+// to check in its own round trip (reserveLimitedScript), or nil when the
+// limit must be checked first, on its own: on Redis Cluster (the limit's
+// key is in another slot) and for a product this process has not read
+// from the catalog yet. The latter keeps the limit in front of the
+// catalog's loader: requests for made-up product ids are limited before
+// they can reach PostgreSQL, as they were before the limit moved into the
+// script.
+func (a *App) scriptLimit(user, productID string) *userLimit {
+	if a.redis.Mode() == rueidis.ClientModeCluster {
+		return nil
+	}
+	if a.store != nil {
+		if _, ok := a.catalogSeen.Load(productID); !ok {
+			return nil
+		}
+	}
+	return &userLimit{key: a.limiter.Key("user:" + user), args: &a.limitArgs, capacity: a.limitCapacity}
+}
+
 // postReservation answers POST /reservations. The body is checked first
 // (bad input writes nothing, not even the rate limit's count); a sold-out
 // answer from L1 (Config.SoldOutL1) comes next, before the rate limit: it
 // changes nothing and costs one EXISTS, less than the limit's own script,
 // so a sale's flood of late buyers costs Redis one command each. Every
-// other request passes the caller's rate limit before the reservation.
+// other request passes the caller's rate limit before the reservation: on
+// one server, for a product already read from the catalog, inside the
+// reservation's script (one round trip; see scriptLimit), else with the
+// limit's own script first.
 func (a *App) postReservation(w http.ResponseWriter, r *http.Request) {
 	user, err := userOf(r)
 	if err != nil {
@@ -344,15 +387,25 @@ func (a *App) postReservation(w http.ResponseWriter, r *http.Request) {
 		writeError(w, soldOutError(left, req.Quantity))
 		return
 	}
-	if !a.allow(w, r, user) {
+	lim := a.scriptLimit(user, req.ProductID)
+	if lim == nil && !a.allow(w, r, user) {
 		return
 	}
 	p, err := a.Product(r.Context(), req.ProductID)
 	if err != nil {
+		if lim != nil && !a.allow(w, r, user) {
+			return
+		}
 		writeError(w, err)
 		return
 	}
-	res, err := a.reserve(r.Context(), req, p.Price, false)
+	if lim == nil {
+		a.catalogSeen.Store(req.ProductID, struct{}{})
+	}
+	res, rl, err := a.reserve(r.Context(), req, p.Price, false, lim)
+	if rl.Limit != 0 {
+		ratelimit.SetHeaders(w.Header(), rl)
+	}
 	if err != nil {
 		writeError(w, err)
 		return

@@ -27,7 +27,10 @@ import "github.com/redis/rueidis"
 // comes from the idempotency key. Only a reservation is stored under the
 // key (and claims it): a sold-out or unknown answer changes nothing, so a
 // retry is answered from the stock of its time.
-var reserveScript = rueidis.NewLuaScript(`
+var reserveScript = rueidis.NewLuaScript(reserveLua)
+
+// reserveLua is the body of reserveScript and of reserveLimitedScript.
+const reserveLua = `
 if KEYS[6] then
   local c = redis.call('GET', KEYS[6])
   if c and c ~= ARGV[5] then return {'conflict', '', '0', '0', '1'} end
@@ -61,6 +64,50 @@ local left = tostring(stock - qty)
 redis.call('SET', KEYS[4], ARGV[5] .. '|reserved|' .. ARGV[2] .. '|' .. exp .. '|' .. left, 'PX', ARGV[6])
 if KEYS[6] then redis.call('SET', KEYS[6], ARGV[5], 'PX', ARGV[6]) end
 return {'reserved', ARGV[2], tostring(exp), left, '0'}
+`
+
+// reserveLimitedScript is reserveScript behind the caller's rate limit, in
+// the same round trip (single server only: the limit's key is in a slot of
+// its own): it spends one request of the user's GCRA limit exactly as
+// redis/ratelimit's Limiter (GCRA, the server's clock) does on the same
+// key, so the limit stays one across both paths and processes
+// (TestReserveLimitedSharesTheLimit), and reserves only when the limit
+// allowed the request.
+//
+//	KEYS[1..6], ARGV[1..7] as reserveScript (KEYS[6] required)
+//	KEYS[7] the limiter's key (Limiter.Key: its TAT in microseconds)
+//	ARGV[8] limit: requests per period, ARGV[9] period in microseconds,
+//	ARGV[10] burst (the GCRA tolerance)
+//
+// Returns reserveScript's five fields and two more: the limit's remaining
+// requests and its reset (microseconds). When the limit says no, the
+// status is rate_limited, the third field the retry-after in microseconds
+// (-1: never) and nothing else is read or written.
+var reserveLimitedScript = rueidis.NewLuaScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local emission = tonumber(ARGV[9]) / tonumber(ARGV[8])
+local increment = emission
+local tolerance = emission * tonumber(ARGV[10])
+local tat = tonumber(redis.call('GET', KEYS[7])) or now
+if tat < now then tat = now end
+local allow_at = tat + increment - tolerance
+local diff = now - allow_at
+if diff < -1e-3 then
+  local retry = math.ceil(-diff)
+  if increment > tolerance then retry = -1 end
+  return {'rate_limited', '', tostring(retry), '0', '0',
+    tostring(math.max(0, math.floor((now - (tat - tolerance)) / emission + 1e-9))), tostring(math.ceil(tat - now))}
+end
+local new_tat = tat + increment
+redis.call('SET', KEYS[7], new_tat, 'PX', math.floor((new_tat - now) / 1000) + 1)
+local function reserve()
+` + reserveLua + `
+end
+local r = reserve()
+r[6] = tostring(math.max(0, math.floor(diff / emission + 1e-9)))
+r[7] = tostring(math.ceil(new_tat - now))
+return r
 `)
 
 // confirmScript turns a live reservation into a sale: held -> sold, and

@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/redis/rueidis"
+
+	"github.com/polystore/polystore/redis/ratelimit"
 )
 
 // Limits on user input.
@@ -154,21 +157,35 @@ func payload(r ReserveRequest) string {
 // it is still short and the key was never used, answer sold out without
 // running the script.
 func (s *Shop) Reserve(ctx context.Context, req ReserveRequest, unitPrice string) (*Reservation, error) {
-	return s.reserve(ctx, req, unitPrice, s.cfg.SoldOutL1)
+	res, _, err := s.reserve(ctx, req, unitPrice, s.cfg.SoldOutL1, nil)
+	return res, err
+}
+
+// userLimit is a caller's rate limit checked by the reservation script
+// itself (reserveLimitedScript): the limiter's key and its arguments.
+type userLimit struct {
+	key      string
+	args     *[3]string // limit, period µs, burst
+	capacity int64
 }
 
 // reserve is Reserve; l1 asks for the sold-out check from L1 (the HTTP
-// handler makes it itself, before the rate limit).
-func (s *Shop) reserve(ctx context.Context, req ReserveRequest, unitPrice string, l1 bool) (*Reservation, error) {
+// handler makes it itself, before the rate limit). With lim (single server
+// only) the script spends one of the caller's requests first, in the same
+// round trip, and reserves only if the limit allows it: the result is the
+// limit's answer, and a request it refuses is a *Error of code
+// rate_limited.
+func (s *Shop) reserve(ctx context.Context, req ReserveRequest, unitPrice string, l1 bool, lim *userLimit) (*Reservation, ratelimit.Result, error) {
+	var rl ratelimit.Result
 	if err := req.Validate(); err != nil {
-		return nil, err
+		return nil, rl, err
 	}
 	pl := payload(req)
 	claim := s.claimKey(req.UserID, req.IdempotencyKey)
 	k := s.keys(req.ProductID)
 	if l1 {
 		if left, ok := s.soldOutL1(ctx, k, req.Quantity, claim); ok {
-			return nil, soldOutError(left, req.Quantity)
+			return nil, rl, soldOutError(left, req.Quantity)
 		}
 	}
 	id := newID()
@@ -177,42 +194,61 @@ func (s *Shop) reserve(ctx context.Context, req ReserveRequest, unitPrice string
 		prev, err := s.redis.Do(ctx, s.redis.B().Set().Key(claim).Value(pl).Nx().Get().
 			PxMilliseconds(s.cfg.IdempotencyTTL.Milliseconds()).Build()).ToString()
 		if err != nil && !rueidis.IsRedisNil(err) {
-			return nil, storeError("reserve", err)
+			return nil, rl, storeError("reserve", err)
 		}
 		if err == nil && prev != pl {
-			return nil, conflictError()
+			return nil, rl, conflictError()
 		}
 	} else {
 		keys = append(keys, claim)
 	}
-	out, err := reserveScript.Exec(ctx, s.redis, keys,
-		[]string{strconv.Itoa(req.Quantity), id, req.UserID, s.reservationTTL, pl, s.idempotencyTTL, unitPrice},
-	).ToArray()
-	if err != nil {
-		return nil, storeError("reserve", err)
+	args := []string{strconv.Itoa(req.Quantity), id, req.UserID, s.reservationTTL, pl, s.idempotencyTTL, unitPrice}
+	script, n := reserveScript, 5
+	if lim != nil {
+		keys = append(keys, lim.key)
+		args = append(args, lim.args[:]...)
+		script, n = reserveLimitedScript, 7
 	}
-	f, err := fields(out, 5)
+	out, err := script.Exec(ctx, s.redis, keys, args).ToArray()
 	if err != nil {
-		return nil, storeError("reserve", err)
+		return nil, rl, storeError("reserve", err)
+	}
+	f, err := fields(out, n)
+	if err != nil {
+		return nil, rl, storeError("reserve", err)
 	}
 	exp, _ := strconv.ParseInt(f[2], 10, 64)
 	remaining, _ := strconv.ParseInt(f[3], 10, 64)
 	replay := f[4] == "1"
+	if lim != nil {
+		left, _ := strconv.ParseInt(f[5], 10, 64)
+		reset, _ := strconv.ParseInt(f[6], 10, 64)
+		rl = ratelimit.Result{Allowed: f[0] != "rate_limited", Limit: lim.capacity, Remaining: max(left, 0),
+			Reset: time.Duration(max(reset, 0)) * time.Microsecond}
+	}
 	switch f[0] {
 	case "reserved":
 		return &Reservation{ID: f[1], UserID: req.UserID, ProductID: req.ProductID, Quantity: req.Quantity,
-			ExpiresAt: time.UnixMilli(exp).UTC(), Remaining: remaining, Replayed: replay}, nil
+			ExpiresAt: time.UnixMilli(exp).UTC(), Remaining: remaining, Replayed: replay}, rl, nil
 	case "sold_out":
 		if s.cfg.SoldOutL1 {
 			s.soldOut.Store(req.ProductID, struct{}{})
 		}
-		return nil, soldOutError(remaining, req.Quantity)
+		return nil, rl, soldOutError(remaining, req.Quantity)
 	case "unknown":
-		return nil, &Error{Status: http.StatusBadRequest, Code: CodeUnknownProduct, Field: "productId", Message: "no sale for this product"}
+		return nil, rl, &Error{Status: http.StatusBadRequest, Code: CodeUnknownProduct, Field: "productId", Message: "no sale for this product"}
 	case "conflict":
-		return nil, conflictError()
+		return nil, rl, conflictError()
+	case "rate_limited":
+		if lim != nil {
+			rl.RetryAfter = time.Duration(math.MaxInt64) // the cost never fits
+			if exp >= 0 {
+				rl.RetryAfter = time.Duration(exp) * time.Microsecond
+			}
+			return nil, rl, rateLimitedError(rl)
+		}
 	}
-	return nil, storeError("reserve", fmt.Errorf("unexpected script answer %q", f[0]))
+	return nil, rl, storeError("reserve", fmt.Errorf("unexpected script answer %q", f[0]))
 }
 
 // soldOutEarly is soldOutL1 for a request not yet checked: it costs a map

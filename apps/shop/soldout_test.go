@@ -162,3 +162,98 @@ func TestSoldOutL1BeforeRateLimit(t *testing.T) {
 	require.Equal(t, before, c.scripts.Load(), "no script for sold-out answers from L1, not even the rate limit's")
 	require.Equal(t, http.StatusTooManyRequests, post("k1").Code, "a replay may sell: it passes the limit, which is spent")
 }
+
+// On one server a reservation checks the caller's rate limit in its own
+// script (one round trip): the limit is the one redis/ratelimit's Limiter
+// keeps on the same key. Two users, one through POST /reservations and
+// one through the Limiter, get the same answers and headers step by step;
+// requests through both paths spend one limit; a refused reservation
+// writes nothing; a product not read from the catalog yet takes the
+// limit's own script first.
+func TestReserveLimitedSharesTheLimit(t *testing.T) {
+	ctx := context.Background()
+	ns := devenv.Redis(t)
+	c := &countingClient{Client: ns.Client}
+	limit := ratelimit.Limit{Rate: 3, Period: time.Hour, Burst: 3}
+	a, err := shop.NewApp(c, shop.AppConfig{Config: shop.Config{Prefix: ns.Prefix, ReservationTTL: time.Minute}, UserLimit: limit})
+	require.NoError(t, err)
+	lim, err := ratelimit.New(ns.Client, ratelimit.Config{Algorithm: ratelimit.GCRA, Limit: limit, Prefix: ns.Prefix + "rl:"})
+	require.NoError(t, err)
+	require.NoError(t, a.AddProduct(ctx, shop.Product{ID: "sku", Name: "x", Price: "1.00"}, 100))
+	h := a.Handler()
+	post := func(user, key string) *httptest.ResponseRecorder {
+		return do(h, http.MethodPost, "/reservations", `{"productId":"sku","quantity":1}`,
+			map[string]string{shop.HeaderUser: user, shop.HeaderIdempotency: key})
+	}
+	for i := range 5 {
+		before := c.scripts.Load()
+		w := post("a", "k"+strconv.Itoa(i))
+		require.Equal(t, before+1, c.scripts.Load(), "one script: the limit and the reservation together")
+		res, err := lim.Allow(ctx, "user:b", nil)
+		require.NoError(t, err)
+		want := httptest.NewRecorder()
+		ratelimit.SetHeaders(want.Header(), res)
+		for _, name := range []string{"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"} {
+			require.Equal(t, want.Header().Get(name), w.Header().Get(name), "step %d: header %s", i, name)
+		}
+		if res.Allowed {
+			require.Equal(t, http.StatusCreated, w.Code, w.Body.String())
+		} else {
+			require.Equal(t, http.StatusTooManyRequests, w.Code, w.Body.String())
+			require.Contains(t, w.Body.String(), `"code":"rate_limited"`)
+		}
+	}
+	cnt, err := a.Counts(ctx, "sku")
+	require.NoError(t, err)
+	require.Equal(t, shop.Counts{Initial: 100, Stock: 97, Held: 3}, cnt, "refused reservations write nothing")
+
+	// One limit across both paths: two requests through the Limiter leave
+	// one for a reservation.
+	for range 2 {
+		res, err := lim.Allow(ctx, "user:c", nil)
+		require.NoError(t, err)
+		require.True(t, res.Allowed)
+	}
+	require.Equal(t, http.StatusCreated, post("c", "c1").Code)
+	res, err := lim.Allow(ctx, "user:c", nil)
+	require.NoError(t, err)
+	require.False(t, res.Allowed, "the reservation spent the last request of the Limiter's key")
+	require.Equal(t, http.StatusTooManyRequests, post("c", "c2").Code)
+}
+
+// With the catalog in PostgreSQL the limit stays in front of the catalog's
+// loader: a product this process has not read yet (or an unknown one)
+// takes the limit's own script first, and a refused caller reaches neither
+// the catalog nor the reservation; once the product was read, the limit is
+// part of the reservation's script.
+func TestReserveLimitBeforeCatalogLoad(t *testing.T) {
+	ctx := context.Background()
+	ns := devenv.Redis(t)
+	c := &countingClient{Client: ns.Client}
+	a, err := shop.NewApp(c, shop.AppConfig{Config: shop.Config{Prefix: ns.Prefix, ReservationTTL: time.Minute},
+		PG: devenv.Postgres(t), UserLimit: ratelimit.Limit{Rate: 3, Period: time.Hour, Burst: 3}})
+	require.NoError(t, err)
+	require.NoError(t, a.Prepare(ctx))
+	require.NoError(t, a.AddProduct(ctx, shop.Product{ID: "lim-p", Name: "x", Price: "9.99"}, 10))
+	h := a.Handler()
+	post := func(product, key string) *httptest.ResponseRecorder {
+		return do(h, http.MethodPost, "/reservations", `{"productId":"`+product+`","quantity":1}`,
+			map[string]string{shop.HeaderUser: "u1", shop.HeaderIdempotency: key})
+	}
+	scripts := func(f func()) int64 {
+		before := c.scripts.Load()
+		f()
+		return c.scripts.Load() - before
+	}
+	require.Equal(t, http.StatusCreated, post("lim-p", "k1").Code) // the limit's script, the catalog's, the reservation's
+	require.Equal(t, int64(1), scripts(func() { require.Equal(t, http.StatusCreated, post("lim-p", "k2").Code) }),
+		"product read before: one script")
+	w := post("no-such-product", "k3") // spends the limit, as any request
+	require.Equal(t, http.StatusBadRequest, w.Code, w.Body.String())
+	require.Contains(t, w.Body.String(), `"code":"unknown_product"`)
+	require.Equal(t, http.StatusTooManyRequests, post("other-p", "k4").Code, "the limit (3) is spent before the catalog is read")
+	require.Equal(t, http.StatusTooManyRequests, post("lim-p", "k5").Code)
+	cnt, err := a.Counts(ctx, "lim-p")
+	require.NoError(t, err)
+	require.Equal(t, shop.Counts{Initial: 10, Stock: 8, Held: 2}, cnt)
+}
