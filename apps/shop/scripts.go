@@ -1,6 +1,10 @@
 package shop
 
-import "github.com/redis/rueidis"
+import (
+	"github.com/redis/rueidis"
+
+	"github.com/polystore/polystore/redis/ratelimit"
+)
 
 // Every key of a product shares the hash tag {<productID>}, so each script
 // below touches one cluster slot and runs unchanged on Redis Cluster.
@@ -86,27 +90,17 @@ return {'reserved', ARGV[2], tostring(exp), left, '0'}
 var reserveLimitedScript = rueidis.NewLuaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local emission = tonumber(ARGV[9]) / tonumber(ARGV[8])
-local increment = emission
-local tolerance = emission * tonumber(ARGV[10])
-local tat = tonumber(redis.call('GET', KEYS[7])) or now
-if tat < now then tat = now end
-local allow_at = tat + increment - tolerance
-local diff = now - allow_at
-if diff < -1e-3 then
-  local retry = math.ceil(-diff)
-  if increment > tolerance then retry = -1 end
-  return {'rate_limited', '', tostring(retry), '0', '0',
-    tostring(math.max(0, math.floor((now - (tat - tolerance)) / emission + 1e-9))), tostring(math.ceil(tat - now))}
+local key, limit, period, burst, cost = KEYS[7], tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), 1
+` + ratelimit.GCRAStep + `
+if not allowed then
+  return {'rate_limited', '', tostring(retry_us), '0', '0', tostring(remaining), tostring(reset_us)}
 end
-local new_tat = tat + increment
-redis.call('SET', KEYS[7], new_tat, 'PX', math.floor((new_tat - now) / 1000) + 1)
 local function reserve()
 ` + reserveLua + `
 end
 local r = reserve()
-r[6] = tostring(math.max(0, math.floor(diff / emission + 1e-9)))
-r[7] = tostring(math.ceil(new_tat - now))
+r[6] = tostring(remaining)
+r[7] = tostring(reset_us)
 return r
 `)
 

@@ -21,6 +21,11 @@
 // process, one round trip per batch instead of per request, never
 // admitting more than the limit (unspent permits die with their window).
 //
+// GCRAStep is the GCRA check as a Lua fragment, for a script that spends
+// a request of a limit and does its own work in one atomic round trip, on
+// the state a Limiter keeps for the same key (apps/shop's reservation
+// script checks the buyer's limit this way).
+//
 // Middleware wraps a net/http handler: it keys requests (KeyByIP,
 // KeyByHeader, or your KeyFunc), sets RateLimit-Limit, RateLimit-Remaining
 // and RateLimit-Reset, and answers 429 with Retry-After. When Redis cannot be

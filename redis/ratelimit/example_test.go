@@ -3,7 +3,10 @@ package ratelimit_test
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
+
+	"github.com/redis/rueidis"
 
 	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/redis/ratelimit"
@@ -92,4 +95,40 @@ func ExampleLeased() {
 	fmt.Println(st.Checks, "checks,", st.RoundTrips, "round trips,", l.Held("tenant:7"), "permits held")
 	// Output:
 	// 120 checks, 3 round trips, 30 permits held
+}
+
+// GCRAStep puts a GCRA limit inside a script of your own: one round trip
+// checks the limit and does the work, on the state a Limiter keeps for
+// the same key. Here each call spends a request and, when allowed,
+// counts a page view.
+func ExampleGCRAStep() {
+	ctx := context.Background()
+	client, prefix, done := devenv.ExampleRedis(ctx)
+	defer done()
+	limit := ratelimit.Limit{Rate: 2, Period: time.Hour, Burst: 2}
+	l, err := ratelimit.New(client, ratelimit.Config{Algorithm: ratelimit.GCRA, Limit: limit, Prefix: prefix})
+	if err != nil {
+		panic(err)
+	}
+	viewScript := rueidis.NewLuaScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local key, limit, period, burst, cost = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), 1
+` + ratelimit.GCRAStep + `
+if not allowed then return {0, remaining} end
+return {redis.call('INCR', KEYS[2]), remaining}
+`)
+	// Keys of one slot (one hash tag) so the script also runs on a cluster.
+	views := prefix + "{user:42}:views"
+	args := []string{"2", strconv.FormatInt(time.Hour.Microseconds(), 10), "2"}
+	for range 2 {
+		out, _ := viewScript.Exec(ctx, client, []string{l.Key("user:42"), views}, args).AsIntSlice()
+		fmt.Println("views", out[0], "remaining", out[1])
+	}
+	res, _ := l.Allow(ctx, "user:42", nil) // the same limit, spent by the script
+	fmt.Println(res.Allowed)
+	// Output:
+	// views 1 remaining 1
+	// views 2 remaining 0
+	// false
 }

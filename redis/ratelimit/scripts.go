@@ -156,20 +156,38 @@ return {1, math.floor(tokens + 1e-9), 0, reset}
 // gcraScript: KEYS[1] holds the theoretical arrival time (TAT) in
 // microseconds. One request costs period/limit; up to burst requests may
 // arrive at once.
-var gcraScript = rueidis.NewLuaScript(preamble + `
+var gcraScript = rueidis.NewLuaScript(preamble + "local key = KEYS[1]\n" + GCRAStep + `
+if allowed then return {1, remaining, 0, reset_us} end
+return {0, remaining, retry_us, reset_us}
+`)
+
+// GCRAStep is the check of a Limiter with Algorithm GCRA as a Lua
+// fragment, for a script that spends a request of a limit and does its
+// own work in the same atomic step and round trip, on the state Limiter
+// keeps (the same key, the same arithmetic). It reads the Lua locals key
+// (the limiter's key, Limiter.Key), now (microseconds), limit, period
+// (microseconds), burst (Limit.Burst, or Limit.Rate when that is 0) and
+// cost, and sets the locals allowed (a boolean), remaining, retry_us (0
+// when allowed, -1 when the cost can never fit) and reset_us: the
+// fields of Result. When allowed it has spent cost; else it wrote
+// nothing. The key is in a slot of its own: on Redis Cluster a script
+// combining it with keys of another slot does not run.
+const GCRAStep = `
 local emission = period / limit
 local increment = emission * cost
 local tolerance = emission * burst
-local tat = tonumber(redis.call('GET', KEYS[1])) or now
+local tat = tonumber(redis.call('GET', key)) or now
 if tat < now then tat = now end
 local allow_at = tat + increment - tolerance
 local diff = now - allow_at
-if diff < -1e-3 then
-  local retry = math.ceil(-diff)
-  if increment > tolerance then retry = -1 end
-  return {0, math.max(0, math.floor((now - (tat - tolerance)) / emission + 1e-9)), retry, math.ceil(tat - now)}
+local allowed, remaining, retry_us, reset_us = diff >= -1e-3, 0, 0, 0
+if allowed then
+  local new_tat = tat + increment
+  redis.call('SET', key, new_tat, 'PX', math.floor((new_tat - now) / 1000) + 1)
+  remaining, reset_us = math.max(0, math.floor(diff / emission + 1e-9)), math.ceil(new_tat - now)
+else
+  retry_us = math.ceil(-diff)
+  if increment > tolerance then retry_us = -1 end
+  remaining, reset_us = math.max(0, math.floor((now - (tat - tolerance)) / emission + 1e-9)), math.ceil(tat - now)
 end
-local new_tat = tat + increment
-redis.call('SET', KEYS[1], new_tat, 'PX', math.floor((new_tat - now) / 1000) + 1)
-return {1, math.max(0, math.floor(diff / emission + 1e-9)), 0, math.ceil(new_tat - now)}
-`)
+`
