@@ -24,6 +24,7 @@ const (
 	PathTrades   = "/trades"   // GET /trades/{symbol}?limit=N
 	PathMarkets  = "/markets"  // GET: the traded markets
 	PathStream   = "/ws"       // WebSocket order stream (see API.Handler)
+	PathIntake   = "/intake"   // GET /intake/{seq}: an order taken in by the stream
 )
 
 // maxBody bounds a request body of the API.
@@ -103,7 +104,9 @@ func NewAPI(store *Store, node *Node) (*API, error) {
 //	GET    /book/{symbol}       ?depth=10 -> Depth
 //	GET    /trades/{symbol}     ?limit=50 -> recent trades, newest first
 //	GET    /markets             -> []Market
-//	GET    /ws                  WebSocket order stream: StreamOrder messages in, StreamAck out
+//	GET    /orders?accountId=N&clientOrderId=X -> IntakeView of the stream's latest order with that id
+//	GET    /intake/{seq}        -> IntakeView: accepted, placed (orderId) or rejected (error)
+//	GET    /ws                  WebSocket order stream: StreamOrder messages in, StreamAck out (?ack=placed: answered once reserved)
 //
 // Errors are APIError bodies: 400 for bad input (naming the field), 404
 // unknown order or account, 409 an order in the wrong state, 422
@@ -119,6 +122,8 @@ func (a *API) Handler() http.Handler {
 	mux.HandleFunc("GET "+PathBook+"/{symbol}", a.book)
 	mux.HandleFunc("GET "+PathTrades+"/{symbol}", a.trades)
 	mux.HandleFunc("GET "+PathStream, a.stream)
+	mux.HandleFunc("GET "+PathIntake+"/{seq}", a.intakeOrder)
+	mux.HandleFunc("GET "+PathOrders, a.intakeByClient)
 	mux.HandleFunc("GET "+PathMarkets, func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, a.store.Markets()) })
 	return mux
 }
@@ -327,6 +332,48 @@ func (a *API) cancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "status": "cancel queued"})
+}
+
+func (a *API) intakeOrder(w http.ResponseWriter, r *http.Request) {
+	seq, err := strconv.ParseUint(r.PathValue("seq"), 10, 63)
+	if err != nil || seq == 0 {
+		writeError(w, http.StatusBadRequest, "bad_seq", "seq", "seq must be a positive integer")
+		return
+	}
+	v, err := a.node.IntakeOrder(r.Context(), seq)
+	if err != nil {
+		fail(w, a.Logger, err)
+		return
+	}
+	if v == nil {
+		writeError(w, http.StatusNotFound, "unknown_intake", "seq", "no intake order "+strconv.FormatUint(seq, 10))
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+func (a *API) intakeByClient(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	account, err := strconv.Atoi(q.Get("accountId"))
+	if err != nil || account <= 0 {
+		writeError(w, http.StatusBadRequest, "bad_account", "accountId", "accountId must be a positive account id")
+		return
+	}
+	client := q.Get("clientOrderId")
+	if !validClientID(client) {
+		writeError(w, http.StatusBadRequest, "bad_client_order_id", "clientOrderId", "clientOrderId must be 1 to "+strconv.Itoa(MaxClientOrderID)+" printable ASCII characters")
+		return
+	}
+	v, err := a.node.IntakeByClient(r.Context(), account, client)
+	if err != nil {
+		fail(w, a.Logger, err)
+		return
+	}
+	if v == nil {
+		writeError(w, http.StatusNotFound, "unknown_intake", "clientOrderId", "no order "+strconv.Quote(client)+" of account "+strconv.Itoa(account))
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
 }
 
 func (a *API) account(w http.ResponseWriter, r *http.Request) {

@@ -46,7 +46,10 @@ type NodeConfig struct {
 	// PlaceShards and PlaceBatch tune the node's placer (Node.Place; see
 	// PlacerOpts.Shards and MaxBatch).
 	PlaceShards, PlaceBatch int
-	Logger                  *slog.Logger
+	// IntakePath is the intake journal of the WebSocket stream (Node.Intake;
+	// default JournalPath + ".intake").
+	IntakePath string
+	Logger     *slog.Logger
 }
 
 // Node is the engine process: it relays committed orders from the outbox
@@ -73,6 +76,8 @@ type Node struct {
 	jcond     *sync.Cond // on jmu: claims settled
 
 	placer *Placer
+	in     *intake
+	runCtx context.Context
 	snapMu sync.Mutex // one snapshot at a time
 
 	closeOnce sync.Once
@@ -206,7 +211,7 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 		}
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	n.cancel = cancel
+	n.cancel, n.runCtx = cancel, runCtx
 	for _, sym := range symbols {
 		n.settleWG.Add(1)
 		go n.settler(runCtx, sym)
@@ -231,10 +236,26 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 		return nil, err
 	}
 	n.jr = jr
+	intakePath := cmp.Or(cfg.IntakePath, cfg.JournalPath+".intake")
+	in, recs, err := openIntake(intakePath)
+	if err != nil {
+		jr.Close()
+		eng.Close()
+		cancel()
+		return nil, err
+	}
+	n.in = in
 	cfg.Store.OnCommit(n.Wake)
 	n.placer = cfg.Store.NewPlacer(&PlacerOpts{Shards: cfg.PlaceShards, MaxBatch: cfg.PlaceBatch, AfterCommit: n.JournalPlaced, Logger: n.log})
-	n.relayWG.Add(1)
+	n.relayWG.Add(2)
 	go n.relay(runCtx)
+	go n.intakeLoop(runCtx, 10*time.Second)
+	if k, err := n.recoverIntake(ctx, recs); err != nil {
+		n.Close()
+		return nil, err
+	} else if k > 0 {
+		n.log.Info("trading: placing intake orders journaled before a restart", "orders", k)
+	}
 	if cfg.SnapshotEvery > 0 {
 		n.relayWG.Add(1)
 		go n.snapshotLoop(runCtx, cfg.SnapshotEvery)
@@ -281,7 +302,7 @@ func (n *Node) Close() error {
 		n.placer.Close()
 		n.cancel()
 		n.relayWG.Wait()
-		n.closeErr = n.jr.Close()
+		n.closeErr = cmp.Or(n.jr.Close(), n.in.jr.Close())
 		n.eng.Close()
 		for _, ch := range n.events {
 			close(ch)

@@ -33,10 +33,14 @@ type PlaceResult struct {
 	Err error
 }
 
-// placeItem is a validated request.
+// placeItem is a validated request; intake > 0 for an order taken in at
+// the stream's intake (see Node.Intake), whose outcome the placement
+// transaction records in order_intake under that sequence number.
 type placeItem struct {
 	account int
 	o       *order
+	intake  uint64
+	client  string
 }
 
 // sqlPlaceBatch reserves, records and queues a round of orders whose
@@ -181,7 +185,7 @@ func (s *Store) placeItems(ctx context.Context, items []placeItem, opts *PlaceOp
 				return err
 			}
 		}
-		return nil
+		return recordIntake(ctx, tx, items, res)
 	}, &orm.TxOpts{Isolation: orm.Serializable, MaxRetries: retries, RetryBackoff: time.Millisecond, MaxWait: 10 * time.Second, Timeout: 10 * time.Second})
 	if err != nil {
 		return nil, err
@@ -191,6 +195,44 @@ func (s *Store) placeItems(ctx context.Context, items []placeItem, opts *PlaceOp
 	s.placed.Add(int64(len(items)))
 	s.batches.Add(1)
 	return res, nil
+}
+
+// sqlRecordIntake records the outcome of intake orders in the placement
+// transaction: the primary key on seq refuses a second placement of the
+// same intake (after a crash, or a commit whose answer was lost).
+const sqlRecordIntake = `INSERT INTO order_intake (seq, "accountId", "clientOrderId", "orderId", code, reason)
+	SELECT * FROM unnest(?::bigint[], ?::int[], ?::text[], ?::bigint[], ?::text[], ?::text[])`
+
+// recordIntake writes the order_intake rows of the batch's intake orders.
+func recordIntake(ctx context.Context, tx *db.Client, items []placeItem, res []PlaceResult) error {
+	var seqs, orders []*int64
+	var accs []int32
+	var clients []string
+	var codes, reasons []*string
+	for i := range items {
+		it := &items[i]
+		if it.intake == 0 {
+			continue
+		}
+		seq := int64(it.intake)
+		seqs, accs, clients = append(seqs, &seq), append(accs, int32(it.account)), append(clients, it.client)
+		if res[i].Err != nil {
+			var rej *RejectError
+			code, reason := "failed", res[i].Err.Error()
+			if errors.As(res[i].Err, &rej) {
+				code, reason = rej.Code, rej.Reason
+			}
+			orders, codes, reasons = append(orders, nil), append(codes, &code), append(reasons, &reason)
+		} else {
+			id := res[i].Order.ID
+			orders, codes, reasons = append(orders, &id), append(codes, nil), append(reasons, nil)
+		}
+	}
+	if len(seqs) == 0 {
+		return nil
+	}
+	_, err := orm.ExecRaw(ctx, tx.DB(), orm.SQL(sqlRecordIntake, seqs, accs, clients, orders, codes, reasons))
+	return err
 }
 
 type placeRow struct {
@@ -336,6 +378,7 @@ type placeCall struct {
 	item placeItem
 	res  PlaceResult
 	done chan struct{}
+	cb   func(PlaceResult) // instead of done, for Submit
 }
 
 // ErrPlacerClosed is returned by Placer.Place after Close.
@@ -396,6 +439,21 @@ func (p *Placer) Place(ctx context.Context, r *OrderRequest) (*Placed, error) {
 		return nil, c.res.Err
 	}
 	return &c.res.Placed, nil
+}
+
+// submit queues a validated item with the next batch of its shard without
+// waiting: cb receives its result (on the shard's finishing goroutine,
+// after AfterCommit) and must not block. It returns ErrPlacerClosed after
+// Close, and then cb is not called.
+func (p *Placer) submit(it placeItem, cb func(PlaceResult)) error {
+	c := &placeCall{item: it, cb: cb}
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.closed {
+		return ErrPlacerClosed
+	}
+	p.shards[it.account%len(p.shards)] <- c
+	return nil
 }
 
 // committed is a batch whose transaction has ended: its calls and their
@@ -479,7 +537,11 @@ func (p *Placer) finish(done <-chan committed, finished chan<- struct{}) {
 			} else {
 				c.res = b.res[i]
 			}
-			close(c.done)
+			if c.cb != nil {
+				c.cb(c.res)
+			} else {
+				close(c.done)
+			}
 		}
 	}
 }

@@ -264,6 +264,15 @@ func rebuildBooks(markets []Market, snap *Snapshot, path string) (map[string]uin
 
 // snapshotLoop takes a snapshot every interval until ctx ends.
 func (n *Node) snapshotLoop(ctx context.Context, every time.Duration) {
+	n.everyUntil(ctx, every, "snapshot", func() error {
+		_, err := n.Snapshot(ctx)
+		return err
+	})
+}
+
+// everyUntil runs fn at each tick of every until ctx ends (one of the
+// relay's goroutines), logging its errors as what.
+func (n *Node) everyUntil(ctx context.Context, every time.Duration, what string, fn func() error) {
 	defer n.relayWG.Done()
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -272,8 +281,8 @@ func (n *Node) snapshotLoop(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if _, err := n.Snapshot(ctx); err != nil && ctx.Err() == nil {
-				n.log.Warn("trading: snapshot", "err", err)
+			if err := fn(); err != nil && ctx.Err() == nil {
+				n.log.Warn("trading: "+what, "err", err)
 			}
 		}
 	}

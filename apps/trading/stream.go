@@ -28,17 +28,50 @@ type StreamOrder struct {
 	OrderRequest
 }
 
-// StreamAck answers one StreamOrder: OrderID and Status "pending" once the
-// order is reserved in PostgreSQL and durable in the journal (what 201
-// means for POST /orders), or Error with the same code, field and message
-// as the HTTP API's error body. A message that is not an order at all
-// (bad JSON) is answered with the clientOrderId that could be read, if any.
+// StreamAck is a message the stream sends about one StreamOrder. Type
+// says which:
+//
+//   - "ack": the order is valid and durable in the intake journal;
+//     IntakeSeq numbers it, Status is "accepted". Its funds are not
+//     reserved yet.
+//
+//   - "placed": the reservation committed: OrderID, Status "pending" (on
+//     its way to the engine, exactly what 201 means for POST /orders).
+//
+//   - "rejected": Error (code, field, message as the HTTP API's error
+//     body). Without IntakeSeq, the message was refused at once (bad input,
+//     unknown account) and never journaled; with it, the reservation
+//     refused it later (insufficient funds). Nothing is reserved either way.
+//
+//   - "deferred": the server is shutting down before the reservation
+//     ran; the order stays journaled and is placed when it restarts (look
+//     it up with GET /intake/{seq}).
+//
+// An order gets an "ack" then exactly one "placed", "rejected" or
+// "deferred", or only
+// a "rejected" without IntakeSeq. On a stream opened with ?ack=placed
+// there is no "ack": each order gets one "placed" or "rejected" once
+// reserved and journaled (the synchronous path of POST /orders). A
+// message that is not an order at all (bad JSON) is rejected with the
+// clientOrderId that could be read, if any.
 type StreamAck struct {
+	Type          string       `json:"type"`
 	ClientOrderID string       `json:"clientOrderId"`
+	IntakeSeq     uint64       `json:"intakeSeq,omitempty"`
 	OrderID       int64        `json:"orderId,omitempty"`
 	Status        string       `json:"status,omitempty"`
 	Error         *StreamError `json:"error,omitempty"`
+
+	final bool // the order's last message: the writer frees its window slot
 }
+
+// The types of StreamAck.
+const (
+	StreamAckType      = "ack"
+	StreamPlacedType   = "placed"
+	StreamRejectedType = "rejected"
+	StreamDeferredType = "deferred" // the server closed before reserving: placed when it restarts
+)
 
 // StreamError is a refused order of the stream.
 type StreamError struct {
@@ -84,14 +117,20 @@ func validClientID(s string) bool {
 }
 
 // stream serves GET /ws: the WebSocket order stream. Each text message is
-// a StreamOrder; each is placed on its own (the node's placer batches the
-// orders in flight from every connection into one transaction and one
-// journal fsync) and answered with a StreamAck as soon as it is placed,
-// up to StreamWindow orders in flight per connection. A message over 16
-// KiB closes the connection (status 1009); a binary message is refused
-// like bad JSON. A client should close after its last acknowledgement: an
-// order in flight when the connection goes is still placed, unacknowledged.
+// a StreamOrder. By default an order is validated at once (rejected with
+// its reason if bad), appended to the intake journal and acknowledged
+// ("ack", with its intake sequence number) as soon as it is durable there;
+// the node's placer reserves its funds afterwards (batched with the orders
+// in flight from every connection) and the outcome follows as "placed" or
+// "rejected" (Node.Intake). With ?ack=placed each order is answered only
+// once reserved and journaled. Up to StreamWindow orders per connection
+// are in flight (not yet fully answered). A message over 16 KiB closes the
+// connection (status 1009); a binary message is refused like bad JSON.
+// The server answers every order it read before the connection ends:
+// a client should close after its last answer; an order it sent before
+// closing is still placed.
 func (a *API) stream(w http.ResponseWriter, r *http.Request) {
+	placedAck := r.URL.Query().Get("ack") == "placed"
 	c, err := websocket.Accept(w, r, nil)
 	if err != nil {
 		return // Accept has answered
@@ -100,7 +139,12 @@ func (a *API) stream(w http.ResponseWriter, r *http.Request) {
 	c.SetReadLimit(maxBody)
 	ctx := r.Context()
 
-	out := make(chan StreamAck, StreamWindow)
+	// Each message read holds a window slot until its last answer is
+	// written, and has at most two answers: the channel has room for all
+	// of them, so the placer's callbacks never wait on a slow client.
+	out := make(chan StreamAck, 2*StreamWindow)
+	sem := make(chan struct{}, StreamWindow)
+	var inflight sync.WaitGroup
 	wrote := make(chan struct{})
 	go func() {
 		defer close(wrote)
@@ -108,49 +152,77 @@ func (a *API) stream(w http.ResponseWriter, r *http.Request) {
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
 		for ack := range out {
-			if !ok {
-				continue // the client is gone: drain so that no sender blocks
+			if ok {
+				buf.Reset()
+				_ = enc.Encode(&ack)
+				ok = c.Write(ctx, websocket.MessageText, bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})) == nil
 			}
-			buf.Reset()
-			_ = enc.Encode(&ack)
-			ok = c.Write(ctx, websocket.MessageText, bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})) == nil
+			// When the client is gone, drain so that no sender blocks.
+			if ack.final {
+				<-sem
+				inflight.Done()
+			}
 		}
 	}()
-	sem := make(chan struct{}, StreamWindow)
-	var wg sync.WaitGroup
+	refuse := func(client string, e *StreamError) {
+		out <- StreamAck{Type: StreamRejectedType, ClientOrderID: client, Error: e, final: true}
+	}
 	for {
 		typ, msg, err := c.Read(ctx)
 		if err != nil {
 			break
 		}
+		sem <- struct{}{}
+		inflight.Add(1)
 		if typ != websocket.MessageText {
-			out <- StreamAck{Error: &StreamError{Code: "bad_json", Message: "a message must be a JSON text message"}}
+			refuse("", &StreamError{Code: "bad_json", Message: "a message must be a JSON text message"})
 			continue
 		}
 		so, bad := DecodeStreamOrder(msg)
 		if bad != nil {
-			out <- StreamAck{ClientOrderID: so.ClientOrderID, Error: bad}
+			refuse(so.ClientOrderID, bad)
 			continue
 		}
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			out <- a.placeStreamed(ctx, &so)
-			<-sem
-		}()
+		if placedAck {
+			go func() { out <- a.placeStreamed(ctx, &so) }()
+			continue
+		}
+		go a.intakeStreamed(ctx, &so, out)
 	}
-	wg.Wait()
+	inflight.Wait()
 	close(out)
 	<-wrote
 	c.Close(websocket.StatusNormalClosure, "")
+}
+
+// intakeStreamed takes one order in (Node.Intake) and sends its answers.
+func (a *API) intakeStreamed(ctx context.Context, so *StreamOrder, out chan<- StreamAck) {
+	id := so.ClientOrderID
+	err := a.node.Intake(ctx, id, &so.OrderRequest, func(seq uint64) {
+		out <- StreamAck{Type: StreamAckType, ClientOrderID: id, IntakeSeq: seq, Status: IntakeAccepted}
+	}, func(o IntakeOutcome) {
+		if o.Deferred {
+			out <- StreamAck{Type: StreamDeferredType, ClientOrderID: id, IntakeSeq: o.Seq, Status: IntakeAccepted, final: true}
+			return
+		}
+		if o.Err != nil {
+			out <- StreamAck{Type: StreamRejectedType, ClientOrderID: id, IntakeSeq: o.Seq, final: true,
+				Error: &StreamError{Code: o.Err.Code, Field: o.Err.Field, Message: o.Err.Reason}}
+			return
+		}
+		out <- StreamAck{Type: StreamPlacedType, ClientOrderID: id, IntakeSeq: o.Seq, OrderID: o.OrderID, Status: "pending", final: true}
+	})
+	if err != nil {
+		e := answerOf(a.Logger, err)
+		out <- StreamAck{Type: StreamRejectedType, ClientOrderID: id, Error: &StreamError{Code: e.code, Field: e.field, Message: e.msg}, final: true}
+	}
 }
 
 func (a *API) placeStreamed(ctx context.Context, so *StreamOrder) StreamAck {
 	p, err := a.node.Place(ctx, &so.OrderRequest)
 	if err != nil {
 		e := answerOf(a.Logger, err)
-		return StreamAck{ClientOrderID: so.ClientOrderID, Error: &StreamError{Code: e.code, Field: e.field, Message: e.msg}}
+		return StreamAck{Type: StreamRejectedType, ClientOrderID: so.ClientOrderID, Error: &StreamError{Code: e.code, Field: e.field, Message: e.msg}, final: true}
 	}
-	return StreamAck{ClientOrderID: so.ClientOrderID, OrderID: p.Order.ID, Status: "pending"}
+	return StreamAck{Type: StreamPlacedType, ClientOrderID: so.ClientOrderID, OrderID: p.Order.ID, Status: "pending", final: true}
 }

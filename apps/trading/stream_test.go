@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -14,11 +15,19 @@ import (
 )
 
 // The WebSocket order stream on the real stores: many orders pipelined
-// over one connection, each acknowledged once with its clientOrderId
-// after it is reserved and journaled; bad messages refused with a code
-// and nothing reserved; afterwards every acknowledged order reached the
-// engine (relayed, settled) and conservation holds.
+// over one connection. At intake (the default) each valid order is
+// acknowledged once with its intake sequence number, then placed or
+// rejected exactly once; with ?ack=placed each is answered once, after it
+// is reserved and journaled. Bad messages are refused with a code and
+// nothing reserved; the intake's outcome is visible over HTTP by
+// clientOrderId and by intake sequence number; afterwards every placed
+// order reached the engine (relayed, settled) and conservation holds.
 func TestOrderStream(t *testing.T) {
+	t.Run("intake", func(t *testing.T) { orderStream(t, false) })
+	t.Run("placed", func(t *testing.T) { orderStream(t, true) })
+}
+
+func orderStream(t *testing.T, placedAck bool) {
 	e := setup(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -35,7 +44,11 @@ func TestOrderStream(t *testing.T) {
 	poor, err := e.store.CreateAccount(ctx, "ws-poor", map[string]string{"USD": "1"})
 	require.NoError(t, err)
 
-	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+PathStream, nil)
+	url := "ws" + strings.TrimPrefix(srv.URL, "http") + PathStream
+	if placedAck {
+		url += "?ack=placed"
+	}
+	c, _, err := websocket.Dial(ctx, url, nil)
 	require.NoError(t, err)
 	defer c.CloseNow()
 
@@ -60,6 +73,9 @@ func TestOrderStream(t *testing.T) {
 		fmt.Sprintf(`{"clientOrderId":"b-funds","accountId":%d,"symbol":"BTC-USD","side":"buy","price":"20000","quantity":"1"}`, poor):       "insufficient_funds",
 		`{"clientOrderId":"b-huge","accountId":1,"symbol":"BTC-USD","side":"buy","price":"1","quantity":"99999999999999999999999999999999"}`: "bad_quantity",
 	}
+	if !placedAck {
+		bad[`{"clientOrderId":"b-acct","accountId":987654321,"symbol":"BTC-USD","side":"buy","price":"1","quantity":"1"}`] = "unknown_account"
+	}
 	for msg, code := range bad {
 		var so struct {
 			ClientOrderID string `json:"clientOrderId"`
@@ -79,24 +95,42 @@ func TestOrderStream(t *testing.T) {
 
 	got := map[string]string{}
 	gotAnon := map[string]int{}
+	acked := map[string]uint64{} // clientOrderId -> intake seq
 	var ids []int64
-	for range len(want) + 3 {
+	for len(got)+gotAnon["bad_json"]+gotAnon["bad_client_order_id"] < len(want)+3 {
 		_, b, err := c.Read(ctx)
 		require.NoError(t, err)
 		var ack StreamAck
 		require.NoError(t, json.Unmarshal(b, &ack), "%s", b)
 		if ack.ClientOrderID == "" {
 			require.NotNil(t, ack.Error, "%s", b)
+			require.Equal(t, StreamRejectedType, ack.Type)
 			gotAnon[ack.Error.Code]++
 			continue
 		}
 		_, dup := got[ack.ClientOrderID]
-		require.False(t, dup, "acknowledged twice: %s", b)
+		require.False(t, dup, "answered after its outcome: %s", b)
+		if ack.Type == StreamAckType {
+			require.False(t, placedAck, "no intake ack on ?ack=placed: %s", b)
+			_, twice := acked[ack.ClientOrderID]
+			require.False(t, twice, "acknowledged twice: %s", b)
+			require.Positive(t, ack.IntakeSeq, "%s", b)
+			require.Equal(t, IntakeAccepted, ack.Status)
+			acked[ack.ClientOrderID] = ack.IntakeSeq
+			continue
+		}
+		seq, wasAcked := acked[ack.ClientOrderID]
+		require.Equal(t, seq, ack.IntakeSeq, "an outcome names the intake its ack gave: %s", b)
 		if ack.Error != nil {
+			require.Equal(t, StreamRejectedType, ack.Type)
 			require.NotEmpty(t, ack.Error.Message)
+			// Only a refusal of the reservation comes after an ack.
+			require.Equal(t, !placedAck && ack.Error.Code == "insufficient_funds", wasAcked, "%s", b)
 			got[ack.ClientOrderID] = ack.Error.Code
 			continue
 		}
+		require.Equal(t, StreamPlacedType, ack.Type, "%s", b)
+		require.Equal(t, !placedAck, wasAcked, "%s", b)
 		require.Positive(t, ack.OrderID, "%s", b)
 		require.Equal(t, "pending", ack.Status)
 		got[ack.ClientOrderID] = ""
@@ -115,6 +149,31 @@ func TestOrderStream(t *testing.T) {
 	require.Equal(t, orders, filled)
 	avail, reserved := balance(t, e, poor, "USD")
 	require.Equal(t, []string{"1", "0"}, []string{avail, reserved}, "a refused order reserves nothing")
+	if placedAck {
+		return
+	}
+	// The outcomes over HTTP: by clientOrderId and by intake seq.
+	var v IntakeView
+	getJSON(t, srv.URL+fmt.Sprintf("%s?accountId=%d&clientOrderId=b-funds", PathOrders, poor), http.StatusOK, &v)
+	require.Equal(t, IntakeRejected, v.Status)
+	require.Equal(t, "insufficient_funds", v.Error.Code)
+	require.Equal(t, acked["b-funds"], v.Seq)
+	getJSON(t, srv.URL+fmt.Sprintf("%s/%d", PathIntake, acked["c-1"]), http.StatusOK, &v)
+	require.Equal(t, IntakePlaced, v.Status)
+	require.Equal(t, "c-1", v.ClientOrderID)
+	require.Equal(t, buyer, v.AccountID)
+	require.Contains(t, ids, v.OrderID)
+	getJSON(t, srv.URL+PathIntake+"/999999999", http.StatusNotFound, &v)
+	require.Zero(t, n.IntakePending())
+}
+
+func getJSON(t *testing.T, url string, status int, v any) {
+	t.Helper()
+	res, err := http.Get(url)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, status, res.StatusCode)
+	require.NoError(t, json.NewDecoder(res.Body).Decode(v))
 }
 
 // FuzzStreamDecoder feeds arbitrary messages to the stream's decoder: it

@@ -44,10 +44,18 @@ import (
 // batch's transaction (tx-ms) and of its journal group commit
 // (journal-ms), the two steps of the acknowledgement; and the failed
 // orders.
+// Transports: "ws" is the WebSocket stream acknowledging at intake (valid
+// and durable in the intake journal; the reservation follows, and its
+// "placed" message is reported as placed-p50/p99-ms); "ws-placed" is the
+// same stream opened with ?ack=placed, acknowledging once reserved and
+// journaled (the path before the intake, the baseline of "ws"); "http" is
+// POST /orders (synchronous, reserved and journaled).
 // One run per rate and transport, whatever b.N; set
-// POLYSTORE_TRADING_E2E_RATE to run one rate (e.g. 10000) and
-// POLYSTORE_TRADING_E2E_CONNS for the WebSocket connections (default 4),
-// POLYSTORE_TRADING_E2E_SHARDS for the placer's shards (default the node's).
+// POLYSTORE_TRADING_E2E_RATE to run one rate (e.g. 10000),
+// POLYSTORE_TRADING_E2E_TRANSPORTS to choose transports (default
+// "ws,ws-placed,http"), POLYSTORE_TRADING_E2E_CONNS for the WebSocket
+// connections (default 4) and POLYSTORE_TRADING_E2E_SHARDS for the
+// placer's shards (default the node's).
 func BenchmarkEndToEnd(b *testing.B) {
 	raiseFileLimit(b)
 	rates := []int{2000, 10000}
@@ -58,9 +66,25 @@ func BenchmarkEndToEnd(b *testing.B) {
 	if c, err := strconv.Atoi(os.Getenv("POLYSTORE_TRADING_E2E_CONNS")); err == nil && c > 0 {
 		conns = c
 	}
+	transports := []string{"ws", "ws-placed", "http"}
+	if t := os.Getenv("POLYSTORE_TRADING_E2E_TRANSPORTS"); t != "" {
+		transports = strings.Split(t, ",")
+	}
 	for _, rate := range rates {
-		b.Run(fmt.Sprintf("rate=%d/ws", rate), func(b *testing.B) { endToEnd(b, rate, 5*time.Second, conns) })
-		b.Run(fmt.Sprintf("rate=%d/http", rate), func(b *testing.B) { endToEnd(b, rate, 5*time.Second, 0) })
+		for _, tr := range transports {
+			b.Run(fmt.Sprintf("rate=%d/%s", rate, tr), func(b *testing.B) {
+				switch tr {
+				case "ws":
+					endToEnd(b, rate, 5*time.Second, conns, false)
+				case "ws-placed":
+					endToEnd(b, rate, 5*time.Second, conns, true)
+				case "http":
+					endToEnd(b, rate, 5*time.Second, 0, false)
+				default:
+					b.Fatalf("unknown transport %q", tr)
+				}
+			})
+		}
 	}
 }
 
@@ -85,6 +109,7 @@ type e2eRun struct {
 	mu      sync.Mutex
 	started map[int64]time.Time // order id → its scheduled send (ws) or its request's start (http)
 	ack     []time.Duration
+	placedL []time.Duration // at intake: from the due time to the "placed" message
 	failed  int
 	codes   map[string]int // failures by cause
 
@@ -94,6 +119,14 @@ type e2eRun struct {
 func (r *e2eRun) acked(orderID int64, sent time.Time, lat time.Duration) {
 	r.mu.Lock()
 	r.started[orderID] = sent
+	r.mu.Unlock()
+	r.intakeAcked(sent, lat)
+}
+
+// intakeAcked records an acknowledgement (at intake the order's id comes
+// later, with its placement).
+func (r *e2eRun) intakeAcked(sent time.Time, lat time.Duration) {
+	r.mu.Lock()
 	r.ack = append(r.ack, lat)
 	if r.first.IsZero() || sent.Before(r.first) {
 		r.first = sent
@@ -101,6 +134,14 @@ func (r *e2eRun) acked(orderID int64, sent time.Time, lat time.Duration) {
 	if at := sent.Add(lat); at.After(r.last) {
 		r.last = at
 	}
+	r.mu.Unlock()
+}
+
+// placed records the placement that follows an intake acknowledgement.
+func (r *e2eRun) placed(orderID int64, sent time.Time, lat time.Duration) {
+	r.mu.Lock()
+	r.started[orderID] = sent
+	r.placedL = append(r.placedL, lat)
 	r.mu.Unlock()
 }
 
@@ -123,8 +164,9 @@ func e2eOrder(accounts []int, i int64) trading.OrderRequest {
 }
 
 // endToEnd runs one rate over the WebSocket stream (conns > 0
-// connections) or over HTTP (conns == 0).
-func endToEnd(b *testing.B, rate int, duration time.Duration, conns int) {
+// connections; acknowledged at intake, or once placed with placedAck) or
+// over HTTP (conns == 0).
+func endToEnd(b *testing.B, rate int, duration time.Duration, conns int, placedAck bool) {
 	ctx := context.Background()
 	cfg, err := pgxpool.ParseConfig(devenv.PostgresURL(b))
 	if err != nil {
@@ -191,7 +233,7 @@ func endToEnd(b *testing.B, rate int, duration time.Duration, conns int) {
 	cpu0, pg0 := processCPU(), pgCPU(ctx, pool)
 	b.ResetTimer()
 	if conns > 0 {
-		wsLoad(ctx, b, "ws"+strings.TrimPrefix(srv.URL, "http")+trading.PathStream, rate, duration, conns, accounts, run)
+		wsLoad(ctx, b, "ws"+strings.TrimPrefix(srv.URL, "http")+trading.PathStream, rate, duration, conns, placedAck, accounts, run)
 	} else {
 		httpLoad(ctx, b, srv.URL+trading.PathOrders, rate, duration, accounts, run)
 	}
@@ -231,6 +273,11 @@ func endToEnd(b *testing.B, rate int, duration time.Duration, conns int) {
 	b.ReportMetric(float64(trades)/elapsed.Seconds(), "trades/s")
 	b.ReportMetric(pct(run.ack, 50), "ack-p50-ms")
 	b.ReportMetric(pct(run.ack, 99), "ack-p99-ms")
+	if len(run.placedL) > 0 {
+		slices.Sort(run.placedL)
+		b.ReportMetric(pct(run.placedL, 50), "placed-p50-ms")
+		b.ReportMetric(pct(run.placedL, 99), "placed-p99-ms")
+	}
 	b.ReportMetric(float64(cpu.Microseconds())/float64(placed), "proc-cpu-µs/order")
 	b.ReportMetric(float64(pgcpu.Microseconds())/float64(placed), "pg-cpu-µs/order")
 	nb := float64(max(ps.Batches-ps0.Batches, 1))

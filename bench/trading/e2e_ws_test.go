@@ -19,9 +19,15 @@ import (
 // start + i/rate and goes on connection i mod conns, whose pacer sends it
 // when due (late if the connection's write blocks, and the lateness counts
 // against it). Each acknowledgement's latency runs from its order's due
-// time. It waits up to 30 s for the last acknowledgements (the missing are
-// failures).
-func wsLoad(ctx context.Context, b *testing.B, url string, rate int, duration time.Duration, conns int, accounts []int, run *e2eRun) {
+// time. At intake (placedAck false) the acknowledgement is the "ack"
+// message (valid and journaled) and the "placed" message that follows is
+// recorded as the placement latency; with placedAck the stream is opened
+// with ?ack=placed and the one answer, "placed", is the acknowledgement.
+// It waits up to 30 s for the last answers (the missing are failures).
+func wsLoad(ctx context.Context, b *testing.B, url string, rate int, duration time.Duration, conns int, placedAck bool, accounts []int, run *e2eRun) {
+	if placedAck {
+		url += "?ack=placed"
+	}
 	total := int64(duration.Seconds() * float64(rate))
 	interval := time.Second / time.Duration(rate)
 	cs := make([]*websocket.Conn, conns)
@@ -65,11 +71,20 @@ func wsLoad(ctx context.Context, b *testing.B, url string, rate int, duration ti
 					continue
 				}
 				i, err := strconv.ParseInt(ack.ClientOrderID, 10, 64)
+				if err == nil && ack.Type == trading.StreamAckType && !placedAck {
+					answered.Add(-1) // the placement follows
+					run.intakeAcked(due(i), now.Sub(due(i)))
+					continue
+				}
 				if err != nil || ack.Error != nil || ack.OrderID <= 0 {
 					run.fail("rejected: " + string(msg))
 					continue
 				}
-				run.acked(ack.OrderID, due(i), now.Sub(due(i)))
+				if placedAck {
+					run.acked(ack.OrderID, due(i), now.Sub(due(i)))
+				} else {
+					run.placed(ack.OrderID, due(i), now.Sub(due(i)))
+				}
 			}
 		})
 	}

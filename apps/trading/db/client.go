@@ -636,8 +636,95 @@ type (
 	SettlementCursorGroupByArgs             = typed.GroupByArgs[SettlementCursor]
 )
 
+// OrderIntake is a row of OrderIntake (table order_intake). Relation fields are
+// filled only when included.
+//
+// An order taken in at the stream's intake: journaled and acknowledged
+// with its intake sequence number before funds are reserved. The row is
+// written in the placement transaction (seq is the guard against placing
+// one intake twice): orderId when the order was placed, code and reason
+// when it was refused (nothing reserved).
+type OrderIntake struct {
+	Seq           int64     `json:"seq"`
+	AccountID     int       `json:"accountId"`
+	ClientOrderID string    `json:"clientOrderId"`
+	OrderID       *int64    `json:"orderId"`
+	Code          *string   `json:"code"`
+	Reason        *string   `json:"reason"`
+	CreatedAt     time.Time `json:"createdAt"`
+}
+
+// OrderIntakeModel is the metadata of OrderIntake for the orm runtime.
+var OrderIntakeModel = &orm.Model{
+	Name:  "OrderIntake",
+	Table: "order_intake",
+	Fields: []*orm.Field{
+		{Name: "seq", Type: orm.BigInt},
+		{Name: "accountId", Type: orm.Int},
+		{Name: "clientOrderId", Type: orm.String},
+		{Name: "orderId", Type: orm.BigInt, Nullable: true},
+		{Name: "code", Type: orm.String, Nullable: true},
+		{Name: "reason", Type: orm.String, Nullable: true},
+		{Name: "createdAt", Type: orm.DateTime, HasDefault: true},
+	},
+	PrimaryKey: []string{"seq"},
+}
+
+// OrderIntakeFields are the typed handles of OrderIntake's fields and
+// relations: conditions (OrderIntakeFields.X.Equals(v)), ordering, selection,
+// includes and assignments.
+var OrderIntakeFields = struct {
+	Seq           typed.NumberField[OrderIntake, int64]
+	AccountID     typed.NumberField[OrderIntake, int]
+	ClientOrderID typed.StringField[OrderIntake]
+	OrderID       typed.NullableNumberField[OrderIntake, int64]
+	Code          typed.NullableStringField[OrderIntake]
+	Reason        typed.NullableStringField[OrderIntake]
+	CreatedAt     typed.Field[OrderIntake, time.Time]
+}{
+	Seq:           typed.NewNumberField[OrderIntake, int64]("seq"),
+	AccountID:     typed.NewNumberField[OrderIntake, int]("accountId"),
+	ClientOrderID: typed.NewStringField[OrderIntake]("clientOrderId"),
+	OrderID:       typed.NewNullableNumberField[OrderIntake, int64]("orderId"),
+	Code:          typed.NewNullableStringField[OrderIntake]("code"),
+	Reason:        typed.NewNullableStringField[OrderIntake]("reason"),
+	CreatedAt:     typed.NewField[OrderIntake, time.Time]("createdAt"),
+}
+
+// OrderIntakeBySeq selects a OrderIntake by its primary key.
+func OrderIntakeBySeq(seq int64) OrderIntakeUnique {
+	return typed.NewUnique[OrderIntake](OrderIntakeFields.Seq.Equals(seq))
+}
+
+// Typed argument and building-block types of OrderIntake.
+type (
+	OrderIntakeDelegate                = typed.Delegate[OrderIntake]
+	OrderIntakeCond                    = typed.Cond[OrderIntake]
+	OrderIntakeOrder                   = typed.Order[OrderIntake]
+	OrderIntakeInclude                 = typed.Include[OrderIntake]
+	OrderIntakeCountOf                 = typed.CountOf[OrderIntake]
+	OrderIntakeReturning               = typed.Returning[OrderIntake]
+	OrderIntakeHaving                  = typed.Having[OrderIntake]
+	OrderIntakeGroupOrder              = typed.GroupOrder[OrderIntake]
+	OrderIntakeSet                     = typed.Set[OrderIntake]
+	OrderIntakeUnique                  = typed.Unique[OrderIntake]
+	OrderIntakeField                   = typed.FieldRef[OrderIntake]
+	OrderIntakeFindArgs                = typed.FindArgs[OrderIntake]
+	OrderIntakeCreateArgs              = typed.CreateArgs[OrderIntake]
+	OrderIntakeCreateManyArgs          = typed.CreateManyArgs[OrderIntake]
+	OrderIntakeUpdateArgs              = typed.UpdateArgs[OrderIntake]
+	OrderIntakeUpdateManyArgs          = typed.UpdateManyArgs[OrderIntake]
+	OrderIntakeCreateManyAndReturnArgs = typed.CreateManyAndReturnArgs[OrderIntake]
+	OrderIntakeUpdateManyAndReturnArgs = typed.UpdateManyAndReturnArgs[OrderIntake]
+	OrderIntakeUpsertArgs              = typed.UpsertArgs[OrderIntake]
+	OrderIntakeDeleteArgs              = typed.DeleteArgs[OrderIntake]
+	OrderIntakeCountArgs               = typed.CountArgs[OrderIntake]
+	OrderIntakeAggregateArgs           = typed.AggregateArgs[OrderIntake]
+	OrderIntakeGroupByArgs             = typed.GroupByArgs[OrderIntake]
+)
+
 // Schema links the models; it is built when the package loads.
-var Schema = orm.MustSchema(AccountModel, BalanceModel, OrderModel, OutboxModel, TradeModel, SettlementCursorModel)
+var Schema = orm.MustSchema(AccountModel, BalanceModel, OrderModel, OutboxModel, TradeModel, SettlementCursorModel, OrderIntakeModel)
 
 // Client runs operations through one delegate per model. Build it with
 // New or Open; inside Transaction and Step it is bound to the transaction.
@@ -652,6 +739,7 @@ type Client struct {
 	Outbox           OutboxDelegate
 	Trade            TradeDelegate
 	SettlementCursor SettlementCursorDelegate
+	OrderIntake      OrderIntakeDelegate
 }
 
 func bind(c *orm.Client, db orm.DB) *Client {
@@ -666,6 +754,7 @@ func bind(c *orm.Client, db orm.DB) *Client {
 		Outbox:           typed.NewDelegate[Outbox](db, OutboxModel),
 		Trade:            typed.NewDelegate[Trade](db, TradeModel),
 		SettlementCursor: typed.NewDelegate[SettlementCursor](db, SettlementCursorModel),
+		OrderIntake:      typed.NewDelegate[OrderIntake](db, OrderIntakeModel),
 	}
 }
 

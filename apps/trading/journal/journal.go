@@ -151,6 +151,19 @@ func segments(path string) ([]segment, error) {
 	return out, nil
 }
 
+// OldestSeq returns the sequence number of the oldest entry in the journal
+// at path (the first of its oldest segment; 1 for a journal never
+// compacted), or 0 when there is no journal there. A journal whose old
+// segments were compacted away by its owner's watermark (not a snapshot)
+// opens with Options.From = OldestSeq − 1.
+func OldestSeq(path string) (uint64, error) {
+	segs, err := segments(path)
+	if err != nil || len(segs) == 0 {
+		return 0, err
+	}
+	return segs[0].first, nil
+}
+
 func segmentPath(path string, first uint64) string {
 	if first == 1 {
 		return path

@@ -301,4 +301,16 @@ func TestSegmentsCompactAndFrom(t *testing.T) {
 
 	_, err = Open(path, nil, nil)
 	require.ErrorContains(t, err, "compacted", "entries 1-30 are gone and no snapshot covers them")
+
+	oldest, err := OldestSeq(path)
+	require.NoError(t, err)
+	require.Equal(t, uint64(31), oldest)
+	seen = nil
+	j, err = Open(path, func(e Entry) error { seen = append(seen, e.Seq); return nil }, &Options{From: oldest - 1, SegmentEntries: 10})
+	require.NoError(t, err)
+	require.Equal(t, []uint64{31, 32, 33, 34, 35, 36}, seen, "From = OldestSeq − 1 replays everything left")
+	require.NoError(t, j.Close())
+	none, err := OldestSeq(filepath.Join(t.TempDir(), "none"))
+	require.NoError(t, err)
+	require.Zero(t, none)
 }
