@@ -25,6 +25,8 @@ const (
 	DefaultInstanceTimeout = 50 * time.Millisecond
 	// DefaultFenceTTL is the default Options.FenceTTL.
 	DefaultFenceTTL = 24 * time.Hour
+	// DefaultDirectCalls is the default Options.DirectCalls.
+	DefaultDirectCalls = 2
 )
 
 // Options configure a Locker. The zero value (or nil) gives the defaults.
@@ -57,6 +59,13 @@ type Options struct {
 	// Timeout bounds each Redis call (default redisconn.DefaultTimeout,
 	// 1s; negative: only the caller's context bounds calls).
 	Timeout time.Duration
+	// DirectCalls is how many acquire and release calls of this Locker
+	// may be in flight on connections of their own (rueidis's pool for
+	// blocking commands, written and read in the calling goroutine)
+	// before further calls go through the client's auto-pipelining;
+	// default DefaultDirectCalls, negative: every call is pipelined. A
+	// client with DisableAutoPipelining pools every call anyway.
+	DirectCalls int
 }
 
 // AcquireOpts are per-call options; nil takes the Locker's defaults.
@@ -88,6 +97,10 @@ type Locker struct {
 	tokenBase string
 	tokenSeq  atomic.Uint64
 	ttlArg    string // ms(o.TTL), the usual ARGV
+
+	// inflight counts, per instance, this Locker's acquire and release
+	// calls and blocked waits in flight (see exec).
+	inflight []atomic.Int32
 }
 
 // gate serializes the local contenders for one name. Its fields other
@@ -248,6 +261,10 @@ func NewRedlock(clients []rueidis.Client, o *Options) (*Locker, error) {
 	if opt.FenceTTL == 0 {
 		opt.FenceTTL = DefaultFenceTTL
 	}
+	if opt.DirectCalls == 0 {
+		opt.DirectCalls = DefaultDirectCalls
+	}
+	opt.DirectCalls = min(opt.DirectCalls, 1<<20)
 	bounded := make([]rueidis.Client, len(clients))
 	for i, c := range clients {
 		if c == nil {
@@ -261,7 +278,7 @@ func NewRedlock(clients []rueidis.Client, o *Options) (*Locker, error) {
 		fenceTTL = ms(opt.FenceTTL)
 	}
 	return &Locker{fenceTTL: fenceTTL, clients: clients, quorum: len(clients)/2 + 1, o: opt, gates: map[string]*gate{},
-		tokenBase: newToken(), ttlArg: ms(opt.TTL)}, nil
+		tokenBase: newToken(), ttlArg: ms(opt.TTL), inflight: make([]atomic.Int32, len(clients))}, nil
 }
 
 // Lock is a held lock. Its Context is cancelled, with cause ErrLockLost,
@@ -414,9 +431,9 @@ func (l *Locker) drift(ttl time.Duration) time.Duration {
 
 // each runs f on every instance, in parallel when there are several, each
 // call bounded by InstanceTimeout.
-func (l *Locker) each(ctx context.Context, f func(ctx context.Context, c rueidis.Client) rueidis.RedisResult) []rueidis.RedisResult {
+func (l *Locker) each(ctx context.Context, f func(ctx context.Context, i int, c rueidis.Client) rueidis.RedisResult) []rueidis.RedisResult {
 	if len(l.clients) == 1 {
-		return []rueidis.RedisResult{f(ctx, l.clients[0])}
+		return []rueidis.RedisResult{f(ctx, 0, l.clients[0])}
 	}
 	out := make([]rueidis.RedisResult, len(l.clients))
 	var wg sync.WaitGroup
@@ -426,7 +443,7 @@ func (l *Locker) each(ctx context.Context, f func(ctx context.Context, c rueidis
 			defer wg.Done()
 			ictx, cancel := context.WithTimeout(ctx, l.o.InstanceTimeout)
 			defer cancel()
-			out[i] = f(ictx, c)
+			out[i] = f(ictx, i, c)
 		}()
 	}
 	wg.Wait()
@@ -507,6 +524,8 @@ func (l *Locker) awaitRelease(ctx context.Context, name string, d time.Duration)
 	}
 	c := l.clients[0]
 	wake := l.keys(name)[3]
+	l.inflight[0].Add(1) // the BLPOP holds a pooled connection (see exec)
+	defer l.inflight[0].Add(-1)
 	err := c.Do(ctx, c.B().Blpop().Key(wake).Timeout(max(d.Seconds(), 0.001)).Build()).Error()
 	switch {
 	case err == nil || rueidis.IsRedisNil(err):
@@ -560,10 +579,10 @@ func (l *Locker) attempt(ctx context.Context, name string, g *gate, o *AcquireOp
 	start := time.Now()
 	var res []rueidis.RedisResult
 	if len(l.clients) == 1 {
-		res = []rueidis.RedisResult{acquireScript.Exec(ctx, l.clients[0], keys[:3], args)}
+		res = []rueidis.RedisResult{l.exec(ctx, 0, acquireScript, keys[:3], args)}
 	} else {
-		res = l.each(ctx, func(ctx context.Context, c rueidis.Client) rueidis.RedisResult {
-			return acquireScript.Exec(ctx, c, keys[:3], args)
+		res = l.each(ctx, func(ctx context.Context, i int, _ rueidis.Client) rueidis.RedisResult {
+			return l.exec(ctx, i, acquireScript, keys[:3], args)
 		})
 	}
 	var (
@@ -646,10 +665,10 @@ func (l *Locker) releaseAll(ctx context.Context, keys []string, token string) (r
 	rkeys, args := []string{keys[0], keys[2], keys[3]}, []string{token}
 	var res []rueidis.RedisResult
 	if len(l.clients) == 1 {
-		res = []rueidis.RedisResult{releaseScript.Exec(ctx, l.clients[0], rkeys, args)}
+		res = []rueidis.RedisResult{l.exec(ctx, 0, releaseScript, rkeys, args)}
 	} else {
-		res = l.each(ctx, func(ctx context.Context, c rueidis.Client) rueidis.RedisResult {
-			return releaseScript.Exec(ctx, c, rkeys, args)
+		res = l.each(ctx, func(ctx context.Context, i int, _ rueidis.Client) rueidis.RedisResult {
+			return l.exec(ctx, i, releaseScript, rkeys, args)
 		})
 	}
 	for _, r := range res {
@@ -751,7 +770,7 @@ func (lk *Lock) Extend(ctx context.Context, ttl time.Duration) error {
 	start := time.Now()
 	var ok, notOwner int
 	var errs []error
-	for _, r := range l.each(ctx, func(ctx context.Context, c rueidis.Client) rueidis.RedisResult {
+	for _, r := range l.each(ctx, func(ctx context.Context, _ int, c rueidis.Client) rueidis.RedisResult {
 		return extendScript.Exec(ctx, c, lk.keys[:1], []string{lk.token, ms(ttl)})
 	}) {
 		n, err := r.AsInt64()

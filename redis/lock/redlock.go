@@ -52,8 +52,10 @@ func (l *Locker) awaitReleaseAny(ctx context.Context, name string, d time.Durati
 	d = min(d, l.o.RetryDelay)
 	wake := l.keys(name)[3]
 	woke := make(chan bool, len(l.clients))
-	for _, c := range l.clients {
+	for i, c := range l.clients {
 		go func() {
+			l.inflight[i].Add(1) // the BLPOP holds a pooled connection (see exec)
+			defer l.inflight[i].Add(-1)
 			err := c.Do(ctx, c.B().Blpop().Key(wake).Timeout(max(d.Seconds(), 0.001)).Build()).Error()
 			woke <- err == nil
 		}()

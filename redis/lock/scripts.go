@@ -64,7 +64,7 @@ end
 //
 // The uncontended path is SET NX and INCR: two calls, no reads before the
 // writes, and no TIME unless the counter is new.
-var acquireScript = rueidis.NewLuaScriptRetryable(`
+var acquireScript = newScript(`
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
   if redis.call('GET', KEYS[1]) ~= ARGV[1] then
     local pttl = redis.call('PTTL', KEYS[1])
@@ -96,7 +96,7 @@ return {f, 0}
 //	KEYS[1] lock key   KEYS[2] awaited marker   KEYS[3] wake list
 //	ARGV[1] owner token
 //	returns 1 when released, 0 when not the owner
-var releaseScript = rueidis.NewLuaScriptRetryable(`
+var releaseScript = newScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return 0
 end

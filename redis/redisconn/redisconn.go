@@ -174,6 +174,22 @@ func (b *bounded) Do(ctx context.Context, cmd rueidis.Completed) rueidis.RedisRe
 	if cmd.IsBlock() {
 		return b.Client.Do(ctx, cmd)
 	}
+	return b.do(ctx, cmd)
+}
+
+// DoDirect is c.Do, except that a command marked blocking still gets
+// c's WithTimeout bound: for a short command that a caller marks
+// blocking (rueidis.Arbitrary(...).Blocking()) only to have rueidis send
+// it on a connection of its pool for blocking commands, written and read
+// in the calling goroutine instead of auto-pipelined.
+func DoDirect(ctx context.Context, c rueidis.Client, cmd rueidis.Completed) rueidis.RedisResult {
+	if b, ok := c.(*bounded); ok {
+		return b.do(ctx, cmd)
+	}
+	return c.Do(ctx, cmd)
+}
+
+func (b *bounded) do(ctx context.Context, cmd rueidis.Completed) rueidis.RedisResult {
 	bctx, cancel := b.bound(ctx)
 	if cancel == nil {
 		return b.Client.Do(ctx, cmd)
