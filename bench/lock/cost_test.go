@@ -15,6 +15,7 @@ import (
 	"github.com/redis/rueidis"
 
 	"github.com/polystore/polystore/bench/internal/redisbench"
+	"github.com/polystore/polystore/redis/lock"
 )
 
 // BenchmarkLockCost measures what a parallel acquire+release pair costs
@@ -28,12 +29,15 @@ import (
 // per implementation cpu-µs (client), srv-µs (server), wall-µs (elapsed
 // time per pair, divided by nothing: a pair's latency) and scripts per
 // pair, and the ratios of polystore's to redislock's totals:
-// ratio-cpu (client+server CPU) and ratio-wall. Alternating small chunks
-// lets a load spike hit every implementation alike.
+// ratio-cpu (client+server CPU) and ratio-wall, ratio-cpu-raw (polystore
+// / raw SET NX + release) and ratio-cpu-autopipe (polystore with
+// DirectCalls -1, every call pipelined / redislock). Alternating small
+// chunks lets a load spike hit every implementation alike.
 func BenchmarkLockCost(b *testing.B) {
+	// GOMAXPROCS is read in the sub-benchmark, which -cpu sets; the parent
+	// runs with whatever the last -cpu value left.
 	for _, per := range []int{1, 8} {
-		procs := per * runtime.GOMAXPROCS(0)
-		b.Run("goroutines="+strconv.Itoa(procs), func(b *testing.B) { lockCost(b, procs) })
+		b.Run("goroutines="+strconv.Itoa(per)+"xGOMAXPROCS", func(b *testing.B) { lockCost(b, per*runtime.GOMAXPROCS(0)) })
 	}
 }
 
@@ -43,6 +47,7 @@ func lockCost(b *testing.B, procs int) {
 		{"redislock", redislockFn(redislock.New(newGoRedis(b)))},
 		{"pooled", polystoreFn(pooled(b))},
 		{"raw", rawFn(redisbench.Client(b))},
+		{"autopipe", polystoreOptFn(redisbench.Client(b), &lock.Options{DirectCalls: -1})},
 	}
 	ctx := context.Background()
 	type total struct{ cpu, srv, wall, scripts, pairs float64 }
@@ -100,9 +105,11 @@ func lockCost(b *testing.B, procs int) {
 		b.ReportMetric(t.wall/t.pairs, im.name+"-wall-µs")
 		b.ReportMetric(t.scripts/t.pairs, im.name+"-scripts")
 	}
-	p, r := tot[0], tot[1]
+	p, r, raw, auto := tot[0], tot[1], tot[3], tot[4]
 	b.ReportMetric((p.cpu+p.srv)/(r.cpu+r.srv), "ratio-cpu")
 	b.ReportMetric(p.wall/r.wall, "ratio-wall")
+	b.ReportMetric((p.cpu+p.srv)/(raw.cpu+raw.srv), "ratio-cpu-raw")
+	b.ReportMetric((auto.cpu+auto.srv)/(r.cpu+r.srv), "ratio-cpu-autopipe")
 }
 
 // costChunk is the pairs per goroutine in one chunk of BenchmarkLockCost.

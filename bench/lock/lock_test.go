@@ -153,16 +153,7 @@ func usedConcurrently(c rueidis.Client) rueidis.Client {
 // impl=polystore-pooled on a client with DisableAutoPipelining.
 func BenchmarkLock(b *testing.B) {
 	b.Run("impl=raw-rueidis", func(b *testing.B) {
-		c := redisbench.Client(b)
-		var n atomic.Int64
-		run(b, func(ctx context.Context, name string) error {
-			tok := strconv.FormatInt(n.Add(1), 10)
-			ok, err := c.Do(ctx, c.B().Set().Key(name).Value(tok).Nx().PxMilliseconds(ttl.Milliseconds()).Build()).ToString()
-			if err != nil || ok != "OK" {
-				return fmt.Errorf("raw acquire: %v %v", ok, err)
-			}
-			return rawRelease.Exec(ctx, c, []string{name}, []string{tok}).Error()
-		})
+		run(b, rawFn(redisbench.Client(b)))
 	})
 	b.Run("impl=polystore", func(b *testing.B) { run(b, polystoreFn(redisbench.Client(b))) })
 	b.Run("impl=polystore-pipelined", func(b *testing.B) { run(b, polystoreFn(pipelined(b))) })
@@ -195,8 +186,12 @@ func redislockFn(rl *redislock.Client) lockFn {
 // (polystore on a client in rueidis's pipelining mode / redislock) and
 // ratio-semaphore-lock (a Semaphore of limit 1 / the lock), ratio-pooled
 // (polystore on a client with DisableAutoPipelining, after concurrent use
-// / redislock). multi and script are the alternative designs in
-// alternatives_test.go.
+// / redislock), ratio-raw (polystore / a raw SET NX and owner-checked DEL
+// script on rueidis, the floor) and ratio-autopipe (polystore with
+// DirectCalls -1, every call through rueidis's pipeline, on a client in
+// pipelining mode / redislock). multi and script are the alternative
+// designs in alternatives_test.go. The order rotates every iteration, so
+// no implementation always runs right after the same one.
 func BenchmarkLockPaired(b *testing.B) {
 	ctx := context.Background()
 	impls := []namedLock{
@@ -207,10 +202,14 @@ func BenchmarkLockPaired(b *testing.B) {
 		{"multi", multiFn(redisbench.Client(b))},
 		{"script", scriptFn(redisbench.Client(b))},
 		{"pooled", polystoreFn(pooled(b))},
+		{"raw", rawFn(redisbench.Client(b))},
+		{"autopipe", polystoreOptFn(pipelined(b), &lock.Options{DirectCalls: -1})},
 	}
 	took := make([][]time.Duration, len(impls))
-	for b.Loop() {
-		for i, im := range impls {
+	for n := 0; b.Loop(); n++ {
+		for k := range impls {
+			i := (n + k) % len(impls) // a rotating order: no implementation always follows the same one
+			im := impls[i]
 			start := time.Now()
 			if err := im.f(ctx, prefix+"paired-"+im.name); err != nil {
 				b.Fatal(err)
@@ -223,6 +222,8 @@ func BenchmarkLockPaired(b *testing.B) {
 	b.ReportMetric(p50[1]/p50[3], "ratio-pipelined")
 	b.ReportMetric(p50[2]/p50[0], "ratio-semaphore-lock")
 	b.ReportMetric(p50[6]/p50[3], "ratio-pooled")
+	b.ReportMetric(p50[0]/p50[7], "ratio-raw")
+	b.ReportMetric(p50[8]/p50[3], "ratio-autopipe")
 }
 
 // pooled returns a client with rueidis's DisableAutoPipelining: each call
@@ -245,16 +246,22 @@ func pooled(b *testing.B) rueidis.Client {
 
 // BenchmarkLockPairedParallel is BenchmarkLockPaired under concurrency
 // (RunParallel, GOMAXPROCS goroutines, each on its own lock names, each
-// alternating the implementations): the rueidis clients are shared by the
-// goroutines, so polystore's runs in rueidis's pipelining mode, as in a
-// server. It reports medians and ratio-redislock and ratio-pooled
-// (polystore on a client with DisableAutoPipelining / redislock).
+// alternating the implementations in a rotating order): the rueidis
+// clients are shared by the goroutines, so they run in rueidis's
+// pipelining mode, as in a server, and polystore sends a call on a pooled
+// connection of its own while at most Options.DirectCalls are in flight.
+// It reports medians and ratio-redislock, ratio-pooled (polystore on a
+// client with DisableAutoPipelining / redislock), ratio-raw (polystore /
+// raw SET NX + release on a shared rueidis client) and ratio-autopipe
+// (polystore with DirectCalls -1, every call pipelined / redislock).
 func BenchmarkLockPairedParallel(b *testing.B) {
 	ctx := context.Background()
 	impls := []namedLock{
 		{"polystore", polystoreFn(redisbench.Client(b))},
 		{"pooled", polystoreFn(pooled(b))},
 		{"redislock", redislockFn(redislock.New(newGoRedis(b)))},
+		{"raw", rawFn(redisbench.Client(b))},
+		{"autopipe", polystoreOptFn(redisbench.Client(b), &lock.Options{DirectCalls: -1})},
 	}
 	// Warm up: every client dials the connections the goroutines will use.
 	var wg sync.WaitGroup
@@ -277,8 +284,10 @@ func BenchmarkLockPairedParallel(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		id := strconv.FormatInt(g.Add(1), 10)
 		mine := make([][]time.Duration, len(impls))
-		for pb.Next() {
-			for i, im := range impls {
+		for n := 0; pb.Next(); n++ {
+			for k := range impls {
+				i := (n + k) % len(impls)
+				im := impls[i]
 				start := time.Now()
 				if err := im.f(ctx, prefix+"pp-"+im.name+id); err != nil {
 					b.Error(err)
@@ -299,6 +308,8 @@ func BenchmarkLockPairedParallel(b *testing.B) {
 	p50 := reportMedians(b, impls, took)
 	b.ReportMetric(p50[0]/p50[2], "ratio-redislock")
 	b.ReportMetric(p50[1]/p50[2], "ratio-pooled")
+	b.ReportMetric(p50[0]/p50[3], "ratio-raw")
+	b.ReportMetric(p50[4]/p50[2], "ratio-autopipe")
 }
 
 type namedLock struct {
@@ -318,8 +329,16 @@ func reportMedians(b *testing.B, impls []namedLock, took [][]time.Duration) []fl
 	return p50
 }
 
-func polystoreFn(c rueidis.Client) lockFn {
-	l := lock.New(c, &lock.Options{Prefix: prefix, TTL: ttl})
+func polystoreFn(c rueidis.Client) lockFn { return polystoreOptFn(c, nil) }
+
+// polystoreOptFn is polystoreFn with options (Prefix and TTL are set).
+func polystoreOptFn(c rueidis.Client, o *lock.Options) lockFn {
+	var opt lock.Options
+	if o != nil {
+		opt = *o
+	}
+	opt.Prefix, opt.TTL = prefix, ttl
+	l := lock.New(c, &opt)
 	return func(ctx context.Context, name string) error {
 		lk, err := l.TryAcquire(ctx, name, nil)
 		if err != nil {
