@@ -184,7 +184,7 @@ func (s *Shop) reserve(ctx context.Context, req ReserveRequest, unitPrice string
 	claim := s.claimKey(req.UserID, req.IdempotencyKey)
 	k := s.keys(req.ProductID)
 	if l1 {
-		if left, ok := s.soldOutL1(ctx, k, req.Quantity, claim); ok {
+		if left, ok := s.soldOutL1(ctx, req.ProductID, k.stock, req.Quantity, claim); ok {
 			return nil, rl, soldOutError(left, req.Quantity)
 		}
 	}
@@ -260,7 +260,7 @@ func (s *Shop) soldOutEarly(ctx context.Context, req ReserveRequest) (int64, boo
 	if _, ok := s.soldOut.Load(req.ProductID); !ok {
 		return 0, false
 	}
-	return s.soldOutL1(ctx, s.keys(req.ProductID), req.Quantity, s.claimKey(req.UserID, req.IdempotencyKey))
+	return s.soldOutL1(ctx, req.ProductID, s.stockKey(req.ProductID), req.Quantity, s.claimKey(req.UserID, req.IdempotencyKey))
 }
 
 // soldOutTTL bounds how long the client-side cache may keep a sold-out
@@ -272,12 +272,11 @@ const soldOutTTL = time.Second
 // the client-side cache) is still short and the request's key was never
 // used, so it has no earlier answer to replay. It reports the units left.
 // Any doubt, or error, sends the request to the script.
-func (s *Shop) soldOutL1(ctx context.Context, k keys, qty int, claim string) (int64, bool) {
-	productID := k.product
+func (s *Shop) soldOutL1(ctx context.Context, productID, stockKey string, qty int, claim string) (int64, bool) {
 	if _, ok := s.soldOut.Load(productID); !ok {
 		return 0, false
 	}
-	left, err := s.redis.DoCache(ctx, s.redis.B().Get().Key(k.stock).Cache(), soldOutTTL).AsInt64()
+	left, err := s.redis.DoCache(ctx, s.redis.B().Get().Key(stockKey).Cache(), soldOutTTL).AsInt64()
 	if err != nil {
 		return 0, false
 	}
