@@ -57,6 +57,17 @@
 // servers at a time; a waiter blocks on the wake list and is woken by the
 // release.
 //
+// # Connections
+//
+// With few calls of a Locker in flight (Options.DirectCalls, default 2,
+// blocked waiters included), acquire and release are written and read in
+// the calling goroutine on a connection of rueidis's pool for blocking
+// commands, instead of through the client's auto-pipelining, which batches
+// nothing at that concurrency and adds two goroutine hand-offs per round
+// trip; more calls in flight are pipelined. A Locker thus holds at most
+// DirectCalls extra connections per server. Options.Timeout bounds these
+// calls like the others. DirectCalls < 0 pipelines every call.
+//
 // # Semaphore
 //
 // NewSemaphore gives at most Limit holders per name. Each Permit has a
