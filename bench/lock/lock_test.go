@@ -12,6 +12,7 @@ package lock_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"runtime"
 	"slices"
@@ -190,8 +191,8 @@ func redislockFn(rl *redislock.Client) lockFn {
 // script on rueidis, the floor) and ratio-autopipe (polystore with
 // DirectCalls -1, every call through rueidis's pipeline, on a client in
 // pipelining mode / redislock). multi and script are the alternative
-// designs in alternatives_test.go. The order rotates every iteration, so
-// no implementation always runs right after the same one.
+// designs in alternatives_test.go. The order is random in every iteration,
+// so no implementation mostly runs right after the same one.
 func BenchmarkLockPaired(b *testing.B) {
 	ctx := context.Background()
 	impls := []namedLock{
@@ -206,9 +207,11 @@ func BenchmarkLockPaired(b *testing.B) {
 		{"autopipe", polystoreOptFn(pipelined(b), &lock.Options{DirectCalls: -1})},
 	}
 	took := make([][]time.Duration, len(impls))
-	for n := 0; b.Loop(); n++ {
-		for k := range impls {
-			i := (n + k) % len(impls) // a rotating order: no implementation always follows the same one
+	for b.Loop() {
+		// A random order each time: no implementation mostly runs right
+		// after the same one (a pipelined client's goroutines may still be
+		// winding down when the next call starts).
+		for _, i := range rand.Perm(len(impls)) {
 			im := impls[i]
 			start := time.Now()
 			if err := im.f(ctx, prefix+"paired-"+im.name); err != nil {
@@ -246,7 +249,7 @@ func pooled(b *testing.B) rueidis.Client {
 
 // BenchmarkLockPairedParallel is BenchmarkLockPaired under concurrency
 // (RunParallel, GOMAXPROCS goroutines, each on its own lock names, each
-// alternating the implementations in a rotating order): the rueidis
+// alternating the implementations in a random order): the rueidis
 // clients are shared by the goroutines, so they run in rueidis's
 // pipelining mode, as in a server, and polystore sends a call on a pooled
 // connection of its own while at most Options.DirectCalls are in flight.
@@ -284,9 +287,8 @@ func BenchmarkLockPairedParallel(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		id := strconv.FormatInt(g.Add(1), 10)
 		mine := make([][]time.Duration, len(impls))
-		for n := 0; pb.Next(); n++ {
-			for k := range impls {
-				i := (n + k) % len(impls)
+		for pb.Next() {
+			for _, i := range rand.Perm(len(impls)) {
 				im := impls[i]
 				start := time.Now()
 				if err := im.f(ctx, prefix+"pp-"+im.name+id); err != nil {
