@@ -5,7 +5,7 @@ BENCHSTAT     ?= $(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009
 BENCH         ?= .
 BENCHCOUNT    ?= 6
 
-.PHONY: bin/polystore test lint fmt fmt-check vet staticcheck unit clock-check cluster-check bench bench-prisma bench-shop demo doctor serve mongoose-fixtures prisma-fixtures
+.PHONY: bin/polystore test lint fmt fmt-check vet staticcheck unit clock-check cluster-check bench bench-prisma bench-shop demo doctor serve mongoose-fixtures prisma-fixtures prisma-query-fixtures
 
 ## test: everything CI checks — formatting, vet, staticcheck, all tests with -race, and the
 ## clock-sensitive packages again with their clocks ten years ahead and behind
@@ -86,6 +86,13 @@ PRISMA_FIXTURE_DIRS ?= $(wildcard postgres/psl/testdata/valid/*) $(wildcard post
 prisma-fixtures:
 	cd postgres/migrate/testdata/prisma && npm ci --no-audit --no-fund
 	node --experimental-wasm-modules --no-warnings postgres/migrate/testdata/prisma/record.mjs $(PRISMA_FIXTURE_DIRS)
+
+## prisma-query-fixtures: rerun postgres/orm's query parity cases (testdata/prisma/cases.json) through
+## Prisma 7 with @prisma/adapter-pg on the local PostgreSQL (Node >= 20.19 and npm); TestPrismaParity
+## compares the runtime with the committed answers.json, so tests never need Node
+prisma-query-fixtures:
+	cd postgres/orm/testdata/prisma && npm ci --no-audit --no-fund && PRISMA_SCHEMA_ENGINE_BINARY=/bin/false \
+		CHECKPOINT_DISABLE=1 ./node_modules/.bin/prisma generate --schema schema.prisma && node record.mjs
 
 ## demo, doctor, serve: build bin/polystore, then run it. A built binary exits 0 after Ctrl-C; under
 ## `go run` the go command, interrupted too, would report exit status 1 whatever the program returned

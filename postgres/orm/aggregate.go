@@ -284,6 +284,17 @@ func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, er
 			if o.Desc {
 				e += " DESC"
 			}
+			switch {
+			case o.Nulls == NullsDefault:
+			case o.Agg != 0:
+				return nil, validationErr(m, p, "nulls applies to a by field, not an aggregate")
+			case o.Nulls == NullsFirst:
+				e += " NULLS FIRST"
+			case o.Nulls == NullsLast:
+				e += " NULLS LAST"
+			default:
+				return nil, validationErr(m, p, "unknown nulls placement %d", o.Nulls)
+			}
 			parts[i] = e
 		}
 		sql += " ORDER BY " + strings.Join(parts, ", ")

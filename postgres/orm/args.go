@@ -183,8 +183,11 @@ type FieldValue struct {
 // UpdateArgs are the arguments of Update (Where must contain a unique
 // selector; other conditions may be added) and UpdateMany.
 type UpdateArgs struct {
-	Where   Where
-	Data    Data
+	Where Where
+	Data  Data
+	// Limit caps the rows UpdateMany and UpdateManyAndReturn change (Prisma's
+	// limit; 0: no cap). Update ignores it.
+	Limit   int
 	Select  []string
 	Omit    Omit
 	Include []Include
@@ -202,7 +205,10 @@ type UpsertArgs struct {
 
 // DeleteArgs are the arguments of Delete (unique Where) and DeleteMany.
 type DeleteArgs struct {
-	Where   Where
+	Where Where
+	// Limit caps the rows DeleteMany deletes (Prisma's limit; 0: no cap).
+	// Delete ignores it.
+	Limit   int
 	Select  []string
 	Omit    Omit
 	Include []Include
@@ -273,6 +279,10 @@ type GroupOrder struct {
 	Agg   AggFunc
 	Field string
 	Desc  bool
+	// Nulls places NULL groups (a By field only, as Prisma's
+	// {sort, nulls}); PostgreSQL's default puts them last ascending,
+	// first descending.
+	Nulls Nulls
 }
 
 // GroupByArgs are the arguments of GroupBy.

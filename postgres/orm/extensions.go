@@ -101,7 +101,7 @@ func SoftDelete(field string, models ...string) *Extension {
 			case ActionDelete, ActionDeleteMany:
 				a := op.Args.(*DeleteArgs)
 				ua := &UpdateArgs{Where: append(append(Where{}, a.Where...), alive), Data: Data{field: time.Now().UTC()},
-					Select: a.Select, Include: a.Include}
+					Limit: a.Limit, Select: a.Select, Include: a.Include}
 				if op.Action == ActionDelete {
 					op.Action = ActionUpdate
 				} else {

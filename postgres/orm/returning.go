@@ -109,7 +109,7 @@ func (h *handle) updateManyAndReturn(ctx context.Context, m *Model, a *UpdateArg
 		return rows.Interface(), nil
 	}
 	c := h.compiler()
-	sql, err := c.updateSQL(m, as, a.Where)
+	sql, err := c.updateLimitSQL(m, as, a.Where, a.Limit)
 	if err != nil {
 		return nil, err
 	}

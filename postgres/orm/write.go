@@ -492,12 +492,42 @@ func (h *handle) update(ctx context.Context, m *Model, a *UpdateArgs, typ reflec
 }
 
 func (c *compiler) updateSQL(m *Model, as []assign, w Where) (string, error) {
+	return c.updateLimitSQL(m, as, w, 0)
+}
+
+// updateLimitSQL is updateSQL changing at most limit rows (0: all).
+func (c *compiler) updateLimitSQL(m *Model, as []assign, w Where, limit int) (string, error) {
 	set := c.setClause(m, as)
-	cond, err := c.where(m, m.qtable, w, "where")
+	cond, err := c.manyCond(m, w, limit)
 	if err != nil {
 		return "", err
 	}
 	return "UPDATE " + m.qtable + " SET " + set + " WHERE " + cond, nil
+}
+
+// manyCond is the condition of an updateMany or deleteMany: w, or with
+// Prisma's limit the primary keys of the first limit rows matching w (a
+// subquery with LIMIT, as Prisma's SQL; which rows is the database's
+// choice, there is no ordering).
+func (c *compiler) manyCond(m *Model, w Where, limit int) (string, error) {
+	if limit < 0 {
+		return "", validationErr(m, "limit", "limit must not be negative")
+	}
+	if limit == 0 {
+		return c.where(m, m.qtable, w, "where")
+	}
+	cond, err := c.where(m, "t0", w, "where")
+	if err != nil {
+		return "", err
+	}
+	outer := make([]string, len(m.pk))
+	inner := make([]string, len(m.pk))
+	for i, f := range m.pk {
+		outer[i] = col(m.qtable, f)
+		inner[i] = col("t0", f)
+	}
+	return "(" + strings.Join(outer, ", ") + ") IN (SELECT " + strings.Join(inner, ", ") + " FROM " + m.qtable +
+		" t0 WHERE " + cond + c.limitOffset(limit, 0) + ")", nil
 }
 
 func (h *handle) updateMany(ctx context.Context, m *Model, a *UpdateArgs) (any, error) {
@@ -512,7 +542,7 @@ func (h *handle) updateMany(ctx context.Context, m *Model, a *UpdateArgs) (any, 
 		return int64(0), nil
 	}
 	c := h.compiler()
-	sql, err := c.updateSQL(m, as, a.Where)
+	sql, err := c.updateLimitSQL(m, as, a.Where, a.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -699,7 +729,7 @@ func (h *handle) delete(ctx context.Context, m *Model, a *DeleteArgs, typ reflec
 
 func (h *handle) deleteMany(ctx context.Context, m *Model, a *DeleteArgs) (any, error) {
 	c := h.compiler()
-	cond, err := c.where(m, m.qtable, a.Where, "where")
+	cond, err := c.manyCond(m, a.Where, a.Limit)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,303 @@
+package orm_test
+
+import (
+	"encoding/json"
+	"time"
+
+	"context"
+
+	"github.com/polystore/polystore/postgres/orm"
+)
+
+// aggJSON shapes an aggregate result as Prisma returns it.
+func aggJSON(r *orm.AggregateResult, countAll bool) map[string]any {
+	out := map[string]any{}
+	count := map[string]any{}
+	if countAll {
+		count["_all"] = r.Count
+	}
+	for k, v := range r.CountFields {
+		count[k] = v
+	}
+	if len(count) > 0 {
+		out["_count"] = count
+	}
+	for name, m := range map[string]map[string]any{"_sum": r.Sum, "_avg": r.Avg, "_min": r.Min, "_max": r.Max} {
+		if len(m) > 0 {
+			out[name] = m
+		}
+	}
+	return out
+}
+
+func groupsJSON(gs []orm.Group, countAll bool) []map[string]any {
+	out := []map[string]any{}
+	for i := range gs {
+		g := aggJSON(&gs[i].AggregateResult, countAll)
+		for k, v := range gs[i].Key {
+			g[k] = v
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+type parityOp func(ctx context.Context, db orm.DB) (any, error)
+
+func id(n int) orm.Where { return orm.Where{orm.Eq("id", n)} }
+
+func sel(fields ...string) []string { return fields }
+
+func countResult(n int64, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return map[string]int64{"count": n}, nil
+}
+
+// parityOps are the Go forms of the cases of cases.json that are not finds.
+var parityOps = map[string]parityOp{
+	"err_unique_create": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pAuthor](ctx, db, pAuthorModel, &orm.CreateArgs{Data: orm.Data{"email": "ada@x.io"}})
+	},
+	"err_unique_compound": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pBook](ctx, db, pBookModel, &orm.CreateArgs{Data: orm.Data{"title": "Alpha", "pages": 1, "price": "1", "authorId": 1}})
+	},
+	"err_unique_update": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(2), Data: orm.Data{"email": "ada@x.io"}})
+	},
+	"err_unique_upsert": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Upsert[pAuthor](ctx, db, pAuthorModel, &orm.UpsertArgs{Where: id(2), Create: orm.Data{"email": "z@x.io"}, Update: orm.Data{"email": "cy@x.io"}})
+	},
+	"err_notfound_update": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(99), Data: orm.Data{"name": "x"}})
+	},
+	"err_notfound_delete": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Delete[pAuthor](ctx, db, pAuthorModel, &orm.DeleteArgs{Where: id(99)})
+	},
+	"err_fk_create": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pBook](ctx, db, pBookModel, &orm.CreateArgs{Data: orm.Data{"title": "T", "pages": 1, "price": "1", "authorId": 99}})
+	},
+	"err_fk_update": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pBook](ctx, db, pBookModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"authorId": 99}})
+	},
+	"err_fk_delete": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Delete[pAuthor](ctx, db, pAuthorModel, &orm.DeleteArgs{Where: id(1)})
+	},
+	"err_fk_deletemany": func(ctx context.Context, db orm.DB) (any, error) {
+		return countResult(orm.DeleteMany(ctx, db, pAuthorModel, &orm.DeleteArgs{Where: orm.Where{orm.In("id", []int{1, 2})}}))
+	},
+	"err_too_long": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pAuthor](ctx, db, pAuthorModel, &orm.CreateArgs{Data: orm.Data{"email": "n@x.io", "code": "abcdefg"}})
+	},
+	"err_too_long_update": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"code": "abcdefg"}})
+	},
+	"err_missing_required": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pBook](ctx, db, pBookModel, &orm.CreateArgs{Data: orm.Data{"pages": 1, "price": "1", "authorId": 1}})
+	},
+	"err_null_required": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pBook](ctx, db, pBookModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"title": nil}})
+	},
+	"err_int_overflow": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pAuthor](ctx, db, pAuthorModel, &orm.CreateArgs{Data: orm.Data{"email": "n@x.io", "rank": int64(3000000000)}})
+	},
+
+	"agg_empty": func(ctx context.Context, db orm.DB) (any, error) {
+		r, err := orm.Aggregate(ctx, db, pBookModel, &orm.AggregateArgs{Where: orm.Where{orm.Gt("pages", 1000)},
+			Count: true, CountFields: sel("genre"), Sum: sel("pages", "price"), Avg: sel("pages", "price"), Min: sel("price", "title"), Max: sel("pages")})
+		if err != nil {
+			return nil, err
+		}
+		return aggJSON(r, true), nil
+	},
+	"agg_all": func(ctx context.Context, db orm.DB) (any, error) {
+		r, err := orm.Aggregate(ctx, db, pBookModel, &orm.AggregateArgs{
+			Count: true, CountFields: sel("genre"), Sum: sel("pages", "price"), Avg: sel("pages", "price"), Min: sel("price", "title"), Max: sel("pages", "genre")})
+		if err != nil {
+			return nil, err
+		}
+		return aggJSON(r, true), nil
+	},
+	"agg_author_types": func(ctx context.Context, db orm.DB) (any, error) {
+		r, err := orm.Aggregate(ctx, db, pAuthorModel, &orm.AggregateArgs{
+			Sum: sel("big", "rank", "ratio", "score"), Avg: sel("big", "rank", "ratio", "score"), Min: sel("born", "big", "name"), Max: sel("born", "score")})
+		if err != nil {
+			return nil, err
+		}
+		return aggJSON(r, false), nil
+	},
+	"agg_count_true": func(ctx context.Context, db orm.DB) (any, error) {
+		r, err := orm.Aggregate(ctx, db, pBookModel, &orm.AggregateArgs{Count: true})
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"_count": r.Count}, nil
+	},
+	"agg_take": func(ctx context.Context, db orm.DB) (any, error) {
+		r, err := orm.Aggregate(ctx, db, pBookModel, &orm.AggregateArgs{OrderBy: []orm.Order{orm.Asc("id")}, Take: 2, Sum: sel("pages")})
+		if err != nil {
+			return nil, err
+		}
+		return aggJSON(r, false), nil
+	},
+	"count_plain": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Count(ctx, db, pAuthorModel, nil)
+	},
+	"count_select": func(ctx context.Context, db orm.DB) (any, error) {
+		r, err := orm.Aggregate(ctx, db, pAuthorModel, &orm.AggregateArgs{Count: true, CountFields: sel("name", "rank")})
+		if err != nil {
+			return nil, err
+		}
+		return aggJSON(r, true)["_count"], nil
+	},
+	"count_where_take": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Count(ctx, db, pBookModel, &orm.CountArgs{Where: orm.Where{orm.Eq("genre", "sf")}, Take: 2})
+	},
+
+	"group_basic": func(ctx context.Context, db orm.DB) (any, error) {
+		gs, err := orm.GroupBy(ctx, db, pBookModel, &orm.GroupByArgs{By: sel("genre"), Count: true, Sum: sel("pages"),
+			OrderBy: []orm.GroupOrder{{Field: "genre"}}})
+		return groupsJSON(gs, true), err
+	},
+	"group_nulls_first": func(ctx context.Context, db orm.DB) (any, error) {
+		gs, err := orm.GroupBy(ctx, db, pBookModel, &orm.GroupByArgs{By: sel("genre"), Count: true,
+			OrderBy: []orm.GroupOrder{{Field: "genre", Nulls: orm.NullsFirst}}})
+		return groupsJSON(gs, true), err
+	},
+	"group_having_sum": func(ctx context.Context, db orm.DB) (any, error) {
+		gs, err := orm.GroupBy(ctx, db, pBookModel, &orm.GroupByArgs{By: sel("authorId"), Sum: sel("pages", "price"),
+			Having: []orm.HavingCond{{Agg: orm.AggSum, Field: "pages", Op: orm.OpGt, Value: 200}}, OrderBy: []orm.GroupOrder{{Field: "authorId"}}})
+		return groupsJSON(gs, false), err
+	},
+	"group_having_count": func(ctx context.Context, db orm.DB) (any, error) {
+		gs, err := orm.GroupBy(ctx, db, pBookModel, &orm.GroupByArgs{By: sel("title"), CountFields: sel("id"),
+			Having: []orm.HavingCond{{Agg: orm.AggCount, Field: "id", Op: orm.OpGt, Value: 1}}, OrderBy: []orm.GroupOrder{{Field: "title"}}})
+		return groupsJSON(gs, false), err
+	},
+	"group_having_by_field": func(ctx context.Context, db orm.DB) (any, error) {
+		gs, err := orm.GroupBy(ctx, db, pBookModel, &orm.GroupByArgs{By: sel("genre"), Count: true,
+			Having: []orm.HavingCond{{Field: "genre", Op: orm.OpEquals, Value: "sf"}}})
+		return groupsJSON(gs, true), err
+	},
+	"group_order_agg": func(ctx context.Context, db orm.DB) (any, error) {
+		gs, err := orm.GroupBy(ctx, db, pBookModel, &orm.GroupByArgs{By: sel("authorId"), Avg: sel("pages", "price"), Min: sel("title"), Max: sel("price"),
+			OrderBy: []orm.GroupOrder{{Agg: orm.AggSum, Field: "pages", Desc: true}}})
+		return groupsJSON(gs, false), err
+	},
+	"group_order_count_all": func(ctx context.Context, db orm.DB) (any, error) {
+		gs, err := orm.GroupBy(ctx, db, pBookModel, &orm.GroupByArgs{By: sel("genre"), Count: true, CountFields: sel("genre"),
+			OrderBy: []orm.GroupOrder{{Agg: orm.AggCount, Field: "genre", Desc: true}, {Field: "genre"}}})
+		return groupsJSON(gs, true), err
+	},
+	"group_take_skip": func(ctx context.Context, db orm.DB) (any, error) {
+		gs, err := orm.GroupBy(ctx, db, pBookModel, &orm.GroupByArgs{By: sel("authorId", "genre"),
+			OrderBy: []orm.GroupOrder{{Field: "authorId"}, {Field: "genre"}}, Skip: 1, Take: 3})
+		return groupsJSON(gs, false), err
+	},
+	"group_where_empty": func(ctx context.Context, db orm.DB) (any, error) {
+		gs, err := orm.GroupBy(ctx, db, pBookModel, &orm.GroupByArgs{By: sel("genre"), Where: orm.Where{orm.Gt("pages", 1000)}, Count: true})
+		return groupsJSON(gs, true), err
+	},
+	"group_author_types": func(ctx context.Context, db orm.DB) (any, error) {
+		gs, err := orm.GroupBy(ctx, db, pAuthorModel, &orm.GroupByArgs{By: sel("name"), Sum: sel("big", "score"), Avg: sel("rank", "score"),
+			Min: sel("born"), Count: true, OrderBy: []orm.GroupOrder{{Field: "name", Nulls: orm.NullsLast}}})
+		return groupsJSON(gs, true), err
+	},
+
+	"write_upsert_create": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Upsert[pAuthor](ctx, db, pAuthorModel, &orm.UpsertArgs{Where: orm.Where{orm.Eq("email", "new@x.io")},
+			Create: orm.Data{"email": "new@x.io", "score": "1.5", "big": int64(12)}, Update: orm.Data{"name": "upd"}})
+	},
+	"write_upsert_update": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Upsert[pAuthor](ctx, db, pAuthorModel, &orm.UpsertArgs{Where: orm.Where{orm.Eq("email", "bob@x.io")},
+			Create: orm.Data{"email": "bob@x.io"}, Update: orm.Data{"name": "Bobby", "rank": orm.Increment(2)}})
+	},
+	"write_upsert_update_by_id": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Upsert[pAuthor](ctx, db, pAuthorModel, &orm.UpsertArgs{Where: id(3),
+			Create: orm.Data{"email": "q@x.io"}, Update: orm.Data{"score": orm.Increment("0.5")}, Select: sel("id", "score")})
+	},
+	"write_update_many": func(ctx context.Context, db orm.DB) (any, error) {
+		return countResult(orm.UpdateMany(ctx, db, pBookModel, &orm.UpdateArgs{Where: orm.Where{orm.Eq("genre", "sf")}, Data: orm.Data{"pages": orm.Increment(1)}}))
+	},
+	"write_update_many_none": func(ctx context.Context, db orm.DB) (any, error) {
+		return countResult(orm.UpdateMany(ctx, db, pBookModel, &orm.UpdateArgs{Where: orm.Where{orm.Eq("genre", "none")}, Data: orm.Data{"pages": 1}}))
+	},
+	"write_update_many_limit": func(ctx context.Context, db orm.DB) (any, error) {
+		return countResult(orm.UpdateMany(ctx, db, pBookModel, &orm.UpdateArgs{Where: orm.Where{orm.Eq("genre", "sf")}, Data: orm.Data{"pages": 1}, Limit: 2}))
+	},
+	"write_delete_many": func(ctx context.Context, db orm.DB) (any, error) {
+		return countResult(orm.DeleteMany(ctx, db, pBookModel, &orm.DeleteArgs{Where: orm.Where{orm.Lt("pages", 100)}}))
+	},
+	"write_delete_many_limit": func(ctx context.Context, db orm.DB) (any, error) {
+		return countResult(orm.DeleteMany(ctx, db, pBookModel, &orm.DeleteArgs{Where: orm.Where{orm.Lt("pages", 1000)}, Limit: 2}))
+	},
+	"write_delete_returns": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Delete[pBook](ctx, db, pBookModel, &orm.DeleteArgs{Where: id(2)})
+	},
+	"write_create_many": func(ctx context.Context, db orm.DB) (any, error) {
+		return countResult(orm.CreateMany(ctx, db, pTagModel, &orm.CreateManyArgs{Data: []orm.Data{{"name": "red"}, {"name": "pink"}}, SkipDuplicates: true}))
+	},
+	"write_create_many_return": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.CreateManyAndReturn[pTag](ctx, db, pTagModel, &orm.CreateManyArgs{Data: []orm.Data{{"name": "pink"}, {"name": "red"}, {"name": "gold"}},
+			SkipDuplicates: true, Select: sel("name")})
+	},
+	"write_create_many_return_include": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.CreateManyAndReturn[pBook](ctx, db, pBookModel, &orm.CreateManyArgs{Data: []orm.Data{{"title": "N1", "pages": 1, "price": "3.10", "authorId": 2}},
+			Include: []orm.Include{{Relation: "author", Args: &orm.FindArgs{Select: sel("email")}}}})
+	},
+	"write_create_types": func(ctx context.Context, db orm.DB) (any, error) {
+		// clock-free: a fixed date stored and read back.
+		born := time.Date(2020, 2, 29, 23, 59, 59, 999e6, time.UTC)
+		return orm.Create[pAuthor](ctx, db, pAuthorModel, &orm.CreateArgs{Data: orm.Data{"email": "t@x.io", "big": int64(-9007199254740993),
+			"score": "12345678.9", "blob": []byte{0, 1}, "meta": json.RawMessage(`{"x": [true, null]}`), "born": born, "ratio": 1e-7}})
+	},
+	"write_connect_or_create_existing": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(2), Data: orm.Data{"tags": &orm.Nested{
+			ConnectOrCreate: []orm.ConnectOrCreate{{Where: orm.Where{orm.Eq("name", "red")}, Create: orm.Data{"name": "red"}}}}},
+			Select: sel("id"), Include: []orm.Include{{Relation: "tags", Args: &orm.FindArgs{Select: sel("id"), OrderBy: []orm.Order{orm.Asc("id")}}}}})
+	},
+	"write_connect_or_create_new": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(2), Data: orm.Data{"tags": &orm.Nested{
+			ConnectOrCreate: []orm.ConnectOrCreate{
+				{Where: orm.Where{orm.Eq("name", "gold")}, Create: orm.Data{"name": "gold"}},
+				{Where: orm.Where{orm.Eq("name", "blue")}, Create: orm.Data{"name": "blue"}}}}},
+			Select: sel("id"), Include: []orm.Include{{Relation: "tags", Args: &orm.FindArgs{Select: sel("name"), OrderBy: []orm.Order{orm.Asc("name")}}}}})
+	},
+	"write_set": func(ctx context.Context, db orm.DB) (any, error) {
+		return setTags(ctx, db, &orm.Nested{Set: []orm.Where{id(3)}})
+	},
+	"write_set_empty": func(ctx context.Context, db orm.DB) (any, error) { return setTags(ctx, db, &orm.Nested{SetNone: true}) },
+	"write_set_missing": func(ctx context.Context, db orm.DB) (any, error) {
+		return setTags(ctx, db, &orm.Nested{Set: []orm.Where{id(3), id(99)}})
+	},
+	"write_disconnect": func(ctx context.Context, db orm.DB) (any, error) {
+		return setTags(ctx, db, &orm.Nested{Disconnect: []orm.Where{id(1), id(3)}})
+	},
+	"write_disconnect_missing": func(ctx context.Context, db orm.DB) (any, error) {
+		return setTags(ctx, db, &orm.Nested{Disconnect: []orm.Where{id(99)}})
+	},
+	"write_connect_missing": func(ctx context.Context, db orm.DB) (any, error) {
+		return setTags(ctx, db, &orm.Nested{Connect: []orm.Where{id(3), id(99)}})
+	},
+	"write_nested_create_books": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pAuthor](ctx, db, pAuthorModel, &orm.CreateArgs{Data: orm.Data{"email": "nb@x.io", "books": &orm.Nested{
+			Create: []orm.Data{{"title": "X", "pages": 2, "price": "0.1"}}}},
+			Include: []orm.Include{{Relation: "books", Args: &orm.FindArgs{Select: sel("title", "price")}}}})
+	},
+	"write_update_decimal_ops": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pBook](ctx, db, pBookModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"price": orm.Multiply("3"), "pages": orm.Divide(3)},
+			Select: sel("price", "pages")})
+	},
+	"write_update_unique_extra": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pBook](ctx, db, pBookModel, &orm.UpdateArgs{Where: orm.Where{orm.Eq("id", 1), orm.Gt("pages", 1000)}, Data: orm.Data{"pages": 1}})
+	},
+	"write_delete_unique_extra": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Delete[pBook](ctx, db, pBookModel, &orm.DeleteArgs{Where: orm.Where{orm.Eq("id", 1), orm.Eq("genre", "poem")}})
+	},
+}
+
+func setTags(ctx context.Context, db orm.DB, n *orm.Nested) (any, error) {
+	return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"tags": n},
+		Select: sel(), Include: []orm.Include{{Relation: "tags", Args: &orm.FindArgs{Select: sel("id"), OrderBy: []orm.Order{orm.Asc("id")}}}}})
+}

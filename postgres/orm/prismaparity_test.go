@@ -1,0 +1,369 @@
+package orm_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/polystore/polystore/postgres/orm"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+)
+
+// The models of testdata/prisma/schema.prisma, as the generator emits them.
+var (
+	pAuthorModel = &orm.Model{
+		Name: "Author",
+		Fields: []*orm.Field{
+			{Name: "id", Type: orm.Int, HasDefault: true},
+			{Name: "email", Type: orm.String},
+			{Name: "name", Type: orm.String, Nullable: true},
+			{Name: "code", Type: orm.String, Nullable: true, DBType: "varchar(5)"},
+			{Name: "rank", Type: orm.Int, Nullable: true},
+			{Name: "big", Type: orm.BigInt, Nullable: true},
+			{Name: "score", Type: orm.Decimal, Nullable: true, DBType: "decimal(10,2)"},
+			{Name: "ratio", Type: orm.Float, Nullable: true},
+			{Name: "blob", Type: orm.Bytes, Nullable: true},
+			{Name: "meta", Type: orm.JSON, Nullable: true},
+			{Name: "born", Type: orm.DateTime, Nullable: true},
+		},
+		PrimaryKey: []string{"id"},
+		Uniques:    []orm.Unique{{Name: "Author_email_key", Fields: []string{"email"}}},
+		Relations: []*orm.Relation{
+			{Name: "books", Kind: orm.OneToMany, Model: "Book", Inverse: "author"},
+			{Name: "tags", Kind: orm.ManyToMany, Model: "Tag",
+				JoinTable: &orm.JoinTable{Table: "_AuthorToTag", Column: "A", TargetColumn: "B"}},
+		},
+	}
+	pBookModel = &orm.Model{
+		Name: "Book",
+		Fields: []*orm.Field{
+			{Name: "id", Type: orm.Int, HasDefault: true},
+			{Name: "title", Type: orm.String},
+			{Name: "pages", Type: orm.Int},
+			{Name: "price", Type: orm.Decimal, DBType: "decimal(10,2)"},
+			{Name: "genre", Type: orm.String, Nullable: true},
+			{Name: "authorId", Type: orm.Int},
+		},
+		PrimaryKey: []string{"id"},
+		Uniques:    []orm.Unique{{Name: "Book_title_authorId_key", Fields: []string{"title", "authorId"}}},
+		Relations: []*orm.Relation{
+			{Name: "author", Kind: orm.ManyToOne, Model: "Author", Fields: []string{"authorId"}, References: []string{"id"}, ForeignKey: "Book_authorId_fkey"},
+		},
+	}
+	pTagModel = &orm.Model{
+		Name: "Tag",
+		Fields: []*orm.Field{
+			{Name: "id", Type: orm.Int, HasDefault: true},
+			{Name: "name", Type: orm.String},
+		},
+		PrimaryKey: []string{"id"},
+		Uniques:    []orm.Unique{{Name: "Tag_name_key", Fields: []string{"name"}}},
+		Relations: []*orm.Relation{
+			{Name: "authors", Kind: orm.ManyToMany, Model: "Author",
+				JoinTable: &orm.JoinTable{Table: "_AuthorToTag", Column: "B", TargetColumn: "A"}},
+		},
+	}
+	_ = mustSchema(pAuthorModel, pBookModel, pTagModel)
+)
+
+type pAuthor struct {
+	ID    int              `json:"id"`
+	Email string           `json:"email"`
+	Name  *string          `json:"name"`
+	Code  *string          `json:"code"`
+	Rank  *int             `json:"rank"`
+	Big   *int64           `json:"big"`
+	Score *decimal.Decimal `json:"score"`
+	Ratio *float64         `json:"ratio"`
+	Blob  []byte           `json:"blob"`
+	Meta  json.RawMessage  `json:"meta"`
+	Born  *time.Time       `json:"born"`
+	Books []pBook          `json:"books"`
+	Tags  []pTag           `json:"tags"`
+	Count *struct {
+		Books int64 `json:"books"`
+		Tags  int64 `json:"tags"`
+	} `json:"_count,omitempty"`
+}
+
+type pBook struct {
+	ID       int             `json:"id"`
+	Title    string          `json:"title"`
+	Pages    int             `json:"pages"`
+	Price    decimal.Decimal `json:"price"`
+	Genre    *string         `json:"genre"`
+	AuthorID int             `json:"authorId"`
+	Author   *pAuthor        `json:"author"`
+}
+
+type pTag struct {
+	ID      int       `json:"id"`
+	Name    string    `json:"name"`
+	Authors []pAuthor `json:"authors"`
+}
+
+// parityOpen lists the cases where polystore still differs from Prisma,
+// with the difference; they are skipped until fixed.
+var parityOpen = map[string]string{
+	"err_unique_create":         "P2002 message",
+	"err_unique_compound":       "P2002 message",
+	"err_unique_update":         "P2002 message",
+	"err_unique_upsert":         "P2002 message",
+	"err_fk_create":             "P2003 message",
+	"err_fk_update":             "P2003 message",
+	"err_fk_delete":             "P2003 message",
+	"err_fk_deletemany":         "P2003 message",
+	"err_missing_required":      "a missing required field is the database's P2011, not a validation error",
+	"err_select_include":        "ParseFindArgs takes select with include",
+	"distinct_plain":            "distinct without orderBy keeps the table's order",
+	"cursor_compound":           "ParseFindArgs has no compound unique selectors",
+	"take_zero":                 "ParseFindArgs reads take 0 as no limit",
+	"findfirst_take_negative":   "FindFirst drops a negative take",
+	"group_having_by_field":     "having on a by field",
+	"shape_omit":                "ParseFindArgs has no omit",
+	"shape_include_count":       "ParseFindArgs has no _count in select",
+	"shape_include_count_where": "ParseFindArgs has no _count in select",
+	"shape_include_all_count":   "ParseFindArgs has no _count: true",
+	"shape_nested_types_join":   "ParseFindArgs has no relationLoadStrategy",
+	"shape_select_relation":     "ParseFindArgs has no relations in select",
+	"shape_include_omit":        "ParseFindArgs has no omit",
+	"shape_include_take":        "ParseFindArgs has no relations in select",
+	"write_set_missing":         "connect counts per record",
+	"write_connect_missing":     "connect counts per record",
+}
+
+type parityCase struct {
+	Name, Model, Op string
+	Args            json.RawMessage
+}
+
+// parityAnswer is what Prisma answered (testdata/prisma/answers.json).
+type parityAnswer struct {
+	Result json.RawMessage `json:"result"`
+	Error  *struct {
+		Name    string         `json:"name"`
+		Code    string         `json:"code"`
+		Meta    map[string]any `json:"meta"`
+		Message string         `json:"message"`
+	} `json:"error"`
+}
+
+// TestPrismaParity runs the cases of testdata/prisma/cases.json — errors,
+// orderings, distinct, cursors, paging, aggregates, groupBy, result shapes
+// and writes — on the tables and rows of parity.sql, and compares each
+// answer with the one Prisma 7.10 (prisma-client-js with @prisma/adapter-pg)
+// gave on the same rows, recorded in answers.json by record.mjs (make
+// prisma-query-fixtures). Finds are given to polystore as Prisma's JSON
+// (ParseFindArgs); the other operations are written out in Go below, one per
+// case. Every field Prisma returns must come back with the same value.
+func TestPrismaParity(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, nil)
+	ddl, err := os.ReadFile("testdata/prisma/parity.sql")
+	require.NoError(t, err)
+	var cases []parityCase
+	readJSON(t, "testdata/prisma/cases.json", &cases)
+	var answers map[string]parityAnswer
+	readJSON(t, "testdata/prisma/answers.json", &answers)
+	require.Len(t, answers, len(cases))
+	models := map[string]*orm.Model{"author": pAuthorModel, "book": pBookModel, "tag": pTagModel}
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			if why, ok := parityOpen[c.Name]; ok {
+				t.Skip("differs from Prisma: " + why)
+			}
+			_, err := e.c.Pool().Exec(ctx, `DROP TABLE IF EXISTS "_AuthorToTag", "Book", "Tag", "Author" CASCADE;`+string(ddl))
+			require.NoError(t, err)
+			want, ok := answers[c.Name]
+			require.True(t, ok, "no answer recorded for %s", c.Name)
+			m := models[c.Model]
+			var got any
+			if strings.HasPrefix(c.Op, "find") {
+				got, err = parityFind(ctx, e.c, m, c.Op, c.Args)
+			} else {
+				run := parityOps[c.Name]
+				require.NotNil(t, run, "no Go form of case %s", c.Name)
+				got, err = run(ctx, e.c)
+			}
+			if want.Error != nil {
+				requirePrismaError(t, want.Error.Name, want.Error.Code, want.Error.Meta, want.Error.Message, err)
+				return
+			}
+			require.NoError(t, err)
+			gj, err := json.Marshal(got)
+			require.NoError(t, err)
+			var g, w any
+			decodeNumbers(t, gj, &g)
+			decodeNumbers(t, want.Result, &w)
+			if diffs := prismaDiff("", w, g); len(diffs) > 0 {
+				t.Errorf("differs from Prisma:\n%s\nprisma:    %s\npolystore: %s", strings.Join(diffs, "\n"), want.Result, gj)
+			}
+		})
+	}
+}
+
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, v), path)
+}
+
+func decodeNumbers(t *testing.T, b []byte, v any) {
+	t.Helper()
+	d := json.NewDecoder(strings.NewReader(string(b)))
+	d.UseNumber()
+	require.NoError(t, d.Decode(v))
+}
+
+func parityFind(ctx context.Context, db orm.DB, m *orm.Model, op string, args []byte) (any, error) {
+	fa, err := orm.ParseFindArgs(m, args)
+	if err != nil {
+		return nil, err
+	}
+	switch m {
+	case pAuthorModel:
+		return parityFindAs[pAuthor](ctx, db, m, op, fa)
+	case pBookModel:
+		return parityFindAs[pBook](ctx, db, m, op, fa)
+	}
+	return parityFindAs[pTag](ctx, db, m, op, fa)
+}
+
+func parityFindAs[T any](ctx context.Context, db orm.DB, m *orm.Model, op string, fa *orm.FindArgs) (any, error) {
+	switch op {
+	case "findMany":
+		return orm.FindMany[T](ctx, db, m, fa)
+	case "findFirst":
+		return orm.FindFirst[T](ctx, db, m, fa)
+	case "findFirstOrThrow":
+		return orm.FindFirstOrThrow[T](ctx, db, m, fa)
+	case "findUnique":
+		return orm.FindUnique[T](ctx, db, m, fa)
+	case "findUniqueOrThrow":
+		return orm.FindUniqueOrThrow[T](ctx, db, m, fa)
+	}
+	return nil, fmt.Errorf("unknown find %s", op)
+}
+
+// requirePrismaError checks err against Prisma's error: a validation error
+// for PrismaClientValidationError, else the code, meta.modelName, the
+// constraint Prisma names (meta.driverAdapterError.cause.constraint.index),
+// P2025's meta.operation and the message.
+func requirePrismaError(t *testing.T, name, code string, meta map[string]any, message string, err error) {
+	t.Helper()
+	require.Error(t, err, "Prisma fails with %s %s", name, code)
+	if name == "PrismaClientValidationError" {
+		require.ErrorIs(t, err, orm.ErrValidation, "%v", err)
+		return
+	}
+	oe, ok := orm.AsError(err)
+	require.True(t, ok, "%T %v", err, err)
+	require.Equal(t, code, oe.Code, "%v", err)
+	require.Equal(t, meta["modelName"], oe.Model, "%v", err)
+	if dae, ok := meta["driverAdapterError"].(map[string]any); ok {
+		cause := dae["cause"].(map[string]any)
+		if cons, ok := cause["constraint"].(map[string]any); ok {
+			require.Equal(t, cons["index"], oe.Constraint)
+		}
+	}
+	if op, ok := meta["operation"].(string); ok {
+		require.Equal(t, "No record was found for "+op+".", oe.Cause)
+	}
+	require.Equal(t, message, oe.Message)
+}
+
+// prismaDiff compares Prisma's value w with polystore's g, JSON-decoded:
+// {"$decimal"}, {"$bigint"} and {"$bytes"} hold Prisma's typed values,
+// dates compare as instants, numbers by value, a nil Go slice equals [],
+// and only the keys Prisma returns are compared.
+func prismaDiff(path string, w, g any) []string {
+	bad := func() []string { return []string{fmt.Sprintf("%s: prisma %v, polystore %v", path, w, g)} }
+	switch wv := w.(type) {
+	case map[string]any:
+		if d, ok := wv["$decimal"].(string); ok {
+			var gs string
+			switch x := g.(type) {
+			case string:
+				gs = x
+			case json.Number:
+				gs = string(x)
+			default:
+				return bad()
+			}
+			gd, err := decimal.NewFromString(gs)
+			if err != nil || !gd.Equal(decimal.RequireFromString(d)) {
+				return bad()
+			}
+			return nil
+		}
+		if b, ok := wv["$bigint"].(string); ok {
+			if n, ok := g.(json.Number); !ok || string(n) != b {
+				return bad()
+			}
+			return nil
+		}
+		if b, ok := wv["$bytes"].(string); ok {
+			if s, ok := g.(string); !ok || s != b {
+				return bad()
+			}
+			return nil
+		}
+		gv, ok := g.(map[string]any)
+		if !ok {
+			return bad()
+		}
+		keys := make([]string, 0, len(wv))
+		for k := range wv {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var out []string
+		for _, k := range keys {
+			out = append(out, prismaDiff(path+"."+k, wv[k], gv[k])...)
+		}
+		return out
+	case []any:
+		gv, _ := g.([]any)
+		if g != nil && gv == nil || len(gv) != len(wv) {
+			return bad()
+		}
+		var out []string
+		for i := range wv {
+			out = append(out, prismaDiff(fmt.Sprintf("%s[%d]", path, i), wv[i], gv[i])...)
+		}
+		return out
+	case json.Number:
+		gn, ok := g.(json.Number)
+		if !ok {
+			return bad()
+		}
+		a, _ := wv.Float64()
+		b, _ := gn.Float64()
+		if a != b && math.Abs(a-b) > 1e-12*math.Max(math.Abs(a), math.Abs(b)) {
+			return bad()
+		}
+		return nil
+	case string:
+		if wt, err := time.Parse(time.RFC3339Nano, wv); err == nil && strings.HasSuffix(wv, "Z") {
+			gs, _ := g.(string)
+			gt, err := time.Parse(time.RFC3339Nano, gs)
+			if err != nil || !gt.Equal(wt) {
+				return bad()
+			}
+			return nil
+		}
+	}
+	if !reflect.DeepEqual(w, g) {
+		return bad()
+	}
+	return nil
+}

@@ -1,0 +1,60 @@
+-- Tables of schema.prisma, as Prisma 7 migrates them (constraint names included).
+CREATE TABLE "Author" (
+    "id" SERIAL NOT NULL,
+    "email" TEXT NOT NULL,
+    "name" TEXT,
+    "code" VARCHAR(5),
+    "rank" INTEGER,
+    "big" BIGINT,
+    "score" DECIMAL(10,2),
+    "ratio" DOUBLE PRECISION,
+    "blob" BYTEA,
+    "meta" JSONB,
+    "born" TIMESTAMP(3),
+    CONSTRAINT "Author_pkey" PRIMARY KEY ("id")
+);
+CREATE TABLE "Book" (
+    "id" SERIAL NOT NULL,
+    "title" TEXT NOT NULL,
+    "pages" INTEGER NOT NULL,
+    "price" DECIMAL(10,2) NOT NULL,
+    "genre" TEXT,
+    "authorId" INTEGER NOT NULL,
+    CONSTRAINT "Book_pkey" PRIMARY KEY ("id")
+);
+CREATE TABLE "Tag" (
+    "id" SERIAL NOT NULL,
+    "name" TEXT NOT NULL,
+    CONSTRAINT "Tag_pkey" PRIMARY KEY ("id")
+);
+CREATE TABLE "_AuthorToTag" (
+    "A" INTEGER NOT NULL,
+    "B" INTEGER NOT NULL,
+    CONSTRAINT "_AuthorToTag_AB_pkey" PRIMARY KEY ("A","B")
+);
+CREATE UNIQUE INDEX "Author_email_key" ON "Author"("email");
+CREATE UNIQUE INDEX "Book_title_authorId_key" ON "Book"("title", "authorId");
+CREATE UNIQUE INDEX "Tag_name_key" ON "Tag"("name");
+CREATE INDEX "_AuthorToTag_B_index" ON "_AuthorToTag"("B");
+ALTER TABLE "Book" ADD CONSTRAINT "Book_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "Author"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+ALTER TABLE "_AuthorToTag" ADD CONSTRAINT "_AuthorToTag_A_fkey" FOREIGN KEY ("A") REFERENCES "Author"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "_AuthorToTag" ADD CONSTRAINT "_AuthorToTag_B_fkey" FOREIGN KEY ("B") REFERENCES "Tag"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- The rows every case starts from (ids fixed; clock-free: fixed dates).
+INSERT INTO "Author" ("id", "email", "name", "code", "rank", "big", "score", "ratio", "blob", "meta", "born") VALUES
+ (1, 'ada@x.io',   'Ada',   'ab',  3,    9007199254740993, 10.50, 0.5,  '\x0102ff', '{"a": [1, 2], "b": null}', '1990-05-01 10:00:00.123'),
+ (2, 'bob@x.io',   NULL,    NULL,  NULL, NULL,             NULL,  NULL, NULL,       NULL,                        NULL),
+ (3, 'cy@x.io',    'Cy',    'cd',  1,    -5,               2.25,  1.5,  '\x',       '"text"',                    '2001-01-01 00:00:00'),
+ (4, 'dee@x.io',   'Ada',   NULL,  3,    7,                0.00,  NULL, NULL,       '[1, {"k": 1.5}]',           '1990-05-01 10:00:00.123');
+SELECT setval('"Author_id_seq"', 10);
+INSERT INTO "Book" ("id", "title", "pages", "price", "genre", "authorId") VALUES
+ (1, 'Alpha', 100, 9.99,  'sf',   1),
+ (2, 'Beta',  250, 20.00, NULL,   1),
+ (3, 'Gamma', 80,  5.50,  'sf',   3),
+ (4, 'Delta', 300, 12.00, 'poem', 3),
+ (5, 'Eps',   120, 9.99,  NULL,   4),
+ (6, 'Alpha', 90,  1.10,  'sf',   4);
+SELECT setval('"Book_id_seq"', 10);
+INSERT INTO "Tag" ("id", "name") VALUES (1, 'red'), (2, 'green'), (3, 'blue');
+SELECT setval('"Tag_id_seq"', 10);
+INSERT INTO "_AuthorToTag" ("A", "B") VALUES (1, 1), (1, 2), (3, 2), (4, 3);

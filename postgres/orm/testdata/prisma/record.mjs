@@ -1,0 +1,76 @@
+// Records Prisma 7's answers to the cases of cases.json, so that
+// postgres/orm's TestPrismaParity compares polystore with them without Node.
+// Each case runs on fresh tables (parity.sql) in the database
+// polystore_prisma_parity, and its answer is written to answers.json:
+// {"result": ...} or {"error": {"name", "code", "meta", "message"}}. Values are
+// written as JSON with Prisma's types made explicit where JSON has none:
+// a Date is its ISO string, a Decimal {"$decimal": "1.5"}, a BigInt
+// {"$bigint": "9007199254740993"}, Bytes {"$bytes": base64}.
+//
+// Usage (from the repository root): make prisma-query-fixtures, or
+//   cd postgres/orm/testdata/prisma && npm ci && prisma generate && node record.mjs
+import fs from 'node:fs'
+import pg from 'pg'
+import { PrismaPg } from '@prisma/adapter-pg'
+import { PrismaClient, Prisma } from './generated/index.js'
+
+const base = process.env.POLYSTORE_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres'
+const dbName = 'polystore_prisma_parity'
+const admin = new pg.Client({ connectionString: base })
+await admin.connect()
+await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
+await admin.query(`CREATE DATABASE ${dbName}`)
+await admin.end()
+const u = new URL(base)
+u.pathname = '/' + dbName
+const url = u.toString()
+
+const ddl = fs.readFileSync(new URL('./parity.sql', import.meta.url), 'utf8')
+const cases = JSON.parse(fs.readFileSync(new URL('./cases.json', import.meta.url), 'utf8'))
+const raw = new pg.Client({ connectionString: url })
+await raw.connect()
+const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) })
+
+function plain(v) {
+  if (v === null || v === undefined) return v ?? null
+  if (typeof v === 'bigint') return { $bigint: v.toString() }
+  if (v instanceof Date) return v.toISOString()
+  if (Prisma.Decimal.isDecimal(v)) return { $decimal: v.toString() }
+  if (v instanceof Uint8Array) return { $bytes: Buffer.from(v).toString('base64') }
+  if (Array.isArray(v)) return v.map(plain)
+  if (typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]))
+  return v
+}
+
+// Inputs: {"$bigint": "1"} and {"$bytes": base64} become the JS values.
+function input(v) {
+  if (Array.isArray(v)) return v.map(input)
+  if (v && typeof v === 'object') {
+    if ('$bigint' in v) return BigInt(v.$bigint)
+    if ('$bytes' in v) return new Uint8Array(Buffer.from(v.$bytes, 'base64'))
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, input(x)]))
+  }
+  return v
+}
+
+const answers = {}
+for (const c of cases) {
+  await raw.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;')
+  await raw.query(ddl)
+  let answer
+  try {
+    const res = await prisma[c.model][c.op](input(c.args))
+    answer = { result: plain(res) }
+  } catch (e) {
+    const error = { name: e.constructor.name, code: e.code ?? null, meta: plain(e.meta ?? null) }
+    // A known request error's message ends with Prisma's text for it.
+    if (e.code) error.message = e.message.trim().split('\n').pop()
+    answer = { error }
+    if (process.env.VERBOSE) console.error(c.name, e.message)
+  }
+  answers[c.name] = answer
+}
+await prisma.$disconnect()
+await raw.end()
+fs.writeFileSync(new URL('./answers.json', import.meta.url), JSON.stringify(answers, null, 1) + '\n')
+console.log(`${cases.length} cases recorded`)
