@@ -229,12 +229,12 @@ func classify(m *Model, err error) error {
 	switch pg.Code {
 	case pgerrcode.UniqueViolation:
 		e.Code = CodeUniqueViolation
-		e.Message = "unique constraint failed"
 		e.Target = uniqueTarget(m, pg)
+		e.Message = "Unique constraint failed on the " + constraintText(pg.ConstraintName, e.Target)
 	case pgerrcode.ForeignKeyViolation:
 		e.Code = CodeForeignKeyViolation
-		e.Message = "foreign key constraint failed"
 		e.Target = fkTarget(m, pg)
+		e.Message = "Foreign key constraint violated on the " + constraintText(pg.ConstraintName, e.Target)
 	case pgerrcode.NotNullViolation:
 		e.Code = CodeNullViolation
 		if f := fieldByColumn(m, pg.TableName, pg.ColumnName); f != "" {
@@ -271,6 +271,20 @@ func classify(m *Model, err error) error {
 		return err
 	}
 	return e
+}
+
+// constraintText names a violated constraint as Prisma 7's P2002 and P2003
+// messages do with @prisma/adapter-pg: by the name PostgreSQL reports
+// ("constraint: `User_email_key`"), else by its fields ("fields:
+// (`a`,`b`)").
+func constraintText(name string, fields []string) string {
+	if name != "" {
+		return "constraint: `" + name + "`"
+	}
+	if len(fields) == 0 {
+		return "constraint: (not available)"
+	}
+	return "fields: (`" + strings.Join(fields, "`,`") + "`)"
 }
 
 // modelByTable finds the model of a table in m's schema (m itself first).

@@ -113,14 +113,6 @@ type pTag struct {
 // parityOpen lists the cases where polystore still differs from Prisma,
 // with the difference; they are skipped until fixed.
 var parityOpen = map[string]string{
-	"err_unique_create":         "P2002 message",
-	"err_unique_compound":       "P2002 message",
-	"err_unique_update":         "P2002 message",
-	"err_unique_upsert":         "P2002 message",
-	"err_fk_create":             "P2003 message",
-	"err_fk_update":             "P2003 message",
-	"err_fk_delete":             "P2003 message",
-	"err_fk_deletemany":         "P2003 message",
 	"err_missing_required":      "a missing required field is the database's P2011, not a validation error",
 	"err_select_include":        "ParseFindArgs takes select with include",
 	"distinct_plain":            "distinct without orderBy keeps the table's order",
