@@ -75,15 +75,28 @@ func FindUniqueOrThrow[T any](ctx context.Context, db DB, m *Model, args *FindAr
 	return asResult[*T](ActionFindUniqueOrThrow, res)
 }
 
+// firstTake is the take of a find: findFirst reads one row, the last one
+// when take is negative (as Prisma turns take: -n into take: -1, so
+// findFirst with take -1 is the last row in orderBy order); findUnique one.
+func firstTake(act Action, take int) int {
+	switch {
+	case act == ActionFindMany:
+		return take
+	case take < 0 && (act == ActionFindFirst || act == ActionFindFirstOrThrow):
+		return -1
+	}
+	return 1
+}
+
 func (h *handle) find(ctx context.Context, m *Model, act Action, fa *FindArgs, typ reflect.Type) (any, error) {
 	if act == ActionFindUnique || act == ActionFindUniqueOrThrow {
 		if err := checkUnique(m, fa.Where, "where"); err != nil {
 			return nil, err
 		}
 	}
-	if act != ActionFindMany && fa.Take != 1 {
+	if take := firstTake(act, fa.Take); take != fa.Take {
 		cp := *fa
-		cp.Take = 1
+		cp.Take = take
 		fa = &cp
 	}
 	reversed := false

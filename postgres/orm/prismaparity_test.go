@@ -118,7 +118,6 @@ var parityOpen = map[string]string{
 	"distinct_plain":            "distinct without orderBy keeps the table's order",
 	"cursor_compound":           "ParseFindArgs has no compound unique selectors",
 	"take_zero":                 "ParseFindArgs reads take 0 as no limit",
-	"findfirst_take_negative":   "FindFirst drops a negative take",
 	"group_having_by_field":     "having on a by field",
 	"shape_omit":                "ParseFindArgs has no omit",
 	"shape_include_count":       "ParseFindArgs has no _count in select",
