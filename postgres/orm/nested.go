@@ -186,25 +186,41 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 			return err
 		})
 	}
-	connect := func(w Where, pp string) error {
+	// connect links the row w selects, telling whether there was one.
+	connect := func(w Where, pp string) (bool, error) {
 		if m2m {
 			child, err := h.findRecord(ctx, t, w, pp)
 			if IsNotFound(err) {
-				return nestedNotFound(ctx, r, "Expected 1 records to be connected, found only 0.")
+				return false, nil
 			}
+			if err != nil {
+				return false, err
+			}
+			return true, link(child)
+		}
+		if err := checkUnique(t, w, pp); err != nil {
+			return false, err
+		}
+		n, err := h.updateWhere(ctx, t, w, linkData(r, parent), pp)
+		return n > 0, err
+	}
+	// connectAll connects a list of rows, which Prisma counts as one
+	// batch: "Expected 2 records to be connected, found only 1."
+	connectAll := func(ws []Where, pp string) error {
+		found := 0
+		for i, w := range ws {
+			ok, err := connect(w, pp+"["+strconv.Itoa(i)+"]")
 			if err != nil {
 				return err
 			}
-			return link(child)
+			if ok {
+				found++
+			}
 		}
-		if err := checkUnique(t, w, pp); err != nil {
-			return err
+		if found < len(ws) {
+			return nestedNotFound(ctx, r, "Expected "+strconv.Itoa(len(ws))+" records to be connected, found only "+strconv.Itoa(found)+".")
 		}
-		n, err := h.updateWhere(ctx, t, w, linkData(r, parent), pp)
-		if err == nil && n == 0 {
-			return nestedNotFound(ctx, r, "Expected 1 records to be connected, found only 0.")
-		}
-		return err
+		return nil
 	}
 	disconnectAll := func(w Where, pp string) error {
 		if m2m {
@@ -258,15 +274,13 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 			return err
 		}
 	}
-	for i, w := range n.Connect {
-		if err := connect(w, p+".connect["+strconv.Itoa(i)+"]"); err != nil {
-			return err
-		}
+	if err := connectAll(n.Connect, p+".connect"); err != nil {
+		return err
 	}
 	for i, coc := range n.ConnectOrCreate {
 		pp := p + ".connectOrCreate[" + strconv.Itoa(i) + "]"
-		err := connect(coc.Where, pp)
-		if IsNotFound(err) {
+		found, err := connect(coc.Where, pp)
+		if err == nil && !found {
 			if m2m {
 				var child record
 				if child, err = h.createNested(ctx, t, coc.Create, pp); err == nil {
@@ -292,10 +306,8 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 		if err := disconnectAll(nil, p+".set"); err != nil {
 			return err
 		}
-		for i, w := range n.Set {
-			if err := connect(w, p+".set["+strconv.Itoa(i)+"]"); err != nil {
-				return err
-			}
+		if err := connectAll(n.Set, p+".set"); err != nil {
+			return err
 		}
 	}
 	for i, u := range n.Update {

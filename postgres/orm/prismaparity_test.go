@@ -127,8 +127,6 @@ var parityOpen = map[string]string{
 	"shape_select_relation":     "ParseFindArgs has no relations in select",
 	"shape_include_omit":        "ParseFindArgs has no omit",
 	"shape_include_take":        "ParseFindArgs has no relations in select",
-	"write_set_missing":         "connect counts per record",
-	"write_connect_missing":     "connect counts per record",
 }
 
 type parityCase struct {
