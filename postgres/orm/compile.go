@@ -912,6 +912,7 @@ func (c *compiler) jsonRelation(m *Model, p string, in Include, path string) (jo
 	if fa == nil {
 		fa = &FindArgs{}
 	}
+	fa = distinctOrder(fa)
 	if err := checkPaging(r.target, fa, path); err != nil {
 		return "", "", err
 	}

@@ -94,6 +94,7 @@ func (h *handle) find(ctx context.Context, m *Model, act Action, fa *FindArgs, t
 			return nil, err
 		}
 	}
+	fa = distinctOrder(fa)
 	if take := firstTake(act, fa.Take); take != fa.Take {
 		cp := *fa
 		cp.Take = take
@@ -132,6 +133,22 @@ func (h *handle) find(ctx context.Context, m *Model, act Action, fa *FindArgs, t
 // reverseArgs turns a negative Take (the last rows in OrderBy order, as in
 // Prisma) into a positive one over the reversed order; the caller reverses
 // the rows back. With a Cursor it yields the rows up to the cursor.
+// distinctOrder gives a level with Distinct and no OrderBy Prisma's order:
+// the distinct fields, ascending (Prisma sorts by them when no orderBy is
+// given, at the top level and in includes), which also decides the row
+// kept of each set of values.
+func distinctOrder(fa *FindArgs) *FindArgs {
+	if len(fa.Distinct) == 0 || len(fa.OrderBy) > 0 {
+		return fa
+	}
+	cp := *fa
+	cp.OrderBy = make([]Order, len(fa.Distinct))
+	for i, n := range fa.Distinct {
+		cp.OrderBy[i] = Asc(n)
+	}
+	return &cp
+}
+
 func reverseArgs(m *Model, fa *FindArgs) *FindArgs {
 	cp := *fa
 	cp.Take = -fa.Take
@@ -219,6 +236,7 @@ func (h *handle) loadIncludes(ctx context.Context, q querier, m *Model, act Acti
 		if fa == nil {
 			fa = &FindArgs{}
 		}
+		fa = distinctOrder(fa)
 		// Validate before looking at the data, so errors do not depend on it.
 		if err := checkPaging(r.target, fa, p); err != nil {
 			return err

@@ -51,13 +51,22 @@ func seedPerParent(t *testing.T, e *env) (users []int, byTitle map[string]Post) 
 
 // prismaNested is the reference: how Prisma processes a nested to-many
 // list for one parent (the parent's rows matching the filter, sorted by
-// OrderBy with the primary key breaking ties; distinct keeps the first row
+// OrderBy — by the distinct fields when there is none — with the primary
+// key breaking ties; distinct keeps the first row
 // of each value set, NULLs equal; the list starts at the cursor row, and a
 // parent without it gets no rows; then skip and take).
 func prismaNested(rows []Post, fa *orm.FindArgs, cursorID int) []string {
 	rows = slices.Clone(rows)
+	order := fa.OrderBy
+	if len(order) == 0 {
+		// Without orderBy, Prisma sorts by the distinct fields
+		// (TestPrismaParity's distinct_nested_plain).
+		for _, d := range fa.Distinct {
+			order = append(order, orm.Asc(d))
+		}
+	}
 	slices.SortStableFunc(rows, func(a, b Post) int {
-		if c := byOrder(a, b, fa.OrderBy); c != 0 {
+		if c := byOrder(a, b, order); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.ID, b.ID)
@@ -70,10 +79,10 @@ func prismaNested(rows []Post, fa *orm.FindArgs, cursorID int) []string {
 			return []string{}
 		}
 		cur := rows[at]
-		if len(fa.OrderBy) == 0 {
+		if len(order) == 0 {
 			rows = rows[at:]
 		} else {
-			rows = slices.DeleteFunc(rows, func(p Post) bool { return byOrder(p, cur, fa.OrderBy) < 0 })
+			rows = slices.DeleteFunc(rows, func(p Post) bool { return byOrder(p, cur, order) < 0 })
 		}
 	}
 	if len(fa.Distinct) > 0 {

@@ -115,7 +115,7 @@ type pTag struct {
 var parityOpen = map[string]string{
 	"err_missing_required":      "a missing required field is the database's P2011, not a validation error",
 	"err_select_include":        "ParseFindArgs takes select with include",
-	"distinct_plain":            "distinct without orderBy keeps the table's order",
+	"distinct_nested_plain":     "ParseFindArgs has no relations in select",
 	"cursor_compound":           "ParseFindArgs has no compound unique selectors",
 	"take_zero":                 "ParseFindArgs reads take 0 as no limit",
 	"group_having_by_field":     "having on a by field",
