@@ -14,7 +14,7 @@ var jdocModel = &orm.Model{
 	Fields: []*orm.Field{
 		{Name: "id", Type: orm.Int},
 		{Name: "meta", Type: orm.JSON, Nullable: true},
-		{Name: "body", Type: orm.JSON},
+		{Name: "body", Type: orm.JSON, HasDefault: true},
 	},
 	PrimaryKey: []string{"id"},
 }

@@ -38,6 +38,9 @@ func (h *handle) createNested(ctx context.Context, m *Model, d Data, path string
 			}
 		}
 	}
+	if err := checkRequired(m, as, path); err != nil {
+		return nil, err
+	}
 	c := h.compiler()
 	cols, vals := c.insertParts(m, as)
 	rec, err := h.doRecord(ctx, m, ActionCreate, &c, insertSQL(m, cols, vals)+" RETURNING *")

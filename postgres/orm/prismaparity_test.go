@@ -113,7 +113,6 @@ type pTag struct {
 // parityOpen lists the cases where polystore still differs from Prisma,
 // with the difference; they are skipped until fixed.
 var parityOpen = map[string]string{
-	"err_missing_required":      "a missing required field is the database's P2011, not a validation error",
 	"err_select_include":        "ParseFindArgs takes select with include",
 	"distinct_nested_plain":     "ParseFindArgs has no relations in select",
 	"cursor_compound":           "ParseFindArgs has no compound unique selectors",

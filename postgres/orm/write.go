@@ -437,6 +437,11 @@ func (h *handle) create(ctx context.Context, m *Model, a *CreateArgs, typ reflec
 	if err != nil {
 		return nil, err
 	}
+	if len(rels) == 0 {
+		if err := checkRequired(m, as, "data"); err != nil {
+			return nil, err
+		}
+	}
 	if len(rels) == 0 && len(a.Include) == 0 {
 		c := h.compiler()
 		cols, vals := c.insertParts(m, as)
@@ -453,6 +458,29 @@ func (h *handle) create(ctx context.Context, m *Model, a *CreateArgs, typ reflec
 		return err
 	})
 	return out, err
+}
+
+// checkRequired fails, as Prisma's validation does before any query, when
+// the assignments of a row to create leave out a required field: one that
+// is not optional and has no default (database, @updatedAt or generated
+// id). Lists are optional in Prisma's create input.
+func checkRequired(m *Model, as []assign, path string) error {
+	for _, f := range m.Fields {
+		if f.Nullable || f.HasDefault || f.UpdatedAt || f.Generate != nil || f.List {
+			continue
+		}
+		found := false
+		for i := range as {
+			if as[i].f == f {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return validationErr(m, joinPath(path, f.Name), "Argument `%s` is missing.", f.Name)
+		}
+	}
+	return nil
 }
 
 func insertSQL(m *Model, cols, vals string) string {
@@ -568,6 +596,9 @@ func (h *handle) upsert(ctx context.Context, m *Model, a *UpsertArgs, typ reflec
 	}
 	if len(crels) > 0 || len(urels) > 0 {
 		return nil, validationErr(m, "", "upsert does not take nested writes")
+	}
+	if err := checkRequired(m, cas, "create"); err != nil {
+		return nil, err
 	}
 	target, native := conflictTarget(m, a.Where, a.Create)
 	if !native {
@@ -819,6 +850,9 @@ func createManyRows(m *Model, a *CreateManyArgs) ([][]assign, []*Field, int, err
 			if len(rels) > 0 {
 				return nil, nil, 0, validationErr(m, "data["+strconv.Itoa(i)+"]", "createMany does not take nested writes")
 			}
+		}
+		if err := checkRequired(m, as, "data["+strconv.Itoa(i)+"]"); err != nil {
+			return nil, nil, 0, err
 		}
 		rows[i] = as
 		if !sameFields(as, prev) {
