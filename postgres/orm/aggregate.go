@@ -246,8 +246,15 @@ func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, er
 		parts := make([]string, len(a.Having))
 		for i, hc := range a.Having {
 			p := "having[" + itoa(i) + "]"
-			e, err := aggExpr(m, t, hc.Agg, hc.Field, p)
-			if err != nil {
+			var e string
+			if hc.Agg == 0 {
+				// A plain filter on a by field, as Prisma's having:
+				// {genre: "sf"}.
+				if !inBy[hc.Field] {
+					return nil, validationErr(m, p, "having on %q without an aggregate needs it in by", hc.Field)
+				}
+				e = col(t, m.fields[hc.Field])
+			} else if e, err = aggExpr(m, t, hc.Agg, hc.Field, p); err != nil {
 				return nil, err
 			}
 			if hc.Agg == AggCount {

@@ -266,7 +266,8 @@ func (a AggFunc) String() string {
 }
 
 // HavingCond compares an aggregate of a field (Field "" with AggCount:
-// count(*)) with a value.
+// count(*)) with a value; Agg 0 compares a By field itself (Prisma's
+// having: {genre: "sf"}).
 type HavingCond struct {
 	Agg   AggFunc
 	Field string

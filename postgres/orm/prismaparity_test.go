@@ -117,7 +117,6 @@ var parityOpen = map[string]string{
 	"distinct_nested_plain":     "ParseFindArgs has no relations in select",
 	"cursor_compound":           "ParseFindArgs has no compound unique selectors",
 	"take_zero":                 "ParseFindArgs reads take 0 as no limit",
-	"group_having_by_field":     "having on a by field",
 	"shape_omit":                "ParseFindArgs has no omit",
 	"shape_include_count":       "ParseFindArgs has no _count in select",
 	"shape_include_count_where": "ParseFindArgs has no _count in select",
