@@ -136,9 +136,43 @@ func whereFromJSON(m *Model, v any, path string, depth int) (Where, error) {
 			w = append(w, c...)
 			continue
 		}
+		if fields := compoundKey(m, k); fields != nil {
+			// A compound unique selector, as Prisma names it:
+			// {"title_authorId": {"title": "A", "authorId": 1}}.
+			vo, ok := val.(map[string]any)
+			if !ok || len(vo) != len(fields) {
+				return nil, validationErr(m, p, "expects an object with %s", strings.Join(fields, ", "))
+			}
+			for _, fn := range fields {
+				fv, ok := vo[fn]
+				if !ok {
+					return nil, validationErr(m, joinPath(p, fn), "missing")
+				}
+				conds, err := fieldFromJSON(m, m.fields[fn], map[string]any{"equals": fv}, joinPath(p, fn), depth)
+				if err != nil {
+					return nil, err
+				}
+				w = append(w, conds...)
+			}
+			continue
+		}
 		return nil, validationErr(m, p, "unknown field %q", k)
 	}
 	return w, nil
+}
+
+// compoundKey returns the fields of the compound primary key or unique
+// set that Prisma names k (the field names joined by "_"), or nil.
+func compoundKey(m *Model, k string) []string {
+	if len(m.PrimaryKey) > 1 && strings.Join(m.PrimaryKey, "_") == k {
+		return m.PrimaryKey
+	}
+	for _, u := range m.Uniques {
+		if len(u.Fields) > 1 && strings.Join(u.Fields, "_") == k {
+			return u.Fields
+		}
+	}
+	return nil
 }
 
 var jsonOps = map[string]Op{
@@ -462,6 +496,100 @@ func intFromJSON(m *Model, v any, path string) (int, error) {
 	return i, nil
 }
 
+// selectFromJSON reads the entries of a select (scalar fields, relations,
+// _count) or an include (relations, _count) into fa.
+func selectFromJSON(m *Model, fa *FindArgs, isSelect bool, so map[string]any, path string, depth int) error {
+	for _, name := range sortedKeys(so) {
+		p := joinPath(path, name)
+		val := so[name]
+		if name == "_count" {
+			cs, err := countFromJSON(m, val, p, depth)
+			if err != nil {
+				return err
+			}
+			fa.Count = append(fa.Count, cs...)
+			continue
+		}
+		if r := m.relations[name]; r != nil {
+			switch x := val.(type) {
+			case bool:
+				if x {
+					fa.Include = append(fa.Include, Include{Relation: name})
+				}
+			default:
+				sub, err := findArgsFromJSON(r.target, x, p, depth+1)
+				if err != nil {
+					return err
+				}
+				fa.Include = append(fa.Include, Include{Relation: name, Args: sub})
+			}
+			continue
+		}
+		if !isSelect || m.fields[name] == nil {
+			return validationErr(m, p, "unknown relation %q", name)
+		}
+		b, ok := val.(bool)
+		if !ok {
+			return validationErr(m, p, "expects true or false")
+		}
+		if b {
+			fa.Select = append(fa.Select, name)
+		}
+	}
+	return nil
+}
+
+// countFromJSON reads Prisma's _count selection: true (every to-many
+// relation) or {"select": {"posts": true | {"where": ...}}}.
+func countFromJSON(m *Model, v any, path string, depth int) ([]CountOf, error) {
+	var out []CountOf
+	switch x := v.(type) {
+	case bool:
+		if x {
+			for _, r := range m.Relations {
+				if r.ToMany() {
+					out = append(out, CountOf{Relation: r.Name})
+				}
+			}
+		}
+		return out, nil
+	case map[string]any:
+		sel, ok := x["select"].(map[string]any)
+		if ok && len(x) == 1 {
+			for _, rn := range sortedKeys(sel) {
+				rp := joinPath(joinPath(path, "select"), rn)
+				r := m.relations[rn]
+				if r == nil || !r.ToMany() {
+					return nil, validationErr(m, rp, "unknown to-many relation %q", rn)
+				}
+				switch y := sel[rn].(type) {
+				case bool:
+					if y {
+						out = append(out, CountOf{Relation: rn})
+					}
+				case map[string]any:
+					co := CountOf{Relation: rn}
+					for _, ck := range sortedKeys(y) {
+						if ck != "where" {
+							return nil, validationErr(m, joinPath(rp, ck), "unknown argument %q", ck)
+						}
+						w, err := whereFromJSON(r.target, y[ck], joinPath(rp, ck), depth+1)
+						if err != nil {
+							return nil, err
+						}
+						co.Where = w
+					}
+					out = append(out, co)
+				default:
+					return nil, validationErr(m, rp, "expects true or {\"where\": ...}")
+				}
+			}
+			return out, nil
+		}
+	}
+	return nil, validationErr(m, path, `expects true or {"select": {"relation": true}}`)
+}
+
 func findArgsFromJSON(m *Model, v any, path string, depth int) (*FindArgs, error) {
 	if depth > maxJSONDepth {
 		return nil, validationErr(m, path, "nested too deeply")
@@ -491,6 +619,11 @@ func findArgsFromJSON(m *Model, v any, path string, depth int) (*FindArgs, error
 			} else {
 				fa.Take, err = intFromJSON(m, val, p)
 			}
+			if err == nil && fa.Take == 0 {
+				// take: 0 is no rows in Prisma (Take 0 is no limit here):
+				// a condition that matches nothing.
+				fa.Where = append(fa.Where, Or(nil))
+			}
 		case "distinct":
 			list, ok := val.([]any)
 			if !ok {
@@ -503,54 +636,39 @@ func findArgsFromJSON(m *Model, v any, path string, depth int) (*FindArgs, error
 				}
 				fa.Distinct = append(fa.Distinct, s)
 			}
-		case "select":
+		case "select", "include":
 			so, ok := val.(map[string]any)
 			if !ok {
 				return nil, validationErr(m, p, "expects an object")
 			}
-			fa.Select = []string{}
-			for _, f := range sortedKeys(so) {
-				if so[f] == true {
-					fa.Select = append(fa.Select, f)
+			if k == "select" {
+				if _, both := o["include"]; both {
+					return nil, validationErr(m, p, "select and include cannot be used together at the same level")
 				}
+				fa.Select = []string{}
 			}
-		case "include":
-			io, ok := val.(map[string]any)
+			err = selectFromJSON(m, fa, k == "select", so, p, depth)
+		case "omit":
+			oo, ok := val.(map[string]any)
 			if !ok {
 				return nil, validationErr(m, p, "expects an object")
 			}
-			for _, rel := range sortedKeys(io) {
-				rp := joinPath(p, rel)
-				if rel == "_count" {
-					co, ok := io[rel].(map[string]any)
-					if ok {
-						if sel, ok := co["select"].(map[string]any); ok {
-							for _, cr := range sortedKeys(sel) {
-								if sel[cr] == true {
-									fa.Count = append(fa.Count, CountOf{Relation: cr})
-								}
-							}
-							continue
-						}
-					}
-					return nil, validationErr(m, rp, `expects {"select": {"relation": true}}`)
+			fa.Omit = Omit{}
+			for _, f := range sortedKeys(oo) {
+				b, ok := oo[f].(bool)
+				if !ok || m.fields[f] == nil {
+					return nil, validationErr(m, joinPath(p, f), "expects a scalar field and true or false")
 				}
-				r := m.relations[rel]
-				if r == nil {
-					return nil, validationErr(m, rp, "unknown relation %q", rel)
-				}
-				switch x := io[rel].(type) {
-				case bool:
-					if x {
-						fa.Include = append(fa.Include, Include{Relation: rel})
-					}
-				default:
-					sub, err := findArgsFromJSON(r.target, x, rp, depth+1)
-					if err != nil {
-						return nil, err
-					}
-					fa.Include = append(fa.Include, Include{Relation: rel, Args: sub})
-				}
+				fa.Omit[f] = b
+			}
+		case "relationLoadStrategy":
+			switch val {
+			case "join":
+				fa.Strategy = StrategyJoin
+			case "query":
+				fa.Strategy = StrategyQuery
+			default:
+				return nil, validationErr(m, p, `expects "join" or "query"`)
 			}
 		default:
 			return nil, validationErr(m, p, "unknown argument %q", k)

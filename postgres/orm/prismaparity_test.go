@@ -112,20 +112,7 @@ type pTag struct {
 
 // parityOpen lists the cases where polystore still differs from Prisma,
 // with the difference; they are skipped until fixed.
-var parityOpen = map[string]string{
-	"err_select_include":        "ParseFindArgs takes select with include",
-	"distinct_nested_plain":     "ParseFindArgs has no relations in select",
-	"cursor_compound":           "ParseFindArgs has no compound unique selectors",
-	"take_zero":                 "ParseFindArgs reads take 0 as no limit",
-	"shape_omit":                "ParseFindArgs has no omit",
-	"shape_include_count":       "ParseFindArgs has no _count in select",
-	"shape_include_count_where": "ParseFindArgs has no _count in select",
-	"shape_include_all_count":   "ParseFindArgs has no _count: true",
-	"shape_nested_types_join":   "ParseFindArgs has no relationLoadStrategy",
-	"shape_select_relation":     "ParseFindArgs has no relations in select",
-	"shape_include_omit":        "ParseFindArgs has no omit",
-	"shape_include_take":        "ParseFindArgs has no relations in select",
-}
+var parityOpen = map[string]string{}
 
 type parityCase struct {
 	Name, Model, Op string
