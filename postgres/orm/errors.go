@@ -19,6 +19,8 @@ const (
 	CodeUniqueViolation     = "P2002" // unique constraint failed on Target
 	CodeForeignKeyViolation = "P2003" // foreign key constraint failed
 	CodeNullViolation       = "P2011" // null constraint violation
+	CodeRequiredRelation    = "P2014" // the change would violate a required relation
+	CodeNotConnected        = "P2017" // the records of a nested write are not connected
 	CodeInvalidValue        = "P2007" // data validation error from the database
 	CodeValueTooLong        = "P2000" // the value is too long for the column's type
 	CodeValueOutOfRange     = "P2020" // the value is out of range for the column's type
@@ -107,7 +109,7 @@ func (e *Error) Unwrap() error { return e.Err }
 func (e *Error) Is(target error) bool {
 	switch target {
 	case ErrNotFound:
-		return e.Code == CodeNotFound
+		return e.Code == CodeNotFound || e.Code == CodeNotConnected
 	case ErrUniqueViolation:
 		return e.Code == CodeUniqueViolation
 	case ErrForeignKeyViolation:
@@ -408,6 +410,30 @@ func withOpModel(ctx context.Context, m *Model) context.Context {
 		return ctx
 	}
 	return context.WithValue(ctx, opModelKey{}, m)
+}
+
+// notConnectedErr is Prisma's P2017: a nested delete on the to-many
+// relation r named a row that is not linked to the parent (or none).
+func notConnectedErr(ctx context.Context, r *Relation) error {
+	return &Error{Code: CodeNotConnected, Model: opModel(ctx, r), Err: pgx.ErrNoRows,
+		Message: "The records for relation `" + relationName(r) + "` between the `" + r.model.Name + "` and `" +
+			r.target.Name + "` models are not connected."}
+}
+
+// requiredRelationErr is Prisma's P2014: a disconnect or set on the
+// to-many relation r would unlink rows whose foreign key is required.
+func requiredRelationErr(ctx context.Context, r *Relation) error {
+	return &Error{Code: CodeRequiredRelation, Model: opModel(ctx, r),
+		Message: "The change you are trying to make would violate the required relation '" + relationName(r) +
+			"' between the `" + r.target.Name + "` and `" + r.model.Name + "` models."}
+}
+
+// opModel is the model of the operation running a nested write on r.
+func opModel(ctx context.Context, r *Relation) string {
+	if om, ok := ctx.Value(opModelKey{}).(*Model); ok && om != nil {
+		return om.Name
+	}
+	return r.model.Name
 }
 
 // nestedNotFound is a P2025 of a nested write under relation r, on the

@@ -436,52 +436,65 @@ func orderFromJSON(m *Model, v any, path string) ([]Order, error) {
 					return nil, validationErr(m, kp, "expects {\"_count\": dir} or {\"field\": dir}")
 				}
 				for rk, rv := range ro {
-					desc, err := direction(m, rv, joinPath(kp, rk))
+					if rk == "_count" {
+						desc, err := direction(m, rv, joinPath(kp, rk))
+						if err != nil {
+							return nil, err
+						}
+						out = append(out, Order{Relation: k, Count: true, Desc: desc})
+						continue
+					}
+					ord, err := sortFromJSON(r.target, rv, joinPath(kp, rk))
 					if err != nil {
 						return nil, err
 					}
-					if rk == "_count" {
-						out = append(out, Order{Relation: k, Count: true, Desc: desc})
-					} else {
-						out = append(out, Order{Relation: k, Field: rk, Desc: desc})
-					}
+					ord.Relation, ord.Field = k, rk
+					out = append(out, ord)
 				}
 				continue
 			}
 			if m.fields[k] == nil {
 				return nil, validationErr(m, kp, "unknown field %q", k)
 			}
-			if so, ok := val.(map[string]any); ok {
-				desc, err := direction(m, so["sort"], joinPath(kp, "sort"))
-				if err != nil {
-					return nil, err
-				}
-				ord := Order{Field: k, Desc: desc}
-				switch so["nulls"] {
-				case nil:
-				case "first":
-					ord.Nulls = NullsFirst
-				case "last":
-					ord.Nulls = NullsLast
-				default:
-					return nil, validationErr(m, joinPath(kp, "nulls"), `expects "first" or "last"`)
-				}
-				for sk := range so {
-					if sk != "sort" && sk != "nulls" {
-						return nil, validationErr(m, joinPath(kp, sk), "unknown key")
-					}
-				}
-				out = append(out, ord)
-				continue
-			}
-			desc, err := direction(m, val, kp)
+			ord, err := sortFromJSON(m, val, kp)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, Order{Field: k, Desc: desc})
+			ord.Field = k
+			out = append(out, ord)
 		}
 	}
 	return out, nil
+}
+
+// sortFromJSON reads the direction of one ordering: "asc", "desc" or
+// {"sort": "asc", "nulls": "first" | "last"}.
+func sortFromJSON(m *Model, val any, kp string) (Order, error) {
+	so, ok := val.(map[string]any)
+	if !ok {
+		desc, err := direction(m, val, kp)
+		return Order{Desc: desc}, err
+	}
+	desc, err := direction(m, so["sort"], joinPath(kp, "sort"))
+	if err != nil {
+		return Order{}, err
+	}
+	ord := Order{Desc: desc}
+	switch so["nulls"] {
+	case nil:
+	case "first":
+		ord.Nulls = NullsFirst
+	case "last":
+		ord.Nulls = NullsLast
+	default:
+		return Order{}, validationErr(m, joinPath(kp, "nulls"), `expects "first" or "last"`)
+	}
+	for sk := range so {
+		if sk != "sort" && sk != "nulls" {
+			return Order{}, validationErr(m, joinPath(kp, sk), "unknown key")
+		}
+	}
+	return ord, nil
 }
 
 func intFromJSON(m *Model, v any, path string) (int, error) {

@@ -93,7 +93,7 @@ func (h *handle) resolveOwned(ctx context.Context, rw relWrite, p string) (recor
 	case len(n.Connect) == 1:
 		rec, err := h.findRecord(ctx, r.target, n.Connect[0], joinPath(p, "connect"))
 		if IsNotFound(err) {
-			return nil, nestedNotFound(ctx, r, "No '"+r.target.Name+"' record(s) (needed to inline the relation on '"+r.model.Name+
+			return nil, nestedNotFound(ctx, r, "No '"+r.target.Name+"' record (needed to inline the relation on '"+r.model.Name+
 				"' record(s)) was found for a nested connect on "+relationKind(r)+" relation '"+relationName(r)+"'.")
 		}
 		return rec, err
@@ -225,7 +225,10 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 		}
 		return nil
 	}
-	disconnectAll := func(w Where, pp string) error {
+	// disconnectAll unlinks the rows w selects (set: every linked row
+	// that keep does not select). A required foreign key cannot be
+	// unlinked: Prisma's P2014 when some row would be, nothing otherwise.
+	disconnectAll := func(w Where, set bool, keep []Where, pp string) error {
 		if m2m {
 			c := h.compiler()
 			cond, err := c.where(t, "dt", h.c.scoped(t, w), pp)
@@ -240,14 +243,27 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 				return err
 			})
 		}
+		cond := append(linkCond(r, parent), w...)
 		null := make(Data, len(r.foreign))
+		required := false
 		for _, f := range r.foreign {
-			if !f.Nullable {
-				return validationErr(r.model, pp, "cannot disconnect: %s.%s is required", t.Name, f.Name)
-			}
+			required = required || !f.Nullable
 			null[f.Name] = nil
 		}
-		_, err := h.updateWhere(ctx, t, append(linkCond(r, parent), w...), null, pp)
+		if required {
+			if set {
+				cond = append(cond, Not(keep))
+			}
+			cnt, err := h.count(ctx, t, &CountArgs{Where: h.c.scoped(t, cond)})
+			if err != nil {
+				return err
+			}
+			if cnt.(int64) > 0 {
+				return requiredRelationErr(ctx, r)
+			}
+			return nil
+		}
+		_, err := h.updateWhere(ctx, t, cond, null, pp)
 		return err
 	}
 	for i, d := range n.CreateMany {
@@ -298,7 +314,7 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 		}
 	}
 	for i, w := range n.Disconnect {
-		if err := disconnectAll(w, p+".disconnect["+strconv.Itoa(i)+"]"); err != nil {
+		if err := disconnectAll(w, false, nil, p+".disconnect["+strconv.Itoa(i)+"]"); err != nil {
 			return err
 		}
 	}
@@ -306,7 +322,7 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 		if !r.ToMany() {
 			return validationErr(r.model, p+".set", "set applies to to-many relations")
 		}
-		if err := disconnectAll(nil, p+".set"); err != nil {
+		if err := disconnectAll(nil, true, n.Set, p+".set"); err != nil {
 			return err
 		}
 		if err := connectAll(n.Set, p+".set"); err != nil {
@@ -325,7 +341,7 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 			return err
 		}
 		if cnt == 0 {
-			return nestedNotFound(ctx, r, "No '"+t.Name+"' record was found for a nested update on relation '"+relationName(r)+"'.")
+			return nestedNotFound(ctx, r, "No '"+t.Name+"' record was found for a nested update on "+relationKind(r)+" relation '"+relationName(r)+"'.")
 		}
 	}
 	for i, u := range n.UpdateMany {
@@ -382,8 +398,11 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 		if err != nil {
 			return err
 		}
+		if cnt == 0 && r.ToMany() {
+			return notConnectedErr(ctx, r)
+		}
 		if cnt == 0 {
-			return nestedNotFound(ctx, r, "No '"+t.Name+"' record was found for a nested delete on relation '"+relationName(r)+"'.")
+			return nestedNotFound(ctx, r, "No '"+t.Name+"' record was found for a nested delete on "+relationKind(r)+" relation '"+relationName(r)+"'.")
 		}
 	}
 	for i, w := range n.DeleteMany {

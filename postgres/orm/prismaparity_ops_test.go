@@ -295,6 +295,93 @@ var parityOps = map[string]parityOp{
 	"write_delete_unique_extra": func(ctx context.Context, db orm.DB) (any, error) {
 		return orm.Delete[pBook](ctx, db, pBookModel, &orm.DeleteArgs{Where: orm.Where{orm.Eq("id", 1), orm.Eq("genre", "poem")}})
 	},
+	"err_nested_update_missing": func(ctx context.Context, db orm.DB) (any, error) {
+		return updBooks(ctx, db, &orm.Nested{Update: []orm.NestedUpdate{{Where: id(99), Data: orm.Data{"pages": 1}}}})
+	},
+	"err_nested_update_other_parent": func(ctx context.Context, db orm.DB) (any, error) {
+		return updBooks(ctx, db, &orm.Nested{Update: []orm.NestedUpdate{{Where: id(3), Data: orm.Data{"pages": 1}}}})
+	},
+	"err_nested_delete_missing": func(ctx context.Context, db orm.DB) (any, error) {
+		return updBooks(ctx, db, &orm.Nested{Delete: []orm.Where{id(99)}})
+	},
+	"err_connect_owner_missing": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pBook](ctx, db, pBookModel, &orm.CreateArgs{Data: orm.Data{"title": "T", "pages": 1, "price": "1",
+			"author": &orm.Nested{Connect: []orm.Where{id(99)}}}})
+	},
+	"err_update_owner_connect_missing": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pBook](ctx, db, pBookModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"author": &orm.Nested{Connect: []orm.Where{id(99)}}}})
+	},
+	"err_nested_create_unique": func(ctx context.Context, db orm.DB) (any, error) {
+		return updBooks(ctx, db, &orm.Nested{Create: []orm.Data{{"title": "Alpha", "pages": 1, "price": "1"}}})
+	},
+	"err_update_many_unique": func(ctx context.Context, db orm.DB) (any, error) {
+		return countResult(orm.UpdateMany(ctx, db, pBookModel, &orm.UpdateArgs{Where: orm.Where{orm.Eq("authorId", 1)}, Data: orm.Data{"title": "Same"}}))
+	},
+	"err_create_many_unique": func(ctx context.Context, db orm.DB) (any, error) {
+		return countResult(orm.CreateMany(ctx, db, pTagModel, &orm.CreateManyArgs{Data: []orm.Data{{"name": "new"}, {"name": "red"}}}))
+	},
+	"err_decimal_overflow": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pBook](ctx, db, pBookModel, &orm.CreateArgs{Data: orm.Data{"title": "T", "pages": 1, "price": "123456789012", "authorId": 1}})
+	},
+	"count_relation_filter": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Count(ctx, db, pAuthorModel, &orm.CountArgs{Where: orm.Where{orm.SomeOf("books", orm.Gt("pages", 200))}})
+	},
+	"group_having_avg": func(ctx context.Context, db orm.DB) (any, error) {
+		gs, err := orm.GroupBy(ctx, db, pBookModel, &orm.GroupByArgs{By: sel("authorId"), Avg: sel("price"),
+			Having: []orm.HavingCond{{Agg: orm.AggAvg, Field: "price", Op: orm.OpGt, Value: 10}}, OrderBy: []orm.GroupOrder{{Field: "authorId"}}})
+		return groupsJSON(gs, false), err
+	},
+	"write_nested_create_many": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(2), Data: orm.Data{"books": &orm.Nested{
+			CreateMany: []orm.Data{{"title": "A", "pages": 1, "price": "1"}, {"title": "B", "pages": 2, "price": "2"}}}},
+			Select: sel(), Include: []orm.Include{{Relation: "books", Args: &orm.FindArgs{Select: sel("title"), OrderBy: []orm.Order{orm.Asc("title")}}}}})
+	},
+	"write_upsert_compound": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Upsert[pBook](ctx, db, pBookModel, &orm.UpsertArgs{Where: orm.Where{orm.Eq("title", "Alpha"), orm.Eq("authorId", 1)},
+			Create: orm.Data{"title": "Alpha", "pages": 5, "price": "5", "authorId": 1}, Update: orm.Data{"pages": orm.Increment(5)}, Select: sel("id", "pages")})
+	},
+	"write_update_many_and_return": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.UpdateManyAndReturn[pBook](ctx, db, pBookModel, &orm.UpdateArgs{Where: orm.Where{orm.Eq("genre", "sf")}, Data: orm.Data{"genre": "scifi"},
+			Select: sel("id", "genre")})
+	},
+	"write_nested_disconnect_to_one_optional": func(ctx context.Context, db orm.DB) (any, error) {
+		return updBooks(ctx, db, &orm.Nested{Set: []orm.Where{id(2)}})
+	},
+	"write_update_set_null": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"name": nil, "meta": orm.DbNull}, Select: sel("name", "meta")})
+	},
+	"write_set_all_existing": func(ctx context.Context, db orm.DB) (any, error) {
+		return updBooks(ctx, db, &orm.Nested{Set: []orm.Where{id(1), id(2)}})
+	},
+	"write_set_empty_required": func(ctx context.Context, db orm.DB) (any, error) {
+		return updBooksOf(ctx, db, 2, &orm.Nested{SetNone: true})
+	},
+	"write_set_steal": func(ctx context.Context, db orm.DB) (any, error) {
+		return updBooksOf(ctx, db, 2, &orm.Nested{Set: []orm.Where{id(1)}})
+	},
+	"write_disconnect_required": func(ctx context.Context, db orm.DB) (any, error) {
+		return updBooks(ctx, db, &orm.Nested{Disconnect: []orm.Where{id(1)}})
+	},
+	"write_nested_delete_other_parent": func(ctx context.Context, db orm.DB) (any, error) {
+		return updBooks(ctx, db, &orm.Nested{Delete: []orm.Where{id(3)}})
+	},
+	"write_nested_delete_ok_and_missing": func(ctx context.Context, db orm.DB) (any, error) {
+		return updBooks(ctx, db, &orm.Nested{Delete: []orm.Where{id(1), id(99)}})
+	},
+	"write_m2m_delete_missing": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"tags": &orm.Nested{Delete: []orm.Where{id(3)}}}})
+	},
+	"write_nested_update_many_none": func(ctx context.Context, db orm.DB) (any, error) {
+		return updBooks(ctx, db, &orm.Nested{UpdateMany: []orm.NestedUpdate{{Where: id(99), Data: orm.Data{"pages": 1}}}})
+	},
+}
+
+func updBooks(ctx context.Context, db orm.DB, n *orm.Nested) (any, error) {
+	return updBooksOf(ctx, db, 1, n)
+}
+
+func updBooksOf(ctx context.Context, db orm.DB, author int, n *orm.Nested) (any, error) {
+	return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(author), Data: orm.Data{"books": n}})
 }
 
 func setTags(ctx context.Context, db orm.DB, n *orm.Nested) (any, error) {

@@ -42,12 +42,14 @@ function plain(v) {
   return v
 }
 
-// Inputs: {"$bigint": "1"} and {"$bytes": base64} become the JS values.
+// Inputs: {"$bigint": "1"}, {"$bytes": base64} and {"$dbnull": true} become
+// the JS values (a BigInt, a Uint8Array, Prisma.DbNull).
 function input(v) {
   if (Array.isArray(v)) return v.map(input)
   if (v && typeof v === 'object') {
     if ('$bigint' in v) return BigInt(v.$bigint)
     if ('$bytes' in v) return new Uint8Array(Buffer.from(v.$bytes, 'base64'))
+    if ('$dbnull' in v) return Prisma.DbNull
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, input(x)]))
   }
   return v
