@@ -77,7 +77,7 @@ bench-shop:
 ## mongoose-fixtures: rerun mongo/odm's parity cases through Mongoose (needs Node >= 20.19 and npm);
 ## TestMongooseParity compares odm with the committed fixtures.json, so tests never need Node
 mongoose-fixtures:
-	cd mongo/odm/testdata/mongoose && npm ci --no-audit --no-fund && TZ=UTC node generate.js
+	cd mongo/odm/testdata/mongoose && npm ci --no-audit --no-fund && TZ=UTC node generate.js && TZ=UTC node output.js
 
 ## prisma-fixtures: record Prisma 7's format, DMMF and migration DDL (its WebAssembly engines, run by
 ## Node >= 20 with npm) next to every golden schema of postgres/psl and postgres/migrate; the Go tests

@@ -911,7 +911,8 @@ func transformString(p *Path, s string) string {
 // castMap casts loosely typed input (decoded JSON) into a map keyed by
 // stored field names. Aliases are resolved (given both, the alias wins, in
 // any key order, as in Mongoose 9); unknown keys follow the strict
-// mode; "_id" is cast to an ObjectID when the schema does not declare it.
+// mode; "_id", the version key and the timestamps are cast as Mongoose's
+// implicit paths when the schema does not declare them.
 func (s *Schema) castMap(in map[string]any, prefix string, ve *ValidationError, cc *castCtx) map[string]any {
 	out := make(map[string]any, len(in))
 	for k, v := range in {
@@ -924,29 +925,44 @@ func (s *Schema) castMap(in map[string]any, prefix string, ve *ValidationError, 
 		if p == nil {
 			p = s.byAlias[k]
 		}
+		if p == nil && prefix == "" {
+			p = s.implicitPath(k)
+		}
 		if p == nil {
-			if k == "_id" && prefix == "" {
-				p = ObjectID("_id")
-			} else {
-				switch cc.strict {
-				case StrictThrow:
-					if cc.err == nil {
-						cc.err = &StrictError{Path: prefix + k}
-					}
-					continue
-				case StrictOff:
-					if !strings.HasPrefix(k, "$") {
-						out[k] = v
-					}
-					continue
-				default:
-					continue
+			switch cc.strict {
+			case StrictThrow:
+				if cc.err == nil {
+					cc.err = &StrictError{Path: prefix + k}
+				}
+			case StrictOff:
+				if !strings.HasPrefix(k, "$") {
+					out[k] = v
 				}
 			}
+			continue
 		}
 		out[p.Name] = s.castValue(p, prefix+p.Name, p.Name, v, ve, cc)
 	}
 	return out
+}
+
+// implicitPath returns the path Mongoose adds to every schema for a
+// top-level key the schema does not declare: _id (ObjectId), the version
+// key (Number) and the timestamps (Date), or nil.
+func (s *Schema) implicitPath(k string) *Path {
+	switch {
+	case k == "_id":
+		return ObjectID("_id")
+	case k == s.versionKey() && k != "":
+		return Number(k)
+	case s.managedKey(k):
+		p := Date(k)
+		if k == s.opts.Timestamps.CreatedAt {
+			p.SetImmutable() // as Mongoose's createdAt
+		}
+		return p
+	}
+	return nil
 }
 
 // unknownKey returns the first (sorted) key of m that is not in s when

@@ -2,7 +2,9 @@ package odm
 
 import (
 	"encoding/json"
+	"fmt"
 	"sync"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -42,20 +44,68 @@ func (p *Path) applySetters(v any) any {
 	return v
 }
 
-// ObjectOpts are Mongoose's toObject/toJSON options.
+// ObjectOpts are Mongoose's toObject/toJSON options. The options of a
+// call merge over the model's defaults (SetToObject, SetToJSON), as in
+// Mongoose: a field set in the call wins, the others keep the default's
+// value; the No* fields are Mongoose's explicit false.
 type ObjectOpts struct {
 	// Virtuals adds the model's virtuals and the id virtual (the _id's
-	// hex string, unless NoID).
+	// hex string, unless NoID); given in the call (not by a default), also
+	// the id of every subdocument that has an _id, as in Mongoose.
 	Virtuals bool
-	// Getters applies the paths' getters.
+	// NoVirtuals leaves virtuals out, also with Getters or a default's
+	// Virtuals (Mongoose's virtuals: false).
+	NoVirtuals bool
+	// Getters applies the paths' getters; as in Mongoose it also adds the
+	// virtuals unless NoVirtuals.
 	Getters bool
+	// NoGetters overrides a default's Getters (Mongoose's getters: false).
+	NoGetters bool
 	// NoID leaves the id virtual out (Mongoose's id: false).
 	NoID bool
 	// HideVersion leaves the version key out (Mongoose's versionKey: false).
 	HideVersion bool
+	// KeepEmpty keeps empty objects (Mongoose's minimize: false). By
+	// default, as Mongoose, empty subdocuments and empty objects in Mixed
+	// paths are left out; empty maps and arrays stay.
+	KeepEmpty bool
 	// Transform edits the result last; delete keys from ret to hide them
-	// (Mongoose's transform).
+	// (Mongoose's transform). Given in the call, it runs on every
+	// subdocument too, innermost first, as in Mongoose: there doc is the
+	// subdocument as a map[string]any (before the transform), and the
+	// document *T last. A default's Transform (SetToJSON) runs on the
+	// document only.
 	Transform func(doc any, ret map[string]any)
+}
+
+// merge returns the options of a call merged over the defaults d.
+func (d *ObjectOpts) merge(call *ObjectOpts) ObjectOpts {
+	var o ObjectOpts
+	if d != nil {
+		o = *d
+	}
+	if call == nil {
+		return o
+	}
+	if call.Virtuals {
+		o.Virtuals, o.NoVirtuals = true, false
+	}
+	if call.NoVirtuals {
+		o.Virtuals, o.NoVirtuals = false, true
+	}
+	if call.Getters {
+		o.Getters, o.NoGetters = true, false
+	}
+	if call.NoGetters {
+		o.Getters, o.NoGetters = false, true
+	}
+	o.NoID = o.NoID || call.NoID
+	o.HideVersion = o.HideVersion || call.HideVersion
+	o.KeepEmpty = o.KeepEmpty || call.KeepEmpty
+	if call.Transform != nil {
+		o.Transform = call.Transform
+	}
+	return o
 }
 
 type objectDefaults struct {
@@ -63,16 +113,17 @@ type objectDefaults struct {
 	toObj, toJSON_ *ObjectOpts
 }
 
-// SetToObject sets the options ToObject uses when called with nil
-// (Mongoose's schema.set('toObject', ...)).
+// SetToObject sets the default options of ToObject (Mongoose's
+// schema.set('toObject', ...)); a call's options merge over them.
 func (m *Model[T]) SetToObject(o *ObjectOpts) {
 	m.objDefaults.mu.Lock()
 	m.objDefaults.toObj = o
 	m.objDefaults.mu.Unlock()
 }
 
-// SetToJSON sets the options ToJSON uses when called with nil
-// (Mongoose's schema.set('toJSON', ...)).
+// SetToJSON sets the default options of ToJSON (Mongoose's
+// schema.set('toJSON', ...)); a call's options merge over them. They do
+// not apply to ToObject, nor SetToObject's to ToJSON.
 func (m *Model[T]) SetToJSON(o *ObjectOpts) {
 	m.objDefaults.mu.Lock()
 	m.objDefaults.toJSON_ = o
@@ -81,39 +132,38 @@ func (m *Model[T]) SetToJSON(o *ObjectOpts) {
 
 // ToObject returns doc as a map keyed by stored field names, as Mongoose's
 // toObject: subdocuments are maps, arrays []any, dates time.Time,
-// ObjectIDs and Decimal128 values as stored; o adds virtuals, applies
-// getters, hides the version key and transforms the result.
+// ObjectIDs and Decimal128 values as stored, empty subdocuments left out;
+// o adds virtuals, applies getters, hides the version key and transforms
+// the result.
 func (m *Model[T]) ToObject(doc *T, o *ObjectOpts) (map[string]any, error) {
-	if o == nil {
-		m.objDefaults.mu.RLock()
-		o = m.objDefaults.toObj
-		m.objDefaults.mu.RUnlock()
-	}
-	return m.toObject(doc, o)
+	m.objDefaults.mu.RLock()
+	opts := m.objDefaults.toObj.merge(o)
+	m.objDefaults.mu.RUnlock()
+	return m.toObject(doc, &opts, o)
 }
 
 // ToJSON renders doc as Mongoose's toJSON: the object of ToObject (with
-// the options set by SetToJSON when o is nil) as JSON; ObjectIDs are hex
-// strings, dates ISO 8601 in UTC, Decimal128 values exact decimal strings.
+// the defaults of SetToJSON) as JSON, as JSON.stringify writes it:
+// ObjectIDs are hex strings, dates ISO 8601 in UTC with milliseconds
+// (Date#toISOString), Decimal128 values {"$numberDecimal": "1.50"}.
 func (m *Model[T]) ToJSON(doc *T, o *ObjectOpts) ([]byte, error) {
-	if o == nil {
-		m.objDefaults.mu.RLock()
-		o = m.objDefaults.toJSON_
-		m.objDefaults.mu.RUnlock()
-	}
-	obj, err := m.toObject(doc, o)
+	m.objDefaults.mu.RLock()
+	opts := m.objDefaults.toJSON_.merge(o)
+	m.objDefaults.mu.RUnlock()
+	obj, err := m.toObject(doc, &opts, o)
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(obj)
+	return json.Marshal(jsonValue(obj))
 }
 
-func (m *Model[T]) toObject(doc *T, o *ObjectOpts) (map[string]any, error) {
+// toObject renders doc with o, the call's options merged over the
+// defaults; call is what the call gave (nil for none). As in Mongoose,
+// the defaults' virtuals and transform apply to the document only, the
+// call's to every subdocument too.
+func (m *Model[T]) toObject(doc *T, o, call *ObjectOpts) (map[string]any, error) {
 	if doc == nil {
 		return nil, errorf("%s: ToObject of a nil document", m.name)
-	}
-	if o == nil {
-		o = &ObjectOpts{}
 	}
 	raw, err := bson.Marshal(doc)
 	if err != nil {
@@ -124,15 +174,19 @@ func (m *Model[T]) toObject(doc *T, o *ObjectOpts) (map[string]any, error) {
 		return nil, errorf("decode %s: %w", m.name, err)
 	}
 	ret := plainObject(d)
-	if o.Getters {
-		m.schema.applyGetters(ret)
+	if call == nil {
+		call = &ObjectOpts{}
 	}
+	w := objectWalk{o: o, transform: call.Transform}
+	w.getters = o.Getters && !o.NoGetters
+	w.subVirtuals = (call.Virtuals || w.getters) && !call.NoVirtuals
+	w.fields(m.schema, ret)
 	if o.HideVersion {
 		if vk := m.schema.versionKey(); vk != "" {
 			delete(ret, vk)
 		}
 	}
-	if o.Virtuals {
+	if (o.Virtuals || w.getters) && !o.NoVirtuals {
 		if id, ok := ret["_id"].(bson.ObjectID); ok && !o.NoID {
 			ret["id"] = id.Hex()
 		}
@@ -144,6 +198,128 @@ func (m *Model[T]) toObject(doc *T, o *ObjectOpts) (map[string]any, error) {
 		o.Transform(doc, ret)
 	}
 	return ret, nil
+}
+
+// objectWalk applies getters, the id virtual of subdocuments, transforms
+// and minimize through a document, innermost first, as Mongoose's
+// $toObject does for each subdocument.
+type objectWalk struct {
+	o                    *ObjectOpts
+	getters, subVirtuals bool
+	transform            func(doc any, ret map[string]any) // the call's
+}
+
+// fields processes the fields of obj, an object of schema s, and leaves
+// out the empty objects (unless KeepEmpty).
+func (w *objectWalk) fields(s *Schema, obj map[string]any) {
+	for k, v := range obj {
+		p := s.byName[k]
+		if p == nil {
+			if !w.o.KeepEmpty {
+				if m, ok := v.(map[string]any); ok && minimizeObject(m) {
+					delete(obj, k)
+				}
+			}
+			continue
+		}
+		v = w.value(p, v)
+		if m, ok := v.(map[string]any); ok && !w.o.KeepEmpty && p.Type != TypeMap && minimizeObject(m) {
+			delete(obj, k)
+			continue
+		}
+		obj[k] = v
+	}
+}
+
+// value processes the value of path p.
+func (w *objectWalk) value(p *Path, v any) any {
+	switch {
+	case p.Type == TypeSubdoc && p.Schema != nil:
+		if m, ok := v.(map[string]any); ok {
+			w.subdoc(p.Schema, m)
+		}
+	case (p.Type == TypeArray || p.Type == TypeMap) && p.Elem != nil:
+		switch x := v.(type) {
+		case []any:
+			for i := range x {
+				x[i] = w.value(p.Elem, x[i])
+			}
+		case map[string]any:
+			for k := range x {
+				x[k] = w.value(p.Elem, x[k])
+			}
+		}
+	}
+	if w.getters {
+		for _, g := range p.getters {
+			v = g(v)
+		}
+	}
+	return v
+}
+
+// subdoc processes a subdocument: its fields, its id virtual, the
+// transform.
+func (w *objectWalk) subdoc(s *Schema, obj map[string]any) {
+	w.fields(s, obj)
+	if w.subVirtuals && !w.o.NoID && s.byName["_id"] != nil {
+		if id, ok := obj["_id"].(bson.ObjectID); ok {
+			obj["id"] = id.Hex()
+		}
+	}
+	if w.transform != nil {
+		before := make(map[string]any, len(obj))
+		for k, v := range obj {
+			before[k] = v
+		}
+		w.transform(before, obj)
+	}
+}
+
+// minimizeObject drops the empty objects inside m, as Mongoose's minimize
+// does with plain objects, and reports whether m is empty then.
+func minimizeObject(m map[string]any) bool {
+	for k, v := range m {
+		if x, ok := v.(map[string]any); ok && minimizeObject(x) {
+			delete(m, k)
+		}
+	}
+	return len(m) == 0
+}
+
+// jsonValue turns the values of an object into what JSON.stringify writes
+// for them in Mongoose: Dates through toISOString, Decimal128 through its
+// toJSON.
+func jsonValue(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = jsonValue(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = jsonValue(e)
+		}
+	case time.Time:
+		return isoString(x)
+	case bson.Decimal128:
+		return map[string]string{"$numberDecimal": x.String()}
+	}
+	return v
+}
+
+// isoString is JavaScript's Date#toISOString: UTC, milliseconds, and
+// six-digit signed years outside 0..9999.
+func isoString(t time.Time) string {
+	t = t.UTC()
+	if y := t.Year(); y < 0 || y > 9999 {
+		sign := "+"
+		if y < 0 {
+			sign, y = "-", -y
+		}
+		return fmt.Sprintf("%s%06d%s", sign, y, t.Format("-01-02T15:04:05.000Z"))
+	}
+	return t.Format("2006-01-02T15:04:05.000Z")
 }
 
 // plainObject turns decoded BSON into maps, slices and Go values.
@@ -167,40 +343,6 @@ func plainValue(v any) any {
 		return out
 	case bson.DateTime:
 		return x.Time().UTC()
-	}
-	return v
-}
-
-// applyGetters runs the getters of s's paths on obj, through subdocuments,
-// arrays and maps.
-func (s *Schema) applyGetters(obj map[string]any) {
-	for _, p := range s.paths {
-		if v, ok := obj[p.Name]; ok {
-			obj[p.Name] = p.applyGetters(v)
-		}
-	}
-}
-
-func (p *Path) applyGetters(v any) any {
-	switch {
-	case p.Type == TypeSubdoc && p.Schema != nil:
-		if m, ok := v.(map[string]any); ok {
-			p.Schema.applyGetters(m)
-		}
-	case (p.Type == TypeArray || p.Type == TypeMap) && p.Elem != nil:
-		switch x := v.(type) {
-		case []any:
-			for i := range x {
-				x[i] = p.Elem.applyGetters(x[i])
-			}
-		case map[string]any:
-			for k := range x {
-				x[k] = p.Elem.applyGetters(x[k])
-			}
-		}
-	}
-	for _, g := range p.getters {
-		v = g(v)
 	}
 	return v
 }

@@ -123,14 +123,19 @@ func TestToJSONOptions(t *testing.T) {
 	require.Equal(t, map[string]any{"id": a.ID.Hex(), "first": "Ann", "last": "Lee", "fullName": "Ann Lee",
 		"email": "a***@example.com", "cents": "2.50"}, out)
 
-	// NoID and an explicit option set win over the defaults.
-	b, err = accts.ToJSON(a, &odm.ObjectOpts{Virtuals: true, NoID: true})
+	// A call's options merge over the defaults, as in Mongoose: NoID and
+	// NoGetters win, the defaults' transform and hidden version stay.
+	b, err = accts.ToJSON(a, &odm.ObjectOpts{Virtuals: true, NoID: true, NoGetters: true})
 	require.NoError(t, err)
 	out = nil
 	require.NoError(t, json.Unmarshal(b, &out))
-	require.NotContains(t, out, "id")
-	require.Equal(t, "Ann Lee", out["fullName"])
-	require.Equal(t, float64(250), out["cents"])
+	require.Equal(t, map[string]any{"first": "Ann", "last": "Lee", "fullName": "Ann Lee",
+		"email": "ann@example.com", "cents": float64(250)}, out)
+	// ToObject does not take ToJSON's defaults.
+	obj, err := accts.ToObject(a, nil)
+	require.NoError(t, err)
+	require.Equal(t, "secret", obj["password"])
+	require.NotContains(t, obj, "fullName")
 
 	_, err = accts.ToJSON(nil, nil)
 	require.Error(t, err)

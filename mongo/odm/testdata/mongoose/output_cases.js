@@ -1,0 +1,182 @@
+'use strict';
+
+// Document output and query cases: what toObject/toJSON return and what
+// updates and finds send, run through Mongoose by output.js and through
+// odm by TestMongooseOutputParity (output_parity_test.go).
+//
+// Schemas use the path notation of cases.js, plus:
+//   get: a getter named in output.js (prefixP, upper)
+//   select: false
+//   default: {fn: name} for a function default named in output.js
+//   Subdoc: id: true to keep the subdocument's _id (cases.js's have none)
+// Case options: timestamps (true or {createdAt, updatedAt}), versionKey
+// (false), toObject / toJSON (schema-level options), virtuals (names of
+// virtuals in output.js).
+// A document case has input and calls: [{fn: 'toObject' | 'toJSON', opts}],
+// opts being Mongoose's (transform named in output.js).
+// A query case has query: {op: 'updateOne' | 'findOneAndUpdate', filter,
+// update, options} or {op: 'find', select}.
+
+const oid = (n) => '64b7f0c2a1b2c3d4e5f607' + String(n).padStart(2, '0');
+
+const item = { sku: { type: 'String' }, at: { type: 'Date' } };
+
+const shop = {
+  name: { type: 'String' },
+  price: { type: 'Number', get: 'prefixP' },
+  items: { type: 'Array', of: { type: 'Subdoc', id: true, schema: item } },
+  sub: { type: 'Subdoc', schema: { a: { type: 'String', get: 'upper' }, b: { type: 'Number' } } },
+  m: { type: 'Map', of: { type: 'Number' } },
+  mixed: { type: 'Mixed' },
+  arr: { type: 'Array', of: { type: 'String' } },
+  secret: { type: 'String', select: false },
+  owner: { type: 'ObjectId' },
+  when: { type: 'Date' },
+  total: { type: 'Decimal128' },
+};
+
+const full = {
+  _id: oid(1), name: 'x', price: '5', items: [{ _id: oid(2), sku: 'a', at: '2024-05-01T10:00:00Z' }],
+  sub: { a: 'low', b: '2' }, m: { k: 1 }, mixed: { z: 1 }, arr: ['p'], secret: 's', owner: oid(3), when: 1714557600000, total: '1.50',
+};
+
+const empty = { _id: oid(1), name: 'x', sub: {}, m: {}, mixed: {}, arr: [], items: [] };
+
+const docCases = [
+  {
+    name: 'defaults of toObject and toJSON',
+    schema: shop, virtuals: ['up'], input: full,
+    calls: [{ fn: 'toObject' }, { fn: 'toJSON' }],
+  },
+  {
+    name: 'minimize drops empty objects, keeps empty maps and arrays',
+    schema: shop, input: empty,
+    calls: [{ fn: 'toObject' }, { fn: 'toJSON' }, { fn: 'toObject', opts: { minimize: false } }, { fn: 'toJSON', opts: { minimize: false } }],
+  },
+  {
+    name: 'minimize empty subdocument fields',
+    schema: shop, input: { _id: oid(1), sub: { a: null } },
+    calls: [{ fn: 'toObject' }, { fn: 'toObject', opts: { minimize: false } }],
+  },
+  {
+    name: 'virtuals add id to the document and its subdocuments',
+    schema: shop, virtuals: ['up'], input: full,
+    calls: [{ fn: 'toObject', opts: { virtuals: true } }, { fn: 'toJSON', opts: { virtuals: true } }],
+  },
+  {
+    name: 'getters imply virtuals',
+    schema: shop, virtuals: ['up'], input: full,
+    calls: [{ fn: 'toObject', opts: { getters: true } }, { fn: 'toJSON', opts: { getters: true } },
+      { fn: 'toObject', opts: { getters: true, virtuals: false } }],
+  },
+  {
+    name: 'versionKey false',
+    schema: shop, input: { ...full, __v: 3 },
+    calls: [{ fn: 'toObject' }, { fn: 'toObject', opts: { versionKey: false } }, { fn: 'toJSON', opts: { versionKey: false } }],
+  },
+  {
+    name: 'call-level transform reaches subdocuments',
+    schema: shop, input: full,
+    calls: [{ fn: 'toObject', opts: { transform: 'mark' } }, { fn: 'toJSON', opts: { transform: 'mark' } }],
+  },
+  {
+    name: 'transform that deletes keys',
+    schema: shop, input: full,
+    calls: [{ fn: 'toJSON', opts: { transform: 'dropSecret' } }],
+  },
+  {
+    name: 'schema-level toJSON options',
+    schema: shop, virtuals: ['up'], input: { ...full, __v: 1 },
+    options: { toJSON: { virtuals: true, getters: true, versionKey: false, transform: 'dropSecret' } },
+    calls: [{ fn: 'toJSON' }, { fn: 'toObject' }],
+  },
+  {
+    name: 'call-level options merge over schema-level ones',
+    schema: shop, virtuals: ['up'], input: { ...full, __v: 1 },
+    options: { toJSON: { virtuals: true, getters: true, versionKey: false, transform: 'dropSecret' } },
+    calls: [{ fn: 'toJSON', opts: { virtuals: true } }, { fn: 'toJSON', opts: { virtuals: false } },
+      { fn: 'toJSON', opts: { getters: false } }, { fn: 'toJSON', opts: { transform: 'mark' } }],
+  },
+  {
+    name: 'schema-level toObject options do not reach toJSON',
+    schema: shop, virtuals: ['up'], input: full,
+    options: { toObject: { virtuals: true } },
+    calls: [{ fn: 'toObject' }, { fn: 'toJSON' }],
+  },
+  {
+    name: 'schema-level minimize false',
+    schema: shop, input: empty,
+    options: { minimize: false },
+    calls: [{ fn: 'toObject' }, { fn: 'toJSON' }],
+  },
+  {
+    name: 'timestamps in output',
+    schema: shop, input: { ...full, createdAt: '2024-01-01T00:00:00Z', updatedAt: '2024-01-02T00:00:00Z' },
+    options: { timestamps: true },
+    calls: [{ fn: 'toObject' }, { fn: 'toJSON' }],
+  },
+  {
+    name: 'defaults in output',
+    schema: {
+      name: { type: 'String', default: 'anon' },
+      n: { type: 'Number', default: '7' },
+      tags: { type: 'Array', of: { type: 'String' }, default: { fn: 'tagList' } },
+      sub: { type: 'Subdoc', schema: { a: { type: 'String', default: 'x' } } },
+      items: { type: 'Array', of: { type: 'Subdoc', schema: { q: { type: 'Number', default: 1 } } } },
+      at: { type: 'Date', default: { $date: '2024-01-01T00:00:00.000Z' } },
+    },
+    input: { _id: oid(1), items: [{}, { q: 3 }] },
+    calls: [{ fn: 'toObject' }, { fn: 'toJSON' }],
+  },
+];
+
+const ts = {
+  name: { type: 'String' },
+  n: { type: 'Number', default: 5 },
+  tags: { type: 'Array', of: { type: 'String' }, default: { fn: 'tagList' } },
+  sub: { type: 'Subdoc', schema: { a: { type: 'String', default: 'x' }, b: { type: 'String' } } },
+  secret: { type: 'String', select: false },
+  hidden: { type: 'Number', select: false },
+};
+
+const withItems = {
+  name: { type: 'String' },
+  arr: { type: 'Array', of: { type: 'String' } },
+  items: { type: 'Array', of: { type: 'Subdoc', schema: { q: { type: 'Number', default: 1 }, r: { type: 'String' } } } },
+  one: { type: 'Subdoc', schema: { q: { type: 'Number', default: 1 }, r: { type: 'String' } } },
+};
+
+const queryCases = [
+  { name: 'upsert of a schema with arrays', schema: withItems, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { name: 'b' } }, options: { upsert: true } } },
+  { name: 'set of subdocuments applies their defaults', schema: withItems, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { items: [{}, { q: 2 }], one: { r: 'z' } } } } },
+  { name: 'push of a subdocument applies its defaults', schema: withItems, query: { op: 'updateOne', filter: { name: 'a' }, update: { $push: { items: { r: 'z' } } } } },
+  { name: 'push of subdocuments with $each applies their defaults', schema: withItems, query: { op: 'updateOne', filter: { name: 'a' }, update: { $push: { items: { $each: [{ r: 'z' }, {}] } } } } },
+  { name: 'set of a subdocument field', schema: withItems, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { 'one.r': 'z', 'items.0.r': 'y' } } } },
+  { name: 'update sets updatedAt', schema: ts, options: { timestamps: true }, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { name: 'b' } } } },
+  { name: 'update as a plain document sets updatedAt', schema: ts, options: { timestamps: true }, query: { op: 'updateOne', filter: { name: 'a' }, update: { name: 'b' } } },
+  { name: 'upsert sets createdAt and defaults on insert', schema: ts, options: { timestamps: true }, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { name: 'b' } }, options: { upsert: true } } },
+  { name: 'upsert defaults skip updated and filtered paths', schema: ts, options: { timestamps: true }, query: { op: 'updateOne', filter: { name: 'a', n: 2 }, update: { $set: { tags: ['z'], 'sub.b': 'y' } }, options: { upsert: true } } },
+  { name: 'upsert defaults skip a whole subdocument set', schema: ts, query: { op: 'updateOne', filter: {}, update: { $set: { sub: { b: 'y' } } }, options: { upsert: true } } },
+  { name: 'upsert without setDefaultsOnInsert', schema: ts, options: { timestamps: true }, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { name: 'b' } }, options: { upsert: true, setDefaultsOnInsert: false } } },
+  { name: 'upsert defaults with $setOnInsert of the path', schema: ts, query: { op: 'updateOne', filter: {}, update: { $setOnInsert: { n: 9 } }, options: { upsert: true } } },
+  { name: 'findOneAndUpdate upsert defaults', schema: ts, options: { timestamps: true }, query: { op: 'findOneAndUpdate', filter: { name: 'a' }, update: { $inc: { n: 1 } }, options: { upsert: true } } },
+  { name: 'timestamps false per call', schema: ts, options: { timestamps: true }, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { name: 'b' } }, options: { timestamps: false, upsert: true } } },
+  { name: 'createdAt disabled', schema: ts, options: { timestamps: { createdAt: false } }, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { name: 'b' } }, options: { upsert: true } } },
+  { name: 'renamed timestamps', schema: ts, options: { timestamps: { createdAt: 'created', updatedAt: 'modified' } }, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { name: 'b' } }, options: { upsert: true } } },
+  { name: 'currentDate of updatedAt is kept', schema: ts, options: { timestamps: true }, query: { op: 'updateOne', filter: { name: 'a' }, update: { $currentDate: { updatedAt: true } } } },
+  { name: 'set of createdAt is dropped', schema: ts, options: { timestamps: true }, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { createdAt: '2020-01-01T00:00:00Z', name: 'b' } } } },
+  { name: 'set of updatedAt is overwritten', schema: ts, options: { timestamps: true }, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { updatedAt: '2020-01-01T00:00:00Z' } } } },
+  { name: 'filter on a timestamp is cast', schema: ts, options: { timestamps: true }, query: { op: 'updateOne', filter: { createdAt: { $gte: '2020-01-01T00:00:00Z' } }, update: { $set: { name: 'b' } } } },
+  { name: 'find hides select false paths', schema: ts, query: { op: 'find' } },
+  { name: 'find plus path', schema: ts, query: { op: 'find', select: '+secret' } },
+  { name: 'find inclusion with plus path', schema: ts, query: { op: 'find', select: 'name +secret' } },
+  { name: 'find exclusion with plus path', schema: ts, query: { op: 'find', select: '-name +secret' } },
+  { name: 'find exclusion', schema: ts, query: { op: 'find', select: '-name' } },
+  { name: 'find inclusion', schema: ts, query: { op: 'find', select: 'name' } },
+  { name: 'find inclusion of a select false path', schema: ts, query: { op: 'find', select: 'secret' } },
+  { name: 'find inclusion without _id', schema: ts, query: { op: 'find', select: 'name -_id' } },
+  { name: 'find exclusion of _id', schema: ts, query: { op: 'find', select: '-_id' } },
+  { name: 'find exclusion of a select false path', schema: ts, query: { op: 'find', select: '-secret' } },
+];
+
+module.exports = { docCases, queryCases };
