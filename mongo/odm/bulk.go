@@ -126,7 +126,7 @@ func (m *Model[T]) writeModel(ctx context.Context, w Write) (mongo.WriteModel, e
 			return nil, err
 		}
 	case writeUpdateOne, writeUpdateMany:
-		if op.Update, err = m.update(ctx, w.update, w.upsert); err != nil {
+		if op.Update, err = m.update(ctx, w.update, updateOpts{upsert: w.upsert, filter: f}); err != nil {
 			return nil, err
 		}
 	}
@@ -146,7 +146,7 @@ func (m *Model[T]) writeModel(ctx context.Context, w Write) (mongo.WriteModel, e
 		return mongo.NewUpdateManyModel().SetFilter(op.Filter).SetUpdate(op.Update).SetUpsert(w.upsert), nil
 	}
 	if op.Update != nil { // soft deletion
-		u, err := m.update(ctx, op.Update, false)
+		u, err := m.update(ctx, op.Update, updateOpts{})
 		if err != nil {
 			return nil, err
 		}

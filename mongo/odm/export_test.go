@@ -12,7 +12,7 @@ import (
 // An update of nothing but dropped paths is empty, as Mongoose's cast
 // gives {} (UpdateOne then sends nothing).
 func CastUpdate[T any](ctx context.Context, m *Model[T], update any) (bson.D, error) {
-	d, err := m.update(ctx, update, false)
+	d, err := m.update(ctx, update, updateOpts{})
 	if errors.Is(err, errAllDropped) {
 		return bson.D{}, nil
 	}

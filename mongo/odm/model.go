@@ -737,9 +737,18 @@ func (m *Model[T]) dropManaged(d bson.D, vk string, ts *Timestamps) bson.D {
 	return out
 }
 
+// updateOpts say how an update is prepared: for an upsert (with the
+// cast filter, whose equality paths take no default), without the
+// defaults on insert or without timestamps.
+type updateOpts struct {
+	upsert, noDefaults, noTimestamps bool
+	filter                           bson.D
+}
+
 // update casts and validates an update, and adds timestamps (and, for an
-// upsert, the version key of the inserted document).
-func (m *Model[T]) update(ctx context.Context, u any, upsert bool) (bson.D, error) {
+// upsert, the version key and the defaults of the inserted document), as
+// Mongoose's applyTimestampsToUpdate and setDefaultsOnInsert do.
+func (m *Model[T]) update(ctx context.Context, u any, uo updateOpts) (bson.D, error) {
 	d, err := toD(u)
 	if err != nil {
 		return nil, err
@@ -747,31 +756,110 @@ func (m *Model[T]) update(ctx context.Context, u any, upsert bool) (bson.D, erro
 	if len(d) == 0 {
 		return nil, ErrEmptyUpdate
 	}
-	uc := updateCtx{model: m.name, strict: m.schema.opts.Strict, validate: !m.opts.SkipUpdateValidators, upsert: upsert}
+	uc := updateCtx{model: m.name, strict: m.schema.opts.Strict, validate: !m.opts.SkipUpdateValidators, upsert: uo.upsert}
 	out, err := m.schema.castUpdate(ctx, d, uc)
 	if err != nil {
 		return nil, err
 	}
-	if len(out) == 0 && (m.schema.opts.Timestamps == nil || m.schema.opts.Timestamps.UpdatedAt == "") {
+	ts := m.schema.opts.Timestamps
+	if uo.noTimestamps {
+		ts = nil
+	}
+	if len(out) == 0 && (ts == nil || ts.UpdatedAt == "") {
 		// Mongoose sends nothing then: UpdateOne/Many and FindOneAndUpdate
 		// catch errAllDropped and write nothing.
 		return nil, errAllDropped
 	}
 	now := m.now()
-	if ts := m.schema.opts.Timestamps; ts != nil {
-		if ts.UpdatedAt != "" {
-			out = addTo(out, "$set", bson.E{Key: ts.UpdatedAt, Value: now})
+	if ts != nil {
+		// The timestamps win over values given for them, except a
+		// $currentDate of updatedAt.
+		if ts.UpdatedAt != "" && !hasOpPath(out, "$currentDate", ts.UpdatedAt) {
+			out = setIn(out, "$set", bson.E{Key: ts.UpdatedAt, Value: now})
 		}
-		if ts.CreatedAt != "" && upsert {
-			out = addTo(out, "$setOnInsert", bson.E{Key: ts.CreatedAt, Value: now})
+		if ts.CreatedAt != "" && uo.upsert {
+			out = setIn(out, "$setOnInsert", bson.E{Key: ts.CreatedAt, Value: now})
 		}
 	}
 	// As Mongoose: an update leaves the version key alone (only Save
 	// versions a document); an upsert inserts it as 0.
-	if vk := m.schema.versionKey(); vk != "" && upsert && !hasPath(out, vk) {
+	if vk := m.schema.versionKey(); vk != "" && uo.upsert && !hasPath(out, vk) {
 		out = addTo(out, "$setOnInsert", bson.E{Key: vk, Value: int64(0)})
 	}
+	if uo.upsert && !uo.noDefaults {
+		out = m.schema.defaultsOnInsert(out, uo.filter)
+	}
 	return out, nil
+}
+
+// defaultsOnInsert adds to an upsert's $setOnInsert the default of every
+// top-level path ([] for arrays) that neither the update nor an equality in the filter
+// names (nor a path above or below it), as Mongoose's setDefaultsOnInsert.
+func (s *Schema) defaultsOnInsert(upd, filter bson.D) bson.D {
+	modified := map[string]bool{}
+	for _, op := range upd {
+		if fields, ok := op.Value.(bson.D); ok {
+			for _, f := range fields {
+				modified[f.Key] = true
+			}
+		}
+	}
+	for _, e := range filter {
+		if c, ok := e.Value.(bson.D); ok && len(c) > 0 && strings.HasPrefix(c[0].Key, "$") {
+			continue // an operator condition sets nothing
+		}
+		modified[e.Key] = true
+	}
+	touched := func(path string) bool {
+		for k := range modified {
+			if k == path || strings.HasPrefix(k, path+".") || strings.HasPrefix(path, k+".") {
+				return true
+			}
+		}
+		return false
+	}
+	for _, p := range s.paths {
+		if p.Name == "_id" || touched(p.Name) {
+			continue
+		}
+		switch {
+		case p.hasDefault():
+			upd = addTo(upd, "$setOnInsert", bson.E{Key: p.Name, Value: p.defaultValue()})
+		case p.Type == TypeArray:
+			upd = addTo(upd, "$setOnInsert", bson.E{Key: p.Name, Value: bson.A{}}) // Mongoose arrays default to []
+		}
+	}
+	return upd
+}
+
+// hasOpPath reports whether operator op of upd names key.
+func hasOpPath(upd bson.D, op, key string) bool {
+	for _, e := range upd {
+		if d, ok := e.Value.(bson.D); ok && e.Key == op {
+			for _, f := range d {
+				if f.Key == key {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// setIn sets e in operator op of upd, replacing a value given for its key.
+func setIn(upd bson.D, op string, e bson.E) bson.D {
+	for i := range upd {
+		if upd[i].Key == op {
+			d := upd[i].Value.(bson.D)
+			for j := range d {
+				if d[j].Key == e.Key {
+					d[j].Value = e.Value
+					return upd
+				}
+			}
+		}
+	}
+	return addTo(upd, op, e)
 }
 
 func hasPath(upd bson.D, key string) bool {
@@ -806,16 +894,25 @@ func addTo(upd bson.D, op string, e bson.E) bson.D {
 // UpdateOpts are options of UpdateOne, UpdateMany and ReplaceOne.
 type UpdateOpts struct {
 	Upsert bool
+	// NoDefaultsOnInsert leaves the schema's defaults out of an upsert's
+	// $setOnInsert (Mongoose's setDefaultsOnInsert: false).
+	NoDefaultsOnInsert bool
+	// NoTimestamps leaves updatedAt (and an upsert's createdAt) alone
+	// (Mongoose's timestamps: false query option).
+	NoTimestamps bool
 }
 
 func (m *Model[T]) updateX(ctx context.Context, e Event, filter, update any, o *UpdateOpts) (_ *mongo.UpdateResult, err error) {
 	defer m.handleErr(ctx, e, nil, &err)
-	upsert := o != nil && o.Upsert
+	if o == nil {
+		o = &UpdateOpts{}
+	}
+	upsert := o.Upsert
 	f, err := m.filter(filter)
 	if err != nil {
 		return nil, err
 	}
-	u, err := m.update(ctx, update, upsert)
+	u, err := m.update(ctx, update, updateOpts{upsert: upsert, filter: f, noDefaults: o.NoDefaultsOnInsert, noTimestamps: o.NoTimestamps})
 	dropped := errors.Is(err, errAllDropped)
 	if err != nil && !dropped {
 		return nil, err
@@ -921,6 +1018,10 @@ type FindOneAndUpdateOpts struct {
 	ReturnAfter bool
 	Upsert      bool
 	Sort        bson.D
+	// NoDefaultsOnInsert and NoTimestamps are UpdateOpts' (FindOneAndUpdate
+	// only).
+	NoDefaultsOnInsert bool
+	NoTimestamps       bool
 }
 
 // FindOneAndDeleteOpts are options of FindOneAndDelete.
@@ -975,7 +1076,7 @@ func (m *Model[T]) FindOneAndUpdate(ctx context.Context, filter, update any, o *
 	if err != nil {
 		return nil, err
 	}
-	u, err := m.update(ctx, update, o.Upsert)
+	u, err := m.update(ctx, update, updateOpts{upsert: o.Upsert, filter: f, noDefaults: o.NoDefaultsOnInsert, noTimestamps: o.NoTimestamps})
 	dropped := errors.Is(err, errAllDropped)
 	if err != nil && !dropped {
 		return nil, err
@@ -1033,7 +1134,7 @@ func (m *Model[T]) FindOneAndDelete(ctx context.Context, filter any, o *FindOneA
 		sort = o.Sort
 	}
 	if op.Update != nil {
-		if op.Update, err = m.update(ctx, op.Update, false); err != nil {
+		if op.Update, err = m.update(ctx, op.Update, updateOpts{}); err != nil {
 			return nil, err
 		}
 		return m.found(ctx, m.findOneAndUpdate(ctx, op, &FindOneAndUpdateOpts{Sort: sort}), op)
@@ -1055,7 +1156,7 @@ func (m *Model[T]) deleteX(ctx context.Context, e Event, filter any) (_ int64, e
 	defer m.wroteFilter(ctx, op.Filter, false)
 	var n int64
 	if op.Update != nil { // a hook turned the deletion into an update
-		if op.Update, err = m.update(ctx, op.Update, false); err != nil {
+		if op.Update, err = m.update(ctx, op.Update, updateOpts{}); err != nil {
 			return 0, err
 		}
 		var res *mongo.UpdateResult

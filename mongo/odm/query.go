@@ -73,19 +73,28 @@ func (q *Query[T]) MaxTime(d time.Duration) *Query[T] { q.maxTime = d; return q 
 
 // projection builds the projection from Select and select:false paths.
 func (q *Query[T]) projection() bson.D {
-	var inc, exc bson.D
+	var inc, exc, plusInc bson.D
 	plus := map[string]bool{}
+	noID := false
 	for _, f := range q.sel {
 		switch {
 		case strings.HasPrefix(f, "-"):
 			exc = append(exc, bson.E{Key: f[1:], Value: 0})
+			noID = noID || f == "-_id"
 		case strings.HasPrefix(f, "+"):
 			plus[f[1:]] = true
+			plusInc = append(plusInc, bson.E{Key: f[1:], Value: 1})
 		default:
 			inc = append(inc, bson.E{Key: f, Value: 1})
 		}
 	}
 	if len(inc) > 0 {
+		// As Mongoose: "+path" adds the path to an inclusion, and "-_id"
+		// is the one exclusion an inclusion may carry.
+		inc = append(inc, plusInc...)
+		if noID {
+			inc = append(inc, bson.E{Key: "_id", Value: 0})
+		}
 		return inc
 	}
 	for _, h := range q.m.hiddenProj {

@@ -100,8 +100,10 @@ func (s *Schema) resolve(key string) (p *Path, elem bool, known bool) {
 			q = cur.byAlias[part]
 		}
 		if q == nil {
-			if part == "_id" && cur == s && i == len(parts)-1 {
-				return ObjectID("_id"), false, true
+			if cur == s && i == len(parts)-1 {
+				if ip := s.implicitPath(part); ip != nil {
+					return ip, false, true
+				}
 			}
 			return nil, false, false
 		}
@@ -419,6 +421,7 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 		if _, failed := ve.Errors[path]; failed {
 			return nil
 		}
+		p.subdocDefaults(c)
 		// A whole Map is validated as a path (required), not value by value:
 		// Mongoose's update validators do not reach into it.
 		if uc.validate && !(p.Type == TypeMap && c != nil) {
@@ -589,6 +592,7 @@ func (s *Schema) castElem(ctx context.Context, p *Path, path, name string, v any
 	if _, failed := ve.Errors[path]; failed {
 		return nil, false, nil
 	}
+	p.Elem.subdocDefaults(c)
 	if uc.validate {
 		n := len(ve.Errors)
 		if err := p.Elem.validate(ctx, deref(reflect.ValueOf(c)), path, name, ve); err != nil {

@@ -535,6 +535,24 @@ func (s *Schema) prepare(v reflect.Value) {
 	}
 }
 
+// subdocDefaults applies the defaults of the subdocuments in v, a cast
+// update value of p (a subdocument or an array of them, given whole to
+// $set or $push), as Mongoose casts them as new subdocuments.
+func (p *Path) subdocDefaults(v any) {
+	switch p.Type {
+	case TypeSubdoc:
+		if m, ok := v.(map[string]any); ok && p.Schema != nil {
+			p.Schema.prepare(reflect.ValueOf(m))
+		}
+	case TypeArray:
+		if arr, ok := v.([]any); ok && p.Elem != nil {
+			for _, e := range arr {
+				p.Elem.subdocDefaults(e)
+			}
+		}
+	}
+}
+
 func (p *Path) hasDefault() bool { return p.defFunc != nil || p.defVal != nil }
 
 // defaultValue is the path's default, cast to its type as Mongoose casts
