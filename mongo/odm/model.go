@@ -832,59 +832,46 @@ func (s *Schema) defaultsOnInsert(upd, filter bson.D) bson.D {
 	return upd
 }
 
-// hasOpPath reports whether operator op of upd names key.
-func hasOpPath(upd bson.D, op, key string) bool {
-	for _, e := range upd {
-		if d, ok := e.Value.(bson.D); ok && e.Key == op {
-			for _, f := range d {
+// opField finds key in operator op of upd (in any operator when op is
+// ""): the indexes of the operator and of the field, or -1, -1.
+func opField(upd bson.D, op, key string) (int, int) {
+	for i, e := range upd {
+		if d, ok := e.Value.(bson.D); ok && (op == "" || e.Key == op) {
+			for j, f := range d {
 				if f.Key == key {
-					return true
+					return i, j
 				}
 			}
 		}
 	}
-	return false
+	return -1, -1
 }
+
+// hasOpPath reports whether operator op of upd names key.
+func hasOpPath(upd bson.D, op, key string) bool {
+	i, _ := opField(upd, op, key)
+	return i >= 0
+}
+
+func hasPath(upd bson.D, key string) bool { return hasOpPath(upd, "", key) }
 
 // setIn sets e in operator op of upd, replacing a value given for its key.
 func setIn(upd bson.D, op string, e bson.E) bson.D {
-	for i := range upd {
-		if upd[i].Key == op {
-			d := upd[i].Value.(bson.D)
-			for j := range d {
-				if d[j].Key == e.Key {
-					d[j].Value = e.Value
-					return upd
-				}
-			}
-		}
+	if i, j := opField(upd, op, e.Key); i >= 0 {
+		upd[i].Value.(bson.D)[j].Value = e.Value
+		return upd
 	}
 	return addTo(upd, op, e)
 }
 
-func hasPath(upd bson.D, key string) bool {
-	for _, e := range upd {
-		if d, ok := e.Value.(bson.D); ok {
-			for _, f := range d {
-				if f.Key == key {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
+// addTo adds e to operator op of upd unless the operator has its key.
 func addTo(upd bson.D, op string, e bson.E) bson.D {
+	if hasOpPath(upd, op, e.Key) {
+		return upd
+	}
 	for i := range upd {
 		if upd[i].Key == op {
-			d := upd[i].Value.(bson.D)
-			for _, f := range d {
-				if f.Key == e.Key {
-					return upd
-				}
-			}
-			upd[i].Value = append(d, e)
+			upd[i].Value = append(upd[i].Value.(bson.D), e)
 			return upd
 		}
 	}

@@ -123,10 +123,14 @@ function toPath(p, strict) {
 // plain renders a cast value as typed JSON: numbers, strings, booleans and
 // null as themselves, {$date: iso}, {$oid: hex}, {$numberDecimal: s},
 // {$numberLong: s} for BigInt, {$uuid: s}, Doubles as numbers,
-// arrays and objects (Maps too) recursively.
+// arrays and objects (Maps and subdocuments too) recursively. output.js
+// uses it too.
 function plain(v) {
   if (v === null || v === undefined) {
     return null;
+  }
+  if (v instanceof mongoose.Document) {
+    return plain(v.toObject());
   }
   if (v instanceof Date) {
     return isNaN(v.getTime()) ? { $date: 'Invalid Date' } : { $date: v.toISOString() };
@@ -256,7 +260,11 @@ async function main() {
   console.log(`wrote ${out.length} cases to ${file}`);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+module.exports = { plain };
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -13,6 +13,7 @@ const path = require('path');
 const mongoose = require('mongoose');
 
 const { docCases, queryCases } = require('./output_cases.js');
+const { plain } = require('./generate.js');
 
 // The clock of timestamps; output_parity_test.go uses the same instant.
 const now = new Date('2026-01-02T03:04:05.000Z');
@@ -123,39 +124,6 @@ function model(c) {
     mongoose.deleteModel('Out');
   }
   return mongoose.model('Out', schema);
-}
-
-// plain renders a value as typed JSON, as generate.js does.
-function plain(v) {
-  if (v === null || v === undefined) {
-    return null;
-  }
-  if (v instanceof mongoose.Document) {
-    return plain(v.toObject());
-  }
-  if (v instanceof Date) {
-    return { $date: v.toISOString() };
-  }
-  if (v instanceof mongoose.Types.ObjectId) {
-    return { $oid: v.toHexString() };
-  }
-  if (v instanceof mongoose.Types.Decimal128) {
-    return { $numberDecimal: v.toString() };
-  }
-  if (v instanceof Map) {
-    return { $map: plain(Object.fromEntries(v)) };
-  }
-  if (Array.isArray(v)) {
-    return v.map(plain);
-  }
-  if (typeof v === 'object') {
-    const out = {};
-    for (const [k, x] of Object.entries(v)) {
-      out[k] = plain(x);
-    }
-    return out;
-  }
-  return v;
 }
 
 function runDoc(c) {
