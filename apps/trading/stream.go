@@ -11,10 +11,17 @@ import (
 	"github.com/coder/websocket"
 )
 
-// StreamWindow bounds the orders of one WebSocket connection that are
-// being placed at once: the reader stops taking messages beyond it until
-// an acknowledgement goes out (back-pressure through TCP).
+// StreamWindow bounds the orders of one WebSocket connection read but not
+// yet acknowledged (at intake: not yet journaled; with ?ack=placed: not
+// yet placed): the reader stops taking messages beyond it until an
+// acknowledgement goes out (back-pressure through TCP).
 const StreamWindow = 4096
+
+// StreamPending bounds the orders of one connection acknowledged at intake
+// whose reservation has not been answered yet. Beyond it the reader waits
+// for outcomes: under sustained overload the acknowledgements slow to the
+// pace of the reservations rather than the backlog growing without end.
+const StreamPending = 1 << 16
 
 // MaxClientOrderID is the longest clientOrderId (bytes) the stream takes.
 const MaxClientOrderID = 64
@@ -62,7 +69,8 @@ type StreamAck struct {
 	Status        string       `json:"status,omitempty"`
 	Error         *StreamError `json:"error,omitempty"`
 
-	final bool // the order's last message: the writer frees its window slot
+	freeWindow bool // the answer that ends the order's window slot (ack, or a refusal)
+	final      bool // the order's last message: ends its pending slot
 }
 
 // The types of StreamAck.
@@ -124,7 +132,8 @@ func validClientID(s string) bool {
 // in flight from every connection) and the outcome follows as "placed" or
 // "rejected" (Node.Intake). With ?ack=placed each order is answered only
 // once reserved and journaled. Up to StreamWindow orders per connection
-// are in flight (not yet fully answered). A message over 16 KiB closes the
+// wait for their acknowledgement, and up to StreamPending for their
+// outcome. A message over 16 KiB closes the
 // connection (status 1009); a binary message is refused like bad JSON.
 // The server answers every order it read before the connection ends:
 // a client should close after its last answer; an order it sent before
@@ -139,11 +148,11 @@ func (a *API) stream(w http.ResponseWriter, r *http.Request) {
 	c.SetReadLimit(maxBody)
 	ctx := r.Context()
 
-	// Each message read holds a window slot until its last answer is
-	// written, and has at most two answers: the channel has room for all
-	// of them, so the placer's callbacks never wait on a slow client.
-	out := make(chan StreamAck, 2*StreamWindow)
-	sem := make(chan struct{}, StreamWindow)
+	// Answers queue without bound (producers never wait, the placer's
+	// callbacks least of all); the two slots of each order read bound them.
+	q := &ackQueue{kick: make(chan struct{}, 1)}
+	window := make(chan struct{}, StreamWindow)
+	pending := make(chan struct{}, StreamPending)
 	var inflight sync.WaitGroup
 	wrote := make(chan struct{})
 	go func() {
@@ -151,28 +160,35 @@ func (a *API) stream(w http.ResponseWriter, r *http.Request) {
 		ok := true
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
-		for ack := range out {
-			if ok {
-				buf.Reset()
-				_ = enc.Encode(&ack)
-				ok = c.Write(ctx, websocket.MessageText, bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})) == nil
-			}
-			// When the client is gone, drain so that no sender blocks.
-			if ack.final {
-				<-sem
-				inflight.Done()
+		for batch := range q.batches() {
+			for i := range batch {
+				ack := &batch[i]
+				if ok {
+					buf.Reset()
+					_ = enc.Encode(ack)
+					ok = c.Write(ctx, websocket.MessageText, bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})) == nil
+				}
+				// When the client is gone, keep going so that the slots free.
+				if ack.freeWindow {
+					<-window
+				}
+				if ack.final {
+					<-pending
+					inflight.Done()
+				}
 			}
 		}
 	}()
 	refuse := func(client string, e *StreamError) {
-		out <- StreamAck{Type: StreamRejectedType, ClientOrderID: client, Error: e, final: true}
+		q.push(StreamAck{Type: StreamRejectedType, ClientOrderID: client, Error: e, freeWindow: true, final: true})
 	}
 	for {
 		typ, msg, err := c.Read(ctx)
 		if err != nil {
 			break
 		}
-		sem <- struct{}{}
+		window <- struct{}{}
+		pending <- struct{}{}
 		inflight.Add(1)
 		if typ != websocket.MessageText {
 			refuse("", &StreamError{Code: "bad_json", Message: "a message must be a JSON text message"})
@@ -184,37 +200,90 @@ func (a *API) stream(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		if placedAck {
-			go func() { out <- a.placeStreamed(ctx, &so) }()
+			go func() { q.push(a.placeStreamed(ctx, &so)) }()
 			continue
 		}
-		go a.intakeStreamed(ctx, &so, out)
+		go a.intakeStreamed(ctx, &so, q)
 	}
 	inflight.Wait()
-	close(out)
+	q.close()
 	<-wrote
 	c.Close(websocket.StatusNormalClosure, "")
 }
 
+// ackQueue is a connection's answers on their way to its writer.
+type ackQueue struct {
+	mu     sync.Mutex
+	q      []StreamAck
+	closed bool
+	kick   chan struct{}
+}
+
+func (q *ackQueue) push(a StreamAck) {
+	q.mu.Lock()
+	q.q = append(q.q, a)
+	q.mu.Unlock()
+	select {
+	case q.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (q *ackQueue) close() {
+	q.mu.Lock()
+	q.closed = true
+	q.mu.Unlock()
+	select {
+	case q.kick <- struct{}{}:
+	default:
+	}
+}
+
+// batches yields what queued since the last batch, in order, until the
+// queue is closed and empty.
+func (q *ackQueue) batches() func(yield func([]StreamAck) bool) {
+	return func(yield func([]StreamAck) bool) {
+		for {
+			<-q.kick
+			for {
+				q.mu.Lock()
+				batch, closed := q.q, q.closed
+				q.q = nil
+				q.mu.Unlock()
+				if len(batch) == 0 {
+					if closed {
+						return
+					}
+					break
+				}
+				if !yield(batch) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // intakeStreamed takes one order in (Node.Intake) and sends its answers.
-func (a *API) intakeStreamed(ctx context.Context, so *StreamOrder, out chan<- StreamAck) {
+func (a *API) intakeStreamed(ctx context.Context, so *StreamOrder, q *ackQueue) {
 	id := so.ClientOrderID
 	err := a.node.Intake(ctx, id, &so.OrderRequest, func(seq uint64) {
-		out <- StreamAck{Type: StreamAckType, ClientOrderID: id, IntakeSeq: seq, Status: IntakeAccepted}
+		q.push(StreamAck{Type: StreamAckType, ClientOrderID: id, IntakeSeq: seq, Status: IntakeAccepted, freeWindow: true})
 	}, func(o IntakeOutcome) {
 		if o.Deferred {
-			out <- StreamAck{Type: StreamDeferredType, ClientOrderID: id, IntakeSeq: o.Seq, Status: IntakeAccepted, final: true}
+			q.push(StreamAck{Type: StreamDeferredType, ClientOrderID: id, IntakeSeq: o.Seq, Status: IntakeAccepted, final: true})
 			return
 		}
 		if o.Err != nil {
-			out <- StreamAck{Type: StreamRejectedType, ClientOrderID: id, IntakeSeq: o.Seq, final: true,
-				Error: &StreamError{Code: o.Err.Code, Field: o.Err.Field, Message: o.Err.Reason}}
+			q.push(StreamAck{Type: StreamRejectedType, ClientOrderID: id, IntakeSeq: o.Seq, final: true,
+				Error: &StreamError{Code: o.Err.Code, Field: o.Err.Field, Message: o.Err.Reason}})
 			return
 		}
-		out <- StreamAck{Type: StreamPlacedType, ClientOrderID: id, IntakeSeq: o.Seq, OrderID: o.OrderID, Status: "pending", final: true}
+		q.push(StreamAck{Type: StreamPlacedType, ClientOrderID: id, IntakeSeq: o.Seq, OrderID: o.OrderID, Status: "pending", final: true})
 	})
 	if err != nil {
 		e := answerOf(a.Logger, err)
-		out <- StreamAck{Type: StreamRejectedType, ClientOrderID: id, Error: &StreamError{Code: e.code, Field: e.field, Message: e.msg}, final: true}
+		q.push(StreamAck{Type: StreamRejectedType, ClientOrderID: id, Error: &StreamError{Code: e.code, Field: e.field, Message: e.msg}, freeWindow: true, final: true})
 	}
 }
 
@@ -222,7 +291,7 @@ func (a *API) placeStreamed(ctx context.Context, so *StreamOrder) StreamAck {
 	p, err := a.node.Place(ctx, &so.OrderRequest)
 	if err != nil {
 		e := answerOf(a.Logger, err)
-		return StreamAck{Type: StreamRejectedType, ClientOrderID: so.ClientOrderID, Error: &StreamError{Code: e.code, Field: e.field, Message: e.msg}, final: true}
+		return StreamAck{Type: StreamRejectedType, ClientOrderID: so.ClientOrderID, Error: &StreamError{Code: e.code, Field: e.field, Message: e.msg}, freeWindow: true, final: true}
 	}
-	return StreamAck{Type: StreamPlacedType, ClientOrderID: so.ClientOrderID, OrderID: p.Order.ID, Status: "pending", final: true}
+	return StreamAck{Type: StreamPlacedType, ClientOrderID: so.ClientOrderID, OrderID: p.Order.ID, Status: "pending", freeWindow: true, final: true}
 }
