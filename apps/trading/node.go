@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/redis/rueidis"
 	"github.com/shopspring/decimal"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -509,20 +510,32 @@ func (n *Node) Place(ctx context.Context, r *OrderRequest) (*Placed, error) {
 // and the time spent in placement transactions and in journaling them.
 func (n *Node) PlacerStats() PlacerStats { return n.placer.Stats() }
 
-// settler applies one symbol's events in batches.
+// settler applies one symbol's events in batches (up to settleBatch
+// events per transaction). Publishing a batch (audit log, streams) runs on
+// its own goroutine, in order, while the next batch settles.
 func (n *Node) settler(ctx context.Context, sym string) {
 	defer n.settleWG.Done()
 	ch := n.events[sym]
 	m := n.markets[sym]
-	batch := make([]engine.Event, 0, 1024)
+	pub := make(chan []engine.Event, 4)
+	n.settleWG.Add(1)
+	go func() {
+		defer n.settleWG.Done()
+		for batch := range pub {
+			n.publish(ctx, m, batch)
+			n.settled[sym].Store(batch[len(batch)-1].Seq)
+		}
+	}()
+	defer close(pub)
 	for {
 		e, ok := <-ch
 		if !ok {
 			return
 		}
-		batch = append(batch[:0], e)
+		batch := make([]engine.Event, 1, min(len(ch)+1, settleBatch))
+		batch[0] = e
 	drain:
-		for len(batch) < cap(batch) {
+		for len(batch) < settleBatch {
 			select {
 			case e, ok := <-ch:
 				if !ok {
@@ -544,28 +557,22 @@ func (n *Node) settler(ctx context.Context, sym string) {
 			n.log.Warn("trading: settlement retry", "symbol", sym, "err", err)
 			time.Sleep(min(time.Duration(attempt+1)*50*time.Millisecond, 2*time.Second))
 		}
-		n.publish(ctx, m, batch)
-		n.settled[sym].Store(batch[len(batch)-1].Seq)
+		pub <- batch
 	}
 }
+
+// settleBatch bounds the events of one settlement transaction.
+const settleBatch = 4096
 
 var doneStatus = map[engine.Reason]string{
 	engine.ReasonFilled: "FILLED", engine.ReasonCancelled: "CANCELLED",
 	engine.ReasonExpired: "EXPIRED", engine.ReasonKilled: "KILLED",
 }
 
-// The order-side statements of settlement. Each returns what the balance
-// of the order's account must change by; the balances themselves are
-// updated once per batch (see settle).
+// The order-side statement of a modify in settlement; it returns what the
+// balance of the order's account must change by (the balances themselves
+// are updated once per batch, see settle).
 const (
-	sqlAccept   = `UPDATE orders SET status = 'OPEN' WHERE id = $1 AND status = 'PENDING'`
-	sqlBuyFill  = `UPDATE orders SET filled = filled + $2, hold = hold - price * $2 WHERE id = $1 RETURNING "accountId", price * $2`
-	sqlSellFill = `UPDATE orders SET filled = filled + $2, hold = hold - $2 WHERE id = $1 RETURNING "accountId"`
-	sqlTrade    = `INSERT INTO trades (symbol, seq, price, quantity, "buyOrderId", "sellOrderId", "takerSide") VALUES ($1, $2, $3, $4, $5, $6, $7::text::"Side")`
-	// sqlClose closes an order still open and returns the hold it gave up.
-	sqlClose = `WITH o AS (SELECT id, "accountId", "holdCurrency", hold FROM orders WHERE id = $1 AND status = ANY($4::text[]::"OrderStatus"[]) FOR UPDATE)
-		UPDATE orders x SET status = $2::text::"OrderStatus", hold = 0, reason = $3 FROM o WHERE x.id = o.id
-		RETURNING o."accountId", o."holdCurrency", o.hold`
 	// sqlModify applies a modify: the order keeps exactly the new order's
 	// hold ($4) and returns what it gave up (see Store.Modify).
 	sqlModify = `WITH o AS (SELECT id, "accountId", "holdCurrency", hold FROM orders WHERE id = $1 AND status IN ('PENDING', 'OPEN') FOR UPDATE)
@@ -580,11 +587,6 @@ const (
 		WHERE b."accountId" = d.a AND b.currency = d.c`
 )
 
-var (
-	openStatuses    = []string{"PENDING", "OPEN"}
-	pendingStatuses = []string{"PENDING"}
-)
-
 // balanceKey is one balance row; balanceDelta what a batch changes in it.
 type balanceKey struct {
 	account int
@@ -593,12 +595,126 @@ type balanceKey struct {
 
 type balanceDelta struct{ available, reserved decimal.Decimal }
 
+// The set-based statements of settlement: each applies one kind of change
+// for a whole run of events (see settleRun).
+const (
+	sqlAcceptAll = `UPDATE orders SET status = 'OPEN' WHERE id = ANY($1) AND status = 'PENDING'`
+	// sqlFillAll adds each order's fills of the run (one row per order)
+	// and returns what its hold gave up: price × quantity for a buy, the
+	// quantity for a sell.
+	sqlFillAll = `UPDATE orders o SET filled = o.filled + d.q,
+			hold = o.hold - CASE WHEN o.side = 'BUY' THEN o.price * d.q ELSE d.q END
+		FROM unnest($1::bigint[], $2::numeric[]) AS d(id, q) WHERE o.id = d.id
+		RETURNING o.id, o."accountId", o.side = 'BUY', CASE WHEN o.side = 'BUY' THEN o.price * d.q ELSE d.q END`
+	sqlTradeAll = `INSERT INTO trades (symbol, seq, price, quantity, "buyOrderId", "sellOrderId", "takerSide")
+		SELECT $1, s, p, q, b, x, t::"Side" FROM unnest($2::bigint[], $3::numeric[], $4::numeric[], $5::bigint[], $6::bigint[], $7::text[]) AS d(s, p, q, b, x, t)`
+	// sqlCloseAll closes the orders still open (or only pending, for a
+	// rejected placement) and returns the holds they gave up.
+	sqlCloseAll = `WITH d AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bool[]) AS d(id, st, reason, pend)),
+		o AS (SELECT o.id, o."accountId", o."holdCurrency", o.hold, d.st, d.reason FROM orders o JOIN d ON d.id = o.id
+			WHERE o.status = 'PENDING' OR (o.status = 'OPEN' AND NOT d.pend) FOR UPDATE OF o)
+		UPDATE orders x SET status = o.st::"OrderStatus", hold = 0, reason = NULLIF(o.reason, '') FROM o WHERE x.id = o.id
+		RETURNING o."accountId", o."holdCurrency", o.hold`
+)
+
+// settleRun gathers a run of events without a modify, applied as one
+// statement per kind: accepts, then each order's fills summed, the
+// trades, then the closes. Within such a run the order is safe: an order
+// is accepted before it trades and trades before it closes, and nothing
+// but a modify changes the price its fills are charged at.
+type settleRun struct {
+	accepts          []int64
+	fillIDs          []int64
+	fillLots         map[int64]int64           // order → lots filled in the run
+	fillCost         map[int64]decimal.Decimal // order → quote paid or received
+	tSeq, tBuy, tSel []int64
+	tPrice, tQty     []pgtype.Numeric
+	tTaker           []string
+	cIDs             []int64
+	cStatus, cReason []string
+	cPending         []bool
+}
+
+func (r *settleRun) empty() bool {
+	return len(r.accepts) == 0 && len(r.fillIDs) == 0 && len(r.tSeq) == 0 && len(r.cIDs) == 0
+}
+
+func (r *settleRun) fill(id int64, lots int64, cost decimal.Decimal) {
+	if r.fillLots == nil {
+		r.fillLots, r.fillCost = map[int64]int64{}, map[int64]decimal.Decimal{}
+	}
+	if _, ok := r.fillLots[id]; !ok {
+		r.fillIDs = append(r.fillIDs, id)
+	}
+	r.fillLots[id] += lots
+	r.fillCost[id] = r.fillCost[id].Add(cost)
+}
+
+func (r *settleRun) close(id int64, status, reason string, pendingOnly bool) {
+	r.cIDs, r.cStatus, r.cReason, r.cPending = append(r.cIDs, id), append(r.cStatus, status), append(r.cReason, reason), append(r.cPending, pendingOnly)
+}
+
+// queue adds the run's statements to b; move receives the balance changes.
+func (r *settleRun) queue(b *pgx.Batch, m Market, move func(int, string, decimal.Decimal, decimal.Decimal), release func(pgx.Rows) error) {
+	if len(r.accepts) > 0 {
+		b.Queue(sqlAcceptAll, r.accepts)
+	}
+	if len(r.fillIDs) > 0 {
+		ids := r.fillIDs
+		lots, costs := r.fillLots, r.fillCost
+		qtys := make([]pgtype.Numeric, len(ids))
+		for i, id := range ids {
+			qtys[i] = numeric(lots[id], m.QtyDecimals)
+		}
+		b.Queue(sqlFillAll, ids, qtys).Query(func(rows pgx.Rows) error {
+			n := 0
+			for rows.Next() {
+				var id int64
+				var account int
+				var buy bool
+				var held decimalScan
+				if err := rows.Scan(&id, &account, &buy, &held); err != nil {
+					return err
+				}
+				n++
+				qty := decimal.New(lots[id], -m.QtyDecimals)
+				if buy {
+					// The buyer pays the trades' cost from what its order
+					// held at its limit (price × qty) and gets the
+					// difference back.
+					move(account, m.Quote, held.d.Sub(costs[id]), held.d.Neg())
+					move(account, m.Base, qty, decimal.Zero)
+				} else {
+					move(account, m.Base, decimal.Zero, qty.Neg())
+					move(account, m.Quote, costs[id], decimal.Zero)
+				}
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if n != len(ids) {
+				return fmt.Errorf("trading: settle %s: %d of %d filled orders found", m.Symbol, n, len(ids))
+			}
+			return nil
+		})
+	}
+	if len(r.tSeq) > 0 {
+		b.Queue(sqlTradeAll, m.Symbol, r.tSeq, r.tPrice, r.tQty, r.tBuy, r.tSel, r.tTaker)
+	}
+	if len(r.cIDs) > 0 {
+		b.Queue(sqlCloseAll, r.cIDs, r.cStatus, r.cReason, r.cPending).Query(release)
+	}
+	*r = settleRun{}
+}
+
 // settle applies the events after the symbol's cursor in one transaction
 // and moves the cursor: each event changes PostgreSQL exactly once. The
-// order rows change event by event; their effects on balances are summed
-// and applied at the end, one UPDATE for the batch, after locking the
-// balance rows in (account, currency) order: short locks on the hot rows
-// placement also writes, and no deadlock between settlers.
+// order rows change a run of events at a time (one statement per kind of
+// change for the whole run, a modify ending a run); their effects on
+// balances are summed and applied at the end, one UPDATE for the batch,
+// after locking the balance rows in (account, currency) order: short
+// locks on the hot rows placement also writes, and no deadlock between
+// settlers.
 func (n *Node) settle(ctx context.Context, m Market, events []engine.Event) error {
 	return pgx.BeginFunc(ctx, n.store.pool, func(tx pgx.Tx) error {
 		var last int64
@@ -628,6 +744,7 @@ func (n *Node) settle(ctx context.Context, m Market, events []engine.Event) erro
 			return rows.Err()
 		}
 		b := &pgx.Batch{}
+		var run settleRun
 		for i := range events {
 			e := &events[i]
 			if e.Seq <= uint64(last) {
@@ -636,42 +753,25 @@ func (n *Node) settle(ctx context.Context, m Market, events []engine.Event) erro
 			id := int64(e.OrderID)
 			switch e.Kind {
 			case engine.EvAccepted:
-				b.Queue(sqlAccept, id)
+				run.accepts = append(run.accepts, id)
 			case engine.EvTrade:
 				buy, sell := int64(e.OrderID), int64(e.Maker)
 				taker := "BUY"
 				if e.Side == engine.Sell {
 					buy, sell, taker = sell, buy, "SELL"
 				}
-				qty := decimal.New(e.Qty, -m.QtyDecimals)
 				cost := decimal.New(e.Price*e.Qty, -(m.PriceDecimals + m.QtyDecimals))
-				qtyN := numeric(e.Qty, m.QtyDecimals)
-				// The buyer pays cost from what its order held at its limit
-				// (price × qty) and gets the difference back; the seller's
-				// reserved base goes to the buyer.
-				b.Queue(sqlBuyFill, buy, qtyN).QueryRow(func(row pgx.Row) error {
-					var account int
-					var held decimalScan
-					if err := row.Scan(&account, &held); err != nil {
-						return fmt.Errorf("trading: settle trade %d buy order %d: %w", e.TradeSeq, buy, err)
-					}
-					move(account, m.Quote, held.d.Sub(cost), held.d.Neg())
-					move(account, m.Base, qty, decimal.Zero)
-					return nil
-				})
-				b.Queue(sqlSellFill, sell, qtyN).QueryRow(func(row pgx.Row) error {
-					var account int
-					if err := row.Scan(&account); err != nil {
-						return fmt.Errorf("trading: settle trade %d sell order %d: %w", e.TradeSeq, sell, err)
-					}
-					move(account, m.Base, decimal.Zero, qty.Neg())
-					move(account, m.Quote, cost, decimal.Zero)
-					return nil
-				})
-				b.Queue(sqlTrade, m.Symbol, int64(e.TradeSeq), numeric(e.Price, m.PriceDecimals), qtyN, buy, sell, taker)
+				run.fill(buy, e.Qty, cost)
+				run.fill(sell, e.Qty, cost)
+				run.tSeq, run.tBuy, run.tSel = append(run.tSeq, int64(e.TradeSeq)), append(run.tBuy, buy), append(run.tSel, sell)
+				run.tPrice, run.tQty = append(run.tPrice, numeric(e.Price, m.PriceDecimals)), append(run.tQty, numeric(e.Qty, m.QtyDecimals))
+				run.tTaker = append(run.tTaker, taker)
 			case engine.EvDone:
-				b.Queue(sqlClose, id, doneStatus[e.Reason], nil, openStatuses).Query(release)
+				run.close(id, doneStatus[e.Reason], "", false)
 			case engine.EvModified:
+				// A modify changes the price later fills are charged at:
+				// the run before it goes first.
+				run.queue(b, m, move, release)
 				// The order now holds its old hold, less what fills took,
 				// plus the full hold of the modified order reserved by
 				// Store.Modify: keep exactly the new order's hold.
@@ -687,8 +787,11 @@ func (n *Node) settle(ctx context.Context, m Market, events []engine.Event) erro
 					continue
 				}
 				// A rejected placement leaves a pending order behind.
-				b.Queue(sqlClose, id, "REJECTED", e.Reason.String(), pendingStatuses).Query(release)
+				run.close(id, "REJECTED", e.Reason.String(), true)
 			}
+		}
+		if !run.empty() {
+			run.queue(b, m, move, release)
 		}
 		b.Queue(`UPDATE settlement_cursors SET "lastSeq" = $2 WHERE symbol = $1 AND "lastSeq" < $2`, m.Symbol, int64(events[len(events)-1].Seq))
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
