@@ -3,6 +3,7 @@ package odm
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"sync"
 	"time"
 
@@ -181,6 +182,11 @@ func (m *Model[T]) toObject(doc *T, o, call *ObjectOpts) (map[string]any, error)
 	w.getters = o.Getters && !o.NoGetters
 	w.subVirtuals = (call.Virtuals || w.getters) && !call.NoVirtuals
 	w.fields(m.schema, ret)
+	if rv := reflect.ValueOf(doc).Elem(); rv.Kind() == reflect.Struct {
+		if err := w.populated(rv, ret); err != nil {
+			return nil, errorf("%s: %w", m.name, err)
+		}
+	}
 	if o.HideVersion {
 		if vk := m.schema.versionKey(); vk != "" {
 			delete(ret, vk)
@@ -274,6 +280,113 @@ func (w *objectWalk) subdoc(s *Schema, obj map[string]any) {
 		}
 		w.transform(before, obj)
 	}
+}
+
+// populatedRef is implemented by Ref and Refs.
+type populatedRef interface{ populatedDocs() (any, bool) }
+
+// populated puts the documents of the populated references of the struct
+// v in place of their IDs in obj (through subdocuments and arrays of
+// them), as Mongoose's toObject and toJSON do unless depopulate: a
+// missing document is null, and with virtuals each has its id.
+func (w *objectWalk) populated(v reflect.Value, obj map[string]any) error {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, inline, skip := bsonName(f)
+		if skip {
+			continue
+		}
+		fv := v.Field(i)
+		if inline {
+			if fv.Kind() == reflect.Struct {
+				if err := w.populated(fv, obj); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		if r, ok := fv.Interface().(populatedRef); ok {
+			docs, ok := r.populatedDocs()
+			if !ok {
+				continue
+			}
+			out, err := w.populatedValue(docs)
+			if err != nil {
+				return err
+			}
+			obj[name] = out
+			continue
+		}
+		if err := w.populatedIn(fv, obj[name]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// populatedIn follows a subdocument or an array of them.
+func (w *objectWalk) populatedIn(fv reflect.Value, o any) error {
+	for fv.Kind() == reflect.Pointer || fv.Kind() == reflect.Interface {
+		if fv.IsNil() {
+			return nil
+		}
+		fv = fv.Elem()
+	}
+	switch fv.Kind() {
+	case reflect.Struct:
+		if m, ok := o.(map[string]any); ok {
+			return w.populated(fv, m)
+		}
+	case reflect.Slice, reflect.Array:
+		if arr, ok := o.([]any); ok && fv.Len() == len(arr) {
+			for i := range arr {
+				if err := w.populatedIn(fv.Index(i), arr[i]); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// populatedValue renders populated documents as objects.
+func (w *objectWalk) populatedValue(docs any) (any, error) {
+	switch x := docs.(type) {
+	case nil:
+		return nil, nil
+	case []any:
+		out := make([]any, len(x))
+		for i, d := range x {
+			o, err := w.populatedValue(d)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = o
+		}
+		return out, nil
+	}
+	raw, err := bson.Marshal(docs)
+	if err != nil {
+		return nil, err
+	}
+	var d bson.D
+	if err := bson.Unmarshal(raw, &d); err != nil {
+		return nil, err
+	}
+	obj := plainObject(d)
+	if !w.o.KeepEmpty {
+		minimizeObject(obj)
+	}
+	if w.subVirtuals && !w.o.NoID {
+		if id, ok := obj["_id"].(bson.ObjectID); ok {
+			obj["id"] = id.Hex()
+		}
+	}
+	return obj, nil
 }
 
 // minimizeObject drops the empty objects inside m, as Mongoose's minimize

@@ -140,3 +140,72 @@ func TestToJSONOptions(t *testing.T) {
 	_, err = accts.ToJSON(nil, nil)
 	require.Error(t, err)
 }
+
+type outAuthor struct {
+	ID   bson.ObjectID `bson:"_id,omitempty"`
+	Name string        `bson:"name"`
+}
+
+type outTagged struct {
+	Label string             `bson:"label"`
+	By    odm.Ref[outAuthor] `bson:"by" odm:"ref=OutAuthor"`
+}
+
+type outPost struct {
+	ID      bson.ObjectID       `bson:"_id,omitempty"`
+	Title   string              `bson:"title"`
+	Author  odm.Ref[outAuthor]  `bson:"author" odm:"ref=OutAuthor"`
+	Editors odm.Refs[outAuthor] `bson:"editors" odm:"ref=OutAuthor"`
+	Notes   []outTagged         `bson:"notes"`
+}
+
+// TestToJSONPopulated: populated references render as their documents, as
+// Mongoose 9.12.1 renders them (run with Node 20: a post whose author
+// {_id, name: "ann"} was populated gives
+// {"title":"t","author":{"name":"ann","_id":"…01"},"_id":"…02"}, and with
+// {virtuals: true} the author gets its "id" too); unpopulated ones stay IDs.
+func TestToJSONPopulated(t *testing.T) {
+	ctx := context.Background()
+	db := devenv.Mongo(t)
+	noV := &odm.SchemaOpts{VersionKey: "-"}
+	authors := odm.MustModel[outAuthor](db, "OutAuthor", odm.MustSchemaFor[outAuthor](noV), nil)
+	posts := odm.MustModel[outPost](db, "OutPost", odm.MustSchemaFor[outPost](noV), nil)
+	ann := &outAuthor{ID: bson.NewObjectID(), Name: "ann"}
+	bob := &outAuthor{ID: bson.NewObjectID(), Name: "bob"}
+	require.NoError(t, authors.Create(ctx, ann))
+	require.NoError(t, authors.Create(ctx, bob))
+	gone := bson.NewObjectID()
+	p := &outPost{ID: bson.NewObjectID(), Title: "t", Author: odm.RefTo[outAuthor](ann.ID),
+		Editors: odm.RefsTo[outAuthor](bob.ID, gone), Notes: []outTagged{{Label: "l", By: odm.RefTo[outAuthor](bob.ID)}}}
+	require.NoError(t, posts.Create(ctx, p))
+
+	decode := func(b []byte, err error) map[string]any {
+		t.Helper()
+		require.NoError(t, err)
+		var out map[string]any
+		require.NoError(t, json.Unmarshal(b, &out))
+		return out
+	}
+	got, err := posts.FindByID(ctx, p.ID)
+	require.NoError(t, err)
+	plain := decode(posts.ToJSON(got, nil))
+	require.Equal(t, ann.ID.Hex(), plain["author"], "not populated: the id")
+	require.Equal(t, []any{bob.ID.Hex(), gone.Hex()}, plain["editors"])
+
+	require.NoError(t, posts.Populate(ctx, []*outPost{got},
+		odm.PopulateOpts{Path: "author", From: authors}, odm.PopulateOpts{Path: "editors", From: authors},
+		odm.PopulateOpts{Path: "notes.by", From: authors}))
+	out := decode(posts.ToJSON(got, nil))
+	require.Equal(t, map[string]any{"_id": ann.ID.Hex(), "name": "ann"}, out["author"])
+	require.Equal(t, []any{map[string]any{"_id": bob.ID.Hex(), "name": "bob"}}, out["editors"], "a missing document is left out")
+	require.Equal(t, []any{map[string]any{"label": "l", "by": map[string]any{"_id": bob.ID.Hex(), "name": "bob"}}}, out["notes"])
+
+	out = decode(posts.ToJSON(got, &odm.ObjectOpts{Virtuals: true}))
+	require.Equal(t, map[string]any{"_id": ann.ID.Hex(), "id": ann.ID.Hex(), "name": "ann"}, out["author"])
+	require.Equal(t, p.ID.Hex(), out["id"])
+
+	obj, err := posts.ToObject(got, nil)
+	require.NoError(t, err)
+	require.Equal(t, map[string]any{"_id": ann.ID, "name": "ann"}, obj["author"])
+	require.Equal(t, ann.ID, got.Author.ID, "the document is unchanged")
+}

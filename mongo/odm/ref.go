@@ -36,6 +36,18 @@ func (r Ref[T]) Populated() bool { return r.populated }
 // Set points the reference at id, populated with doc when doc is not nil.
 func (r *Ref[T]) Set(id bson.ObjectID, doc *T) { r.ID, r.doc, r.populated = id, doc, doc != nil }
 
+// populatedDocs returns the populated document (nil when missing) for
+// ToObject and ToJSON, or false when the reference was not populated.
+func (r Ref[T]) populatedDocs() (any, bool) {
+	if !r.populated {
+		return nil, false
+	}
+	if r.doc == nil {
+		return nil, true
+	}
+	return r.doc, true
+}
+
 // MarshalBSONValue stores the ID only (null for a zero ID).
 func (r Ref[T]) MarshalBSONValue() (byte, []byte, error) { return marshalRefID(r.ID) }
 
@@ -126,6 +138,19 @@ func (r *Refs[T]) Add(id bson.ObjectID, doc *T) {
 	if doc != nil {
 		r.docs = append(r.docs, doc)
 	}
+}
+
+// populatedDocs returns the populated documents for ToObject and ToJSON,
+// or false when the references were not populated.
+func (r Refs[T]) populatedDocs() (any, bool) {
+	if !r.populated {
+		return nil, false
+	}
+	docs := make([]any, len(r.docs))
+	for i, d := range r.docs {
+		docs[i] = d
+	}
+	return docs, true
 }
 
 // MarshalBSONValue stores the array of IDs (an empty array when none).
