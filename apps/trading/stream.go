@@ -211,9 +211,13 @@ func (a *API) stream(w http.ResponseWriter, r *http.Request) {
 	c.Close(websocket.StatusNormalClosure, "")
 }
 
-// ackQueue is a connection's answers on their way to its writer.
+// ackQueue is a connection's answers on their way to its writer. Intake
+// acks go ahead of the other answers queued with them (a burst of
+// outcomes from a committed batch does not delay them); an order's
+// outcome is queued only after its ack, so it still comes after it.
 type ackQueue struct {
 	mu     sync.Mutex
+	acks   []StreamAck
 	q      []StreamAck
 	closed bool
 	kick   chan struct{}
@@ -221,7 +225,11 @@ type ackQueue struct {
 
 func (q *ackQueue) push(a StreamAck) {
 	q.mu.Lock()
-	q.q = append(q.q, a)
+	if a.Type == StreamAckType {
+		q.acks = append(q.acks, a)
+	} else {
+		q.q = append(q.q, a)
+	}
 	q.mu.Unlock()
 	select {
 	case q.kick <- struct{}{}:
@@ -247,8 +255,8 @@ func (q *ackQueue) batches() func(yield func([]StreamAck) bool) {
 			<-q.kick
 			for {
 				q.mu.Lock()
-				batch, closed := q.q, q.closed
-				q.q = nil
+				batch, closed := append(q.acks, q.q...), q.closed
+				q.acks, q.q = nil, nil
 				q.mu.Unlock()
 				if len(batch) == 0 {
 					if closed {
