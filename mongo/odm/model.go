@@ -781,6 +781,8 @@ func (m *Model[T]) update(ctx context.Context, u any, uo updateOpts) (bson.D, er
 			out = setIn(out, "$setOnInsert", bson.E{Key: ts.CreatedAt, Value: now})
 		}
 	}
+	// Mongoose stamps subdocuments also under timestamps: false.
+	m.schema.stampSubdocs(out, now)
 	// As Mongoose: an update leaves the version key alone (only Save
 	// versions a document); an upsert inserts it as 0.
 	if vk := m.schema.versionKey(); vk != "" && uo.upsert && !hasPath(out, vk) {
@@ -790,6 +792,69 @@ func (m *Model[T]) update(ctx context.Context, u any, uo updateOpts) (bson.D, er
 		out = m.schema.defaultsOnInsert(out, uo.filter)
 	}
 	return out, nil
+}
+
+// stampSubdocs sets createdAt and updatedAt of the subdocuments an update
+// gives whole ($set, $setOnInsert, $push and $addToSet, also with $each)
+// when their schema has timestamps, as Mongoose's
+// applyTimestampsToChildren does.
+func (s *Schema) stampSubdocs(upd bson.D, now time.Time) {
+	for _, op := range upd {
+		switch op.Key {
+		case "$set", "$setOnInsert", "$push", "$addToSet":
+		default:
+			continue
+		}
+		fields, _ := op.Value.(bson.D)
+		for _, f := range fields {
+			p, isElem, known := s.resolve(f.Key)
+			if !known || p == nil {
+				continue
+			}
+			v := f.Value
+			if op.Key == "$push" || op.Key == "$addToSet" {
+				if p.Type != TypeArray || p.Elem == nil || isElem {
+					continue
+				}
+				p = p.Elem
+				if d, ok := v.(bson.D); ok && len(d) > 0 && d[0].Key == "$each" {
+					if arr, ok := d[0].Value.(bson.A); ok {
+						for _, e := range arr {
+							p.stamp(e, now)
+						}
+					}
+					continue
+				}
+			}
+			p.stamp(v, now)
+		}
+	}
+}
+
+// stamp sets the timestamps of v, a cast subdocument of p (or an array of
+// them).
+func (p *Path) stamp(v any, now time.Time) {
+	switch p.Type {
+	case TypeSubdoc:
+		m, ok := v.(map[string]any)
+		if !ok || p.Schema == nil {
+			return
+		}
+		if ts := p.Schema.opts.Timestamps; ts != nil {
+			if ts.CreatedAt != "" {
+				m[ts.CreatedAt] = now
+			}
+			if ts.UpdatedAt != "" {
+				m[ts.UpdatedAt] = now
+			}
+		}
+	case TypeArray:
+		if arr, ok := v.([]any); ok && p.Elem != nil {
+			for _, e := range arr {
+				p.Elem.stamp(e, now)
+			}
+		}
+	}
 }
 
 // defaultsOnInsert adds to an upsert's $setOnInsert the default of every

@@ -82,6 +82,7 @@ type outSpec struct {
 	Get     string             `json:"get"`
 	Select  *bool              `json:"select"`
 	ID      bool               `json:"id"`
+	Stamped bool               `json:"timestamps"`
 	Default any                `json:"default"`
 }
 
@@ -130,7 +131,11 @@ func outPath(t *testing.T, name string, s outSpec) *odm.Path {
 	var p *odm.Path
 	switch s.Type {
 	case "Subdoc":
-		p = odm.Subdoc(name, outSchema(t, s.Schema, s.ID, nil))
+		var so *odm.SchemaOpts
+		if s.Stamped {
+			so = &odm.SchemaOpts{Timestamps: odm.DefaultTimestamps}
+		}
+		p = odm.Subdoc(name, outSchema(t, s.Schema, s.ID, so))
 	case "Array":
 		p = odm.Array(name, outPath(t, "", *s.Of))
 	case "Map":

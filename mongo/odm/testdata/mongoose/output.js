@@ -52,7 +52,7 @@ function toPath(p) {
   const o = {};
   switch (p.type) {
     case 'Subdoc':
-      o.type = new mongoose.Schema(toDef(p.schema), { _id: !!p.id });
+      o.type = new mongoose.Schema(toDef(p.schema), p.timestamps ? { _id: !!p.id, timestamps: { currentTime: () => now } } : { _id: !!p.id });
       break;
     case 'Array':
       o.type = [toPath(p.of)];

@@ -8,7 +8,8 @@
 //   get: a getter named in output.js (prefixP, upper)
 //   select: false
 //   default: {fn: name} for a function default named in output.js
-//   Subdoc: id: true to keep the subdocument's _id (cases.js's have none)
+//   Subdoc: id: true to keep the subdocument's _id (cases.js's have none),
+//           timestamps: true for the subdocument schema's timestamps
 // Case options: timestamps (true or {createdAt, updatedAt}), versionKey
 // (false), toObject / toJSON (schema-level options), virtuals (names of
 // virtuals in output.js).
@@ -146,7 +147,19 @@ const withItems = {
   one: { type: 'Subdoc', schema: { q: { type: 'Number', default: 1 }, r: { type: 'String' } } },
 };
 
+const stamped = { r: { type: 'String' } };
+const withStamped = {
+  name: { type: 'String' },
+  items: { type: 'Array', of: { type: 'Subdoc', timestamps: true, schema: stamped } },
+  one: { type: 'Subdoc', timestamps: true, schema: stamped },
+};
+
 const queryCases = [
+  { name: 'push of a subdocument with timestamps', schema: withStamped, options: { timestamps: true }, query: { op: 'updateOne', filter: { name: 'a' }, update: { $push: { items: { r: 'z' } } } } },
+  { name: 'push $each of subdocuments with timestamps', schema: withStamped, options: { timestamps: true }, query: { op: 'updateOne', filter: { name: 'a' }, update: { $push: { items: { $each: [{ r: 'z' }] } } } } },
+  { name: 'addToSet of a subdocument with timestamps', schema: withStamped, options: { timestamps: true }, query: { op: 'updateOne', filter: { name: 'a' }, update: { $addToSet: { items: { r: 'q' } } } } },
+  { name: 'set of subdocuments with timestamps', schema: withStamped, options: { timestamps: true }, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { items: [{ r: 'a' }], one: { r: 'b' } } } } },
+  { name: 'subdocument timestamps stay with timestamps false per call', schema: withStamped, options: { timestamps: true }, query: { op: 'updateOne', filter: { name: 'a' }, update: { $push: { items: { r: 'z' } } }, options: { timestamps: false } } },
   { name: 'upsert of a schema with arrays', schema: withItems, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { name: 'b' } }, options: { upsert: true } } },
   { name: 'set of subdocuments applies their defaults', schema: withItems, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { items: [{}, { q: 2 }], one: { r: 'z' } } } } },
   { name: 'push of a subdocument applies its defaults', schema: withItems, query: { op: 'updateOne', filter: { name: 'a' }, update: { $push: { items: { r: 'z' } } } } },
