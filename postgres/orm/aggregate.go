@@ -41,23 +41,38 @@ func GroupBy(ctx context.Context, db DB, m *Model, args *GroupByArgs) ([]Group, 
 }
 
 func (h *handle) count(ctx context.Context, m *Model, a *CountArgs) (any, error) {
-	if a.Take < 0 || a.Skip < 0 {
-		return nil, validationErr(m, "", "skip and take must not be negative")
+	if a.Skip < 0 {
+		return nil, validationErr(m, "", "skip must not be negative")
+	}
+	// A negative take counts the last rows, as many as a positive one
+	// counts (Prisma's count({take: -2}) is 2 of 6).
+	take := a.Take
+	if take < 0 {
+		take = -take
 	}
 	c := h.compiler()
-	w, err := c.where(m, "t0", a.Where, "where")
+	sql, err := c.countSQL(m, a.Where, take, a.Skip)
 	if err != nil {
 		return nil, err
-	}
-	sql := "SELECT count(*) FROM " + m.qtable + " t0 WHERE " + w
-	if a.Take > 0 || a.Skip > 0 {
-		sql = "SELECT count(*) FROM (SELECT 1 FROM " + m.qtable + " t0 WHERE " + w + c.limitOffset(a.Take, a.Skip) + ") s"
 	}
 	var n int64
 	err = h.read(ctx, func(q querier) error {
 		return h.query(ctx, q, m, ActionCount, sql, c.args, func(rows pgx.Rows) error { return rows.Scan(&n) })
 	})
 	return n, err
+}
+
+// countSQL counts the rows of m matching w, at most take (0: all) after
+// skip.
+func (c *compiler) countSQL(m *Model, w Where, take, skip int) (string, error) {
+	cond, err := c.where(m, "t0", w, "where")
+	if err != nil {
+		return "", err
+	}
+	if take > 0 || skip > 0 {
+		return "SELECT count(*) FROM (SELECT 1 FROM " + m.qtable + " t0 WHERE " + cond + c.limitOffset(take, skip) + ") s", nil
+	}
+	return "SELECT count(*) FROM " + m.qtable + " t0 WHERE " + cond, nil
 }
 
 type aggCol struct {
@@ -168,6 +183,11 @@ func fillAgg(r *AggregateResult, cols []aggCol, vals []any) {
 
 func (h *handle) aggregate(ctx context.Context, m *Model, a *AggregateArgs) (any, error) {
 	fa := &FindArgs{Where: a.Where, OrderBy: a.OrderBy, Skip: a.Skip, Take: a.Take}
+	if fa.Take < 0 {
+		// The last rows in OrderBy order, as Prisma's aggregate({take: -2}):
+		// the first ones in the reversed order.
+		fa = reverseArgs(m, fa)
+	}
 	if err := checkPaging(m, fa, ""); err != nil {
 		return nil, err
 	}
@@ -183,17 +203,17 @@ func (h *handle) aggregate(ctx context.Context, m *Model, a *AggregateArgs) (any
 	if err != nil {
 		return nil, err
 	}
-	ob, err := c.orderBy(m, "t0", a.OrderBy, "orderBy")
+	ob, err := c.orderBy(m, "t0", fa.OrderBy, "orderBy")
 	if err != nil {
 		return nil, err
 	}
 	from := m.qtable + " t0 WHERE " + w
-	if a.Take > 0 || a.Skip > 0 {
+	if fa.Take > 0 || fa.Skip > 0 {
 		inner := "SELECT t0.* FROM " + from
 		if ob != "" {
 			inner += " ORDER BY " + ob
 		}
-		from = "(" + inner + c.limitOffset(a.Take, a.Skip) + ") t0"
+		from = "(" + inner + c.limitOffset(fa.Take, fa.Skip) + ") t0"
 	}
 	sql := "SELECT " + strings.Join(exprs, ", ") + " FROM " + from
 	res := &AggregateResult{}

@@ -374,6 +374,32 @@ var parityOps = map[string]parityOp{
 	"write_nested_update_many_none": func(ctx context.Context, db orm.DB) (any, error) {
 		return updBooks(ctx, db, &orm.Nested{UpdateMany: []orm.NestedUpdate{{Where: id(99), Data: orm.Data{"pages": 1}}}})
 	},
+
+	"write_update_many_empty_data": func(ctx context.Context, db orm.DB) (any, error) {
+		return countResult(orm.UpdateMany(ctx, db, pBookModel, &orm.UpdateArgs{Where: orm.Where{orm.Eq("genre", "sf")}, Data: orm.Data{}}))
+	},
+	"write_create_many_empty": func(ctx context.Context, db orm.DB) (any, error) {
+		return countResult(orm.CreateMany(ctx, db, pTagModel, &orm.CreateManyArgs{Data: []orm.Data{}}))
+	},
+	"write_delete_many_all": func(ctx context.Context, db orm.DB) (any, error) {
+		return countResult(orm.DeleteMany(ctx, db, pTagModel, &orm.DeleteArgs{}))
+	},
+	"agg_take_negative": func(ctx context.Context, db orm.DB) (any, error) {
+		r, err := orm.Aggregate(ctx, db, pBookModel, &orm.AggregateArgs{OrderBy: []orm.Order{orm.Asc("id")}, Take: -2, Sum: sel("pages")})
+		if err != nil {
+			return nil, err
+		}
+		return aggJSON(r, false), nil
+	},
+	"count_take_negative": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Count(ctx, db, pBookModel, &orm.CountArgs{Take: -2})
+	},
+	"write_delete_returns_include": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Delete[pAuthor](ctx, db, pAuthorModel, &orm.DeleteArgs{Where: id(2), Include: []orm.Include{orm.Inc("books")}})
+	},
+	"write_update_inc_null": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(2), Data: orm.Data{"rank": orm.Increment(1)}, Select: sel("rank")})
+	},
 }
 
 func updBooks(ctx context.Context, db orm.DB, n *orm.Nested) (any, error) {

@@ -112,7 +112,9 @@ type pTag struct {
 
 // parityOpen lists the cases where polystore still differs from Prisma,
 // with the difference; they are skipped until fixed.
-var parityOpen = map[string]string{}
+var parityOpen = map[string]string{
+	"write_delete_returns_include": "the rows writes return take no _count (DeleteArgs and the other write arguments have no Count)",
+}
 
 type parityCase struct {
 	Name, Model, Op string

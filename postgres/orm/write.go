@@ -567,7 +567,21 @@ func (h *handle) updateMany(ctx context.Context, m *Model, a *UpdateArgs) (any, 
 		return nil, validationErr(m, "data", "updateMany does not take nested writes")
 	}
 	if len(as) == 0 {
-		return int64(0), nil
+		// Nothing to set: Prisma still answers with the rows matched
+		// (counted where the write would run, never on a replica).
+		if a.Limit < 0 {
+			return nil, validationErr(m, "limit", "limit must not be negative")
+		}
+		c := h.compiler()
+		sql, err := c.countSQL(m, a.Where, a.Limit, 0)
+		if err != nil {
+			return nil, err
+		}
+		var n int64
+		err = h.do(ctx, func(q querier) error {
+			return h.query(ctx, q, m, ActionCount, sql, c.args, func(rows pgx.Rows) error { return rows.Scan(&n) })
+		})
+		return n, err
 	}
 	c := h.compiler()
 	sql, err := c.updateLimitSQL(m, as, a.Where, a.Limit)
