@@ -9,7 +9,8 @@ type FindArgs struct {
 	// OrderBy order (the primary key is appended as a tie-breaker).
 	Cursor Where
 	// Skip rows; Take at most this many rows (0: no limit). A negative Take
-	// (top level only) returns the last -Take rows in OrderBy order, or with
+	// (top level, and per parent in a to-many include) returns the last
+	// -Take rows in OrderBy order, or with
 	// a Cursor the rows up to it.
 	Skip, Take int
 	// Distinct keeps the first row (in OrderBy order) of each distinct

@@ -718,7 +718,7 @@ func (c *compiler) page(take, skip int, fa *FindArgs) string {
 
 func checkPaging(m *Model, a *FindArgs, path string) error {
 	if a.Take < 0 {
-		return validationErr(m, joinPath(path, "take"), "negative take is only supported at the top level")
+		return validationErr(m, joinPath(path, "take"), "negative take is not supported here")
 	}
 	if a.Skip < 0 {
 		return validationErr(m, joinPath(path, "skip"), "skip must not be negative")
@@ -913,6 +913,8 @@ func (c *compiler) jsonRelation(m *Model, p string, in Include, path string) (jo
 		fa = &FindArgs{}
 	}
 	fa = distinctOrder(fa)
+	backward := fa.Take < 0
+	fa = forward(r.target, fa)
 	if err := checkPaging(r.target, fa, path); err != nil {
 		return "", "", err
 	}
@@ -937,13 +939,14 @@ func (c *compiler) jsonRelation(m *Model, p string, in Include, path string) (jo
 	switch {
 	case !r.ToMany():
 		inner = "SELECT " + obj + " AS r FROM " + from + laterals + " WHERE " + on + " AND " + filter + " LIMIT 1"
-	case perParent(fa):
-		// One parent's list: distinct, cursor, skip and take by position.
+	case perParent(fa) || backward:
+		// One parent's list: distinct, cursor, skip and take by position
+		// (read backwards for a negative take, then put back in order).
 		rows, err := c.pagedRows(r.target, ch, from, on+" AND "+filter, "", fa, path)
 		if err != nil {
 			return "", "", err
 		}
-		inner = "SELECT COALESCE(json_agg(" + obj + " ORDER BY " + ch + `."__rn"), '[]'::json) AS r FROM (` +
+		inner = "SELECT COALESCE(json_agg(" + obj + " ORDER BY " + ch + `."__rn"` + desc(backward) + `), '[]'::json) AS r FROM (` +
 			rows + ") " + ch + laterals
 	case fa.Take > 0 || fa.Skip > 0:
 		ob, err := c.stableOrder(r.target, ch, fa.OrderBy, joinPath(path, "orderBy"))
@@ -1100,6 +1103,8 @@ func (c *compiler) childSelect(r *Relation, fa *FindArgs, keys any, path string)
 	if len(r.local) != 1 {
 		return "", nil, validationErr(r.model, path, "composite relation keys need StrategyJoin")
 	}
+	backward := fa.Take < 0
+	fa = forward(t, fa)
 	if err := checkPaging(t, fa, path); err != nil {
 		return "", nil, err
 	}
@@ -1156,8 +1161,16 @@ func (c *compiler) childSelect(r *Relation, fa *FindArgs, keys any, path string)
 		return "", nil, err
 	}
 	q := "SELECT " + sel.String() + ch + `."__parent" FROM (` + rows + ") " + ch +
-		" ORDER BY " + ch + `."__parent", ` + ch + `."__rn"`
+		" ORDER BY " + ch + `."__parent", ` + ch + `."__rn"` + desc(backward)
 	return q, cols, nil
+}
+
+// desc is " DESC" when set.
+func desc(set bool) string {
+	if set {
+		return " DESC"
+	}
+	return ""
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }

@@ -149,6 +149,16 @@ func distinctOrder(fa *FindArgs) *FindArgs {
 	return &cp
 }
 
+// forward is fa, or with a negative Take the same rows read backwards
+// (reverseArgs): a nested level's list with take -n is the last n rows in
+// order, as Prisma reads them; the caller reverses them back.
+func forward(m *Model, fa *FindArgs) *FindArgs {
+	if fa.Take < 0 {
+		return reverseArgs(m, fa)
+	}
+	return fa
+}
+
 func reverseArgs(m *Model, fa *FindArgs) *FindArgs {
 	cp := *fa
 	cp.Take = -fa.Take
@@ -237,8 +247,9 @@ func (h *handle) loadIncludes(ctx context.Context, q querier, m *Model, act Acti
 			fa = &FindArgs{}
 		}
 		fa = distinctOrder(fa)
-		// Validate before looking at the data, so errors do not depend on it.
-		if err := checkPaging(r.target, fa, p); err != nil {
+		// Validate before looking at the data, so errors do not depend on
+		// it (a negative take is read backwards, see childSelect).
+		if err := checkPaging(r.target, forward(r.target, fa), p); err != nil {
 			return err
 		}
 		keyIdx, ok := ti.byName[r.local[0].Name]

@@ -238,7 +238,11 @@ func TestPagination(t *testing.T) {
 		OrderBy: []orm.Order{orm.Asc("name")}, Cursor: orm.Where{orm.Eq("name", "e")}, Skip: 1, Take: -2})
 	require.NoError(t, err)
 	require.Equal(t, []string{"c", "d"}, names(before), "negative take with a cursor pages backwards")
+	// Nested, a negative take is each parent's last rows (TestPrismaParity's
+	// nested_take_negative); a to-one include takes no take.
 	_, err = orm.FindMany[User](ctx, e.c, UserModel, &orm.FindArgs{Include: []orm.Include{{Relation: "posts", Args: &orm.FindArgs{Take: -1}}}})
+	require.NoError(t, err)
+	_, err = orm.FindMany[User](ctx, e.c, UserModel, &orm.FindArgs{Include: []orm.Include{{Relation: "profile", Args: &orm.FindArgs{Take: -1}}}})
 	require.ErrorIs(t, err, orm.ErrValidation)
 	d, err := orm.FindMany[Post](ctx, e.c, PostModel, &orm.FindArgs{Distinct: []string{"authorId"}})
 	require.NoError(t, err)
