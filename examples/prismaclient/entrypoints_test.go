@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/polystore/polystore/examples/prismaclient/db"
+	"github.com/polystore/polystore/postgres/gen/typed"
 	"github.com/polystore/polystore/postgres/orm"
 )
 
@@ -128,4 +129,40 @@ func TestGeneratedPush(t *testing.T) {
 	p, err = c.Post.Update(ctx, &db.PostUpdateArgs{Where: db.PostByID(p.ID), Data: []db.PostSet{db.PostFields.Tags.Push("pg")}})
 	require.NoError(t, err)
 	require.Equal(t, []string{"go", "sql", "pg"}, p.Tags)
+}
+
+// TestGeneratedLimitAndGroupNulls: Prisma's limit on updateMany,
+// updateManyAndReturn and deleteMany, and {sort, nulls} on a groupBy field,
+// through the generated client (the runtime's answers are checked against
+// Prisma's by postgres/orm's TestPrismaParity).
+func TestGeneratedLimitAndGroupNulls(t *testing.T) {
+	ctx := context.Background()
+	c, _ := setup(t)
+	u, err := c.User.Create(ctx, &db.UserCreateArgs{Data: []db.UserSet{db.UserFields.Email.Set("l@example.com")}})
+	require.NoError(t, err)
+	for _, title := range []string{"a", "b", "c", "d"} {
+		_, err := c.Post.Create(ctx, &db.PostCreateArgs{Data: []db.PostSet{db.PostFields.Title.Set(title), db.PostFields.AuthorID.Set(u.ID)}})
+		require.NoError(t, err)
+	}
+	n, err := c.Post.UpdateMany(ctx, &db.PostUpdateManyArgs{Data: []db.PostSet{db.PostFields.Content.Set("x")}, Limit: 2})
+	require.NoError(t, err)
+	require.EqualValues(t, 2, n, "at most limit rows change")
+	rows, err := c.Post.UpdateManyAndReturn(ctx, &db.PostUpdateManyAndReturnArgs{
+		Where: []db.PostCond{db.PostFields.Content.IsNull()}, Data: []db.PostSet{db.PostFields.Views.Set(7)}, Limit: 1})
+	require.NoError(t, err)
+	require.Len(t, rows, 1)
+
+	groups, err := c.Post.GroupBy(ctx, &db.PostGroupByArgs{By: []db.PostField{db.PostFields.Content}, Count: true,
+		OrderBy: []db.PostGroupOrder{{Field: db.PostFields.Content, Nulls: orm.NullsFirst}}})
+	require.NoError(t, err)
+	require.Len(t, groups, 2)
+	require.Nil(t, groups[0].Key["content"], "the NULL group first")
+	require.EqualValues(t, 2, groups[0].Count)
+
+	n, err = c.Post.DeleteManyWith(ctx, &typed.DeleteManyArgs[db.Post]{Limit: 3})
+	require.NoError(t, err)
+	require.EqualValues(t, 3, n)
+	left, err := c.Post.Count(ctx, nil)
+	require.NoError(t, err)
+	require.EqualValues(t, 1, left)
 }

@@ -117,6 +117,7 @@ type CreateManyAndReturnArgs[M any] struct {
 type UpdateManyAndReturnArgs[M any] struct {
 	Where []Cond[M]
 	Data  []Set[M]
+	Limit int // at most this many rows (Prisma's limit; 0: all)
 	Returning[M]
 }
 
@@ -132,6 +133,13 @@ type UpdateArgs[M any] struct {
 type UpdateManyArgs[M any] struct {
 	Where []Cond[M]
 	Data  []Set[M]
+	Limit int // at most this many rows (Prisma's limit; 0: all)
+}
+
+// DeleteManyArgs are the arguments of DeleteManyWith.
+type DeleteManyArgs[M any] struct {
+	Where []Cond[M]
+	Limit int // at most this many rows (Prisma's limit; 0: all)
 }
 
 // UpsertArgs are the arguments of Upsert.
@@ -171,6 +179,7 @@ type GroupOrder[M any] struct {
 	Agg   orm.AggFunc // 0: the field itself
 	Field FieldRef[M] // nil with AggCount: count(*)
 	Desc  bool
+	Nulls orm.Nulls // NULL groups first or last (a By field only)
 }
 
 // GroupByArgs are the arguments of GroupBy.
@@ -195,7 +204,7 @@ func (a *GroupByArgs[M]) orm() *orm.GroupByArgs {
 		out.Having = append(out.Having, h.h)
 	}
 	for _, o := range a.OrderBy {
-		g := orm.GroupOrder{Agg: o.Agg, Desc: o.Desc}
+		g := orm.GroupOrder{Agg: o.Agg, Desc: o.Desc, Nulls: o.Nulls}
 		if o.Field != nil {
 			g.Field = o.Field.FieldName()
 		}

@@ -114,7 +114,7 @@ func (d Delegate[M]) UpdateManyAndReturn(ctx context.Context, args *UpdateManyAn
 		return nil, d.nilArgs("UpdateManyAndReturn")
 	}
 	sel, omit, inc := args.Returning.orm()
-	return d.od.UpdateManyAndReturn(ctx, d.db, &orm.UpdateArgs{Where: Where(args.Where), Data: Data(args.Data),
+	return d.od.UpdateManyAndReturn(ctx, d.db, &orm.UpdateArgs{Where: Where(args.Where), Data: Data(args.Data), Limit: args.Limit,
 		Select: sel, Omit: omit, Include: inc})
 }
 
@@ -132,7 +132,7 @@ func (d Delegate[M]) UpdateMany(ctx context.Context, args *UpdateManyArgs[M]) (i
 	if args == nil {
 		return 0, d.nilArgs("UpdateMany")
 	}
-	return d.od.UpdateMany(ctx, d.db, &orm.UpdateArgs{Where: Where(args.Where), Data: Data(args.Data)})
+	return d.od.UpdateMany(ctx, d.db, &orm.UpdateArgs{Where: Where(args.Where), Data: Data(args.Data), Limit: args.Limit})
 }
 
 // Upsert updates the selected row or creates it, and returns it.
@@ -158,6 +158,15 @@ func (d Delegate[M]) Delete(ctx context.Context, args *DeleteArgs[M]) (*M, error
 // many (no condition: every row).
 func (d Delegate[M]) DeleteMany(ctx context.Context, where ...Cond[M]) (int64, error) {
 	return d.od.DeleteMany(ctx, d.db, &orm.DeleteArgs{Where: Where(where)})
+}
+
+// DeleteManyWith is DeleteMany with Prisma's limit: at most args.Limit of
+// the matching rows are deleted (0: all).
+func (d Delegate[M]) DeleteManyWith(ctx context.Context, args *DeleteManyArgs[M]) (int64, error) {
+	if args == nil {
+		return 0, d.nilArgs("DeleteManyWith")
+	}
+	return d.od.DeleteMany(ctx, d.db, &orm.DeleteArgs{Where: Where(args.Where), Limit: args.Limit})
 }
 
 // Count counts the matching rows.
