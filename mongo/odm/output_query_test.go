@@ -86,3 +86,14 @@ func sentCommand(t *testing.T, rec *recorder) map[string]any {
 	t.Fatalf("unexpected command %s", cmd[0].Key)
 	return nil
 }
+
+// TestCreatedAtImmutableOnStructs: a struct's CreatedAt field is a schema
+// path, and still a $set of it is dropped, as in the Mongoose case "set of
+// createdAt is dropped" (output.json).
+func TestCreatedAtImmutableOnStructs(t *testing.T) {
+	m := odm.MustModel[User](nil, "User", odm.MustSchemaFor[User](&odm.SchemaOpts{Timestamps: odm.DefaultTimestamps}),
+		&odm.ModelOpts{Clock: func() time.Time { return outputNow }})
+	got, err := odm.CastUpdate(context.Background(), m, bson.M{"$set": bson.M{"createdAt": "2020-01-01T00:00:00Z", "username": "x"}})
+	require.NoError(t, err)
+	require.Equal(t, map[string]any{"$set": map[string]any{"username": "x", "updatedAt": map[string]any{"$date": "2026-01-02T03:04:05.000Z"}}}, plainBSON(got))
+}

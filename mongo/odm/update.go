@@ -381,6 +381,9 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 		add(op, bson.E{Key: key, Value: val})
 		return nil
 	}
+	if ts := s.opts.Timestamps; ts != nil && key == ts.CreatedAt && key != "" && op != "$setOnInsert" {
+		return nil // immutable, as Mongoose's createdAt, also when a struct field declares it
+	}
 	p, isElem, known := s.resolve(key)
 	if !known {
 		switch uc.strict {
