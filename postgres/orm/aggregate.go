@@ -2,6 +2,7 @@ package orm
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -295,16 +296,34 @@ func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, er
 		}
 		sql += " HAVING " + strings.Join(parts, " AND ")
 	}
-	if len(a.OrderBy) > 0 {
-		parts := make([]string, len(a.OrderBy))
-		for i, o := range a.OrderBy {
+	order := a.OrderBy
+	if len(order) == 0 && (a.Take != 0 || a.Skip != 0) {
+		// Prisma pages groups in primary-key order when no order is
+		// given, which needs the key in by (else its P2019 below).
+		for _, f := range m.pk {
+			order = append(order, GroupOrder{Field: f.Name})
+		}
+	}
+	var missing []string
+	for _, o := range order {
+		if o.Agg == 0 && m.fields[o.Field] != nil && !inBy[o.Field] && !slices.Contains(missing, o.Field) {
+			missing = append(missing, o.Field)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, groupOrderErr(m, missing)
+	}
+	if len(order) > 0 {
+		parts := make([]string, len(order))
+		for i, o := range order {
 			p := "orderBy[" + itoa(i) + "]"
 			var e string
 			if o.Agg == 0 {
-				if !inBy[o.Field] {
-					return nil, validationErr(m, p, "order by %q needs it in by", o.Field)
+				f := m.fields[o.Field]
+				if f == nil {
+					return nil, validationErr(m, p, "unknown field %q", o.Field)
 				}
-				e = col(t, m.fields[o.Field])
+				e = col(t, f)
 			} else if e, err = aggExpr(m, t, o.Agg, o.Field, p); err != nil {
 				return nil, err
 			}

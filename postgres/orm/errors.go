@@ -21,6 +21,7 @@ const (
 	CodeNullViolation       = "P2011" // null constraint violation
 	CodeRequiredRelation    = "P2014" // the change would violate a required relation
 	CodeNotConnected        = "P2017" // the records of a nested write are not connected
+	CodeInputError          = "P2019" // input error (a groupBy ordered by a field not in by)
 	CodeInvalidValue        = "P2007" // data validation error from the database
 	CodeValueTooLong        = "P2000" // the value is too long for the column's type
 	CodeValueOutOfRange     = "P2020" // the value is out of range for the column's type
@@ -122,6 +123,8 @@ func (e *Error) Is(target error) bool {
 		return e.Code == CodeConnectionClosed
 	case ErrLockNotAvailable:
 		return e.Code == CodeLockNotAvailable
+	case ErrValidation:
+		return e.Code == CodeInputError
 	}
 	return false
 }
@@ -181,7 +184,7 @@ func IsSerializationFailure(err error) bool {
 // IsConnectionClosed reports whether err is a P1017 lost connection.
 func IsConnectionClosed(err error) bool { return errors.Is(err, ErrConnectionClosed) }
 
-// IsValidation reports whether err is a *ValidationError.
+// IsValidation reports whether err is a *ValidationError or a P2019 input error.
 func IsValidation(err error) bool { return errors.Is(err, ErrValidation) }
 
 // AsError returns the *Error in err's chain.
@@ -418,6 +421,14 @@ func notConnectedErr(ctx context.Context, r *Relation) error {
 	return &Error{Code: CodeNotConnected, Model: opModel(ctx, r), Err: pgx.ErrNoRows,
 		Message: "The records for relation `" + relationName(r) + "` between the `" + r.model.Name + "` and `" +
 			r.target.Name + "` models are not connected."}
+}
+
+// groupOrderErr is Prisma's P2019 for a groupBy of m ordered by fields
+// that are not in its by (missing, in order).
+func groupOrderErr(m *Model, missing []string) error {
+	details := "Every field used for orderBy must be included in the by-arguments of the query. Missing fields: " +
+		strings.Join(missing, ", ")
+	return &Error{Code: CodeInputError, Model: m.Name, Message: "Input error. " + details}
 }
 
 // requiredRelationErr is Prisma's P2014: a disconnect or set on the

@@ -195,6 +195,18 @@ var parityOps = map[string]parityOp{
 			OrderBy: []orm.GroupOrder{{Field: "authorId"}, {Field: "genre"}}, Skip: 1, Take: 3})
 		return groupsJSON(gs, false), err
 	},
+	"group_take_no_order": func(ctx context.Context, db orm.DB) (any, error) {
+		gs, err := orm.GroupBy(ctx, db, pBookModel, &orm.GroupByArgs{By: sel("authorId"), Take: 2})
+		return groupsJSON(gs, false), err
+	},
+	"group_skip_no_order": func(ctx context.Context, db orm.DB) (any, error) {
+		gs, err := orm.GroupBy(ctx, db, pBookModel, &orm.GroupByArgs{By: sel("authorId"), Skip: 1})
+		return groupsJSON(gs, false), err
+	},
+	"group_order_not_in_by": func(ctx context.Context, db orm.DB) (any, error) {
+		gs, err := orm.GroupBy(ctx, db, pBookModel, &orm.GroupByArgs{By: sel("authorId"), OrderBy: []orm.GroupOrder{{Field: "genre"}}})
+		return groupsJSON(gs, false), err
+	},
 	"group_where_empty": func(ctx context.Context, db orm.DB) (any, error) {
 		gs, err := orm.GroupBy(ctx, db, pBookModel, &orm.GroupByArgs{By: sel("genre"), Where: orm.Where{orm.Gt("pages", 1000)}, Count: true})
 		return groupsJSON(gs, true), err
