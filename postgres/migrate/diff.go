@@ -923,6 +923,10 @@ func sameDefault(o, n *Column) bool {
 		// default: changing it, or between it and now(), needs no step.
 		return true
 	}
+	if dateTimeType(strings.TrimSuffix(canonType(n.Type), "[]")) && literalArray(a) && literalArray(b) {
+		// Nor two lists of DateTime literals (an empty list is compared).
+		return true
+	}
 	if base := canonType(n.Type); strings.HasPrefix(base, "TIME(") || strings.HasPrefix(base, "TIMETZ(") {
 		// Prisma writes a whole timestamp; PostgreSQL keeps the time of day.
 		x, y := timeOfDayRE.FindString(o.Default), timeOfDayRE.FindString(n.Default)
@@ -932,6 +936,12 @@ func sameDefault(o, n *Column) bool {
 		return sameJSONLiteral(a, b)
 	}
 	return false
+}
+
+// literalArray reports whether a normalised default is a non-empty array
+// of quoted literals.
+func literalArray(s string) bool {
+	return strings.HasPrefix(strings.ToUpper(s), "ARRAY['")
 }
 
 // dateTimeType reports whether a column type holds a Prisma DateTime.
