@@ -269,13 +269,13 @@ func (v *validator) owner(r *relInfo) bool {
 	if rel.OnUpdate == "" {
 		rel.OnUpdate = Cascade
 	}
-	for _, act := range []string{r.onDel, r.onUpd} {
-		if act != SetNull {
-			continue
-		}
-		for _, name := range r.fields {
-			if fld := r.model.byName[name]; fld != nil && !fld.Optional {
-				v.errAt(r.pos, name, "SetNull cannot be used because field %q is required; make it optional or choose another action", name)
+	// With foreign keys Prisma 7 accepts SetNull on a required column (the
+	// database then refuses the delete or update); with relationMode =
+	// "prisma" it rejects it, once per action.
+	if ds := v.s.Datasource; ds != nil && ds.RelationMode == "prisma" {
+		for _, a := range []struct{ name, act string }{{"onDelete", r.onDel}, {"onUpdate", r.onUpd}} {
+			if a.act == SetNull && !allOptional(r.model, r.fields) {
+				v.errAt(r.pos, f.Name, "the `%s` referential action of a relation must not be set to `SetNull` when a referenced field is required (relationMode = \"prisma\"); choose another referential action, or make the referenced fields optional", a.name)
 				ok = false
 			}
 		}
