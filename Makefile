@@ -82,7 +82,7 @@ mongoose-fixtures:
 ## prisma-fixtures: record Prisma 7's format, DMMF and migration DDL (its WebAssembly engines, run by
 ## Node >= 20 with npm) next to every golden schema of postgres/psl and postgres/migrate; the Go tests
 ## compare with the committed prisma.* files, so tests never need Node
-PRISMA_FIXTURE_DIRS ?= $(wildcard postgres/psl/testdata/valid/*) $(wildcard postgres/migrate/testdata/ddl/*) $(wildcard postgres/migrate/testdata/diffs/*)
+PRISMA_FIXTURE_DIRS ?= $(wildcard postgres/psl/testdata/valid/*) $(wildcard postgres/psl/testdata/invalid/*) $(wildcard postgres/migrate/testdata/ddl/*) $(wildcard postgres/migrate/testdata/diffs/*)
 prisma-fixtures:
 	cd postgres/migrate/testdata/prisma && npm ci --no-audit --no-fund
 	node --experimental-wasm-modules --no-warnings postgres/migrate/testdata/prisma/record.mjs $(PRISMA_FIXTURE_DIRS)

@@ -8,6 +8,8 @@ package psl
 type File struct {
 	Name  string
 	Decls []Decl
+	// sources holds each parsed file's text by name, for Error.Prisma.
+	sources map[string]string
 	// Comments are free "//" comment lines after the last declaration.
 	Comments []string
 }

@@ -17,7 +17,43 @@ type Diagnostic struct {
 	Message string
 	// Text is the offending source text (may be empty at end of file).
 	Text string
+	// Prisma is Prisma 7's own wording of the problem, where polystore
+	// knows it (Error.Prisma falls back to Message).
+	Prisma string
+	// prismaSpan says which lines Prisma shows from prismaPos (Pos when
+	// zero) on.
+	prismaSpan spanKind
+	prismaPos  Pos
+	// phase is when Prisma finds the problem: it reports only those of
+	// its first phase that finds any.
+	phase phase
 }
+
+// phase is a step of Prisma's validation; a step that finds problems ends
+// it.
+type phase uint8
+
+const (
+	phaseParse phase = iota
+	phaseNames
+	phaseTypes
+	phaseAttributes
+	phaseValidation
+	// phaseHidden is for the diagnostics Prisma folds into another one.
+	phaseHidden
+)
+
+// spanKind is the extent of what Prisma points at, which decides the lines
+// it prints: an attribute, a type or a name ends on its line; a field or
+// an enum value takes its line break, so the next line shows too; a block
+// runs to its closing brace.
+type spanKind uint8
+
+const (
+	spanLine spanKind = iota
+	spanNextLine
+	spanBlock
+)
 
 // String renders file:line:col: message (near "text").
 func (d *Diagnostic) String() string {
@@ -35,6 +71,74 @@ func (d *Diagnostic) String() string {
 // Error is returned when a schema has problems; it lists every diagnostic.
 type Error struct {
 	Diagnostics []*Diagnostic
+	// sources holds each file's text by name, for Prisma.
+	sources map[string]string
+}
+
+// Prisma renders the diagnostics the way Prisma 7 reports a schema it
+// rejects (error P1012, as prisma validate and the schema engine print it
+// without colours): each problem in Prisma's wording where polystore knows
+// it, the file and line, the line before and the lines of the span, and
+// the count.
+func (e *Error) Prisma() string {
+	var b strings.Builder
+	first, count := phaseValidation, 0
+	for _, d := range e.Diagnostics {
+		first = min(first, d.phase)
+	}
+	lastLine := map[string]int{}
+	for _, d := range e.Diagnostics {
+		if d.phase != first {
+			continue
+		}
+		msg, span := d.Prisma, d.prismaSpan
+		if d.phase == phaseParse {
+			// Prisma's grammar rejects whole lines: one error a line.
+			if lastLine[d.Pos.Filename] == d.Pos.Line {
+				continue
+			}
+			lastLine[d.Pos.Filename] = d.Pos.Line
+			if msg == "" {
+				msg = "Error validating: This line is not a valid field or attribute definition."
+				span = spanNextLine
+			}
+		}
+		count++
+		if msg == "" {
+			msg = d.Message
+		}
+		pos := d.prismaPos
+		if pos.Line == 0 {
+			pos = d.Pos
+		}
+		lines := strings.Split(e.sources[pos.Filename], "\n")
+		numbered := func(n int) string {
+			if n > 0 && n <= len(lines) {
+				return fmt.Sprintf("%2d | %s", n, lines[n-1])
+			}
+			return "   | "
+		}
+		last := pos.Line
+		switch span {
+		case spanNextLine:
+			last++
+		case spanBlock:
+			for last < len(lines) && !strings.HasPrefix(strings.TrimSpace(lines[last-1]), "}") {
+				last++
+			}
+		}
+		fmt.Fprintf(&b, "error: %s\n  -->  %s:%d\n   | \n%s\n", msg, pos.Filename, pos.Line, numbered(pos.Line-1))
+		for n := pos.Line; n <= last; n++ {
+			if n == pos.Line || n <= len(lines) {
+				b.WriteString(numbered(n) + "\n")
+			} else {
+				fmt.Fprintf(&b, "%2d | \n", n)
+			}
+		}
+		b.WriteString("   | \n")
+	}
+	fmt.Fprintf(&b, "\nValidation Error Count: %d", count)
+	return b.String()
 }
 
 func (e *Error) Error() string {
@@ -64,9 +168,9 @@ func IsInvalidSchema(err error) bool {
 	return ok
 }
 
-func errorOf(diags []*Diagnostic) error {
+func errorOf(diags []*Diagnostic, sources map[string]string) error {
 	if len(diags) == 0 {
 		return nil
 	}
-	return &Error{Diagnostics: diags}
+	return &Error{Diagnostics: diags, sources: sources}
 }

@@ -2,6 +2,7 @@ package psl_test
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/polystore/polystore/postgres/psl"
 )
@@ -84,4 +85,37 @@ model Category {
 	// Output:
 	// _CategoryToPost A -> Category.posts B -> Post.categories
 	// m:n _CategoryToPost true
+}
+
+// Error.Prisma words a rejected schema as Prisma 7 does (error P1012).
+func ExampleError_Prisma() {
+	src := []byte(`datasource db {
+  provider = "postgresql"
+}
+
+model Post {
+  id       Int  @id
+  author   User @relation(fields: [authorId], references: [id])
+  authorId Int
+}
+
+model User {
+  id Int @id
+}
+`)
+	_, err := psl.Load("schema.prisma", src)
+	if perr, ok := psl.AsError(err); ok {
+		// Prisma ends the gutter lines with a space, trimmed here.
+		fmt.Println(strings.ReplaceAll(perr.Prisma(), "| \n", "|\n"))
+	}
+	// Output:
+	// error: Error validating field `author` in model `Post`: The relation field `author` on model `Post` is missing an opposite relation field on the model `User`. Either run `prisma format` or add it manually.
+	//   -->  schema.prisma:7
+	//    |
+	//  6 |   id       Int  @id
+	//  7 |   author   User @relation(fields: [authorId], references: [id])
+	//  8 |   authorId Int
+	//    |
+	//
+	// Validation Error Count: 1
 }

@@ -37,7 +37,7 @@ func SchemaFiles(path string) ([]string, error) {
 // come file by file (each keeps its own positions, so diagnostics name the
 // file). Syntax errors of every file are reported together.
 func ParseFiles(paths []string) (*File, error) {
-	merged := &File{Name: strings.Join(paths, ",")}
+	merged := &File{Name: strings.Join(paths, ","), sources: map[string]string{}}
 	var diags []*Diagnostic
 	for _, p := range paths {
 		f, err := ParseFile(p)
@@ -50,9 +50,12 @@ func ParseFiles(paths []string) (*File, error) {
 			return nil, err
 		}
 		merged.Decls = append(merged.Decls, f.Decls...)
+		for name, text := range f.sources {
+			merged.sources[name] = text
+		}
 		merged.Comments = append(merged.Comments, f.Comments...)
 	}
-	return merged, errorOf(diags)
+	return merged, errorOf(diags, merged.sources)
 }
 
 // LoadPath loads a schema file, or every .prisma file of a schema folder

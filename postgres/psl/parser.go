@@ -11,11 +11,11 @@ import (
 // it could read; syntax problems come back as an *Error listing each
 // diagnostic with its position. Parse never panics.
 func Parse(filename string, src []byte) (*File, error) {
-	p := &parser{file: &File{Name: filename}, lx: newLexer(filename, string(src))}
+	p := &parser{file: &File{Name: filename, sources: map[string]string{filename: string(src)}}, lx: newLexer(filename, string(src))}
 	p.parseFile()
 	p.diags = append(p.lx.diags, p.diags...)
 	sort.SliceStable(p.diags, func(i, j int) bool { return p.diags[i].Pos.Offset < p.diags[j].Pos.Offset })
-	return p.file, errorOf(p.diags)
+	return p.file, errorOf(p.diags, p.file.sources)
 }
 
 // ParseFile reads and parses a schema file.
@@ -244,6 +244,8 @@ func (p *parser) parseFile() {
 			continue
 		default:
 			p.errorf(t, "unknown block type %q (expected model, enum, view, datasource or generator)", t.text)
+			p.diags[len(p.diags)-1].Prisma = "Error validating: This line is invalid. It does not start with any known Prisma schema keyword."
+			p.diags[len(p.diags)-1].prismaSpan = spanNextLine
 			p.skipBlock()
 			continue
 		}
@@ -386,6 +388,7 @@ func (p *parser) parseField(lead Leading) *FieldDecl {
 			q := p.next()
 			f.Type.Legacy = true
 			p.errorf(q, "optional lists are not supported; use %s[]", f.Type.Name)
+			p.diags[len(p.diags)-1].Prisma = "Optional lists are not supported. Use either `Type[]` or `Type?`."
 		}
 	}
 	for p.peek().kind == tokAt {

@@ -191,3 +191,46 @@ func dropComments(b []byte) []byte {
 	}
 	return []byte(strings.Join(out, "\n"))
 }
+
+// prismaErrorsPending lists the testdata/invalid cases whose recorded
+// Prisma 7 error (prisma.error.txt) polystore does not reproduce yet, and
+// why; every other case with a recording must match it byte for byte.
+var prismaErrorsPending = map[string]string{
+	"missing_schema":     "Prisma also wants the views preview feature and words the @@schema errors per kind of block",
+	"partition":          "@@polystore.partition is polystore's own: Prisma reads the doc comment and finds only the syntax error",
+	"relation_sides":     "without a datasource Prisma checks relations with its empty connector",
+	"syntax_errors":      "Prisma reports every line of an unknown or unclosed block",
+	"unknown_attributes": "Prisma accepts the mysql provider and its @@fulltext",
+}
+
+// TestPrismaErrors: for every testdata/invalid case Prisma 7 rejected (make
+// prisma-fixtures recorded its P1012 error in prisma.error.txt),
+// Error.Prisma renders the same text: Prisma's messages, lines and count.
+func TestPrismaErrors(t *testing.T) {
+	for _, name := range cases(t, "invalid") {
+		dir := filepath.Join("testdata", "invalid", name)
+		raw, err := os.ReadFile(filepath.Join(dir, "prisma.error.txt"))
+		if os.IsNotExist(err) {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			require.NoError(t, err)
+			var want struct {
+				Code    string `json:"error_code"`
+				Message string `json:"message"`
+			}
+			require.NoError(t, json.Unmarshal(raw, &want))
+			require.Equal(t, "P1012", want.Code)
+			src, err := os.ReadFile(filepath.Join(dir, "schema.prisma"))
+			require.NoError(t, err)
+			_, err = psl.Load("schema.prisma", src)
+			perr, ok := psl.AsError(err)
+			require.True(t, ok, "polystore accepts the schema Prisma rejects")
+			if why, pending := prismaErrorsPending[name]; pending {
+				require.NotEqual(t, want.Message, perr.Prisma(), "matches Prisma now: remove it from prismaErrorsPending")
+				t.Skip(why)
+			}
+			require.Equal(t, want.Message, perr.Prisma())
+		})
+	}
+}

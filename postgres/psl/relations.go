@@ -52,6 +52,7 @@ func (v *validator) relationAttr(m *Model, f *Field, a *Attribute) {
 		id, ok := arg.Value.(*Ident)
 		if !ok || !referentialActions[id.Name] {
 			v.errAt(arg.Pos, exprText(arg.Value), "%s must be one of Cascade, Restrict, NoAction, SetNull, SetDefault", name)
+			v.prisma(Pos{}, spanLine, prismaRelation+"Invalid referential action: `%s`", exprText(arg.Value))
 			return ""
 		}
 		return id.Name
@@ -69,8 +70,63 @@ func relationName(a, b string) string {
 	return a + "To" + b
 }
 
+// ambiguity words the last diagnostic, about the relation fields names of
+// r's model that all point to target, as Prisma does.
+func (v *validator) ambiguity(r *relInfo, names []string, target *Model) {
+	list := "`" + strings.Join(names[:len(names)-1], "`, `") + "` and `" + names[len(names)-1] + "`"
+	switch {
+	case target == r.model && !r.named:
+		v.prisma(Pos{}, spanNextLine, "Error validating model %q: Unnamed self relation detected. The fields %s in model `%s` have no relation name. Please provide a relation name for one of them by adding `@relation(<name>).",
+			r.model.Name, list, r.model.Name)
+	case r.named:
+		v.prisma(Pos{}, spanNextLine, "Error validating model %q: Wrongly named relation detected. The fields %s in model `%s` both use the same relation name. Please provide different relation names for them through `@relation(<name>).",
+			r.model.Name, list, r.model.Name)
+	default:
+		v.prisma(Pos{}, spanNextLine, "Error validating model %q: Ambiguous relation detected. The fields %s in model `%s` both refer to `%s`. Please provide different relation names for them by adding `@relation(<name>).",
+			r.model.Name, list, r.model.Name, target.Name)
+	}
+}
+
+// prismaRelation starts Prisma's wording of an invalid @relation.
+const prismaRelation = "Error parsing attribute \"@relation\": "
+
+// missingFieldsReferences reports an owning side of a relation without
+// fields or references, once for each, as Prisma does.
+func (v *validator) missingFieldsReferences(owner *relInfo) {
+	if !owner.hasFld {
+		v.errAt(owner.pos, owner.field.Name, "relation field %q on model %q must specify fields in @relation", owner.field.Name, owner.model.Name)
+		v.prisma(owner.field.Pos, spanNextLine, prismaRelation+"The relation field `%s` on Model `%s` must specify the `fields` argument in the @relation attribute. You can run `prisma format` to fix this automatically.", owner.field.Name, owner.model.Name)
+	}
+	if !owner.hasRef {
+		v.errAt(owner.pos, owner.field.Name, "relation field %q on model %q must specify references in @relation", owner.field.Name, owner.model.Name)
+		v.prisma(owner.field.Pos, spanNextLine, prismaRelation+"The relation field `%s` on Model `%s` must specify the `references` argument in the @relation attribute.", owner.field.Name, owner.model.Name)
+	}
+}
+
+// unknownFields reports the fields of @relation that the model does not
+// have, before relations are paired, as Prisma does.
+func (v *validator) unknownFields() {
+	for _, r := range v.rels {
+		var unknown []string
+		for _, name := range r.fields {
+			if r.model.byName[name] == nil {
+				v.errAt(r.pos, name, "@relation on %q refers to unknown field %q in model %q", r.field.Name, name, r.model.Name)
+				unknown = append(unknown, name)
+			}
+		}
+		if len(unknown) > 0 {
+			v.prisma(Pos{}, spanLine, "Error validating: The argument fields must refer only to existing fields. The following fields do not exist in this model: %s", strings.Join(unknown, ", "))
+			for i := range unknown[1:] {
+				v.diags[len(v.diags)-2-i].phase = phaseHidden // one Prisma error for them all
+			}
+		}
+	}
+}
+
 // relations pairs the two sides of every relation and checks them.
 func (v *validator) relations() {
+	v.unknownFields()
+	v.phase = phaseValidation
 	for _, r := range v.rels {
 		if r.paired {
 			continue
@@ -98,8 +154,12 @@ func (v *validator) relations() {
 					names[i] = o.field.Name
 					o.paired = true
 				}
+				for _, o := range opposite {
+					o.paired = true // Prisma reports the relation once
+				}
 				v.errAt(r.field.Pos, r.field.Name, "ambiguous relation: fields %s in model %q all refer to %q; give each relation a different name with @relation(\"...\")",
 					strings.Join(names, ", "), r.model.Name, target.Name)
+				v.ambiguity(r, names, target)
 				continue
 			}
 		}
@@ -108,6 +168,8 @@ func (v *validator) relations() {
 			r.paired = true
 			v.errAt(r.field.Pos, r.field.Name, "relation field %q on model %q is missing an opposite relation field on model %q",
 				r.field.Name, r.model.Name, target.Name)
+			v.prisma(Pos{}, spanNextLine, "Error validating field `%s` in model `%s`: The relation field `%s` on model `%s` is missing an opposite relation field on the model `%s`. Either run `prisma format` or add it manually.",
+				r.field.Name, r.model.Name, r.field.Name, r.model.Name, target.Name)
 			continue
 		case len(opposite) > 1:
 			r.paired = true
@@ -116,8 +178,17 @@ func (v *validator) relations() {
 				o.paired = true
 				names = append(names, o.field.Name)
 			}
-			v.errAt(r.field.Pos, r.field.Name, "ambiguous relation: fields %s in model %q refer to each other; give each relation a different name with @relation(\"...\")",
-				strings.Join(names, ", "), target.Name)
+			if target == r.model {
+				v.errAt(r.field.Pos, r.field.Name, "ambiguous relation: fields %s in model %q refer to each other; give each relation a different name with @relation(\"...\")",
+					strings.Join(names, ", "), target.Name)
+				v.ambiguity(r, names, target)
+				continue
+			}
+			names = names[1:]
+			first := opposite[0]
+			v.errAt(first.field.Pos, first.field.Name, "ambiguous relation: fields %s in model %q all refer to %q; give each relation a different name with @relation(\"...\")",
+				strings.Join(names, ", "), target.Name, r.model.Name)
+			v.ambiguity(first, names, r.model)
 			continue
 		}
 		o := opposite[0]
@@ -164,7 +235,7 @@ func (v *validator) pair(a, b *relInfo) {
 			v.errAt(list.pos, list.field.Name, "onDelete and onUpdate belong on the side that defines fields/references (%q in model %q)", owner.field.Name, owner.model.Name)
 		}
 		if !owner.hasFld || !owner.hasRef {
-			v.errAt(owner.pos, owner.field.Name, "relation field %q on model %q must specify fields and references in @relation", owner.field.Name, owner.model.Name)
+			v.missingFieldsReferences(owner)
 			return
 		}
 		v.owner(owner)
@@ -187,15 +258,24 @@ func (v *validator) pair(a, b *relInfo) {
 		if other.onDel != "" || other.onUpd != "" {
 			v.errAt(other.pos, other.field.Name, "onDelete and onUpdate belong on the side that defines fields/references (%q in model %q)", owner.field.Name, owner.model.Name)
 		}
-		if !other.field.Optional {
-			v.errAt(other.field.Pos, other.field.Name, "relation field %q must be optional: the side of a one-to-one relation without the foreign key is optional", other.field.Name)
-		}
 		if !v.owner(owner) {
 			return
 		}
 		if !isUniqueSet(owner.model, owner.fields) {
+			// Prisma says only this, whether the other side is optional or not.
 			v.errAt(owner.pos, owner.field.Name, "one-to-one relation %q must use unique fields: add @unique to %s or @@unique([%s]) in model %q, or make the relation one-to-many",
 				name, strings.Join(owner.fields, ", "), strings.Join(owner.fields, ", "), owner.model.Name)
+			add := "an `@unique` attribute to the field `" + owner.fields[0] + "`"
+			if len(owner.fields) > 1 {
+				add = "an `@@unique([" + strings.Join(owner.fields, ", ") + "])` attribute to the model `" + owner.model.Name + "`"
+			}
+			v.prisma(Pos{}, spanNextLine, prismaRelation+"A one-to-one relation must use unique fields on the defining side. Either add %s, or change the relation to one-to-many.", add)
+			return
+		}
+		if !other.field.Optional {
+			v.errAt(other.field.Pos, other.field.Name, "relation field %q must be optional: the side of a one-to-one relation without the foreign key is optional", other.field.Name)
+			v.prisma(Pos{}, spanNextLine, prismaRelation+"The relation field `%s` on Model `%s` is required. This is not valid because it's not possible to enforce this constraint on the database level. Please change the field type from `%s` to `%s?` to fix this.",
+				other.field.Name, other.model.Name, other.field.Type, other.field.Type)
 		}
 	}
 }
@@ -213,7 +293,11 @@ func (v *validator) owner(r *relInfo) bool {
 		return false
 	}
 	if len(r.fields) == 0 || len(r.fields) != len(r.refs) {
+		if len(r.refs) > 0 && !isUniqueSet(target, r.refs) {
+			v.referencesNotUnique(r, target) // Prisma says this first
+		}
 		v.errAt(r.pos, f.Name, "@relation on %q has %d field(s) and %d reference(s); they must match one to one", f.Name, len(r.fields), len(r.refs))
+		v.prisma(Pos{}, spanLine, "Error validating: You must specify the same number of fields in `fields` and `references`.")
 		return false
 	}
 	anyOptional := false
@@ -222,8 +306,7 @@ func (v *validator) owner(r *relInfo) bool {
 		ref := target.byName[r.refs[i]]
 		switch {
 		case fld == nil:
-			v.errAt(r.pos, name, "@relation on %q refers to unknown field %q in model %q", f.Name, name, r.model.Name)
-			ok = false
+			ok = false // reported by unknownFields
 			continue
 		case fld.Kind == KindRelation:
 			v.errAt(r.pos, name, "fields of @relation on %q must be scalar fields; %q is a relation", f.Name, name)
@@ -249,11 +332,12 @@ func (v *validator) owner(r *relInfo) bool {
 		return false
 	}
 	if !isUniqueSet(target, r.refs) {
-		v.errAt(r.pos, f.Name, "references of @relation on %q must be the primary key or a unique field set of model %q", f.Name, target.Name)
+		v.referencesNotUnique(r, target)
 		ok = false
 	}
 	if anyOptional && !f.Optional {
 		v.errAt(f.Pos, f.Name, "relation field %q must be optional because its scalar field(s) %s are optional", f.Name, strings.Join(r.fields, ", "))
+		v.prisma(Pos{}, spanNextLine, "Error validating: The relation field `%s` uses the scalar fields %s. At least one of those fields is optional. Hence the relation field must be optional as well.", f.Name, strings.Join(r.fields, ", "))
 		ok = false
 	}
 	rel.OnDelete, rel.OnDeleteExplicit = r.onDel, r.onDel != ""
@@ -276,11 +360,23 @@ func (v *validator) owner(r *relInfo) bool {
 		for _, a := range []struct{ name, act string }{{"onDelete", r.onDel}, {"onUpdate", r.onUpd}} {
 			if a.act == SetNull && !allOptional(r.model, r.fields) {
 				v.errAt(r.pos, f.Name, "the `%s` referential action of a relation must not be set to `SetNull` when a referenced field is required (relationMode = \"prisma\"); choose another referential action, or make the referenced fields optional", a.name)
+				v.prisma(Pos{}, spanNextLine, prismaRelation+"The `%s` referential action of a relation must not be set to `SetNull` when a referenced field is required.\nEither choose another referential action, or make the referenced fields optional.\n", a.name)
 				ok = false
 			}
 		}
 	}
 	return ok
+}
+
+// referencesNotUnique reports references that are not a unique criterion
+// of the target model.
+func (v *validator) referencesNotUnique(r *relInfo, target *Model) {
+	v.errAt(r.pos, r.field.Name, "references of @relation on %q must be the primary key or a unique field set of model %q", r.field.Name, target.Name)
+	add := "an `@unique` attribute to the field `" + r.refs[0] + "` in the model `" + target.Name + "`"
+	if len(r.refs) > 1 {
+		add = "an `@@unique([" + strings.Join(r.refs, ", ") + "])` attribute to the model `" + target.Name + "`"
+	}
+	v.prisma(Pos{}, spanNextLine, prismaRelation+"The argument `references` must refer to a unique criterion in the related model. Consider adding %s.", add)
 }
 
 // isUniqueSet reports whether names are exactly the primary key or one unique of m.

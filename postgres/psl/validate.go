@@ -3,6 +3,7 @@ package psl
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -11,6 +12,13 @@ import (
 	"strings"
 	"time"
 )
+
+// prismaDefault starts Prisma's wording of an invalid @default.
+const prismaDefault = "Error parsing attribute \"@default\": "
+
+// dateStartRE matches what Prisma's RFC 3339 parser reads as a date-time
+// cut short rather than as invalid characters.
+var dateStartRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}`)
 
 // decimalRE matches a decimal number written as a string default.
 var decimalRE = regexp.MustCompile(`^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$`)
@@ -49,12 +57,14 @@ func Validate(f *File) (*Schema, error) {
 	v.run()
 	if len(v.diags) > 0 {
 		sort.SliceStable(v.diags, func(i, j int) bool { return v.diags[i].Pos.Offset < v.diags[j].Pos.Offset })
-		return nil, &Error{Diagnostics: v.diags}
+		return nil, &Error{Diagnostics: v.diags, sources: f.sources}
 	}
 	return v.s, nil
 }
 
 type validator struct {
+	// phase is Prisma's phase of the problems found now.
+	phase phase
 	s     *Schema
 	diags []*Diagnostic
 	rels  []*relInfo
@@ -78,7 +88,19 @@ type relInfo struct {
 }
 
 func (v *validator) errAt(pos Pos, text, format string, args ...any) {
-	v.diags = append(v.diags, &Diagnostic{Pos: pos, End: pos, Text: text, Message: fmt.Sprintf(format, args...)})
+	v.diags = append(v.diags, &Diagnostic{Pos: pos, End: pos, Text: text, Message: fmt.Sprintf(format, args...), phase: v.phase})
+}
+
+// prisma gives the last diagnostic Prisma 7's wording and span: the span
+// starts at pos (the diagnostic's own position when zero).
+func (v *validator) prisma(pos Pos, span spanKind, format string, args ...any) {
+	d := v.diags[len(v.diags)-1]
+	d.Prisma, d.prismaSpan, d.prismaPos = fmt.Sprintf(format, args...), span, pos
+}
+
+// inPhase moves the last diagnostic to another of Prisma's phases.
+func (v *validator) inPhase(p phase) {
+	v.diags[len(v.diags)-1].phase = p
 }
 
 func (v *validator) errAttr(a *Attribute, format string, args ...any) {
@@ -86,20 +108,25 @@ func (v *validator) errAttr(a *Attribute, format string, args ...any) {
 	if a.Block {
 		prefix = "@@"
 	}
-	v.diags = append(v.diags, &Diagnostic{Pos: a.Pos, End: a.End, Text: prefix + a.Name, Message: fmt.Sprintf(format, args...)})
+	v.diags = append(v.diags, &Diagnostic{Pos: a.Pos, End: a.End, Text: prefix + a.Name, Message: fmt.Sprintf(format, args...), phase: v.phase})
 }
 
 func (v *validator) run() {
 	f := v.s.File
+	v.phase = phaseAttributes
 	// Pass 1: declare names.
 	seen := map[string]Pos{}
 	declare := func(name string, pos Pos, kind string) bool {
 		if prev, ok := seen[name]; ok {
 			v.errAt(pos, name, "%s %q is already defined at %s", kind, name, prev)
+			v.prisma(Pos{}, spanLine, "The %s %q cannot be defined because a %s with that name already exists.", kind, name, kind)
+			v.inPhase(phaseNames)
 			return false
 		}
 		if IsScalarType(name) || name == "Unsupported" {
 			v.errAt(pos, name, "%s name %q is reserved for a built-in type", kind, name)
+			v.prisma(Pos{}, spanLine, "%q is a reserved scalar type name and cannot be used.", name)
+			v.inPhase(phaseNames)
 			return false
 		}
 		seen[name] = pos
@@ -279,6 +306,7 @@ func (v *validator) checkArgs(a *Attribute, positional []string, named ...string
 			pos++
 		} else if !ok[name] {
 			v.errAt(arg.Pos, name, "unknown argument %q for @%s", name, a.Name)
+			v.prisma(Pos{}, spanLine, "No such argument.")
 			continue
 		}
 		if seen[name] {
@@ -295,6 +323,8 @@ func (v *validator) enum(e *Enum) {
 	for _, val := range d.Values {
 		if seen[val.Name] {
 			v.errAt(val.Pos, val.Name, "value %q is defined twice in enum %q", val.Name, e.Name)
+			v.prisma(Pos{}, spanNextLine, "Value %q is already defined on enum %q.", val.Name, e.Name)
+			v.inPhase(phaseNames)
 			continue
 		}
 		seen[val.Name] = true
@@ -353,6 +383,8 @@ func (v *validator) model(m *Model) {
 	for _, fd := range d.Fields {
 		if m.byName[fd.Name] != nil {
 			v.errAt(fd.Pos, fd.Name, "field %q is already defined in %s %q", fd.Name, d.Keyword, m.Name)
+			v.prisma(Pos{}, spanLine, "Field %q is already defined on %s %q.", fd.Name, d.Keyword, m.Name)
+			v.inPhase(phaseNames)
 			continue
 		}
 		f := v.field(m, fd)
@@ -412,6 +444,7 @@ func (v *validator) model(m *Model) {
 			v.errAttr(a, "@@fulltext is not supported by the postgresql provider")
 		default:
 			v.errAttr(a, "unknown block attribute @@%s", a.Name)
+			v.prisma(Pos{}, spanLine, "Attribute not known: \"@%s\".", a.Name)
 		}
 	}
 	for _, u := range m.Uniques {
@@ -437,6 +470,20 @@ func (v *validator) model(m *Model) {
 	v.directives(m)
 	if !m.IsView && !m.Ignored && !v.hasUniqueCriterion(m) {
 		v.errAt(d.NamePos, m.Name, "model %q needs a unique criterion with only required fields: mark a field with @id or @unique, or add @@id([...]) or @@unique([...])", m.Name)
+		msg := "Error validating model %q: Each model must have at least one unique criteria that has only required fields. Either mark a single field with `@id`, `@unique` or add a multi field criterion with `@@id([])` or `@@unique([])` to the model."
+		var skipped []string
+		for _, u := range m.Uniques {
+			names := make([]string, len(u.Fields))
+			for i, f := range u.Fields {
+				names[i] = f.Name
+			}
+			skipped = append(skipped, "\n- "+strings.Join(names, ", "))
+		}
+		if len(skipped) > 0 {
+			msg += " The following unique criterias were not considered as they contain fields that are not required:" + strings.Join(skipped, "")
+		}
+		v.prisma(d.Pos, spanBlock, msg, m.Name)
+		v.inPhase(phaseValidation)
 	}
 }
 
@@ -553,6 +600,8 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 		switch {
 		case f == nil:
 			v.errAt(e.At(), fld.Name, "@@%s refers to unknown field %q in model %q", a.Name, fld.Name, m.Name)
+			what := map[string]string{"index": "index definition", "unique": "unique index definition", "id": "multi field id declaration"}[a.Name]
+			v.prisma(a.Pos, spanLine, "Error validating model %q: The %s refers to the unknown fields: %s.", m.Name, what, fld.Name)
 			good = false
 		case f.Kind == KindRelation:
 			v.errAt(e.At(), fld.Name, "@@%s cannot use relation field %q; use its scalar fields", a.Name, fld.Name)
@@ -621,6 +670,8 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 		f.DBName = ""
 	default:
 		v.errAt(d.Type.Pos, d.Type.Name, "type %q is neither a built-in type nor defined in this schema", d.Type.Name)
+		v.prisma(Pos{}, spanLine, "Type %q is neither a built-in type, nor refers to another model, composite type, or enum.", d.Type.Name)
+		v.inPhase(phaseTypes)
 		return nil
 	}
 	seen := map[string]bool{}
@@ -632,6 +683,7 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 		}
 		if seen[key] {
 			v.errAttr(a, "attribute @%s is given twice on field %q", a.Name, f.Name)
+			v.prisma(Pos{}, spanLine, "Attribute \"@%s\" can only be defined once.", key)
 			continue
 		}
 		seen[key] = true
@@ -652,9 +704,12 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 			v.checkArgs(a, nil, "map", "sort", "length", "clustered")
 			if !f.Required() {
 				v.errAttr(a, "@id field %q must be required (not optional or a list)", f.Name)
+				v.prisma(Pos{}, spanLine, "Error parsing attribute \"@id\": Fields that are marked as id must be required.")
 			}
 			if m.PrimaryKey != nil {
 				v.errAttr(a, "model %q has more than one @id field", m.Name)
+				v.prisma(m.Decl.Pos, spanBlock, "Error validating model %q: At most one field must be marked as the id field with the `@id` attribute.", m.Name)
+				v.inPhase(phaseValidation)
 				continue
 			}
 			f.ID = true
@@ -678,6 +733,7 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 			v.checkArgs(a, nil)
 			if f.Type != DateTime || f.List {
 				v.errAttr(a, "@updatedAt is only allowed on DateTime fields, not on %q", f.Type)
+				v.prisma(Pos{}, spanLine, "Error parsing attribute \"@updatedAt\": Fields that are marked with @updatedAt must be of type DateTime.")
 			}
 			f.UpdatedAt = true
 		case a.Name == "map":
@@ -694,6 +750,7 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 			f.NativeType = v.nativeType(f, a)
 		default:
 			v.errAttr(a, "unknown attribute @%s", a.Name)
+			v.prisma(Pos{}, spanLine, "Attribute not known: \"@%s\".", a.Name)
 		}
 	}
 	if f.Kind == KindRelation {
@@ -712,14 +769,22 @@ func (v *validator) optString(a *Attribute, name string) string {
 }
 
 func (v *validator) nativeType(f *Field, a *Attribute) *NativeType {
+	// Prisma checks native types after the attributes.
+	defer func(n int) {
+		for _, d := range v.diags[n:] {
+			d.phase = phaseValidation
+		}
+	}(len(v.diags))
 	name := strings.TrimPrefix(a.Name, "db.")
 	spec, ok := nativeTypes[name]
 	if !ok {
 		v.errAttr(a, "unknown native type @%s for the postgresql provider", a.Name)
+		v.prisma(Pos{}, spanLine, "Native type %s is not supported for postgresql connector.", name)
 		return nil
 	}
 	if f.Kind != KindScalar || !contains(spec.scalars, f.Type) {
 		v.errAttr(a, "native type %s is not compatible with %s fields (it fits %s)", name, f.Type, strings.Join(spec.scalars, ", "))
+		v.prisma(Pos{}, spanLine, "Native type %s is not compatible with declared field type %s, expected field type %s.", name, f.Type, spec.scalars[0])
 		return nil
 	}
 	n := &NativeType{Name: name}
@@ -774,13 +839,19 @@ func (v *validator) defaultValue(f *Field, a *Attribute) *Default {
 		v.errAt(arg.Pos, exprText(arg.Value), format, args...)
 		return nil
 	}
+	// prisma words the last diagnostic as Prisma's @default error.
+	prisma := func(format string, args ...any) *Default {
+		v.prisma(Pos{}, spanLine, prismaDefault+format, args...)
+		return nil
+	}
 	if f.List {
 		arr, ok := arg.Value.(*ArrayExpr)
 		if !ok {
 			if fc, ok := arg.Value.(*FuncCall); ok && fc.Name == "dbgenerated" {
 				return v.dbgenerated(d, fc, arg)
 			}
-			return bad("the default of list field %q must be a list", f.Name)
+			bad("the default of list field %q must be a list", f.Name)
+			return prisma("The default value of a list field must be a list.")
 		}
 		d.Kind = DefaultList
 		for _, e := range arr.Elems {
@@ -797,22 +868,30 @@ func (v *validator) defaultValue(f *Field, a *Attribute) *Default {
 	case *FuncCall:
 		d.Value = ""
 		if len(e.Args) > 0 && e.Name != "dbgenerated" && e.Name != "uuid" && e.Name != "cuid" && e.Name != "nanoid" {
-			return bad("%s() takes no arguments", e.Name)
+			bad("%s() takes no arguments", e.Name)
+			if e.Name == "now" {
+				return prisma("The `now` function does not take any argument. Consider changing this default to `now()`.")
+			}
+			return nil
+		}
+		wrongType := func(need string) *Default {
+			bad("%s() needs %s field, not %s", e.Name, need, f.Type)
+			return prisma("The function `%s()` cannot be used on fields of type `%s`.", e.Name, f.Type)
 		}
 		switch e.Name {
 		case "autoincrement":
 			if f.Type != Int && f.Type != BigInt {
-				return bad("autoincrement() needs an Int or BigInt field, not %s", f.Type)
+				return wrongType("an Int or BigInt")
 			}
 			d.Kind = DefaultAutoincrement
 		case "now":
 			if f.Type != DateTime {
-				return bad("now() needs a DateTime field, not %s", f.Type)
+				return wrongType("a DateTime")
 			}
 			d.Kind = DefaultNow
 		case "uuid", "cuid", "nanoid", "ulid":
 			if f.Type != String {
-				return bad("%s() needs a String field, not %s", e.Name, f.Type)
+				return wrongType("a String")
 			}
 			d.Kind = map[string]DefaultKind{"uuid": DefaultUUID, "cuid": DefaultCUID, "nanoid": DefaultNanoID, "ulid": DefaultULID}[e.Name]
 			if len(e.Args) > 1 {
@@ -825,26 +904,38 @@ func (v *validator) defaultValue(f *Field, a *Attribute) *Default {
 				}
 				valid := map[string][]string{"uuid": {"4", "7"}, "cuid": {"1", "2"}}[e.Name]
 				if valid != nil && !contains(valid, n.Text) {
-					return bad("%s(%s) is not supported (use %s)", e.Name, n.Text, strings.Join(valid, " or "))
+					bad("%s(%s) is not supported (use %s)", e.Name, n.Text, strings.Join(valid, " or "))
+					return prisma("`%s()` takes either no argument, or a single integer argument which is either %s.", e.Name, strings.Join(valid, " or "))
 				}
 				d.Version = n.Text
 			}
 		case "dbgenerated":
 			return v.dbgenerated(d, e, arg)
 		case "sequence":
-			return bad("sequence() is only supported on CockroachDB")
+			bad("sequence() is only supported on CockroachDB")
+			return v.unknownFunction(e)
 		default:
-			return bad("unknown default function %s()", e.Name)
+			bad("unknown default function %s()", e.Name)
+			return v.unknownFunction(e)
 		}
 		return d
 	case *ArrayExpr:
-		return bad("field %q is not a list; its default cannot be a list", f.Name)
+		bad("field %q is not a list; its default cannot be a list", f.Name)
+		return prisma("The default value of a non-list field cannot be a list.")
 	}
 	lit, ok := v.literal(f, arg.Value)
 	if !ok {
 		return nil
 	}
 	return lit
+}
+
+// unknownFunction words the last diagnostic as Prisma's error for a
+// function @default does not know.
+func (v *validator) unknownFunction(e *FuncCall) *Default {
+	v.prisma(Pos{}, spanLine, "Unknown function in @default(): `%s` is not known. You can read about the available functions here: https://pris.ly/d/attribute-functions", e.Name)
+	v.inPhase(phaseValidation)
+	return nil
 }
 
 func (v *validator) dbgenerated(d *Default, fc *FuncCall, arg *Arg) *Default {
@@ -857,6 +948,7 @@ func (v *validator) dbgenerated(d *Default, fc *FuncCall, arg *Arg) *Default {
 		s, ok := fc.Args[0].Value.(*StringLit)
 		if !ok || s.Value == "" {
 			v.errAt(arg.Pos, "dbgenerated", "dbgenerated() takes a non-empty SQL expression string")
+			v.prisma(Pos{}, spanLine, prismaDefault+"dbgenerated() takes either no argument, or a single nonempty string argument.")
 			return nil
 		}
 		d.Value = s.Value
@@ -870,10 +962,19 @@ func (v *validator) literal(f *Field, e Expr) (*Default, bool) {
 		v.errAt(e.At(), exprText(e), format, args...)
 		return nil, false
 	}
+	// prisma words the last diagnostic as Prisma's @default error.
+	prisma := func(format string, args ...any) (*Default, bool) {
+		v.prisma(Pos{}, spanLine, prismaDefault+format, args...)
+		return nil, false
+	}
+	expected := func(what string) (*Default, bool) {
+		return prisma("Expected %s value, but found `%s`.", what, exprText(e))
+	}
 	if f.Kind == KindEnum {
 		id, ok := e.(*Ident)
 		if !ok {
-			return bad("the default of enum field %q must be one of the values of %s", f.Name, f.Type)
+			bad("the default of enum field %q must be one of the values of %s", f.Name, f.Type)
+			return expected("an enum")
 		}
 		en := v.s.enumByName[f.Type]
 		for _, val := range en.Values {
@@ -881,7 +982,8 @@ func (v *validator) literal(f *Field, e Expr) (*Default, bool) {
 				return &Default{Kind: DefaultEnum, Value: id.Name}, true
 			}
 		}
-		return bad("%q is not a value of enum %s", id.Name, f.Type)
+		bad("%q is not a value of enum %s", id.Name, f.Type)
+		return prisma("The defined default value `%s` is not a valid value of the enum specified for the field.", id.Name)
 	}
 	if f.Kind == KindUnsupported {
 		return bad("Unsupported fields only accept dbgenerated() defaults")
@@ -890,30 +992,51 @@ func (v *validator) literal(f *Field, e Expr) (*Default, bool) {
 	case String, DateTime, Json, Bytes:
 		s, ok := e.(*StringLit)
 		if !ok {
-			return bad("the default of %s field %q must be a string", f.Type, f.Name)
+			bad("the default of %s field %q must be a string", f.Type, f.Name)
+			return expected("a " + f.Type)
 		}
 		switch f.Type {
 		case DateTime:
 			if _, err := time.Parse(time.RFC3339Nano, s.Value); err != nil {
-				return bad("%q is not an RFC 3339 date-time (like \"2024-01-02T03:04:05Z\")", s.Value)
+				bad("%q is not an RFC 3339 date-time (like \"2024-01-02T03:04:05Z\")", s.Value)
+				why := "input contains invalid characters"
+				if dateStartRE.MatchString(s.Value) {
+					why = "premature end of input"
+				}
+				prisma("Parse error: %q is not a valid rfc3339 datetime string. (%s)", s.Value, why)
+				v.inPhase(phaseValidation)
+				return nil, false
 			}
 		case Json:
 			if !json.Valid([]byte(s.Value)) {
-				return bad("the default of Json field %q is not valid JSON", f.Name)
+				bad("the default of Json field %q is not valid JSON", f.Name)
+				v.inPhase(phaseValidation) // Prisma's wording quotes its JSON parser
+				return nil, false
 			}
 		case Bytes:
 			if _, err := base64.StdEncoding.DecodeString(s.Value); err != nil {
-				return bad("the default of Bytes field %q must be base64", f.Name)
+				bad("the default of Bytes field %q must be base64", f.Name)
+				prisma("Parse error: %q is not a valid base64 string. (Could not convert from `base64 encoded bytes` to `PrismaValue::Bytes`)", s.Value)
+				v.inPhase(phaseValidation)
+				return nil, false
 			}
 		}
 		return &Default{Kind: DefaultLiteral, Value: s.Value, IsString: true}, true
 	case Int, BigInt:
 		n, ok := e.(*NumberLit)
 		if !ok {
-			return bad("the default of %s field %q must be an integer", f.Type, f.Name)
+			bad("the default of %s field %q must be an integer", f.Type, f.Name)
+			return expected("a " + f.Type)
 		}
 		if _, err := strconv.ParseInt(n.Text, 10, 64); err != nil {
-			return bad("%s is not a valid %s", n.Text, f.Type)
+			bad("%s is not a valid %s", n.Text, f.Type)
+			why := "invalid digit found in string"
+			if errors.Is(err, strconv.ErrRange) {
+				why = "number too large to fit in target type"
+			}
+			prisma("Parse error: %q is not a valid integer. (%s)", n.Text, why)
+			v.inPhase(phaseValidation)
+			return nil, false
 		}
 		return &Default{Kind: DefaultLiteral, Value: n.Text}, true
 	case Float, Decimal:
@@ -922,11 +1045,15 @@ func (v *validator) literal(f *Field, e Expr) (*Default, bool) {
 			// Prisma takes a Decimal default as a string too: "2.00".
 			n, ok = &NumberLit{Pos: s.Pos, Text: s.Value}, decimalRE.MatchString(s.Value)
 			if !ok {
-				return bad("%q is not a valid Decimal", s.Value)
+				bad("%q is not a valid Decimal", s.Value)
+				v.prisma(Pos{}, spanLine, "Error parsing attribute \"default\": Parse error: %q is not a valid decimal. (invalid digit found in string)", s.Value)
+				v.inPhase(phaseValidation)
+				return nil, false
 			}
 		}
 		if !ok {
-			return bad("the default of %s field %q must be a number", f.Type, f.Name)
+			bad("the default of %s field %q must be a number", f.Type, f.Name)
+			return expected("a " + f.Type)
 		}
 		if _, err := strconv.ParseFloat(n.Text, 64); err != nil {
 			return bad("%s is not a valid %s", n.Text, f.Type)
@@ -935,7 +1062,11 @@ func (v *validator) literal(f *Field, e Expr) (*Default, bool) {
 	case Boolean:
 		id, ok := e.(*Ident)
 		if !ok || (id.Name != "true" && id.Name != "false") {
-			return bad("the default of Boolean field %q must be true or false", f.Name)
+			bad("the default of Boolean field %q must be true or false", f.Name)
+			if ok {
+				return prisma("A boolean literal must be `true` or `false`.")
+			}
+			return expected("a Boolean")
 		}
 		return &Default{Kind: DefaultLiteral, Value: id.Name}, true
 	}

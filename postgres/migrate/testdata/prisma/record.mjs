@@ -5,7 +5,8 @@
 //   prisma.dmmf.json         the parts of the DMMF the Go tests compare
 //   prisma.sql               the migration `prisma migrate diff --from-empty
 //                            --to-schema <schema> --script` writes
-//   prisma.error.txt         Prisma's validation error, when it rejects the schema
+//   prisma.error.txt         Prisma's validation error (P1012), when it rejects
+//                            the schema (then nothing else is recorded)
 //
 // A DIR holding from.prisma and to.prisma instead is a migration between
 // two schemas: prisma.sql is then what `prisma migrate diff --from-schema
@@ -77,9 +78,6 @@ for (const dir of process.argv.slice(2)) {
   const engineFiles = files.map(([p, text]) => [p, withoutURLs(text)])
   const out = (name, text) => fs.writeFileSync(path.join(dir, name), text)
   const errFile = path.join(dir, 'prisma.error.txt')
-  const formatted = JSON.parse(psw.format(JSON.stringify(files), fmtParams))
-  if (files.length === 1) out('prisma.formatted.prisma', formatted[0][1])
-  else for (const [p, text] of formatted) out('prisma.' + p.replace(/^schema\//, '').replaceAll('/', '.').replace(/\.prisma$/, '.formatted.prisma'), text)
   try {
     psw.validate(JSON.stringify({ prismaSchema: engineFiles, noColor: true }))
   } catch (e) {
@@ -88,6 +86,13 @@ for (const dir of process.argv.slice(2)) {
     continue
   }
   if (fs.existsSync(errFile)) fs.unlinkSync(errFile)
+  const formatted = JSON.parse(psw.format(JSON.stringify(files), fmtParams))
+  if (files.length === 1) out('prisma.formatted.prisma', formatted[0][1])
+  else for (const [p, text] of formatted) out('prisma.' + p.replace(/^schema\//, '').replaceAll('/', '.').replace(/\.prisma$/, '.formatted.prisma'), text)
+  if (!engineFiles.some(([, text]) => /^\s*datasource\s/m.test(text))) {
+    console.log(`${dir}: accepted by Prisma (no datasource: no migration)`)
+    continue
+  }
   const dmmf = JSON.parse(psw.get_dmmf(JSON.stringify({ prismaSchema: engineFiles })))
   out('prisma.dmmf.json', JSON.stringify(trimDMMF(dmmf), null, 2) + '\n')
   const engine = await SchemaEngine.new({ datamodels: engineFiles }, () => {}, adapter)
