@@ -201,6 +201,8 @@ var prismaErrorsPending = map[string]string{
 	"relation_sides":     "without a datasource Prisma checks relations with its empty connector",
 	"syntax_errors":      "Prisma reports every line of an unknown or unclosed block",
 	"unknown_attributes": "Prisma accepts the mysql provider and its @@fulltext",
+	"relation_on_scalar": "Prisma also says No such argument for the relation name given to @relation on a scalar",
+	"table_name_clash":   "Prisma also reports the primary key names the two tables would share",
 }
 
 // TestPrismaErrors: for every testdata/invalid case Prisma 7 rejected (make

@@ -209,14 +209,25 @@ func (v *validator) pair(a, b *relInfo) {
 	switch {
 	case fa.List && fb.List:
 		ra.Kind, rb.Kind = ManyToMany, ManyToMany
-		for _, r := range []*relInfo{a, b} {
-			if r.hasFld || r.hasRef || r.onDel != "" || r.onUpd != "" {
-				v.errAt(r.pos, r.field.Name, "implicit many-to-many relation field %q must not set fields, references, onDelete or onUpdate; use an explicit join model for that", r.field.Name)
+		embedded := func(r *relInfo) bool { return r.hasFld || r.hasRef || r.onDel != "" || r.onUpd != "" }
+		if embedded(a) || embedded(b) {
+			// Prisma reports both fields of the relation.
+			for _, r := range []*relInfo{a, b} {
+				if embedded(r) {
+					v.errAt(r.pos, r.field.Name, "implicit many-to-many relation field %q must not set fields, references, onDelete or onUpdate; use an explicit join model for that", r.field.Name)
+				} else {
+					v.errAt(r.field.Pos, r.field.Name, "implicit many-to-many relation field %q is paired with a field that sets fields, references, onDelete or onUpdate", r.field.Name)
+				}
+				v.prisma(Pos{}, spanNextLine, "Error validating: Embedded many-to-many relations are not supported on Postgres. Please use the syntax defined in https://pris.ly/d/relational-database-many-to-many")
 			}
 		}
-		for _, m := range []*Model{a.model, b.model} {
+		for _, r := range []*relInfo{b, a} {
+			// Prisma names the field whose target has no single-field @id.
+			m := r.field.Relation.To
 			if m.PrimaryKey == nil || len(m.PrimaryKey.Fields) != 1 {
-				v.errAt(a.field.Pos, a.field.Name, "implicit many-to-many relation %q needs model %q to have a single-field @id", name, m.Name)
+				v.errAt(r.field.Pos, r.field.Name, "implicit many-to-many relation %q needs model %q to have a single-field @id", name, m.Name)
+				v.prisma(Pos{}, spanNextLine, "Error validating field `%s` in model `%s`: The relation field `%s` on model `%s` references `%s` which does not have an `@id` field. Models without `@id` cannot be part of a many to many relation. Use an explicit intermediate Model to represent this relationship.",
+					r.field.Name, r.model.Name, r.field.Name, r.model.Name, m.Name)
 				return
 			}
 		}
@@ -314,6 +325,7 @@ func (v *validator) owner(r *relInfo) bool {
 			continue
 		case ref == nil:
 			v.errAt(r.pos, r.refs[i], "@relation on %q references unknown field %q in model %q", f.Name, r.refs[i], target.Name)
+			v.prisma(Pos{}, spanLine, "Error validating: The argument `references` must refer only to existing fields in the related model `%s`. The following fields do not exist in the related model: %s", target.Name, r.refs[i])
 			ok = false
 			continue
 		case ref.Kind == KindRelation:
@@ -322,6 +334,7 @@ func (v *validator) owner(r *relInfo) bool {
 			continue
 		case fld.Type != ref.Type || fld.List || ref.List:
 			v.errAt(r.pos, name, "field %q (%s) and referenced field %s.%s (%s) must have the same type", name, fld.Type, target.Name, ref.Name, ref.Type)
+			v.prisma(Pos{}, spanNextLine, prismaRelation+"The type of the field `%s` in the model `%s` is not matching the type of the referenced field `%s` in model `%s`.", name, r.model.Name, ref.Name, target.Name)
 			ok = false
 		}
 		if fld.Optional {
@@ -453,6 +466,8 @@ func (v *validator) dbNames() {
 			}
 			if prev, ok := cols[f.DBName]; ok {
 				v.errAt(f.Pos, f.Name, "fields %q and %q of model %q both map to column %q", prev, f.Name, m.Name, f.DBName)
+				v.prisma(Pos{}, spanNextLine, "Field %q is already defined on model %q.", f.Name, m.Name)
+				v.inPhase(phaseNames)
 			}
 			cols[f.DBName] = f.Name
 		}

@@ -98,6 +98,30 @@ func (v *validator) prisma(pos Pos, span spanKind, format string, args ...any) {
 	d.Prisma, d.prismaSpan, d.prismaPos = fmt.Sprintf(format, args...), span, pos
 }
 
+// relationFieldsOf returns the fields argument of a relation field's
+// @relation, read from the source (relations are paired later).
+func relationFieldsOf(f *Field) []string {
+	for _, a := range f.Decl.Attributes {
+		if a.Name != "relation" {
+			continue
+		}
+		arg := a.Arg("fields", -1)
+		if arg == nil {
+			return nil
+		}
+		if arr, ok := asList(arg.Value); ok {
+			var out []string
+			for _, e := range arr.Elems {
+				if id, ok := e.(*Ident); ok {
+					out = append(out, id.Name)
+				}
+			}
+			return out
+		}
+	}
+	return nil
+}
+
 // inPhase moves the last diagnostic to another of Prisma's phases.
 func (v *validator) inPhase(p phase) {
 	v.diags[len(v.diags)-1].phase = p
@@ -116,10 +140,11 @@ func (v *validator) run() {
 	v.phase = phaseAttributes
 	// Pass 1: declare names.
 	seen := map[string]Pos{}
+	seenKind := map[string]string{}
 	declare := func(name string, pos Pos, kind string) bool {
 		if prev, ok := seen[name]; ok {
 			v.errAt(pos, name, "%s %q is already defined at %s", kind, name, prev)
-			v.prisma(Pos{}, spanLine, "The %s %q cannot be defined because a %s with that name already exists.", kind, name, kind)
+			v.prisma(Pos{}, spanLine, "The %s %q cannot be defined because a %s with that name already exists.", kind, name, seenKind[name])
 			v.inPhase(phaseNames)
 			return false
 		}
@@ -129,7 +154,7 @@ func (v *validator) run() {
 			v.inPhase(phaseNames)
 			return false
 		}
-		seen[name] = pos
+		seen[name], seenKind[name] = pos, kind
 		return true
 	}
 	for _, d := range f.Decls {
@@ -344,6 +369,8 @@ func (v *validator) enum(e *Enum) {
 	}
 	if len(d.Values) == 0 {
 		v.errAt(d.NamePos, e.Name, "enum %q must have at least one value", e.Name)
+		v.prisma(d.Pos, spanBlock, "Error validating: An enum must have at least one value.")
+		v.inPhase(phaseValidation)
 	}
 	for _, a := range d.Attributes {
 		switch a.Name {
@@ -368,6 +395,7 @@ func (v *validator) checkSchemaName(a *Attribute, s string) {
 	ds := v.s.Datasource
 	if ds == nil || len(ds.Schemas) == 0 {
 		v.errAttr(a, "@@schema needs the datasource to list its schemas (schemas = [...])")
+		v.prisma(Pos{}, spanLine, "This schema is not defined in the datasource. Read more on `@@schema` at https://pris.ly/d/multi-schema")
 		return
 	}
 	for _, x := range ds.Schemas {
@@ -418,6 +446,8 @@ func (v *validator) model(m *Model) {
 			}
 			if m.PrimaryKey != nil {
 				v.errAttr(a, "model %q has more than one primary key (@id and @@id)", m.Name)
+				v.prisma(d.Pos, spanBlock, "Error validating model %q: Each model must have at most one id criteria. You can't have `@id` and `@@id` at the same time.", m.Name)
+				v.inPhase(phaseValidation)
 				continue
 			}
 			pk := &PrimaryKey{Name: ix.Name, Map: ix.Map}
@@ -425,6 +455,8 @@ func (v *validator) model(m *Model) {
 				pk.Fields = append(pk.Fields, f.Name)
 				if fld := m.byName[f.Name]; fld != nil && !fld.Required() {
 					v.errAttr(a, "field %q in @@id must be required", f.Name)
+					v.prisma(Pos{}, spanLine, "Error validating model %q: The id definition refers to the optional field `%s`. ID definitions must reference only required fields.", m.Name, f.Name)
+					v.inPhase(phaseValidation)
 				}
 			}
 			m.PrimaryKey = pk
@@ -605,6 +637,10 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 			good = false
 		case f.Kind == KindRelation:
 			v.errAt(e.At(), fld.Name, "@@%s cannot use relation field %q; use its scalar fields", a.Name, fld.Name)
+			what := map[string][2]string{"index": {"index definition", "Index definitions"}, "unique": {"unique index definition", "Unique index definitions"},
+				"id": {"id definition", "ID definitions"}}[a.Name]
+			v.prisma(a.Pos, spanLine, "Error validating model %q: The %s refers to the relation fields %s. %s must reference only scalar fields. Did you mean `@@%s([%s])`?",
+				m.Name, what[0], fld.Name, what[1], a.Name, strings.Join(relationFieldsOf(f), ", "))
 			good = false
 		case seen[fld.Name]:
 			v.errAt(e.At(), fld.Name, "field %q appears twice in @@%s", fld.Name, a.Name)
@@ -696,6 +732,12 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 				f.Ignored = true
 			default:
 				v.errAttr(a, "attribute @%s is not allowed on relation field %q", a.Name, f.Name)
+				switch a.Name {
+				case "default":
+					v.prisma(Pos{}, spanLine, prismaDefault+"Cannot set a default value on a relation field.")
+				case "map", "unique", "id", "updatedAt":
+					v.prisma(Pos{}, spanLine, "Error parsing attribute \"@%s\": The attribute `@%s` cannot be used on relation fields.", a.Name, a.Name)
+				}
 			}
 			continue
 		}
@@ -731,9 +773,13 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 			f.Default = v.defaultValue(f, a)
 		case a.Name == "updatedAt":
 			v.checkArgs(a, nil)
-			if f.Type != DateTime || f.List {
+			switch {
+			case f.Type != DateTime:
 				v.errAttr(a, "@updatedAt is only allowed on DateTime fields, not on %q", f.Type)
 				v.prisma(Pos{}, spanLine, "Error parsing attribute \"@updatedAt\": Fields that are marked with @updatedAt must be of type DateTime.")
+			case f.List:
+				v.errAttr(a, "@updatedAt is not allowed on a list")
+				v.prisma(Pos{}, spanLine, "Error parsing attribute \"@updatedAt\": Fields that are marked with @updatedAt cannot be lists.")
 			}
 			f.UpdatedAt = true
 		case a.Name == "map":
@@ -746,6 +792,7 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 			f.Ignored = true
 		case a.Name == "relation":
 			v.errAttr(a, "@relation is only allowed on relation fields; %q has type %s", f.Name, f.Type)
+			v.prisma(Pos{}, spanLine, prismaRelation+"Invalid field type, not a relation.")
 		case strings.HasPrefix(a.Name, "db."):
 			f.NativeType = v.nativeType(f, a)
 		default:
@@ -792,6 +839,7 @@ func (v *validator) nativeType(f *Field, a *Attribute) *NativeType {
 		num, ok := arg.Value.(*NumberLit)
 		if !ok || arg.Name != "" {
 			v.errAt(arg.Pos, "", "arguments of @%s must be numbers", a.Name)
+			v.prisma(a.Pos, spanLine, "Expected a nonnegative integer, but found (%s).", exprText(arg.Value))
 			return nil
 		}
 		if x, err := strconv.Atoi(num.Text); err != nil || x < 0 {
@@ -806,6 +854,7 @@ func (v *validator) nativeType(f *Field, a *Attribute) *NativeType {
 		} else {
 			v.errAttr(a, "native type %s takes at most %d argument(s), got %d", name, spec.maxArgs, len(n.Args))
 		}
+		v.prisma(Pos{}, spanLine, "Function %q takes %d arguments, but received %d.", name, spec.maxArgs, len(n.Args))
 		return nil
 	}
 	if name == "Decimal" && len(n.Args) == 2 {
@@ -813,6 +862,9 @@ func (v *validator) nativeType(f *Field, a *Attribute) *NativeType {
 		s, _ := strconv.Atoi(n.Args[1])
 		if p < 1 || p > 1000 || s > p {
 			v.errAttr(a, "Decimal(%d,%d) is invalid: precision must be 1..1000 and scale at most the precision", p, s)
+			if s > p {
+				v.prisma(Pos{}, spanLine, "The scale must not be larger than the precision for the Decimal(%d,%d) native type in Postgres.", p, s)
+			}
 			return nil
 		}
 	}
@@ -869,10 +921,7 @@ func (v *validator) defaultValue(f *Field, a *Attribute) *Default {
 		d.Value = ""
 		if len(e.Args) > 0 && e.Name != "dbgenerated" && e.Name != "uuid" && e.Name != "cuid" && e.Name != "nanoid" {
 			bad("%s() takes no arguments", e.Name)
-			if e.Name == "now" {
-				return prisma("The `now` function does not take any argument. Consider changing this default to `now()`.")
-			}
-			return nil
+			return prisma("The `%s` function does not take any argument. Consider changing this default to `%s()`.", e.Name, e.Name)
 		}
 		wrongType := func(need string) *Default {
 			bad("%s() needs %s field, not %s", e.Name, need, f.Type)
@@ -986,7 +1035,8 @@ func (v *validator) literal(f *Field, e Expr) (*Default, bool) {
 		return prisma("The defined default value `%s` is not a valid value of the enum specified for the field.", id.Name)
 	}
 	if f.Kind == KindUnsupported {
-		return bad("Unsupported fields only accept dbgenerated() defaults")
+		bad("Unsupported fields only accept dbgenerated() defaults")
+		return prisma("Only @default(dbgenerated(\"...\")) can be used for Unsupported types.")
 	}
 	switch f.Type {
 	case String, DateTime, Json, Bytes:
