@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -299,12 +300,14 @@ func (d *differ) recreateEnum(old, e *Enum, removed []string, to *Database) {
 	// again after the swap.
 	var drops, alters, defaults []string
 	for _, t := range to.Tables {
-		for _, c := range t.Columns {
-			base := strings.TrimSuffix(c.Type, "[]")
-			if base != typ {
+		// Prisma drops and sets the defaults table by table, each table's
+		// columns by name; it converts them in column order.
+		cols := slices.Clone(t.Columns)
+		sort.SliceStable(cols, func(i, j int) bool { return cols[i].Name < cols[j].Name })
+		for _, c := range cols {
+			if strings.TrimSuffix(c.Type, "[]") != typ {
 				continue
 			}
-			arr := strings.TrimPrefix(c.Type, base)
 			col := qualified(t.Schema, t.Name)
 			hadDefault := c.Default != ""
 			if ot := d.oldTable(t.Schema, t.Name); ot != nil {
@@ -315,11 +318,18 @@ func (d *differ) recreateEnum(old, e *Enum, removed []string, to *Database) {
 			if hadDefault {
 				drops = append(drops, "ALTER TABLE "+col+" ALTER COLUMN "+quoteIdent(c.Name)+" DROP DEFAULT;")
 			}
-			alters = append(alters, "ALTER TABLE "+col+" ALTER COLUMN "+quoteIdent(c.Name)+" TYPE "+tmp+arr+
-				" USING ("+quoteIdent(c.Name)+"::text::"+tmp+arr+");")
 			if c.Default != "" {
 				defaults = append(defaults, "ALTER TABLE "+col+" ALTER COLUMN "+quoteIdent(c.Name)+" SET DEFAULT "+c.Default+";")
 			}
+		}
+		for _, c := range t.Columns {
+			base := strings.TrimSuffix(c.Type, "[]")
+			if base != typ {
+				continue
+			}
+			arr := strings.TrimPrefix(c.Type, base)
+			alters = append(alters, "ALTER TABLE "+qualified(t.Schema, t.Name)+" ALTER COLUMN "+quoteIdent(c.Name)+" TYPE "+tmp+arr+
+				" USING ("+quoteIdent(c.Name)+"::text::"+tmp+arr+");")
 		}
 	}
 	sqls = append(append(sqls, drops...), alters...)
@@ -704,7 +714,7 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 			} else {
 				clauses = append(clauses, col+" DROP DEFAULT")
 			}
-			post = append(post, "DROP SEQUENCE IF EXISTS "+qualified(t.Schema, t.Name+"_"+c.Name+"_seq")+";")
+			// Prisma leaves the sequence (owned by the column) in place.
 		case c.AutoIncrement:
 		case !sameDefault(o, c):
 			if c.Default == "" {
