@@ -3,6 +3,7 @@ package psl
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -36,6 +37,8 @@ type phase uint8
 const (
 	phaseParse phase = iota
 	phaseNames
+	// phaseTypes is reported with phaseNames: Prisma goes on to resolve
+	// types after a duplicate name.
 	phaseTypes
 	phaseAttributes
 	phaseValidation
@@ -86,11 +89,15 @@ func (e *Error) Prisma() string {
 	for _, d := range e.Diagnostics {
 		first = min(first, d.phase)
 	}
-	lastLine := map[string]int{}
+	var shown []*Diagnostic
 	for _, d := range e.Diagnostics {
-		if d.phase != first {
-			continue
+		if d.phase == first || first == phaseNames && d.phase == phaseTypes {
+			shown = append(shown, d)
 		}
+	}
+	sort.SliceStable(shown, func(i, j int) bool { return shown[i].phase < shown[j].phase })
+	lastLine := map[string]int{}
+	for _, d := range shown {
 		msg, span := d.Prisma, d.prismaSpan
 		if d.phase == phaseParse {
 			// Prisma's grammar rejects whole lines: one error a line.

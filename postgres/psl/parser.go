@@ -569,6 +569,9 @@ func (p *parser) parseEnum(lead Leading) Decl {
 			v.Trailing = p.endOfLine()
 		default:
 			p.errorf(t, "expected an enum value, found %s", describe(t))
+			if t.kind == tokNumber && len(p.diags) > 0 {
+				p.diags[len(p.diags)-1].Prisma = "Error validating: The name of a Enum Value must not start with a number."
+			}
 			p.skipLine()
 		}
 	}

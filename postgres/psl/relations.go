@@ -1,6 +1,7 @@
 package psl
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -127,6 +128,13 @@ func (v *validator) unknownFields() {
 func (v *validator) relations() {
 	v.unknownFields()
 	v.phase = phaseValidation
+	for _, r := range v.rels {
+		if to := v.s.modelByName[r.field.Type]; to != nil && to.Ignored && !r.model.Ignored && !r.field.Ignored {
+			v.errAt(r.field.Pos, r.field.Name, "relation field %q points to the ignored model %q; mark it @ignore too", r.field.Name, to.Name)
+			v.prisma(Pos{}, spanNextLine, "Error parsing attribute \"@ignore\": The relation field `%s` on Model `%s` must specify the `@ignore` attribute, because the model %s it is pointing to is marked ignored.",
+				r.field.Name, r.model.Name, to.Name)
+		}
+	}
 	for _, r := range v.rels {
 		if r.paired {
 			continue
@@ -381,6 +389,60 @@ func (v *validator) owner(r *relInfo) bool {
 	return ok
 }
 
+// constraintNames reports an index or unique constraint name given with
+// map: that another model's index, unique constraint or primary key also
+// takes (PostgreSQL names them per schema), at every place, as Prisma does.
+func (v *validator) constraintNames() {
+	type place struct {
+		pos   Pos
+		attr  string
+		model *Model
+	}
+	byName := map[string][]place{}
+	var order []string
+	for _, m := range v.s.Models {
+		if m.IsView {
+			continue
+		}
+		block := map[Pos]bool{}
+		for _, a := range m.Decl.Attributes {
+			block[a.Pos] = true
+		}
+		add := func(ix *Index, kind string) {
+			if ix.Map == "" {
+				return
+			}
+			attr := "@" + kind
+			if block[ix.Pos] {
+				attr = "@@" + kind
+			}
+			key := m.Schema + "." + ix.Map
+			if byName[key] == nil {
+				order = append(order, key)
+			}
+			byName[key] = append(byName[key], place{ix.Pos, attr, m})
+		}
+		for _, u := range m.Uniques {
+			add(u, "unique")
+		}
+		for _, ix := range m.Indexes {
+			add(ix, "index")
+		}
+	}
+	for _, key := range order {
+		places := byName[key]
+		if len(places) < 2 || !slices.ContainsFunc(places, func(p place) bool { return p.model != places[0].model }) {
+			continue // duplicateIndexes reports a name taken twice in one model
+		}
+		name := key[strings.Index(key, ".")+1:]
+		for _, p := range places {
+			v.errAt(p.pos, name, "the index name %q is used by %d indexes or constraints; PostgreSQL needs it unique in the schema", name, len(places))
+			v.prisma(Pos{}, spanLine, "Error parsing attribute \"%s\": The given constraint name `%s` has to be unique in the following namespace: global for primary key, indexes and unique constraints. Please provide a different name using the `map` argument.", p.attr, name)
+			v.inPhase(phaseAttributes)
+		}
+	}
+}
+
 // referencesNotUnique reports references that are not a unique criterion
 // of the target model.
 func (v *validator) referencesNotUnique(r *relInfo, target *Model) {
@@ -449,6 +511,7 @@ func (v *validator) joinTables() {
 
 // dbNames checks that database names do not collide.
 func (v *validator) dbNames() {
+	v.constraintNames()
 	tables := map[string]string{}
 	for _, m := range v.s.Models {
 		if m.IsView {

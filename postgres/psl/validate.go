@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,7 +63,16 @@ func Validate(f *File) (*Schema, error) {
 	return v.s, nil
 }
 
+// datasourceProperties are the properties a datasource block may set
+// (url, directUrl and shadowDatabaseUrl are still read: see
+// docs/postgres-schema.md).
+var datasourceProperties = map[string]bool{"provider": true, "url": true, "directUrl": true, "shadowDatabaseUrl": true,
+	"relationMode": true, "referentialIntegrity": true, "extensions": true, "schemas": true}
+
 type validator struct {
+	// firstDatasource is the first datasource block, until a second one
+	// is reported.
+	firstDatasource *ConfigBlock
 	// phase is Prisma's phase of the problems found now.
 	phase phase
 	s     *Schema
@@ -241,13 +251,28 @@ func (v *validator) config(c *ConfigBlock) {
 		g.Provider, g.Output = g.Config["provider"], g.Config["output"]
 		if _, ok := props["provider"]; !ok {
 			v.errAt(c.NamePos, c.Name, "generator %q needs a provider", c.Name)
+			v.prisma(c.Pos, spanBlock, "Argument \"provider\" is missing in generator block %q.", c.Name)
 		}
 		v.s.Generators = append(v.s.Generators, g)
 		return
 	}
 	if v.s.Datasource != nil {
+		if first := v.firstDatasource; first != nil {
+			// Prisma reports every datasource, the first one too.
+			v.errAt(first.Pos, "datasource", "only one datasource block is allowed")
+			v.prisma(Pos{}, spanBlock, "Error validating datasource `%s`: You defined more than one datasource. This is not allowed yet because support for multiple databases has not been implemented yet.", first.Name)
+			v.firstDatasource = nil
+		}
 		v.errAt(c.Pos, "datasource", "only one datasource block is allowed")
+		v.prisma(Pos{}, spanBlock, "Error validating datasource `%s`: You defined more than one datasource. This is not allowed yet because support for multiple databases has not been implemented yet.", c.Name)
 		return
+	}
+	v.firstDatasource = c
+	for _, p := range c.Properties {
+		if !datasourceProperties[p.Key] {
+			v.errAt(p.Pos, p.Key, "unknown datasource property %q", p.Key)
+			v.prisma(Pos{}, spanLine, "Property not known: %q.", p.Key)
+		}
 	}
 	ds := &Datasource{Name: c.Name}
 	v.s.Datasource = ds
@@ -255,8 +280,12 @@ func (v *validator) config(c *ConfigBlock) {
 	switch {
 	case !ok && props["provider"] == nil:
 		v.errAt(c.NamePos, c.Name, "datasource %q needs a provider", c.Name)
+		v.prisma(c.Pos, spanBlock, "Argument \"provider\" is missing in data source block %q.", c.Name)
 	case ok && prov.Value != "postgresql" && prov.Value != "postgres":
 		v.errAt(props["provider"].Pos, prov.Value, "provider %q is not supported: polystore targets \"postgresql\"", prov.Value)
+		if !slices.Contains([]string{"mysql", "sqlite", "sqlserver", "mongodb", "cockroachdb"}, prov.Value) {
+			v.prisma(Pos{}, spanLine, "Datasource provider not known: %q.", prov.Value)
+		}
 	}
 	ds.Provider = prov.Value
 	ds.RelationMode = "foreignKeys"
@@ -267,6 +296,7 @@ func (v *validator) config(c *ConfigBlock) {
 		if cv, ok := str(key); ok {
 			if cv.Value != "foreignKeys" && cv.Value != "prisma" {
 				v.errAt(props[key].Pos, cv.Value, "%s must be \"foreignKeys\" or \"prisma\"", key)
+				v.prisma(c.Pos, spanBlock, "Error validating datasource `%s`: Invalid relation mode setting: %q. Supported values: \"prisma\", \"foreignKeys\"", key, cv.Value)
 			}
 			ds.RelationMode = cv.Value
 		}
