@@ -9,4 +9,13 @@
 // passed. Compute the date from the current time (internal/testclock), or,
 // when the date is never compared with a clock, say so with a comment
 // containing "clock-free:" in the function, and the check lets it be.
+//
+// TestDocLinks fails when a relative link of README.md, docs/ or any other
+// Markdown file of the repository names a file that does not exist, or an
+// #anchor that no heading of the target defines (GitHub's slugs).
+//
+// TestPublicPackagesDocumented fails when an importable package (not main,
+// not internal, not generated code) has no package comment or no Example
+// with an // Output: comment, which go test runs and go doc renders.
+// Known gaps are listed in exampleGaps with their reason.
 package repocheck
