@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -34,6 +35,24 @@ func schemaPath(p string) string {
 	return p
 }
 
+// schemaNotFound explains an error that says the schema file is missing:
+// where polystore looked (given is the --schema flag, empty for the default)
+// and what to do. Other errors pass unchanged.
+func schemaNotFound(err error, given string) error {
+	var pe *fs.PathError
+	if !errors.As(err, &pe) || !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if given != "" && filepath.Clean(pe.Path) == filepath.Clean(given) {
+		return fmt.Errorf("no schema at %s (--schema): give the path of a schema.prisma file or of a folder of .prisma files", given)
+	}
+	if given == "" && filepath.Clean(pe.Path) == defaultSchemaPath() {
+		return errors.New("no schema.prisma in prisma/ or in the current directory: run polystore where your schema is, " +
+			"pass --schema path/to/schema.prisma, or write one from an existing database with `polystore db pull`")
+	}
+	return err
+}
+
 // errNotFormatted is returned by format --check.
 var errNotFormatted = errors.New("schema is not formatted")
 
@@ -52,7 +71,7 @@ when the file is not formatted.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			files, err := psl.SchemaFiles(schemaPath(path))
 			if err != nil {
-				return err
+				return schemaNotFound(err, path)
 			}
 			for _, p := range files {
 				if err := formatFile(cmd, p, check); err != nil {

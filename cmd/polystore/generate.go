@@ -31,7 +31,7 @@ GroupBy...), running on postgres/orm. The file is gofmt'ed and starts with
 			}
 			written, err := gen.GenerateFile(p, dir, pkg)
 			if err != nil {
-				return err
+				return schemaNotFound(err, path)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Generated the client of %s in %s\n", p, written)
 			return nil

@@ -35,20 +35,22 @@ func (f *jobsFlags) open() (*stream.DeadLetters, func(), error) {
 	if f.queue == "" {
 		return nil, nil, errors.New("--queue is required (the queue's stream key, e.g. {mail})")
 	}
-	url := f.url
+	url, from := f.url, "--redis"
 	if url == "" {
-		url = os.Getenv(devenv.EnvRedisURL)
+		url, from = os.Getenv(devenv.EnvRedisURL), devenv.EnvRedisURL
 	}
 	if url == "" {
-		url = "redis://127.0.0.1:6379"
+		url, from = "redis://"+devenv.DefaultRedisAddr, "the default"
 	}
 	opt, err := redisconn.ParseURL(url)
 	if err != nil {
-		return nil, nil, fmt.Errorf("--redis: %w", err)
+		return nil, nil, fmt.Errorf("%s: not a Redis URL (%w); the form is redis://host:6379 or host:6379", from, err)
 	}
 	c, err := rueidis.NewClient(opt)
 	if err != nil {
-		return nil, nil, fmt.Errorf("connect to Redis: %w", err)
+		return nil, nil, fmt.Errorf("connect to Redis at %s (from %s): %w\n"+
+			"Check that Redis is running there, or pass --redis or set %s; `polystore doctor` checks the server and says how to start it",
+			strings.Join(opt.InitAddress, ","), from, err, devenv.EnvRedisURL)
 	}
 	return stream.New(c, f.queue, nil).DeadLetters(f.deadLetter), c.Close, nil
 }

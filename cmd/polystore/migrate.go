@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
+	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/postgres/migrate"
 	"github.com/polystore/polystore/postgres/psl"
 )
@@ -47,45 +48,67 @@ func (f *migrateFlags) loadSchema(need bool) (*psl.Schema, error) {
 	if _, err := os.Stat(p); err != nil && !need {
 		return nil, nil
 	}
-	return psl.LoadFile(p)
+	s, err := psl.LoadFile(p)
+	return s, schemaNotFound(err, f.schema)
 }
 
 // databaseURL picks the URL: --url, the schema's datasource, DATABASE_URL,
 // POLYSTORE_PG_URL.
 func (f *migrateFlags) databaseURL(s *psl.Schema) (string, error) {
+	u, _, err := f.databaseURLFrom(s)
+	return u, err
+}
+
+// databaseURLFrom is databaseURL with where the URL came from ("--url",
+// "DATABASE_URL"...), for messages.
+func (f *migrateFlags) databaseURLFrom(s *psl.Schema) (url, from string, err error) {
 	if f.url != "" {
-		return f.url, nil
+		return f.url, "--url", nil
 	}
+	envs := []string{"DATABASE_URL", devenv.EnvPostgresURL}
 	if s != nil && s.Datasource != nil {
 		u := s.Datasource.URL
 		if u.EnvVar != "" {
 			if v := os.Getenv(u.EnvVar); v != "" {
-				return v, nil
+				return v, u.EnvVar + " (the schema's datasource url)", nil
+			}
+			if u.EnvVar != envs[0] {
+				envs = append([]string{u.EnvVar}, envs...)
 			}
 		} else if u.Value != "" {
-			return u.Value, nil
+			return u.Value, "the schema's datasource url", nil
 		}
 	}
-	for _, env := range []string{"DATABASE_URL", "POLYSTORE_PG_URL"} {
+	for _, env := range envs {
 		if v := os.Getenv(env); v != "" {
-			return v, nil
+			return v, env, nil
 		}
 	}
-	return "", errors.New("no database URL: pass --url or set DATABASE_URL")
+	return "", "", fmt.Errorf("no database URL: pass --url or set %s, for example %s=%s (`polystore doctor` checks that the server answers)",
+		strings.Join(envs, " or "), envs[0], devenv.DefaultPostgresURL)
 }
 
 func (f *migrateFlags) pool(ctx context.Context, s *psl.Schema) (*pgxpool.Pool, error) {
-	u, err := f.databaseURL(s)
+	u, from, err := f.databaseURLFrom(s)
 	if err != nil {
 		return nil, err
 	}
+	return openPool(ctx, u, from)
+}
+
+// openPool opens a pool on the database at u (named by from, e.g.
+// "--url") and checks that it answers; when it does not, the error says
+// which URL was tried, from where, and what to check.
+func openPool(ctx context.Context, u, from string) (*pgxpool.Pool, error) {
 	pool, err := pgxpool.New(ctx, u)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: not a PostgreSQL URL (%w); the form is postgres://user:password@host:5432/database?sslmode=disable", from, err)
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("connect to the database: %w", err)
+		return nil, fmt.Errorf("connect to the database at %s (from %s): %w\n"+
+			"Check that PostgreSQL is running there and that the user and database exist; "+
+			"`polystore doctor` checks the server and says how to start it", redact(u), from, err)
 	}
 	return pool, nil
 }
@@ -149,7 +172,7 @@ func newMigrateDevCmd() *cobra.Command {
 				return err
 			}
 			if shadow != "" {
-				sp, err := pgxpool.New(ctx, shadow)
+				sp, err := openPool(ctx, shadow, "--shadow-database-url")
 				if err != nil {
 					return err
 				}
@@ -301,18 +324,18 @@ func (d *diffSource) load(ctx context.Context, side, shadow string, schemas []st
 	case d.schema != "":
 		s, err := psl.LoadFile(d.schema)
 		if err != nil {
-			return nil, err
+			return nil, schemaNotFound(err, d.schema)
 		}
 		return migrate.FromSchema(s), nil
 	}
-	u := d.url
+	u, from := d.url, "--"+side+"-url"
 	if d.migrations != "" {
 		if shadow == "" {
 			return nil, errors.New("--" + side + "-migrations needs --shadow-database-url (a scratch database that will be wiped)")
 		}
-		u = shadow
+		u, from = shadow, "--shadow-database-url"
 	}
-	pool, err := pgxpool.New(ctx, u)
+	pool, err := openPool(ctx, u, from)
 	if err != nil {
 		return nil, err
 	}

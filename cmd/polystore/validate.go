@@ -18,7 +18,7 @@ func newValidateCmd() *cobra.Command {
 			p := schemaPath(path)
 			s, err := psl.LoadFile(p)
 			if err != nil {
-				return err
+				return schemaNotFound(err, path)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "The schema at %s is valid: %d models, %d enums, %d implicit many-to-many tables\n",
 				p, len(s.Models), len(s.Enums), len(s.JoinTables))
