@@ -91,8 +91,12 @@ const (
 
 // Rejection reports why the event at Index was not accepted.
 type Rejection struct {
-	Index  int    `json:"index"`
-	Code   string `json:"code"`
+	Index int    `json:"index"`
+	Code  string `json:"code"`
+	// Field names the offending field of the event ("userId",
+	// "timestamp", an unknown field's name); empty when the event as a
+	// whole is wrong (not a JSON object, one event too many).
+	Field  string `json:"field,omitempty"`
 	Reason string `json:"reason"`
 }
 
@@ -217,8 +221,15 @@ func (v *Validator) Parse(body []byte) ([]Event, []Rejection, error) {
 	return good, bad, nil
 }
 
+// codeField is the event field each rejection code is about.
+var codeField = map[string]string{
+	CodeType: "eventType", CodeTypeNotAllowed: "eventType", CodeUser: "userId",
+	CodeTimestamp: "timestamp", CodeTooOld: "timestamp", CodeInFuture: "timestamp",
+	CodeValue: "value", CodeMetadata: "metadata",
+}
+
 func reject(code, format string, a ...any) *Rejection {
-	return &Rejection{Code: code, Reason: fmt.Sprintf(format, a...)}
+	return &Rejection{Code: code, Field: codeField[code], Reason: fmt.Sprintf(format, a...)}
 }
 
 // decodeSlow reads one event object with encoding/json: every shape
@@ -228,10 +239,18 @@ func decodeSlow(raw []byte) (wireEvent, *Rejection) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&w); err != nil {
-		if strings.Contains(err.Error(), "unknown field") {
-			return w, reject(CodeUnknownField, "%s", strings.TrimPrefix(err.Error(), "json: "))
+		msg := strings.TrimPrefix(err.Error(), "json: ")
+		if name, ok := strings.CutPrefix(msg, "unknown field "); ok {
+			rej := reject(CodeUnknownField, "%s", msg)
+			rej.Field, _ = strconv.Unquote(name)
+			return w, rej
 		}
-		return w, reject(CodeMalformed, "not a valid event object: %s", strings.TrimPrefix(err.Error(), "json: "))
+		rej := reject(CodeMalformed, "not a valid event object: %s", msg)
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			rej.Field = te.Field
+		}
+		return w, rej
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return w, reject(CodeMalformed, "trailing data after the event object")

@@ -70,13 +70,17 @@ func FuzzIngestEndpoint(f *testing.F) {
 			var res analytics.IngestResponse
 			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &res))
 			require.Equal(t, rec.Code == 200, res.Accepted > 0)
+			for _, r := range res.Rejected {
+				if r.Code != analytics.CodeMalformed && r.Code != analytics.CodeTooMany {
+					require.NotEmpty(t, r.Field, "%+v", r)
+				}
+			}
 			return
 		}
-		var e struct {
-			Error struct{ Code, Message string }
-		}
+		var e errorBody
 		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &e), rec.Body.String())
 		require.NotEmpty(t, e.Error.Code)
+		require.Equal(t, "body", e.Error.Field, "a batch refused as a whole names the body")
 	})
 }
 

@@ -17,11 +17,15 @@ const (
 	PathSegments = "/segments"
 )
 
-// apiError is the JSON body of every error: a stable code and a message.
+// apiError is the JSON body of every error: a stable code, a message and,
+// for a 400 or 413, the offending input: a query parameter ("minutes",
+// "min_ltv") or "body" for a batch that cannot be read as a whole (events
+// rejected one by one name their field in IngestResponse.Rejected).
 type apiError struct {
 	Error struct {
 		Code    string `json:"code"`
 		Message string `json:"message"`
+		Field   string `json:"field,omitempty"`
 	} `json:"error"`
 }
 
@@ -32,8 +36,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func writeError(w http.ResponseWriter, status int, code, msg string) {
+	writeFieldError(w, status, code, msg, "")
+}
+
+func writeFieldError(w http.ResponseWriter, status int, code, msg, field string) {
 	var e apiError
-	e.Error.Code, e.Error.Message = code, msg
+	e.Error.Code, e.Error.Message, e.Error.Field = code, msg, field
 	writeJSON(w, status, e)
 }
 
@@ -66,17 +74,17 @@ func (a *App) serveIngest(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			writeError(w, http.StatusRequestEntityTooLarge, "batch_too_large", "the body exceeds "+strconv.FormatInt(max, 10)+" bytes")
+			writeFieldError(w, http.StatusRequestEntityTooLarge, "batch_too_large", "the body exceeds "+strconv.FormatInt(max, 10)+" bytes", "body")
 			return
 		}
-		writeError(w, http.StatusBadRequest, "unreadable_body", err.Error())
+		writeFieldError(w, http.StatusBadRequest, "unreadable_body", err.Error(), "body")
 		return
 	}
 	n, bad, err := a.Ingest(r.Context(), body)
 	var be *BatchError
 	switch {
 	case errors.As(err, &be):
-		writeError(w, http.StatusBadRequest, be.Code, be.Reason)
+		writeFieldError(w, http.StatusBadRequest, be.Code, be.Reason, "body")
 		return
 	case errors.Is(err, ErrBacklogFull):
 		w.Header().Set("Retry-After", "1")
@@ -102,7 +110,7 @@ func (a *App) serveSeries(w http.ResponseWriter, r *http.Request) {
 	if v := r.URL.Query().Get("minutes"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			writeError(w, http.StatusBadRequest, "invalid_parameter", "minutes must be an integer")
+			a.reply(w, nil, &ParamError{Param: "minutes", Reason: "must be an integer"})
 			return
 		}
 		minutes = n
@@ -125,7 +133,7 @@ func (a *App) reply(w http.ResponseWriter, v any, err error) {
 	var pe *ParamError
 	switch {
 	case errors.As(err, &pe):
-		writeError(w, http.StatusBadRequest, "invalid_parameter", pe.Error())
+		writeFieldError(w, http.StatusBadRequest, "invalid_parameter", pe.Error(), pe.Param)
 	case errors.Is(err, ErrInvalidConfig):
 		writeError(w, http.StatusNotImplemented, "not_configured", err.Error())
 	case err != nil:

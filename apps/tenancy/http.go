@@ -5,10 +5,12 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -44,7 +46,11 @@ type Service struct {
 	ForeignRows atomic.Int64
 }
 
-// Error codes of JSON error bodies {"error": {"code", "message"}}.
+// Error codes of JSON error bodies {"error": {"code", "message"}}; a 400
+// also names the offending input in "field": a JSON field of the body
+// ("email", "customFields"), a path or query parameter ("id", "status"), a
+// header ("Authorization", "X-Admin-Actor"), or "body" when the body is no
+// JSON object at all.
 const (
 	CodeUnauthenticated = "unauthenticated" // 401
 	CodeForbidden       = "forbidden"       // 403
@@ -154,7 +160,7 @@ func (s *Service) fail(w http.ResponseWriter, err error) {
 		writeError(w, http.StatusTooManyRequests, CodeTenantBusy, "too many operations in flight for this tenant")
 	case errors.Is(err, ErrInvalidTenant), errors.As(err, &fe), errors.Is(err, ErrFieldValue), errors.Is(err, ErrRecordShape),
 		errors.Is(err, errBadInput), errors.As(err, &ve):
-		writeError(w, http.StatusBadRequest, CodeBadRequest, err.Error())
+		writeErrorField(w, http.StatusBadRequest, CodeBadRequest, err.Error(), inputField(err))
 	case orm.IsNotFound(err):
 		writeError(w, http.StatusNotFound, CodeNotFound, "not found")
 	case orm.IsUniqueViolation(err), orm.IsForeignKeyViolation(err):
@@ -171,15 +177,43 @@ func (s *Service) fail(w http.ResponseWriter, err error) {
 
 var errBadInput = errors.New("bad input")
 
-func badInput(msg string) error { return &inputError{msg} }
+// badInput is a 400 naming the offending field; msg starts with it.
+func badInput(field, msg string) error { return &inputError{field: field, msg: msg} }
 
-type inputError struct{ msg string }
+// inputError is a request input the API refuses, with the field it is in.
+type inputError struct{ field, msg string }
 
 func (e *inputError) Error() string { return e.msg }
 func (e *inputError) Unwrap() error { return errBadInput }
 
+// inputField names the input a 400 is about: the inputError's field, "id"
+// for a malformed tenant id in the path, the orm's issue path, else "".
+func inputField(err error) string {
+	var (
+		ie *inputError
+		ve *orm.ValidationError
+	)
+	switch {
+	case errors.As(err, &ie):
+		return ie.field
+	case errors.Is(err, ErrInvalidTenant):
+		return "id"
+	case errors.As(err, &ve) && len(ve.Issues) > 0:
+		return ve.Issues[0].Path
+	}
+	return ""
+}
+
 func writeError(w http.ResponseWriter, status int, code, msg string) {
-	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": msg}})
+	writeErrorField(w, status, code, msg, "")
+}
+
+func writeErrorField(w http.ResponseWriter, status int, code, msg, field string) {
+	e := map[string]string{"code": code, "message": msg}
+	if field != "" {
+		e["field"] = field
+	}
+	writeJSON(w, status, map[string]any{"error": e})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -194,12 +228,48 @@ func decode(r *http.Request, v any) error {
 	dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return badInput("body: " + err.Error())
+		return decodeError(err)
 	}
 	if dec.More() {
-		return badInput("body: trailing data")
+		return badInput("body", "body: trailing data after the JSON object")
 	}
 	return nil
+}
+
+// decodeError names the field a JSON decoding error is about: the unknown
+// field, the field of the wrong type, else the body as a whole.
+func decodeError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return badInput(te.Field, te.Field+": must be "+jsonKind(te.Type.Kind().String())+", not "+te.Value)
+	}
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if name, ok := strings.CutPrefix(msg, "unknown field "); ok {
+		if f, err := strconv.Unquote(name); err == nil {
+			return badInput(f, f+": unknown field")
+		}
+	}
+	if errors.Is(err, io.EOF) {
+		return badInput("body", "body: empty; send a JSON object")
+	}
+	return badInput("body", "body: not a JSON object: "+msg)
+}
+
+// jsonKind says a Go kind the way a JSON client thinks of it.
+func jsonKind(k string) string {
+	switch {
+	case k == "string":
+		return "a string"
+	case strings.HasPrefix(k, "int"), strings.HasPrefix(k, "uint"), strings.HasPrefix(k, "float"):
+		return "a number"
+	case k == "map", k == "struct":
+		return "an object"
+	case k == "slice", k == "array":
+		return "an array"
+	case k == "bool":
+		return "true or false"
+	}
+	return k
 }
 
 // checkRows counts rows whose tenant differs from the principal's.
@@ -228,8 +298,15 @@ func (s *Service) signup(w http.ResponseWriter, r *http.Request) {
 	if in.Plan != "" {
 		plan = db.Plan(in.Plan)
 	}
-	if !validName(in.Name) || !validName(in.Email) || !strings.Contains(in.Email, "@") {
-		s.fail(w, badInput("name and email (with @) must be 1 to 200 characters"))
+	switch {
+	case !validName(in.Name):
+		s.fail(w, badInput("name", "name: must be 1 to 200 characters, without leading or trailing spaces"))
+		return
+	case !validName(in.Email) || !strings.Contains(in.Email, "@"):
+		s.fail(w, badInput("email", "email: must be an address with @, 1 to 200 characters"))
+		return
+	case !slices.Contains(db.PlanValues(), plan):
+		s.fail(w, badInput("plan", fmt.Sprintf("plan: must be one of %v", db.PlanValues())))
 		return
 	}
 	t, u, err := s.Store.CreateTenant(r.Context(), in.Name, plan, in.Email)
@@ -268,7 +345,7 @@ func (s *Service) token(w http.ResponseWriter, r *http.Request, p Principal) {
 // logout revokes the presented token; the next request with it gets 401.
 func (s *Service) logout(w http.ResponseWriter, r *http.Request, p Principal) {
 	if p.Method != "jwt" {
-		s.fail(w, badInput("only a token can be revoked"))
+		s.fail(w, badInput("Authorization", "Authorization: only a Bearer token can be revoked, not an API key"))
 		return
 	}
 	_, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
@@ -284,7 +361,7 @@ func (s *Service) logout(w http.ResponseWriter, r *http.Request, p Principal) {
 func (s *Service) tenantInfo(w http.ResponseWriter, r *http.Request, p Principal) {
 	id, err := ParseTenantID(r.PathValue("id"))
 	if err != nil {
-		s.fail(w, err)
+		s.fail(w, badInput("id", "id: must be a tenant id, a UUID such as 0190c2a4-6f1e-7000-8000-000000000000"))
 		return
 	}
 	if id != p.TenantID {
@@ -354,7 +431,7 @@ func (s *Service) createProject(w http.ResponseWriter, r *http.Request, p Princi
 		return
 	}
 	if !validName(in.Name) {
-		s.fail(w, badInput("name must be 1 to 200 characters"))
+		s.fail(w, badInput("name", "name: must be 1 to 200 characters, without leading or trailing spaces"))
 		return
 	}
 	var pr *db.Project
@@ -376,18 +453,28 @@ func (s *Service) createProject(w http.ResponseWriter, r *http.Request, p Princi
 	writeJSON(w, http.StatusCreated, pr)
 }
 
-func parseID(s string) (int64, error) {
+// parseID reads a positive integer id from the input named field.
+func parseID(field, s string) (int64, error) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n <= 0 {
-		return 0, badInput("id must be a positive integer")
+		return 0, badInput(field, field+": must be a positive integer")
 	}
 	return n, nil
+}
+
+// parseTaskStatus reads a task status from the input named field.
+func parseTaskStatus(field, s string) (db.TaskStatus, error) {
+	st := db.TaskStatus(s)
+	if !slices.Contains(db.TaskStatusValues(), st) {
+		return "", badInput(field, fmt.Sprintf("%s: must be one of %v", field, db.TaskStatusValues()))
+	}
+	return st, nil
 }
 
 func (s *Service) listTasks(w http.ResponseWriter, r *http.Request, p Principal) {
 	args := &db.TaskFindArgs{OrderBy: []db.TaskOrder{db.TaskFields.ID.Desc()}, Take: 200}
 	if v := r.URL.Query().Get("projectId"); v != "" {
-		id, err := parseID(v)
+		id, err := parseID("projectId", v)
 		if err != nil {
 			s.fail(w, err)
 			return
@@ -395,7 +482,12 @@ func (s *Service) listTasks(w http.ResponseWriter, r *http.Request, p Principal)
 		args.Where = append(args.Where, db.TaskFields.ProjectID.Equals(id))
 	}
 	if v := r.URL.Query().Get("status"); v != "" {
-		args.Where = append(args.Where, db.TaskFields.Status.Equals(db.TaskStatus(v)))
+		st, err := parseTaskStatus("status", v)
+		if err != nil {
+			s.fail(w, err)
+			return
+		}
+		args.Where = append(args.Where, db.TaskFields.Status.Equals(st))
 	}
 	var ts []db.Task
 	err := s.Store.InTenant(r.Context(), p.TenantID, func(ctx context.Context, tx *db.Client) error {
@@ -425,8 +517,12 @@ func (s *Service) createTask(w http.ResponseWriter, r *http.Request, p Principal
 		s.fail(w, err)
 		return
 	}
-	if in.ProjectID <= 0 || !validName(in.Title) {
-		s.fail(w, badInput("projectId must be positive and title 1 to 200 characters"))
+	switch {
+	case in.ProjectID <= 0:
+		s.fail(w, badInput("projectId", "projectId: must be a positive integer, the id of one of your projects"))
+		return
+	case !validName(in.Title):
+		s.fail(w, badInput("title", "title: must be 1 to 200 characters, without leading or trailing spaces"))
 		return
 	}
 	var t *db.Task
@@ -445,7 +541,7 @@ func (s *Service) createTask(w http.ResponseWriter, r *http.Request, p Principal
 }
 
 func (s *Service) updateTask(w http.ResponseWriter, r *http.Request, p Principal) {
-	id, err := parseID(r.PathValue("id"))
+	id, err := parseID("id", r.PathValue("id"))
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -457,11 +553,16 @@ func (s *Service) updateTask(w http.ResponseWriter, r *http.Request, p Principal
 		s.fail(w, err)
 		return
 	}
+	status, err := parseTaskStatus("status", in.Status)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
 	var t *db.Task
 	err = s.Store.InTenant(r.Context(), p.TenantID, func(ctx context.Context, tx *db.Client) error {
 		var err error
 		t, err = tx.Task.Update(ctx, &db.TaskUpdateArgs{Where: db.TaskByTenantIDID(p.TenantID, id),
-			Data: []db.TaskSet{db.TaskFields.Status.Set(db.TaskStatus(in.Status))}})
+			Data: []db.TaskSet{db.TaskFields.Status.Set(status)}})
 		return err
 	}, nil)
 	if err != nil {
@@ -509,13 +610,13 @@ func (s *Service) createInvoice(w http.ResponseWriter, r *http.Request, p Princi
 		s.fail(w, err)
 		return
 	}
-	if !validName(in.Number) || !amountRE.MatchString(in.Amount) {
-		s.fail(w, badInput(`number must be 1 to 200 characters and amount a decimal such as "12.50"`))
+	if !validName(in.Number) {
+		s.fail(w, badInput("number", "number: must be 1 to 200 characters, without leading or trailing spaces"))
 		return
 	}
 	var amount pgtype.Numeric
-	if err := amount.Scan(in.Amount); err != nil {
-		s.fail(w, badInput("amount: "+err.Error()))
+	if !amountRE.MatchString(in.Amount) || amount.Scan(in.Amount) != nil {
+		s.fail(w, badInput("amount", `amount: must be a decimal string with at most 10 digits before the point and 2 after, such as "12.50"`))
 		return
 	}
 	var inv *db.Invoice
@@ -540,6 +641,10 @@ func (s *Service) listRecords(w http.ResponseWriter, r *http.Request, p Principa
 	}
 	q := &RecordQuery{Collection: r.URL.Query().Get("collection"), Field: r.URL.Query().Get("field")}
 	if q.Field != "" {
+		if err := ValidateFieldName(q.Field); err != nil {
+			s.fail(w, badInput("field", "field: "+strings.TrimPrefix(err.Error(), "tenancy: ")))
+			return
+		}
 		q.Value = r.URL.Query().Get("value")
 	}
 	recs, err := s.Records.Find(r.Context(), p.TenantID, q)
@@ -571,7 +676,15 @@ func (s *Service) createRecord(w http.ResponseWriter, r *http.Request, p Princip
 		return
 	}
 	if len(in.Collection) > 100 {
-		s.fail(w, badInput("collection must be at most 100 characters"))
+		s.fail(w, badInput("collection", "collection: must be at most 100 characters"))
+		return
+	}
+	if err := checkFields(in.CustomFields); err != nil {
+		s.fail(w, badInput("customFields", "customFields: "+strings.TrimPrefix(err.Error(), "tenancy: ")))
+		return
+	}
+	if err := checkData(map[string]any(in.Data), 0); err != nil {
+		s.fail(w, badInput("data", "data: "+strings.TrimPrefix(err.Error(), "tenancy: ")))
 		return
 	}
 	rec := &Record{CollectionName: in.Collection, Data: bson.M(in.Data), CustomFields: in.CustomFields}
@@ -617,7 +730,7 @@ func (s *Service) adminReport(w http.ResponseWriter, r *http.Request) {
 	}
 	rep, err := s.Reporter.TenantReport(r.Context(), actor)
 	if errors.Is(err, ErrActor) {
-		s.fail(w, badInput(err.Error()))
+		s.fail(w, badInput("X-Admin-Actor", "X-Admin-Actor: "+strings.TrimPrefix(err.Error(), "tenancy: ")))
 		return
 	}
 	if err != nil {
