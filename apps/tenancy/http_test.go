@@ -71,15 +71,29 @@ func (a *api) statements() map[string]bool {
 // decodes a JSON answer into out (when non-nil); it returns the status.
 func (a *api) call(t testing.TB, method, path, auth string, body any, out any) int {
 	t.Helper()
-	var rd *bytes.Reader
+	var b []byte
 	if body != nil {
-		b, err := json.Marshal(body)
+		var err error
+		b, err = json.Marshal(body)
 		require.NoError(t, err)
-		rd = bytes.NewReader(b)
-	} else {
-		rd = bytes.NewReader(nil)
 	}
-	req, err := http.NewRequest(method, a.srv.URL+path, rd)
+	code, _ := a.send(t, method, path, auth, b, out)
+	return code
+}
+
+// apiError is the API's JSON error body.
+type apiError struct {
+	Error struct {
+		Code, Message, Field string
+	} `json:"error"`
+}
+
+// send sends body as it is, decodes a 2xx answer into out (when non-nil)
+// and returns the status and, for a 4xx or 5xx, the error body, which must
+// be JSON with a code.
+func (a *api) send(t testing.TB, method, path, auth string, body []byte, out any) (int, apiError) {
+	t.Helper()
+	req, err := http.NewRequest(method, a.srv.URL+path, bytes.NewReader(body))
 	require.NoError(t, err)
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
@@ -90,14 +104,12 @@ func (a *api) call(t testing.TB, method, path, auth string, body any, out any) i
 	if out != nil && res.StatusCode < 300 {
 		require.NoError(t, json.NewDecoder(res.Body).Decode(out))
 	}
+	var e apiError
 	if res.StatusCode >= 400 {
-		var e struct {
-			Error struct{ Code string } `json:"error"`
-		}
 		require.NoError(t, json.NewDecoder(res.Body).Decode(&e), "errors are JSON")
 		require.NotEmpty(t, e.Error.Code)
 	}
-	return res.StatusCode
+	return res.StatusCode, e
 }
 
 type signedUp struct {
@@ -238,4 +250,82 @@ func TestHTTPPerTenantRateLimit(t *testing.T) {
 	}
 	require.GreaterOrEqual(t, limited, 20, "30 requests in well under a second against 5/s with burst 5")
 	require.Equal(t, 200, a.call(t, "GET", "/api/me", "Bearer "+quiet.Token, nil, nil))
+}
+
+// TestBadInputNamesTheField: every 400 says which input is wrong, in
+// "field" and at the start of the message, so a client can show it next to
+// the right box.
+func TestBadInputNamesTheField(t *testing.T) {
+	a := newAPI(t, 1_000_000)
+	s := a.signup(t, "fields")
+	bearer := "Bearer " + s.Token
+	for _, tc := range []struct {
+		method, path, auth, body, field string
+	}{
+		{"POST", "/api/signup", "", ``, "body"},
+		{"POST", "/api/signup", "", `[1]`, "body"},
+		{"POST", "/api/signup", "", `{"name":"x","email":"x@y"} {}`, "body"},
+		{"POST", "/api/signup", "", `{"name":"","email":"a@b"}`, "name"},
+		{"POST", "/api/signup", "", `{"name":"acme","email":"nobody"}`, "email"},
+		{"POST", "/api/signup", "", `{"name":"acme","email":"a@b","plan":"GOLD"}`, "plan"},
+		{"POST", "/api/signup", "", `{"name":"acme","email":"a@b","admin":true}`, "admin"},
+		{"POST", "/api/signup", "", `{"name":7,"email":"a@b"}`, "name"},
+		{"POST", "/api/projects", bearer, `{"name":" padded "}`, "name"},
+		{"POST", "/api/tasks", bearer, `{"projectId":0,"title":"t"}`, "projectId"},
+		{"POST", "/api/tasks", bearer, `{"projectId":"1","title":"t"}`, "projectId"},
+		{"POST", "/api/tasks", bearer, `{"projectId":1,"title":""}`, "title"},
+		{"PATCH", "/api/tasks/x", bearer, `{"status":"DONE"}`, "id"},
+		{"PATCH", "/api/tasks/1", bearer, `{"status":"bogus"}`, "status"},
+		{"GET", "/api/tasks?projectId=-3", bearer, ``, "projectId"},
+		{"GET", "/api/tasks?status=LATE", bearer, ``, "status"},
+		{"GET", "/api/tenants/not-a-uuid", bearer, ``, "id"},
+		{"POST", "/api/invoices", bearer, `{"number":"","amount":"1.00"}`, "number"},
+		{"POST", "/api/invoices", bearer, `{"number":"INV-1","amount":"1e9"}`, "amount"},
+		{"POST", "/api/invoices", bearer, `{"number":"INV-1","amount":12.5}`, "amount"},
+		{"POST", "/api/records", bearer, `{"collection":"` + strings.Repeat("c", 101) + `"}`, "collection"},
+		{"POST", "/api/records", bearer, `{"customFields":{"$gt":1}}`, "customFields"},
+		{"POST", "/api/records", bearer, `{"customFields":{"a":{"b":1}}}`, "customFields"},
+		{"POST", "/api/records", bearer, `{"data":{"a":{"$where":"1"}}}`, "data"},
+		{"GET", "/api/records?field=%24where&value=1", bearer, ``, "field"},
+		{"POST", "/api/logout", "ApiKey " + s.APIKey, ``, "Authorization"},
+	} {
+		code, e := a.send(t, tc.method, tc.path, tc.auth, []byte(tc.body), nil)
+		require.Equal(t, http.StatusBadRequest, code, "%s %s %s: %+v", tc.method, tc.path, tc.body, e)
+		require.Equal(t, "bad_request", e.Error.Code)
+		require.Equal(t, tc.field, e.Error.Field, "%s %s %s: %s", tc.method, tc.path, tc.body, e.Error.Message)
+		require.True(t, strings.HasPrefix(e.Error.Message, tc.field+":"), "the message starts with the field: %q", e.Error.Message)
+	}
+}
+
+// FuzzRequestBodies sends any body to every endpoint that reads one: the
+// answer is a success, 400 naming a field, 404 (no such task) or 409 (a
+// project of no one's), never a 5xx.
+func FuzzRequestBodies(f *testing.F) {
+	a := newAPI(f, 1_000_000)
+	s := a.signup(f, "fuzzbody")
+	for _, seed := range []string{"", "{}", "null", "[]", `{"name":"p"}`, `{"projectId":1,"title":"t"}`,
+		`{"number":"INV-9","amount":"99.99"}`, `{"status":"DONE"}`, `{"customFields":{"k":"v"},"data":{"a":[1,{"b":2}]}}`,
+		`{"name":"\u0000"}`, `{"amount":"-0.00","number":"n"}`, `{"projectId":9223372036854775807,"title":"t"}`,
+		`{"name":"a","email":"a@b","plan":"ENTERPRISE"}`, `{"data":` + strings.Repeat(`{"a":`, 20) + `1` + strings.Repeat(`}`, 20) + `}`} {
+		f.Add(uint8(0), seed)
+	}
+	endpoints := []struct{ method, path, auth string }{
+		{"POST", "/api/signup", ""},
+		{"POST", "/api/projects", "Bearer " + s.Token},
+		{"POST", "/api/tasks", "Bearer " + s.Token},
+		{"PATCH", "/api/tasks/1", "Bearer " + s.Token},
+		{"POST", "/api/invoices", "Bearer " + s.Token},
+		{"POST", "/api/records", "Bearer " + s.Token},
+	}
+	f.Fuzz(func(t *testing.T, which uint8, body string) {
+		ep := endpoints[int(which)%len(endpoints)]
+		code, e := a.send(t, ep.method, ep.path, ep.auth, []byte(body), nil)
+		switch code {
+		case 200, 201, 404, 409:
+		case 400:
+			require.NotEmpty(t, e.Error.Field, "%s %s %q: %s", ep.method, ep.path, body, e.Error.Message)
+		default:
+			t.Fatalf("%s %s %q: status %d %+v", ep.method, ep.path, body, code, e)
+		}
+	})
 }

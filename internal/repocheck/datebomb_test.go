@@ -15,6 +15,24 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// walkSources calls fn for every file and folder under root except
+// dependencies, golden data and git's own (node_modules, vendor, testdata,
+// .git), which it does not enter.
+func walkSources(root string, fn func(path string, d fs.DirEntry) error) error {
+	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			switch d.Name() {
+			case "node_modules", "testdata", ".git", "vendor":
+				return filepath.SkipDir
+			}
+		}
+		return fn(path, d)
+	})
+}
+
 // repoRoot is the module root, two levels above this package.
 func repoRoot(t *testing.T) string {
 	t.Helper()
@@ -135,18 +153,8 @@ func TestNoDateBombs(t *testing.T) {
 	root := repoRoot(t)
 	fset := token.NewFileSet()
 	var found []finding
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			switch d.Name() {
-			case "node_modules", "testdata", ".git", "vendor":
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, "_test.go") {
+	err := walkSources(root, func(path string, d fs.DirEntry) error {
+		if d.IsDir() || !strings.HasSuffix(path, "_test.go") {
 			return nil
 		}
 		f, err := parser.ParseFile(fset, path, nil, parser.ParseComments|parser.SkipObjectResolution)

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -98,12 +99,11 @@ func scanPackage(fset *token.FileSet, dir string) (pkgFacts, error) {
 func publicPackages(t *testing.T, root string) map[string]pkgFacts {
 	fset := token.NewFileSet()
 	out := map[string]pkgFacts{}
-	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err != nil || !d.IsDir() {
-			return err
+	err := walkSources(root, func(path string, d fs.DirEntry) error {
+		if !d.IsDir() {
+			return nil
 		}
-		switch d.Name() {
-		case "node_modules", "testdata", ".git", "vendor", "internal":
+		if d.Name() == "internal" {
 			return filepath.SkipDir
 		}
 		if path != root {

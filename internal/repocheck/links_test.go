@@ -2,6 +2,7 @@ package repocheck
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -26,8 +27,8 @@ var (
 	htmlAnchor = regexp.MustCompile(`<a\s+(?:id|name)="([^"]+)"`)
 )
 
-// markdownText returns the lines of a Markdown file outside fenced code
-// blocks, with inline code spans blanked, so that code is never read as a link.
+// markdownText returns the lines of a Markdown file with those of fenced
+// code blocks blanked, so that code is never read as a link or a heading.
 func markdownText(src string) []string {
 	var out []string
 	fence := ""
@@ -45,7 +46,7 @@ func markdownText(src string) []string {
 			out = append(out, "")
 			continue
 		}
-		out = append(out, codeSpan.ReplaceAllString(line, "``"))
+		out = append(out, line)
 	}
 	return out
 }
@@ -72,19 +73,7 @@ func slug(h string) string {
 func anchors(src string) map[string]bool {
 	out := map[string]bool{}
 	seen := map[string]int{}
-	fence := ""
-	for _, line := range strings.Split(src, "\n") {
-		trimmed := strings.TrimSpace(line)
-		if fence != "" {
-			if strings.HasPrefix(trimmed, fence) {
-				fence = ""
-			}
-			continue
-		}
-		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
-			fence = trimmed[:3]
-			continue
-		}
+	for _, line := range markdownText(src) {
 		for _, m := range htmlAnchor.FindAllStringSubmatch(line, -1) {
 			out[m[1]] = true
 		}
@@ -110,6 +99,7 @@ func brokenLinks(root, path, src string) []string {
 	var out []string
 	anchorCache := map[string]map[string]bool{}
 	for i, line := range markdownText(src) {
+		line = codeSpan.ReplaceAllString(line, "``") // brackets in code are no links
 		var targets []string
 		for _, m := range inlineLink.FindAllStringSubmatch(line, -1) {
 			targets = append(targets, m[1])
@@ -161,23 +151,12 @@ func brokenLinks(root, path, src string) []string {
 func TestDocLinks(t *testing.T) {
 	root := repoRoot(t)
 	var files []string
-	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			switch d.Name() {
-			case "node_modules", "testdata", ".git", "vendor":
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if strings.HasSuffix(path, ".md") {
+	require.NoError(t, walkSources(root, func(path string, d fs.DirEntry) error {
+		if !d.IsDir() && strings.HasSuffix(path, ".md") {
 			files = append(files, path)
 		}
 		return nil
-	})
-	require.NoError(t, err)
+	}))
 	require.Contains(t, files, filepath.Join(root, "README.md"))
 	for _, f := range files {
 		src, err := os.ReadFile(f)
