@@ -59,6 +59,12 @@ func newJobsCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "jobs",
 		Short: "Inspect a Redis job queue (redis/jobs, redis/stream)",
+		Long: `jobs inspects the queues that programs using redis/jobs or redis/stream
+keep in Redis (--redis, else $POLYSTORE_REDIS_URL, else 127.0.0.1:6379). Its
+one command today is "dead": the jobs that failed every attempt, to list,
+show, put back on the queue or delete. The guide is docs/jobs.md.
+
+  polystore jobs dead list --queue '{mail}'`,
 	}
 	dead := &cobra.Command{
 		Use:   "dead",

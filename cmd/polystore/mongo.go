@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -31,7 +32,26 @@ type mongoMigrateFlags struct {
 	url, db, history string
 }
 
+// errNoMigrations explains why the polystore binary has nothing to apply:
+// MongoDB migrations are Go code, compiled into the program that registers
+// them.
+var errNoMigrations = &exitError{code: 2, err: errors.New(`no MongoDB migrations are registered in this program: ` +
+	`polystore itself ships none, since migrations are Go code. Register yours with migrate.Register ` +
+	`(package github.com/polystore/polystore/mongo/migrate) in your own program and run them there with ` +
+	`migrate.New(db, migrate.Registered(), nil) and Runner.Up, Status or Down (docs/odm.md, "Migrations")`)}
+
+// checkRegistered fails with errNoMigrations when ms is empty.
+func checkRegistered(ms []mmigrate.Migration) error {
+	if len(ms) == 0 {
+		return errNoMigrations
+	}
+	return nil
+}
+
 func (f *mongoMigrateFlags) runner(ctx context.Context) (*mmigrate.Runner, func(), error) {
+	if err := checkRegistered(mmigrate.Registered()); err != nil {
+		return nil, nil, err
+	}
 	url := f.url
 	if url == "" {
 		url = os.Getenv(devenv.EnvMongoURL)
@@ -60,11 +80,16 @@ func newMongoMigrateCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "migrate",
 		Short: "Apply MongoDB migrations (indexes and Go data changes) once, with a history",
-		Long: `migrate applies the MongoDB migrations registered in this program
-(migrate.Register in package mongo/migrate): index changes computed by
+		Long: `migrate applies the MongoDB migrations registered in the running program
+with migrate.Register (package mongo/migrate): index changes computed by
 SyncIndexes from the models' schemas, and data changes written in Go. Each runs
 once, in ID order, under a lock document, and is recorded in the history
 collection (polystore_migrations) when it finished.
+
+The polystore binary itself registers none: migrations are Go code compiled
+into your program, which runs them with migrate.New(db, migrate.Registered(),
+nil) (docs/odm.md, "Migrations"). Run from polystore, this command says so and
+exits 2.
 
   up       apply the pending migrations (--dry-run: list them with their index diff)
   status   list every migration, applied or pending

@@ -64,3 +64,15 @@ func TestMongoMigrate(t *testing.T) {
 	_, _, err = run(ctx, "mongo", "migrate", "status", "--url", url)
 	require.Equal(t, 2, exitCode(err))
 }
+
+// TestMongoMigrateWithoutMigrations: the polystore binary registers no
+// migrations; the command says where migrations come from instead of
+// reporting "nothing to apply".
+func TestMongoMigrateWithoutMigrations(t *testing.T) {
+	err := checkRegistered(nil)
+	require.Error(t, err)
+	require.Equal(t, 2, exitCode(err))
+	require.Contains(t, err.Error(), "migrate.Register")
+	require.Contains(t, err.Error(), "docs/odm.md")
+	require.NoError(t, checkRegistered(mmigrate.Registered()), "this test binary registers one")
+}

@@ -13,7 +13,11 @@ func newValidateCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "validate",
 		Short: "Check schema.prisma and print every problem with file:line:col",
-		Args:  cobra.NoArgs,
+		Long: `validate reads schema.prisma (or every .prisma file of a folder) and checks it
+as prisma validate does: syntax, types, attributes, relations and their
+back-relations, names. It prints every problem with file:line:col and exits 1,
+or prints a one-line summary and exits 0. It needs no database.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			p := schemaPath(path)
 			s, err := psl.LoadFile(p)
