@@ -25,6 +25,23 @@ type TypeStats struct {
 	Breakdowns map[string]map[string]int64
 }
 
+// Quantiles estimates the quantiles qs of the values from the sketch
+// (DDSketch, 1% relative accuracy), clamped to [Min, Max]: a true quantile
+// lies there, and the estimate of a bucket's value may not (one value of
+// 7.77 alone reads back as 7.768 without the clamp). Nil without a sketch.
+func (s *TypeStats) Quantiles(qs ...float64) []float64 {
+	if s == nil || s.Sketch == nil {
+		return nil
+	}
+	q := s.Sketch.Quantiles(qs...)
+	if s.ValueCount > 0 {
+		for i := range q {
+			q[i] = min(max(q[i], s.Min), s.Max)
+		}
+	}
+	return q
+}
+
 // Avg is Sum/ValueCount, computed at read time (never an average of
 // averages); 0 without values.
 func (s *TypeStats) Avg() float64 {

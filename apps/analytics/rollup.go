@@ -94,7 +94,7 @@ func rollupDoc(granularity string, start time.Time, t string, s *TypeStats, uniq
 		d.Values.Min, d.Values.Max = s.Min, s.Max
 	}
 	if s.Sketch != nil && s.Sketch.Count() > 0 {
-		q := s.Sketch.Quantiles(0.5, 0.95, 0.99)
+		q := s.Quantiles(0.5, 0.95, 0.99)
 		d.Values.P50, d.Values.P95, d.Values.P99 = q[0], q[1], q[2]
 		sd := s.Sketch.Doc()
 		d.Sketch = &sd

@@ -53,7 +53,7 @@ func typePoint(s *TypeStats) TypePoint {
 		p.Avg, p.Min, p.Max = ptr(s.Avg()), ptr(s.Min), ptr(s.Max)
 	}
 	if s.Sketch != nil {
-		if q := s.Sketch.Quantiles(0.5, 0.95, 0.99); q != nil {
+		if q := s.Quantiles(0.5, 0.95, 0.99); q != nil {
 			p.P50, p.P95, p.P99 = ptr(q[0]), ptr(q[1]), ptr(q[2])
 		}
 	}

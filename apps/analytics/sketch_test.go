@@ -101,3 +101,28 @@ func TestSketchZeroAndNegative(t *testing.T) {
 	require.Equal(t, 0.0, q[1])
 	require.InEpsilon(t, 100, q[2], 0.01)
 }
+
+// TestQuantilesWithinMinMax: a quantile read from TypeStats lies between
+// the exact minimum and maximum, though the sketch alone may read a value
+// back slightly off (1% relative accuracy).
+func TestQuantilesWithinMinMax(t *testing.T) {
+	for _, values := range [][]float64{{7.77}, {7.77, 7.77, 7.78}, {-3.3, 0, 12.5}, {1e-9, 1e9}} {
+		s := &analytics.TypeStats{ValueCount: int64(len(values)), Min: values[0], Max: values[0], Sketch: analytics.NewSketch()}
+		for _, v := range values {
+			s.Min, s.Max = min(s.Min, v), max(s.Max, v)
+			s.Sketch.Add(v)
+		}
+		q := s.Quantiles(0, 0.5, 0.99, 1)
+		require.Len(t, q, 4)
+		for _, x := range q {
+			require.GreaterOrEqual(t, x, s.Min, "%v: %v", values, q)
+			require.LessOrEqual(t, x, s.Max, "%v: %v", values, q)
+		}
+		require.InEpsilon(t, values[0], q[0]+1e-300, 0.01, "%v", values)
+	}
+	one := &analytics.TypeStats{ValueCount: 1, Min: 7.77, Max: 7.77, Sketch: analytics.NewSketch()}
+	one.Sketch.Add(7.77)
+	require.NotEqual(t, 7.77, one.Sketch.Quantiles(0.5)[0], "the sketch alone reads 7.77 back inexactly")
+	require.Equal(t, []float64{7.77}, one.Quantiles(0.5), "clamped to the exact min and max")
+	require.Nil(t, (&analytics.TypeStats{}).Quantiles(0.5))
+}
