@@ -14,7 +14,7 @@
 //	REFRESH MATERIALIZED VIEW CONCURRENTLY analytics.user_segments  (on a schedule)
 //
 // A batch (JSON array or NDJSON) is validated event by event: bad events
-// are rejected with their index, code and reason, good ones are recorded.
+// are rejected with their index, code, field and reason, good ones are recorded.
 // The stream append and every counter of the batch go to Redis in one
 // MULTI/EXEC round trip, so the counters and the stream never disagree:
 // per-type totals, per-minute counts, a HyperLogLog of users per minute
