@@ -43,6 +43,16 @@ const (
 	claimBits      = 3 // also in reserveLua (ARGV[8..10])
 	// claimFilterExtraTTL is how much longer than the claims a shard lives.
 	claimFilterExtraTTL = time.Minute
+	// claimCacheTTL bounds how long the client-side cache keeps a shard.
+	// Redis invalidates a shard when a claim changes it or it expires (on
+	// the connection it was read on, before any later answer there), so
+	// this only sets how often an unchanged shard is read again: 4 epochs
+	// of 256 shards once a minute, where soldOutTTL (1 s) would read them
+	// about as often as the EXISTS they replace at a few thousand answers
+	// per second. The TTL is static (rueidis' ToStaticTTL: a shard lives
+	// longer than this on the server), so a read is CLIENT CACHING and
+	// GET, without MULTI, PTTL and EXEC around it.
+	claimCacheTTL = time.Minute
 )
 
 // claimPos is where an idempotency key lives in the claim filter.
@@ -110,7 +120,7 @@ func (s *Shop) claimShardSet(epoch int64) *claimShardSet {
 	base := s.cfg.Prefix + "claims:" + strconv.FormatInt(epoch, 10) + ":"
 	for i := range set.names {
 		set.names[i] = base + strconv.Itoa(i)
-		set.gets[i] = s.redis.B().Get().Key(set.names[i]).Cache().Pin()
+		set.gets[i] = s.redis.B().Get().Key(set.names[i]).Cache().ToStaticTTL().Pin()
 	}
 	v, _ := s.claimNames.LoadOrStore(epoch, set)
 	// Forget the epochs no reader looks at any more.
@@ -147,7 +157,7 @@ func (s *Shop) mayBeClaimed(ctx context.Context, user, key string) bool {
 	p := claimPosOf(user, key)
 	e := s.claimEpoch(s.cfg.Now())
 	for d := int64(1); d >= -2; d-- {
-		v, err := s.redis.DoCache(ctx, s.claimShardSet(e + d).gets[p.shard], soldOutTTL).ToString()
+		v, err := s.redis.DoCache(ctx, s.claimShardSet(e + d).gets[p.shard], claimCacheTTL).ToString()
 		if rueidis.IsRedisNil(err) {
 			continue
 		}
