@@ -189,7 +189,10 @@ func (d *differ) extensions(from, to *Database) {
 	for _, x := range from.Extensions {
 		have[x.Name] = true
 	}
-	for _, x := range to.Extensions {
+	// Prisma creates them in name order.
+	want := slices.Clone(to.Extensions)
+	sort.SliceStable(want, func(i, j int) bool { return want[i].Name < want[j].Name })
+	for _, x := range want {
 		if !have[x.Name] {
 			have[x.Name] = true
 			d.add(Step{Kind: CreateExtension, Object: x.Name, SQL: createExtensionSQL(x)})
@@ -816,7 +819,7 @@ func (d *differ) hint(kind StepKind, object, msg string) {
 }
 
 var (
-	castRE   = regexp.MustCompile(`(?i)::(?:"[^"]+"|[a-z_][a-z0-9_]*(?: [a-z_][a-z0-9_]*)*)(?:\(\d+(?:,\s*\d+)?\))?(?: (?:with|without) time zone)?(?:\[\])*`)
+	castRE   = regexp.MustCompile(`(?i)::(?:(?:"[^"]+"|[a-z_][a-z0-9_]*)\.)?(?:"[^"]+"|[a-z_][a-z0-9_]*(?: [a-z_][a-z0-9_]*)*)(?:\(\d+(?:,\s*\d+)?\))?(?: (?:with|without) time zone)?(?:\[\])*`)
 	numStrRE = regexp.MustCompile(`^'(-?\d+(?:\.\d+)?)'$`)
 	spaceRE  = regexp.MustCompile(`\s+`)
 )

@@ -128,7 +128,7 @@ func createExtensionSQL(x *Extension) string {
 		s += " SCHEMA " + quoteIdent(x.Schema)
 	}
 	if x.Version != "" {
-		s += " VERSION " + quoteLiteral(x.Version)
+		s += " VERSION " + quoteIdent(x.Version) // Prisma writes the version as an identifier, which PostgreSQL takes too
 	}
 	return s + ";"
 }
