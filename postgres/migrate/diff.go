@@ -205,6 +205,9 @@ func (d *differ) extensions(from, to *Database) {
 // empty database.
 func (d *differ) schemas(from, to *Database, empty bool) {
 	have := map[string]bool{"": !empty}
+	for _, name := range from.Schemas {
+		have[name] = true
+	}
 	for _, t := range from.Tables {
 		have[t.Schema] = true
 	}

@@ -24,6 +24,9 @@ func FromSchema(s *psl.Schema) *Database {
 		for _, x := range ds.Extensions {
 			db.Extensions = append(db.Extensions, &Extension{Name: x.DBName, Schema: x.Schema, Version: x.Version})
 		}
+		for _, name := range ds.Schemas {
+			db.Schemas = append(db.Schemas, localSchema(name))
+		}
 	}
 	defer func() {
 		if s.Datasource != nil && s.Datasource.RelationMode == "prisma" {

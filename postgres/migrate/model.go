@@ -12,6 +12,10 @@ type Database struct {
 	// Extensions are the PostgreSQL extensions the database has (read
 	// from pg_extension) or needs (the datasource's extensions list).
 	Extensions []*Extension
+	// Schemas are the schemas a datasource lists (FromSchema). As in
+	// Prisma, a diff from such a database takes them as existing, used or
+	// not, so it creates none of them.
+	Schemas []string
 }
 
 // Extension is a PostgreSQL extension.

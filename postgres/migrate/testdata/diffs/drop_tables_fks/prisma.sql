@@ -1,0 +1,11 @@
+-- DropForeignKey
+ALTER TABLE "B" DROP CONSTRAINT "B_aId_fkey";
+
+-- DropTable
+DROP TABLE "A";
+
+-- DropTable
+DROP TABLE "B";
+
+-- DropEnum
+DROP TYPE "E";
