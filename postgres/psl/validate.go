@@ -393,6 +393,7 @@ func (v *validator) enum(e *Enum) {
 				}
 			default:
 				v.errAttr(a, "unknown attribute @%s on an enum value", a.Name)
+				v.prisma(Pos{}, spanLine, "Attribute not known: \"@%s\".", a.Name)
 			}
 		}
 		e.Values = append(e.Values, ev)
@@ -611,6 +612,8 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 	}
 	good := true
 	seen := map[string]bool{}
+	var unknown []string
+	var lastUnknown *Diagnostic
 	for _, e := range arr.Elems {
 		var fld IndexField
 		switch e := e.(type) {
@@ -662,15 +665,30 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 		switch {
 		case f == nil:
 			v.errAt(e.At(), fld.Name, "@@%s refers to unknown field %q in model %q", a.Name, fld.Name, m.Name)
-			what := map[string]string{"index": "index definition", "unique": "unique index definition", "id": "multi field id declaration"}[a.Name]
-			v.prisma(a.Pos, spanLine, "Error validating model %q: The %s refers to the unknown fields: %s.", m.Name, what, fld.Name)
+			if lastUnknown != nil {
+				lastUnknown.phase = phaseHidden // Prisma lists them all in the last one
+			}
+			lastUnknown = v.diags[len(v.diags)-1]
+			unknown = append(unknown, fld.Name)
+			switch {
+			case a.Name == "id" && len(unknown) == 1:
+				v.prisma(a.Pos, spanLine, "Error validating model %q: The multi field id declaration refers to the unknown field `%s`.", m.Name, fld.Name)
+			case a.Name == "id":
+				v.prisma(a.Pos, spanLine, "Error validating model %q: The multi field id declaration refers to the unknown fields %s.", m.Name, strings.Join(unknown, ", "))
+			default:
+				what := map[string]string{"index": "index definition", "unique": "unique index definition"}[a.Name]
+				v.prisma(a.Pos, spanLine, "Error validating model %q: The %s refers to the unknown fields: %s.", m.Name, what, strings.Join(unknown, ", "))
+			}
 			good = false
 		case f.Kind == KindRelation:
 			v.errAt(e.At(), fld.Name, "@@%s cannot use relation field %q; use its scalar fields", a.Name, fld.Name)
-			what := map[string][2]string{"index": {"index definition", "Index definitions"}, "unique": {"unique index definition", "Unique index definitions"},
-				"id": {"id definition", "ID definitions"}}[a.Name]
-			v.prisma(a.Pos, spanLine, "Error validating model %q: The %s refers to the relation fields %s. %s must reference only scalar fields. Did you mean `@@%s([%s])`?",
-				m.Name, what[0], fld.Name, what[1], a.Name, strings.Join(relationFieldsOf(f), ", "))
+			if a.Name == "id" {
+				v.prisma(a.Pos, spanLine, "Error validating model %q: The id definition refers to the relation field `%s`. ID definitions must reference only scalar fields.", m.Name, fld.Name)
+			} else {
+				what := map[string]string{"index": "index definition", "unique": "unique index definition"}[a.Name]
+				v.prisma(a.Pos, spanLine, "Error validating model %q: The %s refers to the relation fields %s. Index definitions must reference only scalar fields. Did you mean `@@%s([%s])`?",
+					m.Name, what, fld.Name, a.Name, strings.Join(relationFieldsOf(f), ", "))
+			}
 			good = false
 		case seen[fld.Name]:
 			v.errAt(e.At(), fld.Name, "field %q appears twice in @@%s", fld.Name, a.Name)
