@@ -242,7 +242,9 @@ func decodeSlow(raw []byte) (wireEvent, *Rejection) {
 		msg := strings.TrimPrefix(err.Error(), "json: ")
 		if name, ok := strings.CutPrefix(msg, "unknown field "); ok {
 			rej := reject(CodeUnknownField, "%s", msg)
-			rej.Field, _ = strconv.Unquote(name)
+			if rej.Field, _ = strconv.Unquote(name); rej.Field == "" {
+				rej.Field = name // a field named "" is named by its quotes
+			}
 			return w, rej
 		}
 		rej := reject(CodeMalformed, "not a valid event object: %s", msg)

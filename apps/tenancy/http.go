@@ -245,9 +245,10 @@ func decodeError(err error) error {
 	}
 	msg := strings.TrimPrefix(err.Error(), "json: ")
 	if name, ok := strings.CutPrefix(msg, "unknown field "); ok {
-		if f, err := strconv.Unquote(name); err == nil {
+		if f, err := strconv.Unquote(name); err == nil && f != "" {
 			return badInput(f, f+": unknown field")
 		}
+		return badInput("body", "body: unknown field "+name)
 	}
 	if errors.Is(err, io.EOF) {
 		return badInput("body", "body: empty; send a JSON object")
