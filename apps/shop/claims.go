@@ -3,6 +3,7 @@ package shop
 import (
 	"context"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/redis/rueidis"
@@ -133,14 +134,25 @@ func (s *Shop) claimShardSet(epoch int64) *claimShardSet {
 	return v.(*claimShardSet)
 }
 
+// claimBitDigits holds the decimal text of every bit offset in a shard,
+// so that a reservation formats none.
+var claimBitDigits = sync.OnceValue(func() *[claimShardBits]string {
+	var d [claimShardBits]string
+	for i := range d {
+		d[i] = strconv.Itoa(i)
+	}
+	return &d
+})
+
 // claimWrite is what the reservation script needs to add a key to the
 // filter: the shard's key, and its arguments (the bits, then the shard's
 // TTL in ms).
 func (s *Shop) claimWrite(user, key string) (string, [claimBits + 1]string) {
 	p := claimPosOf(user, key)
 	var args [claimBits + 1]string
+	digits := claimBitDigits()
 	for i, b := range p.bit {
-		args[i] = strconv.FormatUint(uint64(b), 10)
+		args[i] = digits[b]
 	}
 	args[claimBits] = s.claimFilterTTL
 	return s.claimShardSet(s.claimEpoch(s.cfg.Now())).names[p.shard], args

@@ -200,7 +200,8 @@ func (s *Shop) reserve(ctx context.Context, req ReserveRequest, unitPrice string
 		}
 	}
 	id := newID()
-	keys := []string{k.stock, k.held, k.expiry, k.idempotency(req.UserID, req.IdempotencyKey), k.reservation(id)}
+	// Sized for the longest call (reserveLimitedScript): 8 keys, 14 arguments.
+	keys := append(make([]string, 0, 8), k.stock, k.held, k.expiry, k.idempotency(req.UserID, req.IdempotencyKey), k.reservation(id))
 	if s.redis.Mode() == rueidis.ClientModeCluster {
 		prev, err := s.redis.Do(ctx, s.redis.B().Set().Key(claim).Value(pl).Nx().Get().
 			PxMilliseconds(s.cfg.IdempotencyTTL.Milliseconds()).Build()).ToString()
@@ -211,7 +212,7 @@ func (s *Shop) reserve(ctx context.Context, req ReserveRequest, unitPrice string
 			return nil, rl, conflictError()
 		}
 	}
-	args := []string{strconv.Itoa(req.Quantity), id, req.UserID, s.reservationTTL, pl, s.idempotencyTTL, unitPrice}
+	args := append(make([]string, 0, 14), strconv.Itoa(req.Quantity), id, req.UserID, s.reservationTTL, pl, s.idempotencyTTL, unitPrice)
 	if s.redis.Mode() != rueidis.ClientModeCluster {
 		// The claim and the claim filter's shard (claims.go) are written
 		// by the script.
