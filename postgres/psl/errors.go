@@ -36,11 +36,14 @@ type phase uint8
 
 const (
 	phaseParse phase = iota
+	// phaseNames, phaseTypes and phaseAttributes are reported together, in
+	// that order: Prisma resolves types after a duplicate name and the
+	// other fields' attributes after an unknown type.
 	phaseNames
-	// phaseTypes is reported with phaseNames: Prisma goes on to resolve
-	// types after a duplicate name.
 	phaseTypes
 	phaseAttributes
+	// phaseAmbiguity: a relation Prisma cannot pair stops the relation checks.
+	phaseAmbiguity
 	phaseValidation
 	// phaseHidden is for the diagnostics Prisma folds into another one.
 	phaseHidden
@@ -91,7 +94,7 @@ func (e *Error) Prisma() string {
 	}
 	var shown []*Diagnostic
 	for _, d := range e.Diagnostics {
-		if d.phase == first || first == phaseNames && d.phase == phaseTypes {
+		if d.phase == first || first >= phaseNames && d.phase > first && d.phase <= phaseAttributes {
 			shown = append(shown, d)
 		}
 	}

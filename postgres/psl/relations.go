@@ -74,6 +74,7 @@ func relationName(a, b string) string {
 // ambiguity words the last diagnostic, about the relation fields names of
 // r's model that all point to target, as Prisma does.
 func (v *validator) ambiguity(r *relInfo, names []string, target *Model) {
+	v.inPhase(phaseAmbiguity)
 	list := "`" + strings.Join(names[:len(names)-1], "`, `") + "` and `" + names[len(names)-1] + "`"
 	switch {
 	case target == r.model && !r.named:

@@ -799,7 +799,6 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 			if m.PrimaryKey != nil {
 				v.errAttr(a, "model %q has more than one @id field", m.Name)
 				v.prisma(m.Decl.Pos, spanBlock, "Error validating model %q: At most one field must be marked as the id field with the `@id` attribute.", m.Name)
-				v.inPhase(phaseValidation)
 				continue
 			}
 			f.ID = true
