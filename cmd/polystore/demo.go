@@ -45,6 +45,9 @@ removed.`,
 			if err != nil {
 				return err
 			}
+			if err := demo.CheckLoad(duration, rate); err != nil {
+				return err
+			}
 			addrSet := cmd.Flags().Changed("addr")
 			if !addrSet {
 				if v := os.Getenv(envAddr); v != "" {

@@ -27,8 +27,13 @@ func TestDemoShop(t *testing.T) {
 func TestDemoUnknownSystem(t *testing.T) {
 	_, _, err := run(context.Background(), "demo", "nosuch")
 	require.ErrorContains(t, err, `unknown system "nosuch"`)
-	_, _, err = run(context.Background(), "demo", "--duration", "0s")
-	require.Error(t, err)
+	// Bad load flags are refused before any store is looked for.
+	out, _, err := run(context.Background(), "demo", "--duration", "0s")
+	require.ErrorContains(t, err, "--duration must be > 0")
+	require.NotContains(t, out, "finding the stores")
+	out, _, err = run(context.Background(), "demo", "--rate", "-5")
+	require.ErrorContains(t, err, "--rate must be >= 0")
+	require.NotContains(t, out, "finding the stores")
 }
 
 func TestServeHelpNamesTheSystems(t *testing.T) {

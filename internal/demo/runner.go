@@ -48,6 +48,20 @@ type RunConfig struct {
 	Ready func(baseURL string)
 }
 
+// CheckLoad reports whether a duration and a rate can drive a scenario:
+// the duration must be positive and the rate not negative (0 means each
+// system's default). Run checks them too; a command calls CheckLoad first
+// so that a bad flag is reported before any store is looked for.
+func CheckLoad(duration time.Duration, rate int) error {
+	if duration <= 0 {
+		return fmt.Errorf("demo: --duration must be > 0, got %s", duration)
+	}
+	if rate < 0 {
+		return fmt.Errorf("demo: --rate must be >= 0, got %d", rate)
+	}
+	return nil
+}
+
 // Run sets up the systems, serves the dashboard, runs each system's
 // scenario in turn with live progress, prints the summaries, and removes
 // what it created (unless Keep). ctx cancelled (Ctrl-C) stops the running
@@ -56,11 +70,8 @@ func Run(ctx context.Context, cfg RunConfig) (err error) {
 	if len(cfg.Systems) == 0 {
 		return errors.New("demo: no system to run")
 	}
-	if cfg.Duration <= 0 {
-		return fmt.Errorf("demo: --duration must be > 0, got %s", cfg.Duration)
-	}
-	if cfg.Rate < 0 {
-		return fmt.Errorf("demo: --rate must be >= 0, got %d", cfg.Rate)
+	if err := CheckLoad(cfg.Duration, cfg.Rate); err != nil {
+		return err
 	}
 	out := cfg.Out
 	if out == nil {
