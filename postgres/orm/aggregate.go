@@ -42,20 +42,12 @@ func GroupBy(ctx context.Context, db DB, m *Model, args *GroupByArgs) ([]Group, 
 }
 
 func (h *handle) count(ctx context.Context, m *Model, a *CountArgs) (any, error) {
-	if a.Skip < 0 {
-		return nil, validationErr(m, "", "skip must not be negative")
-	}
-	// A negative take counts the last rows, as many as a positive one
-	// counts (Prisma's count({take: -2}) is 2 of 6).
-	take := a.Take
-	if take < 0 {
-		take = -take
-	}
 	c := h.compiler()
-	sql, err := c.countSQL(m, a.Where, take, a.Skip)
+	from, err := c.aggregateFrom(m, &FindArgs{Where: a.Where, OrderBy: a.OrderBy, Cursor: a.Cursor, Skip: a.Skip, Take: a.Take}, "1")
 	if err != nil {
 		return nil, err
 	}
+	sql := "SELECT count(*) FROM " + from
 	var n int64
 	err = h.read(ctx, func(q querier) error {
 		return h.query(ctx, q, m, ActionCount, sql, c.args, func(rows pgx.Rows) error { return rows.Scan(&n) })
@@ -63,17 +55,73 @@ func (h *handle) count(ctx context.Context, m *Model, a *CountArgs) (any, error)
 	return n, err
 }
 
-// countSQL counts the rows of m matching w, at most take (0: all) after
-// skip.
-func (c *compiler) countSQL(m *Model, w Where, take, skip int) (string, error) {
-	cond, err := c.where(m, "t0", w, "where")
+// aggregateFrom compiles the rows a count or an aggregate reads, as the
+// FROM clause of alias t0: the rows matching fa.Where, or with a cursor,
+// skip or take the page of them a find would return (cols: the columns the
+// page keeps, "1" or "t0.*"). A negative take is the rows before the
+// cursor, or the last rows, as many as a positive one.
+func (c *compiler) aggregateFrom(m *Model, fa *FindArgs, cols string) (string, error) {
+	if fa.Skip < 0 {
+		return "", negativeSkip(m, fa.Skip)
+	}
+	if fa.Cursor != nil && !stableOrder(m, fa.OrderBy) {
+		return "", cursorOrderErr(m)
+	}
+	if fa.Take < 0 {
+		fa = reverseArgs(m, fa)
+	}
+	if fa.Cursor == nil && fa.Take == 0 && fa.Skip == 0 {
+		w, err := c.where(m, "t0", fa.Where, "where")
+		if err != nil {
+			return "", err
+		}
+		return m.qtable + " t0 WHERE " + w, nil
+	}
+	filter, err := c.filterClause(m, "t0", fa, "")
 	if err != nil {
 		return "", err
 	}
-	if take > 0 || skip > 0 {
-		return "SELECT count(*) FROM (SELECT 1 FROM " + m.qtable + " t0 WHERE " + cond + c.limitOffset(take, skip) + ") s", nil
+	ob, err := c.orderBy(m, "t0", fa.OrderBy, "orderBy")
+	if err != nil {
+		return "", err
 	}
-	return "SELECT count(*) FROM " + m.qtable + " t0 WHERE " + cond, nil
+	inner := "SELECT " + cols + " FROM " + m.qtable + " t0 WHERE " + filter
+	if ob != "" {
+		inner += " ORDER BY " + ob
+	}
+	return "(" + inner + c.limitOffset(fa.Take, fa.Skip) + ") t0", nil
+}
+
+// stableOrder reports whether a cursor can page an aggregate in this
+// order: none (the primary key's) or one holding every field of the
+// primary key or of a unique set, as Prisma requires.
+func stableOrder(m *Model, order []Order) bool {
+	if len(order) == 0 {
+		return true
+	}
+	has := map[string]bool{}
+	for _, o := range order {
+		if o.Relation == "" && !o.Count {
+			has[o.Field] = true
+		}
+	}
+	covers := func(fields []string) bool {
+		for _, f := range fields {
+			if !has[f] {
+				return false
+			}
+		}
+		return len(fields) > 0
+	}
+	if covers(m.PrimaryKey) {
+		return true
+	}
+	for _, u := range m.Uniques {
+		if covers(u.Fields) {
+			return true
+		}
+	}
+	return false
 }
 
 type aggCol struct {
@@ -183,15 +231,6 @@ func fillAgg(r *AggregateResult, cols []aggCol, vals []any) {
 }
 
 func (h *handle) aggregate(ctx context.Context, m *Model, a *AggregateArgs) (any, error) {
-	fa := &FindArgs{Where: a.Where, OrderBy: a.OrderBy, Skip: a.Skip, Take: a.Take}
-	if fa.Take < 0 {
-		// The last rows in OrderBy order, as Prisma's aggregate({take: -2}):
-		// the first ones in the reversed order.
-		fa = reverseArgs(m, fa)
-	}
-	if err := checkPaging(m, fa, ""); err != nil {
-		return nil, err
-	}
 	exprs, cols, err := aggSelect(m, "t0", a.Count, a.CountFields, a.Sum, a.Avg, a.Min, a.Max)
 	if err != nil {
 		return nil, err
@@ -200,21 +239,9 @@ func (h *handle) aggregate(ctx context.Context, m *Model, a *AggregateArgs) (any
 		return nil, validationErr(m, "", "aggregate needs at least one of _count, _sum, _avg, _min, _max")
 	}
 	c := h.compiler()
-	w, err := c.where(m, "t0", a.Where, "where")
+	from, err := c.aggregateFrom(m, &FindArgs{Where: a.Where, OrderBy: a.OrderBy, Cursor: a.Cursor, Skip: a.Skip, Take: a.Take}, "t0.*")
 	if err != nil {
 		return nil, err
-	}
-	ob, err := c.orderBy(m, "t0", fa.OrderBy, "orderBy")
-	if err != nil {
-		return nil, err
-	}
-	from := m.qtable + " t0 WHERE " + w
-	if fa.Take > 0 || fa.Skip > 0 {
-		inner := "SELECT t0.* FROM " + from
-		if ob != "" {
-			inner += " ORDER BY " + ob
-		}
-		from = "(" + inner + c.limitOffset(fa.Take, fa.Skip) + ") t0"
 	}
 	sql := "SELECT " + strings.Join(exprs, ", ") + " FROM " + from
 	res := &AggregateResult{}
@@ -238,8 +265,8 @@ func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, er
 	if len(a.By) == 0 {
 		return nil, validationErr(m, "by", "groupBy needs at least one field")
 	}
-	if a.Take < 0 || a.Skip < 0 {
-		return nil, validationErr(m, "", "skip and take must not be negative")
+	if a.Skip < 0 {
+		return nil, negativeSkip(m, a.Skip)
 	}
 	const t = "t0"
 	byCols := make([]string, len(a.By))
@@ -313,6 +340,24 @@ func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, er
 	if len(missing) > 0 {
 		return nil, groupOrderErr(m, missing)
 	}
+	take := a.Take
+	if take < 0 {
+		// Prisma's take: -n on groups: the first n groups in the reversed
+		// order, left in that order (unlike a find, which puts them back).
+		take = -take
+		rev := make([]GroupOrder, len(order))
+		for i, o := range order {
+			o.Desc = !o.Desc
+			switch o.Nulls {
+			case NullsFirst:
+				o.Nulls = NullsLast
+			case NullsLast:
+				o.Nulls = NullsFirst
+			}
+			rev[i] = o
+		}
+		order = rev
+	}
 	if len(order) > 0 {
 		parts := make([]string, len(order))
 		for i, o := range order {
@@ -345,7 +390,7 @@ func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, er
 		}
 		sql += " ORDER BY " + strings.Join(parts, ", ")
 	}
-	sql += c.limitOffset(a.Take, a.Skip)
+	sql += c.limitOffset(take, a.Skip)
 	var out []Group
 	err = h.read(ctx, func(q querier) error {
 		return h.query(ctx, q, m, ActionGroupBy, sql, c.args, func(rows pgx.Rows) error {

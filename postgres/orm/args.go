@@ -155,6 +155,10 @@ type CreateArgs struct {
 	Select  []string
 	Omit    Omit
 	Include []Include
+	// Count loads the number of related rows per to-many relation into the
+	// returned row's "_count" field, as FindArgs.Count (Prisma's _count in
+	// the select or include of a write).
+	Count []CountOf
 }
 
 // CreateManyArgs are the arguments of CreateMany. Rows may set different
@@ -192,6 +196,10 @@ type UpdateArgs struct {
 	Select  []string
 	Omit    Omit
 	Include []Include
+	// Count (Update only; Prisma's updateManyAndReturn has no _count) loads the number of related rows per to-many relation into the
+	// returned row's "_count" field, as FindArgs.Count (Prisma's _count in
+	// the select or include of a write).
+	Count []CountOf
 }
 
 // UpsertArgs are the arguments of Upsert: Where is a unique selector.
@@ -202,6 +210,10 @@ type UpsertArgs struct {
 	Select  []string
 	Omit    Omit
 	Include []Include
+	// Count loads the number of related rows per to-many relation into the
+	// returned row's "_count" field, as FindArgs.Count (Prisma's _count in
+	// the select or include of a write).
+	Count []CountOf
 }
 
 // DeleteArgs are the arguments of Delete (unique Where) and DeleteMany.
@@ -213,21 +225,33 @@ type DeleteArgs struct {
 	Select  []string
 	Omit    Omit
 	Include []Include
+	// Count (Delete only) loads the number of related rows per to-many relation into the
+	// returned row's "_count" field, as FindArgs.Count (Prisma's _count in
+	// the select or include of a write).
+	Count []CountOf
 }
 
-// CountArgs are the arguments of Count.
+// CountArgs are the arguments of Count. OrderBy, Cursor, Skip and Take
+// count a page of the matching rows, as FindArgs pages them (a negative
+// Take counts the rows before the cursor, or the last rows).
 type CountArgs struct {
-	Where Where
-	Skip  int
-	Take  int
+	Where   Where
+	OrderBy []Order
+	Cursor  Where
+	Skip    int
+	Take    int
 }
 
 // AggregateArgs are the arguments of Aggregate.
 type AggregateArgs struct {
 	Where   Where
 	OrderBy []Order
-	Skip    int
-	Take    int
+	// Cursor starts the rows aggregated at this unique row in OrderBy
+	// order; OrderBy must then be empty or hold a unique field set, else
+	// Prisma's P2019.
+	Cursor Where
+	Skip   int
+	Take   int
 	// Count counts rows (_count: {_all: true}); CountFields counts non-null
 	// values per field.
 	Count              bool

@@ -197,12 +197,6 @@ func (c *compiler) group(m *Model, a string, ws []Where, sep, neg, path string) 
 	return "(" + strings.Join(parts, sep) + ")", nil
 }
 
-// likeEscape escapes LIKE wildcards in s.
-func likeEscape(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s)
-}
-
 func (c *compiler) fieldCond(m *Model, a string, fc *FieldCond, path string) (string, error) {
 	f := m.fields[fc.Field]
 	if f == nil {
@@ -246,7 +240,9 @@ func (c *compiler) fieldCond(m *Model, a string, fc *FieldCond, path string) (st
 			return "", validationErr(m, path, "strings may not contain NUL bytes")
 		}
 		c.from(argSrc{kind: slotPattern, fc: fc, pre: pre, post: post})
-		return c.arg(pre + likeEscape(s) + post), nil
+		// Prisma sends the text as it is: % and _ in it are LIKE
+		// wildcards there, so they are here.
+		return c.arg(pre + s + post), nil
 	}
 	like := " LIKE "
 	if fc.Insensitive {
@@ -314,7 +310,12 @@ func (c *compiler) fieldCond(m *Model, a string, fc *FieldCond, path string) (st
 		if err != nil {
 			return "", err
 		}
-		return cl + [...]string{OpLt: " < ", OpLte: " <= ", OpGt: " > ", OpGte: " >= "}[fc.Op] + p, nil
+		cmp := [...]string{OpLt: " < ", OpLte: " <= ", OpGt: " > ", OpGte: " >= "}[fc.Op]
+		if fc.Insensitive {
+			// Prisma: LOWER(col) > LOWER($1).
+			return "lower(" + cl + ")" + cmp + "lower(" + p + "::text)", nil
+		}
+		return cl + cmp + p, nil
 	case OpContains, OpStartsWith, OpEndsWith:
 		if f.Type != String || f.List {
 			return bad("%s applies to String fields only", fc.Op)
@@ -350,10 +351,12 @@ func (c *compiler) fieldCond(m *Model, a string, fc *FieldCond, path string) (st
 		}
 		switch fc.Op {
 		case OpHas:
-			if isNil(fc.Value) {
-				return bad("has does not accept null")
-			}
 			// Prisma's list @> ARRAY[v]: NULL for a NULL list.
+			if isNil(fc.Value) {
+				// list @> ARRAY[NULL]: never true (an array holding NULL
+				// contains nothing), NULL for a NULL list.
+				return "(" + cl + " IS NULL AND NULL)", nil
+			}
 			v, err := coerceList(f, []any{fc.Value})
 			if err != nil {
 				return "", valueErr(m, path, err)
@@ -539,9 +542,8 @@ func (c *compiler) orderExpr(m *Model, a string, o Order, path string) (string, 
 		if f == nil {
 			return "", validationErr(m, path, "unknown field %q", o.Field)
 		}
-		if f.Type == JSON {
-			return "", validationErr(m, path, "cannot order by Json field %s", f.Name)
-		}
+		// A Json field orders by jsonb's own order, as Prisma's
+		// ORDER BY on the column.
 		return col(a, f), nil
 	}
 	r := m.relations[o.Relation]
@@ -721,7 +723,7 @@ func checkPaging(m *Model, a *FindArgs, path string) error {
 		return validationErr(m, joinPath(path, "take"), "negative take is not supported here")
 	}
 	if a.Skip < 0 {
-		return validationErr(m, joinPath(path, "skip"), "skip must not be negative")
+		return negativeSkip(m, a.Skip)
 	}
 	return nil
 }

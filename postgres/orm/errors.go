@@ -22,6 +22,8 @@ const (
 	CodeRequiredRelation    = "P2014" // the change would violate a required relation
 	CodeNotConnected        = "P2017" // the records of a nested write are not connected
 	CodeInputError          = "P2019" // input error (a groupBy ordered by a field not in by)
+	CodeRawQueryFailed      = "P2010" // a raw query failed in the database (SQLState says how)
+	CodeDatabaseError       = "P2039" // a database error Prisma names by its SQLSTATE (e.g. 22025)
 	CodeInvalidValue        = "P2007" // data validation error from the database
 	CodeValueTooLong        = "P2000" // the value is too long for the column's type
 	CodeValueOutOfRange     = "P2020" // the value is out of range for the column's type
@@ -63,6 +65,10 @@ var (
 	ErrValidation = errors.New("orm: invalid query")
 	// ErrTransactionTimeout: the interactive transaction ran past TxOpts.Timeout.
 	ErrTransactionTimeout = errors.New("orm: transaction timed out")
+	// ErrEngine: the query was refused where Prisma's query engine
+	// refuses it with a PrismaClientUnknownRequestError, which has no
+	// code (a negative skip). Matched by an *Error with an empty Code.
+	ErrEngine = errors.New("orm: the query engine refused the query")
 	// ErrLockNotAvailable: CodeLockNotAvailable (a NOWAIT lock failed; the
 	// transaction is aborted, retry it later).
 	ErrLockNotAvailable = errors.New("orm: row is locked by another transaction")
@@ -87,11 +93,13 @@ type Error struct {
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("orm: ")
-	b.WriteString(e.Code)
-	if e.SQLState != "" {
-		b.WriteString(" (SQLSTATE " + e.SQLState + ")")
+	if e.Code != "" {
+		b.WriteString(e.Code)
+		if e.SQLState != "" {
+			b.WriteString(" (SQLSTATE " + e.SQLState + ")")
+		}
+		b.WriteString(": ")
 	}
-	b.WriteString(": ")
 	b.WriteString(e.Message)
 	if e.Model != "" {
 		b.WriteString(" on " + e.Model)
@@ -112,11 +120,11 @@ func (e *Error) Is(target error) bool {
 	case ErrNotFound:
 		return e.Code == CodeNotFound || e.Code == CodeNotConnected
 	case ErrUniqueViolation:
-		return e.Code == CodeUniqueViolation
+		return e.Code == CodeUniqueViolation || e.raw(pgerrcode.UniqueViolation)
 	case ErrForeignKeyViolation:
-		return e.Code == CodeForeignKeyViolation
+		return e.Code == CodeForeignKeyViolation || e.raw(pgerrcode.ForeignKeyViolation)
 	case ErrTransactionConflict:
-		return e.Code == CodeTransactionConflict
+		return e.Code == CodeTransactionConflict || e.raw(pgerrcode.SerializationFailure) || e.raw(pgerrcode.DeadlockDetected)
 	case ErrPoolTimeout:
 		return e.Code == CodePoolTimeout
 	case ErrConnectionClosed:
@@ -125,8 +133,17 @@ func (e *Error) Is(target error) bool {
 		return e.Code == CodeLockNotAvailable
 	case ErrValidation:
 		return e.Code == CodeInputError
+	case ErrEngine:
+		return e.Code == ""
 	}
 	return false
+}
+
+// raw reports whether e is a failed raw query (P2010) of that SQLSTATE: a
+// raw unique violation still matches ErrUniqueViolation, and a raw
+// statement's serialization failure still retries its transaction.
+func (e *Error) raw(sqlState string) bool {
+	return e.Code == CodeRawQueryFailed && e.SQLState == sqlState
 }
 
 // Issue is one problem found while validating a query.
@@ -268,6 +285,11 @@ func classify(m *Model, err error) error {
 		e.Message = "Invalid input value: " + pg.Message
 	case pgerrcode.InvalidDatetimeFormat, pgerrcode.DatetimeFieldOverflow:
 		e.Code = CodeInvalidValue
+	case pgerrcode.InvalidEscapeSequence:
+		// A LIKE pattern ending in a backslash (contains, startsWith,
+		// endsWith send the text unescaped, as Prisma does).
+		e.Code = CodeDatabaseError
+		e.Message = "Database error. Code: `" + pg.Code + "`. Message: `" + pg.Message + "`"
 	default:
 		if pgerrcode.IsConnectionException(pg.Code) {
 			e.Code = CodeConnectionClosed
@@ -483,4 +505,43 @@ func poolTimeoutErr(err error) error {
 		return &Error{Code: CodePoolTimeout, Message: "timed out fetching a new connection from the connection pool", Err: err}
 	}
 	return err
+}
+
+// negativeSkip is Prisma's answer to a negative skip on any read: its
+// query engine's assertion, a PrismaClientUnknownRequestError (no code).
+func negativeSkip(m *Model, skip int) error {
+	return &Error{Model: m.Name, Err: ErrEngine,
+		Message: fmt.Sprintf("Invalid value for skip argument: Value can only be positive, found: %d", skip)}
+}
+
+// negativeLimit is Prisma's P2019 for a negative limit of updateMany,
+// updateManyAndReturn or deleteMany.
+func negativeLimit(m *Model, limit int) error {
+	return &Error{Code: CodeInputError, Model: m.Name,
+		Message: fmt.Sprintf("Input error. Provided limit (%d) must be a positive integer.", limit)}
+}
+
+// cursorOrderErr is Prisma's P2019 for an aggregate or count with a cursor
+// whose orderBy is not unique.
+func cursorOrderErr(m *Model) error {
+	return &Error{Code: CodeInputError, Model: m.Name,
+		Message: "Input error. Unable to process combination of query arguments for aggregation query. " +
+			"Please note that it is not possible at the moment to have a null-cursor, or a cursor and orderBy combination that not stable (unique)."}
+}
+
+// rawQueryErr is Prisma's answer to a raw query the database refuses: P2010
+// with the SQLSTATE and the database's message ("Raw query failed. Code:
+// `23505`. Message: `duplicate key value ...`"). A lost connection stays
+// P1017.
+func rawQueryErr(err error) error {
+	var pg *pgconn.PgError
+	if err == nil || !errors.As(err, &pg) || pgerrcode.IsConnectionException(pg.Code) {
+		return classify(nil, err)
+	}
+	switch pg.Code {
+	case pgerrcode.AdminShutdown, pgerrcode.CrashShutdown, pgerrcode.CannotConnectNow:
+		return classify(nil, err)
+	}
+	return &Error{Code: CodeRawQueryFailed, SQLState: pg.Code, Constraint: pg.ConstraintName, Err: err,
+		Message: "Raw query failed. Code: `" + pg.Code + "`. Message: `" + pg.Message + "`"}
 }

@@ -182,7 +182,8 @@ func TestFilters(t *testing.T) {
 		{"notIn", UserModel, orm.Where{orm.NotIn("id", []int{alice.ID})}, []int{bob.ID, carol.ID}},
 		{"insensitive contains", UserModel, orm.Where{orm.Fold(orm.Contains("name", "LIC"))}, []int{alice.ID}},
 		{"startsWith", UserModel, orm.Where{orm.StartsWith("email", "b")}, []int{bob.ID}},
-		{"endsWith with wildcard escaped", UserModel, orm.Where{orm.EndsWith("email", "%.com")}, nil},
+		// % and _ are LIKE wildcards, as in Prisma (TestPrismaParity's contains_wildcards).
+		{"endsWith with wildcards", UserModel, orm.Where{orm.EndsWith("email", "%.com")}, []int{bob.ID, carol.ID, alice.ID}},
 		{"enum", UserModel, orm.Where{orm.Eq("role", "ADMIN")}, []int{alice.ID}},
 		{"some", UserModel, orm.Where{orm.SomeOf("posts", orm.Gte("views", 5))}, []int{bob.ID, alice.ID}},
 		{"every", UserModel, orm.Where{orm.EveryOf("posts", orm.Eq("published", true))}, []int{bob.ID, carol.ID}},

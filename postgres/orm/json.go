@@ -2,10 +2,14 @@ package orm
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // maxJSONDepth bounds the nesting of JSON queries.
@@ -264,6 +268,72 @@ func jsonFilterFromJSON(m *Model, f *Field, o map[string]any, path string) ([]Co
 	return out, nil
 }
 
+// typedValue reads a typed value of Prisma's JSON protocol: {"$type":
+// "BigInt" | "Decimal" | "DateTime" | "Bytes" | "Json", "value": ...}, as
+// the engine receives a BigInt, Decimal, Date, Buffer or Json input; in a
+// list, each element. ok is false for any other value.
+func typedValue(m *Model, v any, path string) (any, bool, error) {
+	if list, isList := v.([]any); isList {
+		out := make([]any, len(list))
+		typed := false
+		for i, e := range list {
+			tv, ok, err := typedValue(m, e, path)
+			if err != nil {
+				return nil, false, err
+			}
+			typed = typed || ok
+			out[i] = e
+			if ok {
+				out[i] = tv
+			}
+		}
+		return out, typed, nil
+	}
+	o, isObj := v.(map[string]any)
+	if !isObj || len(o) != 2 {
+		return nil, false, nil
+	}
+	t, _ := o["$type"].(string)
+	s, isStr := o["value"].(string)
+	if t == "" || !isStr {
+		return nil, false, nil
+	}
+	bad := func(err error) (any, bool, error) {
+		return nil, false, validationErr(m, path, "invalid %s value %q: %v", t, s, err)
+	}
+	switch t {
+	case "BigInt":
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return bad(err)
+		}
+		return n, true, nil
+	case "Decimal":
+		if _, err := strconv.ParseFloat(s, 64); err != nil {
+			return bad(err)
+		}
+		return s, true, nil
+	case "DateTime":
+		ts, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return bad(err)
+		}
+		return ts, true, nil
+	case "Bytes":
+		b, err := base64.StdEncoding.DecodeString(s)
+		if err != nil {
+			return bad(err)
+		}
+		return b, true, nil
+	case "Json":
+		if !json.Valid([]byte(s)) {
+			return bad(errors.New("not JSON"))
+		}
+		return json.RawMessage(s), true, nil
+	}
+	return nil, false, nil
+}
+
 // opAllowed reports whether Prisma's filter type for f has operator op.
 func opAllowed(f *Field, op Op) bool {
 	if f.List {
@@ -291,6 +361,11 @@ func opAllowed(f *Field, op Op) bool {
 }
 
 func fieldFromJSON(m *Model, f *Field, v any, path string, depth int) ([]Cond, error) {
+	if tv, ok, err := typedValue(m, v, path); err != nil {
+		return nil, err
+	} else if ok {
+		v = map[string]any{"equals": tv}
+	}
 	o, isObj := v.(map[string]any)
 	if f.Type == JSON && !f.List {
 		if !isObj {
@@ -314,6 +389,11 @@ func fieldFromJSON(m *Model, f *Field, v any, path string, depth int) ([]Cond, e
 			return nil, validationErr(m, joinPath(path, "mode"), `mode is "default" or "insensitive"`)
 		}
 	}
+	if f.List && len(o) > 1 {
+		// Prisma's list filters take exactly one operator.
+		return nil, validationErr(m, path, "Argument `%s` needs exactly one argument, but you provided %s. Please choose one.",
+			f.Name, strings.Join(sortedKeys(o), " and "))
+	}
 	var out []Cond
 	for _, k := range sortedKeys(o) {
 		if k == "mode" {
@@ -332,6 +412,11 @@ func fieldFromJSON(m *Model, f *Field, v any, path string, depth int) ([]Cond, e
 			return nil, validationErr(m, p, "operator %q does not apply to %s field %s", k, kind, f.Name)
 		}
 		val := o[k]
+		if tv, ok, err := typedValue(m, val, p); err != nil {
+			return nil, err
+		} else if ok {
+			val = tv
+		}
 		if op == OpNot {
 			if inner, ok := val.(map[string]any); ok {
 				if depth > maxJSONDepth {
@@ -340,6 +425,31 @@ func fieldFromJSON(m *Model, f *Field, v any, path string, depth int) ([]Cond, e
 				if insensitive {
 					if _, has := inner["mode"]; !has {
 						inner["mode"] = "insensitive"
+					}
+				}
+				if nv, has := inner["not"]; has {
+					// Prisma does not negate a not inside a not:
+					// {not: {not: 3}} is col <> 3, as {not: 3}.
+					if _, obj := nv.(map[string]any); !obj {
+						rest := make(map[string]any, len(inner))
+						for ik, iv := range inner {
+							if ik != "not" {
+								rest[ik] = iv
+							}
+						}
+						plain := map[string]any{"not": nv}
+						if mode, has := inner["mode"]; has {
+							plain["mode"] = mode
+						}
+						conds, err := fieldFromJSON(m, f, plain, p, depth+1)
+						if err != nil {
+							return nil, err
+						}
+						out = append(out, conds...)
+						if len(rest) == 0 || len(rest) == 1 && rest["mode"] != nil {
+							continue
+						}
+						inner = rest
 					}
 				}
 				conds, err := fieldFromJSON(m, f, inner, p, depth+1)
@@ -359,6 +469,9 @@ func relFromJSON(m *Model, r *Relation, v any, path string, depth int) ([]Cond, 
 	if v == nil {
 		if r.ToMany() {
 			return nil, validationErr(m, path, "a to-many relation filter cannot be null")
+		}
+		if r.required() {
+			return nil, validationErr(m, path, "the required relation %s cannot be null", r.Name)
 		}
 		return []Cond{&RelCond{Relation: r.Name, Op: Is}}, nil
 	}
@@ -388,6 +501,10 @@ func relFromJSON(m *Model, r *Relation, v any, path string, depth int) ([]Cond, 
 			return nil, validationErr(m, p, "unknown relation filter %q", k)
 		}
 		if o[k] == nil && (op == Is || op == IsNot) {
+			if r.required() {
+				// Prisma's filter of a required relation has no null.
+				return nil, validationErr(m, p, "the required relation %s cannot be null", r.Name)
+			}
 			out = append(out, &RelCond{Relation: r.Name, Op: op})
 			continue
 		}
@@ -427,6 +544,10 @@ func orderFromJSON(m *Model, v any, path string) ([]Order, error) {
 		if !ok {
 			return nil, validationErr(m, p, "expects an object")
 		}
+		if len(o) > 1 {
+			// Prisma: each orderBy object names one field; several are a list.
+			return nil, validationErr(m, p, "orderBy objects take one field each (%s): give a list", strings.Join(sortedKeys(o), ", "))
+		}
 		for _, k := range sortedKeys(o) {
 			kp := joinPath(p, k)
 			val := o[k]
@@ -448,6 +569,9 @@ func orderFromJSON(m *Model, v any, path string) ([]Order, error) {
 					if err != nil {
 						return nil, err
 					}
+					if err := nullsAllowed(r.target, rk, ord, joinPath(kp, rk)); err != nil {
+						return nil, err
+					}
 					ord.Relation, ord.Field = k, rk
 					out = append(out, ord)
 				}
@@ -460,11 +584,23 @@ func orderFromJSON(m *Model, v any, path string) ([]Order, error) {
 			if err != nil {
 				return nil, err
 			}
+			if err := nullsAllowed(m, k, ord, kp); err != nil {
+				return nil, err
+			}
 			ord.Field = k
 			out = append(out, ord)
 		}
 	}
 	return out, nil
+}
+
+// nullsAllowed refuses nulls first/last on a field that cannot be null,
+// as Prisma's orderBy input takes {sort, nulls} for optional fields only.
+func nullsAllowed(m *Model, field string, o Order, path string) error {
+	if f := m.fields[field]; o.Nulls != NullsDefault && f != nil && !f.Nullable {
+		return validationErr(m, path, "Argument `%s`: Invalid value provided. Expected SortOrder, provided Object.", field)
+	}
+	return nil
 }
 
 // sortFromJSON reads the direction of one ordering: "asc", "desc" or
@@ -497,14 +633,24 @@ func sortFromJSON(m *Model, val any, kp string) (Order, error) {
 	return ord, nil
 }
 
+// intFromJSON reads skip or take: an integer, a fraction cut to its
+// integer part as Prisma reads take: 1.5 (1), negative or not (a negative
+// skip is refused when the query runs, as Prisma's engine refuses it).
 func intFromJSON(m *Model, v any, path string) (int, error) {
 	n, ok := v.(json.Number)
 	if !ok {
 		return 0, validationErr(m, path, "expects an integer")
 	}
 	i, err := strconv.Atoi(string(n))
-	if err != nil || i < 0 || i > 1<<31 {
-		return 0, validationErr(m, path, "expects a non-negative integer")
+	if err != nil {
+		f, ferr := n.Float64()
+		if ferr != nil || math.Abs(f) > 1<<31 {
+			return 0, validationErr(m, path, "expects an integer")
+		}
+		i = int(f)
+	}
+	if i < -(1<<31) || i > 1<<31 {
+		return 0, validationErr(m, path, "expects an integer")
 	}
 	return i, nil
 }
@@ -626,12 +772,7 @@ func findArgsFromJSON(m *Model, v any, path string, depth int) (*FindArgs, error
 		case "skip":
 			fa.Skip, err = intFromJSON(m, val, p)
 		case "take":
-			if n, ok := val.(json.Number); ok && strings.HasPrefix(string(n), "-") {
-				fa.Take, err = intFromJSON(m, json.Number(string(n)[1:]), p)
-				fa.Take = -fa.Take
-			} else {
-				fa.Take, err = intFromJSON(m, val, p)
-			}
+			fa.Take, err = intFromJSON(m, val, p)
 			if err == nil && fa.Take == 0 {
 				// take: 0 is no rows in Prisma (Take 0 is no limit here):
 				// a condition that matches nothing.

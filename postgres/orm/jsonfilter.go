@@ -256,7 +256,7 @@ func (c *compiler) jsonCond(m *Model, a string, jc *JSONCond, path string) (stri
 		if jc.Insensitive {
 			like = " ILIKE "
 		}
-		return "(" + text + like + c.arg(pre+likeEscape(s)+post) + " AND " + typeIs("string") + ")", nil
+		return "(" + text + like + c.arg(pre+s+post) + " AND " + typeIs("string") + ")", nil
 	case JSONArrayContains, JSONArrayStartsWith, JSONArrayEndsWith:
 		if _, ok := jc.Value.(NullKind); ok || isNil(jc.Value) {
 			return bad("%s expects a JSON value", jc.Op)

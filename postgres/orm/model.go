@@ -176,6 +176,20 @@ type Relation struct {
 // Target returns the related model (after NewSchema).
 func (r *Relation) Target() *Model { return r.target }
 
+// required reports whether a to-one relation always has a row: its
+// foreign key is on this side and none of its fields is optional.
+func (r *Relation) required() bool {
+	if r.ToMany() || !r.owner || len(r.local) == 0 {
+		return false
+	}
+	for _, f := range r.local {
+		if f.Nullable {
+			return false
+		}
+	}
+	return true
+}
+
 // ToMany reports whether the relation loads a list.
 func (r *Relation) ToMany() bool { return r.Kind == OneToMany || r.Kind == ManyToMany }
 

@@ -102,7 +102,9 @@ func TestNullLogicMatchesPrisma(t *testing.T) {
 		{nlAuthor, `{"name": {"not": null}}`, author + `t0.name IS NOT NULL`},
 		{nlAuthor, `{"NOT": {"name": null}}`, author + `NOT (t0.name IS NULL)`},
 		{nlAuthor, `{"name": {"not": {"in": ["Bob", "Cy"]}}}`, author + `t0.name NOT IN ('Bob', 'Cy')`},
-		{nlAuthor, `{"name": {"not": {"not": "Bob"}}}`, author + `t0.name = 'Bob'`},
+		// Prisma does not negate a not inside a not (TestPrismaParity's
+		// not_not_string, recorded from Prisma 7.10).
+		{nlAuthor, `{"name": {"not": {"not": "Bob"}}}`, author + `t0.name <> 'Bob'`},
 		{nlAuthor, `{"name": {"not": {"contains": "o", "mode": "insensitive"}}}`, author + `t0.name NOT ILIKE '%o%'`},
 		{nlAuthor, `{"name": {"notIn": ["Bob"]}}`, author + `t0.name NOT IN ('Bob')`},
 		{nlAuthor, `{"name": {"notIn": []}}`, author + `TRUE`},

@@ -62,7 +62,7 @@ func TestParseWhereRejectsUnsupportedOperators(t *testing.T) {
 		`{"meta": {"equals": {"plan": {"tier": "pro"}}}}`,
 		`{"meta": {"not": [1, 2]}}`,
 		`{"name": {"contains": "x", "mode": "insensitive", "not": {"startsWith": "y"}}}`,
-		`{"tags": {"has": "a", "hasEvery": ["a"], "hasSome": ["b"], "isEmpty": false, "equals": ["a"]}}`,
+		`{"tags": {"has": "a"}}`, `{"tags": {"hasEvery": ["a"]}}`, `{"tags": {"hasSome": ["b"]}}`, `{"tags": {"isEmpty": false}}`, `{"tags": {"equals": ["a"]}}`,
 		`{"kind": {"in": ["A"], "not": "B"}, "ok": {"not": true}, "id": {"gte": 1, "notIn": [2]}}`,
 		`{"name": {}}`,
 		`{"meta": {"path": ["plan", "tier"], "equals": "pro"}}`,

@@ -407,7 +407,7 @@ var parityOps = map[string]parityOp{
 		return orm.Count(ctx, db, pBookModel, &orm.CountArgs{Take: -2})
 	},
 	"write_delete_returns_include": func(ctx context.Context, db orm.DB) (any, error) {
-		return orm.Delete[pAuthor](ctx, db, pAuthorModel, &orm.DeleteArgs{Where: id(2), Include: []orm.Include{orm.Inc("books")}})
+		return orm.Delete[pAuthor](ctx, db, pAuthorModel, &orm.DeleteArgs{Where: id(2), Include: []orm.Include{orm.Inc("books")}, Count: allCounts})
 	},
 	"write_update_inc_null": func(ctx context.Context, db orm.DB) (any, error) {
 		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(2), Data: orm.Data{"rank": orm.Increment(1)}, Select: sel("rank")})
@@ -426,3 +426,347 @@ func setTags(ctx context.Context, db orm.DB, n *orm.Nested) (any, error) {
 	return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"tags": n},
 		Select: sel(), Include: []orm.Include{{Relation: "tags", Args: &orm.FindArgs{Select: sel("id"), OrderBy: []orm.Order{orm.Asc("id")}}}}})
 }
+
+// allCounts is Prisma's _count: true on an Author.
+var allCounts = []orm.CountOf{{Relation: "books"}, {Relation: "tags"}}
+
+func aggResult(r *orm.AggregateResult, err error, countAll bool) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return aggJSON(r, countAll), nil
+}
+
+func updItem(ctx context.Context, db orm.DB, id int, data orm.Data, fields ...string) (any, error) {
+	var s []string
+	if len(fields) > 0 {
+		s = fields
+	}
+	return orm.Update[pItem](ctx, db, pItemModel, &orm.UpdateArgs{Where: orm.Where{orm.Eq("id", id)}, Data: data, Select: s})
+}
+
+func booksOf(fields ...string) []orm.Include {
+	return []orm.Include{{Relation: "books", Args: &orm.FindArgs{Select: fields, OrderBy: []orm.Order{orm.Asc("id")}}}}
+}
+
+// The Go forms of the cases added with _count in writes, cursors on
+// count and aggregate, paging errors per operation, scalar lists, typed
+// values, nested writes, batch transactions and raw queries.
+var _ = addParityOps(map[string]parityOp{
+	"write_create_include_count": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pAuthor](ctx, db, pAuthorModel, &orm.CreateArgs{Data: orm.Data{"email": "c@x.io", "books": &orm.Nested{
+			Create: []orm.Data{{"title": "X", "pages": 1, "price": "1"}}}}, Count: allCounts})
+	},
+	"write_create_select_count": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pAuthor](ctx, db, pAuthorModel, &orm.CreateArgs{Data: orm.Data{"email": "c@x.io", "tags": &orm.Nested{
+			Connect: []orm.Where{id(1), id(2)}}}, Select: sel("id"), Count: allCounts})
+	},
+	"write_update_select_count_where": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"name": "A2"}, Select: sel("name"),
+			Count: []orm.CountOf{{Relation: "books", Where: orm.Where{orm.Gt("pages", 100)}}, {Relation: "tags"}}})
+	},
+	"write_update_include_count_books": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(3), Data: orm.Data{"rank": orm.Increment(1)},
+			Include: booksOf("id"), Count: []orm.CountOf{{Relation: "books"}}})
+	},
+	"write_upsert_update_count": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Upsert[pAuthor](ctx, db, pAuthorModel, &orm.UpsertArgs{Where: id(3), Create: orm.Data{"email": "q@x.io"},
+			Update: orm.Data{"name": "C"}, Select: sel("id"), Count: allCounts})
+	},
+	"write_upsert_create_count": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Upsert[pAuthor](ctx, db, pAuthorModel, &orm.UpsertArgs{Where: orm.Where{orm.Eq("email", "q@x.io")},
+			Create: orm.Data{"email": "q@x.io"}, Update: orm.Data{"name": "C"}, Count: []orm.CountOf{{Relation: "tags"}}})
+	},
+	"write_delete_select_count": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Delete[pTag](ctx, db, pTagModel, &orm.DeleteArgs{Where: id(2), Select: sel("name"), Count: []orm.CountOf{{Relation: "authors"}}})
+	},
+	"write_delete_include_count_where": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Delete[pAuthor](ctx, db, pAuthorModel, &orm.DeleteArgs{Where: id(2),
+			Count: []orm.CountOf{{Relation: "books", Where: orm.Where{orm.Gt("pages", 1)}}}})
+	},
+	"write_create_many_return_count": func(ctx context.Context, db orm.DB) (any, error) {
+		// CreateManyArgs has no Count: _count can only be named as a field.
+		return orm.CreateManyAndReturn[pAuthor](ctx, db, pAuthorModel, &orm.CreateManyArgs{Data: []orm.Data{{"email": "m@x.io"}}, Select: sel("id", "_count")})
+	},
+	"write_update_many_return_count": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.UpdateManyAndReturn[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"rank": 9}, Select: sel("id"), Count: allCounts})
+	},
+	"write_update_count_none": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(2), Data: orm.Data{"name": "B"}, Select: sel(), Count: []orm.CountOf{{Relation: "books"}}})
+	},
+
+	"count_cursor": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Count(ctx, db, pBookModel, &orm.CountArgs{Cursor: id(3), OrderBy: []orm.Order{orm.Asc("id")}})
+	},
+	"count_cursor_take": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Count(ctx, db, pBookModel, &orm.CountArgs{Cursor: id(3), Take: 2, OrderBy: []orm.Order{orm.Asc("id")}})
+	},
+	"count_cursor_take_negative": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Count(ctx, db, pBookModel, &orm.CountArgs{Cursor: id(4), Take: -3, OrderBy: []orm.Order{orm.Asc("id")}})
+	},
+	"count_cursor_skip": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Count(ctx, db, pBookModel, &orm.CountArgs{Cursor: id(4), Skip: 1, OrderBy: []orm.Order{orm.Asc("id")}})
+	},
+	"count_cursor_missing": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Count(ctx, db, pBookModel, &orm.CountArgs{Cursor: id(99), OrderBy: []orm.Order{orm.Asc("id")}})
+	},
+	"count_cursor_no_order": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Count(ctx, db, pBookModel, &orm.CountArgs{Cursor: id(5)})
+	},
+	"count_cursor_where": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Count(ctx, db, pBookModel, &orm.CountArgs{Cursor: id(3), Where: orm.Where{orm.Eq("genre", "sf")}, OrderBy: []orm.Order{orm.Asc("id")}})
+	},
+	"count_cursor_order_price": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Count(ctx, db, pBookModel, &orm.CountArgs{Cursor: id(5), OrderBy: []orm.Order{orm.Desc("price"), orm.Asc("id")}})
+	},
+	"count_cursor_select": func(ctx context.Context, db orm.DB) (any, error) {
+		r, err := orm.Aggregate(ctx, db, pBookModel, &orm.AggregateArgs{Cursor: id(3), OrderBy: []orm.Order{orm.Asc("id")}, Count: true, CountFields: sel("genre")})
+		if err != nil {
+			return nil, err
+		}
+		return aggJSON(r, true)["_count"], nil
+	},
+	"agg_cursor": func(ctx context.Context, db orm.DB) (any, error) {
+		r, err := orm.Aggregate(ctx, db, pBookModel, &orm.AggregateArgs{Cursor: id(3), OrderBy: []orm.Order{orm.Asc("id")}, Sum: sel("pages"), Count: true})
+		return aggResult(r, err, true)
+	},
+	"agg_cursor_take_negative": func(ctx context.Context, db orm.DB) (any, error) {
+		r, err := orm.Aggregate(ctx, db, pBookModel, &orm.AggregateArgs{Cursor: id(3), Take: -2, OrderBy: []orm.Order{orm.Asc("id")}, Sum: sel("pages")})
+		return aggResult(r, err, false)
+	},
+	"agg_cursor_price": func(ctx context.Context, db orm.DB) (any, error) {
+		r, err := orm.Aggregate(ctx, db, pBookModel, &orm.AggregateArgs{Cursor: id(1), OrderBy: []orm.Order{orm.Asc("price")},
+			Min: sel("price"), Max: sel("price"), Count: true})
+		return aggResult(r, err, true)
+	},
+	"agg_cursor_missing": func(ctx context.Context, db orm.DB) (any, error) {
+		r, err := orm.Aggregate(ctx, db, pBookModel, &orm.AggregateArgs{Cursor: id(99), OrderBy: []orm.Order{orm.Asc("id")}, Count: true})
+		return aggResult(r, err, true)
+	},
+	"err_count_skip_negative": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Count(ctx, db, pBookModel, &orm.CountArgs{Skip: -1})
+	},
+	"err_agg_skip_negative": func(ctx context.Context, db orm.DB) (any, error) {
+		r, err := orm.Aggregate(ctx, db, pBookModel, &orm.AggregateArgs{Skip: -1, Count: true})
+		return aggResult(r, err, true)
+	},
+	"err_group_skip_negative": func(ctx context.Context, db orm.DB) (any, error) {
+		gs, err := orm.GroupBy(ctx, db, pBookModel, &orm.GroupByArgs{By: sel("genre"), OrderBy: []orm.GroupOrder{{Field: "genre"}}, Skip: -1})
+		return groupsJSON(gs, false), err
+	},
+	"err_group_take_negative": func(ctx context.Context, db orm.DB) (any, error) {
+		gs, err := orm.GroupBy(ctx, db, pBookModel, &orm.GroupByArgs{By: sel("genre"), OrderBy: []orm.GroupOrder{{Field: "genre"}}, Take: -1})
+		return groupsJSON(gs, false), err
+	},
+	"err_update_many_limit_negative": func(ctx context.Context, db orm.DB) (any, error) {
+		return countResult(orm.UpdateMany(ctx, db, pBookModel, &orm.UpdateArgs{Data: orm.Data{"pages": 1}, Limit: -1}))
+	},
+	"err_delete_many_limit_negative": func(ctx context.Context, db orm.DB) (any, error) {
+		return countResult(orm.DeleteMany(ctx, db, pBookModel, &orm.DeleteArgs{Limit: -1}))
+	},
+
+	"write_list_push": func(ctx context.Context, db orm.DB) (any, error) {
+		return updItem(ctx, db, 1, orm.Data{"labels": orm.Push("z"), "nums": orm.Push([]int{7, 8})})
+	},
+	"write_list_push_null": func(ctx context.Context, db orm.DB) (any, error) {
+		return updItem(ctx, db, 3, orm.Data{"labels": orm.Push("z")})
+	},
+	"write_list_set": func(ctx context.Context, db orm.DB) (any, error) {
+		return updItem(ctx, db, 1, orm.Data{"labels": orm.Set([]string{"q"}), "nums": []int{}})
+	},
+	"write_list_create": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pItem](ctx, db, pItemModel, &orm.CreateArgs{Data: orm.Data{"labels": []string{"x", "y"}}})
+	},
+	"write_json_jsonnull": func(ctx context.Context, db orm.DB) (any, error) {
+		return updItem(ctx, db, 1, orm.Data{"data": orm.JsonNull}, "data")
+	},
+	"write_json_dbnull": func(ctx context.Context, db orm.DB) (any, error) {
+		return updItem(ctx, db, 1, orm.Data{"data": orm.DbNull}, "data")
+	},
+	"write_types_update": func(ctx context.Context, db orm.DB) (any, error) {
+		born := time.Date(2024, 2, 29, 12, 0, 0, 5e8, time.UTC)
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(2), Data: orm.Data{"big": int64(-1), "score": "0.005",
+			"born": born, "blob": []byte{}}, Select: sel("big", "score", "born", "blob")})
+	},
+	"write_bigint_increment": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"big": orm.Increment(int64(2))}, Select: sel("big")})
+	},
+	"write_float_divide": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"ratio": orm.Divide(4)}, Select: sel("ratio")})
+	},
+	"write_decimal_round": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"score": "1.005"}, Select: sel("score")})
+	},
+
+	"write_nested_update_many_books": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"books": &orm.Nested{
+			UpdateMany: []orm.NestedUpdate{{Where: orm.Where{orm.Gt("pages", 0)}, Data: orm.Data{"genre": "x"}}}}},
+			Select: sel(), Include: booksOf("id", "genre")})
+	},
+	"write_nested_delete_many_books": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(3), Data: orm.Data{"books": &orm.Nested{
+			DeleteMany: []orm.Where{{orm.Eq("genre", "sf")}}}}, Select: sel(), Include: booksOf("id")})
+	},
+	"write_nested_delete_many_all": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(3), Data: orm.Data{"books": &orm.Nested{
+			DeleteMany: []orm.Where{{}}}}, Select: sel(), Include: booksOf("id")})
+	},
+	"write_nested_upsert_update": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"books": &orm.Nested{
+			Upsert: []orm.NestedUpsert{{Where: id(1), Create: orm.Data{"title": "N", "pages": 1, "price": "1"}, Update: orm.Data{"pages": 7}}}}},
+			Select: sel(), Include: booksOf("id", "pages")})
+	},
+	"write_nested_upsert_create": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(2), Data: orm.Data{"books": &orm.Nested{
+			Upsert: []orm.NestedUpsert{{Where: id(99), Create: orm.Data{"title": "N", "pages": 1, "price": "1"}, Update: orm.Data{"pages": 7}}}}},
+			Select: sel(), Include: booksOf("title")})
+	},
+	"write_nested_create_owner": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pBook](ctx, db, pBookModel, &orm.CreateArgs{Data: orm.Data{"title": "O", "pages": 1, "price": "1",
+			"author": &orm.Nested{Create: []orm.Data{{"email": "o@x.io"}}}},
+			Include: []orm.Include{{Relation: "author", Args: &orm.FindArgs{Select: sel("email")}}}})
+	},
+	"write_nested_connect_or_create_owner": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pBook](ctx, db, pBookModel, &orm.CreateArgs{Data: orm.Data{"title": "O", "pages": 1, "price": "1",
+			"author": &orm.Nested{ConnectOrCreate: []orm.ConnectOrCreate{{Where: orm.Where{orm.Eq("email", "cy@x.io")}, Create: orm.Data{"email": "cy@x.io"}}}}},
+			Select: sel("authorId")})
+	},
+	"write_nested_update_owner": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pBook](ctx, db, pBookModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"author": &orm.Nested{
+			Update: []orm.NestedUpdate{{Data: orm.Data{"name": "Z"}}}}},
+			Select: sel(), Include: []orm.Include{{Relation: "author", Args: &orm.FindArgs{Select: sel("id", "name")}}}})
+	},
+	"write_nested_m2m_create": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pTag](ctx, db, pTagModel, &orm.CreateArgs{Data: orm.Data{"name": "pink", "authors": &orm.Nested{
+			Connect: []orm.Where{id(2)}, Create: []orm.Data{{"email": "p@x.io"}}}},
+			Select: sel(), Include: []orm.Include{{Relation: "authors", Args: &orm.FindArgs{Select: sel("email"), OrderBy: []orm.Order{orm.Asc("email")}}}}})
+	},
+	"err_nested_create_many_unique": func(ctx context.Context, db orm.DB) (any, error) {
+		return updBooks(ctx, db, &orm.Nested{CreateMany: []orm.Data{{"title": "Alpha", "pages": 1, "price": "1"}}})
+	},
+	"err_connect_or_create_unique": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pBook](ctx, db, pBookModel, &orm.UpdateArgs{Where: id(2), Data: orm.Data{"author": &orm.Nested{
+			ConnectOrCreate: []orm.ConnectOrCreate{{Where: id(99), Create: orm.Data{"email": "ada@x.io"}}}}}})
+	},
+	"err_unique_create_many_return": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.CreateManyAndReturn[pTag](ctx, db, pTagModel, &orm.CreateManyArgs{Data: []orm.Data{{"name": "red"}}})
+	},
+	"err_upsert_where_not_unique": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Upsert[pAuthor](ctx, db, pAuthorModel, &orm.UpsertArgs{Where: orm.Where{orm.Eq("name", "Ada")}, Create: orm.Data{"email": "z@x.io"}, Update: orm.Data{}})
+	},
+	"err_delete_where_not_unique": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Delete[pAuthor](ctx, db, pAuthorModel, &orm.DeleteArgs{Where: orm.Where{orm.Eq("name", "Ada")}})
+	},
+	"err_update_where_not_unique": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: orm.Where{orm.Eq("rank", 3)}, Data: orm.Data{}})
+	},
+	"write_update_many_return_empty": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.UpdateManyAndReturn[pBook](ctx, db, pBookModel, &orm.UpdateArgs{Where: id(99), Data: orm.Data{"pages": 1}})
+	},
+	"write_update_many_return_include": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.UpdateManyAndReturn[pBook](ctx, db, pBookModel, &orm.UpdateArgs{Where: orm.Where{orm.Eq("authorId", 3)}, Data: orm.Data{"pages": orm.Increment(1)},
+			Include: []orm.Include{{Relation: "author", Args: &orm.FindArgs{Select: sel("name")}}}})
+	},
+	"write_update_many_return_limit": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.UpdateManyAndReturn[pBook](ctx, db, pBookModel, &orm.UpdateArgs{Where: orm.Where{orm.Eq("genre", "sf")}, Data: orm.Data{"pages": 1}, Limit: 1, Select: sel("pages")})
+	},
+	"write_create_many_return_defaults": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.CreateManyAndReturn[pAuthor](ctx, db, pAuthorModel, &orm.CreateManyArgs{Data: []orm.Data{{"email": "d1@x.io"}, {"email": "d2@x.io", "rank": 5}},
+			Select: sel("id", "email", "rank")})
+	},
+	"err_update_many_return_unique": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.UpdateManyAndReturn[pBook](ctx, db, pBookModel, &orm.UpdateArgs{Where: orm.Where{orm.Eq("authorId", 1)}, Data: orm.Data{"title": "Same"}})
+	},
+	"err_delete_nested_required": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Delete[pAuthor](ctx, db, pAuthorModel, &orm.DeleteArgs{Where: id(3)})
+	},
+	"err_update_fk_nested": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pBook](ctx, db, pBookModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"author": &orm.Nested{
+			Connect: []orm.Where{{orm.Eq("email", "none")}}}}})
+	},
+
+	"tx_batch_ok": func(ctx context.Context, db orm.DB) (any, error) {
+		return db.(*orm.Client).Batch(ctx, []orm.BatchOp{
+			orm.Step(func(ctx context.Context, db orm.DB) (*pTag, error) {
+				return orm.Create[pTag](ctx, db, pTagModel, &orm.CreateArgs{Data: orm.Data{"name": "pink"}})
+			}),
+			orm.Step(func(ctx context.Context, db orm.DB) (int64, error) { return orm.Count(ctx, db, pTagModel, nil) }),
+		}, nil)
+	},
+	"tx_batch_rollback": func(ctx context.Context, db orm.DB) (any, error) {
+		return db.(*orm.Client).Batch(ctx, []orm.BatchOp{
+			orm.Step(func(ctx context.Context, db orm.DB) (*pTag, error) {
+				return orm.Create[pTag](ctx, db, pTagModel, &orm.CreateArgs{Data: orm.Data{"name": "pink"}})
+			}),
+			orm.Step(func(ctx context.Context, db orm.DB) (*pTag, error) {
+				return orm.Create[pTag](ctx, db, pTagModel, &orm.CreateArgs{Data: orm.Data{"name": "red"}})
+			}),
+		}, nil)
+	},
+	"tx_batch_notfound_rollback": func(ctx context.Context, db orm.DB) (any, error) {
+		return db.(*orm.Client).Batch(ctx, []orm.BatchOp{
+			orm.Step(func(ctx context.Context, db orm.DB) (int64, error) {
+				return orm.DeleteMany(ctx, db, pBookModel, &orm.DeleteArgs{})
+			}),
+			orm.Step(func(ctx context.Context, db orm.DB) (*pAuthor, error) {
+				return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(99), Data: orm.Data{"name": "x"}})
+			}),
+		}, nil)
+	},
+	"tx_batch_notfound_rollback/after": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Count(ctx, db, pBookModel, nil)
+	},
+	"raw_query_types": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.QueryRaw[map[string]any](ctx, db, orm.SQL(`SELECT id, big, score, born, blob, meta, ratio, name FROM "Author" WHERE id IN (1, 2) ORDER BY id`))
+	},
+	"raw_query_params": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.QueryRaw[map[string]any](ctx, db, orm.SQL(`SELECT count(*) AS n, sum(pages) AS s, avg(price) AS a FROM "Book" WHERE pages > ?`, 90))
+	},
+	"raw_query_exprs": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.QueryRaw[map[string]any](ctx, db, orm.SQL(`SELECT 1 AS i, 2.5::float8 AS f, 'x'::text AS t, true AS b, NULL::int AS n, '{1,2}'::int[] AS arr, '2020-01-01'::date AS d, 3::bigint AS big, 1.50::numeric AS dec`))
+	},
+	"raw_execute": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.ExecRaw(ctx, db, orm.SQL(`UPDATE "Book" SET pages = pages + 1 WHERE "authorId" = ?`, 1))
+	},
+	"err_raw_unique": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.ExecRaw(ctx, db, orm.SQL(`INSERT INTO "Tag" (name) VALUES (?)`, "red"))
+	},
+	"err_raw_syntax": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.QueryRaw[map[string]any](ctx, db, orm.SQL(`SELEC 1`))
+	},
+})
+
+func addParityOps(ops map[string]parityOp) bool {
+	for k, v := range ops {
+		parityOps[k] = v
+	}
+	return true
+}
+
+var _ = addParityOps(map[string]parityOp{
+	"count_cursor_take_zero": func(ctx context.Context, db orm.DB) (any, error) {
+		// Take 0 is no limit in Go; Prisma's take: 0 counts nothing, so
+		// the Go form states an empty page with a condition matching none.
+		return orm.Count(ctx, db, pBookModel, &orm.CountArgs{Cursor: id(3), Where: orm.Where{orm.Or(nil)}, OrderBy: []orm.Order{orm.Asc("id")}})
+	},
+	"count_order_take": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Count(ctx, db, pBookModel, &orm.CountArgs{OrderBy: []orm.Order{orm.Desc("pages")}, Take: 2, Skip: 1})
+	},
+	"agg_cursor_order_compound": func(ctx context.Context, db orm.DB) (any, error) {
+		r, err := orm.Aggregate(ctx, db, pBookModel, &orm.AggregateArgs{Cursor: id(4), OrderBy: []orm.Order{orm.Asc("title"), orm.Asc("authorId")}, Count: true})
+		return aggResult(r, err, true)
+	},
+	"agg_cursor_order_unique_email": func(ctx context.Context, db orm.DB) (any, error) {
+		r, err := orm.Aggregate(ctx, db, pAuthorModel, &orm.AggregateArgs{Cursor: id(3), OrderBy: []orm.Order{orm.Asc("email")}, Count: true})
+		return aggResult(r, err, true)
+	},
+	"group_take_negative_order_count": func(ctx context.Context, db orm.DB) (any, error) {
+		gs, err := orm.GroupBy(ctx, db, pBookModel, &orm.GroupByArgs{By: sel("authorId"), Count: true,
+			OrderBy: []orm.GroupOrder{{Agg: orm.AggCount, Field: "id", Desc: true}, {Field: "authorId"}}, Take: -2})
+		return groupsJSON(gs, true), err
+	},
+	"group_take_negative_skip": func(ctx context.Context, db orm.DB) (any, error) {
+		gs, err := orm.GroupBy(ctx, db, pBookModel, &orm.GroupByArgs{By: sel("authorId"), OrderBy: []orm.GroupOrder{{Field: "authorId"}}, Take: -1, Skip: 1})
+		return groupsJSON(gs, false), err
+	},
+})

@@ -166,7 +166,7 @@ func QueryRaw[T any](ctx context.Context, db DB, q Sql) ([]T, error) {
 		rows, err := qr.Query(ctx, text, args...)
 		if err != nil {
 			h.emit(ctx, qr, nil, ActionQueryRaw, text, len(args), start, 0, err)
-			return classify(nil, err)
+			return rawQueryErr(err)
 		}
 		switch {
 		case t.Kind() == reflect.Struct && t != reflect.TypeFor[time.Time]():
@@ -180,7 +180,7 @@ func QueryRaw[T any](ctx context.Context, db DB, q Sql) ([]T, error) {
 			out, err = pgx.CollectRows(rows, pgx.RowTo[T])
 		}
 		h.emit(ctx, qr, nil, ActionQueryRaw, text, len(args), start, int64(len(out)), err)
-		return classify(nil, err)
+		return rawQueryErr(err)
 	})
 	return out, err
 }
@@ -201,7 +201,7 @@ func ExecRaw(ctx context.Context, db DB, q Sql) (int64, error) {
 	var n int64
 	err = h.do(ctx, func(qr querier) error {
 		n, err = h.exec(ctx, qr, nil, ActionExecuteRaw, text, args)
-		return err
+		return rawQueryErr(err)
 	})
 	if err == nil {
 		noteWrite(ctx)

@@ -100,6 +100,9 @@ func (h *handle) updateManyAndReturn(ctx context.Context, m *Model, a *UpdateArg
 	if len(rels) > 0 {
 		return nil, validationErr(m, "data", "updateManyAndReturn does not take nested writes")
 	}
+	if len(a.Count) > 0 {
+		return nil, validationErr(m, "select._count", "Unknown field `_count`: updateManyAndReturn returns no relation counts")
+	}
 	if len(as) == 0 {
 		// Nothing to set: the matching rows, unchanged.
 		rows, err := h.findRows(ctx, m, ActionUpdateManyAndReturn, &FindArgs{Where: a.Where, Select: a.Select, Include: a.Include}, typ)

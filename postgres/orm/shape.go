@@ -74,7 +74,7 @@ type slotKind uint8
 const (
 	slotValue   slotKind = iota + 1 // coerce(f, cond value)
 	slotList                        // coerceList(f, cond value)
-	slotPattern                     // pre + likeEscape(cond value) + post
+	slotPattern                     // pre + cond value + post (no escaping, as Prisma)
 	slotTake                        // int64(Take)
 	slotSkip                        // int64(Skip)
 	slotKeys                        // the parent keys of a query-strategy level
@@ -231,7 +231,7 @@ func bind(slots []argSlot, nodes []shapeNode, keys any) ([]any, bool) {
 			if !ok || strings.IndexByte(str, 0) >= 0 {
 				return nil, false
 			}
-			v = s.pre + likeEscape(str) + s.post
+			v = s.pre + str + s.post
 		default:
 			return nil, false
 		}

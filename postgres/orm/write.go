@@ -398,8 +398,8 @@ func pkWhere(m *Model, rec record) Where {
 
 // readBack loads the row with the given primary key into a *typ with the
 // requested select/include.
-func (h *handle) readBack(ctx context.Context, m *Model, act Action, rec record, sel []string, inc []Include, typ reflect.Type) (any, error) {
-	rows, err := h.findRows(ctx, m, act, &FindArgs{Where: pkWhere(m, rec), Select: sel, Include: inc, Take: 1}, typ)
+func (h *handle) readBack(ctx context.Context, m *Model, act Action, rec record, sel []string, inc []Include, cnt []CountOf, typ reflect.Type) (any, error) {
+	rows, err := h.findRows(ctx, m, act, &FindArgs{Where: pkWhere(m, rec), Select: sel, Include: inc, Count: cnt, Take: 1}, typ)
 	if err != nil {
 		return nil, err
 	}
@@ -442,7 +442,7 @@ func (h *handle) create(ctx context.Context, m *Model, a *CreateArgs, typ reflec
 			return nil, err
 		}
 	}
-	if len(rels) == 0 && len(a.Include) == 0 {
+	if len(rels) == 0 && len(a.Include) == 0 && len(a.Count) == 0 {
 		c := h.compiler()
 		cols, vals := c.insertParts(m, as)
 		return h.returnRow(ctx, m, ActionCreate, &c, insertSQL(m, cols, vals), a.Select, typ, "insert returned no row")
@@ -454,7 +454,7 @@ func (h *handle) create(ctx context.Context, m *Model, a *CreateArgs, typ reflec
 		if err != nil {
 			return err
 		}
-		out, err = h.readBack(ctx, m, ActionCreate, rec, a.Select, a.Include, typ)
+		out, err = h.readBack(ctx, m, ActionCreate, rec, a.Select, a.Include, a.Count, typ)
 		return err
 	})
 	return out, err
@@ -498,7 +498,7 @@ func (h *handle) update(ctx context.Context, m *Model, a *UpdateArgs, typ reflec
 	if err != nil {
 		return nil, err
 	}
-	if len(rels) == 0 && len(a.Include) == 0 && len(as) > 0 {
+	if len(rels) == 0 && len(a.Include) == 0 && len(a.Count) == 0 && len(as) > 0 {
 		c := h.compiler()
 		sql, err := c.updateSQL(m, as, a.Where)
 		if err != nil {
@@ -513,7 +513,7 @@ func (h *handle) update(ctx context.Context, m *Model, a *UpdateArgs, typ reflec
 		if err != nil {
 			return err
 		}
-		out, err = h.readBack(ctx, m, ActionUpdate, rec, a.Select, a.Include, typ)
+		out, err = h.readBack(ctx, m, ActionUpdate, rec, a.Select, a.Include, a.Count, typ)
 		return err
 	})
 	return out, err
@@ -539,7 +539,7 @@ func (c *compiler) updateLimitSQL(m *Model, as []assign, w Where, limit int) (st
 // choice, there is no ordering).
 func (c *compiler) manyCond(m *Model, w Where, limit int) (string, error) {
 	if limit < 0 {
-		return "", validationErr(m, "limit", "limit must not be negative")
+		return "", negativeLimit(m, limit)
 	}
 	if limit == 0 {
 		return c.where(m, m.qtable, w, "where")
@@ -570,13 +570,14 @@ func (h *handle) updateMany(ctx context.Context, m *Model, a *UpdateArgs) (any, 
 		// Nothing to set: Prisma still answers with the rows matched
 		// (counted where the write would run, never on a replica).
 		if a.Limit < 0 {
-			return nil, validationErr(m, "limit", "limit must not be negative")
+			return nil, negativeLimit(m, a.Limit)
 		}
 		c := h.compiler()
-		sql, err := c.countSQL(m, a.Where, a.Limit, 0)
+		from, err := c.aggregateFrom(m, &FindArgs{Where: a.Where, Take: a.Limit}, "1")
 		if err != nil {
 			return nil, err
 		}
+		sql := "SELECT count(*) FROM " + from
 		var n int64
 		err = h.do(ctx, func(q querier) error {
 			return h.query(ctx, q, m, ActionCount, sql, c.args, func(rows pgx.Rows) error { return rows.Scan(&n) })
@@ -632,7 +633,7 @@ func (h *handle) upsert(ctx context.Context, m *Model, a *UpsertArgs, typ reflec
 		return nil, err
 	}
 	sql += " WHERE " + cond
-	if len(a.Include) == 0 {
+	if len(a.Include) == 0 && len(a.Count) == 0 {
 		return h.returnRow(ctx, m, ActionUpsert, &c, sql, a.Select, typ, "upsert matched a conflicting row outside its where")
 	}
 	var out any
@@ -641,7 +642,7 @@ func (h *handle) upsert(ctx context.Context, m *Model, a *UpsertArgs, typ reflec
 		if err != nil {
 			return err
 		}
-		out, err = h.readBack(ctx, m, ActionUpsert, rec, a.Select, a.Include, typ)
+		out, err = h.readBack(ctx, m, ActionUpsert, rec, a.Select, a.Include, a.Count, typ)
 		return err
 	})
 	return out, err
@@ -659,12 +660,12 @@ func (h *handle) upsertByLookup(ctx context.Context, m *Model, a *UpsertArgs, ty
 		_, err := h.findRecord(ctx, m, a.Where, "where")
 		switch {
 		case IsNotFound(err):
-			out, err = h.create(ctx, m, &CreateArgs{Data: a.Create, Select: a.Select, Include: a.Include}, typ)
+			out, err = h.create(ctx, m, &CreateArgs{Data: a.Create, Select: a.Select, Include: a.Include, Count: a.Count}, typ)
 		case err != nil:
 		case len(a.Update) == 0:
-			out, err = h.find(ctx, m, ActionFindUnique, &FindArgs{Where: a.Where, Select: a.Select, Include: a.Include}, typ)
+			out, err = h.find(ctx, m, ActionFindUnique, &FindArgs{Where: a.Where, Select: a.Select, Include: a.Include, Count: a.Count}, typ)
 		default:
-			out, err = h.update(ctx, m, &UpdateArgs{Where: a.Where, Data: a.Update, Select: a.Select, Include: a.Include}, typ)
+			out, err = h.update(ctx, m, &UpdateArgs{Where: a.Where, Data: a.Update, Select: a.Select, Include: a.Include, Count: a.Count}, typ)
 		}
 		return err
 	})
@@ -751,12 +752,12 @@ func (h *handle) delete(ctx context.Context, m *Model, a *DeleteArgs, typ reflec
 		return nil, err
 	}
 	sql := "DELETE FROM " + m.qtable + " WHERE " + cond
-	if len(a.Include) == 0 {
+	if len(a.Include) == 0 && len(a.Count) == 0 {
 		return h.returnRow(ctx, m, ActionDelete, &c, sql, a.Select, typ, "No record was found for a delete.")
 	}
 	var out any
 	err = h.atomic(ctx, func(h *handle) error {
-		rows, err := h.findRows(ctx, m, ActionDelete, &FindArgs{Where: a.Where, Select: a.Select, Include: a.Include, Take: 1}, typ)
+		rows, err := h.findRows(ctx, m, ActionDelete, &FindArgs{Where: a.Where, Select: a.Select, Include: a.Include, Count: a.Count, Take: 1}, typ)
 		if err != nil {
 			return err
 		}

@@ -46,22 +46,19 @@ func (a *FindArgs[M]) Orm() *orm.FindArgs {
 			out.Include[i] = inc.inc
 		}
 	}
-	if len(a.Count) > 0 {
-		out.Count = make([]orm.CountOf, len(a.Count))
-		for i, c := range a.Count {
-			out.Count[i] = c.c
-		}
-	}
+	out.Count = countsOf(a.Count)
 	return out
 }
 
 // Returning shapes the row returned by a write: scalar fields to load (or
-// to omit, or to keep although the client omits them) and relations to
-// include.
+// to omit, or to keep although the client omits them), relations to
+// include and _count of to-many relations (Create, Update, Upsert and
+// Delete; Prisma's createManyAndReturn and updateManyAndReturn refuse it).
 type Returning[M any] struct {
 	Select     []FieldRef[M]
 	Omit, Keep []FieldRef[M]
 	Include    []Include[M]
+	Count      []CountOf[M]
 }
 
 func (r *Returning[M]) orm() ([]string, orm.Omit, []orm.Include) {
@@ -76,6 +73,22 @@ func (r *Returning[M]) orm() ([]string, orm.Omit, []orm.Include) {
 		}
 	}
 	return names(r.Select), omitOf(r.Omit, r.Keep), incs
+}
+
+// counts converts Count for the runtime.
+func (r *Returning[M]) counts() []orm.CountOf {
+	return countsOf(r.Count)
+}
+
+func countsOf[M any](cs []CountOf[M]) []orm.CountOf {
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]orm.CountOf, len(cs))
+	for i, c := range cs {
+		out[i] = c.c
+	}
+	return out
 }
 
 // omitOf builds Prisma's omit object: true for omit, false for keep.
@@ -156,9 +169,12 @@ type DeleteArgs[M any] struct {
 	Returning[M]
 }
 
-// CountArgs are the arguments of Count.
+// CountArgs are the arguments of Count: OrderBy, Cursor, Skip and Take
+// count a page of the matching rows, as a find pages them.
 type CountArgs[M any] struct {
 	Where      []Cond[M]
+	OrderBy    []Order[M]
+	Cursor     Unique[M]
 	Skip, Take int
 }
 
@@ -166,8 +182,11 @@ type CountArgs[M any] struct {
 // CountFields non-null values; Sum, Avg, Min and Max name number (or, for
 // Min and Max, any comparable) fields.
 type AggregateArgs[M any] struct {
-	Where              []Cond[M]
-	OrderBy            []Order[M]
+	Where   []Cond[M]
+	OrderBy []Order[M]
+	// Cursor starts the rows aggregated at the selected row (OrderBy must
+	// be empty or unique, else P2019).
+	Cursor             Unique[M]
 	Skip, Take         int
 	Count              bool
 	CountFields        []FieldRef[M]

@@ -2,6 +2,7 @@ package typed
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/polystore/polystore/postgres/orm"
 )
@@ -85,7 +86,7 @@ func (d Delegate[M]) Create(ctx context.Context, args *CreateArgs[M]) (*M, error
 		return nil, d.nilArgs("Create")
 	}
 	sel, omit, inc := args.Returning.orm()
-	return d.od.Create(ctx, d.db, &orm.CreateArgs{Data: Data(args.Data), Select: sel, Omit: omit, Include: inc})
+	return d.od.Create(ctx, d.db, &orm.CreateArgs{Data: Data(args.Data), Select: sel, Omit: omit, Include: inc, Count: args.counts()})
 }
 
 // CreateMany inserts rows (COPY or multi-row INSERT) and returns how many.
@@ -102,6 +103,9 @@ func (d Delegate[M]) CreateManyAndReturn(ctx context.Context, args *CreateManyAn
 	if args == nil {
 		return nil, d.nilArgs("CreateManyAndReturn")
 	}
+	if len(args.Count) > 0 {
+		return nil, fmt.Errorf("%w: createManyAndReturn returns no _count (Prisma's select has no _count there)", orm.ErrValidation)
+	}
 	sel, omit, inc := args.Returning.orm()
 	return d.od.CreateManyAndReturn(ctx, d.db, &orm.CreateManyArgs{Rows: pairRows(args.Data), SkipDuplicates: args.SkipDuplicates,
 		Select: sel, Omit: omit, Include: inc})
@@ -115,7 +119,7 @@ func (d Delegate[M]) UpdateManyAndReturn(ctx context.Context, args *UpdateManyAn
 	}
 	sel, omit, inc := args.Returning.orm()
 	return d.od.UpdateManyAndReturn(ctx, d.db, &orm.UpdateArgs{Where: Where(args.Where), Data: Data(args.Data), Limit: args.Limit,
-		Select: sel, Omit: omit, Include: inc})
+		Select: sel, Omit: omit, Include: inc, Count: args.counts()})
 }
 
 // Update updates the selected row and returns it; a miss is P2025.
@@ -124,7 +128,8 @@ func (d Delegate[M]) Update(ctx context.Context, args *UpdateArgs[M]) (*M, error
 		return nil, d.nilArgs("Update")
 	}
 	sel, omit, inc := args.Returning.orm()
-	return d.od.Update(ctx, d.db, &orm.UpdateArgs{Where: args.Where.w, Data: Data(args.Data), Select: sel, Omit: omit, Include: inc})
+	return d.od.Update(ctx, d.db, &orm.UpdateArgs{Where: args.Where.w, Data: Data(args.Data), Select: sel, Omit: omit, Include: inc,
+		Count: args.counts()})
 }
 
 // UpdateMany updates the matching rows and returns how many.
@@ -142,7 +147,7 @@ func (d Delegate[M]) Upsert(ctx context.Context, args *UpsertArgs[M]) (*M, error
 	}
 	sel, omit, inc := args.Returning.orm()
 	return d.od.Upsert(ctx, d.db, &orm.UpsertArgs{Where: args.Where.w, Create: Data(args.Create),
-		Update: Data(args.Update), Select: sel, Omit: omit, Include: inc})
+		Update: Data(args.Update), Select: sel, Omit: omit, Include: inc, Count: args.counts()})
 }
 
 // Delete deletes the selected row and returns it; a miss is P2025.
@@ -151,7 +156,7 @@ func (d Delegate[M]) Delete(ctx context.Context, args *DeleteArgs[M]) (*M, error
 		return nil, d.nilArgs("Delete")
 	}
 	sel, omit, inc := args.Returning.orm()
-	return d.od.Delete(ctx, d.db, &orm.DeleteArgs{Where: args.Where.w, Select: sel, Omit: omit, Include: inc})
+	return d.od.Delete(ctx, d.db, &orm.DeleteArgs{Where: args.Where.w, Select: sel, Omit: omit, Include: inc, Count: args.counts()})
 }
 
 // DeleteMany deletes the rows matching every condition and returns how
@@ -174,7 +179,8 @@ func (d Delegate[M]) Count(ctx context.Context, args *CountArgs[M]) (int64, erro
 	if args == nil {
 		return d.od.Count(ctx, d.db, nil)
 	}
-	return d.od.Count(ctx, d.db, &orm.CountArgs{Where: Where(args.Where), Skip: args.Skip, Take: args.Take})
+	return d.od.Count(ctx, d.db, &orm.CountArgs{Where: Where(args.Where), OrderBy: orders(args.OrderBy), Cursor: args.Cursor.w,
+		Skip: args.Skip, Take: args.Take})
 }
 
 // Aggregate computes _count, _sum, _avg, _min and _max over the matching
@@ -184,7 +190,7 @@ func (d Delegate[M]) Aggregate(ctx context.Context, args *AggregateArgs[M]) (*or
 		return nil, d.nilArgs("Aggregate")
 	}
 	return d.od.Aggregate(ctx, d.db, &orm.AggregateArgs{
-		Where: Where(args.Where), OrderBy: orders(args.OrderBy), Skip: args.Skip, Take: args.Take,
+		Where: Where(args.Where), OrderBy: orders(args.OrderBy), Cursor: args.Cursor.w, Skip: args.Skip, Take: args.Take,
 		Count: args.Count, CountFields: names(args.CountFields),
 		Sum: names(args.Sum), Avg: names(args.Avg), Min: names(args.Min), Max: names(args.Max),
 	})

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/polystore/polystore/postgres/gen/internal/cases/ids"
+	"github.com/polystore/polystore/postgres/orm"
 )
 
 // The formats of Prisma's client-side defaults.
@@ -101,4 +102,47 @@ func TestClientGeneratedIDs(t *testing.T) {
 	n, err := c.Ledger.Count(ctx, &ids.LedgerCountArgs{Where: []ids.LedgerCond{ids.LedgerFields.ID.Equals(l.ID)}})
 	require.NoError(t, err)
 	require.Equal(t, int64(1), n)
+}
+
+// TestClientWriteCountAndCursorCount: a write returns _count of the
+// relations asked for (Prisma's _count in a write's select or include),
+// and Count pages from a cursor as a find does.
+func TestClientWriteCountAndCursorCount(t *testing.T) {
+	c := ids.New(open(t, "ids"))
+	ctx := context.Background()
+	order, err := c.Order.Create(ctx, &ids.OrderCreateArgs{
+		Data: []ids.OrderSet{ids.OrderFields.Items.Create(
+			[]ids.OrderItemSet{ids.OrderItemFields.Sku.Set("a")},
+			[]ids.OrderItemSet{ids.OrderItemFields.Sku.Set("b")},
+			[]ids.OrderItemSet{ids.OrderItemFields.Sku.Set("c")},
+		)},
+		Returning: ids.OrderReturning{Count: []ids.OrderCountOf{ids.OrderFields.Items.Count()}},
+	})
+	require.NoError(t, err)
+	require.NotNil(t, order.Count)
+	require.Equal(t, int64(3), order.Count.Items)
+
+	upd, err := c.Order.Update(ctx, &ids.OrderUpdateArgs{Where: ids.OrderByID(order.ID),
+		Data:      []ids.OrderSet{ids.OrderFields.Reference.Set("R2")},
+		Returning: ids.OrderReturning{Count: []ids.OrderCountOf{ids.OrderFields.Items.Count(ids.OrderItemFields.Sku.In("a", "b"))}}})
+	require.NoError(t, err)
+	require.Equal(t, int64(2), upd.Count.Items)
+
+	byID := []ids.OrderItemOrder{ids.OrderItemFields.ID.Asc()}
+	items, err := c.OrderItem.FindMany(ctx, &ids.OrderItemFindArgs{OrderBy: byID})
+	require.NoError(t, err)
+	require.Len(t, items, 3)
+	n, err := c.OrderItem.Count(ctx, &ids.OrderItemCountArgs{Cursor: ids.OrderItemByID(items[1].ID), OrderBy: byID})
+	require.NoError(t, err)
+	require.Equal(t, int64(2), n, "the cursor's row and the one after it")
+	// A cursor with an order that is not unique is Prisma's P2019.
+	_, err = c.OrderItem.Count(ctx, &ids.OrderItemCountArgs{Cursor: ids.OrderItemByID(items[1].ID),
+		OrderBy: []ids.OrderItemOrder{ids.OrderItemFields.Sku.Asc()}})
+	oe, ok := orm.AsError(err)
+	require.True(t, ok, "%v", err)
+	require.Equal(t, orm.CodeInputError, oe.Code)
+
+	_, err = c.Order.CreateManyAndReturn(ctx, &ids.OrderCreateManyAndReturnArgs{Data: [][]ids.OrderSet{{}},
+		Returning: ids.OrderReturning{Count: []ids.OrderCountOf{ids.OrderFields.Items.Count()}}})
+	require.ErrorIs(t, err, orm.ErrValidation, "createManyAndReturn has no _count, as in Prisma")
 }

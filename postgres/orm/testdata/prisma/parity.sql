@@ -32,6 +32,13 @@ CREATE TABLE "_AuthorToTag" (
     "B" INTEGER NOT NULL,
     CONSTRAINT "_AuthorToTag_AB_pkey" PRIMARY KEY ("A","B")
 );
+CREATE TABLE "Item" (
+    "id" SERIAL NOT NULL,
+    "labels" TEXT[],
+    "nums" INTEGER[],
+    "data" JSONB,
+    CONSTRAINT "Item_pkey" PRIMARY KEY ("id")
+);
 CREATE UNIQUE INDEX "Author_email_key" ON "Author"("email");
 CREATE UNIQUE INDEX "Book_title_authorId_key" ON "Book"("title", "authorId");
 CREATE UNIQUE INDEX "Tag_name_key" ON "Tag"("name");
@@ -58,3 +65,12 @@ SELECT setval('"Book_id_seq"', 10);
 INSERT INTO "Tag" ("id", "name") VALUES (1, 'red'), (2, 'green'), (3, 'blue');
 SELECT setval('"Tag_id_seq"', 10);
 INSERT INTO "_AuthorToTag" ("A", "B") VALUES (1, 1), (1, 2), (3, 2), (4, 3);
+-- Items: 3's lists are SQL NULL (Prisma never writes that, other writers may);
+-- 5's data is the JSON value null.
+INSERT INTO "Item" ("id", "labels", "nums", "data") VALUES
+ (1, '{a,b}', '{1,2,3}', '{"k": "v", "n": 2, "arr": ["x", "y"]}'),
+ (2, '{}',    '{}',      '[1, 2, 3]'),
+ (3, NULL,    NULL,      NULL),
+ (4, '{b,B}', '{5}',     '{"k": "V", "n": 10, "arr": []}'),
+ (5, '{c}',   '{2,2}',   'null');
+SELECT setval('"Item_id_seq"', 10);

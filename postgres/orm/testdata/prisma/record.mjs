@@ -43,16 +43,42 @@ function plain(v) {
 }
 
 // Inputs: {"$bigint": "1"}, {"$bytes": base64} and {"$dbnull": true} become
-// the JS values (a BigInt, a Uint8Array, Prisma.DbNull).
+// the JS values (a BigInt, a Uint8Array, Prisma.DbNull), and so do the
+// typed values of Prisma's JSON protocol: {"$type": "BigInt" | "Decimal" |
+// "DateTime" | "Bytes", "value": ...} and {"$type": "Enum", "value":
+// "DbNull" | "JsonNull" | "AnyNull"}.
 function input(v) {
   if (Array.isArray(v)) return v.map(input)
   if (v && typeof v === 'object') {
     if ('$bigint' in v) return BigInt(v.$bigint)
     if ('$bytes' in v) return new Uint8Array(Buffer.from(v.$bytes, 'base64'))
     if ('$dbnull' in v) return Prisma.DbNull
+    if ('$type' in v && 'value' in v && Object.keys(v).length === 2) {
+      switch (v.$type) {
+        case 'BigInt': return BigInt(v.value)
+        case 'Decimal': return new Prisma.Decimal(v.value)
+        case 'DateTime': return new Date(v.value)
+        case 'Bytes': return new Uint8Array(Buffer.from(v.value, 'base64'))
+        case 'Enum': return Prisma[v.value]
+      }
+    }
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, input(x)]))
   }
   return v
+}
+
+// run performs one case: an operation of a model, or (model "$") the
+// client's $queryRawUnsafe (args: [sql, ...params]) or a batch
+// $transaction (args: a list of {model, op, args}, all or nothing).
+function run(c) {
+  if (c.model === '$') {
+    switch (c.op) {
+      case '$queryRawUnsafe': return prisma.$queryRawUnsafe(...input(c.args))
+      case '$executeRawUnsafe': return prisma.$executeRawUnsafe(...input(c.args))
+      case '$transaction': return prisma.$transaction(c.args.map((s) => prisma[s.model][s.op](input(s.args))))
+    }
+  }
+  return prisma[c.model][c.op](input(c.args))
 }
 
 const answers = {}
@@ -61,7 +87,7 @@ for (const c of cases) {
   await raw.query(ddl)
   let answer
   try {
-    const res = await prisma[c.model][c.op](input(c.args))
+    const res = await run(c)
     answer = { result: plain(res) }
   } catch (e) {
     const error = { name: e.constructor.name, code: e.code ?? null, meta: plain(e.meta ?? null) }
@@ -70,6 +96,9 @@ for (const c of cases) {
     answer = { error }
     if (process.env.VERBOSE) console.error(c.name, e.message)
   }
+  // after: a read run once the case is done, success or not (what a
+  // failed write or transaction left behind).
+  if (c.after) answer.after = plain(await run(c.after))
   answers[c.name] = answer
 }
 await prisma.$disconnect()
