@@ -105,23 +105,7 @@ func stableOrder(m *Model, order []Order) bool {
 			has[o.Field] = true
 		}
 	}
-	covers := func(fields []string) bool {
-		for _, f := range fields {
-			if !has[f] {
-				return false
-			}
-		}
-		return len(fields) > 0
-	}
-	if covers(m.PrimaryKey) {
-		return true
-	}
-	for _, u := range m.Uniques {
-		if covers(u.Fields) {
-			return true
-		}
-	}
-	return false
+	return coversUnique(m, func(f string) bool { return has[f] })
 }
 
 type aggCol struct {
@@ -347,13 +331,7 @@ func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, er
 		take = -take
 		rev := make([]GroupOrder, len(order))
 		for i, o := range order {
-			o.Desc = !o.Desc
-			switch o.Nulls {
-			case NullsFirst:
-				o.Nulls = NullsLast
-			case NullsLast:
-				o.Nulls = NullsFirst
-			}
+			o.Desc, o.Nulls = !o.Desc, o.Nulls.flip()
 			rev[i] = o
 		}
 		order = rev

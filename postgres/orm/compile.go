@@ -674,6 +674,15 @@ func checkUnique(m *Model, w Where, path string) error {
 		}
 		return false
 	}
+	if coversUnique(m, has) {
+		return nil
+	}
+	return validationErr(m, path, "needs equality on the primary key or a unique field set of %s", m.Name)
+}
+
+// coversUnique reports whether has holds for every field of m's primary
+// key or of one of its unique sets.
+func coversUnique(m *Model, has func(field string) bool) bool {
 	covers := func(fields []string) bool {
 		for _, f := range fields {
 			if !has(f) {
@@ -683,14 +692,14 @@ func checkUnique(m *Model, w Where, path string) error {
 		return len(fields) > 0
 	}
 	if covers(m.PrimaryKey) {
-		return nil
+		return true
 	}
 	for _, u := range m.Uniques {
 		if covers(u.Fields) {
-			return nil
+			return true
 		}
 	}
-	return validationErr(m, path, "needs equality on the primary key or a unique field set of %s", m.Name)
+	return false
 }
 
 // limitOffset renders LIMIT/OFFSET with bind parameters, so statements

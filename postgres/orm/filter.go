@@ -223,6 +223,17 @@ const (
 	NullsLast
 )
 
+// flip is the placement of NULLs when the order is reversed.
+func (n Nulls) flip() Nulls {
+	switch n {
+	case NullsFirst:
+		return NullsLast
+	case NullsLast:
+		return NullsFirst
+	}
+	return n
+}
+
 // Order is one orderBy item: a scalar field, a to-one relation's field
 // (Relation and Field), or the count of a to-many relation (Relation and
 // Count).

@@ -165,13 +165,7 @@ func reverseArgs(m *Model, fa *FindArgs) *FindArgs {
 	cp.OrderBy = make([]Order, 0, len(fa.OrderBy)+len(m.pk))
 	seen := map[string]bool{}
 	flip := func(o Order) Order {
-		o.Desc = !o.Desc
-		switch o.Nulls {
-		case NullsFirst:
-			o.Nulls = NullsLast
-		case NullsLast:
-			o.Nulls = NullsFirst
-		}
+		o.Desc, o.Nulls = !o.Desc, o.Nulls.flip()
 		return o
 	}
 	for _, o := range fa.OrderBy {
