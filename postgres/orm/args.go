@@ -105,8 +105,11 @@ func Set(v any) *Atomic { return &Atomic{AtomicSet, v} }
 // transaction of the parent write.
 type Nested struct {
 	Create []Data
-	// CreateMany creates rows like Create; the rows may not hold nested writes.
+	// CreateMany creates rows like Create; the rows may not hold nested
+	// writes. SkipDuplicates skips the CreateMany rows that would violate a
+	// unique constraint (Prisma's createMany: {data, skipDuplicates}).
 	CreateMany      []Data
+	SkipDuplicates  bool
 	Connect         []Where // unique selectors
 	ConnectOrCreate []ConnectOrCreate
 	// Disconnect unlinks related rows (to-one: set Disconnect to a nil

@@ -274,7 +274,8 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 		}
 	}
 	creates := n.Create
-	if len(n.CreateMany) > 0 {
+	skipping := n.SkipDuplicates && !m2m
+	if len(n.CreateMany) > 0 && !skipping {
 		creates = append(append([]Data{}, n.Create...), n.CreateMany...)
 	}
 	for i, d := range creates {
@@ -291,6 +292,14 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 		}
 		if _, err := h.createNested(ctx, t, mergeData(d, linkData(r, parent)), pp); err != nil {
 			return err
+		}
+	}
+	if skipping {
+		for i, d := range n.CreateMany {
+			pp := p + ".createMany[" + strconv.Itoa(i) + "]"
+			if err := h.createSkippingDuplicate(ctx, t, mergeData(d, linkData(r, parent)), pp); err != nil {
+				return err
+			}
 		}
 	}
 	if err := connectAll(n.Connect, p+".connect"); err != nil {
@@ -586,4 +595,25 @@ func (h *handle) updateNested(ctx context.Context, m *Model, w Where, d Data, pa
 		}
 	}
 	return rec, nil
+}
+
+// createSkippingDuplicate inserts one row of a nested createMany with
+// skipDuplicates: INSERT ... ON CONFLICT DO NOTHING, so a row that would
+// violate a unique constraint is left out, as Prisma's.
+func (h *handle) createSkippingDuplicate(ctx context.Context, m *Model, d Data, path string) error {
+	d = h.c.nestedCreate(m, d)
+	as, _, err := splitData(m, d, path, true)
+	if err != nil {
+		return err
+	}
+	if err := checkRequired(m, as, path); err != nil {
+		return err
+	}
+	c := h.compiler()
+	cols, vals := c.insertParts(m, as)
+	sql := insertSQL(m, cols, vals) + " ON CONFLICT DO NOTHING"
+	return h.do(ctx, func(q querier) error {
+		_, err := h.exec(ctx, q, m, ActionCreate, sql, c.args)
+		return err
+	})
 }

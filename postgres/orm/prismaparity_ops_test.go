@@ -765,6 +765,11 @@ var _ = addParityOps(map[string]parityOp{
 			OrderBy: []orm.GroupOrder{{Agg: orm.AggCount, Field: "id", Desc: true}, {Field: "authorId"}}, Take: -2})
 		return groupsJSON(gs, true), err
 	},
+	"write_nested_create_many_skip": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"books": &orm.Nested{
+			CreateMany: []orm.Data{{"title": "Alpha", "pages": 1, "price": "1"}, {"title": "New", "pages": 1, "price": "1"}}, SkipDuplicates: true}},
+			Select: sel(), Include: booksOf("title")})
+	},
 	"group_take_negative_skip": func(ctx context.Context, db orm.DB) (any, error) {
 		gs, err := orm.GroupBy(ctx, db, pBookModel, &orm.GroupByArgs{By: sel("authorId"), OrderBy: []orm.GroupOrder{{Field: "authorId"}}, Take: -1, Skip: 1})
 		return groupsJSON(gs, false), err

@@ -33,6 +33,7 @@ func mergeNested(a, b *orm.Nested) *orm.Nested {
 	return &orm.Nested{
 		Create:          append(a.Create[:len(a.Create):len(a.Create)], b.Create...),
 		CreateMany:      append(a.CreateMany[:len(a.CreateMany):len(a.CreateMany)], b.CreateMany...),
+		SkipDuplicates:  a.SkipDuplicates || b.SkipDuplicates,
 		Connect:         append(a.Connect[:len(a.Connect):len(a.Connect)], b.Connect...),
 		ConnectOrCreate: append(a.ConnectOrCreate[:len(a.ConnectOrCreate):len(a.ConnectOrCreate)], b.ConnectOrCreate...),
 		Disconnect:      append(a.Disconnect[:len(a.Disconnect):len(a.Disconnect)], b.Disconnect...),
@@ -140,6 +141,13 @@ func (r ToMany[M, R]) Create(rowsData ...[]Set[R]) Set[M] {
 // inside them).
 func (r ToMany[M, R]) CreateMany(rowsData ...[]Set[R]) Set[M] {
 	return Set[M]{r.name, &orm.Nested{CreateMany: rows(rowsData)}}
+}
+
+// CreateManySkippingDuplicates is CreateMany leaving out the rows that
+// would violate a unique constraint (Prisma's createMany with
+// skipDuplicates: true).
+func (r ToMany[M, R]) CreateManySkippingDuplicates(rowsData ...[]Set[R]) Set[M] {
+	return Set[M]{r.name, &orm.Nested{CreateMany: rows(rowsData), SkipDuplicates: true}}
 }
 
 // Connect links existing rows.
