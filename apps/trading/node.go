@@ -16,6 +16,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/rueidis"
 	"github.com/shopspring/decimal"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -44,6 +45,12 @@ type NodeConfig struct {
 	// JournalSegment is the number of entries per journal segment file
 	// (journal.Options.SegmentEntries; default 1<<20).
 	JournalSegment int
+	// JournalPreallocate is journal.Options.Preallocate for the engine's
+	// journal and the intake journal (0: the default, 1 MiB of zeros
+	// written ahead, so that most group commits are an fdatasync of data
+	// only; negative: none, every group commit grows the file and fsyncs
+	// it).
+	JournalPreallocate int
 	// PlaceShards and PlaceBatch tune the node's placer (Node.Place; see
 	// PlacerOpts.Shards and MaxBatch).
 	PlaceShards, PlaceBatch int
@@ -230,7 +237,7 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 		for i := range batch {
 			submit(&batch[i])
 		}
-	}, SegmentEntries: cfg.JournalSegment, From: snapFrom(snap)})
+	}, SegmentEntries: cfg.JournalSegment, From: snapFrom(snap), Preallocate: cfg.JournalPreallocate})
 	if err != nil {
 		eng.Close()
 		cancel()
@@ -238,7 +245,7 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 	}
 	n.jr = jr
 	intakePath := cmp.Or(cfg.IntakePath, cfg.JournalPath+".intake")
-	in, recs, err := openIntake(intakePath)
+	in, recs, err := openIntake(intakePath, cfg.JournalPreallocate)
 	if err != nil {
 		jr.Close()
 		eng.Close()
@@ -261,7 +268,52 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 		n.relayWG.Add(1)
 		go n.snapshotLoop(runCtx, cfg.SnapshotEvery)
 	}
+	if err := n.warm(ctx); err != nil {
+		n.Close()
+		return nil, err
+	}
 	return n, nil
+}
+
+// warmAccounts is how many account ids warm loads into the intake's cache.
+const warmAccounts = 1 << 16
+
+// warm readies the node for its first orders before it takes any: it
+// loads the ids of up to warmAccounts accounts into the intake's cache
+// (otherwise the first order of each account waits for a lookup) and
+// opens connections of the PostgreSQL pool (otherwise the first second's
+// lookups and placements wait for connections being established).
+func (n *Node) warm(ctx context.Context) error {
+	pool := n.store.pool
+	conns := min(int(pool.Config().MaxConns), 8)
+	held := make([]*pgxpool.Conn, 0, conns)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range conns {
+		wg.Go(func() {
+			if c, err := pool.Acquire(ctx); err == nil {
+				mu.Lock()
+				held = append(held, c)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	for _, c := range held {
+		c.Release() // idle in the pool, open
+	}
+	rows, err := pool.Query(ctx, `SELECT id FROM accounts ORDER BY id LIMIT $1`, warmAccounts)
+	if err != nil {
+		return fmt.Errorf("trading: loading accounts: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	if err != nil {
+		return fmt.Errorf("trading: loading accounts: %w", err)
+	}
+	for _, id := range ids {
+		n.in.accounts.Store(id, struct{}{})
+	}
+	return nil
 }
 
 func snapFrom(s *Snapshot) uint64 {
@@ -509,6 +561,12 @@ func (n *Node) Place(ctx context.Context, r *OrderRequest) (*Placed, error) {
 // PlacerStats returns the counters of the node's placer: batches, orders,
 // and the time spent in placement transactions and in journaling them.
 func (n *Node) PlacerStats() PlacerStats { return n.placer.Stats() }
+
+// JournalStats returns the group-commit counters of the engine's journal
+// and of the intake journal.
+func (n *Node) JournalStats() (engine, intake journal.Stats) {
+	return n.jr.Stats(), n.in.jr.Stats()
+}
 
 // settler applies one symbol's events in batches (up to settleBatch
 // events per transaction). Publishing a batch (audit log, streams) runs on

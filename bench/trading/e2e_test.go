@@ -54,8 +54,14 @@ import (
 // POLYSTORE_TRADING_E2E_RATE to run one rate (e.g. 10000),
 // POLYSTORE_TRADING_E2E_TRANSPORTS to choose transports (default
 // "ws,ws-placed,http"), POLYSTORE_TRADING_E2E_CONNS for the WebSocket
-// connections (default 4) and POLYSTORE_TRADING_E2E_SHARDS for the
-// placer's shards (default the node's).
+// connections (default 4), POLYSTORE_TRADING_E2E_SHARDS for the
+// placer's shards (default the node's) and POLYSTORE_TRADING_E2E_JOURNAL
+// for the journals' files: "prealloc" (default: zeros written ahead,
+// fdatasync), "grow" (the file grows with each group, fsync; the journal
+// before preallocation), or both, e.g. "grow,prealloc", run one after the
+// other for each transport. The intake journal's group commits are
+// reported as intake-groups/s, intake-records/group, intake-sync-ms (write
+// and sync per group) and intake-fullsync-% (groups synced with fsync).
 func BenchmarkEndToEnd(b *testing.B) {
 	raiseFileLimit(b)
 	rates := []int{2000, 10000}
@@ -70,20 +76,34 @@ func BenchmarkEndToEnd(b *testing.B) {
 	if t := os.Getenv("POLYSTORE_TRADING_E2E_TRANSPORTS"); t != "" {
 		transports = strings.Split(t, ",")
 	}
+	journals := []string{"prealloc"}
+	if j := os.Getenv("POLYSTORE_TRADING_E2E_JOURNAL"); j != "" {
+		journals = strings.Split(j, ",")
+	}
 	for _, rate := range rates {
 		for _, tr := range transports {
-			b.Run(fmt.Sprintf("rate=%d/%s", rate, tr), func(b *testing.B) {
-				switch tr {
-				case "ws":
-					endToEnd(b, rate, 5*time.Second, conns, false)
-				case "ws-placed":
-					endToEnd(b, rate, 5*time.Second, conns, true)
-				case "http":
-					endToEnd(b, rate, 5*time.Second, 0, false)
+			for _, jn := range journals {
+				prealloc := 0
+				switch jn {
+				case "prealloc":
+				case "grow":
+					prealloc = -1
 				default:
-					b.Fatalf("unknown transport %q", tr)
+					b.Fatalf("unknown journal %q", jn)
 				}
-			})
+				b.Run(fmt.Sprintf("rate=%d/%s/journal=%s", rate, tr, jn), func(b *testing.B) {
+					switch tr {
+					case "ws":
+						endToEnd(b, rate, 5*time.Second, conns, false, prealloc)
+					case "ws-placed":
+						endToEnd(b, rate, 5*time.Second, conns, true, prealloc)
+					case "http":
+						endToEnd(b, rate, 5*time.Second, 0, false, prealloc)
+					default:
+						b.Fatalf("unknown transport %q", tr)
+					}
+				})
+			}
 		}
 	}
 }
@@ -166,7 +186,7 @@ func e2eOrder(accounts []int, i int64) trading.OrderRequest {
 // endToEnd runs one rate over the WebSocket stream (conns > 0
 // connections; acknowledged at intake, or once placed with placedAck) or
 // over HTTP (conns == 0).
-func endToEnd(b *testing.B, rate int, duration time.Duration, conns int, placedAck bool) {
+func endToEnd(b *testing.B, rate int, duration time.Duration, conns int, placedAck bool, prealloc int) {
 	ctx := context.Background()
 	cfg, err := pgxpool.ParseConfig(devenv.PostgresURL(b))
 	if err != nil {
@@ -194,7 +214,7 @@ func endToEnd(b *testing.B, rate int, duration time.Duration, conns int, placedA
 	rns := devenv.Redis(b)
 	shards, _ := strconv.Atoi(os.Getenv("POLYSTORE_TRADING_E2E_SHARDS")) // 0: the node's default
 	node, err := trading.StartNode(ctx, trading.NodeConfig{Store: store, JournalPath: filepath.Join(b.TempDir(), "journal"),
-		Redis: rns.Client, KeyPrefix: rns.Prefix, Mongo: devenv.Mongo(b), PlaceShards: shards})
+		Redis: rns.Client, KeyPrefix: rns.Prefix, Mongo: devenv.Mongo(b), PlaceShards: shards, JournalPreallocate: prealloc})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -230,6 +250,7 @@ func endToEnd(b *testing.B, rate int, duration time.Duration, conns int, placedA
 	}()
 	trades0 := node.Trades()
 	ps0 := node.PlacerStats()
+	_, is0 := node.JournalStats()
 	cpu0, pg0 := processCPU(), pgCPU(ctx, pool)
 	b.ResetTimer()
 	if conns > 0 {
@@ -245,6 +266,7 @@ func endToEnd(b *testing.B, rate int, duration time.Duration, conns int, placedA
 	}
 	cpu, pgcpu := processCPU()-cpu0, pgCPU(ctx, pool)-pg0
 	ps := node.PlacerStats()
+	_, is := node.JournalStats()
 	b.StopTimer()
 	stop()
 	trades := node.Trades() - trades0
@@ -284,6 +306,12 @@ func endToEnd(b *testing.B, rate int, duration time.Duration, conns int, placedA
 	b.ReportMetric(float64(ps.Orders-ps0.Orders)/nb, "orders/tx")
 	b.ReportMetric(float64((ps.Transaction-ps0.Transaction).Microseconds())/1000/nb, "tx-ms")
 	b.ReportMetric(float64((ps.Commit-ps0.Commit).Microseconds())/1000/nb, "journal-ms")
+	if g := float64(is.Groups - is0.Groups); g > 0 {
+		b.ReportMetric(g/elapsed.Seconds(), "intake-groups/s")
+		b.ReportMetric(float64(is.Records-is0.Records)/g, "intake-records/group")
+		b.ReportMetric(float64((is.Sync-is0.Sync).Microseconds())/1000/g, "intake-sync-ms")
+		b.ReportMetric(100*float64(is.FullSyncs-is0.FullSyncs)/g, "intake-fullsync-%")
+	}
 	b.ReportMetric(pct(e2e, 50), "settled-p50-ms")
 	b.ReportMetric(pct(e2e, 99), "settled-p99-ms")
 	b.ReportMetric(float64(run.failed), "failed")

@@ -11,6 +11,17 @@
 // crash and is removed on Open; damage followed by intact records is
 // reported as a CorruptError.
 //
+// The writer keeps zeros written ahead of the log (Options.Preallocate, 1
+// MiB at a time): a group that fits in them is written over blocks already
+// allocated and synced with fdatasync, which has no file metadata to
+// commit, so it does not wait for the file system's journal (and for
+// whatever else that commit carries, such as PostgreSQL's writes on the
+// same disk); only the group that writes a new stretch of zeros is
+// fsynced. On Open, a record of zeros followed by nothing but zeros is the
+// clean end of the log; a damaged record followed only by zeros is a torn
+// tail; anything but zeros after a zero or damaged record is a
+// CorruptError. Close cuts the zeros off.
+//
 // The log is a series of segment files (path, then path.<first sequence
 // number, 20 digits>), a new one every Options.SegmentEntries records.
 // Once a snapshot holds the state up to some entry, Compact deletes the

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/polystore/polystore/apps/trading/engine"
 )
@@ -75,7 +77,19 @@ type Options struct {
 	// in a snapshot): they are not passed to replay, and segments holding
 	// only such entries are not read at all.
 	From uint64
+	// Preallocate is how many bytes of zeros the writer puts ahead of the
+	// end of the log when a group no longer fits in what it wrote before
+	// (default DefaultPreallocate, rounded to whole records, at most the
+	// rest of the segment). Such a group is synced with fsync (the file's
+	// size changes); every other group is written over zeros already on
+	// disk and synced with fdatasync, which then has no metadata to flush.
+	// Negative: no preallocation, every group grows the file and is
+	// fsynced (the journal before preallocation; for comparison).
+	Preallocate int
 }
+
+// DefaultPreallocate is the default Options.Preallocate: 1 MiB.
+const DefaultPreallocate = 1 << 20
 
 // Journal is an append-only file of engine inputs. Append returns once the
 // entry is on disk (fsync) and has been handed to Apply; concurrent
@@ -86,11 +100,14 @@ type Journal struct {
 	apply  func([]Entry)
 	noSync bool
 
-	segMax  int
-	segMu   sync.Mutex // held by the writer while it writes, applies and rotates
-	segs    []segment  // oldest first; the last is f
-	inSeg   int        // records in the current segment
-	durable uint64     // last sequence number written, synced and applied
+	segMax   int
+	segMu    sync.Mutex // held by the writer while it writes, applies and rotates
+	segs     []segment  // oldest first; the last is f
+	inSeg    int        // records in the current segment
+	durable  uint64     // last sequence number written, synced and applied
+	off      int64      // where the next record goes in f
+	size     int64      // f's size: from off to size it holds zeros
+	prealloc int64      // bytes of zeros written ahead at a time (0: none)
 
 	mu     sync.Mutex
 	cur    *batch
@@ -102,6 +119,24 @@ type Journal struct {
 
 	lastRef uint64
 	buf     []byte
+
+	groups, records, fullSyncs atomic.Uint64
+	syncNanos                  atomic.Int64
+}
+
+// Stats counts a journal's group commits since Open: groups written,
+// records in them, how many were synced with a full fsync (the file's
+// size changed) rather than fdatasync, and the time spent writing and
+// syncing them.
+type Stats struct {
+	Groups, Records, FullSyncs uint64
+	Sync                       time.Duration
+}
+
+// Stats returns the journal's counters.
+func (j *Journal) Stats() Stats {
+	return Stats{Groups: j.groups.Load(), Records: j.records.Load(), FullSyncs: j.fullSyncs.Load(),
+		Sync: time.Duration(j.syncNanos.Load())}
 }
 
 type batch struct {
@@ -175,13 +210,23 @@ func segmentPath(path string, first uint64) string {
 // (after opts.From) to replay in order, cuts off a torn tail left by a
 // crash, and starts the writer. A nil replay skips the entries.
 func Open(path string, replay func(Entry) error, opts *Options) (*Journal, error) {
-	j := &Journal{path: path, cur: newBatch(), next: 1, kick: make(chan struct{}, 1), done: make(chan struct{}), segMax: 1 << 20}
+	j := &Journal{path: path, cur: newBatch(), next: 1, kick: make(chan struct{}, 1), done: make(chan struct{}), segMax: 1 << 20,
+		prealloc: DefaultPreallocate}
 	var from uint64
 	if opts != nil {
 		j.apply, j.noSync, from = opts.Apply, opts.NoSync, opts.From
 		if opts.SegmentEntries > 0 {
 			j.segMax = opts.SegmentEntries
 		}
+		switch {
+		case opts.Preallocate < 0:
+			j.prealloc = 0
+		case opts.Preallocate > 0:
+			j.prealloc = int64(opts.Preallocate)
+		}
+	}
+	if j.prealloc > 0 {
+		j.prealloc = max(RecordSize, j.prealloc/RecordSize*RecordSize)
 	}
 	segs, err := segments(path)
 	if err != nil {
@@ -219,7 +264,7 @@ func Open(path string, replay func(Entry) error, opts *Options) (*Journal, error
 			return nil, err
 		}
 		if last {
-			j.f, j.inSeg = f, n
+			j.f, j.inSeg, j.off, j.size = f, n, good, good
 		} else {
 			f.Close()
 		}
@@ -249,15 +294,28 @@ func (j *Journal) replay(f *os.File, from uint64, fn func(Entry) error, last boo
 			}
 			return 0, 0, err
 		}
+		if isZero(rec[:]) {
+			// Zeros the writer preallocated: the end of the log, if
+			// nothing but zeros follows.
+			if err := zeroRest(r); err != nil {
+				return 0, 0, corrupt(off, err, "a zero record followed by data")
+			}
+			return off, n, nil
+		}
 		e, why := decode(rec[:])
 		if why == "" && e.Seq != j.next {
 			why = fmt.Sprintf("sequence %d where %d was expected", e.Seq, j.next)
 		}
 		if why != "" {
-			// Damage at the very end is a write the crash cut short;
-			// anything after it means the file itself is damaged.
-			if _, err := io.ReadFull(r, rec[:]); err == nil || !last {
+			// Damage at the very end (followed by nothing, part of a
+			// record, or preallocated zeros) is a write the crash cut
+			// short; a full record that is not zeros after it means the
+			// file itself is damaged.
+			if !last {
 				return 0, 0, &CorruptError{Offset: off, Reason: why}
+			}
+			if err := zeroRest(r); err != nil {
+				return 0, 0, corrupt(off, err, why)
 			}
 			return off, n, nil
 		}
@@ -271,6 +329,44 @@ func (j *Journal) replay(f *os.File, from uint64, fn func(Entry) error, last boo
 		off += RecordSize
 		n++
 	}
+}
+
+// corrupt reports damage at off, or err if reading failed.
+func corrupt(off int64, err error, why string) error {
+	if errors.Is(err, errNotZero) {
+		return &CorruptError{Offset: off, Reason: why}
+	}
+	return err
+}
+
+var errNotZero = errors.New("journal: data after the end of the log")
+
+// zeroRest reads r to its end and returns errNotZero if a full record's
+// worth of it is not all zeros. A last piece shorter than a record may be
+// anything: part of a record a crash cut short.
+func zeroRest(r io.Reader) error {
+	var rec [RecordSize]byte
+	for {
+		n, err := io.ReadFull(r, rec[:])
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if !isZero(rec[:n]) {
+			return errNotZero
+		}
+	}
+}
+
+func isZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // AtDurable runs fn on the writer's side of the journal, between two
@@ -433,13 +529,33 @@ func (j *Journal) flush(b *batch) {
 	for i := range b.entries {
 		j.buf = encode(j.buf, &b.entries[i])
 	}
-	_, err := j.f.Write(j.buf)
+	end := j.off + int64(len(j.buf))
+	grew := end > j.size
+	t0 := time.Now()
+	var err error
+	if grew && j.prealloc > 0 {
+		err = j.zeroTo(max(end, min(j.size+j.prealloc, int64(j.segMax)*RecordSize)))
+	}
+	if err == nil {
+		_, err = j.f.WriteAt(j.buf, j.off)
+	}
 	if err == nil && !j.noSync {
-		err = j.f.Sync()
+		if grew {
+			err = j.f.Sync() // the size changed: flush the metadata too
+		} else {
+			err = fdatasync(j.f)
+		}
 	}
 	if err != nil {
 		j.fail(b, err)
 		return
+	}
+	j.off, j.size = end, max(j.size, end)
+	j.syncNanos.Add(int64(time.Since(t0)))
+	j.groups.Add(1)
+	j.records.Add(uint64(len(b.entries)))
+	if grew {
+		j.fullSyncs.Add(1)
 	}
 	j.inSeg += len(b.entries)
 	if j.apply != nil {
@@ -447,6 +563,21 @@ func (j *Journal) flush(b *batch) {
 	}
 	j.durable = b.entries[len(b.entries)-1].Seq
 	close(b.done)
+}
+
+var zeros [64 << 10]byte
+
+// zeroTo writes zeros from the end of f up to size; the group written
+// next is synced with fsync, which makes them durable with it.
+func (j *Journal) zeroTo(size int64) error {
+	for j.size < size {
+		n := min(int64(len(zeros)), size-j.size)
+		if _, err := j.f.WriteAt(zeros[:n], j.size); err != nil {
+			return err
+		}
+		j.size += n
+	}
+	return nil
 }
 
 // fail stops the journal after a write, sync or rotation error: b and
@@ -473,7 +604,7 @@ func (j *Journal) rotate(first uint64) error {
 		f.Close()
 		return err
 	}
-	j.f, j.inSeg = f, 0
+	j.f, j.inSeg, j.off, j.size = f, 0, 0, 0
 	j.segs = append(j.segs, segment{path: p, first: first})
 	return nil
 }
@@ -492,6 +623,13 @@ func (j *Journal) Close() error {
 	default:
 	}
 	<-j.done
+	if j.Err() == nil && j.size > j.off {
+		// A journal closed cleanly ends at its last record.
+		if err := j.f.Truncate(j.off); err != nil {
+			j.f.Close()
+			return err
+		}
+	}
 	return j.f.Close()
 }
 

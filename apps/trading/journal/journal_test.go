@@ -244,6 +244,9 @@ func TestSurvivesSIGKILL(t *testing.T) {
 	}
 	_ = cmd.Wait()
 	require.GreaterOrEqual(t, maxAck, uint64(3000), "the child acknowledged appends before it was killed")
+	st, err := os.Stat(path)
+	require.NoError(t, err)
+	killedSize := st.Size()
 
 	book := engine.NewBook(nil, nil)
 	checked := 0
@@ -260,6 +263,7 @@ func TestSurvivesSIGKILL(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, j.Close())
 	require.GreaterOrEqual(t, n, maxAck, "every acknowledged entry survived")
+	require.Greater(t, killedSize, int64(n)*RecordSize, "the child died inside a preallocated stretch of zeros")
 	require.Greater(t, checked, 0)
 	t.Logf("acked %d, journaled %d, compared %d state hashes", maxAck, n, checked)
 }
@@ -313,4 +317,161 @@ func TestSegmentsCompactAndFrom(t *testing.T) {
 	none, err := OldestSeq(filepath.Join(t.TempDir(), "none"))
 	require.NoError(t, err)
 	require.Zero(t, none)
+}
+
+// appendN appends n entries one group each, from seq 1.
+func appendN(t *testing.T, j *Journal, n int) {
+	t.Helper()
+	for i := range n {
+		_, err := j.Append(context.Background(), Entry{Symbol: "S", Cmd: place(uint64(i + 1))})
+		require.NoError(t, err)
+	}
+}
+
+// crashCopy copies the journal file of a live (not closed) journal, as a
+// crash would leave it: the records written so far and the zeros ahead.
+func crashCopy(t *testing.T, path string) (string, []byte) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	cp := filepath.Join(t.TempDir(), "crashed")
+	require.NoError(t, os.WriteFile(cp, data, 0o644))
+	return cp, data
+}
+
+func replayAll(path string) ([]uint64, error) {
+	var seqs []uint64
+	j, err := Open(path, func(e Entry) error { seqs = append(seqs, e.Seq); return nil }, nil)
+	if err != nil {
+		return nil, err
+	}
+	return seqs, j.Close()
+}
+
+// Zeros are written ahead of the log a chunk at a time: only the group
+// that needs a new chunk is fsynced, the others are fdatasynced; a log
+// that ends in those zeros (a crash) replays up to its last record and
+// goes on from there; Close cuts the zeros off.
+func TestPreallocatedZeroTail(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j")
+	j, err := Open(path, nil, &Options{Preallocate: 10*RecordSize + 7})
+	require.NoError(t, err)
+	appendN(t, j, 12)
+	st := j.Stats()
+	require.Equal(t, Stats{Groups: 12, Records: 12, FullSyncs: 2, Sync: st.Sync}, st, "a chunk of 10 records, then another")
+	cp, data := crashCopy(t, path)
+	require.Len(t, data, 20*RecordSize, "chunks are whole records")
+	require.True(t, isZero(data[12*RecordSize:]))
+
+	seqs, err := replayAll(cp)
+	require.NoError(t, err)
+	require.Equal(t, []uint64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, seqs)
+	j2, err := Open(cp, nil, nil)
+	require.NoError(t, err)
+	seq, err := j2.Append(context.Background(), Entry{Symbol: "S", Cmd: place(13)})
+	require.NoError(t, err)
+	require.Equal(t, uint64(13), seq)
+	require.NoError(t, j2.Close())
+	seqs, err = replayAll(cp)
+	require.NoError(t, err)
+	require.Len(t, seqs, 13)
+
+	require.NoError(t, j.Close())
+	fi, err := os.Stat(path)
+	require.NoError(t, err)
+	require.Equal(t, int64(12*RecordSize), fi.Size(), "a closed journal ends at its last record")
+
+	// Without preallocation every group grows the file and is fsynced.
+	j, err = Open(filepath.Join(t.TempDir(), "grow"), nil, &Options{Preallocate: -1})
+	require.NoError(t, err)
+	appendN(t, j, 3)
+	require.Equal(t, uint64(3), j.Stats().FullSyncs)
+	require.NoError(t, j.Close())
+}
+
+// A crash in the middle of a preallocated segment: part of a record
+// written over the zeros is a torn tail, cut off; damage or zeros followed
+// by anything but zeros is corruption, reported.
+func TestPreallocatedCrashAndCorruption(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j")
+	j, err := Open(path, nil, &Options{Preallocate: 16 * RecordSize})
+	require.NoError(t, err)
+	appendN(t, j, 4)
+	_, data := crashCopy(t, path)
+	full := encode(nil, &Entry{Seq: 5, Symbol: "S", Cmd: place(5)})
+	require.NoError(t, j.Close())
+	require.Len(t, data, 16*RecordSize)
+
+	try := func(name string, edit func(d []byte)) ([]uint64, error) {
+		d := append([]byte(nil), data...)
+		edit(d)
+		p := filepath.Join(t.TempDir(), name)
+		require.NoError(t, os.WriteFile(p, d, 0o644))
+		return replayAll(p)
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(d []byte)
+	}{
+		{"half of record 5", func(d []byte) { copy(d[4*RecordSize:], full[:RecordSize/2]) }},
+		{"record 5 all but its checksum", func(d []byte) { copy(d[4*RecordSize+4:], full[4:]) }},
+		{"record 5 and half of 6", func(d []byte) {
+			copy(d[4*RecordSize:], full)
+			six := encode(nil, &Entry{Seq: 6, Symbol: "S", Cmd: place(6)})
+			copy(d[5*RecordSize:], six[:RecordSize/2])
+		}},
+	} {
+		seqs, err := try("torn", tc.edit)
+		require.NoError(t, err, tc.name)
+		if tc.name == "record 5 and half of 6" {
+			require.Equal(t, []uint64{1, 2, 3, 4, 5}, seqs, tc.name)
+		} else {
+			require.Equal(t, []uint64{1, 2, 3, 4}, seqs, tc.name)
+		}
+	}
+
+	var ce *CorruptError
+	_, err = try("flip", func(d []byte) { d[RecordSize+50] ^= 0xff })
+	require.ErrorAs(t, err, &ce, "a flipped byte before intact records")
+	require.Equal(t, int64(RecordSize), ce.Offset)
+	_, err = try("zeroed", func(d []byte) { clear(d[RecordSize : 2*RecordSize]) })
+	require.ErrorAs(t, err, &ce, "a zeroed record before intact records")
+	require.Equal(t, int64(RecordSize), ce.Offset)
+	_, err = try("garbage", func(d []byte) {
+		copy(d[4*RecordSize:], full[:RecordSize/2])
+		d[10*RecordSize+3] = 1
+	})
+	require.ErrorAs(t, err, &ce, "a torn record followed by data in the zeros")
+	require.Equal(t, int64(4*RecordSize), ce.Offset)
+	_, err = try("zeros then data", func(d []byte) { d[10*RecordSize+3] = 1 })
+	require.ErrorAs(t, err, &ce, "data after the zeros")
+	require.Equal(t, int64(4*RecordSize), ce.Offset)
+}
+
+// Zeros at the end of a segment that is not the last are the end of that
+// segment; damage there is not.
+func TestPreallocatedOlderSegment(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j")
+	j, err := Open(path, nil, &Options{SegmentEntries: 4})
+	require.NoError(t, err)
+	appendN(t, j, 10)
+	require.Equal(t, 3, j.Segments())
+	require.NoError(t, j.Close())
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	require.NoError(t, err)
+	_, err = f.Write(make([]byte, 3*RecordSize))
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	seqs, err := replayAll(path)
+	require.NoError(t, err)
+	require.Len(t, seqs, 10)
+
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	data[4*RecordSize+1] = 9
+	require.NoError(t, os.WriteFile(path, data, 0o644))
+	_, err = replayAll(path)
+	var ce *CorruptError
+	require.ErrorAs(t, err, &ce)
+	require.Equal(t, int64(4*RecordSize), ce.Offset)
 }
