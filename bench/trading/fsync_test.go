@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -41,13 +42,7 @@ func BenchmarkFsync(b *testing.B) {
 				}
 				lat = append(lat, time.Since(t0))
 			}
-			cpu := processCPU() - cpu0
-			slices.Sort(lat)
-			ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-			b.ReportMetric(ms(lat[len(lat)/2]), "fsync-p50-ms")
-			b.ReportMetric(ms(lat[len(lat)*99/100]), "fsync-p99-ms")
-			b.ReportMetric(ms(lat[len(lat)-1]), "fsync-max-ms")
-			b.ReportMetric(float64(cpu.Microseconds())/float64(len(lat)), "cpu-µs/group")
+			reportLatencies(b, "fsync", lat, processCPU()-cpu0)
 		})
 	}
 }
@@ -86,9 +81,9 @@ func journalCommit(b *testing.B, prealloc bool, group int, neighbour bool) {
 	}
 	defer j.Close()
 	if neighbour {
-		stop := make(chan struct{})
+		var stop atomic.Bool
 		done := make(chan struct{})
-		defer func() { close(stop); <-done }()
+		defer func() { stop.Store(true); <-done }()
 		f, err := os.Create(filepath.Join(dir, "neighbour"))
 		if err != nil {
 			b.Fatal(err)
@@ -97,12 +92,7 @@ func journalCommit(b *testing.B, prealloc bool, group int, neighbour bool) {
 			defer close(done)
 			defer f.Close()
 			buf := make([]byte, 64<<10)
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
+			for !stop.Load() {
 				if _, err := f.Write(buf); err != nil {
 					return
 				}
@@ -124,13 +114,18 @@ func journalCommit(b *testing.B, prealloc bool, group int, neighbour bool) {
 		}
 		lat = append(lat, time.Since(t0))
 	}
-	cpu := processCPU() - cpu0
+	reportLatencies(b, "commit", lat, processCPU()-cpu0)
 	st := j.Stats()
+	b.ReportMetric(100*float64(st.FullSyncs)/float64(max(st.Groups, 1)), "fullsync-%")
+}
+
+// reportLatencies reports the p50, p99 and max of lat (in ms, named
+// <what>-p50-ms...) and the CPU time per op.
+func reportLatencies(b *testing.B, what string, lat []time.Duration, cpu time.Duration) {
 	slices.Sort(lat)
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	b.ReportMetric(ms(lat[len(lat)/2]), "commit-p50-ms")
-	b.ReportMetric(ms(lat[len(lat)*99/100]), "commit-p99-ms")
-	b.ReportMetric(ms(lat[len(lat)-1]), "commit-max-ms")
+	b.ReportMetric(ms(lat[len(lat)/2]), what+"-p50-ms")
+	b.ReportMetric(ms(lat[len(lat)*99/100]), what+"-p99-ms")
+	b.ReportMetric(ms(lat[len(lat)-1]), what+"-max-ms")
 	b.ReportMetric(float64(cpu.Microseconds())/float64(len(lat)), "cpu-µs/group")
-	b.ReportMetric(100*float64(st.FullSyncs)/float64(max(st.Groups, 1)), "fullsync-%")
 }
