@@ -3,7 +3,6 @@ package trading
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"sync"
@@ -98,11 +97,14 @@ func DecodeStreamOrder(msg []byte) (StreamOrder, *StreamError) {
 	if len(msg) > maxBody {
 		return so, &StreamError{Code: "body_too_large", Message: "the message exceeds " + strconv.Itoa(maxBody) + " bytes"}
 	}
-	if e := decodeStrict(bytes.NewReader(msg), &so); e != nil {
-		if !validClientID(so.ClientOrderID) {
-			so.ClientOrderID = ""
+	if !parseStreamOrder(msg, &so) {
+		so = StreamOrder{}
+		if e := decodeStrict(bytes.NewReader(msg), &so); e != nil {
+			if !validClientID(so.ClientOrderID) {
+				so.ClientOrderID = ""
+			}
+			return so, &StreamError{Code: e.code, Field: e.field, Message: e.msg}
 		}
-		return so, &StreamError{Code: e.code, Field: e.field, Message: e.msg}
 	}
 	if !validClientID(so.ClientOrderID) {
 		so.ClientOrderID = ""
@@ -158,15 +160,13 @@ func (a *API) stream(w http.ResponseWriter, r *http.Request) {
 	go func() {
 		defer close(wrote)
 		ok := true
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
+		var buf []byte
 		for batch := range q.batches() {
 			for i := range batch {
 				ack := &batch[i]
 				if ok {
-					buf.Reset()
-					_ = enc.Encode(ack)
-					ok = c.Write(ctx, websocket.MessageText, bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})) == nil
+					buf = appendAck(buf[:0], ack)
+					ok = c.Write(ctx, websocket.MessageText, buf) == nil
 				}
 				// When the client is gone, keep going so that the slots free.
 				if ack.freeWindow {
