@@ -281,17 +281,22 @@ const warmAccounts = 1 << 16
 // warm readies the node for its first orders before it takes any: it
 // loads the ids of up to warmAccounts accounts into the intake's cache
 // (otherwise the first order of each account waits for a lookup) and
-// opens connections of the PostgreSQL pool (otherwise the first second's
-// lookups and placements wait for connections being established).
+// opens up to 8 connections of the PostgreSQL pool (otherwise the first
+// second's lookups and placements wait for connections being
+// established).
 func (n *Node) warm(ctx context.Context) error {
 	pool := n.store.pool
-	conns := min(int(pool.Config().MaxConns), 8)
+	// Half the pool at most, and never waiting long: the relay and the
+	// placer already run and need connections of their own.
+	conns := min(int(pool.Config().MaxConns)/2, 8)
+	actx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
 	held := make([]*pgxpool.Conn, 0, conns)
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for range conns {
 		wg.Go(func() {
-			if c, err := pool.Acquire(ctx); err == nil {
+			if c, err := pool.Acquire(actx); err == nil {
 				mu.Lock()
 				held = append(held, c)
 				mu.Unlock()
