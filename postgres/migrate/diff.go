@@ -123,7 +123,7 @@ func Diff(from, to *Database) *Plan {
 	if to == nil {
 		to = &Database{}
 	}
-	d := &differ{steps: map[StepKind][]Step{}, oldTables: tableIndex(from), newTables: tableIndex(to)}
+	d := &differ{steps: map[StepKind][]Step{}, oldTables: tableIndex(from), newTables: tableIndex(to), fromSchema: from.fromSchema}
 	d.schemas(from, to, empty)
 	d.extensions(from, to)
 	d.enums(from, to)
@@ -160,6 +160,8 @@ func Diff(from, to *Database) *Plan {
 type differ struct {
 	steps                map[StepKind][]Step
 	oldTables, newTables map[string]*Table
+	// fromSchema: the old side was read from a schema, not a database.
+	fromSchema bool
 }
 
 func tableIndex(db *Database) map[string]*Table {
@@ -722,7 +724,7 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 			}
 			// Prisma leaves the sequence (owned by the column) in place.
 		case c.AutoIncrement:
-		case !sameDefault(o, c):
+		case !d.sameDefault(o, c):
 			if c.Default == "" {
 				clauses = append(clauses, col+" DROP DEFAULT")
 			} else {
@@ -915,6 +917,17 @@ func balanced(s string) bool {
 		}
 	}
 	return depth == 0
+}
+
+// sameDefault compares two defaults as Prisma does. Between two schemas,
+// a dbgenerated() default is the same only as the same expression
+// text; against a database, which rewrites expressions, only whether
+// there is one is compared.
+func (d *differ) sameDefault(o, n *Column) bool {
+	if d.fromSchema && (o.DefaultOpaque || n.DefaultOpaque) && o.Default != "" && n.Default != "" {
+		return o.DefaultOpaque == n.DefaultOpaque && o.Default == n.Default
+	}
+	return sameDefault(o, n)
 }
 
 func sameDefault(o, n *Column) bool {

@@ -19,7 +19,7 @@ import (
 // With relationMode = "prisma" in the datasource no foreign keys are
 // created, as Prisma does.
 func FromSchema(s *psl.Schema) *Database {
-	db := &Database{}
+	db := &Database{fromSchema: true}
 	if ds := s.Datasource; ds != nil {
 		for _, x := range ds.Extensions {
 			db.Extensions = append(db.Extensions, &Extension{Name: x.DBName, Schema: x.Schema, Version: x.Version})

@@ -16,6 +16,8 @@ type Database struct {
 	// Prisma, a diff from such a database takes them as existing, used or
 	// not, so it creates none of them.
 	Schemas []string
+	// fromSchema marks a Database made by FromSchema.
+	fromSchema bool
 }
 
 // Extension is a PostgreSQL extension.
