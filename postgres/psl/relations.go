@@ -250,9 +250,13 @@ func (v *validator) pair(a, b *relInfo) {
 		if list.hasFld || list.hasRef {
 			v.errAt(list.pos, list.field.Name, "relation field %q is a list and cannot define fields/references; define them on %q in model %q",
 				list.field.Name, owner.field.Name, owner.model.Name)
+			v.prisma(Pos{}, spanNextLine, prismaRelation+"The relation field `%s` on Model `%s` must not specify the `fields` or `references` argument in the @relation attribute. You must only specify it on the opposite field `%s` on model `%s`.",
+				list.field.Name, list.model.Name, owner.field.Name, owner.model.Name)
 		}
 		if list.onDel != "" || list.onUpd != "" {
 			v.errAt(list.pos, list.field.Name, "onDelete and onUpdate belong on the side that defines fields/references (%q in model %q)", owner.field.Name, owner.model.Name)
+			v.prisma(Pos{}, spanNextLine, prismaRelation+"The relation field `%s` on Model `%s` must not specify the `onDelete` or `onUpdate` argument in the @relation attribute. You must only specify it on the opposite field `%s` on model `%s`, or in case of a many to many relation, in an explicit join table.",
+				list.field.Name, list.model.Name, owner.field.Name, owner.model.Name)
 		}
 		if !owner.hasFld || !owner.hasRef {
 			v.missingFieldsReferences(owner)
