@@ -878,7 +878,11 @@ func (v *validator) nativeType(f *Field, a *Attribute) *NativeType {
 	}
 	if f.Kind != KindScalar || !contains(spec.scalars, f.Type) {
 		v.errAttr(a, "native type %s is not compatible with %s fields (it fits %s)", name, f.Type, strings.Join(spec.scalars, ", "))
-		v.prisma(Pos{}, spanLine, "Native type %s is not compatible with declared field type %s, expected field type %s.", name, f.Type, spec.scalars[0])
+		if f.Kind == KindEnum {
+			v.prisma(Pos{}, spanLine, "Attribute not known: \"@%s\".", a.Name)
+		} else {
+			v.prisma(Pos{}, spanLine, "Native type %s is not compatible with declared field type %s, expected field type %s.", name, f.Type, spec.scalars[0])
+		}
 		return nil
 	}
 	n := &NativeType{Name: name}
@@ -901,15 +905,32 @@ func (v *validator) nativeType(f *Field, a *Attribute) *NativeType {
 		} else {
 			v.errAttr(a, "native type %s takes at most %d argument(s), got %d", name, spec.maxArgs, len(n.Args))
 		}
-		v.prisma(Pos{}, spanLine, "Function %q takes %d arguments, but received %d.", name, spec.maxArgs, len(n.Args))
+		if spec.maxArgs == 0 {
+			v.prisma(Pos{}, spanLine, "Function %q takes %d arguments, but received %d.", name, spec.maxArgs, len(n.Args))
+		} else {
+			v.prisma(Pos{}, spanLine, "Native type %s takes %d optional arguments, but received %d.", name, spec.maxArgs, len(n.Args))
+		}
 		return nil
+	}
+	switch name {
+	case "Timestamp", "Timestamptz", "Time", "Timetz":
+		if len(n.Args) == 1 {
+			if p, _ := strconv.Atoi(n.Args[0]); p > 6 {
+				v.errAttr(a, "the precision of %s(%d) must be from 0 to 6", name, p)
+				v.prisma(Pos{}, spanLine, "Argument M is out of range for native type `%s(%d)` of Postgres: M can range from 0 to 6.", name, p)
+				return nil
+			}
+		}
 	}
 	if name == "Decimal" && len(n.Args) == 2 {
 		p, _ := strconv.Atoi(n.Args[0])
 		s, _ := strconv.Atoi(n.Args[1])
 		if p < 1 || p > 1000 || s > p {
 			v.errAttr(a, "Decimal(%d,%d) is invalid: precision must be 1..1000 and scale at most the precision", p, s)
-			if s > p {
+			switch {
+			case p < 1 || p > 1000:
+				v.prisma(Pos{}, spanLine, "Argument M is out of range for native type `Decimal(%d,%d)` of Postgres: Precision must be positive with a maximum value of 1000.", p, s)
+			case s > p:
 				v.prisma(Pos{}, spanLine, "The scale must not be larger than the precision for the Decimal(%d,%d) native type in Postgres.", p, s)
 			}
 			return nil
