@@ -16,6 +16,7 @@ import (
 
 	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/postgres/migrate"
+	"github.com/polystore/polystore/postgres/psl"
 )
 
 func writeSchema(t *testing.T, dir, src string) string {
@@ -67,6 +68,13 @@ func TestFormatAndValidateCommands(t *testing.T) {
 	bad := writeSchema(t, t.TempDir(), "model A {\n  id Int @id\n  b  Nope\n}\n")
 	_, _, err = run(ctx, "validate", "--schema", bad)
 	require.ErrorContains(t, err, "schema.prisma:3:6: type \"Nope\"")
+	_, _, err = run(ctx, "validate", "--error-format", "prisma", "--schema", bad)
+	require.ErrorContains(t, err, "error: Type \"Nope\" is neither a built-in type, nor refers to another model")
+	require.ErrorContains(t, err, "Validation Error Count: 1")
+	var pe *psl.Error
+	require.ErrorAs(t, err, &pe)
+	_, _, err = run(ctx, "validate", "--error-format", "json", "--schema", bad)
+	require.Equal(t, 2, exitCode(err))
 	broken := writeSchema(t, filepath.Dir(bad), "model A {\n  id Int @id(\n}\n")
 	_, _, err = run(ctx, "format", "--schema", broken)
 	require.ErrorContains(t, err, "schema.prisma:2:14: expected a value")
