@@ -1033,6 +1033,11 @@ func (c *compiler) topSelect(m *Model, fa *FindArgs, join bool) (string, []strin
 	if err != nil {
 		return "", nil, err
 	}
+	if len(fields) == 0 {
+		// A select of only relations or _count: the primary key still
+		// heads the row (Prisma's answer holds just what was selected).
+		fields = m.pk
+	}
 	cols := make([]string, 0, len(fields)+len(fa.Include)+1)
 	var sb strings.Builder
 	sb.Grow(256)

@@ -89,6 +89,10 @@ func firstTake(act Action, take int) int {
 }
 
 func (h *handle) find(ctx context.Context, m *Model, act Action, fa *FindArgs, typ reflect.Type) (any, error) {
+	if (act == ActionFindFirst || act == ActionFindFirstOrThrow) && fa.Take != 0 && fa.Take != 1 && fa.Take != -1 {
+		return nil, &Error{Code: CodeInputError, Model: m.Name,
+			Message: "Input error. The '" + string(act) + "' operation cannot be used with a 'take' argument that isn't 1 or -1"}
+	}
 	if act == ActionFindUnique || act == ActionFindUniqueOrThrow {
 		if err := checkUnique(m, fa.Where, "where"); err != nil {
 			return nil, err
