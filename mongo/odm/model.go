@@ -85,6 +85,7 @@ func NewModel[T any](db *mongo.Database, name string, schema *Schema, opts *Mode
 	if m.opts.Collection == "" {
 		m.opts.Collection = CollectionName(name)
 	}
+	schema.subdocIDs()
 	switch {
 	case t.Kind() == reflect.Map && t.Key().Kind() == reflect.String:
 		m.isMap = true
@@ -460,6 +461,7 @@ func (m *Model[T]) prepareInsert(ctx context.Context, doc *T) (bson.Raw, error) 
 func (m *Model[T]) finishInsert(doc *T) (bson.Raw, error) {
 	m.ensureID(doc)
 	m.stampInsert(doc)
+	m.schema.stampNewSubdocs(m.docValue(doc), m.now(), true)
 	return m.encode(doc)
 }
 
@@ -575,6 +577,7 @@ type savePlan struct {
 // that saves the changed paths, or nil when nothing changed (immutable
 // paths are put back into doc).
 func (m *Model[T]) planSave(doc *T, old bson.Raw) (*savePlan, error) {
+	m.schema.stampNewSubdocs(m.docValue(doc), m.now(), false)
 	cur, err := m.encode(doc)
 	if err != nil {
 		return nil, err

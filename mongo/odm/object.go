@@ -70,6 +70,10 @@ type ObjectOpts struct {
 	// default, as Mongoose, empty subdocuments and empty objects in Mixed
 	// paths are left out; empty maps and arrays stay.
 	KeepEmpty bool
+	// Minimize drops empty objects even where the schema
+	// (SchemaOpts.KeepEmpty) or a default keeps them (Mongoose's
+	// minimize: true); KeepEmpty wins when both are set.
+	Minimize bool
 	// Transform edits the result last; delete keys from ret to hide them
 	// (Mongoose's transform). Given in the call, it runs on every
 	// subdocument too, innermost first, as in Mongoose: there doc is the
@@ -102,11 +106,24 @@ func (d *ObjectOpts) merge(call *ObjectOpts) ObjectOpts {
 	}
 	o.NoID = o.NoID || call.NoID
 	o.HideVersion = o.HideVersion || call.HideVersion
-	o.KeepEmpty = o.KeepEmpty || call.KeepEmpty
+	switch {
+	case call.KeepEmpty:
+		o.KeepEmpty, o.Minimize = true, false
+	case call.Minimize:
+		o.KeepEmpty, o.Minimize = false, true
+	}
 	if call.Transform != nil {
 		o.Transform = call.Transform
 	}
 	return o
+}
+
+// schemaObjectOpts merges the defaults d (SetToObject or SetToJSON) over
+// what the schema itself gives toObject and toJSON (minimize); a call's
+// options merge over the result.
+func (m *Model[T]) schemaObjectOpts(d *ObjectOpts) *ObjectOpts {
+	o := (&ObjectOpts{KeepEmpty: m.schema.opts.KeepEmpty}).merge(d)
+	return &o
 }
 
 type objectDefaults struct {
@@ -138,7 +155,8 @@ func (m *Model[T]) SetToJSON(o *ObjectOpts) {
 // the result.
 func (m *Model[T]) ToObject(doc *T, o *ObjectOpts) (map[string]any, error) {
 	m.objDefaults.mu.RLock()
-	opts := m.objDefaults.toObj.merge(o)
+	base := m.schemaObjectOpts(m.objDefaults.toObj)
+	opts := base.merge(o)
 	m.objDefaults.mu.RUnlock()
 	return m.toObject(doc, &opts, o)
 }
@@ -149,7 +167,8 @@ func (m *Model[T]) ToObject(doc *T, o *ObjectOpts) (map[string]any, error) {
 // (Date#toISOString), Decimal128 values {"$numberDecimal": "1.50"}.
 func (m *Model[T]) ToJSON(doc *T, o *ObjectOpts) ([]byte, error) {
 	m.objDefaults.mu.RLock()
-	opts := m.objDefaults.toJSON_.merge(o)
+	base := m.schemaObjectOpts(m.objDefaults.toJSON_)
+	opts := base.merge(o)
 	m.objDefaults.mu.RUnlock()
 	obj, err := m.toObject(doc, &opts, o)
 	if err != nil {

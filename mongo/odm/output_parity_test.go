@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/polystore/polystore/mongo/odm"
 )
@@ -38,6 +39,7 @@ type outputCase struct {
 	Calls    []outputCall       `json:"calls"`
 	Query    *outputQuery       `json:"query"`
 	Sent     map[string]any     `json:"sent"`
+	MaskIDs  bool               `json:"maskIds"`
 }
 
 type outputSchemaOpts struct {
@@ -67,6 +69,7 @@ type outputQuery struct {
 	Filter  map[string]any `json:"filter"`
 	Update  map[string]any `json:"update"`
 	Select  string         `json:"select"`
+	Doc     map[string]any `json:"doc"`
 	Options struct {
 		Upsert              bool  `json:"upsert"`
 		SetDefaultsOnInsert *bool `json:"setDefaultsOnInsert"`
@@ -82,6 +85,7 @@ type outSpec struct {
 	Get     string             `json:"get"`
 	Select  *bool              `json:"select"`
 	ID      bool               `json:"id"`
+	Implied bool               `json:"implicitId"`
 	Stamped bool               `json:"timestamps"`
 	Default any                `json:"default"`
 }
@@ -131,9 +135,9 @@ func outPath(t *testing.T, name string, s outSpec) *odm.Path {
 	var p *odm.Path
 	switch s.Type {
 	case "Subdoc":
-		var so *odm.SchemaOpts
+		so := &odm.SchemaOpts{NoID: !s.ID && !s.Implied} // output.js: _id: !!p.id unless implicitId
 		if s.Stamped {
-			so = &odm.SchemaOpts{Timestamps: odm.DefaultTimestamps}
+			so.Timestamps = odm.DefaultTimestamps
 		}
 		p = odm.Subdoc(name, outSchema(t, s.Schema, s.ID, so))
 	case "Array":
@@ -193,6 +197,7 @@ func outputSchemaOptions(tc outputCase) *odm.SchemaOpts {
 	if tc.Options.VersionKey != nil && !*tc.Options.VersionKey {
 		so.VersionKey = "-"
 	}
+	so.KeepEmpty = tc.Options.Minimize != nil && !*tc.Options.Minimize
 	return so
 }
 
@@ -212,8 +217,8 @@ func objectOpts(o *outputOpts) *odm.ObjectOpts {
 	if o.VersionKey != nil && !*o.VersionKey {
 		out.HideVersion = true
 	}
-	if o.Minimize != nil && !*o.Minimize {
-		out.KeepEmpty = true
+	if o.Minimize != nil {
+		out.KeepEmpty, out.Minimize = !*o.Minimize, *o.Minimize
 	}
 	if o.Transform != "" {
 		out.Transform = outputTransforms[o.Transform]
@@ -242,17 +247,8 @@ func TestMongooseOutputParity(t *testing.T) {
 				m.Virtual("up", func(d *map[string]any) any { return "U" + fmt.Sprint((*d)["name"]) })
 			}
 			if o := tc.Options; o != nil {
-				toObj, toJSON := objectOpts(o.ToObject), objectOpts(o.ToJSON)
-				if o.Minimize != nil && !*o.Minimize { // schema-level minimize: false
-					for _, p := range []**odm.ObjectOpts{&toObj, &toJSON} {
-						if *p == nil {
-							*p = &odm.ObjectOpts{}
-						}
-						(*p).KeepEmpty = true
-					}
-				}
-				m.SetToObject(toObj)
-				m.SetToJSON(toJSON)
+				m.SetToObject(objectOpts(o.ToObject))
+				m.SetToJSON(objectOpts(o.ToJSON))
 			}
 			doc, err := m.Cast(ctx, tc.Input)
 			require.NoError(t, err)
@@ -268,10 +264,47 @@ func TestMongooseOutputParity(t *testing.T) {
 					require.NoError(t, err)
 					require.NoError(t, json.Unmarshal(b, &got))
 				}
+				if tc.MaskIDs {
+					got = maskIDs(got)
+				}
 				if d := cmp.Diff(call.Result, got); d != "" {
 					t.Errorf("call %d %s(%+v) differs from Mongoose (-mongoose +odm):\n%s", i, call.Fn, call.Opts, d)
 				}
 			}
 		})
 	}
+}
+
+// givenOID is the prefix of the ObjectIds output_cases.js gives (oid(n)).
+const givenOID = "64b7f0c2a1b2c3d4e5f607"
+
+// maskIDs replaces the ObjectIds a case did not give (generated ones) with
+// GENERATED_ID, in extended JSON ({"$oid": ...}) and as hex strings, as
+// output.js does for cases with maskIds.
+func maskIDs(v any) any {
+	switch x := v.(type) {
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = maskIDs(e)
+		}
+		return out
+	case map[string]any:
+		if h, ok := x["$oid"].(string); ok && len(x) == 1 {
+			if strings.HasPrefix(h, givenOID) {
+				return x
+			}
+			return map[string]any{"$oid": "GENERATED_ID"}
+		}
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = maskIDs(e)
+		}
+		return out
+	case string:
+		if _, err := bson.ObjectIDFromHex(x); err == nil && !strings.HasPrefix(x, givenOID) {
+			return "GENERATED_ID"
+		}
+	}
+	return v
 }

@@ -29,6 +29,11 @@ func TestMongooseQueryParity(t *testing.T) {
 			switch q.Op {
 			case "find":
 				_, err = m.Find(q.Filter).Select(q.Select).All(ctx)
+			case "create":
+				var doc *map[string]any
+				if doc, err = m.Cast(ctx, q.Doc); err == nil {
+					err = m.Create(ctx, doc)
+				}
 			case "updateOne":
 				o := &odm.UpdateOpts{Upsert: q.Options.Upsert}
 				o.NoDefaultsOnInsert = q.Options.SetDefaultsOnInsert != nil && !*q.Options.SetDefaultsOnInsert
@@ -44,6 +49,9 @@ func TestMongooseQueryParity(t *testing.T) {
 			}
 			require.NoError(t, err)
 			got := sentCommand(t, rec)
+			if tc.MaskIDs {
+				got = maskIDs(got).(map[string]any)
+			}
 			if d := cmp.Diff(tc.Sent, got); d != "" {
 				t.Errorf("%s sent differs from Mongoose (-mongoose +odm):\n%s", q.Op, d)
 			}
@@ -77,6 +85,8 @@ func sentCommand(t *testing.T, rec *recorder) map[string]any {
 			proj = bson.D{}
 		}
 		return map[string]any{"filter": plainBSON(get(cmd, "filter")), "projection": plainBSON(proj)}
+	case "insert":
+		return map[string]any{"document": plainBSON(get(cmd, "documents").(bson.A)[0])}
 	case "update":
 		u := get(cmd, "updates").(bson.A)[0].(bson.D)
 		return map[string]any{"filter": plainBSON(get(u, "q")), "update": plainBSON(get(u, "u")), "upsert": get(u, "upsert") == true}

@@ -143,7 +143,7 @@ func buildPath(t *testing.T, name string, s pathSpec) *odm.Path {
 	case "String", "Number", "Boolean", "Date", "ObjectId", "Decimal128", "Mixed", "Int32", "Double", "BigInt", "UUID":
 		p = scalarPaths[s.Type](name)
 	case "Subdoc":
-		p = odm.Subdoc(name, buildSchema(t, s.Schema, nil))
+		p = odm.Subdoc(name, buildSchema(t, s.Schema, &odm.SchemaOpts{NoID: true})) // generate.js: _id: false
 	case "Array":
 		p = odm.Array(name, buildPath(t, "", *s.Of))
 	case "Map":

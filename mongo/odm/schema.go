@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // Type is the schema type of a path, named as in Mongoose.
@@ -77,6 +79,12 @@ type SchemaOpts struct {
 	Capped *Capped
 	// TimeSeries makes the collection a time-series collection.
 	TimeSeries *TimeSeries
+	// KeepEmpty is Mongoose's schema-level minimize: false: ToObject and
+	// ToJSON keep empty objects unless their options say Minimize.
+	KeepEmpty bool
+	// NoID is Mongoose's `_id: false` on a subdocument schema: its
+	// subdocuments get no implicit ObjectID _id (see Schema.subdocIDs).
+	NoID bool
 }
 
 // Capped collection options.
@@ -184,11 +192,63 @@ func (s *Schema) Paths() []*Path { return append([]*Path(nil), s.paths...) }
 // Options returns the schema options.
 func (s *Schema) Options() SchemaOpts { return s.opts }
 
+// SetTimestamps sets the timestamps of s: for a subdocument schema derived
+// from a struct (s.Path("items").Elem.Schema), Mongoose's timestamps option
+// of a subschema, stamped on insert, Save and whole-subdocument updates.
+func (s *Schema) SetTimestamps(ts *Timestamps) *Schema {
+	s.opts.Timestamps = ts
+	return s
+}
+
 // Validate adds a schema-level validator.
 func (s *Schema) Validate(fn SchemaValidator) *Schema {
 	s.validators = append(s.validators, fn)
 	return s
 }
+
+// subdocIDs gives the subdocuments of s (single nested, in arrays and in
+// maps, at any depth) an ObjectID _id by default, as Mongoose gives every
+// subdocument schema an _id path unless it says `_id: false`: an _id path
+// of type ObjectID without a default gets a new ObjectID whenever it is
+// missing, and a programmatic subschema (not derived from a struct) without
+// an _id path gets one. A struct without an _id field has nowhere to keep
+// one and is taken as `_id: false`, as is a schema with SchemaOpts.NoID.
+func (s *Schema) subdocIDs() {
+	for _, p := range s.paths {
+		p.subdocIDs()
+	}
+}
+
+func (p *Path) subdocIDs() {
+	switch {
+	case p.Type == TypeSubdoc && p.Schema != nil:
+		p.Schema.implicitID()
+		p.Schema.subdocIDs()
+	case (p.Type == TypeArray || p.Type == TypeMap) && p.Elem != nil:
+		p.Elem.subdocIDs()
+	}
+}
+
+func (s *Schema) implicitID() {
+	if s.opts.NoID {
+		return
+	}
+	if p := s.byName["_id"]; p != nil {
+		if p.Type == TypeObjectID && !p.hasDefault() {
+			p.defFunc = newObjectID
+		}
+		return
+	}
+	if s.goType != nil {
+		return
+	}
+	id := ObjectID("_id").DefaultFunc(newObjectID)
+	id.byPlugin = true // a struct bound later need not declare it
+	s.paths = append([]*Path{id}, s.paths...)
+	s.byName["_id"] = id
+}
+
+func newObjectID() any { return bson.NewObjectID() }
 
 func (s *Schema) versionKey() string {
 	switch s.opts.VersionKey {

@@ -342,7 +342,7 @@ func tagDefault(p *Path, val string) error {
 		p.DefaultFunc(func() any { return time.Now().UTC().Truncate(time.Millisecond) })
 		return nil
 	case p.Type == TypeObjectID && (val == "new" || val == "auto"):
-		p.DefaultFunc(func() any { return bson.NewObjectID() })
+		p.DefaultFunc(newObjectID)
 		return nil
 	}
 	v, err := castTo(p, val)

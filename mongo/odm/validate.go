@@ -550,6 +550,12 @@ func (p *Path) subdocDefaults(v any) {
 				p.Elem.subdocDefaults(e)
 			}
 		}
+	case TypeMap:
+		if m, ok := v.(map[string]any); ok && p.Elem != nil {
+			for _, e := range m {
+				p.Elem.subdocDefaults(e)
+			}
+		}
 	}
 }
 
@@ -681,14 +687,8 @@ func (p *Path) prepareMapEntry(m reflect.Value) {
 		if sub, ok := inner.Interface().(map[string]any); ok {
 			p.Schema.prepare(reflect.ValueOf(sub))
 		}
-	case TypeArray:
-		if arr, ok := inner.Interface().([]any); ok && p.Elem != nil && p.Elem.Type == TypeSubdoc {
-			for _, e := range arr {
-				if sub, ok := e.(map[string]any); ok {
-					p.Elem.Schema.prepare(reflect.ValueOf(sub))
-				}
-			}
-		}
+	case TypeArray, TypeMap:
+		p.subdocDefaults(inner.Interface())
 	}
 }
 

@@ -9,14 +9,17 @@
 //   select: false
 //   default: {fn: name} for a function default named in output.js
 //   Subdoc: id: true to keep the subdocument's _id (cases.js's have none),
+//           implicitId: true for Mongoose's default (an implicit ObjectId _id),
 //           timestamps: true for the subdocument schema's timestamps
+// maskIds: true records ObjectIds the case did not give (Mongoose generated
+// them) as GENERATED_ID.
 // Case options: timestamps (true or {createdAt, updatedAt}), versionKey
 // (false), toObject / toJSON (schema-level options), virtuals (names of
 // virtuals in output.js).
 // A document case has input and calls: [{fn: 'toObject' | 'toJSON', opts}],
 // opts being Mongoose's (transform named in output.js).
 // A query case has query: {op: 'updateOne' | 'findOneAndUpdate', filter,
-// update, options} or {op: 'find', select}.
+// update, options}, {op: 'find', select} or {op: 'create', doc}.
 
 const oid = (n) => '64b7f0c2a1b2c3d4e5f607' + String(n).padStart(2, '0');
 
@@ -108,7 +111,13 @@ const docCases = [
     name: 'schema-level minimize false',
     schema: shop, input: empty,
     options: { minimize: false },
-    calls: [{ fn: 'toObject' }, { fn: 'toJSON' }],
+    calls: [{ fn: 'toObject' }, { fn: 'toJSON' }, { fn: 'toObject', opts: { minimize: true } }, { fn: 'toJSON', opts: { minimize: true } }],
+  },
+  {
+    name: 'schema-level minimize false under a toJSON minimize true',
+    schema: shop, input: empty,
+    options: { minimize: false, toJSON: { minimize: true } },
+    calls: [{ fn: 'toObject' }, { fn: 'toJSON' }, { fn: 'toJSON', opts: { minimize: false } }],
   },
   {
     name: 'timestamps in output',
@@ -154,7 +163,23 @@ const withStamped = {
   one: { type: 'Subdoc', timestamps: true, schema: stamped },
 };
 
+const implicit = { r: { type: 'String' } };
+const withIds = {
+  name: { type: 'String' },
+  one: { type: 'Subdoc', implicitId: true, schema: implicit },
+  items: { type: 'Array', of: { type: 'Subdoc', implicitId: true, schema: implicit } },
+  nested: { type: 'Subdoc', implicitId: true, schema: { deep: { type: 'Array', of: { type: 'Subdoc', implicitId: true, schema: implicit } } } },
+  off: { type: 'Subdoc', schema: implicit },
+  byKey: { type: 'Map', of: { type: 'Subdoc', implicitId: true, schema: implicit } },
+};
+
 const queryCases = [
+  { name: 'create gives subdocuments an _id', schema: withIds, maskIds: true, query: { op: 'create', doc: { _id: oid(1), name: 'a', one: { r: 'x' }, items: [{ r: 'y' }, { _id: oid(5), r: 'z' }], nested: { deep: [{ r: 'd' }] }, off: { r: 'o' }, byKey: { k: { r: 'm' } } } } },
+  { name: 'create without subdocuments adds none', schema: withIds, maskIds: true, query: { op: 'create', doc: { _id: oid(1), name: 'a' } } },
+  { name: 'push of a subdocument gives it an _id', schema: withIds, maskIds: true, query: { op: 'updateOne', filter: { name: 'a' }, update: { $push: { items: { r: 'z' } } } } },
+  { name: 'set of subdocuments gives them an _id', schema: withIds, maskIds: true, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { one: { r: 'y' }, items: [{ r: 'a' }, { _id: oid(6), r: 'b' }], off: { r: 'c' } } } } },
+  { name: 'create stamps subdocuments with timestamps', schema: withStamped, options: { timestamps: true }, query: { op: 'create', doc: { _id: oid(1), name: 'a', items: [{ r: 'y' }], one: { r: 'x' } } } },
+  { name: 'create stamps subdocuments without parent timestamps', schema: withStamped, query: { op: 'create', doc: { _id: oid(1), name: 'a', items: [{ r: 'y' }], one: { r: 'x' } } } },
   { name: 'push of a subdocument with timestamps', schema: withStamped, options: { timestamps: true }, query: { op: 'updateOne', filter: { name: 'a' }, update: { $push: { items: { r: 'z' } } } } },
   { name: 'push $each of subdocuments with timestamps', schema: withStamped, options: { timestamps: true }, query: { op: 'updateOne', filter: { name: 'a' }, update: { $push: { items: { $each: [{ r: 'z' }] } } } } },
   { name: 'addToSet of a subdocument with timestamps', schema: withStamped, options: { timestamps: true }, query: { op: 'updateOne', filter: { name: 'a' }, update: { $addToSet: { items: { r: 'q' } } } } },
