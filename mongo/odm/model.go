@@ -53,6 +53,10 @@ type Model[T any] struct {
 	objDefaults objectDefaults
 	disc        *discriminator
 	tracker     *tracker[T]
+	// populatedVirtuals names, per document, the virtuals Populate filled:
+	// ToObject/ToJSON with virtuals render them (also a count of 0 or a
+	// justOne that found nothing, as null) and leave the others out.
+	populatedVirtuals *weakMap[T, map[string]bool]
 
 	isMap                  bool
 	idIdx, verIdx          []int
@@ -75,7 +79,7 @@ func NewModel[T any](db *mongo.Database, name string, schema *Schema, opts *Mode
 		}
 		schema = s
 	}
-	m := &Model[T]{name: name, schema: schema, tracker: newTracker[T](), now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }}
+	m := &Model[T]{name: name, schema: schema, tracker: newTracker[T](), populatedVirtuals: newWeakMap[T, map[string]bool](), now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }}
 	if opts != nil {
 		m.opts = *opts
 	}

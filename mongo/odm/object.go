@@ -218,6 +218,12 @@ func (m *Model[T]) toObject(doc *T, o, call *ObjectOpts) (map[string]any, error)
 		for _, v := range m.virts {
 			ret[v.name] = v.get(doc)
 		}
+		if rv := reflect.ValueOf(doc).Elem(); rv.Kind() == reflect.Struct {
+			marks, _ := m.populatedVirtuals.get(doc)
+			if err := w.virtualFields(rv, ret, marks); err != nil {
+				return nil, errorf("%s: %w", m.name, err)
+			}
+		}
 	}
 	if o.Transform != nil {
 		o.Transform(doc, ret)
@@ -366,6 +372,61 @@ func (w *objectWalk) populatedIn(fv reflect.Value, o any) error {
 				if err := w.populatedIn(fv.Index(i), arr[i]); err != nil {
 					return err
 				}
+			}
+		}
+	}
+	return nil
+}
+
+// virtualFields renders the populate virtuals of the struct v (fields
+// tagged odm:"virtual=name") into obj, as Mongoose's toObject/toJSON with
+// virtuals: those Populate filled (marks) always (a justOne that found
+// nothing as null, a count as a number), others only when they hold
+// something (a non-nil slice or pointer: documents populated as nested
+// paths carry no marks). An unpopulated virtual is left out.
+func (w *objectWalk) virtualFields(v reflect.Value, obj map[string]any, marks map[string]bool) error {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		name := virtualName(t.Field(i))
+		if name == "" {
+			continue
+		}
+		fv, filled := v.Field(i), marks[name]
+		switch fv.Kind() {
+		case reflect.Slice:
+			if fv.IsNil() && !filled {
+				continue
+			}
+			docs := make([]any, fv.Len())
+			for j := range docs {
+				e := fv.Index(j)
+				if e.Kind() != reflect.Pointer {
+					e = e.Addr()
+				}
+				docs[j] = e.Interface()
+			}
+			out, err := w.populatedValue(docs)
+			if err != nil {
+				return err
+			}
+			obj[name] = out
+		case reflect.Pointer:
+			if fv.IsNil() {
+				if filled {
+					obj[name] = nil
+				}
+				continue
+			}
+			out, err := w.populatedValue(fv.Interface())
+			if err != nil {
+				return err
+			}
+			obj[name] = out
+		default:
+			if filled && fv.CanInt() {
+				obj[name] = fv.Int()
+			} else if filled && fv.CanUint() {
+				obj[name] = int64(fv.Uint())
 			}
 		}
 	}

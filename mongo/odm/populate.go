@@ -249,7 +249,36 @@ func (m *Model[T]) Populate(ctx context.Context, docs []*T, paths ...PopulateOpt
 			return err
 		}
 	}
+	m.markVirtuals(docs, paths)
 	return nil
+}
+
+// markVirtuals records that the virtual paths were populated on docs.
+func (m *Model[T]) markVirtuals(docs []*T, paths []PopulateOpts) {
+	var names []string
+	for i := range paths {
+		if paths[i].virtual() {
+			names = append(names, paths[i].Path)
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	for _, d := range docs {
+		if d == nil {
+			continue
+		}
+		m.populatedVirtuals.update(d, func(cur map[string]bool, _ bool) map[string]bool {
+			next := make(map[string]bool, len(cur)+len(names))
+			for k := range cur {
+				next[k] = true
+			}
+			for _, n := range names {
+				next[n] = true
+			}
+			return next
+		})
+	}
 }
 
 // lookupResult carries, per parent document, the documents a $lookup

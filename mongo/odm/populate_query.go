@@ -298,5 +298,6 @@ func (p *PopulatedQuery[T]) lookupAll(ctx context.Context) ([]*T, error) {
 		}
 	}
 	op.Docs, op.Result = docs, docs
+	m.markVirtuals(docs, p.paths)
 	return docs, m.run(ctx, false, op)
 }

@@ -14,14 +14,22 @@ import (
 // virtualField finds the struct field tagged `odm:"virtual=name"`.
 func virtualField(t reflect.Type, name string) []int {
 	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		for _, opt := range splitTag(f.Tag.Get("odm")) {
-			if strings.TrimSpace(opt) == "virtual="+name {
-				return []int{i}
-			}
+		if virtualName(t.Field(i)) == name {
+			return []int{i}
 		}
 	}
 	return nil
+}
+
+// virtualName is the name of the populate virtual a struct field holds
+// (its tag `odm:"virtual=name"`), or "".
+func virtualName(f reflect.StructField) string {
+	for _, opt := range splitTag(f.Tag.Get("odm")) {
+		if n, ok := strings.CutPrefix(strings.TrimSpace(opt), "virtual="); ok {
+			return n
+		}
+	}
+	return ""
 }
 
 // refKey normalizes a value used to match local and foreign fields:

@@ -9,24 +9,35 @@ import (
 )
 
 // tracker remembers, for every hydrated document, the BSON it was loaded
-// (or last saved) as, so that Save can send only the changed paths. Keys
-// are weak pointers: entries whose document was collected are swept when
-// the map has doubled since the last sweep, so the cost is amortized O(1)
-// per tracked document and memory follows the live documents.
-type tracker[T any] struct {
+// (or last saved) as, so that Save can send only the changed paths.
+type tracker[T any] = weakMap[T, bson.Raw]
+
+func newTracker[T any]() *tracker[T] { return newWeakMap[T, bson.Raw]() }
+
+// weakMap maps documents to values without keeping them alive. Keys are
+// weak pointers: entries whose document was collected are swept when the
+// map has doubled since the last sweep, so the cost is amortized O(1) per
+// entry and memory follows the live documents.
+type weakMap[T, V any] struct {
 	mu        sync.Mutex
-	snap      map[weak.Pointer[T]]bson.Raw
+	snap      map[weak.Pointer[T]]V
 	sweepSize int
 }
 
-func newTracker[T any]() *tracker[T] {
-	return &tracker[T]{snap: make(map[weak.Pointer[T]]bson.Raw), sweepSize: 1024}
+func newWeakMap[T, V any]() *weakMap[T, V] {
+	return &weakMap[T, V]{snap: make(map[weak.Pointer[T]]V), sweepSize: 1024}
 }
 
-func (t *tracker[T]) set(doc *T, raw bson.Raw) {
+func (t *weakMap[T, V]) set(doc *T, v V) {
+	t.update(doc, func(V, bool) V { return v })
+}
+
+// update sets doc's value to fn of its current one (and whether it has one).
+func (t *weakMap[T, V]) update(doc *T, fn func(cur V, ok bool) V) {
 	wp := weak.Make(doc)
 	t.mu.Lock()
-	t.snap[wp] = raw
+	cur, ok := t.snap[wp]
+	t.snap[wp] = fn(cur, ok)
 	if len(t.snap) >= t.sweepSize {
 		t.sweepLocked()
 	}
@@ -34,7 +45,7 @@ func (t *tracker[T]) set(doc *T, raw bson.Raw) {
 }
 
 // sweepLocked drops the entries of collected documents.
-func (t *tracker[T]) sweepLocked() {
+func (t *weakMap[T, V]) sweepLocked() {
 	for k := range t.snap {
 		if k.Value() == nil {
 			delete(t.snap, k)
@@ -43,15 +54,15 @@ func (t *tracker[T]) sweepLocked() {
 	t.sweepSize = max(1024, 2*len(t.snap))
 }
 
-func (t *tracker[T]) get(doc *T) (bson.Raw, bool) {
+func (t *weakMap[T, V]) get(doc *T) (V, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	raw, ok := t.snap[weak.Make(doc)]
-	return raw, ok
+	v, ok := t.snap[weak.Make(doc)]
+	return v, ok
 }
 
 // size returns the number of entries (for tests).
-func (t *tracker[T]) size() int {
+func (t *weakMap[T, V]) size() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return len(t.snap)

@@ -154,16 +154,49 @@ function model(c) {
   for (const v of c.virtuals || []) {
     schema.virtual(v).get(virtuals[v]);
   }
+  populateVirtuals(c, schema);
   if (mongoose.models.Out) {
     mongoose.deleteModel('Out');
   }
   return mongoose.model('Out', schema);
 }
 
-function runDoc(c) {
+// ids turns the 24-hex strings of a document given to a stubbed find into
+// ObjectIds, as the driver would return them.
+function ids(v) {
+  if (Array.isArray(v)) {
+    return v.map(ids);
+  }
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, ids(x)]));
+  }
+  return typeof v === 'string' && /^[0-9a-f]{24}$/.test(v) ? new mongoose.Types.ObjectId(v) : v;
+}
+
+// populateVirtuals declares the case's populate virtuals on schema, with a
+// model Pop whose finds return the case's documents (no server).
+function populateVirtuals(c, schema) {
+  const pv = c.populateVirtuals;
+  if (!pv) {
+    return;
+  }
+  for (const v of pv.virtuals) {
+    schema.virtual(v.name, { ref: 'Pop', localField: v.localField, foreignField: v.foreignField, justOne: !!v.justOne, count: !!v.count });
+  }
+  if (mongoose.models.Pop) {
+    mongoose.deleteModel('Pop');
+  }
+  const Pop = mongoose.model('Pop', new mongoose.Schema(toDef(pv.schema), { versionKey: false }));
+  Pop.collection.find = async () => ({ toArray: async () => ids(pv.docs) });
+}
+
+async function runDoc(c) {
   const M = model(c);
   const doc = new M(c.input);
-  const out = { name: c.name, schema: c.schema, options: c.options, virtuals: c.virtuals, input: c.input, calls: [] };
+  if (c.populateVirtuals) {
+    await doc.populate(c.populateVirtuals.populate);
+  }
+  const out = { name: c.name, schema: c.schema, options: c.options, virtuals: c.virtuals, populateVirtuals: c.populateVirtuals, input: c.input, calls: [] };
   for (const call of c.calls) {
     const res = doc[call.fn](objectOpts(call.opts));
     // toObject: typed values; toJSON: what JSON.stringify makes of it.
@@ -222,7 +255,10 @@ async function runQuery(c) {
 }
 
 async function main() {
-  const docs = docCases.map(runDoc);
+  const docs = [];
+  for (const c of docCases) {
+    docs.push(await runDoc(c));
+  }
   const queries = [];
   for (const c of queryCases) {
     queries.push(await runQuery(c));

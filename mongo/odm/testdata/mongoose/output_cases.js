@@ -46,7 +46,33 @@ const full = {
 
 const empty = { _id: oid(1), name: 'x', sub: {}, m: {}, mixed: {}, arr: [], items: [] };
 
+// populateVirtuals: virtual populate of the model Pop (schema), whose finds
+// return docs; populate names the virtuals populated before the calls.
+const popNotes = {
+  schema: { text: { type: 'String' }, post: { type: 'ObjectId' } },
+  virtuals: [
+    { name: 'notes', localField: '_id', foreignField: 'post' },
+    { name: 'first', localField: '_id', foreignField: 'post', justOne: true },
+    { name: 'noteCount', localField: '_id', foreignField: 'post', count: true },
+    { name: 'never', localField: '_id', foreignField: 'post' },
+  ],
+  docs: [{ _id: oid(11), text: 'a', post: oid(1) }, { _id: oid(12), text: 'b', post: oid(1) }],
+  populate: ['notes', 'first', 'noteCount'],
+};
+
 const docCases = [
+  {
+    name: 'populated virtuals with virtuals true',
+    schema: { title: { type: 'String' } }, input: { _id: oid(1), title: 'p' },
+    populateVirtuals: popNotes,
+    calls: [{ fn: 'toJSON' }, { fn: 'toJSON', opts: { virtuals: true } }, { fn: 'toObject', opts: { virtuals: true } }],
+  },
+  {
+    name: 'populated virtuals that found nothing',
+    schema: { title: { type: 'String' } }, input: { _id: oid(2), title: 'p' },
+    populateVirtuals: popNotes,
+    calls: [{ fn: 'toJSON', opts: { virtuals: true } }],
+  },
   {
     name: 'defaults of toObject and toJSON',
     schema: shop, virtuals: ['up'], input: full,
