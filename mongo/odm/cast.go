@@ -633,6 +633,15 @@ var jsIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // castKind is the kind Mongoose gives a cast error for a scalar type
 // (its SchemaType's cast name: "date" and "string" are lowercase).
+// arrayKind names the type of p in a cast error's kind: [Number] for an
+// array of numbers, [[Number]] for an array of them.
+func arrayKind(p *Path) string {
+	if p.Type == TypeArray && p.Elem != nil {
+		return "[" + arrayKind(p.Elem) + "]"
+	}
+	return castKind(p.Type)
+}
+
 func castKind(t Type) string {
 	switch t {
 	case TypeDate:
@@ -777,7 +786,20 @@ func (s *Schema) castValue(p *Path, path, name string, v any, ve *ValidationErro
 				}
 				out[i] = s.castValue(p.Elem, ep, ep, e, ve, cc)
 				continue
-			case p.Elem.Type == TypeArray || p.Elem.Type == TypeMap:
+			case p.Elem.Type == TypeArray:
+				// Mongoose reports a bad element of an inner array on the
+				// outer element, as a cast of the whole outer array
+				// ([[Number]]), which is then left empty.
+				inner := &ValidationError{Model: ve.Model, update: ve.update}
+				out[i] = s.castValue(p.Elem, ep, name+"."+strconv.Itoa(i), e, inner, cc)
+				if len(inner.Errors) > 0 {
+					ve.add(castFailure{path: ep, msgPath: name + "." + strconv.Itoa(i), kind: "[" + arrayKind(p.Elem) + "]",
+						shown: append(out[:i:i], arr[i:]...), typeOf: "", because: "CastError", model: ve.Model, value: arr,
+						reason: inner.Errors[inner.order[0]]}.err())
+					return nil
+				}
+				continue
+			case p.Elem.Type == TypeMap:
 				out[i] = s.castValue(p.Elem, ep, name+"."+strconv.Itoa(i), e, ve, cc)
 				continue
 			}

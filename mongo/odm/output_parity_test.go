@@ -259,26 +259,33 @@ func TestMongooseOutputParity(t *testing.T) {
 			}
 			doc, err := m.Cast(ctx, tc.Input)
 			require.NoError(t, err)
-			for i, call := range tc.Calls {
-				var got any
-				switch call.Fn {
-				case "toObject":
-					obj, err := m.ToObject(doc, objectOpts(call.Opts))
-					require.NoError(t, err)
-					got = plainBSON(obj)
-				case "toJSON":
-					b, err := m.ToJSON(doc, objectOpts(call.Opts))
-					require.NoError(t, err)
-					require.NoError(t, json.Unmarshal(b, &got))
-				}
-				if tc.MaskIDs {
-					got = maskIDs(got)
-				}
-				if d := cmp.Diff(call.Result, got); d != "" {
-					t.Errorf("call %d %s(%+v) differs from Mongoose (-mongoose +odm):\n%s", i, call.Fn, call.Opts, d)
-				}
-			}
+			checkOutputCalls(t, m, doc, tc)
 		})
+	}
+}
+
+// checkOutputCalls makes the case's toObject/toJSON calls on doc and diffs
+// them with what Mongoose returned.
+func checkOutputCalls[T any](t *testing.T, m *odm.Model[T], doc *T, tc outputCase) {
+	t.Helper()
+	for i, call := range tc.Calls {
+		var got any
+		switch call.Fn {
+		case "toObject":
+			obj, err := m.ToObject(doc, objectOpts(call.Opts))
+			require.NoError(t, err)
+			got = plainBSON(obj)
+		case "toJSON":
+			b, err := m.ToJSON(doc, objectOpts(call.Opts))
+			require.NoError(t, err)
+			require.NoError(t, json.Unmarshal(b, &got))
+		}
+		if tc.MaskIDs {
+			got = maskIDs(got)
+		}
+		if d := cmp.Diff(call.Result, got); d != "" {
+			t.Errorf("call %d %s(%+v) differs from Mongoose (-mongoose +odm):\n%s", i, call.Fn, call.Opts, d)
+		}
 	}
 }
 

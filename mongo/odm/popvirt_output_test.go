@@ -2,10 +2,8 @@ package odm_test
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -13,20 +11,23 @@ import (
 	"github.com/polystore/polystore/mongo/odm"
 )
 
-type vNote struct {
-	ID   bson.ObjectID `bson:"_id"`
-	Text string        `bson:"text"`
-	Post bson.ObjectID `bson:"post"`
-}
-
-type vPost struct {
-	ID        bson.ObjectID `bson:"_id"`
-	Title     string        `bson:"title"`
-	Notes     []*vNote      `bson:"-" odm:"virtual=notes"`
-	First     *vNote        `bson:"-" odm:"virtual=first"`
-	NoteCount int64         `bson:"-" odm:"virtual=noteCount"`
-	Never     []*vNote      `bson:"-" odm:"virtual=never"` // declared, never populated
-}
+// vPost has the populate virtuals of output_cases.js's popNotes; vNote is
+// the model Pop.
+type (
+	vPost struct {
+		ID        bson.ObjectID `bson:"_id"`
+		Title     string        `bson:"title"`
+		Notes     []*vNote      `bson:"-" odm:"virtual=notes"`
+		First     *vNote        `bson:"-" odm:"virtual=first"`
+		NoteCount int64         `bson:"-" odm:"virtual=noteCount"`
+		Never     []*vNote      `bson:"-" odm:"virtual=never"` // declared, never populated
+	}
+	vNote struct {
+		ID   bson.ObjectID `bson:"_id"`
+		Text string        `bson:"text"`
+		Post bson.ObjectID `bson:"post"`
+	}
+)
 
 // TestMongoosePopulatedVirtuals: populated virtuals appear in toObject and
 // toJSON with virtuals (a list, a justOne that found nothing as null, a
@@ -59,22 +60,7 @@ func TestMongoosePopulatedVirtuals(t *testing.T) {
 				odm.PopulateOpts{Path: "notes", From: notes, ForeignField: "post", Sort: "_id"},
 				odm.PopulateOpts{Path: "first", From: notes, ForeignField: "post", Sort: "_id"},
 				odm.PopulateOpts{Path: "noteCount", From: notes, ForeignField: "post", Count: true}))
-			for i, call := range tc.Calls {
-				var got any
-				switch call.Fn {
-				case "toObject":
-					obj, err := posts.ToObject(post, objectOpts(call.Opts))
-					require.NoError(t, err)
-					got = plainBSON(obj)
-				case "toJSON":
-					b, err := posts.ToJSON(post, objectOpts(call.Opts))
-					require.NoError(t, err)
-					require.NoError(t, json.Unmarshal(b, &got))
-				}
-				if d := cmp.Diff(call.Result, got); d != "" {
-					t.Errorf("call %d %s(%+v) differs from Mongoose (-mongoose +odm):\n%s", i, call.Fn, call.Opts, d)
-				}
-			}
+			checkOutputCalls(t, posts, post, tc)
 		})
 	}
 	require.Equal(t, 2, ran, "populate-virtual cases in output.json")

@@ -419,6 +419,18 @@ const cases = [
   { name: 'update $set with alias-free unknown nested path', schema: profile, update: { $set: { 'address.planet': 'x', 'address.city': 'P' } } },
   { name: 'update $min on a string path casts', schema: profile, update: { $min: { name: 5 } } },
 
+  // sweep: nested arrays, templated messages on nested and array paths
+  { name: 'cast error in an array of arrays', schema: { grid: { type: 'Array', of: { type: 'Array', of: { type: 'Number' } } } }, input: { grid: [[1, 2], [3, 'x']] } },
+  { name: 'min custom message with MIN on an array element', schema: { nums: { type: 'Array', of: { type: 'Number', min: { value: 2, message: '{PATH} is {VALUE}, under {MIN}' } } } }, input: { nums: [5, 1] } },
+  { name: 'maxlength custom message with MAXLENGTH in a subdocument', schema: { sub: { type: 'Subdoc', schema: { s: { type: 'String', maxlength: { value: 2, message: '{PATH} over {MAXLENGTH}: {VALUE}' } } } } }, input: { sub: { s: 'abc' } } },
+  { name: 'required deep in an array of subdocuments in a subdocument', schema: { a: { type: 'Subdoc', schema: { items: { type: 'Array', of: { type: 'Subdoc', schema: { sku: { type: 'String', required: true } } } } } } }, input: { a: { items: [{ sku: 'x' }, {}] } } },
+  { name: 'enum custom message on a map value', schema: { m: { type: 'Map', of: { type: 'String', enum: { values: ['a'], message: '{PATH}={VALUE} not allowed' } } } }, input: { m: { k: 'b' } } },
+  { name: 'match custom message on an array element', schema: { tags: { type: 'Array', of: { type: 'String', match: { value: '^[a-z]+$', message: 'tag {VALUE} at {PATH}' } } } }, input: { tags: ['ok', 'Bad1'] } },
+  { name: 'cast error of a subdocument given a string in an array', schema: { items: { type: 'Array', of: { type: 'Subdoc', schema: { q: { type: 'Number' } } } } }, input: { items: [{ q: 1 }, 'str'] } },
+  { name: 'cast and validation errors in one subdocument', schema: { sub: { type: 'Subdoc', schema: { n: { type: 'Number' }, s: { type: 'String', required: true } } } }, input: { sub: { n: 'x' } } },
+  { name: 'ObjectId cast error in an array in a subdocument', schema: { sub: { type: 'Subdoc', schema: { refs: { type: 'Array', of: { type: 'ObjectId' } } } } }, input: { sub: { refs: ['64b7f0c2a1b2c3d4e5f60701', 'nope'] } } },
+  { name: 'min Date custom message with MIN', schema: { d: { type: 'Date', min: { value: { $date: '2020-01-01T00:00:00.000Z' }, message: '{PATH} before {MIN}' } } }, input: { d: '2019-06-01T00:00:00.000Z' } },
+
   // many errors at once
   { name: 'every failure reported at once', schema: order, input: { customer: 'bad', items: [{ qty: 0 }], nums: ['x'], placedAt: 'never', paid: 'maybe', note: 'a' } },
 ];
