@@ -32,6 +32,10 @@ var (
 	// dropping immutable and unknown paths. (UpdateOne, UpdateMany and
 	// FindOneAndUpdate then write nothing, as Mongoose does.)
 	ErrEmptyUpdate = errors.New("odm: empty update")
+	// ErrDroppedFilter: under StrictQueryDrop every branch of a $or, $and
+	// or $nor had only paths the schema does not know. Mongoose then sends
+	// {} (every document matches); odm refuses the filter.
+	ErrDroppedFilter = errors.New("odm: every branch of the filter's logical operator was dropped by strictQuery")
 
 	errAllDropped = fmt.Errorf("%w: nothing left after dropping immutable and unknown paths", ErrEmptyUpdate)
 	// ErrSchema is wrapped by errors in schema declarations (bad tags, bad

@@ -50,6 +50,8 @@ type outputSchemaOpts struct {
 	Timestamps any         `json:"timestamps"`
 	VersionKey *bool       `json:"versionKey"`
 	Minimize   *bool       `json:"minimize"`
+	Strict     *bool       `json:"strict"`
+	StrictQ    *bool       `json:"strictQuery"`
 	ToObject   *outputOpts `json:"toObject"`
 	ToJSON     *outputOpts `json:"toJSON"`
 }
@@ -202,6 +204,12 @@ func outputSchemaOptions(tc outputCase) *odm.SchemaOpts {
 		so.VersionKey = "-"
 	}
 	so.KeepEmpty = tc.Options.Minimize != nil && !*tc.Options.Minimize
+	if tc.Options.Strict != nil && !*tc.Options.Strict {
+		so.Strict = odm.StrictOff
+	}
+	if tc.Options.StrictQ != nil && *tc.Options.StrictQ {
+		so.StrictQuery = odm.StrictQueryDrop
+	}
 	return so
 }
 

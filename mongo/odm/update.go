@@ -3,6 +3,7 @@ package odm
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -189,18 +190,26 @@ func (s *Schema) castFilter(d bson.D, strict StrictQueryMode) (bson.D, error) {
 				out = append(out, e)
 				continue
 			}
-			na := make(bson.A, len(arr))
-			for i, sub := range arr {
+			na := make(bson.A, 0, len(arr))
+			for _, sub := range arr {
 				sd, ok := sub.(bson.D)
 				if !ok {
-					na[i] = sub
+					na = append(na, sub)
 					continue
 				}
 				c, err := s.castFilter(sd, strict)
 				if err != nil {
 					return nil, err
 				}
-				na[i] = c
+				if len(c) == 0 && len(sd) > 0 {
+					// Every path of the branch was dropped: Mongoose drops
+					// the branch, which as {} would match every document.
+					continue
+				}
+				na = append(na, c)
+			}
+			if len(na) == 0 && len(arr) > 0 {
+				return nil, fmt.Errorf("%w: %s", ErrDroppedFilter, e.Key)
 			}
 			out = append(out, bson.E{Key: e.Key, Value: na})
 			continue
@@ -210,8 +219,8 @@ func (s *Schema) castFilter(d bson.D, strict StrictQueryMode) (bson.D, error) {
 			continue
 		}
 		p, isElem, known := s.resolve(e.Key)
-		if !known && strict != StrictQueryOff && !s.managedKey(e.Key) {
-			if strict == StrictQueryThrow {
+		if !known && s.strictQueryAt(e.Key, strict) != StrictQueryOff && !s.managedKey(e.Key) {
+			if s.strictQueryAt(e.Key, strict) == StrictQueryThrow {
 				return nil, &StrictError{Path: e.Key, Query: true}
 			}
 			continue
@@ -231,6 +240,35 @@ func (s *Schema) castFilter(d bson.D, strict StrictQueryMode) (bson.D, error) {
 		out = append(out, bson.E{Key: p.storedKey(e.Key), Value: v})
 	}
 	return out, nil
+}
+
+// strictQueryAt is the strictQuery that governs the unknown filter path
+// key: strict at the top level, and under a subdocument its own schema's
+// (Mongoose's subschemas do not inherit it: {sub.nope: 1} is kept by
+// default).
+func (s *Schema) strictQueryAt(key string, strict StrictQueryMode) StrictQueryMode {
+	parts := strings.Split(key, ".")
+	cur := s
+	for i := 0; i < len(parts)-1; i++ {
+		q := cur.byName[parts[i]]
+		if q == nil {
+			q = cur.byAlias[parts[i]]
+		}
+		switch {
+		case q == nil:
+			return strict
+		case q.Type == TypeSubdoc && q.Schema != nil:
+			cur, strict = q.Schema, q.Schema.opts.StrictQuery
+		case (q.Type == TypeArray || q.Type == TypeMap) && q.Elem != nil && q.Elem.Type == TypeSubdoc && q.Elem.Schema != nil:
+			cur, strict = q.Elem.Schema, q.Elem.Schema.opts.StrictQuery
+			if i+1 < len(parts)-1 { // an index or map key
+				i++
+			}
+		default:
+			return strict
+		}
+	}
+	return strict
 }
 
 // managedKey reports whether key is a field the model maintains without

@@ -145,6 +145,11 @@ function model(c) {
   if (co.minimize !== undefined) {
     opts.minimize = co.minimize;
   }
+  for (const k of ['strict', 'strictQuery']) {
+    if (co[k] !== undefined) {
+      opts[k] = co[k];
+    }
+  }
   for (const k of ['toObject', 'toJSON']) {
     if (co[k]) {
       opts[k] = objectOpts(co[k]);
