@@ -21,13 +21,9 @@ import (
 //	KEYS[5] reservation (hash: user qty exp state price order)
 //	KEYS[6] claim   (string: the payload the key was first used with,
 //	        across products; optional, see Shop.Reserve)
-//	KEYS[7] the claim filter's shard (string of bits, see claims.go;
-//	        with KEYS[6])
 //	ARGV[1] quantity, ARGV[2] reservation id, ARGV[3] user id,
 //	ARGV[4] reservation TTL ms, ARGV[5] payload,
-//	ARGV[6] idempotency TTL ms, ARGV[7] unit price,
-//	ARGV[8..10] the key's bits in the filter's shard, ARGV[11] the
-//	shard's TTL ms (with KEYS[6])
+//	ARGV[6] idempotency TTL ms, ARGV[7] unit price
 //
 // Returns {status, reservation id, expires at ms, remaining, replay}, status
 // one of reserved, sold_out, unknown (no sale for the product), conflict
@@ -70,11 +66,7 @@ redis.call('PEXPIRE', KEYS[5], tonumber(ARGV[4]) + 86400000)
 redis.call('ZADD', KEYS[3], exp, ARGV[2])
 local left = tostring(stock - qty)
 redis.call('SET', KEYS[4], ARGV[5] .. '|reserved|' .. ARGV[2] .. '|' .. exp .. '|' .. left, 'PX', ARGV[6])
-if KEYS[6] then
-  redis.call('SET', KEYS[6], ARGV[5], 'PX', ARGV[6])
-  for i = 8, 10 do redis.call('SETBIT', KEYS[7], ARGV[i], 1) end
-  redis.call('PEXPIRE', KEYS[7], ARGV[11])
-end
+if KEYS[6] then redis.call('SET', KEYS[6], ARGV[5], 'PX', ARGV[6]) end
 return {'reserved', ARGV[2], tostring(exp), left, '0'}
 `
 
@@ -86,10 +78,10 @@ return {'reserved', ARGV[2], tostring(exp), left, '0'}
 // (TestReserveLimitedSharesTheLimit), and reserves only when the limit
 // allowed the request.
 //
-//	KEYS[1..7], ARGV[1..11] as reserveScript (KEYS[6], KEYS[7] required)
-//	KEYS[8] the limiter's key (Limiter.Key: its TAT in microseconds)
-//	ARGV[12] limit: requests per period, ARGV[13] period in microseconds,
-//	ARGV[14] burst (the GCRA tolerance)
+//	KEYS[1..6], ARGV[1..7] as reserveScript (KEYS[6] required)
+//	KEYS[7] the limiter's key (Limiter.Key: its TAT in microseconds)
+//	ARGV[8] limit: requests per period, ARGV[9] period in microseconds,
+//	ARGV[10] burst (the GCRA tolerance)
 //
 // Returns reserveScript's five fields and two more: the limit's remaining
 // requests and its reset (microseconds). When the limit says no, the
@@ -98,7 +90,7 @@ return {'reserved', ARGV[2], tostring(exp), left, '0'}
 var reserveLimitedScript = rueidis.NewLuaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local key, limit, period, burst, cost = KEYS[8], tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), 1
+local key, limit, period, burst, cost = KEYS[7], tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), 1
 ` + ratelimit.GCRAStep + `
 if not allowed then
   return {'rate_limited', '', tostring(retry_us), '0', '0', tostring(remaining), tostring(reset_us)}

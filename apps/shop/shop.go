@@ -41,9 +41,6 @@ type Config struct {
 	// client-side caching (rueidis' default); without it each such
 	// request reads the stock from Redis.
 	SoldOutL1 bool
-	// Now is the clock of the claim filter's epochs (see claims.go);
-	// default time.Now.
-	Now func() time.Time
 }
 
 func (c *Config) defaults() {
@@ -62,9 +59,6 @@ func (c *Config) defaults() {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
-	if c.Now == nil {
-		c.Now = time.Now
-	}
 }
 
 // Shop is the flash-sale core: stock in Redis, reservations, confirmation.
@@ -72,20 +66,15 @@ type Shop struct {
 	cfg   Config
 	redis rueidis.Client
 
-	// reservationTTL, idempotencyTTL and claimFilterTTL are the script's
-	// arguments (ms).
-	reservationTTL, idempotencyTTL, claimFilterTTL string
+	// reservationTTL and idempotencyTTL are the script's arguments (ms).
+	reservationTTL, idempotencyTTL string
 	// soldOut holds the ids of products the script answered sold out
 	// for (see Config.SoldOutL1).
 	soldOut sync.Map
-	// claimNames holds the claim filter's key names by epoch
-	// (*[claimShards]string; see claimShardKey).
-	claimNames sync.Map
 }
 
 func newShop(client rueidis.Client, cfg Config) *Shop {
-	return &Shop{cfg: cfg, redis: client, reservationTTL: ms(cfg.ReservationTTL), idempotencyTTL: ms(cfg.IdempotencyTTL),
-		claimFilterTTL: ms(cfg.IdempotencyTTL + claimFilterExtraTTL)}
+	return &Shop{cfg: cfg, redis: client, reservationTTL: ms(cfg.ReservationTTL), idempotencyTTL: ms(cfg.IdempotencyTTL)}
 }
 
 // ReserveRequest asks to hold Quantity units of ProductID for UserID.
@@ -195,13 +184,12 @@ func (s *Shop) reserve(ctx context.Context, req ReserveRequest, unitPrice string
 	claim := s.claimKey(req.UserID, req.IdempotencyKey)
 	k := s.keys(req.ProductID)
 	if l1 {
-		if left, ok := s.soldOutL1(ctx, req, claim); ok {
+		if left, ok := s.soldOutL1(ctx, req.ProductID, k.stock, req.Quantity, claim); ok {
 			return nil, rl, soldOutError(left, req.Quantity)
 		}
 	}
 	id := newID()
-	// Sized for the longest call (reserveLimitedScript): 8 keys, 14 arguments.
-	keys := append(make([]string, 0, 8), k.stock, k.held, k.expiry, k.idempotency(req.UserID, req.IdempotencyKey), k.reservation(id))
+	keys := []string{k.stock, k.held, k.expiry, k.idempotency(req.UserID, req.IdempotencyKey), k.reservation(id)}
 	if s.redis.Mode() == rueidis.ClientModeCluster {
 		prev, err := s.redis.Do(ctx, s.redis.B().Set().Key(claim).Value(pl).Nx().Get().
 			PxMilliseconds(s.cfg.IdempotencyTTL.Milliseconds()).Build()).ToString()
@@ -211,15 +199,10 @@ func (s *Shop) reserve(ctx context.Context, req ReserveRequest, unitPrice string
 		if err == nil && prev != pl {
 			return nil, rl, conflictError()
 		}
+	} else {
+		keys = append(keys, claim)
 	}
-	args := append(make([]string, 0, 14), strconv.Itoa(req.Quantity), id, req.UserID, s.reservationTTL, pl, s.idempotencyTTL, unitPrice)
-	if s.redis.Mode() != rueidis.ClientModeCluster {
-		// The claim and the claim filter's shard (claims.go) are written
-		// by the script.
-		shard, bits := s.claimWrite(req.UserID, req.IdempotencyKey)
-		keys = append(keys, claim, shard)
-		args = append(args, bits[:]...)
-	}
+	args := []string{strconv.Itoa(req.Quantity), id, req.UserID, s.reservationTTL, pl, s.idempotencyTTL, unitPrice}
 	script, n := reserveScript, 5
 	if lim != nil {
 		keys = append(keys, lim.key)
@@ -249,9 +232,7 @@ func (s *Shop) reserve(ctx context.Context, req ReserveRequest, unitPrice string
 			ExpiresAt: time.UnixMilli(exp).UTC(), Remaining: remaining, Replayed: replay}, rl, nil
 	case "sold_out":
 		if s.cfg.SoldOutL1 {
-			// The stock's read from the client-side cache, pinned.
-			get := s.redis.B().Get().Key(k.stock).Cache().Pin()
-			s.soldOut.Store(req.ProductID, &get)
+			s.soldOut.Store(req.ProductID, struct{}{})
 		}
 		return nil, rl, soldOutError(remaining, req.Quantity)
 	case "unknown":
@@ -276,40 +257,32 @@ func (s *Shop) soldOutEarly(ctx context.Context, req ReserveRequest) (int64, boo
 	if !s.cfg.SoldOutL1 {
 		return 0, false
 	}
-	return s.soldOutL1(ctx, req, "")
+	if _, ok := s.soldOut.Load(req.ProductID); !ok {
+		return 0, false
+	}
+	return s.soldOutL1(ctx, req.ProductID, s.stockKey(req.ProductID), req.Quantity, s.claimKey(req.UserID, req.IdempotencyKey))
 }
 
 // soldOutTTL bounds how long the client-side cache may keep a sold-out
 // product's stock; Redis invalidates it sooner when the stock changes.
 const soldOutTTL = time.Second
 
-// soldOutL1 answers whether a request for a product known to be sold out
-// can be answered sold out without the script: the stock (from the
-// client-side cache) is still short and the request's key was never used,
-// so it has no earlier answer to replay. On one server the claim filter
-// (claims.go, from the client-side cache too) tells most new keys apart
-// without a round trip; a key it may hold, and every key on a cluster, is
-// looked up with EXISTS of its claim (claim, or built from req when "").
-// It reports the units left. Any doubt, or error, sends the request to the
-// script.
-func (s *Shop) soldOutL1(ctx context.Context, req ReserveRequest, claim string) (int64, bool) {
-	v, ok := s.soldOut.Load(req.ProductID)
-	if !ok {
+// soldOutL1 answers whether a request for qty units of a product known to
+// be sold out can be answered sold out without the script: the stock (from
+// the client-side cache) is still short and the request's key was never
+// used, so it has no earlier answer to replay. It reports the units left.
+// Any doubt, or error, sends the request to the script.
+func (s *Shop) soldOutL1(ctx context.Context, productID, stockKey string, qty int, claim string) (int64, bool) {
+	if _, ok := s.soldOut.Load(productID); !ok {
 		return 0, false
 	}
-	left, err := s.redis.DoCache(ctx, *v.(*rueidis.Cacheable), soldOutTTL).AsInt64()
+	left, err := s.redis.DoCache(ctx, s.redis.B().Get().Key(stockKey).Cache(), soldOutTTL).AsInt64()
 	if err != nil {
 		return 0, false
 	}
-	if left >= int64(req.Quantity) {
-		s.soldOut.Delete(req.ProductID) // back on sale
+	if left >= int64(qty) {
+		s.soldOut.Delete(productID) // back on sale
 		return 0, false
-	}
-	if s.redis.Mode() != rueidis.ClientModeCluster && !s.mayBeClaimed(ctx, req.UserID, req.IdempotencyKey) {
-		return left, true
-	}
-	if claim == "" {
-		claim = s.claimKey(req.UserID, req.IdempotencyKey)
 	}
 	n, err := s.redis.Do(ctx, s.redis.B().Exists().Key(claim).Build()).AsInt64()
 	if err != nil || n != 0 {

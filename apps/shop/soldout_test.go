@@ -15,7 +15,6 @@ import (
 
 	"github.com/polystore/polystore/apps/shop"
 	"github.com/polystore/polystore/internal/devenv"
-	"github.com/polystore/polystore/internal/testclock"
 	"github.com/polystore/polystore/redis/ratelimit"
 )
 
@@ -23,16 +22,13 @@ import (
 // Redis Cluster client (to run the cluster path on one server).
 type countingClient struct {
 	rueidis.Client
-	scripts, exists atomic.Int64
-	cluster         bool
+	scripts atomic.Int64
+	cluster bool
 }
 
 func (c *countingClient) Do(ctx context.Context, cmd rueidis.Completed) rueidis.RedisResult {
-	switch name := cmd.Commands()[0]; {
-	case strings.EqualFold(name, "EVALSHA") || strings.EqualFold(name, "EVAL"):
+	if name := cmd.Commands()[0]; strings.EqualFold(name, "EVALSHA") || strings.EqualFold(name, "EVAL") {
 		c.scripts.Add(1)
-	case strings.EqualFold(name, "EXISTS"):
-		c.exists.Add(1)
 	}
 	return c.Client.Do(ctx, cmd)
 }
@@ -95,77 +91,6 @@ func TestSoldOutL1(t *testing.T) {
 	cnt, err := a.Counts(ctx, "sku")
 	require.NoError(t, err)
 	require.Equal(t, shop.Counts{Initial: 2, Stock: 1, Held: 1}, cnt)
-}
-
-// On one server a sold-out answer from L1 asks Redis nothing for a key the
-// claim filter has never seen (no script, no EXISTS), across processes:
-// two Apps share one Redis, with clocks apart (the filter's epochs are
-// the idempotency TTL, here an hour). A key that reserved through the
-// other process still replays its reservation, and a key it used for
-// another product is still a conflict, whatever the epoch each clock is
-// in. On a cluster the same answer costs one EXISTS.
-func TestSoldOutL1ClaimFilter(t *testing.T) {
-	ctx := context.Background()
-	ns := devenv.Redis(t)
-	start := testclock.Now()
-	clockA, clockB := testclock.NewFake(start), testclock.NewFake(start)
-	newApp := func(c rueidis.Client, clock *testclock.Fake) *shop.App {
-		a, err := shop.NewApp(c, shop.AppConfig{Config: shop.Config{Prefix: ns.Prefix, ReservationTTL: time.Minute,
-			IdempotencyTTL: time.Hour, SoldOutL1: true, Now: clock.Now}})
-		require.NoError(t, err)
-		return a
-	}
-	ca, cb := &countingClient{Client: ns.Client}, &countingClient{Client: ns.Client}
-	a, b := newApp(ca, clockA), newApp(cb, clockB)
-	require.NoError(t, a.AddProduct(ctx, shop.Product{ID: "sku", Name: "x", Price: "1.00"}, 2))
-	require.NoError(t, a.AddProduct(ctx, shop.Product{ID: "other", Name: "y", Price: "1.00"}, 5))
-	req := func(product, key string, qty int) shop.ReserveRequest {
-		return shop.ReserveRequest{UserID: "u", ProductID: product, Quantity: qty, IdempotencyKey: key}
-	}
-	first, err := a.Reserve(ctx, req("sku", "k1", 2), "1.00")
-	require.NoError(t, err)
-	_, err = a.Reserve(ctx, req("other", "kx", 1), "1.00")
-	require.NoError(t, err)
-	_, err = b.Reserve(ctx, req("sku", "k2", 1), "1.00")
-	require.ErrorIs(t, err, shop.ErrSoldOut, "the script's answer flags the product in b")
-
-	scripts, exists := cb.scripts.Load(), cb.exists.Load()
-	for i := range 200 {
-		_, err = b.Reserve(ctx, req("sku", "new"+strconv.Itoa(i), 1), "1.00")
-		require.ErrorIs(t, err, shop.ErrSoldOut)
-	}
-	require.Equal(t, scripts, cb.scripts.Load(), "no script for keys never used")
-	require.Equal(t, exists, cb.exists.Load(), "no EXISTS for keys the filter has never seen")
-
-	// The writer's clock an epoch ahead of the reader's, then behind by
-	// two: the filter still holds the keys a's reservations claimed.
-	for _, shift := range []time.Duration{0, -59 * time.Minute, 61 * time.Minute, 119 * time.Minute} {
-		clockB.Add(shift)
-		again, err := b.Reserve(ctx, req("sku", "k1", 2), "1.00")
-		require.NoError(t, err, "clock shift %s: a key that reserved through a replays there", shift)
-		require.True(t, again.Replayed)
-		require.Equal(t, first.ID, again.ID)
-		_, err = b.Reserve(ctx, req("sku", "kx", 1), "1.00")
-		require.ErrorIs(t, err, shop.ErrIdempotencyConflict, "clock shift %s: a key used for another product", shift)
-		clockB = testclock.NewFake(start)
-		b = newApp(cb, clockB)
-		_, err = b.Reserve(ctx, req("sku", "k3", 1), "1.00") // flags the product again
-		require.ErrorIs(t, err, shop.ErrSoldOut)
-	}
-	require.Greater(t, cb.exists.Load(), exists, "keys the filter may hold are looked up")
-
-	// On a cluster (posed), the L1 answer asks for the claim with EXISTS.
-	cc := &countingClient{Client: ns.Client, cluster: true}
-	c := newApp(cc, clockA)
-	_, err = c.Reserve(ctx, req("sku", "c1", 1), "1.00")
-	require.ErrorIs(t, err, shop.ErrSoldOut)
-	exists = cc.exists.Load()
-	_, err = c.Reserve(ctx, req("sku", "c2", 1), "1.00")
-	require.ErrorIs(t, err, shop.ErrSoldOut)
-	require.Equal(t, exists+1, cc.exists.Load())
-	cnt, err := a.Counts(ctx, "sku")
-	require.NoError(t, err)
-	require.Equal(t, shop.Counts{Initial: 2, Stock: 0, Held: 2}, cnt)
 }
 
 // One round trip per reservation on a single server (the claim is in the
