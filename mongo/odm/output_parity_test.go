@@ -40,6 +40,11 @@ type outputCase struct {
 	Query    *outputQuery       `json:"query"`
 	Sent     map[string]any     `json:"sent"`
 	MaskIDs  bool               `json:"maskIds"`
+	// Error is what Mongoose threw instead of sending the query.
+	Error *struct {
+		Name    string `json:"name"`
+		Message string `json:"message"`
+	} `json:"error"`
 	// PopVirt is a populate-virtuals case (TestMongoosePopulatedVirtuals).
 	PopVirt *struct {
 		Docs []map[string]any `json:"docs"`
@@ -80,6 +85,7 @@ type outputQuery struct {
 		Upsert              bool  `json:"upsert"`
 		SetDefaultsOnInsert *bool `json:"setDefaultsOnInsert"`
 		Timestamps          *bool `json:"timestamps"`
+		SanitizeFilter      bool  `json:"sanitizeFilter"`
 	} `json:"options"`
 }
 

@@ -22,13 +22,21 @@ func TestMongooseQueryParity(t *testing.T) {
 	db, rec := goldenClient(t)
 	for _, tc := range fx.Queries {
 		t.Run(tc.Name, func(t *testing.T) {
-			m := odm.MustModel[map[string]any](db, "Out", outSchema(t, tc.Schema, false, outputSchemaOptions(tc)), &odm.ModelOpts{Clock: func() time.Time { return outputNow }})
 			q := tc.Query
+			mo := &odm.ModelOpts{Clock: func() time.Time { return outputNow }}
+			if q.Options.SanitizeFilter {
+				mo.SanitizeFilter = odm.SanitizeAll
+			}
+			m := odm.MustModel[map[string]any](db, "Out", outSchema(t, tc.Schema, false, outputSchemaOptions(tc)), mo)
 			rec.reset()
 			var err error
 			switch q.Op {
 			case "find":
-				_, err = m.Find(q.Filter).Select(q.Select).All(ctx)
+				var filter any = q.Filter
+				if q.Options.SanitizeFilter {
+					filter = trusting(q.Filter)
+				}
+				_, err = m.Find(filter).Select(q.Select).All(ctx)
 			case "create":
 				var doc *map[string]any
 				if doc, err = m.Cast(ctx, q.Doc); err == nil {
@@ -53,6 +61,23 @@ func TestMongooseQueryParity(t *testing.T) {
 				// which matches every document; odm refuses the filter.
 				require.ErrorIs(t, err, odm.ErrDroppedFilter)
 				require.Equal(t, map[string]any{}, tc.Sent["filter"])
+				return
+			}
+			if tc.Error != nil {
+				// Mongoose threw before sending anything; odm must refuse the
+				// filter too (its messages are worded for Go).
+				require.Error(t, err, "Mongoose threw %s: %s", tc.Error.Name, tc.Error.Message)
+				switch tc.Error.Name {
+				case "CastError":
+					var fe *odm.FieldError
+					require.ErrorAs(t, err, &fe)
+					require.True(t, fe.IsCast(), "want a cast error, got %v", err)
+				default: // sanitizeFilter refusing an operator
+					var fe *odm.FilterError
+					require.ErrorAs(t, err, &fe)
+					require.True(t, fe.Sanitized)
+					require.Contains(t, tc.Error.Message, fe.Operator+" is not allowed")
+				}
 				return
 			}
 			require.NoError(t, err)
@@ -114,4 +139,27 @@ func TestCreatedAtImmutableOnStructs(t *testing.T) {
 	got, err := odm.CastUpdate(context.Background(), m, bson.M{"$set": bson.M{"createdAt": "2020-01-01T00:00:00Z", "username": "x"}})
 	require.NoError(t, err)
 	require.Equal(t, map[string]any{"$set": map[string]any{"username": "x", "updatedAt": map[string]any{"$date": "2026-01-02T03:04:05.000Z"}}}, plainBSON(got))
+}
+
+// trusting replaces output_cases.js's {__trusted: v} with odm.Trusted(v)
+// (mongoose.trusted(v)).
+func trusting(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if t, ok := x["__trusted"]; ok && len(x) == 1 {
+			return odm.Trusted(t)
+		}
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = trusting(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = trusting(e)
+		}
+		return out
+	}
+	return v
 }

@@ -12,7 +12,8 @@ import (
 // plain value is expected) becomes an equality with that object ({$eq:
 // value}), so that {"username": {"$ne": null}} from a request body matches
 // the user literally named {$ne: null} (no one) instead of every user;
-// top-level operators other than $and, $or and $nor are rejected.
+// the branches of $and, $or and $nor are sanitized in turn, and $where,
+// $expr, $jsonSchema and $text are rejected.
 type SanitizeMode int
 
 const (
@@ -64,8 +65,12 @@ func (t trustedValue) MarshalBSONValue() (byte, []byte, error) {
 // UserFilter(map[string]any{"age": odm.Trusted(bson.M{"$gte": 18})}).
 func Trusted(v any) any { return trustedValue{v} }
 
-// sanitizedOps are the top-level operators a sanitized filter may use.
+// sanitizedOps are the top-level operators whose branches are sanitized.
 var sanitizedOps = map[string]bool{"$and": true, "$or": true, "$nor": true}
+
+// refusedOps are the top-level operators a sanitized filter rejects, as
+// Mongoose does; others ($comment) follow the rule for values.
+var refusedOps = map[string]bool{"$where": true, "$expr": true, "$jsonSchema": true, "$text": true}
 
 // sanitize converts an untrusted filter into a bson.D following Mongoose's
 // sanitizeFilter: $-keyed objects in value position become {$eq: object}.
@@ -82,13 +87,14 @@ func sanitize(v any, path string) (bson.D, error) {
 	out := make(bson.D, 0, len(d))
 	for _, e := range d {
 		if t, ok := e.Value.(trustedValue); ok {
-			out = append(out, bson.E{Key: e.Key, Value: t.v})
+			// Trusted operators are cast like any written in code.
+			out = append(out, bson.E{Key: e.Key, Value: plainD(t.v)})
 			continue
 		}
-		if strings.HasPrefix(e.Key, "$") {
-			if !sanitizedOps[e.Key] {
-				return nil, &FilterError{Operator: e.Key, Path: path, Sanitized: true}
-			}
+		if refusedOps[e.Key] {
+			return nil, &FilterError{Operator: e.Key, Path: path, Sanitized: true}
+		}
+		if sanitizedOps[e.Key] {
 			arr, ok := arrayOf(e.Value)
 			if !ok {
 				return nil, &FilterError{Operator: e.Key, Path: path, Sanitized: true}
@@ -195,7 +201,7 @@ func arrayOf(v any) ([]any, bool) {
 // and slices into bson.A, unwrapping trusted values.
 func plainD(v any) any {
 	if t, ok := v.(trustedValue); ok {
-		return t.v
+		return plainD(t.v)
 	}
 	if d, ok := docOf(v); ok {
 		out := make(bson.D, len(d))

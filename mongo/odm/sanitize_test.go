@@ -17,7 +17,8 @@ func TestSanitizeUntrustedFilter(t *testing.T) {
 	ctx := context.Background()
 	users := userModel(t)
 	require.NoError(t, users.Create(ctx, &User{Username: "ann", Email: "a@x"}))
-	require.NoError(t, users.Create(ctx, &User{Username: "bob", Email: "b@x"}))
+	age := 30
+	require.NoError(t, users.Create(ctx, &User{Username: "bob", Email: "b@x", Age: &age}))
 
 	decode := func(s string) map[string]any {
 		var body map[string]any
@@ -41,9 +42,9 @@ func TestSanitizeUntrustedFilter(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, `{"nickname":{"$eq":{"$ne":null}}}`, string(js))
 
-	// Top-level operators other than $and/$or/$nor are refused; those are
-	// sanitized inside.
-	for _, in := range []string{`{"$where":"1"}`, `{"$expr":{"$eq":[1,1]}}`, `{"$and":{"a":1}}`} {
+	// $where, $expr, $jsonSchema and $text are refused, as Mongoose does;
+	// $and/$or/$nor are sanitized inside.
+	for _, in := range []string{`{"$where":"1"}`, `{"$expr":{"$eq":[1,1]}}`, `{"$jsonSchema":{}}`, `{"$text":{"$search":"a"}}`, `{"$and":{"a":1}}`} {
 		body = decode(in)
 		_, err := users.Find(body).All(ctx)
 		var fe *odm.FilterError
@@ -65,6 +66,11 @@ func TestSanitizeUntrustedFilter(t *testing.T) {
 	found, err = users.Find(map[string]any{"username": odm.Trusted(bson.M{"$in": bson.A{"ann", "bob"}})}).All(ctx)
 	require.NoError(t, err)
 	require.Len(t, found, 2)
+	// Trusted operators are cast: "18" from a query string is the number 18.
+	found, err = users.Find(map[string]any{"age": odm.Trusted(map[string]any{"$gte": "18"})}).All(ctx)
+	require.NoError(t, err)
+	require.Len(t, found, 1)
+	require.Equal(t, "bob", found[0].Username)
 
 	// bson.M from code is trusted; UserFilter marks it untrusted.
 	found, err = users.Find(bson.M{"username": bson.M{"$ne": nil}}).All(ctx)

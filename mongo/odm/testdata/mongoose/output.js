@@ -132,6 +132,23 @@ function objectOpts(o) {
   return out;
 }
 
+// trusting replaces {__trusted: v} with mongoose.trusted(v).
+function trusting(v) {
+  if (Array.isArray(v)) {
+    return v.map(trusting);
+  }
+  if (v === null || typeof v !== 'object') {
+    return v;
+  }
+  if (Object.keys(v).length === 1 && '__trusted' in v) {
+    return mongoose.trusted(v.__trusted);
+  }
+  for (const k of Object.keys(v)) {
+    v[k] = trusting(v[k]);
+  }
+  return v;
+}
+
 function model(c) {
   const opts = {};
   const co = c.options || {};
@@ -237,11 +254,18 @@ async function runQuery(c) {
   const q = c.query;
   switch (q.op) {
     case 'find': {
-      const fq = M.find(q.filter || {});
+      const fq = M.find(trusting(structuredClone(q.filter || {})));
       if (q.select) {
         fq.select(q.select);
       }
-      await fq.exec();
+      if (q.options) {
+        fq.setOptions(q.options);
+      }
+      try {
+        await fq.exec();
+      } catch (err) {
+        return { name: c.name, schema: c.schema, options: c.options, query: q, error: { name: err.name, message: err.message } };
+      }
       return { name: c.name, schema: c.schema, options: c.options, query: q, sent: { filter: sent.args[0], projection: sent.args[1].projection || {} } };
     }
     case 'create': {

@@ -175,6 +175,8 @@ const ts = {
   hidden: { type: 'Number', select: false },
 };
 
+const withMixed = { name: { type: 'String' }, mixed: { type: 'Mixed' } };
+
 const withItems = {
   name: { type: 'String' },
   arr: { type: 'Array', of: { type: 'String' } },
@@ -248,6 +250,21 @@ const queryCases = [
   { name: 'find inclusion of a select false path', schema: ts, query: { op: 'find', select: 'secret' } },
   { name: 'find inclusion without _id', schema: ts, query: { op: 'find', select: 'name -_id' } },
   { name: 'find exclusion of _id', schema: ts, query: { op: 'find', select: '-_id' } },
+  // sanitizeFilter (a query option here): {__trusted: v} stands for mongoose.trusted(v).
+  { name: 'sanitizeFilter wraps an operator object of a String path', schema: ts, query: { op: 'find', filter: { name: { $ne: null } }, options: { sanitizeFilter: true } } },
+  { name: 'sanitizeFilter wraps an operator object of a Mixed path', schema: withMixed, query: { op: 'find', filter: { mixed: { $gt: 1 }, name: 'a' }, options: { sanitizeFilter: true } } },
+  { name: 'sanitizeFilter wraps several operators', schema: withMixed, query: { op: 'find', filter: { mixed: { $gte: 1, $lt: 5 } }, options: { sanitizeFilter: true } } },
+  { name: 'sanitizeFilter wraps an object mixing keys and operators', schema: withMixed, query: { op: 'find', filter: { mixed: { a: 1, $ne: 2 } }, options: { sanitizeFilter: true } } },
+  { name: 'sanitizeFilter keeps a lone $eq', schema: ts, query: { op: 'find', filter: { n: { $eq: '3' } }, options: { sanitizeFilter: true } } },
+  { name: 'sanitizeFilter inside $or and $and', schema: withMixed, query: { op: 'find', filter: { $or: [{ mixed: { $exists: true } }, { name: 'b' }], $and: [{ mixed: { $in: [1] } }] }, options: { sanitizeFilter: true } } },
+  { name: 'sanitizeFilter inside $nor', schema: withMixed, query: { op: 'find', filter: { $nor: [{ mixed: { $exists: false } }] }, options: { sanitizeFilter: true } } },
+  { name: 'sanitizeFilter keeps trusted operators', schema: ts, query: { op: 'find', filter: { n: { __trusted: { $gte: '18' } }, name: 'a' }, options: { sanitizeFilter: true } } },
+  { name: 'sanitizeFilter keeps plain values', schema: ts, query: { op: 'find', filter: { name: 'a', n: '4', 'sub.b': 'c' }, options: { sanitizeFilter: true } } },
+  { name: 'sanitizeFilter rejects $where', schema: ts, query: { op: 'find', filter: { $where: 'true' }, options: { sanitizeFilter: true } } },
+  { name: 'sanitizeFilter rejects $expr', schema: ts, query: { op: 'find', filter: { $expr: { $eq: ['$n', 1] } }, options: { sanitizeFilter: true } } },
+  { name: 'sanitizeFilter keeps a top-level $comment', schema: ts, query: { op: 'find', filter: { name: 'a', $comment: 'hi' }, options: { sanitizeFilter: true } } },
+  { name: 'sanitizeFilter of a nested path with an operator', schema: ts, query: { op: 'find', filter: { 'sub.b': { $regex: '.*' } }, options: { sanitizeFilter: true } } },
+  { name: 'sanitizeFilter of an array path with an operator', schema: withItems, query: { op: 'find', filter: { arr: { $size: 0 } }, options: { sanitizeFilter: true } } },
   { name: 'find exclusion of a select false path', schema: ts, query: { op: 'find', select: '-secret' } },
 ];
 
