@@ -775,3 +775,34 @@ var _ = addParityOps(map[string]parityOp{
 		return groupsJSON(gs, false), err
 	},
 })
+
+var _ = addParityOps(map[string]parityOp{
+	"write_update_many_rel_filter": func(ctx context.Context, db orm.DB) (any, error) {
+		return countResult(orm.UpdateMany(ctx, db, pBookModel, &orm.UpdateArgs{Where: orm.Where{orm.IsRel("author", orm.Eq("name", "Cy"))}, Data: orm.Data{"genre": "x"}}))
+	},
+	"write_delete_compound": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Delete[pBook](ctx, db, pBookModel, &orm.DeleteArgs{Where: orm.Where{orm.Eq("title", "Alpha"), orm.Eq("authorId", 4)}, Select: sel("id", "pages")})
+	},
+	"err_update_compound_missing": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pBook](ctx, db, pBookModel, &orm.UpdateArgs{Where: orm.Where{orm.Eq("title", "Alpha"), orm.Eq("authorId", 3)}, Data: orm.Data{"pages": 1}})
+	},
+	"err_delete_compound_missing": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Delete[pBook](ctx, db, pBookModel, &orm.DeleteArgs{Where: orm.Where{orm.Eq("title", "Zeta"), orm.Eq("authorId", 1)}})
+	},
+	"write_nested_upsert_to_one": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pBook](ctx, db, pBookModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"author": &orm.Nested{
+			Upsert: []orm.NestedUpsert{{Create: orm.Data{"email": "n@x.io"}, Update: orm.Data{"name": "Ada2"}}}}},
+			Select: sel("id"), Include: []orm.Include{{Relation: "author", Args: &orm.FindArgs{Select: sel("id", "name")}}}})
+	},
+	"write_create_many_skip_compound": func(ctx context.Context, db orm.DB) (any, error) {
+		return countResult(orm.CreateMany(ctx, db, pBookModel, &orm.CreateManyArgs{Data: []orm.Data{
+			{"title": "Alpha", "pages": 1, "price": "1", "authorId": 1}, {"title": "New", "pages": 1, "price": "1", "authorId": 1},
+			{"title": "New", "pages": 2, "price": "2", "authorId": 1}}, SkipDuplicates: true}))
+	},
+	"write_decimal_bigint_ops_null": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(2), Data: orm.Data{"score": orm.Multiply("2"), "big": orm.Decrement(int64(1))}, Select: sel("score", "big")})
+	},
+	"write_bigint_multiply_decimal_divide": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(3), Data: orm.Data{"big": orm.Multiply(int64(-3)), "score": orm.Divide("4")}, Select: sel("big", "score")})
+	},
+})
