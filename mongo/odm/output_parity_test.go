@@ -40,6 +40,8 @@ type outputCase struct {
 	Query    *outputQuery       `json:"query"`
 	Sent     map[string]any     `json:"sent"`
 	MaskIDs  bool               `json:"maskIds"`
+	// Result is what a find with Stored returned, through JSON.
+	Result any `json:"result"`
 	// Error is what Mongoose threw instead of sending the query.
 	Error *struct {
 		Name    string `json:"name"`
@@ -76,11 +78,15 @@ type outputCall struct {
 }
 
 type outputQuery struct {
-	Op      string         `json:"op"`
-	Filter  map[string]any `json:"filter"`
-	Update  map[string]any `json:"update"`
-	Select  string         `json:"select"`
-	Doc     map[string]any `json:"doc"`
+	Op     string         `json:"op"`
+	Filter map[string]any `json:"filter"`
+	Update map[string]any `json:"update"`
+	Select string         `json:"select"`
+	Doc    map[string]any `json:"doc"`
+	Lean   bool           `json:"lean"`
+	// Stored is what the collection holds (Mongoose's stubbed driver
+	// returns it to a find).
+	Stored  []map[string]any `json:"stored"`
 	Options struct {
 		Upsert              bool  `json:"upsert"`
 		SetDefaultsOnInsert *bool `json:"setDefaultsOnInsert"`

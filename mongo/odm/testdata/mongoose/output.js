@@ -234,11 +234,12 @@ async function runDoc(c) {
 
 async function runQuery(c) {
   const M = model(c);
+  const q = c.query;
   let sent;
   const record = (op) => async (...args) => {
     sent = { op, args: args.map(plain) };
     if (op === 'find') {
-      return { toArray: async () => [] };
+      return { toArray: async () => structuredClone(q.stored || []) };
     }
     if (op === 'findOneAndUpdate') {
       return null;
@@ -251,7 +252,6 @@ async function runQuery(c) {
   for (const op of ['updateOne', 'findOneAndUpdate', 'find', 'insertOne']) {
     M.collection[op] = record(op);
   }
-  const q = c.query;
   switch (q.op) {
     case 'find': {
       const fq = M.find(trusting(structuredClone(q.filter || {})));
@@ -261,12 +261,20 @@ async function runQuery(c) {
       if (q.options) {
         fq.setOptions(q.options);
       }
+      if (q.lean) {
+        fq.lean();
+      }
+      let res;
       try {
-        await fq.exec();
+        res = await fq.exec();
       } catch (err) {
         return { name: c.name, schema: c.schema, options: c.options, query: q, error: { name: err.name, message: err.message } };
       }
-      return { name: c.name, schema: c.schema, options: c.options, query: q, sent: { filter: sent.args[0], projection: sent.args[1].projection || {} } };
+      const out = { name: c.name, schema: c.schema, options: c.options, query: q, sent: { filter: sent.args[0], projection: sent.args[1].projection || {} } };
+      if (q.stored) {
+        out.result = JSON.parse(JSON.stringify(res));
+      }
+      return out;
     }
     case 'create': {
       await M.create(q.doc);

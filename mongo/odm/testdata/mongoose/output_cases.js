@@ -265,6 +265,12 @@ const queryCases = [
   { name: 'sanitizeFilter keeps a top-level $comment', schema: ts, query: { op: 'find', filter: { name: 'a', $comment: 'hi' }, options: { sanitizeFilter: true } } },
   { name: 'sanitizeFilter of a nested path with an operator', schema: ts, query: { op: 'find', filter: { 'sub.b': { $regex: '.*' } }, options: { sanitizeFilter: true } } },
   { name: 'sanitizeFilter of an array path with an operator', schema: withItems, query: { op: 'find', filter: { arr: { $size: 0 } }, options: { sanitizeFilter: true } } },
+  // lean: the stubbed driver returns stored; result is what find returned, through JSON.
+  { name: 'lean applies no defaults', schema: ts, query: { op: 'find', filter: { name: 'a' }, lean: true, stored: [{ _id: oid(1), name: 'a' }] } },
+  { name: 'lean keeps unknown fields and stored types', schema: ts, query: { op: 'find', lean: true, stored: [{ _id: oid(1), name: 'a', n: '7', extra: { x: 1 }, sub: {} }] } },
+  { name: 'lean applies no getters or virtuals', schema: shop, virtuals: ['up'], query: { op: 'find', lean: true, stored: [{ _id: oid(1), name: 'x', price: 5, sub: { a: 'low' } }] } },
+  { name: 'lean with select false paths', schema: ts, query: { op: 'find', select: '+secret', lean: true, stored: [{ _id: oid(1), secret: 's' }] } },
+  { name: 'find without lean applies defaults', schema: ts, query: { op: 'find', stored: [{ _id: oid(1), name: 'a' }] } },
   { name: 'find exclusion of a select false path', schema: ts, query: { op: 'find', select: '-secret' } },
 ];
 
