@@ -520,8 +520,15 @@ func (h *handle) updateNested(ctx context.Context, m *Model, w Where, d Data, pa
 		}
 		p := joinPath(path, rw.r.Name)
 		n := rw.n
-		if len(n.Upsert) > 0 || len(n.CreateMany) > 0 || len(n.Set) > 0 {
-			return nil, validationErr(m, p, "upsert, createMany and set do not apply to %s, which holds the foreign key", rw.r.Name)
+		if len(n.CreateMany) > 0 || len(n.Set) > 0 {
+			return nil, validationErr(m, p, "createMany and set do not apply to %s, which holds the foreign key", rw.r.Name)
+		}
+		if len(n.Upsert) > 0 {
+			var err error
+			if rw, err = h.ownerUpsert(ctx, m, w, rw, p); err != nil {
+				return nil, err
+			}
+			n = rw.n
 		}
 		if len(n.Disconnect) > 0 {
 			for i, f := range rw.r.local {
@@ -595,6 +602,38 @@ func (h *handle) updateNested(ctx context.Context, m *Model, w Where, d Data, pa
 		}
 	}
 	return rec, nil
+}
+
+// ownerUpsert turns the upsert of a to-one relation whose foreign key m
+// holds into what Prisma does: an update of the linked row when the row
+// selected by w links one, else a create of the row to link (a connect).
+func (h *handle) ownerUpsert(ctx context.Context, m *Model, w Where, rw relWrite, p string) (relWrite, error) {
+	n := rw.n
+	if len(n.Upsert) > 1 || len(n.Create)+len(n.Connect)+len(n.ConnectOrCreate) > 0 {
+		return rw, validationErr(m, p, "a to-one relation takes one upsert, without create, connect or connectOrCreate")
+	}
+	c := h.compiler()
+	cond, err := c.where(m, m.qtable, w, "where")
+	if err != nil {
+		return rw, err
+	}
+	cur, err := h.doRecord(ctx, m, ActionUpdate, &c, "SELECT * FROM "+m.qtable+" WHERE "+cond+" FOR UPDATE")
+	if err != nil {
+		return rw, err
+	}
+	up := n.Upsert[0]
+	nn := *n
+	nn.Upsert = nil
+	linked := true
+	for _, f := range rw.r.local {
+		linked = linked && cur[f.Name] != nil
+	}
+	if linked {
+		nn.Update = append(append([]NestedUpdate(nil), n.Update...), NestedUpdate{Where: up.Where, Data: up.Update})
+	} else {
+		nn.Create = []Data{up.Create}
+	}
+	return relWrite{rw.r, &nn}, nil
 }
 
 // createSkippingDuplicate inserts one row of a nested createMany with

@@ -132,9 +132,7 @@ type pItem struct {
 
 // parityOpen lists the cases where polystore still differs from Prisma,
 // with the difference; they are skipped until fixed.
-var parityOpen = map[string]string{
-	"write_nested_upsert_to_one": "a nested upsert on the side holding the foreign key (a book's author) is refused as invalid; Prisma updates the linked row or creates and links one",
-}
+var parityOpen = map[string]string{}
 
 // parityNotInGo lists the cases whose arguments the Go API cannot state,
 // with why; Prisma refuses each of them.
