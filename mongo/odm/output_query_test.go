@@ -37,12 +37,14 @@ func TestMongooseQueryParity(t *testing.T) {
 			}
 			rec.reset()
 			var found []*map[string]any
+			var filter any = q.Filter
+			if q.Options.SanitizeFilter {
+				filter = trusting(q.Filter)
+			} else if q.Op != "find" {
+				filter = bson.M(q.Filter)
+			}
 			switch q.Op {
 			case "find":
-				var filter any = q.Filter
-				if q.Options.SanitizeFilter {
-					filter = trusting(q.Filter)
-				}
 				fq := m.Find(filter).Select(q.Select)
 				if q.Lean {
 					fq = fq.Lean()
@@ -57,9 +59,9 @@ func TestMongooseQueryParity(t *testing.T) {
 				o := &odm.UpdateOpts{Upsert: q.Options.Upsert}
 				o.NoDefaultsOnInsert = q.Options.SetDefaultsOnInsert != nil && !*q.Options.SetDefaultsOnInsert
 				o.NoTimestamps = q.Options.Timestamps != nil && !*q.Options.Timestamps
-				_, err = m.UpdateOne(ctx, bson.M(q.Filter), bson.M(q.Update), o)
+				_, err = m.UpdateOne(ctx, filter, bson.M(q.Update), o)
 			case "findOneAndUpdate":
-				_, err = m.FindOneAndUpdate(ctx, bson.M(q.Filter), bson.M(q.Update), &odm.FindOneAndUpdateOpts{Upsert: q.Options.Upsert,
+				_, err = m.FindOneAndUpdate(ctx, filter, bson.M(q.Update), &odm.FindOneAndUpdateOpts{Upsert: q.Options.Upsert,
 					NoDefaultsOnInsert: q.Options.SetDefaultsOnInsert != nil && !*q.Options.SetDefaultsOnInsert})
 				if err == odm.ErrNotFound {
 					err = nil

@@ -283,7 +283,7 @@ async function runQuery(c) {
     }
     case 'updateOne':
     case 'findOneAndUpdate': {
-      await M[q.op](q.filter, q.update, q.options || {});
+      await M[q.op](trusting(structuredClone(q.filter)), q.update, q.options || {});
       const got = { filter: sent.args[0], update: sent.args[1], upsert: !!sent.args[2].upsert };
       return { name: c.name, schema: c.schema, options: c.options, query: q, maskIds: c.maskIds, sent: c.maskIds ? maskIds(got) : got };
     }

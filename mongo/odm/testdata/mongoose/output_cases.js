@@ -265,6 +265,8 @@ const queryCases = [
   { name: 'sanitizeFilter keeps a top-level $comment', schema: ts, query: { op: 'find', filter: { name: 'a', $comment: 'hi' }, options: { sanitizeFilter: true } } },
   { name: 'sanitizeFilter of a nested path with an operator', schema: ts, query: { op: 'find', filter: { 'sub.b': { $regex: '.*' } }, options: { sanitizeFilter: true } } },
   { name: 'sanitizeFilter of an array path with an operator', schema: withItems, query: { op: 'find', filter: { arr: { $size: 0 } }, options: { sanitizeFilter: true } } },
+  { name: 'sanitizeFilter of an updateOne filter', schema: withMixed, query: { op: 'updateOne', filter: { mixed: { $ne: 1 }, $or: [{ mixed: { $exists: true } }] }, update: { $set: { name: 'b' } }, options: { sanitizeFilter: true } } },
+  { name: 'sanitizeFilter of a findOneAndUpdate filter', schema: ts, query: { op: 'findOneAndUpdate', filter: { n: { __trusted: { $lt: '3' } }, name: { $eq: 'a' } }, update: { $set: { name: 'b' } }, options: { sanitizeFilter: true } } },
   // lean: the stubbed driver returns stored; result is what find returned, through JSON.
   { name: 'lean applies no defaults', schema: ts, query: { op: 'find', filter: { name: 'a' }, lean: true, stored: [{ _id: oid(1), name: 'a' }] } },
   { name: 'lean keeps unknown fields and stored types', schema: ts, query: { op: 'find', lean: true, stored: [{ _id: oid(1), name: 'a', n: '7', extra: { x: 1 }, sub: {} }] } },
