@@ -297,6 +297,8 @@ func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, er
 				f.Type = BigInt
 			} else if mf := m.fields[hc.Field]; mf != nil && hc.Agg != AggAvg {
 				f = mf
+			} else if mf != nil && mf.Type == Decimal {
+				f.Type = Decimal // the average of a Decimal is a Decimal, as in Prisma
 			}
 			s, err := c.fieldCond(&Model{Name: m.Name, fields: map[string]*Field{f.Name: f}}, "", &FieldCond{Field: f.Name, Op: hc.Op, Value: hc.Value}, p)
 			if err != nil {

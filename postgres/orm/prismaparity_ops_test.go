@@ -806,3 +806,17 @@ var _ = addParityOps(map[string]parityOp{
 		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(3), Data: orm.Data{"big": orm.Multiply(int64(-3)), "score": orm.Divide("4")}, Select: sel("big", "score")})
 	},
 })
+
+var _ = addParityOps(map[string]parityOp{
+	"group_having_avg_decimal_and_field": func(ctx context.Context, db orm.DB) (any, error) {
+		gs, err := orm.GroupBy(ctx, db, pBookModel, &orm.GroupByArgs{By: sel("authorId"), Avg: sel("price", "pages"),
+			Having:  []orm.HavingCond{{Agg: orm.AggAvg, Field: "price", Op: orm.OpGte, Value: "6"}, {Field: "authorId", Op: orm.OpGt, Value: 1}},
+			OrderBy: []orm.GroupOrder{{Field: "authorId"}}})
+		return groupsJSON(gs, false), err
+	},
+	"group_having_max_string": func(ctx context.Context, db orm.DB) (any, error) {
+		gs, err := orm.GroupBy(ctx, db, pBookModel, &orm.GroupByArgs{By: sel("authorId"), Max: sel("title"), Min: sel("title"),
+			Having: []orm.HavingCond{{Agg: orm.AggMax, Field: "title", Op: orm.OpLt, Value: "Eps"}}, OrderBy: []orm.GroupOrder{{Field: "authorId"}}})
+		return groupsJSON(gs, false), err
+	},
+})
