@@ -25,6 +25,9 @@ type Diagnostic struct {
 	// zero) on.
 	prismaSpan spanKind
 	prismaPos  Pos
+	// order, when set, places the diagnostic among the others instead of
+	// Pos: Prisma reports the problems of one relation together.
+	order Pos
 	// phase is when Prisma finds the problem: it reports only those of
 	// its first phase that finds any.
 	phase phase
@@ -60,6 +63,14 @@ const (
 	spanNextLine
 	spanBlock
 )
+
+// sortKey is where the diagnostic goes among the others.
+func (d *Diagnostic) sortKey() int {
+	if d.order.Line != 0 {
+		return d.order.Offset
+	}
+	return d.Pos.Offset
+}
 
 // String renders file:line:col: message (near "text").
 func (d *Diagnostic) String() string {

@@ -196,15 +196,10 @@ func dropComments(b []byte) []byte {
 // Prisma 7 error (prisma.error.txt) polystore does not reproduce yet, and
 // why; every other case with a recording must match it byte for byte.
 var prismaErrorsPending = map[string]string{
-	"missing_schema":        "Prisma also wants the views preview feature and words the @@schema errors per kind of block",
-	"partition":             "@@polystore.partition is polystore's own: Prisma reads the doc comment and finds only the syntax error",
-	"relation_sides":        "without a datasource Prisma checks relations with its empty connector",
-	"syntax_errors":         "Prisma reports every line of an unknown or unclosed block",
-	"unknown_attributes":    "Prisma accepts the mysql provider and its @@fulltext",
-	"relation_on_scalar":    "Prisma also says No such argument for the relation name given to @relation on a scalar",
-	"table_name_clash":      "Prisma also reports the primary key names the two tables would share",
-	"one_to_one_both_sides": "Prisma reports fields and references of each side apart, in an order of its own",
-	"one_to_one_no_fields":  "Prisma reports fields and references of each side apart, in an order of its own",
+	"missing_schema":     "Prisma also wants the views preview feature and words the @@schema errors per kind of block",
+	"partition":          "@@polystore.partition is polystore's own: Prisma reads the doc comment and finds only the syntax error",
+	"syntax_errors":      "Prisma reports every line of an unknown or unclosed block",
+	"unknown_attributes": "Prisma accepts the mysql provider and its @@fulltext",
 }
 
 // TestPrismaErrors: for every testdata/invalid case Prisma 7 rejected (make

@@ -105,6 +105,61 @@ func (v *validator) missingFieldsReferences(owner *relInfo) {
 	}
 }
 
+// forward returns the two sides of a relation in Prisma's order: the
+// field of the model whose name sorts first, or of a self-relation the
+// field whose name sorts first, is the forward one.
+func forward(a, b *relInfo) (*relInfo, *relInfo) {
+	if b.model.Name < a.model.Name || a.model == b.model && b.field.Name < a.field.Name {
+		return b, a
+	}
+	return a, b
+}
+
+// connectorName is how Prisma names the connector in its messages.
+func (v *validator) connectorName() string {
+	if v.s.Datasource == nil {
+		return "psl_core::datamodel_connector::empty_connector::EmptyDatamodelConnector"
+	}
+	return "Postgres"
+}
+
+// oneToOneSides reports a one-to-one relation whose two sides both define
+// fields and references (both), or neither does, as Prisma does: for the
+// fields and for the references, at each field, forward side first.
+func (v *validator) oneToOneSides(a, b *relInfo, name string, both bool) {
+	fwd, back := forward(a, b)
+	type arg struct {
+		key  string
+		both bool
+	}
+	args := []arg{{"fields", fwd.hasFld && back.hasFld}, {"references", fwd.hasRef && back.hasRef}}
+	if both {
+		args[0], args[1] = args[1], args[0]
+	}
+	n := 0
+	for _, ar := range args {
+		if both && !ar.both {
+			continue
+		}
+		for _, pair := range [][2]*relInfo{{fwd, back}, {back, fwd}} {
+			r, o := pair[0], pair[1]
+			n++
+			if both {
+				v.errAt(r.field.Pos, r.field.Name, "one-to-one relation %q gives %s on both sides (%q in model %q too); keep them only on the side that holds the foreign key",
+					name, ar.key, o.field.Name, o.model.Name)
+				v.prisma(Pos{}, spanNextLine, prismaRelation+"The relation fields `%s` on Model `%s` and `%s` on Model `%s` both provide the `%s` argument in the @relation attribute. You have to provide it only on one of the two fields.",
+					fwd.field.Name, fwd.model.Name, back.field.Name, back.model.Name, ar.key)
+				continue
+			}
+			v.errAt(r.field.Pos, r.field.Name, "one-to-one relation %q gives %s on neither side (nor %q in model %q); give them on the side that holds the foreign key",
+				name, ar.key, o.field.Name, o.model.Name)
+			v.prisma(Pos{}, spanNextLine, prismaRelation+"The relation fields `%s` on Model `%s` and `%s` on Model `%s` do not provide the `%s` argument in the @relation attribute. You have to provide it on one of the two fields.",
+				r.field.Name, r.model.Name, o.field.Name, o.model.Name, ar.key)
+		}
+	}
+	v.orderAt(fwd.field.Pos, n)
+}
+
 // unknownFields reports the fields of @relation that the model does not
 // have, before relations are paired, as Prisma does.
 func (v *validator) unknownFields() {
@@ -220,15 +275,18 @@ func (v *validator) pair(a, b *relInfo) {
 		ra.Kind, rb.Kind = ManyToMany, ManyToMany
 		embedded := func(r *relInfo) bool { return r.hasFld || r.hasRef || r.onDel != "" || r.onUpd != "" }
 		if embedded(a) || embedded(b) {
-			// Prisma reports both fields of the relation.
-			for _, r := range []*relInfo{a, b} {
+			// Prisma reports both fields of the relation, the forward one
+			// first.
+			fwd, back := forward(a, b)
+			for _, r := range []*relInfo{fwd, back} {
 				if embedded(r) {
 					v.errAt(r.pos, r.field.Name, "implicit many-to-many relation field %q must not set fields, references, onDelete or onUpdate; use an explicit join model for that", r.field.Name)
 				} else {
 					v.errAt(r.field.Pos, r.field.Name, "implicit many-to-many relation field %q is paired with a field that sets fields, references, onDelete or onUpdate", r.field.Name)
 				}
-				v.prisma(Pos{}, spanNextLine, "Error validating: Embedded many-to-many relations are not supported on Postgres. Please use the syntax defined in https://pris.ly/d/relational-database-many-to-many")
+				v.prisma(Pos{}, spanNextLine, "Error validating: Embedded many-to-many relations are not supported on %s. Please use the syntax defined in https://pris.ly/d/relational-database-many-to-many", v.connectorName())
 			}
+			v.orderAt(fwd.field.Pos, 2)
 		}
 		for _, r := range []*relInfo{b, a} {
 			// Prisma names the field whose target has no single-field @id.
@@ -268,11 +326,10 @@ func (v *validator) pair(a, b *relInfo) {
 		aDef, bDef := a.hasFld || a.hasRef, b.hasFld || b.hasRef
 		switch {
 		case aDef && bDef:
-			v.errAt(b.pos, b.field.Name, "one-to-one relation %q defines fields/references on both sides; keep them only on the side that holds the foreign key", name)
+			v.oneToOneSides(a, b, name, true)
 			return
 		case !aDef && !bDef:
-			v.errAt(a.pos, a.field.Name, "one-to-one relation %q between %q and %q needs fields and references on the side that holds the foreign key",
-				name, a.model.Name, b.model.Name)
+			v.oneToOneSides(a, b, name, false)
 			return
 		}
 		owner, other := a, b
@@ -427,6 +484,19 @@ func (v *validator) constraintNames() {
 			}
 			byName[key] = append(byName[key], place{ix.Pos, attr, m})
 		}
+		if pk := m.PrimaryKey; pk != nil {
+			// Prisma counts the primary key in, under its default name too.
+			name := pk.Map
+			if name == "" {
+				name = m.DBName + "_pkey"
+			}
+			pos, attr := pkAttr(m)
+			key := m.Schema + "." + name
+			if byName[key] == nil {
+				order = append(order, key)
+			}
+			byName[key] = append(byName[key], place{pos, attr, m})
+		}
 		for _, u := range m.Uniques {
 			add(u, "unique")
 		}
@@ -446,6 +516,35 @@ func (v *validator) constraintNames() {
 			v.inPhase(phaseAttributes)
 		}
 	}
+}
+
+// blockAttrPos is where m's first @@name attribute starts, or m's name
+// when it has none.
+func blockAttrPos(m *Model, name string) Pos {
+	for _, a := range m.Decl.Attributes {
+		if a.Name == name {
+			return a.Pos
+		}
+	}
+	return m.Decl.NamePos
+}
+
+// pkAttr is where m's primary key is declared: its @@id, or the @id of
+// its field.
+func pkAttr(m *Model) (Pos, string) {
+	for _, a := range m.Decl.Attributes {
+		if a.Name == "id" {
+			return a.Pos, "@@id"
+		}
+	}
+	for _, f := range m.Decl.Fields {
+		for _, a := range f.Attributes {
+			if a.Name == "id" {
+				return a.Pos, "@id"
+			}
+		}
+	}
+	return m.Decl.NamePos, "@id"
 }
 
 // referencesNotUnique reports references that are not a unique criterion
@@ -525,6 +624,8 @@ func (v *validator) dbNames() {
 		key := m.Schema + "." + m.DBName
 		if prev, ok := tables[key]; ok {
 			v.errAt(m.Decl.NamePos, m.Name, "models %q and %q both map to table %q", prev, m.Name, m.DBName)
+			v.prisma(blockAttrPos(m, "map"), spanLine, "The model with database name %q could not be defined because another model or view with this name exists: %q", m.DBName, prev)
+			v.inPhase(phaseNames)
 		}
 		tables[key] = m.Name
 		cols := map[string]string{}

@@ -57,7 +57,7 @@ func Validate(f *File) (*Schema, error) {
 	v := &validator{s: &Schema{File: f, modelByName: map[string]*Model{}, enumByName: map[string]*Enum{}}}
 	v.run()
 	if len(v.diags) > 0 {
-		sort.SliceStable(v.diags, func(i, j int) bool { return v.diags[i].Pos.Offset < v.diags[j].Pos.Offset })
+		sort.SliceStable(v.diags, func(i, j int) bool { return v.diags[i].sortKey() < v.diags[j].sortKey() })
 		return nil, &Error{Diagnostics: v.diags, sources: f.sources}
 	}
 	return v.s, nil
@@ -130,6 +130,14 @@ func relationFieldsOf(f *Field) []string {
 		}
 	}
 	return nil
+}
+
+// orderAt places the last n diagnostics at pos among the others, in the
+// order they were found.
+func (v *validator) orderAt(pos Pos, n int) {
+	for _, d := range v.diags[len(v.diags)-n:] {
+		d.order = pos
+	}
 }
 
 // inPhase moves the last diagnostic to another of Prisma's phases.
@@ -840,6 +848,11 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 		case a.Name == "relation":
 			v.errAttr(a, "@relation is only allowed on relation fields; %q has type %s", f.Name, f.Type)
 			v.prisma(Pos{}, spanLine, prismaRelation+"Invalid field type, not a relation.")
+			for _, arg := range a.Args {
+				// Prisma reads none of them, and reports each one unread.
+				v.errAt(arg.Pos, arg.Name, "@relation on a non-relation field takes no arguments")
+				v.prisma(Pos{}, spanLine, "No such argument.")
+			}
 		case strings.HasPrefix(a.Name, "db."):
 			f.NativeType = v.nativeType(f, a)
 		default:
