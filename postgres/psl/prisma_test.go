@@ -196,7 +196,6 @@ func dropComments(b []byte) []byte {
 // Prisma 7 error (prisma.error.txt) polystore does not reproduce yet, and
 // why; every other case with a recording must match it byte for byte.
 var prismaErrorsPending = map[string]string{
-	"missing_schema":     "Prisma also wants the views preview feature and words the @@schema errors per kind of block",
 	"partition":          "@@polystore.partition is polystore's own: Prisma reads the doc comment and finds only the syntax error",
 	"syntax_errors":      "Prisma reports every line of an unknown or unclosed block",
 	"unknown_attributes": "Prisma accepts the mysql provider and its @@fulltext",

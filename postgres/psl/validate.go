@@ -197,11 +197,15 @@ func (v *validator) run() {
 	}
 	for _, e := range v.s.Enums {
 		v.enum(e)
-		v.needSchema(e.Schema, e.Decl.NamePos, "enum", e.Name)
+		v.needSchema(e.Schema, e.Decl, "enum", e.Name)
 	}
 	for _, m := range v.s.Models {
 		v.model(m)
-		v.needSchema(m.Schema, m.Decl.NamePos, m.Decl.Keyword, m.Name)
+		if m.IsView && !v.preview("views") {
+			v.errAt(m.Decl.NamePos, m.Name, "view %q needs the \"views\" preview feature in a generator's previewFeatures", m.Name)
+			v.prisma(m.Decl.Pos, spanBlock, "Error validating: View definitions are only available with the `views` preview feature.")
+		}
+		v.needSchema(m.Schema, m.Decl, m.Decl.Keyword, m.Name)
 	}
 	v.relations()
 	v.joinTables()
@@ -1252,8 +1256,36 @@ func (v *validator) extensions(p *Property) []*Extension {
 
 // needSchema reports a model, view or enum without @@schema in a
 // datasource that lists its schemas, as Prisma does.
-func (v *validator) needSchema(schema string, pos Pos, kind, name string) {
+func (v *validator) needSchema(schema string, decl Decl, kind, name string) {
 	if ds := v.s.Datasource; ds != nil && len(ds.Schemas) > 0 && schema == "" {
-		v.errAt(pos, name, "%s %q needs @@schema(\"...\"): the datasource lists its schemas", kind, name)
+		pos, namePos := declPos(decl)
+		v.errAt(namePos, name, "%s %q needs @@schema(\"...\"): the datasource lists its schemas", kind, name)
+		if kind == "enum" {
+			v.prisma(pos, spanBlock, "This enum is missing an `@@schema` attribute.")
+			return
+		}
+		v.prisma(pos, spanBlock, "Error validating %s %q: This %s is missing an `@@schema` attribute.", kind, name, kind)
 	}
+}
+
+// declPos is where a model, view or enum block starts and where its name
+// does.
+func declPos(d Decl) (Pos, Pos) {
+	switch d := d.(type) {
+	case *ModelDecl:
+		return d.Pos, d.NamePos
+	case *EnumDecl:
+		return d.Pos, d.NamePos
+	}
+	return Pos{}, Pos{}
+}
+
+// preview reports whether a generator enables the preview feature.
+func (v *validator) preview(feature string) bool {
+	for _, g := range v.s.Generators {
+		if slices.Contains(g.PreviewFeatures, feature) {
+			return true
+		}
+	}
+	return false
 }
