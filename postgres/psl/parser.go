@@ -36,6 +36,9 @@ type parser struct {
 	last  token // the most recently consumed token
 	file  *File
 	diags []*Diagnostic
+	// blockDiags is how many diagnostics there were when the current
+	// top-level block began.
+	blockDiags int
 }
 
 // fill makes sure buf holds the current token and n more (or ends at EOF).
@@ -244,9 +247,10 @@ func (p *parser) parseFile() {
 			continue
 		default:
 			p.errorf(t, "unknown block type %q (expected model, enum, view, datasource or generator)", t.text)
-			p.diags[len(p.diags)-1].Prisma = "Error validating: This line is invalid. It does not start with any known Prisma schema keyword."
-			p.diags[len(p.diags)-1].prismaSpan = spanNextLine
+			p.diags[len(p.diags)-1].phase = phaseHidden
 			p.skipBlock()
+			// Prisma's grammar matches no block there: it rejects each line.
+			p.invalidLines(t.pos, p.last.pos.Line)
 			continue
 		}
 		if d != nil {
@@ -289,6 +293,7 @@ func (p *parser) skipBlock() {
 
 // blockHeader parses "keyword Name {" and the end of that line.
 func (p *parser) blockHeader() (kw, name token, comment string, ok bool) {
+	p.blockDiags = len(p.diags)
 	kw = p.next()
 	name, ok = p.expect(tokIdent, "a name after "+kw.text)
 	if !ok {
@@ -308,8 +313,32 @@ func (p *parser) closeBlock(kw token) string {
 		p.next()
 		return p.endOfLine()
 	}
+	// Unclosed, the block is no block to Prisma's grammar: it rejects each
+	// of its lines as a line outside any block instead of what is in them.
+	p.diags = p.diags[:p.blockDiags]
 	p.errorf(p.peek(), "expected '}' to close the %s block opened at %s", kw.text, kw.pos)
+	if len(p.diags) > p.blockDiags {
+		p.diags[len(p.diags)-1].phase = phaseHidden
+	}
+	p.invalidLines(kw.pos, p.peek().pos.Line)
 	return ""
+}
+
+// invalidLines reports each line from from's to line last that holds
+// more than a comment, as Prisma's grammar does a line it cannot place.
+func (p *parser) invalidLines(from Pos, last int) {
+	src := p.file.sources[from.Filename]
+	offset := from.Offset - (from.Col - 1)
+	for n := from.Line; n <= last && offset < len(src); n++ {
+		line, _, _ := strings.Cut(src[offset:], "\n")
+		if text := strings.TrimSpace(line); text != "" && !strings.HasPrefix(text, "//") {
+			p.diags = append(p.diags, &Diagnostic{Pos: Pos{Filename: from.Filename, Line: n, Col: 1, Offset: offset}, End: from, Text: text,
+				Message:    "this line is outside any block (model, enum, view, datasource, generator)",
+				Prisma:     "Error validating: This line is invalid. It does not start with any known Prisma schema keyword.",
+				prismaSpan: spanNextLine})
+		}
+		offset += len(line) + 1
+	}
 }
 
 func (p *parser) parseModel(lead Leading) Decl {

@@ -197,7 +197,6 @@ func dropComments(b []byte) []byte {
 // why; every other case with a recording must match it byte for byte.
 var prismaErrorsPending = map[string]string{
 	"partition":          "@@polystore.partition is polystore's own: Prisma reads the doc comment and finds only the syntax error",
-	"syntax_errors":      "Prisma reports every line of an unknown or unclosed block",
 	"unknown_attributes": "Prisma accepts the mysql provider and its @@fulltext",
 }
 
