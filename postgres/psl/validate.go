@@ -297,6 +297,8 @@ func (v *validator) config(c *ConfigBlock) {
 		v.errAt(props["provider"].Pos, prov.Value, "provider %q is not supported: polystore targets \"postgresql\"", prov.Value)
 		if !slices.Contains([]string{"mysql", "sqlite", "sqlserver", "mongodb", "cockroachdb"}, prov.Value) {
 			v.prisma(Pos{}, spanLine, "Datasource provider not known: %q.", prov.Value)
+		} else {
+			v.inPhase(phaseHidden) // Prisma accepts it
 		}
 	}
 	ds.Provider = prov.Value
@@ -517,6 +519,11 @@ func (v *validator) model(m *Model) {
 			}
 		case "fulltext":
 			v.errAttr(a, "@@fulltext is not supported by the postgresql provider")
+			if ds := v.s.Datasource; ds != nil && (ds.Provider == "mysql" || ds.Provider == "mongodb") {
+				v.inPhase(phaseHidden) // Prisma's connector for it has full-text indexes
+			} else {
+				v.prisma(Pos{}, spanLine, "Error parsing attribute \"@@fulltext\": Defining fulltext indexes is not supported with the current connector.")
+			}
 		default:
 			v.errAttr(a, "unknown block attribute @@%s", a.Name)
 			v.prisma(Pos{}, spanLine, "Attribute not known: \"@%s\".", a.Name)
