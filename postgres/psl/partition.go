@@ -95,6 +95,12 @@ func ParseInterval(s string) (Interval, bool) {
 // directives reads the polystore directives in a model's doc lines.
 func (v *validator) directives(m *Model) {
 	d := m.Decl
+	n := len(v.diags)
+	defer func() {
+		for _, d := range v.diags[n:] {
+			d.phase = phaseHidden // doc comments to Prisma
+		}
+	}()
 	for i, line := range d.DocLines {
 		text := strings.TrimLeft(line, " \t")
 		if !strings.HasPrefix(text, DirectivePrefix) {

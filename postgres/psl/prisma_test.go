@@ -196,9 +196,7 @@ func dropComments(b []byte) []byte {
 // prismaErrorsPending lists the testdata/invalid cases whose recorded
 // Prisma 7 error (prisma.error.txt) polystore does not reproduce yet, and
 // why; every other case with a recording must match it byte for byte.
-var prismaErrorsPending = map[string]string{
-	"partition": "@@polystore.partition is polystore's own: Prisma reads the doc comment and finds only the syntax error",
-}
+var prismaErrorsPending = map[string]string{}
 
 // urlLines matches the datasource URL lines record.mjs leaves out.
 var urlLines = regexp.MustCompile(`(?m)^[ \t]*(url|directUrl|shadowDatabaseUrl)[ \t]*=.*\n`)

@@ -204,6 +204,7 @@ func (v *validator) run() {
 		if m.IsView && !v.preview("views") {
 			v.errAt(m.Decl.NamePos, m.Name, "view %q needs the \"views\" preview feature in a generator's previewFeatures", m.Name)
 			v.prisma(m.Decl.Pos, spanBlock, "Error validating: View definitions are only available with the `views` preview feature.")
+			v.inPhase(phaseValidation)
 		}
 		v.needSchema(m.Schema, m.Decl, m.Decl.Keyword, m.Name)
 	}
@@ -501,7 +502,6 @@ func (v *validator) model(m *Model) {
 				if fld := m.byName[f.Name]; fld != nil && !fld.Required() {
 					v.errAttr(a, "field %q in @@id must be required", f.Name)
 					v.prisma(Pos{}, spanLine, "Error validating model %q: The id definition refers to the optional field `%s`. ID definitions must reference only required fields.", m.Name, f.Name)
-					v.inPhase(phaseValidation)
 				}
 			}
 			m.PrimaryKey = pk
@@ -1269,9 +1269,10 @@ func (v *validator) needSchema(schema string, decl Decl, kind, name string) {
 		v.errAt(namePos, name, "%s %q needs @@schema(\"...\"): the datasource lists its schemas", kind, name)
 		if kind == "enum" {
 			v.prisma(pos, spanBlock, "This enum is missing an `@@schema` attribute.")
-			return
+		} else {
+			v.prisma(pos, spanBlock, "Error validating %s %q: This %s is missing an `@@schema` attribute.", kind, name, kind)
 		}
-		v.prisma(pos, spanBlock, "Error validating %s %q: This %s is missing an `@@schema` attribute.", kind, name, kind)
+		v.inPhase(phaseValidation)
 	}
 }
 
