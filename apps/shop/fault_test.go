@@ -189,7 +189,11 @@ func TestRedisRestartMidSale(t *testing.T) {
 		require.NoError(t, rp.Restart(ctx))
 	})
 	t.Log(load.summary())
-	require.Positive(t, load.codes[http.StatusServiceUnavailable], "the outage was seen as 503s")
+	// Six buyers for a second of outage: with fail-fast Redis calls each
+	// sees many quick 503s. A client that retried read-only commands until
+	// Redis came back (rueidis's default) held the requests instead and
+	// answered a handful at most.
+	require.GreaterOrEqual(t, load.codes[http.StatusServiceUnavailable], 20, "the outage was seen as 503s at once")
 	require.NotEmpty(t, load.observed, "orders were confirmed")
 	v := waitSettled(t, a, product, load.observed)
 	t.Logf("after the restart: %d orders, %d units, %d inventory changes, %d history documents", v.Orders, v.OrderedUnits, v.Changes, v.HistoryDocs)

@@ -10,6 +10,8 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/rueidis"
+
+	"github.com/polystore/polystore/redis/redisconn"
 )
 
 // ResolveRedis finds a Redis server: POLYSTORE_REDIS_URL, the default local
@@ -60,13 +62,16 @@ func NormalizeRedisURL(raw string) string {
 	return "redis://" + raw
 }
 
-// RedisOption returns rueidis options for a redis:// URL.
+// RedisOption returns rueidis options for a redis:// URL, with
+// redisconn.FailFast's settings: against a stopped server a call fails in
+// milliseconds instead of retrying until its context ends (rueidis's
+// default for read-only commands), so callers answer 503 at once.
 func RedisOption(raw string) (rueidis.ClientOption, error) {
 	opt, err := rueidis.ParseURL(NormalizeRedisURL(raw))
 	if err != nil {
 		return opt, fmt.Errorf("parse redis url %s: %w", redactURL(raw), err)
 	}
-	return opt, nil
+	return redisconn.FailFast(opt), nil
 }
 
 func pingRedis(ctx context.Context, raw string, timeout time.Duration) error {
