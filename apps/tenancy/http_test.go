@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/rueidis"
 	"github.com/stretchr/testify/require"
 
 	"github.com/polystore/polystore/apps/tenancy"
@@ -33,6 +34,13 @@ const adminToken = "admin-token-for-tests-0123456789"
 
 func newAPI(t testing.TB, rate int64) *api {
 	t.Helper()
+	ns := devenv.Redis(t)
+	return newAPIOn(t, rate, ns.Client, ns.Prefix)
+}
+
+// newAPIOn is newAPI on the given Redis client, its keys under prefix.
+func newAPIOn(t testing.TB, rate int64, client rueidis.Client, prefix string) *api {
+	t.Helper()
 	a := &api{sql: map[string]bool{}}
 	a.env = newEnv(t, &tenancy.StoreConfig{MaxConns: 8, OnQuery: func(_ context.Context, e orm.QueryEvent) {
 		a.mu.Lock()
@@ -40,17 +48,16 @@ func newAPI(t testing.TB, rate int64) *api {
 		a.mu.Unlock()
 	}})
 	ctx := context.Background()
-	ns := devenv.Redis(t)
-	auth, err := tenancy.NewAuth(ns.Client, a.store, tenancy.AuthConfig{Secret: []byte(strings.Repeat("k", 32)), Prefix: ns.Prefix + "revoke:"})
+	auth, err := tenancy.NewAuth(client, a.store, tenancy.AuthConfig{Secret: []byte(strings.Repeat("k", 32)), Prefix: prefix + "revoke:"})
 	require.NoError(t, err)
-	lim, err := ratelimit.New(ns.Client, ratelimit.Config{Algorithm: ratelimit.GCRA, Limit: ratelimit.Limit{Rate: rate, Period: time.Second, Burst: rate}, Prefix: ns.Prefix + "rl:"})
+	lim, err := ratelimit.New(client, ratelimit.Config{Algorithm: ratelimit.GCRA, Limit: ratelimit.Limit{Rate: rate, Period: time.Second, Burst: rate}, Prefix: prefix + "rl:"})
 	require.NoError(t, err)
 	recs, err := tenancy.NewRecords(ctx, devenv.Mongo(t))
 	require.NoError(t, err)
 	rep, err := tenancy.OpenReporter(ctx, a.creds.AdminURL)
 	require.NoError(t, err)
 	t.Cleanup(rep.Close)
-	a.svc = &tenancy.Service{Store: a.store, Auth: auth, Cache: tenancy.NewCache(ns.Client, ns.Prefix+"cache:"),
+	a.svc = &tenancy.Service{Store: a.store, Auth: auth, Cache: tenancy.NewCache(client, prefix+"cache:"),
 		Limiter: lim, Records: recs, Reporter: rep, AdminToken: adminToken}
 	a.srv = httptest.NewServer(a.svc.Handler())
 	t.Cleanup(a.srv.Close)
