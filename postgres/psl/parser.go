@@ -243,6 +243,8 @@ func (p *parser) parseFile() {
 			d = p.parseConfig(lead)
 		case "type":
 			p.errorf(t, "composite types are not supported by the postgresql provider")
+			p.diags[len(p.diags)-1].Prisma = "Error validating: Composite types are not supported on Postgres."
+			p.diags[len(p.diags)-1].prismaSpan = spanBlock
 			p.skipBlock()
 			continue
 		default:

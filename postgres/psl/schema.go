@@ -61,6 +61,8 @@ type Generator struct {
 	PreviewFeatures []string
 	// Config holds every property: strings decoded, other values as written.
 	Config map[string]string
+	// previewAt is where previewFeatures is set.
+	previewAt Pos
 }
 
 // Enum is a resolved enum.

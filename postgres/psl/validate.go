@@ -164,6 +164,7 @@ func (v *validator) run() {
 			v.errAt(pos, name, "%s %q is already defined at %s", kind, name, prev)
 			v.prisma(Pos{}, spanLine, "The %s %q cannot be defined because a %s with that name already exists.", kind, name, seenKind[name])
 			v.inPhase(phaseNames)
+			seenKind[name] = kind // Prisma's name table keeps the last one
 			return false
 		}
 		if IsScalarType(name) || name == "Unsupported" {
@@ -195,6 +196,7 @@ func (v *validator) run() {
 			v.config(d)
 		}
 	}
+	v.previewFeatures()
 	for _, e := range v.s.Enums {
 		v.enum(e)
 		v.needSchema(e.Schema, e.Decl, "enum", e.Name)
@@ -262,6 +264,16 @@ func (v *validator) config(c *ConfigBlock) {
 			}
 		}
 		g.Provider, g.Output = g.Config["provider"], g.Config["output"]
+		if p := props["previewFeatures"]; p != nil {
+			g.previewAt = p.Pos
+		}
+		for _, other := range v.s.Generators {
+			if other.Name == g.Name {
+				v.errAt(c.NamePos, c.Name, "generator %q is defined twice", c.Name)
+				v.prisma(c.Pos, spanLine, "The generator %q cannot be defined because a generator with that name already exists.", c.Name)
+				break
+			}
+		}
 		if _, ok := props["provider"]; !ok {
 			v.errAt(c.NamePos, c.Name, "generator %q needs a provider", c.Name)
 			v.prisma(c.Pos, spanBlock, "Argument \"provider\" is missing in generator block %q.", c.Name)
@@ -294,6 +306,15 @@ func (v *validator) config(c *ConfigBlock) {
 	case !ok && props["provider"] == nil:
 		v.errAt(c.NamePos, c.Name, "datasource %q needs a provider", c.Name)
 		v.prisma(c.Pos, spanBlock, "Argument \"provider\" is missing in data source block %q.", c.Name)
+	case !ok && props["provider"] != nil:
+		if call, isCall := props["provider"].Value.(*FuncCall); isCall && call.Name == "env" {
+			v.diags = v.diags[:len(v.diags)-1] // str's own complaint
+			v.errAt(props["provider"].Pos, "env", "the provider must be written out, not read with env()")
+			v.prisma(c.Pos, spanBlock, "A datasource must not use the env() function in the provider argument.")
+		}
+	case ok && prov.EnvVar != "":
+		v.errAt(props["provider"].Pos, "env", "the provider must be written out, not read with env()")
+		v.prisma(c.Pos, spanBlock, "A datasource must not use the env() function in the provider argument.")
 	case ok && prov.Value != "postgresql" && prov.Value != "postgres":
 		v.errAt(props["provider"].Pos, prov.Value, "provider %q is not supported: polystore targets \"postgresql\"", prov.Value)
 		if !slices.Contains([]string{"mysql", "sqlite", "sqlserver", "mongodb", "cockroachdb"}, prov.Value) {
@@ -332,6 +353,10 @@ func (v *validator) config(c *ConfigBlock) {
 					v.errAt(e.At(), "", "schemas must be a list of strings")
 					continue
 				}
+				if slices.Contains(ds.Schemas, s.Value) {
+					v.errAt(s.Pos, s.Value, "schema %q is listed twice", s.Value)
+					v.prisma(p.Pos, spanLine, "Duplicated schema names are not allowed")
+				}
 				ds.Schemas = append(ds.Schemas, s.Value)
 			}
 		}
@@ -351,6 +376,9 @@ func (v *validator) stringArg(a *Attribute, arg *Arg, what string) (string, bool
 	}
 	if s.Value == "" {
 		v.errAt(arg.Pos, "", "%s of @%s must not be empty", what, a.Name)
+		if what == "a schema name" {
+			v.prisma(Pos{}, spanLine, schemaNotDefined)
+		}
 		return "", false
 	}
 	return s.Value, true
@@ -437,11 +465,15 @@ func (v *validator) enum(e *Enum) {
 	}
 }
 
+// schemaNotDefined is Prisma's error for a @@schema the datasource does
+// not list.
+const schemaNotDefined = "This schema is not defined in the datasource. Read more on `@@schema` at https://pris.ly/d/multi-schema"
+
 func (v *validator) checkSchemaName(a *Attribute, s string) {
 	ds := v.s.Datasource
 	if ds == nil || len(ds.Schemas) == 0 {
 		v.errAttr(a, "@@schema needs the datasource to list its schemas (schemas = [...])")
-		v.prisma(Pos{}, spanLine, "This schema is not defined in the datasource. Read more on `@@schema` at https://pris.ly/d/multi-schema")
+		v.prisma(Pos{}, spanLine, schemaNotDefined)
 		return
 	}
 	for _, x := range ds.Schemas {
@@ -450,6 +482,7 @@ func (v *validator) checkSchemaName(a *Attribute, s string) {
 		}
 	}
 	v.errAttr(a, "schema %q is not listed in the datasource schemas", s)
+	v.prisma(Pos{}, spanLine, schemaNotDefined)
 }
 
 func (v *validator) model(m *Model) {
@@ -669,6 +702,7 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 					}
 				case "length":
 					v.errAt(fa.Pos, "length", "length is not supported by the postgresql provider")
+					v.prisma(Pos{}, spanLine, "Error parsing attribute \"%s\": The length argument is not supported in an index definition with the current connector", attrLabel(m, a))
 					good = false
 				default:
 					v.errAt(fa.Pos, fa.Name, "unknown field option %q in @@%s", fa.Name, a.Name)
@@ -733,6 +767,7 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 			v.errAt(arg.Pos, "type", "type is only allowed on @@index")
 		case !ok || !indexTypes[id.Name]:
 			v.errAt(arg.Pos, "type", "index type must be one of BTree, Hash, Gin, Gist, SpGist, Brin")
+			v.prisma(Pos{}, spanLine, "Error parsing attribute \"@index\": Unknown index type: %s.", exprText(arg.Value))
 		default:
 			ix.Type = id.Name
 		}
@@ -747,11 +782,99 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 	}
 	if arg := a.Arg("clustered", -1); arg != nil {
 		v.errAt(arg.Pos, "clustered", "clustered is only supported on SQL Server")
+		v.prisma(Pos{}, spanLine, "Error parsing attribute \"%s\": Defining clustering is not supported in the current connector.", attrLabel(m, a))
 	}
 	if arg := a.Arg("where", -1); arg != nil {
 		v.errAt(arg.Pos, "where", "partial indexes (where) are not supported")
 	}
+	if good {
+		for _, fld := range ix.Fields {
+			if f := m.byName[fld.Name]; f != nil && fld.Ops != "" && !fld.RawOps {
+				v.checkOps(a.Pos, attrLabel(m, a), ix.Type, f, fld.Ops)
+			}
+		}
+	}
 	return ix, good
+}
+
+// attrLabel is how Prisma names attribute a of model m: @name on a
+// field, @@name on the model.
+func attrLabel(m *Model, a *Attribute) string {
+	if slices.Contains(m.Decl.Attributes, a) {
+		return "@@" + a.Name
+	}
+	return "@" + a.Name
+}
+
+// opsScalar gives the scalar type of the operator classes that need no
+// native type; opsNative the native type of those that do.
+var (
+	opsScalar = map[string]string{"JsonbOps": Json, "JsonbPathOps": Json, "TextOps": String,
+		"Int4BloomOps": Int, "Int4MinMaxOps": Int, "Int4MinMaxMultiOps": Int,
+		"Int8BloomOps": BigInt, "Int8MinMaxOps": BigInt, "Int8MinMaxMultiOps": BigInt,
+		"Float8BloomOps": Float, "Float8MinMaxOps": Float, "Float8MinMaxMultiOps": Float,
+		"NumericBloomOps": Decimal, "NumericMinMaxOps": Decimal, "NumericMinMaxMultiOps": Decimal,
+		"TextBloomOps": String, "TextMinMaxOps": String, "ByteaBloomOps": Bytes, "ByteaMinMaxOps": Bytes,
+		"TimestampBloomOps": DateTime, "TimestampMinMaxOps": DateTime, "TimestampMinMaxMultiOps": DateTime}
+	opsNative = map[string]string{"InetOps": "Inet", "BitMinMaxOps": "Bit", "VarBitMinMaxOps": "VarBit",
+		"BpcharBloomOps": "Char", "BpcharMinMaxOps": "Char",
+		"DateBloomOps": "Date", "DateMinMaxOps": "Date", "DateMinMaxMultiOps": "Date",
+		"Float4BloomOps": "Real", "Float4MinMaxOps": "Real", "Float4MinMaxMultiOps": "Real",
+		"InetBloomOps": "Inet", "InetInclusionOps": "Inet", "InetMinMaxOps": "Inet", "InetMinMaxMultiOps": "Inet",
+		"Int2BloomOps": "SmallInt", "Int2MinMaxOps": "SmallInt", "Int2MinMaxMultiOps": "SmallInt",
+		"OidBloomOps": "Oid", "OidMinMaxOps": "Oid", "OidMinMaxMultiOps": "Oid",
+		"TimeBloomOps": "Time", "TimeMinMaxOps": "Time", "TimeMinMaxMultiOps": "Time",
+		"TimeTzBloomOps": "Timetz", "TimeTzMinMaxOps": "Timetz", "TimeTzMinMaxMultiOps": "Timetz",
+		"TimestampTzBloomOps": "Timestamptz", "TimestampTzMinMaxOps": "Timestamptz", "TimestampTzMinMaxMultiOps": "Timestamptz",
+		"UuidBloomOps": "Uuid", "UuidMinMaxOps": "Uuid", "UuidMinMaxMultiOps": "Uuid"}
+)
+
+// opsIndexType is the index type an operator class belongs to.
+func opsIndexType(op string) string {
+	switch op {
+	case "ArrayOps", "JsonbOps", "JsonbPathOps":
+		return "Gin"
+	case "InetOps":
+		return "Gist or SpGist"
+	case "TextOps":
+		return "SpGist"
+	}
+	return "Brin"
+}
+
+// checkOps reports an operator class Prisma 7 refuses for field f of an
+// index of type typ, in Prisma's words.
+func (v *validator) checkOps(at Pos, label, typ string, f *Field, op string) {
+	fail := func(format string, args ...any) {
+		v.errAt(at, op, "operator class %s does not fit field %q of a %s index", op, f.Name, typ)
+		v.prisma(Pos{}, spanLine, "Error parsing attribute \"%s\": "+format, append([]any{label}, args...)...)
+	}
+	_, scalar := opsScalar[op]
+	_, native := opsNative[op]
+	if !scalar && !native && op != "ArrayOps" && op != "InetOps" {
+		return // checked elsewhere
+	}
+	if typ == "" {
+		return // a BTree index: left to the database
+	}
+	if !strings.Contains(opsIndexType(op), typ) {
+		fail("The given operator class `%s` is not supported with the `%s` index type.", op, typ)
+		return
+	}
+	switch {
+	case op == "ArrayOps":
+		if !f.List {
+			fail("The given operator class `%s` expects the type of field `%s` to be an array.", op, f.Name)
+		}
+	case scalar:
+		if f.Type != opsScalar[op] {
+			fail("The given operator class `%s` points to the field `%s` that is not of %s type.", op, f.Name, opsScalar[op])
+		}
+	default:
+		if f.NativeType == nil || f.NativeType.Name != opsNative[op] {
+			fail("The given operator class `%s` expects the field `%s` to define a valid native type.", op, f.Name)
+		}
+	}
 }
 
 func (v *validator) field(m *Model, d *FieldDecl) *Field {
@@ -1048,6 +1171,10 @@ func (v *validator) defaultValue(f *Field, a *Attribute) *Default {
 					bad("%s(%s) is not supported (use %s)", e.Name, n.Text, strings.Join(valid, " or "))
 					return prisma("`%s()` takes either no argument, or a single integer argument which is either %s.", e.Name, strings.Join(valid, " or "))
 				}
+				if k, err := strconv.Atoi(n.Text); e.Name == "nanoid" && (err != nil || k < 2 || k > 255) {
+					bad("nanoid(%s) is not supported (use a length from 2 to 255)", n.Text)
+					return prisma("`nanoid()` takes either no argument, or a single integer argument between 2 and 255.")
+				}
 				d.Version = n.Text
 			}
 		case "dbgenerated":
@@ -1286,6 +1413,44 @@ func declPos(d Decl) (Pos, Pos) {
 		return d.Pos, d.NamePos
 	}
 	return Pos{}, Pos{}
+}
+
+// previewFeatures are the names Prisma 7 offers in previewFeatures for
+// PostgreSQL; knownFeatures adds, lowercased, the ones it still accepts
+// (generally available, renamed or dropped since).
+var (
+	previewFeatures = []string{"fullTextSearchPostgres", "nativeDistinct", "partialIndexes", "postgresqlExtensions", "relationJoins",
+		"schemaEngineDriverAdapters", "shardKeys", "strictUndefinedChecks", "typedSql", "views"}
+	knownFeatures = func() map[string]bool {
+		out := map[string]bool{}
+		for _, f := range append(strings.Fields(`aggregateApi atomicNumberOperations clientExtensions cockroachdb connectOrCreate
+			createMany dataProxy deno distinct driverAdapters extendedIndexes extendedWhereUnique fieldReference filterJson
+			filteredRelationCount fullTextIndex fullTextSearch groupBy improvedQueryRaw interactiveTransactions jsonProtocol
+			microsoftSqlServer middlewares mongoDb multiSchema nApi namedConstraints nativeTypes omitApi orderByAggregateGroup
+			orderByNulls orderByRelation prismaSchemaFolder queryCompiler reactNative referentialActions referentialIntegrity
+			selectRelationCount tracing transactionApi uncheckedScalarInputs`), previewFeatures...) {
+			out[strings.ToLower(f)] = true
+		}
+		return out
+	}()
+)
+
+// previewFeatures reports the preview features Prisma 7 does not know.
+func (v *validator) previewFeatures() {
+	pg := v.s.Datasource != nil
+	for _, g := range v.s.Generators {
+		for _, f := range g.PreviewFeatures {
+			if knownFeatures[strings.ToLower(f)] && (pg || !strings.EqualFold(f, "fullTextSearchPostgres")) {
+				continue
+			}
+			offered := previewFeatures
+			if !pg {
+				offered = offered[1:]
+			}
+			v.errAt(g.previewAt, f, "unknown preview feature %q (Prisma 7 offers %s)", f, strings.Join(offered, ", "))
+			v.prisma(Pos{}, spanLine, "The preview feature %q is not known. Expected one of: %s", f, strings.Join(offered, ", "))
+		}
+	}
 }
 
 // preview reports whether a generator enables the preview feature.
