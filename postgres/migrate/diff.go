@@ -55,6 +55,8 @@ type Step struct {
 	RequiresEmpty string
 	// Table is the table the step alters, for row checks.
 	Table *Table
+	// checks are what EvaluateDataLoss looks at in the rows present.
+	checks []dataCheck
 }
 
 // Plan is an ordered list of steps turning one database into another.
@@ -348,7 +350,9 @@ func (d *differ) recreateEnum(old, e *Enum, removed []string, to *Database) {
 	sqls = append(append(sqls, defaults...), "COMMIT;")
 	d.add(Step{Kind: AlterEnum, Object: displayName(e.Schema, e.Name), SQL: strings.Join(sqls, "\n"), Destructive: true,
 		Warnings: []string{fmt.Sprintf("The values [%s] on the enum `%s` will be removed. If these variants are still used in the database, this will fail.",
-			strings.Join(removed, ","), e.Name)}})
+			strings.Join(removed, ","), e.Name)},
+		checks: []dataCheck{{kind: lossStatic, text: fmt.Sprintf("The values [%s] on the enum `%s` will be removed. If these variants are still used in the database, this will fail.",
+			strings.Join(removed, ","), e.Name)}}})
 }
 
 func (d *differ) createTable(t *Table) {
@@ -385,7 +389,7 @@ func (d *differ) dropTable(t *Table) {
 		d.add(Step{Kind: DropForeignKey, Object: displayName(t.Schema, t.Name), SQL: dropForeignKeySQL(t, fk), Table: t})
 	}
 	d.add(Step{Kind: DropTable, Object: displayName(t.Schema, t.Name), SQL: "DROP TABLE " + qualified(t.Schema, t.Name) + ";",
-		Destructive: true, Table: t,
+		Destructive: true, Table: t, checks: []dataCheck{{kind: lossDropTable, table: t}},
 		Warnings: []string{fmt.Sprintf("You are about to drop the `%s` table. If the table is not empty, all the data it contains will be lost.", t.Name)}})
 	// Foreign keys of kept tables pointing at t are dropped by alterTable
 	// (they no longer exist in the target).
@@ -620,6 +624,7 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 			if ix.Unique {
 				s.Warnings = []string{fmt.Sprintf("A unique constraint covering the columns `[%s]` on the table `%s` will be added. If there are existing duplicate values, this will fail.",
 					strings.Join(indexColumnNames(ix), ","), t.Name)}
+				s.checks = []dataCheck{{kind: lossStatic, text: s.Warnings[0]}}
 			}
 			d.add(s)
 		}
@@ -631,6 +636,7 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 	}
 	// Columns and primary key, as one ALTER TABLE.
 	var clauses, warnings, pre, post []string
+	var checks []dataCheck
 	destructive, requiresEmpty := false, false
 	pkChanged := (old.PrimaryKey == nil) != (t.PrimaryKey == nil) ||
 		(old.PrimaryKey != nil && t.PrimaryKey != nil && !sameStrings(old.PrimaryKey.Columns, t.PrimaryKey.Columns))
@@ -647,6 +653,7 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 	}
 	if pkChanged && old.PrimaryKey != nil {
 		clauses = append(clauses, "DROP CONSTRAINT "+quoteIdent(old.PrimaryKey.Name))
+		checks = append(checks, dataCheck{kind: lossStatic, text: fmt.Sprintf("The primary key for the `%s` table will be changed. If it partially fails, the table could be left without primary key constraint.", t.Name)})
 	}
 	// Prisma pairs columns by name: the dropped and the added ones come in
 	// the order of their names.
@@ -655,6 +662,7 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 			clauses = append(clauses, "DROP COLUMN "+quoteIdent(c.Name))
 			destructive = true
 			warnings = append(warnings, fmt.Sprintf("You are about to drop the column `%s` on the `%s` table. All the data in the column will be lost.", c.Name, t.Name))
+			checks = append(checks, dataCheck{kind: lossDropColumn, table: t, column: c.Name})
 		}
 	}
 	for _, c := range byName(t.Columns) {
@@ -663,6 +671,7 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 			if c.NotNull && c.Default == "" && !c.AutoIncrement {
 				requiresEmpty = true
 				warnings = append(warnings, fmt.Sprintf("Added the required column `%s` to the `%s` table without a default value. This is not possible if the table is not empty.", c.Name, t.Name))
+				checks = append(checks, dataCheck{kind: lossAddRequired, table: t, column: c.Name})
 			}
 		}
 	}
@@ -684,6 +693,7 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 			clauses = append(clauses, "DROP COLUMN "+quoteIdent(c.Name), "ADD COLUMN     "+columnDef(c))
 			destructive = true
 			warnings = append(warnings, fmt.Sprintf("The `%s` column on the `%s` table would be dropped and recreated. This will lead to data loss.", c.Name, t.Name))
+			checks = append(checks, dataCheck{kind: lossRecreate, table: t, column: c.Name, required: c.NotNull})
 			if c.NotNull && c.Default == "" && !c.AutoIncrement {
 				requiresEmpty = true
 			}
@@ -696,12 +706,14 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 			if !widening(canonType(o.Type), canonType(c.Type)) {
 				destructive = true
 				warnings = append(warnings, fmt.Sprintf("You are about to alter the column `%s` on the `%s` table. The data in that column could be lost. The data in that column will be cast from `%s` to `%s`.", c.Name, t.Name, o.Type, c.Type))
+				checks = append(checks, dataCheck{kind: lossCast, table: t, column: c.Name, from: o.Type, to: c.Type})
 			}
 		}
 		switch {
 		case c.NotNull && !o.NotNull:
 			clauses = append(clauses, col+" SET NOT NULL")
 			warnings = append(warnings, fmt.Sprintf("Made the column `%s` on table `%s` required. If there are existing NULL values, the migration will fail.", c.Name, t.Name))
+			checks = append(checks, dataCheck{kind: lossMakeRequired, table: t, column: c.Name})
 		case !c.NotNull && o.NotNull:
 			clauses = append(clauses, col+" DROP NOT NULL")
 		}
@@ -748,7 +760,7 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 		stmts = append(stmts, "ALTER TABLE "+qualified(t.Schema, t.Name)+" "+strings.Join(clauses, ",\n")+";")
 	}
 	s := strings.Join(append(stmts, post...), "\n")
-	st := Step{Kind: AlterTable, Object: name, SQL: s, Destructive: destructive, Warnings: warnings, Table: t}
+	st := Step{Kind: AlterTable, Object: name, SQL: s, Destructive: destructive, Warnings: warnings, Table: t, checks: checks}
 	if requiresEmpty {
 		st.RequiresEmpty = qualified(t.Schema, t.Name)
 	}

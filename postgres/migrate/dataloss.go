@@ -1,0 +1,133 @@
+package migrate
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// DataLoss is what a plan would cost on the rows present, in Prisma 7's
+// words (the checks prisma migrate dev and prisma db push run before they
+// apply a change): Warnings ask for consent, Unexecutable steps cannot run
+// at all on this data.
+type DataLoss struct {
+	Warnings     []string
+	Unexecutable []string
+}
+
+// Empty reports whether the plan costs nothing on these rows.
+func (l *DataLoss) Empty() bool { return len(l.Warnings) == 0 && len(l.Unexecutable) == 0 }
+
+// lossKind is one of Prisma's destructive change checks.
+type lossKind uint8
+
+const (
+	// lossStatic warns whatever the data (a unique constraint, a primary
+	// key change, enum values removed).
+	lossStatic lossKind = iota
+	lossDropTable
+	lossDropColumn
+	lossAddRequired
+	lossRecreate
+	lossCast
+	lossMakeRequired
+)
+
+// dataCheck is one check of a step against the rows present.
+type dataCheck struct {
+	kind     lossKind
+	table    *Table
+	column   string
+	from, to string // SQL types, for lossCast
+	required bool   // for lossRecreate
+	text     string // for lossStatic
+}
+
+// EvaluateDataLoss counts, in the database q, the rows and values the
+// plan's steps would lose or trip over, and words the result as Prisma 7
+// does: a table or column dropped while it holds data, a risky cast of
+// values present, a required column added to or made of rows that have
+// none, a column recreated for want of a cast, and the warnings Prisma
+// gives whatever the data.
+func EvaluateDataLoss(ctx context.Context, q Querier, plan *Plan) (*DataLoss, error) {
+	out := &DataLoss{}
+	count := func(c dataCheck, expr string) (int64, error) {
+		var n int64
+		sql := "SELECT COUNT(" + expr + ") FROM " + qualified(c.table.Schema, c.table.Name)
+		if err := queryRow(ctx, q, sql, nil, &n); err != nil {
+			return 0, fmt.Errorf("migrate: count rows of %s: %w", displayName(c.table.Schema, c.table.Name), err)
+		}
+		return n, nil
+	}
+	for _, s := range plan.Steps {
+		for _, c := range s.checks {
+			if c.kind == lossStatic {
+				out.Warnings = append(out.Warnings, c.text)
+				continue
+			}
+			if c.kind == lossCast && c.to == "TEXT" {
+				continue // every value has a text form: Prisma calls it a safe cast
+			}
+			expr := "*"
+			switch c.kind {
+			case lossDropColumn, lossCast:
+				expr = quoteIdent(c.column)
+			case lossMakeRequired:
+				expr = "*) - COUNT(" + quoteIdent(c.column)
+			case lossRecreate:
+				if !c.required {
+					expr = quoteIdent(c.column)
+				}
+			}
+			n, err := count(c, expr)
+			if err != nil {
+				return nil, err
+			}
+			if n == 0 {
+				continue
+			}
+			t := c.table.Name
+			switch c.kind {
+			case lossDropTable:
+				out.Warnings = append(out.Warnings, fmt.Sprintf("You are about to drop the `%s` table, which is not empty (%d rows).", t, n))
+			case lossDropColumn:
+				out.Warnings = append(out.Warnings, fmt.Sprintf("You are about to drop the column `%s` on the `%s` table, which still contains %d non-null values.", c.column, t, n))
+			case lossCast:
+				out.Warnings = append(out.Warnings, fmt.Sprintf("You are about to alter the column `%s` on the `%s` table, which contains %d non-null values. The data in that column will be cast from `%s` to `%s`.",
+					c.column, t, n, prismaTypeName(c.from), prismaTypeName(c.to)))
+			case lossRecreate:
+				if c.required {
+					out.Unexecutable = append(out.Unexecutable, fmt.Sprintf("Changed the type of `%s` on the `%s` table. No cast exists, the column would be dropped and recreated, which cannot be done since the column is required and there is data in the table.", c.column, t))
+				} else {
+					out.Warnings = append(out.Warnings, fmt.Sprintf("The `%s` column on the `%s` table would be dropped and recreated. This will lead to data loss.", c.column, t))
+				}
+			case lossAddRequired:
+				out.Unexecutable = append(out.Unexecutable, fmt.Sprintf("Added the required column `%s` to the `%s` table without a default value. There are %d rows in this table, it is not possible to execute this step.", c.column, t, n))
+			case lossMakeRequired:
+				out.Unexecutable = append(out.Unexecutable, fmt.Sprintf("Made the column `%s` on table `%s` required, but there are %d existing NULL values.", c.column, t, n))
+			}
+		}
+	}
+	return out, nil
+}
+
+// prismaTypes names PostgreSQL types as Prisma's native types do.
+var prismaTypes = map[string]string{"TEXT": "Text", "VARCHAR": "VarChar", "CHAR": "Char", "INTEGER": "Integer",
+	"SMALLINT": "SmallInt", "BIGINT": "BigInt", "DOUBLE PRECISION": "DoublePrecision", "REAL": "Real",
+	"DECIMAL": "Decimal", "BOOLEAN": "Boolean", "TIMESTAMP": "Timestamp", "TIMESTAMPTZ": "Timestamptz",
+	"DATE": "Date", "TIME": "Time", "TIMETZ": "Timetz", "JSONB": "JsonB", "JSON": "Json", "UUID": "Uuid",
+	"BYTEA": "ByteA", "INET": "Inet", "BIT": "Bit", "VARBIT": "VarBit", "XML": "Xml", "CITEXT": "Citext",
+	"MONEY": "Money", "OID": "Oid"}
+
+// prismaTypeName renders a column's SQL type as Prisma's messages do:
+// VARCHAR(100) as VarChar(100), DOUBLE PRECISION as DoublePrecision.
+func prismaTypeName(sqlType string) string {
+	base, args, _ := strings.Cut(sqlType, "(")
+	if name, ok := prismaTypes[strings.TrimSpace(base)]; ok {
+		if args != "" {
+			return name + "(" + args
+		}
+		return name
+	}
+	return sqlType
+}

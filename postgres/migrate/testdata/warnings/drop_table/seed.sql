@@ -1,0 +1,1 @@
+INSERT INTO "Post" (id) VALUES (1), (2);

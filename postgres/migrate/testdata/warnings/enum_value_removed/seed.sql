@@ -1,0 +1,1 @@
+INSERT INTO "User" (id, role) VALUES (1, 'USER'), (2, 'GUEST');
