@@ -21,8 +21,10 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }
 var jsonContentType = []string{"application/json"}
 
 // decodeReservation reads a reservation body into b: the fast parser for
-// the canonical shape, else decode's rules and errors.
-func decodeReservation(r *http.Request, b *reserveBody) error {
+// the canonical shape, else decode's rules and errors. A product id found
+// in known (the catalog's ids, each mapped to itself) is taken from there
+// instead of being copied out of the body.
+func decodeReservation(r *http.Request, b *reserveBody, known map[string]string) error {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	buf, err := readBody(r.Body, (*bp)[:0], maxBody+1)
@@ -33,7 +35,7 @@ func decodeReservation(r *http.Request, b *reserveBody) error {
 	if len(buf) > maxBody {
 		return invalid("body", "is larger than %d bytes", maxBody)
 	}
-	if parseReserveBody(buf, b) {
+	if parseReserveBody(buf, b, known) {
 		return nil
 	}
 	*b = reserveBody{}
@@ -66,7 +68,9 @@ func readBody(body io.Reader, buf []byte, limit int) ([]byte, error) {
 // string has only printable ASCII without escapes and n is an integer of
 // at most 18 digits. It reports false for anything else, leaving the
 // answer to encoding/json.
-func parseReserveBody(s []byte, out *reserveBody) bool {
+//
+// A product id found in known is taken from there (no copy).
+func parseReserveBody(s []byte, out *reserveBody, known map[string]string) bool {
 	i := skipWS(s, 0)
 	if i >= len(s) || s[i] != '{' {
 		return false
@@ -92,7 +96,7 @@ func parseReserveBody(s []byte, out *reserveBody) bool {
 			if !ok || seenID {
 				return false
 			}
-			out.ProductID, seenID, i = string(v), true, j
+			out.ProductID, seenID, i = intern(known, v), true, j
 		case "quantity":
 			n, j, ok := parseSmallInt(s, i)
 			if !ok || seenQty {
@@ -115,6 +119,15 @@ func parseReserveBody(s []byte, out *reserveBody) bool {
 			return false
 		}
 	}
+}
+
+// intern returns v as a string: known's copy when it has one, else a new
+// one (the map lookup itself copies nothing).
+func intern(known map[string]string, v []byte) string {
+	if id, ok := known[string(v)]; ok {
+		return id
+	}
+	return string(v)
 }
 
 func skipWS(s []byte, i int) int {
@@ -229,4 +242,18 @@ func writeErrorBody(w http.ResponseWriter, status int, e *Error) {
 	b = append(b, "}}\n"...)
 	*bp = b[:0]
 	writeBytes(w, status, b)
+}
+
+// writeSoldOut writes the 409 of soldOutError(left, asked) as
+// writeErrorBody would, without building the error or its message.
+func writeSoldOut(w http.ResponseWriter, left int64, asked int) {
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	b := append((*bp)[:0], `{"error":{"code":"`+CodeSoldOut+`","field":"quantity","message":"`...)
+	b = strconv.AppendInt(b, left, 10)
+	b = append(b, " left, "...)
+	b = strconv.AppendInt(b, int64(asked), 10)
+	b = append(b, " asked\"}}\n"...)
+	*bp = b[:0]
+	writeBytes(w, http.StatusConflict, b)
 }

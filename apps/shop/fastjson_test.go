@@ -24,7 +24,7 @@ func FuzzParseReserveBody(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		var fast reserveBody
-		if !parseReserveBody([]byte(s), &fast) {
+		if !parseReserveBody([]byte(s), &fast, nil) {
 			return
 		}
 		var std reserveBody
@@ -46,11 +46,11 @@ func FuzzParseReserveBody(f *testing.F) {
 // above is not vacuous); others take encoding/json's.
 func TestParseReserveBodyFastPath(t *testing.T) {
 	var b reserveBody
-	if !parseReserveBody([]byte(` {"productId": "sku-1", "quantity": 12}`), &b) || b != (reserveBody{"sku-1", 12}) {
+	if !parseReserveBody([]byte(` {"productId": "sku-1", "quantity": 12}`), &b, nil) || b != (reserveBody{"sku-1", 12}) {
 		t.Fatalf("canonical body: %+v", b)
 	}
 	for _, s := range []string{`{"productId":"a\u0041"}`, `{"quantity":1.5}`, `{"price":1}`, `{"productId":"p"} x`} {
-		if parseReserveBody([]byte(s), &b) {
+		if parseReserveBody([]byte(s), &b, nil) {
 			t.Errorf("%q: fast parser accepted", s)
 		}
 	}
@@ -87,5 +87,45 @@ func TestHandWrittenAnswersMatchEncodingJSON(t *testing.T) {
 		if got, want := w.Body.String(), std(map[string]*Error{"error": e}); got != want {
 			t.Errorf("error:\n got %s\nwant %s", got, want)
 		}
+	}
+}
+
+// The sold-out answer written without an *Error is the one writeError
+// writes for soldOutError: status, headers and body.
+func TestWriteSoldOutMatchesWriteError(t *testing.T) {
+	for _, c := range []struct {
+		left  int64
+		asked int
+	}{{0, 1}, {3, 100}, {-1, 7}, {1 << 40, 99}} {
+		want := httptest.NewRecorder()
+		writeError(want, soldOutError(c.left, c.asked))
+		got := httptest.NewRecorder()
+		writeSoldOut(got, c.left, c.asked)
+		if got.Code != want.Code || got.Body.String() != want.Body.String() ||
+			got.Header().Get("Content-Type") != want.Header().Get("Content-Type") || len(got.Header()) != len(want.Header()) {
+			t.Errorf("%+v: got %d %v %q, want %d %v %q", c, got.Code, got.Header(), got.Body, want.Code, want.Header(), want.Body)
+		}
+	}
+}
+
+// A product id the parser finds in known is known's string; others are
+// parsed as before.
+func TestParseReserveBodyKnownIDs(t *testing.T) {
+	known := map[string]string{"sku-1": "sku-1"}
+	for _, c := range []struct {
+		body string
+		want reserveBody
+	}{{`{"productId":"sku-1","quantity":2}`, reserveBody{"sku-1", 2}}, {`{"productId":"sku-2","quantity":3}`, reserveBody{"sku-2", 3}}} {
+		var b reserveBody
+		if !parseReserveBody([]byte(c.body), &b, known) || b != c.want {
+			t.Errorf("%s: %+v, want %+v", c.body, b, c.want)
+		}
+	}
+	n := testing.AllocsPerRun(100, func() {
+		var b reserveBody
+		parseReserveBody([]byte(`{"productId":"sku-1","quantity":2}`), &b, known)
+	})
+	if n != 0 {
+		t.Errorf("a known product id: %v allocations per parse, want 0", n)
 	}
 }

@@ -28,8 +28,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // writeError writes {"error": {...}} with the error's status; a 429 or 503
 // carries Retry-After.
 func writeError(w http.ResponseWriter, err error) {
-	var e *Error
-	if !errors.As(err, &e) {
+	e, ok := err.(*Error) // the usual case, without errors.As' allocation
+	if !ok && !errors.As(err, &e) {
 		e = &Error{Status: http.StatusInternalServerError, Code: CodeInternal, Message: "internal error"}
 	}
 	status := e.Status

@@ -20,10 +20,6 @@ func (s *Shop) keys(productID string) keys {
 	}
 }
 
-// stockKey is keys(productID).stock alone (the sold-out path needs no
-// other key).
-func (s *Shop) stockKey(productID string) string { return s.cfg.Prefix + "{" + productID + "}:stock" }
-
 func (k keys) reservation(id string) string { return k.tag + "r:" + id }
 
 func (k keys) idempotency(user, key string) string { return k.tag + "idem:" + user + ":" + key }

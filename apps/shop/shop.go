@@ -69,8 +69,15 @@ type Shop struct {
 	// reservationTTL and idempotencyTTL are the script's arguments (ms).
 	reservationTTL, idempotencyTTL string
 	// soldOut holds the ids of products the script answered sold out
-	// for (see Config.SoldOutL1).
+	// for (see Config.SoldOutL1), each with its *soldOutEntry.
 	soldOut sync.Map
+}
+
+// soldOutEntry is what a sold-out answer from L1 needs of its product,
+// built once when the product is seen sold out: the read of its stock
+// from the client-side cache, pinned so that no request builds it.
+type soldOutEntry struct {
+	stock rueidis.Cacheable
 }
 
 func newShop(client rueidis.Client, cfg Config) *Shop {
@@ -184,7 +191,7 @@ func (s *Shop) reserve(ctx context.Context, req ReserveRequest, unitPrice string
 	claim := s.claimKey(req.UserID, req.IdempotencyKey)
 	k := s.keys(req.ProductID)
 	if l1 {
-		if left, ok := s.soldOutL1(ctx, req.ProductID, k.stock, req.Quantity, claim); ok {
+		if left, ok := s.soldOutL1(ctx, req.ProductID, req.Quantity, claim); ok {
 			return nil, rl, soldOutError(left, req.Quantity)
 		}
 	}
@@ -232,7 +239,9 @@ func (s *Shop) reserve(ctx context.Context, req ReserveRequest, unitPrice string
 			ExpiresAt: time.UnixMilli(exp).UTC(), Remaining: remaining, Replayed: replay}, rl, nil
 	case "sold_out":
 		if s.cfg.SoldOutL1 {
-			s.soldOut.Store(req.ProductID, struct{}{})
+			if _, seen := s.soldOut.Load(req.ProductID); !seen {
+				s.soldOut.Store(req.ProductID, &soldOutEntry{stock: s.redis.B().Get().Key(k.stock).Cache().Pin()})
+			}
 		}
 		return nil, rl, soldOutError(remaining, req.Quantity)
 	case "unknown":
@@ -260,7 +269,7 @@ func (s *Shop) soldOutEarly(ctx context.Context, req ReserveRequest) (int64, boo
 	if _, ok := s.soldOut.Load(req.ProductID); !ok {
 		return 0, false
 	}
-	return s.soldOutL1(ctx, req.ProductID, s.stockKey(req.ProductID), req.Quantity, s.claimKey(req.UserID, req.IdempotencyKey))
+	return s.soldOutL1(ctx, req.ProductID, req.Quantity, s.claimKey(req.UserID, req.IdempotencyKey))
 }
 
 // soldOutTTL bounds how long the client-side cache may keep a sold-out
@@ -272,11 +281,12 @@ const soldOutTTL = time.Second
 // the client-side cache) is still short and the request's key was never
 // used, so it has no earlier answer to replay. It reports the units left.
 // Any doubt, or error, sends the request to the script.
-func (s *Shop) soldOutL1(ctx context.Context, productID, stockKey string, qty int, claim string) (int64, bool) {
-	if _, ok := s.soldOut.Load(productID); !ok {
+func (s *Shop) soldOutL1(ctx context.Context, productID string, qty int, claim string) (int64, bool) {
+	v, ok := s.soldOut.Load(productID)
+	if !ok {
 		return 0, false
 	}
-	left, err := s.redis.DoCache(ctx, s.redis.B().Get().Key(stockKey).Cache(), soldOutTTL).AsInt64()
+	left, err := s.redis.DoCache(ctx, v.(*soldOutEntry).stock, soldOutTTL).AsInt64()
 	if err != nil {
 		return 0, false
 	}
