@@ -166,6 +166,10 @@ type e2e struct {
 	meter  *cpuMeter
 	server *latencyHist // handling time of POST /shop/reservations in the server
 	seq    atomic.Int64
+	// redisPort and httpPort are the two loopback ports of a request;
+	// diag is what the last step's connections and GC did (see tcpStats).
+	redisPort, httpPort int
+	diag                string
 }
 
 func newE2E(t *testing.T) *e2e {
@@ -208,8 +212,10 @@ func newE2E(t *testing.T) *e2e {
 	// long-running client population would).
 	tr := &http.Transport{MaxIdleConnsPerHost: 4000, IdleConnTimeout: 30 * time.Second, DisableCompression: true}
 	t.Cleanup(tr.CloseIdleConnections)
+	_, rport, _ := net.SplitHostPort(rp.Addr())
+	redisPort, _ := strconv.Atoi(rport)
 	return &e2e{app: sys.App(), base: "http://" + ln.Addr().String(), addr: ln.Addr().String(), client: &http.Client{Transport: tr},
-		meter: &cpuMeter{redisPID: rp.Pid(), pg: pool}, server: server}
+		meter: &cpuMeter{redisPID: rp.Pid(), pg: pool}, server: server, redisPort: redisPort, httpPort: ln.Addr().(*net.TCPAddr).Port}
 }
 
 // step is one constant-rate run of POST /shop/reservations for productID,
@@ -252,9 +258,12 @@ func (e *e2e) step(ctx context.Context, engine loadgen.Engine, productID string,
 		}
 	}
 	before := e.meter.sample(ctx)
+	redis0, http0, gc0 := tcpStats(e.redisPort), tcpStats(e.httpPort), readGC()
 	e.server.reset()
 	rep, err := loadgen.Run(ctx, cfg)
-	return rep, e.meter.sample(ctx).sub(before), e.server.latencies(), err
+	cpu := e.meter.sample(ctx).sub(before)
+	e.diag = fmt.Sprintf("redis: %s; http: %s; %s", tcpStats(e.redisPort).sub(redis0), tcpStats(e.httpPort).sub(http0), readGC().sub(gc0))
+	return rep, cpu, e.server.latencies(), err
 }
 
 // benchEngine is the load generator of the table: loadgen.EngineRaw, or
@@ -305,11 +314,13 @@ func httpTable(t *testing.T, sb *strings.Builder, step time.Duration) {
 	fmt.Fprintf(sb, "\nPOST /shop/reservations, in stock, open loop (load generator: %s), %s per rate, HTTP on loopback\n", engineName(engine), step)
 	fmt.Fprintf(sb, "CPU µs/answer: all processes (this one: shop + HTTP + load generator; redis-server; postgres backends)\n")
 	fmt.Fprintf(sb, "server: the handler's own time (p50/p99), without the network and the load generator\n")
+	fmt.Fprintf(sb, "under each row: the step's TCP retransmissions and window/buffer-limited time on the Redis and HTTP ports (both ends), and this process's GC\n")
 	fmt.Fprintf(sb, "%8s %10s %9s %9s %9s %9s  %-22s %-17s %s\n", "rate/s", "answered/s", "p50", "p99", "p99.9", "max", "CPU µs/answer", "server p50/p99", "codes")
 	row := func(rate int, rep *loadgen.Report, cpu cpuSample, srv Latencies) {
 		fmt.Fprintf(sb, "%8d %10.0f %9s %9s %9s %9s  %-22s %-17s %s\n", rate, rep.Throughput, loadgen.Round(rep.Total.P50), loadgen.Round(rep.Total.P99),
 			loadgen.Round(rep.Total.P999), loadgen.Round(rep.Total.Max), cpu.perRequest(rep.Requests),
 			loadgen.Round(srv.P50).String()+"/"+loadgen.Round(srv.P99).String(), loadgen.CodeString(rep.Codes))
+		fmt.Fprintf(sb, "%8s %s\n", "", e.diag)
 	}
 	knee := 0
 	var p99At5k time.Duration
