@@ -83,6 +83,7 @@ func loadAvg() string {
 // POLYSTORE_BENCH_STEP (default 5s per rate and side),
 // POLYSTORE_BENCH_SOLDOUT_RATE (default 5000),
 // POLYSTORE_BENCH_GEN_RATE (the generators' comparison, default 3000),
+// POLYSTORE_BENCH_REDIS_FLUSH_DELAY (rueidis' MaxFlushDelay, default 0),
 // POLYSTORE_BENCH_LOADGEN (vegeta: the net/http generator instead of
 // loadgen.EngineRaw) and POLYSTORE_BENCH_PART (decisions or http; default
 // both) tune the run.
@@ -93,7 +94,8 @@ func TestShopBenchTable(t *testing.T) {
 	ctx := context.Background()
 	step := envDuration("POLYSTORE_BENCH_STEP", 5*time.Second)
 	t.Logf("machine load before: %s", loadAvg())
-	t.Logf("Go runtime: GOMAXPROCS=%d GOGC=%q GOMEMLIMIT=%q (empty: the defaults)", runtime.GOMAXPROCS(0), os.Getenv("GOGC"), os.Getenv("GOMEMLIMIT"))
+	t.Logf("Go runtime: GOMAXPROCS=%d GOGC=%q GOMEMLIMIT=%q (empty: the defaults); rueidis MaxFlushDelay %s",
+		runtime.GOMAXPROCS(0), os.Getenv("GOGC"), os.Getenv("GOMEMLIMIT"), envDuration("POLYSTORE_BENCH_REDIS_FLUSH_DELAY", 0))
 
 	part := os.Getenv("POLYSTORE_BENCH_PART") // "decisions", "http" or both
 	var sb strings.Builder
@@ -175,7 +177,10 @@ type e2e struct {
 func newE2E(t *testing.T) *e2e {
 	ctx := context.Background()
 	rp := devenv.StartRedis(t, "--save", "", "--appendonly", "no")
-	rc, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{rp.Addr()}})
+	// POLYSTORE_BENCH_REDIS_FLUSH_DELAY sets rueidis' MaxFlushDelay (fewer,
+	// larger writes to Redis for a little latency); default 0, rueidis' own.
+	rc, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{rp.Addr()},
+		MaxFlushDelay: envDuration("POLYSTORE_BENCH_REDIS_FLUSH_DELAY", 0)})
 	if err != nil {
 		t.Fatal(err)
 	}
