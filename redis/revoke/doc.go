@@ -18,4 +18,8 @@
 // expired, missing_jti, ...). Verifier.Middleware answers 401 for those
 // and for revoked tokens, 503 when the store is unavailable and fails
 // closed, and puts the claims in the request context (ClaimsFrom).
+//
+// Nothing panics on nil: a Store made with a nil client, a nil *Store or
+// *Verifier, and a Verifier without a key function return an error
+// wrapping ErrInvalid (the Middleware answers 500 for it).
 package revoke

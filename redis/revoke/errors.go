@@ -13,6 +13,10 @@ var (
 	ErrUnavailable = errors.New("revoke: revocation store unavailable")
 	// ErrInvalidToken is wrapped by every *TokenError.
 	ErrInvalidToken = errors.New("revoke: invalid token")
+	// ErrInvalid is returned by every method of a Store made with a nil
+	// client, a nil *Store or a nil *Verifier, and by a Verifier without a
+	// Store or key function.
+	ErrInvalid = errors.New("revoke: invalid argument")
 )
 
 // Reason says why a token was refused before any revocation check.

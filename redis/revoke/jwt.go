@@ -3,6 +3,7 @@ package revoke
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -25,10 +26,27 @@ func NewVerifier(s *Store, keyfunc jwt.Keyfunc, opts ...jwt.ParserOption) *Verif
 	return &Verifier{store: s, keyfunc: keyfunc, parser: jwt.NewParser(opts...)}
 }
 
+// usable returns an error wrapping ErrInvalid for a nil Verifier or one
+// without a key function. A Verifier without a usable Store still refuses
+// malformed tokens with their *TokenError; a well-formed one then gets the
+// Store's ErrInvalid.
+func (v *Verifier) usable() error {
+	switch {
+	case v == nil:
+		return fmt.Errorf("%w: nil *Verifier", ErrInvalid)
+	case v.keyfunc == nil:
+		return fmt.Errorf("%w: nil key function", ErrInvalid)
+	}
+	return nil
+}
+
 // Verify parses the token, validates signature and times, and checks
 // revocation. Errors: *TokenError (malformed, bad signature, expired,
 // missing jti/exp), ErrRevoked, ErrUnavailable.
 func (v *Verifier) Verify(ctx context.Context, token string) (*jwt.RegisteredClaims, error) {
+	if err := v.usable(); err != nil {
+		return nil, err
+	}
 	claims := &jwt.RegisteredClaims{}
 	if _, err := v.parser.ParseWithClaims(token, claims, v.keyfunc); err != nil {
 		return nil, &TokenError{Reason: reasonOf(err), Err: err}
@@ -49,6 +67,9 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*jwt.RegisteredCla
 // RevokeToken parses a token (signature checked, expiry not: revoking an
 // expired token is a no-op) and revokes its jti until its exp.
 func (v *Verifier) RevokeToken(ctx context.Context, token string) error {
+	if err := v.usable(); err != nil {
+		return err
+	}
 	claims := &jwt.RegisteredClaims{}
 	_, err := v.parser.ParseWithClaims(token, claims, v.keyfunc)
 	if err != nil && !errors.Is(err, jwt.ErrTokenExpired) {
@@ -97,7 +118,9 @@ func BearerToken(r *http.Request) (string, error) {
 
 // Middleware verifies the bearer token of every request. It answers 401
 // for a missing, malformed, expired, badly signed or revoked token, and 503
-// when the revocation store is unavailable and the Store fails closed;
+// when the revocation store is unavailable and the Store fails closed, 500
+// when the Verifier itself is unusable (ErrInvalid: nil Verifier, Store,
+// client or key function);
 // otherwise it calls next with the claims in the context (ClaimsFrom).
 func (v *Verifier) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -109,6 +132,8 @@ func (v *Verifier) Middleware(next http.Handler) http.Handler {
 		switch {
 		case err == nil:
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), claimsKey{}, claims)))
+		case errors.Is(err, ErrInvalid):
+			http.Error(w, "authentication misconfigured", http.StatusInternalServerError)
 		case IsUnavailable(err):
 			w.Header().Set("Retry-After", "1")
 			http.Error(w, "authentication temporarily unavailable", http.StatusServiceUnavailable)

@@ -46,7 +46,8 @@ type Store struct {
 	o Options
 }
 
-// New returns a Store. It does no I/O.
+// New returns a Store. It does no I/O. A nil client gives a Store whose
+// methods all return an error wrapping ErrInvalid.
 func New(c rueidis.Client, o *Options) *Store {
 	var opt Options
 	if o != nil {
@@ -75,6 +76,18 @@ type Claims struct {
 	ExpiresAt time.Time // exp
 }
 
+// usable returns an error wrapping ErrInvalid for a nil Store or a Store
+// without a client.
+func (s *Store) usable() error {
+	if s == nil {
+		return fmt.Errorf("%w: nil *Store", ErrInvalid)
+	}
+	if s.c == nil {
+		return fmt.Errorf("%w: nil client", ErrInvalid)
+	}
+	return nil
+}
+
 func (s *Store) jtiKey(jti string) string  { return s.o.Prefix + "jti:" + jti }
 func (s *Store) userKey(sub string) string { return s.o.Prefix + "user:" + sub }
 
@@ -83,6 +96,9 @@ func (s *Store) userKey(sub string) string { return s.o.Prefix + "user:" + sub }
 // expired anyway and no sweeper is needed. A token already expired is not
 // stored.
 func (s *Store) Revoke(ctx context.Context, jti string, exp time.Time) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
 	if jti == "" {
 		return &TokenError{Reason: ReasonMissingJTI}
 	}
@@ -107,6 +123,9 @@ func (s *Store) Revoke(ctx context.Context, jti string, exp time.Time) error {
 // refused too (JWT times have one-second precision); a user logging in
 // again gets a token from the next second on.
 func (s *Store) RevokeUser(ctx context.Context, subject string) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
 	if subject == "" {
 		return &TokenError{Reason: ReasonMissingSub}
 	}
@@ -130,6 +149,9 @@ func (s *Store) RevokeUser(ctx context.Context, subject string) error {
 // (or nil when the Store fails open). It costs one round trip: one MGET
 // of the jti key and the user's "not before" key.
 func (s *Store) Check(ctx context.Context, c Claims) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
 	if c.ID == "" {
 		return &TokenError{Reason: ReasonMissingJTI}
 	}
