@@ -76,4 +76,8 @@
 // acquisition's of the name. Fence writes per slot (Permit.Resource) with
 // Guard or FencedSet, so a holder whose lease ran out is refused once its
 // slot's next holder has written.
+//
+// Nil arguments never panic: a nil client (New keeps its signature and
+// its Locker's methods return the error), nil receivers and nil callbacks
+// get an error wrapping ErrInvalid.
 package lock

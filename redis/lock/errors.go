@@ -17,6 +17,11 @@ var (
 	ErrStaleFence = errors.New("lock: stale fencing token")
 	// ErrInvalidName is returned for an empty lock name.
 	ErrInvalidName = errors.New("lock: invalid lock name")
+	// ErrInvalid is wrapped by the errors for nil arguments: a nil client
+	// (the methods of a Locker from New(nil, ...) return it), nil
+	// receivers (*Locker, *Lock, *Semaphore, *Permit, *Guard) and nil
+	// callbacks. *OptionError matches it too.
+	ErrInvalid = errors.New("lock: invalid argument")
 )
 
 // QuorumError reports a Redlock acquisition that reached too few instances

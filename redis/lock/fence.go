@@ -25,7 +25,7 @@ type Guard struct {
 	highest map[string]int64
 }
 
-// NewGuard returns an empty Guard.
+// NewGuard returns an empty Guard. The zero Guard is ready to use too.
 func NewGuard() *Guard { return &Guard{highest: map[string]int64{}} }
 
 // Admit records fence for resource, or returns *StaleFenceError when a
@@ -38,8 +38,17 @@ func (g *Guard) Admit(resource string, fence int64) error {
 // Do runs write under the guard: it is called only when fence is admitted,
 // and no other write for the same Guard runs concurrently.
 func (g *Guard) Do(resource string, fence int64, write func() error) error {
+	switch {
+	case g == nil:
+		return fmt.Errorf("%w: nil *Guard", ErrInvalid)
+	case write == nil:
+		return fmt.Errorf("%w: nil write function", ErrInvalid)
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if g.highest == nil { // a zero Guard
+		g.highest = map[string]int64{}
+	}
 	if hi := g.highest[resource]; fence < hi {
 		return &StaleFenceError{Resource: resource, Fence: fence, Highest: hi}
 	}
@@ -53,6 +62,9 @@ func (g *Guard) Do(resource string, fence int64, write func() error) error {
 // "{key}:fence" otherwise, so FencedSet runs unchanged on Redis Cluster.
 // A stale token gets *StaleFenceError and writes nothing.
 func FencedSet(ctx context.Context, c rueidis.Client, key string, fence int64, value string) error {
+	if c == nil {
+		return fmt.Errorf("%w: fenced set %q: nil client", ErrInvalid, key)
+	}
 	arr, err := fencedSetScript.Exec(ctx, c, []string{key, rediskey.Sibling(key, ":fence")},
 		[]string{strconv.FormatInt(fence, 10), value}).ToArray()
 	if err != nil {

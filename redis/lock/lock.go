@@ -101,6 +101,10 @@ type Locker struct {
 	// inflight counts, per instance, this Locker's acquire and release
 	// calls and blocked waits in flight (see exec).
 	inflight []atomic.Int32
+
+	// invalid is set, for a Locker New was given a nil client, to the
+	// error every method returns.
+	invalid error
 }
 
 // gate serializes the local contenders for one name. Its fields other
@@ -223,9 +227,24 @@ func (l *Locker) tryGate(g *gate) bool {
 }
 
 // New returns a Locker on a single Redis server.
+//
+// New does no I/O and returns no error: given a nil client it returns a
+// Locker whose methods return an error wrapping ErrInvalid.
 func New(c rueidis.Client, o *Options) *Locker {
-	l, _ := NewRedlock([]rueidis.Client{c}, o)
+	l, err := NewRedlock([]rueidis.Client{c}, o)
+	if err != nil {
+		return &Locker{invalid: err}
+	}
 	return l
+}
+
+// usable returns an error wrapping ErrInvalid for a nil Locker or one New
+// was given a nil client.
+func (l *Locker) usable() error {
+	if l == nil {
+		return fmt.Errorf("%w: nil *Locker", ErrInvalid)
+	}
+	return l.invalid
 }
 
 // NewRedlock returns a Locker over N independent Redis servers (not
@@ -234,7 +253,7 @@ func New(c rueidis.Client, o *Options) *Locker {
 // for the safety limits of Redlock.
 func NewRedlock(clients []rueidis.Client, o *Options) (*Locker, error) {
 	if len(clients) == 0 {
-		return nil, errors.New("lock: NewRedlock needs at least one client")
+		return nil, fmt.Errorf("%w: NewRedlock needs at least one client", ErrInvalid)
 	}
 	var opt Options
 	if o != nil {
@@ -268,7 +287,7 @@ func NewRedlock(clients []rueidis.Client, o *Options) (*Locker, error) {
 	bounded := make([]rueidis.Client, len(clients))
 	for i, c := range clients {
 		if c == nil {
-			return nil, errors.New("lock: nil client")
+			return nil, fmt.Errorf("%w: nil client", ErrInvalid)
 		}
 		bounded[i] = redisconn.WithTimeout(c, opt.Timeout)
 	}
@@ -318,16 +337,30 @@ type Lock struct {
 }
 
 // Name returns the lock name.
-func (lk *Lock) Name() string { return lk.name }
+func (lk *Lock) Name() string {
+	if lk == nil {
+		return ""
+	}
+	return lk.name
+}
 
 // Fence returns the fencing token: strictly greater than the token of every
 // earlier acquisition of the same name.
-func (lk *Lock) Fence() int64 { return lk.fence }
+func (lk *Lock) Fence() int64 {
+	if lk == nil {
+		return 0
+	}
+	return lk.fence
+}
 
 // Context returns the holder context. It is done when the lock is lost
 // (context.Cause is ErrLockLost), released, or when the context given to
-// Acquire ends.
+// Acquire ends. A nil Lock's context is already done, with cause
+// ErrInvalid.
 func (lk *Lock) Context() context.Context {
+	if lk == nil {
+		return invalidContext("nil *Lock")
+	}
 	lk.mu.Lock()
 	defer lk.mu.Unlock()
 	if lk.ctx != nil {
@@ -416,6 +449,14 @@ func newToken() string {
 	return hex.EncodeToString(b[:])
 }
 
+// invalidContext returns a context already done, with an error wrapping
+// ErrInvalid as its cause: the holder context of a nil Lock or Permit.
+func invalidContext(what string) context.Context {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(fmt.Errorf("%w: %s", ErrInvalid, what))
+	return ctx
+}
+
 func ms(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) }
 
 func (l *Locker) ttl(o *AcquireOpts) time.Duration {
@@ -454,6 +495,9 @@ func (l *Locker) each(ctx context.Context, f func(ctx context.Context, i int, c 
 // *QuorumError for a Redlock) when the lock is held elsewhere.
 // A lock held or awaited by another goroutine of this Locker counts as held.
 func (l *Locker) TryAcquire(ctx context.Context, name string, o *AcquireOpts) (*Lock, error) {
+	if err := l.usable(); err != nil {
+		return nil, err
+	}
 	if name == "" {
 		return nil, ErrInvalidName
 	}
@@ -472,6 +516,9 @@ func (l *Locker) TryAcquire(ctx context.Context, name string, o *AcquireOpts) (*
 // Acquire waits until the lock is free or ctx ends. A transport error
 // (server unreachable) is returned at once.
 func (l *Locker) Acquire(ctx context.Context, name string, o *AcquireOpts) (*Lock, error) {
+	if err := l.usable(); err != nil {
+		return nil, err
+	}
 	if name == "" {
 		return nil, ErrInvalidName
 	}
@@ -551,6 +598,9 @@ func callerDone(ctx context.Context, err error) bool {
 // while fn runs, fn's context is cancelled and WithLock returns an error
 // matching ErrLockLost (joined with fn's error).
 func (l *Locker) WithLock(ctx context.Context, name string, o *AcquireOpts, fn func(ctx context.Context, fence int64) error) error {
+	if fn == nil {
+		return fmt.Errorf("%w: lock %q: nil function", ErrInvalid, name)
+	}
 	opts := AcquireOpts{AutoExtend: true}
 	if o != nil {
 		opts.TTL = o.TTL
@@ -753,6 +803,9 @@ func autoExtend(ctx context.Context, stop <-chan struct{}, done chan<- struct{},
 // ErrLockLost, and cancels the holder context, when this owner no longer
 // holds the lock.
 func (lk *Lock) Extend(ctx context.Context, ttl time.Duration) error {
+	if lk == nil {
+		return fmt.Errorf("%w: nil *Lock", ErrInvalid)
+	}
 	if ttl <= 0 {
 		ttl = lk.ttl
 	}
@@ -811,6 +864,9 @@ func (lk *Lock) Extend(ctx context.Context, ttl time.Duration) error {
 // It returns ErrLockLost when the lease had already been lost (the work
 // done under it may have overlapped with another holder).
 func (lk *Lock) Release(ctx context.Context) error {
+	if lk == nil {
+		return fmt.Errorf("%w: nil *Lock", ErrInvalid)
+	}
 	lk.mu.Lock()
 	if lk.released {
 		lk.mu.Unlock()

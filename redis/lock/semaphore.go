@@ -137,6 +137,9 @@ type OptionError struct {
 
 func (e *OptionError) Error() string { return "lock: option " + e.Field + ": " + e.Reason }
 
+// Is makes an *OptionError match ErrInvalid.
+func (e *OptionError) Is(target error) bool { return target == ErrInvalid }
+
 // Semaphore is a counting semaphore: at most Limit holders per name at
 // once, across every process sharing the Redis. Each acquisition gets a
 // slot in [0, Limit) and a fencing token strictly greater than every
@@ -214,26 +217,45 @@ type Permit struct {
 
 // Slot returns the permit's slot, in [0, Limit). At most one live permit
 // holds a slot at a time.
-func (p *Permit) Slot() int64 { return p.slot }
+func (p *Permit) Slot() int64 {
+	if p == nil {
+		return 0
+	}
+	return p.slot
+}
 
 // Fence returns the fencing token: strictly greater than the token of every
 // earlier acquisition of the same semaphore name.
-func (p *Permit) Fence() int64 { return p.fence }
+func (p *Permit) Fence() int64 {
+	if p == nil {
+		return 0
+	}
+	return p.fence
+}
 
 // Resource returns "<resource>#<slot>": the name under which to fence the
 // writes this permit makes (with Guard or FencedSet), so a permit whose
 // lease expired is refused once the slot's next holder has written.
 func (p *Permit) Resource(resource string) string {
-	return resource + "#" + strconv.FormatInt(p.slot, 10)
+	return resource + "#" + strconv.FormatInt(p.Slot(), 10)
 }
 
 // Context is done when the lease can no longer be trusted (cause
-// ErrLockLost), on Release, or when Acquire's context ends.
-func (p *Permit) Context() context.Context { return p.ctx }
+// ErrLockLost), on Release, or when Acquire's context ends. A nil
+// Permit's context is already done, with cause ErrInvalid.
+func (p *Permit) Context() context.Context {
+	if p == nil {
+		return invalidContext("nil *Permit")
+	}
+	return p.ctx
+}
 
 // TryAcquire makes one attempt: ErrNotAcquired when all Limit slots are
 // held.
 func (s *Semaphore) TryAcquire(ctx context.Context, name string, o *AcquireOpts) (*Permit, error) {
+	if s == nil {
+		return nil, fmt.Errorf("%w: nil *Semaphore", ErrInvalid)
+	}
 	p, _, err := s.attempt(ctx, name, o, false)
 	return p, err
 }
@@ -242,6 +264,9 @@ func (s *Semaphore) TryAcquire(ctx context.Context, name string, o *AcquireOpts)
 // wake-up list, as for locks); a holder that died frees its slot when its
 // lease ends, which the waiter also waits for.
 func (s *Semaphore) Acquire(ctx context.Context, name string, o *AcquireOpts) (*Permit, error) {
+	if s == nil {
+		return nil, fmt.Errorf("%w: nil *Semaphore", ErrInvalid)
+	}
 	for {
 		p, wait, err := s.attempt(ctx, name, o, true)
 		if callerDone(ctx, err) {
@@ -302,6 +327,9 @@ func (s *Semaphore) attempt(ctx context.Context, name string, o *AcquireOpts, wa
 // Extend renews the lease to ttl (0 keeps the permit's TTL); ErrLockLost
 // when it had expired (its slot may have gone to someone else).
 func (p *Permit) Extend(ctx context.Context, ttl time.Duration) error {
+	if p == nil {
+		return fmt.Errorf("%w: nil *Permit", ErrInvalid)
+	}
 	if ttl <= 0 {
 		ttl = p.ttl
 	}
@@ -332,6 +360,9 @@ func (p *Permit) Extend(ctx context.Context, ttl time.Duration) error {
 // the lease had already expired (the work done under it may have
 // overlapped with the slot's next holder). A second Release is a no-op.
 func (p *Permit) Release(ctx context.Context) error {
+	if p == nil {
+		return fmt.Errorf("%w: nil *Permit", ErrInvalid)
+	}
 	p.mu.Lock()
 	if p.released {
 		p.mu.Unlock()
