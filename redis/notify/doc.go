@@ -20,4 +20,7 @@
 // stream (XADD MAXLEN ~ InboxMaxLen) and publishes live in one script,
 // with the stream id as the notification id; a client coming back calls
 // CatchUp with the last id it saw.
+//
+// New given a nil client starts no subscriber loop; that Hub's methods, and
+// those of a nil *Hub, return an error wrapping ErrInvalid.
 package notify

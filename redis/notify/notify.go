@@ -25,7 +25,9 @@ const (
 var (
 	// ErrClosed is returned by calls on a closed Hub.
 	ErrClosed = errors.New("notify: hub closed")
-	// ErrInvalid is returned for an empty user id, type or pattern.
+	// ErrInvalid is returned for an empty user id, type or pattern, a nil
+	// handler, and by every method of a nil Hub or of a Hub New was given
+	// a nil client.
 	ErrInvalid = errors.New("notify: invalid argument")
 )
 
@@ -76,11 +78,17 @@ type Hub struct {
 	done     chan struct{}
 	connects int           // subscriber connections established so far
 	ready    chan struct{} // closed on each (re)connection, then replaced
+
+	// invalid is set, for a Hub New was given a nil client, to the error
+	// every method returns; such a Hub starts no loop.
+	invalid error
 }
 
 type sub struct{ h Handler }
 
 // New returns a Hub and starts its subscriber connection in the background.
+// Given a nil client it starts nothing and returns a Hub whose methods
+// return an error wrapping ErrInvalid.
 func New(c rueidis.Client, o *Options) *Hub {
 	var opt Options
 	if o != nil {
@@ -98,18 +106,39 @@ func New(c rueidis.Client, o *Options) *Hub {
 	if opt.Timeout == 0 {
 		opt.Timeout = redisconn.DefaultTimeout
 	}
-	c = redisconn.WithTimeout(c, opt.Timeout)
-	h := &Hub{c: c, o: opt, channels: map[string][]*sub{}, patterns: map[string][]*sub{},
+	h := &Hub{c: redisconn.WithTimeout(c, opt.Timeout), o: opt, channels: map[string][]*sub{}, patterns: map[string][]*sub{},
 		stop: make(chan struct{}), done: make(chan struct{}), ready: make(chan struct{})}
+	if c == nil {
+		h.invalid = fmt.Errorf("%w: nil client", ErrInvalid)
+		close(h.done)
+		return h
+	}
 	go h.loop()
 	return h
 }
 
+// usable returns an error wrapping ErrInvalid for a nil Hub or one New was
+// given a nil client.
+func (h *Hub) usable() error {
+	if h == nil {
+		return fmt.Errorf("%w: nil *Hub", ErrInvalid)
+	}
+	return h.invalid
+}
+
+// prefix is the Hub's key prefix, DefaultPrefix for a nil Hub.
+func (h *Hub) prefix() string {
+	if h == nil {
+		return DefaultPrefix
+	}
+	return h.o.Prefix
+}
+
 // UserChannel returns the pub/sub channel of a user.
-func (h *Hub) UserChannel(userID string) string { return h.o.Prefix + "user:" + userID }
+func (h *Hub) UserChannel(userID string) string { return h.prefix() + "user:" + userID }
 
 // TopicChannel returns the pub/sub channel of a topic.
-func (h *Hub) TopicChannel(topic string) string { return h.o.Prefix + "topic:" + topic }
+func (h *Hub) TopicChannel(topic string) string { return h.prefix() + "topic:" + topic }
 
 func (h *Hub) inboxKey(userID string) string { return h.o.Prefix + "inbox:" + userID }
 
@@ -135,6 +164,9 @@ func newNotification(typ string, data any) (Notification, error) {
 // of subscriber connections that received it (pub/sub is fire-and-forget:
 // 0 means nobody was listening; use Deliver for a durable copy).
 func (h *Hub) Publish(ctx context.Context, userID, typ string, data any) (Notification, int64, error) {
+	if err := h.usable(); err != nil {
+		return Notification{}, 0, err
+	}
 	if userID == "" {
 		return Notification{}, 0, fmt.Errorf("%w: empty user id", ErrInvalid)
 	}
@@ -144,6 +176,9 @@ func (h *Hub) Publish(ctx context.Context, userID, typ string, data any) (Notifi
 // PublishTopic sends a notification on a topic channel; pattern
 // subscribers (SubscribePattern("topic:team-*", ...)) receive it.
 func (h *Hub) PublishTopic(ctx context.Context, topic, typ string, data any) (Notification, int64, error) {
+	if err := h.usable(); err != nil {
+		return Notification{}, 0, err
+	}
 	if topic == "" {
 		return Notification{}, 0, fmt.Errorf("%w: empty topic", ErrInvalid)
 	}
@@ -166,6 +201,9 @@ func (h *Hub) publish(ctx context.Context, channel, typ string, data any) (Notif
 // PublishMany sends the same notification (one id per user) to many users
 // in one pipelined round trip.
 func (h *Hub) PublishMany(ctx context.Context, userIDs []string, typ string, data any) error {
+	if err := h.usable(); err != nil {
+		return err
+	}
 	n, err := newNotification(typ, data)
 	if err != nil {
 		return err
@@ -194,6 +232,9 @@ func (h *Hub) PublishMany(ctx context.Context, userIDs []string, typ string, dat
 // Subscribe calls handler for every notification to userID until the
 // returned function is called.
 func (h *Hub) Subscribe(ctx context.Context, userID string, handler Handler) (unsubscribe func(), err error) {
+	if err := h.usable(); err != nil {
+		return nil, err
+	}
 	if userID == "" || handler == nil {
 		return nil, fmt.Errorf("%w: empty user id or nil handler", ErrInvalid)
 	}
@@ -203,6 +244,9 @@ func (h *Hub) Subscribe(ctx context.Context, userID string, handler Handler) (un
 // SubscribePattern calls handler for every notification on a channel
 // matching Prefix+pattern (glob syntax), e.g. "user:*" or "topic:team-*".
 func (h *Hub) SubscribePattern(ctx context.Context, pattern string, handler Handler) (unsubscribe func(), err error) {
+	if err := h.usable(); err != nil {
+		return nil, err
+	}
 	if pattern == "" || handler == nil {
 		return nil, fmt.Errorf("%w: empty pattern or nil handler", ErrInvalid)
 	}
@@ -364,6 +408,9 @@ func keys(m map[string][]*sub) []string {
 // established (or re-established) at least n times in total, or ctx ends.
 // Every subscription registered before that connection is active on it.
 func (h *Hub) WaitConnected(ctx context.Context, n int) error {
+	if err := h.usable(); err != nil {
+		return err
+	}
 	for {
 		h.mu.Lock()
 		if h.connects >= n {
@@ -381,8 +428,11 @@ func (h *Hub) WaitConnected(ctx context.Context, n int) error {
 }
 
 // Close stops the subscriber connection. Handlers are not called after
-// Close returns.
+// Close returns. Close of a nil Hub does nothing.
 func (h *Hub) Close() {
+	if h == nil {
+		return
+	}
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
@@ -411,6 +461,9 @@ return id
 // Its ID is the stream id, so a client that goes offline resumes with
 // CatchUp from the last ID it saw.
 func (h *Hub) Deliver(ctx context.Context, userID, typ string, data any) (Notification, error) {
+	if err := h.usable(); err != nil {
+		return Notification{}, err
+	}
 	if userID == "" {
 		return Notification{}, fmt.Errorf("%w: empty user id", ErrInvalid)
 	}
@@ -436,6 +489,9 @@ func (h *Hub) Deliver(ctx context.Context, userID, typ string, data any) (Notifi
 // CatchUp returns up to count notifications of the user's inbox after
 // lastSeenID ("" or "0" for the oldest kept), oldest first.
 func (h *Hub) CatchUp(ctx context.Context, userID, lastSeenID string, count int64) ([]Notification, error) {
+	if err := h.usable(); err != nil {
+		return nil, err
+	}
 	if userID == "" {
 		return nil, fmt.Errorf("%w: empty user id", ErrInvalid)
 	}
