@@ -44,7 +44,7 @@ type DeadLetters struct {
 // DeadLetters returns the dead letters of s kept at key; "" is the
 // default a Worker uses (WorkerOpts.DeadLetter). It does no I/O.
 func (s *Stream) DeadLetters(key string) *DeadLetters {
-	if key == "" {
+	if key == "" && s != nil && s.key != "" {
 		key = DefaultDeadLetterKey(s.key)
 	}
 	return &DeadLetters{s: s, key: key}
@@ -55,10 +55,27 @@ func (s *Stream) DeadLetters(key string) *DeadLetters {
 func DefaultDeadLetterKey(key string) string { return rediskey.Sibling(key, ":dead") }
 
 // Key returns the dead-letter stream's key.
-func (d *DeadLetters) Key() string { return d.key }
+func (d *DeadLetters) Key() string {
+	if d == nil {
+		return ""
+	}
+	return d.key
+}
+
+// usable returns an error wrapping ErrInvalidOptions for nil DeadLetters
+// or those of an unusable Stream.
+func (d *DeadLetters) usable() error {
+	if d == nil {
+		return fmt.Errorf("%w: nil *DeadLetters", ErrInvalidOptions)
+	}
+	return d.s.usable()
+}
 
 // Len returns the number of dead letters.
 func (d *DeadLetters) Len(ctx context.Context) (int64, error) {
+	if err := d.usable(); err != nil {
+		return 0, err
+	}
 	c := d.s.c
 	return c.Do(ctx, c.B().Xlen().Key(d.key).Build()).AsInt64()
 }
@@ -67,6 +84,9 @@ func (d *DeadLetters) Len(ctx context.Context) (int64, error) {
 // after ("" from the start), oldest first; pass the last returned ID to
 // read the next page.
 func (d *DeadLetters) List(ctx context.Context, after string, count int64) ([]DeadLetter, error) {
+	if err := d.usable(); err != nil {
+		return nil, err
+	}
 	if count <= 0 {
 		count = 100
 	}
@@ -91,6 +111,9 @@ func (d *DeadLetters) List(ctx context.Context, after string, count int64) ([]De
 
 // Get returns one dead letter, or ErrNotFound.
 func (d *DeadLetters) Get(ctx context.Context, id string) (DeadLetter, error) {
+	if err := d.usable(); err != nil {
+		return DeadLetter{}, err
+	}
 	if !validID(id) {
 		return DeadLetter{}, fmt.Errorf("%w: entry id %q", ErrInvalidOptions, id)
 	}
@@ -162,6 +185,9 @@ return out
 // dead-letter stream, atomically per call. It returns the new entry ids,
 // "" for an id that was not a dead letter.
 func (d *DeadLetters) Redrive(ctx context.Context, ids ...string) ([]string, error) {
+	if err := d.usable(); err != nil {
+		return nil, err
+	}
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -188,6 +214,9 @@ func (d *DeadLetters) Redrive(ctx context.Context, ids ...string) ([]string, err
 // and returns how many it moved. Entries that die again while it runs are
 // not redriven twice: it stops at the last id present when it started.
 func (d *DeadLetters) RedriveAll(ctx context.Context) (int, error) {
+	if err := d.usable(); err != nil {
+		return 0, err
+	}
 	c := d.s.c
 	last, err := c.Do(ctx, c.B().Xrevrange().Key(d.key).End("+").Start("-").Count(1).Build()).AsXRange()
 	if err != nil || len(last) == 0 {
@@ -218,6 +247,9 @@ func (d *DeadLetters) RedriveAll(ctx context.Context) (int, error) {
 
 // Purge deletes the given dead letters and returns how many existed.
 func (d *DeadLetters) Purge(ctx context.Context, ids ...string) (int64, error) {
+	if err := d.usable(); err != nil {
+		return 0, err
+	}
 	if len(ids) == 0 {
 		return 0, nil
 	}
@@ -233,6 +265,9 @@ func (d *DeadLetters) Purge(ctx context.Context, ids ...string) (int64, error) {
 // PurgeAll deletes the dead-letter stream and returns how many entries it
 // held.
 func (d *DeadLetters) PurgeAll(ctx context.Context) (int64, error) {
+	if err := d.usable(); err != nil {
+		return 0, err
+	}
 	return purgeAllScript.Exec(ctx, d.s.c, []string{d.key}, nil).AsInt64()
 }
 

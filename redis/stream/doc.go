@@ -22,4 +22,8 @@
 //
 // Delivery is at-least-once: a handler may see an entry again after a
 // crash, so handlers must be idempotent (e.g. keyed by Message.ID).
+//
+// Nothing panics on nil: New keeps its signature, and a Stream it was
+// given a nil client or an empty key for, a nil *Stream, *Worker or
+// *DeadLetters return an error wrapping ErrInvalidOptions.
 package stream

@@ -14,7 +14,9 @@ import (
 // DefaultMaxLen is the approximate length a Stream is trimmed to.
 const DefaultMaxLen = 100_000
 
-// ErrInvalidOptions is returned for unusable options (empty group, ...).
+// ErrInvalidOptions is returned for unusable options (empty group, ...)
+// and arguments: a nil client or empty key given to New (its Stream's
+// methods return it), a nil *Stream, *Worker or *DeadLetters.
 var ErrInvalidOptions = errors.New("stream: invalid options")
 
 // Options configure a Stream; nil gives the defaults.
@@ -33,9 +35,14 @@ type Stream struct {
 	c      rueidis.Client
 	key    string
 	maxLen int64
+	// invalid is set, for a Stream New was given a nil client or an empty
+	// key, to the error every method returns.
+	invalid error
 }
 
-// New returns the Stream at key. It does no I/O.
+// New returns the Stream at key. It does no I/O. Given a nil client or an
+// empty key it returns a Stream whose methods (and Publish, NewWorker, its
+// DeadLetters) return an error wrapping ErrInvalidOptions.
 func New(c rueidis.Client, key string, o *Options) *Stream {
 	s := &Stream{key: key, maxLen: DefaultMaxLen}
 	timeout := redisconn.DefaultTimeout
@@ -46,18 +53,46 @@ func New(c rueidis.Client, key string, o *Options) *Stream {
 		timeout = o.Timeout
 	}
 	s.c = redisconn.WithTimeout(c, timeout)
+	switch {
+	case c == nil:
+		s.invalid = fmt.Errorf("%w: stream %q: nil client", ErrInvalidOptions, key)
+	case key == "":
+		s.invalid = fmt.Errorf("%w: empty stream key", ErrInvalidOptions)
+	}
 	return s
 }
 
+// usable returns an error wrapping ErrInvalidOptions for a nil Stream or
+// one New was given a nil client or an empty key.
+func (s *Stream) usable() error {
+	if s == nil {
+		return fmt.Errorf("%w: nil *Stream", ErrInvalidOptions)
+	}
+	return s.invalid
+}
+
 // Key returns the stream key.
-func (s *Stream) Key() string { return s.key }
+func (s *Stream) Key() string {
+	if s == nil {
+		return ""
+	}
+	return s.key
+}
 
 // MaxLen returns the length appends trim the stream to (<= 0: none).
-func (s *Stream) MaxLen() int64 { return s.maxLen }
+func (s *Stream) MaxLen() int64 {
+	if s == nil {
+		return 0
+	}
+	return s.maxLen
+}
 
 // Append adds an entry with the given fields (name, value pairs) and
 // returns its id.
 func (s *Stream) Append(ctx context.Context, fields ...string) (string, error) {
+	if err := s.usable(); err != nil {
+		return "", err
+	}
 	if len(fields) == 0 || len(fields)%2 != 0 {
 		return "", fmt.Errorf("%w: fields must be name, value pairs", ErrInvalidOptions)
 	}
@@ -78,6 +113,9 @@ const DataField = "data"
 // Publish appends v, encoded as JSON in the "data" field, and returns the
 // entry id.
 func Publish[T any](ctx context.Context, s *Stream, v T) (string, error) {
+	if err := s.usable(); err != nil {
+		return "", err
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return "", fmt.Errorf("stream: encode %T: %w", v, err)
@@ -87,6 +125,9 @@ func Publish[T any](ctx context.Context, s *Stream, v T) (string, error) {
 
 // PublishMany appends many values in one pipelined round trip.
 func PublishMany[T any](ctx context.Context, s *Stream, vs []T) ([]string, error) {
+	if err := s.usable(); err != nil {
+		return nil, err
+	}
 	cmds := make(rueidis.Commands, 0, len(vs))
 	for _, v := range vs {
 		b, err := json.Marshal(v)
@@ -108,5 +149,8 @@ func PublishMany[T any](ctx context.Context, s *Stream, vs []T) ([]string, error
 
 // Len returns the number of entries (XLEN).
 func (s *Stream) Len(ctx context.Context) (int64, error) {
+	if err := s.usable(); err != nil {
+		return 0, err
+	}
 	return s.c.Do(ctx, s.c.B().Xlen().Key(s.key).Build()).AsInt64()
 }

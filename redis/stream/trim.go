@@ -19,6 +19,9 @@ import (
 // drop work: the stream then stays bounded only as long as its consumers
 // keep up, so producers bound it by checking Len and refusing new work.
 func (s *Stream) TrimAcked(ctx context.Context) (int64, error) {
+	if err := s.usable(); err != nil {
+		return 0, err
+	}
 	bound, ok, err := s.ackedBound(ctx)
 	if err != nil || !ok {
 		return 0, err

@@ -78,6 +78,9 @@ func NewWorker[T any](s *Stream, o WorkerOpts, h Handler[T]) (*Worker[T], error)
 	if o.Group == "" || o.Consumer == "" || h == nil {
 		return nil, fmt.Errorf("%w: Group, Consumer and a handler are required", ErrInvalidOptions)
 	}
+	if err := s.usable(); err != nil {
+		return nil, err
+	}
 	if o.StartID == "" {
 		o.StartID = "0"
 	}
@@ -149,6 +152,9 @@ type entry struct {
 // when a restarted server lost it (NOGROUP): a worker outlives an outage.
 // An error from Redis itself (the key holds another type) is returned.
 func (w *Worker[T]) Run(ctx context.Context) error {
+	if w == nil {
+		return fmt.Errorf("%w: nil *Worker", ErrInvalidOptions)
+	}
 	for {
 		err := w.ensureGroup(ctx)
 		if err == nil {
