@@ -10,4 +10,8 @@
 // Periodic hands out one board per day, ISO week or month
 // ("score:2026-11-25", "score:2026-W48", "score:2026-11"); each write
 // sets the board to expire Keep after its period ends.
+//
+// Nothing panics on nil: a Board made with a nil client or an empty name,
+// a nil *Board and the boards of a nil *Periodic return an error wrapping
+// ErrInvalid from every method.
 package leaderboard

@@ -17,7 +17,8 @@ const DefaultPrefix = "lb:"
 var (
 	// ErrNotFound is returned for a member that is not on the board.
 	ErrNotFound = errors.New("leaderboard: member not found")
-	// ErrInvalid is returned for an empty name or member, or a bad page.
+	// ErrInvalid is returned for an empty name or member, a bad page, and
+	// by every method of a nil Board or of one made with a nil client.
 	ErrInvalid = errors.New("leaderboard: invalid argument")
 )
 
@@ -66,9 +67,14 @@ type Board struct {
 	key  string
 	keys []string // the sorted set, and with FirstReached the member map
 	o    Options
+	// invalid is set, for a Board New was given a nil client or an empty
+	// name, to the error every method returns.
+	invalid error
 }
 
-// New returns the board called name. It does no I/O.
+// New returns the board called name. It does no I/O. Given a nil client or
+// an empty name it returns a Board whose methods return an error wrapping
+// ErrInvalid.
 func New(c rueidis.Client, name string, o *Options) *Board {
 	var opt Options
 	if o != nil {
@@ -86,7 +92,22 @@ func New(c rueidis.Client, name string, o *Options) *Board {
 		b.key = opt.Prefix + "{" + name + "}"
 		b.keys = []string{b.key, b.key + ":members"}
 	}
+	switch {
+	case c == nil:
+		b.invalid = fmt.Errorf("%w: board %q: nil client", ErrInvalid, name)
+	case name == "":
+		b.invalid = fmt.Errorf("%w: empty board name", ErrInvalid)
+	}
 	return b
+}
+
+// usable returns an error wrapping ErrInvalid for a nil Board or one New
+// was given a nil client or an empty name.
+func (b *Board) usable() error {
+	if b == nil {
+		return fmt.Errorf("%w: nil *Board", ErrInvalid)
+	}
+	return b.invalid
 }
 
 // stampLen is the length of the "<16 hex digits>:" a FirstReached board
@@ -102,7 +123,12 @@ func (b *Board) member(stored string) string {
 }
 
 // Key returns the sorted-set key.
-func (b *Board) Key() string { return b.key }
+func (b *Board) Key() string {
+	if b == nil {
+		return ""
+	}
+	return b.key
+}
 
 func (b *Board) sign() float64 {
 	if b.o.Ascending {
@@ -173,17 +199,26 @@ func (b *Board) write(ctx context.Context, mode, member string, v float64) (floa
 
 // Set sets a member's score.
 func (b *Board) Set(ctx context.Context, member string, score float64) error {
+	if err := b.usable(); err != nil {
+		return err
+	}
 	_, err := b.write(ctx, "set", member, score)
 	return err
 }
 
 // Incr adds delta to a member's score (creating it at 0) and returns the new score.
 func (b *Board) Incr(ctx context.Context, member string, delta float64) (float64, error) {
+	if err := b.usable(); err != nil {
+		return 0, err
+	}
 	return b.write(ctx, "incr", member, delta)
 }
 
 // Remove takes members off the board.
 func (b *Board) Remove(ctx context.Context, members ...string) error {
+	if err := b.usable(); err != nil {
+		return err
+	}
 	if len(members) == 0 {
 		return nil
 	}
@@ -209,16 +244,25 @@ return 0
 
 // Count returns the number of members.
 func (b *Board) Count(ctx context.Context) (int64, error) {
+	if err := b.usable(); err != nil {
+		return 0, err
+	}
 	return b.c.Do(ctx, b.c.B().Zcard().Key(b.key).Build()).AsInt64()
 }
 
 // Top returns the first n entries.
 func (b *Board) Top(ctx context.Context, n int64) ([]Entry, error) {
+	if err := b.usable(); err != nil {
+		return nil, err
+	}
 	return b.rangeAt(ctx, 0, n-1)
 }
 
 // Page returns page (1-based) of size entries.
 func (b *Board) Page(ctx context.Context, page, size int64) ([]Entry, error) {
+	if err := b.usable(); err != nil {
+		return nil, err
+	}
 	if page < 1 || size < 1 {
 		return nil, fmt.Errorf("%w: page %d, size %d", ErrInvalid, page, size)
 	}
@@ -247,6 +291,9 @@ func (b *Board) entries(zs []rueidis.ZScore, start int64) []Entry {
 
 // Rank returns a member's entry, or ErrNotFound. One round trip.
 func (b *Board) Rank(ctx context.Context, member string) (Entry, error) {
+	if err := b.usable(); err != nil {
+		return Entry{}, err
+	}
 	if b.o.FirstReached {
 		r, err := b.Ranks(ctx, member)
 		if err != nil {
@@ -294,6 +341,9 @@ return {s, redis.call('ZRANGE', KEYS[1], s, r + n, 'WITHSCORES')}
 // Around returns the member and up to n entries above and below it, in
 // one consistent read.
 func (b *Board) Around(ctx context.Context, member string, n int64) ([]Entry, error) {
+	if err := b.usable(); err != nil {
+		return nil, err
+	}
 	if n < 0 {
 		return nil, fmt.Errorf("%w: negative n", ErrInvalid)
 	}
@@ -364,6 +414,9 @@ return {r, better, dense, s}
 // Ranks returns a member's ordinal, competition and dense ranks, or
 // ErrNotFound.
 func (b *Board) Ranks(ctx context.Context, member string) (Ranks, error) {
+	if err := b.usable(); err != nil {
+		return Ranks{}, err
+	}
 	if member == "" {
 		return Ranks{}, fmt.Errorf("%w: empty member", ErrInvalid)
 	}

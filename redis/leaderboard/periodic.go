@@ -40,7 +40,11 @@ func NewPeriodic(c rueidis.Client, name string, p Period, keep time.Duration, o 
 // Bounds returns the period containing t: its id and [start, end).
 func (p *Periodic) Bounds(t time.Time) (id string, start, end time.Time) {
 	t = t.UTC()
-	switch p.period {
+	period := Daily
+	if p != nil {
+		period = p.period
+	}
+	switch period {
 	case Weekly:
 		wd := (int(t.Weekday()) + 6) % 7 // Monday = 0
 		start = time.Date(t.Year(), t.Month(), t.Day()-wd, 0, 0, 0, 0, time.UTC)
@@ -56,8 +60,12 @@ func (p *Periodic) Bounds(t time.Time) (id string, start, end time.Time) {
 }
 
 // At returns the board of the period containing t; it expires Keep after
-// the period ends.
+// the period ends. A nil Periodic's board returns an error wrapping
+// ErrInvalid from every method, like one of a Periodic given a nil client.
 func (p *Periodic) At(t time.Time) *Board {
+	if p == nil {
+		return &Board{invalid: fmt.Errorf("%w: nil *Periodic", ErrInvalid)}
+	}
 	id, _, end := p.Bounds(t)
 	o := p.o
 	o.ExpireAt = end.Add(p.keep)
@@ -67,7 +75,7 @@ func (p *Periodic) At(t time.Time) *Board {
 // Current returns the board of the current period, read from Options.Now
 // (default time.Now).
 func (p *Periodic) Current() *Board {
-	if p.o.Now != nil {
+	if p != nil && p.o.Now != nil {
 		return p.At(p.o.Now())
 	}
 	return p.At(time.Now())
