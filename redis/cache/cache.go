@@ -197,6 +197,9 @@ func checkNamespace(ns string) error {
 // Namespace returns a Cache for another namespace (say, a tenant) sharing
 // this one's client, settings and in-process state.
 func (c *Cache) Namespace(ns string) (*Cache, error) {
+	if c == nil {
+		return nil, errNilCache
+	}
 	if err := checkNamespace(ns); err != nil {
 		return nil, err
 	}
@@ -205,18 +208,29 @@ func (c *Cache) Namespace(ns string) (*Cache, error) {
 	return &Cache{client: c.client, cfg: cfg, shared: c.shared}, nil
 }
 
-// Stats returns counters since New (shared by namespaces).
+// Stats returns counters since New (shared by namespaces); zero for a nil
+// Cache.
 func (c *Cache) Stats() Stats {
+	if c == nil {
+		return Stats{}
+	}
 	s := &c.shared.stats
 	return Stats{Hits: s.hits.Load(), Misses: s.misses.Load(), Loads: s.loads.Load(),
 		Fallbacks: s.fallbacks.Load(), Waits: s.waits.Load(), Stale: s.stale.Load()}
 }
 
 // Degraded reports whether the last Redis call failed to reach Redis.
-func (c *Cache) Degraded() bool { return c.shared.breaker.Down() }
+// A nil Cache is not degraded (it has no Redis to lose).
+func (c *Cache) Degraded() bool { return c != nil && c.shared.breaker.Down() }
 
 // Key returns the Redis key of a cache key: Prefix + Namespace + ":{" + key + "}".
-func (c *Cache) Key(key string) string { return c.nsPrefix() + "{" + key + "}" }
+// A nil Cache has no keys: "".
+func (c *Cache) Key(key string) string {
+	if c == nil {
+		return ""
+	}
+	return c.nsPrefix() + "{" + key + "}"
+}
 
 func (c *Cache) nsPrefix() string { return c.cfg.Prefix + c.cfg.Namespace + ":" }
 

@@ -39,4 +39,8 @@
 // probes Redis again every Config.ProbeInterval and reports EventRecovered
 // when it answers. Cached values that fail to decode are treated as a miss,
 // reloaded and overwritten (EventDecodeError).
+//
+// Nothing panics on nil: a nil *Cache or *WriteBehind, a nil client,
+// loader, store or flush function, and an empty key get an error wrapping
+// ErrInvalid.
 package cache

@@ -15,6 +15,10 @@ var (
 	ErrInvalid = errors.New("cache: invalid argument")
 	// ErrEmptyKey: the key is empty.
 	ErrEmptyKey = fmt.Errorf("%w: empty key", ErrInvalid)
+	// errNilCache is returned by every function and method given a nil
+	// *Cache or called on a nil *WriteBehind.
+	errNilCache       = fmt.Errorf("%w: nil *Cache", ErrInvalid)
+	errNilWriteBehind = fmt.Errorf("%w: nil *WriteBehind", ErrInvalid)
 	// ErrUnavailable is wrapped by *RedisError.
 	ErrUnavailable = errors.New("cache: redis unavailable")
 	// ErrWaitTimeout is wrapped by *WaitTimeoutError.

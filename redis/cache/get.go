@@ -54,6 +54,9 @@ func (o *GetOpts) validate() error {
 // for its value (at most Config.WaitTimeout) without polling.
 func Get[T any](ctx context.Context, c *Cache, key string, load Loader[T], opts *GetOpts) (T, error) {
 	var zero T
+	if c == nil {
+		return zero, errNilCache
+	}
 	if key == "" {
 		return zero, ErrEmptyKey
 	}

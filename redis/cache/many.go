@@ -36,6 +36,9 @@ const manyWaiters = 16
 // FallbackToLoader (the loader receives every key) and GetOpts apply as in
 // Get, except RefreshAhead and XFetchBeta, which GetMany ignores.
 func GetMany[T any](ctx context.Context, c *Cache, keys []string, load BatchLoader[T], opts *GetOpts) (map[string]T, error) {
+	if c == nil {
+		return nil, errNilCache
+	}
 	if load == nil {
 		return nil, &ConfigError{Field: "load", Reason: "must not be nil"}
 	}

@@ -47,6 +47,9 @@ func checkTags(tags []string) error {
 // Set stores v under key (with jittered TTL), replacing any value. Clients
 // with an L1 copy are invalidated by Redis.
 func (c *Cache) Set(ctx context.Context, key string, v any, opts *SetOpts) error {
+	if c == nil {
+		return errNilCache
+	}
 	if key == "" {
 		return ErrEmptyKey
 	}
@@ -80,6 +83,9 @@ func (c *Cache) Set(ctx context.Context, key string, v any, opts *SetOpts) error
 // in flight (its loader read the store before the write that led to this
 // Delete) does not store its value afterwards.
 func (c *Cache) Delete(ctx context.Context, keys ...string) error {
+	if c == nil {
+		return errNilCache
+	}
 	cmds := make(rueidis.Commands, 0, 3*len(keys))
 	for _, key := range keys {
 		if key == "" {
@@ -122,6 +128,9 @@ func (c *Cache) tag(ctx context.Context, k string, ttl time.Duration, tags []str
 // keys were removed. The tag's set is renamed first, so values tagged
 // meanwhile are kept for the next invalidation, not lost.
 func (c *Cache) InvalidateTag(ctx context.Context, tag string) (int64, error) {
+	if c == nil {
+		return 0, errNilCache
+	}
 	if tag == "" {
 		return 0, fmt.Errorf("%w: empty tag", ErrInvalid)
 	}
@@ -167,6 +176,9 @@ func (c *Cache) unlink(ctx context.Context, keys []string) (int64, error) {
 // UNLINK in batches, never KEYS, and returns how many were removed. On
 // Redis Cluster it scans every node.
 func (c *Cache) Clear(ctx context.Context, ns string) (int64, error) {
+	if c == nil {
+		return 0, errNilCache
+	}
 	if err := checkNamespace(ns); err != nil {
 		return 0, err
 	}

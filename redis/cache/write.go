@@ -27,6 +27,9 @@ func (e *StoreError) Unwrap() error { return e.Err }
 // returned. If the cache write fails after the store succeeded, the key is
 // deleted (so no stale value is served) and the Redis error is returned.
 func WriteThrough[T any](ctx context.Context, c *Cache, key string, v T, store func(ctx context.Context, v T) error, opts *SetOpts) error {
+	if c == nil {
+		return errNilCache
+	}
 	if key == "" {
 		return ErrEmptyKey
 	}
@@ -96,6 +99,9 @@ type WriteBehind struct {
 
 // NewWriteBehind returns a WriteBehind on c. It does no I/O.
 func NewWriteBehind(c *Cache, cfg WriteBehindConfig) (*WriteBehind, error) {
+	if c == nil {
+		return nil, errNilCache
+	}
 	if cfg.Stream == "" {
 		cfg.Stream = c.nsPrefix() + "#writes"
 	}
@@ -130,6 +136,9 @@ func NewWriteBehind(c *Cache, cfg WriteBehindConfig) (*WriteBehind, error) {
 // Write appends the write to the stream (durable first), then caches v.
 // An error after the append still reaches the store.
 func (w *WriteBehind) Write(ctx context.Context, key string, v any, opts *SetOpts) error {
+	if w == nil {
+		return errNilWriteBehind
+	}
 	if key == "" {
 		return ErrEmptyKey
 	}
@@ -150,6 +159,9 @@ func (w *WriteBehind) Write(ctx context.Context, key string, v any, opts *SetOpt
 
 // Pending returns how many writes are not yet flushed.
 func (w *WriteBehind) Pending(ctx context.Context) (int64, error) {
+	if w == nil {
+		return 0, errNilWriteBehind
+	}
 	n, err := w.c.client.Do(ctx, w.c.client.B().Xlen().Key(w.cfg.Stream).Build()).AsInt64()
 	return n, w.c.observe("xlen", w.cfg.Stream, err)
 }
@@ -158,6 +170,9 @@ func (w *WriteBehind) Pending(ctx context.Context) (int64, error) {
 // are acknowledged only after flush returns nil; an entry a dead flusher
 // left unacknowledged is claimed after ClaimIdle. Redis errors are retried.
 func (w *WriteBehind) Run(ctx context.Context, flush FlushFunc) error {
+	if w == nil {
+		return errNilWriteBehind
+	}
 	if flush == nil {
 		return &ConfigError{Field: "flush", Reason: "must not be nil"}
 	}
@@ -279,6 +294,9 @@ func (w *WriteBehind) flush(ctx context.Context, fn FlushFunc, entries []rueidis
 
 // Decode decodes the written value with the cache's codec.
 func (w *WriteBehind) Decode(wr Write, v any) error {
+	if w == nil {
+		return errNilWriteBehind
+	}
 	if err := w.c.cfg.Codec.Unmarshal(wr.Value, v); err != nil {
 		return &CodecError{Key: wr.Key, Err: err}
 	}
