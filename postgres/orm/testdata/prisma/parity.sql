@@ -39,14 +39,52 @@ CREATE TABLE "Item" (
     "data" JSONB,
     CONSTRAINT "Item_pkey" PRIMARY KEY ("id")
 );
+CREATE TABLE "User" (
+    "id" SERIAL NOT NULL,
+    "name" TEXT NOT NULL,
+    "touchedAt" TIMESTAMP(3) NOT NULL,
+    CONSTRAINT "User_pkey" PRIMARY KEY ("id")
+);
+CREATE TABLE "Profile" (
+    "id" SERIAL NOT NULL,
+    "bio" TEXT,
+    "userId" INTEGER NOT NULL,
+    CONSTRAINT "Profile_pkey" PRIMARY KEY ("id")
+);
+CREATE TABLE "Post" (
+    "id" SERIAL NOT NULL,
+    "title" TEXT NOT NULL,
+    "touchedAt" TIMESTAMP(3) NOT NULL,
+    "userId" INTEGER NOT NULL,
+    CONSTRAINT "Post_pkey" PRIMARY KEY ("id")
+);
+CREATE TABLE "Shelf" (
+    "area" TEXT NOT NULL,
+    "slot" INTEGER NOT NULL,
+    "label" TEXT,
+    CONSTRAINT "Shelf_pkey" PRIMARY KEY ("area","slot")
+);
+CREATE TABLE "Kit" (
+    "id" SERIAL NOT NULL,
+    "code" TEXT,
+    "variant" TEXT,
+    "shelfArea" TEXT,
+    "shelfSlot" INTEGER,
+    CONSTRAINT "Kit_pkey" PRIMARY KEY ("id")
+);
 CREATE UNIQUE INDEX "Author_email_key" ON "Author"("email");
 CREATE UNIQUE INDEX "Book_title_authorId_key" ON "Book"("title", "authorId");
 CREATE UNIQUE INDEX "Tag_name_key" ON "Tag"("name");
 CREATE INDEX "_AuthorToTag_B_index" ON "_AuthorToTag"("B");
+CREATE UNIQUE INDEX "Profile_userId_key" ON "Profile"("userId");
+CREATE UNIQUE INDEX "Kit_code_variant_key" ON "Kit"("code", "variant");
 ALTER TABLE "Book" ADD CONSTRAINT "Book_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "Author"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 ALTER TABLE "_AuthorToTag" ADD CONSTRAINT "_AuthorToTag_A_fkey" FOREIGN KEY ("A") REFERENCES "Author"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE "_AuthorToTag" ADD CONSTRAINT "_AuthorToTag_B_fkey" FOREIGN KEY ("B") REFERENCES "Tag"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
+ALTER TABLE "Profile" ADD CONSTRAINT "Profile_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+ALTER TABLE "Post" ADD CONSTRAINT "Post_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+ALTER TABLE "Kit" ADD CONSTRAINT "Kit_shelfArea_shelfSlot_fkey" FOREIGN KEY ("shelfArea", "shelfSlot") REFERENCES "Shelf"("area", "slot") ON DELETE SET NULL ON UPDATE CASCADE;
 -- The rows every case starts from (ids fixed; clock-free: fixed dates).
 INSERT INTO "Author" ("id", "email", "name", "code", "rank", "big", "score", "ratio", "blob", "meta", "born") VALUES
  (1, 'ada@x.io',   'Ada',   'ab',  3,    9007199254740993, 10.50, 0.5,  '\x0102ff', '{"a": [1, 2], "b": null}', '1990-05-01 10:00:00.123'),
@@ -74,3 +112,17 @@ INSERT INTO "Item" ("id", "labels", "nums", "data") VALUES
  (4, '{b,B}', '{5}',     '{"k": "V", "n": 10, "arr": []}'),
  (5, '{c}',   '{2,2}',   'null');
 SELECT setval('"Item_id_seq"', 10);
+-- Users, profiles, posts (touchedAt fixed: an @updatedAt the case touches
+-- changes, the others keep 2000-01-01), shelves and kits.
+INSERT INTO "User" ("id", "name", "touchedAt") VALUES
+ (1, 'u1', '2000-01-01 00:00:00'), (2, 'u2', '2000-01-01 00:00:00'), (3, 'u3', '2000-01-01 00:00:00');
+SELECT setval('"User_id_seq"', 10);
+INSERT INTO "Profile" ("id", "bio", "userId") VALUES (1, 'first', 1), (2, NULL, 2);
+SELECT setval('"Profile_id_seq"', 10);
+INSERT INTO "Post" ("id", "title", "touchedAt", "userId") VALUES
+ (1, 'p1', '2000-01-01 00:00:00', 1), (2, 'p2', '2000-01-01 00:00:00', 1), (3, 'p3', '2000-01-01 00:00:00', 2);
+SELECT setval('"Post_id_seq"', 10);
+INSERT INTO "Shelf" ("area", "slot", "label") VALUES ('A', 1, 'a1'), ('A', 2, NULL), ('B', 1, 'b1');
+INSERT INTO "Kit" ("id", "code", "variant", "shelfArea", "shelfSlot") VALUES
+ (1, 'k', 'v1', 'A', 1), (2, 'k', NULL, 'A', 1), (3, 'k', NULL, NULL, NULL), (4, NULL, NULL, 'B', 1);
+SELECT setval('"Kit_id_seq"', 10);
