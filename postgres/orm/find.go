@@ -188,7 +188,7 @@ func reverseArgs(m *Model, fa *FindArgs) *FindArgs {
 
 // findRows loads rows and their included relations into a []typ.
 func (h *handle) findRows(ctx context.Context, m *Model, act Action, fa *FindArgs, typ reflect.Type) (reflect.Value, error) {
-	join := len(fa.Include) == 0 || h.c.strategy(fa.Strategy) == StrategyJoin
+	join := len(fa.Include) == 0 || h.c.strategy(fa.Strategy) == StrategyJoin || compositeInclude(m, fa.Include)
 	c := h.compiler()
 	lock, err := h.lockClause(m, act, fa)
 	if err != nil {
@@ -226,6 +226,26 @@ func (h *handle) findRows(ctx context.Context, m *Model, act Action, fa *FindArg
 		return reflect.Value{}, err
 	}
 	return s.rows, nil
+}
+
+// compositeInclude reports whether incs (at any depth) follow a relation
+// whose key has more than one field; such a tree loads with StrategyJoin
+// whatever the strategy asked, as the query strategy keys each level on
+// one column (both give Prisma's rows).
+func compositeInclude(m *Model, incs []Include) bool {
+	for _, in := range incs {
+		r := m.relations[in.Relation]
+		if r == nil {
+			continue // reported by the compiler
+		}
+		if len(r.local) != 1 {
+			return true
+		}
+		if in.Args != nil && compositeInclude(r.target, in.Args.Include) {
+			return true
+		}
+	}
+	return false
 }
 
 // loadIncludes is the query strategy: one statement per relation level,
