@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgerrcode"
@@ -21,6 +22,7 @@ const (
 	CodeNullViolation       = "P2011" // null constraint violation
 	CodeRequiredRelation    = "P2014" // the change would violate a required relation
 	CodeNotConnected        = "P2017" // the records of a nested write are not connected
+	CodeConnectedNotFound   = "P2018" // the records a to-many connect names were not all found
 	CodeInputError          = "P2019" // input error (a groupBy ordered by a field not in by)
 	CodeRawQueryFailed      = "P2010" // a raw query failed in the database (SQLState says how)
 	CodeDatabaseError       = "P2039" // a database error Prisma names by its SQLSTATE (e.g. 22025)
@@ -118,7 +120,7 @@ func (e *Error) Unwrap() error { return e.Err }
 func (e *Error) Is(target error) bool {
 	switch target {
 	case ErrNotFound:
-		return e.Code == CodeNotFound || e.Code == CodeNotConnected
+		return e.Code == CodeNotFound || e.Code == CodeNotConnected || e.Code == CodeConnectedNotFound
 	case ErrUniqueViolation:
 		return e.Code == CodeUniqueViolation || e.raw(pgerrcode.UniqueViolation)
 	case ErrForeignKeyViolation:
@@ -443,6 +445,32 @@ func notConnectedErr(ctx context.Context, r *Relation) error {
 	return &Error{Code: CodeNotConnected, Model: opModel(ctx, r), Err: pgx.ErrNoRows,
 		Message: "The records for relation `" + relationName(r) + "` between the `" + r.model.Name + "` and `" +
 			r.target.Name + "` models are not connected."}
+}
+
+// connectedNotFoundErr is Prisma's P2018: a connect on the one-to-many
+// relation r (from the side without the foreign key) named want rows and
+// found only found of them.
+func connectedNotFoundErr(ctx context.Context, r *Relation, want, found int) error {
+	return &Error{Code: CodeConnectedNotFound, Model: opModel(ctx, r), Err: pgx.ErrNoRows,
+		Message: "The required connected records were not found. Expected " + strconv.Itoa(want) +
+			" records to be connected after connect operation on " + relationKind(r) + " relation '" + relationName(r) +
+			"', found " + strconv.Itoa(found) + "."}
+}
+
+// connectNotFoundErr is the P2025 of a to-one connect on r that found no
+// row: the relation's kind, and what the row was needed for when Prisma
+// names it (the foreign key side of a one-to-many, and either side of a
+// one-to-one when the parent row is being created).
+func connectNotFoundErr(ctx context.Context, r *Relation, create bool) error {
+	needed := ""
+	switch {
+	case r.Kind == ManyToOne:
+		needed = " (needed to inline the relation on '" + r.model.Name + "' record(s))"
+	case r.Kind == OneToOne && create:
+		needed = " (needed to create or connect inlined relation for '" + r.model.Name + "' record(s))"
+	}
+	return nestedNotFound(ctx, r, "No '"+r.target.Name+"' record"+needed+" was found for a nested connect on "+
+		relationKind(r)+" relation '"+relationName(r)+"'.")
 }
 
 // groupOrderErr is Prisma's P2019 for a groupBy of m ordered by fields

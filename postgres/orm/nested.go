@@ -93,8 +93,7 @@ func (h *handle) resolveOwned(ctx context.Context, rw relWrite, p string) (recor
 	case len(n.Connect) == 1:
 		rec, err := h.findRecord(ctx, r.target, n.Connect[0], joinPath(p, "connect"))
 		if IsNotFound(err) {
-			return nil, nestedNotFound(ctx, r, "No '"+r.target.Name+"' record (needed to inline the relation on '"+r.model.Name+
-				"' record(s)) was found for a nested connect on "+relationKind(r)+" relation '"+relationName(r)+"'.")
+			return nil, connectNotFoundErr(ctx, r, rw.create)
 		}
 		return rec, err
 	case len(n.ConnectOrCreate) == 1:
@@ -208,8 +207,11 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 		return n > 0, err
 	}
 	// connectAll connects a list of rows, which Prisma counts as one
-	// batch: "Expected 2 records to be connected, found only 1."
-	connectAll := func(ws []Where, pp string) error {
+	// batch. Rows not found fail a many-to-many's connect and set (P2025
+	// "Expected 2 records to be connected, found only 1."), a one-to-many's
+	// connect (P2018) and a one-to-one's connect (P2025 naming the
+	// relation); a one-to-many's set links the rows it finds.
+	connectAll := func(ws []Where, set bool, pp string) error {
 		found := 0
 		for i, w := range ws {
 			ok, err := connect(w, pp+"["+strconv.Itoa(i)+"]")
@@ -220,10 +222,18 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 				found++
 			}
 		}
-		if found < len(ws) {
-			return nestedNotFound(ctx, r, "Expected "+strconv.Itoa(len(ws))+" records to be connected, found only "+strconv.Itoa(found)+".")
+		if found == len(ws) {
+			return nil
 		}
-		return nil
+		switch {
+		case m2m:
+			return nestedNotFound(ctx, r, "Expected "+strconv.Itoa(len(ws))+" records to be connected, found only "+strconv.Itoa(found)+".")
+		case r.ToMany() && set:
+			return nil
+		case r.ToMany():
+			return connectedNotFoundErr(ctx, r, len(ws), found)
+		}
+		return connectNotFoundErr(ctx, r, rw.create)
 	}
 	// disconnectAll unlinks the rows w selects (set: every linked row
 	// that keep does not select). A required foreign key cannot be
@@ -273,6 +283,26 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 			return validationErr(t, p+".createMany["+strconv.Itoa(i)+"]", "createMany rows may not hold nested writes")
 		}
 	}
+	if r.Kind == OneToOne && !rw.create && len(n.Create)+len(n.Connect) > 0 {
+		// The parent keeps one row: the one linked now is unlinked
+		// first, which a required foreign key forbids (P2014); a connect
+		// of the row already linked changes nothing. A connect finding
+		// no row fails before that.
+		var err error
+		if len(n.Connect) > 0 {
+			if _, err := h.findRecord(ctx, t, n.Connect[0], p+".connect"); IsNotFound(err) {
+				return connectNotFoundErr(ctx, r, false)
+			} else if err != nil {
+				return err
+			}
+			err = disconnectAll(nil, true, n.Connect[:1], p+".connect")
+		} else {
+			err = disconnectAll(nil, false, nil, p+".create")
+		}
+		if err != nil {
+			return err
+		}
+	}
 	creates := n.Create
 	skipping := n.SkipDuplicates && !m2m
 	if len(n.CreateMany) > 0 && !skipping {
@@ -302,7 +332,7 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 			}
 		}
 	}
-	if err := connectAll(n.Connect, p+".connect"); err != nil {
+	if err := connectAll(n.Connect, false, p+".connect"); err != nil {
 		return err
 	}
 	for i, coc := range n.ConnectOrCreate {
@@ -334,7 +364,7 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 		if err := disconnectAll(nil, true, n.Set, p+".set"); err != nil {
 			return err
 		}
-		if err := connectAll(n.Set, p+".set"); err != nil {
+		if err := connectAll(n.Set, true, p+".set"); err != nil {
 			return err
 		}
 	}
@@ -633,7 +663,7 @@ func (h *handle) ownerUpsert(ctx context.Context, m *Model, w Where, rw relWrite
 	} else {
 		nn.Create = []Data{up.Create}
 	}
-	return relWrite{rw.r, &nn}, nil
+	return relWrite{r: rw.r, n: &nn, create: rw.create}, nil
 }
 
 // createSkippingDuplicate inserts one row of a nested createMany with

@@ -318,4 +318,41 @@ var _ = addParityOps(map[string]parityOp{
 	"write_create_many_return_compound_id": func(ctx context.Context, db orm.DB) (any, error) {
 		return orm.CreateManyAndReturn[pShelf](ctx, db, pShelfModel, &orm.CreateManyArgs{Data: []orm.Data{{"area": "E", "slot": 1}, {"area": "A", "slot": 1}}, SkipDuplicates: true})
 	},
+	"err_connect_missing_one_to_one_owner_update": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pProfile](ctx, db, pProfileModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"user": &orm.Nested{Connect: []orm.Where{id(99)}}}})
+	},
+	"err_connect_missing_compound_id_create": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pKit](ctx, db, pKitModel, &orm.CreateArgs{Data: orm.Data{"code": "n", "shelf": &orm.Nested{Connect: []orm.Where{shelfAt("Z", 1)}}}})
+	},
+	"err_connect_missing_one_to_one_inverse_create": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pUser](ctx, db, pUserModel, &orm.CreateArgs{Data: orm.Data{"name": "n", "profile": &orm.Nested{Connect: []orm.Where{id(99)}}}})
+	},
+	"err_connect_missing_posts_create": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pUser](ctx, db, pUserModel, &orm.CreateArgs{Data: orm.Data{"name": "n", "posts": &orm.Nested{Connect: []orm.Where{id(1), id(99)}}}})
+	},
+	"err_connect_missing_posts_some": func(ctx context.Context, db orm.DB) (any, error) {
+		return updUser(ctx, db, 3, orm.Data{"posts": &orm.Nested{Connect: []orm.Where{id(1), id(98), id(99)}}}, nil)
+	},
+	"err_connect_missing_kits": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pShelf](ctx, db, pShelfModel, &orm.UpdateArgs{Where: shelfAt("A", 2), Data: orm.Data{"kits": &orm.Nested{Connect: []orm.Where{id(99)}}}})
+	},
+	"err_set_missing_posts": func(ctx context.Context, db orm.DB) (any, error) {
+		return updUser(ctx, db, 3, orm.Data{"posts": &orm.Nested{Set: []orm.Where{id(99)}}}, nil)
+	},
+	"err_set_missing_kits": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pShelf](ctx, db, pShelfModel, &orm.UpdateArgs{Where: shelfAt("A", 2), Data: orm.Data{"kits": &orm.Nested{Set: []orm.Where{id(3), id(99)}}}})
+	},
+	"err_required_one_to_one_connect_or_create": func(ctx context.Context, db orm.DB) (any, error) {
+		return updUser(ctx, db, 1, orm.Data{"profile": &orm.Nested{ConnectOrCreate: []orm.ConnectOrCreate{{Where: id(99), Create: orm.Data{"bio": "n"}}}}}, nil)
+	},
+	"write_one_to_one_connect_same": func(ctx context.Context, db orm.DB) (any, error) {
+		return updUser(ctx, db, 1, orm.Data{"profile": &orm.Nested{Connect: []orm.Where{id(1)}}}, sel("id"), orm.Inc("profile"))
+	},
+	"err_required_one_to_one_create_in_create": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pUser](ctx, db, pUserModel, &orm.CreateArgs{Data: orm.Data{"name": "n", "profile": &orm.Nested{Connect: []orm.Where{id(1)}}},
+			Select: sel("name"), Include: []orm.Include{orm.Inc("profile")}})
+	},
+	"err_delete_posts_required_nested_delete_user": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Delete[pUser](ctx, db, pUserModel, &orm.DeleteArgs{Where: id(3)})
+	},
 })

@@ -132,15 +132,7 @@ type pItem struct {
 
 // parityOpen lists the cases where polystore still differs from Prisma,
 // with the difference; they are skipped until fixed.
-var parityOpen = map[string]string{
-	"err_connect_missing_one_to_one_owner":   "P2025 names the one-to-one's 'needed to inline the relation' instead of 'needed to create or connect inlined relation'",
-	"err_connect_missing_one_to_one_inverse": "P2025 of a one-to-one connect from the side without the foreign key counts records instead of naming the relation",
-	"err_connect_missing_posts":              "a to-many connect on a one-to-many finding no row is P2025, Prisma's is P2018",
-	"err_required_one_to_one_create":         "replacing a required one-to-one's row by a nested create is the database's P2002, Prisma's is P2014",
-	"err_required_one_to_one_connect":        "replacing a required one-to-one's row by a connect is the database's P2002, Prisma's is P2014",
-	"err_create_many_return_include_to_many": "createManyAndReturn includes a to-many relation; Prisma refuses it",
-	"err_update_many_return_select_to_many":  "updateManyAndReturn selects a to-many relation; Prisma refuses it",
-}
+var parityOpen = map[string]string{}
 
 // parityNotInGo lists the cases whose arguments the Go API cannot state,
 // with why; Prisma refuses each of them.

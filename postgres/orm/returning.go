@@ -68,7 +68,24 @@ func insertValues(c *compiler, m *Model, fields []*Field, rows [][]assign, skipD
 	return sb.String()
 }
 
+// checkReturningIncludes refuses, in the select or include of
+// createManyAndReturn or updateManyAndReturn, a relation whose foreign key
+// is not on m (a to-many relation, or the other side of a one-to-one), as
+// Prisma's validation does: only the relations m's own foreign keys point
+// along are offered there (what those include in turn is free).
+func checkReturningIncludes(m *Model, act Action, incs []Include) error {
+	for _, in := range incs {
+		if r := m.relations[in.Relation]; r != nil && !r.owner {
+			return validationErr(m, "include."+in.Relation, "Unknown field `%s`: %s returns only the relations of %s's foreign keys", in.Relation, act, m.Name)
+		}
+	}
+	return nil
+}
+
 func (h *handle) createManyAndReturn(ctx context.Context, m *Model, a *CreateManyArgs, typ reflect.Type) (any, error) {
+	if err := checkReturningIncludes(m, ActionCreateManyAndReturn, a.Include); err != nil {
+		return nil, err
+	}
 	empty := reflect.MakeSlice(reflect.SliceOf(typ), 0, 0).Interface()
 	rows, fields, _, err := createManyRows(m, a)
 	if err != nil || len(rows) == 0 {
@@ -93,6 +110,9 @@ func (h *handle) createManyAndReturn(ctx context.Context, m *Model, a *CreateMan
 }
 
 func (h *handle) updateManyAndReturn(ctx context.Context, m *Model, a *UpdateArgs, typ reflect.Type) (any, error) {
+	if err := checkReturningIncludes(m, ActionUpdateManyAndReturn, a.Include); err != nil {
+		return nil, err
+	}
 	as, rels, err := splitData(m, a.Data, "data", false)
 	if err != nil {
 		return nil, err

@@ -82,6 +82,9 @@ type assign struct {
 type relWrite struct {
 	r *Relation
 	n *Nested
+	// create: the parent row is being created (Prisma's connect errors
+	// differ from an update's).
+	create bool
 }
 
 // splitData validates d and splits it into scalar assignments (in model
@@ -115,7 +118,7 @@ func splitDataInto(buf []assign, m *Model, d Data, path string, forCreate bool) 
 			if n == nil {
 				return nil, nil, validationErr(m, joinPath(path, k), "relation fields take a *Nested write, got %T", v)
 			}
-			rels = append(rels, relWrite{r, n})
+			rels = append(rels, relWrite{r: r, n: n, create: forCreate})
 		}
 	}
 	for _, f := range m.Fields {
