@@ -25,7 +25,7 @@ const (
 	CodeConnectedNotFound   = "P2018" // the records a to-many connect names were not all found
 	CodeInputError          = "P2019" // input error (a groupBy ordered by a field not in by)
 	CodeRawQueryFailed      = "P2010" // a raw query failed in the database (SQLState says how)
-	CodeDatabaseError       = "P2039" // a database error Prisma names by its SQLSTATE (e.g. 22025)
+	CodeDatabaseError       = "P2039" // any other database error, named by its SQLSTATE (e.g. 22025, 42883)
 	CodeInvalidValue        = "P2007" // data validation error from the database
 	CodeValueTooLong        = "P2000" // the value is too long for the column's type
 	CodeValueOutOfRange     = "P2020" // the value is out of range for the column's type
@@ -287,17 +287,17 @@ func classify(m *Model, err error) error {
 		e.Message = "Invalid input value: " + pg.Message
 	case pgerrcode.InvalidDatetimeFormat, pgerrcode.DatetimeFieldOverflow:
 		e.Code = CodeInvalidValue
-	case pgerrcode.InvalidEscapeSequence:
-		// A LIKE pattern ending in a backslash (contains, startsWith,
-		// endsWith send the text unescaped, as Prisma does).
-		e.Code = CodeDatabaseError
-		e.Message = "Database error. Code: `" + pg.Code + "`. Message: `" + pg.Message + "`"
 	default:
 		if pgerrcode.IsConnectionException(pg.Code) {
 			e.Code = CodeConnectionClosed
 			break
 		}
-		return err
+		// Any other error of the database, Prisma 7 passes on by its
+		// SQLSTATE: a LIKE pattern ending in a backslash (22025; contains,
+		// startsWith, endsWith send the text unescaped, as Prisma does), an
+		// aggregate the column's type has none of (42883, min(bytea)).
+		e.Code = CodeDatabaseError
+		e.Message = "Database error. Code: `" + pg.Code + "`. Message: `" + pg.Message + "`"
 	}
 	return e
 }

@@ -88,11 +88,12 @@ func TestPrismaErrorCodes(t *testing.T) {
 	requireCode(t, err, orm.CodeNotFound, "Post", prefix+"No 'User' record (needed to inline the relation on 'Post' record(s)) was found for a nested connect on one-to-many relation 'PostToUser'.")
 	_, err = orm.Create[Profile](ctx, e.c, ProfileModel, &orm.CreateArgs{Data: orm.Data{"bio": "b",
 		"user": &orm.Nested{Connect: []orm.Where{{orm.Eq("id", 999)}}}}})
-	requireCode(t, err, orm.CodeNotFound, "Profile", prefix+"No 'User' record (needed to inline the relation on 'Profile' record(s)) was found for a nested connect on one-to-one relation 'ProfileToUser'.")
+	requireCode(t, err, orm.CodeNotFound, "Profile", prefix+"No 'User' record (needed to create or connect inlined relation for 'Profile' record(s)) was found for a nested connect on one-to-one relation 'ProfileToUser'.")
 	byAlice := orm.Where{orm.Eq("id", alice.ID)}
 	_, err = orm.Update[User](ctx, e.c, UserModel, &orm.UpdateArgs{Where: byAlice, Data: orm.Data{
 		"posts": &orm.Nested{Connect: []orm.Where{{orm.Eq("id", 999)}}}}})
-	requireCode(t, err, orm.CodeNotFound, "User", prefix+"Expected 1 records to be connected, found only 0.")
+	requireCode(t, err, orm.CodeConnectedNotFound, "User", "The required connected records were not found. Expected 1 records to be connected after connect operation on one-to-many relation 'PostToUser', found 0.")
+	require.ErrorIs(t, err, orm.ErrNotFound)
 	_, err = orm.Update[Post](ctx, e.c, PostModel, &orm.UpdateArgs{Where: orm.Where{orm.Eq("id", alice.Posts[0].ID)}, Data: orm.Data{
 		"categories": &orm.Nested{Connect: []orm.Where{{orm.Eq("id", 999)}}}}})
 	requireCode(t, err, orm.CodeNotFound, "Post", prefix+"Expected 1 records to be connected, found only 0.")

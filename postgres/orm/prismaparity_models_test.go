@@ -2,6 +2,8 @@ package orm_test
 
 import (
 	"context"
+	"encoding/json"
+	"math"
 	"time"
 
 	"github.com/polystore/polystore/postgres/orm"
@@ -354,5 +356,57 @@ var _ = addParityOps(map[string]parityOp{
 	},
 	"err_delete_posts_required_nested_delete_user": func(ctx context.Context, db orm.DB) (any, error) {
 		return orm.Delete[pUser](ctx, db, pUserModel, &orm.DeleteArgs{Where: id(3)})
+	},
+})
+
+// The Go forms of the writes and groupBy among the cases on Json paths,
+// scalar lists, typed values, orderings, distinct with a cursor and omit.
+var _ = addParityOps(map[string]parityOp{
+	"write_list_push_empty_list": func(ctx context.Context, db orm.DB) (any, error) {
+		return updItem(ctx, db, 2, orm.Data{"labels": orm.Push([]string{"p", "q"}), "nums": orm.Push(4)}, "labels", "nums")
+	},
+	"write_list_set_null": func(ctx context.Context, db orm.DB) (any, error) {
+		return updItem(ctx, db, 1, orm.Data{"labels": orm.Set([]string{})}, "labels")
+	},
+	"write_list_update_many_push": func(ctx context.Context, db orm.DB) (any, error) {
+		return countResult(orm.UpdateMany(ctx, db, pItemModel, &orm.UpdateArgs{Where: orm.Where{orm.In("id", []int{1, 3, 5})}, Data: orm.Data{"nums": orm.Push(9)}}))
+	},
+	"write_list_create_many": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.CreateManyAndReturn[pItem](ctx, db, pItemModel, &orm.CreateManyArgs{Data: []orm.Data{
+			{"labels": []string{"m"}, "nums": []int{1}}, {"data": json.RawMessage(`{"x": 1}`)}}, Select: sel("id", "labels", "nums", "data")})
+	},
+	"write_bytes_decimal_bigint_create": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pAuthor](ctx, db, pAuthorModel, &orm.CreateArgs{Data: orm.Data{"email": "t@x.io", "big": int64(math.MinInt64),
+			"blob": []byte{0, 1, 2}, "score": "12345678.99", "ratio": 1e-7}, Select: sel("big", "blob", "score", "ratio")})
+	},
+	"group_by_bigint_bytes": func(ctx context.Context, db orm.DB) (any, error) {
+		gs, err := orm.GroupBy(ctx, db, pAuthorModel, &orm.GroupByArgs{By: sel("name"), Sum: sel("big"), Max: sel("big", "score"), Min: sel("blob"),
+			OrderBy: []orm.GroupOrder{{Field: "name"}}})
+		return groupsJSON(gs, false), err
+	},
+})
+
+// The Go forms of the writes run under Prisma's global omit (the case's
+// clientOmit is the client's Config.Omit).
+var _ = addParityOps(map[string]parityOp{
+	"omit_global_create": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pTag](ctx, db, pTagModel, &orm.CreateArgs{Data: orm.Data{"name": "pink"}})
+	},
+	"omit_global_update_include": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(3), Data: orm.Data{"rank": 2},
+			Include: []orm.Include{{Relation: "books", Args: &orm.FindArgs{OrderBy: []orm.Order{orm.Asc("id")}}}}})
+	},
+	"omit_global_update_many_return": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.UpdateManyAndReturn[pBook](ctx, db, pBookModel, &orm.UpdateArgs{Where: orm.Where{orm.Eq("authorId", 3)}, Data: orm.Data{"pages": 1}})
+	},
+	"omit_global_create_many_return_select": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.CreateManyAndReturn[pBook](ctx, db, pBookModel, &orm.CreateManyArgs{Data: []orm.Data{{"title": "N", "pages": 1, "price": "2.5", "authorId": 2}},
+			Select: sel("id", "price")})
+	},
+	"omit_global_upsert": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Upsert[pTag](ctx, db, pTagModel, &orm.UpsertArgs{Where: orm.Where{orm.Eq("name", "red")}, Create: orm.Data{"name": "red"}, Update: orm.Data{}})
+	},
+	"omit_global_delete": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Delete[pTag](ctx, db, pTagModel, &orm.DeleteArgs{Where: id(3)})
 	},
 })

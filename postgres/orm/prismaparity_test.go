@@ -143,6 +143,9 @@ var parityNotInGo = map[string]string{
 type parityCase struct {
 	Name, Model, Op string
 	Args            json.RawMessage
+	// ClientOmit is Prisma's global omit (per model, as PrismaClient takes
+	// it): the case runs on a client whose Config.Omit says the same.
+	ClientOmit map[string]map[string]bool
 	// After is a read run once the case is done, success or not.
 	After *parityCase
 }
@@ -191,12 +194,18 @@ func TestPrismaParity(t *testing.T) {
 			require.NoError(t, err)
 			want, ok := answers[c.Name]
 			require.True(t, ok, "no answer recorded for %s", c.Name)
-			got, err := parityRun(ctx, e.c, models, c)
+			db := orm.DB(e.c)
+			if c.ClientOmit != nil {
+				db = parityOmitClient(t, e.url, models, c.ClientOmit)
+			}
+			got, err := parityRun(ctx, db, models, c)
 			if want.Error != nil {
 				requirePrismaError(t, want.Error.Name, want.Error.Code, want.Error.Meta, want.Error.Message, err)
 			} else {
 				require.NoError(t, err)
-				requireSameAsPrisma(t, want.Result, got)
+				// Cases about omit also check that what Prisma leaves out
+				// is not loaded.
+				requireSameAsPrismaMode(t, want.Result, got, c.ClientOmit != nil || strings.Contains(string(c.Args), `"omit"`))
 			}
 			if c.After != nil {
 				after := *c.After
@@ -207,6 +216,26 @@ func TestPrismaParity(t *testing.T) {
 			}
 		})
 	}
+}
+
+// parityOmitClient opens a client on url whose Config.Omit is Prisma's
+// global omit om (keyed by the cases' model names).
+func parityOmitClient(t *testing.T, url string, models map[string]*orm.Model, om map[string]map[string]bool) *orm.Client {
+	t.Helper()
+	cfg, err := orm.ParseConfig(url)
+	require.NoError(t, err)
+	cfg.Omit = map[string][]string{}
+	for model, fields := range om {
+		for f, on := range fields {
+			if on {
+				cfg.Omit[models[model].Name] = append(cfg.Omit[models[model].Name], f)
+			}
+		}
+	}
+	c, err := orm.New(context.Background(), cfg)
+	require.NoError(t, err)
+	t.Cleanup(c.Close)
+	return c
 }
 
 // parityRun runs one case: a find from Prisma's JSON, or the Go form of
@@ -225,12 +254,19 @@ func parityRun(ctx context.Context, db orm.DB, models map[string]*orm.Model, c p
 // requireSameAsPrisma compares polystore's answer with Prisma's.
 func requireSameAsPrisma(t *testing.T, want json.RawMessage, got any) {
 	t.Helper()
+	requireSameAsPrismaMode(t, want, got, false)
+}
+
+// requireSameAsPrismaMode is requireSameAsPrisma, strict about the fields
+// Prisma leaves out (see prismaDiffMode).
+func requireSameAsPrismaMode(t *testing.T, want json.RawMessage, got any, strict bool) {
+	t.Helper()
 	gj, err := json.Marshal(got)
 	require.NoError(t, err)
 	var g, w any
 	decodeNumbers(t, gj, &g)
 	decodeNumbers(t, want, &w)
-	if diffs := prismaDiff("", w, g); len(diffs) > 0 {
+	if diffs := prismaDiffMode("", w, g, strict); len(diffs) > 0 {
 		t.Errorf("differs from Prisma:\n%s\nprisma:    %s\npolystore: %s", strings.Join(diffs, "\n"), want, gj)
 	}
 }
@@ -324,11 +360,13 @@ func requirePrismaError(t *testing.T, name, code string, meta map[string]any, me
 	require.Equal(t, message, oe.Message)
 }
 
-// prismaDiff compares Prisma's value w with polystore's g, JSON-decoded:
-// {"$decimal"}, {"$bigint"} and {"$bytes"} hold Prisma's typed values,
-// dates compare as instants, numbers by value, a nil Go slice equals [],
-// and only the keys Prisma returns are compared.
-func prismaDiff(path string, w, g any) []string {
+// prismaDiffMode compares Prisma's value w with polystore's g,
+// JSON-decoded: {"$decimal"}, {"$bigint"} and {"$bytes"} hold Prisma's
+// typed values, dates compare as instants, numbers by value, a nil Go
+// slice equals [], and only the keys Prisma returns are compared; strict
+// also fails on a field Prisma leaves out that polystore returns loaded
+// (not at its zero value).
+func prismaDiffMode(path string, w, g any, strict bool) []string {
 	bad := func() []string { return []string{fmt.Sprintf("%s: prisma %v, polystore %v", path, w, g)} }
 	switch wv := w.(type) {
 	case map[string]any:
@@ -371,7 +409,19 @@ func prismaDiff(path string, w, g any) []string {
 		sort.Strings(keys)
 		var out []string
 		for _, k := range keys {
-			out = append(out, prismaDiff(path+"."+k, wv[k], gv[k])...)
+			out = append(out, prismaDiffMode(path+"."+k, wv[k], gv[k], strict)...)
+		}
+		// A field Prisma leaves out (select, omit) must not come back
+		// loaded: polystore's struct has it, at its zero value.
+		extra := make([]string, 0, len(gv))
+		for k, v := range gv {
+			if _, ok := wv[k]; strict && !ok && !zeroJSON(v) {
+				extra = append(extra, k)
+			}
+		}
+		sort.Strings(extra)
+		for _, k := range extra {
+			out = append(out, fmt.Sprintf("%s.%s: prisma leaves it out, polystore %v", path, k, gv[k]))
 		}
 		return out
 	case []any:
@@ -381,7 +431,7 @@ func prismaDiff(path string, w, g any) []string {
 		}
 		var out []string
 		for i := range wv {
-			out = append(out, prismaDiff(fmt.Sprintf("%s[%d]", path, i), wv[i], gv[i])...)
+			out = append(out, prismaDiffMode(fmt.Sprintf("%s[%d]", path, i), wv[i], gv[i], strict)...)
 		}
 		return out
 	case json.Number:
@@ -409,4 +459,30 @@ func prismaDiff(path string, w, g any) []string {
 		return bad()
 	}
 	return nil
+}
+
+// zeroJSON reports whether v (JSON-decoded) is a Go zero value: null, 0,
+// "", false, an empty list or an object of zero values.
+func zeroJSON(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case bool:
+		return !x
+	case string:
+		return x == "" || x == "0" || x == "0001-01-01T00:00:00Z"
+	case json.Number:
+		f, err := x.Float64()
+		return err == nil && f == 0
+	case []any:
+		return len(x) == 0
+	case map[string]any:
+		for _, e := range x {
+			if !zeroJSON(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }

@@ -67,10 +67,24 @@ function input(v) {
   return v
 }
 
+// clients holds a client per clientOmit (Prisma's global omit, the
+// PrismaClient option) met among the cases.
+const clients = new Map()
+function clientFor(c) {
+  if (!c.clientOmit) return prisma
+  const key = JSON.stringify(c.clientOmit)
+  if (!clients.has(key)) {
+    clients.set(key, new PrismaClient({ adapter: new PrismaPg({ connectionString: url }), omit: c.clientOmit }))
+  }
+  return clients.get(key)
+}
+
 // run performs one case: an operation of a model, or (model "$") the
 // client's $queryRawUnsafe (args: [sql, ...params]) or a batch
-// $transaction (args: a list of {model, op, args}, all or nothing).
+// $transaction (args: a list of {model, op, args}, all or nothing). A case
+// with clientOmit runs on a client made with that global omit.
 function run(c) {
+  const prisma = clientFor(c)
   if (c.model === '$') {
     switch (c.op) {
       case '$queryRawUnsafe': return prisma.$queryRawUnsafe(...input(c.args))
@@ -102,6 +116,7 @@ for (const c of cases) {
   answers[c.name] = answer
 }
 await prisma.$disconnect()
+for (const cl of clients.values()) await cl.$disconnect()
 await raw.end()
 fs.writeFileSync(new URL('./answers.json', import.meta.url), JSON.stringify(answers, null, 1) + '\n')
 console.log(`${cases.length} cases recorded`)
