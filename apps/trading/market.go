@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"regexp"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/shopspring/decimal"
@@ -66,6 +67,53 @@ var (
 // toSteps converts a decimal string into an integer number of steps of
 // 10^-decimals, exactly.
 func toSteps(s string, decimals int32) (int64, error) {
+	if v, ok := stepsFast(s, decimals); ok {
+		return v, nil
+	}
+	return toStepsDecimal(s, decimals)
+}
+
+// stepsFast is toSteps for the common case, without a regular expression
+// or a big number: a plain decimal on the grid whose steps fit in 18
+// digits. Anything else (not plain, off the grid, more digits) reports
+// false and goes the exact way, which gives the error.
+func stepsFast(s string, decimals int32) (int64, bool) {
+	if decimals < 0 || decimals > 18 {
+		return 0, false
+	}
+	intPart, frac, dot := strings.Cut(s, ".")
+	if len(intPart) == 0 || len(intPart)+int(decimals) > 18 || (dot && len(frac) == 0) || len(frac) > 18 {
+		return 0, false
+	}
+	var v int64
+	for i := 0; i < len(intPart); i++ {
+		c := intPart[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	for i := 0; i < int(decimals); i++ {
+		d := int64(0)
+		if i < len(frac) {
+			c := frac[i]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			d = int64(c - '0')
+		}
+		v = v*10 + d
+	}
+	for i := int(decimals); i < len(frac); i++ {
+		if frac[i] != '0' { // off the grid, or not a digit: the exact way says which
+			return 0, false
+		}
+	}
+	return v, true
+}
+
+// toStepsDecimal is toSteps through an exact decimal.
+func toStepsDecimal(s string, decimals int32) (int64, error) {
 	if !plainDecimal.MatchString(s) {
 		return 0, errors.New("not a plain decimal number")
 	}
