@@ -3,11 +3,12 @@ package trading
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 
 	"github.com/polystore/polystore/mongo/odm"
 )
@@ -61,41 +62,87 @@ func NewAuditModel(ctx context.Context, d *mongo.Database) (*odm.Model[AuditLog]
 	return m, nil
 }
 
-// insertAudit writes docs unordered and ignores duplicates: the ones
-// already there from before a crash.
-func insertAudit(ctx context.Context, m *odm.Model[AuditLog], docs []any) error {
-	if len(docs) == 0 {
-		return nil
-	}
-	_, err := m.Collection().InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	var bwe mongo.BulkWriteException
-	if errors.As(err, &bwe) && bwe.WriteConcernError == nil {
-		for _, we := range bwe.WriteErrors {
-			if we.Code != 11000 {
-				return err
+// auditChunk bounds the documents of one insert command: ~400 bytes each,
+// well inside a command's 16 MiB and a server's write batch limit.
+const auditChunk = 4096
+
+// insertAudit writes docs (BSON documents, see appendAuditDoc) with
+// unordered insert commands and ignores duplicates: the ones already there
+// from before a crash. The documents go to the server as they are: no
+// encoding through the driver's codecs, no second decode of each one to
+// find its _id (InsertMany does both, which cost as much process CPU as
+// the rest of the settlement's publishing).
+func insertAudit(ctx context.Context, m *odm.Model[AuditLog], docs []bson.Raw) error {
+	coll := m.Collection()
+	for len(docs) > 0 {
+		chunk := docs[:min(len(docs), auditChunk)]
+		docs = docs[len(chunk):]
+		cmd := bson.D{{Key: "insert", Value: coll.Name()}, {Key: "documents", Value: chunk}, {Key: "ordered", Value: false}}
+		err := coll.Database().RunCommand(ctx, cmd).Err()
+		var we mongo.WriteException
+		if errors.As(err, &we) && we.WriteConcernError == nil {
+			for _, e := range we.WriteErrors {
+				if e.Code != 11000 { // duplicate key: written before a crash
+					return err
+				}
 			}
+			err = nil
 		}
-		return nil
+		if err != nil {
+			return err
+		}
 	}
-	return err
+	return nil
 }
 
-func auditDoc(m Market, t *Trade) bson.M {
-	return bson.M{
-		"_id":        t.ID(),
-		"timestamp":  t.Time,
-		"userId":     t.TakerAccountText(),
-		"action":     "trade",
-		"entityType": "trade",
-		"entityId":   t.ID(),
-		"changes": bson.A{
-			bson.M{"field": "buyOrder.filled", "oldValue": nil, "newValue": m.QtyText(t.Lots)},
-			bson.M{"field": "sellOrder.filled", "oldValue": nil, "newValue": m.QtyText(t.Lots)},
-		},
-		"metadata": bson.M{
-			"symbol": m.Symbol, "seq": int64(t.Seq), "price": m.PriceText(t.Ticks), "quantity": m.QtyText(t.Lots),
-			"buyOrderId": int64(t.BuyOrder), "sellOrderId": int64(t.SellOrder), "takerSide": t.TakerSide,
-			"buyAccount": int64(t.BuyAccount), "sellAccount": int64(t.SellAccount),
-		},
+// appendAuditDoc appends t's audit log document (the guide's
+// auditLogSchema, see AuditLog) to dst as BSON and returns it.
+func appendAuditDoc(dst []byte, m Market, t *Trade) []byte {
+	id, qty := t.ID(), m.QtyText(t.Lots)
+	i, dst := bsoncore.AppendDocumentStart(dst)
+	dst = bsoncore.AppendStringElement(dst, "_id", id)
+	dst = bsoncore.AppendDateTimeElement(dst, "timestamp", t.Time.UnixMilli())
+	dst = bsoncore.AppendStringElement(dst, "userId", t.TakerAccountText())
+	dst = bsoncore.AppendStringElement(dst, "action", "trade")
+	dst = bsoncore.AppendStringElement(dst, "entityType", "trade")
+	dst = bsoncore.AppendStringElement(dst, "entityId", id)
+	a, dst := bsoncore.AppendArrayElementStart(dst, "changes")
+	for k, field := range [2]string{"buyOrder.filled", "sellOrder.filled"} {
+		var c int32
+		c, dst = bsoncore.AppendDocumentElementStart(dst, strconv.Itoa(k))
+		dst = bsoncore.AppendStringElement(dst, "field", field)
+		dst = bsoncore.AppendNullElement(dst, "oldValue")
+		dst = bsoncore.AppendStringElement(dst, "newValue", qty)
+		dst, _ = bsoncore.AppendDocumentEnd(dst, c)
 	}
+	dst, _ = bsoncore.AppendArrayEnd(dst, a)
+	md, dst := bsoncore.AppendDocumentElementStart(dst, "metadata")
+	dst = bsoncore.AppendStringElement(dst, "symbol", m.Symbol)
+	dst = bsoncore.AppendInt64Element(dst, "seq", int64(t.Seq))
+	dst = bsoncore.AppendStringElement(dst, "price", m.PriceText(t.Ticks))
+	dst = bsoncore.AppendStringElement(dst, "quantity", qty)
+	dst = bsoncore.AppendInt64Element(dst, "buyOrderId", int64(t.BuyOrder))
+	dst = bsoncore.AppendInt64Element(dst, "sellOrderId", int64(t.SellOrder))
+	dst = bsoncore.AppendStringElement(dst, "takerSide", t.TakerSide)
+	dst = bsoncore.AppendInt64Element(dst, "buyAccount", int64(t.BuyAccount))
+	dst = bsoncore.AppendInt64Element(dst, "sellAccount", int64(t.SellAccount))
+	dst, _ = bsoncore.AppendDocumentEnd(dst, md)
+	dst, _ = bsoncore.AppendDocumentEnd(dst, i)
+	return dst
+}
+
+// auditDocs encodes the trades' audit log documents into one buffer.
+func auditDocs(m Market, trades []Trade) []bson.Raw {
+	buf := make([]byte, 0, 448*len(trades))
+	ends := make([]int, len(trades))
+	for i := range trades {
+		buf = appendAuditDoc(buf, m, &trades[i])
+		ends[i] = len(buf)
+	}
+	docs := make([]bson.Raw, len(trades))
+	for i, start := 0, 0; i < len(trades); i++ {
+		docs[i] = bson.Raw(buf[start:ends[i]:ends[i]])
+		start = ends[i]
+	}
+	return docs
 }

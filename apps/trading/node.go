@@ -907,10 +907,7 @@ func (n *Node) publish(ctx context.Context, m Market, events []engine.Event) {
 		volume += e.Qty
 	}
 	if n.audit != nil && len(trades) > 0 {
-		docs := make([]any, len(trades))
-		for i := range trades {
-			docs[i] = auditDoc(m, &trades[i])
-		}
+		docs := auditDocs(m, trades)
 		for attempt := 0; ; attempt++ {
 			err := insertAudit(ctx, n.audit, docs)
 			if err == nil || ctx.Err() != nil || attempt == 20 {
