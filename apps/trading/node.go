@@ -702,6 +702,30 @@ func (r *settleRun) empty() bool {
 	return len(r.accepts) == 0 && len(r.fillIDs) == 0 && len(r.tSeq) == 0 && len(r.cIDs) == 0
 }
 
+// acceptsToWrite are the run's accepts less those of orders the run also
+// closes (not only-if-pending): the close takes a pending order straight
+// to its final status (sqlCloseAll), so writing OPEN first would be one
+// more version of the row, and its three index entries, for nothing. At
+// high rates most orders are accepted and closed within one batch.
+func (r *settleRun) acceptsToWrite() []int64 {
+	if len(r.accepts) == 0 || len(r.cIDs) == 0 {
+		return r.accepts
+	}
+	closed := make(map[int64]struct{}, len(r.cIDs))
+	for i, id := range r.cIDs {
+		if !r.cPending[i] {
+			closed[id] = struct{}{}
+		}
+	}
+	out := r.accepts[:0]
+	for _, id := range r.accepts {
+		if _, ok := closed[id]; !ok {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 func (r *settleRun) fill(id int64, lots int64, cost decimal.Decimal) {
 	if r.fillLots == nil {
 		r.fillLots, r.fillCost = map[int64]int64{}, map[int64]decimal.Decimal{}
@@ -719,8 +743,8 @@ func (r *settleRun) close(id int64, status, reason string, pendingOnly bool) {
 
 // queue adds the run's statements to b; move receives the balance changes.
 func (r *settleRun) queue(b *pgx.Batch, m Market, move func(int, string, decimal.Decimal, decimal.Decimal), release func(pgx.Rows) error) {
-	if len(r.accepts) > 0 {
-		b.Queue(sqlAcceptAll, r.accepts)
+	if accepts := r.acceptsToWrite(); len(accepts) > 0 {
+		b.Queue(sqlAcceptAll, accepts)
 	}
 	if len(r.fillIDs) > 0 {
 		ids := r.fillIDs
