@@ -671,6 +671,22 @@ const (
 		RETURNING o.id, o."accountId", o.side = 'BUY', CASE WHEN o.side = 'BUY' THEN o.price * d.q ELSE d.q END`
 	sqlTradeAll = `INSERT INTO trades (symbol, seq, price, quantity, "buyOrderId", "sellOrderId", "takerSide")
 		SELECT $1, s, p, q, b, x, t::"Side" FROM unnest($2::bigint[], $3::numeric[], $4::numeric[], $5::bigint[], $6::bigint[], $7::text[]) AS d(s, p, q, b, x, t)`
+	// sqlFillCloseAll is sqlFillAll and then sqlCloseAll (not only if
+	// pending) for orders a run both fills and closes, in one row version:
+	// it returns what sqlFillAll returns and, as sqlCloseAll, the hold
+	// currency and the hold released (what is left after the fills) when
+	// the order was still pending or open (0 otherwise, and then it only
+	// fills, as the two statements would).
+	sqlFillCloseAll = `WITH d AS (SELECT * FROM unnest($1::bigint[], $2::numeric[], $3::text[], $4::text[]) AS d(id, q, st, reason)),
+		o AS (SELECT o.id, o."accountId", o."holdCurrency", o.hold, o.side = 'BUY' AS buy, d.q, d.st, d.reason,
+				CASE WHEN o.side = 'BUY' THEN o.price * d.q ELSE d.q END AS gave, o.status IN ('PENDING', 'OPEN') AS closing
+			FROM orders o JOIN d ON d.id = o.id FOR UPDATE OF o)
+		UPDATE orders x SET filled = x.filled + o.q,
+			hold = CASE WHEN o.closing THEN 0 ELSE x.hold - o.gave END,
+			status = CASE WHEN o.closing THEN o.st::"OrderStatus" ELSE x.status END,
+			reason = CASE WHEN o.closing THEN NULLIF(o.reason, '') ELSE x.reason END
+		FROM o WHERE x.id = o.id
+		RETURNING o.id, o."accountId", o.buy, o.gave, o."holdCurrency", CASE WHEN o.closing THEN o.hold - o.gave ELSE 0 END`
 	// sqlCloseAll closes the orders still open (or only pending, for a
 	// rejected placement) and returns the holds they gave up.
 	sqlCloseAll = `WITH d AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bool[]) AS d(id, st, reason, pend)),
@@ -711,12 +727,7 @@ func (r *settleRun) acceptsToWrite() []int64 {
 	if len(r.accepts) == 0 || len(r.cIDs) == 0 {
 		return r.accepts
 	}
-	closed := make(map[int64]struct{}, len(r.cIDs))
-	for i, id := range r.cIDs {
-		if !r.cPending[i] {
-			closed[id] = struct{}{}
-		}
-	}
+	closed := r.closing()
 	out := r.accepts[:0]
 	for _, id := range r.accepts {
 		if _, ok := closed[id]; !ok {
@@ -724,6 +735,18 @@ func (r *settleRun) acceptsToWrite() []int64 {
 		}
 	}
 	return out
+}
+
+// closing is the set of orders the run closes whatever their status
+// (EvDone), by the index of their close.
+func (r *settleRun) closing() map[int64]int {
+	closed := make(map[int64]int, len(r.cIDs))
+	for i, id := range r.cIDs {
+		if !r.cPending[i] {
+			closed[id] = i
+		}
+	}
+	return closed
 }
 
 func (r *settleRun) fill(id int64, lots int64, cost decimal.Decimal) {
@@ -746,14 +769,57 @@ func (r *settleRun) queue(b *pgx.Batch, m Market, move func(int, string, decimal
 	if accepts := r.acceptsToWrite(); len(accepts) > 0 {
 		b.Queue(sqlAcceptAll, accepts)
 	}
-	if len(r.fillIDs) > 0 {
-		ids := r.fillIDs
-		lots, costs := r.fillLots, r.fillCost
+	// Orders the run both fills and closes: one statement, one row
+	// version each; the rest fill or close on their own.
+	fillOnly, both := r.fillIDs, []int64(nil)
+	closeIdx := make([]int, 0, len(r.cIDs)) // the closes left to sqlCloseAll
+	var closed map[int64]int
+	if len(r.cIDs) > 0 && len(r.fillIDs) > 0 {
+		closed = r.closing()
+		fillOnly = make([]int64, 0, len(r.fillIDs))
+		merged := make(map[int]bool, len(r.fillIDs))
+		for _, id := range r.fillIDs {
+			if i, ok := closed[id]; ok {
+				both = append(both, id)
+				merged[i] = true
+			} else {
+				fillOnly = append(fillOnly, id)
+			}
+		}
+		for i := range r.cIDs {
+			if !merged[i] {
+				closeIdx = append(closeIdx, i)
+			}
+		}
+	} else {
+		for i := range r.cIDs {
+			closeIdx = append(closeIdx, i)
+		}
+	}
+	lots, costs := r.fillLots, r.fillCost
+	qtysOf := func(ids []int64) []pgtype.Numeric {
 		qtys := make([]pgtype.Numeric, len(ids))
 		for i, id := range ids {
 			qtys[i] = numeric(lots[id], m.QtyDecimals)
 		}
-		b.Queue(sqlFillAll, ids, qtys).Query(func(rows pgx.Rows) error {
+		return qtys
+	}
+	// filled moves what an order's fills of the run change: held is what
+	// its hold gave up for them.
+	filled := func(id int64, account int, buy bool, held decimal.Decimal) {
+		qty := decimal.New(lots[id], -m.QtyDecimals)
+		if buy {
+			// The buyer pays the trades' cost from what its order held at
+			// its limit (price × qty) and gets the difference back.
+			move(account, m.Quote, held.Sub(costs[id]), held.Neg())
+			move(account, m.Base, qty, decimal.Zero)
+		} else {
+			move(account, m.Base, decimal.Zero, qty.Neg())
+			move(account, m.Quote, costs[id], decimal.Zero)
+		}
+	}
+	if len(fillOnly) > 0 {
+		b.Queue(sqlFillAll, fillOnly, qtysOf(fillOnly)).Query(func(rows pgx.Rows) error {
 			n := 0
 			for rows.Next() {
 				var id int64
@@ -764,23 +830,42 @@ func (r *settleRun) queue(b *pgx.Batch, m Market, move func(int, string, decimal
 					return err
 				}
 				n++
-				qty := decimal.New(lots[id], -m.QtyDecimals)
-				if buy {
-					// The buyer pays the trades' cost from what its order
-					// held at its limit (price × qty) and gets the
-					// difference back.
-					move(account, m.Quote, held.d.Sub(costs[id]), held.d.Neg())
-					move(account, m.Base, qty, decimal.Zero)
-				} else {
-					move(account, m.Base, decimal.Zero, qty.Neg())
-					move(account, m.Quote, costs[id], decimal.Zero)
-				}
+				filled(id, account, buy, held.d)
 			}
 			if err := rows.Err(); err != nil {
 				return err
 			}
-			if n != len(ids) {
-				return fmt.Errorf("trading: settle %s: %d of %d filled orders found", m.Symbol, n, len(ids))
+			if n != len(fillOnly) {
+				return fmt.Errorf("trading: settle %s: %d of %d filled orders found", m.Symbol, n, len(fillOnly))
+			}
+			return nil
+		})
+	}
+	if len(both) > 0 {
+		st, reason := make([]string, len(both)), make([]string, len(both))
+		for i, id := range both {
+			st[i], reason[i] = r.cStatus[closed[id]], r.cReason[closed[id]]
+		}
+		b.Queue(sqlFillCloseAll, both, qtysOf(both), st, reason).Query(func(rows pgx.Rows) error {
+			n := 0
+			for rows.Next() {
+				var id int64
+				var account int
+				var buy bool
+				var held, freed decimalScan
+				var ccy string
+				if err := rows.Scan(&id, &account, &buy, &held, &ccy, &freed); err != nil {
+					return err
+				}
+				n++
+				filled(id, account, buy, held.d)
+				move(account, ccy, freed.d, freed.d.Neg())
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if n != len(both) {
+				return fmt.Errorf("trading: settle %s: %d of %d filled and closed orders found", m.Symbol, n, len(both))
 			}
 			return nil
 		})
@@ -788,8 +873,12 @@ func (r *settleRun) queue(b *pgx.Batch, m Market, move func(int, string, decimal
 	if len(r.tSeq) > 0 {
 		b.Queue(sqlTradeAll, m.Symbol, r.tSeq, r.tPrice, r.tQty, r.tBuy, r.tSel, r.tTaker)
 	}
-	if len(r.cIDs) > 0 {
-		b.Queue(sqlCloseAll, r.cIDs, r.cStatus, r.cReason, r.cPending).Query(release)
+	if len(closeIdx) > 0 {
+		ids, st, reason, pend := make([]int64, len(closeIdx)), make([]string, len(closeIdx)), make([]string, len(closeIdx)), make([]bool, len(closeIdx))
+		for k, i := range closeIdx {
+			ids[k], st[k], reason[k], pend[k] = r.cIDs[i], r.cStatus[i], r.cReason[i], r.cPending[i]
+		}
+		b.Queue(sqlCloseAll, ids, st, reason, pend).Query(release)
 	}
 	*r = settleRun{}
 }
