@@ -1103,11 +1103,10 @@ func (m *Model[T]) found(ctx context.Context, res *mongo.SingleResult, op *Op[T]
 	if raw, err = m.stripHidden(raw); err != nil {
 		return nil, err
 	}
-	doc := new(T)
-	if err := bson.Unmarshal(raw, doc); err != nil {
-		return nil, errorf("decode %s: %w", m.name, err)
+	doc, err := m.hydrate(raw, projSelector(m.hiddenProj))
+	if err != nil {
+		return nil, err
 	}
-	m.tracker.set(doc, append(bson.Raw(nil), raw...))
 	op.Doc, op.Result = doc, doc
 	return doc, m.run(ctx, false, op)
 }

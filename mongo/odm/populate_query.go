@@ -253,7 +253,7 @@ func (p *PopulatedQuery[T]) lookupAll(ctx context.Context) ([]*T, error) {
 			if err := bson.Unmarshal(raw, doc); err != nil {
 				return nil, errorf("decode %s: %w", m.name, err)
 			}
-		} else if doc, err = m.Hydrate(raw); err != nil {
+		} else if doc, err = m.hydrate(raw, projSelector(q.projection())); err != nil {
 			return nil, err
 		}
 		docs = append(docs, doc)

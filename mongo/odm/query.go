@@ -175,7 +175,7 @@ func (q *Query[T]) One(ctx context.Context) (_ *T, err error) {
 		if err := bson.Unmarshal(raw, doc); err != nil {
 			return nil, errorf("decode %s: %w", q.m.name, err)
 		}
-	} else if doc, err = q.m.Hydrate(raw); err != nil {
+	} else if doc, err = q.m.hydrate(raw, projSelector(q.projection())); err != nil {
 		return nil, err
 	}
 	op.Doc, op.Result = doc, doc
@@ -224,9 +224,14 @@ func (q *Query[T]) All(ctx context.Context) (_ []*T, err error) {
 		return nil, err
 	}
 	out := make([]*T, len(block))
+	var sel selector
+	if !q.lean {
+		sel = projSelector(q.projection())
+	}
 	for i := range block {
 		out[i] = &block[i]
 		if !q.lean {
+			q.m.readDefaults(out[i], raws[i], sel)
 			q.m.tracker.set(out[i], raws[i])
 		}
 	}
@@ -321,12 +326,7 @@ func (q *Query[T]) explainCommand(f bson.D, verbosity string) bson.D {
 }
 
 // Hydrate decodes a document read elsewhere (an aggregation, a change
-// stream) and tracks it, so that Save sends only what changes afterwards.
-func (m *Model[T]) Hydrate(raw bson.Raw) (*T, error) {
-	doc := new(T)
-	if err := bson.Unmarshal(raw, doc); err != nil {
-		return nil, errorf("decode %s: %w", m.name, err)
-	}
-	m.tracker.set(doc, append(bson.Raw(nil), raw...))
-	return doc, nil
-}
+// stream), applies the defaults of the paths it lacks (Mongoose's
+// Model.hydrate) and tracks it, so that Save sends only what changes
+// afterwards (and those defaults).
+func (m *Model[T]) Hydrate(raw bson.Raw) (*T, error) { return m.hydrate(raw, nil) }

@@ -12,7 +12,7 @@ const fs = require('fs');
 const path = require('path');
 const mongoose = require('mongoose');
 
-const { docCases, queryCases } = require('./output_cases.js');
+const { docCases, queryCases, saveCases } = require('./output_cases.js');
 const { plain } = require('./generate.js');
 
 // The clock of timestamps; output_parity_test.go uses the same instant.
@@ -162,7 +162,7 @@ function model(c) {
   if (co.minimize !== undefined) {
     opts.minimize = co.minimize;
   }
-  for (const k of ['strict', 'strictQuery']) {
+  for (const k of ['strict', 'strictQuery', 'optimisticConcurrency']) {
     if (co[k] !== undefined) {
       opts[k] = co[k];
     }
@@ -188,6 +188,9 @@ function model(c) {
 function ids(v) {
   if (Array.isArray(v)) {
     return v.map(ids);
+  }
+  if (v instanceof Date) {
+    return v;
   }
   if (v && typeof v === 'object') {
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, ids(x)]));
@@ -291,6 +294,57 @@ async function runQuery(c) {
   throw new Error(`unknown op ${q.op}`);
 }
 
+// runSave hydrates c.stored, applies c.steps and saves (see saveCases).
+async function runSave(c) {
+  const M = model(c);
+  let sent = null;
+  M.collection.updateOne = async (filter, update) => {
+    sent = { filter: plain(filter), update: plain(update) };
+    const n = c.matched === undefined ? 1 : c.matched;
+    return { acknowledged: true, matchedCount: n, modifiedCount: n, upsertedCount: 0 };
+  };
+  // A save with nothing to send checks that the document still exists.
+  M.collection.findOne = async (filter) => {
+    sent = { findOne: plain(filter) };
+    return c.matched === 0 ? null : { _id: filter._id };
+  };
+  const stored = structuredClone(c.stored);
+  for (const k of Object.keys(stored)) {
+    if (stored[k] === undefined) {
+      delete stored[k];
+    }
+  }
+  const doc = M.hydrate(ids(stored));
+  for (const st of c.steps) {
+    if (st.set) {
+      doc.set(st.set[0], st.set[1]);
+    } else if (st.push) {
+      doc.get(st.push[0]).push(st.push[1]);
+    } else if (st.pull) {
+      doc.get(st.pull[0]).pull(st.pull[1]);
+    } else if (st.unset) {
+      doc.set(st.unset, undefined);
+    } else if (st.markModified) {
+      doc.markModified(st.markModified);
+    }
+  }
+  const before = {
+    isNew: doc.isNew,
+    isModified: doc.isModified(),
+    modifiedPaths: doc.modifiedPaths(),
+    ask: Object.fromEntries((c.ask || []).map((p) => [p, doc.isModified(p)])),
+  };
+  const out = { name: c.name, schema: c.schema, options: c.options, stored: c.stored, steps: c.steps, matched: c.matched, before };
+  try {
+    await doc.save();
+  } catch (err) {
+    out.error = { name: err.name, message: err.message };
+  }
+  out.sent = sent;
+  out.after = { version: doc.__v === undefined ? null : doc.__v, modifiedPaths: doc.modifiedPaths() };
+  return out;
+}
+
 async function main() {
   const docs = [];
   for (const c of docCases) {
@@ -300,9 +354,13 @@ async function main() {
   for (const c of queryCases) {
     queries.push(await runQuery(c));
   }
+  const saves = [];
+  for (const c of saveCases) {
+    saves.push(await runSave(c));
+  }
   const file = path.join(__dirname, 'output.json');
-  fs.writeFileSync(file, JSON.stringify({ mongoose: mongoose.version, now: now.toISOString(), docs, queries }, null, 2) + '\n');
-  console.log(`wrote ${docs.length} document and ${queries.length} query cases to ${file}`);
+  fs.writeFileSync(file, JSON.stringify({ mongoose: mongoose.version, now: now.toISOString(), docs, queries, saves }, null, 2) + '\n');
+  console.log(`wrote ${docs.length} document, ${queries.length} query and ${saves.length} save cases to ${file}`);
 }
 
 main().catch((e) => {

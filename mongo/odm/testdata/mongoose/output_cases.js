@@ -273,7 +273,64 @@ const queryCases = [
   { name: 'lean applies no getters or virtuals', schema: shop, virtuals: ['up'], query: { op: 'find', lean: true, stored: [{ _id: oid(1), name: 'x', price: 5, sub: { a: 'low' } }] } },
   { name: 'lean with select false paths', schema: ts, query: { op: 'find', select: '+secret', lean: true, stored: [{ _id: oid(1), secret: 's' }] } },
   { name: 'find without lean applies defaults', schema: ts, query: { op: 'find', stored: [{ _id: oid(1), name: 'a' }] } },
+  { name: 'find without lean applies defaults inside stored subdocuments', schema: ts, query: { op: 'find', stored: [{ _id: oid(1), sub: { b: 'y' } }, { _id: oid(2), n: null, tags: [], sub: { a: 'z' } }] } },
+  { name: 'find without lean applies defaults in array subdocuments', schema: withItems, query: { op: 'find', stored: [{ _id: oid(1), items: [{ r: 'z' }, { q: 3 }], one: { r: 'w' } }] } },
+  { name: 'find with an inclusion applies defaults of selected paths only', schema: ts, query: { op: 'find', select: 'name n', stored: [{ _id: oid(1), name: 'a' }] } },
+  { name: 'find with an exclusion applies no defaults to excluded paths', schema: ts, query: { op: 'find', select: '-n', stored: [{ _id: oid(1), name: 'a' }] } },
+  { name: 'find with an inclusion of a subdocument field', schema: ts, query: { op: 'find', select: 'sub.b', stored: [{ _id: oid(1), sub: { b: 'y' } }] } },
+  { name: 'find with an inclusion of a whole subdocument', schema: ts, query: { op: 'find', select: 'sub', stored: [{ _id: oid(1), sub: { b: 'y' } }] } },
+  { name: 'find with an exclusion of a subdocument field', schema: ts, query: { op: 'find', select: '-sub.a', stored: [{ _id: oid(1), sub: { b: 'y' } }] } },
+  { name: 'find without lean keeps stored values over defaults', schema: ts, query: { op: 'find', stored: [{ _id: oid(1), name: 'a', n: 0, tags: ['q'] }] } },
   { name: 'find exclusion of a select false path', schema: ts, query: { op: 'find', select: '-secret' } },
 ];
 
-module.exports = { docCases, queryCases };
+// Save cases: stored is hydrated (Model.hydrate, as a find returns it),
+// steps change it, and output.js records isNew, isModified(),
+// modifiedPaths(), isModified(p) for each p of ask, then what save() sent
+// to updateOne (whose stub reports matched documents, 1 unless given) or
+// the error it threw, and __v and modifiedPaths() afterwards.
+// Steps: {set: [path, value]}, {push: [path, value]}, {pull: [path, value]},
+// {unset: path}, {markModified: path}.
+const versioned = {
+  name: { type: 'String' },
+  n: { type: 'Number' },
+  tags: { type: 'Array', of: { type: 'String' } },
+  items: { type: 'Array', of: { type: 'Subdoc', schema: { sku: { type: 'String' }, qty: { type: 'Number' } } } },
+  sub: { type: 'Subdoc', schema: { a: { type: 'String' }, b: { type: 'Number' } } },
+  mixed: { type: 'Mixed' },
+};
+const vstored = { _id: oid(1), name: 'a', n: 1, tags: ['x', 'y'], items: [{ sku: 's1', qty: 1 }, { sku: 's2', qty: 2 }], sub: { a: 'p', b: 1 }, mixed: { k: 1 }, __v: 3 };
+const stampedItems = {
+  name: { type: 'String' },
+  items: { type: 'Array', of: { type: 'Subdoc', timestamps: true, schema: stamped } },
+  one: { type: 'Subdoc', timestamps: true, schema: stamped },
+};
+const old = '2025-01-01T00:00:00.000Z';
+const sstored = { _id: oid(1), name: 'a', items: [{ r: 'x', createdAt: new Date(old), updatedAt: new Date(old) }, { r: 'y', createdAt: new Date(old), updatedAt: new Date(old) }], one: { r: 'o', createdAt: new Date(old), updatedAt: new Date(old) }, __v: 0 };
+
+const saveCases = [
+  { name: 'hydrated document is neither new nor modified', schema: versioned, stored: vstored, steps: [], ask: ['name', 'items'] },
+  { name: 'set of a scalar is not versioned', schema: versioned, stored: vstored, steps: [{ set: ['name', 'b'] }], ask: ['name', 'n', 'items'] },
+  { name: 'set of the same value is no modification', schema: versioned, stored: vstored, steps: [{ set: ['name', 'a'] }, { set: ['n', 1] }], ask: ['name'] },
+  { name: 'set of a subdocument field', schema: versioned, stored: vstored, steps: [{ set: ['sub.a', 'q'] }], ask: ['sub', 'sub.a', 'sub.b'] },
+  { name: 'push onto an array increments the version', schema: versioned, stored: vstored, steps: [{ push: ['tags', 'z'] }], ask: ['tags', 'tags.0'] },
+  { name: 'push of a subdocument', schema: versioned, stored: vstored, steps: [{ push: ['items', { sku: 's3', qty: 3 }] }], ask: ['items'] },
+  { name: 'set of a field of an array subdocument is guarded by the version', schema: versioned, stored: vstored, steps: [{ set: ['items.1.qty', 5] }], ask: ['items', 'items.1', 'items.1.qty', 'items.0'] },
+  { name: 'set of a whole array is guarded and increments the version', schema: versioned, stored: vstored, steps: [{ set: ['tags', ['q']] }], ask: ['tags'] },
+  { name: 'pull from an array is guarded and increments the version', schema: versioned, stored: vstored, steps: [{ pull: ['tags', 'x'] }], ask: ['tags'] },
+  { name: 'unset of a path', schema: versioned, stored: vstored, steps: [{ unset: 'n' }], ask: ['n'] },
+  { name: 'markModified of an unchanged Mixed path', schema: versioned, stored: vstored, steps: [{ markModified: 'mixed' }], ask: ['mixed', 'mixed.k'] },
+  { name: 'scalar and array changes together', schema: versioned, stored: vstored, steps: [{ set: ['name', 'c'] }, { push: ['tags', 'w'] }], ask: ['name', 'tags'] },
+  { name: 'stale array change is a VersionError', schema: versioned, stored: vstored, matched: 0, steps: [{ set: ['tags', ['q']] }] },
+  { name: 'stale scalar change is a DocumentNotFoundError', schema: versioned, stored: vstored, matched: 0, steps: [{ set: ['name', 'z'] }] },
+  { name: 'versionKey false never versions', schema: versioned, options: { versionKey: false }, stored: { ...vstored, __v: undefined }, steps: [{ set: ['tags', ['q']] }] },
+  { name: 'optimisticConcurrency versions every save', schema: versioned, options: { optimisticConcurrency: true }, stored: vstored, steps: [{ set: ['name', 'b'] }] },
+  { name: 'optimisticConcurrency stale scalar change is a VersionError', schema: versioned, options: { optimisticConcurrency: true }, stored: vstored, matched: 0, steps: [{ set: ['name', 'b'] }] },
+  { name: 'save with timestamps sets updatedAt', schema: stampedItems, options: { timestamps: true }, stored: sstored, steps: [{ set: ['name', 'b'] }] },
+  { name: 'save moves updatedAt of a modified array subdocument', schema: stampedItems, options: { timestamps: true }, stored: sstored, steps: [{ set: ['items.1.r', 'z'] }] },
+  { name: 'save moves updatedAt of a modified single subdocument', schema: stampedItems, stored: sstored, steps: [{ set: ['one.r', 'z'] }] },
+  { name: 'save of a deleted unchanged document is a DocumentNotFoundError', schema: versioned, stored: vstored, matched: 0, steps: [] },
+  { name: 'save stamps a pushed subdocument', schema: stampedItems, options: { timestamps: true }, stored: sstored, steps: [{ push: ['items', { r: 'n' }] }] },
+];
+
+module.exports = { docCases, queryCases, saveCases };
