@@ -17,9 +17,10 @@ import (
 // and its pre save hooks run before anything is sent (an *IndexedError
 // names the first failure, and nothing is written); post save hooks run
 // for each document after the write. A tracked document that another
-// writer saved in between is not written: BulkSave then returns an
-// *IndexedError wrapping its *StaleDocumentError after the others were
-// saved.
+// writer saved in between is not written when its save is versioned (see
+// Save): BulkSave then returns an *IndexedError wrapping its
+// *StaleDocumentError (or *DocumentNotFoundError for a deleted one) after
+// the others were saved.
 func (m *Model[T]) BulkSave(ctx context.Context, docs []*T, o *BulkOpts) (*mongo.BulkWriteResult, error) {
 	type item struct {
 		op   *Op[T]
@@ -86,7 +87,7 @@ func (m *Model[T]) BulkSave(ctx context.Context, docs []*T, o *BulkOpts) (*mongo
 		case it.plan != nil:
 			if stored != nil && !m.applied(stored[idKey(it.plan.id)], it.plan) {
 				if stale == nil {
-					stale = &IndexedError{Index: i, Err: &StaleDocumentError{Model: m.name, ID: it.plan.id, Version: it.plan.version}}
+					stale = &IndexedError{Index: i, Err: it.plan.missed(m.name)}
 				}
 				continue // not saved: no post hooks
 			}
@@ -133,8 +134,12 @@ func (m *Model[T]) applied(stored bson.Raw, plan *savePlan) bool {
 	if stored == nil {
 		return false
 	}
-	if vk := m.schema.versionKey(); vk != "" {
-		if v, _ := stored.Lookup(vk).AsInt64OK(); v != plan.version+1 {
+	if vk := m.schema.versionKey(); vk != "" && plan.where {
+		want := plan.version
+		if plan.inc {
+			want++
+		}
+		if v, _ := stored.Lookup(vk).AsInt64OK(); v != want {
 			return false
 		}
 	}

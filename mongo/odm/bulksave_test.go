@@ -14,7 +14,7 @@ import (
 
 func TestBulkSave(t *testing.T) {
 	ctx := context.Background()
-	items := odm.MustModel[Gadget](devenv.Mongo(t), "Gadget", nil, nil)
+	items := odm.MustModel[Gadget](devenv.Mongo(t), "Gadget", odm.MustSchemaFor[Gadget](&odm.SchemaOpts{OptimisticConcurrency: true}), nil)
 	require.NoError(t, items.InsertMany(ctx, []*Gadget{{Name: "a", Qty: 1}, {Name: "b", Qty: 2}, {Name: "c", Qty: 3}}))
 	var pre, post atomic.Int32
 	items.Pre(odm.EventSave, func(context.Context, *odm.Op[Gadget]) error { pre.Add(1); return nil })

@@ -45,11 +45,16 @@
 //     are dropped, or rejected with StrictThrow.
 //   - Filters are cast too, and $where, $function and $accumulator are
 //     rejected unless ModelOpts.AllowJSFilters is set.
-//   - Documents read by hydrated (non-lean) queries are tracked: Save sends
-//     only the changed paths, guarded by the version key (__v), and returns
-//     a *StaleDocumentError if someone else saved the document in between.
-//     A change of an immutable path is ignored (the stored value is put
-//     back), as in Mongoose.
+//   - Documents read by hydrated (non-lean) queries get the defaults of
+//     the paths they lack and are tracked: Save sends only what changed
+//     ($set/$unset, $push of appended and $pullAll of removed array
+//     elements), versioned as Mongoose versions (array changes only, or
+//     every save with SchemaOpts.OptimisticConcurrency), and returns a
+//     *StaleDocumentError (Mongoose's VersionError) if someone else saved
+//     the document in between. IsNew, IsModified, ModifiedPaths and
+//     MarkModified are Mongoose's change tracking. A change of an
+//     immutable path is ignored (the stored value is put back), as in
+//     Mongoose.
 //   - Timestamps (createdAt/updatedAt, names configurable) are maintained.
 //
 // Hooks (Model.Pre, Model.Post, Schema.Pre for plugins) run around every

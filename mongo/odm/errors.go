@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
@@ -184,17 +185,68 @@ func (e *ValidationError) Error() string {
 
 func (e *ValidationError) Unwrap() error { return ErrValidation }
 
-// StaleDocumentError reports a Save of a document whose version (__v) no
-// longer matches the stored one: someone else saved it in between.
+// StaleDocumentError is Mongoose's VersionError: a versioned Save (see
+// SchemaOpts.OptimisticConcurrency) found the document at another version
+// (__v) than it was read at: someone else saved it in between. Its
+// message is Mongoose's.
 type StaleDocumentError struct {
 	Model   string
 	ID      any
 	Version int64
+	// ModifiedPaths are the paths the Save changed.
+	ModifiedPaths []string
 }
 
 func (e *StaleDocumentError) Error() string {
-	return fmt.Sprintf("odm: no matching document found for id %v version %d in %s (stale document)", e.ID, e.Version, e.Model)
+	return fmt.Sprintf(`No matching document found for id "%s" version %d modifiedPaths "%s"`, idString(e.ID), e.Version, strings.Join(e.ModifiedPaths, ", "))
 }
+
+// idString renders an _id as Mongoose's String(doc._id).
+func idString(id any) string {
+	if rv, ok := id.(bson.RawValue); ok {
+		var v any
+		if err := rv.Unmarshal(&v); err == nil {
+			id = v
+		}
+	}
+	return inspect(id)
+}
+
+// DocumentNotFoundError is Mongoose's DocumentNotFoundError: an unversioned
+// Save found no document with the _id it was read with (it was deleted).
+// errors.Is(err, ErrNotFound) holds. Its message is Mongoose's.
+type DocumentNotFoundError struct {
+	Model  string
+	Filter bson.D
+}
+
+func (e *DocumentNotFoundError) Error() string {
+	parts := make([]string, len(e.Filter))
+	for i, f := range plainFilter(e.Filter) {
+		parts[i] = f.Key + ": " + nodeInspect(f.Value)
+	}
+	return fmt.Sprintf(`No document found for query "{ %s }" on model "%s"`, strings.Join(parts, ", "), e.Model)
+}
+
+// Unwrap makes errors.Is(err, ErrNotFound) hold.
+func (e *DocumentNotFoundError) Unwrap() error { return ErrNotFound }
+
+// plainFilter turns a filter of raw values into Go values for nodeInspect.
+func plainFilter(f bson.D) bson.D {
+	out := make(bson.D, len(f))
+	for i, e := range f {
+		v := e.Value
+		if rv, ok := v.(bson.RawValue); ok {
+			var x any
+			if err := rv.Unmarshal(&x); err == nil {
+				v = x
+			}
+		}
+		out[i] = bson.E{Key: e.Key, Value: v}
+	}
+	return out
+}
+
 func (e *StaleDocumentError) Unwrap() error { return ErrStaleDocument }
 
 // FilterError reports a forbidden operator in a filter.

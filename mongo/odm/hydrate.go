@@ -36,6 +36,14 @@ func projSelector(proj bson.D) selector {
 
 func (sel selector) has(path string) bool { return sel == nil || sel(path) }
 
+// readCtx is one read's selector and whether a default was applied.
+type readCtx struct {
+	sel     selector
+	applied bool
+}
+
+func (rc *readCtx) has(path string) bool { return rc.sel.has(path) }
+
 // hydrate decodes a document read from the server, applies the defaults of
 // the selected paths it lacks (as Mongoose does when it hydrates a
 // document) and tracks it with raw as stored, so that the next Save writes
@@ -45,28 +53,37 @@ func (m *Model[T]) hydrate(raw bson.Raw, sel selector) (*T, error) {
 	if err := bson.Unmarshal(raw, doc); err != nil {
 		return nil, errorf("decode %s: %w", m.name, err)
 	}
-	m.readDefaults(doc, raw, sel)
-	m.tracker.set(doc, append(bson.Raw(nil), raw...))
+	m.track(doc, raw, m.readDefaults(doc, raw, sel))
 	return doc, nil
 }
 
+// track starts tracking a document read as raw; defaulted says that
+// defaults were applied on read, which are no changes for ModifiedPaths.
+func (m *Model[T]) track(doc *T, raw bson.Raw, defaulted bool) {
+	m.tracker.set(doc, append(bson.Raw(nil), raw...))
+	ch := docChanges{}
+	if defaulted {
+		ch.base, _ = m.encode(doc)
+	}
+	m.changes.set(doc, ch)
+}
+
 // readDefaults applies to a decoded document the defaults of the selected
-// paths raw (the stored document) lacks.
-func (m *Model[T]) readDefaults(doc *T, raw bson.Raw, sel selector) {
+// paths raw (the stored document) lacks, and reports whether it applied
+// any.
+func (m *Model[T]) readDefaults(doc *T, raw bson.Raw, sel selector) bool {
 	if !m.schema.hasReadDefaults() {
-		return
+		return false
 	}
+	rc := &readCtx{sel: sel}
 	v := reflect.ValueOf(doc).Elem()
-	if v.Kind() == reflect.Map {
-		if v.IsNil() {
-			return
-		}
-		m.schema.readDefaultsAny(v.Interface(), raw, "", sel)
-		return
+	switch {
+	case v.Kind() == reflect.Map && !v.IsNil():
+		m.schema.readDefaultsAny(v.Interface(), raw, "", rc)
+	case v.Kind() == reflect.Struct:
+		m.schema.readDefaultsStruct(v, raw, "", rc)
 	}
-	if v.Kind() == reflect.Struct {
-		m.schema.readDefaultsStruct(v, raw, "", sel)
-	}
+	return rc.applied
 }
 
 // hasReadDefaults reports whether reading a document of s can add
@@ -85,33 +102,33 @@ func (s *Schema) hasReadDefaults() bool {
 // A struct keeps Go's nil slice for a missing array without a default, as
 // Create does; a missing non-pointer subdocument exists in Go and gets its
 // own defaults, as on Create.
-func (s *Schema) readDefaultsStruct(v reflect.Value, raw bson.Raw, prefix string, sel selector) {
+func (s *Schema) readDefaultsStruct(v reflect.Value, raw bson.Raw, prefix string, rc *readCtx) {
 	for _, p := range s.paths {
 		if p.goIndex == nil || p.Name == "_id" {
 			continue
 		}
 		full := prefix + p.Name
-		if !sel.has(full) && !p.selectsUnder(full, sel) {
+		if !rc.has(full) && !p.selectsUnder(full, rc) {
 			continue
 		}
 		f := v.FieldByIndex(p.goIndex)
 		rv, err := raw.LookupErr(p.Name)
 		if err != nil {
-			if sel.has(full) && p.hasDefault() {
-				setDefault(f, p)
+			if rc.has(full) && p.hasDefault() {
+				rc.applied = setDefault(f, p) || rc.applied
 			}
 			if p.Type == TypeSubdoc && f.Kind() == reflect.Struct && p.Schema != nil {
-				p.Schema.readDefaultsStruct(f, nil, full+".", sel)
+				p.Schema.readDefaultsStruct(f, nil, full+".", rc)
 			}
 			continue
 		}
-		p.readDefaultsInto(f, rv, full, sel)
+		p.readDefaultsInto(f, rv, full, rc)
 	}
 }
 
 // selectsUnder reports whether the projection selects a path under p (an
 // inclusion of sub.b selects sub's b, not sub).
-func (p *Path) selectsUnder(full string, sel selector) bool {
+func (p *Path) selectsUnder(full string, rc *readCtx) bool {
 	if p.Type != TypeSubdoc && p.Type != TypeArray || p.Schema == nil && (p.Elem == nil || p.Elem.Schema == nil) {
 		return false
 	}
@@ -120,7 +137,7 @@ func (p *Path) selectsUnder(full string, sel selector) bool {
 		sch = p.Elem.Schema
 	}
 	for _, c := range sch.paths {
-		if sel.has(full+"."+c.Name) || c.selectsUnder(full+"."+c.Name, sel) {
+		if rc.has(full+"."+c.Name) || c.selectsUnder(full+"."+c.Name, rc) {
 			return true
 		}
 	}
@@ -128,7 +145,7 @@ func (p *Path) selectsUnder(full string, sel selector) bool {
 }
 
 // readDefaultsInto descends into the stored value rv of p decoded into f.
-func (p *Path) readDefaultsInto(f reflect.Value, rv bson.RawValue, full string, sel selector) {
+func (p *Path) readDefaultsInto(f reflect.Value, rv bson.RawValue, full string, rc *readCtx) {
 	if f.Kind() == reflect.Pointer {
 		if f.IsNil() {
 			return
@@ -138,7 +155,7 @@ func (p *Path) readDefaultsInto(f reflect.Value, rv bson.RawValue, full string, 
 	switch {
 	case p.Type == TypeSubdoc && p.Schema != nil && f.Kind() == reflect.Struct:
 		if d, ok := rv.DocumentOK(); ok {
-			p.Schema.readDefaultsStruct(f, d, full+".", sel)
+			p.Schema.readDefaultsStruct(f, d, full+".", rc)
 		}
 	case p.Type == TypeArray && p.Elem != nil && p.Elem.Schema != nil && f.Kind() == reflect.Slice:
 		arr, ok := rv.ArrayOK()
@@ -147,34 +164,36 @@ func (p *Path) readDefaultsInto(f reflect.Value, rv bson.RawValue, full string, 
 		}
 		vals, _ := arr.Values()
 		for i := 0; i < f.Len() && i < len(vals); i++ {
-			p.Elem.readDefaultsInto(f.Index(i), vals[i], full, sel)
+			p.Elem.readDefaultsInto(f.Index(i), vals[i], full, rc)
 		}
 	case f.Kind() == reflect.Map || f.Kind() == reflect.Interface || f.Kind() == reflect.Slice:
 		if p.Type != TypeSubdoc && p.Type != TypeArray || f.IsZero() {
 			return
 		}
-		if nv := p.readDefaultsValue(f.Interface(), rv, full, sel); nv != nil && f.CanSet() && reflect.TypeOf(nv).AssignableTo(f.Type()) {
+		if nv := p.readDefaultsValue(f.Interface(), rv, full, rc); nv != nil && f.CanSet() && reflect.TypeOf(nv).AssignableTo(f.Type()) {
 			f.Set(reflect.ValueOf(nv))
 		}
 	}
 }
 
-// setDefault sets p's default into the struct field f.
-func setDefault(f reflect.Value, p *Path) {
+// setDefault sets p's default into the struct field f and reports
+// whether it could.
+func setDefault(f reflect.Value, p *Path) bool {
 	if f.Kind() == reflect.Pointer {
 		n := reflect.New(f.Type().Elem())
 		if setValue(n.Elem(), p.defaultValue()) {
 			f.Set(n)
+			return true
 		}
-		return
+		return false
 	}
-	setValue(f, p.defaultValue())
+	return setValue(f, p.defaultValue())
 }
 
 // readDefaultsAny applies defaults to a document decoded without a Go
 // struct: a map[string]any (in place) or a bson.D. It returns the document,
 // a bson.D grown by the defaults.
-func (s *Schema) readDefaultsAny(doc any, raw bson.Raw, prefix string, sel selector) any {
+func (s *Schema) readDefaultsAny(doc any, raw bson.Raw, prefix string, rc *readCtx) any {
 	for _, p := range s.paths {
 		if p.Name == "_id" {
 			continue
@@ -182,22 +201,24 @@ func (s *Schema) readDefaultsAny(doc any, raw bson.Raw, prefix string, sel selec
 		full := prefix + p.Name
 		rv, err := raw.LookupErr(p.Name)
 		if err != nil {
-			if !sel.has(full) {
+			if !rc.has(full) {
 				continue
 			}
 			switch {
 			case p.hasDefault():
 				doc = setKey(doc, p.Name, p.defaultValue())
+				rc.applied = true
 			case p.Type == TypeArray:
 				doc = setKey(doc, p.Name, []any{}) // Mongoose arrays default to []
+				rc.applied = true
 			}
 			continue
 		}
-		if !sel.has(full) && !p.selectsUnder(full, sel) {
+		if !rc.has(full) && !p.selectsUnder(full, rc) {
 			continue
 		}
 		if cur, ok := getKey(doc, p.Name); ok {
-			if nv := p.readDefaultsValue(cur, rv, full, sel); nv != nil {
+			if nv := p.readDefaultsValue(cur, rv, full, rc); nv != nil {
 				doc = setKey(doc, p.Name, nv)
 			}
 		}
@@ -208,7 +229,7 @@ func (s *Schema) readDefaultsAny(doc any, raw bson.Raw, prefix string, sel selec
 // readDefaultsValue descends into a decoded subdocument or array of
 // subdocuments cur of p, stored as rv; it returns the value to store back
 // (nil to leave cur).
-func (p *Path) readDefaultsValue(cur any, rv bson.RawValue, full string, sel selector) any {
+func (p *Path) readDefaultsValue(cur any, rv bson.RawValue, full string, rc *readCtx) any {
 	switch p.Type {
 	case TypeSubdoc:
 		d, ok := rv.DocumentOK()
@@ -217,7 +238,7 @@ func (p *Path) readDefaultsValue(cur any, rv bson.RawValue, full string, sel sel
 		}
 		switch cur.(type) {
 		case map[string]any, bson.D, bson.M:
-			return p.Schema.readDefaultsAny(cur, d, full+".", sel)
+			return p.Schema.readDefaultsAny(cur, d, full+".", rc)
 		}
 	case TypeArray:
 		arr, ok := rv.ArrayOK()
@@ -235,7 +256,7 @@ func (p *Path) readDefaultsValue(cur any, rv bson.RawValue, full string, sel sel
 			return nil
 		}
 		for i := 0; i < len(elems) && i < len(vals); i++ {
-			if nv := p.Elem.readDefaultsValue(elems[i], vals[i], full, sel); nv != nil {
+			if nv := p.Elem.readDefaultsValue(elems[i], vals[i], full, rc); nv != nil {
 				elems[i] = nv
 			}
 		}

@@ -57,6 +57,10 @@ type Model[T any] struct {
 	// ToObject/ToJSON with virtuals render them (also a count of 0 or a
 	// justOne that found nothing, as null) and leave the others out.
 	populatedVirtuals *weakMap[T, map[string]bool]
+	// changes keeps, per tracked document, what change tracking needs
+	// besides the stored form: the form as read (with the defaults read
+	// applied) and the paths MarkModified named.
+	changes *weakMap[T, docChanges]
 
 	isMap                  bool
 	idIdx, verIdx          []int
@@ -79,7 +83,7 @@ func NewModel[T any](db *mongo.Database, name string, schema *Schema, opts *Mode
 		}
 		schema = s
 	}
-	m := &Model[T]{name: name, schema: schema, tracker: newTracker[T](), populatedVirtuals: newWeakMap[T, map[string]bool](), now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }}
+	m := &Model[T]{name: name, schema: schema, tracker: newTracker[T](), populatedVirtuals: newWeakMap[T, map[string]bool](), changes: newWeakMap[T, docChanges](), now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }}
 	if opts != nil {
 		m.opts = *opts
 	}
@@ -532,9 +536,14 @@ func (m *Model[T]) InsertMany(ctx context.Context, docs []*T) (err error) {
 }
 
 // Save inserts doc if it was not loaded or created through this model;
-// otherwise it validates it and sends only the changed paths ($set/$unset)
-// guarded by its version: if another writer saved the document in between,
-// it returns a *StaleDocumentError and writes nothing.
+// otherwise it validates it and sends only what changed, as Mongoose's
+// save does: changed paths in $set/$unset, elements appended to an array
+// in $push {$each}, primitive elements removed from one in $pullAll,
+// versioned as Mongoose versions (see SchemaOpts.OptimisticConcurrency).
+// If the document was saved by someone else in between, a versioned save
+// returns a *StaleDocumentError (Mongoose's VersionError) and writes
+// nothing; if it was deleted, a *DocumentNotFoundError. Nothing changed:
+// Save only checks that the document still exists, as Mongoose does.
 func (m *Model[T]) Save(ctx context.Context, doc *T) (err error) {
 	old, tracked := m.tracker.get(doc)
 	if !tracked {
@@ -550,7 +559,15 @@ func (m *Model[T]) Save(ctx context.Context, doc *T) (err error) {
 		return err
 	}
 	plan, err := m.planSave(doc, old)
-	if err != nil || plan == nil {
+	if err != nil {
+		return err
+	}
+	if plan == nil {
+		id := old.Lookup("_id")
+		err := m.coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
+		if err == mongo.ErrNoDocuments {
+			return &DocumentNotFoundError{Model: m.name, Filter: bson.D{{Key: "_id", Value: id}}}
+		}
 		if err != nil {
 			return err
 		}
@@ -562,7 +579,7 @@ func (m *Model[T]) Save(ctx context.Context, doc *T) (err error) {
 		return err
 	}
 	if res.MatchedCount == 0 {
-		return &StaleDocumentError{Model: m.name, ID: plan.id, Version: plan.version}
+		return plan.missed(m.name)
 	}
 	if err := m.savedAs(doc, plan); err != nil {
 		return err
@@ -570,38 +587,109 @@ func (m *Model[T]) Save(ctx context.Context, doc *T) (err error) {
 	return m.run(ctx, false, op)
 }
 
-// savePlan is the versioned update that saves a tracked document.
+// savePlan is the update that saves a tracked document.
 type savePlan struct {
 	id             any
 	version        int64
+	where, inc     bool // the filter has the version; the update increments it
+	paths          []string
 	filter, update bson.D
 }
 
-// planSave compares doc with its stored form old and returns the update
-// that saves the changed paths, or nil when nothing changed (immutable
-// paths are put back into doc).
-func (m *Model[T]) planSave(doc *T, old bson.Raw) (*savePlan, error) {
-	m.schema.stampNewSubdocs(m.docValue(doc), m.now(), false)
+// missed is the error of a plan that matched no document: Mongoose's
+// VersionError when the filter had the version, DocumentNotFoundError
+// otherwise.
+func (p *savePlan) missed(model string) error {
+	if p.where {
+		return &StaleDocumentError{Model: model, ID: p.id, Version: p.version, ModifiedPaths: p.paths}
+	}
+	return &DocumentNotFoundError{Model: model, Filter: p.filter}
+}
+
+// delta compares doc with its stored form old (after stamping its new and
+// modified subdocuments) and returns the changes, managed keys left out.
+func (m *Model[T]) delta(doc *T, old bson.Raw, stamp bool) (*saveDelta, error) {
+	now := m.now()
+	if stamp {
+		m.schema.stampNewSubdocs(m.docValue(doc), now, false)
+	}
 	cur, err := m.encode(doc)
 	if err != nil {
 		return nil, err
 	}
-	// encode adds __v/timestamps for types without those fields: keep the
-	// stored values for the comparison.
-	var set, unset bson.D
-	if err := diff(old, cur, "", &set, &unset); err != nil {
+	d := &saveDelta{}
+	if err := deltaOf(old, cur, "", d); err != nil {
 		return nil, err
 	}
+	if stamp {
+		// As Mongoose's subdocument pre-save hooks: updatedAt of every
+		// modified subdocument whose schema has timestamps moves.
+		var subs []string
+		for _, p := range d.paths {
+			for _, sd := range m.schema.stampedSubdocs(p) {
+				if !slices.Contains(subs, sd) {
+					subs = append(subs, sd)
+				}
+			}
+		}
+		if len(subs) > 0 {
+			for _, sd := range subs {
+				if p, _, _ := m.schema.resolve(sd); p != nil && p.Schema != nil {
+					setUnder(m.docValue(doc), strings.Split(sd, "."), p.Schema.opts.Timestamps.UpdatedAt, now)
+				}
+			}
+			if cur, err = m.encode(doc); err != nil {
+				return nil, err
+			}
+			d = &saveDelta{}
+			if err := deltaOf(old, cur, "", d); err != nil {
+				return nil, err
+			}
+		}
+	}
 	vk := m.schema.versionKey()
-	var ts *Timestamps = m.schema.opts.Timestamps
-	set = m.dropManaged(set, vk, ts)
-	unset = m.dropManaged(unset, vk, ts)
-	if len(set) == 0 && len(unset) == 0 {
+	ts := m.schema.opts.Timestamps
+	d.without(func(key string) bool {
+		return key != vk && (ts == nil || key != ts.CreatedAt && key != ts.UpdatedAt)
+	})
+	if ch, ok := m.changes.get(doc); ok {
+		for _, p := range ch.marked {
+			if slices.ContainsFunc(d.paths, func(q string) bool { return q == p || strings.HasPrefix(q, p+".") }) {
+				continue
+			}
+			// Mongoose's markModified: the path is sent whole, changed or not.
+			d.set = slices.DeleteFunc(d.set, func(e bson.E) bool { return strings.HasPrefix(e.Key, p+".") })
+			d.unset = slices.DeleteFunc(d.unset, func(e bson.E) bool { return strings.HasPrefix(e.Key, p+".") })
+			d.paths = slices.DeleteFunc(d.paths, func(q string) bool { return strings.HasPrefix(q, p+".") })
+			v, err := cur.LookupErr(strings.Split(p, ".")...)
+			if err != nil {
+				continue
+			}
+			d.set = append(d.set, bson.E{Key: p, Value: v})
+			d.paths = append(d.paths, p)
+			if v.Type == bson.TypeArray {
+				d.where, d.inc = true, true
+			}
+		}
+	}
+	return d, nil
+}
+
+// planSave compares doc with its stored form old and returns the update
+// that saves the changes, or nil when nothing changed (immutable paths
+// are put back into doc).
+func (m *Model[T]) planSave(doc *T, old bson.Raw) (*savePlan, error) {
+	d, err := m.delta(doc, old, true)
+	if err != nil {
+		return nil, err
+	}
+	if d.empty() {
 		return nil, nil
 	}
+	all := append(append(append(append(bson.D(nil), d.set...), d.unset...), d.push...), d.pullAll...)
 	if m.schema.opts.Strict == StrictThrow {
 		ve := &ValidationError{Model: m.name}
-		for _, e := range append(append(bson.D(nil), set...), unset...) {
+		for _, e := range all {
 			if m.isImmutable(e.Key) {
 				ve.add(&FieldError{Name: NameValidatorError, Path: e.Key, Kind: KindImmutable,
 					Message: fmt.Sprintf("Path `%s` is immutable and cannot be modified.", e.Key)})
@@ -614,58 +702,73 @@ func (m *Model[T]) planSave(doc *T, old bson.Raw) (*savePlan, error) {
 	// As in Mongoose, a change of an immutable path is ignored: the stored
 	// value stays, the document gets it back, the other changes are saved.
 	var restore []string
-	set, restore = m.dropImmutable(set, restore)
-	unset, restore = m.dropImmutable(unset, restore)
+	d.set, restore = m.dropImmutable(d.set, restore)
+	d.unset, restore = m.dropImmutable(d.unset, restore)
+	d.push, restore = m.dropImmutable(d.push, restore)
+	d.pullAll, restore = m.dropImmutable(d.pullAll, restore)
 	if len(restore) > 0 {
+		d.paths = slices.DeleteFunc(d.paths, m.isImmutable)
 		if err := m.restoreFields(doc, old, restore); err != nil {
 			return nil, err
 		}
-		if len(set) == 0 && len(unset) == 0 {
+		if d.empty() {
 			return nil, nil
 		}
 	}
-	plan := &savePlan{id: old.Lookup("_id")}
+	vk := m.schema.versionKey()
+	plan := &savePlan{id: old.Lookup("_id"), paths: d.paths}
 	plan.filter = bson.D{{Key: "_id", Value: plan.id}}
 	if vk != "" {
 		if v, ok := old.Lookup(vk).AsInt64OK(); ok {
 			plan.version = v
 		}
-		plan.filter = append(plan.filter, bson.E{Key: vk, Value: plan.version})
+		plan.where, plan.inc = d.where, d.inc
+		if m.schema.opts.OptimisticConcurrency {
+			plan.where, plan.inc = true, true
+		}
+		if plan.where {
+			plan.filter = append(plan.filter, bson.E{Key: vk, Value: plan.version})
+		}
 	}
-	if ts != nil && ts.UpdatedAt != "" {
+	set := d.set
+	if ts := m.schema.opts.Timestamps; ts != nil && ts.UpdatedAt != "" {
 		now := m.now()
 		m.setField(doc, m.updatedIdx, ts.UpdatedAt, now)
 		set = append(set, bson.E{Key: ts.UpdatedAt, Value: now})
 	}
 	update := bson.D{}
-	if len(set) > 0 {
-		update = append(update, bson.E{Key: "$set", Value: set})
+	for _, u := range []bson.E{{Key: "$set", Value: set}, {Key: "$unset", Value: d.unset}, {Key: "$push", Value: d.push}, {Key: "$pullAll", Value: d.pullAll}} {
+		if len(u.Value.(bson.D)) > 0 {
+			update = append(update, u)
+		}
 	}
-	if len(unset) > 0 {
-		update = append(update, bson.E{Key: "$unset", Value: unset})
-	}
-	if vk != "" {
+	if plan.inc {
 		update = append(update, bson.E{Key: "$inc", Value: bson.D{{Key: vk, Value: int64(1)}}})
 	}
 	plan.update = update
 	return plan, nil
 }
 
-// savedAs records that plan was applied to doc: its version goes up and
-// its tracked form is the current one.
+// savedAs records that plan was applied to doc: its version goes up (when
+// the plan incremented it) and its tracked form is the current one.
 func (m *Model[T]) savedAs(doc *T, plan *savePlan) error {
 	vk := m.schema.versionKey()
+	version := plan.version
+	if plan.inc {
+		version++
+	}
 	if vk != "" {
-		m.setField(doc, m.verIdx, vk, plan.version+1)
+		m.setField(doc, m.verIdx, vk, version)
 	}
 	cur, err := m.encode(doc)
 	if err == nil && vk != "" && m.verIdx == nil && !m.isMap {
-		cur, err = replaceKey(cur, vk, plan.version+1)
+		cur, err = replaceKey(cur, vk, version)
 	}
 	if err != nil {
 		return err
 	}
 	m.tracker.set(doc, cur)
+	m.changes.set(doc, docChanges{})
 	return nil
 }
 
@@ -728,20 +831,6 @@ func replaceKey(raw bson.Raw, key string, val any) (bson.Raw, error) {
 		}
 	}
 	return bson.Marshal(d)
-}
-
-func (m *Model[T]) dropManaged(d bson.D, vk string, ts *Timestamps) bson.D {
-	out := d[:0:0]
-	for _, e := range d {
-		if e.Key == vk {
-			continue
-		}
-		if ts != nil && (e.Key == ts.CreatedAt || e.Key == ts.UpdatedAt) {
-			continue
-		}
-		out = append(out, e)
-	}
-	return out
 }
 
 // updateOpts say how an update is prepared: for an upsert (with the

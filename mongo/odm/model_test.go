@@ -587,7 +587,7 @@ func TestManagedFieldsWithoutStructFields(t *testing.T) {
 		ID   bson.ObjectID `bson:"_id,omitempty"`
 		Body string        `bson:"body" odm:"required,alias=text"`
 	}
-	s, err := odm.SchemaFor[Note](&odm.SchemaOpts{Timestamps: &odm.Timestamps{CreatedAt: "created"}, VersionKey: "rev"})
+	s, err := odm.SchemaFor[Note](&odm.SchemaOpts{Timestamps: &odm.Timestamps{CreatedAt: "created"}, VersionKey: "rev", OptimisticConcurrency: true})
 	require.NoError(t, err)
 	notes, err := odm.NewModel[Note](devenv.Mongo(t), "Note", s, &odm.ModelOpts{Clock: clock})
 	require.NoError(t, err)

@@ -37,7 +37,9 @@ type User struct {
 
 func userModel(t *testing.T) *odm.Model[User] {
 	t.Helper()
-	s, err := odm.SchemaFor[User](&odm.SchemaOpts{Timestamps: odm.DefaultTimestamps})
+	// OptimisticConcurrency: every Save is versioned, so that copies read
+	// before a save are stale (Mongoose's default versions only array changes).
+	s, err := odm.SchemaFor[User](&odm.SchemaOpts{Timestamps: odm.DefaultTimestamps, OptimisticConcurrency: true})
 	require.NoError(t, err)
 	m, err := odm.NewModel[User](devenv.Mongo(t), "User", s, nil)
 	require.NoError(t, err)

@@ -28,6 +28,7 @@ type outputFixtures struct {
 	Now     string       `json:"now"`
 	Docs    []outputCase `json:"docs"`
 	Queries []outputCase `json:"queries"`
+	Saves   []saveCase   `json:"saves"`
 }
 
 type outputCase struct {
@@ -59,6 +60,7 @@ type outputSchemaOpts struct {
 	Minimize   *bool       `json:"minimize"`
 	Strict     *bool       `json:"strict"`
 	StrictQ    *bool       `json:"strictQuery"`
+	Optimistic *bool       `json:"optimisticConcurrency"`
 	ToObject   *outputOpts `json:"toObject"`
 	ToJSON     *outputOpts `json:"toJSON"`
 }
@@ -222,6 +224,7 @@ func outputSchemaOptions(tc outputCase) *odm.SchemaOpts {
 	if tc.Options.StrictQ != nil && *tc.Options.StrictQ {
 		so.StrictQuery = odm.StrictQueryDrop
 	}
+	so.OptimisticConcurrency = tc.Options.Optimistic != nil && *tc.Options.Optimistic
 	return so
 }
 

@@ -231,8 +231,7 @@ func (q *Query[T]) All(ctx context.Context) (_ []*T, err error) {
 	for i := range block {
 		out[i] = &block[i]
 		if !q.lean {
-			q.m.readDefaults(out[i], raws[i], sel)
-			q.m.tracker.set(out[i], raws[i])
+			q.m.track(out[i], raws[i], q.m.readDefaults(out[i], raws[i], sel))
 		}
 	}
 	op.Docs, op.Result = out, out

@@ -85,6 +85,13 @@ type SchemaOpts struct {
 	// NoID is Mongoose's `_id: false` on a subdocument schema: its
 	// subdocuments get no implicit ObjectID _id (see Schema.subdocIDs).
 	NoID bool
+	// OptimisticConcurrency is Mongoose's optimisticConcurrency: every
+	// Save that changes something is guarded by the version key and
+	// increments it. Without it, as Mongoose's default, only array
+	// changes are versioned: a change inside an array element is guarded,
+	// an append or removal increments the version, a whole array replaced
+	// does both; other changes are saved unguarded (last write wins).
+	OptimisticConcurrency bool
 }
 
 // Capped collection options.

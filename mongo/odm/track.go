@@ -1,7 +1,6 @@
 package odm
 
 import (
-	"bytes"
 	"sync"
 	"weak"
 
@@ -66,46 +65,4 @@ func (t *weakMap[T, V]) size() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return len(t.snap)
-}
-
-// diff compares two documents and returns the $set and $unset of dotted
-// paths turning old into cur. Embedded documents are compared field by
-// field; arrays and other values as a whole.
-func diff(old, cur bson.Raw, prefix string, set, unset *bson.D) error {
-	oldElems, err := old.Elements()
-	if err != nil {
-		return err
-	}
-	curElems, err := cur.Elements()
-	if err != nil {
-		return err
-	}
-	oldBy := make(map[string]bson.RawValue, len(oldElems))
-	for _, e := range oldElems {
-		oldBy[e.Key()] = e.Value()
-	}
-	seen := make(map[string]bool, len(curElems))
-	for _, e := range curElems {
-		k, v := e.Key(), e.Value()
-		seen[k] = true
-		ov, ok := oldBy[k]
-		switch {
-		case !ok:
-			*set = append(*set, bson.E{Key: prefix + k, Value: v})
-		case ov.Type == bson.TypeEmbeddedDocument && v.Type == bson.TypeEmbeddedDocument:
-			if !bytes.Equal(ov.Value, v.Value) {
-				if err := diff(ov.Document(), v.Document(), prefix+k+".", set, unset); err != nil {
-					return err
-				}
-			}
-		case ov.Type != v.Type || !bytes.Equal(ov.Value, v.Value):
-			*set = append(*set, bson.E{Key: prefix + k, Value: v})
-		}
-	}
-	for _, e := range oldElems {
-		if !seen[e.Key()] {
-			*unset = append(*unset, bson.E{Key: prefix + e.Key(), Value: ""})
-		}
-	}
-	return nil
 }
