@@ -123,14 +123,7 @@ func sentCommand(t *testing.T, rec *recorder) map[string]any {
 	require.NotEmpty(t, rec.cmds)
 	var cmd bson.D
 	require.NoError(t, bson.Unmarshal(rec.cmds[0], &cmd))
-	get := func(d bson.D, k string) any {
-		for _, e := range d {
-			if e.Key == k {
-				return e.Value
-			}
-		}
-		return nil
-	}
+	get := field
 	switch cmd[0].Key {
 	case "find":
 		proj := get(cmd, "projection")
@@ -164,22 +157,45 @@ func TestCreatedAtImmutableOnStructs(t *testing.T) {
 // trusting replaces output_cases.js's {__trusted: v} with odm.Trusted(v)
 // (mongoose.trusted(v)).
 func trusting(v any) any {
+	return rewrite(v, func(x any) (any, bool) {
+		if m, ok := x.(map[string]any); ok {
+			if t, ok := m["__trusted"]; ok && len(m) == 1 {
+				return odm.Trusted(t), true
+			}
+		}
+		return nil, false
+	})
+}
+
+// rewrite copies a decoded JSON value, replacing the values for which f
+// says so (and not descending into them).
+func rewrite(v any, f func(any) (any, bool)) any {
+	if r, ok := f(v); ok {
+		return r
+	}
 	switch x := v.(type) {
 	case map[string]any:
-		if t, ok := x["__trusted"]; ok && len(x) == 1 {
-			return odm.Trusted(t)
-		}
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = trusting(e)
+			out[k] = rewrite(e, f)
 		}
 		return out
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = trusting(e)
+			out[i] = rewrite(e, f)
 		}
 		return out
 	}
 	return v
+}
+
+// field is the value of key k of d, or nil.
+func field(d bson.D, k string) any {
+	for _, e := range d {
+		if e.Key == k {
+			return e.Value
+		}
+	}
+	return nil
 }

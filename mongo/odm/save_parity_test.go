@@ -119,20 +119,12 @@ func sentSave(t *testing.T, rec *recorder) map[string]any {
 	for _, raw := range rec.cmds {
 		var cmd bson.D
 		require.NoError(t, bson.Unmarshal(raw, &cmd))
-		get := func(d bson.D, k string) any {
-			for _, e := range d {
-				if e.Key == k {
-					return e.Value
-				}
-			}
-			return nil
-		}
 		switch cmd[0].Key {
 		case "update":
-			u := get(cmd, "updates").(bson.A)[0].(bson.D)
-			return map[string]any{"filter": plainBSON(get(u, "q")), "update": plainBSON(get(u, "u"))}
+			u := field(cmd, "updates").(bson.A)[0].(bson.D)
+			return map[string]any{"filter": plainBSON(field(u, "q")), "update": plainBSON(field(u, "u"))}
 		case "find":
-			return map[string]any{"findOne": plainBSON(get(cmd, "filter"))}
+			return map[string]any{"findOne": plainBSON(field(cmd, "filter"))}
 		}
 	}
 	return nil
@@ -143,30 +135,21 @@ var isoDate = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$`)
 // storedValue turns a stored document of a case into what the driver
 // stores: 24-hex strings as ObjectIDs, ISO strings as dates.
 func storedValue(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = storedValue(e)
+	return rewrite(v, func(x any) (any, bool) {
+		str, ok := x.(string)
+		if !ok {
+			return nil, false
 		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = storedValue(e)
+		if id, err := bson.ObjectIDFromHex(str); err == nil {
+			return id, true
 		}
-		return out
-	case string:
-		if id, err := bson.ObjectIDFromHex(x); err == nil {
-			return id
-		}
-		if isoDate.MatchString(x) {
-			if tm, err := time.Parse(time.RFC3339Nano, x); err == nil {
-				return tm
+		if isoDate.MatchString(str) {
+			if tm, err := time.Parse(time.RFC3339Nano, str); err == nil {
+				return tm, true
 			}
 		}
-	}
-	return v
+		return str, true
+	})
 }
 
 // applyStep applies one step of a save case to a map-backed document (as
