@@ -507,6 +507,12 @@ func nestedNotFound(ctx context.Context, r *Relation, cause string) error {
 	return notFound(m, cause)
 }
 
+// nestedMissing is the P2025 of a nested update or delete (op) on r that
+// found no linked row.
+func nestedMissing(ctx context.Context, r *Relation, op string) error {
+	return nestedNotFound(ctx, r, "No '"+r.target.Name+"' record was found for a nested "+op+" on "+relationKind(r)+" relation '"+relationName(r)+"'.")
+}
+
 // relationName is Prisma's default name of r: the two model names in
 // order, joined by "To" (PostToUser).
 func relationName(r *Relation) string {

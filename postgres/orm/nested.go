@@ -380,7 +380,7 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 			return err
 		}
 		if cnt == 0 {
-			return nestedNotFound(ctx, r, "No '"+t.Name+"' record was found for a nested update on "+relationKind(r)+" relation '"+relationName(r)+"'.")
+			return nestedMissing(ctx, r, "update")
 		}
 	}
 	for i, u := range n.UpdateMany {
@@ -441,7 +441,7 @@ func (h *handle) writeChildren(ctx context.Context, rw relWrite, parent record, 
 			return notConnectedErr(ctx, r)
 		}
 		if cnt == 0 {
-			return nestedNotFound(ctx, r, "No '"+t.Name+"' record was found for a nested delete on "+relationKind(r)+" relation '"+relationName(r)+"'.")
+			return nestedMissing(ctx, r, "delete")
 		}
 	}
 	for i, w := range n.DeleteMany {
@@ -612,14 +612,24 @@ func (h *handle) updateNested(ctx context.Context, m *Model, w Where, d Data, pa
 		for i, f := range rw.r.foreign {
 			target[i] = Eq(f.Name, rec[rw.r.local[i].Name])
 		}
+		// No row linked (an optional foreign key left empty) is Prisma's
+		// P2025 for the nested update or delete.
 		for _, u := range rw.n.Update {
-			if _, err := h.updateWhere(ctx, rw.r.target, append(target, u.Where...), u.Data, p+".update"); err != nil {
+			cnt, err := h.updateWhere(ctx, rw.r.target, append(target, u.Where...), u.Data, p+".update")
+			if err != nil {
 				return nil, err
+			}
+			if cnt == 0 {
+				return nil, nestedMissing(ctx, rw.r, "update")
 			}
 		}
 		if len(rw.n.Delete) > 0 {
-			if _, err := h.deleteWhere(ctx, rw.r.target, target, p+".delete"); err != nil {
+			cnt, err := h.deleteWhere(ctx, rw.r.target, target, p+".delete")
+			if err != nil {
 				return nil, err
+			}
+			if cnt == 0 {
+				return nil, nestedMissing(ctx, rw.r, "delete")
 			}
 		}
 	}

@@ -410,3 +410,68 @@ var _ = addParityOps(map[string]parityOp{
 		return orm.Delete[pTag](ctx, db, pTagModel, &orm.DeleteArgs{Where: id(3)})
 	},
 })
+
+// The Go forms of the cases on @updatedAt under createMany, connect and
+// nested updates, required and optional disconnects, set and delete, and
+// groupBy over a compound foreign key.
+var _ = addParityOps(map[string]parityOp{
+	"write_updated_at_create_many": func(ctx context.Context, db orm.DB) (any, error) {
+		return countResult(orm.CreateMany(ctx, db, pPostModel, &orm.CreateManyArgs{Data: []orm.Data{{"title": "a", "userId": 1},
+			{"title": "b", "userId": 2, "touchedAt": "2000-01-01T00:00:00.000Z"}}}))
+	},
+	"write_updated_at_nested_create_many": func(ctx context.Context, db orm.DB) (any, error) {
+		return updUser(ctx, db, 3, orm.Data{"name": "u3b", "posts": &orm.Nested{CreateMany: []orm.Data{{"title": "c"}}}}, sel("id", "name"))
+	},
+	"write_updated_at_nested_update_owner": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pPost](ctx, db, pPostModel, &orm.UpdateArgs{Where: id(3), Data: orm.Data{"user": &orm.Nested{Update: []orm.NestedUpdate{{Data: orm.Data{"name": "z"}}}}},
+			Select: sel("id")})
+	},
+	"write_updated_at_connect_touches_child": func(ctx context.Context, db orm.DB) (any, error) {
+		return updUser(ctx, db, 3, orm.Data{"posts": &orm.Nested{Connect: []orm.Where{id(3)}}}, sel("id"))
+	},
+	"err_required_posts_set_empty": func(ctx context.Context, db orm.DB) (any, error) {
+		return updUser(ctx, db, 1, orm.Data{"posts": &orm.Nested{SetNone: true}}, nil)
+	},
+	"err_required_posts_disconnect": func(ctx context.Context, db orm.DB) (any, error) {
+		return updUser(ctx, db, 1, orm.Data{"posts": &orm.Nested{Disconnect: []orm.Where{id(1)}}}, nil)
+	},
+	"err_required_owner_disconnect": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pProfile](ctx, db, pProfileModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"user": &orm.Nested{Disconnect: []orm.Where{nil}}}})
+	},
+	"write_optional_owner_disconnect": func(ctx context.Context, db orm.DB) (any, error) {
+		return updKit(ctx, db, 1, orm.Data{"shelf": &orm.Nested{Disconnect: []orm.Where{nil}}}, orm.Inc("shelf"))
+	},
+	"write_optional_owner_disconnect_none": func(ctx context.Context, db orm.DB) (any, error) {
+		return updKit(ctx, db, 3, orm.Data{"shelf": &orm.Nested{Disconnect: []orm.Where{nil}}})
+	},
+	"write_optional_set_empty": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pShelf](ctx, db, pShelfModel, &orm.UpdateArgs{Where: shelfAt("A", 1), Data: orm.Data{"kits": &orm.Nested{SetNone: true}},
+			Include: []orm.Include{orm.Inc("kits")}})
+	},
+	"write_optional_owner_delete": func(ctx context.Context, db orm.DB) (any, error) {
+		return updKit(ctx, db, 4, orm.Data{"shelf": &orm.Nested{Delete: []orm.Where{nil}}}, orm.Inc("shelf"))
+	},
+	"err_optional_owner_delete_none": func(ctx context.Context, db orm.DB) (any, error) {
+		return updKit(ctx, db, 3, orm.Data{"shelf": &orm.Nested{Delete: []orm.Where{nil}}})
+	},
+	"err_optional_owner_update_none": func(ctx context.Context, db orm.DB) (any, error) {
+		return updKit(ctx, db, 3, orm.Data{"shelf": &orm.Nested{Update: []orm.NestedUpdate{{Data: orm.Data{"label": "x"}}}}})
+	},
+	"err_delete_many_users_fk": func(ctx context.Context, db orm.DB) (any, error) {
+		return countResult(orm.DeleteMany(ctx, db, pUserModel, &orm.DeleteArgs{Where: orm.Where{orm.Gt("id", 1)}}))
+	},
+	"err_nested_delete_user_posts_profile_fk": func(ctx context.Context, db orm.DB) (any, error) {
+		return updUser(ctx, db, 2, orm.Data{"posts": &orm.Nested{DeleteMany: []orm.Where{{}}}}, nil, orm.Inc("posts"), orm.Inc("profile"))
+	},
+	"err_create_owner_connect_and_fk": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pPost](ctx, db, pPostModel, &orm.CreateArgs{Data: orm.Data{"title": "t", "userId": 1, "user": &orm.Nested{Connect: []orm.Where{id(2)}}}})
+	},
+	"err_upsert_optional_unique_null": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Upsert[pKit](ctx, db, pKitModel, &orm.UpsertArgs{Where: orm.Where{orm.Eq("code", "k"), orm.Eq("variant", nil)}, Create: orm.Data{"code": "k"}, Update: orm.Data{}})
+	},
+	"group_compound_id_by": func(ctx context.Context, db orm.DB) (any, error) {
+		gs, err := orm.GroupBy(ctx, db, pKitModel, &orm.GroupByArgs{By: sel("shelfArea", "shelfSlot"), Count: true, CountFields: sel("code"),
+			OrderBy: []orm.GroupOrder{{Field: "shelfArea", Nulls: orm.NullsLast}, {Field: "shelfSlot"}}})
+		return groupsJSON(gs, true), err
+	},
+})

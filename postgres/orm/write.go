@@ -121,6 +121,16 @@ func splitDataInto(buf []assign, m *Model, d Data, path string, forCreate bool) 
 			rels = append(rels, relWrite{r: r, n: n, create: forCreate})
 		}
 	}
+	for _, rw := range rels {
+		// Prisma's data is either checked (relations) or unchecked
+		// (foreign key fields): a relation write with its own foreign
+		// key set beside it is a validation error.
+		for _, f := range rw.r.local {
+			if _, ok := d[f.Name]; ok && rw.r.owner {
+				return nil, nil, validationErr(m, joinPath(path, f.Name), "%s and the relation %s it keys cannot both be written", f.Name, rw.r.Name)
+			}
+		}
+	}
 	for _, f := range m.Fields {
 		v, ok := d[f.Name]
 		if !ok {
