@@ -397,15 +397,67 @@ func (n *Node) relay(ctx context.Context) {
 func (n *Node) relayOnce(ctx context.Context) (int, error) {
 	n.relayMu.Lock()
 	defer n.relayMu.Unlock()
-	rows, err := n.store.pool.Query(ctx, `SELECT x.id, x.op, x.symbol, o.id, o."accountId", o.side, o.type, o.tif,
-			coalesce(x.price, o.price), coalesce(x.quantity, o.quantity)
-		FROM order_outbox x JOIN orders o ON o.id = x."orderId"
-		WHERE NOT x.relayed ORDER BY x.id LIMIT 2000`)
+	// The unrelayed ids first: most are placements the placer has already
+	// journaled, which only need their mark; only the rows left to journal
+	// are read in full (with their order), afterwards.
+	rows, err := n.store.pool.Query(ctx, `SELECT id FROM order_outbox WHERE NOT relayed ORDER BY id LIMIT 2000`)
 	if err != nil {
 		return 0, err
 	}
-	var entries []journal.Entry
-	var ids []int64
+	unrelayed, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return 0, err
+	}
+	var ids, todo []int64
+	for _, ref := range unrelayed {
+		switch n.claim(uint64(ref)) {
+		case refDurable:
+			ids = append(ids, ref)
+		case refClaimed:
+			// Another caller is appending it: mark it relayed on a later
+			// pass, once it is durable, never before.
+		default:
+			ids = append(ids, ref)
+			todo = append(todo, ref)
+		}
+	}
+	if len(todo) > 0 {
+		entries, err := n.relayEntries(ctx, todo)
+		if err == nil && len(entries) != len(todo) {
+			err = fmt.Errorf("trading: relay: %d of %d outbox rows found", len(entries), len(todo))
+		}
+		if err != nil {
+			n.releaseClaims(todo)
+			return 0, err
+		}
+		// Without cancel: a cancelled Append may still journal the
+		// entries, and the claims must say exactly what is durable.
+		_, err = n.jr.AppendBatch(context.WithoutCancel(ctx), entries)
+		n.settleClaims(entries, err)
+		if err != nil {
+			return 0, err
+		}
+	}
+	if len(ids) > 0 {
+		if _, err := n.store.pool.Exec(ctx, `UPDATE order_outbox SET relayed = true WHERE id = ANY($1)`, ids); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
+}
+
+// relayEntries reads the outbox rows refs (with their orders) as journal
+// entries, in outbox order.
+func (n *Node) relayEntries(ctx context.Context, refs []int64) ([]journal.Entry, error) {
+	rows, err := n.store.pool.Query(ctx, `SELECT x.id, x.op, x.symbol, o.id, o."accountId", o.side, o.type, o.tif,
+			coalesce(x.price, o.price), coalesce(x.quantity, o.quantity)
+		FROM order_outbox x JOIN orders o ON o.id = x."orderId"
+		WHERE x.id = ANY($1) ORDER BY x.id`, refs)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	entries := make([]journal.Entry, 0, len(refs))
 	for rows.Next() {
 		var (
 			ref, orderID            int64
@@ -414,19 +466,8 @@ func (n *Node) relayOnce(ctx context.Context) (int, error) {
 			price, qty              decimalScan
 		)
 		if err := rows.Scan(&ref, &op, &sym, &orderID, &account, &side, &typ, &tif, &price, &qty); err != nil {
-			rows.Close()
-			return 0, err
+			return nil, err
 		}
-		switch n.claim(uint64(ref)) {
-		case refDurable:
-			ids = append(ids, ref)
-			continue
-		case refClaimed:
-			// Another caller is appending it: mark it relayed on a later
-			// pass, once it is durable, never before.
-			continue
-		}
-		ids = append(ids, ref)
 		m := n.markets[sym]
 		e := journal.Entry{Ref: uint64(ref), Symbol: sym, Cmd: engine.Command{OrderID: uint64(orderID), Account: uint64(account)}}
 		switch op {
@@ -446,25 +487,7 @@ func (n *Node) relayOnce(ctx context.Context) (int, error) {
 		}
 		entries = append(entries, e)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	if len(entries) > 0 {
-		// Without cancel: a cancelled Append may still journal the
-		// entries, and the claims must say exactly what is durable.
-		_, err := n.jr.AppendBatch(context.WithoutCancel(ctx), entries)
-		n.settleClaims(entries, err)
-		if err != nil {
-			return 0, err
-		}
-	}
-	if len(ids) > 0 {
-		if _, err := n.store.pool.Exec(ctx, `UPDATE order_outbox SET relayed = true WHERE id = ANY($1)`, ids); err != nil {
-			return 0, err
-		}
-	}
-	return len(ids), nil
+	return entries, rows.Err()
 }
 
 // The states of an outbox id in Node.journaled.
@@ -497,6 +520,16 @@ func (n *Node) settleClaims(entries []journal.Entry, err error) {
 		} else {
 			n.journaled[entries[i].Ref] = refDurable
 		}
+	}
+	n.jcond.Broadcast()
+}
+
+// releaseClaims frees claims taken for refs that were not appended.
+func (n *Node) releaseClaims(refs []int64) {
+	n.jmu.Lock()
+	defer n.jmu.Unlock()
+	for _, ref := range refs {
+		delete(n.journaled, uint64(ref))
 	}
 	n.jcond.Broadcast()
 }
