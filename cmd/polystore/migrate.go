@@ -180,6 +180,10 @@ func newMigrateDevCmd() *cobra.Command {
 				opts.Shadow = sp
 			}
 			res, err := migrate.Dev(ctx, pool, migrate.FromSchema(s), f.migrationsDir(), name, createOnly, opts)
+			if de := (*migrate.DestructiveError)(nil); errors.As(err, &de) && de.DataLoss != nil && confirmDataLoss(cmd, de.DataLoss) {
+				opts.AllowDestructive = true
+				res, err = migrate.Dev(ctx, pool, migrate.FromSchema(s), f.migrationsDir(), name, createOnly, opts)
+			}
 			if migrate.IsDestructive(err) {
 				return fmt.Errorf("%w\nRe-run with --allow-destructive to apply them, or with --create-only to write the migration, edit it (for example into a RENAME) and apply it with migrate deploy", err)
 			}
@@ -198,9 +202,18 @@ func newMigrateDevCmd() *cobra.Command {
 			if createOnly {
 				verb = "Created (not applied)"
 			}
+			if res.DataLoss != nil {
+				// As Prisma: the warnings for the rows present, before the
+				// migration is reported applied.
+				if text := res.DataLoss.WarningsText(); text != "" {
+					fmt.Fprintf(out, "%s\n", text)
+				}
+			}
 			fmt.Fprintf(out, "%s migration %s\n", verb, res.Migration.Path)
-			for _, w := range res.Plan.Warnings() {
-				fmt.Fprintf(out, "  warning: %s\n", w)
+			if res.DataLoss == nil {
+				for _, w := range res.Plan.Warnings() {
+					fmt.Fprintf(out, "  warning: %s\n", w)
+				}
 			}
 			return nil
 		},
@@ -533,6 +546,20 @@ func devPreflight(ctx context.Context, cmd *cobra.Command, pool *pgxpool.Pool, d
 		}
 	}
 	return &exitError{code: 1, err: errors.New("migrate dev writes a new migration: name it with --name (for example --name add_posts)")}
+}
+
+// confirmDataLoss prints the data-loss warnings and, at a terminal, asks
+// as prisma migrate dev does whether to go on; elsewhere it answers no.
+func confirmDataLoss(cmd *cobra.Command, loss *migrate.DataLoss) bool {
+	in, ok := cmd.InOrStdin().(*os.File)
+	if !ok || !isTerminal(in) {
+		return false
+	}
+	out := cmd.OutOrStdout()
+	fmt.Fprintf(out, "\n%s\nAre you sure you want to create and apply this migration? (y/N) ", loss.WarningsText())
+	line, _ := bufio.NewReader(in).ReadString('\n')
+	a := strings.ToLower(strings.TrimSpace(line))
+	return a == "y" || a == "yes"
 }
 
 // isTerminal reports whether f is a character device (an interactive terminal).

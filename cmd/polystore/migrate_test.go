@@ -19,6 +19,16 @@ import (
 	"github.com/polystore/polystore/postgres/psl"
 )
 
+// insertUser adds a row to cliSchema's User table.
+func insertUser(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	pool, err := pgxpool.New(ctx, url)
+	require.NoError(t, err)
+	defer pool.Close()
+	_, err = pool.Exec(ctx, `INSERT INTO "User" (email) VALUES ('a@example.com')`)
+	require.NoError(t, err)
+}
+
 func writeSchema(t *testing.T, dir, src string) string {
 	t.Helper()
 	p := filepath.Join(dir, "schema.prisma")
@@ -114,10 +124,13 @@ func TestMigrateCommands(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, out, `CREATE UNIQUE INDEX "User_email_key" ON "User"("email");`)
 
-	// Drop a field: refused without --allow-destructive, nothing written.
+	// Drop a field that holds data: refused without --allow-destructive
+	// with Prisma's warning, nothing written.
+	insertUser(t, ctx, url)
 	writeSchema(t, dir, strings.Replace(cliSchema, "  email String @unique\n", "", 1))
 	_, _, err = run(ctx, "migrate", "dev", "--name", "drop email", "--schema", p, "--url", url)
 	require.ErrorContains(t, err, "refusing destructive changes")
+	require.ErrorContains(t, err, "⚠️  Warnings for the current datasource:\n\n  • You are about to drop the column `email` on the `User` table, which still contains 1 non-null values.")
 	entries, err = os.ReadDir(migrations)
 	require.NoError(t, err)
 	require.Len(t, entries, 2)
@@ -126,6 +139,7 @@ func TestMigrateCommands(t *testing.T) {
 	out, _, err = run(ctx, "migrate", "dev", "--name", "drop email", "--schema", p, "--url", url, "--allow-destructive")
 	require.NoError(t, err)
 	require.Contains(t, out, "_drop_email")
+	require.Contains(t, out, "  • You are about to drop the column `email` on the `User` table, which still contains 1 non-null values.")
 
 	out, _, err = run(ctx, "migrate", "deploy", "--schema", p, "--url", url)
 	require.NoError(t, err)
@@ -225,6 +239,7 @@ func TestMigrateDevConsistency(t *testing.T) {
 	require.NoError(t, err, "in sync: no name needed")
 	require.Contains(t, out, "Already in sync")
 
+	insertUser(t, ctx, url)
 	writeSchema(t, dir, strings.Replace(cliSchema, "  email String @unique\n", "", 1))
 	_, _, err = run(ctx, "migrate", "dev", "--name", "drop_email", "--schema", p, "--url", url)
 	require.ErrorContains(t, err, "Re-run with --allow-destructive")

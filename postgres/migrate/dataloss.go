@@ -18,6 +18,36 @@ type DataLoss struct {
 // Empty reports whether the plan costs nothing on these rows.
 func (l *DataLoss) Empty() bool { return len(l.Warnings) == 0 && len(l.Unexecutable) == 0 }
 
+// WarningsText renders the warnings as prisma migrate dev prints them
+// before it asks whether to go on.
+func (l *DataLoss) WarningsText() string {
+	if len(l.Warnings) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("⚠️  Warnings for the current datasource:\n\n")
+	for _, w := range l.Warnings {
+		b.WriteString("  • " + w + "\n")
+	}
+	return b.String()
+}
+
+// UnexecutableText renders the steps that cannot run as prisma migrate
+// dev does when it refuses them, with polystore's commands.
+func (l *DataLoss) UnexecutableText() string {
+	if len(l.Unexecutable) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("⚠️ We found changes that cannot be executed:\n\n")
+	for _, u := range l.Unexecutable {
+		b.WriteString("  • " + u + "\n")
+	}
+	b.WriteString("\nYou can use polystore migrate dev --create-only to create the migration file, and manually modify it to address the underlying issue(s).\n" +
+		"Then run polystore migrate dev to apply it and verify it works.\n")
+	return b.String()
+}
+
 // lossKind is one of Prisma's destructive change checks.
 type lossKind uint8
 

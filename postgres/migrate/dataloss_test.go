@@ -58,3 +58,73 @@ func TestDataLossPrisma(t *testing.T) {
 		})
 	}
 }
+
+// recordedLoss reads a testdata/warnings case's prisma.warnings.json.
+func recordedLoss(t *testing.T, dir string) migrate.DataLoss {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, "prisma.warnings.json"))
+	require.NoError(t, err)
+	var l migrate.DataLoss
+	require.NoError(t, json.Unmarshal(raw, &struct {
+		Warnings     *[]string `json:"warnings"`
+		Unexecutable *[]string `json:"unexecutable"`
+	}{&l.Warnings, &l.Unexecutable}))
+	return l
+}
+
+// TestDevWeighsDataLoss: migrate dev asks (refuses without
+// AllowDestructive) only when the rows present would lose something, with
+// Prisma's warnings; it drops an empty column or table without asking, and
+// refuses a step that cannot run on the rows with Prisma's words, writing
+// no migration either way.
+func TestDevWeighsDataLoss(t *testing.T) {
+	ctx := context.Background()
+	pool := devenv.Postgres(t)
+	dir := t.TempDir()
+	schema := func(c, name string) *migrate.Database {
+		return migrate.FromSchema(loadSchema(t, filepath.Join("testdata/warnings", c, name)))
+	}
+	migrations := func() int {
+		entries, err := os.ReadDir(dir)
+		require.NoError(t, err)
+		return len(entries)
+	}
+	_, err := migrate.Dev(ctx, pool, schema("drop_column", "from.prisma"), dir, "init", false, nil)
+	require.NoError(t, err)
+	res, err := migrate.Dev(ctx, pool, schema("drop_column", "to.prisma"), dir, "drop_empty", false, nil)
+	require.NoError(t, err, "columns of an empty table drop without asking")
+	require.True(t, res.DataLoss.Empty())
+	_, err = migrate.Dev(ctx, pool, schema("drop_column", "from.prisma"), dir, "back", false, nil)
+	require.NoError(t, err)
+	seed, err := os.ReadFile("testdata/warnings/drop_column/seed.sql")
+	require.NoError(t, err)
+	_, err = pool.Exec(ctx, string(seed))
+	require.NoError(t, err)
+
+	before := migrations()
+	_, err = migrate.Dev(ctx, pool, schema("drop_column", "to.prisma"), dir, "drop_full", false, nil)
+	require.ErrorIs(t, err, migrate.ErrDestructive)
+	var de *migrate.DestructiveError
+	require.ErrorAs(t, err, &de)
+	want := recordedLoss(t, "testdata/warnings/drop_column")
+	require.Equal(t, want.Warnings, de.DataLoss.Warnings)
+	require.Contains(t, err.Error(), "⚠️  Warnings for the current datasource:\n\n  • "+want.Warnings[0])
+	require.Equal(t, before, migrations(), "nothing written")
+	res, err = migrate.Dev(ctx, pool, schema("drop_column", "to.prisma"), dir, "drop_full", false, &migrate.Options{AllowDestructive: true})
+	require.NoError(t, err)
+	require.Equal(t, want.Warnings, res.DataLoss.Warnings)
+	require.Equal(t, before+1, migrations())
+
+	// A required column added to a table with rows cannot run at all.
+	var n int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM "User"`).Scan(&n))
+	require.Equal(t, 3, n)
+	_, err = migrate.Dev(ctx, pool, schema("add_required", "to.prisma"), dir, "required", false, &migrate.Options{AllowDestructive: true})
+	require.ErrorIs(t, err, migrate.ErrUnexecutable)
+	var ue *migrate.UnexecutableError
+	require.ErrorAs(t, err, &ue)
+	require.Equal(t, []string{"Added the required column `email` to the `User` table without a default value. There are 3 rows in this table, it is not possible to execute this step."},
+		ue.DataLoss.Unexecutable)
+	require.Contains(t, err.Error(), "We found changes that cannot be executed:\n\n  • Added the required column `email`")
+	require.Equal(t, before+1, migrations(), "nothing written")
+}

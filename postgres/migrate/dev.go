@@ -35,14 +35,21 @@ type DevResult struct {
 	Deployed  []string   // pending migrations applied first
 	Migration *Migration // the new migration, nil when the database already matched
 	Plan      *Plan
+	// DataLoss is what the new migration costs on the rows present (nil
+	// with createOnly, which runs nothing).
+	DataLoss *DataLoss
 }
 
 // Dev brings a development database in line with the schema the way
 // "prisma migrate dev" does: it applies pending migrations, compares the
 // database with the target, writes the difference as a new migration
-// named name and applies it. Destructive or unexecutable changes are
-// refused before anything is written. With createOnly the migration is
-// written but not applied.
+// named name and applies it. Before anything is written it weighs the
+// migration against the rows present as Prisma's migrate dev does
+// (EvaluateDataLoss): a step that cannot run on them is refused
+// (*UnexecutableError), and a data-loss warning needs
+// Options.AllowDestructive (*DestructiveError); a destructive step that
+// loses nothing here (an empty table or column dropped) goes ahead. With
+// createOnly the migration is written but not applied, and not weighed.
 func Dev(ctx context.Context, pool *pgxpool.Pool, target *Database, dir, name string, createOnly bool, opts *Options) (*DevResult, error) {
 	res := &DevResult{}
 	err := withLock(ctx, pool, func(conn *pgx.Conn) error {
@@ -68,14 +75,20 @@ func Dev(ctx context.Context, pool *pgxpool.Pool, target *Database, dir, name st
 		if res.Plan.Empty() {
 			return nil
 		}
-		checkOpts := opts
-		if createOnly {
-			// Nothing runs now: write the steps so they can be edited (for
-			// example into a RENAME); deploy applies the edited file.
-			checkOpts = &Options{AllowDestructive: true}
-		}
-		if err := Check(ctx, conn, res.Plan, checkOpts); err != nil {
-			return err
+		// With createOnly nothing runs now: the steps are written so they
+		// can be edited (for example into a RENAME); deploy applies them.
+		if !createOnly {
+			loss, err := EvaluateDataLoss(ctx, conn, res.Plan)
+			if err != nil {
+				return err
+			}
+			res.DataLoss = loss
+			if len(loss.Unexecutable) > 0 {
+				return &UnexecutableError{DataLoss: loss}
+			}
+			if len(loss.Warnings) > 0 && (opts == nil || !opts.AllowDestructive) {
+				return &DestructiveError{Steps: res.Plan.Destructive(), DataLoss: loss}
+			}
 		}
 		m, err := WriteMigration(dir, name, res.Plan.SQL(), opts.now())
 		if err != nil {

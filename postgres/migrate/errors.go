@@ -45,11 +45,18 @@ func (e *DriftError) Is(target error) bool { return target == ErrDrift }
 // applied or written. Pass AllowDestructive to go ahead.
 type DestructiveError struct {
 	Steps []Step
+	// DataLoss, when set, holds the warnings for the rows present (from
+	// Dev), which the message gives instead of the steps'.
+	DataLoss *DataLoss
 }
 
 func (e *DestructiveError) Error() string {
 	var b strings.Builder
 	b.WriteString("migrate: refusing destructive changes (allow them explicitly to proceed):")
+	if e.DataLoss != nil {
+		b.WriteString("\n\n" + e.DataLoss.WarningsText())
+		return strings.TrimRight(b.String(), "\n")
+	}
 	for _, s := range e.Steps {
 		for _, w := range s.Warnings {
 			b.WriteString("\n  - " + w)
@@ -68,9 +75,15 @@ func (e *DestructiveError) Is(target error) bool { return target == ErrDestructi
 // such as a required column without a default on a non-empty table.
 type UnexecutableError struct {
 	Step Step
+	// DataLoss, when set, holds the steps that cannot run on the rows
+	// present (from Dev), which the message gives in Prisma's words.
+	DataLoss *DataLoss
 }
 
 func (e *UnexecutableError) Error() string {
+	if e.DataLoss != nil {
+		return "migrate: " + strings.TrimRight(e.DataLoss.UnexecutableText(), "\n")
+	}
 	return fmt.Sprintf("migrate: %s on %s cannot run: the table is not empty. %s Add a default, make the field optional, or migrate in steps (expand, backfill, contract).",
 		e.Step.Kind, e.Step.Object, strings.Join(e.Step.Warnings, " "))
 }
