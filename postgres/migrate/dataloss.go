@@ -21,13 +21,18 @@ func (l *DataLoss) Empty() bool { return len(l.Warnings) == 0 && len(l.Unexecuta
 // WarningsText renders the warnings as prisma migrate dev prints them
 // before it asks whether to go on.
 func (l *DataLoss) WarningsText() string {
-	if len(l.Warnings) == 0 {
+	return bullets("⚠️  Warnings for the current datasource:\n\n", l.Warnings)
+}
+
+// bullets renders items under header as Prisma's CLI lists them.
+func bullets(header string, items []string) string {
+	if len(items) == 0 {
 		return ""
 	}
 	var b strings.Builder
-	b.WriteString("⚠️  Warnings for the current datasource:\n\n")
-	for _, w := range l.Warnings {
-		b.WriteString("  • " + w + "\n")
+	b.WriteString(header)
+	for _, it := range items {
+		b.WriteString("  • " + it + "\n")
 	}
 	return b.String()
 }
@@ -39,10 +44,7 @@ func (l *DataLoss) UnexecutableText() string {
 		return ""
 	}
 	var b strings.Builder
-	b.WriteString("⚠️ We found changes that cannot be executed:\n\n")
-	for _, u := range l.Unexecutable {
-		b.WriteString("  • " + u + "\n")
-	}
+	b.WriteString(bullets("⚠️ We found changes that cannot be executed:\n\n", l.Unexecutable))
 	b.WriteString("\nYou can use polystore migrate dev --create-only to create the migration file, and manually modify it to address the underlying issue(s).\n" +
 		"Then run polystore migrate dev to apply it and verify it works.\n")
 	return b.String()

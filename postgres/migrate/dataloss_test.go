@@ -25,17 +25,11 @@ func TestDataLossPrisma(t *testing.T) {
 	for _, rec := range dirs {
 		dir := filepath.Dir(rec)
 		t.Run(filepath.Base(dir), func(t *testing.T) {
-			raw, err := os.ReadFile(rec)
-			require.NoError(t, err)
-			var want migrate.DataLoss
-			require.NoError(t, json.Unmarshal(raw, &struct {
-				Warnings     *[]string `json:"warnings"`
-				Unexecutable *[]string `json:"unexecutable"`
-			}{&want.Warnings, &want.Unexecutable}))
+			want := recordedLoss(t, dir)
 			ctx := context.Background()
 			pool := devenv.Postgres(t)
 			from := migrate.FromSchema(loadSchema(t, filepath.Join(dir, "from.prisma")))
-			_, err = pool.Exec(ctx, migrate.Diff(nil, from).SQL())
+			_, err := pool.Exec(ctx, migrate.Diff(nil, from).SQL())
 			require.NoError(t, err)
 			seed, err := os.ReadFile(filepath.Join(dir, "seed.sql"))
 			require.NoError(t, err)
