@@ -137,7 +137,7 @@ func modelIndex(m *psl.Model, table string, ix *psl.Index, suffix string) *Index
 	for _, f := range ix.Fields {
 		col := m.Field(f.Name).DBName
 		cols = append(cols, col)
-		ic := IndexColumn{Name: col, Desc: f.Sort == "Desc", Asc: f.Sort == "Asc"}
+		ic := IndexColumn{Name: col, Desc: f.Sort == "Desc", Asc: f.Sort == "Asc", DefaultOpClass: defaultOpClass(ix.Type, m.Field(f.Name))}
 		if f.Ops != "" {
 			ic.OpClass = f.Ops
 			if !f.RawOps {
@@ -153,6 +153,29 @@ func modelIndex(m *psl.Model, table string, ix *psl.Index, suffix string) *Index
 		out.Method = strings.ToUpper(ix.Type)
 	}
 	return out
+}
+
+// defaultOpClass is the operator class PostgreSQL picks for field f in an
+// index of type typ when none is named, where Prisma names it too (so
+// that naming it is no change, as for Prisma): array_ops and jsonb_ops
+// for GIN, text_ops for SP-GiST, the minmax class of a plain scalar for
+// BRIN.
+func defaultOpClass(typ string, f *psl.Field) string {
+	if f == nil {
+		return ""
+	}
+	switch {
+	case typ == "Gin" && f.List:
+		return "array_ops"
+	case typ == "Gin" && f.Type == psl.Json && f.NativeType == nil:
+		return "jsonb_ops"
+	case typ == "SpGist" && f.Type == psl.String && !f.List && f.NativeType == nil:
+		return "text_ops"
+	case typ == "Brin" && !f.List && f.NativeType == nil:
+		return map[string]string{psl.Int: "int4_minmax_ops", psl.BigInt: "int8_minmax_ops", psl.Float: "float8_minmax_ops",
+			psl.Decimal: "numeric_minmax_ops", psl.String: "text_minmax_ops", psl.Bytes: "bytea_minmax_ops"}[f.Type]
+	}
+	return ""
 }
 
 // opClassWords are the parts of Prisma's operator class names that

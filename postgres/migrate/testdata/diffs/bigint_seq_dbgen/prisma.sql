@@ -1,0 +1,12 @@
+-- AlterTable
+CREATE SEQUENCE t_n_seq;
+CREATE SEQUENCE t_small_seq;
+ALTER TABLE "T" ALTER COLUMN "id" DROP DEFAULT,
+ALTER COLUMN "n" SET DEFAULT nextval('t_n_seq'),
+ALTER COLUMN "code" SET DEFAULT md5(random()::text),
+ALTER COLUMN "code" SET DATA TYPE TEXT,
+ALTER COLUMN "at" SET DEFAULT now(),
+ALTER COLUMN "at" SET DATA TYPE TIMESTAMP(6),
+ALTER COLUMN "small" SET DEFAULT nextval('t_small_seq');
+ALTER SEQUENCE t_n_seq OWNED BY "T"."n";
+ALTER SEQUENCE t_small_seq OWNED BY "T"."small";
