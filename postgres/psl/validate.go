@@ -607,10 +607,43 @@ func (v *validator) model(m *Model) {
 func (v *validator) duplicateIndexes(m *Model) {
 	seen := map[string]*Index{}
 	names := map[string]bool{}
+	reported := map[*Index]bool{}
+	// clash words a duplicate as Prisma does, at each index that takes
+	// the name (Prisma checks names only for a database's connector).
+	clash := func(ix *Index, attr, name string) {
+		if v.s.Datasource == nil {
+			v.inPhase(phaseHidden)
+			return
+		}
+		v.prisma(Pos{}, spanLine, "Error parsing attribute \"%s\": The given constraint name `%s` has to be unique in the following namespace: global for primary key, indexes and unique constraints. Please provide a different name using the `map` argument.", attr, name)
+		v.inPhase(phaseAttributes)
+	}
+	label := func(ix *Index, kind string) string {
+		if kind == "an index" {
+			return "@@index"
+		}
+		for _, a := range m.Decl.Attributes {
+			if a.Pos == ix.Pos {
+				return "@@unique"
+			}
+		}
+		return "@unique"
+	}
 	check := func(ix *Index, kind string) {
 		key := kind + "\x00" + strings.Join(ix.FieldNames(), "\x00")
 		if prev, ok := seen[key]; ok && ix.Map == "" && prev.Map == "" {
+			suffix := "_idx"
+			if kind != "an index" {
+				suffix = "_key"
+			}
+			name := m.DBName + "_" + strings.Join(v.columnNames(m, ix), "_") + suffix
+			if !reported[prev] {
+				reported[prev] = true
+				v.errAt(prev.Pos, "", "model %q has %s on [%s] twice (again at %s)", m.Name, kind, strings.Join(ix.FieldNames(), ", "), ix.Pos)
+				clash(prev, label(prev, kind), name)
+			}
 			v.errAt(ix.Pos, "", "model %q already has %s on [%s] (at %s)", m.Name, kind, strings.Join(ix.FieldNames(), ", "), prev.Pos)
+			clash(ix, label(ix, kind), name)
 			return
 		}
 		seen[key] = ix
@@ -627,6 +660,17 @@ func (v *validator) duplicateIndexes(m *Model) {
 	for _, ix := range m.Indexes {
 		check(ix, "an index")
 	}
+}
+
+// columnNames are the database names of an index's fields.
+func (v *validator) columnNames(m *Model, ix *Index) []string {
+	var out []string
+	for _, n := range ix.FieldNames() {
+		if f := m.byName[n]; f != nil {
+			out = append(out, f.DBName)
+		}
+	}
+	return out
 }
 
 func (v *validator) hasUniqueCriterion(m *Model) bool {
