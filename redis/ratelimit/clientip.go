@@ -19,6 +19,9 @@ import (
 func KeyByTrustedProxies(trusted []netip.Prefix) KeyFunc {
 	tr := append([]netip.Prefix(nil), trusted...)
 	return func(r *http.Request) (string, error) {
+		if r == nil {
+			return "", errNilRequest
+		}
 		ip, ok := clientIP(r, tr)
 		if !ok {
 			return "", ErrNoKey

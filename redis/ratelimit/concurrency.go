@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -131,6 +132,9 @@ func (c *Concurrency) key(key string) string { return c.cfg.Prefix + "{" + key +
 // Acquire takes a slot of key if fewer than Limit are held. It does not
 // wait: a refused caller gets Lease nil and RetryAfter.
 func (c *Concurrency) Acquire(ctx context.Context, key string) (ConcurrencyResult, error) {
+	if c == nil {
+		return ConcurrencyResult{}, fmt.Errorf("%w: nil *Concurrency", ErrInvalid)
+	}
 	if key == "" {
 		return ConcurrencyResult{}, ErrEmptyKey
 	}

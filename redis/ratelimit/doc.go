@@ -37,4 +37,7 @@
 // rate, period or burst), ErrEmptyKey, ErrInvalidCost, *CostError (a cost
 // above the capacity could never pass); all match errors.Is(err,
 // ErrInvalid). Redis failures are *RedisError, matching ErrUnavailable.
+// Nil receivers and key functions given a nil request return ErrInvalid
+// too; a Middleware with a nil Checker, or FailLocal without Local,
+// answers 500 to every request rather than panicking.
 package ratelimit

@@ -116,6 +116,9 @@ type LeasedStats struct {
 
 // Stats returns the counters (safe for concurrent use).
 func (l *Leased) Stats() LeasedStats {
+	if l == nil {
+		return LeasedStats{}
+	}
 	return LeasedStats{Checks: l.checks.Load(), RoundTrips: l.trips.Load()}
 }
 
@@ -167,10 +170,20 @@ func NewLeased(client rueidis.Client, cfg LeasedConfig) (*Leased, error) {
 }
 
 // Config returns the configuration with defaults applied.
-func (l *Leased) Config() LeasedConfig { return l.cfg }
+func (l *Leased) Config() LeasedConfig {
+	if l == nil {
+		return LeasedConfig{}
+	}
+	return l.cfg
+}
 
 // Key returns the Redis key used for a caller key.
-func (l *Leased) Key(key string) string { return l.cfg.Prefix + "{" + key + "}" }
+func (l *Leased) Key(key string) string {
+	if l == nil {
+		return ""
+	}
+	return l.cfg.Prefix + "{" + key + "}"
+}
 
 func (l *Leased) now() time.Time {
 	if l.cfg.Now != nil {
@@ -199,6 +212,9 @@ func (l *Leased) state(key string) *leasedKey {
 // Allow spends opts.Cost permits of key's current window, taking a batch
 // from Redis when the process has too few.
 func (l *Leased) Allow(ctx context.Context, key string, opts *AllowOpts) (Result, error) {
+	if l == nil {
+		return Result{}, fmt.Errorf("%w: nil *Leased", ErrInvalid)
+	}
 	cost, err := checkCall(&Config{Algorithm: FixedWindow, Limit: l.cfg.Limit}, key, opts)
 	if err != nil {
 		return Result{}, err
@@ -294,6 +310,9 @@ func (l *Leased) lease(ctx context.Context, key string, need, want int64) ([]int
 // Held returns how many permits of key this process holds unspent (for
 // metrics and tests).
 func (l *Leased) Held(key string) int64 {
+	if l == nil {
+		return 0
+	}
 	l.mu.Lock()
 	st := l.keys[key]
 	l.mu.Unlock()
@@ -311,6 +330,9 @@ func (l *Leased) Held(key string) int64 {
 // Reset forgets the state of key in Redis and the permits this process
 // holds for it. Other processes keep theirs until the window ends.
 func (l *Leased) Reset(ctx context.Context, key string) error {
+	if l == nil {
+		return fmt.Errorf("%w: nil *Leased", ErrInvalid)
+	}
 	if key == "" {
 		return ErrEmptyKey
 	}

@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sync"
 	"time"
@@ -33,6 +34,9 @@ func NewLocal(cfg Config) (*Local, error) {
 
 // Allow checks and, if allowed, consumes opts.Cost units for key.
 func (l *Local) Allow(_ context.Context, key string, opts *AllowOpts) (Result, error) {
+	if l == nil {
+		return Result{}, fmt.Errorf("%w: nil *Local", ErrInvalid)
+	}
 	cost, err := checkCall(&l.cfg, key, opts)
 	if err != nil {
 		return Result{}, err

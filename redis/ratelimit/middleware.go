@@ -3,6 +3,7 @@ package ratelimit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math"
 	"net"
@@ -38,9 +39,15 @@ type KeyFunc func(r *http.Request) (string, error)
 // ErrNoKey is returned by key functions when the request has no key.
 var ErrNoKey = errors.New("ratelimit: request has no rate-limit key")
 
+// errNilRequest is returned by the key functions given a nil request.
+var errNilRequest = fmt.Errorf("%w: nil request", ErrInvalid)
+
 // KeyByIP keys requests by the client IP (RemoteAddr without the port).
 // Behind a proxy, write a KeyFunc that trusts your proxy's header.
 func KeyByIP(r *http.Request) (string, error) {
+	if r == nil {
+		return "", errNilRequest
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
@@ -55,6 +62,9 @@ func KeyByIP(r *http.Request) (string, error) {
 // by an authentication middleware; requests without it get 400.
 func KeyByHeader(name string) KeyFunc {
 	return func(r *http.Request) (string, error) {
+		if r == nil {
+			return "", errNilRequest
+		}
 		v := r.Header.Get(name)
 		if v == "" {
 			return "", ErrNoKey
@@ -165,6 +175,10 @@ func (o *outageLog) answered(ctx context.Context) {
 // Middleware limits requests with c, sets RateLimit-Limit,
 // RateLimit-Remaining and RateLimit-Reset on every checked response, and
 // answers 429 Too Many Requests with Retry-After when the limit is reached.
+//
+// A nil Checker, or FailLocal without MiddlewareOpts.Local, is a
+// configuration error: it is logged once and every request is answered
+// 500 (the error wraps ErrInvalid) without reaching next.
 func Middleware(c Checker, opts *MiddlewareOpts) func(http.Handler) http.Handler {
 	var o MiddlewareOpts
 	if opts != nil {
@@ -176,8 +190,20 @@ func Middleware(c Checker, opts *MiddlewareOpts) func(http.Handler) http.Handler
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	if o.OnUnavailable == FailLocal && o.Local == nil {
-		panic("ratelimit: FailLocal needs MiddlewareOpts.Local")
+	var invalid error
+	switch {
+	case c == nil:
+		invalid = fmt.Errorf("%w: Middleware needs a Checker", ErrInvalid)
+	case o.OnUnavailable == FailLocal && o.Local == nil:
+		invalid = fmt.Errorf("%w: FailLocal needs MiddlewareOpts.Local", ErrInvalid)
+	}
+	if invalid != nil {
+		o.Logger.Error("ratelimit: middleware misconfigured; every request answers 500", "err", invalid)
+		return func(http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				http.Error(w, invalid.Error(), http.StatusInternalServerError)
+			})
+		}
 	}
 	if o.LogInterval <= 0 {
 		o.LogInterval = 10 * time.Second

@@ -148,6 +148,9 @@ func (m *Multi) keys(key string) []string {
 // Allow checks every limit of key and, if all have room, consumes
 // opts.Cost units from each.
 func (m *Multi) Allow(ctx context.Context, key string, opts *AllowOpts) (MultiResult, error) {
+	if m == nil {
+		return MultiResult{}, fmt.Errorf("%w: nil *Multi", ErrInvalid)
+	}
 	if key == "" {
 		return MultiResult{}, ErrEmptyKey
 	}
@@ -178,6 +181,9 @@ func (m *Multi) Allow(ctx context.Context, key string, opts *AllowOpts) (MultiRe
 
 // Reset forgets every limit of key.
 func (m *Multi) Reset(ctx context.Context, key string) error {
+	if m == nil {
+		return fmt.Errorf("%w: nil *Multi", ErrInvalid)
+	}
 	if key == "" {
 		return ErrEmptyKey
 	}

@@ -199,10 +199,20 @@ func New(client rueidis.Client, cfg Config) (*Limiter, error) {
 }
 
 // Config returns the limiter's configuration (with defaults applied).
-func (l *Limiter) Config() Config { return l.cfg }
+func (l *Limiter) Config() Config {
+	if l == nil {
+		return Config{}
+	}
+	return l.cfg
+}
 
 // Key returns the Redis key used for a caller key.
-func (l *Limiter) Key(key string) string { return l.cfg.Prefix + "{" + key + "}" }
+func (l *Limiter) Key(key string) string {
+	if l == nil {
+		return ""
+	}
+	return l.cfg.Prefix + "{" + key + "}"
+}
 
 func checkCall(cfg *Config, key string, opts *AllowOpts) (int64, error) {
 	if key == "" {
@@ -223,6 +233,9 @@ func checkCall(cfg *Config, key string, opts *AllowOpts) (int64, error) {
 
 // Allow checks and, if allowed, consumes opts.Cost units for key.
 func (l *Limiter) Allow(ctx context.Context, key string, opts *AllowOpts) (Result, error) {
+	if l == nil {
+		return Result{}, fmt.Errorf("%w: nil *Limiter", ErrInvalid)
+	}
 	cost, err := checkCall(&l.cfg, key, opts)
 	if err != nil {
 		return Result{}, err
@@ -269,6 +282,9 @@ func makeResult(capacity int64, allowed bool, remaining, retryUS, resetUS int64)
 
 // Reset forgets the state of key.
 func (l *Limiter) Reset(ctx context.Context, key string) error {
+	if l == nil {
+		return fmt.Errorf("%w: nil *Limiter", ErrInvalid)
+	}
 	if key == "" {
 		return ErrEmptyKey
 	}
