@@ -39,7 +39,11 @@ func OpenReporter(ctx context.Context, adminRoleURL string) (*Reporter, error) {
 }
 
 // Close closes the pool.
-func (r *Reporter) Close() { r.pool.Close() }
+func (r *Reporter) Close() {
+	if r != nil {
+		r.pool.Close()
+	}
+}
 
 // ErrActor reports a missing or over-long actor name.
 var ErrActor = errors.New("tenancy: the report needs an actor of 1 to 200 characters")
@@ -48,6 +52,9 @@ var ErrActor = errors.New("tenancy: the report needs an actor of 1 to 200 charac
 // with actor in the audit table, in the same transaction, before the data
 // is read.
 func (r *Reporter) TenantReport(ctx context.Context, actor string) ([]TenantReport, error) {
+	if r == nil {
+		return nil, fmt.Errorf("%w: nil *Reporter", ErrInvalid)
+	}
 	if actor == "" || len(actor) > 200 {
 		return nil, ErrActor
 	}

@@ -74,10 +74,10 @@ type Auth struct {
 // NewAuth returns an Auth; store resolves API keys. It does no I/O.
 func NewAuth(rc rueidis.Client, store *Store, cfg AuthConfig) (*Auth, error) {
 	if len(cfg.Secret) < 32 {
-		return nil, errors.New("tenancy: auth secret must be at least 32 bytes")
+		return nil, fmt.Errorf("%w: auth secret must be at least 32 bytes", ErrInvalid)
 	}
 	if rc == nil || store == nil {
-		return nil, errors.New("tenancy: auth needs a Redis client and a Store")
+		return nil, fmt.Errorf("%w: auth needs a Redis client and a Store", ErrInvalid)
 	}
 	if cfg.TokenTTL <= 0 {
 		cfg.TokenTTL = DefaultTokenTTL
@@ -116,6 +116,9 @@ func parseSubject(sub string) (Principal, error) {
 
 // IssueToken signs a token for p.
 func (a *Auth) IssueToken(p Principal) (string, error) {
+	if a == nil {
+		return "", fmt.Errorf("%w: nil *Auth", ErrInvalid)
+	}
 	if _, err := ParseTenantID(p.TenantID); err != nil {
 		return "", err
 	}
@@ -138,6 +141,9 @@ func (a *Auth) IssueToken(p Principal) (string, error) {
 // trip) and returns the principal the token names. Errors: *AuthError
 // (401), or an error wrapping revoke.ErrUnavailable (503).
 func (a *Auth) VerifyToken(ctx context.Context, token string) (Principal, error) {
+	if a == nil {
+		return Principal{}, fmt.Errorf("%w: nil *Auth", ErrInvalid)
+	}
 	claims, err := a.verifier.Verify(ctx, token)
 	if err != nil {
 		if revoke.IsUnavailable(err) {
@@ -163,11 +169,17 @@ func (a *Auth) VerifyToken(ctx context.Context, token string) (Principal, error)
 // RevokeToken revokes one token until it expires; the next request that
 // presents it is refused.
 func (a *Auth) RevokeToken(ctx context.Context, token string) error {
+	if a == nil {
+		return fmt.Errorf("%w: nil *Auth", ErrInvalid)
+	}
 	return a.verifier.RevokeToken(ctx, token)
 }
 
 // RevokeUser revokes every token of a user issued so far.
 func (a *Auth) RevokeUser(ctx context.Context, p Principal) error {
+	if a == nil {
+		return fmt.Errorf("%w: nil *Auth", ErrInvalid)
+	}
 	return a.revoker.RevokeUser(ctx, subject(p))
 }
 
@@ -176,6 +188,9 @@ const apiKeyPrefix = "tk_"
 // CreateAPIKey makes an API key for a user of tenant. The key is returned
 // once; only its SHA-256 is stored.
 func (a *Auth) CreateAPIKey(ctx context.Context, p Principal) (string, error) {
+	if a == nil {
+		return "", fmt.Errorf("%w: nil *Auth", ErrInvalid)
+	}
 	if _, err := ParseTenantID(p.TenantID); err != nil {
 		return "", err
 	}
@@ -198,6 +213,9 @@ func (a *Auth) CreateAPIKey(ctx context.Context, p Principal) (string, error) {
 // names, inside that tenant's row-level security context: a key names a
 // tenant, and only a key stored by that tenant matches.
 func (a *Auth) VerifyAPIKey(ctx context.Context, key string) (Principal, error) {
+	if a == nil {
+		return Principal{}, fmt.Errorf("%w: nil *Auth", ErrInvalid)
+	}
 	tenant, err := apiKeyTenant(key)
 	if err != nil {
 		return Principal{}, &AuthError{Reason: "malformed", Err: err}

@@ -26,7 +26,8 @@ type Cache struct {
 }
 
 // NewCache returns a tenant cache with the given key prefix (default
-// "tenancy:cache:"). It does no I/O.
+// "tenancy:cache:"). It does no I/O. Given a nil client it returns a
+// Cache whose methods return an error wrapping ErrInvalid.
 func NewCache(c rueidis.Client, prefix string) *Cache {
 	if prefix == "" {
 		prefix = "tenancy:cache:"
@@ -34,10 +35,25 @@ func NewCache(c rueidis.Client, prefix string) *Cache {
 	return &Cache{c: c, prefix: prefix}
 }
 
+// usable returns an error wrapping ErrInvalid for a nil Cache or one
+// NewCache was given a nil client.
+func (c *Cache) usable() error {
+	switch {
+	case c == nil:
+		return fmt.Errorf("%w: nil *Cache", ErrInvalid)
+	case c.c == nil:
+		return fmt.Errorf("%w: nil client", ErrInvalid)
+	}
+	return nil
+}
+
 // ErrCacheKey reports an empty or over-long cache key.
 var ErrCacheKey = errors.New("tenancy: cache key must be 1 to 200 bytes")
 
 func (c *Cache) keys(tenant, key string) ([]string, error) {
+	if err := c.usable(); err != nil {
+		return nil, err
+	}
 	if _, err := ParseTenantID(tenant); err != nil {
 		return nil, err
 	}
@@ -49,7 +65,12 @@ func (c *Cache) keys(tenant, key string) ([]string, error) {
 }
 
 // GenKey returns the key of tenant's generation number.
-func (c *Cache) GenKey(tenant string) string { return c.prefix + "{" + tenant + "}:gen" }
+func (c *Cache) GenKey(tenant string) string {
+	if c == nil {
+		return ""
+	}
+	return c.prefix + "{" + tenant + "}:gen"
+}
 
 // getScript returns {generation, value}: the current generation of
 // KEYS[1] (missing = "0") and the value of KEYS[2] if it was stored under
@@ -121,6 +142,9 @@ func (c *Cache) Set(ctx context.Context, tenant, key, gen string, val []byte, tt
 // GetOrLoad returns the cached value or calls load and caches its result
 // (unless the tenant's cache was cleared meanwhile).
 func (c *Cache) GetOrLoad(ctx context.Context, tenant, key string, ttl time.Duration, load func(ctx context.Context) ([]byte, error)) (val []byte, hit bool, err error) {
+	if load == nil {
+		return nil, false, fmt.Errorf("%w: nil load function", ErrInvalid)
+	}
 	val, gen, ok, err := c.Get(ctx, tenant, key)
 	if err != nil || ok {
 		return val, ok, err
@@ -134,6 +158,9 @@ func (c *Cache) GetOrLoad(ctx context.Context, tenant, key string, ttl time.Dura
 
 // Clear forgets every value of tenant in one INCR: O(1).
 func (c *Cache) Clear(ctx context.Context, tenant string) error {
+	if err := c.usable(); err != nil {
+		return err
+	}
 	if _, err := ParseTenantID(tenant); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -61,8 +62,8 @@ FROM pg_roles r WHERE r.rolname = current_user`
 // tenant policy. Anything else returns an *UnsafeRoleError: the
 // application refuses to start rather than serve tenants unprotected.
 func CheckRole(ctx context.Context, q Querier) error {
-	if q == nil {
-		return errors.New("tenancy: CheckRole needs a connection")
+	if isNil(q) {
+		return fmt.Errorf("%w: CheckRole needs a connection", ErrInvalid)
 	}
 	names := make([]string, len(TenantTables))
 	for i, t := range TenantTables {
@@ -103,6 +104,16 @@ func CheckRole(ctx context.Context, q Querier) error {
 		return e
 	}
 	return nil
+}
+
+// isNil reports whether q is nil or a nil pointer (a nil *pgxpool.Pool
+// or *pgx.Conn in the interface).
+func isNil(q Querier) bool {
+	if q == nil {
+		return true
+	}
+	v := reflect.ValueOf(q)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 // IsPolicyViolation reports whether err is PostgreSQL refusing a row

@@ -53,4 +53,8 @@
 // and the others attacking each other, and checks that no foreign row was
 // ever returned, every attack was refused, revoked tokens were refused,
 // per-tenant counts add up and the quota throttled the flooding tenant only.
+//
+// Nil arguments (a nil database, pool, connection, Redis client or
+// callback) and methods called on nil receivers return an error wrapping
+// ErrInvalid; nothing panics. The zero Gate is usable, with a cap of one.
 package tenancy

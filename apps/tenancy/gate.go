@@ -35,15 +35,27 @@ func NewGate(limit int, maxWait time.Duration) *Gate {
 }
 
 // Limit is the per-tenant cap.
-func (g *Gate) Limit() int { return g.limit }
+// A nil Gate's is 0.
+func (g *Gate) Limit() int {
+	if g == nil {
+		return 0
+	}
+	return max(g.limit, 1)
+}
 
 // Acquire takes one of tenant's slots; call release when done. It fails
 // with ErrTenantBusy after maxWait, or with the context's error.
 func (g *Gate) Acquire(ctx context.Context, tenant string) (release func(), err error) {
+	if g == nil {
+		return nil, fmt.Errorf("%w: nil *Gate", ErrInvalid)
+	}
 	g.mu.Lock()
+	if g.slots == nil { // the zero Gate: a cap of 1
+		g.slots = map[string]*slot{}
+	}
 	s := g.slots[tenant]
 	if s == nil {
-		s = &slot{ch: make(chan struct{}, g.limit)}
+		s = &slot{ch: make(chan struct{}, g.Limit())}
 		g.slots[tenant] = s
 	}
 	s.users++
@@ -81,6 +93,9 @@ func (g *Gate) Acquire(ctx context.Context, tenant string) (release func(), err 
 
 // InUse returns how many slots tenant holds now.
 func (g *Gate) InUse(tenant string) int {
+	if g == nil {
+		return 0
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if s := g.slots[tenant]; s != nil {

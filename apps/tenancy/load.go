@@ -320,8 +320,11 @@ func (s *System) rawProbe(w http.ResponseWriter, r *http.Request) {
 // refused, revoked tokens were refused at once, every tenant's rows add up
 // to what it created, and the quota throttled the flooding tenant only.
 func (s *System) Run(ctx context.Context, opts demo.RunOptions, progress func(demo.Progress)) (*demo.Summary, error) {
+	if s == nil {
+		return nil, fmt.Errorf("%w: nil *System", ErrInvalid)
+	}
 	if opts.Rate <= 0 || opts.Duration <= 0 {
-		return nil, errors.New("tenancy: rate and duration must be > 0")
+		return nil, fmt.Errorf("%w: rate and duration must be > 0", ErrInvalid)
 	}
 	if s.svc == nil || len(s.tenants) < 2 {
 		return nil, errors.New("tenancy: Run before Setup")

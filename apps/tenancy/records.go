@@ -163,6 +163,9 @@ type Records struct {
 // NewRecords binds the model to db's "records" collection and creates its
 // indexes.
 func NewRecords(ctx context.Context, db *mongo.Database) (*Records, error) {
+	if db == nil {
+		return nil, fmt.Errorf("%w: nil database", ErrInvalid)
+	}
 	m, err := odm.NewModel[Record](db, "Record", RecordSchema(), &odm.ModelOpts{Collection: "records"})
 	if err != nil {
 		return nil, err
@@ -175,7 +178,12 @@ func NewRecords(ctx context.Context, db *mongo.Database) (*Records, error) {
 
 // Model is the underlying odm model; its operations need a context from
 // Scope.
-func (r *Records) Model() *odm.Model[Record] { return r.m }
+func (r *Records) Model() *odm.Model[Record] {
+	if r == nil {
+		return nil
+	}
+	return r.m
+}
 
 // Scope returns ctx scoped to tenant for the model's operations.
 func Scope(ctx context.Context, tenant string) (context.Context, error) {
@@ -188,12 +196,15 @@ func Scope(ctx context.Context, tenant string) (context.Context, error) {
 // Create stores rec for tenant; rec.TenantID is set to tenant, and a
 // record naming another tenant is refused (odm.ErrTenantMismatch).
 func (r *Records) Create(ctx context.Context, tenant string, rec *Record) error {
+	if r == nil {
+		return fmt.Errorf("%w: nil *Records", ErrInvalid)
+	}
 	ctx, err := Scope(ctx, tenant)
 	if err != nil {
 		return err
 	}
 	if rec == nil {
-		return errors.New("tenancy: nil record")
+		return fmt.Errorf("%w: nil record", ErrInvalid)
 	}
 	if err := checkFields(rec.CustomFields); err != nil {
 		return err
@@ -236,6 +247,9 @@ func (r *Records) filter(q *RecordQuery) (bson.D, error) {
 
 // Find returns tenant's records matching q, newest first.
 func (r *Records) Find(ctx context.Context, tenant string, q *RecordQuery) ([]*Record, error) {
+	if r == nil {
+		return nil, fmt.Errorf("%w: nil *Records", ErrInvalid)
+	}
 	ctx, err := Scope(ctx, tenant)
 	if err != nil {
 		return nil, err
@@ -253,6 +267,9 @@ func (r *Records) Find(ctx context.Context, tenant string, q *RecordQuery) ([]*R
 
 // Count counts tenant's records matching q.
 func (r *Records) Count(ctx context.Context, tenant string, q *RecordQuery) (int64, error) {
+	if r == nil {
+		return 0, fmt.Errorf("%w: nil *Records", ErrInvalid)
+	}
 	ctx, err := Scope(ctx, tenant)
 	if err != nil {
 		return 0, err
@@ -267,6 +284,9 @@ func (r *Records) Count(ctx context.Context, tenant string, q *RecordQuery) (int
 // SetField sets one custom field of one of tenant's records; matched is
 // false when tenant has no record with that id.
 func (r *Records) SetField(ctx context.Context, tenant string, id bson.ObjectID, name string, value any) (matched bool, err error) {
+	if r == nil {
+		return false, fmt.Errorf("%w: nil *Records", ErrInvalid)
+	}
 	ctx, err = Scope(ctx, tenant)
 	if err != nil {
 		return false, err
@@ -286,6 +306,9 @@ func (r *Records) SetField(ctx context.Context, tenant string, id bson.ObjectID,
 
 // Delete removes one of tenant's records.
 func (r *Records) Delete(ctx context.Context, tenant string, id bson.ObjectID) (bool, error) {
+	if r == nil {
+		return false, fmt.Errorf("%w: nil *Records", ErrInvalid)
+	}
 	ctx, err := Scope(ctx, tenant)
 	if err != nil {
 		return false, err

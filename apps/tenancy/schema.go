@@ -28,6 +28,9 @@ var TenantTables = []struct{ Table, Column string }{
 // Migrate brings the tables to schema.prisma with the migration engine
 // (introspect, diff, apply); destructive steps are refused.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	if pool == nil {
+		return fmt.Errorf("%w: nil pool", ErrInvalid)
+	}
 	s, err := psl.Load("schema.prisma", []byte(schemaSource))
 	if err != nil {
 		return fmt.Errorf("tenancy: schema: %w", err)

@@ -16,6 +16,11 @@ import (
 // ErrInvalidTenant reports a tenant id that is not a canonical UUID.
 var ErrInvalidTenant = errors.New("tenancy: invalid tenant id")
 
+// ErrInvalid reports a nil argument or receiver: a nil database, pool,
+// connection, client or callback, or a method called on a nil *Store,
+// *Auth, *Cache, *Gate, *Records, *Reporter or *System.
+var ErrInvalid = errors.New("tenancy: invalid argument")
+
 // TenantField is the field every tenant model carries.
 const TenantField = "tenantId"
 
@@ -86,15 +91,28 @@ func OpenStore(ctx context.Context, cfg StoreConfig) (*Store, error) {
 
 // Close closes the pool.
 func (s *Store) Close() {
+	if s == nil {
+		return
+	}
 	s.client.Close()
 	s.client.ORM().Pool().Close()
 }
 
 // Gate is the per-tenant connection cap.
-func (s *Store) Gate() *Gate { return s.gate }
+func (s *Store) Gate() *Gate {
+	if s == nil {
+		return nil
+	}
+	return s.gate
+}
 
 // Pool is the shared pool.
-func (s *Store) Pool() *pgxpool.Pool { return s.client.ORM().Pool() }
+func (s *Store) Pool() *pgxpool.Pool {
+	if s == nil {
+		return nil
+	}
+	return s.client.ORM().Pool()
+}
 
 // InTenant runs fn in one transaction of tenant: the transaction starts
 // with set_config('app.current_tenant', tenant, true) (orm.Tenant's
@@ -105,6 +123,12 @@ func (s *Store) Pool() *pgxpool.Pool { return s.client.ORM().Pool() }
 // filter or runs raw SQL through tx. The tenant holds one of its capped
 // slots of the shared pool meanwhile.
 func (s *Store) InTenant(ctx context.Context, tenant string, fn func(ctx context.Context, tx *db.Client) error, opts *orm.TxOpts) error {
+	if s == nil {
+		return fmt.Errorf("%w: nil *Store", ErrInvalid)
+	}
+	if fn == nil {
+		return fmt.Errorf("%w: nil transaction function", ErrInvalid)
+	}
 	if _, err := ParseTenantID(tenant); err != nil {
 		return err
 	}
@@ -130,6 +154,9 @@ func (s *Store) InTenant(ctx context.Context, tenant string, fn func(ctx context
 // are written as the app role inside the new tenant's own context: the
 // policies' WITH CHECK admits exactly the new tenant id.
 func (s *Store) CreateTenant(ctx context.Context, name string, plan db.Plan, adminEmail string) (*db.Tenant, *db.User, error) {
+	if s == nil {
+		return nil, nil, fmt.Errorf("%w: nil *Store", ErrInvalid)
+	}
 	id := uuid.NewString()
 	var (
 		t *db.Tenant

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -74,10 +73,20 @@ func (s *System) Info() demo.Info {
 }
 
 // Service is the running API (after Setup).
-func (s *System) Service() *Service { return s.svc }
+func (s *System) Service() *Service {
+	if s == nil {
+		return nil
+	}
+	return s.svc
+}
 
 // Roles are the database roles Setup created.
-func (s *System) Roles() Roles { return s.roles }
+func (s *System) Roles() Roles {
+	if s == nil {
+		return Roles{}
+	}
+	return s.roles
+}
 
 var seedNames = []string{"floodco", "acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne",
 	"tyrell", "cyberdyne", "soylent", "aperture", "wonka", "oscorp", "gringotts", "monarch"}
@@ -121,8 +130,11 @@ func databaseName(pgURL string) (string, error) {
 // project, a task and an API key each. It is idempotent: on kept data it
 // finds the seeded tenants through the audited report.
 func (s *System) Setup(ctx context.Context, env *demo.Env) (err error) {
+	if s == nil {
+		return fmt.Errorf("%w: nil *System", ErrInvalid)
+	}
 	if env == nil || env.PG == nil || env.Redis == nil {
-		return errors.New("tenancy: setup needs PostgreSQL and Redis")
+		return fmt.Errorf("%w: setup needs PostgreSQL and Redis", ErrInvalid)
 	}
 	if s.Tenants < 2 {
 		s.Tenants = 8
@@ -253,12 +265,23 @@ func (s *System) seed(ctx context.Context) error {
 }
 
 // Handler implements demo.System.
-func (s *System) Handler() http.Handler { return s.svc.Handler() }
+// Before Setup (or on a nil System) it answers 503.
+func (s *System) Handler() http.Handler {
+	if s == nil || s.svc == nil {
+		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			http.Error(w, "tenancy: not set up", http.StatusServiceUnavailable)
+		})
+	}
+	return s.svc.Handler()
+}
 
 // Close implements demo.System: it closes the pools and, unless the data
 // is serve's kept database, removes the roles Setup created (they are
 // cluster-wide; the database itself is the runner's to drop).
 func (s *System) Close(ctx context.Context) error {
+	if s == nil {
+		return nil
+	}
 	var err error
 	s.closeOnce.Do(func() {
 		if s.store != nil {
