@@ -17,7 +17,8 @@ import (
 )
 
 // ErrInvalid is returned for unusable arguments (an empty queue name, a
-// unique key without a window, ...).
+// unique key without a window, a nil client, queue, handler or worker,
+// ...).
 var ErrInvalid = errors.New("jobs: invalid argument")
 
 // JobIDField is the stream field that holds a job's id.
@@ -67,15 +68,26 @@ func New(c rueidis.Client, name string, o *Options) (*Queue, error) {
 }
 
 // Name returns the queue's stream key.
-func (q *Queue) Name() string { return q.s.Key() }
+func (q *Queue) Name() string {
+	if q == nil {
+		return ""
+	}
+	return q.s.Key()
+}
 
 // Stream returns the stream the queue's ready jobs are in.
-func (q *Queue) Stream() *stream.Stream { return q.s }
+func (q *Queue) Stream() *stream.Stream {
+	if q == nil {
+		return nil
+	}
+	return q.s
+}
 
 // DeadLetters returns the jobs that failed WorkerOpts.MaxAttempts times,
 // for inspection, redrive and purge (the default dead-letter stream; a
 // worker with its own WorkerOpts.DeadLetter uses Stream().DeadLetters(key)).
-func (q *Queue) DeadLetters() *stream.DeadLetters { return q.s.DeadLetters("") }
+// A nil Queue's dead letters return stream.ErrInvalidOptions.
+func (q *Queue) DeadLetters() *stream.DeadLetters { return q.Stream().DeadLetters("") }
 
 // EnqueueOpts are the options of one Enqueue; nil runs the job now.
 type EnqueueOpts struct {
@@ -222,6 +234,9 @@ return {#ids, wait}
 // due (-1 when none waits). Workers call it; call it yourself only when no
 // worker runs.
 func (q *Queue) Promote(ctx context.Context, limit int) (int, time.Duration, error) {
+	if q == nil {
+		return 0, 0, fmt.Errorf("%w: nil queue", ErrInvalid)
+	}
 	if limit <= 0 {
 		limit = 100
 	}
@@ -244,5 +259,8 @@ func (q *Queue) Promote(ctx context.Context, limit int) (int, time.Duration, err
 
 // DelayedLen returns the number of jobs waiting for their time.
 func (q *Queue) DelayedLen(ctx context.Context) (int64, error) {
+	if q == nil {
+		return 0, fmt.Errorf("%w: nil queue", ErrInvalid)
+	}
 	return q.c.Do(ctx, q.c.B().Zcard().Key(q.delayed).Build()).AsInt64()
 }

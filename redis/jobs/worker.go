@@ -71,6 +71,9 @@ func NewWorker[T any](q *Queue, o WorkerOpts, h Handler[T]) (*Worker[T], error) 
 // Run runs jobs and promotes due delayed jobs until ctx ends, then returns
 // once running handlers finished (see stream.Worker.Run).
 func (w *Worker[T]) Run(ctx context.Context) error {
+	if w == nil {
+		return fmt.Errorf("%w: nil worker", ErrInvalid)
+	}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); w.promote(ctx) }()
