@@ -8,7 +8,8 @@ import (
 // Breaker remembers that Redis was unreachable so callers can skip it (and
 // go straight to their fallback) instead of each waiting for a timeout,
 // letting one call per probe interval try again. The zero value is ready
-// (probe interval 1s). Safe for concurrent use.
+// (probe interval 1s); a nil *Breaker is always up. Safe for concurrent
+// use.
 type Breaker struct {
 	// Interval between probes while down (default 1s). Set before use.
 	Interval time.Duration
@@ -25,15 +26,20 @@ func (b *Breaker) interval() time.Duration {
 }
 
 // Down reports whether the last observed call found Redis unreachable.
-func (b *Breaker) Down() bool { return b.down.Load() }
+func (b *Breaker) Down() bool { return b != nil && b.down.Load() }
 
 // Outages counts transitions from up to down.
-func (b *Breaker) Outages() int64 { return b.outages.Load() }
+func (b *Breaker) Outages() int64 {
+	if b == nil {
+		return 0
+	}
+	return b.outages.Load()
+}
 
 // Skip reports whether this call should not try Redis: it is down and it is
 // not yet time (or not this caller's turn) to probe.
 func (b *Breaker) Skip() bool {
-	if !b.down.Load() {
+	if !b.Down() {
 		return false
 	}
 	at := b.probeAt.Load()
@@ -56,6 +62,9 @@ const (
 // Observe records the outcome of a Redis call: IsUnreachable errors mark
 // Redis down, anything else (success, nil reply, reply errors) up.
 func (b *Breaker) Observe(err error) Transition {
+	if b == nil {
+		return Unchanged
+	}
 	if IsUnreachable(err) {
 		b.probeAt.Store(time.Now().Add(b.interval()).UnixNano())
 		if !b.down.Load() && b.down.CompareAndSwap(false, true) {

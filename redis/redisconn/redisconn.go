@@ -47,11 +47,15 @@ func boundedRetry(attempts int, _ rueidis.Completed, _ error) time.Duration {
 	return 10 * time.Millisecond
 }
 
+// ErrInvalid is wrapped by the errors for unusable arguments: options
+// without an address, an empty URL, a nil client given to DoDirect.
+var ErrInvalid = errors.New("redisconn: invalid argument")
+
 // NewClient is rueidis.NewClient(FailFast(opt)): the client polystore's
 // README and examples use.
 func NewClient(opt rueidis.ClientOption) (rueidis.Client, error) {
 	if len(opt.InitAddress) == 0 {
-		return nil, errors.New("redisconn: no InitAddress")
+		return nil, fmt.Errorf("%w: no InitAddress", ErrInvalid)
 	}
 	return rueidis.NewClient(FailFast(opt))
 }
@@ -60,7 +64,7 @@ func NewClient(opt rueidis.ClientOption) (rueidis.Client, error) {
 // fail-fast client options.
 func ParseURL(url string) (rueidis.ClientOption, error) {
 	if url == "" {
-		return rueidis.ClientOption{}, errors.New("redisconn: empty URL")
+		return rueidis.ClientOption{}, fmt.Errorf("%w: empty URL", ErrInvalid)
 	}
 	if !hasScheme(url) {
 		url = "redis://" + url
@@ -89,10 +93,18 @@ type TimeoutError struct {
 }
 
 func (e *TimeoutError) Error() string {
+	if e == nil {
+		return "redis call exceeded its default timeout"
+	}
 	return fmt.Sprintf("redis call exceeded its default timeout of %v: %v", e.Timeout, e.Err)
 }
 
-func (e *TimeoutError) Unwrap() error { return e.Err }
+func (e *TimeoutError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
 
 // IsUnreachable reports whether err means Redis could not be reached: a
 // network error or a *TimeoutError. A Redis reply error (including nil
@@ -183,6 +195,9 @@ func (b *bounded) Do(ctx context.Context, cmd rueidis.Completed) rueidis.RedisRe
 // it on a connection of its pool for blocking commands, written and read
 // in the calling goroutine instead of auto-pipelined.
 func DoDirect(ctx context.Context, c rueidis.Client, cmd rueidis.Completed) rueidis.RedisResult {
+	if c == nil {
+		return rueidis.NewErrorResult(fmt.Errorf("%w: nil client", ErrInvalid))
+	}
 	if b, ok := c.(*bounded); ok {
 		return b.do(ctx, cmd)
 	}
