@@ -21,6 +21,11 @@ import (
 // ErrInvalidConfig reports an unusable Config or a missing store.
 var ErrInvalidConfig = errors.New("analytics: invalid config")
 
+// ErrInvalid reports a method called on a nil *App, *Counters, *Reader,
+// *Validator, *Batch or *System, or a System set up without an
+// environment.
+var ErrInvalid = errors.New("analytics: invalid argument")
+
 // Config wires the app to its stores. Redis is required; MongoDB
 // (rollups) and PostgreSQL (segments) are optional, and the parts that
 // need them report ErrInvalidConfig without them.
@@ -145,6 +150,9 @@ func New(cfg Config) (*App, error) {
 // rollup collection and its indexes. It is safe to run concurrently and
 // repeatedly.
 func (a *App) Setup(ctx context.Context) error {
+	if a == nil {
+		return fmt.Errorf("%w: nil *App", ErrInvalid)
+	}
 	if a.pg != nil {
 		if err := a.setupPostgres(ctx); err != nil {
 			return err
@@ -159,21 +167,44 @@ func (a *App) Setup(ctx context.Context) error {
 }
 
 // Validator returns the ingest validator.
-func (a *App) Validator() *Validator { return a.validator }
+func (a *App) Validator() *Validator {
+	if a == nil {
+		return nil
+	}
+	return a.validator
+}
 
 // Counters returns the Redis counters.
-func (a *App) Counters() *Counters { return a.counters }
+func (a *App) Counters() *Counters {
+	if a == nil {
+		return nil
+	}
+	return a.counters
+}
 
 // Reader returns the minute reader.
-func (a *App) Reader() *Reader { return a.reader }
+func (a *App) Reader() *Reader {
+	if a == nil {
+		return nil
+	}
+	return a.reader
+}
 
 // StreamKey returns the key of the event stream.
-func (a *App) StreamKey() string { return a.k.stream() }
+func (a *App) StreamKey() string {
+	if a == nil {
+		return ""
+	}
+	return a.k.stream()
+}
 
 // Ingest validates a batch and records the valid events; it returns the
 // number accepted and the rejections. A batch that cannot be read is a
 // *BatchError; ErrBacklogFull means nothing was recorded.
 func (a *App) Ingest(ctx context.Context, body []byte) (int, []Rejection, error) {
+	if a == nil {
+		return 0, nil, fmt.Errorf("%w: nil *App", ErrInvalid)
+	}
 	good, bad, err := a.validator.Parse(body)
 	if err != nil {
 		return 0, nil, err
@@ -190,6 +221,9 @@ func (a *App) Ingest(ctx context.Context, body []byte) (int, []Rejection, error)
 // Backlog trims the stream below the oldest entry the rollups still need
 // and returns how many entries it holds (what MaxBacklog bounds).
 func (c *Counters) Backlog(ctx context.Context) (int64, error) {
+	if c == nil {
+		return 0, fmt.Errorf("%w: nil *Counters", ErrInvalid)
+	}
 	if _, err := c.stream.TrimAcked(ctx); err != nil {
 		return 0, err
 	}

@@ -34,4 +34,9 @@
 //
 // See docs/analytics.md for the key layout, the rollup design on the
 // embedded MongoDB stand-in and the benchmarks.
+//
+// Methods called on nil receivers (*App, *Counters, *Reader, *Validator,
+// *System) return an error wrapping ErrInvalid, and their handlers answer
+// 503, rather than panicking. Adding to a nil *Sketch still panics: it
+// has nowhere to keep the value and no error to report.
 package analytics

@@ -161,12 +161,20 @@ func NewValidator(l Limits, types []string, now func() time.Time) *Validator {
 }
 
 // Limits returns the limits in force (defaults filled in).
-func (v *Validator) Limits() Limits { return v.limits }
+func (v *Validator) Limits() Limits {
+	if v == nil {
+		return Limits{}
+	}
+	return v.limits
+}
 
 // Parse reads a batch, a JSON array of events or NDJSON (one event per
 // line), and returns the valid events and the rejected ones by index. A
 // batch that cannot be read at all returns a *BatchError.
 func (v *Validator) Parse(body []byte) ([]Event, []Rejection, error) {
+	if v == nil {
+		return nil, nil, fmt.Errorf("%w: nil *Validator", ErrInvalid)
+	}
 	trimmed := bytes.TrimLeftFunc(body, unicode.IsSpace)
 	if len(trimmed) == 0 {
 		return nil, nil, &BatchError{Code: "empty_batch", Reason: "the batch holds no events"}

@@ -3,6 +3,7 @@ package analytics
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"time"
 )
@@ -98,6 +99,9 @@ func (d *scanner) event() (w wireEvent, ok bool) {
 // UnmarshalJSON reads a stream entry: what appendBatch writes without
 // reflection, anything else with encoding/json (TestBatchUnmarshalFast).
 func (b *Batch) UnmarshalJSON(data []byte) error {
+	if b == nil {
+		return fmt.Errorf("%w: nil *Batch", ErrInvalid)
+	}
 	if decodeBatchFast(data, b) {
 		return nil
 	}

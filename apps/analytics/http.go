@@ -60,12 +60,24 @@ type IngestResponse struct {
 //	                 503 backlog_full or store unavailable
 //	GET  /series     ?minutes=60 -> Series
 //	GET  /segments   ?min_orders&min_ltv&recency_days&limit -> Segment
+//
+// A nil App's handler answers 503 to every request.
 func (a *App) Handler() http.Handler {
+	if a == nil {
+		return notSetUp()
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+PathEvents, a.serveIngest)
 	mux.HandleFunc("GET "+PathSeries, a.serveSeries)
 	mux.HandleFunc("GET "+PathSegments, a.serveSegments)
 	return mux
+}
+
+// notSetUp answers 503: the handler of a nil App or a System before Setup.
+func notSetUp() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "analytics: not set up", http.StatusServiceUnavailable)
+	})
 }
 
 func (a *App) serveIngest(w http.ResponseWriter, r *http.Request) {

@@ -125,6 +125,9 @@ func breakdownValue(v string) string {
 // together or not at all (Redis with AOF persists the transaction as a
 // whole). It returns the stream entry ids.
 func (c *Counters) Record(ctx context.Context, events []Event) ([]string, error) {
+	if c == nil {
+		return nil, fmt.Errorf("%w: nil *Counters", ErrInvalid)
+	}
 	if len(events) == 0 {
 		return nil, nil
 	}

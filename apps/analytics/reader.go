@@ -112,6 +112,9 @@ func newReader(c rueidis.Client, k keys, maxAge time.Duration, now func() time.T
 
 // Types returns the event types seen so far (cached for a second).
 func (r *Reader) Types(ctx context.Context) ([]string, error) {
+	if r == nil {
+		return nil, fmt.Errorf("%w: nil *Reader", ErrInvalid)
+	}
 	r.mu.Lock()
 	if r.types != nil && r.now().Sub(r.typesT) < time.Second {
 		t := r.types
@@ -132,6 +135,9 @@ func (r *Reader) Types(ctx context.Context) ([]string, error) {
 
 // Totals returns events ever accepted per type.
 func (r *Reader) Totals(ctx context.Context) (map[string]int64, error) {
+	if r == nil {
+		return nil, fmt.Errorf("%w: nil *Reader", ErrInvalid)
+	}
 	m, err := r.c.Do(ctx, r.c.B().Hgetall().Key(r.k.total()).Build()).AsIntMap()
 	if err != nil {
 		return nil, fmt.Errorf("analytics: totals: %w", err)
@@ -147,6 +153,9 @@ func (r *Reader) final(m time.Time) bool {
 // Minutes returns the buckets of the given minute starts, in order, in one
 // pipelined round trip for those not cached.
 func (r *Reader) Minutes(ctx context.Context, starts []time.Time) ([]*Minute, error) {
+	if r == nil {
+		return nil, fmt.Errorf("%w: nil *Reader", ErrInvalid)
+	}
 	types, err := r.Types(ctx)
 	if err != nil {
 		return nil, err
@@ -317,6 +326,9 @@ func scores(r rueidis.RedisResult) (map[string]float64, error) {
 // their HyperLogLogs together: a union, not a sum); t == "" counts every
 // type.
 func (r *Reader) MergeUniques(ctx context.Context, starts []time.Time, t string) (int64, error) {
+	if r == nil {
+		return 0, fmt.Errorf("%w: nil *Reader", ErrInvalid)
+	}
 	if len(starts) == 0 {
 		return 0, nil
 	}

@@ -155,6 +155,9 @@ const group = "rollup"
 // consumer reclaims them after ClaimIdle and redoes (1) and (2), which
 // changes nothing that was already applied.
 func (a *App) RunRollups(ctx context.Context, consumer string, o *RollupOpts) error {
+	if a == nil {
+		return fmt.Errorf("%w: nil *App", ErrInvalid)
+	}
 	if consumer == "" {
 		return fmt.Errorf("%w: a consumer name is required", ErrInvalidConfig)
 	}
@@ -432,6 +435,9 @@ func (a *App) lease(ctx context.Context, ids []string) (release func(), err erro
 // RollupFor returns the stored rollup document of a bucket, or
 // ErrNoRollup.
 func (a *App) RollupFor(ctx context.Context, granularity string, start time.Time, eventType string) (*Rollup, error) {
+	if a == nil {
+		return nil, fmt.Errorf("%w: nil *App", ErrInvalid)
+	}
 	if a.rollups == nil {
 		return nil, fmt.Errorf("%w: no MongoDB configured", ErrInvalidConfig)
 	}

@@ -108,6 +108,9 @@ func (a *App) writeSegmentsData(ctx context.Context, ws []*waiter) error {
 // RefreshSegments recomputes user_segments without blocking its readers
 // (REFRESH MATERIALIZED VIEW CONCURRENTLY, which needs the unique index).
 func (a *App) RefreshSegments(ctx context.Context) error {
+	if a == nil {
+		return fmt.Errorf("%w: nil *App", ErrInvalid)
+	}
 	if a.pg == nil {
 		return fmt.Errorf("%w: no PostgreSQL configured", ErrInvalidConfig)
 	}
@@ -120,6 +123,9 @@ func (a *App) RefreshSegments(ctx context.Context) error {
 
 // RunSegmentRefresh refreshes the view every interval until ctx ends.
 func (a *App) RunSegmentRefresh(ctx context.Context, every time.Duration) error {
+	if a == nil {
+		return fmt.Errorf("%w: nil *App", ErrInvalid)
+	}
 	if every <= 0 {
 		every = 10 * time.Second
 	}
@@ -220,6 +226,9 @@ func segmentWhere(r SegmentRules) orm.Sql {
 // QuerySegment returns the users matching the rules, highest lifetime
 // value first, and how many match in all.
 func (a *App) QuerySegment(ctx context.Context, r SegmentRules) (*Segment, error) {
+	if a == nil {
+		return nil, fmt.Errorf("%w: nil *App", ErrInvalid)
+	}
 	if a.pg == nil {
 		return nil, fmt.Errorf("%w: no PostgreSQL configured", ErrInvalidConfig)
 	}

@@ -63,6 +63,9 @@ func typePoint(s *TypeStats) TypePoint {
 // Series returns the last minutes (1..MaxSeriesMinutes) from the Redis
 // counters, in one pipelined round trip for the minutes not cached.
 func (a *App) Series(ctx context.Context, minutes int) (*Series, error) {
+	if a == nil {
+		return nil, fmt.Errorf("%w: nil *App", ErrInvalid)
+	}
 	if minutes < 1 || minutes > MaxSeriesMinutes {
 		return nil, &ParamError{Param: "minutes", Reason: fmt.Sprintf("must be from 1 to %d", MaxSeriesMinutes)}
 	}

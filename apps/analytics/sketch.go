@@ -189,6 +189,9 @@ func pairs(m map[int]int64) []int64 {
 
 // Doc returns the stored form of the sketch.
 func (s *Sketch) Doc() SketchDoc {
+	if s == nil {
+		return SketchDoc{Accuracy: RelativeAccuracy}
+	}
 	return SketchDoc{Accuracy: RelativeAccuracy, Zero: s.Zero, Pos: pairs(s.Pos), Neg: pairs(s.Neg)}
 }
 

@@ -44,11 +44,22 @@ func (s *System) Info() demo.Info {
 }
 
 // App returns the running app (after Setup).
-func (s *System) App() *App { return s.app }
+func (s *System) App() *App {
+	if s == nil {
+		return nil
+	}
+	return s.app
+}
 
 // Setup implements demo.System: it creates the schema and starts the
 // rollup consumer, the segment refresher and the live feed of the page.
 func (s *System) Setup(ctx context.Context, env *demo.Env) error {
+	if s == nil {
+		return fmt.Errorf("%w: nil *System", ErrInvalid)
+	}
+	if env == nil {
+		return fmt.Errorf("%w: nil environment", ErrInvalid)
+	}
 	if s.BatchSize <= 0 {
 		s.BatchSize = 50
 	}
@@ -78,10 +89,19 @@ func (s *System) Setup(ctx context.Context, env *demo.Env) error {
 }
 
 // Handler implements demo.System.
-func (s *System) Handler() http.Handler { return s.app.Handler() }
+// Before Setup (or on a nil System) it answers 503.
+func (s *System) Handler() http.Handler {
+	if s == nil {
+		return notSetUp()
+	}
+	return s.app.Handler()
+}
 
 // Close implements demo.System.
 func (s *System) Close(context.Context) error {
+	if s == nil {
+		return nil
+	}
 	if s.cancel != nil {
 		s.cancel()
 	}
@@ -240,7 +260,11 @@ func pick(r *rand.Rand, weights []int) int {
 }
 
 // Events returns n events stamped now.
+// A nil Traffic has none.
 func (g *Traffic) Events(n int, now time.Time) []Event {
+	if g == nil || n <= 0 {
+		return nil
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	out := make([]Event, n)
@@ -267,7 +291,10 @@ func (g *Traffic) Events(n int, now time.Time) []Event {
 // minute and hour documents and, for purchases, in PostgreSQL.
 func (s *System) Run(ctx context.Context, opts demo.RunOptions, progress func(demo.Progress)) (*demo.Summary, error) {
 	if opts.Rate <= 0 || opts.Duration <= 0 {
-		return nil, fmt.Errorf("analytics: rate and duration must be > 0")
+		return nil, fmt.Errorf("%w: rate and duration must be > 0", ErrInvalid)
+	}
+	if s == nil || s.app == nil {
+		return nil, fmt.Errorf("%w: Run before Setup", ErrInvalid)
 	}
 	cctx := context.WithoutCancel(ctx)
 	before, err := s.app.reader.Totals(cctx)
