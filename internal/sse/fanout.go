@@ -242,6 +242,7 @@ func (h *Hub) serveShared(w http.ResponseWriter, r *http.Request, topic string) 
 	_ = nc.SetDeadline(time.Time{})
 	c := &conn{topic: topic, nc: nc, try: tryWriter(nc), lagging: true, rest: hdr.Bytes()}
 	h.mu.Lock()
+	h.initLocked()
 	if h.closed {
 		h.mu.Unlock()
 		return nil

@@ -2,6 +2,7 @@ package sse
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"runtime"
@@ -37,8 +38,13 @@ func encodeFrame(event string, data []byte) []byte {
 	return append(f, "\n\n"...)
 }
 
-// Hub fans messages out to subscribers by topic. The zero value is not
-// usable; call NewHub.
+// ErrInvalid is wrapped by Publish's errors for an invalid event name and
+// for a nil *Hub.
+var ErrInvalid = errors.New("sse: invalid argument")
+
+// Hub fans messages out to subscribers by topic. The zero value is ready
+// to use, like NewHub's. A nil *Hub refuses Publish with ErrInvalid, has
+// no messages, gives closed subscriptions and answers 503.
 type Hub struct {
 	mu     sync.Mutex
 	subs   map[string]map[chan Message]struct{}
@@ -67,17 +73,25 @@ type Hub struct {
 
 // NewHub returns an empty hub.
 func NewHub() *Hub {
-	return &Hub{
-		subs:  map[string]map[chan Message]struct{}{},
-		last:  map[string]map[string]Message{},
-		order: map[string][]string{},
-		seq:   map[string]uint64{},
-		done:  make(chan struct{}),
-		conns: map[*conn]struct{}{},
-		// One writer per core: each loops over its share of the
-		// connections.
-		nshards: runtime.GOMAXPROCS(0),
+	h := &Hub{}
+	h.initLocked()
+	return h
+}
+
+// initLocked makes the hub's maps and channel, once: NewHub calls it, and
+// every method of a zero Hub does, with h.mu held.
+func (h *Hub) initLocked() {
+	if h.done != nil {
+		return
 	}
+	h.subs = map[string]map[chan Message]struct{}{}
+	h.last = map[string]map[string]Message{}
+	h.order = map[string][]string{}
+	h.seq = map[string]uint64{}
+	h.done = make(chan struct{})
+	h.conns = map[*conn]struct{}{}
+	// One writer per core: each loops over its share of the connections.
+	h.nshards = max(runtime.GOMAXPROCS(0), 1)
 }
 
 func (h *Hub) heartbeat() time.Duration {
@@ -89,18 +103,22 @@ func (h *Hub) heartbeat() time.Duration {
 
 // Publish sends data, encoded as JSON, as event on topic. It never blocks.
 func (h *Hub) Publish(topic, event string, data any) error {
+	if h == nil {
+		return fmt.Errorf("%w: nil *Hub", ErrInvalid)
+	}
 	b, err := json.Marshal(data)
 	if err != nil {
 		return fmt.Errorf("sse: encode %s/%s: %w", topic, event, err)
 	}
 	if event == "" || strings.ContainsAny(event, "\r\n") {
-		return fmt.Errorf("sse: invalid event name %q", event)
+		return fmt.Errorf("%w: event name %q", ErrInvalid, event)
 	}
 	// Encoded once here, not once per subscriber: with thousands of
 	// subscribers the per-subscriber formatting dominated the fan-out.
 	m := Message{Topic: topic, Event: event, Data: b, frame: encodeFrame(event, b)}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.initLocked()
 	if h.closed {
 		return nil
 	}
@@ -125,6 +143,9 @@ func (h *Hub) Publish(topic, event string, data any) error {
 
 // Last returns the last message of event on topic.
 func (h *Hub) Last(topic, event string) (Message, bool) {
+	if h == nil {
+		return Message{}, false
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	m, ok := h.last[topic][event]
@@ -133,7 +154,14 @@ func (h *Hub) Last(topic, event string) (Message, bool) {
 
 // Subscribe returns a channel of the topic's messages, starting with the
 // last message of each event, and a function that ends the subscription.
+//
+// A nil Hub's channel is closed at once.
 func (h *Hub) Subscribe(topic string) (<-chan Message, func()) {
+	if h == nil {
+		c := make(chan Message)
+		close(c)
+		return c, func() {}
+	}
 	buf := h.Buffer
 	if buf <= 0 {
 		buf = 256
@@ -141,6 +169,7 @@ func (h *Hub) Subscribe(topic string) (<-chan Message, func()) {
 	c := make(chan Message, buf)
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.initLocked()
 	if h.closed {
 		close(c)
 		return c, func() {}
@@ -170,7 +199,11 @@ func (h *Hub) Subscribe(topic string) (<-chan Message, func()) {
 
 // Close ends every subscription; open streams finish.
 func (h *Hub) Close() {
+	if h == nil {
+		return
+	}
 	h.mu.Lock()
+	h.initLocked()
 	if h.closed {
 		h.mu.Unlock()
 		return
@@ -194,6 +227,10 @@ func (h *Hub) Close() {
 // value "topic" (a route like "GET /events/{topic}"), else the query
 // parameter "topic".
 func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h == nil {
+		http.Error(w, `{"error":{"code":"unavailable"}}`, http.StatusServiceUnavailable)
+		return
+	}
 	topic := r.PathValue("topic")
 	if topic == "" {
 		topic = r.URL.Query().Get("topic")
