@@ -122,13 +122,17 @@ type Report struct {
 // Static returns a Targeter that sends the same request every time.
 func Static(method, url string, body []byte, header http.Header) Targeter {
 	return func(t *Target) error {
+		if t == nil {
+			return fmt.Errorf("%w: nil target", ErrConfig)
+		}
 		t.Method, t.URL, t.Body, t.Header = method, url, body, header
 		return nil
 	}
 }
 
 // HandlerClient returns an HTTP client that calls h in-process, without a
-// network: requests run h.ServeHTTP on the worker goroutine.
+// network: requests run h.ServeHTTP on the worker goroutine. With a nil
+// handler every request fails with an error wrapping ErrConfig.
 func HandlerClient(h http.Handler) *http.Client {
 	return &http.Client{Transport: handlerTransport{h}}
 }
@@ -139,6 +143,9 @@ func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := req.Context().Err(); err != nil {
 		return nil, err
 	}
+	if t.h == nil {
+		return nil, fmt.Errorf("%w: nil handler", ErrConfig)
+	}
 	rec := httptest.NewRecorder()
 	t.h.ServeHTTP(rec, req)
 	return rec.Result(), nil
@@ -146,9 +153,13 @@ func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // FuncHandler turns fn into a handler answering 200 when fn returns nil and
 // 500 with the error otherwise, so a plain function can be driven by Run
-// through HandlerClient.
+// through HandlerClient. A nil fn answers 500 naming ErrConfig.
 func FuncHandler(fn func(ctx context.Context) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if fn == nil {
+			http.Error(w, fmt.Errorf("%w: nil function", ErrConfig).Error(), http.StatusInternalServerError)
+			return
+		}
 		if err := fn(r.Context()); err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
