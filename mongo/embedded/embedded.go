@@ -18,6 +18,10 @@ import (
 // ErrClosed is returned by Close when the server was already closed.
 var ErrClosed = errors.New("embedded: server already closed")
 
+// ErrNotStarted is returned by Close of a nil Server or of one that Start
+// did not return.
+var ErrNotStarted = errors.New("embedded: server not started")
+
 // Config says where the embedded server listens and keeps its data.
 type Config struct {
 	// Addr is the TCP address to listen on. Empty means "127.0.0.1:0",
@@ -156,22 +160,45 @@ func Version() string {
 }
 
 // URI returns the mongodb:// connection string of the server.
-func (s *Server) URI() string { return s.uri }
+func (s *Server) URI() string {
+	if s == nil {
+		return ""
+	}
+	return s.uri
+}
 
 // Addr returns the host:port the server listens on.
-func (s *Server) Addr() string { return s.addr }
+func (s *Server) Addr() string {
+	if s == nil {
+		return ""
+	}
+	return s.addr
+}
 
 // Dir returns the data directory of the SQLite backend ("" for PostgreSQL).
-func (s *Server) Dir() string { return s.dir }
+func (s *Server) Dir() string {
+	if s == nil {
+		return ""
+	}
+	return s.dir
+}
 
 // Backend returns "sqlite" or "postgresql".
-func (s *Server) Backend() string { return s.backend }
+func (s *Server) Backend() string {
+	if s == nil {
+		return ""
+	}
+	return s.backend
+}
 
 // Close stops the listener and waits up to ctx's deadline (or 5 seconds
 // when ctx has none) for open connections to finish. Clients should
 // disconnect before Close; connections still open are cut when the wait
 // ends. A temporary data directory is removed.
 func (s *Server) Close(ctx context.Context) error {
+	if s == nil || s.cancel == nil {
+		return ErrNotStarted
+	}
 	err := ErrClosed
 	s.once.Do(func() {
 		err = nil

@@ -25,12 +25,15 @@ const lockID = "lock"
 // Errors callers branch on.
 var (
 	// ErrInvalid is wrapped by errors about the migrations themselves
-	// (empty or duplicate IDs, nothing to run).
+	// (empty or duplicate IDs, nothing to run), a nil database and the
+	// methods of a nil *Runner.
 	ErrInvalid = errors.New("migrate: invalid migration")
 	// ErrLocked is returned when the lock could not be taken in time.
 	ErrLocked = errors.New("migrate: another runner holds the lock")
 	// ErrNoDown is returned by Down for a migration without Down.
 	ErrNoDown = errors.New("migrate: migration cannot be reverted")
+
+	errNilRunner = fmt.Errorf("%w: nil *Runner", ErrInvalid)
 )
 
 // IndexSyncer is what a migration needs of a model to change its indexes:
@@ -156,6 +159,9 @@ type Status struct {
 // Status lists every migration, applied or pending, in order, followed by
 // history entries of unknown migrations.
 func (r *Runner) Status(ctx context.Context) ([]Status, error) {
+	if r == nil {
+		return nil, errNilRunner
+	}
 	applied, err := r.applied(ctx)
 	if err != nil {
 		return nil, err
@@ -218,6 +224,9 @@ type Step struct {
 // records it. It stops at the first failure, which is returned with the
 // steps done so far; that migration is not recorded.
 func (r *Runner) Up(ctx context.Context, o *UpOpts) ([]Step, error) {
+	if r == nil {
+		return nil, errNilRunner
+	}
 	if o == nil {
 		o = &UpOpts{}
 	}
@@ -303,6 +312,9 @@ func (r *Runner) apply(ctx context.Context, m Migration) (Step, error) {
 // function and removes it from the history; it returns the reverted ID, or
 // "" when nothing is applied.
 func (r *Runner) Down(ctx context.Context) (string, error) {
+	if r == nil {
+		return "", errNilRunner
+	}
 	var id string
 	err := r.locked(ctx, func(ctx context.Context) error {
 		applied, err := r.applied(ctx)
