@@ -14,7 +14,14 @@ const FileName = "client.go"
 // GenerateFile loads the schema at schemaPath, generates the client and
 // writes it to outDir/client.go (creating outDir). The package name
 // defaults to the folder's base name. It returns the path written.
+// An empty schema path or output directory is an *Error (ErrGenerate).
 func GenerateFile(schemaPath, outDir, pkg string) (string, error) {
+	switch {
+	case schemaPath == "":
+		return "", &Error{Problems: []string{"no schema path"}}
+	case outDir == "":
+		return "", &Error{Problems: []string{"no output directory"}}
+	}
 	s, err := psl.LoadFile(schemaPath)
 	if err != nil {
 		return "", err
