@@ -58,8 +58,11 @@ type OrderView struct {
 	CreatedAt    time.Time `json:"createdAt"`
 }
 
-// ViewOf renders an order for the API.
+// ViewOf renders an order for the API (nil for nil).
 func ViewOf(o *db.Order) *OrderView {
+	if o == nil {
+		return nil
+	}
 	v := &OrderView{ID: o.ID, AccountID: o.AccountID, Symbol: o.Symbol, Side: strings.ToLower(string(o.Side)),
 		Type: strings.ToLower(string(o.Type)), TIF: strings.ToLower(string(o.Tif)), Price: Text(o.Price),
 		Quantity: Text(o.Quantity), Filled: Text(o.Filled), HoldCurrency: o.HoldCurrency, Hold: Text(o.Hold),

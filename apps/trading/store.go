@@ -27,6 +27,9 @@ var schemaSource []byte
 // missing and leaves what is there (safe to run at every start). It also
 // sets the storage parameters placement relies on (see balancesFillfactor).
 func ApplySchema(ctx context.Context, pool *pgxpool.Pool) error {
+	if pool == nil {
+		return errors.New("trading: ApplySchema needs a pool")
+	}
 	s, err := psl.Load("schema.prisma", schemaSource)
 	if err != nil {
 		return err
