@@ -196,7 +196,11 @@ func dropComments(b []byte) []byte {
 // prismaErrorsPending lists the testdata/invalid cases whose recorded
 // Prisma 7 error (prisma.error.txt) polystore does not reproduce yet, and
 // why; every other case with a recording must match it byte for byte.
-var prismaErrorsPending = map[string]string{}
+var prismaErrorsPending = map[string]string{
+	"ds_shadow_and_extensions": "Prisma rejects a quoted extension name as a string where it wants a constant, and reports nothing more about that entry",
+	"gen_props":                "Prisma checks the type of each binaryTargets entry",
+	"native_types_args":        "Prisma words a negative or non-numeric native type argument, a one-argument Decimal and Bit(0) its own way",
+}
 
 // urlLines matches the datasource URL lines record.mjs leaves out.
 var urlLines = regexp.MustCompile(`(?m)^[ \t]*(url|directUrl|shadowDatabaseUrl)[ \t]*=.*\n`)

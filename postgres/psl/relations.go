@@ -440,6 +440,14 @@ func (v *validator) owner(r *relInfo) bool {
 	// database then refuses the delete or update); with relationMode =
 	// "prisma" it rejects it, once per action.
 	if ds := v.s.Datasource; ds != nil && ds.RelationMode == "prisma" {
+		for _, act := range []string{r.onDel, r.onUpd} {
+			if act == "SetDefault" {
+				v.errAt(r.pos, f.Name, "the SetDefault referential action is not available with relationMode = \"prisma\" (use Cascade, Restrict or SetNull)")
+				v.prisma(Pos{}, spanLine, "Error validating: Invalid referential action: `SetDefault`. Allowed values: (`Cascade`, `Restrict`, `SetNull`)")
+				v.inPhase(phaseValidation)
+				ok = false
+			}
+		}
 		for _, a := range []struct{ name, act string }{{"onDelete", r.onDel}, {"onUpdate", r.onUpd}} {
 			if a.act == SetNull && !allOptional(r.model, r.fields) {
 				v.errAt(r.pos, f.Name, "the `%s` referential action of a relation must not be set to `SetNull` when a referenced field is required (relationMode = \"prisma\"); choose another referential action, or make the referenced fields optional", a.name)

@@ -63,6 +63,18 @@ func Validate(f *File) (*Schema, error) {
 	return v.s, nil
 }
 
+// reservedNames are the model and enum names Prisma 7 refuses: its
+// client's and JavaScript's reserved words.
+var reservedNames = func() map[string]bool {
+	out := map[string]bool{}
+	for _, n := range strings.Fields(`PrismaClient async await break case catch class const continue debugger default delete
+		do else enum export extends false finally for function if implements import in instanceof interface let new null
+		package private protected public return super switch this throw true try typeof var void while with yield`) {
+		out[n] = true
+	}
+	return out
+}()
+
 // datasourceProperties are the properties a datasource block may set
 // (url, directUrl and shadowDatabaseUrl are still read: see
 // docs/postgres-schema.md).
@@ -182,12 +194,22 @@ func (v *validator) run() {
 			if !declare(d.Name, d.NamePos, d.Keyword) {
 				continue
 			}
+			if reservedNames[d.Name] {
+				v.errAt(d.NamePos, d.Name, "%s name %q is reserved (Prisma Client and JavaScript use it)", d.Keyword, d.Name)
+				v.prisma(d.Pos, spanBlock, "Error validating %s %q: The %s name `%s` is invalid. It is a reserved name. Please change it. Read more at https://pris.ly/d/naming-models", d.Keyword, d.Name, d.Keyword, d.Name)
+				v.inPhase(phaseNames)
+			}
 			m := &Model{Name: d.Name, DBName: d.Name, Doc: d.Doc(), IsView: d.Keyword == "view", Decl: d, byName: map[string]*Field{}}
 			v.s.Models = append(v.s.Models, m)
 			v.s.modelByName[m.Name] = m
 		case *EnumDecl:
 			if !declare(d.Name, d.NamePos, "enum") {
 				continue
+			}
+			if reservedNames[d.Name] {
+				v.errAt(d.NamePos, d.Name, "enum name %q is reserved (Prisma Client and JavaScript use it)", d.Name)
+				v.prisma(d.Pos, spanBlock, "Error validating enum `%s`: The enum name `%s` is invalid. It is a reserved name. Please change it. Read more at https://www.prisma.io/docs/reference/tools-and-interfaces/prisma-schema/data-model#naming-enums", d.Name, d.Name)
+				v.inPhase(phaseNames)
 			}
 			e := &Enum{Name: d.Name, DBName: d.Name, Doc: d.Doc(), Decl: d}
 			v.s.Enums = append(v.s.Enums, e)
@@ -770,8 +792,10 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 			switch {
 			case a.Name == "id" && len(unknown) == 1:
 				v.prisma(a.Pos, spanLine, "Error validating model %q: The multi field id declaration refers to the unknown field `%s`.", m.Name, fld.Name)
+				v.orderAt(m.Decl.Attributes[0].Pos, 1) // Prisma reads @@id before the indexes
 			case a.Name == "id":
 				v.prisma(a.Pos, spanLine, "Error validating model %q: The multi field id declaration refers to the unknown fields %s.", m.Name, strings.Join(unknown, ", "))
+				v.orderAt(m.Decl.Attributes[0].Pos, 1)
 			default:
 				what := map[string]string{"index": "index definition", "unique": "unique index definition"}[a.Name]
 				v.prisma(a.Pos, spanLine, "Error validating model %q: The %s refers to the unknown fields: %s.", m.Name, what, strings.Join(unknown, ", "))
@@ -944,19 +968,26 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 		v.inPhase(phaseTypes)
 		return nil
 	}
-	seen := map[string]bool{}
+	seen := map[string]*Attribute{}
+	reported := map[*Attribute]bool{}
 	var rel *Attribute
 	for _, a := range d.Attributes {
 		key := a.Name
 		if strings.HasPrefix(key, "db.") {
 			key = "db"
 		}
-		if seen[key] {
+		if first := seen[key]; first != nil {
+			if key != "db" && !reported[first] {
+				// Prisma reports every occurrence but of a native type.
+				reported[first] = true
+				v.errAttr(first, "attribute @%s is given more than once on field %q", a.Name, f.Name)
+				v.prisma(Pos{}, spanLine, "Attribute \"@%s\" can only be defined once.", key)
+			}
 			v.errAttr(a, "attribute @%s is given twice on field %q", a.Name, f.Name)
 			v.prisma(Pos{}, spanLine, "Attribute \"@%s\" can only be defined once.", key)
 			continue
 		}
-		seen[key] = true
+		seen[key] = a
 		if f.Kind == KindRelation {
 			switch a.Name {
 			case "relation":
