@@ -199,7 +199,6 @@ func dropComments(b []byte) []byte {
 var prismaErrorsPending = map[string]string{
 	"ds_shadow_and_extensions": "Prisma rejects a quoted extension name as a string where it wants a constant, and reports nothing more about that entry",
 	"gen_props":                "Prisma checks the type of each binaryTargets entry",
-	"native_types_args":        "Prisma words a negative or non-numeric native type argument, a one-argument Decimal and Bit(0) its own way",
 }
 
 // urlLines matches the datasource URL lines record.mjs leaves out.

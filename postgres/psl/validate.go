@@ -1117,6 +1117,7 @@ func (v *validator) nativeType(f *Field, a *Attribute) *NativeType {
 		}
 		if x, err := strconv.Atoi(num.Text); err != nil || x < 0 {
 			v.errAt(arg.Pos, num.Text, "argument of @%s must be a non-negative integer", a.Name)
+			v.prisma(a.Pos, spanLine, "Expected a nonnegative integer, but found (%s).", num.Text)
 			return nil
 		}
 		n.Args = append(n.Args, num.Text)
@@ -1135,6 +1136,18 @@ func (v *validator) nativeType(f *Field, a *Attribute) *NativeType {
 		return nil
 	}
 	switch name {
+	case "Decimal":
+		if len(n.Args) == 1 {
+			v.errAttr(a, "Decimal takes a precision and a scale, or nothing")
+			v.prisma(Pos{}, spanLine, "Expected two nonnegative integers, but found (%s).", n.Args[0])
+			return nil
+		}
+	case "Bit":
+		if len(n.Args) == 1 && n.Args[0] == "0" {
+			v.errAttr(a, "Bit(0) is invalid: the length must be positive")
+			v.prisma(Pos{}, spanLine, "Argument M is out of range for native type `Bit(0)` of Postgres: M must be a positive integer.")
+			return nil
+		}
 	case "Timestamp", "Timestamptz", "Time", "Timetz":
 		if len(n.Args) == 1 {
 			if p, _ := strconv.Atoi(n.Args[0]); p > 6 {
