@@ -196,10 +196,7 @@ func dropComments(b []byte) []byte {
 // prismaErrorsPending lists the testdata/invalid cases whose recorded
 // Prisma 7 error (prisma.error.txt) polystore does not reproduce yet, and
 // why; every other case with a recording must match it byte for byte.
-var prismaErrorsPending = map[string]string{
-	"ds_shadow_and_extensions": "Prisma rejects a quoted extension name as a string where it wants a constant, and reports nothing more about that entry",
-	"gen_props":                "Prisma checks the type of each binaryTargets entry",
-}
+var prismaErrorsPending = map[string]string{}
 
 // urlLines matches the datasource URL lines record.mjs leaves out.
 var urlLines = regexp.MustCompile(`(?m)^[ \t]*(url|directUrl|shadowDatabaseUrl)[ \t]*=.*\n`)

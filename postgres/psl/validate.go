@@ -271,8 +271,13 @@ func (v *validator) config(c *ConfigBlock) {
 				g.Config[p.Key] = e.Value
 			case *ArrayExpr:
 				for _, x := range e.Elems {
-					if s, ok := x.(*StringLit); ok && p.Key == "previewFeatures" {
+					s, ok := x.(*StringLit)
+					if ok && p.Key == "previewFeatures" {
 						g.PreviewFeatures = append(g.PreviewFeatures, s.Value)
+					}
+					if !ok && (p.Key == "previewFeatures" || p.Key == "binaryTargets") {
+						v.errAt(x.At(), exprText(x), "%s must list strings", p.Key)
+						v.prisma(Pos{}, spanLine, "Expected a String value, but received %s value `%s`.", valueKind(x), exprText(x))
 					}
 				}
 				g.Config[p.Key] = exprText(e)
@@ -1471,9 +1476,26 @@ func (v *validator) extensions(p *Property) []*Extension {
 			out = append(out, x)
 		default:
 			v.errAt(e.At(), exprText(e), "an extension is a name or name(schema: ..., version: ..., map: ...)")
+			v.prisma(Pos{}, spanLine, "Expected a constant or function value, but received %s value `%s`.", valueKind(e), exprText(e))
+			return out // Prisma reads no further
 		}
 	}
 	return out
+}
+
+// valueKind is how Prisma names the kind of a value in its messages.
+func valueKind(e Expr) string {
+	switch e.(type) {
+	case *StringLit:
+		return "string"
+	case *NumberLit:
+		return "numeric"
+	case *ArrayExpr:
+		return "array"
+	case *FuncCall:
+		return "function"
+	}
+	return "constant"
 }
 
 // needSchema reports a model, view or enum without @@schema in a
