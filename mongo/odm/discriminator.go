@@ -3,6 +3,7 @@ package odm
 import (
 	"context"
 	"reflect"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -30,7 +31,8 @@ type discriminator struct {
 // `bson:",inline"`), with base's options and schema hooks (plugins
 // included). Every document C writes carries Key = Value; every query,
 // count, update, delete and aggregate of the returned model is filtered by
-// it, so a discriminator model sees only its own documents. Queries on
+// it (the key is set in the filter over any condition on it, as Mongoose
+// does), so a discriminator model sees only its own documents. Queries on
 // base see every document; give B a field for Key to tell them apart.
 // Hooks registered on base's Model (typed on B) do not run for C; those of
 // base's schema, as they were when Discriminator was called, run first.
@@ -98,7 +100,9 @@ func Discriminator[C, B any](base *Model[B], name string, schema *Schema, opts *
 	schema.hooks, schema.errHooks = hookList[SchemaHookFunc]{}, hookList[SchemaErrorHookFunc]{}
 	scope := bson.E{Key: d.key, Value: d.value}
 	schema.Pre(EventQuery, func(ctx context.Context, h *Hook) error {
-		h.Filter = And(h.Filter, scope)
+		// As Mongoose's prepareDiscriminatorCriteria: the key is set in the
+		// filter, over any condition on it the filter had.
+		h.Filter = setInD(slices.Clone(h.Filter), scope.Key, scope.Value)
 		return nil
 	})
 	schema.Pre(EventAggregate, func(ctx context.Context, h *Hook) error {

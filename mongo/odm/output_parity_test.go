@@ -48,6 +48,13 @@ type outputCase struct {
 		Name    string `json:"name"`
 		Message string `json:"message"`
 	} `json:"error"`
+	// Discriminator, when set, runs the query on base.discriminator(Name,
+	// Schema, {value: Value}).
+	Discriminator *struct {
+		Name   string             `json:"name"`
+		Schema map[string]outSpec `json:"schema"`
+		Value  string             `json:"value"`
+	} `json:"discriminator"`
 	// PopVirt is a populate-virtuals case (TestMongoosePopulatedVirtuals).
 	PopVirt *struct {
 		Docs []map[string]any `json:"docs"`
@@ -61,6 +68,7 @@ type outputSchemaOpts struct {
 	Strict     *bool       `json:"strict"`
 	StrictQ    *bool       `json:"strictQuery"`
 	Optimistic *bool       `json:"optimisticConcurrency"`
+	DiscKey    string      `json:"discriminatorKey"`
 	ToObject   *outputOpts `json:"toObject"`
 	ToJSON     *outputOpts `json:"toJSON"`
 }

@@ -29,6 +29,15 @@ func TestMongooseQueryParity(t *testing.T) {
 				mo.SanitizeFilter = odm.SanitizeAll
 			}
 			m := odm.MustModel[map[string]any](db, "Out", outSchema(t, tc.Schema, false, outputSchemaOptions(tc)), mo)
+			if d := tc.Discriminator; d != nil {
+				do := &odm.DiscriminatorOpts{Value: d.Value}
+				if tc.Options != nil {
+					do.Key = tc.Options.DiscKey
+				}
+				var err error
+				m, err = odm.Discriminator[map[string]any](m, d.Name, outSchema(t, d.Schema, false, nil), do)
+				require.NoError(t, err)
+			}
 			_, err := db.Collection("outs").DeleteMany(ctx, bson.D{})
 			require.NoError(t, err)
 			for _, d := range q.Stored {

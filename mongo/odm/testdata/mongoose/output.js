@@ -162,7 +162,7 @@ function model(c) {
   if (co.minimize !== undefined) {
     opts.minimize = co.minimize;
   }
-  for (const k of ['strict', 'strictQuery', 'optimisticConcurrency']) {
+  for (const k of ['strict', 'strictQuery', 'optimisticConcurrency', 'discriminatorKey']) {
     if (co[k] !== undefined) {
       opts[k] = co[k];
     }
@@ -177,10 +177,17 @@ function model(c) {
     schema.virtual(v).get(virtuals[v]);
   }
   populateVirtuals(c, schema);
-  if (mongoose.models.Out) {
-    mongoose.deleteModel('Out');
+  for (const name of ['Out', 'Click']) {
+    if (mongoose.models[name]) {
+      mongoose.deleteModel(name);
+    }
   }
-  return mongoose.model('Out', schema);
+  const M = mongoose.model('Out', schema);
+  if (c.discriminator) {
+    const d = c.discriminator;
+    return M.discriminator(d.name, new mongoose.Schema(toDef(d.schema)), d.value ? { value: d.value } : undefined);
+  }
+  return M;
 }
 
 // ids turns the 24-hex strings of a document given to a stubbed find into
@@ -273,7 +280,7 @@ async function runQuery(c) {
       } catch (err) {
         return { name: c.name, schema: c.schema, options: c.options, query: q, error: { name: err.name, message: err.message } };
       }
-      const out = { name: c.name, schema: c.schema, options: c.options, query: q, sent: { filter: sent.args[0], projection: sent.args[1].projection || {} } };
+      const out = { name: c.name, schema: c.schema, options: c.options, discriminator: c.discriminator, query: q, sent: { filter: sent.args[0], projection: sent.args[1].projection || {} } };
       if (q.stored) {
         out.result = JSON.parse(JSON.stringify(res));
       }
@@ -282,13 +289,13 @@ async function runQuery(c) {
     case 'create': {
       await M.create(q.doc);
       const got = { document: sent.args[0] };
-      return { name: c.name, schema: c.schema, options: c.options, query: q, maskIds: c.maskIds, sent: c.maskIds ? maskIds(got) : got };
+      return { name: c.name, schema: c.schema, options: c.options, discriminator: c.discriminator, query: q, maskIds: c.maskIds, sent: c.maskIds ? maskIds(got) : got };
     }
     case 'updateOne':
     case 'findOneAndUpdate': {
       await M[q.op](trusting(structuredClone(q.filter)), q.update, q.options || {});
       const got = { filter: sent.args[0], update: sent.args[1], upsert: !!sent.args[2].upsert };
-      return { name: c.name, schema: c.schema, options: c.options, query: q, maskIds: c.maskIds, sent: c.maskIds ? maskIds(got) : got };
+      return { name: c.name, schema: c.schema, options: c.options, discriminator: c.discriminator, query: q, maskIds: c.maskIds, sent: c.maskIds ? maskIds(got) : got };
     }
   }
   throw new Error(`unknown op ${q.op}`);

@@ -201,6 +201,9 @@ const withIds = {
   byKey: { type: 'Map', of: { type: 'Subdoc', implicitId: true, schema: implicit } },
 };
 
+const evt = { n: { type: 'Number', default: 1 }, at: { type: 'Date' } };
+const click = { name: 'Click', schema: { url: { type: 'String', default: 'none' } } };
+
 const queryCases = [
   { name: 'create gives subdocuments an _id', schema: withIds, maskIds: true, query: { op: 'create', doc: { _id: oid(1), name: 'a', one: { r: 'x' }, items: [{ r: 'y' }, { _id: oid(5), r: 'z' }], nested: { deep: [{ r: 'd' }] }, off: { r: 'o' }, byKey: { k: { r: 'm' } } } } },
   { name: 'create without subdocuments adds none', schema: withIds, maskIds: true, query: { op: 'create', doc: { _id: oid(1), name: 'a' } } },
@@ -282,6 +285,18 @@ const queryCases = [
   { name: 'find with an exclusion of a subdocument field', schema: ts, query: { op: 'find', select: '-sub.a', stored: [{ _id: oid(1), sub: { b: 'y' } }] } },
   { name: 'find without lean keeps stored values over defaults', schema: ts, query: { op: 'find', stored: [{ _id: oid(1), name: 'a', n: 0, tags: ['q'] }] } },
   { name: 'find exclusion of a select false path', schema: ts, query: { op: 'find', select: '-secret' } },
+  // discriminator: the query runs on base.discriminator(name, schema, {value}) (key: the base schema's discriminatorKey option).
+  { name: 'discriminator find filters by its key', schema: evt, discriminator: click, query: { op: 'find', filter: { url: 'u', n: '2' } } },
+  { name: 'discriminator find with an empty filter', schema: evt, discriminator: click, query: { op: 'find' } },
+  { name: 'discriminator create stores its key', schema: evt, discriminator: click, query: { op: 'create', doc: { _id: oid(1), url: 'u', n: '3' } } },
+  { name: 'discriminator create applies base and own defaults', schema: evt, discriminator: click, query: { op: 'create', doc: { _id: oid(1) } } },
+  { name: 'discriminator updateOne filters by its key', schema: evt, discriminator: click, query: { op: 'updateOne', filter: { url: 'u' }, update: { $set: { n: '4', url: 'v' } } } },
+  { name: 'discriminator upsert inserts its key', schema: evt, discriminator: click, query: { op: 'updateOne', filter: { url: 'u' }, update: { $set: { n: 4 } }, options: { upsert: true } } },
+  { name: 'discriminator findOneAndUpdate filters by its key', schema: evt, discriminator: click, query: { op: 'findOneAndUpdate', filter: { n: '1' }, update: { $inc: { n: 1 } } } },
+  { name: 'discriminator with a custom key and value', schema: evt, options: { discriminatorKey: 'kind' }, discriminator: { ...click, value: 'clk' }, query: { op: 'find', filter: { url: 'u' } } },
+  { name: 'discriminator custom key on create', schema: evt, options: { discriminatorKey: 'kind' }, discriminator: { ...click, value: 'clk' }, query: { op: 'create', doc: { _id: oid(1), url: 'u' } } },
+  { name: 'discriminator find of a key filter already given', schema: evt, discriminator: click, query: { op: 'find', filter: { __t: 'Click', url: 'u' } } },
+  { name: 'discriminator hydrated find applies its defaults', schema: evt, discriminator: click, query: { op: 'find', stored: [{ _id: oid(1), __t: 'Click' }] } },
 ];
 
 // Save cases: stored is hydrated (Model.hydrate, as a find returns it),
