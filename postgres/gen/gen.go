@@ -540,6 +540,9 @@ func (b *builder) meta(m *psl.Model, db *migrate.Database) string {
 		default:
 			parts = append(parts, "Inverse: "+q(r.Back.Name))
 		}
+		if r.Explicit {
+			parts = append(parts, "RelationName: "+q(r.Name))
+		}
 		rels = append(rels, "\t\t{"+strings.Join(parts, ", ")+"},\n")
 	}
 	if len(rels) > 0 {

@@ -513,9 +513,12 @@ func nestedMissing(ctx context.Context, r *Relation, op string) error {
 	return nestedNotFound(ctx, r, "No '"+r.target.Name+"' record was found for a nested "+op+" on "+relationKind(r)+" relation '"+relationName(r)+"'.")
 }
 
-// relationName is Prisma's default name of r: the two model names in
-// order, joined by "To" (PostToUser).
+// relationName is Prisma's name of r: its RelationName, or by default
+// the two model names in order, joined by "To" (PostToUser).
 func relationName(r *Relation) string {
+	if r.RelationName != "" {
+		return r.RelationName
+	}
 	a, b := r.model.Name, r.target.Name
 	if b < a {
 		a, b = b, a

@@ -165,6 +165,10 @@ type Relation struct {
 	ForeignKey string
 	// JoinTable is set for ManyToMany relations.
 	JoinTable *JoinTable
+	// RelationName is the relation's name in schema.prisma when it names
+	// one (@relation("tree")); Prisma's errors quote it. Empty means
+	// Prisma's default: the two model names, sorted, joined by "To".
+	RelationName string
 
 	model  *Model
 	target *Model

@@ -82,8 +82,37 @@ var (
 				References: []string{"area", "slot"}, ForeignKey: "Kit_shelfArea_shelfSlot_fkey"},
 		},
 	}
-	_ = mustSchema(pUserModel, pProfileModel, pPostModel, pShelfModel, pKitModel)
+	pNodeModel = &orm.Model{
+		Name:  "Node",
+		Table: "nodes",
+		Fields: []*orm.Field{
+			{Name: "id", Type: orm.Int, HasDefault: true},
+			{Name: "label", Column: "node_label", Type: orm.String},
+			{Name: "kind", Type: orm.Enum, EnumName: "Kind", EnumValues: []string{"ROOT", "LEAF"}, HasDefault: true},
+			{Name: "done", Type: orm.Boolean, HasDefault: true},
+			{Name: "parentId", Column: "parent_id", Type: orm.Int, Nullable: true},
+		},
+		PrimaryKey: []string{"id"},
+		Relations: []*orm.Relation{
+			{Name: "parent", Kind: orm.ManyToOne, Model: "Node", Fields: []string{"parentId"}, References: []string{"id"}, ForeignKey: "nodes_parent_id_fkey", RelationName: "tree"},
+			{Name: "children", Kind: orm.OneToMany, Model: "Node", Inverse: "parent", RelationName: "tree"},
+		},
+	}
+	_ = mustSchema(pUserModel, pProfileModel, pPostModel, pShelfModel, pKitModel, pNodeModel)
 )
+
+type pNode struct {
+	ID       int     `json:"id"`
+	Label    string  `json:"label"`
+	Kind     string  `json:"kind"`
+	Done     bool    `json:"done"`
+	ParentID *int    `json:"parentId"`
+	Parent   *pNode  `json:"parent"`
+	Children []pNode `json:"children"`
+	Count    *struct {
+		Children int64 `json:"children"`
+	} `json:"_count,omitempty"`
+}
 
 type pUser struct {
 	ID        int        `json:"id"`
@@ -473,5 +502,71 @@ var _ = addParityOps(map[string]parityOp{
 		gs, err := orm.GroupBy(ctx, db, pKitModel, &orm.GroupByArgs{By: sel("shelfArea", "shelfSlot"), Count: true, CountFields: sel("code"),
 			OrderBy: []orm.GroupOrder{{Field: "shelfArea", Nulls: orm.NullsLast}, {Field: "shelfSlot"}}})
 		return groupsJSON(gs, true), err
+	},
+})
+
+// The Go forms of the cases on nodes: a mapped table, an enum, a Boolean
+// and a named self-relation.
+var _ = addParityOps(map[string]parityOp{
+	"node_group_enum": func(ctx context.Context, db orm.DB) (any, error) {
+		gs, err := orm.GroupBy(ctx, db, pNodeModel, &orm.GroupByArgs{By: sel("kind"), Count: true, Min: sel("label", "done"), Max: sel("id"),
+			OrderBy: []orm.GroupOrder{{Field: "kind"}}})
+		return groupsJSON(gs, true), err
+	},
+	"node_aggregate": func(ctx context.Context, db orm.DB) (any, error) {
+		r, err := orm.Aggregate(ctx, db, pNodeModel, &orm.AggregateArgs{Count: true, CountFields: sel("parentId"), Min: sel("kind", "done", "label"), Max: sel("kind", "done")})
+		return aggResult(r, err, true)
+	},
+	"write_node_create_nested": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pNode](ctx, db, pNodeModel, &orm.CreateArgs{Data: orm.Data{"label": "d", "kind": "ROOT", "children": &orm.Nested{
+			Create: []orm.Data{{"label": "e"}, {"label": "f", "done": true}}}}, Include: []orm.Include{{Relation: "children", Args: &orm.FindArgs{OrderBy: []orm.Order{orm.Asc("id")}}}}})
+	},
+	"err_node_delete_not_connected": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pNode](ctx, db, pNodeModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"children": &orm.Nested{Delete: []orm.Where{id(4)}}}})
+	},
+	"err_node_connect_missing": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pNode](ctx, db, pNodeModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"children": &orm.Nested{Connect: []orm.Where{id(4), id(99)}}}})
+	},
+	"err_node_update_child_missing": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pNode](ctx, db, pNodeModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"children": &orm.Nested{
+			Update: []orm.NestedUpdate{{Where: id(4), Data: orm.Data{"done": true}}}}}})
+	},
+	"err_node_connect_parent_missing": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Update[pNode](ctx, db, pNodeModel, &orm.UpdateArgs{Where: id(4), Data: orm.Data{"parent": &orm.Nested{Connect: []orm.Where{id(99)}}}})
+	},
+	"write_node_update_many_enum": func(ctx context.Context, db orm.DB) (any, error) {
+		return countResult(orm.UpdateMany(ctx, db, pNodeModel, &orm.UpdateArgs{Where: orm.Where{orm.Eq("kind", "LEAF")}, Data: orm.Data{"kind": "ROOT", "done": orm.Set(true)}}))
+	},
+	"write_node_delete_parent_set_null": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Delete[pNode](ctx, db, pNodeModel, &orm.DeleteArgs{Where: id(2), Select: sel("label"),
+			Include: []orm.Include{{Relation: "children", Args: &orm.FindArgs{Select: sel("id")}}}})
+	},
+	"write_node_upsert_enum": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Upsert[pNode](ctx, db, pNodeModel, &orm.UpsertArgs{Where: id(5), Create: orm.Data{"label": "x"},
+			Update: orm.Data{"kind": "LEAF", "parent": &orm.Nested{Connect: []orm.Where{id(1)}}}, Select: sel("id", "kind"),
+			Include: []orm.Include{{Relation: "parent", Args: &orm.FindArgs{Select: sel("label")}}}})
+	},
+	"write_node_create_many_return": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.CreateManyAndReturn[pNode](ctx, db, pNodeModel, &orm.CreateManyArgs{Data: []orm.Data{{"label": "m", "parentId": 1}, {"label": "n", "kind": "ROOT"}},
+			Include: []orm.Include{orm.Inc("parent")}})
+	},
+	"err_node_create_enum_invalid": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Create[pNode](ctx, db, pNodeModel, &orm.CreateArgs{Data: orm.Data{"label": "x", "kind": "MID"}})
+	},
+})
+
+// The Go forms of the upserts holding nested writes.
+var _ = addParityOps(map[string]parityOp{
+	"write_upsert_nested_create_branch": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Upsert[pAuthor](ctx, db, pAuthorModel, &orm.UpsertArgs{Where: orm.Where{orm.Eq("email", "z@x.io")},
+			Create: orm.Data{"email": "z@x.io", "books": &orm.Nested{Create: []orm.Data{{"title": "T", "pages": 1, "price": "1.5"}}},
+				"tags": &orm.Nested{Connect: []orm.Where{id(1)}}},
+			Update: orm.Data{"name": "no"}, Select: sel("email"),
+			Include: []orm.Include{{Relation: "books", Args: &orm.FindArgs{Select: sel("title", "price")}}, {Relation: "tags", Args: &orm.FindArgs{Select: sel("name")}}}})
+	},
+	"write_upsert_nested_update_branch": func(ctx context.Context, db orm.DB) (any, error) {
+		return orm.Upsert[pAuthor](ctx, db, pAuthorModel, &orm.UpsertArgs{Where: orm.Where{orm.Eq("email", "cy@x.io")},
+			Create: orm.Data{"email": "cy@x.io"}, Update: orm.Data{"books": &orm.Nested{DeleteMany: []orm.Where{{orm.Eq("genre", "sf")}}}, "tags": &orm.Nested{SetNone: true}},
+			Select: sel("id"), Include: []orm.Include{{Relation: "books", Args: &orm.FindArgs{Select: sel("id")}}}, Count: []orm.CountOf{{Relation: "tags"}}})
 	},
 })

@@ -623,7 +623,9 @@ func (h *handle) upsert(ctx context.Context, m *Model, a *UpsertArgs, typ reflec
 		return nil, err
 	}
 	if len(crels) > 0 || len(urels) > 0 {
-		return nil, validationErr(m, "", "upsert does not take nested writes")
+		// Nested writes in either branch: the update or the create runs
+		// as Update or Create would, as in Prisma.
+		return h.upsertByLookup(ctx, m, a, typ)
 	}
 	if err := checkRequired(m, cas, "create"); err != nil {
 		return nil, err

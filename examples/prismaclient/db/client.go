@@ -552,8 +552,8 @@ var AccountModel = &orm.Model{
 	},
 	PrimaryKey: []string{"id"},
 	Relations: []*orm.Relation{
-		{Name: "sent", Kind: orm.OneToMany, Model: "Transfer", Inverse: "from"},
-		{Name: "received", Kind: orm.OneToMany, Model: "Transfer", Inverse: "to"},
+		{Name: "sent", Kind: orm.OneToMany, Model: "Transfer", Inverse: "from", RelationName: "sent"},
+		{Name: "received", Kind: orm.OneToMany, Model: "Transfer", Inverse: "to", RelationName: "received"},
 	},
 }
 
@@ -633,8 +633,8 @@ var TransferModel = &orm.Model{
 	},
 	PrimaryKey: []string{"id"},
 	Relations: []*orm.Relation{
-		{Name: "from", Kind: orm.ManyToOne, Model: "Account", Fields: []string{"fromId"}, References: []string{"id"}, ForeignKey: "transfers_fromId_fkey"},
-		{Name: "to", Kind: orm.ManyToOne, Model: "Account", Fields: []string{"toId"}, References: []string{"id"}, ForeignKey: "transfers_toId_fkey"},
+		{Name: "from", Kind: orm.ManyToOne, Model: "Account", Fields: []string{"fromId"}, References: []string{"id"}, ForeignKey: "transfers_fromId_fkey", RelationName: "sent"},
+		{Name: "to", Kind: orm.ManyToOne, Model: "Account", Fields: []string{"toId"}, References: []string{"id"}, ForeignKey: "transfers_toId_fkey", RelationName: "received"},
 	},
 }
 

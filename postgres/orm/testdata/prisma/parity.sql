@@ -1,4 +1,5 @@
 -- Tables of schema.prisma, as Prisma 7 migrates them (constraint names included).
+CREATE TYPE "Kind" AS ENUM ('ROOT', 'LEAF');
 CREATE TABLE "Author" (
     "id" SERIAL NOT NULL,
     "email" TEXT NOT NULL,
@@ -72,6 +73,14 @@ CREATE TABLE "Kit" (
     "shelfSlot" INTEGER,
     CONSTRAINT "Kit_pkey" PRIMARY KEY ("id")
 );
+CREATE TABLE "nodes" (
+    "id" SERIAL NOT NULL,
+    "node_label" TEXT NOT NULL,
+    "kind" "Kind" NOT NULL DEFAULT 'LEAF',
+    "done" BOOLEAN NOT NULL DEFAULT false,
+    "parent_id" INTEGER,
+    CONSTRAINT "nodes_pkey" PRIMARY KEY ("id")
+);
 CREATE UNIQUE INDEX "Author_email_key" ON "Author"("email");
 CREATE UNIQUE INDEX "Book_title_authorId_key" ON "Book"("title", "authorId");
 CREATE UNIQUE INDEX "Tag_name_key" ON "Tag"("name");
@@ -85,6 +94,7 @@ ALTER TABLE "_AuthorToTag" ADD CONSTRAINT "_AuthorToTag_B_fkey" FOREIGN KEY ("B"
 ALTER TABLE "Profile" ADD CONSTRAINT "Profile_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 ALTER TABLE "Post" ADD CONSTRAINT "Post_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 ALTER TABLE "Kit" ADD CONSTRAINT "Kit_shelfArea_shelfSlot_fkey" FOREIGN KEY ("shelfArea", "shelfSlot") REFERENCES "Shelf"("area", "slot") ON DELETE SET NULL ON UPDATE CASCADE;
+ALTER TABLE "nodes" ADD CONSTRAINT "nodes_parent_id_fkey" FOREIGN KEY ("parent_id") REFERENCES "nodes"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 -- The rows every case starts from (ids fixed; clock-free: fixed dates).
 INSERT INTO "Author" ("id", "email", "name", "code", "rank", "big", "score", "ratio", "blob", "meta", "born") VALUES
  (1, 'ada@x.io',   'Ada',   'ab',  3,    9007199254740993, 10.50, 0.5,  '\x0102ff', '{"a": [1, 2], "b": null}', '1990-05-01 10:00:00.123'),
@@ -126,3 +136,6 @@ INSERT INTO "Shelf" ("area", "slot", "label") VALUES ('A', 1, 'a1'), ('A', 2, NU
 INSERT INTO "Kit" ("id", "code", "variant", "shelfArea", "shelfSlot") VALUES
  (1, 'k', 'v1', 'A', 1), (2, 'k', NULL, 'A', 1), (3, 'k', NULL, NULL, NULL), (4, NULL, NULL, 'B', 1);
 SELECT setval('"Kit_id_seq"', 10);
+INSERT INTO "nodes" ("id", "node_label", "kind", "done", "parent_id") VALUES
+ (1, 'root', 'ROOT', false, NULL), (2, 'a', 'LEAF', true, 1), (3, 'b', 'LEAF', false, 1), (4, 'c', 'LEAF', false, 2), (5, 'lone', 'ROOT', true, NULL);
+SELECT setval('"nodes_id_seq"', 10);

@@ -52,12 +52,12 @@ var NodeModel = &orm.Model{
 		{Name: "Node_nextId_key", Fields: []string{"nextId"}},
 	},
 	Relations: []*orm.Relation{
-		{Name: "parent", Kind: orm.ManyToOne, Model: "Node", Fields: []string{"parentId"}, References: []string{"id"}, ForeignKey: "Node_parentId_fkey"},
-		{Name: "children", Kind: orm.OneToMany, Model: "Node", Inverse: "parent"},
-		{Name: "next", Kind: orm.OneToOne, Model: "Node", Fields: []string{"nextId"}, References: []string{"id"}, ForeignKey: "Node_nextId_fkey"},
-		{Name: "previous", Kind: orm.OneToOne, Model: "Node", Inverse: "next"},
-		{Name: "followedBy", Kind: orm.ManyToMany, Model: "Node", JoinTable: &orm.JoinTable{Table: "_follows", Column: "A", TargetColumn: "B"}},
-		{Name: "following", Kind: orm.ManyToMany, Model: "Node", JoinTable: &orm.JoinTable{Table: "_follows", Column: "B", TargetColumn: "A"}},
+		{Name: "parent", Kind: orm.ManyToOne, Model: "Node", Fields: []string{"parentId"}, References: []string{"id"}, ForeignKey: "Node_parentId_fkey", RelationName: "tree"},
+		{Name: "children", Kind: orm.OneToMany, Model: "Node", Inverse: "parent", RelationName: "tree"},
+		{Name: "next", Kind: orm.OneToOne, Model: "Node", Fields: []string{"nextId"}, References: []string{"id"}, ForeignKey: "Node_nextId_fkey", RelationName: "chain"},
+		{Name: "previous", Kind: orm.OneToOne, Model: "Node", Inverse: "next", RelationName: "chain"},
+		{Name: "followedBy", Kind: orm.ManyToMany, Model: "Node", JoinTable: &orm.JoinTable{Table: "_follows", Column: "A", TargetColumn: "B"}, RelationName: "follows"},
+		{Name: "following", Kind: orm.ManyToMany, Model: "Node", JoinTable: &orm.JoinTable{Table: "_follows", Column: "B", TargetColumn: "A"}, RelationName: "follows"},
 	},
 }
 
