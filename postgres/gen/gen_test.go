@@ -54,12 +54,6 @@ func TestGenerateErrors(t *testing.T) {
 			want:   []string{`generator client: decimal = "float": use "shopspring" or "pgtype"`},
 		},
 		{
-			name:   "nanoid length out of range",
-			schema: "model A {\n id String @id @default(nanoid(1))\n}\n",
-			pkg:    "db",
-			want:   []string{"A.id: nanoid(1) needs a length from 2 to 255"},
-		},
-		{
 			name:   "enum values colliding",
 			schema: "enum E {\n A_B\n a_b\n}\nmodel A {\n id Int @id\n e E\n}\n",
 			pkg:    "db",
