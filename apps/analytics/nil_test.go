@@ -2,11 +2,12 @@ package analytics_test
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/polystore/polystore/apps/analytics"
 	"github.com/polystore/polystore/internal/demo"
@@ -59,9 +60,7 @@ func TestNilArguments(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if err := c.call(); !errors.Is(err, analytics.ErrInvalid) {
-				t.Fatalf("err = %v, want ErrInvalid", err)
-			}
+			require.ErrorIs(t, c.call(), analytics.ErrInvalid)
 		})
 	}
 
@@ -70,16 +69,12 @@ func TestNilArguments(t *testing.T) {
 		t.Fatal("nil receivers' accessors must return zero values")
 	}
 	var tr *analytics.Traffic
-	if tr.Events(3, now) != nil || analytics.NewTraffic(1, 10).Events(-1, now) != nil {
-		t.Fatal("a nil Traffic, or a negative count, must give no events")
-	}
+	require.False(t, tr.Events(3, now) != nil || analytics.NewTraffic(1, 10).Events(-1, now) != nil, "a nil Traffic, or a negative count, must give no events")
 	var sk *analytics.Sketch
 	if d := sk.Doc(); d.Sketch().Count() != 0 {
 		t.Fatalf("a nil Sketch's Doc holds %d values", d.Sketch().Count())
 	}
-	if err := sys.Close(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, sys.Close(ctx))
 	for _, h := range []http.Handler{sys.Handler(), (&analytics.System{}).Handler()} {
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/", nil))

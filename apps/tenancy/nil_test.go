@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/polystore/polystore/apps/tenancy"
@@ -74,18 +75,14 @@ func TestNilArguments(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if err := c.call(); !errors.Is(err, tenancy.ErrInvalid) {
-				t.Fatalf("err = %v, want ErrInvalid", err)
-			}
+			require.ErrorIs(t, c.call(), tenancy.ErrInvalid)
 		})
 	}
 
 	// Accessors and Close of nil receivers return zero values.
 	rep.Close()
 	store.Close()
-	if err := sys.Close(ctx); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, sys.Close(ctx))
 	if cache.GenKey(tenant) != "" || gate.Limit() != 0 || gate.InUse(tenant) != 0 || recs.Model() != nil ||
 		store.Gate() != nil || store.Pool() != nil || sys.Service() != nil || sys.Roles() != (tenancy.Roles{}) {
 		t.Fatal("nil receivers' accessors must return zero values")

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/polystore/polystore/internal/sse"
 )
 
@@ -40,9 +42,7 @@ func TestZeroHub(t *testing.T) {
 			t.Fatalf("Publish event %q: err = %v, want ErrInvalid", bad, err)
 		}
 	}
-	if err := h.Publish("t", "e", 1); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, h.Publish("t", "e", 1))
 	c, cancel := h.Subscribe("t")
 	defer cancel()
 	m := <-c

@@ -2,8 +2,9 @@ package cache_test
 
 import (
 	"context"
-	"errors"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/polystore/polystore/redis/cache"
 )
@@ -41,9 +42,7 @@ func TestNilArguments(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := tc.call(); !errors.Is(err, cache.ErrInvalid) {
-				t.Fatalf("err = %v, want ErrInvalid", err)
-			}
+			require.ErrorIs(t, tc.call(), cache.ErrInvalid)
 		})
 	}
 	if c.Stats() != (cache.Stats{}) || c.Degraded() || c.Key("k") != "" {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/polystore/polystore/redis/jobs"
 	"github.com/polystore/polystore/redis/stream"
 )
@@ -29,14 +31,10 @@ func TestNilArguments(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if err := c.call(); !errors.Is(err, jobs.ErrInvalid) {
-				t.Fatalf("err = %v, want ErrInvalid", err)
-			}
+			require.ErrorIs(t, c.call(), jobs.ErrInvalid)
 		})
 	}
-	if q.Name() != "" || q.Stream() != nil {
-		t.Fatal("a nil Queue's Name and Stream must be zero")
-	}
+	require.False(t, q.Name() != "" || q.Stream() != nil, "a nil Queue's Name and Stream must be zero")
 	if _, err := q.DeadLetters().Len(ctx); !errors.Is(err, stream.ErrInvalidOptions) {
 		t.Fatalf("nil Queue DeadLetters().Len: err = %v, want stream.ErrInvalidOptions", err)
 	}

@@ -2,9 +2,10 @@ package leaderboard_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/redis/leaderboard"
@@ -48,15 +49,11 @@ func TestNilArguments(t *testing.T) {
 		}
 		for _, c := range cases {
 			t.Run(bc.name+"."+c.name, func(t *testing.T) {
-				if err := c.call(); !errors.Is(err, leaderboard.ErrInvalid) {
-					t.Fatalf("err = %v, want ErrInvalid", err)
-				}
+				require.ErrorIs(t, c.call(), leaderboard.ErrInvalid)
 			})
 		}
 	}
-	if nilBoard.Key() != "" {
-		t.Fatal("nil Board Key must be empty")
-	}
+	require.False(t, nilBoard.Key() != "", "nil Board Key must be empty")
 	if id, start, end := nilPeriodic.Bounds(at); id != "2026-03-04" || !start.Equal(at.Truncate(24*time.Hour)) || end.Sub(start) != 24*time.Hour {
 		t.Fatalf("nil Periodic Bounds = %q %v %v, want the daily period", id, start, end)
 	}

@@ -2,10 +2,10 @@ package lock_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	"github.com/redis/rueidis"
+	"github.com/stretchr/testify/require"
 
 	"github.com/polystore/polystore/redis/lock"
 )
@@ -55,23 +55,17 @@ func TestNilArguments(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if err := c.call(); !errors.Is(err, lock.ErrInvalid) {
-				t.Fatalf("err = %v, want ErrInvalid", err)
-			}
+			require.ErrorIs(t, c.call(), lock.ErrInvalid)
 		})
 	}
-	if nilLock.Name() != "" || nilLock.Fence() != 0 || nilPermit.Slot() != 0 || nilPermit.Fence() != 0 ||
-		nilPermit.Resource("r") != "r#0" {
-		t.Fatal("nil Lock/Permit accessors must return zero values")
-	}
+	require.False(t, nilLock.Name() != "" || nilLock.Fence() != 0 || nilPermit.Slot() != 0 || nilPermit.Fence() != 0 ||
+		nilPermit.Resource("r") != "r#0", "nil Lock/Permit accessors must return zero values")
 }
 
 // TestZeroGuard checks that the zero Guard works like NewGuard's.
 func TestZeroGuard(t *testing.T) {
 	var g lock.Guard
-	if err := g.Admit("r", 2); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, g.Admit("r", 2))
 	if err := g.Admit("r", 1); !lock.IsStaleFence(err) {
 		t.Fatalf("err = %v, want a stale fence", err)
 	}

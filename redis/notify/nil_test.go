@@ -2,9 +2,10 @@ package notify_test
 
 import (
 	"context"
-	"errors"
 	"runtime"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/polystore/polystore/redis/notify"
 )
@@ -46,9 +47,7 @@ func TestNilArguments(t *testing.T) {
 		}
 		for _, c := range cases {
 			t.Run(hub.name+"."+c.name, func(t *testing.T) {
-				if err := c.call(); !errors.Is(err, notify.ErrInvalid) {
-					t.Fatalf("err = %v, want ErrInvalid", err)
-				}
+				require.ErrorIs(t, c.call(), notify.ErrInvalid)
 			})
 		}
 	}

@@ -2,10 +2,11 @@ package ratelimit_test
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/polystore/polystore/redis/ratelimit"
 )
@@ -45,9 +46,7 @@ func TestNilArguments(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if err := c.call(); !errors.Is(err, ratelimit.ErrInvalid) {
-				t.Fatalf("err = %v, want ErrInvalid", err)
-			}
+			require.ErrorIs(t, c.call(), ratelimit.ErrInvalid)
 		})
 	}
 	if lim.Key("k") != "" || lim.Config().Prefix != "" || leased.Key("k") != "" ||

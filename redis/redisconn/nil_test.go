@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/redis/rueidis"
+	"github.com/stretchr/testify/require"
 
 	"github.com/polystore/polystore/redis/redisconn"
 )
@@ -26,20 +27,12 @@ func TestNilArguments(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if err := c.call(); !errors.Is(err, redisconn.ErrInvalid) {
-				t.Fatalf("err = %v, want ErrInvalid", err)
-			}
+			require.ErrorIs(t, c.call(), redisconn.ErrInvalid)
 		})
 	}
 	var b *redisconn.Breaker
-	if b.Down() || b.Skip() || b.Outages() != 0 || b.Observe(errors.New("x")) != redisconn.Unchanged {
-		t.Fatal("a nil Breaker must be up and unchanged")
-	}
+	require.False(t, b.Down() || b.Skip() || b.Outages() != 0 || b.Observe(errors.New("x")) != redisconn.Unchanged, "a nil Breaker must be up and unchanged")
 	var te *redisconn.TimeoutError
-	if te.Error() == "" || te.Unwrap() != nil {
-		t.Fatal("a nil TimeoutError must describe itself and unwrap to nil")
-	}
-	if redisconn.Unwrap(nil) != nil || redisconn.WithTimeout(nil, 1) != nil {
-		t.Fatal("Unwrap and WithTimeout of nil must be nil")
-	}
+	require.False(t, te.Error() == "" || te.Unwrap() != nil, "a nil TimeoutError must describe itself and unwrap to nil")
+	require.False(t, redisconn.Unwrap(nil) != nil || redisconn.WithTimeout(nil, 1) != nil, "Unwrap and WithTimeout of nil must be nil")
 }

@@ -2,13 +2,13 @@ package revoke_test
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/stretchr/testify/require"
 
 	"github.com/polystore/polystore/redis/revoke"
 )
@@ -48,9 +48,7 @@ func TestNilArguments(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if err := c.call(); !errors.Is(err, revoke.ErrInvalid) {
-				t.Fatalf("err = %v, want ErrInvalid", err)
-			}
+			require.ErrorIs(t, c.call(), revoke.ErrInvalid)
 		})
 	}
 

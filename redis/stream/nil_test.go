@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/redis/stream"
 )
@@ -47,9 +49,7 @@ func TestNilArguments(t *testing.T) {
 		}
 		for _, c := range cases {
 			t.Run(st.name+"."+c.name, func(t *testing.T) {
-				if err := c.call(); !errors.Is(err, stream.ErrInvalidOptions) {
-					t.Fatalf("err = %v, want ErrInvalidOptions", err)
-				}
+				require.ErrorIs(t, c.call(), stream.ErrInvalidOptions)
 			})
 		}
 	}
@@ -64,7 +64,5 @@ func TestNilArguments(t *testing.T) {
 		}
 	})
 	var nilStream *stream.Stream
-	if nilStream.Key() != "" || nilStream.MaxLen() != 0 || nilDead.Key() != "" {
-		t.Fatal("nil Stream/DeadLetters accessors must return zero values")
-	}
+	require.False(t, nilStream.Key() != "" || nilStream.MaxLen() != 0 || nilDead.Key() != "", "nil Stream/DeadLetters accessors must return zero values")
 }
