@@ -30,6 +30,7 @@ require (
 	go.opentelemetry.io/otel/sdk v1.36.0
 	go.opentelemetry.io/otel/trace v1.36.0
 	golang.org/x/sync v0.25.0
+	golang.org/x/term v0.45.0
 	pgregory.net/rapid v1.3.0
 )
 

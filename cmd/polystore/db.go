@@ -124,8 +124,12 @@ func newDBPushCmd() *cobra.Command {
 		Long: `push compares the live database with schema.prisma and applies the difference
 in one transaction, without writing a migration or touching the migration
 history (prisma db push). Changes that lose data (dropping a table or column,
-narrowing a type, removing an enum value) are listed and refused unless
---accept-data-loss is given.`,
+narrowing a type, removing an enum value) are weighed against the rows
+present, as prisma db push does: one that loses nothing here (an empty
+table or column dropped) goes ahead, one that would is listed and refused
+unless --accept-data-loss is given (at a terminal you are asked), and one
+that cannot run on these rows (a required column added to a table with rows
+and no default) is refused.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -144,10 +148,31 @@ narrowing a type, removing an enum value) are listed and refused unless
 				fmt.Fprintln(out, "The database is already in sync with the schema.")
 				return nil
 			}
-			if err := migrate.Apply(ctx, pool, plan, opts); err != nil {
-				if migrate.IsDestructive(err) {
-					return &exitError{code: 1, err: fmt.Errorf("%w\nnothing was changed; rerun with --accept-data-loss to apply anyway", err)}
+			// As prisma db push: the plan is weighed against the rows
+			// present; what loses nothing here goes ahead, a step that
+			// cannot run on them is refused, and a warning needs
+			// --accept-data-loss (or a yes at a terminal).
+			loss, err := migrate.EvaluateDataLoss(ctx, pool, plan)
+			if err != nil {
+				return err
+			}
+			if len(loss.Unexecutable) > 0 {
+				return &exitError{code: 1, err: fmt.Errorf("%s\nNothing was changed: remove or fix the rows these steps trip over, or empty the tables (polystore migrate reset drops all data)", pushUnexecutableText(loss))}
+			}
+			if len(loss.Warnings) > 0 {
+				fmt.Fprint(out, pushWarningsText(loss))
+				if !acceptDataLoss {
+					if !confirm(cmd, "Do you want to ignore the warning(s)?") {
+						if canPrompt(cmd) {
+							fmt.Fprintln(out, "Push cancelled.")
+							return &exitError{code: 130, err: errors.New("push cancelled")}
+						}
+						return &exitError{code: 1, err: errors.New("nothing was changed: use the --accept-data-loss flag to ignore the data loss warnings like polystore db push --accept-data-loss")}
+					}
 				}
+			}
+			opts.AllowDestructive = true
+			if err := migrate.Apply(ctx, pool, plan, opts); err != nil {
 				return err
 			}
 			fmt.Fprintf(out, "The database is now in sync with the schema (%d change(s)).\n", len(plan.Steps))
@@ -274,4 +299,26 @@ its exit code is seed's.`,
 	f.register(cmd)
 	cmd.Flags().StringVar(&command, "command", "", "the seed command (default $"+EnvSeed+", else go run ./<schema dir>/seed)")
 	return cmd
+}
+
+// pushWarningsText renders data-loss warnings as prisma db push prints
+// them.
+func pushWarningsText(loss *migrate.DataLoss) string {
+	var b strings.Builder
+	b.WriteString("\n⚠️  There might be data loss when applying the changes:\n\n")
+	for _, w := range loss.Warnings {
+		b.WriteString("  • " + w + "\n\n")
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// pushUnexecutableText renders the steps that cannot run as prisma db push
+// lists them.
+func pushUnexecutableText(loss *migrate.DataLoss) string {
+	lines := []string{"\n⚠️ We found changes that cannot be executed:\n"}
+	for _, u := range loss.Unexecutable {
+		lines = append(lines, "  • "+u)
+	}
+	return strings.Join(lines, "\n") + "\n"
 }

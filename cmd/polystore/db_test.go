@@ -35,17 +35,45 @@ func TestDBPush(t *testing.T) {
 	require.NoError(t, conn.QueryRow(ctx, `SELECT count(*) FROM _prisma_migrations`).Scan(&recorded))
 	require.Zero(t, recorded, "push records no migration")
 
+	// A required column without a default cannot be added to a table
+	// with rows: refused with Prisma's words, nothing changes.
+	withName := strings.Replace(cliSchema, "  email String @unique\n", "  email String @unique\n  name  String\n", 1)
+	writeSchema(t, dir, withName)
+	_, _, err = run(ctx, "db", "push", "--schema", p, "--url", url, "--accept-data-loss")
+	require.Error(t, err)
+	require.Equal(t, 1, exitCode(err))
+	require.Contains(t, err.Error(), "⚠️ We found changes that cannot be executed:\n\n  • ")
+	require.Contains(t, err.Error(), "`name`")
+	require.Error(t, conn.QueryRow(ctx, `SELECT name FROM "User"`).Scan(new(string)), "no column was added")
+
 	// Dropping a column with data is refused, and nothing changes.
 	noEmail := strings.Replace(cliSchema, "  email String @unique\n", "", 1)
 	writeSchema(t, dir, noEmail)
-	_, _, err = run(ctx, "db", "push", "--schema", p, "--url", url)
+	out, _, err = run(ctx, "db", "push", "--schema", p, "--url", url)
 	require.ErrorContains(t, err, "--accept-data-loss")
+	require.Equal(t, 1, exitCode(err))
+	const warning = "\n⚠️  There might be data loss when applying the changes:\n\n" +
+		"  • You are about to drop the column `email` on the `User` table, which still contains 1 non-null values.\n\n"
+	require.Contains(t, out, warning)
 	var email string
 	require.NoError(t, conn.QueryRow(ctx, `SELECT email FROM "User"`).Scan(&email))
 	require.Equal(t, "a@x", email)
-	_, _, err = run(ctx, "db", "push", "--schema", p, "--url", url, "--accept-data-loss")
+	out, _, err = run(ctx, "db", "push", "--schema", p, "--url", url, "--accept-data-loss")
 	require.NoError(t, err)
+	require.Contains(t, out, warning)
 	require.Error(t, conn.QueryRow(ctx, `SELECT email FROM "User"`).Scan(&email), "the column is gone")
+
+	// A destructive step that loses nothing here goes ahead without the
+	// flag, as with Prisma: an empty table is dropped.
+	noPosts := strings.Replace(strings.Replace(noEmail, "  posts Post[]\n", "", 1),
+		"model Post {\n  id       Int  @id @default(autoincrement())\n  author   User @relation(fields: [authorId], references: [id])\n  authorId Int\n}\n", "", 1)
+	require.NotEqual(t, noEmail, noPosts)
+	writeSchema(t, dir, noPosts)
+	out, _, err = run(ctx, "db", "push", "--schema", p, "--url", url)
+	require.NoError(t, err)
+	require.NotContains(t, out, "data loss")
+	require.Contains(t, out, "now in sync")
+	require.Error(t, conn.QueryRow(ctx, `SELECT count(*) FROM "Post"`).Scan(new(int)), "the empty table is gone")
 }
 
 func TestDBExecute(t *testing.T) {

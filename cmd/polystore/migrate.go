@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/postgres/migrate"
@@ -551,19 +552,33 @@ func devPreflight(ctx context.Context, cmd *cobra.Command, pool *pgxpool.Pool, d
 // confirmDataLoss prints the data-loss warnings and, at a terminal, asks
 // as prisma migrate dev does whether to go on; elsewhere it answers no.
 func confirmDataLoss(cmd *cobra.Command, loss *migrate.DataLoss) bool {
-	in, ok := cmd.InOrStdin().(*os.File)
-	if !ok || !isTerminal(in) {
+	if !canPrompt(cmd) {
 		return false
 	}
-	out := cmd.OutOrStdout()
-	fmt.Fprintf(out, "\n%s\nAre you sure you want to create and apply this migration? (y/N) ", loss.WarningsText())
-	line, _ := bufio.NewReader(in).ReadString('\n')
+	fmt.Fprintf(cmd.OutOrStdout(), "\n%s", loss.WarningsText())
+	return confirm(cmd, "Are you sure you want to create and apply this migration?")
+}
+
+// canPrompt reports whether the command reads from an interactive terminal.
+func canPrompt(cmd *cobra.Command) bool {
+	in, ok := cmd.InOrStdin().(*os.File)
+	return ok && isTerminal(in)
+}
+
+// confirm asks question at a terminal and reports a yes; elsewhere it
+// answers no without asking.
+func confirm(cmd *cobra.Command, question string) bool {
+	if !canPrompt(cmd) {
+		return false
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "\n%s (y/N) ", question)
+	line, _ := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
 	a := strings.ToLower(strings.TrimSpace(line))
 	return a == "y" || a == "yes"
 }
 
-// isTerminal reports whether f is a character device (an interactive terminal).
+// isTerminal reports whether f is an interactive terminal (a character
+// device such as /dev/null is not).
 func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return term.IsTerminal(int(f.Fd()))
 }
