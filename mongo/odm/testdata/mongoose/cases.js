@@ -232,6 +232,24 @@ const cases = [
   { name: 'numbers in messages as JavaScript prints them', schema: { a: { type: 'Number', min: 1 }, b: { type: 'Number', max: 1 }, c: { type: 'Number', max: -1 }, d: { type: 'Number', min: 0.5 } }, input: { a: 1e-7, b: 1.5e22, c: -0, d: 0.1 } },
   { name: 'numbers cast into strings as JavaScript prints them', schema: { a: { type: 'String' }, b: { type: 'String' }, c: { type: 'String' } }, input: { a: 1e-7, b: 1.5e22, c: 123456789012 } },
 
+  // casting sweep: numbers, booleans, dates, ObjectIds
+  { name: 'cast signed and fractional strings into Number', schema: { a: { type: 'Number' }, b: { type: 'Number' }, c: { type: 'Number' }, d: { type: 'Number' }, e: { type: 'Number' } }, input: { a: '+5', b: '-0', c: '.5', d: '5.', e: '-1.25e-2' } },
+  { name: 'cast Infinity and binary strings into Number', schema: { a: { type: 'Number' }, b: { type: 'Number' }, c: { type: 'Number' } }, input: { a: 'Infinity', b: '0b101', c: '1_000' } },
+  { name: 'cast false and null into Number', schema: { a: { type: 'Number' }, b: { type: 'Number' } }, input: { a: false, b: null } },
+  { name: 'cast yes no and digits into Boolean', schema: { a: { type: 'Boolean' }, b: { type: 'Boolean' }, c: { type: 'Boolean' }, d: { type: 'Boolean' } }, input: { a: 'yes', b: 'no', c: '0', d: '1' } },
+  { name: 'cast on into Boolean', schema: { b: { type: 'Boolean' } }, input: { b: 'on' } },
+  { name: 'cast capitalised Yes into Boolean', schema: { b: { type: 'Boolean' } }, input: { b: 'Yes' } },
+  { name: 'cast date-only and offset strings into Date', schema: { a: { type: 'Date' }, b: { type: 'Date' }, c: { type: 'Date' } }, input: { a: '2024-05-01', b: '2024-05-01T10:00:00+02:00', c: '2024-05-01T10:00:00.123456Z' } },
+  { name: 'cast digit string into Date', schema: { d: { type: 'Date' } }, input: { d: '1714557600000' } },
+  { name: 'cast negative epoch into Date', schema: { d: { type: 'Date' } }, input: { d: -86400000 } },
+  { name: 'cast uppercase hex into ObjectId', schema: { id: { type: 'ObjectId' } }, input: { id: '64B7F0C2A1B2C3D4E5F60718' } },
+  { name: 'cast 12-character string into ObjectId', schema: { id: { type: 'ObjectId' } }, input: { id: 'abcdefghijkl' } },
+  { name: 'cast non-hex 24 characters into ObjectId', schema: { id: { type: 'ObjectId' } }, input: { id: '64b7f0c2a1b2c3d4e5f6071z' } },
+  { name: 'cast object with a hex _id array into ObjectIds', schema: { ids: { type: 'Array', of: { type: 'ObjectId' } } }, input: { ids: [{ _id: oid }, oid] } },
+  { name: 'cast array subdocuments from mixed input', schema: order, input: { customer: oid, items: [{ sku: 'a', qty: '1' }, null, { sku: 'b' }] } },
+  { name: 'cast nested array of numbers from strings', schema: { grid: { type: 'Array', of: { type: 'Array', of: { type: 'Number' } } } }, input: { grid: [['1', 2], '3'] } },
+  { name: 'cast string with surrounding spaces into Boolean', schema: { b: { type: 'Boolean' } }, input: { b: ' true ' } },
+
   // update validators: Model.updateOne({}, update, {runValidators: true}),
   // cast (Query#_castUpdate) and validated (Query#validate) without a server
   { name: 'update $set validators', schema: profile, update: { $set: { age: 10, status: 'x', name: 'toolongname' } } },
