@@ -82,6 +82,9 @@ type dataCheck struct {
 // none, a column recreated for want of a cast, and the warnings Prisma
 // gives whatever the data.
 func EvaluateDataLoss(ctx context.Context, q Querier, plan *Plan) (*DataLoss, error) {
+	if noDatabase(q) {
+		return nil, ErrNoDatabase
+	}
 	out := &DataLoss{}
 	count := func(c dataCheck, expr string) (int64, error) {
 		var n int64

@@ -59,6 +59,9 @@ type DeployResult struct {
 // A failed migration is rolled back and recorded (rolled_back_at set), and
 // Deploy stops with a *MigrationError.
 func Deploy(ctx context.Context, pool *pgxpool.Pool, dir string, opts *Options) (*DeployResult, error) {
+	if pool == nil {
+		return nil, ErrNoDatabase
+	}
 	local, err := ReadMigrations(dir)
 	if err != nil {
 		return nil, err

@@ -12,6 +12,9 @@ import (
 // Check refuses a plan with destructive steps (unless allowed) and steps
 // that cannot run on the rows present.
 func Check(ctx context.Context, q Querier, plan *Plan, opts *Options) error {
+	if noDatabase(q) {
+		return ErrNoDatabase
+	}
 	if d := plan.Destructive(); len(d) > 0 && (opts == nil || !opts.AllowDestructive) {
 		return &DestructiveError{Steps: d}
 	}
@@ -51,6 +54,9 @@ type DevResult struct {
 // loses nothing here (an empty table or column dropped) goes ahead. With
 // createOnly the migration is written but not applied, and not weighed.
 func Dev(ctx context.Context, pool *pgxpool.Pool, target *Database, dir, name string, createOnly bool, opts *Options) (*DevResult, error) {
+	if pool == nil {
+		return nil, ErrNoDatabase
+	}
 	res := &DevResult{}
 	err := withLock(ctx, pool, func(conn *pgx.Conn) error {
 		local, err := ReadMigrations(dir)
@@ -123,6 +129,9 @@ func checkDrift(ctx context.Context, shadow *pgxpool.Pool, dir string, live *Dat
 
 // PlanChanges introspects the database and diffs it against target.
 func PlanChanges(ctx context.Context, q Querier, target *Database, opts *Options) (*Plan, error) {
+	if noDatabase(q) {
+		return nil, ErrNoDatabase
+	}
 	live, err := Introspect(ctx, q, opts.introspectOpts())
 	if err != nil {
 		return nil, err
@@ -134,6 +143,9 @@ func PlanChanges(ctx context.Context, q Querier, target *Database, opts *Options
 // writing history (like "db push"). Destructive and unexecutable steps are
 // refused first.
 func Apply(ctx context.Context, pool *pgxpool.Pool, plan *Plan, opts *Options) error {
+	if pool == nil {
+		return ErrNoDatabase
+	}
 	return withLock(ctx, pool, func(conn *pgx.Conn) error {
 		if err := Check(ctx, conn, plan, opts); err != nil {
 			return err
@@ -170,6 +182,9 @@ var txControlRE = regexp.MustCompile(`(?m)^(BEGIN|COMMIT);\n?`)
 // Reset drops every managed schema (with all data), recreates it and
 // applies all migrations of dir. Callers must confirm with the user first.
 func Reset(ctx context.Context, pool *pgxpool.Pool, dir string, opts *Options) (*DeployResult, error) {
+	if pool == nil {
+		return nil, ErrNoDatabase
+	}
 	schemas := []string(nil)
 	if opts != nil {
 		schemas = opts.Schemas

@@ -64,12 +64,15 @@ type Plan struct {
 	Steps []Step
 }
 
-// Empty reports whether the plan has no steps.
-func (p *Plan) Empty() bool { return len(p.Steps) == 0 }
+// Empty reports whether the plan has no steps (a nil plan has none).
+func (p *Plan) Empty() bool { return p == nil || len(p.Steps) == 0 }
 
 // Destructive returns the destructive steps.
 func (p *Plan) Destructive() []Step {
 	var out []Step
+	if p == nil {
+		return nil
+	}
 	for _, s := range p.Steps {
 		if s.Destructive {
 			out = append(out, s)
@@ -105,6 +108,9 @@ func (p *Plan) SQL() string {
 // Warnings returns every warning of the plan, in step order.
 func (p *Plan) Warnings() []string {
 	var out []string
+	if p == nil {
+		return nil
+	}
 	for _, s := range p.Steps {
 		out = append(out, s.Warnings...)
 	}

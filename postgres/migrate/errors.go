@@ -3,6 +3,7 @@ package migrate
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 )
 
@@ -15,7 +16,24 @@ var (
 	ErrFailedMigration = errors.New("migrate: migration failed")
 	// ErrDrift is matched by *DriftError.
 	ErrDrift = errors.New("migrate: database drifted from the migrations")
+	// ErrNoDatabase is returned by the functions that talk to PostgreSQL
+	// when given a nil pool, connection or Querier.
+	ErrNoDatabase = errors.New("migrate: no database (nil pool or connection)")
 )
+
+// noDatabase reports whether q is nil or a typed nil pointer (a nil
+// *pgxpool.Pool, *pgx.Conn or pgx.Tx passed as a Querier).
+func noDatabase(q any) bool {
+	if q == nil {
+		return true
+	}
+	v := reflect.ValueOf(q)
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan:
+		return v.IsNil()
+	}
+	return false
+}
 
 // DriftError reports changes made to the database outside the migrations
 // folder: Plan holds the steps from the replayed migrations to the live

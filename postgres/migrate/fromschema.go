@@ -20,6 +20,9 @@ import (
 // created, as Prisma does.
 func FromSchema(s *psl.Schema) *Database {
 	db := &Database{fromSchema: true}
+	if s == nil {
+		return db // no models: the empty database
+	}
 	if ds := s.Datasource; ds != nil {
 		for _, x := range ds.Extensions {
 			db.Extensions = append(db.Extensions, &Extension{Name: x.DBName, Schema: x.Schema, Version: x.Version})

@@ -85,6 +85,9 @@ FROM "`+HistoryTable+`" ORDER BY started_at, migration_name`)
 
 // History returns the rows of the history table (none if it does not exist).
 func History(ctx context.Context, pool *pgxpool.Pool) ([]AppliedMigration, error) {
+	if pool == nil {
+		return nil, ErrNoDatabase
+	}
 	var exists bool
 	if err := pool.QueryRow(ctx, "SELECT to_regclass($1) IS NOT NULL", quoteIdent(HistoryTable)).Scan(&exists); err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
@@ -108,6 +111,9 @@ func newID() string {
 // does: applied=false marks it rolled back (deploy will run it again),
 // applied=true records it as applied (deploy will skip it).
 func Resolve(ctx context.Context, pool *pgxpool.Pool, dir, name string, applied bool) error {
+	if pool == nil {
+		return ErrNoDatabase
+	}
 	local, err := ReadMigrations(dir)
 	if err != nil {
 		return err
@@ -162,6 +168,9 @@ func (s *Status) UpToDate() bool {
 
 // GetStatus reads the folder and the history table.
 func GetStatus(ctx context.Context, pool *pgxpool.Pool, dir string) (*Status, error) {
+	if pool == nil {
+		return nil, ErrNoDatabase
+	}
 	local, err := ReadMigrations(dir)
 	if err != nil {
 		return nil, err

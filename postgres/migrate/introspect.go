@@ -31,6 +31,9 @@ const HistoryTable = "_prisma_migrations"
 // left out. Partitioned tables are read with their partition key; their
 // partitions, and partitions that retention detached, are not tables.
 func Introspect(ctx context.Context, q Querier, opts *IntrospectOpts) (*Database, error) {
+	if noDatabase(q) {
+		return nil, ErrNoDatabase
+	}
 	var current string
 	if err := queryRow(ctx, q, "SELECT current_schema()", nil, &current); err != nil {
 		return nil, fmt.Errorf("migrate: introspect: %w", err)

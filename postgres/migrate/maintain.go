@@ -74,6 +74,9 @@ const maintenanceLock = 72707369 // "HPSI"
 // created by the migration and need no upkeep.
 func MaintainPartitions(ctx context.Context, pool *pgxpool.Pool, s *psl.Schema, opts *PartitionOpts) (*PartitionReport, error) {
 	if pool == nil {
+		return nil, ErrNoDatabase
+	}
+	if pool == nil {
 		return nil, errors.New("migrate: MaintainPartitions needs a pool")
 	}
 	if s == nil {
