@@ -213,8 +213,13 @@ func Open(ctx context.Context, connString string) (*Client, error) {
 }
 
 // NewWithPool wraps an existing pool; Close then leaves the pool open.
-// cfg may be nil (its Pool field is ignored).
+// cfg may be nil (its Pool field is ignored). With a nil pool every
+// operation of the client fails with a validation error naming the
+// missing database, as a nil *Client's do.
 func NewWithPool(pool *pgxpool.Pool, cfg *Config) *Client {
+	if pool == nil {
+		return &Client{life: &lifecycle{}}
+	}
 	c := &Client{pool: pool, life: &lifecycle{maxConns: pool.Config().MaxConns}}
 	if cfg != nil {
 		c.cfg = *cfg

@@ -49,7 +49,7 @@ func TestNilArgumentsAreTypedErrors(t *testing.T) {
 	dbs := []struct {
 		name string
 		db   orm.DB
-	}{{"client", e.c}, {"nil DB", nil}, {"nil *Client", nilClient}}
+	}{{"client", e.c}, {"nil DB", nil}, {"nil *Client", nilClient}, {"client without a pool", orm.NewWithPool(nil, nil)}}
 	models := []struct {
 		name string
 		m    *orm.Model
@@ -78,7 +78,12 @@ func TestNilArgumentsAreTypedErrors(t *testing.T) {
 		"nil client Transaction": func() error {
 			return nilClient.Transaction(ctx, func(context.Context, *orm.Tx) error { return nil }, nil)
 		},
-		"nil client Batch":  func() error { return err2(nilClient.Batch(ctx, nil, nil)) },
+		"nil client Batch": func() error { return err2(nilClient.Batch(ctx, nil, nil)) },
+		"no pool Ping":     func() error { return orm.NewWithPool(nil, nil).Ping(ctx) },
+		"no pool Transaction": func() error {
+			return orm.NewWithPool(nil, nil).Transaction(ctx, func(context.Context, *orm.Tx) error { return nil }, nil)
+		},
+		"no pool Batch":     func() error { return err2(orm.NewWithPool(nil, nil).Batch(ctx, nil, nil)) },
 		"QueryRaw nil DB":   func() error { return err2(orm.QueryRaw[User](ctx, nil, orm.SQL("SELECT 1"))) },
 		"ExecRaw nil DB":    func() error { return err2(orm.ExecRaw(ctx, nil, orm.SQL("SELECT 1"))) },
 		"QueryRaw empty":    func() error { return err2(orm.QueryRaw[User](ctx, e.c, orm.Sql{})) },
@@ -96,6 +101,7 @@ func TestNilArgumentsAreTypedErrors(t *testing.T) {
 	require.NoError(t, err, "an empty batch is an empty transaction, as Prisma's $transaction([])")
 	require.Empty(t, res)
 	require.NotPanics(t, func() { nilClient.Close() })
+	require.NotPanics(t, func() { orm.NewWithPool(nil, nil).Close() })
 	require.NotPanics(t, func() { _ = nilClient.With(nil) })
 	require.NotPanics(t, func() { _ = e.c.With(nil) })
 }
