@@ -173,7 +173,16 @@ func applyStep(t *testing.T, m *odm.Model[map[string]any], doc *map[string]any, 
 		arr := slices.DeleteFunc(slices.Clone(toSlice(getDotted(*doc, strings.Split(p, ".")))), func(e any) bool { return e == v })
 		*doc = setDotted(t, *doc, strings.Split(p, "."), arr).(map[string]any)
 	case st["unset"] != nil:
-		delete(*doc, st["unset"].(string))
+		parts := strings.Split(st["unset"].(string), ".")
+		last := parts[len(parts)-1]
+		switch parent := getDotted(*doc, parts[:len(parts)-1]).(type) {
+		case map[string]any:
+			delete(parent, last)
+		case bson.D:
+			*doc = setDotted(t, *doc, parts[:len(parts)-1], slices.DeleteFunc(parent, func(e bson.E) bool { return e.Key == last })).(map[string]any)
+		default:
+			t.Fatalf("cannot unset %v", parts)
+		}
 	case st["markModified"] != nil:
 		m.MarkModified(doc, st["markModified"].(string))
 	default:

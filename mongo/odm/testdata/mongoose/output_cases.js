@@ -345,6 +345,11 @@ const saveCases = [
   { name: 'save moves updatedAt of a modified array subdocument', schema: stampedItems, options: { timestamps: true }, stored: sstored, steps: [{ set: ['items.1.r', 'z'] }] },
   { name: 'save moves updatedAt of a modified single subdocument', schema: stampedItems, stored: sstored, steps: [{ set: ['one.r', 'z'] }] },
   { name: 'save of a deleted unchanged document is a DocumentNotFoundError', schema: versioned, stored: vstored, matched: 0, steps: [] },
+  { name: 'unset of a subdocument field', schema: versioned, stored: vstored, steps: [{ unset: 'sub.a' }], ask: ['sub', 'sub.a', 'sub.b'] },
+  { name: 'push of two elements', schema: versioned, stored: vstored, steps: [{ push: ['tags', 'p'] }, { push: ['tags', 'q'] }], ask: ['tags'] },
+  { name: 'set of fields of two array subdocuments', schema: versioned, stored: vstored, steps: [{ set: ['items.0.sku', 'z0'] }, { set: ['items.1.qty', 9] }], ask: ['items.0', 'items.1.sku'] },
+  { name: 'unchanged save with timestamps sends no updatedAt', schema: stampedItems, options: { timestamps: true }, stored: sstored, steps: [] },
+  { name: 'set of a subdocument number and unchanged values', schema: versioned, stored: vstored, steps: [{ set: ['n', 1] }, { set: ['name', 'a'] }, { set: ['sub.b', 2] }], ask: ['sub.b'] },
   { name: 'save stamps a pushed subdocument', schema: stampedItems, options: { timestamps: true }, stored: sstored, steps: [{ push: ['items', { r: 'n' }] }] },
 ];
 
