@@ -61,11 +61,10 @@ func (m *Model[T]) hydrate(raw bson.Raw, sel selector) (*T, error) {
 // defaults were applied on read, which are no changes for ModifiedPaths.
 func (m *Model[T]) track(doc *T, raw bson.Raw, defaulted bool) {
 	m.tracker.set(doc, append(bson.Raw(nil), raw...))
-	ch := docChanges{}
-	if defaulted {
-		ch.base, _ = m.encode(doc)
+	if defaulted { // doc is new: no entry to clear otherwise
+		base, _ := m.encode(doc)
+		m.changes.set(doc, docChanges{base: base})
 	}
-	m.changes.set(doc, ch)
 }
 
 // readDefaults applies to a decoded document the defaults of the selected
