@@ -66,6 +66,9 @@ type BulkOpts struct {
 // replaceOne...; inserts run the validate hooks), so scopes such as Tenant
 // and SoftDelete cover bulk writes too.
 func (m *Model[T]) BulkWrite(ctx context.Context, writes []Write, o *BulkOpts) (_ *mongo.BulkWriteResult, err error) {
+	if m == nil {
+		return nil, ErrNoDatabase
+	}
 	defer m.handleErr(ctx, EventBulkWrite, nil, &err)
 	op := m.newOp(EventBulkWrite)
 	if err := m.run(ctx, true, op); err != nil {
@@ -167,6 +170,9 @@ func (m *Model[T]) writeModel(ctx context.Context, w Write) (mongo.WriteModel, e
 // JavaScript ($function, $accumulator, $where) is rejected unless the
 // model allows it.
 func (m *Model[T]) Aggregate(ctx context.Context, pipeline []bson.D, out any) (err error) {
+	if m == nil {
+		return ErrNoDatabase
+	}
 	defer m.handleErr(ctx, EventAggregate, nil, &err)
 	if !m.opts.AllowJSFilters {
 		for _, st := range pipeline {

@@ -22,6 +22,9 @@ import (
 // *StaleDocumentError (or *DocumentNotFoundError for a deleted one) after
 // the others were saved.
 func (m *Model[T]) BulkSave(ctx context.Context, docs []*T, o *BulkOpts) (*mongo.BulkWriteResult, error) {
+	if m == nil {
+		return nil, ErrNoDatabase
+	}
 	type item struct {
 		op   *Op[T]
 		plan *savePlan // nil for inserts and unchanged documents

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // DefaultDiscriminatorKey is Mongoose's discriminatorKey.
@@ -115,7 +116,11 @@ func Discriminator[C, B any](base *Model[B], name string, schema *Schema, opts *
 	schema.errHooks.merge(ownErr)
 
 	mo := base.opts
-	m, err := NewModel[C](base.coll.Database(), name, schema, &mo)
+	var db *mongo.Database
+	if base.coll != nil {
+		db = base.coll.Database() // else, like base, a model without a database
+	}
+	m, err := NewModel[C](db, name, schema, &mo)
 	if err != nil {
 		return nil, err
 	}

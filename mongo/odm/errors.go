@@ -42,6 +42,10 @@ var (
 	// ErrSchema is wrapped by errors in schema declarations (bad tags, bad
 	// options): these are programming errors found when a schema is built.
 	ErrSchema = errors.New("odm: invalid schema")
+	// ErrNoDatabase is returned by the operations of a model made without
+	// a database (NewModel with a nil *mongo.Database: casting and
+	// validation only) and of a nil *Model.
+	ErrNoDatabase = errors.New("odm: the model has no database (NewModel was given a nil *mongo.Database)")
 )
 
 // MaxDocumentSize is MongoDB's BSON document limit.

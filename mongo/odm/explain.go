@@ -205,6 +205,9 @@ func (s *ExplainSummary) ferret(plan bson.RawArray) {
 // ExplainSummary explains the query with executionStats and summarises
 // the reply.
 func (q *Query[T]) ExplainSummary(ctx context.Context) (*ExplainSummary, error) {
+	if q == nil || q.m.offline() != nil {
+		return nil, ErrNoDatabase
+	}
 	f, err := q.m.filter(q.filter)
 	if err != nil {
 		return nil, err

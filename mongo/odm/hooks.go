@@ -241,6 +241,11 @@ func (m *Model[T]) newOp(e Event) *Op[T] {
 
 // run runs the schema's hooks, then the model's, for op.Event.
 func (m *Model[T]) run(ctx context.Context, pre bool, op *Op[T]) error {
+	if pre && m.coll == nil {
+		// A model without a database: everything before the command
+		// (casting, validation) has run; the command cannot.
+		return ErrNoDatabase
+	}
 	if sh := m.schema.hooks.get(pre, op.Event); len(sh) > 0 {
 		h := &Hook{Event: op.Event, Model: op.Model, Collection: op.Collection, Filter: op.Filter,
 			Update: op.Update, Pipeline: op.Pipeline, Field: op.Field, Result: op.Result, access: m}

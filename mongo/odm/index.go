@@ -263,6 +263,9 @@ func normString(v any) string {
 // kept (opts.DropUnowned drops them too). Ownership is recorded in the
 // IndexRegistry collection of the same database.
 func (m *Model[T]) SyncIndexes(ctx context.Context, opts *SyncIndexesOpts) (*IndexDiff, error) {
+	if m.offline() != nil {
+		return nil, ErrNoDatabase
+	}
 	if opts == nil {
 		opts = &SyncIndexesOpts{}
 	}
@@ -407,6 +410,9 @@ func CreateCollectionCommand(collection string, o SchemaOpts) bson.D {
 // time-series options. It does nothing when there are none (collections
 // are created on first insert) and is a no-op if the collection exists.
 func (m *Model[T]) CreateCollection(ctx context.Context) error {
+	if m.offline() != nil {
+		return ErrNoDatabase
+	}
 	cmd := CreateCollectionCommand(m.coll.Name(), m.schema.opts)
 	if cmd == nil {
 		return nil

@@ -70,7 +70,9 @@ type Model[T any] struct {
 }
 
 // NewModel builds a model. A nil schema is derived from T with SchemaFor.
-// A programmatic schema is bound to T's fields by their bson names.
+// A programmatic schema is bound to T's fields by their bson names. A nil
+// db gives a model that casts and validates only: its operations that need
+// the database return ErrNoDatabase.
 func NewModel[T any](db *mongo.Database, name string, schema *Schema, opts *ModelOpts) (*Model[T], error) {
 	if name == "" {
 		return nil, schemaErr("a model needs a name")
@@ -231,6 +233,15 @@ func (m *Model[T]) Name() string { return m.name }
 
 // Schema returns the model's schema.
 func (m *Model[T]) Schema() *Schema { return m.schema }
+
+// offline reports ErrNoDatabase for a nil model or one made without a
+// database.
+func (m *Model[T]) offline() error {
+	if m == nil || m.coll == nil {
+		return ErrNoDatabase
+	}
+	return nil
+}
 
 // Collection returns the underlying collection.
 func (m *Model[T]) Collection() *mongo.Collection { return m.coll }
@@ -478,6 +489,9 @@ func (m *Model[T]) finishInsert(doc *T) (bson.Raw, error) {
 // change the document, e.g. hash a password), insert, post-save. On
 // success doc is tracked for Save.
 func (m *Model[T]) Create(ctx context.Context, doc *T) (err error) {
+	if m == nil {
+		return ErrNoDatabase
+	}
 	defer m.handleErr(ctx, EventSave, doc, &err)
 	if err := m.Validate(ctx, doc); err != nil {
 		return err
@@ -511,6 +525,9 @@ func (e *IndexedError) Unwrap() error { return e.Err }
 // InsertMany validates every document first and inserts nothing unless all
 // are valid (the error is an *IndexedError wrapping the first failure).
 func (m *Model[T]) InsertMany(ctx context.Context, docs []*T) (err error) {
+	if m == nil {
+		return ErrNoDatabase
+	}
 	defer m.handleErr(ctx, EventInsertMany, nil, &err)
 	op := m.newOp(EventInsertMany)
 	op.Docs = docs
@@ -545,6 +562,9 @@ func (m *Model[T]) InsertMany(ctx context.Context, docs []*T) (err error) {
 // nothing; if it was deleted, a *DocumentNotFoundError. Nothing changed:
 // Save only checks that the document still exists, as Mongoose does.
 func (m *Model[T]) Save(ctx context.Context, doc *T) (err error) {
+	if m == nil {
+		return ErrNoDatabase
+	}
 	old, tracked := m.tracker.get(doc)
 	if !tracked {
 		return m.Create(ctx, doc)
@@ -1051,6 +1071,9 @@ type UpdateOpts struct {
 }
 
 func (m *Model[T]) updateX(ctx context.Context, e Event, filter, update any, o *UpdateOpts) (_ *mongo.UpdateResult, err error) {
+	if m == nil {
+		return nil, ErrNoDatabase
+	}
 	defer m.handleErr(ctx, e, nil, &err)
 	if o == nil {
 		o = &UpdateOpts{}
@@ -1145,6 +1168,9 @@ func (m *Model[T]) preReplace(ctx context.Context, e Event, filter any, doc *T) 
 // ReplaceOne validates doc and replaces the first document matching filter
 // with it (replaceOne hooks; op.Doc is the replacement).
 func (m *Model[T]) ReplaceOne(ctx context.Context, filter any, doc *T, o *UpdateOpts) (_ *mongo.UpdateResult, err error) {
+	if m == nil {
+		return nil, ErrNoDatabase
+	}
 	defer m.handleErr(ctx, EventReplaceOne, doc, &err)
 	op, raw, err := m.preReplace(ctx, EventReplaceOne, filter, doc)
 	if err != nil {
@@ -1215,6 +1241,9 @@ func (m *Model[T]) findOneAndUpdate(ctx context.Context, op *Op[T], o *FindOneAn
 // FindOneAndUpdate atomically updates one document and returns it (before
 // or after the update). It returns ErrNotFound when nothing matched.
 func (m *Model[T]) FindOneAndUpdate(ctx context.Context, filter, update any, o *FindOneAndUpdateOpts) (_ *T, err error) {
+	if m == nil {
+		return nil, ErrNoDatabase
+	}
 	defer m.handleErr(ctx, EventFindOneAndUpdate, nil, &err)
 	if o == nil {
 		o = &FindOneAndUpdateOpts{}
@@ -1248,6 +1277,9 @@ func (m *Model[T]) FindOneAndUpdate(ctx context.Context, filter, update any, o *
 // FindOneAndReplace atomically replaces one document with doc (validated)
 // and returns the original, or the replacement with ReturnAfter.
 func (m *Model[T]) FindOneAndReplace(ctx context.Context, filter any, doc *T, o *FindOneAndUpdateOpts) (_ *T, err error) {
+	if m.offline() != nil {
+		return nil, ErrNoDatabase
+	}
 	defer m.handleErr(ctx, EventFindOneAndReplace, doc, &err)
 	if o == nil {
 		o = &FindOneAndUpdateOpts{}
@@ -1271,6 +1303,9 @@ func (m *Model[T]) FindOneAndReplace(ctx context.Context, filter any, doc *T, o 
 // hook that sets op.Update (soft deletion) makes it an update returning
 // the document as it was.
 func (m *Model[T]) FindOneAndDelete(ctx context.Context, filter any, o *FindOneAndDeleteOpts) (_ *T, err error) {
+	if m.offline() != nil {
+		return nil, ErrNoDatabase
+	}
 	defer m.handleErr(ctx, EventFindOneAndDelete, nil, &err)
 	op, err := m.preQuery(ctx, EventFindOneAndDelete, filter)
 	if err != nil {
@@ -1295,6 +1330,9 @@ func (m *Model[T]) FindOneAndDelete(ctx context.Context, filter any, o *FindOneA
 }
 
 func (m *Model[T]) deleteX(ctx context.Context, e Event, filter any) (_ int64, err error) {
+	if m == nil {
+		return 0, ErrNoDatabase
+	}
 	defer m.handleErr(ctx, e, nil, &err)
 	op, err := m.preQuery(ctx, e, filter)
 	if err != nil {
@@ -1357,6 +1395,9 @@ func (m *Model[T]) CountDocuments(ctx context.Context, filter any) (int64, error
 // (a tenant or soft-delete scope), it counts that filter exactly instead:
 // metadata cannot be scoped.
 func (m *Model[T]) EstimatedDocumentCount(ctx context.Context) (_ int64, err error) {
+	if m == nil {
+		return 0, ErrNoDatabase
+	}
 	defer m.handleErr(ctx, EventEstimatedDocumentCount, nil, &err)
 	op := m.newOp(EventEstimatedDocumentCount)
 	if err := m.run(ctx, true, op); err != nil {
@@ -1378,6 +1419,9 @@ func (m *Model[T]) EstimatedDocumentCount(ctx context.Context) (_ int64, err err
 // Exists reports whether a document matches filter (findOne hooks, as
 // Mongoose's exists is a findOne).
 func (m *Model[T]) Exists(ctx context.Context, filter any) (_ bool, err error) {
+	if m == nil {
+		return false, ErrNoDatabase
+	}
 	defer m.handleErr(ctx, EventFindOne, nil, &err)
 	op, err := m.preQuery(ctx, EventFindOne, filter)
 	if err != nil {
@@ -1398,6 +1442,9 @@ func (m *Model[T]) Exists(ctx context.Context, filter any) (_ bool, err error) {
 // Distinct returns the distinct values of field among matching documents
 // (distinct hooks).
 func (m *Model[T]) Distinct(ctx context.Context, field string, filter any) (_ []any, err error) {
+	if m == nil {
+		return nil, ErrNoDatabase
+	}
 	defer m.handleErr(ctx, EventDistinct, nil, &err)
 	if field == "" {
 		return nil, errorf("Distinct needs a field")

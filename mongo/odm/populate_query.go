@@ -205,6 +205,9 @@ func localOf(o *PopulateOpts) string {
 // lookupAll runs the Lookup strategy: one aggregate, then nested paths
 // batched.
 func (p *PopulatedQuery[T]) lookupAll(ctx context.Context) ([]*T, error) {
+	if p.q == nil || p.q.m.offline() != nil {
+		return nil, ErrNoDatabase
+	}
 	q, m := p.q, p.q.m
 	if m.isMap {
 		return nil, &PopulateError{Msg: "populate needs a struct model"}

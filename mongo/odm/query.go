@@ -141,6 +141,9 @@ func (q *Query[T]) withMaxTime(ctx context.Context) (context.Context, context.Ca
 
 // One returns the first matching document, or ErrNotFound.
 func (q *Query[T]) One(ctx context.Context) (_ *T, err error) {
+	if q == nil || q.m.offline() != nil {
+		return nil, ErrNoDatabase
+	}
 	defer q.m.handleErr(ctx, EventFindOne, nil, &err)
 	op, err := q.prepare(ctx, EventFindOne)
 	if err != nil {
@@ -184,6 +187,9 @@ func (q *Query[T]) One(ctx context.Context) (_ *T, err error) {
 
 // All returns every matching document.
 func (q *Query[T]) All(ctx context.Context) (_ []*T, err error) {
+	if q == nil || q.m.offline() != nil {
+		return nil, ErrNoDatabase
+	}
 	if q.one {
 		d, err := q.One(ctx)
 		if err != nil {
@@ -243,6 +249,9 @@ func (q *Query[T]) All(ctx context.Context) (_ []*T, err error) {
 // cursor has no post hooks, as in Mongoose). fn returning an error stops
 // the iteration.
 func (q *Query[T]) Each(ctx context.Context, fn func(*T) error) (err error) {
+	if q == nil || q.m.offline() != nil {
+		return ErrNoDatabase
+	}
 	defer q.m.handleErr(ctx, EventFind, nil, &err)
 	if fn == nil {
 		return errorf("Each needs a function")
@@ -274,6 +283,9 @@ func (q *Query[T]) Each(ctx context.Context, fn func(*T) error) (err error) {
 // (countDocuments hooks: register scopes on EventRead or EventQuery so that
 // a page's total agrees with its items).
 func (q *Query[T]) Count(ctx context.Context) (_ int64, err error) {
+	if q == nil || q.m.offline() != nil {
+		return 0, ErrNoDatabase
+	}
 	defer q.m.handleErr(ctx, EventCountDocuments, nil, &err)
 	op, err := q.prepare(ctx, EventCountDocuments)
 	if err != nil {
@@ -290,6 +302,9 @@ func (q *Query[T]) Count(ctx context.Context) (_ int64, err error) {
 // Explain returns the server's plan for the query, with the filter as the
 // pre-find hooks leave it.
 func (q *Query[T]) Explain(ctx context.Context, verbosity string) (bson.M, error) {
+	if q == nil || q.m.offline() != nil {
+		return nil, ErrNoDatabase
+	}
 	op, err := q.prepare(ctx, EventFind)
 	if err != nil {
 		return nil, err

@@ -67,6 +67,9 @@ type TextSearchOpts struct {
 // works on them) and find hooks run. A server without text search (the
 // embedded FerretDB) gives an *UnsupportedError.
 func (m *Model[T]) TextSearch(ctx context.Context, search string, o *TextSearchOpts) ([]Scored[T], error) {
+	if m == nil {
+		return nil, ErrNoDatabase
+	}
 	if o == nil {
 		o = &TextSearchOpts{}
 	}

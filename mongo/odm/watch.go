@@ -58,6 +58,9 @@ type ChangeStream[T any] struct {
 // need a replica set or sharded cluster: a standalone server or the
 // embedded FerretDB gives an *UnsupportedError (IsUnsupported).
 func (m *Model[T]) Watch(ctx context.Context, o *WatchOpts) (*ChangeStream[T], error) {
+	if m.offline() != nil {
+		return nil, ErrNoDatabase
+	}
 	if o == nil {
 		o = &WatchOpts{}
 	}
