@@ -26,7 +26,7 @@ func TestNilArguments(t *testing.T) {
 		bat *analytics.Batch
 		sys *analytics.System
 	)
-	now := time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC)
+	now := time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC) // clock-free: only passed to nil receivers, which refuse before reading it
 	cases := []struct {
 		name string
 		call func() error

@@ -35,7 +35,7 @@ type trackCart struct {
 // array subdocument (its schema has timestamps).
 func TestChangeTrackingTyped(t *testing.T) {
 	ctx := context.Background()
-	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) // a fixed clock, moved by the test only
+	now := time.Now().UTC().Truncate(time.Second) // the model's clock, moved by the test only
 	s := odm.MustSchemaFor[trackCart](nil)
 	s.Path("lines").Elem.Schema.SetTimestamps(&odm.Timestamps{UpdatedAt: "updatedAt"})
 	m := odm.MustModel[trackCart](devenv.Mongo(t), "TrackCart", s, &odm.ModelOpts{Clock: func() time.Time { return now }})
