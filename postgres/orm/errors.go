@@ -1,6 +1,7 @@
 package orm
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -26,6 +27,9 @@ const (
 	CodeInputError          = "P2019" // input error (a groupBy ordered by a field not in by)
 	CodeRawQueryFailed      = "P2010" // a raw query failed in the database (SQLState says how)
 	CodeDatabaseError       = "P2039" // any other database error, named by its SQLSTATE (e.g. 22025, 42883)
+	CodeTableNotFound       = "P2021" // the table does not exist in the current database
+	CodeColumnNotFound      = "P2022" // the column does not exist in the current database
+	CodeTooManyConnections  = "P2037" // the server refused a connection: too many are open
 	CodeInvalidValue        = "P2007" // data validation error from the database
 	CodeValueTooLong        = "P2000" // the value is too long for the column's type
 	CodeValueOutOfRange     = "P2020" // the value is out of range for the column's type
@@ -264,12 +268,31 @@ func classify(m *Model, err error) error {
 		if f := fieldByColumn(m, pg.TableName, pg.ColumnName); f != "" {
 			e.Target = []string{f}
 		}
+		// As @prisma/adapter-pg: the fields of the detail's "Key (...)",
+		// which PostgreSQL's not-null detail has none of.
+		e.Message = "Null constraint violation on the " + constraintText("", detailKeyFields(pg.Detail))
+	case pgerrcode.RestrictViolation:
+		e.Code = CodeForeignKeyViolation
+		if pg.ColumnName != "" {
+			e.Message = "Foreign key constraint violated on the " + constraintText("", []string{pg.ColumnName})
+		} else {
+			e.Message = "Foreign key constraint violated on the " + constraintText(pg.ConstraintName, nil)
+		}
+	case pgerrcode.UndefinedTable:
+		e.Code = CodeTableNotFound
+		e.Message = "The table `" + notAvailable(qualifiedTable(m, undefinedTableName(pg.Message))) + "` does not exist in the current database."
+	case pgerrcode.UndefinedColumn:
+		e.Code = CodeColumnNotFound
+		e.Message = "The column `" + notAvailable(unaliasedColumn(m, undefinedColumnName(pg.Message))) + "` does not exist in the current database."
+	case pgerrcode.TooManyConnections:
+		e.Code = CodeTooManyConnections
+		e.Message = "Too many database connections opened: " + pg.Message
 	case pgerrcode.LockNotAvailable:
 		e.Code = CodeLockNotAvailable
 		e.Message = "could not lock a row: another transaction holds its lock (NOWAIT)"
 	case pgerrcode.SerializationFailure, pgerrcode.DeadlockDetected:
 		e.Code = CodeTransactionConflict
-		e.Message = "transaction failed due to a write conflict or a deadlock, please retry"
+		e.Message = "Transaction failed due to a write conflict or a deadlock. Please retry your transaction"
 	case pgerrcode.AdminShutdown, pgerrcode.CrashShutdown, pgerrcode.CannotConnectNow:
 		e.Code = CodeConnectionClosed
 	case pgerrcode.StringDataRightTruncationDataException:
@@ -302,6 +325,83 @@ func classify(m *Model, err error) error {
 	return e
 }
 
+// detailKeyFields returns the fields of a detail's "Key (a, b)=(...)",
+// nil when it has none.
+func detailKeyFields(detail string) []string {
+	i := strings.Index(detail, "Key (")
+	if i < 0 {
+		return nil
+	}
+	rest := detail[i+len("Key ("):]
+	j := strings.IndexByte(rest, ')')
+	if j <= 0 {
+		return nil
+	}
+	return strings.Split(rest[:j], ", ")
+}
+
+// undefinedTableName reads the table of `relation "x" does not exist` as
+// @prisma/adapter-pg does: the second word, between its first quotes.
+func undefinedTableName(msg string) string {
+	words := strings.Split(msg, " ")
+	if len(words) < 2 {
+		return ""
+	}
+	parts := strings.Split(words[1], `"`)
+	if len(parts) < 2 {
+		return ""
+	}
+	return parts[1]
+}
+
+var undefinedColumnRE = regexp.MustCompile(`^column (.+) does not exist$`)
+var quotedIdentRE = regexp.MustCompile(`"((?:""|[^"])*)"`)
+
+// undefinedColumnName reads the column of `column "x" does not exist` as
+// @prisma/adapter-pg does: what lies between "column " and " does not
+// exist", quoted identifiers unquoted.
+func undefinedColumnName(msg string) string {
+	m := undefinedColumnRE.FindStringSubmatch(msg)
+	if m == nil {
+		return ""
+	}
+	return quotedIdentRE.ReplaceAllStringFunc(m[1], func(q string) string {
+		return strings.ReplaceAll(q[1:len(q)-1], `""`, `"`)
+	})
+}
+
+// qualifiedTable names a table as Prisma's statements do, under its
+// schema: the model's DBSchema, else "public" (Prisma's default schema).
+func qualifiedTable(m *Model, table string) string {
+	if table == "" || strings.Contains(table, ".") {
+		return table
+	}
+	schema := "public"
+	if o := modelByTable(m, table); o != nil && o.DBSchema != "" {
+		schema = o.DBSchema
+	}
+	return schema + "." + table
+}
+
+// unaliasedColumn names a column of the statement's own table by that
+// table, as in Prisma's statements ("User.name"), not by polystore's alias
+// of it ("t0.name").
+func unaliasedColumn(m *Model, column string) string {
+	if m != nil {
+		if rest, ok := strings.CutPrefix(column, "t0."); ok {
+			return cmp.Or(m.Table, m.Name) + "." + rest
+		}
+	}
+	return column
+}
+
+func notAvailable(s string) string {
+	if s == "" {
+		return "(not available)"
+	}
+	return s
+}
+
 // constraintText names a violated constraint as Prisma 7's P2002 and P2003
 // messages do with @prisma/adapter-pg: by the name PostgreSQL reports
 // ("constraint: `User_email_key`"), else by its fields ("fields:
@@ -311,9 +411,9 @@ func constraintText(name string, fields []string) string {
 		return "constraint: `" + name + "`"
 	}
 	if len(fields) == 0 {
-		return "constraint: (not available)"
+		return "(not available)"
 	}
-	return "fields: (`" + strings.Join(fields, "`,`") + "`)"
+	return "fields: (`" + strings.Join(fields, "`, `") + "`)"
 }
 
 // modelByTable finds the model of a table in m's schema (m itself first).
