@@ -117,7 +117,7 @@ round-trips: migrate diff between it and the database is empty.`,
 
 func newDBPushCmd() *cobra.Command {
 	var f migrateFlags
-	var acceptDataLoss bool
+	var acceptDataLoss, forceReset bool
 	cmd := &cobra.Command{
 		Use:   "push",
 		Short: "Make the database match schema.prisma without a migration file",
@@ -129,7 +129,8 @@ present, as prisma db push does: one that loses nothing here (an empty
 table or column dropped) goes ahead, one that would is listed and refused
 unless --accept-data-loss is given (at a terminal you are asked), and one
 that cannot run on these rows (a required column added to a table with rows
-and no default) is refused.`,
+and no default) is refused. --force-reset drops the schema with all its data
+first, then pushes.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -139,11 +140,29 @@ and no default) is refused.`,
 			}
 			defer pool.Close()
 			opts := f.options(cmd, acceptDataLoss)
+			out := cmd.OutOrStdout()
+			if forceReset {
+				var db, cur string
+				if err := pool.QueryRow(ctx, "SELECT current_database(), current_schema()").Scan(&db, &cur); err != nil {
+					return err
+				}
+				schemas := f.schemas
+				if len(schemas) == 0 {
+					schemas = []string{cur}
+				}
+				if err := migrate.DropSchemas(ctx, pool, opts); err != nil {
+					return err
+				}
+				plural, verb := "", "was"
+				if len(schemas) > 1 {
+					plural, verb = "s", "were"
+				}
+				fmt.Fprintf(out, "The PostgreSQL database %q schema%s %q %s successfully reset.\n", db, plural, strings.Join(schemas, ", "), verb)
+			}
 			plan, err := migrate.PlanChanges(ctx, pool, migrate.FromSchema(s), opts)
 			if err != nil {
 				return err
 			}
-			out := cmd.OutOrStdout()
 			if len(plan.Steps) == 0 {
 				fmt.Fprintln(out, "The database is already in sync with the schema.")
 				return nil
@@ -157,7 +176,7 @@ and no default) is refused.`,
 				return err
 			}
 			if len(loss.Unexecutable) > 0 {
-				return &exitError{code: 1, err: fmt.Errorf("%s\nNothing was changed: remove or fix the rows these steps trip over, or empty the tables (polystore migrate reset drops all data)", pushUnexecutableText(loss))}
+				return &exitError{code: 1, err: fmt.Errorf("%s\nYou may use the --force-reset flag to drop the database before push like polystore db push --force-reset\nAll data will be lost.\nnothing was changed", pushUnexecutableText(loss))}
 			}
 			if len(loss.Warnings) > 0 {
 				fmt.Fprint(out, pushWarningsText(loss))
@@ -181,6 +200,7 @@ and no default) is refused.`,
 	}
 	f.register(cmd)
 	cmd.Flags().BoolVar(&acceptDataLoss, "accept-data-loss", false, "apply changes that lose data")
+	cmd.Flags().BoolVar(&forceReset, "force-reset", false, "drop the schema with all its data first, then push (as prisma db push --force-reset)")
 	return cmd
 }
 

@@ -44,6 +44,7 @@ func TestDBPush(t *testing.T) {
 	require.Equal(t, 1, exitCode(err))
 	require.Contains(t, err.Error(), "⚠️ We found changes that cannot be executed:\n\n  • ")
 	require.Contains(t, err.Error(), "`name`")
+	require.Contains(t, err.Error(), "--force-reset")
 	require.Error(t, conn.QueryRow(ctx, `SELECT name FROM "User"`).Scan(new(string)), "no column was added")
 
 	// Dropping a column with data is refused, and nothing changes.
@@ -74,6 +75,17 @@ func TestDBPush(t *testing.T) {
 	require.NotContains(t, out, "data loss")
 	require.Contains(t, out, "now in sync")
 	require.Error(t, conn.QueryRow(ctx, `SELECT count(*) FROM "Post"`).Scan(new(int)), "the empty table is gone")
+
+	// --force-reset drops the schema with its rows first: the required
+	// column refused above can then be added.
+	writeSchema(t, dir, withName)
+	out, _, err = run(ctx, "db", "push", "--schema", p, "--url", url, "--force-reset")
+	require.NoError(t, err)
+	require.Contains(t, out, `schema "public" was successfully reset.`)
+	require.Contains(t, out, "now in sync")
+	var users int
+	require.NoError(t, conn.QueryRow(ctx, `SELECT count(*) FROM "User" WHERE name IS NOT NULL`).Scan(&users))
+	require.Zero(t, users, "the rows went with the reset")
 }
 
 func TestDBExecute(t *testing.T) {

@@ -182,8 +182,19 @@ var txControlRE = regexp.MustCompile(`(?m)^(BEGIN|COMMIT);\n?`)
 // Reset drops every managed schema (with all data), recreates it and
 // applies all migrations of dir. Callers must confirm with the user first.
 func Reset(ctx context.Context, pool *pgxpool.Pool, dir string, opts *Options) (*DeployResult, error) {
+	if err := DropSchemas(ctx, pool, opts); err != nil {
+		return nil, err
+	}
+	return Deploy(ctx, pool, dir, opts)
+}
+
+// DropSchemas drops every managed schema (opts.Schemas, else the current
+// schema) with all it holds and recreates it empty, in one transaction:
+// the reset of prisma migrate reset and prisma db push --force-reset.
+// Callers must confirm with the user first.
+func DropSchemas(ctx context.Context, pool *pgxpool.Pool, opts *Options) error {
 	if pool == nil {
-		return nil, ErrNoDatabase
+		return ErrNoDatabase
 	}
 	schemas := []string(nil)
 	if opts != nil {
@@ -192,11 +203,11 @@ func Reset(ctx context.Context, pool *pgxpool.Pool, dir string, opts *Options) (
 	if len(schemas) == 0 {
 		var cur string
 		if err := pool.QueryRow(ctx, "SELECT current_schema()").Scan(&cur); err != nil {
-			return nil, fmt.Errorf("migrate: %w", err)
+			return fmt.Errorf("migrate: %w", err)
 		}
 		schemas = []string{cur}
 	}
-	err := withLock(ctx, pool, func(conn *pgx.Conn) error {
+	return withLock(ctx, pool, func(conn *pgx.Conn) error {
 		return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 			for _, s := range schemas {
 				opts.progress("Dropping schema %s", s)
@@ -210,8 +221,4 @@ func Reset(ctx context.Context, pool *pgxpool.Pool, dir string, opts *Options) (
 			return nil
 		})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return Deploy(ctx, pool, dir, opts)
 }

@@ -29,6 +29,7 @@ func TestNilDatabase(t *testing.T) {
 		},
 		"Deploy":             func() error { _, err := migrate.Deploy(ctx, nil, t.TempDir(), nil); return err },
 		"Reset":              func() error { _, err := migrate.Reset(ctx, nil, t.TempDir(), nil); return err },
+		"DropSchemas":        func() error { return migrate.DropSchemas(ctx, nil, nil) },
 		"History":            func() error { _, err := migrate.History(ctx, nil); return err },
 		"Resolve":            func() error { return migrate.Resolve(ctx, nil, t.TempDir(), "x", true) },
 		"GetStatus":          func() error { _, err := migrate.GetStatus(ctx, nil, t.TempDir()); return err },
