@@ -181,7 +181,7 @@ func newMigrateDevCmd() *cobra.Command {
 				opts.Shadow = sp
 			}
 			res, err := migrate.Dev(ctx, pool, migrate.FromSchema(s), f.migrationsDir(), name, createOnly, opts)
-			if de := (*migrate.DestructiveError)(nil); errors.As(err, &de) && de.DataLoss != nil && confirmDataLoss(cmd, de.DataLoss) {
+			if de := (*migrate.DestructiveError)(nil); errors.As(err, &de) && de.DataLoss != nil && confirmDataLoss(cmd, de.DataLoss, createOnly) {
 				opts.AllowDestructive = true
 				res, err = migrate.Dev(ctx, pool, migrate.FromSchema(s), f.migrationsDir(), name, createOnly, opts)
 			}
@@ -205,13 +205,17 @@ func newMigrateDevCmd() *cobra.Command {
 			}
 			if res.DataLoss != nil {
 				// As Prisma: the warnings for the rows present, before the
-				// migration is reported applied.
+				// migration is reported applied; with --create-only the
+				// steps that cannot run yet go to stderr.
 				if text := res.DataLoss.WarningsText(); text != "" {
 					fmt.Fprintf(out, "%s\n", text)
 				}
+				if createOnly && len(res.DataLoss.Unexecutable) > 0 {
+					fmt.Fprint(cmd.ErrOrStderr(), pushUnexecutableText(res.DataLoss))
+				}
 			}
 			fmt.Fprintf(out, "%s migration %s\n", verb, res.Migration.Path)
-			if res.DataLoss == nil {
+			if res.DataLoss == nil || createOnly {
 				for _, w := range res.Plan.Warnings() {
 					fmt.Fprintf(out, "  warning: %s\n", w)
 				}
@@ -551,11 +555,14 @@ func devPreflight(ctx context.Context, cmd *cobra.Command, pool *pgxpool.Pool, d
 
 // confirmDataLoss prints the data-loss warnings and, at a terminal, asks
 // as prisma migrate dev does whether to go on; elsewhere it answers no.
-func confirmDataLoss(cmd *cobra.Command, loss *migrate.DataLoss) bool {
+func confirmDataLoss(cmd *cobra.Command, loss *migrate.DataLoss, createOnly bool) bool {
 	if !canPrompt(cmd) {
 		return false
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "\n%s", loss.WarningsText())
+	if createOnly {
+		return confirm(cmd, "Are you sure you want to create this migration?")
+	}
 	return confirm(cmd, "Are you sure you want to create and apply this migration?")
 }
 

@@ -305,3 +305,55 @@ func TestMultiFileSchema(t *testing.T) {
 	_, err = os.Stat(filepath.Join(filepath.Dir(dir), "migrations"))
 	require.NoError(t, err, "migrations sit beside the schema folder")
 }
+
+// migrate dev --create-only weighs the migration as Prisma's does: a
+// data-loss warning needs consent (--allow-destructive away from a
+// terminal), and a step that cannot run on the rows yet is reported on
+// stderr but does not stop the file being written, since it is meant to
+// be edited before it is applied.
+func TestMigrateDevCreateOnly(t *testing.T) {
+	ctx := context.Background()
+	migrations := func(dir string) int {
+		entries, err := os.ReadDir(filepath.Join(dir, "migrations"))
+		require.NoError(t, err)
+		n := 0
+		for _, e := range entries {
+			if e.IsDir() {
+				n++
+			}
+		}
+		return n
+	}
+	setup := func() (url, dir, p string) {
+		url, dir = devenv.PostgresURL(t), t.TempDir()
+		p = writeSchema(t, dir, cliSchema)
+		_, _, err := run(ctx, "migrate", "dev", "--name", "init", "--schema", p, "--url", url)
+		require.NoError(t, err)
+		insertUser(t, ctx, url)
+		return url, dir, p
+	}
+
+	// A required column without a default on a table with rows.
+	url, dir, p := setup()
+	writeSchema(t, dir, strings.Replace(cliSchema, "  email String @unique\n", "  email String @unique\n  name  String\n", 1))
+	_, _, err := run(ctx, "migrate", "dev", "--name", "add_name", "--schema", p, "--url", url)
+	require.Error(t, err, "applying it is refused")
+	require.Equal(t, 1, migrations(dir))
+	out, errOut, err := run(ctx, "migrate", "dev", "--name", "add_name", "--create-only", "--schema", p, "--url", url)
+	require.NoError(t, err)
+	require.Contains(t, errOut, "⚠️ We found changes that cannot be executed:")
+	require.Contains(t, out, "Created (not applied) migration")
+	require.Equal(t, 2, migrations(dir), "the file to edit is written")
+
+	// A column with data dropped: consent needed, also with --create-only.
+	url, dir, p = setup()
+	writeSchema(t, dir, strings.Replace(cliSchema, "  email String @unique\n", "", 1))
+	_, _, err = run(ctx, "migrate", "dev", "--name", "drop_email", "--create-only", "--schema", p, "--url", url)
+	require.ErrorContains(t, err, "--allow-destructive")
+	require.Equal(t, 1, migrations(dir), "nothing written without consent")
+	out, _, err = run(ctx, "migrate", "dev", "--name", "drop_email", "--create-only", "--allow-destructive", "--schema", p, "--url", url)
+	require.NoError(t, err)
+	require.Contains(t, out, "⚠️  Warnings for the current datasource:")
+	require.Contains(t, out, "Created (not applied) migration")
+	require.Equal(t, 2, migrations(dir))
+}

@@ -38,8 +38,7 @@ type DevResult struct {
 	Deployed  []string   // pending migrations applied first
 	Migration *Migration // the new migration, nil when the database already matched
 	Plan      *Plan
-	// DataLoss is what the new migration costs on the rows present (nil
-	// with createOnly, which runs nothing).
+	// DataLoss is what the new migration costs on the rows present.
 	DataLoss *DataLoss
 }
 
@@ -52,7 +51,9 @@ type DevResult struct {
 // (*UnexecutableError), and a data-loss warning needs
 // Options.AllowDestructive (*DestructiveError); a destructive step that
 // loses nothing here (an empty table or column dropped) goes ahead. With
-// createOnly the migration is written but not applied, and not weighed.
+// createOnly the migration is weighed the same way and written but not
+// applied; steps that cannot run on the rows do not stop it then (they are
+// in DevResult.DataLoss), since the file is meant to be edited first.
 func Dev(ctx context.Context, pool *pgxpool.Pool, target *Database, dir, name string, createOnly bool, opts *Options) (*DevResult, error) {
 	if pool == nil {
 		return nil, ErrNoDatabase
@@ -81,20 +82,20 @@ func Dev(ctx context.Context, pool *pgxpool.Pool, target *Database, dir, name st
 		if res.Plan.Empty() {
 			return nil
 		}
-		// With createOnly nothing runs now: the steps are written so they
-		// can be edited (for example into a RENAME); deploy applies them.
-		if !createOnly {
-			loss, err := EvaluateDataLoss(ctx, conn, res.Plan)
-			if err != nil {
-				return err
-			}
-			res.DataLoss = loss
-			if len(loss.Unexecutable) > 0 {
-				return &UnexecutableError{DataLoss: loss}
-			}
-			if len(loss.Warnings) > 0 && (opts == nil || !opts.AllowDestructive) {
-				return &DestructiveError{Steps: res.Plan.Destructive(), DataLoss: loss}
-			}
+		// As Prisma's migrate dev, also with createOnly: a data-loss
+		// warning needs consent; a step that cannot run on these rows is
+		// refused, unless the migration is only written (to be edited,
+		// for example into a RENAME or a backfill, and applied later).
+		loss, err := EvaluateDataLoss(ctx, conn, res.Plan)
+		if err != nil {
+			return err
+		}
+		res.DataLoss = loss
+		if len(loss.Unexecutable) > 0 && !createOnly {
+			return &UnexecutableError{DataLoss: loss}
+		}
+		if len(loss.Warnings) > 0 && (opts == nil || !opts.AllowDestructive) {
+			return &DestructiveError{Steps: res.Plan.Destructive(), DataLoss: loss}
 		}
 		m, err := WriteMigration(dir, name, res.Plan.SQL(), opts.now())
 		if err != nil {
