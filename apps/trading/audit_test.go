@@ -33,7 +33,7 @@ func auditDocMap(m Market, t *Trade) bson.M {
 }
 
 func auditTrades(m Market) []Trade {
-	at := time.Date(2026, 1, 2, 3, 4, 5, 678_000_000, time.UTC)
+	at := time.Now().UTC().Truncate(time.Millisecond) // stored at millisecond precision
 	return []Trade{
 		{Symbol: m.Symbol, Seq: 1, Ticks: 3_000_000, Lots: 100, BuyOrder: 7, SellOrder: 9, BuyAccount: 3, SellAccount: 4, TakerSide: "buy", Time: at},
 		{Symbol: m.Symbol, Seq: 2, Ticks: 2_999_999, Lots: 1, BuyOrder: 1 << 40, SellOrder: 12, BuyAccount: 1 << 31, SellAccount: 5, TakerSide: "sell", Time: at.Add(time.Millisecond)},
@@ -76,7 +76,7 @@ func TestInsertAuditOnce(t *testing.T) {
 	require.NoError(t, err)
 	m := DefaultMarkets[0]
 	trades := make([]Trade, auditChunk+3)
-	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	at := time.Now().UTC().Truncate(time.Millisecond)
 	for i := range trades {
 		trades[i] = Trade{Symbol: m.Symbol, Seq: uint64(i + 1), Ticks: 3_000_000, Lots: 1, BuyOrder: uint64(2*i + 1), SellOrder: uint64(2*i + 2),
 			BuyAccount: 1, SellAccount: 2, TakerSide: "buy", Time: at}
