@@ -211,7 +211,7 @@ func newMigrateDevCmd() *cobra.Command {
 					fmt.Fprintf(out, "%s\n", text)
 				}
 				if createOnly && len(res.DataLoss.Unexecutable) > 0 {
-					fmt.Fprint(cmd.ErrOrStderr(), pushUnexecutableText(res.DataLoss))
+					fmt.Fprint(cmd.ErrOrStderr(), unexecutableBullets(res.DataLoss))
 				}
 			}
 			fmt.Fprintf(out, "%s migration %s\n", verb, res.Migration.Path)
@@ -440,7 +440,7 @@ func newMigrateResetCmd() *cobra.Command {
 			if !force {
 				fmt.Fprintf(cmd.OutOrStdout(), "All data in %s will be lost. Continue? [y/N] ", redact(u))
 				line, _ := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
-				if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+				if !isYes(line) {
 					return &exitError{code: 1, err: errors.New("reset cancelled")}
 				}
 			}
@@ -580,6 +580,11 @@ func confirm(cmd *cobra.Command, question string) bool {
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "\n%s (y/N) ", question)
 	line, _ := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
+	return isYes(line)
+}
+
+// isYes reports whether an answer line is "y" or "yes" (any case).
+func isYes(line string) bool {
 	a := strings.ToLower(strings.TrimSpace(line))
 	return a == "y" || a == "yes"
 }
