@@ -137,26 +137,34 @@ redis.call('ZADD', KEYS[6], now, ARGV[1])
 return {'confirmed', ARGV[2], r[2], r[6], '0'}
 `)
 
-// expireScript returns the stock of one reservation whose time is up,
-// exactly once (only a held reservation past its expiry changes state).
+// reapScript returns the stock of expired reservations of one product,
+// each exactly once (only a held reservation past its expiry changes
+// state); the reaper sends them a chunk at a time (reapChunk).
 //
-//	KEYS[1] stock, KEYS[2] held, KEYS[3] expiry, KEYS[4] reservation
-//	ARGV[1] reservation id
+//	KEYS[1] stock, KEYS[2] held, KEYS[3] expiry, KEYS[3+i] reservation i
+//	ARGV[i] reservation id i
 //
-// Returns the units returned (0 when the reservation was not due or not held).
-var expireScript = rueidis.NewLuaScript(`
-local r = redis.call('HMGET', KEYS[4], 'state', 'qty', 'exp')
-if not r[1] then redis.call('ZREM', KEYS[3], ARGV[1]) return 0 end
-if r[1] ~= 'held' then redis.call('ZREM', KEYS[3], ARGV[1]) return 0 end
+// Returns the units returned (reservations not due or not held return none).
+var reapScript = rueidis.NewLuaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-if tonumber(r[3]) > now then return 0 end
-local qty = tonumber(r[2])
-redis.call('HSET', KEYS[4], 'state', 'expired')
-redis.call('ZREM', KEYS[3], ARGV[1])
-redis.call('INCRBY', KEYS[1], qty)
-redis.call('DECRBY', KEYS[2], qty)
-return qty
+local total = 0
+for i = 1, #ARGV do
+  local key = KEYS[3 + i]
+  local r = redis.call('HMGET', key, 'state', 'qty', 'exp')
+  if r[1] ~= 'held' then
+    redis.call('ZREM', KEYS[3], ARGV[i])
+  elseif tonumber(r[3]) <= now then
+    redis.call('HSET', key, 'state', 'expired')
+    redis.call('ZREM', KEYS[3], ARGV[i])
+    total = total + tonumber(r[2])
+  end
+end
+if total > 0 then
+  redis.call('INCRBY', KEYS[1], total)
+  redis.call('DECRBY', KEYS[2], total)
+end
+return total
 `)
 
 // openScript opens a product's sale: the stock and the initial units are

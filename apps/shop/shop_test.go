@@ -211,3 +211,41 @@ func TestValidation(t *testing.T) {
 		})
 	}
 }
+
+// The reaper returns expired reservations a chunk at a time: across many
+// chunks every expired, unconfirmed unit comes back exactly once, while
+// confirmed reservations and reservations not yet due keep their units.
+func TestReapInChunks(t *testing.T) {
+	const ttl = 2 * time.Second
+	a := newApp(t, ttl)
+	ctx := context.Background()
+	require.NoError(t, a.AddProduct(ctx, shop.Product{ID: "sku", Name: "x", Price: "1.00"}, 1000))
+	var expiring, sold, fresh int64
+	for i := range 100 { // about three chunks
+		qty := 1 + i%3
+		res, err := a.Reserve(ctx, shop.ReserveRequest{UserID: "u", ProductID: "sku", Quantity: qty, IdempotencyKey: fmt.Sprint("k", i)}, "1.00")
+		require.NoError(t, err)
+		if i%10 == 0 {
+			_, err := a.Confirm(ctx, "u", "sku", res.ID)
+			require.NoError(t, err)
+			sold += int64(qty)
+		} else {
+			expiring += int64(qty)
+		}
+	}
+	time.Sleep(ttl + 100*time.Millisecond) // all of them due now
+	for i := range 5 {
+		_, err := a.Reserve(ctx, shop.ReserveRequest{UserID: "u", ProductID: "sku", Quantity: 2, IdempotencyKey: fmt.Sprint("fresh", i)}, "1.00")
+		require.NoError(t, err)
+		fresh += 2
+	}
+	n, err := a.Reap(ctx, "sku")
+	require.NoError(t, err)
+	require.Equal(t, expiring, n, "every expired unit, once")
+	n, err = a.Reap(ctx, "sku")
+	require.NoError(t, err)
+	require.Zero(t, n, "nothing twice")
+	c, err := a.Counts(ctx, "sku")
+	require.NoError(t, err)
+	require.Equal(t, shop.Counts{Initial: 1000, Stock: 1000 - sold - fresh, Held: fresh, Sold: sold}, c)
+}
