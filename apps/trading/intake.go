@@ -58,13 +58,11 @@ type IntakeView struct {
 	Error         *StreamError `json:"error,omitempty"`
 }
 
-// intakeEntries encodes an intake order as journal records: the order
+// appendIntakeEntries appends an intake order's journal records to out: the order
 // (Cmd.OrderID holds the clientOrderId's length), then the clientOrderId
 // in continuation records. Appended as one batch, the records are
 // consecutive; the first one's Seq is the intake sequence number.
-func intakeEntries(account int, client string, o *order) []journal.Entry {
-	n := 1 + (len(client)+intakeIDBytes-1)/intakeIDBytes
-	out := make([]journal.Entry, 0, n)
+func appendIntakeEntries(out []journal.Entry, account int, client string, o *order) []journal.Entry {
 	out = append(out, journal.Entry{Symbol: o.m.Symbol, Cmd: engine.Command{Op: engine.OpPlace, OrderID: uint64(len(client)),
 		Account: uint64(account), Side: o.side, Type: o.typ, TIF: o.tif, Price: o.ticks, Qty: o.lots}})
 	for off := 0; off < len(client); off += intakeIDBytes {
@@ -75,6 +73,11 @@ func intakeEntries(account int, client string, o *order) []journal.Entry {
 			Price: int64(binary.LittleEndian.Uint64(chunk[16:])), Qty: int64(binary.LittleEndian.Uint64(chunk[24:]))}})
 	}
 	return out
+}
+
+// intakeRecords is the number of journal records of an intake order.
+func intakeRecords(client string) int {
+	return 1 + (len(client)+intakeIDBytes-1)/intakeIDBytes
 }
 
 // intakeRecord is an intake order read back from the journal.
@@ -156,7 +159,42 @@ type intake struct {
 	byClient map[clientKey]uint64 // the latest pending seq of a clientOrderId
 	accounts sync.Map             // int → struct{}: accounts known to exist
 	cut      sync.RWMutex         // appends hold it shared until registered; compaction exclusively
+
+	// The pipeline (see Node.intakeAsync): orders queue in reqs; the
+	// appender hands each queue to the journal as one group and passes it
+	// to the completer, which waits for it to be durable, registers and
+	// acknowledges its orders, and queues their reservations for the
+	// feeder, which submits them to the placer.
+	qmu    sync.Mutex
+	reqs   []intakeReq
+	closed bool // no more orders: the node is closing
+	kick   chan struct{}
+	groups chan intakeGroup
+	fmu    sync.Mutex
+	feed   []*intakeState
+	fkick  chan struct{}
+	fdone  bool // the completer has finished: the feeder ends when feed is empty
 }
+
+// intakeReq is an order on its way into the intake journal.
+type intakeReq struct {
+	account int
+	client  string
+	o       *order
+	ack     func(seq uint64, err error)
+	notify  func(IntakeOutcome)
+}
+
+// intakeGroup is a queue of orders handed to the intake journal as one
+// group: their records end at last.
+type intakeGroup struct {
+	reqs []intakeReq
+	last uint64
+	p    journal.Pending
+}
+
+// errNodeClosing refuses orders taken in while the node closes.
+var errNodeClosing = errors.New("trading: node closing")
 
 // openIntake opens the intake journal and returns the orders it holds
 // (those after its compacted prefix).
@@ -171,7 +209,8 @@ func openIntake(path string, prealloc int) (*intake, []intakeRecord, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return &intake{jr: jr, pending: map[uint64]*intakeState{}, byClient: map[clientKey]uint64{}}, r.out, nil
+	return &intake{jr: jr, pending: map[uint64]*intakeState{}, byClient: map[clientKey]uint64{},
+		kick: make(chan struct{}, 1), groups: make(chan intakeGroup, 64), fkick: make(chan struct{}, 1)}, r.out, nil
 }
 
 // knownAccount says whether the account exists: from memory once seen, so
@@ -196,6 +235,8 @@ func (n *Node) knownAccount(ctx context.Context, id int) (bool, error) {
 // appends it to the intake journal (group commit, fsync) and, once
 // durable, calls ack with its intake sequence number, then queues the
 // reservation with the node's placer (batched, Serializable, retried).
+// ack runs on the node's intake goroutine, before Intake returns, and
+// must not block.
 // notify receives the outcome later, once the reservation committed:
 // placed (the order id; the order reaches the engine through the outbox
 // as any other) or refused (insufficient funds; nothing reserved). It
@@ -203,6 +244,34 @@ func (n *Node) knownAccount(ctx context.Context, id int) (bool, error) {
 // Node places the journaled orders whose outcome PostgreSQL does not
 // hold, exactly once (order_intake's key is the intake sequence number).
 func (n *Node) Intake(ctx context.Context, client string, r *OrderRequest, ack func(seq uint64), notify func(IntakeOutcome)) error {
+	done := make(chan error, 1)
+	err := n.intakeAsync(ctx, client, r, func(seq uint64, err error) {
+		if err == nil && ack != nil {
+			ack(seq)
+		}
+		done <- err
+	}, notify)
+	if err != nil {
+		return err
+	}
+	return <-done
+}
+
+// intakeAsync is Intake without waiting: it returns bad input (and an
+// order refused at once) as an error; otherwise ack receives the intake
+// sequence number once the order is durable, or the error that refused
+// it (an unknown account, a failed journal, the node closing: nothing
+// journaled, and notify is not called). ack runs on the node's intake
+// goroutine and must not block; a nil error from ack's caller is always
+// followed by one notify.
+//
+// Orders from every connection go into the journal together: one
+// goroutine hands the journal each queue of orders as one group while
+// the group before is being synced, and another acknowledges a whole
+// group once durable (one lock to register its orders, then the acks in
+// a loop), instead of a goroutine per order parked on the journal and
+// queueing on the intake's lock when its group's fsync wakes them all.
+func (n *Node) intakeAsync(ctx context.Context, client string, r *OrderRequest, ack func(seq uint64, err error), notify func(IntakeOutcome)) error {
 	if n.in == nil {
 		return errors.New("trading: node not started")
 	}
@@ -213,33 +282,170 @@ func (n *Node) Intake(ctx context.Context, client string, r *OrderRequest, ack f
 	if err != nil {
 		return err
 	}
-	ok, err := n.knownAccount(ctx, r.AccountID)
-	if err != nil {
-		return err
+	req := intakeReq{account: r.AccountID, client: client, o: o, ack: ack, notify: notify}
+	if _, ok := n.in.accounts.Load(r.AccountID); ok {
+		return n.in.enqueue(req)
 	}
-	if !ok {
-		return reject("accountId", "unknown_account", "no account %d", r.AccountID)
-	}
-	entries := intakeEntries(r.AccountID, client, o)
-	n.in.cut.RLock()
-	last, err := n.in.jr.AppendBatch(context.WithoutCancel(ctx), entries)
-	if err != nil {
-		n.in.cut.RUnlock()
-		return err
-	}
-	seq := last - uint64(len(entries)) + 1
-	st := &intakeState{account: r.AccountID, client: client, notify: notify,
-		item: placeItem{account: r.AccountID, o: o, intake: seq, client: client}}
-	n.in.mu.Lock()
-	n.in.pending[seq] = st
-	n.in.byClient[clientKey{r.AccountID, client}] = seq
-	n.in.mu.Unlock()
-	n.in.cut.RUnlock()
-	if ack != nil {
-		ack(seq)
-	}
-	n.placeIntake(seq, st)
+	// The first order of an account not in the cache: look it up off the
+	// caller's goroutine (a stream's reader goes on with its next order).
+	go func() {
+		ok, err := n.knownAccount(ctx, r.AccountID)
+		if err == nil && !ok {
+			err = reject("accountId", "unknown_account", "no account %d", r.AccountID)
+		}
+		if err == nil {
+			err = n.in.enqueue(req)
+		}
+		if err != nil {
+			ack(0, err)
+		}
+	}()
 	return nil
+}
+
+// enqueue queues an order for the appender.
+func (in *intake) enqueue(req intakeReq) error {
+	in.qmu.Lock()
+	if in.closed {
+		in.qmu.Unlock()
+		return errNodeClosing
+	}
+	in.reqs = append(in.reqs, req)
+	in.qmu.Unlock()
+	select {
+	case in.kick <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+// intakeAppender hands each queue of orders to the intake journal as one
+// group, without waiting for it to be durable, and passes it on to the
+// completer. When ctx ends it refuses what is queued and stops taking
+// orders.
+func (n *Node) intakeAppender(ctx context.Context) {
+	in := n.in
+	defer close(in.groups)
+	var entries []journal.Entry
+	for {
+		select {
+		case <-in.kick:
+		case <-ctx.Done():
+			in.qmu.Lock()
+			in.closed = true
+			reqs := in.reqs
+			in.reqs = nil
+			in.qmu.Unlock()
+			for i := range reqs {
+				reqs[i].ack(0, errNodeClosing)
+			}
+			return
+		}
+		in.qmu.Lock()
+		reqs := in.reqs
+		in.reqs = nil
+		in.qmu.Unlock()
+		if len(reqs) == 0 {
+			continue
+		}
+		entries = entries[:0]
+		for i := range reqs {
+			entries = appendIntakeEntries(entries, reqs[i].account, reqs[i].client, reqs[i].o)
+		}
+		// Shared until the orders are registered (in the completer):
+		// compaction must not cut records it cannot see pending yet.
+		in.cut.RLock()
+		last, p, err := in.jr.AppendAsync(entries)
+		if err != nil {
+			in.cut.RUnlock()
+			for i := range reqs {
+				reqs[i].ack(0, err)
+			}
+			continue
+		}
+		in.groups <- intakeGroup{reqs: reqs, last: last, p: p}
+	}
+}
+
+// intakeCompleter waits for each group to be durable, in order, then
+// registers its orders as pending, acknowledges them and hands their
+// reservations to the feeder.
+func (n *Node) intakeCompleter() {
+	in := n.in
+	defer func() {
+		in.fmu.Lock()
+		in.fdone = true
+		in.fmu.Unlock()
+		select {
+		case in.fkick <- struct{}{}:
+		default:
+		}
+	}()
+	var states []*intakeState
+	for g := range in.groups {
+		<-g.p.Done()
+		if err := g.p.Err(); err != nil {
+			in.cut.RUnlock()
+			for i := range g.reqs {
+				g.reqs[i].ack(0, err)
+			}
+			continue
+		}
+		total := 0
+		for i := range g.reqs {
+			total += intakeRecords(g.reqs[i].client)
+		}
+		seq := g.last - uint64(total) + 1
+		states = states[:0]
+		in.mu.Lock()
+		for i := range g.reqs {
+			rq := &g.reqs[i]
+			st := &intakeState{account: rq.account, client: rq.client, notify: rq.notify,
+				item: placeItem{account: rq.account, o: rq.o, intake: seq, client: rq.client}}
+			in.pending[seq] = st
+			in.byClient[clientKey{rq.account, rq.client}] = seq
+			states = append(states, st)
+			seq += uint64(intakeRecords(rq.client))
+		}
+		in.mu.Unlock()
+		in.cut.RUnlock()
+		for i, st := range states {
+			g.reqs[i].ack(st.item.intake, nil)
+		}
+		in.fmu.Lock()
+		in.feed = append(in.feed, states...)
+		in.fmu.Unlock()
+		select {
+		case in.fkick <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// intakeFeeder submits the reservations of acknowledged orders to the
+// placer, in intake order, on its own goroutine: a placer whose queues
+// are full holds back neither the journal nor the acknowledgements. It
+// ends once the completer has and everything is submitted.
+func (n *Node) intakeFeeder() {
+	in := n.in
+	for {
+		<-in.fkick
+		for {
+			in.fmu.Lock()
+			feed, done := in.feed, in.fdone
+			in.feed = nil
+			in.fmu.Unlock()
+			if len(feed) == 0 {
+				if done {
+					return
+				}
+				break
+			}
+			for _, st := range feed {
+				n.placeIntake(st.item.intake, st)
+			}
+		}
+	}
 }
 
 // placeIntake queues an intake order's reservation.

@@ -255,7 +255,10 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 	n.in = in
 	cfg.Store.OnCommit(n.Wake)
 	n.placer = cfg.Store.NewPlacer(&PlacerOpts{Shards: cfg.PlaceShards, MaxBatch: cfg.PlaceBatch, AfterCommit: n.JournalPlaced, Logger: n.log})
-	n.relayWG.Add(2)
+	n.relayWG.Add(5)
+	go func() { defer n.relayWG.Done(); n.intakeAppender(runCtx) }()
+	go func() { defer n.relayWG.Done(); n.intakeCompleter() }()
+	go func() { defer n.relayWG.Done(); n.intakeFeeder() }()
 	go n.relay(runCtx)
 	go n.intakeLoop(runCtx, 10*time.Second)
 	if k, err := n.recoverIntake(ctx, recs); err != nil {

@@ -203,7 +203,7 @@ func (a *API) stream(w http.ResponseWriter, r *http.Request) {
 			go func() { q.push(a.placeStreamed(ctx, &so)) }()
 			continue
 		}
-		go a.intakeStreamed(ctx, &so, q)
+		a.intakeStreamed(ctx, &so, q)
 	}
 	inflight.Wait()
 	q.close()
@@ -272,10 +272,20 @@ func (q *ackQueue) batches() func(yield func([]StreamAck) bool) {
 	}
 }
 
-// intakeStreamed takes one order in (Node.Intake) and sends its answers.
+// intakeStreamed takes one order in (Node.intakeAsync: without waiting for
+// the journal, so the reader goes on with the next message) and sends its
+// answers.
 func (a *API) intakeStreamed(ctx context.Context, so *StreamOrder, q *ackQueue) {
 	id := so.ClientOrderID
-	err := a.node.Intake(ctx, id, &so.OrderRequest, func(seq uint64) {
+	refused := func(err error) {
+		e := answerOf(a.Logger, err)
+		q.push(StreamAck{Type: StreamRejectedType, ClientOrderID: id, Error: &StreamError{Code: e.code, Field: e.field, Message: e.msg}, freeWindow: true, final: true})
+	}
+	err := a.node.intakeAsync(ctx, id, &so.OrderRequest, func(seq uint64, err error) {
+		if err != nil {
+			refused(err)
+			return
+		}
 		q.push(StreamAck{Type: StreamAckType, ClientOrderID: id, IntakeSeq: seq, Status: IntakeAccepted, freeWindow: true})
 	}, func(o IntakeOutcome) {
 		if o.Deferred {
@@ -290,8 +300,7 @@ func (a *API) intakeStreamed(ctx context.Context, so *StreamOrder, q *ackQueue) 
 		q.push(StreamAck{Type: StreamPlacedType, ClientOrderID: id, IntakeSeq: o.Seq, OrderID: o.OrderID, Status: "pending", final: true})
 	})
 	if err != nil {
-		e := answerOf(a.Logger, err)
-		q.push(StreamAck{Type: StreamRejectedType, ClientOrderID: id, Error: &StreamError{Code: e.code, Field: e.field, Message: e.msg}, freeWindow: true, final: true})
+		refused(err)
 	}
 }
 

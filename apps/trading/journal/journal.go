@@ -458,20 +458,52 @@ func (j *Journal) AppendBatch(ctx context.Context, entries []Entry) (uint64, err
 	if len(entries) == 0 {
 		return 0, nil
 	}
+	last, p, err := j.AppendAsync(entries)
+	if err != nil {
+		return 0, err
+	}
+	select {
+	case <-p.Done():
+		return last, p.Err()
+	case <-ctx.Done():
+		return last, ctx.Err()
+	}
+}
+
+// Pending is a group of entries handed to the journal by AppendAsync.
+type Pending struct{ b *batch }
+
+// Done is closed once the entries are durable and applied, or the
+// journal has failed (then Err says why).
+func (p Pending) Done() <-chan struct{} { return p.b.done }
+
+// Err is the outcome of the entries once Done is closed: nil when they
+// are durable and applied.
+func (p Pending) Err() error { return p.b.err }
+
+// AppendAsync journals entries as AppendBatch does without waiting: it
+// assigns each entry's Seq and returns the last one and a Pending whose
+// Done closes once all are durable and applied. It lets one goroutine
+// hand the journal a group while earlier ones are being synced, and
+// wait for each in turn elsewhere. entries must not be empty.
+func (j *Journal) AppendAsync(entries []Entry) (uint64, Pending, error) {
+	if len(entries) == 0 {
+		return 0, Pending{}, errors.New("journal: no entries")
+	}
 	for i := range entries {
 		if len(entries[i].Symbol) == 0 || len(entries[i].Symbol) > MaxSymbol {
-			return 0, &SymbolError{Symbol: entries[i].Symbol}
+			return 0, Pending{}, &SymbolError{Symbol: entries[i].Symbol}
 		}
 	}
 	j.mu.Lock()
 	if j.closed {
 		j.mu.Unlock()
-		return 0, ErrClosed
+		return 0, Pending{}, ErrClosed
 	}
 	if j.err != nil {
 		err := j.err
 		j.mu.Unlock()
-		return 0, err
+		return 0, Pending{}, err
 	}
 	b := j.cur
 	for i := range entries {
@@ -486,12 +518,7 @@ func (j *Journal) AppendBatch(ctx context.Context, entries []Entry) (uint64, err
 	case j.kick <- struct{}{}:
 	default:
 	}
-	select {
-	case <-b.done:
-		return last, b.err
-	case <-ctx.Done():
-		return last, ctx.Err()
-	}
+	return last, Pending{b}, nil
 }
 
 func (j *Journal) writer() {
