@@ -475,3 +475,52 @@ func TestPreallocatedOlderSegment(t *testing.T) {
 	require.ErrorAs(t, err, &ce)
 	require.Equal(t, int64(4*RecordSize), ce.Offset)
 }
+
+// AppendAsync hands groups over without waiting: each group's Done closes
+// in order once it is durable and applied, with its entries numbered
+// consecutively after the group before; they replay as appended.
+func TestAppendAsync(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j")
+	var mu sync.Mutex
+	applied := map[uint64]bool{}
+	j, err := Open(path, nil, &Options{Apply: func(b []Entry) {
+		mu.Lock()
+		for _, e := range b {
+			applied[e.Seq] = true
+		}
+		mu.Unlock()
+	}})
+	require.NoError(t, err)
+	_, _, err = j.AppendAsync(nil)
+	require.Error(t, err)
+	var pend []Pending
+	var lasts []uint64
+	for g := range 20 {
+		group := make([]Entry, 1+g%3)
+		for i := range group {
+			group[i] = Entry{Ref: uint64(g*10 + i + 1), Symbol: "BTC-USD", Cmd: place(uint64(g*10 + i + 1))}
+		}
+		last, p, err := j.AppendAsync(group)
+		require.NoError(t, err)
+		require.Equal(t, last, group[len(group)-1].Seq)
+		if len(lasts) > 0 {
+			require.Equal(t, lasts[len(lasts)-1]+1, group[0].Seq, "groups numbered consecutively")
+		}
+		pend, lasts = append(pend, p), append(lasts, last)
+	}
+	for i, p := range pend {
+		<-p.Done()
+		require.NoError(t, p.Err())
+		mu.Lock()
+		require.True(t, applied[lasts[i]], "applied before Done")
+		mu.Unlock()
+	}
+	require.NoError(t, j.Close())
+	_, _, err = j.AppendAsync([]Entry{{Symbol: "X"}})
+	require.ErrorIs(t, err, ErrClosed)
+	n := 0
+	j2, err := Open(path, func(e Entry) error { n++; require.Equal(t, uint64(n), e.Seq); return nil }, nil)
+	require.NoError(t, err)
+	require.Equal(t, int(lasts[len(lasts)-1]), n)
+	require.NoError(t, j2.Close())
+}
