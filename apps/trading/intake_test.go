@@ -25,9 +25,9 @@ type intakeCall struct {
 // intakeBurst calls Intake for orders concurrently: clientOrderIds of
 // every length from 1 to MaxClientOrderID (one to three journal records
 // each), so a group holds orders of different sizes.
-func intakeBurst(ctx context.Context, n *Node, account int, prefix string, orders int, started chan<- struct{}) []*intakeCall {
+// The calls are read under mu: outcomes arrive on the placer's goroutine.
+func intakeBurst(ctx context.Context, n *Node, mu *sync.Mutex, account int, prefix string, orders int, started chan<- struct{}) []*intakeCall {
 	calls := make([]*intakeCall, orders)
-	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for i := range calls {
 		id := fmt.Sprintf("%s%d-", prefix, i)
@@ -73,7 +73,20 @@ func TestIntakeGroups(t *testing.T) {
 	require.NoError(t, err)
 	n := e.node(t)
 
-	calls := intakeBurst(ctx, n, buyer, "g", 400, nil)
+	var mu sync.Mutex
+	calls := intakeBurst(ctx, n, &mu, buyer, "g", 400, nil)
+	require.Eventually(t, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range calls {
+			if len(c.outcomes) == 0 {
+				return false
+			}
+		}
+		return true
+	}, 60*time.Second, 10*time.Millisecond)
+	mu.Lock()
+	defer mu.Unlock() // every Intake call has returned and every outcome is in
 	seqs := map[uint64]string{}
 	for _, c := range calls {
 		require.NoError(t, c.err, c.client)
@@ -83,7 +96,7 @@ func TestIntakeGroups(t *testing.T) {
 		require.False(t, dup, "seq %d given twice", c.seq)
 		seqs[c.seq] = c.client
 	}
-	require.Eventually(t, func() bool { return n.IntakePending() == 0 }, 60*time.Second, 10*time.Millisecond)
+	require.Zero(t, n.IntakePending())
 	for _, c := range calls {
 		require.Len(t, c.outcomes, 1, c.client)
 		o := c.outcomes[0]
@@ -106,8 +119,10 @@ func TestIntakeGroups(t *testing.T) {
 		<-started
 		closed <- n.Close()
 	}()
-	calls = intakeBurst(ctx, n, buyer, "c", 400, started)
+	mu.Unlock()
+	calls = intakeBurst(ctx, n, &mu, buyer, "c", 400, started)
 	require.NoError(t, <-closed)
+	mu.Lock() // Close has delivered every outcome: the placer's and the deferred
 	var deferred []*intakeCall
 	refused := 0
 	for _, c := range calls {
