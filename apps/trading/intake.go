@@ -303,6 +303,15 @@ func (n *Node) intakeAsync(ctx context.Context, client string, r *OrderRequest, 
 	return nil
 }
 
+// poke wakes the goroutine waiting on ch (a channel of one) unless it
+// has a wake-up pending already.
+func poke(ch chan<- struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
+}
+
 // enqueue queues an order for the appender.
 func (in *intake) enqueue(req intakeReq) error {
 	in.qmu.Lock()
@@ -312,10 +321,7 @@ func (in *intake) enqueue(req intakeReq) error {
 	}
 	in.reqs = append(in.reqs, req)
 	in.qmu.Unlock()
-	select {
-	case in.kick <- struct{}{}:
-	default:
-	}
+	poke(in.kick)
 	return nil
 }
 
@@ -376,10 +382,7 @@ func (n *Node) intakeCompleter() {
 		in.fmu.Lock()
 		in.fdone = true
 		in.fmu.Unlock()
-		select {
-		case in.fkick <- struct{}{}:
-		default:
-		}
+		poke(in.fkick)
 	}()
 	var states []*intakeState
 	for g := range in.groups {
@@ -415,10 +418,7 @@ func (n *Node) intakeCompleter() {
 		in.fmu.Lock()
 		in.feed = append(in.feed, states...)
 		in.fmu.Unlock()
-		select {
-		case in.fkick <- struct{}{}:
-		default:
-		}
+		poke(in.fkick)
 	}
 }
 

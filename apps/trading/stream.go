@@ -231,20 +231,14 @@ func (q *ackQueue) push(a StreamAck) {
 		q.q = append(q.q, a)
 	}
 	q.mu.Unlock()
-	select {
-	case q.kick <- struct{}{}:
-	default:
-	}
+	poke(q.kick)
 }
 
 func (q *ackQueue) close() {
 	q.mu.Lock()
 	q.closed = true
 	q.mu.Unlock()
-	select {
-	case q.kick <- struct{}{}:
-	default:
-	}
+	poke(q.kick)
 }
 
 // batches yields what queued since the last batch, in order, until the
