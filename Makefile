@@ -75,9 +75,10 @@ bench-shop:
 	cd bench && POLYSTORE_BENCH=1 $(GO) test -count=1 -run TestShopBenchTable -v -timeout 20m ./shop/
 
 ## mongoose-fixtures: rerun mongo/odm's parity cases through Mongoose (needs Node >= 20.19 and npm);
-## TestMongooseParity compares odm with the committed fixtures.json, so tests never need Node
+## TestMongooseParity compares odm with the committed fixtures.json, so tests never need Node;
+## populate.js runs Mongoose's populate against the embedded FerretDB (go run ./ferretdb) for populate.json
 mongoose-fixtures:
-	cd mongo/odm/testdata/mongoose && npm ci --no-audit --no-fund && TZ=UTC node generate.js && TZ=UTC node output.js
+	cd mongo/odm/testdata/mongoose && npm ci --no-audit --no-fund && TZ=UTC node generate.js && TZ=UTC node output.js && TZ=UTC node populate.js
 
 ## prisma-fixtures: record Prisma 7's format, DMMF and migration DDL (its WebAssembly engines, run by
 ## Node >= 20 with npm) next to every golden schema of postgres/psl and postgres/migrate; the Go tests

@@ -237,6 +237,7 @@ func (m *Model[T]) toObject(doc *T, o, call *ObjectOpts) (map[string]any, error)
 type objectWalk struct {
 	o                    *ObjectOpts
 	getters, subVirtuals bool
+	noID                 bool                              // populated documents: leave _id out
 	transform            func(doc any, ret map[string]any) // the call's
 }
 
@@ -308,7 +309,11 @@ func (w *objectWalk) subdoc(s *Schema, obj map[string]any) {
 }
 
 // populatedRef is implemented by Ref and Refs.
-type populatedRef interface{ populatedDocs() (any, bool) }
+// populatedDocs returns the documents, whether they were read lean, and
+// whether the reference was populated at all.
+type populatedRef interface {
+	populatedDocs() (docs any, mark popMark, ok bool)
+}
 
 // populated puts the documents of the populated references of the struct
 // v in place of their IDs in obj (through subdocuments and arrays of
@@ -335,11 +340,16 @@ func (w *objectWalk) populated(v reflect.Value, obj map[string]any) error {
 			continue
 		}
 		if r, ok := fv.Interface().(populatedRef); ok {
-			docs, ok := r.populatedDocs()
+			docs, mark, ok := r.populatedDocs()
 			if !ok {
 				continue
 			}
-			out, err := w.populatedValue(docs)
+			pw := *w
+			pw.noID = mark.noID
+			if mark.lean { // lean documents are plain objects: no id virtual
+				pw.subVirtuals = false
+			}
+			out, err := pw.populatedValue(docs)
 			if err != nil {
 				return err
 			}
@@ -458,6 +468,17 @@ func (w *objectWalk) populatedValue(docs any) (any, error) {
 		return nil, err
 	}
 	obj := plainObject(d)
+	// References populated inside the document (nested populate).
+	if rv := reflect.ValueOf(docs); rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().Kind() == reflect.Struct {
+		inner := *w
+		inner.noID = false
+		if err := inner.populated(rv.Elem(), obj); err != nil {
+			return nil, err
+		}
+	}
+	if w.noID {
+		delete(obj, "_id")
+	}
 	if !w.o.KeepEmpty {
 		minimizeObject(obj)
 	}

@@ -48,17 +48,25 @@ type PopulateOpts struct {
 	// Sort orders the referenced documents ("-createdAt"): the order of
 	// Refs.Docs and of virtual lists.
 	Sort string
-	// Limit caps the populate query as a whole, as Mongoose's limit does:
-	// with 10 posts and Limit 10, the 10 comments found may all belong to
-	// the first post. Use PerDocumentLimit for "at most n per document".
+	// Limit is Mongoose 9's limit: the populate query is limited to
+	// Limit times the number of parent documents, and each parent keeps
+	// at most Limit of the documents found. The query's limit is shared,
+	// so a parent may get fewer than Limit though more exist; use
+	// PerDocumentLimit for "the first n of each parent".
 	Limit int64
-	// PerDocumentLimit keeps at most n documents per parent. The batched
-	// strategy still sends one query and trims in memory; the $lookup
-	// strategy trims on the server.
+	// PerDocumentLimit keeps at most n documents per parent: the first n
+	// in the query's order (Sort, else the server's natural order, as
+	// Mongoose's query per document returns them), then, without Sort,
+	// in the order of the IDs. The batched strategy still sends one query
+	// and trims in memory; the $lookup strategy trims on the server.
 	PerDocumentLimit int64
 	// Populate populates paths of the referenced documents (nested
 	// populate), again one query per path for the whole level.
 	Populate []PopulateOpts
+	// RetainNullValues keeps a missing (or unmatched) reference of an
+	// odm.Refs as a nil entry of Docs, in its place, instead of leaving
+	// it out (Mongoose's retainNullValues).
+	RetainNullValues bool
 
 	// Models are the models a dynamic reference (an odm.DynRef field,
 	// Mongoose's refPath) may name, in place of From: one query per
@@ -131,7 +139,7 @@ func (m *Model[T]) populateSource() popSource {
 		name: m.name, coll: m.opts.Collection, typ: reflect.TypeFor[T](), schema: m.schema,
 		find: func(ctx context.Context, filter bson.D, o *PopulateOpts, keep []string) ([]any, error) {
 			q := m.Find(filter).Sort(o.Sort)
-			q.sel = selectWith(o.Select, keep)
+			q.sel = selectWith(withID(o.Select), keep)
 			q.lean = o.Lean
 			if o.Limit > 0 {
 				q.Limit(o.Limit)
@@ -174,7 +182,7 @@ func (m *Model[T]) populateSource() popSource {
 			return op.Filter, err
 		},
 		project: func(sel string, keep []string) bson.D {
-			q := &Query[T]{m: m, sel: selectWith(sel, keep)}
+			q := &Query[T]{m: m, sel: selectWith(withID(sel), keep)}
 			return q.projection()
 		},
 	}
@@ -373,7 +381,17 @@ func populatePath(ctx context.Context, parent *Schema, docs []reflect.Value, o *
 		if filter, err = withMatch(src, filter, o.Match); err != nil {
 			return err
 		}
-		if found, err = src.find(ctx, filter, o, o.keepPaths()); err != nil {
+		qo := *o
+		if o.Limit > 0 {
+			// Mongoose multiplies the limit by the number of parent
+			// documents, then keeps at most Limit per document.
+			parents := map[int]bool{}
+			for _, s := range slots {
+				parents[s.doc] = true
+			}
+			qo.Limit = o.Limit * int64(len(parents))
+		}
+		if found, err = src.find(ctx, filter, &qo, o.keepPaths()); err != nil {
 			return err
 		}
 	}
@@ -399,8 +417,11 @@ func populatePath(ctx context.Context, parent *Schema, docs []reflect.Value, o *
 			}
 		}
 		var out []any
-		if s.many && o.Sort != "" && lr == nil {
-			// Query order, restricted to this slot's IDs.
+		if s.many && lr == nil && o.Sort != "" && o.RetainNullValues && o.PerDocumentLimit == 0 {
+			out = sortedRetainingNulls(s.ids, byID, pos)
+		} else if s.many && lr == nil && (o.Sort != "" || o.PerDocumentLimit > 0) {
+			// Query order, restricted to this slot's IDs: Mongoose's
+			// per-document query (perDocumentLimit) or its sorted result.
 			want := map[bson.ObjectID]bool{}
 			for _, id := range s.ids {
 				want[id] = true
@@ -411,14 +432,18 @@ func populatePath(ctx context.Context, parent *Schema, docs []reflect.Value, o *
 					delete(want, id)
 				}
 			}
-		} else {
-			taken := map[bson.ObjectID]bool{}
-			for _, id := range s.ids {
-				if f, ok := candidates[id]; ok && !taken[id] {
-					out = append(out, f)
-					taken[id] = true
-				}
+			if o.PerDocumentLimit > 0 && int64(len(out)) > o.PerDocumentLimit {
+				out = out[:o.PerDocumentLimit]
 			}
+			if o.Sort == "" { // unsorted: back in the order of the IDs
+				kept := make(map[bson.ObjectID]any, len(out))
+				for _, f := range out {
+					kept[idOf(reflect.ValueOf(f).Elem())] = f
+				}
+				out = inIDOrder(s.ids, kept, o.RetainNullValues)
+			}
+		} else {
+			out = inIDOrder(s.ids, candidates, s.many && o.RetainNullValues)
 			if s.many && o.Sort != "" { // $lookup results: keep the server's order
 				out = orderBy(out, lr.perDoc[s.doc])
 			}
@@ -426,9 +451,76 @@ func populatePath(ctx context.Context, parent *Schema, docs []reflect.Value, o *
 		if s.many && o.PerDocumentLimit > 0 && int64(len(out)) > o.PerDocumentLimit {
 			out = out[:o.PerDocumentLimit]
 		}
-		s.set(out)
+		if s.many && o.Limit > 0 && lr == nil && int64(len(out)) > o.Limit {
+			out = out[:o.Limit]
+		}
+		s.set(out, popMark{lean: o.Lean, noID: excludesID(o.Select)})
 	}
 	return nil
+}
+
+// sortedRetainingNulls places each document found for ids at its index in
+// the sorted query result (shared by all parents), and a nil for each
+// missing ID at the end of what is placed so far, as Mongoose 9 does for
+// a sorted populate with retainNullValues; the gaps left become nil too.
+// So an ID repeated is populated once, and the documents keep the sort's
+// order.
+func sortedRetainingNulls(ids []bson.ObjectID, byID map[bson.ObjectID]any, pos map[bson.ObjectID]int) []any {
+	var out []any
+	for _, id := range ids {
+		f, ok := byID[id]
+		if !ok {
+			out = append(out, nil)
+			continue
+		}
+		i := pos[id]
+		for len(out) <= i {
+			out = append(out, nil)
+		}
+		out[i] = f
+	}
+	return out
+}
+
+// withID drops "-_id" from a populate select: populate matches the
+// documents on _id, so it always reads it (ToObject leaves it out).
+func withID(sel string) string {
+	if !excludesID(sel) {
+		return sel
+	}
+	var fs []string
+	for _, f := range strings.Fields(sel) {
+		if f != "-_id" {
+			fs = append(fs, f)
+		}
+	}
+	return strings.Join(fs, " ")
+}
+
+// excludesID reports a select that leaves _id out ("name -_id"): populate
+// still reads _id, to match the documents, and ToObject leaves it out.
+func excludesID(sel string) bool {
+	for _, f := range strings.Fields(sel) {
+		if f == "-_id" {
+			return true
+		}
+	}
+	return false
+}
+
+// inIDOrder returns the documents of ids found in byID, in the order of
+// ids, repeated where an ID is (Mongoose populates every occurrence); a
+// missing one is left out, or a nil entry with retainNull.
+func inIDOrder(ids []bson.ObjectID, byID map[bson.ObjectID]any, retainNull bool) []any {
+	var out []any
+	for _, id := range ids {
+		if f, ok := byID[id]; ok {
+			out = append(out, f)
+		} else if retainNull {
+			out = append(out, nil)
+		}
+	}
+	return out
 }
 
 // orderBy returns the elements of docs in the order they have in order.

@@ -20,6 +20,7 @@ type Ref[T any] struct {
 	ID        bson.ObjectID
 	doc       *T
 	populated bool
+	mark      popMark
 }
 
 // RefTo returns an unpopulated reference to id.
@@ -36,16 +37,21 @@ func (r Ref[T]) Populated() bool { return r.populated }
 // Set points the reference at id, populated with doc when doc is not nil.
 func (r *Ref[T]) Set(id bson.ObjectID, doc *T) { r.ID, r.doc, r.populated = id, doc, doc != nil }
 
+// IsZero reports an unset, unpopulated reference, so that a field tagged
+// `bson:",omitempty"` is left out when a select did not read it (as
+// Mongoose leaves out the paths it did not select).
+func (r Ref[T]) IsZero() bool { return r.ID.IsZero() && !r.populated }
+
 // populatedDocs returns the populated document (nil when missing) for
 // ToObject and ToJSON, or false when the reference was not populated.
-func (r Ref[T]) populatedDocs() (any, bool) {
+func (r Ref[T]) populatedDocs() (any, popMark, bool) {
 	if !r.populated {
-		return nil, false
+		return nil, popMark{}, false
 	}
 	if r.doc == nil {
-		return nil, true
+		return nil, r.mark, true
 	}
-	return r.doc, true
+	return r.doc, r.mark, true
 }
 
 // MarshalBSONValue stores the ID only (null for a zero ID).
@@ -101,10 +107,10 @@ func (r Ref[T]) MarshalJSON() ([]byte, error) {
 
 func (r *Ref[T]) refSlot() refSlot { return refSlot{ids: []bson.ObjectID{r.ID}, set: r.setDocs} }
 
-func (r *Ref[T]) setDocs(docs []any) {
-	r.populated = true
+func (r *Ref[T]) setDocs(docs []any, mark popMark) {
+	r.populated, r.mark = true, mark
 	r.doc = nil
-	if len(docs) > 0 {
+	if len(docs) > 0 && docs[0] != nil {
 		r.doc = docs[0].(*T)
 	}
 }
@@ -121,12 +127,14 @@ type Refs[T any] struct {
 	IDs       []bson.ObjectID
 	docs      []*T
 	populated bool
+	mark      popMark
 }
 
 // RefsTo returns unpopulated references to ids.
 func RefsTo[T any](ids ...bson.ObjectID) Refs[T] { return Refs[T]{IDs: ids} }
 
-// Docs returns the populated documents (nil before Populate).
+// Docs returns the populated documents (nil before Populate). With
+// RetainNullValues, a missing document is a nil entry in its place.
 func (r Refs[T]) Docs() []*T { return r.docs }
 
 // Populated reports whether Populate has run over these references.
@@ -142,15 +150,17 @@ func (r *Refs[T]) Add(id bson.ObjectID, doc *T) {
 
 // populatedDocs returns the populated documents for ToObject and ToJSON,
 // or false when the references were not populated.
-func (r Refs[T]) populatedDocs() (any, bool) {
+func (r Refs[T]) populatedDocs() (any, popMark, bool) {
 	if !r.populated {
-		return nil, false
+		return nil, popMark{}, false
 	}
 	docs := make([]any, len(r.docs))
 	for i, d := range r.docs {
-		docs[i] = d
+		if d != nil {
+			docs[i] = d
+		}
 	}
-	return docs, true
+	return docs, r.mark, true
 }
 
 // MarshalBSONValue stores the array of IDs (an empty array when none).
@@ -212,11 +222,13 @@ func (r *Refs[T]) refSlot() refSlot {
 	return refSlot{ids: r.IDs, many: true, set: r.setDocs}
 }
 
-func (r *Refs[T]) setDocs(docs []any) {
-	r.populated = true
+func (r *Refs[T]) setDocs(docs []any, mark popMark) {
+	r.populated, r.mark = true, mark
 	r.docs = make([]*T, len(docs))
 	for i, d := range docs {
-		r.docs[i] = d.(*T)
+		if d != nil {
+			r.docs[i] = d.(*T)
+		}
 	}
 }
 
@@ -227,7 +239,13 @@ func (Refs[T]) refElem() reflect.Type { return reflect.TypeFor[T]() }
 type refSlot struct {
 	ids  []bson.ObjectID
 	many bool
-	set  func(docs []any)
+	set  func(docs []any, mark popMark)
+}
+
+// popMark is how a reference was populated, for ToObject and ToJSON.
+type popMark struct {
+	lean bool // plain documents: no id virtual
+	noID bool // the select left _id out: it is read to match, not shown
 }
 
 // refHolder is implemented by *Ref[T] and *Refs[T].

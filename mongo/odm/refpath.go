@@ -85,7 +85,7 @@ func (r DynRef) MarshalJSON() ([]byte, error) {
 
 func (r *DynRef) refSlot() refSlot { return refSlot{ids: []bson.ObjectID{r.ID}, set: r.setDocs} }
 
-func (r *DynRef) setDocs(docs []any) {
+func (r *DynRef) setDocs(docs []any, _ popMark) {
 	r.populated = true
 	r.doc = nil
 	if len(docs) > 0 {
@@ -245,7 +245,7 @@ func populateDynamic(ctx context.Context, docs []reflect.Value, o *PopulateOpts,
 		if f, ok := found[s.model][s.ref.ID]; ok {
 			out = append(out, f)
 		}
-		s.ref.setDocs(out)
+		s.ref.setDocs(out, popMark{})
 	}
 	return nil
 }
