@@ -2,7 +2,10 @@ package trading
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -64,38 +67,111 @@ func BenchmarkMatch(b *testing.B) {
 // Latencies go into a fixed HDR-style histogram (no allocation, no new
 // memory touched during the run).
 //
+// The same measurement runs in one process under each thread setup
+// (sub-benchmarks, in turn, POLYSTORE_MATCH_ROUNDS times; default 1):
+//
+//   - spread: the thread as the Go runtime and the OS leave it;
+//   - pinned: the thread pinned to the CPU that takes the fewest device
+//     interrupts, every other thread of the process kept off that CPU;
+//   - nosigurg: the thread blocks SIGURG, the runtime's asynchronous
+//     preemption signal, which the runtime's monitor otherwise sends it
+//     every 10 ms or more often while it spins (each delivery pauses it);
+//   - dedicated: both;
+//   - floor: spread, with no book: each command is only the clock read
+//     that ends it, so its tail is what the machine alone sets for this
+//     latency (the engine's part is the difference from spread).
+//
 // Metrics: p50/p99/p99.9/max latency, late-% (started more than 10 µs
 // after due) and over-10us-% (latency above the 10 µs goal) as measured; svc-p50/p99/p99.9/max, each command's own time
 // from its start to the end of Apply; owned-p99/p99.9/owned-late-%, the
 // same run replayed from those service times with the stalls where the OS
 // gave the core to another thread taken out (what a core of one's own
 // gives on this machine, with owned-late-% and owned-over-10us-%); thread-cpu-% (below 100: the OS took the core
-// away); stalls over 4 µs per second by cause (os, runtime, fault, other),
-// GCs and heap allocations per command during the run.
+// away); stalls over 4 µs per second by cause (os, runtime, fault, other)
+// and the other ones by length (other-4-10us/s …); on pinned runs, the
+// CPU's interrupts per second by vector (irq-LOC/s: local timer, irq-CAL/s:
+// function calls, irq-RES/s: rescheduling, irq-dev/s: devices) and its
+// steal time (steal-ms/s); GCs and heap allocations per command.
 func BenchmarkEngineConstantRate(b *testing.B) {
+	rounds := 1
+	if v, err := strconv.Atoi(os.Getenv("POLYSTORE_MATCH_ROUNDS")); err == nil && v > 0 {
+		rounds = v
+	}
+	cpu := quietestCPU()
+	for range rounds {
+		for _, v := range []struct {
+			name        string
+			pin, block  bool
+			withoutBook bool
+		}{
+			{name: "spread"},
+			{name: "pinned", pin: true},
+			{name: "nosigurg", block: true},
+			{name: "dedicated", pin: true, block: true},
+			{name: "floor", withoutBook: true},
+		} {
+			b.Run(v.name, func(b *testing.B) {
+				if v.pin && cpu < 0 {
+					b.Skip("no CPU to pin to: needs Linux and two CPUs")
+				}
+				if v.block && runtime.GOOS != "linux" {
+					b.Skip("blocking one thread's signals: Linux only")
+				}
+				runConstantRate(b, cpu, v.pin, v.block, v.withoutBook)
+			})
+		}
+	}
+}
+
+func runConstantRate(b *testing.B, cpu int, pin, block, withoutBook bool) {
 	const (
 		rate   = 500_000
 		warmup = 50_000
 	)
 	mix := constantRateMix()
-	// Capacity: the mix keeps up to ~21,000 orders open at its peak.
-	book := engine.NewBook(nil, &engine.BookOpts{Capacity: 1 << 15})
-	for i := range mix {
-		book.Apply(&mix[i])
+	var book *engine.Book
+	if !withoutBook {
+		// Capacity: the mix keeps up to ~21,000 orders open at its peak.
+		book = engine.NewBook(nil, &engine.BookOpts{Capacity: 1 << 15})
+		for i := range mix {
+			book.Apply(&mix[i])
+		}
 	}
 	n := max(b.N, rate) // at least one second of measured traffic
 	svc := make([]uint32, n)
-	var res *paceResult
+	var (
+		res *paceResult
+		err error
+	)
 	done := make(chan struct{})
 	b.ResetTimer()
 	go func() {
 		defer close(done)
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
-		res = paceOpenLoop(book, mix, rate, warmup, n, svc)
+		on := -1
+		if pin {
+			var p *pinning
+			if p, err = pinThread(cpu); err != nil {
+				return
+			}
+			defer p.release()
+			on = cpu
+		}
+		if block {
+			var restore func()
+			if restore, err = blockPreemptSignal(); err != nil {
+				return
+			}
+			defer restore()
+		}
+		res = paceOpenLoop(book, mix, rate, warmup, n, svc, on)
 	}()
 	<-done
 	b.StopTimer()
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ReportMetric(float64(res.lat.quantile(0.5)), "p50-ns")
 	b.ReportMetric(float64(res.lat.quantile(0.99)), "p99-ns")
 	b.ReportMetric(float64(res.lat.quantile(0.999)), "p99.9-ns")
@@ -110,7 +186,8 @@ func BenchmarkEngineConstantRate(b *testing.B) {
 	b.ReportMetric(float64(res.owned.quantile(0.999)), "owned-p99.9-ns")
 	b.ReportMetric(100*float64(res.ownedLate)/float64(n), "owned-late-%")
 	b.ReportMetric(100*res.owned.above(int64(lateAfter)), "owned-over-10us-%")
-	b.ReportMetric(float64(n)/res.elapsed.Seconds(), "cmds/s")
+	secs := res.elapsed.Seconds()
+	b.ReportMetric(float64(n)/secs, "cmds/s")
 	if res.cpu > 0 {
 		// The pacer spins between commands, so the thread's CPU time is the
 		// run's length when nobody takes the core away.
@@ -119,9 +196,32 @@ func BenchmarkEngineConstantRate(b *testing.B) {
 	for where, name := range []string{"wait", "apply"} {
 		for cause, st := range res.stalls[where] {
 			if st.n > 0 {
-				b.ReportMetric(float64(st.n)/res.elapsed.Seconds(), "stalls-"+name+"-"+causeNames[cause]+"/s")
+				b.ReportMetric(float64(st.n)/secs, "stalls-"+name+"-"+causeNames[cause]+"/s")
 			}
 		}
+	}
+	var other stallStat
+	for _, st := range res.stalls {
+		other.n += st[causeOther].n
+		other.ns += st[causeOther].ns
+		other.max = max(other.max, st[causeOther].max)
+	}
+	b.ReportMetric(float64(other.ns)/1e3/secs, "other-us/s")
+	b.ReportMetric(float64(other.max)/1e3, "other-max-us")
+	for k, lo := range gapClasses {
+		name := fmt.Sprintf("other-%dus+/s", lo.Microseconds())
+		if k+1 < len(gapClasses) {
+			name = fmt.Sprintf("other-%d-%dus/s", lo.Microseconds(), gapClasses[k+1].Microseconds())
+		}
+		b.ReportMetric(float64(res.otherGaps[k])/secs, name)
+	}
+	if res.irqs != nil {
+		for _, v := range []string{"LOC", "CAL", "RES", "TLB", "dev"} {
+			b.ReportMetric(float64(res.irqs[v])/secs, "irq-"+v+"/s")
+		}
+	}
+	if pin && res.steal >= 0 {
+		b.ReportMetric(float64(res.steal)*10/secs, "steal-ms/s") // USER_HZ = 100
 	}
 	b.ReportMetric(float64(res.gcs), "gcs")
 	b.ReportMetric(float64(res.allocs)/float64(n), "allocs/cmd")

@@ -88,8 +88,14 @@ const (
 var causeNames = [nCauses]string{"os", "runtime", "fault", "other"}
 
 type stallStat struct {
-	n  int
-	ns int64
+	n       int
+	ns, max int64
+}
+
+func (s *stallStat) add(gap int64) {
+	s.n++
+	s.ns += gap
+	s.max = max(s.max, gap)
 }
 
 // paceResult is one open-loop run.
@@ -106,6 +112,27 @@ type paceResult struct {
 	// stalls over stallAfter, by where they hit (0: waiting for the next
 	// due time, 1: inside Apply) and cause.
 	stalls [2][nCauses]stallStat
+	// otherGaps counts the stalls of cause other (wherever they hit) by
+	// length: see gapClasses.
+	otherGaps [len(gapClasses)]int
+	// On a pinned run (cpu ≥ 0): that CPU's interrupts by vector during
+	// the run (see irqCounts) and its steal time in USER_HZ ticks.
+	pinnedCPU int
+	irqs      map[string]int64
+	steal     int64
+}
+
+// gapClasses are the lower bounds of the lengths by which the other
+// stalls are counted (each class runs to the next bound).
+var gapClasses = [...]time.Duration{4 * time.Microsecond, 10 * time.Microsecond, 20 * time.Microsecond, 50 * time.Microsecond}
+
+func (r *paceResult) countOther(gap int64) {
+	for k := len(gapClasses) - 1; k >= 0; k-- {
+		if gap > int64(gapClasses[k]) {
+			r.otherGaps[k]++
+			return
+		}
+	}
 }
 
 const (
@@ -154,9 +181,12 @@ func constantRateMix() []engine.Command {
 // against every command it delays.
 //
 // svc must have room for n values; it is written before the run so that
-// the run touches no new page.
-func paceOpenLoop(book *engine.Book, mix []engine.Command, rate, warmup, n int, svc []uint32) *paceResult {
-	res := &paceResult{n: n}
+// the run touches no new page. A nil book measures the pacer alone (each
+// command is the clock read that ends it): the floor the machine sets. cpu
+// is the CPU the calling thread is pinned to (-1: none), whose interrupts
+// and steal time the result then reports.
+func paceOpenLoop(book *engine.Book, mix []engine.Command, rate, warmup, n int, svc []uint32, cpu int) *paceResult {
+	res := &paceResult{n: n, pinnedCPU: cpu}
 	interval := int64(time.Second) / int64(rate)
 	round := uint64(1)
 	j := 0
@@ -174,8 +204,10 @@ func paceOpenLoop(book *engine.Book, mix []engine.Command, rate, warmup, n int, 
 		due := int64(i) * interval
 		for int64(time.Since(start)) < due {
 		}
-		c := next()
-		book.Apply(&c)
+		if book != nil {
+			c := next()
+			book.Apply(&c)
+		}
 	}
 	for i := range svc[:n] {
 		svc[i] = 0
@@ -186,6 +218,11 @@ func paceOpenLoop(book *engine.Book, mix []engine.Command, rate, warmup, n int, 
 	)
 	for i := range extra {
 		extra[i] = 0
+	}
+	var irq0 map[string]int64
+	steal0 := int64(-1)
+	if cpu >= 0 {
+		irq0, steal0 = irqCounts(cpu), stealTicks(cpu)
 	}
 	runtime.GC()
 	runtime.ReadMemStats(&mem0)
@@ -202,8 +239,10 @@ func paceOpenLoop(book *engine.Book, mix []engine.Command, rate, warmup, n int, 
 				c := readThreadCounters()
 				cause := ctr.cause(c)
 				ctr = c
-				res.stalls[0][cause].n++
-				res.stalls[0][cause].ns += gap
+				res.stalls[0][cause].add(gap)
+				if cause == causeOther {
+					res.countOther(gap)
+				}
 				if cause != causeOS && now > due {
 					extra[i] += uint32(min(now-max(prev, due), math.MaxUint32/2))
 				}
@@ -214,8 +253,10 @@ func paceOpenLoop(book *engine.Book, mix []engine.Command, rate, warmup, n int, 
 		if t0-due > int64(lateAfter) {
 			res.late++
 		}
-		c := next()
-		book.Apply(&c)
+		if book != nil {
+			c := next()
+			book.Apply(&c)
+		}
 		now = int64(time.Since(start))
 		s := now - t0
 		res.lat.record(now - due)
@@ -225,8 +266,10 @@ func paceOpenLoop(book *engine.Book, mix []engine.Command, rate, warmup, n int, 
 			c := readThreadCounters()
 			cause := ctr.cause(c)
 			ctr = c
-			res.stalls[1][cause].n++
-			res.stalls[1][cause].ns += s
+			res.stalls[1][cause].add(s)
+			if cause == causeOther {
+				res.countOther(s)
+			}
 			if cause == causeOS {
 				svc[i] = 0 // replaced by the median below
 			}
@@ -237,6 +280,17 @@ func paceOpenLoop(book *engine.Book, mix []engine.Command, rate, warmup, n int, 
 	runtime.ReadMemStats(&mem1)
 	res.gcs = mem1.NumGC - mem0.NumGC
 	res.allocs = mem1.Mallocs - mem0.Mallocs
+	if cpu >= 0 {
+		if irq1 := irqCounts(cpu); irq0 != nil && irq1 != nil {
+			res.irqs = make(map[string]int64, len(irq1))
+			for k, v := range irq1 {
+				res.irqs[k] = v - irq0[k]
+			}
+		}
+		if steal1 := stealTicks(cpu); steal0 >= 0 && steal1 >= 0 {
+			res.steal = steal1 - steal0
+		}
+	}
 
 	// The same run on a core nobody takes away: each command starts at its
 	// due time or when the previous one ends, and takes its measured
