@@ -287,6 +287,10 @@ func enumDBValue(s *psl.Schema, enum, value string) string {
 // offset, everything else as written.
 func literalSQL(f *psl.Field, v string, isString bool) string {
 	if !isString {
+		switch f.Type {
+		case psl.Int, psl.BigInt, psl.Float, psl.Decimal:
+			return normNumber(v)
+		}
 		return v
 	}
 	switch f.Type {
@@ -301,6 +305,28 @@ func literalSQL(f *psl.Field, v string, isString bool) string {
 		}
 	}
 	return quoteLiteral(v)
+}
+
+// normNumber writes a number literal as Prisma's schema engine does (it
+// holds it as a big decimal): without leading zeros in the integer part,
+// without the sign of a zero, with its fractional digits as written
+// ("007" is 7, "-0.0" is 0.0, "1.50" stays).
+func normNumber(v string) string {
+	neg := strings.HasPrefix(v, "-")
+	digits := strings.TrimPrefix(v, "-")
+	intPart, frac, hasFrac := strings.Cut(digits, ".")
+	intPart = strings.TrimLeft(intPart, "0")
+	if intPart == "" {
+		intPart = "0"
+	}
+	out := intPart
+	if hasFrac {
+		out += "." + frac
+	}
+	if neg && strings.Trim(intPart+frac, "0") != "" {
+		out = "-" + out
+	}
+	return out
 }
 
 // joinTable builds the table of an implicit many-to-many relation:
