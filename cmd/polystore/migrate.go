@@ -390,7 +390,7 @@ func newMigrateDiffCmd() *cobra.Command {
 			out := cmd.OutOrStdout()
 			switch {
 			case script:
-				fmt.Fprint(out, plan.SQL())
+				fmt.Fprint(out, plan.Script())
 			case plan.Empty():
 				fmt.Fprintln(out, "No difference detected.")
 			default:

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -121,12 +122,28 @@ func TestDiffGolden(t *testing.T) {
 			to := migrate.FromSchema(loadSchema(t, filepath.Join(dir, "to.prisma")))
 			want, err := os.ReadFile(filepath.Join(dir, "prisma.sql"))
 			require.NoError(t, err)
-			got := warningsRE.ReplaceAllString(migrate.Diff(from, to).SQL(), "")
+			plan := migrate.Diff(from, to)
+			got := plan.Script()
+			require.Equal(t, got, warningsRE.ReplaceAllString(plan.SQL(), ""))
+			if dev, ok := diffDeviations[filepath.Base(dir)]; ok {
+				want = []byte(dev.Replace(string(want)))
+			}
 			if diff := cmp.Diff(string(want), got); diff != "" {
 				t.Fatalf("differs from Prisma 7's migration (-prisma +polystore):\n%s", diff)
 			}
 		})
 	}
+}
+
+// diffDeviations lists where polystore writes other SQL than Prisma 7 on
+// purpose: Prisma's statement fails on PostgreSQL.
+var diffDeviations = map[string]*strings.Replacer{
+	// An autoincrement column changing its integer type: PostgreSQL has no
+	// types SERIAL or BIGSERIAL to change to (they are shorthands of CREATE
+	// TABLE only); the column's sequence and default stay, so the integer
+	// type is enough.
+	"serial_to_bigserial": strings.NewReplacer("SET DATA TYPE BIGSERIAL", "SET DATA TYPE BIGINT",
+		"SET DATA TYPE SERIAL", "SET DATA TYPE INTEGER"),
 }
 
 var warningsRE = regexp.MustCompile(`(?s)^/\*\n  Warnings:.*?\n\*/\n`)

@@ -84,12 +84,19 @@ func (p *Plan) Destructive() []Step {
 // SQL renders the plan as a migration script in Prisma's layout: each
 // step under a "-- Kind" comment, warnings as comments, steps separated by
 // a blank line. An empty plan renders as "-- This is an empty migration.".
-func (p *Plan) SQL() string {
+func (p *Plan) SQL() string { return p.render(true) }
+
+// Script renders the plan as prisma migrate diff --script prints it: the
+// layout of SQL without the warnings comment, which Prisma writes only into
+// the migration files of migrate dev.
+func (p *Plan) Script() string { return p.render(false) }
+
+func (p *Plan) render(warnings bool) string {
 	if p.Empty() {
 		return "-- This is an empty migration.\n"
 	}
 	var b strings.Builder
-	if ws := p.Warnings(); len(ws) > 0 {
+	if ws := p.Warnings(); warnings && len(ws) > 0 {
 		b.WriteString("/*\n  Warnings:\n\n")
 		for _, w := range ws {
 			b.WriteString("  - " + w + "\n")
@@ -1077,6 +1084,10 @@ func castable(from, to string) bool {
 		return nb == "TEXT" || nb == "VARCHAR" || nb == "CHAR"
 	case fromList != toList:
 		return false
+	case unsupportedType(from) || unsupportedType(to):
+		// Prisma knows no native type on an Unsupported("...") side and
+		// casts (RiskyCast) to or from it.
+		return true
 	}
 	ob, oa := pgType(canonType(strings.TrimSuffix(from, "[]")))
 	if ob == nb && oa == na {

@@ -1,0 +1,42 @@
+-- DropForeignKey
+ALTER TABLE "_AToB" DROP CONSTRAINT "_AToB_A_fkey";
+
+-- DropForeignKey
+ALTER TABLE "_AToB" DROP CONSTRAINT "_AToB_B_fkey";
+
+-- DropTable
+DROP TABLE "_AToB";
+
+-- CreateTable
+CREATE TABLE "_AToC" (
+    "A" INTEGER NOT NULL,
+    "B" INTEGER NOT NULL,
+
+    CONSTRAINT "_AToC_AB_pkey" PRIMARY KEY ("A","B")
+);
+
+-- CreateTable
+CREATE TABLE "_cc" (
+    "A" INTEGER NOT NULL,
+    "B" INTEGER NOT NULL,
+
+    CONSTRAINT "_cc_AB_pkey" PRIMARY KEY ("A","B")
+);
+
+-- CreateIndex
+CREATE INDEX "_AToC_B_index" ON "_AToC"("B");
+
+-- CreateIndex
+CREATE INDEX "_cc_B_index" ON "_cc"("B");
+
+-- AddForeignKey
+ALTER TABLE "_AToC" ADD CONSTRAINT "_AToC_A_fkey" FOREIGN KEY ("A") REFERENCES "A"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "_AToC" ADD CONSTRAINT "_AToC_B_fkey" FOREIGN KEY ("B") REFERENCES "C"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "_cc" ADD CONSTRAINT "_cc_A_fkey" FOREIGN KEY ("A") REFERENCES "C"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "_cc" ADD CONSTRAINT "_cc_B_fkey" FOREIGN KEY ("B") REFERENCES "C"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -1,0 +1,12 @@
+-- DropForeignKey
+ALTER TABLE "B" DROP CONSTRAINT "B_aId_fkey";
+
+-- DropIndex
+DROP INDEX "B_aId_key";
+
+-- AlterTable
+ALTER TABLE "B" ADD COLUMN     "x" INTEGER,
+ALTER COLUMN "aId" DROP NOT NULL;
+
+-- AddForeignKey
+ALTER TABLE "B" ADD CONSTRAINT "B_aId_fkey" FOREIGN KEY ("aId") REFERENCES "A"("id") ON DELETE SET NULL ON UPDATE CASCADE;

@@ -1,0 +1,9 @@
+-- AlterTable
+ALTER TABLE "T" DROP COLUMN "b",
+ADD COLUMN     "d" polygon,
+ALTER COLUMN "a" SET NOT NULL,
+ALTER COLUMN "c" DROP NOT NULL,
+ALTER COLUMN "c" SET DATA TYPE int8range;
+
+-- CreateIndex
+CREATE INDEX "T_a_idx" ON "T" USING GIN ("a");
