@@ -176,7 +176,7 @@ first, then pushes.`,
 				return err
 			}
 			if len(loss.Unexecutable) > 0 {
-				return &exitError{code: 1, err: fmt.Errorf("%s\nYou may use the --force-reset flag to drop the database before push like polystore db push --force-reset\nAll data will be lost.\nnothing was changed", unexecutableBullets(loss))}
+				return &exitError{code: 1, err: fmt.Errorf("%s\nYou may use the --force-reset flag to drop the database before push like polystore db push --force-reset\nAll data will be lost.\nnothing was changed", unexecutableBullets(loss.Unexecutable))}
 			}
 			if len(loss.Warnings) > 0 {
 				fmt.Fprint(out, pushWarningsText(loss))
@@ -334,10 +334,11 @@ func pushWarningsText(loss *migrate.DataLoss) string {
 }
 
 // unexecutableBullets renders the steps that cannot run as prisma db push
-// (and migrate dev --create-only, on stderr) lists them.
-func unexecutableBullets(loss *migrate.DataLoss) string {
+// lists them, and migrate dev --create-only on stderr (given the messages
+// numbered "Step N ..." as Prisma numbers them there).
+func unexecutableBullets(items []string) string {
 	lines := []string{"\n⚠️ We found changes that cannot be executed:\n"}
-	for _, u := range loss.Unexecutable {
+	for _, u := range items {
 		lines = append(lines, "  • "+u)
 	}
 	return strings.Join(lines, "\n") + "\n"

@@ -211,7 +211,7 @@ func newMigrateDevCmd() *cobra.Command {
 					fmt.Fprintf(out, "%s\n", text)
 				}
 				if createOnly && len(res.DataLoss.Unexecutable) > 0 {
-					fmt.Fprint(cmd.ErrOrStderr(), unexecutableBullets(res.DataLoss))
+					fmt.Fprint(cmd.ErrOrStderr(), unexecutableBullets(res.DataLoss.NumberedUnexecutable()))
 				}
 			}
 			fmt.Fprintf(out, "%s migration %s\n", verb, res.Migration.Path)

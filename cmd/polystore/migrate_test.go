@@ -341,7 +341,7 @@ func TestMigrateDevCreateOnly(t *testing.T) {
 	require.Equal(t, 1, migrations(dir))
 	out, errOut, err := run(ctx, "migrate", "dev", "--name", "add_name", "--create-only", "--schema", p, "--url", url)
 	require.NoError(t, err)
-	require.Contains(t, errOut, "⚠️ We found changes that cannot be executed:")
+	require.Contains(t, errOut, "⚠️ We found changes that cannot be executed:\n\n  • Step 0 Added the required column `name` to the `User` table")
 	require.Contains(t, out, "Created (not applied) migration")
 	require.Equal(t, 2, migrations(dir), "the file to edit is written")
 

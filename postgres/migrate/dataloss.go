@@ -13,6 +13,10 @@ import (
 type DataLoss struct {
 	Warnings     []string
 	Unexecutable []string
+	// UnexecutableSteps holds, for each Unexecutable message, the index of
+	// its step in the plan (Prisma's stepIndex: the step's "-- Kind" block
+	// in the migration, counted from 0).
+	UnexecutableSteps []int
 }
 
 // Empty reports whether the plan costs nothing on these rows.
@@ -44,10 +48,23 @@ func (l *DataLoss) UnexecutableText() string {
 		return ""
 	}
 	var b strings.Builder
-	b.WriteString(bullets("⚠️ We found changes that cannot be executed:\n\n", l.Unexecutable))
+	b.WriteString(bullets("⚠️ We found changes that cannot be executed:\n\n", l.NumberedUnexecutable()))
 	b.WriteString("\nYou can use polystore migrate dev --create-only to create the migration file, and manually modify it to address the underlying issue(s).\n" +
 		"Then run polystore migrate dev to apply it and verify it works.\n")
 	return b.String()
+}
+
+// NumberedUnexecutable returns the Unexecutable messages as prisma migrate
+// dev lists them: "Step N " and the message, N the step's index in the plan.
+func (l *DataLoss) NumberedUnexecutable() []string {
+	out := make([]string, len(l.Unexecutable))
+	for i, u := range l.Unexecutable {
+		if i < len(l.UnexecutableSteps) {
+			u = fmt.Sprintf("Step %d %s", l.UnexecutableSteps[i], u)
+		}
+		out[i] = u
+	}
+	return out
 }
 
 // lossKind is one of Prisma's destructive change checks.
@@ -94,7 +111,11 @@ func EvaluateDataLoss(ctx context.Context, q Querier, plan *Plan) (*DataLoss, er
 		}
 		return n, nil
 	}
-	for _, s := range plan.Steps {
+	for step, s := range plan.Steps {
+		unexecutable := func(format string, args ...any) {
+			out.Unexecutable = append(out.Unexecutable, fmt.Sprintf(format, args...))
+			out.UnexecutableSteps = append(out.UnexecutableSteps, step)
+		}
 		for _, c := range s.checks {
 			if c.kind == lossStatic {
 				out.Warnings = append(out.Warnings, c.text)
@@ -132,14 +153,14 @@ func EvaluateDataLoss(ctx context.Context, q Querier, plan *Plan) (*DataLoss, er
 					c.column, t, n, prismaTypeName(c.from), prismaTypeName(c.to)))
 			case lossRecreate:
 				if c.required {
-					out.Unexecutable = append(out.Unexecutable, fmt.Sprintf("Changed the type of `%s` on the `%s` table. No cast exists, the column would be dropped and recreated, which cannot be done since the column is required and there is data in the table.", c.column, t))
+					unexecutable("Changed the type of `%s` on the `%s` table. No cast exists, the column would be dropped and recreated, which cannot be done since the column is required and there is data in the table.", c.column, t)
 				} else {
 					out.Warnings = append(out.Warnings, fmt.Sprintf("The `%s` column on the `%s` table would be dropped and recreated. This will lead to data loss.", c.column, t))
 				}
 			case lossAddRequired:
-				out.Unexecutable = append(out.Unexecutable, fmt.Sprintf("Added the required column `%s` to the `%s` table without a default value. There are %d rows in this table, it is not possible to execute this step.", c.column, t, n))
+				unexecutable("Added the required column `%s` to the `%s` table without a default value. There are %d rows in this table, it is not possible to execute this step.", c.column, t, n)
 			case lossMakeRequired:
-				out.Unexecutable = append(out.Unexecutable, fmt.Sprintf("Made the column `%s` on table `%s` required, but there are %d existing NULL values.", c.column, t, n))
+				unexecutable("Made the column `%s` on table `%s` required, but there are %d existing NULL values.", c.column, t, n)
 			}
 		}
 	}

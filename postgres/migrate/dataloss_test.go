@@ -11,6 +11,7 @@ import (
 
 	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/postgres/migrate"
+	"github.com/polystore/polystore/postgres/psl"
 )
 
 // TestDataLossPrisma: for every testdata/warnings case, the database made
@@ -48,6 +49,11 @@ func TestDataLossPrisma(t *testing.T) {
 			if got.Unexecutable == nil {
 				got.Unexecutable = []string{}
 			}
+			require.Len(t, got.UnexecutableSteps, len(got.Unexecutable))
+			for _, i := range got.UnexecutableSteps {
+				require.Less(t, i, len(plan.Steps))
+			}
+			got.UnexecutableSteps = nil
 			require.Equal(t, want, *got)
 		})
 	}
@@ -119,6 +125,52 @@ func TestDevWeighsDataLoss(t *testing.T) {
 	require.ErrorAs(t, err, &ue)
 	require.Equal(t, []string{"Added the required column `email` to the `User` table without a default value. There are 3 rows in this table, it is not possible to execute this step."},
 		ue.DataLoss.Unexecutable)
-	require.Contains(t, err.Error(), "We found changes that cannot be executed:\n\n  • Added the required column `email`")
+	require.Contains(t, err.Error(), "We found changes that cannot be executed:\n\n  • Step 0 Added the required column `email`")
 	require.Equal(t, before+1, migrations(), "nothing written")
+}
+
+// TestUnexecutableStepNumbers: each step that cannot run is numbered as
+// prisma migrate dev numbers it, by the index of its "-- Kind" block in
+// the migration (from 0), here after an enum and a table created first.
+func TestUnexecutableStepNumbers(t *testing.T) {
+	ctx := context.Background()
+	pool := devenv.Postgres(t)
+	const head = "datasource db {\n  provider = \"postgresql\"\n}\n\n"
+	load := func(src string) *migrate.Database {
+		s, err := psl.Load("schema.prisma", []byte(head+src))
+		require.NoError(t, err)
+		return migrate.FromSchema(s)
+	}
+	_, err := pool.Exec(ctx, migrate.Diff(nil, load("model User {\n  id Int @id\n  nick String?\n}\n")).SQL())
+	require.NoError(t, err)
+	_, err = pool.Exec(ctx, `INSERT INTO "User" (id) VALUES (1), (2)`)
+	require.NoError(t, err)
+	plan, err := migrate.PlanChanges(ctx, pool, load(`enum Kind {
+  A
+}
+
+model User {
+  id    Int    @id
+  nick  String
+  email String
+  kind  Kind?
+}
+
+model Other {
+  id Int @id
+}
+`), nil)
+	require.NoError(t, err)
+	var kinds []migrate.StepKind
+	for _, s := range plan.Steps {
+		kinds = append(kinds, s.Kind)
+	}
+	require.Equal(t, []migrate.StepKind{migrate.CreateEnum, migrate.AlterTable, migrate.CreateTable}, kinds)
+	loss, err := migrate.EvaluateDataLoss(ctx, pool, plan)
+	require.NoError(t, err)
+	require.Equal(t, []int{1, 1}, loss.UnexecutableSteps)
+	require.Equal(t, []string{
+		"Step 1 Added the required column `email` to the `User` table without a default value. There are 2 rows in this table, it is not possible to execute this step.",
+		"Step 1 Made the column `nick` on table `User` required, but there are 2 existing NULL values.",
+	}, loss.NumberedUnexecutable())
 }
