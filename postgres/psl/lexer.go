@@ -119,11 +119,13 @@ func (l *lexer) advance() rune {
 	return r
 }
 
+// isIdentStart: as in Prisma's grammar, a name starts with a letter (not
+// an underscore) and goes on with letters, digits, '_' and '-'.
 func isIdentStart(c byte) bool {
-	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
 }
 
-func isIdentPart(c byte) bool { return isIdentStart(c) || (c >= '0' && c <= '9') || c == '-' }
+func isIdentPart(c byte) bool { return isIdentStart(c) || (c >= '0' && c <= '9') || c == '-' || c == '_' }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
@@ -177,15 +179,8 @@ func (l *lexer) next() token {
 		for l.off < len(l.src) && (isDigit(l.src[l.off]) || (l.src[l.off] == '.' && isDigit(l.peekByte(1)))) {
 			l.advance()
 		}
-		if l.off < len(l.src) && (l.src[l.off] == 'e' || l.src[l.off] == 'E') {
-			l.advance()
-			if l.off < len(l.src) && (l.src[l.off] == '-' || l.src[l.off] == '+') {
-				l.advance()
-			}
-			for l.off < len(l.src) && isDigit(l.src[l.off]) {
-				l.advance()
-			}
-		}
+		// Prisma's grammar has no exponent: 1e10 is a number and a name,
+		// which no attribute takes.
 		return mk(tokNumber)
 	case c == '@':
 		l.advance()

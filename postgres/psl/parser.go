@@ -299,7 +299,13 @@ func (p *parser) blockHeader() (kw, name token, comment string, ok bool) {
 	kw = p.next()
 	name, ok = p.expect(tokIdent, "a name after "+kw.text)
 	if !ok {
+		if len(p.diags) > p.blockDiags {
+			p.diags[len(p.diags)-1].phase = phaseHidden
+		}
 		p.skipBlock()
+		// Without a name (_x is none: a name starts with a letter) Prisma's
+		// grammar matches no block there: it rejects each line.
+		p.invalidLines(kw.pos, p.last.pos.Line)
 		return kw, name, "", false
 	}
 	if _, ok = p.expect(tokLBrace, "'{'"); !ok {
@@ -600,8 +606,17 @@ func (p *parser) parseEnum(lead Leading) Decl {
 			v.Trailing = p.endOfLine()
 		default:
 			p.errorf(t, "expected an enum value, found %s", describe(t))
-			if t.kind == tokNumber && len(p.diags) > 0 {
-				p.diags[len(p.diags)-1].Prisma = "Error validating: The name of a Enum Value must not start with a number."
+			diags := p.diags
+			if t.kind == tokIllegal {
+				diags = p.lx.diags // the lexer reported it
+			}
+			if n := len(diags); n > 0 && diags[n-1].Pos.Line == t.pos.Line {
+				if t.kind == tokNumber {
+					diags[n-1].Prisma = "Error validating: The name of a Enum Value must not start with a number."
+				} else {
+					diags[n-1].Prisma = "Error validating: This line is not an enum value definition."
+					diags[n-1].prismaSpan = spanNextLine
+				}
 			}
 			p.skipLine()
 		}

@@ -643,7 +643,7 @@ func (v *validator) duplicateIndexes(m *Model) {
 			return
 		}
 		v.prisma(Pos{}, spanLine, "Error parsing attribute \"%s\": The given constraint name `%s` has to be unique in the following namespace: global for primary key, indexes and unique constraints. Please provide a different name using the `map` argument.", attr, name)
-		v.inPhase(phaseAttributes)
+		v.inPhase(phaseValidation)
 	}
 	label := func(ix *Index, kind string) string {
 		if kind == "an index" {
@@ -737,6 +737,7 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 	seen := map[string]bool{}
 	var unknown []string
 	var lastUnknown *Diagnostic
+	idSorted := false
 	for _, e := range arr.Elems {
 		var fld IndexField
 		switch e := e.(type) {
@@ -754,10 +755,19 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 						continue
 					}
 					fld.Sort = id.Name
+					if a.Name == "id" && !idSorted {
+						idSorted = true // one error for the attribute
+						v.idSort(a, attrLabel(m, a))
+					}
 				case "ops":
 					switch o := fa.Value.(type) {
 					case *Ident:
 						fld.Ops = o.Name
+						if !knownOps(o.Name) {
+							v.errAt(fa.Pos, o.Name, "unknown operator class %s", o.Name)
+							v.prisma(Pos{}, spanLine, "Unexpected token. Expected one of: Invalid operator class: %s", o.Name)
+							good = false
+						}
 					case *FuncCall:
 						if o.Name == "raw" && len(o.Args) == 1 {
 							if s, ok := o.Args[0].Value.(*StringLit); ok {
@@ -860,10 +870,39 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 	if arg := a.Arg("where", -1); arg != nil {
 		v.errAt(arg.Pos, "where", "partial indexes (where) are not supported")
 	}
+	if good && a.Name != "id" {
+		// Prisma's PostgreSQL index checks, in its order: native types
+		// that take no index, SpGist over several columns, then the
+		// operator classes of each field.
+		for _, fld := range ix.Fields {
+			if f := m.byName[fld.Name]; f != nil && f.NativeType != nil && f.NativeType.Name == "Xml" {
+				v.errAt(a.Pos, f.Name, "field %q of type Xml cannot be indexed", f.Name)
+				if a.Name == "unique" {
+					v.prisma(f.Pos, spanNextLine, "Native type `Xml` cannot be unique in Postgres.")
+				} else {
+					v.prisma(f.Pos, spanNextLine, "You cannot define an index on fields with native type `Xml` of Postgres.")
+				}
+				v.inPhase(phaseValidation)
+				v.orderAt(m.Decl.Pos, 1)
+				break
+			}
+		}
+		if ix.Type == "SpGist" && len(ix.Fields) > 1 {
+			v.errAt(a.Pos, "", "an SpGist index holds one column")
+			v.prisma(Pos{}, spanLine, "Error parsing attribute \"%s\": SpGist does not support multi-column indices.", attrLabel(m, a))
+			v.inPhase(phaseValidation)
+			v.orderAt(m.Decl.Pos, 1)
+		}
+	}
 	if good {
 		for _, fld := range ix.Fields {
-			if f := m.byName[fld.Name]; f != nil && fld.Ops != "" && !fld.RawOps {
+			f := m.byName[fld.Name]
+			switch {
+			case f == nil || fld.RawOps:
+			case fld.Ops != "":
 				v.checkOps(a.Pos, attrLabel(m, a), ix.Type, f, fld.Ops)
+			default:
+				v.checkDefaultOps(a.Pos, attrLabel(m, a), ix.Type, f)
 			}
 		}
 	}
@@ -901,6 +940,74 @@ var (
 		"TimestampTzBloomOps": "Timestamptz", "TimestampTzMinMaxOps": "Timestamptz", "TimestampTzMinMaxMultiOps": "Timestamptz",
 		"UuidBloomOps": "Uuid", "UuidMinMaxOps": "Uuid", "UuidMinMaxMultiOps": "Uuid"}
 )
+
+// idSort reports a sort order on a primary key, which Prisma takes only
+// on MySQL and SQL Server.
+func (v *validator) idSort(a *Attribute, label string) {
+	v.errAttr(a, "a primary key takes no sort order on PostgreSQL")
+	v.prisma(Pos{}, spanLine, "Error parsing attribute \"%s\": The sort argument is not supported in the primary key with the current connector", label)
+	v.inPhase(phaseValidation)
+}
+
+// knownOps reports whether op is one of Prisma's operator class names.
+func knownOps(op string) bool {
+	_, scalar := opsScalar[op]
+	_, native := opsNative[op]
+	return scalar || native || op == "ArrayOps"
+}
+
+// brinDefaultNative lists the native types a Brin index takes without an
+// operator class; brinDefaultScalar the scalars without a native type.
+var (
+	brinDefaultNative = map[string]bool{"Bit": true, "VarBit": true, "Char": true, "Date": true, "Real": true,
+		"DoublePrecision": true, "Inet": true, "SmallInt": true, "Integer": true, "BigInt": true, "Decimal": true,
+		"Oid": true, "ByteA": true, "Text": true, "VarChar": true, "Timestamp": true, "Timestamptz": true,
+		"Time": true, "Timetz": true, "Uuid": true}
+	brinDefaultScalar = map[string]bool{Float: true, Int: true, BigInt: true, Decimal: true, Bytes: true,
+		String: true, DateTime: true}
+)
+
+// checkDefaultOps reports, in Prisma 7's words, a field of a Gist, Gin,
+// SpGist or Brin index given no operator class where its type has no
+// default one for that index type.
+func (v *validator) checkDefaultOps(at Pos, label, typ string, f *Field) {
+	if f.Kind == KindUnsupported {
+		return
+	}
+	native := ""
+	if f.NativeType != nil {
+		native = f.NativeType.Name
+	}
+	var ok, fits bool // ok: accepted; fits: the index type takes the field's scalar type
+	switch typ {
+	case "Gist":
+		ok, fits = false, f.Type == String
+	case "Gin":
+		ok = (native == "" && f.Type == Json) || f.List || native == "JsonB"
+		fits = f.Type == Json || f.List
+	case "SpGist":
+		ok = native == "Inet" || native == "Text" || native == "VarChar" || native == "Char" || (native == "" && f.Type == String)
+		fits = f.Type == String
+	case "Brin":
+		ok = brinDefaultNative[native] || (native == "" && f.Kind == KindScalar && brinDefaultScalar[f.Type])
+		fits = f.Kind == KindScalar && brinDefaultScalar[f.Type]
+	default:
+		return
+	}
+	switch {
+	case ok:
+	case native != "":
+		v.errAt(at, f.Name, "field %q of a %s index needs an operator class: its type %s has no default one", f.Name, typ, native)
+		v.prisma(Pos{}, spanLine, "Error parsing attribute \"%s\": The %s index field type `%s` has no default operator class.", label, typ, native)
+		v.inPhase(phaseValidation)
+		v.orderAt(f.Model.Decl.Pos, 1) // Prisma checks the index types of a model before its names
+	case !fits:
+		v.errAt(at, f.Name, "a %s index cannot hold field %q of type %s", typ, f.Name, f.Type)
+		v.prisma(Pos{}, spanLine, "Error parsing attribute \"%s\": The %s index type does not support the type of the field `%s`.", label, typ, f.Name)
+		v.inPhase(phaseValidation)
+		v.orderAt(f.Model.Decl.Pos, 1)
+	}
+}
 
 // opsIndexType is the index type an operator class belongs to.
 func opsIndexType(op string) string {
@@ -1014,6 +1121,9 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 		switch {
 		case a.Name == "id":
 			v.checkArgs(a, nil, "map", "sort", "length", "clustered")
+			if a.Arg("sort", -1) != nil {
+				v.idSort(a, "@id")
+			}
 			if !f.Required() {
 				v.errAttr(a, "@id field %q must be required (not optional or a list)", f.Name)
 				v.prisma(Pos{}, spanLine, "Error parsing attribute \"@id\": Fields that are marked as id must be required.")
