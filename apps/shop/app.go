@@ -81,6 +81,12 @@ type App struct {
 }
 
 // NewApp returns the shop on a Redis client. It does no I/O.
+//
+// Build the client with redisconn.NewClient (or apply redisconn.FailFast to
+// its options): then, with Redis down, every request is answered 503 with
+// Retry-After within a second. A plain rueidis client retries read-only
+// commands (the sold-out check, the catalog) until the request's context
+// ends, so callers would wait instead of being told.
 func NewApp(client rueidis.Client, cfg AppConfig) (*App, error) {
 	if client == nil {
 		return nil, errors.New("shop: nil Redis client")
