@@ -546,14 +546,35 @@ func (c *compiler) orderExpr(m *Model, a string, o Order, path string) (string, 
 		// ORDER BY on the column.
 		return col(a, f), nil
 	}
-	r := m.relations[o.Relation]
+	name, rest, nested := strings.Cut(o.Relation, ".")
+	r := m.relations[name]
 	if r == nil {
-		return "", validationErr(m, path, "unknown relation %q", o.Relation)
+		return "", validationErr(m, path, "unknown relation %q", name)
 	}
 	ch := c.alias("o")
 	from, on, err := c.relSource(r, a, ch, path)
 	if err != nil {
 		return "", err
+	}
+	if nested {
+		// Prisma's orderBy through to-one relations, {user: {profile:
+		// {bio: "asc"}}}: the value of the last one's row, NULL when a
+		// relation has no row.
+		if r.ToMany() {
+			return "", validationErr(m, path, "order by a to-many relation needs _count")
+		}
+		inner := o
+		inner.Relation = rest
+		expr, err := c.orderExpr(r.target, ch, inner, joinPath(path, name))
+		if err != nil {
+			return "", err
+		}
+		expr = "(SELECT " + expr + " FROM " + from + " WHERE " + on + " LIMIT 1)"
+		if o.Count {
+			// No related row counts 0, as in Prisma's join.
+			expr = "COALESCE(" + expr + ", 0)"
+		}
+		return expr, nil
 	}
 	if o.Count {
 		if !r.ToMany() {

@@ -253,11 +253,12 @@ func applyResult(e *Extension, m *Model, res any) {
 	}
 }
 
-func (h *handle) execute(ctx context.Context, op *Operation) (any, error) {
+func (h *handle) execute(ctx context.Context, op *Operation) (res any, err error) {
 	m := op.Model
 	if m == nil || m.schema == nil {
 		return nil, validationErr(m, "", "model is nil or not part of a schema (see NewSchema)")
 	}
+	defer func() { err = requestModel(m, err) }()
 	bad := func() (any, error) {
 		return nil, fmt.Errorf("orm: %s: arguments of type %T do not suit the action", op.Action, op.Args)
 	}
@@ -347,4 +348,18 @@ func (h *handle) execute(ctx context.Context, op *Operation) (any, error) {
 		return h.groupBy(ctx, m, a)
 	}
 	return nil, fmt.Errorf("orm: unknown action %q", op.Action)
+}
+
+// requestModel gives err the model of the request, as Prisma's meta
+// modelName: a failed statement of a nested write (a value too long for a
+// related row's column, a restrict on a related table) is reported on the
+// operation's model. P2002 alone names the model of the constraint's table.
+func requestModel(m *Model, err error) error {
+	e, ok := err.(*Error)
+	if !ok || e.Code == CodeUniqueViolation || e.Model == "" || e.Model == m.Name {
+		return err
+	}
+	cp := *e
+	cp.Model = m.Name
+	return &cp
 }

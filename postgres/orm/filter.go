@@ -236,7 +236,8 @@ func (n Nulls) flip() Nulls {
 
 // Order is one orderBy item: a scalar field, a to-one relation's field
 // (Relation and Field), or the count of a to-many relation (Relation and
-// Count).
+// Count). Relation may be a path of to-one relations joined by dots
+// ("user.profile"), as Prisma's nested {user: {profile: {bio: "asc"}}}.
 type Order struct {
 	Field    string
 	Desc     bool

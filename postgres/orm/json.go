@@ -374,6 +374,13 @@ func fieldFromJSON(m *Model, f *Field, v any, path string, depth int) ([]Cond, e
 		return jsonFilterFromJSON(m, f, o, path)
 	}
 	if !isObj {
+		switch {
+		case f.List:
+			// Prisma's list filters are objects ({equals: [...]}, {has: x}).
+			return nil, validationErr(m, path, "Argument `%s`: Invalid value provided. Expected %sNullableListFilter, provided %s.", f.Name, f.Type, prismaKind(v))
+		case v == nil && !f.Nullable:
+			return nil, validationErr(m, path, "Argument `%s` must not be null.", f.Name)
+		}
 		return []Cond{&FieldCond{Field: f.Name, Op: OpEquals, Value: v}}, nil
 	}
 	insensitive := false
@@ -416,6 +423,10 @@ func fieldFromJSON(m *Model, f *Field, v any, path string, depth int) ([]Cond, e
 			return nil, err
 		} else if ok {
 			val = tv
+		}
+		if val == nil && !f.List && !f.Nullable && (op == OpEquals || op == OpNot || op == OpIn || op == OpNotIn) {
+			// Prisma's filter of a required field takes no null.
+			return nil, validationErr(m, p, "Argument `%s` must not be null.", k)
 		}
 		if op == OpNot {
 			if inner, ok := val.(map[string]any); ok {
@@ -552,29 +563,11 @@ func orderFromJSON(m *Model, v any, path string) ([]Order, error) {
 			kp := joinPath(p, k)
 			val := o[k]
 			if r := m.relations[k]; r != nil {
-				ro, ok := val.(map[string]any)
-				if !ok || len(ro) != 1 {
-					return nil, validationErr(m, kp, "expects {\"_count\": dir} or {\"field\": dir}")
+				ord, err := relOrderFromJSON(m, r, val, kp)
+				if err != nil {
+					return nil, err
 				}
-				for rk, rv := range ro {
-					if rk == "_count" {
-						desc, err := direction(m, rv, joinPath(kp, rk))
-						if err != nil {
-							return nil, err
-						}
-						out = append(out, Order{Relation: k, Count: true, Desc: desc})
-						continue
-					}
-					ord, err := sortFromJSON(r.target, rv, joinPath(kp, rk))
-					if err != nil {
-						return nil, err
-					}
-					if err := nullsAllowed(r.target, rk, ord, joinPath(kp, rk)); err != nil {
-						return nil, err
-					}
-					ord.Relation, ord.Field = k, rk
-					out = append(out, ord)
-				}
+				out = append(out, ord)
 				continue
 			}
 			if m.fields[k] == nil {
@@ -592,6 +585,47 @@ func orderFromJSON(m *Model, v any, path string) ([]Order, error) {
 		}
 	}
 	return out, nil
+}
+
+// relOrderFromJSON reads the ordering by relation r of m: {"_count":
+// dir} of a to-many relation, {"field": dir} of a to-one relation's
+// field, or a to-one relation's own relation ordering, {"user":
+// {"profile": {"bio": "asc"}}} (Order.Relation "user.profile").
+func relOrderFromJSON(m *Model, r *Relation, val any, kp string) (Order, error) {
+	ro, ok := val.(map[string]any)
+	if !ok || len(ro) != 1 {
+		return Order{}, validationErr(m, kp, "expects {\"_count\": dir} or {\"field\": dir}")
+	}
+	for rk, rv := range ro {
+		if rk == "_count" {
+			desc, err := direction(m, rv, joinPath(kp, rk))
+			if err != nil {
+				return Order{}, err
+			}
+			return Order{Relation: r.Name, Count: true, Desc: desc}, nil
+		}
+		if r.ToMany() {
+			return Order{}, validationErr(m, joinPath(kp, rk), "a to-many relation orders by _count only")
+		}
+		if nr := r.target.relations[rk]; nr != nil {
+			ord, err := relOrderFromJSON(r.target, nr, rv, joinPath(kp, rk))
+			if err != nil {
+				return Order{}, err
+			}
+			ord.Relation = r.Name + "." + ord.Relation
+			return ord, nil
+		}
+		ord, err := sortFromJSON(r.target, rv, joinPath(kp, rk))
+		if err != nil {
+			return Order{}, err
+		}
+		if err := nullsAllowed(r.target, rk, ord, joinPath(kp, rk)); err != nil {
+			return Order{}, err
+		}
+		ord.Relation, ord.Field = r.Name, rk
+		return ord, nil
+	}
+	return Order{}, nil
 }
 
 // nullsAllowed refuses nulls first/last on a field that cannot be null,
@@ -749,6 +783,38 @@ func countFromJSON(m *Model, v any, path string, depth int) ([]CountOf, error) {
 	return nil, validationErr(m, path, `expects true or {"select": {"relation": true}}`)
 }
 
+// prismaKind names the kind of a decoded JSON value as Prisma's validation
+// errors do.
+func prismaKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "Null"
+	case []any:
+		return "List"
+	case string:
+		return "String"
+	case bool:
+		return "Boolean"
+	case json.Number:
+		return "Int"
+	}
+	return "Object"
+}
+
+// selectNotEmpty refuses a select that selects nothing, in Prisma's
+// words: an empty object, or only false values.
+func selectNotEmpty(m *Model, so map[string]any, path string) error {
+	if len(so) == 0 {
+		return validationErr(m, path, "The `select` statement for type %s must not be empty. Available options are marked with ?.", m.Name)
+	}
+	for _, v := range so {
+		if v != false {
+			return nil
+		}
+	}
+	return validationErr(m, path, "The `select` statement for type %s needs at least one truthy value.", m.Name)
+}
+
 func findArgsFromJSON(m *Model, v any, path string, depth int) (*FindArgs, error) {
 	if depth > maxJSONDepth {
 		return nil, validationErr(m, path, "nested too deeply")
@@ -766,6 +832,10 @@ func findArgsFromJSON(m *Model, v any, path string, depth int) (*FindArgs, error
 		case "where":
 			fa.Where, err = whereFromJSON(m, val, p, depth+1)
 		case "cursor":
+			if c, ok := val.(map[string]any); ok && len(c) == 0 {
+				// Prisma's cursor names a unique row: {} names none.
+				return nil, validationErr(m, p, "Argument `cursor` needs at least one argument.")
+			}
 			fa.Cursor, err = whereFromJSON(m, val, p, depth+1)
 		case "orderBy":
 			fa.OrderBy, err = orderFromJSON(m, val, p)
@@ -780,6 +850,10 @@ func findArgsFromJSON(m *Model, v any, path string, depth int) (*FindArgs, error
 			}
 		case "distinct":
 			list, ok := val.([]any)
+			if name, one := val.(string); one {
+				// Prisma takes one field name alone as well.
+				list, ok = []any{name}, true
+			}
 			if !ok {
 				return nil, validationErr(m, p, "expects a list of field names")
 			}
@@ -791,15 +865,24 @@ func findArgsFromJSON(m *Model, v any, path string, depth int) (*FindArgs, error
 				fa.Distinct = append(fa.Distinct, s)
 			}
 		case "select", "include":
+			if val == nil {
+				// Prisma reads a null select or include as none given.
+				continue
+			}
 			so, ok := val.(map[string]any)
 			if !ok {
 				return nil, validationErr(m, p, "expects an object")
 			}
 			if k == "select" {
-				if _, both := o["include"]; both {
+				if inc, both := o["include"]; both && inc != nil {
 					return nil, validationErr(m, p, "select and include cannot be used together at the same level")
 				}
 				fa.Select = []string{}
+			}
+			if k == "select" {
+				if err = selectNotEmpty(m, so, p); err != nil {
+					return nil, err
+				}
 			}
 			err = selectFromJSON(m, fa, k == "select", so, p, depth)
 		case "omit":

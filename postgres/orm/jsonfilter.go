@@ -252,6 +252,13 @@ func (c *compiler) jsonCond(m *Model, a string, jc *JSONCond, path string) (stri
 		} else if jc.Op == JSONStringEndsWith {
 			post = ""
 		}
+		if jc.Insensitive && jc.Path == nil {
+			// Prisma 7 lowers the column itself when no path is given, which
+			// PostgreSQL refuses for jsonb (42883, "function lower(jsonb)
+			// does not exist", Prisma's P2039): the same statement fails
+			// the same way here.
+			return "(lower(" + target + ") LIKE lower(" + c.arg(pre+s+post) + "))", nil
+		}
 		like := " LIKE "
 		if jc.Insensitive {
 			like = " ILIKE "

@@ -120,6 +120,9 @@ type pUser struct {
 	TouchedAt *time.Time `json:"touchedAt"`
 	Profile   *pProfile  `json:"profile"`
 	Posts     []pPost    `json:"posts"`
+	Count     *struct {
+		Posts int64 `json:"posts"`
+	} `json:"_count,omitempty"`
 }
 
 type pProfile struct {

@@ -52,7 +52,17 @@ func coerce(f *Field, v any) (any, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s expects a DateTime (RFC 3339), got %q", f.Name, x)
 			}
-			return t.UTC(), nil
+			return instant(f, t), nil
+		case BigInt:
+			// Prisma reads a BigInt given as a string of digits.
+			n, err := strconv.ParseInt(x, 10, 64)
+			if err != nil {
+				if errors.Is(err, strconv.ErrRange) {
+					return nil, outOfRange(x, "bigint")
+				}
+				return nil, fmt.Errorf("%s expects a BigInt, got %q", f.Name, x)
+			}
+			return n, nil
 		case Decimal:
 			var n pgtype.Numeric
 			if err := n.Scan(x); err != nil || !n.Valid {
@@ -79,7 +89,7 @@ func coerce(f *Field, v any) (any, error) {
 		if f.Type == DateTime {
 			// Prisma stores instants: a DateTime column (timestamp(3) without
 			// time zone, @db.Date, @db.Time) holds the UTC wall clock.
-			return x.UTC(), nil
+			return instant(f, x), nil
 		}
 	case json.Number:
 		switch f.Type {
@@ -89,7 +99,13 @@ func coerce(f *Field, v any) (any, error) {
 				if errors.Is(err, strconv.ErrRange) {
 					return nil, outOfRange(x, pgIntType(f))
 				}
-				return nil, fmt.Errorf("%s expects an integer, got %s", f.Name, x)
+				// Prisma cuts a fraction to its integer part ({rank: 3.5}
+				// is rank 3), as it reads take: 1.5.
+				fl, ferr := strconv.ParseFloat(string(x), 64)
+				if ferr != nil || math.IsInf(fl, 0) || math.IsNaN(fl) || math.Abs(fl) >= 1<<63 {
+					return nil, fmt.Errorf("%s expects an integer, got %s", f.Name, x)
+				}
+				n = int64(math.Trunc(fl))
 			}
 			return coerceInt(f, n)
 		case Float:
@@ -156,13 +172,48 @@ func coerce(f *Field, v any) (any, error) {
 	case reflect.Struct:
 		// time.Time and driver types (decimals, pgtype values).
 		if f.Type == DateTime && rv.Type().ConvertibleTo(reflect.TypeFor[time.Time]()) {
-			return rv.Convert(reflect.TypeFor[time.Time]()).Interface().(time.Time).UTC(), nil
+			return instant(f, rv.Convert(reflect.TypeFor[time.Time]()).Interface().(time.Time)), nil
 		}
 		if f.Type == DateTime || f.Type == Decimal || f.Type == Bytes {
 			return rv.Interface(), nil
 		}
 	}
 	return nil, fmt.Errorf("%s (%s) cannot take a %T", f.Name, f.Type, v)
+}
+
+// instant is the UTC value bound for DateTime field f. Prisma sends a
+// JavaScript Date, milliseconds cut off below: a column of millisecond
+// precision or less (timestamp(3), Prisma's default, @db.Date) gets the
+// instant cut to the millisecond, where PostgreSQL would round it
+// (12:00:00.1235 is .123 as in Prisma, not .124). A column with more
+// precision keeps what Go gives it.
+func instant(f *Field, t time.Time) time.Time {
+	t = t.UTC()
+	if timePrecision(f.DBType) <= 3 {
+		return t.Truncate(time.Millisecond)
+	}
+	return t
+}
+
+// timePrecision is the fractional-second digits of a DateTime column type:
+// 3 for Prisma's default (no DBType), the n of "timestamp(n)", 6 (the
+// PostgreSQL default) for a type without one, 0 for date.
+func timePrecision(dbType string) int {
+	if dbType == "" {
+		return 3
+	}
+	t := strings.ToLower(dbType)
+	if t == "date" {
+		return 0
+	}
+	if i := strings.IndexByte(t, '('); i >= 0 {
+		if j := strings.IndexByte(t[i:], ')'); j > 0 {
+			if n, err := strconv.Atoi(strings.TrimSpace(t[i+1 : i+j])); err == nil {
+				return n
+			}
+		}
+	}
+	return 6
 }
 
 func coerceInt(f *Field, n int64) (any, error) {

@@ -9,6 +9,7 @@
 //
 // Usage (from the repository root): make prisma-query-fixtures, or
 //   cd postgres/orm/testdata/prisma && npm ci && prisma generate && node record.mjs
+// (ONLY=case1,case2 node record.mjs records just those cases).
 import fs from 'node:fs'
 import pg from 'pg'
 import { PrismaPg } from '@prisma/adapter-pg'
@@ -95,8 +96,11 @@ function run(c) {
   return prisma[c.model][c.op](input(c.args))
 }
 
-const answers = {}
+// ONLY=name,name records just those cases, keeping the other answers.
+const only = process.env.ONLY ? new Set(process.env.ONLY.split(',')) : null
+const answers = only ? JSON.parse(fs.readFileSync(new URL('./answers.json', import.meta.url), 'utf8')) : {}
 for (const c of cases) {
+  if (only && !only.has(c.name)) continue
   await raw.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;')
   await raw.query(ddl)
   let answer
@@ -118,5 +122,6 @@ for (const c of cases) {
 await prisma.$disconnect()
 for (const cl of clients.values()) await cl.$disconnect()
 await raw.end()
-fs.writeFileSync(new URL('./answers.json', import.meta.url), JSON.stringify(answers, null, 1) + '\n')
-console.log(`${cases.length} cases recorded`)
+const ordered = Object.fromEntries(cases.filter((c) => c.name in answers).map((c) => [c.name, answers[c.name]]))
+fs.writeFileSync(new URL('./answers.json', import.meta.url), JSON.stringify(ordered, null, 1) + '\n')
+console.log(`${only ? only.size : cases.length} cases recorded`)
