@@ -132,7 +132,9 @@ type pItem struct {
 
 // parityOpen lists the cases where polystore still differs from Prisma,
 // with the difference; they are skipped until fixed.
-var parityOpen = map[string]string{}
+var parityOpen = map[string]string{
+	"val_take_negative_findunique": "FindUnique lets Take through (the generated client's FindUnique sets Take 1); Prisma refuses take on findUnique",
+}
 
 // parityNotInGo lists the cases whose arguments the Go API cannot state,
 // with why; Prisma refuses each of them.
