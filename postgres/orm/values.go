@@ -99,10 +99,11 @@ func coerce(f *Field, v any) (any, error) {
 				if errors.Is(err, strconv.ErrRange) {
 					return nil, outOfRange(x, pgIntType(f))
 				}
-				// Prisma cuts a fraction to its integer part ({rank: 3.5}
-				// is rank 3), as it reads take: 1.5.
+				// Prisma cuts a fraction given for an Int to its integer
+				// part ({rank: 3.5} is rank 3), as it reads take: 1.5; a
+				// BigInt takes none.
 				fl, ferr := strconv.ParseFloat(string(x), 64)
-				if ferr != nil || math.IsInf(fl, 0) || math.IsNaN(fl) || math.Abs(fl) >= 1<<63 {
+				if f.Type != Int || ferr != nil || math.IsInf(fl, 0) || math.IsNaN(fl) || math.Abs(fl) >= 1<<63 {
 					return nil, fmt.Errorf("%s expects an integer, got %s", f.Name, x)
 				}
 				n = int64(math.Trunc(fl))
