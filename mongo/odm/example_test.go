@@ -61,7 +61,7 @@ func ExampleModel_CastFilter() {
 	fmt.Println(err)
 	// Output:
 	// {"likes":{"$gte":{"$numberInt":"10"}}} <nil>
-	// Cast to Number failed for value "{ '$gte': 0 }" (type Object) at path "likes"
+	// Cast to Number failed for value "{ '$gte': 0 }" (type Object) at path "likes" for model "Post"
 	// odm: operator $where is not allowed in filters
 }
 

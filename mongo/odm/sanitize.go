@@ -1,6 +1,7 @@
 package odm
 
 import (
+	"errors"
 	"slices"
 	"strings"
 
@@ -248,7 +249,36 @@ func (m *Model[T]) filter(f any) (bson.D, error) {
 	if se, ok := err.(*StrictError); ok {
 		se.Model = m.name
 	}
+	var fe *FieldError
+	var ve *ValidationError
+	switch {
+	case errors.As(err, &ve):
+		for _, e := range ve.Errors {
+			e.Message = withModel(e, m.name)
+		}
+	case errors.As(err, &fe):
+		fe.Message = withModel(fe, m.name)
+	}
 	return out, err
+}
+
+// withModel names the model in a filter's cast error message, after the
+// path, as Mongoose's query casting does: Cast to Number failed for value
+// "x" (type string) at path "age" for model "User".
+func withModel(fe *FieldError, model string) string {
+	msg := fe.Message
+	const at = `) at path "`
+	i := strings.Index(msg, at)
+	if fe.Name != "CastError" || i < 0 || strings.Contains(msg, ` for model "`) {
+		return msg
+	}
+	j := i + len(at)
+	k := strings.IndexByte(msg[j:], '"')
+	if k < 0 {
+		return msg
+	}
+	end := j + k + 1
+	return msg[:end] + ` for model "` + model + `"` + msg[end:]
 }
 
 // CastFilter returns filter as a query would send it (before hooks):

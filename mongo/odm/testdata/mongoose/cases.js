@@ -16,7 +16,8 @@
 //   trim, lowercase, uppercase: true
 //   alias: another input name
 // Case: {name, schema: {path: spec}, strict: true | false | "throw", input}
-// or, for update validators, {name, schema, update} instead of input.
+// or, for update validators, {name, schema, update} instead of input,
+// or, for query casting, {name, schema, filter}.
 
 const product = {
   name: { type: 'String', required: 'Product name is required', trim: true, maxlength: { value: 100, message: 'Name cannot exceed 100 characters' } },
@@ -448,6 +449,39 @@ const cases = [
   { name: 'cast and validation errors in one subdocument', schema: { sub: { type: 'Subdoc', schema: { n: { type: 'Number' }, s: { type: 'String', required: true } } } }, input: { sub: { n: 'x' } } },
   { name: 'ObjectId cast error in an array in a subdocument', schema: { sub: { type: 'Subdoc', schema: { refs: { type: 'Array', of: { type: 'ObjectId' } } } } }, input: { sub: { refs: ['64b7f0c2a1b2c3d4e5f60701', 'nope'] } } },
   { name: 'min Date custom message with MIN', schema: { d: { type: 'Date', min: { value: { $date: '2020-01-01T00:00:00.000Z' }, message: '{PATH} before {MIN}' } } }, input: { d: '2019-06-01T00:00:00.000Z' } },
+
+  // sweep: arrays of every scalar type, nested casts, strict false nested, update operands
+  { name: 'array of Booleans from strings and numbers', schema: { bs: { type: 'Array', of: { type: 'Boolean' } } }, input: { bs: ['true', 'no', 1, '0'] } },
+  { name: 'array of Booleans with a bad element', schema: { bs: { type: 'Array', of: { type: 'Boolean' } } }, input: { bs: [true, 'maybe'] } },
+  { name: 'array of Dates from mixed input', schema: { ds: { type: 'Array', of: { type: 'Date' } } }, input: { ds: ['2024-01-01', 0, '2024-05-01T10:00:00+02:00'] } },
+  { name: 'array of Decimal128 with a bad element', schema: { ds: { type: 'Array', of: { type: 'Decimal128' } } }, input: { ds: ['1.5', 2, 'x'] } },
+  { name: 'array of Int32 from strings', schema: { is: { type: 'Array', of: { type: 'Int32' } } }, input: { is: ['1', 2, '3.5'] } },
+  { name: 'array of Strings from numbers and booleans', schema: { ss: { type: 'Array', of: { type: 'String', trim: true } } }, input: { ss: [1, true, ' x '] } },
+  { name: 'nested subdocument casts strings to numbers and dates', schema: { a: { type: 'Subdoc', schema: { n: { type: 'Number' }, d: { type: 'Date' }, b: { type: 'Boolean' } } } }, input: { a: { n: ' 3 ', d: '2024-05-01', b: 'false' } } },
+  { name: 'strict false keeps unknown nested fields', schema: user, strict: false, input: { username: 'ann', email: 'a@b', address: { city: 'Paris', planet: 'Earth' }, extra: { x: 1 } } },
+  { name: 'enum custom message on an array element', schema: { tags: { type: 'Array', of: { type: 'String', enum: { values: ['go'], message: '{VALUE} is not a tag ({PATH})' } } } }, input: { tags: ['go', 'java'] } },
+  { name: 'maxlength custom message on an array element', schema: { tags: { type: 'Array', of: { type: 'String', maxlength: { value: 3, message: '{PATH} too long: {VALUE}' } } } }, input: { tags: ['ok', 'toolong'] } },
+  { name: 'required custom message in a subdocument', schema: { sub: { type: 'Subdoc', schema: { k: { type: 'String', required: '{PATH} is missing here' } } } }, input: { sub: { n: 1 } } },
+  { name: 'update $push bad Number element', schema: profile, update: { $push: { nums: 'x' } } },
+  { name: 'update $inc with a numeric string', schema: profile, update: { $inc: { age: '5' } } },
+  { name: 'update $set nested number from string', schema: { a: { type: 'Subdoc', schema: { n: { type: 'Number', min: 1 } } } }, update: { $set: { 'a.n': '0' } } },
+  { name: 'update $set Boolean bad value', schema: { b: { type: 'Boolean' } }, update: { $set: { b: 'maybe' } } },
+  { name: 'update $set ObjectId bad value', schema: { id: { type: 'ObjectId' } }, update: { $set: { id: 'nope' } } },
+  { name: 'update $set Date array with a bad element', schema: { ds: { type: 'Array', of: { type: 'Date' } } }, update: { $set: { ds: ['2024-01-01', 'never'] } } },
+
+  // query casting: what a find's filter becomes, or its CastError
+  { name: 'filter casts a number string', schema: profile, filter: { age: '30' } },
+  { name: 'filter $in casts each element', schema: profile, filter: { age: { $in: ['1', 2] }, at: { $gt: '2024-01-01' } } },
+  { name: 'filter cast error in $in', schema: profile, filter: { age: { $in: [1, 'x'] } } },
+  { name: 'filter cast error in $gt', schema: profile, filter: { at: { $gt: 'never' } } },
+  { name: 'filter ObjectId cast error', schema: order, filter: { customer: 'nope' } },
+  { name: 'filter ObjectId and Boolean cast', schema: order, filter: { customer: { $in: [oid] }, paid: 'yes' } },
+  { name: 'filter Boolean cast error', schema: order, filter: { paid: 'maybe' } },
+  { name: 'filter nested path cast', schema: profile, filter: { 'address.zip': 12345, 'items.qty': { $gte: '2' } } },
+  { name: 'filter array path casts the element type', schema: profile, filter: { nums: '3', tags: { $all: ['go'] } } },
+  { name: 'filter cast error in $or', schema: profile, filter: { $or: [{ age: 1 }, { age: 'x' }] } },
+  { name: 'filter $ne and $nin cast', schema: profile, filter: { age: { $ne: '5', $nin: ['6'] } } },
+  { name: 'filter $exists and $size keep their operands', schema: profile, filter: { age: { $exists: 'yes' }, nums: { $size: '2' } } },
 
   // many errors at once
   { name: 'every failure reported at once', schema: order, input: { customer: 'bad', items: [{ qty: 0 }], nums: ['x'], placedAt: 'never', paid: 'maybe', note: 'a' } },

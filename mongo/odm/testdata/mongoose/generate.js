@@ -191,6 +191,11 @@ async function run(c) {
   if (c.strict !== undefined) {
     out.strict = c.strict;
   }
+  if (c.filter !== undefined) {
+    out.filter = c.filter;
+    out.filterResult = runFilter(Model, c.filter);
+    return out;
+  }
   if (c.update !== undefined) {
     out.update = c.update;
     out.updateResult = await runUpdate(Model, c.update);
@@ -214,6 +219,20 @@ async function run(c) {
   }
   out.doc = plain(doc.toObject({ flattenMaps: true, depopulate: true }));
   return out;
+}
+
+// runFilter casts a find's filter as Mongoose does before it sends it
+// (Query#cast): the cast filter, or the CastError thrown.
+function runFilter(Model, filter) {
+  const q = Model.find(filter);
+  try {
+    return { casted: plain(q.cast(Model)) };
+  } catch (e) {
+    if (e.name !== 'CastError') {
+      throw e;
+    }
+    return { castError: { path: e.path, name: e.name, kind: e.kind, message: e.message } };
+  }
 }
 
 // runUpdate casts and validates an update as updateOne with runValidators

@@ -101,6 +101,15 @@ const cases = [
   { name: 'multi-level populate lean at the second level', model: 'Post', filter: { _id: P(1) }, populate: [{ path: 'comments', populate: [{ path: 'author', select: 'name', options: { lean: true } }] }], calls: [virtualsJSON] },
   { name: 'single ref selecting without _id', model: 'Comment', populate: [{ path: 'author', select: 'name -_id' }] },
 
+  { name: 'array of refs with select and match', model: 'Post', populate: [{ path: 'comments', select: 'body', match: { likes: { $gt: 1 } } }] },
+  { name: 'array of refs with limit and retainNullValues', model: 'Post', populate: [{ path: 'editors', options: { limit: 1 }, retainNullValues: true }] },
+  { name: 'nested path ref with match', model: 'Post', populate: [{ path: 'meta.reviewer', match: { name: 'Bob' } }] },
+  { name: 'ref in array of subdocuments with match', model: 'Post', populate: [{ path: 'sections.owner', match: { age: { $gt: 35 } } }] },
+  { name: 'multi-level populate with perDocumentLimit at the first level', model: 'Post', populate: [{ path: 'comments', perDocumentLimit: 1, populate: [{ path: 'author', select: 'name' }] }] },
+  { name: 'populated documents in toObject with virtuals', model: 'Post', filter: { _id: P(1) }, populate: [{ path: 'author', select: 'name' }, { path: 'tags' }], calls: [{ fn: 'toObject', opts: { virtuals: true } }] },
+  { name: 'sort on a single ref', model: 'Post', populate: [{ path: 'author', select: 'name', options: { sort: { name: -1 } } }] },
+  { name: 'match on _id with $in', model: 'Post', populate: [{ path: 'editors', match: { _id: { $in: [U(1), U(3)] } }, select: 'name' }] },
+
   // from the other side
   { name: 'comment author', model: 'Comment', populate: [{ path: 'author', select: 'name age' }] },
   { name: 'comment author with match on name', model: 'Comment', populate: [{ path: 'author', match: { name: { $in: ['Ann', 'Cid'] } } }] },
