@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -117,6 +118,11 @@ func (s *Schema) resolve(key string) (p *Path, elem bool, known bool) {
 		case TypeSubdoc:
 			cur = q.Schema
 		case TypeArray, TypeMap:
+			if q.Type == TypeArray && q.Elem != nil && q.Elem.Type == TypeSubdoc && q.Elem.Schema != nil && !arrayIndex(parts[i+1]) {
+				// items.qty: the qty of any element, as in a filter.
+				cur = q.Elem.Schema
+				continue
+			}
 			i++ // index, positional operator or map key
 			if q.Elem == nil {
 				return nil, false, true
@@ -133,6 +139,24 @@ func (s *Schema) resolve(key string) (p *Path, elem bool, known bool) {
 		}
 	}
 	return nil, false, false
+}
+
+// arrayIndex reports whether a dotted key part addresses an array element:
+// an index ("0"), the positional operator ("$") or an all-positional or
+// filtered one ("$[]", "$[x]").
+func arrayIndex(part string) bool {
+	if part == "$" || strings.HasPrefix(part, "$[") {
+		return true
+	}
+	if part == "" {
+		return false
+	}
+	for _, r := range part {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // plain converts decoded BSON (bson.D, bson.A, bson.M) into map[string]any
@@ -229,11 +253,15 @@ func (s *Schema) castFilter(d bson.D, strict StrictQueryMode) (bson.D, error) {
 			out = append(out, e)
 			continue
 		}
-		target := p
+		target, val := p, e.Value
 		if p.Type == TypeArray && p.Elem != nil && !isElem {
 			target = p.Elem // {tags: "a"} matches elements
+			var err error
+			if val, err = castArraySize(p, e.Key, val); err != nil {
+				return nil, err
+			}
 		}
-		v, err := castFilterValue(target, e.Key, e.Value)
+		v, err := castFilterValue(target, e.Key, val)
 		if err != nil {
 			return nil, err
 		}
@@ -301,6 +329,26 @@ func castableScalar(v any) bool {
 }
 
 func castFilterValue(p *Path, key string, v any) (any, error) {
+	if d, ok := v.(bson.D); ok && len(d) > 0 && strings.HasPrefix(d[0].Key, "$") {
+		out := make(bson.D, len(d))
+		for i, e := range d {
+			out[i] = e
+			switch e.Key {
+			case "$exists":
+				// Every schema type but Mixed casts $exists to a Boolean
+				// ("yes" → true), as Mongoose does.
+				if p.Type == TypeMixed || !castableScalar(e.Value) {
+					continue
+				}
+				b, err := castTo(booleanPath, e.Value)
+				if err != nil {
+					return nil, castError(booleanPath, key, e.Value, err)
+				}
+				out[i].Value = b
+			}
+		}
+		v = out
+	}
 	switch p.Type {
 	case TypeSubdoc, TypeArray, TypeMap, TypeMixed:
 		return v, nil
@@ -359,6 +407,38 @@ func castFilterValue(p *Path, key string, v any) (any, error) {
 		return g, nil
 	}
 	return c, nil // out of the field's range: compare as is
+}
+
+var (
+	booleanPath = &Path{Type: TypeBoolean}
+	numberPath  = &Path{Type: TypeNumber}
+)
+
+// castArraySize casts the operand of $size in a filter of the array path
+// p to a Number ("2" → 2), as Mongoose's array type does.
+func castArraySize(p *Path, key string, v any) (any, error) {
+	d, ok := v.(bson.D)
+	if !ok {
+		return v, nil
+	}
+	var out bson.D
+	for i, e := range d {
+		if e.Key != "$size" || !castableScalar(e.Value) {
+			continue
+		}
+		n, err := castTo(numberPath, e.Value)
+		if err != nil {
+			return nil, castError(numberPath, key, e.Value, err)
+		}
+		if out == nil {
+			out = slices.Clone(d)
+		}
+		out[i].Value = n
+	}
+	if out == nil {
+		return v, nil
+	}
+	return out, nil
 }
 
 // updateCtx is what update validation needs from the model.
