@@ -12,6 +12,9 @@ type File struct {
 	sources map[string]string
 	// Comments are free "//" comment lines after the last declaration.
 	Comments []string
+	// composites names the composite types (`type X { ... }`), refused on
+	// PostgreSQL but, as in Prisma, known as types.
+	composites map[string]bool
 }
 
 // Decl is a top-level declaration: *ConfigBlock, *ModelDecl or *EnumDecl.

@@ -105,7 +105,9 @@ func (e *Error) Prisma() string {
 	}
 	var shown []*Diagnostic
 	for _, d := range e.Diagnostics {
-		if d.phase == first || first >= phaseNames && d.phase > first && d.phase <= phaseAttributes {
+		// Syntax errors do not stop Prisma from resolving names, types
+		// and attributes; they stop what comes after.
+		if d.phase == first || first <= phaseAttributes && d.phase > first && d.phase <= phaseAttributes {
 			shown = append(shown, d)
 		}
 	}

@@ -54,6 +54,12 @@ func ParseFiles(paths []string) (*File, error) {
 			merged.sources[name] = text
 		}
 		merged.Comments = append(merged.Comments, f.Comments...)
+		for name := range f.composites {
+			if merged.composites == nil {
+				merged.composites = map[string]bool{}
+			}
+			merged.composites[name] = true
+		}
 	}
 	return merged, errorOf(diags, merged.sources)
 }
@@ -73,7 +79,7 @@ func LoadPath(path string) (*Schema, error) {
 	}
 	f, err := ParseFiles(files)
 	if err != nil {
-		return nil, err
+		return nil, withResolveErrors(f, err)
 	}
 	return Validate(f)
 }

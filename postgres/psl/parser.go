@@ -99,30 +99,44 @@ func describe(t token) string {
 	return t.kind.String()
 }
 
-// skipLine skips to the end of the current line (consuming the newline).
-// Braces opened on the way are skipped up to their match.
+// skipLine skips to the end of the current line, consuming the newline:
+// Prisma's grammar rejects a line it cannot read as a whole, braces
+// included (a '}' closes a block only where a line's content starts).
 func (p *parser) skipLine() {
-	depth := 0
 	for {
-		t := p.peek()
-		switch t.kind {
+		switch p.peek().kind {
 		case tokEOF:
 			return
 		case tokNewline:
-			if depth == 0 {
-				p.next()
-				return
-			}
-		case tokLBrace:
-			depth++
-		case tokRBrace:
-			if depth == 0 {
-				return
-			}
-			depth--
+			p.next()
+			return
 		}
 		p.next()
 	}
+}
+
+// lineMark is where an item of a block starts: Prisma's grammar reads a
+// line inside a block as one item or rejects the whole line.
+type lineMark struct {
+	diags int
+	line  int
+}
+
+func (p *parser) markLine() lineMark { return lineMark{diags: len(p.diags), line: p.peek().pos.Line} }
+
+// rejectedLine tells whether the item begun at m failed to parse, and
+// words its syntax errors as Prisma's rejection of the whole line: msg is
+// the block's wording ("This line is not an enum value definition.").
+func (p *parser) rejectedLine(m lineMark, msg string) bool {
+	bad := false
+	for _, d := range p.diags[m.diags:] {
+		if d.phase == phaseParse && d.Prisma == "" {
+			bad = true
+			d.Prisma, d.prismaSpan = "Error validating: "+msg, spanNextLine
+			d.prismaPos = Pos{Filename: d.Pos.Filename, Line: m.line, Col: 1}
+		}
+	}
+	return bad
 }
 
 // leading collects blank lines and comments before an item.
@@ -206,7 +220,10 @@ func (p *parser) endOfLine() string {
 	switch t.kind {
 	case tokNewline:
 		p.next()
-	case tokEOF, tokRBrace:
+	case tokEOF:
+	case tokRBrace:
+		p.errorf(t, "a '}' closes a block only on a line of its own (after the last field or value)")
+		p.skipLine()
 	default:
 		p.errorf(t, "expected end of line, found %s", describe(t))
 		p.skipLine()
@@ -242,6 +259,12 @@ func (p *parser) parseFile() {
 		case "datasource", "generator":
 			d = p.parseConfig(lead)
 		case "type":
+			if n := p.peekAt(1); n.kind == tokIdent {
+				if p.file.composites == nil {
+					p.file.composites = map[string]bool{}
+				}
+				p.file.composites[n.text] = true
+			}
 			p.errorf(t, "composite types are not supported by the postgresql provider")
 			p.diags[len(p.diags)-1].Prisma = "Error validating: Composite types are not supported on Postgres."
 			p.diags[len(p.diags)-1].prismaSpan = spanBlock
@@ -312,14 +335,33 @@ func (p *parser) blockHeader() (kw, name token, comment string, ok bool) {
 		p.skipBlock()
 		return kw, name, "", false
 	}
-	return kw, name, p.endOfLine(), true
+	return kw, name, p.headerRest(), true
+}
+
+// headerRest reads the rest of a block's first line. Prisma's grammar
+// takes everything after '{' up to the line break as part of the opening
+// (so `model A { id Int @id }` leaves the block open, its field unread);
+// only a comment right after '{' is kept.
+func (p *parser) headerRest() string {
+	comment := ""
+	if t := p.peek(); t.kind == tokComment || t.kind == tokDocComment {
+		comment = p.endOfLine()
+		if p.last.kind == tokNewline {
+			return comment
+		}
+	}
+	p.skipLine()
+	return comment
 }
 
 // closeBlock consumes '}' and returns the comment after it.
 func (p *parser) closeBlock(kw token) string {
 	if p.peek().kind == tokRBrace {
 		p.next()
-		return p.endOfLine()
+		if t := p.peek(); t.kind == tokNewline || t.kind == tokComment || t.kind == tokDocComment {
+			return p.endOfLine()
+		}
+		return "" // a block may start right after '}' on the same line
 	}
 	// Unclosed, the block is no block to Prisma's grammar: it rejects each
 	// of its lines as a line outside any block instead of what is in them.
@@ -364,14 +406,16 @@ func (p *parser) parseModel(lead Leading) Decl {
 			m.EndComment = p.closeBlock(kw)
 			return m
 		case tokAtAt:
+			mark := p.markLine()
 			a := p.parseAttribute()
 			trailing := p.endOfLine()
-			if a != nil {
+			if a != nil && !p.rejectedLine(mark, fieldLine) {
 				a.Leading, a.Trailing = l, trailing
 				m.Attributes = append(m.Attributes, a)
 			}
 		case tokIdent:
-			if f := p.parseField(l); f != nil {
+			mark := p.markLine()
+			if f := p.parseField(l); f != nil && !p.rejectedLine(mark, fieldLine) {
 				m.Fields = append(m.Fields, f)
 			}
 		default:
@@ -380,6 +424,8 @@ func (p *parser) parseModel(lead Leading) Decl {
 		}
 	}
 }
+
+const fieldLine = "This line is not a valid field or attribute definition."
 
 func prefixed(doc []string) []string {
 	out := make([]string, len(doc))
@@ -580,13 +626,15 @@ func (p *parser) parseEnum(lead Leading) Decl {
 			e.EndComment = p.closeBlock(kw)
 			return e
 		case tokAtAt:
+			mark := p.markLine()
 			a := p.parseAttribute()
 			trailing := p.endOfLine()
-			if a != nil {
+			if a != nil && !p.rejectedLine(mark, enumLine) {
 				a.Leading, a.Trailing = l, trailing
 				e.Attributes = append(e.Attributes, a)
 			}
 		case tokIdent:
+			mark := p.markLine()
 			p.next()
 			v := &EnumValueDecl{Leading: l, Pos: t.pos, Name: t.text}
 			bad := false
@@ -598,12 +646,14 @@ func (p *parser) parseEnum(lead Leading) Decl {
 				}
 				v.Attributes = append(v.Attributes, a)
 			}
-			e.Values = append(e.Values, v)
 			if bad {
 				p.skipLine()
-				continue
+			} else {
+				v.Trailing = p.endOfLine()
 			}
-			v.Trailing = p.endOfLine()
+			if !p.rejectedLine(mark, enumLine) {
+				e.Values = append(e.Values, v)
+			}
 		default:
 			p.errorf(t, "expected an enum value, found %s", describe(t))
 			diags := p.diags
@@ -612,6 +662,8 @@ func (p *parser) parseEnum(lead Leading) Decl {
 			}
 			if n := len(diags); n > 0 && diags[n-1].Pos.Line == t.pos.Line {
 				if t.kind == tokNumber {
+					// Prisma reads the value and refuses its name.
+					e.Values = append(e.Values, &EnumValueDecl{Leading: l, Pos: t.pos, Name: t.raw})
 					diags[n-1].Prisma = "Error validating: The name of a Enum Value must not start with a number."
 				} else {
 					diags[n-1].Prisma = "Error validating: This line is not an enum value definition."
@@ -622,6 +674,8 @@ func (p *parser) parseEnum(lead Leading) Decl {
 		}
 	}
 }
+
+const enumLine = "This line is not an enum value definition."
 
 func (p *parser) parseConfig(lead Leading) Decl {
 	kw, name, header, ok := p.blockHeader()
@@ -638,23 +692,30 @@ func (p *parser) parseConfig(lead Leading) Decl {
 			c.EndComment = p.closeBlock(kw)
 			return c
 		case tokIdent:
+			mark := p.markLine()
 			p.next()
 			prop := &Property{Leading: l, Pos: t.pos, Key: t.text}
 			if _, ok := p.expect(tokEquals, "'='"); !ok {
 				p.skipLine()
+				p.rejectedLine(mark, "This line is not a valid definition within a "+kw.text+".")
 				continue
 			}
 			v := p.parseExpr()
 			if v == nil {
 				p.skipLine()
+				p.rejectedLine(mark, "This line is not a valid definition within a "+kw.text+".")
 				continue
 			}
 			prop.Value = v
 			prop.Trailing = p.endOfLine()
-			c.Properties = append(c.Properties, prop)
+			if !p.rejectedLine(mark, "This line is not a valid definition within a "+kw.text+".") {
+				c.Properties = append(c.Properties, prop)
+			}
 		default:
+			mark := p.markLine()
 			p.errorf(t, "expected a property (key = value), found %s", describe(t))
 			p.skipLine()
+			p.rejectedLine(mark, "This line is not a valid definition within a "+kw.text+".")
 		}
 	}
 }

@@ -28,9 +28,30 @@ var decimalRE = regexp.MustCompile(`^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$`)
 func Load(filename string, src []byte) (*Schema, error) {
 	f, err := Parse(filename, src)
 	if err != nil {
-		return nil, err
+		return nil, withResolveErrors(f, err)
 	}
 	return Validate(f)
+}
+
+// withResolveErrors adds to a syntax error what Prisma reports with it:
+// it resolves the names, types and attributes of what it could read
+// (a model left open by a one-line `model A { id Int @id }` is not there)
+// and stops before the remaining checks.
+func withResolveErrors(f *File, err error) error {
+	perr, ok := AsError(err)
+	if !ok || f == nil {
+		return err
+	}
+	_, verr := Validate(f)
+	if ve, ok := AsError(verr); ok {
+		for _, d := range ve.Diagnostics {
+			if d.phase > phaseParse && d.phase <= phaseAttributes {
+				perr.Diagnostics = append(perr.Diagnostics, d)
+			}
+		}
+		sort.SliceStable(perr.Diagnostics, func(i, j int) bool { return perr.Diagnostics[i].sortKey() < perr.Diagnostics[j].sortKey() })
+	}
+	return perr
 }
 
 // LoadFile reads, parses and validates a schema file; given a folder, it
@@ -471,7 +492,7 @@ func (v *validator) enum(e *Enum) {
 	if len(d.Values) == 0 {
 		v.errAt(d.NamePos, e.Name, "enum %q must have at least one value", e.Name)
 		v.prisma(d.Pos, spanBlock, "Error validating: An enum must have at least one value.")
-		v.inPhase(phaseValidation)
+		v.inPhase(phaseTypes)
 	}
 	for _, a := range d.Attributes {
 		switch a.Name {
@@ -527,6 +548,15 @@ func (v *validator) model(m *Model) {
 		}
 		m.Fields = append(m.Fields, f)
 		m.byName[f.Name] = f
+	}
+	for _, ix := range m.Uniques {
+		// Prisma's PostgreSQL index checks apply to @unique as to @@unique.
+		if f := m.byName[ix.Fields[0].Name]; f != nil && f.NativeType != nil && f.NativeType.Name == "Xml" {
+			v.errAt(ix.Pos, f.Name, "field %q of type Xml cannot be indexed", f.Name)
+			v.prisma(f.Pos, spanNextLine, "Native type `Xml` cannot be unique in Postgres.")
+			v.inPhase(phaseValidation)
+			v.orderAt(d.Pos, 1)
+		}
 	}
 	for _, a := range d.Attributes {
 		switch a.Name {
@@ -1074,6 +1104,8 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 	case v.s.modelByName[d.Type.Name] != nil:
 		f.Kind = KindRelation
 		f.DBName = ""
+	case v.s.File.composites[d.Type.Name]:
+		return nil // the composite type is refused already
 	default:
 		v.errAt(d.Type.Pos, d.Type.Name, "type %q is neither a built-in type nor defined in this schema", d.Type.Name)
 		v.prisma(Pos{}, spanLine, "Type %q is neither a built-in type, nor refers to another model, composite type, or enum.", d.Type.Name)
