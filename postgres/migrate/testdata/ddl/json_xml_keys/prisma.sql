@@ -5,7 +5,6 @@ CREATE SCHEMA IF NOT EXISTS "public";
 CREATE TABLE "JsonUnique" (
     "id" INTEGER NOT NULL,
     "j" JSONB NOT NULL,
-    "d" JSON NOT NULL,
     "k" INTEGER NOT NULL,
 
     CONSTRAINT "JsonUnique_pkey" PRIMARY KEY ("id")
@@ -16,21 +15,6 @@ CREATE TABLE "JsonId" (
     "j" JSONB NOT NULL,
 
     CONSTRAINT "JsonId_pkey" PRIMARY KEY ("j")
-);
-
--- CreateTable
-CREATE TABLE "XmlId" (
-    "x" XML NOT NULL,
-
-    CONSTRAINT "XmlId_pkey" PRIMARY KEY ("x")
-);
-
--- CreateTable
-CREATE TABLE "XmlCompoundId" (
-    "x" XML NOT NULL,
-    "k" INTEGER NOT NULL,
-
-    CONSTRAINT "XmlCompoundId_pkey" PRIMARY KEY ("x","k")
 );
 
 -- CreateTable
@@ -45,10 +29,7 @@ CREATE TABLE "BytesUnique" (
 CREATE UNIQUE INDEX "JsonUnique_j_key" ON "JsonUnique"("j");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "JsonUnique_d_key" ON "JsonUnique"("d");
-
--- CreateIndex
-CREATE INDEX "JsonUnique_d_idx" ON "JsonUnique"("d");
+CREATE INDEX "JsonUnique_j_k_idx" ON "JsonUnique"("j", "k");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "JsonUnique_j_k_key" ON "JsonUnique"("j", "k");
