@@ -1,0 +1,161 @@
+package devenv
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/rueidis"
+)
+
+// PersistentRedisArgs make a private redis-server write every command to
+// its append-only file before replying, so a restart after Stop or Kill
+// reloads everything a client saw acknowledged.
+var PersistentRedisArgs = []string{"--appendonly", "yes", "--appendfsync", "always"}
+
+// RedisFault is one way a Redis server goes away under a running client.
+type RedisFault struct {
+	// Name is "stopped" (SIGTERM: connections closed, then refused),
+	// "killed" (SIGKILL, as a crash) or "paused" (SIGSTOP: connections
+	// stay open and nothing answers, as a hang or a partition).
+	Name string
+	srv  *RedisProcess
+}
+
+// Fail causes the fault.
+func (f *RedisFault) Fail(t testing.TB) {
+	t.Helper()
+	var err error
+	switch f.Name {
+	case "paused":
+		err = f.srv.Pause()
+	case "killed":
+		err = f.srv.Kill()
+	default:
+		err = f.srv.Stop()
+	}
+	if err != nil {
+		t.Fatalf("devenv: %s redis-server: %v", f.Name, err)
+	}
+}
+
+// Recover resumes a paused server or restarts a stopped or killed one
+// (reloading its append-only file) and returns once it answers.
+func (f *RedisFault) Recover(t testing.TB) {
+	t.Helper()
+	var err error
+	if f.Name == "paused" {
+		err = f.srv.Resume()
+	} else {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		err = f.srv.Restart(ctx)
+	}
+	if err != nil {
+		t.Fatalf("devenv: recover %s redis-server: %v", f.Name, err)
+	}
+}
+
+// RedisFaults runs f once per fault ("stopped", "killed", "paused") on a
+// private redis-server started with PersistentRedisArgs and a client with
+// rueidis defaults (no fail-fast options: the package under test must
+// bound its own calls). f sets up its state, calls fault.Fail mid-use,
+// checks the failures and calls fault.Recover to check what survived.
+func RedisFaults(t *testing.T, f func(t *testing.T, c rueidis.Client, fault *RedisFault)) {
+	for _, name := range []string{"stopped", "killed", "paused"} {
+		t.Run(name, func(t *testing.T) {
+			srv := StartRedis(t, PersistentRedisArgs...)
+			c, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{srv.Addr()}})
+			if err != nil {
+				t.Fatalf("devenv: redis client: %v", err)
+			}
+			t.Cleanup(c.Close)
+			fault := &RedisFault{Name: name, srv: srv}
+			t.Cleanup(func() { _ = srv.Resume() })
+			f(t, c, fault)
+		})
+	}
+}
+
+// RequireFailsFast calls call with context.Background() (so nothing but
+// the package's own timeout bounds it) and fails t unless it returns an
+// error within bound for which typed reports true.
+func RequireFailsFast(t testing.TB, name string, bound time.Duration, typed func(error) bool, call func(context.Context) error) {
+	t.Helper()
+	start := time.Now()
+	err := call(context.Background())
+	took := time.Since(start)
+	switch {
+	case err == nil:
+		t.Errorf("%s: succeeded with Redis down", name)
+	case !typed(err):
+		t.Errorf("%s: error %v (%T) is not the typed unavailable error", name, err, err)
+	case took >= bound:
+		t.Errorf("%s: failed after %v, bound %v", name, took, bound)
+	}
+}
+
+// MidUse runs use in n goroutines, each in a loop, until each has seen an
+// error after fail was called. fail runs once every goroutine has had
+// at least one success. It returns per goroutine the number of calls that
+// succeeded and the time from the end of fail to that goroutine's first
+// error (0 when it failed while fail ran; its call in flight may have been
+// applied without an answer).
+// Calls go without a deadline of their own: a goroutine that does not
+// fail within a minute fails t.
+func MidUse(t testing.TB, n int, use func(ctx context.Context, g int) error, fail func()) (acked []int64, toErr []time.Duration) {
+	t.Helper()
+	acked = make([]int64, n)
+	toErr = make([]time.Duration, n)
+	var failing atomic.Bool
+	var failedAt atomic.Int64
+	var started, wg sync.WaitGroup
+	started.Add(n)
+	wg.Add(n)
+	errs := make(chan error, n)
+	for g := 0; g < n; g++ {
+		go func(g int) {
+			defer wg.Done()
+			first := true
+			deadline := time.Now().Add(time.Minute)
+			for time.Now().Before(deadline) {
+				err := use(context.Background(), g)
+				if err == nil {
+					acked[g]++
+					if first {
+						first = false
+						started.Done()
+					}
+					continue
+				}
+				if failing.Load() {
+					if at := failedAt.Load(); at != 0 {
+						toErr[g] = max(0, time.Since(time.Unix(0, at)))
+					}
+					if first {
+						started.Done()
+					}
+					return
+				}
+				errs <- err
+				if first {
+					started.Done()
+				}
+				return
+			}
+			errs <- context.DeadlineExceeded
+		}(g)
+	}
+	started.Wait()
+	failing.Store(true)
+	fail()
+	failedAt.Store(time.Now().UnixNano())
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("devenv: MidUse: a call failed before the fault, or none failed after it: %v", err)
+	}
+	return acked, toErr
+}
