@@ -50,8 +50,11 @@ type Options struct {
 	InboxMaxLen int64
 	// Logger receives connection and decoding problems; default slog.Default().
 	Logger *slog.Logger
-	// Timeout bounds each Redis call but the subscriber connection (default redisconn.DefaultTimeout,
-	// 1s; negative: only the caller's context bounds calls).
+	// Timeout bounds each Redis call (default redisconn.DefaultTimeout,
+	// 1s; negative: only the caller's context bounds calls), including the
+	// SUBSCRIBE a Subscribe sends (after which the handler stays registered
+	// and is subscribed on the next connection) but not the subscriber
+	// connection's wait for messages.
 	Timeout time.Duration
 }
 
@@ -271,8 +274,14 @@ func (h *Hub) add(ctx context.Context, pattern bool, name string, handler Handle
 	dc := h.dc
 	h.mu.Unlock()
 	if first && dc != nil {
-		// If the connection just died, the reconnect loop resubscribes.
-		if err := dc.Do(ctx, subscribeCmd(dc, pattern, []string{name})).Error(); err != nil {
+		// If the connection just died, the reconnect loop resubscribes. The
+		// wait is bounded by Timeout: a hung server (the dedicated
+		// connection is not bounded by WithTimeout) must not hold the
+		// caller, nor opMu, until the connection's own write timeout.
+		ctx, cancel := h.bound(ctx, 0)
+		err := dc.Do(ctx, subscribeCmd(dc, pattern, []string{name})).Error()
+		cancel()
+		if err != nil {
 			h.o.Logger.Warn("notify: subscribe (will retry on reconnect)", "channel", name, "err", err)
 		}
 	}
@@ -309,10 +318,24 @@ func (h *Hub) remove(pattern bool, name string, s *sub) {
 		} else {
 			cmd = dc.B().Unsubscribe().Channel(name).Build()
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := h.bound(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = dc.Do(ctx, cmd).Error()
 	}
+}
+
+// bound gives a call on the subscriber connection the deadline Timeout
+// gives every other call (fallback when Timeout is negative; none when
+// fallback is 0 too).
+func (h *Hub) bound(ctx context.Context, fallback time.Duration) (context.Context, context.CancelFunc) {
+	d := h.o.Timeout
+	if d <= 0 {
+		d = fallback
+	}
+	if d <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, d)
 }
 
 func subscribeCmd(dc rueidis.DedicatedClient, pattern bool, names []string) rueidis.Completed {
