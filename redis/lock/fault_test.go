@@ -18,11 +18,10 @@ import (
 
 // fenceLog records fences and the number of holders at once.
 type fenceLog struct {
-	mu       sync.Mutex
-	max      int64
-	holders  atomic.Int64
-	maxHeld  atomic.Int64
-	lastSeen int64
+	mu      sync.Mutex
+	max     int64
+	holders atomic.Int64
+	maxHeld atomic.Int64
 }
 
 func (f *fenceLog) enter(fence int64) {
