@@ -79,36 +79,44 @@ func RedisFaults(t *testing.T, f func(t *testing.T, c rueidis.Client, fault *Red
 	}
 }
 
-// RequireFailsFast calls call with context.Background() (so nothing but
-// the package's own timeout bounds it) and fails t unless it returns an
-// error within bound for which typed reports true.
-func RequireFailsFast(t testing.TB, name string, bound time.Duration, typed func(error) bool, call func(context.Context) error) {
+// Probe is one public call a fault test makes while Redis is down.
+type Probe struct {
+	Name string
+	Call func(context.Context) error
+}
+
+// RequireFailFast makes each probe's call, in order, with
+// context.Background() (so nothing but the package's own timeout bounds
+// it) and fails t unless each returns an error within bound for which
+// typed reports true.
+func RequireFailFast(t testing.TB, bound time.Duration, typed func(error) bool, probes ...Probe) {
 	t.Helper()
-	start := time.Now()
-	err := call(context.Background())
-	took := time.Since(start)
-	switch {
-	case err == nil:
-		t.Errorf("%s: succeeded with Redis down", name)
-	case !typed(err):
-		t.Errorf("%s: error %v (%T) is not the typed unavailable error", name, err, err)
-	case took >= bound:
-		t.Errorf("%s: failed after %v, bound %v", name, took, bound)
+	for _, p := range probes {
+		start := time.Now()
+		err := p.Call(context.Background())
+		took := time.Since(start)
+		switch {
+		case err == nil:
+			t.Errorf("%s: succeeded with Redis down", p.Name)
+		case !typed(err):
+			t.Errorf("%s: error %v (%T) is not the typed unavailable error", p.Name, err, err)
+		case took >= bound:
+			t.Errorf("%s: failed after %v, bound %v", p.Name, took, bound)
+		}
 	}
 }
 
 // MidUse runs use in n goroutines, each in a loop, until each has seen an
 // error after fail was called. fail runs once every goroutine has had
-// at least one success. It returns per goroutine the number of calls that
-// succeeded and the time from the end of fail to that goroutine's first
-// error (0 when it failed while fail ran; its call in flight may have been
-// applied without an answer).
-// Calls go without a deadline of their own: a goroutine that does not
-// fail within a minute fails t.
-func MidUse(t testing.TB, n int, use func(ctx context.Context, g int) error, fail func()) (acked []int64, toErr []time.Duration) {
+// at least one success. It fails t unless every goroutine's first error
+// comes within bound of the end of fail, and returns per goroutine the
+// number of calls that succeeded (the call in flight at the fault may have
+// been applied without an answer). Calls go without a deadline of their
+// own: a goroutine that does not fail within a minute fails t.
+func MidUse(t testing.TB, n int, bound time.Duration, use func(ctx context.Context, g int) error, fail func()) (acked []int64) {
 	t.Helper()
 	acked = make([]int64, n)
-	toErr = make([]time.Duration, n)
+	toErr := make([]time.Duration, n)
 	var failing atomic.Bool
 	var failedAt atomic.Int64
 	var started, wg sync.WaitGroup
@@ -157,5 +165,10 @@ func MidUse(t testing.TB, n int, use func(ctx context.Context, g int) error, fai
 	for err := range errs {
 		t.Fatalf("devenv: MidUse: a call failed before the fault, or none failed after it: %v", err)
 	}
-	return acked, toErr
+	for g, d := range toErr {
+		if d >= bound {
+			t.Errorf("devenv: MidUse: goroutine %d failed %v after the fault, bound %v", g, d, bound)
+		}
+	}
+	return acked
 }

@@ -34,25 +34,17 @@ func TestRedisDownMidUse(t *testing.T) {
 		require.NoError(t, h.WaitConnected(ctx, 1))
 
 		const n = 4
-		acked, toErr := devenv.MidUse(t, n, func(ctx context.Context, g int) error {
+		acked := devenv.MidUse(t, n, bound, func(ctx context.Context, g int) error {
 			_, err := h.Deliver(ctx, "u1", "tick", g)
 			return err
 		}, func() { fault.Fail(t) })
-		for g, d := range toErr {
-			require.Less(t, d, bound, "goroutine %d failed %v after the fault", g, d)
-		}
-		for _, p := range []struct {
-			name string
-			call func(context.Context) error
-		}{
-			{"Publish", func(ctx context.Context) error { _, _, err := h.Publish(ctx, "u1", "x", nil); return err }},
-			{"PublishTopic", func(ctx context.Context) error { _, _, err := h.PublishTopic(ctx, "t", "x", nil); return err }},
-			{"PublishMany", func(ctx context.Context) error { return h.PublishMany(ctx, []string{"u1", "u2"}, "x", nil) }},
-			{"Deliver", func(ctx context.Context) error { _, err := h.Deliver(ctx, "u1", "tick", -1); return err }},
-			{"CatchUp", func(ctx context.Context) error { _, err := h.CatchUp(ctx, "u1", "", 10); return err }},
-		} {
-			devenv.RequireFailsFast(t, p.name, bound, redisconn.IsUnreachable, p.call)
-		}
+		devenv.RequireFailFast(t, bound, redisconn.IsUnreachable, []devenv.Probe{
+			{Name: "Publish", Call: func(ctx context.Context) error { _, _, err := h.Publish(ctx, "u1", "x", nil); return err }},
+			{Name: "PublishTopic", Call: func(ctx context.Context) error { _, _, err := h.PublishTopic(ctx, "t", "x", nil); return err }},
+			{Name: "PublishMany", Call: func(ctx context.Context) error { return h.PublishMany(ctx, []string{"u1", "u2"}, "x", nil) }},
+			{Name: "Deliver", Call: func(ctx context.Context) error { _, err := h.Deliver(ctx, "u1", "tick", -1); return err }},
+			{Name: "CatchUp", Call: func(ctx context.Context) error { _, err := h.CatchUp(ctx, "u1", "", 10); return err }},
+		}...)
 		box := newInbox()
 		start := time.Now()
 		_, err := h.Subscribe(context.Background(), "u2", box.handle)
