@@ -9,7 +9,9 @@ var (
 	// ErrRevoked is returned by Check and Verify for a revoked token.
 	ErrRevoked = errors.New("revoke: token revoked")
 	// ErrUnavailable wraps the Redis error when a check could not be made
-	// and the store fails closed (the default).
+	// and the store fails closed (the default), and when a revocation
+	// (Revoke, RevokeUser, RevokeToken) could not be stored: FailOpen
+	// never applies to those, the caller must retry or report it.
 	ErrUnavailable = errors.New("revoke: revocation store unavailable")
 	// ErrInvalidToken is wrapped by every *TokenError.
 	ErrInvalidToken = errors.New("revoke: invalid token")

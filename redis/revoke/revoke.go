@@ -112,7 +112,7 @@ func (s *Store) Revoke(ctx context.Context, jti string, exp time.Time) error {
 	ms := max(ttl.Milliseconds(), 1)
 	err := s.c.Do(ctx, s.c.B().Set().Key(s.jtiKey(jti)).Value("1").PxMilliseconds(ms).Build()).Error()
 	if err != nil {
-		return fmt.Errorf("revoke: revoke %q: %w", jti, err)
+		return fmt.Errorf("%w: revoke %q: %w", ErrUnavailable, jti, err)
 	}
 	return nil
 }
@@ -138,7 +138,7 @@ func (s *Store) RevokeUser(ctx context.Context, subject string) error {
 		cmd = b.Build()
 	}
 	if err := s.c.Do(ctx, cmd).Error(); err != nil {
-		return fmt.Errorf("revoke: revoke user %q: %w", subject, err)
+		return fmt.Errorf("%w: revoke user %q: %w", ErrUnavailable, subject, err)
 	}
 	return nil
 }
