@@ -198,14 +198,14 @@ var errNodeClosing = errors.New("trading: node closing")
 
 // openIntake opens the intake journal and returns the orders it holds
 // (those after its compacted prefix).
-func openIntake(path string, prealloc int) (*intake, []intakeRecord, error) {
+func openIntake(path string, prealloc, depth int) (*intake, []intakeRecord, error) {
 	oldest, err := journal.OldestSeq(path)
 	if err != nil {
 		return nil, nil, err
 	}
 	var r intakeReader
 	jr, err := journal.Open(path, func(e journal.Entry) error { r.add(e); return nil },
-		&journal.Options{SegmentEntries: 1 << 16, From: max(oldest, 1) - 1, Preallocate: prealloc})
+		&journal.Options{SegmentEntries: 1 << 16, From: max(oldest, 1) - 1, Preallocate: prealloc, SyncDepth: depth})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -51,6 +51,10 @@ type NodeConfig struct {
 	// only; negative: none, every group commit grows the file and fsyncs
 	// it).
 	JournalPreallocate int
+	// JournalSyncDepth is journal.Options.SyncDepth for both journals
+	// (0: the default, two group commits syncing at once; 1: one at a
+	// time).
+	JournalSyncDepth int
 	// PlaceShards and PlaceBatch tune the node's placer (Node.Place; see
 	// PlacerOpts.Shards and MaxBatch).
 	PlaceShards, PlaceBatch int
@@ -237,7 +241,8 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 		for i := range batch {
 			submit(&batch[i])
 		}
-	}, SegmentEntries: cfg.JournalSegment, From: snapFrom(snap), Preallocate: cfg.JournalPreallocate})
+	}, SegmentEntries: cfg.JournalSegment, From: snapFrom(snap), Preallocate: cfg.JournalPreallocate,
+		SyncDepth: cfg.JournalSyncDepth})
 	if err != nil {
 		eng.Close()
 		cancel()
@@ -245,7 +250,7 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 	}
 	n.jr = jr
 	intakePath := cmp.Or(cfg.IntakePath, cfg.JournalPath+".intake")
-	in, recs, err := openIntake(intakePath, cfg.JournalPreallocate)
+	in, recs, err := openIntake(intakePath, cfg.JournalPreallocate, cfg.JournalSyncDepth)
 	if err != nil {
 		jr.Close()
 		eng.Close()

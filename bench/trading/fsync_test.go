@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -128,4 +129,72 @@ func reportLatencies(b *testing.B, what string, lat []time.Duration, cpu time.Du
 	b.ReportMetric(ms(lat[len(lat)*99/100]), what+"-p99-ms")
 	b.ReportMetric(ms(lat[len(lat)-1]), what+"-max-ms")
 	b.ReportMetric(float64(cpu.Microseconds())/float64(len(lat)), "cpu-µs/group")
+}
+
+// BenchmarkJournalOverlap: appends at a constant rate (open loop, one
+// goroutine per append, as the intake's orders arrive) against the
+// journal with one group commit at a time (depth=1, the journal before)
+// and with two overlapping (depth=2, the default), alternately in the same
+// run (rounds of each, so both see the same minutes of the disk). Each
+// append's latency runs from its due time to its durable return. Reports
+// p50/p99/max per append, groups/s and the mean write+sync per group.
+// POLYSTORE_TRADING_OVERLAP_RATE sets the rate (default 10000/s), rounds
+// of 2 s each: b.N is ignored.
+func BenchmarkJournalOverlap(b *testing.B) {
+	rate := 10000
+	if r, err := strconv.Atoi(os.Getenv("POLYSTORE_TRADING_OVERLAP_RATE")); err == nil && r > 0 {
+		rate = r
+	}
+	lats := map[int][]time.Duration{}
+	stats := map[int]journal.Stats{}
+	for round := range 6 {
+		depth := 1 + round%2
+		lat, st := journalOverlapRound(b, rate, depth, 2*time.Second)
+		lats[depth] = append(lats[depth], lat...)
+		s := stats[depth]
+		s.Groups, s.Records, s.Sync = s.Groups+st.Groups, s.Records+st.Records, s.Sync+st.Sync
+		stats[depth] = s
+	}
+	for _, depth := range []int{1, 2} {
+		b.Run(fmt.Sprintf("depth=%d", depth), func(b *testing.B) {
+			for b.Loop() {
+			}
+			lat, st := lats[depth], stats[depth]
+			slices.Sort(lat)
+			ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+			b.ReportMetric(ms(lat[len(lat)/2]), "append-p50-ms")
+			b.ReportMetric(ms(lat[len(lat)*99/100]), "append-p99-ms")
+			b.ReportMetric(ms(lat[len(lat)-1]), "append-max-ms")
+			b.ReportMetric(float64(st.Records)/float64(max(st.Groups, 1)), "records/group")
+			b.ReportMetric(float64(st.Sync.Microseconds())/1000/float64(max(st.Groups, 1)), "sync-ms/group")
+		})
+	}
+}
+
+func journalOverlapRound(b *testing.B, rate, depth int, d time.Duration) ([]time.Duration, journal.Stats) {
+	j, err := journal.Open(filepath.Join(b.TempDir(), "j"), nil, &journal.Options{SyncDepth: depth})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer j.Close()
+	n := int(d.Seconds() * float64(rate))
+	lat := make([]time.Duration, n)
+	interval := time.Second / time.Duration(rate)
+	start := time.Now().Add(5 * time.Millisecond)
+	var wg sync.WaitGroup
+	for i := range n {
+		due := start.Add(time.Duration(i) * interval)
+		if w := time.Until(due); w > 0 {
+			time.Sleep(w)
+		}
+		wg.Go(func() {
+			e := journal.Entry{Symbol: "BTC-USD", Cmd: engine.Command{Op: engine.OpPlace, OrderID: uint64(i + 1), Price: 100, Qty: 1}}
+			if _, err := j.Append(context.Background(), e); err != nil {
+				b.Error(err)
+			}
+			lat[i] = time.Since(due)
+		})
+	}
+	wg.Wait()
+	return lat, j.Stats()
 }

@@ -86,7 +86,19 @@ type Options struct {
 	// Negative: no preallocation, every group grows the file and is
 	// fsynced (the journal before preallocation; for comparison).
 	Preallocate int
+	// SyncDepth is how many group commits may be syncing at once (default
+	// and at most MaxSyncDepth): while one group's fdatasync is under way
+	// the writer writes the next group and starts its sync too, so an
+	// entry that arrives during a sync waits for that sync's end and one
+	// more, not for a round trip of the writer goroutine in between. 1:
+	// one group at a time (the journal before; for comparison).
+	SyncDepth int
 }
+
+// MaxSyncDepth is the most group commits a journal has syncing at once,
+// and so the most groups a crash can leave partly written at the end of
+// the log (see the replay rules in the package documentation).
+const MaxSyncDepth = 2
 
 // DefaultPreallocate is the default Options.Preallocate: 1 MiB.
 const DefaultPreallocate = 1 << 20
@@ -101,13 +113,21 @@ type Journal struct {
 	noSync bool
 
 	segMax   int
-	segMu    sync.Mutex // held by the writer while it writes, applies and rotates
+	segMu    sync.Mutex // held by the writer while it writes and rotates
 	segs     []segment  // oldest first; the last is f
 	inSeg    int        // records in the current segment
-	durable  uint64     // last sequence number written, synced and applied
 	off      int64      // where the next record goes in f
 	size     int64      // f's size: from off to size it holds zeros
 	prealloc int64      // bytes of zeros written ahead at a time (0: none)
+	depth    int           // group commits syncing at once, at most
+	slots    chan struct{} // one per group commit written and not yet complete
+	written  uint64        // last sequence number written (under segMu)
+	lastGrew bool          // the last group written extended the file
+
+	applyMu  sync.Mutex // held by the completer while it applies a group
+	applied  *sync.Cond // on applyMu: durable moved, or the journal failed
+	durable  uint64     // last sequence number written, synced and applied
+	dead     bool       // a group failed: durable stays behind written
 
 	mu     sync.Mutex
 	cur    *batch
@@ -211,12 +231,16 @@ func segmentPath(path string, first uint64) string {
 // crash, and starts the writer. A nil replay skips the entries.
 func Open(path string, replay func(Entry) error, opts *Options) (*Journal, error) {
 	j := &Journal{path: path, cur: newBatch(), next: 1, kick: make(chan struct{}, 1), done: make(chan struct{}), segMax: 1 << 20,
-		prealloc: DefaultPreallocate}
+		prealloc: DefaultPreallocate, depth: MaxSyncDepth}
+	j.applied = sync.NewCond(&j.applyMu)
 	var from uint64
 	if opts != nil {
 		j.apply, j.noSync, from = opts.Apply, opts.NoSync, opts.From
 		if opts.SegmentEntries > 0 {
 			j.segMax = opts.SegmentEntries
+		}
+		if opts.SyncDepth > 0 {
+			j.depth = min(opts.SyncDepth, MaxSyncDepth)
 		}
 		switch {
 		case opts.Preallocate < 0:
@@ -255,9 +279,7 @@ func Open(path string, replay func(Entry) error, opts *Options) (*Journal, error
 		}
 		good, n, err := j.replay(f, from, replay, last)
 		if err == nil && last {
-			if err = f.Truncate(good); err == nil {
-				_, err = f.Seek(good, io.SeekStart)
-			}
+			err = cutAt(f, good)
 		}
 		if err != nil {
 			f.Close()
@@ -270,9 +292,30 @@ func Open(path string, replay func(Entry) error, opts *Options) (*Journal, error
 		}
 	}
 	j.segs = segs
-	j.durable = j.next - 1
+	j.durable, j.written = j.next-1, j.next-1
+	j.slots = make(chan struct{}, j.depth)
 	go j.writer()
 	return j, nil
+}
+
+// cutAt truncates f to good bytes, durably when that cuts anything off: a
+// torn tail may hold records of later groups, which must not come back
+// after a crash once new records with their sequence numbers are written.
+func cutAt(f *os.File, good int64) error {
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if fi.Size() > good {
+		if err := f.Truncate(good); err != nil {
+			return err
+		}
+		if err := f.Sync(); err != nil {
+			return err
+		}
+	}
+	_, err = f.Seek(good, io.SeekStart)
+	return err
 }
 
 // replay reads a segment's records until the end or the first damaged one
@@ -296,8 +339,14 @@ func (j *Journal) replay(f *os.File, from uint64, fn func(Entry) error, last boo
 		}
 		if isZero(rec[:]) {
 			// Zeros the writer preallocated: the end of the log, if
-			// nothing but zeros follows.
-			if err := zeroRest(r); err != nil {
+			// what follows is a torn tail (see tornTail).
+			if !last {
+				if err := zeroRest(r); err != nil {
+					return 0, 0, corrupt(off, err, "a zero record followed by data")
+				}
+				return off, n, nil
+			}
+			if err := tornTail(r, j.next, rec[:], off); err != nil {
 				return 0, 0, corrupt(off, err, "a zero record followed by data")
 			}
 			return off, n, nil
@@ -314,7 +363,7 @@ func (j *Journal) replay(f *os.File, from uint64, fn func(Entry) error, last boo
 			if !last {
 				return 0, 0, &CorruptError{Offset: off, Reason: why}
 			}
-			if err := zeroRest(r); err != nil {
+			if err := tornTail(r, j.next, rec[:], off); err != nil {
 				return 0, 0, corrupt(off, err, why)
 			}
 			return off, n, nil
@@ -340,6 +389,83 @@ func corrupt(off int64, err error, why string) error {
 }
 
 var errNotZero = errors.New("journal: data after the end of the log")
+
+// tornTail reads the rest of the last segment after a hole (hole, a zero
+// or damaged record at byte off where the entry seq was expected) and
+// returns errNotZero unless it is what a crash can leave behind.
+//
+// With nothing but zeros after it, the hole is a write cut short (as
+// before group commits overlapped). With data after it, the tail must be
+// what the groups whose syncs were under way can leave: at most
+// MaxSyncDepth groups, counting the hole's own, each written in part and
+// in any order of its sectors. So the hole and every damaged record after
+// it are zeros or torn at a sector boundary (one side of it all zeros: a
+// 512-byte sector is written whole or not at all), and every intact
+// record after it is numbered from seq on and belongs (its group field:
+// the first entry of the group it was written with) to the hole's group or
+// one of at most MaxSyncDepth−1 later ones. None of those entries was
+// acknowledged: a group completes only after every group before it is
+// durable, and the hole's group is not.
+func tornTail(r io.Reader, seq uint64, hole []byte, off int64) error {
+	var rec [RecordSize]byte
+	var later [MaxSyncDepth - 1]uint64 // groups after the hole's
+	nlater, data, holeOff := 0, false, off
+	for {
+		off += RecordSize
+		_, err := io.ReadFull(r, rec[:])
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break // a last piece shorter than a record: part of one
+		}
+		if err != nil {
+			return err
+		}
+		if isZero(rec[:]) {
+			continue
+		}
+		data = true
+		_, why := decode(rec[:])
+		if why != "" && !sectorTorn(rec[:], off) {
+			return errNotZero
+		}
+		if why != "" && isZero(rec[:20]) {
+			continue // the header's sector not written
+		}
+		s, g := binary.LittleEndian.Uint64(rec[4:]), binary.LittleEndian.Uint64(rec[72:])
+		if why != "" && g == 0 && s >= seq && s-seq <= 1<<32 {
+			continue // the group field's sector not written
+		}
+		if s < seq || g == 0 || g > s || s-seq > 1<<32 {
+			return errNotZero // not of the groups after the hole
+		}
+		if g <= seq || slices.Contains(later[:nlater], g) {
+			continue // the hole's own group, or one already seen
+		}
+		if nlater == len(later) {
+			return errNotZero
+		}
+		later[nlater] = g
+		nlater++
+	}
+	if data && !isZero(hole) && !sectorTorn(hole, holeOff) {
+		return errNotZero
+	}
+	return nil
+}
+
+// sectorBytes is the unit a disk writes whole or not at all.
+const sectorBytes = 512
+
+// sectorTorn says whether rec, at byte off of the file, may be a record
+// written in part: a sector boundary falls inside it and one side of that
+// boundary is all zeros.
+func sectorTorn(rec []byte, off int64) bool {
+	b := (off/sectorBytes + 1) * sectorBytes
+	if b >= off+int64(len(rec)) {
+		return false
+	}
+	k := b - off
+	return isZero(rec[:k]) || isZero(rec[k:])
+}
 
 // zeroRest reads r to its end and returns errNotZero if a full record's
 // worth of it is not all zeros. A last piece shorter than a record may be
@@ -374,8 +500,13 @@ func isZero(b []byte) bool {
 // and has been handed to Apply, and no later one is handed to Apply until
 // fn returns. It is how a consistent cut (a snapshot) is taken.
 func (j *Journal) AtDurable(fn func(seq uint64) error) error {
-	j.segMu.Lock()
+	j.segMu.Lock() // no more writes
 	defer j.segMu.Unlock()
+	j.applyMu.Lock() // and what is written is durable and applied
+	defer j.applyMu.Unlock()
+	for j.durable < j.written && !j.dead {
+		j.applied.Wait()
+	}
 	return fn(j.durable)
 }
 
@@ -521,8 +652,22 @@ func (j *Journal) AppendAsync(entries []Entry) (uint64, Pending, error) {
 	return last, Pending{b}, nil
 }
 
+// syncJob is a group written to the file and being synced.
+type syncJob struct {
+	b    *batch
+	full bool          // synced with fsync (the file's size changed)
+	done chan struct{} // closed once the sync returned
+	err  error
+	took time.Duration // writing and syncing
+}
+
+// writer takes each queue of appends as one group, writes it and starts
+// its sync, up to depth groups at a time; the completer finishes them in
+// order.
 func (j *Journal) writer() {
-	defer close(j.done)
+	jobs := make(chan *syncJob, MaxSyncDepth+1)
+	go j.completer(jobs)
+	defer close(jobs)
 	for {
 		<-j.kick
 		for {
@@ -538,27 +683,79 @@ func (j *Journal) writer() {
 			}
 			j.cur = newBatch()
 			j.mu.Unlock()
-			j.flush(b)
+			jobs <- j.flush(b)
 		}
 	}
 }
 
-func (j *Journal) flush(b *batch) {
+// flush writes b and starts its sync. It takes a slot first, so that at
+// most depth groups are written and not yet complete: a crash can tear
+// only those (tornTail).
+func (j *Journal) flush(b *batch) *syncJob {
+	job := &syncJob{b: b, done: make(chan struct{})}
+	if j.Err() != nil {
+		// Failed: nothing more is written (the completer fails b).
+		j.slots <- struct{}{}
+		job.err = j.Err()
+		close(job.done)
+		return job
+	}
+	if j.inSeg >= j.segMax {
+		// The old segment's syncs end before it is closed.
+		for range j.depth {
+			j.slots <- struct{}{}
+		}
+		for range j.depth - 1 {
+			<-j.slots
+		}
+	} else {
+		j.slots <- struct{}{}
+	}
+	t0 := time.Now()
 	j.segMu.Lock()
-	defer j.segMu.Unlock()
+	err := j.write(b)
+	j.segMu.Unlock()
+	if err != nil {
+		job.err = err
+		close(job.done)
+		return job
+	}
+	job.full = j.lastGrew
+	f := j.f
+	sync := func() {
+		if !j.noSync {
+			if job.full {
+				job.err = f.Sync() // the size changed: flush the metadata too
+			} else {
+				job.err = fdatasync(f)
+			}
+		}
+		job.took = time.Since(t0)
+		close(job.done)
+	}
+	if j.depth == 1 {
+		sync()
+	} else {
+		go sync()
+	}
+	return job
+}
+
+// write writes b's records at the end of the log (rotating to a new
+// segment first when the current one is full); segMu is held.
+func (j *Journal) write(b *batch) error {
 	if j.inSeg >= j.segMax {
 		if err := j.rotate(b.entries[0].Seq); err != nil {
-			j.fail(b, err)
-			return
+			return err
 		}
 	}
 	j.buf = j.buf[:0]
+	group := b.entries[0].Seq
 	for i := range b.entries {
-		j.buf = encode(j.buf, &b.entries[i])
+		j.buf = encode(j.buf, &b.entries[i], group)
 	}
 	end := j.off + int64(len(j.buf))
 	grew := end > j.size
-	t0 := time.Now()
 	var err error
 	if grew && j.prealloc > 0 {
 		err = j.zeroTo(max(end, min(j.size+j.prealloc, int64(j.segMax)*RecordSize)))
@@ -566,30 +763,60 @@ func (j *Journal) flush(b *batch) {
 	if err == nil {
 		_, err = j.f.WriteAt(j.buf, j.off)
 	}
-	if err == nil && !j.noSync {
-		if grew {
-			err = j.f.Sync() // the size changed: flush the metadata too
-		} else {
-			err = fdatasync(j.f)
-		}
-	}
 	if err != nil {
-		j.fail(b, err)
-		return
+		return err
 	}
 	j.off, j.size = end, max(j.size, end)
-	j.syncNanos.Add(int64(time.Since(t0)))
-	j.groups.Add(1)
-	j.records.Add(uint64(len(b.entries)))
-	if grew {
-		j.fullSyncs.Add(1)
-	}
+	j.lastGrew = grew
 	j.inSeg += len(b.entries)
-	if j.apply != nil {
-		j.apply(b.entries)
+	j.written = b.entries[len(b.entries)-1].Seq
+	return nil
+}
+
+// completer finishes the groups in the order they were written: once a
+// group's sync returned (and so every group before it is durable too, as
+// their syncs returned first), it hands the group to Apply and wakes its
+// appenders. After a failure every later group fails too.
+func (j *Journal) completer(jobs <-chan *syncJob) {
+	defer close(j.done)
+	var failed error
+	for job := range jobs {
+		<-job.done
+		<-j.slots
+		b := job.b
+		if failed == nil && job.err != nil {
+			failed = job.err
+			if !errors.Is(failed, ErrFailed) {
+				failed = fmt.Errorf("%w: %w", ErrFailed, failed)
+			}
+			j.mu.Lock()
+			j.err = failed
+			j.mu.Unlock()
+			j.applyMu.Lock()
+			j.dead = true
+			j.applied.Broadcast()
+			j.applyMu.Unlock()
+		}
+		if failed != nil {
+			b.err = failed
+			close(b.done)
+			continue
+		}
+		j.syncNanos.Add(int64(job.took))
+		j.groups.Add(1)
+		j.records.Add(uint64(len(b.entries)))
+		if job.full {
+			j.fullSyncs.Add(1)
+		}
+		j.applyMu.Lock()
+		if j.apply != nil {
+			j.apply(b.entries)
+		}
+		j.durable = b.entries[len(b.entries)-1].Seq
+		j.applied.Broadcast()
+		j.applyMu.Unlock()
+		close(b.done)
 	}
-	j.durable = b.entries[len(b.entries)-1].Seq
-	close(b.done)
 }
 
 var zeros [64 << 10]byte
@@ -605,17 +832,6 @@ func (j *Journal) zeroTo(size int64) error {
 		j.size += n
 	}
 	return nil
-}
-
-// fail stops the journal after a write, sync or rotation error: b and
-// every later Append get it.
-func (j *Journal) fail(b *batch, err error) {
-	err = fmt.Errorf("%w: %w", ErrFailed, err)
-	j.mu.Lock()
-	j.err = err
-	j.mu.Unlock()
-	b.err = err
-	close(b.done)
 }
 
 // rotate starts a new segment whose first entry is first; the current one
@@ -660,7 +876,9 @@ func (j *Journal) Close() error {
 	return j.f.Close()
 }
 
-func encode(dst []byte, e *Entry) []byte {
+// encode appends e's record; group is the sequence number of the first
+// entry of the group it is written with (replay's bound on a torn tail).
+func encode(dst []byte, e *Entry, group uint64) []byte {
 	var r [RecordSize]byte
 	binary.LittleEndian.PutUint64(r[4:], e.Seq)
 	binary.LittleEndian.PutUint64(r[12:], e.Ref)
@@ -671,6 +889,7 @@ func encode(dst []byte, e *Entry) []byte {
 	binary.LittleEndian.PutUint64(r[48:], c.Account)
 	binary.LittleEndian.PutUint64(r[56:], uint64(c.Price))
 	binary.LittleEndian.PutUint64(r[64:], uint64(c.Qty))
+	binary.LittleEndian.PutUint64(r[72:], group)
 	binary.LittleEndian.PutUint32(r[0:], crc32.Checksum(r[4:], castagnoli))
 	return append(dst, r[:]...)
 }

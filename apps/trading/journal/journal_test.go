@@ -398,7 +398,7 @@ func TestPreallocatedCrashAndCorruption(t *testing.T) {
 	require.NoError(t, err)
 	appendN(t, j, 4)
 	_, data := crashCopy(t, path)
-	full := encode(nil, &Entry{Seq: 5, Symbol: "S", Cmd: place(5)})
+	full := encode(nil, &Entry{Seq: 5, Symbol: "S", Cmd: place(5)}, 5)
 	require.NoError(t, j.Close())
 	require.Len(t, data, 16*RecordSize)
 
@@ -417,7 +417,7 @@ func TestPreallocatedCrashAndCorruption(t *testing.T) {
 		{"record 5 all but its checksum", func(d []byte) { copy(d[4*RecordSize+4:], full[4:]) }},
 		{"record 5 and half of 6", func(d []byte) {
 			copy(d[4*RecordSize:], full)
-			six := encode(nil, &Entry{Seq: 6, Symbol: "S", Cmd: place(6)})
+			six := encode(nil, &Entry{Seq: 6, Symbol: "S", Cmd: place(6)}, 6)
 			copy(d[5*RecordSize:], six[:RecordSize/2])
 		}},
 	} {
