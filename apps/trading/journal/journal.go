@@ -113,21 +113,21 @@ type Journal struct {
 	noSync bool
 
 	segMax   int
-	segMu    sync.Mutex // held by the writer while it writes and rotates
-	segs     []segment  // oldest first; the last is f
-	inSeg    int        // records in the current segment
-	off      int64      // where the next record goes in f
-	size     int64      // f's size: from off to size it holds zeros
-	prealloc int64      // bytes of zeros written ahead at a time (0: none)
+	segMu    sync.Mutex    // held by the writer while it writes and rotates
+	segs     []segment     // oldest first; the last is f
+	inSeg    int           // records in the current segment
+	off      int64         // where the next record goes in f
+	size     int64         // f's size: from off to size it holds zeros
+	prealloc int64         // bytes of zeros written ahead at a time (0: none)
 	depth    int           // group commits syncing at once, at most
 	slots    chan struct{} // one per group commit written and not yet complete
 	written  uint64        // last sequence number written (under segMu)
 	lastGrew bool          // the last group written extended the file
 
-	applyMu  sync.Mutex // held by the completer while it applies a group
-	applied  *sync.Cond // on applyMu: durable moved, or the journal failed
-	durable  uint64     // last sequence number written, synced and applied
-	dead     bool       // a group failed: durable stays behind written
+	applyMu sync.Mutex // held by the completer while it applies a group
+	applied *sync.Cond // on applyMu: durable moved, or the journal failed
+	durable uint64     // last sequence number written, synced and applied
+	dead    bool       // a group failed: durable stays behind written
 
 	mu     sync.Mutex
 	cur    *batch
