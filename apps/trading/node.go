@@ -52,8 +52,7 @@ type NodeConfig struct {
 	// it).
 	JournalPreallocate int
 	// JournalSyncDepth is journal.Options.SyncDepth for both journals
-	// (0: the default, two group commits syncing at once; 1: one at a
-	// time).
+	// (0: the default, one group commit at a time; 2: two overlapping).
 	JournalSyncDepth int
 	// PlaceShards and PlaceBatch tune the node's placer (Node.Place; see
 	// PlacerOpts.Shards and MaxBatch).

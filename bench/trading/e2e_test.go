@@ -213,9 +213,9 @@ func endToEnd(b *testing.B, rate int, duration time.Duration, conns int, placedA
 	}
 	rns := devenv.Redis(b)
 	shards, _ := strconv.Atoi(os.Getenv("POLYSTORE_TRADING_E2E_SHARDS")) // 0: the node's default
-	// POLYSTORE_TRADING_E2E_SYNCDEPTH: the journals' overlapping group
-	// commits (journal.Options.SyncDepth; 0, the default: two; 1: one at a
-	// time, as before).
+	// POLYSTORE_TRADING_E2E_SYNCDEPTH: the journals' group commits syncing
+	// at once (journal.Options.SyncDepth; 0, the default, and 1: one at a
+	// time; 2: overlapping).
 	depth, _ := strconv.Atoi(os.Getenv("POLYSTORE_TRADING_E2E_SYNCDEPTH"))
 	node, err := trading.StartNode(ctx, trading.NodeConfig{Store: store, JournalPath: filepath.Join(b.TempDir(), "journal"),
 		Redis: rns.Client, KeyPrefix: rns.Prefix, Mongo: devenv.Mongo(b), PlaceShards: shards, JournalPreallocate: prealloc,

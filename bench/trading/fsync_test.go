@@ -134,7 +134,7 @@ func reportLatencies(b *testing.B, what string, lat []time.Duration, cpu time.Du
 // BenchmarkJournalOverlap: appends at a constant rate (open loop, one
 // goroutine per append, as the intake's orders arrive) against the
 // journal with one group commit at a time (depth=1, the journal before)
-// and with two overlapping (depth=2, the default), alternately in the same
+// and with two overlapping (depth=2), alternately in the same
 // run (rounds of each, so both see the same minutes of the disk). Each
 // append's latency runs from its due time to its durable return. Reports
 // p50/p99/max per append, groups/s and the mean write+sync per group.
