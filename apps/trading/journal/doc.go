@@ -20,7 +20,13 @@
 // fsynced. On Open, a record of zeros followed by nothing but zeros is the
 // clean end of the log; a damaged record followed only by zeros is a torn
 // tail; anything but zeros after a zero or damaged record is a
-// CorruptError. Close cuts the zeros off.
+// CorruptError, unless it is what overlapping group commits can leave
+// (Options.SyncDepth 2: the hole's group and one later group, each
+// written in part, records torn only at a sector boundary; every record
+// carries the first sequence number of its group and its writer's
+// SyncDepth for this). A torn tail is cut off durably, so that none of it
+// comes back once new records are written over it. Close cuts the zeros
+// off.
 //
 // The log is a series of segment files (path, then path.<first sequence
 // number, 20 digits>), a new one every Options.SegmentEntries records.
