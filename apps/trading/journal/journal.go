@@ -131,6 +131,7 @@ type Journal struct {
 	applied *sync.Cond // on applyMu: durable moved, or the journal failed
 	durable uint64     // last sequence number written, synced and applied
 	dead    bool       // a group failed: durable stays behind written
+	failed  error      // the first failed group's error (set by the goroutine finishing groups)
 
 	mu     sync.Mutex
 	cur    *batch
@@ -694,7 +695,12 @@ func (j *Journal) writer() {
 			}
 			j.cur = newBatch()
 			j.mu.Unlock()
-			jobs <- j.flush(b)
+			job := j.flush(b)
+			if j.depth == 1 {
+				j.finish(job) // synced already: no hand-over
+			} else {
+				jobs <- job
+			}
 		}
 	}
 }
@@ -790,44 +796,49 @@ func (j *Journal) write(b *batch) error {
 // appenders. After a failure every later group fails too.
 func (j *Journal) completer(jobs <-chan *syncJob) {
 	defer close(j.done)
-	var failed error
 	for job := range jobs {
-		<-job.done
-		<-j.slots
-		b := job.b
-		if failed == nil && job.err != nil {
-			failed = job.err
-			if !errors.Is(failed, ErrFailed) {
-				failed = fmt.Errorf("%w: %w", ErrFailed, failed)
-			}
-			j.mu.Lock()
-			j.err = failed
-			j.mu.Unlock()
-			j.applyMu.Lock()
-			j.dead = true
-			j.applied.Broadcast()
-			j.applyMu.Unlock()
+		j.finish(job)
+	}
+}
+
+// finish completes a group once its sync returned, on the completer's
+// goroutine (or the writer's, one group at a time).
+func (j *Journal) finish(job *syncJob) {
+	<-job.done
+	<-j.slots
+	b := job.b
+	if j.failed == nil && job.err != nil {
+		j.failed = job.err
+		if !errors.Is(j.failed, ErrFailed) {
+			j.failed = fmt.Errorf("%w: %w", ErrFailed, j.failed)
 		}
-		if failed != nil {
-			b.err = failed
-			close(b.done)
-			continue
-		}
-		j.syncNanos.Add(int64(job.took))
-		j.groups.Add(1)
-		j.records.Add(uint64(len(b.entries)))
-		if job.full {
-			j.fullSyncs.Add(1)
-		}
+		j.mu.Lock()
+		j.err = j.failed
+		j.mu.Unlock()
 		j.applyMu.Lock()
-		if j.apply != nil {
-			j.apply(b.entries)
-		}
-		j.durable = b.entries[len(b.entries)-1].Seq
+		j.dead = true
 		j.applied.Broadcast()
 		j.applyMu.Unlock()
-		close(b.done)
 	}
+	if j.failed != nil {
+		b.err = j.failed
+		close(b.done)
+		return
+	}
+	j.syncNanos.Add(int64(job.took))
+	j.groups.Add(1)
+	j.records.Add(uint64(len(b.entries)))
+	if job.full {
+		j.fullSyncs.Add(1)
+	}
+	j.applyMu.Lock()
+	if j.apply != nil {
+		j.apply(b.entries)
+	}
+	j.durable = b.entries[len(b.entries)-1].Seq
+	j.applied.Broadcast()
+	j.applyMu.Unlock()
+	close(b.done)
 }
 
 var zeros [64 << 10]byte
