@@ -28,6 +28,9 @@ type Diagnostic struct {
 	// order, when set, places the diagnostic among the others instead of
 	// Pos: Prisma reports the problems of one relation together.
 	order Pos
+	// prismaOrder, when set, places the diagnostic in Prisma's listing
+	// only (polystore's own keeps the order of the source).
+	prismaOrder Pos
 	// phase is when Prisma finds the problem: it reports only those of
 	// its first phase that finds any.
 	phase phase
@@ -72,6 +75,14 @@ func (d *Diagnostic) sortKey() int {
 	return d.Pos.Offset
 }
 
+// prismaKey is where the diagnostic goes in Prisma's listing.
+func (d *Diagnostic) prismaKey() int {
+	if d.prismaOrder.Line != 0 {
+		return d.prismaOrder.Offset
+	}
+	return d.sortKey()
+}
+
 // String renders file:line:col: message (near "text").
 func (d *Diagnostic) String() string {
 	s := d.Pos.String() + ": " + d.Message
@@ -111,7 +122,12 @@ func (e *Error) Prisma() string {
 			shown = append(shown, d)
 		}
 	}
-	sort.SliceStable(shown, func(i, j int) bool { return shown[i].phase < shown[j].phase })
+	sort.SliceStable(shown, func(i, j int) bool {
+		if shown[i].phase != shown[j].phase {
+			return shown[i].phase < shown[j].phase
+		}
+		return shown[i].prismaKey() < shown[j].prismaKey()
+	})
 	lastLine := map[string]int{}
 	for _, d := range shown {
 		msg, span := d.Prisma, d.prismaSpan

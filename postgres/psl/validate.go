@@ -420,6 +420,7 @@ func (v *validator) stringArg(a *Attribute, arg *Arg, what string) (string, bool
 	s, ok := arg.Value.(*StringLit)
 	if !ok {
 		v.errAt(arg.Pos, "", "%s of @%s must be a string", what, a.Name)
+		v.prisma(Pos{}, spanLine, "Expected a string value, but received %s value `%s`.", valueKind(arg.Value), exprText(arg.Value))
 		return "", false
 	}
 	if s.Value == "" {
@@ -474,6 +475,10 @@ func (v *validator) enum(e *Enum) {
 			continue
 		}
 		seen[val.Name] = true
+		if strings.Contains(val.Name, "-") {
+			v.errAt(val.Pos, val.Name, "enum value %q: the character - is not allowed in enum value names", val.Name)
+			v.prisma(Pos{}, spanLine, "Error validating: The character `-` is not allowed in Enum Value names.")
+		}
 		ev := &EnumValue{Name: val.Name, DBName: val.Name, Doc: val.Doc()}
 		for _, a := range val.Attributes {
 			switch a.Name {
@@ -558,7 +563,9 @@ func (v *validator) model(m *Model) {
 			v.orderAt(d.Pos, 1)
 		}
 	}
-	for _, a := range d.Attributes {
+	attrDiags := make([]int, len(d.Attributes)+1)
+	for i, a := range d.Attributes {
+		attrDiags[i] = len(v.diags)
 		switch a.Name {
 		case "map":
 			v.checkArgs(a, []string{"name"})
@@ -619,6 +626,8 @@ func (v *validator) model(m *Model) {
 			v.prisma(Pos{}, spanLine, "Attribute not known: \"@%s\".", a.Name)
 		}
 	}
+	attrDiags[len(d.Attributes)] = len(v.diags)
+	v.blockAttrOrder(d.Attributes, attrDiags)
 	for _, u := range m.Uniques {
 		if len(u.Fields) == 1 {
 			if f := m.byName[u.Fields[0].Name]; f != nil {
@@ -656,6 +665,46 @@ func (v *validator) model(m *Model) {
 		}
 		v.prisma(d.Pos, spanBlock, msg, m.Name)
 		v.inPhase(phaseValidation)
+	}
+}
+
+// blockAttrOrder places the attribute problems of a model's block
+// attributes in the order Prisma resolves them: @@id, @@map, every
+// @@index, every @@unique, then the others; diags[i] is where the
+// diagnostics of attrs[i] start.
+func (v *validator) blockAttrOrder(attrs []*Attribute, diags []int) {
+	if len(attrs) == 0 {
+		return
+	}
+	rank := func(a *Attribute) int {
+		switch a.Name {
+		case "id":
+			return 0
+		case "map":
+			return 1
+		case "index":
+			return 2
+		case "unique":
+			return 3
+		}
+		return 4
+	}
+	idx := make([]int, len(attrs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return rank(attrs[idx[i]]) < rank(attrs[idx[j]]) })
+	// Slots from the first attribute's offset on stay inside the block:
+	// each attribute takes at least one byte of it.
+	first := attrs[0].Pos
+	for slot, i := range idx {
+		at := first
+		at.Offset += slot
+		for _, dg := range v.diags[diags[i]:diags[i+1]] {
+			if dg.phase == phaseAttributes && dg.order.Line == 0 {
+				dg.prismaOrder = at
+			}
+		}
 	}
 }
 
@@ -756,11 +805,16 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 	arg := a.Arg("fields", 0)
 	if arg == nil {
 		v.errAttr(a, "@@%s needs a list of fields", a.Name)
+		v.prisma(Pos{}, spanLine, "Argument \"fields\" is missing.")
 		return nil, false
 	}
 	arr, ok := asList(arg.Value)
 	if !ok || len(arr.Elems) == 0 {
 		v.errAt(arg.Pos, "", "the fields of @@%s must be a non-empty list of field names", a.Name)
+		if ok && a.Name != "id" {
+			v.prisma(Pos{}, spanLine, "Error parsing attribute \"@@%s\": The list of fields in an index cannot be empty. Please specify at least one field.", a.Name)
+			v.inPhase(phaseValidation)
+		}
 		return nil, false
 	}
 	good := true
@@ -781,6 +835,11 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 					id, ok := fa.Value.(*Ident)
 					if !ok || (id.Name != "Asc" && id.Name != "Desc") {
 						v.errAt(fa.Pos, "", "sort must be Asc or Desc")
+						if ok {
+							v.prisma(Pos{}, spanLine, "Unexpected token. Expected one of: Asc, Desc")
+						} else {
+							v.prisma(Pos{}, spanLine, "Expected a constant value, but received %s value `%s`.", valueKind(fa.Value), exprText(fa.Value))
+						}
 						good = false
 						continue
 					}
@@ -971,6 +1030,13 @@ var (
 		"UuidBloomOps": "Uuid", "UuidMinMaxOps": "Uuid", "UuidMinMaxMultiOps": "Uuid"}
 )
 
+// badFieldSort reports a sort argument of @id or @unique that is not Asc
+// or Desc.
+func (v *validator) badFieldSort(a *Attribute, s *Arg) {
+	v.errAt(s.Pos, "", "sort must be Asc or Desc")
+	v.prisma(Pos{}, spanLine, "Error parsing attribute \"@%s\": The `sort` argument can only be `Asc` or `Desc` you provided: %s.", a.Name, exprText(s.Value))
+}
+
 // idSort reports a sort order on a primary key, which Prisma takes only
 // on MySQL and SQL Server.
 func (v *validator) idSort(a *Attribute, label string) {
@@ -1108,7 +1174,7 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 		return nil // the composite type is refused already
 	default:
 		v.errAt(d.Type.Pos, d.Type.Name, "type %q is neither a built-in type nor defined in this schema", d.Type.Name)
-		v.prisma(Pos{}, spanLine, "Type %q is neither a built-in type, nor refers to another model, composite type, or enum.", d.Type.Name)
+		v.prisma(Pos{}, spanLine, "Type %q is neither a built-in type, nor refers to another model, composite type, or enum.%s", d.Type.Name, v.typeHint(d.Type.Name))
 		v.inPhase(phaseTypes)
 		return nil
 	}
@@ -1153,8 +1219,12 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 		switch {
 		case a.Name == "id":
 			v.checkArgs(a, nil, "map", "sort", "length", "clustered")
-			if a.Arg("sort", -1) != nil {
-				v.idSort(a, "@id")
+			if s := a.Arg("sort", -1); s != nil {
+				if id, ok := s.Value.(*Ident); ok && (id.Name == "Asc" || id.Name == "Desc") {
+					v.idSort(a, "@id")
+				} else {
+					v.badFieldSort(a, s)
+				}
 			}
 			if !f.Required() {
 				v.errAttr(a, "@id field %q must be required (not optional or a list)", f.Name)
@@ -1175,7 +1245,7 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 				if id, ok := s.Value.(*Ident); ok && (id.Name == "Asc" || id.Name == "Desc") {
 					ix.Fields[0].Sort = id.Name
 				} else {
-					v.errAt(s.Pos, "", "sort must be Asc or Desc")
+					v.badFieldSort(a, s)
 				}
 			}
 			m.Uniques = append(m.Uniques, ix)
@@ -1220,6 +1290,29 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 		v.relationAttr(m, f, rel)
 	}
 	return f
+}
+
+// typeHint is Prisma's suggestion for an unknown type: the scalar, model,
+// enum or composite type of that name in other letter case.
+func (v *validator) typeHint(name string) string {
+	for t := range scalarTypes {
+		if strings.EqualFold(t, name) {
+			return fmt.Sprintf(" Did you mean %q?", t)
+		}
+	}
+	for _, d := range v.s.File.Decls {
+		var n string
+		switch d := d.(type) {
+		case *ModelDecl:
+			n = d.Name
+		case *EnumDecl:
+			n = d.Name
+		}
+		if n != "" && strings.EqualFold(n, name) {
+			return fmt.Sprintf(" Did you mean %q?", n)
+		}
+	}
+	return ""
 }
 
 func (v *validator) optString(a *Attribute, name string) string {
@@ -1635,9 +1728,9 @@ func valueKind(e Expr) string {
 	case *ArrayExpr:
 		return "array"
 	case *FuncCall:
-		return "function"
+		return "functional"
 	}
-	return "constant"
+	return "literal"
 }
 
 // needSchema reports a model, view or enum without @@schema in a

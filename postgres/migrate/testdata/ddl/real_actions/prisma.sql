@@ -1,0 +1,45 @@
+-- CreateSchema
+CREATE SCHEMA IF NOT EXISTS "public";
+
+-- CreateTable
+CREATE TABLE "A" (
+    "id" INTEGER NOT NULL,
+
+    CONSTRAINT "A_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "B" (
+    "id" INTEGER NOT NULL,
+    "aId" INTEGER NOT NULL,
+
+    CONSTRAINT "B_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "C" (
+    "id" INTEGER NOT NULL,
+    "aId" INTEGER,
+
+    CONSTRAINT "C_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "D" (
+    "id" INTEGER NOT NULL,
+    "aId" INTEGER NOT NULL DEFAULT 1,
+
+    CONSTRAINT "D_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "B_aId_key" ON "B"("aId");
+
+-- AddForeignKey
+ALTER TABLE "B" ADD CONSTRAINT "B_aId_fkey" FOREIGN KEY ("aId") REFERENCES "A"("id") ON DELETE CASCADE ON UPDATE RESTRICT;
+
+-- AddForeignKey
+ALTER TABLE "C" ADD CONSTRAINT "C_aId_fkey" FOREIGN KEY ("aId") REFERENCES "A"("id") ON DELETE SET DEFAULT ON UPDATE SET NULL;
+
+-- AddForeignKey
+ALTER TABLE "D" ADD CONSTRAINT "D_aId_fkey" FOREIGN KEY ("aId") REFERENCES "A"("id") ON DELETE NO ACTION ON UPDATE NO ACTION;

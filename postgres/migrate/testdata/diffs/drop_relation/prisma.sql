@@ -1,0 +1,5 @@
+-- DropForeignKey
+ALTER TABLE "P" DROP CONSTRAINT "P_uId_fkey";
+
+-- DropIndex
+DROP INDEX "P_uId_idx";

@@ -1,0 +1,5 @@
+-- AlterTable
+ALTER TABLE "T" DROP COLUMN "a",
+ADD COLUMN     "a" TEXT[],
+DROP COLUMN "b",
+ADD COLUMN     "b" INTEGER NOT NULL;
