@@ -698,7 +698,7 @@ func checkUnique(m *Model, w Where, path string) error {
 	if coversUnique(m, has) {
 		return nil
 	}
-	return validationErr(m, path, "needs equality on the primary key or a unique field set of %s", m.Name)
+	return prismaMsg(m, path, needsUniqueMsg(m, lastSegment(path)))
 }
 
 // coversUnique reports whether has holds for every field of m's primary

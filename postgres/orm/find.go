@@ -94,14 +94,16 @@ func (h *handle) find(ctx context.Context, m *Model, act Action, fa *FindArgs, t
 			Message: "Input error. The '" + string(act) + "' operation cannot be used with a 'take' argument that isn't 1 or -1"}
 	}
 	if act == ActionFindUnique || act == ActionFindUniqueOrThrow {
-		// Prisma's findUnique takes where, select, include and omit only
-		// (Take is let through: the generated client's FindUnique sets 1).
+		// Prisma's findUnique takes where, select, include and omit only.
+		// A Take of 1 is let through (the generated client's FindUnique
+		// sets it, and it reads the one row anyway); ParseFindArgsFor
+		// refuses take in Prisma's JSON.
 		for _, a := range []struct {
 			name string
 			set  bool
-		}{{"skip", fa.Skip != 0}, {"cursor", len(fa.Cursor) > 0}, {"orderBy", len(fa.OrderBy) > 0}, {"distinct", len(fa.Distinct) > 0}} {
+		}{{"skip", fa.Skip != 0}, {"take", fa.Take != 0 && fa.Take != 1}, {"cursor", len(fa.Cursor) > 0}, {"orderBy", len(fa.OrderBy) > 0}, {"distinct", len(fa.Distinct) > 0}} {
 			if a.set {
-				return nil, validationErr(m, a.name, "Unknown argument `%s`. Available options are marked with ?.", a.name)
+				return nil, unknownArg(m, a.name, a.name, findUniqueArgs)
 			}
 		}
 		if err := checkUnique(m, fa.Where, "where"); err != nil {

@@ -49,6 +49,33 @@ func ParseFindArgs(m *Model, data []byte) (*FindArgs, error) {
 	return findArgsFromJSON(m, v, "", 0)
 }
 
+// findUniqueArgs are the arguments of Prisma's findUnique and
+// findUniqueOrThrow.
+var findUniqueArgs = []string{"select", "omit", "include", "where", "relationLoadStrategy"}
+
+// ParseFindArgsFor is ParseFindArgs for the find act, which refuses what
+// Prisma's operation does not take: findUnique and findUniqueOrThrow take
+// where (which they need), select, include, omit and relationLoadStrategy
+// only.
+func ParseFindArgsFor(m *Model, act Action, data []byte) (*FindArgs, error) {
+	v, err := decodeJSON(m, data)
+	if err != nil {
+		return nil, err
+	}
+	if act == ActionFindUnique || act == ActionFindUniqueOrThrow {
+		o, _ := v.(map[string]any)
+		for _, k := range sortedKeys(o) {
+			if !containsString(findUniqueArgs, k) {
+				return nil, unknownArg(m, k, k, findUniqueArgs)
+			}
+		}
+		if _, ok := o["where"]; !ok {
+			return nil, prismaMsg(m, "where", isMissing("where"))
+		}
+	}
+	return findArgsFromJSON(m, v, "", 0)
+}
+
 func decodeJSON(m *Model, data []byte) (any, error) {
 	if m == nil || m.schema == nil {
 		return nil, validationErr(m, "", "model is nil or not part of a schema (see NewSchema)")
@@ -74,7 +101,7 @@ func sortedKeys(o map[string]any) []string {
 	return keys
 }
 
-func whereList(m *Model, v any, path string, depth int) ([]Where, error) {
+func whereList(m *Model, key string, v any, path string, depth int) ([]Where, error) {
 	switch x := v.(type) {
 	case map[string]any:
 		w, err := whereFromJSON(m, x, path, depth)
@@ -90,7 +117,14 @@ func whereList(m *Model, v any, path string, depth int) ([]Where, error) {
 		}
 		return out, nil
 	}
-	return nil, validationErr(m, path, "expects an object or a list of objects")
+	if v == nil {
+		return nil, prismaMsg(m, path, mustNotBeNull(key))
+	}
+	ex := []string{m.Name + "WhereInput", m.Name + "WhereInput[]"}
+	if key == "OR" {
+		ex = ex[1:]
+	}
+	return nil, prismaMsg(m, path, invalidTypeMsg(key, ex, inferredType(v)))
 }
 
 func whereFromJSON(m *Model, v any, path string, depth int) (Where, error) {
@@ -107,7 +141,7 @@ func whereFromJSON(m *Model, v any, path string, depth int) (Where, error) {
 		p := joinPath(path, k)
 		switch k {
 		case "AND", "OR", "NOT":
-			ws, err := whereList(m, val, p, depth+1)
+			ws, err := whereList(m, k, val, p, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -116,7 +150,7 @@ func whereFromJSON(m *Model, v any, path string, depth int) (Where, error) {
 				w = append(w, And(ws))
 			case "OR":
 				if _, isObj := val.(map[string]any); isObj {
-					return nil, validationErr(m, p, "OR expects a list")
+					return nil, prismaMsg(m, p, invalidTypeMsg(k, []string{m.Name + "WhereInput[]"}, "Object"))
 				}
 				w = append(w, Or(ws))
 			default:
@@ -144,13 +178,21 @@ func whereFromJSON(m *Model, v any, path string, depth int) (Where, error) {
 			// A compound unique selector, as Prisma names it:
 			// {"title_authorId": {"title": "A", "authorId": 1}}.
 			vo, ok := val.(map[string]any)
-			if !ok || len(vo) != len(fields) {
+			if !ok {
 				return nil, validationErr(m, p, "expects an object with %s", strings.Join(fields, ", "))
+			}
+			for _, vk := range sortedKeys(vo) {
+				if !containsString(fields, vk) {
+					return nil, unknownArg(m, joinPath(p, vk), vk, fields)
+				}
 			}
 			for _, fn := range fields {
 				fv, ok := vo[fn]
 				if !ok {
-					return nil, validationErr(m, joinPath(p, fn), "missing")
+					return nil, prismaMsg(m, joinPath(p, fn), isMissing(fn))
+				}
+				if fv == nil {
+					return nil, prismaMsg(m, joinPath(p, fn), mustNotBeNull(fn))
 				}
 				conds, err := fieldFromJSON(m, m.fields[fn], map[string]any{"equals": fv}, joinPath(p, fn), depth)
 				if err != nil {
@@ -160,7 +202,7 @@ func whereFromJSON(m *Model, v any, path string, depth int) (Where, error) {
 			}
 			continue
 		}
-		return nil, validationErr(m, p, "unknown field %q", k)
+		return nil, unknownArg(m, p, k, whereOptions(m))
 	}
 	return w, nil
 }
@@ -374,32 +416,32 @@ func fieldFromJSON(m *Model, f *Field, v any, path string, depth int) ([]Cond, e
 		return jsonFilterFromJSON(m, f, o, path)
 	}
 	if !isObj {
-		switch {
-		case f.List:
+		if f.List {
 			// Prisma's list filters are objects ({equals: [...]}, {has: x}).
-			return nil, validationErr(m, path, "Argument `%s`: Invalid value provided. Expected %sNullableListFilter, provided %s.", f.Name, f.Type, prismaKind(v))
-		case v == nil && !f.Nullable:
-			return nil, validationErr(m, path, "Argument `%s` must not be null.", f.Name)
+			return nil, prismaMsg(m, path, invalidTypeMsg(f.Name, []string{filterTypeName(f)}, inferredType(v)))
+		}
+		if err := checkJSONValue(m, f, f.Name, "", v, path); err != nil {
+			return nil, err
 		}
 		return []Cond{&FieldCond{Field: f.Name, Op: OpEquals, Value: v}}, nil
 	}
 	insensitive := false
 	if mode, ok := o["mode"]; ok {
 		if f.Type != String || f.List {
-			return nil, validationErr(m, joinPath(path, "mode"), "mode applies to String fields only")
+			return nil, unknownArg(m, joinPath(path, "mode"), "mode", filterOptions(f))
 		}
 		switch mode {
 		case "insensitive":
 			insensitive = true
 		case "default":
 		default:
-			return nil, validationErr(m, joinPath(path, "mode"), `mode is "default" or "insensitive"`)
+			return nil, prismaMsg(m, joinPath(path, "mode"), invalidValueMsg("mode", "", "QueryMode"))
 		}
 	}
 	if f.List && len(o) > 1 {
 		// Prisma's list filters take exactly one operator.
-		return nil, validationErr(m, path, "Argument `%s` needs exactly one argument, but you provided %s. Please choose one.",
-			f.Name, strings.Join(sortedKeys(o), " and "))
+		return nil, prismaMsg(m, path, "Argument `"+f.Name+"` of type "+filterTypeName(f)+
+			" needs exactly one argument, but you provided "+joinWith("and", sortedKeys(o))+". Please choose one.")
 	}
 	var out []Cond
 	for _, k := range sortedKeys(o) {
@@ -408,15 +450,8 @@ func fieldFromJSON(m *Model, f *Field, v any, path string, depth int) ([]Cond, e
 		}
 		p := joinPath(path, k)
 		op, ok := jsonOps[k]
-		if !ok {
-			return nil, validationErr(m, p, "unknown operator %q", k)
-		}
-		if !opAllowed(f, op) {
-			kind := f.Type.String()
-			if f.List {
-				kind += "[]"
-			}
-			return nil, validationErr(m, p, "operator %q does not apply to %s field %s", k, kind, f.Name)
+		if !ok || !opAllowed(f, op) {
+			return nil, unknownArg(m, p, k, filterOptions(f))
 		}
 		val := o[k]
 		if tv, ok, err := typedValue(m, val, p); err != nil {
@@ -424,9 +459,10 @@ func fieldFromJSON(m *Model, f *Field, v any, path string, depth int) ([]Cond, e
 		} else if ok {
 			val = tv
 		}
-		if val == nil && !f.List && !f.Nullable && (op == OpEquals || op == OpNot || op == OpIn || op == OpNotIn) {
-			// Prisma's filter of a required field takes no null.
-			return nil, validationErr(m, p, "Argument `%s` must not be null.", k)
+		if _, sub := val.(map[string]any); !sub || op != OpNot {
+			if err := checkJSONValue(m, f, k, k, val, p); err != nil {
+				return nil, err
+			}
 		}
 		if op == OpNot {
 			if inner, ok := val.(map[string]any); ok {
@@ -505,16 +541,25 @@ func relFromJSON(m *Model, r *Relation, v any, path string, depth int) ([]Cond, 
 		}
 		return []Cond{&RelCond{Relation: r.Name, Op: Is, Where: w}}, nil
 	}
+	relOps := []string{"is", "isNot"}
+	if r.ToMany() {
+		relOps = []string{"every", "some", "none"}
+	}
 	for _, k := range sortedKeys(o) {
 		p := joinPath(path, k)
 		op, ok := ops[k]
-		if !ok {
-			return nil, validationErr(m, p, "unknown relation filter %q", k)
+		if !ok || !containsString(relOps, k) {
+			return nil, unknownArg(m, p, k, relOps)
+		}
+		if o[k] == nil && r.ToMany() {
+			return nil, prismaMsg(m, p, mustNotBeNull(k))
 		}
 		if o[k] == nil && (op == Is || op == IsNot) {
 			if r.required() {
-				// Prisma's filter of a required relation has no null.
-				return nil, validationErr(m, p, "the required relation %s cannot be null", r.Name)
+				// Prisma's filter of a required relation has no null: its
+				// is and isNot take the target's where input only, which
+				// Prisma reports as the where input not knowing them.
+				return nil, unknownArg(m, p, k, whereOptions(r.target))
 			}
 			out = append(out, &RelCond{Relation: r.Name, Op: op})
 			continue
@@ -535,7 +580,7 @@ func direction(m *Model, v any, path string) (bool, error) {
 	case "desc":
 		return true, nil
 	}
-	return false, validationErr(m, path, `expects "asc" or "desc"`)
+	return false, prismaMsg(m, path, invalidValueMsg(lastSegment(path), "", "SortOrder"))
 }
 
 func orderFromJSON(m *Model, v any, path string) ([]Order, error) {
@@ -557,7 +602,7 @@ func orderFromJSON(m *Model, v any, path string) ([]Order, error) {
 		}
 		if len(o) > 1 {
 			// Prisma: each orderBy object names one field; several are a list.
-			return nil, validationErr(m, p, "orderBy objects take one field each (%s): give a list", strings.Join(sortedKeys(o), ", "))
+			return nil, prismaMsg(m, p, invalidTypeMsg(lastSegment(path), []string{m.Name + "OrderByWithRelationInput[]"}, "Object"))
 		}
 		for _, k := range sortedKeys(o) {
 			kp := joinPath(p, k)
@@ -571,7 +616,7 @@ func orderFromJSON(m *Model, v any, path string) ([]Order, error) {
 				continue
 			}
 			if m.fields[k] == nil {
-				return nil, validationErr(m, kp, "unknown field %q", k)
+				return nil, unknownArg(m, kp, k, orderOptions(m))
 			}
 			ord, err := sortFromJSON(m, val, kp)
 			if err != nil {
@@ -605,7 +650,10 @@ func relOrderFromJSON(m *Model, r *Relation, val any, kp string) (Order, error) 
 			return Order{Relation: r.Name, Count: true, Desc: desc}, nil
 		}
 		if r.ToMany() {
-			return Order{}, validationErr(m, joinPath(kp, rk), "a to-many relation orders by _count only")
+			return Order{}, unknownArg(m, joinPath(kp, rk), rk, []string{"_count"})
+		}
+		if nr := r.target.relations[rk]; nr == nil && r.target.fields[rk] == nil {
+			return Order{}, unknownArg(m, joinPath(kp, rk), rk, orderOptions(r.target))
 		}
 		if nr := r.target.relations[rk]; nr != nil {
 			ord, err := relOrderFromJSON(r.target, nr, rv, joinPath(kp, rk))
@@ -672,8 +720,11 @@ func sortFromJSON(m *Model, val any, kp string) (Order, error) {
 // skip is refused when the query runs, as Prisma's engine refuses it).
 func intFromJSON(m *Model, v any, path string) (int, error) {
 	n, ok := v.(json.Number)
+	if v == nil {
+		return 0, prismaMsg(m, path, mustNotBeNull(lastSegment(path)))
+	}
 	if !ok {
-		return 0, validationErr(m, path, "expects an integer")
+		return 0, prismaMsg(m, path, invalidTypeMsg(lastSegment(path), []string{"Int"}, inferredType(v)))
 	}
 	i, err := strconv.Atoi(string(n))
 	if err != nil {
@@ -718,8 +769,12 @@ func selectFromJSON(m *Model, fa *FindArgs, isSelect bool, so map[string]any, pa
 			}
 			continue
 		}
-		if !isSelect || m.fields[name] == nil {
-			return validationErr(m, p, "unknown relation %q", name)
+		if !isSelect && m.fields[name] != nil {
+			return prismaMsg(m, p, "Invalid scalar field `"+name+"` for include statement on model "+m.Name+". "+
+				availableOptions+"\nNote that include statements only accept relation fields.")
+		}
+		if m.fields[name] == nil {
+			return prismaMsg(m, p, unknownSelectionMsg(name, isSelect, m.Name))
 		}
 		b, ok := val.(bool)
 		if !ok {
@@ -753,7 +808,7 @@ func countFromJSON(m *Model, v any, path string, depth int) ([]CountOf, error) {
 				rp := joinPath(joinPath(path, "select"), rn)
 				r := m.relations[rn]
 				if r == nil || !r.ToMany() {
-					return nil, validationErr(m, rp, "unknown to-many relation %q", rn)
+					return nil, prismaMsg(m, rp, unknownSelectionMsg(rn, true, m.Name+"CountOutputType"))
 				}
 				switch y := sel[rn].(type) {
 				case bool:
@@ -830,11 +885,14 @@ func findArgsFromJSON(m *Model, v any, path string, depth int) (*FindArgs, error
 		val := o[k]
 		switch k {
 		case "where":
+			if val == nil {
+				return nil, prismaMsg(m, p, mustNotBeNull(k))
+			}
 			fa.Where, err = whereFromJSON(m, val, p, depth+1)
 		case "cursor":
 			if c, ok := val.(map[string]any); ok && len(c) == 0 {
 				// Prisma's cursor names a unique row: {} names none.
-				return nil, validationErr(m, p, "Argument `cursor` needs at least one argument.")
+				return nil, prismaMsg(m, p, needsUniqueMsg(m, "cursor"))
 			}
 			fa.Cursor, err = whereFromJSON(m, val, p, depth+1)
 		case "orderBy":
@@ -859,8 +917,8 @@ func findArgsFromJSON(m *Model, v any, path string, depth int) (*FindArgs, error
 			}
 			for _, e := range list {
 				s, ok := e.(string)
-				if !ok {
-					return nil, validationErr(m, p, "expects a list of field names")
+				if !ok || m.fields[s] == nil {
+					return nil, prismaMsg(m, p, invalidValueMsg("distinct", "", m.Name+"ScalarFieldEnum"))
 				}
 				fa.Distinct = append(fa.Distinct, s)
 			}
@@ -875,7 +933,10 @@ func findArgsFromJSON(m *Model, v any, path string, depth int) (*FindArgs, error
 			}
 			if k == "select" {
 				if inc, both := o["include"]; both && inc != nil {
-					return nil, validationErr(m, p, "select and include cannot be used together at the same level")
+					return nil, prismaMsg(m, p, "Please either use `include` or `select`, but not both at the same time.")
+				}
+				if om, both := o["omit"]; both && om != nil {
+					return nil, prismaMsg(m, p, "Please either use `omit` or `select`, but not both at the same time.")
 				}
 				fa.Select = []string{}
 			}
@@ -915,4 +976,25 @@ func findArgsFromJSON(m *Model, v any, path string, depth int) (*FindArgs, error
 		}
 	}
 	return fa, nil
+}
+
+// lastSegment is the last name of a path ("orderBy[0].name": "name").
+func lastSegment(path string) string {
+	if i := strings.LastIndexByte(path, '.'); i >= 0 {
+		path = path[i+1:]
+	}
+	if i := strings.IndexByte(path, '['); i >= 0 {
+		path = path[:i]
+	}
+	return path
+}
+
+// unknownSelectionMsg: a select or include names no field of the output
+// type typ.
+func unknownSelectionMsg(name string, isSelect bool, typ string) string {
+	kind := "include"
+	if isSelect {
+		kind = "select"
+	}
+	return "Unknown field `" + name + "` for " + kind + " statement on model `" + typ + "`. " + availableOptions
 }

@@ -3,6 +3,7 @@ package orm_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -133,7 +134,6 @@ type pItem struct {
 // parityOpen lists the cases where polystore still differs from Prisma,
 // with the difference; they are skipped until fixed.
 var parityOpen = map[string]string{
-	"val_take_negative_findunique": "FindUnique lets Take through (the generated client's FindUnique sets Take 1); Prisma refuses take on findUnique",
 }
 
 // parityNotInGo lists the cases whose arguments the Go API cannot state,
@@ -291,7 +291,7 @@ func decodeNumbers(t *testing.T, b []byte, v any) {
 }
 
 func parityFind(ctx context.Context, db orm.DB, m *orm.Model, op string, args []byte) (any, error) {
-	fa, err := orm.ParseFindArgs(m, args)
+	fa, err := orm.ParseFindArgsFor(m, orm.Action(op), args)
 	if err != nil {
 		return nil, err
 	}
@@ -348,6 +348,19 @@ func requirePrismaError(t *testing.T, name, code string, meta map[string]any, me
 	}
 	if name == "PrismaClientValidationError" {
 		require.ErrorIs(t, err, orm.ErrValidation, "%v", err)
+		// Prisma's message is its "Invalid `prisma.x.y()` invocation:"
+		// header, the arguments rendered with the error marked, then the
+		// text that says what is wrong: record.mjs keeps that text, which
+		// polystore's first issue must say word for word.
+		var ve *orm.ValidationError
+		if errors.As(err, &ve) {
+			require.NotEmpty(t, ve.Issues)
+			require.Equal(t, message, ve.Issues[0].Message, "%v", err)
+		} else {
+			oe, ok := orm.AsError(err)
+			require.True(t, ok, "%T %v", err, err)
+			require.Equal(t, message, oe.Message, "%v", err)
+		}
 		return
 	}
 	oe, ok := orm.AsError(err)

@@ -109,8 +109,11 @@ for (const c of cases) {
     answer = { result: plain(res) }
   } catch (e) {
     const error = { name: e.constructor.name, code: e.code ?? null, meta: plain(e.meta ?? null) }
-    // A known request error's message ends with Prisma's text for it.
+    // A known request error's message ends with Prisma's text for it; a
+    // validation error's with its paragraph after the "Invalid
+    // `prisma.x.y()` invocation:" header and the rendered arguments.
     if (e.code) error.message = e.message.trim().split('\n').pop()
+    else if (e.constructor.name === 'PrismaClientValidationError') error.message = e.message.trim().split('\n\n').pop()
     answer = { error }
     if (process.env.VERBOSE) console.error(c.name, e.message)
   }
