@@ -698,6 +698,32 @@ func checkUnique(m *Model, w Where, path string) error {
 	if coversUnique(m, has) {
 		return nil
 	}
+	// A unique set given in full with a null part: Prisma's compound
+	// selector takes no null.
+	isNull := func(name string) bool {
+		for _, c := range w {
+			if fc, ok := c.(*FieldCond); ok && fc != nil && fc.Field == name && fc.Op == OpEquals && isNil(fc.Value) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, set := range uniqueSets(m) {
+		var null string
+		full := true
+		for _, f := range set {
+			switch {
+			case has(f):
+			case isNull(f) && null == "":
+				null = f
+			default:
+				full = false
+			}
+		}
+		if full && null != "" {
+			return prismaMsg(m, joinPath(path, null), mustNotBeNull(null))
+		}
+	}
 	return prismaMsg(m, path, needsUniqueMsg(m, lastSegment(path)))
 }
 
@@ -1211,3 +1237,15 @@ func desc(set bool) string {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// uniqueSets are m's primary key and unique field sets.
+func uniqueSets(m *Model) [][]string {
+	var out [][]string
+	if len(m.PrimaryKey) > 0 {
+		out = append(out, m.PrimaryKey)
+	}
+	for _, u := range m.Uniques {
+		out = append(out, u.Fields)
+	}
+	return out
+}

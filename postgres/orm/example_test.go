@@ -38,7 +38,7 @@ func ExampleParseWhere() {
 	fmt.Println(err)
 	fmt.Println(orm.IsValidation(err))
 	// Output:
-	// orm: invalid query on User: where.password: unknown field "password"
+	// orm: invalid query on User: where.password: Unknown argument `password`. Available options are marked with ?.
 	// true
 }
 

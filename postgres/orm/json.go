@@ -259,7 +259,7 @@ func jsonFilterFromJSON(m *Model, f *Field, o map[string]any, path string) ([]Co
 	if pv, ok := o["path"]; ok {
 		list, ok := pv.([]any)
 		if !ok {
-			return nil, validationErr(m, joinPath(path, "path"), "expects a list of keys (strings)")
+			return nil, prismaMsg(m, joinPath(path, "path"), invalidTypeMsg("path", []string{"String[]"}, inferredType(pv)))
 		}
 		jpath = make([]string, len(list))
 		for i, e := range list {

@@ -561,9 +561,11 @@ func (h *handle) updateNested(ctx context.Context, m *Model, w Where, d Data, pa
 			n = rw.n
 		}
 		if len(n.Disconnect) > 0 {
-			for i, f := range rw.r.local {
+			for _, f := range rw.r.local {
 				if !f.Nullable {
-					return nil, validationErr(m, p, "cannot disconnect: %s is required", rw.r.Fields[i])
+					// Prisma's input for a required to-one relation has no
+					// disconnect (nor delete).
+					return nil, unknownArg(m, p+".disconnect", "disconnect", []string{"create", "connectOrCreate", "upsert", "connect", "update"})
 				}
 				as = append(as, assign{f, nil})
 			}

@@ -320,8 +320,9 @@ func checkScalarKind(f *Field, v any) string {
 		case Int, Float, Decimal:
 			ok = true
 		case BigInt:
-			_, err := strconv.ParseInt(string(x), 10, 64)
-			ok = err == nil
+			// An integer, even one past the type's range (which the
+			// database refuses: P2020).
+			ok = inferredType(x) == "Int" || strings.Trim(strings.TrimPrefix(string(x), "-"), "0123456789") == ""
 		}
 	case bool:
 		ok = f.Type == Boolean

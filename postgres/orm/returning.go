@@ -73,17 +73,31 @@ func insertValues(c *compiler, m *Model, fields []*Field, rows [][]assign, skipD
 // is not on m (a to-many relation, or the other side of a one-to-one), as
 // Prisma's validation does: only the relations m's own foreign keys point
 // along are offered there (what those include in turn is free).
-func checkReturningIncludes(m *Model, act Action, incs []Include) error {
+func checkReturningIncludes(m *Model, act Action, sel []string, incs []Include, counts []CountOf) error {
+	// Prisma's output type of the operation, as its errors name it.
+	typ := "CreateMany" + m.Name + "AndReturnOutputType"
+	if act == ActionUpdateManyAndReturn {
+		typ = "UpdateMany" + m.Name + "AndReturnOutputType"
+	}
+	isSelect := sel != nil
+	for _, n := range sel {
+		if m.fields[n] == nil {
+			return prismaMsg(m, "select."+n, unknownSelectionMsg(n, true, typ))
+		}
+	}
+	if len(counts) > 0 {
+		return prismaMsg(m, "select._count", unknownSelectionMsg("_count", isSelect, typ))
+	}
 	for _, in := range incs {
 		if r := m.relations[in.Relation]; r != nil && !r.owner {
-			return validationErr(m, "include."+in.Relation, "Unknown field `%s`: %s returns only the relations of %s's foreign keys", in.Relation, act, m.Name)
+			return prismaMsg(m, "include."+in.Relation, unknownSelectionMsg(in.Relation, isSelect, typ))
 		}
 	}
 	return nil
 }
 
 func (h *handle) createManyAndReturn(ctx context.Context, m *Model, a *CreateManyArgs, typ reflect.Type) (any, error) {
-	if err := checkReturningIncludes(m, ActionCreateManyAndReturn, a.Include); err != nil {
+	if err := checkReturningIncludes(m, ActionCreateManyAndReturn, a.Select, a.Include, nil); err != nil {
 		return nil, err
 	}
 	empty := reflect.MakeSlice(reflect.SliceOf(typ), 0, 0).Interface()
@@ -110,7 +124,7 @@ func (h *handle) createManyAndReturn(ctx context.Context, m *Model, a *CreateMan
 }
 
 func (h *handle) updateManyAndReturn(ctx context.Context, m *Model, a *UpdateArgs, typ reflect.Type) (any, error) {
-	if err := checkReturningIncludes(m, ActionUpdateManyAndReturn, a.Include); err != nil {
+	if err := checkReturningIncludes(m, ActionUpdateManyAndReturn, a.Select, a.Include, a.Count); err != nil {
 		return nil, err
 	}
 	as, rels, err := splitData(m, a.Data, "data", false)
@@ -119,9 +133,6 @@ func (h *handle) updateManyAndReturn(ctx context.Context, m *Model, a *UpdateArg
 	}
 	if len(rels) > 0 {
 		return nil, validationErr(m, "data", "updateManyAndReturn does not take nested writes")
-	}
-	if len(a.Count) > 0 {
-		return nil, validationErr(m, "select._count", "Unknown field `_count`: updateManyAndReturn returns no relation counts")
 	}
 	if len(as) == 0 {
 		// Nothing to set: the matching rows, unchanged.

@@ -44,7 +44,7 @@ func coerce(f *Field, v any) (any, error) {
 				return nil, fmt.Errorf("%s: strings may not contain NUL bytes", f.Name)
 			}
 			if f.Type == Enum && len(f.EnumValues) > 0 && !slices.Contains(f.EnumValues, x) {
-				return nil, fmt.Errorf("%s: %q is not a value of enum %s", f.Name, x, f.EnumName)
+				return nil, errors.New(invalidValueMsg(f.Name, "", f.EnumName))
 			}
 			return v, nil // the string itself: no new interface
 		case DateTime:

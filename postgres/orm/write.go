@@ -3,6 +3,7 @@ package orm
 import (
 	"context"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -127,7 +128,9 @@ func splitDataInto(buf []assign, m *Model, d Data, path string, forCreate bool) 
 		// key set beside it is a validation error.
 		for _, f := range rw.r.local {
 			if _, ok := d[f.Name]; ok && rw.r.owner {
-				return nil, nil, validationErr(m, joinPath(path, f.Name), "%s and the relation %s it keys cannot both be written", f.Name, rw.r.Name)
+				// Prisma reads the data as its checked input, which has
+				// the relation and not its foreign key.
+				return nil, nil, unknownArg(m, joinPath(path, f.Name), f.Name, checkedInputOptions(m))
 			}
 		}
 	}
@@ -198,7 +201,7 @@ func splitDataInto(buf []assign, m *Model, d Data, path string, forCreate bool) 
 func scalarValue(m *Model, f *Field, v any, path string) (any, error) {
 	if isNil(v) {
 		if !f.Nullable {
-			return nil, validationErr(m, joinPath(path, f.Name), "%s is required and cannot be null", f.Name)
+			return nil, prismaMsg(m, joinPath(path, f.Name), mustNotBeNull(f.Name))
 		}
 		return nil, nil
 	}
@@ -214,7 +217,7 @@ func scalarValue(m *Model, f *Field, v any, path string) (any, error) {
 	}
 	if cv == nil && !f.Nullable {
 		// DbNull on a required Json field.
-		return nil, validationErr(m, joinPath(path, f.Name), "%s is required and cannot be null", f.Name)
+		return nil, prismaMsg(m, joinPath(path, f.Name), mustNotBeNull(f.Name))
 	}
 	return cv, nil
 }
@@ -490,7 +493,13 @@ func checkRequired(m *Model, as []assign, path string) error {
 			}
 		}
 		if !found {
-			return validationErr(m, joinPath(path, f.Name), "Argument `%s` is missing.", f.Name)
+			// With none of a required relation's foreign key given,
+			// Prisma reads the data as its checked input and misses the
+			// relation itself.
+			if r := requiredOwner(m, f); r != nil && !assignsAny(as, r.local) {
+				return prismaMsg(m, joinPath(path, r.Name), isMissing(r.Name))
+			}
+			return prismaMsg(m, joinPath(path, f.Name), isMissing(f.Name))
 		}
 	}
 	return nil
@@ -983,4 +992,45 @@ func (h *handle) copyRows(ctx context.Context, m *Model, fields []*Field, rows [
 		return classify(m, err)
 	})
 	return n, err
+}
+
+// requiredOwner is the required relation of m that f is (part of) the
+// foreign key of, nil when there is none.
+func requiredOwner(m *Model, f *Field) *Relation {
+	for _, r := range m.Relations {
+		if r.owner && r.required() && slices.Contains(r.local, f) {
+			return r
+		}
+	}
+	return nil
+}
+
+func assignsAny(as []assign, fields []*Field) bool {
+	for _, a := range as {
+		if slices.Contains(fields, a.f) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkedInputOptions are the fields of m's checked create input: its
+// scalar fields but the foreign keys of its relations, then the relations.
+func checkedInputOptions(m *Model) []string {
+	var out []string
+	for _, f := range m.Fields {
+		fk := false
+		for _, r := range m.Relations {
+			if r.owner && slices.Contains(r.local, f) {
+				fk = true
+			}
+		}
+		if !fk {
+			out = append(out, f.Name)
+		}
+	}
+	for _, r := range m.Relations {
+		out = append(out, r.Name)
+	}
+	return out
 }
