@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -65,7 +66,7 @@ func ParseFindArgsFor(m *Model, act Action, data []byte) (*FindArgs, error) {
 	if act == ActionFindUnique || act == ActionFindUniqueOrThrow {
 		o, _ := v.(map[string]any)
 		for _, k := range sortedKeys(o) {
-			if !containsString(findUniqueArgs, k) {
+			if !slices.Contains(findUniqueArgs, k) {
 				return nil, unknownArg(m, k, k, findUniqueArgs)
 			}
 		}
@@ -182,7 +183,7 @@ func whereFromJSON(m *Model, v any, path string, depth int) (Where, error) {
 				return nil, validationErr(m, p, "expects an object with %s", strings.Join(fields, ", "))
 			}
 			for _, vk := range sortedKeys(vo) {
-				if !containsString(fields, vk) {
+				if !slices.Contains(fields, vk) {
 					return nil, unknownArg(m, joinPath(p, vk), vk, fields)
 				}
 			}
@@ -548,7 +549,7 @@ func relFromJSON(m *Model, r *Relation, v any, path string, depth int) ([]Cond, 
 	for _, k := range sortedKeys(o) {
 		p := joinPath(path, k)
 		op, ok := ops[k]
-		if !ok || !containsString(relOps, k) {
+		if !ok || !slices.Contains(relOps, k) {
 			return nil, unknownArg(m, p, k, relOps)
 		}
 		if o[k] == nil && r.ToMany() {
@@ -836,24 +837,6 @@ func countFromJSON(m *Model, v any, path string, depth int) ([]CountOf, error) {
 		}
 	}
 	return nil, validationErr(m, path, `expects true or {"select": {"relation": true}}`)
-}
-
-// prismaKind names the kind of a decoded JSON value as Prisma's validation
-// errors do.
-func prismaKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "Null"
-	case []any:
-		return "List"
-	case string:
-		return "String"
-	case bool:
-		return "Boolean"
-	case json.Number:
-		return "Int"
-	}
-	return "Object"
 }
 
 // selectNotEmpty refuses a select that selects nothing, in Prisma's

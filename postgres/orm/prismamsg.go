@@ -3,6 +3,7 @@ package orm
 import (
 	"encoding/base64"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -20,25 +21,27 @@ const availableOptions = "Available options are marked with ?."
 const maxEditDistance = 3
 
 // levenshtein is the edit distance of a and b (by bytes: Prisma's field
-// names are ASCII).
+// names are ASCII), kept in one row: d[j] is the distance of the prefix
+// of a read so far to b[:j], diag the entry d[j-1] held before it.
 func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([]int, len(b)+1)
+	for j := range d {
+		d[j] = j
 	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
+	for i := range len(a) {
+		diag := d[0]
+		d[0] = i + 1
 		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
+			up := d[j]
+			if a[i] == b[j-1] {
+				d[j] = diag
+			} else {
+				d[j] = 1 + min(diag, up, d[j-1])
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			diag = up
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return d[len(b)]
 }
 
 // suggestion is the first option nearest to s, within maxEditDistance.
@@ -363,20 +366,11 @@ func checkScalarContent(m *Model, f *Field, arg string, v any, path string) erro
 				"Could not convert from `base64 encoded bytes` to `PrismaValue::Bytes`", "base64 String"))
 		}
 	case Enum:
-		if len(f.EnumValues) > 0 && !containsString(f.EnumValues, s) {
+		if len(f.EnumValues) > 0 && !slices.Contains(f.EnumValues, s) {
 			return prismaMsg(m, path, invalidValueMsg(arg, "", f.EnumName))
 		}
 	}
 	return nil
-}
-
-func containsString(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }
 
 // rustIntError is the reason Rust's integer parsing gives for s.

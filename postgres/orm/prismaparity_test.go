@@ -133,8 +133,7 @@ type pItem struct {
 
 // parityOpen lists the cases where polystore still differs from Prisma,
 // with the difference; they are skipped until fixed.
-var parityOpen = map[string]string{
-}
+var parityOpen = map[string]string{}
 
 // parityNotInGo lists the cases whose arguments the Go API cannot state,
 // with why; Prisma refuses each of them.
