@@ -144,6 +144,15 @@ var diffDeviations = map[string]*strings.Replacer{
 	// type is enough.
 	"serial_to_bigserial": strings.NewReplacer("SET DATA TYPE BIGSERIAL", "SET DATA TYPE BIGINT",
 		"SET DATA TYPE SERIAL", "SET DATA TYPE INTEGER"),
+	// autoincrement() replaced by a literal default: Prisma 7 sets the
+	// new default, drops it again and drops a sequence named "" (which
+	// fails); the new default is all there is to do.
+	"default_to_dbgen": strings.NewReplacer("ALTER COLUMN \"c\" SET DEFAULT 5,\nALTER COLUMN \"c\" DROP DEFAULT;\nDROP SEQUENCE \"\";",
+		"ALTER COLUMN \"c\" SET DEFAULT 5;"),
+	// A primary key that gains a column and a name at once: Prisma 7 drops
+	// and adds it under the new name, then renames the dropped one (which
+	// fails).
+	"pk_add_col": strings.NewReplacer("ALTER TABLE \"T\" RENAME CONSTRAINT \"T_pkey\" TO \"t_pk\";\n", ""),
 }
 
 var warningsRE = regexp.MustCompile(`(?s)^/\*\n  Warnings:.*?\n\*/\n`)

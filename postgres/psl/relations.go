@@ -77,6 +77,12 @@ func (v *validator) ambiguity(r *relInfo, names []string, target *Model) {
 	v.inPhase(phaseAmbiguity)
 	list := "`" + strings.Join(names[:len(names)-1], "`, `") + "` and `" + names[len(names)-1] + "`"
 	switch {
+	case target == r.model && !r.named && len(names) == 2:
+		v.prisma(Pos{}, spanNextLine, "Error validating model %q: Ambiguous self relation detected. The fields %s in model `%s` both refer to `%s`. If they are part of the same relation add the same relation name for them with `@relation(<name>)`.",
+			r.model.Name, list, r.model.Name, r.model.Name)
+	case target == r.model && r.named:
+		v.prisma(Pos{}, spanNextLine, "Error validating model %q: Wrongly named self relation detected. The fields %s in model `%s` have the same relation name. At most two relation fields can belong to the same relation and therefore have the same name. Please assign a different relation name to one of them.",
+			r.model.Name, list, r.model.Name)
 	case target == r.model && !r.named:
 		v.prisma(Pos{}, spanNextLine, "Error validating model %q: Unnamed self relation detected. The fields %s in model `%s` have no relation name. Please provide a relation name for one of them by adding `@relation(<name>).",
 			r.model.Name, list, r.model.Name)
@@ -257,6 +263,12 @@ func (v *validator) relations() {
 		}
 		o := opposite[0]
 		r.paired, o.paired = true, true
+		if target == r.model && !r.named {
+			// Prisma wants a name on every self relation.
+			v.errAt(r.field.Pos, r.field.Name, "self relation fields %s and %s in model %q need a relation name: add the same @relation(\"...\") to both", r.field.Name, o.field.Name, target.Name)
+			v.ambiguity(r, []string{r.field.Name, o.field.Name}, target)
+			continue
+		}
 		v.pair(r, o)
 	}
 }

@@ -564,8 +564,18 @@ func (v *validator) model(m *Model) {
 		}
 	}
 	attrDiags := make([]int, len(d.Attributes)+1)
+	count := map[string]int{}
+	for _, a := range d.Attributes {
+		count[a.Name]++
+	}
 	for i, a := range d.Attributes {
 		attrDiags[i] = len(v.diags)
+		if count[a.Name] > 1 && (a.Name == "map" || a.Name == "id" || a.Name == "ignore" || a.Name == "schema") {
+			// Prisma reports each one and reads none of them.
+			v.errAttr(a, "@@%s is given more than once on %s %q", a.Name, d.Keyword, m.Name)
+			v.prisma(Pos{}, spanLine, "Attribute \"@%s\" can only be defined once.", a.Name)
+			continue
+		}
 		switch a.Name {
 		case "map":
 			v.checkArgs(a, []string{"name"})
@@ -647,6 +657,9 @@ func (v *validator) model(m *Model) {
 			f.Unique = false
 		}
 	}
+	if m.IsView && m.PrimaryKey != nil {
+		v.viewKey(d)
+	}
 	v.duplicateIndexes(m)
 	v.directives(m)
 	if !m.IsView && !m.Ignored && !v.hasUniqueCriterion(m) {
@@ -668,15 +681,52 @@ func (v *validator) model(m *Model) {
 	}
 }
 
+// viewKey reports the @id or @@id of a view, which Prisma refuses.
+func (v *validator) viewKey(d *ModelDecl) {
+	var at *Attribute
+	for _, f := range d.Fields {
+		for _, a := range f.Attributes {
+			if a.Name == "id" && at == nil {
+				at = a
+			}
+		}
+	}
+	for _, a := range d.Attributes {
+		if a.Name == "id" && at == nil {
+			at = a
+		}
+	}
+	if at == nil {
+		return
+	}
+	v.errAttr(at, "view %q cannot have a primary key; use @unique", d.Name)
+	v.prisma(Pos{}, spanLine, "Error validating: Views cannot have primary keys.")
+	v.inPhase(phaseValidation)
+}
+
+// fieldAttrOrder places the attribute problems of a field in the order
+// Prisma resolves its attributes: @map, @ignore, @relation, @id,
+// @updatedAt, @default, @unique, native types, then unknown ones;
+// diags[i] is where the diagnostics of attrs[i] start.
+func (v *validator) fieldAttrOrder(attrs []*Attribute, diags []int) {
+	rank := map[string]int{"map": 0, "ignore": 1, "relation": 2, "id": 3, "updatedAt": 4, "default": 5, "unique": 6}
+	v.attrOrder(attrs, diags, func(a *Attribute) int {
+		if r, ok := rank[a.Name]; ok {
+			return r
+		}
+		if strings.HasPrefix(a.Name, "db.") {
+			return 7
+		}
+		return 8
+	})
+}
+
 // blockAttrOrder places the attribute problems of a model's block
 // attributes in the order Prisma resolves them: @@id, @@map, every
 // @@index, every @@unique, then the others; diags[i] is where the
 // diagnostics of attrs[i] start.
 func (v *validator) blockAttrOrder(attrs []*Attribute, diags []int) {
-	if len(attrs) == 0 {
-		return
-	}
-	rank := func(a *Attribute) int {
+	v.attrOrder(attrs, diags, func(a *Attribute) int {
 		switch a.Name {
 		case "id":
 			return 0
@@ -688,6 +738,15 @@ func (v *validator) blockAttrOrder(attrs []*Attribute, diags []int) {
 			return 3
 		}
 		return 4
+	})
+}
+
+// attrOrder gives the attribute-phase diagnostics of each attribute a
+// slot in Prisma's listing by the rank of its attribute, stable among
+// equals.
+func (v *validator) attrOrder(attrs []*Attribute, diags []int, rank func(*Attribute) int) {
+	if len(attrs) == 0 {
+		return
 	}
 	idx := make([]int, len(attrs))
 	for i := range idx {
@@ -1178,10 +1237,21 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 		v.inPhase(phaseTypes)
 		return nil
 	}
+	if strings.Contains(d.Name, "-") {
+		v.errAt(d.Pos, d.Name, "field %q: the character - is not allowed in field names", d.Name)
+		v.prisma(Pos{}, spanLine, "Error validating: The character `-` is not allowed in Field names.")
+		v.inPhase(phaseNames)
+	}
 	seen := map[string]*Attribute{}
 	reported := map[*Attribute]bool{}
 	var rel *Attribute
-	for _, a := range d.Attributes {
+	attrDiags := make([]int, len(d.Attributes)+1)
+	defer func() {
+		attrDiags[len(d.Attributes)] = len(v.diags)
+		v.fieldAttrOrder(d.Attributes, attrDiags)
+	}()
+	for i, a := range d.Attributes {
+		attrDiags[i] = len(v.diags)
 		key := a.Name
 		if strings.HasPrefix(key, "db.") {
 			key = "db"
@@ -1229,6 +1299,9 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 			if !f.Required() {
 				v.errAttr(a, "@id field %q must be required (not optional or a list)", f.Name)
 				v.prisma(Pos{}, spanLine, "Error parsing attribute \"@id\": Fields that are marked as id must be required.")
+				if m.PrimaryKey != nil {
+					continue // Prisma does not count it as a second id
+				}
 			}
 			if m.PrimaryKey != nil {
 				v.errAttr(a, "model %q has more than one @id field", m.Name)

@@ -1,0 +1,5 @@
+-- DropForeignKey
+ALTER TABLE "P" DROP CONSTRAINT "P_uId_fkey";
+
+-- DropTable
+DROP TABLE "U";

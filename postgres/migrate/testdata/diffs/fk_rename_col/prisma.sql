@@ -1,0 +1,9 @@
+-- DropForeignKey
+ALTER TABLE "P" DROP CONSTRAINT "P_uId_fkey";
+
+-- AlterTable
+ALTER TABLE "P" DROP COLUMN "uId",
+ADD COLUMN     "user_id" INTEGER NOT NULL;
+
+-- AddForeignKey
+ALTER TABLE "P" ADD CONSTRAINT "p_user_fk" FOREIGN KEY ("user_id") REFERENCES "U"("id") ON DELETE RESTRICT ON UPDATE CASCADE;

@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX "P_uId_key";

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "T" DROP CONSTRAINT "T_pkey",
+ADD CONSTRAINT "t_pk" PRIMARY KEY ("a", "b");
+ALTER TABLE "T" RENAME CONSTRAINT "T_pkey" TO "t_pk";
