@@ -215,6 +215,9 @@ func (v *validator) run() {
 			if !declare(d.Name, d.NamePos, d.Keyword) {
 				continue
 			}
+			if d.Keyword == "model" {
+				v.dashInName(d.Name, d.Pos, "Model")
+			}
 			if reservedNames[d.Name] {
 				v.errAt(d.NamePos, d.Name, "%s name %q is reserved (Prisma Client and JavaScript use it)", d.Keyword, d.Name)
 				v.prisma(d.Pos, spanBlock, "Error validating %s %q: The %s name `%s` is invalid. It is a reserved name. Please change it. Read more at https://pris.ly/d/naming-models", d.Keyword, d.Name, d.Keyword, d.Name)
@@ -227,6 +230,7 @@ func (v *validator) run() {
 			if !declare(d.Name, d.NamePos, "enum") {
 				continue
 			}
+			v.dashInName(d.Name, d.Pos, "Enum")
 			if reservedNames[d.Name] {
 				v.errAt(d.NamePos, d.Name, "enum name %q is reserved (Prisma Client and JavaScript use it)", d.Name)
 				v.prisma(d.Pos, spanBlock, "Error validating enum `%s`: The enum name `%s` is invalid. It is a reserved name. Please change it. Read more at https://www.prisma.io/docs/reference/tools-and-interfaces/prisma-schema/data-model#naming-enums", d.Name, d.Name)
@@ -681,6 +685,16 @@ func (v *validator) model(m *Model) {
 	}
 }
 
+// dashInName reports a '-' in a model or enum name (Prisma's grammar
+// reads it as part of the name, its name checks refuse it).
+func (v *validator) dashInName(name string, at Pos, kind string) {
+	if strings.Contains(name, "-") {
+		v.errAt(at, name, "%s name %q: the character - is not allowed", strings.ToLower(kind), name)
+		v.prisma(Pos{}, spanLine, "Error validating: The character `-` is not allowed in %s names.", kind)
+		v.inPhase(phaseNames)
+	}
+}
+
 // viewKey reports the @id or @@id of a view, which Prisma refuses.
 func (v *validator) viewKey(d *ModelDecl) {
 	var at *Attribute
@@ -722,22 +736,24 @@ func (v *validator) fieldAttrOrder(attrs []*Attribute, diags []int) {
 }
 
 // blockAttrOrder places the attribute problems of a model's block
-// attributes in the order Prisma resolves them: @@id, @@map, every
-// @@index, every @@unique, then the others; diags[i] is where the
+// attributes in the order Prisma resolves them: @@ignore, @@id, @@map,
+// every @@index, every @@unique, then the others; diags[i] is where the
 // diagnostics of attrs[i] start.
 func (v *validator) blockAttrOrder(attrs []*Attribute, diags []int) {
 	v.attrOrder(attrs, diags, func(a *Attribute) int {
 		switch a.Name {
-		case "id":
+		case "ignore":
 			return 0
-		case "map":
+		case "id":
 			return 1
-		case "index":
+		case "map":
 			return 2
-		case "unique":
+		case "index":
 			return 3
+		case "unique":
+			return 4
 		}
-		return 4
+		return 5
 	})
 }
 
