@@ -1,8 +1,11 @@
 package trading
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"errors"
+	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -142,7 +145,8 @@ func validClientID(s string) bool {
 // closing is still placed.
 func (a *API) stream(w http.ResponseWriter, r *http.Request) {
 	placedAck := r.URL.Query().Get("ack") == "placed"
-	c, err := websocket.Accept(w, r, nil)
+	hw := &heldWriter{ResponseWriter: w}
+	c, err := websocket.Accept(hw, r, nil)
 	if err != nil {
 		return // Accept has answered
 	}
@@ -162,6 +166,9 @@ func (a *API) stream(w http.ResponseWriter, r *http.Request) {
 		ok := true
 		var buf []byte
 		for batch := range q.batches() {
+			// The batch's messages leave in one write to the socket, not
+			// one each: one system call, and one wake-up of the client.
+			hw.hold()
 			for i := range batch {
 				ack := &batch[i]
 				if ok {
@@ -176,6 +183,9 @@ func (a *API) stream(w http.ResponseWriter, r *http.Request) {
 					<-pending
 					inflight.Done()
 				}
+			}
+			if err := hw.release(); err != nil {
+				ok = false
 			}
 		}
 	}()
@@ -305,4 +315,94 @@ func (a *API) placeStreamed(ctx context.Context, so *StreamOrder) StreamAck {
 		return StreamAck{Type: StreamRejectedType, ClientOrderID: so.ClientOrderID, Error: &StreamError{Code: e.code, Field: e.field, Message: e.msg}, freeWindow: true, final: true}
 	}
 	return StreamAck{Type: StreamPlacedType, ClientOrderID: so.ClientOrderID, OrderID: p.Order.ID, Status: "pending", freeWindow: true, final: true}
+}
+
+// heldWriter is the stream's http.ResponseWriter: the connection it
+// hijacks for the WebSocket holds back what is written to it between
+// hold and release (the frames of a batch of answers, each flushed by the
+// WebSocket library as it is written) and sends it in one write. Without
+// a hold, writes go straight through (the handshake, pongs, the close).
+type heldWriter struct {
+	http.ResponseWriter
+	conn *heldConn
+}
+
+func (h *heldWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := h.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("trading: the response writer cannot be hijacked")
+	}
+	c, brw, err := hj.Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := brw.Writer.Flush(); err != nil {
+		c.Close()
+		return nil, nil, err
+	}
+	h.conn = &heldConn{Conn: c}
+	return h.conn, bufio.NewReadWriter(brw.Reader, bufio.NewWriterSize(h.conn, 4096)), nil
+}
+
+func (h *heldWriter) hold() {
+	if h.conn != nil {
+		h.conn.mu.Lock()
+		h.conn.held = true
+		h.conn.mu.Unlock()
+	}
+}
+
+// release sends what was held back and ends the hold.
+func (h *heldWriter) release() error {
+	if h.conn == nil {
+		return nil
+	}
+	c := h.conn
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.held = false
+	return c.flushLocked()
+}
+
+// heldConn is a connection whose writes are gathered while held.
+type heldConn struct {
+	net.Conn
+	mu   sync.Mutex
+	held bool
+	buf  []byte
+	err  error
+}
+
+// heldMax is the most bytes held back before they are sent anyway.
+const heldMax = 256 << 10
+
+func (c *heldConn) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		return 0, c.err
+	}
+	if !c.held {
+		if err := c.flushLocked(); err != nil {
+			return 0, err
+		}
+		return c.Conn.Write(p)
+	}
+	c.buf = append(c.buf, p...)
+	if len(c.buf) >= heldMax {
+		if err := c.flushLocked(); err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
+}
+
+func (c *heldConn) flushLocked() error {
+	if c.err != nil || len(c.buf) == 0 {
+		return c.err
+	}
+	_, err := c.Conn.Write(c.buf)
+	c.buf = c.buf[:0]
+	c.err = err
+	return err
 }
