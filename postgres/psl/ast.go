@@ -12,6 +12,9 @@ type File struct {
 	sources map[string]string
 	// Comments are free "//" comment lines after the last declaration.
 	Comments []string
+	// CommentsAfterClose is true when they start on the line of the last
+	// block's closing '}'.
+	CommentsAfterClose bool
 	// composites names the composite types (`type X { ... }`), refused on
 	// PostgreSQL but, as in Prisma, known as types.
 	composites map[string]bool
@@ -32,6 +35,10 @@ type Decl interface {
 type Leading struct {
 	// BlankBefore is true when at least one empty line precedes the item.
 	BlankBefore bool `json:",omitempty"`
+	// AfterClose is true when the item (or its first comment) starts on
+	// the line of the previous block's closing '}': Prisma's formatter
+	// then puts it on the next line, without an empty line between.
+	AfterClose bool `json:",omitempty"`
 	// Comments are "//" lines (without the slashes) before the doc lines.
 	Comments []string `json:",omitempty"`
 	// BlankAfterComments is true when an empty line separates Comments

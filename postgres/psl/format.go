@@ -17,7 +17,7 @@ func Format(f *File) []byte {
 		return nil
 	}
 	for i, d := range f.Decls {
-		if i > 0 {
+		if i > 0 && !d.Lead().AfterClose {
 			b.WriteByte('\n')
 		}
 		writeLeading(&b, d.Lead(), "")
@@ -31,7 +31,7 @@ func Format(f *File) []byte {
 		}
 	}
 	if len(f.Comments) > 0 {
-		if len(f.Decls) > 0 {
+		if len(f.Decls) > 0 && !f.CommentsAfterClose {
 			b.WriteByte('\n')
 		}
 		for _, c := range f.Comments {

@@ -39,6 +39,8 @@ type parser struct {
 	// blockDiags is how many diagnostics there were when the current
 	// top-level block began.
 	blockDiags int
+	// afterClose is set when something follows a block's '}' on its line.
+	afterClose bool
 }
 
 // fill makes sure buf holds the current token and n more (or ends at EOF).
@@ -233,9 +235,13 @@ func (p *parser) endOfLine() string {
 
 func (p *parser) parseFile() {
 	for {
+		afterClose := p.afterClose
+		p.afterClose = false
 		lead := p.leading()
+		lead.AfterClose = afterClose
 		t := p.peek()
 		if t.kind == tokEOF {
+			p.file.CommentsAfterClose = afterClose && len(lead.Comments)+len(lead.DocLines) > 0
 			p.file.Comments = lead.Comments
 			for _, d := range lead.DocLines {
 				p.file.Comments = append(p.file.Comments, "/"+d)
@@ -358,10 +364,13 @@ func (p *parser) headerRest() string {
 func (p *parser) closeBlock(kw token) string {
 	if p.peek().kind == tokRBrace {
 		p.next()
-		if t := p.peek(); t.kind == tokNewline || t.kind == tokComment || t.kind == tokDocComment {
+		if t := p.peek(); t.kind == tokNewline || t.kind == tokEOF {
 			return p.endOfLine()
 		}
-		return "" // a block may start right after '}' on the same line
+		// A comment or a block may follow '}' on its line: to Prisma it
+		// is the next top-level item.
+		p.afterClose = true
+		return ""
 	}
 	// Unclosed, the block is no block to Prisma's grammar: it rejects each
 	// of its lines as a line outside any block instead of what is in them.

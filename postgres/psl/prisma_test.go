@@ -137,6 +137,11 @@ func TestPrismaFormat(t *testing.T) {
 				want, got = dropComments(want), dropComments(got)
 			}
 			require.Equal(t, string(want), string(got))
+			if name == closeSameLineCase {
+				// A block after '}' on its line: prisma format moves it to
+				// the next line, and adds the empty line only when run again.
+				return
+			}
 			again, err := psl.FormatSource("schema.prisma", want)
 			require.NoError(t, err)
 			require.Equal(t, string(want), string(dropCommentsIf(name == blockCommentCase, again)))
@@ -162,6 +167,10 @@ func prismaCases(t *testing.T) []string {
 }
 
 const blockCommentCase = "prisma_compat"
+
+// closeSameLineCase is the golden schema with a block and a comment after
+// a '}' on its line, whose Prisma formatting is not a fixed point.
+const closeSameLineCase = "format_close_same_line"
 
 func dropCommentsIf(cond bool, b []byte) []byte {
 	if !cond {
