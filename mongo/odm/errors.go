@@ -284,11 +284,12 @@ type StrictError struct {
 	Query bool
 }
 
+// Error is Mongoose's StrictModeError message, word for word.
 func (e *StrictError) Error() string {
 	if e.Query {
-		return fmt.Sprintf("odm: filter path %q is not in schema and strictQuery is set to throw", e.Path)
+		return "Path \"" + e.Path + "\" is not in schema and strictQuery is 'throw'."
 	}
-	return fmt.Sprintf("odm: field %q is not in schema and strict mode is set to throw", e.Path)
+	return "Field `" + e.Path + "` is not in schema and strict mode is set to throw."
 }
 func (e *StrictError) Unwrap() error { return ErrStrict }
 

@@ -105,6 +105,14 @@ var parityValidators = map[string]func(any) bool{
 	"even":       func(v any) bool { f, _ := v.(float64); return math.Mod(f, 2) == 0 },
 }
 
+// parityCtxValidators are generate.js's validators that throw, reject or
+// resolve: an error returned is Mongoose's thrown (or rejected) Error.
+var parityCtxValidators = map[string]func(context.Context, any) (bool, error){
+	"throws":    func(context.Context, any) (bool, error) { return false, errors.New("bad {PATH}: {VALUE}") },
+	"asyncEven": func(_ context.Context, v any) (bool, error) { f, _ := v.(float64); return math.Mod(f, 2) == 0, nil },
+	"rejects":   func(context.Context, any) (bool, error) { return false, errors.New("rejected {PATH}: {VALUE}") },
+}
+
 // withMessage splits {value, message} (or a bare value) into its parts.
 func withMessage(v any) (any, []string) {
 	if m, ok := v.(map[string]any); ok {
@@ -196,9 +204,13 @@ func buildPath(t *testing.T, name string, s pathSpec) *odm.Path {
 		p.Match(regexp.MustCompile(v.(string)), m...)
 	}
 	if s.Validate != nil {
-		fn := parityValidators[s.Validate.Fn]
-		require.NotNil(t, fn, "validator %q", s.Validate.Fn)
-		p.Validate(fn, s.Validate.Message)
+		if fn := parityCtxValidators[s.Validate.Fn]; fn != nil {
+			p.ValidateCtx(fn, s.Validate.Message)
+		} else {
+			fn := parityValidators[s.Validate.Fn]
+			require.NotNil(t, fn, "validator %q", s.Validate.Fn)
+			p.Validate(fn, s.Validate.Message)
+		}
 	}
 	if s.Default != nil {
 		if s.Type == "Date" {
@@ -383,6 +395,20 @@ var parityDifferences = map[string]func(t *testing.T, tc parityCase, err error){
 		require.Contains(t, tc.UpdateRes.Validation.Errors, "items.0.qty")
 		require.Equal(t, tc.UpdateRes.Validation.Errors["items.0.qty"], got["items.$.qty"])
 	},
+	// The same for the all-positional operator: Mongoose names items.0.qty.
+	"update $set through an all-positional operator failing min": func(t *testing.T, tc parityCase, err error) {
+		got := fieldErrors(t, err)
+		require.Contains(t, got, "items.$[].qty")
+		require.Equal(t, tc.UpdateRes.Validation.Errors["items.0.qty"], got["items.$[].qty"])
+	},
+	// Mongoose runs the update validators of a subdocument field on a
+	// $pull condition ({qty: {$lt: 2}} against min: 1, "[object Object]")
+	// and so refuses it; odm casts the condition and does not validate a
+	// query operator as a value.
+	"update $pull with a condition on subdocuments": func(t *testing.T, tc parityCase, err error) {
+		require.Contains(t, tc.UpdateRes.Validation.Errors, "items.qty", "Mongoose refused it")
+		require.NoError(t, err)
+	},
 	// Mongoose casts an $inc operand with the path's own type, so $inc of
 	// a String path sends {$inc: {name: "1"}}, which the server refuses;
 	// odm refuses it before sending, as a cast error.
@@ -420,6 +446,7 @@ func checkParity(t *testing.T, tc parityCase, run parityRunner) {
 		var se *odm.StrictError
 		require.ErrorAs(t, err, &se)
 		require.Equal(t, tc.Throws.Path, se.Path)
+		require.Equal(t, tc.Throws.Message, se.Error())
 	case tc.Validation != nil:
 		if d := cmp.Diff(tc.Validation.Errors, fieldErrors(t, err)); d != "" {
 			t.Errorf("errors differ from Mongoose (-mongoose +odm):\n%s", d)
@@ -524,6 +551,7 @@ func checkUpdateParity(t *testing.T, run parityRunner, tc parityCase) {
 		var se *odm.StrictError
 		require.ErrorAs(t, err, &se)
 		require.Equal(t, res.Throws.Path, se.Path)
+		require.Equal(t, res.Throws.Message, se.Error())
 	case res.CastError != nil:
 		// Mongoose throws the first cast error; odm reports them all.
 		got := fieldErrors(t, err)

@@ -3,6 +3,7 @@ package odm
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -396,6 +397,9 @@ func castFilterValue(p *Path, key string, v any) (any, error) {
 		}
 		v = l.v
 	}
+	if len(p.setters) > 0 { // Mongoose runs setters on query values too
+		v = p.applySetters(v)
+	}
 	if !castableScalar(v) {
 		return v, nil
 	}
@@ -403,6 +407,7 @@ func castFilterValue(p *Path, key string, v any) (any, error) {
 	if err != nil {
 		return nil, castError(p, key, v, err)
 	}
+	c = applyTransforms(p, c) // trim, lowercase, uppercase: setters in Mongoose
 	if g, ok := toGoType(p, c); ok {
 		return g, nil
 	}
@@ -595,10 +600,12 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 				if m.Key == "$each" {
 					// Mongoose casts $each as the whole array: a bad element
 					// is reported at its index (nums.1), as for a document.
-					n := len(ve.Errors)
-					s.castValue(p, path, path, plain(m.Value), ve, &castCtx{strict: uc.strict})
-					if len(ve.Errors) > n {
-						return nil
+					if p.Elem.Type != TypeSubdoc { // subdocuments: each on the array's path, below
+						n := len(ve.Errors)
+						s.castValue(p, path, path, plain(m.Value), ve, &castCtx{strict: uc.strict})
+						if len(ve.Errors) > n {
+							return nil
+						}
 					}
 					arr, _ := toA(m.Value)
 					na := make(bson.A, 0, len(arr))
@@ -623,8 +630,33 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 		}
 		add(op, bson.E{Key: stored, Value: c})
 	case "$pull", "$pullAll":
-		// Mongoose casts the values to remove as the array's elements; a
-		// condition document ($pull: {qty: {$lt: 1}}) is left as given.
+		// Mongoose casts the values to remove as the array's elements, and
+		// a condition as a filter: on the elements' type ({$gte: "3"} → 3,
+		// {$in: [...]}) or, for subdocuments, on their schema.
+		if p.Type == TypeArray && p.Elem != nil && !isElem && op == "$pull" {
+			if d, isDoc := val.(bson.D); isDoc {
+				var c any
+				var err error
+				if p.Elem.Type == TypeSubdoc {
+					c, err = p.Elem.Schema.castFilter(d, StrictQueryOff)
+				} else if len(d) > 0 && strings.HasPrefix(d[0].Key, "$") {
+					c, err = castFilterValue(p.Elem, path, d)
+				} else {
+					c = d
+				}
+				if err != nil {
+					var fe *FieldError
+					if errors.As(err, &fe) {
+						fe.Message = withModel(fe, ve.Model)
+						ve.add(fe)
+						return nil
+					}
+					return err
+				}
+				add(op, bson.E{Key: stored, Value: c})
+				return nil
+			}
+		}
 		if p.Type == TypeArray && p.Elem != nil && !isElem && p.Elem.Type != TypeSubdoc {
 			if arr, ok := toA(val); ok && op == "$pullAll" {
 				na := make(bson.A, len(arr))
@@ -709,10 +741,38 @@ func updateMsgName(key string, isElem bool) string {
 }
 
 func (s *Schema) castElem(ctx context.Context, p *Path, path, name string, v any, uc updateCtx, ve *ValidationError) (any, bool, error) {
+	if p.Elem.Type == TypeSubdoc {
+		// Mongoose reports a subdocument pushed or added that does not
+		// cast (a bad field, an unknown one under strict "throw", not a
+		// document) as one cast error of the array's path.
+		sub := &ValidationError{Model: ve.Model, update: ve.update}
+		c := s.castValue(p.Elem, path, path, plain(v), sub, &castCtx{strict: uc.strict})
+		if len(sub.Errors) > 0 {
+			because := "CastError"
+			for _, fe := range sub.Errors {
+				var se *StrictError
+				if errors.As(fe.Reason, &se) {
+					because = "StrictModeError"
+				}
+			}
+			if _, isDoc := plain(v).(map[string]any); !isDoc && v != nil {
+				because = "ObjectParameterError"
+			}
+			ve.add(castFailure{path: path, msgPath: path, kind: "embedded", shown: plain(v), because: because, model: ve.Model}.err())
+			return nil, false, nil
+		}
+		return s.validateElem(ctx, p, path, name, c, uc, ve)
+	}
 	c := s.castValue(p.Elem, path, path, plain(v), ve, &castCtx{strict: uc.strict})
 	if _, failed := ve.Errors[path]; failed {
 		return nil, false, nil
 	}
+	return s.validateElem(ctx, p, path, name, c, uc, ve)
+}
+
+// validateElem applies the defaults of an element cast for $push or
+// $addToSet and runs its validators.
+func (s *Schema) validateElem(ctx context.Context, p *Path, path, name string, c any, uc updateCtx, ve *ValidationError) (any, bool, error) {
 	p.Elem.subdocDefaults(c)
 	if uc.validate {
 		n := len(ve.Errors)

@@ -214,17 +214,44 @@ func (p *Path) validateNull(ctx context.Context, path, name string, ve *Validati
 	return nil
 }
 
-// failWith is fail with the validator's own error, if any, as reason
-// (and message, when the validator has none).
+// failWith is fail with the validator's own error, if any, as reason. As
+// in Mongoose, where a validator that throws (or whose promise rejects)
+// fails with the error's message, a non-empty error message replaces the
+// validator's and is templated like it ({PATH}, {VALUE}).
 func (p *Path) failWith(vd validator, path, name string, val any, err error) *FieldError {
+	if err != nil {
+		msg := err.Error()
+		var vp validatorPanic
+		if errors.As(err, &vp) {
+			msg = vp.message()
+		}
+		if msg != "" {
+			vd.message = msg
+		}
+	}
 	fe := p.fail(vd, path, name, val)
 	if err != nil {
 		fe.Reason = err
-		if vd.message == "" {
-			fe.Message = err.Error()
-		}
 	}
 	return fe
+}
+
+// validatorPanic is a custom validator's panic (Mongoose's throw).
+type validatorPanic struct{ v any }
+
+func (vp validatorPanic) Error() string { return fmt.Sprintf("odm: validator panicked: %v", vp.v) }
+
+// message is what was thrown: an error's message or the value printed.
+func (vp validatorPanic) message() string {
+	if e, ok := vp.v.(error); ok {
+		return e.Error()
+	}
+	return fmt.Sprint(vp.v)
+}
+
+func (vp validatorPanic) Unwrap() error {
+	e, _ := vp.v.(error)
+	return e
 }
 
 // validate checks one path; f is invalid when the value is missing/null.
@@ -473,12 +500,12 @@ func (vd validator) check(ctx context.Context, v any) (bool, error) {
 }
 
 // call runs a custom validator. One that panics (say, on the nil of an
-// explicit null) fails the path with the panic as reason, as a validator
-// that throws does in Mongoose.
+// explicit null) fails the path with the panic as reason and its message,
+// as a validator that throws does in Mongoose.
 func (vd validator) call(ctx context.Context, v any) (ok bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			ok, err = false, fmt.Errorf("odm: validator panicked: %v", r)
+			ok, err = false, validatorPanic{r}
 		}
 	}()
 	return vd.fn(ctx, v)

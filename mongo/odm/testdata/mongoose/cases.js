@@ -483,6 +483,67 @@ const cases = [
   { name: 'filter $ne and $nin cast', schema: profile, filter: { age: { $ne: '5', $nin: ['6'] } } },
   { name: 'filter $exists and $size keep their operands', schema: profile, filter: { age: { $exists: 'yes' }, nums: { $size: '2' } } },
 
+  // strict modes on updates: unknown paths, nested and in whole subdocuments
+  { name: 'update strict throw on an unknown $set path', schema: profile, strict: 'throw', update: { $set: { color: 'red', name: 'a' } } },
+  { name: 'update strict throw on an unknown nested $set path', schema: profile, strict: 'throw', update: { $set: { 'address.planet': 'x' } } },
+  { name: 'update strict throw on an unknown key of a whole subdocument', schema: profile, strict: 'throw', update: { $set: { address: { city: 'P', planet: 'x' } } } },
+  { name: 'update strict throw on an unknown $inc path', schema: profile, strict: 'throw', update: { $inc: { count: 1 } } },
+  { name: 'update strict throw on a plain document with an unknown key', schema: profile, strict: 'throw', update: { color: 'red' } },
+  { name: 'update strict throw on an unknown field of a pushed subdocument', schema: profile, strict: 'throw', update: { $push: { items: { color: 'r', sku: 'a' } } } },
+  { name: 'update strict throw on an unknown field of an array element', schema: profile, strict: 'throw', update: { $set: { 'items.0.color': 'r' } } },
+  { name: 'update strict false keeps unknown paths', schema: profile, strict: false, update: { $set: { color: 'red', 'address.planet': 'x' }, $inc: { count: 1 } } },
+  { name: 'update strict drops an unknown key of a whole subdocument', schema: profile, update: { $set: { address: { city: 'P', planet: 'x' } } } },
+  { name: 'update strict drops an unknown field of a pushed subdocument', schema: profile, update: { $push: { items: { sku: 'a', color: 'r' } } } },
+  { name: 'update strict drops an unknown $unset path', schema: profile, update: { $unset: { color: 1, status: 1 } } },
+  { name: 'update strict throw on an immutable path', schema: { code: { type: 'String', immutable: true }, n: { type: 'Number' } }, strict: 'throw', update: { $set: { code: 'x', n: 1 } } },
+  { name: 'update drops an immutable path', schema: { code: { type: 'String', immutable: true }, n: { type: 'Number' } }, update: { $set: { code: 'x', n: 1 } } },
+
+  // update operators on nested and array paths
+  { name: 'update $inc on an array subdocument field', schema: profile, update: { $inc: { 'items.0.qty': '2' } } },
+  { name: 'update $set on an element of a number array', schema: profile, update: { $set: { 'nums.1': '5' } } },
+  { name: 'update $set on an element of a number array cast error', schema: profile, update: { $set: { 'nums.1': 'x' } } },
+  { name: 'update $set on an element of an enum array', schema: profile, update: { $set: { 'tags.0': 'cobol' } } },
+  { name: 'update $pull with a condition on subdocuments', schema: profile, update: { $pull: { items: { qty: { $lt: '2' } } } } },
+  { name: 'update $pull with an operator on numbers', schema: profile, update: { $pull: { nums: { $gte: '3' } } } },
+  { name: 'update $pull with $in on strings', schema: profile, update: { $pull: { tags: { $in: ['go', 5] } } } },
+  { name: 'update $pull with a bad operand in a condition', schema: profile, update: { $pull: { nums: { $gte: 'x' } } } },
+  { name: 'update $addToSet a subdocument with a bad field', schema: profile, update: { $addToSet: { items: { qty: 'x', sku: 'a' } } } },
+  { name: 'update $push a subdocument failing its validators', schema: profile, update: { $push: { items: { qty: 0 } } } },
+  { name: 'update $set through an all-positional operator', schema: profile, update: { $set: { 'items.$[].qty': '3' } } },
+  { name: 'update $set through a filtered positional operator', schema: profile, update: { $set: { 'items.$[el].qty': '3' } } },
+  { name: 'update $set through an all-positional operator failing min', schema: profile, update: { $set: { 'items.$[].qty': 0 } } },
+  { name: 'update $inc with a non-numeric string', schema: profile, update: { $inc: { age: 'x' } } },
+  { name: 'update $max on a date', schema: profile, update: { $max: { at: '2024-01-01' } } },
+  { name: 'update $set of a nested subdocument field with a cast error', schema: profile, update: { $set: { 'address.city': { a: 1 } } } },
+  { name: 'update $push $each with a bad subdocument', schema: profile, update: { $push: { items: { $each: [{ sku: 'a' }, { qty: 'x', sku: 'b' }] } } } },
+  { name: 'update $push a string onto an array of subdocuments', schema: profile, update: { $push: { items: 'abc' } } },
+  { name: 'update $pull with a condition cast against the subdocument schema', schema: { items: { type: 'Array', of: { type: 'Subdoc', schema: { sku: { type: 'String', uppercase: true }, qty: { type: 'Number' }, at: { type: 'Date' } } } } }, update: { $pull: { items: { sku: 'a', qty: { $lt: '2' }, at: { $gte: '2024-01-01' } } } } },
+  { name: 'update $pull with a bad condition on a subdocument field', schema: { items: { type: 'Array', of: { type: 'Subdoc', schema: { qty: { type: 'Number' } } } } }, update: { $pull: { items: { qty: { $lt: 'x' } } } } },
+  { name: 'update $pull of a date condition', schema: { ds: { type: 'Array', of: { type: 'Date' } } }, update: { $pull: { ds: { $lt: '2024-01-01' } } } },
+  { name: 'update $addToSet onto an enum array', schema: profile, update: { $addToSet: { tags: 'cobol' } } },
+
+  // untrusted input with $-keys
+  { name: 'input with an operator object on a String path', schema: product, input: { name: { $ne: null }, price: 1 } },
+  { name: 'input with an operator object on a Number path', schema: product, input: { name: 'x', price: { $gt: 0 } } },
+  { name: 'input with a top-level $-key', schema: product, input: { name: 'x', price: 1, $where: 'sleep(1)' } },
+  { name: 'input with a $-key in a Mixed path', schema: { x: { type: 'Mixed' } }, input: { x: { $gt: 1, a: { $in: [1] } } } },
+  { name: 'update with an operator object on a String path', schema: profile, update: { $set: { name: { $gt: '' } } } },
+
+  // validators that throw, reject or resolve
+  { name: 'custom validator that throws', schema: { s: { type: 'String', validate: { fn: 'throws', message: 'configured {PATH}' } } }, input: { s: 'x' } },
+  { name: 'custom validator that throws without a message', schema: { s: { type: 'String', validate: { fn: 'throws' } } }, input: { s: 'x' } },
+  { name: 'async validator that resolves false', schema: { n: { type: 'Number', validate: { fn: 'asyncEven', message: '{PATH} is odd ({VALUE})' } } }, input: { n: 3 } },
+  { name: 'async validator that rejects', schema: { n: { type: 'Number', validate: { fn: 'rejects', message: 'configured {PATH}' } } }, input: { n: 3 } },
+  { name: 'async validator that rejects without a message', schema: { n: { type: 'Number', validate: { fn: 'rejects' } } }, input: { n: 3 } },
+  { name: 'custom validator that throws on an update', schema: { s: { type: 'String', validate: { fn: 'throws', message: 'configured {PATH}' } } }, update: { $set: { s: 'x' } } },
+
+  // query casting runs setters: trim, lowercase, uppercase
+  { name: 'filter applies lowercase and trim to equality', schema: user, filter: { username: '  ANN ', email: 'A@B' } },
+  { name: 'filter applies lowercase in $in and $ne', schema: user, filter: { username: { $in: ['ANN', ' Bob'], $ne: 'CAROL' } } },
+  { name: 'filter applies uppercase to array subdocument paths', schema: order, filter: { 'items.sku': 'ab-1' } },
+  { name: 'filter keeps $regex operands', schema: user, filter: { username: { $regex: '^ANN' } } },
+  { name: 'filter applies trim to array elements', schema: shipment, filter: { tags: ' FRAGILE ', kind: { $in: [' box '] } } },
+
   // many errors at once
   { name: 'every failure reported at once', schema: order, input: { customer: 'bad', items: [{ qty: 0 }], nums: ['x'], placedAt: 'never', paid: 'maybe', note: 'a' } },
 ];

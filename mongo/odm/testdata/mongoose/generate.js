@@ -23,6 +23,10 @@ const validators = {
   twoDecimals: (v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6,
   codePrefix: (v) => typeof v === 'string' && v.startsWith('C-'),
   even: (v) => v % 2 === 0,
+  // throws: a validator that throws; its message (templated) is the error's.
+  throws: (v) => { throw new Error('bad {PATH}: {VALUE}'); },
+  asyncEven: async (v) => v % 2 === 0,
+  rejects: async (v) => { throw new Error('rejected {PATH}: {VALUE}'); },
 };
 
 const types = {
