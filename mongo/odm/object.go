@@ -81,6 +81,19 @@ type ObjectOpts struct {
 	// document *T last. A default's Transform (SetToJSON) runs on the
 	// document only.
 	Transform func(doc any, ret map[string]any)
+	// NoTransform turns off a default's Transform (Mongoose's
+	// transform: false).
+	NoTransform bool
+	// ShowVersion keeps the version key where a default hides it
+	// (Mongoose's versionKey: true in a call).
+	ShowVersion bool
+	// NoAliases leaves the aliases out of the virtuals (Mongoose's
+	// aliases: false). With virtuals, each path's alias is a key of its
+	// own with the path's value, in subdocuments too, as in Mongoose.
+	NoAliases bool
+	// FlattenObjectIDs renders every ObjectID as its hex string
+	// (Mongoose's flattenObjectIds).
+	FlattenObjectIDs bool
 }
 
 // merge returns the options of a call merged over the defaults d.
@@ -106,6 +119,11 @@ func (d *ObjectOpts) merge(call *ObjectOpts) ObjectOpts {
 	}
 	o.NoID = o.NoID || call.NoID
 	o.HideVersion = o.HideVersion || call.HideVersion
+	if call.ShowVersion {
+		o.HideVersion = false
+	}
+	o.NoAliases = o.NoAliases || call.NoAliases
+	o.FlattenObjectIDs = o.FlattenObjectIDs || call.FlattenObjectIDs
 	switch {
 	case call.KeepEmpty:
 		o.KeepEmpty, o.Minimize = true, false
@@ -114,6 +132,9 @@ func (d *ObjectOpts) merge(call *ObjectOpts) ObjectOpts {
 	}
 	if call.Transform != nil {
 		o.Transform = call.Transform
+	}
+	if call.NoTransform {
+		o.Transform = nil
 	}
 	return o
 }
@@ -215,6 +236,9 @@ func (m *Model[T]) toObject(doc *T, o, call *ObjectOpts) (map[string]any, error)
 		if id, ok := ret["_id"].(bson.ObjectID); ok && !o.NoID {
 			ret["id"] = id.Hex()
 		}
+		if !o.NoAliases {
+			aliases(m.schema, ret)
+		}
 		for _, v := range m.virts {
 			ret[v.name] = v.get(doc)
 		}
@@ -225,10 +249,44 @@ func (m *Model[T]) toObject(doc *T, o, call *ObjectOpts) (map[string]any, error)
 			}
 		}
 	}
+	if o.FlattenObjectIDs {
+		flattenObjectIDs(ret)
+	}
 	if o.Transform != nil {
 		o.Transform(doc, ret)
 	}
 	return ret, nil
+}
+
+// aliases adds the alias of each path of s present in obj as a key of its
+// own, as Mongoose's alias virtuals appear with virtuals.
+func aliases(s *Schema, obj map[string]any) {
+	for _, p := range s.paths {
+		if p.Alias == "" {
+			continue
+		}
+		if v, ok := obj[p.Name]; ok {
+			obj[p.Alias] = v
+		}
+	}
+}
+
+// flattenObjectIDs replaces every ObjectID in v (maps and slices) with
+// its hex string.
+func flattenObjectIDs(v any) any {
+	switch x := v.(type) {
+	case bson.ObjectID:
+		return x.Hex()
+	case map[string]any:
+		for k, e := range x {
+			x[k] = flattenObjectIDs(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = flattenObjectIDs(e)
+		}
+	}
+	return v
 }
 
 // objectWalk applies getters, the id virtual of subdocuments, transforms
@@ -298,6 +356,9 @@ func (w *objectWalk) subdoc(s *Schema, obj map[string]any) {
 		if id, ok := obj["_id"].(bson.ObjectID); ok {
 			obj["id"] = id.Hex()
 		}
+	}
+	if w.subVirtuals && !w.o.NoAliases {
+		aliases(s, obj)
 	}
 	if w.transform != nil {
 		before := make(map[string]any, len(obj))

@@ -74,11 +74,14 @@ type outputSchemaOpts struct {
 }
 
 type outputOpts struct {
-	Virtuals   *bool  `json:"virtuals"`
-	Getters    *bool  `json:"getters"`
-	VersionKey *bool  `json:"versionKey"`
-	Minimize   *bool  `json:"minimize"`
-	Transform  string `json:"transform"`
+	Virtuals   *bool `json:"virtuals"`
+	Getters    *bool `json:"getters"`
+	VersionKey *bool `json:"versionKey"`
+	Minimize   *bool `json:"minimize"`
+	Aliases    *bool `json:"aliases"`
+	FlattenIDs *bool `json:"flattenObjectIds"`
+	// Transform names a transform of output.js, or is false.
+	Transform any `json:"transform"`
 }
 
 type outputCall struct {
@@ -249,15 +252,20 @@ func objectOpts(o *outputOpts) *odm.ObjectOpts {
 	if o.Getters != nil {
 		out.Getters, out.NoGetters = *o.Getters, !*o.Getters
 	}
-	if o.VersionKey != nil && !*o.VersionKey {
-		out.HideVersion = true
+	if o.VersionKey != nil {
+		out.HideVersion, out.ShowVersion = !*o.VersionKey, *o.VersionKey
 	}
 	if o.Minimize != nil {
 		out.KeepEmpty, out.Minimize = !*o.Minimize, *o.Minimize
 	}
-	if o.Transform != "" {
-		out.Transform = outputTransforms[o.Transform]
+	switch tr := o.Transform.(type) {
+	case string:
+		out.Transform = outputTransforms[tr]
+	case bool:
+		out.NoTransform = !tr
 	}
+	out.NoAliases = o.Aliases != nil && !*o.Aliases
+	out.FlattenObjectIDs = o.FlattenIDs != nil && *o.FlattenIDs
 	return out
 }
 

@@ -110,6 +110,9 @@ function toPath(p) {
   if (p.select === false) {
     o.select = false;
   }
+  if (p.alias !== undefined) {
+    o.alias = p.alias;
+  }
   return o;
 }
 
@@ -126,7 +129,7 @@ function objectOpts(o) {
     return undefined;
   }
   const out = { ...o };
-  if (o.transform) {
+  if (typeof o.transform === 'string') {
     out.transform = transforms[o.transform];
   }
   return out;

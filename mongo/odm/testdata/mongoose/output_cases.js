@@ -166,6 +166,46 @@ const docCases = [
   },
 ];
 
+const aliased = {
+  n: { type: 'String', alias: 'nick' },
+  sub: { type: 'Subdoc', schema: { c: { type: 'String', alias: 'city' } } },
+  owner: { type: 'ObjectId' },
+  refs: { type: 'Array', of: { type: 'ObjectId' } },
+};
+const aliasedDoc = { _id: oid(1), n: 'x', sub: { c: 'Paris' }, owner: oid(3), refs: [oid(4)] };
+
+docCases.push(
+  {
+    name: 'aliases are virtuals',
+    schema: aliased, input: aliasedDoc,
+    calls: [{ fn: 'toObject' }, { fn: 'toObject', opts: { virtuals: true } }, { fn: 'toJSON', opts: { virtuals: true } },
+      { fn: 'toObject', opts: { virtuals: true, aliases: false } }, { fn: 'toJSON', opts: { getters: true } }],
+  },
+  {
+    name: 'flattenObjectIds',
+    schema: aliased, input: aliasedDoc,
+    calls: [{ fn: 'toObject', opts: { flattenObjectIds: true } }, { fn: 'toObject', opts: { flattenObjectIds: false } }, { fn: 'toJSON', opts: { flattenObjectIds: true } }],
+  },
+  {
+    name: 'transform false turns off a schema-level transform',
+    schema: shop, input: full,
+    options: { toJSON: { transform: 'dropSecret' }, toObject: { transform: 'mark' } },
+    calls: [{ fn: 'toJSON' }, { fn: 'toJSON', opts: { transform: false } }, { fn: 'toObject' }, { fn: 'toObject', opts: { transform: false } }],
+  },
+  {
+    name: 'schema-level versionKey false in toJSON and toObject',
+    schema: shop, input: { ...full, __v: 2 },
+    options: { toJSON: { versionKey: false } },
+    calls: [{ fn: 'toJSON' }, { fn: 'toObject' }, { fn: 'toJSON', opts: { versionKey: true } }],
+  },
+  {
+    name: 'schema-level getters in toObject reach subdocuments',
+    schema: shop, input: full,
+    options: { toObject: { getters: true } },
+    calls: [{ fn: 'toObject' }, { fn: 'toObject', opts: { getters: false } }, { fn: 'toJSON' }],
+  },
+);
+
 const ts = {
   name: { type: 'String' },
   n: { type: 'Number', default: 5 },
