@@ -117,7 +117,7 @@ func (m *Model[T]) writeModel(ctx context.Context, w Write) (mongo.WriteModel, e
 		}
 		return mongo.NewInsertOneModel().SetDocument(raw), nil
 	}
-	f, err := m.filter(w.filter)
+	f, err := m.filterFor(w.filter, w.upsert)
 	if err != nil {
 		return nil, err
 	}

@@ -282,10 +282,17 @@ type StrictError struct {
 	Path  string
 	// Query is set for a filter path under StrictQueryThrow.
 	Query bool
+	// Upsert is set for an unknown filter path of an upsert under the
+	// default strict mode, which Mongoose refuses too (the document
+	// inserted would get the path).
+	Upsert bool
 }
 
 // Error is Mongoose's StrictModeError message, word for word.
 func (e *StrictError) Error() string {
+	if e.Upsert {
+		return "Path \"" + e.Path + "\" is not in schema, strict mode is `true`, and upsert is `true`."
+	}
 	if e.Query {
 		return "Path \"" + e.Path + "\" is not in schema and strictQuery is 'throw'."
 	}

@@ -1079,7 +1079,7 @@ func (m *Model[T]) updateX(ctx context.Context, e Event, filter, update any, o *
 		o = &UpdateOpts{}
 	}
 	upsert := o.Upsert
-	f, err := m.filter(filter)
+	f, err := m.filterFor(filter, upsert)
 	if err != nil {
 		return nil, err
 	}
@@ -1248,7 +1248,7 @@ func (m *Model[T]) FindOneAndUpdate(ctx context.Context, filter, update any, o *
 	if o == nil {
 		o = &FindOneAndUpdateOpts{}
 	}
-	f, err := m.filter(filter)
+	f, err := m.filterFor(filter, o.Upsert)
 	if err != nil {
 		return nil, err
 	}

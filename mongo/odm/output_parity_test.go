@@ -65,8 +65,8 @@ type outputSchemaOpts struct {
 	Timestamps any         `json:"timestamps"`
 	VersionKey *bool       `json:"versionKey"`
 	Minimize   *bool       `json:"minimize"`
-	Strict     *bool       `json:"strict"`
-	StrictQ    *bool       `json:"strictQuery"`
+	Strict     any         `json:"strict"` // true, false or "throw"
+	StrictQ    any         `json:"strictQuery"`
 	Optimistic *bool       `json:"optimisticConcurrency"`
 	DiscKey    string      `json:"discriminatorKey"`
 	ToObject   *outputOpts `json:"toObject"`
@@ -229,11 +229,17 @@ func outputSchemaOptions(tc outputCase) *odm.SchemaOpts {
 		so.VersionKey = "-"
 	}
 	so.KeepEmpty = tc.Options.Minimize != nil && !*tc.Options.Minimize
-	if tc.Options.Strict != nil && !*tc.Options.Strict {
+	switch tc.Options.Strict {
+	case false:
 		so.Strict = odm.StrictOff
+	case "throw":
+		so.Strict = odm.StrictThrow
 	}
-	if tc.Options.StrictQ != nil && *tc.Options.StrictQ {
+	switch tc.Options.StrictQ {
+	case true:
 		so.StrictQuery = odm.StrictQueryDrop
+	case "throw":
+		so.StrictQuery = odm.StrictQueryThrow
 	}
 	so.OptimisticConcurrency = tc.Options.Optimistic != nil && *tc.Options.Optimistic
 	return so

@@ -86,14 +86,18 @@ func TestMongooseQueryParity(t *testing.T) {
 				return
 			}
 			if tc.Error != nil {
-				// Mongoose threw before sending anything; odm must refuse the
-				// filter too (its messages are worded for Go).
+				// Mongoose threw before sending anything; odm must refuse it
+				// too (a StrictModeError with Mongoose's message).
 				require.Error(t, err, "Mongoose threw %s: %s", tc.Error.Name, tc.Error.Message)
 				switch tc.Error.Name {
 				case "CastError":
 					var fe *odm.FieldError
 					require.ErrorAs(t, err, &fe)
 					require.True(t, fe.IsCast(), "want a cast error, got %v", err)
+				case "StrictModeError":
+					var se *odm.StrictError
+					require.ErrorAs(t, err, &se)
+					require.Equal(t, tc.Error.Message, se.Error())
 				default: // sanitizeFilter refusing an operator
 					var fe *odm.FilterError
 					require.ErrorAs(t, err, &fe)

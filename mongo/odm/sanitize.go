@@ -222,7 +222,11 @@ func plainD(v any) any {
 }
 
 // filter converts, sanitizes, checks and casts a filter.
-func (m *Model[T]) filter(f any) (bson.D, error) {
+func (m *Model[T]) filter(f any) (bson.D, error) { return m.filterFor(f, false) }
+
+// filterFor is filter; for an upsert it first refuses unknown paths as
+// Mongoose's strict does (see Schema.upsertUnknown).
+func (m *Model[T]) filterFor(f any, upsert bool) (bson.D, error) {
 	var d bson.D
 	var err error
 	san := m.opts.SanitizeFilter == SanitizeAll
@@ -242,6 +246,12 @@ func (m *Model[T]) filter(f any) (bson.D, error) {
 	}
 	if !m.opts.AllowJSFilters {
 		if err := checkFilter(d, ""); err != nil {
+			return nil, err
+		}
+	}
+	if upsert {
+		if err := m.schema.upsertUnknown(d, m.schema.opts.Strict); err != nil {
+			err.Model = m.name
 			return nil, err
 		}
 	}
@@ -286,3 +296,64 @@ func withModel(fe *FieldError, model string) string {
 // server-side JavaScript, unknown paths handled by the schema's
 // StrictQuery, and values of schema paths cast to their types.
 func (m *Model[T]) CastFilter(filter any) (bson.D, error) { return m.filter(filter) }
+
+// upsertUnknown refuses a path of an upsert's filter that is not in the
+// schema, as Mongoose does under strict (the default) whatever strictQuery
+// says: an upsert would insert it. Under StrictThrow the error reads as
+// strict's own; StrictOff lets it through. Inside a subdocument the path
+// is named relative to it, as Mongoose's recursive cast names it.
+func (s *Schema) upsertUnknown(d bson.D, strict StrictMode) *StrictError {
+	if strict == StrictOff {
+		return nil
+	}
+	for _, e := range d {
+		switch e.Key {
+		case "$and", "$or", "$nor":
+			arr, _ := e.Value.(bson.A)
+			for _, sub := range arr {
+				if sd, ok := sub.(bson.D); ok {
+					if err := s.upsertUnknown(sd, strict); err != nil {
+						return err
+					}
+				}
+			}
+			continue
+		}
+		if strings.HasPrefix(e.Key, "$") || s.managedKey(e.Key) {
+			continue
+		}
+		if _, _, known := s.resolve(e.Key); known {
+			continue
+		}
+		return &StrictError{Path: s.relativeKey(e.Key), Upsert: strict != StrictThrow}
+	}
+	return nil
+}
+
+// relativeKey is key within the innermost subdocument schema it enters
+// (sub.nope → nope, items.0.nope → nope).
+func (s *Schema) relativeKey(key string) string {
+	parts := strings.Split(key, ".")
+	cur, start := s, 0
+	for i := 0; i < len(parts)-1; i++ {
+		q := cur.byName[parts[i]]
+		if q == nil {
+			q = cur.byAlias[parts[i]]
+		}
+		switch {
+		case q == nil:
+			return strings.Join(parts[start:], ".")
+		case q.Type == TypeSubdoc && q.Schema != nil:
+			cur, start = q.Schema, i+1
+		case q.Type == TypeArray && q.Elem != nil && q.Elem.Type == TypeSubdoc && q.Elem.Schema != nil:
+			cur, start = q.Elem.Schema, i+1
+			if i+1 < len(parts)-1 && arrayIndex(parts[i+1]) {
+				i++
+				start = i + 1
+			}
+		default:
+			return strings.Join(parts[start:], ".")
+		}
+	}
+	return strings.Join(parts[start:], ".")
+}

@@ -296,7 +296,11 @@ async function runQuery(c) {
     }
     case 'updateOne':
     case 'findOneAndUpdate': {
-      await M[q.op](trusting(structuredClone(q.filter)), q.update, q.options || {});
+      try {
+        await M[q.op](trusting(structuredClone(q.filter)), q.update, q.options || {});
+      } catch (err) {
+        return { name: c.name, schema: c.schema, options: c.options, query: q, error: { name: err.name, message: err.message } };
+      }
       const got = { filter: sent.args[0], update: sent.args[1], upsert: !!sent.args[2].upsert };
       return { name: c.name, schema: c.schema, options: c.options, discriminator: c.discriminator, query: q, maskIds: c.maskIds, sent: c.maskIds ? maskIds(got) : got };
     }

@@ -310,6 +310,14 @@ const queryCases = [
   { name: 'sanitizeFilter of an array path with an operator', schema: withItems, query: { op: 'find', filter: { arr: { $size: 0 } }, options: { sanitizeFilter: true } } },
   { name: 'sanitizeFilter of an updateOne filter', schema: withMixed, query: { op: 'updateOne', filter: { mixed: { $ne: 1 }, $or: [{ mixed: { $exists: true } }] }, update: { $set: { name: 'b' } }, options: { sanitizeFilter: true } } },
   { name: 'sanitizeFilter of a findOneAndUpdate filter', schema: ts, query: { op: 'findOneAndUpdate', filter: { n: { __trusted: { $lt: '3' } }, name: { $eq: 'a' } }, update: { $set: { name: 'b' } }, options: { sanitizeFilter: true } } },
+  // unknown filter paths of an upsert: Mongoose's strict (not strictQuery) refuses them
+  { name: 'upsert with an unknown filter path under strict', schema: ts, query: { op: 'updateOne', filter: { name: 'a', bogus: 1 }, update: { $set: { n: 2 } }, options: { upsert: true } } },
+  { name: 'upsert with an unknown filter path under strict throw', schema: ts, options: { strict: 'throw' }, query: { op: 'updateOne', filter: { bogus: 1 }, update: { $set: { n: 2 } }, options: { upsert: true } } },
+  { name: 'upsert with an unknown filter path and strict false', schema: ts, options: { strict: false }, query: { op: 'updateOne', filter: { bogus: 1 }, update: { $set: { n: 2 } }, options: { upsert: true } } },
+  { name: 'findOneAndUpdate upsert with an unknown filter path', schema: ts, query: { op: 'findOneAndUpdate', filter: { 'sub.nope': 1 }, update: { $set: { n: 2 } }, options: { upsert: true } } },
+  { name: 'update without upsert keeps an unknown filter path', schema: ts, query: { op: 'updateOne', filter: { bogus: 1 }, update: { $set: { n: 2 } } } },
+  { name: 'find under strictQuery throw', schema: ts, options: { strictQuery: 'throw' }, query: { op: 'find', filter: { bogus: 1 } } },
+  { name: 'update under strict throw with an unknown update path', schema: ts, options: { strict: 'throw' }, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { bogus: 1 } } } },
   // lean: the stubbed driver returns stored; result is what find returned, through JSON.
   { name: 'lean applies no defaults', schema: ts, query: { op: 'find', filter: { name: 'a' }, lean: true, stored: [{ _id: oid(1), name: 'a' }] } },
   { name: 'lean keeps unknown fields and stored types', schema: ts, query: { op: 'find', lean: true, stored: [{ _id: oid(1), name: 'a', n: '7', extra: { x: 1 }, sub: {} }] } },
