@@ -2,6 +2,7 @@ package odm_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,7 +74,7 @@ func TestHooksOnEveryPath(t *testing.T) {
 			return items.Save(ctx, it)
 		}, []string{"pre validate", "post validate", "pre save", "post save"}},
 		{"InsertMany", func() error { return items.InsertMany(ctx, []*Gadget{{Name: "e"}, {Name: "f"}}) },
-			[]string{"pre insertMany", "pre validate", "post validate", "pre validate", "post validate", "post insertMany"}},
+			[]string{"pre insertMany", "pre validate", "pre validate", "post validate", "post validate", "post insertMany"}},
 		{"Find.All", func() error { _, err := items.Find(nil).All(ctx); return err }, []string{"pre find", "post find"}},
 		{"Find.Lean.All", func() error { _, err := items.Find(nil).Lean().All(ctx); return err }, []string{"pre find", "post find"}},
 		{"Find.Each (cursor)", func() error { return items.Find(nil).Each(ctx, func(*Gadget) error { return nil }) }, []string{"pre find"}},
@@ -140,13 +141,20 @@ func TestHooksOnEveryPath(t *testing.T) {
 			return err
 		}, []string{"pre find", "post find"}}, // no owner set: no populate query
 	}
+	mongoose := mongooseHooks(t)
+	checked := 0
 	for _, r := range rows {
 		t.Run(r.op, func(t *testing.T) {
 			*log = nil
 			require.NoError(t, r.run())
 			require.Equal(t, r.want, *log)
+			if rec, ok := mongoose[r.op]; ok {
+				checked++
+				require.Equal(t, rec, *log, "Mongoose ran these hooks (testdata/mongoose/hooks.json)")
+			}
 		})
 	}
+	require.Len(t, mongoose, checked, "every operation hooks.js recorded is a row here")
 
 	// Populate issues its query through the referenced model's find hooks.
 	a, err := items.FindOne(byName("a")).One(ctx)
@@ -225,4 +233,26 @@ func TestHookTableInDocs(t *testing.T) {
 	for _, e := range everyEvent {
 		require.Truef(t, strings.Contains(string(b), "`"+string(e)+"`"), "docs/odm.md does not name event %s", e)
 	}
+}
+
+// mongooseHooks reads testdata/mongoose/hooks.json: the hooks Mongoose 9
+// ran, in order, for the operations of TestHooksOnEveryPath (by row name),
+// recorded by hooks.js with stubbed collections and runValidators on.
+func mongooseHooks(t *testing.T) map[string][]string {
+	raw, err := os.ReadFile(filepath.Join("testdata", "mongoose", "hooks.json"))
+	require.NoError(t, err)
+	var fx struct {
+		Ops []struct {
+			Op    string   `json:"op"`
+			Hooks []string `json:"hooks"`
+			Error *string  `json:"error"`
+		} `json:"ops"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &fx))
+	out := map[string][]string{}
+	for _, o := range fx.Ops {
+		require.Nil(t, o.Error, "Mongoose failed %s", o.Op)
+		out[o.Op] = o.Hooks
+	}
+	return out
 }

@@ -266,15 +266,33 @@ func (m *Model[T]) Validate(ctx context.Context, doc *T) (err error) {
 }
 
 func (m *Model[T]) validate(ctx context.Context, doc *T, paths bool) error {
-	hooked := m.hasHooks(EventValidate)
-	var op *Op[T]
-	if hooked {
-		op = m.newOp(EventValidate)
-		op.Doc = doc
-		if err := m.run(ctx, true, op); err != nil {
-			return err
-		}
+	op, err := m.preValidate(ctx, doc)
+	if err != nil {
+		return err
 	}
+	if err := m.checkDoc(ctx, doc, paths); err != nil {
+		return err
+	}
+	if op != nil {
+		return m.run(ctx, false, op)
+	}
+	return nil
+}
+
+// preValidate runs the pre validate hooks on doc; the op it returns (nil
+// without hooks) is for the post hooks.
+func (m *Model[T]) preValidate(ctx context.Context, doc *T) (*Op[T], error) {
+	if !m.hasHooks(EventValidate) {
+		return nil, nil
+	}
+	op := m.newOp(EventValidate)
+	op.Doc = doc
+	return op, m.run(ctx, true, op)
+}
+
+// checkDoc runs the path validators (with paths) and the schema-level
+// ones, without hooks.
+func (m *Model[T]) checkDoc(ctx context.Context, doc *T, paths bool) error {
 	v := m.docValue(doc)
 	var ve ValidationError // stays on the stack unless something fails
 	if paths {
@@ -296,9 +314,6 @@ func (m *Model[T]) validate(ctx context.Context, doc *T, paths bool) error {
 		out := ve
 		out.Model = m.name
 		return &out
-	}
-	if hooked {
-		return m.run(ctx, false, op)
 	}
 	return nil
 }
@@ -484,6 +499,47 @@ func (m *Model[T]) finishInsert(doc *T) (bson.Raw, error) {
 	return m.encode(doc)
 }
 
+// validateMany validates docs for InsertMany and encodes them. As
+// Mongoose validates the documents of an insertMany in parallel, the pre
+// validate hooks of every document run first, then the validators, then
+// the post validate hooks; a failure is an *IndexedError of its document,
+// through the validate error handlers.
+func (m *Model[T]) validateMany(ctx context.Context, docs []*T) ([]any, error) {
+	ops := make([]*Op[T], len(docs))
+	fail := func(i int, err error) error {
+		m.handleErr(ctx, EventValidate, docs[i], &err)
+		return &IndexedError{Index: i, Err: err}
+	}
+	for i, d := range docs {
+		op, err := m.preValidate(ctx, d)
+		if err != nil {
+			return nil, fail(i, err)
+		}
+		ops[i] = op
+	}
+	for i, d := range docs {
+		if err := m.checkDoc(ctx, d, true); err != nil {
+			return nil, fail(i, err)
+		}
+	}
+	raws := make([]any, len(docs))
+	for i := range docs {
+		if ops[i] != nil {
+			if err := m.run(ctx, false, ops[i]); err != nil {
+				return nil, fail(i, err)
+			}
+		}
+	}
+	for i, d := range docs {
+		raw, err := m.finishInsert(d)
+		if err != nil {
+			return nil, &IndexedError{Index: i, Err: err}
+		}
+		raws[i] = raw
+	}
+	return raws, nil
+}
+
 // Create validates and inserts doc (assigning _id, timestamps and __v).
 // Hooks run in Mongoose's order: validate, then pre-save (which may still
 // change the document, e.g. hash a password), insert, post-save. On
@@ -534,13 +590,9 @@ func (m *Model[T]) InsertMany(ctx context.Context, docs []*T) (err error) {
 	if err := m.run(ctx, true, op); err != nil {
 		return err
 	}
-	raws := make([]any, len(docs))
-	for i, d := range docs {
-		raw, err := m.prepareInsert(ctx, d)
-		if err != nil {
-			return &IndexedError{Index: i, Err: err}
-		}
-		raws[i] = raw
+	raws, err := m.validateMany(ctx, docs)
+	if err != nil {
+		return err
 	}
 	defer m.wroteDocs(ctx, raws...)
 	if _, err := m.coll.InsertMany(ctx, raws); err != nil {

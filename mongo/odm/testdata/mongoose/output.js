@@ -375,6 +375,7 @@ async function main() {
   const file = path.join(__dirname, 'output.json');
   fs.writeFileSync(file, JSON.stringify({ mongoose: mongoose.version, now: now.toISOString(), docs, queries, saves }, null, 2) + '\n');
   console.log(`wrote ${docs.length} document, ${queries.length} query and ${saves.length} save cases to ${file}`);
+  await require('./hooks.js').main(); // hooks.json, with the same Mongoose
 }
 
 main().catch((e) => {
