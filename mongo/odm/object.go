@@ -274,19 +274,30 @@ func aliases(s *Schema, obj map[string]any) {
 // flattenObjectIDs replaces every ObjectID in v (maps and slices) with
 // its hex string.
 func flattenObjectIDs(v any) any {
+	return mapLeaves(v, func(x any) any {
+		if id, ok := x.(bson.ObjectID); ok {
+			return id.Hex()
+		}
+		return x
+	})
+}
+
+// mapLeaves replaces in place, through maps and slices, every other value
+// x of v with f(x).
+func mapLeaves(v any, f func(any) any) any {
 	switch x := v.(type) {
-	case bson.ObjectID:
-		return x.Hex()
 	case map[string]any:
 		for k, e := range x {
-			x[k] = flattenObjectIDs(e)
+			x[k] = mapLeaves(e, f)
 		}
+		return v
 	case []any:
 		for i, e := range x {
-			x[i] = flattenObjectIDs(e)
+			x[i] = mapLeaves(e, f)
 		}
+		return v
 	}
-	return v
+	return f(v)
 }
 
 // objectWalk applies getters, the id virtual of subdocuments, transforms
@@ -566,21 +577,15 @@ func minimizeObject(m map[string]any) bool {
 // for them in Mongoose: Dates through toISOString, Decimal128 through its
 // toJSON.
 func jsonValue(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			x[k] = jsonValue(e)
+	return mapLeaves(v, func(v any) any {
+		switch x := v.(type) {
+		case time.Time:
+			return isoString(x)
+		case bson.Decimal128:
+			return map[string]string{"$numberDecimal": x.String()}
 		}
-	case []any:
-		for i, e := range x {
-			x[i] = jsonValue(e)
-		}
-	case time.Time:
-		return isoString(x)
-	case bson.Decimal128:
-		return map[string]string{"$numberDecimal": x.String()}
-	}
-	return v
+		return v
+	})
 }
 
 // isoString is JavaScript's Date#toISOString: UTC, milliseconds, and

@@ -333,27 +333,6 @@ func (s *Schema) upsertUnknown(d bson.D, strict StrictMode) *StrictError {
 // relativeKey is key within the innermost subdocument schema it enters
 // (sub.nope → nope, items.0.nope → nope).
 func (s *Schema) relativeKey(key string) string {
-	parts := strings.Split(key, ".")
-	cur, start := s, 0
-	for i := 0; i < len(parts)-1; i++ {
-		q := cur.byName[parts[i]]
-		if q == nil {
-			q = cur.byAlias[parts[i]]
-		}
-		switch {
-		case q == nil:
-			return strings.Join(parts[start:], ".")
-		case q.Type == TypeSubdoc && q.Schema != nil:
-			cur, start = q.Schema, i+1
-		case q.Type == TypeArray && q.Elem != nil && q.Elem.Type == TypeSubdoc && q.Elem.Schema != nil:
-			cur, start = q.Elem.Schema, i+1
-			if i+1 < len(parts)-1 && arrayIndex(parts[i+1]) {
-				i++
-				start = i + 1
-			}
-		default:
-			return strings.Join(parts[start:], ".")
-		}
-	}
-	return strings.Join(parts[start:], ".")
+	_, start := s.innermost(key)
+	return strings.Join(strings.Split(key, ".")[start:], ".")
 }

@@ -276,8 +276,19 @@ func (s *Schema) castFilter(d bson.D, strict StrictQueryMode) (bson.D, error) {
 // (Mongoose's subschemas do not inherit it: {sub.nope: 1} is kept by
 // default).
 func (s *Schema) strictQueryAt(key string, strict StrictQueryMode) StrictQueryMode {
+	if sub, _ := s.innermost(key); sub != s {
+		return sub.opts.StrictQuery
+	}
+	return strict
+}
+
+// innermost returns the innermost subdocument schema the dotted key
+// enters (through subdocuments, and arrays and maps of them, skipping an
+// index or map key) and the index of key's first part within it; s and 0
+// when it enters none.
+func (s *Schema) innermost(key string) (*Schema, int) {
 	parts := strings.Split(key, ".")
-	cur := s
+	cur, start := s, 0
 	for i := 0; i < len(parts)-1; i++ {
 		q := cur.byName[parts[i]]
 		if q == nil {
@@ -285,19 +296,20 @@ func (s *Schema) strictQueryAt(key string, strict StrictQueryMode) StrictQueryMo
 		}
 		switch {
 		case q == nil:
-			return strict
+			return cur, start
 		case q.Type == TypeSubdoc && q.Schema != nil:
-			cur, strict = q.Schema, q.Schema.opts.StrictQuery
+			cur, start = q.Schema, i+1
 		case (q.Type == TypeArray || q.Type == TypeMap) && q.Elem != nil && q.Elem.Type == TypeSubdoc && q.Elem.Schema != nil:
-			cur, strict = q.Elem.Schema, q.Elem.Schema.opts.StrictQuery
+			cur, start = q.Elem.Schema, i+1
 			if i+1 < len(parts)-1 { // an index or map key
 				i++
+				start = i + 1
 			}
 		default:
-			return strict
+			return cur, start
 		}
 	}
-	return strict
+	return cur, start
 }
 
 // managedKey reports whether key is a field the model maintains without
