@@ -1,5 +1,7 @@
 package psl
 
+import "strings"
+
 // This file holds the syntax tree: exactly what the source says, with
 // positions, comments and doc comments, before any resolution. The resolved
 // view (relations, database names, defaults) is Schema, built by Validate.
@@ -65,10 +67,8 @@ func (l *Leading) Doc() string {
 		if i > 0 {
 			out = append(out, '\n')
 		}
-		if len(d) > 0 && d[0] == ' ' {
-			d = d[1:]
-		}
-		out = append(out, d...)
+		// Prisma trims each documentation line.
+		out = append(out, strings.TrimSpace(d)...)
 	}
 	return string(out)
 }

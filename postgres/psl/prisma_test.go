@@ -30,12 +30,15 @@ type dmmfField struct {
 	RelationFromFields []string `json:"relationFromFields"`
 	RelationToFields   []string `json:"relationToFields"`
 	RelationOnDelete   string   `json:"relationOnDelete"`
+	Documentation      string   `json:"documentation"`
+	NativeType         []any    `json:"nativeType"`
 }
 
 type dmmfModel struct {
-	Name       string  `json:"name"`
-	DBName     *string `json:"dbName"`
-	PrimaryKey *struct {
+	Name          string  `json:"name"`
+	DBName        *string `json:"dbName"`
+	Documentation string  `json:"documentation"`
+	PrimaryKey    *struct {
 		Fields []string `json:"fields"`
 	} `json:"primaryKey"`
 	Fields []dmmfField `json:"fields"`
@@ -56,6 +59,15 @@ func TestPrismaDMMF(t *testing.T) {
 			require.NoError(t, err)
 			var dmmf struct {
 				Models []dmmfModel `json:"models"`
+				Enums  []struct {
+					Name          string  `json:"name"`
+					DBName        *string `json:"dbName"`
+					Documentation string  `json:"documentation"`
+					Values        []struct {
+						Name   string  `json:"name"`
+						DBName *string `json:"dbName"`
+					} `json:"values"`
+				} `json:"enums"`
 			}
 			require.NoError(t, json.Unmarshal(raw, &dmmf))
 			s, err := psl.LoadFile(filepath.Join(dir, "schema.prisma"))
@@ -64,6 +76,9 @@ func TestPrismaDMMF(t *testing.T) {
 				m := s.Model(want.Name)
 				require.NotNil(t, m, "model %s", want.Name)
 				require.Equal(t, want.DBName, dbName(m.DBName, m.Name), "model %s dbName", m.Name)
+				if name != blockCommentCase { // Prisma keeps /** */ blocks raw
+					require.Equal(t, want.Documentation, m.Doc, "model %s documentation", m.Name)
+				}
 				if want.PrimaryKey != nil {
 					require.NotNil(t, m.PrimaryKey, "model %s primary key", m.Name)
 					require.Equal(t, want.PrimaryKey.Fields, m.PrimaryKey.Fields, "model %s primary key", m.Name)
@@ -78,7 +93,22 @@ func TestPrismaDMMF(t *testing.T) {
 				for _, wf := range want.Fields {
 					f := m.Field(wf.Name)
 					require.NotNil(t, f, "field %s.%s", m.Name, wf.Name)
-					require.Equal(t, wf, gotField(f), "field %s.%s", m.Name, f.Name)
+					got := gotField(f)
+					if name == blockCommentCase {
+						got.Documentation = wf.Documentation
+					}
+					require.Equal(t, wf, got, "field %s.%s", m.Name, f.Name)
+				}
+			}
+			for _, want := range dmmf.Enums {
+				e := s.Enum(want.Name)
+				require.NotNil(t, e, "enum %s", want.Name)
+				require.Equal(t, want.DBName, dbName(e.DBName, e.Name), "enum %s dbName", e.Name)
+				require.Equal(t, want.Documentation, e.Doc, "enum %s documentation", e.Name)
+				require.Len(t, e.Values, len(want.Values), "enum %s values", e.Name)
+				for i, wv := range want.Values {
+					require.Equal(t, wv.Name, e.Values[i].Name, "enum %s value %d", e.Name, i)
+					require.Equal(t, wv.DBName, dbName(e.Values[i].DBName, e.Values[i].Name), "enum %s value %s dbName", e.Name, wv.Name)
 				}
 			}
 		})
@@ -97,7 +127,15 @@ func gotField(f *psl.Field) dmmfField {
 	kind := map[psl.FieldKind]string{psl.KindScalar: "scalar", psl.KindEnum: "enum", psl.KindRelation: "object",
 		psl.KindUnsupported: "unsupported"}[f.Kind]
 	out := dmmfField{Name: f.Name, Kind: kind, Type: f.Type, IsRequired: !f.Optional, IsList: f.List,
-		IsUnique: f.Unique, IsID: f.ID, HasDefaultValue: f.Default != nil, IsUpdatedAt: f.UpdatedAt}
+		IsUnique: f.Unique, IsID: f.ID, HasDefaultValue: f.Default != nil, IsUpdatedAt: f.UpdatedAt,
+		Documentation: f.Doc}
+	if n := f.NativeType; n != nil {
+		args := []any{}
+		for _, a := range n.Args {
+			args = append(args, a)
+		}
+		out.NativeType = []any{n.Name, args}
+	}
 	if f.Kind != psl.KindRelation {
 		out.DBName = dbName(f.DBName, f.Name)
 	}

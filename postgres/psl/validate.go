@@ -192,6 +192,7 @@ func (v *validator) run() {
 	// Pass 1: declare names.
 	seen := map[string]Pos{}
 	seenKind := map[string]string{}
+	var pending *Leading // a config block's comments, handed on to the next model or enum
 	declare := func(name string, pos Pos, kind string) bool {
 		if prev, ok := seen[name]; ok {
 			v.errAt(pos, name, "%s %q is already defined at %s", kind, name, prev)
@@ -223,7 +224,7 @@ func (v *validator) run() {
 				v.prisma(d.Pos, spanBlock, "Error validating %s %q: The %s name `%s` is invalid. It is a reserved name. Please change it. Read more at https://pris.ly/d/naming-models", d.Keyword, d.Name, d.Keyword, d.Name)
 				v.inPhase(phaseNames)
 			}
-			m := &Model{Name: d.Name, DBName: d.Name, Doc: d.Doc(), IsView: d.Keyword == "view", Decl: d, byName: map[string]*Field{}}
+			m := &Model{Name: d.Name, DBName: d.Name, Doc: carried(d.Lead(), &pending), IsView: d.Keyword == "view", Decl: d, byName: map[string]*Field{}}
 			v.s.Models = append(v.s.Models, m)
 			v.s.modelByName[m.Name] = m
 		case *EnumDecl:
@@ -236,11 +237,14 @@ func (v *validator) run() {
 				v.prisma(d.Pos, spanBlock, "Error validating enum `%s`: The enum name `%s` is invalid. It is a reserved name. Please change it. Read more at https://www.prisma.io/docs/reference/tools-and-interfaces/prisma-schema/data-model#naming-enums", d.Name, d.Name)
 				v.inPhase(phaseNames)
 			}
-			e := &Enum{Name: d.Name, DBName: d.Name, Doc: d.Doc(), Decl: d}
+			e := &Enum{Name: d.Name, DBName: d.Name, Doc: carried(d.Lead(), &pending), Decl: d}
 			v.s.Enums = append(v.s.Enums, e)
 			v.s.enumByName[e.Name] = e
 		case *ConfigBlock:
 			v.config(d)
+			if l := d.Lead(); len(l.Comments)+len(l.DocLines) > 0 {
+				pending = l
+			}
 		}
 	}
 	v.previewFeatures()
@@ -693,6 +697,32 @@ func (v *validator) dashInName(name string, at Pos, kind string) {
 		v.prisma(Pos{}, spanLine, "Error validating: The character `-` is not allowed in %s names.", kind)
 		v.inPhase(phaseNames)
 	}
+}
+
+// carried is the documentation of a model or enum: its own doc comment,
+// or, when no comment precedes it, the one before the datasource or
+// generator blocks just above it, which Prisma hands on to the next model
+// or enum.
+func carried(l *Leading, pending **Leading) string {
+	p := *pending
+	*pending = nil
+	if len(l.Comments)+len(l.DocLines) == 0 && p != nil {
+		return p.Doc()
+	}
+	return l.Doc()
+}
+
+// withTrailingDoc adds a field's trailing doc comment (`name String ///
+// doc`) to its documentation, as Prisma does.
+func withTrailingDoc(doc, trailing string) string {
+	if !strings.HasPrefix(trailing, "/") || strings.HasPrefix(trailing, "/*") {
+		return doc
+	}
+	t := strings.TrimSpace(trailing[1:])
+	if doc == "" {
+		return t
+	}
+	return doc + "\n" + t
 }
 
 // viewKey reports the @id or @@id of a view, which Prisma refuses.
@@ -1229,7 +1259,7 @@ func (v *validator) checkOps(at Pos, label, typ string, f *Field, op string) {
 }
 
 func (v *validator) field(m *Model, d *FieldDecl) *Field {
-	f := &Field{Name: d.Name, DBName: d.Name, Doc: d.Doc(), Type: d.Type.Name, Optional: d.Type.Optional,
+	f := &Field{Name: d.Name, DBName: d.Name, Doc: withTrailingDoc(d.Doc(), d.Trailing), Type: d.Type.Name, Optional: d.Type.Optional,
 		List: d.Type.List, Pos: d.Pos, Decl: d, Model: m}
 	switch {
 	case d.Type.Name == "Unsupported":
