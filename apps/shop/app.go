@@ -78,6 +78,11 @@ type App struct {
 	// reservation body's parser to take instead of a copy; replaced, never
 	// changed, by AddProduct (under mu).
 	knownIDs atomic.Pointer[map[string]string]
+	// loaders holds the catalog loader of each product of products
+	// (productLoader); replaced with knownIDs. readOpts and saleReadOpts
+	// are a product read's options out of and during a sale.
+	loaders                atomic.Pointer[map[string]cache.Loader[Product]]
+	readOpts, saleReadOpts cache.GetOpts
 }
 
 // NewApp returns the shop on a Redis client. It does no I/O.
@@ -105,7 +110,8 @@ func NewApp(client rueidis.Client, cfg AppConfig) (*App, error) {
 	if cfg.SaleCatalogTTL <= 0 {
 		cfg.SaleCatalogTTL = 30 * time.Second
 	}
-	a := &App{Shop: newShop(client, cfg.Config), limiter: lim, products: map[string]Product{}, acfg: cfg, wake: make(chan struct{}, 1)}
+	a := &App{Shop: newShop(client, cfg.Config), limiter: lim, products: map[string]Product{}, acfg: cfg, wake: make(chan struct{}, 1),
+		readOpts: cache.GetOpts{TTL: cfg.CatalogTTL}, saleReadOpts: cache.GetOpts{TTL: cfg.SaleCatalogTTL}}
 	// The limiter's own arguments for GCRA (see ratelimit.New): a burst
 	// of 0 means the rate.
 	a.limitCapacity = cfg.UserLimit.Burst
@@ -156,12 +162,37 @@ func (a *App) Prepare(ctx context.Context) error {
 // (on) or back to the normal one (off).
 func (a *App) SetSaleRunning(on bool) { a.saleRunning.Store(on) }
 
-// catalogTTL is the TTL of a product read now.
-func (a *App) catalogTTL() time.Duration {
+// catalogOpts are the options of a product read now: the sale's shorter
+// TTL while a sale runs (built once: a read is on every reservation's
+// path).
+func (a *App) catalogOpts() *cache.GetOpts {
 	if a.saleRunning.Load() {
-		return a.acfg.SaleCatalogTTL
+		return &a.saleReadOpts
 	}
-	return a.acfg.CatalogTTL
+	return &a.readOpts
+}
+
+// productLoader returns the catalog cache's loader of product id: read
+// from PostgreSQL, a missing product is cache.ErrNotFound. The loaders of
+// the catalog's products (AddProduct) are built once; any other id gets
+// one per call, so made-up ids cannot grow the process.
+func (a *App) productLoader(id string) cache.Loader[Product] {
+	if m := a.loaders.Load(); m != nil {
+		if l, ok := (*m)[id]; ok {
+			return l
+		}
+	}
+	return a.newProductLoader(id)
+}
+
+func (a *App) newProductLoader(id string) cache.Loader[Product] {
+	return func(ctx context.Context) (Product, error) {
+		p, err := a.store.LoadProduct(ctx, id)
+		if errors.Is(err, ErrUnknownProduct) {
+			return p, cache.ErrNotFound
+		}
+		return p, err
+	}
 }
 
 // Product returns a product of the catalog: from the Redis cache, or
@@ -178,13 +209,7 @@ func (a *App) Product(ctx context.Context, id string) (Product, error) {
 		}
 		return p, nil
 	}
-	p, err := cache.Get(ctx, a.catalog, id, func(ctx context.Context) (Product, error) {
-		p, err := a.store.LoadProduct(ctx, id)
-		if errors.Is(err, ErrUnknownProduct) {
-			return p, cache.ErrNotFound
-		}
-		return p, err
-	}, &cache.GetOpts{TTL: a.catalogTTL()})
+	p, err := cache.Get(ctx, a.catalog, id, a.productLoader(id), a.catalogOpts())
 	if errors.Is(err, cache.ErrNotFound) {
 		return Product{}, &Error{Status: http.StatusBadRequest, Code: CodeUnknownProduct, Field: "productId", Message: "no such product"}
 	}
@@ -214,10 +239,15 @@ func (a *App) AddProduct(ctx context.Context, p Product, units int64) error {
 	if _, ok := a.products[p.ID]; !ok {
 		a.order = append(a.order, p.ID)
 		known := make(map[string]string, len(a.order))
+		loaders := make(map[string]cache.Loader[Product], len(a.order))
 		for _, id := range a.order {
 			known[id] = id
+			if a.store != nil {
+				loaders[id] = a.newProductLoader(id)
+			}
 		}
 		a.knownIDs.Store(&known)
+		a.loaders.Store(&loaders)
 	}
 	a.products[p.ID] = p
 	return nil

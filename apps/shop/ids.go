@@ -1,9 +1,7 @@
 package shop
 
 import (
-	"crypto/rand"
-	"strconv"
-	"strings"
+	"math/rand/v2"
 	"sync/atomic"
 	"time"
 )
@@ -15,25 +13,26 @@ var idCounter atomic.Uint64
 // base 36, 25 characters. The application passes ids explicitly (the
 // schema's @default(cuid()) documents the shape; the database has no
 // default).
+//
+// The random bits come from math/rand/v2 (the runtime's ChaCha8 generator,
+// seeded from the operating system): an id must not collide, not stay
+// secret — a reservation is confirmed only by the user who holds it. One
+// allocation, the string; crypto/rand cost a system call per id.
 func newID() string {
-	var b strings.Builder
-	b.Grow(25)
-	b.WriteByte('c')
-	b.WriteString(pad(strconv.FormatInt(time.Now().UnixMilli(), 36), 8))
-	b.WriteString(pad(strconv.FormatUint(idCounter.Add(1)%(36*36*36*36), 36), 4))
-	var r [8]byte
-	_, _ = rand.Read(r[:])
-	var n uint64
-	for _, x := range r {
-		n = n<<8 | uint64(x)
-	}
-	b.WriteString(pad(strconv.FormatUint(n%(1<<62), 36), 12))
-	return b.String()[:25]
+	var b [25]byte
+	b[0] = 'c'
+	putBase36(b[1:9], uint64(time.Now().UnixMilli()))
+	putBase36(b[9:13], idCounter.Add(1)%(36*36*36*36))
+	putBase36(b[13:25], rand.Uint64()%(1<<62))
+	return string(b[:])
 }
 
-func pad(s string, n int) string {
-	if len(s) >= n {
-		return s[len(s)-n:]
+// putBase36 writes the last len(dst) base-36 digits of v into dst, zeros
+// in front when v has fewer.
+func putBase36(dst []byte, v uint64) {
+	const digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+	for i := len(dst) - 1; i >= 0; i-- {
+		dst[i] = digits[v%36]
+		v /= 36
 	}
-	return strings.Repeat("0", n-len(s)) + s
 }

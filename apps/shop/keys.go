@@ -6,9 +6,20 @@ type keys struct {
 	tag, product                                string
 }
 
-func (s *Shop) keys(productID string) keys {
+// maxCachedKeys bounds the products whose keys a Shop keeps built (see
+// Shop.keys): a caller of Reserve may name any product id, and the cache
+// must not grow with them.
+const maxCachedKeys = 4096
+
+// keys returns the product's keys, built once per product (up to
+// maxCachedKeys products; past that, built per call): a reservation
+// used to build seven strings for them on every request.
+func (s *Shop) keys(productID string) *keys {
+	if k, ok := s.keyCache.Load(productID); ok {
+		return k.(*keys)
+	}
 	t := s.cfg.Prefix + "{" + productID + "}:"
-	return keys{
+	k := &keys{
 		tag:     t,
 		product: productID,
 		stock:   t + "stock",
@@ -18,11 +29,18 @@ func (s *Shop) keys(productID string) keys {
 		expiry:  t + "expiry",
 		pending: t + "pending",
 	}
+	if s.keysCached.Load() < maxCachedKeys {
+		if prev, loaded := s.keyCache.LoadOrStore(productID, k); loaded {
+			return prev.(*keys)
+		}
+		s.keysCached.Add(1)
+	}
+	return k
 }
 
-func (k keys) reservation(id string) string { return k.tag + "r:" + id }
+func (k *keys) reservation(id string) string { return k.tag + "r:" + id }
 
-func (k keys) idempotency(user, key string) string { return k.tag + "idem:" + user + ":" + key }
+func (k *keys) idempotency(user, key string) string { return k.tag + "idem:" + user + ":" + key }
 
 // claimKey records which payload an idempotency key was first used with,
 // across products (its own slot; see Reserve).

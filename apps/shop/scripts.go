@@ -25,10 +25,11 @@ import (
 //	ARGV[4] reservation TTL ms, ARGV[5] payload,
 //	ARGV[6] idempotency TTL ms, ARGV[7] unit price
 //
-// Returns {status, reservation id, expires at ms, remaining, replay}, status
-// one of reserved, sold_out, unknown (no sale for the product), conflict
-// (the key was used with another payload); replay is "1" when the answer
-// comes from the idempotency key. Only a reservation is stored under the
+// Returns {status, reservation id, expires at ms, remaining, replay}, the
+// last three integers (so that the client parses no string for them),
+// status one of reserved, sold_out, unknown (no sale for the product),
+// conflict (the key was used with another payload); replay is 1 when the
+// answer comes from the idempotency key. Only a reservation is stored under the
 // key (and claims it): a sold-out or unknown answer changes nothing, so a
 // retry is answered from the stock of its time.
 var reserveScript = rueidis.NewLuaScript(reserveLua)
@@ -37,7 +38,7 @@ var reserveScript = rueidis.NewLuaScript(reserveLua)
 const reserveLua = `
 if KEYS[6] then
   local c = redis.call('GET', KEYS[6])
-  if c and c ~= ARGV[5] then return {'conflict', '', '0', '0', '1'} end
+  if c and c ~= ARGV[5] then return {'conflict', '', 0, 0, 1} end
 end
 local idem = redis.call('GET', KEYS[4])
 if idem then
@@ -48,14 +49,14 @@ if idem then
     table.insert(p, string.sub(idem, i, j - 1))
     i = j + 1
   end
-  if p[1] ~= ARGV[5] then return {'conflict', '', '0', '0', '1'} end
-  return {p[2], p[3], p[4], p[5], '1'}
+  if p[1] ~= ARGV[5] then return {'conflict', '', 0, 0, 1} end
+  return {p[2], p[3], tonumber(p[4]), tonumber(p[5]), 1}
 end
 local stock = redis.call('GET', KEYS[1])
-if not stock then return {'unknown', '', '0', '0', '0'} end
+if not stock then return {'unknown', '', 0, 0, 0} end
 stock = tonumber(stock)
 local qty = tonumber(ARGV[1])
-if stock < qty then return {'sold_out', '', '0', tostring(stock), '0'} end
+if stock < qty then return {'sold_out', '', 0, stock, 0} end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local exp = now + tonumber(ARGV[4])
@@ -67,7 +68,7 @@ redis.call('ZADD', KEYS[3], exp, ARGV[2])
 local left = tostring(stock - qty)
 redis.call('SET', KEYS[4], ARGV[5] .. '|reserved|' .. ARGV[2] .. '|' .. exp .. '|' .. left, 'PX', ARGV[6])
 if KEYS[6] then redis.call('SET', KEYS[6], ARGV[5], 'PX', ARGV[6]) end
-return {'reserved', ARGV[2], tostring(exp), left, '0'}
+return {'reserved', ARGV[2], exp, stock - qty, 0}
 `
 
 // reserveLimitedScript is reserveScript behind the caller's rate limit, in
@@ -93,14 +94,14 @@ local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local key, limit, period, burst, cost = KEYS[7], tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), 1
 ` + ratelimit.GCRAStep + `
 if not allowed then
-  return {'rate_limited', '', tostring(retry_us), '0', '0', tostring(remaining), tostring(reset_us)}
+  return {'rate_limited', '', retry_us, 0, 0, remaining, reset_us}
 end
 local function reserve()
 ` + reserveLua + `
 end
 local r = reserve()
-r[6] = tostring(remaining)
-r[7] = tostring(reset_us)
+r[6] = remaining
+r[7] = reset_us
 return r
 `)
 

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/rueidis"
@@ -71,6 +72,10 @@ type Shop struct {
 	// soldOut holds the ids of products the script answered sold out
 	// for (see Config.SoldOutL1), each with its *soldOutEntry.
 	soldOut sync.Map
+	// keyCache holds each product's *keys (see keys), keysCached counts
+	// them.
+	keyCache   sync.Map
+	keysCached atomic.Int64
 }
 
 // soldOutEntry is what a sold-out answer from L1 needs of its product,
@@ -196,7 +201,10 @@ func (s *Shop) reserve(ctx context.Context, req ReserveRequest, unitPrice string
 		}
 	}
 	id := newID()
-	keys := []string{k.stock, k.held, k.expiry, k.idempotency(req.UserID, req.IdempotencyKey), k.reservation(id)}
+	// Room for the claim and the limiter's key, and for the limit's
+	// arguments: one allocation each.
+	keys := make([]string, 5, 7)
+	keys[0], keys[1], keys[2], keys[3], keys[4] = k.stock, k.held, k.expiry, k.idempotency(req.UserID, req.IdempotencyKey), k.reservation(id)
 	if s.redis.Mode() == rueidis.ClientModeCluster {
 		prev, err := s.redis.Do(ctx, s.redis.B().Set().Key(claim).Value(pl).Nx().Get().
 			PxMilliseconds(s.cfg.IdempotencyTTL.Milliseconds()).Build()).ToString()
@@ -209,7 +217,8 @@ func (s *Shop) reserve(ctx context.Context, req ReserveRequest, unitPrice string
 	} else {
 		keys = append(keys, claim)
 	}
-	args := []string{strconv.Itoa(req.Quantity), id, req.UserID, s.reservationTTL, pl, s.idempotencyTTL, unitPrice}
+	args := make([]string, 7, 10)
+	args[0], args[1], args[2], args[3], args[4], args[5], args[6] = strconv.Itoa(req.Quantity), id, req.UserID, s.reservationTTL, pl, s.idempotencyTTL, unitPrice
 	script, n := reserveScript, 5
 	if lim != nil {
 		keys = append(keys, lim.key)
@@ -220,23 +229,31 @@ func (s *Shop) reserve(ctx context.Context, req ReserveRequest, unitPrice string
 	if err != nil {
 		return nil, rl, storeError("reserve", err)
 	}
-	f, err := fields(out, n)
+	if len(out) < n {
+		return nil, rl, storeError("reserve", errors.New("short script answer"))
+	}
+	status, err := out[0].ToString()
 	if err != nil {
 		return nil, rl, storeError("reserve", err)
 	}
-	exp, _ := strconv.ParseInt(f[2], 10, 64)
-	remaining, _ := strconv.ParseInt(f[3], 10, 64)
-	replay := f[4] == "1"
+	// The numbers are integers (strings from an older script parse too).
+	exp, _ := out[2].AsInt64()
+	remaining, _ := out[3].AsInt64()
+	replay, _ := out[4].AsInt64()
 	if lim != nil {
-		left, _ := strconv.ParseInt(f[5], 10, 64)
-		reset, _ := strconv.ParseInt(f[6], 10, 64)
-		rl = ratelimit.Result{Allowed: f[0] != "rate_limited", Limit: lim.capacity, Remaining: max(left, 0),
+		left, _ := out[5].AsInt64()
+		reset, _ := out[6].AsInt64()
+		rl = ratelimit.Result{Allowed: status != "rate_limited", Limit: lim.capacity, Remaining: max(left, 0),
 			Reset: time.Duration(max(reset, 0)) * time.Microsecond}
 	}
-	switch f[0] {
+	switch status {
 	case "reserved":
-		return &Reservation{ID: f[1], UserID: req.UserID, ProductID: req.ProductID, Quantity: req.Quantity,
-			ExpiresAt: time.UnixMilli(exp).UTC(), Remaining: remaining, Replayed: replay}, rl, nil
+		rid, err := out[1].ToString()
+		if err != nil {
+			return nil, rl, storeError("reserve", err)
+		}
+		return &Reservation{ID: rid, UserID: req.UserID, ProductID: req.ProductID, Quantity: req.Quantity,
+			ExpiresAt: time.UnixMilli(exp).UTC(), Remaining: remaining, Replayed: replay == 1}, rl, nil
 	case "sold_out":
 		if s.cfg.SoldOutL1 {
 			if _, seen := s.soldOut.Load(req.ProductID); !seen {
@@ -257,7 +274,7 @@ func (s *Shop) reserve(ctx context.Context, req ReserveRequest, unitPrice string
 			return nil, rl, rateLimitedError(rl)
 		}
 	}
-	return nil, rl, storeError("reserve", fmt.Errorf("unexpected script answer %q", f[0]))
+	return nil, rl, storeError("reserve", fmt.Errorf("unexpected script answer %q", status))
 }
 
 // soldOutEarly is soldOutL1 for a request not yet checked: it costs a map
