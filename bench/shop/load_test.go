@@ -100,8 +100,15 @@ func TestShopBenchTable(t *testing.T) {
 	part := os.Getenv("POLYSTORE_BENCH_PART") // "decisions", "http" or both
 	var sb strings.Builder
 
-	// 1. Decisions/s on one hot SKU, both sides in this run.
+	// 1. Decisions/s on one hot SKU, both sides in this run. The part runs
+	// as a subtest so that its keys in the shared Redis (about three per
+	// decision: up to a million in a quiet run, most of them with a
+	// one-minute TTL) are removed when it ends: left to the end of the
+	// test, they expired under the HTTP steps 60 to 90 s later, a burst of
+	// the shared redis-server's active expiry on the same two cores as the
+	// 5,000/s step (see docs/shop.md, "The in-stock stall").
 	c := redisbench.Client(t)
+	shared := newNeighbour(ctx, c)
 	type row struct {
 		name      string
 		n         int
@@ -109,35 +116,48 @@ func TestShopBenchTable(t *testing.T) {
 		gdFailPct float64
 	}
 	var rows []row
-	for _, n := range []int{callers, manyCallers, 1} {
-		if part == "http" {
-			break
-		}
-		// Rounds alternate between the two sides so that a burst of load
-		// on the shared machine hits both alike.
-		polyFn, guideFn := polystoreReserve(t, c), guideReserve(t, c)
-		var polyN, guideN, guideFail, polyT, guideT float64
-		const rounds = 5
-		for range rounds {
-			for _, side := range []int{0, 1} {
-				fn := polyFn
-				if side == 1 {
-					fn = guideFn
+	if part != "http" {
+		keys0 := shared.sample(ctx).keys
+		t.Run("decisions", func(t *testing.T) {
+			for _, n := range []int{callers, manyCallers, 1} {
+				// Rounds alternate between the two sides so that a burst of load
+				// on the shared machine hits both alike.
+				polyFn, guideFn := polystoreReserve(t, c), guideReserve(t, c)
+				var polyN, guideN, guideFail, polyT, guideT float64
+				const rounds = 5
+				for range rounds {
+					for _, side := range []int{0, 1} {
+						fn := polyFn
+						if side == 1 {
+							fn = guideFn
+						}
+						t0 := time.Now()
+						rate, fail, err := decisionRate(ctx, fn, n, step/rounds)
+						if err != nil {
+							t.Fatal(err)
+						}
+						el := time.Since(t0).Seconds()
+						if side == 0 {
+							polyN, polyT = polyN+rate*el, polyT+el
+						} else {
+							guideN, guideT, guideFail = guideN+rate*el, guideT+el, guideFail+fail/rounds
+						}
+					}
 				}
-				t0 := time.Now()
-				rate, fail, err := decisionRate(ctx, fn, n, step/rounds)
-				if err != nil {
-					t.Fatal(err)
-				}
-				el := time.Since(t0).Seconds()
-				if side == 0 {
-					polyN, polyT = polyN+rate*el, polyT+el
-				} else {
-					guideN, guideT, guideFail = guideN+rate*el, guideT+el, guideFail+fail/rounds
-				}
+				rows = append(rows, row{fmt.Sprintf("%d callers", n), n, polyN / polyT, guideN / guideT, guideFail})
 			}
+			t.Logf("decisions part: the shared Redis holds %d keys (%d before the part); removing them", shared.sample(ctx).keys, keys0)
+		})
+		t0 := time.Now()
+		left, err := countRedisPrefix(ctx, c, prefix)
+		if err != nil {
+			t.Fatal(err)
 		}
-		rows = append(rows, row{fmt.Sprintf("%d callers", n), n, polyN / polyT, guideN / guideT, guideFail})
+		t.Logf("decisions part: %d of its keys left in the shared Redis after its cleanup (%s to check); the shared Redis holds %d keys",
+			left, time.Since(t0).Round(time.Millisecond), shared.sample(ctx).keys)
+		if left != 0 {
+			t.Errorf("the decisions part left %d keys under %q in the shared Redis: they would expire under the HTTP steps", left, prefix)
+		}
 	}
 	fmt.Fprintf(&sb, "\nreservation decisions/s, one hot SKU, Redis (%s per side, in alternating rounds)\n", step)
 	fmt.Fprintf(&sb, "%-12s %14s %14s %8s %16s\n", "callers", "polystore", "guide", "ratio", "guide lock fails")
@@ -152,7 +172,7 @@ func TestShopBenchTable(t *testing.T) {
 	}
 
 	sb.Reset()
-	httpTable(t, &sb, step)
+	httpTable(t, &sb, step, shared)
 	t.Log(sb.String())
 	t.Logf("machine load after: %s", loadAvg())
 }
@@ -172,6 +192,14 @@ type e2e struct {
 	// diag is what the last step's connections and GC did (see tcpStats).
 	redisPort, httpPort int
 	diag                string
+	// rc is the shop's Redis client (for the accumulation line);
+	// shared, when set, the shared Redis server the decisions part used.
+	rc     rueidis.Client
+	shared *neighbour
+	// serverConns counts the HTTP server's open connections; transport is
+	// the vegeta engine's (its idle connections are closed after a step).
+	serverConns *atomic.Int64
+	transport   *http.Transport
 }
 
 func newE2E(t *testing.T) *e2e {
@@ -209,7 +237,16 @@ func newE2E(t *testing.T) *e2e {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute}
+	open := &atomic.Int64{} // the server's open connections
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: time.Minute,
+		ConnState: func(_ net.Conn, s http.ConnState) {
+			switch s {
+			case http.StateNew:
+				open.Add(1)
+			case http.StateClosed, http.StateHijacked:
+				open.Add(-1)
+			}
+		}}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
 	// One client for every step, so a step starts on the connections the
@@ -220,7 +257,8 @@ func newE2E(t *testing.T) *e2e {
 	_, rport, _ := net.SplitHostPort(rp.Addr())
 	redisPort, _ := strconv.Atoi(rport)
 	return &e2e{app: sys.App(), base: "http://" + ln.Addr().String(), addr: ln.Addr().String(), client: &http.Client{Transport: tr},
-		meter: &cpuMeter{redisPID: rp.Pid(), pg: pool}, server: server, redisPort: redisPort, httpPort: ln.Addr().(*net.TCPAddr).Port}
+		meter: &cpuMeter{redisPID: rp.Pid(), pg: pool}, server: server, redisPort: redisPort, httpPort: ln.Addr().(*net.TCPAddr).Port, rc: rc,
+		serverConns: open, transport: tr}
 }
 
 // step is one constant-rate run of POST /shop/reservations for productID,
@@ -264,10 +302,20 @@ func (e *e2e) step(ctx context.Context, engine loadgen.Engine, productID string,
 	}
 	before := e.meter.sample(ctx)
 	redis0, http0, gc0 := tcpStats(e.redisPort), tcpStats(e.httpPort), readGC()
+	m0, n0, a0 := readMachine(), e.shared.sample(ctx), readAllocs()
 	e.server.reset()
+	t0 := time.Now()
 	rep, err := loadgen.Run(ctx, cfg)
+	span := time.Since(t0)
 	cpu := e.meter.sample(ctx).sub(before)
-	e.diag = fmt.Sprintf("redis: %s; http: %s; %s", tcpStats(e.redisPort).sub(redis0), tcpStats(e.httpPort).sub(http0), readGC().sub(gc0))
+	m1, n1, a1 := readMachine(), e.shared.sample(ctx), readAllocs()
+	if engine == loadgen.EngineVegeta {
+		// Its keep-alive connections would stay open, each a goroutine of
+		// the server, into the next step.
+		e.transport.CloseIdleConnections()
+	}
+	e.diag = fmt.Sprintf("redis: %s; http: %s; %s; %s\n%8s %s", tcpStats(e.redisPort).sub(redis0), tcpStats(e.httpPort).sub(http0), readGC().sub(gc0),
+		a1.sub(a0).perAnswer(rep.Requests), "", machineLine(m0, m1, cpu, span, n0, n1))
 	return rep, cpu, e.server.latencies(), err
 }
 
@@ -290,9 +338,10 @@ func engineName(e loadgen.Engine) string {
 // httpTable runs POST /shop/reservations at constant rates up to the knee,
 // then sold-out answers, then the two load generators against each other,
 // and writes the table to sb.
-func httpTable(t *testing.T, sb *strings.Builder, step time.Duration) {
+func httpTable(t *testing.T, sb *strings.Builder, step time.Duration, shared *neighbour) {
 	ctx := context.Background()
 	e := newE2E(t)
+	e.shared = shared
 	app := e.app
 	engine := benchEngine()
 
@@ -316,6 +365,7 @@ func httpTable(t *testing.T, sb *strings.Builder, step time.Duration) {
 	idle, idleSpan := e.meter.sample(ctx).sub(idle0), time.Since(idleT)
 	fmt.Fprintf(sb, "\nidle (no requests): CPU %s ms per second (this process + redis-server + postgres)\n", idle.perSecond(idleSpan))
 
+	accumLine(t, sb, e, "idle")
 	fmt.Fprintf(sb, "\nPOST /shop/reservations, in stock, open loop (load generator: %s), %s per rate, HTTP on loopback\n", engineName(engine), step)
 	fmt.Fprintf(sb, "CPU µs/answer: all processes (this one: shop + HTTP + load generator; redis-server; postgres backends)\n")
 	fmt.Fprintf(sb, "server: the handler's own time (p50/p99), without the network and the load generator\n")
@@ -334,13 +384,15 @@ func httpTable(t *testing.T, sb *strings.Builder, step time.Duration) {
 		if err := app.AddProduct(ctx, polyshop.Product{ID: id, Name: "Bench item", Price: "9.99"}, int64(rate)*int64(step/time.Second+1)*2); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(2 * time.Second) // let the previous step's connections close
+		time.Sleep(2 * time.Second)
+		e.settle(t)
 		rep, cpu, srv, err := e.step(ctx, engine, id, rate, step)
 		if err != nil {
 			t.Fatal(err)
 		}
 		all201 := rep.Codes[http.StatusCreated] == rep.Requests
 		row(rate, rep, cpu, srv)
+		accumLine(t, sb, e, "step"+strconv.Itoa(i)+"-"+strconv.Itoa(rate))
 		if rate == 5000 {
 			p99At5k = rep.Total.P99
 		}
@@ -371,11 +423,13 @@ func httpTable(t *testing.T, sb *strings.Builder, step time.Duration) {
 	fmt.Fprintf(sb, "\nsold out (goal p99 <= %s)\n", goalSoldOutP99)
 	for _, rate := range soldRates {
 		time.Sleep(2 * time.Second)
+		e.settle(t)
 		rep, cpu, srv, err := e.step(ctx, engine, "soldout", rate, step)
 		if err != nil {
 			t.Fatal(err)
 		}
 		row(rate, rep, cpu, srv)
+		accumLine(t, sb, e, "soldout-"+strconv.Itoa(rate))
 		// A wrong answer fails the run; an overloaded one (503 with
 		// Retry-After, or a timeout: code 0) is only reported.
 		for code, n := range rep.Codes {
