@@ -26,7 +26,7 @@ var nativeTypes = map[string]nativeSpec{
 	"BigInt":          {sql: "BIGINT", scalars: []string{BigInt}},
 	"DoublePrecision": {sql: "DOUBLE PRECISION", scalars: []string{Float}},
 	"Real":            {sql: "REAL", scalars: []string{Float}},
-	"Decimal":         {sql: "DECIMAL", scalars: []string{Decimal, Float}, maxArgs: 2},
+	"Decimal":         {sql: "DECIMAL", scalars: []string{Decimal}, maxArgs: 2},
 	"Money":           {sql: "MONEY", scalars: []string{Decimal}},
 	"Boolean":         {sql: "BOOLEAN", scalars: []string{Boolean}},
 	"Timestamp":       {sql: "TIMESTAMP", scalars: []string{DateTime}, maxArgs: 1},

@@ -668,6 +668,7 @@ func (v *validator) model(m *Model) {
 	if m.IsView && m.PrimaryKey != nil {
 		v.viewKey(d)
 	}
+	v.customNames(d)
 	v.duplicateIndexes(m)
 	v.directives(m)
 	if !m.IsView && !m.Ignored && !v.hasUniqueCriterion(m) {
@@ -723,6 +724,38 @@ func withTrailingDoc(doc, trailing string) string {
 		return t
 	}
 	return doc + "\n" + t
+}
+
+// customNames reports the client names (`name:`) of @@id and @@unique
+// that two of them share.
+func (v *validator) customNames(d *ModelDecl) {
+	named := map[string][]*Attribute{}
+	var order []string
+	for _, a := range d.Attributes {
+		if a.Name != "id" && a.Name != "unique" {
+			continue
+		}
+		arg := a.Arg("name", -1)
+		if arg == nil {
+			continue
+		}
+		if s, ok := arg.Value.(*StringLit); ok && s.Value != "" {
+			if named[s.Value] == nil {
+				order = append(order, s.Value)
+			}
+			named[s.Value] = append(named[s.Value], a)
+		}
+	}
+	for _, name := range order {
+		if len(named[name]) < 2 {
+			continue
+		}
+		for _, a := range named[name] {
+			v.errAttr(a, "the name %q of @@%s is used by another @@id or @@unique of %s %q", name, a.Name, d.Keyword, d.Name)
+			v.prisma(Pos{}, spanLine, "Error parsing attribute \"@@%s\": The given custom name `%s` has to be unique on the model. Please provide a different name for the `name` argument.", a.Name, name)
+			v.inPhase(phaseValidation)
+		}
+	}
 }
 
 // viewKey reports the @id or @@id of a view, which Prisma refuses.
@@ -1565,6 +1598,9 @@ func (v *validator) defaultValue(f *Field, a *Attribute) *Default {
 				return v.dbgenerated(d, fc, arg)
 			}
 			bad("the default of list field %q must be a list", f.Name)
+			if f.Kind == KindEnum {
+				return prisma("Expected an enum value, but found `%s`.", exprText(arg.Value))
+			}
 			return prisma("The default value of a list field must be a list.")
 		}
 		d.Kind = DefaultList

@@ -1,0 +1,14 @@
+-- CreateSchema
+CREATE SCHEMA IF NOT EXISTS "public";
+
+-- CreateTable
+CREATE TABLE "T" (
+    "id" INTEGER NOT NULL,
+    "a" TIMESTAMP(3),
+    "b" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "c" TEXT NOT NULL,
+    "d" SERIAL NOT NULL,
+    "e" SERIAL NOT NULL,
+
+    CONSTRAINT "T_pkey" PRIMARY KEY ("id")
+);

@@ -1,0 +1,16 @@
+-- CreateTable
+CREATE TABLE "a"."_AToB" (
+    "A" INTEGER NOT NULL,
+    "B" INTEGER NOT NULL,
+
+    CONSTRAINT "_AToB_AB_pkey" PRIMARY KEY ("A","B")
+);
+
+-- CreateIndex
+CREATE INDEX "_AToB_B_index" ON "a"."_AToB"("B");
+
+-- AddForeignKey
+ALTER TABLE "a"."_AToB" ADD CONSTRAINT "_AToB_A_fkey" FOREIGN KEY ("A") REFERENCES "a"."A"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "a"."_AToB" ADD CONSTRAINT "_AToB_B_fkey" FOREIGN KEY ("B") REFERENCES "b"."B"("id") ON DELETE CASCADE ON UPDATE CASCADE;
