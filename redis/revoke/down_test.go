@@ -32,7 +32,7 @@ func TestRedisDownMidUse(t *testing.T) {
 		var mu sync.Mutex
 		var revoked []string
 		var next [4]int
-		devenv.MidUse(t, 4, bound, func(ctx context.Context, g int) error {
+		_, _ = devenv.MidUse(t, 4, bound, func(ctx context.Context, g int) error {
 			jti := strconv.Itoa(g) + "-" + strconv.Itoa(next[g])
 			next[g]++
 			err := store.Revoke(ctx, jti, exp)
