@@ -20,7 +20,9 @@ import (
 // and is redisconn.IsUnreachable; Append, Publish, PublishMany, Len,
 // TrimAcked and the dead-letter calls then fail the same way within 1s;
 // the worker's Run does not return; after recovery the same worker
-// handles every acknowledged entry (at least once), none that was never
+// handles every acknowledged entry (at least once) within 10s (entries
+// whose delivery was lost with the connection are pending: the worker
+// takes them back after ClaimIdle, 2s here), none that was never
 // published, and the stream holds at most the unanswered ones besides.
 func TestPublishRedisDownMidUse(t *testing.T) {
 	const timeout, bound = 300 * time.Millisecond, time.Second
@@ -28,7 +30,7 @@ func TestPublishRedisDownMidUse(t *testing.T) {
 		s := stream.New(c, "{orders}", &stream.Options{Timeout: timeout})
 		var mu sync.Mutex
 		seen := map[int]bool{}
-		w, err := stream.NewWorker(s, stream.WorkerOpts{Group: "g", Consumer: "c1", Block: 100 * time.Millisecond},
+		w, err := stream.NewWorker(s, stream.WorkerOpts{Group: "g", Consumer: "c1", Block: 100 * time.Millisecond, ClaimIdle: 2 * time.Second},
 			func(ctx context.Context, m stream.Message[job]) error {
 				mu.Lock()
 				seen[m.Value.N] = true
@@ -43,7 +45,7 @@ func TestPublishRedisDownMidUse(t *testing.T) {
 		var pmu sync.Mutex
 		published := map[int]bool{}
 		var next [n]int
-		devenv.MidUse(t, n, bound, func(ctx context.Context, g int) error {
+		_, failed := devenv.MidUse(t, n, bound, func(ctx context.Context, g int) error {
 			v := g*1_000_000 + next[g]
 			next[g]++
 			_, err := stream.Publish(ctx, s, job{N: v})
@@ -76,7 +78,11 @@ func TestPublishRedisDownMidUse(t *testing.T) {
 			return err == nil
 		}, 10*time.Second, 20*time.Millisecond)
 		require.GreaterOrEqual(t, total, int64(len(published)), "an acknowledged entry was lost")
-		require.LessOrEqual(t, total, int64(len(published))+n+4, "more unanswered entries kept than were in flight")
+		unanswered := int64(4) // the probes that write
+		for _, f := range failed {
+			unanswered += f
+		}
+		require.LessOrEqual(t, total, int64(len(published))+unanswered, "more unanswered entries kept than were in flight")
 		require.Eventually(t, func() bool {
 			mu.Lock()
 			defer mu.Unlock()
@@ -86,13 +92,13 @@ func TestPublishRedisDownMidUse(t *testing.T) {
 				}
 			}
 			return true
-		}, 30*time.Second, 20*time.Millisecond, "the worker handles every acknowledged entry after the outage")
+		}, 10*time.Second, 20*time.Millisecond, "the worker handles every acknowledged entry within 10s of the recovery")
 		stop()
 		mu.Lock()
 		defer mu.Unlock()
 		for v := range seen {
 			g, i := v/1_000_000, v%1_000_000
-			require.True(t, published[v] || v < 0 || i == next[g]-1, "entry %d handled but never published", v)
+			require.True(t, published[v] || v < 0 || i < next[g], "entry %d handled but never published", v)
 		}
 	})
 }

@@ -25,8 +25,9 @@ type Options struct {
 	// XADD MAXLEN ~ MaxLen (approximate, cheap; the stream may hold a
 	// little more). Default 100,000; negative disables trimming.
 	MaxLen int64
-	// Timeout bounds each Redis call (blocking reads wait for their BLOCK time) (default redisconn.DefaultTimeout,
-	// 1s; negative: only the caller's context bounds calls).
+	// Timeout bounds each Redis call (default redisconn.DefaultTimeout,
+	// 1s; negative: only the caller's context bounds calls); a worker's
+	// blocking read gets its BLOCK time plus Timeout.
 	Timeout time.Duration
 }
 
@@ -35,6 +36,8 @@ type Stream struct {
 	c      rueidis.Client
 	key    string
 	maxLen int64
+	// timeout is Options.Timeout (or the default); <= 0: none.
+	timeout time.Duration
 	// invalid is set, for a Stream New was given a nil client or an empty
 	// key, to the error every method returns.
 	invalid error
@@ -53,6 +56,7 @@ func New(c rueidis.Client, key string, o *Options) *Stream {
 		timeout = o.Timeout
 	}
 	s.c = redisconn.WithTimeout(c, timeout)
+	s.timeout = timeout
 	switch {
 	case c == nil:
 		s.invalid = fmt.Errorf("%w: stream %q: nil client", ErrInvalidOptions, key)

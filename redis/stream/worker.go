@@ -37,7 +37,9 @@ type WorkerOpts struct {
 	Backoff func(attempt int) time.Duration
 	// ClaimIdle is how long an entry stays unacknowledged by a consumer
 	// before another consumer takes it over (XAUTOCLAIM); default 30s.
-	// Keep it well above the longest handler run.
+	// Keep it well above the longest handler run. It is also how late
+	// entries are handled whose delivery a connection loss swallowed
+	// (the server counted them delivered to this consumer).
 	ClaimIdle time.Duration
 	// DeadLetter is the stream that receives entries that failed
 	// MaxAttempts times (or cannot be decoded); default key+":dead" in the
@@ -239,6 +241,17 @@ func (w *Worker[T]) Run(ctx context.Context) error {
 
 func (w *Worker[T]) read(ctx context.Context) ([]entry, error) {
 	c := w.s.c
+	if w.s.timeout > 0 {
+		// The blocking read is exempt from the client's per-call bound,
+		// but it must not outlive its BLOCK time by much either: a
+		// connection accepted by a server that was shutting down (or
+		// behind a partition) answers nothing, and the read would wait
+		// until the kernel gave up on it (30s and more), with the worker
+		// idle meanwhile.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, w.o.Block+w.s.timeout)
+		defer cancel()
+	}
 	res, err := c.Do(ctx, c.B().Xreadgroup().Group(w.o.Group, w.o.Consumer).Count(w.o.Batch).
 		Block(w.o.Block.Milliseconds()).Streams().Key(w.s.key).Id(">").Build()).AsXRead()
 	if rueidis.IsRedisNil(err) {
