@@ -74,6 +74,12 @@ func TestNilArguments(t *testing.T) {
 	if d := sk.Doc(); d.Sketch().Count() != 0 {
 		t.Fatalf("a nil Sketch's Doc holds %d values", d.Sketch().Count())
 	}
+	sk.Add(1) // ignored, no panic
+	sk.AddN(2, 3)
+	require.Zero(t, sk.Count())
+	var ts *analytics.TypeStats
+	ts.Merge(&analytics.TypeStats{Count: 1}) // nowhere to merge into: no panic
+	require.Zero(t, ts.Avg())
 	require.NoError(t, sys.Close(ctx))
 	for _, h := range []http.Handler{sys.Handler(), (&analytics.System{}).Handler()} {
 		w := httptest.NewRecorder()

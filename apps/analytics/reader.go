@@ -51,9 +51,10 @@ func (s *TypeStats) Avg() float64 {
 	return s.Sum / float64(s.ValueCount)
 }
 
-// Merge adds o into s (uniques excepted: they do not add up).
+// Merge adds o into s (uniques excepted: they do not add up). Merging into
+// a nil TypeStats does nothing.
 func (s *TypeStats) Merge(o *TypeStats) {
-	if o == nil {
+	if s == nil || o == nil {
 		return
 	}
 	s.Count += o.Count

@@ -39,11 +39,15 @@ type Sketch struct {
 func NewSketch() *Sketch { return &Sketch{Pos: map[int]int64{}, Neg: map[int]int64{}} }
 
 // Add records a value; NaN and values beyond the mapping's range are
-// ignored (the validator rejects them first).
+// ignored (the validator rejects them first). A nil Sketch, which has
+// nowhere to keep it, ignores every value (it does not panic).
 func (s *Sketch) Add(v float64) { s.AddN(v, 1) }
 
-// AddN records a value n times.
+// AddN records a value n times (a nil Sketch ignores it).
 func (s *Sketch) AddN(v float64, n int64) {
+	if s == nil {
+		return
+	}
 	if s.Pos == nil {
 		s.Pos = map[int]int64{}
 	}

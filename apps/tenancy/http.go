@@ -73,7 +73,15 @@ func PrincipalFrom(ctx context.Context) (Principal, bool) {
 
 // Handler returns the API's routes (mount it under a prefix with
 // http.StripPrefix).
+//
+// A nil Service, or one without a Store or an Auth, answers every request
+// 503 (code unavailable) instead of panicking or failing with 500.
 func (s *Service) Handler() http.Handler {
+	if s == nil || s.Store == nil || s.Auth == nil {
+		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			writeError(w, http.StatusServiceUnavailable, CodeUnavailable, "the tenancy service is not configured (no Store or Auth)")
+		})
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/signup", s.signup)
 	mux.HandleFunc("GET /api/admin/report", s.adminReport)

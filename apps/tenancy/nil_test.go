@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,6 +93,20 @@ func TestNilArguments(t *testing.T) {
 		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/", nil))
 		if w.Code != http.StatusServiceUnavailable {
 			t.Fatalf("Handler before Setup answered %d, want 503", w.Code)
+		}
+	}
+	// A nil Service (it panicked on every route) or one without a Store
+	// and an Auth (it answered 500) answers 503.
+	var svc *tenancy.Service
+	for _, h := range []http.Handler{svc.Handler(), (&tenancy.Service{}).Handler()} {
+		for _, route := range []string{"GET /api/me", "POST /api/signup", "POST /api/records", "GET /api/admin/report"} {
+			method, path, _ := strings.Cut(route, " ")
+			req := httptest.NewRequest(method, path, strings.NewReader(`{"name":"a","email":"a@example.com"}`))
+			req.Header.Set("Authorization", "Bearer x")
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			require.Equal(t, http.StatusServiceUnavailable, w.Code, route)
+			require.Contains(t, w.Body.String(), `"code":"unavailable"`, route)
 		}
 	}
 }
