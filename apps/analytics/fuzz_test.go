@@ -56,20 +56,39 @@ func FuzzParse(f *testing.F) {
 
 // FuzzIngestEndpoint posts arbitrary bodies to the real handler on Redis:
 // the answer is 200 or 400 (413 when too large) with a JSON body, never a
-// 5xx or a panic, and accepted + rejected add up.
+// 5xx or a panic, and accepted + rejected add up. What is written is
+// exactly what is accepted: the per-type totals and the rollup stream grow
+// by the accepted count, and a batch refused as a whole writes nothing.
 func FuzzIngestEndpoint(f *testing.F) {
 	for _, s := range ingestSeeds {
 		f.Add([]byte(s))
 	}
-	h := newEnv(f, "").app.Handler()
+	e := newEnv(f, "")
+	h := e.app.Handler()
+	written := func(t *testing.T) (events, entries int64) {
+		totals, err := e.app.Reader().Totals(context.Background())
+		require.NoError(t, err)
+		for _, n := range totals {
+			events += n
+		}
+		entries, err = e.redis.Do(context.Background(), e.redis.B().Xlen().Key(e.app.StreamKey()).Build()).AsInt64()
+		require.NoError(t, err)
+		return events, entries
+	}
 	f.Fuzz(func(t *testing.T, body []byte) {
+		eventsBefore, entriesBefore := written(t)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, analytics.PathEvents, bytes.NewReader(body)))
 		require.Contains(t, []int{200, 400, 413}, rec.Code, rec.Body.String())
+		events, entries := written(t)
 		if rec.Code == 200 || (rec.Code == 400 && bytes.Contains(rec.Body.Bytes(), []byte(`"accepted"`))) {
 			var res analytics.IngestResponse
 			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &res))
 			require.Equal(t, rec.Code == 200, res.Accepted > 0)
+			require.EqualValues(t, res.Accepted, events-eventsBefore, "events counted = events accepted")
+			if res.Accepted == 0 {
+				require.Equal(t, entriesBefore, entries, "a batch with nothing accepted adds nothing to the stream")
+			}
 			for _, r := range res.Rejected {
 				if r.Code != analytics.CodeMalformed && r.Code != analytics.CodeTooMany {
 					require.NotEmpty(t, r.Field, "%+v", r)
@@ -77,10 +96,12 @@ func FuzzIngestEndpoint(f *testing.F) {
 			}
 			return
 		}
-		var e errorBody
-		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &e), rec.Body.String())
-		require.NotEmpty(t, e.Error.Code)
-		require.Equal(t, "body", e.Error.Field, "a batch refused as a whole names the body")
+		var eb errorBody
+		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &eb), rec.Body.String())
+		require.NotEmpty(t, eb.Error.Code)
+		require.Equal(t, "body", eb.Error.Field, "a batch refused as a whole names the body")
+		require.Equal(t, eventsBefore, events, "a batch refused as a whole counts nothing")
+		require.Equal(t, entriesBefore, entries, "a batch refused as a whole adds nothing to the stream")
 	})
 }
 
@@ -106,6 +127,12 @@ func FuzzSegmentParams(f *testing.F) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, analytics.PathSegments+"?"+q.Encode(), nil))
 		require.Contains(t, []int{200, 400}, rec.Code, rec.Body.String())
+		if rec.Code == 400 {
+			var eb errorBody
+			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &eb), rec.Body.String())
+			require.NotEmpty(t, eb.Error.Field, "a 400 names the parameter: %s", rec.Body.String())
+			require.Contains(t, raw, eb.Error.Field, "the named parameter is one that was sent")
+		}
 		if rec.Code == 200 {
 			var s analytics.Segment
 			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &s))
