@@ -1,7 +1,6 @@
 package tenancy_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -100,23 +99,16 @@ type apiError struct {
 // be JSON with a code.
 func (a *api) send(t testing.TB, method, path, auth string, body []byte, out any) (int, apiError) {
 	t.Helper()
-	req, err := http.NewRequest(method, a.srv.URL+path, bytes.NewReader(body))
-	require.NoError(t, err)
-	if auth != "" {
-		req.Header.Set("Authorization", auth)
-	}
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	if out != nil && res.StatusCode < 300 {
-		require.NoError(t, json.NewDecoder(res.Body).Decode(out))
+	code, b := a.raw(t, method, path, auth, body)
+	if out != nil && code < 300 {
+		require.NoError(t, json.Unmarshal(b, out))
 	}
 	var e apiError
-	if res.StatusCode >= 400 {
-		require.NoError(t, json.NewDecoder(res.Body).Decode(&e), "errors are JSON")
+	if code >= 400 {
+		require.NoError(t, json.Unmarshal(b, &e), "errors are JSON")
 		require.NotEmpty(t, e.Error.Code)
 	}
-	return res.StatusCode, e
+	return code, e
 }
 
 type signedUp struct {

@@ -49,27 +49,22 @@ func FuzzBodiesStayInTenant(f *testing.F) {
 	a := newAPI(f, 1_000_000)
 	me, victim := a.signup(f, "fuzzer"), a.signup(f, "victim")
 	mine, theirs := "Bearer "+me.Token, "Bearer "+victim.Token
-	var p struct {
-		ID int64 `json:"id"`
+	// projectAndTask creates a project and a task in it; it returns their ids.
+	projectAndTask := func(auth string) (project, task int64) {
+		var p, tk struct {
+			ID int64 `json:"id"`
+		}
+		require.Equal(f, 201, a.call(f, "POST", "/api/projects", auth, map[string]string{"name": "p"}, &p))
+		require.Equal(f, 201, a.call(f, "POST", "/api/tasks", auth, map[string]any{"projectId": p.ID, "title": "t"}, &tk))
+		return p.ID, tk.ID
 	}
-	require.Equal(f, 201, a.call(f, "POST", "/api/projects", theirs, map[string]string{"name": "secret"}, &p))
-	var task struct {
-		ID int64 `json:"id"`
-	}
-	require.Equal(f, 201, a.call(f, "POST", "/api/tasks", theirs, map[string]any{"projectId": p.ID, "title": "hidden"}, &task))
+	theirProject, theirTask := projectAndTask(theirs)
 	require.Equal(f, 201, a.call(f, "POST", "/api/invoices", theirs, map[string]string{"number": "V-1", "amount": "10.00"}, nil))
 	require.Equal(f, 201, a.call(f, "POST", "/api/records", theirs, map[string]any{"collection": "leads", "data": map[string]any{"x": 1}}, nil))
-	var own struct {
-		ID int64 `json:"id"`
-	}
-	require.Equal(f, 201, a.call(f, "POST", "/api/projects", mine, map[string]string{"name": "mine"}, &own))
-	var ownTask struct {
-		ID int64 `json:"id"`
-	}
-	require.Equal(f, 201, a.call(f, "POST", "/api/tasks", mine, map[string]any{"projectId": own.ID, "title": "t"}, &ownTask))
+	_, ownTask := projectAndTask(mine)
 	theirsBefore := a.snapshot(f, theirs)
 
-	pid, tid := strconv.FormatInt(p.ID, 10), strconv.FormatInt(task.ID, 10)
+	pid, tid := strconv.FormatInt(theirProject, 10), strconv.FormatInt(theirTask, 10)
 	for _, seed := range []string{"", "{}", `{"name":"p"}`, `{"projectId":` + pid + `,"title":"t"}`,
 		`{"status":"DONE"}`, `{"status":"DONE","tenantId":"` + victim.TenantID + `"}`,
 		`{"name":"p","tenantId":"` + victim.TenantID + `"}`, `{"number":"N","amount":"1.00","tenantId":"` + victim.TenantID + `"}`,
@@ -83,7 +78,7 @@ func FuzzBodiesStayInTenant(f *testing.F) {
 		{"POST", "/api/projects"},
 		{"POST", "/api/tasks"},
 		{"PATCH", "/api/tasks/" + tid},
-		{"PATCH", "/api/tasks/" + strconv.FormatInt(ownTask.ID, 10)},
+		{"PATCH", "/api/tasks/" + strconv.FormatInt(ownTask, 10)},
 		{"POST", "/api/invoices"},
 		{"POST", "/api/records"},
 	}
