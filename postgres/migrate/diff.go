@@ -57,6 +57,9 @@ type Step struct {
 	Table *Table
 	// checks are what EvaluateDataLoss looks at in the rows present.
 	checks []dataCheck
+	// afterAlter places a DropIndex after the AlterTable steps: Prisma
+	// drops the unique index a table's new primary key replaces last.
+	afterAlter bool
 }
 
 // Plan is an ordered list of steps turning one database into another.
@@ -166,8 +169,18 @@ func Diff(from, to *Database) *Plan {
 		return created[d.steps[CreateIndex][i].Table] && !created[d.steps[CreateIndex][j].Table]
 	})
 	p := &Plan{}
+	var late []Step
 	for _, k := range stepOrder {
-		p.Steps = append(p.Steps, d.steps[k]...)
+		for _, st := range d.steps[k] {
+			if st.afterAlter {
+				late = append(late, st)
+			} else {
+				p.Steps = append(p.Steps, st)
+			}
+		}
+		if k == AlterTable {
+			p.Steps = append(p.Steps, late...)
+		}
 	}
 	return p
 }
@@ -189,6 +202,19 @@ func tableIndex(db *Database) map[string]*Table {
 
 func (d *differ) oldTable(schema, name string) *Table { return d.oldTables[schema+"\x00"+name] }
 func (d *differ) newTable(schema, name string) *Table { return d.newTables[schema+"\x00"+name] }
+
+// indexOn reports whether ix covers exactly the columns, in order.
+func indexOn(ix *Index, columns []string) bool {
+	if len(ix.Columns) != len(columns) {
+		return false
+	}
+	for i, c := range ix.Columns {
+		if c.Name != columns[i] {
+			return false
+		}
+	}
+	return true
+}
 
 func (d *differ) add(s Step) { d.steps[s.Kind] = append(d.steps[s.Kind], s) }
 
@@ -618,7 +644,8 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 			continue
 		}
 		if renamed[ix] == nil && (match == nil || !sameIndex(ix, match)) {
-			d.add(Step{Kind: DropIndex, Object: name, SQL: dropIndexSQL(old, ix), Table: t})
+			d.add(Step{Kind: DropIndex, Object: name, SQL: dropIndexSQL(old, ix), Table: t,
+				afterAlter: old.PrimaryKey == nil && t.PrimaryKey != nil && ix.Unique && indexOn(ix, t.PrimaryKey.Columns)})
 		}
 	}
 	isRenamed := map[*Index]bool{}
