@@ -1203,8 +1203,8 @@ func (m *Model[T]) preQuery(ctx context.Context, e Event, filter any) (*Op[T], e
 
 // preReplace runs the pre hooks of a replacement (op.Doc is doc), then
 // validates and encodes doc.
-func (m *Model[T]) preReplace(ctx context.Context, e Event, filter any, doc *T) (*Op[T], bson.Raw, error) {
-	f, err := m.filter(filter)
+func (m *Model[T]) preReplace(ctx context.Context, e Event, filter any, doc *T, upsert bool) (*Op[T], bson.Raw, error) {
+	f, err := m.filterFor(filter, upsert)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -1224,7 +1224,7 @@ func (m *Model[T]) ReplaceOne(ctx context.Context, filter any, doc *T, o *Update
 		return nil, ErrNoDatabase
 	}
 	defer m.handleErr(ctx, EventReplaceOne, doc, &err)
-	op, raw, err := m.preReplace(ctx, EventReplaceOne, filter, doc)
+	op, raw, err := m.preReplace(ctx, EventReplaceOne, filter, doc, o != nil && o.Upsert)
 	if err != nil {
 		return nil, err
 	}
@@ -1336,7 +1336,7 @@ func (m *Model[T]) FindOneAndReplace(ctx context.Context, filter any, doc *T, o 
 	if o == nil {
 		o = &FindOneAndUpdateOpts{}
 	}
-	op, raw, err := m.preReplace(ctx, EventFindOneAndReplace, filter, doc)
+	op, raw, err := m.preReplace(ctx, EventFindOneAndReplace, filter, doc, o.Upsert)
 	if err != nil {
 		return nil, err
 	}

@@ -69,6 +69,11 @@ func TestMongooseQueryParity(t *testing.T) {
 				o.NoDefaultsOnInsert = q.Options.SetDefaultsOnInsert != nil && !*q.Options.SetDefaultsOnInsert
 				o.NoTimestamps = q.Options.Timestamps != nil && !*q.Options.Timestamps
 				_, err = m.UpdateOne(ctx, filter, bson.M(q.Update), o)
+			case "replaceOne": // q.Update is the replacement
+				var doc *map[string]any
+				if doc, err = m.Cast(ctx, q.Update); err == nil {
+					_, err = m.ReplaceOne(ctx, filter, doc, &odm.UpdateOpts{Upsert: q.Options.Upsert})
+				}
 			case "findOneAndUpdate":
 				_, err = m.FindOneAndUpdate(ctx, filter, bson.M(q.Update), &odm.FindOneAndUpdateOpts{Upsert: q.Options.Upsert,
 					NoDefaultsOnInsert: q.Options.SetDefaultsOnInsert != nil && !*q.Options.SetDefaultsOnInsert})

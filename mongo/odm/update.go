@@ -673,18 +673,31 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 			if arr, ok := toA(val); ok && op == "$pullAll" {
 				na := make(bson.A, len(arr))
 				for i, x := range arr {
-					c, err := castTo(p.Elem, plain(x))
+					c, err := castOperand(p.Elem, plain(x))
 					if err != nil {
 						ve.add(castFailure{path: path, msgPath: path, kind: castKind(p.Elem.Type), shown: x, model: ve.Model, reason: err}.err())
 						return nil
 					}
 					na[i] = c
 				}
+				if uc.validate {
+					// Mongoose's update validators see $pullAll's values as
+					// the array's elements (tags.1), and validate them.
+					n := len(ve.Errors)
+					for i, c := range na {
+						if err := p.Elem.validate(ctx, deref(reflect.ValueOf(c)), path+"."+strconv.Itoa(i), name, ve); err != nil {
+							return err
+						}
+					}
+					if len(ve.Errors) > n {
+						return nil
+					}
+				}
 				add(op, bson.E{Key: stored, Value: na})
 				return nil
 			}
 			if _, err := toD(val); err != nil && op == "$pull" {
-				c, err := castTo(p.Elem, plain(val))
+				c, err := castOperand(p.Elem, plain(val))
 				if err != nil {
 					ve.add(castFailure{path: path, msgPath: path, kind: castKind(p.Elem.Type), shown: val, model: ve.Model, reason: err}.err())
 					return nil
@@ -700,6 +713,20 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 		return errorf("unsupported update operator %s", op)
 	}
 	return nil
+}
+
+// castOperand casts the value of an update operator that Mongoose casts
+// as a query value ($pull, $pullAll): through the path's setters, trim,
+// lowercase and uppercase.
+func castOperand(p *Path, v any) (any, error) {
+	if len(p.setters) > 0 {
+		v = p.applySetters(v)
+	}
+	c, err := castTo(p, v)
+	if err != nil {
+		return nil, err
+	}
+	return applyTransforms(p, c), nil
 }
 
 // toA returns v as a list when it is one.

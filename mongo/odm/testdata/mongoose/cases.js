@@ -544,6 +544,12 @@ const cases = [
   { name: 'filter keeps $regex operands', schema: user, filter: { username: { $regex: '^ANN' } } },
   { name: 'filter applies trim to array elements', schema: shipment, filter: { tags: ' FRAGILE ', kind: { $in: [' box '] } } },
 
+  // update operands run setters too
+  { name: 'update $pull applies trim and lowercase', schema: shipment, update: { $pull: { tags: ' FRAGILE ' } } },
+  { name: 'update $pullAll applies trim and lowercase', schema: shipment, update: { $pullAll: { tags: [' COLD ', 'x'] } } },
+  { name: 'update $pull $in applies trim and lowercase', schema: shipment, update: { $pull: { tags: { $in: [' COLD '] } } } },
+  { name: 'update $min on a trimmed string', schema: shipment, update: { $min: { ref: '  abcd ' } } },
+
   // many errors at once
   { name: 'every failure reported at once', schema: order, input: { customer: 'bad', items: [{ qty: 0 }], nums: ['x'], placedAt: 'never', paid: 'maybe', note: 'a' } },
 ];

@@ -262,7 +262,7 @@ async function runQuery(c) {
     }
     return { acknowledged: true, matchedCount: 0, modifiedCount: 0, upsertedCount: 0 };
   };
-  for (const op of ['updateOne', 'findOneAndUpdate', 'find', 'insertOne']) {
+  for (const op of ['updateOne', 'findOneAndUpdate', 'find', 'insertOne', 'replaceOne']) {
     M.collection[op] = record(op);
   }
   switch (q.op) {
@@ -294,6 +294,7 @@ async function runQuery(c) {
       const got = { document: sent.args[0] };
       return { name: c.name, schema: c.schema, options: c.options, discriminator: c.discriminator, query: q, maskIds: c.maskIds, sent: c.maskIds ? maskIds(got) : got };
     }
+    case 'replaceOne':
     case 'updateOne':
     case 'findOneAndUpdate': {
       try {

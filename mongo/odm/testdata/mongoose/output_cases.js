@@ -316,6 +316,10 @@ const queryCases = [
   { name: 'upsert with an unknown filter path and strict false', schema: ts, options: { strict: false }, query: { op: 'updateOne', filter: { bogus: 1 }, update: { $set: { n: 2 } }, options: { upsert: true } } },
   { name: 'findOneAndUpdate upsert with an unknown filter path', schema: ts, query: { op: 'findOneAndUpdate', filter: { 'sub.nope': 1 }, update: { $set: { n: 2 } }, options: { upsert: true } } },
   { name: 'update without upsert keeps an unknown filter path', schema: ts, query: { op: 'updateOne', filter: { bogus: 1 }, update: { $set: { n: 2 } } } },
+  { name: 'replaceOne upsert with an unknown filter path', schema: ts, query: { op: 'replaceOne', filter: { bogus: 1 }, update: { name: 'b' }, options: { upsert: true } } },
+  { name: 'upsert with an unknown path in $or', schema: ts, query: { op: 'updateOne', filter: { $or: [{ name: 'a' }, { bogus: 1 }] }, update: { $set: { n: 2 } }, options: { upsert: true } } },
+  { name: 'upsert with an unknown path of a document array', schema: withItems, query: { op: 'updateOne', filter: { 'items.0.nope': 1 }, update: { $set: { name: 'b' } }, options: { upsert: true } } },
+  { name: 'upsert with a timestamp in the filter', schema: ts, options: { timestamps: true }, query: { op: 'updateOne', filter: { createdAt: { $gte: '2020-01-01T00:00:00Z' } }, update: { $set: { name: 'b' } }, options: { upsert: true } } },
   { name: 'find under strictQuery throw', schema: ts, options: { strictQuery: 'throw' }, query: { op: 'find', filter: { bogus: 1 } } },
   { name: 'update under strict throw with an unknown update path', schema: ts, options: { strict: 'throw' }, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { bogus: 1 } } } },
   // lean: the stubbed driver returns stored; result is what find returned, through JSON.
