@@ -94,6 +94,9 @@ type ObjectOpts struct {
 	// FlattenObjectIDs renders every ObjectID as its hex string
 	// (Mongoose's flattenObjectIds).
 	FlattenObjectIDs bool
+	// Depopulate renders populated references (Ref, Refs, DynRef) as
+	// their IDs (Mongoose's depopulate); populated virtuals stay.
+	Depopulate bool
 }
 
 // merge returns the options of a call merged over the defaults d.
@@ -124,6 +127,7 @@ func (d *ObjectOpts) merge(call *ObjectOpts) ObjectOpts {
 	}
 	o.NoAliases = o.NoAliases || call.NoAliases
 	o.FlattenObjectIDs = o.FlattenObjectIDs || call.FlattenObjectIDs
+	o.Depopulate = o.Depopulate || call.Depopulate
 	switch {
 	case call.KeepEmpty:
 		o.KeepEmpty, o.Minimize = true, false
@@ -416,6 +420,14 @@ func (w *objectWalk) populated(v reflect.Value, obj map[string]any) error {
 			if !ok {
 				continue
 			}
+			if w.o.Depopulate {
+				out, err := depopulated(docs)
+				if err != nil {
+					return err
+				}
+				obj[name] = out
+				continue
+			}
 			pw := *w
 			pw.noID = mark.noID
 			if mark.lean { // lean documents are plain objects: no id virtual
@@ -433,6 +445,38 @@ func (w *objectWalk) populated(v reflect.Value, obj map[string]any) error {
 		}
 	}
 	return nil
+}
+
+// depopulated is what Mongoose's depopulate makes of a populated path:
+// each document found becomes its _id (a missing single reference stays
+// null, missing array entries stay out, as populate left them).
+func depopulated(docs any) (any, error) {
+	switch x := docs.(type) {
+	case nil:
+		return nil, nil
+	case []any:
+		out := make([]any, len(x))
+		for i, d := range x {
+			id, err := depopulated(d)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = id
+		}
+		return out, nil
+	}
+	if rv := reflect.ValueOf(docs); rv.Kind() == reflect.Pointer && rv.IsNil() {
+		return nil, nil
+	}
+	raw, err := bson.Marshal(docs)
+	if err != nil {
+		return nil, err
+	}
+	var d bson.D
+	if err := bson.Unmarshal(raw, &d); err != nil {
+		return nil, err
+	}
+	return plainObject(d)["_id"], nil
 }
 
 // populatedIn follows a subdocument or an array of them.

@@ -80,6 +80,7 @@ type outputOpts struct {
 	Minimize   *bool `json:"minimize"`
 	Aliases    *bool `json:"aliases"`
 	FlattenIDs *bool `json:"flattenObjectIds"`
+	Depopulate *bool `json:"depopulate"`
 	// Transform names a transform of output.js, or is false.
 	Transform any `json:"transform"`
 }
@@ -272,6 +273,7 @@ func objectOpts(o *outputOpts) *odm.ObjectOpts {
 	}
 	out.NoAliases = o.Aliases != nil && !*o.Aliases
 	out.FlattenObjectIDs = o.FlattenIDs != nil && *o.FlattenIDs
+	out.Depopulate = o.Depopulate != nil && *o.Depopulate
 	return out
 }
 

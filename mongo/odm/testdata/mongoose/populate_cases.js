@@ -113,6 +113,11 @@ const cases = [
   // from the other side
   { name: 'comment author', model: 'Comment', populate: [{ path: 'author', select: 'name age' }] },
   { name: 'comment author with match on name', model: 'Comment', populate: [{ path: 'author', match: { name: { $in: ['Ann', 'Cid'] } } }] },
+  // depopulate: populated references back to their ids
+  { name: 'depopulate in toObject and toJSON', model: 'Post', populate: [{ path: 'author' }, { path: 'editors' }, { path: 'sections.owner' }, { path: 'meta.reviewer' }],
+    calls: [{ fn: 'toObject', opts: { depopulate: true } }, { fn: 'toJSON', opts: { depopulate: true, virtuals: true } }, { fn: 'toObject', opts: { depopulate: false } }] },
+  { name: 'depopulate with nested populate', model: 'Post', populate: [{ path: 'comments', populate: [{ path: 'author' }] }],
+    calls: [{ fn: 'toObject', opts: { depopulate: true } }] },
 ];
 
 module.exports = { seed, cases, oid };
