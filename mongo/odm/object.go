@@ -451,24 +451,41 @@ func (w *objectWalk) populated(v reflect.Value, obj map[string]any) error {
 // each document found becomes its _id (a missing single reference stays
 // null, missing array entries stay out, as populate left them).
 func depopulated(docs any) (any, error) {
+	return eachPopulated(docs, func(doc any) (any, error) {
+		if rv := reflect.ValueOf(doc); rv.Kind() == reflect.Pointer && rv.IsNil() {
+			return nil, nil
+		}
+		obj, err := bsonObject(doc)
+		if err != nil {
+			return nil, err
+		}
+		return obj["_id"], nil
+	})
+}
+
+// eachPopulated applies f to the populated document docs, or to each
+// document of a list of them; nil stays nil.
+func eachPopulated(docs any, f func(doc any) (any, error)) (any, error) {
 	switch x := docs.(type) {
 	case nil:
 		return nil, nil
 	case []any:
 		out := make([]any, len(x))
 		for i, d := range x {
-			id, err := depopulated(d)
+			o, err := eachPopulated(d, f)
 			if err != nil {
 				return nil, err
 			}
-			out[i] = id
+			out[i] = o
 		}
 		return out, nil
 	}
-	if rv := reflect.ValueOf(docs); rv.Kind() == reflect.Pointer && rv.IsNil() {
-		return nil, nil
-	}
-	raw, err := bson.Marshal(docs)
+	return f(docs)
+}
+
+// bsonObject is v as it is stored, as a map (plainObject of its BSON).
+func bsonObject(v any) (map[string]any, error) {
+	raw, err := bson.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
@@ -476,7 +493,7 @@ func depopulated(docs any) (any, error) {
 	if err := bson.Unmarshal(raw, &d); err != nil {
 		return nil, err
 	}
-	return plainObject(d)["_id"], nil
+	return plainObject(d), nil
 }
 
 // populatedIn follows a subdocument or an array of them.
@@ -561,29 +578,15 @@ func (w *objectWalk) virtualFields(v reflect.Value, obj map[string]any, marks ma
 
 // populatedValue renders populated documents as objects.
 func (w *objectWalk) populatedValue(docs any) (any, error) {
-	switch x := docs.(type) {
-	case nil:
-		return nil, nil
-	case []any:
-		out := make([]any, len(x))
-		for i, d := range x {
-			o, err := w.populatedValue(d)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = o
-		}
-		return out, nil
-	}
-	raw, err := bson.Marshal(docs)
+	return eachPopulated(docs, w.populatedDoc)
+}
+
+// populatedDoc renders one populated document as an object.
+func (w *objectWalk) populatedDoc(docs any) (any, error) {
+	obj, err := bsonObject(docs)
 	if err != nil {
 		return nil, err
 	}
-	var d bson.D
-	if err := bson.Unmarshal(raw, &d); err != nil {
-		return nil, err
-	}
-	obj := plainObject(d)
 	// References populated inside the document (nested populate).
 	if rv := reflect.ValueOf(docs); rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().Kind() == reflect.Struct {
 		inner := *w
