@@ -19,7 +19,8 @@ import (
 // and is redisconn.IsUnreachable; Publish, PublishTopic, PublishMany,
 // Deliver and CatchUp then fail the same way within 1s, and Subscribe
 // returns within 1s without an error (the subscription is made on the
-// next connection); after recovery the inbox holds every acknowledged
+// next connection), and Close returns within 1s (its handlers are not
+// called afterwards); after recovery the inbox holds every acknowledged
 // delivery and at most the unanswered ones (and the probe), in strictly
 // increasing id order, and the user subscribed during the outage gets what
 // is published to them.
@@ -32,6 +33,11 @@ func TestRedisDownMidUse(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		require.NoError(t, h.WaitConnected(ctx, 1))
+		closing := notify.New(c, &notify.Options{Timeout: timeout})
+		require.NoError(t, closing.WaitConnected(ctx, 1))
+		calls := make(chan struct{}, 1000)
+		_, err := closing.Subscribe(ctx, "u1", func(string, notify.Notification) { calls <- struct{}{} })
+		require.NoError(t, err)
 
 		const n = 4
 		acked, failed := devenv.MidUse(t, n, bound, func(ctx context.Context, g int) error {
@@ -47,9 +53,16 @@ func TestRedisDownMidUse(t *testing.T) {
 		}...)
 		box := newInbox()
 		start := time.Now()
-		_, err := h.Subscribe(context.Background(), "u2", box.handle)
+		_, err = h.Subscribe(context.Background(), "u2", box.handle)
 		require.NoError(t, err, "Subscribe registers the handler while Redis is down")
 		require.Less(t, time.Since(start), bound, "Subscribe with Redis down")
+
+		start = time.Now()
+		closing.Close()
+		require.Less(t, time.Since(start), bound, "Close with Redis down")
+		for len(calls) > 0 {
+			<-calls
+		}
 
 		fault.Recover(t)
 		var total, unanswered int64
@@ -69,6 +82,7 @@ func TestRedisDownMidUse(t *testing.T) {
 			require.True(t, a[0] < b[0] || a[0] == b[0] && a[1] < b[1], "inbox ids increase: %s then %s", got[i-1].ID, got[i].ID)
 		}
 		publishUntil(t, h, "u2", box)
+		require.Empty(t, calls, "a handler of a closed hub was called")
 	})
 }
 

@@ -79,6 +79,8 @@ type Hub struct {
 	closed   bool
 	stop     chan struct{}
 	done     chan struct{}
+	// handling counts dispatches running handlers; Close waits for them.
+	handling sync.WaitGroup
 	connects int           // subscriber connections established so far
 	ready    chan struct{} // closed on each (re)connection, then replaced
 
@@ -352,6 +354,12 @@ func (h *Hub) dispatch(m rueidis.PubSubMessage) {
 		return
 	}
 	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return
+	}
+	h.handling.Add(1)
+	defer h.handling.Done()
 	var subs []*sub
 	if m.Pattern != "" {
 		subs = append(subs, h.patterns[m.Pattern]...)
@@ -367,11 +375,22 @@ func (h *Hub) dispatch(m rueidis.PubSubMessage) {
 // loop keeps one subscriber connection alive and subscribed.
 func (h *Hub) loop() {
 	defer close(h.done)
+	// stopped ends with Close, so that Close does not wait for a
+	// connection attempt to a hung server.
+	stopped, unstop := context.WithCancel(context.Background())
+	defer unstop()
+	go func() {
+		select {
+		case <-h.stop:
+			unstop()
+		case <-stopped.Done():
+		}
+	}()
 	backoff := 50 * time.Millisecond
 	for {
 		dc, cancel := h.c.Dedicate()
 		errc := dc.SetPubSubHooks(rueidis.PubSubHooks{OnMessage: h.dispatch})
-		ctx, stop := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, stop := context.WithTimeout(stopped, 5*time.Second)
 		err := dc.Do(ctx, dc.B().Ping().Build()).Error()
 		if err == nil {
 			// Publish the connection and snapshot the subscriptions in one
@@ -403,12 +422,16 @@ func (h *Hub) loop() {
 		h.mu.Lock()
 		h.dc = nil
 		h.mu.Unlock()
-		cancel()
 		select {
 		case <-h.stop:
+			// Releasing the connection waits for the server; a hung one
+			// held Close for 10s and more. Release it in the background:
+			// no handler runs after Close returns (dispatch checks closed).
+			go cancel()
 			return
 		default:
 		}
+		cancel()
 		h.o.Logger.Warn("notify: subscriber connection lost; reconnecting", "err", err, "in", backoff)
 		select {
 		case <-h.stop:
@@ -450,8 +473,10 @@ func (h *Hub) WaitConnected(ctx context.Context, n int) error {
 	}
 }
 
-// Close stops the subscriber connection. Handlers are not called after
-// Close returns. Close of a nil Hub does nothing.
+// Close stops the subscriber connection, without waiting for a hung server
+// (the connection is released in the background). Handlers are not called
+// after Close returns; a handler must not call Close. Close of a nil Hub
+// does nothing.
 func (h *Hub) Close() {
 	if h == nil {
 		return
@@ -465,6 +490,7 @@ func (h *Hub) Close() {
 	h.mu.Unlock()
 	close(h.stop)
 	<-h.done
+	h.handling.Wait()
 }
 
 // deliverScript appends a notification to a user's capped inbox stream and
