@@ -147,7 +147,9 @@ func aggExpr(m *Model, a string, fn AggFunc, field, path string) (string, error)
 		if f.List || f.Type == JSON {
 			return "", validationErr(m, path, "%s does not apply to %s", fn, field)
 		}
-		return strings.TrimPrefix(fn.String(), "_") + "(" + cl + ")", nil
+		// A DateTime as Prisma reads it (selCol): a time of day on
+		// 1970-01-01, cut to the millisecond.
+		return strings.TrimPrefix(fn.String(), "_") + "(" + selCol(a, f) + ")", nil
 	}
 	return "", validationErr(m, path, "unknown aggregate %d", fn)
 }

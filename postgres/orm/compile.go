@@ -88,21 +88,25 @@ func col(a string, f *Field) string { return a + "." + f.qcol }
 
 // selCol is the expression a query selects for f: the column, except for
 // @db.Time columns, read as a DateTime on 1970-01-01 in UTC as Prisma
-// returns them.
+// returns them; a DateTime column of more than millisecond precision
+// (timestamp(6), time(6)) is read cut to the millisecond, as Prisma reads
+// it into a JavaScript Date.
 func selCol(a string, f *Field) string {
 	cl := f.qcol
 	if a != "" {
 		cl = a + "." + cl
 	}
+	if f.Type != DateTime || f.List {
+		return cl
+	}
 	switch f.clock {
 	case clockTime:
-		if !f.List {
-			return "('1970-01-01'::date + " + cl + ")"
-		}
+		cl = "('1970-01-01'::date + " + cl + ")"
 	case clockTimeTZ:
-		if !f.List {
-			return "('1970-01-01'::date + (" + cl + " AT TIME ZONE 'UTC')::time)"
-		}
+		cl = "('1970-01-01'::date + (" + cl + " AT TIME ZONE 'UTC')::time)"
+	}
+	if timePrecision(f.DBType) > 3 {
+		cl = "date_trunc('milliseconds', " + cl + ")"
 	}
 	return cl
 }
@@ -868,7 +872,7 @@ func jsonValue(a string, f *Field) string {
 		} else if strings.Contains(db, "tz") || strings.Contains(db, "with time zone") {
 			cl = "(" + cl + " AT TIME ZONE 'UTC')"
 		}
-		return "to_char(" + cl + `, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+		return "to_char(" + cl + `, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
 	case Bytes:
 		if f.List {
 			return cl

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/jackc/pgx/v5/pgtype"
 	"reflect"
 	"strconv"
 	"strings"
@@ -174,6 +175,9 @@ func QueryRaw[T any](ctx context.Context, db DB, q Sql) ([]T, error) {
 		case t == reflect.TypeFor[map[string]any]():
 			out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (T, error) {
 				m, err := pgx.RowToMap(r)
+				for k, v := range m {
+					m[k] = rawDate(v)
+				}
 				return any(m).(T), err
 			})
 		default:
@@ -210,3 +214,19 @@ func ExecRaw(ctx context.Context, db DB, q Sql) (int64, error) {
 }
 
 func sprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }
+
+// rawDate reads a date or time a raw query returns as Prisma does, as a
+// JavaScript Date: an instant cut to the millisecond, in UTC, and a time
+// of day (time, timetz) on 1970-01-01.
+func rawDate(v any) any {
+	switch x := v.(type) {
+	case time.Time:
+		return x.UTC().Truncate(time.Millisecond)
+	case pgtype.Time:
+		if !x.Valid {
+			return nil
+		}
+		return time.Unix(0, 0).UTC().Add(time.Duration(x.Microseconds) * time.Microsecond).Truncate(time.Millisecond)
+	}
+	return v
+}

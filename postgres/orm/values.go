@@ -183,17 +183,13 @@ func coerce(f *Field, v any) (any, error) {
 }
 
 // instant is the UTC value bound for DateTime field f. Prisma sends a
-// JavaScript Date, milliseconds cut off below: a column of millisecond
-// precision or less (timestamp(3), Prisma's default, @db.Date) gets the
-// instant cut to the millisecond, where PostgreSQL would round it
-// (12:00:00.1235 is .123 as in Prisma, not .124). A column with more
-// precision keeps what Go gives it.
-func instant(f *Field, t time.Time) time.Time {
-	t = t.UTC()
-	if timePrecision(f.DBType) <= 3 {
-		return t.Truncate(time.Millisecond)
-	}
-	return t
+// JavaScript Date, milliseconds cut off below: the instant is cut to the
+// millisecond, where PostgreSQL would round it (12:00:00.1235 is .123 as
+// in Prisma, not .124), whatever the column's precision (a timestamp(6)
+// column written by Prisma holds milliseconds, and reads back as it was
+// written).
+func instant(_ *Field, t time.Time) time.Time {
+	return t.UTC().Truncate(time.Millisecond)
 }
 
 // timePrecision is the fractional-second digits of a DateTime column type:

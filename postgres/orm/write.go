@@ -2,6 +2,7 @@ package orm
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"slices"
 	"strconv"
@@ -165,7 +166,7 @@ func splitDataInto(buf []assign, m *Model, d Data, path string, forCreate bool) 
 				}
 				cv, err := coerceList(f, pv)
 				if err != nil {
-					return nil, nil, valueErr(m, joinPath(path, f.Name), err)
+					return nil, nil, valueErr(m, joinPath(path, f.Name), argumentIs(err, f.Name, "push"))
 				}
 				as = append(as, assign{f, &Atomic{AtomicPush, cv}})
 				continue
@@ -1033,4 +1034,13 @@ func checkedInputOptions(m *Model) []string {
 		out = append(out, r.Name)
 	}
 	return out
+}
+
+// argumentIs renames, in a value error of field, the argument Prisma names
+// (`push` when the value was pushed to the field).
+func argumentIs(err error, field, arg string) error {
+	if msg := err.Error(); strings.HasPrefix(msg, "Invalid value for argument `"+field+"`") {
+		return errors.New("Invalid value for argument `" + arg + "`" + strings.TrimPrefix(msg, "Invalid value for argument `"+field+"`"))
+	}
+	return err
 }
