@@ -182,7 +182,8 @@ func TestPrismaParity(t *testing.T) {
 	readJSON(t, "testdata/prisma/answers.json", &answers)
 	require.Len(t, answers, len(cases))
 	models := map[string]*orm.Model{"author": pAuthorModel, "book": pBookModel, "tag": pTagModel, "item": pItemModel,
-		"user": pUserModel, "profile": pProfileModel, "post": pPostModel, "shelf": pShelfModel, "kit": pKitModel, "node": pNodeModel}
+		"user": pUserModel, "profile": pProfileModel, "post": pPostModel, "shelf": pShelfModel, "kit": pKitModel, "node": pNodeModel,
+		"team": pTeamModel, "member": pMemberModel, "badge": pBadgeModel, "note": pNoteModel}
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			if why, ok := parityOpen[c.Name]; ok {
@@ -191,7 +192,7 @@ func TestPrismaParity(t *testing.T) {
 			if why, ok := parityNotInGo[c.Name]; ok {
 				t.Skip("not expressible in Go: " + why)
 			}
-			_, err := e.c.Pool().Exec(ctx, `DROP TABLE IF EXISTS "_AuthorToTag", "Book", "Tag", "Author", "Item", "Profile", "Post", "User", "Kit", "Shelf", "nodes" CASCADE; DROP TYPE IF EXISTS "Kind";`+string(ddl))
+			_, err := e.c.Pool().Exec(ctx, `DROP TABLE IF EXISTS "_AuthorToTag", "Book", "Tag", "Author", "Item", "Profile", "Post", "User", "Kit", "Shelf", "nodes", "Member", "Badge", "Note", "Team" CASCADE; DROP TYPE IF EXISTS "Kind", "Role";`+string(ddl))
 			require.NoError(t, err)
 			// The enum type is new for each case: connections holding
 			// statements prepared over the old one are closed.
@@ -313,6 +314,14 @@ func parityFind(ctx context.Context, db orm.DB, m *orm.Model, op string, args []
 		return parityFindAs[pKit](ctx, db, m, op, fa)
 	case pNodeModel:
 		return parityFindAs[pNode](ctx, db, m, op, fa)
+	case pTeamModel:
+		return parityFindAs[pTeam](ctx, db, m, op, fa)
+	case pMemberModel:
+		return parityFindAs[pMember](ctx, db, m, op, fa)
+	case pBadgeModel:
+		return parityFindAs[pBadge](ctx, db, m, op, fa)
+	case pNoteModel:
+		return parityFindAs[pNote](ctx, db, m, op, fa)
 	}
 	return parityFindAs[pTag](ctx, db, m, op, fa)
 }
@@ -340,6 +349,12 @@ func parityFindAs[T any](ctx context.Context, db orm.DB, m *orm.Model, op string
 func requirePrismaError(t *testing.T, name, code string, meta map[string]any, message string, err error) {
 	t.Helper()
 	require.Error(t, err, "Prisma fails with %s %s", name, code)
+	if name == "Error" {
+		// The function of an interactive transaction threw: its own error
+		// comes back unchanged.
+		require.Equal(t, message, err.Error())
+		return
+	}
 	if name == "PrismaClientUnknownRequestError" {
 		// Prisma's engine refused the query (no code): ErrEngine.
 		require.ErrorIs(t, err, orm.ErrEngine, "%v", err)
@@ -369,6 +384,9 @@ func requirePrismaError(t *testing.T, name, code string, meta map[string]any, me
 	require.Equal(t, model, oe.Model, "%v", err)
 	if dae, ok := meta["driverAdapterError"].(map[string]any); ok {
 		cause := dae["cause"].(map[string]any)
+		if code, ok := cause["originalCode"].(string); ok {
+			require.Equal(t, code, oe.SQLState, "%v", err)
+		}
 		if cons, ok := cause["constraint"].(map[string]any); ok {
 			require.Equal(t, cons["index"], oe.Constraint)
 		}

@@ -95,6 +95,39 @@ ALTER TABLE "Profile" ADD CONSTRAINT "Profile_userId_fkey" FOREIGN KEY ("userId"
 ALTER TABLE "Post" ADD CONSTRAINT "Post_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 ALTER TABLE "Kit" ADD CONSTRAINT "Kit_shelfArea_shelfSlot_fkey" FOREIGN KEY ("shelfArea", "shelfSlot") REFERENCES "Shelf"("area", "slot") ON DELETE SET NULL ON UPDATE CASCADE;
 ALTER TABLE "nodes" ADD CONSTRAINT "nodes_parent_id_fkey" FOREIGN KEY ("parent_id") REFERENCES "nodes"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+CREATE TYPE "Role" AS ENUM ('ADMIN', 'EDITOR', 'VIEWER');
+CREATE TABLE "Team" (
+    "id" SERIAL NOT NULL,
+    "name" TEXT NOT NULL,
+    CONSTRAINT "Team_pkey" PRIMARY KEY ("id")
+);
+CREATE TABLE "Member" (
+    "id" SERIAL NOT NULL,
+    "name" TEXT NOT NULL,
+    "roles" "Role"[],
+    "teamId" INTEGER NOT NULL,
+    "seenAt" TIMESTAMPTZ(6),
+    "stamp" TIMESTAMP(6),
+    "day" DATE,
+    "at" TIME(6),
+    CONSTRAINT "Member_pkey" PRIMARY KEY ("id")
+);
+CREATE TABLE "Badge" (
+    "id" SERIAL NOT NULL,
+    "label" TEXT NOT NULL,
+    "teamId" INTEGER,
+    CONSTRAINT "Badge_pkey" PRIMARY KEY ("id")
+);
+CREATE TABLE "Note" (
+    "id" SERIAL NOT NULL,
+    "body" TEXT NOT NULL,
+    "teamId" INTEGER NOT NULL,
+    CONSTRAINT "Note_pkey" PRIMARY KEY ("id")
+);
+CREATE UNIQUE INDEX "Team_name_key" ON "Team"("name");
+ALTER TABLE "Member" ADD CONSTRAINT "Member_teamId_fkey" FOREIGN KEY ("teamId") REFERENCES "Team"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "Badge" ADD CONSTRAINT "Badge_teamId_fkey" FOREIGN KEY ("teamId") REFERENCES "Team"("id") ON DELETE SET NULL ON UPDATE SET NULL;
+ALTER TABLE "Note" ADD CONSTRAINT "Note_teamId_fkey" FOREIGN KEY ("teamId") REFERENCES "Team"("id") ON DELETE RESTRICT ON UPDATE RESTRICT;
 -- The rows every case starts from (ids fixed; clock-free: fixed dates).
 INSERT INTO "Author" ("id", "email", "name", "code", "rank", "big", "score", "ratio", "blob", "meta", "born") VALUES
  (1, 'ada@x.io',   'Ada',   'ab',  3,    9007199254740993, 10.50, 0.5,  '\x0102ff', '{"a": [1, 2], "b": null}', '1990-05-01 10:00:00.123'),
@@ -139,3 +172,16 @@ SELECT setval('"Kit_id_seq"', 10);
 INSERT INTO "nodes" ("id", "node_label", "kind", "done", "parent_id") VALUES
  (1, 'root', 'ROOT', false, NULL), (2, 'a', 'LEAF', true, 1), (3, 'b', 'LEAF', false, 1), (4, 'c', 'LEAF', false, 2), (5, 'lone', 'ROOT', true, NULL);
 SELECT setval('"nodes_id_seq"', 10);
+-- Teams, members (roles: an enum list; 3's is SQL NULL), badges, notes.
+INSERT INTO "Team" ("id", "name") VALUES (1, 'red'), (2, 'blue'), (3, 'empty');
+SELECT setval('"Team_id_seq"', 10);
+INSERT INTO "Member" ("id", "name", "roles", "teamId", "seenAt", "stamp", "day", "at") VALUES
+ (1, 'm1', '{ADMIN,EDITOR}', 1, '2020-01-02 03:04:05.123456+00', '2020-01-02 03:04:05.123456', '2020-01-02', '03:04:05.123456'),
+ (2, 'm2', '{VIEWER}',       1, '2021-06-30 23:59:59.999999+00', '2021-06-30 23:59:59.999999', '2021-06-30', '23:59:59.999999'),
+ (3, 'm3', NULL,             2, NULL, NULL, NULL, NULL),
+ (4, 'm4', '{}',             2, '1999-12-31 00:00:00+00', '1999-12-31 00:00:00', '1999-12-31', '00:00:00');
+SELECT setval('"Member_id_seq"', 10);
+INSERT INTO "Badge" ("id", "label", "teamId") VALUES (1, 'b1', 1), (2, 'b2', 1), (3, 'b3', NULL);
+SELECT setval('"Badge_id_seq"', 10);
+INSERT INTO "Note" ("id", "body", "teamId") VALUES (1, 'n1', 2), (2, 'n2', 2);
+SELECT setval('"Note_id_seq"', 10);

@@ -81,8 +81,10 @@ function clientFor(c) {
 }
 
 // run performs one case: an operation of a model, or (model "$") the
-// client's $queryRawUnsafe (args: [sql, ...params]) or a batch
-// $transaction (args: a list of {model, op, args}, all or nothing). A case
+// client's $queryRawUnsafe (args: [sql, ...params]), tagged $queryRaw or
+// $executeRaw (args: [strings, ...values]), a batch $transaction (args: a
+// list of {model, op, args}, all or nothing) or an interactive one
+// ($transactionInteractive, args: {steps, throw}). A case
 // with clientOmit runs on a client made with that global omit.
 function run(c) {
   const prisma = clientFor(c)
@@ -91,6 +93,19 @@ function run(c) {
       case '$queryRawUnsafe': return prisma.$queryRawUnsafe(...input(c.args))
       case '$executeRawUnsafe': return prisma.$executeRawUnsafe(...input(c.args))
       case '$transaction': return prisma.$transaction(c.args.map((s) => prisma[s.model][s.op](input(s.args))))
+      // An interactive transaction: args.steps run one after the other on
+      // tx; args.throw, when set, is thrown once they are done (the
+      // transaction rolls back and the error comes back unchanged).
+      case '$transactionInteractive': return prisma.$transaction(async (tx) => {
+        const out = []
+        for (const s of c.args.steps) out.push(await tx[s.model][s.op](input(s.args)))
+        if (c.args.throw) throw new Error(c.args.throw)
+        return out
+      })
+      // Tagged $queryRaw and $executeRaw: args is [strings, ...values], the
+      // template's strings and the values between them.
+      case '$queryRaw': return prisma.$queryRaw(Prisma.sql(c.args[0], ...input(c.args.slice(1))))
+      case '$executeRaw': return prisma.$executeRaw(Prisma.sql(c.args[0], ...input(c.args.slice(1))))
     }
   }
   return prisma[c.model][c.op](input(c.args))
@@ -114,6 +129,7 @@ for (const c of cases) {
     // `prisma.x.y()` invocation:" header and the rendered arguments.
     if (e.code) error.message = e.message.trim().split('\n').pop()
     else if (e.constructor.name === 'PrismaClientValidationError') error.message = e.message.trim().split('\n\n').pop()
+    else if (e.constructor.name === 'Error') error.message = e.message
     answer = { error }
     if (process.env.VERBOSE) console.error(c.name, e.message)
   }
