@@ -51,8 +51,15 @@ func ParseFindArgs(m *Model, data []byte) (*FindArgs, error) {
 }
 
 // findUniqueArgs are the arguments of Prisma's findUnique and
-// findUniqueOrThrow.
-var findUniqueArgs = []string{"select", "omit", "include", "where", "relationLoadStrategy"}
+// findUniqueOrThrow (select, include and omit are its selection, which
+// Prisma's unknown-argument errors do not offer).
+var findUniqueArgs = []string{"where", "relationLoadStrategy"}
+
+// findManyArgs are the arguments of Prisma's findMany and findFirst.
+var findManyArgs = []string{"where", "orderBy", "cursor", "take", "skip", "distinct", "relationLoadStrategy"}
+
+// findSelection are the keys of a find's selection.
+var findSelection = []string{"select", "include", "omit"}
 
 // ParseFindArgsFor is ParseFindArgs for the find act, which refuses what
 // Prisma's operation does not take: findUnique and findUniqueOrThrow take
@@ -66,7 +73,7 @@ func ParseFindArgsFor(m *Model, act Action, data []byte) (*FindArgs, error) {
 	if act == ActionFindUnique || act == ActionFindUniqueOrThrow {
 		o, _ := v.(map[string]any)
 		for _, k := range sortedKeys(o) {
-			if !slices.Contains(findUniqueArgs, k) {
+			if !slices.Contains(findUniqueArgs, k) && !slices.Contains(findSelection, k) {
 				return nil, unknownArg(m, k, k, findUniqueArgs)
 			}
 		}
@@ -706,7 +713,7 @@ func sortFromJSON(m *Model, val any, kp string) (Order, error) {
 	case "last":
 		ord.Nulls = NullsLast
 	default:
-		return Order{}, validationErr(m, joinPath(kp, "nulls"), `expects "first" or "last"`)
+		return Order{}, prismaMsg(m, joinPath(kp, "nulls"), invalidValueMsg("nulls", "", "NullsOrder"))
 	}
 	for sk := range so {
 		if sk != "sort" && sk != "nulls" {
@@ -937,8 +944,16 @@ func findArgsFromJSON(m *Model, v any, path string, depth int) (*FindArgs, error
 			fa.Omit = Omit{}
 			for _, f := range sortedKeys(oo) {
 				b, ok := oo[f].(bool)
-				if !ok || m.fields[f] == nil {
-					return nil, validationErr(m, joinPath(p, f), "expects a scalar field and true or false")
+				if m.relations[f] != nil && ok {
+					// Prisma takes a relation in omit and leaves the
+					// result as it is.
+					continue
+				}
+				if m.fields[f] == nil {
+					return nil, prismaMsg(m, joinPath(p, f), "Unknown field `"+f+"` for omit statement on model `"+m.Name+"`. "+availableOptions)
+				}
+				if !ok {
+					return nil, validationErr(m, joinPath(p, f), "expects true or false")
 				}
 				fa.Omit[f] = b
 			}
@@ -952,7 +967,7 @@ func findArgsFromJSON(m *Model, v any, path string, depth int) (*FindArgs, error
 				return nil, validationErr(m, p, `expects "join" or "query"`)
 			}
 		default:
-			return nil, validationErr(m, p, "unknown argument %q", k)
+			return nil, unknownArg(m, p, k, findManyArgs)
 		}
 		if err != nil {
 			return nil, err

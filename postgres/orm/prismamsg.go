@@ -294,7 +294,10 @@ func checkJSONValue(m *Model, f *Field, arg, op string, v any, path string) erro
 		}
 		for _, e := range items {
 			if bad := checkScalarKind(f, e); bad != "" {
-				return prismaMsg(m, path, invalidTypeMsg(arg, expected(), inferredType(v)))
+				// Prisma then names the element's type, not the list's.
+				ex := expected()
+				ex[0] = prismaScalar(f)
+				return prismaMsg(m, path, invalidTypeMsg(arg, ex, inferredType(v)))
 			}
 			if err := checkScalarContent(m, f, arg, e, path); err != nil {
 				return err
