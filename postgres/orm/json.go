@@ -117,6 +117,9 @@ func whereList(m *Model, key string, v any, path string, depth int) ([]Where, er
 	case []any:
 		out := make([]Where, len(x))
 		for i, e := range x {
+			if _, obj := e.(map[string]any); !obj {
+				return nil, prismaMsg(m, path, invalidTypeMsg(key, []string{m.Name + "WhereInput"}, inferredType(e)))
+			}
 			w, err := whereFromJSON(m, e, path+"["+strconv.Itoa(i)+"]", depth)
 			if err != nil {
 				return nil, err
@@ -296,7 +299,7 @@ func jsonFilterFromJSON(m *Model, f *Field, o map[string]any, path string) ([]Co
 		p := joinPath(path, k)
 		op, ok := jsonFilterOps[k]
 		if !ok {
-			return nil, validationErr(m, p, "unknown Json filter %q", k)
+			return nil, unknownArg(m, p, k, filterOptions(f))
 		}
 		val := o[k]
 		if val == nil {
@@ -650,6 +653,9 @@ func relOrderFromJSON(m *Model, r *Relation, val any, kp string) (Order, error) 
 		return Order{}, validationErr(m, kp, "expects {\"_count\": dir} or {\"field\": dir}")
 	}
 	for rk, rv := range ro {
+		if rk == "_count" && !r.ToMany() {
+			return Order{}, unknownArg(m, joinPath(kp, rk), rk, orderOptions(r.target))
+		}
 		if rk == "_count" {
 			desc, err := direction(m, rv, joinPath(kp, rk))
 			if err != nil {
@@ -785,6 +791,11 @@ func selectFromJSON(m *Model, fa *FindArgs, isSelect bool, so map[string]any, pa
 			return prismaMsg(m, p, unknownSelectionMsg(name, isSelect, m.Name))
 		}
 		b, ok := val.(bool)
+		if s, isStr := val.(string); isStr && s != "" {
+			// Prisma's client reads a string as the list of its
+			// characters, whose first index it does not know.
+			return prismaMsg(m, p, "Unknown argument `0`.")
+		}
 		if !ok {
 			return validationErr(m, p, "expects true or false")
 		}

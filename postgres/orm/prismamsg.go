@@ -258,7 +258,13 @@ func checkJSONValue(m *Model, f *Field, arg, op string, v any, path string) erro
 		return nil
 	}
 	list := op == "in" || op == "notIn" || op == "hasEvery" || op == "hasSome" || (f.List && op == "equals")
-	if op == "isEmpty" || op == "search" {
+	if op == "isEmpty" {
+		if _, ok := v.(bool); !ok {
+			return prismaMsg(m, path, invalidTypeMsg(arg, []string{"Boolean"}, inferredType(v)))
+		}
+		return nil
+	}
+	if op == "search" {
 		return nil
 	}
 	// Null is a value of the field itself, of equals, not, in and notIn
