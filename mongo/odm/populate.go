@@ -75,6 +75,12 @@ type PopulateOpts struct {
 	// (default: the field's refPath tag or Path.SetRefPath).
 	Models  []Populator
 	RefPath string
+	// NotStrict is Mongoose's strictPopulate: false for a path populated
+	// under a refPath reference (a nested Populate): the models that lack
+	// the path are skipped. By default a model named by the references
+	// that lacks the path fails the populate, as Mongoose's
+	// StrictPopulateError does.
+	NotStrict bool
 
 	// LocalField and ForeignField make this a virtual populate: a reverse
 	// relation from the parent's LocalField (default "_id") to From's

@@ -61,12 +61,28 @@ type ppPost struct {
 	Sections []ppSection         `bson:"sections"`
 }
 
+// ppActivity has dynamic references (Mongoose's refPath): target names
+// its model at kind, items.item at the same element's kind.
+type ppActivity struct {
+	ID     bson.ObjectID `bson:"_id"`
+	Verb   string        `bson:"verb,omitempty"`
+	Kind   string        `bson:"kind,omitempty"`
+	Target odm.DynRef    `bson:"target" odm:"refPath=kind"`
+	Items  []ppItem      `bson:"items"`
+}
+
+type ppItem struct {
+	Kind string     `bson:"kind,omitempty"`
+	Item odm.DynRef `bson:"item" odm:"refPath=items.kind"`
+}
+
 type popSpec struct {
 	Path             string          `json:"path"`
 	Select           string          `json:"select"`
 	Match            json.RawMessage `json:"match"`
 	PerDocumentLimit int64           `json:"perDocumentLimit"`
 	RetainNullValues bool            `json:"retainNullValues"`
+	StrictPopulate   *bool           `json:"strictPopulate"`
 	Options          *struct {
 		Sort  json.RawMessage `json:"sort"`
 		Limit int64           `json:"limit"`
@@ -88,6 +104,10 @@ type popCase struct {
 	Lean     bool            `json:"lean"`
 	Populate []popSpec       `json:"populate"`
 	Calls    []popCall       `json:"calls"`
+	Error    *struct {
+		Name    string `json:"name"`
+		Message string `json:"message"`
+	} `json:"error"`
 }
 
 type popFixtures struct {
@@ -101,6 +121,7 @@ type popModels struct {
 	tags     *odm.Model[ppTag]
 	comments *odm.Model[ppComment]
 	posts    *odm.Model[ppPost]
+	acts     *odm.Model[ppActivity]
 }
 
 var hexID = regexp.MustCompile(`^[0-9a-f]{24}$`)
@@ -171,7 +192,10 @@ func (pm popModels) opts(t *testing.T, specs []popSpec) []odm.PopulateOpts {
 	out := make([]odm.PopulateOpts, len(specs))
 	for i, s := range specs {
 		o := odm.PopulateOpts{Path: s.Path, Select: s.Select, PerDocumentLimit: s.PerDocumentLimit, RetainNullValues: s.RetainNullValues}
+		o.NotStrict = s.StrictPopulate != nil && !*s.StrictPopulate
 		switch s.Path[strings.LastIndex(s.Path, ".")+1:] {
+		case "target", "item": // refPath: the models the names may take
+			o.Models = []odm.Populator{pm.users, pm.tags, pm.comments}
 		case "comments":
 			o.From = pm.comments
 		case "tags":
@@ -222,6 +246,7 @@ func TestMongoosePopulateParity(t *testing.T) {
 		tags:     odm.MustModel[ppTag](db, "Tag", nil, nil),
 		comments: odm.MustModel[ppComment](db, "Comment", nil, nil),
 		posts:    odm.MustModel[ppPost](db, "Post", nil, nil),
+		acts:     odm.MustModel[ppActivity](db, "Activity", nil, nil),
 	}
 	for _, tc := range fx.Cases {
 		t.Run(tc.Name, func(t *testing.T) {
@@ -230,6 +255,8 @@ func TestMongoosePopulateParity(t *testing.T) {
 				runPopulateCase(t, db, pm.posts, pm, tc)
 			case "Comment":
 				runPopulateCase(t, db, pm.comments, pm, tc)
+			case "Activity":
+				runPopulateCase(t, db, pm.acts, pm, tc)
 			default:
 				t.Fatalf("unknown model %q", tc.Model)
 			}
@@ -244,6 +271,11 @@ func runPopulateCase[T any](t *testing.T, _ *mongo.Database, m *odm.Model[T], pm
 		q.Lean()
 	}
 	docs, err := q.Populate(pm.opts(t, tc.Populate)...).All(context.Background())
+	if tc.Error != nil {
+		var pe *odm.PopulateError
+		require.ErrorAs(t, err, &pe, "Mongoose failed with %s: %s", tc.Error.Name, tc.Error.Message)
+		return
+	}
 	require.NoError(t, err)
 	for i, call := range tc.Calls {
 		var want []any

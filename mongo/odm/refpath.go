@@ -29,6 +29,7 @@ type DynRef struct {
 	doc       any
 	model     string
 	populated bool
+	mark      popMark
 }
 
 // DynRefTo returns an unpopulated dynamic reference to id.
@@ -85,21 +86,35 @@ func (r DynRef) MarshalJSON() ([]byte, error) {
 
 func (r *DynRef) refSlot() refSlot { return refSlot{ids: []bson.ObjectID{r.ID}, set: r.setDocs} }
 
-func (r *DynRef) setDocs(docs []any, _ popMark) {
+func (r *DynRef) setDocs(docs []any, mark popMark) {
 	r.populated = true
 	r.doc = nil
+	r.mark = mark
 	if len(docs) > 0 {
 		r.doc = docs[0]
 	}
+}
+
+// populatedDocs returns the populated document (nil when missing) for
+// ToObject and ToJSON, or false when the reference was not populated.
+func (r DynRef) populatedDocs() (any, popMark, bool) {
+	if !r.populated {
+		return nil, popMark{}, false
+	}
+	return r.doc, r.mark, true
 }
 
 // refElem is nil: the referenced type is known per document only.
 func (DynRef) refElem() reflect.Type { return nil }
 
 // dynSlot is one dynamic reference with the model its document names.
+// inArray: the reference is in an element of an array of subdocuments,
+// where Mongoose populates a reference without a model name as missing
+// (null); elsewhere it leaves it as it is.
 type dynSlot struct {
-	ref   *DynRef
-	model string
+	ref     *DynRef
+	model   string
+	inArray bool
 }
 
 // refPathOf returns the refPath that applies to o: its own, or the
@@ -177,10 +192,10 @@ func populateDynamic(ctx context.Context, docs []reflect.Value, o *PopulateOpts,
 		if !d.IsValid() {
 			continue
 		}
-		scopes := []reflect.Value{d}
+		scopes, inArray := []reflect.Value{d}, false
 		if prefix != "" {
 			var err error
-			if scopes, err = walkScopes(d, prefix); err != nil {
+			if scopes, inArray, err = walkScopes(d, prefix); err != nil {
 				return &PopulateError{Path: o.Path, Msg: err.Error()}
 			}
 		}
@@ -188,6 +203,9 @@ func populateDynamic(ctx context.Context, docs []reflect.Value, o *PopulateOpts,
 			got, err := dynSlots(sc, refRest, nameRest)
 			if err != nil {
 				return &PopulateError{Path: o.Path, Msg: err.Error()}
+			}
+			for i := range got {
+				got[i].inArray = inArray
 			}
 			slots = append(slots, got...)
 		}
@@ -209,6 +227,7 @@ func populateDynamic(ctx context.Context, docs []reflect.Value, o *PopulateOpts,
 			ids[s.model] = append(ids[s.model], s.ref.ID)
 		}
 	}
+	mark := popMark{lean: o.Lean, noID: excludesID(o.Select)}
 	found := map[string]map[bson.ObjectID]any{}
 	for _, name := range order {
 		if len(ids[name]) == 0 {
@@ -223,7 +242,11 @@ func populateDynamic(ctx context.Context, docs []reflect.Value, o *PopulateOpts,
 		if err != nil {
 			return err
 		}
-		if nested := nestedFor(src, o.Populate); len(nested) > 0 && len(docs) > 0 {
+		nested, err := nestedFor(src, o.Populate)
+		if err != nil {
+			return err
+		}
+		if len(nested) > 0 && len(docs) > 0 {
 			if err := src.populate(ctx, docs, nested); err != nil {
 				return err
 			}
@@ -237,7 +260,7 @@ func populateDynamic(ctx context.Context, docs []reflect.Value, o *PopulateOpts,
 		found[name] = byID
 	}
 	for _, s := range slots {
-		if s.model == "" {
+		if s.model == "" && !s.inArray {
 			continue // no model named: left as it is, as Mongoose does
 		}
 		s.ref.model = s.model
@@ -245,27 +268,30 @@ func populateDynamic(ctx context.Context, docs []reflect.Value, o *PopulateOpts,
 		if f, ok := found[s.model][s.ref.ID]; ok {
 			out = append(out, f)
 		}
-		s.ref.setDocs(out, popMark{})
+		s.ref.setDocs(out, mark)
 	}
 	return nil
 }
 
-// walkScopes returns the subdocuments at path (through arrays).
-func walkScopes(v reflect.Value, path string) ([]reflect.Value, error) {
+// walkScopes returns the subdocuments at path (through arrays), and
+// whether path went through an array.
+func walkScopes(v reflect.Value, path string) ([]reflect.Value, bool, error) {
 	vals, err := walkPath(v, path)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var out []reflect.Value
+	inArray := false
 	for _, x := range vals {
+		inArray = inArray || x.Kind() == reflect.Slice || x.Kind() == reflect.Array
 		for _, e := range flatten(x) {
 			if e.Kind() != reflect.Struct {
-				return nil, fmt.Errorf("%q is a %s, not a subdocument", path, e.Type())
+				return nil, false, fmt.Errorf("%q is a %s, not a subdocument", path, e.Type())
 			}
 			out = append(out, e)
 		}
 	}
-	return out, nil
+	return out, inArray, nil
 }
 
 // dynSlots pairs the DynRefs at refRest of scope with the model names at
@@ -316,18 +342,20 @@ func dynSlots(scope reflect.Value, refRest, nameRest string) ([]dynSlot, error) 
 	return out, nil
 }
 
-// nestedFor keeps the nested paths src's schema has (virtuals always):
-// a nested populate under a refPath applies to the models that have the
-// path, as in Mongoose.
-func nestedFor(src popSource, paths []PopulateOpts) []PopulateOpts {
+// nestedFor keeps the nested paths src's schema has (virtuals always).
+// A path src lacks fails, as Mongoose's StrictPopulateError, unless it is
+// NotStrict (strictPopulate: false): then it applies to the models that
+// have it only.
+func nestedFor(src popSource, paths []PopulateOpts) ([]PopulateOpts, error) {
 	var out []PopulateOpts
 	for _, n := range paths {
-		if !n.virtual() {
-			if populatePathOf(src.schema, n.Path) == nil {
+		if !n.virtual() && !n.dynamic() && populatePathOf(src.schema, n.Path) == nil {
+			if n.NotStrict {
 				continue
 			}
+			return nil, &PopulateError{Path: n.Path, Msg: fmt.Sprintf("model %s has no path %q to populate (set NotStrict to skip the models that lack it, Mongoose's strictPopulate: false)", src.name, n.Path)}
 		}
 		out = append(out, n)
 	}
-	return out
+	return out, nil
 }

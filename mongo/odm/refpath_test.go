@@ -110,7 +110,7 @@ func TestRefPathPopulate(t *testing.T) {
 
 	clear(rm.finds)
 	got, err := rm.reactions.Find(nil).Sort("_id").Populate(
-		odm.PopulateOpts{Path: "on", Models: rm.models(), Populate: []odm.PopulateOpts{{Path: "author", From: rm.people}}},
+		odm.PopulateOpts{Path: "on", Models: rm.models(), Populate: []odm.PopulateOpts{{Path: "author", From: rm.people, NotStrict: true}}},
 		odm.PopulateOpts{Path: "mentions.target", Models: rm.models()},
 		odm.PopulateOpts{Path: "items", Models: rm.models()},
 	).All(ctx)

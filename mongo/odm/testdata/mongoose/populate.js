@@ -36,6 +36,12 @@ function models(conn) {
       meta: { reviewer: ref('User') },
       sections: [new Schema({ heading: String, owner: ref('User') }, { _id: false })],
     }, opts)),
+    Activity: conn.model('Activity', new Schema({
+      verb: String,
+      kind: String,
+      target: { type: Schema.Types.ObjectId, refPath: 'kind' },
+      items: [new Schema({ kind: String, item: { type: Schema.Types.ObjectId, refPath: 'items.kind' } }, { _id: false })],
+    }, opts)),
   };
 }
 
@@ -92,7 +98,14 @@ async function main() {
       if (c.lean) {
         q = q.lean();
       }
-      const docs = await q.exec();
+      let docs;
+      try {
+        docs = await q.exec();
+      } catch (err) {
+        // a case may record Mongoose's error instead of documents
+        out.push({ ...c, error: { name: err.name, message: err.message } });
+        continue;
+      }
       const calls = (c.calls || [{ fn: 'toObject' }]).map((call) => ({
         ...call,
         result: docs.map((d) => {

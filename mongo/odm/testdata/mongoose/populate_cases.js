@@ -13,6 +13,8 @@
 //            comments: [ref Comment], tags: [ref Tag],
 //            meta: {reviewer: ref User},
 //            sections: [{heading, owner: ref User}]}
+//   Activity {verb, kind, target: refPath kind,
+//             items: [{kind, item: refPath items.kind}]}
 //
 // Case: {name, model ('Post' or 'Comment'), filter (extended JSON),
 // lean (the query's), populate: [spec], calls}. A populate spec is
@@ -26,6 +28,7 @@ const U = (n) => oid(100 + n);
 const T = (n) => oid(200 + n);
 const C = (n) => oid(300 + n);
 const P = (n) => oid(400 + n);
+const A = (n) => oid(500 + n);
 const missing = oid(999);
 
 const seed = {
@@ -49,7 +52,17 @@ const seed = {
     { _id: P(2), title: 'B', author: missing, editors: [], comments: [C(4), C(1)], tags: [T(2)], meta: { reviewer: missing }, sections: [] },
     { _id: P(3), title: 'C', author: U(2), editors: [U(1), U(1)], comments: [C(2), C(4), C(3)], tags: [], meta: { reviewer: U(1) }, sections: [{ heading: 'h3', owner: U(1) }] },
   ],
+  activities: [
+    { _id: A(1), verb: 'follow', kind: 'User', target: U(1), items: [{ kind: 'Tag', item: T(1) }, { kind: 'Comment', item: C(1) }, { kind: 'User', item: missing }] },
+    { _id: A(2), verb: 'like', kind: 'Comment', target: C(3), items: [] },
+    { _id: A(5), verb: 'nomodel', target: U(3), items: [] },
+    { _id: A(3), verb: 'tag', kind: 'Tag', target: missing, items: [{ kind: 'User', item: U(2) }, { item: U(3) }] },
+    { _id: A(4), verb: 'nokind', target: U(2), items: [{ kind: 'Comment', item: C(4) }] },
+    { _id: A(6), verb: 'unknown', kind: 'Nope', target: U(1), items: [{ kind: 'Nope', item: U(1) }] },
+  ],
 };
+
+const known = { _id: { $lte: A(5) } };
 
 const virtualsJSON = { fn: 'toJSON', opts: { virtuals: true } };
 
@@ -118,6 +131,22 @@ const cases = [
     calls: [{ fn: 'toObject', opts: { depopulate: true } }, { fn: 'toJSON', opts: { depopulate: true, virtuals: true } }, { fn: 'toObject', opts: { depopulate: false } }] },
   { name: 'depopulate with nested populate', model: 'Post', populate: [{ path: 'comments', populate: [{ path: 'author' }] }],
     calls: [{ fn: 'toObject', opts: { depopulate: true } }] },
+
+  // refPath: the model is named by a sibling path (Activity.kind), or by
+  // a path of the same array element (items.kind)
+  { name: 'refPath single', model: 'Activity', filter: known, populate: [{ path: 'target' }] },
+  { name: 'refPath single with select', model: 'Activity', filter: known, populate: [{ path: 'target', select: 'name' }] },
+  { name: 'refPath single with match', model: 'Activity', filter: known, populate: [{ path: 'target', match: { name: { $in: ['Ann', 'go'] } } }] },
+  { name: 'refPath single retainNullValues', model: 'Activity', filter: known, populate: [{ path: 'target', retainNullValues: true }] },
+  { name: 'refPath in array of subdocuments', model: 'Activity', filter: known, populate: [{ path: 'items.item' }] },
+  { name: 'refPath in array of subdocuments with select', model: 'Activity', filter: known, populate: [{ path: 'items.item', select: 'name body' }] },
+  { name: 'refPath in array of subdocuments with match', model: 'Activity', filter: known, populate: [{ path: 'items.item', match: { body: 'first' } }] },
+  { name: 'refPath with nested populate', model: 'Activity', filter: known, populate: [{ path: 'items.item', populate: [{ path: 'author', select: 'name', strictPopulate: false }] }] },
+  { name: 'refPath with nested populate under strictPopulate', model: 'Activity', filter: known, populate: [{ path: 'items.item', populate: [{ path: 'author', select: 'name' }] }] },
+  { name: 'refPath lean query', model: 'Activity', filter: known, lean: true, populate: [{ path: 'target', select: 'name' }, { path: 'items.item', select: 'name' }] },
+  { name: 'refPath depopulate', model: 'Activity', filter: known, populate: [{ path: 'target' }, { path: 'items.item' }], calls: [{ fn: 'toObject', opts: { depopulate: true } }, virtualsJSON] },
+  { name: 'refPath naming an unknown model', model: 'Activity', filter: { _id: A(6) }, populate: [{ path: 'target' }] },
+  { name: 'refPath naming an unknown model in an array', model: 'Activity', filter: { _id: A(6) }, populate: [{ path: 'items.item' }] },
 ];
 
 module.exports = { seed, cases, oid };
