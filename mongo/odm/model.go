@@ -265,6 +265,21 @@ func (m *Model[T]) Validate(ctx context.Context, doc *T) (err error) {
 	return m.validate(ctx, doc, true)
 }
 
+// validateBeforeSave validates doc before a save unless the schema's
+// NoValidateBeforeSave or so says not to; then only defaults and
+// transforms apply, as Mongoose applies them without validating.
+func (m *Model[T]) validateBeforeSave(ctx context.Context, doc *T, so *SaveOpts) error {
+	validate := !m.schema.opts.NoValidateBeforeSave
+	if so != nil && so.ValidateBeforeSave != nil {
+		validate = *so.ValidateBeforeSave
+	}
+	if validate {
+		return m.Validate(ctx, doc)
+	}
+	m.schema.prepare(m.docValue(doc))
+	return nil
+}
+
 func (m *Model[T]) validate(ctx context.Context, doc *T, paths bool) error {
 	op, err := m.preValidate(ctx, doc)
 	if err != nil {
@@ -545,11 +560,15 @@ func (m *Model[T]) validateMany(ctx context.Context, docs []*T) ([]any, error) {
 // change the document, e.g. hash a password), insert, post-save. On
 // success doc is tracked for Save.
 func (m *Model[T]) Create(ctx context.Context, doc *T) (err error) {
+	return m.create(ctx, doc, nil)
+}
+
+func (m *Model[T]) create(ctx context.Context, doc *T, so *SaveOpts) (err error) {
 	if m == nil {
 		return ErrNoDatabase
 	}
 	defer m.handleErr(ctx, EventSave, doc, &err)
-	if err := m.Validate(ctx, doc); err != nil {
+	if err := m.validateBeforeSave(ctx, doc, so); err != nil {
 		return err
 	}
 	op := m.newOp(EventSave)
@@ -614,15 +633,28 @@ func (m *Model[T]) InsertMany(ctx context.Context, docs []*T) (err error) {
 // nothing; if it was deleted, a *DocumentNotFoundError. Nothing changed:
 // Save only checks that the document still exists, as Mongoose does.
 func (m *Model[T]) Save(ctx context.Context, doc *T) (err error) {
+	return m.SaveWith(ctx, doc, nil)
+}
+
+// SaveOpts are the options of one SaveWith (Mongoose's save options).
+type SaveOpts struct {
+	// ValidateBeforeSave, when set, says whether this save validates,
+	// over the schema's NoValidateBeforeSave (Mongoose's
+	// save({validateBeforeSave})).
+	ValidateBeforeSave *bool
+}
+
+// SaveWith is Save with options (nil: Save).
+func (m *Model[T]) SaveWith(ctx context.Context, doc *T, so *SaveOpts) (err error) {
 	if m == nil {
 		return ErrNoDatabase
 	}
 	old, tracked := m.tracker.get(doc)
 	if !tracked {
-		return m.Create(ctx, doc)
+		return m.create(ctx, doc, so)
 	}
 	defer m.handleErr(ctx, EventSave, doc, &err)
-	if err := m.Validate(ctx, doc); err != nil {
+	if err := m.validateBeforeSave(ctx, doc, so); err != nil {
 		return err
 	}
 	op := m.newOp(EventSave)

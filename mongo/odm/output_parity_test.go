@@ -68,6 +68,7 @@ type outputSchemaOpts struct {
 	Strict     any         `json:"strict"` // true, false or "throw"
 	StrictQ    any         `json:"strictQuery"`
 	Optimistic *bool       `json:"optimisticConcurrency"`
+	ValidateBS *bool       `json:"validateBeforeSave"`
 	DiscKey    string      `json:"discriminatorKey"`
 	ToObject   *outputOpts `json:"toObject"`
 	ToJSON     *outputOpts `json:"toJSON"`
@@ -229,6 +230,7 @@ func outputSchemaOptions(tc outputCase) *odm.SchemaOpts {
 	if tc.Options.VersionKey != nil && !*tc.Options.VersionKey {
 		so.VersionKey = "-"
 	}
+	so.NoValidateBeforeSave = tc.Options.ValidateBS != nil && !*tc.Options.ValidateBS
 	so.KeepEmpty = tc.Options.Minimize != nil && !*tc.Options.Minimize
 	switch tc.Options.Strict {
 	case false:

@@ -21,9 +21,12 @@ type saveCase struct {
 	Name    string             `json:"name"`
 	Schema  map[string]outSpec `json:"schema"`
 	Options *outputSchemaOpts  `json:"options"`
-	Stored  map[string]any     `json:"stored"`
-	Steps   []map[string]any   `json:"steps"`
-	Matched *int               `json:"matched"`
+	SaveOpt *struct {
+		ValidateBeforeSave *bool `json:"validateBeforeSave"`
+	} `json:"saveOptions"`
+	Stored  map[string]any   `json:"stored"`
+	Steps   []map[string]any `json:"steps"`
+	Matched *int             `json:"matched"`
 	Before  struct {
 		IsNew         bool            `json:"isNew"`
 		IsModified    bool            `json:"isModified"`
@@ -80,13 +83,20 @@ func TestMongooseSaveParity(t *testing.T) {
 				require.NoError(t, err)
 			}
 			rec.reset()
-			err = m.Save(ctx, doc)
+			var so *odm.SaveOpts
+			if tc.SaveOpt != nil {
+				so = &odm.SaveOpts{ValidateBeforeSave: tc.SaveOpt.ValidateBeforeSave}
+			}
+			err = m.SaveWith(ctx, doc, so)
 			if tc.Error != nil {
 				require.Error(t, err)
 				require.Equal(t, tc.Error.Message, err.Error())
 				switch tc.Error.Name {
 				case "VersionError":
 					require.True(t, odm.IsStale(err), "%T", err)
+				case "ValidationError":
+					var ve *odm.ValidationError
+					require.ErrorAs(t, err, &ve)
 				case "DocumentNotFoundError":
 					var nf *odm.DocumentNotFoundError
 					require.ErrorAs(t, err, &nf)

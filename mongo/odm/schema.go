@@ -92,6 +92,12 @@ type SchemaOpts struct {
 	// an append or removal increments the version, a whole array replaced
 	// does both; other changes are saved unguarded (last write wins).
 	OptimisticConcurrency bool
+	// NoValidateBeforeSave is Mongoose's validateBeforeSave: false: Save
+	// and Create skip validation (path and schema validators and the
+	// validate hooks); defaults and transforms still apply. SaveOpts
+	// overrides it per call. Validate, InsertMany and updates still
+	// validate.
+	NoValidateBeforeSave bool
 }
 
 // Capped collection options.

@@ -392,3 +392,33 @@ func TestInt32DoubleBigIntUUIDRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, int32(15), raw.Lookup("i").Int32())
 }
+
+// validateBeforeSave: false (the schema's, or SaveWith's over it) skips
+// validation on Create and Save, still applying transforms (trim);
+// Validate itself still validates.
+func TestNoValidateBeforeSave(t *testing.T) {
+	ctx := context.Background()
+	db := devenv.Mongo(t)
+	s := odm.NewSchema(&odm.SchemaOpts{NoValidateBeforeSave: true},
+		odm.String("name").Required().Trim(), odm.Number("price").Min(0), odm.String("category"))
+	products := odm.MustModel[Product](db, "Product", s, nil)
+	p := &Product{Name: "  Pen  ", Price: -1}
+	require.NoError(t, products.Create(ctx, p), "the schema's option skips validation on Create")
+	require.Equal(t, "Pen", p.Name, "transforms still apply")
+	var ve *odm.ValidationError
+	require.ErrorAs(t, products.Validate(ctx, p), &ve, "Validate still validates")
+
+	yes := true
+	p.Price = -2
+	require.ErrorAs(t, products.SaveWith(ctx, p, &odm.SaveOpts{ValidateBeforeSave: &yes}), &ve, "the call's option overrides the schema's")
+	require.NoError(t, products.Save(ctx, p))
+	got, err := products.FindByID(ctx, p.ID)
+	require.NoError(t, err)
+	require.Equal(t, -2.0, got.Price)
+
+	strict := odm.MustModel[Product](db, "StrictProduct", productSchema(), nil)
+	no := false
+	q := &Product{Name: "Ink", Price: -3}
+	require.ErrorAs(t, strict.Create(ctx, q), &ve, "validates by default")
+	require.NoError(t, strict.SaveWith(ctx, q, &odm.SaveOpts{ValidateBeforeSave: &no}), "an untracked document is created without validation")
+}

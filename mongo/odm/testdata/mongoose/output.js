@@ -113,6 +113,11 @@ function toPath(p) {
   if (p.alias !== undefined) {
     o.alias = p.alias;
   }
+  for (const k of ['required', 'min', 'max']) {
+    if (p[k] !== undefined) {
+      o[k] = p[k];
+    }
+  }
   return o;
 }
 
@@ -165,7 +170,7 @@ function model(c) {
   if (co.minimize !== undefined) {
     opts.minimize = co.minimize;
   }
-  for (const k of ['strict', 'strictQuery', 'optimisticConcurrency', 'discriminatorKey']) {
+  for (const k of ['strict', 'strictQuery', 'optimisticConcurrency', 'discriminatorKey', 'validateBeforeSave']) {
     if (co[k] !== undefined) {
       opts[k] = co[k];
     }
@@ -349,9 +354,9 @@ async function runSave(c) {
     modifiedPaths: doc.modifiedPaths(),
     ask: Object.fromEntries((c.ask || []).map((p) => [p, doc.isModified(p)])),
   };
-  const out = { name: c.name, schema: c.schema, options: c.options, stored: c.stored, steps: c.steps, matched: c.matched, before };
+  const out = { name: c.name, schema: c.schema, options: c.options, saveOptions: c.saveOptions, stored: c.stored, steps: c.steps, matched: c.matched, before };
   try {
-    await doc.save();
+    await doc.save(c.saveOptions);
   } catch (err) {
     out.error = { name: err.name, message: err.message };
   }

@@ -372,6 +372,13 @@ const stampedItems = {
   items: { type: 'Array', of: { type: 'Subdoc', timestamps: true, schema: stamped } },
   one: { type: 'Subdoc', timestamps: true, schema: stamped },
 };
+// validated: validators that a save checks unless validateBeforeSave is false
+const validated = {
+  name: { type: 'String', required: true },
+  n: { type: 'Number', min: 0 },
+  tags: { type: 'Array', of: { type: 'String' } },
+};
+const valstored = { _id: oid(1), name: 'a', n: 1, tags: ['x'], __v: 0 };
 const old = '2025-01-01T00:00:00.000Z';
 const sstored = { _id: oid(1), name: 'a', items: [{ r: 'x', createdAt: new Date(old), updatedAt: new Date(old) }, { r: 'y', createdAt: new Date(old), updatedAt: new Date(old) }], one: { r: 'o', createdAt: new Date(old), updatedAt: new Date(old) }, __v: 0 };
 
@@ -403,6 +410,11 @@ const saveCases = [
   { name: 'unchanged save with timestamps sends no updatedAt', schema: stampedItems, options: { timestamps: true }, stored: sstored, steps: [] },
   { name: 'set of a subdocument number and unchanged values', schema: versioned, stored: vstored, steps: [{ set: ['n', 1] }, { set: ['name', 'a'] }, { set: ['sub.b', 2] }], ask: ['sub.b'] },
   { name: 'save stamps a pushed subdocument', schema: stampedItems, options: { timestamps: true }, stored: sstored, steps: [{ push: ['items', { r: 'n' }] }] },
+  // validateBeforeSave (the schema's, and save's option over it)
+  { name: 'save validates an invalid value', schema: validated, stored: valstored, steps: [{ set: ['n', -5] }] },
+  { name: 'validateBeforeSave false saves an invalid value', schema: validated, options: { validateBeforeSave: false }, stored: valstored, steps: [{ set: ['n', -5] }, { unset: 'name' }] },
+  { name: 'save validateBeforeSave false saves an invalid value', schema: validated, saveOptions: { validateBeforeSave: false }, stored: valstored, steps: [{ set: ['n', -5] }, { push: ['tags', 'y'] }] },
+  { name: 'save validateBeforeSave true overrides the schema option', schema: validated, options: { validateBeforeSave: false }, saveOptions: { validateBeforeSave: true }, stored: valstored, steps: [{ unset: 'name' }] },
 ];
 
 module.exports = { docCases, queryCases, saveCases };
