@@ -113,23 +113,61 @@ type aggCol struct {
 	field string // "" for count(*)
 }
 
-// aggExpr compiles an aggregate of a field over alias a.
-func aggExpr(m *Model, a string, fn AggFunc, field, path string) (string, error) {
+// aggOK reports whether Prisma's schema offers aggregate fn of field f:
+// _count of any scalar field, _sum and _avg of number fields (lists
+// too, which the database then refuses), _min and _max of any field but
+// lists and Json.
+func aggOK(f *Field, fn AggFunc) bool {
+	switch fn {
+	case AggSum, AggAvg:
+		return f.Type.numeric()
+	case AggMin, AggMax:
+		return !f.List && f.Type != JSON
+	}
+	return true
+}
+
+// aggFields are the fields of m whose aggregate fn Prisma's schema
+// offers, in m's order.
+func aggFields(m *Model, fn AggFunc) []string {
+	var out []string
+	for _, f := range m.Fields {
+		if aggOK(f, fn) {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
+// aggOutputType is the output type of aggregate fn of m in Prisma's
+// schema: BookSumAggregateOutputType.
+func aggOutputType(m *Model, fn AggFunc) string {
+	name := strings.TrimPrefix(fn.String(), "_")
+	return m.Name + strings.ToUpper(name[:1]) + name[1:] + "AggregateOutputType"
+}
+
+// aggSelectErr: a _count, _sum, _avg, _min or _max of an aggregate or a
+// groupBy names a field its output type does not have.
+func aggSelectErr(m *Model, fn AggFunc, field, path string) error {
+	return prismaMsg(m, path, unknownSelectionMsg(field, true, aggOutputType(m, fn)))
+}
+
+// aggExpr compiles an aggregate of a field over alias a; bad makes the
+// error for a field the aggregate does not take (Prisma words it by
+// where the aggregate stands: a selection, an ordering, a having).
+func aggExpr(m *Model, a string, fn AggFunc, field string, bad func() error) (string, error) {
 	if fn == AggCount && (field == "" || field == "_all") {
 		return "count(*)", nil
 	}
 	f := m.fields[field]
-	if f == nil {
-		return "", validationErr(m, path, "unknown field %q", field)
+	if f == nil || !aggOK(f, fn) {
+		return "", bad()
 	}
 	cl := col(a, f)
 	switch fn {
 	case AggCount:
 		return "count(" + cl + ")", nil
 	case AggSum, AggAvg:
-		if !f.Type.numeric() || f.List {
-			return "", validationErr(m, path, "%s needs a number field, %s is %s", fn, field, f.Type)
-		}
 		if fn == AggAvg {
 			if f.Type == Decimal {
 				return "avg(" + cl + ")", nil
@@ -144,14 +182,11 @@ func aggExpr(m *Model, a string, fn AggFunc, field, path string) (string, error)
 		}
 		return "sum(" + cl + ")", nil
 	case AggMin, AggMax:
-		if f.List || f.Type == JSON {
-			return "", validationErr(m, path, "%s does not apply to %s", fn, field)
-		}
 		// A DateTime as Prisma reads it (selCol): a time of day on
 		// 1970-01-01, cut to the millisecond.
 		return strings.TrimPrefix(fn.String(), "_") + "(" + selCol(a, f) + ")", nil
 	}
-	return "", validationErr(m, path, "unknown aggregate %d", fn)
+	return "", validationErr(m, "", "unknown aggregate %d", fn)
 }
 
 // aggSelect compiles the aggregate columns requested by the common fields
@@ -160,7 +195,8 @@ func aggSelect(m *Model, a string, count bool, countFields, sum, avg, mn, mx []s
 	var exprs []string
 	var cols []aggCol
 	add := func(fn AggFunc, field string) error {
-		e, err := aggExpr(m, a, fn, field, fn.String()+"."+field)
+		p := fn.String() + "." + field
+		e, err := aggExpr(m, a, fn, field, func() error { return aggSelectErr(m, fn, field, p) })
 		if err != nil {
 			return err
 		}
@@ -222,7 +258,7 @@ func (h *handle) aggregate(ctx context.Context, m *Model, a *AggregateArgs) (any
 		return nil, err
 	}
 	if len(exprs) == 0 {
-		return nil, validationErr(m, "", "aggregate needs at least one of _count, _sum, _avg, _min, _max")
+		return nil, prismaMsg(m, "", "The `select` statement for type Aggregate"+m.Name+" must not be empty. "+availableOptions)
 	}
 	c := h.compiler()
 	from, err := c.aggregateFrom(m, &FindArgs{Where: a.Where, OrderBy: a.OrderBy, Cursor: a.Cursor, Skip: a.Skip, Take: a.Take}, "t0.*")
@@ -248,8 +284,12 @@ func (h *handle) aggregate(ctx context.Context, m *Model, a *AggregateArgs) (any
 }
 
 func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, error) {
+	if a.By == nil {
+		return nil, prismaMsg(m, "by", isMissing("by"))
+	}
 	if len(a.By) == 0 {
-		return nil, validationErr(m, "by", "groupBy needs at least one field")
+		return nil, &Error{Code: CodeInputError, Model: m.Name,
+			Message: "Input error. At least one selection is required for the `by` argument."}
 	}
 	if a.Skip < 0 {
 		return nil, negativeSkip(m, a.Skip)
@@ -260,7 +300,7 @@ func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, er
 	for i, n := range a.By {
 		f := m.fields[n]
 		if f == nil {
-			return nil, validationErr(m, "by", "unknown field %q", n)
+			return nil, prismaMsg(m, "by", invalidValueMsg("by", "", m.Name+"ScalarFieldEnum"))
 		}
 		byCols[i] = col(t, f)
 		inBy[n] = true
@@ -277,39 +317,11 @@ func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, er
 	sql := "SELECT " + strings.Join(append(append([]string{}, byCols...), exprs...), ", ") +
 		" FROM " + m.qtable + " " + t + " WHERE " + w + " GROUP BY " + strings.Join(byCols, ", ")
 	if len(a.Having) > 0 {
-		parts := make([]string, len(a.Having))
-		for i, hc := range a.Having {
-			p := "having[" + itoa(i) + "]"
-			var e string
-			if hc.Agg == 0 {
-				// A plain filter on a by field, as Prisma's having:
-				// {genre: "sf"}.
-				if !inBy[hc.Field] {
-					return nil, validationErr(m, p, "having on %q without an aggregate needs it in by", hc.Field)
-				}
-				e = col(t, m.fields[hc.Field])
-			} else if e, err = aggExpr(m, t, hc.Agg, hc.Field, p); err != nil {
-				return nil, err
-			}
-			if hc.Agg == AggCount {
-				e = "(" + e + ")::bigint"
-			}
-			f := &Field{Name: hc.Field, Type: Float}
-			if hc.Agg == AggCount {
-				f.Type = BigInt
-			} else if mf := m.fields[hc.Field]; mf != nil && hc.Agg != AggAvg {
-				f = mf
-			} else if mf != nil && mf.Type == Decimal {
-				f.Type = Decimal // the average of a Decimal is a Decimal, as in Prisma
-			}
-			s, err := c.fieldCond(&Model{Name: m.Name, fields: map[string]*Field{f.Name: f}}, "", &FieldCond{Field: f.Name, Op: hc.Op, Value: hc.Value}, p)
-			if err != nil {
-				return nil, err
-			}
-			// fieldCond rendered `."col" op $n`; put the aggregate in place.
-			parts[i] = e + strings.TrimPrefix(s, "."+f.qcol)
+		hv, err := c.groupHaving(m, t, a.Having, inBy)
+		if err != nil {
+			return nil, err
 		}
-		sql += " HAVING " + strings.Join(parts, " AND ")
+		sql += " HAVING " + hv
 	}
 	order := a.OrderBy
 	if len(order) == 0 && (a.Take != 0 || a.Skip != 0) {
@@ -319,14 +331,8 @@ func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, er
 			order = append(order, GroupOrder{Field: f.Name})
 		}
 	}
-	var missing []string
-	for _, o := range order {
-		if o.Agg == 0 && m.fields[o.Field] != nil && !inBy[o.Field] && !slices.Contains(missing, o.Field) {
-			missing = append(missing, o.Field)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, groupOrderErr(m, missing)
+	if err := checkGroupOrder(m, order, inBy); err != nil {
+		return nil, err
 	}
 	take := a.Take
 	if take < 0 {
@@ -344,14 +350,8 @@ func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, er
 		parts := make([]string, len(order))
 		for i, o := range order {
 			p := "orderBy[" + itoa(i) + "]"
-			var e string
-			if o.Agg == 0 {
-				f := m.fields[o.Field]
-				if f == nil {
-					return nil, validationErr(m, p, "unknown field %q", o.Field)
-				}
-				e = col(t, f)
-			} else if e, err = aggExpr(m, t, o.Agg, o.Field, p); err != nil {
+			e, err := groupExpr(m, t, o.Agg, o.Field, func() error { return groupOrderAggErr(m, o, p) })
+			if err != nil {
 				return nil, err
 			}
 			if o.Desc {
@@ -360,7 +360,9 @@ func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, er
 			switch {
 			case o.Nulls == NullsDefault:
 			case o.Agg != 0:
-				return nil, validationErr(m, p, "nulls applies to a by field, not an aggregate")
+				// Prisma's {_max: {genre: {sort, nulls}}}: an aggregate
+				// takes a SortOrder only.
+				return nil, prismaMsg(m, p, invalidTypeMsg(o.Field, []string{"SortOrder"}, "Object"))
 			case o.Nulls == NullsFirst:
 				e += " NULLS FIRST"
 			case o.Nulls == NullsLast:
@@ -390,4 +392,114 @@ func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, er
 		})
 	})
 	return out, err
+}
+
+// groupHaving compiles the having conditions of a groupBy over alias t
+// (inBy: the by fields), checked as Prisma checks them: an unknown field
+// or an aggregate its filter type lacks is a validation error, a plain
+// condition on a field not in by and _min or _max of a Json field are the
+// query engine's P2019.
+func (c *compiler) groupHaving(m *Model, t string, having []HavingCond, inBy map[string]bool) (string, error) {
+	var missing []string
+	for i, hc := range having {
+		p := "having[" + itoa(i) + "]"
+		f := m.fields[hc.Field]
+		switch {
+		case hc.Agg == AggCount && (hc.Field == "" || hc.Field == "_all"):
+			// count(*)
+		case f == nil:
+			return "", prismaMsg(m, p, unknownArgMsg(hc.Field, append([]string{"AND", "OR", "NOT"}, fieldNames(m.Fields)...)))
+		case hc.Agg == 0:
+			if !inBy[hc.Field] && !slices.Contains(missing, hc.Field) {
+				missing = append(missing, hc.Field)
+			}
+		case f.Type == JSON && !f.List && (hc.Agg == AggMin || hc.Agg == AggMax):
+			return "", &Error{Code: CodeInputError, Model: m.Name,
+				Message: "Input error. " + hc.Agg.String() + " is not a valid scalar filter operation"}
+		case f.List || !aggOK(f, hc.Agg):
+			return "", prismaMsg(m, p, unknownArgMsg(hc.Agg.String(), havingFilterOptions(f)))
+		}
+	}
+	if len(missing) > 0 {
+		return "", &Error{Code: CodeInputError, Model: m.Name, Message: "Input error. Every field used in `having` filters " +
+			"must either be an aggregation filter or be included in the selection of the query. Missing fields: " + strings.Join(missing, ", ")}
+	}
+	parts := make([]string, len(having))
+	for i, hc := range having {
+		p := "having[" + itoa(i) + "]"
+		e, err := groupExpr(m, t, hc.Agg, hc.Field, func() error { return validationErr(m, p, "no %s of %s", hc.Agg, hc.Field) })
+		if err != nil {
+			return "", err
+		}
+		if hc.Agg == AggCount {
+			e = "(" + e + ")::bigint"
+		}
+		f := &Field{Name: hc.Field, Type: Float}
+		if hc.Agg == AggCount {
+			f.Type = BigInt
+		} else if mf := m.fields[hc.Field]; hc.Agg != AggAvg {
+			f = mf
+		} else if mf.Type == Decimal {
+			f.Type = Decimal // the average of a Decimal is a Decimal, as in Prisma
+		}
+		s, err := c.fieldCond(&Model{Name: m.Name, fields: map[string]*Field{f.Name: f}}, "", &FieldCond{Field: f.Name, Op: hc.Op, Value: hc.Value}, p)
+		if err != nil {
+			return "", err
+		}
+		// fieldCond rendered `."col" op $n`; put the aggregate in place.
+		parts[i] = e + strings.TrimPrefix(s, "."+f.qcol)
+	}
+	return strings.Join(parts, " AND "), nil
+}
+
+// havingFilterOptions are the fields of f's filter type in a having
+// (IntWithAggregatesFilter): the filter's, then the aggregates it takes.
+func havingFilterOptions(f *Field) []string {
+	out := filterOptions(f)
+	switch {
+	case f.List:
+	case f.Type.numeric():
+		out = append(out, "_count", "_avg", "_sum", "_min", "_max")
+	default:
+		out = append(out, "_count", "_min", "_max")
+	}
+	return out
+}
+
+// checkGroupOrder checks the ordering of a groupBy as Prisma does: an
+// unknown field is a validation error (OrderByWithAggregationInput), a
+// field not in by (inBy) the query engine's P2019.
+func checkGroupOrder(m *Model, order []GroupOrder, inBy map[string]bool) error {
+	var missing []string
+	for i, o := range order {
+		if o.Agg != 0 {
+			continue
+		}
+		if m.fields[o.Field] == nil {
+			opts := append(fieldNames(m.Fields), "_count", "_avg", "_max", "_min", "_sum")
+			return prismaMsg(m, "orderBy["+itoa(i)+"]", unknownArgMsg(o.Field, opts))
+		}
+		if !inBy[o.Field] && !slices.Contains(missing, o.Field) {
+			missing = append(missing, o.Field)
+		}
+	}
+	if len(missing) > 0 {
+		return groupOrderErr(m, missing)
+	}
+	return nil
+}
+
+// groupOrderAggErr: an ordering by an aggregate names a field its
+// OrderByAggregateInput (BookSumOrderByAggregateInput) lacks.
+func groupOrderAggErr(m *Model, o GroupOrder, path string) error {
+	return prismaMsg(m, path, unknownArgMsg(o.Field, aggFields(m, o.Agg)))
+}
+
+// groupExpr is a by field of a groupBy over alias t (agg 0) or an
+// aggregate (aggExpr).
+func groupExpr(m *Model, t string, agg AggFunc, field string, bad func() error) (string, error) {
+	if agg == 0 {
+		return col(t, m.fields[field]), nil
+	}
+	return aggExpr(m, t, agg, field, bad)
 }

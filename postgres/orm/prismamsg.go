@@ -283,6 +283,9 @@ func checkJSONValue(m *Model, f *Field, arg, op string, v any, path string) erro
 		switch {
 		case op == "":
 			ex = []string{filterTypeName(f), t}
+		case op == "not":
+			// not takes a value or a nested filter, and no field reference.
+			ex = []string{t, "Nested" + filterTypeName(f)}
 		case list:
 			ex = []string{t + "[]", "List" + fieldRefName(f)}
 		default:
