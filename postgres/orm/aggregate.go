@@ -19,7 +19,8 @@ func Count(ctx context.Context, db DB, m *Model, args *CountArgs) (int64, error)
 // Aggregate computes _count, _sum, _avg, _min and _max over the matching rows.
 func Aggregate(ctx context.Context, db DB, m *Model, args *AggregateArgs) (*AggregateResult, error) {
 	if args == nil {
-		return nil, validationErr(m, "", "aggregate needs arguments")
+		// As Prisma's aggregate({}): nothing to compute.
+		return nil, emptyAggregate(m)
 	}
 	res, err := run(ctx, db, &Operation{Model: m, Action: ActionAggregate, Args: args})
 	if err != nil {
@@ -32,7 +33,8 @@ func Aggregate(ctx context.Context, db DB, m *Model, args *AggregateArgs) (*Aggr
 // group, filtered by Having.
 func GroupBy(ctx context.Context, db DB, m *Model, args *GroupByArgs) ([]Group, error) {
 	if args == nil {
-		return nil, validationErr(m, "", "groupBy needs arguments")
+		// As Prisma's groupBy({}).
+		return nil, prismaMsg(m, "by", isMissing("by"))
 	}
 	res, err := run(ctx, db, &Operation{Model: m, Action: ActionGroupBy, Args: args})
 	if err != nil {
@@ -258,7 +260,7 @@ func (h *handle) aggregate(ctx context.Context, m *Model, a *AggregateArgs) (any
 		return nil, err
 	}
 	if len(exprs) == 0 {
-		return nil, prismaMsg(m, "", "The `select` statement for type Aggregate"+m.Name+" must not be empty. "+availableOptions)
+		return nil, emptyAggregate(m)
 	}
 	c := h.compiler()
 	from, err := c.aggregateFrom(m, &FindArgs{Where: a.Where, OrderBy: a.OrderBy, Cursor: a.Cursor, Skip: a.Skip, Take: a.Take}, "t0.*")
@@ -502,4 +504,10 @@ func groupExpr(m *Model, t string, agg AggFunc, field string, bad func() error) 
 		return col(t, m.fields[field]), nil
 	}
 	return aggExpr(m, t, agg, field, bad)
+}
+
+// emptyAggregate: an aggregate that asks for none of _count, _sum, _avg,
+// _min and _max (Prisma's aggregate({})).
+func emptyAggregate(m *Model) error {
+	return prismaMsg(m, "", "The `select` statement for type Aggregate"+modelName(m)+" must not be empty. "+availableOptions)
 }

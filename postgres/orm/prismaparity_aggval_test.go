@@ -2,9 +2,28 @@ package orm_test
 
 import (
 	"context"
+	"errors"
+	"testing"
 
 	"github.com/polystore/polystore/postgres/orm"
+	"github.com/stretchr/testify/require"
 )
+
+// TestNilAggregateArgsAsPrisma: nil arguments of Aggregate and GroupBy
+// fail as Prisma's aggregate({}) and groupBy({}) do, word for word.
+func TestNilAggregateArgsAsPrisma(t *testing.T) {
+	ctx := context.Background()
+	var answers map[string]parityAnswer
+	readJSON(t, "testdata/prisma/answers.json", &answers)
+	e := newEnv(t, nil)
+	_, err := orm.Aggregate(ctx, e.c, pBookModel, nil)
+	var ve *orm.ValidationError
+	require.True(t, errors.As(err, &ve), "%v", err)
+	require.Equal(t, answers["val_agg_empty"].Error.Message, ve.Issues[0].Message)
+	_, err = orm.GroupBy(ctx, e.c, pBookModel, nil)
+	require.True(t, errors.As(err, &ve), "%v", err)
+	require.Equal(t, answers["val_group_no_by"].Error.Message, ve.Issues[0].Message)
+}
 
 // The Go forms of the validation cases of aggregate, groupBy and count
 // (the val_group_*, val_agg_* and val_count_* cases of cases.json):
