@@ -1152,6 +1152,12 @@ type UpdateOpts struct {
 	// NoTimestamps leaves updatedAt (and an upsert's createdAt) alone
 	// (Mongoose's timestamps: false query option).
 	NoTimestamps bool
+	// ArrayFilters are the update's arrayFilters, each cast against the
+	// schema of the array element its identifier names in the update
+	// ("items.$[it].qty" → {"it.qty": ...} is cast as items.qty), as
+	// Mongoose casts them; a key whose identifier the update does not use
+	// is dropped, and a filter left empty too.
+	ArrayFilters []any
 }
 
 func (m *Model[T]) updateX(ctx context.Context, e Event, filter, update any, o *UpdateOpts) (_ *mongo.UpdateResult, err error) {
@@ -1172,6 +1178,10 @@ func (m *Model[T]) updateX(ctx context.Context, e Event, filter, update any, o *
 	if err != nil && !dropped {
 		return nil, err
 	}
+	af, err := m.schema.castArrayFilters(o.ArrayFilters, u)
+	if err != nil {
+		return nil, err
+	}
 	op := m.newOp(e)
 	op.Filter, op.Update = f, u
 	if err := m.run(ctx, true, op); err != nil {
@@ -1184,9 +1194,17 @@ func (m *Model[T]) updateX(ctx context.Context, e Event, filter, update any, o *
 		// and nothing matched or changed.
 		res, err = &mongo.UpdateResult{}, nil
 	} else if e == EventUpdateMany {
-		res, err = m.coll.UpdateMany(ctx, op.Filter, op.Update, options.UpdateMany().SetUpsert(upsert))
+		uo := options.UpdateMany().SetUpsert(upsert)
+		if af != nil {
+			uo.SetArrayFilters(af)
+		}
+		res, err = m.coll.UpdateMany(ctx, op.Filter, op.Update, uo)
 	} else {
-		res, err = m.coll.UpdateOne(ctx, op.Filter, op.Update, options.UpdateOne().SetUpsert(upsert))
+		uo := options.UpdateOne().SetUpsert(upsert)
+		if af != nil {
+			uo.SetArrayFilters(af)
+		}
+		res, err = m.coll.UpdateOne(ctx, op.Filter, op.Update, uo)
 	}
 	if err != nil {
 		return nil, err
@@ -1276,10 +1294,11 @@ type FindOneAndUpdateOpts struct {
 	ReturnAfter bool
 	Upsert      bool
 	Sort        bson.D
-	// NoDefaultsOnInsert and NoTimestamps are UpdateOpts' (FindOneAndUpdate
-	// only).
+	// NoDefaultsOnInsert, NoTimestamps and ArrayFilters are UpdateOpts'
+	// (FindOneAndUpdate only).
 	NoDefaultsOnInsert bool
 	NoTimestamps       bool
+	ArrayFilters       []any
 }
 
 // FindOneAndDeleteOpts are options of FindOneAndDelete.
@@ -1318,6 +1337,9 @@ func (m *Model[T]) findOneAndUpdate(ctx context.Context, op *Op[T], o *FindOneAn
 	if o.Sort != nil {
 		fo.SetSort(o.Sort)
 	}
+	if o.ArrayFilters != nil {
+		fo.SetArrayFilters(o.ArrayFilters)
+	}
 	defer m.wroteFilter(ctx, op.Filter, o.Upsert)
 	return m.coll.FindOneAndUpdate(ctx, op.Filter, op.Update, fo)
 }
@@ -1340,6 +1362,15 @@ func (m *Model[T]) FindOneAndUpdate(ctx context.Context, filter, update any, o *
 	dropped := errors.Is(err, errAllDropped)
 	if err != nil && !dropped {
 		return nil, err
+	}
+	if o.ArrayFilters != nil {
+		af, err := m.schema.castArrayFilters(o.ArrayFilters, u)
+		if err != nil {
+			return nil, err
+		}
+		oc := *o
+		oc.ArrayFilters = af
+		o = &oc
 	}
 	op := m.newOp(EventFindOneAndUpdate)
 	op.Filter, op.Update = f, u

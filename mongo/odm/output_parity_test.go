@@ -107,6 +107,7 @@ type outputQuery struct {
 		SetDefaultsOnInsert *bool `json:"setDefaultsOnInsert"`
 		Timestamps          *bool `json:"timestamps"`
 		SanitizeFilter      bool  `json:"sanitizeFilter"`
+		ArrayFilters        []any `json:"arrayFilters"`
 	} `json:"options"`
 }
 

@@ -824,3 +824,64 @@ func (s *Schema) validateElem(ctx context.Context, p *Path, path, name string, c
 	}
 	return c, true, nil
 }
+
+// castArrayFilters casts an update's arrayFilters as Mongoose does: the
+// identifier of each key ("it" of "it.qty") is looked up in the cast
+// update's paths ("items.$[it].qty"), and the condition is cast as a
+// filter on the array's path plus the rest of the key ("items.qty"), so
+// against the element's schema. Keys of identifiers the update does not
+// use are dropped, and filters left empty. nil stays nil.
+func (s *Schema) castArrayFilters(filters []any, update bson.D) ([]any, error) {
+	if filters == nil {
+		return nil, nil
+	}
+	arrays := map[string]string{} // identifier → path of its array
+	for _, op := range update {
+		fields, ok := op.Value.(bson.D)
+		if !ok {
+			continue
+		}
+		for _, f := range fields {
+			var kept []string
+			for _, part := range strings.Split(f.Key, ".") {
+				if id, ok := strings.CutPrefix(part, "$["); ok && len(id) > 1 {
+					arrays[strings.TrimSuffix(id, "]")] = strings.Join(kept, ".")
+				}
+				if arrayIndex(part) {
+					continue
+				}
+				kept = append(kept, part)
+			}
+		}
+	}
+	out := make([]any, 0, len(filters))
+	for _, f := range filters {
+		d, err := toD(f)
+		if err != nil {
+			return nil, err
+		}
+		cast := make(bson.D, 0, len(d))
+		for _, e := range d {
+			id, rest, _ := strings.Cut(e.Key, ".")
+			arr, ok := arrays[id]
+			if !ok {
+				continue
+			}
+			path := arr
+			if rest != "" {
+				path += "." + rest
+			}
+			c, err := s.castFilter(bson.D{{Key: path, Value: e.Value}}, StrictQueryOff)
+			if err != nil {
+				return nil, err
+			}
+			for _, ce := range c {
+				cast = append(cast, bson.E{Key: e.Key, Value: ce.Value})
+			}
+		}
+		if len(cast) > 0 {
+			out = append(out, cast)
+		}
+	}
+	return out, nil
+}

@@ -267,7 +267,7 @@ async function runQuery(c) {
     }
     return { acknowledged: true, matchedCount: 0, modifiedCount: 0, upsertedCount: 0 };
   };
-  for (const op of ['updateOne', 'findOneAndUpdate', 'find', 'insertOne', 'replaceOne']) {
+  for (const op of ['updateOne', 'updateMany', 'findOneAndUpdate', 'find', 'insertOne', 'replaceOne']) {
     M.collection[op] = record(op);
   }
   switch (q.op) {
@@ -300,6 +300,7 @@ async function runQuery(c) {
       return { name: c.name, schema: c.schema, options: c.options, discriminator: c.discriminator, query: q, maskIds: c.maskIds, sent: c.maskIds ? maskIds(got) : got };
     }
     case 'replaceOne':
+    case 'updateMany':
     case 'updateOne':
     case 'findOneAndUpdate': {
       try {
@@ -308,6 +309,9 @@ async function runQuery(c) {
         return { name: c.name, schema: c.schema, options: c.options, query: q, error: { name: err.name, message: err.message } };
       }
       const got = { filter: sent.args[0], update: sent.args[1], upsert: !!sent.args[2].upsert };
+      if (sent.args[2].arrayFilters) {
+        got.arrayFilters = sent.args[2].arrayFilters;
+      }
       return { name: c.name, schema: c.schema, options: c.options, discriminator: c.discriminator, query: q, maskIds: c.maskIds, sent: c.maskIds ? maskIds(got) : got };
     }
   }

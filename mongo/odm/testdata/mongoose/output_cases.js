@@ -244,6 +244,12 @@ const withIds = {
 const evt = { n: { type: 'Number', default: 1 }, at: { type: 'Date' } };
 const click = { name: 'Click', schema: { url: { type: 'String', default: 'none' } } };
 
+const filtered = {
+  name: { type: 'String' },
+  nums: { type: 'Array', of: { type: 'Number' } },
+  items: { type: 'Array', of: { type: 'Subdoc', schema: { sku: { type: 'String' }, qty: { type: 'Number' }, at: { type: 'Date' } } } },
+};
+
 const queryCases = [
   { name: 'create gives subdocuments an _id', schema: withIds, maskIds: true, query: { op: 'create', doc: { _id: oid(1), name: 'a', one: { r: 'x' }, items: [{ r: 'y' }, { _id: oid(5), r: 'z' }], nested: { deep: [{ r: 'd' }] }, off: { r: 'o' }, byKey: { k: { r: 'm' } } } } },
   { name: 'create without subdocuments adds none', schema: withIds, maskIds: true, query: { op: 'create', doc: { _id: oid(1), name: 'a' } } },
@@ -349,6 +355,15 @@ const queryCases = [
   { name: 'discriminator custom key on create', schema: evt, options: { discriminatorKey: 'kind' }, discriminator: { ...click, value: 'clk' }, query: { op: 'create', doc: { _id: oid(1), url: 'u' } } },
   { name: 'discriminator find of a key filter already given', schema: evt, discriminator: click, query: { op: 'find', filter: { __t: 'Click', url: 'u' } } },
   { name: 'discriminator hydrated find applies its defaults', schema: evt, discriminator: click, query: { op: 'find', stored: [{ _id: oid(1), __t: 'Click' }] } },
+  // arrayFilters: each filter is cast against the array element's schema
+  // (the path the update names with the same $[identifier])
+  { name: 'arrayFilters cast against an array subdocument', schema: filtered, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { 'items.$[it].qty': '7' } }, options: { arrayFilters: [{ 'it.qty': { $lt: '5' }, 'it.sku': 5 }] } } },
+  { name: 'arrayFilters cast against a primitive array element', schema: filtered, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { 'nums.$[n]': '0' } }, options: { arrayFilters: [{ n: { $gte: '10' } }] } } },
+  { name: 'arrayFilters with two identifiers', schema: filtered, query: { op: 'updateMany', filter: {}, update: { $inc: { 'items.$[a].qty': '1' }, $set: { 'nums.$[b]': 3 } }, options: { arrayFilters: [{ 'a.sku': 7 }, { b: { $in: ['1', 2] } }] } } },
+  { name: 'arrayFilters in findOneAndUpdate', schema: filtered, query: { op: 'findOneAndUpdate', filter: { name: 'a' }, update: { $set: { 'items.$[it].sku': 9 } }, options: { arrayFilters: [{ 'it.qty': '3' }] } } },
+  { name: 'arrayFilters with a date in a nested array subdocument', schema: filtered, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { 'items.$[it].at': '2026-01-01T00:00:00Z' } }, options: { arrayFilters: [{ 'it.at': { $lt: '2025-06-01T00:00:00Z' } }] } } },
+  { name: 'arrayFilters with an identifier the update does not use', schema: filtered, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { name: 'b' } }, options: { arrayFilters: [{ 'x.qty': '1' }] } } },
+  { name: 'arrayFilters with a value that does not cast', schema: filtered, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { 'items.$[it].qty': 1 } }, options: { arrayFilters: [{ 'it.qty': 'many' }] } } },
 ];
 
 // Save cases: stored is hydrated (Model.hydrate, as a find returns it),
