@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/polystore/polystore/internal/editdist"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -55,31 +56,10 @@ func closestFlag(cmd *cobra.Command, given string) string {
 		return best
 	}
 	for _, n := range names {
-		d := editDistance(given, n)
+		d := editdist.Levenshtein(given, n)
 		if d <= max(2, len(n)/3) && (best == "" || d < bestDist) {
 			best, bestDist = n, d
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/polystore/polystore/internal/editdist"
 )
 
 // Prisma's validation messages, word for word: the text that ends
@@ -20,35 +22,11 @@ const availableOptions = "Available options are marked with ?."
 // maxEditDistance: Prisma suggests no option further than this.
 const maxEditDistance = 3
 
-// levenshtein is the edit distance of a and b (by bytes: Prisma's field
-// names are ASCII), kept in one row: d[j] is the distance of the prefix
-// of a read so far to b[:j], diag the entry d[j-1] held before it.
-func levenshtein(a, b string) int {
-	d := make([]int, len(b)+1)
-	for j := range d {
-		d[j] = j
-	}
-	for i := range len(a) {
-		diag := d[0]
-		d[0] = i + 1
-		for j := 1; j <= len(b); j++ {
-			up := d[j]
-			if a[i] == b[j-1] {
-				d[j] = diag
-			} else {
-				d[j] = 1 + min(diag, up, d[j-1])
-			}
-			diag = up
-		}
-	}
-	return d[len(b)]
-}
-
 // suggestion is the first option nearest to s, within maxEditDistance.
 func suggestion(s string, options []string) string {
 	best, out := maxEditDistance+1, ""
 	for _, o := range options {
-		if d := levenshtein(s, o); d < best {
+		if d := editdist.Levenshtein(s, o); d < best {
 			best, out = d, o
 		}
 	}
