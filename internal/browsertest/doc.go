@@ -3,7 +3,7 @@
 //
 //	b := browsertest.New(t)                     // skips locally, fails in CI, without chromium
 //	b.Navigate(srv.URL + "/shop/")
-//	b.WaitText("#sold", func(s string) bool { return s != "–" })
+//	b.WaitText("#sold", 10*time.Second, func(s string) bool { return s != "–" })
 //	n := b.ChartPoints("stock")                 // window.polystore.charts.stock.points()
 //	b.Screenshot("shop.png")                    // into the test's temp dir
 //	// at cleanup: the test fails if the page logged a console error or threw
