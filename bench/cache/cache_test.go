@@ -84,6 +84,25 @@ func BenchmarkHit(b *testing.B) {
 			}
 		})
 	}
+	// ctx=request: each call under a context of its own that can be
+	// canceled, as an HTTP handler's request context (a server's request
+	// has one; context.Background, above, has no Done channel).
+	for _, tc := range []struct {
+		name string
+		c    *cache.Cache
+	}{{"cache_get_l1", l1}, {"cache_get_l1_decoded", l1d}} {
+		b.Run("impl="+tc.name+"/ctx=request", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				rctx, cancel := context.WithCancel(ctx)
+				_, err := cache.Get(rctx, tc.c, "p42", never, nil)
+				cancel()
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
 
 // BenchmarkStampede: each iteration, 1,000 goroutines over 4 clients miss

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/rueidis"
@@ -125,10 +127,17 @@ func IsUnreachable(err error) bool {
 
 // WithTimeout wraps c so that no call runs longer than d: a call whose
 // context has no deadline, or a later one, gets a deadline d from its
-// start. Blocking commands (BLPOP, XREAD BLOCK, ...),
-// Receive and dedicated connections are left to the caller's context: they
-// wait on purpose. d <= 0 returns c unchanged; wrapping an already wrapped
-// client replaces its timeout.
+// start (up to d/16, at most 50ms, later: see below). Blocking commands
+// (BLPOP, XREAD BLOCK, ...), Receive and dedicated connections are left to
+// the caller's context: they wait on purpose. d <= 0 returns c unchanged;
+// wrapping an already wrapped client replaces its timeout.
+//
+// The deadline costs no allocation in the common cases: calls whose
+// context cannot be canceled (context.Background, context.WithoutCancel)
+// share one deadline timer per wrapper, renewed every d/16 at most (so
+// their deadline is d to d+d/16 away); DoCache and DoMultiCache arm a
+// deadline only when rueidis waits on the context, which a hit in the
+// client-side cache never does. Other calls get context.WithDeadline.
 func WithTimeout(c rueidis.Client, d time.Duration) rueidis.Client {
 	if c == nil {
 		return nil
@@ -139,7 +148,8 @@ func WithTimeout(c rueidis.Client, d time.Duration) rueidis.Client {
 	if d <= 0 {
 		return c
 	}
-	return &bounded{Client: c, d: d}
+	g := min(max(d/16, time.Millisecond), 50*time.Millisecond)
+	return &bounded{Client: c, d: d, g: g}
 }
 
 // Unwrap returns the client WithTimeout wrapped (c itself otherwise).
@@ -152,14 +162,135 @@ func Unwrap(c rueidis.Client) rueidis.Client {
 
 type bounded struct {
 	rueidis.Client
-	d time.Duration
+	d, g time.Duration
+	mu   sync.Mutex // held to renew cur
+	cur  atomic.Pointer[sharedDeadline]
+	pool sync.Pool // of *lazyCtx
 }
 
-func (b *bounded) bound(ctx context.Context) (context.Context, context.CancelFunc) {
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= b.d {
-		return ctx, nil
+// sharedDeadline is a context without values that is done at a fixed
+// time: the deadline of every call of a bounded client whose own context
+// cannot be canceled, started within its renewal interval.
+type sharedDeadline struct {
+	at      time.Time
+	done    chan struct{}
+	expired atomic.Bool
+}
+
+func (s *sharedDeadline) Deadline() (time.Time, bool) { return s.at, true }
+func (s *sharedDeadline) Done() <-chan struct{}       { return s.done }
+func (s *sharedDeadline) Value(any) any               { return nil }
+func (s *sharedDeadline) Err() error {
+	if s.expired.Load() {
+		return context.DeadlineExceeded
 	}
-	return context.WithTimeout(ctx, b.d)
+	return nil
+}
+
+// shared returns a shared deadline between now+d and now+d+g.
+func (b *bounded) shared(now time.Time) *sharedDeadline {
+	need := now.Add(b.d)
+	if s := b.cur.Load(); s != nil && !s.at.Before(need) {
+		return s
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if s := b.cur.Load(); s != nil && !s.at.Before(need) {
+		return s
+	}
+	s := &sharedDeadline{at: need.Add(b.g), done: make(chan struct{})}
+	time.AfterFunc(s.at.Sub(now), func() {
+		s.expired.Store(true)
+		close(s.done)
+	})
+	b.cur.Store(s)
+	return s
+}
+
+// lazyCtx is a call's context whose deadline is armed only when someone
+// asks for it (Deadline, Done or Err): a DoCache answered from the
+// client-side cache never does, and its lazyCtx goes back to the pool.
+type lazyCtx struct {
+	b       *bounded
+	parent  context.Context
+	start   time.Time
+	touched atomic.Bool
+	mu      sync.Mutex
+	armed   context.Context
+	cancel  context.CancelFunc
+}
+
+func (l *lazyCtx) arm() context.Context {
+	l.touched.Store(true)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.armed == nil {
+		if l.parent.Done() == nil {
+			l.armed = l.b.shared(l.start)
+		} else {
+			l.armed, l.cancel = context.WithDeadline(l.parent, l.start.Add(l.b.d))
+		}
+	}
+	return l.armed
+}
+
+func (l *lazyCtx) Deadline() (time.Time, bool) { return l.arm().Deadline() }
+func (l *lazyCtx) Done() <-chan struct{}       { return l.arm().Done() }
+func (l *lazyCtx) Err() error {
+	if err := l.arm().Err(); err != nil {
+		return err
+	}
+	return l.parent.Err()
+}
+func (l *lazyCtx) Value(key any) any {
+	l.touched.Store(true)
+	return l.parent.Value(key)
+}
+
+// bound returns the context a call runs under, or nil when the caller's
+// own deadline comes first (the call runs under ctx, as it is). Once the
+// call has returned, l (if not nil) goes to release and cancel (if not
+// nil) is called. lazy asks for a lazyCtx where context.WithDeadline would
+// be needed.
+func (b *bounded) bound(ctx context.Context, lazy bool) (bctx context.Context, l *lazyCtx, cancel context.CancelFunc) {
+	now := time.Now()
+	if dl, ok := ctx.Deadline(); ok && dl.Sub(now) <= b.d {
+		return nil, nil, nil
+	}
+	if ctx == context.Background() || ctx == context.TODO() {
+		return b.shared(now), nil, nil
+	}
+	if lazy {
+		l, _ = b.pool.Get().(*lazyCtx)
+		if l == nil {
+			l = &lazyCtx{b: b}
+		}
+		l.parent, l.start = ctx, now
+		return l, l, nil
+	}
+	if ctx.Done() == nil {
+		// Values but no cancellation (context.WithoutCancel): the shared
+		// deadline, with the values.
+		return &lazyCtx{b: b, parent: ctx, start: now}, nil, nil
+	}
+	bctx, cancel = context.WithDeadline(ctx, now.Add(b.d))
+	return bctx, nil, cancel
+}
+
+// release ends l's call: a lazyCtx nobody looked at is reused; an armed
+// one has its timer stopped.
+func (b *bounded) release(l *lazyCtx) {
+	if !l.touched.Load() {
+		l.parent = nil
+		b.pool.Put(l)
+		return
+	}
+	l.mu.Lock()
+	cancel := l.cancel
+	l.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
 }
 
 // fix turns a failure caused by our deadline into *TimeoutError. rueidis
@@ -205,12 +336,22 @@ func DoDirect(ctx context.Context, c rueidis.Client, cmd rueidis.Completed) ruei
 }
 
 func (b *bounded) do(ctx context.Context, cmd rueidis.Completed) rueidis.RedisResult {
-	bctx, cancel := b.bound(ctx)
-	if cancel == nil {
+	bctx, l, cancel := b.bound(ctx, false)
+	if bctx == nil {
 		return b.Client.Do(ctx, cmd)
 	}
-	defer cancel()
+	defer b.done(l, cancel)
 	return b.fix(ctx, bctx, b.Client.Do(bctx, cmd))
+}
+
+// done ends a call bound gave a context: see bound.
+func (b *bounded) done(l *lazyCtx, cancel context.CancelFunc) {
+	if l != nil {
+		b.release(l)
+	}
+	if cancel != nil {
+		cancel()
+	}
 }
 
 func (b *bounded) DoMulti(ctx context.Context, multi ...rueidis.Completed) []rueidis.RedisResult {
@@ -219,12 +360,15 @@ func (b *bounded) DoMulti(ctx context.Context, multi ...rueidis.Completed) []rue
 			return b.Client.DoMulti(ctx, multi...)
 		}
 	}
-	bctx, cancel := b.bound(ctx)
-	if cancel == nil {
+	bctx, l, cancel := b.bound(ctx, false)
+	if bctx == nil {
 		return b.Client.DoMulti(ctx, multi...)
 	}
-	defer cancel()
-	rs := b.Client.DoMulti(bctx, multi...)
+	defer b.done(l, cancel)
+	return b.fixAll(ctx, bctx, b.Client.DoMulti(bctx, multi...))
+}
+
+func (b *bounded) fixAll(ctx, bctx context.Context, rs []rueidis.RedisResult) []rueidis.RedisResult {
 	for i := range rs {
 		rs[i] = b.fix(ctx, bctx, rs[i])
 	}
@@ -232,23 +376,19 @@ func (b *bounded) DoMulti(ctx context.Context, multi ...rueidis.Completed) []rue
 }
 
 func (b *bounded) DoCache(ctx context.Context, cmd rueidis.Cacheable, ttl time.Duration) rueidis.RedisResult {
-	bctx, cancel := b.bound(ctx)
-	if cancel == nil {
+	bctx, l, cancel := b.bound(ctx, true)
+	if bctx == nil {
 		return b.Client.DoCache(ctx, cmd, ttl)
 	}
-	defer cancel()
+	defer b.done(l, cancel)
 	return b.fix(ctx, bctx, b.Client.DoCache(bctx, cmd, ttl))
 }
 
 func (b *bounded) DoMultiCache(ctx context.Context, multi ...rueidis.CacheableTTL) []rueidis.RedisResult {
-	bctx, cancel := b.bound(ctx)
-	if cancel == nil {
+	bctx, l, cancel := b.bound(ctx, true)
+	if bctx == nil {
 		return b.Client.DoMultiCache(ctx, multi...)
 	}
-	defer cancel()
-	rs := b.Client.DoMultiCache(bctx, multi...)
-	for i := range rs {
-		rs[i] = b.fix(ctx, bctx, rs[i])
-	}
-	return rs
+	defer b.done(l, cancel)
+	return b.fixAll(ctx, bctx, b.Client.DoMultiCache(bctx, multi...))
 }

@@ -153,3 +153,104 @@ func TestArguments(t *testing.T) {
 	require.Equal(t, 5*time.Second, redisconn.FailFast(rueidis.ClientOption{Dialer: net.Dialer{Timeout: 5 * time.Second}}).Dialer.Timeout,
 		"explicit settings are kept")
 }
+
+type ctxKey struct{}
+
+// TestPausedServerEachContext: against a paused server each kind of
+// caller context gets the wrapper's bound and a *TimeoutError, on Do,
+// DoMulti, DoCache and DoMultiCache: context.Background (the shared
+// deadline), a context with values that cannot be canceled
+// (context.WithoutCancel: the shared deadline with the values), and a
+// request's context that can be canceled and has a late deadline
+// (context.WithDeadline, armed lazily by DoCache).
+func TestPausedServerEachContext(t *testing.T) {
+	srv := devenv.StartRedis(t)
+	c, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{srv.Addr()}})
+	require.NoError(t, err)
+	t.Cleanup(c.Close)
+	const timeout = 300 * time.Millisecond
+	w := redisconn.WithTimeout(c, timeout)
+	require.NoError(t, w.Do(context.Background(), w.B().Ping().Build()).Error())
+	require.NoError(t, srv.Pause())
+	t.Cleanup(func() { _ = srv.Resume() })
+
+	late, cancel := context.WithTimeout(context.WithValue(context.Background(), ctxKey{}, "v"), time.Minute)
+	defer cancel()
+	for name, ctx := range map[string]context.Context{
+		"background": context.Background(), "withoutCancel": context.WithoutCancel(late), "request": late,
+	} {
+		for i, call := range []func() error{
+			func() error { return w.Do(ctx, w.B().Get().Key("k").Build()).Error() },
+			func() error { return w.DoMulti(ctx, w.B().Get().Key("k").Build())[0].Error() },
+			func() error { return w.DoCache(ctx, w.B().Get().Key("k"+name).Cache(), time.Minute).Error() },
+			func() error {
+				return w.DoMultiCache(ctx, rueidis.CT(w.B().Get().Key("m"+name).Cache(), time.Minute))[0].Error()
+			},
+		} {
+			took, err := timed(call)
+			var te *redisconn.TimeoutError
+			require.ErrorAs(t, err, &te, "%s call %d: %v", name, i, err)
+			require.True(t, redisconn.IsUnreachable(err))
+			require.Less(t, took, timeout+slack, "%s call %d", name, i)
+			require.GreaterOrEqual(t, took, timeout-20*time.Millisecond, "%s call %d ended before its deadline", name, i)
+		}
+	}
+}
+
+// valueClient records the value of ctxKey in the context of each Do and
+// DoCache it passes on.
+type valueClient struct {
+	rueidis.Client
+	seen []any
+}
+
+func (v *valueClient) Do(ctx context.Context, cmd rueidis.Completed) rueidis.RedisResult {
+	v.seen = append(v.seen, ctx.Value(ctxKey{}))
+	return v.Client.Do(ctx, cmd)
+}
+
+func (v *valueClient) DoCache(ctx context.Context, cmd rueidis.Cacheable, ttl time.Duration) rueidis.RedisResult {
+	v.seen = append(v.seen, ctx.Value(ctxKey{}))
+	return v.Client.DoCache(ctx, cmd, ttl)
+}
+
+// TestContextValuesPassThrough: whatever context the wrapper gives a call,
+// the caller's values (a trace span, say) reach the wrapped client.
+func TestContextValuesPassThrough(t *testing.T) {
+	ns := devenv.Redis(t)
+	vc := &valueClient{Client: ns.Client}
+	w := redisconn.WithTimeout(vc, time.Second)
+	withValue := context.WithValue(context.Background(), ctxKey{}, "v")
+	request, cancel := context.WithCancel(withValue)
+	defer cancel()
+	for _, ctx := range []context.Context{withValue, context.WithoutCancel(request), request} {
+		require.True(t, rueidis.IsRedisNil(w.Do(ctx, w.B().Get().Key(ns.Key("k")).Build()).Error()))
+		require.True(t, rueidis.IsRedisNil(w.DoCache(ctx, w.B().Get().Key(ns.Key("k")).Cache(), time.Minute).Error()))
+	}
+	require.Equal(t, []any{"v", "v", "v", "v", "v", "v"}, vc.seen)
+}
+
+// TestCachedHitAllocatesNothing: a DoCache answered from the client-side
+// cache costs the wrapper no allocation, under context.Background and
+// under a request's context (the deadline is armed only for a miss).
+func TestCachedHitAllocatesNothing(t *testing.T) {
+	ns := devenv.Redis(t)
+	key := ns.Key("hit")
+	require.NoError(t, ns.Client.Do(context.Background(), ns.Client.B().Set().Key(key).Value("v").Build()).Error())
+	w := redisconn.WithTimeout(ns.Client, time.Second)
+	request, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for _, ctx := range []context.Context{context.Background(), request} {
+		get := func(c rueidis.Client) func() {
+			return func() {
+				if err := c.DoCache(ctx, c.B().Get().Key(key).Cache(), time.Minute).Error(); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		get(ns.Client)() // fill the client-side cache
+		raw := testing.AllocsPerRun(200, get(ns.Client))
+		wrapped := testing.AllocsPerRun(200, get(w))
+		require.LessOrEqual(t, wrapped-raw, 0.5, "allocations per cached hit: %v wrapped, %v raw", wrapped, raw)
+	}
+}
