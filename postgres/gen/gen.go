@@ -394,6 +394,9 @@ func (b *builder) uniques(m *psl.Model, mv *modelView) []*uniqueView {
 	sets = append(sets, m.PrimaryKey.Fields)
 	apiNames = append(apiNames, m.PrimaryKey.Name)
 	for _, u := range m.Uniques {
+		if u.Where != nil {
+			continue // a partial unique identifies no row for the client, as in Prisma's DMMF
+		}
 		sets = append(sets, u.FieldNames())
 		apiNames = append(apiNames, u.Name)
 	}

@@ -512,11 +512,29 @@ func (t *Table) index(name string) *Index {
 	return nil
 }
 
+// keptAs reports an index that differs from one of others only by its
+// name among several on the same columns, which Prisma neither drops nor
+// creates (nor renames: it renames only an index alone on its columns).
+// Only partial indexes can be told apart so: the others keep Prisma's
+// pairing by name.
+func keptAs(ix *Index, others []*Index) bool {
+	if ix.Where == "" {
+		return false
+	}
+	for _, o := range others {
+		if o.Name != ix.Name && sameShape(o, ix) {
+			return true
+		}
+	}
+	return false
+}
+
 func sameIndex(a, b *Index) bool { return a.Name == b.Name && sameShape(a, b) }
 
 // sameShape compares two indexes but for their names.
 func sameShape(a, b *Index) bool {
-	if a.Unique != b.Unique || normMethod(a.Method) != normMethod(b.Method) || len(a.Columns) != len(b.Columns) {
+	if a.Unique != b.Unique || normMethod(a.Method) != normMethod(b.Method) || len(a.Columns) != len(b.Columns) ||
+		!samePredicate(a.Where, b.Where) {
 		return false
 	}
 	for i := range a.Columns {
@@ -643,7 +661,7 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 		if onRecreated(ix) {
 			continue
 		}
-		if renamed[ix] == nil && (match == nil || !sameIndex(ix, match)) {
+		if renamed[ix] == nil && (match == nil || !sameIndex(ix, match)) && !keptAs(ix, t.Indexes) {
 			d.add(Step{Kind: DropIndex, Object: name, SQL: dropIndexSQL(old, ix), Table: t,
 				afterAlter: old.PrimaryKey == nil && t.PrimaryKey != nil && ix.Unique && indexOn(ix, t.PrimaryKey.Columns)})
 		}
@@ -659,7 +677,7 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 				match = o
 			}
 		}
-		if !isRenamed[ix] && (match == nil || !sameIndex(ix, match) || onRecreated(ix)) {
+		if !isRenamed[ix] && (match == nil || !sameIndex(ix, match) || onRecreated(ix)) && (onRecreated(ix) || !keptAs(ix, old.Indexes)) {
 			s := Step{Kind: CreateIndex, Object: name, SQL: createIndexSQL(t, ix), Table: t}
 			if ix.Unique {
 				s.Warnings = []string{fmt.Sprintf("A unique constraint covering the columns `[%s]` on the table `%s` will be added. If there are existing duplicate values, this will fail.",

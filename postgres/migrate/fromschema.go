@@ -135,7 +135,7 @@ func fieldLevel(m *psl.Model, u *psl.Index) bool {
 }
 
 func modelIndex(m *psl.Model, table string, ix *psl.Index, suffix string) *Index {
-	out := &Index{Unique: ix.Unique, Name: ix.Map}
+	out := &Index{Unique: ix.Unique, Name: ix.Map, Where: ix.Where.SQL(m)}
 	var cols []string
 	for _, f := range ix.Fields {
 		col := m.Field(f.Name).DBName

@@ -234,7 +234,8 @@ SELECT n.nspname, t.relname, i.relname, ix.indisunique, ix.indisprimary, upper(a
        ARRAY(SELECT CASE WHEN oc.opcdefault THEN oc.opcname::text ELSE '' END
              FROM unnest(ix.indclass::oid[]) WITH ORDINALITY c(cls, ord) JOIN pg_opclass oc ON oc.oid = c.cls ORDER BY c.ord),
        EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = ix.indexrelid AND con.contype = 'u'),
-       (ix.indexprs IS NOT NULL OR ix.indpred IS NOT NULL OR 0 = ANY(ix.indkey::int2[]))
+       (ix.indexprs IS NOT NULL OR 0 = ANY(ix.indkey::int2[])),
+       coalesce(pg_get_expr(ix.indpred, ix.indrelid), '')
 FROM pg_index ix
 JOIN pg_class i ON i.oid = ix.indexrelid
 JOIN pg_class t ON t.oid = ix.indrelid
@@ -242,11 +243,11 @@ JOIN pg_namespace n ON n.oid = t.relnamespace
 JOIN pg_am am ON am.oid = i.relam
 WHERE n.nspname = ANY($1) AND t.relkind IN ('r', 'p')
 ORDER BY n.nspname, t.relname, i.relname`, func(r pgx.Rows) error {
-		var schema, table, name, method string
+		var schema, table, name, method, where string
 		var unique, primary, constraint, skip bool
 		var cols, ops, defaultOps []string
 		var desc []bool
-		if err := r.Scan(&schema, &table, &name, &unique, &primary, &method, &cols, &desc, &ops, &defaultOps, &constraint, &skip); err != nil {
+		if err := r.Scan(&schema, &table, &name, &unique, &primary, &method, &cols, &desc, &ops, &defaultOps, &constraint, &skip, &where); err != nil {
 			return err
 		}
 		t := in.tables[schema+"."+table]
@@ -257,7 +258,7 @@ ORDER BY n.nspname, t.relname, i.relname`, func(r pgx.Rows) error {
 			t.PrimaryKey = &PrimaryKey{Name: name, Columns: cols}
 			return nil
 		}
-		ix := &Index{Name: name, Unique: unique, Constraint: constraint}
+		ix := &Index{Name: name, Unique: unique, Constraint: constraint, Where: where}
 		if method != "BTREE" {
 			ix.Method = method
 		}

@@ -84,6 +84,9 @@ type Index struct {
 	// FieldLevel marks a unique index from @unique on a field (rather
 	// than @@unique); Prisma creates those first.
 	FieldLevel bool `json:",omitempty"`
+	// Where is the predicate of a partial index, as written after WHERE
+	// without the outer parentheses; empty for a full index.
+	Where string `json:",omitempty"`
 }
 
 // IndexColumn is one column of an index.

@@ -232,11 +232,11 @@ func (p *puller) scalars(m *pullModel) {
 	}
 }
 
-// plainIndexColumn: a one-column B-tree index without sort or operator
-// class, which @unique can express.
+// plainIndexColumn: a one-column B-tree index without sort, operator
+// class or predicate, which @unique can express.
 func plainIndexColumn(ix *Index) bool {
 	c := ix.Columns[0]
-	return (ix.Method == "" || ix.Method == "BTREE") && !c.Desc && !c.Asc && c.OpClass == ""
+	return (ix.Method == "" || ix.Method == "BTREE") && !c.Desc && !c.Asc && c.OpClass == "" && ix.Where == ""
 }
 
 var numberRE = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$`)
@@ -469,6 +469,9 @@ func (p *puller) blockAttrs(m *pullModel) {
 		}
 		if ix.Method != "" && ix.Method != "BTREE" {
 			a += ", type: " + methodName(ix.Method)
+		}
+		if ix.Where != "" {
+			a += ", where: raw(" + strconv.Quote(ix.Where) + ")"
 		}
 		m.attrs = append(m.attrs, a+")")
 	}

@@ -3,6 +3,7 @@ package migrate_test
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -31,7 +32,15 @@ func TestPullRoundTrip(t *testing.T) {
 			live, err := migrate.Introspect(ctx, pool, nil)
 			require.NoError(t, err)
 			pulled := migrate.PullSchema(live)
-			ps, err := psl.Load("pulled.prisma", append([]byte(pullDatasource), pulled...))
+			header := pullDatasource
+			for _, g := range s.Generators {
+				if slices.Contains(g.PreviewFeatures, "partialIndexes") {
+					// db pull keeps the generator blocks: partial indexes
+					// come back as where: raw(...), which needs the feature.
+					header = "generator client {\n  provider        = \"prisma-client\"\n  previewFeatures = [\"partialIndexes\"]\n}\n\n" + header
+				}
+			}
+			ps, err := psl.Load("pulled.prisma", append([]byte(header), pulled...))
 			require.NoError(t, err, "the pulled schema is valid:\n%s", pulled)
 			plan, err := migrate.PlanChanges(ctx, pool, migrate.FromSchema(ps), nil)
 			require.NoError(t, err)

@@ -98,7 +98,11 @@ func createIndexSQL(t *Table, ix *Index) string {
 			b.WriteString(" ASC")
 		}
 	}
-	b.WriteString(");")
+	b.WriteByte(')')
+	if ix.Where != "" {
+		b.WriteString(" WHERE " + wherePredicate(ix.Where))
+	}
+	b.WriteByte(';')
 	return b.String()
 }
 

@@ -180,7 +180,7 @@ type Arg struct {
 }
 
 // Expr is an argument or property value: *StringLit, *NumberLit, *Ident,
-// *FuncCall or *ArrayExpr.
+// *FuncCall, *ArrayExpr or *ObjectExpr.
 type Expr interface {
 	expr()
 	// At returns the position where the expression starts.
@@ -218,6 +218,13 @@ type ArrayExpr struct {
 	Elems []Expr
 }
 
+// ObjectExpr is { key: value, ... }, the object syntax of a partial
+// index's where: argument; each entry is an Arg whose Name is the key.
+type ObjectExpr struct {
+	Pos     Pos
+	Entries []*Arg
+}
+
 func (*ConfigBlock) decl() {}
 func (*ModelDecl) decl()   {}
 func (*EnumDecl) decl()    {}
@@ -240,11 +247,12 @@ func (d *ModelDecl) Lead() *Leading { return &d.Leading }
 // Lead implements Decl.
 func (d *EnumDecl) Lead() *Leading { return &d.Leading }
 
-func (*StringLit) expr() {}
-func (*NumberLit) expr() {}
-func (*Ident) expr()     {}
-func (*FuncCall) expr()  {}
-func (*ArrayExpr) expr() {}
+func (*StringLit) expr()  {}
+func (*NumberLit) expr()  {}
+func (*Ident) expr()      {}
+func (*FuncCall) expr()   {}
+func (*ArrayExpr) expr()  {}
+func (*ObjectExpr) expr() {}
 
 // At implements Expr.
 func (e *StringLit) At() Pos { return e.Pos }
@@ -260,6 +268,9 @@ func (e *FuncCall) At() Pos { return e.Pos }
 
 // At implements Expr.
 func (e *ArrayExpr) At() Pos { return e.Pos }
+
+// At implements Expr.
+func (e *ObjectExpr) At() Pos { return e.Pos }
 
 // Arg returns the argument named name, or the positional argument at index
 // pos when no argument has that name (pos < 0 disables the fallback).

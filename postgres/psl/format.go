@@ -316,6 +316,20 @@ func writeExpr(b *strings.Builder, e Expr) {
 			writeExpr(b, x)
 		}
 		b.WriteByte(']')
+	case *ObjectExpr:
+		if len(e.Entries) == 0 {
+			b.WriteString("{}")
+			return
+		}
+		b.WriteString("{ ")
+		for i, x := range e.Entries {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(x.Name + ": ")
+			writeExpr(b, x.Value)
+		}
+		b.WriteString(" }")
 	}
 }
 

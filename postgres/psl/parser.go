@@ -615,9 +615,43 @@ func (p *parser) parseExpr() Expr {
 				return nil
 			}
 		}
+	case tokLBrace:
+		return p.parseObject()
 	}
 	p.errorf(t, "expected a value, found %s", describe(t))
 	return nil
+}
+
+// parseObject parses "{ key: value, ... }" starting at '{', on one line
+// as Prisma's grammar reads it.
+func (p *parser) parseObject() Expr {
+	obj := &ObjectExpr{Pos: p.next().pos}
+	for {
+		t := p.peek()
+		if t.kind == tokRBrace {
+			p.next()
+			return obj
+		}
+		if t.kind != tokIdent || p.peekAt(1).kind != tokColon {
+			p.errorf(t, "expected a key and ':' in an object, found %s", describe(t))
+			return nil
+		}
+		p.next()
+		p.next()
+		v := p.parseExpr()
+		if v == nil {
+			return nil
+		}
+		obj.Entries = append(obj.Entries, &Arg{Pos: t.pos, Name: t.text, Value: v})
+		switch t := p.peek(); t.kind {
+		case tokComma:
+			p.next()
+		case tokRBrace:
+		default:
+			p.errorf(t, "expected ',' or '}' in an object, found %s", describe(t))
+			return nil
+		}
+	}
 }
 
 func (p *parser) parseEnum(lead Leading) Decl {

@@ -1,5 +1,7 @@
 package psl
 
+import "strings"
+
 // Schema is the validated, resolved view of a schema file: what the
 // migration engine and the client generator consume. Every name is given
 // twice where it matters: the schema name (Name) and the database name
@@ -337,7 +339,60 @@ type Index struct {
 	Map       string // map: argument (database name), if any
 	Type      string // type: argument (BTree, Hash, Gin, Gist, SpGist, Brin), if any
 	Clustered bool   `json:",omitempty"`
-	Pos       Pos
+	// Where is the predicate of a partial index (where: on @@index,
+	// @@unique or @unique, Prisma's partialIndexes preview feature); nil
+	// for a full index.
+	Where *IndexWhere `json:",omitempty"`
+	Pos   Pos
+}
+
+// IndexWhere is a partial index's predicate: raw("...") SQL, or the
+// object syntax ({ active: true, deletedAt: null }) as conditions.
+type IndexWhere struct {
+	Raw   string      `json:",omitempty"`
+	Conds []WhereCond `json:",omitempty"`
+}
+
+// WhereCond is one condition of the object syntax: Field = Value, or
+// Field != Value with { not: ... }. Value is an SQL literal ('text', 5,
+// true, false) or NULL.
+type WhereCond struct {
+	Field string
+	Not   bool `json:",omitempty"`
+	Value string
+}
+
+// SQL renders the predicate as Prisma writes it inside WHERE (...) of
+// model m's index: raw text as given, conditions on the fields' columns
+// joined by AND.
+func (w *IndexWhere) SQL(m *Model) string {
+	if w == nil {
+		return ""
+	}
+	if len(w.Conds) == 0 {
+		return w.Raw
+	}
+	parts := make([]string, len(w.Conds))
+	for i, c := range w.Conds {
+		col := c.Field
+		if m != nil {
+			if f := m.Field(c.Field); f != nil && f.DBName != "" {
+				col = f.DBName
+			}
+		}
+		col = `"` + strings.ReplaceAll(col, `"`, `""`) + `"`
+		switch {
+		case c.Value == "NULL" && c.Not:
+			parts[i] = col + " IS NOT NULL"
+		case c.Value == "NULL":
+			parts[i] = col + " IS NULL"
+		case c.Not:
+			parts[i] = col + " != " + c.Value
+		default:
+			parts[i] = col + " = " + c.Value
+		}
+	}
+	return strings.Join(parts, " AND ")
 }
 
 // IndexField is one field of an index with its options.

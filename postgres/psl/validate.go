@@ -111,6 +111,9 @@ type validator struct {
 	s     *Schema
 	diags []*Diagnostic
 	rels  []*relInfo
+	// previewDiags are the partial-index preview refusals of the block
+	// attributes of the model being read, put in Prisma's order after.
+	previewDiags []*Diagnostic
 }
 
 // relInfo is the raw @relation data of one relation field, paired later.
@@ -646,8 +649,9 @@ func (v *validator) model(m *Model) {
 	}
 	attrDiags[len(d.Attributes)] = len(v.diags)
 	v.blockAttrOrder(d.Attributes, attrDiags)
+	v.previewOrder()
 	for _, u := range m.Uniques {
-		if len(u.Fields) == 1 {
+		if len(u.Fields) == 1 && u.Where == nil {
 			if f := m.byName[u.Fields[0].Name]; f != nil {
 				f.Unique = true
 			}
@@ -800,7 +804,7 @@ func (v *validator) fieldAttrOrder(attrs []*Attribute, diags []int) {
 
 // blockAttrOrder places the attribute problems of a model's block
 // attributes in the order Prisma resolves them: @@ignore, @@id, @@map,
-// every @@index, every @@unique, then the others; diags[i] is where the
+// @@schema, every @@index, every @@unique, then the others; diags[i] is where the
 // diagnostics of attrs[i] start.
 func (v *validator) blockAttrOrder(attrs []*Attribute, diags []int) {
 	v.attrOrder(attrs, diags, func(a *Attribute) int {
@@ -1095,7 +1099,7 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 		v.prisma(Pos{}, spanLine, "Error parsing attribute \"%s\": Defining clustering is not supported in the current connector.", attrLabel(m, a))
 	}
 	if arg := a.Arg("where", -1); arg != nil {
-		v.errAt(arg.Pos, "where", "partial indexes (where) are not supported")
+		ix.Where = v.indexWhere(m, a, arg)
 	}
 	if good && a.Name != "id" {
 		// Prisma's PostgreSQL index checks, in its order: native types
@@ -1390,9 +1394,12 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 			f.ID = true
 			m.PrimaryKey = &PrimaryKey{Fields: []string{f.Name}, Map: v.optString(a, "map")}
 		case a.Name == "unique":
-			v.checkArgs(a, nil, "map", "sort", "length", "clustered")
-			f.Unique = true
+			v.checkArgs(a, nil, "map", "sort", "length", "clustered", "where")
 			ix := &Index{Unique: true, Fields: []IndexField{{Name: f.Name}}, Map: v.optString(a, "map"), Pos: a.Pos}
+			if arg := a.Arg("where", -1); arg != nil {
+				ix.Where = v.indexWhere(m, a, arg)
+			}
+			f.Unique = ix.Where == nil // a partial unique is no unique criterion to the client
 			if s := a.Arg("sort", -1); s != nil {
 				if id, ok := s.Value.(*Ident); ok && (id.Name == "Asc" || id.Name == "Desc") {
 					ix.Fields[0].Sort = id.Name
@@ -1884,6 +1891,8 @@ func valueKind(e Expr) string {
 		return "array"
 	case *FuncCall:
 		return "functional"
+	case *ObjectExpr:
+		return "object"
 	}
 	return "literal"
 }
@@ -1961,4 +1970,165 @@ func (v *validator) preview(feature string) bool {
 		}
 	}
 	return false
+}
+
+// whereUsage is Prisma's example of the where: argument of a partial index.
+const whereUsage = "e.g. `where: raw(\"status = 'active'\")` or `where: { active: true }`"
+
+// indexWhere reads the where: argument of a partial index (@@index,
+// @@unique or @unique) as Prisma 7 does: raw("...") SQL, or an object of
+// conditions on scalar fields ({ active: true, deletedAt: null, status:
+// { not: "x" } }), each checked against its field's type. Without the
+// partialIndexes preview feature Prisma refuses it, after the attribute
+// checks.
+func (v *validator) indexWhere(m *Model, a *Attribute, arg *Arg) *IndexWhere {
+	label := "@" + a.Name // Prisma's where checks name @@index as @index
+	bad := func(format string, args ...any) *IndexWhere {
+		msg := fmt.Sprintf(format, args...)
+		v.errAt(arg.Pos, "where", "%s", msg)
+		v.prisma(Pos{}, spanLine, "Error parsing attribute \"%s\": %s", label, msg)
+		return nil
+	}
+	var w *IndexWhere
+	switch e := arg.Value.(type) {
+	case *FuncCall:
+		if e.Name != "raw" {
+			return bad("The `where` argument must be either a raw() function call or an object literal, %s.", whereUsage)
+		}
+		var s *StringLit
+		if len(e.Args) > 0 {
+			var ok bool
+			if s, ok = e.Args[0].Value.(*StringLit); !ok {
+				v.errAt(arg.Pos, "where", "raw() takes a string")
+				v.prisma(Pos{}, spanLine, "Expected a string value, but received %s value `%s`.", valueKind(e.Args[0].Value), exprText(e.Args[0].Value))
+			}
+		}
+		if s == nil {
+			return bad("The `where` argument must be a raw() function with a string argument, e.g. `where: raw(\"status = 'active'\")`.")
+		}
+		if s.Value == "" {
+			return bad("The `where` argument cannot contain an empty string.")
+		}
+		w = &IndexWhere{Raw: s.Value}
+	case *ObjectExpr:
+		if len(e.Entries) == 0 {
+			return bad("The `where` argument cannot be an empty object.")
+		}
+		w = &IndexWhere{}
+		for _, ent := range e.Entries {
+			c, msg := v.whereCond(m, ent)
+			if msg != "" {
+				return bad("%s", msg)
+			}
+			w.Conds = append(w.Conds, c)
+		}
+	default:
+		v.errAt(arg.Pos, "where", "where must be raw(\"...\") or an object")
+		v.prisma(Pos{}, spanLine, "Expected a function value, but received %s value `%s`.", valueKind(e), exprText(e))
+		return bad("The `where` argument must be either a raw() function call or an object literal, %s.", whereUsage)
+	}
+	if !v.preview("partialIndexes") {
+		prefix := "@"
+		if a.Block {
+			prefix = "@@"
+		}
+		v.errAttr(a, "partial indexes (where:) need the \"partialIndexes\" preview feature in a generator's previewFeatures")
+		v.prisma(Pos{}, spanLine, "Error parsing attribute \"%s%s\": Partial indexes are a preview feature. Add \"partialIndexes\" to previewFeatures in your generator block.", prefix, a.Name)
+		v.inPhase(phaseValidation)
+		if a.Block {
+			v.previewDiags = append(v.previewDiags, v.diags[len(v.diags)-1])
+		}
+	}
+	return w
+}
+
+// whereCond reads one key: value of a where object, or words Prisma's
+// refusal of it.
+func (v *validator) whereCond(m *Model, ent *Arg) (WhereCond, string) {
+	c := WhereCond{Field: ent.Name}
+	// The model's fields as declared: a field's own @unique(where:) may
+	// name fields declared after it.
+	var f *Field
+	for _, fd := range m.Decl.Fields {
+		if fd.Name == ent.Name && f == nil {
+			f = &Field{Name: fd.Name, Type: fd.Type.Name, Kind: KindScalar}
+			switch {
+			case fd.Type.Unsupported != "" || fd.Type.Name == "Unsupported":
+				f.Kind = KindUnsupported
+			case v.s.enumByName[fd.Type.Name] != nil:
+				f.Kind = KindEnum
+			case v.s.modelByName[fd.Type.Name] != nil:
+				f.Kind = KindRelation
+			}
+		}
+	}
+	switch {
+	case f == nil:
+		return c, fmt.Sprintf("Field '%s' does not exist in model '%s'.", ent.Name, m.Name)
+	case f.Kind == KindRelation:
+		return c, fmt.Sprintf("Field '%s' is a relation field. Only scalar fields can be used in the where clause.", ent.Name)
+	}
+	val := ent.Value
+	if o, ok := val.(*ObjectExpr); ok {
+		if len(o.Entries) != 1 {
+			return c, "Nested object in where clause must have exactly one key. Use `{ not: null }` or `{ not: \"value\" }`."
+		}
+		if k := o.Entries[0].Name; k != "not" {
+			return c, fmt.Sprintf("Unknown key '%s' in nested where clause object. Only 'not' is supported.", k)
+		}
+		c.Not, val = true, o.Entries[0].Value
+	}
+	kind := ""
+	switch x := val.(type) {
+	case *Ident:
+		switch x.Name {
+		case "true", "false":
+			kind, c.Value = "Boolean", x.Name
+		case "null":
+			kind, c.Value = "null", "NULL"
+		default:
+			return c, fmt.Sprintf("Invalid value '%s' in where clause. Expected true, false, null, a string, a number, or an object like { not: null }.", x.Name)
+		}
+	case *StringLit:
+		kind, c.Value = "a String", "'"+strings.ReplaceAll(x.Value, "'", "''")+"'"
+	case *NumberLit:
+		kind, c.Value = "a Number", x.Text
+	default:
+		return c, "Invalid value in where clause. Expected true, false, null, a string, a number, or an object like { not: null }."
+	}
+	switch {
+	case kind == "null":
+		return c, ""
+	case f.Kind == KindUnsupported:
+		return c, fmt.Sprintf("Field '%s' is an unsupported type and cannot be used in the object syntax of a where clause. Use raw() instead.", ent.Name)
+	case f.Kind == KindEnum:
+		if kind != "a String" {
+			return c, fmt.Sprintf("Type mismatch: field '%s' is an Enum and only accepts String values in the where clause.", ent.Name)
+		}
+		return c, ""
+	}
+	accepts := map[string]string{String: "a String", DateTime: "a String", Boolean: "Boolean", Int: "a Number",
+		BigInt: "a Number", Float: "a Number", Decimal: "a Number"}
+	if accepts[f.Type] != kind {
+		return c, fmt.Sprintf("Type mismatch: field '%s' is of type %s, but the value is %s.", ent.Name, f.Type, kind)
+	}
+	return c, ""
+}
+
+// previewOrder lists the partial-index preview refusals of a model's
+// block attributes as Prisma checks its indexes: every @@index, then
+// every @@unique.
+func (v *validator) previewOrder() {
+	ds := v.previewDiags
+	v.previewDiags = nil
+	slots := make([]Pos, len(ds))
+	for i, d := range ds {
+		slots[i] = d.Pos
+	}
+	sort.SliceStable(ds, func(i, j int) bool {
+		return ds[i].Text == "@@index" && ds[j].Text != "@@index"
+	})
+	for i, d := range ds {
+		d.prismaOrder = slots[i]
+	}
 }
