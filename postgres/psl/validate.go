@@ -518,8 +518,17 @@ func (v *validator) enum(e *Enum) {
 				e.DBName = s
 			}
 		case "schema":
-			v.checkArgs(a, []string{"name"})
-			if s, ok := v.stringArg(a, a.Arg("name", 0), "a schema name"); ok {
+			// Prisma names @@schema's argument map.
+			arg := a.Arg("map", 0)
+			if arg == nil {
+				v.errAttr(a, "@@schema needs a schema name")
+				v.prisma(Pos{}, spanLine, "Argument \"map\" is missing.")
+			}
+			v.checkArgs(a, []string{"map"})
+			if arg == nil {
+				continue
+			}
+			if s, ok := v.stringArg(a, arg, "a schema name"); ok {
 				e.Schema = s
 				v.checkSchemaName(a, s)
 			}
@@ -594,8 +603,16 @@ func (v *validator) model(m *Model) {
 				m.DBName = s
 			}
 		case "schema":
-			v.checkArgs(a, []string{"name"})
-			if s, ok := v.stringArg(a, a.Arg("name", 0), "a schema name"); ok {
+			arg := a.Arg("map", 0) // Prisma names @@schema's argument map
+			if arg == nil {
+				v.errAttr(a, "@@schema needs a schema name")
+				v.prisma(Pos{}, spanLine, "Argument \"map\" is missing.")
+			}
+			v.checkArgs(a, []string{"map"})
+			if arg == nil {
+				continue
+			}
+			if s, ok := v.stringArg(a, arg, "a schema name"); ok {
 				m.Schema = s
 				v.checkSchemaName(a, s)
 			}
@@ -815,12 +832,14 @@ func (v *validator) blockAttrOrder(attrs []*Attribute, diags []int) {
 			return 1
 		case "map":
 			return 2
-		case "index":
+		case "schema":
 			return 3
-		case "unique":
+		case "index":
 			return 4
+		case "unique":
+			return 5
 		}
-		return 5
+		return 6
 	})
 }
 
