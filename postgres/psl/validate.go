@@ -518,13 +518,7 @@ func (v *validator) enum(e *Enum) {
 				e.DBName = s
 			}
 		case "schema":
-			// Prisma names @@schema's argument map.
-			arg := a.Arg("map", 0)
-			if arg == nil {
-				v.errAttr(a, "@@schema needs a schema name")
-				v.prisma(Pos{}, spanLine, "Argument \"map\" is missing.")
-			}
-			v.checkArgs(a, []string{"map"})
+			arg := v.schemaArg(a)
 			if arg == nil {
 				continue
 			}
@@ -603,12 +597,7 @@ func (v *validator) model(m *Model) {
 				m.DBName = s
 			}
 		case "schema":
-			arg := a.Arg("map", 0) // Prisma names @@schema's argument map
-			if arg == nil {
-				v.errAttr(a, "@@schema needs a schema name")
-				v.prisma(Pos{}, spanLine, "Argument \"map\" is missing.")
-			}
-			v.checkArgs(a, []string{"map"})
+			arg := v.schemaArg(a)
 			if arg == nil {
 				continue
 			}
@@ -2150,4 +2139,16 @@ func (v *validator) previewOrder() {
 	for i, d := range ds {
 		d.prismaOrder = slots[i]
 	}
+}
+
+// schemaArg returns the argument of @@schema, which Prisma names map, after
+// reporting a missing one and unknown ones in Prisma's order.
+func (v *validator) schemaArg(a *Attribute) *Arg {
+	arg := a.Arg("map", 0)
+	if arg == nil {
+		v.errAttr(a, "@@schema needs a schema name")
+		v.prisma(Pos{}, spanLine, "Argument \"map\" is missing.")
+	}
+	v.checkArgs(a, []string{"map"})
+	return arg
 }
