@@ -29,6 +29,9 @@ func TestNilArguments(t *testing.T) {
 		{"nil Board", nilBoard},
 		{"NewPeriodic(nil).At", leaderboard.NewPeriodic(nil, "p", leaderboard.Weekly, time.Hour, nil).At(at)},
 		{"NewPeriodic(nil).Current", leaderboard.NewPeriodic(nil, "p", leaderboard.Daily, 0, nil).Current()},
+		{"NewPeriodic(empty name)", leaderboard.NewPeriodic(devenv.Redis(t).Client, "", leaderboard.Daily, 0, nil).At(at)},
+		{"NewPeriodic(unknown Period)", leaderboard.NewPeriodic(devenv.Redis(t).Client, "p", leaderboard.Period(7), 0, nil).At(at)},
+		{"NewPeriodic(negative keep)", leaderboard.NewPeriodic(devenv.Redis(t).Client, "p", leaderboard.Weekly, -time.Hour, nil).At(at)},
 		{"nil Periodic.At", nilPeriodic.At(at)},
 		{"nil Periodic.Current", nilPeriodic.Current()},
 	} {

@@ -61,10 +61,19 @@ func (p *Periodic) Bounds(t time.Time) (id string, start, end time.Time) {
 
 // At returns the board of the period containing t; it expires Keep after
 // the period ends. A nil Periodic's board returns an error wrapping
-// ErrInvalid from every method, like one of a Periodic given a nil client.
+// ErrInvalid from every method, like one of a Periodic given a nil client,
+// an empty name, an unknown Period or a negative keep.
 func (p *Periodic) At(t time.Time) *Board {
 	if p == nil {
 		return &Board{invalid: fmt.Errorf("%w: nil *Periodic", ErrInvalid)}
+	}
+	switch {
+	case p.name == "":
+		return &Board{invalid: fmt.Errorf("%w: empty periodic board name", ErrInvalid)}
+	case p.period < Daily || p.period > Monthly:
+		return &Board{invalid: fmt.Errorf("%w: unknown Period %d", ErrInvalid, int(p.period))}
+	case p.keep < 0:
+		return &Board{invalid: fmt.Errorf("%w: negative keep %v", ErrInvalid, p.keep)}
 	}
 	id, _, end := p.Bounds(t)
 	o := p.o

@@ -60,10 +60,14 @@ func (g *Guard) Do(resource string, fence int64, write func() error) error {
 // highest token used on key before, in one script. The high-water mark is
 // kept beside key in its hash slot: key+":fence" when key has a hash tag,
 // "{key}:fence" otherwise, so FencedSet runs unchanged on Redis Cluster.
-// A stale token gets *StaleFenceError and writes nothing.
+// A stale token gets *StaleFenceError and writes nothing; a nil client or
+// an empty key an error wrapping ErrInvalid.
 func FencedSet(ctx context.Context, c rueidis.Client, key string, fence int64, value string) error {
 	if c == nil {
 		return fmt.Errorf("%w: fenced set %q: nil client", ErrInvalid, key)
+	}
+	if key == "" {
+		return fmt.Errorf("%w: fenced set: empty key", ErrInvalid)
 	}
 	arr, err := fencedSetScript.Exec(ctx, c, []string{key, rediskey.Sibling(key, ":fence")},
 		[]string{strconv.FormatInt(fence, 10), value}).ToArray()

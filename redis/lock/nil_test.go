@@ -7,11 +7,13 @@ import (
 	"github.com/redis/rueidis"
 	"github.com/stretchr/testify/require"
 
+	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/redis/lock"
 )
 
-// TestNilArguments checks that nil clients, nil receivers and nil
-// callbacks get an error wrapping ErrInvalid instead of a panic.
+// TestNilArguments checks that nil clients, nil receivers, nil callbacks
+// and an empty FencedSet key get an error wrapping ErrInvalid instead of a
+// panic.
 func TestNilArguments(t *testing.T) {
 	ctx := context.Background()
 	fromNil := lock.New(nil, nil)
@@ -52,6 +54,7 @@ func TestNilArguments(t *testing.T) {
 		{"nil Guard.Do", func() error { return nilGuard.Do("r", 1, noop) }},
 		{"Guard.Do nil write", func() error { return lock.NewGuard().Do("r", 1, nil) }},
 		{"FencedSet(nil)", func() error { return lock.FencedSet(ctx, nil, "k", 1, "v") }},
+		{"FencedSet(empty key)", func() error { return lock.FencedSet(ctx, devenv.Redis(t).Client, "", 1, "v") }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

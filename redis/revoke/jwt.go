@@ -106,8 +106,12 @@ func ClaimsFrom(ctx context.Context) (*jwt.RegisteredClaims, bool) {
 }
 
 // BearerToken returns the token of an "Authorization: Bearer <token>"
-// header, or a *TokenError with ReasonMissing.
+// header, or a *TokenError with ReasonMissing (an error wrapping
+// ErrInvalid for a nil request).
 func BearerToken(r *http.Request) (string, error) {
+	if r == nil {
+		return "", fmt.Errorf("%w: nil request", ErrInvalid)
+	}
 	h := r.Header.Get("Authorization")
 	scheme, tok, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(tok) == "" {

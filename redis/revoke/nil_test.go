@@ -45,6 +45,7 @@ func TestNilArguments(t *testing.T) {
 		{"NewVerifier(nil keyfunc).Verify", func() error { _, err := revoke.NewVerifier(nilClient, nil).Verify(ctx, "a.b.c"); return err }},
 		{"nil Verifier.Verify", func() error { _, err := nilVerifier.Verify(ctx, "a.b.c"); return err }},
 		{"nil Verifier.RevokeToken", func() error { return nilVerifier.RevokeToken(ctx, "a.b.c") }},
+		{"BearerToken(nil)", func() error { _, err := revoke.BearerToken(nil); return err }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
