@@ -3,7 +3,13 @@ package redisconn_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -253,4 +259,89 @@ func TestCachedHitAllocatesNothing(t *testing.T) {
 		wrapped := testing.AllocsPerRun(200, get(w))
 		require.LessOrEqual(t, wrapped-raw, 0.5, "allocations per cached hit: %v wrapped, %v raw", wrapped, raw)
 	}
+}
+
+// ownerClient checks that each DoCache reaches it with its caller's
+// context: the caller's id (ctxKey) names the key it reads.
+type ownerClient struct {
+	rueidis.Client
+	wrong atomic.Int64
+}
+
+func (o *ownerClient) DoCache(ctx context.Context, cmd rueidis.Cacheable, ttl time.Duration) rueidis.RedisResult {
+	id, _ := ctx.Value(ctxKey{}).(string)
+	if id == "" || !strings.Contains(cmd.Commands()[1], ":"+id+":") {
+		o.wrong.Add(1)
+	}
+	return o.Client.DoCache(ctx, cmd, ttl)
+}
+
+// TestConcurrentCachedCalls: 16 goroutines read their own keys through
+// DoCache under request contexts (hits, and misses after the writer's
+// invalidations) while a writer rewrites the keys. Invariants, under
+// -race: no call fails, every value read is one the writer wrote, and
+// every call reaches the client with its own caller's context (the
+// wrapper reuses the context of a call nobody looked at).
+func TestConcurrentCachedCalls(t *testing.T) {
+	ns := devenv.Redis(t)
+	oc := &ownerClient{Client: ns.Client}
+	w := redisconn.WithTimeout(oc, time.Second)
+	ctx := context.Background()
+	const readers, keys, rounds = 16, 4, 300
+	key := func(g, j int) string { return ns.Key(fmt.Sprintf(":%d:k%d", g, j)) }
+	for g := range readers {
+		for j := range keys {
+			require.NoError(t, ns.Client.Do(ctx, ns.Client.B().Set().Key(key(g, j)).Value("0").Build()).Error())
+		}
+	}
+	stop := make(chan struct{})
+	var written atomic.Int64
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // the writer
+		defer wg.Done()
+		for n := int64(1); ; n++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			g, j := rand.IntN(readers), rand.IntN(keys)
+			written.Store(n)
+			if err := ns.Client.Do(ctx, ns.Client.B().Set().Key(key(g, j)).Value(strconv.FormatInt(n, 10)).Build()).Error(); err != nil {
+				t.Error(err)
+				return
+			}
+			time.Sleep(100 * time.Microsecond)
+		}
+	}()
+	errs := make(chan error, readers)
+	var rg sync.WaitGroup
+	for g := range readers {
+		rg.Add(1)
+		go func() {
+			defer rg.Done()
+			for i := range rounds {
+				rctx, cancel := context.WithCancel(context.WithValue(ctx, ctxKey{}, strconv.Itoa(g)))
+				v, err := w.DoCache(rctx, w.B().Get().Key(key(g, i%keys)).Cache(), time.Minute).AsInt64()
+				cancel()
+				if err != nil {
+					errs <- err
+					return
+				}
+				if v < 0 || v > written.Load() {
+					errs <- fmt.Errorf("reader %d read %d, never written", g, v)
+					return
+				}
+			}
+		}()
+	}
+	rg.Wait()
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	require.Zero(t, oc.wrong.Load(), "calls that reached the client with another caller's context")
 }
