@@ -316,3 +316,55 @@ func TestTrimAckedKeepsUnfinishedWork(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, l)
 }
+
+// TestReclaimForgetsDeletedEntries: entries deleted from the stream (a
+// trim, XDEL) while pending with a dead consumer, after a counted retry,
+// are dropped by the live consumer's reclaim: nothing stays pending and
+// the attempts hash keeps no field for them (it kept them for good), while
+// the entry still in the stream is handled.
+func TestReclaimForgetsDeletedEntries(t *testing.T) {
+	ctx := context.Background()
+	ns := devenv.Redis(t)
+	c := ns.Client
+	s := stream.New(c, ns.Key("s"), &stream.Options{MaxLen: -1})
+	require.NoError(t, c.Do(ctx, c.B().XgroupCreate().Key(s.Key()).Group("g").Id("0").Mkstream().Build()).Error())
+	var ids []string
+	for n := range 3 {
+		id, err := stream.Publish(ctx, s, job{N: n})
+		require.NoError(t, err)
+		ids = append(ids, id)
+	}
+	// A consumer that died: the three entries are delivered to it, each
+	// counted as retried once, and never acknowledged.
+	require.NoError(t, c.Do(ctx, c.B().Xreadgroup().Group("g", "dead").Count(10).Streams().Key(s.Key()).Id(">").Build()).Error())
+	attempts := rediskey.Sibling(s.Key(), ":attempts:g")
+	for _, id := range ids {
+		require.NoError(t, c.Do(ctx, c.B().Hincrby().Key(attempts).Field(id).Increment(1).Build()).Error())
+	}
+	require.NoError(t, c.Do(ctx, c.B().Xdel().Key(s.Key()).Id(ids[0], ids[1]).Build()).Error())
+
+	done := make(chan stream.Message[job], 3)
+	w, err := stream.NewWorker(s, stream.WorkerOpts{Group: "g", Consumer: "live", ClaimIdle: 100 * time.Millisecond, Block: 50 * time.Millisecond},
+		func(ctx context.Context, m stream.Message[job]) error {
+			done <- m
+			return nil
+		})
+	require.NoError(t, err)
+	runWorker(t, w)
+	select {
+	case m := <-done:
+		require.Equal(t, ids[2], m.ID)
+	case <-time.After(20 * time.Second):
+		t.Fatal("the entry left in the stream was never handled")
+	}
+	require.Eventually(t, func() bool {
+		arr, err := c.Do(ctx, c.B().Xpending().Key(s.Key()).Group("g").Build()).ToArray()
+		if err != nil {
+			return false
+		}
+		pending, _ := arr[0].AsInt64()
+		left, err := c.Do(ctx, c.B().Hlen().Key(attempts).Build()).AsInt64()
+		return err == nil && pending == 0 && left == 0
+	}, 10*time.Second, 20*time.Millisecond, "pending entries or attempts left for deleted entries")
+	require.Empty(t, done, "a deleted entry was handled")
+}

@@ -288,13 +288,37 @@ func (w *Worker[T]) reclaim(ctx context.Context, cursor string) ([]entry, string
 		return nil, "0-0", err
 	}
 	out := make([]entry, 0, len(xs))
+	var gone []string
 	for _, e := range xs {
 		if e.FieldValues == nil {
-			continue // deleted (trimmed) while pending
+			gone = append(gone, e.ID) // deleted (trimmed) while pending (Redis 6.2)
+			continue
 		}
 		out = append(out, entry{id: e.ID, fields: e.FieldValues})
 	}
+	if len(arr) > 2 { // Redis 7: the ids of deleted entries, already out of the pending list
+		if ids, err := arr[2].AsStrSlice(); err == nil {
+			gone = append(gone, ids...)
+		}
+	}
+	if len(gone) > 0 {
+		w.forget(ctx, gone)
+	}
 	return out, next, nil
+}
+
+// forget drops entries deleted from the stream while pending: out of the
+// group's pending list (Redis 7's XAUTOCLAIM has done so already) and out
+// of the attempts hash, where a counted retry left them for good.
+func (w *Worker[T]) forget(ctx context.Context, ids []string) {
+	c := w.s.c
+	for _, r := range c.DoMulti(ctx,
+		c.B().Xack().Key(w.s.key).Group(w.o.Group).Id(ids...).Build(),
+		c.B().Hdel().Key(w.attempts).Field(ids...).Build()) {
+		if err := r.Error(); err != nil {
+			w.o.Logger.Warn("stream: forget deleted entries", "ids", len(ids), "err", err)
+		}
+	}
 }
 
 // process handles one entry, retrying with backoff, then acks or dead-letters it.
