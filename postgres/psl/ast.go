@@ -17,6 +17,9 @@ type File struct {
 	// CommentsAfterClose is true when they start on the line of the last
 	// block's closing '}'.
 	CommentsAfterClose bool
+	// CommentGaps lists the indexes i of Comments that an empty line
+	// follows before Comments[i+1].
+	CommentGaps []int `json:",omitempty"`
 	// composites names the composite types (`type X { ... }`), refused on
 	// PostgreSQL but, as in Prisma, known as types.
 	composites map[string]bool
@@ -86,6 +89,8 @@ type ConfigBlock struct {
 	Properties    []*Property
 	// Comments are free comment lines before the closing brace.
 	Comments []string
+	// CommentGaps lists the indexes i of Comments an empty line follows.
+	CommentGaps []int `json:",omitempty"`
 }
 
 // Property is "key = value" in a config block.
@@ -111,6 +116,8 @@ type ModelDecl struct {
 	Attributes    []*Attribute // block attributes (@@...)
 	// Comments are free comment lines before the closing brace.
 	Comments []string
+	// CommentGaps lists the indexes i of Comments an empty line follows.
+	CommentGaps []int `json:",omitempty"`
 }
 
 // EnumDecl is an enum block.
@@ -125,6 +132,8 @@ type EnumDecl struct {
 	Values        []*EnumValueDecl
 	Attributes    []*Attribute
 	Comments      []string
+	// CommentGaps lists the indexes i of Comments an empty line follows.
+	CommentGaps []int `json:",omitempty"`
 }
 
 // EnumValueDecl is one value of an enum, with its attributes (@map).

@@ -2,6 +2,7 @@ package psl
 
 import (
 	"bytes"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -34,8 +35,11 @@ func Format(f *File) []byte {
 		if len(f.Decls) > 0 && !f.CommentsAfterClose {
 			b.WriteByte('\n')
 		}
-		for _, c := range f.Comments {
+		for i, c := range f.Comments {
 			b.WriteString("//" + c + "\n")
+			if slices.Contains(f.CommentGaps, i) && i+1 < len(f.Comments) {
+				b.WriteByte('\n')
+			}
 		}
 	}
 	return b.Bytes()
@@ -166,14 +170,17 @@ func formatConfig(b *bytes.Buffer, c *ConfigBlock) {
 		t.add(leadLines(&p.Leading), trailing(p.Trailing), p.Key, "= "+exprText(p.Value))
 	}
 	t.write(b, "  ")
-	writeBlockEnd(b, c.Comments, "}"+c.EndComment)
+	writeBlockEnd(b, c.Comments, c.CommentGaps, "}"+c.EndComment)
 }
 
 // writeBlockEnd writes a block's free end comments and, unless end is
 // empty, the closing brace with its comment.
-func writeBlockEnd(b *bytes.Buffer, comments []string, end string) {
-	for _, c := range comments {
+func writeBlockEnd(b *bytes.Buffer, comments []string, gaps []int, end string) {
+	for i, c := range comments {
 		b.WriteString("  //" + c + "\n")
+		if slices.Contains(gaps, i) && i+1 < len(comments) {
+			b.WriteByte('\n')
+		}
 	}
 	if end != "" {
 		b.WriteString("}" + spaced(end[1:]) + "\n")
@@ -203,7 +210,7 @@ func formatModel(b *bytes.Buffer, m *ModelDecl) {
 	t.write(b, "  ")
 	// Free comments at the end of the block stay after the fields, before
 	// the block attributes, where Prisma's formatter puts them.
-	writeBlockEnd(b, m.Comments, "")
+	writeBlockEnd(b, m.Comments, m.CommentGaps, "")
 	writeBlockAttrs(b, m.Attributes, len(m.Fields) > 0 || len(m.Comments) > 0)
 	b.WriteString("}" + spaced(m.EndComment) + "\n")
 }
@@ -243,7 +250,7 @@ func formatEnum(b *bytes.Buffer, e *EnumDecl) {
 	}
 	t.write(b, "  ")
 	writeBlockAttrs(b, e.Attributes, len(e.Values) > 0)
-	writeBlockEnd(b, e.Comments, "}"+e.EndComment)
+	writeBlockEnd(b, e.Comments, e.CommentGaps, "}"+e.EndComment)
 }
 
 func typeText(t TypeRef) string {

@@ -145,10 +145,14 @@ func (p *parser) rejectedLine(m lineMark, msg string) bool {
 func (p *parser) leading() Leading {
 	var l Leading
 	lineStart := true
+	blankAfterDoc := false // an empty line after doc lines a comment follows
 	for {
 		t := p.peek()
 		switch t.kind {
 		case tokNewline:
+			if lineStart && len(l.DocLines) > 0 {
+				blankAfterDoc = true
+			}
 			if lineStart {
 				if len(l.Comments) > 0 {
 					l.BlankAfterComments = true
@@ -175,6 +179,11 @@ func (p *parser) leading() Leading {
 					l.Comments = append(l.Comments, "/"+d)
 				}
 				l.DocLines, l.DocPos = nil, nil
+				if blankAfterDoc {
+					l.CommentGaps = append(l.CommentGaps, len(l.Comments)-1)
+					l.BlankAfterComments = false
+				}
+				blankAfterDoc = false
 			}
 			l.Comments = append(l.Comments, t.text)
 			lineStart = false
@@ -242,10 +251,7 @@ func (p *parser) parseFile() {
 		t := p.peek()
 		if t.kind == tokEOF {
 			p.file.CommentsAfterClose = afterClose && len(lead.Comments)+len(lead.DocLines) > 0
-			p.file.Comments = lead.Comments
-			for _, d := range lead.DocLines {
-				p.file.Comments = append(p.file.Comments, "/"+d)
-			}
+			p.file.Comments, p.file.CommentGaps = endComments(lead)
 			return
 		}
 		if t.kind != tokIdent {
@@ -411,7 +417,7 @@ func (p *parser) parseModel(lead Leading) Decl {
 		t := p.peek()
 		switch t.kind {
 		case tokRBrace, tokEOF:
-			m.Comments = append(l.Comments, prefixed(l.DocLines)...)
+			m.Comments, m.CommentGaps = endComments(l)
 			m.EndComment = p.closeBlock(kw)
 			return m
 		case tokAtAt:
@@ -665,7 +671,7 @@ func (p *parser) parseEnum(lead Leading) Decl {
 		t := p.peek()
 		switch t.kind {
 		case tokRBrace, tokEOF:
-			e.Comments = append(l.Comments, prefixed(l.DocLines)...)
+			e.Comments, e.CommentGaps = endComments(l)
 			e.EndComment = p.closeBlock(kw)
 			return e
 		case tokAtAt:
@@ -731,7 +737,7 @@ func (p *parser) parseConfig(lead Leading) Decl {
 		t := p.peek()
 		switch t.kind {
 		case tokRBrace, tokEOF:
-			c.Comments = append(l.Comments, prefixed(l.DocLines)...)
+			c.Comments, c.CommentGaps = endComments(l)
 			c.EndComment = p.closeBlock(kw)
 			return c
 		case tokIdent:
@@ -767,4 +773,14 @@ func (p *parser) parseConfig(lead Leading) Decl {
 // comment keeps one empty line.
 func splitBlock(text string) []string {
 	return strings.Split(text, "\n")
+}
+
+// endComments are the free comments before a block's closing brace (doc
+// lines there are comments too), with the empty lines between them.
+func endComments(l Leading) ([]string, []int) {
+	gaps := l.CommentGaps
+	if l.BlankAfterComments && len(l.Comments) > 0 && len(l.DocLines) > 0 {
+		gaps = append(gaps, len(l.Comments)-1)
+	}
+	return append(l.Comments, prefixed(l.DocLines)...), gaps
 }
