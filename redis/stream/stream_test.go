@@ -23,6 +23,20 @@ type job struct {
 	N int `json:"n"`
 }
 
+// runChanWorker runs a worker of o on s (until the test ends) whose
+// handler sends each message to the channel it returns (room for 16).
+func runChanWorker(t *testing.T, s *stream.Stream, o stream.WorkerOpts) <-chan stream.Message[job] {
+	t.Helper()
+	done := make(chan stream.Message[job], 16)
+	w, err := stream.NewWorker(s, o, func(ctx context.Context, m stream.Message[job]) error {
+		done <- m
+		return nil
+	})
+	require.NoError(t, err)
+	runWorker(t, w)
+	return done
+}
+
 func runWorker[T any](t *testing.T, w *stream.Worker[T]) (stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -163,14 +177,7 @@ func TestAtLeastOnceAfterConsumerDies(t *testing.T) {
 	require.Equal(t, id, <-started)
 	clientA.Close() // A is gone mid-message
 
-	done := make(chan stream.Message[job], 1)
-	wb, err := stream.NewWorker(s, stream.WorkerOpts{Group: "g", Consumer: "b", ClaimIdle: 200 * time.Millisecond, Block: 100 * time.Millisecond},
-		func(ctx context.Context, m stream.Message[job]) error {
-			done <- m
-			return nil
-		})
-	require.NoError(t, err)
-	runWorker(t, wb)
+	done := runChanWorker(t, s, stream.WorkerOpts{Group: "g", Consumer: "b", ClaimIdle: 200 * time.Millisecond, Block: 100 * time.Millisecond})
 	select {
 	case m := <-done:
 		require.Equal(t, id, m.ID)
@@ -343,14 +350,7 @@ func TestReclaimForgetsDeletedEntries(t *testing.T) {
 	}
 	require.NoError(t, c.Do(ctx, c.B().Xdel().Key(s.Key()).Id(ids[0], ids[1]).Build()).Error())
 
-	done := make(chan stream.Message[job], 3)
-	w, err := stream.NewWorker(s, stream.WorkerOpts{Group: "g", Consumer: "live", ClaimIdle: 100 * time.Millisecond, Block: 50 * time.Millisecond},
-		func(ctx context.Context, m stream.Message[job]) error {
-			done <- m
-			return nil
-		})
-	require.NoError(t, err)
-	runWorker(t, w)
+	done := runChanWorker(t, s, stream.WorkerOpts{Group: "g", Consumer: "live", ClaimIdle: 100 * time.Millisecond, Block: 50 * time.Millisecond})
 	select {
 	case m := <-done:
 		require.Equal(t, ids[2], m.ID)
