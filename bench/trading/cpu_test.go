@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"syscall"
@@ -62,4 +63,41 @@ func pgCPU(ctx context.Context, pool *pgxpool.Pool) time.Duration {
 		total += time.Duration(u+st) * time.Second / 100 // USER_HZ
 	}
 	return total
+}
+
+// schedHist is the runtime's histogram of the time goroutines spent
+// runnable before they ran (runtime/metrics "/sched/latencies:seconds"),
+// cumulative since the process started.
+func schedHist() *metrics.Float64Histogram {
+	s := []metrics.Sample{{Name: "/sched/latencies:seconds"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindFloat64Histogram {
+		return nil
+	}
+	return s[0].Value.Float64Histogram()
+}
+
+// schedQuantile is the q-quantile of the scheduling latencies counted
+// between the histograms before and after (the upper bound of its
+// bucket), in microseconds; 0 when nothing was counted.
+func schedQuantile(before, after *metrics.Float64Histogram, q float64) float64 {
+	if before == nil || after == nil || len(before.Counts) != len(after.Counts) {
+		return 0
+	}
+	var total uint64
+	for i := range after.Counts {
+		total += after.Counts[i] - before.Counts[i]
+	}
+	if total == 0 {
+		return 0
+	}
+	want := uint64(q * float64(total))
+	var n uint64
+	for i := range after.Counts {
+		n += after.Counts[i] - before.Counts[i]
+		if n > want {
+			return after.Buckets[i+1] * 1e6
+		}
+	}
+	return after.Buckets[len(after.Buckets)-1] * 1e6
 }

@@ -42,8 +42,12 @@ import (
 // the PostgreSQL backends, which do not depend much on what else the
 // machine runs; orders per placement transaction and the mean time of a
 // batch's transaction (tx-ms) and of its journal group commit
-// (journal-ms), the two steps of the acknowledgement; and the failed
-// orders.
+// (journal-ms), the two steps of the acknowledgement; the failed
+// orders; and the scheduling latency of the process's goroutines during
+// the load (sched-p50/p99/p99.9-µs: the time from runnable to running,
+// runtime/metrics "/sched/latencies:seconds", bucket upper bounds), what
+// an acknowledgement waits for when the process's goroutines queue for
+// its two Ps.
 // Transports: "ws" is the WebSocket stream acknowledging at intake (valid
 // and durable in the intake journal; the reservation follows, and its
 // "placed" message is reported as placed-p50/p99-ms); "ws-placed" is the
@@ -257,12 +261,14 @@ func endToEnd(b *testing.B, rate int, duration time.Duration, conns int, placedA
 	ps0 := node.PlacerStats()
 	_, is0 := node.JournalStats()
 	cpu0, pg0 := processCPU(), pgCPU(ctx, pool)
+	sched0 := schedHist()
 	b.ResetTimer()
 	if conns > 0 {
 		wsLoad(ctx, b, "ws"+strings.TrimPrefix(srv.URL, "http")+trading.PathStream, rate, duration, conns, placedAck, accounts, run)
 	} else {
 		httpLoad(ctx, b, srv.URL+trading.PathOrders, rate, duration, accounts, run)
 	}
+	sched1 := schedHist()
 	// Wait for the last trades to be settled and published.
 	want := int64(len(run.ack) / 2)
 	deadline := time.Now().Add(30 * time.Second)
@@ -320,6 +326,9 @@ func endToEnd(b *testing.B, rate int, duration time.Duration, conns int, placedA
 	b.ReportMetric(pct(e2e, 50), "settled-p50-ms")
 	b.ReportMetric(pct(e2e, 99), "settled-p99-ms")
 	b.ReportMetric(float64(run.failed), "failed")
+	b.ReportMetric(schedQuantile(sched0, sched1, 0.50), "sched-p50-µs")
+	b.ReportMetric(schedQuantile(sched0, sched1, 0.99), "sched-p99-µs")
+	b.ReportMetric(schedQuantile(sched0, sched1, 0.999), "sched-p99.9-µs")
 }
 
 // httpLoad posts the orders with the load generator (open loop, one
