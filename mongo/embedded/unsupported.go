@@ -45,8 +45,10 @@ func unsupported(msg []byte) string {
 	why := ""
 	sections(msg, binary.LittleEndian.Uint32(msg[16:20]), func(kind byte, sec []byte) bool {
 		if kind == 0 {
-			if p, ok := findDecimal(bsoncore.Document(sec), ""); ok {
-				why = decimalReason(p)
+			if hasDecimal(sec) {
+				if p, ok := findDecimal(bsoncore.Document(sec), ""); ok {
+					why = decimalReason(p)
+				}
 			}
 			return why == ""
 		}
@@ -64,9 +66,11 @@ func unsupported(msg []byte) string {
 			if dl < 5 || j+dl > len(sec) {
 				return false
 			}
-			if p, ok := findDecimal(bsoncore.Document(sec[j:j+dl]), fmt.Sprintf("%s.%d", ident, n)); ok {
-				why = decimalReason(p)
-				return false
+			if hasDecimal(sec[j : j+dl]) {
+				if p, ok := findDecimal(bsoncore.Document(sec[j:j+dl]), fmt.Sprintf("%s.%d", ident, n)); ok {
+					why = decimalReason(p)
+					return false
+				}
 			}
 			j += dl
 		}
@@ -77,6 +81,38 @@ func unsupported(msg []byte) string {
 
 func decimalReason(path string) string {
 	return fmt.Sprintf("embedded: the embedded server (FerretDB) does not support Decimal128 values (%s); use a MongoDB server (POLYSTORE_MONGO_URL)", path)
+}
+
+// hasDecimal reports whether the BSON document doc holds a Decimal128 at
+// any depth. It allocates nothing (every message the gate forwards is
+// scanned: the audit log's inserts of 100 documents at a time included);
+// findDecimal, which builds the path for the error, runs only when it
+// finds one. A malformed document is scanned up to its fault.
+func hasDecimal(doc []byte) bool {
+	if len(doc) < 5 {
+		return false
+	}
+	n := int(int32(binary.LittleEndian.Uint32(doc)))
+	if n < 5 || n > len(doc) {
+		return false
+	}
+	rem := doc[4 : n-1]
+	for len(rem) > 0 {
+		e, r, ok := bsoncore.ReadElement(rem)
+		if !ok {
+			return false
+		}
+		rem = r
+		switch bsoncore.Type(e[0]) {
+		case bsoncore.TypeDecimal128:
+			return true
+		case bsoncore.TypeEmbeddedDocument, bsoncore.TypeArray:
+			if v, err := e.ValueErr(); err == nil && hasDecimal(v.Data) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // findDecimal returns the path of the first Decimal128 in doc.
