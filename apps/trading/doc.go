@@ -17,7 +17,7 @@
 //     only then answers, so an acknowledged order is reserved and durable.
 //  2. The Node's relay reads committed outbox rows in id order, appends
 //     those not yet journaled to the journal (one fsync per group) and
-//     marks them relayed: the path of cancels and modifies, and of any
+//     deletes them (relayed): the path of cancels and modifies, and of any
 //     placement whose process died between its commit and its journal.
 //  3. The journal hands each durable batch, in order, to the engine: one
 //     goroutine and one Book per symbol (package engine).

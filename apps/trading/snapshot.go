@@ -80,8 +80,8 @@ func (s *Snapshot) restore(symbol string, b *engine.Book) error {
 // journal paused between two groups, every book read after exactly the
 // entries up to that position), waits until settlement has committed
 // every event those entries produced — recovery from the snapshot will
-// not produce them again, so nothing unsettled may be dropped — marks the
-// outbox rows of the journaled entries relayed (a restarted relay must
+// not produce them again, so nothing unsettled may be dropped — deletes the
+// outbox rows of the journaled entries (a restarted relay must
 // not journal them again, and no longer finds them in the journal), then
 // writes the snapshot atomically and compacts the journal.
 func (n *Node) Snapshot(ctx context.Context) (*SnapshotInfo, error) {
@@ -125,9 +125,10 @@ func (n *Node) Snapshot(ctx context.Context) (*SnapshotInfo, error) {
 	return &SnapshotInfo{JournalSeq: snap.JournalSeq, Hashes: snap.Hashes, Compacted: removed}, nil
 }
 
-// markRelayed marks the outbox rows of every durable journal entry
-// relayed and forgets them: the relay pauses meanwhile, so none of them
-// is read as unrelayed and journaled again.
+// markRelayed deletes the outbox rows of every durable journal entry
+// (marks them relayed, see Node.relay) and forgets them: the relay
+// pauses meanwhile, so none of them is read as unrelayed and journaled
+// again.
 func (n *Node) markRelayed(ctx context.Context) error {
 	n.relayMu.Lock()
 	defer n.relayMu.Unlock()
@@ -142,7 +143,7 @@ func (n *Node) markRelayed(ctx context.Context) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	if _, err := n.store.pool.Exec(ctx, `UPDATE order_outbox SET relayed = true WHERE id = ANY($1) AND NOT relayed`, ids); err != nil {
+	if _, err := n.store.pool.Exec(ctx, `DELETE FROM order_outbox WHERE id = ANY($1)`, ids); err != nil {
 		return err
 	}
 	n.jmu.Lock()
