@@ -352,6 +352,7 @@ func (v *validator) config(c *ConfigBlock) {
 		return
 	}
 	v.firstDatasource = c
+	unknownFrom := len(v.diags)
 	for _, p := range c.Properties {
 		if !datasourceProperties[p.Key] {
 			v.errAt(p.Pos, p.Key, "unknown datasource property %q", p.Key)
@@ -365,6 +366,9 @@ func (v *validator) config(c *ConfigBlock) {
 	case !ok && props["provider"] == nil:
 		v.errAt(c.NamePos, c.Name, "datasource %q needs a provider", c.Name)
 		v.prisma(c.Pos, spanBlock, "Argument \"provider\" is missing in data source block %q.", c.Name)
+		for _, d := range v.diags[unknownFrom : len(v.diags)-1] {
+			d.phase = phaseHidden // Prisma reads no further
+		}
 	case !ok && props["provider"] != nil:
 		if call, isCall := props["provider"].Value.(*FuncCall); isCall && call.Name == "env" {
 			v.diags = v.diags[:len(v.diags)-1] // str's own complaint
@@ -426,6 +430,9 @@ func (v *validator) config(c *ConfigBlock) {
 func (v *validator) stringArg(a *Attribute, arg *Arg, what string) (string, bool) {
 	if arg == nil {
 		v.errAttr(a, "@%s needs %s", a.Name, what)
+		if what == "a name" {
+			v.prisma(Pos{}, spanLine, "Argument \"name\" is missing.")
+		}
 		return "", false
 	}
 	s, ok := arg.Value.(*StringLit)
@@ -450,6 +457,17 @@ func (v *validator) checkArgs(a *Attribute, positional []string, named ...string
 	ok := map[string]bool{}
 	for _, n := range append(positional, named...) {
 		ok[n] = true
+	}
+	var unnamed []string
+	for _, arg := range a.Args {
+		if arg.Name == "" {
+			unnamed = append(unnamed, exprText(arg.Value))
+		}
+	}
+	if len(unnamed) > 1 && len(positional) <= 1 {
+		v.errAttr(a, "@%s takes one unnamed argument, not %d", a.Name, len(unnamed))
+		v.prisma(Pos{}, spanLine, "Error parsing attribute \"@%s\": You provided multiple unnamed arguments. This is not possible. Did you forget the brackets? Did you mean `[%s]`?", a.Name, strings.Join(unnamed, ", "))
+		return
 	}
 	seen := map[string]bool{}
 	pos := 0
@@ -608,6 +626,12 @@ func (v *validator) model(m *Model) {
 		case "ignore":
 			v.checkArgs(a, nil)
 			m.Ignored = true
+			for _, f := range m.Fields {
+				if f.Ignored && f.Kind != KindRelation {
+					v.errAt(f.Pos, f.Name, "field %q needs no @ignore: its model is @@ignore'd", f.Name)
+					v.prisma(f.Pos, spanNextLine, "Error parsing attribute \"@ignore\": Fields on an already ignored Model do not need an `@ignore` annotation.")
+				}
+			}
 		case "id":
 			v.checkArgs(a, []string{"fields"}, "name", "map", "clustered")
 			ix, ok := v.indexFields(m, a)
@@ -685,6 +709,9 @@ func (v *validator) model(m *Model) {
 		v.errAt(d.NamePos, m.Name, "model %q needs a unique criterion with only required fields: mark a field with @id or @unique, or add @@id([...]) or @@unique([...])", m.Name)
 		msg := "Error validating model %q: Each model must have at least one unique criteria that has only required fields. Either mark a single field with `@id`, `@unique` or add a multi field criterion with `@@id([])` or `@@unique([])` to the model."
 		var skipped []string
+		if pk := m.PrimaryKey; pk != nil {
+			skipped = append(skipped, "\n- "+strings.Join(pk.Fields, ", "))
+		}
 		for _, u := range m.Uniques {
 			names := make([]string, len(u.Fields))
 			for i, f := range u.Fields {
@@ -930,21 +957,29 @@ func (v *validator) columnNames(m *Model, ix *Index) []string {
 }
 
 func (v *validator) hasUniqueCriterion(m *Model) bool {
-	if m.PrimaryKey != nil {
+	if pk := m.PrimaryKey; pk != nil && !slices.ContainsFunc(pk.Fields, func(name string) bool {
+		f := m.byName[name]
+		return f != nil && f.Kind == KindUnsupported // an optional one is reported on its own
+	}) {
 		return true
 	}
 	for _, u := range m.Uniques {
-		all := true
-		for _, f := range u.Fields {
-			if fld := m.byName[f.Name]; fld == nil || !fld.Required() {
-				all = false
-			}
-		}
-		if all {
+		if v.usableCriterion(m, u.FieldNames()) {
 			return true
 		}
 	}
 	return false
+}
+
+// usableCriterion: every field exists, is required and of a type the
+// client reads (Prisma does not count an Unsupported field).
+func (v *validator) usableCriterion(m *Model, fields []string) bool {
+	for _, name := range fields {
+		if f := m.byName[name]; f == nil || !f.Required() || f.Kind == KindUnsupported {
+			return false
+		}
+	}
+	return true
 }
 
 var indexTypes = map[string]bool{"BTree": true, "Hash": true, "Gin": true, "Gist": true, "SpGist": true, "Brin": true}
@@ -1437,6 +1472,11 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 			}
 		case a.Name == "ignore":
 			v.checkArgs(a, nil)
+			if f.Kind == KindUnsupported {
+				v.errAttr(a, "field %q of an Unsupported type is left out of the client already; drop @ignore", f.Name)
+				v.prisma(Pos{}, spanLine, "Error parsing attribute \"@ignore\": Fields of type `Unsupported` cannot take an `@ignore` attribute. They are already treated as ignored by the client due to their type.")
+				continue
+			}
 			f.Ignored = true
 		case a.Name == "relation":
 			v.errAttr(a, "@relation is only allowed on relation fields; %q has type %s", f.Name, f.Type)
@@ -1594,6 +1634,7 @@ func (v *validator) defaultValue(f *Field, a *Attribute) *Default {
 	arg := a.Arg("value", 0)
 	if arg == nil {
 		v.errAttr(a, "@default needs a value")
+		v.prisma(Pos{}, spanLine, "Argument \"value\" is missing.")
 		return nil
 	}
 	d := &Default{Map: v.optString(a, "map")}
