@@ -1,0 +1,5 @@
+-- AlterEnum
+ALTER TYPE "E" ADD VALUE 'B';
+
+-- AlterTable
+ALTER TABLE "M" ALTER COLUMN "e" SET DEFAULT 'B';
