@@ -153,6 +153,23 @@ var diffDeviations = map[string]*strings.Replacer{
 	// and adds it under the new name, then renames the dropped one (which
 	// fails).
 	"pk_add_col": strings.NewReplacer("ALTER TABLE \"T\" RENAME CONSTRAINT \"T_pkey\" TO \"t_pk\";\n", ""),
+	// A model moved to another database schema while a foreign key points
+	// at it: Prisma 7 compares the key by table name only, so it drops
+	// the old table under the key (which fails) and never points the key
+	// at the new one. The key is dropped first and added again.
+	"model_moved_schema":      movedSchemaFK(`"b"."M"`),
+	"model_moved_schema_back": movedSchemaFK(`"a"."M"`),
+}
+
+// movedSchemaFK turns Prisma's script for a referenced model moved to
+// another schema into polystore's: the foreign key to it dropped first and
+// added again to the moved table.
+func movedSchemaFK(target string) *strings.Replacer {
+	return strings.NewReplacer(
+		"-- AlterTable\nALTER TABLE \"a\".\"N\"",
+		"-- DropForeignKey\nALTER TABLE \"a\".\"N\" DROP CONSTRAINT \"N_mId_fkey\";\n\n-- AlterTable\nALTER TABLE \"a\".\"N\"",
+		"CONSTRAINT \"M_pkey\" PRIMARY KEY (\"id\")\n);\n",
+		"CONSTRAINT \"M_pkey\" PRIMARY KEY (\"id\")\n);\n\n-- AddForeignKey\nALTER TABLE \"a\".\"N\" ADD CONSTRAINT \"N_mId_fkey\" FOREIGN KEY (\"mId\") REFERENCES "+target+"(\"id\") ON DELETE RESTRICT ON UPDATE CASCADE;\n")
 }
 
 var warningsRE = regexp.MustCompile(`(?s)^/\*\n  Warnings:.*?\n\*/\n`)
