@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Environment variables that point polystore at servers of your own.
@@ -120,6 +122,48 @@ const (
 		"(install with `apt-get install redis-server`) or set " + EnvRedisURL
 	hintMongo = "check " + EnvMongoURL + ", or unset it to use the embedded FerretDB"
 )
+
+// badURLError marks a URL that could not be parsed, so the hint speaks of
+// the variable's value rather than of starting a server.
+type badURLError struct{ err error }
+
+func (e *badURLError) Error() string { return e.err.Error() }
+func (e *badURLError) Unwrap() error { return e.err }
+
+// envURLHint says what to do when the server named by an environment
+// variable could not be used: fix a URL that does not parse, fix the
+// credentials or database a server that answered refused, or start the
+// server where nothing answered.
+func envURLHint(env, raw string, err error) string {
+	var bad *badURLError
+	var pgErr *pgconn.PgError
+	switch {
+	case errors.As(err, &bad):
+		if env == EnvRedisURL {
+			return env + " is not a Redis address: write it as host:port or redis://[user:password@]host:port[/db]"
+		}
+		return env + " is not a PostgreSQL URL: write it as postgres://user[:password]@host:port/database"
+	case errors.As(err, &pgErr):
+		return "the server named by " + env + " answered but refused the connection: fix the user, password or database in " + env
+	}
+	def := DefaultRedisAddr
+	if env == EnvPostgresURL {
+		def = "127.0.0.1:5432"
+	}
+	return "nothing usable answered at " + hostOf(raw) + ": start the server there, or unset " + env + " to use " + def
+}
+
+// hostOf returns the host:port of a URL or address, or the redacted value
+// when it has none.
+func hostOf(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.Host != "" {
+		return u.Host
+	}
+	if !strings.Contains(raw, "://") && strings.Contains(raw, ":") {
+		return raw
+	}
+	return redactURL(raw)
+}
 
 // Options says how far resolution may go when the default server is missing.
 type Options struct {

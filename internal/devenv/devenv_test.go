@@ -3,7 +3,9 @@ package devenv_test
 import (
 	"context"
 	"errors"
+	"net/url"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -109,6 +111,49 @@ func TestUnavailableErrorNamesStoreAndHint(t *testing.T) {
 	require.Equal(t, devenv.StoreRedis, ue.Store)
 	require.Contains(t, err.Error(), "redis")
 	require.Contains(t, err.Error(), devenv.EnvRedisURL)
+}
+
+// TestEnvURLHints: when the URL in POLYSTORE_PG_URL or POLYSTORE_REDIS_URL
+// cannot be used, the hint says what is wrong with it — a value that is not
+// a URL, a server that answered but refused the role, or nothing listening
+// at the address — and the answer comes at once. The refused role is tried
+// against the real local PostgreSQL.
+func TestEnvURLHints(t *testing.T) {
+	cases := []struct {
+		name, env, value, hint string
+		needsPostgres          bool
+	}{
+		{"postgres not a URL", devenv.EnvPostgresURL, "garbage", "is not a PostgreSQL URL", false},
+		{"postgres closed port", devenv.EnvPostgresURL, "postgres://postgres@127.0.0.1:1/postgres", "nothing usable answered at 127.0.0.1:1", false},
+		{"postgres unknown role", devenv.EnvPostgresURL, "", "answered but refused the connection", true},
+		{"redis not a URL", devenv.EnvRedisURL, "http://x", "is not a Redis address", false},
+		{"redis closed port", devenv.EnvRedisURL, "127.0.0.1:1", "nothing usable answered at 127.0.0.1:1", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			value := tc.value
+			if tc.needsPostgres { // the same server with a role it lacks
+				u, err := url.Parse(devenv.PostgresServer(t).URL) // skips (fails in CI) without one
+				require.NoError(t, err)
+				u.User = url.User("no_such_role_polystore")
+				value = u.String()
+			}
+			t.Setenv(tc.env, value)
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			var err error
+			if tc.env == devenv.EnvRedisURL {
+				_, err = devenv.ResolveRedis(ctx, nil)
+			} else {
+				_, err = devenv.ResolvePostgres(ctx, nil)
+			}
+			var ue *devenv.UnavailableError
+			require.ErrorAs(t, err, &ue)
+			require.Contains(t, ue.Hint, tc.hint)
+			require.Contains(t, ue.Hint, tc.env)
+			require.NoError(t, ctx.Err(), "answered within the deadline")
+		})
+	}
 }
 
 // TestPrivatePostgresCluster exercises the fallback used when no PostgreSQL

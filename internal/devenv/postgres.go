@@ -27,7 +27,7 @@ func ResolvePostgres(ctx context.Context, opts *Options) (*Server, error) {
 	if raw := os.Getenv(EnvPostgresURL); raw != "" {
 		if err := pingPostgres(ctx, raw, opts.dialTimeout()); err != nil {
 			return nil, &UnavailableError{Store: StorePostgres, Tried: []string{EnvPostgresURL + "=" + redactURL(raw)},
-				Hint: "check that the server named by " + EnvPostgresURL + " is running; " + hintPostgres, Err: err}
+				Hint: envURLHint(EnvPostgresURL, raw, err), Err: err}
 		}
 		return &Server{Store: StorePostgres, URL: raw, Source: SourceEnv}, nil
 	}
@@ -58,7 +58,7 @@ func pingPostgres(ctx context.Context, raw string, timeout time.Duration) error 
 	defer cancel()
 	cfg, err := pgx.ParseConfig(raw)
 	if err != nil {
-		return fmt.Errorf("parse %s: %w", redactURL(raw), err)
+		return &badURLError{fmt.Errorf("parse %s: %w", redactURL(raw), err)}
 	}
 	cfg.ConnectTimeout = timeout
 	conn, err := pgx.ConnectConfig(ctx, cfg)

@@ -22,7 +22,7 @@ func ResolveRedis(ctx context.Context, opts *Options) (*Server, error) {
 		u := NormalizeRedisURL(raw)
 		if err := pingRedis(ctx, u, opts.dialTimeout()); err != nil {
 			return nil, &UnavailableError{Store: StoreRedis, Tried: []string{EnvRedisURL + "=" + redactURL(raw)},
-				Hint: "check that the server named by " + EnvRedisURL + " is running; " + hintRedis, Err: err}
+				Hint: envURLHint(EnvRedisURL, raw, err), Err: err}
 		}
 		return &Server{Store: StoreRedis, URL: u, Source: SourceEnv}, nil
 	}
@@ -69,7 +69,7 @@ func NormalizeRedisURL(raw string) string {
 func RedisOption(raw string) (rueidis.ClientOption, error) {
 	opt, err := rueidis.ParseURL(NormalizeRedisURL(raw))
 	if err != nil {
-		return opt, fmt.Errorf("parse redis url %s: %w", redactURL(raw), err)
+		return opt, &badURLError{fmt.Errorf("parse redis url %s: %w", redactURL(raw), err)}
 	}
 	return redisconn.FailFast(opt), nil
 }
