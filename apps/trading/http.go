@@ -318,7 +318,7 @@ func (a *API) cancel(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method == http.MethodDelete {
 		n, err := strconv.Atoi(r.URL.Query().Get("accountId"))
-		if err != nil {
+		if err != nil || !validAccountID(n) {
 			writeError(w, http.StatusBadRequest, "bad_account", "accountId", "accountId must be a positive account id")
 			return
 		}
@@ -326,7 +326,7 @@ func (a *API) cancel(w http.ResponseWriter, r *http.Request) {
 	} else if !decode(w, r, &req) {
 		return
 	}
-	if req.AccountID <= 0 {
+	if !validAccountID(req.AccountID) {
 		writeError(w, http.StatusBadRequest, "bad_account", "accountId", "accountId must be a positive account id")
 		return
 	}
@@ -358,7 +358,7 @@ func (a *API) intakeOrder(w http.ResponseWriter, r *http.Request) {
 func (a *API) intakeByClient(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	account, err := strconv.Atoi(q.Get("accountId"))
-	if err != nil || account <= 0 {
+	if err != nil || !validAccountID(account) {
 		writeError(w, http.StatusBadRequest, "bad_account", "accountId", "accountId must be a positive account id")
 		return
 	}
@@ -381,7 +381,7 @@ func (a *API) intakeByClient(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) account(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.Atoi(r.PathValue("id"))
-	if err != nil || id <= 0 {
+	if err != nil || !validAccountID(id) {
 		writeError(w, http.StatusBadRequest, "bad_account", "id", "id must be a positive account id")
 		return
 	}

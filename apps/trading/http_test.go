@@ -199,7 +199,7 @@ var orderSeeds = []string{
 	`{"accountId":1,"symbol":"BTC-USD","side":"buy","price":"1","quantity":"0.0001"}`,
 	`{"accountId":1,"symbol":"BTC-USD","side":"sell","type":"market","quantity":"1"}`,
 	`{"accountId":1,"symbol":"ETH-USD","side":"buy","tif":"fok","price":"99999999.99","quantity":"999999"}`,
-	`{"accountId":-1}`, `{"accountId":1e99}`, `{"price":"0.","quantity":".1"}`, `{"quantity":"١"}`,
+	`{"accountId":-1}`, `{"accountId":2147483648,"symbol":"BTC-USD","side":"buy","price":"1","quantity":"1"}`, `{"accountId":1e99}`, `{"price":"0.","quantity":".1"}`, `{"quantity":"١"}`,
 	`[]`, `null`, `{`, `{"accountId":1,"accountId":2}`, "\x00\xff", `{"symbol":"BTC-USD\u0000"}`,
 	`{"accountId":1,"symbol":"BTC-USD","side":"buy","price":"000000000000000001.000000000000000000","quantity":"1"}`,
 }

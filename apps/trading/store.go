@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"math"
 	"math/bits"
 	"sync"
 	"sync/atomic"
@@ -189,11 +190,16 @@ func reject(field, code, format string, a ...any) *RejectError {
 	return &RejectError{Code: code, Field: field, Reason: fmt.Sprintf(format, a...)}
 }
 
+// validAccountID tells whether id can name an account: accounts.id is a
+// PostgreSQL integer, so an id past 2^31-1 is refused as bad input rather
+// than sent to the server, which would fail to encode it.
+func validAccountID(id int) bool { return id > 0 && id <= math.MaxInt32 }
+
 func (s *Store) validate(r *OrderRequest) (*order, error) {
 	if r == nil {
 		return nil, reject("", "bad_request", "no order")
 	}
-	if r.AccountID <= 0 {
+	if !validAccountID(r.AccountID) {
 		return nil, reject("accountId", "bad_account", "accountId must be a positive account id")
 	}
 	m, ok := s.markets[r.Symbol]
@@ -403,7 +409,7 @@ func (s *Store) Modify(ctx context.Context, orderID int64, r *ModifyRequest) (*d
 	if r == nil {
 		return nil, reject("", "bad_request", "no modify request")
 	}
-	if r.AccountID <= 0 {
+	if !validAccountID(r.AccountID) {
 		return nil, reject("accountId", "bad_account", "accountId must be a positive account id")
 	}
 	var out *db.Order
