@@ -17,11 +17,22 @@ type Schema struct {
 	enumByName  map[string]*Enum
 }
 
-// Model returns the model (or view) with the given schema name, or nil.
-func (s *Schema) Model(name string) *Model { return s.modelByName[name] }
+// Model returns the model (or view) with the given schema name, or nil
+// (also on a nil Schema, so lookups chain: s.Model("User").Field("id")).
+func (s *Schema) Model(name string) *Model {
+	if s == nil {
+		return nil
+	}
+	return s.modelByName[name]
+}
 
 // Enum returns the enum with the given schema name, or nil.
-func (s *Schema) Enum(name string) *Enum { return s.enumByName[name] }
+func (s *Schema) Enum(name string) *Enum {
+	if s == nil {
+		return nil
+	}
+	return s.enumByName[name]
+}
 
 // Datasource is the datasource block.
 type Datasource struct {
@@ -108,11 +119,16 @@ type Model struct {
 }
 
 // Field returns the field with the given schema name, or nil.
-func (m *Model) Field(name string) *Field { return m.byName[name] }
+func (m *Model) Field(name string) *Field {
+	if m == nil {
+		return nil
+	}
+	return m.byName[name]
+}
 
 // IDFields returns the primary key fields in key order (nil without a key).
 func (m *Model) IDFields() []*Field {
-	if m.PrimaryKey == nil {
+	if m == nil || m.PrimaryKey == nil {
 		return nil
 	}
 	out := make([]*Field, len(m.PrimaryKey.Fields))
@@ -125,6 +141,9 @@ func (m *Model) IDFields() []*Field {
 // ScalarFields returns the fields stored as columns (scalars, enums and
 // unsupported types), in order, skipping relation fields.
 func (m *Model) ScalarFields() []*Field {
+	if m == nil {
+		return nil
+	}
 	var out []*Field
 	for _, f := range m.Fields {
 		if f.Kind != KindRelation {
@@ -136,6 +155,9 @@ func (m *Model) ScalarFields() []*Field {
 
 // RelationFields returns the relation fields, in order.
 func (m *Model) RelationFields() []*Field {
+	if m == nil {
+		return nil
+	}
 	var out []*Field
 	for _, f := range m.Fields {
 		if f.Kind == KindRelation {
