@@ -61,13 +61,21 @@ func New(client rueidis.Client, cfg Config) (*Cache, error) {
 }
 
 // Underlying returns the redis/cache behind c (for Stats and events).
-func (c *Cache) Underlying() *cache.Cache { return c.s.Underlying() }
+func (c *Cache) Underlying() *cache.Cache {
+	if c == nil {
+		return nil
+	}
+	return c.s.Underlying()
+}
 
 // AfterWrite invalidates the cached results writes can change. It is an
 // odm.AfterWriteFunc: set it as the models' odm.ModelOpts.AfterWrite.
 // Versions are kept per collection, so a write through a discriminator
 // ends the base model's cached results too, and the other way round.
 func (c *Cache) AfterWrite(ctx context.Context, writes []odm.Written) {
+	if c == nil { // no cache, nothing cached to invalidate
+		return
+	}
 	out := make([]vercache.Write, 0, len(writes))
 	for _, w := range writes {
 		ns := w.Collection

@@ -74,8 +74,16 @@ func New(client rueidis.Client, schema *orm.Schema, cfg Config) (*Cache, error) 
 	return oc, nil
 }
 
+// errNilCache is the answer of every call made on or with a nil *Cache.
+var errNilCache = &cache.ConfigError{Field: "cache", Reason: "must not be nil"}
+
 // Underlying returns the redis/cache behind c (for Stats and events).
-func (c *Cache) Underlying() *cache.Cache { return c.s.Underlying() }
+func (c *Cache) Underlying() *cache.Cache {
+	if c == nil {
+		return nil
+	}
+	return c.s.Underlying()
+}
 
 // AfterWrite invalidates every cached result that read what writes
 // changed. Set it as the client's orm.Config.AfterWrite: the client calls
@@ -84,6 +92,9 @@ func (c *Cache) Underlying() *cache.Cache { return c.s.Underlying() }
 // Writes that name the primary keys they changed end only the reads by
 // primary key of those rows (and every read of the whole model).
 func (c *Cache) AfterWrite(ctx context.Context, writes []orm.Written) {
+	if c == nil { // no cache, nothing cached to invalidate
+		return
+	}
 	c.s.Report(ctx, c.versions(writes))
 }
 
@@ -105,6 +116,9 @@ func (c *Cache) versions(writes []orm.Written) []vercache.Write {
 // name), or a model their referential actions reach. Call it after writes
 // made behind the client's back: raw SQL, other programs.
 func (c *Cache) Invalidate(ctx context.Context, models ...string) error {
+	if c == nil {
+		return errNilCache
+	}
 	writes := make([]orm.Written, 0, len(models))
 	for _, m := range models {
 		if _, ok := c.reaches[m]; !ok {
@@ -119,6 +133,9 @@ func (c *Cache) Invalidate(ctx context.Context, models ...string) error {
 // the given primary keys, and every result that read the whole model.
 // Call it after raw SQL that changed those rows only (not their keys).
 func (c *Cache) InvalidateIDs(ctx context.Context, model string, ids ...any) error {
+	if c == nil {
+		return errNilCache
+	}
 	if _, ok := c.reaches[model]; !ok {
 		return &cache.ConfigError{Field: "model", Reason: fmt.Sprintf("unknown model %q", model)}
 	}
@@ -172,7 +189,7 @@ func Count(ctx context.Context, c *Cache, db orm.DB, m *orm.Model, args *orm.Cou
 func cached[R any](ctx context.Context, c *Cache, db orm.DB, m *orm.Model, act orm.Action, args any, deps vercache.Deps, opts *Opts, query func(context.Context) (R, error)) (R, error) {
 	var zero R
 	if c == nil {
-		return zero, &cache.ConfigError{Field: "cache", Reason: "must not be nil"}
+		return zero, errNilCache
 	}
 	if db == nil || m == nil {
 		return zero, &cache.ConfigError{Field: "db and model", Reason: "must not be nil"}
