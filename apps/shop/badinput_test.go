@@ -145,9 +145,11 @@ func TestBadInputWritesNothing(t *testing.T) {
 	require.Equal(t, http.StatusCreated, w.Code, w.Body.String())
 }
 
-// FuzzHandler sends arbitrary methods, paths, bodies and header values to
-// the API. Whatever comes in: no panic, no 5xx, a JSON answer, an error
-// with a stable code (and a field on 400), and an oversold count of 0.
+// FuzzHandler sends arbitrary methods, paths (path parameters and query
+// strings), bodies and header values to the API. Whatever comes in: no
+// panic, no 5xx, a JSON answer, an error with a stable code (and a field on
+// 400), an oversold count of 0, and a request refused as bad input (400)
+// or as unknown (404) writes nothing to Redis or PostgreSQL.
 // The seed corpus (the bad-input cases and a few good requests) runs in
 // every `go test`.
 func FuzzHandler(f *testing.F) {
@@ -159,7 +161,12 @@ func FuzzHandler(f *testing.F) {
 	f.Add("GET", "/products", ``, "", "")
 	f.Add("GET", "/orders", ``, "u2", "")
 	f.Add("DELETE", "/reservations", `{}`, "u2", "k")
-	a, _ := newBadInputApp(f)
+	f.Add("GET", "/products/%00", ``, "", "")
+	f.Add("GET", "/products/bad-p?x=%ZZ", ``, "", "")
+	f.Add("GET", "/products?limit=-1&cursor=%FF", ``, "", "")
+	f.Add("GET", "/orders?limit=2&cursor=..%2F..", ``, "u2", "")
+	f.Add("GET", "/stats?product=bad-p", ``, "", "")
+	a, ns := newBadInputApp(f)
 	h := a.Handler()
 	codes := map[string]bool{shop.CodeInvalidJSON: true, shop.CodeInvalidField: true, shop.CodeMissingIdempotency: true,
 		shop.CodeUnknownProduct: true, shop.CodeSoldOut: true, shop.CodeIdempotencyConflict: true, shop.CodeReservationNotFound: true,
@@ -179,8 +186,12 @@ func FuzzHandler(f *testing.F) {
 				hdr[k] = v
 			}
 		}
+		before := snapshot(t, a, ns, "bad-p")
 		w := do(h, method, path, body, hdr)
 		require.Less(t, w.Code, 500, "%s %s %q: %s", method, path, body, w.Body.String())
+		if w.Code == http.StatusBadRequest || w.Code == http.StatusNotFound {
+			require.Equal(t, before, snapshot(t, a, ns, "bad-p"), "%s %s %q was refused (%d) but wrote", method, path, body, w.Code)
+		}
 		if w.Code >= 400 {
 			var e struct{ Error shop.Error }
 			require.NoError(t, json.Unmarshal(w.Body.Bytes(), &e), w.Body.String())

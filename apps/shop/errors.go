@@ -25,6 +25,13 @@ const (
 	CodeInternal            = "internal"
 )
 
+// The answers of a Store or a History that is nil: App.Store() is nil
+// without AppConfig.PG and App.History() without AppConfig.Mongo.
+var (
+	errNoStore   = &Error{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, Message: "the shop has no PostgreSQL store (AppConfig.PG)"}
+	errNoHistory = &Error{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, Message: "the shop has no MongoDB order history (AppConfig.Mongo)"}
+)
+
 // Error is a shop error with an HTTP status, a stable code and, for bad
 // input, the offending field.
 type Error struct {

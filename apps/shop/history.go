@@ -91,11 +91,19 @@ func NewHistory(ctx context.Context, d *mongo.Database) (*History, error) {
 }
 
 // Model is the underlying odm model.
-func (h *History) Model() *odm.Model[OrderHistory] { return h.m }
+func (h *History) Model() *odm.Model[OrderHistory] {
+	if h == nil {
+		return nil
+	}
+	return h.m
+}
 
 // Insert writes doc once: a document already there (same order id) is
 // left as it is and reported as not inserted.
 func (h *History) Insert(ctx context.Context, doc *OrderHistory) (bool, error) {
+	if h == nil {
+		return false, errNoHistory
+	}
 	err := h.m.Create(ctx, doc)
 	if odm.IsDuplicateKey(err) {
 		return false, nil
@@ -107,6 +115,9 @@ func (h *History) Insert(ctx context.Context, doc *OrderHistory) (bool, error) {
 // the number of documents read (a map entry per document: more documents
 // than entries would mean two documents for one order).
 func (h *History) Totals(ctx context.Context) (map[string]string, int, error) {
+	if h == nil {
+		return nil, 0, errNoHistory
+	}
 	docs, err := h.m.Find(nil).Select("_id total").Lean().All(ctx)
 	if err != nil {
 		return nil, 0, err
@@ -120,6 +131,9 @@ func (h *History) Totals(ctx context.Context) (map[string]string, int, error) {
 
 // Get returns an order's history document (nil when there is none).
 func (h *History) Get(ctx context.Context, orderID string) (*OrderHistory, error) {
+	if h == nil {
+		return nil, errNoHistory
+	}
 	d, err := h.m.FindByID(ctx, orderID)
 	if odm.IsNotFound(err) {
 		return nil, nil

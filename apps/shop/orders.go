@@ -38,6 +38,9 @@ const outboxKind = "order.confirmed"
 // transaction. An order already written (a retried confirm, or the
 // recovery of a pending one) is left as it is: it reports false.
 func (s *Store) WriteOrder(ctx context.Context, o PlacedOrder) (bool, error) {
+	if s == nil {
+		return false, errNoStore
+	}
 	total, err := o.Total()
 	if err != nil {
 		return false, invalid("unitPrice", "%v", err)
@@ -90,6 +93,9 @@ type outboxRow struct {
 // claimed again later and each step finds what it already did. It returns
 // the rows processed.
 func (s *Store) ProcessOutbox(ctx context.Context, h *History, limit int) (int, error) {
+	if s == nil {
+		return 0, errNoStore
+	}
 	if limit <= 0 {
 		limit = 100
 	}
@@ -176,6 +182,9 @@ func historyOf(o *db.Order, now time.Time) *OrderHistory {
 
 // OutboxBacklog returns the outbox rows not processed yet.
 func (s *Store) OutboxBacklog(ctx context.Context) (int64, error) {
+	if s == nil {
+		return 0, errNoStore
+	}
 	return s.client.OutboxEvent.Count(ctx, &db.OutboxEventCountArgs{Where: []db.OutboxEventCond{db.OutboxEventFields.ProcessedAt.IsNull()}})
 }
 
@@ -197,6 +206,9 @@ type ItemView struct {
 
 // OrdersOf returns a user's orders, newest first (at most limit).
 func (s *Store) OrdersOf(ctx context.Context, userID string, limit int) ([]OrderView, error) {
+	if s == nil {
+		return nil, errNoStore
+	}
 	rows, err := s.client.Order.FindMany(ctx, &db.OrderFindArgs{
 		Where:   []db.OrderCond{db.OrderFields.UserID.Equals(userID)},
 		OrderBy: []db.OrderOrder{db.OrderFields.CreatedAt.Desc(), db.OrderFields.ID.Desc()},
@@ -246,6 +258,9 @@ type Audit struct {
 // Audit reads the invariants' PostgreSQL side in one repeatable-read
 // transaction.
 func (s *Store) Audit(ctx context.Context) (*Audit, error) {
+	if s == nil {
+		return nil, errNoStore
+	}
 	a := &Audit{Products: map[string]ProductAudit{}, Totals: map[string]string{}}
 	err := s.client.Transaction(ctx, func(ctx context.Context, tx *db.Client) error {
 		type row struct {

@@ -71,7 +71,12 @@ func NewStore(pool *pgxpool.Pool) (*Store, error) {
 }
 
 // Client returns the generated client.
-func (s *Store) Client() *db.Client { return s.client }
+func (s *Store) Client() *db.Client {
+	if s == nil {
+		return nil
+	}
+	return s.client
+}
 
 // ProductQueries returns how many product reads reached PostgreSQL.
 func (s *Store) ProductQueries() int64 { return s.productQueries.Load() }
@@ -80,6 +85,9 @@ func (s *Store) ProductQueries() int64 { return s.productQueries.Load() }
 // A product already stored keeps its inventory (a restarted process does
 // not refill it).
 func (s *Store) PutProduct(ctx context.Context, p Product, units int64) error {
+	if s == nil {
+		return errNoStore
+	}
 	price, err := parseCents(p.Price)
 	if err != nil {
 		return invalid("price", "%v", err)
@@ -106,6 +114,9 @@ func (s *Store) PutProduct(ctx context.Context, p Product, units int64) error {
 // LoadProduct reads a product from PostgreSQL; a missing one is
 // ErrUnknownProduct.
 func (s *Store) LoadProduct(ctx context.Context, id string) (Product, error) {
+	if s == nil {
+		return Product{}, errNoStore
+	}
 	p, err := s.client.Product.FindUnique(ctx, db.ProductByID(id), nil)
 	if err != nil {
 		return Product{}, storeError("load product", err)
