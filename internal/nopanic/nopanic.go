@@ -23,7 +23,7 @@ func Run(t *testing.T, cases []Case) {
 	t.Helper()
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
-			err, panicked := call(c.Call)
+			panicked, err := call(c.Call)
 			if panicked != nil {
 				t.Fatalf("panicked: %v", panicked)
 			}
@@ -45,18 +45,18 @@ type Panic struct {
 
 func (p *Panic) String() string { return fmt.Sprintf("%v\n%s", p.Value, p.Stack) }
 
-// call runs f and returns its error, or the panic it raised.
-func call(f func() error) (err error, p *Panic) {
+// call runs f and returns the panic it raised, or its error.
+func call(f func() error) (p *Panic, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			p = &Panic{Value: r, Stack: debug.Stack()}
 		}
 	}()
-	return f(), nil
+	return nil, f()
 }
 
 // Panics tells whether f panics, and with what.
 func Panics(f func() error) (*Panic, bool) {
-	_, p := call(f)
+	p, _ := call(f)
 	return p, p != nil
 }

@@ -24,7 +24,10 @@ func TestNilAndEmptyArguments(t *testing.T) {
 		{Name: "Find nil cache", Call: func() error { _, err := odmcache.Find(ctx, nil, e.items, nil, nil, nil); return err }, WantErr: true},
 		{Name: "Find nil model", Call: func() error { _, err := odmcache.Find(ctx, e.oc, nilModel, nil, nil, nil); return err }, WantErr: true},
 		{Name: "Find nil filter", Call: func() error { _, err := odmcache.Find(ctx, e.oc, e.items, nil, nil, nil); return err }},
-		{Name: "Find empty filter", Call: func() error { _, err := odmcache.Find(ctx, e.oc, e.items, bson.M{}, &odmcache.FindOpts{}, &odmcache.Opts{}); return err }},
+		{Name: "Find empty filter", Call: func() error {
+			_, err := odmcache.Find(ctx, e.oc, e.items, bson.M{}, &odmcache.FindOpts{}, &odmcache.Opts{})
+			return err
+		}},
 		{Name: "FindOne nil filter", Call: func() error { _, err := odmcache.FindOne(ctx, e.oc, e.items, nil, nil); return err }},
 		{Name: "FindByID nil id", Call: func() error { _, err := odmcache.FindByID(ctx, e.oc, e.items, nil, nil); return err }},
 		{Name: "FindByID empty id", Call: func() error { _, err := odmcache.FindByID(ctx, e.oc, e.items, "", nil); return err }},
