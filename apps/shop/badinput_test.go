@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sort"
 	"strings"
 	"testing"
@@ -174,6 +175,9 @@ func FuzzHandler(f *testing.F) {
 	f.Fuzz(func(t *testing.T, method, path, body, user, key string) {
 		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \t\r\n#") || len(path) > 2048 {
 			return // not a request line net/http would accept
+		}
+		if _, err := url.ParseRequestURI(path); err != nil {
+			return // "/%" and the like: no client sends it
 		}
 		switch method {
 		case "GET", "POST", "PUT", "DELETE", "PATCH":

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -100,6 +101,9 @@ func FuzzRoutes(f *testing.F) {
 	f.Fuzz(func(t *testing.T, method, path, body string) {
 		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \t\r\n#") || len(path) > 2048 {
 			return // not a request line net/http would accept
+		}
+		if _, err := url.ParseRequestURI(path); err != nil {
+			return // "/%" and the like: no client sends it
 		}
 		switch method {
 		case "GET", "POST", "PUT", "PATCH", "DELETE":
