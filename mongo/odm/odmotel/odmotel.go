@@ -11,8 +11,12 @@ import (
 )
 
 // OnQuery returns a callback for odm.Monitor that records spans with
-// tracer, as children of the span in the operation's context.
+// tracer, as children of the span in the operation's context. A nil
+// tracer records nothing.
 func OnQuery(tracer trace.Tracer) func(context.Context, odm.QueryEvent) {
+	if tracer == nil { // no tracer, no spans (as redisotel.Wrap with a nil tracer)
+		return func(context.Context, odm.QueryEvent) {}
+	}
 	return func(ctx context.Context, e odm.QueryEvent) {
 		name := string(e.Action)
 		if e.Collection != "" {

@@ -10,8 +10,12 @@ import (
 )
 
 // OnQuery returns an orm.Config.OnQuery callback that records spans with
-// tracer, as children of the span in the operation's context.
+// tracer, as children of the span in the operation's context. A nil
+// tracer records nothing.
 func OnQuery(tracer trace.Tracer) func(context.Context, orm.QueryEvent) {
+	if tracer == nil { // no tracer, no spans (as redisotel.Wrap with a nil tracer)
+		return func(context.Context, orm.QueryEvent) {}
+	}
 	return func(ctx context.Context, e orm.QueryEvent) {
 		name := string(e.Action)
 		if e.Model != "" {
