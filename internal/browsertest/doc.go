@@ -12,5 +12,6 @@
 // --headless --no-sandbox --disable-gpu --no-first-run
 // --disable-background-networking --disable-component-update --disable-sync
 // --disable-quic and a temporary --user-data-dir. In CI (CI=true) a missing
-// Chromium fails the test; elsewhere it skips it.
+// Chromium, or a checkout without the chart library (web/vendor, from
+// `npm ci` in web/), fails the test; elsewhere it skips it.
 package browsertest
