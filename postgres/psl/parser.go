@@ -41,6 +41,8 @@ type parser struct {
 	blockDiags int
 	// afterClose is set when something follows a block's '}' on its line.
 	afterClose bool
+	// model is the name of the model or view being read.
+	model string
 }
 
 // fill makes sure buf holds the current token and n more (or ends at EOF).
@@ -412,6 +414,7 @@ func (p *parser) parseModel(lead Leading) Decl {
 		return nil
 	}
 	m := &ModelDecl{Leading: lead, Pos: kw.pos, Keyword: kw.text, Name: name.text, NamePos: name.pos, HeaderComment: header}
+	p.model = m.Name
 	for {
 		l := p.leading()
 		t := p.peek()
@@ -456,6 +459,12 @@ func (p *parser) parseField(lead Leading) *FieldDecl {
 	t := p.peek()
 	if t.kind != tokIdent {
 		p.errorf(t, "expected a type for field %q, found %s", name.text, describe(t))
+		if t.kind == tokNewline || t.kind == tokEOF || t.kind == tokComment {
+			// A name alone: Prisma's grammar reads a field without a type.
+			d := p.diags[len(p.diags)-1]
+			d.Prisma = fmt.Sprintf("Error validating model %q: This field declaration is invalid. It is either missing a name or a type.", p.model)
+			d.prismaSpan, d.prismaPos = spanNextLine, name.pos
+		}
 		p.skipLine()
 		return nil
 	}

@@ -18,7 +18,10 @@ func (v *validator) relationAttr(m *Model, f *Field, a *Attribute) {
 	r.pos = a.Pos
 	v.checkArgs(a, []string{"name"}, "fields", "references", "onDelete", "onUpdate", "map")
 	if arg := a.Arg("name", 0); arg != nil {
-		if s, ok := v.stringArg(a, arg, "a relation name"); ok {
+		if s, ok := arg.Value.(*StringLit); ok && s.Value == "" {
+			v.errAt(arg.Pos, "", "a relation name must not be empty")
+			v.prisma(Pos{}, spanLine, "Error parsing attribute \"@relation\": A relation cannot have an empty name.")
+		} else if s, ok := v.stringArg(a, arg, "a relation name"); ok {
 			r.name, r.named = s, true
 		}
 	}
@@ -286,7 +289,16 @@ func (v *validator) pair(a, b *relInfo) {
 	case fa.List && fb.List:
 		ra.Kind, rb.Kind = ManyToMany, ManyToMany
 		embedded := func(r *relInfo) bool { return r.hasFld || r.hasRef || r.onDel != "" || r.onUpd != "" }
-		if embedded(a) || embedded(b) {
+		keys := func(r *relInfo) bool { return r.hasFld || r.hasRef }
+		if !keys(a) && !keys(b) && (embedded(a) || embedded(b)) {
+			fwd, back := forward(a, b)
+			for _, r := range []*relInfo{fwd, back} {
+				if embedded(r) {
+					v.errAt(r.pos, r.field.Name, "implicit many-to-many relation field %q cannot set onDelete or onUpdate; use an explicit join model for that", r.field.Name)
+					v.prisma(Pos{}, spanLine, "Error validating: Referential actions on implicit many-to-many relations are not supported")
+				}
+			}
+		} else if embedded(a) || embedded(b) {
 			// Prisma reports both fields of the relation, the forward one
 			// first.
 			fwd, back := forward(a, b)
@@ -339,6 +351,10 @@ func (v *validator) pair(a, b *relInfo) {
 		switch {
 		case aDef && bDef:
 			v.oneToOneSides(a, b, name, true)
+			// Prisma then checks the forward side as the defining one.
+			if fwd, _ := forward(a, b); fwd.hasFld && fwd.hasRef && len(fwd.fields) > 0 && !isUniqueSet(fwd.model, fwd.fields) {
+				v.notUniqueOneToOne(fwd, name)
+			}
 			return
 		case !aDef && !bDef:
 			v.oneToOneSides(a, b, name, false)
@@ -356,13 +372,7 @@ func (v *validator) pair(a, b *relInfo) {
 		}
 		if !isUniqueSet(owner.model, owner.fields) {
 			// Prisma says only this, whether the other side is optional or not.
-			v.errAt(owner.pos, owner.field.Name, "one-to-one relation %q must use unique fields: add @unique to %s or @@unique([%s]) in model %q, or make the relation one-to-many",
-				name, strings.Join(owner.fields, ", "), strings.Join(owner.fields, ", "), owner.model.Name)
-			add := "an `@unique` attribute to the field `" + owner.fields[0] + "`"
-			if len(owner.fields) > 1 {
-				add = "an `@@unique([" + strings.Join(owner.fields, ", ") + "])` attribute to the model `" + owner.model.Name + "`"
-			}
-			v.prisma(Pos{}, spanNextLine, prismaRelation+"A one-to-one relation must use unique fields on the defining side. Either add %s, or change the relation to one-to-many.", add)
+			v.notUniqueOneToOne(owner, name)
 			return
 		}
 		if !other.field.Optional {
@@ -698,4 +708,16 @@ func asList(e Expr) (*ArrayExpr, bool) {
 		return &ArrayExpr{Pos: e.At(), Elems: []Expr{e}}, true
 	}
 	return nil, false
+}
+
+// notUniqueOneToOne reports the defining side of a one-to-one relation
+// whose fields are not unique.
+func (v *validator) notUniqueOneToOne(owner *relInfo, name string) {
+	v.errAt(owner.pos, owner.field.Name, "one-to-one relation %q must use unique fields: add @unique to %s or @@unique([%s]) in model %q, or make the relation one-to-many",
+		name, strings.Join(owner.fields, ", "), strings.Join(owner.fields, ", "), owner.model.Name)
+	add := "an `@unique` attribute to the field `" + owner.fields[0] + "`"
+	if len(owner.fields) > 1 {
+		add = "an `@@unique([" + strings.Join(owner.fields, ", ") + "])` attribute to the model `" + owner.model.Name + "`"
+	}
+	v.prisma(Pos{}, spanNextLine, prismaRelation+"A one-to-one relation must use unique fields on the defining side. Either add %s, or change the relation to one-to-many.", add)
 }
