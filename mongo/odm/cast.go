@@ -624,8 +624,37 @@ func nodeInspect(v any) string {
 		return "new ObjectId('" + x.Hex() + "')"
 	case bson.Decimal128:
 		return "new Decimal128('" + x.String() + "')"
+	case jsBigInt:
+		return strconv.FormatInt(int64(x), 10) + "n"
+	case jsDouble:
+		return "new Double(" + inspect(float64(x)) + ")"
 	}
 	return inspect(v)
+}
+
+// jsBigInt and jsDouble are cast BigInt and Double values as Node shows
+// them in a message (1n, new Double(1.5)).
+type (
+	jsBigInt int64
+	jsDouble float64
+)
+
+// inspectCast marks the cast elements of an array of type t for
+// nodeInspect.
+func inspectCast(t Type, cast []any) []any {
+	for i, c := range cast {
+		switch x := c.(type) {
+		case int64:
+			if t == TypeBigInt {
+				cast[i] = jsBigInt(x)
+			}
+		case float64:
+			if t == TypeDouble {
+				cast[i] = jsDouble(x)
+			}
+		}
+	}
+	return cast
 }
 
 // jsIdent is the keys Node's util.inspect leaves unquoted (its keyStrRegExp).
@@ -815,7 +844,7 @@ func (s *Schema) castValue(p *Path, path, name string, v any, ve *ValidationErro
 				// Mongoose shows the array as cast so far (the elements
 				// before this one cast, the rest as given) and the type
 				// "string"; the error's value is the whole array as given.
-				shown := append(out[:i:i], arr[i:]...)
+				shown := append(inspectCast(p.Elem.Type, out[:i:i]), arr[i:]...)
 				ve.add(castFailure{path: ep, msgPath: name + "." + strconv.Itoa(i), kind: "[" + castKind(p.Elem.Type) + "]",
 					shown: shown, typeOf: "", because: "CastError", model: ve.Model, value: arr, reason: err}.err())
 				return nil
@@ -846,7 +875,11 @@ func (s *Schema) castValue(p *Path, path, name string, v any, ve *ValidationErro
 				out[k] = e
 				continue
 			}
-			out[k] = s.castValue(p.Elem, path+"."+k, name+".$*", e, ve, cc)
+			ep := path + "." + k
+			if ve.update && p.Elem.Type != TypeSubdoc && p.Elem.Type != TypeArray && p.Elem.Type != TypeMap {
+				ep = path + ".$*" // an update's cast error names the map's values, as Mongoose's does
+			}
+			out[k] = s.castValue(p.Elem, ep, name+".$*", e, ve, cc)
 		}
 		return out
 	case TypeMixed:

@@ -71,6 +71,9 @@ type parityUpdate struct {
 	Throws     *parityThrow      `json:"throws"`
 	Validation *parityValidation `json:"validation"`
 	Casted     any               `json:"casted"`
+	// Error is another refusal of a filter (Mongoose's plain Error, such
+	// as an operator the path's type lacks): its name and message.
+	Error *parityThrow `json:"error"`
 }
 
 // pathSpec is the JSON notation of cases.js for one path.
@@ -240,6 +243,39 @@ func buildPath(t *testing.T, name string, s pathSpec) *odm.Path {
 // bigIntValue marks the int64 of a BigInt path, which generate.js renders
 // as {$numberLong} (other int64s, say in Mixed, are JavaScript numbers).
 type bigIntValue int64
+
+// markBigInts marks the int64s of a cast filter or update as BigInts when
+// the schema has a BigInt path (the cases that do have no Mixed path).
+func markBigInts(schema map[string]pathSpec, v any) any {
+	has := false
+	for _, p := range schema {
+		has = has || p.Type == "BigInt"
+	}
+	if !has {
+		return v
+	}
+	var mark func(v any) any
+	mark = func(v any) any {
+		switch x := v.(type) {
+		case int64:
+			return bigIntValue(x)
+		case bson.D:
+			out := make(bson.D, len(x))
+			for i, e := range x {
+				out[i] = bson.E{Key: e.Key, Value: mark(e.Value)}
+			}
+			return out
+		case bson.A:
+			out := make(bson.A, len(x))
+			for i, e := range x {
+				out[i] = mark(e)
+			}
+			return out
+		}
+		return v
+	}
+	return mark(v)
+}
 
 // plainBSON renders a cast document as generate.js renders Mongoose's.
 func plainBSON(v any) any {
@@ -416,6 +452,13 @@ var parityDifferences = map[string]func(t *testing.T, tc parityCase, err error){
 		require.Equal(t, map[string]any{"$inc": map[string]any{"name": "1"}}, tc.UpdateRes.Casted, "Mongoose cast it")
 		require.Equal(t, "Number", fieldErrors(t, err)["name"].Kind)
 	},
+	// Mongoose's toObject (and its save) minimizes an empty object of a
+	// Mixed path away; odm's Cast keeps it and Save stores it. Not
+	// deliberate: left to do (docs/odm.md, "Differences from Mongoose").
+	"required Mixed with an empty object": func(t *testing.T, tc parityCase, err error) {
+		require.NoError(t, err)
+		require.Equal(t, map[string]any{}, tc.Doc, "Mongoose minimized it")
+	},
 	// JavaScript's Date also parses free-form strings (engine-specific);
 	// odm accepts ISO 8601 and RFC 1123 forms only.
 	"free-form date string": func(t *testing.T, tc parityCase, err error) {
@@ -490,6 +533,11 @@ func checkFilterParity(t *testing.T, m *odm.Model[map[string]any], tc parityCase
 	t.Helper()
 	f, err := m.CastFilter(orderedD(tc.Filter))
 	res := tc.FilterRes
+	if res.Error != nil {
+		require.Error(t, err)
+		require.Equal(t, res.Error.Message, err.Error())
+		return
+	}
 	if res.CastError != nil {
 		require.Error(t, err)
 		var fe *odm.FieldError
@@ -507,7 +555,7 @@ func checkFilterParity(t *testing.T, m *odm.Model[map[string]any], tc parityCase
 		return
 	}
 	require.NoError(t, err)
-	d := cmp.Diff(res.Casted, plainBSON(f))
+	d := cmp.Diff(res.Casted, plainBSON(markBigInts(tc.Schema, f)))
 	if why, known := filterDifferencesToFix[tc.Name]; known {
 		require.NotEmpty(t, d, "now matches Mongoose: drop it from filterDifferencesToFix (%s)", why)
 		return
@@ -564,7 +612,7 @@ func checkUpdateParity(t *testing.T, run parityRunner, tc parityCase) {
 		}
 	default:
 		require.NoError(t, err)
-		if d := cmp.Diff(res.Casted, plainBSON(upd)); d != "" {
+		if d := cmp.Diff(res.Casted, plainBSON(markBigInts(tc.Schema, upd))); d != "" {
 			t.Errorf("cast update differs from Mongoose (-mongoose +odm):\n%s", d)
 		}
 	}

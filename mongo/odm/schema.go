@@ -456,15 +456,31 @@ func msg(m []string) string {
 }
 
 // Min sets the minimum of a Number.
+//
+// Int32, Double and BigInt paths take no min, max or enum in Mongoose 9:
+// Min, Max and Enum leave them unchecked as Mongoose does (use a Number
+// path or Validate for a bound).
 func (p *Path) Min(v float64, message ...string) *Path {
+	if p.noBounds() {
+		return p
+	}
 	p.validators = append(p.validators, validator{kind: KindMin, min: v, message: msg(message)})
 	return p
 }
 
 // Max sets the maximum of a Number.
 func (p *Path) Max(v float64, message ...string) *Path {
+	if p.noBounds() {
+		return p
+	}
 	p.validators = append(p.validators, validator{kind: KindMax, max: v, message: msg(message)})
 	return p
+}
+
+// noBounds reports a type Mongoose 9 gives no min, max or enum validator:
+// Int32, Double and BigInt.
+func (p *Path) noBounds() bool {
+	return p.Type == TypeInt32 || p.Type == TypeDouble || p.Type == TypeBigInt
 }
 
 // MinDate sets the earliest allowed Date.
@@ -493,6 +509,9 @@ func (p *Path) MaxLength(n int, message ...string) *Path {
 
 // Enum restricts the values; the message may use {VALUE} and {PATH}.
 func (p *Path) Enum(values []any, message ...string) *Path {
+	if p.noBounds() {
+		return p
+	}
 	p.validators = append(p.validators, validator{kind: KindEnum, enum: values, message: msg(message)})
 	return p
 }

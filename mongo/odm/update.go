@@ -254,15 +254,13 @@ func (s *Schema) castFilter(d bson.D, strict StrictQueryMode) (bson.D, error) {
 			out = append(out, e)
 			continue
 		}
-		target, val := p, e.Value
+		var v any
+		var err error
 		if p.Type == TypeArray && p.Elem != nil && !isElem {
-			target = p.Elem // {tags: "a"} matches elements
-			var err error
-			if val, err = castArraySize(p, e.Key, val); err != nil {
-				return nil, err
-			}
+			v, err = castArrayFilter(p, e.Key, e.Value) // {tags: "a"} matches elements
+		} else {
+			v, err = castFilterValue(p, e.Key, e.Value)
 		}
-		v, err := castFilterValue(target, e.Key, val)
 		if err != nil {
 			return nil, err
 		}
@@ -342,64 +340,20 @@ func castableScalar(v any) bool {
 }
 
 func castFilterValue(p *Path, key string, v any) (any, error) {
-	if d, ok := v.(bson.D); ok && len(d) > 0 && strings.HasPrefix(d[0].Key, "$") {
-		out := make(bson.D, len(d))
-		for i, e := range d {
-			out[i] = e
-			switch e.Key {
-			case "$exists":
-				// Every schema type but Mixed casts $exists to a Boolean
-				// ("yes" → true), as Mongoose does.
-				if p.Type == TypeMixed || !castableScalar(e.Value) {
-					continue
-				}
-				b, err := castTo(booleanPath, e.Value)
-				if err != nil {
-					return nil, castError(booleanPath, key, e.Value, err)
-				}
-				out[i].Value = b
-			}
+	if d, ok := operatorDoc(v); ok {
+		if p.Type == TypeArray && p.Elem != nil {
+			return castArrayFilter(p, key, d)
 		}
-		v = out
+		return castFilterOps(p, key, d)
 	}
 	switch p.Type {
-	case TypeSubdoc, TypeArray, TypeMap, TypeMixed:
+	case TypeArray, TypeMap, TypeMixed:
 		return v, nil
-	}
-	if d, ok := v.(bson.D); ok && len(d) > 0 && strings.HasPrefix(d[0].Key, "$") {
-		out := make(bson.D, len(d))
-		for i, e := range d {
-			out[i] = e
-			switch e.Key {
-			case "$eq", "$ne", "$gt", "$gte", "$lt", "$lte":
-				c, err := castFilterValue(p, key, e.Value)
-				if err != nil {
-					return nil, err
-				}
-				out[i].Value = c
-			case "$in", "$nin", "$all":
-				arr, ok := e.Value.(bson.A)
-				if !ok {
-					continue
-				}
-				na := make(bson.A, len(arr))
-				for j, x := range arr {
-					c, err := castFilterValue(p, key, x)
-					if err != nil {
-						return nil, err
-					}
-					na[j] = c
-				}
-				out[i].Value = na
-			case "$not":
-				c, err := castFilterValue(p, key, e.Value)
-				if err != nil {
-					return nil, err
-				}
-				out[i].Value = c
-			}
+	case TypeSubdoc:
+		if l, ok := v.(literal); ok {
+			v = l.v
 		}
-		return out, nil
+		return castSubdocFilter(p, key, v)
 	}
 	if l, ok := v.(literal); ok {
 		// A sanitized value: a document where a scalar is expected is a
@@ -412,7 +366,21 @@ func castFilterValue(p *Path, key string, v any) (any, error) {
 	if len(p.setters) > 0 { // Mongoose runs setters on query values too
 		v = p.applySetters(v)
 	}
-	if !castableScalar(v) {
+	if arr, ok := v.(bson.A); ok {
+		// {$in: [["1"]]} on numbers: each element cast, as Mongoose does.
+		out := make(bson.A, len(arr))
+		for i, x := range arr {
+			c, err := castFilterValue(p, key, x)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = c
+		}
+		return out, nil
+	}
+	if d, isDoc := v.(bson.D); isDoc {
+		v = plain(d) // a document where a value is expected: cast as one ({_id} for an ObjectId)
+	} else if !castableScalar(v) {
 		return v, nil
 	}
 	c, err := castTo(p, v)
@@ -431,31 +399,20 @@ var (
 	numberPath  = &Path{Type: TypeNumber}
 )
 
-// castArraySize casts the operand of $size in a filter of the array path
-// p to a Number ("2" → 2), as Mongoose's array type does.
-func castArraySize(p *Path, key string, v any) (any, error) {
-	d, ok := v.(bson.D)
-	if !ok {
+// castArraySize casts the operand of $size in a filter of an array path
+// to a Number ("2" → 2), as Mongoose's array type does; one that does not
+// cast fails with Mongoose's message for it.
+func castArraySize(key string, v any) (any, error) {
+	if !castableScalar(v) {
 		return v, nil
 	}
-	var out bson.D
-	for i, e := range d {
-		if e.Key != "$size" || !castableScalar(e.Value) {
-			continue
-		}
-		n, err := castTo(numberPath, e.Value)
-		if err != nil {
-			return nil, castError(numberPath, key, e.Value, err)
-		}
-		if out == nil {
-			out = slices.Clone(d)
-		}
-		out[i].Value = n
+	n, err := castTo(numberPath, v)
+	if err != nil {
+		fe := castError(numberPath, key, v, err)
+		fe.Message = "Cast to Number failed: value is not a valid number"
+		return nil, fe
 	}
-	if out == nil {
-		return v, nil
-	}
-	return out, nil
+	return n, nil
 }
 
 // updateCtx is what update validation needs from the model.
@@ -555,7 +512,27 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 	ve.update = true
 	switch op {
 	case "$set", "$setOnInsert", "$min", "$max":
-		c := s.castValue(p, path, path, plain(val), ve, &castCtx{strict: uc.strict})
+		if p.Type == TypeSubdoc && val != nil {
+			// Mongoose names a cast error inside a whole subdocument by its
+			// path within it ("city", not "address.city").
+			sub := &ValidationError{Model: ve.Model, update: ve.update}
+			c := s.castValue(p, path, path, plain(val), sub, &castCtx{strict: uc.strict})
+			for _, k := range sub.order {
+				fe := sub.Errors[k]
+				if rel, ok := strings.CutPrefix(fe.Path, path+"."); ok && fe.Name == NameCastError {
+					fe.Path = rel
+				}
+				ve.add(fe)
+			}
+			if len(sub.Errors) > 0 {
+				return nil
+			}
+			val = c
+		}
+		c := val
+		if p.Type != TypeSubdoc {
+			c = s.castValue(p, path, path, plain(val), ve, &castCtx{strict: uc.strict})
+		}
 		if _, failed := ve.Errors[path]; failed {
 			return nil
 		}
@@ -580,6 +557,16 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 			c, err := castDecimal(val)
 			if err != nil || c == nil {
 				ve.add(castFailure{path: path, msgPath: path, kind: "Decimal128", shown: val, model: ve.Model}.err())
+				return nil
+			}
+			add(op, bson.E{Key: stored, Value: c})
+			return nil
+		}
+		if (p.Type == TypeInt32 || p.Type == TypeBigInt || p.Type == TypeDouble) && !isElem {
+			// Mongoose casts the operand as the path's own type.
+			c, err := castTo(p, val)
+			if err != nil || c == nil {
+				ve.add(castFailure{path: path, msgPath: path, kind: castKind(p.Type), shown: val, because: castBecause(p.Type, err), model: ve.Model, reason: err}.err())
 				return nil
 			}
 			add(op, bson.E{Key: stored, Value: c})
@@ -610,6 +597,16 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 			out := make(bson.D, 0, len(d))
 			for _, m := range d {
 				if m.Key == "$each" {
+					if _, isArr := toA(m.Value); !isArr && m.Value != nil {
+						// A single value is cast as an element and sent as
+						// given, as Mongoose does (the server refuses it).
+						c, ok, err := s.castElem(ctx, p, path, name, m.Value, uc, ve)
+						if err != nil || !ok {
+							return err
+						}
+						out = append(out, bson.E{Key: m.Key, Value: c})
+						continue
+					}
 					// Mongoose casts $each as the whole array: a bad element
 					// is reported at its index (nums.1), as for a document.
 					if p.Elem.Type != TypeSubdoc { // subdocuments: each on the array's path, below
@@ -707,7 +704,44 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 			}
 		}
 		add(op, bson.E{Key: stored, Value: val})
-	case "$pop", "$rename", "$currentDate", "$bit":
+	case "$pop":
+		// Mongoose casts the operand to a number (true → 1).
+		if castableScalar(val) {
+			n, err := castNumber(val)
+			if err != nil || n == nil {
+				ve.add(castFailure{path: path, msgPath: path, kind: "number", shown: val, model: ve.Model, reason: err}.err())
+				return nil
+			}
+			val = n
+		}
+		add(op, bson.E{Key: stored, Value: val})
+	case "$bit":
+		// {and: "5"} → {and: 5}, as Mongoose casts each operand.
+		if d, isDoc := val.(bson.D); isDoc {
+			out := slices.Clone(d)
+			for i, e := range d {
+				if n, err := castNumber(e.Value); err == nil && n != nil && castableScalar(e.Value) {
+					out[i].Value = n
+				}
+			}
+			val = out
+		}
+		add(op, bson.E{Key: stored, Value: val})
+	case "$rename":
+		// The new name is cast to a string (5 → "5").
+		if _, isStr := val.(string); !isStr && castableScalar(val) {
+			if str, err := castString(val); err == nil {
+				val = str
+			}
+		}
+		add(op, bson.E{Key: stored, Value: val})
+	case "$currentDate":
+		// A value other than {$type: ...} is cast to a Boolean ("yes" → true).
+		if castableScalar(val) {
+			if b, err := castBool(val); err == nil && b != nil {
+				val = b
+			}
+		}
 		add(op, bson.E{Key: stored, Value: val})
 	default:
 		return errorf("unsupported update operator %s", op)

@@ -233,7 +233,8 @@ function runFilter(Model, filter) {
     return { casted: plain(q.cast(Model)) };
   } catch (e) {
     if (e.name !== 'CastError') {
-      throw e;
+      // Mongoose's other refusals (an operator a path's type lacks...).
+      return { error: { name: e.name, message: e.message } };
     }
     return { castError: { path: e.path, name: e.name, kind: e.kind, message: e.message } };
   }
