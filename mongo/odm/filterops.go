@@ -142,19 +142,12 @@ func castFilterOps(p *Path, key string, d bson.D) (bson.D, error) {
 		}
 		switch e.Key {
 		case "$in", "$nin", "$all":
-			arr := asArray(e.Value)
-			na := make(bson.A, len(arr))
-			for j, x := range arr {
-				if na[j], err = castFilterValue(p, key, x); err != nil {
-					return nil, err
-				}
-			}
-			out[i].Value = na
+			out[i].Value, err = castEach(asArray(e.Value), func(x any) (any, error) { return castFilterValue(p, key, x) })
 		case "$mod", "$bitsAllClear", "$bitsAllSet", "$bitsAnyClear", "$bitsAnySet":
 			if p.Type == TypeUUID || p.Type == TypeBuffer {
 				continue
 			}
-			out[i].Value, err = castNumbers(p, key, e.Value, e.Key == "$mod")
+			out[i].Value, err = castNumbers(key, e.Value, e.Key == "$mod")
 		case "$regex", "$options", "$geoIntersects", "$geoWithin", "$maxDistance", "$minDistance", "$near", "$nearSphere", "$within":
 		default: // $eq, $ne, comparisons, $not of a value, a lenient type's others
 			out[i].Value, err = castFilterValue(p, key, e.Value)
@@ -166,9 +159,22 @@ func castFilterOps(p *Path, key string, d bson.D) (bson.D, error) {
 	return out, nil
 }
 
+// castEach casts each element of arr with cast.
+func castEach(arr bson.A, cast func(any) (any, error)) (bson.A, error) {
+	out := make(bson.A, len(arr))
+	for i, x := range arr {
+		c, err := cast(x)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = c
+	}
+	return out, nil
+}
+
 // castNumbers casts the operand of $mod (always an array) or a bitwise
 // operator (a number or an array of bit positions) to Numbers.
-func castNumbers(p *Path, key string, v any, wrap bool) (any, error) {
+func castNumbers(key string, v any, wrap bool) (any, error) {
 	one := func(x any) (any, error) {
 		if !castableScalar(x) {
 			return x, nil
@@ -186,15 +192,7 @@ func castNumbers(p *Path, key string, v any, wrap bool) (any, error) {
 	if !isArr {
 		arr = asArray(v)
 	}
-	out := make(bson.A, len(arr))
-	for i, x := range arr {
-		c, err := one(x)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = c
-	}
-	return out, nil
+	return castEach(arr, one)
 }
 
 // castArrayFilter casts the filter value v of the array path p: an
@@ -205,15 +203,7 @@ func castArrayFilter(p *Path, key string, v any) (any, error) {
 	d, isOps := operatorDoc(v)
 	if !isOps {
 		if arr, ok := v.(bson.A); ok {
-			out := make(bson.A, len(arr))
-			for i, x := range arr {
-				c, err := castArrayFilter(p, key, x)
-				if err != nil {
-					return nil, err
-				}
-				out[i] = c
-			}
-			return out, nil
+			return castEach(arr, func(x any) (any, error) { return castArrayFilter(p, key, x) })
 		}
 		if p.Elem.Type == TypeSubdoc && v != nil {
 			c, err := castFilterValue(p.Elem, key, v)

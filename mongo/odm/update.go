@@ -368,15 +368,7 @@ func castFilterValue(p *Path, key string, v any) (any, error) {
 	}
 	if arr, ok := v.(bson.A); ok {
 		// {$in: [["1"]]} on numbers: each element cast, as Mongoose does.
-		out := make(bson.A, len(arr))
-		for i, x := range arr {
-			c, err := castFilterValue(p, key, x)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = c
-		}
-		return out, nil
+		return castEach(arr, func(x any) (any, error) { return castFilterValue(p, key, x) })
 	}
 	if d, isDoc := v.(bson.D); isDoc {
 		v = plain(d) // a document where a value is expected: cast as one ({_id} for an ObjectId)
