@@ -167,6 +167,7 @@ func FuzzHandler(f *testing.F) {
 	f.Add("GET", "/products?limit=-1&cursor=%FF", ``, "", "")
 	f.Add("GET", "/orders?limit=2&cursor=..%2F..", ``, "u2", "")
 	f.Add("GET", "/stats?product=bad-p", ``, "", "")
+	f.Add("GET", "/.", ``, "", "")
 	a, ns := newBadInputApp(f)
 	h := a.Handler()
 	codes := map[string]bool{shop.CodeInvalidJSON: true, shop.CodeInvalidField: true, shop.CodeMissingIdempotency: true,
@@ -203,7 +204,7 @@ func FuzzHandler(f *testing.F) {
 			if w.Code == 400 {
 				require.NotEmpty(t, e.Error.Field, w.Body.String())
 			}
-		} else {
+		} else if w.Code < 300 { // 3xx: net/http's redirect of an unclean path ("/.")
 			require.True(t, json.Valid(w.Body.Bytes()), w.Body.String())
 		}
 		c, err := a.Counts(context.Background(), "bad-p")

@@ -62,6 +62,7 @@ var routeSeeds = []struct{ method, path, body string }{
 	{"GET", "/ws", ""},
 	{"PUT", "/orders/1", "{}"},
 	{"GET", "/nope", ""},
+	{"GET", "/.", ""},
 }
 
 // FuzzRoutes sends arbitrary methods, paths (path parameters and query
@@ -132,7 +133,7 @@ func FuzzRoutes(f *testing.F) {
 				require.Contains(t, []int{http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusBadRequest, http.StatusUpgradeRequired}, w.Code, "%s %s -> %s", method, path, w.Body)
 			}
 			require.Equal(t, before, state(t), "%s %s %q was refused (%d) but changed the state", method, path, body, w.Code)
-		} else if w.Body.Len() > 0 {
+		} else if w.Code < 300 && w.Body.Len() > 0 { // 3xx: net/http's redirect of an unclean path
 			require.True(t, json.Valid(w.Body.Bytes()), "%s", w.Body)
 		}
 		noViolations(t, e)
