@@ -437,6 +437,20 @@ func (p *parser) parseModel(lead Leading) Decl {
 				m.Fields = append(m.Fields, f)
 			}
 		default:
+			if n := p.peekAt(1); t.kind == tokNumber && n.kind == tokIdent && n.pos.Offset == t.end.Offset {
+				// 2name: Prisma's grammar reads a field whose name starts
+				// with a digit, its name checks refuse it.
+				p.errorf(t, "field name %q must start with a letter", t.text+n.text)
+				d := p.diags[len(p.diags)-1]
+				d.Prisma, d.prismaSpan, d.phase = "Error validating: The name of a Field must not start with a number.", spanLine, phaseNames
+				p.next()
+				p.buf[p.i].text, p.buf[p.i].pos = t.text+n.text, t.pos
+				mark := p.markLine()
+				if f := p.parseField(l); f != nil && !p.rejectedLine(mark, fieldLine) {
+					m.Fields = append(m.Fields, f)
+				}
+				continue
+			}
 			p.errorf(t, "expected a field or a block attribute, found %s", describe(t))
 			p.skipLine()
 		}
