@@ -469,6 +469,12 @@ func (v *validator) owner(r *relInfo) bool {
 				v.inPhase(phaseValidation)
 				ok = false
 			}
+			if act == NoAction {
+				v.errAt(r.pos, f.Name, "the NoAction referential action is not available on PostgreSQL with relationMode = \"prisma\" (use Restrict)")
+				v.prisma(Pos{}, spanLine, "Error validating: Invalid referential action: `NoAction`. Allowed values: (`Cascade`, `Restrict`, `SetNull`). `NoAction` is not implemented for Postgres when using `relationMode = \"prisma\"`, you could try using `Restrict` instead. Learn more at https://pris.ly/d/relation-mode")
+				v.inPhase(phaseValidation)
+				ok = false
+			}
 		}
 		for _, a := range []struct{ name, act string }{{"onDelete", r.onDel}, {"onUpdate", r.onUpd}} {
 			if a.act == SetNull && !allOptional(r.model, r.fields) {
