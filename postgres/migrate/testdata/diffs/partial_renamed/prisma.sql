@@ -1,0 +1,2 @@
+-- RenameIndex
+ALTER INDEX "old_name" RENAME TO "new_name";

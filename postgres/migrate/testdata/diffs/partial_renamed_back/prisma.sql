@@ -1,0 +1,2 @@
+-- RenameIndex
+ALTER INDEX "new_name" RENAME TO "old_name";
