@@ -116,11 +116,13 @@ func (e *UnavailableError) Is(target error) bool { return target == ErrUnavailab
 
 // Hints printed when a store is missing.
 const (
-	hintPostgres = "start it with `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` " +
-		"(install with `apt-get install postgresql`) or set " + EnvPostgresURL
-	hintRedis = "start it with `redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no` " +
-		"(install with `apt-get install redis-server`) or set " + EnvRedisURL
-	hintMongo = "check " + EnvMongoURL + ", or unset it to use the embedded FerretDB"
+	startPostgres = "`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` " +
+		"(install with `apt-get install postgresql`)"
+	startRedis = "`redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no` " +
+		"(install with `apt-get install redis-server`)"
+	hintPostgres = "start it with " + startPostgres + " or set " + EnvPostgresURL
+	hintRedis    = "start it with " + startRedis + " or set " + EnvRedisURL
+	hintMongo    = "check " + EnvMongoURL + ", or unset it to use the embedded FerretDB"
 )
 
 // badURLError marks a URL that could not be parsed, so the hint speaks of
@@ -146,11 +148,12 @@ func envURLHint(env, raw string, err error) string {
 	case errors.As(err, &pgErr):
 		return "the server named by " + env + " answered but refused the connection: fix the user, password or database in " + env
 	}
-	def := DefaultRedisAddr
+	def, start := DefaultRedisAddr, startRedis
 	if env == EnvPostgresURL {
-		def = "127.0.0.1:5432"
+		def, start = "127.0.0.1:5432", startPostgres
 	}
-	return "nothing usable answered at " + hostOf(raw) + ": start the server there, or unset " + env + " to use " + def
+	return "nothing usable answered at " + hostOf(raw) + ": start the server there (a local one with " + start +
+		"), or unset " + env + " to use " + def
 }
 
 // hostOf returns the host:port of a URL or address, or the redacted value

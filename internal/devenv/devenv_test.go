@@ -128,6 +128,8 @@ func TestEnvURLHints(t *testing.T) {
 		{"postgres unknown role", devenv.EnvPostgresURL, "", "answered but refused the connection", true},
 		{"redis not a URL", devenv.EnvRedisURL, "http://x", "is not a Redis address", false},
 		{"redis closed port", devenv.EnvRedisURL, "127.0.0.1:1", "nothing usable answered at 127.0.0.1:1", false},
+		{"redis closed port, how to start one", devenv.EnvRedisURL, "127.0.0.1:1", "redis-server --daemonize yes", false},
+		{"postgres closed port, how to start one", devenv.EnvPostgresURL, "postgres://postgres@127.0.0.1:1/postgres", "pg_ctlcluster", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
