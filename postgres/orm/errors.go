@@ -168,7 +168,13 @@ type ValidationError struct {
 func (e *ValidationError) Error() string {
 	parts := make([]string, len(e.Issues))
 	for i, is := range e.Issues {
-		parts[i] = is.Path + ": " + is.Message
+		parts[i] = is.Message
+		if is.Path != "" {
+			parts[i] = is.Path + ": " + is.Message
+		}
+	}
+	if e.Model == "" { // no model (a nil one, or a raw query): nothing to name
+		return "orm: invalid query: " + strings.Join(parts, "; ")
 	}
 	return "orm: invalid query on " + e.Model + ": " + strings.Join(parts, "; ")
 }
