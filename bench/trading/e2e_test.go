@@ -66,6 +66,9 @@ import (
 // other for each transport. The intake journal's group commits are
 // reported as intake-groups/s, intake-records/group, intake-sync-ms (write
 // and sync per group) and intake-fullsync-% (groups synced with fsync).
+// POLYSTORE_TRADING_E2E_MONGO=process serves the audit log from the
+// embedded MongoDB-compatible server in a child process at nice 19 instead
+// of in this process (auditMongo).
 func BenchmarkEndToEnd(b *testing.B) {
 	raiseFileLimit(b)
 	rates := []int{2000, 10000}
@@ -222,7 +225,7 @@ func endToEnd(b *testing.B, rate int, duration time.Duration, conns int, placedA
 	// time; 2: overlapping).
 	depth, _ := strconv.Atoi(os.Getenv("POLYSTORE_TRADING_E2E_SYNCDEPTH"))
 	node, err := trading.StartNode(ctx, trading.NodeConfig{Store: store, JournalPath: filepath.Join(b.TempDir(), "journal"),
-		Redis: rns.Client, KeyPrefix: rns.Prefix, Mongo: devenv.Mongo(b), PlaceShards: shards, JournalPreallocate: prealloc,
+		Redis: rns.Client, KeyPrefix: rns.Prefix, Mongo: auditMongo(b), PlaceShards: shards, JournalPreallocate: prealloc,
 		JournalSyncDepth: depth})
 	if err != nil {
 		b.Fatal(err)

@@ -2,6 +2,7 @@ package trading
 
 import (
 	"context"
+	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,7 +15,12 @@ import (
 
 var prefix = devenv.UniqueName("bench:trading:") + ":"
 
-func TestMain(m *testing.M) { redisbench.Main(m, prefix) }
+func TestMain(m *testing.M) {
+	if os.Getenv(envMongoChild) == "1" {
+		serveMongoChild()
+	}
+	redisbench.Main(m, prefix)
+}
 
 // Two matchers (two processes of the guide's service) read the same best
 // bid and ask before either removes them, and both execute the trade: one
