@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -16,35 +15,21 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/polystore/polystore/internal/devenv"
-	"github.com/polystore/polystore/mongo/embedded"
 )
 
 // envMongoChild makes the test binary serve the embedded MongoDB-compatible
 // server instead of running tests (see startMongoProcess).
 const envMongoChild = "POLYSTORE_BENCH_MONGO_CHILD"
 
-// serveMongoChild runs when the binary was started by startMongoProcess: it
-// serves mongo/embedded on a loopback port, prints the URI on stdout and
-// serves until its stdin closes.
+// serveMongoChild runs when the binary was started by startMongoProcess
+// (devenv.ServeEmbeddedMongo until stdin closes).
 func serveMongoChild() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	start, cancel := context.WithTimeout(ctx, time.Minute)
-	srv, err := embedded.Start(start, embedded.Config{Addr: "127.0.0.1:0"})
-	cancel()
-	if err != nil {
+	if err := devenv.ServeEmbeddedMongo(ctx, os.Stdin, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "mongo child:", err)
 		os.Exit(1)
 	}
-	fmt.Println(srv.URI())
-	go func() {
-		_, _ = io.Copy(io.Discard, os.Stdin)
-		stop()
-	}()
-	<-ctx.Done()
-	closing, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	_ = srv.Close(closing)
 	os.Exit(0)
 }
 

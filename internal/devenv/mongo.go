@@ -3,6 +3,7 @@ package devenv
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -49,4 +50,31 @@ func pingMongo(ctx context.Context, raw string, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	return c.Database("admin").RunCommand(ctx, bson.D{{Key: "ping", Value: 1}}).Err()
+}
+
+// ServeEmbeddedMongo serves mongo/embedded on a loopback port for another
+// process: it prints the server's URI as one line on stdout, then serves
+// until stdin closes or ctx ends, and stops the server. Commands that lend
+// the embedded server to a Node.js recorder or a benchmark's child process
+// run it as their whole main.
+func ServeEmbeddedMongo(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	start, cancel := context.WithTimeout(ctx, time.Minute)
+	srv, err := embedded.Start(start, embedded.Config{Addr: "127.0.0.1:0"})
+	cancel()
+	if err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintln(stdout, srv.URI()); err != nil {
+		stop()
+	}
+	go func() {
+		_, _ = io.Copy(io.Discard, stdin)
+		stop()
+	}()
+	<-ctx.Done()
+	closing, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return srv.Close(closing)
 }
