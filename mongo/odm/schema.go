@@ -457,9 +457,10 @@ func msg(m []string) string {
 
 // Min sets the minimum of a Number.
 //
-// Int32, Double and BigInt paths take no min, max or enum in Mongoose 9:
-// Min, Max and Enum leave them unchecked as Mongoose does (use a Number
-// path or Validate for a bound).
+// Mongoose 9 gives only Number and Date paths min and max, and only String
+// and Number paths enum: Min, Max and Enum on other types (Int32, Double,
+// BigInt, Decimal128, Boolean, ObjectId, UUID; Enum on Date) leave them
+// unchecked as Mongoose does (use Validate for such a check).
 func (p *Path) Min(v float64, message ...string) *Path {
 	if p.noBounds() {
 		return p
@@ -477,11 +478,18 @@ func (p *Path) Max(v float64, message ...string) *Path {
 	return p
 }
 
-// noBounds reports a type Mongoose 9 gives no min, max or enum validator:
-// Int32, Double and BigInt.
+// noBounds reports a type Mongoose 9 gives no min or max validator (only
+// Number and Date have them); noEnum one it gives no enum (only String and
+// Number).
 func (p *Path) noBounds() bool {
-	return p.Type == TypeInt32 || p.Type == TypeDouble || p.Type == TypeBigInt
+	switch p.Type {
+	case TypeInt32, TypeDouble, TypeBigInt, TypeDecimal128, TypeBoolean, TypeObjectID, TypeUUID:
+		return true
+	}
+	return false
 }
+
+func (p *Path) noEnum() bool { return p.noBounds() || p.Type == TypeDate }
 
 // MinDate sets the earliest allowed Date.
 func (p *Path) MinDate(t time.Time, message ...string) *Path {
@@ -509,7 +517,7 @@ func (p *Path) MaxLength(n int, message ...string) *Path {
 
 // Enum restricts the values; the message may use {VALUE} and {PATH}.
 func (p *Path) Enum(values []any, message ...string) *Path {
-	if p.noBounds() {
+	if p.noEnum() {
 		return p
 	}
 	p.validators = append(p.validators, validator{kind: KindEnum, enum: values, message: msg(message)})

@@ -482,6 +482,22 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 		return nil
 	}
 	if p == nil || p.Type == TypeMixed { // under Mixed
+		if p != nil && uc.validate && (op == "$set" || op == "$setOnInsert" || op == "$unset") {
+			// A Mixed path's own validators (required, custom) run on the
+			// value set, as Mongoose's update validators do.
+			var v reflect.Value
+			if op != "$unset" && val != nil {
+				v = reflect.ValueOf(plain(val))
+			}
+			n := len(ve.Errors)
+			ve.update = true
+			if err := p.validate(ctx, v, key, key, ve); err != nil {
+				return err
+			}
+			if len(ve.Errors) > n {
+				return nil
+			}
+		}
 		add(op, bson.E{Key: key, Value: val})
 		return nil
 	}
@@ -584,12 +600,18 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 			ve.add(castFailure{path: path, msgPath: path, kind: "Array", shown: val, model: ve.Model}.err())
 			return nil
 		}
+		if isArray(val) && p.Elem.Type != TypeArray {
+			// Mongoose pushes the elements of an array given to an array
+			// of values or subdocuments: {$push: {nums: [1, 2]}} is sent
+			// as {$each: [1, 2]}.
+			val = bson.D{{Key: "$each", Value: val}}
+		}
 		if isEachDoc(val) {
 			d, _ := toD(val)
 			out := make(bson.D, 0, len(d))
 			for _, m := range d {
 				if m.Key == "$each" {
-					if _, isArr := toA(m.Value); !isArr && m.Value != nil {
+					if !isArray(m.Value) && m.Value != nil {
 						// A single value is cast as an element and sent as
 						// given, as Mongoose does (the server refuses it).
 						c, ok, err := s.castElem(ctx, p, path, name, m.Value, uc, ve)
@@ -756,6 +778,16 @@ func castOperand(p *Path, v any) (any, error) {
 }
 
 // toA returns v as a list when it is one.
+// isArray reports whether v is an array value (not a bson.D, which is a
+// slice too).
+func isArray(v any) bool {
+	if _, isDoc := v.(bson.D); isDoc {
+		return false
+	}
+	_, ok := toA(v)
+	return ok
+}
+
 func toA(v any) (bson.A, bool) {
 	switch x := v.(type) {
 	case bson.A:

@@ -601,6 +601,27 @@ func (p *Path) defaultValue() any {
 		if c, err := castTo(p, v); err == nil && c != nil {
 			return c
 		}
+	case TypeArray:
+		// ["1", 2] for an array of numbers is [1, 2], each element cast.
+		if arr, ok := v.([]any); ok && p.Elem != nil {
+			out := make([]any, len(arr))
+			for i, e := range arr {
+				out[i] = p.Elem.defaultElem(e)
+			}
+			return out
+		}
+	}
+	return v
+}
+
+// defaultElem casts an element of an array default as defaultValue casts a
+// default (left as given when it does not cast).
+func (p *Path) defaultElem(v any) any {
+	switch p.Type {
+	case TypeString, TypeNumber, TypeBoolean, TypeInt32, TypeDouble:
+		if c, err := castTo(p, v); err == nil && c != nil {
+			return c
+		}
 	}
 	return v
 }
