@@ -21,12 +21,31 @@
   }
 
   // stream subscribes to a topic's events; handlers maps event names to
-  // functions of the parsed JSON data. #status shows the connection state.
+  // functions of the parsed JSON data. #status shows the connection state:
+  // "live", "reconnecting…" when the stream drops mid-run, and "run
+  // finished" once the server said the run is over ("state" {"phase":
+  // "done"}); after that the end of the stream (the demo exiting) is
+  // expected, so the page stops reconnecting and keeps its last numbers.
   function stream(topic, handlers) {
     const es = new EventSource("/events/" + encodeURIComponent(topic));
     const status = document.getElementById("status");
-    es.onopen = () => { if (status) { status.textContent = "live"; status.classList.add("live"); } };
-    es.onerror = () => { if (status) { status.textContent = "reconnecting…"; status.classList.remove("live"); } };
+    let finished = false;
+    const show = (text, cls) => {
+      if (!status) return;
+      status.textContent = text;
+      status.classList.remove("live", "finished");
+      if (cls) status.classList.add(cls);
+    };
+    es.onopen = () => { if (!finished) show("live", "live"); };
+    es.onerror = () => {
+      if (finished) es.close(); // the run is over: the server may be gone for good
+      else show("reconnecting…", "");
+    };
+    es.addEventListener("state", (e) => {
+      finished = JSON.parse(e.data).phase === "done";
+      if (finished) show("run finished", "finished");
+      else show("live", "live");
+    });
     for (const [event, fn] of Object.entries(handlers)) {
       es.addEventListener(event, (e) => fn(JSON.parse(e.data)));
     }
