@@ -13,7 +13,24 @@ func Count(ctx context.Context, db DB, m *Model, args *CountArgs) (int64, error)
 	if args == nil {
 		args = &CountArgs{}
 	}
+	if args.Select != nil {
+		return 0, validationErr(m, "select", "Count returns one number: count per field with CountSelect")
+	}
 	return countOp(ctx, db, m, ActionCount, args)
+}
+
+// CountSelect counts per field of args.Select, as Prisma's
+// count({select: {_all: true, name: true}}) does: the result maps "_all"
+// to the number of rows and each field to its non-null values.
+func CountSelect(ctx context.Context, db DB, m *Model, args *CountArgs) (map[string]int64, error) {
+	if args == nil || args.Select == nil {
+		return nil, validationErr(m, "select", "CountSelect needs Select (\"_all\" or field names)")
+	}
+	res, err := run(ctx, db, &Operation{Model: m, Action: ActionCount, Args: args})
+	if err != nil {
+		return nil, err
+	}
+	return asResult[map[string]int64](ActionCount, res)
 }
 
 // Aggregate computes _count, _sum, _avg, _min and _max over the matching rows.
@@ -44,6 +61,9 @@ func GroupBy(ctx context.Context, db DB, m *Model, args *GroupByArgs) ([]Group, 
 }
 
 func (h *handle) count(ctx context.Context, m *Model, a *CountArgs) (any, error) {
+	if a.Select != nil {
+		return h.countSelect(ctx, m, a)
+	}
 	c := h.compiler()
 	from, err := c.aggregateFrom(m, &FindArgs{Where: a.Where, OrderBy: a.OrderBy, Cursor: a.Cursor, Skip: a.Skip, Take: a.Take}, "1")
 	if err != nil {
@@ -55,6 +75,40 @@ func (h *handle) count(ctx context.Context, m *Model, a *CountArgs) (any, error)
 		return h.query(ctx, q, m, ActionCount, sql, c.args, func(rows pgx.Rows) error { return rows.Scan(&n) })
 	})
 	return n, err
+}
+
+// countSelect counts the rows ("_all") and the non-null values of the
+// fields of a.Select.
+func (h *handle) countSelect(ctx context.Context, m *Model, a *CountArgs) (map[string]int64, error) {
+	if len(a.Select) == 0 {
+		return nil, prismaMsg(m, "select", "The `select` statement for type "+aggOutputType(m, AggCount)+" must not be empty. "+availableOptions)
+	}
+	all := false
+	var fields []string
+	for _, n := range a.Select {
+		if n == "_all" {
+			all = true
+			continue
+		}
+		if m.fields[n] == nil {
+			return nil, aggSelectErr(m, AggCount, n, "select."+n)
+		}
+		fields = append(fields, n)
+	}
+	res, err := h.aggregate(ctx, m, &AggregateArgs{Where: a.Where, OrderBy: a.OrderBy, Cursor: a.Cursor, Skip: a.Skip, Take: a.Take,
+		Count: all, CountFields: fields})
+	if err != nil {
+		return nil, err
+	}
+	r := res.(*AggregateResult)
+	out := make(map[string]int64, len(a.Select))
+	if all {
+		out["_all"] = r.Count
+	}
+	for _, f := range fields {
+		out[f] = r.CountFields[f]
+	}
+	return out, nil
 }
 
 // aggregateFrom compiles the rows a count or an aggregate reads, as the
@@ -298,6 +352,9 @@ func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, er
 	}
 	const t = "t0"
 	byCols := make([]string, len(a.By))
+	// byOut: the by fields as read back, as a find reads them (a time of
+	// day on 1970-01-01, an enum list as text).
+	byOut := make([]string, len(a.By))
 	inBy := map[string]bool{}
 	for i, n := range a.By {
 		f := m.fields[n]
@@ -305,6 +362,10 @@ func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, er
 			return nil, prismaMsg(m, "by", invalidValueMsg("by", "", m.Name+"ScalarFieldEnum"))
 		}
 		byCols[i] = col(t, f)
+		byOut[i] = selCol(t, f)
+		if f.List && f.Type == Enum {
+			byOut[i] += "::text[]"
+		}
 		inBy[n] = true
 	}
 	exprs, cols, err := aggSelect(m, t, a.Count, a.CountFields, a.Sum, a.Avg, a.Min, a.Max)
@@ -316,7 +377,7 @@ func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, er
 	if err != nil {
 		return nil, err
 	}
-	sql := "SELECT " + strings.Join(append(append([]string{}, byCols...), exprs...), ", ") +
+	sql := "SELECT " + strings.Join(append(byOut, exprs...), ", ") +
 		" FROM " + m.qtable + " " + t + " WHERE " + w + " GROUP BY " + strings.Join(byCols, ", ")
 	if len(a.Having) > 0 {
 		hv, err := c.groupHaving(m, t, a.Having, inBy)
@@ -387,6 +448,10 @@ func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, er
 			g := Group{Key: make(map[string]any, len(a.By))}
 			for i, n := range a.By {
 				g.Key[n] = vals[i]
+				if vals[i] == nil && m.fields[n].List {
+					// Prisma reads a NULL list as an empty one.
+					g.Key[n] = []any{}
+				}
 			}
 			fillAgg(&g.AggregateResult, cols, vals[len(a.By):])
 			out = append(out, g)
@@ -403,32 +468,96 @@ func (h *handle) groupBy(ctx context.Context, m *Model, a *GroupByArgs) (any, er
 // query engine's P2019.
 func (c *compiler) groupHaving(m *Model, t string, having []HavingCond, inBy map[string]bool) (string, error) {
 	var missing []string
-	for i, hc := range having {
-		p := "having[" + itoa(i) + "]"
-		f := m.fields[hc.Field]
-		switch {
-		case hc.Agg == AggCount && (hc.Field == "" || hc.Field == "_all"):
-			// count(*)
-		case f == nil:
-			return "", prismaMsg(m, p, unknownArgMsg(hc.Field, append([]string{"AND", "OR", "NOT"}, fieldNames(m.Fields)...)))
-		case hc.Agg == 0:
-			if !inBy[hc.Field] && !slices.Contains(missing, hc.Field) {
-				missing = append(missing, hc.Field)
-			}
-		case f.Type == JSON && !f.List && (hc.Agg == AggMin || hc.Agg == AggMax):
-			return "", &Error{Code: CodeInputError, Model: m.Name,
-				Message: "Input error. " + hc.Agg.String() + " is not a valid scalar filter operation"}
-		case f.List || !aggOK(f, hc.Agg):
-			return "", prismaMsg(m, p, unknownArgMsg(hc.Agg.String(), havingFilterOptions(f)))
-		}
+	if err := checkHaving(m, having, inBy, &missing, "having"); err != nil {
+		return "", err
 	}
 	if len(missing) > 0 {
 		return "", &Error{Code: CodeInputError, Model: m.Name, Message: "Input error. Every field used in `having` filters " +
 			"must either be an aggregation filter or be included in the selection of the query. Missing fields: " + strings.Join(missing, ", ")}
 	}
+	return c.havingSQL(m, t, having, "having")
+}
+
+// checkHaving checks having conditions (and those under their Or and
+// Not) as groupHaving says, adding the plain fields not in by to missing.
+func checkHaving(m *Model, having []HavingCond, inBy map[string]bool, missing *[]string, path string) error {
+	for i, hc := range having {
+		p := path + "[" + itoa(i) + "]"
+		if hc.Or != nil || hc.Not != nil {
+			for j, w := range append(append([][]HavingCond{}, hc.Or...), hc.Not...) {
+				if err := checkHaving(m, w, inBy, missing, p+"["+itoa(j)+"]"); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		f := m.fields[hc.Field]
+		switch {
+		case hc.Agg == AggCount && (hc.Field == "" || hc.Field == "_all"):
+			// count(*)
+		case f == nil:
+			return prismaMsg(m, p, unknownArgMsg(hc.Field, append([]string{"AND", "OR", "NOT"}, fieldNames(m.Fields)...)))
+		case hc.Agg == 0:
+			if !inBy[hc.Field] && !slices.Contains(*missing, hc.Field) {
+				*missing = append(*missing, hc.Field)
+			}
+		case f.Type == JSON && !f.List && (hc.Agg == AggMin || hc.Agg == AggMax):
+			return &Error{Code: CodeInputError, Model: m.Name,
+				Message: "Input error. " + hc.Agg.String() + " is not a valid scalar filter operation"}
+		case f.List || !aggOK(f, hc.Agg):
+			return prismaMsg(m, p, unknownArgMsg(hc.Agg.String(), havingFilterOptions(f)))
+		}
+	}
+	return nil
+}
+
+// havingSQL compiles checked having conditions, a conjunction, over
+// alias t. An Or is the disjunction of its non-empty members (none:
+// FALSE, as Prisma's OR: [] and OR: [{}]), a Not the conjunction of their
+// negations.
+func (c *compiler) havingSQL(m *Model, t string, having []HavingCond, path string) (string, error) {
+	if len(having) == 0 {
+		return "TRUE", nil
+	}
 	parts := make([]string, len(having))
 	for i, hc := range having {
-		p := "having[" + itoa(i) + "]"
+		p := path + "[" + itoa(i) + "]"
+		if hc.Or != nil || hc.Not != nil {
+			var ors, nots []string
+			for j, w := range hc.Or {
+				if len(w) == 0 {
+					continue
+				}
+				s, err := c.havingSQL(m, t, w, p+".OR["+itoa(j)+"]")
+				if err != nil {
+					return "", err
+				}
+				ors = append(ors, s)
+			}
+			for j, w := range hc.Not {
+				if len(w) == 0 {
+					continue
+				}
+				s, err := c.havingSQL(m, t, w, p+".NOT["+itoa(j)+"]")
+				if err != nil {
+					return "", err
+				}
+				nots = append(nots, "NOT "+s)
+			}
+			var all []string
+			switch {
+			case hc.Or != nil && len(ors) == 0:
+				all = append(all, "FALSE")
+			case len(ors) > 0:
+				all = append(all, "("+strings.Join(ors, " OR ")+")")
+			}
+			all = append(all, nots...)
+			if len(all) == 0 {
+				all = []string{"TRUE"}
+			}
+			parts[i] = strings.Join(all, " AND ")
+			continue
+		}
 		e, err := groupExpr(m, t, hc.Agg, hc.Field, func() error { return validationErr(m, p, "no %s of %s", hc.Agg, hc.Field) })
 		if err != nil {
 			return "", err
@@ -451,7 +580,7 @@ func (c *compiler) groupHaving(m *Model, t string, having []HavingCond, inBy map
 		// fieldCond rendered `."col" op $n`; put the aggregate in place.
 		parts[i] = e + strings.TrimPrefix(s, "."+f.qcol)
 	}
-	return strings.Join(parts, " AND "), nil
+	return "(" + strings.Join(parts, " AND ") + ")", nil
 }
 
 // havingFilterOptions are the fields of f's filter type in a having

@@ -243,6 +243,10 @@ type CountArgs struct {
 	Cursor  Where
 	Skip    int
 	Take    int
+	// Select counts per field, as Prisma's count({select: {_all: true,
+	// name: true}}): "_all" counts the rows, a field its non-null values.
+	// CountSelect reads it; Count, which returns one number, refuses it.
+	Select []string
 }
 
 // AggregateArgs are the arguments of Aggregate.
@@ -301,6 +305,11 @@ type HavingCond struct {
 	Field string
 	Op    Op // OpEquals, OpNot, OpLt, OpLte, OpGt, OpGte, OpIn, OpNotIn
 	Value any
+	// Or, when set, makes the condition a disjunction of conjunctions
+	// (Prisma's having: {OR: [...]}; none, or only empty ones, match no
+	// group), and Not the conjunction of their negations (NOT: [...]);
+	// Agg, Field, Op and Value are then unused.
+	Or, Not [][]HavingCond
 }
 
 // GroupOrder orders groups by a By field (Agg 0) or an aggregate.

@@ -157,12 +157,15 @@ func (c *compiler) cond(m *Model, a string, cond Cond, path string) (string, err
 	case And:
 		return c.group(m, a, []Where(x), " AND ", "", joinPath(path, "AND"))
 	case Or:
-		if len(x) == 0 {
+		// As Prisma's engine, an empty member of OR or NOT is left out:
+		// OR: [{}] matches nothing, NOT: [{}] every row.
+		ws := nonEmpty(x)
+		if len(ws) == 0 {
 			return "FALSE", nil
 		}
-		return c.group(m, a, []Where(x), " OR ", "", joinPath(path, "OR"))
+		return c.group(m, a, ws, " OR ", "", joinPath(path, "OR"))
 	case Not:
-		return c.group(m, a, []Where(x), " AND ", "NOT ", joinPath(path, "NOT"))
+		return c.group(m, a, nonEmpty(x), " AND ", "NOT ", joinPath(path, "NOT"))
 	case *joinedTo:
 		jt := c.alias("jt")
 		return "EXISTS (SELECT 1 FROM " + quoteIdent(x.r.JoinTable.Table) + " " + jt + " WHERE " + jt + "." +
@@ -172,6 +175,22 @@ func (c *compiler) cond(m *Model, a string, cond Cond, path string) (string, err
 		return "", validationErr(m, path, "nil condition")
 	}
 	return "", validationErr(m, path, "unsupported condition %T", cond)
+}
+
+// nonEmpty is ws without its empty members.
+func nonEmpty(ws []Where) []Where {
+	for i, w := range ws {
+		if len(w) == 0 {
+			out := append([]Where{}, ws[:i]...)
+			for _, w := range ws[i+1:] {
+				if len(w) > 0 {
+					out = append(out, w)
+				}
+			}
+			return out
+		}
+	}
+	return ws
 }
 
 func (c *compiler) group(m *Model, a string, ws []Where, sep, neg, path string) (string, error) {

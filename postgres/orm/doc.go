@@ -15,8 +15,9 @@
 // Filters, orderings and data are structured values, never SQL: identifiers
 // come from the metadata (quoted), every value is a bind parameter, and a
 // malformed query fails with a *ValidationError before reaching the
-// database. ParseWhere, ParseOrderBy and ParseFindArgs accept the same
-// structures as Prisma-style JSON.
+// database. ParseWhere, ParseOrderBy, ParseFindArgs, ParseCountArgs,
+// ParseAggregateArgs and ParseGroupByArgs accept the same structures as
+// Prisma-style JSON.
 //
 // Included relations load with StrategyQuery (the default: one
 // "= ANY($1)" statement per relation level) or StrategyJoin (one statement:

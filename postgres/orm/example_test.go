@@ -53,3 +53,19 @@ func ExampleColumn() {
 	fmt.Println(len(args.Where), args.OrderBy[0].Field, args.OrderBy[0].Desc)
 	// Output: 3 views true
 }
+
+func ExampleParseGroupByArgs() {
+	// Prisma's groupBy arguments, as an HTTP handler may receive them.
+	a, err := orm.ParseGroupByArgs(pBookModel, []byte(`{
+		"by": ["genre"],
+		"having": {"OR": [{"genre": "poem"}, {"pages": {"_sum": {"gt": 300}}}]},
+		"orderBy": {"_count": {"genre": "desc"}},
+		"_count": {"_all": true}, "_sum": {"pages": true}
+	}`))
+	fmt.Println(a.By, a.Count, a.Sum, len(a.Having[0].Or), a.OrderBy[0].Agg, err)
+	_, err = orm.ParseGroupByArgs(pBookModel, []byte(`{"by": ["genre"], "cursor": {"id": 3}}`))
+	fmt.Println(err)
+	// Output:
+	// [genre] true [pages] 2 _count <nil>
+	// orm: invalid query on Book: cursor: Unknown argument `cursor`. Available options are marked with ?.
+}

@@ -80,6 +80,13 @@ func ParseFindArgsFor(m *Model, act Action, data []byte) (*FindArgs, error) {
 		if _, ok := o["where"]; !ok {
 			return nil, prismaMsg(m, "where", isMissing("where"))
 		}
+		if err := uniqueFieldValues(m, o["where"], "where"); err != nil {
+			return nil, err
+		}
+	} else if o, ok := v.(map[string]any); ok {
+		if err := noCompound(m, o["where"], "where"); err != nil {
+			return nil, err
+		}
 	}
 	return findArgsFromJSON(m, v, "", 0)
 }
@@ -216,6 +223,52 @@ func whereFromJSON(m *Model, v any, path string, depth int) (Where, error) {
 		return nil, unknownArg(m, p, k, whereOptions(m))
 	}
 	return w, nil
+}
+
+// uniqueFieldValues refuses a filter object for a unique field of a
+// WhereUniqueInput (findUnique's where, a cursor): Prisma's input takes
+// the field's value itself there ({"id": 1}, never {"id": {"equals":
+// 1}}).
+func uniqueFieldValues(m *Model, v any, path string) error {
+	o, _ := v.(map[string]any)
+	for _, k := range sortedKeys(o) {
+		f := m.fields[k]
+		fo, isObj := o[k].(map[string]any)
+		if f == nil || !isObj || !singleUnique(m, k) {
+			continue
+		}
+		if _, typed, _ := typedValue(m, fo, path); typed {
+			continue
+		}
+		return prismaMsg(m, joinPath(path, k), invalidTypeMsg(k, []string{prismaScalar(f)}, "Object"))
+	}
+	return nil
+}
+
+// singleUnique reports whether field is m's primary key or unique alone.
+func singleUnique(m *Model, field string) bool {
+	if len(m.PrimaryKey) == 1 && m.PrimaryKey[0] == field {
+		return true
+	}
+	for _, u := range m.Uniques {
+		if len(u.Fields) == 1 && u.Fields[0] == field {
+			return true
+		}
+	}
+	return false
+}
+
+// noCompound refuses a compound unique selector ({"title_authorId":
+// ...}) at the top of a where that is not a WhereUniqueInput, as Prisma's
+// WhereInput has no such field.
+func noCompound(m *Model, v any, path string) error {
+	o, _ := v.(map[string]any)
+	for _, k := range sortedKeys(o) {
+		if m.fields[k] == nil && m.relations[k] == nil && compoundKey(m, k) != nil {
+			return unknownArg(m, joinPath(path, k), k, whereOptions(m))
+		}
+	}
+	return nil
 }
 
 // compoundKey returns the fields of the compound primary key or unique
@@ -525,11 +578,8 @@ func fieldFromJSON(m *Model, f *Field, v any, path string, depth int) ([]Cond, e
 
 func relFromJSON(m *Model, r *Relation, v any, path string, depth int) ([]Cond, error) {
 	if v == nil {
-		if r.ToMany() {
-			return nil, validationErr(m, path, "a to-many relation filter cannot be null")
-		}
-		if r.required() {
-			return nil, validationErr(m, path, "the required relation %s cannot be null", r.Name)
+		if r.ToMany() || r.required() {
+			return nil, prismaMsg(m, path, mustNotBeNull(r.Name))
 		}
 		return []Cond{&RelCond{Relation: r.Name, Op: Is}}, nil
 	}
@@ -549,6 +599,10 @@ func relFromJSON(m *Model, r *Relation, v any, path string, depth int) ([]Cond, 
 		w, err := whereFromJSON(r.target, o, path, depth+1)
 		if err != nil {
 			return nil, err
+		}
+		if w == nil {
+			// {"shelf": {}}: no condition at all (unlike is: {}).
+			return nil, nil
 		}
 		return []Cond{&RelCond{Relation: r.Name, Op: Is, Where: w}}, nil
 	}
@@ -579,6 +633,10 @@ func relFromJSON(m *Model, r *Relation, v any, path string, depth int) ([]Cond, 
 		if err != nil {
 			return nil, err
 		}
+		if w == nil {
+			// is: {} is "a related row exists", not is: null.
+			w = Where{}
+		}
 		out = append(out, &RelCond{Relation: r.Name, Op: op, Where: w})
 	}
 	return out, nil
@@ -590,6 +648,9 @@ func direction(m *Model, v any, path string) (bool, error) {
 		return false, nil
 	case "desc":
 		return true, nil
+	}
+	if _, isStr := v.(string); !isStr {
+		return false, prismaMsg(m, path, invalidTypeMsg(lastSegment(path), []string{"SortOrder"}, inferredType(v)))
 	}
 	return false, prismaMsg(m, path, invalidValueMsg(lastSegment(path), "", "SortOrder"))
 }
@@ -775,6 +836,9 @@ func selectFromJSON(m *Model, fa *FindArgs, isSelect bool, so map[string]any, pa
 					fa.Include = append(fa.Include, Include{Relation: name})
 				}
 			default:
+				if err := toOneArgs(m, r, x, p); err != nil {
+					return err
+				}
 				sub, err := findArgsFromJSON(r.target, x, p, depth+1)
 				if err != nil {
 					return err
@@ -801,6 +865,26 @@ func selectFromJSON(m *Model, fa *FindArgs, isSelect bool, so map[string]any, pa
 		}
 		if b {
 			fa.Select = append(fa.Select, name)
+		}
+	}
+	return nil
+}
+
+// toOneArgs refuses what Prisma's include or select of a to-one relation
+// r does not take: it takes its selection (select, include, omit) and,
+// when r is optional, where.
+func toOneArgs(m *Model, r *Relation, v any, path string) error {
+	o, ok := v.(map[string]any)
+	if !ok || r.ToMany() {
+		return nil
+	}
+	var opts []string
+	if !r.required() {
+		opts = []string{"where"}
+	}
+	for _, k := range sortedKeys(o) {
+		if !slices.Contains(opts, k) && !slices.Contains(findSelection, k) {
+			return unknownArg(m, joinPath(path, k), k, opts)
 		}
 	}
 	return nil
@@ -889,11 +973,20 @@ func findArgsFromJSON(m *Model, v any, path string, depth int) (*FindArgs, error
 			if val == nil {
 				return nil, prismaMsg(m, p, mustNotBeNull(k))
 			}
+			if path != "" {
+				// A nested where is a WhereInput: no compound selector.
+				if err := noCompound(m, val, p); err != nil {
+					return nil, err
+				}
+			}
 			fa.Where, err = whereFromJSON(m, val, p, depth+1)
 		case "cursor":
 			if c, ok := val.(map[string]any); ok && len(c) == 0 {
 				// Prisma's cursor names a unique row: {} names none.
 				return nil, prismaMsg(m, p, needsUniqueMsg(m, "cursor"))
+			}
+			if err := uniqueFieldValues(m, val, p); err != nil {
+				return nil, err
 			}
 			fa.Cursor, err = whereFromJSON(m, val, p, depth+1)
 		case "orderBy":
@@ -948,6 +1041,10 @@ func findArgsFromJSON(m *Model, v any, path string, depth int) (*FindArgs, error
 			}
 			err = selectFromJSON(m, fa, k == "select", so, p, depth)
 		case "omit":
+			if val == nil {
+				// As select and include: none given.
+				continue
+			}
 			oo, ok := val.(map[string]any)
 			if !ok {
 				return nil, validationErr(m, p, "expects an object")
@@ -970,12 +1067,14 @@ func findArgsFromJSON(m *Model, v any, path string, depth int) (*FindArgs, error
 			}
 		case "relationLoadStrategy":
 			switch val {
+			case nil:
+				return nil, prismaMsg(m, p, mustNotBeNull(k))
 			case "join":
 				fa.Strategy = StrategyJoin
 			case "query":
 				fa.Strategy = StrategyQuery
 			default:
-				return nil, validationErr(m, p, `expects "join" or "query"`)
+				return nil, prismaMsg(m, p, invalidValueMsg("relationLoadStrategy", "", "RelationLoadStrategy"))
 			}
 		default:
 			return nil, unknownArg(m, p, k, findManyArgs)

@@ -280,6 +280,11 @@ func checkJSONValue(m *Model, f *Field, arg, op string, v any, path string) erro
 			return prismaMsg(m, path, invalidTypeMsg(arg, expected(), inferredType(v)))
 		}
 		for _, e := range items {
+			if e == nil {
+				// A null in the list: Prisma offers what else the
+				// argument takes.
+				return prismaMsg(m, path, invalidTypeMsg(arg, expected()[1:], inferredType(v)))
+			}
 			if bad := checkScalarKind(f, e); bad != "" {
 				// Prisma then names the element's type, not the list's.
 				ex := expected()

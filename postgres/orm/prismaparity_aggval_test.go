@@ -100,11 +100,4 @@ func init() {
 	for k, v := range ops {
 		parityOps[k] = v
 	}
-	for k, v := range map[string]string{
-		"val_agg_count_select_unknown": "AggregateArgs.CountFields names fields: Prisma's _count takes no select",
-		"val_agg_distinct":             "AggregateArgs has no Distinct (Prisma's aggregate takes none)",
-		"val_count_select_unknown":     "CountArgs has no Select (it counts rows; Prisma's count({select}) counts per field)",
-	} {
-		parityNotInGo[k] = v
-	}
 }

@@ -82,6 +82,11 @@ func (d Delegate[T]) Count(ctx context.Context, db DB, args *CountArgs) (int64, 
 	return Count(ctx, db, d.Model, args)
 }
 
+// CountSelect: see the package function.
+func (d Delegate[T]) CountSelect(ctx context.Context, db DB, args *CountArgs) (map[string]int64, error) {
+	return CountSelect(ctx, db, d.Model, args)
+}
+
 // Aggregate: see the package function.
 func (d Delegate[T]) Aggregate(ctx context.Context, db DB, args *AggregateArgs) (*AggregateResult, error) {
 	return Aggregate(ctx, db, d.Model, args)

@@ -183,6 +183,17 @@ func (d Delegate[M]) Count(ctx context.Context, args *CountArgs[M]) (int64, erro
 		Skip: args.Skip, Take: args.Take})
 }
 
+// CountSelect counts the matching rows (key "_all") and the non-null
+// values of each of fields (keyed by field name), as Prisma's
+// count({select: {_all: true, name: true}}).
+func (d Delegate[M]) CountSelect(ctx context.Context, args *CountArgs[M], fields ...FieldRef[M]) (map[string]int64, error) {
+	a := &orm.CountArgs{Select: append([]string{"_all"}, names(fields)...)}
+	if args != nil {
+		a.Where, a.OrderBy, a.Cursor, a.Skip, a.Take = Where(args.Where), orders(args.OrderBy), args.Cursor.w, args.Skip, args.Take
+	}
+	return d.od.CountSelect(ctx, d.db, a)
+}
+
 // Aggregate computes _count, _sum, _avg, _min and _max over the matching
 // rows; the result maps field names to values.
 func (d Delegate[M]) Aggregate(ctx context.Context, args *AggregateArgs[M]) (*orm.AggregateResult, error) {

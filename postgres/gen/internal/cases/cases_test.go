@@ -71,6 +71,9 @@ func TestKeywords(t *testing.T) {
 	n, err := c.Type.Count(ctx, &keywords.TypeCountArgs{Where: []keywords.TypeCond{keywords.TypeFields.Count.Equals(3), keywords.TypeFields.Map.IsNotNull()}})
 	require.NoError(t, err)
 	require.Equal(t, int64(1), n)
+	counts, err := c.Type.CountSelect(ctx, nil, keywords.TypeFields.Map)
+	require.NoError(t, err)
+	require.Equal(t, map[string]int64{"_all": n, "map": 1}, counts)
 
 	tr, err := c.Transaction_.Create(ctx, &keywords.TransactionCreateArgs{Data: []keywords.TransactionSet{keywords.TransactionFields.Go.Set("go")}})
 	require.NoError(t, err)
