@@ -188,6 +188,12 @@ func splitDataInto(buf []assign, m *Model, d Data, path string, forCreate bool) 
 				continue
 			}
 		}
+		if !forCreate && !f.Nullable && isNil(v) && foreignKeyField(m, f) {
+			// null fails Prisma's unchecked update input (the foreign
+			// key is required), so it reads the data as its checked
+			// input, which has the relation instead.
+			return nil, nil, unknownArg(m, joinPath(path, f.Name), f.Name, checkedInputOptions(m))
+		}
 		cv, err := scalarValue(m, f, v, path)
 		if err != nil {
 			return nil, nil, err
@@ -195,6 +201,17 @@ func splitDataInto(buf []assign, m *Model, d Data, path string, forCreate bool) 
 		as = append(as, assign{f, cv})
 	}
 	return as, rels, nil
+}
+
+// foreignKeyField reports whether f holds a foreign key of a relation m
+// owns.
+func foreignKeyField(m *Model, f *Field) bool {
+	for _, r := range m.Relations {
+		if r.owner && slices.Contains(r.local, f) {
+			return true
+		}
+	}
+	return false
 }
 
 // scalarValue converts the value v written to the scalar field f (not an
