@@ -33,7 +33,8 @@ func ParseCountArgs(m *Model, data []byte) (*CountArgs, error) {
 		case slices.Contains(countArgNames, k):
 			page[k] = val
 		case k == "select":
-			if val == nil {
+			if b, isBool := val.(bool); val == nil || isBool && b {
+				// select: true counts the rows, as none.
 				continue
 			}
 			sel, err := boolSelection(m, val, k, func(f string) error {
@@ -409,6 +410,10 @@ func groupOrderFromJSON(m *Model, v any) ([]GroupOrder, error) {
 		for _, k := range sortedKeys(o) {
 			kp := joinPath(p, k)
 			fn, isAgg := aggSelections[k]
+			if !isAgg && m.fields[k] == nil {
+				// OrderByWithAggregationInput: fields and aggregates.
+				return nil, unknownArg(m, kp, k, append(fieldNames(m.Fields), "_count", "_avg", "_max", "_min", "_sum"))
+			}
 			if !isAgg {
 				ord, err := sortFromJSON(m, o[k], kp)
 				if err != nil {
@@ -437,6 +442,9 @@ func groupOrderFromJSON(m *Model, v any) ([]GroupOrder, error) {
 	}
 	return out, nil
 }
+
+// havingOpNames are the operators of havingOps, in Prisma's order.
+var havingOpNames = []string{"equals", "in", "notIn", "lt", "lte", "gt", "gte", "not"}
 
 // havingOps are the filter operators a having condition takes.
 var havingOps = map[string]Op{"equals": OpEquals, "not": OpNot, "in": OpIn, "notIn": OpNotIn,
@@ -528,7 +536,11 @@ func havingFilter(m *Model, agg AggFunc, field string, v any, path string) ([]Ha
 		}
 		o, known := havingOps[op]
 		if !known {
-			return nil, validationErr(m, kp, "unknown having operator %q", op)
+			return nil, unknownArg(m, kp, op, havingOpNames)
+		}
+		if fo[op] == nil && agg != 0 {
+			// An aggregate's filter takes no null.
+			return nil, prismaMsg(m, kp, mustNotBeNull(op))
 		}
 		val, typed, err := typedValue(m, fo[op], kp)
 		if err != nil {

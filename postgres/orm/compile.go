@@ -630,8 +630,12 @@ func (c *compiler) cursorCond(m *Model, a string, cursor Where, orders []Order, 
 // included: the rows Prisma reads from the database before it applies
 // distinct and then starts the list at the cursor row.
 func (c *compiler) cursorBound(m *Model, a string, cursor Where, orders []Order, path string, tieBreak bool) (string, error) {
+	// A key is an ordering: a field of m, or (rel set) a value through a
+	// to-one relation or a relation count, whose expression is
+	// compiled for the outer row (alias a) and for the cursor row.
 	type key struct {
 		f          *Field
+		rel        *Order
 		desc       bool
 		nullsFirst bool
 	}
@@ -639,15 +643,19 @@ func (c *compiler) cursorBound(m *Model, a string, cursor Where, orders []Order,
 	seen := map[*Field]bool{}
 	for i, o := range orders {
 		if o.Relation != "" || o.Count {
-			return "", validationErr(m, path+".orderBy["+strconv.Itoa(i)+"]", "cursor pagination needs scalar field orderings")
+			// Prisma compares the cursor row's related value (or count)
+			// as it compares a field's.
+			o := o
+			keys = append(keys, key{rel: &o, desc: o.Desc, nullsFirst: o.Nulls == NullsFirst || (o.Nulls == NullsDefault && o.Desc)})
+			continue
 		}
 		f := m.fields[o.Field]
 		if f == nil {
-			return "", validationErr(m, path, "unknown field %q", o.Field)
+			return "", validationErr(m, path+".orderBy["+strconv.Itoa(i)+"]", "unknown field %q", o.Field)
 		}
 		if !seen[f] {
 			seen[f] = true
-			keys = append(keys, key{f, o.Desc, o.Nulls == NullsFirst || (o.Nulls == NullsDefault && o.Desc)})
+			keys = append(keys, key{f: f, desc: o.Desc, nullsFirst: o.Nulls == NullsFirst || (o.Nulls == NullsDefault && o.Desc)})
 		}
 	}
 	if tieBreak || len(keys) == 0 {
@@ -660,46 +668,71 @@ func (c *compiler) cursorBound(m *Model, a string, cursor Where, orders []Order,
 	if err := checkUnique(m, cursor, path+".cursor"); err != nil {
 		return "", err
 	}
+	for _, cond := range cursor {
+		if _, rel := cond.(*RelCond); rel {
+			// Prisma's query engine fails on a relation filter in a
+			// cursor (a PrismaClientUnknownRequestError).
+			return "", &Error{Model: m.Name, Err: ErrEngine, Message: "a cursor cannot hold a relation filter"}
+		}
+	}
 	ca := c.alias("cur")
 	cw, err := c.where(m, ca, cursor, path+".cursor")
 	if err != nil {
 		return "", err
 	}
-	sub := func(f *Field) string {
-		return "(SELECT " + col(ca, f) + " FROM " + m.qtable + " " + ca + " WHERE " + cw + ")"
-	}
-	eq := func(k key) string {
-		if k.f.Nullable {
-			return col(a, k.f) + " IS NOT DISTINCT FROM " + sub(k.f)
+	// outer, cur and nullable per key: its value for the row (alias a)
+	// and for the cursor row, and whether it can be NULL.
+	outer := make([]string, len(keys))
+	cur := make([]string, len(keys))
+	nullable := make([]bool, len(keys))
+	for i, k := range keys {
+		if k.f != nil {
+			outer[i], nullable[i] = col(a, k.f), k.f.Nullable
+			cur[i] = "(SELECT " + col(ca, k.f) + " FROM " + m.qtable + " " + ca + " WHERE " + cw + ")"
+			continue
 		}
-		return col(a, k.f) + " = " + sub(k.f)
+		p := path + ".orderBy[" + strconv.Itoa(i) + "]"
+		if outer[i], err = c.orderExpr(m, a, *k.rel, p); err != nil {
+			return "", err
+		}
+		e, err := c.orderExpr(m, ca, *k.rel, p)
+		if err != nil {
+			return "", err
+		}
+		cur[i], nullable[i] = "(SELECT "+e+" FROM "+m.qtable+" "+ca+" WHERE "+cw+")", !k.rel.Count
 	}
-	after := func(k key) string {
+	eq := func(i int) string {
+		if nullable[i] {
+			return outer[i] + " IS NOT DISTINCT FROM " + cur[i]
+		}
+		return outer[i] + " = " + cur[i]
+	}
+	after := func(i int) string {
 		op := " > "
-		if k.desc {
+		if keys[i].desc {
 			op = " < "
 		}
-		cmp := col(a, k.f) + op + sub(k.f)
-		if !k.f.Nullable {
+		cmp := outer[i] + op + cur[i]
+		if !nullable[i] {
 			return cmp
 		}
-		if k.nullsFirst {
-			return "(" + col(a, k.f) + " IS NOT NULL AND (" + sub(k.f) + " IS NULL OR " + cmp + "))"
+		if keys[i].nullsFirst {
+			return "(" + outer[i] + " IS NOT NULL AND (" + cur[i] + " IS NULL OR " + cmp + "))"
 		}
-		return "(" + sub(k.f) + " IS NOT NULL AND (" + col(a, k.f) + " IS NULL OR " + cmp + "))"
+		return "(" + cur[i] + " IS NOT NULL AND (" + outer[i] + " IS NULL OR " + cmp + "))"
 	}
 	var ors []string
 	for i := range keys {
 		var ands []string
 		for j := 0; j < i; j++ {
-			ands = append(ands, eq(keys[j]))
+			ands = append(ands, eq(j))
 		}
-		ands = append(ands, after(keys[i]))
+		ands = append(ands, after(i))
 		ors = append(ors, "("+strings.Join(ands, " AND ")+")")
 	}
 	var all []string
-	for _, k := range keys {
-		all = append(all, eq(k))
+	for i := range keys {
+		all = append(all, eq(i))
 	}
 	ors = append(ors, "("+strings.Join(all, " AND ")+")")
 	// Without a cursor row nothing is selected (IS NULL tests on its

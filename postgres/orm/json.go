@@ -212,6 +212,12 @@ func whereFromJSON(m *Model, v any, path string, depth int) (Where, error) {
 				if fv == nil {
 					return nil, prismaMsg(m, joinPath(p, fn), mustNotBeNull(fn))
 				}
+				if fo, isObj := fv.(map[string]any); isObj {
+					// A compound selector takes the fields' values.
+					if _, typed, _ := typedValue(m, fo, p); !typed {
+						return nil, prismaMsg(m, joinPath(p, fn), invalidTypeMsg(fn, []string{prismaScalar(m.fields[fn])}, "Object"))
+					}
+				}
 				conds, err := fieldFromJSON(m, m.fields[fn], map[string]any{"equals": fv}, joinPath(p, fn), depth)
 				if err != nil {
 					return nil, err
