@@ -73,7 +73,7 @@ func init() {
 		},
 		"q7w_nested_create_many_in_update_books": func(ctx context.Context, db orm.DB) (any, error) {
 			return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(2),
-				Data: orm.Data{"books": &orm.Nested{CreateMany: []orm.Data{{"title": "B1", "pages": 1, "price": "1.5"}, {"title": "B2", "pages": 2, "price": "2"}}}},
+				Data:   orm.Data{"books": &orm.Nested{CreateMany: []orm.Data{{"title": "B1", "pages": 1, "price": "1.5"}, {"title": "B2", "pages": 2, "price": "2"}}}},
 				Select: sel(), Include: []orm.Include{{Relation: "books", Args: &orm.FindArgs{Select: sel("title", "price"), OrderBy: []orm.Order{orm.Asc("id")}}}}})
 		},
 		"q7w_err_nested_create_many_dup_in_update": func(ctx context.Context, db orm.DB) (any, error) {
@@ -81,7 +81,7 @@ func init() {
 		},
 		"q7w_nested_update_many_books_data_where": func(ctx context.Context, db orm.DB) (any, error) {
 			return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(3),
-				Data: orm.Data{"books": &orm.Nested{UpdateMany: []orm.NestedUpdate{{Where: orm.Where{orm.Lt("pages", 100)}, Data: orm.Data{"genre": "short"}}}}},
+				Data:   orm.Data{"books": &orm.Nested{UpdateMany: []orm.NestedUpdate{{Where: orm.Where{orm.Lt("pages", 100)}, Data: orm.Data{"genre": "short"}}}}},
 				Select: sel(), Include: []orm.Include{{Relation: "books", Args: &orm.FindArgs{Select: sel("id", "genre"), OrderBy: []orm.Order{orm.Asc("id")}}}}})
 		},
 		"q7w_nested_delete_many_empty_where": func(ctx context.Context, db orm.DB) (any, error) {
