@@ -172,14 +172,7 @@ type parityAnswer struct {
 // (ParseFindArgs); the other operations are written out in Go below, one per
 // case. Every field Prisma returns must come back with the same value.
 func TestPrismaParity(t *testing.T) {
-	e := newEnv(t, nil)
-	ddl, err := os.ReadFile("testdata/prisma/parity.sql")
-	require.NoError(t, err)
-	var cases []parityCase
-	readJSON(t, "testdata/prisma/cases.json", &cases)
-	var answers map[string]parityAnswer
-	readJSON(t, "testdata/prisma/answers.json", &answers)
-	require.Len(t, answers, len(cases))
+	e, ddl, cases, answers := loadParity(t)
 	models := parityModels
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
@@ -199,13 +192,7 @@ func TestPrismaParity(t *testing.T) {
 // (ParseCountArgs, ParseAggregateArgs, ParseGroupByArgs), so that the
 // parsers are checked against Prisma's answers too.
 func TestPrismaParityAggregateJSON(t *testing.T) {
-	e := newEnv(t, nil)
-	ddl, err := os.ReadFile("testdata/prisma/parity.sql")
-	require.NoError(t, err)
-	var cases []parityCase
-	readJSON(t, "testdata/prisma/cases.json", &cases)
-	var answers map[string]parityAnswer
-	readJSON(t, "testdata/prisma/answers.json", &answers)
+	e, ddl, cases, answers := loadParity(t)
 	n := 0
 	for _, c := range cases {
 		if c.Op != "count" && c.Op != "aggregate" && c.Op != "groupBy" {
@@ -222,6 +209,20 @@ func TestPrismaParityAggregateJSON(t *testing.T) {
 		})
 	}
 	require.Greater(t, n, 100)
+}
+
+// loadParity opens the test's database and reads the parity suite: the
+// tables (parity.sql), the cases and Prisma's answers.
+func loadParity(t *testing.T) (*env, []byte, []parityCase, map[string]parityAnswer) {
+	e := newEnv(t, nil)
+	ddl, err := os.ReadFile("testdata/prisma/parity.sql")
+	require.NoError(t, err)
+	var cases []parityCase
+	readJSON(t, "testdata/prisma/cases.json", &cases)
+	var answers map[string]parityAnswer
+	readJSON(t, "testdata/prisma/answers.json", &answers)
+	require.Len(t, answers, len(cases))
+	return e, ddl, cases, answers
 }
 
 // parityModels are the models of schema.prisma by the cases' names.
