@@ -361,6 +361,11 @@ func jsonFilterFromJSON(m *Model, f *Field, o map[string]any, path string) ([]Co
 			return nil, unknownArg(m, p, k, filterOptions(f))
 		}
 		val := o[k]
+		if val == nil && (op == JSONArrayContains || op == JSONArrayStartsWith || op == JSONArrayEndsWith) {
+			// An array filter compares with the JSON value null, as
+			// Prisma sends it.
+			val = json.RawMessage("null")
+		}
 		if val == nil {
 			return nil, validationErr(m, p, `Json filters take DbNull, JsonNull or AnyNull ({"$type": "Enum", "value": "JsonNull"}) instead of null`)
 		}
