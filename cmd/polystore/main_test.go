@@ -7,11 +7,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -76,9 +78,30 @@ func TestDoctorNamesUnreachableRedis(t *testing.T) {
 	require.Equal(t, 1, exitCode(err))
 	require.Contains(t, err.Error(), "redis")
 	require.NotContains(t, err.Error(), "postgres")
-	require.Regexp(t, `(?m)^redis\s+UNREACHABLE`, out)
+	require.Regexp(t, `(?m)^redis\s+UNREACHABLE\s+-\s+-\s+-\s+`+regexp.QuoteMeta(devenv.EnvRedisURL+"="+p.URL())+`$`, out,
+		"WHERE says where doctor looked")
 	require.Contains(t, errOut, "redis-server", "the message says how to start Redis")
 	require.Contains(t, errOut, devenv.EnvRedisURL)
+}
+
+// A PostgreSQL URL where nothing answers: WHERE names it with the password
+// hidden, and the error is one line that says "connection refused" once
+// (pgx tries TLS, then plain, and reports both attempts).
+func TestDoctorNamesUnreachablePostgres(t *testing.T) {
+	requireStores(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close()) // the port is known to be dead
+	t.Setenv(devenv.EnvPostgresURL, "postgres://postgres:s3cret@"+addr+"/postgres")
+	t.Setenv(devenv.EnvRedisURL, devenv.RedisServer(t).URL)
+	out, errOut, err := run(context.Background(), "doctor")
+	require.Equal(t, 1, exitCode(err), out)
+	require.Regexp(t, `(?m)^postgres\s+UNREACHABLE\s.*\s`+regexp.QuoteMeta(devenv.EnvPostgresURL+"=postgres://postgres:xxxxx@"+addr+"/postgres")+`$`, out)
+	require.NotContains(t, out+errOut, "s3cret")
+	require.Equal(t, 1, strings.Count(errOut, "connection refused"), errOut)
+	require.Regexp(t, `(?m)^postgres: postgres unavailable \(tried [^\n]*connection refused[^\n]*; nothing usable answered at `+regexp.QuoteMeta(addr), errOut,
+		"one line: what was tried, why it failed, what to do")
 }
 
 // startServe runs `serve` in-process on a free port and returns its address

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -63,7 +64,7 @@ func pingPostgres(ctx context.Context, raw string, timeout time.Duration) error 
 	cfg.ConnectTimeout = timeout
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
-		return err
+		return oneLine(err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	return conn.Ping(ctx)
@@ -192,4 +193,41 @@ func startPostmaster(ctx context.Context, bin, dir string, cred *syscall.Credent
 	}
 	return &Server{Store: StorePostgres, URL: url, Source: SourceStarted, Detail: "private cluster in " + dir, stop: stop,
 		pid: cmd.Process.Pid}, nil
+}
+
+// oneLineError is an error whose message was folded onto one line; it
+// unwraps to the original, so errors.As still finds a *pgconn.PgError.
+type oneLineError struct {
+	msg string
+	err error
+}
+
+func (e *oneLineError) Error() string { return e.msg }
+func (e *oneLineError) Unwrap() error { return e.err }
+
+// oneLine folds pgx's multi-line connect error onto one line and drops
+// repeated lines: pgx reports each attempt (TLS first, then plain with the
+// default sslmode=prefer; each address of a host name), which for a server
+// that is not there are the same "connection refused" twice.
+func oneLine(err error) error {
+	msg := err.Error()
+	if !strings.Contains(msg, "\n") {
+		return err
+	}
+	lines := strings.Split(msg, "\n")
+	head := strings.TrimSpace(lines[0])
+	var parts []string
+	seen := map[string]bool{}
+	for _, l := range lines[1:] {
+		l = strings.TrimSpace(l)
+		if l == "" || seen[l] {
+			continue
+		}
+		seen[l] = true
+		parts = append(parts, l)
+	}
+	if len(parts) > 0 {
+		head += " " + strings.Join(parts, "; ")
+	}
+	return &oneLineError{msg: head, err: err}
 }

@@ -61,7 +61,12 @@ func (p *Prober) Check(ctx context.Context, unresolved map[Store]error) []Status
 	}
 	wg.Wait()
 	for store, err := range unresolved {
-		out = append(out, Status{Store: store, Error: err.Error()})
+		st := Status{Store: store, Error: err.Error()}
+		var ue *UnavailableError
+		if errors.As(err, &ue) {
+			st.URL = strings.Join(ue.Tried, "; ") // already redacted
+		}
+		out = append(out, st)
 	}
 	order := map[Store]int{StorePostgres: 0, StoreRedis: 1, StoreMongo: 2}
 	sort.Slice(out, func(i, j int) bool { return order[out[i].Store] < order[out[j].Store] })
@@ -141,7 +146,7 @@ func (p *Prober) postgres(ctx context.Context, url string) (func(context.Context
 	p.mu.Unlock()
 	var v string
 	if err := pool.QueryRow(ctx, "SHOW server_version").Scan(&v); err != nil {
-		return nil, "", err
+		return nil, "", oneLine(err)
 	}
 	return pool.Ping, "PostgreSQL " + v, nil
 }
