@@ -261,6 +261,10 @@ func castArrayFilter(p *Path, key string, v any) (any, error) {
 					na[j] = bson.D{{Key: "$elemMatch", Value: c}}
 					continue
 				}
+				if _, nested := x.(bson.A); nested && e.Key == "$all" && p.Elem.Type != TypeArray && p.Elem.Type != TypeMixed {
+					// $all's elements are cast as single elements: an array fails.
+					return nil, castError(p.Elem, key, plain(x), errCast)
+				}
 				if na[j], err = castArrayFilter(p, key, x); err != nil {
 					return nil, err
 				}

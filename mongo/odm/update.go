@@ -211,9 +211,15 @@ func (s *Schema) castFilter(d bson.D, strict StrictQueryMode) (bson.D, error) {
 		switch e.Key {
 		case "$and", "$or", "$nor":
 			arr, ok := e.Value.(bson.A)
+			if !ok && isArray(e.Value) {
+				arr, ok = toA(e.Value) // []bson.M, []any...
+			}
 			if !ok {
-				out = append(out, e)
-				continue
+				// Mongoose casts the operand as an array: a document fails.
+				return nil, castFailure{path: e.Key, msgPath: e.Key, kind: "Array", shown: plain(e.Value)}.err()
+			}
+			if len(arr) == 0 {
+				continue // Mongoose drops an empty $or, $and or $nor
 			}
 			na := make(bson.A, 0, len(arr))
 			for _, sub := range arr {
