@@ -80,7 +80,7 @@ func castTo(p *Path, v any) (any, error) {
 	case TypeInt32:
 		return castInt32(v)
 	case TypeDouble:
-		return castNumber(v)
+		return castDouble(v)
 	case TypeBigInt:
 		return castBigInt(v)
 	case TypeUUID:
@@ -353,6 +353,35 @@ func castObjectID(v any) (any, error) {
 
 // castInt32 casts as Mongoose's Int32: Number(v), which must be an
 // integer within 32 bits.
+// castDouble casts as Mongoose's Double: a string as BSON's
+// Double.fromString reads it (decimal or exponential notation only, no
+// spaces, "NaN" and "±Infinity" spelled out), anything else as a Number.
+func castDouble(v any) (any, error) {
+	s, ok := v.(string)
+	if !ok || s == "" {
+		return castNumber(v)
+	}
+	switch s {
+	case "NaN":
+		return math.NaN(), nil
+	case "Infinity":
+		return math.Inf(1), nil
+	case "-Infinity":
+		return math.Inf(-1), nil
+	}
+	if strings.Trim(s, "-0123456789.+eE") != "" {
+		return nil, errCast
+	}
+	f, err := castNumber(s)
+	if err != nil {
+		return nil, err
+	}
+	if x, isF := f.(float64); isF && (math.IsInf(x, 0) || math.IsNaN(x)) {
+		return nil, errCast
+	}
+	return f, nil
+}
+
 func castInt32(v any) (any, error) {
 	f, err := castNumber(v)
 	if f == nil {

@@ -737,6 +737,25 @@ const cases = [
   { name: 'update $set of a subdocument field with a throwing validator', schema: { s: { type: 'Subdoc', schema: { c: { type: 'String', validate: { fn: 'throws' } } } } }, update: { $set: { 's.c': 'x' } } },
   { name: 'update $set of an alias', schema: { a: { type: 'String', alias: 'nick', minlength: 3 } }, update: { $set: { nick: 'x' } } },
 
+  // documents: more casting corners
+  { name: 'Int32 from a numeric string with spaces and exponent', schema: { a: { type: 'Int32' }, b: { type: 'Int32' } }, input: { a: ' 7 ', b: '1e3' } },
+  { name: 'Double from Infinity and hex strings', schema: { a: { type: 'Double' }, b: { type: 'Double' } }, input: { a: 'Infinity', b: '0x10' } },
+  { name: 'BigInt from a boolean and a float string', schema: { a: { type: 'BigInt' }, b: { type: 'BigInt' } }, input: { a: true, b: '1.0' } },
+  { name: 'UUID from bytes-like array', schema: { u: { type: 'UUID' } }, input: { u: [1, 2] } },
+  { name: 'UUID without dashes', schema: { u: { type: 'UUID' } }, input: { u: '09190f703d3011e588140f4df9a59c41' } },
+  { name: 'Int32 from negative zero and null string', schema: { a: { type: 'Int32' }, b: { type: 'Int32' } }, input: { a: -0, b: 'null' } },
+  { name: 'Decimal128 from an exponent string and negative zero', schema: { a: { type: 'Decimal128' }, b: { type: 'Decimal128' } }, input: { a: '1e-3', b: '-0' } },
+  { name: 'String array with null and number elements', schema: { ss: { type: 'Array', of: { type: 'String', lowercase: true } } }, input: { ss: [null, 5, 'AB'] } },
+  { name: 'subdocument with an array field given a scalar', schema: { s: { type: 'Subdoc', schema: { ns: { type: 'Array', of: { type: 'Number' } } } } }, input: { s: { ns: '4' } } },
+  { name: 'map of subdocuments with a cast error and strict drop', schema: { m: { type: 'Map', of: { type: 'Subdoc', schema: { n: { type: 'Number' } } } } }, input: { m: { a: { n: 'x', z: 1 } } } },
+  { name: 'map of booleans', schema: { m: { type: 'Map', of: { type: 'Boolean' } } }, input: { m: { a: 'yes', b: 0, c: 'maybe' } } },
+  { name: 'array of Mixed keeps elements', schema: { xs: { type: 'Array', of: { type: 'Mixed' } } }, input: { xs: [1, 'a', { b: [2] }, null] } },
+  { name: 'required String inside a map of subdocuments', schema: { m: { type: 'Map', of: { type: 'Subdoc', schema: { k: { type: 'String', required: true } } } } }, input: { m: { a: {} } } },
+  { name: 'custom validator on a subdocument array element field', schema: { items: { type: 'Array', of: { type: 'Subdoc', schema: { c: { type: 'String', validate: { fn: 'codePrefix', message: '{PATH}={VALUE}' } } } } } }, input: { items: [{ c: 'C-1' }, { c: 'x' }] } },
+  { name: 'enum on a trimmed uppercase string', schema: { s: { type: 'String', trim: true, uppercase: true, enum: ['AB'] } }, input: { s: ' ab ' } },
+  { name: 'maxlength and enum on one path both fail: first wins', schema: { s: { type: 'String', enum: ['a'], maxlength: 1 } }, input: { s: 'bcd' } },
+  { name: 'required and minlength on an empty string', schema: { s: { type: 'String', required: true, minlength: 2 } }, input: { s: '' } },
+
   // many errors at once
   { name: 'every failure reported at once', schema: order, input: { customer: 'bad', items: [{ qty: 0 }], nums: ['x'], placedAt: 'never', paid: 'maybe', note: 'a' } },
 ];
