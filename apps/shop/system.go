@@ -236,11 +236,15 @@ func (s *System) Run(ctx context.Context, opts demo.RunOptions, progress func(de
 
 	var imbalances atomic.Int64
 	var samples atomic.Int64
+	// soldLive is the "sold" of the last live row: buyers still confirming
+	// when the load stops sell more, which the summary tells apart.
+	var soldLive int64
 	var prevCodes map[int]uint64
 	var prevElapsed time.Duration
 	onSnapshot := func(snap loadgen.Snapshot) {
 		st, err := s.SaleStats(ctx)
 		if err == nil {
+			soldLive = st.Sold
 			samples.Add(1)
 			if st.Unbalanced > 0 || st.Oversold > 0 {
 				imbalances.Add(1)
@@ -326,6 +330,8 @@ func (s *System) Run(ctx context.Context, opts demo.RunOptions, progress func(de
 		{Key: "orders", Label: "orders in PostgreSQL", Value: float64(v.Orders)},
 		{Key: "history", Label: "order history documents", Value: float64(v.HistoryDocs)},
 		{Key: "sold", Label: "units sold", Value: float64(st.Sold)},
+		{Key: "sold_live", Label: "units sold while the load ran (the last live row)", Value: float64(soldLive)},
+		{Key: "sold_after", Label: "units sold by buyers confirming after the load stopped", Value: float64(st.Sold - soldLive)},
 		{Key: "initial", Label: "units on sale", Value: float64(st.Initial)},
 		{Key: "p50", Label: "p50", Value: ms2(rep.Total.P50), Unit: "ms"},
 		{Key: "p99", Label: "p99", Value: ms2(rep.Total.P99), Unit: "ms"},

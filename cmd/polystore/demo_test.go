@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"regexp"
+	"strconv"
 	"testing"
 	"time"
 
@@ -19,6 +21,21 @@ func TestDemoShop(t *testing.T) {
 	require.NoError(t, err, out)
 	require.Contains(t, out, "dashboard: http://127.0.0.1:")
 	require.Regexp(t, `(?m)^\s+\d+s  req/s \d+/s  p50 [\d.]+ms  p99 [\d.]+ms  sold \d+  remaining \d+  held \d+  oversold 0$`, out)
+	// No row reads as a collapse: the last moments after the load stopped
+	// get a "load stopped" row of totals, not a tiny requests/s.
+	for _, m := range regexp.MustCompile(`req/s (\d+)/s`).FindAllStringSubmatch(out, -1) {
+		require.GreaterOrEqual(t, atoi(t, m[1]), 50, "a row at a quarter of the rate or less:\n%s", out)
+	}
+	// The summary's units sold = the last live "sold" + what buyers still
+	// confirming sold after the load stopped.
+	rows := regexp.MustCompile(`(?m)^\s+\d+s  .*  sold (\d+)  remaining`).FindAllStringSubmatch(out, -1)
+	require.NotEmpty(t, rows)
+	lastLive := atoi(t, rows[len(rows)-1][1])
+	total := atoi(t, regexp.MustCompile(`(?m)^  units sold (\d+)$`).FindStringSubmatch(out)[1])
+	during := atoi(t, regexp.MustCompile(`(?m)^  units sold while the load ran \(the last live row\) (\d+)$`).FindStringSubmatch(out)[1])
+	after := atoi(t, regexp.MustCompile(`(?m)^  units sold by buyers confirming after the load stopped (\d+)$`).FindStringSubmatch(out)[1])
+	require.Equal(t, lastLive, during, out)
+	require.Equal(t, total, during+after, out)
 	require.Contains(t, out, "ok     no oversell")
 	require.Contains(t, out, "all invariants hold")
 	require.Contains(t, out, "removed the demo's databases and keys")
@@ -42,4 +59,11 @@ func TestServeHelpNamesTheSystems(t *testing.T) {
 	require.Contains(t, out, "/shop/")
 	require.Contains(t, out, "Flash-sale shop")
 	require.Contains(t, out, "GET /healthz")
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	require.NoError(t, err)
+	return n
 }

@@ -48,8 +48,12 @@
 //
 // The runner publishes these events on the system's topic, besides the
 // system's own: "state" {"phase": "setting up" | "sale running" | "done"},
-// "progress" {"elapsed": s, "metrics": {key: value}} (every Progress, keyed
-// by Metric.Key) and "summary" (the Summary as JSON).
+// "progress" {"elapsed": s, "metrics": {key: value}} (every regular
+// Progress, keyed by Metric.Key) and "summary" (the Summary as JSON). The
+// last Progress of a run, when it covers only the moments since the previous
+// one (the load stopped in between), is printed as a "load stopped" row of
+// totals (FormatStopped) and not published: its rates and latencies would
+// read as a collapse.
 //
 // # Tests
 //

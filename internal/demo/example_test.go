@@ -25,3 +25,14 @@ func ExampleFormatSummary() {
 	// all invariants hold
 	//     3s  req/s 1000/s
 }
+
+func ExampleFormatStopped() {
+	// The last row of a run, 40ms after the previous one: the rates and
+	// latencies of so short a window are left out, the totals are final.
+	fmt.Println(demo.FormatStopped(demo.Progress{Elapsed: 20*time.Second + 40*time.Millisecond, Metrics: []demo.Metric{
+		{Key: "rps", Label: "req/s", Value: 27, Unit: "/s"}, {Key: "p50", Label: "p50", Value: 0.4, Unit: "ms"},
+		{Key: "sold", Label: "sold", Value: 480}, {Key: "held", Label: "held", Value: 12},
+	}}))
+	// Output:
+	//    20s  load stopped  sold 480  held 12
+}

@@ -166,8 +166,15 @@ func Run(ctx context.Context, cfg RunConfig) (err error) {
 			info.Name, info.Title, base, info.Name, cfg.Duration, rate)
 		emit := func(event string, data any) { _ = hub.Publish(info.Name, event, data) }
 		emit("state", map[string]string{"phase": "sale running"})
+		var rows rowWindows
 		sum, rerr := s.Run(ctx, RunOptions{Duration: cfg.Duration, Rate: rate, BaseURL: base + "/" + info.Name},
 			func(p Progress) {
+				if rows.tail(p.Elapsed) {
+					// Its rates and latencies cover the last moments only
+					// and would read as a collapse; its totals are final.
+					fmt.Fprintln(out, FormatStopped(p))
+					return
+				}
 				fmt.Fprintln(out, FormatProgress(p))
 				emit("progress", ProgressEvent(p))
 			})
@@ -213,6 +220,43 @@ func FormatProgress(p Progress) string {
 		b.WriteString(m.String())
 	}
 	return b.String()
+}
+
+// FormatStopped formats the last row of a run when it covers only the
+// moments since the previous row (the load stopped in between): its running
+// totals without the rates and latencies (metrics with unit "/s" or "ms"),
+// which over so short a window would read as a collapse:
+// "  20s  load stopped  sold 480  remaining 0 ...".
+func FormatStopped(p Progress) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%5.0fs  load stopped", p.Elapsed.Seconds())
+	for _, m := range p.Metrics {
+		if m.Label == "" || m.Unit == "/s" || m.Unit == "ms" {
+			continue
+		}
+		b.WriteString("  ")
+		b.WriteString(m.String())
+	}
+	return b.String()
+}
+
+// rowWindows tells the last, partial row of a run from the regular ones: a
+// system reports about once a second and once more when the load ends, so
+// a row whose window (the time since the previous row) is less than half
+// the previous window is that last one.
+type rowWindows struct {
+	prev, window time.Duration
+}
+
+// tail records a row at elapsed and reports whether it is a partial last row.
+func (r *rowWindows) tail(elapsed time.Duration) bool {
+	w := elapsed - r.prev
+	r.prev = elapsed
+	if r.window > 0 && w < r.window/2 {
+		return true
+	}
+	r.window = w
+	return false
 }
 
 // FormatSummary formats a scenario's summary and its checks.

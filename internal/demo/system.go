@@ -75,7 +75,9 @@ type Metric struct {
 	Key   string  `json:"key"`
 	Label string  `json:"label"`
 	Value float64 `json:"value"`
-	// Unit formats Value: "" (a count), "/s", "ms", "%".
+	// Unit formats Value: "" (a count), "/s", "ms", "%". In a progress row,
+	// rates ("/s") and latencies ("ms") cover the row's window (since the
+	// previous row); other metrics are running totals or current levels.
 	Unit string `json:"unit,omitempty"`
 }
 
