@@ -653,6 +653,11 @@ func nodeInspect(v any) string {
 		return "new ObjectId('" + x.Hex() + "')"
 	case bson.Decimal128:
 		return "new Decimal128('" + x.String() + "')"
+	case bson.Binary:
+		if x.Subtype == bson.TypeBinaryUUID && len(x.Data) == 16 {
+			h := hex.EncodeToString(x.Data)
+			return "new UUID('" + h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:] + "')"
+		}
 	case jsBigInt:
 		return strconv.FormatInt(int64(x), 10) + "n"
 	case jsDouble:

@@ -756,6 +756,20 @@ const cases = [
   { name: 'maxlength and enum on one path both fail: first wins', schema: { s: { type: 'String', enum: ['a'], maxlength: 1 } }, input: { s: 'bcd' } },
   { name: 'required and minlength on an empty string', schema: { s: { type: 'String', required: true, minlength: 2 } }, input: { s: '' } },
 
+  // updates: more operand shapes
+  { name: 'update $set Double from a hex string', schema: { d: { type: 'Double' } }, update: { $set: { d: '0x10' } } },
+  { name: 'update $set of a whole array of subdocuments with a non-object', schema: profile, update: { $set: { items: [{ sku: 'a' }, 5] } } },
+  { name: 'update $set of a map of subdocuments value', schema: { m: { type: 'Map', of: { type: 'Subdoc', schema: { n: { type: 'Number', min: 0 } } } } }, update: { $set: { 'm.k': { n: -1 } } } },
+  { name: 'update $set of a field of a map subdocument', schema: { m: { type: 'Map', of: { type: 'Subdoc', schema: { n: { type: 'Number', min: 0 } } } } }, update: { $set: { 'm.k.n': '-2' } } },
+  { name: 'update $inc of a map value', schema: order, update: { $inc: { 'meta.a': '2' } } },
+  { name: 'update $max of a Decimal128', schema: order, update: { $max: { total: '3.5' } } },
+  { name: 'update $set of a Boolean array from strings', schema: { bs: { type: 'Array', of: { type: 'Boolean' } } }, update: { $set: { bs: ['yes', 'no'] } } },
+  { name: 'update $pull of a whole subdocument', schema: profile, update: { $pull: { items: { sku: 'a', qty: '2' } } } },
+  { name: 'update $pullAll of subdocuments', schema: profile, update: { $pullAll: { items: [{ sku: 'a' }] } } },
+  { name: 'update $setOnInsert of a whole subdocument', schema: profile, update: { $setOnInsert: { address: { city: 'P', zip: '12345' } } } },
+  { name: 'update $unset of an array element index', schema: profile, update: { $unset: { 'nums.0': 1 } } },
+  { name: 'update $set UUID array', schema: { us: { type: 'Array', of: { type: 'UUID' } } }, update: { $set: { us: ['09190f70-3d30-11e5-8814-0f4df9a59c41', 'x'] } } },
+
   // many errors at once
   { name: 'every failure reported at once', schema: order, input: { customer: 'bad', items: [{ qty: 0 }], nums: ['x'], placedAt: 'never', paid: 'maybe', note: 'a' } },
 ];
