@@ -110,10 +110,13 @@ func Discriminator[C, B any](base *Model[B], name string, schema *Schema, opts *
 		h.PrependMatch(bson.D{scope})
 		return nil
 	})
-	schema.hooks.merge(bs.hooks.clone())
-	schema.hooks.merge(own)
-	schema.errHooks.merge(bs.errHooks.clone())
-	schema.errHooks.merge(ownErr)
+	baseHooks, baseErr := bs.hooks.clone(), bs.errHooks.clone()
+	rb := renumber(baseHooks.seqs(), baseErr.seqs())
+	ro := renumber(own.seqs(), ownErr.seqs())
+	schema.hooks.merge(baseHooks, rb)
+	schema.hooks.merge(own, ro)
+	schema.errHooks.merge(baseErr, rb)
+	schema.errHooks.merge(ownErr, ro)
 
 	mo := base.opts
 	var db *mongo.Database
@@ -146,28 +149,59 @@ func withoutNames(paths []*Path, names map[string]*Path) []*Path {
 func (h *hookList[F]) clone() *hookList[F] {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	out := &hookList[F]{pre: map[Event][]F{}, post: map[Event][]F{}}
+	out := &hookList[F]{pre: map[Event][]F{}, post: map[Event][]F{}, seq: map[Event][]uint64{}}
 	for e, l := range h.pre {
 		out.pre[e] = append([]F(nil), l...)
 	}
 	for e, l := range h.post {
 		out.post[e] = append([]F(nil), l...)
+		out.seq[e] = append([]uint64(nil), h.seq[e]...)
 	}
 	return out
 }
 
-// merge appends the hooks of o after h's.
-func (h *hookList[F]) merge(o *hookList[F]) {
+// seqs returns the registration numbers of h's post hooks.
+func (h *hookList[F]) seqs() []uint64 {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	var out []uint64
+	for _, l := range h.seq {
+		out = append(out, l...)
+	}
+	return out
+}
+
+// renumber gives the registration numbers of hook lists merged together
+// new numbers, in their order, after every number given so far.
+func renumber(lists ...[]uint64) map[uint64]uint64 {
+	var all []uint64
+	for _, l := range lists {
+		all = append(all, l...)
+	}
+	slices.Sort(all)
+	out := make(map[uint64]uint64, len(all))
+	for _, n := range slices.Compact(all) {
+		out[n] = hookSeq.Add(1)
+	}
+	return out
+}
+
+// merge appends the hooks of o after h's, with the registration numbers
+// renum gives them.
+func (h *hookList[F]) merge(o *hookList[F], renum map[uint64]uint64) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.pre == nil {
-		h.pre, h.post = map[Event][]F{}, map[Event][]F{}
+		h.pre, h.post, h.seq = map[Event][]F{}, map[Event][]F{}, map[Event][]uint64{}
 	}
 	for e, l := range o.pre {
 		h.pre[e] = append(h.pre[e], l...)
 	}
 	for e, l := range o.post {
 		h.post[e] = append(h.post[e], l...)
+		for _, n := range o.seq[e] {
+			h.seq[e] = append(h.seq[e], renum[n])
+		}
 	}
 }
 

@@ -35,7 +35,19 @@ func (m *Model[T]) handleErr(ctx context.Context, e Event, doc *T, errp *error) 
 	if *errp == nil || errors.Is(*errp, ErrNotFound) {
 		return
 	}
-	sh, mh := m.schema.errHooks.get(false, e), m.errHooks.get(false, e)
+	sh, sseq := m.schema.errHooks.postSeq(e)
+	mh, mseq := m.errHooks.postSeq(e)
+	var ph *postHookError
+	if errors.As(*errp, &ph) {
+		// A post hook failed: only the error hooks registered after it run.
+		*errp = ph.err
+		if ph.model {
+			sh = nil
+			mh = after(mh, mseq, ph.seq)
+		} else {
+			sh = after(sh, sseq, ph.seq)
+		}
+	}
 	if len(sh) == 0 && len(mh) == 0 {
 		return
 	}
@@ -57,4 +69,28 @@ func (m *Model[T]) handleErr(ctx context.Context, e Event, doc *T, errp *error) 
 			*errp = err
 		}
 	}
+}
+
+// after returns the hooks of fns registered after seq.
+func after[F any](fns []F, seqs []uint64, seq uint64) []F {
+	for i, n := range seqs {
+		if n > seq {
+			return fns[i:]
+		}
+	}
+	return nil
+}
+
+// preFailed handles a filter or update of an update query that failed to
+// cast or validate: Mongoose casts in the query's exec, after its pre
+// hooks, so the pre hooks still run (with Filter and Update nil, as
+// nothing could be cast) and a pre hook's error wins over err.
+func (m *Model[T]) preFailed(ctx context.Context, e Event, err error) error {
+	if m.coll == nil {
+		return err
+	}
+	if herr := m.run(ctx, true, m.newOp(e)); herr != nil {
+		return herr
+	}
+	return err
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"sync"
+	"sync/atomic"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -183,21 +184,37 @@ type hookList[F any] struct {
 	mu   sync.RWMutex
 	pre  map[Event][]F
 	post map[Event][]F
+	// seq holds the registration number of each post hook (by event, as
+	// post): post hooks and error hooks of one schema or model are
+	// ordered by it, as Mongoose keeps both in one list.
+	seq map[Event][]uint64
 }
+
+// hookSeq numbers post and error hook registrations.
+var hookSeq atomic.Uint64
 
 func (h *hookList[F]) add(pre bool, e Event, fn F) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.pre == nil {
-		h.pre, h.post = map[Event][]F{}, map[Event][]F{}
+		h.pre, h.post, h.seq = map[Event][]F{}, map[Event][]F{}, map[Event][]uint64{}
 	}
+	n := hookSeq.Add(1)
 	for _, x := range expand(e) {
 		if pre {
 			h.pre[x] = append(h.pre[x], fn)
 		} else {
 			h.post[x] = append(h.post[x], fn)
+			h.seq[x] = append(h.seq[x], n)
 		}
 	}
+}
+
+// postSeq returns the post hooks of e with their registration numbers.
+func (h *hookList[F]) postSeq(e Event) ([]F, []uint64) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.post[e], h.seq[e]
 }
 
 func (h *hookList[F]) get(pre bool, e Event) []F {
@@ -246,18 +263,11 @@ func (m *Model[T]) run(ctx context.Context, pre bool, op *Op[T]) error {
 		// (casting, validation) has run; the command cannot.
 		return ErrNoDatabase
 	}
+	if !pre {
+		return m.runPost(ctx, op)
+	}
 	if sh := m.schema.hooks.get(pre, op.Event); len(sh) > 0 {
-		h := &Hook{Event: op.Event, Model: op.Model, Collection: op.Collection, Filter: op.Filter,
-			Update: op.Update, Pipeline: op.Pipeline, Field: op.Field, Result: op.Result, access: m}
-		if op.Doc != nil {
-			h.Doc = op.Doc
-		}
-		if op.Docs != nil {
-			h.Docs = make([]any, len(op.Docs))
-			for i, d := range op.Docs {
-				h.Docs[i] = d
-			}
-		}
+		h := m.hookFor(op)
 		for _, fn := range sh {
 			err := fn(ctx, h)
 			op.Filter, op.Update, op.Pipeline, op.Result = h.Filter, h.Update, h.Pipeline, h.Result
@@ -272,6 +282,56 @@ func (m *Model[T]) run(ctx context.Context, pre bool, op *Op[T]) error {
 		}
 	}
 	return nil
+}
+
+// postHookError is the error of a post hook: as in Mongoose, only the
+// error hooks registered after that hook (on the same schema or model,
+// or on the model when it was a schema hook) see it. handleErr unwraps it.
+type postHookError struct {
+	err   error
+	model bool // a model hook (else a schema hook)
+	seq   uint64
+}
+
+func (e *postHookError) Error() string { return e.err.Error() }
+func (e *postHookError) Unwrap() error { return e.err }
+
+// runPost runs the post hooks of op.Event (schema hooks, then the
+// model's); an error is a *postHookError saying which hook failed.
+func (m *Model[T]) runPost(ctx context.Context, op *Op[T]) error {
+	if sh, seqs := m.schema.hooks.postSeq(op.Event); len(sh) > 0 {
+		h := m.hookFor(op)
+		for i, fn := range sh {
+			err := fn(ctx, h)
+			op.Filter, op.Update, op.Pipeline, op.Result = h.Filter, h.Update, h.Pipeline, h.Result
+			if err != nil {
+				return &postHookError{err: err, seq: seqs[i]}
+			}
+		}
+	}
+	mh, seqs := m.hooks.postSeq(op.Event)
+	for i, fn := range mh {
+		if err := fn(ctx, op); err != nil {
+			return &postHookError{err: err, model: true, seq: seqs[i]}
+		}
+	}
+	return nil
+}
+
+// hookFor is the Hook schema hooks see of op.
+func (m *Model[T]) hookFor(op *Op[T]) *Hook {
+	h := &Hook{Event: op.Event, Model: op.Model, Collection: op.Collection, Filter: op.Filter,
+		Update: op.Update, Pipeline: op.Pipeline, Field: op.Field, Result: op.Result, access: m}
+	if op.Doc != nil {
+		h.Doc = op.Doc
+	}
+	if op.Docs != nil {
+		h.Docs = make([]any, len(op.Docs))
+		for i, d := range op.Docs {
+			h.Docs[i] = d
+		}
+	}
+	return h
 }
 
 // get implements docAccess for schema hooks.

@@ -603,7 +603,14 @@ func (m *Model[T]) InsertMany(ctx context.Context, docs []*T) (err error) {
 	if m == nil {
 		return ErrNoDatabase
 	}
-	defer m.handleErr(ctx, EventInsertMany, nil, &err)
+	invalid := false
+	defer func() {
+		if !invalid {
+			// As in Mongoose, a document that fails validation reaches
+			// the validate error hooks only, not insertMany's.
+			m.handleErr(ctx, EventInsertMany, nil, &err)
+		}
+	}()
 	op := m.newOp(EventInsertMany)
 	op.Docs = docs
 	if err := m.run(ctx, true, op); err != nil {
@@ -611,6 +618,7 @@ func (m *Model[T]) InsertMany(ctx context.Context, docs []*T) (err error) {
 	}
 	raws, err := m.validateMany(ctx, docs)
 	if err != nil {
+		invalid = true
 		return err
 	}
 	defer m.wroteDocs(ctx, raws...)
@@ -1171,16 +1179,16 @@ func (m *Model[T]) updateX(ctx context.Context, e Event, filter, update any, o *
 	upsert := o.Upsert
 	f, err := m.filterFor(filter, upsert)
 	if err != nil {
-		return nil, err
+		return nil, m.preFailed(ctx, e, err)
 	}
 	u, err := m.update(ctx, update, updateOpts{upsert: upsert, filter: f, noDefaults: o.NoDefaultsOnInsert, noTimestamps: o.NoTimestamps})
 	dropped := errors.Is(err, errAllDropped)
 	if err != nil && !dropped {
-		return nil, err
+		return nil, m.preFailed(ctx, e, err)
 	}
 	af, err := m.schema.castArrayFilters(o.ArrayFilters, u)
 	if err != nil {
-		return nil, err
+		return nil, m.preFailed(ctx, e, err)
 	}
 	op := m.newOp(e)
 	op.Filter, op.Update = f, u
@@ -1356,17 +1364,17 @@ func (m *Model[T]) FindOneAndUpdate(ctx context.Context, filter, update any, o *
 	}
 	f, err := m.filterFor(filter, o.Upsert)
 	if err != nil {
-		return nil, err
+		return nil, m.preFailed(ctx, EventFindOneAndUpdate, err)
 	}
 	u, err := m.update(ctx, update, updateOpts{upsert: o.Upsert, filter: f, noDefaults: o.NoDefaultsOnInsert, noTimestamps: o.NoTimestamps})
 	dropped := errors.Is(err, errAllDropped)
 	if err != nil && !dropped {
-		return nil, err
+		return nil, m.preFailed(ctx, EventFindOneAndUpdate, err)
 	}
 	if o.ArrayFilters != nil {
 		af, err := m.schema.castArrayFilters(o.ArrayFilters, u)
 		if err != nil {
-			return nil, err
+			return nil, m.preFailed(ctx, EventFindOneAndUpdate, err)
 		}
 		oc := *o
 		oc.ArrayFilters = af

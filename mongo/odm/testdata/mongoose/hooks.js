@@ -78,7 +78,96 @@ const ops = {
   'Aggregate': (M) => M.aggregate([{ $match: {} }]),
 };
 
+// Error-handling middleware (post hooks taking (err, doc, next)): on the
+// events below, a pre and a post hook, then three error handlers in this
+// order: err1 keeps the error (next()), err2 replaces it (next(new
+// Error('replaced by err2'))), err3 keeps it. Each handler logs the error
+// it sees, by kind (invalid: a ValidationError or CastError, whose texts
+// differ on purpose, see docs/odm.md; duplicate key; else its message).
+// TestMongooseErrorHooks runs the same cases through odm.
+const errEvents = ['validate', 'save', 'insertMany', 'updateOne', 'findOneAndUpdate'];
+
+function errKind(err) {
+  if (err.name === 'ValidationError' || err.name === 'CastError') {
+    return 'invalid';
+  }
+  if (err.code === 11000) {
+    return 'duplicate key';
+  }
+  return err.message;
+}
+
+function errModel(log, extra) {
+  const schema = new mongoose.Schema({ name: { type: String, required: true, unique: true }, qty: { type: Number, min: 0 } });
+  if (extra === 'post save fails first') {
+    schema.post('save', function () { log.push('post save (fails)'); throw new Error('post hook refused'); });
+  }
+  for (const e of errEvents) {
+    schema.pre(e, function () { log.push('pre ' + e); });
+    schema.post(e, function () { log.push('post ' + e); });
+    schema.post(e, function (err, doc, next) { log.push('err1 ' + e + ': ' + errKind(err)); next(); });
+    schema.post(e, function (err, doc, next) { log.push('err2 ' + e + ': ' + errKind(err)); next(new Error('replaced by err2')); });
+    schema.post(e, function (err, doc, next) { log.push('err3 ' + e + ': ' + errKind(err)); next(); });
+  }
+  if (extra === 'pre save fails') {
+    schema.pre('save', function () { throw new Error('pre hook refused'); });
+  }
+  if (extra === 'pre updateOne fails') {
+    schema.pre('updateOne', function () { throw new Error('pre hook refused'); });
+  }
+  if (extra === 'post save fails last') {
+    schema.post('save', function () { log.push('post save (fails)'); throw new Error('post hook refused'); });
+  }
+  if (mongoose.models.Gadget) {
+    mongoose.deleteModel('Gadget');
+  }
+  const M = mongoose.model('Gadget', schema);
+  const c = M.collection;
+  const dup = () => Object.assign(new Error('E11000 duplicate key error'), { code: 11000 });
+  c.findOne = async () => stored()[0];
+  c.insertOne = async (d) => {
+    if (d.name === 'a') {
+      throw dup();
+    }
+    return { acknowledged: true, insertedId: d._id };
+  };
+  c.insertMany = async () => { throw dup(); };
+  c.updateOne = async () => ({ acknowledged: true, matchedCount: 1, modifiedCount: 1, upsertedCount: 0 });
+  c.findOneAndUpdate = async () => stored()[0];
+  return M;
+}
+
+// errOps: by the names of TestMongooseErrorHooks's rows; the stored
+// document is {name: 'a', qty: 1}.
+const errOps = {
+  'Validate invalid': [(M) => new M({ qty: -1 }).validate()],
+  'Create invalid': [(M) => M.create({ qty: -1 })],
+  'Create duplicate': [(M) => M.create({ name: 'a' })],
+  'Create pre save fails': [(M) => M.create({ name: 'b' }), 'pre save fails'],
+  'Create post save fails before the handlers': [(M) => M.create({ name: 'b' }), 'post save fails first'],
+  'Create post save fails after the handlers': [(M) => M.create({ name: 'b' }), 'post save fails last'],
+  'InsertMany invalid': [(M) => M.insertMany([{ qty: -1 }])],
+  'InsertMany duplicate': [(M) => M.insertMany([{ name: 'a' }])],
+  'UpdateOne invalid': [(M) => M.updateOne({ name: 'a' }, { $set: { qty: -1 } }, rv)],
+  'UpdateOne cast error': [(M) => M.updateOne({ name: 'a' }, { $set: { qty: 'zz' } }, rv)],
+  'UpdateOne pre updateOne fails': [(M) => M.updateOne({ name: 'a' }, { $set: { qty: 2 } }, rv), 'pre updateOne fails'],
+  'FindOneAndUpdate invalid': [(M) => M.findOneAndUpdate({ name: 'a' }, { $set: { qty: -1 } }, rv)],
+  'FindOneAndUpdate ok': [(M) => M.findOneAndUpdate({ name: 'a' }, { $set: { qty: 2 } }, rv)],
+};
+
 async function main() {
+  const errs = [];
+  for (const [name, [run, extra]] of Object.entries(errOps)) {
+    const log = [];
+    const M = errModel(log, extra);
+    let error = null;
+    try {
+      await run(M);
+    } catch (err) {
+      error = errKind(err);
+    }
+    errs.push({ op: name, hooks: log, error });
+  }
   const out = [];
   for (const [name, run] of Object.entries(ops)) {
     const log = [];
@@ -92,8 +181,8 @@ async function main() {
     out.push({ op: name, hooks: log, error });
   }
   const file = path.join(__dirname, 'hooks.json');
-  fs.writeFileSync(file, JSON.stringify({ mongoose: mongoose.version, ops: out }, null, 2) + '\n');
-  console.log(`wrote ${out.length} operations to ${file}`);
+  fs.writeFileSync(file, JSON.stringify({ mongoose: mongoose.version, ops: out, errors: errs }, null, 2) + '\n');
+  console.log(`wrote ${out.length} operations and ${errs.length} error cases to ${file}`);
 }
 
 module.exports = { main };
