@@ -118,6 +118,10 @@ func Discriminator[C, B any](base *Model[B], name string, schema *Schema, opts *
 	schema.errHooks.merge(baseErr, rb)
 	schema.errHooks.merge(ownErr, ro)
 
+	// The base's hooks include the global plugins' (applied when the base
+	// was built); they are not applied to the child again.
+	schema.skipGlobalPlugins()
+
 	mo := base.opts
 	var db *mongo.Database
 	if base.coll != nil {

@@ -18,3 +18,18 @@ func CastUpdate[T any](ctx context.Context, m *Model[T], update any) (bson.D, er
 	}
 	return d, err
 }
+
+// WithGlobalPlugin registers p as a global plugin until the returned
+// function is called, which removes it (and any registered after it), so
+// that one test's global plugin does not reach the others' schemas.
+func WithGlobalPlugin(p Plugin) (remove func()) {
+	globalPlugins.mu.Lock()
+	n := len(globalPlugins.list)
+	globalPlugins.list = append(globalPlugins.list, p)
+	globalPlugins.mu.Unlock()
+	return func() {
+		globalPlugins.mu.Lock()
+		globalPlugins.list = globalPlugins.list[:n]
+		globalPlugins.mu.Unlock()
+	}
+}

@@ -52,10 +52,19 @@ type pluginState struct {
 // applyGlobalPlugins applies the global plugins the schema has not had yet.
 func (s *Schema) applyGlobalPlugins() error {
 	globalPlugins.mu.Lock()
-	list := globalPlugins.list[s.plugins.globals:]
+	list := globalPlugins.list[min(s.plugins.globals, len(globalPlugins.list)):]
 	s.plugins.globals = len(globalPlugins.list)
 	globalPlugins.mu.Unlock()
 	return s.Plugin(list...)
+}
+
+// skipGlobalPlugins marks the global plugins as applied without applying
+// them: a discriminator's schema inherits them through its base's hooks
+// (Mongoose's applyPluginsToDiscriminators: false).
+func (s *Schema) skipGlobalPlugins() {
+	globalPlugins.mu.Lock()
+	s.plugins.globals = len(globalPlugins.list)
+	globalPlugins.mu.Unlock()
 }
 
 // Method attaches a named function to the schema (Mongoose's

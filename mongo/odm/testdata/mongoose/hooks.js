@@ -155,7 +155,45 @@ const errOps = {
   'FindOneAndUpdate ok': [(M) => M.findOneAndUpdate({ name: 'a' }, { $set: { qty: 2 } }, rv)],
 };
 
+// Hook order across plugins and discriminators: a global plugin
+// (mongoose.plugin), a schema plugin applied before the schema's own
+// hooks, a discriminator schema with its own hooks and a plugin applied
+// after them. Each registers a pre and a post hook on validate, save and
+// find that log who registered them. TestMongooseHookOrderPlugins runs
+// the same through odm.
+async function orderCases() {
+  const log = [];
+  const tag = (who) => (s) => {
+    for (const e of ['validate', 'save', 'find']) {
+      s.pre(e, function () { log.push(who + ' pre ' + e); });
+      s.post(e, function () { log.push(who + ' post ' + e); });
+    }
+  };
+  mongoose.plugin(tag('global'));
+  const base = new mongoose.Schema({ name: String });
+  base.plugin(tag('base plugin'));
+  tag('base')(base);
+  const M = mongoose.model('Thing', base);
+  const child = new mongoose.Schema({ extra: String });
+  tag('child')(child);
+  child.plugin(tag('child plugin'));
+  const C = M.discriminator('Special', child);
+  const c = M.collection;
+  c.insertOne = async (d) => ({ acknowledged: true, insertedId: d._id });
+  c.find = async () => ({ toArray: async () => [] });
+  const out = [];
+  for (const [op, run] of [['base Create', () => M.create({ name: 'a' })], ['base Find', () => M.find({})],
+    ['child Create', () => C.create({ name: 'b' })], ['child Find', () => C.find({})]]) {
+    log.length = 0;
+    await run();
+    out.push({ op, hooks: [...log] });
+  }
+  mongoose.plugins.pop(); // the global plugin stays out of the other cases
+  return out;
+}
+
 async function main() {
+  const order = await orderCases();
   const errs = [];
   for (const [name, [run, extra]] of Object.entries(errOps)) {
     const log = [];
@@ -181,7 +219,7 @@ async function main() {
     out.push({ op: name, hooks: log, error });
   }
   const file = path.join(__dirname, 'hooks.json');
-  fs.writeFileSync(file, JSON.stringify({ mongoose: mongoose.version, ops: out, errors: errs }, null, 2) + '\n');
+  fs.writeFileSync(file, JSON.stringify({ mongoose: mongoose.version, ops: out, errors: errs, order }, null, 2) + '\n');
   console.log(`wrote ${out.length} operations and ${errs.length} error cases to ${file}`);
 }
 
