@@ -2,10 +2,7 @@ package odm_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -43,8 +40,6 @@ var errReplaced = errors.New("replaced by err2")
 // handlers run, in order, what error each handler sees and what error the
 // caller gets.
 func TestMongooseErrorHooks(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join("testdata", "mongoose", "hooks.json"))
-	require.NoError(t, err)
 	var fx struct {
 		Errors []struct {
 			Op    string   `json:"op"`
@@ -52,7 +47,7 @@ func TestMongooseErrorHooks(t *testing.T) {
 			Error *string  `json:"error"`
 		} `json:"errors"`
 	}
-	require.NoError(t, json.Unmarshal(raw, &fx))
+	readHooksFixture(t, &fx)
 	require.NotEmpty(t, fx.Errors)
 
 	ctx := context.Background()

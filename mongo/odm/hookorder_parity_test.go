@@ -2,9 +2,6 @@ package odm_test
 
 import (
 	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -56,15 +53,13 @@ func tagHooks(who string) odm.Plugin {
 // order of hooks from a global plugin, a schema plugin, the schema itself
 // and a discriminator's schema and plugin, as Mongoose 9 ran them.
 func TestMongooseHookOrderPlugins(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join("testdata", "mongoose", "hooks.json"))
-	require.NoError(t, err)
 	var fx struct {
 		Order []struct {
 			Op    string   `json:"op"`
 			Hooks []string `json:"hooks"`
 		} `json:"order"`
 	}
-	require.NoError(t, json.Unmarshal(raw, &fx))
+	readHooksFixture(t, &fx)
 	require.Len(t, fx.Order, 4)
 
 	ctx := context.Background()

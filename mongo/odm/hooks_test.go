@@ -239,8 +239,6 @@ func TestHookTableInDocs(t *testing.T) {
 // ran, in order, for the operations of TestHooksOnEveryPath (by row name),
 // recorded by hooks.js with stubbed collections and runValidators on.
 func mongooseHooks(t *testing.T) map[string][]string {
-	raw, err := os.ReadFile(filepath.Join("testdata", "mongoose", "hooks.json"))
-	require.NoError(t, err)
 	var fx struct {
 		Ops []struct {
 			Op    string   `json:"op"`
@@ -248,11 +246,19 @@ func mongooseHooks(t *testing.T) map[string][]string {
 			Error *string  `json:"error"`
 		} `json:"ops"`
 	}
-	require.NoError(t, json.Unmarshal(raw, &fx))
+	readHooksFixture(t, &fx)
 	out := map[string][]string{}
 	for _, o := range fx.Ops {
 		require.Nil(t, o.Error, "Mongoose failed %s", o.Op)
 		out[o.Op] = o.Hooks
 	}
 	return out
+}
+
+// readHooksFixture decodes testdata/mongoose/hooks.json into v.
+func readHooksFixture(t *testing.T, v any) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", "mongoose", "hooks.json"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, v))
 }

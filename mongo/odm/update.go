@@ -686,6 +686,22 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 				return nil
 			}
 		}
+		if p.Type == TypeArray && p.Elem != nil && !isElem && p.Elem.Type == TypeSubdoc && op == "$pullAll" {
+			if arr, ok := toA(val); ok {
+				// Mongoose casts each as a subdocument (setters applied,
+				// unknown fields dropped) with no _id or defaults added.
+				na := make(bson.A, len(arr))
+				for i, x := range arr {
+					c, ok := s.castSubdocElem(p, path, x, uc, ve)
+					if !ok {
+						return nil
+					}
+					na[i] = c
+				}
+				add(op, bson.E{Key: stored, Value: na})
+				return nil
+			}
+		}
 		if p.Type == TypeArray && p.Elem != nil && !isElem && p.Elem.Type != TypeSubdoc {
 			if arr, ok := toA(val); ok && op == "$pullAll" {
 				na := make(bson.A, len(arr))
@@ -845,23 +861,8 @@ func updateMsgName(key string, isElem bool) string {
 
 func (s *Schema) castElem(ctx context.Context, p *Path, path, name string, v any, uc updateCtx, ve *ValidationError) (any, bool, error) {
 	if p.Elem.Type == TypeSubdoc {
-		// Mongoose reports a subdocument pushed or added that does not
-		// cast (a bad field, an unknown one under strict "throw", not a
-		// document) as one cast error of the array's path.
-		sub := &ValidationError{Model: ve.Model, update: ve.update}
-		c := s.castValue(p.Elem, path, path, plain(v), sub, &castCtx{strict: uc.strict})
-		if len(sub.Errors) > 0 {
-			because := "CastError"
-			for _, fe := range sub.Errors {
-				var se *StrictError
-				if errors.As(fe.Reason, &se) {
-					because = "StrictModeError"
-				}
-			}
-			if _, isDoc := plain(v).(map[string]any); !isDoc && v != nil {
-				because = "ObjectParameterError"
-			}
-			ve.add(castFailure{path: path, msgPath: path, kind: "embedded", shown: plain(v), because: because, model: ve.Model}.err())
+		c, ok := s.castSubdocElem(p, path, v, uc, ve)
+		if !ok {
 			return nil, false, nil
 		}
 		return s.validateElem(ctx, p, path, name, c, uc, ve)
@@ -871,6 +872,30 @@ func (s *Schema) castElem(ctx context.Context, p *Path, path, name string, v any
 		return nil, false, nil
 	}
 	return s.validateElem(ctx, p, path, name, c, uc, ve)
+}
+
+// castSubdocElem casts v as a subdocument of array p, without defaults
+// or validators. Mongoose reports a subdocument pushed, added or pulled
+// that does not cast (a bad field, an unknown one under strict "throw",
+// not a document) as one cast error of the array's path.
+func (s *Schema) castSubdocElem(p *Path, path string, v any, uc updateCtx, ve *ValidationError) (any, bool) {
+	sub := &ValidationError{Model: ve.Model, update: ve.update}
+	c := s.castValue(p.Elem, path, path, plain(v), sub, &castCtx{strict: uc.strict})
+	if len(sub.Errors) > 0 {
+		because := "CastError"
+		for _, fe := range sub.Errors {
+			var se *StrictError
+			if errors.As(fe.Reason, &se) {
+				because = "StrictModeError"
+			}
+		}
+		if _, isDoc := plain(v).(map[string]any); !isDoc && v != nil {
+			because = "ObjectParameterError"
+		}
+		ve.add(castFailure{path: path, msgPath: path, kind: "embedded", shown: plain(v), because: because, model: ve.Model}.err())
+		return nil, false
+	}
+	return c, true
 }
 
 // validateElem applies the defaults of an element cast for $push or
