@@ -542,6 +542,10 @@ func havingFilter(m *Model, agg AggFunc, field string, v any, path string) ([]Ha
 			// An aggregate's filter takes no null.
 			return nil, prismaMsg(m, kp, mustNotBeNull(op))
 		}
+		if r, ok := fieldRefJSON(fo[op]); ok && o != OpNot {
+			out = append(out, HavingCond{Agg: agg, Field: field, Op: o, Value: r})
+			continue
+		}
 		val, typed, err := typedValue(m, fo[op], kp)
 		if err != nil {
 			return nil, err

@@ -507,6 +507,10 @@ func checkHaving(m *Model, having []HavingCond, inBy map[string]bool, missing *[
 		case f.List || !aggOK(f, hc.Agg):
 			return prismaMsg(m, p, unknownArgMsg(hc.Agg.String(), havingFilterOptions(f)))
 		}
+		// A field reference names a column of the group: one of by.
+		if r, ok := fieldRefOf(hc.Value); ok && !inBy[r.Name] && !slices.Contains(*missing, r.Name) {
+			*missing = append(*missing, r.Name)
+		}
 	}
 	return nil
 }
@@ -572,6 +576,19 @@ func (c *compiler) havingSQL(m *Model, t string, having []HavingCond, path strin
 			f = mf
 		} else if mf.Type == Decimal {
 			f.Type = Decimal // the average of a Decimal is a Decimal, as in Prisma
+		}
+		if r, ok := fieldRefOf(hc.Value); ok {
+			// The aggregate against a by column of the group.
+			rf, err := c.refField(m, f, hc.Op, r)
+			if err != nil {
+				return "", err
+			}
+			s, ok := refCompare(e, hc.Op, t+"."+rf.qcol)
+			if !ok {
+				return "", validationErr(m, p, "%s takes no field reference in having", hc.Op)
+			}
+			parts[i] = s
+			continue
 		}
 		s, err := c.fieldCond(&Model{Name: m.Name, fields: map[string]*Field{f.Name: f}}, "", &FieldCond{Field: f.Name, Op: hc.Op, Value: hc.Value}, p)
 		if err != nil {

@@ -26,6 +26,9 @@ type compiler struct {
 	// of the next one.
 	rec *shapeRecorder
 	src argSrc
+	// root is the model of the outermost relation filter, the operation's
+	// model that Prisma's input errors name (nil: the model at hand).
+	root *Model
 }
 
 // under compiles f with the exact state set to v.
@@ -234,6 +237,9 @@ func (c *compiler) fieldCond(m *Model, a string, fc *FieldCond, path string) (st
 	}
 	if fc.Insensitive && f.Type != String {
 		return bad("mode insensitive applies to String fields only")
+	}
+	if r, ok := fieldRefOf(fc.Value); ok {
+		return c.fieldRefCond(m, a, f, fc, r, path)
 	}
 	value := func() (string, error) {
 		if f.List {
@@ -446,6 +452,9 @@ func (c *compiler) relSourceKeyed(r *Relation, ch string) (from, key string) {
 }
 
 func (c *compiler) relCond(m *Model, a string, rc *RelCond, path string) (string, error) {
+	if c.root == nil {
+		c.root = m
+	}
 	r := m.relations[rc.Relation]
 	if r == nil {
 		if m.fields[rc.Relation] != nil {

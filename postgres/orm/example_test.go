@@ -54,6 +54,15 @@ func ExampleColumn() {
 	// Output: 3 views true
 }
 
+func ExampleRef() {
+	// Books with more pages than their price, and the same in Prisma's
+	// JSON (prisma.book.fields.price): the column is in the SQL, no value.
+	w := orm.Where{orm.Gt("pages", orm.Ref("price"))}
+	_, err := orm.ParseWhere(pBookModel, []byte(`{"pages": {"gt": {"$type": "FieldRef", "value": {"_ref": "price", "_container": "Book"}}}}`))
+	fmt.Println(len(w), err)
+	// Output: 1 <nil>
+}
+
 func ExampleParseGroupByArgs() {
 	// Prisma's groupBy arguments, as an HTTP handler may receive them.
 	a, err := orm.ParseGroupByArgs(pBookModel, []byte(`{

@@ -246,7 +246,11 @@ func uniqueFieldValues(m *Model, v any, path string) error {
 		if _, typed, _ := typedValue(m, fo, path); typed {
 			continue
 		}
-		return prismaMsg(m, joinPath(path, k), invalidTypeMsg(k, []string{prismaScalar(f)}, "Object"))
+		provided := "Object"
+		if _, ref := fieldRefJSON(fo); ref {
+			provided = "FieldRef"
+		}
+		return prismaMsg(m, joinPath(path, k), invalidTypeMsg(k, []string{prismaScalar(f)}, provided))
 	}
 	return nil
 }
@@ -361,6 +365,14 @@ func jsonFilterFromJSON(m *Model, f *Field, o map[string]any, path string) ([]Co
 			return nil, unknownArg(m, p, k, filterOptions(f))
 		}
 		val := o[k]
+		if r, ok := fieldRefJSON(val); ok {
+			// Prisma compares a Json column with another (=) for equals only.
+			if op != JSONEquals || jpath != nil {
+				return nil, validationErr(m, p, "%s takes no field reference", k)
+			}
+			out = append(out, &FieldCond{Field: f.Name, Op: OpEquals, Value: r})
+			continue
+		}
 		if val == nil && (op == JSONArrayContains || op == JSONArrayStartsWith || op == JSONArrayEndsWith) {
 			// An array filter compares with the JSON value null, as
 			// Prisma sends it.
@@ -483,6 +495,10 @@ func fieldFromJSON(m *Model, f *Field, v any, path string, depth int) ([]Cond, e
 	} else if ok {
 		v = map[string]any{"equals": tv}
 	}
+	if _, ok := fieldRefJSON(v); ok && f.Type != JSON {
+		// A reference is no shorthand of equals in Prisma's input types.
+		return nil, refIssue(m, f, path)
+	}
 	o, isObj := v.(map[string]any)
 	if f.Type == JSON && !f.List {
 		if !isObj {
@@ -529,6 +545,13 @@ func fieldFromJSON(m *Model, f *Field, v any, path string, depth int) ([]Cond, e
 			return nil, unknownArg(m, p, k, filterOptions(f))
 		}
 		val := o[k]
+		if r, ok := fieldRefJSON(val); ok {
+			if op == OpNot {
+				return nil, refIssue(m, f, p)
+			}
+			out = append(out, &FieldCond{Field: f.Name, Op: op, Value: r, Insensitive: insensitive})
+			continue
+		}
 		if tv, ok, err := typedValue(m, val, p); err != nil {
 			return nil, err
 		} else if ok {

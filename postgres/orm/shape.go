@@ -147,6 +147,10 @@ func (w *shapeWalk) level(m *Model, fa *FindArgs, nested bool) bool {
 		if f == nil || f.Type == JSON || isNil(fc.Value) {
 			return false
 		}
+		if _, ref := fieldRefOf(fc.Value); ref {
+			// The referenced column is in the SQL, not in a parameter.
+			return false
+		}
 		switch fc.Op {
 		case OpEquals, OpNot, OpIn, OpNotIn, OpLt, OpLte, OpGt, OpGte, OpContains, OpStartsWith, OpEndsWith, OpHasEvery, OpHasSome:
 		default:

@@ -132,6 +132,10 @@ func (c Column[V]) Gt(v V) *FieldCond { return Gt(c.Name, v) }
 // Gte is Name >= v.
 func (c Column[V]) Gte(v V) *FieldCond { return Gte(c.Name, v) }
 
+// Ref refers to the column in another condition, comparing two columns
+// of the row (Prisma's field reference): orm.Gt("pages", minPages.Ref()).
+func (c Column[V]) Ref() FieldRef { return Ref(c.Name) }
+
 // Asc orders by the column ascending.
 func (c Column[V]) Asc() Order { return Asc(c.Name) }
 

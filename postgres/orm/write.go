@@ -194,6 +194,9 @@ func splitDataInto(buf []assign, m *Model, d Data, path string, forCreate bool) 
 			// input, which has the relation instead.
 			return nil, nil, unknownArg(m, joinPath(path, f.Name), f.Name, checkedInputOptions(m))
 		}
+		if _, ref := fieldRefOf(v); ref {
+			return nil, nil, refDataErr(m, f, joinPath(path, f.Name), forCreate)
+		}
 		cv, err := scalarValue(m, f, v, path)
 		if err != nil {
 			return nil, nil, err

@@ -46,8 +46,8 @@ function plain(v) {
 // Inputs: {"$bigint": "1"}, {"$bytes": base64} and {"$dbnull": true} become
 // the JS values (a BigInt, a Uint8Array, Prisma.DbNull), and so do the
 // typed values of Prisma's JSON protocol: {"$type": "BigInt" | "Decimal" |
-// "DateTime" | "Bytes", "value": ...} and {"$type": "Enum", "value":
-// "DbNull" | "JsonNull" | "AnyNull"}.
+// "DateTime" | "Bytes", "value": ...}, {"$type": "Enum", "value":
+// "DbNull" | "JsonNull" | "AnyNull"} and {"$type": "FieldRef", ...} (fieldRef).
 function input(v) {
   if (Array.isArray(v)) return v.map(input)
   if (v && typeof v === 'object') {
@@ -63,9 +63,22 @@ function input(v) {
         case 'Enum': return Prisma[v.value]
       }
     }
+    if (v.$type === 'FieldRef' && Object.keys(v).length === 2) return fieldRef(v.value)
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, input(x)]))
   }
   return v
+}
+
+// fieldRef turns Prisma's JSON protocol form of a field reference,
+// {"$type": "FieldRef", "value": {"_ref": "price", "_container": "Book"}},
+// into prisma.book.fields.price. A field the model does not have (the
+// client's types would refuse it) is built with the class of the others,
+// so that the engine's own answer to it is recorded.
+function fieldRef({ _ref: name, _container: container }) {
+  const fields = prisma[container[0].toLowerCase() + container.slice(1)].fields
+  if (fields[name] !== undefined) return fields[name]
+  const FieldRef = Object.getPrototypeOf(prisma.author.fields.id).constructor
+  return new FieldRef(container, name, 'Int', false, false)
 }
 
 // clients holds a client per clientOmit (Prisma's global omit, the
