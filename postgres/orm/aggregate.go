@@ -583,7 +583,7 @@ func (c *compiler) havingSQL(m *Model, t string, having []HavingCond, path strin
 			if err != nil {
 				return "", err
 			}
-			s, ok := refCompare(e, hc.Op, t+"."+rf.qcol)
+			s, ok := refCompare(e, hc.Op, t+"."+rf.qcol, false)
 			if !ok {
 				return "", validationErr(m, p, "%s takes no field reference in having", hc.Op)
 			}

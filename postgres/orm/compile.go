@@ -755,7 +755,10 @@ func checkUnique(m *Model, w Where, path string) error {
 	has := func(name string) bool {
 		for _, c := range w {
 			if fc, ok := c.(*FieldCond); ok && fc != nil && fc.Field == name && fc.Op == OpEquals && !fc.Insensitive && !isNil(fc.Value) {
-				return true
+				// A field reference selects no single row.
+				if _, ref := fieldRefOf(fc.Value); !ref {
+					return true
+				}
 			}
 		}
 		return false

@@ -127,20 +127,7 @@ func (c *compiler) fieldRefCond(m *Model, a string, f *Field, fc *FieldCond, r F
 	if fc.Insensitive {
 		like = " ILIKE "
 	}
-	if fc.Insensitive {
-		switch fc.Op {
-		case OpEquals:
-			return cl + " ILIKE " + rc, nil
-		case OpIn:
-			return cl + " ILIKE ANY(" + rc + ")", nil
-		case OpNotIn:
-			return cl + " NOT ILIKE ALL(" + rc + ")", nil
-		case OpLt, OpLte, OpGt, OpGte:
-			s, _ := refCompare("lower("+cl+")", fc.Op, "lower("+rc+")")
-			return s, nil
-		}
-	}
-	if s, ok := refCompare(cl, fc.Op, rc); ok {
+	if s, ok := refCompare(cl, fc.Op, rc, fc.Insensitive); ok {
 		return s, nil
 	}
 	switch fc.Op {
@@ -169,16 +156,24 @@ func refIssue(m *Model, f *Field, path string) error {
 }
 
 // refCompare is e op rc for the comparison operators and in/notIn of a
-// list column; ok is false for the others.
-func refCompare(e string, op Op, rc string) (string, bool) {
+// list column (fold: mode insensitive, as Prisma's ILIKE and lower());
+// ok is false for the others.
+func refCompare(e string, op Op, rc string, fold bool) (string, bool) {
+	eq, in, notIn := " = ", " = ANY(", " <> ALL("
+	if fold {
+		eq, in, notIn = " ILIKE ", " ILIKE ANY(", " NOT ILIKE ALL("
+	}
 	switch op {
 	case OpEquals:
-		return e + " = " + rc, true
+		return e + eq + rc, true
 	case OpIn:
-		return e + " = ANY(" + rc + ")", true
+		return e + in + rc + ")", true
 	case OpNotIn:
-		return e + " <> ALL(" + rc + ")", true
+		return e + notIn + rc + ")", true
 	case OpLt, OpLte, OpGt, OpGte:
+		if fold {
+			e, rc = "lower("+e+")", "lower("+rc+")"
+		}
 		return e + [...]string{OpLt: " < ", OpLte: " <= ", OpGt: " > ", OpGte: " >= "}[op] + rc, true
 	}
 	return "", false

@@ -37,6 +37,9 @@ func TestFieldRefNotCachedAsValue(t *testing.T) {
 	_, err = orm.FindMany[pKit](ctx, e.c, pKitModel, &orm.FindArgs{Where: orm.Where{orm.Ne("shelfSlot", orm.Ref("id"))}})
 	require.True(t, orm.IsValidation(err), "%v", err)
 	require.Equal(t, []int{2, 4}, ids(orm.Where{orm.NotAll(orm.Eq("shelfSlot", orm.Ref("id")))}))
+	// A field reference is no unique selector.
+	_, err = orm.FindUnique[pKit](ctx, e.c, pKitModel, &orm.FindArgs{Where: orm.Where{orm.Eq("id", orm.Ref("shelfSlot"))}})
+	require.True(t, orm.IsValidation(err), "%v", err)
 	// A nil *FieldRef is a nil value (IS NULL), no panic.
 	_, err = orm.FindMany[pKit](ctx, e.c, pKitModel, &orm.FindArgs{Where: orm.Where{orm.Eq("shelfSlot", (*orm.FieldRef)(nil))}})
 	require.NoError(t, err)

@@ -71,3 +71,17 @@ func ExampleNumeric() {
 	fmt.Println(typed.NumericString(price), typed.NumericString(typed.MustNumeric("-0.005")))
 	// Output: 19.90 -0.005
 }
+
+func ExampleField_Ref() {
+	// Users whose id is at least the one of their referrer: two columns
+	// of the row, no bind parameter (Prisma's field reference).
+	referrer := typed.NewNullableNumberField[User, int]("referrerId")
+	c := userID.GteRef(referrer.Ref()).Orm().(*orm.FieldCond)
+	fmt.Println(c.Field, c.Op, c.Value.(orm.FieldRef).Name)
+	nick := typed.NewNullableStringField[User]("nick")
+	c = userEmail.StartsWithRef(nick.Ref()).Insensitive().Orm().(*orm.FieldCond)
+	fmt.Println(c.Field, c.Op, c.Value.(orm.FieldRef).Name, c.Insensitive)
+	// Output:
+	// id gte referrerId
+	// email startsWith nick true
+}

@@ -45,6 +45,46 @@ func (f Field[M, V]) Gt(v V) Cond[M] { return f.cond(orm.OpGt, v) }
 // Gte matches field >= v.
 func (f Field[M, V]) Gte(v V) Cond[M] { return f.cond(orm.OpGte, v) }
 
+// Ref is a reference to a field of model M with values of type V, for
+// comparing two columns of a row (Prisma's field references).
+type Ref[M, V any] struct{ name string }
+
+// Ref refers to the field in another field's comparison:
+// Book.Pages.GtRef(Book.MinPages.Ref()) is "pages" > "minPages". Model
+// and value type must match, so the compiler refuses what Prisma's engine
+// would (another model's field, another type).
+func (f Field[M, V]) Ref() Ref[M, V] { return Ref[M, V]{f.name} }
+
+func (f Field[M, V]) ref(op orm.Op, r Ref[M, V]) Cond[M] { return refCond[M](f.name, op, r.name) }
+
+// refCond is field op (the field named ref), Prisma's field reference.
+func refCond[M any](field string, op orm.Op, ref string) Cond[M] {
+	return Cond[M]{&orm.FieldCond{Field: field, Op: op, Value: orm.Ref(ref)}}
+}
+
+// EqualsRef matches rows where the field equals the referenced field.
+func (f Field[M, V]) EqualsRef(r Ref[M, V]) Cond[M] { return f.ref(orm.OpEquals, r) }
+
+// LtRef matches field < referenced field.
+func (f Field[M, V]) LtRef(r Ref[M, V]) Cond[M] { return f.ref(orm.OpLt, r) }
+
+// LteRef matches field <= referenced field.
+func (f Field[M, V]) LteRef(r Ref[M, V]) Cond[M] { return f.ref(orm.OpLte, r) }
+
+// GtRef matches field > referenced field.
+func (f Field[M, V]) GtRef(r Ref[M, V]) Cond[M] { return f.ref(orm.OpGt, r) }
+
+// GteRef matches field >= referenced field.
+func (f Field[M, V]) GteRef(r Ref[M, V]) Cond[M] { return f.ref(orm.OpGte, r) }
+
+// InRef matches rows where the field is an element of the referenced
+// list field (a ListField's Ref).
+func (f Field[M, V]) InRef(r Ref[M, []V]) Cond[M] { return refCond[M](f.name, orm.OpIn, r.name) }
+
+// NotInRef matches rows where the field is no element of the referenced
+// list field (a NULL list matches neither InRef nor NotInRef).
+func (f Field[M, V]) NotInRef(r Ref[M, []V]) Cond[M] { return refCond[M](f.name, orm.OpNotIn, r.name) }
+
 // Asc orders by the field, ascending.
 func (f Field[M, V]) Asc() Order[M] { return Order[M]{orm.Asc(f.name)} }
 
@@ -89,13 +129,36 @@ func contains[M any](f string, op orm.Op, s string) Cond[M] {
 	return Cond[M]{&orm.FieldCond{Field: f, Op: op, Value: s}}
 }
 
+// textRefs are the substring filters of a String field (named field)
+// with another String field of the row (Prisma's field references).
+type textRefs[M any] struct{ field string }
+
+// ContainsRef matches strings containing the referenced field's value
+// (unescaped, as in Prisma: % and _ in it are wildcards).
+func (t textRefs[M]) ContainsRef(r Ref[M, string]) Cond[M] {
+	return refCond[M](t.field, orm.OpContains, r.name)
+}
+
+// StartsWithRef matches strings starting with the referenced field's value.
+func (t textRefs[M]) StartsWithRef(r Ref[M, string]) Cond[M] {
+	return refCond[M](t.field, orm.OpStartsWith, r.name)
+}
+
+// EndsWithRef matches strings ending with the referenced field's value.
+func (t textRefs[M]) EndsWithRef(r Ref[M, string]) Cond[M] {
+	return refCond[M](t.field, orm.OpEndsWith, r.name)
+}
+
 // StringField is a String field: Field plus substring filters. Chain
 // Insensitive() on a condition for mode: "insensitive".
-type StringField[M any] struct{ Field[M, string] }
+type StringField[M any] struct {
+	Field[M, string]
+	textRefs[M]
+}
 
 // NewStringField is used by generated code.
 func NewStringField[M any](name string) StringField[M] {
-	return StringField[M]{NewField[M, string](name)}
+	return StringField[M]{NewField[M, string](name), textRefs[M]{name}}
 }
 
 // Contains matches strings containing s (s is escaped: % and _ are literal).
@@ -112,11 +175,14 @@ func (f StringField[M]) EndsWith(s string) Cond[M] { return contains[M](f.name, 
 func (f StringField[M]) Search(query string) Cond[M] { return contains[M](f.name, orm.OpSearch, query) }
 
 // NullableStringField is a String? field.
-type NullableStringField[M any] struct{ NullableField[M, string] }
+type NullableStringField[M any] struct {
+	NullableField[M, string]
+	textRefs[M]
+}
 
 // NewNullableStringField is used by generated code.
 func NewNullableStringField[M any](name string) NullableStringField[M] {
-	return NullableStringField[M]{NewNullableField[M, string](name)}
+	return NullableStringField[M]{NewNullableField[M, string](name), textRefs[M]{name}}
 }
 
 // Contains matches strings containing s.
@@ -211,6 +277,23 @@ func (f ListField[M, V]) HasEvery(vs ...V) Cond[M] { return f.cond(orm.OpHasEver
 
 // HasSome matches lists containing at least one element of vs.
 func (f ListField[M, V]) HasSome(vs ...V) Cond[M] { return f.cond(orm.OpHasSome, vs) }
+
+// Ref refers to the list field in another field's InRef or NotInRef, or
+// in a list's HasEveryRef or HasSomeRef.
+func (f ListField[M, V]) Ref() Ref[M, []V] { return Ref[M, []V]{f.name} }
+
+// HasRef matches lists containing the referenced field's value.
+func (f ListField[M, V]) HasRef(r Ref[M, V]) Cond[M] { return refCond[M](f.name, orm.OpHas, r.name) }
+
+// HasEveryRef matches lists containing every element of the referenced list.
+func (f ListField[M, V]) HasEveryRef(r Ref[M, []V]) Cond[M] {
+	return refCond[M](f.name, orm.OpHasEvery, r.name)
+}
+
+// HasSomeRef matches lists sharing an element with the referenced list.
+func (f ListField[M, V]) HasSomeRef(r Ref[M, []V]) Cond[M] {
+	return refCond[M](f.name, orm.OpHasSome, r.name)
+}
 
 // IsEmpty matches empty lists (true) or non-empty ones (false).
 func (f ListField[M, V]) IsEmpty(empty bool) Cond[M] { return f.cond(orm.OpIsEmpty, empty) }
