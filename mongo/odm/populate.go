@@ -316,6 +316,11 @@ func checkSource(o *PopulateOpts) (popSource, error) {
 }
 
 func populatePath(ctx context.Context, parent *Schema, docs []reflect.Value, o *PopulateOpts, lr *lookupResult) error {
+	if o.Sort != "" && inDocArray(parent, o.Path) {
+		// As Mongoose: one query cannot order references spread over the
+		// elements of several arrays.
+		return &PopulateError{Path: o.Path, Msg: "cannot populate with Sort: the path is inside an array of subdocuments"}
+	}
 	if o.dynamic() {
 		if o.Path == "" {
 			return &PopulateError{Msg: "Path is required"}
@@ -635,4 +640,21 @@ func flatten(v reflect.Value) []reflect.Value {
 		return out
 	}
 	return []reflect.Value{v}
+}
+
+// inDocArray reports whether path lies inside an array of subdocuments
+// of s (sections.owner of sections: [{owner}]).
+func inDocArray(s *Schema, path string) bool {
+	if s == nil {
+		return false
+	}
+	for i := 0; i < len(path); i++ {
+		if path[i] != '.' {
+			continue
+		}
+		if p, _, _ := s.resolve(path[:i]); p != nil && p.Type == TypeArray && p.Elem != nil && p.Elem.Type == TypeSubdoc {
+			return true
+		}
+	}
+	return false
 }

@@ -145,6 +145,11 @@ const cases = [
   { name: 'refPath with nested populate under strictPopulate', model: 'Activity', filter: known, populate: [{ path: 'items.item', populate: [{ path: 'author', select: 'name' }] }] },
   { name: 'refPath lean query', model: 'Activity', filter: known, lean: true, populate: [{ path: 'target', select: 'name' }, { path: 'items.item', select: 'name' }] },
   { name: 'refPath depopulate', model: 'Activity', filter: known, populate: [{ path: 'target' }, { path: 'items.item' }], calls: [{ fn: 'toObject', opts: { depopulate: true } }, virtualsJSON] },
+  { name: 'refPath in array of subdocuments with sort', model: 'Activity', filter: known, populate: [{ path: 'items.item', options: { sort: { name: -1, body: -1 } } }] },
+  { name: 'refPath in array of subdocuments with perDocumentLimit', model: 'Activity', filter: known, populate: [{ path: 'items.item', perDocumentLimit: 1 }] },
+  { name: 'refPath in array of subdocuments with sort and perDocumentLimit', model: 'Activity', filter: known, populate: [{ path: 'items.item', options: { sort: { _id: -1 } }, perDocumentLimit: 1 }] },
+  { name: 'refPath single with sort and perDocumentLimit', model: 'Activity', filter: known, populate: [{ path: 'target', options: { sort: { name: -1 } }, perDocumentLimit: 1 }] },
+  { name: 'ref in array of subdocuments with sort', model: 'Post', populate: [{ path: 'sections.owner', options: { sort: { name: 1 } } }] },
   { name: 'refPath naming an unknown model', model: 'Activity', filter: { _id: A(6) }, populate: [{ path: 'target' }] },
   { name: 'refPath naming an unknown model in an array', model: 'Activity', filter: { _id: A(6) }, populate: [{ path: 'items.item' }] },
 ];
