@@ -492,6 +492,9 @@ func (m *Model[T]) encode(doc *T) (bson.Raw, error) {
 			}
 		}
 	}
+	if raw, err = m.schema.minimizeMixed(raw); err != nil {
+		return nil, err
+	}
 	if len(raw) > MaxDocumentSize {
 		return nil, fmt.Errorf("%w: %s document is %d bytes", ErrDocumentTooLarge, m.name, len(raw))
 	}
@@ -759,6 +762,7 @@ func (m *Model[T]) delta(doc *T, old bson.Raw, stamp bool) (*saveDelta, error) {
 			}
 		}
 	}
+	m.schema.wholeMixed(d, cur)
 	vk := m.schema.versionKey()
 	ts := m.schema.opts.Timestamps
 	d.without(func(key string) bool {

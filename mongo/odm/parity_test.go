@@ -452,12 +452,15 @@ var parityDifferences = map[string]func(t *testing.T, tc parityCase, err error){
 		require.Equal(t, map[string]any{"$inc": map[string]any{"name": "1"}}, tc.UpdateRes.Casted, "Mongoose cast it")
 		require.Equal(t, "Number", fieldErrors(t, err)["name"].Kind)
 	},
-	// Mongoose's toObject (and its save) minimizes an empty object of a
-	// Mixed path away; odm's Cast keeps it and Save stores it. Not
-	// deliberate: left to do (docs/odm.md, "Differences from Mongoose").
+	// The fixtures hold Mongoose's toObject(), which minimizes the empty
+	// object away; the document itself keeps it (toObject({minimize:
+	// false}) shows it), as odm's Cast result does. odm's ToObject drops it
+	// (output case "minimize drops empty objects, keeps empty maps and
+	// arrays") and so does Save (save case "set of an empty object on a
+	// Mixed path"): matched, but not comparable here.
 	"required Mixed with an empty object": func(t *testing.T, tc parityCase, err error) {
 		require.NoError(t, err)
-		require.Equal(t, map[string]any{}, tc.Doc, "Mongoose minimized it")
+		require.Equal(t, map[string]any{}, tc.Doc, "Mongoose's toObject minimized it")
 	},
 	// Mongoose 9's update casting does not translate aliases: $set of
 	// nick (alias of a) is dropped as an unknown path. odm sets a, and

@@ -411,3 +411,92 @@ func (m *Model[T]) changed(doc *T) (*saveDelta, bool) {
 	}
 	return d, true
 }
+
+// minimizeMixed drops the empty objects of the top-level Mixed paths of
+// raw (the path itself when its value is or becomes empty), as Mongoose's
+// minimize does when it saves; SchemaOpts.KeepEmpty (minimize: false)
+// keeps them.
+func (s *Schema) minimizeMixed(raw bson.Raw) (bson.Raw, error) {
+	if s.opts.KeepEmpty {
+		return raw, nil
+	}
+	found := false
+	for _, p := range s.paths {
+		if p.Type != TypeMixed {
+			continue
+		}
+		if v, err := raw.LookupErr(p.Name); err == nil && v.Type == bson.TypeEmbeddedDocument && hasEmptyDoc(v.Document()) {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return raw, nil
+	}
+	var d bson.D
+	if err := bson.Unmarshal(raw, &d); err != nil {
+		return nil, err
+	}
+	out := d[:0]
+	for _, e := range d {
+		if p := s.byName[e.Key]; p != nil && p.Type == TypeMixed {
+			if sub, ok := e.Value.(bson.D); ok && minimizeD(sub, &e) {
+				continue
+			}
+		}
+		out = append(out, e)
+	}
+	return bson.Marshal(out)
+}
+
+// hasEmptyDoc reports whether doc is empty or holds an empty document.
+func hasEmptyDoc(doc bson.Raw) bool {
+	elems, err := doc.Elements()
+	if err != nil || len(elems) == 0 {
+		return err == nil
+	}
+	for _, e := range elems {
+		if v := e.Value(); v.Type == bson.TypeEmbeddedDocument && hasEmptyDoc(v.Document()) {
+			return true
+		}
+	}
+	return false
+}
+
+// minimizeD drops the empty documents inside d, innermost first, stores
+// what is left in e and reports whether nothing is.
+func minimizeD(d bson.D, e *bson.E) bool {
+	out := bson.D{}
+	for _, x := range d {
+		if sub, ok := x.Value.(bson.D); ok && minimizeD(sub, &x) {
+			continue
+		}
+		out = append(out, x)
+	}
+	e.Value = out
+	return len(out) == 0
+}
+
+// wholeMixed makes a change inside a top-level Mixed path a change of
+// the path, as Mongoose tracks a Mixed value as one: it is $set whole
+// (or $unset when gone) and listed alone in the modified paths.
+func (s *Schema) wholeMixed(d *saveDelta, cur bson.Raw) {
+	for _, p := range s.paths {
+		if p.Type != TypeMixed {
+			continue
+		}
+		under := func(k string) bool { return strings.HasPrefix(k, p.Name+".") }
+		if !slices.ContainsFunc(d.paths, under) {
+			continue
+		}
+		d.set = slices.DeleteFunc(d.set, func(e bson.E) bool { return under(e.Key) })
+		d.unset = slices.DeleteFunc(d.unset, func(e bson.E) bool { return under(e.Key) })
+		d.paths = slices.DeleteFunc(d.paths, under)
+		if v, err := cur.LookupErr(p.Name); err == nil {
+			d.set = append(d.set, bson.E{Key: p.Name, Value: v})
+		} else {
+			d.unset = append(d.unset, bson.E{Key: p.Name, Value: 1})
+		}
+		d.paths = append(d.paths, p.Name)
+	}
+}

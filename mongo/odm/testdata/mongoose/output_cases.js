@@ -425,6 +425,10 @@ const saveCases = [
   { name: 'unchanged save with timestamps sends no updatedAt', schema: stampedItems, options: { timestamps: true }, stored: sstored, steps: [] },
   { name: 'set of a subdocument number and unchanged values', schema: versioned, stored: vstored, steps: [{ set: ['n', 1] }, { set: ['name', 'a'] }, { set: ['sub.b', 2] }], ask: ['sub.b'] },
   { name: 'save stamps a pushed subdocument', schema: stampedItems, options: { timestamps: true }, stored: sstored, steps: [{ push: ['items', { r: 'n' }] }] },
+  // an empty object in a Mixed path: minimize (the default) drops it on save
+  { name: 'set of an empty object on a Mixed path', schema: versioned, stored: vstored, steps: [{ set: ['mixed', {}] }], ask: ['mixed'] },
+  { name: 'set of an empty object on a Mixed path under minimize false', schema: versioned, options: { minimize: false }, stored: vstored, steps: [{ set: ['mixed', {}] }], ask: ['mixed'] },
+  { name: 'set of an object holding an empty object on a Mixed path', schema: versioned, stored: vstored, steps: [{ set: ['mixed', { a: {}, b: 1 }] }], ask: ['mixed'] },
   // validateBeforeSave (the schema's, and save's option over it)
   { name: 'save validates an invalid value', schema: validated, stored: valstored, steps: [{ set: ['n', -5] }] },
   { name: 'validateBeforeSave false saves an invalid value', schema: validated, options: { validateBeforeSave: false }, stored: valstored, steps: [{ set: ['n', -5] }, { unset: 'name' }] },
