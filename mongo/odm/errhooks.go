@@ -18,8 +18,11 @@ type SchemaErrorHookFunc func(ctx context.Context, h *Hook, err error) error
 
 // PostError registers an error-handling hook on e (or every event of a
 // group). Schema error hooks run first, then the model's, in registration
-// order; each sees the error as the previous ones left it. ErrNotFound is
-// not an error here (Mongoose's queries resolve to null).
+// order; each sees the error as the previous ones left it. As in
+// Mongoose, a post hook's error reaches only the error hooks registered
+// after that post hook, and an InsertMany document that fails validation
+// reaches the validate error hooks, not insertMany's. ErrNotFound is not
+// an error here (Mongoose's queries resolve to null).
 func (m *Model[T]) PostError(e Event, fn ErrorHookFunc[T]) { m.errHooks.add(false, e, fn) }
 
 // PostError registers an error-handling hook on every model built from
