@@ -131,6 +131,7 @@ type leasedKey struct {
 	full     bool      // the server had no permits left for window
 	left     int64     // the server's remaining count at the last lease
 	fetching *fetch    // the lease in flight, if any
+	dead     bool      // swept from Leased.keys: callers holding it take the key's new state
 }
 
 // fetch is a lease request other goroutines may wait for; err is set
@@ -196,12 +197,16 @@ func (l *Leased) state(key string) *leasedKey {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	sweepSome(l.keys, sweepPerCall, func(st *leasedKey) bool {
-		st.mu.Lock()
-		defer st.mu.Unlock()
-		return st.fetching == nil && now.After(st.until)
-	})
 	st := l.keys[key]
+	sweepSome(l.keys, sweepPerCall, func(s *leasedKey) bool {
+		if s == st {
+			return false // the key asked for stays: its callers are about to use it
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.dead = s.fetching == nil && now.After(s.until)
+		return s.dead
+	})
 	if st == nil {
 		st = &leasedKey{}
 		l.keys[key] = st
@@ -223,6 +228,16 @@ func (l *Leased) Allow(ctx context.Context, key string, opts *AllowOpts) (Result
 	st.mu.Lock()
 	l.checks.Add(1)
 	for {
+		if st.dead {
+			// Swept between state and this lock (its window had ended and
+			// nothing was in flight): a lease taken into it would be held by
+			// no one else and its permits stranded, so take the key's state
+			// anew.
+			st.mu.Unlock()
+			st = l.state(key)
+			st.mu.Lock()
+			continue
+		}
 		now := l.now()
 		if !now.Before(st.until) {
 			st.have, st.full = 0, false

@@ -60,3 +60,26 @@ func TestLocalStateStaysBoundedByLiveKeys(t *testing.T) {
 		t.Fatalf("state grew to %d entries with up to %d live keys", maxLen, live)
 	}
 }
+
+// A Leased key's state swept while a caller holds it (its window over,
+// nothing in flight) is marked dead, so that caller takes the new state
+// instead of leasing permits into one no other caller sees (they were
+// stranded: a window admitted 91 of 100 in TestLeasedNeverOvershoots); and
+// the key a call asks for is never swept by that call.
+func TestLeasedSweepMarksDead(t *testing.T) {
+	now := time.Unix(1_000_000, 0)
+	l := &Leased{keys: map[string]*leasedKey{}, cfg: LeasedConfig{Now: func() time.Time { return now }}}
+	held := l.state("k")
+	held.until = now.Add(time.Second)
+	now = now.Add(2 * time.Second) // k's window is over
+	if again := l.state("k"); again != held || held.dead {
+		t.Fatalf("the key asked for was swept by its own call (same state %v, dead %v)", again == held, held.dead)
+	}
+	l.state("other") // sweeps k (two entries, sweepPerCall examines both)
+	if !held.dead {
+		t.Fatal("a swept state is not marked dead")
+	}
+	if fresh := l.state("k"); fresh == held || fresh.dead {
+		t.Fatal("k's state after the sweep is the dead one")
+	}
+}
