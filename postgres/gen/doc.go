@@ -25,9 +25,13 @@
 //
 // The generated code holds no query logic: handles build postgres/orm
 // conditions and every delegate method calls the orm function of the same
-// name. Names that cannot become distinct Go identifiers are reported as an
-// *Error listing every collision; parameters named like Go keywords or
-// predeclared identifiers get an underscore (type_).
+// name. Models, enums or fields whose names cannot become distinct Go
+// identifiers are reported as an *Error listing every collision. A model or
+// enum named like a declaration the package makes (Client, Step, another
+// model's WorkOrder or WorkModel) keeps that name for itself and the
+// declaration that loses takes an underscore (Client_, WorkOrder_);
+// parameters named like Go keywords or predeclared identifiers get one too
+// (type_).
 //
 // GenerateFile is what "polystore generate --schema --out --package" runs.
 package gen

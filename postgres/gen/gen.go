@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"go/format"
 	"go/token"
+	"sort"
 	"strconv"
 	"strings"
 	"text/template"
@@ -102,6 +103,7 @@ type view struct {
 type enumView struct {
 	GoName, Name, Doc string
 	Values            []enumValue
+	ValuesFunc        string // the function listing every value (RoleValues)
 }
 
 type enumValue struct {
@@ -110,13 +112,17 @@ type enumValue struct {
 
 type modelView struct {
 	GoName, Name, Table, Doc string
-	ClientField              string // the delegate's field on Client
-	Fields                   []*fieldView
-	Relations                []*relView
-	CountField               string // Go name of the _count field; "" without to-many relations
-	CountRels                []*relView
-	Meta                     string // the *orm.Model literal
-	Uniques                  []*uniqueView
+	// N holds the model's package-level names by suffix (N.Cond is
+	// UserCond): GoName+suffix, with an underscore appended when a model,
+	// an enum or a name of a longer model already takes it.
+	N           map[string]string
+	ClientField string // the delegate's field on Client
+	Fields      []*fieldView
+	Relations   []*relView
+	CountField  string // Go name of the _count field; "" without to-many relations
+	CountRels   []*relView
+	Meta        string // the *orm.Model literal
+	Uniques     []*uniqueView
 }
 
 type fieldView struct {
@@ -138,6 +144,14 @@ type param struct {
 	Name, Type, Field string
 }
 
+// modelSuffixes name the package-level declarations of each model besides
+// its struct (UserModel, UserFields, UserCond...); the _count struct
+// (UserCount) and the unique selectors (UserByEmail) come on top.
+var modelSuffixes = []string{"Model", "Fields", "Delegate", "Cond", "Order", "Include", "CountOf", "Returning", "Having", "GroupOrder", "Set", "Unique",
+	"Field", "FindArgs", "CreateArgs", "CreateManyArgs", "UpdateArgs", "UpdateManyArgs", "UpsertArgs",
+	"CreateManyAndReturnArgs", "UpdateManyAndReturnArgs",
+	"DeleteArgs", "CountArgs", "AggregateArgs", "GroupByArgs"}
+
 // clientMethods are the methods of the generated Client; a model with one
 // of these names gets its delegate field with an underscore (Transaction_).
 var clientMethods = map[string]bool{"ORM": true, "DB": true, "Close": true, "With": true, "Transaction": true, "Batch": true}
@@ -151,7 +165,54 @@ type builder struct {
 	imports  map[string]bool
 	global   map[string]string // Go name -> what declared it
 	models   map[string]*psl.Model
-	decimal  string // DecimalPgtype or DecimalShopspring
+	types    map[string]string // model or enum name -> its Go type name
+	claims   []claim           // derived names, resolved after every type name is known
+	decimal  string            // DecimalPgtype or DecimalShopspring
+}
+
+// claim is a package-level name derived from a model's or an enum's Go
+// type name (UserCond, UserByEmail, RoleValues), resolved by resolve.
+type claim struct {
+	base, suffix, what string
+	set                func(name string)
+}
+
+// derive asks for the name base+suffix; set receives the name resolve
+// gives it.
+func (b *builder) derive(base, suffix, what string, set func(string)) {
+	b.claims = append(b.claims, claim{base: base, suffix: suffix, what: what, set: set})
+}
+
+// resolve names the derived claims. Type names are taken first; then the
+// claims of longer type names before shorter ones (model CustomerGroup's
+// CustomerGroupOrder before model Customer's GroupOrder of the same
+// spelling), each in schema order. A name already taken gets an underscore
+// appended until it is free (CustomerGroupOrder_ is typed.GroupOrder[Customer]),
+// so every schema whose type names are distinct compiles.
+func (b *builder) resolve() {
+	sort.SliceStable(b.claims, func(i, j int) bool { return len(b.claims[i].base) > len(b.claims[j].base) })
+	for _, c := range b.claims {
+		name := c.base + c.suffix
+		for b.global[name] != "" {
+			name += "_"
+		}
+		b.global[name] = c.what
+		c.set(name)
+	}
+	b.claims = nil
+}
+
+// typeName declares the Go type of a model or an enum: its Go name, or
+// with an underscore appended when the generated code declares that name
+// (model Client is the struct Client_, beside the generated Client).
+func (b *builder) typeName(schemaName, what string) string {
+	name := goName(schemaName)
+	if strings.HasPrefix(b.global[name], "the generated ") {
+		name += "_"
+	}
+	b.declare(name, what)
+	b.types[schemaName] = name
+	return name
 }
 
 func (b *builder) bad(format string, a ...any) {
@@ -171,7 +232,7 @@ func (b *builder) declare(name, what string) {
 func usable(m *psl.Model) bool { return !m.IsView && !m.Ignored && m.PrimaryKey != nil }
 
 func build(s *psl.Schema, o *Options) (*view, error) {
-	b := &builder{s: s, imports: map[string]bool{}, global: map[string]string{}, models: map[string]*psl.Model{}}
+	b := &builder{s: s, imports: map[string]bool{}, global: map[string]string{}, models: map[string]*psl.Model{}, types: map[string]string{}}
 	if !token.IsIdentifier(o.Package) || token.IsKeyword(o.Package) || o.Package == "_" {
 		b.bad("package name %q is not a Go identifier", o.Package)
 	}
@@ -197,6 +258,7 @@ func build(s *psl.Schema, o *Options) (*view, error) {
 	for _, m := range s.Models {
 		if usable(m) {
 			b.models[m.Name] = m
+			b.typeName(m.Name, "model "+m.Name)
 		}
 	}
 	for _, m := range s.Models {
@@ -205,6 +267,7 @@ func build(s *psl.Schema, o *Options) (*view, error) {
 		}
 		v.Models = append(v.Models, b.model(m, db))
 	}
+	b.resolve()
 	if len(b.problems) > 0 {
 		return nil, &Error{Problems: b.problems}
 	}
@@ -222,13 +285,19 @@ func build(s *psl.Schema, o *Options) (*view, error) {
 }
 
 func (b *builder) enum(e *psl.Enum) *enumView {
-	ev := &enumView{GoName: goName(e.Name), Name: e.Name, Doc: e.Doc}
-	b.declare(ev.GoName, "enum "+e.Name)
-	for _, val := range e.Values {
-		c := enumValue{GoName: ev.GoName + goName(val.Name), Value: val.DBName}
-		b.declare(c.GoName, "enum value "+e.Name+"."+val.Name)
-		ev.Values = append(ev.Values, c)
+	ev := &enumView{Name: e.Name, Doc: e.Doc}
+	ev.GoName = b.typeName(e.Name, "enum "+e.Name)
+	ev.Values = make([]enumValue, len(e.Values))
+	seen := map[string]string{}
+	for i, val := range e.Values {
+		if prev, ok := seen[goName(val.Name)]; ok {
+			b.bad("enum value %s.%s and enum value %s.%s both become the Go name %s", e.Name, prev, e.Name, val.Name, ev.GoName+goName(val.Name))
+		}
+		seen[goName(val.Name)] = val.Name
+		ev.Values[i].Value = val.DBName
+		b.derive(ev.GoName, goName(val.Name), "enum value "+e.Name+"."+val.Name, func(n string) { ev.Values[i].GoName = n })
 	}
+	b.derive(ev.GoName, "Values", "enum "+e.Name+"'s Values", func(n string) { ev.ValuesFunc = n })
 	return ev
 }
 
@@ -287,13 +356,9 @@ func clientField(f *psl.Field) bool {
 }
 
 func (b *builder) model(m *psl.Model, db *migrate.Database) *modelView {
-	mv := &modelView{GoName: goName(m.Name), Name: m.Name, Table: m.DBName, Doc: m.Doc}
-	b.declare(mv.GoName, "model "+m.Name)
-	for _, suffix := range []string{"Model", "Fields", "Delegate", "Cond", "Order", "Include", "CountOf", "Returning", "Having", "GroupOrder", "Set", "Unique",
-		"Field", "FindArgs", "CreateArgs", "CreateManyArgs", "UpdateArgs", "UpdateManyArgs", "UpsertArgs",
-		"CreateManyAndReturnArgs", "UpdateManyAndReturnArgs",
-		"DeleteArgs", "CountArgs", "AggregateArgs", "GroupByArgs"} {
-		b.declare(mv.GoName+suffix, "model "+m.Name+"'s "+suffix)
+	mv := &modelView{GoName: b.types[m.Name], Name: m.Name, Table: m.DBName, Doc: m.Doc, N: map[string]string{}}
+	for _, suffix := range modelSuffixes {
+		b.derive(mv.GoName, suffix, "model "+m.Name+"'s "+suffix, func(n string) { mv.N[suffix] = n })
 	}
 	members := map[string]string{}
 	member := func(name, what string) {
@@ -303,9 +368,9 @@ func (b *builder) model(m *psl.Model, db *migrate.Database) *modelView {
 		members[name] = what
 	}
 	self := mv.GoName
-	mv.ClientField = self
-	if clientMethods[self] {
-		mv.ClientField = self + "_"
+	mv.ClientField = goName(m.Name)
+	if clientMethods[mv.ClientField] {
+		mv.ClientField += "_"
 	}
 	for _, f := range m.Fields {
 		if !clientField(f) {
@@ -315,7 +380,7 @@ func (b *builder) model(m *psl.Model, db *migrate.Database) *modelView {
 		member(fv.GoName, "field "+f.Name)
 		base, imp := scalarGo[f.Type], scalarImport[f.Type]
 		if f.Kind == psl.KindEnum {
-			base = goName(f.Type)
+			base = b.types[f.Type]
 		}
 		if f.Type == psl.Decimal && b.decimal == DecimalShopspring {
 			base, imp = "decimal.Decimal", decimalImport
@@ -360,7 +425,7 @@ func (b *builder) model(m *psl.Model, db *migrate.Database) *modelView {
 		if f.Ignored || r == nil || b.models[r.To.Name] == nil {
 			continue
 		}
-		target := goName(r.To.Name)
+		target := b.types[r.To.Name]
 		rv := &relView{GoName: goName(f.Name), Name: f.Name, Target: target, Doc: f.Doc, ToMany: f.List}
 		member(rv.GoName, "relation "+f.Name)
 		if f.List {
@@ -375,7 +440,7 @@ func (b *builder) model(m *psl.Model, db *migrate.Database) *modelView {
 		mv.Relations = append(mv.Relations, rv)
 	}
 	if len(mv.CountRels) > 0 {
-		b.declare(self+"Count", "model "+m.Name+"'s _count struct")
+		b.derive(self, "Count", "model "+m.Name+"'s _count struct", func(n string) { mv.N["Count"] = n })
 		mv.CountField = "Count"
 		if _, taken := members["Count"]; taken {
 			mv.CountField = "RelationCount"
@@ -425,12 +490,11 @@ func (b *builder) uniques(m *psl.Model, mv *modelView) []*uniqueView {
 		if apiNames[i] != "" {
 			suffix = goName(apiNames[i])
 		}
-		uv.Func = mv.GoName + "By" + suffix
-		if seen[uv.Func] {
+		if seen[suffix] {
 			continue
 		}
-		seen[uv.Func] = true
-		b.declare(uv.Func, "the unique selector "+uv.Func)
+		seen[suffix] = true
+		b.derive(mv.GoName, "By"+suffix, "the unique selector "+mv.GoName+"By"+suffix, func(n string) { uv.Func = n })
 		if i == 0 {
 			uv.Doc = "selects a " + m.Name + " by its primary key"
 		} else {

@@ -30,22 +30,16 @@ func TestGenerateErrors(t *testing.T) {
 			want:   []string{`package name "func" is not a Go identifier`},
 		},
 		{
-			name:   "model named like generated Client",
-			schema: "model Client {\n id Int @id\n}\n",
+			name:   "models differing in case",
+			schema: "model user {\n id Int @id\n}\nmodel User {\n id Int @id\n}\n",
 			pkg:    "db",
-			want:   []string{"the generated Client and model Client both become the Go name Client"},
+			want:   []string{"model user and model User both become the Go name User"},
 		},
 		{
 			name:   "fields colliding in Go",
 			schema: "model A {\n id Int @id\n user_id Int\n userId Int\n}\n",
 			pkg:    "db",
 			want:   []string{"model A: field user_id and field userId both become the Go field UserID"},
-		},
-		{
-			name:   "model colliding with another model's helper",
-			schema: "model A {\n id Int @id\n}\nmodel AFields {\n id Int @id\n}\n",
-			pkg:    "db",
-			want:   []string{"model A's Fields and model AFields both become the Go name AFields"},
 		},
 		{
 			name:   "unknown decimal type",

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/polystore/polystore/internal/devenv"
+	"github.com/polystore/polystore/postgres/gen/internal/cases/collisions"
 	"github.com/polystore/polystore/postgres/gen/internal/cases/compositeid"
 	"github.com/polystore/polystore/postgres/gen/internal/cases/enums"
 	"github.com/polystore/polystore/postgres/gen/internal/cases/keywords"
@@ -255,4 +256,81 @@ func TestMappedNames(t *testing.T) {
 	require.Len(t, got.Posts, 1)
 	require.Equal(t, "a@example.com", got.Posts[0].Owner.EmailAddr)
 	require.Equal(t, []string{"https://a", "https://b"}, got.HTTPUrls)
+}
+
+// TestNameCollisions runs the client of a schema whose model and enum
+// names the generated code also spells (Client, Step, Schema, Kind's value
+// Values, Customer/CustomerGroup, Work/WorkOrder/WorkModel): the names
+// that lose take an underscore and every operation works.
+func TestNameCollisions(t *testing.T) {
+	url := devenv.PostgresURL(t)
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, url)
+	require.NoError(t, err)
+	apply(t, pool, "collisions")
+	pool.Close()
+	c, err := collisions.Open(ctx, url)
+	require.NoError(t, err)
+	t.Cleanup(c.Close)
+
+	cl, err := c.Client.Create(ctx, &collisions.Client_CreateArgs{Data: []collisions.Client_Set{collisions.Client_Fields.Name.Set("acme")}})
+	require.NoError(t, err)
+	w, err := c.Work.Create(ctx, &collisions.WorkCreateArgs{Data: []collisions.WorkSet{
+		collisions.WorkFields.Title.Set("roof"),
+		collisions.WorkFields.State.Set(collisions.Schema_Live),
+		collisions.WorkFields.Model.Create(collisions.WorkModelFields.Name.Set("m1")),
+		collisions.WorkFields.Steps.Create([]collisions.Step_Set{collisions.Step_Fields.Kind.Set(collisions.KindValues)}, nil),
+		collisions.WorkFields.Orders.Create([]collisions.WorkOrderSet{collisions.WorkOrderFields.Client.Connect(collisions.Client_ByName("acme"))}),
+	}})
+	require.NoError(t, err)
+	require.Equal(t, collisions.Schema_Live, w.State)
+
+	got, err := c.Work.FindUniqueOrThrow(ctx, collisions.WorkByID(w.ID), &collisions.WorkFindArgs{
+		Include: []collisions.WorkInclude{
+			collisions.WorkFields.Steps.Include(&collisions.Step_FindArgs{OrderBy: []collisions.Step_Order{collisions.Step_Fields.ID.Asc()}}),
+			collisions.WorkFields.Model.Include(nil),
+		},
+		Count: []collisions.WorkCountOf{collisions.WorkFields.Orders.Count()},
+	})
+	require.NoError(t, err)
+	require.Equal(t, []collisions.Kind{collisions.KindValues, collisions.KindType}, []collisions.Kind{got.Steps[0].Kind, got.Steps[1].Kind},
+		"the constant KindValues is the value; the list of values is KindValues_")
+	require.Equal(t, []collisions.Kind{collisions.KindType, collisions.KindDefault, collisions.KindValues}, collisions.KindValues_())
+	require.Equal(t, "m1", got.Model.Name)
+	require.Equal(t, int64(1), got.Count.Orders)
+
+	// WorkOrder_ orders Works; WorkOrder is the model.
+	works, err := c.Work.FindMany(ctx, &collisions.WorkFindArgs{OrderBy: []collisions.WorkOrder_{collisions.WorkFields.Orders.CountDesc()}})
+	require.NoError(t, err)
+	require.Len(t, works, 1)
+	wo, err := c.WorkOrder.FindFirstOrThrow(ctx, &collisions.WorkOrderFindArgs{
+		Where:   []collisions.WorkOrderCond{collisions.WorkOrderFields.Client.Is(collisions.Client_Fields.ID.Equals(cl.ID))},
+		Include: []collisions.WorkOrderInclude{collisions.WorkOrderFields.Work.Include(nil)},
+	})
+	require.NoError(t, err)
+	require.Equal(t, "roof", wo.Work.Title)
+	require.Equal(t, "Work", collisions.WorkModel_.Name)
+	require.Equal(t, "WorkModel", collisions.WorkModelModel.Name)
+
+	// Customer's GroupOrder is CustomerGroupOrder_; CustomerGroupOrder orders groups.
+	_, err = c.Customer.Create(ctx, &collisions.CustomerCreateArgs{Data: []collisions.CustomerSet{
+		collisions.CustomerFields.Email.Set("a@example.com"),
+		collisions.CustomerFields.Group.Create(collisions.CustomerGroupFields.Name.Set("gold")),
+	}})
+	require.NoError(t, err)
+	groups, err := c.Customer.GroupBy(ctx, &collisions.CustomerGroupByArgs{
+		By: []collisions.CustomerField{collisions.CustomerFields.GroupID}, Count: true,
+		OrderBy: []collisions.CustomerGroupOrder_{{Field: collisions.CustomerFields.GroupID}},
+	})
+	require.NoError(t, err)
+	require.Len(t, groups, 1)
+	cgs, err := c.CustomerGroup.FindMany(ctx, &collisions.CustomerGroupFindArgs{OrderBy: []collisions.CustomerGroupOrder{collisions.CustomerGroupFields.Name.Asc()}})
+	require.NoError(t, err)
+	require.Equal(t, "gold", cgs[0].Name)
+
+	err = c.Transaction(ctx, func(ctx context.Context, tx *collisions.Client) error {
+		_, err := tx.Client.Delete(ctx, &collisions.Client_DeleteArgs{Where: collisions.Client_ByID(cl.ID)})
+		return err
+	}, nil)
+	require.True(t, orm.IsForeignKeyViolation(err), "the work order still points at the client: %v", err)
 }
