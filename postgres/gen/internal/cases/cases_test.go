@@ -35,6 +35,18 @@ func open(t *testing.T, name string) *orm.Client {
 	return orm.NewWithPool(pool, nil)
 }
 
+// applied applies the case's schema to a fresh database and returns its
+// URL, for the generated Open (which registers the enum types).
+func applied(t *testing.T, name string) string {
+	t.Helper()
+	url := devenv.PostgresURL(t)
+	pool, err := pgxpool.New(context.Background(), url)
+	require.NoError(t, err)
+	defer pool.Close()
+	apply(t, pool, name)
+	return url
+}
+
 func apply(t *testing.T, pool *pgxpool.Pool, name string) {
 	t.Helper()
 	s, err := psl.LoadFile(filepath.Join(name, "schema.prisma"))
@@ -177,13 +189,8 @@ func TestCompositeIDs(t *testing.T) {
 
 func TestEnumsWithOddValues(t *testing.T) {
 	// Open registers the enum types (lists of enums scan into []Status).
-	url := devenv.PostgresURL(t)
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, url)
-	require.NoError(t, err)
-	apply(t, pool, "enums")
-	pool.Close()
-	c, err := enums.Open(ctx, url)
+	c, err := enums.Open(ctx, applied(t, "enums"))
 	require.NoError(t, err)
 	t.Cleanup(c.Close)
 	task, err := c.Task.Create(ctx, &enums.TaskCreateArgs{Data: []enums.TaskSet{
@@ -263,13 +270,8 @@ func TestMappedNames(t *testing.T) {
 // Values, Customer/CustomerGroup, Work/WorkOrder/WorkModel): the names
 // that lose take an underscore and every operation works.
 func TestNameCollisions(t *testing.T) {
-	url := devenv.PostgresURL(t)
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, url)
-	require.NoError(t, err)
-	apply(t, pool, "collisions")
-	pool.Close()
-	c, err := collisions.Open(ctx, url)
+	c, err := collisions.Open(ctx, applied(t, "collisions"))
 	require.NoError(t, err)
 	t.Cleanup(c.Close)
 
