@@ -62,11 +62,23 @@ type Leading struct {
 // Doc returns the doc comment text: the "///" lines joined by newlines,
 // with one leading space removed from each.
 func (l *Leading) Doc() string {
-	if l == nil || len(l.DocLines) == 0 {
+	if l == nil {
+		return ""
+	}
+	// Doc lines a plain comment followed are kept among the comments
+	// (prefixed with "/"); Prisma still counts them as documentation.
+	var docs []string
+	for _, c := range l.Comments {
+		if strings.HasPrefix(c, "/") {
+			docs = append(docs, c[1:])
+		}
+	}
+	docs = append(docs, l.DocLines...)
+	if len(docs) == 0 {
 		return ""
 	}
 	out := make([]byte, 0, 64)
-	for i, d := range l.DocLines {
+	for i, d := range docs {
 		if i > 0 {
 			out = append(out, '\n')
 		}

@@ -1,7 +1,6 @@
 package psl
 
 import (
-	"slices"
 	"sort"
 	"strings"
 )
@@ -243,6 +242,7 @@ func (v *validator) relations() {
 				r.field.Name, r.model.Name, target.Name)
 			v.prisma(Pos{}, spanNextLine, "Error validating field `%s` in model `%s`: The relation field `%s` on model `%s` is missing an opposite relation field on the model `%s`. Either run `prisma format` or add it manually.",
 				r.field.Name, r.model.Name, r.field.Name, r.model.Name, target.Name)
+			r.laterDiags = append(r.laterDiags, v.diags[len(v.diags)-1])
 			continue
 		case len(opposite) > 1:
 			r.paired = true
@@ -403,26 +403,26 @@ func (v *validator) owner(r *relInfo) bool {
 		v.prisma(Pos{}, spanLine, "Error validating: You must specify the same number of fields in `fields` and `references`.")
 		return false
 	}
-	anyOptional := false
+	anyOptional, complete := false, true
 	for i, name := range r.fields {
 		fld := r.model.byName[name]
 		ref := target.byName[r.refs[i]]
 		switch {
 		case fld == nil:
-			ok = false // reported by unknownFields
+			ok, complete = false, false // reported by unknownFields
 			continue
 		case fld.Kind == KindRelation:
 			v.errAt(r.pos, name, "fields of @relation on %q must be scalar fields; %q is a relation", f.Name, name)
-			ok = false
+			ok, complete = false, false
 			continue
 		case ref == nil:
 			v.errAt(r.pos, r.refs[i], "@relation on %q references unknown field %q in model %q", f.Name, r.refs[i], target.Name)
 			v.prisma(Pos{}, spanLine, "Error validating: The argument `references` must refer only to existing fields in the related model `%s`. The following fields do not exist in the related model: %s", target.Name, r.refs[i])
-			ok = false
+			ok, complete = false, false
 			continue
 		case ref.Kind == KindRelation:
 			v.errAt(r.pos, r.refs[i], "references of @relation on %q must be scalar fields; %q is a relation", f.Name, r.refs[i])
-			ok = false
+			ok, complete = false, false
 			continue
 		case fld.Type != ref.Type || fld.List || ref.List:
 			v.errAt(r.pos, name, "field %q (%s) and referenced field %s.%s (%s) must have the same type", name, fld.Type, target.Name, ref.Name, ref.Type)
@@ -432,6 +432,9 @@ func (v *validator) owner(r *relInfo) bool {
 		if fld.Optional {
 			anyOptional = true
 		}
+	}
+	if complete {
+		v.inline = append(v.inline, r)
 	}
 	if !ok {
 		return false
@@ -480,78 +483,12 @@ func (v *validator) owner(r *relInfo) bool {
 			if a.act == SetNull && !allOptional(r.model, r.fields) {
 				v.errAt(r.pos, f.Name, "the `%s` referential action of a relation must not be set to `SetNull` when a referenced field is required (relationMode = \"prisma\"); choose another referential action, or make the referenced fields optional", a.name)
 				v.prisma(Pos{}, spanNextLine, prismaRelation+"The `%s` referential action of a relation must not be set to `SetNull` when a referenced field is required.\nEither choose another referential action, or make the referenced fields optional.\n", a.name)
+				r.laterDiags = append(r.laterDiags, v.diags[len(v.diags)-1])
 				ok = false
 			}
 		}
 	}
 	return ok
-}
-
-// constraintNames reports an index or unique constraint name given with
-// map: that another model's index, unique constraint or primary key also
-// takes (PostgreSQL names them per schema), at every place, as Prisma does.
-func (v *validator) constraintNames() {
-	type place struct {
-		pos   Pos
-		attr  string
-		model *Model
-	}
-	byName := map[string][]place{}
-	var order []string
-	for _, m := range v.s.Models {
-		if m.IsView {
-			continue
-		}
-		block := map[Pos]bool{}
-		for _, a := range m.Decl.Attributes {
-			block[a.Pos] = true
-		}
-		add := func(ix *Index, kind string) {
-			if ix.Map == "" {
-				return
-			}
-			attr := "@" + kind
-			if block[ix.Pos] {
-				attr = "@@" + kind
-			}
-			key := m.Schema + "." + ix.Map
-			if byName[key] == nil {
-				order = append(order, key)
-			}
-			byName[key] = append(byName[key], place{ix.Pos, attr, m})
-		}
-		if pk := m.PrimaryKey; pk != nil {
-			// Prisma counts the primary key in, under its default name too.
-			name := pk.Map
-			if name == "" {
-				name = m.DBName + "_pkey"
-			}
-			pos, attr := pkAttr(m)
-			key := m.Schema + "." + name
-			if byName[key] == nil {
-				order = append(order, key)
-			}
-			byName[key] = append(byName[key], place{pos, attr, m})
-		}
-		for _, u := range m.Uniques {
-			add(u, "unique")
-		}
-		for _, ix := range m.Indexes {
-			add(ix, "index")
-		}
-	}
-	for _, key := range order {
-		places := byName[key]
-		if len(places) < 2 || !slices.ContainsFunc(places, func(p place) bool { return p.model != places[0].model }) {
-			continue // duplicateIndexes reports a name taken twice in one model
-		}
-		name := key[strings.Index(key, ".")+1:]
-		for _, p := range places {
-			v.errAt(p.pos, name, "the index name %q is used by %d indexes or constraints; PostgreSQL needs it unique in the schema", name, len(places))
-			v.prisma(Pos{}, spanLine, "Error parsing attribute \"%s\": The given constraint name `%s` has to be unique in the following namespace: global for primary key, indexes and unique constraints. Please provide a different name using the `map` argument.", p.attr, name)
-			v.inPhase(phaseAttributes)
-		}
-	}
 }
 
 // blockAttrPos is where m's first @@name attribute starts, or m's name
@@ -661,7 +598,9 @@ func (v *validator) dbNames() {
 		if prev, ok := tables[key]; ok {
 			v.errAt(m.Decl.NamePos, m.Name, "models %q and %q both map to table %q", prev, m.Name, m.DBName)
 			v.prisma(blockAttrPos(m, "map"), spanLine, "The model with database name %q could not be defined because another model or view with this name exists: %q", m.DBName, prev)
-			v.inPhase(phaseNames)
+			v.inPhase(phaseValidation)
+			// Prisma checks the table names before anything else.
+			v.diags[len(v.diags)-1].prismaOrder = Pos{Line: 1, Offset: -relationLoopBase + m.Decl.Pos.Offset}
 		}
 		tables[key] = m.Name
 		cols := map[string]string{}
@@ -689,6 +628,10 @@ func (v *validator) dbNames() {
 		key := e.Schema + "." + e.DBName
 		if prev, ok := enums[key]; ok {
 			v.errAt(e.Decl.NamePos, e.Name, "enums %q and %q both map to type %q", prev, e.Name, e.DBName)
+			v.prisma(e.Decl.Pos, spanBlock, "An enum with the same database name is already defined.")
+			v.inPhase(phaseValidation)
+			// Prisma checks the enums after the models, before the relations.
+			v.diags[len(v.diags)-1].prismaOrder = Pos{Line: 1, Offset: relationLoopBase - 1<<32 + e.Decl.Pos.Offset}
 		}
 		enums[key] = e.Name
 	}

@@ -2,7 +2,6 @@ package psl
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -75,7 +74,7 @@ func Validate(f *File) (*Schema, error) {
 	if f == nil {
 		f = &File{}
 	}
-	v := &validator{s: &Schema{File: f, modelByName: map[string]*Model{}, enumByName: map[string]*Enum{}}}
+	v := &validator{s: &Schema{File: f, modelByName: map[string]*Model{}, enumByName: map[string]*Enum{}}, nameDiags: map[Pos]*Diagnostic{}}
 	v.run()
 	if len(v.diags) > 0 {
 		sort.SliceStable(v.diags, func(i, j int) bool { return v.diags[i].sortKey() < v.diags[j].sortKey() })
@@ -111,6 +110,13 @@ type validator struct {
 	s     *Schema
 	diags []*Diagnostic
 	rels  []*relInfo
+	// inline are the owning sides whose fields and references all resolve
+	// (Prisma's complete inline relations), for the cycle checks.
+	inline []*relInfo
+	// nameDiags are the diagnostics of an index or unique constraint that
+	// takes a name twice in its model, by the attribute's position, for
+	// constraintNames to give Prisma's wording.
+	nameDiags map[Pos]*Diagnostic
 	// previewDiags are the partial-index preview refusals of the block
 	// attributes of the model being read, put in Prisma's order after.
 	previewDiags []*Diagnostic
@@ -131,6 +137,9 @@ type relInfo struct {
 	fkMap  string
 	pos    Pos
 	paired bool
+	// laterDiags are the problems Prisma finds in its pass over the
+	// relations, after those of every model (see cycles).
+	laterDiags []*Diagnostic
 }
 
 func (v *validator) errAt(pos Pos, text, format string, args ...any) {
@@ -267,6 +276,7 @@ func (v *validator) run() {
 	v.relations()
 	v.joinTables()
 	v.dbNames()
+	v.cycles()
 }
 
 func (v *validator) config(c *ConfigBlock) {
@@ -321,6 +331,14 @@ func (v *validator) config(c *ConfigBlock) {
 				// Booleans, numbers and names: generators read them as written.
 				g.Config[p.Key] = exprText(e)
 			}
+			if _, isArr := p.Value.(*ArrayExpr); !isArr && (p.Key == "provider" || p.Key == "output") {
+				if _, isStr := p.Value.(*StringLit); !isStr {
+					if _, isFn := p.Value.(*FuncCall); !isFn {
+						v.errAt(p.Value.At(), exprText(p.Value), "generator property %q must be a string", p.Key)
+						v.prisma(Pos{}, spanLine, "Expected a String value, but received %s value `%s`.", valueKind(p.Value), exprText(p.Value))
+					}
+				}
+			}
 		}
 		g.Provider, g.Output = g.Config["provider"], g.Config["output"]
 		if p := props["previewFeatures"]; p != nil {
@@ -330,6 +348,7 @@ func (v *validator) config(c *ConfigBlock) {
 			if other.Name == g.Name {
 				v.errAt(c.NamePos, c.Name, "generator %q is defined twice", c.Name)
 				v.prisma(c.Pos, spanLine, "The generator %q cannot be defined because a generator with that name already exists.", c.Name)
+				v.inPhase(phaseNames)
 				break
 			}
 		}
@@ -407,6 +426,10 @@ func (v *validator) config(c *ConfigBlock) {
 	}
 	if p := props["schemas"]; p != nil {
 		arr, ok := p.Value.(*ArrayExpr)
+		if s, isStr := p.Value.(*StringLit); isStr {
+			// Prisma takes a single name for a list of one.
+			arr, ok = &ArrayExpr{Elems: []Expr{s}}, true
+		}
 		if !ok {
 			v.errAt(p.Pos, p.Key, "schemas must be a list of strings")
 		} else {
@@ -441,10 +464,13 @@ func (v *validator) stringArg(a *Attribute, arg *Arg, what string) (string, bool
 		v.prisma(Pos{}, spanLine, "Expected a string value, but received %s value `%s`.", valueKind(arg.Value), exprText(arg.Value))
 		return "", false
 	}
-	if s.Value == "" {
+	// Prisma takes an empty @map or @@map name as it is (PostgreSQL
+	// then refuses the zero-length identifier in the migration).
+	if s.Value == "" && what != "a name" {
 		v.errAt(arg.Pos, "", "%s of @%s must not be empty", what, a.Name)
 		if what == "a schema name" {
 			v.prisma(Pos{}, spanLine, schemaNotDefined)
+			v.inPhase(phaseValidation)
 		}
 		return "", false
 	}
@@ -546,6 +572,7 @@ func (v *validator) enum(e *Enum) {
 			}
 		default:
 			v.errAttr(a, "unknown attribute @@%s on enum %q", a.Name, e.Name)
+			v.prisma(Pos{}, spanLine, "Attribute not known: \"@%s\".", a.Name)
 		}
 	}
 }
@@ -568,6 +595,7 @@ func (v *validator) checkSchemaName(a *Attribute, s string) {
 	}
 	v.errAttr(a, "schema %q is not listed in the datasource schemas", s)
 	v.prisma(Pos{}, spanLine, schemaNotDefined)
+	v.inPhase(phaseValidation) // with the models missing a @@schema
 }
 
 func (v *validator) model(m *Model) {
@@ -645,12 +673,21 @@ func (v *validator) model(m *Model) {
 				continue
 			}
 			pk := &PrimaryKey{Name: ix.Name, Map: ix.Map}
+			var optional []string
 			for _, f := range ix.Fields {
 				pk.Fields = append(pk.Fields, f.Name)
 				if fld := m.byName[f.Name]; fld != nil && !fld.Required() {
-					v.errAttr(a, "field %q in @@id must be required", f.Name)
-					v.prisma(Pos{}, spanLine, "Error validating model %q: The id definition refers to the optional field `%s`. ID definitions must reference only required fields.", m.Name, f.Name)
+					optional = append(optional, "`"+f.Name+"`")
 				}
+			}
+			if len(optional) > 0 {
+				// Prisma names every optional field in one error.
+				plural := ""
+				if len(optional) > 1 {
+					plural = "s"
+				}
+				v.errAttr(a, "field%s %s of @@id must be required", plural, strings.Join(optional, ", "))
+				v.prisma(Pos{}, spanLine, "Error validating model %q: The id definition refers to the optional field%s %s. ID definitions must reference only required fields.", m.Name, plural, strings.Join(optional, ", "))
 			}
 			m.PrimaryKey = pk
 		case "unique", "index":
@@ -893,13 +930,10 @@ func (v *validator) duplicateIndexes(m *Model) {
 	reported := map[*Index]bool{}
 	// clash words a duplicate as Prisma does, at each index that takes
 	// the name (Prisma checks names only for a database's connector).
-	clash := func(ix *Index, attr, name string) {
-		if v.s.Datasource == nil {
-			v.inPhase(phaseHidden)
-			return
-		}
-		v.prisma(Pos{}, spanLine, "Error parsing attribute \"%s\": The given constraint name `%s` has to be unique in the following namespace: global for primary key, indexes and unique constraints. Please provide a different name using the `map` argument.", attr, name)
-		v.inPhase(phaseValidation)
+	// constraintNames gives them Prisma's wording.
+	clash := func(ix *Index, _, _ string) {
+		v.inPhase(phaseHidden)
+		v.nameDiags[ix.Pos] = v.diags[len(v.diags)-1]
 	}
 	label := func(ix *Index, kind string) string {
 		if kind == "an index" {
@@ -933,6 +967,7 @@ func (v *validator) duplicateIndexes(m *Model) {
 		if ix.Map != "" {
 			if names[ix.Map] {
 				v.errAt(ix.Pos, ix.Map, "the name %q is used by another index or constraint of model %q", ix.Map, m.Name)
+				clash(ix, "", "")
 			}
 			names[ix.Map] = true
 		}
@@ -1031,7 +1066,7 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 					fld.Sort = id.Name
 					if a.Name == "id" && !idSorted {
 						idSorted = true // one error for the attribute
-						v.idSort(a, attrLabel(m, a))
+						v.idSort(m, a, attrLabel(m, a))
 					}
 				case "ops":
 					switch o := fa.Value.(type) {
@@ -1058,6 +1093,7 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 				case "length":
 					v.errAt(fa.Pos, "length", "length is not supported by the postgresql provider")
 					v.prisma(Pos{}, spanLine, "Error parsing attribute \"%s\": The length argument is not supported in an index definition with the current connector", attrLabel(m, a))
+					v.inPhase(phaseValidation)
 					good = false
 				default:
 					v.errAt(fa.Pos, fa.Name, "unknown field option %q in @@%s", fa.Name, a.Name)
@@ -1222,12 +1258,14 @@ func (v *validator) badFieldSort(a *Attribute, s *Arg) {
 	v.prisma(Pos{}, spanLine, "Error parsing attribute \"@%s\": The `sort` argument can only be `Asc` or `Desc` you provided: %s.", a.Name, exprText(s.Value))
 }
 
-// idSort reports a sort order on a primary key, which Prisma takes only
-// on MySQL and SQL Server.
-func (v *validator) idSort(a *Attribute, label string) {
+// idSort reports a sort order on a primary key of m, which Prisma takes
+// only on MySQL and SQL Server.
+func (v *validator) idSort(m *Model, a *Attribute, label string) {
 	v.errAttr(a, "a primary key takes no sort order on PostgreSQL")
 	v.prisma(Pos{}, spanLine, "Error parsing attribute \"%s\": The sort argument is not supported in the primary key with the current connector", label)
 	v.inPhase(phaseValidation)
+	// Prisma checks a model's primary key before its fields.
+	v.diags[len(v.diags)-1].prismaOrder = m.Decl.Pos
 }
 
 // knownOps reports whether op is one of Prisma's operator class names.
@@ -1417,7 +1455,7 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 			v.checkArgs(a, nil, "map", "sort", "length", "clustered")
 			if s := a.Arg("sort", -1); s != nil {
 				if id, ok := s.Value.(*Ident); ok && (id.Name == "Asc" || id.Name == "Desc") {
-					v.idSort(a, "@id")
+					v.idSort(m, a, "@id")
 				} else {
 					v.badFieldSort(a, s)
 				}
@@ -1816,9 +1854,10 @@ func (v *validator) literal(f *Field, e Expr) (*Default, bool) {
 				return nil, false
 			}
 		case Json:
-			if !json.Valid([]byte(s.Value)) {
-				bad("the default of Json field %q is not valid JSON", f.Name)
-				v.inPhase(phaseValidation) // Prisma's wording quotes its JSON parser
+			if why := jsonSyntaxError(s.Value); why != "" {
+				bad("the default of Json field %q is not valid JSON (%s)", f.Name, why)
+				prisma("Parse error: \"%s\" is not a valid JSON string. (%s)", s.Value, why)
+				v.inPhase(phaseValidation)
 				return nil, false
 			}
 		case Bytes:
@@ -1949,7 +1988,7 @@ func valueKind(e Expr) string {
 // needSchema reports a model, view or enum without @@schema in a
 // datasource that lists its schemas, as Prisma does.
 func (v *validator) needSchema(schema string, decl Decl, kind, name string) {
-	if ds := v.s.Datasource; ds != nil && len(ds.Schemas) > 0 && schema == "" {
+	if ds := v.s.Datasource; ds != nil && len(ds.Schemas) > 0 && schema == "" && !hasSchemaAttr(decl) {
 		pos, namePos := declPos(decl)
 		v.errAt(namePos, name, "%s %q needs @@schema(\"...\"): the datasource lists its schemas", kind, name)
 		if kind == "enum" {
@@ -1959,6 +1998,19 @@ func (v *validator) needSchema(schema string, decl Decl, kind, name string) {
 		}
 		v.inPhase(phaseValidation)
 	}
+}
+
+// hasSchemaAttr reports whether a model, view or enum block has a
+// @@schema attribute (an invalid one is reported on its own).
+func hasSchemaAttr(d Decl) bool {
+	var attrs []*Attribute
+	switch d := d.(type) {
+	case *ModelDecl:
+		attrs = d.Attributes
+	case *EnumDecl:
+		attrs = d.Attributes
+	}
+	return slices.ContainsFunc(attrs, func(a *Attribute) bool { return a.Name == "schema" })
 }
 
 // declPos is where a model, view or enum block starts and where its name
