@@ -94,6 +94,22 @@ func withoutPartitions(sql string) string {
 	return partitionOfRE.ReplaceAllString(partitionByRE.ReplaceAllString(sql, ");"), "")
 }
 
+// unappliable names the golden schemas Prisma 7 accepts whose migration
+// (Prisma's and polystore's alike) PostgreSQL refuses, so the tests that
+// run it on a database skip them: the DDL is still compared.
+var unappliable = map[string]string{
+	"map_empty":          `@map("") and @@map(""): PostgreSQL has no zero-length identifiers`,
+	"enum_value_map_dup": `two enum values mapped to one label, and a value mapped to "": PostgreSQL refuses the type`,
+}
+
+// skipUnappliable skips a test that applies the schema of dir.
+func skipUnappliable(t *testing.T, dir string) {
+	t.Helper()
+	if why, ok := unappliable[filepath.Base(dir)]; ok {
+		t.Skip(why)
+	}
+}
+
 // schemaIn returns the schema of a golden case folder: its schema.prisma,
 // else its schema/ folder.
 func schemaIn(dir string) string {
@@ -138,12 +154,13 @@ func TestDiffGolden(t *testing.T) {
 // diffDeviations lists where polystore writes other SQL than Prisma 7 on
 // purpose: Prisma's statement fails on PostgreSQL.
 var diffDeviations = map[string]*strings.Replacer{
-	// An autoincrement column changing its integer type: PostgreSQL has no
-	// types SERIAL or BIGSERIAL to change to (they are shorthands of CREATE
-	// TABLE only); the column's sequence and default stay, so the integer
-	// type is enough.
+	// An autoincrement column changing its integer type (alone, or as a
+	// primary key a foreign key points at): PostgreSQL has no types SERIAL
+	// or BIGSERIAL to change to (they are shorthands of CREATE TABLE only);
+	// the column's sequence and default stay, so the integer type is enough.
 	"serial_to_bigserial": strings.NewReplacer("SET DATA TYPE BIGSERIAL", "SET DATA TYPE BIGINT",
 		"SET DATA TYPE SERIAL", "SET DATA TYPE INTEGER"),
+	"pk_type_change_with_fk": strings.NewReplacer("SET DATA TYPE BIGSERIAL", "SET DATA TYPE BIGINT"),
 	// autoincrement() replaced by a literal default: Prisma 7 sets the
 	// new default, drops it again and drops a sequence named "" (which
 	// fails); the new default is all there is to do.

@@ -364,9 +364,12 @@ func (d *differ) recreateEnum(old, e *Enum, removed []string, to *Database) {
 					hadDefault = oc.Default != ""
 				}
 			}
-			if hadDefault {
-				drops = append(drops, "ALTER TABLE "+col+" ALTER COLUMN "+quoteIdent(c.Name)+" DROP DEFAULT;")
+			if !hadDefault {
+				// Prisma sets again only the defaults it dropped; a new
+				// one comes with the table's changes after.
+				continue
 			}
+			drops = append(drops, "ALTER TABLE "+col+" ALTER COLUMN "+quoteIdent(c.Name)+" DROP DEFAULT;")
 			if c.Default != "" {
 				defaults = append(defaults, "ALTER TABLE "+col+" ALTER COLUMN "+quoteIdent(c.Name)+" SET DEFAULT "+c.Default+";")
 			}

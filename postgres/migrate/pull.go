@@ -285,9 +285,21 @@ var pslAction = map[string]string{"CASCADE": "Cascade", "RESTRICT": "Restrict", 
 // names them.
 func (p *puller) relations(m *pullModel) {
 	t := m.t
+	// A relation needs a name when another one joins the same two models,
+	// whichever way its foreign key points.
 	pairs := map[string]int{}
 	for _, fk := range t.ForeignKeys {
 		pairs[fk.RefTable]++
+	}
+	for name, other := range p.models {
+		if other == m {
+			continue
+		}
+		for _, fk := range other.t.ForeignKeys {
+			if fk.RefSchema == "" && fk.RefTable == t.Name {
+				pairs[name]++
+			}
+		}
 	}
 	for _, fk := range t.ForeignKeys {
 		to := p.models[fk.RefTable]

@@ -1,0 +1,8 @@
+-- AlterTable
+ALTER TABLE "T" DROP COLUMN "k",
+ADD COLUMN     "k" TEXT NOT NULL DEFAULT 'A',
+DROP COLUMN "o",
+ADD COLUMN     "o" TEXT;
+
+-- DropEnum
+DROP TYPE "Kind";
