@@ -213,61 +213,22 @@ func (p *jsonChecker) hex4() bool {
 	return true
 }
 
+// list reads the elements of an array after its '['.
 func (p *jsonChecker) list(depth int) bool {
-	for first := true; ; first = false {
-		c, ok := p.whitespace()
-		switch {
-		case !ok:
-			return p.peekError("EOF while parsing a list")
-		case c == ']':
-			p.i++
-			return true
-		case c == ',' && !first:
-			p.i++
-			c, ok = p.whitespace()
-		case !first:
-			return p.peekError("expected `,` or `]`")
-		}
-		switch {
-		case !ok:
-			return p.peekError("EOF while parsing a value")
-		case c == ']':
-			return p.peekError("trailing comma")
-		}
-		if !p.value(depth) {
-			return false
-		}
-	}
+	return p.items(']', "a list", func() bool { return p.value(depth) })
 }
 
+// object reads the members of an object after its '{'.
 func (p *jsonChecker) object(depth int) bool {
-	for first := true; ; first = false {
-		c, ok := p.whitespace()
-		switch {
-		case !ok:
-			return p.peekError("EOF while parsing an object")
-		case c == '}':
-			p.i++
-			return true
-		case c == ',' && !first:
-			p.i++
-			c, ok = p.whitespace()
-		case !first:
-			return p.peekError("expected `,` or `}`")
-		}
-		switch {
-		case !ok:
-			return p.peekError("EOF while parsing a value")
-		case c == '}':
-			return p.peekError("trailing comma")
-		case c != '"':
+	return p.items('}', "an object", func() bool {
+		if c, _ := p.peek(); c != '"' {
 			return p.peekError("key must be a string")
 		}
 		p.i++
 		if !p.str() {
 			return false
 		}
-		c, ok = p.whitespace()
+		c, ok := p.whitespace()
 		switch {
 		case !ok:
 			return p.peekError("EOF while parsing an object")
@@ -275,7 +236,34 @@ func (p *jsonChecker) object(depth int) bool {
 			return p.peekError("expected `:`")
 		}
 		p.i++
-		if !p.value(depth) {
+		return p.value(depth)
+	})
+}
+
+// items reads comma-separated items up to the closing byte as serde_json
+// does, item reading each one from its first byte on.
+func (p *jsonChecker) items(closing byte, what string, item func() bool) bool {
+	for first := true; ; first = false {
+		c, ok := p.whitespace()
+		switch {
+		case !ok:
+			return p.peekError("EOF while parsing " + what)
+		case c == closing:
+			p.i++
+			return true
+		case c == ',' && !first:
+			p.i++
+			c, ok = p.whitespace()
+		case !first:
+			return p.peekError("expected `,` or `" + string(closing) + "`")
+		}
+		switch {
+		case !ok:
+			return p.peekError("EOF while parsing a value")
+		case c == closing:
+			return p.peekError("trailing comma")
+		}
+		if !item() {
 			return false
 		}
 	}
