@@ -75,11 +75,6 @@ func appendIntakeEntries(out []journal.Entry, account int, client string, o *ord
 	return out
 }
 
-// intakeRecords is the number of journal records of an intake order.
-func intakeRecords(client string) int {
-	return 1 + (len(client)+intakeIDBytes-1)/intakeIDBytes
-}
-
 // intakeRecord is an intake order read back from the journal.
 type intakeRecord struct {
 	seq    uint64
@@ -158,39 +153,37 @@ type intake struct {
 	pending  map[uint64]*intakeState
 	byClient map[clientKey]uint64 // the latest pending seq of a clientOrderId
 	accounts sync.Map             // int → struct{}: accounts known to exist
-	cut      sync.RWMutex         // appends hold it shared until registered; compaction exclusively
 
-	// The pipeline (see Node.intakeAsync): orders queue in reqs; the
-	// appender hands each queue to the journal as one group and passes it
-	// to the completer, which waits for it to be durable, registers and
-	// acknowledges its orders, and queues their reservations for the
-	// feeder, which submits them to the placer.
-	qmu    sync.Mutex
-	reqs   []intakeReq
-	closed bool // no more orders: the node is closing
-	kick   chan struct{}
-	groups chan intakeGroup
-	fmu    sync.Mutex
-	feed   []*intakeState
-	fkick  chan struct{}
-	fdone  bool // the completer has finished: the feeder ends when feed is empty
+	// The pipeline (see Node.intakeAsync): the caller appends an order to
+	// the journal under qmu and queues it in sequence order; once its
+	// group is durable the journal's Apply (intake.durable, on the
+	// journal's own goroutine) registers the group's orders as pending
+	// under one lock, acknowledges them and queues their reservations for
+	// the feeder, which submits them to the placer. The journal's Failed
+	// refuses them instead. Between the append and the registration an
+	// order is in queued, where compaction sees it.
+	qmu       sync.Mutex
+	queued    []intakeReq // appended, not yet durable (or failed), in sequence order
+	closed    bool        // no more orders: the node is closing
+	busy      bool        // durable or failed is acknowledging and feeding orders it took
+	drained   chan struct{}
+	drainOnce sync.Once
+	done      []intakeReq    // durable's and failed's scratch (one call at a time)
+	states    []*intakeState // likewise
+	fmu       sync.Mutex
+	feed      []*intakeState
+	fkick     chan struct{}
+	fdone     bool // the intake is closed and drained: the feeder ends when feed is empty
 }
 
 // intakeReq is an order on its way into the intake journal.
 type intakeReq struct {
-	account int
-	client  string
-	o       *order
-	ack     func(seq uint64, err error)
-	notify  func(IntakeOutcome)
-}
-
-// intakeGroup is a queue of orders handed to the intake journal as one
-// group: their records end at last.
-type intakeGroup struct {
-	reqs []intakeReq
-	last uint64
-	p    journal.Pending
+	account   int
+	client    string
+	o         *order
+	ack       func(seq uint64, err error)
+	notify    func(IntakeOutcome)
+	seq, last uint64 // its first and last journal records
 }
 
 // errNodeClosing refuses orders taken in while the node closes.
@@ -204,13 +197,16 @@ func openIntake(path string, prealloc, depth int) (*intake, []intakeRecord, erro
 		return nil, nil, err
 	}
 	var r intakeReader
+	in := &intake{pending: map[uint64]*intakeState{}, byClient: map[clientKey]uint64{},
+		drained: make(chan struct{}), fkick: make(chan struct{}, 1)}
 	jr, err := journal.Open(path, func(e journal.Entry) error { r.add(e); return nil },
-		&journal.Options{SegmentEntries: 1 << 16, From: max(oldest, 1) - 1, Preallocate: prealloc, SyncDepth: depth})
+		&journal.Options{SegmentEntries: 1 << 16, From: max(oldest, 1) - 1, Preallocate: prealloc, SyncDepth: depth,
+			Apply: in.durable, Failed: in.failed})
 	if err != nil {
 		return nil, nil, err
 	}
-	return &intake{jr: jr, pending: map[uint64]*intakeState{}, byClient: map[clientKey]uint64{},
-		kick: make(chan struct{}, 1), groups: make(chan intakeGroup, 64), fkick: make(chan struct{}, 1)}, r.out, nil
+	in.jr = jr
+	return in, r.out, nil
 }
 
 // knownAccount says whether the account exists: from memory once seen, so
@@ -235,7 +231,7 @@ func (n *Node) knownAccount(ctx context.Context, id int) (bool, error) {
 // appends it to the intake journal (group commit, fsync) and, once
 // durable, calls ack with its intake sequence number, then queues the
 // reservation with the node's placer (batched, Serializable, retried).
-// ack runs on the node's intake goroutine, before Intake returns, and
+// ack runs on the intake journal's goroutine, before Intake returns, and
 // must not block.
 // notify receives the outcome later, once the reservation committed:
 // placed (the order id; the order reaches the engine through the outbox
@@ -261,16 +257,18 @@ func (n *Node) Intake(ctx context.Context, client string, r *OrderRequest, ack f
 // order refused at once) as an error; otherwise ack receives the intake
 // sequence number once the order is durable, or the error that refused
 // it (an unknown account, a failed journal, the node closing: nothing
-// journaled, and notify is not called). ack runs on the node's intake
-// goroutine and must not block; a nil error from ack's caller is always
-// followed by one notify.
+// journaled, and notify is not called). ack runs on the intake journal's
+// goroutine (or, for a refusal, the caller's or the account lookup's) and
+// must not block; a nil error from ack's caller is always followed by
+// one notify.
 //
-// Orders from every connection go into the journal together: one
-// goroutine hands the journal each queue of orders as one group while
-// the group before is being synced, and another acknowledges a whole
-// group once durable (one lock to register its orders, then the acks in
-// a loop), instead of a goroutine per order parked on the journal and
-// queueing on the intake's lock when its group's fsync wakes them all.
+// Orders from every connection go into the journal together: the caller
+// appends its order to the journal's next group (no goroutine of its own
+// and no hand-over), and the journal's writer, once the group is
+// durable, registers its orders under one lock and acknowledges them in
+// a loop (intake.durable). Between the read of an order and its ack the
+// only goroutine that must be scheduled is the journal's writer; before,
+// an appender and a completer were scheduled in turn as well.
 func (n *Node) intakeAsync(ctx context.Context, client string, r *OrderRequest, ack func(seq uint64, err error), notify func(IntakeOutcome)) error {
 	if n.in == nil {
 		return errors.New("trading: node not started")
@@ -312,114 +310,122 @@ func poke(ch chan<- struct{}) {
 	}
 }
 
-// enqueue queues an order for the appender.
+// enqueue appends an order to the intake journal (without waiting for
+// it to be durable) and queues it for durable or failed.
 func (in *intake) enqueue(req intakeReq) error {
+	var buf [1 + (MaxClientOrderID+intakeIDBytes-1)/intakeIDBytes]journal.Entry
+	entries := appendIntakeEntries(buf[:0], req.account, req.client, req.o)
 	in.qmu.Lock()
+	defer in.qmu.Unlock()
 	if in.closed {
-		in.qmu.Unlock()
 		return errNodeClosing
 	}
-	in.reqs = append(in.reqs, req)
-	in.qmu.Unlock()
-	poke(in.kick)
+	// Appended and queued under one lock: queued is in sequence order,
+	// and durable, which takes the lock, always finds the group's orders.
+	last, _, err := in.jr.AppendAsync(entries)
+	if err != nil {
+		return err
+	}
+	req.seq, req.last = last-uint64(len(entries))+1, last
+	in.queued = append(in.queued, req)
 	return nil
 }
 
-// intakeAppender hands each queue of orders to the intake journal as one
-// group, without waiting for it to be durable, and passes it on to the
-// completer. When ctx ends it refuses what is queued and stops taking
-// orders.
-func (n *Node) intakeAppender(ctx context.Context) {
-	in := n.in
-	defer close(in.groups)
-	var entries []journal.Entry
-	for {
-		select {
-		case <-in.kick:
-		case <-ctx.Done():
-			in.qmu.Lock()
-			in.closed = true
-			reqs := in.reqs
-			in.reqs = nil
-			in.qmu.Unlock()
-			for i := range reqs {
-				reqs[i].ack(0, errNodeClosing)
-			}
-			return
-		}
-		in.qmu.Lock()
-		reqs := in.reqs
-		in.reqs = nil
-		in.qmu.Unlock()
-		if len(reqs) == 0 {
-			continue
-		}
-		entries = entries[:0]
-		for i := range reqs {
-			entries = appendIntakeEntries(entries, reqs[i].account, reqs[i].client, reqs[i].o)
-		}
-		// Shared until the orders are registered (in the completer):
-		// compaction must not cut records it cannot see pending yet.
-		in.cut.RLock()
-		last, p, err := in.jr.AppendAsync(entries)
-		if err != nil {
-			in.cut.RUnlock()
-			for i := range reqs {
-				reqs[i].ack(0, err)
-			}
-			continue
-		}
-		in.groups <- intakeGroup{reqs: reqs, last: last, p: p}
+// take removes the queued orders whose records end at or before last
+// (those of a group the journal finished) into in.done; qmu is held. The
+// caller calls done once it has acknowledged (or refused) and fed them.
+func (in *intake) take(last uint64) []intakeReq {
+	k := 0
+	for k < len(in.queued) && in.queued[k].last <= last {
+		k++
+	}
+	in.done = append(in.done[:0], in.queued[:k]...)
+	rest := copy(in.queued, in.queued[k:])
+	clear(in.queued[rest:])
+	in.queued = in.queued[:rest]
+	in.busy = true
+	return in.done
+}
+
+// finished ends a durable or failed call: once the intake is closed and
+// nothing is queued, every order appended before the close has been
+// acknowledged or refused, and fed to the feeder.
+func (in *intake) finished() {
+	in.qmu.Lock()
+	in.busy = false
+	drained := in.closed && len(in.queued) == 0
+	in.qmu.Unlock()
+	if drained {
+		in.drain()
 	}
 }
 
-// intakeCompleter waits for each group to be durable, in order, then
-// registers its orders as pending, acknowledges them and hands their
-// reservations to the feeder.
-func (n *Node) intakeCompleter() {
-	in := n.in
-	defer func() {
-		in.fmu.Lock()
-		in.fdone = true
-		in.fmu.Unlock()
-		poke(in.fkick)
-	}()
-	var states []*intakeState
-	for g := range in.groups {
-		<-g.p.Done()
-		if err := g.p.Err(); err != nil {
-			in.cut.RUnlock()
-			for i := range g.reqs {
-				g.reqs[i].ack(0, err)
-			}
-			continue
-		}
-		total := 0
-		for i := range g.reqs {
-			total += intakeRecords(g.reqs[i].client)
-		}
-		seq := g.last - uint64(total) + 1
-		states = states[:0]
-		in.mu.Lock()
-		for i := range g.reqs {
-			rq := &g.reqs[i]
-			st := &intakeState{account: rq.account, client: rq.client, notify: rq.notify,
-				item: placeItem{account: rq.account, o: rq.o, intake: seq, client: rq.client}}
-			in.pending[seq] = st
-			in.byClient[clientKey{rq.account, rq.client}] = seq
-			states = append(states, st)
-			seq += uint64(intakeRecords(rq.client))
-		}
-		in.mu.Unlock()
-		in.cut.RUnlock()
-		for i, st := range states {
-			g.reqs[i].ack(st.item.intake, nil)
-		}
-		in.fmu.Lock()
-		in.feed = append(in.feed, states...)
-		in.fmu.Unlock()
-		poke(in.fkick)
+// drain tells intakeCloser the intake is drained.
+func (in *intake) drain() { in.drainOnce.Do(func() { close(in.drained) }) }
+
+// durable is the intake journal's Apply: a group is durable. It
+// registers the group's orders as pending, acknowledges them and hands
+// their reservations to the feeder, on the journal's goroutine.
+func (in *intake) durable(batch []journal.Entry) {
+	in.qmu.Lock()
+	reqs := in.take(batch[len(batch)-1].Seq)
+	in.states = in.states[:0]
+	// Registered before they leave queued (qmu still held): compaction,
+	// which takes both locks, always sees them in one or the other.
+	in.mu.Lock()
+	for i := range reqs {
+		rq := &reqs[i]
+		st := &intakeState{account: rq.account, client: rq.client, notify: rq.notify,
+			item: placeItem{account: rq.account, o: rq.o, intake: rq.seq, client: rq.client}}
+		in.pending[rq.seq] = st
+		in.byClient[clientKey{rq.account, rq.client}] = rq.seq
+		in.states = append(in.states, st)
 	}
+	in.mu.Unlock()
+	in.qmu.Unlock()
+	for i := range reqs {
+		reqs[i].ack(reqs[i].seq, nil)
+	}
+	in.fmu.Lock()
+	in.feed = append(in.feed, in.states...)
+	in.fmu.Unlock()
+	poke(in.fkick)
+	clear(reqs)
+	clear(in.states)
+	in.finished()
+}
+
+// failed is the intake journal's Failed: a group did not become
+// durable, and its orders are refused (nothing placed, no outcome).
+func (in *intake) failed(batch []journal.Entry, err error) {
+	in.qmu.Lock()
+	reqs := in.take(batch[len(batch)-1].Seq)
+	in.qmu.Unlock()
+	for i := range reqs {
+		reqs[i].ack(0, err)
+	}
+	clear(reqs)
+	in.finished()
+}
+
+// intakeCloser stops the intake when ctx ends: no more orders are taken,
+// and once every order appended before has been acknowledged or refused
+// the feeder is told to end when it has submitted them.
+func (n *Node) intakeCloser(ctx context.Context) {
+	in := n.in
+	<-ctx.Done()
+	in.qmu.Lock()
+	in.closed = true
+	empty := len(in.queued) == 0 && !in.busy
+	in.qmu.Unlock()
+	if empty {
+		in.drain()
+	}
+	<-in.drained
+	in.fmu.Lock()
+	in.fdone = true
+	in.fmu.Unlock()
+	poke(in.fkick)
 }
 
 // intakeFeeder submits the reservations of acknowledged orders to the
@@ -582,15 +588,21 @@ func (n *Node) IntakePending() int {
 // compactIntake deletes the intake journal's segments that hold only
 // resolved orders (below the oldest pending one).
 func (n *Node) compactIntake() (uint64, error) {
-	n.in.cut.Lock()
-	mark := n.in.jr.LastSeq()
-	n.in.mu.Lock()
-	for seq := range n.in.pending {
+	in := n.in
+	// Every order appended is queued or pending (durable moves it under
+	// both locks), and no append happens while qmu is held.
+	in.qmu.Lock()
+	mark := in.jr.LastSeq()
+	if len(in.queued) > 0 {
+		mark = min(mark, in.queued[0].seq-1)
+	}
+	in.mu.Lock()
+	for seq := range in.pending {
 		mark = min(mark, seq-1)
 	}
-	n.in.mu.Unlock()
-	n.in.cut.Unlock()
-	return n.in.jr.Compact(mark)
+	in.mu.Unlock()
+	in.qmu.Unlock()
+	return in.jr.Compact(mark)
 }
 
 func (n *Node) intakeLoop(ctx context.Context, every time.Duration) {

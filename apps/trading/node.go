@@ -259,9 +259,8 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 	n.in = in
 	cfg.Store.OnCommit(n.Wake)
 	n.placer = cfg.Store.NewPlacer(&PlacerOpts{Shards: cfg.PlaceShards, MaxBatch: cfg.PlaceBatch, AfterCommit: n.JournalPlaced, Logger: n.log})
-	n.relayWG.Add(5)
-	go func() { defer n.relayWG.Done(); n.intakeAppender(runCtx) }()
-	go func() { defer n.relayWG.Done(); n.intakeCompleter() }()
+	n.relayWG.Add(4)
+	go func() { defer n.relayWG.Done(); n.intakeCloser(runCtx) }()
 	go func() { defer n.relayWG.Done(); n.intakeFeeder() }()
 	go n.relay(runCtx)
 	go n.intakeLoop(runCtx, 10*time.Second)

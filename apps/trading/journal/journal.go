@@ -67,6 +67,12 @@ type Options struct {
 	// Apply receives every durable batch, in sequence order, on the
 	// journal's writer goroutine, before the batch's Appends return.
 	Apply func(batch []Entry)
+	// Failed receives, in sequence order on the same goroutine as Apply,
+	// every appended batch that did not become durable (a failed write or
+	// sync, or any batch after one): err wraps ErrFailed. With Apply it
+	// lets the appender of a batch learn its outcome without waiting on
+	// the batch's Pending.
+	Failed func(batch []Entry, err error)
 	// NoSync skips fsync (benchmarks of the journal's own cost only).
 	NoSync bool
 	// SegmentEntries starts a new segment file once the current one holds
@@ -113,6 +119,7 @@ type Journal struct {
 	path   string
 	f      *os.File
 	apply  func([]Entry)
+	onFail func([]Entry, error)
 	noSync bool
 
 	segMax   int
@@ -239,7 +246,7 @@ func Open(path string, replay func(Entry) error, opts *Options) (*Journal, error
 	j.applied = sync.NewCond(&j.applyMu)
 	var from uint64
 	if opts != nil {
-		j.apply, j.noSync, from = opts.Apply, opts.NoSync, opts.From
+		j.apply, j.onFail, j.noSync, from = opts.Apply, opts.Failed, opts.NoSync, opts.From
 		if opts.SegmentEntries > 0 {
 			j.segMax = opts.SegmentEntries
 		}
@@ -822,6 +829,9 @@ func (j *Journal) finish(job *syncJob) {
 	}
 	if j.failed != nil {
 		b.err = j.failed
+		if j.onFail != nil {
+			j.onFail(b.entries, j.failed)
+		}
 		close(b.done)
 		return
 	}

@@ -524,3 +524,57 @@ func TestAppendAsync(t *testing.T) {
 	require.Equal(t, int(lasts[len(lasts)-1]), n)
 	require.NoError(t, j2.Close())
 }
+
+// A journal whose write fails hands that batch and every later one to
+// Failed, in order, and none of them to Apply.
+func TestFailedReceivesUndurableBatches(t *testing.T) {
+	var mu sync.Mutex
+	var applied, failed []uint64
+	j, err := Open(filepath.Join(t.TempDir(), "j"), nil, &Options{
+		Apply: func(b []Entry) {
+			mu.Lock()
+			for _, e := range b {
+				applied = append(applied, e.Seq)
+			}
+			mu.Unlock()
+		},
+		Failed: func(b []Entry, err error) {
+			require.ErrorIs(t, err, ErrFailed)
+			mu.Lock()
+			for _, e := range b {
+				failed = append(failed, e.Seq)
+			}
+			mu.Unlock()
+		}})
+	require.NoError(t, err)
+	_, p, err := j.AppendAsync([]Entry{{Symbol: "BTC-USD", Cmd: place(1)}})
+	require.NoError(t, err)
+	<-p.Done()
+	require.NoError(t, p.Err())
+	// Break the file under the writer: its next write fails.
+	j.segMu.Lock()
+	require.NoError(t, j.f.Close())
+	j.segMu.Unlock()
+	var pend []Pending
+	for g := range 3 {
+		_, p, err := j.AppendAsync([]Entry{{Symbol: "BTC-USD", Cmd: place(uint64(2 + 2*g))}, {Symbol: "BTC-USD", Cmd: place(uint64(3 + 2*g))}})
+		if err != nil {
+			require.ErrorIs(t, err, ErrFailed) // refused at once once the failure is known
+			continue
+		}
+		pend = append(pend, p)
+	}
+	require.NotEmpty(t, pend)
+	for _, p := range pend {
+		<-p.Done()
+		require.ErrorIs(t, p.Err(), ErrFailed)
+	}
+	mu.Lock()
+	require.Equal(t, []uint64{1}, applied)
+	require.Equal(t, 2*len(pend), len(failed))
+	for i := 1; i < len(failed); i++ {
+		require.Equal(t, failed[i-1]+1, failed[i], "in sequence order")
+	}
+	mu.Unlock()
+	_ = j.Close() // the file is closed already
+}
