@@ -433,6 +433,7 @@ func (n *Node) intakeCloser(ctx context.Context) {
 // are full holds back neither the journal nor the acknowledgements. It
 // ends once the completer has and everything is submitted.
 func (n *Node) intakeFeeder() {
+	backgroundThread(n.cfg.BackgroundNice)
 	in := n.in
 	for {
 		<-in.fkick

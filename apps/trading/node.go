@@ -60,7 +60,16 @@ type NodeConfig struct {
 	// IntakePath is the intake journal of the WebSocket stream (Node.Intake;
 	// default JournalPath + ".intake").
 	IntakePath string
-	Logger     *slog.Logger
+	// BackgroundNice, when positive, runs the node's bulk stages — the
+	// placer, the relay, settlement and publishing, the intake's feeder —
+	// each on a thread of its own at this nice value (Linux; 1 to 19), so
+	// that when the cores are busy the kernel runs the acknowledgement
+	// path (the stream's readers and writers, the intake journal) first.
+	// It pays off only with more Ps than the bulk stages can keep busy
+	// (GOMAXPROCS above the cores): a P held by a thread the kernel put
+	// aside runs nothing else. See docs/trading.md.
+	BackgroundNice int
+	Logger         *slog.Logger
 }
 
 // Node is the engine process: it relays committed orders from the outbox
@@ -258,7 +267,7 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 	}
 	n.in = in
 	cfg.Store.OnCommit(n.Wake)
-	n.placer = cfg.Store.NewPlacer(&PlacerOpts{Shards: cfg.PlaceShards, MaxBatch: cfg.PlaceBatch, AfterCommit: n.JournalPlaced, Logger: n.log})
+	n.placer = cfg.Store.NewPlacer(&PlacerOpts{Shards: cfg.PlaceShards, MaxBatch: cfg.PlaceBatch, AfterCommit: n.JournalPlaced, Nice: cfg.BackgroundNice, Logger: n.log})
 	n.relayWG.Add(4)
 	go func() { defer n.relayWG.Done(); n.intakeCloser(runCtx) }()
 	go func() { defer n.relayWG.Done(); n.intakeFeeder() }()
@@ -384,6 +393,7 @@ func (n *Node) Close() error {
 // the table's two indexes); the column relayed stays false.
 func (n *Node) relay(ctx context.Context) {
 	defer n.relayWG.Done()
+	backgroundThread(n.cfg.BackgroundNice)
 	t := time.NewTicker(n.cfg.Poll)
 	defer t.Stop()
 	for {
@@ -622,10 +632,12 @@ func (n *Node) settler(ctx context.Context, sym string) {
 	defer n.settleWG.Done()
 	ch := n.events[sym]
 	m := n.markets[sym]
+	backgroundThread(n.cfg.BackgroundNice)
 	pub := make(chan []engine.Event, 4)
 	n.settleWG.Add(1)
 	go func() {
 		defer n.settleWG.Done()
+		backgroundThread(n.cfg.BackgroundNice)
 		for batch := range pub {
 			n.publish(ctx, m, batch)
 			n.settled[sym].Store(batch[len(batch)-1].Seq)

@@ -341,7 +341,10 @@ type PlacerOpts struct {
 	// journal. An error is logged; the orders stay committed and reach the
 	// journal through the relay.
 	AfterCommit func(ctx context.Context, placed []Placed) error
-	Logger      *slog.Logger
+	// Nice, when positive, runs each shard's goroutines on threads of
+	// their own at this nice value (Linux; NodeConfig.BackgroundNice).
+	Nice   int
+	Logger *slog.Logger
 }
 
 // Placer is group commit for placements: concurrent Place calls wait while
@@ -469,6 +472,7 @@ type committed struct {
 // transaction of the next.
 func (p *Placer) run(ch chan *placeCall) {
 	defer p.wg.Done()
+	backgroundThread(p.opts.Nice)
 	done := make(chan committed, 1)
 	finished := make(chan struct{})
 	go p.finish(done, finished)
@@ -509,6 +513,7 @@ func (p *Placer) run(ch chan *placeCall) {
 // finish runs AfterCommit on each committed batch of a shard, in commit
 // order, then answers its calls.
 func (p *Placer) finish(done <-chan committed, finished chan<- struct{}) {
+	backgroundThread(p.opts.Nice)
 	defer close(finished)
 	var placed []Placed
 	for b := range done {

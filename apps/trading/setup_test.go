@@ -23,6 +23,7 @@ type env struct {
 	redis *devenv.RedisNS
 	mongo *mongo.Database
 	dir   string
+	nice  int // NodeConfig.BackgroundNice of the nodes it starts
 }
 
 func setup(t testing.TB) *env {
@@ -43,7 +44,7 @@ func setup(t testing.TB) *env {
 func (e *env) node(t testing.TB) *Node {
 	t.Helper()
 	n, err := StartNode(context.Background(), NodeConfig{Store: e.store, JournalPath: filepath.Join(e.dir, "journal"),
-		Redis: e.redis.Client, Mongo: e.mongo, KeyPrefix: e.redis.Prefix, Poll: 5 * time.Millisecond})
+		Redis: e.redis.Client, Mongo: e.mongo, KeyPrefix: e.redis.Prefix, Poll: 5 * time.Millisecond, BackgroundNice: e.nice})
 	require.NoError(t, err)
 	return n
 }

@@ -23,12 +23,15 @@ import (
 // clientOrderId and by intake sequence number; afterwards every placed
 // order reached the engine (relayed, settled) and conservation holds.
 func TestOrderStream(t *testing.T) {
-	t.Run("intake", func(t *testing.T) { orderStream(t, false) })
-	t.Run("placed", func(t *testing.T) { orderStream(t, true) })
+	t.Run("intake", func(t *testing.T) { orderStream(t, false, 0) })
+	t.Run("placed", func(t *testing.T) { orderStream(t, true, 0) })
+	// The bulk stages on threads of their own at nice 10: the same answers.
+	t.Run("intake-bulk-niced", func(t *testing.T) { orderStream(t, false, 10) })
 }
 
-func orderStream(t *testing.T, placedAck bool) {
+func orderStream(t *testing.T, placedAck bool, nice int) {
 	e := setup(t)
+	e.nice = nice
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	n := e.node(t)
