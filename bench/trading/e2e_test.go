@@ -224,9 +224,12 @@ func endToEnd(b *testing.B, rate int, duration time.Duration, conns int, placedA
 	// at once (journal.Options.SyncDepth; 0, the default, and 1: one at a
 	// time; 2: overlapping).
 	depth, _ := strconv.Atoi(os.Getenv("POLYSTORE_TRADING_E2E_SYNCDEPTH"))
+	// POLYSTORE_TRADING_E2E_NICE: NodeConfig.BackgroundNice (the bulk
+	// stages on threads of this nice value; with GOMAXPROCS above the cores).
+	nice, _ := strconv.Atoi(os.Getenv("POLYSTORE_TRADING_E2E_NICE"))
 	node, err := trading.StartNode(ctx, trading.NodeConfig{Store: store, JournalPath: filepath.Join(b.TempDir(), "journal"),
 		Redis: rns.Client, KeyPrefix: rns.Prefix, Mongo: auditMongo(b), PlaceShards: shards, JournalPreallocate: prealloc,
-		JournalSyncDepth: depth})
+		JournalSyncDepth: depth, BackgroundNice: nice})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -265,9 +268,15 @@ func endToEnd(b *testing.B, rate int, duration time.Duration, conns int, placedA
 	_, is0 := node.JournalStats()
 	cpu0, pg0 := processCPU(), pgCPU(ctx, pool)
 	sched0 := schedHist()
+	var clientCPU time.Duration // the load child's, when the load runs in one
 	b.ResetTimer()
 	if conns > 0 {
-		wsLoad(ctx, b, "ws"+strings.TrimPrefix(srv.URL, "http")+trading.PathStream, rate, duration, conns, placedAck, accounts, run)
+		url := "ws" + strings.TrimPrefix(srv.URL, "http") + trading.PathStream
+		if loadInChild(b) {
+			clientCPU = wsLoadInChild(ctx, b, url, rate, duration, conns, placedAck, accounts, run)
+		} else if err := wsLoad(ctx, url, rate, duration, conns, placedAck, accounts, run); err != nil {
+			b.Fatal(err)
+		}
 	} else {
 		httpLoad(ctx, b, srv.URL+trading.PathOrders, rate, duration, accounts, run)
 	}
@@ -316,6 +325,9 @@ func endToEnd(b *testing.B, rate int, duration time.Duration, conns int, placedA
 	}
 	b.ReportMetric(float64(cpu.Microseconds())/float64(placed), "proc-cpu-µs/order")
 	b.ReportMetric(float64(pgcpu.Microseconds())/float64(placed), "pg-cpu-µs/order")
+	if clientCPU > 0 {
+		b.ReportMetric(float64(clientCPU.Microseconds())/float64(placed), "client-cpu-µs/order")
+	}
 	nb := float64(max(ps.Batches-ps0.Batches, 1))
 	b.ReportMetric(float64(ps.Orders-ps0.Orders)/nb, "orders/tx")
 	b.ReportMetric(float64((ps.Transaction-ps0.Transaction).Microseconds())/1000/nb, "tx-ms")

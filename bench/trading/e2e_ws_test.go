@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"testing"
 	"time"
 
 	"github.com/coder/websocket"
@@ -24,7 +23,7 @@ import (
 // recorded as the placement latency; with placedAck the stream is opened
 // with ?ack=placed and the one answer, "placed", is the acknowledgement.
 // It waits up to 30 s for the last answers (the missing are failures).
-func wsLoad(ctx context.Context, b *testing.B, url string, rate int, duration time.Duration, conns int, placedAck bool, accounts []int, run *e2eRun) {
+func wsLoad(ctx context.Context, url string, rate int, duration time.Duration, conns int, placedAck bool, accounts []int, run loadRecorder) error {
 	if placedAck {
 		url += "?ack=placed"
 	}
@@ -34,7 +33,7 @@ func wsLoad(ctx context.Context, b *testing.B, url string, rate int, duration ti
 	for k := range cs {
 		c, _, err := websocket.Dial(ctx, url, nil)
 		if err != nil {
-			b.Fatal(err)
+			return err
 		}
 		c.SetReadLimit(1 << 20)
 		cs[k] = c
@@ -100,4 +99,14 @@ func wsLoad(ctx context.Context, b *testing.B, url string, rate int, duration ti
 		c.Close(websocket.StatusNormalClosure, "")
 	}
 	readers.Wait()
+	return nil
+}
+
+// loadRecorder is what a load generator reports to: e2eRun in this
+// process, or the pipe to the parent in a load child (wsLoadChild).
+type loadRecorder interface {
+	intakeAcked(sent time.Time, lat time.Duration)
+	acked(orderID int64, sent time.Time, lat time.Duration)
+	placed(orderID int64, sent time.Time, lat time.Duration)
+	fail(cause string)
 }

@@ -19,6 +19,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv(envMongoChild) == "1" {
 		serveMongoChild()
 	}
+	if spec := os.Getenv(envLoadChild); spec != "" {
+		runLoadChild(spec)
+	}
 	redisbench.Main(m, prefix)
 }
 
