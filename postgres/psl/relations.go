@@ -425,7 +425,13 @@ func (v *validator) owner(r *relInfo) bool {
 			ok, complete = false, false
 			continue
 		case fld.Type != ref.Type || fld.List || ref.List:
-			v.errAt(r.pos, name, "field %q (%s) and referenced field %s.%s (%s) must have the same type", name, fld.Type, target.Name, ref.Name, ref.Type)
+			typeOf := func(f *Field) string {
+				if f.List {
+					return f.Type + "[]"
+				}
+				return f.Type
+			}
+			v.errAt(r.pos, name, "field %q (%s) and referenced field %s.%s (%s) must have the same type", name, typeOf(fld), target.Name, ref.Name, typeOf(ref))
 			v.prisma(Pos{}, spanNextLine, prismaRelation+"The type of the field `%s` in the model `%s` is not matching the type of the referenced field `%s` in model `%s`.", name, r.model.Name, ref.Name, target.Name)
 			ok = false
 		}

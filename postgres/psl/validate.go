@@ -311,6 +311,10 @@ func (v *validator) config(c *ConfigBlock) {
 			switch e := p.Value.(type) {
 			case *StringLit:
 				g.Config[p.Key] = e.Value
+				if p.Key == "previewFeatures" {
+					// Prisma takes a single name for a list of one.
+					g.PreviewFeatures = append(g.PreviewFeatures, e.Value)
+				}
 			case *ArrayExpr:
 				for _, x := range e.Elems {
 					s, ok := x.(*StringLit)
@@ -393,6 +397,17 @@ func (v *validator) config(c *ConfigBlock) {
 			v.diags = v.diags[:len(v.diags)-1] // str's own complaint
 			v.errAt(props["provider"].Pos, "env", "the provider must be written out, not read with env()")
 			v.prisma(c.Pos, spanBlock, "A datasource must not use the env() function in the provider argument.")
+		} else {
+			v.prisma(props["provider"].Pos, spanLine, "Error validating datasource `%s`: The provider argument in a datasource must be a string literal", c.Name)
+			for _, d := range v.diags[unknownFrom : len(v.diags)-1] {
+				d.phase = phaseHidden // Prisma reads no further
+			}
+			mark := len(v.diags)
+			defer func() {
+				for _, d := range v.diags[mark:] {
+					d.phase = phaseHidden
+				}
+			}()
 		}
 	case ok && prov.EnvVar != "":
 		v.errAt(props["provider"].Pos, "env", "the provider must be written out, not read with env()")
@@ -554,7 +569,17 @@ func (v *validator) enum(e *Enum) {
 		v.prisma(d.Pos, spanBlock, "Error validating: An enum must have at least one value.")
 		v.inPhase(phaseTypes)
 	}
+	count := map[string]int{}
 	for _, a := range d.Attributes {
+		count[a.Name]++
+	}
+	for _, a := range d.Attributes {
+		if count[a.Name] > 1 && (a.Name == "map" || a.Name == "schema") {
+			// Prisma reports each one and reads none of them.
+			v.errAttr(a, "@@%s is given more than once on enum %q", a.Name, e.Name)
+			v.prisma(Pos{}, spanLine, "Attribute \"@%s\" can only be defined once.", a.Name)
+			continue
+		}
 		switch a.Name {
 		case "map":
 			v.checkArgs(a, []string{"name"})
@@ -691,6 +716,12 @@ func (v *validator) model(m *Model) {
 			}
 			m.PrimaryKey = pk
 		case "unique", "index":
+			if m.IsView && a.Name == "index" {
+				v.errAttr(a, "a view cannot have indexes")
+				v.prisma(Pos{}, spanLine, "Error validating: Views cannot have indexes.")
+				v.inPhase(phaseValidation)
+				continue
+			}
 			v.checkArgs(a, []string{"fields"}, "name", "map", "type", "clustered", "where")
 			ix, ok := v.indexFields(m, a)
 			if !ok {
@@ -820,7 +851,23 @@ func (v *validator) customNames(d *ModelDecl) {
 			named[s.Value] = append(named[s.Value], a)
 		}
 	}
+	fields := map[string]bool{}
+	for _, f := range d.Fields {
+		fields[f.Name] = true
+	}
 	for _, name := range order {
+		if fields[name] {
+			// The client takes the name as a field of the model's where
+			// input: Prisma refuses one a field has.
+			for _, a := range named[name] {
+				v.errAttr(a, "the name %q of @@%s is the name of a field of %s %q", name, a.Name, d.Keyword, d.Name)
+				v.prisma(d.Pos, spanBlock, "Error validating model %q: The custom name `%s` specified for the `@@%s` attribute is already used as a name for a field. Please choose a different name.", d.Name, name, a.Name)
+				v.inPhase(phaseValidation)
+				if a.Name == "id" {
+					v.diags[len(v.diags)-1].prismaOrder = d.Pos // with the primary key checks
+				}
+			}
+		}
 		if len(named[name]) < 2 {
 			continue
 		}

@@ -1,0 +1,5 @@
+-- AlterEnum
+ALTER TYPE "S" ADD VALUE 'B';
+
+-- AlterTable
+ALTER TABLE "T" ALTER COLUMN "s" SET DEFAULT 'B';
