@@ -1,0 +1,1 @@
+INSERT INTO "T" (id, role, old) VALUES (1, 'USER', 'GUEST'), (2, 'ADMIN', NULL);
