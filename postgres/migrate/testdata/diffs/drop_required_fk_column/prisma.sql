@@ -1,0 +1,7 @@
+-- DropForeignKey
+ALTER TABLE "B" DROP CONSTRAINT "B_aId_fkey";
+
+-- AlterTable
+ALTER TABLE "B" DROP COLUMN "aId",
+DROP COLUMN "n",
+ADD COLUMN     "m" INTEGER NOT NULL DEFAULT 1;
