@@ -431,7 +431,8 @@ func (n *Node) intakeCloser(ctx context.Context) {
 // intakeFeeder submits the reservations of acknowledged orders to the
 // placer, in intake order, on its own goroutine: a placer whose queues
 // are full holds back neither the journal nor the acknowledgements. It
-// ends once the completer has and everything is submitted.
+// ends once the intake is closed and drained (intakeCloser) and
+// everything is submitted.
 func (n *Node) intakeFeeder() {
 	backgroundThread(n.cfg.BackgroundNice)
 	in := n.in
