@@ -1674,10 +1674,10 @@ func (v *validator) nativeType(f *Field, a *Attribute) *NativeType {
 			v.prisma(Pos{}, spanLine, "Expected two nonnegative integers, but found (%s).", n.Args[0])
 			return nil
 		}
-	case "Bit":
+	case "Bit", "VarBit":
 		if len(n.Args) == 1 && n.Args[0] == "0" {
-			v.errAttr(a, "Bit(0) is invalid: the length must be positive")
-			v.prisma(Pos{}, spanLine, "Argument M is out of range for native type `Bit(0)` of Postgres: M must be a positive integer.")
+			v.errAttr(a, "%s(0) is invalid: the length must be positive", name)
+			v.prisma(Pos{}, spanLine, "Argument M is out of range for native type `%s(0)` of Postgres: M must be a positive integer.", name)
 			return nil
 		}
 	case "Timestamp", "Timestamptz", "Time", "Timetz":
