@@ -1205,6 +1205,7 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 		switch {
 		case a.Name != "index":
 			v.errAt(arg.Pos, "type", "type is only allowed on @@index")
+			v.prisma(Pos{}, spanLine, "No such argument.")
 		case !ok || !indexTypes[id.Name]:
 			v.errAt(arg.Pos, "type", "index type must be one of BTree, Hash, Gin, Gist, SpGist, Brin")
 			v.prisma(Pos{}, spanLine, "Error parsing attribute \"@index\": Unknown index type: %s.", exprText(arg.Value))
@@ -1983,6 +1984,17 @@ func (v *validator) extensions(p *Property) []*Extension {
 		v.errAt(p.Pos, p.Key, "extensions must be a list such as [citext, pg_trgm(schema: \"public\")]")
 		return nil
 	}
+	// Prisma reads the list as names and calls first: an element of
+	// another kind stops it before any argument is read.
+	for _, e := range arr.Elems {
+		switch e.(type) {
+		case *Ident, *FuncCall:
+		default:
+			v.errAt(e.At(), exprText(e), "an extension is a name or name(schema: ..., version: ..., map: ...)")
+			v.prisma(p.Pos, spanLine, "Expected a constant or function value, but received %s value `%s`.", valueKind(e), exprText(e))
+			return nil
+		}
+	}
 	var out []*Extension
 	for _, e := range arr.Elems {
 		switch e := e.(type) {
@@ -1992,8 +2004,17 @@ func (v *validator) extensions(p *Property) []*Extension {
 			x := &Extension{Name: e.Name, DBName: e.Name}
 			for _, a := range e.Args {
 				s, isStr := a.Value.(*StringLit)
-				if !isStr || (a.Name != "schema" && a.Name != "version" && a.Name != "map") {
+				if a.Name != "schema" && a.Name != "version" && a.Name != "map" {
 					v.errAt(a.Pos, a.Name, "extension arguments are schema, version and map, each a string")
+					v.prisma(p.Pos, spanLine, "Argument not known: %q.", a.Name)
+					continue
+				}
+				if !isStr {
+					v.errAt(a.Pos, a.Name, "the %s of an extension must be a string", a.Name)
+					v.prisma(p.Pos, spanLine, "Expected a string value, but received %s value `%s`.", valueKind(a.Value), exprText(a.Value))
+					// Prisma reports it twice: the value, then the argument.
+					v.errAt(a.Pos, a.Name, "the %s argument of extension %q must be a string literal", a.Name, e.Name)
+					v.prisma(p.Pos, spanLine, "Error validating: The `%s` argument must be a string literal", a.Name)
 					continue
 				}
 				switch a.Name {
@@ -2006,10 +2027,6 @@ func (v *validator) extensions(p *Property) []*Extension {
 				}
 			}
 			out = append(out, x)
-		default:
-			v.errAt(e.At(), exprText(e), "an extension is a name or name(schema: ..., version: ..., map: ...)")
-			v.prisma(Pos{}, spanLine, "Expected a constant or function value, but received %s value `%s`.", valueKind(e), exprText(e))
-			return out // Prisma reads no further
 		}
 	}
 	return out
