@@ -187,6 +187,27 @@ func TestRawReportWithCTEAndWindow(t *testing.T) {
 	require.ErrorIs(t, err, orm.ErrRawSQL)
 }
 
+// A result column no field of the struct takes says which column and how
+// to map it, instead of pgx's bare "struct doesn't have corresponding row
+// field".
+func TestQueryRawUnmatchedColumn(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	seed(t, e)
+	type row struct {
+		Email string
+		Spent int64
+	}
+	_, err := orm.QueryRaw[row](ctx, e.c, orm.SQL("SELECT u.email, count(*) AS posts_written FROM ? u GROUP BY 1", UserModel.TableSql()))
+	require.Error(t, err)
+	require.Contains(t, err.Error(), `orm: QueryRaw into orm_test.row: no field takes the column "posts_written"`)
+	require.Contains(t, err.Error(), "`db:\"posts_written\"`")
+
+	rows, err := orm.QueryRaw[row](ctx, e.c, orm.SQL("SELECT u.email, count(*) AS spent FROM ? u GROUP BY 1 ORDER BY 1", UserModel.TableSql()))
+	require.NoError(t, err, "a column named after a field is taken")
+	require.Equal(t, "alice@example.com", rows[0].Email)
+}
+
 // The guide's Knex join: users x posts with a left-joined comment count.
 func TestBuilderReport(t *testing.T) {
 	e := newEnv(t, nil)

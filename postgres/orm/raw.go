@@ -172,6 +172,7 @@ func QueryRaw[T any](ctx context.Context, db DB, q Sql) ([]T, error) {
 		switch {
 		case t.Kind() == reflect.Struct && t != reflect.TypeFor[time.Time]():
 			out, err = pgx.CollectRows(rows, pgx.RowToStructByNameLax[T])
+			err = unmatchedColumn(err, t)
 		case t == reflect.TypeFor[map[string]any]():
 			out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (T, error) {
 				m, err := pgx.RowToMap(r)
@@ -187,6 +188,19 @@ func QueryRaw[T any](ctx context.Context, db DB, q Sql) ([]T, error) {
 		return rawQueryErr(err)
 	})
 	return out, err
+}
+
+// unmatchedColumn explains pgx's error for a result column that no field of
+// the struct takes (a mapped column such as email_address scanned into a
+// struct with a field Email).
+func unmatchedColumn(err error, t reflect.Type) error {
+	const pgxText = "struct doesn't have corresponding row field "
+	if err == nil || !strings.Contains(err.Error(), pgxText) {
+		return err
+	}
+	col := err.Error()[strings.Index(err.Error(), pgxText)+len(pgxText):]
+	return fmt.Errorf("orm: QueryRaw into %s: no field takes the column %q: name a field after it (case and underscores are ignored), tag one `db:%q`, or rename the column in the query (AS): %w",
+		t, col, col, err)
 }
 
 // ExecRaw runs a statement and returns the number of rows affected.
