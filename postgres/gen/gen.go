@@ -228,8 +228,32 @@ func (b *builder) declare(name, what string) {
 }
 
 // usable reports whether a model gets a client: not ignored, not a view,
-// and with a primary key (the runtime needs one).
-func usable(m *psl.Model) bool { return !m.IsView && !m.Ignored && m.PrimaryKey != nil }
+// and with an identity (the runtime needs one).
+func usable(m *psl.Model) bool { return !m.IsView && !m.Ignored && identity(m) != nil }
+
+// identity returns the fields that identify a row of m: the primary key,
+// else, as Prisma's client does for a model without @id, the first full
+// @unique or @@unique whose fields are all required scalars; nil when m has
+// neither.
+func identity(m *psl.Model) []string {
+	if m.PrimaryKey != nil {
+		return m.PrimaryKey.Fields
+	}
+	for _, u := range m.Uniques {
+		if u.Where != nil {
+			continue
+		}
+		ok := len(u.Fields) > 0
+		for _, name := range u.FieldNames() {
+			f := m.Field(name)
+			ok = ok && f != nil && f.Kind != psl.KindRelation && f.Kind != psl.KindUnsupported && !f.Optional && !f.List && !f.Ignored
+		}
+		if ok {
+			return u.FieldNames()
+		}
+	}
+	return nil
+}
 
 func build(s *psl.Schema, o *Options) (*view, error) {
 	b := &builder{s: s, imports: map[string]bool{}, global: map[string]string{}, models: map[string]*psl.Model{}, types: map[string]string{}}
@@ -456,8 +480,10 @@ func (b *builder) model(m *psl.Model, db *migrate.Database) *modelView {
 func (b *builder) uniques(m *psl.Model, mv *modelView) []*uniqueView {
 	var sets [][]string
 	var apiNames []string
-	sets = append(sets, m.PrimaryKey.Fields)
-	apiNames = append(apiNames, m.PrimaryKey.Name)
+	if m.PrimaryKey != nil {
+		sets = append(sets, m.PrimaryKey.Fields)
+		apiNames = append(apiNames, m.PrimaryKey.Name)
+	}
 	for _, u := range m.Uniques {
 		if u.Where != nil {
 			continue // a partial unique identifies no row for the client, as in Prisma's DMMF
@@ -495,7 +521,7 @@ func (b *builder) uniques(m *psl.Model, mv *modelView) []*uniqueView {
 		}
 		seen[suffix] = true
 		b.derive(mv.GoName, "By"+suffix, "the unique selector "+mv.GoName+"By"+suffix, func(n string) { uv.Func = n })
-		if i == 0 {
+		if i == 0 && m.PrimaryKey != nil {
 			uv.Doc = "selects a " + m.Name + " by its primary key"
 		} else {
 			uv.Doc = "selects a " + m.Name + " by the unique " + strings.Join(set, ", ")
@@ -566,7 +592,7 @@ func (b *builder) meta(m *psl.Model, db *migrate.Database) string {
 		fmt.Fprintf(&w, "\t\t{%s},\n", strings.Join(parts, ", "))
 	}
 	w.WriteString("\t},\n")
-	fmt.Fprintf(&w, "\tPrimaryKey: []string{%s},\n", quoteAll(m.PrimaryKey.Fields))
+	fmt.Fprintf(&w, "\tPrimaryKey: []string{%s},\n", quoteAll(identity(m)))
 	if len(m.Uniques) > 0 {
 		w.WriteString("\tUniques: []orm.Unique{\n")
 		for i, u := range m.Uniques {

@@ -79,15 +79,23 @@ model Ignored {
 }
 model NoKey {
   a Int
+  b Int?
+  @@unique([b])
   @@unique([a])
 }
 `), nil)
 	require.NoError(t, err)
 	code := string(src)
 	require.Contains(t, code, "type Kept struct")
-	for _, absent := range []string{"Ignored", "NoKey", "Junk", "Gone"} {
+	for _, absent := range []string{"Ignored", "Junk", "Gone"} {
 		require.NotContains(t, code, absent)
 	}
+	// A model without @id is identified, as in Prisma's client, by its
+	// first unique of required fields.
+	require.Contains(t, code, "type NoKey struct")
+	require.Contains(t, code, "PrimaryKey: []string{\"a\"},")
+	require.Contains(t, code, "func NoKeyByA(a int) NoKeyUnique")
+	require.Contains(t, code, "func NoKeyByB(b int) NoKeyUnique")
 	require.True(t, strings.HasPrefix(code, gen.Header+"\n"))
 	require.Contains(t, code, "package db\n")
 }

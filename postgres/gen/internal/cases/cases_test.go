@@ -187,6 +187,54 @@ func TestCompositeIDs(t *testing.T) {
 	require.Len(t, orders, 1)
 }
 
+// TestModelWithoutID runs a model that has no @id, only @@unique: it is
+// part of the client, identified by its compound unique, and reached from
+// its parent's relation.
+func TestModelWithoutID(t *testing.T) {
+	c := compositeid.New(open(t, "compositeid"))
+	ctx := context.Background()
+	gift, err := c.Gift.Create(ctx, &compositeid.GiftCreateArgs{Data: []compositeid.GiftSet{
+		compositeid.GiftFields.Notes.Create(
+			[]compositeid.GiftNoteSet{compositeid.GiftNoteFields.Lang.Set("en"), compositeid.GiftNoteFields.Text.Set("hi")},
+			[]compositeid.GiftNoteSet{compositeid.GiftNoteFields.Lang.Set("fr"), compositeid.GiftNoteFields.Text.Set("salut")},
+		),
+	}})
+	require.NoError(t, err)
+	require.Equal(t, []string{"giftId", "lang"}, compositeid.GiftNoteModel.PrimaryKey)
+
+	note, err := c.GiftNote.Update(ctx, &compositeid.GiftNoteUpdateArgs{Where: compositeid.GiftNoteByGiftIDLang(gift.ID, "fr"),
+		Data: []compositeid.GiftNoteSet{compositeid.GiftNoteFields.Text.Set("bonjour")}})
+	require.NoError(t, err)
+	require.Equal(t, "bonjour", note.Text)
+	note, err = c.GiftNote.Upsert(ctx, &compositeid.GiftNoteUpsertArgs{Where: compositeid.GiftNoteByGiftIDLang(gift.ID, "de"),
+		Create: []compositeid.GiftNoteSet{compositeid.GiftNoteFields.GiftID.Set(gift.ID), compositeid.GiftNoteFields.Lang.Set("de"), compositeid.GiftNoteFields.Text.Set("hallo")},
+		Update: []compositeid.GiftNoteSet{compositeid.GiftNoteFields.Text.Set("x")}})
+	require.NoError(t, err)
+	require.Equal(t, "hallo", note.Text)
+
+	page, err := c.GiftNote.FindMany(ctx, &compositeid.GiftNoteFindArgs{Cursor: compositeid.GiftNoteByGiftIDLang(gift.ID, "en"), Skip: 1,
+		OrderBy: []compositeid.GiftNoteOrder{compositeid.GiftNoteFields.Lang.Asc()}})
+	require.NoError(t, err)
+	require.Equal(t, []string{"fr"}, []string{page[0].Lang}, "after en in lang order: fr only (de sorts first)")
+
+	got, err := c.Gift.FindUniqueOrThrow(ctx, compositeid.GiftByID(gift.ID), &compositeid.GiftFindArgs{
+		Include: []compositeid.GiftInclude{compositeid.GiftFields.Notes.Include(&compositeid.GiftNoteFindArgs{OrderBy: []compositeid.GiftNoteOrder{compositeid.GiftNoteFields.Lang.Desc()}})},
+		Count:   []compositeid.GiftCountOf{compositeid.GiftFields.Notes.Count()},
+	})
+	require.NoError(t, err)
+	require.Equal(t, int64(3), got.Count.Notes)
+	require.Equal(t, "fr", got.Notes[0].Lang)
+
+	_, err = c.Gift.Update(ctx, &compositeid.GiftUpdateArgs{Where: compositeid.GiftByID(gift.ID), Data: []compositeid.GiftSet{
+		compositeid.GiftFields.Notes.Delete(compositeid.GiftNoteByGiftIDLang(gift.ID, "de"))}})
+	require.NoError(t, err)
+	_, err = c.GiftNote.Delete(ctx, &compositeid.GiftNoteDeleteArgs{Where: compositeid.GiftNoteByGiftIDLang(gift.ID, "de")})
+	require.True(t, orm.IsNotFound(err), "the nested delete removed it: %v", err)
+	n, err := c.GiftNote.Count(ctx, nil)
+	require.NoError(t, err)
+	require.Equal(t, int64(2), n)
+}
+
 func TestEnumsWithOddValues(t *testing.T) {
 	// Open registers the enum types (lists of enums scan into []Status).
 	ctx := context.Background()

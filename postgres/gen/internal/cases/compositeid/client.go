@@ -191,6 +191,7 @@ type (
 type Gift struct {
 	ID    int         `json:"id"`
 	Lines []OrderLine `json:"lines,omitempty"`
+	Notes []GiftNote  `json:"notes,omitempty"`
 	Count *GiftCount  `json:"_count,omitempty"`
 }
 
@@ -198,6 +199,7 @@ type Gift struct {
 // were asked for.
 type GiftCount struct {
 	Lines int64 `json:"lines"`
+	Notes int64 `json:"notes"`
 }
 
 // GiftModel is the metadata of Gift for the orm runtime.
@@ -209,6 +211,7 @@ var GiftModel = &orm.Model{
 	PrimaryKey: []string{"id"},
 	Relations: []*orm.Relation{
 		{Name: "lines", Kind: orm.OneToMany, Model: "OrderLine", Inverse: "gift"},
+		{Name: "notes", Kind: orm.OneToMany, Model: "GiftNote", Inverse: "gift"},
 	},
 }
 
@@ -218,9 +221,11 @@ var GiftModel = &orm.Model{
 var GiftFields = struct {
 	ID    typed.NumberField[Gift, int]
 	Lines typed.ToMany[Gift, OrderLine]
+	Notes typed.ToMany[Gift, GiftNote]
 }{
 	ID:    typed.NewNumberField[Gift, int]("id"),
 	Lines: typed.NewToMany[Gift, OrderLine]("lines"),
+	Notes: typed.NewToMany[Gift, GiftNote]("notes"),
 }
 
 // GiftByID selects a Gift by its primary key.
@@ -255,8 +260,91 @@ type (
 	GiftGroupByArgs             = typed.GroupByArgs[Gift]
 )
 
+// GiftNote is a row of GiftNote (table GiftNote). Relation fields are
+// filled only when included.
+type GiftNote struct {
+	GiftID int     `json:"giftId"`
+	Lang   string  `json:"lang"`
+	Text   string  `json:"text"`
+	Ref    *string `json:"ref"`
+	Gift   *Gift   `json:"gift,omitempty"`
+}
+
+// GiftNoteModel is the metadata of GiftNote for the orm runtime.
+var GiftNoteModel = &orm.Model{
+	Name: "GiftNote",
+	Fields: []*orm.Field{
+		{Name: "giftId", Type: orm.Int},
+		{Name: "lang", Type: orm.String},
+		{Name: "text", Type: orm.String},
+		{Name: "ref", Type: orm.String, Nullable: true},
+	},
+	PrimaryKey: []string{"giftId", "lang"},
+	Uniques: []orm.Unique{
+		{Name: "GiftNote_ref_key", Fields: []string{"ref"}},
+		{Name: "GiftNote_giftId_lang_key", Fields: []string{"giftId", "lang"}},
+	},
+	Relations: []*orm.Relation{
+		{Name: "gift", Kind: orm.ManyToOne, Model: "Gift", Fields: []string{"giftId"}, References: []string{"id"}, ForeignKey: "GiftNote_giftId_fkey"},
+	},
+}
+
+// GiftNoteFields are the typed handles of GiftNote's fields and
+// relations: conditions (GiftNoteFields.X.Equals(v)), ordering, selection,
+// includes and assignments.
+var GiftNoteFields = struct {
+	GiftID typed.NumberField[GiftNote, int]
+	Lang   typed.StringField[GiftNote]
+	Text   typed.StringField[GiftNote]
+	Ref    typed.NullableStringField[GiftNote]
+	Gift   typed.ToOne[GiftNote, Gift]
+}{
+	GiftID: typed.NewNumberField[GiftNote, int]("giftId"),
+	Lang:   typed.NewStringField[GiftNote]("lang"),
+	Text:   typed.NewStringField[GiftNote]("text"),
+	Ref:    typed.NewNullableStringField[GiftNote]("ref"),
+	Gift:   typed.NewToOne[GiftNote, Gift]("gift"),
+}
+
+// GiftNoteByRef selects a GiftNote by the unique ref.
+func GiftNoteByRef(ref string) GiftNoteUnique {
+	return typed.NewUnique[GiftNote](GiftNoteFields.Ref.Equals(ref))
+}
+
+// GiftNoteByGiftIDLang selects a GiftNote by the unique giftId, lang.
+func GiftNoteByGiftIDLang(giftID int, lang string) GiftNoteUnique {
+	return typed.NewUnique[GiftNote](GiftNoteFields.GiftID.Equals(giftID), GiftNoteFields.Lang.Equals(lang))
+}
+
+// Typed argument and building-block types of GiftNote.
+type (
+	GiftNoteDelegate                = typed.Delegate[GiftNote]
+	GiftNoteCond                    = typed.Cond[GiftNote]
+	GiftNoteOrder                   = typed.Order[GiftNote]
+	GiftNoteInclude                 = typed.Include[GiftNote]
+	GiftNoteCountOf                 = typed.CountOf[GiftNote]
+	GiftNoteReturning               = typed.Returning[GiftNote]
+	GiftNoteHaving                  = typed.Having[GiftNote]
+	GiftNoteGroupOrder              = typed.GroupOrder[GiftNote]
+	GiftNoteSet                     = typed.Set[GiftNote]
+	GiftNoteUnique                  = typed.Unique[GiftNote]
+	GiftNoteField                   = typed.FieldRef[GiftNote]
+	GiftNoteFindArgs                = typed.FindArgs[GiftNote]
+	GiftNoteCreateArgs              = typed.CreateArgs[GiftNote]
+	GiftNoteCreateManyArgs          = typed.CreateManyArgs[GiftNote]
+	GiftNoteUpdateArgs              = typed.UpdateArgs[GiftNote]
+	GiftNoteUpdateManyArgs          = typed.UpdateManyArgs[GiftNote]
+	GiftNoteCreateManyAndReturnArgs = typed.CreateManyAndReturnArgs[GiftNote]
+	GiftNoteUpdateManyAndReturnArgs = typed.UpdateManyAndReturnArgs[GiftNote]
+	GiftNoteUpsertArgs              = typed.UpsertArgs[GiftNote]
+	GiftNoteDeleteArgs              = typed.DeleteArgs[GiftNote]
+	GiftNoteCountArgs               = typed.CountArgs[GiftNote]
+	GiftNoteAggregateArgs           = typed.AggregateArgs[GiftNote]
+	GiftNoteGroupByArgs             = typed.GroupByArgs[GiftNote]
+)
+
 // Schema links the models; it is built when the package loads.
-var Schema = orm.MustSchema(OrderModel, OrderLineModel, GiftModel)
+var Schema = orm.MustSchema(OrderModel, OrderLineModel, GiftModel, GiftNoteModel)
 
 // Client runs operations through one delegate per model. Build it with
 // New or Open; inside Transaction and Step it is bound to the transaction.
@@ -268,6 +356,7 @@ type Client struct {
 	Order     OrderDelegate
 	OrderLine OrderLineDelegate
 	Gift      GiftDelegate
+	GiftNote  GiftNoteDelegate
 }
 
 func bind(c *orm.Client, db orm.DB) *Client {
@@ -279,6 +368,7 @@ func bind(c *orm.Client, db orm.DB) *Client {
 		Order:     typed.NewDelegate[Order](db, OrderModel),
 		OrderLine: typed.NewDelegate[OrderLine](db, OrderLineModel),
 		Gift:      typed.NewDelegate[Gift](db, GiftModel),
+		GiftNote:  typed.NewDelegate[GiftNote](db, GiftNoteModel),
 	}
 }
 
