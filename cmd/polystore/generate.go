@@ -34,6 +34,11 @@ GroupBy...), running on postgres/orm. The file is gofmt'ed and starts with
 				return schemaNotFound(err, path)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Generated the client of %s in %s\n", p, written)
+			if s, err := psl.LoadFile(p); err == nil {
+				for _, l := range gen.LeftOut(s) {
+					fmt.Fprintf(cmd.OutOrStdout(), "Left out of the client: %s\n", l)
+				}
+			}
 			return nil
 		},
 	}

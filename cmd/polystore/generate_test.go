@@ -39,11 +39,52 @@ func TestGenerate(t *testing.T) {
 	// A generator block with provider "polystore" names the output folder.
 	withGen := filepath.Join(dir, "gen.prisma")
 	require.NoError(t, os.WriteFile(withGen, []byte("generator client {\n  provider = \"polystore\"\n  output   = \"./internal/store\"\n}\n\nmodel Item {\n  id Int @id\n}\n"), 0o644))
-	_, _, err = run(context.Background(), "generate", "--schema", withGen)
+	out, _, err = run(context.Background(), "generate", "--schema", withGen)
 	require.NoError(t, err)
+	require.NotContains(t, out, "Left out")
 	src, err = os.ReadFile(filepath.Join(dir, "internal", "store", gen.FileName))
 	require.NoError(t, err)
 	require.Contains(t, string(src), "\npackage store\n")
+}
+
+// Models the client cannot serve are named, each with its reason, rather
+// than left out silently.
+func TestGenerateListsLeftOutModels(t *testing.T) {
+	dir := t.TempDir()
+	schema := filepath.Join(dir, "schema.prisma")
+	require.NoError(t, os.WriteFile(schema, []byte(`generator client {
+  provider        = "polystore"
+  previewFeatures = ["views"]
+}
+
+model Item {
+  id Int @id
+}
+
+model Legacy {
+  id Int @id
+  @@ignore
+}
+
+model Pair {
+  a Int?
+  b Int?
+  @@unique([a, b])
+  @@ignore
+}
+
+view Stats {
+  n Int
+}
+`), 0o644))
+	out, _, err := run(context.Background(), "generate", "--schema", schema)
+	require.NoError(t, err)
+	require.Contains(t, out, "Left out of the client: model Legacy: @@ignore\n")
+	require.Contains(t, out, "Left out of the client: view Stats: views are not part of the client")
+	src, err := os.ReadFile(filepath.Join(dir, "db", gen.FileName))
+	require.NoError(t, err)
+	require.Contains(t, string(src), "type Item struct")
+	require.NotContains(t, string(src), "Stats")
 }
 
 func TestGenerateErrors(t *testing.T) {

@@ -231,6 +231,27 @@ func (b *builder) declare(name, what string) {
 // and with an identity (the runtime needs one).
 func usable(m *psl.Model) bool { return !m.IsView && !m.Ignored && identity(m) != nil }
 
+// LeftOut lists the models of s that the generated client leaves out, one
+// line each with the reason ("view Stats: views are not part of the
+// client"), in schema order; nil for a nil schema.
+func LeftOut(s *psl.Schema) []string {
+	if s == nil {
+		return nil
+	}
+	var out []string
+	for _, m := range s.Models {
+		switch {
+		case m.IsView:
+			out = append(out, "view "+m.Name+": views are not part of the client (query them with orm.QueryRaw)")
+		case m.Ignored:
+			out = append(out, "model "+m.Name+": @@ignore")
+		case identity(m) == nil:
+			out = append(out, "model "+m.Name+": no @id, @@id, or @unique/@@unique of required fields to identify a row")
+		}
+	}
+	return out
+}
+
 // identity returns the fields that identify a row of m: the primary key,
 // else, as Prisma's client does for a model without @id, the first full
 // @unique or @@unique whose fields are all required scalars; nil when m has

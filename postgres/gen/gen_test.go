@@ -67,7 +67,7 @@ func TestGenerateErrors(t *testing.T) {
 }
 
 func TestGenerateSkipsWhatTheRuntimeCannotServe(t *testing.T) {
-	src, err := gen.Generate(load(t, `
+	s := load(t, `
 model Kept {
   id   Int @id
   junk Unsupported("circle")?
@@ -83,8 +83,11 @@ model NoKey {
   @@unique([b])
   @@unique([a])
 }
-`), nil)
+`)
+	src, err := gen.Generate(s, nil)
 	require.NoError(t, err)
+	require.Equal(t, []string{"model Ignored: @@ignore"}, gen.LeftOut(s))
+	require.Nil(t, gen.LeftOut(nil))
 	code := string(src)
 	require.Contains(t, code, "type Kept struct")
 	for _, absent := range []string{"Ignored", "Junk", "Gone"} {
