@@ -101,13 +101,14 @@ func (v *validator) ambiguity(r *relInfo, names []string, target *Model) {
 const prismaRelation = "Error parsing attribute \"@relation\": "
 
 // missingFieldsReferences reports an owning side of a relation without
-// fields or references, once for each, as Prisma does.
+// fields or references (or with both lists empty), once for each, as
+// Prisma does.
 func (v *validator) missingFieldsReferences(owner *relInfo) {
-	if !owner.hasFld {
+	if !owner.hasFld || len(owner.fields) == 0 && len(owner.refs) == 0 {
 		v.errAt(owner.pos, owner.field.Name, "relation field %q on model %q must specify fields in @relation", owner.field.Name, owner.model.Name)
 		v.prisma(owner.field.Pos, spanNextLine, prismaRelation+"The relation field `%s` on Model `%s` must specify the `fields` argument in the @relation attribute. You can run `prisma format` to fix this automatically.", owner.field.Name, owner.model.Name)
 	}
-	if !owner.hasRef {
+	if !owner.hasRef || len(owner.fields) == 0 && len(owner.refs) == 0 {
 		v.errAt(owner.pos, owner.field.Name, "relation field %q on model %q must specify references in @relation", owner.field.Name, owner.model.Name)
 		v.prisma(owner.field.Pos, spanNextLine, prismaRelation+"The relation field `%s` on Model `%s` must specify the `references` argument in the @relation attribute.", owner.field.Name, owner.model.Name)
 	}
@@ -340,7 +341,8 @@ func (v *validator) pair(a, b *relInfo) {
 			v.prisma(Pos{}, spanNextLine, prismaRelation+"The relation field `%s` on Model `%s` must not specify the `onDelete` or `onUpdate` argument in the @relation attribute. You must only specify it on the opposite field `%s` on model `%s`, or in case of a many to many relation, in an explicit join table.",
 				list.field.Name, list.model.Name, owner.field.Name, owner.model.Name)
 		}
-		if !owner.hasFld || !owner.hasRef {
+		// Empty lists count as missing ones.
+		if !owner.hasFld || !owner.hasRef || len(owner.fields) == 0 && len(owner.refs) == 0 {
 			v.missingFieldsReferences(owner)
 			return
 		}
