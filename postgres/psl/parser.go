@@ -452,9 +452,26 @@ func (p *parser) parseModel(lead Leading) Decl {
 				continue
 			}
 			p.errorf(t, "expected a field or a block attribute, found %s", describe(t))
+			if n := p.peekAt(1); t.kind == tokNumber && isDigits(t.text) && (n.kind == tokNewline || n.kind == tokEOF) {
+				// A number alone on its line: Prisma's grammar reads a
+				// field name (it may start with a digit) without a type.
+				d := p.diags[len(p.diags)-1]
+				d.Prisma = fmt.Sprintf("Error validating model %q: This field declaration is invalid. It is either missing a name or a type.", p.model)
+				d.prismaSpan, d.prismaPos = spanNextLine, t.pos
+			}
 			p.skipLine()
 		}
 	}
+}
+
+// isDigits reports whether s is a non-empty run of ASCII digits.
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 const fieldLine = "This line is not a valid field or attribute definition."
@@ -473,7 +490,7 @@ func (p *parser) parseField(lead Leading) *FieldDecl {
 	t := p.peek()
 	if t.kind != tokIdent {
 		p.errorf(t, "expected a type for field %q, found %s", name.text, describe(t))
-		if t.kind == tokNewline || t.kind == tokEOF || t.kind == tokComment {
+		if t.kind == tokNewline || t.kind == tokEOF || t.kind == tokComment || t.kind == tokDocComment {
 			// A name alone: Prisma's grammar reads a field without a type.
 			d := p.diags[len(p.diags)-1]
 			d.Prisma = fmt.Sprintf("Error validating model %q: This field declaration is invalid. It is either missing a name or a type.", p.model)

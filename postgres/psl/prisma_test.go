@@ -210,7 +210,7 @@ const blockCommentCase = "prisma_compat"
 // a '}' on its line, whose Prisma formatting is not a fixed point (run
 // again, prisma format adds an empty line before it, and so does
 // polystore).
-var closeSameLine = map[string]bool{"format_close_same_line": true, "format_comment_gaps": true}
+var closeSameLine = map[string]bool{"format_close_same_line": true, "format_comment_gaps": true, "comments_valid_places": true}
 
 func dropCommentsIf(cond bool, b []byte) []byte {
 	if !cond {
@@ -245,7 +245,12 @@ func dropComments(b []byte) []byte {
 // prismaErrorsPending lists the testdata/invalid cases whose recorded
 // Prisma 7 error (prisma.error.txt) polystore does not reproduce yet, and
 // why; every other case with a recording must match it byte for byte.
-var prismaErrorsPending = map[string]string{}
+var prismaErrorsPending = map[string]string{
+	"comment_between_name_and_brace": "a comment between a block's name and its '{' on the next line: Prisma's grammar reads no block there, " +
+		"so every line up to the '}' is an unknown top-level line; polystore reads the block",
+	"block_comment_unterminated_in_model": "a /* never closed inside a model: Prisma reads the model's lines before it as lines of the block " +
+		"it cannot close; polystore reports the whole block at the top level",
+}
 
 // urlLines matches the datasource URL lines record.mjs leaves out.
 var urlLines = regexp.MustCompile(`(?m)^[ \t]*(url|directUrl|shadowDatabaseUrl)[ \t]*=.*\n`)
