@@ -50,6 +50,12 @@ func TestBatchTransaction(t *testing.T) {
 	bob, err := c.User.FindUniqueOrThrow(ctx, db.UserByEmail("bob@example.com"), nil)
 	require.NoError(t, err)
 	require.Equal(t, "Updated", *bob.Name, "the first step was rolled back")
+
+	// A Step of a nil function is a nil operation: Batch rejects it
+	// before anything runs, instead of panicking inside the transaction.
+	require.NotPanics(t, func() { _, err = c.Batch(ctx, []orm.BatchOp{db.Step[int](nil)}, nil) })
+	require.True(t, orm.IsValidation(err), "%v", err)
+	require.Contains(t, err.Error(), "Batch operation is nil")
 }
 
 // softDeleteClient is the guide's soft-delete middleware as an extension.

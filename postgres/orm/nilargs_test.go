@@ -74,6 +74,7 @@ func TestNilArgumentsAreTypedErrors(t *testing.T) {
 	for name, f := range map[string]func() error{
 		"Transaction nil fn": func() error { return e.c.Transaction(ctx, nil, nil) },
 		"Batch nil op":       func() error { return err2(e.c.Batch(ctx, []orm.BatchOp{nil}, nil)) },
+		"Batch nil Step":     func() error { return err2(e.c.Batch(ctx, []orm.BatchOp{orm.Step[int](nil)}, nil)) },
 		"nil client Ping":    func() error { return nilClient.Ping(ctx) },
 		"nil client Transaction": func() error {
 			return nilClient.Transaction(ctx, func(context.Context, *orm.Tx) error { return nil }, nil)

@@ -210,6 +210,9 @@ type BatchOp func(ctx context.Context, db DB) (any, error)
 //		return orm.Update[User](ctx, db, UserModel, args)
 //	})
 func Step[R any](f func(ctx context.Context, db DB) (R, error)) BatchOp {
+	if f == nil {
+		return nil // Batch reports a nil operation as a ValidationError
+	}
 	return func(ctx context.Context, db DB) (any, error) { return f(ctx, db) }
 }
 

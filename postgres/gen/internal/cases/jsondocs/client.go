@@ -181,7 +181,11 @@ func (c *Client) Batch(ctx context.Context, ops []orm.BatchOp, opts *orm.TxOpts)
 }
 
 // Step makes a Batch operation from a function of a client bound to the
-// batch's transaction.
+// batch's transaction (a nil fn makes a nil operation, which Batch rejects
+// with an *orm.ValidationError).
 func Step[R any](fn func(ctx context.Context, tx *Client) (R, error)) orm.BatchOp {
+	if fn == nil {
+		return nil
+	}
 	return orm.Step(func(ctx context.Context, db orm.DB) (R, error) { return fn(ctx, bind(nil, db)) })
 }
