@@ -280,7 +280,7 @@ func TestMultiFileSchema(t *testing.T) {
 
 	out, _, err := run(ctx, "validate", "--schema", dir)
 	require.NoError(t, err)
-	require.Contains(t, out, "is valid: 2 models, 1 enums")
+	require.Contains(t, out, "is valid: 2 models, 1 enum, ")
 
 	messy := filepath.Join(dir, "models", "post.prisma")
 	require.NoError(t, os.WriteFile(messy, []byte("model Post {\n id Int @id @default(autoincrement())\n  authorId Int?\n author User? @relation(fields: [authorId], references: [id])\n @@index(authorId)\n}\n"), 0o644))

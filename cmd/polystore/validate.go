@@ -36,8 +36,9 @@ the count), for tools and habits built around prisma validate.`,
 			if err != nil {
 				return schemaNotFound(err, path)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "The schema at %s is valid: %d models, %d enums, %d implicit many-to-many tables\n",
-				p, len(s.Models), len(s.Enums), len(s.JoinTables))
+			fmt.Fprintf(cmd.OutOrStdout(), "The schema at %s is valid: %s, %s, %s\n", p,
+				count(len(s.Models), "model", "models"), count(len(s.Enums), "enum", "enums"),
+				count(len(s.JoinTables), "implicit many-to-many table", "implicit many-to-many tables"))
 			return nil
 		},
 	}
@@ -51,3 +52,11 @@ type prismaSchemaError struct{ e *psl.Error }
 
 func (e *prismaSchemaError) Error() string { return e.e.Prisma() }
 func (e *prismaSchemaError) Unwrap() error { return e.e }
+
+// count writes n with the singular or plural noun ("1 enum", "2 enums").
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
