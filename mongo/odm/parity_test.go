@@ -105,14 +105,24 @@ var parityValidators = map[string]func(any) bool{
 		return math.Abs(f*100-math.Round(f*100)) < 1e-6
 	},
 	"codePrefix": func(v any) bool { s, ok := v.(string); return ok && strings.HasPrefix(s, "C-") },
-	"even":       func(v any) bool { f, _ := v.(float64); return math.Mod(f, 2) == 0 },
+	"even":       func(v any) bool { return jsEven(v) },
+}
+
+// jsEven is v % 2 === 0 in JavaScript: null is 0, an array (a whole
+// array's validator) is NaN.
+func jsEven(v any) bool {
+	if v == nil {
+		return true
+	}
+	f, ok := v.(float64)
+	return ok && math.Mod(f, 2) == 0
 }
 
 // parityCtxValidators are generate.js's validators that throw, reject or
 // resolve: an error returned is Mongoose's thrown (or rejected) Error.
 var parityCtxValidators = map[string]func(context.Context, any) (bool, error){
 	"throws":    func(context.Context, any) (bool, error) { return false, errors.New("bad {PATH}: {VALUE}") },
-	"asyncEven": func(_ context.Context, v any) (bool, error) { f, _ := v.(float64); return math.Mod(f, 2) == 0, nil },
+	"asyncEven": func(_ context.Context, v any) (bool, error) { return jsEven(v), nil },
 	"rejects":   func(context.Context, any) (bool, error) { return false, errors.New("rejected {PATH}: {VALUE}") },
 }
 

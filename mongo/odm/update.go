@@ -552,16 +552,18 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 		}
 		p.subdocDefaults(c)
 		// A whole Map is validated as a path (required), not value by value:
-		// Mongoose's update validators do not reach into it.
-		if uc.validate && !(p.Type == TypeMap && c != nil) {
-			if err := p.validate(ctx, deref(reflect.ValueOf(c)), path, name, ve); err != nil {
+		// Mongoose's update validators do not reach into it. They run on
+		// $set and $setOnInsert only ($min and $max are cast, not
+		// validated).
+		if uc.validate && (op == "$set" || op == "$setOnInsert") && !(p.Type == TypeMap && c != nil) {
+			if err := p.validateElem(ctx, deref(reflect.ValueOf(c)), path, name, ve); err != nil { // nil: an explicit null
 				return err
 			}
 		}
 		add(op, bson.E{Key: stored, Value: c})
 	case "$unset":
 		if uc.validate && p.required {
-			ve.add(p.fail(validator{kind: KindRequired, message: p.requiredMsg}, path, name, nil))
+			ve.add(p.fail(validator{kind: KindRequired, message: p.requiredMsg}, path, name, undefinedValue{}))
 			return nil
 		}
 		add(op, bson.E{Key: stored, Value: val}) // the server ignores the operand; kept as given

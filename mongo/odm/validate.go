@@ -28,7 +28,7 @@ const (
 	msgUser      = "Validator failed for path `{PATH}` with value `{VALUE}`"
 )
 
-// fill renders a message template.
+// fill renders a message template; an unknown {NAME} stays as written.
 func fill(tmpl string, vars map[string]string) string {
 	if !strings.Contains(tmpl, "{") {
 		return tmpl
@@ -261,7 +261,7 @@ func (vp validatorPanic) Unwrap() error {
 func (p *Path) validate(ctx context.Context, f reflect.Value, path, name string, ve *ValidationError) error {
 	if !f.IsValid() {
 		if p.required {
-			ve.add(p.fail(validator{kind: KindRequired, message: p.requiredMsg}, path, name, nil))
+			ve.add(p.fail(validator{kind: KindRequired, message: p.requiredMsg}, path, name, undefinedValue{}))
 		} else if p.Type == TypeSubdoc && p.goType != nil && !p.ptr {
 			// A non-pointer struct always exists in Go (a nested path in
 			// Mongoose terms): validate its paths against an empty document.
@@ -341,8 +341,19 @@ func (p *Path) validateElem(ctx context.Context, f reflect.Value, path, name str
 	return p.validate(ctx, f, path, name, ve)
 }
 
+// undefined stands for a missing value in a message: Mongoose renders
+// {VALUE} of a path never given as "undefined", of an explicit null as
+// "null". The FieldError's Value is nil for both.
+type undefinedValue struct{}
+
 func (p *Path) fail(vd validator, path, name string, val any) *FieldError {
-	vars := map[string]string{"PATH": name, "VALUE": inspect(val), "KIND": vd.kind}
+	shown := inspect(val)
+	if _, ok := val.(undefinedValue); ok {
+		val, shown = nil, "undefined"
+	}
+	// Mongoose's validator properties: type (the kind; there is no
+	// {KIND}), path, value and the validator's own (min, enumValues...).
+	vars := map[string]string{"PATH": name, "VALUE": shown, "TYPE": vd.kind}
 	tmpl := vd.message
 	switch vd.kind {
 	case KindRequired:
@@ -374,10 +385,14 @@ func (p *Path) fail(vd validator, path, name string, val any) *FieldError {
 			}
 		}
 	case KindEnum:
+		vars["ENUMVALUES"] = inspect(vd.enum)
 		if tmpl == "" {
 			tmpl = msgEnum
 		}
 	case KindRegexp:
+		if vd.re != nil {
+			vars["REGEXP"] = "/" + vd.re.String() + "/"
+		}
 		if tmpl == "" {
 			tmpl = msgRegexp
 		}
