@@ -125,11 +125,7 @@ func NewModel[T any](db *mongo.Database, name string, schema *Schema, opts *Mode
 		bindAdded(schema, schema.goType)
 	}
 	schema.finalize()
-	for _, p := range schema.paths {
-		if p.Hidden {
-			m.hiddenProj = append(m.hiddenProj, bson.E{Key: p.Name, Value: 0})
-		}
-	}
+	m.hiddenProj = hiddenPaths(schema, "", m.hiddenProj)
 	if db != nil {
 		m.coll = db.Collection(m.opts.Collection)
 	}
@@ -460,6 +456,21 @@ func (m *Model[T]) stampInsert(doc *T) {
 // encode marshals doc, enforcing the 16 MiB limit. For struct types without
 // a version or timestamp field, those keys are added to the BSON.
 func (m *Model[T]) encode(doc *T) (bson.Raw, error) {
+	raw, err := m.encodeFull(doc)
+	if err != nil {
+		return nil, err
+	}
+	if raw, err = m.schema.minimizeMixed(raw); err != nil {
+		return nil, err
+	}
+	if len(raw) > MaxDocumentSize {
+		return nil, fmt.Errorf("%w: %s document is %d bytes", ErrDocumentTooLarge, m.name, len(raw))
+	}
+	return raw, nil
+}
+
+// encodeFull is encode without minimize.
+func (m *Model[T]) encodeFull(doc *T) (bson.Raw, error) {
 	discE, discExtra := m.stampDisc(doc)
 	raw, err := bson.Marshal(doc)
 	if err != nil {
@@ -491,12 +502,6 @@ func (m *Model[T]) encode(doc *T) (bson.Raw, error) {
 				return nil, err
 			}
 		}
-	}
-	if raw, err = m.schema.minimizeMixed(raw); err != nil {
-		return nil, err
-	}
-	if len(raw) > MaxDocumentSize {
-		return nil, fmt.Errorf("%w: %s document is %d bytes", ErrDocumentTooLarge, m.name, len(raw))
 	}
 	return raw, nil
 }
@@ -762,7 +767,13 @@ func (m *Model[T]) delta(doc *T, old bson.Raw, stamp bool) (*saveDelta, error) {
 			}
 		}
 	}
-	m.schema.wholeMixed(d, cur)
+	var full bson.Raw
+	if m.schema.opts.KeepEmpty {
+		if full, err = m.encodeFull(doc); err != nil {
+			return nil, err
+		}
+	}
+	m.schema.wholeMixed(d, cur, full)
 	vk := m.schema.versionKey()
 	ts := m.schema.opts.Timestamps
 	d.without(func(key string) bool {
@@ -1601,6 +1612,22 @@ func (m *Model[T]) Distinct(ctx context.Context, field string, filter any) (_ []
 // string), or ErrNotFound.
 func (m *Model[T]) FindByID(ctx context.Context, id any) (*T, error) {
 	return m.FindOne(bson.D{{Key: "_id", Value: id}}).One(ctx)
+}
+
+// hiddenPaths adds the select:false paths of s (under prefix) to proj,
+// those of its subdocuments too (sub.pin, items.pin), as Mongoose
+// excludes them from every query that does not select them.
+func hiddenPaths(s *Schema, prefix string, proj bson.D) bson.D {
+	for _, p := range s.paths {
+		if p.Hidden {
+			proj = append(proj, bson.E{Key: prefix + p.Name, Value: 0})
+			continue
+		}
+		if ss := p.subSchema(); ss != nil && ss != s && p.Type != TypeMap {
+			proj = hiddenPaths(ss, prefix+p.Name+".", proj)
+		}
+	}
+	return proj
 }
 
 // stripHidden removes select:false paths from a document.

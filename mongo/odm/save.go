@@ -412,51 +412,112 @@ func (m *Model[T]) changed(doc *T) (*saveDelta, bool) {
 	return d, true
 }
 
-// minimizeMixed drops the empty objects of the top-level Mixed paths of
-// raw (the path itself when its value is or becomes empty), as Mongoose's
-// minimize does when it saves; SchemaOpts.KeepEmpty (minimize: false)
-// keeps them.
+// minimizeMixed drops the empty objects of the Mixed paths of raw (the
+// path itself when its value is or becomes empty), as Mongoose's minimize
+// does when it saves: at the top level unless SchemaOpts.KeepEmpty
+// (minimize: false), inside subdocuments (single, in arrays and in maps)
+// unless their own schema keeps them, as each subdocument is minimized by
+// its schema's option.
 func (s *Schema) minimizeMixed(raw bson.Raw) (bson.Raw, error) {
-	if s.opts.KeepEmpty {
-		return raw, nil
-	}
-	found := false
-	for _, p := range s.paths {
-		if p.Type != TypeMixed {
-			continue
-		}
-		if v, err := raw.LookupErr(p.Name); err == nil && v.Type == bson.TypeEmbeddedDocument && hasEmptyDoc(v.Document()) {
-			found = true
-			break
-		}
-	}
-	if !found {
+	if !s.reachesMixed(map[*Schema]bool{}) {
 		return raw, nil
 	}
 	var d bson.D
 	if err := bson.Unmarshal(raw, &d); err != nil {
 		return nil, err
 	}
-	out := d[:0]
-	for _, e := range d {
-		if p := s.byName[e.Key]; p != nil && p.Type == TypeMixed {
-			if sub, ok := e.Value.(bson.D); ok && minimizeD(sub, &e) {
-				continue
-			}
-		}
-		out = append(out, e)
+	out, changed := s.minimizeDoc(d, s.opts.KeepEmpty)
+	if !changed {
+		return raw, nil
 	}
 	return bson.Marshal(out)
 }
 
-// hasEmptyDoc reports whether doc is empty or holds an empty document.
-func hasEmptyDoc(doc bson.Raw) bool {
-	elems, err := doc.Elements()
-	if err != nil || len(elems) == 0 {
-		return err == nil
+// reachesMixed reports whether s or a subdocument schema below it has a
+// Mixed path.
+func (s *Schema) reachesMixed(seen map[*Schema]bool) bool {
+	if seen[s] {
+		return false
 	}
-	for _, e := range elems {
-		if v := e.Value(); v.Type == bson.TypeEmbeddedDocument && hasEmptyDoc(v.Document()) {
+	seen[s] = true
+	for _, p := range s.paths {
+		if sub := p.subSchema(); sub != nil && sub.reachesMixed(seen) || p.Type == TypeMixed {
+			return true
+		}
+	}
+	return false
+}
+
+// subSchema is the schema of p's subdocuments: its own, or its elements'
+// (an array or a map of subdocuments).
+func (p *Path) subSchema() *Schema {
+	switch {
+	case p.Type == TypeSubdoc:
+		return p.Schema
+	case (p.Type == TypeArray || p.Type == TypeMap) && p.Elem != nil && p.Elem.Type == TypeSubdoc:
+		return p.Elem.Schema
+	}
+	return nil
+}
+
+// minimizeDoc is minimizeMixed of a decoded document of s; keep leaves
+// its own Mixed paths alone. It reports whether anything was dropped.
+func (s *Schema) minimizeDoc(d bson.D, keep bool) (bson.D, bool) {
+	changed := false
+	out := make(bson.D, 0, len(d))
+	for _, e := range d {
+		p := s.byName[e.Key]
+		if p == nil {
+			out = append(out, e)
+			continue
+		}
+		if p.Type == TypeMixed {
+			if sub, ok := e.Value.(bson.D); ok && !keep && hasEmptyD(sub) {
+				changed = true
+				if minimizeD(sub, &e) {
+					continue
+				}
+			}
+			out = append(out, e)
+			continue
+		}
+		if ss := p.subSchema(); ss != nil {
+			minSub := func(v any) any {
+				if sub, ok := v.(bson.D); ok {
+					if n, ch := ss.minimizeDoc(sub, ss.opts.KeepEmpty); ch {
+						changed = true
+						return n
+					}
+				}
+				return v
+			}
+			switch v := e.Value.(type) {
+			case bson.A:
+				for i := range v {
+					v[i] = minSub(v[i])
+				}
+			case bson.D:
+				if p.Type == TypeMap {
+					for i := range v {
+						v[i].Value = minSub(v[i].Value)
+					}
+				} else {
+					e.Value = minSub(v)
+				}
+			}
+		}
+		out = append(out, e)
+	}
+	return out, changed
+}
+
+// hasEmptyD reports whether d is empty or holds an empty document.
+func hasEmptyD(d bson.D) bool {
+	if len(d) == 0 {
+		return true
+	}
+	for _, e := range d {
+		if sub, ok := e.Value.(bson.D); ok && hasEmptyD(sub) {
 			return true
 		}
 	}
@@ -477,26 +538,102 @@ func minimizeD(d bson.D, e *bson.E) bool {
 	return len(out) == 0
 }
 
-// wholeMixed makes a change inside a top-level Mixed path a change of
-// the path, as Mongoose tracks a Mixed value as one: it is $set whole
-// (or $unset when gone) and listed alone in the modified paths.
-func (s *Schema) wholeMixed(d *saveDelta, cur bson.Raw) {
-	for _, p := range s.paths {
-		if p.Type != TypeMixed {
-			continue
+// minimizeValue drops the empty objects of the Mixed paths inside v, a
+// subdocument of p (or an array or map of them) cast for an update, as
+// Mongoose minimizes a subdocument given whole to $set or $push.
+func (p *Path) minimizeValue(v any) {
+	ss := p.subSchema()
+	if ss == nil || ss.opts.KeepEmpty {
+		return
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		if p.Type != TypeSubdoc {
+			for _, e := range x {
+				p.Elem.minimizeValue(e)
+			}
+			return
 		}
-		under := func(k string) bool { return strings.HasPrefix(k, p.Name+".") }
-		if !slices.ContainsFunc(d.paths, under) {
-			continue
+		for k, e := range x {
+			q := ss.byName[k]
+			if q == nil {
+				continue
+			}
+			if q.Type == TypeMixed {
+				if mm, ok := e.(map[string]any); ok && minimizeMap(mm) {
+					delete(x, k)
+				}
+				continue
+			}
+			q.minimizeValue(e)
 		}
+	case []any:
+		if p.Type == TypeArray {
+			for _, e := range x {
+				p.Elem.minimizeValue(e)
+			}
+		}
+	}
+}
+
+// minimizeMap drops the empty maps inside m, innermost first, and reports
+// whether m is left empty.
+func minimizeMap(m map[string]any) bool {
+	for k, v := range m {
+		if sub, ok := v.(map[string]any); ok && minimizeMap(sub) {
+			delete(m, k)
+		}
+	}
+	return len(m) == 0
+}
+
+// wholeMixed makes a change inside a Mixed path (top-level, or in a
+// subdocument: sub.m, items.0.m) a change of the path, as Mongoose tracks
+// a Mixed value as one: it is $set whole (or $unset when gone) and listed
+// alone in the modified paths. full, when not nil, is the document
+// without the subdocuments' own minimize (the root's minimize: false
+// governs a path saved on its own).
+func (s *Schema) wholeMixed(d *saveDelta, cur, full bson.Raw) {
+	var roots []string
+	for _, k := range d.paths {
+		if r := s.mixedRoot(k); r != "" && !slices.Contains(roots, r) {
+			roots = append(roots, r)
+		}
+	}
+	for _, r := range roots {
+		under := func(k string) bool { return k == r || strings.HasPrefix(k, r+".") }
 		d.set = slices.DeleteFunc(d.set, func(e bson.E) bool { return under(e.Key) })
 		d.unset = slices.DeleteFunc(d.unset, func(e bson.E) bool { return under(e.Key) })
 		d.paths = slices.DeleteFunc(d.paths, under)
-		if v, err := cur.LookupErr(p.Name); err == nil {
-			d.set = append(d.set, bson.E{Key: p.Name, Value: v})
-		} else {
-			d.unset = append(d.unset, bson.E{Key: p.Name, Value: 1})
+		src := cur
+		if full != nil {
+			src = full
 		}
-		d.paths = append(d.paths, p.Name)
+		if v, err := src.LookupErr(strings.Split(r, ".")...); err == nil {
+			d.set = append(d.set, bson.E{Key: r, Value: v})
+		} else {
+			d.unset = append(d.unset, bson.E{Key: r, Value: 1})
+		}
+		d.paths = append(d.paths, r)
 	}
+}
+
+// mixedRoot returns the part of key up to the Mixed path it is in or
+// names (m for m.a, items.0.m for items.0.m.x), or "".
+func (s *Schema) mixedRoot(key string) string {
+	parts := strings.Split(key, ".")
+	for i := 1; i <= len(parts); i++ {
+		if arrayIndex(parts[i-1]) {
+			continue
+		}
+		prefix := strings.Join(parts[:i], ".")
+		p, _, known := s.resolve(prefix)
+		if !known {
+			return ""
+		}
+		if p != nil && p.Type == TypeMixed {
+			return prefix
+		}
+	}
+	return ""
 }

@@ -551,6 +551,7 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 			return nil
 		}
 		p.subdocDefaults(c)
+		p.minimizeValue(c)
 		// A whole Map is validated as a path (required), not value by value:
 		// Mongoose's update validators do not reach into it. They run on
 		// $set and $setOnInsert only ($min and $max are cast, not
@@ -867,6 +868,7 @@ func (s *Schema) castElem(ctx context.Context, p *Path, path, name string, v any
 		if !ok {
 			return nil, false, nil
 		}
+		p.Elem.minimizeValue(c)
 		return s.validateElem(ctx, p, path, name, c, uc, ve)
 	}
 	c := s.castValue(p.Elem, path, path, plain(v), ve, &castCtx{strict: uc.strict})
@@ -951,28 +953,65 @@ func (s *Schema) castArrayFilters(filters []any, update bson.D) ([]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		cast := make(bson.D, 0, len(d))
-		for _, e := range d {
-			id, rest, _ := strings.Cut(e.Key, ".")
-			arr, ok := arrays[id]
-			if !ok {
-				continue
-			}
-			path := arr
-			if rest != "" {
-				path += "." + rest
-			}
-			c, err := s.castFilter(bson.D{{Key: path, Value: e.Value}}, StrictQueryOff)
-			if err != nil {
-				return nil, err
-			}
-			for _, ce := range c {
-				cast = append(cast, bson.E{Key: e.Key, Value: ce.Value})
-			}
+		cast, err := s.castArrayFilter(d, arrays)
+		if err != nil {
+			return nil, err
 		}
 		if len(cast) > 0 {
 			out = append(out, cast)
 		}
 	}
 	return out, nil
+}
+
+// castArrayFilter casts one array filter (or a branch of its $and, $or
+// or $nor) given the arrays its identifiers stand for; keys of an
+// identifier the update does not use are dropped, and so are branches
+// and logical operators left empty.
+func (s *Schema) castArrayFilter(d bson.D, arrays map[string]string) (bson.D, error) {
+	cast := make(bson.D, 0, len(d))
+	for _, e := range d {
+		switch e.Key {
+		case "$and", "$or", "$nor":
+			branches, ok := toA(e.Value)
+			if !ok {
+				return nil, errorf("array filter %s needs an array", e.Key)
+			}
+			kept := make(bson.A, 0, len(branches))
+			for _, b := range branches {
+				bd, err := toD(b)
+				if err != nil {
+					return nil, err
+				}
+				c, err := s.castArrayFilter(bd, arrays)
+				if err != nil {
+					return nil, err
+				}
+				if len(c) > 0 {
+					kept = append(kept, c)
+				}
+			}
+			if len(kept) > 0 {
+				cast = append(cast, bson.E{Key: e.Key, Value: kept})
+			}
+			continue
+		}
+		id, rest, _ := strings.Cut(e.Key, ".")
+		arr, ok := arrays[id]
+		if !ok {
+			continue
+		}
+		path := arr
+		if rest != "" {
+			path += "." + rest
+		}
+		c, err := s.castFilter(bson.D{{Key: path, Value: e.Value}}, StrictQueryOff)
+		if err != nil {
+			return nil, err
+		}
+		for _, ce := range c {
+			cast = append(cast, bson.E{Key: e.Key, Value: ce.Value})
+		}
+	}
+	return cast, nil
 }

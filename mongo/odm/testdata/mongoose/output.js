@@ -113,6 +113,9 @@ function toPath(p) {
   if (p.alias !== undefined) {
     o.alias = p.alias;
   }
+  if (p.immutable) {
+    o.immutable = true;
+  }
   for (const k of ['required', 'min', 'max']) {
     if (p[k] !== undefined) {
       o[k] = p[k];
@@ -307,6 +310,10 @@ async function runQuery(c) {
         await M[q.op](trusting(structuredClone(q.filter)), q.update, q.options || {});
       } catch (err) {
         return { name: c.name, schema: c.schema, options: c.options, query: q, error: { name: err.name, message: err.message } };
+      }
+      if (sent === undefined) {
+        // Nothing left to send (every path dropped): Mongoose sends nothing.
+        return { name: c.name, schema: c.schema, options: c.options, query: q, sent: null };
       }
       const got = { filter: sent.args[0], update: sent.args[1], upsert: !!sent.args[2].upsert };
       if (sent.args[2].arrayFilters) {

@@ -250,6 +250,12 @@ const filtered = {
   items: { type: 'Array', of: { type: 'Subdoc', schema: { sku: { type: 'String' }, qty: { type: 'Number' }, at: { type: 'Date' } } } },
 };
 
+const mixedSubs = {
+  name: { type: 'String' },
+  sub: { type: 'Subdoc', schema: { m: { type: 'Mixed' }, k: { type: 'String' } } },
+  items: { type: 'Array', of: { type: 'Subdoc', schema: { m: { type: 'Mixed' }, k: { type: 'String' } } } },
+};
+
 const queryCases = [
   { name: 'create gives subdocuments an _id', schema: withIds, maskIds: true, query: { op: 'create', doc: { _id: oid(1), name: 'a', one: { r: 'x' }, items: [{ r: 'y' }, { _id: oid(5), r: 'z' }], nested: { deep: [{ r: 'd' }] }, off: { r: 'o' }, byKey: { k: { r: 'm' } } } } },
   { name: 'create without subdocuments adds none', schema: withIds, maskIds: true, query: { op: 'create', doc: { _id: oid(1), name: 'a' } } },
@@ -363,7 +369,70 @@ const queryCases = [
   { name: 'arrayFilters in findOneAndUpdate', schema: filtered, query: { op: 'findOneAndUpdate', filter: { name: 'a' }, update: { $set: { 'items.$[it].sku': 9 } }, options: { arrayFilters: [{ 'it.qty': '3' }] } } },
   { name: 'arrayFilters with a date in a nested array subdocument', schema: filtered, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { 'items.$[it].at': '2026-01-01T00:00:00Z' } }, options: { arrayFilters: [{ 'it.at': { $lt: '2025-06-01T00:00:00Z' } }] } } },
   { name: 'arrayFilters with an identifier the update does not use', schema: filtered, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { name: 'b' } }, options: { arrayFilters: [{ 'x.qty': '1' }] } } },
+  { name: 'arrayFilters with $or cast against the element', schema: filtered, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { 'items.$[it].qty': '7' } }, options: { arrayFilters: [{ $or: [{ 'it.qty': '5' }, { 'it.sku': 5 }] }] } } },
+  { name: 'arrayFilters with $and of operators', schema: filtered, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { 'items.$[it].qty': 1 } }, options: { arrayFilters: [{ $and: [{ 'it.qty': { $gt: '1' } }, { 'it.at': { $lt: '2026-01-01' } }] }] } } },
+  { name: 'arrayFilters with $or inside $and', schema: filtered, query: { op: 'updateMany', filter: {}, update: { $inc: { 'items.$[it].qty': 1 } }, options: { arrayFilters: [{ $and: [{ $or: [{ 'it.qty': '1' }, { 'it.qty': '2' }] }, { 'it.sku': 3 }] }] } } },
+  { name: 'arrayFilters with $nor', schema: filtered, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { 'items.$[it].sku': 'z' } }, options: { arrayFilters: [{ $nor: [{ 'it.qty': '4' }] }] } } },
+  { name: 'arrayFilters with $or beside a field', schema: filtered, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { 'items.$[it].sku': 'z' } }, options: { arrayFilters: [{ 'it.sku': 3, $or: [{ 'it.qty': '1' }, { 'it.qty': { $in: ['8', 9] } }] }] } } },
+  { name: 'arrayFilters with $or on a primitive element', schema: filtered, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { 'nums.$[n]': 0 } }, options: { arrayFilters: [{ $or: [{ n: '1' }, { n: { $gt: '10' } }] }] } } },
+  { name: 'arrayFilters with $or holding a value that does not cast', schema: filtered, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { 'items.$[it].qty': 1 } }, options: { arrayFilters: [{ $or: [{ 'it.qty': 'many' }] }] } } },
+  { name: 'arrayFilters with $or in findOneAndUpdate', schema: filtered, query: { op: 'findOneAndUpdate', filter: { name: 'a' }, update: { $set: { 'items.$[it].qty': '2' } }, options: { arrayFilters: [{ $or: [{ 'it.at': '2026-01-01' }, { 'it.qty': '3' }] }] } } },
   { name: 'arrayFilters with a value that does not cast', schema: filtered, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { 'items.$[it].qty': 1 } }, options: { arrayFilters: [{ 'it.qty': 'many' }] } } },
+  // timestamps on every update path
+  { name: 'updateMany sets updatedAt', schema: ts, options: { timestamps: true }, query: { op: 'updateMany', filter: {}, update: { $set: { name: 'b' } } } },
+  { name: 'findOneAndUpdate sets updatedAt', schema: ts, options: { timestamps: true }, query: { op: 'findOneAndUpdate', filter: { name: 'a' }, update: { $set: { name: 'b' } } } },
+  { name: 'findOneAndUpdate with timestamps false per call', schema: ts, options: { timestamps: true }, query: { op: 'findOneAndUpdate', filter: { name: 'a' }, update: { $set: { name: 'b' } }, options: { timestamps: false } } },
+  { name: 'findOneAndUpdate upsert with renamed timestamps', schema: ts, options: { timestamps: { createdAt: 'created', updatedAt: 'modified' } }, query: { op: 'findOneAndUpdate', filter: { name: 'a' }, update: { $set: { n: 2 } }, options: { upsert: true } } },
+  { name: 'updatedAt disabled', schema: ts, options: { timestamps: { updatedAt: false } }, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { name: 'b' } }, options: { upsert: true } } },
+  { name: 'updatedAt disabled and nothing to set', schema: ts, options: { timestamps: { updatedAt: false } }, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { bogus: 1 } } } },
+  { name: 'create with renamed timestamps', schema: ts, options: { timestamps: { createdAt: 'created', updatedAt: 'modified' } }, query: { op: 'create', doc: { _id: oid(1), name: 'a' } } },
+  { name: 'create with createdAt disabled', schema: ts, options: { timestamps: { createdAt: false } }, query: { op: 'create', doc: { _id: oid(1), name: 'a' } } },
+  { name: 'replaceOne with timestamps', schema: ts, options: { timestamps: true }, query: { op: 'replaceOne', filter: { name: 'a' }, update: { _id: oid(1), name: 'b' } } },
+  { name: 'update of a renamed createdAt is dropped', schema: ts, options: { timestamps: { createdAt: 'created' } }, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { created: '2020-01-01T00:00:00Z', name: 'b' } } } },
+  { name: 'update as a plain document with timestamps and upsert', schema: ts, options: { timestamps: true }, query: { op: 'updateOne', filter: { name: 'a' }, update: { name: 'b', n: '3' }, options: { upsert: true } } },
+  // defaults on insert
+  { name: 'upsert default function on insert', schema: ts, query: { op: 'updateOne', filter: {}, update: { $set: { name: 'q' } }, options: { upsert: true } } },
+  { name: 'upsert defaults skip a path the filter gives with an operator', schema: ts, query: { op: 'updateOne', filter: { n: { $gt: 1 } }, update: { $set: { name: 'q' } }, options: { upsert: true } } },
+  { name: 'upsert defaults skip a $unset path', schema: ts, query: { op: 'updateOne', filter: {}, update: { $unset: { n: 1 } }, options: { upsert: true } } },
+  { name: 'upsert defaults skip a $push path', schema: ts, query: { op: 'updateOne', filter: {}, update: { $push: { tags: 'z' } }, options: { upsert: true } } },
+  { name: 'upsert defaults of a nested subdocument path when only a sibling is set', schema: ts, query: { op: 'updateOne', filter: { 'sub.b': 'y' }, update: { $set: { name: 'q' } }, options: { upsert: true } } },
+  { name: 'create applies default functions and nested defaults', schema: ts, query: { op: 'create', doc: { _id: oid(1), sub: {} } } },
+  { name: 'create keeps a null over a default', schema: ts, query: { op: 'create', doc: { _id: oid(1), n: null, name: null } } },
+  // strict and strictQuery
+  { name: 'create drops unknown paths under strict', schema: ts, query: { op: 'create', doc: { _id: oid(1), name: 'a', bogus: 1, sub: { b: 'x', nope: 2 } } } },
+  { name: 'create keeps unknown paths with strict false', schema: ts, options: { strict: false }, query: { op: 'create', doc: { _id: oid(1), name: 'a', bogus: 1 } } },
+  { name: 'update under strict throw refuses an unknown path', schema: ts, options: { strict: 'throw' }, query: { op: 'updateOne', filter: { name: 'a' }, update: { $set: { bogus: 1 } } } },
+  { name: 'find under strictQuery throw refuses an unknown path', schema: ts, options: { strictQuery: 'throw' }, query: { op: 'find', filter: { bogus: 1 } } },
+  { name: 'find under strictQuery throw takes known paths', schema: ts, options: { strictQuery: 'throw' }, query: { op: 'find', filter: { name: 'a', 'sub.b': 'x' } } },
+  { name: 'update filter under strictQuery drops unknown paths', schema: ts, options: { strictQuery: true }, query: { op: 'updateOne', filter: { name: 'a', bogus: 1 }, update: { $set: { name: 'b' } } } },
+  { name: 'update filter under strict false and strictQuery default', schema: ts, options: { strict: false }, query: { op: 'updateOne', filter: { bogus: 1 }, update: { $set: { other: 2 } } } },
+  // select: false and +path
+  { name: 'find plus path of a nested select false', schema: { name: { type: 'String' }, sub: { type: 'Subdoc', schema: { a: { type: 'String' }, pin: { type: 'String', select: false } } } }, query: { op: 'find', select: '+sub.pin' } },
+  { name: 'find hides a nested select false path', schema: { name: { type: 'String' }, sub: { type: 'Subdoc', schema: { a: { type: 'String' }, pin: { type: 'String', select: false } } } }, query: { op: 'find' } },
+  { name: 'find hides a select false path of array subdocuments', schema: { name: { type: 'String' }, items: { type: 'Array', of: { type: 'Subdoc', schema: { a: { type: 'String' }, pin: { type: 'String', select: false } } } } }, query: { op: 'find' } },
+  { name: 'find plus path of a select false path of array subdocuments', schema: { name: { type: 'String' }, items: { type: 'Array', of: { type: 'Subdoc', schema: { a: { type: 'String' }, pin: { type: 'String', select: false } } } } }, query: { op: 'find', select: '+items.pin' } },
+  { name: 'find inclusion beside a nested select false path', schema: { name: { type: 'String' }, sub: { type: 'Subdoc', schema: { a: { type: 'String' }, pin: { type: 'String', select: false } } } }, query: { op: 'find', select: 'name' } },
+  { name: 'find plus path and exclusion of another select false path', schema: ts, query: { op: 'find', select: '+secret -hidden' } },
+  { name: 'find two plus paths', schema: ts, query: { op: 'find', select: '+secret +hidden' } },
+  { name: 'find inclusion of _id only', schema: ts, query: { op: 'find', select: '_id' } },
+  // lean
+  { name: 'lean find skips defaults and getters', schema: ts, query: { op: 'find', lean: true, stored: [{ _id: oid(1), name: 'a' }] } },
+  { name: 'lean find keeps unknown stored fields', schema: ts, query: { op: 'find', lean: true, stored: [{ _id: oid(1), name: 'a', bogus: 1, __v: 0 }] } },
+  { name: 'find without lean drops nothing stored', schema: ts, query: { op: 'find', stored: [{ _id: oid(1), name: 'a', bogus: 1, __v: 0 }] } },
+  // Mixed inside subdocuments, created and updated
+  { name: 'create minimizes empty objects in Mixed paths of subdocuments', schema: mixedSubs, query: { op: 'create', doc: { _id: oid(1), sub: { m: {}, k: 'a' }, items: [{ m: { a: {} } }, { m: {} }] } } },
+  { name: 'create keeps empty objects in subdocuments under minimize false', schema: mixedSubs, options: { minimize: false }, query: { op: 'create', doc: { _id: oid(1), sub: { m: {}, k: 'a' }, items: [{ m: { a: {} } }] } } },
+  { name: 'update $set of a subdocument holding an empty Mixed object', schema: mixedSubs, query: { op: 'updateOne', filter: {}, update: { $set: { sub: { m: {}, k: 'a' } } } } },
+  { name: 'update $push of a subdocument holding an empty Mixed object', schema: mixedSubs, query: { op: 'updateOne', filter: {}, update: { $push: { items: { m: {} } } } } },
+  // immutable
+  { name: 'update of an immutable path is dropped', schema: { name: { type: 'String' }, code: { type: 'String', immutable: true } }, query: { op: 'updateOne', filter: {}, update: { $set: { code: 'x', name: 'b' } } } },
+  { name: 'upsert $setOnInsert of an immutable path is kept', schema: { name: { type: 'String' }, code: { type: 'String', immutable: true } }, query: { op: 'updateOne', filter: {}, update: { $setOnInsert: { code: 'x' }, $set: { name: 'b' } }, options: { upsert: true } } },
+  { name: 'create sets an immutable path', schema: { name: { type: 'String' }, code: { type: 'String', immutable: true } }, query: { op: 'create', doc: { _id: oid(1), code: 'x' } } },
+  // Maps
+  { name: 'find casts a map value path', schema: { m: { type: 'Map', of: { type: 'Number' } } }, query: { op: 'find', filter: { 'm.k': '5' } } },
+  { name: 'update $set of a map value is cast', schema: { m: { type: 'Map', of: { type: 'Date' } } }, query: { op: 'updateOne', filter: {}, update: { $set: { 'm.k': '2026-01-01' } } } },
+  { name: 'update $set of a whole map is cast', schema: { m: { type: 'Map', of: { type: 'Number' } } }, query: { op: 'updateOne', filter: {}, update: { $set: { m: { a: '1', b: 2 } } } } },
+  { name: 'create casts map values', schema: { m: { type: 'Map', of: { type: 'Number' } } }, query: { op: 'create', doc: { _id: oid(1), m: { a: '1' } } } },
 ];
 
 // Save cases: stored is hydrated (Model.hydrate, as a find returns it),
@@ -393,6 +462,7 @@ const validated = {
   n: { type: 'Number', min: 0 },
   tags: { type: 'Array', of: { type: 'String' } },
 };
+const mstored = { _id: oid(1), name: 'a', sub: { m: { x: 1 }, k: 'a' }, items: [{ m: { y: 1 }, k: 'i' }, { m: { z: 1 }, k: 'j' }], __v: 0 };
 const valstored = { _id: oid(1), name: 'a', n: 1, tags: ['x'], __v: 0 };
 const old = '2025-01-01T00:00:00.000Z';
 const sstored = { _id: oid(1), name: 'a', items: [{ r: 'x', createdAt: new Date(old), updatedAt: new Date(old) }, { r: 'y', createdAt: new Date(old), updatedAt: new Date(old) }], one: { r: 'o', createdAt: new Date(old), updatedAt: new Date(old) }, __v: 0 };
@@ -429,6 +499,16 @@ const saveCases = [
   { name: 'set of an empty object on a Mixed path', schema: versioned, stored: vstored, steps: [{ set: ['mixed', {}] }], ask: ['mixed'] },
   { name: 'set of an empty object on a Mixed path under minimize false', schema: versioned, options: { minimize: false }, stored: vstored, steps: [{ set: ['mixed', {}] }], ask: ['mixed'] },
   { name: 'set of an object holding an empty object on a Mixed path', schema: versioned, stored: vstored, steps: [{ set: ['mixed', { a: {}, b: 1 }] }], ask: ['mixed'] },
+  // empty objects in Mixed paths of subdocuments: minimized on save too
+  { name: 'set of an empty object on a Mixed path of a subdocument', schema: mixedSubs, stored: mstored, steps: [{ set: ['sub.m', {}] }], ask: ['sub', 'sub.m'] },
+  { name: 'set of an object holding an empty object on a Mixed path of a subdocument', schema: mixedSubs, stored: mstored, steps: [{ set: ['sub.m', { a: {}, b: 1 }] }] },
+  { name: 'set of an empty object on a Mixed path of a subdocument under minimize false', schema: mixedSubs, options: { minimize: false }, stored: mstored, steps: [{ set: ['sub.m', {}] }] },
+  { name: 'set of an empty object on a Mixed path of an array subdocument', schema: mixedSubs, stored: mstored, steps: [{ set: ['items.0.m', {}] }], ask: ['items', 'items.0.m'] },
+  { name: 'set of an object holding an empty object on a Mixed path of an array subdocument', schema: mixedSubs, stored: mstored, steps: [{ set: ['items.1.m', { a: {}, b: 1 }] }] },
+  { name: 'set of an empty object on a Mixed path of an array subdocument under minimize false', schema: mixedSubs, options: { minimize: false }, stored: mstored, steps: [{ set: ['items.0.m', {}] }] },
+  { name: 'push of a subdocument holding an empty Mixed object', schema: mixedSubs, stored: mstored, steps: [{ push: ['items', { m: {}, k: 'n' }] }] },
+  { name: 'push of a subdocument holding an empty Mixed object under minimize false', schema: mixedSubs, options: { minimize: false }, stored: mstored, steps: [{ push: ['items', { m: { a: {} }, k: 'n' }] }] },
+  { name: 'set of a whole array of subdocuments holding empty Mixed objects', schema: mixedSubs, stored: mstored, steps: [{ set: ['items', [{ m: {}, k: 'p' }, { m: { a: {} }, k: 'q' }, { k: 'r' }]] }] },
   // validateBeforeSave (the schema's, and save's option over it)
   { name: 'save validates an invalid value', schema: validated, stored: valstored, steps: [{ set: ['n', -5] }] },
   { name: 'validateBeforeSave false saves an invalid value', schema: validated, options: { validateBeforeSave: false }, stored: valstored, steps: [{ set: ['n', -5] }, { unset: 'name' }] },
