@@ -1,8 +1,11 @@
 package odm
 
 import (
+	"bytes"
 	"context"
 	"errors"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // ErrorHookFunc is an error-handling post hook (Mongoose's post hook that
@@ -84,10 +87,30 @@ func after[F any](fns []F, seqs []uint64, seq uint64) []F {
 	return nil
 }
 
-// preFailed handles a filter or update of an update query that failed to
-// cast or validate: Mongoose casts in the query's exec, after its pre
-// hooks, so the pre hooks still run (with Filter and Update nil, as
-// nothing could be cast) and a pre hook's error wins over err.
+// rescue runs the pre hooks of op after its filter or update failed to
+// cast or validate with err. Mongoose casts in the query's exec, after
+// its pre hooks: they see the filter and update as given (op.Filter and
+// op.Update hold them, converted and sanitized but not cast) and may
+// replace or change them. When they did, recast casts what they left and
+// decides; otherwise err stands. A pre hook's error wins over err.
+func (m *Model[T]) rescue(ctx context.Context, op *Op[T], err error, recast func() error) error {
+	if m.coll == nil {
+		return err
+	}
+	before, berr := bson.Marshal(bson.D{{Key: "f", Value: op.Filter}, {Key: "u", Value: op.Update}})
+	if herr := m.run(ctx, true, op); herr != nil {
+		return herr
+	}
+	after, aerr := bson.Marshal(bson.D{{Key: "f", Value: op.Filter}, {Key: "u", Value: op.Update}})
+	if berr != nil || aerr != nil || bytes.Equal(before, after) {
+		return err
+	}
+	return recast()
+}
+
+// preFailed handles a filter or update of an update query that could not
+// even be converted (or was refused by sanitizing): the pre hooks still
+// run (with Filter and Update nil) and a pre hook's error wins over err.
 func (m *Model[T]) preFailed(ctx context.Context, e Event, err error) error {
 	if m.coll == nil {
 		return err

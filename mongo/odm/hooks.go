@@ -102,7 +102,12 @@ type Op[T any] struct {
 	// findOne and the findOneAnd* queries (post hooks).
 	Doc  *T
 	Docs []*T
-	// Filter is the cast filter of a query. On estimatedDocumentCount it
+	// Filter is the cast filter of a query. When the filter or update
+	// does not cast (or the update does not validate), the pre hooks get
+	// them as given instead (converted and sanitized, not cast), as
+	// Mongoose's do: a hook that changes them rescues the query, which
+	// casts what it left; otherwise the error stands. On
+	// estimatedDocumentCount it
 	// is empty; a pre hook that sets it turns the estimate into an exact
 	// countDocuments of that filter (metadata counts cannot be scoped).
 	Filter bson.D

@@ -1192,22 +1192,35 @@ func (m *Model[T]) updateX(ctx context.Context, e Event, filter, update any, o *
 		o = &UpdateOpts{}
 	}
 	upsert := o.Upsert
-	f, err := m.filterFor(filter, upsert)
+	pf, err := m.prepFilter(filter)
 	if err != nil {
 		return nil, m.preFailed(ctx, e, err)
 	}
-	u, err := m.update(ctx, update, updateOpts{upsert: upsert, filter: f, noDefaults: o.NoDefaultsOnInsert, noTimestamps: o.NoTimestamps})
-	dropped := errors.Is(err, errAllDropped)
-	if err != nil && !dropped {
-		return nil, m.preFailed(ctx, e, err)
-	}
-	af, err := m.schema.castArrayFilters(o.ArrayFilters, u)
+	pu, err := toD(update)
 	if err != nil {
 		return nil, m.preFailed(ctx, e, err)
 	}
 	op := m.newOp(e)
-	op.Filter, op.Update = f, u
-	if err := m.run(ctx, true, op); err != nil {
+	var dropped bool
+	var af []any
+	cast := func(pf, pu bson.D) error {
+		var err error
+		if op.Filter, err = m.castPrepared(pf, upsert); err != nil {
+			return err
+		}
+		op.Update, err = m.update(ctx, pu, updateOpts{upsert: upsert, filter: op.Filter, noDefaults: o.NoDefaultsOnInsert, noTimestamps: o.NoTimestamps})
+		if dropped = errors.Is(err, errAllDropped); err != nil && !dropped {
+			return err
+		}
+		af, err = m.schema.castArrayFilters(o.ArrayFilters, op.Update)
+		return err
+	}
+	if err := cast(pf, pu); err != nil {
+		op.Filter, op.Update = pf, pu
+		if err := m.rescue(ctx, op, err, func() error { return cast(op.Filter, op.Update) }); err != nil {
+			return nil, err
+		}
+	} else if err := m.run(ctx, true, op); err != nil {
 		return nil, err
 	}
 	defer m.wroteFilter(ctx, op.Filter, upsert)
@@ -1261,13 +1274,26 @@ func (m *Model[T]) prepareReplacement(ctx context.Context, doc *T) (bson.Raw, er
 }
 
 // preQuery casts filter and runs the pre hooks of query event e.
+// A filter that does not cast reaches the pre hooks as given (see
+// rescue): one that fixes it lets the query run.
 func (m *Model[T]) preQuery(ctx context.Context, e Event, filter any) (*Op[T], error) {
-	f, err := m.filter(filter)
+	pf, err := m.prepFilter(filter)
 	if err != nil {
 		return nil, err
 	}
 	op := m.newOp(e)
-	op.Filter = f
+	if op.Filter, err = m.castPrepared(pf, false); err != nil {
+		op.Filter = pf
+		err = m.rescue(ctx, op, err, func() error {
+			var err error
+			op.Filter, err = m.castPrepared(op.Filter, false)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		return op, nil
+	}
 	if err := m.run(ctx, true, op); err != nil {
 		return nil, err
 	}
@@ -1377,27 +1403,43 @@ func (m *Model[T]) FindOneAndUpdate(ctx context.Context, filter, update any, o *
 	if o == nil {
 		o = &FindOneAndUpdateOpts{}
 	}
-	f, err := m.filterFor(filter, o.Upsert)
+	pf, err := m.prepFilter(filter)
 	if err != nil {
 		return nil, m.preFailed(ctx, EventFindOneAndUpdate, err)
 	}
-	u, err := m.update(ctx, update, updateOpts{upsert: o.Upsert, filter: f, noDefaults: o.NoDefaultsOnInsert, noTimestamps: o.NoTimestamps})
-	dropped := errors.Is(err, errAllDropped)
-	if err != nil && !dropped {
+	pu, err := toD(update)
+	if err != nil {
 		return nil, m.preFailed(ctx, EventFindOneAndUpdate, err)
 	}
-	if o.ArrayFilters != nil {
-		af, err := m.schema.castArrayFilters(o.ArrayFilters, u)
-		if err != nil {
-			return nil, m.preFailed(ctx, EventFindOneAndUpdate, err)
-		}
-		oc := *o
-		oc.ArrayFilters = af
-		o = &oc
-	}
 	op := m.newOp(EventFindOneAndUpdate)
-	op.Filter, op.Update = f, u
-	if err := m.run(ctx, true, op); err != nil {
+	var dropped bool
+	given := o
+	cast := func(pf, pu bson.D) error {
+		var err error
+		if op.Filter, err = m.castPrepared(pf, given.Upsert); err != nil {
+			return err
+		}
+		op.Update, err = m.update(ctx, pu, updateOpts{upsert: given.Upsert, filter: op.Filter, noDefaults: given.NoDefaultsOnInsert, noTimestamps: given.NoTimestamps})
+		if dropped = errors.Is(err, errAllDropped); err != nil && !dropped {
+			return err
+		}
+		if given.ArrayFilters != nil {
+			af, err := m.schema.castArrayFilters(given.ArrayFilters, op.Update)
+			if err != nil {
+				return err
+			}
+			oc := *given
+			oc.ArrayFilters = af
+			o = &oc
+		}
+		return nil
+	}
+	if err := cast(pf, pu); err != nil {
+		op.Filter, op.Update = pf, pu
+		if err := m.rescue(ctx, op, err, func() error { return cast(op.Filter, op.Update) }); err != nil {
+			return nil, err
+		}
+	} else if err := m.run(ctx, true, op); err != nil {
 		return nil, err
 	}
 	if dropped && len(op.Update) == 0 {

@@ -227,6 +227,16 @@ func (m *Model[T]) filter(f any) (bson.D, error) { return m.filterFor(f, false) 
 // filterFor is filter; for an upsert it first refuses unknown paths as
 // Mongoose's strict does (see Schema.upsertUnknown).
 func (m *Model[T]) filterFor(f any, upsert bool) (bson.D, error) {
+	d, err := m.prepFilter(f)
+	if err != nil {
+		return nil, err
+	}
+	return m.castPrepared(d, upsert)
+}
+
+// prepFilter converts and, when it is untrusted, sanitizes a filter: what
+// a pre hook sees of a filter that does not cast.
+func (m *Model[T]) prepFilter(f any) (bson.D, error) {
 	var d bson.D
 	var err error
 	san := m.opts.SanitizeFilter == SanitizeAll
@@ -241,9 +251,12 @@ func (m *Model[T]) filterFor(f any, upsert bool) (bson.D, error) {
 	} else {
 		d, err = toD(f)
 	}
-	if err != nil {
-		return nil, err
-	}
+	return d, err
+}
+
+// castPrepared checks a converted filter for server-side JavaScript and
+// casts it (for an upsert, refusing unknown paths first).
+func (m *Model[T]) castPrepared(d bson.D, upsert bool) (bson.D, error) {
 	if !m.opts.AllowJSFilters {
 		if err := checkFilter(d, ""); err != nil {
 			return nil, err

@@ -13,6 +13,7 @@ process.env.TZ = 'UTC';
 const fs = require('fs');
 const path = require('path');
 const mongoose = require('mongoose');
+const { plain } = require('./generate.js');
 
 const events = ['validate', 'save', 'insertMany', 'aggregate', 'find', 'findOne', 'countDocuments',
   'estimatedDocumentCount', 'distinct', 'findOneAndUpdate', 'findOneAndReplace', 'findOneAndDelete',
@@ -192,7 +193,90 @@ async function orderCases() {
   return out;
 }
 
+// Pre hooks that rescue a query whose filter or update does not cast:
+// Mongoose casts both in the query's exec, after its pre hooks, so a pre
+// hook sees them as given (getFilter/getUpdate) and one that replaces
+// them (setQuery/setUpdate, or a change in place) decides what is cast
+// and sent. TestMongooseRescueHooks runs the same through odm. Each case:
+// the operation, and the fix its pre hook makes (none: the hook only
+// looks). Recorded: what the hook saw, what was sent, the error's name.
+const qty = { name: { type: String, required: true }, qty: { type: Number, min: 0 } };
+const rescueOps = {
+  'UpdateOne update replaced': ['updateOne', (M) => M.updateOne({ name: 'a' }, { $set: { qty: 'zz' } }, rv),
+    (q) => q.setUpdate({ $set: { qty: 5 } })],
+  'UpdateOne update fixed in place': ['updateOne', (M) => M.updateOne({ name: 'a' }, { $set: { qty: 'zz', name: 'b' } }, rv),
+    (q) => { q.getUpdate().$set.qty = '6'; }],
+  'UpdateOne invalid update replaced': ['updateOne', (M) => M.updateOne({ name: 'a' }, { $set: { qty: -1 } }, rv),
+    (q) => q.setUpdate({ $set: { qty: 1 } })],
+  'UpdateOne filter replaced': ['updateOne', (M) => M.updateOne({ qty: 'zz' }, { $set: { name: 'c' } }, rv),
+    (q) => q.setQuery({ qty: 2 })],
+  'UpdateOne hook that only looks': ['updateOne', (M) => M.updateOne({ name: 'a' }, { $set: { qty: 'zz' } }, rv), null],
+  'UpdateMany update replaced': ['updateMany', (M) => M.updateMany({}, { $inc: { qty: 'x' } }, rv),
+    (q) => q.setUpdate({ $inc: { qty: 1 } })],
+  'FindOneAndUpdate update replaced': ['findOneAndUpdate', (M) => M.findOneAndUpdate({ name: 'a' }, { $set: { qty: 'zz' } }, rv),
+    (q) => q.setUpdate({ $set: { qty: '7' } })],
+  'FindOneAndUpdate filter replaced': ['findOneAndUpdate', (M) => M.findOneAndUpdate({ qty: 'zz' }, { $set: { qty: 3 } }, rv),
+    (q) => q.setQuery({ name: 'a' })],
+  'Find filter replaced': ['find', (M) => M.find({ qty: 'zz' }), (q) => q.setQuery({ qty: '4' })],
+  'Find hook that only looks': ['find', (M) => M.find({ qty: 'zz' }), null],
+  'FindOne filter fixed in place': ['findOne', (M) => M.findOne({ qty: 'zz', name: 'a' }), (q) => { q.getFilter().qty = 1; }],
+  'CountDocuments filter replaced': ['countDocuments', (M) => M.countDocuments({ qty: 'zz' }), (q) => q.setQuery({ qty: 8 })],
+  'DeleteOne filter replaced': ['deleteOne', (M) => M.deleteOne({ qty: 'zz' }), (q) => q.setQuery({ name: 'a' })],
+  'DeleteMany hook that only looks': ['deleteMany', (M) => M.deleteMany({ qty: 'zz' }), null],
+};
+
+async function rescueCases() {
+  const out = [];
+  for (const [name, [event, run, fix]] of Object.entries(rescueOps)) {
+    const schema = new mongoose.Schema(qty, { versionKey: false });
+    let seen = null;
+    schema.pre(event, function () {
+      seen = { filter: plain(this.getFilter()) };
+      if (this.getUpdate() != null) {
+        seen.update = plain(this.getUpdate());
+      }
+      if (fix) {
+        fix(this);
+      }
+    });
+    if (mongoose.models.Rescue) {
+      mongoose.deleteModel('Rescue');
+    }
+    const M = mongoose.model('Rescue', schema);
+    let sent = null;
+    const c = M.collection;
+    const rec = (op) => async (...args) => {
+      sent = { filter: plain(args[0]) };
+      if (op.startsWith('update') || op === 'findOneAndUpdate') {
+        sent.update = plain(args[1]);
+      }
+      if (op === 'find') {
+        return { toArray: async () => [] };
+      }
+      if (op === 'findOne' || op === 'findOneAndUpdate') {
+        return null;
+      }
+      if (op === 'countDocuments') {
+        return 0;
+      }
+      return { acknowledged: true, matchedCount: 0, modifiedCount: 0, upsertedCount: 0, deletedCount: 0 };
+    };
+    for (const op of ['updateOne', 'updateMany', 'findOneAndUpdate', 'find', 'findOne', 'countDocuments', 'deleteOne', 'deleteMany']) {
+      c[op] = rec(op);
+    }
+    let error = null;
+    try {
+      await run(M);
+    } catch (err) {
+      error = err.name;
+    }
+    out.push({ op: name, event, seen, sent, error });
+  }
+  return out;
+}
+
 async function main() {
+  const rescue = await rescueCases();
   const order = await orderCases();
   const errs = [];
   for (const [name, [run, extra]] of Object.entries(errOps)) {
@@ -219,7 +303,7 @@ async function main() {
     out.push({ op: name, hooks: log, error });
   }
   const file = path.join(__dirname, 'hooks.json');
-  fs.writeFileSync(file, JSON.stringify({ mongoose: mongoose.version, ops: out, errors: errs, order }, null, 2) + '\n');
+  fs.writeFileSync(file, JSON.stringify({ mongoose: mongoose.version, ops: out, errors: errs, order, rescue }, null, 2) + '\n');
   console.log(`wrote ${out.length} operations and ${errs.length} error cases to ${file}`);
 }
 

@@ -166,6 +166,36 @@ const docCases = [
   },
 ];
 
+// more output: getters on array elements and map values, Mixed in subdocuments, select false
+const gotten = {
+  tags: { type: 'Array', of: { type: 'String', get: 'upper' } },
+  sub: { type: 'Subdoc', schema: { m: { type: 'Mixed' }, k: { type: 'String', get: 'prefixP' } } },
+  items: { type: 'Array', of: { type: 'Subdoc', schema: { m: { type: 'Mixed' }, k: { type: 'String' } } } },
+  secret: { type: 'String', select: false },
+};
+docCases.push(
+  {
+    name: 'getters on array elements and subdocument fields',
+    schema: gotten, input: { _id: oid(1), tags: ['a', 'b'], sub: { k: 'q' } },
+    calls: [{ fn: 'toObject', opts: { getters: true } }, { fn: 'toJSON', opts: { getters: true } }, { fn: 'toJSON' }],
+  },
+  {
+    name: 'minimize of Mixed paths in subdocuments',
+    schema: gotten, input: { _id: oid(1), sub: { m: {}, k: 'a' }, items: [{ m: { a: {} } }, { m: {}, k: 'b' }] },
+    calls: [{ fn: 'toObject' }, { fn: 'toJSON' }, { fn: 'toObject', opts: { minimize: false } }],
+  },
+  {
+    name: 'select false paths stay in the output of a new document',
+    schema: gotten, input: { _id: oid(1), secret: 's' },
+    calls: [{ fn: 'toObject' }, { fn: 'toJSON', opts: { virtuals: true } }],
+  },
+  {
+    name: 'transform with versionKey false and virtuals',
+    schema: shop, virtuals: ['up'], input: { ...full, __v: 4 },
+    calls: [{ fn: 'toJSON', opts: { versionKey: false, virtuals: true, transform: 'dropSecret' } }, { fn: 'toObject', opts: { versionKey: false, getters: true, transform: 'mark' } }],
+  },
+);
+
 const aliased = {
   n: { type: 'String', alias: 'nick' },
   sub: { type: 'Subdoc', schema: { c: { type: 'String', alias: 'city' } } },
