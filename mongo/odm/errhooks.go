@@ -108,6 +108,17 @@ func (m *Model[T]) rescue(ctx context.Context, op *Op[T], err error, recast func
 	return recast()
 }
 
+// castThenPre casts the converted filter and update of op (cast sets
+// op.Filter and op.Update) and runs its pre hooks; when the cast fails,
+// the hooks get them as given and may rescue the query (see rescue).
+func (m *Model[T]) castThenPre(ctx context.Context, op *Op[T], pf, pu bson.D, cast func(pf, pu bson.D) error) error {
+	if err := cast(pf, pu); err != nil {
+		op.Filter, op.Update = pf, pu
+		return m.rescue(ctx, op, err, func() error { return cast(op.Filter, op.Update) })
+	}
+	return m.run(ctx, true, op)
+}
+
 // preFailed handles a filter or update of an update query that could not
 // even be converted (or was refused by sanitizing): the pre hooks still
 // run (with Filter and Update nil) and a pre hook's error wins over err.

@@ -1205,22 +1205,14 @@ func (m *Model[T]) updateX(ctx context.Context, e Event, filter, update any, o *
 	var af []any
 	cast := func(pf, pu bson.D) error {
 		var err error
-		if op.Filter, err = m.castPrepared(pf, upsert); err != nil {
-			return err
-		}
-		op.Update, err = m.update(ctx, pu, updateOpts{upsert: upsert, filter: op.Filter, noDefaults: o.NoDefaultsOnInsert, noTimestamps: o.NoTimestamps})
-		if dropped = errors.Is(err, errAllDropped); err != nil && !dropped {
+		op.Filter, op.Update, dropped, err = m.castUpdateQuery(ctx, pf, pu, updateOpts{upsert: upsert, noDefaults: o.NoDefaultsOnInsert, noTimestamps: o.NoTimestamps})
+		if err != nil {
 			return err
 		}
 		af, err = m.schema.castArrayFilters(o.ArrayFilters, op.Update)
 		return err
 	}
-	if err := cast(pf, pu); err != nil {
-		op.Filter, op.Update = pf, pu
-		if err := m.rescue(ctx, op, err, func() error { return cast(op.Filter, op.Update) }); err != nil {
-			return nil, err
-		}
-	} else if err := m.run(ctx, true, op); err != nil {
+	if err := m.castThenPre(ctx, op, pf, pu, cast); err != nil {
 		return nil, err
 	}
 	defer m.wroteFilter(ctx, op.Filter, upsert)
@@ -1247,6 +1239,21 @@ func (m *Model[T]) updateX(ctx context.Context, e Event, filter, update any, o *
 	}
 	op.Result = res
 	return res, m.run(ctx, false, op)
+}
+
+// castUpdateQuery casts the converted filter and update of an update
+// query (uo.filter is the cast filter); dropped reports an update left
+// with nothing to send, which is no error.
+func (m *Model[T]) castUpdateQuery(ctx context.Context, pf, pu bson.D, uo updateOpts) (f, u bson.D, dropped bool, err error) {
+	if f, err = m.castPrepared(pf, uo.upsert); err != nil {
+		return nil, nil, false, err
+	}
+	uo.filter = f
+	u, err = m.update(ctx, pu, uo)
+	if errors.Is(err, errAllDropped) {
+		return f, u, true, nil
+	}
+	return f, u, false, err
 }
 
 // UpdateOne casts and validates update, then applies it to the first
@@ -1282,19 +1289,12 @@ func (m *Model[T]) preQuery(ctx context.Context, e Event, filter any) (*Op[T], e
 		return nil, err
 	}
 	op := m.newOp(e)
-	if op.Filter, err = m.castPrepared(pf, false); err != nil {
-		op.Filter = pf
-		err = m.rescue(ctx, op, err, func() error {
-			var err error
-			op.Filter, err = m.castPrepared(op.Filter, false)
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-		return op, nil
+	cast := func(pf, _ bson.D) error {
+		var err error
+		op.Filter, err = m.castPrepared(pf, false)
+		return err
 	}
-	if err := m.run(ctx, true, op); err != nil {
+	if err := m.castThenPre(ctx, op, pf, nil, cast); err != nil {
 		return nil, err
 	}
 	return op, nil
@@ -1416,11 +1416,8 @@ func (m *Model[T]) FindOneAndUpdate(ctx context.Context, filter, update any, o *
 	given := o
 	cast := func(pf, pu bson.D) error {
 		var err error
-		if op.Filter, err = m.castPrepared(pf, given.Upsert); err != nil {
-			return err
-		}
-		op.Update, err = m.update(ctx, pu, updateOpts{upsert: given.Upsert, filter: op.Filter, noDefaults: given.NoDefaultsOnInsert, noTimestamps: given.NoTimestamps})
-		if dropped = errors.Is(err, errAllDropped); err != nil && !dropped {
+		op.Filter, op.Update, dropped, err = m.castUpdateQuery(ctx, pf, pu, updateOpts{upsert: given.Upsert, noDefaults: given.NoDefaultsOnInsert, noTimestamps: given.NoTimestamps})
+		if err != nil {
 			return err
 		}
 		if given.ArrayFilters != nil {
@@ -1434,12 +1431,7 @@ func (m *Model[T]) FindOneAndUpdate(ctx context.Context, filter, update any, o *
 		}
 		return nil
 	}
-	if err := cast(pf, pu); err != nil {
-		op.Filter, op.Update = pf, pu
-		if err := m.rescue(ctx, op, err, func() error { return cast(op.Filter, op.Update) }); err != nil {
-			return nil, err
-		}
-	} else if err := m.run(ctx, true, op); err != nil {
+	if err := m.castThenPre(ctx, op, pf, pu, cast); err != nil {
 		return nil, err
 	}
 	if dropped && len(op.Update) == 0 {
