@@ -446,9 +446,11 @@ func groupOrderFromJSON(m *Model, v any) ([]GroupOrder, error) {
 // havingOpNames are the operators of havingOps, in Prisma's order.
 var havingOpNames = []string{"equals", "in", "notIn", "lt", "lte", "gt", "gte", "not"}
 
-// havingOps are the filter operators a having condition takes.
+// havingOps are the filter operators a having condition takes; those of
+// String fields also contains, startsWith and endsWith (and the by field
+// itself mode).
 var havingOps = map[string]Op{"equals": OpEquals, "not": OpNot, "in": OpIn, "notIn": OpNotIn,
-	"lt": OpLt, "lte": OpLte, "gt": OpGt, "gte": OpGte}
+	"lt": OpLt, "lte": OpLte, "gt": OpGt, "gte": OpGte, "contains": OpContains, "startsWith": OpStartsWith, "endsWith": OpEndsWith}
 
 // havingFromJSON reads having object v, whose keys are in order (as
 // Prisma names the fields a having misses in the order given).
@@ -523,9 +525,31 @@ func havingFilter(m *Model, agg AggFunc, field string, v any, path string) ([]Ha
 		}
 		return []HavingCond{{Agg: agg, Field: field, Op: OpEquals, Value: tv}}, nil
 	}
+	f := m.fields[field]
+	if agg == 0 && f != nil && f.Type == JSON && !f.List {
+		return havingJSON(m, f, fo, path)
+	}
+	// mode applies to the by field's own String filter, not to an
+	// aggregate's.
+	_, insensitive := fo["mode"]
+	if insensitive {
+		if agg != 0 || f == nil || f.Type != String || f.List {
+			return nil, unknownArg(m, joinPath(path, "mode"), "mode", havingOpNames)
+		}
+		switch fo["mode"] {
+		case "insensitive":
+		case "default":
+			insensitive = false
+		default:
+			return nil, prismaMsg(m, joinPath(path, "mode"), invalidValueMsg("mode", "", "QueryMode"))
+		}
+	}
 	var out []HavingCond
 	for _, op := range sortedKeys(fo) {
 		kp := joinPath(path, op)
+		if op == "mode" {
+			continue
+		}
 		if fn, isAgg := aggSelections[op]; isAgg && agg == 0 {
 			conds, err := havingFilter(m, fn, field, fo[op], kp)
 			if err != nil {
@@ -535,6 +559,10 @@ func havingFilter(m *Model, agg AggFunc, field string, v any, path string) ([]Ha
 			continue
 		}
 		o, known := havingOps[op]
+		if known && (o == OpContains || o == OpStartsWith || o == OpEndsWith) {
+			// String filters: a String field's own, its _min and _max.
+			known = f != nil && f.Type == String && !f.List && (agg == 0 || agg == AggMin || agg == AggMax)
+		}
 		if !known {
 			return nil, unknownArg(m, kp, op, havingOpNames)
 		}
@@ -542,8 +570,28 @@ func havingFilter(m *Model, agg AggFunc, field string, v any, path string) ([]Ha
 			// An aggregate's filter takes no null.
 			return nil, prismaMsg(m, kp, mustNotBeNull(op))
 		}
+		if sub, ok := fo[op].(map[string]any); ok && o == OpNot {
+			if _, ref := fieldRefJSON(sub); !ref {
+				if _, typed, _ := typedValue(m, sub, kp); !typed {
+					// not: {contains: "l"}, the negation of a nested filter
+					// (which takes no aggregate; mode applies to it too).
+					conds, err := havingFilter(m, agg, field, sub, kp)
+					if err != nil {
+						return nil, err
+					}
+					for i := range conds {
+						if conds[i].Agg != agg || conds[i].JSON != nil {
+							return nil, unknownArg(m, kp, conds[i].Agg.String(), havingOpNames)
+						}
+						conds[i].Insensitive = conds[i].Insensitive || insensitive
+					}
+					out = append(out, HavingCond{Not: [][]HavingCond{conds}})
+					continue
+				}
+			}
+		}
 		if r, ok := fieldRefJSON(fo[op]); ok && o != OpNot {
-			out = append(out, HavingCond{Agg: agg, Field: field, Op: o, Value: r})
+			out = append(out, HavingCond{Agg: agg, Field: field, Op: o, Value: r, Insensitive: insensitive})
 			continue
 		}
 		val, typed, err := typedValue(m, fo[op], kp)
@@ -553,7 +601,41 @@ func havingFilter(m *Model, agg AggFunc, field string, v any, path string) ([]Ha
 		if !typed {
 			val = fo[op]
 		}
-		out = append(out, HavingCond{Agg: agg, Field: field, Op: o, Value: val})
+		out = append(out, HavingCond{Agg: agg, Field: field, Op: o, Value: val, Insensitive: insensitive})
+	}
+	return out, nil
+}
+
+// havingJSON reads the having filter fo of Json field f: its aggregates
+// and a Json filter (path, equals, string_contains...) of the by field.
+func havingJSON(m *Model, f *Field, fo map[string]any, path string) ([]HavingCond, error) {
+	var out []HavingCond
+	rest := map[string]any{}
+	for _, k := range sortedKeys(fo) {
+		fn, isAgg := aggSelections[k]
+		if !isAgg {
+			rest[k] = fo[k]
+			continue
+		}
+		conds, err := havingFilter(m, fn, f.Name, fo[k], joinPath(path, k))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, conds...)
+	}
+	if len(rest) == 0 {
+		return out, nil
+	}
+	conds, err := jsonFilterFromJSON(m, f, rest, path)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range conds {
+		jc, ok := c.(*JSONCond)
+		if !ok {
+			return nil, validationErr(m, path, "unexpected Json filter %T", c)
+		}
+		out = append(out, HavingCond{Field: f.Name, JSON: jc})
 	}
 	return out, nil
 }

@@ -492,6 +492,20 @@ func checkHaving(m *Model, having []HavingCond, inBy map[string]bool, missing *[
 			continue
 		}
 		f := m.fields[hc.Field]
+		if hc.JSON != nil {
+			f = m.fields[hc.JSON.Field]
+			if f != nil && !inBy[f.Name] && !slices.Contains(*missing, f.Name) {
+				*missing = append(*missing, f.Name)
+			}
+			if r, ok := fieldRefOf(hc.JSON.Value); ok && !inBy[r.Name] && !slices.Contains(*missing, r.Name) {
+				*missing = append(*missing, r.Name)
+			}
+			continue
+		}
+		if hc.Insensitive && (hc.Agg != 0 || f == nil || f.Type != String || f.List) {
+			// mode is for a String by field's own filter.
+			return prismaMsg(m, p, unknownArgMsg("mode", havingOpNames))
+		}
 		switch {
 		case hc.Agg == AggCount && (hc.Field == "" || hc.Field == "_all"):
 			// count(*)
@@ -562,6 +576,14 @@ func (c *compiler) havingSQL(m *Model, t string, having []HavingCond, path strin
 			parts[i] = strings.Join(all, " AND ")
 			continue
 		}
+		if hc.JSON != nil {
+			s, err := c.jsonCond(m, t, hc.JSON, p)
+			if err != nil {
+				return "", err
+			}
+			parts[i] = s
+			continue
+		}
 		e, err := groupExpr(m, t, hc.Agg, hc.Field, func() error { return validationErr(m, p, "no %s of %s", hc.Agg, hc.Field) })
 		if err != nil {
 			return "", err
@@ -577,25 +599,37 @@ func (c *compiler) havingSQL(m *Model, t string, having []HavingCond, path strin
 		} else if mf.Type == Decimal {
 			f.Type = Decimal // the average of a Decimal is a Decimal, as in Prisma
 		}
-		if r, ok := fieldRefOf(hc.Value); ok {
+		r, isRef := fieldRefOf(hc.Value)
+		if isRef && hc.Agg == 0 {
+			// A by field against another: as in a where.
+			s, err := c.fieldRefCond(m, t, f, &FieldCond{Field: f.Name, Op: hc.Op, Value: r, Insensitive: hc.Insensitive}, r, p)
+			if err != nil {
+				return "", err
+			}
+			parts[i] = s
+			continue
+		}
+		if isRef {
 			// The aggregate against a by column of the group.
 			rf, err := c.refField(m, f, hc.Op, r)
 			if err != nil {
 				return "", err
 			}
-			s, ok := refCompare(e, hc.Op, t+"."+rf.qcol, false)
+			s, ok := refCompare(e, hc.Op, t+"."+rf.qcol, hc.Insensitive)
 			if !ok {
 				return "", validationErr(m, p, "%s takes no field reference in having", hc.Op)
 			}
 			parts[i] = s
 			continue
 		}
-		s, err := c.fieldCond(&Model{Name: m.Name, fields: map[string]*Field{f.Name: f}}, "", &FieldCond{Field: f.Name, Op: hc.Op, Value: hc.Value}, p)
+		s, err := c.fieldCond(&Model{Name: m.Name, fields: map[string]*Field{f.Name: f}}, "",
+			&FieldCond{Field: f.Name, Op: hc.Op, Value: hc.Value, Insensitive: hc.Insensitive}, p)
 		if err != nil {
 			return "", err
 		}
-		// fieldCond rendered `."col" op $n`; put the aggregate in place.
-		parts[i] = e + strings.TrimPrefix(s, "."+f.qcol)
+		// fieldCond rendered the column as `."col"` (in `."col" op $n`,
+		// lower(."col")...); put the aggregate in place.
+		parts[i] = strings.ReplaceAll(s, "."+f.qcol, e)
 	}
 	return "(" + strings.Join(parts, " AND ") + ")", nil
 }

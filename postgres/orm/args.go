@@ -303,8 +303,15 @@ func (a AggFunc) String() string {
 type HavingCond struct {
 	Agg   AggFunc
 	Field string
-	Op    Op // OpEquals, OpNot, OpLt, OpLte, OpGt, OpGte, OpIn, OpNotIn
+	Op    Op // OpEquals, OpNot, OpLt, OpLte, OpGt, OpGte, OpIn, OpNotIn; of a String: OpContains, OpStartsWith, OpEndsWith
 	Value any
+	// Insensitive compares a String by field case-insensitively (Prisma's
+	// mode: "insensitive").
+	Insensitive bool
+	// JSON, when set, is a Json filter on Field, a by field (Prisma's
+	// having: {doc: {path: [...], equals: ...}}); Agg, Op and Value are
+	// then unused.
+	JSON *JSONCond
 	// Or, when set, makes the condition a disjunction of conjunctions
 	// (Prisma's having: {OR: [...]}; none, or only empty ones, match no
 	// group), and Not the conjunction of their negations (NOT: [...]);

@@ -15,7 +15,7 @@ import (
 func TestFieldRefNotCachedAsValue(t *testing.T) {
 	e, ddl, _, _ := loadParity(t)
 	ctx := context.Background()
-	_, err := e.c.Pool().Exec(ctx, `DROP TABLE IF EXISTS "_AuthorToTag", "Book", "Tag", "Author", "Item", "Profile", "Post", "User", "Kit", "Shelf", "nodes", "Member", "Badge", "Note", "Team" CASCADE; DROP TYPE IF EXISTS "Kind", "Role";`+string(ddl))
+	_, err := e.c.Pool().Exec(ctx, parityDrop+string(ddl))
 	require.NoError(t, err)
 	e.c.Pool().Reset()
 	ids := func(w orm.Where) []int {

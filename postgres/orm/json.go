@@ -366,11 +366,9 @@ func jsonFilterFromJSON(m *Model, f *Field, o map[string]any, path string) ([]Co
 		}
 		val := o[k]
 		if r, ok := fieldRefJSON(val); ok {
-			// Prisma compares a Json column with another (=) for equals only.
-			if op != JSONEquals || jpath != nil {
-				return nil, validationErr(m, p, "%s takes no field reference", k)
-			}
-			out = append(out, &FieldCond{Field: f.Name, Op: OpEquals, Value: r})
+			// A Json field of the model (a String one for the string
+			// filters), checked as the filter is compiled.
+			out = append(out, &JSONCond{Field: f.Name, Path: jpath, Op: op, Value: r, Insensitive: insensitive})
 			continue
 		}
 		if val == nil && (op == JSONArrayContains || op == JSONArrayStartsWith || op == JSONArrayEndsWith) {
@@ -445,7 +443,9 @@ func typedValue(m *Model, v any, path string) (any, bool, error) {
 	case "DateTime":
 		ts, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {
-			return bad(err)
+			// The client's words for an invalid Date.
+			arg := path[strings.LastIndexByte(path, '.')+1:]
+			return nil, false, prismaMsg(m, path, invalidValueMsg(arg, "Provided Date object is invalid", "Date"))
 		}
 		return ts, true, nil
 	case "Bytes":
@@ -604,6 +604,11 @@ func fieldFromJSON(m *Model, f *Field, v any, path string, depth int) ([]Cond, e
 				out = append(out, Not{Where(conds)})
 				continue
 			}
+		}
+		if val == nil && (op == OpIn || op == OpNotIn) {
+			// Prisma reads in: null as equals: null (IS NULL), notIn:
+			// null as not: null.
+			op = map[Op]Op{OpIn: OpEquals, OpNotIn: OpNot}[op]
 		}
 		out = append(out, &FieldCond{Field: f.Name, Op: op, Value: val, Insensitive: insensitive})
 	}
@@ -941,6 +946,13 @@ func countFromJSON(m *Model, v any, path string, depth int) ([]CountOf, error) {
 	case map[string]any:
 		sel, ok := x["select"].(map[string]any)
 		if ok && len(x) == 1 {
+			typ := m.Name + "CountOutputType"
+			if len(sel) == 0 {
+				return nil, prismaMsg(m, joinPath(path, "select"), "The `select` statement for type "+typ+" must not be empty. "+availableOptions)
+			}
+			if !slices.ContainsFunc(sortedKeys(sel), func(k string) bool { return sel[k] != false }) {
+				return nil, prismaMsg(m, joinPath(path, "select"), "The `select` statement for type "+typ+" needs at least one truthy value.")
+			}
 			for _, rn := range sortedKeys(sel) {
 				rp := joinPath(joinPath(path, "select"), rn)
 				r := m.relations[rn]
@@ -956,7 +968,7 @@ func countFromJSON(m *Model, v any, path string, depth int) ([]CountOf, error) {
 					co := CountOf{Relation: rn}
 					for _, ck := range sortedKeys(y) {
 						if ck != "where" {
-							return nil, validationErr(m, joinPath(rp, ck), "unknown argument %q", ck)
+							return nil, unknownArg(m, joinPath(rp, ck), ck, []string{"where"})
 						}
 						w, err := whereFromJSON(r.target, y[ck], joinPath(rp, ck), depth+1)
 						if err != nil {

@@ -199,7 +199,10 @@ func (c *compiler) jsonCond(m *Model, a string, jc *JSONCond, path string) (stri
 		return bad("%s is not a Json field", jc.Field)
 	}
 	cl := col(a, f)
-	target, text := cl, "("+cl+" #>> '{}')"
+	// Without a path Prisma reads the string filters' text as the column
+	// cast to text, the JSON encoding: a JSON string keeps its quotes
+	// there, so string_starts_with and string_ends_with never match one.
+	target, text := cl, cl+"::text"
 	if jc.Path != nil {
 		for _, p := range jc.Path {
 			if strings.IndexByte(p, 0) >= 0 {
@@ -214,6 +217,9 @@ func (c *compiler) jsonCond(m *Model, a string, jc *JSONCond, path string) (stri
 		// Prisma's mode applies to the string filters only.
 		jc = &JSONCond{Field: jc.Field, Path: jc.Path, Op: jc.Op, Value: jc.Value}
 	}
+	if r, ok := fieldRefOf(jc.Value); ok {
+		return c.jsonRefCond(m, a, f, jc, r, target, text)
+	}
 	value := func() (string, string, error) {
 		s, err := jsonText(jc.Value)
 		if err != nil {
@@ -221,7 +227,6 @@ func (c *compiler) jsonCond(m *Model, a string, jc *JSONCond, path string) (stri
 		}
 		return c.arg(s) + "::jsonb", jsonKind(s), nil
 	}
-	typeIs := func(kind string) string { return "jsonb_typeof(" + target + ") = '" + kind + "'" }
 	switch jc.Op {
 	case JSONEquals, JSONNot:
 		if k, ok := jc.Value.(NullKind); ok {
@@ -263,7 +268,7 @@ func (c *compiler) jsonCond(m *Model, a string, jc *JSONCond, path string) (stri
 		if jc.Insensitive {
 			like = " ILIKE "
 		}
-		return "(" + text + like + c.arg(pre+s+post) + " AND " + typeIs("string") + ")", nil
+		return jsonTyped(text+like+c.arg(pre+s+post), target, "'string'", c.neg), nil
 	case JSONArrayContains, JSONArrayStartsWith, JSONArrayEndsWith:
 		if _, ok := jc.Value.(NullKind); ok || isNil(jc.Value) {
 			return bad("%s expects a JSON value", jc.Op)
@@ -281,7 +286,7 @@ func (c *compiler) jsonCond(m *Model, a string, jc *JSONCond, path string) (stri
 		default:
 			test = "(" + target + " -> -1) = " + v
 		}
-		return "(" + test + " AND " + typeIs("array") + ")", nil
+		return jsonTyped(test, target, "'array'", c.neg), nil
 	case JSONLt, JSONLte, JSONGt, JSONGte:
 		if _, ok := jc.Value.(NullKind); ok || isNil(jc.Value) {
 			return bad("%s expects a number or a string", jc.Op)
@@ -293,15 +298,67 @@ func (c *compiler) jsonCond(m *Model, a string, jc *JSONCond, path string) (stri
 		if kind != "number" && kind != "string" {
 			return bad("%s expects a number or a string, got a JSON %s", jc.Op, kind)
 		}
-		cmp := target + [...]string{JSONLt: " < ", JSONLte: " <= ", JSONGt: " > ", JSONGte: " >= "}[jc.Op] + v
-		if c.neg {
-			// Prisma's SQL under NOT: NOT (cmp OR type differs), so a value
-			// of another type matches neither the filter nor its negation.
-			return "(" + cmp + " OR jsonb_typeof(" + target + ") <> '" + kind + "')", nil
-		}
-		return "(" + cmp + " AND " + typeIs(kind) + ")", nil
+		cmp := target + jsonCmp[jc.Op] + v
+		return jsonTyped(cmp, target, "'"+kind+"'", c.neg), nil
 	}
 	return bad("unknown Json operator %d", jc.Op)
+}
+
+var jsonCmp = [...]string{JSONLt: " < ", JSONLte: " <= ", JSONGt: " > ", JSONGte: " >= "}
+
+// jsonTyped is test on a Json value target that must also be of the JSON
+// type kind (an SQL expression), as Prisma's SQL has it: test AND the type
+// is kind, or, under NOT (neg), test OR the type differs, so that a value
+// of another type matches neither the filter nor its negation.
+func jsonTyped(test, target, kind string, neg bool) string {
+	if neg {
+		return "(" + test + " OR jsonb_typeof(" + target + ") <> " + kind + ")"
+	}
+	return "(" + test + " AND jsonb_typeof(" + target + ") = " + kind + ")"
+}
+
+// jsonRefCond compiles jc, whose value is the field reference r: the
+// string filters take a String field, the others a Json field of the
+// model, compared as Prisma's SQL compares them (target is the value at
+// jc's path, text its text).
+func (c *compiler) jsonRefCond(m *Model, a string, f *Field, jc *JSONCond, r FieldRef, target, text string) (string, error) {
+	want := f
+	if jc.Op >= JSONStringContains && jc.Op <= JSONStringEndsWith {
+		want = &Field{Name: f.Name, Type: String}
+	}
+	rf, err := c.refField(m, want, OpEquals, r)
+	if err != nil {
+		return "", err
+	}
+	rc := a + "." + rf.qcol
+	switch jc.Op {
+	case JSONEquals:
+		return target + " = " + rc, nil
+	case JSONNot:
+		return target + " <> " + rc, nil
+	case JSONStringContains, JSONStringStartsWith, JSONStringEndsWith:
+		pattern := [...]string{JSONStringContains: "('%' || " + rc + " || '%')",
+			JSONStringStartsWith: "(" + rc + " || '%')", JSONStringEndsWith: "('%' || " + rc + ")"}[jc.Op]
+		test := text + " LIKE " + pattern
+		if jc.Insensitive {
+			// Without a path, lower(jsonb): PostgreSQL's 42883, as in
+			// Prisma's SQL.
+			if jc.Path == nil {
+				text = target
+			}
+			test = "lower(" + text + ") LIKE lower(" + pattern + ")"
+		}
+		return jsonTyped(test, target, "'string'", c.neg), nil
+	case JSONArrayContains:
+		return jsonTyped(target+" @> "+rc, target, "'array'", c.neg), nil
+	case JSONArrayStartsWith:
+		return jsonTyped("("+target+" -> 0) = "+rc, target, "'array'", c.neg), nil
+	case JSONArrayEndsWith:
+		return jsonTyped("("+target+" -> -1) = "+rc, target, "'array'", c.neg), nil
+	case JSONLt, JSONLte, JSONGt, JSONGte:
+		return jsonTyped(target+jsonCmp[jc.Op]+rc, target, "jsonb_typeof("+rc+")", c.neg), nil
+	}
+	return "", validationErr(m, "", "unknown Json operator %d", jc.Op)
 }
 
 // jsonNull compiles equals/not with DbNull, JsonNull or AnyNull.

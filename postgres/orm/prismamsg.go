@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/polystore/polystore/internal/editdist"
 )
@@ -352,7 +353,12 @@ func checkScalarContent(m *Model, f *Field, arg string, v any, path string) erro
 			return prismaMsg(m, path, invalidValueMsg(arg, "invalid digit found in string", "decimal String"))
 		}
 	case DateTime:
-		if reason := rfc3339Error(s); reason != "" {
+		reason := rfc3339Error(s)
+		if _, err := time.Parse(time.RFC3339Nano, s); reason == "" && err != nil {
+			// Well formed, but no date (month 13, February 30).
+			reason = "input is out of range"
+		}
+		if reason != "" {
 			return prismaMsg(m, path, invalidValueMsg(arg, reason, "ISO-8601 DateTime"))
 		}
 	case Bytes:

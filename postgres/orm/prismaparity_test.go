@@ -225,10 +225,13 @@ func loadParity(t *testing.T) (*env, []byte, []parityCase, map[string]parityAnsw
 	return e, ddl, cases, answers
 }
 
+// parityDrop drops the tables and types of parity.sql.
+const parityDrop = `DROP TABLE IF EXISTS "_AuthorToTag", "Book", "Tag", "Author", "Item", "Profile", "Post", "User", "Kit", "Shelf", "nodes", "Member", "Badge", "Note", "Team", "Word" CASCADE; DROP TYPE IF EXISTS "Kind", "Role";`
+
 // parityModels are the models of schema.prisma by the cases' names.
 var parityModels = map[string]*orm.Model{"author": pAuthorModel, "book": pBookModel, "tag": pTagModel, "item": pItemModel,
 	"user": pUserModel, "profile": pProfileModel, "post": pPostModel, "shelf": pShelfModel, "kit": pKitModel, "node": pNodeModel,
-	"team": pTeamModel, "member": pMemberModel, "badge": pBadgeModel, "note": pNoteModel}
+	"team": pTeamModel, "member": pMemberModel, "badge": pBadgeModel, "note": pNoteModel, "word": pWordModel}
 
 // runParityCase runs case c with run on fresh tables and compares its
 // answer (and its after read) with Prisma's.
@@ -236,7 +239,7 @@ func runParityCase(t *testing.T, e *env, ddl []byte, models map[string]*orm.Mode
 	run func(context.Context, orm.DB, map[string]*orm.Model, parityCase) (any, error)) {
 	t.Helper()
 	ctx := context.Background()
-	_, err := e.c.Pool().Exec(ctx, `DROP TABLE IF EXISTS "_AuthorToTag", "Book", "Tag", "Author", "Item", "Profile", "Post", "User", "Kit", "Shelf", "nodes", "Member", "Badge", "Note", "Team" CASCADE; DROP TYPE IF EXISTS "Kind", "Role";`+string(ddl))
+	_, err := e.c.Pool().Exec(ctx, parityDrop+string(ddl))
 	require.NoError(t, err)
 	// The enum type is new for each case: connections holding
 	// statements prepared over the old one are closed.
@@ -419,6 +422,8 @@ func parityFind(ctx context.Context, db orm.DB, m *orm.Model, op string, args []
 		return parityFindAs[pBadge](ctx, db, m, op, fa)
 	case pNoteModel:
 		return parityFindAs[pNote](ctx, db, m, op, fa)
+	case pWordModel:
+		return parityFindAs[pWord](ctx, db, m, op, fa)
 	}
 	return parityFindAs[pTag](ctx, db, m, op, fa)
 }

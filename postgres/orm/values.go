@@ -1,6 +1,7 @@
 package orm
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/shopspring/decimal"
 )
 
 // isNil reports whether v is nil or a nil pointer, slice or map.
@@ -66,9 +68,20 @@ func coerce(f *Field, v any) (any, error) {
 		case Decimal:
 			var n pgtype.Numeric
 			if err := n.Scan(x); err != nil || !n.Valid {
-				return nil, fmt.Errorf("%s expects a Decimal, got %q", f.Name, x)
+				// An exponent ("1e1", "2.5E-3"), which Prisma reads too.
+				d, derr := decimal.NewFromString(x)
+				if derr != nil || !decimalText(x) || n.Scan(d.String()) != nil {
+					return nil, fmt.Errorf("%s expects a Decimal, got %q", f.Name, x)
+				}
 			}
 			return n, nil
+		case Bytes:
+			// Prisma reads a string given for Bytes as base64.
+			b, err := base64.StdEncoding.DecodeString(x)
+			if err != nil {
+				return nil, fmt.Errorf("%s expects base64, got %q", f.Name, x)
+			}
+			return b, nil
 		case JSON:
 			return x, nil
 		}

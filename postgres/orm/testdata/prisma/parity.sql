@@ -128,6 +128,14 @@ CREATE UNIQUE INDEX "Team_name_key" ON "Team"("name");
 ALTER TABLE "Member" ADD CONSTRAINT "Member_teamId_fkey" FOREIGN KEY ("teamId") REFERENCES "Team"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE "Badge" ADD CONSTRAINT "Badge_teamId_fkey" FOREIGN KEY ("teamId") REFERENCES "Team"("id") ON DELETE SET NULL ON UPDATE SET NULL;
 ALTER TABLE "Note" ADD CONSTRAINT "Note_teamId_fkey" FOREIGN KEY ("teamId") REFERENCES "Team"("id") ON DELETE RESTRICT ON UPDATE RESTRICT;
+CREATE TABLE "Word" (
+    "id" SERIAL NOT NULL,
+    "text" TEXT NOT NULL,
+    "alts" TEXT[],
+    "doc" JSONB,
+    "spec" JSONB,
+    CONSTRAINT "Word_pkey" PRIMARY KEY ("id")
+);
 -- The rows every case starts from (ids fixed; clock-free: fixed dates).
 INSERT INTO "Author" ("id", "email", "name", "code", "rank", "big", "score", "ratio", "blob", "meta", "born") VALUES
  (1, 'ada@x.io',   'Ada',   'ab',  3,    9007199254740993, 10.50, 0.5,  '\x0102ff', '{"a": [1, 2], "b": null}', '1990-05-01 10:00:00.123'),
@@ -185,3 +193,11 @@ INSERT INTO "Badge" ("id", "label", "teamId") VALUES (1, 'b1', 1), (2, 'b2', 1),
 SELECT setval('"Badge_id_seq"', 10);
 INSERT INTO "Note" ("id", "body", "teamId") VALUES (1, 'n1', 2), (2, 'n2', 2);
 SELECT setval('"Note_id_seq"', 10);
+INSERT INTO "Word" ("id", "text", "alts", "doc", "spec") VALUES
+ (1, 'Red',   '{red,blue}', '{"a": "x", "n": 1, "l": ["x", 1]}',   '"x"'),
+ (2, 'green', '{GREEN}',    '{"a": "evergreen", "n": 5, "l": [5]}', '{"a": "y"}'),
+ (3, 'blue',  '{}',         '{"a": [1, 2], "n": "5"}',              '[1, 2]'),
+ (4, 'Cyan',  NULL,         NULL,                                   '5'),
+ (5, 'x',     '{X,y,x}',    '"x"',                                  NULL),
+ (6, 'Six',   '{}',         '{"a": "sixty", "n": 7, "l": [6, 7]}',  '6');
+SELECT setval('"Word_id_seq"', 10);
