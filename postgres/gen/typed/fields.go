@@ -94,9 +94,27 @@ func (f Field[M, V]) Desc() Order[M] { return Order[M]{orm.Desc(f.name)} }
 // Set assigns v in a create or update.
 func (f Field[M, V]) Set(v V) Set[M] { return Set[M]{f.name, v} }
 
-// Having compares an aggregate of the field in GroupBy (e.g. _sum > 100).
+// Having compares an aggregate of the field in GroupBy (e.g. _sum > 100);
+// agg 0 compares the field itself, which must be one of By.
 func (f Field[M, V]) Having(agg orm.AggFunc, op orm.Op, v V) Having[M] {
 	return Having[M]{orm.HavingCond{Agg: agg, Field: f.name, Op: op, Value: v}}
+}
+
+// HavingRef compares an aggregate of the field (agg 0: the field itself)
+// with the referenced field of the group, which must be one of By
+// (Prisma's having: {pages: {_max: {gt: prisma.book.fields.id}}}): op is a
+// comparison, or orm.OpIn/orm.OpNotIn through HavingInRef. The reference
+// has the field's Go type; an aggregate of another type (_avg, _count) is
+// the query engine's P2019, as in Prisma.
+func (f Field[M, V]) HavingRef(agg orm.AggFunc, op orm.Op, r Ref[M, V]) Having[M] {
+	return Having[M]{orm.HavingCond{Agg: agg, Field: f.name, Op: op, Value: orm.Ref(r.name)}}
+}
+
+// HavingInRef matches groups whose by field (agg 0) or aggregate is an
+// element of the referenced list field of the group (orm.OpIn, or
+// orm.OpNotIn for none of them).
+func (f Field[M, V]) HavingInRef(agg orm.AggFunc, op orm.Op, r Ref[M, []V]) Having[M] {
+	return Having[M]{orm.HavingCond{Agg: agg, Field: f.name, Op: op, Value: orm.Ref(r.name)}}
 }
 
 // NullableField is an optional scalar field (String?, Int?...): Field plus
@@ -308,6 +326,16 @@ func (f ListField[M, V]) Set(vs ...V) Set[M] {
 
 // Having is a GroupBy having condition on model M.
 type Having[M any] struct{ h orm.HavingCond }
+
+// Insensitive compares a String by field case-insensitively (Prisma's
+// mode: "insensitive" in a having; an aggregate's filter takes none).
+func (h Having[M]) Insensitive() Having[M] {
+	h.h.Insensitive = true
+	return h
+}
+
+// Orm returns the condition as the runtime takes it.
+func (h Having[M]) Orm() orm.HavingCond { return h.h }
 
 // HavingCount compares count(*) of each group with v.
 func HavingCount[M any](op orm.Op, v int64) Having[M] {
