@@ -579,13 +579,23 @@ func havingFilter(m *Model, agg AggFunc, field string, v any, path string) ([]Ha
 					if err != nil {
 						return nil, err
 					}
+					var negated []HavingCond
 					for i := range conds {
 						if conds[i].Agg != agg || conds[i].JSON != nil {
 							return nil, unknownArg(m, kp, conds[i].Agg.String(), havingOpNames)
 						}
 						conds[i].Insensitive = conds[i].Insensitive || insensitive
+						if conds[i].Op == OpNot && conds[i].Or == nil && conds[i].Not == nil {
+							// Prisma does not negate a not inside a not:
+							// {not: {not: "Red"}} is <> 'Red', as in a where.
+							out = append(out, conds[i])
+							continue
+						}
+						negated = append(negated, conds[i])
 					}
-					out = append(out, HavingCond{Not: [][]HavingCond{conds}})
+					if len(negated) > 0 {
+						out = append(out, HavingCond{Not: [][]HavingCond{negated}})
+					}
 					continue
 				}
 			}

@@ -515,7 +515,7 @@ func checkHaving(m *Model, having []HavingCond, inBy map[string]bool, missing *[
 			if !inBy[hc.Field] && !slices.Contains(*missing, hc.Field) {
 				*missing = append(*missing, hc.Field)
 			}
-		case f.Type == JSON && !f.List && (hc.Agg == AggMin || hc.Agg == AggMax):
+		case f.Type == JSON && !f.List && (hc.Agg == AggMin || hc.Agg == AggMax || hc.Agg == AggCount):
 			return &Error{Code: CodeInputError, Model: m.Name,
 				Message: "Input error. " + hc.Agg.String() + " is not a valid scalar filter operation"}
 		case f.List || !aggOK(f, hc.Agg):
@@ -616,6 +616,9 @@ func (c *compiler) havingSQL(m *Model, t string, having []HavingCond, path strin
 				return "", err
 			}
 			s, ok := refCompare(e, hc.Op, t+"."+rf.qcol, hc.Insensitive)
+			if !ok {
+				s, ok = refLike(e, hc.Op, t+"."+rf.qcol, hc.Insensitive)
+			}
 			if !ok {
 				return "", validationErr(m, p, "%s takes no field reference in having", hc.Op)
 			}

@@ -123,20 +123,13 @@ func (c *compiler) fieldRefCond(m *Model, a string, f *Field, fc *FieldCond, r F
 	// The columns as they are, as Prisma's SQL has them (a Time column
 	// compared with a timestamptz is PostgreSQL's 42883 there too).
 	cl, rc := a+"."+f.qcol, a+"."+rf.qcol
-	like := " LIKE "
-	if fc.Insensitive {
-		like = " ILIKE "
-	}
 	if s, ok := refCompare(cl, fc.Op, rc, fc.Insensitive); ok {
 		return s, nil
 	}
+	if s, ok := refLike(cl, fc.Op, rc, fc.Insensitive); ok {
+		return s, nil
+	}
 	switch fc.Op {
-	case OpContains:
-		return cl + like + "('%' || " + rc + " || '%')", nil
-	case OpStartsWith:
-		return cl + like + "(" + rc + " || '%')", nil
-	case OpEndsWith:
-		return cl + like + "('%' || " + rc + ")", nil
 	case OpHas:
 		return cl + " @> ARRAY[" + rc + "]", nil
 	case OpHasEvery:
@@ -175,6 +168,25 @@ func refCompare(e string, op Op, rc string, fold bool) (string, bool) {
 			e, rc = "lower("+e+")", "lower("+rc+")"
 		}
 		return e + [...]string{OpLt: " < ", OpLte: " <= ", OpGt: " > ", OpGte: " >= "}[op] + rc, true
+	}
+	return "", false
+}
+
+// refLike is e matched against the value of rc by contains, startsWith
+// or endsWith, unescaped as Prisma sends it (fold: ILIKE); ok is false for
+// the other operators.
+func refLike(e string, op Op, rc string, fold bool) (string, bool) {
+	like := " LIKE "
+	if fold {
+		like = " ILIKE "
+	}
+	switch op {
+	case OpContains:
+		return e + like + "('%' || " + rc + " || '%')", true
+	case OpStartsWith:
+		return e + like + "(" + rc + " || '%')", true
+	case OpEndsWith:
+		return e + like + "('%' || " + rc + ")", true
 	}
 	return "", false
 }

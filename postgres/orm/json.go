@@ -549,6 +549,9 @@ func fieldFromJSON(m *Model, f *Field, v any, path string, depth int) ([]Cond, e
 			if op == OpNot {
 				return nil, refIssue(m, f, p)
 			}
+			if op == OpIsEmpty {
+				return nil, prismaMsg(m, p, invalidTypeMsg(k, []string{"Boolean"}, "FieldRef"))
+			}
 			out = append(out, &FieldCond{Field: f.Name, Op: op, Value: r, Insensitive: insensitive})
 			continue
 		}

@@ -2,6 +2,7 @@ package orm
 
 import (
 	"context"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 	"strconv"
@@ -560,12 +561,17 @@ func (h *handle) updateNested(ctx context.Context, m *Model, w Where, d Data, pa
 			}
 			n = rw.n
 		}
+		ownerOps := []string{"create", "connectOrCreate", "upsert", "connect", "update"}
+		if len(n.Delete) > 0 && !slices.ContainsFunc(rw.r.local, func(f *Field) bool { return f.Nullable }) {
+			// Prisma's input for a required to-one relation has no delete.
+			return nil, unknownArg(m, p+".delete", "delete", ownerOps)
+		}
 		if len(n.Disconnect) > 0 {
 			for _, f := range rw.r.local {
 				if !f.Nullable {
 					// Prisma's input for a required to-one relation has no
 					// disconnect (nor delete).
-					return nil, unknownArg(m, p+".disconnect", "disconnect", []string{"create", "connectOrCreate", "upsert", "connect", "update"})
+					return nil, unknownArg(m, p+".disconnect", "disconnect", ownerOps)
 				}
 				as = append(as, assign{f, nil})
 			}

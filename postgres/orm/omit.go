@@ -18,7 +18,7 @@ func (h *handle) resolveSelect(m *Model, sel []string, omit Omit, path string) (
 	}
 	if sel != nil {
 		if len(omit) > 0 {
-			return nil, validationErr(m, joinPath(path, "omit"), "select and omit cannot be used together")
+			return nil, prismaMsg(m, joinPath(path, "omit"), "Please either use `omit` or `select`, but not both at the same time.")
 		}
 		return sel, nil // an explicit select wins over the client's omissions
 	}

@@ -343,14 +343,24 @@ func checkScalarContent(m *Model, f *Field, arg string, v any, path string) erro
 	if !ok {
 		return nil
 	}
+	if msg := scalarContentMsg(f, arg, s); msg != "" {
+		return prismaMsg(m, path, msg)
+	}
+	return nil
+}
+
+// scalarContentMsg is Prisma's message for text s given to argument arg
+// of field f (a BigInt, Decimal, DateTime, Bytes or enum field) that does
+// not read as a value of its type, "" when it reads.
+func scalarContentMsg(f *Field, arg, s string) string {
 	switch f.Type {
 	case BigInt:
 		if _, err := strconv.ParseInt(s, 10, 64); err != nil {
-			return prismaMsg(m, path, invalidValueMsg(arg, rustIntError(s), "big integer String"))
+			return invalidValueMsg(arg, rustIntError(s), "big integer String")
 		}
 	case Decimal:
 		if !decimalText(s) {
-			return prismaMsg(m, path, invalidValueMsg(arg, "invalid digit found in string", "decimal String"))
+			return invalidValueMsg(arg, "invalid digit found in string", "decimal String")
 		}
 	case DateTime:
 		reason := rfc3339Error(s)
@@ -359,19 +369,18 @@ func checkScalarContent(m *Model, f *Field, arg string, v any, path string) erro
 			reason = "input is out of range"
 		}
 		if reason != "" {
-			return prismaMsg(m, path, invalidValueMsg(arg, reason, "ISO-8601 DateTime"))
+			return invalidValueMsg(arg, reason, "ISO-8601 DateTime")
 		}
 	case Bytes:
 		if _, err := base64.StdEncoding.DecodeString(s); err != nil {
-			return prismaMsg(m, path, invalidValueMsg(arg,
-				"Could not convert from `base64 encoded bytes` to `PrismaValue::Bytes`", "base64 String"))
+			return invalidValueMsg(arg, "Could not convert from `base64 encoded bytes` to `PrismaValue::Bytes`", "base64 String")
 		}
 	case Enum:
 		if len(f.EnumValues) > 0 && !slices.Contains(f.EnumValues, s) {
-			return prismaMsg(m, path, invalidValueMsg(arg, "", f.EnumName))
+			return invalidValueMsg(arg, "", f.EnumName)
 		}
 	}
-	return nil
+	return ""
 }
 
 // rustIntError is the reason Rust's integer parsing gives for s.

@@ -41,6 +41,12 @@ func coerce(f *Field, v any) (any, error) {
 	switch x := v.(type) {
 	case string:
 		switch f.Type {
+		case DateTime, BigInt, Decimal, Bytes:
+			if msg := scalarContentMsg(f, f.Name, x); msg != "" {
+				return nil, errors.New(msg)
+			}
+		}
+		switch f.Type {
 		case String, Enum:
 			if strings.IndexByte(x, 0) >= 0 {
 				return nil, fmt.Errorf("%s: strings may not contain NUL bytes", f.Name)
@@ -170,8 +176,13 @@ func coerce(f *Field, v any) (any, error) {
 		case Float, Decimal:
 			return x, nil
 		case Int, BigInt:
-			if x == math.Trunc(x) && !math.IsInf(x, 0) {
+			if x == math.Trunc(x) && !math.IsInf(x, 0) && math.Abs(x) < 1<<63 {
 				return coerceInt(f, int64(x))
+			}
+			if f.Type == Int && !math.IsInf(x, 0) && !math.IsNaN(x) && math.Abs(x) < 1<<63 {
+				// Prisma cuts a fraction given for an Int to its integer
+				// part (rank: 3.7 is 3), as from JSON.
+				return coerceInt(f, int64(math.Trunc(x)))
 			}
 			return nil, fmt.Errorf("%s expects an integer, got %v", f.Name, x)
 		}
