@@ -16,14 +16,9 @@ import (
 // (Prisma's field references): a nullable Int with an Int, a String with
 // itself, and a reference under mode insensitive.
 func TestFieldRefs(t *testing.T) {
-	c := selfrel.New(open(t, "selfrel"))
+	c, root := seedTree(t)
 	ctx := context.Background()
 	f := selfrel.NodeFields
-	root, err := c.Node.Create(ctx, &selfrel.NodeCreateArgs{Data: []selfrel.NodeSet{
-		f.Label.Set("Root"),
-		f.Children.Create([]selfrel.NodeSet{f.Label.Set("root-a")}, []selfrel.NodeSet{f.Label.Set("b")}),
-	}})
-	require.NoError(t, err)
 	labels := func(w ...selfrel.NodeCond) []string {
 		t.Helper()
 		rows, err := c.Node.FindMany(ctx, &selfrel.NodeFindArgs{Where: w})
@@ -51,14 +46,9 @@ func TestFieldRefs(t *testing.T) {
 // field reference (an aggregate against a by field of the group) and case-
 // insensitively (mode insensitive on a by field).
 func TestHavingRefs(t *testing.T) {
-	c := selfrel.New(open(t, "selfrel"))
+	c, _ := seedTree(t)
 	ctx := context.Background()
 	f := selfrel.NodeFields
-	_, err := c.Node.Create(ctx, &selfrel.NodeCreateArgs{Data: []selfrel.NodeSet{
-		f.Label.Set("Root"),
-		f.Children.Create([]selfrel.NodeSet{f.Label.Set("root-a")}, []selfrel.NodeSet{f.Label.Set("b")}),
-	}})
-	require.NoError(t, err)
 	labels := func(h ...selfrel.NodeHaving) []string {
 		t.Helper()
 		gs, err := c.Node.GroupBy(ctx, &selfrel.NodeGroupByArgs{
@@ -80,9 +70,23 @@ func TestHavingRefs(t *testing.T) {
 	require.Equal(t, []string{"Root", "root-a"}, labels(f.Label.Having(0, orm.OpStartsWith, "r").Insensitive()))
 	require.Equal(t, []string{"Root", "b", "root-a"}, labels(f.Label.HavingRef(0, orm.OpEquals, f.Label.Ref())))
 	// A by field the group does not have: Prisma's P2019.
-	_, err = c.Node.GroupBy(ctx, &selfrel.NodeGroupByArgs{By: []typed.FieldRef[selfrel.Node]{f.Label},
+	_, err := c.Node.GroupBy(ctx, &selfrel.NodeGroupByArgs{By: []typed.FieldRef[selfrel.Node]{f.Label},
 		Having: []selfrel.NodeHaving{f.ParentID.HavingRef(orm.AggMax, orm.OpLt, f.ID.Ref())}})
 	oe, ok := orm.AsError(err)
 	require.True(t, ok, "%v", err)
 	require.Equal(t, orm.CodeInputError, oe.Code)
+}
+
+// seedTree makes a node "Root" with two children, "root-a" and "b", in a
+// fresh database of the selfrel case.
+func seedTree(t *testing.T) (*selfrel.Client, *selfrel.Node) {
+	t.Helper()
+	c := selfrel.New(open(t, "selfrel"))
+	f := selfrel.NodeFields
+	root, err := c.Node.Create(context.Background(), &selfrel.NodeCreateArgs{Data: []selfrel.NodeSet{
+		f.Label.Set("Root"),
+		f.Children.Create([]selfrel.NodeSet{f.Label.Set("root-a")}, []selfrel.NodeSet{f.Label.Set("b")}),
+	}})
+	require.NoError(t, err)
+	return c, root
 }
