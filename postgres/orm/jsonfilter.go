@@ -2,6 +2,7 @@ package orm
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -399,5 +400,10 @@ func jsonWriteValue(f *Field, v any) (any, bool, error) {
 	case JsonNull:
 		return json.RawMessage("null"), true, nil
 	}
-	return nil, true, fmt.Errorf("%s: %s is a filter value; write DbNull or JsonNull", f.Name, k)
+	// A filter value (AnyNull), refused in Prisma's words.
+	input := "JsonNullValueInput"
+	if f.Nullable {
+		input = "NullableJsonNullValueInput"
+	}
+	return nil, true, errors.New(invalidValueMsg(f.Name, "", input))
 }

@@ -123,8 +123,51 @@ func init() {
 		"pq_w_update_multiply_exp":    updAuthor(orm.Data{"score": orm.Multiply("1e1")}, "score"),
 		"pq_w_update_dt_out_of_range": updAuthor(orm.Data{"born": "2001-02-30T00:00:00Z"}),
 	}
+	updWord := func(word int, data orm.Data, fields ...string) parityOp {
+		return func(ctx context.Context, db orm.DB) (any, error) {
+			return orm.Update[pWord](ctx, db, pWordModel, &orm.UpdateArgs{Where: id(word), Data: data, Select: fields})
+		}
+	}
+	words := map[string]parityOp{
+		"pq_w_word_push_list":       updWord(4, orm.Data{"alts": orm.Push([]string{"a", "b"})}, "alts"),
+		"pq_w_word_push_one":        updWord(1, orm.Data{"alts": orm.Push("z")}, "alts"),
+		"pq_w_word_set_list_null":   updWord(1, orm.Data{"alts": nil}, "alts"),
+		"pq_w_word_set_empty":       updWord(1, orm.Data{"alts": orm.Set([]string{})}, "alts"),
+		"pq_w_word_json_dbnull":     updWord(1, orm.Data{"doc": orm.DbNull, "spec": orm.JsonNull}, "doc", "spec"),
+		"pq_w_word_json_anynull":    updWord(1, orm.Data{"doc": orm.AnyNull}),
+		"pq_w_word_json_null_plain": updWord(1, orm.Data{"doc": nil}),
+		"pq_w_word_push_null":       updWord(1, orm.Data{"alts": orm.Push(nil)}),
+		"pq_w_word_create_defaults": func(ctx context.Context, db orm.DB) (any, error) {
+			return orm.Create[pWord](ctx, db, pWordModel, &orm.CreateArgs{Data: orm.Data{"text": "new"}})
+		},
+		"pq_w_word_create_many_lists": func(ctx context.Context, db orm.DB) (any, error) {
+			return orm.CreateManyAndReturn[pWord](ctx, db, pWordModel, &orm.CreateManyArgs{
+				Data:   []orm.Data{{"text": "a", "alts": []string{"x"}}, {"text": "b", "doc": map[string]any{"k": []int{1}}}},
+				Select: sel("text", "alts", "doc", "spec")})
+		},
+		"pq_w_word_update_many_push": func(ctx context.Context, db orm.DB) (any, error) {
+			return countResult(orm.UpdateMany(ctx, db, pWordModel, &orm.UpdateArgs{Where: orm.Where{orm.IsEmpty("alts", true)},
+				Data: orm.Data{"alts": orm.Push("e")}}))
+		},
+		"pq_w_word_umar_json": func(ctx context.Context, db orm.DB) (any, error) {
+			return orm.UpdateManyAndReturn[pWord](ctx, db, pWordModel, &orm.UpdateArgs{
+				Where: orm.Where{orm.JSONPath("doc", "a").Equals(orm.Ref("spec"))}, Data: orm.Data{"text": "matched"}, Select: sel("id", "text")})
+		},
+		"pq_w_word_delete_many_ref": func(ctx context.Context, db orm.DB) (any, error) {
+			return countResult(orm.DeleteMany(ctx, db, pWordModel, &orm.DeleteArgs{Where: orm.Where{orm.Fold(orm.In("text", orm.Ref("alts")))}}))
+		},
+		"pq_w_word_upsert_push": func(ctx context.Context, db orm.DB) (any, error) {
+			return orm.Upsert[pWord](ctx, db, pWordModel, &orm.UpsertArgs{Where: id(5), Create: orm.Data{"text": "c"},
+				Update: orm.Data{"alts": orm.Push([]string{"w"}), "spec": []any{1, map[string]any{"a": nil}}}, Select: sel("alts", "spec")})
+		},
+	}
+	for k, v := range words {
+		ops[k] = v
+	}
 	for k, v := range ops {
 		parityOps[k] = v
 	}
+	parityOpen["pq_w_word_json_null_plain"] = "Prisma 7 writes a plain null given to a Json? field as the JSON value null (JsonNull); " +
+		"polystore's nil is SQL NULL (DbNull), as the typed client's SetNull; write orm.JsonNull for Prisma's answer"
 	parityNotInGo["pq_w_cmar_include_count"] = "CreateManyArgs has no Count: the rows createManyAndReturn returns have no _count (Prisma refuses it)"
 }

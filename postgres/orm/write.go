@@ -158,7 +158,7 @@ func splitDataInto(buf []assign, m *Model, d Data, path string, forCreate bool) 
 					return nil, nil, validationErr(m, joinPath(path, f.Name), "push needs a list field")
 				}
 				if isNil(a.Value) {
-					return nil, nil, validationErr(m, joinPath(path, f.Name), "push does not accept null")
+					return nil, nil, prismaMsg(m, joinPath(path, f.Name), mustNotBeNull("push"))
 				}
 				pv := a.Value
 				if k := reflect.ValueOf(pv).Kind(); k != reflect.Slice && k != reflect.Array {
