@@ -2,10 +2,11 @@
 // so that polystore works on machines without a MongoDB.
 //
 // It is the embedded default for tests, `polystore serve` and `polystore
-// demo`. It is a stand-in, not a MongoDB: it has no transactions (a
-// transaction's first command fails with FailedToParse), no change streams,
-// no $lookup and no computed expressions. Code that needs those runs against
-// a real MongoDB (POLYSTORE_MONGO_URL).
+// demo`. It is a stand-in, not a MongoDB: it has no transactions, no change
+// streams, no $lookup, no text, 2dsphere, 2d, hashed, TTL or partial
+// indexes and no computed expressions. Code that needs those runs against a
+// real MongoDB (POLYSTORE_MONGO_URL). Each of the first five fails with an
+// error IsUnsupported recognizes (code CodeUnsupported, NotImplemented).
 //
 // FerretDB applies an update as an unisolated read-modify-write, so on its
 // own it loses concurrent updates of one document (8 writers × 100 $inc end
@@ -16,10 +17,14 @@
 // until FerretDB has replied. Reads pass through concurrently; they may see
 // a multi-document write half done, as on MongoDB. Unacknowledged writes
 // (w:0) are gated too (the gate asks for the reply and drops it).
-// The gate also answers any command holding a Decimal128 with a typed
-// error (CodeUnsupported, IsUnsupported): FerretDB would close the
-// connection on it. Config.DisableWriteGate exists only to measure the gate. Package odm never imports this package; only
-// the wiring (internal/devenv, cmd/polystore) does.
+// The gate also answers with that typed error, instead of forwarding, any
+// command holding a Decimal128 (FerretDB would close the connection on
+// it), the first command of a transaction (FerretDB says FailedToParse:
+// unknown field "startTransaction") and a createIndexes of a text,
+// 2dsphere, 2d or hashed index (FerretDB says IndexNotFound).
+// Config.DisableWriteGate exists only to measure the gate. Package odm
+// never imports this package; only the wiring (internal/devenv,
+// cmd/polystore) does.
 //
 // Data lives in a directory as SQLite files (the in-memory SQLite variant of
 // FerretDB hangs, so it is not offered), or in a PostgreSQL database when

@@ -170,18 +170,51 @@ func TestUngatedLosesWrites(t *testing.T) {
 	t.Logf("without the gate: %d of %d increments kept", n, writers*perWriter)
 }
 
+// FerretDB 1.x has no transactions: it fails their first command with
+// FailedToParse about "startTransaction". The gate answers it with a
+// typed error that says so, nothing is written, and the client goes on.
 func TestTransactionsUnsupported(t *testing.T) {
 	ctx := context.Background()
 	s := start(t, embedded.Config{Dir: t.TempDir()})
 	c := connect(t, s)
+	coll := c.Database("gate").Collection("tx")
 	sess, err := c.StartSession()
 	require.NoError(t, err)
 	defer sess.EndSession(ctx)
 	_, err = sess.WithTransaction(ctx, func(ctx context.Context) (any, error) {
-		return c.Database("gate").Collection("tx").InsertOne(ctx, bson.D{{Key: "x", Value: 1}})
+		return coll.InsertOne(ctx, bson.D{{Key: "x", Value: 1}})
 	})
-	t.Logf("transaction on the embedded server: %v", err)
-	require.Error(t, err, "FerretDB 1.x has no transactions; docs/odm.md says so")
+	require.True(t, embedded.IsUnsupported(err), "got %v", err)
+	require.ErrorContains(t, err, "does not support transactions (insert with startTransaction)")
+	n, err := coll.CountDocuments(ctx, bson.D{})
+	require.NoError(t, err)
+	require.Zero(t, n, "nothing of the refused transaction was written")
+	_, err = coll.InsertOne(ctx, bson.D{{Key: "x", Value: 2}})
+	require.NoError(t, err, "the client stays usable")
+}
+
+// FerretDB 1.x answers a createIndexes of a text, 2dsphere, 2d or hashed
+// index with IndexNotFound ("can't find index with key"), which reads
+// like a bug of the caller; the gate says what is missing instead.
+// Ordinary indexes in the same client still work.
+func TestSpecialIndexKindsUnsupported(t *testing.T) {
+	ctx := context.Background()
+	s := start(t, embedded.Config{Dir: t.TempDir()})
+	coll := connect(t, s).Database("gate").Collection("ix")
+	for _, kind := range []string{"text", "2dsphere", "2d", "hashed"} {
+		_, err := coll.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "a", Value: 1}, {Key: "f", Value: kind}}})
+		require.True(t, embedded.IsUnsupported(err), "%s: got %v", kind, err)
+		require.ErrorContains(t, err, fmt.Sprintf("does not support %q indexes (f: %q)", kind, kind))
+	}
+	// A batch holding one such index is refused whole.
+	_, err := coll.Indexes().CreateMany(ctx, []mongo.IndexModel{{Keys: bson.D{{Key: "b", Value: 1}}}, {Keys: bson.D{{Key: "t", Value: "text"}}}})
+	require.True(t, embedded.IsUnsupported(err), "got %v", err)
+	name, err := coll.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "a", Value: 1}, {Key: "b", Value: -1}}})
+	require.NoError(t, err)
+	require.Equal(t, "a_1_b_-1", name)
+	specs, err := coll.Indexes().ListSpecifications(ctx)
+	require.NoError(t, err)
+	require.Len(t, specs, 2, "_id and a_1_b_-1 only")
 }
 
 // FerretDB closes the connection on a Decimal128 (in a document, a

@@ -13,7 +13,12 @@ import (
 // CodeUnsupported is the error code (MongoDB's NotImplemented) of the
 // reply the gate sends instead of forwarding a command FerretDB cannot
 // handle: one holding a Decimal128 value, on which FerretDB 1.x closes the
-// connection (and the driver then marks the whole server unknown).
+// connection (and the driver then marks the whole server unknown); the
+// first command of a transaction, which FerretDB answers with a
+// FailedToParse error about "startTransaction"; and a createIndexes of a
+// text, 2dsphere, 2d or hashed index, which FerretDB answers with
+// IndexNotFound. FerretDB's own NotImplemented errors ($lookup,
+// $changeStream, TTL and partial indexes) carry the same code.
 const CodeUnsupported = 238
 
 // IsUnsupported reports whether err is the gate's refusal of a command
@@ -37,7 +42,8 @@ func IsUnsupported(err error) bool {
 }
 
 // unsupported returns why msg cannot be forwarded ("" when it can): an
-// OP_MSG whose command or document sequences hold a Decimal128.
+// OP_MSG that starts a transaction, creates an index of a kind FerretDB
+// lacks, or whose command or document sequences hold a Decimal128.
 func unsupported(msg []byte) string {
 	if len(msg) < headerLen+5 || binary.LittleEndian.Uint32(msg[12:16]) != opMsg {
 		return ""
@@ -45,6 +51,9 @@ func unsupported(msg []byte) string {
 	why := ""
 	sections(msg, binary.LittleEndian.Uint32(msg[16:20]), func(kind byte, sec []byte) bool {
 		if kind == 0 {
+			if why = commandReason(bsoncore.Document(sec)); why != "" {
+				return false
+			}
 			if hasDecimal(sec) {
 				if p, ok := findDecimal(bsoncore.Document(sec), ""); ok {
 					why = decimalReason(p)
@@ -77,6 +86,52 @@ func unsupported(msg []byte) string {
 		return true
 	})
 	return why
+}
+
+// commandReason returns why the command document cmd cannot be forwarded
+// for what it asks rather than the values it holds: a transaction, or an
+// index kind FerretDB does not have. It allocates nothing unless it
+// refuses.
+func commandReason(cmd bsoncore.Document) string {
+	if _, err := cmd.LookupErr("startTransaction"); err == nil {
+		name := "a command"
+		if e, err := cmd.IndexErr(0); err == nil {
+			name = e.Key()
+		}
+		return fmt.Sprintf("embedded: the embedded server (FerretDB) does not support transactions (%s with startTransaction); use a MongoDB replica set", name)
+	}
+	first, err := cmd.IndexErr(0)
+	if err != nil || first.Key() != "createIndexes" {
+		return ""
+	}
+	indexes, ok := cmd.Lookup("indexes").ArrayOK()
+	if !ok {
+		return ""
+	}
+	values, err := indexes.Values()
+	if err != nil {
+		return ""
+	}
+	for _, v := range values {
+		ix, ok := v.DocumentOK()
+		if !ok {
+			continue
+		}
+		key, ok := ix.Lookup("key").DocumentOK()
+		if !ok {
+			continue
+		}
+		elems, err := key.Elements()
+		if err != nil {
+			continue
+		}
+		for _, e := range elems {
+			if kind, ok := e.Value().StringValueOK(); ok {
+				return fmt.Sprintf("embedded: the embedded server (FerretDB) does not support %q indexes (%s: %q); use a MongoDB server", kind, e.Key(), kind)
+			}
+		}
+	}
+	return ""
 }
 
 func decimalReason(path string) string {
