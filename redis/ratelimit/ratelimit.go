@@ -95,8 +95,12 @@ func (l Limit) capacity(a Algorithm) int64 {
 
 // Config configures a Limiter.
 type Config struct {
+	// Algorithm is required: there is no default (GCRA suits most APIs:
+	// one number per key, requests spaced smoothly, bursts up to
+	// Limit.Burst).
 	Algorithm Algorithm
-	Limit     Limit
+	// Limit is the rate (required) and burst.
+	Limit Limit
 	// Prefix starts every key; default "ratelimit:". Keys are
 	// Prefix + "{" + key + "}" so each maps to one Redis Cluster slot.
 	Prefix string
@@ -119,6 +123,9 @@ type Config struct {
 }
 
 func (c *Config) validate() error {
+	if c.Algorithm == 0 {
+		return &ConfigError{Field: "Algorithm", Reason: "not set: choose FixedWindow, SlidingLog, SlidingWindow, TokenBucket or GCRA"}
+	}
 	if _, ok := algorithmNames[c.Algorithm]; !ok {
 		return &ConfigError{Field: "Algorithm", Reason: "unknown algorithm " + c.Algorithm.String()}
 	}

@@ -395,6 +395,7 @@ func TestBadInput(t *testing.T) {
 		{"negative period", func(c *ratelimit.Config) { c.Limit.Period = -time.Second }, "Limit.Period"},
 		{"negative burst", func(c *ratelimit.Config) { c.Limit.Burst = -1 }, "Limit.Burst"},
 		{"unknown algorithm", func(c *ratelimit.Config) { c.Algorithm = 99 }, "Algorithm"},
+		{"no algorithm", func(c *ratelimit.Config) { c.Algorithm = 0 }, "Algorithm"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := good
@@ -410,6 +411,10 @@ func TestBadInput(t *testing.T) {
 	}
 	_, err := ratelimit.New(nil, good)
 	require.True(t, ratelimit.IsInvalid(err))
+	// A Config without an Algorithm says so and names the choices, not
+	// "unknown algorithm Algorithm(0)".
+	_, err = ratelimit.New(c, ratelimit.Config{Limit: ratelimit.PerMinute(100)})
+	require.ErrorContains(t, err, "Algorithm: not set: choose FixedWindow, SlidingLog, SlidingWindow, TokenBucket or GCRA")
 
 	l, err := ratelimit.New(c, good)
 	require.NoError(t, err)
