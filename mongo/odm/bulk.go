@@ -95,7 +95,7 @@ func (m *Model[T]) BulkWrite(ctx context.Context, writes []Write, o *BulkOpts) (
 func (m *Model[T]) docOf(v any) (*T, error) {
 	d, ok := v.(*T)
 	if !ok || d == nil {
-		return nil, errorf("bulk write document must be a non-nil %T, got %T", d, v)
+		return nil, invalidf("bulk write document must be a non-nil %T, got %T", d, v)
 	}
 	return d, nil
 }
@@ -172,6 +172,9 @@ func (m *Model[T]) writeModel(ctx context.Context, w Write) (mongo.WriteModel, e
 func (m *Model[T]) Aggregate(ctx context.Context, pipeline []bson.D, out any) (err error) {
 	if m == nil {
 		return ErrNoDatabase
+	}
+	if out == nil {
+		return invalidf("%s Aggregate needs a pointer to a slice for its results", m.name)
 	}
 	defer m.handleErr(ctx, EventAggregate, nil, &err)
 	if !m.opts.AllowJSFilters {

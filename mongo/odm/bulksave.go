@@ -34,7 +34,7 @@ func (m *Model[T]) BulkSave(ctx context.Context, docs []*T, o *BulkOpts) (*mongo
 	var models []mongo.WriteModel
 	for i, doc := range docs {
 		if doc == nil {
-			return nil, &IndexedError{Index: i, Err: errorf("BulkSave document must not be nil")}
+			return nil, &IndexedError{Index: i, Err: nilDocErr(m.name, "BulkSave")}
 		}
 		if err := m.Validate(ctx, doc); err != nil {
 			return nil, &IndexedError{Index: i, Err: err}

@@ -26,12 +26,18 @@ type SchemaErrorHookFunc func(ctx context.Context, h *Hook, err error) error
 // after that post hook, and an InsertMany document that fails validation
 // reaches the validate error hooks, not insertMany's. ErrNotFound is not
 // an error here (Mongoose's queries resolve to null).
-func (m *Model[T]) PostError(e Event, fn ErrorHookFunc[T]) { m.errHooks.add(false, e, fn) }
+func (m *Model[T]) PostError(e Event, fn ErrorHookFunc[T]) {
+	if fn != nil {
+		m.errHooks.add(false, e, fn)
+	}
+}
 
 // PostError registers an error-handling hook on every model built from
 // the schema.
 func (s *Schema) PostError(e Event, fn SchemaErrorHookFunc) *Schema {
-	s.errHooks.add(false, e, fn)
+	if fn != nil {
+		s.errHooks.add(false, e, fn)
+	}
 	return s
 }
 

@@ -46,7 +46,20 @@ var (
 	// a database (NewModel with a nil *mongo.Database: casting and
 	// validation only) and of a nil *Model.
 	ErrNoDatabase = errors.New("odm: the model has no database (NewModel was given a nil *mongo.Database)")
+	// ErrInvalid is wrapped by the errors of calls given an argument they
+	// cannot use: a nil document, a nil client or function.
+	ErrInvalid = errors.New("odm: invalid argument")
 )
+
+// invalidf is an error wrapping ErrInvalid.
+func invalidf(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, args...)...)
+}
+
+// nilDocErr is the error of an operation given a nil document.
+func nilDocErr(model, op string) error {
+	return invalidf("%s %s of a nil document", model, op)
+}
 
 // MaxDocumentSize is MongoDB's BSON document limit.
 const MaxDocumentSize = 16 * 1024 * 1024

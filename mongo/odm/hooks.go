@@ -240,18 +240,37 @@ func (h *hookList[F]) has(e Event) bool {
 
 // Pre registers a hook that runs before the event's operations (or every
 // event of a group such as EventQuery), after the schema's hooks, in
-// registration order.
-func (m *Model[T]) Pre(e Event, fn HookFunc[T]) { m.hooks.add(true, e, fn) }
+// registration order. A nil fn registers nothing (so do the other hook
+// registrations given one).
+func (m *Model[T]) Pre(e Event, fn HookFunc[T]) {
+	if fn != nil {
+		m.hooks.add(true, e, fn)
+	}
+}
 
 // Post registers a hook that runs after the event's operations succeed.
-func (m *Model[T]) Post(e Event, fn HookFunc[T]) { m.hooks.add(false, e, fn) }
+func (m *Model[T]) Post(e Event, fn HookFunc[T]) {
+	if fn != nil {
+		m.hooks.add(false, e, fn)
+	}
+}
 
 // Pre registers a hook on every model built from the schema (how plugins
 // add middleware). Schema hooks run before the model's own hooks.
-func (s *Schema) Pre(e Event, fn SchemaHookFunc) *Schema { s.hooks.add(true, e, fn); return s }
+func (s *Schema) Pre(e Event, fn SchemaHookFunc) *Schema {
+	if fn != nil {
+		s.hooks.add(true, e, fn)
+	}
+	return s
+}
 
 // Post registers a post hook on every model built from the schema.
-func (s *Schema) Post(e Event, fn SchemaHookFunc) *Schema { s.hooks.add(false, e, fn); return s }
+func (s *Schema) Post(e Event, fn SchemaHookFunc) *Schema {
+	if fn != nil {
+		s.hooks.add(false, e, fn)
+	}
+	return s
+}
 
 // hasHooks reports whether op's event has any hook.
 func (m *Model[T]) hasHooks(e Event) bool { return m.hooks.has(e) || m.schema.hooks.has(e) }
@@ -398,8 +417,11 @@ type virtual[T any] struct {
 }
 
 // Virtual declares a computed field (not stored), such as fullName, which
-// JSON includes when asked.
+// JSON includes when asked. An empty name or a nil get declares nothing.
 func (m *Model[T]) Virtual(name string, get func(doc *T) any) {
+	if name == "" || get == nil {
+		return
+	}
 	m.virts = append(m.virts, virtual[T]{name: name, get: get})
 }
 
@@ -423,6 +445,9 @@ type JSONOpts struct {
 // For map documents select:false paths are left out; struct fields that
 // must never reach JSON take a `json:"-"` tag.
 func (m *Model[T]) JSON(doc *T, o *JSONOpts) ([]byte, error) {
+	if doc == nil {
+		return []byte("null"), nil
+	}
 	b, err := json.Marshal(doc)
 	if err != nil {
 		return nil, err

@@ -321,7 +321,7 @@ func (m *Model[T]) SyncIndexes(ctx context.Context, opts *SyncIndexesOpts) (*Ind
 	}
 	if len(create) > 0 {
 		if err := m.coll.Database().RunCommand(ctx, CreateIndexesCommand(m.coll.Name(), create)).Err(); err != nil {
-			return diff, errorf("create indexes: %w", err)
+			return diff, errorf("create indexes: %w", unsupported("an index kind", err))
 		}
 	}
 	// Own what is declared now (an index that predates the registry but

@@ -257,6 +257,9 @@ func (m *Model[T]) docValue(doc *T) reflect.Value {
 // validator and the schema-level validators, with the validate hooks. It
 // returns a *ValidationError listing every failing path.
 func (m *Model[T]) Validate(ctx context.Context, doc *T) (err error) {
+	if doc == nil {
+		return nilDocErr(m.name, "Validate")
+	}
 	defer m.handleErr(ctx, EventValidate, doc, &err)
 	return m.validate(ctx, doc, true)
 }
@@ -575,6 +578,9 @@ func (m *Model[T]) create(ctx context.Context, doc *T, so *SaveOpts) (err error)
 	if m == nil {
 		return ErrNoDatabase
 	}
+	if doc == nil {
+		return nilDocErr(m.name, "Create")
+	}
 	defer m.handleErr(ctx, EventSave, doc, &err)
 	if err := m.validateBeforeSave(ctx, doc, so); err != nil {
 		return err
@@ -611,6 +617,11 @@ func (m *Model[T]) InsertMany(ctx context.Context, docs []*T) (err error) {
 	if m == nil {
 		return ErrNoDatabase
 	}
+	for i, d := range docs {
+		if d == nil {
+			return &IndexedError{Index: i, Err: nilDocErr(m.name, "InsertMany")}
+		}
+	}
 	invalid := false
 	defer func() {
 		if !invalid {
@@ -623,6 +634,11 @@ func (m *Model[T]) InsertMany(ctx context.Context, docs []*T) (err error) {
 	op.Docs = docs
 	if err := m.run(ctx, true, op); err != nil {
 		return err
+	}
+	if len(docs) == 0 {
+		// As Mongoose's insertMany([]): nothing is sent, the post hooks
+		// run.
+		return m.run(ctx, false, op)
 	}
 	raws, err := m.validateMany(ctx, docs)
 	if err != nil {
@@ -664,6 +680,9 @@ type SaveOpts struct {
 func (m *Model[T]) SaveWith(ctx context.Context, doc *T, so *SaveOpts) (err error) {
 	if m == nil {
 		return ErrNoDatabase
+	}
+	if doc == nil {
+		return nilDocErr(m.name, "Save")
 	}
 	old, tracked := m.tracker.get(doc)
 	if !tracked {
@@ -1271,7 +1290,7 @@ func (m *Model[T]) UpdateMany(ctx context.Context, filter, update any, o *Update
 // timestamps and version; its _id is kept only when set.
 func (m *Model[T]) prepareReplacement(ctx context.Context, doc *T) (bson.Raw, error) {
 	if doc == nil {
-		return nil, errorf("%s replacement must not be nil", m.name)
+		return nil, nilDocErr(m.name, "replacement")
 	}
 	if err := m.Validate(ctx, doc); err != nil {
 		return nil, err
@@ -1619,7 +1638,7 @@ func (m *Model[T]) Distinct(ctx context.Context, field string, filter any) (_ []
 	}
 	defer m.handleErr(ctx, EventDistinct, nil, &err)
 	if field == "" {
-		return nil, errorf("Distinct needs a field")
+		return nil, invalidf("Distinct needs a field")
 	}
 	f, err := m.filter(filter)
 	if err != nil {

@@ -208,7 +208,7 @@ func (m *Model[T]) ToJSON(doc *T, o *ObjectOpts) ([]byte, error) {
 // call's to every subdocument too.
 func (m *Model[T]) toObject(doc *T, o, call *ObjectOpts) (map[string]any, error) {
 	if doc == nil {
-		return nil, errorf("%s: ToObject of a nil document", m.name)
+		return nil, nilDocErr(m.name, "ToObject")
 	}
 	raw, err := bson.Marshal(doc)
 	if err != nil {

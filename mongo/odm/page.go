@@ -28,7 +28,7 @@ type Page[T any] struct {
 // count of matching documents.
 func (q *Query[T]) Page(ctx context.Context, page, limit int64) (*Page[T], error) {
 	if page < 1 || limit < 1 {
-		return nil, errorf("page and limit must be >= 1 (got %d, %d)", page, limit)
+		return nil, invalidf("page and limit must be >= 1 (got %d, %d)", page, limit)
 	}
 	total, err := q.Count(ctx)
 	if err != nil {
@@ -80,7 +80,7 @@ type cursorDoc struct {
 // document (not null).
 func (q *Query[T]) Keyset(ctx context.Context, after string, limit int64) (*KeysetPage[T], error) {
 	if limit < 1 {
-		return nil, errorf("limit must be >= 1")
+		return nil, invalidf("limit must be >= 1")
 	}
 	sort := q.keysetSort()
 	qq := *q

@@ -254,7 +254,7 @@ func (q *Query[T]) Each(ctx context.Context, fn func(*T) error) (err error) {
 	}
 	defer q.m.handleErr(ctx, EventFind, nil, &err)
 	if fn == nil {
-		return errorf("Each needs a function")
+		return invalidf("Each needs a function")
 	}
 	op, err := q.prepare(ctx, EventFind)
 	if err != nil {

@@ -273,7 +273,8 @@ var ErrUnsupported = fmt.Errorf("odm: the server does not support this: %w", err
 
 // UnsupportedError is a feature the server lacks: change streams on a
 // standalone server or on FerretDB, text search without a text index
-// implementation.
+// implementation, transactions (WithTransaction) outside a replica set or
+// on FerretDB, an index kind (SyncIndexes) the server does not have.
 type UnsupportedError struct {
 	Feature string
 	Err     error

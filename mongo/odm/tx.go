@@ -66,13 +66,17 @@ func HasErrorLabel(err error, label string) bool {
 // before every attempt), the count of attempts and a typed *TxError when
 // it gave up, and AfterWrite reports held until the commit. fn may run
 // several times: it must have no effects outside the transaction. An
-// error from fn without the transient label aborts and is returned as is.
+// error from fn without the transient label aborts and is returned as is,
+// except a server's refusal of transactions themselves (a standalone
+// MongoDB, the embedded FerretDB), which is an *UnsupportedError
+// (IsUnsupported) wrapping it. A nil client or fn is an error wrapping
+// ErrInvalid.
 func WithTransaction(ctx context.Context, client *mongo.Client, fn func(ctx context.Context) error, opts *TxOpts) error {
 	if client == nil {
-		return errors.New("odm: WithTransaction needs a client")
+		return invalidf("WithTransaction needs a client")
 	}
 	if fn == nil {
-		return errors.New("odm: WithTransaction needs a function")
+		return invalidf("WithTransaction needs a function")
 	}
 	sess, err := client.StartSession()
 	if err != nil {
@@ -125,6 +129,21 @@ func runTx(ctx context.Context, sess *mongo.Session, fn func(ctx context.Context
 	case attempts > 1 && (HasErrorLabel(err, LabelTransientTransaction) || HasErrorLabel(err, LabelUnknownCommitResult)):
 		// The driver's own time limit ran out while retrying.
 		return &TxError{Attempts: attempts, Err: err}
+	case txUnsupported(err):
+		return &UnsupportedError{Feature: "transactions", Err: err}
 	}
 	return err
+}
+
+// txUnsupported reports whether err is a server's refusal to run a
+// transaction at all: a standalone MongoDB ("Transaction numbers are only
+// allowed on a replica set member or mongos", IllegalOperation) or the
+// embedded FerretDB (NotImplemented naming transactions).
+func txUnsupported(err error) bool {
+	var se mongo.ServerError
+	if !errors.As(err, &se) {
+		return false
+	}
+	return (se.HasErrorCode(238) && se.HasErrorMessage("transactions")) ||
+		(se.HasErrorCode(20) && se.HasErrorMessage("Transaction numbers"))
 }
