@@ -50,3 +50,36 @@ func ExampleSemaphore() {
 	// <nil> true
 	// 0 true report#0
 }
+
+// WithLock acquires, keeps the lease extended while the function runs,
+// and releases. The function gets the lock's fencing token; the store
+// refuses writes with a lower token than it has seen, so a holder that
+// was paused past its lease cannot overwrite a newer holder's write. Here
+// the store is a Redis value (FencedSet); for a SQL row the same check is
+// UPDATE ... SET fence = $1 WHERE id = $2 AND fence <= $1, and zero rows
+// updated means the token was stale.
+func ExampleLocker_WithLock() {
+	ctx := context.Background()
+	client, prefix, done := devenv.ExampleRedis(ctx)
+	defer done()
+	l := lock.New(client, &lock.Options{Prefix: prefix, TTL: 10 * time.Second})
+	var first int64
+	err := l.WithLock(ctx, "invoice:42", nil, func(ctx context.Context, fence int64) error {
+		first = fence
+		return lock.FencedSet(ctx, client, prefix+"invoice:42:status", fence, "sent")
+	})
+	fmt.Println(err)
+	err = l.WithLock(ctx, "invoice:42", nil, func(ctx context.Context, fence int64) error {
+		fmt.Println(fence > first)
+		return lock.FencedSet(ctx, client, prefix+"invoice:42:status", fence, "paid")
+	})
+	fmt.Println(err)
+	// The first holder, paused past its lease, writes late: refused.
+	err = lock.FencedSet(ctx, client, prefix+"invoice:42:status", first, "sent")
+	fmt.Println(lock.IsStaleFence(err))
+	// Output:
+	// <nil>
+	// true
+	// <nil>
+	// true
+}

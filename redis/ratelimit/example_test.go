@@ -3,6 +3,8 @@ package ratelimit_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"time"
 
@@ -131,4 +133,46 @@ return {redis.call('INCR', KEYS[2]), remaining}
 	// views 1 remaining 1
 	// views 2 remaining 0
 	// false
+}
+
+// The HTTP middleware in front of a handler: 3 requests per minute per
+// API key (GCRA). Checked responses carry the RateLimit-* headers, a
+// refused one gets 429 with Retry-After, and a request without the key
+// gets 400 without reaching the handler. While Redis is unreachable
+// FailLocal checks the in-process limiter instead.
+func ExampleMiddleware() {
+	ctx := context.Background()
+	client, prefix, done := devenv.ExampleRedis(ctx)
+	defer done()
+	cfg := ratelimit.Config{Algorithm: ratelimit.GCRA, Limit: ratelimit.PerMinute(3), Prefix: prefix}
+	limiter, err := ratelimit.New(client, cfg)
+	if err != nil {
+		panic(err)
+	}
+	local, err := ratelimit.NewLocal(cfg)
+	if err != nil {
+		panic(err)
+	}
+	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "ok") })
+	h := ratelimit.Middleware(limiter, &ratelimit.MiddlewareOpts{
+		Key:           ratelimit.KeyByHeader("X-API-Key"),
+		OnUnavailable: ratelimit.FailLocal,
+		Local:         local,
+	})(api)
+	for range 4 {
+		req := httptest.NewRequest("GET", "/api/orders", nil)
+		req.Header.Set("X-API-Key", "k-42")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		fmt.Println(rec.Code, rec.Header().Get("RateLimit-Remaining"), rec.Header().Get("Retry-After") != "")
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/orders", nil))
+	fmt.Println(rec.Code)
+	// Output:
+	// 200 2 false
+	// 200 1 false
+	// 200 0 false
+	// 429 0 true
+	// 400
 }
