@@ -8,7 +8,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/mongo/odm"
 )
 
@@ -24,19 +23,8 @@ func ExampleModel_Pre() {
 		Password string        `bson:"password" odm:"required,minlength=8,select=false"`
 	}
 	ctx := context.Background()
-	srv, err := devenv.ResolveMongo(ctx, nil)
-	if err != nil {
-		fmt.Println("no mongo:", err)
-		return
-	}
-	defer srv.Close(ctx)
-	client, err := devenv.ConnectMongo(srv.URL)
-	if err != nil {
-		panic(err)
-	}
-	defer client.Disconnect(ctx)
-	db := client.Database(devenv.UniqueName("example_"))
-	defer db.Drop(ctx)
+	db, done := exampleDB(ctx)
+	defer done()
 
 	accounts := odm.MustModel[Account](db, "Account", nil, nil)
 	accounts.Pre(odm.EventSave, func(ctx context.Context, op *odm.Op[Account]) error {
@@ -50,7 +38,7 @@ func ExampleModel_Pre() {
 		return nil
 	})
 
-	err = accounts.Create(ctx, &Account{Email: "ann@", Password: "short"})
+	err := accounts.Create(ctx, &Account{Email: "ann@", Password: "short"})
 	var ve *odm.ValidationError
 	if errors.As(err, &ve) {
 		fmt.Println(ve.Errors["email"].Kind, ve.Errors["password"].Kind)

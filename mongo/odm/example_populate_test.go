@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/polystore/polystore/internal/devenv"
 	"github.com/polystore/polystore/mongo/odm"
@@ -46,19 +47,8 @@ func ExampleModel_Populate() {
 	}
 
 	ctx := context.Background()
-	srv, err := devenv.ResolveMongo(ctx, nil)
-	if err != nil {
-		fmt.Println("no mongo:", err)
-		return
-	}
-	defer srv.Close(ctx)
-	client, err := devenv.ConnectMongo(srv.URL)
-	if err != nil {
-		panic(err)
-	}
-	defer client.Disconnect(ctx)
-	db := client.Database(devenv.UniqueName("example_"))
-	defer db.Drop(ctx)
+	db, done := exampleDB(ctx)
+	defer done()
 
 	users := odm.MustModel[User](db, "User", nil, nil)
 	comments := odm.MustModel[Comment](db, "Comment", nil, nil)
@@ -105,6 +95,26 @@ func ExampleModel_Populate() {
 	//   comment 1 (Bob)
 	//   tags: go
 	// objectID array
+}
+
+// exampleDB is a fresh database on the server the tests use (the embedded
+// one unless POLYSTORE_MONGO_URL names a MongoDB); done drops it and
+// disconnects.
+func exampleDB(ctx context.Context) (*mongo.Database, func()) {
+	srv, err := devenv.ResolveMongo(ctx, nil)
+	if err != nil {
+		panic(err)
+	}
+	client, err := devenv.ConnectMongo(srv.URL)
+	if err != nil {
+		panic(err)
+	}
+	db := client.Database(devenv.UniqueName("example_"))
+	return db, func() {
+		_ = db.Drop(ctx)
+		_ = client.Disconnect(ctx)
+		_ = srv.Close(ctx)
+	}
 }
 
 func must(err error) {
