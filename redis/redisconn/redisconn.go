@@ -110,17 +110,20 @@ func (e *TimeoutError) Unwrap() error {
 
 // IsUnreachable reports whether err means Redis could not be reached: a
 // network error or a *TimeoutError. A Redis reply error (including nil
-// replies), the caller's own cancellation or deadline, and nil are not.
+// replies), the caller's own cancellation or deadline, and nil are not,
+// also when wrapped (the packages wrap the replies they return with the
+// key or operation).
 func IsUnreachable(err error) bool {
-	if err == nil || rueidis.IsRedisNil(err) {
+	if err == nil {
 		return false
 	}
 	var te *TimeoutError
 	if errors.As(err, &te) {
 		return true
 	}
-	if _, ok := rueidis.IsRedisErr(err); ok {
-		return false
+	var re *rueidis.RedisError
+	if errors.As(err, &re) {
+		return false // an error reply, or a nil reply
 	}
 	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
 }

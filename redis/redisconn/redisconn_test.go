@@ -142,6 +142,23 @@ func TestIsUnreachable(t *testing.T) {
 	require.False(t, redisconn.IsUnreachable(context.DeadlineExceeded))
 	require.True(t, redisconn.IsUnreachable(&redisconn.TimeoutError{Timeout: time.Second, Err: context.DeadlineExceeded}))
 	require.True(t, redisconn.IsUnreachable(errors.New("dial tcp: connection refused")))
+
+	// Replies of a live server, as the packages return them: wrapped with
+	// the key or operation. They used to read as "unreachable" once
+	// wrapped, so a caller degraded on a WRONGTYPE or a missing key.
+	ctx := context.Background()
+	r := devenv.Redis(t)
+	key := r.Prefix + "list"
+	require.NoError(t, r.Client.Do(ctx, r.Client.B().Rpush().Key(key).Element("a").Build()).Error())
+	wrongType := r.Client.Do(ctx, r.Client.B().Get().Key(key).Build()).Error()
+	require.Error(t, wrongType)
+	missing := r.Client.Do(ctx, r.Client.B().Get().Key(r.Prefix+"missing").Build()).Error()
+	require.True(t, rueidis.IsRedisNil(missing))
+	for _, err := range []error{wrongType, missing} {
+		require.False(t, redisconn.IsUnreachable(err), "%v", err)
+		require.False(t, redisconn.IsUnreachable(fmt.Errorf("lock %q: %w", "x", err)), "wrapped: %v", err)
+		require.False(t, redisconn.IsUnreachable(errors.Join(errors.New("op"), err)), "joined: %v", err)
+	}
 }
 
 func TestArguments(t *testing.T) {
