@@ -58,6 +58,15 @@ func TestRedisDown(t *testing.T) {
 	}
 	require.True(t, fb.Degraded())
 	require.EqualValues(t, 4, n.Load(), "three fallback loads")
+	// Writes name the key they failed on (Set's error used to read
+	// "cache: set : dial tcp ...").
+	var re *cache.RedisError
+	require.ErrorAs(t, strict.Set(ctx, "k", "v", nil), &re)
+	require.Equal(t, strict.Key("k"), re.Key)
+	require.ErrorContains(t, re, "cache: set "+strict.Key("k")+": ")
+	require.ErrorAs(t, strict.Delete(ctx, "a", "b"), &re)
+	require.Equal(t, strict.Key("a"), re.Key)
+	require.NoError(t, strict.Delete(ctx), "no keys: nothing to do")
 	require.EqualValues(t, 3, fb.Stats().Fallbacks)
 
 	require.NoError(t, srv.Restart(ctx))

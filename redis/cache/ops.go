@@ -67,7 +67,7 @@ func (c *Cache) Set(ctx context.Context, key string, v any, opts *SetOpts) error
 	e := entry{payload: b, expiry: time.Now().Add(ttl)}
 	// Removing the fill lock stops a fill that started before this write
 	// from storing its older value over it.
-	if err := c.doMulti(ctx, "set", rueidis.Commands{
+	if err := c.doMulti(ctx, "set", []string{k}, 2, rueidis.Commands{
 		c.client.B().Set().Key(k).Value(rueidis.BinaryString(e.encode())).PxMilliseconds(max(c.keepFor(ttl).Milliseconds(), 1)).Build(),
 		c.client.B().Unlink().Key(ks.lock).Build(),
 	}); err != nil {
@@ -86,21 +86,28 @@ func (c *Cache) Delete(ctx context.Context, keys ...string) error {
 	if c == nil {
 		return errNilCache
 	}
+	if len(keys) == 0 {
+		return nil
+	}
 	cmds := make(rueidis.Commands, 0, 3*len(keys))
+	names := make([]string, 0, len(keys))
 	for _, key := range keys {
 		if key == "" {
 			return ErrEmptyKey
 		}
 		ks := c.keys(key)
+		names = append(names, ks.val)
 		cmds = append(cmds, c.client.B().Unlink().Key(ks.val).Build(), c.client.B().Unlink().Key(ks.wake).Build(),
 			c.client.B().Unlink().Key(ks.lock).Build())
 	}
-	return c.doMulti(ctx, "delete", cmds)
+	return c.doMulti(ctx, "delete", names, 3, cmds)
 }
 
-func (c *Cache) doMulti(ctx context.Context, op string, cmds rueidis.Commands) error {
-	for _, r := range c.client.DoMulti(ctx, cmds...) {
-		if err := c.observe(op, "", r.Error()); err != nil {
+// doMulti runs cmds in one round trip; per commands of cmds concern each
+// of keys in turn, which the error of a failed one names.
+func (c *Cache) doMulti(ctx context.Context, op string, keys []string, per int, cmds rueidis.Commands) error {
+	for i, r := range c.client.DoMulti(ctx, cmds...) {
+		if err := c.observe(op, keys[min(i/per, len(keys)-1)], r.Error()); err != nil {
 			return err
 		}
 	}
@@ -114,14 +121,16 @@ func (c *Cache) tagKey(tag string) string { return c.nsPrefix() + "#tag:{" + tag
 // longest-lived member.
 func (c *Cache) tag(ctx context.Context, k string, ttl time.Duration, tags []string) error {
 	cmds := make(rueidis.Commands, 0, 3*len(tags))
+	names := make([]string, 0, len(tags))
 	pttl := max(ttl.Milliseconds(), 1)
 	for _, t := range tags {
 		tk := c.tagKey(t)
+		names = append(names, tk)
 		cmds = append(cmds, c.client.B().Sadd().Key(tk).Member(k).Build(),
 			c.client.B().Pexpire().Key(tk).Milliseconds(pttl).Nx().Build(),
 			c.client.B().Pexpire().Key(tk).Milliseconds(pttl).Gt().Build())
 	}
-	return c.doMulti(ctx, "tag", cmds)
+	return c.doMulti(ctx, "tag", names, 3, cmds)
 }
 
 // InvalidateTag removes every value tagged with tag and returns how many

@@ -48,6 +48,10 @@ func TestEnqueueRedisDownMidUse(t *testing.T) {
 			{Name: "DeadLetters.RedriveAll", Call: func(ctx context.Context) error { _, err := dead.RedriveAll(ctx); return err }},
 			{Name: "DeadLetters.PurgeAll", Call: func(ctx context.Context) error { _, err := dead.PurgeAll(ctx); return err }},
 		}...)
+		if fault.Name != "paused" { // a paused server would apply it on resuming
+			_, err = jobs.Enqueue(context.Background(), q, -2, nil)
+			require.ErrorContains(t, err, "jobs "+q.Stream().Key()+": enqueue: ", "the error names the queue")
+		}
 
 		fault.Recover(t)
 		ctx := context.Background()

@@ -187,7 +187,7 @@ func (q *Queue) enqueue(ctx context.Context, data string, o *EnqueueOpts) (Enque
 		strconv.FormatInt(at, 10), strconv.FormatInt(delay, 10), strconv.FormatInt(window, 10),
 		strconv.FormatInt(q.s.MaxLen(), 10)}).ToArray()
 	if err != nil {
-		return Enqueued{}, err
+		return Enqueued{}, fmt.Errorf("jobs %s: enqueue: %w", q.s.Key(), err)
 	}
 	if len(arr) != 3 {
 		return Enqueued{}, fmt.Errorf("jobs: unexpected enqueue reply of %d elements", len(arr))

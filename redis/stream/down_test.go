@@ -69,6 +69,13 @@ func TestPublishRedisDownMidUse(t *testing.T) {
 			{Name: "DeadLetters.Len", Call: func(ctx context.Context) error { _, err := dead.Len(ctx); return err }},
 			{Name: "DeadLetters.RedriveAll", Call: func(ctx context.Context) error { _, err := dead.RedriveAll(ctx); return err }},
 		}...)
+		if fault.Name != "paused" { // a paused server would apply them on resuming
+			// The errors name the stream (they were the bare network error).
+			_, err = stream.Publish(ctx, s, job{N: -5})
+			require.ErrorContains(t, err, "stream "+s.Key()+": append: ")
+			_, err = stream.PublishMany(ctx, s, []job{{N: -6}})
+			require.ErrorContains(t, err, "stream "+s.Key()+": append: ")
+		}
 
 		fault.Recover(t)
 		var total int64

@@ -100,7 +100,17 @@ func (s *Stream) Append(ctx context.Context, fields ...string) (string, error) {
 	if len(fields) == 0 || len(fields)%2 != 0 {
 		return "", fmt.Errorf("%w: fields must be name, value pairs", ErrInvalidOptions)
 	}
-	return s.c.Do(ctx, s.xadd(fields)).ToString()
+	id, err := s.c.Do(ctx, s.xadd(fields)).ToString()
+	if err != nil {
+		return "", s.appendErr(err)
+	}
+	return id, nil
+}
+
+// appendErr names the stream in a failed append's error; the cause stays
+// reachable (errors.As, redisconn.IsUnreachable).
+func (s *Stream) appendErr(err error) error {
+	return fmt.Errorf("stream %s: append: %w", s.key, err)
 }
 
 func (s *Stream) xadd(fields []string) rueidis.Completed {
@@ -144,7 +154,7 @@ func PublishMany[T any](ctx context.Context, s *Stream, vs []T) ([]string, error
 	for _, r := range s.c.DoMulti(ctx, cmds...) {
 		id, err := r.ToString()
 		if err != nil {
-			return ids, err
+			return ids, s.appendErr(err)
 		}
 		ids = append(ids, id)
 	}
