@@ -1,9 +1,12 @@
 package stream_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -108,8 +111,9 @@ func TestRetryThenDeadLetter(t *testing.T) {
 	s := stream.New(ns.Client, ns.Key("s"), nil)
 	var mu sync.Mutex
 	attempts := map[int][]int{}
+	logs := &lockedBuffer{}
 	w, err := stream.NewWorker(s, stream.WorkerOpts{Group: "g", Consumer: "c1", MaxAttempts: 3,
-		Backoff: func(int) time.Duration { return 10 * time.Millisecond }},
+		Backoff: func(int) time.Duration { return 10 * time.Millisecond }, Logger: slog.New(slog.NewTextHandler(logs, nil))},
 		func(ctx context.Context, m stream.Message[job]) error {
 			mu.Lock()
 			attempts[m.Value.N] = append(attempts[m.Value.N], m.Attempt)
@@ -151,6 +155,30 @@ func TestRetryThenDeadLetter(t *testing.T) {
 	require.Equal(t, "boom", errs[`{"n":2}`])
 	require.Contains(t, errs[`{"n":3}`], "panic")
 	require.Contains(t, errs[`{not json`], "decode")
+	// Each entry moved is logged once, naming the dead-letter stream.
+	require.Eventually(t, func() bool {
+		return strings.Count(logs.String(), "stream: moved to dead letters") == 3
+	}, 5*time.Second, 10*time.Millisecond, logs.String())
+	require.Contains(t, logs.String(), "dead="+dead.Key())
+	require.Contains(t, logs.String(), "attempts=3")
+}
+
+// lockedBuffer is a bytes.Buffer safe for the worker's goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // At-least-once: consumer A dies in the middle of an entry (its connection

@@ -46,7 +46,8 @@ type WorkerOpts struct {
 	// stream's hash slot ("{key}:dead" for an untagged key). A dead-letter
 	// stream of your own must share the stream's hash tag on Redis Cluster.
 	DeadLetter string
-	// Logger receives handler failures; default slog.Default().
+	// Logger receives handler failures and each entry moved to the dead
+	// letters; default slog.Default().
 	Logger *slog.Logger
 }
 
@@ -426,5 +427,10 @@ func (w *Worker[T]) deadLetter(ctx context.Context, e entry, attempts int, cause
 	err := deadLetterScript.Exec(ctx, w.s.c, []string{w.s.key, w.o.DeadLetter, w.attempts}, args).Error()
 	if err != nil {
 		w.o.Logger.Warn("stream: dead-letter", "id", e.id, "err", err)
+		return
 	}
+	// The entry leaves the stream's work for good: say so once, so an
+	// operator knows to look at the dead letters.
+	w.o.Logger.Warn("stream: moved to dead letters", "stream", w.s.key, "id", e.id,
+		"attempts", attempts, "dead", w.o.DeadLetter, "err", cause)
 }
