@@ -754,6 +754,7 @@ func (p *parser) parseEnum(lead Leading) Decl {
 					// Prisma reads the value and refuses its name.
 					e.Values = append(e.Values, &EnumValueDecl{Leading: l, Pos: t.pos, Name: t.raw})
 					diags[n-1].Prisma = "Error validating: The name of a Enum Value must not start with a number."
+					diags[n-1].phase = phaseNames
 				} else {
 					diags[n-1].Prisma = "Error validating: This line is not an enum value definition."
 					diags[n-1].prismaSpan = spanNextLine

@@ -1,6 +1,7 @@
 package psl
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -594,6 +595,39 @@ func (v *validator) joinTables() {
 	}
 }
 
+// fieldColumns checks the column names of model m as Prisma does, field by
+// field in their order: a @map name taken by an earlier @map, or the
+// name of a scalar field whose own @map is not read yet (or that has
+// none), is a duplicate field at the field with the @map. That catches
+// every column two fields share, and refuses a few schemas whose columns
+// differ (a @map to the name of a field declared later with a @map).
+func (v *validator) fieldColumns(m *Model) {
+	mapped := map[string]string{}
+	visited := map[string]bool{}
+	clash := func(f *Field, format string, args ...any) {
+		v.errAt(f.Pos, f.Name, format, args...)
+		v.prisma(Pos{}, spanNextLine, "Field %q is already defined on model %q.", f.Name, m.Name)
+		v.inPhase(phaseNames)
+	}
+	for _, f := range m.Fields {
+		if f.Kind == KindRelation || !slices.ContainsFunc(f.Decl.Attributes, func(a *Attribute) bool { return a.Name == "map" }) {
+			continue
+		}
+		visited[f.Name] = true
+		if prev, ok := mapped[f.DBName]; ok {
+			clash(f, "fields %q and %q of model %q both map to column %q", prev, f.Name, m.Name, f.DBName)
+		}
+		mapped[f.DBName] = f.Name
+		if g := m.byName[f.DBName]; g != nil && g.Kind != KindRelation && !visited[g.Name] {
+			if g.DBName == f.DBName {
+				clash(f, "fields %q and %q of model %q both map to column %q", g.Name, f.Name, m.Name, f.DBName)
+			} else {
+				clash(f, "field %q maps to %q, the name of field %q whose @map comes after it (Prisma refuses it: move the @map of %q first)", f.Name, f.DBName, g.Name, g.Name)
+			}
+		}
+	}
+}
+
 // dbNames checks that database names do not collide.
 func (v *validator) dbNames() {
 	v.constraintNames()
@@ -611,18 +645,7 @@ func (v *validator) dbNames() {
 			v.diags[len(v.diags)-1].prismaOrder = Pos{Line: 1, Offset: -relationLoopBase + m.Decl.Pos.Offset}
 		}
 		tables[key] = m.Name
-		cols := map[string]string{}
-		for _, f := range m.Fields {
-			if f.Kind == KindRelation {
-				continue
-			}
-			if prev, ok := cols[f.DBName]; ok {
-				v.errAt(f.Pos, f.Name, "fields %q and %q of model %q both map to column %q", prev, f.Name, m.Name, f.DBName)
-				v.prisma(Pos{}, spanNextLine, "Field %q is already defined on model %q.", f.Name, m.Name)
-				v.inPhase(phaseNames)
-			}
-			cols[f.DBName] = f.Name
-		}
+		v.fieldColumns(m)
 	}
 	for _, jt := range v.s.JoinTables {
 		key := jt.Schema + "." + jt.Name

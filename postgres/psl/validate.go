@@ -120,6 +120,9 @@ type validator struct {
 	// previewDiags are the partial-index preview refusals of the block
 	// attributes of the model being read, put in Prisma's order after.
 	previewDiags []*Diagnostic
+	// extensions is the datasource's extensions property when its list
+	// reads, for the postgresqlExtensions preview check.
+	extensionsProp *Property
 }
 
 // relInfo is the raw @relation data of one relation field, paired later.
@@ -260,6 +263,11 @@ func (v *validator) run() {
 		}
 	}
 	v.previewFeatures()
+	if p := v.extensionsProp; p != nil && !v.preview("postgresqlExtensions") {
+		v.errAt(p.Pos, p.Key, "extensions need the \"postgresqlExtensions\" preview feature in a generator's previewFeatures")
+		v.prisma(Pos{}, spanLine, "The `extensions` property is only available with the `postgresqlExtensions` preview feature.")
+		v.inPhase(phaseValidation)
+	}
 	for _, e := range v.s.Enums {
 		v.enum(e)
 		v.needSchema(e.Schema, e.Decl, "enum", e.Name)
@@ -437,7 +445,11 @@ func (v *validator) config(c *ConfigBlock) {
 	ds.URL, _ = str("url")
 	ds.DirectURL, _ = str("directUrl")
 	if p := props["extensions"]; p != nil {
+		n := len(v.diags)
 		ds.Extensions = v.extensions(p)
+		if len(v.diags) == n {
+			v.extensionsProp = p
+		}
 	}
 	if p := props["schemas"]; p != nil {
 		arr, ok := p.Value.(*ArrayExpr)
@@ -483,6 +495,9 @@ func (v *validator) stringArg(a *Attribute, arg *Arg, what string) (string, bool
 	// then refuses the zero-length identifier in the migration).
 	if s.Value == "" && what != "a name" {
 		v.errAt(arg.Pos, "", "%s of @%s must not be empty", what, a.Name)
+		if what == "map" && (a.Name == "id" || a.Name == "unique" || a.Name == "index") {
+			v.prisma(Pos{}, spanLine, "Error parsing attribute \"@%s\": The `map` argument cannot be an empty string.", a.Name)
+		}
 		if what == "a schema name" {
 			v.prisma(Pos{}, spanLine, schemaNotDefined)
 			v.inPhase(phaseValidation)
@@ -517,6 +532,7 @@ func (v *validator) checkArgs(a *Attribute, positional []string, named ...string
 		if name == "" {
 			if pos >= len(positional) {
 				v.errAt(arg.Pos, "", "@%s takes no more than %d positional argument(s)", a.Name, len(positional))
+				v.prisma(Pos{}, spanLine, "No such argument.")
 				continue
 			}
 			name = positional[pos]
@@ -912,7 +928,7 @@ func (v *validator) fieldAttrOrder(attrs []*Attribute, diags []int) {
 		if r, ok := rank[a.Name]; ok {
 			return r
 		}
-		if strings.HasPrefix(a.Name, "db.") {
+		if strings.Contains(a.Name, ".") {
 			return 7
 		}
 		return 8
@@ -1185,6 +1201,8 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 			good = false
 		case seen[fld.Name]:
 			v.errAt(e.At(), fld.Name, "field %q appears twice in @@%s", fld.Name, a.Name)
+			what := map[string]string{"id": "id", "index": "index", "unique": "unique index"}[a.Name]
+			v.prisma(a.Pos, spanLine, "Error validating model %q: The %s definition refers to the field %s multiple times.", m.Name, what, fld.Name)
 			good = false
 		}
 		seen[fld.Name] = true
@@ -1206,12 +1224,19 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 		case a.Name != "index":
 			v.errAt(arg.Pos, "type", "type is only allowed on @@index")
 			v.prisma(Pos{}, spanLine, "No such argument.")
-		case !ok || !indexTypes[id.Name]:
+		case !ok:
+			v.errAt(arg.Pos, "type", "index type must be one of BTree, Hash, Gin, Gist, SpGist, Brin")
+			v.prisma(Pos{}, spanLine, "Expected a constant value, but received %s value `%s`.", valueKind(arg.Value), exprText(arg.Value))
+		case !indexTypes[id.Name]:
 			v.errAt(arg.Pos, "type", "index type must be one of BTree, Hash, Gin, Gist, SpGist, Brin")
 			v.prisma(Pos{}, spanLine, "Error parsing attribute \"@index\": Unknown index type: %s.", exprText(arg.Value))
 		default:
 			ix.Type = id.Name
 		}
+	}
+	if a.Name == "index" && ix.Name != "" && ix.Map != "" {
+		v.errAttr(a, "@@index takes name (its legacy alias of map) or map, not both")
+		v.prisma(Pos{}, spanLine, "Error parsing attribute \"@index\": The `@@index` attribute accepts the `name` argument as an alias for the `map` argument for legacy reasons. It does not accept both though. Please use the `map` argument to specify the database name of the index.")
 	}
 	if a.Name == "index" && ix.Name != "" {
 		// Before Prisma 3, @@index(name: ...) named the database index; it
@@ -1224,6 +1249,7 @@ func (v *validator) indexFields(m *Model, a *Attribute) (*Index, bool) {
 	if arg := a.Arg("clustered", -1); arg != nil {
 		v.errAt(arg.Pos, "clustered", "clustered is only supported on SQL Server")
 		v.prisma(Pos{}, spanLine, "Error parsing attribute \"%s\": Defining clustering is not supported in the current connector.", attrLabel(m, a))
+		v.inPhase(phaseValidation)
 	}
 	if arg := a.Arg("where", -1); arg != nil {
 		ix.Where = v.indexWhere(m, a, arg)
@@ -1395,6 +1421,8 @@ func (v *validator) checkOps(at Pos, label, typ string, f *Field, op string) {
 	fail := func(format string, args ...any) {
 		v.errAt(at, op, "operator class %s does not fit field %q of a %s index", op, f.Name, typ)
 		v.prisma(Pos{}, spanLine, "Error parsing attribute \"%s\": "+format, append([]any{label}, args...)...)
+		v.inPhase(phaseValidation)
+		v.orderAt(f.Model.Decl.Pos, 1) // Prisma checks the index types of a model before its names
 	}
 	_, scalar := opsScalar[op]
 	_, native := opsNative[op]
@@ -1402,7 +1430,7 @@ func (v *validator) checkOps(at Pos, label, typ string, f *Field, op string) {
 		return // checked elsewhere
 	}
 	if typ == "" {
-		return // a BTree index: left to the database
+		typ = "BTree"
 	}
 	if !strings.Contains(opsIndexType(op), typ) {
 		fail("The given operator class `%s` is not supported with the `%s` index type.", op, typ)
@@ -1433,6 +1461,10 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 		f.Unsupported = d.Type.Unsupported
 		if f.Unsupported == "" {
 			v.errAt(d.Type.Pos, "Unsupported", "Unsupported needs the database type as a string, e.g. Unsupported(\"circle\")")
+			// Prisma reads a bare Unsupported as a type name it does not know.
+			v.prisma(Pos{}, spanLine, "Type \"Unsupported\" is neither a built-in type, nor refers to another model, composite type, or enum.")
+			v.inPhase(phaseTypes)
+			return nil
 		}
 	case IsScalarType(d.Type.Name):
 		f.Kind = KindScalar
@@ -1465,8 +1497,8 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 	for i, a := range d.Attributes {
 		attrDiags[i] = len(v.diags)
 		key := a.Name
-		if strings.HasPrefix(key, "db.") {
-			key = "db"
+		if ns, _, ok := strings.Cut(key, "."); ok {
+			key = ns
 		}
 		if first := seen[key]; first != nil {
 			if key != "db" && !reported[first] {
@@ -1494,6 +1526,8 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 					v.prisma(Pos{}, spanLine, prismaDefault+"Cannot set a default value on a relation field.")
 				case "map", "unique", "id", "updatedAt":
 					v.prisma(Pos{}, spanLine, "Error parsing attribute \"@%s\": The attribute `@%s` cannot be used on relation fields.", a.Name, a.Name)
+				default:
+					v.prisma(Pos{}, spanLine, "Attribute not known: \"@%s\".", a.Name)
 				}
 			}
 			continue
@@ -1572,8 +1606,14 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 				v.errAt(arg.Pos, arg.Name, "@relation on a non-relation field takes no arguments")
 				v.prisma(Pos{}, spanLine, "No such argument.")
 			}
-		case strings.HasPrefix(a.Name, "db."):
+		case strings.HasPrefix(a.Name, v.nativeNamespace()+"."):
 			f.NativeType = v.nativeType(f, a)
+		case strings.Contains(a.Name, ".") && v.s.Datasource != nil:
+			ns, name, _ := strings.Cut(a.Name, ".")
+			ds := v.s.Datasource.Name
+			v.errAttr(a, "native types are written @%s.Type after the datasource's name %q, not @%s.%s", ds, ds, ns, name)
+			v.prisma(Pos{}, spanLine, "The prefix %s is invalid. It must be equal to the name of an existing datasource e.g. %s. Did you mean to use %s.%s?", ns, ds, ds, name)
+			v.inPhase(phaseValidation)
 		default:
 			v.errAttr(a, "unknown attribute @%s", a.Name)
 			v.prisma(Pos{}, spanLine, "Attribute not known: \"@%s\".", a.Name)
@@ -1583,6 +1623,15 @@ func (v *validator) field(m *Model, d *FieldDecl) *Field {
 		v.relationAttr(m, f, rel)
 	}
 	return f
+}
+
+// nativeNamespace is the prefix of native type attributes: the
+// datasource's name (@db.VarChar for datasource db), db without one.
+func (v *validator) nativeNamespace() string {
+	if ds := v.s.Datasource; ds != nil {
+		return ds.Name
+	}
+	return "db"
 }
 
 // typeHint is Prisma's suggestion for an unknown type: the scalar, model,
@@ -1618,13 +1667,22 @@ func (v *validator) optString(a *Attribute, name string) string {
 }
 
 func (v *validator) nativeType(f *Field, a *Attribute) *NativeType {
+	if f.Kind == KindUnsupported {
+		// Prisma reads no native type on an Unsupported field: the
+		// attribute is unknown, after the model's other fields.
+		v.errAttr(a, "native type @%s is not allowed on Unsupported field %q", a.Name, f.Name)
+		v.prisma(Pos{}, spanLine, "Attribute not known: \"@%s\".", a.Name)
+		last := f.Model.Decl.Fields[len(f.Model.Decl.Fields)-1].Pos
+		v.orderAt(Pos{Line: last.Line, Offset: last.Offset + 1}, 1)
+		return nil
+	}
 	// Prisma checks native types after the attributes.
 	defer func(n int) {
 		for _, d := range v.diags[n:] {
 			d.phase = phaseValidation
 		}
 	}(len(v.diags))
-	name := strings.TrimPrefix(a.Name, "db.")
+	_, name, _ := strings.Cut(a.Name, ".")
 	spec, ok := nativeTypes[name]
 	if !ok {
 		v.errAttr(a, "unknown native type @%s for the postgresql provider", a.Name)
@@ -1759,6 +1817,10 @@ func (v *validator) defaultValue(f *Field, a *Attribute) *Default {
 	switch e := arg.Value.(type) {
 	case *FuncCall:
 		d.Value = ""
+		if f.Kind == KindEnum && e.Name != "dbgenerated" {
+			bad("the default of enum field %q must be one of its values", f.Name)
+			return prisma("Expected an enum value, but found `%s`.", exprText(arg.Value))
+		}
 		if len(e.Args) > 0 && e.Name != "dbgenerated" && e.Name != "uuid" && e.Name != "cuid" && e.Name != "nanoid" {
 			bad("%s() takes no arguments", e.Name)
 			return prisma("The `%s` function does not take any argument. Consider changing this default to `%s()`.", e.Name, e.Name)
@@ -1784,12 +1846,14 @@ func (v *validator) defaultValue(f *Field, a *Attribute) *Default {
 			}
 			d.Kind = map[string]DefaultKind{"uuid": DefaultUUID, "cuid": DefaultCUID, "nanoid": DefaultNanoID, "ulid": DefaultULID}[e.Name]
 			if len(e.Args) > 1 {
-				return bad("%s() takes at most one argument", e.Name)
+				bad("%s() takes at most one argument", e.Name)
+				return prisma("`%s()` takes a single Int argument.", e.Name)
 			}
 			if len(e.Args) == 1 {
 				n, ok := e.Args[0].Value.(*NumberLit)
 				if !ok {
-					return bad("the argument of %s() must be a number", e.Name)
+					bad("the argument of %s() must be a number", e.Name)
+					return prisma("`%s()` takes a single Int argument.", e.Name)
 				}
 				valid := map[string][]string{"uuid": {"4", "7"}, "cuid": {"1", "2"}}[e.Name]
 				if valid != nil && !contains(valid, n.Text) {
@@ -1835,11 +1899,17 @@ func (v *validator) dbgenerated(d *Default, fc *FuncCall, arg *Arg) *Default {
 	d.Kind = DefaultDBGenerated
 	if len(fc.Args) > 1 {
 		v.errAt(arg.Pos, "dbgenerated", "dbgenerated() takes at most one string")
+		v.prisma(Pos{}, spanLine, prismaDefault+"`dbgenerated()` takes a single String argument")
 		return nil
 	}
 	if len(fc.Args) == 1 {
 		s, ok := fc.Args[0].Value.(*StringLit)
-		if !ok || s.Value == "" {
+		if !ok {
+			v.errAt(arg.Pos, "dbgenerated", "dbgenerated() takes a non-empty SQL expression string")
+			v.prisma(Pos{}, spanLine, prismaDefault+"`dbgenerated()` takes a single String argument")
+			return nil
+		}
+		if s.Value == "" {
 			v.errAt(arg.Pos, "dbgenerated", "dbgenerated() takes a non-empty SQL expression string")
 			v.prisma(Pos{}, spanLine, prismaDefault+"dbgenerated() takes either no argument, or a single nonempty string argument.")
 			return nil
