@@ -1,0 +1,56 @@
+-- CreateSchema
+CREATE SCHEMA IF NOT EXISTS "public";
+
+-- CreateTable
+CREATE TABLE "P" (
+    "id" INTEGER NOT NULL,
+
+    CONSTRAINT "P_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "A" (
+    "id" INTEGER NOT NULL,
+    "pId" INTEGER,
+
+    CONSTRAINT "A_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "B" (
+    "id" INTEGER NOT NULL,
+    "pId" INTEGER NOT NULL DEFAULT 1,
+
+    CONSTRAINT "B_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "C" (
+    "id" INTEGER NOT NULL,
+    "pId" INTEGER NOT NULL,
+
+    CONSTRAINT "C_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "D" (
+    "id" INTEGER NOT NULL,
+    "pId" INTEGER,
+
+    CONSTRAINT "D_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "D_pId_key" ON "D"("pId");
+
+-- AddForeignKey
+ALTER TABLE "A" ADD CONSTRAINT "A_pId_fkey" FOREIGN KEY ("pId") REFERENCES "P"("id") ON DELETE SET NULL ON UPDATE RESTRICT;
+
+-- AddForeignKey
+ALTER TABLE "B" ADD CONSTRAINT "B_pId_fkey" FOREIGN KEY ("pId") REFERENCES "P"("id") ON DELETE SET DEFAULT ON UPDATE SET DEFAULT;
+
+-- AddForeignKey
+ALTER TABLE "C" ADD CONSTRAINT "C_pId_fkey" FOREIGN KEY ("pId") REFERENCES "P"("id") ON DELETE NO ACTION ON UPDATE NO ACTION;
+
+-- AddForeignKey
+ALTER TABLE "D" ADD CONSTRAINT "D_pId_fkey" FOREIGN KEY ("pId") REFERENCES "P"("id") ON DELETE SET NULL ON UPDATE CASCADE;
