@@ -161,7 +161,13 @@ var diffDeviations = map[string]*strings.Replacer{
 	// the column's sequence and default stay, so the integer type is enough.
 	"serial_to_bigserial": strings.NewReplacer("SET DATA TYPE BIGSERIAL", "SET DATA TYPE BIGINT",
 		"SET DATA TYPE SERIAL", "SET DATA TYPE INTEGER"),
-	"pk_type_change_with_fk": strings.NewReplacer("SET DATA TYPE BIGSERIAL", "SET DATA TYPE BIGINT"),
+	"pk_type_change_with_fk":         strings.NewReplacer("SET DATA TYPE BIGSERIAL", "SET DATA TYPE BIGINT"),
+	"autoinc_bigint_to_int_and_drop": strings.NewReplacer("SET DATA TYPE SERIAL", "SET DATA TYPE INTEGER"),
+	// autoincrement() dropped where no column of the new schema keeps
+	// one: Prisma 7 also drops the sequence by the name it gives every
+	// sequence of a schema file, "" (which fails); the sequence stays,
+	// owned by its column, as after Prisma's own DROP DEFAULT elsewhere.
+	"default_changes_more": strings.NewReplacer("DROP SEQUENCE \"\";\n", ""),
 	// autoincrement() replaced by a literal default: Prisma 7 sets the
 	// new default, drops it again and drops a sequence named "" (which
 	// fails); the new default is all there is to do.

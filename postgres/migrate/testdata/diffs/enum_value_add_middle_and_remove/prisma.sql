@@ -1,0 +1,19 @@
+-- AlterEnum
+BEGIN;
+CREATE TYPE "E_new" AS ENUM ('A', 'AB', 'B', 'D');
+ALTER TABLE "T" ALTER COLUMN "e" DROP DEFAULT;
+ALTER TABLE "T" ALTER COLUMN "e" TYPE "E_new" USING ("e"::text::"E_new");
+ALTER TYPE "E" RENAME TO "E_old";
+ALTER TYPE "E_new" RENAME TO "E";
+DROP TYPE "E_old";
+ALTER TABLE "T" ALTER COLUMN "e" SET DEFAULT 'B';
+COMMIT;
+
+-- AlterEnum
+BEGIN;
+CREATE TYPE "F_new" AS ENUM ('Y');
+ALTER TABLE "T" ALTER COLUMN "f" TYPE "F_new"[] USING ("f"::text::"F_new"[]);
+ALTER TYPE "F" RENAME TO "F_old";
+ALTER TYPE "F_new" RENAME TO "F";
+DROP TYPE "F_old";
+COMMIT;
