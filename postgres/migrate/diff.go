@@ -764,7 +764,7 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 		setType := ""
 		if o.Type != c.Type && canonType(o.Type) != canonType(c.Type) {
 			setType = col + " SET DATA TYPE " + c.Type
-			if !widening(canonType(o.Type), canonType(c.Type)) {
+			if !safeCast(canonType(o.Type), canonType(c.Type)) {
 				destructive = true
 				warnings = append(warnings, fmt.Sprintf("You are about to alter the column `%s` on the `%s` table. The data in that column could be lost. The data in that column will be cast from `%s` to `%s`.", c.Name, t.Name, o.Type, c.Type))
 				checks = append(checks, dataCheck{kind: lossCast, table: t, column: c.Name, from: o.Type, to: c.Type})
@@ -1176,9 +1176,12 @@ func castable(from, to string) bool {
 	case "BOOLEAN":
 		return nb == "TEXT" || nb == "VARCHAR" || (nb == "CHAR" && na > 3)
 	case "BIT":
-		return text || nb == "VARBIT" || ((nb == "VARCHAR" || nb == "CHAR") && na >= oa)
+		return text || ((nb == "VARBIT" || nb == "VARCHAR" || nb == "CHAR") && (na < 0 || na >= oa))
 	case "VARBIT":
-		return str || nb == "BIT" || nb == "VARBIT"
+		if oa < 0 {
+			return str || nb == "BIT"
+		}
+		return str || (nb == "VARBIT" && (na < 0 || na > oa)) || (nb == "BIT" && na <= oa)
 	case "UUID":
 		return text || ((nb == "VARCHAR" || nb == "CHAR") && na > 31)
 	case "XML":
@@ -1220,54 +1223,144 @@ func pgType(t string) (string, int) {
 	return m[1], n
 }
 
-// widening reports whether changing from -> to keeps every value.
-func widening(from, to string) bool {
-	if strings.HasSuffix(from, "[]") != strings.HasSuffix(to, "[]") {
+// typeParts splits a canonical SQL type into its name and arguments
+// (nil without any): DECIMAL(10,2) is DECIMAL, [10 2].
+func typeParts(t string) (string, []int) {
+	m := typeArgsRE.FindStringSubmatch(t)
+	if m == nil {
+		return t, nil
+	}
+	var args []int
+	for _, a := range []string{m[2], m[3]} {
+		if a != "" {
+			n, _ := strconv.Atoi(a)
+			args = append(args, n)
+		}
+	}
+	return m[1], args
+}
+
+// safeCast reports whether Prisma 7's schema engine calls the change of a
+// column from canonical type from to type to (one castable says PostgreSQL
+// converts) a safe cast, which it makes without a word; the others are
+// risky casts it warns about when the column holds values. Its rule is
+// whether every value of from has a form in to, judged per type: integer
+// digits against numeric precisions and string lengths, string lengths
+// against each other, and every conversion within the date and time types
+// safe.
+func safeCast(from, to string) bool {
+	fromList, toList := strings.HasSuffix(from, "[]"), strings.HasSuffix(to, "[]")
+	fb, fa := typeParts(strings.TrimSuffix(from, "[]"))
+	tb, ta := typeParts(strings.TrimSuffix(to, "[]"))
+	unbounded := tb == "TEXT" || (tb == "VARCHAR" && ta == nil)
+	switch {
+	case fromList && !toList:
+		return unbounded
+	case fromList != toList:
+		return false
+	case fb == tb && slices.Equal(fa, ta):
+		return true
+	}
+	// holds reports whether a string column of type to keeps n characters.
+	holds := func(n int) bool {
+		switch {
+		case unbounded:
+			return true
+		case tb == "VARCHAR" || tb == "CHAR":
+			return len(ta) == 1 && ta[0] >= n
+		}
 		return false
 	}
-	from, to = strings.TrimSuffix(from, "[]"), strings.TrimSuffix(to, "[]")
-	base := func(t string) (string, []int) {
-		m := typeArgsRE.FindStringSubmatch(t)
-		if m == nil {
-			return t, nil
+	precision := func(a []int) (int, int, bool) {
+		if len(a) != 2 {
+			return 0, 0, false
 		}
-		var args []int
-		for _, a := range []string{m[2], m[3]} {
-			if a != "" {
-				n, _ := strconv.Atoi(a)
-				args = append(args, n)
-			}
-		}
-		return m[1], args
+		return a[0], a[1], true
 	}
-	fb, fa := base(from)
-	tb, ta := base(to)
-	rank := map[string]int{"SMALLINT": 1, "INTEGER": 2, "BIGINT": 3}
-	switch {
-	case rank[fb] > 0 && rank[tb] > 0:
-		return rank[tb] >= rank[fb]
-	case fb == "REAL" && tb == "DOUBLE PRECISION":
+	// intDigits is the most digits a value of each integer type has.
+	intDigits := map[string]int{"SMALLINT": 3, "INTEGER": 10, "BIGINT": 19}
+	switch fb {
+	case "INET", "OID", "TIMESTAMP", "TIMESTAMPTZ", "DATE", "TIME", "TIMETZ", "UUID":
 		return true
-	case (fb == "VARCHAR" || fb == "CHAR" || fb == "CITEXT") && tb == "TEXT":
-		return true
-	case fb == "TEXT" && tb == "VARCHAR" && len(ta) == 0:
-		return true
-	case (fb == "VARCHAR" || fb == "CHAR") && tb == "VARCHAR":
-		return len(ta) == 0 || (len(fa) == 1 && ta[0] >= fa[0])
-	case fb == "DECIMAL" && tb == "DECIMAL":
-		if len(ta) == 0 {
+	case "BIT":
+		return true // castable keeps only the conversions that fit
+	case "MONEY":
+		return tb == "CITEXT" || tb == "TEXT" || tb == "VARCHAR"
+	case "CITEXT":
+		return tb == "TEXT" || tb == "VARCHAR"
+	case "SMALLINT", "INTEGER", "BIGINT":
+		digits := intDigits[fb]
+		switch tb {
+		case "SMALLINT", "INTEGER", "BIGINT":
+			return intDigits[tb] >= digits
+		case "REAL", "DOUBLE PRECISION":
+			return true
+		case "DECIMAL":
+			p, s, ok := precision(ta)
+			return !ok || p-s >= digits
+		}
+		// the digits and a sign; SMALLINT's three digits take four.
+		need := map[string]int{"SMALLINT": 4, "INTEGER": 11, "BIGINT": 20}[fb]
+		return holds(need)
+	case "DECIMAL":
+		p, s, ok := precision(fa)
+		switch tb {
+		case "SMALLINT", "INTEGER", "BIGINT":
+			return ok && s == 0 && p <= intDigits[tb]-1
+		case "DECIMAL":
+			tp, ts, tok := precision(ta)
+			return !tok || (ok && p-s <= tp-ts && s <= ts)
+		case "REAL", "DOUBLE PRECISION":
+			return false
+		case "TEXT":
 			return true
 		}
-		if len(fa) != 2 || len(ta) != 2 {
+		if !ok {
+			return tb == "VARCHAR" && ta == nil
+		}
+		if s == 0 {
+			return holds(p + 1)
+		}
+		return holds(p + 2)
+	case "REAL", "DOUBLE PRECISION":
+		switch tb {
+		case "REAL":
+			return fb == "REAL"
+		case "DOUBLE PRECISION", "TEXT":
+			return true
+		case "VARCHAR", "CHAR":
+			return holds(map[string]int{"REAL": 47, "DOUBLE PRECISION": 317}[fb])
+		}
+		return false
+	case "VARCHAR", "CHAR":
+		switch {
+		case tb == "TEXT":
+			return true
+		case ta == nil: // an unbounded VARCHAR
+			return fb == "CHAR" || len(fa) == 1
+		case fa == nil: // from an unbounded VARCHAR
 			return false
 		}
-		return ta[1] >= fa[1] && ta[0]-ta[1] >= fa[0]-fa[1]
-	case fb == tb && (fb == "TIMESTAMP" || fb == "TIMESTAMPTZ" || fb == "TIME" || fb == "TIMETZ"):
-		return len(fa) == 1 && len(ta) == 1 && ta[0] >= fa[0]
-	case fb == "TIMESTAMP" && tb == "TIMESTAMPTZ":
-		return true
-	case fb == "JSON" && tb == "JSONB":
-		return true
+		return fa[0] <= ta[0]
+	case "TEXT":
+		return unbounded || tb == "CITEXT"
+	case "BYTEA", "XML":
+		return unbounded
+	case "BOOLEAN":
+		return tb != "CHAR" || (len(ta) == 1 && ta[0] > 4)
+	case "VARBIT":
+		if fa == nil {
+			return unbounded
+		}
+		switch tb {
+		case "VARBIT":
+			return true // castable keeps only the longer ones
+		case "BIT":
+			return false
+		}
+		return unbounded || holds(fa[0])
+	case "JSON", "JSONB":
+		return unbounded || tb == "JSON" || tb == "JSONB"
 	}
 	return false
 }

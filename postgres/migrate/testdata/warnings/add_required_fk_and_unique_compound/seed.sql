@@ -1,0 +1,1 @@
+INSERT INTO "P" VALUES (1); INSERT INTO "C" VALUES (1, 1, 2), (2, 1, 2);

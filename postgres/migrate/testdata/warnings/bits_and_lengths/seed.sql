@@ -1,0 +1,1 @@
+INSERT INTO "T" VALUES (1, 1, 2, 3.5, true, false, B'101', B'11', B'1010', B'1010', B'10', 1.5, 7, B'1', B'11');

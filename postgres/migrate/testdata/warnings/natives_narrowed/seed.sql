@@ -1,0 +1,1 @@
+INSERT INTO "T" VALUES (1, 5, 1.5, now(), now(), 'abc', 3, 'x', 1.5);

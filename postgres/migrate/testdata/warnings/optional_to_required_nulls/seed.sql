@@ -1,0 +1,1 @@
+INSERT INTO "T" VALUES (1, NULL, NULL, NULL), (2, $$y$$, 1, $$z$$);
