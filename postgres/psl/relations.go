@@ -133,19 +133,39 @@ func (v *validator) connectorName() string {
 	return "Postgres"
 }
 
+// oneToOneArg is an argument of @relation oneToOneSides checks, and
+// whether both sides give it.
+type oneToOneArg struct {
+	key  string
+	both bool
+}
+
 // oneToOneSides reports a one-to-one relation whose two sides both define
 // fields and references (both), or neither does, as Prisma does: for the
 // fields and for the references, at each field, forward side first.
 func (v *validator) oneToOneSides(a, b *relInfo, name string, both bool) {
 	fwd, back := forward(a, b)
-	type arg struct {
-		key  string
-		both bool
-	}
-	args := []arg{{"fields", fwd.hasFld && back.hasFld}, {"references", fwd.hasRef && back.hasRef}}
+	args := []oneToOneArg{{"fields", fwd.hasFld && back.hasFld}, {"references", fwd.hasRef && back.hasRef}}
 	if both {
 		args[0], args[1] = args[1], args[0]
 	}
+	n := 0
+	sides := [][2]*relInfo{{fwd, back}}
+	if both && fwd.model == back.model {
+		// Prisma walks a self-relation from each of its fields.
+		sides = append(sides, [2]*relInfo{back, fwd})
+	}
+	for _, side := range sides {
+		fwd, back := side[0], side[1]
+		n += v.oneToOneArgs(fwd, back, name, both, args)
+	}
+	v.orderAt(fwd.field.Pos, n)
+}
+
+// oneToOneArgs reports, for oneToOneSides, the arguments given on both
+// sides or on neither of a one-to-one relation walked from fwd; it
+// returns how many problems it reported.
+func (v *validator) oneToOneArgs(fwd, back *relInfo, name string, both bool, args []oneToOneArg) int {
 	n := 0
 	for _, ar := range args {
 		if both && !ar.both {
@@ -167,7 +187,7 @@ func (v *validator) oneToOneSides(a, b *relInfo, name string, both bool) {
 				r.field.Name, r.model.Name, o.field.Name, o.model.Name, ar.key)
 		}
 	}
-	v.orderAt(fwd.field.Pos, n)
+	return n
 }
 
 // unknownFields reports the fields of @relation that the model does not

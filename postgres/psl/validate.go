@@ -278,6 +278,7 @@ func (v *validator) run() {
 			v.errAt(m.Decl.NamePos, m.Name, "view %q needs the \"views\" preview feature in a generator's previewFeatures", m.Name)
 			v.prisma(m.Decl.Pos, spanBlock, "Error validating: View definitions are only available with the `views` preview feature.")
 			v.inPhase(phaseValidation)
+			v.diags[len(v.diags)-1].prismaOrder = validationOrder("view", m.Decl.Pos)
 		}
 		v.needSchema(m.Schema, m.Decl, m.Decl.Keyword, m.Name)
 	}
@@ -495,7 +496,7 @@ func (v *validator) stringArg(a *Attribute, arg *Arg, what string) (string, bool
 	// then refuses the zero-length identifier in the migration).
 	if s.Value == "" && what != "a name" {
 		v.errAt(arg.Pos, "", "%s of @%s must not be empty", what, a.Name)
-		if what == "map" && (a.Name == "id" || a.Name == "unique" || a.Name == "index") {
+		if what == "map" {
 			v.prisma(Pos{}, spanLine, "Error parsing attribute \"@%s\": The `map` argument cannot be an empty string.", a.Name)
 		}
 		if what == "a schema name" {
@@ -609,7 +610,7 @@ func (v *validator) enum(e *Enum) {
 			}
 			if s, ok := v.stringArg(a, arg, "a schema name"); ok {
 				e.Schema = s
-				v.checkSchemaName(a, s)
+				v.checkSchemaName(a, s, "enum")
 			}
 		default:
 			v.errAttr(a, "unknown attribute @@%s on enum %q", a.Name, e.Name)
@@ -622,21 +623,32 @@ func (v *validator) enum(e *Enum) {
 // not list.
 const schemaNotDefined = "This schema is not defined in the datasource. Read more on `@@schema` at https://pris.ly/d/multi-schema"
 
-func (v *validator) checkSchemaName(a *Attribute, s string) {
+func (v *validator) checkSchemaName(a *Attribute, s, kind string) {
 	ds := v.s.Datasource
-	if ds == nil || len(ds.Schemas) == 0 {
-		v.errAttr(a, "@@schema needs the datasource to list its schemas (schemas = [...])")
-		v.prisma(Pos{}, spanLine, schemaNotDefined)
+	if ds != nil && slices.Contains(ds.Schemas, s) {
 		return
 	}
-	for _, x := range ds.Schemas {
-		if x == s {
-			return
-		}
+	if ds == nil || len(ds.Schemas) == 0 {
+		v.errAttr(a, "@@schema needs the datasource to list its schemas (schemas = [...])")
+	} else {
+		v.errAttr(a, "schema %q is not listed in the datasource schemas", s)
 	}
-	v.errAttr(a, "schema %q is not listed in the datasource schemas", s)
 	v.prisma(Pos{}, spanLine, schemaNotDefined)
 	v.inPhase(phaseValidation) // with the models missing a @@schema
+	v.diags[len(v.diags)-1].prismaOrder = validationOrder(kind, a.Pos)
+}
+
+// validationOrder places a problem of Prisma's validation pass found in
+// a block of the kind at pos: Prisma validates the models, then the
+// views, then the enums.
+func validationOrder(kind string, pos Pos) Pos {
+	switch kind {
+	case "view":
+		return Pos{Line: 1, Offset: 1<<36 + pos.Offset}
+	case "enum":
+		return Pos{Line: 1, Offset: 1<<37 + pos.Offset}
+	}
+	return Pos{}
 }
 
 func (v *validator) model(m *Model) {
@@ -690,7 +702,7 @@ func (v *validator) model(m *Model) {
 			}
 			if s, ok := v.stringArg(a, arg, "a schema name"); ok {
 				m.Schema = s
-				v.checkSchemaName(a, s)
+				v.checkSchemaName(a, s, d.Keyword)
 			}
 		case "ignore":
 			v.checkArgs(a, nil)
@@ -1699,16 +1711,29 @@ func (v *validator) nativeType(f *Field, a *Attribute) *NativeType {
 		return nil
 	}
 	n := &NativeType{Name: name}
+	// badArgs words a bad argument as Prisma does: it reads two arguments
+	// as a pair.
+	badArgs := func(text string) {
+		if len(a.Args) == 2 {
+			all := make([]string, len(a.Args))
+			for i, x := range a.Args {
+				all[i] = exprText(x.Value)
+			}
+			v.prisma(a.Pos, spanLine, "Expected two nonnegative integers, but found (%s).", strings.Join(all, ", "))
+			return
+		}
+		v.prisma(a.Pos, spanLine, "Expected a nonnegative integer, but found (%s).", text)
+	}
 	for _, arg := range a.Args {
 		num, ok := arg.Value.(*NumberLit)
 		if !ok || arg.Name != "" {
 			v.errAt(arg.Pos, "", "arguments of @%s must be numbers", a.Name)
-			v.prisma(a.Pos, spanLine, "Expected a nonnegative integer, but found (%s).", exprText(arg.Value))
+			badArgs(exprText(arg.Value))
 			return nil
 		}
 		if x, err := strconv.Atoi(num.Text); err != nil || x < 0 {
 			v.errAt(arg.Pos, num.Text, "argument of @%s must be a non-negative integer", a.Name)
-			v.prisma(a.Pos, spanLine, "Expected a nonnegative integer, but found (%s).", num.Text)
+			badArgs(num.Text)
 			return nil
 		}
 		n.Args = append(n.Args, num.Text)
@@ -2131,6 +2156,7 @@ func (v *validator) needSchema(schema string, decl Decl, kind, name string) {
 			v.prisma(pos, spanBlock, "Error validating %s %q: This %s is missing an `@@schema` attribute.", kind, name, kind)
 		}
 		v.inPhase(phaseValidation)
+		v.diags[len(v.diags)-1].prismaOrder = validationOrder(kind, namePos)
 	}
 }
 

@@ -1,0 +1,20 @@
+-- CreateSchema
+CREATE SCHEMA IF NOT EXISTS "public";
+
+-- CreateTable
+CREATE TABLE "P" (
+    "id" INTEGER NOT NULL,
+
+    CONSTRAINT "P_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "C" (
+    "id" INTEGER NOT NULL,
+    "pId" INTEGER NOT NULL,
+
+    CONSTRAINT "C_pkey" PRIMARY KEY ("id")
+);
+
+-- AddForeignKey
+ALTER TABLE "C" ADD CONSTRAINT "C_pId_fkey" FOREIGN KEY ("pId") REFERENCES "P"("id") ON DELETE SET DEFAULT ON UPDATE SET DEFAULT;
