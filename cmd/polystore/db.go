@@ -60,6 +60,7 @@ round-trips: migrate diff between it and the database is empty.`,
 			ctx := cmd.Context()
 			path := f.schemaPath()
 			head := []byte(pullHead)
+			datasource := "db" // the native types' prefix
 			st, statErr := os.Stat(path)
 			if statErr == nil && st.IsDir() {
 				return &exitError{code: 2, err: fmt.Errorf("%s is a folder: pull writes one file; pass --schema path/to/schema.prisma", path)}
@@ -72,8 +73,11 @@ round-trips: migrate diff between it and the database is empty.`,
 				}
 				var configs []psl.Decl
 				for _, d := range file.Decls {
-					if _, ok := d.(*psl.ConfigBlock); ok {
+					if c, ok := d.(*psl.ConfigBlock); ok {
 						configs = append(configs, d)
+						if c.Kind == "datasource" {
+							datasource = c.Name
+						}
 					}
 				}
 				head = psl.Format(&psl.File{Name: file.Name, Decls: configs})
@@ -88,7 +92,7 @@ round-trips: migrate diff between it and the database is empty.`,
 			if err != nil {
 				return err
 			}
-			body := migrate.PullSchema(live)
+			body := migrate.PullSchemaFor(live, datasource)
 			if len(strings.TrimSpace(string(body))) == 0 {
 				return &exitError{code: 1, err: errors.New("the database has no tables or enums to pull; the schema was left as it is")}
 			}

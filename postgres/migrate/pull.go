@@ -22,11 +22,23 @@ import (
 // back db, so a pull followed by a diff is empty. Only the blocks are
 // rendered: callers add the datasource and generators.
 func PullSchema(db *Database) []byte {
-	p := &puller{db: db, models: map[string]*pullModel{}}
+	return PullSchemaFor(db, "db")
+}
+
+// PullSchemaFor is PullSchema for a schema whose datasource block is
+// named datasource: its native types are written @<datasource>.Type, as
+// Prisma requires (an empty name is "db").
+func PullSchemaFor(db *Database, datasource string) []byte {
+	if datasource == "" {
+		datasource = "db"
+	}
+	p := &puller{db: db, models: map[string]*pullModel{}, native: datasource}
 	return p.render()
 }
 
 type puller struct {
+	// native is the prefix of native type attributes: the datasource's name.
+	native string
 	db     *Database
 	models map[string]*pullModel // by table name
 	order  []*pullModel
@@ -184,7 +196,7 @@ func (p *puller) scalarType(c *Column) (typ, native string) {
 		case scalarSQL[scalar] == sql:
 			typ = scalar
 		default:
-			typ, native = scalar, "@db."+attr
+			typ, native = scalar, "@"+p.native+"."+attr
 		}
 	}
 	switch {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -34,6 +35,11 @@ func TestPullRoundTrip(t *testing.T) {
 			require.NoError(t, err)
 			pulled := migrate.PullSchema(live)
 			header := pullDatasource
+			if ds := s.Datasource; ds != nil && ds.Name != "db" {
+				// Native types take the datasource's name as their prefix.
+				pulled = migrate.PullSchemaFor(live, ds.Name)
+				header = strings.Replace(header, "datasource db", "datasource "+ds.Name, 1)
+			}
 			for _, g := range s.Generators {
 				if slices.Contains(g.PreviewFeatures, "partialIndexes") {
 					// db pull keeps the generator blocks: partial indexes
