@@ -182,6 +182,20 @@ func TestDBPull(t *testing.T) {
 	_, err = os.Stat(fresh)
 	require.NoError(t, err)
 
+	// Native types take the name of the schema's datasource.
+	named := writeSchema(t, t.TempDir(), "datasource pg {\n  provider = \"postgresql\"\n}\n\nmodel N {\n  id   Int    @id\n  name String @pg.VarChar(20)\n}\n")
+	namedURL := devenv.PostgresURL(t)
+	_, _, err = run(ctx, "db", "push", "--schema", named, "--url", namedURL)
+	require.NoError(t, err)
+	_, _, err = run(ctx, "db", "pull", "--schema", named, "--url", namedURL)
+	require.NoError(t, err)
+	src, err = os.ReadFile(named)
+	require.NoError(t, err)
+	require.Contains(t, string(src), "@pg.VarChar(20)")
+	out, _, err = run(ctx, "db", "push", "--schema", named, "--url", namedURL)
+	require.NoError(t, err)
+	require.Contains(t, out, "already in sync")
+
 	empty := devenv.PostgresURL(t)
 	_, _, err = run(ctx, "db", "pull", "--schema", filepath.Join(t.TempDir(), "s.prisma"), "--url", empty)
 	require.ErrorContains(t, err, "no tables")
