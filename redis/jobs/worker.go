@@ -44,7 +44,10 @@ type Worker[T any] struct {
 	w *stream.Worker[T]
 }
 
-// NewWorker returns a Worker; it does no I/O.
+// NewWorker returns a Worker; it does no I/O. The worker decodes every job
+// of q as a T (JSON: unknown fields ignored, missing ones zero), so a
+// queue should carry one kind of job: a job of another type enqueued on q
+// runs as whatever of it fits a T.
 func NewWorker[T any](q *Queue, o WorkerOpts, h Handler[T]) (*Worker[T], error) {
 	if q == nil || h == nil {
 		return nil, fmt.Errorf("%w: a queue and a handler are required", ErrInvalid)
