@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
 	"regexp"
@@ -271,7 +272,9 @@ func castBool(v any) (any, error) {
 var dateLayouts = []string{
 	time.RFC3339Nano,
 	"2006-01-02T15:04:05.999999999",
+	"2006-01-02T15:04:05.999999999Z0700",
 	"2006-01-02T15:04Z07:00",
+	"2006-01-02T15:04Z0700",
 	"2006-01-02T15:04",
 	"2006-01-02 15:04:05.999999999Z07:00",
 	"2006-01-02 15:04:05.999999999",
@@ -287,14 +290,46 @@ var dateLayouts = []string{
 // parseDate parses the ISO 8601 forms JavaScript's Date accepts. Forms
 // without a zone are taken as UTC (JavaScript would use the local zone for
 // date-times; a server has no meaningful local zone).
+//
+// As JavaScript's Date does, it also reads a lowercase t and z, an offset
+// without a colon (+0530), 24:00 as the end of the day and a day of month
+// up to 31 rolling over into the next month (2024-02-30 is March 1).
 func parseDate(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	for _, l := range dateLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return t.UTC(), nil
+	if strings.Trim(s, "0123456789-:.+ tz") == "" {
+		s = strings.ToUpper(s)
+	}
+	if t, ok := parseDateLayouts(s); ok {
+		return t, nil
+	}
+	if m := endOfDayRe.FindStringSubmatch(s); m != nil {
+		if t, ok := parseDateLayouts(m[1] + "00:00" + m[2]); ok {
+			return t.Add(24 * time.Hour), nil
+		}
+	}
+	if m := dayOverflowRe.FindStringSubmatch(s); m != nil {
+		day, _ := strconv.Atoi(m[2])
+		if t, ok := parseDateLayouts(m[1] + "01" + m[3]); ok && day >= 29 {
+			return t.AddDate(0, 0, day-1), nil
 		}
 	}
 	return time.Time{}, fmt.Errorf("%w: %q is not a date", errCast, s)
+}
+
+var (
+	// endOfDayRe is a date-time at 24:00 (seconds and fraction zero).
+	endOfDayRe = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2}[T ])24:00(?::00(?:\.0+)?)?((?:Z|[+-]\d{2}:?\d{2})?)$`)
+	// dayOverflowRe is a date whose day of month (29 to 31) may not exist.
+	dayOverflowRe = regexp.MustCompile(`^(\d{4}-\d{2}-)(29|30|31)((?:[T ].*)?)$`)
+)
+
+func parseDateLayouts(s string) (time.Time, bool) {
+	for _, l := range dateLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
 }
 
 func castDate(v any) (any, error) {
@@ -345,7 +380,9 @@ func castObjectID(v any) (any, error) {
 		return id, nil
 	case map[string]any: // a populated document: use its _id
 		if id, ok := x["_id"]; ok {
-			return castObjectID(id)
+			if _, nested := id.(map[string]any); !nested { // one level only, as Mongoose
+				return castObjectID(id)
+			}
 		}
 	}
 	return nil, errCast
@@ -438,7 +475,9 @@ func castBigInt(v any) (any, error) {
 		i, err := strconv.ParseInt(t, base, 64)
 		if err != nil {
 			if errors.Is(err, strconv.ErrRange) {
-				return nil, &becauseError{"RangeError"}
+				// BigInt reads it; it is then beyond BSON's 64 bits, which
+				// Mongoose refuses with no reason named.
+				return nil, errCast
 			}
 			return nil, &becauseError{"SyntaxError"}
 		}
@@ -447,8 +486,11 @@ func castBigInt(v any) (any, error) {
 		return nil, errCast
 	}
 	if f, ok := toFloat(v); ok {
-		if f != math.Trunc(f) || math.IsInf(f, 0) || math.IsNaN(f) || math.Abs(f) >= 1<<63 {
+		if f != math.Trunc(f) || math.IsInf(f, 0) || math.IsNaN(f) {
 			return nil, &becauseError{"RangeError"}
+		}
+		if math.Abs(f) >= 1<<63 {
+			return nil, errCast // beyond 64 bits, as a string beyond them
 		}
 		return int64(f), nil
 	}
@@ -913,6 +955,10 @@ func (s *Schema) castValue(p *Path, path, name string, v any, ve *ValidationErro
 			if ve.update && p.Elem.Type != TypeSubdoc && p.Elem.Type != TypeArray && p.Elem.Type != TypeMap {
 				ep = path + ".$*" // an update's cast error names the map's values, as Mongoose's does
 			}
+			if fe := mapSubdocFailure(p.Elem, ep, name+".$*", e, ve, cc); fe != nil {
+				ve.add(fe)
+				continue
+			}
 			out[k] = s.castValue(p.Elem, ep, name+".$*", e, ve, cc)
 		}
 		return out
@@ -932,6 +978,37 @@ func (s *Schema) castValue(p *Path, path, name string, v any, ve *ValidationErro
 		return nil
 	}
 	return g
+}
+
+// mapSubdocFailure is Mongoose's error for a value of a map of
+// subdocuments that cannot become one, on a document: a primitive is an
+// ObjectExpectedError and an unknown field under strict "throw" a
+// StrictModeError, each at the value's own path (m.k), not a cast error.
+func mapSubdocFailure(elem *Path, path, name string, v any, ve *ValidationError, cc *castCtx) *FieldError {
+	if elem.Type != TypeSubdoc || ve.update || v == nil {
+		return nil
+	}
+	switch x := v.(type) {
+	case string, bool, float64, int, int32, int64, json.Number:
+		return &FieldError{Name: NameObjectExpectedError, Path: path, Value: v,
+			Message: "Tried to set nested object field `" + name + "` to primitive value `" + jsString(x) + "`"}
+	case map[string]any:
+		if k := elem.Schema.unknownKey(x, cc); k != "" {
+			se := &StrictError{Model: ve.Model, Path: k}
+			return &FieldError{Name: NameStrictModeError, Path: path, Value: v, Message: se.Error(), Reason: se}
+		}
+	}
+	return nil
+}
+
+// jsString is JavaScript's String(v) of a primitive.
+func jsString(v any) string {
+	if s, err := castString(v); err == nil {
+		if str, ok := s.(string); ok {
+			return str
+		}
+	}
+	return fmt.Sprint(v)
 }
 
 // toGoType converts a cast scalar to the Go type of the struct field, so
@@ -1003,6 +1080,7 @@ func transformString(p *Path, s string) string {
 // mode; "_id", the version key and the timestamps are cast as Mongoose's
 // implicit paths when the schema does not declare them.
 func (s *Schema) castMap(in map[string]any, prefix string, ve *ValidationError, cc *castCtx) map[string]any {
+	in = s.expandDotted(in, cc.strict)
 	out := make(map[string]any, len(in))
 	for k, v := range in {
 		p := s.byName[k]
@@ -1033,6 +1111,70 @@ func (s *Schema) castMap(in map[string]any, prefix string, ve *ValidationError, 
 		out[p.Name] = s.castValue(p, prefix+p.Name, p.Name, v, ve, cc)
 	}
 	return out
+}
+
+// expandDotted sets the dotted keys of a document ("s.a") whose first
+// segment names a subdocument (or a Map or a Mixed path, one level deep)
+// into that path's object, as Mongoose's document constructor sets them as paths; other
+// dotted keys are left for strict mode to judge. The object of the path,
+// if given, is copied, not changed; a dotted key whose path holds
+// something other than an object is left as given.
+func (s *Schema) expandDotted(in map[string]any, strict StrictMode) map[string]any {
+	var out map[string]any
+	for k, v := range in {
+		head, rest, dotted := strings.Cut(k, ".")
+		if !dotted || head == "" || rest == "" || strings.HasPrefix(k, "$") {
+			continue
+		}
+		p := s.byName[head]
+		if p == nil {
+			p = s.byAlias[head]
+		}
+		if p == nil || (p.Type != TypeSubdoc && p.Type != TypeMap && p.Type != TypeMixed) ||
+			(p.Type != TypeSubdoc && strings.Contains(rest, ".")) { // only a subdocument casts its own dotted keys
+			continue
+		}
+		if p.Type == TypeSubdoc && strict == StrictThrow && !p.Schema.knows(rest) {
+			continue // refused under its dotted name (s.z), as in Mongoose
+		}
+		if out == nil {
+			out = maps.Clone(in)
+		}
+		obj, isObj := out[head].(map[string]any)
+		if !isObj && out[head] != nil {
+			continue
+		}
+		obj = maps.Clone(obj)
+		if obj == nil {
+			obj = map[string]any{}
+		}
+		obj[rest] = v
+		out[head] = obj
+		delete(out, k)
+	}
+	if out == nil {
+		return in
+	}
+	return out
+}
+
+// knows reports whether the dotted path (relative to s) names a path of
+// s or of its subdocuments.
+func (s *Schema) knows(dotted string) bool {
+	head, rest, more := strings.Cut(dotted, ".")
+	p := s.byName[head]
+	if p == nil {
+		p = s.byAlias[head]
+	}
+	switch {
+	case p == nil:
+		return false
+	case !more:
+		return true
+	case p.Type == TypeSubdoc:
+		return p.Schema.knows(rest)
+	}
+	return p.Type == TypeMap || p.Type == TypeMixed
 }
 
 // implicitPath returns the path Mongoose adds to every schema for a

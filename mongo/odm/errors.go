@@ -68,6 +68,12 @@ const MaxDocumentSize = 16 * 1024 * 1024
 const (
 	NameValidatorError = "ValidatorError"
 	NameCastError      = "CastError"
+	// NameObjectExpectedError is a primitive given where a map's
+	// subdocument is expected.
+	NameObjectExpectedError = "ObjectExpectedError"
+	// NameStrictModeError is an unknown field of a map's subdocument under
+	// strict "throw".
+	NameStrictModeError = "StrictModeError"
 )
 
 // Kinds of validator errors, as reported by Mongoose. A cast error's kind

@@ -106,10 +106,11 @@ func castFilterOps(p *Path, key string, d bson.D) (bson.D, error) {
 	out := slices.Clone(d)
 	for i, e := range d {
 		if e.Key == "$exists" {
-			if p.Type != TypeMixed && castableScalar(e.Value) {
-				b, err := castTo(booleanPath, e.Value)
-				if err != nil {
-					return nil, castError(booleanPath, key, e.Value, err)
+			if p.Type != TypeMixed && e.Value != nil {
+				// Cast as a Boolean: a document or an array fails too.
+				b, err := castTo(booleanPath, plain(e.Value))
+				if err != nil || b == nil {
+					return nil, castFailure{path: key, msgPath: key, kind: "boolean", shown: plain(e.Value), reason: err}.err()
 				}
 				out[i].Value = b
 			}

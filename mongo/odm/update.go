@@ -353,7 +353,19 @@ func castFilterValue(p *Path, key string, v any) (any, error) {
 		return castFilterOps(p, key, d)
 	}
 	switch p.Type {
-	case TypeArray, TypeMap, TypeMixed:
+	case TypeArray:
+		// An array of arrays: a value, or an array of them, is cast as
+		// the innermost elements ({g: "1"} → 1, [["1"]] → [[1]]).
+		if p.Elem != nil && p.Elem.Type != TypeSubdoc && p.Elem.Type != TypeMixed {
+			if arr, ok := v.(bson.A); ok {
+				return castEach(arr, func(x any) (any, error) { return castFilterValue(p, key, x) })
+			}
+			if castableScalar(v) {
+				return castFilterValue(p.Elem, key, v)
+			}
+		}
+		return v, nil
+	case TypeMap, TypeMixed:
 		return v, nil
 	case TypeSubdoc:
 		if l, ok := v.(literal); ok {
@@ -515,17 +527,22 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 	stored := p.storedKey(key)
 	path := stored
 	name := updateMsgName(stored, isElem)
-	if isElem {
-		// A Map's value is named after the map's schema path: m.$*.
-		if i := strings.LastIndexByte(key, '.'); i > 0 {
-			if mp, _, _ := s.resolve(key[:i]); mp != nil && mp.Type == TypeMap {
-				name += ".$*"
-			}
-		}
+	if isElem && s.inMap(key) {
+		name += ".$*" // a Map's value is named after the map's schema path: m.$*
 	}
 	ve.update = true
 	switch op {
 	case "$set", "$setOnInsert", "$min", "$max":
+		if p.Type == TypeSubdoc && isElem && val != nil && !s.inMap(key) {
+			// An array's subdocument set by index (items.3): a field that
+			// does not cast fails the element as one cast error, as for
+			// $push.
+			c, ok := s.castSubdocElem(p, path, val, uc, ve)
+			if !ok {
+				return nil
+			}
+			val = c
+		}
 		if p.Type == TypeSubdoc && val != nil {
 			// Mongoose names a cast error inside a whole subdocument by its
 			// path within it ("city", not "address.city").
@@ -577,6 +594,12 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 				return nil
 			}
 			add(op, bson.E{Key: stored, Value: c})
+			return nil
+		}
+		if val == nil && op == "$inc" {
+			// Mongoose refuses $inc of null (its message names the type in
+			// lowercase); $mul of null is sent as given.
+			ve.add(castFailure{path: path, msgPath: path, kind: "number", shown: val, model: ve.Model}.err())
 			return nil
 		}
 		if (p.Type == TypeInt32 || p.Type == TypeBigInt || p.Type == TypeDouble) && !isElem {
@@ -651,6 +674,13 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 					}
 					m.Value = na
 				}
+				if (m.Key == "$position" || m.Key == "$slice") && castableScalar(m.Value) {
+					// Cast to a Number ("0" → 0), as Mongoose does; one that
+					// does not cast is sent as given, for the server to refuse.
+					if n, err := castNumber(m.Value); err == nil && n != nil {
+						m.Value = n
+					}
+				}
 				out = append(out, m)
 			}
 			add(op, bson.E{Key: stored, Value: out})
@@ -695,7 +725,7 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 				// unknown fields dropped) with no _id or defaults added.
 				na := make(bson.A, len(arr))
 				for i, x := range arr {
-					c, ok := s.castSubdocElem(p, path, x, uc, ve)
+					c, ok := s.castSubdocElem(p.Elem, path, x, uc, ve)
 					if !ok {
 						return nil
 					}
@@ -788,6 +818,16 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 	return nil
 }
 
+// inMap reports whether key names a value of a Map (m.k).
+func (s *Schema) inMap(key string) bool {
+	i := strings.LastIndexByte(key, '.')
+	if i <= 0 {
+		return false
+	}
+	mp, _, _ := s.resolve(key[:i])
+	return mp != nil && mp.Type == TypeMap
+}
+
 // castOperand casts the value of an update operator that Mongoose casts
 // as a query value ($pull, $pullAll): through the path's setters, trim,
 // lowercase and uppercase.
@@ -864,7 +904,7 @@ func updateMsgName(key string, isElem bool) string {
 
 func (s *Schema) castElem(ctx context.Context, p *Path, path, name string, v any, uc updateCtx, ve *ValidationError) (any, bool, error) {
 	if p.Elem.Type == TypeSubdoc {
-		c, ok := s.castSubdocElem(p, path, v, uc, ve)
+		c, ok := s.castSubdocElem(p.Elem, path, v, uc, ve)
 		if !ok {
 			return nil, false, nil
 		}
@@ -878,13 +918,13 @@ func (s *Schema) castElem(ctx context.Context, p *Path, path, name string, v any
 	return s.validateElem(ctx, p, path, name, c, uc, ve)
 }
 
-// castSubdocElem casts v as a subdocument of array p, without defaults
-// or validators. Mongoose reports a subdocument pushed, added or pulled
+// castSubdocElem casts v as the subdocument elem of an array, without
+// defaults or validators. Mongoose reports a subdocument pushed, added or pulled
 // that does not cast (a bad field, an unknown one under strict "throw",
 // not a document) as one cast error of the array's path.
-func (s *Schema) castSubdocElem(p *Path, path string, v any, uc updateCtx, ve *ValidationError) (any, bool) {
+func (s *Schema) castSubdocElem(elem *Path, path string, v any, uc updateCtx, ve *ValidationError) (any, bool) {
 	sub := &ValidationError{Model: ve.Model, update: ve.update}
-	c := s.castValue(p.Elem, path, path, plain(v), sub, &castCtx{strict: uc.strict})
+	c := s.castValue(elem, path, path, plain(v), sub, &castCtx{strict: uc.strict})
 	if len(sub.Errors) > 0 {
 		because := "CastError"
 		for _, fe := range sub.Errors {

@@ -612,10 +612,8 @@ func (p *Path) defaultValue() any {
 		v = p.defFunc()
 	}
 	switch p.Type {
-	case TypeString, TypeNumber, TypeBoolean, TypeInt32, TypeDouble:
-		if c, err := castTo(p, v); err == nil && c != nil {
-			return c
-		}
+	case TypeString, TypeNumber, TypeBoolean, TypeInt32, TypeDouble, TypeDate, TypeObjectID, TypeDecimal128, TypeBigInt, TypeUUID:
+		return p.defaultElem(v)
 	case TypeArray:
 		// ["1", 2] for an array of numbers is [1, 2], each element cast.
 		if arr, ok := v.([]any); ok && p.Elem != nil {
@@ -633,9 +631,11 @@ func (p *Path) defaultValue() any {
 // default (left as given when it does not cast).
 func (p *Path) defaultElem(v any) any {
 	switch p.Type {
-	case TypeString, TypeNumber, TypeBoolean, TypeInt32, TypeDouble:
+	case TypeString, TypeNumber, TypeBoolean, TypeInt32, TypeDouble, TypeDate, TypeObjectID, TypeDecimal128, TypeBigInt, TypeUUID:
 		if c, err := castTo(p, v); err == nil && c != nil {
-			return c
+			if g, ok := toGoType(p, c); ok {
+				return g
+			}
 		}
 	}
 	return v
