@@ -71,38 +71,54 @@ func (q *Query[T]) Hint(h any) *Query[T] { q.hint = h; return q }
 // MaxTime bounds the server-side execution time.
 func (q *Query[T]) MaxTime(d time.Duration) *Query[T] { q.maxTime = d; return q }
 
-// projection builds the projection from Select and select:false paths.
+// projection builds the projection from Select and select:false paths,
+// as Mongoose builds it. With no exclusion but of _id, it is an
+// inclusion: the paths named, "+path"s added, _id dropped by "-_id".
+// Otherwise it excludes the select:false paths besides those named (not
+// those "+path" or an inclusion names, nor those under an excluded
+// path), and keeps every path named: an inclusion mixed with an exclusion
+// ("name -age") is sent as given, for the server to refuse, as Mongoose
+// sends it.
 func (q *Query[T]) projection() bson.D {
 	var inc, exc, plusInc bson.D
-	plus := map[string]bool{}
-	noID := false
+	named := map[string]bool{}
+	noID, excludes := false, false
 	for _, f := range q.sel {
 		switch {
 		case strings.HasPrefix(f, "-"):
 			exc = append(exc, bson.E{Key: f[1:], Value: 0})
 			noID = noID || f == "-_id"
+			excludes = excludes || f != "-_id"
+			named[f[1:]] = true
 		case strings.HasPrefix(f, "+"):
-			plus[f[1:]] = true
+			named[f[1:]] = true
 			plusInc = append(plusInc, bson.E{Key: f[1:], Value: 1})
 		default:
 			inc = append(inc, bson.E{Key: f, Value: 1})
+			named[f] = true
 		}
 	}
-	if len(inc) > 0 {
-		// As Mongoose: "+path" adds the path to an inclusion, and "-_id"
-		// is the one exclusion an inclusion may carry.
+	if len(inc) > 0 && !excludes {
 		inc = append(inc, plusInc...)
 		if noID {
 			inc = append(inc, bson.E{Key: "_id", Value: 0})
 		}
 		return inc
 	}
+	out := append(inc, exc...)
+hidden:
 	for _, h := range q.m.hiddenProj {
-		if !plus[h.Key] {
-			exc = append(exc, h)
+		if named[h.Key] {
+			continue
 		}
+		for _, e := range exc {
+			if strings.HasPrefix(h.Key, e.Key+".") {
+				continue hidden // under an excluded path: a collision for the server
+			}
+		}
+		out = append(out, h)
 	}
-	return exc
+	return out
 }
 
 func (q *Query[T]) findOptions() *options.FindOptionsBuilder {
