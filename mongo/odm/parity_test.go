@@ -487,27 +487,15 @@ var parityDifferences = map[string]func(t *testing.T, tc parityCase, err error){
 	},
 	// JavaScript's Date also parses free-form strings (engine-specific);
 	// odm accepts ISO 8601 and RFC 1123 forms only.
-	"free-form date string": func(t *testing.T, tc parityCase, err error) {
-		require.Nil(t, tc.Validation, "Mongoose accepted it")
-		require.Equal(t, "date", fieldErrors(t, err)["d"].Kind)
-	},
+	"free-form date string": refusedByOdm("d", "date"),
 	// The same for "-1000", which JavaScript's Date reads as the year
 	// 1000 (its fallback parser takes the sign for a separator).
-	"cast negative digit string into Date": func(t *testing.T, tc parityCase, err error) {
-		require.Nil(t, tc.Validation, "Mongoose accepted it")
-		require.Equal(t, "date", fieldErrors(t, err)["d"].Kind)
-	},
+	"cast negative digit string into Date": refusedByOdm("d", "date"),
 	// Mongoose casts a one-element array given to a Date or an ObjectId
 	// path through its string form (["2024-05-01"] is that date, [hex]
 	// that ObjectId); odm refuses an array where a scalar is expected.
-	"cast array into Date": func(t *testing.T, tc parityCase, err error) {
-		require.Nil(t, tc.Validation, "Mongoose accepted it")
-		require.Equal(t, "date", fieldErrors(t, err)["d"].Kind)
-	},
-	"cast ObjectId from null and an array": func(t *testing.T, tc parityCase, err error) {
-		require.Nil(t, tc.Validation, "Mongoose accepted it")
-		require.Equal(t, "ObjectId", fieldErrors(t, err)["b"].Kind)
-	},
+	"cast array into Date":                 refusedByOdm("d", "date"),
+	"cast ObjectId from null and an array": refusedByOdm("b", "ObjectId"),
 	// Mongoose's Double turns an object into null silently; odm refuses
 	// it as a cast error rather than lose the value.
 	"cast Double from an object": func(t *testing.T, tc parityCase, err error) {
@@ -542,6 +530,15 @@ var parityDifferences = map[string]func(t *testing.T, tc parityCase, err error){
 		got := fieldErrors(t, err)
 		require.Equal(t, tc.Validation.Errors["n"], got["s.n"])
 	},
+}
+
+// refusedByOdm pins an input Mongoose casts and odm refuses: a cast
+// error of kind at path.
+func refusedByOdm(path, kind string) func(t *testing.T, tc parityCase, err error) {
+	return func(t *testing.T, tc parityCase, err error) {
+		require.Nil(t, tc.Validation, "Mongoose accepted it")
+		require.Equal(t, kind, fieldErrors(t, err)[path].Kind)
+	}
 }
 
 func checkParity(t *testing.T, tc parityCase, run parityRunner) {
