@@ -1,0 +1,15 @@
+-- AlterEnum
+BEGIN;
+CREATE TYPE "S_new" AS ENUM ('A', 'B');
+ALTER TABLE "T" ALTER COLUMN "s" DROP DEFAULT;
+ALTER TABLE "T" ALTER COLUMN "s" TYPE "S_new" USING ("s"::text::"S_new");
+ALTER TABLE "U" ALTER COLUMN "s" TYPE "S_new" USING ("s"::text::"S_new");
+ALTER TABLE "U" ALTER COLUMN "ss" TYPE "S_new"[] USING ("ss"::text::"S_new"[]);
+ALTER TYPE "S" RENAME TO "S_old";
+ALTER TYPE "S_new" RENAME TO "S";
+DROP TYPE "S_old";
+ALTER TABLE "T" ALTER COLUMN "s" SET DEFAULT 'A';
+COMMIT;
+
+-- AlterTable
+ALTER TABLE "T" ALTER COLUMN "s" SET DEFAULT 'A';

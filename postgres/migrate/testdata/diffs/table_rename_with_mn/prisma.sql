@@ -1,0 +1,25 @@
+-- DropForeignKey
+ALTER TABLE "_AToB" DROP CONSTRAINT "_AToB_A_fkey";
+
+-- DropForeignKey
+ALTER TABLE "_AToB" DROP CONSTRAINT "_AToB_B_fkey";
+
+-- DropTable
+DROP TABLE "_AToB";
+
+-- CreateTable
+CREATE TABLE "_AToC" (
+    "A" INTEGER NOT NULL,
+    "B" INTEGER NOT NULL,
+
+    CONSTRAINT "_AToC_AB_pkey" PRIMARY KEY ("A","B")
+);
+
+-- CreateIndex
+CREATE INDEX "_AToC_B_index" ON "_AToC"("B");
+
+-- AddForeignKey
+ALTER TABLE "_AToC" ADD CONSTRAINT "_AToC_A_fkey" FOREIGN KEY ("A") REFERENCES "A"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "_AToC" ADD CONSTRAINT "_AToC_B_fkey" FOREIGN KEY ("B") REFERENCES "B"("id") ON DELETE CASCADE ON UPDATE CASCADE;
