@@ -90,6 +90,9 @@ type dataCheck struct {
 	from, to string // SQL types, for lossCast
 	required bool   // for lossRecreate
 	text     string // for lossStatic
+	// clientDefault: for lossAddRequired, the column has a default only
+	// the client computes.
+	clientDefault bool
 }
 
 // EvaluateDataLoss counts, in the database q, the rows and values the
@@ -158,6 +161,10 @@ func EvaluateDataLoss(ctx context.Context, q Querier, plan *Plan) (*DataLoss, er
 					out.Warnings = append(out.Warnings, fmt.Sprintf("The `%s` column on the `%s` table would be dropped and recreated. This will lead to data loss.", c.column, t))
 				}
 			case lossAddRequired:
+				if c.clientDefault {
+					unexecutable("The required column `%s` was added to the `%s` table with a prisma-level default value. There are %d rows in this table, it is not possible to execute this step. Please add this column as optional, then populate it before making it required.", c.column, t, n)
+					continue
+				}
 				unexecutable("Added the required column `%s` to the `%s` table without a default value. There are %d rows in this table, it is not possible to execute this step.", c.column, t, n)
 			case lossMakeRequired:
 				unexecutable("Made the column `%s` on table `%s` required, but there are %d existing NULL values.", c.column, t, n)

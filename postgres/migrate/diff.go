@@ -732,7 +732,7 @@ func (d *differ) alterTable(old, t *Table, to *Database) {
 			if c.NotNull && c.Default == "" && !c.AutoIncrement {
 				requiresEmpty = true
 				warnings = append(warnings, fmt.Sprintf("Added the required column `%s` to the `%s` table without a default value. This is not possible if the table is not empty.", c.Name, t.Name))
-				checks = append(checks, dataCheck{kind: lossAddRequired, table: t, column: c.Name})
+				checks = append(checks, dataCheck{kind: lossAddRequired, table: t, column: c.Name, clientDefault: c.ClientDefault})
 			}
 		}
 	}

@@ -249,6 +249,8 @@ func fieldColumn(s *psl.Schema, f *psl.Field) *Column {
 		return c
 	}
 	switch d.Kind {
+	case psl.DefaultUUID, psl.DefaultCUID, psl.DefaultNanoID, psl.DefaultULID:
+		c.ClientDefault = true
 	case psl.DefaultAutoincrement:
 		c.AutoIncrement = true
 	case psl.DefaultNow:

@@ -62,6 +62,10 @@ type Column struct {
 	DefaultOpaque bool
 	// AutoIncrement marks SERIAL/BIGSERIAL/SMALLSERIAL columns (a sequence default).
 	AutoIncrement bool
+	// ClientDefault marks a column whose schema default the client
+	// computes (uuid(), cuid(), nanoid(), ulid()): the database has none.
+	// Only the schema side of a diff knows it; it is not compared.
+	ClientDefault bool
 }
 
 // PrimaryKey is a primary key constraint.

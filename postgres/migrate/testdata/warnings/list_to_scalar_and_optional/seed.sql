@@ -1,0 +1,1 @@
+INSERT INTO "T" VALUES (1, '{x,y}', '{1}', 'z');
