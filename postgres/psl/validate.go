@@ -545,6 +545,7 @@ func (v *validator) checkArgs(a *Attribute, positional []string, named ...string
 		}
 		if seen[name] {
 			v.errAt(arg.Pos, name, "argument %q is given twice to @%s", name, a.Name)
+			v.prisma(Pos{}, spanLine, "Argument %q is already specified.", name)
 		}
 		seen[name] = true
 	}
@@ -590,6 +591,7 @@ func (v *validator) enum(e *Enum) {
 	for _, a := range d.Attributes {
 		count[a.Name]++
 	}
+	var unknown []*Attribute
 	for _, a := range d.Attributes {
 		if count[a.Name] > 1 && (a.Name == "map" || a.Name == "schema") {
 			// Prisma reports each one and reads none of them.
@@ -613,9 +615,15 @@ func (v *validator) enum(e *Enum) {
 				v.checkSchemaName(a, s, "enum")
 			}
 		default:
-			v.errAttr(a, "unknown attribute @@%s on enum %q", a.Name, e.Name)
-			v.prisma(Pos{}, spanLine, "Attribute not known: \"@%s\".", a.Name)
+			unknown = append(unknown, a)
 		}
+	}
+	// Prisma lists the attributes of an enum it does not know last first.
+	for i := len(unknown) - 1; i >= 0; i-- {
+		a := unknown[i]
+		v.errAttr(a, "unknown attribute @@%s on enum %q", a.Name, e.Name)
+		v.prisma(Pos{}, spanLine, "Attribute not known: \"@%s\".", a.Name)
+		v.orderAt(unknown[0].Pos, 1)
 	}
 }
 
