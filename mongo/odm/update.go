@@ -699,7 +699,9 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 			if d, isDoc := val.(bson.D); isDoc {
 				var c any
 				var err error
-				if p.Elem.Type == TypeSubdoc {
+				if p.Elem.Type == TypeSubdoc && len(d) > 0 && d[0].Key == "$elemMatch" {
+					c, err = castFilterValue(p, path, d) // {$elemMatch: {...}} against the subdocument's schema
+				} else if p.Elem.Type == TypeSubdoc {
 					c, err = p.Elem.Schema.castFilter(d, StrictQueryOff)
 				} else if len(d) > 0 && strings.HasPrefix(d[0].Key, "$") {
 					c, err = castFilterValue(p.Elem, path, d)
@@ -739,7 +741,13 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 			if arr, ok := toA(val); ok && op == "$pullAll" {
 				na := make(bson.A, len(arr))
 				for i, x := range arr {
-					c, err := castOperand(p.Elem, plain(x))
+					var c any
+					var err error
+					if inner, isArr := toA(x); isArr && p.Elem.Type == TypeArray {
+						c, err = castFilterValue(p.Elem, path, inner) // an inner array, cast as its elements
+					} else {
+						c, err = castOperand(p.Elem, plain(x))
+					}
 					if err != nil {
 						ve.add(castFailure{path: path, msgPath: path, kind: castKind(p.Elem.Type), shown: x, model: ve.Model, reason: err}.err())
 						return nil
@@ -760,6 +768,17 @@ func (s *Schema) castUpdatePath(ctx context.Context, op, key string, val any, uc
 					}
 				}
 				add(op, bson.E{Key: stored, Value: na})
+				return nil
+			}
+			if arr, ok := toA(val); ok && op == "$pull" && p.Elem.Type == TypeArray {
+				// An inner array of an array of arrays: cast as its elements.
+				c, err := castFilterValue(p.Elem, path, arr)
+				if fe := (*FieldError)(nil); errors.As(err, &fe) {
+					fe.Message = withModel(fe, ve.Model)
+					ve.add(fe)
+					return nil
+				}
+				add(op, bson.E{Key: stored, Value: c})
 				return nil
 			}
 			if _, err := toD(val); err != nil && op == "$pull" {

@@ -1003,6 +1003,37 @@ const cases = [
   { name: 'update $set of a map of subdocuments value with a bad field', schema: { m: { type: 'Map', of: { type: 'Subdoc', schema: { n: { type: 'Number' } } } } }, update: { $set: { 'm.k': { n: 'x' } } } },
   { name: 'update $setOnInsert of a subdocument array element by index with a bad field', schema: { items: { type: 'Array', of: { type: 'Subdoc', schema: { n: { type: 'Number' } } } } }, update: { $setOnInsert: { 'items.1': { n: 'bad' } } } },
 
+  // second sweep: more operators and shapes
+  { name: 'update $addToSet $each of subdocuments with a bad field', schema: { items: { type: 'Array', of: { type: 'Subdoc', schema: { n: { type: 'Number' } } } } }, update: { $addToSet: { items: { $each: [{ n: 1 }, { n: 'x' }] } } } },
+  { name: 'update $pull with $elemMatch on subdocuments', schema: { items: { type: 'Array', of: { type: 'Subdoc', schema: { n: { type: 'Number' } } } } }, update: { $pull: { items: { $elemMatch: { n: '1' } } } } },
+  { name: 'update $set of a Decimal128 array element', schema: { ds: { type: 'Array', of: { type: 'Decimal128' } } }, update: { $set: { 'ds.1': '2.5' } } },
+  { name: 'update $unset of a field of an array subdocument', schema: { items: { type: 'Array', of: { type: 'Subdoc', schema: { n: { type: 'Number', required: true } } } } }, update: { $unset: { 'items.0.n': 1 } } },
+  { name: 'update $set of an array in a subdocument from a scalar', schema: { s: { type: 'Subdoc', schema: { ns: { type: 'Array', of: { type: 'Number' } } } } }, update: { $set: { 's.ns': '4' } } },
+  { name: 'update $push onto an array in a subdocument', schema: { s: { type: 'Subdoc', schema: { ns: { type: 'Array', of: { type: 'Number', max: 3 } } } } }, update: { $push: { 's.ns': '9' } } },
+  { name: 'update $pull of a nested array element of arrays', schema: { g: { type: 'Array', of: { type: 'Array', of: { type: 'Number' } } } }, update: { $pull: { g: ['1'] } } },
+  { name: 'update $set of an ObjectId array from objects with _id', schema: { ids: { type: 'Array', of: { type: 'ObjectId' } } }, update: { $set: { ids: [{ _id: oid }, oid] } } },
+  { name: 'update $set of a Boolean from a padded string', schema: { b: { type: 'Boolean' } }, update: { $set: { b: ' true' } } },
+  { name: 'update $set of a Date from a +hhmm offset', schema: { d: { type: 'Date' } }, update: { $set: { d: '2024-05-01T10:00:00+0200' } } },
+  { name: 'filter $in of strings on an Int32 path', schema: { n: { type: 'Int32' } }, filter: { n: { $in: ['1', ' 2 '] } } },
+  { name: 'filter $gt of a hex string on a Double path', schema: { d: { type: 'Double' } }, filter: { d: { $gt: '0x10' } } },
+  { name: 'filter $ne of a UUID', schema: { u: { type: 'UUID' } }, filter: { u: { $ne: '09190f70-3d30-11e5-8814-0f4df9a59c41' } } },
+  { name: 'filter $all with a single value on an ObjectId array', schema: { ids: { type: 'Array', of: { type: 'ObjectId' } } }, filter: { ids: { $all: oid } } },
+  { name: 'filter $in of arrays on a Date array', schema: { ds: { type: 'Array', of: { type: 'Date' } } }, filter: { ds: { $in: [['2024-01-01'], 0] } } },
+  { name: 'filter $elemMatch on an array of arrays', schema: { g: { type: 'Array', of: { type: 'Array', of: { type: 'Number' } } } }, filter: { g: { $elemMatch: { $in: ['2'] } } } },
+  { name: 'filter BigInt from a string and a number', schema: { b: { type: 'BigInt' } }, filter: { b: { $in: ['12', 3] } } },
+  { name: 'filter BigInt cast error', schema: { b: { type: 'BigInt' } }, filter: { b: '1.5' } },
+  { name: 'filter date from a +hhmm offset and 24:00', schema: { d: { type: 'Date' } }, filter: { d: { $gte: '2024-05-01T10:00:00+0200', $lt: '2024-05-01T24:00:00Z' } } },
+  { name: 'filter $exists false on a map value', schema: { m: { type: 'Map', of: { type: 'Number' } } }, filter: { 'm.k': { $exists: 'false' } } },
+  { name: 'required and max on an Int32 inside an array subdocument', schema: { items: { type: 'Array', of: { type: 'Subdoc', schema: { n: { type: 'Int32', required: true, max: 5 } } } } }, input: { items: [{ n: '9' }, {}] } },
+  { name: 'enum on UUID and Decimal128 paths', schema: { d: { type: 'Decimal128', enum: ['1.5'] } }, input: { d: '2.5' } },
+  { name: 'map of Dates with a bad value and a rolling day', schema: { m: { type: 'Map', of: { type: 'Date' } } }, input: { m: { a: '2024-02-30', b: 'x' } } },
+  { name: 'array of Booleans from padded strings', schema: { bs: { type: 'Array', of: { type: 'Boolean' } } }, input: { bs: ['true', ' false', 'no'] } },
+
+  { name: 'update $pull with $elemMatch on subdocuments with a cast error', schema: { items: { type: 'Array', of: { type: 'Subdoc', schema: { n: { type: 'Number' } } } } }, update: { $pull: { items: { $elemMatch: { n: 'x' } } } } },
+  { name: 'update $pull with $elemMatch and $gt on subdocuments', schema: { items: { type: 'Array', of: { type: 'Subdoc', schema: { n: { type: 'Number' }, d: { type: 'Date' } } } } }, update: { $pull: { items: { $elemMatch: { n: { $gt: '2' }, d: 0 } } } } },
+  { name: 'update $pull of an inner array with a cast error', schema: { g: { type: 'Array', of: { type: 'Array', of: { type: 'Number' } } } }, update: { $pull: { g: ['x'] } } },
+  { name: 'update $pullAll of inner arrays', schema: { g: { type: 'Array', of: { type: 'Array', of: { type: 'Number' } } } }, update: { $pullAll: { g: [['1'], ['2', 3]] } } },
+
   // many errors at once
   { name: 'every failure reported at once', schema: order, input: { customer: 'bad', items: [{ qty: 0 }], nums: ['x'], placedAt: 'never', paid: 'maybe', note: 'a' } },
 ];

@@ -565,6 +565,15 @@ const saveCases = [
   { name: 'push of a subdocument holding an empty Mixed object', schema: mixedSubs, stored: mstored, steps: [{ push: ['items', { m: {}, k: 'n' }] }] },
   { name: 'push of a subdocument holding an empty Mixed object under minimize false', schema: mixedSubs, options: { minimize: false }, stored: mstored, steps: [{ push: ['items', { m: { a: {} }, k: 'n' }] }] },
   { name: 'set of a whole array of subdocuments holding empty Mixed objects', schema: mixedSubs, stored: mstored, steps: [{ set: ['items', [{ m: {}, k: 'p' }, { m: { a: {} }, k: 'q' }, { k: 'r' }]] }] },
+  // change tracking: isModified and modifiedPaths of nested changes
+  { name: 'set of a Mixed subpath with markModified', schema: versioned, stored: vstored, steps: [{ set: ['mixed', { k: 2, j: 1 }] }], ask: ['mixed', 'mixed.k', 'n'] },
+  { name: 'unset and set back of the same value', schema: versioned, stored: vstored, steps: [{ unset: 'name' }, { set: ['name', 'a'] }], ask: ['name'] },
+  { name: 'set of a whole subdocument with one field changed', schema: versioned, stored: vstored, steps: [{ set: ['sub', { a: 'p', b: 2 }] }], ask: ['sub', 'sub.a', 'sub.b'] },
+  { name: 'push then pull of the same element', schema: versioned, stored: vstored, steps: [{ push: ['tags', 'z'] }, { pull: ['tags', 'z'] }], ask: ['tags'] },
+  { name: 'markModified of a subdocument field', schema: versioned, stored: vstored, steps: [{ markModified: 'sub.a' }], ask: ['sub', 'sub.a', 'sub.b'] },
+  { name: 'set of a number from a string of the same value', schema: versioned, stored: vstored, steps: [{ set: ['n', '1'] }], ask: ['n'] },
+  { name: 'set of an array subdocument field to the same value', schema: versioned, stored: vstored, steps: [{ set: ['items.0.qty', 1] }], ask: ['items', 'items.0.qty'] },
+  { name: 'unset of a whole subdocument', schema: versioned, stored: vstored, steps: [{ unset: 'sub' }], ask: ['sub', 'sub.a'] },
   // validateBeforeSave (the schema's, and save's option over it)
   { name: 'save validates an invalid value', schema: validated, stored: valstored, steps: [{ set: ['n', -5] }] },
   { name: 'validateBeforeSave false saves an invalid value', schema: validated, options: { validateBeforeSave: false }, stored: valstored, steps: [{ set: ['n', -5] }, { unset: 'name' }] },
