@@ -307,6 +307,9 @@ func QueryScope(ctx context.Context) []any {
 // Namespace returns "<database>.<collection>" of the model's collection
 // ("" for a model without a database).
 func (m *Model[T]) Namespace() string {
+	if m == nil {
+		return ""
+	}
 	if m.coll == nil {
 		return ""
 	}

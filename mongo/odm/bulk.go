@@ -74,6 +74,13 @@ func (m *Model[T]) BulkWrite(ctx context.Context, writes []Write, o *BulkOpts) (
 	if err := m.run(ctx, true, op); err != nil {
 		return nil, err
 	}
+	if len(writes) == 0 {
+		// Nothing to send (the driver refuses an empty batch): an empty
+		// result, as BulkSave and InsertMany of nothing succeed.
+		res := &mongo.BulkWriteResult{}
+		op.Result = res
+		return res, m.run(ctx, false, op)
+	}
 	models := make([]mongo.WriteModel, len(writes))
 	for i, w := range writes {
 		wm, err := m.writeModel(ctx, w)

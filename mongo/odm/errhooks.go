@@ -27,7 +27,7 @@ type SchemaErrorHookFunc func(ctx context.Context, h *Hook, err error) error
 // reaches the validate error hooks, not insertMany's. ErrNotFound is not
 // an error here (Mongoose's queries resolve to null).
 func (m *Model[T]) PostError(e Event, fn ErrorHookFunc[T]) {
-	if fn != nil {
+	if m != nil && fn != nil {
 		m.errHooks.add(false, e, fn)
 	}
 }

@@ -243,14 +243,14 @@ func (h *hookList[F]) has(e Event) bool {
 // registration order. A nil fn registers nothing (so do the other hook
 // registrations given one).
 func (m *Model[T]) Pre(e Event, fn HookFunc[T]) {
-	if fn != nil {
+	if m != nil && fn != nil {
 		m.hooks.add(true, e, fn)
 	}
 }
 
 // Post registers a hook that runs after the event's operations succeed.
 func (m *Model[T]) Post(e Event, fn HookFunc[T]) {
-	if fn != nil {
+	if m != nil && fn != nil {
 		m.hooks.add(false, e, fn)
 	}
 }
@@ -419,7 +419,7 @@ type virtual[T any] struct {
 // Virtual declares a computed field (not stored), such as fullName, which
 // JSON includes when asked. An empty name or a nil get declares nothing.
 func (m *Model[T]) Virtual(name string, get func(doc *T) any) {
-	if name == "" || get == nil {
+	if m == nil || name == "" || get == nil {
 		return
 	}
 	m.virts = append(m.virts, virtual[T]{name: name, get: get})
@@ -427,6 +427,9 @@ func (m *Model[T]) Virtual(name string, get func(doc *T) any) {
 
 // VirtualValue returns a virtual's value for doc.
 func (m *Model[T]) VirtualValue(doc *T, name string) (any, bool) {
+	if m == nil {
+		return nil, false
+	}
 	for _, v := range m.virts {
 		if v.name == name {
 			return v.get(doc), true
@@ -445,6 +448,9 @@ type JSONOpts struct {
 // For map documents select:false paths are left out; struct fields that
 // must never reach JSON take a `json:"-"` tag.
 func (m *Model[T]) JSON(doc *T, o *JSONOpts) ([]byte, error) {
+	if m == nil {
+		return nil, ErrNoDatabase
+	}
 	if doc == nil {
 		return []byte("null"), nil
 	}

@@ -257,6 +257,9 @@ func (m *Model[T]) docValue(doc *T) reflect.Value {
 // validator and the schema-level validators, with the validate hooks. It
 // returns a *ValidationError listing every failing path.
 func (m *Model[T]) Validate(ctx context.Context, doc *T) (err error) {
+	if m == nil {
+		return ErrNoDatabase
+	}
 	if doc == nil {
 		return nilDocErr(m.name, "Validate")
 	}
@@ -337,6 +340,9 @@ func (m *Model[T]) checkDoc(ctx context.Context, doc *T, paths bool) error {
 // validates it. Cast failures and validation failures come back together in
 // one *ValidationError; unknown fields follow the schema's strict mode.
 func (m *Model[T]) Cast(ctx context.Context, input map[string]any) (*T, error) {
+	if m == nil {
+		return nil, ErrNoDatabase
+	}
 	ve := &ValidationError{Model: m.name}
 	cc := &castCtx{strict: m.schema.opts.Strict}
 	casted := m.schema.castMap(input, "", ve, cc)
@@ -372,6 +378,9 @@ func (m *Model[T]) Cast(ctx context.Context, input map[string]any) (*T, error) {
 // CastJSON is Cast for a JSON object (an HTTP request body). Numbers are
 // read exactly, so int64 values beyond 2^53 survive.
 func (m *Model[T]) CastJSON(ctx context.Context, data []byte) (*T, error) {
+	if m == nil {
+		return nil, ErrNoDatabase
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var in map[string]any

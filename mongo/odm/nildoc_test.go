@@ -114,6 +114,10 @@ func TestInsertManyEmpty(t *testing.T) {
 	require.NoError(t, notes.InsertMany(ctx, nil))
 	require.NoError(t, notes.InsertMany(ctx, []*noteDoc{}))
 	require.Equal(t, []string{"pre", "post", "pre", "post"}, seen)
+	// BulkWrite of nothing too (the driver refused the empty batch).
+	res, err := notes.BulkWrite(ctx, nil, nil)
+	require.NoError(t, err)
+	require.Zero(t, res.InsertedCount+res.ModifiedCount+res.DeletedCount)
 	n, err := notes.Count(ctx, nil)
 	require.NoError(t, err)
 	require.Zero(t, n)
@@ -156,4 +160,47 @@ func TestTransactionsUnsupportedIsTyped(t *testing.T) {
 	_, err = odm.MustModel[noteDoc](db, "Searchable", s, nil).SyncIndexes(ctx, nil)
 	require.True(t, odm.IsUnsupported(err), "got %v", err)
 	require.ErrorContains(t, err, `does not support "text" indexes`)
+}
+
+// A nil *Model answers ErrNoDatabase from every call that returns an
+// error (as its database operations already did) and zero values from
+// the others, instead of a nil pointer panic.
+func TestNilModelMethods(t *testing.T) {
+	ctx := context.Background()
+	var m *odm.Model[noteDoc]
+	doc := &noteDoc{Text: "a"}
+	calls := map[string]func() error{
+		"Cast":              func() error { _, err := m.Cast(ctx, map[string]any{}); return err },
+		"CastJSON":          func() error { _, err := m.CastJSON(ctx, []byte(`{}`)); return err },
+		"CastFilter":        func() error { _, err := m.CastFilter(bson.M{}); return err },
+		"Validate":          func() error { return m.Validate(ctx, doc) },
+		"Hydrate":           func() error { _, err := m.Hydrate(bson.Raw{}); return err },
+		"JSON":              func() error { _, err := m.JSON(doc, nil); return err },
+		"ToObject":          func() error { _, err := m.ToObject(doc, nil); return err },
+		"ToJSON":            func() error { _, err := m.ToJSON(doc, nil); return err },
+		"Populate":          func() error { return m.Populate(ctx, []*noteDoc{doc}) },
+		"AggregatePipeline": func() error { return m.AggregatePipeline(ctx, nil, &[]bson.M{}) },
+	}
+	for name, call := range calls {
+		var err error
+		require.NotPanics(t, func() { err = call() }, name)
+		require.ErrorIs(t, err, odm.ErrNoDatabase, name)
+	}
+	require.NotPanics(t, func() {
+		require.False(t, m.IsNew(doc))
+		require.False(t, m.IsModified(doc))
+		require.Empty(t, m.ModifiedPaths(doc))
+		m.MarkModified(doc, "text")
+		m.Pre(odm.EventSave, func(context.Context, *odm.Op[noteDoc]) error { return nil })
+		m.Post(odm.EventSave, func(context.Context, *odm.Op[noteDoc]) error { return nil })
+		m.PostError(odm.EventSave, func(context.Context, *odm.Op[noteDoc], error) error { return nil })
+		m.Virtual("v", func(*noteDoc) any { return 1 })
+		_, ok := m.VirtualValue(doc, "v")
+		require.False(t, ok)
+		_, ok = m.Method("m")
+		require.False(t, ok)
+		require.Empty(t, m.Namespace())
+		m.SetToObject(nil)
+		m.SetToJSON(nil)
+	})
 }

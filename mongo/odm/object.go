@@ -159,6 +159,9 @@ type objectDefaults struct {
 // SetToObject sets the default options of ToObject (Mongoose's
 // schema.set('toObject', ...)); a call's options merge over them.
 func (m *Model[T]) SetToObject(o *ObjectOpts) {
+	if m == nil {
+		return
+	}
 	m.objDefaults.mu.Lock()
 	m.objDefaults.toObj = o
 	m.objDefaults.mu.Unlock()
@@ -168,6 +171,9 @@ func (m *Model[T]) SetToObject(o *ObjectOpts) {
 // schema.set('toJSON', ...)); a call's options merge over them. They do
 // not apply to ToObject, nor SetToObject's to ToJSON.
 func (m *Model[T]) SetToJSON(o *ObjectOpts) {
+	if m == nil {
+		return
+	}
 	m.objDefaults.mu.Lock()
 	m.objDefaults.toJSON_ = o
 	m.objDefaults.mu.Unlock()
@@ -179,6 +185,9 @@ func (m *Model[T]) SetToJSON(o *ObjectOpts) {
 // o adds virtuals, applies getters, hides the version key and transforms
 // the result.
 func (m *Model[T]) ToObject(doc *T, o *ObjectOpts) (map[string]any, error) {
+	if m == nil {
+		return nil, ErrNoDatabase
+	}
 	m.objDefaults.mu.RLock()
 	base := m.schemaObjectOpts(m.objDefaults.toObj)
 	opts := base.merge(o)
@@ -191,6 +200,9 @@ func (m *Model[T]) ToObject(doc *T, o *ObjectOpts) (map[string]any, error) {
 // ObjectIDs are hex strings, dates ISO 8601 in UTC with milliseconds
 // (Date#toISOString), Decimal128 values {"$numberDecimal": "1.50"}.
 func (m *Model[T]) ToJSON(doc *T, o *ObjectOpts) ([]byte, error) {
+	if m == nil {
+		return nil, ErrNoDatabase
+	}
 	m.objDefaults.mu.RLock()
 	base := m.schemaObjectOpts(m.objDefaults.toJSON_)
 	opts := base.merge(o)

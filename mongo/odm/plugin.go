@@ -79,6 +79,9 @@ func (s *Schema) Method(name string, fn any) *Schema {
 
 // Method returns a function a plugin attached to the model's schema.
 func (m *Model[T]) Method(name string) (any, bool) {
+	if m == nil {
+		return nil, false
+	}
 	fn, ok := m.schema.methods[name]
 	return fn, ok
 }

@@ -249,6 +249,9 @@ func (o *PopulateOpts) keepPaths() []string {
 // changed and saved through their model; saving a parent stores only the
 // reference IDs.
 func (m *Model[T]) Populate(ctx context.Context, docs []*T, paths ...PopulateOpts) error {
+	if m == nil {
+		return ErrNoDatabase
+	}
 	if m.isMap {
 		return &PopulateError{Msg: "populate needs a struct model, not " + reflect.TypeFor[T]().String()}
 	}

@@ -359,4 +359,9 @@ func (q *Query[T]) explainCommand(f bson.D, verbosity string) bson.D {
 // stream), applies the defaults of the paths it lacks (Mongoose's
 // Model.hydrate) and tracks it, so that Save sends only what changes
 // afterwards (and those defaults).
-func (m *Model[T]) Hydrate(raw bson.Raw) (*T, error) { return m.hydrate(raw, nil) }
+func (m *Model[T]) Hydrate(raw bson.Raw) (*T, error) {
+	if m == nil {
+		return nil, ErrNoDatabase
+	}
+	return m.hydrate(raw, nil)
+}

@@ -308,7 +308,12 @@ func withModel(fe *FieldError, model string) string {
 // sanitized when it is untrusted (see SanitizeMode), checked for
 // server-side JavaScript, unknown paths handled by the schema's
 // StrictQuery, and values of schema paths cast to their types.
-func (m *Model[T]) CastFilter(filter any) (bson.D, error) { return m.filter(filter) }
+func (m *Model[T]) CastFilter(filter any) (bson.D, error) {
+	if m == nil {
+		return nil, ErrNoDatabase
+	}
+	return m.filter(filter)
+}
 
 // upsertUnknown refuses a path of an upsert's filter that is not in the
 // schema, as Mongoose does under strict (the default) whatever strictQuery

@@ -338,6 +338,9 @@ type docChanges struct {
 // was neither read through the model (hydrated, not lean) nor saved by it;
 // Save inserts it.
 func (m *Model[T]) IsNew(doc *T) bool {
+	if m == nil {
+		return false
+	}
 	_, tracked := m.tracker.get(doc)
 	return !tracked
 }
@@ -348,6 +351,9 @@ func (m *Model[T]) IsNew(doc *T) bool {
 // read are not changes, paths named to MarkModified are. A new document
 // has none (Mongoose lists what was set on it).
 func (m *Model[T]) ModifiedPaths(doc *T) []string {
+	if m == nil {
+		return nil
+	}
 	d, ok := m.changed(doc)
 	if !ok {
 		return nil
@@ -359,6 +365,9 @@ func (m *Model[T]) ModifiedPaths(doc *T) []string {
 // as Mongoose's doc.isModified(): with paths, whether any of them, a path
 // under one or a parent of one changed.
 func (m *Model[T]) IsModified(doc *T, paths ...string) bool {
+	if m == nil {
+		return false
+	}
 	d, ok := m.changed(doc)
 	if !ok {
 		return false
@@ -385,6 +394,9 @@ func (m *Model[T]) IsModified(doc *T, paths ...string) bool {
 // equal to what was read. Changes inside a Mixed value are found without
 // it (odm compares the encoded document).
 func (m *Model[T]) MarkModified(doc *T, path string) {
+	if m == nil {
+		return
+	}
 	if _, ok := m.tracker.get(doc); !ok {
 		return
 	}

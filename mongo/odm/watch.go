@@ -138,6 +138,9 @@ func (s *ChangeStream[T]) Close(ctx context.Context) error { return s.cs.Close(c
 // it with the model's aggregate hooks, decoding the results into out (a
 // pointer to a slice).
 func (m *Model[T]) AggregatePipeline(ctx context.Context, p *agg.Pipeline, out any) error {
+	if m == nil {
+		return ErrNoDatabase
+	}
 	stages, err := p.Build()
 	if err != nil {
 		return err
