@@ -240,8 +240,8 @@ func (h *Hub) Subscribe(ctx context.Context, userID string, handler Handler) (un
 	if err := h.usable(); err != nil {
 		return nil, err
 	}
-	if userID == "" || handler == nil {
-		return nil, fmt.Errorf("%w: empty user id or nil handler", ErrInvalid)
+	if err := checkSubscribe("user id", userID, handler); err != nil {
+		return nil, err
 	}
 	return h.add(ctx, false, h.UserChannel(userID), handler)
 }
@@ -252,10 +252,21 @@ func (h *Hub) SubscribePattern(ctx context.Context, pattern string, handler Hand
 	if err := h.usable(); err != nil {
 		return nil, err
 	}
-	if pattern == "" || handler == nil {
-		return nil, fmt.Errorf("%w: empty pattern or nil handler", ErrInvalid)
+	if err := checkSubscribe("pattern", pattern, handler); err != nil {
+		return nil, err
 	}
 	return h.add(ctx, true, h.o.Prefix+pattern, handler)
+}
+
+// checkSubscribe says which argument of a subscription is missing.
+func checkSubscribe(what, name string, handler Handler) error {
+	if name == "" {
+		return fmt.Errorf("%w: empty %s", ErrInvalid, what)
+	}
+	if handler == nil {
+		return fmt.Errorf("%w: nil handler for %s %q", ErrInvalid, what, name)
+	}
+	return nil
 }
 
 func (h *Hub) add(ctx context.Context, pattern bool, name string, handler Handler) (func(), error) {

@@ -94,6 +94,17 @@ func TestPublishSubscribe(t *testing.T) {
 
 	_, _, err = h.Publish(ctx, "", "x", nil)
 	require.ErrorIs(t, err, notify.ErrInvalid)
+	// A bad subscription says which argument is missing.
+	noop := func(string, notify.Notification) {}
+	_, err = h.Subscribe(ctx, "", noop)
+	require.ErrorIs(t, err, notify.ErrInvalid)
+	require.ErrorContains(t, err, "empty user id")
+	_, err = h.Subscribe(ctx, "alice", nil)
+	require.ErrorContains(t, err, `nil handler for user id "alice"`)
+	_, err = h.SubscribePattern(ctx, "", noop)
+	require.ErrorContains(t, err, "empty pattern")
+	_, err = h.SubscribePattern(ctx, "user:*", nil)
+	require.ErrorContains(t, err, `nil handler for pattern "user:*"`)
 }
 
 func TestPatternSubscription(t *testing.T) {
