@@ -1034,6 +1034,19 @@ const cases = [
   { name: 'update $pull of an inner array with a cast error', schema: { g: { type: 'Array', of: { type: 'Array', of: { type: 'Number' } } } }, update: { $pull: { g: ['x'] } } },
   { name: 'update $pullAll of inner arrays', schema: { g: { type: 'Array', of: { type: 'Array', of: { type: 'Number' } } } }, update: { $pullAll: { g: [['1'], ['2', 3]] } } },
 
+  // third sweep
+  { name: 'update $set of a nested Map of subdocuments field through an array', schema: { items: { type: 'Array', of: { type: 'Subdoc', schema: { m: { type: 'Map', of: { type: 'Number', min: 0 } } } } } }, update: { $set: { 'items.0.m.k': '-1' } } },
+  { name: 'update $addToSet of a Date from a +hhmm offset', schema: { ds: { type: 'Array', of: { type: 'Date' } } }, update: { $addToSet: { ds: '2024-05-01T10:00:00+0200' } } },
+  { name: 'update $setOnInsert of a map value', schema: { m: { type: 'Map', of: { type: 'Number', max: 3 } } }, update: { $setOnInsert: { 'm.k': '4' } } },
+  { name: 'update $min of a Decimal128 from a number', schema: { d: { type: 'Decimal128' } }, update: { $min: { d: 1.25 } } },
+  { name: 'update $set of a UUID array element', schema: { us: { type: 'Array', of: { type: 'UUID' } } }, update: { $set: { 'us.0': 'bad' } } },
+  { name: 'filter $size of a negative number', schema: { ns: { type: 'Array', of: { type: 'Number' } } }, filter: { ns: { $size: -1 } } },
+  { name: 'filter $in with a null among values on a Date', schema: { d: { type: 'Date' } }, filter: { d: { $in: [null, '2024-02-30'] } } },
+  { name: 'filter $elemMatch with $not', schema: { ns: { type: 'Array', of: { type: 'Number' } } }, filter: { ns: { $elemMatch: { $not: { $gt: '5' } } } } },
+  { name: 'map of subdocuments with an array field', schema: { m: { type: 'Map', of: { type: 'Subdoc', schema: { ns: { type: 'Array', of: { type: 'Number' } } } } } }, input: { m: { a: { ns: ['1', 2] }, b: { ns: 'x' } } } },
+  { name: 'subdocument given an empty string', schema: { s: { type: 'Subdoc', schema: { a: { type: 'String' } } } }, input: { s: '' } },
+  { name: 'map given null and an empty object', schema: { m: { type: 'Map', of: { type: 'Number' } }, n: { type: 'Map', of: { type: 'Number' } } }, input: { m: null, n: {} } },
+
   // many errors at once
   { name: 'every failure reported at once', schema: order, input: { customer: 'bad', items: [{ qty: 0 }], nums: ['x'], placedAt: 'never', paid: 'maybe', note: 'a' } },
 ];
