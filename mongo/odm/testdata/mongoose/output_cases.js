@@ -164,6 +164,18 @@ const docCases = [
     input: { _id: oid(1), items: [{}, { q: 3 }] },
     calls: [{ fn: 'toObject' }, { fn: 'toJSON' }],
   },
+  {
+    name: 'string defaults of Date, ObjectId and Decimal128 in output',
+    schema: { at: { type: 'Date', default: '2024-05-01' }, owner: { type: 'ObjectId', default: oid(9) }, total: { type: 'Decimal128', default: '2.50' } },
+    input: { _id: oid(1) },
+    calls: [{ fn: 'toObject' }, { fn: 'toJSON' }],
+  },
+  {
+    name: 'dotted input keys in output',
+    schema: { sub: { type: 'Subdoc', schema: { a: { type: 'String' }, b: { type: 'Number' } } }, m: { type: 'Map', of: { type: 'Number' } } },
+    input: { _id: oid(1), 'sub.b': '3', 'm.k': '4' },
+    calls: [{ fn: 'toObject' }, { fn: 'toJSON', opts: { versionKey: false } }],
+  },
 ];
 
 // more output: getters on array elements and map values, Mixed in subdocuments, select false
