@@ -157,7 +157,7 @@ func stableOrder(m *Model, order []Order) bool {
 	}
 	has := map[string]bool{}
 	for _, o := range order {
-		if o.Relation == "" && !o.Count {
+		if o.isField() {
 			has[o.Field] = true
 		}
 	}

@@ -372,7 +372,7 @@ func (c *compiler) fieldCond(m *Model, a string, fc *FieldCond, path string) (st
 			return bad("strings may not contain NUL bytes")
 		}
 		// Prisma's SQL. A query PostgreSQL cannot parse fails with SQLSTATE
-		// 42601, turned into a *ValidationError by classify.
+		// 42601, P2039 as Prisma's statement fails.
 		return "to_tsvector(concat_ws(' ', " + cl + ")) @@ to_tsquery(" + c.arg(q) + ")", nil
 	case OpHas, OpHasEvery, OpHasSome, OpIsEmpty:
 		if !f.List {
@@ -566,6 +566,9 @@ func (c *compiler) orderBy(m *Model, a string, orders []Order, path string) (str
 }
 
 func (c *compiler) orderExpr(m *Model, a string, o Order, path string) (string, error) {
+	if o.Relevance != nil {
+		return c.relevanceExpr(m, a, o.Relevance, path)
+	}
 	if o.Relation == "" {
 		if o.Count {
 			return "", validationErr(m, path, "_count ordering needs a relation")
@@ -624,6 +627,24 @@ func (c *compiler) orderExpr(m *Model, a string, o Order, path string) (string, 
 	return "(SELECT " + col(ch, f) + " FROM " + from + " WHERE " + on + " LIMIT 1)", nil
 }
 
+// relevanceExpr compiles Prisma's _relevance ordering: ts_rank over the
+// String fields of m read as one text. No fields leaves concat_ws without
+// its arguments, the statement PostgreSQL refuses for Prisma too.
+func (c *compiler) relevanceExpr(m *Model, a string, r *Relevance, path string) (string, error) {
+	cols := make([]string, len(r.Fields))
+	for i, n := range r.Fields {
+		f := m.fields[n]
+		if f == nil || f.Type != String || f.List {
+			return "", prismaMsg(m, joinPath(path, "_relevance.fields"), invalidValueMsg("fields", "", m.Name+"OrderByRelevanceFieldEnum"))
+		}
+		cols[i] = col(a, f)
+	}
+	if strings.IndexByte(r.Search, 0) >= 0 {
+		return "", validationErr(m, joinPath(path, "_relevance.search"), "strings may not contain NUL bytes")
+	}
+	return "ts_rank(to_tsvector(concat_ws(' ', " + strings.Join(cols, ", ") + ")), to_tsquery(" + c.arg(r.Search) + "))", nil
+}
+
 // cursorCond compiles the condition selecting the cursor row and the rows
 // after it in the order of orders, the primary key breaking ties (Prisma's
 // cursor: the list starts at the cursor row). NULLs sit where the ordering
@@ -651,7 +672,7 @@ func (c *compiler) cursorBound(m *Model, a string, cursor Where, orders []Order,
 	var keys []key
 	seen := map[*Field]bool{}
 	for i, o := range orders {
-		if o.Relation != "" || o.Count {
+		if !o.isField() {
 			// Prisma compares the cursor row's related value (or count)
 			// as it compares a field's.
 			o := o
@@ -708,7 +729,7 @@ func (c *compiler) cursorBound(m *Model, a string, cursor Where, orders []Order,
 		if err != nil {
 			return "", err
 		}
-		cur[i], nullable[i] = "(SELECT "+e+" FROM "+m.qtable+" "+ca+" WHERE "+cw+")", !k.rel.Count
+		cur[i], nullable[i] = "(SELECT "+e+" FROM "+m.qtable+" "+ca+" WHERE "+cw+")", !k.rel.Count && k.rel.Relevance == nil
 	}
 	eq := func(i int) string {
 		if nullable[i] {

@@ -247,11 +247,6 @@ func classify(m *Model, err error) error {
 		return &Error{Code: CodeNotFound, Model: name, Message: "record not found", Err: err}
 	}
 	var pg *pgconn.PgError
-	if errors.As(err, &pg) && pg.Code == pgerrcode.SyntaxError && strings.Contains(pg.Message, "tsquery") {
-		// A full-text search query PostgreSQL cannot parse: bad input.
-		return &ValidationError{Model: name, Issues: []Issue{{Path: "search",
-			Message: "invalid full-text search query: " + pg.Message}}}
-	}
 	if !errors.As(err, &pg) {
 		var ne net.Error
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || (errors.As(err, &ne) && !ne.Timeout()) {

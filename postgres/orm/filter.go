@@ -238,13 +238,35 @@ func (n Nulls) flip() Nulls {
 // (Relation and Field), or the count of a to-many relation (Relation and
 // Count). Relation may be a path of to-one relations joined by dots
 // ("user.profile"), as Prisma's nested {user: {profile: {bio: "asc"}}}.
+// Relevance, when set, orders by full-text relevance instead (Prisma's
+// _relevance); Field, Relation and Count are then unused.
 type Order struct {
-	Field    string
-	Desc     bool
-	Nulls    Nulls
-	Relation string
-	Count    bool
+	Field     string
+	Desc      bool
+	Nulls     Nulls
+	Relation  string
+	Count     bool
+	Relevance *Relevance
 }
+
+// Relevance is Prisma's orderBy _relevance (PostgreSQL, preview feature
+// fullTextSearchPostgres): the rank of the String fields Fields, read as
+// one text, against the tsquery Search — ts_rank(to_tsvector(concat_ws('
+// ', fields...)), to_tsquery(search)). A query PostgreSQL cannot parse,
+// or no fields, fail as Prisma's statement fails (P2039).
+type Relevance struct {
+	Fields []string
+	Search string
+}
+
+// ByRelevance orders by the full-text relevance of fields to the tsquery
+// search (Prisma's {_relevance: {fields, search, sort}}).
+func ByRelevance(fields []string, search string, desc bool) Order {
+	return Order{Relevance: &Relevance{Fields: fields, Search: search}, Desc: desc}
+}
+
+// isField reports whether o orders by a scalar field of the model itself.
+func (o Order) isField() bool { return o.Relation == "" && !o.Count && o.Relevance == nil }
 
 // Asc orders by field ascending.
 func Asc(field string) Order { return Order{Field: field} }

@@ -185,7 +185,7 @@ func reverseArgs(m *Model, fa *FindArgs) *FindArgs {
 		return o
 	}
 	for _, o := range fa.OrderBy {
-		if o.Relation == "" {
+		if o.isField() {
 			seen[o.Field] = true
 		}
 		cp.OrderBy = append(cp.OrderBy, flip(o))

@@ -25,8 +25,8 @@ type ftsRow struct {
 
 // TestFullTextSearch: Prisma's search filter on PostgreSQL
 // (to_tsvector(body) @@ to_tsquery(query)) with the tsquery operators, in
-// Go and parsed from JSON; a query PostgreSQL cannot parse is a
-// *ValidationError, not a database error.
+// Go and parsed from JSON; a query PostgreSQL cannot parse fails as it
+// fails for Prisma, P2039 with PostgreSQL's message.
 func TestFullTextSearch(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := context.Background()
@@ -67,7 +67,10 @@ func TestFullTextSearch(t *testing.T) {
 
 	for _, bad := range []string{"cat &", "(cat", "& dog", "cat dog"} {
 		_, err := find(orm.Where{orm.Search("body", bad)})
-		require.ErrorIs(t, err, orm.ErrValidation, bad)
+		oe, ok := orm.AsError(err)
+		require.True(t, ok, "%s: %v", bad, err)
+		require.Equal(t, orm.CodeDatabaseError, oe.Code, bad)
+		require.Equal(t, "42601", oe.SQLState, bad)
 	}
 	_, err = find(orm.Where{orm.Search("id", "1")})
 	require.ErrorIs(t, err, orm.ErrValidation)

@@ -721,6 +721,14 @@ func orderFromJSON(m *Model, v any, path string) ([]Order, error) {
 		for _, k := range sortedKeys(o) {
 			kp := joinPath(p, k)
 			val := o[k]
+			if k == "_relevance" {
+				ord, err := relevanceFromJSON(m, val, kp)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, ord)
+				continue
+			}
 			if r := m.relations[k]; r != nil {
 				ord, err := relOrderFromJSON(m, r, val, kp)
 				if err != nil {
@@ -744,6 +752,55 @@ func orderFromJSON(m *Model, v any, path string) ([]Order, error) {
 		}
 	}
 	return out, nil
+}
+
+// relevanceFromJSON reads Prisma's {"_relevance": {"fields": ["title"] |
+// "title", "search": "query", "sort": "asc" | "desc"}}.
+func relevanceFromJSON(m *Model, val any, kp string) (Order, error) {
+	o, ok := val.(map[string]any)
+	if !ok {
+		return Order{}, prismaMsg(m, kp, invalidTypeMsg("_relevance", []string{m.Name + "OrderByRelevanceInput"}, inferredType(val)))
+	}
+	for _, k := range sortedKeys(o) {
+		if k != "fields" && k != "search" && k != "sort" {
+			return Order{}, unknownArg(m, joinPath(kp, k), k, []string{"fields", "sort", "search"})
+		}
+	}
+	for _, k := range []string{"fields", "sort", "search"} {
+		if _, ok := o[k]; !ok {
+			return Order{}, prismaMsg(m, joinPath(kp, k), "Argument `"+k+"` is missing.")
+		}
+	}
+	enum := m.Name + "OrderByRelevanceFieldEnum"
+	var fields []string
+	switch f := o["fields"].(type) {
+	case string:
+		fields = []string{f}
+	case []any:
+		for _, x := range f {
+			n, ok := x.(string)
+			if !ok {
+				return Order{}, prismaMsg(m, joinPath(kp, "fields"), invalidValueMsg("fields", "", enum))
+			}
+			fields = append(fields, n)
+		}
+	default:
+		return Order{}, prismaMsg(m, joinPath(kp, "fields"), invalidValueMsg("fields", "", enum))
+	}
+	for _, n := range fields {
+		if f := m.fields[n]; f == nil || f.Type != String || f.List {
+			return Order{}, prismaMsg(m, joinPath(kp, "fields"), invalidValueMsg("fields", "", enum))
+		}
+	}
+	search, ok := o["search"].(string)
+	if !ok {
+		return Order{}, prismaMsg(m, joinPath(kp, "search"), invalidTypeMsg("search", []string{"String"}, inferredType(o["search"])))
+	}
+	desc, err := direction(m, o["sort"], joinPath(kp, "sort"))
+	if err != nil {
+		return Order{}, err
+	}
+	return ByRelevance(fields, search, desc), nil
 }
 
 // relOrderFromJSON reads the ordering by relation r of m: {"_count":

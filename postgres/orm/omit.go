@@ -38,6 +38,10 @@ func (h *handle) resolveSelect(m *Model, sel []string, omit Omit, path string) (
 			out = append(out, f.Name)
 		}
 	}
+	if len(out) == 0 {
+		return nil, prismaMsg(m, joinPath(path, "omit"), "The omit statement includes every field of the model "+m.Name+
+			". At least one field must be included in the result")
+	}
 	return out, nil
 }
 

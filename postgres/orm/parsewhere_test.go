@@ -77,7 +77,7 @@ func TestParseWhereRejectsUnsupportedOperators(t *testing.T) {
 
 // FuzzParseWhereTypes feeds filters on every kind of field (Json, Boolean,
 // Enum, lists, Bytes) through ParseWhere and the database: only typed errors
-// (*ValidationError, P2020) come back, never a database error.
+// (*ValidationError, P2020, P2039 for what Prisma answers so) come back.
 func FuzzParseWhereTypes(f *testing.F) {
 	for _, s := range []string{
 		`{"meta": {"path": ["plan", "tier"], "equals": "pro"}}`,

@@ -18,7 +18,7 @@ func (c *compiler) stableOrder(m *Model, a string, orders []Order, path string) 
 	}
 	seen := make(map[*Field]bool, len(orders))
 	for _, o := range orders {
-		if o.Relation == "" && !o.Count {
+		if o.isField() {
 			seen[m.fields[o.Field]] = true
 		}
 	}

@@ -161,7 +161,7 @@ func (w *shapeWalk) level(m *Model, fa *FindArgs, nested bool) bool {
 		w.nodes = append(w.nodes, shapeNode{fc: fc})
 	}
 	for _, o := range fa.OrderBy {
-		if o.Relation != "" || o.Count || m.fields[o.Field] == nil {
+		if !o.isField() || m.fields[o.Field] == nil {
 			return false
 		}
 		w.key = append(w.key, 'o', flag(o.Desc), byte(o.Nulls))

@@ -108,7 +108,7 @@ func splitDataInto(buf []assign, m *Model, d Data, path string, forCreate bool) 
 		if m.fields[k] == nil {
 			r := m.relations[k]
 			if r == nil {
-				return nil, nil, validationErr(m, joinPath(path, k), "unknown field %q", k)
+				return nil, nil, unknownArg(m, joinPath(path, k), k, checkedInputOptions(m))
 			}
 			var n *Nested
 			switch x := v.(type) {
@@ -197,7 +197,7 @@ func splitDataInto(buf []assign, m *Model, d Data, path string, forCreate bool) 
 		if _, ref := fieldRefOf(v); ref {
 			return nil, nil, refDataErr(m, f, joinPath(path, f.Name), forCreate)
 		}
-		cv, err := scalarValue(m, f, v, path)
+		cv, err := scalarValue(m, f, v, path, forCreate)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -219,7 +219,7 @@ func foreignKeyField(m *Model, f *Field) bool {
 
 // scalarValue converts the value v written to the scalar field f (not an
 // atomic operation): nil for NULL, or the coerced value.
-func scalarValue(m *Model, f *Field, v any, path string) (any, error) {
+func scalarValue(m *Model, f *Field, v any, path string, forCreate bool) (any, error) {
 	if isNil(v) {
 		if !f.Nullable {
 			return nil, prismaMsg(m, joinPath(path, f.Name), mustNotBeNull(f.Name))
@@ -234,6 +234,9 @@ func scalarValue(m *Model, f *Field, v any, path string) (any, error) {
 		cv, err = coerce(f, v)
 	}
 	if err != nil {
+		if msg := dataTypeMsg(f, v, err, forCreate); msg != "" {
+			return nil, prismaMsg(m, joinPath(path, f.Name), msg)
+		}
 		return nil, valueErr(m, joinPath(path, f.Name), err)
 	}
 	if cv == nil && !f.Nullable {
@@ -241,6 +244,46 @@ func scalarValue(m *Model, f *Field, v any, path string) (any, error) {
 		return nil, prismaMsg(m, joinPath(path, f.Name), mustNotBeNull(f.Name))
 	}
 	return cv, nil
+}
+
+// dataTypeMsg is Prisma's message for a value of the wrong kind written to
+// scalar field f (a number given to a String, a string to a Boolean):
+// "Argument `email`: Invalid value provided. Expected String, provided
+// Int.", naming the field's create input type, or its update input with
+// the update operations; "" when err is not such a mismatch.
+func dataTypeMsg(f *Field, v any, err error, forCreate bool) string {
+	if f.List || f.Type == JSON || f.Type == Enum || !strings.Contains(err.Error(), "cannot take") {
+		return ""
+	}
+	provided := ""
+	switch reflect.ValueOf(v).Kind() {
+	case reflect.String:
+		provided = "String"
+	case reflect.Bool:
+		provided = "Boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		provided = "Int"
+	case reflect.Float32, reflect.Float64:
+		provided = "Float"
+	case reflect.Map, reflect.Struct:
+		provided = "Object"
+	default:
+		return ""
+	}
+	t := prismaScalar(f)
+	expected := []string{t}
+	if !forCreate {
+		op := t + "FieldUpdateOperationsInput"
+		if f.Nullable {
+			op = "Nullable" + op
+		}
+		expected = append(expected, op)
+	}
+	if f.Nullable {
+		expected = append(expected, "Null")
+	}
+	return invalidTypeMsg(f.Name, expected, provided)
 }
 
 // rowSplitter splits createMany rows given as field/value pairs
@@ -290,7 +333,7 @@ func (sp *rowSplitter) split(buf []assign, row []FieldValue) ([]assign, bool) {
 				continue
 			}
 			found = true
-			cv, err := scalarValue(m, f, x.v, "")
+			cv, err := scalarValue(m, f, x.v, "", true)
 			if err != nil {
 				return nil, false
 			}

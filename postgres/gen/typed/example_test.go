@@ -85,3 +85,12 @@ func ExampleField_Ref() {
 	// id gte referrerId
 	// email startsWith nick true
 }
+
+func ExampleRelevance() {
+	// Most relevant first: Prisma's orderBy {_relevance: {fields:
+	// ["email"], search: "ada | bob", sort: "desc"}}, then by id.
+	args := &typed.FindArgs[User]{OrderBy: []typed.Order[User]{typed.Relevance[User]("ada | bob", true, userEmail), userID.Asc()}}
+	o := args.Orm().OrderBy[0]
+	fmt.Println(o.Relevance.Fields, o.Relevance.Search, o.Desc)
+	// Output: [email] ada | bob true
+}

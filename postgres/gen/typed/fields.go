@@ -192,6 +192,23 @@ func (f StringField[M]) EndsWith(s string) Cond[M] { return contains[M](f.name, 
 // PostgreSQL: & | ! <-> and parentheses; see orm.Search).
 func (f StringField[M]) Search(query string) Cond[M] { return contains[M](f.name, orm.OpSearch, query) }
 
+// TextField is a String or String? field of model M, for ordering by
+// full-text relevance (Relevance).
+type TextField[M any] interface{ textField() string }
+
+func (t textRefs[M]) textField() string { return t.field }
+
+// Relevance orders by the full-text relevance of fields, read as one text,
+// to the tsquery search (Prisma's orderBy {_relevance: {fields, search,
+// sort}}; see orm.ByRelevance).
+func Relevance[M any](search string, desc bool, fields ...TextField[M]) Order[M] {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.textField()
+	}
+	return Order[M]{orm.ByRelevance(names, search, desc)}
+}
+
 // NullableStringField is a String? field.
 type NullableStringField[M any] struct {
 	NullableField[M, string]
