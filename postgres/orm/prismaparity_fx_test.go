@@ -165,6 +165,23 @@ func init() {
 			return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(1),
 				Data: orm.Data{"books": &orm.Nested{Create: []orm.Data{{"title": "T", "pages": 1, "price": "1", "pagez": 2}}}}})
 		},
+		"fx_w_err_type_decimal_bool": createAuthor(orm.Data{"score": true}),
+		"fx_w_err_type_datetime_int": createAuthor(orm.Data{"born": 5}),
+		"fx_w_err_type_bigint_bool": func(ctx context.Context, db orm.DB) (any, error) {
+			return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"big": true}})
+		},
+		"fx_w_err_type_bytes_int": createAuthor(orm.Data{"blob": 5}),
+		"fx_w_err_type_float_string": func(ctx context.Context, db orm.DB) (any, error) {
+			return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"ratio": "x"}})
+		},
+		"fx_w_err_type_int_bool_required": func(ctx context.Context, db orm.DB) (any, error) {
+			return orm.Update[pBook](ctx, db, pBookModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"pages": false}})
+		},
+		"fx_w_err_unknown_create_many": tagsMany(false, orm.Data{"name": "a", "colour": "x"}),
+		"fx_w_err_unknown_nested_update": func(ctx context.Context, db orm.DB) (any, error) {
+			return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(1),
+				Data: orm.Data{"books": &orm.Nested{Update: []orm.NestedUpdate{{Where: id(1), Data: orm.Data{"titel": "x"}}}}}})
+		},
 	}
 	for name, op := range ops {
 		parityOps[name] = op

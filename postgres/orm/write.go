@@ -275,6 +275,9 @@ func dataTypeMsg(f *Field, v any, err error, forCreate bool) string {
 	expected := []string{t}
 	if !forCreate {
 		op := t + "FieldUpdateOperationsInput"
+		if f.Type == Boolean {
+			op = "BoolFieldUpdateOperationsInput" // Prisma's input types say Bool
+		}
 		if f.Nullable {
 			op = "Nullable" + op
 		}
