@@ -26,9 +26,6 @@ func (h *handle) createNested(ctx context.Context, m *Model, d Data, path string
 			continue
 		}
 		p := joinPath(path, rw.r.Name)
-		if err := checkNestedForCreate(m, rw, p); err != nil {
-			return nil, err
-		}
 		rec, err := h.resolveOwned(ctx, rw, p)
 		if err != nil {
 			return nil, err
@@ -52,9 +49,6 @@ func (h *handle) createNested(ctx context.Context, m *Model, d Data, path string
 		if rw.r.owner {
 			continue
 		}
-		if err := checkNestedForCreate(m, rw, joinPath(path, rw.r.Name)); err != nil {
-			return nil, err
-		}
 		if err := h.writeChildren(ctx, rw, rec, joinPath(path, rw.r.Name)); err != nil {
 			return nil, err
 		}
@@ -71,14 +65,6 @@ func setAssign(as []assign, f *Field, v any) []assign {
 		}
 	}
 	return append(as, assign{f, v})
-}
-
-func checkNestedForCreate(m *Model, rw relWrite, p string) error {
-	n := rw.n
-	if len(n.Disconnect) > 0 || len(n.Set) > 0 || n.SetNone || len(n.Update) > 0 || len(n.UpdateMany) > 0 || len(n.Delete) > 0 || len(n.DeleteMany) > 0 || len(n.Upsert) > 0 {
-		return validationErr(m, p, "a create may only create, connect or connectOrCreate related rows")
-	}
-	return nil
 }
 
 // resolveOwned creates or finds the row an owner-side relation points to

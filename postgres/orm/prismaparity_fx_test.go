@@ -182,6 +182,49 @@ func init() {
 			return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(1),
 				Data: orm.Data{"books": &orm.Nested{Update: []orm.NestedUpdate{{Where: id(1), Data: orm.Data{"titel": "x"}}}}}})
 		},
+		"fx_w_nested_update_missing": func(ctx context.Context, db orm.DB) (any, error) {
+			return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(1),
+				Data: orm.Data{"books": &orm.Nested{Update: []orm.NestedUpdate{{Where: id(3), Data: orm.Data{"pages": 1}}}}}})
+		},
+		"fx_w_nested_delete_missing": func(ctx context.Context, db orm.DB) (any, error) {
+			return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"books": &orm.Nested{Delete: []orm.Where{id(3)}}}})
+		},
+		"fx_w_nested_disconnect_m2m_filter": func(ctx context.Context, db orm.DB) (any, error) {
+			return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(1),
+				Data:   orm.Data{"tags": &orm.Nested{Disconnect: []orm.Where{{orm.Eq("id", 1), orm.Eq("name", "blue")}}}},
+				Select: sel(), Include: []orm.Include{{Relation: "tags", Args: &orm.FindArgs{Select: sel("id"), OrderBy: []orm.Order{orm.Asc("id")}}}}})
+		},
+		"fx_w_nested_upsert_owner_create": func(ctx context.Context, db orm.DB) (any, error) {
+			return orm.Update[pBook](ctx, db, pBookModel, &orm.UpdateArgs{Where: id(1),
+				Data:   orm.Data{"author": &orm.Nested{Upsert: []orm.NestedUpsert{{Create: orm.Data{"email": "z@x.io"}, Update: orm.Data{"name": "Zed"}}}}},
+				Select: sel(), Include: []orm.Include{{Relation: "author", Args: &orm.FindArgs{Select: sel("id", "name")}}}})
+		},
+		"fx_w_kit_shelf_cor_compound": updKit3(orm.Nested{ConnectOrCreate: []orm.ConnectOrCreate{{Where: shelfAt("A", 2), Create: orm.Data{"area": "A", "slot": 2}}}},
+			sel("shelfArea", "shelfSlot")),
+		"fx_w_kit_shelf_cor_compound_new": updKit3(orm.Nested{ConnectOrCreate: []orm.ConnectOrCreate{{Where: shelfAt("Q", 2), Create: orm.Data{"area": "Q", "slot": 2, "label": "q"}}}},
+			nil, orm.Inc("shelf")),
+		"fx_w_nested_tags_create_many_err": func(ctx context.Context, db orm.DB) (any, error) {
+			return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"tags": &orm.Nested{CreateMany: []orm.Data{{"name": "x"}}}}})
+		},
+		"fx_w_nested_delete_many_filter_rel": func(ctx context.Context, db orm.DB) (any, error) {
+			return orm.Update[pAuthor](ctx, db, pAuthorModel, &orm.UpdateArgs{Where: id(3), Data: orm.Data{"books": &orm.Nested{DeleteMany: []orm.Where{{orm.Eq("genre", "poem")}}}}})
+		},
+		"fx_w_nested_update_many_none_match": func(ctx context.Context, db orm.DB) (any, error) {
+			return orm.Update[pTeam](ctx, db, pTeamModel, &orm.UpdateArgs{Where: id(3),
+				Data:  orm.Data{"members": &orm.Nested{UpdateMany: []orm.NestedUpdate{{Where: orm.Where{}, Data: orm.Data{"name": "z"}}}}},
+				Count: []orm.CountOf{{Relation: "members"}, {Relation: "badges"}, {Relation: "notes"}}})
+		},
+		"fx_w_upsert_create_nested_connect": func(ctx context.Context, db orm.DB) (any, error) {
+			return orm.Upsert[pBook](ctx, db, pBookModel, &orm.UpsertArgs{Where: id(99),
+				Create: orm.Data{"title": "U", "pages": 1, "price": "1", "author": &orm.Nested{Connect: []orm.Where{{orm.Eq("email", "bob@x.io")}}}},
+				Update: orm.Data{}, Select: sel("authorId")})
+		},
+		"fx_w_delete_include_count": func(ctx context.Context, db orm.DB) (any, error) {
+			return orm.Delete[pAuthor](ctx, db, pAuthorModel, &orm.DeleteArgs{Where: id(2), Count: []orm.CountOf{{Relation: "books"}, {Relation: "tags"}}})
+		},
+		"fx_w_update_set_fk_and_relation": func(ctx context.Context, db orm.DB) (any, error) {
+			return orm.Update[pBook](ctx, db, pBookModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"authorId": 2, "author": &orm.Nested{Connect: []orm.Where{id(3)}}}})
+		},
 	}
 	for name, op := range ops {
 		parityOps[name] = op

@@ -120,6 +120,9 @@ func splitDataInto(buf []assign, m *Model, d Data, path string, forCreate bool) 
 			if n == nil {
 				return nil, nil, validationErr(m, joinPath(path, k), "relation fields take a *Nested write, got %T", v)
 			}
+			if err := nestedOpsAllowed(m, r, n, joinPath(path, k), forCreate); err != nil {
+				return nil, nil, err
+			}
 			rels = append(rels, relWrite{r: r, n: n, create: forCreate})
 		}
 	}
@@ -204,6 +207,48 @@ func splitDataInto(buf []assign, m *Model, d Data, path string, forCreate bool) 
 		as = append(as, assign{f, cv})
 	}
 	return as, rels, nil
+}
+
+// nestedOps are the operations of Prisma's nested write input for relation
+// r, in its order: a create's (create, connectOrCreate, createMany on a
+// one-to-many, connect) or an update's; a required to-one relation from
+// the side holding the foreign key has no disconnect or delete, a
+// many-to-many no createMany.
+func nestedOps(r *Relation, forCreate bool) []string {
+	switch {
+	case forCreate && r.Kind == OneToMany:
+		return []string{"create", "connectOrCreate", "createMany", "connect"}
+	case forCreate:
+		return []string{"create", "connectOrCreate", "connect"}
+	case r.Kind == OneToMany:
+		return []string{"create", "connectOrCreate", "upsert", "createMany", "set", "disconnect", "delete", "connect", "update", "updateMany", "deleteMany"}
+	case r.Kind == ManyToMany:
+		return []string{"create", "connectOrCreate", "upsert", "set", "disconnect", "delete", "connect", "update", "updateMany", "deleteMany"}
+	case r.owner && !slices.ContainsFunc(r.local, func(f *Field) bool { return f.Nullable }):
+		return []string{"create", "connectOrCreate", "upsert", "connect", "update"}
+	}
+	return []string{"create", "connectOrCreate", "upsert", "disconnect", "delete", "connect", "update"}
+}
+
+// nestedOpsAllowed refuses an operation of n that Prisma's input for
+// relation r does not have, as Prisma does: "Unknown argument
+// `createMany`. Did you mean `updateMany`? ...".
+func nestedOpsAllowed(m *Model, r *Relation, n *Nested, path string, forCreate bool) error {
+	ops := nestedOps(r, forCreate)
+	for _, op := range []struct {
+		name string
+		used bool
+	}{
+		{"create", len(n.Create) > 0}, {"connectOrCreate", len(n.ConnectOrCreate) > 0}, {"upsert", len(n.Upsert) > 0},
+		{"createMany", len(n.CreateMany) > 0}, {"set", len(n.Set) > 0 || n.SetNone}, {"disconnect", len(n.Disconnect) > 0},
+		{"delete", len(n.Delete) > 0}, {"connect", len(n.Connect) > 0}, {"update", len(n.Update) > 0},
+		{"updateMany", len(n.UpdateMany) > 0}, {"deleteMany", len(n.DeleteMany) > 0},
+	} {
+		if op.used && !slices.Contains(ops, op.name) {
+			return unknownArg(m, joinPath(path, op.name), op.name, ops)
+		}
+	}
+	return nil
 }
 
 // foreignKeyField reports whether f holds a foreign key of a relation m
