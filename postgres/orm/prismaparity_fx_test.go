@@ -225,6 +225,24 @@ func init() {
 		"fx_w_update_set_fk_and_relation": func(ctx context.Context, db orm.DB) (any, error) {
 			return orm.Update[pBook](ctx, db, pBookModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"authorId": 2, "author": &orm.Nested{Connect: []orm.Where{id(3)}}}})
 		},
+		"fx_w_err_op_create_update":          createAuthor(orm.Data{"books": &orm.Nested{Update: []orm.NestedUpdate{{Where: id(1), Data: orm.Data{"pages": 1}}}}}),
+		"fx_w_err_op_create_m2m_create_many": createAuthor(orm.Data{"tags": &orm.Nested{CreateMany: []orm.Data{{"name": "x"}}}}),
+		"fx_w_err_op_to_one_create_many": func(ctx context.Context, db orm.DB) (any, error) {
+			return orm.Update[pKit](ctx, db, pKitModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"shelf": &orm.Nested{CreateMany: []orm.Data{{"area": "Z", "slot": 1}}}}})
+		},
+		"fx_w_err_op_to_one_set": func(ctx context.Context, db orm.DB) (any, error) {
+			return orm.Update[pKit](ctx, db, pKitModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"shelf": &orm.Nested{SetNone: true}}})
+		},
+		"fx_w_err_op_create_to_one_upsert": func(ctx context.Context, db orm.DB) (any, error) {
+			return orm.Create[pBook](ctx, db, pBookModel, &orm.CreateArgs{Data: orm.Data{"title": "T", "pages": 1, "price": "1",
+				"author": &orm.Nested{Upsert: []orm.NestedUpsert{{Create: orm.Data{"email": "a@b"}, Update: orm.Data{}}}}}})
+		},
+		"fx_w_err_op_inverse_one_update_many": func(ctx context.Context, db orm.DB) (any, error) {
+			return updUser(ctx, db, 1, orm.Data{"profile": &orm.Nested{UpdateMany: []orm.NestedUpdate{{Where: orm.Where{}, Data: orm.Data{"bio": "x"}}}}}, nil)
+		},
+		"fx_w_err_op_required_owner_delete_many": func(ctx context.Context, db orm.DB) (any, error) {
+			return orm.Update[pBook](ctx, db, pBookModel, &orm.UpdateArgs{Where: id(1), Data: orm.Data{"author": &orm.Nested{DeleteMany: []orm.Where{{}}}}})
+		},
 	}
 	for name, op := range ops {
 		parityOps[name] = op
