@@ -888,8 +888,23 @@ func (c *compiler) filterClause(m *Model, a string, fa *FindArgs, path string) (
 		w += " AND " + cc
 	}
 	if len(fa.Distinct) > 0 {
-		if len(m.pk) != 1 {
-			return "", validationErr(m, joinPath(path, "distinct"), "distinct needs a single-field primary key")
+		if len(m.pk) == 0 {
+			return "", validationErr(m, joinPath(path, "distinct"), "distinct needs a primary key")
+		}
+		// pkCols lists the row's primary key columns; pkOf is the key,
+		// one column or a row of them (a compound @@id).
+		pkCols := func(a string) string {
+			cols := make([]string, len(m.pk))
+			for i, f := range m.pk {
+				cols[i] = col(a, f)
+			}
+			return strings.Join(cols, ", ")
+		}
+		pkOf := func(a string) string {
+			if len(m.pk) == 1 {
+				return pkCols(a)
+			}
+			return "(" + pkCols(a) + ")"
 		}
 		distinct := func() (string, error) {
 			da := c.alias("d")
@@ -919,14 +934,14 @@ func (c *compiler) filterClause(m *Model, a string, fa *FindArgs, path string) (
 			if err != nil {
 				return "", err
 			}
-			return "SELECT DISTINCT ON (" + strings.Join(dcols, ", ") + ") " + col(da, m.pk[0]) + " FROM " + m.qtable + " " + da +
+			return "SELECT DISTINCT ON (" + strings.Join(dcols, ", ") + ") " + pkCols(da) + " FROM " + m.qtable + " " + da +
 				" WHERE " + dw + " ORDER BY " + strings.Join(dcols, ", ") + ", " + ob, nil
 		}
 		kept, err := distinct()
 		if err != nil {
 			return "", err
 		}
-		w += " AND " + col(a, m.pk[0]) + " IN (" + kept + ")"
+		w += " AND " + pkOf(a) + " IN (" + kept + ")"
 		if fa.Cursor != nil {
 			// A cursor row that distinct drops starts no list (the same
 			// subquery text, so the same bind parameters).
@@ -935,7 +950,7 @@ func (c *compiler) filterClause(m *Model, a string, fa *FindArgs, path string) (
 			if err != nil {
 				return "", err
 			}
-			w += " AND EXISTS (SELECT 1 FROM " + m.qtable + " " + ca + " WHERE " + cw + " AND " + col(ca, m.pk[0]) + " IN (" + kept + "))"
+			w += " AND EXISTS (SELECT 1 FROM " + m.qtable + " " + ca + " WHERE " + cw + " AND " + pkOf(ca) + " IN (" + kept + "))"
 		}
 	}
 	return w, nil
