@@ -84,6 +84,11 @@ type AccountView struct {
 type API struct {
 	// Logger receives the errors answered with a 500 (nil: none).
 	Logger *slog.Logger
+	// AckTrace, when set, receives the stages of every intake
+	// acknowledgement the WebSocket stream writes (AckTimes), for latency
+	// breakdowns. It runs on the connection's writer, once per
+	// acknowledgement: keep it short. Nil (the default) costs nothing.
+	AckTrace func(AckTimes)
 
 	store *Store
 	node  *Node

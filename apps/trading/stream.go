@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/coder/websocket"
 )
@@ -73,6 +74,21 @@ type StreamAck struct {
 
 	freeWindow bool // the answer that ends the order's window slot (ack, or a refusal)
 	final      bool // the order's last message: ends its pending slot
+
+	read, durable time.Time // with API.AckTrace: when the order was read, when its ack was due
+}
+
+// AckTimes are the stages of one order's intake acknowledgement on the
+// WebSocket stream (API.AckTrace), as wall-clock times: the server read
+// the order's message, its intake journal group became durable (the ack
+// was queued for the connection), the ack was written to the connection.
+// A client that records when it sent the order and when the ack arrived
+// (by IntakeSeq) has the whole path: its own sending, the way in (the
+// kernel and the server's scheduling of the reader), the group commit,
+// the way out (the connection's writer) and the delivery.
+type AckTimes struct {
+	IntakeSeq              uint64
+	Read, Durable, Written time.Time
 }
 
 // The types of StreamAck.
@@ -187,6 +203,14 @@ func (a *API) stream(w http.ResponseWriter, r *http.Request) {
 			if err := hw.release(); err != nil {
 				ok = false
 			}
+			if trace := a.AckTrace; trace != nil && ok {
+				written := time.Now()
+				for i := range batch {
+					if ack := &batch[i]; ack.Type == StreamAckType {
+						trace(AckTimes{IntakeSeq: ack.IntakeSeq, Read: ack.read, Durable: ack.durable, Written: written})
+					}
+				}
+			}
 		}
 	}()
 	refuse := func(client string, e *StreamError) {
@@ -196,6 +220,10 @@ func (a *API) stream(w http.ResponseWriter, r *http.Request) {
 		typ, msg, err := c.Read(ctx)
 		if err != nil {
 			break
+		}
+		var read time.Time
+		if a.AckTrace != nil {
+			read = time.Now()
 		}
 		window <- struct{}{}
 		pending <- struct{}{}
@@ -213,7 +241,7 @@ func (a *API) stream(w http.ResponseWriter, r *http.Request) {
 			go func() { q.push(a.placeStreamed(ctx, &so)) }()
 			continue
 		}
-		a.intakeStreamed(ctx, &so, q)
+		a.intakeStreamed(ctx, &so, q, read)
 	}
 	inflight.Wait()
 	q.close()
@@ -279,7 +307,8 @@ func (q *ackQueue) batches() func(yield func([]StreamAck) bool) {
 // intakeStreamed takes one order in (Node.intakeAsync: without waiting for
 // the journal, so the reader goes on with the next message) and sends its
 // answers.
-func (a *API) intakeStreamed(ctx context.Context, so *StreamOrder, q *ackQueue) {
+// read is when the order's message was read (zero without API.AckTrace).
+func (a *API) intakeStreamed(ctx context.Context, so *StreamOrder, q *ackQueue, read time.Time) {
 	id := so.ClientOrderID
 	refused := func(err error) {
 		e := answerOf(a.Logger, err)
@@ -290,7 +319,11 @@ func (a *API) intakeStreamed(ctx context.Context, so *StreamOrder, q *ackQueue) 
 			refused(err)
 			return
 		}
-		q.push(StreamAck{Type: StreamAckType, ClientOrderID: id, IntakeSeq: seq, Status: IntakeAccepted, freeWindow: true})
+		ack := StreamAck{Type: StreamAckType, ClientOrderID: id, IntakeSeq: seq, Status: IntakeAccepted, freeWindow: true}
+		if !read.IsZero() {
+			ack.read, ack.durable = read, time.Now()
+		}
+		q.push(ack)
 	}, func(o IntakeOutcome) {
 		if o.Deferred {
 			q.push(StreamAck{Type: StreamDeferredType, ClientOrderID: id, IntakeSeq: o.Seq, Status: IntakeAccepted, final: true})

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -38,6 +39,13 @@ func orderStream(t *testing.T, placedAck bool, nice int) {
 	defer n.Close()
 	a, err := NewAPI(e.store, n)
 	require.NoError(t, err)
+	var tmu sync.Mutex
+	traced := map[uint64]AckTimes{}
+	a.AckTrace = func(at AckTimes) {
+		tmu.Lock()
+		traced[at.IntakeSeq] = at
+		tmu.Unlock()
+	}
 	srv := httptest.NewServer(a.Handler())
 	defer srv.Close()
 	seller, err := e.store.CreateAccount(ctx, "ws-seller", map[string]string{"BTC": "10"})
@@ -142,6 +150,18 @@ func orderStream(t *testing.T, placedAck bool, nice int) {
 	require.Equal(t, want, got)
 	require.Equal(t, anonymous, gotAnon)
 	require.NoError(t, c.Close(websocket.StatusNormalClosure, ""))
+	// Each intake ack was traced once, its stages in order; nothing else was.
+	require.Eventually(t, func() bool { tmu.Lock(); defer tmu.Unlock(); return len(traced) >= len(acked) }, 10*time.Second, 10*time.Millisecond)
+	tmu.Lock()
+	require.Len(t, traced, len(acked))
+	for id, seq := range acked {
+		at, ok := traced[seq]
+		require.True(t, ok, "ack of %s not traced", id)
+		require.False(t, at.Read.IsZero(), "%s", id)
+		require.False(t, at.Durable.Before(at.Read), "%s durable before read", id)
+		require.False(t, at.Written.Before(at.Durable), "%s written before durable", id)
+	}
+	tmu.Unlock()
 
 	// Every acknowledged order reached the book and was settled: 100
 	// crossing pairs at one price make 100 trades.
