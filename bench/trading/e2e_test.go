@@ -141,18 +141,27 @@ type e2eRun struct {
 	codes   map[string]int // failures by cause
 
 	first, last time.Time // the first send, the last acknowledgement
+
+	client []clientAck // the intake acks' client-side stages (ackStages)
 }
 
 func (r *e2eRun) acked(orderID int64, sent time.Time, lat time.Duration) {
 	r.mu.Lock()
 	r.started[orderID] = sent
 	r.mu.Unlock()
-	r.intakeAcked(sent, lat)
+	r.ackedAt(sent, lat)
 }
 
-// intakeAcked records an acknowledgement (at intake the order's id comes
-// later, with its placement).
-func (r *e2eRun) intakeAcked(sent time.Time, lat time.Duration) {
+// intakeAcked records an acknowledgement at intake (the order's id comes
+// later, with its placement) and its client-side stages.
+func (r *e2eRun) intakeAcked(sent time.Time, lat time.Duration, seq uint64, wrote time.Time) {
+	r.mu.Lock()
+	r.client = append(r.client, clientAck{seq: seq, due: sent.UnixNano(), wrote: wrote.UnixNano(), recv: sent.Add(lat).UnixNano()})
+	r.mu.Unlock()
+	r.ackedAt(sent, lat)
+}
+
+func (r *e2eRun) ackedAt(sent time.Time, lat time.Duration) {
 	r.mu.Lock()
 	r.ack = append(r.ack, lat)
 	if r.first.IsZero() || sent.Before(r.first) {
@@ -238,6 +247,8 @@ func endToEnd(b *testing.B, rate int, duration time.Duration, conns int, placedA
 	if err != nil {
 		b.Fatal(err)
 	}
+	tracer := newAckTracer()
+	api.AckTrace = tracer.trace
 	srv := httptest.NewServer(api.Handler())
 	defer srv.Close()
 
@@ -337,6 +348,7 @@ func endToEnd(b *testing.B, rate int, duration time.Duration, conns int, placedA
 		b.ReportMetric(float64(is.Records-is0.Records)/g, "intake-records/group")
 		b.ReportMetric(float64((is.Sync-is0.Sync).Microseconds())/1000/g, "intake-sync-ms")
 		b.ReportMetric(100*float64(is.FullSyncs-is0.FullSyncs)/g, "intake-fullsync-%")
+		b.ReportMetric(syncQuantile(is0.SyncHist, is.SyncHist, 0.99), "intake-sync-p99-max-ms")
 	}
 	b.ReportMetric(pct(e2e, 50), "settled-p50-ms")
 	b.ReportMetric(pct(e2e, 99), "settled-p99-ms")
@@ -344,6 +356,9 @@ func endToEnd(b *testing.B, rate int, duration time.Duration, conns int, placedA
 	b.ReportMetric(schedQuantile(sched0, sched1, 0.50), "sched-p50-µs")
 	b.ReportMetric(schedQuantile(sched0, sched1, 0.99), "sched-p99-µs")
 	b.ReportMetric(schedQuantile(sched0, sched1, 0.999), "sched-p99.9-µs")
+	tracer.mu.Lock()
+	reportAckStages(b, run.client, tracer.byS)
+	tracer.mu.Unlock()
 }
 
 // httpLoad posts the orders with the load generator (open loop, one

@@ -39,6 +39,7 @@ func wsLoad(ctx context.Context, url string, rate int, duration time.Duration, c
 		cs[k] = c
 	}
 	var sent, answered atomic.Int64
+	wrote := make([]atomic.Int64, total) // when order i's message was written (Unix ns)
 	start := time.Now().Add(10 * time.Millisecond)
 	due := func(i int64) time.Time { return start.Add(time.Duration(i) * interval) }
 	var pacers, readers sync.WaitGroup
@@ -53,6 +54,7 @@ func wsLoad(ctx context.Context, url string, rate int, duration time.Duration, c
 					run.fail("write: " + err.Error())
 					return
 				}
+				wrote[i].Store(time.Now().UnixNano())
 				sent.Add(1)
 			}
 		})
@@ -72,7 +74,11 @@ func wsLoad(ctx context.Context, url string, rate int, duration time.Duration, c
 				i, err := strconv.ParseInt(ack.ClientOrderID, 10, 64)
 				if err == nil && ack.Type == trading.StreamAckType && !placedAck {
 					answered.Add(-1) // the placement follows
-					run.intakeAcked(due(i), now.Sub(due(i)))
+					var at time.Time
+					if i >= 0 && i < total {
+						at = time.Unix(0, wrote[i].Load())
+					}
+					run.intakeAcked(due(i), now.Sub(due(i)), ack.IntakeSeq, at)
 					continue
 				}
 				if err != nil || ack.Error != nil || ack.OrderID <= 0 {
@@ -105,7 +111,9 @@ func wsLoad(ctx context.Context, url string, rate int, duration time.Duration, c
 // loadRecorder is what a load generator reports to: e2eRun in this
 // process, or the pipe to the parent in a load child (wsLoadChild).
 type loadRecorder interface {
-	intakeAcked(sent time.Time, lat time.Duration)
+	// intakeAcked: the order due at sent, acknowledged lat after it, with
+	// intake sequence number seq, its message written at wrote.
+	intakeAcked(sent time.Time, lat time.Duration, seq uint64, wrote time.Time)
 	acked(orderID int64, sent time.Time, lat time.Duration)
 	placed(orderID int64, sent time.Time, lat time.Duration)
 	fail(cause string)

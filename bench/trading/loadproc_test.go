@@ -51,8 +51,9 @@ type loadSpec struct {
 	Accounts  []int         `json:"accounts"`
 }
 
-// The load child's lines on stdout, one per answer: "i <sent> <lat>" (an
-// intake ack), "k <order> <sent> <lat>" (an ack once placed), "p <order>
+// The load child's lines on stdout, one per answer: "i <sent> <lat> <seq>
+// <wrote>" (an intake ack: its intake sequence number, when its message was
+// written), "k <order> <sent> <lat>" (an ack once placed), "p <order>
 // <sent> <lat>" (a placement after its ack), "f <cause>" (a failure), and
 // last "cpu <ns>" (the child's CPU time); sent is a wall-clock Unix time in
 // nanoseconds (both processes read the same clock), lat nanoseconds.
@@ -69,8 +70,8 @@ func (r *lineRecorder) line(format string, args ...any) {
 	r.mu.Unlock()
 }
 
-func (r *lineRecorder) intakeAcked(sent time.Time, lat time.Duration) {
-	r.line("i %d %d\n", sent.UnixNano(), lat)
+func (r *lineRecorder) intakeAcked(sent time.Time, lat time.Duration, seq uint64, wrote time.Time) {
+	r.line("i %d %d %d %d\n", sent.UnixNano(), lat, seq, wrote.UnixNano())
 }
 
 func (r *lineRecorder) acked(orderID int64, sent time.Time, lat time.Duration) {
@@ -157,13 +158,13 @@ func recordLine(run *e2eRun, line string, cpu *time.Duration) error {
 		}
 		n = append(n, v)
 	}
-	want := map[string]int{"i": 2, "k": 3, "p": 3, "cpu": 1}[kind]
+	want := map[string]int{"i": 4, "k": 3, "p": 3, "cpu": 1}[kind]
 	if want == 0 || len(n) != want {
 		return fmt.Errorf("bad line %q", line)
 	}
 	switch kind {
 	case "i":
-		run.intakeAcked(time.Unix(0, n[0]), time.Duration(n[1]))
+		run.intakeAcked(time.Unix(0, n[0]), time.Duration(n[1]), uint64(n[2]), time.Unix(0, n[3]))
 	case "k":
 		run.acked(n[0], time.Unix(0, n[1]), time.Duration(n[2]))
 	case "p":
@@ -181,7 +182,7 @@ func TestLoadChildLines(t *testing.T) {
 	w := bufio.NewWriter(&out)
 	rec := &lineRecorder{w: w}
 	sent := time.Unix(0, time.Now().UnixNano())
-	rec.intakeAcked(sent, 3*time.Millisecond)
+	rec.intakeAcked(sent, 3*time.Millisecond, 7, sent.Add(time.Microsecond))
 	rec.placed(42, sent, 9*time.Millisecond)
 	rec.acked(43, sent.Add(time.Millisecond), 4*time.Millisecond)
 	rec.fail("rejected: x\ny")
@@ -202,13 +203,16 @@ func TestLoadChildLines(t *testing.T) {
 	if len(run.placedL) != 1 || run.placedL[0] != 9*time.Millisecond || !run.started[42].Equal(sent) || !run.started[43].Equal(sent.Add(time.Millisecond)) {
 		t.Fatalf("placed %v, started %v", run.placedL, run.started)
 	}
+	if len(run.client) != 1 || run.client[0] != (clientAck{seq: 7, due: sent.UnixNano(), wrote: sent.UnixNano() + 1000, recv: sent.UnixNano() + 3e6}) {
+		t.Fatalf("client stages %+v", run.client)
+	}
 	if run.failed != 1 || run.codes["rejected: x y"] != 1 || cpu != time.Second {
 		t.Fatalf("failed %d %v, cpu %v", run.failed, run.codes, cpu)
 	}
 	if !run.first.Equal(sent) || !run.last.Equal(sent.Add(5*time.Millisecond)) {
 		t.Fatalf("first %v last %v", run.first, run.last)
 	}
-	for _, bad := range []string{"i 1", "k x 1 2", "cpu", "z 1 2", "p 1 2 3 4"} {
+	for _, bad := range []string{"i 1", "i 1 2", "k x 1 2", "cpu", "z 1 2", "p 1 2 3 4"} {
 		if err := recordLine(run, bad, &cpu); err == nil {
 			t.Errorf("%q accepted", bad)
 		}

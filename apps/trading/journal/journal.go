@@ -153,21 +153,42 @@ type Journal struct {
 
 	groups, records, fullSyncs atomic.Uint64
 	syncNanos                  atomic.Int64
+	syncHist                   [SyncBuckets]atomic.Uint64
+}
+
+// SyncBuckets is the number of buckets of Stats.SyncHist: bucket k counts
+// the groups whose write and sync took less than 64 µs << k (the last one
+// also those beyond).
+const SyncBuckets = 16
+
+// SyncBucket returns the bucket of Stats.SyncHist a group's write and
+// sync of d falls in.
+func SyncBucket(d time.Duration) int {
+	k := 0
+	for k < SyncBuckets-1 && d >= (64*time.Microsecond)<<k {
+		k++
+	}
+	return k
 }
 
 // Stats counts a journal's group commits since Open: groups written,
 // records in them, how many were synced with a full fsync (the file's
 // size changed) rather than fdatasync, and the time spent writing and
-// syncing them.
+// syncing them, in all and by duration (SyncHist, see SyncBucket).
 type Stats struct {
 	Groups, Records, FullSyncs uint64
 	Sync                       time.Duration
+	SyncHist                   [SyncBuckets]uint64
 }
 
 // Stats returns the journal's counters.
 func (j *Journal) Stats() Stats {
-	return Stats{Groups: j.groups.Load(), Records: j.records.Load(), FullSyncs: j.fullSyncs.Load(),
+	s := Stats{Groups: j.groups.Load(), Records: j.records.Load(), FullSyncs: j.fullSyncs.Load(),
 		Sync: time.Duration(j.syncNanos.Load())}
+	for k := range s.SyncHist {
+		s.SyncHist[k] = j.syncHist[k].Load()
+	}
+	return s
 }
 
 type batch struct {
@@ -836,6 +857,7 @@ func (j *Journal) finish(job *syncJob) {
 		return
 	}
 	j.syncNanos.Add(int64(job.took))
+	j.syncHist[SyncBucket(job.took)].Add(1)
 	j.groups.Add(1)
 	j.records.Add(uint64(len(b.entries)))
 	if job.full {

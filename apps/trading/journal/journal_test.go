@@ -358,7 +358,12 @@ func TestPreallocatedZeroTail(t *testing.T) {
 	require.NoError(t, err)
 	appendN(t, j, 12)
 	st := j.Stats()
-	require.Equal(t, Stats{Groups: 12, Records: 12, FullSyncs: 2, Sync: st.Sync}, st, "a chunk of 10 records, then another")
+	require.Equal(t, Stats{Groups: 12, Records: 12, FullSyncs: 2, Sync: st.Sync, SyncHist: st.SyncHist}, st, "a chunk of 10 records, then another")
+	var inHist uint64
+	for _, n := range st.SyncHist {
+		inHist += n
+	}
+	require.Equal(t, st.Groups, inHist, "every group in the histogram")
 	cp, data := crashCopy(t, path)
 	require.Len(t, data, 20*RecordSize, "chunks are whole records")
 	require.True(t, isZero(data[12*RecordSize:]))
@@ -577,4 +582,12 @@ func TestFailedReceivesUndurableBatches(t *testing.T) {
 	}
 	mu.Unlock()
 	_ = j.Close() // the file is closed already
+}
+
+// SyncBucket doubles its bound from 64 µs; the last bucket takes the rest.
+func TestSyncBucket(t *testing.T) {
+	for d, want := range map[time.Duration]int{0: 0, 63 * time.Microsecond: 0, 64 * time.Microsecond: 1,
+		127 * time.Microsecond: 1, 128 * time.Microsecond: 2, 1 * time.Millisecond: 4, 20 * time.Millisecond: 9, time.Hour: SyncBuckets - 1} {
+		require.Equal(t, want, SyncBucket(d), "%v", d)
+	}
 }
