@@ -123,12 +123,21 @@ func New(c rueidis.Client, o *Options) *Hub {
 }
 
 // usable returns an error wrapping ErrInvalid for a nil Hub or one New was
-// given a nil client.
+// given a nil client, and ErrClosed once Close was called.
 func (h *Hub) usable() error {
 	if h == nil {
 		return fmt.Errorf("%w: nil *Hub", ErrInvalid)
 	}
-	return h.invalid
+	if h.invalid != nil {
+		return h.invalid
+	}
+	h.mu.Lock()
+	closed := h.closed
+	h.mu.Unlock()
+	if closed {
+		return ErrClosed
+	}
+	return nil
 }
 
 // prefix is the Hub's key prefix, DefaultPrefix for a nil Hub.

@@ -302,3 +302,33 @@ func requireReceivers(t *testing.T, recv int64, msg string) {
 	}
 	require.Equal(t, int64(1), recv, msg)
 }
+
+// Every call on a closed Hub returns ErrClosed and sends nothing: a
+// publish after Close reaches no subscriber of another hub.
+func TestClosedHub(t *testing.T) {
+	ctx := context.Background()
+	ns := devenv.Redis(t)
+	listener := newHub(t, ns.Client, ns.Prefix)
+	got := newInbox()
+	unsub, err := listener.Subscribe(ctx, "u1", got.handle)
+	require.NoError(t, err)
+	defer unsub()
+
+	h := notify.New(ns.Client, &notify.Options{Prefix: ns.Prefix})
+	h.Close()
+	_, _, err = h.Publish(ctx, "u1", "t", 1)
+	require.ErrorIs(t, err, notify.ErrClosed)
+	_, _, err = h.PublishTopic(ctx, "x", "t", 1)
+	require.ErrorIs(t, err, notify.ErrClosed)
+	require.ErrorIs(t, h.PublishMany(ctx, []string{"u1"}, "t", 1), notify.ErrClosed)
+	_, err = h.Deliver(ctx, "u1", "t", 1)
+	require.ErrorIs(t, err, notify.ErrClosed)
+	_, err = h.Subscribe(ctx, "u1", got.handle)
+	require.ErrorIs(t, err, notify.ErrClosed)
+
+	// The open hub still works, and saw none of the refused publishes.
+	_, n, err := listener.Publish(ctx, "u1", "after", 2)
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n)
+	require.Equal(t, "after", got.next(t).Type)
+}
