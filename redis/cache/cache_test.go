@@ -292,6 +292,18 @@ func TestNamespacesClear(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "other tenant", s, "a namespace sharing a name prefix is untouched")
 
+	// An empty namespace is the cache's own: tenant-a's view clears itself.
+	require.NoError(t, a.Set(ctx, "k1", 1, nil))
+	n, err = a.Clear(ctx, "")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, n, int64(2), "k1 and k5 (loaded above)")
+	v, err = cache.Get(ctx, a, "k1", load, nil)
+	require.NoError(t, err)
+	require.Equal(t, -1, v, "cleared")
+	s, err = cache.Get(ctx, ab, "k1", func(context.Context) (string, error) { return "", nil }, nil)
+	require.NoError(t, err)
+	require.Equal(t, "other tenant", s, "only the cache's own namespace is cleared")
+
 	_, err = base.Clear(ctx, "*")
 	require.ErrorIs(t, err, cache.ErrInvalid)
 	_, err = base.Namespace("a:b")

@@ -182,11 +182,15 @@ func (c *Cache) unlink(ctx context.Context, keys []string) (int64, error) {
 }
 
 // Clear removes every key of namespace ns (values, locks, tags) by SCAN and
-// UNLINK in batches, never KEYS, and returns how many were removed. On
-// Redis Cluster it scans every node.
+// UNLINK in batches, never KEYS, and returns how many were removed; an
+// empty ns is the Cache's own namespace. On Redis Cluster it scans every
+// node.
 func (c *Cache) Clear(ctx context.Context, ns string) (int64, error) {
 	if c == nil {
 		return 0, errNilCache
+	}
+	if ns == "" {
+		ns = c.cfg.Namespace
 	}
 	if err := checkNamespace(ns); err != nil {
 		return 0, err
