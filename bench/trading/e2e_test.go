@@ -236,8 +236,25 @@ func endToEnd(b *testing.B, rate int, duration time.Duration, conns int, placedA
 	// POLYSTORE_TRADING_E2E_NICE: NodeConfig.BackgroundNice (the bulk
 	// stages on threads of this nice value; with GOMAXPROCS above the cores).
 	nice, _ := strconv.Atoi(os.Getenv("POLYSTORE_TRADING_E2E_NICE"))
+	// POLYSTORE_TRADING_E2E_INTAKE=memory: a diagnostic, not a setting. The
+	// intake journal goes to a memory file system (/dev/shm), where its
+	// sync costs nothing and guarantees nothing: the ack's p99 without the
+	// disk's flush, the rest of the path unchanged.
+	var intakePath string
+	switch m := os.Getenv("POLYSTORE_TRADING_E2E_INTAKE"); m {
+	case "", "disk":
+	case "memory":
+		dir, err := os.MkdirTemp("/dev/shm", "polystore-intake-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer os.RemoveAll(dir)
+		intakePath = filepath.Join(dir, "intake")
+	default:
+		b.Fatalf("POLYSTORE_TRADING_E2E_INTAKE=%q: want disk or memory", m)
+	}
 	node, err := trading.StartNode(ctx, trading.NodeConfig{Store: store, JournalPath: filepath.Join(b.TempDir(), "journal"),
-		Redis: rns.Client, KeyPrefix: rns.Prefix, Mongo: auditMongo(b), PlaceShards: shards, JournalPreallocate: prealloc,
+		IntakePath: intakePath, Redis: rns.Client, KeyPrefix: rns.Prefix, Mongo: auditMongo(b), PlaceShards: shards, JournalPreallocate: prealloc,
 		JournalSyncDepth: depth, BackgroundNice: nice})
 	if err != nil {
 		b.Fatal(err)
