@@ -68,7 +68,9 @@ import (
 // and sync per group) and intake-fullsync-% (groups synced with fsync).
 // POLYSTORE_TRADING_E2E_MONGO=process serves the audit log from the
 // embedded MongoDB-compatible server in a child process at nice 19 instead
-// of in this process (auditMongo).
+// of in this process (auditMongo). POLYSTORE_TRADING_E2E_INTAKE=memory puts
+// the intake journal on /dev/shm (a diagnostic: the ack without the disk's
+// flush; nothing there is durable).
 func BenchmarkEndToEnd(b *testing.B) {
 	raiseFileLimit(b)
 	rates := []int{2000, 10000}
