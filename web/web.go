@@ -15,6 +15,7 @@
 // web/node_modules/uplot/dist/ on disk (from the working directory up); when
 // neither exists, /web/vendor/ answers 404 and the pages show their numbers
 // without charts, with a note saying to run `npm ci` in web/.
+// InstallCharts runs that `npm ci` (polystore demo does, on a fresh clone).
 package web
 
 import (

@@ -148,8 +148,13 @@ func Run(ctx context.Context, cfg RunConfig) (err error) {
 	if cfg.Ready != nil {
 		cfg.Ready(base)
 	}
-	if !web.ChartsAvailable(web.FindDir()) {
-		fmt.Fprintln(out, "note: charts are off (this binary has no uPlot); run `npm ci` in web/ for them")
+	if dir := web.FindDir(); !web.ChartsAvailable(dir) {
+		// A fresh checkout: fetch the chart library pinned by
+		// web/package-lock.json once, as `make test` would.
+		fmt.Fprintln(out, "installing the dashboard's chart library (npm ci in web/, once)…")
+		if err := web.InstallCharts(ctx, dir); err != nil {
+			fmt.Fprintf(out, "note: charts are off (%v); the pages show their numbers without them\n", err)
+		}
 	}
 
 	failed := false
