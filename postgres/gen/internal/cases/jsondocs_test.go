@@ -60,8 +60,12 @@ func TestGeneratedJSONFilters(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []int{1}, ids(f.Data.EqualsNull(orm.JsonNull)))
 
+	// A search PostgreSQL cannot parse is Prisma's P2039 with its message.
 	_, err = c.Doc.FindMany(ctx, &jsondocs.DocFindArgs{Where: []jsondocs.DocCond{f.Title.Search("cat &")}})
-	require.ErrorIs(t, err, orm.ErrValidation)
+	oe, ok := orm.AsError(err)
+	require.True(t, ok, "%v", err)
+	require.Equal(t, orm.CodeDatabaseError, oe.Code)
+	require.Equal(t, "42601", oe.SQLState)
 
 	// Row locks: only inside a transaction.
 	_, err = c.Doc.FindFirst(ctx, &jsondocs.DocFindArgs{Lock: orm.ForUpdate()})
